@@ -1,0 +1,90 @@
+package dev.drydock.server.appliance;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Entry point of the server. In Kubernetes it simply runs Quarkus. Under {@code ./drydock up}
+ * ({@code drydock.appliance.enabled=true}) it first starts the embedded PostgreSQL and Keycloak,
+ * points Quarkus at them, prints where everything runs, and stops them again on Ctrl-C.
+ */
+@QuarkusMain
+public final class ApplianceMain {
+    private static volatile Appliance appliance;
+
+    private ApplianceMain() {}
+
+    public static void main(String... args) {
+        SmallRyeConfig config =
+                new SmallRyeConfigBuilder()
+                        .addDefaultSources()
+                        .withMapping(ApplianceConfig.class)
+                        .withValidateUnknown(false)
+                        .build();
+        ApplianceConfig settings = config.getConfigMapping(ApplianceConfig.class);
+        if (!settings.enabled()) {
+            Quarkus.run(args);
+            return;
+        }
+        int httpPort = config.getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
+        Console console = Console.system();
+        try {
+            appliance =
+                    Appliance.start(
+                            settings,
+                            httpPort,
+                            new Appliance.ExternalServices(
+                                    env("DRYDOCK_DB_URL"), env("DRYDOCK_DB_USER"), env("DRYDOCK_DB_PASSWORD"), env("DRYDOCK_OIDC_URL")),
+                            console);
+        } catch (ApplianceException e) {
+            Console.error("drydock up: " + e.component() + ": " + e.getMessage());
+            System.exit(69);
+            return;
+        }
+        Appliance running = appliance;
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("drydock-appliance-stop").unstarted(running::close));
+        for (Map.Entry<String, String> setting : running.serverSettings().entrySet()) {
+            System.setProperty(setting.getKey(), setting.getValue());
+        }
+        console.line("  server: starting on port " + httpPort + "…");
+        Quarkus.run(Started.class, (exitCode, failure) -> {
+            if (failure != null) {
+                Console.error("drydock up: server: " + EmbeddedDatabase.rootMessage(failure));
+            }
+            running.close();
+            System.exit(exitCode == 0 && failure != null ? 1 : exitCode);
+        }, args);
+    }
+
+    private static Optional<String> env(String name) {
+        return Optional.ofNullable(System.getenv(name)).filter(v -> !v.isBlank());
+    }
+
+    /** Prints the summary once the server is up, then waits for Ctrl-C. */
+    public static final class Started implements QuarkusApplication {
+        @Override
+        public int run(String... args) {
+            Appliance running = appliance;
+            Console console = Console.system();
+            console.line("");
+            console.line("Drydock is up.");
+            for (String line : running.summary()) {
+                console.line("  " + line);
+            }
+            running.firstAdminPassword().ifPresent(password -> {
+                console.line("");
+                console.line("  First start: sign in to the portal as '" + Appliance.ADMIN_USER + "' with password  " + password);
+                console.line("  (shown only this once; change it in Keycloak's account console)");
+            });
+            console.line("");
+            console.line("Press Ctrl-C to stop everything.");
+            Quarkus.waitForExit();
+            return 0;
+        }
+    }
+}

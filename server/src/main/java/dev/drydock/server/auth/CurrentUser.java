@@ -1,0 +1,73 @@
+package dev.drydock.server.auth;
+
+import io.quarkus.oidc.IdToken;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Who is calling, read from the verified access token: identity, realm roles and workspace
+ * memberships. Resources and services ask this bean; they never parse tokens themselves.
+ */
+@RequestScoped
+public class CurrentUser {
+    private static final Set<String> KNOWN_ROLES = Set.of(Roles.DRYDOCK_ADMIN, Roles.WORKSPACE_ADMIN, Roles.MEMBER, Roles.VIEWER);
+
+    @Inject SecurityIdentity identity;
+    @Inject JsonWebToken accessToken;
+    @Inject @IdToken Instance<JsonWebToken> idToken;
+
+    /** A snapshot of the caller, safe to pass around and to return. */
+    public Principal principal() {
+        JsonWebToken token = accessToken;
+        String subject = Optional.ofNullable(token.getSubject()).orElse(identity.getPrincipal().getName());
+        String username = claim(token, "preferred_username").orElse(identity.getPrincipal().getName());
+        String name = claim(token, "name").or(() -> idClaim("name")).orElse(username);
+        Optional<String> email = claim(token, "email").or(() -> idClaim("email"));
+        Set<String> roles = new TreeSet<>(identity.getRoles());
+        roles.retainAll(KNOWN_ROLES);
+        Collection<String> groups = Optional.ofNullable(token.<Collection<String>>getClaim("groups")).orElse(List.of());
+        return new Principal(subject, username, name, email.orElse(null), List.copyOf(roles), WorkspaceMembership.fromGroups(groups.stream().map(String::valueOf).toList()));
+    }
+
+    private Optional<String> idClaim(String name) {
+        return idToken.isResolvable() ? claim(idToken.get(), name) : Optional.empty();
+    }
+
+    private static Optional<String> claim(JsonWebToken token, String name) {
+        try {
+            return Optional.ofNullable(token.getClaim(name)).map(String::valueOf).filter(s -> !s.isBlank());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The caller as the API and portal present it. */
+    public record Principal(
+            String subject,
+            String username,
+            String displayName,
+            @org.jspecify.annotations.Nullable String email,
+            List<String> roles,
+            List<WorkspaceMembership> workspaces) {
+
+        public boolean isDrydockAdmin() {
+            return roles.contains(Roles.DRYDOCK_ADMIN);
+        }
+
+        /** The caller's role in a workspace; drydock admins administer every workspace. */
+        public Optional<WorkspaceRole> roleIn(String workspace) {
+            if (isDrydockAdmin()) {
+                return Optional.of(WorkspaceRole.ADMIN);
+            }
+            return workspaces.stream().filter(m -> m.workspace().equals(workspace)).map(WorkspaceMembership::role).findFirst();
+        }
+    }
+}

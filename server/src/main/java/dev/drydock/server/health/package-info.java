@@ -1,0 +1,2 @@
+/** Readiness checks beyond the datasource: identity provider reachability. */
+package dev.drydock.server.health;

@@ -1,0 +1,2 @@
+/** The web portal: server-rendered pages behind Keycloak sign-in. */
+package dev.drydock.server.portal;

@@ -1,0 +1,124 @@
+package dev.drydock.server.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Turns every exception that reaches the REST layer into problem+json: user mistakes become 4xx with
+ * a message that says what to fix, anything else a 500 carrying only an error id. Class names and
+ * stack traces never reach the client.
+ */
+public final class ProblemMappers {
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        return e.problem().withInstance(uri.getPath()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e, UriInfo uri) {
+        return unauthorized(uri, "Sign in first: send 'Authorization: Bearer <access token>' issued by Drydock's Keycloak realm.");
+    }
+
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri) {
+        return unauthorized(uri, "The access token was refused (expired, not issued by Drydock's realm, or not meant for the drydock-api audience). Get a new token and retry.");
+    }
+
+    private static Response unauthorized(UriInfo uri, String detail) {
+        Problem problem = Problem.of(401, "unauthorized", "Unauthorized", detail).withInstance(uri.getPath());
+        return Response.fromResponse(problem.toResponse())
+                .header("WWW-Authenticate", "Bearer realm=\"drydock\"")
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return Problem.of(403, "forbidden", "Forbidden", "Your roles do not allow this operation.").withInstance(uri.getPath()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e, UriInfo uri) {
+        List<Problem.FieldError> errors =
+                e.getConstraintViolations().stream()
+                        .map(v -> new Problem.FieldError(leaf(v.getPropertyPath().toString()), v.getMessage()))
+                        .sorted(java.util.Comparator.comparing(Problem.FieldError::field))
+                        .toList();
+        String detail = errors.stream().map(f -> f.field() + ": " + f.message()).collect(Collectors.joining("; "));
+        return Problem.of(400, "invalid-request", "Invalid request", detail).withInstance(uri.getPath()).withErrors(errors).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
+        String detail;
+        if (e instanceof UnrecognizedPropertyException u) {
+            detail = "unknown field '" + u.getPropertyName() + "'";
+        } else if (e instanceof InvalidFormatException f) {
+            detail = "field '" + path(f) + "' has an invalid value " + quote(f.getValue());
+        } else if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
+            detail = "field '" + path(m) + "' has the wrong type";
+        } else {
+            detail = "the request body is not valid JSON"
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        }
+        return Problem.of(400, "malformed-body", "Malformed request body", detail).withInstance(uri.getPath()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e, uri);
+        }
+        String reason = Response.Status.fromStatusCode(status) == null ? "Error" : Response.Status.fromStatusCode(status).getReasonPhrase();
+        String detail = switch (status) {
+            case 404 -> "No resource at " + uri.getPath() + ".";
+            case 405 -> "This resource does not support that HTTP method.";
+            case 406 -> "The requested media type is not available; ask for application/json.";
+            case 415 -> "Unsupported request media type; send application/json.";
+            default -> e.getMessage() == null ? reason : e.getMessage();
+        };
+        return Problem.of(status, reason.toLowerCase(java.util.Locale.ROOT).replace(' ', '-'), reason, detail).withInstance(uri.getPath()).toResponse();
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e, UriInfo uri) {
+        String errorId = UUID.randomUUID().toString();
+        LOG.errorf(e, "unexpected error %s on %s", errorId, uri.getPath());
+        return Problem.of(500, "internal", "Internal error", "Something went wrong on the server. Quote error id " + errorId + " to your administrator.")
+                .withInstance(uri.getPath())
+                .withErrorId(errorId)
+                .toResponse();
+    }
+
+    private static String path(MismatchedInputException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+    }
+
+    private static String leaf(String propertyPath) {
+        int dot = propertyPath.lastIndexOf('.');
+        return dot < 0 ? propertyPath : propertyPath.substring(dot + 1);
+    }
+
+    private static String quote(Object value) {
+        String s = String.valueOf(value);
+        return "'" + (s.length() > 80 ? s.substring(0, 80) + "…" : s) + "'";
+    }
+}

@@ -1,0 +1,47 @@
+package dev.drydock.server.user;
+
+import dev.drydock.server.auth.CurrentUser.Principal;
+import dev.drydock.server.auth.WorkspaceMembership;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+
+/** Keeps the local record of people and workspaces in step with what Keycloak says at each visit. */
+@ApplicationScoped
+public class UserService {
+    @Inject EntityManager em;
+
+    private final Clock clock = Clock.systemUTC();
+
+    /** Records that {@code principal} was seen now; creates the person and their workspaces on first sight. */
+    public void recordSeen(Principal principal) {
+        Instant now = clock.instant();
+        QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery(
+                            "insert into app_user(subject, username, display_name, email, first_seen_at, last_seen_at) values (:subject, :username, :name, :email, :now, :now) "
+                                    + "on conflict (subject) do update set username = excluded.username, display_name = excluded.display_name, "
+                                    + "email = excluded.email, last_seen_at = excluded.last_seen_at")
+                    .setParameter("subject", principal.subject())
+                    .setParameter("username", principal.username())
+                    .setParameter("name", principal.displayName())
+                    .setParameter("email", principal.email())
+                    .setParameter("now", now)
+                    .executeUpdate();
+            for (WorkspaceMembership m : principal.workspaces()) {
+                em.createNativeQuery("insert into workspace(slug, display_name, created_at) values (:slug, :slug, :now) on conflict (slug) do nothing")
+                        .setParameter("slug", m.workspace())
+                        .setParameter("now", now)
+                        .executeUpdate();
+            }
+        });
+    }
+
+    /** Display name of a workspace, falling back to its slug. */
+    public String workspaceName(String slug) {
+        WorkspaceEntity ws = WorkspaceEntity.find("slug", slug).firstResult();
+        return ws == null ? slug : ws.displayName;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.drydock.server.defaultprofile;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import dev.drydock.server.testing.RealServices;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(RealServices.class)
+class OperationsEndpointsTest {
+
+    @Test
+    void shouldBeReadyWhenDatabaseAndKeycloakAnswer() {
+        // When
+        var response = given().when().get("/q/health/ready");
+
+        // Then
+        response.then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItems("oidc-discovery", "Database connections health check"));
+    }
+
+    @Test
+    void shouldBeLive() {
+        // When
+        var response = given().when().get("/q/health/live");
+
+        // Then
+        response.then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void shouldExposePrometheusMetrics() {
+        // Given a request that produces an HTTP server metric
+        given().get("/q/health/live");
+
+        // When
+        var response = given().when().get("/q/metrics");
+
+        // Then
+        response.then().statusCode(200).body(containsString("http_server_requests_seconds_count"));
+    }
+
+    @Test
+    void shouldPublishOpenApiWithTheApi() {
+        // When
+        var response = given().accept("application/json").when().get("/q/openapi");
+
+        // Then
+        response.then().statusCode(200).body(containsString("/api/me"));
+    }
+}

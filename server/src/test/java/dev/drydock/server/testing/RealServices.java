@@ -1,0 +1,112 @@
+package dev.drydock.server.testing;
+
+import dev.drydock.server.appliance.EmbeddedDatabase;
+import dev.drydock.server.appliance.KeycloakProcess;
+import dev.drydock.server.appliance.RealmTemplate;
+import dev.drydock.server.appliance.RealmTemplate.InitialUser;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real PostgreSQL and a real Keycloak, started once per test JVM through the same classes {@code
+ * ./drydock up} uses, and shared by every Quarkus test (whatever its profile). Stopped when the JVM
+ * exits.
+ */
+public final class RealServices implements QuarkusTestResourceLifecycleManager {
+    /** Users of the test realm; each password is {@code <username>-pass}. */
+    public static final List<InitialUser> USERS = List.of(
+            user("alice", "Alice", "Admin", "/drydock-admins"),
+            user("wanda", "Wanda", "Workspace", "/workspaces/demo/admins"),
+            user("mike", "Mike", "Member", "/workspaces/demo/members"),
+            user("vera", "Vera", "Viewer", "/workspaces/demo/viewers"),
+            user("otto", "Otto", "Other", "/workspaces/other/admins"));
+
+    /** The public client of the test realm that may use the password grant. */
+    public static final String TEST_CLIENT = "drydock-test";
+
+    private static Started started;
+
+    /** What was started: the config Quarkus needs and where things live. */
+    public record Started(EmbeddedDatabase db, KeycloakProcess keycloak, int httpPort, String portalSecret) {
+        public Map<String, String> config() {
+            return Map.of(
+                    "quarkus.datasource.jdbc.url", db.jdbcUrl("drydock"),
+                    "quarkus.datasource.username", db.user(),
+                    "quarkus.datasource.password", "",
+                    "quarkus.oidc.auth-server-url", keycloak.realmUrl(),
+                    "quarkus.oidc.portal.credentials.secret", portalSecret,
+                    "quarkus.http.test-port", Integer.toString(httpPort));
+        }
+    }
+
+    /** Starts the services on first call; later calls return the same ones. */
+    public static synchronized Started get() {
+        if (started == null) {
+            started = startServices();
+            Started s = started;
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("real-services-stop").unstarted(() -> {
+                s.keycloak().close();
+                s.db().close();
+            }));
+        }
+        return started;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        return get().config();
+    }
+
+    @Override
+    public void stop() {
+        // Shared across test classes and profiles; stopped by the JVM shutdown hook.
+    }
+
+    private static Started startServices() {
+        Path work = Path.of(System.getProperty("drydock.test.work-dir", "target/it")).toAbsolutePath();
+        String zip = System.getProperty("drydock.test.keycloak-zip");
+        if (zip == null) {
+            throw new IllegalStateException("system property drydock.test.keycloak-zip is not set; run the tests through Maven (./drydock test)");
+        }
+        try {
+            Path pgData = Files.createTempDirectory(Files.createDirectories(work), "pg-").resolve("data");
+            EmbeddedDatabase db = EmbeddedDatabase.start(pgData, 0);
+            int httpPort = freePort();
+            int kcPort = freePort();
+            String portalSecret = "test-portal-secret-0123456789abcdef0123456789";
+            RealmTemplate realm = RealmTemplate.shipped("http://localhost:" + httpPort, portalSecret, "test-automation-secret")
+                    .withWorkspace("other", "Other workspace")
+                    .withPasswordGrantClient(TEST_CLIENT);
+            USERS.forEach(realm::withUser);
+            KeycloakProcess kc = KeycloakProcess.start(
+                    new KeycloakProcess.Setup(
+                            Path.of(zip), work.resolve("keycloak"), kcPort, freePort(),
+                            db.jdbcUrl("keycloak"), db.user(), "", realm.toJson(), "test-bootstrap-admin",
+                            Duration.ofSeconds(300), work.resolve("keycloak.log")),
+                    line -> System.err.println("[real-services]" + line));
+            return new Started(db, kc, httpPort, portalSecret);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static InitialUser user(String username, String first, String last, String group) {
+        return new InitialUser(username, username + "-pass", first, last, username + "@example.test", List.of(group));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
