@@ -21,7 +21,10 @@ import picocli.CommandLine.Command;
 public final class DrydockCli implements Callable<Integer> {
 
     /** Every subcommand, in the order {@code ./drydock help} lists them. One line per feature. */
-    static final List<Object> SUBCOMMANDS = List.of();
+    static final List<Object> SUBCOMMANDS = List.of(
+            new dev.drydock.cli.search.IndexCommand(),
+            new dev.drydock.cli.search.SearchCommand(),
+            new dev.drydock.cli.search.BenchCommand());
 
     @Override
     public Integer call() {

@@ -1,0 +1,7 @@
+package dev.drydock.sandbox;
+
+/** The two output streams of a command. */
+public enum OutputChannel {
+    STDOUT,
+    STDERR
+}

@@ -1,0 +1,380 @@
+package dev.drydock.sandbox;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Configuration of the sandbox manager, as plain values. The server maps its {@code
+ * drydock.sandbox.*} configuration onto it; the operator command reads the same keys from system
+ * properties and environment variables through {@link #fromConfig}. Key names are listed in {@link
+ * Keys}.
+ *
+ * @param backend {@code local} or {@code kubernetes}
+ * @param limits default limits of every sandbox
+ * @param ttl default lifetime of a sandbox
+ * @param local options of the bubblewrap backend
+ * @param kubernetes options of the Kubernetes backend
+ */
+public record SandboxOptions(
+        String backend, SandboxLimits limits, Duration ttl, LocalOptions local, KubernetesOptions kubernetes) {
+
+    /** Valid backend names. */
+    public static final List<String> BACKENDS = List.of("local", "kubernetes");
+
+    public SandboxOptions {
+        if (backend == null || !BACKENDS.contains(backend)) {
+            throw new InvalidSpecException("unknown sandbox backend '" + backend + "'; valid values: " + String.join(", ", BACKENDS));
+        }
+        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+            throw new InvalidSpecException("sandbox ttl must be positive, got " + ttl);
+        }
+    }
+
+    /** Defaults: local backend, {@link SandboxLimits#DEFAULTS}, 8 h TTL. */
+    public static SandboxOptions defaults() {
+        return new SandboxOptions("local", SandboxLimits.DEFAULTS, Duration.ofHours(8), LocalOptions.defaults(), KubernetesOptions.defaults());
+    }
+
+    public SandboxOptions withBackend(String name) {
+        return new SandboxOptions(name, limits, ttl, local, kubernetes);
+    }
+
+    public SandboxOptions withLimits(SandboxLimits l) {
+        return new SandboxOptions(backend, l, ttl, local, kubernetes);
+    }
+
+    public SandboxOptions withLocal(LocalOptions l) {
+        return new SandboxOptions(backend, limits, ttl, l, kubernetes);
+    }
+
+    public SandboxOptions withKubernetes(KubernetesOptions k) {
+        return new SandboxOptions(backend, limits, ttl, local, k);
+    }
+
+    /**
+     * Options of the local (bubblewrap) backend.
+     *
+     * @param bwrap the bubblewrap binary (a name looked up on PATH, or a path)
+     * @param workRoot directory holding one sub-directory per sandbox (workspace and metadata)
+     * @param uidBase first host uid given to sandboxes when the manager runs as root; each live sandbox
+     *     gets its own uid from {@code [uidBase, uidBase + uidCount)}
+     * @param uidCount size of the uid range
+     * @param cgroups whether to use cgroups (v2, or v1 pids+memory) when the host allows it
+     */
+    public record LocalOptions(String bwrap, Path workRoot, int uidBase, int uidCount, boolean cgroups) {
+        public LocalOptions {
+            if (bwrap == null || bwrap.isBlank()) {
+                throw new InvalidSpecException("local.bwrap must name the bubblewrap binary");
+            }
+            if (uidBase < 1000 || uidCount < 1) {
+                throw new InvalidSpecException("local uid range must start at 1000 or above and be non-empty");
+            }
+        }
+
+        public static LocalOptions defaults() {
+            return new LocalOptions("bwrap", Path.of(System.getProperty("java.io.tmpdir"), "drydock-sandboxes"), 200_000, 10_000, true);
+        }
+
+        public LocalOptions withWorkRoot(Path root) {
+            return new LocalOptions(bwrap, root, uidBase, uidCount, cgroups);
+        }
+    }
+
+    /**
+     * An internal mirror sandboxes may reach, e.g. a Maven or npm proxy.
+     *
+     * @param cidr address block, e.g. {@code 10.0.12.0/24}
+     * @param port TCP port
+     */
+    public record MirrorAllowance(String cidr, int port) {
+        public MirrorAllowance {
+            if (cidr == null || !cidr.matches("[0-9a-fA-F:.]+/\\d{1,3}")) {
+                throw new InvalidSpecException("mirror allowance needs a CIDR, got '" + cidr + "'");
+            }
+            if (port < 1 || port > 65535) {
+                throw new InvalidSpecException("mirror allowance port out of range: " + port);
+            }
+        }
+    }
+
+    /**
+     * Options of the Kubernetes backend.
+     *
+     * @param namespace dedicated namespace of sandbox pods
+     * @param image sandbox image (holds the tool runner)
+     * @param registry registry that replaces the image's registry (air-gapped mirror), if set
+     * @param runtimeClass default RuntimeClass, if any
+     * @param allowedRuntimeClasses RuntimeClasses a spec may name (the default is always allowed)
+     * @param imagePullSecrets secrets for pulling the image
+     * @param controlSelector labels of the server pods (the control channel's only peer)
+     * @param runnerPort port the tool runner listens on
+     * @param dnsPort cluster DNS port to allow (53, or 5353 on OpenShift); empty for no DNS
+     * @param mirrors internal mirrors sandboxes may reach
+     * @param warmPoolSize ready sandboxes kept in advance
+     * @param activeDeadline hard lifetime of a pod ({@code activeDeadlineSeconds})
+     */
+    public record KubernetesOptions(
+            String namespace,
+            String image,
+            Optional<String> registry,
+            Optional<String> runtimeClass,
+            Set<String> allowedRuntimeClasses,
+            List<String> imagePullSecrets,
+            Map<String, String> controlSelector,
+            int runnerPort,
+            Optional<Integer> dnsPort,
+            List<MirrorAllowance> mirrors,
+            int warmPoolSize,
+            Duration activeDeadline) {
+        public KubernetesOptions {
+            registry = registry == null ? Optional.empty() : registry;
+            runtimeClass = runtimeClass == null ? Optional.empty() : runtimeClass;
+            dnsPort = dnsPort == null ? Optional.empty() : dnsPort;
+            allowedRuntimeClasses = Set.copyOf(allowedRuntimeClasses);
+            imagePullSecrets = List.copyOf(imagePullSecrets);
+            controlSelector = Map.copyOf(controlSelector);
+            mirrors = List.copyOf(mirrors);
+            if (namespace == null || !namespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+                throw new InvalidSpecException("kubernetes namespace '" + namespace + "' is not a valid name");
+            }
+            if (runnerPort < 1 || runnerPort > 65535) {
+                throw new InvalidSpecException("runner port out of range: " + runnerPort);
+            }
+            dnsPort.ifPresent(
+                    p -> {
+                        if (p < 1 || p > 65535) {
+                            throw new InvalidSpecException("dns port out of range: " + p);
+                        }
+                    });
+            if (warmPoolSize < 0) {
+                throw new InvalidSpecException("warm pool size must not be negative, got " + warmPoolSize);
+            }
+            if (activeDeadline == null || activeDeadline.toSeconds() < 1) {
+                throw new InvalidSpecException("active deadline must be at least one second");
+            }
+            if (controlSelector.isEmpty()) {
+                throw new InvalidSpecException("control selector must name the server pods' labels");
+            }
+        }
+
+        public static KubernetesOptions defaults() {
+            return new KubernetesOptions(
+                    "drydock-sandboxes",
+                    "drydock/sandbox:latest",
+                    Optional.empty(),
+                    Optional.empty(),
+                    Set.of(),
+                    List.of(),
+                    Map.of("app.kubernetes.io/name", "drydock-server"),
+                    7070,
+                    Optional.empty(),
+                    List.of(),
+                    0,
+                    Duration.ofHours(8));
+        }
+
+        public KubernetesOptions withWarmPoolSize(int size) {
+            return new KubernetesOptions(namespace, image, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, runnerPort, dnsPort, mirrors, size, activeDeadline);
+        }
+
+        public KubernetesOptions withDnsPort(Optional<Integer> port) {
+            return new KubernetesOptions(namespace, image, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, runnerPort, port, mirrors, warmPoolSize, activeDeadline);
+        }
+
+        public KubernetesOptions withMirrors(List<MirrorAllowance> m) {
+            return new KubernetesOptions(namespace, image, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, runnerPort, dnsPort, m, warmPoolSize, activeDeadline);
+        }
+
+        public KubernetesOptions withRegistry(Optional<String> r) {
+            return new KubernetesOptions(namespace, image, r, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, runnerPort, dnsPort, mirrors, warmPoolSize, activeDeadline);
+        }
+
+        public KubernetesOptions withRuntimeClass(Optional<String> rc, Set<String> allowed) {
+            return new KubernetesOptions(namespace, image, registry, rc, allowed, imagePullSecrets, controlSelector, runnerPort, dnsPort, mirrors, warmPoolSize, activeDeadline);
+        }
+
+        public KubernetesOptions withImagePullSecrets(List<String> secrets) {
+            return new KubernetesOptions(namespace, image, registry, runtimeClass, allowedRuntimeClasses, secrets, controlSelector, runnerPort, dnsPort, mirrors, warmPoolSize, activeDeadline);
+        }
+
+        public KubernetesOptions withImage(String i) {
+            return new KubernetesOptions(namespace, i, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, runnerPort, dnsPort, mirrors, warmPoolSize, activeDeadline);
+        }
+
+        /** Whether a spec may name this runtime class. */
+        public boolean allowsRuntimeClass(String name) {
+            return allowedRuntimeClasses.contains(name) || runtimeClass.map(name::equals).orElse(false);
+        }
+    }
+
+    /** Configuration keys read by {@link #fromConfig}. */
+    public static final class Keys {
+        public static final String PREFIX = "drydock.sandbox.";
+        public static final String BACKEND = PREFIX + "backend";
+        public static final String TTL = PREFIX + "ttl";
+        public static final String MEMORY = PREFIX + "memory";
+        public static final String CPU = PREFIX + "cpu-millicores";
+        public static final String CPU_TIME = PREFIX + "cpu-time";
+        public static final String MAX_PROCESSES = PREFIX + "max-processes";
+        public static final String MAX_FILE_SIZE = PREFIX + "max-file-size";
+        public static final String EPHEMERAL_STORAGE = PREFIX + "ephemeral-storage";
+        public static final String TMP_SIZE = PREFIX + "tmp-size";
+        public static final String OUTPUT_LIMIT = PREFIX + "output-limit";
+        public static final String LOCAL_BWRAP = PREFIX + "local.bwrap";
+        public static final String LOCAL_WORK_ROOT = PREFIX + "local.work-root";
+        public static final String LOCAL_UID_BASE = PREFIX + "local.uid-base";
+        public static final String LOCAL_CGROUPS = PREFIX + "local.cgroups";
+        public static final String K8S_NAMESPACE = PREFIX + "kubernetes.namespace";
+        public static final String K8S_IMAGE = PREFIX + "kubernetes.image";
+        public static final String K8S_REGISTRY = PREFIX + "kubernetes.registry";
+        public static final String K8S_RUNTIME_CLASS = PREFIX + "kubernetes.runtime-class";
+        public static final String K8S_ALLOWED_RUNTIME_CLASSES = PREFIX + "kubernetes.allowed-runtime-classes";
+        public static final String K8S_PULL_SECRETS = PREFIX + "kubernetes.image-pull-secrets";
+        public static final String K8S_CONTROL_SELECTOR = PREFIX + "kubernetes.control-selector";
+        public static final String K8S_RUNNER_PORT = PREFIX + "kubernetes.runner-port";
+        public static final String K8S_DNS_PORT = PREFIX + "kubernetes.dns-port";
+        public static final String K8S_MIRRORS = PREFIX + "kubernetes.mirrors";
+        public static final String K8S_WARM_POOL = PREFIX + "kubernetes.warm-pool-size";
+        public static final String K8S_ACTIVE_DEADLINE = PREFIX + "kubernetes.active-deadline";
+
+        private Keys() {}
+
+        /** The environment variable for a key: {@code drydock.sandbox.local.work-root} → {@code DRYDOCK_SANDBOX_LOCAL_WORK_ROOT}. */
+        public static String envName(String key) {
+            return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+        }
+    }
+
+    /**
+     * Reads options from a key lookup (see {@link Keys}); absent keys keep their defaults. Durations
+     * are ISO-8601 ({@code PT30M}) or a number of seconds; sizes accept {@code k/m/g} suffixes; lists
+     * are comma-separated; the control selector is {@code k=v,k=v}; mirrors are {@code cidr:port,…}.
+     *
+     * @throws InvalidSpecException naming the key of any invalid value
+     */
+    public static SandboxOptions fromConfig(Function<String, Optional<String>> lookup) {
+        SandboxOptions d = defaults();
+        Reader r = new Reader(lookup);
+        SandboxLimits dl = d.limits();
+        SandboxLimits limits =
+                r.get(
+                        "limits",
+                        () ->
+                                new SandboxLimits(
+                                        r.size(Keys.MEMORY, dl.memoryBytes()),
+                                        r.integer(Keys.CPU, dl.cpuMillicores()),
+                                        r.duration(Keys.CPU_TIME, dl.cpuTime()),
+                                        r.integer(Keys.MAX_PROCESSES, dl.maxProcesses()),
+                                        r.size(Keys.MAX_FILE_SIZE, dl.maxFileSizeBytes()),
+                                        r.size(Keys.EPHEMERAL_STORAGE, dl.ephemeralStorageBytes()),
+                                        r.size(Keys.TMP_SIZE, dl.tmpBytes()),
+                                        (int) Math.min(Integer.MAX_VALUE, r.size(Keys.OUTPUT_LIMIT, dl.outputLimitBytes()))));
+        LocalOptions dlo = d.local();
+        LocalOptions local =
+                r.get(
+                        "local options",
+                        () ->
+                                new LocalOptions(
+                                        r.string(Keys.LOCAL_BWRAP, dlo.bwrap()),
+                                        Path.of(r.string(Keys.LOCAL_WORK_ROOT, dlo.workRoot().toString())),
+                                        r.integer(Keys.LOCAL_UID_BASE, dlo.uidBase()),
+                                        dlo.uidCount(),
+                                        Boolean.parseBoolean(r.string(Keys.LOCAL_CGROUPS, String.valueOf(dlo.cgroups())))));
+        KubernetesOptions dk = d.kubernetes();
+        KubernetesOptions kube =
+                r.get(
+                        "kubernetes options",
+                        () -> {
+                            int dns = r.integer(Keys.K8S_DNS_PORT, 0);
+                            List<MirrorAllowance> mirrors = new ArrayList<>();
+                            for (String m : r.list(Keys.K8S_MIRRORS)) {
+                                int colon = m.lastIndexOf(':');
+                                if (colon < 0) {
+                                    throw new InvalidSpecException(Keys.K8S_MIRRORS + ": expected cidr:port, got '" + m + "'");
+                                }
+                                mirrors.add(new MirrorAllowance(m.substring(0, colon), Integer.parseInt(m.substring(colon + 1))));
+                            }
+                            Map<String, String> selector = new LinkedHashMap<>();
+                            for (String kv : r.list(Keys.K8S_CONTROL_SELECTOR)) {
+                                String[] parts = kv.split("=", 2);
+                                if (parts.length != 2) {
+                                    throw new InvalidSpecException(Keys.K8S_CONTROL_SELECTOR + ": expected key=value, got '" + kv + "'");
+                                }
+                                selector.put(parts[0].strip(), parts[1].strip());
+                            }
+                            return new KubernetesOptions(
+                                    r.string(Keys.K8S_NAMESPACE, dk.namespace()),
+                                    r.string(Keys.K8S_IMAGE, dk.image()),
+                                    r.optional(Keys.K8S_REGISTRY),
+                                    r.optional(Keys.K8S_RUNTIME_CLASS),
+                                    new LinkedHashSet<>(r.list(Keys.K8S_ALLOWED_RUNTIME_CLASSES)),
+                                    r.list(Keys.K8S_PULL_SECRETS),
+                                    selector.isEmpty() ? dk.controlSelector() : selector,
+                                    r.integer(Keys.K8S_RUNNER_PORT, dk.runnerPort()),
+                                    dns == 0 ? Optional.empty() : Optional.of(dns),
+                                    mirrors,
+                                    r.integer(Keys.K8S_WARM_POOL, dk.warmPoolSize()),
+                                    r.duration(Keys.K8S_ACTIVE_DEADLINE, dk.activeDeadline()));
+                        });
+        String backend = r.string(Keys.BACKEND, d.backend());
+        Duration ttl = r.duration(Keys.TTL, d.ttl());
+        return new SandboxOptions(backend, limits, ttl, local, kube);
+    }
+
+    /** Small typed reader over a key lookup; every error names its key. */
+    private record Reader(Function<String, Optional<String>> lookup) {
+        Optional<String> optional(String key) {
+            return lookup.apply(key).map(String::strip).filter(s -> !s.isEmpty());
+        }
+
+        String string(String key, String fallback) {
+            return optional(key).orElse(fallback);
+        }
+
+        List<String> list(String key) {
+            return optional(key).map(s -> List.of(s.split("\\s*,\\s*"))).orElse(List.of()).stream().filter(s -> !s.isEmpty()).toList();
+        }
+
+        int integer(String key, int fallback) {
+            Optional<String> v = optional(key);
+            try {
+                return v.map(Integer::parseInt).orElse(fallback);
+            } catch (NumberFormatException e) {
+                throw new InvalidSpecException(key + ": not an integer: '" + v.get() + "'");
+            }
+        }
+
+        long size(String key, long fallback) {
+            Optional<String> v = optional(key);
+            try {
+                return v.map(ByteSize::parse).orElse(fallback);
+            } catch (InvalidSpecException e) {
+                throw new InvalidSpecException(key + ": " + e.getMessage());
+            }
+        }
+
+        Duration duration(String key, Duration fallback) {
+            Optional<String> v = optional(key);
+            if (v.isEmpty()) {
+                return fallback;
+            }
+            try {
+                return v.get().matches("\\d+") ? Duration.ofSeconds(Long.parseLong(v.get())) : Duration.parse(v.get());
+            } catch (RuntimeException e) {
+                throw new InvalidSpecException(key + ": not a duration (ISO-8601 or seconds): '" + v.get() + "'");
+            }
+        }
+
+        <T> T get(String what, java.util.function.Supplier<T> build) {
+            return build.get();
+        }
+    }
+}

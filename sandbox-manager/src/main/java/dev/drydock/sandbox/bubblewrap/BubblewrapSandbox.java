@@ -1,0 +1,284 @@
+package dev.drydock.sandbox.bubblewrap;
+
+import dev.drydock.sandbox.ExecRequest;
+import dev.drydock.sandbox.ExecResult;
+import dev.drydock.sandbox.FileEntry;
+import dev.drydock.sandbox.OutputListener;
+import dev.drydock.sandbox.Sandbox;
+import dev.drydock.sandbox.SandboxDestroyedException;
+import dev.drydock.sandbox.SandboxId;
+import dev.drydock.sandbox.SandboxLabels;
+import dev.drydock.sandbox.SandboxSpec;
+import dev.drydock.sandbox.Termination;
+import dev.drydock.sandbox.archive.WorkspaceTar;
+import dev.drydock.sandbox.git.WorkspaceGit;
+import dev.drydock.sandbox.workspace.WorkspaceFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A local sandbox: a directory on the host and one bubblewrap sandbox per command. */
+final class BubblewrapSandbox implements Sandbox {
+    private final SandboxId id;
+    private final SandboxSpec spec;
+    private final Instant expiresAt;
+    private final Path dir;
+    private final Path workspace;
+    private final OptionalInt hostUid;
+    private final BubblewrapSandboxBackend backend;
+    private volatile WorkspaceFiles files;
+    private final AtomicLong execCounter = new AtomicLong();
+    private final Set<Process> running = ConcurrentHashMap.newKeySet();
+    private volatile Optional<String> baseCommit = Optional.empty();
+    private volatile boolean destroyed;
+
+    BubblewrapSandbox(SandboxId id, SandboxSpec spec, Instant expiresAt, Path dir, OptionalInt hostUid, BubblewrapSandboxBackend backend) {
+        this.id = id;
+        this.spec = spec;
+        this.expiresAt = expiresAt;
+        this.dir = dir;
+        this.workspace = dir.resolve("workspace");
+        this.hostUid = hostUid;
+        this.backend = backend;
+    }
+
+    private WorkspaceFiles files() {
+        WorkspaceFiles f = files;
+        if (f == null) {
+            f = new WorkspaceFiles(workspace, hostUid);
+            files = f;
+        }
+        return f;
+    }
+
+    Path workspacePath() {
+        return workspace;
+    }
+
+    Path baseRepo() {
+        return dir.resolve("base.git");
+    }
+
+    void baseCommit(String commit) {
+        this.baseCommit = Optional.of(commit);
+    }
+
+    /** The host uid the sandbox's processes run as, when the manager runs as root. */
+    OptionalInt hostUid() {
+        return hostUid;
+    }
+
+    @Override
+    public SandboxId id() {
+        return id;
+    }
+
+    @Override
+    public SandboxSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Map<String, String> labels() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(SandboxLabels.MANAGED_BY, SandboxLabels.MANAGED_BY_VALUE);
+        labels.put(SandboxLabels.SANDBOX_ID, id.value());
+        labels.put(SandboxLabels.SESSION_ID, spec.sessionId());
+        labels.put(SandboxLabels.WORKSPACE_ID, spec.workspaceId());
+        return labels;
+    }
+
+    @Override
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    @Override
+    public boolean isDestroyed() {
+        return destroyed;
+    }
+
+    private void checkLive() {
+        if (destroyed) {
+            throw new SandboxDestroyedException(id);
+        }
+    }
+
+    @Override
+    public ExecResult exec(ExecRequest request, OutputListener listener) {
+        checkLive();
+        Path cwd = files().resolveDirectory(request.cwd());
+        String inside = BwrapCommand.WORKSPACE + (cwd.equals(workspace) ? "" : "/" + files().relative(cwd));
+        Map<String, String> env = new HashMap<>(BwrapCommand.baseEnvironment());
+        env.putAll(request.env());
+        String groupName = id.value() + "-" + execCounter.incrementAndGet();
+        HostCgroups.ExecGroup group = backend.cgroups().create(groupName, spec.limits());
+        try {
+            BwrapCommand cmd =
+                    new BwrapCommand(
+                            backend.bwrapPath(),
+                            workspace,
+                            inside,
+                            env,
+                            spec.limits(),
+                            hostUid,
+                            group.procsFiles(),
+                            backend.cgroups().version() == HostCgroups.Version.NONE,
+                            request.command());
+            HostProcess.Outcome outcome =
+                    HostProcess.run(
+                            "sandbox-" + id.value(),
+                            cmd.argv(),
+                            Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
+                            request.stdin(),
+                            request.timeout(),
+                            listener,
+                            spec.limits().outputLimitBytes(),
+                            p -> {
+                                running.add(p);
+                                if (destroyed) {
+                                    killTree(p, group);
+                                }
+                            },
+                            p -> killTree(p, group));
+            Termination termination = termination(outcome, group);
+            return new ExecResult(termination, outcome.stdout().capture(), outcome.stderr().capture(), Duration.ofNanos(outcome.elapsedNanos()));
+        } finally {
+            group.killAll(System.nanoTime() + Duration.ofSeconds(5).toNanos());
+            group.remove();
+            running.removeIf(p -> !p.isAlive());
+        }
+    }
+
+    private Termination termination(HostProcess.Outcome outcome, HostCgroups.ExecGroup group) {
+        if (destroyed) {
+            return new Termination.Killed("destroyed");
+        }
+        if (outcome.timedOut()) {
+            return new Termination.TimedOut();
+        }
+        int code = outcome.exitCode();
+        if (group.oomKilled()) {
+            return new Termination.Killed("memory");
+        }
+        return switch (code) {
+            case 128 + 24 -> new Termination.Killed("cpu-time");
+            case 128 + 25 -> new Termination.Killed("file-size");
+            default -> new Termination.Exited(code);
+        };
+    }
+
+    private void killTree(Process process, HostCgroups.ExecGroup group) {
+        // bwrap's --die-with-parent and the pid namespace take the tree down with the outer bwrap;
+        // descendants and the cgroup sweep are belts and braces.
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        group.killAll(System.nanoTime() + Duration.ofSeconds(2).toNanos());
+    }
+
+    @Override
+    public byte[] readFile(String path) {
+        checkLive();
+        return files().read(path);
+    }
+
+    @Override
+    public void writeFile(String path, byte[] content) {
+        checkLive();
+        files().write(path, content);
+    }
+
+    @Override
+    public List<FileEntry> list(String directory) {
+        checkLive();
+        return files().list(directory);
+    }
+
+    @Override
+    public FileEntry stat(String path) {
+        checkLive();
+        return files().stat(path);
+    }
+
+    @Override
+    public void uploadTar(String directory, InputStream tar) {
+        checkLive();
+        WorkspaceTar.extract(files(), directory, tar);
+    }
+
+    @Override
+    public void downloadTar(String directory, OutputStream tar) {
+        checkLive();
+        WorkspaceTar.create(files(), directory, tar);
+    }
+
+    @Override
+    public String diff() {
+        checkLive();
+        return baseCommit.map(c -> WorkspaceGit.diff(baseRepo(), c, workspace)).orElse("");
+    }
+
+    @Override
+    public void destroy() {
+        synchronized (this) {
+            if (destroyed) {
+                return;
+            }
+            destroyed = true;
+        }
+        for (Process p : running) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        deleteTree(dir);
+        backend.forget(this);
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(
+                    root,
+                    new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                            Files.deleteIfExists(file);
+                            return FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                            // a command may have removed the owner's write bit
+                            d.toFile().setWritable(true, true);
+                            return FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                            Files.deleteIfExists(d);
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
+        } catch (IOException e) {
+            throw new dev.drydock.sandbox.SandboxException("cannot delete " + root + ": " + e.getMessage(), e);
+        }
+    }
+}

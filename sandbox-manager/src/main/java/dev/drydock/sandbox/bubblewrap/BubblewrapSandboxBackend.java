@@ -1,0 +1,279 @@
+package dev.drydock.sandbox.bubblewrap;
+
+import dev.drydock.sandbox.Enforcement;
+import dev.drydock.sandbox.ExecRequest;
+import dev.drydock.sandbox.ExecResult;
+import dev.drydock.sandbox.Sandbox;
+import dev.drydock.sandbox.SandboxBackend;
+import dev.drydock.sandbox.SandboxException;
+import dev.drydock.sandbox.SandboxId;
+import dev.drydock.sandbox.SandboxOptions;
+import dev.drydock.sandbox.SandboxPolicy;
+import dev.drydock.sandbox.SandboxSpec;
+import dev.drydock.sandbox.SandboxUnavailableException;
+import dev.drydock.sandbox.SetupStep;
+import dev.drydock.sandbox.Termination;
+import dev.drydock.sandbox.UnknownSandboxException;
+import dev.drydock.sandbox.git.WorkspaceGit;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
+
+/**
+ * The local backend ({@code local}): bubblewrap on this host. Requires the {@code bwrap} binary and,
+ * when the manager runs as root, {@code setpriv} (util-linux) to give each sandbox its own
+ * unprivileged host uid.
+ */
+public final class BubblewrapSandboxBackend implements SandboxBackend {
+    private final SandboxOptions options;
+    private final SandboxPolicy policy;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final HostCgroups cgroups;
+    private final boolean root;
+    private final Map<SandboxId, BubblewrapSandbox> sandboxes = new ConcurrentHashMap<>();
+    private final BitSet uidsInUse = new BitSet();
+    private volatile String bwrapPath;
+
+    public BubblewrapSandboxBackend(SandboxOptions options, Clock clock) {
+        this(options, clock, new SecureRandom(), Path.of("/sys/fs/cgroup"));
+    }
+
+    BubblewrapSandboxBackend(SandboxOptions options, Clock clock, RandomGenerator random, Path cgroupRoot) {
+        this.options = options;
+        this.policy = new SandboxPolicy(options);
+        this.clock = clock;
+        this.random = random;
+        this.root = currentUid() == 0;
+        this.cgroups = root ? HostCgroups.detect(options.local().cgroups(), cgroupRoot) : HostCgroups.none("the manager does not run as root");
+    }
+
+    @Override
+    public String name() {
+        return "local";
+    }
+
+    HostCgroups cgroups() {
+        return cgroups;
+    }
+
+    /** The resolved bubblewrap binary. */
+    String bwrapPath() {
+        String path = bwrapPath;
+        if (path == null) {
+            path = resolveBinary(options.local().bwrap())
+                    .orElseThrow(
+                            () -> new SandboxUnavailableException(
+                                    "bubblewrap not found ('" + options.local().bwrap() + "'): install it (apt-get install -y bubblewrap) or set "
+                                            + SandboxOptions.Keys.LOCAL_BWRAP));
+            if (root && resolveBinary("setpriv").isEmpty()) {
+                throw new SandboxUnavailableException("setpriv (util-linux) not found: needed to drop root for sandboxes");
+            }
+            bwrapPath = path;
+        }
+        return path;
+    }
+
+    @Override
+    public Sandbox create(SandboxSpec spec) {
+        policy.check(spec);
+        bwrapPath();
+        SandboxId id = SandboxId.random(random);
+        Path dir = options.local().workRoot().resolve(id.value());
+        OptionalInt uid = root ? OptionalInt.of(allocateUid()) : OptionalInt.empty();
+        BubblewrapSandbox sandbox = new BubblewrapSandbox(id, spec, clock.instant().plus(spec.ttl()), dir, uid, this);
+        try {
+            Files.createDirectories(options.local().workRoot());
+            if (uid.isPresent()) {
+                checkTraversable(options.local().workRoot());
+            }
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+            Path workspace = Files.createDirectory(sandbox.workspacePath());
+            sandboxes.put(id, sandbox);
+            if (spec.source().isPresent()) {
+                sandbox.baseCommit(WorkspaceGit.checkout(spec.source().get(), workspace, sandbox.baseRepo()));
+            }
+            if (uid.isPresent()) {
+                chownTree(workspace, uid.getAsInt());
+            }
+            Files.setPosixFilePermissions(workspace, PosixFilePermissions.fromString("rwx------"));
+            if (spec.setup().isPresent()) {
+                runSetup(sandbox, spec.setup().get());
+            }
+            return sandbox;
+        } catch (IOException e) {
+            sandbox.destroy();
+            throw new SandboxException("cannot create sandbox directory " + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            sandbox.destroy();
+            throw e;
+        }
+    }
+
+    private static void runSetup(BubblewrapSandbox sandbox, SetupStep step) {
+        ExecResult result = sandbox.exec(ExecRequest.of(step.command()).withEnv(step.secretEnv()).withTimeout(step.timeout()));
+        if (!(result.termination() instanceof Termination.Exited e && e.code() == 0)) {
+            String err = result.stderr().text();
+            throw new SandboxException(
+                    "setup step failed (" + result.statusLine() + "): " + err.substring(Math.max(0, err.length() - 2000)));
+        }
+    }
+
+    @Override
+    public Sandbox get(SandboxId id) {
+        BubblewrapSandbox sandbox = sandboxes.get(id);
+        if (sandbox == null) {
+            throw new UnknownSandboxException(id);
+        }
+        if (!clock.instant().isBefore(sandbox.expiresAt())) {
+            sandbox.destroy();
+            throw new UnknownSandboxException("sandbox " + id.value() + " expired at " + sandbox.expiresAt());
+        }
+        return sandbox;
+    }
+
+    @Override
+    public List<Sandbox> list() {
+        return List.copyOf(sandboxes.values());
+    }
+
+    @Override
+    public int reapExpired() {
+        Instant now = clock.instant();
+        int reaped = 0;
+        for (BubblewrapSandbox s : List.copyOf(sandboxes.values())) {
+            if (!now.isBefore(s.expiresAt())) {
+                s.destroy();
+                reaped++;
+            }
+        }
+        return reaped;
+    }
+
+    @Override
+    public List<Enforcement> enforcement() {
+        List<Enforcement> e = new ArrayList<>();
+        e.add(new Enforcement("network", true, "bubblewrap --unshare-net (new network namespace, loopback only)"));
+        e.add(new Enforcement("filesystem", true, "read-only binds of /usr and /etc, workspace bind, private tmpfs /tmp, no /home, /root, /var, /sys"));
+        e.add(new Enforcement("privileges", true, "user namespace, all capabilities dropped, nested user namespaces disabled"));
+        e.add(new Enforcement("host-uid", root, root ? "setpriv to a per-sandbox host uid from " + options.local().uidBase() : "runs as the server's own uid"));
+        switch (cgroups.version()) {
+            case V2, V1 -> {
+                String v = cgroups.version() == HostCgroups.Version.V2 ? "cgroup v2" : "cgroup v1";
+                e.add(new Enforcement("processes", true, v + " pids.max" + (root ? " and RLIMIT_NPROC per sandbox uid" : "")));
+                e.add(new Enforcement("memory", true, v + (cgroups.version() == HostCgroups.Version.V2 ? " memory.max" : " memory.limit_in_bytes") + " for the whole command tree"));
+                e.add(new Enforcement("cpu-rate", cgroups.cpuQuota(), cgroups.cpuQuota() ? v + " cpu quota" : "no cpu controller"));
+            }
+            case NONE -> {
+                e.add(new Enforcement("processes", root, root ? "RLIMIT_NPROC per sandbox uid" : "RLIMIT_NPROC cannot be used for the server's own uid; " + cgroups.whyNone()));
+                e.add(new Enforcement("memory", true, "RLIMIT_AS per process (" + cgroups.whyNone() + ")"));
+                e.add(new Enforcement("cpu-rate", false, cgroups.whyNone()));
+            }
+        }
+        e.add(new Enforcement("cpu-time", true, "RLIMIT_CPU per process"));
+        e.add(new Enforcement("file-size", true, "RLIMIT_FSIZE per process"));
+        e.add(new Enforcement("tmp-size", true, "tmpfs size of /tmp"));
+        e.add(new Enforcement("disk", false, "no quota on the workspace locally; file size and /tmp are bounded"));
+        return e;
+    }
+
+    @Override
+    public void close() {
+        for (BubblewrapSandbox s : List.copyOf(sandboxes.values())) {
+            s.destroy();
+        }
+    }
+
+    void forget(BubblewrapSandbox sandbox) {
+        sandboxes.remove(sandbox.id());
+        sandbox.hostUid().ifPresent(this::releaseUid);
+    }
+
+    /** The sandbox's uid must be able to reach its workspace for bubblewrap to bind it. */
+    private static void checkTraversable(Path dir) throws IOException {
+        for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (!Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                throw new SandboxUnavailableException(
+                        "sandbox work root " + dir + " is not reachable by sandbox uids: " + p + " lacks o+x (chmod o+x " + p + ")");
+            }
+        }
+    }
+
+    private synchronized int allocateUid() {
+        int slot = uidsInUse.nextClearBit(0);
+        if (slot >= options.local().uidCount()) {
+            throw new SandboxUnavailableException("no free sandbox uid: " + options.local().uidCount() + " sandboxes are live");
+        }
+        uidsInUse.set(slot);
+        return options.local().uidBase() + slot;
+    }
+
+    private synchronized void releaseUid(int uid) {
+        uidsInUse.clear(uid - options.local().uidBase());
+    }
+
+    private static void chownTree(Path root, int uid) throws IOException {
+        Files.walkFileTree(
+                root,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                        own(d, uid);
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                        own(f, uid);
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+    }
+
+    private static void own(Path p, int uid) throws IOException {
+        Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    static java.util.Optional<String> resolveBinary(String name) {
+        if (name.contains("/")) {
+            return Files.isExecutable(Path.of(name)) ? java.util.Optional.of(name) : java.util.Optional.empty();
+        }
+        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        for (String dir : (path + ":/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (Files.isExecutable(candidate)) {
+                return java.util.Optional.of(candidate.toString());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    static int currentUid() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,253 @@
+package dev.drydock.sandbox.bubblewrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.drydock.sandbox.ExecRequest;
+import dev.drydock.sandbox.ExecResult;
+import dev.drydock.sandbox.PathEscapeException;
+import dev.drydock.sandbox.Sandbox;
+import dev.drydock.sandbox.SandboxOptions;
+import dev.drydock.sandbox.Termination;
+import dev.drydock.sandbox.testing.HostProcesses;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The escape suite: real bubblewrap, real attacks, all refused. The host must be healthy afterwards:
+ * no process left with a sandbox uid, no cgroup left behind.
+ */
+class BubblewrapEscapeTest {
+    @TempDir static Path workRoot;
+
+    static SandboxOptions options;
+    static BubblewrapSandboxBackend backend;
+    static Sandbox sandbox;
+    static Sandbox neighbour;
+
+    @BeforeAll
+    static void createSandboxes() {
+        options = LocalFixture.options(workRoot);
+        backend = new BubblewrapSandboxBackend(options, Clock.systemUTC());
+        sandbox = backend.create(LocalFixture.spec(options, "attacker"));
+        neighbour = backend.create(LocalFixture.spec(options, "victim"));
+        neighbour.writeFile("secret.txt", "neighbour-secret".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @AfterAll
+    static void hostIsHealthy() throws IOException {
+        backend.close();
+        int base = options.local().uidBase();
+        assertThat(HostProcesses.withUidIn(base, base + options.local().uidCount())).as("processes left with sandbox uids").isEmpty();
+        for (String hierarchy : List.of("pids", "memory", "cpu", "")) {
+            Path group = Path.of("/sys/fs/cgroup", hierarchy, "drydock");
+            if (Files.isDirectory(group)) {
+                try (var children = Files.list(group)) {
+                    assertThat(children.filter(Files::isDirectory).map(Path::getFileName).map(Path::toString).filter(n -> n.startsWith("sbx-")))
+                            .as("cgroups left in " + group)
+                            .isEmpty();
+                }
+            }
+        }
+    }
+
+    private static ExecResult sh(String script) {
+        return sandbox.exec(ExecRequest.of("/bin/sh", "-c", script).withTimeout(Duration.ofSeconds(20)));
+    }
+
+    @Test
+    void shouldRefuseConnectionWhenCommandConnectsToHostPort() throws IOException {
+        // Given
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(300);
+            String hostAddresses = String.join(" ", hostAddresses());
+            // When
+            ExecResult result =
+                    sh("for a in 127.0.0.1 " + hostAddresses + "; do if echo hi > /dev/tcp/$a/" + server.getLocalPort()
+                            + "; then echo CONNECTED $a; fi; done 2>&1; exit 0");
+            // Then
+            assertThat(result.stdout().text()).doesNotContain("CONNECTED");
+            assertThatThrownBy(server::accept).isInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    private static List<String> hostAddresses() throws IOException {
+        return Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(NetworkInterface::inetAddresses)
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress())
+                .map(InetAddress::getHostAddress)
+                .toList();
+    }
+
+    @Test
+    void shouldHaveOnlyLoopbackWhenListingNetworkInterfaces() {
+        // When
+        ExecResult result = sh("cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '");
+        // Then
+        assertThat(result.stdout().text().strip()).isEqualTo("lo");
+    }
+
+    @Test
+    void shouldRefuseReadingShadowWhenCommandCatsIt() {
+        // When
+        ExecResult result = sh("cat /etc/shadow");
+        // Then
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stdout().text()).doesNotContain("root:");
+        assertThat(result.stderr().text()).contains("Permission denied");
+    }
+
+    @Test
+    void shouldNotSeeNeighbourWorkspaceWhenCommandSearchesForIt() {
+        // Given
+        Path neighbourSecret = workRoot.resolve(neighbour.id().value()).resolve("workspace/secret.txt");
+        // When
+        ExecResult result =
+                sh("cat " + neighbourSecret + " 2>&1; ls / " + workRoot + " 2>&1; grep -rs neighbour-secret / --exclude-dir=proc --exclude-dir=usr 2>/dev/null; exit 0");
+        // Then
+        assertThat(result.stdout().text()).doesNotContain("neighbour-secret");
+        assertThat(result.stdout().text()).contains(neighbourSecret + ": No such file");
+    }
+
+    @Test
+    void shouldRefuseWritesWhenCommandWritesOutsideWorkspace() {
+        // Given
+        String marker = "drydock-escape-" + sandbox.id().value();
+        // When
+        ExecResult result =
+                sh("for d in /etc /usr /usr/local/bin / /root /var/tmp /proc/1 /sys " + workRoot + "; do touch $d/" + marker
+                        + " 2>/dev/null && echo WROTE $d; done; exit 0");
+        // Then
+        assertThat(result.stdout().text()).doesNotContain("WROTE");
+        assertThat(Path.of("/etc", marker)).doesNotExist();
+        assertThat(Path.of("/usr/local/bin", marker)).doesNotExist();
+        assertThat(workRoot.resolve(marker)).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseDotDotWhenFileApiReadsOutsideWorkspace() {
+        // When / Then
+        assertThatThrownBy(() -> sandbox.readFile("../" + neighbour.id().value() + "/workspace/secret.txt"))
+                .isInstanceOf(PathEscapeException.class)
+                .hasMessageContaining("'..'");
+        assertThatThrownBy(() -> sandbox.readFile("/etc/passwd")).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> sandbox.writeFile("a/../../escape.txt", new byte[1])).isInstanceOf(PathEscapeException.class);
+        assertThat(workRoot.resolve("escape.txt")).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseSymlinksWhenFileApiFollowsLinksPlantedByCommand() {
+        // Given
+        sh("ln -sf /etc/passwd passwd-link; ln -sfn / root-link; ln -sfn " + workRoot + " host-link");
+        // When / Then
+        assertThatThrownBy(() -> sandbox.readFile("passwd-link")).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> sandbox.readFile("root-link/etc/passwd")).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> sandbox.writeFile("host-link/planted.txt", new byte[] {1}))
+                .isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> sandbox.writeFile("passwd-link", new byte[] {1})).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> sandbox.list("root-link")).isInstanceOf(PathEscapeException.class);
+        assertThat(workRoot.resolve("planted.txt")).doesNotExist();
+        assertThat(sandbox.stat("passwd-link").type()).isEqualTo(dev.drydock.sandbox.FileEntry.Type.SYMLINK);
+    }
+
+    @Test
+    void shouldContainForkBombWhenCommandForksForever() {
+        // Given
+        Sandbox victim = backend.create(LocalFixture.spec(options, "forkbomb"));
+        // When
+        ExecResult result =
+                victim.exec(ExecRequest.of("/bin/bash", "-c", "b(){ b | b & }; b; wait").withTimeout(Duration.ofSeconds(3)));
+        // Then
+        assertThat(result.stderr().text()).contains("fork");
+        assertThat(result.elapsed()).isLessThan(Duration.ofSeconds(15));
+        ExecResult after = victim.exec(ExecRequest.of("/bin/echo", "still-works"));
+        assertThat(after.stdout().text()).contains("still-works");
+        victim.destroy();
+    }
+
+    @Test
+    void shouldKillMemoryHogWhenItExceedsTheLimit() {
+        // When
+        ExecResult result = sh("x=$(head -c 300000000 /dev/zero | tr '\\0' a); echo ${#x}");
+        // Then
+        assertThat(result.stdout().text()).doesNotContain("300000000");
+        assertThat(result.termination()).isNotEqualTo(new Termination.Exited(0));
+        if (backend.cgroups().version() != HostCgroups.Version.NONE) {
+            assertThat(result.termination()).isEqualTo(new Termination.Killed("memory"));
+        }
+    }
+
+    @Test
+    void shouldStopDiskFillerWhenItExceedsFileSizeAndTmpLimits() throws IOException {
+        // When
+        ExecResult big = sh("dd if=/dev/zero of=/workspace/fill bs=1M count=100 2>&1");
+        ExecResult tmp = sh("for i in 1 2 3 4 5 6; do dd if=/dev/zero of=/tmp/fill$i bs=1M count=7 2>&1 || exit 1; done");
+        // Then
+        assertThat(big.termination()).isEqualTo(new Termination.Killed("file-size"));
+        Path fill = workRoot.resolve(sandbox.id().value()).resolve("workspace/fill");
+        assertThat(Files.size(fill)).isLessThanOrEqualTo(8L << 20);
+        assertThat(tmp.exitCode()).isEqualTo(1);
+        assertThat(tmp.stdout().text()).contains("No space left on device");
+        sandbox.exec(ExecRequest.of("rm", "-f", "fill"));
+    }
+
+    @Test
+    void shouldKillWholeTreeWhenProcessIgnoresSigtermAndTimesOut() {
+        // Given
+        ExecRequest stubborn =
+                ExecRequest.of("/bin/sh", "-c", "trap '' TERM; (trap '' TERM; while :; do :; done) & sleep 1000 & while :; do :; done")
+                        .withTimeout(Duration.ofMillis(800));
+        // When
+        ExecResult result = sandbox.exec(stubborn);
+        // Then
+        assertThat(result.termination()).isEqualTo(new Termination.TimedOut());
+        assertThat(result.statusLine()).isEqualTo("exit=timeout");
+        assertThat(result.elapsed()).isLessThan(Duration.ofSeconds(10));
+        int base = options.local().uidBase();
+        assertThat(HostProcesses.withUidIn(base, base + options.local().uidCount())).isEmpty();
+    }
+
+    @Test
+    void shouldTruncateWhenCommandFloodsOneGigabyte() {
+        // Given
+        AtomicLong streamed = new AtomicLong();
+        // When
+        ExecResult result =
+                sandbox.exec(
+                        ExecRequest.of("head", "-c", String.valueOf(1L << 30), "/dev/zero").withTimeout(Duration.ofSeconds(60)),
+                        (channel, chunk) -> streamed.addAndGet(chunk.length));
+        // Then
+        assertThat(result.termination()).isEqualTo(new Termination.Exited(0));
+        assertThat(result.stdout().truncated()).isTrue();
+        assertThat(result.stdout().totalBytes()).isEqualTo(1L << 30);
+        assertThat(result.stdout().text()).endsWith("[drydock: output truncated after 65536 bytes]\n");
+        assertThat(streamed.get()).isLessThan(70_000);
+    }
+
+    @Test
+    void shouldRunAsUnprivilegedUidWhenInspectingCredentials() {
+        // When
+        ExecResult result = sh("id -u; grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status; unshare -U true 2>&1; echo userns=$?");
+        // Then
+        assertThat(result.stdout().text()).startsWith("1000\n").contains("CapEff:\t0000000000000000").contains("CapBnd:\t0000000000000000");
+        assertThat(result.stdout().text()).doesNotContain("userns=0");
+        if (HostProcesses.isRoot()) {
+            assertThat(((BubblewrapSandbox) sandbox).hostUid()).isPresent();
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.drydock.sandbox.bubblewrap;
+
+import dev.drydock.sandbox.SandboxLimits;
+import dev.drydock.sandbox.SandboxOptions;
+import dev.drydock.sandbox.SandboxPolicy;
+import dev.drydock.sandbox.SandboxSpec;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/** Small limits that keep the escape suite fast and the host safe. */
+final class LocalFixture {
+    static final SandboxLimits SMALL =
+            new SandboxLimits(64L << 20, 1000, Duration.ofSeconds(20), 64, 8L << 20, 1L << 30, 16L << 20, 64 * 1024);
+
+    private LocalFixture() {}
+
+    /** A work root below a JUnit temp dir, reachable by sandbox uids (JUnit creates its dirs 0700). */
+    static SandboxOptions options(Path tempDir) {
+        try {
+            java.nio.file.Files.setPosixFilePermissions(tempDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Path workRoot = tempDir;
+        SandboxOptions d = SandboxOptions.defaults();
+        return d.withLimits(SMALL).withLocal(d.local().withWorkRoot(workRoot));
+    }
+
+    static BubblewrapSandboxBackend backend(Path workRoot, Clock clock) {
+        return new BubblewrapSandboxBackend(options(workRoot), clock);
+    }
+
+    static SandboxSpec spec(SandboxOptions options, String session) {
+        return new SandboxPolicy(options).spec(session, "ws-" + session);
+    }
+}

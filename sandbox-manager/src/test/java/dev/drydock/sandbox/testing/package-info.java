@@ -1,0 +1,2 @@
+/** Test fixtures shared by the sandbox-manager tests. */
+package dev.drydock.sandbox.testing;

@@ -1,0 +1,226 @@
+package dev.drydock.search;
+
+import dev.drydock.search.chunk.Chunker;
+import dev.drydock.search.chunk.ParsedFile;
+import dev.drydock.search.index.Documents;
+import dev.drydock.search.index.IndexMeta;
+import dev.drydock.search.index.IndexSchema;
+import dev.drydock.search.index.IndexStore;
+import dev.drydock.search.ingest.FolderSourceTree;
+import dev.drydock.search.ingest.GitSourceTree;
+import dev.drydock.search.ingest.Languages;
+import dev.drydock.search.ingest.SkipReason;
+import dev.drydock.search.ingest.SourceEntry;
+import dev.drydock.search.ingest.SourceTree;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.Term;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds or updates an index from a folder or a git commit. Only files whose content changed are
+ * re-read (git blob ids, or the same hash computed over folder files); files gone from the source
+ * are deleted. Everything becomes visible in one Lucene commit at the end, so a run that dies
+ * midway leaves the previous index untouched and searchable.
+ */
+public final class CodeIndexer {
+    private static final int BATCH = 256;
+
+    private final Path indexDir;
+    private final @Nullable Embedder embedder;
+    private final Chunker chunker = Chunker.defaults();
+
+    public CodeIndexer(Path indexDir, @Nullable Embedder embedder) {
+        this.indexDir = indexDir;
+        this.embedder = embedder;
+    }
+
+    /** Indexes {@code request}; {@code rebuild} discards everything indexed before (atomically at commit). */
+    public IndexReport index(IndexRequest request, boolean rebuild, IndexProgress progress) {
+        long started = System.nanoTime();
+        Path source = request.source();
+        if (!Files.isDirectory(source)) {
+            throw new SearchException("source folder not found: " + source);
+        }
+        if (request.repo().isBlank() || request.repo().indexOf('\0') >= 0) {
+            throw new SearchException("repo name must not be blank");
+        }
+        try (SourceTree tree = GitSourceTree.isGitRepository(source)
+                        ? GitSourceTree.open(source, request.revision())
+                        : new FolderSourceTree(source);
+                IndexStore.Writing writing = IndexStore.openForWriting(indexDir, rebuild)) {
+            IndexMeta meta = writing.meta();
+            checkModel(meta, writing.isEmpty() || rebuild);
+            Map<String, String> known = rebuild ? Map.of() : writing.fileHashes(request.repo());
+
+            Map<SkipReason, Integer> skipped = new EnumMap<>(SkipReason.class);
+            List<SourceEntry> entries = new ArrayList<>();
+            tree.walk(request.policy(), entries::add, reason -> skipped.merge(reason, 1, Integer::sum));
+
+            Set<String> present = new HashSet<>();
+            AtomicInteger changed = new AtomicInteger();
+            AtomicInteger chunks = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, request.threads()),
+                    Thread.ofPlatform().name("drydock-index-", 0).daemon(true).factory());
+            try {
+                for (int from = 0; from < entries.size(); from += BATCH) {
+                    List<SourceEntry> batch = entries.subList(from, Math.min(entries.size(), from + BATCH));
+                    List<Future<Outcome>> futures = new ArrayList<>();
+                    for (SourceEntry entry : batch) {
+                        futures.add(pool.submit(() -> prepare(entry, known.get(entry.path()), request)));
+                    }
+                    List<Prepared> prepared = new ArrayList<>();
+                    for (Future<Outcome> future : futures) {
+                        Outcome outcome = future.get();
+                        switch (outcome) {
+                            case Outcome.Unchanged u -> present.add(u.path());
+                            case Outcome.Skipped s -> skipped.merge(s.reason(), 1, Integer::sum);
+                            case Prepared p -> {
+                                present.add(p.path());
+                                prepared.add(p);
+                            }
+                        }
+                    }
+                    write(writing.writer(), request.repo(), prepared, pool);
+                    changed.addAndGet(prepared.size());
+                    prepared.forEach(p -> chunks.addAndGet(p.parsed().chunks().size()));
+                    progress.update(Math.min(entries.size(), from + BATCH), entries.size(),
+                            (System.nanoTime() - started) / 1e9);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            int deleted = 0;
+            for (String path : known.keySet()) {
+                if (!present.contains(path)) {
+                    writing.writer().deleteDocuments(new Term(IndexSchema.KEY, IndexSchema.key(request.repo(), path)));
+                    deleted++;
+                }
+            }
+            String revision = tree.revision();
+            writing.commit(meta.withRevision(request.repo(), revision == null ? "folder" : revision,
+                    embedder == null ? null : embedder.modelId(), embedder == null ? 0 : embedder.dimensions()));
+            return new IndexReport(present.size(), changed.get(), deleted, chunks.get(), skipped,
+                    (System.nanoTime() - started) / 1e9, revision);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SearchException("indexing interrupted; the previous index is unchanged", e);
+        }
+    }
+
+    private void checkModel(IndexMeta meta, boolean fresh) {
+        if (fresh) {
+            return;
+        }
+        String want = embedder == null ? null : embedder.modelId();
+        if (!java.util.Objects.equals(meta.modelId(), want)) {
+            throw new SearchException("index vectors were built with model '" + meta.modelId() + "' but this run uses '"
+                    + want + "'; rebuild the index with --rebuild");
+        }
+    }
+
+    private sealed interface Outcome permits Outcome.Unchanged, Outcome.Skipped, Prepared {
+        record Unchanged(String path) implements Outcome {}
+
+        record Skipped(SkipReason reason) implements Outcome {}
+    }
+
+    private record Prepared(String path, String language, String hash, String content, ParsedFile parsed)
+            implements Outcome {}
+
+    private Outcome prepare(SourceEntry entry, @Nullable String knownHash, IndexRequest request) {
+        if (entry.blobId() != null && entry.blobId().equals(knownHash)) {
+            return new Outcome.Unchanged(entry.path());
+        }
+        byte[] bytes;
+        try {
+            bytes = entry.content().read();
+        } catch (IOException | RuntimeException e) {
+            return new Outcome.Skipped(SkipReason.UNREADABLE);
+        }
+        var reason = request.policy().checkContent(bytes);
+        if (reason.isPresent()) {
+            return new Outcome.Skipped(reason.get());
+        }
+        String hash = entry.blobId() != null ? entry.blobId() : blobHash(bytes);
+        if (hash.equals(knownHash)) {
+            return new Outcome.Unchanged(entry.path());
+        }
+        String content = new String(bytes, StandardCharsets.UTF_8); // malformed bytes become U+FFFD
+        if (!content.isEmpty() && content.charAt(0) == '\uFEFF') {
+            content = content.substring(1);
+        }
+        String language = Languages.detect(entry.path());
+        return new Prepared(entry.path(), language, hash, content, chunker.parse(language, content));
+    }
+
+    private void write(IndexWriter writer, String repo, List<Prepared> prepared, ExecutorService pool)
+            throws IOException, InterruptedException, ExecutionException {
+        List<float @Nullable [][]> vectors = new ArrayList<>();
+        if (embedder != null) {
+            List<String> texts = new ArrayList<>();
+            for (Prepared p : prepared) {
+                p.parsed().chunks().forEach(c -> texts.add(Documents.embeddingText(p.path(), c)));
+            }
+            float[][] all = texts.isEmpty() ? new float[0][] : embedder.embed(texts);
+            int at = 0;
+            for (Prepared p : prepared) {
+                int n = p.parsed().chunks().size();
+                float[][] mine = new float[n][];
+                System.arraycopy(all, at, mine, 0, n);
+                at += n;
+                vectors.add(mine);
+            }
+        } else {
+            prepared.forEach(p -> vectors.add(null));
+        }
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < prepared.size(); i++) {
+            Prepared p = prepared.get(i);
+            float @Nullable [][] v = vectors.get(i);
+            futures.add(pool.submit(() -> {
+                List<Document> docs = Documents.of(repo, p.path(), p.language(), p.hash(), p.content(), p.parsed(), v);
+                writer.updateDocuments(new Term(IndexSchema.KEY, IndexSchema.key(repo, p.path())), docs);
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+    }
+
+    /** The git blob id of {@code bytes}, so folder and git indexes of the same content agree. */
+    static String blobHash(byte[] bytes) {
+        try {
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            sha1.update(("blob " + bytes.length + "\0").getBytes(StandardCharsets.US_ASCII));
+            sha1.update(bytes);
+            return HexFormat.of().formatHex(sha1.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

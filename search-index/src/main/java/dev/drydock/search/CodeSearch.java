@@ -1,0 +1,308 @@
+package dev.drydock.search;
+
+import dev.drydock.search.fusion.Fused;
+import dev.drydock.search.fusion.RankedList;
+import dev.drydock.search.fusion.ReciprocalRankFusion;
+import dev.drydock.search.graph.SymbolGraph;
+import dev.drydock.search.index.IndexMeta;
+import dev.drydock.search.index.IndexSchema;
+import dev.drydock.search.index.IndexStore;
+import dev.drydock.search.lexical.CodeAnalyzer;
+import dev.drydock.search.lexical.LexicalQueries;
+import dev.drydock.search.lexical.QueryTerms;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.util.BytesRef;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Searches an index. Every search names the repos the caller may read; that set is a filter
+ * inside every Lucene query and is checked again on every hit before it is returned.
+ *
+ * <p>File ranking ({@link #searchFiles}) fuses, with weighted reciprocal rank fusion: BM25 over
+ * whole files (body, file name, declared symbols, path), BM25 over chunks collapsed to files,
+ * exact matches of identifiers in the query against declared type names, dense chunk similarity
+ * collapsed to files (when the index has vectors), and a one-hop expansion over the symbol graph.
+ * Instances are thread-safe.
+ */
+public final class CodeSearch implements AutoCloseable {
+    private static final Map<String, Float> FILE_FIELDS = Map.of(
+            IndexSchema.BODY, 1f, IndexSchema.NAME_TEXT, 2f, IndexSchema.SYMBOL_TEXT, 1f, IndexSchema.PATH_TEXT, 0.5f);
+    private static final Map<String, Float> CHUNK_FIELDS = Map.of(
+            IndexSchema.BODY, 1f, IndexSchema.SYMBOL_TEXT, 1f, IndexSchema.PATH_TEXT, 0.5f);
+    private static final int FILE_DEPTH = 200;
+    private static final int CHUNK_DEPTH = 600;
+    private static final int DENSE_DEPTH = 200;
+
+    private final Path indexDir;
+    private final DirectoryReader reader;
+    private final IndexSearcher searcher;
+    private final IndexMeta meta;
+    private final @Nullable Embedder embedder;
+    private final Analyzer analyzer = CodeAnalyzer.forQuery();
+    private volatile @Nullable SymbolGraph graph;
+
+    private CodeSearch(Path indexDir, DirectoryReader reader, IndexMeta meta, @Nullable Embedder embedder) {
+        this.indexDir = indexDir;
+        this.reader = reader;
+        this.searcher = new IndexSearcher(reader);
+        this.meta = meta;
+        this.embedder = embedder;
+    }
+
+    /**
+     * Opens the index at {@code indexDir}. {@code embedder} is needed for dense and hybrid
+     * searches when the index has vectors; it must be the model the vectors were built with.
+     */
+    public static CodeSearch open(Path indexDir, @Nullable Embedder embedder) {
+        DirectoryReader reader = IndexStore.openForReading(indexDir);
+        try {
+            IndexMeta meta = IndexStore.checkedMeta(reader, indexDir);
+            if (embedder != null && meta.modelId() != null && !meta.modelId().equals(embedder.modelId())) {
+                throw new SearchException("index vectors were built with model '" + meta.modelId()
+                        + "' but the query model is '" + embedder.modelId() + "'; "
+                        + IndexStore.rebuildHint(indexDir));
+            }
+            return new CodeSearch(indexDir, reader, meta, embedder);
+        } catch (IOException e) {
+            closeQuietly(reader);
+            throw new SearchException("cannot read index " + indexDir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(reader);
+            throw e;
+        }
+    }
+
+    /** The repos in this index, with the revision indexed for each. */
+    public Map<String, String> repos() {
+        return meta.revisions();
+    }
+
+    public IndexMeta meta() {
+        return meta;
+    }
+
+    /** True when the index has vectors and an embedder to query them. */
+    public boolean hasVectors() {
+        return meta.modelId() != null && embedder != null;
+    }
+
+    /** Chunk-level hits, best first. */
+    public List<Hit> search(SearchQuery query) {
+        if (query.readableRepos().isEmpty()) {
+            return List.of();
+        }
+        try {
+            List<RankedList<Integer>> lists = new ArrayList<>();
+            List<String> terms = QueryTerms.of(analyzer, IndexSchema.BODY, query.text());
+            if (query.mode() != SearchMode.DENSE && !terms.isEmpty()) {
+                lists.add(new RankedList<>("chunks", 1.0, docs(lexical(terms, CHUNK_FIELDS, IndexSchema.KIND_CHUNK,
+                        query.readableRepos(), Math.max(query.k(), 100)))));
+            }
+            if (query.mode() != SearchMode.LEXICAL && hasVectors() && !query.text().isBlank()) {
+                lists.add(new RankedList<>("dense", 1.0, docs(dense(query, Math.max(query.k() * 5, 100)))));
+            }
+            List<Fused<Integer>> fused = ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K);
+            StoredFields stored = searcher.storedFields();
+            List<Hit> hits = new ArrayList<>();
+            for (Fused<Integer> f : fused.subList(0, Math.min(query.k(), fused.size()))) {
+                Document doc = stored.document(f.item());
+                hits.add(new Hit(doc.get(IndexSchema.REPO), doc.get(IndexSchema.PATH),
+                        doc.getField(IndexSchema.START).numericValue().intValue(),
+                        doc.getField(IndexSchema.END).numericValue().intValue(), f.score(),
+                        doc.get(IndexSchema.SYMBOL)));
+            }
+            for (Hit hit : hits) {
+                enforceAcl(query, hit.repo());
+            }
+            return hits;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** File-level hits ("which files should I open for this task?"), best first. */
+    public List<FileHit> searchFiles(SearchQuery query) {
+        if (query.readableRepos().isEmpty()) {
+            return List.of();
+        }
+        try {
+            List<RankedList<String>> lists = new ArrayList<>();
+            List<String> terms = QueryTerms.of(analyzer, IndexSchema.BODY, query.text());
+            if (query.mode() != SearchMode.DENSE && !terms.isEmpty()) {
+                lists.add(new RankedList<>("files", 1.0, keys(lexical(terms, FILE_FIELDS, IndexSchema.KIND_FILE,
+                        query.readableRepos(), FILE_DEPTH))));
+                lists.add(new RankedList<>("chunks", 1.0, keys(lexical(terms, CHUNK_FIELDS, IndexSchema.KIND_CHUNK,
+                        query.readableRepos(), CHUNK_DEPTH))));
+            }
+            if (query.mode() == SearchMode.HYBRID) {
+                List<String> defining = symbolGraph().definingFiles(identifiers(query.text()), query.readableRepos());
+                if (!defining.isEmpty()) {
+                    lists.add(new RankedList<>("symbols", 1.0, defining));
+                }
+            }
+            if (query.mode() != SearchMode.LEXICAL && hasVectors() && !query.text().isBlank()) {
+                lists.add(new RankedList<>("dense", query.mode() == SearchMode.DENSE ? 1.0 : 0.5,
+                        keys(dense(query, DENSE_DEPTH))));
+            }
+            List<Fused<String>> fused = ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K);
+            List<FileHit> hits = new ArrayList<>();
+            for (Fused<String> f : fused.subList(0, Math.min(query.k(), fused.size()))) {
+                int sep = f.item().indexOf('\0');
+                hits.add(new FileHit(f.item().substring(0, sep), f.item().substring(sep + 1), f.score()));
+            }
+            for (FileHit hit : hits) {
+                enforceAcl(query, hit.repo());
+            }
+            return hits;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void enforceAcl(SearchQuery query, String repo) {
+        if (!query.readableRepos().contains(repo)) {
+            throw new IllegalStateException("access control violation: hit from repo '" + repo + "' not in the readable set");
+        }
+    }
+
+    /** Identifier-looking words of the query: CamelCase, snake_case or dotted names. */
+    static List<String> identifiers(String text) {
+        Set<String> out = new LinkedHashSet<>();
+        String capped = text.length() > QueryTerms.MAX_QUERY_CHARS ? text.substring(0, QueryTerms.MAX_QUERY_CHARS) : text;
+        for (String word : capped.split("[^A-Za-z0-9_$.#]+")) {
+            for (String part : word.split("[.#]")) {
+                if (part.length() > 2 && isIdentifierLike(part)) {
+                    out.add(part);
+                }
+            }
+            if (out.size() >= 32) {
+                break;
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    private static boolean isIdentifierLike(String word) {
+        boolean upper = false;
+        boolean lowerThenUpper = false;
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            if (Character.isUpperCase(c)) {
+                if (i > 0 && Character.isLowerCase(word.charAt(i - 1))) {
+                    lowerThenUpper = true;
+                }
+                upper = true;
+            }
+        }
+        return lowerThenUpper || (upper && word.indexOf('_') > 0);
+    }
+
+    private TopDocs lexical(List<String> terms, Map<String, Float> fields, String kind, Set<String> repos, int n)
+            throws IOException {
+        Query query = new BooleanQuery.Builder()
+                .add(LexicalQueries.multiField(terms, fields), BooleanClause.Occur.MUST)
+                .add(new TermQuery(new Term(IndexSchema.KIND, kind)), BooleanClause.Occur.FILTER)
+                .add(repoFilter(repos), BooleanClause.Occur.FILTER)
+                .build();
+        return searcher.search(query, n);
+    }
+
+    private TopDocs dense(SearchQuery query, int n) throws IOException {
+        String text = query.text().length() > 2000 ? query.text().substring(0, 2000) : query.text();
+        float[] vector = embedder.embed(List.of(text))[0];
+        Query filter = new BooleanQuery.Builder()
+                .add(new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_CHUNK)), BooleanClause.Occur.FILTER)
+                .add(repoFilter(query.readableRepos()), BooleanClause.Occur.FILTER)
+                .build();
+        return searcher.search(new KnnFloatVectorQuery(IndexSchema.VECTOR, vector, n, filter), n);
+    }
+
+    private static Query repoFilter(Set<String> repos) {
+        return new TermInSetQuery(IndexSchema.REPO, repos.stream().map(BytesRef::new).collect(Collectors.toList()));
+    }
+
+    private static List<Integer> docs(TopDocs top) {
+        List<Integer> out = new ArrayList<>(top.scoreDocs.length);
+        for (ScoreDoc sd : top.scoreDocs) {
+            out.add(sd.doc);
+        }
+        return out;
+    }
+
+    /** Distinct file keys in rank order. */
+    private List<String> keys(TopDocs top) throws IOException {
+        Set<String> out = new LinkedHashSet<>();
+        List<LeafReaderContext> leaves = reader.leaves();
+        for (ScoreDoc sd : top.scoreDocs) {
+            int leafIndex = ReaderUtil.subIndex(sd.doc, leaves);
+            LeafReaderContext leaf = leaves.get(leafIndex);
+            SortedDocValues dv = leaf.reader().getSortedDocValues(IndexSchema.KEY); // fresh iterator per doc
+            if (dv != null && dv.advanceExact(sd.doc - leaf.docBase)) {
+                out.add(dv.lookupOrd(dv.ordValue()).utf8ToString());
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    SymbolGraph symbolGraph() throws IOException {
+        SymbolGraph g = graph;
+        if (g == null) {
+            synchronized (this) {
+                g = graph;
+                if (g == null) {
+                    g = SymbolGraph.load(searcher);
+                    graph = g;
+                }
+            }
+        }
+        return g;
+    }
+
+    /** Repo names in this index, sorted. */
+    public Set<String> repoNames() {
+        return new TreeSet<>(meta.revisions().keySet());
+    }
+
+    public Path indexDir() {
+        return indexDir;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(reader);
+    }
+
+    private static void closeQuietly(DirectoryReader reader) {
+        try {
+            reader.close();
+        } catch (IOException ignored) {
+            // nothing useful to do
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.drydock.search.index;
+
+import dev.drydock.search.lexical.CodeAnalyzer;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene104.Lucene104Codec;
+import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
+
+/**
+ * Field names and the codec. One Lucene document per file ({@link #KIND} = {@code file}, whole
+ * content) and one per chunk ({@code chunk}); both carry {@link #KEY} so a file is replaced or
+ * deleted with one term.
+ */
+public final class IndexSchema {
+    /** Bumped whenever documents or analysis change incompatibly. */
+    public static final int VERSION = 1;
+
+    public static final String KIND = "kind";
+    public static final String KIND_FILE = "file";
+    public static final String KIND_CHUNK = "chunk";
+    /** repo + '\0' + path: identifies every document of one file. */
+    public static final String KEY = "key";
+    public static final String REPO = "repo";
+    public static final String PATH = "path";
+    public static final String LANGUAGE = "lang";
+    public static final String HASH = "hash";
+    public static final String START = "start";
+    public static final String END = "end";
+    public static final String SYMBOL = "symbol";
+    /** Stored on file docs: type names the file declares, space separated. */
+    public static final String TYPES = "types";
+    /** Stored on file docs: capitalised identifiers the file uses, space separated. */
+    public static final String REFS = "refs";
+
+    /** Analysed text fields. */
+    public static final String BODY = "body";
+    public static final String PATH_TEXT = "path_t";
+    public static final String NAME_TEXT = "name_t";
+    public static final String SYMBOL_TEXT = "sym_t";
+
+    public static final String VECTOR = "vec";
+
+    private IndexSchema() {}
+
+    public static String key(String repo, String path) {
+        return repo + '\0' + path;
+    }
+
+    public static Analyzer indexAnalyzer() {
+        return CodeAnalyzer.forIndex();
+    }
+
+    /** The codec: default Lucene formats, int8 scalar-quantized HNSW for vectors. */
+    public static Lucene104Codec codec() {
+        KnnVectorsFormat vectors = new Lucene104HnswScalarQuantizedVectorsFormat();
+        return new Lucene104Codec() {
+            @Override
+            public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                return vectors;
+            }
+        };
+    }
+}

@@ -1,0 +1,184 @@
+package dev.drydock.search.index;
+
+import dev.drydock.search.SearchException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexFormatTooNewException;
+import org.apache.lucene.index.IndexFormatTooOldException;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+
+/** Opens index directories with clear errors for missing, locked, corrupt or incompatible indexes. */
+public final class IndexStore {
+    private IndexStore() {}
+
+    /** The command that rebuilds an index, for error messages. */
+    public static String rebuildHint(Path indexDir) {
+        return "rebuild it with: ./drydock index PATH --index " + indexDir + " --rebuild";
+    }
+
+    /** A writer plus what the index held when it was opened. */
+    public static final class Writing implements AutoCloseable {
+        private final Directory directory;
+        private final IndexWriter writer;
+        private final IndexMeta meta;
+        private final boolean empty;
+
+        private Writing(Directory directory, IndexWriter writer, IndexMeta meta, boolean empty) {
+            this.directory = directory;
+            this.writer = writer;
+            this.meta = meta;
+            this.empty = empty;
+        }
+
+        public IndexWriter writer() {
+            return writer;
+        }
+
+        public IndexMeta meta() {
+            return meta;
+        }
+
+        public boolean isEmpty() {
+            return empty;
+        }
+
+        /** path → hash of every file already indexed for {@code repo}. */
+        public Map<String, String> fileHashes(String repo) throws IOException {
+            Map<String, String> hashes = new HashMap<>();
+            if (empty) {
+                return hashes;
+            }
+            try (DirectoryReader reader = DirectoryReader.open(writer)) {
+                IndexSearcher searcher = new IndexSearcher(reader);
+                BooleanQuery query = new BooleanQuery.Builder()
+                        .add(new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_FILE)), BooleanClause.Occur.FILTER)
+                        .add(new TermQuery(new Term(IndexSchema.REPO, repo)), BooleanClause.Occur.FILTER)
+                        .build();
+                int count = Math.max(1, searcher.count(query));
+                TopDocs top = searcher.search(query, count);
+                StoredFields stored = searcher.storedFields();
+                for (ScoreDoc sd : top.scoreDocs) {
+                    Document doc = stored.document(sd.doc);
+                    hashes.put(doc.get(IndexSchema.PATH), doc.get(IndexSchema.HASH));
+                }
+            }
+            return hashes;
+        }
+
+        public void commit(IndexMeta next) throws IOException {
+            writer.setLiveCommitData(next.toUserData().entrySet());
+            writer.commit();
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                writer.rollback(); // no-op after commit; drops uncommitted work otherwise
+            } finally {
+                directory.close();
+            }
+        }
+    }
+
+    public static Writing openForWriting(Path indexDir, boolean rebuild) throws IOException {
+        Files.createDirectories(indexDir);
+        Directory directory = FSDirectory.open(indexDir);
+        try {
+            boolean exists = DirectoryReader.indexExists(directory);
+            IndexMeta meta = IndexMeta.empty();
+            if (exists && !rebuild) {
+                meta = readMeta(directory, indexDir);
+            }
+            IndexWriterConfig config = new IndexWriterConfig(IndexSchema.indexAnalyzer())
+                    .setCodec(IndexSchema.codec())
+                    .setRAMBufferSizeMB(128)
+                    .setOpenMode(rebuild ? IndexWriterConfig.OpenMode.CREATE : IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                    .setCommitOnClose(false);
+            IndexWriter writer = new IndexWriter(directory, config);
+            return new Writing(directory, writer, meta, !exists || rebuild);
+        } catch (LockObtainFailedException e) {
+            directory.close();
+            throw new SearchException("index " + indexDir + " is being written by another process; try again when it finishes", e);
+        } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
+            directory.close();
+            throw new SearchException("index " + indexDir + " is corrupt or from an incompatible version; " + rebuildHint(indexDir), e);
+        } catch (IOException | RuntimeException e) {
+            directory.close();
+            throw e;
+        }
+    }
+
+    private static IndexMeta readMeta(Directory directory, Path indexDir) throws IOException {
+        try (DirectoryReader reader = DirectoryReader.open(directory)) {
+            return checkedMeta(reader, indexDir);
+        }
+    }
+
+    public static IndexMeta checkedMeta(DirectoryReader reader, Path indexDir) throws IOException {
+        IndexMeta meta;
+        try {
+            meta = IndexMeta.fromUserData(reader.getIndexCommit().getUserData());
+        } catch (SearchException e) {
+            throw new SearchException(indexDir + " is " + e.getMessage() + "; " + rebuildHint(indexDir), e);
+        }
+        if (meta.schemaVersion() != IndexSchema.VERSION) {
+            throw new SearchException("index " + indexDir + " has schema version " + meta.schemaVersion()
+                    + " but this Drydock reads version " + IndexSchema.VERSION + "; " + rebuildHint(indexDir));
+        }
+        return meta;
+    }
+
+    /** The metadata of the index at {@code indexDir}, or empty when there is no index there yet. */
+    public static java.util.Optional<IndexMeta> peekMeta(Path indexDir) {
+        if (!Files.isDirectory(indexDir)) {
+            return java.util.Optional.empty();
+        }
+        try (Directory directory = FSDirectory.open(indexDir)) {
+            if (!DirectoryReader.indexExists(directory)) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(readMeta(directory, indexDir));
+        } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
+            throw new SearchException("index " + indexDir + " is corrupt or from an incompatible version; " + rebuildHint(indexDir), e);
+        } catch (IOException e) {
+            throw new SearchException("cannot open index " + indexDir + ": " + e.getMessage() + "; " + rebuildHint(indexDir), e);
+        }
+    }
+
+    /** Opens an index for searching. */
+    public static DirectoryReader openForReading(Path indexDir) {
+        if (!Files.isDirectory(indexDir)) {
+            throw new SearchException("no index at " + indexDir + "; create one with: ./drydock index PATH --index " + indexDir);
+        }
+        try {
+            Directory directory = FSDirectory.open(indexDir);
+            if (!DirectoryReader.indexExists(directory)) {
+                directory.close();
+                throw new SearchException("no index at " + indexDir + "; create one with: ./drydock index PATH --index " + indexDir);
+            }
+            return DirectoryReader.open(directory);
+        } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
+            throw new SearchException("index " + indexDir + " is corrupt or from an incompatible version; " + rebuildHint(indexDir), e);
+        } catch (IOException e) {
+            throw new SearchException("cannot open index " + indexDir + ": " + e.getMessage() + "; " + rebuildHint(indexDir), e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.drydock.cli.search;
+
+import dev.drydock.cli.CliException;
+import dev.drydock.cli.CliExit;
+import dev.drydock.search.index.IndexMeta;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+
+/** Options choosing the embedding model shared by {@code index}, {@code search} and {@code bench}. */
+final class EmbeddingOptions {
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "ONNX model folder (model.onnx, tokenizer.json, drydock-model.properties); default: the model shipped in the build")
+    @Nullable Path modelDir;
+
+    @Option(names = "--embed-threads", paramLabel = "N", description = "ONNX Runtime threads (default: half the cores)")
+    int threads;
+
+    /** Loads the model, with one clear line when it cannot be loaded. */
+    OnnxEmbedder load() {
+        try {
+            return OnnxEmbedder.load(modelDir, threads);
+        } catch (RuntimeException | LinkageError e) {
+            throw new CliException("cannot load the embedding model: " + e.getMessage()
+                    + " (index without vectors with --no-vectors)", CliExit.UNAVAILABLE, e);
+        }
+    }
+
+    /** Loads the model an existing index was built with, or null when the index has no vectors. */
+    @Nullable OnnxEmbedder forIndex(IndexMeta meta) {
+        if (meta.modelId() == null) {
+            return null;
+        }
+        OnnxEmbedder embedder = load();
+        if (!embedder.modelId().equals(meta.modelId())) {
+            embedder.close();
+            throw new CliException("the index was built with model '" + meta.modelId() + "' but --model gives '"
+                    + embedder.modelId() + "'; pass the same --model, or rebuild the index");
+        }
+        return embedder;
+    }
+}
