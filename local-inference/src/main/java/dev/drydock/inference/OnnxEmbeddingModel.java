@@ -16,12 +16,12 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.IntStream;
-import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * bare session call, so that a raw ONNX Runtime baseline runs on exactly the same inputs.
  */
 final class OnnxEmbeddingModel implements EmbeddingModel {
-    private static final Logger LOG = Logger.getLogger(OnnxEmbeddingModel.class);
+    private static final System.Logger LOG = System.getLogger(OnnxEmbeddingModel.class.getName());
 
     static final String INPUT_IDS = "input_ids";
     static final String ATTENTION_MASK = "attention_mask";
@@ -95,7 +95,8 @@ final class OnnxEmbeddingModel implements EmbeddingModel {
             OnnxEmbeddingModel model =
                     new OnnxEmbeddingModel(
                             settings.id(), environment, session, tokenizer, settings, maxTokens, options.batchSize(), source);
-            LOG.infof(
+            LOG.log(System.Logger.Level.INFO, () -> String.format(
+                        Locale.ROOT,
                     "Loaded embedding model %s from %s: %d dimensions, %s pooling, %d max tokens, %d threads, batch %d%s",
                     model.id,
                     source,
@@ -104,7 +105,7 @@ final class OnnxEmbeddingModel implements EmbeddingModel {
                     maxTokens,
                     options.threads(),
                     options.batchSize(),
-                    model.feedsTokenTypes ? "" : ", no token_type_ids");
+                    model.feedsTokenTypes ? "" : ", no token_type_ids"));
             return model;
         } catch (RuntimeException e) {
             closeQuietly(session);
@@ -411,7 +412,7 @@ final class OnnxEmbeddingModel implements EmbeddingModel {
         try {
             session.close();
         } catch (OrtException e) {
-            LOG.warnf("Closing an ONNX Runtime session failed: %s", e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, () -> String.format(Locale.ROOT, "Closing an ONNX Runtime session failed: %s", e.getMessage()));
         }
     }
 
