@@ -51,13 +51,10 @@ import org.jspecify.annotations.Nullable;
  * Instances are thread-safe.
  */
 public final class CodeSearch implements AutoCloseable {
-    private static final Map<String, Float> FILE_FIELDS = Map.of(
-            IndexSchema.BODY, 1f, IndexSchema.NAME_TEXT, 2f, IndexSchema.SYMBOL_TEXT, 1f, IndexSchema.PATH_TEXT, 0.5f);
-    private static final Map<String, Float> CHUNK_FIELDS = Map.of(
-            IndexSchema.BODY, 1f, IndexSchema.SYMBOL_TEXT, 1f, IndexSchema.PATH_TEXT, 0.5f);
     private static final int FILE_DEPTH = 200;
     private static final int CHUNK_DEPTH = 600;
     private static final int DENSE_DEPTH = 200;
+    private static final int GRAPH_SEEDS = 5;
 
     private final Path indexDir;
     private final DirectoryReader reader;
@@ -65,12 +62,17 @@ public final class CodeSearch implements AutoCloseable {
     private final IndexMeta meta;
     private final @Nullable Embedder embedder;
     private final Analyzer analyzer = CodeAnalyzer.forQuery();
+    private final RankingSettings settings;
     private volatile @Nullable SymbolGraph graph;
+    private final ThreadLocal<Map<String, Float>> subjectTerms = ThreadLocal.withInitial(Map::of);
 
-    private CodeSearch(Path indexDir, DirectoryReader reader, IndexMeta meta, @Nullable Embedder embedder) {
+    private CodeSearch(Path indexDir, DirectoryReader reader, IndexMeta meta, @Nullable Embedder embedder,
+            RankingSettings settings) {
         this.indexDir = indexDir;
         this.reader = reader;
+        this.settings = settings;
         this.searcher = new IndexSearcher(reader);
+        this.searcher.setSimilarity(similarity(settings));
         this.meta = meta;
         this.embedder = embedder;
     }
@@ -80,6 +82,11 @@ public final class CodeSearch implements AutoCloseable {
      * searches when the index has vectors; it must be the model the vectors were built with.
      */
     public static CodeSearch open(Path indexDir, @Nullable Embedder embedder) {
+        return open(indexDir, embedder, RankingSettings.defaults());
+    }
+
+    /** Opens with explicit ranking settings (for evaluation). */
+    public static CodeSearch open(Path indexDir, @Nullable Embedder embedder, RankingSettings settings) {
         DirectoryReader reader = IndexStore.openForReading(indexDir);
         try {
             IndexMeta meta = IndexStore.checkedMeta(reader, indexDir);
@@ -88,7 +95,7 @@ public final class CodeSearch implements AutoCloseable {
                         + "' but the query model is '" + embedder.modelId() + "'; "
                         + IndexStore.rebuildHint(indexDir));
             }
-            return new CodeSearch(indexDir, reader, meta, embedder);
+            return new CodeSearch(indexDir, reader, meta, embedder, settings);
         } catch (IOException e) {
             closeQuietly(reader);
             throw new SearchException("cannot read index " + indexDir + ": " + e.getMessage(), e);
@@ -120,8 +127,9 @@ public final class CodeSearch implements AutoCloseable {
         try {
             List<RankedList<Integer>> lists = new ArrayList<>();
             List<String> terms = QueryTerms.of(analyzer, IndexSchema.BODY, query.text());
+            subjectTerms.set(subjectWeights(query.text()));
             if (query.mode() != SearchMode.DENSE && !terms.isEmpty()) {
-                lists.add(new RankedList<>("chunks", 1.0, docs(lexical(terms, CHUNK_FIELDS, IndexSchema.KIND_CHUNK,
+                lists.add(new RankedList<>("chunks", 1.0, docs(lexical(terms, settings.chunkFields(), IndexSchema.KIND_CHUNK,
                         query.readableRepos(), Math.max(query.k(), 100)))));
             }
             if (query.mode() != SearchMode.LEXICAL && hasVectors() && !query.text().isBlank()) {
@@ -154,23 +162,36 @@ public final class CodeSearch implements AutoCloseable {
         try {
             List<RankedList<String>> lists = new ArrayList<>();
             List<String> terms = QueryTerms.of(analyzer, IndexSchema.BODY, query.text());
+            subjectTerms.set(subjectWeights(query.text()));
             if (query.mode() != SearchMode.DENSE && !terms.isEmpty()) {
-                lists.add(new RankedList<>("files", 1.0, keys(lexical(terms, FILE_FIELDS, IndexSchema.KIND_FILE,
-                        query.readableRepos(), FILE_DEPTH))));
-                lists.add(new RankedList<>("chunks", 1.0, keys(lexical(terms, CHUNK_FIELDS, IndexSchema.KIND_CHUNK,
-                        query.readableRepos(), CHUNK_DEPTH))));
+                if (settings.fileWeight() > 0) {
+                    lists.add(new RankedList<>("files", settings.fileWeight(), keys(lexical(terms, settings.fileFields(),
+                            IndexSchema.KIND_FILE, query.readableRepos(), FILE_DEPTH))));
+                }
+                if (settings.chunkWeight() > 0) {
+                    lists.add(new RankedList<>("chunks", settings.chunkWeight(), keys(lexical(terms, settings.chunkFields(),
+                            IndexSchema.KIND_CHUNK, query.readableRepos(), CHUNK_DEPTH))));
+                }
             }
-            if (query.mode() == SearchMode.HYBRID) {
+            if (query.mode() == SearchMode.HYBRID && settings.symbolWeight() > 0) {
                 List<String> defining = symbolGraph().definingFiles(identifiers(query.text()), query.readableRepos());
                 if (!defining.isEmpty()) {
-                    lists.add(new RankedList<>("symbols", 1.0, defining));
+                    lists.add(new RankedList<>("symbols", settings.symbolWeight(), defining));
                 }
             }
             if (query.mode() != SearchMode.LEXICAL && hasVectors() && !query.text().isBlank()) {
-                lists.add(new RankedList<>("dense", query.mode() == SearchMode.DENSE ? 1.0 : 0.5,
+                lists.add(new RankedList<>("dense", query.mode() == SearchMode.DENSE ? 1.0 : settings.denseWeight(),
                         keys(dense(query, DENSE_DEPTH))));
             }
-            List<Fused<String>> fused = ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K);
+            List<Fused<String>> fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());
+            if (query.mode() == SearchMode.HYBRID && settings.graphWeight() > 0 && !fused.isEmpty()) {
+                List<String> seeds = fused.subList(0, Math.min(GRAPH_SEEDS, fused.size())).stream().map(Fused::item).toList();
+                List<String> near = symbolGraph().neighbours(seeds, query.readableRepos(), 20);
+                if (!near.isEmpty()) {
+                    lists.add(new RankedList<>("graph", settings.graphWeight(), near));
+                    fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());
+                }
+            }
             List<FileHit> hits = new ArrayList<>();
             for (Fused<String> f : fused.subList(0, Math.min(query.k(), fused.size()))) {
                 int sep = f.item().indexOf('\0');
@@ -185,10 +206,35 @@ public final class CodeSearch implements AutoCloseable {
         }
     }
 
+    private static org.apache.lucene.search.similarities.Similarity similarity(RankingSettings settings) {
+        org.apache.lucene.search.similarities.Similarity body =
+                new org.apache.lucene.search.similarities.BM25Similarity(1.2f, settings.bodyB());
+        org.apache.lucene.search.similarities.Similarity other = new org.apache.lucene.search.similarities.BM25Similarity();
+        return new org.apache.lucene.search.similarities.PerFieldSimilarityWrapper() {
+            @Override
+            public org.apache.lucene.search.similarities.Similarity get(String field) {
+                return field.equals(IndexSchema.BODY) ? body : other;
+            }
+        };
+    }
+
     private static void enforceAcl(SearchQuery query, String repo) {
         if (!query.readableRepos().contains(repo)) {
             throw new IllegalStateException("access control violation: hit from repo '" + repo + "' not in the readable set");
         }
+    }
+
+    /** Weights for the terms of the first line, when the query has several lines. */
+    private Map<String, Float> subjectWeights(String text) {
+        int newline = text.indexOf('\n');
+        if (settings.subjectBoost() == 1.0 || newline < 0) {
+            return Map.of();
+        }
+        Map<String, Float> weights = new java.util.HashMap<>();
+        for (String term : QueryTerms.of(analyzer, IndexSchema.BODY, text.substring(0, newline))) {
+            weights.put(term, (float) settings.subjectBoost());
+        }
+        return weights;
     }
 
     /** Identifier-looking words of the query: CamelCase, snake_case or dotted names. */
@@ -226,7 +272,7 @@ public final class CodeSearch implements AutoCloseable {
     private TopDocs lexical(List<String> terms, Map<String, Float> fields, String kind, Set<String> repos, int n)
             throws IOException {
         Query query = new BooleanQuery.Builder()
-                .add(LexicalQueries.multiField(terms, fields), BooleanClause.Occur.MUST)
+                .add(LexicalQueries.multiField(terms, fields, subjectTerms.get()), BooleanClause.Occur.MUST)
                 .add(new TermQuery(new Term(IndexSchema.KIND, kind)), BooleanClause.Occur.FILTER)
                 .add(repoFilter(repos), BooleanClause.Occur.FILTER)
                 .build();

@@ -66,7 +66,7 @@ public final class Documents {
     /** The text embedded for a chunk: where it is, then what it says (capped). */
     public static String embeddingText(String path, Chunk chunk) {
         String text = path + "\n" + chunk.symbol() + "\n" + chunk.text();
-        return text.length() > 2000 ? text.substring(0, 2000) : text;
+        return text.length() > 1200 ? text.substring(0, 1200) : text;
     }
 
     private static Document common(String key, String repo, String path, String language, String kind) {
