@@ -179,28 +179,20 @@ public final class CodeIndexer {
 
     private void write(IndexWriter writer, String repo, List<Prepared> prepared, ExecutorService pool)
             throws IOException, InterruptedException, ExecutionException {
-        List<float @Nullable [][]> vectors = new ArrayList<>();
-        if (embedder != null) {
+        List<float @Nullable []> vectors = new ArrayList<>();
+        if (embedder != null && !prepared.isEmpty()) {
             List<String> texts = new ArrayList<>();
             for (Prepared p : prepared) {
-                p.parsed().chunks().forEach(c -> texts.add(Documents.embeddingText(p.path(), c)));
+                texts.add(Documents.embeddingText(p.path(), p.parsed(), p.content()));
             }
-            float[][] all = texts.isEmpty() ? new float[0][] : embedder.embed(texts);
-            int at = 0;
-            for (Prepared p : prepared) {
-                int n = p.parsed().chunks().size();
-                float[][] mine = new float[n][];
-                System.arraycopy(all, at, mine, 0, n);
-                at += n;
-                vectors.add(mine);
-            }
+            vectors.addAll(java.util.Arrays.asList(embedder.embed(texts)));
         } else {
             prepared.forEach(p -> vectors.add(null));
         }
         List<Future<?>> futures = new ArrayList<>();
         for (int i = 0; i < prepared.size(); i++) {
             Prepared p = prepared.get(i);
-            float @Nullable [][] v = vectors.get(i);
+            float @Nullable [] v = vectors.get(i);
             futures.add(pool.submit(() -> {
                 List<Document> docs = Documents.of(repo, p.path(), p.language(), p.hash(), p.content(), p.parsed(), v);
                 writer.updateDocuments(new Term(IndexSchema.KEY, IndexSchema.key(repo, p.path())), docs);

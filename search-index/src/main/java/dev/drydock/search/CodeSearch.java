@@ -46,8 +46,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>File ranking ({@link #searchFiles}) fuses, with weighted reciprocal rank fusion: BM25 over
  * whole files (body, file name, declared symbols, path), BM25 over chunks collapsed to files,
- * exact matches of identifiers in the query against declared type names, dense chunk similarity
- * collapsed to files (when the index has vectors), and a one-hop expansion over the symbol graph.
+ * exact matches of identifiers in the query against declared type names, dense file similarity
+ * (when the index has vectors; one vector per file), and optionally a one-hop symbol-graph expansion.
  * Instances are thread-safe.
  */
 public final class CodeSearch implements AutoCloseable {
@@ -283,10 +283,12 @@ public final class CodeSearch implements AutoCloseable {
         String text = query.text().length() > 2000 ? query.text().substring(0, 2000) : query.text();
         float[] vector = embedder.embed(List.of(text))[0];
         Query filter = new BooleanQuery.Builder()
-                .add(new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_CHUNK)), BooleanClause.Occur.FILTER)
+                .add(new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_FILE)), BooleanClause.Occur.FILTER)
                 .add(repoFilter(query.readableRepos()), BooleanClause.Occur.FILTER)
                 .build();
-        return searcher.search(new KnnFloatVectorQuery(IndexSchema.VECTOR, vector, n, filter), n);
+        // over-fetch: HNSW at small k loses recall
+        TopDocs top = searcher.search(new KnnFloatVectorQuery(IndexSchema.VECTOR, vector, Math.max(n, 100), filter), n);
+        return top;
     }
 
     private static Query repoFilter(Set<String> repos) {
