@@ -99,7 +99,7 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
     /** Applies the NetworkPolicy and fills the warm pool. */
     public void start() {
         try {
-            client.network().v1().networkPolicies().inNamespace(kube.namespace()).resource(SandboxNetworkPolicies.desired(kube)).serverSideApply();
+            client.network().v1().networkPolicies().inNamespace(kube.namespace()).resource(SandboxNetworkPolicies.desired(kube)).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
         } catch (KubernetesClientException e) {
             throw new SandboxUnavailableException("cannot apply the sandbox NetworkPolicy in " + kube.namespace() + ": " + e.getMessage(), e);
         }
