@@ -2,6 +2,7 @@ package dev.drydock.search;
 
 import dev.drydock.search.chunk.Chunker;
 import dev.drydock.search.chunk.ParsedFile;
+import dev.drydock.search.history.ChangeHistory;
 import dev.drydock.search.index.Documents;
 import dev.drydock.search.index.IndexMeta;
 import dev.drydock.search.index.IndexSchema;
@@ -117,6 +118,18 @@ public final class CodeIndexer {
                 }
             }
             String revision = tree.revision();
+            if (tree instanceof GitSourceTree git && (rebuild || !revision.equals(meta.revisions().get(request.repo())))) {
+                ChangeHistory history = ChangeHistory.mine(git.repository(), git.commit());
+                org.apache.lucene.document.Document doc = new org.apache.lucene.document.Document();
+                String key = IndexSchema.historyKey(request.repo());
+                doc.add(new org.apache.lucene.document.StringField(IndexSchema.KEY, key, org.apache.lucene.document.Field.Store.NO));
+                doc.add(new org.apache.lucene.document.StringField(IndexSchema.KIND, IndexSchema.KIND_HISTORY,
+                        org.apache.lucene.document.Field.Store.NO));
+                doc.add(new org.apache.lucene.document.StringField(IndexSchema.REPO, request.repo(),
+                        org.apache.lucene.document.Field.Store.YES));
+                doc.add(new org.apache.lucene.document.StoredField(IndexSchema.HISTORY, history.serialize()));
+                writing.writer().updateDocument(new Term(IndexSchema.KEY, key), doc);
+            }
             writing.commit(meta.withRevision(request.repo(), revision == null ? "folder" : revision,
                     embedder == null ? null : embedder.modelId(), embedder == null ? 0 : embedder.dimensions()));
             return new IndexReport(present.size(), changed.get(), deleted, chunks.get(), skipped,

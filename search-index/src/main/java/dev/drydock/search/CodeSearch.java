@@ -4,6 +4,7 @@ import dev.drydock.search.fusion.Fused;
 import dev.drydock.search.fusion.RankedList;
 import dev.drydock.search.fusion.ReciprocalRankFusion;
 import dev.drydock.search.graph.SymbolGraph;
+import dev.drydock.search.history.ChangeHistory;
 import dev.drydock.search.index.IndexMeta;
 import dev.drydock.search.index.IndexSchema;
 import dev.drydock.search.index.IndexStore;
@@ -55,6 +56,7 @@ public final class CodeSearch implements AutoCloseable {
     private static final int CHUNK_DEPTH = 600;
     private static final int DENSE_DEPTH = 200;
     private static final int GRAPH_SEEDS = 5;
+    private static final int HISTORY_CANDIDATES = 30;
 
     private final Path indexDir;
     private final DirectoryReader reader;
@@ -64,6 +66,7 @@ public final class CodeSearch implements AutoCloseable {
     private final Analyzer analyzer = CodeAnalyzer.forQuery();
     private final RankingSettings settings;
     private volatile @Nullable SymbolGraph graph;
+    private final java.util.concurrent.ConcurrentMap<String, ChangeHistory> histories = new java.util.concurrent.ConcurrentHashMap<>();
     private final ThreadLocal<Map<String, Float>> subjectTerms = ThreadLocal.withInitial(Map::of);
 
     private CodeSearch(Path indexDir, DirectoryReader reader, IndexMeta meta, @Nullable Embedder embedder,
@@ -184,6 +187,41 @@ public final class CodeSearch implements AutoCloseable {
                         keys(dense(query, DENSE_DEPTH))));
             }
             List<Fused<String>> fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());
+            if (query.mode() == SearchMode.HYBRID && settings.historyWeight() > 0 && !fused.isEmpty()) {
+                List<String> candidates = fused.subList(0, Math.min(HISTORY_CANDIDATES, fused.size())).stream()
+                        .map(Fused::item).toList();
+                boolean added = false;
+                List<String> byRecency = new ArrayList<>();
+                java.util.Map<String, Double> recency = new java.util.HashMap<>();
+                for (String key : candidates) {
+                    int sep = key.indexOf('\0');
+                    double r = history(key.substring(0, sep)).recency().getOrDefault(key.substring(sep + 1), 0.0);
+                    if (r > 0) {
+                        recency.put(key, r);
+                        byRecency.add(key);
+                    }
+                }
+                if (!byRecency.isEmpty()) {
+                    byRecency.sort(java.util.Comparator.comparingDouble((String key) -> recency.get(key)).reversed());
+                    lists.add(new RankedList<>("recency", settings.historyWeight(), byRecency));
+                    added = true;
+                }
+                Set<String> coChanged = new LinkedHashSet<>();
+                for (String key : candidates.subList(0, Math.min(3, candidates.size()))) {
+                    int sep = key.indexOf('\0');
+                    String repo = key.substring(0, sep);
+                    for (String other : history(repo).coChanged().getOrDefault(key.substring(sep + 1), List.of())) {
+                        coChanged.add(IndexSchema.key(repo, other));
+                    }
+                }
+                if (!coChanged.isEmpty()) {
+                    lists.add(new RankedList<>("co-change", settings.historyWeight(), new ArrayList<>(coChanged)));
+                    added = true;
+                }
+                if (added) {
+                    fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());
+                }
+            }
             if (query.mode() == SearchMode.HYBRID && settings.graphWeight() > 0 && !fused.isEmpty()) {
                 List<String> seeds = fused.subList(0, Math.min(GRAPH_SEEDS, fused.size())).stream().map(Fused::item).toList();
                 List<String> near = symbolGraph().neighbours(seeds, query.readableRepos(), 20);
@@ -316,6 +354,25 @@ public final class CodeSearch implements AutoCloseable {
             }
         }
         return new ArrayList<>(out);
+    }
+
+    /** The change history of a git repo's indexed commit (empty for folders). */
+    ChangeHistory history(String repo) {
+        return histories.computeIfAbsent(repo, r -> {
+            try {
+                Query q = new BooleanQuery.Builder()
+                        .add(new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_HISTORY)), BooleanClause.Occur.FILTER)
+                        .add(new TermQuery(new Term(IndexSchema.REPO, r)), BooleanClause.Occur.FILTER)
+                        .build();
+                TopDocs top = searcher.search(q, 1);
+                if (top.scoreDocs.length == 0) {
+                    return ChangeHistory.empty();
+                }
+                return ChangeHistory.parse(searcher.storedFields().document(top.scoreDocs[0].doc).get(IndexSchema.HISTORY));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     SymbolGraph symbolGraph() throws IOException {
