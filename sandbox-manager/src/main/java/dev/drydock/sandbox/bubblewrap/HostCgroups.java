@@ -139,16 +139,17 @@ final class HostCgroups {
             return dirs.stream().map(d -> d.resolve("cgroup.procs")).toList();
         }
 
-        /** Whether the kernel's OOM killer killed a process of this group. */
-        boolean oomKilled() {
+        /** How many processes of this group the kernel's OOM killer has killed so far. */
+        long oomKills() {
+            long kills = 0;
             for (Path d : dirs) {
                 for (String file : List.of("memory.events", "memory.oom_control")) {
                     Path f = d.resolve(file);
                     if (Files.isRegularFile(f)) {
                         try {
                             for (String line : Files.readAllLines(f)) {
-                                if (line.startsWith("oom_kill ") && Long.parseLong(line.substring(9).trim()) > 0) {
-                                    return true;
+                                if (line.startsWith("oom_kill ")) {
+                                    kills += Long.parseLong(line.substring(9).trim());
                                 }
                             }
                         } catch (IOException | NumberFormatException e) {
@@ -157,7 +158,7 @@ final class HostCgroups {
                     }
                 }
             }
-            return false;
+            return kills;
         }
 
         /** Pids still in the group. */
