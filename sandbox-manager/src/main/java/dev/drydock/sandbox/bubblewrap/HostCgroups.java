@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.jboss.logging.Logger;
 
 /**
  * What cgroups this host lets the manager use, detected once: a cgroup v2 subtree with the memory
@@ -16,7 +15,10 @@ import org.jboss.logging.Logger;
  * none. Each command gets its own child group, removed when the command ends.
  */
 final class HostCgroups {
-    private static final Logger LOG = Logger.getLogger(HostCgroups.class);
+    /** Looked up on first use, so a CLI that never logs never initialises a logging backend. */
+    private static System.Logger log() {
+        return System.getLogger(HostCgroups.class.getName());
+    }
     private static final String GROUP = "drydock";
 
     enum Version {
@@ -153,7 +155,7 @@ final class HostCgroups {
                                 }
                             }
                         } catch (IOException | NumberFormatException e) {
-                            LOG.debugf("cannot read %s: %s", f, e.getMessage());
+                            log().log(System.Logger.Level.DEBUG, () -> String.format("cannot read %s: %s", f, e.getMessage()));
                         }
                     }
                 }
@@ -232,7 +234,7 @@ final class HostCgroups {
         try {
             writeIfExists(file, value);
         } catch (IOException e) {
-            LOG.debugf("cannot write %s: %s", file, e.getMessage());
+            log().log(System.Logger.Level.DEBUG, () -> String.format("cannot write %s: %s", file, e.getMessage()));
         }
     }
 }

@@ -47,7 +47,6 @@ import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
-import org.jboss.logging.Logger;
 
 /**
  * The Kubernetes backend ({@code kubernetes}): one pod per sandbox in a dedicated namespace,
@@ -55,7 +54,10 @@ import org.jboss.logging.Logger;
  * #start()} once (NetworkPolicy, warm pool) and {@link #reconcile} at server start.
  */
 public final class KubernetesSandboxBackend implements SandboxBackend {
-    private static final Logger LOG = Logger.getLogger(KubernetesSandboxBackend.class);
+    /** Looked up on first use, so a CLI that never logs never initialises a logging backend. */
+    private static System.Logger log() {
+        return System.getLogger(KubernetesSandboxBackend.class.getName());
+    }
 
     private final KubernetesClient client;
     private final SandboxOptions options;
@@ -186,7 +188,7 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
                                         });
                 return Optional.of(claimed);
             } catch (KubernetesClientException | IllegalStateException e) {
-                LOG.debugf("warm pod %s not claimed: %s", warm.getMetadata().getName(), e.getMessage());
+                log().log(System.Logger.Level.DEBUG, () -> String.format("warm pod %s not claimed: %s", warm.getMetadata().getName(), e.getMessage()));
             }
         }
         return Optional.empty();
@@ -364,7 +366,7 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
             client.pods().inNamespace(kube.namespace()).withName(SandboxPods.podName(id)).withGracePeriod(0).delete();
             client.secrets().inNamespace(kube.namespace()).withName(SandboxPods.secretName(id)).delete();
         } catch (KubernetesClientException e) {
-            LOG.warnf("cannot delete sandbox %s (the reaper will retry): %s", id, e.getMessage());
+            log().log(System.Logger.Level.WARNING, () -> String.format("cannot delete sandbox %s (the reaper will retry): %s", id, e.getMessage()));
         }
     }
 
@@ -390,7 +392,7 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
         try (var walk = Files.walk(root)) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
-            LOG.debugf("cannot delete %s: %s", root, e.getMessage());
+            log().log(System.Logger.Level.DEBUG, () -> String.format("cannot delete %s: %s", root, e.getMessage()));
         }
     }
 }

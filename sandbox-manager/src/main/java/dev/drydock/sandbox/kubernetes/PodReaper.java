@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.jboss.logging.Logger;
 
 /**
  * Deletes sandbox pods that must not live on: expired ({@code drydock.dev/expires-at} in the past),
@@ -22,7 +21,10 @@ import org.jboss.logging.Logger;
  * app.kubernetes.io/component=sandbox} are considered.
  */
 public final class PodReaper {
-    private static final Logger LOG = Logger.getLogger(PodReaper.class);
+    /** Looked up on first use, so a CLI that never logs never initialises a logging backend. */
+    private static System.Logger log() {
+        return System.getLogger(PodReaper.class.getName());
+    }
 
     /** One deleted pod or secret and why. */
     public record Reaped(String name, String reason) {}
@@ -48,7 +50,7 @@ public final class PodReaper {
                             why -> {
                                 client.pods().inNamespace(namespace).resource(pod).withGracePeriod(0).delete();
                                 reaped.add(new Reaped(pod.getMetadata().getName(), why));
-                                LOG.infof("deleted sandbox pod %s: %s", pod.getMetadata().getName(), why);
+                                log().log(System.Logger.Level.INFO, () -> String.format("deleted sandbox pod %s: %s", pod.getMetadata().getName(), why));
                             });
         }
         Set<String> livePods =

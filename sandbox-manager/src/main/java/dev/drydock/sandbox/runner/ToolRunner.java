@@ -45,7 +45,10 @@ import java.util.concurrent.TimeUnit;
  * DRYDOCK_WORKSPACE} ({@code /workspace}).
  */
 public final class ToolRunner implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(ToolRunner.class.getName());
+    /** Looked up on first use, so a CLI that never logs never initialises a logging backend. */
+    private static System.Logger log() {
+        return System.getLogger(ToolRunner.class.getName());
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -95,13 +98,13 @@ public final class ToolRunner implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         String token = System.getenv(RunnerProtocol.TOKEN_ENV);
         if (token == null || token.isBlank()) {
-            LOG.log(System.Logger.Level.ERROR, RunnerProtocol.TOKEN_ENV + " is not set; refusing to start");
+            log().log(System.Logger.Level.ERROR, RunnerProtocol.TOKEN_ENV + " is not set; refusing to start");
             System.exit(2);
         }
         int port = Integer.parseInt(System.getenv().getOrDefault(RunnerProtocol.PORT_ENV, "7070"));
         Path workspace = Path.of(System.getenv().getOrDefault(RunnerProtocol.WORKSPACE_ENV, "/workspace"));
         ToolRunner runner = start(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), port), workspace, token);
-        LOG.log(System.Logger.Level.INFO, "drydock tool runner listening on port " + runner.port() + " for " + workspace);
+        log().log(System.Logger.Level.INFO, "drydock tool runner listening on port " + runner.port() + " for " + workspace);
         Thread.currentThread().join();
     }
 
@@ -131,7 +134,7 @@ public final class ToolRunner implements AutoCloseable {
                 reply(ex, e.getMessage().startsWith("no such") ? 404 : 400, e.getMessage());
             }
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "request failed: " + e);
+            log().log(System.Logger.Level.WARNING, "request failed: " + e);
         }
     }
 
