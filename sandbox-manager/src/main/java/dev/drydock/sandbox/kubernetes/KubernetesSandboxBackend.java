@@ -170,25 +170,33 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
 
     private Optional<Pod> claimWarmPod(SandboxSpec spec, Instant expiresAt) {
         for (Pod warm : warmPods()) {
-            try {
-                Pod claimed =
-                        client.pods()
-                                .inNamespace(kube.namespace())
-                                .withName(warm.getMetadata().getName())
-                                .edit(
-                                        p -> {
-                                            if (!"warm".equals(p.getMetadata().getLabels().get(SandboxLabels.POOL))) {
-                                                throw new IllegalStateException("already claimed");
-                                            }
-                                            p.getMetadata().getLabels().put(SandboxLabels.POOL, "claimed");
-                                            p.getMetadata().getLabels().put(SandboxLabels.SESSION_ID, spec.sessionId());
-                                            p.getMetadata().getLabels().put(SandboxLabels.WORKSPACE_ID, spec.workspaceId());
-                                            p.getMetadata().getAnnotations().put(SandboxLabels.EXPIRES_AT, expiresAt.toString());
-                                            return p;
-                                        });
-                return Optional.of(claimed);
-            } catch (KubernetesClientException | IllegalStateException e) {
-                log().log(System.Logger.Level.DEBUG, () -> String.format("warm pod %s not claimed: %s", warm.getMetadata().getName(), e.getMessage()));
+            // The kubelet updates status concurrently: retry conflicts a few times per pod.
+            for (int attempt = 0; attempt < 5; attempt++) {
+                try {
+                    Pod claimed =
+                            client.pods()
+                                    .inNamespace(kube.namespace())
+                                    .withName(warm.getMetadata().getName())
+                                    .edit(
+                                            p -> {
+                                                if (!"warm".equals(p.getMetadata().getLabels().get(SandboxLabels.POOL))) {
+                                                    throw new IllegalStateException("already claimed");
+                                                }
+                                                p.getMetadata().getLabels().put(SandboxLabels.POOL, "claimed");
+                                                p.getMetadata().getLabels().put(SandboxLabels.SESSION_ID, spec.sessionId());
+                                                p.getMetadata().getLabels().put(SandboxLabels.WORKSPACE_ID, spec.workspaceId());
+                                                p.getMetadata().getAnnotations().put(SandboxLabels.EXPIRES_AT, expiresAt.toString());
+                                                return p;
+                                            });
+                    return Optional.of(claimed);
+                } catch (IllegalStateException e) {
+                    break;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409) {
+                        log().log(System.Logger.Level.DEBUG, () -> String.format("warm pod %s not claimed: %s", warm.getMetadata().getName(), e.getMessage()));
+                        break;
+                    }
+                }
             }
         }
         return Optional.empty();

@@ -37,9 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The Kubernetes backend against fabric8's mock API server, with a fake kubelet running real tool runners. */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesSandboxBackendTest {
-    static final String NS = "drydock-sandboxes";
+    private static final java.util.concurrent.atomic.AtomicInteger NAMESPACES = new java.util.concurrent.atomic.AtomicInteger();
 
-    KubernetesClient client;
+    /** One mock API server for the class; each test gets its own namespace. */
+    static KubernetesClient client;
+
+    String NS;
     @TempDir Path root;
     FakeKubelet kubelet;
     MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
@@ -47,13 +50,14 @@ class KubernetesSandboxBackendTest {
 
     @BeforeEach
     void setUp() {
+        NS = "sandboxes-" + NAMESPACES.incrementAndGet();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
         kubelet = new FakeKubelet(client, NS, root);
         options =
                 SandboxOptions.defaults()
                         .withBackend("kubernetes")
                         .withKubernetes(
-                                SandboxOptions.KubernetesOptions.defaults().withImage("drydock/sandbox:1").withRuntimeClass(Optional.empty(), Set.of("gvisor")));
+                                SandboxOptions.KubernetesOptions.defaults().withNamespace(NS).withImage("drydock/sandbox:1").withRuntimeClass(Optional.empty(), Set.of("gvisor")));
     }
 
     @AfterEach
