@@ -40,6 +40,7 @@ public final class DrydockCli implements Callable<Integer> {
         for (Object sub : SUBCOMMANDS) {
             cli.addSubcommand(sub);
         }
+        cli.getSubcommands().get("bench").addSubcommand("embed", new dev.drydock.cli.inference.BenchEmbedCommand());
         cli.setParameterExceptionHandler(
                 (ex, args) -> {
                     PrintWriter err = ex.getCommandLine().getErr();
