@@ -43,6 +43,7 @@ public final class Documents {
         file.add(new TextField(IndexSchema.SYMBOL_TEXT, String.join(" ", symbols), Field.Store.NO));
         file.add(new TextField(IndexSchema.BODY, content, Field.Store.NO));
         file.add(new StoredField(IndexSchema.TYPES, String.join(" ", parsed.types())));
+        file.add(new StoredField(IndexSchema.FUNCTIONS, String.join(" ", new LinkedHashSet<>(parsed.functions()))));
         file.add(new StoredField(IndexSchema.REFS, String.join(" ", references(content, parsed.types()))));
         file.add(new StoredField(IndexSchema.START, 1));
         file.add(new StoredField(IndexSchema.END, Math.max(1, (int) content.lines().count())));

@@ -32,6 +32,8 @@ public final class IndexSchema {
     public static final String SYMBOL = "symbol";
     /** Stored on file docs: type names the file declares, space separated. */
     public static final String TYPES = "types";
+    /** Stored on file docs: function and method names the file declares, space separated. */
+    public static final String FUNCTIONS = "functions";
     /** Stored on file docs: capitalised identifiers the file uses, space separated. */
     public static final String REFS = "refs";
 
