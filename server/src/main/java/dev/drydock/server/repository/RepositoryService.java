@@ -79,7 +79,8 @@ public class RepositoryService {
         if (!branch.matches("[A-Za-z0-9][A-Za-z0-9._/-]{0,199}") || branch.contains("..")) {
             throw ProblemException.badRequest("branch '" + branch + "' is not a valid branch name");
         }
-        String classification = r.classification() == null ? workspaces.find(workspace).classification : r.classification();
+        String workspaceClassification = workspaces.find(workspace).classification;
+        String classification = r.classification() == null ? workspaceClassification : r.classification();
         if (Classification.parse(classification).isEmpty()) {
             throw ProblemException.badRequest("classification must be one of public, internal, confidential, secret");
         }

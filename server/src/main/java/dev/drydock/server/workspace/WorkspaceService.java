@@ -113,9 +113,20 @@ public class WorkspaceService {
         return view(ws, role);
     }
 
-    /** The stored workspace, or 404. */
+    /**
+     * The stored workspace, or 404. Call after an access check: a workspace that a verified token
+     * names but Drydock has not recorded yet (its first visitor) is recorded here.
+     */
+    @Transactional
     public WorkspaceEntity find(String slug) {
         WorkspaceEntity ws = WorkspaceEntity.find("slug", slug).firstResult();
+        if (ws == null && slug.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+            WorkspaceEntity.getEntityManager()
+                    .createNativeQuery("insert into workspace(slug, display_name, created_at) values (:slug, :slug, now()) on conflict (slug) do nothing")
+                    .setParameter("slug", slug)
+                    .executeUpdate();
+            ws = WorkspaceEntity.find("slug", slug).firstResult();
+        }
         if (ws == null) {
             throw ProblemException.notFound("Workspace '" + slug + "'");
         }
