@@ -27,7 +27,7 @@ public final class Documents {
     private Documents() {}
 
     public static List<Document> of(
-            String repo, String path, String language, String hash, String content, ParsedFile parsed,
+            String repo, String path, String language, String hash, String stamp, String content, ParsedFile parsed,
             float @Nullable [] vector) {
         List<Document> docs = new ArrayList<>(parsed.chunks().size() + 1);
         String key = IndexSchema.key(repo, path);
@@ -37,6 +37,7 @@ public final class Documents {
 
         Document file = common(key, repo, path, language, IndexSchema.KIND_FILE);
         file.add(new StoredField(IndexSchema.HASH, hash));
+        file.add(new StoredField(IndexSchema.STAMP, stamp));
         file.add(new TextField(IndexSchema.NAME_TEXT, stem, Field.Store.NO));
         List<String> symbols = new ArrayList<>(parsed.types());
         symbols.addAll(parsed.functions());

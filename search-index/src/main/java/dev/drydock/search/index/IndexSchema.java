@@ -27,6 +27,8 @@ public final class IndexSchema {
     public static final String PATH = "path";
     public static final String LANGUAGE = "lang";
     public static final String HASH = "hash";
+    /** Stored on file docs of folder sources: size and modification time when indexed. */
+    public static final String STAMP = "stamp";
     public static final String START = "start";
     public static final String END = "end";
     public static final String SYMBOL = "symbol";
