@@ -24,7 +24,8 @@ public final class DrydockCli implements Callable<Integer> {
     static final List<Object> SUBCOMMANDS = List.of(
             new dev.drydock.cli.search.IndexCommand(),
             new dev.drydock.cli.search.SearchCommand(),
-            new dev.drydock.cli.search.BenchCommand());
+            new dev.drydock.cli.search.BenchCommand(),
+            new dev.drydock.cli.model.ModelCommand());
 
     @Override
     public Integer call() {
@@ -38,6 +39,7 @@ public final class DrydockCli implements Callable<Integer> {
         for (Object sub : SUBCOMMANDS) {
             cli.addSubcommand(sub);
         }
+        cli.getSubcommands().get("bench").addSubcommand(new dev.drydock.cli.model.GatewayBenchCommand());
         cli.setParameterExceptionHandler(
                 (ex, args) -> {
                     PrintWriter err = ex.getCommandLine().getErr();

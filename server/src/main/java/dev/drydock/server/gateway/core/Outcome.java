@@ -12,7 +12,6 @@ public enum Outcome {
     DLP_REFUSED(422),
     BUDGET_EXCEEDED(429),
     ALL_ENDPOINTS_UNAVAILABLE(503),
-    UPSTREAM_FAILED(502),
     UPSTREAM_REJECTED(400);
 
     private final int status;
