@@ -87,9 +87,8 @@ public final class ModelCheckCommand implements Callable<Integer> {
             throw new CliException("host '" + base.getHost() + "' is not in the egress allow-list (drydock.egress.allowed-hosts / DRYDOCK_EGRESS_ALLOWED_HOSTS); pass --allow "
                     + base.getHost() + " to probe it anyway", CliExit.UNAVAILABLE);
         }
-        String secret = null;
+        String secret = apiKeyEnv == null ? null : System.getenv(apiKeyEnv);
         if (apiKeyEnv != null) {
-            secret = System.getenv(apiKeyEnv);
             if (secret == null || secret.isBlank()) {
                 throw new CliException("environment variable " + apiKeyEnv + " (--api-key-env) is not set", CliExit.USAGE);
             }
@@ -101,11 +100,11 @@ public final class ModelCheckCommand implements Callable<Integer> {
             Long ttft = null;
 
             EndpointSpec probe = spec("probe", base, proto, model == null ? "" : model, EnumSet.noneOf(Capability.class));
-            String chosen = model;
+            String found = model;
             try {
                 List<String> ids = client.listModels(probe, secret);
-                if (chosen == null) {
-                    chosen = ids.isEmpty() ? null : ids.getFirst();
+                if (found == null) {
+                    found = ids.isEmpty() ? null : ids.getFirst();
                 }
                 String listed = String.join(", ", ids.size() > 5 ? ids.subList(0, 5) : ids) + (ids.size() > 5 ? ", …" : "");
                 results.put("models", ids.isEmpty() ? "missing" : model != null && !ids.contains(model) ? "error: " + model + " is not listed (" + listed + ")" : "ok");
@@ -114,9 +113,10 @@ public final class ModelCheckCommand implements Callable<Integer> {
                 results.put("models", "error: " + e.getMessage());
                 line(out, "models", results.get("models"));
             }
-            if (chosen == null) {
+            if (found == null) {
                 throw new CliException("the server lists no model; name one with --model", CliExit.FAILED);
             }
+            final String chosen = found;
             EndpointSpec plain = spec("probe", base, proto, chosen, EnumSet.noneOf(Capability.class));
             EndpointSpec streaming = spec("probe", base, proto, chosen, EnumSet.of(Capability.STREAMING));
 
