@@ -25,6 +25,7 @@ public final class DrydockCli implements Callable<Integer> {
             new dev.drydock.cli.search.IndexCommand(),
             new dev.drydock.cli.search.SearchCommand(),
             new dev.drydock.cli.search.BenchCommand(),
+            new dev.drydock.cli.sandbox.SandboxCommand(),
             new dev.drydock.cli.model.ModelCommand());
 
     @Override

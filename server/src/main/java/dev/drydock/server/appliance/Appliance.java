@@ -203,15 +203,17 @@ final class Appliance implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - t0).toMillis();
     }
 
+    /** Stops what was started, newest first. Safe to call more than once and from several threads. */
     @Override
-    public void close() {
-        for (int i = started.size() - 1; i >= 0; i--) {
+    public synchronized void close() {
+        List<AutoCloseable> toStop = new ArrayList<>(started);
+        started.clear();
+        for (int i = toStop.size() - 1; i >= 0; i--) {
             try {
-                started.get(i).close();
+                toStop.get(i).close();
             } catch (Exception e) {
                 Console.error("drydock: could not stop a component cleanly: " + e.getMessage());
             }
         }
-        started.clear();
     }
 }

@@ -11,10 +11,17 @@ import java.util.Optional;
 /** The model gateway's configuration ({@code drydock.gateway.*}). */
 @ConfigMapping(prefix = "drydock.gateway")
 public interface GatewayConfig {
-    /** Endpoints defined in configuration, by name; admins add more through the API. */
+    /**
+     * Endpoints defined in configuration, by name (none by default): {@code drydock.gateway.endpoints.<name>.base-url},
+     * {@code .model}, {@code .protocol}, {@code .secret-ref}, {@code .capabilities}, {@code .clearance} and more, listed in
+     * docs/gateway.md. Admins add more through the API.
+     */
     Map<String, Endpoint> endpoints();
 
-    /** Routes defined in configuration, by name. */
+    /**
+     * Routes defined in configuration, by name (none by default): {@code drydock.gateway.routes.<name>.endpoints}
+     * (ordered), {@code .workspace}, {@code .droid}, {@code .purpose} (each {@code *} by default).
+     */
     Map<String, Route> routes();
 
     /** Attempts per endpoint before falling back to the next one (retries on 429, 5xx, timeouts). */

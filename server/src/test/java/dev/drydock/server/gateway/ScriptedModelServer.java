@@ -77,6 +77,12 @@ public final class ScriptedModelServer implements AutoCloseable {
         return new Raw(status, "application/json", body.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A complete (non-streamed) chat answer with {@code content}. */
+    public static Raw whole(String content) {
+        return new Raw(200, "application/json", ("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":" + quote(content)
+                + "},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3}}").getBytes(StandardCharsets.UTF_8));
+    }
+
     public static Raw html() {
         return new Raw(200, "text/html", "<html><body>Login</body></html>".getBytes(StandardCharsets.UTF_8));
     }
