@@ -12,14 +12,14 @@ import java.util.Optional;
 @ConfigMapping(prefix = "drydock.gateway")
 public interface GatewayConfig {
     /**
-     * Endpoints defined in configuration, by name (none by default): {@code drydock.gateway.endpoints.<name>.base-url},
+     * Endpoints defined in configuration, by name (none by default): {@code drydock.gateway.endpoints.NAME.base-url},
      * {@code .model}, {@code .protocol}, {@code .secret-ref}, {@code .capabilities}, {@code .clearance} and more, listed in
      * docs/gateway.md. Admins add more through the API.
      */
     Map<String, Endpoint> endpoints();
 
     /**
-     * Routes defined in configuration, by name (none by default): {@code drydock.gateway.routes.<name>.endpoints}
+     * Routes defined in configuration, by name (none by default): {@code drydock.gateway.routes.NAME.endpoints}
      * (ordered), {@code .workspace}, {@code .droid}, {@code .purpose} (each {@code *} by default).
      */
     Map<String, Route> routes();

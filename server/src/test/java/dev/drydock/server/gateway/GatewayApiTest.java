@@ -264,4 +264,28 @@ class GatewayApiTest {
                 .body("host", hasItem("exfil.example.invalid"))
                 .body("url", hasItem("http://exfil.example.invalid/upload"));
     }
+
+    @Test
+    void shouldCloseUpstreamConnectionWhenFrontDoorClientDisconnects() throws Exception {
+        // Given a model that keeps its stream open, and a client streaming through the front door
+        try (ScriptedModelServer stalling = new ScriptedModelServer().otherwise(new ScriptedModelServer.Stall(true))) {
+            given().auth().oauth2(admin()).contentType(ContentType.JSON)
+                    .body(Map.of("baseUrl", stalling.baseUrl(), "protocol", "openai-chat", "modelId", "m", "capabilities", List.of("streaming"), "clearance", "confidential"))
+                    .put("/api/admin/model-endpoints/api-stall").then().statusCode(200);
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + io.restassured.RestAssured.port + "/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + Tokens.of("mike")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"api-stall\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                    .build();
+            var pending = client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(stalling.awaitStall(30)).as("request reached the model").isTrue();
+
+            // When
+            pending.cancel(true);
+            client.shutdownNow();
+
+            // Then
+            assertThat(stalling.awaitClientGone(30)).as("gateway closed the upstream connection").isTrue();
+        }
+    }
 }

@@ -404,4 +404,31 @@ class GatewayCoreTest {
         thrown.isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.outcome()).isEqualTo(Outcome.UNKNOWN_MODEL))
                 .hasMessageContaining("gpt-17");
     }
+
+    @Test
+    void shouldSpeakOllamaNdjsonAndConvertToolCalls() throws Exception {
+        // Given an Ollama endpoint (base URL without /v1)
+        EndpointSpec base = endpoint("llama", primary.baseUrl().replace("/v1", ""));
+        EndpointSpec ollama = new EndpointSpec(base.name(), base.baseUrl(), dev.drydock.server.gateway.core.Protocol.OLLAMA, "llama3", "Authorization", null,
+                8192, EnumSet.of(Capability.STREAMING, Capability.TOOLS), 4, base.connectTimeout(), base.requestTimeout(), base.idleTimeout(),
+                base.costPer1kPromptTokens(), base.costPer1kCompletionTokens(), Classification.CONFIDENTIAL);
+        var f = gateway(List.of(ollama));
+        primary.then(new ScriptedModelServer.Raw(200, "application/x-ndjson", String.join("\n",
+                "{\"message\":{\"role\":\"assistant\",\"content\":\"Let me read\"},\"done\":false}",
+                "{\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"function\":{\"name\":\"read_file\",\"arguments\":{\"path\":\"a\"}}}]},\"done\":false}",
+                "{\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":11,\"eval_count\":4}", "")
+                .getBytes(StandardCharsets.UTF_8)));
+
+        // When
+        ChatResult result = f.gateway().chat(ctx, TestGateways.withTool("read a", "read_file"), e -> {}, new Cancellation());
+
+        // Then
+        assertThat(result.content()).isEqualTo("Let me read");
+        assertThat(result.toolCalls()).singleElement().satisfies(c -> {
+            assertThat(c.name()).isEqualTo("read_file");
+            assertThat(c.arguments()).isEqualTo("{\"path\":\"a\"}");
+        });
+        assertThat(result.usage()).isEqualTo(new dev.drydock.server.gateway.core.Usage(11, 4, true));
+        assertThat(primary.requests().getFirst()).contains("\"model\":\"llama3\"").contains("\"stream\":true");
+    }
 }

@@ -58,6 +58,7 @@ public final class ScriptedModelServer implements AutoCloseable {
         server.setExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("scripted-model-", 0).factory()));
         server.createContext("/v1/chat/completions", this::chat);
         server.createContext("/v1/models", this::models);
+        server.createContext("/api/chat", this::chat);
         server.start();
     }
 
