@@ -103,6 +103,12 @@ public class GatewayService {
         }
     }
 
+    /** Picks up endpoint and route changes made through another server replica. */
+    @io.quarkus.scheduler.Scheduled(every = "30s", delayed = "30s", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    void periodicRefresh() {
+        refresh();
+    }
+
     /** Reloads stored endpoints and routes (after admin changes) and allows their hosts. */
     public synchronized void refresh() {
         List<EndpointSpec> endpoints = new ArrayList<>(configEndpoints());

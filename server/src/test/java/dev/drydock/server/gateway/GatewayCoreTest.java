@@ -431,4 +431,22 @@ class GatewayCoreTest {
         assertThat(result.usage()).isEqualTo(new dev.drydock.server.gateway.core.Usage(11, 4, true));
         assertThat(primary.requests().getFirst()).contains("\"model\":\"llama3\"").contains("\"stream\":true");
     }
+
+    @Test
+    void shouldSkipEndpointWhoseContextWindowIsTooSmall() throws Exception {
+        // Given a small-context endpoint first in the route
+        EndpointSpec base = endpoint("small", primary.baseUrl());
+        EndpointSpec small = new EndpointSpec(base.name(), base.baseUrl(), base.protocol(), base.modelId(), base.authHeader(), null, 16,
+                base.capabilities(), 4, base.connectTimeout(), base.requestTimeout(), base.idleTimeout(), base.costPer1kPromptTokens(),
+                base.costPer1kCompletionTokens(), base.clearance());
+        var f = gateway(List.of(small, endpoint("large", secondary.baseUrl())));
+
+        // When
+        ChatResult result = f.gateway().chat(ctx, userSays("word ".repeat(100)), e -> {}, new Cancellation());
+
+        // Then
+        assertThat(result.endpoint()).isEqualTo("large");
+        assertThat(primary.chatCount()).isZero();
+        assertThat(f.records().getFirst().attempts().getFirst()).contains("exceeds its context window of 16");
+    }
 }

@@ -156,7 +156,16 @@ public final class Gateway {
                 throw fail(Outcome.BUDGET_EXCEEDED, overBudget.get());
             }
             ChatRequest outbound = applyDlp(request);
+            long promptEstimate = countPrompt(outbound);
             List<EndpointSpec> cleared = candidates.stream().filter(e -> e.clearance().clears(ctx.classification())).toList();
+            List<EndpointSpec> fitting = new ArrayList<>();
+            for (EndpointSpec e : cleared) {
+                if (promptEstimate > e.contextWindow()) {
+                    attempts.add(e.name() + ": skipped, prompt of about " + promptEstimate + " tokens exceeds its context window of " + e.contextWindow());
+                } else {
+                    fitting.add(e);
+                }
+            }
             for (EndpointSpec e : candidates) {
                 if (!cleared.contains(e)) {
                     attempts.add(e.name() + ": refused, cleared for " + e.clearance().label() + " only");
@@ -166,7 +175,11 @@ public final class Gateway {
                 throw fail(Outcome.CLASSIFICATION_REFUSED, "the request is classified " + ctx.classification().label()
                         + " but no endpoint of its route is cleared for it (" + String.join(", ", candidates.stream().map(e -> e.name() + ": " + e.clearance().label()).toList()) + ")");
             }
-            return callInOrder(cleared, outbound, sink, cancel);
+            if (fitting.isEmpty()) {
+                throw fail(Outcome.INVALID_REQUEST, "the prompt (about " + promptEstimate + " tokens) is larger than the context window of every endpoint it may go to: "
+                        + String.join("; ", attempts));
+            }
+            return callInOrder(fitting, outbound, sink, cancel);
         }
 
         private ChatRequest applyDlp(ChatRequest request) throws GatewayException {
