@@ -70,6 +70,7 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
     private final HttpClient http;
     private final PodReaper reaper;
     private final Map<SandboxId, KubernetesSandbox> sandboxes = new ConcurrentHashMap<>();
+    private boolean ownsClient;
 
     public KubernetesSandboxBackend(KubernetesClient client, SandboxOptions options, Clock clock, RunnerEndpoints endpoints, Duration startupTimeout) {
         this.client = client;
@@ -89,8 +90,13 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
      * KUBECONFIG), reaching runners by pod IP.
      */
     public static KubernetesSandboxBackend fromEnvironment(SandboxOptions options, Clock clock) {
-        KubernetesClient client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
-        return new KubernetesSandboxBackend(client, options, clock, RunnerEndpoints.podIp(options.kubernetes().runnerPort()), Duration.ofMinutes(3));
+        io.fabric8.kubernetes.client.Config config = io.fabric8.kubernetes.client.Config.autoConfigure(null);
+        config.setRequestRetryBackoffLimit(2);
+        KubernetesClient client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
+        KubernetesSandboxBackend backend =
+                new KubernetesSandboxBackend(client, options, clock, RunnerEndpoints.podIp(options.kubernetes().runnerPort()), Duration.ofMinutes(3));
+        backend.ownsClient = true;
+        return backend;
     }
 
     @Override
@@ -103,7 +109,8 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
         try {
             client.network().v1().networkPolicies().inNamespace(kube.namespace()).resource(SandboxNetworkPolicies.desired(kube)).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
         } catch (KubernetesClientException e) {
-            throw new SandboxUnavailableException("cannot apply the sandbox NetworkPolicy in " + kube.namespace() + ": " + e.getMessage(), e);
+            throw new SandboxUnavailableException(
+                    "cannot apply the sandbox NetworkPolicy in " + kube.namespace() + " on " + client.getMasterUrl() + ": " + rootMessage(e), e);
         }
         replenishWarmPool();
     }
@@ -170,25 +177,33 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
 
     private Optional<Pod> claimWarmPod(SandboxSpec spec, Instant expiresAt) {
         for (Pod warm : warmPods()) {
-            try {
-                Pod claimed =
-                        client.pods()
-                                .inNamespace(kube.namespace())
-                                .withName(warm.getMetadata().getName())
-                                .edit(
-                                        p -> {
-                                            if (!"warm".equals(p.getMetadata().getLabels().get(SandboxLabels.POOL))) {
-                                                throw new IllegalStateException("already claimed");
-                                            }
-                                            p.getMetadata().getLabels().put(SandboxLabels.POOL, "claimed");
-                                            p.getMetadata().getLabels().put(SandboxLabels.SESSION_ID, spec.sessionId());
-                                            p.getMetadata().getLabels().put(SandboxLabels.WORKSPACE_ID, spec.workspaceId());
-                                            p.getMetadata().getAnnotations().put(SandboxLabels.EXPIRES_AT, expiresAt.toString());
-                                            return p;
-                                        });
-                return Optional.of(claimed);
-            } catch (KubernetesClientException | IllegalStateException e) {
-                log().log(System.Logger.Level.DEBUG, () -> String.format("warm pod %s not claimed: %s", warm.getMetadata().getName(), e.getMessage()));
+            // The kubelet updates status concurrently: retry conflicts a few times per pod.
+            for (int attempt = 0; attempt < 5; attempt++) {
+                try {
+                    Pod claimed =
+                            client.pods()
+                                    .inNamespace(kube.namespace())
+                                    .withName(warm.getMetadata().getName())
+                                    .edit(
+                                            p -> {
+                                                if (!"warm".equals(p.getMetadata().getLabels().get(SandboxLabels.POOL))) {
+                                                    throw new IllegalStateException("already claimed");
+                                                }
+                                                p.getMetadata().getLabels().put(SandboxLabels.POOL, "claimed");
+                                                p.getMetadata().getLabels().put(SandboxLabels.SESSION_ID, spec.sessionId());
+                                                p.getMetadata().getLabels().put(SandboxLabels.WORKSPACE_ID, spec.workspaceId());
+                                                p.getMetadata().getAnnotations().put(SandboxLabels.EXPIRES_AT, expiresAt.toString());
+                                                return p;
+                                            });
+                    return Optional.of(claimed);
+                } catch (IllegalStateException e) {
+                    break;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409) {
+                        log().log(System.Logger.Level.DEBUG, () -> String.format("warm pod %s not claimed: %s", warm.getMetadata().getName(), e.getMessage()));
+                        break;
+                    }
+                }
             }
         }
         return Optional.empty();
@@ -386,6 +401,19 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
     @Override
     public void close() {
         sandboxes.clear();
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+            sb.append(": ").append(t.getMessage());
+        }
+        return sb.toString();
     }
 
     private static void deleteQuietly(Path root) {

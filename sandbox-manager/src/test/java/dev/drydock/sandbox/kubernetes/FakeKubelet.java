@@ -82,19 +82,29 @@ final class FakeKubelet implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        client.pods()
-                .inNamespace(namespace)
-                .withName(name)
-                .editStatus(
-                        p -> {
-                            p.setStatus(
-                                    new PodStatusBuilder()
-                                            .withPhase("Running")
-                                            .withPodIP("127.0.0.1")
-                                            .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").build())
-                                            .build());
-                            return p;
-                        });
+        // The backend may relabel the pod (warm-pool claim) at the same moment: retry on conflicts.
+        for (int attempt = 0; ; attempt++) {
+            try {
+                client.pods()
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .editStatus(
+                                p -> {
+                                    p.setStatus(
+                                            new PodStatusBuilder()
+                                                    .withPhase("Running")
+                                                    .withPodIP("127.0.0.1")
+                                                    .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").build())
+                                                    .build());
+                                    return p;
+                                });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (attempt >= 20) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** The endpoint of a pod's runner. */

@@ -37,9 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The Kubernetes backend against fabric8's mock API server, with a fake kubelet running real tool runners. */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesSandboxBackendTest {
-    static final String NS = "drydock-sandboxes";
+    private static final java.util.concurrent.atomic.AtomicInteger NAMESPACES = new java.util.concurrent.atomic.AtomicInteger();
 
-    KubernetesClient client;
+    /** One mock API server for the class; each test gets its own namespace. */
+    static KubernetesClient client;
+
+    String NS;
     @TempDir Path root;
     FakeKubelet kubelet;
     MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
@@ -47,13 +50,14 @@ class KubernetesSandboxBackendTest {
 
     @BeforeEach
     void setUp() {
+        NS = "sandboxes-" + NAMESPACES.incrementAndGet();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
         kubelet = new FakeKubelet(client, NS, root);
         options =
                 SandboxOptions.defaults()
                         .withBackend("kubernetes")
                         .withKubernetes(
-                                SandboxOptions.KubernetesOptions.defaults().withImage("drydock/sandbox:1").withRuntimeClass(Optional.empty(), Set.of("gvisor")));
+                                SandboxOptions.KubernetesOptions.defaults().withNamespace(NS).withImage("drydock/sandbox:1").withRuntimeClass(Optional.empty(), Set.of("gvisor")));
     }
 
     @AfterEach
@@ -186,6 +190,30 @@ class KubernetesSandboxBackendTest {
         assertThat(pods()).extracting(p -> p.getMetadata().getName()).containsExactly(SandboxPods.podName(live.id()));
         assertThat(new String(after.get(live.id()).readFile("kept.txt"), StandardCharsets.UTF_8)).isEqualTo("still here");
         assertThatThrownBy(() -> after.get(orphan.id())).isInstanceOf(UnknownSandboxException.class);
+    }
+
+    @Test
+    void shouldFillWorkspaceFromMirrorAndDiffInPodWhenSpecHasSource() throws Exception {
+        // Given
+        Path mirror = root.resolve("mirror");
+        String base;
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(mirror.toFile()).setInitialBranch("main").call()) {
+            java.nio.file.Files.writeString(mirror.resolve("App.java"), "class App {}\n");
+            git.add().addFilepattern("App.java").call();
+            base = git.commit().setMessage("base").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call().name();
+        }
+        KubernetesSandboxBackend backend = backend(options);
+        SandboxSpec spec = new SandboxPolicy(options).spec("s1", "w1").withSource(new dev.drydock.sandbox.WorkspaceSource(mirror, base));
+        // When
+        Sandbox sandbox = backend.create(spec);
+        sandbox.writeFile("App.java", "class App { int x; }\n".getBytes(StandardCharsets.UTF_8));
+        sandbox.writeFile("New.java", "class New {}\n".getBytes(StandardCharsets.UTF_8));
+        String diff = sandbox.diff();
+        // Then
+        Pod pod = client.pods().inNamespace(NS).withName(SandboxPods.podName(sandbox.id())).get();
+        assertThat(pod.getMetadata().getAnnotations()).containsEntry(SandboxLabels.BASE_COMMIT, base);
+        assertThat(diff).contains("diff --git a/App.java b/App.java", "+class App { int x; }", "diff --git a/New.java b/New.java");
+        assertThat(sandbox.exec(ExecRequest.of("git", "status", "--porcelain")).stdout().text()).contains("App.java").contains("New.java");
     }
 
     @Test

@@ -76,7 +76,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                 EgressGuard egress = new EgressGuard(List.of("127.0.0.1"), r -> {}, Clock.systemUTC())) {
             EndpointSpec endpoint = new EndpointSpec("bench", URI.create(fixture.baseUrl()), Protocol.OPENAI_CHAT, "bench-model", "Authorization", null, 8192,
                     EnumSet.of(Capability.STREAMING), concurrency + 8, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30),
-                    BigDecimal.ONE, BigDecimal.ONE, Classification.RESTRICTED);
+                    BigDecimal.ONE, BigDecimal.ONE, Classification.SECRET);
             AtomicLong recorded = new AtomicLong();
             Gateway gateway = new Gateway(EndpointCatalog.of(List.of(endpoint), List.of(new RouteSpec("bench", "*", "*", "*", List.of("bench")))),
                     Map.of(Protocol.OPENAI_CHAT, new OpenAiChatClient(new UpstreamHttp(egress, 16L << 20), json)),

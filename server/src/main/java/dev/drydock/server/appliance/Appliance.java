@@ -89,6 +89,7 @@ final class Appliance implements AutoCloseable {
             console.line("  postgresql: using " + url);
             summary.add("PostgreSQL   " + url + "  (external)");
         }
+        recordDatabase(home, serverSettings.get("quarkus.datasource.jdbc.url"), dbUser);
         serverSettings.put("quarkus.datasource.username", dbUser);
         serverSettings.put("quarkus.datasource.password", dbPassword);
 
@@ -163,6 +164,18 @@ final class Appliance implements AutoCloseable {
             started.add(channel);
         } catch (IOException e) {
             throw new ApplianceException("home", "cannot use " + home + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Lets CLI commands on this machine ({@code ./drydock audit verify}) find the running database. */
+    private static void recordDatabase(Path home, String url, String user) {
+        Properties p = new Properties();
+        p.setProperty("url", url);
+        p.setProperty("user", user);
+        try (var out = Files.newBufferedWriter(home.resolve("run/database.properties"))) {
+            p.store(out, "The database of the running './drydock up' (no password is stored here)");
+        } catch (IOException e) {
+            throw new ApplianceException("home", "cannot write " + home.resolve("run/database.properties") + ": " + e.getMessage(), e);
         }
     }
 

@@ -119,7 +119,7 @@ public interface GatewayConfig {
         @WithDefault("0")
         BigDecimal costPer1kCompletionTokens();
 
-        /** Highest data classification this endpoint may receive: public, internal, confidential, restricted. */
+        /** Highest data classification this endpoint may receive: public, internal, confidential, secret. */
         @WithDefault("internal")
         String clearance();
     }

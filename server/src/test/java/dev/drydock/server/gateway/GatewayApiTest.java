@@ -218,7 +218,7 @@ class GatewayApiTest {
         int before = model.chatCount();
 
         // When
-        Response r = given().auth().oauth2(Tokens.of("mike")).header("X-Drydock-Classification", "restricted").contentType(ContentType.JSON)
+        Response r = given().auth().oauth2(Tokens.of("mike")).header("X-Drydock-Classification", "secret").contentType(ContentType.JSON)
                 .body(chatBody("api-internal", "secret plans", false)).post("/v1/chat/completions");
 
         // Then

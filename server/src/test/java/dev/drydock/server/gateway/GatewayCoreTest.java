@@ -142,14 +142,14 @@ class GatewayCoreTest {
     void shouldRefuseAndRecordWhenClassificationExceedsClearance() {
         // Given
         var f = gateway(List.of(endpoint("a", primary.baseUrl())));
-        CallContext secret = CallContext.of("mike", "demo", "edit", Classification.RESTRICTED);
+        CallContext secret = CallContext.of("mike", "demo", "edit", Classification.SECRET);
 
         // When
         var thrown = assertThatThrownBy(() -> f.gateway().chat(secret, userSays("hi"), e -> {}, new Cancellation()));
 
         // Then
         thrown.isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.outcome()).isEqualTo(Outcome.CLASSIFICATION_REFUSED))
-                .hasMessageContaining("restricted");
+                .hasMessageContaining("classified secret");
         assertThat(primary.chatCount()).isZero();
         assertThat(f.records()).singleElement().extracting(GatewayRecord::outcome).isEqualTo(Outcome.CLASSIFICATION_REFUSED);
     }

@@ -5,14 +5,14 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Data classification, lowest first. A request carries the highest classification of its content;
+ * Data classification, lowest first (the same scale and labels as {@code dev.drydock.server.workspace.Classification}). A request carries the highest classification of its content;
  * an endpoint carries the highest classification it is cleared for.
  */
 public enum Classification {
     PUBLIC,
     INTERNAL,
     CONFIDENTIAL,
-    RESTRICTED;
+    SECRET;
 
     /** The lower-case name used in configuration and JSON. */
     public String label() {
