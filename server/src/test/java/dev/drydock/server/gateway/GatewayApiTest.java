@@ -142,6 +142,8 @@ class GatewayApiTest {
             assertThat((String) row.get("promptSha256")).hasSize(64);
             assertThat(String.valueOf(row.get("cost"))).isEqualTo("0.011");
         });
+        String audit = given().auth().oauth2(admin()).get("/api/admin/audit/export").then().statusCode(200).extract().asString();
+        assertThat(audit).contains("model.request").contains(session).contains((String) rows.getFirst().get("promptSha256"));
     }
 
     @Test
@@ -263,6 +265,8 @@ class GatewayApiTest {
         given().auth().oauth2(admin()).get("/api/admin/egress-refusals").then().statusCode(200)
                 .body("host", hasItem("exfil.example.invalid"))
                 .body("url", hasItem("http://exfil.example.invalid/upload"));
+        given().auth().oauth2(admin()).get("/api/admin/audit/export").then().statusCode(200)
+                .body(containsString("egress.refused")).body(containsString("exfil.example.invalid"));
     }
 
     @Test

@@ -12,12 +12,13 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
-/** Records refused outbound requests (table {@code egress_refusal}) and logs each one. */
+/** Records refused outbound requests (table {@code egress_refusal} and the audit trail) and logs each one. */
 @ApplicationScoped
 public class EgressLog implements EgressListener {
     private static final Logger LOG = Logger.getLogger(EgressLog.class);
 
     @Inject DataSource dataSource;
+    @Inject dev.drydock.server.audit.AuditTrail audit;
 
     @Override
     public void refused(EgressRefusal r) {
@@ -31,6 +32,11 @@ public class EgressLog implements EgressListener {
             ps.executeUpdate();
         } catch (SQLException e) {
             LOG.errorf("cannot record egress refusal of %s: %s", r.host(), e.getMessage());
+        }
+        try {
+            audit.append(dev.drydock.server.audit.AuditEntry.of("drydock-server", "egress.refused", r.host()).with("url", r.url()).with("purpose", r.purpose()));
+        } catch (RuntimeException e) {
+            LOG.errorf("cannot audit egress refusal of %s: %s", r.host(), e.getMessage());
         }
     }
 
