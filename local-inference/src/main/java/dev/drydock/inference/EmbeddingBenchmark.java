@@ -1,6 +1,7 @@
 package dev.drydock.inference;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,9 +23,19 @@ public final class EmbeddingBenchmark {
      * @param paddedTokens tokens per round as run, with padding
      * @param pipelineSeconds total time of the full pipeline over all rounds
      * @param rawSeconds total time of the raw session calls over all rounds
+     * @param medianBatchRatio the median over batches of raw time / pipeline time for the same
+     *     batch measured back to back: less sensitive than {@link #ratio()} to load spikes from
+     *     other processes
      */
     public record Result(
-            int texts, int rounds, int batches, long realTokens, long paddedTokens, double pipelineSeconds, double rawSeconds) {
+            int texts,
+            int rounds,
+            int batches,
+            long realTokens,
+            long paddedTokens,
+            double pipelineSeconds,
+            double rawSeconds,
+            double medianBatchRatio) {
 
         /** Texts per second through {@link EmbeddingModel#embed}. */
         public double pipelinePerSecond() {
@@ -83,19 +94,31 @@ public final class EmbeddingBenchmark {
         }
         long pipelineNanos = 0;
         long rawNanos = 0;
+        double[] pairRatios = new double[rounds * batches.size()];
         int pair = 0;
         for (int round = 0; round < rounds; round++) {
             for (int i = 0; i < batches.size(); i++, pair++) {
+                long pipeline;
+                long raw;
                 if (pair % 2 == 0) {
-                    pipelineNanos += timePipeline(onnx, textsOf.get(i));
-                    rawNanos += timeRaw(onnx, batches.get(i));
+                    pipeline = timePipeline(onnx, textsOf.get(i));
+                    raw = timeRaw(onnx, batches.get(i));
                 } else {
-                    rawNanos += timeRaw(onnx, batches.get(i));
-                    pipelineNanos += timePipeline(onnx, textsOf.get(i));
+                    raw = timeRaw(onnx, batches.get(i));
+                    pipeline = timePipeline(onnx, textsOf.get(i));
                 }
+                pipelineNanos += pipeline;
+                rawNanos += raw;
+                pairRatios[pair] = (double) raw / pipeline;
             }
         }
-        return new Result(texts.size(), rounds, batches.size(), realTokens, paddedTokens, pipelineNanos / 1e9, rawNanos / 1e9);
+        Arrays.sort(pairRatios);
+        double median =
+                pairRatios.length % 2 == 1
+                        ? pairRatios[pairRatios.length / 2]
+                        : (pairRatios[pairRatios.length / 2 - 1] + pairRatios[pairRatios.length / 2]) / 2;
+        return new Result(
+                texts.size(), rounds, batches.size(), realTokens, paddedTokens, pipelineNanos / 1e9, rawNanos / 1e9, median);
     }
 
     private static long timePipeline(OnnxEmbeddingModel model, List<String> texts) {

@@ -11,9 +11,9 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
-import org.jboss.logging.Logger;
 
 /**
  * Loads {@link EmbeddingModel}s, from the build ({@link #loadDefault}) or from a folder on disk
@@ -32,7 +32,7 @@ import org.jboss.logging.Logger;
  * </ul>
  */
 public final class EmbeddingModels {
-    private static final Logger LOG = Logger.getLogger(EmbeddingModels.class);
+    private static final System.Logger LOG = System.getLogger(EmbeddingModels.class.getName());
 
     /** File names inside a model folder. */
     public static final String MODEL_FILE = "model.onnx";
@@ -84,9 +84,10 @@ public final class EmbeddingModels {
             String modelSha = Checksums.sha256(modelFile);
             Checksums.verify(modelFile.toString(), settings.sha256(), modelSha, "sha256 in " + settingsFile);
             if (settings.sha256() == null) {
-                LOG.warnf(
+                LOG.log(System.Logger.Level.WARNING, () -> String.format(
+                        Locale.ROOT,
                         "Model %s has no sha256 in %s; loading it unchecked. To pin it, add: sha256=%s",
-                        modelFile, settingsFile, modelSha);
+                        modelFile, settingsFile, modelSha));
             }
             byte[] tokenizerJson = Files.readAllBytes(tokenizerFile);
             Checksums.verify(

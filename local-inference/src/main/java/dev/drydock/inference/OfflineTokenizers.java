@@ -4,8 +4,8 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
-import org.jboss.logging.Logger;
 
 /**
  * The only code that creates DJL HuggingFace tokenizers, so that DJL never touches the network.
@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
  * there from the jar, never downloaded.
  */
 final class OfflineTokenizers {
-    private static final Logger LOG = Logger.getLogger(OfflineTokenizers.class);
+    private static final System.Logger LOG = System.getLogger(OfflineTokenizers.class.getName());
 
     private OfflineTokenizers() {}
 
@@ -69,7 +69,7 @@ final class OfflineTokenizers {
                 && System.getProperty("ENGINE_CACHE_DIR") == null
                 && System.getenv("ENGINE_CACHE_DIR") == null) {
             System.setProperty("DJL_CACHE_DIR", nativeCacheDir().toString());
-            LOG.debugf("DJL native cache: %s", nativeCacheDir());
+            LOG.log(System.Logger.Level.DEBUG, () -> String.format(Locale.ROOT, "DJL native cache: %s", nativeCacheDir()));
         }
     }
 }

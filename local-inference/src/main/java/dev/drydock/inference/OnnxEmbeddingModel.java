@@ -1,7 +1,7 @@
 package dev.drydock.inference;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -16,12 +16,12 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.IntStream;
-import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * bare session call, so that a raw ONNX Runtime baseline runs on exactly the same inputs.
  */
 final class OnnxEmbeddingModel implements EmbeddingModel {
-    private static final Logger LOG = Logger.getLogger(OnnxEmbeddingModel.class);
+    private static final System.Logger LOG = System.getLogger(OnnxEmbeddingModel.class.getName());
 
     static final String INPUT_IDS = "input_ids";
     static final String ATTENTION_MASK = "attention_mask";
@@ -95,7 +95,8 @@ final class OnnxEmbeddingModel implements EmbeddingModel {
             OnnxEmbeddingModel model =
                     new OnnxEmbeddingModel(
                             settings.id(), environment, session, tokenizer, settings, maxTokens, options.batchSize(), source);
-            LOG.infof(
+            LOG.log(System.Logger.Level.INFO, () -> String.format(
+                        Locale.ROOT,
                     "Loaded embedding model %s from %s: %d dimensions, %s pooling, %d max tokens, %d threads, batch %d%s",
                     model.id,
                     source,
@@ -104,7 +105,7 @@ final class OnnxEmbeddingModel implements EmbeddingModel {
                     maxTokens,
                     options.threads(),
                     options.batchSize(),
-                    model.feedsTokenTypes ? "" : ", no token_type_ids");
+                    model.feedsTokenTypes ? "" : ", no token_type_ids"));
             return model;
         } catch (RuntimeException e) {
             closeQuietly(session);
@@ -178,37 +179,61 @@ final class OnnxEmbeddingModel implements EmbeddingModel {
         if (texts.isEmpty()) {
             return List.of();
         }
-        Encoding[] encodings = tokenizer.batchEncode(texts.toArray(String[]::new));
+        long[][] ids = new long[texts.size()][];
+        long[][] types = feedsTokenTypes ? new long[texts.size()][] : new long[0][];
+        encode(texts, ids, types);
         int[] byLength =
-                IntStream.range(0, encodings.length)
+                IntStream.range(0, ids.length)
                         .boxed()
-                        .sorted(Comparator.comparingInt(i -> encodings[i].getIds().length))
+                        .sorted(Comparator.comparingInt(i -> ids[i].length))
                         .mapToInt(Integer::intValue)
                         .toArray();
-        List<TokenBatch> batches = new ArrayList<>((encodings.length + batchSize - 1) / batchSize);
+        List<TokenBatch> batches = new ArrayList<>((ids.length + batchSize - 1) / batchSize);
         for (int from = 0; from < byLength.length; from += batchSize) {
             int size = Math.min(batchSize, byLength.length - from);
             int length = 0;
             for (int row = 0; row < size; row++) {
-                length = Math.max(length, encodings[byLength[from + row]].getIds().length);
+                length = Math.max(length, ids[byLength[from + row]].length);
             }
-            long[] ids = new long[size * length];
+            long[] batchIds = new long[size * length];
             long[] mask = new long[size * length];
-            long[] types = feedsTokenTypes ? new long[size * length] : new long[0];
+            long[] batchTypes = feedsTokenTypes ? new long[size * length] : new long[0];
             int[] positions = new int[size];
             for (int row = 0; row < size; row++) {
-                Encoding encoding = encodings[byLength[from + row]];
-                long[] rowIds = encoding.getIds();
-                System.arraycopy(rowIds, 0, ids, row * length, rowIds.length);
-                System.arraycopy(encoding.getAttentionMask(), 0, mask, row * length, rowIds.length);
+                int text = byLength[from + row];
+                long[] rowIds = ids[text];
+                System.arraycopy(rowIds, 0, batchIds, row * length, rowIds.length);
+                Arrays.fill(mask, row * length, row * length + rowIds.length, 1L);
                 if (feedsTokenTypes) {
-                    System.arraycopy(encoding.getTypeIds(), 0, types, row * length, rowIds.length);
+                    System.arraycopy(types[text], 0, batchTypes, row * length, rowIds.length);
                 }
-                positions[row] = offset + byLength[from + row];
+                positions[row] = offset + text;
             }
-            batches.add(new TokenBatch(size, length, ids, mask, types, positions));
+            batches.add(new TokenBatch(size, length, batchIds, mask, batchTypes, positions));
         }
         return batches;
+    }
+
+    /**
+     * Tokenizes with DJL's JNI calls directly, fetching only ids (and type ids) instead of building
+     * full {@code Encoding} objects (tokens as strings, character spans, word ids), which cost more
+     * than the Rust tokenizer itself. No padding is configured, so every token is real: the attention
+     * mask is all ones up to each row's length.
+     */
+    private void encode(List<String> texts, long[][] ids, long[][] types) {
+        long[] encodings = TokenizersLibrary.LIB.batchEncode(tokenizer.getHandle(), texts.toArray(String[]::new), true);
+        try {
+            for (int i = 0; i < encodings.length; i++) {
+                ids[i] = TokenizersLibrary.LIB.getTokenIds(encodings[i]);
+                if (feedsTokenTypes) {
+                    types[i] = TokenizersLibrary.LIB.getTypeIds(encodings[i]);
+                }
+            }
+        } finally {
+            for (long encoding : encodings) {
+                TokenizersLibrary.LIB.deleteEncoding(encoding);
+            }
+        }
     }
 
     /**
@@ -411,7 +436,7 @@ final class OnnxEmbeddingModel implements EmbeddingModel {
         try {
             session.close();
         } catch (OrtException e) {
-            LOG.warnf("Closing an ONNX Runtime session failed: %s", e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, () -> String.format(Locale.ROOT, "Closing an ONNX Runtime session failed: %s", e.getMessage()));
         }
     }
 

@@ -12,7 +12,9 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.GeneralCodingRules;
 
 /** The module's invariants: it never touches the network, and only one class creates DJL tokenizers. */
-@AnalyzeClasses(packages = "dev.drydock.inference", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+        packages = "dev.drydock.inference",
+        importOptions = {ImportOption.DoNotIncludeTests.class, ImportOption.DoNotIncludeJars.class})
 class ArchitectureTest {
 
     @ArchTest

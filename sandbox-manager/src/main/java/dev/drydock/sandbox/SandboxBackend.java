@@ -35,7 +35,10 @@ public interface SandboxBackend extends AutoCloseable {
     /** Destroys expired sandboxes; returns how many. Backends also call it on their own schedule. */
     int reapExpired();
 
-    /** Destroys every sandbox this instance created and releases resources. */
+    /**
+     * Releases resources. Local sandboxes are destroyed (they cannot outlive this process);
+     * Kubernetes pods are left running for {@code reconcile} at the next start.
+     */
     @Override
     void close();
 }

@@ -115,6 +115,7 @@ public record SandboxOptions(
      * @param allowedRuntimeClasses RuntimeClasses a spec may name (the default is always allowed)
      * @param imagePullSecrets secrets for pulling the image
      * @param controlSelector labels of the server pods (the control channel's only peer)
+     * @param controlNamespace namespace of the server pods; empty for the sandbox namespace
      * @param runnerPort port the tool runner listens on
      * @param dnsPort cluster DNS port to allow (53, or 5353 on OpenShift); empty for no DNS
      * @param mirrors internal mirrors sandboxes may reach
@@ -129,6 +130,7 @@ public record SandboxOptions(
             Set<String> allowedRuntimeClasses,
             List<String> imagePullSecrets,
             Map<String, String> controlSelector,
+            Optional<String> controlNamespace,
             int runnerPort,
             Optional<Integer> dnsPort,
             List<MirrorAllowance> mirrors,
@@ -138,6 +140,7 @@ public record SandboxOptions(
             registry = registry == null ? Optional.empty() : registry;
             runtimeClass = runtimeClass == null ? Optional.empty() : runtimeClass;
             dnsPort = dnsPort == null ? Optional.empty() : dnsPort;
+            controlNamespace = controlNamespace == null ? Optional.empty() : controlNamespace;
             allowedRuntimeClasses = Set.copyOf(allowedRuntimeClasses);
             imagePullSecrets = List.copyOf(imagePullSecrets);
             controlSelector = Map.copyOf(controlSelector);
@@ -174,6 +177,7 @@ public record SandboxOptions(
                     Set.of(),
                     List.of(),
                     Map.of("app.kubernetes.io/name", "drydock-server"),
+                    Optional.of("drydock"),
                     7070,
                     Optional.empty(),
                     List.of(),
@@ -181,32 +185,40 @@ public record SandboxOptions(
                     Duration.ofHours(8));
         }
 
+        public KubernetesOptions withNamespace(String ns) {
+            return new KubernetesOptions(ns, image, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, controlNamespace, runnerPort, dnsPort, mirrors, warmPoolSize, activeDeadline);
+        }
+
+        public KubernetesOptions withRunnerPort(int port) {
+            return new KubernetesOptions(namespace, image, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, controlNamespace, port, dnsPort, mirrors, warmPoolSize, activeDeadline);
+        }
+
         public KubernetesOptions withWarmPoolSize(int size) {
-            return new KubernetesOptions(namespace, image, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, runnerPort, dnsPort, mirrors, size, activeDeadline);
+            return new KubernetesOptions(namespace, image, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, controlNamespace, runnerPort, dnsPort, mirrors, size, activeDeadline);
         }
 
         public KubernetesOptions withDnsPort(Optional<Integer> port) {
-            return new KubernetesOptions(namespace, image, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, runnerPort, port, mirrors, warmPoolSize, activeDeadline);
+            return new KubernetesOptions(namespace, image, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, controlNamespace, runnerPort, port, mirrors, warmPoolSize, activeDeadline);
         }
 
         public KubernetesOptions withMirrors(List<MirrorAllowance> m) {
-            return new KubernetesOptions(namespace, image, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, runnerPort, dnsPort, m, warmPoolSize, activeDeadline);
+            return new KubernetesOptions(namespace, image, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, controlNamespace, runnerPort, dnsPort, m, warmPoolSize, activeDeadline);
         }
 
         public KubernetesOptions withRegistry(Optional<String> r) {
-            return new KubernetesOptions(namespace, image, r, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, runnerPort, dnsPort, mirrors, warmPoolSize, activeDeadline);
+            return new KubernetesOptions(namespace, image, r, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, controlNamespace, runnerPort, dnsPort, mirrors, warmPoolSize, activeDeadline);
         }
 
         public KubernetesOptions withRuntimeClass(Optional<String> rc, Set<String> allowed) {
-            return new KubernetesOptions(namespace, image, registry, rc, allowed, imagePullSecrets, controlSelector, runnerPort, dnsPort, mirrors, warmPoolSize, activeDeadline);
+            return new KubernetesOptions(namespace, image, registry, rc, allowed, imagePullSecrets, controlSelector, controlNamespace, runnerPort, dnsPort, mirrors, warmPoolSize, activeDeadline);
         }
 
         public KubernetesOptions withImagePullSecrets(List<String> secrets) {
-            return new KubernetesOptions(namespace, image, registry, runtimeClass, allowedRuntimeClasses, secrets, controlSelector, runnerPort, dnsPort, mirrors, warmPoolSize, activeDeadline);
+            return new KubernetesOptions(namespace, image, registry, runtimeClass, allowedRuntimeClasses, secrets, controlSelector, controlNamespace, runnerPort, dnsPort, mirrors, warmPoolSize, activeDeadline);
         }
 
         public KubernetesOptions withImage(String i) {
-            return new KubernetesOptions(namespace, i, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, runnerPort, dnsPort, mirrors, warmPoolSize, activeDeadline);
+            return new KubernetesOptions(namespace, i, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, controlNamespace, runnerPort, dnsPort, mirrors, warmPoolSize, activeDeadline);
         }
 
         /** Whether a spec may name this runtime class. */
@@ -239,6 +251,7 @@ public record SandboxOptions(
         public static final String K8S_ALLOWED_RUNTIME_CLASSES = PREFIX + "kubernetes.allowed-runtime-classes";
         public static final String K8S_PULL_SECRETS = PREFIX + "kubernetes.image-pull-secrets";
         public static final String K8S_CONTROL_SELECTOR = PREFIX + "kubernetes.control-selector";
+        public static final String K8S_CONTROL_NAMESPACE = PREFIX + "kubernetes.control-namespace";
         public static final String K8S_RUNNER_PORT = PREFIX + "kubernetes.runner-port";
         public static final String K8S_DNS_PORT = PREFIX + "kubernetes.dns-port";
         public static final String K8S_MIRRORS = PREFIX + "kubernetes.mirrors";
@@ -318,6 +331,7 @@ public record SandboxOptions(
                                     new LinkedHashSet<>(r.list(Keys.K8S_ALLOWED_RUNTIME_CLASSES)),
                                     r.list(Keys.K8S_PULL_SECRETS),
                                     selector.isEmpty() ? dk.controlSelector() : selector,
+                                    r.optional(Keys.K8S_CONTROL_NAMESPACE).or(dk::controlNamespace),
                                     r.integer(Keys.K8S_RUNNER_PORT, dk.runnerPort()),
                                     dns == 0 ? Optional.empty() : Optional.of(dns),
                                     mirrors,

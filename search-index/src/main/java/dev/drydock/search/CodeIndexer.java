@@ -2,6 +2,7 @@ package dev.drydock.search;
 
 import dev.drydock.search.chunk.Chunker;
 import dev.drydock.search.chunk.ParsedFile;
+import dev.drydock.search.history.ChangeHistory;
 import dev.drydock.search.index.Documents;
 import dev.drydock.search.index.IndexMeta;
 import dev.drydock.search.index.IndexSchema;
@@ -117,6 +118,18 @@ public final class CodeIndexer {
                 }
             }
             String revision = tree.revision();
+            if (tree instanceof GitSourceTree git && (rebuild || !revision.equals(meta.revisions().get(request.repo())))) {
+                ChangeHistory history = ChangeHistory.mine(git.repository(), git.commit());
+                org.apache.lucene.document.Document doc = new org.apache.lucene.document.Document();
+                String key = IndexSchema.historyKey(request.repo());
+                doc.add(new org.apache.lucene.document.StringField(IndexSchema.KEY, key, org.apache.lucene.document.Field.Store.NO));
+                doc.add(new org.apache.lucene.document.StringField(IndexSchema.KIND, IndexSchema.KIND_HISTORY,
+                        org.apache.lucene.document.Field.Store.NO));
+                doc.add(new org.apache.lucene.document.StringField(IndexSchema.REPO, request.repo(),
+                        org.apache.lucene.document.Field.Store.YES));
+                doc.add(new org.apache.lucene.document.StoredField(IndexSchema.HISTORY, history.serialize()));
+                writing.writer().updateDocument(new Term(IndexSchema.KEY, key), doc);
+            }
             writing.commit(meta.withRevision(request.repo(), revision == null ? "folder" : revision,
                     embedder == null ? null : embedder.modelId(), embedder == null ? 0 : embedder.dimensions()));
             return new IndexReport(present.size(), changed.get(), deleted, chunks.get(), skipped,
@@ -179,28 +192,20 @@ public final class CodeIndexer {
 
     private void write(IndexWriter writer, String repo, List<Prepared> prepared, ExecutorService pool)
             throws IOException, InterruptedException, ExecutionException {
-        List<float @Nullable [][]> vectors = new ArrayList<>();
-        if (embedder != null) {
+        List<float @Nullable []> vectors = new ArrayList<>();
+        if (embedder != null && !prepared.isEmpty()) {
             List<String> texts = new ArrayList<>();
             for (Prepared p : prepared) {
-                p.parsed().chunks().forEach(c -> texts.add(Documents.embeddingText(p.path(), c)));
+                texts.add(Documents.embeddingText(p.path(), p.parsed(), p.content()));
             }
-            float[][] all = texts.isEmpty() ? new float[0][] : embedder.embed(texts);
-            int at = 0;
-            for (Prepared p : prepared) {
-                int n = p.parsed().chunks().size();
-                float[][] mine = new float[n][];
-                System.arraycopy(all, at, mine, 0, n);
-                at += n;
-                vectors.add(mine);
-            }
+            vectors.addAll(java.util.Arrays.asList(embedder.embed(texts)));
         } else {
             prepared.forEach(p -> vectors.add(null));
         }
         List<Future<?>> futures = new ArrayList<>();
         for (int i = 0; i < prepared.size(); i++) {
             Prepared p = prepared.get(i);
-            float @Nullable [][] v = vectors.get(i);
+            float @Nullable [] v = vectors.get(i);
             futures.add(pool.submit(() -> {
                 List<Document> docs = Documents.of(repo, p.path(), p.language(), p.hash(), p.content(), p.parsed(), v);
                 writer.updateDocuments(new Term(IndexSchema.KEY, IndexSchema.key(repo, p.path())), docs);

@@ -4,6 +4,7 @@ import dev.drydock.search.fusion.Fused;
 import dev.drydock.search.fusion.RankedList;
 import dev.drydock.search.fusion.ReciprocalRankFusion;
 import dev.drydock.search.graph.SymbolGraph;
+import dev.drydock.search.history.ChangeHistory;
 import dev.drydock.search.index.IndexMeta;
 import dev.drydock.search.index.IndexSchema;
 import dev.drydock.search.index.IndexStore;
@@ -46,18 +47,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>File ranking ({@link #searchFiles}) fuses, with weighted reciprocal rank fusion: BM25 over
  * whole files (body, file name, declared symbols, path), BM25 over chunks collapsed to files,
- * exact matches of identifiers in the query against declared type names, dense chunk similarity
- * collapsed to files (when the index has vectors), and a one-hop expansion over the symbol graph.
+ * exact matches of identifiers in the query against declared type names, dense file similarity
+ * (when the index has vectors; one vector per file), and optionally a one-hop symbol-graph expansion.
  * Instances are thread-safe.
  */
 public final class CodeSearch implements AutoCloseable {
-    private static final Map<String, Float> FILE_FIELDS = Map.of(
-            IndexSchema.BODY, 1f, IndexSchema.NAME_TEXT, 2f, IndexSchema.SYMBOL_TEXT, 1f, IndexSchema.PATH_TEXT, 0.5f);
-    private static final Map<String, Float> CHUNK_FIELDS = Map.of(
-            IndexSchema.BODY, 1f, IndexSchema.SYMBOL_TEXT, 1f, IndexSchema.PATH_TEXT, 0.5f);
     private static final int FILE_DEPTH = 200;
     private static final int CHUNK_DEPTH = 600;
     private static final int DENSE_DEPTH = 200;
+    private static final int GRAPH_SEEDS = 5;
+    private static final int HISTORY_CANDIDATES = 30;
 
     private final Path indexDir;
     private final DirectoryReader reader;
@@ -65,12 +64,18 @@ public final class CodeSearch implements AutoCloseable {
     private final IndexMeta meta;
     private final @Nullable Embedder embedder;
     private final Analyzer analyzer = CodeAnalyzer.forQuery();
+    private final RankingSettings settings;
     private volatile @Nullable SymbolGraph graph;
+    private final java.util.concurrent.ConcurrentMap<String, ChangeHistory> histories = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ThreadLocal<Map<String, Float>> subjectTerms = ThreadLocal.withInitial(Map::of);
 
-    private CodeSearch(Path indexDir, DirectoryReader reader, IndexMeta meta, @Nullable Embedder embedder) {
+    private CodeSearch(Path indexDir, DirectoryReader reader, IndexMeta meta, @Nullable Embedder embedder,
+            RankingSettings settings) {
         this.indexDir = indexDir;
         this.reader = reader;
+        this.settings = settings;
         this.searcher = new IndexSearcher(reader);
+        this.searcher.setSimilarity(similarity(settings));
         this.meta = meta;
         this.embedder = embedder;
     }
@@ -80,6 +85,11 @@ public final class CodeSearch implements AutoCloseable {
      * searches when the index has vectors; it must be the model the vectors were built with.
      */
     public static CodeSearch open(Path indexDir, @Nullable Embedder embedder) {
+        return open(indexDir, embedder, RankingSettings.defaults());
+    }
+
+    /** Opens with explicit ranking settings (for evaluation). */
+    public static CodeSearch open(Path indexDir, @Nullable Embedder embedder, RankingSettings settings) {
         DirectoryReader reader = IndexStore.openForReading(indexDir);
         try {
             IndexMeta meta = IndexStore.checkedMeta(reader, indexDir);
@@ -88,7 +98,7 @@ public final class CodeSearch implements AutoCloseable {
                         + "' but the query model is '" + embedder.modelId() + "'; "
                         + IndexStore.rebuildHint(indexDir));
             }
-            return new CodeSearch(indexDir, reader, meta, embedder);
+            return new CodeSearch(indexDir, reader, meta, embedder, settings);
         } catch (IOException e) {
             closeQuietly(reader);
             throw new SearchException("cannot read index " + indexDir + ": " + e.getMessage(), e);
@@ -120,8 +130,9 @@ public final class CodeSearch implements AutoCloseable {
         try {
             List<RankedList<Integer>> lists = new ArrayList<>();
             List<String> terms = QueryTerms.of(analyzer, IndexSchema.BODY, query.text());
+            subjectTerms.set(subjectWeights(query.text()));
             if (query.mode() != SearchMode.DENSE && !terms.isEmpty()) {
-                lists.add(new RankedList<>("chunks", 1.0, docs(lexical(terms, CHUNK_FIELDS, IndexSchema.KIND_CHUNK,
+                lists.add(new RankedList<>("chunks", 1.0, docs(lexical(terms, settings.chunkFields(), IndexSchema.KIND_CHUNK,
                         query.readableRepos(), Math.max(query.k(), 100)))));
             }
             if (query.mode() != SearchMode.LEXICAL && hasVectors() && !query.text().isBlank()) {
@@ -154,23 +165,71 @@ public final class CodeSearch implements AutoCloseable {
         try {
             List<RankedList<String>> lists = new ArrayList<>();
             List<String> terms = QueryTerms.of(analyzer, IndexSchema.BODY, query.text());
+            subjectTerms.set(subjectWeights(query.text()));
             if (query.mode() != SearchMode.DENSE && !terms.isEmpty()) {
-                lists.add(new RankedList<>("files", 1.0, keys(lexical(terms, FILE_FIELDS, IndexSchema.KIND_FILE,
-                        query.readableRepos(), FILE_DEPTH))));
-                lists.add(new RankedList<>("chunks", 1.0, keys(lexical(terms, CHUNK_FIELDS, IndexSchema.KIND_CHUNK,
-                        query.readableRepos(), CHUNK_DEPTH))));
+                if (settings.fileWeight() > 0) {
+                    lists.add(new RankedList<>("files", settings.fileWeight(), keys(lexical(terms, settings.fileFields(),
+                            IndexSchema.KIND_FILE, query.readableRepos(), FILE_DEPTH))));
+                }
+                if (settings.chunkWeight() > 0) {
+                    lists.add(new RankedList<>("chunks", settings.chunkWeight(), keys(lexical(terms, settings.chunkFields(),
+                            IndexSchema.KIND_CHUNK, query.readableRepos(), CHUNK_DEPTH))));
+                }
             }
-            if (query.mode() == SearchMode.HYBRID) {
+            if (query.mode() == SearchMode.HYBRID && settings.symbolWeight() > 0) {
                 List<String> defining = symbolGraph().definingFiles(identifiers(query.text()), query.readableRepos());
                 if (!defining.isEmpty()) {
-                    lists.add(new RankedList<>("symbols", 1.0, defining));
+                    lists.add(new RankedList<>("symbols", settings.symbolWeight(), defining));
                 }
             }
             if (query.mode() != SearchMode.LEXICAL && hasVectors() && !query.text().isBlank()) {
-                lists.add(new RankedList<>("dense", query.mode() == SearchMode.DENSE ? 1.0 : 0.5,
+                lists.add(new RankedList<>("dense", query.mode() == SearchMode.DENSE ? 1.0 : settings.denseWeight(),
                         keys(dense(query, DENSE_DEPTH))));
             }
-            List<Fused<String>> fused = ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K);
+            List<Fused<String>> fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());
+            if (query.mode() == SearchMode.HYBRID && settings.historyWeight() > 0 && !fused.isEmpty()) {
+                List<String> candidates = fused.subList(0, Math.min(HISTORY_CANDIDATES, fused.size())).stream()
+                        .map(Fused::item).toList();
+                boolean added = false;
+                List<String> byRecency = new ArrayList<>();
+                java.util.Map<String, Double> recency = new java.util.HashMap<>();
+                for (String key : candidates) {
+                    int sep = key.indexOf('\0');
+                    double r = history(key.substring(0, sep)).recency().getOrDefault(key.substring(sep + 1), 0.0);
+                    if (r > 0) {
+                        recency.put(key, r);
+                        byRecency.add(key);
+                    }
+                }
+                if (!byRecency.isEmpty()) {
+                    byRecency.sort(java.util.Comparator.comparingDouble((String key) -> recency.get(key)).reversed());
+                    lists.add(new RankedList<>("recency", settings.historyWeight(), byRecency));
+                    added = true;
+                }
+                Set<String> coChanged = new LinkedHashSet<>();
+                for (String key : candidates.subList(0, Math.min(3, candidates.size()))) {
+                    int sep = key.indexOf('\0');
+                    String repo = key.substring(0, sep);
+                    for (String other : history(repo).coChanged().getOrDefault(key.substring(sep + 1), List.of())) {
+                        coChanged.add(IndexSchema.key(repo, other));
+                    }
+                }
+                if (!coChanged.isEmpty()) {
+                    lists.add(new RankedList<>("co-change", settings.historyWeight(), new ArrayList<>(coChanged)));
+                    added = true;
+                }
+                if (added) {
+                    fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());
+                }
+            }
+            if (query.mode() == SearchMode.HYBRID && settings.graphWeight() > 0 && !fused.isEmpty()) {
+                List<String> seeds = fused.subList(0, Math.min(GRAPH_SEEDS, fused.size())).stream().map(Fused::item).toList();
+                List<String> near = symbolGraph().neighbours(seeds, query.readableRepos(), 20);
+                if (!near.isEmpty()) {
+                    lists.add(new RankedList<>("graph", settings.graphWeight(), near));
+                    fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());
+                }
+            }
             List<FileHit> hits = new ArrayList<>();
             for (Fused<String> f : fused.subList(0, Math.min(query.k(), fused.size()))) {
                 int sep = f.item().indexOf('\0');
@@ -185,10 +244,35 @@ public final class CodeSearch implements AutoCloseable {
         }
     }
 
+    private static org.apache.lucene.search.similarities.Similarity similarity(RankingSettings settings) {
+        org.apache.lucene.search.similarities.Similarity body =
+                new org.apache.lucene.search.similarities.BM25Similarity(1.2f, settings.bodyB());
+        org.apache.lucene.search.similarities.Similarity other = new org.apache.lucene.search.similarities.BM25Similarity();
+        return new org.apache.lucene.search.similarities.PerFieldSimilarityWrapper() {
+            @Override
+            public org.apache.lucene.search.similarities.Similarity get(String field) {
+                return field.equals(IndexSchema.BODY) ? body : other;
+            }
+        };
+    }
+
     private static void enforceAcl(SearchQuery query, String repo) {
         if (!query.readableRepos().contains(repo)) {
             throw new IllegalStateException("access control violation: hit from repo '" + repo + "' not in the readable set");
         }
+    }
+
+    /** Weights for the terms of the first line, when the query has several lines. */
+    private Map<String, Float> subjectWeights(String text) {
+        int newline = text.indexOf('\n');
+        if (settings.subjectBoost() == 1.0 || newline < 0) {
+            return Map.of();
+        }
+        Map<String, Float> weights = new java.util.HashMap<>();
+        for (String term : QueryTerms.of(analyzer, IndexSchema.BODY, text.substring(0, newline))) {
+            weights.put(term, (float) settings.subjectBoost());
+        }
+        return weights;
     }
 
     /** Identifier-looking words of the query: CamelCase, snake_case or dotted names. */
@@ -226,7 +310,7 @@ public final class CodeSearch implements AutoCloseable {
     private TopDocs lexical(List<String> terms, Map<String, Float> fields, String kind, Set<String> repos, int n)
             throws IOException {
         Query query = new BooleanQuery.Builder()
-                .add(LexicalQueries.multiField(terms, fields), BooleanClause.Occur.MUST)
+                .add(LexicalQueries.multiField(terms, fields, subjectTerms.get()), BooleanClause.Occur.MUST)
                 .add(new TermQuery(new Term(IndexSchema.KIND, kind)), BooleanClause.Occur.FILTER)
                 .add(repoFilter(repos), BooleanClause.Occur.FILTER)
                 .build();
@@ -237,10 +321,12 @@ public final class CodeSearch implements AutoCloseable {
         String text = query.text().length() > 2000 ? query.text().substring(0, 2000) : query.text();
         float[] vector = embedder.embed(List.of(text))[0];
         Query filter = new BooleanQuery.Builder()
-                .add(new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_CHUNK)), BooleanClause.Occur.FILTER)
+                .add(new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_FILE)), BooleanClause.Occur.FILTER)
                 .add(repoFilter(query.readableRepos()), BooleanClause.Occur.FILTER)
                 .build();
-        return searcher.search(new KnnFloatVectorQuery(IndexSchema.VECTOR, vector, n, filter), n);
+        // over-fetch: HNSW at small k loses recall
+        TopDocs top = searcher.search(new KnnFloatVectorQuery(IndexSchema.VECTOR, vector, Math.max(n, 100), filter), n);
+        return top;
     }
 
     private static Query repoFilter(Set<String> repos) {
@@ -268,6 +354,25 @@ public final class CodeSearch implements AutoCloseable {
             }
         }
         return new ArrayList<>(out);
+    }
+
+    /** The change history of a git repo's indexed commit (empty for folders). */
+    ChangeHistory history(String repo) {
+        return histories.computeIfAbsent(repo, r -> {
+            try {
+                Query q = new BooleanQuery.Builder()
+                        .add(new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_HISTORY)), BooleanClause.Occur.FILTER)
+                        .add(new TermQuery(new Term(IndexSchema.REPO, r)), BooleanClause.Occur.FILTER)
+                        .build();
+                TopDocs top = searcher.search(q, 1);
+                if (top.scoreDocs.length == 0) {
+                    return ChangeHistory.empty();
+                }
+                return ChangeHistory.parse(searcher.storedFields().document(top.scoreDocs[0].doc).get(IndexSchema.HISTORY));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     SymbolGraph symbolGraph() throws IOException {

@@ -24,7 +24,9 @@ public final class DrydockCli implements Callable<Integer> {
     static final List<Object> SUBCOMMANDS = List.of(
             new dev.drydock.cli.search.IndexCommand(),
             new dev.drydock.cli.search.SearchCommand(),
-            new dev.drydock.cli.search.BenchCommand());
+            new dev.drydock.cli.search.BenchCommand(),
+            new dev.drydock.cli.sandbox.SandboxCommand(),
+            new dev.drydock.cli.audit.AuditCommand());
 
     @Override
     public Integer call() {

@@ -42,13 +42,16 @@ final class BubblewrapSandbox implements Sandbox {
     private final Path workspace;
     private final OptionalInt hostUid;
     private final BubblewrapSandboxBackend backend;
+    private final HostCgroups.ExecGroup group;
     private volatile WorkspaceFiles files;
     private final AtomicLong execCounter = new AtomicLong();
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
     private volatile Optional<String> baseCommit = Optional.empty();
     private volatile boolean destroyed;
 
-    BubblewrapSandbox(SandboxId id, SandboxSpec spec, Instant expiresAt, Path dir, OptionalInt hostUid, BubblewrapSandboxBackend backend) {
+    BubblewrapSandbox(
+            SandboxId id, SandboxSpec spec, Instant expiresAt, Path dir, OptionalInt hostUid, BubblewrapSandboxBackend backend, HostCgroups.ExecGroup group) {
+        this.group = group;
         this.id = id;
         this.spec = spec;
         this.expiresAt = expiresAt;
@@ -127,46 +130,40 @@ final class BubblewrapSandbox implements Sandbox {
         String inside = BwrapCommand.WORKSPACE + (cwd.equals(workspace) ? "" : "/" + files().relative(cwd));
         Map<String, String> env = new HashMap<>(BwrapCommand.baseEnvironment());
         env.putAll(request.env());
-        String groupName = id.value() + "-" + execCounter.incrementAndGet();
-        HostCgroups.ExecGroup group = backend.cgroups().create(groupName, spec.limits());
-        try {
-            BwrapCommand cmd =
-                    new BwrapCommand(
-                            backend.bwrapPath(),
-                            workspace,
-                            inside,
-                            env,
-                            spec.limits(),
-                            hostUid,
-                            group.procsFiles(),
-                            backend.cgroups().version() == HostCgroups.Version.NONE,
-                            request.command());
-            HostProcess.Outcome outcome =
-                    HostProcess.run(
-                            "sandbox-" + id.value(),
-                            cmd.argv(),
-                            Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
-                            request.stdin(),
-                            request.timeout(),
-                            listener,
-                            spec.limits().outputLimitBytes(),
-                            p -> {
-                                running.add(p);
-                                if (destroyed) {
-                                    killTree(p, group);
-                                }
-                            },
-                            p -> killTree(p, group));
-            Termination termination = termination(outcome, group);
-            return new ExecResult(termination, outcome.stdout().capture(), outcome.stderr().capture(), Duration.ofNanos(outcome.elapsedNanos()));
-        } finally {
-            group.killAll(System.nanoTime() + Duration.ofSeconds(5).toNanos());
-            group.remove();
-            running.removeIf(p -> !p.isAlive());
-        }
+        long oomBefore = group.oomKills();
+        BwrapCommand cmd =
+                new BwrapCommand(
+                        backend.bwrapPath(),
+                        workspace,
+                        inside,
+                        env,
+                        spec.limits(),
+                        hostUid,
+                        group.procsFiles(),
+                        group.version() == HostCgroups.Version.NONE,
+                        request.command());
+        HostProcess.Outcome outcome =
+                HostProcess.run(
+                        "sandbox-" + id.value(),
+                        cmd.argv(),
+                        Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
+                        request.stdin(),
+                        request.timeout(),
+                        listener,
+                        spec.limits().outputLimitBytes(),
+                        p -> {
+                            running.add(p);
+                            if (destroyed) {
+                                killTree(p);
+                            }
+                        },
+                        this::killTree);
+        running.remove(outcome.process());
+        Termination termination = termination(outcome, group.oomKills() > oomBefore);
+        return new ExecResult(termination, outcome.stdout().capture(), outcome.stderr().capture(), Duration.ofNanos(outcome.elapsedNanos()));
     }
 
-    private Termination termination(HostProcess.Outcome outcome, HostCgroups.ExecGroup group) {
+    private Termination termination(HostProcess.Outcome outcome, boolean oomKilled) {
         if (destroyed) {
             return new Termination.Killed("destroyed");
         }
@@ -174,7 +171,7 @@ final class BubblewrapSandbox implements Sandbox {
             return new Termination.TimedOut();
         }
         int code = outcome.exitCode();
-        if (group.oomKilled()) {
+        if (oomKilled) {
             return new Termination.Killed("memory");
         }
         return switch (code) {
@@ -184,12 +181,14 @@ final class BubblewrapSandbox implements Sandbox {
         };
     }
 
-    private void killTree(Process process, HostCgroups.ExecGroup group) {
-        // bwrap's --die-with-parent and the pid namespace take the tree down with the outer bwrap;
-        // descendants and the cgroup sweep are belts and braces.
+    /**
+     * Kills the outer bubblewrap; {@code --die-with-parent} kills the sandbox's init, and the kernel
+     * kills every process of a pid namespace whose init dies, so nothing of this command survives.
+     * Other commands of the same sandbox, in their own namespaces, are untouched.
+     */
+    private void killTree(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        group.killAll(System.nanoTime() + Duration.ofSeconds(2).toNanos());
     }
 
     @Override
@@ -243,9 +242,10 @@ final class BubblewrapSandbox implements Sandbox {
             destroyed = true;
         }
         for (Process p : running) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            killTree(p);
         }
+        group.killAll(System.nanoTime() + Duration.ofSeconds(5).toNanos());
+        group.remove();
         deleteTree(dir);
         backend.forget(this);
     }

@@ -96,7 +96,14 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
         SandboxId id = SandboxId.random(random);
         Path dir = options.local().workRoot().resolve(id.value());
         OptionalInt uid = root ? OptionalInt.of(allocateUid()) : OptionalInt.empty();
-        BubblewrapSandbox sandbox = new BubblewrapSandbox(id, spec, clock.instant().plus(spec.ttl()), dir, uid, this);
+        HostCgroups.ExecGroup group;
+        try {
+            group = cgroups.create(id.value(), spec.limits());
+        } catch (IllegalStateException e) {
+            uid.ifPresent(this::releaseUid);
+            throw new SandboxUnavailableException(e.getMessage(), e);
+        }
+        BubblewrapSandbox sandbox = new BubblewrapSandbox(id, spec, clock.instant().plus(spec.ttl()), dir, uid, this, group);
         try {
             Files.createDirectories(options.local().workRoot());
             if (uid.isPresent()) {

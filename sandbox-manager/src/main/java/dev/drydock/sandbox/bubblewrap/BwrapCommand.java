@@ -54,13 +54,7 @@ public record BwrapCommand(
 
     /** The clean environment every command starts from. */
     public static Map<String, String> baseEnvironment() {
-        return Map.of(
-                "PATH", "/usr/local/bin:/usr/bin:/bin",
-                "HOME", "/tmp",
-                "LANG", "C.UTF-8",
-                "TERM", "dumb",
-                "USER", "sandbox",
-                "TMPDIR", "/tmp");
+        return dev.drydock.sandbox.SandboxEnvironment.BASE;
     }
 
     /** The host argv. */

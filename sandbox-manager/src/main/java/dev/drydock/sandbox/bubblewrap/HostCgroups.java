@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.jboss.logging.Logger;
 
 /**
  * What cgroups this host lets the manager use, detected once: a cgroup v2 subtree with the memory
@@ -16,7 +15,10 @@ import org.jboss.logging.Logger;
  * none. Each command gets its own child group, removed when the command ends.
  */
 final class HostCgroups {
-    private static final Logger LOG = Logger.getLogger(HostCgroups.class);
+    /** Looked up on first use, so a CLI that never logs never initialises a logging backend. */
+    private static System.Logger log() {
+        return System.getLogger(HostCgroups.class.getName());
+    }
     private static final String GROUP = "drydock";
 
     enum Version {
@@ -139,25 +141,26 @@ final class HostCgroups {
             return dirs.stream().map(d -> d.resolve("cgroup.procs")).toList();
         }
 
-        /** Whether the kernel's OOM killer killed a process of this group. */
-        boolean oomKilled() {
+        /** How many processes of this group the kernel's OOM killer has killed so far. */
+        long oomKills() {
+            long kills = 0;
             for (Path d : dirs) {
                 for (String file : List.of("memory.events", "memory.oom_control")) {
                     Path f = d.resolve(file);
                     if (Files.isRegularFile(f)) {
                         try {
                             for (String line : Files.readAllLines(f)) {
-                                if (line.startsWith("oom_kill ") && Long.parseLong(line.substring(9).trim()) > 0) {
-                                    return true;
+                                if (line.startsWith("oom_kill ")) {
+                                    kills += Long.parseLong(line.substring(9).trim());
                                 }
                             }
                         } catch (IOException | NumberFormatException e) {
-                            LOG.debugf("cannot read %s: %s", f, e.getMessage());
+                            log().log(System.Logger.Level.DEBUG, () -> String.format("cannot read %s: %s", f, e.getMessage()));
                         }
                     }
                 }
             }
-            return false;
+            return kills;
         }
 
         /** Pids still in the group. */
@@ -231,7 +234,7 @@ final class HostCgroups {
         try {
             writeIfExists(file, value);
         } catch (IOException e) {
-            LOG.debugf("cannot write %s: %s", file, e.getMessage());
+            log().log(System.Logger.Level.DEBUG, () -> String.format("cannot write %s: %s", file, e.getMessage()));
         }
     }
 }

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  */
 final class HostProcess {
     /** How a host process ended. */
-    record Outcome(int exitCode, boolean timedOut, OutputLimiter stdout, OutputLimiter stderr, long elapsedNanos) {}
+    record Outcome(Process process, int exitCode, boolean timedOut, OutputLimiter stdout, OutputLimiter stderr, long elapsedNanos) {}
 
     private HostProcess() {}
 
@@ -49,17 +49,21 @@ final class HostProcess {
         OutputLimiter err = new OutputLimiter(OutputChannel.STDERR, listener, outputLimit);
         Thread outPump = pump(threadPrefix + "-stdout", process.getInputStream(), out);
         Thread errPump = pump(threadPrefix + "-stderr", process.getErrorStream(), err);
-        Thread.ofPlatform()
-                .daemon()
-                .name(threadPrefix + "-stdin")
-                .start(
-                        () -> {
-                            try (OutputStream in = process.getOutputStream()) {
-                                in.write(stdin);
-                            } catch (IOException e) {
-                                // the command closed its stdin early: not an error
-                            }
-                        });
+        if (stdin.length == 0) {
+            closeQuietly(process.getOutputStream());
+        } else {
+            Thread.ofPlatform()
+                    .daemon()
+                    .name(threadPrefix + "-stdin")
+                    .start(
+                            () -> {
+                                try (OutputStream in = process.getOutputStream()) {
+                                    in.write(stdin);
+                                } catch (IOException e) {
+                                    // the command closed its stdin early: not an error
+                                }
+                            });
+        }
         boolean timedOut = false;
         try {
             if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -83,7 +87,7 @@ final class HostProcess {
             Thread.currentThread().interrupt();
         }
         int code = process.isAlive() ? -1 : process.exitValue();
-        return new Outcome(code, timedOut, out, err, System.nanoTime() - start);
+        return new Outcome(process, code, timedOut, out, err, System.nanoTime() - start);
     }
 
     private static Thread pump(String name, InputStream in, OutputLimiter sink) {
@@ -104,7 +108,7 @@ final class HostProcess {
                         });
     }
 
-    private static void closeQuietly(InputStream in) {
+    private static void closeQuietly(java.io.Closeable in) {
         try {
             in.close();
         } catch (IOException e) {

@@ -155,6 +155,12 @@ public record Chunker(int targetLines, int maxLines) {
     }
 
     private void add(List<Chunk> out, String[] lines, int from, int to, String symbol, List<String> defined) {
+        while (from < to && lines[from - 1].isBlank()) {
+            from++;
+        }
+        while (to > from && lines[to - 1].isBlank()) {
+            to--;
+        }
         if (to - from + 1 > maxLines) {
             for (int w = from; w <= to; w += targetLines) {
                 add(out, lines, w, Math.min(to, w + targetLines - 1), symbol, w == from ? defined : List.of());

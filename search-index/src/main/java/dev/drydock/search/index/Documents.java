@@ -28,7 +28,7 @@ public final class Documents {
 
     public static List<Document> of(
             String repo, String path, String language, String hash, String content, ParsedFile parsed,
-            float @Nullable [][] vectors) {
+            float @Nullable [] vector) {
         List<Document> docs = new ArrayList<>(parsed.chunks().size() + 1);
         String key = IndexSchema.key(repo, path);
         String name = path.substring(path.lastIndexOf('/') + 1);
@@ -44,6 +44,12 @@ public final class Documents {
         file.add(new TextField(IndexSchema.BODY, content, Field.Store.NO));
         file.add(new StoredField(IndexSchema.TYPES, String.join(" ", parsed.types())));
         file.add(new StoredField(IndexSchema.REFS, String.join(" ", references(content, parsed.types()))));
+        file.add(new StoredField(IndexSchema.START, 1));
+        file.add(new StoredField(IndexSchema.END, Math.max(1, (int) content.lines().count())));
+        file.add(new StoredField(IndexSchema.SYMBOL, parsed.types().isEmpty() ? "" : parsed.types().get(0)));
+        if (vector != null) {
+            file.add(new KnnFloatVectorField(IndexSchema.VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
+        }
         docs.add(file);
 
         for (int i = 0; i < parsed.chunks().size(); i++) {
@@ -55,18 +61,40 @@ public final class Documents {
             doc.add(new TextField(IndexSchema.SYMBOL_TEXT,
                     chunk.symbol() + " " + String.join(" ", chunk.defines()), Field.Store.NO));
             doc.add(new TextField(IndexSchema.BODY, chunk.text(), Field.Store.NO));
-            if (vectors != null) {
-                doc.add(new KnnFloatVectorField(IndexSchema.VECTOR, vectors[i], VectorSimilarityFunction.DOT_PRODUCT));
-            }
             docs.add(doc);
         }
         return docs;
     }
 
-    /** The text embedded for a chunk: where it is, then what it says (capped). */
-    public static String embeddingText(String path, Chunk chunk) {
-        String text = path + "\n" + chunk.symbol() + "\n" + chunk.text();
-        return text.length() > 2000 ? text.substring(0, 2000) : text;
+    /**
+     * The text embedded for a file: its path, declared symbols, then its code from the first
+     * declaration on (licence headers, package and import lines dropped), capped.
+     */
+    public static String embeddingText(String path, ParsedFile parsed, String content) {
+        StringBuilder text = new StringBuilder(path).append('\n');
+        List<String> symbols = new ArrayList<>(parsed.types());
+        symbols.addAll(parsed.functions());
+        text.append(String.join(" ", symbols.subList(0, Math.min(40, symbols.size())))).append('\n');
+        String body = content;
+        if (body.startsWith("/*")) {
+            int end = body.indexOf("*/");
+            String header = end < 0 ? body : body.substring(0, end);
+            if (header.contains("Copyright") || header.contains("License") || header.contains("LICENSE")) {
+                body = end < 0 ? "" : body.substring(end + 2);
+            }
+        }
+        for (String line : body.split("\n")) {
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("package ") || t.startsWith("import ") || t.startsWith("#include")
+                    || t.startsWith("using ")) {
+                continue;
+            }
+            text.append(t).append('\n');
+            if (text.length() > 1200) {
+                break;
+            }
+        }
+        return text.length() > 1200 ? text.substring(0, 1200) : text.toString();
     }
 
     private static Document common(String key, String repo, String path, String language, String kind) {

@@ -18,6 +18,9 @@ public final class IndexSchema {
     public static final String KIND = "kind";
     public static final String KIND_FILE = "file";
     public static final String KIND_CHUNK = "chunk";
+    /** One per git repo: the mined change history (see {@code history.ChangeHistory}). */
+    public static final String KIND_HISTORY = "history";
+    public static final String HISTORY = "history";
     /** repo + '\0' + path: identifies every document of one file. */
     public static final String KEY = "key";
     public static final String REPO = "repo";
@@ -41,6 +44,10 @@ public final class IndexSchema {
     public static final String VECTOR = "vec";
 
     private IndexSchema() {}
+
+    public static String historyKey(String repo) {
+        return "\u0001history\0" + repo;
+    }
 
     public static String key(String repo, String path) {
         return repo + '\0' + path;

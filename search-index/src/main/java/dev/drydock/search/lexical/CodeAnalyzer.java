@@ -15,14 +15,14 @@ import org.apache.lucene.analysis.miscellaneous.WordDelimiterGraphFilter;
 import org.apache.lucene.analysis.pattern.PatternTokenizer;
 
 /**
- * Code-aware analysis: a token is an identifier, possibly dotted ({@code org.example.Foo}) or a
- * number. Each is kept whole and also split on dots, underscores, case changes and digits
+ * Code-aware analysis: a token is an identifier or a number; dotted names and paths are cut at the
+ * dots and slashes. Each identifier is kept whole and also split on underscores, case changes and digits
  * ({@code parseHttpHeaders} → {@code parsehttpheaders parse http headers}), then lower-cased,
  * English stop words dropped and stemmed, so prose ("parsing headers") meets code.
  */
 public final class CodeAnalyzer extends Analyzer {
     private static final Pattern TOKEN = Pattern.compile(
-            "[A-Za-z_$][A-Za-z0-9_$]*(?:\\.[A-Za-z_$][A-Za-z0-9_$]*)*|[0-9]+");
+            "[A-Za-z_$][A-Za-z0-9_$]*|[0-9]+");
     private static final int FLAGS = WordDelimiterGraphFilter.GENERATE_WORD_PARTS
             | WordDelimiterGraphFilter.GENERATE_NUMBER_PARTS
             | WordDelimiterGraphFilter.SPLIT_ON_CASE_CHANGE

@@ -17,13 +17,15 @@ public final class LexicalQueries {
      * A disjunction over {@code terms}; each term contributes the sum of its per-field BM25 scores,
      * times the field's weight.
      */
-    public static Query multiField(List<String> terms, Map<String, Float> fieldWeights) {
+    public static Query multiField(List<String> terms, Map<String, Float> fieldWeights, Map<String, Float> termWeights) {
         BooleanQuery.Builder query = new BooleanQuery.Builder();
         for (String term : terms) {
+            float termWeight = termWeights.getOrDefault(term, 1f);
             for (Map.Entry<String, Float> field : fieldWeights.entrySet()) {
                 Query q = new TermQuery(new Term(field.getKey(), term));
-                if (field.getValue() != 1f) {
-                    q = new BoostQuery(q, field.getValue());
+                float boost = field.getValue() * termWeight;
+                if (boost != 1f) {
+                    q = new BoostQuery(q, boost);
                 }
                 query.add(q, BooleanClause.Occur.SHOULD);
             }

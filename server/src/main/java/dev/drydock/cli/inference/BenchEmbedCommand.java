@@ -128,6 +128,7 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-44s %10.1f %12.0f %10.2f%n", "raw ONNX Runtime session (same batches)",
                 result.rawPerSecond(), realTokens / result.rawSeconds(), result.rawSeconds());
         out.printf(Locale.ROOT, "%-44s %10.3f   (target >= 0.9; %d texts per path)%n", "ratio pipeline / raw", result.ratio(), (long) texts);
+        out.printf(Locale.ROOT, "%-44s %10.3f   (per batch, back to back: robust to load spikes)%n", "median batch ratio", result.medianBatchRatio());
         out.printf(Locale.ROOT, "{\"pipeline_per_s\": %.2f, \"raw_per_s\": %.2f, \"ratio\": %.4f}%n",
                 result.pipelinePerSecond(), result.rawPerSecond(), result.ratio());
         out.flush();

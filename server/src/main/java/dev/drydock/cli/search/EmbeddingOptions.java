@@ -16,10 +16,14 @@ final class EmbeddingOptions {
     @Option(names = "--embed-threads", paramLabel = "N", description = "ONNX Runtime threads (default: half the cores)")
     int threads;
 
+    @Option(names = "--embed-max-tokens", paramLabel = "N", defaultValue = "128",
+            description = "tokens embedded per chunk (default ${DEFAULT-VALUE}; 0: the model's limit)")
+    int maxTokens;
+
     /** Loads the model, with one clear line when it cannot be loaded. */
     OnnxEmbedder load() {
         try {
-            return OnnxEmbedder.load(modelDir, threads);
+            return OnnxEmbedder.load(modelDir, threads, maxTokens);
         } catch (RuntimeException | LinkageError e) {
             throw new CliException("cannot load the embedding model: " + e.getMessage()
                     + " (index without vectors with --no-vectors)", CliExit.UNAVAILABLE, e);

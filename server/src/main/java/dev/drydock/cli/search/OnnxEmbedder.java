@@ -17,8 +17,8 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
     }
 
     /** Loads the model folder {@code modelDir}, or the model shipped in the build when null. */
-    public static OnnxEmbedder load(@Nullable Path modelDir, int threads) {
-        InferenceOptions options = InferenceOptions.defaults();
+    public static OnnxEmbedder load(@Nullable Path modelDir, int threads, int maxTokens) {
+        InferenceOptions options = InferenceOptions.defaults().withMaxTokens(maxTokens);
         if (threads > 0) {
             options = options.withThreads(threads);
         }

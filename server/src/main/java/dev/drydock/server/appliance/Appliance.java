@@ -89,6 +89,7 @@ final class Appliance implements AutoCloseable {
             console.line("  postgresql: using " + url);
             summary.add("PostgreSQL   " + url + "  (external)");
         }
+        recordDatabase(home, serverSettings.get("quarkus.datasource.jdbc.url"), dbUser);
         serverSettings.put("quarkus.datasource.username", dbUser);
         serverSettings.put("quarkus.datasource.password", dbPassword);
 
@@ -166,6 +167,18 @@ final class Appliance implements AutoCloseable {
         }
     }
 
+    /** Lets CLI commands on this machine ({@code ./drydock audit verify}) find the running database. */
+    private static void recordDatabase(Path home, String url, String user) {
+        Properties p = new Properties();
+        p.setProperty("url", url);
+        p.setProperty("user", user);
+        try (var out = Files.newBufferedWriter(home.resolve("run/database.properties"))) {
+            p.store(out, "The database of the running './drydock up' (no password is stored here)");
+        } catch (IOException e) {
+            throw new ApplianceException("home", "cannot write " + home.resolve("run/database.properties") + ": " + e.getMessage(), e);
+        }
+    }
+
     static void requireFreePort(String component, int port, String fix) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
@@ -203,15 +216,17 @@ final class Appliance implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - t0).toMillis();
     }
 
+    /** Stops what was started, newest first. Safe to call more than once and from several threads. */
     @Override
-    public void close() {
-        for (int i = started.size() - 1; i >= 0; i--) {
+    public synchronized void close() {
+        List<AutoCloseable> toStop = new ArrayList<>(started);
+        started.clear();
+        for (int i = toStop.size() - 1; i >= 0; i--) {
             try {
-                started.get(i).close();
+                toStop.get(i).close();
             } catch (Exception e) {
                 Console.error("drydock: could not stop a component cleanly: " + e.getMessage());
             }
         }
-        started.clear();
     }
 }

@@ -53,6 +53,6 @@ public interface ApplianceConfig {
     Optional<String> keycloakDistZip();
 
     /** How long to wait for Keycloak to answer before giving up with its log. */
-    @WithDefault("240s")
+    @WithDefault("600s")
     Duration keycloakStartTimeout();
 }

@@ -20,9 +20,13 @@ public final class ApplianceMain {
     private ApplianceMain() {}
 
     public static void main(String... args) {
+        // Quarkus has not configured logging yet: keep the config bootstrap quiet.
+        java.util.logging.Logger.getLogger("io.smallrye.config").setLevel(java.util.logging.Level.WARNING);
+        java.util.logging.Logger.getLogger("org.jboss.logging").setLevel(java.util.logging.Level.WARNING);
         SmallRyeConfig config =
                 new SmallRyeConfigBuilder()
                         .addDefaultSources()
+                        .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
                         .withMapping(ApplianceConfig.class)
                         .withValidateUnknown(false)
                         .build();
@@ -57,7 +61,9 @@ public final class ApplianceMain {
                 Console.error("drydock up: server: " + EmbeddedDatabase.rootMessage(failure));
             }
             running.close();
-            System.exit(exitCode == 0 && failure != null ? 1 : exitCode);
+            if (failure != null || exitCode != 0) {
+                System.exit(exitCode == 0 ? 1 : exitCode);
+            }
         }, args);
     }
 

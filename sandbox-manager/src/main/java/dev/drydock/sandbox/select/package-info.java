@@ -1,0 +1,2 @@
+/** Chooses the sandbox backend named by configuration. */
+package dev.drydock.sandbox.select;

@@ -1,0 +1,205 @@
+package dev.drydock.sandbox.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.drydock.sandbox.ExecRequest;
+import dev.drydock.sandbox.ExecResult;
+import dev.drydock.sandbox.InvalidSpecException;
+import dev.drydock.sandbox.PathEscapeException;
+import dev.drydock.sandbox.Sandbox;
+import dev.drydock.sandbox.SandboxDestroyedException;
+import dev.drydock.sandbox.SandboxId;
+import dev.drydock.sandbox.SandboxLabels;
+import dev.drydock.sandbox.SandboxOptions;
+import dev.drydock.sandbox.SandboxPolicy;
+import dev.drydock.sandbox.SandboxSpec;
+import dev.drydock.sandbox.UnknownSandboxException;
+import dev.drydock.sandbox.testing.MutableClock;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Kubernetes backend against fabric8's mock API server, with a fake kubelet running real tool runners. */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesSandboxBackendTest {
+    private static final java.util.concurrent.atomic.AtomicInteger NAMESPACES = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** One mock API server for the class; each test gets its own namespace. */
+    static KubernetesClient client;
+
+    String NS;
+    @TempDir Path root;
+    FakeKubelet kubelet;
+    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    SandboxOptions options;
+
+    @BeforeEach
+    void setUp() {
+        NS = "sandboxes-" + NAMESPACES.incrementAndGet();
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        kubelet = new FakeKubelet(client, NS, root);
+        options =
+                SandboxOptions.defaults()
+                        .withBackend("kubernetes")
+                        .withKubernetes(
+                                SandboxOptions.KubernetesOptions.defaults().withNamespace(NS).withImage("drydock/sandbox:1").withRuntimeClass(Optional.empty(), Set.of("gvisor")));
+    }
+
+    @AfterEach
+    void tearDown() {
+        kubelet.close();
+    }
+
+    KubernetesSandboxBackend backend(SandboxOptions o) {
+        return new KubernetesSandboxBackend(client, o, clock, kubelet::endpoint, Duration.ofSeconds(20));
+    }
+
+    List<Pod> pods() {
+        return client.pods().inNamespace(NS).list().getItems();
+    }
+
+    @Test
+    void shouldCreateRestrictedPodAndRunCommandsWhenSandboxIsCreated() {
+        // Given
+        KubernetesSandboxBackend backend = backend(options);
+        backend.start();
+        // When
+        Sandbox sandbox = backend.create(new SandboxPolicy(options).spec("s1", "w1"));
+        ExecResult result = sandbox.exec(ExecRequest.of("sh", "-c", "cat; echo; pwd; exit 4").withStdin("in".getBytes(StandardCharsets.UTF_8)));
+        // Then
+        Pod pod = client.pods().inNamespace(NS).withName(SandboxPods.podName(sandbox.id())).get();
+        assertThat(RestrictedPodCheck.sandboxViolations(pod)).isEmpty();
+        assertThat(pod.getMetadata().getLabels()).containsEntry(SandboxLabels.SESSION_ID, "s1").containsEntry(SandboxLabels.WORKSPACE_ID, "w1");
+        assertThat(client.secrets().inNamespace(NS).withName(SandboxPods.secretName(sandbox.id())).get()).isNotNull();
+        NetworkPolicy np = client.network().v1().networkPolicies().inNamespace(NS).withName(SandboxNetworkPolicies.NAME).get();
+        assertThat(np.getSpec()).isEqualTo(SandboxNetworkPolicies.desired(options.kubernetes()).getSpec());
+        assertThat(result.exitCode()).isEqualTo(4);
+        assertThat(result.stdout().text()).isEqualTo("in\n" + kubelet.workspace(SandboxPods.podName(sandbox.id())) + "\n");
+        assertThat(backend.get(sandbox.id())).isSameAs(sandbox);
+    }
+
+    @Test
+    void shouldConfineFileApiWhenGoingThroughRunner() {
+        // Given
+        KubernetesSandboxBackend backend = backend(options);
+        Sandbox sandbox = backend.create(new SandboxPolicy(options).spec("s1", "w1"));
+        sandbox.exec(ExecRequest.of("ln", "-s", "/etc", "etc-link"));
+        // When
+        sandbox.writeFile("src/Main.java", "class Main {}".getBytes(StandardCharsets.UTF_8));
+        // Then
+        assertThat(new String(sandbox.readFile("src/Main.java"), StandardCharsets.UTF_8)).isEqualTo("class Main {}");
+        assertThat(sandbox.list("src")).singleElement().satisfies(e -> assertThat(e.path()).isEqualTo("src/Main.java"));
+        assertThatThrownBy(() -> sandbox.readFile("etc-link/passwd")).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> sandbox.readFile("../secret")).isInstanceOf(PathEscapeException.class);
+    }
+
+    @Test
+    void shouldDeletePodAndRefuseExecWhenSandboxIsDestroyed() {
+        // Given
+        KubernetesSandboxBackend backend = backend(options);
+        Sandbox sandbox = backend.create(new SandboxPolicy(options).spec("s1", "w1"));
+        // When
+        sandbox.destroy();
+        // Then
+        assertThat(client.pods().inNamespace(NS).withName(SandboxPods.podName(sandbox.id())).get()).isNull();
+        assertThat(client.secrets().inNamespace(NS).withName(SandboxPods.secretName(sandbox.id())).get()).isNull();
+        assertThatThrownBy(() -> sandbox.exec(ExecRequest.of("true"))).isInstanceOf(SandboxDestroyedException.class);
+        assertThatThrownBy(() -> backend.get(sandbox.id())).isInstanceOf(UnknownSandboxException.class);
+    }
+
+    @Test
+    void shouldRejectBadSpecsWithoutCreatingPodsWhenImageOrRuntimeClassIsWrong() {
+        // Given
+        KubernetesSandboxBackend backend = backend(options);
+        SandboxSpec spec = new SandboxPolicy(options).spec("s1", "w1");
+        // When / Then
+        assertThatThrownBy(() -> backend.create(spec.withImage("")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("missing image");
+        assertThatThrownBy(() -> backend.create(spec.withRuntimeClass(Optional.of("kata"))))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("unknown runtime class 'kata'; allowed: gvisor");
+        assertThat(pods()).isEmpty();
+        assertThat(client.secrets().inNamespace(NS).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepWarmPoolFullWhenSandboxesAreClaimed() {
+        // Given
+        SandboxOptions pooled = options.withKubernetes(options.kubernetes().withWarmPoolSize(2));
+        KubernetesSandboxBackend backend = backend(pooled);
+        backend.start();
+        List<String> warmBefore = backend.warmPods().stream().map(p -> p.getMetadata().getName()).toList();
+        // When
+        Sandbox sandbox = backend.create(new SandboxPolicy(pooled).spec("s1", "w1"));
+        // Then
+        assertThat(warmBefore).hasSize(2).contains(SandboxPods.podName(sandbox.id()));
+        assertThat(backend.warmPods()).hasSize(2).extracting(p -> p.getMetadata().getName()).doesNotContain(SandboxPods.podName(sandbox.id()));
+        Pod claimed = client.pods().inNamespace(NS).withName(SandboxPods.podName(sandbox.id())).get();
+        assertThat(claimed.getMetadata().getLabels()).containsEntry(SandboxLabels.POOL, "claimed").containsEntry(SandboxLabels.SESSION_ID, "s1");
+        assertThat(sandbox.exec(ExecRequest.of("echo", "warm")).stdout().text()).isEqualTo("warm\n");
+        assertThat(pods()).hasSize(3);
+    }
+
+    @Test
+    void shouldReapExpiredPodsWhenTtlPasses() {
+        // Given
+        KubernetesSandboxBackend backend = backend(options);
+        Sandbox shortLived = backend.create(new SandboxPolicy(options).spec("s1", "w1").withTtl(Duration.ofMinutes(5)));
+        Sandbox longLived = backend.create(new SandboxPolicy(options).spec("s2", "w2").withTtl(Duration.ofHours(5)));
+        clock.advance(Duration.ofMinutes(6));
+        // When
+        int reaped = backend.reapExpired();
+        // Then
+        assertThat(reaped).isEqualTo(1);
+        assertThat(pods()).extracting(p -> p.getMetadata().getName()).containsExactly(SandboxPods.podName(longLived.id()));
+        assertThat(shortLived.isDestroyed()).isTrue();
+        assertThat(client.secrets().inNamespace(NS).list().getItems()).extracting(s -> s.getMetadata().getName())
+                .containsExactly(SandboxPods.secretName(longLived.id()));
+    }
+
+    @Test
+    void shouldDeleteOrphansAndAdoptLiveSandboxesWhenServerRestarts() {
+        // Given
+        KubernetesSandboxBackend before = backend(options);
+        Sandbox live = before.create(new SandboxPolicy(options).spec("live-session", "w1"));
+        Sandbox orphan = before.create(new SandboxPolicy(options).spec("dead-session", "w2"));
+        live.writeFile("kept.txt", "still here".getBytes(StandardCharsets.UTF_8));
+        KubernetesSandboxBackend after = backend(options);
+        // When
+        KubernetesSandboxBackend.Reconciliation result = after.reconcile(session -> session.equals("live-session"));
+        // Then
+        assertThat(result.adopted()).containsExactly(live.id());
+        assertThat(result.deleted()).extracting(PodReaper.Reaped::name)
+                .contains(SandboxPods.podName(orphan.id()), SandboxPods.secretName(orphan.id()));
+        assertThat(pods()).extracting(p -> p.getMetadata().getName()).containsExactly(SandboxPods.podName(live.id()));
+        assertThat(new String(after.get(live.id()).readFile("kept.txt"), StandardCharsets.UTF_8)).isEqualTo("still here");
+        assertThatThrownBy(() -> after.get(orphan.id())).isInstanceOf(UnknownSandboxException.class);
+    }
+
+    @Test
+    void shouldRefuseUnknownIdsWhenLookingUp() {
+        // Given
+        KubernetesSandboxBackend backend = backend(options);
+        // When / Then
+        assertThatThrownBy(() -> backend.get(SandboxId.parse("sbx-0000000000000000")))
+                .isInstanceOf(UnknownSandboxException.class)
+                .hasMessage("unknown sandbox id: sbx-0000000000000000");
+        assertThatThrownBy(() -> SandboxId.parse("../../etc")).isInstanceOf(UnknownSandboxException.class);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.drydock.search;
+
+import dev.drydock.search.index.IndexSchema;
+import java.util.Map;
+
+/**
+ * How file rankings are built and fused. The defaults are the measured choice; the knobs exist so
+ * the method can be evaluated (./drydock bench retrieval), not to be tuned per query set.
+ *
+ * @param fileFields BM25 field weights for whole-file documents
+ * @param chunkFields BM25 field weights for chunk documents
+ * @param fileWeight RRF weight of the whole-file BM25 ranking
+ * @param chunkWeight RRF weight of the chunk BM25 ranking (collapsed to files)
+ * @param symbolWeight RRF weight of files declaring identifiers named in the query
+ * @param denseWeight RRF weight of the dense ranking in hybrid mode
+ * @param graphWeight RRF weight of the one-hop symbol-graph expansion of the fused head
+ * @param historyWeight RRF weight of the git-history prior (change frequency, recency, co-change)
+ * @param rrfK the RRF constant
+ * @param bodyB BM25 length normalisation for body text (0: none, 1: full)
+ * @param subjectBoost extra weight of the terms of the query's first line (a commit subject, a title)
+ */
+public record RankingSettings(
+        Map<String, Float> fileFields, Map<String, Float> chunkFields, double fileWeight, double chunkWeight,
+        double symbolWeight, double denseWeight, double graphWeight, double historyWeight, int rrfK, float bodyB,
+        double subjectBoost) {
+
+    public RankingSettings {
+        fileFields = Map.copyOf(fileFields);
+        chunkFields = Map.copyOf(chunkFields);
+    }
+
+    public static RankingSettings defaults() {
+        return new RankingSettings(
+                Map.of(IndexSchema.BODY, 1f, IndexSchema.NAME_TEXT, 0.3f),
+                Map.of(IndexSchema.BODY, 1f, IndexSchema.SYMBOL_TEXT, 1f, IndexSchema.PATH_TEXT, 0.5f),
+                1.0, 1.0, 1.0, 0.5, 0.0, 0.3, 60, 0.3f, 2.0);
+    }
+
+    public RankingSettings with(String knob, double value) {
+        return new RankingSettings(fileFields, chunkFields,
+                knob.equals("file") ? value : fileWeight,
+                knob.equals("chunk") ? value : chunkWeight,
+                knob.equals("symbol") ? value : symbolWeight,
+                knob.equals("dense") ? value : denseWeight,
+                knob.equals("graph") ? value : graphWeight,
+                knob.equals("history") ? value : historyWeight,
+                knob.equals("k") ? (int) value : rrfK,
+                knob.equals("b") ? (float) value : bodyB,
+                knob.equals("subject") ? value : subjectBoost);
+    }
+
+    public RankingSettings withFields(Map<String, Float> file, Map<String, Float> chunk) {
+        return new RankingSettings(file, chunk, fileWeight, chunkWeight, symbolWeight, denseWeight, graphWeight,
+                historyWeight, rrfK, bodyB, subjectBoost);
+    }
+}

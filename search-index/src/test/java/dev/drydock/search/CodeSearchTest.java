@@ -1,0 +1,171 @@
+package dev.drydock.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CodeSearchTest {
+    @TempDir Path tmp;
+
+    private static void write(Path root, String path, String content) throws IOException {
+        Path file = root.resolve(path);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+    }
+
+    private Path twoRepos() throws IOException {
+        Path alpha = tmp.resolve("alpha");
+        write(alpha, "src/main/java/a/RetryPolicy.java", """
+                package a;
+                /** Decides when a failed request is retried with exponential backoff. */
+                public class RetryPolicy {
+                    public long backoffMillis(int attempt) { return 100L << attempt; }
+                }
+                """);
+        write(alpha, "src/main/java/a/Invoice.java", "package a;\npublic class Invoice { int total; }\n");
+        Path beta = tmp.resolve("beta");
+        // beta matches the query even better: it must still never be returned to alpha-only readers
+        write(beta, "src/RetryPolicy.java", """
+                /** RetryPolicy RetryPolicy exponential backoff retried retried backoff. */
+                public class RetryPolicy { long backoffMillis(int attempt) { return attempt; } }
+                """);
+        Path index = tmp.resolve("index");
+        new CodeIndexer(index, null).index(IndexRequest.of(alpha, "alpha"), false, IndexProgress.NONE);
+        new CodeIndexer(index, null).index(IndexRequest.of(beta, "beta"), false, IndexProgress.NONE);
+        return index;
+    }
+
+    @Test
+    void shouldFindDefiningFileFirstWhenQueryNamesItsBehaviour() throws IOException {
+        // Given
+        Path index = twoRepos();
+
+        // When
+        List<FileHit> files;
+        List<Hit> hits;
+        try (CodeSearch search = CodeSearch.open(index, null)) {
+            SearchQuery query = new SearchQuery("exponential backoff when retrying", Set.of("alpha"), 10, SearchMode.HYBRID);
+            files = search.searchFiles(query);
+            hits = search.search(query);
+        }
+
+        // Then
+        assertThat(files).first().satisfies(f -> {
+            assertThat(f.repo()).isEqualTo("alpha");
+            assertThat(f.path()).isEqualTo("src/main/java/a/RetryPolicy.java");
+        });
+        assertThat(hits).first().satisfies(h -> {
+            assertThat(h.path()).isEqualTo("src/main/java/a/RetryPolicy.java");
+            assertThat(h.startLine()).isGreaterThanOrEqualTo(1);
+            assertThat(h.endLine()).isGreaterThanOrEqualTo(h.startLine());
+            assertThat(h.symbol()).isEqualTo("RetryPolicy");
+        });
+    }
+
+    @Test
+    void shouldNeverReturnHitsFromUnreadableReposWhenAnotherRepoMatchesBetter() throws IOException {
+        // Given
+        Path index = twoRepos();
+        Random random = new Random(42);
+        List<String> words = List.of("RetryPolicy", "backoff", "exponential", "retried", "attempt", "Invoice", "total", "class");
+
+        // When
+        List<String> repos = new java.util.ArrayList<>();
+        try (CodeSearch search = CodeSearch.open(index, null)) {
+            for (int i = 0; i < 50; i++) {
+                String text = words.get(random.nextInt(words.size())) + " " + words.get(random.nextInt(words.size()));
+                for (SearchMode mode : List.of(SearchMode.LEXICAL, SearchMode.HYBRID)) {
+                    SearchQuery query = new SearchQuery(text, Set.of("alpha"), 20, mode);
+                    search.search(query).forEach(h -> repos.add(h.repo()));
+                    search.searchFiles(query).forEach(h -> repos.add(h.repo()));
+                }
+            }
+        }
+
+        // Then
+        assertThat(repos).isNotEmpty().containsOnly("alpha");
+    }
+
+    @Test
+    void shouldReturnNothingWhenNoRepoIsReadable() throws IOException {
+        // Given
+        Path index = twoRepos();
+
+        // When
+        List<FileHit> files;
+        try (CodeSearch search = CodeSearch.open(index, null)) {
+            files = search.searchFiles(new SearchQuery("RetryPolicy", Set.of(), 10, SearchMode.HYBRID));
+        }
+
+        // Then
+        assertThat(files).isEmpty();
+    }
+
+    @Test
+    void shouldAnswerWithoutErrorWhenQueriesAreEmptyHugeOrFullOfSyntax() throws IOException {
+        // Given
+        Path index = twoRepos();
+        String huge = "backoff ".repeat(100_000 / 8);
+        List<String> queries = List.of("", "   ", huge, "title:foo* AND (bar OR \"baz ~2 ^3 [a TO b] /re.*gex/ \\",
+                "(?<x>.*)+[[:alpha:]]{2,}$", "\u0000\uFFFD\uD83D\uDE00");
+
+        // When
+        List<Integer> counts = new java.util.ArrayList<>();
+        try (CodeSearch search = CodeSearch.open(index, null)) {
+            for (String q : queries) {
+                counts.add(search.searchFiles(new SearchQuery(q, Set.of("alpha", "beta"), 10, SearchMode.HYBRID)).size());
+                counts.add(search.search(new SearchQuery(q, Set.of("alpha", "beta"), 10, SearchMode.HYBRID)).size());
+            }
+        }
+
+        // Then
+        assertThat(counts.subList(0, 4)).containsOnly(0);
+        assertThat(counts.get(4)).isPositive();
+    }
+
+    @Test
+    void shouldRankByMeaningWhenSearchingDenseWithAnEmbedder() throws IOException {
+        // Given
+        Path repo = tmp.resolve("repo");
+        write(repo, "billing/Invoice.java", "class Invoice { void addLineItem() {} double total() { return 0; } }\n");
+        write(repo, "net/Socket.java", "class Socket { void connect() {} void close() {} }\n");
+        Path index = tmp.resolve("dense-index");
+        Embedder embedder = new HashingEmbedder("hash-64", 64);
+        new CodeIndexer(index, embedder).index(IndexRequest.of(repo, "repo"), false, IndexProgress.NONE);
+
+        // When
+        List<FileHit> files;
+        try (CodeSearch search = CodeSearch.open(index, embedder)) {
+            files = search.searchFiles(new SearchQuery("connect close socket", Set.of("repo"), 10, SearchMode.DENSE));
+        }
+
+        // Then
+        assertThat(files).first().extracting(FileHit::path).isEqualTo("net/Socket.java");
+    }
+
+    @Test
+    void shouldRefuseQueryModelWhenIndexWasBuiltWithAnotherModel() throws IOException {
+        // Given
+        Path repo = tmp.resolve("repo");
+        write(repo, "A.java", "class A {}\n");
+        Path index = tmp.resolve("model-index");
+        new CodeIndexer(index, new HashingEmbedder("model-a", 16)).index(IndexRequest.of(repo, "repo"), false, IndexProgress.NONE);
+
+        // When
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+                () -> CodeSearch.open(index, new HashingEmbedder("model-b", 16)));
+
+        // Then
+        assertThat(thrown).isInstanceOf(SearchException.class)
+                .hasMessageContaining("model-a")
+                .hasMessageContaining("--rebuild");
+    }
+}

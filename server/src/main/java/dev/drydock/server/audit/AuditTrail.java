@@ -1,0 +1,95 @@
+package dev.drydock.server.audit;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The hash-chained audit log. Appends run in their own transaction (a refused or failed request is
+ * still recorded) and are serialised with a PostgreSQL advisory lock, so concurrent writers extend one
+ * chain.
+ */
+@ApplicationScoped
+public class AuditTrail {
+    /** Advisory lock key for appends ("drydock-audit"). */
+    static final long LOCK_KEY = 0x6472796461756474L;
+
+    @Inject EntityManager em;
+
+    Clock clock = Clock.systemUTC();
+
+    /** Seals and stores an entry; returns the stored record. */
+    public AuditRecord append(AuditEntry entry) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            em.createNativeQuery("select pg_advisory_xact_lock(:key)").setParameter("key", LOCK_KEY).getSingleResult();
+            Object[] head = (Object[]) em.createNativeQuery("select coalesce(max(seq), 0), coalesce((select hash from audit_record order by seq desc limit 1), :genesis) from audit_record")
+                    .setParameter("genesis", AuditRecord.GENESIS)
+                    .getSingleResult();
+            long seq = ((Number) head[0]).longValue() + 1;
+            String recordedAt = clock.instant().truncatedTo(ChronoUnit.MICROS).toString();
+            AuditRecord record = AuditRecord.seal(seq, recordedAt, entry, (String) head[1]);
+            em.createNativeQuery("insert into audit_record(seq, recorded_at, actor, workspace, session_id, action, target, details, prev_hash, hash) "
+                            + "values (:seq, :at, :actor, :ws, :session, :action, :target, :details, :prev, :hash)")
+                    .setParameter("seq", record.seq())
+                    .setParameter("at", record.recordedAt())
+                    .setParameter("actor", record.actor())
+                    .setParameter("ws", record.workspace())
+                    .setParameter("session", record.sessionId())
+                    .setParameter("action", record.action())
+                    .setParameter("target", record.target())
+                    .setParameter("details", record.details())
+                    .setParameter("prev", record.prevHash())
+                    .setParameter("hash", record.hash())
+                    .executeUpdate();
+            return record;
+        });
+    }
+
+    /** Recomputes the whole chain. */
+    public AuditVerification.Result verify() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            try (Stream<AuditRecord> records = stream(0, Long.MAX_VALUE, null)) {
+                return AuditVerification.verify(records.iterator());
+            }
+        });
+    }
+
+    /** Records in sequence order, optionally only one workspace's, from {@code afterSeq}. */
+    public List<AuditRecord> page(long afterSeq, int limit, @Nullable String workspace) {
+        try (Stream<AuditRecord> records = stream(afterSeq, limit, workspace)) {
+            return records.toList();
+        }
+    }
+
+    /** Hash of the newest record of a session: its audit root, shown in the portal and commit trailers. */
+    public Optional<String> sessionRootHash(String sessionId) {
+        List<?> rows = em.createNativeQuery("select hash from audit_record where session_id = :s order by seq desc limit 1")
+                .setParameter("s", sessionId)
+                .getResultList();
+        return rows.stream().findFirst().map(String::valueOf);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Stream<AuditRecord> stream(long afterSeq, long limit, @Nullable String workspace) {
+        String sql = "select seq, recorded_at, actor, workspace, session_id, action, target, details, prev_hash, hash from audit_record where seq > :after"
+                + (workspace == null ? "" : " and workspace = :ws") + " order by seq limit :limit";
+        var query = em.createNativeQuery(sql).setParameter("after", afterSeq).setParameter("limit", limit);
+        if (workspace != null) {
+            query.setParameter("ws", workspace);
+        }
+        Stream<Object[]> rows = query.getResultStream();
+        return rows.map(AuditTrail::toRecord);
+    }
+
+    static AuditRecord toRecord(Object[] r) {
+        return new AuditRecord(((Number) r[0]).longValue(), (String) r[1], (String) r[2], (String) r[3], (String) r[4],
+                (String) r[5], (String) r[6], (String) r[7], (String) r[8], (String) r[9]);
+    }
+}
