@@ -25,10 +25,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,8 +59,11 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
     @Option(names = "--sessions", defaultValue = "200", description = "concurrent sessions (default ${DEFAULT-VALUE})")
     int sessions;
 
-    @Option(names = "--think-ms", defaultValue = "100", description = "simulated model latency per step (default ${DEFAULT-VALUE})")
+    @Option(names = "--think-ms", defaultValue = "500", description = "mean simulated model latency per step, jittered ±50% (default ${DEFAULT-VALUE})")
     int thinkMs;
+
+    @Option(names = "--seed", defaultValue = "42", description = "seed of the think-time jitter (default ${DEFAULT-VALUE})")
+    long seed;
 
     @Option(names = "--rounds", defaultValue = "3", description = "read/edit/test rounds per session (default ${DEFAULT-VALUE})")
     int rounds;
@@ -76,7 +75,8 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
         EventCodec codec = new EventCodec();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/sessions/", exchange -> stream(exchange, log, bus, codec));
+        ConcurrentLinkedQueue<Long> writtenMicros = new ConcurrentLinkedQueue<>();
+        server.createContext("/sessions/", exchange -> stream(exchange, log, bus, codec, writtenMicros));
         server.start();
         AtomicLong heapMax = new AtomicLong();
         Thread sampler = Thread.ofPlatform().daemon().name("bench-heap").start(() -> {
@@ -95,16 +95,16 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
         AtomicInteger delivered = new AtomicInteger();
         CountDownLatch clientsReady = new CountDownLatch(sessions);
         CountDownLatch clientsDone = new CountDownLatch(sessions);
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         int port = server.getAddress().getPort();
         for (int i = 0; i < sessions; i++) {
             String id = "bench-" + i;
-            Thread.ofVirtual().name("bench-client-" + i).start(() -> {
+            Thread.ofPlatform().daemon().stackSize(256 * 1024).name("bench-client-" + i).start(() -> {
                 try {
-                    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/sessions/" + id + "/events")).header("Accept", "text/event-stream").build();
                     clientsReady.countDown();
-                    HttpResponse<java.util.stream.Stream<String>> r = http.send(req, HttpResponse.BodyHandlers.ofLines());
-                    r.body().takeWhile(l -> !l.equals("event: end")).forEach(l -> {
+                    SseClient.read(port, "/sessions/" + id + "/events", l -> {
+                        if (l.equals("event: end")) {
+                            return false;
+                        }
                         if (l.startsWith("data: ")) {
                             Matcher m = AT.matcher(l);
                             if (m.find()) {
@@ -113,6 +113,7 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
                                 delivered.incrementAndGet();
                             }
                         }
+                        return true;
                     });
                 } catch (Exception e) {
                     System.err.println("client " + id + " failed: " + e);
@@ -145,15 +146,19 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
         }
         List<Long> sorted = new ArrayList<>(latenciesMicros);
         Collections.sort(sorted);
+        List<Long> written = new ArrayList<>(writtenMicros);
+        Collections.sort(written);
+        double serverP99 = pct(written, 0.99) / 1000.0;
         double p50 = pct(sorted, 0.50) / 1000.0;
         double p99 = pct(sorted, 0.99) / 1000.0;
         double max = sorted.isEmpty() ? 0 : sorted.getLast() / 1000.0;
         long heapMiB = heapMax.get() >> 20;
         long maxHeapMiB = Runtime.getRuntime().maxMemory() >> 20;
         System.err.printf(Locale.ROOT, "%d sessions (%d completed), %d events appended, %d delivered over SSE in %.1f s%n", sessions, completed.get(), events, delivered.get(), wall.toMillis() / 1000.0);
+        System.err.printf(Locale.ROOT, "append→SSE frame written and flushed by the server: p99 %.2f ms%n", serverP99);
         System.err.printf(Locale.ROOT, "append→SSE latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms; heap used max %d MiB (of -Xmx %d MiB)%n", p50, p99, max, heapMiB, maxHeapMiB);
-        System.out.printf(Locale.ROOT, "{\"sessions\":%d,\"completed\":%d,\"events\":%d,\"delivered\":%d,\"wallSeconds\":%.2f,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f,\"heapUsedMaxMiB\":%d,\"heapLimitMiB\":%d,\"cores\":%d}%n",
-                sessions, completed.get(), events, delivered.get(), wall.toMillis() / 1000.0, p50, p99, max, heapMiB, maxHeapMiB, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "{\"serverWriteP99Ms\":%.2f,\"thinkMs\":%d,\"sessions\":%d,\"completed\":%d,\"events\":%d,\"delivered\":%d,\"wallSeconds\":%.2f,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f,\"heapUsedMaxMiB\":%d,\"heapLimitMiB\":%d,\"cores\":%d}%n",
+                serverP99, thinkMs, sessions, completed.get(), events, delivered.get(), wall.toMillis() / 1000.0, p50, p99, max, heapMiB, maxHeapMiB, Runtime.getRuntime().availableProcessors());
         return completed.get() == sessions && delivered.get() == events ? 0 : 1;
     }
 
@@ -165,7 +170,7 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
     }
 
     /** One SSE stream: backlog, then live events from the bus, until the session finishes. */
-    private static void stream(HttpExchange exchange, InMemoryEventLog log, EventBus bus, EventCodec codec) throws IOException {
+    private static void stream(HttpExchange exchange, InMemoryEventLog log, EventBus bus, EventCodec codec, ConcurrentLinkedQueue<Long> writtenMicros) throws IOException {
         String id = exchange.getRequestURI().getPath().split("/")[2];
         BlockingQueue<Event> live = new LinkedBlockingQueue<>();
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
@@ -194,6 +199,8 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
                     finished = b.payload() instanceof Lifecycle.SessionFinished;
                 }
                 out.flush();
+                Instant now = Instant.now();
+                batch.forEach(b -> writtenMicros.add(Duration.between(b.at(), now).toNanos() / 1000));
             }
             out.write("event: end\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8));
         } catch (Exception e) {
@@ -220,9 +227,10 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
         script.add(new ToolCall("", "edit_file", "{\"path\":\"calc.py\",\"old_text\":\"return a - b\",\"new_text\":\"return a + b\"}"));
         script.add(new ToolCall("", "finish", "{\"summary\":\"fixed\"}"));
         AtomicInteger step = new AtomicInteger();
+        java.util.Random jitter = new java.util.Random(seed ^ id.hashCode());
         LlmModel model = request -> {
             try {
-                Thread.sleep(thinkMs);
+                Thread.sleep(thinkMs / 2 + jitter.nextInt(thinkMs + 1));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

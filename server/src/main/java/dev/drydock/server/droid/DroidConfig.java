@@ -12,11 +12,16 @@ public interface DroidConfig {
     /** Directory of admin-provided profile overrides ({@code <name>.yaml}) and prompt templates; built-ins otherwise. */
     Optional<Path> profilesDir();
 
-    /** Directory holding the server's git mirrors of repositories, one per repo ({@code <repo>.git} or {@code <repo>}). */
-    @WithDefault("${user.home}/.drydock/mirrors")
+    /** Directory holding the server's git mirrors of repositories: one bare or plain git directory per repository, named after it (with or without .git). */
+    @WithDefault(".drydock/mirrors")
     Path mirrorRoot();
 
-    /** Model routes: alias → endpoint. The route {@code default} is used unless a profile names another. */
+    /**
+     * Model routes by alias; a profile names its route and {@code default} is the fallback. Each route
+     * has the keys base-url (OpenAI-compatible, up to /v1), model, api-key, context-window,
+     * prompt-cost-per-million, completion-cost-per-million and timeout, e.g.
+     * drydock.droid.routes.default.base-url. No route: sessions end MODEL_UNAVAILABLE.
+     */
     Map<String, Route> routes();
 
     /** One OpenAI-compatible endpoint. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.drydock.server.agent.event.Action;
 import dev.drydock.server.agent.event.Conversation;
@@ -118,22 +117,16 @@ public final class EventCodec {
         }
     }
 
-    /** The envelope for the API and SSE: {@code {seq, at, source, causedBy, type, payload}}. */
+    /** The envelope for the API and SSE: {@code {sessionId, seq, at, source, causedBy, type, payload}}, in one pass. */
     public String encodeEvent(Event e) {
-        ObjectNode node = json.createObjectNode();
-        node.put("sessionId", e.sessionId());
-        node.put("seq", e.seq());
-        node.put("at", e.at().toString());
-        node.put("source", e.source().name());
-        if (e.causedBy() == null) {
-            node.putNull("causedBy");
-        } else {
-            node.put("causedBy", e.causedBy());
-        }
-        node.put("type", typeName(e.payload()));
         try {
-            node.set("payload", json.readTree(encode(e.payload())));
-            return json.writeValueAsString(node);
+            return "{\"sessionId\":" + json.writeValueAsString(e.sessionId())
+                    + ",\"seq\":" + e.seq()
+                    + ",\"at\":\"" + e.at() + "\""
+                    + ",\"source\":\"" + e.source().name() + "\""
+                    + ",\"causedBy\":" + (e.causedBy() == null ? "null" : e.causedBy().toString())
+                    + ",\"type\":" + json.writeValueAsString(typeName(e.payload()))
+                    + ",\"payload\":" + encode(e.payload()) + "}";
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }

@@ -74,6 +74,9 @@ class SessionsApiTest {
                 calls("read_file", "{\"path\": "),
                 calls("no_such_tool", "{}"),
                 calls("finish", args("title", "t", "document", "recovered after two malformed tool calls"))));
+        DroidTestServices.SCRIPTS.put("approve", script(
+                calls("edit_file", args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
+                calls("finish", args("summary", "Fixed add() after approval."))));
         DroidTestServices.SCRIPTS.put("resume", script(
                 calls("read_file", args("path", "calc.py")),
                 calls("finish", args("title", "t", "document", "finished after the runner restarted"))));
@@ -250,6 +253,38 @@ class SessionsApiTest {
         }
         assertThat(events.stream().filter(e -> e.payload() instanceof Action.InvokeTool t && t.callId().equals("c1")).count()).isEqualTo(1);
         assertThat(types(id)).containsSubsequence("tool.invoke.v1", "session.interrupted.v1", "session.resumed.v1", "tool.failed.v1", "model.replied.v1", "session.finished.v1");
+    }
+
+    @Test
+    void shouldWaitForApprovalWhenWorkspaceAutonomyAsksForIt() throws Exception {
+        // Given workspace "other" only lets droids read on their own
+        given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON).body(Map.of("autonomy", "OBSERVE"))
+                .when().put("/api/workspaces/other/droid-settings").then().statusCode(200);
+        String id = given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON)
+                .body(Map.of("workspace", "other", "droid", "code", "task", "[script:approve] Fix add()", "repo", "calc"))
+                .when().post("/api/sessions").then().statusCode(201).extract().path("id");
+        Instant deadline = Instant.now().plusSeconds(60);
+        JsonPath waiting;
+        do {
+            Thread.sleep(150);
+            waiting = given().auth().oauth2(Tokens.of("otto")).when().get("/api/sessions/" + id).then().extract().jsonPath();
+        } while (!waiting.getString("status").equals("waiting_for_approval") && Instant.now().isBefore(deadline));
+        String callId = waiting.getString("approvals[0].callId");
+
+        // When
+        given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON).body(Map.of("callId", callId))
+                .when().post("/api/sessions/" + id + "/approve").then().statusCode(200);
+        JsonPath done;
+        do {
+            Thread.sleep(150);
+            done = given().auth().oauth2(Tokens.of("otto")).when().get("/api/sessions/" + id).then().extract().jsonPath();
+        } while (!done.getString("status").equals("finished") && Instant.now().isBefore(deadline));
+
+        // Then
+        assertThat(waiting.getString("approvals[0].tool")).isEqualTo("edit_file");
+        assertThat(waiting.getString("approvals[0].risk")).isEqualTo("WRITES_WORKSPACE");
+        assertThat(done.getString("outcome")).isEqualTo("completed");
+        given().auth().oauth2(Tokens.of("mike")).when().get("/api/sessions/" + id).then().statusCode(404);
     }
 
     @Test
