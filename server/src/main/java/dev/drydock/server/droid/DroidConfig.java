@@ -16,6 +16,9 @@ public interface DroidConfig {
     @WithDefault(".drydock/mirrors")
     Path mirrorRoot();
 
+    /** A code search index (built by ./drydock index) used by search_code for the repositories it holds; grep otherwise. */
+    Optional<Path> indexDir();
+
     /**
      * Model routes by alias; a profile names its route and {@code default} is the fallback. Each route
      * has the keys base-url (OpenAI-compatible, up to /v1), model, api-key, context-window,

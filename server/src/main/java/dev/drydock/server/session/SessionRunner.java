@@ -14,6 +14,8 @@ import dev.drydock.server.agent.event.Observation;
 import dev.drydock.server.agent.event.Oversight;
 import dev.drydock.server.agent.event.Progress;
 import dev.drydock.server.agent.event.Source;
+import dev.drydock.search.CodeSearch;
+import dev.drydock.server.agent.tool.CodeSearchPort;
 import dev.drydock.server.agent.tool.GrepCodeSearch;
 import dev.drydock.server.agent.tool.Memory;
 import dev.drydock.server.agent.tool.TestCommand;
@@ -40,10 +42,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Drives sessions: one virtual thread per running session, at most one per session. Everything it
@@ -62,11 +66,13 @@ public class SessionRunner {
     @Inject SessionConfig config;
     @Inject GitMirrors mirrors;
     @Inject DataSource ds;
+    @Inject dev.drydock.server.droid.DroidConfig droidConfig;
 
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
     private final Map<String, SandboxWorkspace> workspaces = new ConcurrentHashMap<>();
     private final Clock clock = Clock.systemUTC();
     private volatile boolean stopping;
+    private @Nullable Optional<CodeSearch> searchIndex;
 
     void onStart(@Observes StartupEvent start) {
         Thread.ofVirtual().name("session-recovery").start(this::recover);
@@ -173,11 +179,34 @@ public class SessionRunner {
             case DOCUMENT -> new DocumentCompletion();
             case RCA -> new RcaCompletion(started.repo(), started.commit());
         };
-        ToolContext context = new ToolContext(id, ws, new GrepCodeSearch(ws, started.repo()), memory, test);
+        ToolContext context = new ToolContext(id, ws, search(started.repo(), ws), memory, test);
         return new AgentLoop(log, models.model(profile.route()),
                 new AgentLoop.Droid(profile.name(), profile.route(), profiles.tools(profile), completion, profile.limits()),
                 settings.autonomy(started.workspace()), context, models.contextWindow(profile.route()),
                 new AgentLoop.Retry(config.modelAttempts(), config.modelBackoff()), clock);
+    }
+
+    /** The search index when it holds the session's repository, grep in the sandbox otherwise. */
+    private CodeSearchPort search(String repo, SandboxWorkspace ws) {
+        Optional<CodeSearch> index = index();
+        if (index.isPresent() && !repo.isEmpty() && index.get().repoNames().contains(repo)) {
+            return new IndexedCodeSearch(index.get(), Set.of(repo), ws);
+        }
+        return new GrepCodeSearch(ws, repo);
+    }
+
+    private synchronized Optional<CodeSearch> index() {
+        if (searchIndex == null) {
+            searchIndex = droidConfig.indexDir().filter(java.nio.file.Files::isDirectory).flatMap(dir -> {
+                try {
+                    return Optional.of(CodeSearch.open(dir, null));
+                } catch (RuntimeException e) {
+                    LOG.warnf("search index %s cannot be opened, search_code falls back to grep: %s", dir, e.getMessage());
+                    return Optional.empty();
+                }
+            });
+        }
+        return searchIndex;
     }
 
     private Progress.ContextPrepared prepare(DroidProfile profile, Lifecycle.SessionStarted started, SandboxWorkspace ws, TestCommand test, Memory memory) {
