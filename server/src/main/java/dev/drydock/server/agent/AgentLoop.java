@@ -88,10 +88,10 @@ public final class AgentLoop {
             while (true) {
                 SessionState state = SessionState.fold(log.readAll(session));
                 switch (state.status()) {
-                    case NEW, FINISHED, INTERRUPTED -> {
+                    case NEW, FINISHED -> {
                         return state;
                     }
-                    case RUNNING, WAITING_FOR_ANSWER, WAITING_FOR_APPROVAL -> {}
+                    case RUNNING, WAITING_FOR_ANSWER, WAITING_FOR_APPROVAL, INTERRUPTED -> {}
                 }
                 if (state.cancelRequested()) {
                     finish(session, Outcome.CANCELLED, "cancelled by a person");

@@ -4,7 +4,11 @@ import dev.drydock.server.agent.EventLog;
 import dev.drydock.server.agent.event.Conversation;
 import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Lifecycle;
+import dev.drydock.server.agent.event.Action;
+import dev.drydock.server.agent.event.Observation;
 import dev.drydock.server.agent.event.Oversight;
+import dev.drydock.server.agent.event.Progress;
+import dev.drydock.server.agent.event.Unknown;
 import dev.drydock.server.agent.event.Payload;
 import dev.drydock.server.agent.event.Source;
 import dev.drydock.server.agent.event.Telemetry;
@@ -91,18 +95,7 @@ public class PostgresEventLog implements EventLog {
 
     /** Keeps the listing columns in step with the log (a projection; the fold is the truth). */
     private static void project(Connection c, UUID id, Payload payload) throws SQLException {
-        String status = switch (payload) {
-            case Lifecycle.SessionStarted s -> "running";
-            case Lifecycle.SessionResumed r -> "running";
-            case Lifecycle.SessionInterrupted i -> "interrupted";
-            case Lifecycle.SessionFinished f -> "finished";
-            case Conversation.QuestionAsked q -> "waiting_for_answer";
-            case Conversation.QuestionAnswered a -> "running";
-            case Oversight.ApprovalRequested r -> "waiting_for_approval";
-            case Oversight.ActionApproved a -> "running";
-            case Oversight.ActionDenied d -> "running";
-            default -> null;
-        };
+        @Nullable String status = status(payload);
         if (status != null) {
             try (PreparedStatement ps = c.prepareStatement("update droid_session set status = ?, outcome = ? where id = ?")) {
                 ps.setString(1, status);
@@ -121,6 +114,35 @@ public class PostgresEventLog implements EventLog {
                 ps.executeUpdate();
             }
         }
+    }
+
+    /** The listing status an event moves the session to, if it moves it. */
+    private static @Nullable String status(Payload payload) {
+        return switch (payload) {
+            case Lifecycle l -> switch (l) {
+                case Lifecycle.SessionStarted s -> "running";
+                case Lifecycle.SessionResumed r -> "running";
+                case Lifecycle.SessionInterrupted i -> "interrupted";
+                case Lifecycle.SessionFinished f -> "finished";
+            };
+            case Conversation c -> switch (c) {
+                case Conversation.QuestionAsked q -> "waiting_for_answer";
+                case Conversation.QuestionAnswered a -> "running";
+                case Conversation.UserMessage m -> null;
+                case Conversation.ModelReplied r -> null;
+            };
+            case Oversight o -> switch (o) {
+                case Oversight.ApprovalRequested r -> "waiting_for_approval";
+                case Oversight.ActionApproved a -> "running";
+                case Oversight.ActionDenied d -> "running";
+                case Oversight.CancelRequested c -> null;
+            };
+            case Action a -> null;
+            case Observation o -> null;
+            case Progress p -> null;
+            case Telemetry t -> null;
+            case Unknown u -> null;
+        };
     }
 
     @Override

@@ -272,6 +272,22 @@ class AgentLoopTest {
     }
 
     @Test
+    void shouldCancelWaitingAndInterruptedSessionsWithoutModelCall() {
+        // Given
+        start();
+        log.append(S, Source.SYSTEM, new dev.drydock.server.agent.event.Lifecycle.SessionInterrupted("server restarted"));
+        log.append(S, Source.USER, new CancelRequested("mike"));
+        ScriptedModel model = new ScriptedModel();
+
+        // When
+        SessionState state = loop(model).run(S);
+
+        // Then
+        assertThat(state.outcome()).contains(Outcome.CANCELLED);
+        assertThat(model.requests()).isEmpty();
+    }
+
+    @Test
     void shouldEndLimitReachedAfterMaxSteps() {
         // Given
         start();
