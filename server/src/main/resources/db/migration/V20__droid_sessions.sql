@@ -39,12 +39,6 @@ $$;
 create trigger session_event_no_update before update or delete on session_event
     for each row execute function session_event_append_only();
 
--- Per-workspace droid settings: the autonomy level decides what runs, needs approval or is blocked.
-create table workspace_droid_settings (
-    workspace  text primary key,
-    autonomy   text not null default 'SUPERVISED'
-);
-
 -- Facts droids keep for later sessions (the remember tool), scoped to a repository or a workspace.
 create table droid_memory (
     id          bigserial primary key,

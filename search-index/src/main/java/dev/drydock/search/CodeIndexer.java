@@ -14,7 +14,6 @@ import dev.drydock.search.ingest.SkipReason;
 import dev.drydock.search.ingest.SourceEntry;
 import dev.drydock.search.ingest.SourceTree;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,7 +134,8 @@ public final class CodeIndexer {
             return new IndexReport(present.size(), changed.get(), deleted, chunks.get(), skipped,
                     (System.nanoTime() - started) / 1e9, revision);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new SearchException("cannot index " + source + " into " + indexDir + ": " + e
+                    + " (the previous index, if any, is unchanged)", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
@@ -161,12 +161,17 @@ public final class CodeIndexer {
         record Skipped(SkipReason reason) implements Outcome {}
     }
 
-    private record Prepared(String path, String language, String hash, String content, ParsedFile parsed)
+    private record Prepared(String path, String language, String hash, String stamp, String content, ParsedFile parsed)
             implements Outcome {}
 
-    private Outcome prepare(SourceEntry entry, @Nullable String knownHash, IndexRequest request) {
+    private Outcome prepare(SourceEntry entry, @Nullable String known, IndexRequest request) {
+        String knownHash = known == null ? null : known.substring(0, known.indexOf('\n'));
+        String knownStamp = known == null ? null : known.substring(known.indexOf('\n') + 1);
         if (entry.blobId() != null && entry.blobId().equals(knownHash)) {
             return new Outcome.Unchanged(entry.path());
+        }
+        if (entry.blobId() == null && !entry.stamp().isEmpty() && entry.stamp().equals(knownStamp)) {
+            return new Outcome.Unchanged(entry.path()); // same size and mtime: content hash not needed
         }
         byte[] bytes;
         try {
@@ -187,7 +192,7 @@ public final class CodeIndexer {
             content = content.substring(1);
         }
         String language = Languages.detect(entry.path());
-        return new Prepared(entry.path(), language, hash, content, chunker.parse(language, content));
+        return new Prepared(entry.path(), language, hash, entry.stamp(), content, chunker.parse(language, content));
     }
 
     private void write(IndexWriter writer, String repo, List<Prepared> prepared, ExecutorService pool)
@@ -207,7 +212,7 @@ public final class CodeIndexer {
             Prepared p = prepared.get(i);
             float @Nullable [] v = vectors.get(i);
             futures.add(pool.submit(() -> {
-                List<Document> docs = Documents.of(repo, p.path(), p.language(), p.hash(), p.content(), p.parsed(), v);
+                List<Document> docs = Documents.of(repo, p.path(), p.language(), p.hash(), p.stamp(), p.content(), p.parsed(), v);
                 writer.updateDocuments(new Term(IndexSchema.KEY, IndexSchema.key(repo, p.path())), docs);
                 return null;
             }));

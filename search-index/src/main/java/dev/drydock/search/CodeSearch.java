@@ -56,6 +56,8 @@ public final class CodeSearch implements AutoCloseable {
     private static final int CHUNK_DEPTH = 600;
     private static final int DENSE_DEPTH = 200;
     private static final int GRAPH_SEEDS = 5;
+    private static final int CHUNKS_PER_FILE = 2;
+    private static final int DENSE_CANDIDATES = 30;
     private static final int HISTORY_CANDIDATES = 30;
 
     private final Path indexDir;
@@ -172,21 +174,31 @@ public final class CodeSearch implements AutoCloseable {
                             IndexSchema.KIND_FILE, query.readableRepos(), FILE_DEPTH))));
                 }
                 if (settings.chunkWeight() > 0) {
-                    lists.add(new RankedList<>("chunks", settings.chunkWeight(), keys(lexical(terms, settings.chunkFields(),
-                            IndexSchema.KIND_CHUNK, query.readableRepos(), CHUNK_DEPTH))));
+                    lists.add(new RankedList<>("chunks", settings.chunkWeight(), keysBySummedScore(lexical(terms,
+                            settings.chunkFields(), IndexSchema.KIND_CHUNK, query.readableRepos(), CHUNK_DEPTH), CHUNKS_PER_FILE)));
                 }
             }
             if (query.mode() == SearchMode.HYBRID && settings.symbolWeight() > 0) {
-                List<String> defining = symbolGraph().definingFiles(identifiers(query.text()), query.readableRepos());
+                List<String> identifiers = identifiers(query.text());
+                List<String> defining = symbolGraph().definingFiles(identifiers, query.readableRepos());
                 if (!defining.isEmpty()) {
                     lists.add(new RankedList<>("symbols", settings.symbolWeight(), defining));
                 }
             }
-            if (query.mode() != SearchMode.LEXICAL && hasVectors() && !query.text().isBlank()) {
-                lists.add(new RankedList<>("dense", query.mode() == SearchMode.DENSE ? 1.0 : settings.denseWeight(),
-                        keys(dense(query, DENSE_DEPTH))));
+            if (query.mode() == SearchMode.DENSE && hasVectors() && !query.text().isBlank()) {
+                lists.add(new RankedList<>("dense", 1.0, keys(dense(query, DENSE_DEPTH))));
             }
             List<Fused<String>> fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());
+            if (query.mode() == SearchMode.HYBRID && hasVectors() && settings.denseWeight() > 0 && !fused.isEmpty()) {
+                // A general embedder is weaker than BM25 on task text: it only re-orders the lexical candidates.
+                Set<String> candidates = fused.subList(0, Math.min(DENSE_CANDIDATES, fused.size())).stream()
+                        .map(Fused::item).collect(Collectors.toSet());
+                List<String> reordered = keys(dense(query, DENSE_DEPTH)).stream().filter(candidates::contains).toList();
+                if (!reordered.isEmpty()) {
+                    lists.add(new RankedList<>("dense", settings.denseWeight(), reordered));
+                    fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());
+                }
+            }
             if (query.mode() == SearchMode.HYBRID && settings.historyWeight() > 0 && !fused.isEmpty()) {
                 List<String> candidates = fused.subList(0, Math.min(HISTORY_CANDIDATES, fused.size())).stream()
                         .map(Fused::item).toList();
@@ -338,6 +350,29 @@ public final class CodeSearch implements AutoCloseable {
         for (ScoreDoc sd : top.scoreDocs) {
             out.add(sd.doc);
         }
+        return out;
+    }
+
+    /** File keys ranked by the sum of their best {@code perFile} hit scores (several matching chunks count). */
+    private List<String> keysBySummedScore(TopDocs top, int perFile) throws IOException {
+        if (perFile <= 1) {
+            return keys(top);
+        }
+        java.util.Map<String, double[]> scores = new java.util.LinkedHashMap<>();
+        List<LeafReaderContext> leaves = reader.leaves();
+        for (ScoreDoc sd : top.scoreDocs) {
+            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+            SortedDocValues dv = leaf.reader().getSortedDocValues(IndexSchema.KEY);
+            if (dv != null && dv.advanceExact(sd.doc - leaf.docBase)) {
+                double[] acc = scores.computeIfAbsent(dv.lookupOrd(dv.ordValue()).utf8ToString(), k -> new double[2]);
+                if (acc[1] < perFile) {
+                    acc[0] += sd.score; // hits arrive best first
+                    acc[1]++;
+                }
+            }
+        }
+        List<String> out = new ArrayList<>(scores.keySet());
+        out.sort(java.util.Comparator.comparingDouble((String k) -> scores.get(k)[0]).reversed());
         return out;
     }
 

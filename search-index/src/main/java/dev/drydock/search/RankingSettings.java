@@ -33,7 +33,7 @@ public record RankingSettings(
         return new RankingSettings(
                 Map.of(IndexSchema.BODY, 1f, IndexSchema.NAME_TEXT, 0.3f),
                 Map.of(IndexSchema.BODY, 1f, IndexSchema.SYMBOL_TEXT, 1f, IndexSchema.PATH_TEXT, 0.5f),
-                1.0, 1.0, 1.0, 0.5, 0.0, 0.3, 60, 0.3f, 2.0);
+                1.0, 1.0, 1.0, 0.05, 0.0, 0.3, 60, 0.3f, 2.0);
     }
 
     public RankingSettings with(String knob, double value) {

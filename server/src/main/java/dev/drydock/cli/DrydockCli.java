@@ -40,6 +40,7 @@ public final class DrydockCli implements Callable<Integer> {
         for (Object sub : SUBCOMMANDS) {
             cli.addSubcommand(sub);
         }
+        cli.getSubcommands().get("bench").addSubcommand("embed", new dev.drydock.cli.inference.BenchEmbedCommand());
         cli.getSubcommands().get("bench").addSubcommand(new dev.drydock.cli.droid.BenchSessionsCommand());
         cli.setParameterExceptionHandler(
                 (ex, args) -> {

@@ -184,7 +184,7 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
                 String v = cgroups.version() == HostCgroups.Version.V2 ? "cgroup v2" : "cgroup v1";
                 e.add(new Enforcement("processes", true, v + " pids.max" + (root ? " and RLIMIT_NPROC per sandbox uid" : "")));
                 e.add(new Enforcement("memory", true, v + (cgroups.version() == HostCgroups.Version.V2 ? " memory.max" : " memory.limit_in_bytes") + " for the whole command tree"));
-                e.add(new Enforcement("cpu-rate", cgroups.cpuQuota(), cgroups.cpuQuota() ? v + " cpu quota" : "no cpu controller"));
+                e.add(new Enforcement("cpu-rate", cgroups.cpuQuota(), cgroups.cpuQuota() ? v + " cpu quota (applied when the limit is below the host's cores)" : "no cpu controller"));
             }
             case NONE -> {
                 e.add(new Enforcement("processes", root, root ? "RLIMIT_NPROC per sandbox uid" : "RLIMIT_NPROC cannot be used for the server's own uid; " + cgroups.whyNone()));

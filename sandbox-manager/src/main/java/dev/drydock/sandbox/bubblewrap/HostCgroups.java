@@ -119,7 +119,8 @@ final class HostCgroups {
                     dirs.add(m);
                     write(m.resolve("memory.limit_in_bytes"), String.valueOf(limits.memoryBytes()));
                     writeIfExists(m.resolve("memory.memsw.limit_in_bytes"), String.valueOf(limits.memoryBytes()));
-                    if (v1Cpu.isPresent()) {
+                    // A quota at or above the host's cores cannot bind: skip the group and its per-command cost.
+                    if (v1Cpu.isPresent() && limits.cpuMillicores() < 1000L * Runtime.getRuntime().availableProcessors()) {
                         Path c = Files.createDirectory(v1Cpu.get().resolve(name));
                         dirs.add(c);
                         write(c.resolve("cpu.cfs_period_us"), "100000");
@@ -143,24 +144,21 @@ final class HostCgroups {
 
         /** How many processes of this group the kernel's OOM killer has killed so far. */
         long oomKills() {
-            long kills = 0;
             for (Path d : dirs) {
-                for (String file : List.of("memory.events", "memory.oom_control")) {
-                    Path f = d.resolve(file);
-                    if (Files.isRegularFile(f)) {
-                        try {
-                            for (String line : Files.readAllLines(f)) {
-                                if (line.startsWith("oom_kill ")) {
-                                    kills += Long.parseLong(line.substring(9).trim());
-                                }
+                Path f = d.resolve(version == Version.V2 ? "memory.events" : "memory.oom_control");
+                if ((version == Version.V2 || d.getParent().getParent().getFileName().toString().equals("memory"))) {
+                    try {
+                        for (String line : Files.readAllLines(f)) {
+                            if (line.startsWith("oom_kill ")) {
+                                return Long.parseLong(line.substring(9).trim());
                             }
-                        } catch (IOException | NumberFormatException e) {
-                            log().log(System.Logger.Level.DEBUG, () -> String.format("cannot read %s: %s", f, e.getMessage()));
                         }
+                    } catch (IOException | NumberFormatException e) {
+                        log().log(System.Logger.Level.DEBUG, () -> String.format("cannot read %s: %s", f, e.getMessage()));
                     }
                 }
             }
-            return kills;
+            return 0;
         }
 
         /** Pids still in the group. */

@@ -70,6 +70,7 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
     private final HttpClient http;
     private final PodReaper reaper;
     private final Map<SandboxId, KubernetesSandbox> sandboxes = new ConcurrentHashMap<>();
+    private boolean ownsClient;
 
     public KubernetesSandboxBackend(KubernetesClient client, SandboxOptions options, Clock clock, RunnerEndpoints endpoints, Duration startupTimeout) {
         this.client = client;
@@ -89,8 +90,13 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
      * KUBECONFIG), reaching runners by pod IP.
      */
     public static KubernetesSandboxBackend fromEnvironment(SandboxOptions options, Clock clock) {
-        KubernetesClient client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
-        return new KubernetesSandboxBackend(client, options, clock, RunnerEndpoints.podIp(options.kubernetes().runnerPort()), Duration.ofMinutes(3));
+        io.fabric8.kubernetes.client.Config config = io.fabric8.kubernetes.client.Config.autoConfigure(null);
+        config.setRequestRetryBackoffLimit(2);
+        KubernetesClient client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
+        KubernetesSandboxBackend backend =
+                new KubernetesSandboxBackend(client, options, clock, RunnerEndpoints.podIp(options.kubernetes().runnerPort()), Duration.ofMinutes(3));
+        backend.ownsClient = true;
+        return backend;
     }
 
     @Override
@@ -103,7 +109,8 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
         try {
             client.network().v1().networkPolicies().inNamespace(kube.namespace()).resource(SandboxNetworkPolicies.desired(kube)).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
         } catch (KubernetesClientException e) {
-            throw new SandboxUnavailableException("cannot apply the sandbox NetworkPolicy in " + kube.namespace() + ": " + e.getMessage(), e);
+            throw new SandboxUnavailableException(
+                    "cannot apply the sandbox NetworkPolicy in " + kube.namespace() + " on " + client.getMasterUrl() + ": " + rootMessage(e), e);
         }
         replenishWarmPool();
     }
@@ -394,6 +401,19 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
     @Override
     public void close() {
         sandboxes.clear();
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+            sb.append(": ").append(t.getMessage());
+        }
+        return sb.toString();
     }
 
     private static void deleteQuietly(Path root) {

@@ -154,6 +154,7 @@ public final class ToolRunner implements AutoCloseable {
         Path cwd = files.resolveDirectory(request.cwd());
         ex.sendResponseHeaders(200, 0);
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(ex.getResponseBody(), 64 * 1024));
+        java.util.concurrent.atomic.AtomicReference<Process> started = new java.util.concurrent.atomic.AtomicReference<>();
         OutputListener frames =
                 (channel, chunk) -> {
                     synchronized (out) {
@@ -161,13 +162,18 @@ public final class ToolRunner implements AutoCloseable {
                             RunnerProtocol.writeFrame(out, channel == OutputChannel.STDOUT ? RunnerProtocol.STDOUT : RunnerProtocol.STDERR, chunk);
                             out.flush();
                         } catch (IOException e) {
+                            // The server went away: nobody will read the result, so stop the command.
+                            Process p = started.get();
+                            if (p != null) {
+                                killTree(p);
+                            }
                             throw new UncheckedIOException(e);
                         }
                     }
                 };
         OutputLimiter stdout = new OutputLimiter(OutputChannel.STDOUT, frames, call.outputLimit());
         OutputLimiter stderr = new OutputLimiter(OutputChannel.STDERR, frames, call.outputLimit());
-        Termination termination = run(request, cwd, stdout, stderr);
+        Termination termination = run(request, cwd, stdout, stderr, started);
         var so = stdout.capture();
         var se = stderr.capture();
         synchronized (out) {
@@ -180,7 +186,8 @@ public final class ToolRunner implements AutoCloseable {
         out.close();
     }
 
-    private Termination run(ExecRequest request, Path cwd, OutputLimiter stdout, OutputLimiter stderr) {
+    private Termination run(
+            ExecRequest request, Path cwd, OutputLimiter stdout, OutputLimiter stderr, java.util.concurrent.atomic.AtomicReference<Process> started) {
         ProcessBuilder pb = new ProcessBuilder(request.command()).directory(cwd.toFile());
         Map<String, String> env = pb.environment();
         env.clear();
@@ -195,6 +202,7 @@ public final class ToolRunner implements AutoCloseable {
             return new Termination.Exited(127);
         }
         running.add(process);
+        started.set(process);
         try {
             Thread outPump = pump("runner-stdout", process.getInputStream(), stdout);
             Thread errPump = pump("runner-stderr", process.getErrorStream(), stderr);

@@ -18,7 +18,10 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -100,6 +103,86 @@ public final class WorkspaceFiles {
         return current;
     }
 
+    /** The validated, non-empty components of a workspace-relative path ({@code .} gives none). */
+    static List<String> components(String path) {
+        if (path == null) {
+            throw new PathEscapeException("null", "is missing");
+        }
+        if (path.indexOf('\0') >= 0) {
+            throw new PathEscapeException(path.replace('\0', '?'), "contains a NUL byte");
+        }
+        if (path.startsWith("/")) {
+            throw new PathEscapeException(path, "is absolute; paths are relative to the workspace");
+        }
+        List<String> parts = new ArrayList<>();
+        for (String part : path.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                throw new PathEscapeException(path, "contains '..'");
+            }
+            parts.add(part);
+        }
+        return parts;
+    }
+
+    /**
+     * Opens the directory named by {@code parts} relative to the root one component at a time with
+     * {@code openat(O_NOFOLLOW)}, so no symbolic link is followed and a concurrent swap of a directory
+     * for a link cannot redirect the access. Missing directories are created when {@code create}.
+     */
+    private SecureDirectoryStream<Path> openDirectory(List<String> parts, boolean create, String original) throws IOException {
+        DirectoryStream<Path> rootStream = Files.newDirectoryStream(realRoot);
+        if (!(rootStream instanceof SecureDirectoryStream<Path> current)) {
+            rootStream.close();
+            throw new SandboxException("this platform offers no race-free directory access (SecureDirectoryStream)");
+        }
+        Path host = realRoot;
+        try {
+            for (String part : parts) {
+                Path name = Path.of(part);
+                host = host.resolve(part);
+                SecureDirectoryStream<Path> next;
+                try {
+                    next = current.newDirectoryStream(name, NOFOLLOW);
+                } catch (NoSuchFileException e) {
+                    if (!create) {
+                        throw new SandboxException("no such directory: " + original);
+                    }
+                    try {
+                        Files.createDirectory(host);
+                    } catch (FileAlreadyExistsException raced) {
+                        // created concurrently: the NOFOLLOW open below decides
+                    }
+                    next = current.newDirectoryStream(name, NOFOLLOW);
+                    ownRelative(current, name);
+                } catch (FileSystemException e) {
+                    BasicFileAttributes a = current.getFileAttributeView(name, java.nio.file.attribute.BasicFileAttributeView.class, NOFOLLOW).readAttributes();
+                    if (a.isSymbolicLink()) {
+                        throw new PathEscapeException(original, "passes through a symbolic link (" + relative(host) + ")");
+                    }
+                    throw new SandboxException("not a directory: " + relative(host));
+                }
+                current.close();
+                current = next;
+            }
+            return current;
+        } catch (IOException | RuntimeException e) {
+            current.close();
+            throw e;
+        }
+    }
+
+    private void ownRelative(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+        if (ownerUid.isPresent()) {
+            var lookup = realRoot.getFileSystem().getUserPrincipalLookupService();
+            PosixFileAttributeView view = dir.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW);
+            view.setOwner(lookup.lookupPrincipalByName(String.valueOf(ownerUid.getAsInt())));
+            view.setGroup(lookup.lookupPrincipalByGroupName(String.valueOf(ownerUid.getAsInt())));
+        }
+    }
+
     /** Resolves a directory that must exist and must not be a symbolic link. */
     public Path resolveDirectory(String path) {
         Path dir = resolve(path);
@@ -129,11 +212,15 @@ public final class WorkspaceFiles {
         }
     }
 
-    /** Opens a regular file for reading without following links. */
+    /** Opens a regular file for reading without following links (race-free, see {@link #openDirectory}). */
     public InputStream openRead(String path) {
-        Path file = resolve(path);
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, NOFOLLOW);
+        List<String> parts = components(path);
+        if (parts.isEmpty()) {
+            throw new SandboxException("not a regular file: " + path);
+        }
+        try (SecureDirectoryStream<Path> dir = openDirectory(parts.subList(0, parts.size() - 1), false, path)) {
+            Path name = Path.of(parts.getLast());
+            PosixFileAttributes a = dir.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW).readAttributes();
             if (a.isSymbolicLink()) {
                 throw new PathEscapeException(path, "is a symbolic link");
             }
@@ -143,8 +230,7 @@ public final class WorkspaceFiles {
             if (a.size() > MAX_READ_BYTES) {
                 throw new SandboxException("file too large to read: " + path + " (" + a.size() + " bytes > " + MAX_READ_BYTES + ")");
             }
-            SeekableByteChannel ch = Files.newByteChannel(file, Set.of(StandardOpenOption.READ, NOFOLLOW));
-            checkStillInside(file, path);
+            SeekableByteChannel ch = dir.newByteChannel(name, Set.of(StandardOpenOption.READ, NOFOLLOW));
             return Channels.newInputStream(ch);
         } catch (NoSuchFileException e) {
             throw new SandboxException("no such file: " + path);
@@ -164,26 +250,35 @@ public final class WorkspaceFiles {
         }
     }
 
-    /** Opens a regular file for writing (created or truncated) without following links. */
+    /** Opens a regular file for writing (created or truncated) without following links (race-free). */
     public OutputStream openWrite(String path, int mode) {
-        Path file = resolve(path);
-        if (file.equals(root)) {
+        List<String> parts = components(path);
+        if (parts.isEmpty()) {
             throw new SandboxException("cannot write the workspace root as a file");
         }
-        try {
-            createDirectories(file.getParent());
-            if (Files.isSymbolicLink(file)) {
-                throw new PathEscapeException(path, "is a symbolic link");
+        try (SecureDirectoryStream<Path> dir = openDirectory(parts.subList(0, parts.size() - 1), true, path)) {
+            Path name = Path.of(parts.getLast());
+            boolean existed;
+            try {
+                BasicFileAttributes a = dir.getFileAttributeView(name, java.nio.file.attribute.BasicFileAttributeView.class, NOFOLLOW).readAttributes();
+                if (a.isSymbolicLink()) {
+                    throw new PathEscapeException(path, "is a symbolic link");
+                }
+                if (!a.isRegularFile()) {
+                    throw new SandboxException("not a regular file: " + path);
+                }
+                existed = true;
+            } catch (NoSuchFileException e) {
+                existed = false;
             }
-            OpenOption[] options = {
-                StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, NOFOLLOW
-            };
-            boolean existed = Files.exists(file, NOFOLLOW);
-            SeekableByteChannel ch = Files.newByteChannel(file, Set.of(options));
-            checkStillInside(file, path);
+            SeekableByteChannel ch =
+                    dir.newByteChannel(
+                            name,
+                            Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, NOFOLLOW),
+                            PosixFilePermissions.asFileAttribute(permissions(mode)));
             if (!existed) {
-                Files.setPosixFilePermissions(file, permissions(mode));
-                own(file);
+                dir.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW).setPermissions(permissions(mode));
+                ownRelative(dir, name);
             }
             return Channels.newOutputStream(ch);
         } catch (FileSystemException e) {
@@ -196,7 +291,7 @@ public final class WorkspaceFiles {
     /** Creates a directory and its parents, refusing links on the way. */
     public void mkdirs(String path) {
         try {
-            createDirectories(resolve(path));
+            openDirectory(components(path), true, path).close();
         } catch (IOException e) {
             throw new SandboxException("cannot create directory " + path + ": " + e.getMessage(), e);
         }
@@ -222,14 +317,22 @@ public final class WorkspaceFiles {
         }
     }
 
-    /** Lists a directory, sorted by name. */
+    /** Lists a directory, sorted by name (race-free). */
     public List<FileEntry> list(String directory) {
-        Path dir = resolveDirectory(directory);
+        List<String> parts = components(directory);
+        String prefix = parts.isEmpty() ? "" : String.join("/", parts) + "/";
         List<FileEntry> entries = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-            for (Path p : stream) {
-                entries.add(entry(p));
+        try (SecureDirectoryStream<Path> dir = openDirectory(parts, false, directory)) {
+            for (Path p : dir) {
+                Path name = p.getFileName();
+                try {
+                    entries.add(entry(prefix + name, dir.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW).readAttributes()));
+                } catch (NoSuchFileException e) {
+                    // removed while listing
+                }
             }
+        } catch (FileSystemException e) {
+            throw refusedOrFailed(directory, e);
         } catch (IOException e) {
             throw new SandboxException("cannot list " + directory + ": " + e.getMessage(), e);
         }
@@ -237,13 +340,21 @@ public final class WorkspaceFiles {
         return entries;
     }
 
-    /** Metadata of one entry, not following a final link. */
+    /** Metadata of one entry, not following a final link (race-free). */
     public FileEntry stat(String path) {
-        Path p = resolve(path);
+        List<String> parts = components(path);
         try {
-            return entry(p);
+            if (parts.isEmpty()) {
+                return entry(".", Files.readAttributes(realRoot, PosixFileAttributes.class, NOFOLLOW));
+            }
+            try (SecureDirectoryStream<Path> dir = openDirectory(parts.subList(0, parts.size() - 1), false, path)) {
+                Path name = Path.of(parts.getLast());
+                return entry(String.join("/", parts), dir.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW).readAttributes());
+            }
         } catch (NoSuchFileException e) {
             throw new SandboxException("no such file: " + path);
+        } catch (FileSystemException e) {
+            throw refusedOrFailed(path, e);
         } catch (IOException e) {
             throw new SandboxException("cannot stat " + path + ": " + e.getMessage(), e);
         }
@@ -255,13 +366,12 @@ public final class WorkspaceFiles {
         return rel.isEmpty() ? "." : rel;
     }
 
-    private FileEntry entry(Path p) throws IOException {
-        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, NOFOLLOW);
+    private static FileEntry entry(String relativePath, PosixFileAttributes a) {
         FileEntry.Type type =
                 a.isSymbolicLink()
                         ? FileEntry.Type.SYMLINK
                         : a.isDirectory() ? FileEntry.Type.DIRECTORY : a.isRegularFile() ? FileEntry.Type.FILE : FileEntry.Type.OTHER;
-        return new FileEntry(relative(p), type, type == FileEntry.Type.FILE ? a.size() : 0, mode(a.permissions()), a.lastModifiedTime().toInstant());
+        return new FileEntry(relativePath, type, type == FileEntry.Type.FILE ? a.size() : 0, mode(a.permissions()), a.lastModifiedTime().toInstant());
     }
 
     private void createDirectories(Path dir) throws IOException {

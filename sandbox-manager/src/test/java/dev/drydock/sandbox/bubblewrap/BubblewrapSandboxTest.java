@@ -78,6 +78,19 @@ class BubblewrapSandboxTest {
     }
 
     @Test
+    void shouldLetCommandsModifyFilesWhenFileApiCreatedThem() {
+        // Given
+        Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1"));
+        sandbox.writeFile("deep/dir/notes.txt", "one\n".getBytes(StandardCharsets.UTF_8));
+        // When
+        ExecResult result = sandbox.exec(ExecRequest.of("sh", "-c", "echo two >> deep/dir/notes.txt && touch deep/dir/other && cat deep/dir/notes.txt"));
+        // Then
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout().text()).isEqualTo("one\ntwo\n");
+        assertThat(sandbox.list("deep/dir")).extracting(dev.drydock.sandbox.FileEntry::path).containsExactly("deep/dir/notes.txt", "deep/dir/other");
+    }
+
+    @Test
     void shouldRunInSubdirectoryAndRefuseEscapingCwdWhenCwdIsGiven() {
         // Given
         Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1"));

@@ -193,6 +193,30 @@ class KubernetesSandboxBackendTest {
     }
 
     @Test
+    void shouldFillWorkspaceFromMirrorAndDiffInPodWhenSpecHasSource() throws Exception {
+        // Given
+        Path mirror = root.resolve("mirror");
+        String base;
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(mirror.toFile()).setInitialBranch("main").call()) {
+            java.nio.file.Files.writeString(mirror.resolve("App.java"), "class App {}\n");
+            git.add().addFilepattern("App.java").call();
+            base = git.commit().setMessage("base").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call().name();
+        }
+        KubernetesSandboxBackend backend = backend(options);
+        SandboxSpec spec = new SandboxPolicy(options).spec("s1", "w1").withSource(new dev.drydock.sandbox.WorkspaceSource(mirror, base));
+        // When
+        Sandbox sandbox = backend.create(spec);
+        sandbox.writeFile("App.java", "class App { int x; }\n".getBytes(StandardCharsets.UTF_8));
+        sandbox.writeFile("New.java", "class New {}\n".getBytes(StandardCharsets.UTF_8));
+        String diff = sandbox.diff();
+        // Then
+        Pod pod = client.pods().inNamespace(NS).withName(SandboxPods.podName(sandbox.id())).get();
+        assertThat(pod.getMetadata().getAnnotations()).containsEntry(SandboxLabels.BASE_COMMIT, base);
+        assertThat(diff).contains("diff --git a/App.java b/App.java", "+class App { int x; }", "diff --git a/New.java b/New.java");
+        assertThat(sandbox.exec(ExecRequest.of("git", "status", "--porcelain")).stdout().text()).contains("App.java").contains("New.java");
+    }
+
+    @Test
     void shouldRefuseUnknownIdsWhenLookingUp() {
         // Given
         KubernetesSandboxBackend backend = backend(options);

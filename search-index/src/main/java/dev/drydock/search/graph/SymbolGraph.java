@@ -22,13 +22,18 @@ import org.apache.lucene.search.TopDocs;
  * definition/reference graph, loaded from the stored fields of the file documents.
  */
 public final class SymbolGraph {
+    /** A function name declared in more files than this is too common to point anywhere. */
+    private static final int MAX_FUNCTION_DEFINERS = 3;
+
     private final Map<String, List<String>> definers;
+    private final Map<String, List<String>> functionDefiners;
     private final Map<String, List<String>> references;
     private final Map<String, List<String>> referrers;
 
-    private SymbolGraph(Map<String, List<String>> definers, Map<String, List<String>> references,
-            Map<String, List<String>> referrers) {
+    private SymbolGraph(Map<String, List<String>> definers, Map<String, List<String>> functionDefiners,
+            Map<String, List<String>> references, Map<String, List<String>> referrers) {
         this.definers = definers;
+        this.functionDefiners = functionDefiners;
         this.references = references;
         this.referrers = referrers;
     }
@@ -40,6 +45,7 @@ public final class SymbolGraph {
         StoredFields stored = searcher.storedFields();
         Map<String, List<String>> definers = new HashMap<>();
         Map<String, List<String>> references = new HashMap<>();
+        Map<String, List<String>> functionDefiners = new HashMap<>();
         for (ScoreDoc sd : top.scoreDocs) {
             Document doc = stored.document(sd.doc);
             String key = IndexSchema.key(doc.get(IndexSchema.REPO), doc.get(IndexSchema.PATH));
@@ -47,6 +53,9 @@ public final class SymbolGraph {
                 definers.computeIfAbsent(type, t -> new ArrayList<>(1)).add(key);
             }
             references.put(key, split(doc.get(IndexSchema.REFS)));
+            for (String function : split(doc.get(IndexSchema.FUNCTIONS))) {
+                functionDefiners.computeIfAbsent(function, f -> new ArrayList<>(1)).add(key);
+            }
         }
         Map<String, List<String>> referrers = new HashMap<>();
         references.forEach((file, refs) -> {
@@ -61,7 +70,8 @@ public final class SymbolGraph {
                 }
             }
         });
-        return new SymbolGraph(definers, references, referrers);
+        functionDefiners.values().removeIf(defs -> defs.size() > MAX_FUNCTION_DEFINERS);
+        return new SymbolGraph(definers, functionDefiners, references, referrers);
     }
 
     private static List<String> split(String value) {
@@ -75,13 +85,19 @@ public final class SymbolGraph {
         return repos.contains(key.substring(0, key.indexOf('\0')));
     }
 
-    /** Files (keys) declaring any of {@code names}, in the order of the names. */
+    /**
+     * Files (keys) declaring any of {@code names} as a type, then files declaring them as a
+     * function (only names declared in at most {@value #MAX_FUNCTION_DEFINERS} files), in the
+     * order of the names.
+     */
     public List<String> definingFiles(List<String> names, Set<String> repos) {
         Set<String> out = new LinkedHashSet<>();
-        for (String name : names) {
-            for (String key : definers.getOrDefault(name, List.of())) {
-                if (readable(key, repos)) {
-                    out.add(key);
+        for (Map<String, List<String>> index : List.of(definers, functionDefiners)) {
+            for (String name : names) {
+                for (String key : index.getOrDefault(name, List.of())) {
+                    if (readable(key, repos)) {
+                        out.add(key);
+                    }
                 }
             }
         }

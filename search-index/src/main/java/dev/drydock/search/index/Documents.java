@@ -27,7 +27,7 @@ public final class Documents {
     private Documents() {}
 
     public static List<Document> of(
-            String repo, String path, String language, String hash, String content, ParsedFile parsed,
+            String repo, String path, String language, String hash, String stamp, String content, ParsedFile parsed,
             float @Nullable [] vector) {
         List<Document> docs = new ArrayList<>(parsed.chunks().size() + 1);
         String key = IndexSchema.key(repo, path);
@@ -37,12 +37,14 @@ public final class Documents {
 
         Document file = common(key, repo, path, language, IndexSchema.KIND_FILE);
         file.add(new StoredField(IndexSchema.HASH, hash));
+        file.add(new StoredField(IndexSchema.STAMP, stamp));
         file.add(new TextField(IndexSchema.NAME_TEXT, stem, Field.Store.NO));
         List<String> symbols = new ArrayList<>(parsed.types());
         symbols.addAll(parsed.functions());
         file.add(new TextField(IndexSchema.SYMBOL_TEXT, String.join(" ", symbols), Field.Store.NO));
         file.add(new TextField(IndexSchema.BODY, content, Field.Store.NO));
         file.add(new StoredField(IndexSchema.TYPES, String.join(" ", parsed.types())));
+        file.add(new StoredField(IndexSchema.FUNCTIONS, String.join(" ", new LinkedHashSet<>(parsed.functions()))));
         file.add(new StoredField(IndexSchema.REFS, String.join(" ", references(content, parsed.types()))));
         file.add(new StoredField(IndexSchema.START, 1));
         file.add(new StoredField(IndexSchema.END, Math.max(1, (int) content.lines().count())));

@@ -27,11 +27,15 @@ public final class IndexSchema {
     public static final String PATH = "path";
     public static final String LANGUAGE = "lang";
     public static final String HASH = "hash";
+    /** Stored on file docs of folder sources: size and modification time when indexed. */
+    public static final String STAMP = "stamp";
     public static final String START = "start";
     public static final String END = "end";
     public static final String SYMBOL = "symbol";
     /** Stored on file docs: type names the file declares, space separated. */
     public static final String TYPES = "types";
+    /** Stored on file docs: function and method names the file declares, space separated. */
+    public static final String FUNCTIONS = "functions";
     /** Stored on file docs: capitalised identifiers the file uses, space separated. */
     public static final String REFS = "refs";
 

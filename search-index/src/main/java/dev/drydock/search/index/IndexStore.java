@@ -60,7 +60,7 @@ public final class IndexStore {
             return empty;
         }
 
-        /** path → hash of every file already indexed for {@code repo}. */
+        /** path → {@code hash + "\n" + stamp} of every file already indexed for {@code repo}. */
         public Map<String, String> fileHashes(String repo) throws IOException {
             Map<String, String> hashes = new HashMap<>();
             if (empty) {
@@ -77,7 +77,8 @@ public final class IndexStore {
                 StoredFields stored = searcher.storedFields();
                 for (ScoreDoc sd : top.scoreDocs) {
                     Document doc = stored.document(sd.doc);
-                    hashes.put(doc.get(IndexSchema.PATH), doc.get(IndexSchema.HASH));
+                    String stamp = doc.get(IndexSchema.STAMP);
+                    hashes.put(doc.get(IndexSchema.PATH), doc.get(IndexSchema.HASH) + "\n" + (stamp == null ? "" : stamp));
                 }
             }
             return hashes;

@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * (so link loops cannot happen) and reads a linked file only when its target lies inside the root.
  */
 public final class FolderSourceTree implements SourceTree {
+    private static final long RACY_MILLIS = 2000;
+
     private final Path root;
     private final Path realRoot;
 
@@ -35,6 +37,7 @@ public final class FolderSourceTree implements SourceTree {
     public void walk(IngestPolicy policy, Consumer<SourceEntry> entries, Consumer<SkipReason> skipped)
             throws IOException {
         Deque<Ignores> ignores = new ArrayDeque<>();
+        long startedMillis = System.currentTimeMillis();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -103,7 +106,10 @@ public final class FolderSourceTree implements SourceTree {
                     return FileVisitResult.CONTINUE;
                 }
                 Path read = target;
-                entries.accept(new SourceEntry(rel, null, size, () -> Files.readAllBytes(read)));
+                long modified = attrs.lastModifiedTime().toMillis();
+                // like git's racy-clean rule: a file modified just now may change again within the same tick
+                String stamp = modified < startedMillis - RACY_MILLIS ? size + "@" + modified : "";
+                entries.accept(new SourceEntry(rel, null, size, stamp, () -> Files.readAllBytes(read)));
                 return FileVisitResult.CONTINUE;
             }
 

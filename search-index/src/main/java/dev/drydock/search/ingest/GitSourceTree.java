@@ -101,7 +101,7 @@ public final class GitSourceTree implements SourceTree {
                     skipped.accept(reason.get());
                     continue;
                 }
-                entries.accept(new SourceEntry(path, id.getName(), size, () -> {
+                entries.accept(new SourceEntry(path, id.getName(), size, "", () -> {
                     synchronized (reader) {
                         return reader.open(id, Constants.OBJ_BLOB).getBytes();
                     }

@@ -1,6 +1,5 @@
 package dev.drydock.search.lexical;
 
-import java.util.regex.Pattern;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.LowerCaseFilter;
@@ -12,7 +11,6 @@ import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.en.PorterStemFilter;
 import org.apache.lucene.analysis.miscellaneous.LengthFilter;
 import org.apache.lucene.analysis.miscellaneous.WordDelimiterGraphFilter;
-import org.apache.lucene.analysis.pattern.PatternTokenizer;
 
 /**
  * Code-aware analysis: a token is an identifier or a number; dotted names and paths are cut at the
@@ -21,8 +19,6 @@ import org.apache.lucene.analysis.pattern.PatternTokenizer;
  * English stop words dropped and stemmed, so prose ("parsing headers") meets code.
  */
 public final class CodeAnalyzer extends Analyzer {
-    private static final Pattern TOKEN = Pattern.compile(
-            "[A-Za-z_$][A-Za-z0-9_$]*|[0-9]+");
     private static final int FLAGS = WordDelimiterGraphFilter.GENERATE_WORD_PARTS
             | WordDelimiterGraphFilter.GENERATE_NUMBER_PARTS
             | WordDelimiterGraphFilter.SPLIT_ON_CASE_CHANGE
@@ -49,7 +45,7 @@ public final class CodeAnalyzer extends Analyzer {
 
     @Override
     protected TokenStreamComponents createComponents(String fieldName) {
-        Tokenizer tokenizer = new PatternTokenizer(TOKEN, 0);
+        Tokenizer tokenizer = new CodeTokenizer();
         TokenStream stream = new LengthFilter(tokenizer, 1, 128);
         stream = new WordDelimiterGraphFilter(stream, FLAGS, null);
         if (!forQuery) {

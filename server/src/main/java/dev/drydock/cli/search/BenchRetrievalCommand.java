@@ -134,7 +134,7 @@ public final class BenchRetrievalCommand implements Callable<Integer> {
             err.flush();
             Map<SearchMode, RetrievalMetrics> results = new LinkedHashMap<>();
             double[] latencies = new double[queries.size()];
-            try (CodeSearch search = CodeSearch.open(index, embedder)) {
+            try (CodeSearch search = CodeSearch.open(index, embedder, embedding.ranking())) {
                 for (SearchMode mode : SearchMode.values()) {
                     if (mode == SearchMode.DENSE && !search.hasVectors()) {
                         continue;

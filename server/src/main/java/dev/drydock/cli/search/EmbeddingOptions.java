@@ -20,6 +20,14 @@ final class EmbeddingOptions {
             description = "tokens embedded per chunk (default ${DEFAULT-VALUE}; 0: the model's limit)")
     int maxTokens;
 
+    @Option(names = "--dense-weight", paramLabel = "W", defaultValue = "0.05",
+            description = "weight of the dense ranking in hybrid fusion (default ${DEFAULT-VALUE}; raise it for a code-trained model)")
+    double denseWeight;
+
+    dev.drydock.search.RankingSettings ranking() {
+        return dev.drydock.search.RankingSettings.defaults().with("dense", denseWeight);
+    }
+
     /** Loads the model, with one clear line when it cannot be loaded. */
     OnnxEmbedder load() {
         try {

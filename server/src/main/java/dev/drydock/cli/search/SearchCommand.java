@@ -85,7 +85,7 @@ public final class SearchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         boolean needsModel = searchMode != SearchMode.LEXICAL;
         try (OnnxEmbedder embedder = needsModel ? embedding.forIndex(meta) : null;
-                CodeSearch search = CodeSearch.open(indexDir, embedder)) {
+                CodeSearch search = CodeSearch.open(indexDir, embedder, embedding.ranking())) {
             if (searchMode == SearchMode.DENSE && !search.hasVectors()) {
                 throw new CliException("the index has no vectors; use --mode lexical or re-index with --vectors", CliExit.USAGE);
             }

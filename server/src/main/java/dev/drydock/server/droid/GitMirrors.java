@@ -1,6 +1,7 @@
 package dev.drydock.server.droid;
 
 import dev.drydock.server.problem.ProblemException;
+import dev.drydock.server.repository.RepositoryService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -17,11 +18,19 @@ public class GitMirrors {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     @Inject DroidConfig config;
+    @Inject RepositoryService repositories;
 
-    /** The mirror of a repo, if there is one. */
-    public Optional<Path> mirror(String repo) {
+    /**
+     * The mirror of a workspace's repository: the one the repository feature keeps for the workspace,
+     * else one under {@code drydock.droid.mirror-root}.
+     */
+    public Optional<Path> mirror(String workspace, String repo) {
         if (repo.isBlank() || !NAME.matcher(repo).matches() || repo.contains("..")) {
             return Optional.empty();
+        }
+        Path registered = repositories.mirrorPath(workspace, repo);
+        if (Files.isDirectory(registered)) {
+            return Optional.of(registered);
         }
         Path root = config.mirrorRoot();
         for (Path p : new Path[] {root.resolve(repo + ".git"), root.resolve(repo)}) {

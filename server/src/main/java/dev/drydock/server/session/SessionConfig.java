@@ -1,6 +1,5 @@
 package dev.drydock.server.session;
 
-import dev.drydock.server.agent.tool.Autonomy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -8,10 +7,6 @@ import java.time.Duration;
 /** How sessions run. */
 @ConfigMapping(prefix = "drydock.session")
 public interface SessionConfig {
-    /** Autonomy of workspaces that have not chosen one: OBSERVE, SUPERVISED or AUTONOMOUS. */
-    @WithDefault("SUPERVISED")
-    Autonomy defaultAutonomy();
-
     /** Attempts per model call before the session ends MODEL_UNAVAILABLE. */
     @WithDefault("3")
     int modelAttempts();

@@ -2,7 +2,6 @@ package dev.drydock.server.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drydock.server.agent.event.Progress.ArtifactProduced;
-import dev.drydock.server.agent.tool.Autonomy;
 import dev.drydock.server.auth.CurrentUser;
 import dev.drydock.server.eventlog.EventStreams;
 import dev.drydock.server.problem.ProblemException;
@@ -13,7 +12,6 @@ import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -25,7 +23,6 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jspecify.annotations.Nullable;
 
@@ -46,9 +43,6 @@ public class SessionResource {
 
     /** A message added to the conversation. */
     public record MessageRequest(String text) {}
-
-    /** A workspace's droid settings. */
-    public record DroidSettings(String autonomy) {}
 
     @POST
     @Path("/sessions")
@@ -150,26 +144,5 @@ public class SessionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public SessionView message(@PathParam("id") String id, MessageRequest request) {
         return sessions.message(currentUser.principal(), id, request.text());
-    }
-
-    @GET
-    @Path("/workspaces/{workspace}/droid-settings")
-    @Operation(summary = "A workspace's droid settings (autonomy level)")
-    public DroidSettings settings(@PathParam("workspace") String workspace) {
-        return new DroidSettings(sessions.autonomy(currentUser.principal(), workspace).name());
-    }
-
-    @PUT
-    @Path("/workspaces/{workspace}/droid-settings")
-    @Operation(summary = "Set a workspace's autonomy: OBSERVE, SUPERVISED or AUTONOMOUS (workspace admins)")
-    @Consumes(MediaType.APPLICATION_JSON)
-    public DroidSettings setSettings(@PathParam("workspace") String workspace, DroidSettings settings) {
-        Autonomy a;
-        try {
-            a = Autonomy.valueOf(settings.autonomy().toUpperCase(Locale.ROOT));
-        } catch (RuntimeException e) {
-            throw ProblemException.badRequest("autonomy must be OBSERVE, SUPERVISED or AUTONOMOUS");
-        }
-        return new DroidSettings(sessions.setAutonomy(currentUser.principal(), workspace, a).name());
     }
 }

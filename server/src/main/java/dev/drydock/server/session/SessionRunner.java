@@ -165,7 +165,7 @@ public class SessionRunner {
     private AgentLoop loop(String id, SessionState state) {
         Lifecycle.SessionStarted started = state.started().orElseThrow();
         DroidProfile profile = profiles.get(started.droid());
-        Optional<Path> mirror = mirrors.mirror(started.repo());
+        Optional<Path> mirror = mirrors.mirror(started.workspace(), started.repo());
         SandboxWorkspace ws = workspaces.computeIfAbsent(id, k -> open(id, started, mirror, state));
         TestCommand test = TestCommands.detect(ws, Optional.empty());
         String createdBy = Sql.query(ds, "select created_by from droid_session where id = ?", rs -> rs.getString(1), UUID.fromString(id)).stream().findFirst().orElse("unknown");

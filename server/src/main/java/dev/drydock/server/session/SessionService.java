@@ -9,7 +9,6 @@ import dev.drydock.server.agent.event.Lifecycle.Outcome;
 import dev.drydock.server.agent.event.Oversight;
 import dev.drydock.server.agent.event.Progress.ArtifactProduced;
 import dev.drydock.server.agent.event.Source;
-import dev.drydock.server.agent.tool.Autonomy;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.auth.WorkspaceRole;
 import dev.drydock.server.droid.DroidProfile;
@@ -56,10 +55,11 @@ public class SessionService {
         }
         requireRole(who, req.workspace(), WorkspaceRole.MEMBER);
         DroidProfile profile = profiles.get(req.droid());
+        settings.requireAllowed(req.workspace(), profile.name(), profile.route());
         String repo = req.repo() == null ? "" : req.repo().strip();
         String commit = "";
         if (!repo.isEmpty()) {
-            Path mirror = mirrors.mirror(repo).orElseThrow(() -> ProblemException.badRequest("repository '" + repo + "' is not mirrored on this server"));
+            Path mirror = mirrors.mirror(req.workspace(), repo).orElseThrow(() -> ProblemException.badRequest("repository '" + repo + "' is not mirrored on this server"));
             commit = mirrors.resolve(mirror, req.commit() == null || req.commit().isBlank() ? "HEAD" : req.commit());
         } else if (profile.needsRepo()) {
             throw ProblemException.badRequest("the " + profile.name() + " droid needs a repository (repo)");
@@ -169,17 +169,6 @@ public class SessionService {
         }
         log.append(id, Source.USER, new Conversation.UserMessage(text));
         return view(row);
-    }
-
-    public Autonomy autonomy(Principal who, String workspace) {
-        requireRole(who, workspace, WorkspaceRole.VIEWER);
-        return settings.autonomy(workspace);
-    }
-
-    public Autonomy setAutonomy(Principal who, String workspace, Autonomy autonomy) {
-        requireRole(who, workspace, WorkspaceRole.ADMIN);
-        settings.setAutonomy(workspace, autonomy);
-        return autonomy;
     }
 
     private SessionState state(String id) {

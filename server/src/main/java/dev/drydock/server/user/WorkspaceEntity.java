@@ -25,4 +25,21 @@ public class WorkspaceEntity extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    /** Comma-separated droid names allowed to run here. */
+    @Column(name = "allowed_droids", nullable = false)
+    public String allowedDroids;
+
+    /** Comma-separated model route names allowed here; {@code *} for all. */
+    @Column(name = "allowed_routes", nullable = false)
+    public String allowedRoutes;
+
+    @Column(nullable = false)
+    public String autonomy;
+
+    @Column(nullable = false)
+    public String classification;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
 }

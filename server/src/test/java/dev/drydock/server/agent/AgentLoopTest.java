@@ -65,7 +65,7 @@ class AgentLoopTest {
     }
 
     AgentLoop loop(LlmModel model) {
-        return loop(model, Autonomy.SUPERVISED, new Limits(30, 1_000_000, Duration.ofHours(1)), 100_000);
+        return loop(model, Autonomy.AUTO_EDIT, new Limits(30, 1_000_000, Duration.ofHours(1)), 100_000);
     }
 
     void start() {
@@ -168,7 +168,7 @@ class AgentLoopTest {
                         new ToolCall("a", "edit_file", args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
                         new ToolCall("b", "create_file", args("path", "NOTES.md", "content", "x"))),
                 call("finish", args("summary", "ok")));
-        AgentLoop loop = loop(model, Autonomy.OBSERVE, new Limits(30, 1_000_000, Duration.ofHours(1)), 100_000);
+        AgentLoop loop = loop(model, Autonomy.APPROVE_WRITES, new Limits(30, 1_000_000, Duration.ofHours(1)), 100_000);
         SessionState first = loop.run(S);
         log.append(S, Source.USER, new ActionApproved("a", "mike"));
         SessionState second = loop.run(S);
@@ -190,13 +190,13 @@ class AgentLoopTest {
     }
 
     @Test
-    void shouldBlockNetworkCommandsWhenAutonomyIsObserve() {
+    void shouldBlockSideEffectsWhenAutonomyIsReadOnly() {
         // Given
         start();
         ScriptedModel model = new ScriptedModel(call("run_command", args("command", "curl http://example.com")), say("hmm"));
 
         // When
-        SessionState state = loop(model, Autonomy.OBSERVE, new Limits(2, 1_000_000, Duration.ofHours(1)), 100_000).run(S);
+        SessionState state = loop(model, Autonomy.READ_ONLY, new Limits(2, 1_000_000, Duration.ofHours(1)), 100_000).run(S);
 
         // Then
         assertThat(all(ActionRejected.class)).singleElement().satisfies(r -> assertThat(r.by()).isEqualTo(RejectedBy.POLICY));
@@ -247,7 +247,7 @@ class AgentLoopTest {
                 call("run_command", args("command", "crash-now")));
         InMemoryWorkspace crashing = ws;
         AgentLoop dying = new AgentLoop(log, before, new Droid("code", "default", ToolBox.named(ToolBox.builtInNames(), new FinishTool()), CompletionRule.acceptAll(),
-                new Limits(30, 1_000_000, Duration.ofHours(1))), Autonomy.SUPERVISED,
+                new Limits(30, 1_000_000, Duration.ofHours(1))), Autonomy.AUTO_EDIT,
                 new ToolContext(S, new InMemoryWorkspace(crashing.files(), (cmd, f) -> {
                     throw new Killed();
                 }), (q, n) -> List.of(), Memory.none(), TestCommand.NONE), 100_000, new AgentLoop.Retry(1, Duration.ZERO), CLOCK);
@@ -255,7 +255,7 @@ class AgentLoopTest {
         long seqAtCrash = log.readAll(S).getLast().seq();
         ScriptedModel after = new ScriptedModel(call("finish", args("summary", "resumed")));
         AgentLoop restarted = new AgentLoop(log, after, new Droid("code", "default", ToolBox.named(ToolBox.builtInNames(), new FinishTool()), CompletionRule.acceptAll(),
-                new Limits(30, 1_000_000, Duration.ofHours(1))), Autonomy.SUPERVISED,
+                new Limits(30, 1_000_000, Duration.ofHours(1))), Autonomy.AUTO_EDIT,
                 new ToolContext(S, ws, (q, n) -> List.of(), Memory.none(), TestCommand.NONE), 100_000, new AgentLoop.Retry(1, Duration.ZERO), CLOCK);
 
         // When
@@ -294,7 +294,7 @@ class AgentLoopTest {
         ScriptedModel model = new ScriptedModel(call("list_dir", "{}"), call("list_dir", "{}"), call("list_dir", "{}"));
 
         // When
-        SessionState state = loop(model, Autonomy.SUPERVISED, new Limits(3, 1_000_000, Duration.ofHours(1)), 100_000).run(S);
+        SessionState state = loop(model, Autonomy.AUTO_EDIT, new Limits(3, 1_000_000, Duration.ofHours(1)), 100_000).run(S);
 
         // Then
         assertThat(state.outcome()).contains(Outcome.LIMIT_REACHED);
@@ -313,7 +313,7 @@ class AgentLoopTest {
                 call("read_file", args("path", "big.txt")), call("read_file", args("path", "big.txt")), call("read_file", args("path", "big.txt")),
                 call("finish", args("summary", "ok")));
         AgentLoop loop = new AgentLoop(log, model, new Droid("knowledge", "default", ToolBox.named(List.of("read_file", "finish"), new FinishTool()), CompletionRule.acceptAll(),
-                new Limits(30, 10_000_000, Duration.ofHours(1))), Autonomy.SUPERVISED,
+                new Limits(30, 10_000_000, Duration.ofHours(1))), Autonomy.AUTO_EDIT,
                 new ToolContext(S, bigWs, (q, n) -> List.of(), Memory.none(), TestCommand.NONE), 6_000, new AgentLoop.Retry(1, Duration.ZERO), CLOCK);
 
         // When

@@ -82,6 +82,14 @@ class SessionsApiTest {
                 calls("finish", args("title", "t", "document", "finished after the runner restarted"))));
     }
 
+    @org.junit.jupiter.api.BeforeEach
+    void demoWorkspaceLetsDroidsEdit() throws Exception {
+        try (var c = ds.getConnection(); var ps = c.prepareStatement(
+                "insert into workspace(slug, display_name, created_at, autonomy) values ('demo', 'demo', now(), 'auto-edit') on conflict (slug) do update set autonomy = 'auto-edit'")) {
+            ps.executeUpdate();
+        }
+    }
+
     String create(String user, String droid, String task, String repo) {
         return given().auth().oauth2(Tokens.of(user)).contentType(ContentType.JSON)
                 .body(repo == null ? Map.of("workspace", "demo", "droid", droid, "task", task) : Map.of("workspace", "demo", "droid", droid, "task", task, "repo", repo))
@@ -258,8 +266,9 @@ class SessionsApiTest {
     @Test
     void shouldWaitForApprovalWhenWorkspaceAutonomyAsksForIt() throws Exception {
         // Given workspace "other" only lets droids read on their own
-        given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON).body(Map.of("autonomy", "OBSERVE"))
-                .when().put("/api/workspaces/other/droid-settings").then().statusCode(200);
+        given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON)
+                .body(Map.of("allowedDroids", List.of("code", "knowledge"), "allowedRoutes", List.of(), "autonomy", "approve-writes", "classification", "internal"))
+                .when().put("/api/workspaces/other/policy").then().statusCode(200);
         String id = given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON)
                 .body(Map.of("workspace", "other", "droid", "code", "task", "[script:approve] Fix add()", "repo", "calc"))
                 .when().post("/api/sessions").then().statusCode(201).extract().path("id");
@@ -301,12 +310,10 @@ class SessionsApiTest {
         given().auth().oauth2(Tokens.of("vera")).contentType(ContentType.JSON).body(Map.of("workspace", "demo", "droid", "knowledge", "task", "x"))
                 .when().post("/api/sessions").then().statusCode(403);
         given().when().get("/api/sessions/" + id).then().statusCode(401);
+        given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON).body(Map.of("workspace", "other", "droid", "reliability", "task", "x"))
+                .when().post("/api/sessions").then().statusCode(403);
         given().auth().oauth2(Tokens.of("alice")).when().get("/api/sessions/" + id).then().statusCode(200);
         given().auth().oauth2(Tokens.of("mike")).when().get("/api/sessions/not-a-uuid").then().statusCode(404);
-        given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(Map.of("autonomy", "AUTONOMOUS"))
-                .when().put("/api/workspaces/demo/droid-settings").then().statusCode(403);
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(Map.of("autonomy", "SUPERVISED"))
-                .when().put("/api/workspaces/demo/droid-settings").then().statusCode(200);
         List<String> listed = given().auth().oauth2(Tokens.of("vera")).when().get("/api/sessions").then().statusCode(200).extract().jsonPath().getList("id");
         assertThat(listed).contains(id);
     }

@@ -3,16 +3,19 @@ package dev.drydock.server.agent.tool;
 import dev.drydock.server.agent.event.Action.Risk;
 
 /**
- * A workspace's autonomy level: for each risk, whether a call runs, waits for a person's approval or
- * is blocked. Chosen per workspace by its admins.
+ * A workspace's autonomy level (the workspace policy's {@code autonomy}: read-only, approve-writes,
+ * auto-edit, full-auto): for each risk, whether a call runs, waits for a person's approval or is
+ * blocked.
  */
 public enum Autonomy {
-    /** Reads run; writes need approval; network and destructive commands are blocked. */
-    OBSERVE(Verdict.RUN, Verdict.ASK, Verdict.BLOCK, Verdict.BLOCK),
-    /** Reads and workspace writes run; network and destructive commands need approval (the default). */
-    SUPERVISED(Verdict.RUN, Verdict.RUN, Verdict.ASK, Verdict.ASK),
-    /** Everything runs except destructive commands, which need approval. */
-    AUTONOMOUS(Verdict.RUN, Verdict.RUN, Verdict.RUN, Verdict.ASK);
+    /** Reads run; every write or command with side effects is blocked. */
+    READ_ONLY(Verdict.RUN, Verdict.BLOCK, Verdict.BLOCK, Verdict.BLOCK),
+    /** Reads run; workspace writes, network and destructive actions wait for a person's approval. */
+    APPROVE_WRITES(Verdict.RUN, Verdict.ASK, Verdict.ASK, Verdict.ASK),
+    /** Reads and workspace writes (edits, builds, tests) run; network and destructive actions need approval. */
+    AUTO_EDIT(Verdict.RUN, Verdict.RUN, Verdict.ASK, Verdict.ASK),
+    /** Everything runs without asking (the sandbox still has no network unless its policy grants it). */
+    FULL_AUTO(Verdict.RUN, Verdict.RUN, Verdict.RUN, Verdict.RUN);
 
     private final Verdict readOnly;
     private final Verdict writes;
@@ -24,6 +27,11 @@ public enum Autonomy {
         this.writes = writes;
         this.network = network;
         this.destructive = destructive;
+    }
+
+    /** The level for a workspace policy label such as {@code auto-edit}. */
+    public static Autonomy ofLabel(String label) {
+        return valueOf(label.strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
     }
 
     /** What happens to a call of this risk. */

@@ -1,0 +1,36 @@
+package dev.drydock.server.repository;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Where repository mirrors and indexes live and which sources may be registered. */
+@ConfigMapping(prefix = "drydock.repos")
+public interface RepositoryConfig {
+
+    /** Folder holding the server's git mirrors ({@code mirrors/}) and search indexes ({@code indexes/}). */
+    @WithDefault(".drydock/repos")
+    String dataDir();
+
+    /**
+     * Git hosts that repositories may be registered from (host names, exact match). Empty: no remote
+     * URL may be registered. Nothing else is ever contacted.
+     */
+    Optional<List<String>> allowedHosts();
+
+    /**
+     * Server-local folders under which repositories may be registered by path. Empty: registration by
+     * path is refused. Paths are resolved without following symbolic links out of these roots.
+     */
+    Optional<List<String>> localRoots();
+
+    /** How often every remote repository is fetched (and re-indexed when its branch moved). */
+    @WithDefault("15m")
+    Duration fetchInterval();
+
+    /** Worker threads an indexing run may use. */
+    @WithDefault("2")
+    int indexThreads();
+}

@@ -1,0 +1,68 @@
+package dev.drydock.server.repository;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** Persistence shape of a registered repository (table {@code repository}). */
+@Entity
+@Table(name = "repository")
+public class RepositoryEntity extends PanacheEntityBase {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(nullable = false)
+    public String workspace;
+
+    @Column(nullable = false)
+    public String name;
+
+    @Column(name = "source_url")
+    public String sourceUrl;
+
+    @Column(name = "source_path")
+    public String sourcePath;
+
+    /** Name of the environment variable / Kubernetes Secret key holding the git token; never the token. */
+    @Column(name = "credentials_secret")
+    public String credentialsSecret;
+
+    @Column(nullable = false)
+    public String branch;
+
+    @Column(nullable = false)
+    public String classification;
+
+    @Column(name = "mirror_commit")
+    public String mirrorCommit;
+
+    @Column(name = "indexed_commit")
+    public String indexedCommit;
+
+    @Column(nullable = false)
+    public String status;
+
+    @Column(name = "status_detail")
+    public String statusDetail;
+
+    @Column(nullable = false)
+    public double progress;
+
+    @Column(nullable = false)
+    public int files;
+
+    @Column(nullable = false)
+    public int chunks;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+}

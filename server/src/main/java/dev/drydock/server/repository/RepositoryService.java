@@ -1,0 +1,344 @@
+package dev.drydock.server.repository;
+
+import dev.drydock.search.CodeIndexer;
+import dev.drydock.search.CodeSearch;
+import dev.drydock.search.FileHit;
+import dev.drydock.search.Hit;
+import dev.drydock.search.IndexReport;
+import dev.drydock.search.IndexRequest;
+import dev.drydock.search.SearchMode;
+import dev.drydock.search.SearchQuery;
+import dev.drydock.search.fusion.Fused;
+import dev.drydock.search.fusion.RankedList;
+import dev.drydock.search.fusion.ReciprocalRankFusion;
+import dev.drydock.server.audit.AuditEntry;
+import dev.drydock.server.audit.AuditTrail;
+import dev.drydock.server.auth.CurrentUser.Principal;
+import dev.drydock.server.auth.WorkspaceAccess;
+import dev.drydock.server.auth.WorkspaceRole;
+import dev.drydock.server.problem.Problem;
+import dev.drydock.server.problem.ProblemException;
+import dev.drydock.server.workspace.Classification;
+import dev.drydock.server.workspace.WorkspaceService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jboss.logging.Logger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Repositories of a workspace: registration (allow-listed hosts or local roots only), the server's
+ * mirror, incremental indexing after each fetch, and search limited to the workspace's repositories.
+ */
+@ApplicationScoped
+public class RepositoryService {
+    private static final Logger LOG = Logger.getLogger(RepositoryService.class);
+
+    @Inject RepositoryConfig config;
+    @Inject WorkspaceService workspaces;
+    @Inject AuditTrail audit;
+
+    private final ExecutorService syncs = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("repo-sync-", 0).factory());
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
+
+    /** Body of a registration. Exactly one of url and path. */
+    public record Registration(String name, @Nullable String url, @Nullable String path, @Nullable String branch,
+            @Nullable String classification, @Nullable String credentialsSecret) {}
+
+    public RepositoryView register(Principal caller, String workspace, Registration r) {
+        WorkspaceAccess.require(caller, workspace, WorkspaceRole.ADMIN);
+        if (r == null) {
+            throw ProblemException.badRequest("a body with name and url or path is required");
+        }
+        if (r.name() == null || !r.name().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}") || r.name().contains("..")) {
+            throw ProblemException.badRequest("name must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        if ((r.url() == null) == (r.path() == null)) {
+            throw ProblemException.badRequest("give exactly one of url (a git server on the allow-list) or path (a folder under a configured local root)");
+        }
+        String branch = r.branch() == null || r.branch().isBlank() ? "main" : r.branch().strip();
+        if (!branch.matches("[A-Za-z0-9][A-Za-z0-9._/-]{0,199}") || branch.contains("..")) {
+            throw ProblemException.badRequest("branch '" + branch + "' is not a valid branch name");
+        }
+        String workspaceClassification = workspaces.find(workspace).classification;
+        String classification = r.classification() == null ? workspaceClassification : r.classification();
+        if (Classification.parse(classification).isEmpty()) {
+            throw ProblemException.badRequest("classification must be one of public, internal, confidential, secret");
+        }
+        if (r.credentialsSecret() != null && !r.credentialsSecret().matches("[A-Z_][A-Z0-9_]{0,99}")) {
+            throw ProblemException.badRequest("credentialsSecret names an environment variable / secret key (A-Z, 0-9, _), it is not the secret itself");
+        }
+        String url = r.url() == null ? null : checkUrl(r.url());
+        String path = r.path() == null ? null : checkPath(r.path()).toString();
+        RepositoryEntity saved = QuarkusTransaction.requiringNew().call(() -> {
+            if (RepositoryEntity.find("workspace = ?1 and name = ?2", workspace, r.name()).firstResult() != null) {
+                throw ProblemException.conflict("Repository '" + r.name() + "' already exists in workspace '" + workspace + "'.");
+            }
+            RepositoryEntity e = new RepositoryEntity();
+            e.workspace = workspace;
+            e.name = r.name();
+            e.sourceUrl = url;
+            e.sourcePath = path;
+            e.branch = branch;
+            e.classification = classification;
+            e.credentialsSecret = r.credentialsSecret();
+            e.status = "registered";
+            e.createdAt = Instant.now();
+            e.updatedAt = e.createdAt;
+            e.persist();
+            return e;
+        });
+        audit.append(AuditEntry.of(caller.subject(), "repository.registered", workspace + "/" + r.name()).inWorkspace(workspace)
+                .with("source", RepositoryMirror.describe(url != null ? url : path)).with("branch", branch).with("classification", classification));
+        scheduleSync(workspace, r.name());
+        return RepositoryView.of(saved);
+    }
+
+    public List<RepositoryView> list(Principal caller, String workspace) {
+        WorkspaceAccess.require(caller, workspace, WorkspaceRole.VIEWER);
+        return QuarkusTransaction.requiringNew().call(() ->
+                RepositoryEntity.<RepositoryEntity>list("workspace = ?1 order by name", workspace).stream().map(RepositoryView::of).toList());
+    }
+
+    public RepositoryView get(Principal caller, String workspace, String name) {
+        WorkspaceAccess.require(caller, workspace, WorkspaceRole.VIEWER);
+        return RepositoryView.of(find(workspace, name));
+    }
+
+    /** Starts a fetch + incremental re-index (webhook or button); members and automation accounts in the workspace. */
+    public RepositoryView requestSync(Principal caller, String workspace, String name) {
+        WorkspaceAccess.require(caller, workspace, WorkspaceRole.MEMBER);
+        RepositoryEntity e = find(workspace, name);
+        audit.append(AuditEntry.of(caller.subject(), "repository.sync-requested", workspace + "/" + name).inWorkspace(workspace));
+        scheduleSync(workspace, name);
+        return RepositoryView.of(e);
+    }
+
+    public void delete(Principal caller, String workspace, String name) {
+        WorkspaceAccess.require(caller, workspace, WorkspaceRole.ADMIN);
+        find(workspace, name);
+        ReentrantLock lock = lockOf(workspace, name);
+        lock.lock();
+        try {
+            QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.delete("workspace = ?1 and name = ?2", workspace, name));
+            RepositoryMirror.deleteTree(mirrorPath(workspace, name));
+            RepositoryMirror.deleteTree(indexPath(workspace, name));
+        } catch (IOException e) {
+            LOG.warnf("could not remove the files of %s/%s: %s", workspace, name, e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+        audit.append(AuditEntry.of(caller.subject(), "repository.deleted", workspace + "/" + name).inWorkspace(workspace));
+    }
+
+    /**
+     * Searches every ready repository of the workspace; the readable set is the workspace's own
+     * repositories, so no hit from another workspace can appear.
+     */
+    public List<Hit> search(Principal caller, String workspace, String text, int k) {
+        WorkspaceAccess.require(caller, workspace, WorkspaceRole.VIEWER);
+        validateQuery(text, k);
+        List<RankedList<Hit>> lists = new ArrayList<>();
+        for (String repo : readyRepos(workspace)) {
+            try (CodeSearch search = CodeSearch.open(indexPath(workspace, repo), null)) {
+                lists.add(new RankedList<>(repo, 1.0, search.search(new SearchQuery(text, Set.of(repo), k, SearchMode.HYBRID))));
+            }
+        }
+        return ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K).stream().limit(k).map(Fused::item).toList();
+    }
+
+    /** File-level view: which files to open for this task. */
+    public List<FileHit> searchFiles(Principal caller, String workspace, String text, int k) {
+        WorkspaceAccess.require(caller, workspace, WorkspaceRole.VIEWER);
+        validateQuery(text, k);
+        List<RankedList<FileHit>> lists = new ArrayList<>();
+        for (String repo : readyRepos(workspace)) {
+            try (CodeSearch search = CodeSearch.open(indexPath(workspace, repo), null)) {
+                lists.add(new RankedList<>(repo, 1.0, search.searchFiles(new SearchQuery(text, Set.of(repo), k, SearchMode.HYBRID))));
+            }
+        }
+        return ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K).stream().limit(k).map(Fused::item).toList();
+    }
+
+    /** The server's bare mirror of a repository (sandboxes are filled from here). */
+    public Path mirrorPath(String workspace, String name) {
+        return Path.of(config.dataDir()).toAbsolutePath().resolve("mirrors").resolve(workspace).resolve(name + ".git");
+    }
+
+    Path indexPath(String workspace, String name) {
+        return Path.of(config.dataDir()).toAbsolutePath().resolve("indexes").resolve(workspace).resolve(name);
+    }
+
+    /** Fetches every remote repository on the configured interval; re-indexes when a branch moved. */
+    @Scheduled(every = "${drydock.repos.fetch-interval:15m}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void fetchAll() {
+        List<RepositoryEntity> all = QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.<RepositoryEntity>listAll());
+        for (RepositoryEntity e : all) {
+            scheduleSync(e.workspace, e.name);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        syncs.shutdownNow();
+    }
+
+    /** Runs (or joins) the sync of one repository in the background; returns its future. */
+    public Future<?> scheduleSync(String workspace, String name) {
+        String key = workspace + "/" + name;
+        return running.compute(key, (k, current) -> current != null && !current.isDone() ? current : syncs.submit(() -> sync(workspace, name)));
+    }
+
+    private void sync(String workspace, String name) {
+        ReentrantLock lock = lockOf(workspace, name);
+        lock.lock();
+        try {
+            RepositoryEntity e = QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.find("workspace = ?1 and name = ?2", workspace, name).firstResult());
+            if (e == null) {
+                return;
+            }
+            status(workspace, name, "fetching", null, 0);
+            String source = e.sourceUrl != null ? e.sourceUrl : Path.of(e.sourcePath).toUri().toString();
+            if (e.sourceUrl != null) {
+                checkUrl(e.sourceUrl);
+            } else {
+                checkPath(e.sourcePath);
+            }
+            String token = e.credentialsSecret == null ? null : System.getenv(e.credentialsSecret);
+            String head = RepositoryMirror.sync(mirrorPath(workspace, name), source, e.branch, token);
+            QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update("mirrorCommit = ?1, updatedAt = ?2 where workspace = ?3 and name = ?4", head, Instant.now(), workspace, name));
+            if (head.equals(e.indexedCommit) && Files.isDirectory(indexPath(workspace, name))) {
+                status(workspace, name, "ready", "up to date at " + head.substring(0, 12), 1);
+                return;
+            }
+            status(workspace, name, "indexing", null, 0);
+            IndexReport report = new CodeIndexer(indexPath(workspace, name), null).index(
+                    new IndexRequest(mirrorPath(workspace, name), name, head, dev.drydock.search.ingest.IngestPolicy.defaults(), config.indexThreads()),
+                    false,
+                    (done, total, seconds) -> progress(workspace, name, total == 0 ? 0 : (double) done / total));
+            QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update(
+                    "indexedCommit = ?1, files = ?2, chunks = ?3, status = 'ready', statusDetail = ?4, progress = 1, updatedAt = ?5 where workspace = ?6 and name = ?7",
+                    head, report.files(), report.chunks(),
+                    String.format("indexed %s: %d files (%d changed, %d deleted, %d skipped) in %.1f s", head.substring(0, 12), report.files(), report.changed(), report.deleted(), report.skippedTotal(), report.seconds()),
+                    Instant.now(), workspace, name));
+            audit.append(AuditEntry.of("system", "repository.indexed", workspace + "/" + name).inWorkspace(workspace).with("commit", head).with("files", report.files()));
+        } catch (Exception ex) {
+            String detail = ex instanceof ProblemException p ? p.problem().detail() : String.valueOf(ex.getMessage());
+            LOG.warnf("sync of %s/%s failed: %s", workspace, name, detail);
+            status(workspace, name, "failed", detail, 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void status(String workspace, String name, String status, @Nullable String detail, double progress) {
+        QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update("status = ?1, statusDetail = ?2, progress = ?3, updatedAt = ?4 where workspace = ?5 and name = ?6",
+                status, detail, progress, Instant.now(), workspace, name));
+    }
+
+    private void progress(String workspace, String name, double fraction) {
+        QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update("progress = ?1 where workspace = ?2 and name = ?3", fraction, workspace, name));
+    }
+
+    private List<String> readyRepos(String workspace) {
+        return QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.<RepositoryEntity>list("workspace = ?1 and indexedCommit is not null order by name", workspace)
+                .stream().map(e -> e.name).filter(n -> Files.isDirectory(indexPath(workspace, n))).toList());
+    }
+
+    private RepositoryEntity find(String workspace, String name) {
+        RepositoryEntity e = QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.find("workspace = ?1 and name = ?2", workspace, name).firstResult());
+        if (e == null) {
+            throw ProblemException.notFound("Repository '" + name + "' in workspace '" + workspace + "'");
+        }
+        return e;
+    }
+
+    private ReentrantLock lockOf(String workspace, String name) {
+        return locks.computeIfAbsent(workspace + "/" + name, k -> new ReentrantLock());
+    }
+
+    private static void validateQuery(String text, int k) {
+        if (text == null || text.isBlank()) {
+            throw ProblemException.badRequest("q (the search text) is required");
+        }
+        if (text.length() > 10_000) {
+            throw ProblemException.badRequest("q is too long (" + text.length() + " characters; at most 10000)");
+        }
+        if (k < 1 || k > 100) {
+            throw ProblemException.badRequest("k must be between 1 and 100");
+        }
+    }
+
+    /** A git URL whose host is on the allow-list, over https, ssh or git. */
+    String checkUrl(String url) {
+        URI uri;
+        try {
+            uri = URI.create(url.strip());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("url is not a valid URL: " + e.getMessage());
+        }
+        String scheme = String.valueOf(uri.getScheme());
+        if (!Set.of("https", "http", "ssh", "git").contains(scheme) || uri.getHost() == null) {
+            throw ProblemException.badRequest("url must be an https://, ssh:// or git:// URL of an internal git server");
+        }
+        List<String> allowed = config.allowedHosts().orElse(List.of());
+        if (!allowed.contains(uri.getHost().toLowerCase(java.util.Locale.ROOT))) {
+            audit.append(AuditEntry.of("system", "egress.refused", uri.getHost()).with("purpose", "repository"));
+            throw new ProblemException(Problem.of(422, "host-not-allowed", "Host not allowed",
+                    "Git host '" + uri.getHost() + "' is not on the allow-list (drydock.repos.allowed-hosts). Drydock contacts no other host."));
+        }
+        if (uri.getUserInfo() != null) {
+            throw ProblemException.badRequest("do not put credentials in the url; name a secret in credentialsSecret instead");
+        }
+        return uri.toString();
+    }
+
+    /** A folder under a configured local root; symbolic links may not lead out of the root. */
+    Path checkPath(String path) {
+        List<String> roots = config.localRoots().orElse(List.of());
+        if (roots.isEmpty()) {
+            throw new ProblemException(Problem.of(422, "path-not-allowed", "Local paths not allowed",
+                    "Registering repositories by server path is switched off (drydock.repos.local-roots is empty)."));
+        }
+        Path requested = Path.of(path);
+        if (!requested.isAbsolute()) {
+            throw ProblemException.badRequest("path must be absolute");
+        }
+        Path real;
+        try {
+            real = requested.toRealPath();
+        } catch (IOException e) {
+            throw ProblemException.badRequest("path '" + path + "' does not exist or is not readable");
+        }
+        for (String root : roots) {
+            try {
+                Path realRoot = Path.of(root).toRealPath();
+                if (real.startsWith(realRoot) && Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+                    return real;
+                }
+            } catch (IOException e) {
+                // a configured root that does not exist allows nothing
+            }
+        }
+        throw new ProblemException(Problem.of(422, "path-not-allowed", "Path not allowed",
+                "path must be a folder under one of the configured local roots (drydock.repos.local-roots); links out of them are refused"));
+    }
+}

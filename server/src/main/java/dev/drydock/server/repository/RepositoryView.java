@@ -1,0 +1,24 @@
+package dev.drydock.server.repository;
+
+/** A repository as the API shows it (credentials are named, never shown). */
+public record RepositoryView(
+        String workspace,
+        String name,
+        String url,
+        String path,
+        String branch,
+        String classification,
+        boolean credentialsConfigured,
+        String status,
+        String statusDetail,
+        double progress,
+        String mirrorCommit,
+        String indexedCommit,
+        int files,
+        int chunks) {
+
+    static RepositoryView of(RepositoryEntity e) {
+        return new RepositoryView(e.workspace, e.name, e.sourceUrl, e.sourcePath, e.branch, e.classification,
+                e.credentialsSecret != null, e.status, e.statusDetail, e.progress, e.mirrorCommit, e.indexedCommit, e.files, e.chunks);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.drydock.server.repository;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+import dev.drydock.server.audit.AuditTrail;
+import dev.drydock.server.testing.RealServices;
+import dev.drydock.server.testing.Tokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(RealServices.class)
+class WorkspaceRepositoriesTest {
+    private static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos");
+    private static Path calc;
+
+    @Inject RepositoryService repositories;
+    @Inject AuditTrail audit;
+
+    @BeforeAll
+    static void createGitRepository() throws Exception {
+        calc = Files.createDirectories(ROOT).resolve("calc-" + ProcessHandle.current().pid());
+        Files.createDirectories(calc.resolve("src/main/java/demo"));
+        Files.writeString(calc.resolve("src/main/java/demo/Calculator.java"), """
+                package demo;
+
+                /** Adds and multiplies numbers. */
+                public class Calculator {
+                    public int addNumbers(int a, int b) { return a + b; }
+                    public int multiplyNumbers(int a, int b) { return a * b; }
+                }
+                """);
+        Files.writeString(calc.resolve("README.md"), "# Calculator\nA tiny calculator.\n");
+        try (Git git = Git.init().setDirectory(calc.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("Calculator").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+        }
+    }
+
+    @Test
+    void shouldMirrorIndexAndSearchOnlyInsideTheWorkspace() throws Exception {
+        // Given wanda (workspace admin of demo) registers a local repository
+        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
+                .body(Map.of("name", "calc", "path", calc.toString(), "branch", "main"))
+                .when().post("/api/workspaces/demo/repositories")
+                .then().statusCode(201).body("name", equalTo("calc")).body("credentialsConfigured", equalTo(false));
+        repositories.scheduleSync("demo", "calc").get(120, TimeUnit.SECONDS);
+
+        // When
+        var search = given().auth().oauth2(Tokens.of("vera")).queryParam("q", "add two numbers").when().get("/api/workspaces/demo/search");
+
+        // Then
+        search.then().statusCode(200).body("path", hasItem("src/main/java/demo/Calculator.java")).body("repo", hasItem("calc"));
+        given().auth().oauth2(Tokens.of("mike")).when().get("/api/workspaces/demo/repositories/calc")
+                .then().statusCode(200).body("status", equalTo("ready")).body("files", equalTo(2));
+        assertThat(Files.exists(repositories.mirrorPath("demo", "calc").resolve("HEAD"))).isTrue();
+        given().auth().oauth2(Tokens.of("otto")).queryParam("q", "add two numbers").when().get("/api/workspaces/demo/search")
+                .then().statusCode(404).contentType("application/problem+json").body(not(containsString("calc")));
+        given().auth().oauth2(Tokens.of("otto")).queryParam("q", "add").when().get("/api/workspaces/other/search")
+                .then().statusCode(200).body("$", org.hamcrest.Matchers.empty());
+    }
+
+    @Test
+    void shouldRefuseSourcesOutsideTheAllowLists() {
+        // When / Then: a host that is not allow-listed
+        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
+                .body(Map.of("name", "ext", "url", "https://github.com/acme/secret.git"))
+                .when().post("/api/workspaces/demo/repositories")
+                .then().statusCode(422).body("type", equalTo("urn:drydock:problem:host-not-allowed")).body("detail", containsString("github.com"));
+        // a path that escapes the local root
+        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
+                .body(Map.of("name", "etc", "path", ROOT + "/../../etc"))
+                .when().post("/api/workspaces/demo/repositories")
+                .then().statusCode(422).body("type", equalTo("urn:drydock:problem:path-not-allowed"));
+        // credentials inside the URL
+        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
+                .body(Map.of("name", "creds", "url", "https://user:hunter2@git.internal.example/a.git"))
+                .when().post("/api/workspaces/demo/repositories")
+                .then().statusCode(400).body(not(containsString("hunter2")));
+        // a member may not register
+        given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON)
+                .body(Map.of("name", "x", "path", calc.toString()))
+                .when().post("/api/workspaces/demo/repositories")
+                .then().statusCode(403);
+        // malformed JSON
+        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body("{\"name\": ")
+                .when().post("/api/workspaces/demo/repositories")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void shouldLetWorkspaceAdminsChangePolicyAndAuditIt() {
+        // Given
+        Map<String, Object> policy = Map.of("allowedDroids", List.of("code", "knowledge"), "allowedRoutes", List.of("default"),
+                "autonomy", "auto-edit", "classification", "confidential");
+        long before = audit.verify().checked();
+
+        // When
+        var response = given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(policy).when().put("/api/workspaces/demo/policy");
+
+        // Then
+        response.then().statusCode(200).body("policy.autonomy", equalTo("auto-edit")).body("policy.allowedDroids", equalTo(List.of("code", "knowledge")));
+        assertThat(audit.page(before, 100, "demo")).anySatisfy(r -> assertThat(r.action()).isEqualTo("policy.changed"));
+        given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(policy).when().put("/api/workspaces/demo/policy").then().statusCode(403);
+        given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON).body(policy).when().put("/api/workspaces/demo/policy").then().statusCode(404);
+        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(Map.of("allowedDroids", List.of("code"), "allowedRoutes", List.of(),
+                "autonomy", "yolo", "classification", "internal")).when().put("/api/workspaces/demo/policy")
+                .then().statusCode(400).body("detail", containsString("autonomy"));
+        given().auth().oauth2(Tokens.of("mike")).when().get("/api/workspaces").then().statusCode(200).body("slug", hasItem("demo")).body("slug", not(hasItem("other")));
+    }
+}
