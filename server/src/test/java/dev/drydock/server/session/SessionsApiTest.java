@@ -310,8 +310,11 @@ class SessionsApiTest {
         given().auth().oauth2(Tokens.of("vera")).contentType(ContentType.JSON).body(Map.of("workspace", "demo", "droid", "knowledge", "task", "x"))
                 .when().post("/api/sessions").then().statusCode(403);
         given().when().get("/api/sessions/" + id).then().statusCode(401);
+        given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON)
+                .body(Map.of("allowedDroids", List.of("code", "knowledge"), "allowedRoutes", List.of(), "autonomy", "approve-writes", "classification", "internal"))
+                .when().put("/api/workspaces/other/policy").then().statusCode(200);
         given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON).body(Map.of("workspace", "other", "droid", "reliability", "task", "x"))
-                .when().post("/api/sessions").then().statusCode(403);
+                .when().post("/api/sessions").then().statusCode(403).body("detail", org.hamcrest.Matchers.containsString("not allowed"));
         given().auth().oauth2(Tokens.of("alice")).when().get("/api/sessions/" + id).then().statusCode(200);
         given().auth().oauth2(Tokens.of("mike")).when().get("/api/sessions/not-a-uuid").then().statusCode(404);
         List<String> listed = given().auth().oauth2(Tokens.of("vera")).when().get("/api/sessions").then().statusCode(200).extract().jsonPath().getList("id");
