@@ -14,7 +14,6 @@ import dev.drydock.search.ingest.SkipReason;
 import dev.drydock.search.ingest.SourceEntry;
 import dev.drydock.search.ingest.SourceTree;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,7 +134,8 @@ public final class CodeIndexer {
             return new IndexReport(present.size(), changed.get(), deleted, chunks.get(), skipped,
                     (System.nanoTime() - started) / 1e9, revision);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new SearchException("cannot index " + source + " into " + indexDir + ": " + e
+                    + " (the previous index, if any, is unchanged)", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {

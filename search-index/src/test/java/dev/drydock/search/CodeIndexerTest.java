@@ -99,6 +99,31 @@ class CodeIndexerTest {
     }
 
     @Test
+    void shouldNoticeSameSizeEditsWhenFolderFilesCarryOldTimestamps() throws IOException {
+        // Given
+        Path repo = tmp.resolve("repo");
+        write(repo, "A.java", "class Alpha { void apple() {} }\n");
+        write(repo, "B.java", "class Beta { void berry() {} }\n");
+        java.nio.file.attribute.FileTime longAgo = java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L);
+        Files.setLastModifiedTime(repo.resolve("A.java"), longAgo);
+        Files.setLastModifiedTime(repo.resolve("B.java"), longAgo);
+        Path index = tmp.resolve("index");
+        CodeIndexer indexer = new CodeIndexer(index, null);
+        indexer.index(IndexRequest.of(repo, "repo"), false, IndexProgress.NONE);
+        write(repo, "A.java", "class Alpha { void melon() {} }\n"); // same size as before
+        Files.setLastModifiedTime(repo.resolve("A.java"), java.nio.file.attribute.FileTime.fromMillis(1_000_000_005_000L));
+
+        // When
+        IndexReport report = indexer.index(IndexRequest.of(repo, "repo"), false, IndexProgress.NONE);
+
+        // Then
+        assertThat(report.changed()).isEqualTo(1);
+        assertThat(files(index, "repo", "melon")).containsExactly("A.java");
+        assertThat(files(index, "repo", "apple")).isEmpty();
+        assertThat(files(index, "repo", "berry")).containsExactly("B.java");
+    }
+
+    @Test
     void shouldFollowRenamesAndDeletionsWhenGitRepositoryMovesToANewCommit() throws Exception {
         // Given
         Path repo = tmp.resolve("git");

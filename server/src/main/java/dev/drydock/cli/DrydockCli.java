@@ -43,6 +43,7 @@ public final class DrydockCli implements Callable<Integer> {
         }
         cli.getSubcommands().get("bench").addSubcommand("embed", new dev.drydock.cli.inference.BenchEmbedCommand());
         cli.getSubcommands().get("bench").addSubcommand(new dev.drydock.cli.model.GatewayBenchCommand());
+        cli.getSubcommands().get("bench").addSubcommand(new dev.drydock.cli.droid.BenchSessionsCommand());
         cli.setParameterExceptionHandler(
                 (ex, args) -> {
                     PrintWriter err = ex.getCommandLine().getErr();

@@ -159,6 +159,7 @@ final class BubblewrapSandbox implements Sandbox {
                         },
                         this::killTree);
         running.remove(outcome.process());
+        awaitTreeGone(outcome.process());
         Termination termination = termination(outcome, group.oomKills() > oomBefore);
         return new ExecResult(termination, outcome.stdout().capture(), outcome.stderr().capture(), Duration.ofNanos(outcome.elapsedNanos()));
     }
@@ -179,6 +180,26 @@ final class BubblewrapSandbox implements Sandbox {
             case 128 + 25 -> new Termination.Killed("file-size");
             default -> new Termination.Exited(code);
         };
+    }
+
+    /**
+     * Returns once the command's processes are gone. The kernel kills a pid namespace's members when
+     * its init dies, but asynchronously; without this a caller could still see them for a moment.
+     * With a cgroup and no other command running, waits for the group to empty; otherwise for the
+     * descendants still known.
+     */
+    private void awaitTreeGone(Process process) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        List<ProcessHandle> left = process.descendants().toList();
+        while (System.nanoTime() < deadline) {
+            boolean busy = left.stream().anyMatch(ProcessHandle::isAlive)
+                    || (running.isEmpty() && group.version() != HostCgroups.Version.NONE && !group.pids().isEmpty());
+            if (!busy) {
+                return;
+            }
+            left.forEach(ProcessHandle::destroyForcibly);
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
     }
 
     /**

@@ -1,0 +1,247 @@
+package dev.drydock.cli.droid;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.drydock.server.agent.AgentLoop;
+import dev.drydock.server.agent.InMemoryEventLog;
+import dev.drydock.server.agent.Limits;
+import dev.drydock.server.agent.TestGatedCompletion;
+import dev.drydock.server.agent.event.Conversation.ToolCall;
+import dev.drydock.server.agent.event.Event;
+import dev.drydock.server.agent.event.Lifecycle;
+import dev.drydock.server.agent.event.Progress;
+import dev.drydock.server.agent.event.Source;
+import dev.drydock.server.agent.model.LlmModel;
+import dev.drydock.server.agent.model.ModelReply;
+import dev.drydock.server.agent.tool.Autonomy;
+import dev.drydock.server.agent.tool.FinishTool;
+import dev.drydock.server.agent.tool.Memory;
+import dev.drydock.server.agent.tool.TestCommand;
+import dev.drydock.server.agent.tool.ToolBox;
+import dev.drydock.server.agent.tool.ToolContext;
+import dev.drydock.server.eventlog.EventBus;
+import dev.drydock.server.eventlog.EventCodec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs many scripted droid sessions at once through the real loop, tools, codec and SSE framing (an
+ * HTTP server with one SSE client per session), and measures the latency from event append to SSE
+ * delivery, plus heap. The model answers from a script after a simulated think time. Last line: JSON.
+ */
+@Command(name = "sessions", description = "Concurrent scripted droid sessions: append→SSE latency (p50/p99), heap.")
+public final class BenchSessionsCommand implements java.util.concurrent.Callable<Integer> {
+    private static final Pattern AT = Pattern.compile("\"at\":\"([^\"]+)\"");
+
+    @Option(names = "--sessions", defaultValue = "200", description = "concurrent sessions (default ${DEFAULT-VALUE})")
+    int sessions;
+
+    @Option(names = "--think-ms", defaultValue = "500", description = "mean simulated model latency per step, jittered ±50% (default ${DEFAULT-VALUE})")
+    int thinkMs;
+
+    @Option(names = "--seed", defaultValue = "42", description = "seed of the think-time jitter (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "read/edit/test rounds per session (default ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Override
+    public Integer call() throws Exception {
+        EventBus bus = new EventBus();
+        InMemoryEventLog log = new InMemoryEventLog(Clock.systemUTC(), bus::publish);
+        EventCodec codec = new EventCodec();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        ConcurrentLinkedQueue<Long> writtenMicros = new ConcurrentLinkedQueue<>();
+        server.createContext("/sessions/", exchange -> stream(exchange, log, bus, codec, writtenMicros));
+        server.start();
+        AtomicLong heapMax = new AtomicLong();
+        Thread sampler = Thread.ofPlatform().daemon().name("bench-heap").start(() -> {
+            var mem = ManagementFactory.getMemoryMXBean();
+            while (!Thread.currentThread().isInterrupted()) {
+                heapMax.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
+        AtomicInteger completed = new AtomicInteger();
+        AtomicInteger delivered = new AtomicInteger();
+        CountDownLatch clientsReady = new CountDownLatch(sessions);
+        CountDownLatch clientsDone = new CountDownLatch(sessions);
+        int port = server.getAddress().getPort();
+        for (int i = 0; i < sessions; i++) {
+            String id = "bench-" + i;
+            Thread.ofPlatform().daemon().stackSize(256 * 1024).name("bench-client-" + i).start(() -> {
+                try {
+                    clientsReady.countDown();
+                    SseClient.read(port, "/sessions/" + id + "/events", l -> {
+                        if (l.equals("event: end")) {
+                            return false;
+                        }
+                        if (l.startsWith("data: ")) {
+                            Matcher m = AT.matcher(l);
+                            if (m.find()) {
+                                Duration d = Duration.between(Instant.parse(m.group(1)), Instant.now());
+                                latenciesMicros.add(d.toNanos() / 1000);
+                                delivered.incrementAndGet();
+                            }
+                        }
+                        return true;
+                    });
+                } catch (Exception e) {
+                    System.err.println("client " + id + " failed: " + e);
+                } finally {
+                    clientsDone.countDown();
+                }
+            });
+        }
+        clientsReady.await();
+        Thread.sleep(300);
+        Instant start = Instant.now();
+        List<Thread> runs = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            String id = "bench-" + i;
+            runs.add(Thread.ofVirtual().name("bench-session-" + i).start(() -> {
+                runSession(id, log);
+                completed.incrementAndGet();
+            }));
+        }
+        for (Thread t : runs) {
+            t.join();
+        }
+        Duration wall = Duration.between(start, Instant.now());
+        clientsDone.await(60, TimeUnit.SECONDS);
+        server.stop(0);
+        sampler.interrupt();
+        long events = 0;
+        for (int i = 0; i < sessions; i++) {
+            events += log.readAll("bench-" + i).size();
+        }
+        List<Long> sorted = new ArrayList<>(latenciesMicros);
+        Collections.sort(sorted);
+        List<Long> written = new ArrayList<>(writtenMicros);
+        Collections.sort(written);
+        double serverP99 = pct(written, 0.99) / 1000.0;
+        double p50 = pct(sorted, 0.50) / 1000.0;
+        double p99 = pct(sorted, 0.99) / 1000.0;
+        double max = sorted.isEmpty() ? 0 : sorted.getLast() / 1000.0;
+        long heapMiB = heapMax.get() >> 20;
+        long maxHeapMiB = Runtime.getRuntime().maxMemory() >> 20;
+        System.err.printf(Locale.ROOT, "%d sessions (%d completed), %d events appended, %d delivered over SSE in %.1f s%n", sessions, completed.get(), events, delivered.get(), wall.toMillis() / 1000.0);
+        System.err.printf(Locale.ROOT, "append→SSE frame written and flushed by the server: p99 %.2f ms%n", serverP99);
+        System.err.printf(Locale.ROOT, "append→SSE latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms; heap used max %d MiB (of -Xmx %d MiB)%n", p50, p99, max, heapMiB, maxHeapMiB);
+        System.out.printf(Locale.ROOT, "{\"serverWriteP99Ms\":%.2f,\"thinkMs\":%d,\"sessions\":%d,\"completed\":%d,\"events\":%d,\"delivered\":%d,\"wallSeconds\":%.2f,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f,\"heapUsedMaxMiB\":%d,\"heapLimitMiB\":%d,\"cores\":%d}%n",
+                serverP99, thinkMs, sessions, completed.get(), events, delivered.get(), wall.toMillis() / 1000.0, p50, p99, max, heapMiB, maxHeapMiB, Runtime.getRuntime().availableProcessors());
+        return completed.get() == sessions && delivered.get() == events ? 0 : 1;
+    }
+
+    private static long pct(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
+    }
+
+    /** One SSE stream: backlog, then live events from the bus, until the session finishes. */
+    private static void stream(HttpExchange exchange, InMemoryEventLog log, EventBus bus, EventCodec codec, ConcurrentLinkedQueue<Long> writtenMicros) throws IOException {
+        String id = exchange.getRequestURI().getPath().split("/")[2];
+        BlockingQueue<Event> live = new LinkedBlockingQueue<>();
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (AutoCloseable sub = bus.subscribe(id, live::add); OutputStream out = exchange.getResponseBody()) {
+            long last = 0;
+            boolean finished = false;
+            for (Event b : log.read(id, 0, Integer.MAX_VALUE)) {
+                out.write(frame(codec, b));
+                last = b.seq();
+                finished = b.payload() instanceof Lifecycle.SessionFinished;
+            }
+            out.flush();
+            while (!finished) {
+                Event e = live.poll(30, TimeUnit.SECONDS);
+                if (e == null) {
+                    break;
+                }
+                List<Event> batch = e.seq() == last + 1 ? List.of(e) : log.read(id, last, (int) Math.max(0, e.seq() - last));
+                for (Event b : batch) {
+                    if (b.seq() <= last) {
+                        continue;
+                    }
+                    out.write(frame(codec, b));
+                    last = b.seq();
+                    finished = b.payload() instanceof Lifecycle.SessionFinished;
+                }
+                out.flush();
+                Instant now = Instant.now();
+                batch.forEach(b -> writtenMicros.add(Duration.between(b.at(), now).toNanos() / 1000));
+            }
+            out.write("event: end\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            // client went away
+        }
+    }
+
+    private static byte[] frame(EventCodec codec, Event b) {
+        return ("id: " + b.seq() + "\nevent: " + codec.typeName(b.payload()) + "\ndata: " + codec.encodeEvent(b) + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void runSession(String id, InMemoryEventLog log) {
+        log.append(id, Source.USER, new Lifecycle.SessionStarted("code", "Fix add() in calc.py", "bench", "calc", "0000000"));
+        log.append(id, Source.SYSTEM, new Progress.ContextPrepared("You are the code droid.", List.of(), "", "- Languages: Python (2 files)"));
+        BenchWorkspace ws = new BenchWorkspace();
+        List<ToolCall> script = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            script.add(new ToolCall("", "read_file", "{\"path\":\"calc.py\"}"));
+            script.add(new ToolCall("", "grep", "{\"pattern\":\"def add\"}"));
+            script.add(new ToolCall("", "update_plan", "{\"steps\":[{\"text\":\"fix add\",\"status\":\"in_progress\"}]}"));
+            script.add(new ToolCall("", "edit_file", "{\"path\":\"calc.py\",\"old_text\":\"return a - b  # " + r + "\",\"new_text\":\"return a - b  # " + (r + 1) + "\"}"));
+            script.add(new ToolCall("", "run_tests", "{}"));
+        }
+        script.add(new ToolCall("", "edit_file", "{\"path\":\"calc.py\",\"old_text\":\"return a - b\",\"new_text\":\"return a + b\"}"));
+        script.add(new ToolCall("", "finish", "{\"summary\":\"fixed\"}"));
+        AtomicInteger step = new AtomicInteger();
+        java.util.Random jitter = new java.util.Random(seed ^ id.hashCode());
+        LlmModel model = request -> {
+            try {
+                Thread.sleep(thinkMs / 2 + jitter.nextInt(thinkMs + 1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ToolCall c = script.get(Math.min(step.getAndIncrement(), script.size() - 1));
+            return new ModelReply("next", List.of(c), new ModelReply.Usage("bench", 1200, 40, 0));
+        };
+        AgentLoop loop = new AgentLoop(log, model,
+                new AgentLoop.Droid("code", "default", ToolBox.named(ToolBox.builtInNames(), new FinishTool()),
+                        new TestGatedCompletion((s, d, m) -> Optional.empty()), new Limits(100, 10_000_000, Duration.ofMinutes(10))),
+                Autonomy.AUTO_EDIT, new ToolContext(id, ws, (q, n) -> List.of(), Memory.none(), new TestCommand("make test", "bench")),
+                128_000, new AgentLoop.Retry(1, Duration.ZERO), Clock.systemUTC());
+        loop.run(id);
+    }
+}

@@ -1,0 +1,266 @@
+package dev.drydock.server.agent;
+
+import dev.drydock.server.agent.event.Action;
+import dev.drydock.server.agent.event.Conversation;
+import dev.drydock.server.agent.event.Conversation.ToolCall;
+import dev.drydock.server.agent.event.Event;
+import dev.drydock.server.agent.event.Lifecycle;
+import dev.drydock.server.agent.event.Lifecycle.Outcome;
+import dev.drydock.server.agent.event.Observation;
+import dev.drydock.server.agent.event.Oversight;
+import dev.drydock.server.agent.event.Progress;
+import dev.drydock.server.agent.event.Progress.ArtifactProduced;
+import dev.drydock.server.agent.event.Progress.PlanStep;
+import dev.drydock.server.agent.event.Telemetry;
+import dev.drydock.server.agent.event.Unknown;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything known about a session, computed as a pure fold over its events. Nothing else is the
+ * source of truth: the loop, the API and the portal all read this.
+ */
+public record SessionState(
+        String sessionId,
+        long lastSeq,
+        Status status,
+        Optional<Lifecycle.SessionStarted> started,
+        Optional<Progress.ContextPrepared> context,
+        Optional<Outcome> outcome,
+        String summary,
+        boolean cancelRequested,
+        int modelCalls,
+        int modelCallsSinceStart,
+        Instant runningSince,
+        Totals totals,
+        List<PlanStep> plan,
+        long condensedThrough,
+        Optional<Telemetry.ContextMeasured> lastMeter,
+        List<Call> calls,
+        List<ArtifactProduced> artifacts,
+        List<Event> history) {
+
+    /** Where a session is. */
+    public enum Status {
+        /** No {@code SessionStarted} yet. */
+        NEW,
+        /** The loop drives it (or should: a resume is due). */
+        RUNNING,
+        /** A question waits for a person. */
+        WAITING_FOR_ANSWER,
+        /** A tool call waits for approval. */
+        WAITING_FOR_APPROVAL,
+        /** The runtime stopped driving it; a resume continues. */
+        INTERRUPTED,
+        /** Finished; see {@link SessionState#outcome()}. */
+        FINISHED
+    }
+
+    /** Per-session usage totals. */
+    public record Totals(long promptTokens, long completionTokens, long costMicros) {
+        Totals plus(Telemetry.ModelUsage u) {
+            return new Totals(promptTokens + u.promptTokens(), completionTokens + u.completionTokens(), costMicros + u.costMicros());
+        }
+    }
+
+    /** One tool call the model asked for, and how far it got. */
+    public record Call(ToolCall call, long replySeq, Stage stage, @Nullable Long actionSeq) {
+        Call at(Stage next) {
+            return new Call(call, replySeq, next, actionSeq);
+        }
+    }
+
+    /** How far a tool call got. */
+    public enum Stage {
+        /** The model asked for it; nothing else happened yet. */
+        PROPOSED,
+        /** The policy asked a person. */
+        AWAITING_APPROVAL,
+        /** A person approved it; it runs next. */
+        APPROVED,
+        /** A person denied it; the loop records the rejection next. */
+        DENIED,
+        /** Recorded as an action, no observation yet (a crash in between leaves it here). */
+        INVOKED,
+        /** A question waits for the person. */
+        ASKED,
+        /** An observation or answer closed it. */
+        DONE
+    }
+
+    /** The calls the loop still has to handle, in order. */
+    public List<Call> pendingCalls() {
+        return calls.stream()
+                .filter(c -> switch (c.stage()) {
+                    case PROPOSED, APPROVED, DENIED, INVOKED -> true;
+                    case AWAITING_APPROVAL, ASKED, DONE -> false;
+                })
+                .toList();
+    }
+
+    /** The call with this id, if the model made it. */
+    public Optional<Call> call(String callId) {
+        return calls.stream().filter(c -> c.call().id().equals(callId)).findFirst();
+    }
+
+    /** Whether the session is finished. */
+    public boolean finished() {
+        return status == Status.FINISHED;
+    }
+
+    /** Folds a whole log. */
+    public static SessionState fold(List<Event> events) {
+        Folder f = new Folder();
+        events.forEach(f::apply);
+        return f.result(events);
+    }
+
+    /** Mutable accumulator used only inside {@link #fold}. */
+    private static final class Folder {
+        String sessionId = "";
+        long lastSeq;
+        Lifecycle.@Nullable SessionStarted started;
+        Progress.@Nullable ContextPrepared context;
+        @Nullable Outcome outcome;
+        String summary = "";
+        boolean finished;
+        boolean interrupted;
+        boolean cancelRequested;
+        int modelCalls;
+        int modelCallsSinceStart;
+        Instant runningSince = Instant.EPOCH;
+        Totals totals = new Totals(0, 0, 0);
+        List<PlanStep> plan = List.of();
+        long condensedThrough;
+        Telemetry.@Nullable ContextMeasured meter;
+        final Map<String, Call> calls = new LinkedHashMap<>();
+        final List<ArtifactProduced> artifacts = new ArrayList<>();
+
+        void apply(Event e) {
+            sessionId = e.sessionId();
+            lastSeq = e.seq();
+            switch (e.payload()) {
+                case Lifecycle l -> lifecycle(e, l);
+                case Conversation c -> conversation(e, c);
+                case Action a -> action(e, a);
+                case Observation o -> stage(o.callId(), Stage.DONE);
+                case Oversight o -> oversight(o);
+                case Progress p -> progress(p);
+                case Telemetry t -> telemetry(t);
+                case Unknown u -> {
+                    // Written by a newer version: shown in the history, not interpreted.
+                }
+            }
+        }
+
+        private void lifecycle(Event e, Lifecycle l) {
+            switch (l) {
+                case Lifecycle.SessionStarted s -> {
+                    started = s;
+                    runningSince = e.at();
+                }
+                case Lifecycle.SessionInterrupted i -> interrupted = true;
+                case Lifecycle.SessionResumed r -> {
+                    interrupted = false;
+                    if (finished) {
+                        finished = false;
+                        outcome = null;
+                        cancelRequested = false;
+                        modelCallsSinceStart = 0;
+                        runningSince = e.at();
+                    }
+                }
+                case Lifecycle.SessionFinished f -> {
+                    finished = true;
+                    outcome = f.outcome();
+                    summary = f.summary();
+                }
+            }
+        }
+
+        private void conversation(Event e, Conversation c) {
+            switch (c) {
+                case Conversation.UserMessage m -> {}
+                case Conversation.ModelReplied r -> {
+                    modelCalls++;
+                    modelCallsSinceStart++;
+                    for (ToolCall call : r.calls()) {
+                        calls.put(call.id(), new Call(call, e.seq(), Stage.PROPOSED, null));
+                    }
+                }
+                case Conversation.QuestionAsked q -> stage(q.callId(), Stage.ASKED);
+                case Conversation.QuestionAnswered a -> stage(a.callId(), Stage.DONE);
+            }
+        }
+
+        private void action(Event e, Action a) {
+            switch (a) {
+                case Action.InvokeTool t -> {
+                    Call c = calls.get(t.callId());
+                    if (c != null) {
+                        calls.put(t.callId(), new Call(c.call(), c.replySeq(), Stage.INVOKED, e.seq()));
+                    }
+                }
+            }
+        }
+
+        private void oversight(Oversight o) {
+            switch (o) {
+                case Oversight.ApprovalRequested r -> stage(r.callId(), Stage.AWAITING_APPROVAL);
+                case Oversight.ActionApproved a -> stage(a.callId(), Stage.APPROVED);
+                case Oversight.ActionDenied d -> stage(d.callId(), Stage.DENIED);
+                case Oversight.CancelRequested c -> cancelRequested = true;
+            }
+        }
+
+        private void progress(Progress p) {
+            switch (p) {
+                case Progress.ContextPrepared c -> context = c;
+                case Progress.PlanUpdated u -> plan = u.steps();
+                case Progress.HistoryCondensed h -> condensedThrough = Math.max(condensedThrough, h.throughSeq());
+                case Progress.ArtifactProduced a -> artifacts.add(a);
+            }
+        }
+
+        private void telemetry(Telemetry t) {
+            switch (t) {
+                case Telemetry.ContextMeasured m -> meter = m;
+                case Telemetry.ModelUsage u -> totals = totals.plus(u);
+                case Telemetry.ModelCallFailed f -> {}
+            }
+        }
+
+        private void stage(String callId, Stage next) {
+            Call c = calls.get(callId);
+            if (c != null) {
+                calls.put(callId, c.at(next));
+            }
+        }
+
+        SessionState result(List<Event> events) {
+            Status status;
+            if (started == null) {
+                status = Status.NEW;
+            } else if (finished) {
+                status = Status.FINISHED;
+            } else if (interrupted) {
+                status = Status.INTERRUPTED;
+            } else if (calls.values().stream().anyMatch(c -> c.stage() == Stage.ASKED)) {
+                status = Status.WAITING_FOR_ANSWER;
+            } else if (calls.values().stream().anyMatch(c -> c.stage() == Stage.AWAITING_APPROVAL)) {
+                status = Status.WAITING_FOR_APPROVAL;
+            } else {
+                status = Status.RUNNING;
+            }
+            return new SessionState(
+                    sessionId, lastSeq, status, Optional.ofNullable(started), Optional.ofNullable(context), Optional.ofNullable(outcome),
+                    summary, cancelRequested, modelCalls, modelCallsSinceStart, runningSince, totals, plan, condensedThrough,
+                    Optional.ofNullable(meter), List.copyOf(calls.values()), List.copyOf(artifacts), List.copyOf(events));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.drydock.server.agent.event;
+
+import java.util.List;
+
+/** Messages between the person and the model. */
+public sealed interface Conversation extends Payload {
+    /** A person adds a message to the conversation (the task itself is in {@code SessionStarted}). */
+    record UserMessage(String text) implements Conversation {}
+
+    /** One model reply: free text plus the tool calls it asks for, in order. */
+    record ModelReplied(String text, List<ToolCall> calls) implements Conversation {
+        public ModelReplied {
+            calls = List.copyOf(calls);
+        }
+    }
+
+    /** The droid asks the person; the session pauses until {@link QuestionAnswered}. */
+    record QuestionAsked(String callId, String question, List<String> options) implements Conversation {
+        public QuestionAsked {
+            options = List.copyOf(options);
+        }
+    }
+
+    /** The person's answer to a {@link QuestionAsked} with the same call id. */
+    record QuestionAnswered(String callId, String answer) implements Conversation {}
+
+    /**
+     * One tool call as the model wrote it. {@code arguments} is the raw JSON text, kept verbatim even
+     * when malformed.
+     */
+    record ToolCall(String id, String tool, String arguments) {}
+}

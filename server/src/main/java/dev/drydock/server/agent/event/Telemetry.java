@@ -1,0 +1,17 @@
+package dev.drydock.server.agent.event;
+
+/** Measurements: context use, token usage, model call failures. */
+public sealed interface Telemetry extends Payload {
+    /** The context meter after rendering a prompt: estimated tokens by source, and the window. */
+    record ContextMeasured(long window, long system, long rules, long retrieved, long history) implements Telemetry {
+        public long used() {
+            return system + rules + retrieved + history;
+        }
+    }
+
+    /** Tokens and cost of one model call; cost in millionths of the configured currency unit. */
+    record ModelUsage(String model, long promptTokens, long completionTokens, long costMicros) implements Telemetry {}
+
+    /** One model call failed (endpoint down, timeout); the loop retries a bounded number of times. */
+    record ModelCallFailed(int attempt, String reason) implements Telemetry {}
+}

@@ -1,0 +1,132 @@
+package dev.drydock.server.agent.model;
+
+import dev.drydock.server.agent.SessionState;
+import dev.drydock.server.agent.event.Action;
+import dev.drydock.server.agent.event.Conversation;
+import dev.drydock.server.agent.event.Conversation.ToolCall;
+import dev.drydock.server.agent.event.Event;
+import dev.drydock.server.agent.event.Lifecycle;
+import dev.drydock.server.agent.event.Observation;
+import dev.drydock.server.agent.event.Oversight;
+import dev.drydock.server.agent.event.Progress;
+import dev.drydock.server.agent.event.Telemetry;
+import dev.drydock.server.agent.event.Unknown;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one function from events to prompt. Deterministic: the same log gives the same messages, so
+ * it is golden-tested. Observations up to the condensation mark are shown elided.
+ */
+public final class PromptRenderer {
+    /** Tools whose output counts as retrieved code in the context meter. */
+    private static final Set<String> RETRIEVAL = Set.of("search_code", "grep", "read_file", "list_dir");
+
+    private PromptRenderer() {}
+
+    /** The messages for the next model call and the context meter for them. */
+    public record Rendered(List<Message> messages, Telemetry.ContextMeasured meter) {}
+
+    public static Rendered render(SessionState state, long window) {
+        List<Message> out = new ArrayList<>();
+        Progress.ContextPrepared ctx = state.context().orElse(new Progress.ContextPrepared("", List.of(), "", ""));
+        StringBuilder rulesPart = new StringBuilder();
+        if (!ctx.rules().isBlank()) {
+            rulesPart.append("\n\n## Repository rules (").append(String.join(", ", ctx.rulesFiles())).append(")\n\n").append(ctx.rules().strip());
+        }
+        if (!ctx.overview().isBlank()) {
+            rulesPart.append("\n\n## Project overview\n\n").append(ctx.overview().strip());
+        }
+        out.add(Message.system(ctx.systemPrompt().strip() + rulesPart));
+        long system = Tokens.estimate(ctx.systemPrompt());
+        long rules = Tokens.estimate(rulesPart.toString());
+        long retrieved = 0;
+        long history = 0;
+
+        Map<String, String> toolOfCall = new HashMap<>();
+        Set<String> answered = new HashSet<>();
+        List<ToolCall> open = new ArrayList<>();
+        for (Event e : state.history()) {
+            Message m = null;
+            boolean retrieval = false;
+            switch (e.payload()) {
+                case Lifecycle.SessionStarted s -> m = Message.user(s.task());
+                case Lifecycle l -> {}
+                case Conversation.UserMessage u -> m = Message.user(u.text());
+                case Conversation.ModelReplied r -> {
+                    closeOpen(out, open, answered);
+                    r.calls().forEach(c -> toolOfCall.put(c.id(), c.tool()));
+                    open.addAll(r.calls());
+                    m = Message.assistant(r.text(), r.calls());
+                }
+                case Conversation.QuestionAnswered a -> {
+                    answered.add(a.callId());
+                    m = Message.tool(a.callId(), "The person answered: " + a.answer());
+                }
+                case Conversation.QuestionAsked q -> {}
+                case Action a -> {}
+                case Observation o -> {
+                    retrieval = RETRIEVAL.contains(toolOfCall.getOrDefault(o.callId(), ""));
+                    String text = e.seq() <= state.condensedThrough() ? elided(o) : text(o);
+                    if (o.callId().isEmpty() || !toolOfCall.containsKey(o.callId())) {
+                        m = Message.user(text);
+                    } else {
+                        answered.add(o.callId());
+                        m = Message.tool(o.callId(), text);
+                    }
+                }
+                case Oversight o -> {}
+                case Progress p -> {}
+                case Telemetry t -> {}
+                case Unknown u -> {}
+            }
+            if (m != null) {
+                out.add(m);
+                long t = Tokens.estimate(m.content()) + m.toolCalls().stream().mapToLong(c -> Tokens.estimate(c.arguments()) + 8).sum();
+                if (retrieval) {
+                    retrieved += t;
+                } else {
+                    history += t;
+                }
+            }
+        }
+        return new Rendered(List.copyOf(out), new Telemetry.ContextMeasured(window, system, rules, retrieved, history));
+    }
+
+    /** Every call needs a tool message before the next assistant message; a lost one gets a placeholder. */
+    private static void closeOpen(List<Message> out, List<ToolCall> open, Set<String> answered) {
+        for (ToolCall c : open) {
+            if (!answered.contains(c.id())) {
+                out.add(Message.tool(c.id(), "[no result recorded]"));
+            }
+        }
+        open.clear();
+    }
+
+    /** How an observation reads to the model. */
+    public static String text(Observation o) {
+        return switch (o) {
+            case Observation.ToolSucceeded s -> s.output();
+            case Observation.CommandFinished c -> "$ " + c.command() + "\n" + (c.timedOut() ? "exit=timeout" : "exit=" + c.exitCode()) + "\n" + c.output();
+            case Observation.FileChanged f -> "Changed " + f.path() + ":\n" + f.diff();
+            case Observation.ToolFailed f -> "ERROR: " + f.error();
+            case Observation.ActionRejected r -> "REJECTED (" + r.by().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + "): " + r.reason();
+            case Observation.FormatRejected f -> "FORMAT ERROR: " + f.reason();
+        };
+    }
+
+    private static String elided(Observation o) {
+        return switch (o) {
+            case Observation.FileChanged f -> "Changed " + f.path() + " [diff elided to save context]";
+            case Observation.CommandFinished c -> "$ " + c.command() + "\nexit=" + c.exitCode() + "\n[output elided to save context; run it again if needed]";
+            case Observation.ToolSucceeded s -> "[output elided to save context: " + s.output().length() + " characters; call the tool again if needed]";
+            case Observation.ToolFailed f -> text(f);
+            case Observation.ActionRejected r -> text(r);
+            case Observation.FormatRejected f -> text(f);
+        };
+    }
+}

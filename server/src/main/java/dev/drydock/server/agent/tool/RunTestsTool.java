@@ -1,0 +1,29 @@
+package dev.drydock.server.agent.tool;
+
+import dev.drydock.server.agent.event.Action.Risk;
+import java.time.Duration;
+
+/** {@code run_tests}: the repository's detected test command. */
+public final class RunTestsTool implements Tool {
+    static final Duration TIMEOUT = Duration.ofMinutes(20);
+    private static final ToolSpec SPEC = new ToolSpec(
+            "run_tests",
+            "Run the repository's test command (detected from its build files or rules). finish is refused while it fails.",
+            Schemas.object(""),
+            Risk.WRITES_WORKSPACE);
+
+    @Override
+    public ToolSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Effect execute(Args args, ToolContext context) {
+        TestCommand test = context.testCommand();
+        if (!test.isPresent()) {
+            return new Effect.Failed("no test command was detected for this repository; use run_command");
+        }
+        Workspace.CommandResult r = context.workspace().run(test.command(), TIMEOUT);
+        return new Effect.CommandRan(test.command(), r.exitCode(), Schemas.clip(r.output()), r.timedOut());
+    }
+}

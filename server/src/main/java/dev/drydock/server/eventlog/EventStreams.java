@@ -1,0 +1,87 @@
+package dev.drydock.server.eventlog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.drydock.server.agent.event.Event;
+import dev.drydock.server.agent.event.Lifecycle;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Streams a session's events as SSE ({@code id: <seq>}, {@code event: <type name>}, data: the JSON
+ * envelope) from a cursor: the backlog from the log first, then live events from the bus, with gaps
+ * filled from the log so that nothing is lost or repeated. The stream ends after {@code
+ * session.finished}; a client that reconnects with {@code Last-Event-ID} continues where it was.
+ * Callers authorise before calling.
+ */
+@ApplicationScoped
+public class EventStreams {
+    private static final Logger LOG = Logger.getLogger(EventStreams.class);
+    private static final long KEEP_ALIVE_SECONDS = 15;
+
+    @Inject PostgresEventLog log;
+    @Inject EventBus bus;
+
+    private final EventCodec codec = new EventCodec();
+
+    /** One page of events as JSON envelopes. */
+    public List<JsonNode> page(String sessionId, long afterSeq, int limit) {
+        return log.read(sessionId, afterSeq, limit).stream().map(codec::eventTree).toList();
+    }
+
+    /** Starts streaming on a virtual thread and returns at once. */
+    public void stream(String sessionId, long afterSeq, SseEventSink sink, Sse sse) {
+        BlockingQueue<Event> live = new LinkedBlockingQueue<>();
+        AutoCloseable subscription = bus.subscribe(sessionId, live::add);
+        Thread.ofVirtual().name("sse-" + sessionId).start(() -> {
+            try (subscription) {
+                long last = afterSeq;
+                boolean finished = false;
+                for (Event e : log.read(sessionId, last, Integer.MAX_VALUE)) {
+                    send(sink, sse, e);
+                    last = e.seq();
+                    finished = e.payload() instanceof Lifecycle.SessionFinished;
+                }
+                while (!finished && !sink.isClosed()) {
+                    Event e = live.poll(KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
+                    if (e == null) {
+                        sink.send(sse.newEventBuilder().comment("keep-alive").build()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                        continue;
+                    }
+                    if (e.seq() <= last) {
+                        continue;
+                    }
+                    List<Event> batch = e.seq() == last + 1 ? List.of(e) : log.read(sessionId, last, (int) (e.seq() - last));
+                    for (Event b : batch) {
+                        send(sink, sse, b);
+                        last = b.seq();
+                        finished = b.payload() instanceof Lifecycle.SessionFinished;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.debugf("event stream of session %s ended: %s", sessionId, e.toString());
+            } finally {
+                sink.close();
+            }
+        });
+    }
+
+    private void send(SseEventSink sink, Sse sse, Event e) throws Exception {
+        OutboundSseEvent out = sse.newEventBuilder()
+                .id(Long.toString(e.seq()))
+                .name(codec.typeName(e.payload()))
+                .mediaType(jakarta.ws.rs.core.MediaType.TEXT_PLAIN_TYPE)
+                .data(String.class, codec.encodeEvent(e))
+                .build();
+        sink.send(out).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,243 @@
+package dev.drydock.server.session;
+
+import dev.drydock.server.agent.AgentLoop;
+import dev.drydock.server.agent.CompletionRule;
+import dev.drydock.server.agent.EventLog;
+import dev.drydock.server.agent.SessionState;
+import dev.drydock.server.agent.TestGatedCompletion;
+import dev.drydock.server.agent.context.ProjectOverview;
+import dev.drydock.server.agent.context.RulesFiles;
+import dev.drydock.server.agent.event.Event;
+import dev.drydock.server.agent.event.Lifecycle;
+import dev.drydock.server.agent.event.Lifecycle.Outcome;
+import dev.drydock.server.agent.event.Observation;
+import dev.drydock.server.agent.event.Oversight;
+import dev.drydock.server.agent.event.Progress;
+import dev.drydock.server.agent.event.Source;
+import dev.drydock.search.CodeSearch;
+import dev.drydock.server.agent.tool.CodeSearchPort;
+import dev.drydock.server.agent.tool.GrepCodeSearch;
+import dev.drydock.server.agent.tool.Memory;
+import dev.drydock.server.agent.tool.TestCommand;
+import dev.drydock.server.agent.tool.TestCommands;
+import dev.drydock.server.agent.tool.TextEdits;
+import dev.drydock.server.agent.tool.ToolContext;
+import dev.drydock.server.agent.tool.ToolFailure;
+import dev.drydock.server.droid.DocumentCompletion;
+import dev.drydock.server.droid.DroidProfile;
+import dev.drydock.server.droid.DroidProfiles;
+import dev.drydock.server.droid.GitMirrorPublisher;
+import dev.drydock.server.droid.GitMirrors;
+import dev.drydock.server.droid.ModelRoutes;
+import dev.drydock.server.droid.PromptTemplates;
+import dev.drydock.server.droid.RcaCompletion;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Drives sessions: one virtual thread per running session, at most one per session. Everything it
+ * decides comes from the log, so it can be stopped anywhere; at startup it resumes (or marks
+ * interrupted) the sessions that were running.
+ */
+@ApplicationScoped
+public class SessionRunner {
+    private static final Logger LOG = Logger.getLogger(SessionRunner.class);
+
+    @Inject EventLog log;
+    @Inject DroidProfiles profiles;
+    @Inject ModelRoutes models;
+    @Inject SessionSandboxes sandboxes;
+    @Inject WorkspaceSettings settings;
+    @Inject SessionConfig config;
+    @Inject GitMirrors mirrors;
+    @Inject DataSource ds;
+    @Inject dev.drydock.server.droid.DroidConfig droidConfig;
+
+    private final Map<String, Thread> running = new ConcurrentHashMap<>();
+    private final Map<String, SandboxWorkspace> workspaces = new ConcurrentHashMap<>();
+    private final Clock clock = Clock.systemUTC();
+    private volatile boolean stopping;
+    private @Nullable Optional<CodeSearch> searchIndex;
+
+    void onStart(@Observes StartupEvent start) {
+        Thread.ofVirtual().name("session-recovery").start(this::recover);
+    }
+
+    void onStop(@Observes ShutdownEvent stop) {
+        stopping = true;
+        workspaces.values().forEach(SandboxWorkspace::destroy);
+    }
+
+    /** Sessions that were running when the server stopped: resume from the log, or mark interrupted. */
+    public void recover() {
+        List<String> ids = Sql.query(ds, "select id::text from droid_session where status = 'running' order by created_at", rs -> rs.getString(1));
+        for (String id : ids) {
+            if (running.containsKey(id)) {
+                continue;
+            }
+            if (config.resumeOnStart()) {
+                log.append(id, Source.SYSTEM, new Lifecycle.SessionResumed("server restarted; resuming from the event log"));
+                kick(id);
+            } else {
+                log.append(id, Source.SYSTEM, new Lifecycle.SessionInterrupted("server restarted"));
+            }
+        }
+        if (!ids.isEmpty()) {
+            LOG.infof("%d session(s) were running at startup: %s", ids.size(), config.resumeOnStart() ? "resumed" : "marked interrupted");
+        }
+    }
+
+    /** Makes sure a session whose log says it should run is being driven. */
+    public void kick(String id) {
+        if (stopping) {
+            return;
+        }
+        running.computeIfAbsent(id, k -> Thread.ofVirtual().name("session-" + id).start(() -> drive(id)));
+    }
+
+    /** Whether a loop is driving the session now. */
+    public boolean isDriving(String id) {
+        return running.containsKey(id);
+    }
+
+    /** Records the cancellation and kills the sandbox's processes at once. */
+    public void cancel(String id, String by) {
+        log.append(id, Source.USER, new Oversight.CancelRequested(by));
+        SandboxWorkspace ws = workspaces.remove(id);
+        if (ws != null) {
+            ws.destroy();
+        }
+        kick(id);
+    }
+
+    /** The live sandbox of a session, if any (tests and the operator view use it). */
+    public Optional<dev.drydock.sandbox.Sandbox> sandbox(String id) {
+        return Optional.ofNullable(workspaces.get(id)).map(SandboxWorkspace::sandbox);
+    }
+
+    private void drive(String id) {
+        try {
+            SessionState state = SessionState.fold(log.readAll(id));
+            if (state.status() == SessionState.Status.RUNNING || (state.cancelRequested() && !state.finished())) {
+                try {
+                    state = loop(id, state).run(id);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "session %s stopped", id);
+                    state = SessionState.fold(log.readAll(id));
+                    if (!state.finished()) {
+                        log.append(id, Source.SYSTEM, new Lifecycle.SessionFinished(Outcome.FAILED, "cannot run: " + e.getMessage()));
+                    }
+                }
+            }
+        } finally {
+            running.remove(id);
+        }
+        SessionState after = SessionState.fold(log.readAll(id));
+        if (after.finished()) {
+            release(id);
+        } else if (after.status() == SessionState.Status.RUNNING || after.cancelRequested()) {
+            kick(id);
+        }
+    }
+
+    private void release(String id) {
+        SandboxWorkspace ws = workspaces.remove(id);
+        if (ws != null) {
+            ws.destroy();
+        }
+    }
+
+    private AgentLoop loop(String id, SessionState state) {
+        Lifecycle.SessionStarted started = state.started().orElseThrow();
+        DroidProfile profile = profiles.get(started.droid());
+        Optional<Path> mirror = mirrors.mirror(started.workspace(), started.repo());
+        SandboxWorkspace ws = workspaces.computeIfAbsent(id, k -> open(id, started, mirror, state));
+        TestCommand test = TestCommands.detect(ws, Optional.empty());
+        String createdBy = Sql.query(ds, "select created_by from droid_session where id = ?", rs -> rs.getString(1), UUID.fromString(id)).stream().findFirst().orElse("unknown");
+        Memory memory = new JdbcMemory(ds, started.workspace(), started.repo(), UUID.fromString(id), clock);
+        if (state.context().isEmpty()) {
+            log.append(id, Source.SYSTEM, prepare(profile, started, ws, test, memory));
+        }
+        CompletionRule completion = switch (profile.completion()) {
+            case TEST_GATED -> new TestGatedCompletion(mirror.<TestGatedCompletion.BranchPublisher>map(m -> new GitMirrorPublisher(m, started.commit(), createdBy))
+                    .orElse((s, d, m) -> Optional.empty()));
+            case DOCUMENT -> new DocumentCompletion();
+            case RCA -> new RcaCompletion(started.repo(), started.commit());
+        };
+        ToolContext context = new ToolContext(id, ws, search(started.repo(), ws), memory, test);
+        return new AgentLoop(log, models.model(profile.route()),
+                new AgentLoop.Droid(profile.name(), profile.route(), profiles.tools(profile), completion, profile.limits()),
+                settings.autonomy(started.workspace()), context, models.contextWindow(profile.route()),
+                new AgentLoop.Retry(config.modelAttempts(), config.modelBackoff()), clock);
+    }
+
+    /** The search index when it holds the session's repository, grep in the sandbox otherwise. */
+    private CodeSearchPort search(String repo, SandboxWorkspace ws) {
+        Optional<CodeSearch> index = index();
+        if (index.isPresent() && !repo.isEmpty() && index.get().repoNames().contains(repo)) {
+            return new IndexedCodeSearch(index.get(), Set.of(repo), ws);
+        }
+        return new GrepCodeSearch(ws, repo);
+    }
+
+    private synchronized Optional<CodeSearch> index() {
+        if (searchIndex == null) {
+            searchIndex = droidConfig.indexDir().filter(java.nio.file.Files::isDirectory).flatMap(dir -> {
+                try {
+                    return Optional.of(CodeSearch.open(dir, null));
+                } catch (RuntimeException e) {
+                    LOG.warnf("search index %s cannot be opened, search_code falls back to grep: %s", dir, e.getMessage());
+                    return Optional.empty();
+                }
+            });
+        }
+        return searchIndex;
+    }
+
+    private Progress.ContextPrepared prepare(DroidProfile profile, Lifecycle.SessionStarted started, SandboxWorkspace ws, TestCommand test, Memory memory) {
+        RulesFiles.Rules rules = started.repo().isEmpty() ? new RulesFiles.Rules(List.of(), "") : RulesFiles.load(ws);
+        String overview = started.repo().isEmpty() ? "" : ProjectOverview.compute(ws, test);
+        List<String> remembered = memory.recall();
+        if (!remembered.isEmpty()) {
+            overview += "\n## Remembered from earlier sessions\n\n" + String.join("\n", remembered.stream().map(r -> "- " + r).toList()) + "\n";
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("task", started.task());
+        data.put("repo", started.repo());
+        data.put("workspace", started.workspace());
+        data.put("droid", profile.name());
+        data.put("testCommand", test.command());
+        return new Progress.ContextPrepared(PromptTemplates.render(profiles.promptTemplate(profile), data), rules.files(), rules.text(), overview);
+    }
+
+    /** A fresh sandbox; after a restart, the file changes recorded in the log are replayed onto it. */
+    private SandboxWorkspace open(String id, Lifecycle.SessionStarted started, Optional<Path> mirror, SessionState state) {
+        SandboxWorkspace ws = new SandboxWorkspace(sandboxes.create(id, started.workspace(), mirror, started.commit().isEmpty() ? "HEAD" : started.commit()));
+        for (Event e : state.history()) {
+            if (e.payload() instanceof Observation.FileChanged f) {
+                try {
+                    String before = ws.isFile(f.path()) ? ws.read(f.path()) : "";
+                    ws.write(f.path(), TextEdits.applyUnifiedDiff(before, f.diff()));
+                } catch (ToolFailure ex) {
+                    LOG.warnf("session %s: cannot replay the change to %s: %s", id, f.path(), ex.getMessage());
+                }
+            }
+        }
+        return ws;
+    }
+}

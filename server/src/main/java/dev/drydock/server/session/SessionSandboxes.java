@@ -1,0 +1,57 @@
+package dev.drydock.server.session;
+
+import dev.drydock.sandbox.Sandbox;
+import dev.drydock.sandbox.SandboxBackend;
+import dev.drydock.sandbox.SandboxOptions;
+import dev.drydock.sandbox.SandboxPolicy;
+import dev.drydock.sandbox.SandboxSpec;
+import dev.drydock.sandbox.WorkspaceSource;
+import dev.drydock.sandbox.bubblewrap.BubblewrapSandboxBackend;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Creates session sandboxes through the sandbox-manager API, with the policy from {@code
+ * drydock.sandbox.*}. Uses the local (bubblewrap) backend; the Kubernetes backend plugs in here.
+ */
+@ApplicationScoped
+public class SessionSandboxes {
+    private volatile SandboxBackend backend;
+    private volatile SandboxPolicy policy;
+
+    /** A sandbox for a session, filled from the mirror at the commit when a repo is given. */
+    public Sandbox create(String sessionId, String workspace, Optional<Path> mirror, String commit) {
+        SandboxBackend b = backend();
+        SandboxSpec spec = policy.spec(sessionId, workspace);
+        if (mirror.isPresent()) {
+            spec = spec.withSource(new WorkspaceSource(mirror.get(), commit));
+        }
+        return b.create(spec);
+    }
+
+    private SandboxBackend backend() {
+        SandboxBackend b = backend;
+        if (b == null) {
+            synchronized (this) {
+                if (backend == null) {
+                    SandboxOptions options = SandboxOptions.fromConfig(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
+                    policy = new SandboxPolicy(options);
+                    backend = new BubblewrapSandboxBackend(options, Clock.systemUTC());
+                }
+                b = backend;
+            }
+        }
+        return b;
+    }
+
+    @PreDestroy
+    void close() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+}

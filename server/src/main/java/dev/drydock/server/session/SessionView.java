@@ -1,0 +1,45 @@
+package dev.drydock.server.session;
+
+import dev.drydock.server.agent.event.Progress.PlanStep;
+import dev.drydock.server.agent.event.Telemetry.ContextMeasured;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** A session as the API returns it: identity plus the fold of its log. */
+public record SessionView(
+        String id,
+        String workspace,
+        String droid,
+        String repo,
+        String title,
+        String createdBy,
+        Instant createdAt,
+        String status,
+        @Nullable String outcome,
+        String summary,
+        long lastSeq,
+        Totals totals,
+        List<PlanStep> plan,
+        @Nullable Question question,
+        List<Approval> approvals,
+        List<String> rulesFiles,
+        @Nullable ContextMeasured context,
+        List<Artifact> artifacts) {
+
+    /** Token and cost totals. */
+    public record Totals(long promptTokens, long completionTokens, long costMicros) {}
+
+    /** The question waiting for an answer. */
+    public record Question(String callId, String question, List<String> options) {}
+
+    /** A tool call waiting for approval. */
+    public record Approval(String callId, String tool, String arguments, String risk, String reason) {}
+
+    /** An artifact (the content is in {@code /artifacts}). */
+    public record Artifact(int index, String kind, String title, String mediaType, String location, int size) {}
+
+    /** A line of the session list (from the listing projection). */
+    public record Summary(String id, String workspace, String droid, String repo, String title, String createdBy, Instant createdAt, Instant updatedAt,
+            String status, @Nullable String outcome, Totals totals) {}
+}

@@ -1,0 +1,54 @@
+package dev.drydock.server.session;
+
+import dev.drydock.server.agent.tool.Autonomy;
+import dev.drydock.server.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Reads the workspace policy (owned by the workspace feature, table {@code workspace}) as droid
+ * sessions need it: the autonomy level, and which droids and model routes may run.
+ */
+@ApplicationScoped
+public class WorkspaceSettings {
+    /** The policy's default when the workspace has no row yet. */
+    static final Autonomy DEFAULT_AUTONOMY = Autonomy.APPROVE_WRITES;
+
+    @Inject DataSource ds;
+
+    /** A workspace's policy as sessions use it. */
+    record Policy(Autonomy autonomy, List<String> allowedDroids, List<String> allowedRoutes) {
+        boolean allowsDroid(String droid) {
+            return allowedDroids.contains(droid);
+        }
+
+        boolean allowsRoute(String route) {
+            return allowedRoutes.contains("*") || allowedRoutes.contains(route);
+        }
+    }
+
+    Policy policy(String workspace) {
+        return Sql.query(ds, "select autonomy, allowed_droids, allowed_routes from workspace where slug = ?",
+                        rs -> new Policy(Autonomy.ofLabel(rs.getString(1)), List.of(rs.getString(2).split(",")), List.of(rs.getString(3).split(","))),
+                        workspace)
+                .stream().findFirst()
+                .orElse(new Policy(DEFAULT_AUTONOMY, List.of("code", "knowledge", "reliability"), List.of("*")));
+    }
+
+    public Autonomy autonomy(String workspace) {
+        return policy(workspace).autonomy();
+    }
+
+    /** Refuses (403) a droid or route the workspace policy does not allow. */
+    void requireAllowed(String workspace, String droid, String route) {
+        Policy p = policy(workspace);
+        if (!p.allowsDroid(droid)) {
+            throw ProblemException.forbidden("the " + droid + " droid is not allowed in workspace " + workspace + " (allowed: " + String.join(", ", p.allowedDroids()) + ")");
+        }
+        if (!p.allowsRoute(route)) {
+            throw ProblemException.forbidden("model route '" + route + "' is not allowed in workspace " + workspace);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.drydock.server.droid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.drydock.server.agent.model.Message;
+import dev.drydock.server.agent.model.ModelRequest;
+import dev.drydock.server.agent.model.ModelUnavailableException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DroidProfilesTest {
+    static String resource(String name) throws IOException {
+        try (InputStream in = DroidProfilesTest.class.getClassLoader().getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void shouldLoadTheBuiltInProfiles() throws IOException {
+        for (String name : DroidProfiles.BUILT_IN) {
+            // When
+            DroidProfile p = DroidProfiles.parse(name, resource("droids/" + name + ".yaml"));
+
+            // Then
+            assertThat(p.tools()).contains("finish", "read_file");
+            assertThat(resource(p.promptTemplate())).isNotBlank();
+            assertThat(p.finishSchema()).startsWith("{\"type\":\"object\"");
+        }
+        assertThat(DroidProfiles.parse("code", resource("droids/code.yaml")).completion()).isEqualTo(DroidProfile.Completion.TEST_GATED);
+        assertThat(DroidProfiles.parse("reliability", resource("droids/reliability.yaml")).finishSchema()).contains("suspected_cause");
+    }
+
+    @Test
+    void shouldRenderPromptTemplates() throws IOException {
+        // When
+        String prompt = PromptTemplates.render(resource("prompts/code.md"), Map.of("repo", "calc", "workspace", "demo", "testCommand", "make test", "task", "x", "droid", "code"));
+
+        // Then
+        assertThat(prompt).contains("repository `calc`").contains("(`make test`)");
+    }
+
+    @Test
+    void shouldRefuseProfilesWithUnknownTools() {
+        assertThatThrownBy(() -> DroidProfiles.parse("x", "tools: [read_file, teleport]\n")).hasMessageContaining("unknown tool 'teleport'");
+    }
+
+    @Test
+    void shouldReportUnreachableModelEndpointAsUnavailable() throws IOException {
+        // Given a port nobody listens on
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        int closed = port;
+        DroidConfig.Route down = new DroidConfig.Route() {
+            public String baseUrl() { return "http://127.0.0.1:" + closed + "/v1"; }
+            public String model() { return "m"; }
+            public Optional<String> apiKey() { return Optional.empty(); }
+            public long contextWindow() { return 1000; }
+            public long promptCostPerMillion() { return 0; }
+            public long completionCostPerMillion() { return 0; }
+            public Duration timeout() { return Duration.ofSeconds(5); }
+        };
+        OpenAiCompatibleModel model = new OpenAiCompatibleModel(OpenAiCompatibleModel.client(), down);
+
+        // When / Then
+        assertThatThrownBy(() -> model.complete(new ModelRequest("default", List.of(Message.user("hi")), List.of())))
+                .isInstanceOf(ModelUnavailableException.class)
+                .hasMessageContaining("unreachable");
+    }
+}

@@ -1,0 +1,331 @@
+package dev.drydock.server.session;
+
+import static dev.drydock.server.session.DroidTestServices.args;
+import static dev.drydock.server.session.DroidTestServices.calls;
+import static dev.drydock.server.session.DroidTestServices.script;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.drydock.server.agent.EventLog;
+import dev.drydock.server.agent.event.Action;
+import dev.drydock.server.agent.event.Conversation;
+import dev.drydock.server.agent.event.Event;
+import dev.drydock.server.agent.event.Lifecycle;
+import dev.drydock.server.agent.event.Progress;
+import dev.drydock.server.agent.event.Source;
+import dev.drydock.server.testing.RealServices;
+import dev.drydock.server.testing.Tokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(RealServices.class)
+@QuarkusTestResource(DroidTestServices.class)
+class SessionsApiTest {
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject EventLog log;
+    @Inject SessionRunner runner;
+    @Inject DataSource ds;
+
+    @BeforeAll
+    static void scripts() {
+        DroidTestServices.SCRIPTS.put("fix-calc", script(
+                calls("search_code", args("query", "add function")),
+                calls("read_file", args("path", "calc.py", "start_line", 1, "end_line", 6)),
+                calls("run_tests", "{}"),
+                calls("finish", args("summary", "I think it is fine")),
+                calls("edit_file", args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
+                calls("run_tests", "{}"),
+                calls("finish", args("summary", "Fix add(): it subtracted instead of adding."))));
+        DroidTestServices.SCRIPTS.put("ask", script(
+                calls("ask_user", args("question", "Do you mean add() or mul()?", "options", List.of("add", "mul"))),
+                calls("read_file", args("path", "calc.py")),
+                calls("finish", args("title", "How add works", "document", "# add\n\n`add` is defined at calc.py:1 and returns a - b (a bug)."))));
+        DroidTestServices.SCRIPTS.put("slow", script(
+                calls("run_command", args("command", "sleep 61")),
+                calls("finish", args("title", "x", "document", "never reached, the session is cancelled"))));
+        DroidTestServices.SCRIPTS.put("down", script("DOWN", "DOWN", "DOWN", "DOWN"));
+        DroidTestServices.SCRIPTS.put("malformed", script(
+                calls("read_file", "{\"path\": "),
+                calls("no_such_tool", "{}"),
+                calls("finish", args("title", "t", "document", "recovered after two malformed tool calls"))));
+        DroidTestServices.SCRIPTS.put("approve", script(
+                calls("edit_file", args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
+                calls("finish", args("summary", "Fixed add() after approval."))));
+        DroidTestServices.SCRIPTS.put("resume", script(
+                calls("read_file", args("path", "calc.py")),
+                calls("finish", args("title", "t", "document", "finished after the runner restarted"))));
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void demoWorkspaceLetsDroidsEdit() throws Exception {
+        try (var c = ds.getConnection(); var ps = c.prepareStatement(
+                "insert into workspace(slug, display_name, created_at, autonomy) values ('demo', 'demo', now(), 'auto-edit') on conflict (slug) do update set autonomy = 'auto-edit'")) {
+            ps.executeUpdate();
+        }
+    }
+
+    String create(String user, String droid, String task, String repo) {
+        return given().auth().oauth2(Tokens.of(user)).contentType(ContentType.JSON)
+                .body(repo == null ? Map.of("workspace", "demo", "droid", droid, "task", task) : Map.of("workspace", "demo", "droid", droid, "task", task, "repo", repo))
+                .when().post("/api/sessions")
+                .then().statusCode(201).extract().path("id");
+    }
+
+    JsonPath get(String user, String id) {
+        return given().auth().oauth2(Tokens.of(user)).when().get("/api/sessions/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
+    JsonPath await(String id, Predicate<JsonPath> done) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(90);
+        while (Instant.now().isBefore(deadline)) {
+            JsonPath s = get("mike", id);
+            if (done.test(s)) {
+                return s;
+            }
+            Thread.sleep(150);
+        }
+        throw new AssertionError("session " + id + " did not get there in time: " + get("mike", id).prettify());
+    }
+
+    List<String> types(String id) {
+        return given().auth().oauth2(Tokens.of("mike")).when().get("/api/sessions/" + id + "/events?limit=5000").then().statusCode(200).extract().jsonPath().getList("type");
+    }
+
+    @Test
+    void shouldFixFailingTestInRealSandboxAndPublishBranch() throws Exception {
+        // Given
+        String id = create("mike", "code", "[script:fix-calc] The unit tests of calc fail. Fix the bug.", "calc");
+
+        // When
+        JsonPath done = await(id, s -> s.getString("status").equals("finished"));
+
+        // Then
+        assertThat(done.getString("outcome")).isEqualTo("completed");
+        assertThat(done.getList("rulesFiles", String.class)).containsExactly("AGENTS.md");
+        assertThat(done.getLong("totals.promptTokens")).isEqualTo(7000);
+        assertThat(done.getLong("totals.costMicros")).isEqualTo(7000);
+        List<Event> events = log.readAll(id);
+        List<dev.drydock.server.agent.event.Observation> observations = events.stream().map(Event::payload)
+                .filter(p -> p instanceof dev.drydock.server.agent.event.Observation).map(p -> (dev.drydock.server.agent.event.Observation) p).toList();
+        assertThat(observations).filteredOn(o -> o instanceof dev.drydock.server.agent.event.Observation.CommandFinished)
+                .extracting(o -> ((dev.drydock.server.agent.event.Observation.CommandFinished) o).exitCode()).containsExactly(1, 0);
+        assertThat(observations).filteredOn(o -> o instanceof dev.drydock.server.agent.event.Observation.ActionRejected)
+                .singleElement().satisfies(o -> assertThat(((dev.drydock.server.agent.event.Observation.ActionRejected) o).reason()).contains("tests fail").contains("AssertionError"));
+        List<Map<String, Object>> artifacts = given().auth().oauth2(Tokens.of("vera")).when().get("/api/sessions/" + id + "/artifacts").then().statusCode(200).extract().jsonPath().getList("$");
+        assertThat(artifacts).extracting(a -> a.get("kind")).containsExactly("DIFF", "BRANCH");
+        assertThat((String) artifacts.get(0).get("content")).contains("-    return a - b").contains("+    return a + b").doesNotContain("test_calc.py");
+        Path checkout = Files.createTempDirectory("branch-");
+        try (Git git = Git.cloneRepository().setURI(DroidTestServices.mirrorRoot.resolve("calc.git").toUri().toString()).setDirectory(checkout.toFile()).setBranch("drydock/" + id).call()) {
+            assertThat(git.log().call().iterator().next().getFullMessage()).startsWith("Fix add()");
+        }
+        assertThat(Files.readString(checkout.resolve("calc.py"))).contains("return a + b");
+        Process tests = new ProcessBuilder("/usr/bin/python3", "-m", "unittest", "discover", "-q").directory(checkout.toFile()).redirectErrorStream(true).start();
+        assertThat(tests.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(tests.exitValue()).as(new String(tests.getInputStream().readAllBytes())).isZero();
+        assertThat(runner.sandbox(id)).isEmpty();
+    }
+
+    @Test
+    void shouldStreamEventsAsSseAndResumeFromLastEventId() throws Exception {
+        // Given
+        String id = create("mike", "knowledge", "[script:malformed] What does calc do?", "calc");
+        await(id, s -> s.getString("status").equals("finished"));
+        HttpClient http = HttpClient.newHttpClient();
+
+        // When
+        HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(base.resolve("/api/sessions/" + id + "/events"))
+                .header("Authorization", "Bearer " + Tokens.of("vera"))
+                .header("Accept", "text/event-stream")
+                .header("Last-Event-ID", "3")
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofLines());
+        List<String> lines = response.body().toList();
+
+        // Then
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<Long> ids = lines.stream().filter(l -> l.startsWith("id:")).map(l -> Long.parseLong(l.substring(3).strip())).toList();
+        long last = log.readAll(id).getLast().seq();
+        assertThat(ids).first().isEqualTo(4L);
+        for (int i = 1; i < ids.size(); i++) {
+            assertThat(ids.get(i)).isEqualTo(ids.get(i - 1) + 1);
+        }
+        assertThat(ids).last().isEqualTo(last);
+        assertThat(lines).anyMatch(l -> l.equals("event: session.finished.v1") || l.equals("event:session.finished.v1"));
+        assertThat(types(id)).filteredOn("format.rejected.v1"::equals).hasSize(2);
+        assertThat(get("mike", id).getString("outcome")).isEqualTo("completed");
+    }
+
+    @Test
+    void shouldPauseForQuestionAndContinueAfterAnswer() throws Exception {
+        // Given
+        String id = create("mike", "knowledge", "[script:ask] Explain the function", "calc");
+        JsonPath waiting = await(id, s -> s.getString("status").equals("waiting_for_answer"));
+
+        // When
+        given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(Map.of("answer", "add"))
+                .when().post("/api/sessions/" + id + "/answer").then().statusCode(200);
+        JsonPath done = await(id, s -> s.getString("status").equals("finished"));
+
+        // Then
+        assertThat(waiting.getString("question.question")).isEqualTo("Do you mean add() or mul()?");
+        assertThat(waiting.getList("question.options", String.class)).containsExactly("add", "mul");
+        assertThat(done.getString("outcome")).isEqualTo("completed");
+        assertThat(done.getList("artifacts.kind", String.class)).containsExactly("DOCUMENT");
+    }
+
+    @Test
+    void shouldKillSandboxProcessesWhenCancelled() throws Exception {
+        // Given
+        String id = create("mike", "reliability", "[script:slow] The service hangs", "calc");
+        await(id, s -> types(id).contains("tool.invoke.v1"));
+        Thread.sleep(300);
+        assertThat(sleepers()).isPositive();
+
+        // When
+        given().auth().oauth2(Tokens.of("mike")).when().post("/api/sessions/" + id + "/cancel").then().statusCode(200);
+        JsonPath done = await(id, s -> s.getString("status").equals("finished"));
+
+        // Then
+        assertThat(done.getString("outcome")).isEqualTo("cancelled");
+        assertThat(sleepers()).isZero();
+    }
+
+    @Test
+    void shouldEndCleanlyWhenModelEndpointIsDown() throws Exception {
+        // Given
+        String id = create("mike", "knowledge", "[script:down] Anything", null);
+
+        // When
+        JsonPath done = await(id, s -> s.getString("status").equals("finished"));
+
+        // Then
+        assertThat(done.getString("outcome")).isEqualTo("model_unavailable");
+        assertThat(done.getString("summary")).contains("503");
+        assertThat(types(id)).filteredOn("model.call-failed.v1"::equals).hasSize(3);
+    }
+
+    @Test
+    void shouldResumeRunningSessionFromItsLogAfterRestart() throws Exception {
+        // Given a session the previous server left mid-tool: an action recorded, no observation, nobody driving it
+        String id = UUID.randomUUID().toString();
+        try (var c = ds.getConnection(); var ps = c.prepareStatement("insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values (?::uuid, 'demo', 'knowledge', 'calc', 't', 'mike', now(), now())")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+        String commit;
+        try (Git g = Git.open(DroidTestServices.mirrorRoot.resolve("calc.git").toFile())) {
+            commit = g.getRepository().resolve("HEAD").name();
+        }
+        log.append(id, Source.USER, new Lifecycle.SessionStarted("knowledge", "[script:resume] What is in calc.py?", "demo", "calc", commit));
+        log.append(id, Source.SYSTEM, new Progress.ContextPrepared("You are the knowledge droid.", List.of(), "", ""));
+        Event reply = log.append(id, Source.AGENT, new Conversation.ModelReplied("reading", List.of(new Conversation.ToolCall("c1", "read_file", "{\"path\":\"calc.py\"}"))));
+        log.append(id, Source.AGENT, reply.seq(), new Action.InvokeTool("c1", "read_file", "{\"path\":\"calc.py\"}", Action.Risk.READ_ONLY));
+
+        // When the new server starts and recovers running sessions, then a person resumes it
+        runner.recover();
+        JsonPath interrupted = await(id, s -> s.getString("status").equals("interrupted"));
+        given().auth().oauth2(Tokens.of("mike")).when().post("/api/sessions/" + id + "/resume").then().statusCode(200);
+        JsonPath done = await(id, s -> s.getString("status").equals("finished"));
+
+        // Then
+        assertThat(interrupted.getString("status")).isEqualTo("interrupted");
+        assertThat(done.getString("outcome")).isEqualTo("completed");
+        List<Event> events = log.readAll(id);
+        for (int i = 0; i < events.size(); i++) {
+            assertThat(events.get(i).seq()).isEqualTo(i + 1L);
+        }
+        assertThat(events.stream().filter(e -> e.payload() instanceof Action.InvokeTool t && t.callId().equals("c1")).count()).isEqualTo(1);
+        assertThat(types(id)).containsSubsequence("tool.invoke.v1", "session.interrupted.v1", "session.resumed.v1", "tool.failed.v1", "model.replied.v1", "session.finished.v1");
+    }
+
+    @Test
+    void shouldWaitForApprovalWhenWorkspaceAutonomyAsksForIt() throws Exception {
+        // Given workspace "other" only lets droids read on their own
+        given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON)
+                .body(Map.of("allowedDroids", List.of("code", "knowledge"), "allowedRoutes", List.of(), "autonomy", "approve-writes", "classification", "internal"))
+                .when().put("/api/workspaces/other/policy").then().statusCode(200);
+        String id = given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON)
+                .body(Map.of("workspace", "other", "droid", "code", "task", "[script:approve] Fix add()", "repo", "calc"))
+                .when().post("/api/sessions").then().statusCode(201).extract().path("id");
+        Instant deadline = Instant.now().plusSeconds(60);
+        JsonPath waiting;
+        do {
+            Thread.sleep(150);
+            waiting = given().auth().oauth2(Tokens.of("otto")).when().get("/api/sessions/" + id).then().extract().jsonPath();
+        } while (!waiting.getString("status").equals("waiting_for_approval") && Instant.now().isBefore(deadline));
+        String callId = waiting.getString("approvals[0].callId");
+
+        // When
+        given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON).body(Map.of("callId", callId))
+                .when().post("/api/sessions/" + id + "/approve").then().statusCode(200);
+        JsonPath done;
+        do {
+            Thread.sleep(150);
+            done = given().auth().oauth2(Tokens.of("otto")).when().get("/api/sessions/" + id).then().extract().jsonPath();
+        } while (!done.getString("status").equals("finished") && Instant.now().isBefore(deadline));
+
+        // Then
+        assertThat(waiting.getString("approvals[0].tool")).isEqualTo("edit_file");
+        assertThat(waiting.getString("approvals[0].risk")).isEqualTo("WRITES_WORKSPACE");
+        assertThat(done.getString("outcome")).isEqualTo("completed");
+        given().auth().oauth2(Tokens.of("mike")).when().get("/api/sessions/" + id).then().statusCode(404);
+    }
+
+    @Test
+    void shouldAuthorizeSessionsPerWorkspace() {
+        // Given
+        String id = create("mike", "knowledge", "[script:down] private", null);
+
+        // When / Then
+        given().auth().oauth2(Tokens.of("vera")).when().get("/api/sessions/" + id).then().statusCode(200);
+        given().auth().oauth2(Tokens.of("vera")).when().post("/api/sessions/" + id + "/cancel").then().statusCode(403);
+        given().auth().oauth2(Tokens.of("otto")).when().get("/api/sessions/" + id).then().statusCode(404).contentType("application/problem+json");
+        given().auth().oauth2(Tokens.of("otto")).header("Accept", "text/event-stream").when().get("/api/sessions/" + id + "/events").then().statusCode(404);
+        given().auth().oauth2(Tokens.of("otto")).when().get("/api/sessions?workspace=demo").then().statusCode(200).body("size()", org.hamcrest.Matchers.is(0));
+        given().auth().oauth2(Tokens.of("vera")).contentType(ContentType.JSON).body(Map.of("workspace", "demo", "droid", "knowledge", "task", "x"))
+                .when().post("/api/sessions").then().statusCode(403);
+        given().when().get("/api/sessions/" + id).then().statusCode(401);
+        given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON)
+                .body(Map.of("allowedDroids", List.of("code", "knowledge"), "allowedRoutes", List.of(), "autonomy", "approve-writes", "classification", "internal"))
+                .when().put("/api/workspaces/other/policy").then().statusCode(200);
+        given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON).body(Map.of("workspace", "other", "droid", "reliability", "task", "x"))
+                .when().post("/api/sessions").then().statusCode(403).body("detail", org.hamcrest.Matchers.containsString("not allowed"));
+        given().auth().oauth2(Tokens.of("alice")).when().get("/api/sessions/" + id).then().statusCode(200);
+        given().auth().oauth2(Tokens.of("mike")).when().get("/api/sessions/not-a-uuid").then().statusCode(404);
+        List<String> listed = given().auth().oauth2(Tokens.of("vera")).when().get("/api/sessions").then().statusCode(200).extract().jsonPath().getList("id");
+        assertThat(listed).contains(id);
+    }
+
+    /** Host processes running this test's {@code sleep 61}. */
+    static long sleepers() throws Exception {
+        Process p = new ProcessBuilder("pgrep", "-f", "^sleep 61$").start();
+        List<String> out = new ArrayList<>(new String(p.getInputStream().readAllBytes()).lines().toList());
+        p.waitFor();
+        return out.size();
+    }
+}
