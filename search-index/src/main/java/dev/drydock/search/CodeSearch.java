@@ -56,6 +56,7 @@ public final class CodeSearch implements AutoCloseable {
     private static final int CHUNK_DEPTH = 600;
     private static final int DENSE_DEPTH = 200;
     private static final int GRAPH_SEEDS = 5;
+    private static final int GRAPH_CANDIDATES = 50;
     private static final int CHUNKS_PER_FILE = 2;
     private static final int DENSE_CANDIDATES = 30;
     private static final int HISTORY_CANDIDATES = 30;
@@ -236,7 +237,10 @@ public final class CodeSearch implements AutoCloseable {
             }
             if (query.mode() == SearchMode.HYBRID && settings.graphWeight() > 0 && !fused.isEmpty()) {
                 List<String> seeds = fused.subList(0, Math.min(GRAPH_SEEDS, fused.size())).stream().map(Fused::item).toList();
-                List<String> near = symbolGraph().neighbours(seeds, query.readableRepos(), 20);
+                Set<String> pool = fused.subList(0, Math.min(GRAPH_CANDIDATES, fused.size())).stream()
+                        .map(Fused::item).collect(Collectors.toSet());
+                List<String> near = symbolGraph().neighbours(seeds, query.readableRepos(), 50).stream()
+                        .filter(pool::contains).toList();
                 if (!near.isEmpty()) {
                     lists.add(new RankedList<>("graph", settings.graphWeight(), near));
                     fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());

@@ -26,7 +26,8 @@ public final class DrydockCli implements Callable<Integer> {
             new dev.drydock.cli.search.SearchCommand(),
             new dev.drydock.cli.search.BenchCommand(),
             new dev.drydock.cli.sandbox.SandboxCommand(),
-            new dev.drydock.cli.audit.AuditCommand());
+            new dev.drydock.cli.audit.AuditCommand(),
+            new dev.drydock.cli.model.ModelCommand());
 
     @Override
     public Integer call() {
@@ -41,6 +42,7 @@ public final class DrydockCli implements Callable<Integer> {
             cli.addSubcommand(sub);
         }
         cli.getSubcommands().get("bench").addSubcommand("embed", new dev.drydock.cli.inference.BenchEmbedCommand());
+        cli.getSubcommands().get("bench").addSubcommand(new dev.drydock.cli.model.GatewayBenchCommand());
         cli.getSubcommands().get("bench").addSubcommand(new dev.drydock.cli.droid.BenchSessionsCommand());
         cli.setParameterExceptionHandler(
                 (ex, args) -> {

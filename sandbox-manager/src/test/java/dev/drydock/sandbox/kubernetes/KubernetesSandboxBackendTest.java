@@ -66,7 +66,7 @@ class KubernetesSandboxBackendTest {
     }
 
     KubernetesSandboxBackend backend(SandboxOptions o) {
-        return new KubernetesSandboxBackend(client, o, clock, kubelet::endpoint, Duration.ofSeconds(20));
+        return new KubernetesSandboxBackend(client, o, clock, kubelet::endpoint, Duration.ofSeconds(120));
     }
 
     List<Pod> pods() {

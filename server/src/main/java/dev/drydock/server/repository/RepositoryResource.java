@@ -25,7 +25,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/workspaces/{workspace}")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class RepositoryResource {
     @Inject CurrentUser currentUser;
     @Inject RepositoryService repositories;
@@ -40,6 +39,7 @@ public class RepositoryResource {
     @POST
     @Path("/repositories")
     @Operation(summary = "Register a repository by git URL (allow-listed host) or server path (under a local root); workspace admins")
+    @Consumes(MediaType.APPLICATION_JSON)
     public Response register(@PathParam("workspace") String workspace, Registration registration) {
         RepositoryView view = repositories.register(currentUser.principal(), workspace, registration);
         return Response.created(URI.create("/api/workspaces/" + workspace + "/repositories/" + view.name())).entity(view).build();

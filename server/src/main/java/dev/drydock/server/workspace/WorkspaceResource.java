@@ -25,7 +25,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/workspaces")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class WorkspaceResource {
     @Inject CurrentUser currentUser;
     @Inject WorkspaceService workspaces;
@@ -45,6 +44,7 @@ public class WorkspaceResource {
     @POST
     @RolesAllowed(Roles.DRYDOCK_ADMIN)
     @Operation(summary = "Create a workspace (its Keycloak groups /workspaces/<slug>/… are managed in Keycloak)")
+    @Consumes(MediaType.APPLICATION_JSON)
     public Response create(CreateWorkspace body) {
         if (body == null) {
             throw dev.drydock.server.problem.ProblemException.badRequest("a body with slug and displayName is required");
@@ -63,6 +63,7 @@ public class WorkspaceResource {
     @PUT
     @Path("/{slug}/policy")
     @Operation(summary = "Replace a workspace's policy (workspace admins)")
+    @Consumes(MediaType.APPLICATION_JSON)
     public WorkspaceView updatePolicy(@PathParam("slug") String slug, PolicyView policy) {
         return workspaces.updatePolicy(currentUser.principal(), slug, policy);
     }

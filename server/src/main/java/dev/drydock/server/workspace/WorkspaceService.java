@@ -60,7 +60,7 @@ public class WorkspaceService {
     /** Creates a workspace record (its Keycloak groups are managed in Keycloak). */
     @Transactional
     public WorkspaceView create(Principal caller, String slug, String displayName) {
-        if (!slug.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+        if (slug == null || !slug.matches("[a-z0-9][a-z0-9-]{0,62}")) {
             throw ProblemException.badRequest("slug must be 1-63 lower-case letters, digits or '-', starting with a letter or digit");
         }
         if (displayName == null || displayName.isBlank() || displayName.length() > 200) {

@@ -1,0 +1,63 @@
+package dev.drydock.cli.model;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * BENCHMARK FIXTURE, not a product feature: a minimal OpenAI-compatible model server on 127.0.0.1
+ * (ephemeral port) that streams a fixed answer of {@code chunks} deltas, used only by
+ * {@code ./drydock bench gateway} to have something deterministic to measure against. The server
+ * never starts it.
+ */
+final class BenchModelServerFixture implements AutoCloseable {
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench-model-", 0).factory());
+    private final byte[] answer;
+
+    BenchModelServerFixture(int chunks) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\n\n");
+        for (int i = 0; i < chunks; i++) {
+            sb.append("data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok").append(i).append(" \"}}]}\n\n");
+        }
+        sb.append("data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
+        sb.append("data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":").append(chunks).append("}}\n\n");
+        sb.append("data: [DONE]\n\n");
+        answer = sb.toString().getBytes(StandardCharsets.UTF_8);
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.setExecutor(executor);
+        server.createContext("/v1/chat/completions", this::chat);
+        server.start();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    }
+
+    private void chat(HttpExchange ex) throws IOException {
+        ex.getRequestBody().readAllBytes();
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        ex.sendResponseHeaders(200, 0);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(answer);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

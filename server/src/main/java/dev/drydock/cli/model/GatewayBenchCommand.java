@@ -1,0 +1,176 @@
+package dev.drydock.cli.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.drydock.cli.CliExit;
+import dev.drydock.server.gateway.core.BudgetCheck;
+import dev.drydock.server.gateway.core.CallContext;
+import dev.drydock.server.gateway.core.Cancellation;
+import dev.drydock.server.gateway.core.Capability;
+import dev.drydock.server.gateway.core.ChatRequest;
+import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.gateway.core.EndpointCatalog;
+import dev.drydock.server.gateway.core.EndpointSpec;
+import dev.drydock.server.gateway.core.Gateway;
+import dev.drydock.server.gateway.core.GatewaySettings;
+import dev.drydock.server.gateway.core.OpenAiChatClient;
+import dev.drydock.server.gateway.core.Protocol;
+import dev.drydock.server.gateway.core.RouteSpec;
+import dev.drydock.server.gateway.core.SecretResolver;
+import dev.drydock.server.gateway.core.UpstreamHttp;
+import dev.drydock.server.gateway.dlp.DlpPolicy;
+import dev.drydock.server.gateway.egress.EgressGuard;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code ./drydock bench gateway}: the gateway core's overhead (routing, breaker, limits, DLP scan,
+ * SSE parsing, hashing, accounting record) versus reading the same stream from the benchmark fixture
+ * server directly with the JDK client, at 1 and at N concurrent streams. Not a test: it prints
+ * numbers, the last line as JSON.
+ */
+@Command(name = "gateway", description = "Gateway overhead vs calling the model server directly: p50/p99 at 1 and N concurrent streams.")
+public final class GatewayBenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--requests", defaultValue = "400", description = "Streams per measured run at concurrency 1 (default 400)")
+    int requests = 400;
+
+    @Option(names = "--concurrency", defaultValue = "200", description = "Concurrent streams for the loaded run (default 200)")
+    int concurrency = 200;
+
+    @Option(names = "--chunks", defaultValue = "32", description = "Content deltas per streamed answer (default 32)")
+    int chunks = 32;
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (BenchModelServerFixture fixture = new BenchModelServerFixture(chunks);
+                EgressGuard egress = new EgressGuard(List.of("127.0.0.1"), r -> {}, Clock.systemUTC())) {
+            EndpointSpec endpoint = new EndpointSpec("bench", URI.create(fixture.baseUrl()), Protocol.OPENAI_CHAT, "bench-model", "Authorization", null, 8192,
+                    EnumSet.of(Capability.STREAMING), concurrency + 8, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30),
+                    BigDecimal.ONE, BigDecimal.ONE, Classification.SECRET);
+            AtomicLong recorded = new AtomicLong();
+            Gateway gateway = new Gateway(EndpointCatalog.of(List.of(endpoint), List.of(new RouteSpec("bench", "*", "*", "*", List.of("bench")))),
+                    Map.of(Protocol.OPENAI_CHAT, new OpenAiChatClient(new UpstreamHttp(egress, 16L << 20), json)),
+                    new GatewaySettings(1, Duration.ofMillis(10), Duration.ofMillis(10), 1000, Duration.ofSeconds(1), Duration.ofSeconds(30)),
+                    Clock.systemUTC(), r -> recorded.incrementAndGet(), BudgetCheck.NONE, DlpPolicy.REDACT, SecretResolver.DEFAULT, json);
+            HttpClient direct = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .executor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench-direct-", 0).factory())).build();
+            byte[] body = json.writeValueAsBytes(json.createObjectNode().put("model", "bench-model").put("stream", true).set("messages", messages()));
+            Op directOp = () -> {
+                HttpRequest req = HttpRequest.newBuilder(URI.create(fixture.baseUrl() + "/chat/completions")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                HttpResponse<InputStream> r = direct.send(req, HttpResponse.BodyHandlers.ofInputStream());
+                try (InputStream in = r.body()) {
+                    String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    if (r.statusCode() != 200 || !text.contains("[DONE]")) {
+                        throw new IllegalStateException("bad answer " + r.statusCode());
+                    }
+                }
+            };
+            CallContext ctx = CallContext.of("bench", "bench", "chat", Classification.INTERNAL);
+            ChatRequest request = new ChatRequest(messages(), null, null, false, null, null, true);
+            Op gatewayOp = () -> gateway.chat(ctx, request, e -> {}, new Cancellation());
+
+            out.println("warming up…");
+            out.flush();
+            run(directOp, 300, 1);
+            run(gatewayOp, 300, 1);
+            run(directOp, 1000, concurrency);
+            run(gatewayOp, 1000, concurrency);
+            ObjectNode summary = json.createObjectNode().put("chunksPerStream", chunks);
+            for (int c : new int[] {1, concurrency}) {
+                int n = c == 1 ? requests : Math.max(requests, concurrency * 10);
+                Result d = run(directOp, n, c);
+                Result g = run(gatewayOp, n, c);
+                out.printf("concurrency %3d: direct p50 %.2f ms p99 %.2f ms | gateway p50 %.2f ms p99 %.2f ms | added p50 %.2f ms p99 %.2f ms | errors %d/%d%n",
+                        c, d.p50(), d.p99(), g.p50(), g.p99(), g.p50() - d.p50(), g.p99() - d.p99(), d.errors(), g.errors());
+                out.flush();
+                ObjectNode node = summary.putObject("c" + c);
+                node.put("streams", n).put("directP50Ms", round(d.p50())).put("directP99Ms", round(d.p99())).put("gatewayP50Ms", round(g.p50()))
+                        .put("gatewayP99Ms", round(g.p99())).put("addedP50Ms", round(g.p50() - d.p50())).put("addedP99Ms", round(g.p99() - d.p99()))
+                        .put("directErrors", d.errors()).put("gatewayErrors", g.errors());
+            }
+            summary.put("recordsWritten", recorded.get());
+            out.println(summary);
+            out.flush();
+            direct.shutdownNow();
+            return CliExit.OK;
+        }
+    }
+
+    private ArrayNode messages() {
+        ArrayNode m = json.createArrayNode();
+        m.addObject().put("role", "system").put("content", "You are a careful coding assistant. Answer briefly.");
+        m.addObject().put("role", "user").put("content", "Explain what the function `computeChecksum(byte[] data)` in Checksums.java does, in two sentences.");
+        return m;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    @FunctionalInterface
+    private interface Op {
+        void run() throws Exception;
+    }
+
+    private record Result(double p50, double p99, int errors) {}
+
+    private static Result run(Op op, int n, int concurrency) throws InterruptedException {
+        List<Long> nanos = Collections.synchronizedList(new ArrayList<>(n));
+        AtomicInteger errors = new AtomicInteger();
+        Semaphore slots = new Semaphore(concurrency);
+        try (ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench-", 0).factory())) {
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                slots.acquire();
+                all.add(pool.submit(() -> {
+                    long t = System.nanoTime();
+                    try {
+                        op.run();
+                        nanos.add(System.nanoTime() - t);
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+        }
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        if (sorted.isEmpty()) {
+            return new Result(Double.NaN, Double.NaN, errors.get());
+        }
+        return new Result(sorted.get(sorted.size() / 2) / 1e6, sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * 0.99))) / 1e6, errors.get());
+    }
+}

@@ -1,0 +1,177 @@
+package dev.drydock.server.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drydock.server.gateway.accounting.Budgets;
+import dev.drydock.server.gateway.admin.GatewayStore;
+import dev.drydock.server.gateway.core.CallContext;
+import dev.drydock.server.gateway.core.Cancellation;
+import dev.drydock.server.gateway.core.Capability;
+import dev.drydock.server.gateway.core.ChatRequest;
+import dev.drydock.server.gateway.core.ChatResult;
+import dev.drydock.server.gateway.core.CircuitBreaker;
+import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.gateway.core.EndpointCatalog;
+import dev.drydock.server.gateway.core.EndpointSpec;
+import dev.drydock.server.gateway.core.Gateway;
+import dev.drydock.server.gateway.core.GatewayException;
+import dev.drydock.server.gateway.core.GatewayRecord;
+import dev.drydock.server.gateway.core.GatewayRecorder;
+import dev.drydock.server.gateway.core.GatewaySettings;
+import dev.drydock.server.gateway.core.OllamaClient;
+import dev.drydock.server.gateway.core.OpenAiChatClient;
+import dev.drydock.server.gateway.core.Protocol;
+import dev.drydock.server.gateway.core.RouteSpec;
+import dev.drydock.server.gateway.core.SecretResolver;
+import dev.drydock.server.gateway.core.StreamEvent;
+import dev.drydock.server.gateway.core.UpstreamHttp;
+import dev.drydock.server.gateway.dlp.DlpPolicy;
+import dev.drydock.server.gateway.egress.EgressGuard;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * The gateway as the rest of the server uses it: the plain-Java {@link Gateway} over configured and
+ * stored endpoints, recording into every {@link GatewayRecorder} bean (the accounting table, and the
+ * audit trail once it subscribes). Callers inside the server inject this bean, never an HTTP client.
+ */
+@ApplicationScoped
+public class GatewayService {
+    @Inject GatewayConfig config;
+    @Inject GatewayStore store;
+    @Inject Budgets budgets;
+    @Inject EgressGuard egress;
+    @Inject ObjectMapper json;
+    @Inject @Any Instance<GatewayRecorder> recorders;
+
+    private volatile Snapshot snapshot = new Snapshot(List.of(), Set.of(), List.of(), Set.of());
+    private Gateway gateway;
+    private Classification defaultClassification;
+
+    /** Endpoints and routes in force; {@code configNames} are those defined in configuration (read-only through the API). */
+    public record Snapshot(List<EndpointSpec> endpoints, Set<String> configEndpoints, List<RouteSpec> routes, Set<String> configRoutes) {}
+
+    @PostConstruct
+    void start() {
+        defaultClassification = Classification.parse(config.defaultClassification())
+                .orElseThrow(() -> new IllegalStateException("drydock.gateway.default-classification must be one of " + Classification.labels()));
+        DlpPolicy dlp;
+        try {
+            dlp = DlpPolicy.valueOf(config.dlpPolicy().trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("drydock.gateway.dlp-policy must be redact, refuse or off, not '" + config.dlpPolicy() + "'", e);
+        }
+        UpstreamHttp http = new UpstreamHttp(egress, config.maxResponseBytes());
+        GatewaySettings settings = new GatewaySettings(config.attemptsPerEndpoint(), config.initialBackoff(), config.maxBackoff(),
+                config.breakerFailureThreshold(), config.breakerOpenFor(), config.queueTimeout());
+        EndpointCatalog catalog = new EndpointCatalog() {
+            @Override
+            public List<EndpointSpec> endpoints() {
+                return snapshot.endpoints();
+            }
+
+            @Override
+            public List<RouteSpec> routes() {
+                return snapshot.routes();
+            }
+        };
+        GatewayRecorder all = this::recordEverywhere;
+        gateway = new Gateway(catalog, Map.of(Protocol.OPENAI_CHAT, new OpenAiChatClient(http, json), Protocol.OLLAMA, new OllamaClient(http, json)),
+                settings, Clock.systemUTC(), all, budgets, dlp, SecretResolver.DEFAULT, json);
+        refresh();
+    }
+
+    private void recordEverywhere(GatewayRecord record) {
+        for (GatewayRecorder r : recorders) {
+            try {
+                r.record(record);
+            } catch (RuntimeException e) {
+                org.jboss.logging.Logger.getLogger(GatewayService.class).errorf("gateway recorder %s failed: %s", r.getClass().getName(), e.getMessage());
+            }
+        }
+    }
+
+    /** Picks up endpoint and route changes made through another server replica. */
+    @io.quarkus.scheduler.Scheduled(every = "30s", delayed = "30s", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    void periodicRefresh() {
+        refresh();
+    }
+
+    /** Reloads stored endpoints and routes (after admin changes) and allows their hosts. */
+    public synchronized void refresh() {
+        List<EndpointSpec> endpoints = new ArrayList<>(configEndpoints());
+        Set<String> configNames = new TreeSet<>(endpoints.stream().map(EndpointSpec::name).toList());
+        store.endpoints().stream().filter(e -> !configNames.contains(e.name())).forEach(endpoints::add);
+        List<RouteSpec> routes = new ArrayList<>();
+        config.routes().forEach((name, r) -> routes.add(new RouteSpec(name, r.workspace(), r.droid(), r.purpose(), r.endpoints())));
+        Set<String> configRoutes = new TreeSet<>(config.routes().keySet());
+        store.routes().stream().filter(r -> !configRoutes.contains(r.name())).forEach(routes::add);
+        Set<String> oldHosts = new TreeSet<>(snapshot.endpoints().stream().map(EndpointSpec::host).toList());
+        endpoints.forEach(e -> egress.allowHost(e.host()));
+        Set<String> newHosts = new TreeSet<>(endpoints.stream().map(EndpointSpec::host).toList());
+        oldHosts.stream().filter(h -> !newHosts.contains(h)).forEach(egress::disallowHost);
+        snapshot = new Snapshot(List.copyOf(endpoints), Set.copyOf(configNames), List.copyOf(routes), Set.copyOf(configRoutes));
+    }
+
+    private List<EndpointSpec> configEndpoints() {
+        List<EndpointSpec> out = new ArrayList<>();
+        config.endpoints().forEach((name, e) -> {
+            var violations = EndpointSpec.validate(name, e.baseUrl(), e.protocol(), e.model(), e.authHeader(), e.secretRef().orElse(null),
+                    e.contextWindow(), e.capabilities(), e.maxConcurrency(), e.connectTimeout().toMillis(), e.requestTimeout().toMillis(),
+                    e.idleTimeout().toMillis(), e.costPer1kPromptTokens(), e.costPer1kCompletionTokens(), e.clearance());
+            if (!violations.isEmpty()) {
+                throw new IllegalStateException("drydock.gateway.endpoints." + name + " is invalid: "
+                        + String.join("; ", violations.stream().map(v -> v.field() + " " + v.message()).toList()));
+            }
+            Set<Capability> caps = EnumSet.noneOf(Capability.class);
+            e.capabilities().forEach(c -> Capability.parse(c).ifPresent(caps::add));
+            out.add(new EndpointSpec(name, URI.create(e.baseUrl()), Protocol.parse(e.protocol()).orElseThrow(), e.model(), e.authHeader(),
+                    e.secretRef().orElse(null), e.contextWindow(), caps, e.maxConcurrency(), e.connectTimeout(), e.requestTimeout(), e.idleTimeout(),
+                    e.costPer1kPromptTokens(), e.costPer1kCompletionTokens(), Classification.parse(e.clearance()).orElseThrow()));
+        });
+        return out;
+    }
+
+    /** Records a request the gateway served itself (local embeddings) like any other. */
+    public void record(GatewayRecord record) {
+        recordEverywhere(record);
+    }
+
+    /** The budget refusal for a context, if any. */
+    public java.util.Optional<String> budgetRefusal(CallContext ctx) {
+        return budgets.refusal(ctx);
+    }
+
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    public Classification defaultClassification() {
+        return defaultClassification;
+    }
+
+    public CircuitBreaker.State breakerState(String endpoint) {
+        return gateway.breakerState(endpoint);
+    }
+
+    /** The endpoints a context would use, in order (for /v1/models and status pages). */
+    public List<EndpointSpec> resolve(CallContext ctx) {
+        return gateway.resolve(ctx);
+    }
+
+    public ChatResult chat(CallContext ctx, ChatRequest request, Consumer<StreamEvent> sink, Cancellation cancel) throws GatewayException {
+        return gateway.chat(ctx, request, sink, cancel);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.drydock.server.gateway.core;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Data classification, lowest first (the same scale and labels as {@code dev.drydock.server.workspace.Classification}). A request carries the highest classification of its content;
+ * an endpoint carries the highest classification it is cleared for.
+ */
+public enum Classification {
+    PUBLIC,
+    INTERNAL,
+    CONFIDENTIAL,
+    SECRET;
+
+    /** The lower-case name used in configuration and JSON. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** True when content of {@code level} may be sent to an endpoint cleared for this level. */
+    public boolean clears(Classification level) {
+        return compareTo(level) >= 0;
+    }
+
+    public static Optional<Classification> parse(String text) {
+        return Arrays.stream(values()).filter(c -> c.label().equals(text.trim().toLowerCase(Locale.ROOT))).findFirst();
+    }
+
+    public static String labels() {
+        return String.join(", ", Arrays.stream(values()).map(Classification::label).toList());
+    }
+}

@@ -1,0 +1,401 @@
+package dev.drydock.server.gateway.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.drydock.server.gateway.dlp.DlpPolicy;
+import dev.drydock.server.gateway.dlp.DlpScanner;
+import dev.drydock.server.gateway.toolcall.MalformedToolCall;
+import dev.drydock.server.gateway.toolcall.TextToolCallParser;
+import dev.drydock.server.gateway.toolcall.TextToolCalls;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The model gateway: resolves a request to its route's endpoints, checks budget, DLP and
+ * classification, then tries each endpoint in order (circuit breaker, concurrency limit with a
+ * queue, retries with backoff) until one answers, streaming events to the caller. Every request,
+ * whatever its outcome, ends in exactly one {@link GatewayRecord}.
+ */
+public final class Gateway {
+    private final EndpointCatalog catalog;
+    private final Map<Protocol, ModelClient> clients;
+    private final GatewaySettings settings;
+    private final Clock clock;
+    private final GatewayRecorder recorder;
+    private final BudgetCheck budgets;
+    private final DlpScanner dlp;
+    private final DlpPolicy dlpPolicy;
+    private final SecretResolver secrets;
+    private final ObjectMapper json;
+    private final TextToolCallParser toolCallParser;
+    private final Map<String, EndpointState> states = new ConcurrentHashMap<>();
+
+    public Gateway(EndpointCatalog catalog, Map<Protocol, ModelClient> clients, GatewaySettings settings, Clock clock,
+            GatewayRecorder recorder, BudgetCheck budgets, DlpPolicy dlpPolicy, SecretResolver secrets, ObjectMapper json) {
+        this.catalog = catalog;
+        this.clients = Map.copyOf(clients);
+        this.settings = settings;
+        this.clock = clock;
+        this.recorder = recorder;
+        this.budgets = budgets;
+        this.dlp = new DlpScanner();
+        this.dlpPolicy = dlpPolicy;
+        this.secrets = secrets;
+        this.json = json;
+        this.toolCallParser = new TextToolCallParser(json);
+    }
+
+    /** Circuit breaker and concurrency limit of one endpoint; replaced when the endpoint's spec changes. */
+    private record EndpointState(EndpointSpec spec, CircuitBreaker breaker, Semaphore slots) {}
+
+    /** The breaker state of an endpoint, for status pages. */
+    public CircuitBreaker.State breakerState(String endpoint) {
+        EndpointState s = states.get(endpoint);
+        return s == null ? CircuitBreaker.State.CLOSED : s.breaker().state();
+    }
+
+    private EndpointState state(EndpointSpec spec) {
+        return states.compute(spec.name(), (name, old) -> old != null && old.spec().equals(spec)
+                ? old
+                : new EndpointState(spec, new CircuitBreaker(settings.breakerFailureThreshold(), settings.breakerOpenFor(), clock), new Semaphore(spec.maxConcurrency(), true)));
+    }
+
+    /** The endpoints a request goes to, in order; empty when nothing matches. */
+    public List<EndpointSpec> resolve(CallContext ctx) {
+        String model = ctx.model();
+        if (model != null && !model.isBlank()) {
+            Optional<EndpointSpec> direct = catalog.endpoint(model);
+            if (direct.isPresent()) {
+                return List.of(direct.get());
+            }
+            if (model.equals("auto")) {
+                return route(ctx.workspace(), ctx.droid(), ctx.purpose());
+            }
+            boolean purposeKnown = catalog.routes().stream().anyMatch(r -> r.purpose().equals(model));
+            return purposeKnown ? route(ctx.workspace(), ctx.droid(), model) : List.of();
+        }
+        return route(ctx.workspace(), ctx.droid(), ctx.purpose());
+    }
+
+    private List<EndpointSpec> route(String workspace, String droid, String purpose) {
+        return catalog.routes().stream()
+                .filter(r -> r.matches(workspace, droid, purpose))
+                .max(Comparator.comparingInt(RouteSpec::specificity))
+                .map(r -> r.endpoints().stream().map(catalog::endpoint).flatMap(Optional::stream).toList())
+                .orElse(List.of());
+    }
+
+    /**
+     * Runs one completion. Events reach {@code sink} as they arrive; when an endpoint fails after
+     * events were delivered and another endpoint takes over, a {@link StreamEvent.Reset} comes first.
+     *
+     * @throws GatewayException when no completion was produced (already recorded)
+     */
+    public ChatResult chat(CallContext ctx, ChatRequest request, Consumer<StreamEvent> sink, Cancellation cancel) throws GatewayException {
+        Run run = new Run(ctx, UUID.randomUUID().toString(), clock.instant(), System.nanoTime());
+        try {
+            ChatResult result = run.execute(request, sink, cancel);
+            return result;
+        } catch (GatewayException e) {
+            run.record(e.outcome(), e.getMessage(), null, null, null, null, null);
+            throw e;
+        }
+    }
+
+    /** The state of one request while it runs. */
+    private final class Run {
+        final CallContext ctx;
+        final String id;
+        final Instant at;
+        final long startNanos;
+        final List<String> attempts = new ArrayList<>();
+        List<String> dlpFindings = List.of();
+        @Nullable String promptSha;
+
+        Run(CallContext ctx, String id, Instant at, long startNanos) {
+            this.ctx = ctx;
+            this.id = id;
+            this.at = at;
+            this.startNanos = startNanos;
+        }
+
+        GatewayException fail(Outcome outcome, String message) {
+            return new GatewayException(outcome, id, message);
+        }
+
+        ChatResult execute(ChatRequest request, Consumer<StreamEvent> sink, Cancellation cancel) throws GatewayException {
+            if (request.messages().isEmpty()) {
+                throw fail(Outcome.INVALID_REQUEST, "messages must hold at least one message");
+            }
+            List<EndpointSpec> candidates = resolve(ctx);
+            if (candidates.isEmpty()) {
+                String name = ctx.model() != null ? ctx.model() : ctx.purpose();
+                throw fail(Outcome.UNKNOWN_MODEL, "no endpoint or route named '" + name + "' for workspace '" + ctx.workspace() + "' (list them with GET /v1/models)");
+            }
+            Optional<String> overBudget = budgets.refusal(ctx);
+            if (overBudget.isPresent()) {
+                throw fail(Outcome.BUDGET_EXCEEDED, overBudget.get());
+            }
+            ChatRequest outbound = applyDlp(request);
+            long promptEstimate = countPrompt(outbound);
+            List<EndpointSpec> cleared = candidates.stream().filter(e -> e.clearance().clears(ctx.classification())).toList();
+            List<EndpointSpec> fitting = new ArrayList<>();
+            for (EndpointSpec e : cleared) {
+                if (promptEstimate > e.contextWindow()) {
+                    attempts.add(e.name() + ": skipped, prompt of about " + promptEstimate + " tokens exceeds its context window of " + e.contextWindow());
+                } else {
+                    fitting.add(e);
+                }
+            }
+            for (EndpointSpec e : candidates) {
+                if (!cleared.contains(e)) {
+                    attempts.add(e.name() + ": refused, cleared for " + e.clearance().label() + " only");
+                }
+            }
+            if (cleared.isEmpty()) {
+                throw fail(Outcome.CLASSIFICATION_REFUSED, "the request is classified " + ctx.classification().label()
+                        + " but no endpoint of its route is cleared for it (" + String.join(", ", candidates.stream().map(e -> e.name() + ": " + e.clearance().label()).toList()) + ")");
+            }
+            if (fitting.isEmpty()) {
+                throw fail(Outcome.INVALID_REQUEST, "the prompt (about " + promptEstimate + " tokens) is larger than the context window of every endpoint it may go to: "
+                        + String.join("; ", attempts));
+            }
+            return callInOrder(fitting, outbound, sink, cancel);
+        }
+
+        private ChatRequest applyDlp(ChatRequest request) throws GatewayException {
+            ArrayNode messages = request.messages().deepCopy();
+            if (dlpPolicy != DlpPolicy.OFF) {
+                Map<String, Integer> found = new LinkedHashMap<>();
+                for (JsonNode m : messages) {
+                    if (!(m instanceof ObjectNode message)) {
+                        continue;
+                    }
+                    JsonNode content = message.get("content");
+                    if (content != null && content.isTextual()) {
+                        DlpScanner.Result r = dlp.scan(content.asText());
+                        r.findings().forEach((k, v) -> found.merge(k, v, Integer::sum));
+                        message.set("content", new TextNode(r.redacted()));
+                    } else if (content != null && content.isArray()) {
+                        for (JsonNode part : content) {
+                            if (part instanceof ObjectNode p && p.path("text").isTextual()) {
+                                DlpScanner.Result r = dlp.scan(p.get("text").asText());
+                                r.findings().forEach((k, v) -> found.merge(k, v, Integer::sum));
+                                p.put("text", r.redacted());
+                            }
+                        }
+                    }
+                }
+                dlpFindings = DlpScanner.describe(found);
+                if (!found.isEmpty() && dlpPolicy == DlpPolicy.REFUSE) {
+                    throw fail(Outcome.DLP_REFUSED, "the prompt contains secrets (" + String.join(", ", dlpFindings)
+                            + "); remove them and retry. Nothing was sent to a model.");
+                }
+            }
+            try {
+                promptSha = Hashes.sha256(json.writeValueAsBytes(messages));
+            } catch (JsonProcessingException e) {
+                throw fail(Outcome.INVALID_REQUEST, "messages cannot be serialised");
+            }
+            return request.withMessages(messages);
+        }
+
+        private ChatResult callInOrder(List<EndpointSpec> endpoints, ChatRequest request, Consumer<StreamEvent> sink, Cancellation cancel) throws GatewayException {
+            boolean[] delivered = {false};
+            Consumer<StreamEvent> tracking = event -> {
+                delivered[0] = true;
+                sink.accept(event);
+            };
+            @Nullable String pendingResetFrom = null;
+            String pendingResetReason = "";
+            for (int i = 0; i < endpoints.size(); i++) {
+                EndpointSpec endpoint = endpoints.get(i);
+                if (cancel.isCancelled()) {
+                    throw fail(Outcome.CANCELLED, "cancelled by the caller");
+                }
+                EndpointState state = state(endpoint);
+                if (!state.breaker().tryAcquire()) {
+                    attempts.add(endpoint.name() + ": skipped, circuit breaker open");
+                    continue;
+                }
+                boolean acquired;
+                try {
+                    acquired = state.slots().tryAcquire(settings.queueTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    state.breaker().release();
+                    throw fail(Outcome.CANCELLED, "interrupted while waiting for " + endpoint.name());
+                }
+                if (!acquired) {
+                    state.breaker().release();
+                    attempts.add(endpoint.name() + ": skipped, busy (" + endpoint.maxConcurrency() + " requests in flight, waited " + settings.queueTimeout().toMillis() + " ms)");
+                    continue;
+                }
+                try {
+                    ModelClient client = clients.get(endpoint.protocol());
+                    String secret = secrets.resolve(endpoint.secretRef());
+                    boolean textTools = request.hasTools() && !endpoint.supports(Capability.TOOLS);
+                    ChatRequest attemptRequest = textTools ? withTextToolInstructions(request) : request;
+                    for (int attempt = 1; ; attempt++) {
+                        if (pendingResetFrom != null && delivered[0]) {
+                            sink.accept(new StreamEvent.Reset(pendingResetFrom, pendingResetReason, endpoint.name()));
+                            delivered[0] = false;
+                        }
+                        pendingResetFrom = null;
+                        List<StreamEvent> held = new ArrayList<>();
+                        Consumer<StreamEvent> target = textTools ? held::add : tracking;
+                        try {
+                            ModelClient.Attempt result = client.chat(endpoint, secret, attemptRequest, target, cancel);
+                            state.breaker().onSuccess();
+                            attempts.add(endpoint.name() + ": ok");
+                            return finish(endpoint, request, result, tracking);
+                        } catch (UpstreamException e) {
+                            if (e.kind() == UpstreamException.Kind.CANCELLED || cancel.isCancelled()) {
+                                state.breaker().release();
+                                attempts.add(endpoint.name() + ": cancelled");
+                                throw fail(Outcome.CANCELLED, "cancelled by the caller");
+                            }
+                            attempts.add(endpoint.name() + ": " + e.kind().label() + " " + e.getMessage());
+                            if (e.kind() == UpstreamException.Kind.CLIENT_ERROR) {
+                                state.breaker().onSuccess();
+                                throw fail(Outcome.UPSTREAM_REJECTED, e.getMessage());
+                            }
+                            state.breaker().onFailure();
+                            if (delivered[0]) {
+                                pendingResetFrom = endpoint.name();
+                                pendingResetReason = e.kind().label() + ": " + e.getMessage();
+                            }
+                            boolean retry = e.kind().retryable() && !e.emitted() && attempt < settings.attemptsPerEndpoint() && state.breaker().tryAcquire();
+                            if (!retry) {
+                                break;
+                            }
+                            backoff(attempt, e.retryAfterMillis(), cancel);
+                        }
+                    }
+                } finally {
+                    state.slots().release();
+                }
+            }
+            throw fail(Outcome.ALL_ENDPOINTS_UNAVAILABLE, "all endpoints are busy or down: " + String.join("; ", attempts));
+        }
+
+        private void backoff(int attempt, @Nullable Long retryAfterMillis, Cancellation cancel) throws GatewayException {
+            long millis = settings.initialBackoff().toMillis() << Math.min(attempt - 1, 10);
+            if (retryAfterMillis != null) {
+                millis = Math.max(millis, retryAfterMillis);
+            }
+            millis = Math.min(millis, settings.maxBackoff().toMillis());
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            while (System.nanoTime() < until) {
+                if (cancel.isCancelled()) {
+                    throw fail(Outcome.CANCELLED, "cancelled by the caller");
+                }
+                try {
+                    TimeUnit.NANOSECONDS.sleep(Math.min(until - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(20)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw fail(Outcome.CANCELLED, "interrupted");
+                }
+            }
+        }
+
+        private ChatRequest withTextToolInstructions(ChatRequest request) {
+            ArrayNode messages = json.createArrayNode();
+            ObjectNode system = messages.addObject();
+            system.put("role", "system");
+            system.put("content", "You can call these tools. To call one, answer only with <tool_call>{\"name\": \"<tool name>\", \"arguments\": {...}}</tool_call>.\nTools: "
+                    + request.tools());
+            messages.addAll(request.messages());
+            return new ChatRequest(messages, null, null, request.jsonMode(), request.maxTokens(), request.temperature(), request.stream());
+        }
+
+        private ChatResult finish(EndpointSpec endpoint, ChatRequest request, ModelClient.Attempt attempt, Consumer<StreamEvent> sink) {
+            String content = attempt.content();
+            List<ToolCall> calls = attempt.toolCalls();
+            List<MalformedToolCall> errors = List.of();
+            String finish = attempt.finishReason();
+            boolean textTools = request.hasTools() && !endpoint.supports(Capability.TOOLS);
+            if (request.hasTools() && calls.isEmpty()) {
+                TextToolCalls parsed = toolCallParser.parse(content, toolNames(request));
+                if (!parsed.calls().isEmpty() || !parsed.errors().isEmpty()) {
+                    calls = parsed.calls();
+                    errors = parsed.errors();
+                    content = parsed.text();
+                    if (!calls.isEmpty()) {
+                        finish = "tool_calls";
+                    }
+                }
+            }
+            if (textTools) {
+                if (!content.isEmpty()) {
+                    sink.accept(new StreamEvent.TextDelta(content));
+                }
+                for (int i = 0; i < calls.size(); i++) {
+                    sink.accept(new StreamEvent.ToolCallDelta(i, calls.get(i).id(), calls.get(i).name(), calls.get(i).arguments()));
+                }
+            }
+            String completionText = content + (calls.isEmpty() ? "" : "\n" + calls);
+            Usage usage = attempt.usage() != null ? attempt.usage() : new Usage(countPrompt(request), TokenCounter.count(completionText), false);
+            long latency = (System.nanoTime() - startNanos) / 1_000_000;
+            String completionSha = Hashes.sha256(completionText);
+            record(Outcome.OK, null, endpoint, usage, attempt.ttftMillis(), completionSha, latency);
+            return new ChatResult(id, endpoint.name(), endpoint.modelId(), content, calls, errors, finish, usage, latency, attempt.ttftMillis());
+        }
+
+        private long countPrompt(ChatRequest request) {
+            long n = 0;
+            for (JsonNode m : request.messages()) {
+                n += 4 + TokenCounter.count(m.path("content").isTextual() ? m.path("content").asText() : m.path("content").toString());
+            }
+            return n;
+        }
+
+        void record(Outcome outcome, @Nullable String detail, @Nullable EndpointSpec endpoint, @Nullable Usage usage, @Nullable Long ttft,
+                @Nullable String completionSha, @Nullable Long latency) {
+            long elapsed = latency != null ? latency : (System.nanoTime() - startNanos) / 1_000_000;
+            Usage u = usage == null ? new Usage(0, 0, false) : usage;
+            BigDecimal cost = endpoint == null ? BigDecimal.ZERO : endpoint.cost(u.promptTokens(), u.completionTokens());
+            GatewayRecord rec = new GatewayRecord(id, at, ctx.userSubject(), ctx.username(), ctx.workspace(), ctx.sessionId(), ctx.droid(), ctx.purpose(),
+                    ctx.channel(), ctx.classification(), endpoint == null ? null : endpoint.name(), endpoint == null ? null : endpoint.modelId(),
+                    outcome, detail, u.promptTokens(), u.completionTokens(), u.reported(), elapsed, ttft, cost, promptSha, completionSha,
+                    List.copyOf(attempts), dlpFindings);
+            try {
+                recorder.record(rec);
+            } catch (RuntimeException ignored) {
+                // a failing recorder must not turn a finished completion into an error
+            }
+        }
+    }
+
+    private static Set<String> toolNames(ChatRequest request) {
+        Set<String> names = new LinkedHashSet<>();
+        if (request.tools() != null) {
+            for (JsonNode t : request.tools()) {
+                String name = t.path("function").path("name").asText(t.path("name").asText(""));
+                if (!name.isEmpty()) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,280 @@
+package dev.drydock.server.gateway.core;
+
+import dev.drydock.server.gateway.egress.EgressGuard;
+import dev.drydock.server.gateway.egress.EgressRefusedException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The HTTP plumbing shared by the protocol clients: sends through the {@link EgressGuard}, maps
+ * status codes to {@link UpstreamException} kinds, and reads answers as strict UTF-8 lines under a
+ * size limit, an idle timeout and a total deadline. Cancelling closes the connection.
+ */
+public final class UpstreamHttp {
+    private static final ScheduledExecutorService WATCHDOG =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("gateway-watchdog").daemon(true).factory());
+
+    private final EgressGuard egress;
+    private final long maxResponseBytes;
+
+    public UpstreamHttp(EgressGuard egress, long maxResponseBytes) {
+        this.egress = egress;
+        this.maxResponseBytes = maxResponseBytes;
+    }
+
+    /** Builds a request with the endpoint's credential. */
+    public static HttpRequest.Builder request(EndpointSpec endpoint, String path, @Nullable String secret, Duration headersTimeout) {
+        String base = endpoint.baseUrl().toString();
+        URI uri = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(headersTimeout).header("Accept", "application/json, text/event-stream, application/x-ndjson");
+        if (secret != null && !secret.isEmpty()) {
+            b.header(endpoint.authHeader(), endpoint.authHeader().equalsIgnoreCase("Authorization") ? "Bearer " + secret : secret);
+        }
+        return b;
+    }
+
+    /** Sends and returns the response once its headers arrived; non-2xx answers become exceptions. */
+    public HttpResponse<InputStream> open(EndpointSpec endpoint, HttpRequest request, Cancellation cancel, Duration headersTimeout) throws UpstreamException {
+        CompletableFuture<HttpResponse<InputStream>> future;
+        try {
+            future = egress.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream(), endpoint.connectTimeout(), "model endpoint " + endpoint.name());
+        } catch (EgressRefusedException e) {
+            throw new UpstreamException(UpstreamException.Kind.EGRESS_REFUSED, e.getMessage());
+        }
+        HttpResponse<InputStream> response;
+        try (AutoCloseable ignored = cancel.onCancel(() -> future.cancel(true))) {
+            response = future.get(headersTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (CancellationException e) {
+            throw new UpstreamException(UpstreamException.Kind.CANCELLED, "cancelled by the caller");
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new UpstreamException(UpstreamException.Kind.TIMEOUT, "no answer within " + headersTimeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new UpstreamException(UpstreamException.Kind.CANCELLED, "interrupted");
+        } catch (ExecutionException e) {
+            throw mapSendFailure(e.getCause() == null ? e : e.getCause(), cancel);
+        } catch (Exception e) {
+            throw new UpstreamException(UpstreamException.Kind.CONNECT, "cannot reach " + endpoint.name() + ": " + e);
+        }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return response;
+        }
+        String body = readErrorBody(response);
+        String where = endpoint.name() + " answered HTTP " + status;
+        throw switch (status) {
+            case 429 -> new UpstreamException(UpstreamException.Kind.RATE_LIMITED, where + " (rate limited)", false, retryAfter(response));
+            case 401, 403 -> new UpstreamException(UpstreamException.Kind.AUTH, where + ": the endpoint refused the configured credential (check its secretRef)");
+            case 400, 422 -> new UpstreamException(UpstreamException.Kind.CLIENT_ERROR, where + ": " + body);
+            default -> status >= 500
+                    ? new UpstreamException(UpstreamException.Kind.SERVER_ERROR, where + ": " + body)
+                    : new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, where + ": " + body);
+        };
+    }
+
+    private static UpstreamException mapSendFailure(Throwable cause, Cancellation cancel) {
+        if (cancel.isCancelled()) {
+            return new UpstreamException(UpstreamException.Kind.CANCELLED, "cancelled by the caller");
+        }
+        if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException) {
+            return new UpstreamException(UpstreamException.Kind.CONNECT, "cannot connect: " + cause.getMessage());
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return new UpstreamException(UpstreamException.Kind.TIMEOUT, "no answer in time: " + cause.getMessage());
+        }
+        return new UpstreamException(UpstreamException.Kind.CONNECT, "connection failed: " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
+    }
+
+    private static @Nullable Long retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").flatMap(v -> {
+            try {
+                return java.util.Optional.of(Long.parseLong(v.trim()) * 1000);
+            } catch (NumberFormatException e) {
+                return java.util.Optional.empty();
+            }
+        }).orElse(null);
+    }
+
+    private static String readErrorBody(HttpResponse<InputStream> response) {
+        try (InputStream in = response.body()) {
+            byte[] bytes = in.readNBytes(2048);
+            String text = new String(bytes, StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
+            if (text.startsWith("<")) {
+                return "an HTML page instead of JSON";
+            }
+            return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+        } catch (IOException e) {
+            return "(unreadable body)";
+        }
+    }
+
+    /** The media type of a response, lower case, without parameters. */
+    public static String mediaType(HttpResponse<?> response) {
+        String ct = response.headers().firstValue("Content-Type").orElse("");
+        int semi = ct.indexOf(';');
+        return (semi < 0 ? ct : ct.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** Opens a line reader over a response body with the endpoint's limits. */
+    public Lines lines(EndpointSpec endpoint, HttpResponse<InputStream> response, Cancellation cancel) {
+        return new Lines(endpoint, response.body(), cancel, maxResponseBytes);
+    }
+
+    /** Reads strict UTF-8 lines; a watchdog closes the stream when it stalls or runs past its deadline. */
+    public static final class Lines implements AutoCloseable {
+        private final InputStream in;
+        private final Cancellation cancel;
+        private final long maxBytes;
+        private final long idleNanos;
+        private final long deadline;
+        private final AutoCloseable cancelHandle;
+        private final ScheduledFuture<?> watchdog;
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        private final byte[] buffer = new byte[8192];
+        private int pos;
+        private int limit;
+        private long total;
+        private volatile long lastRead = System.nanoTime();
+        private volatile @Nullable String stopReason;
+        private final String endpointName;
+
+        Lines(EndpointSpec endpoint, InputStream in, Cancellation cancel, long maxBytes) {
+            this.in = in;
+            this.cancel = cancel;
+            this.maxBytes = maxBytes;
+            this.endpointName = endpoint.name();
+            this.idleNanos = endpoint.idleTimeout().toNanos();
+            this.deadline = System.nanoTime() + endpoint.requestTimeout().toNanos();
+            this.cancelHandle = cancel.onCancel(this::closeQuietly);
+            long period = Math.clamp(endpoint.idleTimeout().toMillis() / 4, 5, 1000);
+            this.watchdog = WATCHDOG.scheduleAtFixedRate(this::watch, period, period, TimeUnit.MILLISECONDS);
+        }
+
+        private void watch() {
+            long now = System.nanoTime();
+            if (now - lastRead > idleNanos) {
+                stopReason = endpointName + " sent nothing for " + (idleNanos / 1_000_000) + " ms (stalled)";
+                closeQuietly();
+            } else if (now > deadline) {
+                stopReason = endpointName + " did not finish within its request timeout";
+                closeQuietly();
+            }
+        }
+
+        /** The next line without its terminator, or null at the end of the body. */
+        public @Nullable String next() throws UpstreamException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+            while (true) {
+                if (pos == limit) {
+                    int n;
+                    try {
+                        n = in.read(buffer);
+                    } catch (IOException e) {
+                        throw failure(e);
+                    }
+                    if (stopReason != null) {
+                        throw failure(null);
+                    }
+                    if (n < 0) {
+                        return line.size() == 0 ? null : decode(line);
+                    }
+                    lastRead = System.nanoTime();
+                    total += n;
+                    if (total > maxBytes) {
+                        throw new UpstreamException(UpstreamException.Kind.TOO_LARGE, endpointName + " answered more than " + maxBytes + " bytes");
+                    }
+                    pos = 0;
+                    limit = n;
+                }
+                byte b = buffer[pos++];
+                if (b == '\n') {
+                    int size = line.size();
+                    if (size > 0 && line.toByteArray()[size - 1] == '\r') {
+                        byte[] bytes = line.toByteArray();
+                        line.reset();
+                        line.write(bytes, 0, size - 1);
+                    }
+                    return decode(line);
+                }
+                line.write(b);
+            }
+        }
+
+        /** The whole remaining body as one string. */
+        public String rest() throws UpstreamException {
+            StringBuilder sb = new StringBuilder();
+            String l;
+            while ((l = next()) != null) {
+                sb.append(l).append('\n');
+            }
+            return sb.toString();
+        }
+
+        private String decode(ByteArrayOutputStream line) throws UpstreamException {
+            try {
+                CharBuffer chars = decoder.reset().decode(ByteBuffer.wrap(line.toByteArray()));
+                return chars.toString();
+            } catch (CharacterCodingException e) {
+                throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, endpointName + " sent bytes that are not valid UTF-8");
+            }
+        }
+
+        private UpstreamException failure(@Nullable IOException e) {
+            if (cancel.isCancelled()) {
+                return new UpstreamException(UpstreamException.Kind.CANCELLED, "cancelled by the caller");
+            }
+            String reason = stopReason;
+            if (reason != null) {
+                return new UpstreamException(UpstreamException.Kind.TIMEOUT, reason);
+            }
+            return new UpstreamException(UpstreamException.Kind.TRUNCATED, endpointName + " broke off the answer: " + (e == null ? "closed" : e.getMessage()));
+        }
+
+        private void closeQuietly() {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // closing is best effort; the reader sees the stream end
+            }
+        }
+
+        @Override
+        public void close() {
+            watchdog.cancel(false);
+            try {
+                cancelHandle.close();
+            } catch (Exception ignored) {
+                // removing a list entry cannot fail
+            }
+            closeQuietly();
+        }
+    }
+}

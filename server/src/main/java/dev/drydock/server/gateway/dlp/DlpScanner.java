@@ -1,0 +1,76 @@
+package dev.drydock.server.gateway.dlp;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds secrets in text: PEM private keys, AWS access keys and secret keys, GCP service-account keys
+ * and API keys, GitHub/GitLab/Slack tokens, JWTs, and passwords or secrets assigned in configuration
+ * files. Pure and thread-safe.
+ */
+public final class DlpScanner {
+    /** One kind of secret and how to find it; for {@code keepGroup > 0} only that group is replaced (the key name stays). */
+    record Rule(String kind, Pattern pattern, int keepGroup) {}
+
+    private static final List<Rule> RULES = List.of(
+            new Rule("private-key", Pattern.compile("-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\\s\\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|\\z)"), 0),
+            new Rule("aws-access-key", Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b"), 0),
+            new Rule("aws-secret-key", Pattern.compile("(?i)(aws_secret_access_key\\s*[=:]\\s*[\"']?)([A-Za-z0-9/+=]{40})"), 2),
+            new Rule("gcp-service-account-key", Pattern.compile("\"private_key_id\"\\s*:\\s*\"[0-9a-f]{40}\""), 0),
+            new Rule("gcp-api-key", Pattern.compile("\\bAIza[0-9A-Za-z_-]{35}\\b"), 0),
+            new Rule("github-token", Pattern.compile("\\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\\b"), 0),
+            new Rule("gitlab-token", Pattern.compile("\\bglpat-[A-Za-z0-9_-]{20,}\\b"), 0),
+            new Rule("slack-token", Pattern.compile("\\bxox[abprs]-[A-Za-z0-9-]{10,}\\b"), 0),
+            new Rule("jwt", Pattern.compile("\\beyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}\\b"), 0),
+            new Rule("password-in-config", Pattern.compile(
+                    "(?im)((?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|client[_-]?secret)[\"']?\\s*[:=]\\s*[\"']?)([^\\s\"'`,;()]{6,})(?![(\\w.])"), 2));
+
+    /** The outcome of one scan: the text with secrets replaced, and the count per kind. */
+    public record Result(String redacted, Map<String, Integer> findings) {
+        public boolean clean() {
+            return findings.isEmpty();
+        }
+    }
+
+    public Result scan(String text) {
+        Map<String, Integer> findings = new LinkedHashMap<>();
+        String current = text;
+        for (Rule rule : RULES) {
+            Matcher m = rule.pattern().matcher(current);
+            StringBuilder out = new StringBuilder();
+            int count = 0;
+            while (m.find()) {
+                String value = rule.keepGroup() == 0 ? m.group() : m.group(rule.keepGroup());
+                if (value.startsWith("[REDACTED:") || looksLikePlaceholder(value)) {
+                    continue;
+                }
+                count++;
+                String replacement = rule.keepGroup() == 0
+                        ? "[REDACTED:" + rule.kind() + "]"
+                        : m.group(1) + "[REDACTED:" + rule.kind() + "]";
+                m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+            }
+            if (count > 0) {
+                m.appendTail(out);
+                current = out.toString();
+                findings.merge(rule.kind(), count, Integer::sum);
+            }
+        }
+        return new Result(current, findings);
+    }
+
+    private static boolean looksLikePlaceholder(String value) {
+        return value.startsWith("${") || value.startsWith("<") || value.matches("(?i)(x+|\\*+|changeme|example|redacted|password)");
+    }
+
+    /** The finding entries as recorded: {@code kind×count}. */
+    public static List<String> describe(Map<String, Integer> findings) {
+        List<String> out = new ArrayList<>();
+        findings.forEach((k, v) -> out.add(k + "×" + v));
+        return out;
+    }
+}
