@@ -1,39 +1,57 @@
 package dev.drydock.server.droid;
 
 import dev.drydock.server.agent.model.LlmModel;
-import dev.drydock.server.agent.model.ModelUnavailableException;
+import dev.drydock.server.gateway.GatewayService;
+import dev.drydock.server.gateway.core.CallContext;
+import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.gateway.core.EndpointSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.http.HttpClient;
+import java.util.List;
 
 /**
- * Resolves a profile's model route to an {@link LlmModel}. Today an OpenAI-compatible endpoint per
- * route; the model gateway plugs in here as one more route.
+ * Resolves a session's model. By default every call goes through the model gateway (purpose = the
+ * profile's route); a route configured under {@code drydock.droid.routes} instead names a direct
+ * OpenAI-compatible endpoint (for tests and for setups without the gateway).
  */
 @ApplicationScoped
 public class ModelRoutes {
+    /** Context window assumed when nothing says otherwise. */
+    static final long DEFAULT_WINDOW = 32_768;
+
     @Inject DroidConfig config;
+    @Inject GatewayService gateway;
 
     private final HttpClient http = OpenAiCompatibleModel.client();
 
-    public LlmModel model(String route) {
-        DroidConfig.Route r = route(route);
-        if (r == null) {
-            return request -> {
-                throw new ModelUnavailableException("no model route '" + route + "' is configured (drydock.droid.routes.\"" + route + "\".base-url)");
-            };
+    /** Who a session's model calls are made for. */
+    public record Caller(String username, String workspace, String sessionId, String droid, String classification) {}
+
+    public LlmModel model(String route, Caller caller) {
+        DroidConfig.Route direct = config.routes().get(route);
+        if (direct != null) {
+            return new OpenAiCompatibleModel(http, direct);
         }
-        return new OpenAiCompatibleModel(http, r);
+        return new GatewayModel(gateway, context(route, caller));
     }
 
-    /** The route's context window, or a conservative default when none is configured. */
-    public long contextWindow(String route) {
-        DroidConfig.Route r = route(route);
-        return r == null ? 32_768 : r.contextWindow();
+    /** The context window of the endpoint the session would use first. */
+    public long contextWindow(String route, Caller caller) {
+        DroidConfig.Route direct = config.routes().get(route);
+        if (direct != null) {
+            return direct.contextWindow();
+        }
+        try {
+            List<EndpointSpec> endpoints = gateway.resolve(context(route, caller));
+            return endpoints.isEmpty() ? DEFAULT_WINDOW : endpoints.getFirst().contextWindow();
+        } catch (RuntimeException e) {
+            return DEFAULT_WINDOW;
+        }
     }
 
-    private DroidConfig.Route route(String name) {
-        DroidConfig.Route r = config.routes().get(name);
-        return r != null ? r : config.routes().get("default");
+    private CallContext context(String route, Caller caller) {
+        Classification c = Classification.parse(caller.classification()).orElse(gateway.defaultClassification());
+        return new CallContext(caller.username(), caller.username(), caller.workspace(), caller.sessionId(), caller.droid(), route, null, c, "droid");
     }
 }

@@ -180,9 +180,10 @@ public class SessionRunner {
             case RCA -> new RcaCompletion(started.repo(), started.commit());
         };
         ToolContext context = new ToolContext(id, ws, search(started.repo(), ws), memory, test);
-        return new AgentLoop(log, models.model(profile.route()),
+        ModelRoutes.Caller caller = new ModelRoutes.Caller(createdBy, started.workspace(), id, profile.name(), settings.classification(started.workspace()));
+        return new AgentLoop(log, models.model(profile.route(), caller),
                 new AgentLoop.Droid(profile.name(), profile.route(), profiles.tools(profile), completion, profile.limits()),
-                settings.autonomy(started.workspace()), context, models.contextWindow(profile.route()),
+                settings.autonomy(started.workspace()), context, models.contextWindow(profile.route(), caller),
                 new AgentLoop.Retry(config.modelAttempts(), config.modelBackoff()), clock);
     }
 

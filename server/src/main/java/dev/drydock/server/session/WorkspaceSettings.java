@@ -37,6 +37,11 @@ public class WorkspaceSettings {
                 .orElse(new Policy(DEFAULT_AUTONOMY, List.of("code", "knowledge", "reliability"), List.of("*")));
     }
 
+    /** The workspace's data classification label (the gateway only sends it to endpoints cleared for it). */
+    public String classification(String workspace) {
+        return Sql.query(ds, "select classification from workspace where slug = ?", rs -> rs.getString(1), workspace).stream().findFirst().orElse("internal");
+    }
+
     public Autonomy autonomy(String workspace) {
         return policy(workspace).autonomy();
     }
