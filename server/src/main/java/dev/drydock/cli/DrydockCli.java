@@ -27,6 +27,7 @@ public final class DrydockCli implements Callable<Integer> {
             new dev.drydock.cli.search.BenchCommand(),
             new dev.drydock.cli.sandbox.SandboxCommand(),
             new dev.drydock.cli.audit.AuditCommand(),
+            new dev.drydock.cli.realm.RealmCommand(),
             new dev.drydock.cli.model.ModelCommand());
 
     @Override

@@ -49,6 +49,36 @@ class ApiSecurityTest {
     }
 
     @Test
+    void shouldRefuseRealTokenMeantForAnotherAudience() {
+        // Given a genuine drydock-realm token issued to Keycloak's admin-cli client (no drydock-api audience)
+        String token = given().formParam("grant_type", "password").formParam("client_id", "admin-cli")
+                .formParam("username", "mike").formParam("password", "mike-pass")
+                .post(RealServices.get().keycloak().realmUrl() + "/protocol/openid-connect/token")
+                .then().statusCode(200).extract().path("access_token");
+
+        // When
+        var response = given().auth().oauth2(token).when().get("/api/me");
+
+        // Then
+        response.then().statusCode(401).contentType("application/problem+json");
+    }
+
+    @Test
+    void shouldRefuseRealTokenFromAnotherIssuer() {
+        // Given a genuine token of Keycloak's master realm
+        String token = given().formParam("grant_type", "password").formParam("client_id", "admin-cli")
+                .formParam("username", "admin").formParam("password", "test-bootstrap-admin")
+                .post(RealServices.get().keycloak().baseUrl() + "/realms/master/protocol/openid-connect/token")
+                .then().statusCode(200).extract().path("access_token");
+
+        // When
+        var response = given().auth().oauth2(token).when().get("/api/me");
+
+        // Then
+        response.then().statusCode(401).contentType("application/problem+json");
+    }
+
+    @Test
     void shouldDescribeCallerWhenTokenIsValid() {
         // Given
         String token = Tokens.of("mike");

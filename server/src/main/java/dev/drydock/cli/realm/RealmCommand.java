@@ -1,0 +1,71 @@
+package dev.drydock.cli.realm;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drydock.cli.CliException;
+import dev.drydock.cli.CliExit;
+import dev.drydock.server.appliance.RealmTemplate;
+import dev.drydock.server.appliance.Secrets;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code ./drydock realm apply}: bring an existing Keycloak realm up to the shipped roles, groups and clients. */
+@Command(name = "realm", description = "Manage the drydock realm in Keycloak.", subcommands = RealmCommand.Apply.class)
+public final class RealmCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return CliExit.USAGE;
+    }
+
+    @Command(name = "apply", description = "Create missing roles, groups and clients and update changed clients, idempotently, through the Admin API.")
+    static final class Apply implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Option(names = "--url", defaultValue = "http://127.0.0.1:8180", description = "Keycloak base URL (default: the embedded one)")
+        String url;
+
+        @Option(names = "--realm", defaultValue = "drydock", description = "Realm name")
+        String realm;
+
+        @Option(names = "--portal-url", defaultValue = "http://localhost:8080", description = "Public URL of the Drydock portal (redirect URIs)")
+        String portalUrl;
+
+        @Option(names = "--admin-user", defaultValue = "admin", description = "Master-realm administrator")
+        String adminUser;
+
+        @Option(names = "--admin-password-env", description = "Environment variable holding the administrator password (default: the embedded appliance's secret)")
+        String passwordEnv;
+
+        @Override
+        public Integer call() throws IOException {
+            String password;
+            if (passwordEnv != null) {
+                password = System.getenv(passwordEnv);
+                if (password == null) {
+                    throw new CliException("environment variable " + passwordEnv + " is not set", CliExit.USAGE);
+                }
+            } else {
+                Path secrets = Path.of(System.getenv().getOrDefault("DRYDOCK_HOME", ".drydock"), "secrets.properties");
+                Secrets s = Secrets.load(secrets);
+                if (!s.has("keycloak.bootstrap-admin-password")) {
+                    throw new CliException("no administrator password: pass --admin-password-env VAR, or run this on the machine of './drydock up'", CliExit.USAGE);
+                }
+                password = s.getOrCreate("keycloak.bootstrap-admin-password");
+            }
+            // Secrets are not part of what apply owns: placeholders stay, and existing client secrets are never overwritten.
+            var desired = new ObjectMapper().readTree(RealmTemplate.shipped(portalUrl, "unchanged", "unchanged").toJson());
+            PrintWriter out = spec.commandLine().getOut();
+            RealmApply.Report report = RealmApply.connect(url, realm, adminUser, password).apply(desired, out::println);
+            out.println("realm " + realm + ": " + report.created().size() + " created, " + report.updated().size() + " updated, " + report.unchanged() + " unchanged");
+            return CliExit.OK;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.drydock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drydock.cli.realm.RealmApply;
+import dev.drydock.server.appliance.RealmTemplate;
+import dev.drydock.server.testing.RealServices;
+import io.restassured.RestAssured;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code ./drydock realm apply} against the real Keycloak of the test run. */
+class RealmApplyTest {
+
+    @Test
+    void shouldRecreateADeletedClientAndChangeNothingOnTheNextRun() throws Exception {
+        // Given a realm whose automation client was deleted by hand
+        RealServices.Started services = RealServices.get();
+        String base = services.keycloak().baseUrl();
+        var desired = new ObjectMapper().readTree(
+                RealmTemplate.shipped("http://localhost:" + services.httpPort(), "unchanged", "unchanged").toJson());
+        String admin = RestAssured.given().formParam("grant_type", "password").formParam("client_id", "admin-cli")
+                .formParam("username", "admin").formParam("password", "test-bootstrap-admin")
+                .post(base + "/realms/master/protocol/openid-connect/token").then().statusCode(200).extract().path("access_token");
+        List<String> ids = RestAssured.given().auth().oauth2(admin).get(base + "/admin/realms/drydock/clients?clientId=drydock-automation")
+                .then().statusCode(200).extract().path("id");
+        RestAssured.given().auth().oauth2(admin).delete(base + "/admin/realms/drydock/clients/" + ids.getFirst()).then().statusCode(204);
+        RealmApply apply = RealmApply.connect(base, "drydock", "admin", "test-bootstrap-admin");
+        List<String> log = new ArrayList<>();
+
+        // When
+        RealmApply.Report first = apply.apply(desired, log::add);
+        RealmApply.Report second = apply.apply(desired, log::add);
+
+        // Then
+        assertThat(first.created()).containsExactly("client drydock-automation");
+        assertThat(second.created()).isEmpty();
+        assertThat(second.updated()).isEmpty();
+        assertThat(second.unchanged()).isGreaterThanOrEqualTo(4 + 4 + 4);
+        RestAssured.given().auth().oauth2(admin).get(base + "/admin/realms/drydock/clients?clientId=drydock-automation")
+                .then().statusCode(200).body("serviceAccountsEnabled[0]", org.hamcrest.Matchers.equalTo(true));
+    }
+
+    @Test
+    void shouldRefuseWrongAdministratorCredentialsWithOneClearLine() {
+        // When / Then
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RealmApply.connect(RealServices.get().keycloak().baseUrl(), "drydock", "admin", "wrong"))
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("refused the administrator credentials");
+    }
+}
