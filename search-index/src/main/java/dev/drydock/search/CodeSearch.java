@@ -52,8 +52,8 @@ import org.jspecify.annotations.Nullable;
  * Instances are thread-safe.
  */
 public final class CodeSearch implements AutoCloseable {
-    private static final int FILE_DEPTH = 200;
-    private static final int CHUNK_DEPTH = 600;
+    private static final int FILE_DEPTH = 100;
+    private static final int CHUNK_DEPTH = 300;
     private static final int DENSE_DEPTH = 200;
     private static final int GRAPH_SEEDS = 5;
     private static final int GRAPH_CANDIDATES = 50;

@@ -171,6 +171,11 @@ public class GatewayService {
         return gateway.resolve(ctx);
     }
 
+    /** A non-streaming completion (the agent loop's {@link GatewayLlmModel} uses this). */
+    public ChatResult complete(CallContext ctx, ChatRequest request) throws GatewayException {
+        return gateway.chat(ctx, request, e -> {}, new Cancellation());
+    }
+
     public ChatResult chat(CallContext ctx, ChatRequest request, Consumer<StreamEvent> sink, Cancellation cancel) throws GatewayException {
         return gateway.chat(ctx, request, sink, cancel);
     }

@@ -46,6 +46,35 @@ class AuthorizationMatrixTest {
         MATRIX.put("POST /api/workspaces/{workspace}/repositories/{name}/sync", new Row("/api/workspaces/demo/repositories/nope/sync", null, 401, 403, 404, 404, 404, 404));
         MATRIX.put("GET /api/workspaces/{workspace}/search", new Row("/api/workspaces/demo/search", null, 401, 400, 400, 404, 400, 400));
         MATRIX.put("GET /api/admin/audit/verify", new Row("/api/admin/audit/verify", null, 401, 403, 403, 403, 403, 200));
+        // Model gateway administration: drydock admins only.
+        MATRIX.put("GET /api/admin/model-endpoints", new Row("/api/admin/model-endpoints", null, 401, 403, 403, 403, 403, 200));
+        MATRIX.put("GET /api/admin/model-endpoints/{name}", new Row("/api/admin/model-endpoints/nope", null, 401, 403, 403, 403, 403, 404));
+        MATRIX.put("PUT /api/admin/model-endpoints/{name}", new Row("/api/admin/model-endpoints/nope", "{}", 401, 403, 403, 403, 403, 400));
+        MATRIX.put("DELETE /api/admin/model-endpoints/{name}", new Row("/api/admin/model-endpoints/nope", null, 401, 403, 403, 403, 403, 404));
+        MATRIX.put("GET /api/admin/model-routes", new Row("/api/admin/model-routes", null, 401, 403, 403, 403, 403, 200));
+        MATRIX.put("PUT /api/admin/model-routes/{name}", new Row("/api/admin/model-routes/nope", "{}", 401, 403, 403, 403, 403, 400));
+        MATRIX.put("DELETE /api/admin/model-routes/{name}", new Row("/api/admin/model-routes/nope", null, 401, 403, 403, 403, 403, 404));
+        MATRIX.put("GET /api/admin/model-budgets", new Row("/api/admin/model-budgets", null, 401, 403, 403, 403, 403, 200));
+        MATRIX.put("POST /api/admin/model-budgets", new Row("/api/admin/model-budgets", "{}", 401, 403, 403, 403, 403, 400));
+        MATRIX.put("DELETE /api/admin/model-budgets/{id}", new Row("/api/admin/model-budgets/999999999", null, 401, 403, 403, 403, 403, 404));
+        MATRIX.put("GET /api/admin/model-requests", new Row("/api/admin/model-requests", null, 401, 403, 403, 403, 403, 200));
+        MATRIX.put("GET /api/admin/egress-refusals", new Row("/api/admin/egress-refusals", null, 401, 403, 403, 403, 403, 200));
+        // Personal API keys for the OpenAI-compatible front door.
+        MATRIX.put("GET /api/me/api-keys", new Row("/api/me/api-keys", null, 401, 200, 200, 200, 200, 200));
+        MATRIX.put("POST /api/me/api-keys", new Row("/api/me/api-keys", "{\"name\": \"\"}", 401, 400, 400, 400, 400, 400));
+        MATRIX.put("DELETE /api/me/api-keys/{id}", new Row("/api/me/api-keys/999999999", null, 401, 404, 404, 404, 404, 404));
+        // Droid sessions: ids of sessions that do not exist (or belong to nobody the caller may see) are 404.
+        MATRIX.put("GET /api/sessions", new Row("/api/sessions", null, 401, 200, 200, 200, 200, 200));
+        MATRIX.put("POST /api/sessions", new Row("/api/sessions", "{}", 401, 400, 400, 400, 400, 400));
+        MATRIX.put("GET /api/sessions/{id}", new Row("/api/sessions/00000000-0000-0000-0000-000000000000", null, 401, 404, 404, 404, 404, 404));
+        MATRIX.put("GET /api/sessions/{id}/events", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/events", null, 401, 404, 404, 404, 404, 404));
+        MATRIX.put("GET /api/sessions/{id}/artifacts", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/artifacts", null, 401, 404, 404, 404, 404, 404));
+        MATRIX.put("POST /api/sessions/{id}/cancel", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/cancel", null, 401, 404, 404, 404, 404, 404));
+        MATRIX.put("POST /api/sessions/{id}/answer", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/answer", "{}", 401, 404, 404, 404, 404, 404));
+        MATRIX.put("POST /api/sessions/{id}/approve", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/approve", "{}", 401, 404, 404, 404, 404, 404));
+        MATRIX.put("POST /api/sessions/{id}/deny", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/deny", "{}", 401, 404, 404, 404, 404, 404));
+        MATRIX.put("POST /api/sessions/{id}/resume", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/resume", null, 401, 404, 404, 404, 404, 404));
+        MATRIX.put("POST /api/sessions/{id}/messages", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/messages", "{}", 401, 404, 404, 404, 404, 404));
         MATRIX.put("GET /api/admin/audit/export", new Row("/api/admin/audit/export?afterSeq=999999999", null, 401, 403, 403, 403, 403, 200));
     }
 

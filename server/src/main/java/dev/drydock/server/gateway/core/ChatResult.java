@@ -18,4 +18,5 @@ public record ChatResult(
         String finishReason,
         Usage usage,
         long latencyMillis,
-        @Nullable Long ttftMillis) {}
+        @Nullable Long ttftMillis,
+        java.math.BigDecimal cost) {}

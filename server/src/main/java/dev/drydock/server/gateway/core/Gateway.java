@@ -358,7 +358,8 @@ public final class Gateway {
             long latency = (System.nanoTime() - startNanos) / 1_000_000;
             String completionSha = Hashes.sha256(completionText);
             record(Outcome.OK, null, endpoint, usage, attempt.ttftMillis(), completionSha, latency);
-            return new ChatResult(id, endpoint.name(), endpoint.modelId(), content, calls, errors, finish, usage, latency, attempt.ttftMillis());
+            return new ChatResult(id, endpoint.name(), endpoint.modelId(), content, calls, errors, finish, usage, latency, attempt.ttftMillis(),
+                    endpoint.cost(usage.promptTokens(), usage.completionTokens()));
         }
 
         private long countPrompt(ChatRequest request) {
