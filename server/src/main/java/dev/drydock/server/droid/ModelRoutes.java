@@ -1,6 +1,7 @@
 package dev.drydock.server.droid;
 
 import dev.drydock.server.agent.model.LlmModel;
+import dev.drydock.server.gateway.GatewayLlmModel;
 import dev.drydock.server.gateway.GatewayService;
 import dev.drydock.server.gateway.core.CallContext;
 import dev.drydock.server.gateway.core.Classification;
@@ -33,7 +34,7 @@ public class ModelRoutes {
         if (direct != null) {
             return new OpenAiCompatibleModel(http, direct);
         }
-        return new GatewayModel(gateway, context(route, caller));
+        return new GatewayLlmModel(gateway::complete, context(route, caller));
     }
 
     /** The context window of the endpoint the session would use first. */

@@ -85,7 +85,8 @@ class SessionsApiTest {
     @org.junit.jupiter.api.BeforeEach
     void demoWorkspaceLetsDroidsEdit() throws Exception {
         try (var c = ds.getConnection(); var ps = c.prepareStatement(
-                "insert into workspace(slug, display_name, created_at, autonomy) values ('demo', 'demo', now(), 'auto-edit') on conflict (slug) do update set autonomy = 'auto-edit'")) {
+                "insert into workspace(slug, display_name, created_at, autonomy) values ('demo', 'demo', now(), 'auto-edit') "
+                        + "on conflict (slug) do update set autonomy = 'auto-edit', allowed_droids = 'code,knowledge,reliability', allowed_routes = '*', classification = 'internal'")) {
             ps.executeUpdate();
         }
     }
@@ -120,7 +121,7 @@ class SessionsApiTest {
     @Test
     void shouldFixFailingTestInRealSandboxAndPublishBranch() throws Exception {
         // Given
-        String id = create("mike", "code", "[script:fix-calc] The unit tests of calc fail. Fix the bug.", "calc");
+        String id = create("mike", "code", "[script:fix-calc] The unit tests of calc fail. Fix the bug.", "droid-calc");
 
         // When
         JsonPath done = await(id, s -> s.getString("status").equals("finished"));
@@ -141,7 +142,7 @@ class SessionsApiTest {
         assertThat(artifacts).extracting(a -> a.get("kind")).containsExactly("DIFF", "BRANCH");
         assertThat((String) artifacts.get(0).get("content")).contains("-    return a - b").contains("+    return a + b").doesNotContain("test_calc.py");
         Path checkout = Files.createTempDirectory("branch-");
-        try (Git git = Git.cloneRepository().setURI(DroidTestServices.mirrorRoot.resolve("calc.git").toUri().toString()).setDirectory(checkout.toFile()).setBranch("drydock/" + id).call()) {
+        try (Git git = Git.cloneRepository().setURI(DroidTestServices.mirrorRoot.resolve("droid-calc.git").toUri().toString()).setDirectory(checkout.toFile()).setBranch("drydock/" + id).call()) {
             assertThat(git.log().call().iterator().next().getFullMessage()).startsWith("Fix add()");
         }
         assertThat(Files.readString(checkout.resolve("calc.py"))).contains("return a + b");
@@ -154,7 +155,7 @@ class SessionsApiTest {
     @Test
     void shouldStreamEventsAsSseAndResumeFromLastEventId() throws Exception {
         // Given
-        String id = create("mike", "knowledge", "[script:malformed] What does calc do?", "calc");
+        String id = create("mike", "knowledge", "[script:malformed] What does calc do?", "droid-calc");
         await(id, s -> s.getString("status").equals("finished"));
         HttpClient http = HttpClient.newHttpClient();
 
@@ -183,7 +184,7 @@ class SessionsApiTest {
     @Test
     void shouldPauseForQuestionAndContinueAfterAnswer() throws Exception {
         // Given
-        String id = create("mike", "knowledge", "[script:ask] Explain the function", "calc");
+        String id = create("mike", "knowledge", "[script:ask] Explain the function", "droid-calc");
         JsonPath waiting = await(id, s -> s.getString("status").equals("waiting_for_answer"));
 
         // When
@@ -201,7 +202,7 @@ class SessionsApiTest {
     @Test
     void shouldKillSandboxProcessesWhenCancelled() throws Exception {
         // Given
-        String id = create("mike", "reliability", "[script:slow] The service hangs", "calc");
+        String id = create("mike", "reliability", "[script:slow] The service hangs", "droid-calc");
         await(id, s -> types(id).contains("tool.invoke.v1"));
         Thread.sleep(300);
         assertThat(sleepers()).isPositive();
@@ -233,15 +234,15 @@ class SessionsApiTest {
     void shouldResumeRunningSessionFromItsLogAfterRestart() throws Exception {
         // Given a session the previous server left mid-tool: an action recorded, no observation, nobody driving it
         String id = UUID.randomUUID().toString();
-        try (var c = ds.getConnection(); var ps = c.prepareStatement("insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values (?::uuid, 'demo', 'knowledge', 'calc', 't', 'mike', now(), now())")) {
+        try (var c = ds.getConnection(); var ps = c.prepareStatement("insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values (?::uuid, 'demo', 'knowledge', 'droid-calc', 't', 'mike', now(), now())")) {
             ps.setString(1, id);
             ps.executeUpdate();
         }
         String commit;
-        try (Git g = Git.open(DroidTestServices.mirrorRoot.resolve("calc.git").toFile())) {
+        try (Git g = Git.open(DroidTestServices.mirrorRoot.resolve("droid-calc.git").toFile())) {
             commit = g.getRepository().resolve("HEAD").name();
         }
-        log.append(id, Source.USER, new Lifecycle.SessionStarted("knowledge", "[script:resume] What is in calc.py?", "demo", "calc", commit));
+        log.append(id, Source.USER, new Lifecycle.SessionStarted("knowledge", "[script:resume] What is in calc.py?", "demo", "droid-calc", commit));
         log.append(id, Source.SYSTEM, new Progress.ContextPrepared("You are the knowledge droid.", List.of(), "", ""));
         Event reply = log.append(id, Source.AGENT, new Conversation.ModelReplied("reading", List.of(new Conversation.ToolCall("c1", "read_file", "{\"path\":\"calc.py\"}"))));
         log.append(id, Source.AGENT, reply.seq(), new Action.InvokeTool("c1", "read_file", "{\"path\":\"calc.py\"}", Action.Risk.READ_ONLY));
@@ -270,7 +271,7 @@ class SessionsApiTest {
                 .body(Map.of("allowedDroids", List.of("code", "knowledge"), "allowedRoutes", List.of(), "autonomy", "approve-writes", "classification", "internal"))
                 .when().put("/api/workspaces/other/policy").then().statusCode(200);
         String id = given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON)
-                .body(Map.of("workspace", "other", "droid", "code", "task", "[script:approve] Fix add()", "repo", "calc"))
+                .body(Map.of("workspace", "other", "droid", "code", "task", "[script:approve] Fix add()", "repo", "droid-calc"))
                 .when().post("/api/sessions").then().statusCode(201).extract().path("id");
         Instant deadline = Instant.now().plusSeconds(60);
         JsonPath waiting;
