@@ -2,7 +2,7 @@ package dev.drydock.server.health;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
-import java.net.http.HttpClient;
+import dev.drydock.server.gateway.egress.EgressGuard;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -15,19 +15,23 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class OidcDiscoveryCheck implements HealthCheck {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final EgressGuard egress;
     private final URI discovery;
 
-    OidcDiscoveryCheck(@ConfigProperty(name = "quarkus.oidc.auth-server-url") String authServerUrl) {
+    OidcDiscoveryCheck(@ConfigProperty(name = "quarkus.oidc.auth-server-url") String authServerUrl, EgressGuard egress) {
         String base = authServerUrl.endsWith("/") ? authServerUrl.substring(0, authServerUrl.length() - 1) : authServerUrl;
         this.discovery = URI.create(base + "/.well-known/openid-configuration");
+        this.egress = egress;
+        // The identity provider is a configured integration: its host is allowed like a model endpoint's.
+        egress.allowHost(discovery.getHost());
     }
 
     @Override
     public HealthCheckResponse call() {
         var response = HealthCheckResponse.named("oidc-discovery").withData("url", discovery.toString());
         try {
-            int status = http.send(HttpRequest.newBuilder(discovery).timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = egress.send(HttpRequest.newBuilder(discovery).timeout(Duration.ofSeconds(3)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding(), Duration.ofSeconds(2), "identity provider health").statusCode();
             return response.status(status == 200).withData("status", status).build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -55,10 +55,17 @@ public class RepositoryService {
     @Inject RepositoryConfig config;
     @Inject WorkspaceService workspaces;
     @Inject AuditTrail audit;
+    @Inject dev.drydock.server.gateway.egress.EgressGuard egress;
 
     private final ExecutorService syncs = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("repo-sync-", 0).factory());
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
+
+    /** The allow-listed git hosts join the server's one egress allow-list, so every fetch passes the same guard. */
+    @jakarta.annotation.PostConstruct
+    void allowGitHosts() {
+        config.allowedHosts().orElse(List.of()).forEach(egress::allowHost);
+    }
 
     /** Body of a registration. Exactly one of url and path. */
     public record Registration(String name, @Nullable String url, @Nullable String path, @Nullable String branch,
@@ -219,6 +226,7 @@ public class RepositoryService {
             String source = e.sourceUrl != null ? e.sourceUrl : Path.of(e.sourcePath).toUri().toString();
             if (e.sourceUrl != null) {
                 checkUrl(e.sourceUrl);
+                egress.check(URI.create(e.sourceUrl), "git fetch " + workspace + "/" + name);
             } else {
                 checkPath(e.sourcePath);
             }
