@@ -136,7 +136,8 @@ public class SessionRunner {
             if (state.status() == SessionState.Status.RUNNING || (state.cancelRequested() && !state.finished())) {
                 try {
                     state = loop(id, state).run(id);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | LinkageError | AssertionError e) {
+                    // A bug or a broken deployment: record it rather than leave the session "running" with nobody driving it.
                     LOG.errorf(e, "session %s stopped", id);
                     state = SessionState.fold(log.readAll(id));
                     if (!state.finished()) {
