@@ -204,7 +204,10 @@ class SessionsApiTest {
         // Given
         String id = create("mike", "reliability", "[script:slow] The service hangs", "droid-calc");
         await(id, s -> types(id).contains("tool.invoke.v1"));
-        Thread.sleep(300);
+        Instant started = Instant.now().plusSeconds(30);
+        while (sleepers() == 0 && Instant.now().isBefore(started)) {
+            Thread.sleep(50); // poll: the sandbox process appears asynchronously, no event announces it
+        }
         assertThat(sleepers()).isPositive();
 
         // When
