@@ -65,7 +65,6 @@ public class SessionRunner {
     @Inject WorkspaceSettings settings;
     @Inject SessionConfig config;
     @Inject GitMirrors mirrors;
-    @Inject dev.drydock.server.audit.AuditTrail audit;
     @Inject DataSource ds;
     @Inject dev.drydock.server.droid.DroidConfig droidConfig;
     @Inject dev.drydock.server.repository.RepositoryService repositories;
@@ -177,7 +176,7 @@ public class SessionRunner {
             log.append(id, Source.SYSTEM, prepare(profile, started, ws, test, memory));
         }
         CompletionRule completion = switch (profile.completion()) {
-            case TEST_GATED -> new TestGatedCompletion(mirror.<TestGatedCompletion.BranchPublisher>map(m -> new GitMirrorPublisher(m, started.commit(), createdBy, audit::sessionRootHash))
+            case TEST_GATED -> new TestGatedCompletion(mirror.<TestGatedCompletion.BranchPublisher>map(m -> new GitMirrorPublisher(m, started.commit(), createdBy))
                     .orElse((s, d, m) -> Optional.empty()));
             case DOCUMENT -> new DocumentCompletion();
             case RCA -> new RcaCompletion(started.repo(), started.commit());
