@@ -91,6 +91,21 @@ class BubblewrapSandboxTest {
     }
 
     @Test
+    void shouldRunEditedPythonWhenSameSizeEditFollowsWithinASecond() {
+        // Given a module imported once, then edited to a source of the same size at once
+        Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1"));
+        sandbox.writeFile("calc.py", "def add(a, b):\n    return a - b\n".getBytes(StandardCharsets.UTF_8));
+        ExecRequest run = ExecRequest.of("python3", "-c", "import calc; print(calc.add(2, 3))");
+        assertThat(sandbox.exec(run).stdout().text()).isEqualTo("-1\n");
+        sandbox.writeFile("calc.py", "def add(a, b):\n    return a + b\n".getBytes(StandardCharsets.UTF_8));
+        // When
+        ExecResult result = sandbox.exec(run);
+        // Then
+        assertThat(result.stdout().text()).isEqualTo("5\n");
+        assertThat(sandbox.list("")).extracting(dev.drydock.sandbox.FileEntry::path).containsExactly("calc.py");
+    }
+
+    @Test
     void shouldRunInSubdirectoryAndRefuseEscapingCwdWhenCwdIsGiven() {
         // Given
         Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1"));

@@ -111,7 +111,17 @@ class SessionsApiTest {
             }
             Thread.sleep(150);
         }
-        throw new AssertionError("session " + id + " did not get there in time: " + get("mike", id).prettify());
+        throw new AssertionError("session " + id + " did not get there in time: " + get("mike", id).prettify() + "\n" + story(id));
+    }
+
+    /** The session's events, one line each, for failure messages. */
+    String story(String id) {
+        StringBuilder out = new StringBuilder();
+        for (Event e : log.readAll(id)) {
+            String payload = String.valueOf(e.payload());
+            out.append(e.seq()).append(' ').append(payload, 0, Math.min(payload.length(), 600)).append('\n');
+        }
+        return out.toString();
     }
 
     List<String> types(String id) {
@@ -127,7 +137,7 @@ class SessionsApiTest {
         JsonPath done = await(id, s -> s.getString("status").equals("finished"));
 
         // Then
-        assertThat(done.getString("outcome")).isEqualTo("completed");
+        assertThat(done.getString("outcome")).as(() -> story(id)).isEqualTo("completed");
         assertThat(done.getList("rulesFiles", String.class)).containsExactly("AGENTS.md");
         assertThat(done.getLong("totals.promptTokens")).isEqualTo(7000);
         assertThat(done.getLong("totals.costMicros")).isEqualTo(7000);
@@ -203,9 +213,7 @@ class SessionsApiTest {
     void shouldKillSandboxProcessesWhenCancelled() throws Exception {
         // Given
         String id = create("mike", "reliability", "[script:slow] The service hangs", "droid-calc");
-        await(id, s -> types(id).contains("tool.invoke.v1"));
-        Thread.sleep(300);
-        assertThat(sleepers()).isPositive();
+        await(id, s -> types(id).contains("tool.invoke.v1") && sleepers() > 0);
 
         // When
         given().auth().oauth2(Tokens.of("mike")).when().post("/api/sessions/" + id + "/cancel").then().statusCode(200);
@@ -323,10 +331,17 @@ class SessionsApiTest {
     }
 
     /** Host processes running this test's {@code sleep 61}. */
-    static long sleepers() throws Exception {
-        Process p = new ProcessBuilder("pgrep", "-f", "^sleep 61$").start();
-        List<String> out = new ArrayList<>(new String(p.getInputStream().readAllBytes()).lines().toList());
-        p.waitFor();
-        return out.size();
+    static long sleepers() {
+        try {
+            Process p = new ProcessBuilder("pgrep", "-f", "^sleep 61$").start();
+            List<String> out = new ArrayList<>(new String(p.getInputStream().readAllBytes()).lines().toList());
+            p.waitFor();
+            return out.size();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
