@@ -17,6 +17,13 @@ import org.jboss.logging.Logger;
 public class EventBus {
     private static final Logger LOG = Logger.getLogger(EventBus.class);
     private final Map<String, Set<Consumer<Event>>> subscribers = new ConcurrentHashMap<>();
+    private final Set<Consumer<Event>> everySession = ConcurrentHashMap.newKeySet();
+
+    /** Subscribes to the committed events of every session (audit); close the returned handle to stop. */
+    public AutoCloseable subscribeAll(Consumer<Event> subscriber) {
+        everySession.add(subscriber);
+        return () -> everySession.remove(subscriber);
+    }
 
     /** Subscribes to one session's events; close the returned handle to stop. */
     public AutoCloseable subscribe(String sessionId, Consumer<Event> subscriber) {
@@ -29,6 +36,13 @@ public class EventBus {
 
     /** Delivers an event that has been committed. */
     public void publish(Event event) {
+        for (Consumer<Event> s : everySession) {
+            try {
+                s.accept(event);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "event subscriber failed for session %s", event.sessionId());
+            }
+        }
         Set<Consumer<Event>> set = subscribers.get(event.sessionId());
         if (set == null) {
             return;

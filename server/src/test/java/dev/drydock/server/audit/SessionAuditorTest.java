@@ -1,0 +1,51 @@
+package dev.drydock.server.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.drydock.server.agent.event.Action;
+import dev.drydock.server.agent.event.Event;
+import dev.drydock.server.agent.event.Lifecycle;
+import dev.drydock.server.agent.event.Observation;
+import dev.drydock.server.agent.event.Source;
+import dev.drydock.server.eventlog.EventBus;
+import dev.drydock.server.testing.RealServices;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(RealServices.class)
+class SessionAuditorTest {
+    @Inject EventBus bus;
+    @Inject AuditTrail trail;
+
+    @Test
+    void shouldSealLifecycleToolExecutionsAndFileReadsIntoTheChain() {
+        // Given
+        String session = UUID.randomUUID().toString();
+        long before = trail.verify().checked();
+        String content = "1: package demo;\n2: class Calculator {}\n";
+
+        // When a session starts, reads a file and finishes
+        publish(session, 1, new Lifecycle.SessionStarted("code", "fix it", "demo", "calc", "abc123"));
+        publish(session, 2, new Action.InvokeTool("c1", "read_file", "{\"path\": \"src/Calculator.java\", \"start_line\": 1, \"end_line\": 2}", Action.Risk.READ_ONLY));
+        publish(session, 3, new Observation.ToolSucceeded("c1", content));
+        publish(session, 4, new Lifecycle.SessionFinished(Lifecycle.Outcome.values()[0], "done"));
+
+        // Then
+        List<AuditRecord> records = trail.page(before, 1000, "demo").stream().filter(r -> session.equals(r.sessionId())).toList();
+        assertThat(records).extracting(AuditRecord::action).containsExactly("session.started", "tool.executed", "file.read", "session.finished");
+        assertThat(records.get(2).target()).isEqualTo("calc@abc123:src/Calculator.java:1-2");
+        assertThat(records.get(2).details()).contains(AuditRecord.sha256(content));
+        assertThat(trail.sessionRootHash(session)).contains(records.getLast().hash());
+        assertThat(trail.verify().intact()).isTrue();
+    }
+
+    private void publish(String session, long seq, dev.drydock.server.agent.event.Payload payload) {
+        bus.publish(new Event(session, seq, Instant.now(), Source.AGENT, null, payload));
+    }
+}
