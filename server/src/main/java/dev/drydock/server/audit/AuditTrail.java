@@ -70,10 +70,12 @@ public class AuditTrail {
 
     /** Hash of the newest record of a session: its audit root, shown in the portal and commit trailers. */
     public Optional<String> sessionRootHash(String sessionId) {
-        List<?> rows = em.createNativeQuery("select hash from audit_record where session_id = :s order by seq desc limit 1")
+        return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("select hash from audit_record where session_id = :s order by seq desc limit 1")
                 .setParameter("s", sessionId)
-                .getResultList();
-        return rows.stream().findFirst().map(String::valueOf);
+                .getResultList()
+                .stream()
+                .findFirst()
+                .map(String::valueOf));
     }
 
     @SuppressWarnings("unchecked")

@@ -25,11 +25,17 @@ public final class GitMirrorPublisher implements BranchPublisher {
     private final Path mirror;
     private final String baseCommit;
     private final String author;
+    private final java.util.function.Function<String, Optional<String>> auditRoot;
 
-    public GitMirrorPublisher(Path mirror, String baseCommit, String author) {
+    /**
+     * @param auditRoot the session's audit root hash (its newest audit record), written as a commit
+     *     trailer so that the branch can be tied to the audit chain
+     */
+    public GitMirrorPublisher(Path mirror, String baseCommit, String author, java.util.function.Function<String, Optional<String>> auditRoot) {
         this.mirror = mirror;
         this.baseCommit = baseCommit;
         this.author = author;
+        this.auditRoot = auditRoot;
     }
 
     @Override
@@ -45,7 +51,8 @@ public final class GitMirrorPublisher implements BranchPublisher {
                 git.add().addFilepattern(".").call();
                 git.add().addFilepattern(".").setUpdate(true).call();
                 PersonIdent who = new PersonIdent("Drydock droid", "droid@drydock.invalid");
-                git.commit().setMessage(firstLine(message) + "\n\nSession " + sessionId + ", delegated by " + author + ".\n").setAuthor(who).setCommitter(who).call();
+                String trailer = auditRoot.apply(sessionId).map(h -> "\nDrydock-Audit-Root: " + h + "\n").orElse("");
+                git.commit().setMessage(firstLine(message) + "\n\nSession " + sessionId + ", delegated by " + author + ".\n" + trailer).setAuthor(who).setCommitter(who).call();
                 git.push().setRemote("origin").setRefSpecs(new RefSpec("refs/heads/" + branch + ":refs/heads/" + branch)).call();
             }
             return Optional.of(branch);

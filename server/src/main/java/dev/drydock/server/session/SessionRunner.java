@@ -65,6 +65,7 @@ public class SessionRunner {
     @Inject WorkspaceSettings settings;
     @Inject SessionConfig config;
     @Inject GitMirrors mirrors;
+    @Inject dev.drydock.server.audit.AuditTrail audit;
     @Inject DataSource ds;
     @Inject dev.drydock.server.droid.DroidConfig droidConfig;
 
@@ -175,7 +176,7 @@ public class SessionRunner {
             log.append(id, Source.SYSTEM, prepare(profile, started, ws, test, memory));
         }
         CompletionRule completion = switch (profile.completion()) {
-            case TEST_GATED -> new TestGatedCompletion(mirror.<TestGatedCompletion.BranchPublisher>map(m -> new GitMirrorPublisher(m, started.commit(), createdBy))
+            case TEST_GATED -> new TestGatedCompletion(mirror.<TestGatedCompletion.BranchPublisher>map(m -> new GitMirrorPublisher(m, started.commit(), createdBy, audit::sessionRootHash))
                     .orElse((s, d, m) -> Optional.empty()));
             case DOCUMENT -> new DocumentCompletion();
             case RCA -> new RcaCompletion(started.repo(), started.commit());

@@ -153,7 +153,7 @@ class SessionsApiTest {
         assertThat((String) artifacts.get(0).get("content")).contains("-    return a - b").contains("+    return a + b").doesNotContain("test_calc.py");
         Path checkout = Files.createTempDirectory("branch-");
         try (Git git = Git.cloneRepository().setURI(DroidTestServices.mirrorRoot.resolve("droid-calc.git").toUri().toString()).setDirectory(checkout.toFile()).setBranch("drydock/" + id).call()) {
-            assertThat(git.log().call().iterator().next().getFullMessage()).startsWith("Fix add()");
+            assertThat(git.log().call().iterator().next().getFullMessage()).startsWith("Fix add()").containsPattern("Drydock-Audit-Root: [0-9a-f]{64}");
         }
         assertThat(Files.readString(checkout.resolve("calc.py"))).contains("return a + b");
         Process tests = new ProcessBuilder("/usr/bin/python3", "-m", "unittest", "discover", "-q").directory(checkout.toFile()).redirectErrorStream(true).start();
