@@ -54,25 +54,28 @@ class WorkspaceRepositoriesTest {
 
     @Test
     void shouldMirrorIndexAndSearchOnlyInsideTheWorkspace() throws Exception {
-        // Given wanda (workspace admin of demo) registers a local repository
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
+        // Given alice (a drydock admin, so admin of every workspace) registers a local repository in a
+        // workspace of its own, so that no other suite's workspace sees it
+        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
                 .body(Map.of("name", "searchable", "path", calc.toString(), "branch", "main"))
-                .when().post("/api/workspaces/demo/repositories")
+                .when().post("/api/workspaces/search-test/repositories")
                 .then().statusCode(201).body("name", equalTo("searchable")).body("credentialsConfigured", equalTo(false));
-        repositories.scheduleSync("demo", "searchable").get(120, TimeUnit.SECONDS);
+        repositories.scheduleSync("search-test", "searchable").get(120, TimeUnit.SECONDS);
 
         // When
-        var search = given().auth().oauth2(Tokens.of("vera")).queryParam("q", "add two numbers").when().get("/api/workspaces/demo/search");
+        var search = given().auth().oauth2(Tokens.of("alice")).queryParam("q", "add two numbers").when().get("/api/workspaces/search-test/search");
 
         // Then
         search.then().statusCode(200).body("path", hasItem("src/main/java/demo/Calculator.java")).body("repo", hasItem("searchable"));
-        given().auth().oauth2(Tokens.of("mike")).when().get("/api/workspaces/demo/repositories/searchable")
+        given().auth().oauth2(Tokens.of("alice")).when().get("/api/workspaces/search-test/repositories/searchable")
                 .then().statusCode(200).body("status", equalTo("ready")).body("files", equalTo(2));
-        assertThat(Files.exists(repositories.mirrorPath("demo", "searchable").resolve("HEAD"))).isTrue();
-        given().auth().oauth2(Tokens.of("otto")).queryParam("q", "add two numbers").when().get("/api/workspaces/demo/search")
+        assertThat(Files.exists(repositories.mirrorPath("search-test", "searchable").resolve("HEAD"))).isTrue();
+        given().auth().oauth2(Tokens.of("mike")).queryParam("q", "add two numbers").when().get("/api/workspaces/search-test/search")
                 .then().statusCode(404).contentType("application/problem+json").body(not(containsString("searchable")));
+        given().auth().oauth2(Tokens.of("otto")).when().get("/api/workspaces/search-test/repositories/searchable")
+                .then().statusCode(404).body(not(containsString("Calculator")));
         given().auth().oauth2(Tokens.of("otto")).queryParam("q", "add").when().get("/api/workspaces/other/search")
-                .then().statusCode(200).body("$", org.hamcrest.Matchers.empty());
+                .then().statusCode(200).body("repo", not(hasItem("searchable")));
     }
 
     @Test
@@ -105,21 +108,21 @@ class WorkspaceRepositoriesTest {
 
     @Test
     void shouldLetWorkspaceAdminsChangePolicyAndAuditIt() {
-        // Given (workspace "other", so that the demo workspace other tests use keeps its policy)
+        // Given a workspace of its own (alice administers every workspace), so shared workspaces keep their policy
         Map<String, Object> policy = Map.of("allowedDroids", List.of("code", "knowledge"), "allowedRoutes", List.of("default"),
                 "autonomy", "auto-edit", "classification", "confidential");
         long before = audit.verify().checked();
 
         // When
-        var response = given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON).body(policy).when().put("/api/workspaces/other/policy");
+        var response = given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body(policy).when().put("/api/workspaces/policy-test/policy");
 
         // Then
         response.then().statusCode(200).body("policy.autonomy", equalTo("auto-edit")).body("policy.allowedDroids", equalTo(List.of("code", "knowledge")));
-        assertThat(audit.page(before, 1000, "other")).anySatisfy(r -> assertThat(r.action()).isEqualTo("policy.changed"));
+        assertThat(audit.page(before, 1000, "policy-test")).anySatisfy(r -> assertThat(r.action()).isEqualTo("policy.changed"));
         given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(policy).when().put("/api/workspaces/demo/policy").then().statusCode(403);
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(policy).when().put("/api/workspaces/other/policy").then().statusCode(404);
-        given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON).body(Map.of("allowedDroids", List.of("code"), "allowedRoutes", List.of(),
-                "autonomy", "yolo", "classification", "internal")).when().put("/api/workspaces/other/policy")
+        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(policy).when().put("/api/workspaces/policy-test/policy").then().statusCode(404);
+        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body(Map.of("allowedDroids", List.of("code"), "allowedRoutes", List.of(),
+                "autonomy", "yolo", "classification", "internal")).when().put("/api/workspaces/policy-test/policy")
                 .then().statusCode(400).body("detail", containsString("autonomy"));
         given().auth().oauth2(Tokens.of("mike")).when().get("/api/workspaces").then().statusCode(200).body("slug", hasItem("demo")).body("slug", not(hasItem("other")));
     }
