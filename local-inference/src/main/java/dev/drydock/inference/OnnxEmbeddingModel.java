@@ -122,6 +122,9 @@ final class OnnxEmbeddingModel implements EmbeddingModel {
     static OrtSession.SessionOptions sessionOptions(InferenceOptions options) throws OrtException {
         OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions();
         sessionOptions.setIntraOpNumThreads(options.threads());
+        // Idle worker threads must not spin: the server shares its cores with sandboxes and sessions.
+        sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
+        sessionOptions.addConfigEntry("session.inter_op.allow_spinning", "0");
         sessionOptions.setInterOpNumThreads(1);
         sessionOptions.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
         sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
