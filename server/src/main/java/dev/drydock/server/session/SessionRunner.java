@@ -68,6 +68,7 @@ public class SessionRunner {
     @Inject dev.drydock.server.audit.AuditTrail audit;
     @Inject DataSource ds;
     @Inject dev.drydock.server.droid.DroidConfig droidConfig;
+    @Inject dev.drydock.server.repository.RepositoryService repositories;
 
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
     private final Map<String, SandboxWorkspace> workspaces = new ConcurrentHashMap<>();
@@ -181,7 +182,7 @@ public class SessionRunner {
             case DOCUMENT -> new DocumentCompletion();
             case RCA -> new RcaCompletion(started.repo(), started.commit());
         };
-        ToolContext context = new ToolContext(id, ws, search(started.repo(), ws), memory, test);
+        ToolContext context = new ToolContext(id, ws, new WorkspaceCodeSearch(repositories, started.workspace(), started.repo(), createdBy, ws, search(started.repo(), ws)), memory, test);
         ModelRoutes.Caller caller = new ModelRoutes.Caller(createdBy, started.workspace(), id, profile.name(), settings.classification(started.workspace()));
         return new AgentLoop(log, models.model(profile.route(), caller),
                 new AgentLoop.Droid(profile.name(), profile.route(), profiles.tools(profile), completion, profile.limits()),
