@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drydock.cli.realm.RealmApply;
 import dev.drydock.server.appliance.RealmTemplate;
+import dev.drydock.server.testing.KeycloakAdmin;
 import dev.drydock.server.testing.RealServices;
 import io.restassured.RestAssured;
 import java.util.ArrayList;
@@ -21,13 +22,11 @@ class RealmApplyTest {
         String base = services.keycloak().baseUrl();
         var desired = new ObjectMapper().readTree(
                 RealmTemplate.shipped("http://localhost:" + services.httpPort(), "unchanged", "unchanged").toJson());
-        String admin = RestAssured.given().formParam("grant_type", "password").formParam("client_id", "admin-cli")
-                .formParam("username", "admin").formParam("password", "test-bootstrap-admin")
-                .post(base + "/realms/master/protocol/openid-connect/token").then().statusCode(200).extract().path("access_token");
+        String admin = KeycloakAdmin.token();
         List<String> ids = RestAssured.given().auth().oauth2(admin).get(base + "/admin/realms/drydock/clients?clientId=drydock-automation")
                 .then().statusCode(200).extract().path("id");
         RestAssured.given().auth().oauth2(admin).delete(base + "/admin/realms/drydock/clients/" + ids.getFirst()).then().statusCode(204);
-        RealmApply apply = RealmApply.connect(base, "drydock", "admin", "test-bootstrap-admin");
+        RealmApply apply = RealmApply.connect(base, "drydock", KeycloakAdmin.USER, KeycloakAdmin.PASSWORD);
         List<String> log = new ArrayList<>();
 
         // When

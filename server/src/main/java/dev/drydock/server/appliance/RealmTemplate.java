@@ -99,6 +99,17 @@ public final class RealmTemplate {
      * allows no direct password grants.
      */
     public RealmTemplate withPasswordGrantClient(String clientId) {
+        passwordGrantClient(clientId);
+        return this;
+    }
+
+    /** Like {@link #withPasswordGrantClient(String)}, with access tokens that expire after {@code lifespan}. */
+    public RealmTemplate withPasswordGrantClient(String clientId, java.time.Duration lifespan) {
+        passwordGrantClient(clientId).putObject("attributes").put("access.token.lifespan", Long.toString(lifespan.toSeconds()));
+        return this;
+    }
+
+    private ObjectNode passwordGrantClient(String clientId) {
         ObjectNode client = ((ArrayNode) realm.get("clients")).addObject();
         client.put("clientId", clientId);
         client.put("enabled", true);
@@ -110,7 +121,7 @@ public final class RealmTemplate {
                 client.set("protocolMappers", other.get("protocolMappers").deepCopy());
             }
         }
-        return this;
+        return client;
     }
 
     /** Realm JSON ready for {@code data/import}. */

@@ -5,6 +5,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +36,12 @@ public class CurrentUser {
         roles.retainAll(KNOWN_ROLES);
         Collection<String> groups = Optional.ofNullable(token.<Collection<String>>getClaim("groups")).orElse(List.of());
         return new Principal(subject, username, name, email.orElse(null), List.copyOf(roles), WorkspaceMembership.fromGroups(groups.stream().map(String::valueOf).toList()));
+    }
+
+    /** When the caller's token stops vouching for them (its {@code exp}); streams end there. */
+    public Instant credentialExpiry() {
+        long exp = accessToken.getExpirationTime();
+        return exp > 0 ? Instant.ofEpochSecond(exp) : Instant.now();
     }
 
     private Optional<String> idClaim(String name) {

@@ -8,6 +8,8 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,7 +21,9 @@ import org.jboss.logging.Logger;
  * envelope) from a cursor: the backlog from the log first, then live events from the bus, with gaps
  * filled from the log so that nothing is lost or repeated. The stream ends after {@code
  * session.finished}; a client that reconnects with {@code Last-Event-ID} continues where it was.
- * Callers authorise before calling.
+ * Callers authorise before calling and pass when the caller's credential expires: the stream ends
+ * then, so a person removed from the workspace stops receiving events when the token that still
+ * claimed the membership runs out, and a reconnect is authorised afresh.
  */
 @ApplicationScoped
 public class EventStreams {
@@ -36,8 +40,8 @@ public class EventStreams {
         return log.read(sessionId, afterSeq, limit).stream().map(codec::eventTree).toList();
     }
 
-    /** Starts streaming on a virtual thread and returns at once. */
-    public void stream(String sessionId, long afterSeq, SseEventSink sink, Sse sse) {
+    /** Starts streaming on a virtual thread and returns at once; the stream ends at {@code notAfter} at the latest. */
+    public void stream(String sessionId, long afterSeq, Instant notAfter, SseEventSink sink, Sse sse) {
         BlockingQueue<Event> live = new LinkedBlockingQueue<>();
         AutoCloseable subscription = bus.subscribe(sessionId, live::add);
         Thread.ofVirtual().name("sse-" + sessionId).start(() -> {
@@ -50,8 +54,17 @@ public class EventStreams {
                     finished = e.payload() instanceof Lifecycle.SessionFinished;
                 }
                 while (!finished && !sink.isClosed()) {
-                    Event e = live.poll(KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
+                    long left = Duration.between(Instant.now(), notAfter).toMillis();
+                    if (left <= 0) {
+                        sink.send(sse.newEventBuilder().comment("credential expired: reconnect with Last-Event-ID and a fresh token").build())
+                                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+                        break;
+                    }
+                    Event e = live.poll(Math.min(left, KEEP_ALIVE_SECONDS * 1000), TimeUnit.MILLISECONDS);
                     if (e == null) {
+                        if (!Instant.now().isBefore(notAfter)) {
+                            continue;
+                        }
                         sink.send(sse.newEventBuilder().comment("keep-alive").build()).toCompletableFuture().get(10, TimeUnit.SECONDS);
                         continue;
                     }

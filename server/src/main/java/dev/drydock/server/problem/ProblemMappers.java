@@ -4,9 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.drydock.server.audit.AccessAuditor;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -14,30 +18,53 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns every exception that reaches the REST layer into problem+json: user mistakes become 4xx with
  * a message that says what to fix, anything else a 500 carrying only an error id. Class names and
- * stack traces never reach the client.
+ * stack traces never reach the client. Refused tokens and refusals at a workspace boundary are recorded
+ * in the audit trail.
  */
 public final class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
+    @Inject AccessAuditor access;
+    @Inject SecurityIdentity identity;
+
     @ServerExceptionMapper
-    public Response problem(ProblemException e, UriInfo uri) {
+    public Response problem(ProblemException e, UriInfo uri, HttpServerRequest request) {
+        if (e instanceof AccessRefused r) {
+            access.callerRefused(r.caller().subject(), r.caller().username(), r.workspace(), r.target(), r.problem().status(), uri.getPath(), client(request));
+        }
         return e.problem().withInstance(uri.getPath()).toResponse();
     }
 
     @ServerExceptionMapper
-    public Response unauthorized(UnauthorizedException e, UriInfo uri) {
+    public Response unauthorized(UnauthorizedException e, UriInfo uri, HttpServerRequest request) {
+        String token = bearer(request);
+        if (token != null) {
+            access.tokenRefused(token, uri.getPath(), client(request));
+        }
         return unauthorized(uri, "Sign in first: send 'Authorization: Bearer <access token>' issued by Drydock's Keycloak realm.");
     }
 
     @ServerExceptionMapper
-    public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri) {
+    public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri, HttpServerRequest request) {
+        access.tokenRefused(bearer(request), uri.getPath(), client(request));
         return unauthorized(uri, "The access token was refused (expired, not issued by Drydock's realm, or not meant for the drydock-api audience). Get a new token and retry.");
+    }
+
+    private static @Nullable String bearer(HttpServerRequest request) {
+        String header = request.getHeader("Authorization");
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+    }
+
+    private static String client(HttpServerRequest request) {
+        return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
     }
 
     private static Response unauthorized(UriInfo uri, String detail) {
@@ -48,7 +75,12 @@ public final class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e, UriInfo uri) {
+    public Response forbidden(ForbiddenException e, UriInfo uri, HttpServerRequest request) {
+        if (!identity.isAnonymous()) {
+            String name = identity.getPrincipal().getName();
+            String subject = identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null ? jwt.getSubject() : name;
+            access.callerRefused(subject, name, null, uri.getPath(), 403, uri.getPath(), client(request));
+        }
         return Problem.of(403, "forbidden", "Forbidden", "Your roles do not allow this operation.").withInstance(uri.getPath()).toResponse();
     }
 

@@ -90,7 +90,7 @@ public class SessionResource {
                 throw ProblemException.badRequest("Last-Event-ID must be an event seq");
             }
         }
-        streams.stream(id, from, sink, sse);
+        streams.stream(id, from, currentUser.credentialExpiry(), sink, sse);
     }
 
     @GET

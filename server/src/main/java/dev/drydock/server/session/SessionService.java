@@ -10,10 +10,12 @@ import dev.drydock.server.agent.event.Oversight;
 import dev.drydock.server.agent.event.Progress.ArtifactProduced;
 import dev.drydock.server.agent.event.Source;
 import dev.drydock.server.auth.CurrentUser.Principal;
+import dev.drydock.server.auth.WorkspaceAccess;
 import dev.drydock.server.auth.WorkspaceRole;
 import dev.drydock.server.droid.DroidProfile;
 import dev.drydock.server.droid.DroidProfiles;
 import dev.drydock.server.droid.GitMirrors;
+import dev.drydock.server.problem.AccessRefused;
 import dev.drydock.server.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -53,7 +55,7 @@ public class SessionService {
         if (req.workspace() == null || req.task() == null || req.task().isBlank() || req.droid() == null) {
             throw ProblemException.badRequest("workspace, droid and task are required");
         }
-        requireRole(who, req.workspace(), WorkspaceRole.MEMBER);
+        WorkspaceAccess.require(who, req.workspace(), WorkspaceRole.MEMBER);
         DroidProfile profile = profiles.get(req.droid());
         settings.requireAllowed(req.workspace(), profile.name(), profile.route());
         String repo = req.repo() == null ? "" : req.repo().strip();
@@ -175,18 +177,12 @@ public class SessionService {
         return SessionState.fold(log.readAll(id));
     }
 
-    private static void requireRole(Principal who, String workspace, WorkspaceRole needed) {
-        WorkspaceRole role = who.roleIn(workspace).orElseThrow(() -> ProblemException.notFound("Workspace " + workspace));
-        if (!role.atLeast(needed)) {
-            throw ProblemException.forbidden("you are " + role.label() + " in workspace " + workspace + "; this needs " + needed.label());
-        }
-    }
-
     private Row authorize(Principal who, String id, WorkspaceRole needed) {
         Row row = row(id).orElseThrow(() -> ProblemException.notFound("Session " + id));
-        WorkspaceRole role = who.roleIn(row.workspace()).orElseThrow(() -> ProblemException.notFound("Session " + id));
+        WorkspaceRole role = who.roleIn(row.workspace()).orElseThrow(() -> AccessRefused.hidden(who, row.workspace(), "Session " + id));
         if (!role.atLeast(needed)) {
-            throw ProblemException.forbidden("you are " + role.label() + " in workspace " + row.workspace() + "; this needs " + needed.label());
+            throw AccessRefused.forbidden(who, row.workspace(), "Session " + id,
+                    "you are " + role.label() + " in workspace " + row.workspace() + "; this needs " + needed.label());
         }
         return row;
     }

@@ -27,10 +27,16 @@ public final class RealServices implements QuarkusTestResourceLifecycleManager {
             user("wanda", "Wanda", "Workspace", "/workspaces/demo/admins"),
             user("mike", "Mike", "Member", "/workspaces/demo/members"),
             user("vera", "Vera", "Viewer", "/workspaces/demo/viewers"),
-            user("otto", "Otto", "Other", "/workspaces/other/admins"));
+            user("otto", "Otto", "Other", "/workspaces/other/admins"),
+            user("remy", "Remy", "Removed", "/workspaces/demo/members"));
 
     /** The public client of the test realm that may use the password grant. */
     public static final String TEST_CLIENT = "drydock-test";
+
+    /** Like {@link #TEST_CLIENT}, but its access tokens expire after {@link #SHORT_LIFESPAN}. */
+    public static final String SHORT_CLIENT = "drydock-test-short";
+
+    public static final Duration SHORT_LIFESPAN = Duration.ofSeconds(4);
 
     private static Started started;
 
@@ -84,7 +90,8 @@ public final class RealServices implements QuarkusTestResourceLifecycleManager {
             String portalSecret = "test-portal-secret-0123456789abcdef0123456789";
             RealmTemplate realm = RealmTemplate.shipped("http://localhost:" + httpPort, portalSecret, "test-automation-secret")
                     .withWorkspace("other", "Other workspace")
-                    .withPasswordGrantClient(TEST_CLIENT);
+                    .withPasswordGrantClient(TEST_CLIENT)
+                    .withPasswordGrantClient(SHORT_CLIENT, SHORT_LIFESPAN);
             USERS.forEach(realm::withUser);
             KeycloakProcess kc = KeycloakProcess.start(
                     new KeycloakProcess.Setup(

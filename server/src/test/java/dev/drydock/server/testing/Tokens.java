@@ -17,9 +17,14 @@ public final class Tokens {
     }
 
     private static String fetch(String username) {
+        return fresh(username, RealServices.TEST_CLIENT);
+    }
+
+    /** A new token (not cached) for a user of the test realm, issued to {@code client}. */
+    public static String fresh(String username, String client) {
         return given()
                 .formParam("grant_type", "password")
-                .formParam("client_id", RealServices.TEST_CLIENT)
+                .formParam("client_id", client)
                 .formParam("username", username)
                 .formParam("password", username + "-pass")
                 .formParam("scope", "openid")
