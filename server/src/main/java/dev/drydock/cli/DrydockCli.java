@@ -26,6 +26,8 @@ public final class DrydockCli implements Callable<Integer> {
             new dev.drydock.cli.search.SearchCommand(),
             new dev.drydock.cli.search.BenchCommand(),
             new dev.drydock.cli.sandbox.SandboxCommand(),
+            new dev.drydock.cli.login.LoginCommand(),
+            new dev.drydock.cli.login.LoginCommand.Logout(),
             new dev.drydock.cli.audit.AuditCommand(),
             new dev.drydock.cli.realm.RealmCommand(),
             new dev.drydock.cli.model.ModelCommand());

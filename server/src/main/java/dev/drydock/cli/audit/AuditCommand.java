@@ -5,7 +5,10 @@ import dev.drydock.cli.CliExit;
 import dev.drydock.server.audit.AuditJson;
 import dev.drydock.server.audit.AuditRecord;
 import dev.drydock.server.audit.AuditVerification;
+import dev.drydock.cli.login.RemoteServer;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +21,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -84,18 +86,28 @@ public final class AuditCommand implements Callable<Integer> {
         @Mixin Database database;
         @Spec CommandSpec spec;
 
+        @Option(names = "--server", description = "Verify a copy exported by this Drydock server (after './drydock login --server URL') instead of reading the database")
+        String server;
+
         @Override
-        public Integer call() throws SQLException {
+        public Integer call() throws SQLException, IOException {
             PrintWriter out = spec.commandLine().getOut();
-            try (Connection c = database.connect(); Records records = new Records(c, null)) {
-                AuditVerification.Result r = AuditVerification.verify(records);
-                if (r.intact()) {
-                    out.println("audit chain intact: " + r.checked() + " records, head " + r.headHash());
-                    return CliExit.OK;
+            AuditVerification.Result r;
+            if (server != null) {
+                try (Exported records = Exported.from(server)) {
+                    r = AuditVerification.verify(records);
                 }
-                out.println("audit chain BROKEN at record " + r.brokenAt().orElseThrow() + ": " + r.reason().orElseThrow());
-                return CliExit.FAILED;
+            } else {
+                try (Connection c = database.connect(); Records records = new Records(c, null)) {
+                    r = AuditVerification.verify(records);
+                }
             }
+            if (r.intact()) {
+                out.println("audit chain intact: " + r.checked() + " records, head " + r.headHash() + (server == null ? "" : " (exported by " + server + ", verified here)"));
+                return CliExit.OK;
+            }
+            out.println("audit chain BROKEN at record " + r.brokenAt().orElseThrow() + ": " + r.reason().orElseThrow());
+            return CliExit.FAILED;
         }
     }
 
@@ -110,8 +122,11 @@ public final class AuditCommand implements Callable<Integer> {
         @Option(names = "--format", defaultValue = "jsonl", description = "Output format; only jsonl")
         String format;
 
+        @Option(names = "--server", description = "Export through this Drydock server's API (after './drydock login --server URL') instead of reading the database")
+        String server;
+
         @Override
-        public Integer call() throws SQLException {
+        public Integer call() throws SQLException, IOException {
             if (!format.equals("jsonl")) {
                 throw new CliException("unknown --format '" + format + "' (supported: jsonl)", CliExit.USAGE);
             }
@@ -123,7 +138,8 @@ public final class AuditCommand implements Callable<Integer> {
             }
             PrintWriter out = spec.commandLine().getOut();
             long count = 0;
-            try (Connection c = database.connect(); Records records = new Records(c, null)) {
+            try (Connection c = server == null ? database.connect() : null;
+                    Iterator<AuditRecord> records = server == null ? new Records(c, null) : Exported.from(server)) {
                 while (records.hasNext()) {
                     AuditRecord r = records.next();
                     if (!Instant.parse(r.recordedAt()).isBefore(from)) {
@@ -138,8 +154,66 @@ public final class AuditCommand implements Callable<Integer> {
         }
     }
 
+    /** Records and closing, whichever their source. */
+    interface Iterator<T> extends java.util.Iterator<T>, AutoCloseable {
+        @Override
+        void close() throws SQLException, IOException;
+    }
+
+    /** Records exported by a remote server's {@code /api/admin/audit/export}, parsed as they stream in. */
+    static final class Exported implements Iterator<AuditRecord> {
+        private final BufferedReader lines;
+        private final String server;
+        private String next;
+        private long lineNo;
+
+        private Exported(BufferedReader lines, String server) {
+            this.lines = lines;
+            this.server = server;
+        }
+
+        static Exported from(String server) {
+            RemoteServer remote = RemoteServer.signedIn(server);
+            return new Exported(new BufferedReader(new InputStreamReader(remote.get("/api/admin/audit/export"), StandardCharsets.UTF_8)), server);
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next == null) {
+                try {
+                    do {
+                        next = lines.readLine();
+                        lineNo++;
+                    } while (next != null && next.isBlank());
+                } catch (IOException e) {
+                    throw new CliException("reading the export from " + server + " failed: " + e.getMessage(), CliExit.UNAVAILABLE);
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public AuditRecord next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            String line = next;
+            next = null;
+            try {
+                return AuditJson.parse(line);
+            } catch (IllegalArgumentException e) {
+                throw new CliException("line " + lineNo + " of the export from " + server + " is not an audit record: " + e.getMessage(), CliExit.DATA);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            lines.close();
+        }
+    }
+
     /** Streams records in sequence order with a server-side cursor. */
-    static final class Records implements Iterator<AuditRecord>, AutoCloseable {
+    static final class Records implements Iterator<AuditRecord> {
         private final PreparedStatement statement;
         private final ResultSet rows;
         private Boolean ready;

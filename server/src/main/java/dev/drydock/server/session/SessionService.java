@@ -9,6 +9,7 @@ import dev.drydock.server.agent.event.Lifecycle.Outcome;
 import dev.drydock.server.agent.event.Oversight;
 import dev.drydock.server.agent.event.Progress.ArtifactProduced;
 import dev.drydock.server.agent.event.Source;
+import dev.drydock.server.audit.AuditTrail;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.auth.WorkspaceAccess;
 import dev.drydock.server.auth.WorkspaceRole;
@@ -42,6 +43,7 @@ public class SessionService {
     @Inject DroidProfiles profiles;
     @Inject GitMirrors mirrors;
     @Inject WorkspaceSettings settings;
+    @Inject AuditTrail audit;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -219,7 +221,7 @@ public class SessionService {
         return new SessionView(row.id(), row.workspace(), row.droid(), row.repo(), row.title(), row.createdBy(), row.createdAt(),
                 s.status().name().toLowerCase(Locale.ROOT), s.outcome().map(o -> o.name().toLowerCase(Locale.ROOT)).orElse(null), s.summary(), s.lastSeq(),
                 new SessionView.Totals(s.totals().promptTokens(), s.totals().completionTokens(), s.totals().costMicros()), s.plan(), question, approvals,
-                s.context().map(c -> c.rulesFiles()).orElse(List.of()), s.lastMeter().orElse(null), artifacts);
+                s.context().map(c -> c.rulesFiles()).orElse(List.of()), s.lastMeter().orElse(null), artifacts, audit.sessionRootHash(row.id()).orElse(null));
     }
 
     private static String firstLine(String task) {

@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** A session as the API returns it: identity plus the fold of its log. */
+/**
+ * A session as the API returns it: identity plus the fold of its log, and its audit root (the hash of
+ * its newest audit record, which {@code ./drydock audit verify} checks and its branch's commit carries).
+ */
 public record SessionView(
         String id,
         String workspace,
@@ -25,7 +28,8 @@ public record SessionView(
         List<Approval> approvals,
         List<String> rulesFiles,
         @Nullable ContextMeasured context,
-        List<Artifact> artifacts) {
+        List<Artifact> artifacts,
+        @Nullable String auditRoot) {
 
     /** Token and cost totals. */
     public record Totals(long promptTokens, long completionTokens, long costMicros) {}

@@ -76,4 +76,27 @@ class AuditVerificationTest {
         // Then
         assertThat(ha).isEqualTo(hb).hasSize(64);
     }
+
+    @Test
+    void shouldVerifyExportedLinesWhenParsedBackAwayFromTheServer() {
+        // Given records whose details hold quotes, unicode, nested-looking text and a workspace
+        List<AuditRecord> records = new ArrayList<>();
+        String prev = AuditRecord.GENESIS;
+        for (int i = 1; i <= 3; i++) {
+            AuditRecord r = AuditRecord.seal(i, "2026-11-25T10:00:0" + i + "Z",
+                    AuditEntry.of("u\"" + i, "a", "t {\"details\":1}").inWorkspace(i == 2 ? null : "demo").with("k", "é \\ \" } {" + i), prev);
+            records.add(r);
+            prev = r.hash();
+        }
+        List<String> lines = records.stream().map(AuditJson::line).toList();
+
+        // When
+        List<AuditRecord> parsed = lines.stream().map(AuditJson::parse).toList();
+
+        // Then
+        assertThat(parsed).isEqualTo(records);
+        assertThat(AuditVerification.verify(parsed.iterator()).intact()).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AuditJson.parse("{\"seq\":1}")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AuditJson.parse("not json")).isInstanceOf(IllegalArgumentException.class);
+    }
 }

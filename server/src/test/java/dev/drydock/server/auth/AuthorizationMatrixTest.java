@@ -35,6 +35,7 @@ class AuthorizationMatrixTest {
 
     static {
         MATRIX.put("GET /api/me", new Row("/api/me", null, 401, 200, 200, 200, 200, 200));
+        MATRIX.put("GET /api/cli-config", new Row("/api/cli-config", null, 200, 200, 200, 200, 200, 200));
         MATRIX.put("GET /api/workspaces", new Row("/api/workspaces", null, 401, 200, 200, 200, 200, 200));
         MATRIX.put("POST /api/workspaces", new Row("/api/workspaces", "{}", 401, 403, 403, 403, 403, 400));
         MATRIX.put("GET /api/workspaces/{slug}", new Row("/api/workspaces/demo", null, 401, 200, 200, 404, 200, 200));

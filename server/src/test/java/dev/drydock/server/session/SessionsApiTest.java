@@ -139,6 +139,7 @@ class SessionsApiTest {
         // Then
         assertThat(done.getString("outcome")).as(() -> story(id)).isEqualTo("completed");
         assertThat(done.getList("rulesFiles", String.class)).containsExactly("AGENTS.md");
+        assertThat(done.getString("auditRoot")).matches("[0-9a-f]{64}");
         assertThat(done.getLong("totals.promptTokens")).isEqualTo(7000);
         assertThat(done.getLong("totals.costMicros")).isEqualTo(7000);
         List<Event> events = log.readAll(id);
@@ -153,7 +154,17 @@ class SessionsApiTest {
         assertThat((String) artifacts.get(0).get("content")).contains("-    return a - b").contains("+    return a + b").doesNotContain("test_calc.py");
         Path checkout = Files.createTempDirectory("branch-");
         try (Git git = Git.cloneRepository().setURI(DroidTestServices.mirrorRoot.resolve("droid-calc.git").toUri().toString()).setDirectory(checkout.toFile()).setBranch("drydock/" + id).call()) {
-            assertThat(git.log().call().iterator().next().getFullMessage()).startsWith("Fix add()").containsPattern("Drydock-Audit-Root: [0-9a-f]{64}");
+            String message = git.log().call().iterator().next().getFullMessage();
+            assertThat(message).startsWith("Fix add()").containsPattern("Drydock-Audit-Root: [0-9a-f]{64}");
+            String trailer = message.replaceAll("(?s).*Drydock-Audit-Root: ([0-9a-f]{64}).*", "$1");
+            try (var c = ds.getConnection(); var ps = c.prepareStatement("select count(*) from audit_record where session_id = ? and hash = ?")) {
+                ps.setString(1, id);
+                ps.setString(2, trailer);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("the trailer names one of this session's audit records").isEqualTo(1);
+                }
+            }
         }
         assertThat(Files.readString(checkout.resolve("calc.py"))).contains("return a + b");
         Process tests = new ProcessBuilder("/usr/bin/python3", "-m", "unittest", "discover", "-q").directory(checkout.toFile()).redirectErrorStream(true).start();
