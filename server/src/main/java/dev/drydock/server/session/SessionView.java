@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** A session as the API returns it: identity plus the fold of its log. */
+/**
+ * A session as the API returns it: identity plus the fold of its log. {@code files} are the paths the
+ * droid changed, in the order first touched.
+ */
 public record SessionView(
         String id,
         String workspace,
@@ -25,6 +28,7 @@ public record SessionView(
         List<Approval> approvals,
         List<String> rulesFiles,
         @Nullable ContextMeasured context,
+        List<String> files,
         List<Artifact> artifacts) {
 
     /** Token and cost totals. */
