@@ -88,8 +88,8 @@
       } else if (line.startsWith("-")) {
         cls = "del";
       }
+      // One block per line (see portal.css), so no newline characters in between.
       p.appendChild(el("span", cls, line));
-      p.appendChild(document.createTextNode("\n"));
     }
     return p;
   }
@@ -441,11 +441,14 @@
       }
       return node;
     });
-    document.getElementById("cancel-form").hidden = state.status === "finished";
-    document.getElementById("resume-form").hidden = !(
+    const cancel = document.getElementById("cancel-form");
+    const resume = document.getElementById("resume-form");
+    cancel.hidden = state.status === "finished";
+    resume.hidden = !(
       state.status === "interrupted" ||
       (state.status === "finished" && state.outcome !== "COMPLETED" && state.outcome !== "CANCELLED")
     );
+    document.getElementById("steer-idle").hidden = !(box.hidden && state.approvals.size === 0 && cancel.hidden && resume.hidden);
   }
 
   function queueRender() {
