@@ -78,15 +78,15 @@
   function diffBlock(diff) {
     const p = el("pre", "diff");
     for (const line of String(diff || "").split("\n")) {
-      let cls = "ctx";
+      let cls = "diff-ctx";
       if (line.startsWith("+++") || line.startsWith("---") || line.startsWith("diff ") || line.startsWith("index ")) {
-        cls = "meta";
+        cls = "diff-meta";
       } else if (line.startsWith("@@")) {
-        cls = "hunk";
+        cls = "diff-hunk";
       } else if (line.startsWith("+")) {
-        cls = "add";
+        cls = "diff-add";
       } else if (line.startsWith("-")) {
-        cls = "del";
+        cls = "diff-del";
       }
       // One block per line (see portal.css), so no newline characters in between.
       p.appendChild(el("span", cls, line));
@@ -524,16 +524,19 @@
       const buttons = form.querySelectorAll("button");
       buttons.forEach((b) => (b.disabled = true));
       try {
+        // Followed to the session page on success; a refusal comes back as the portal's error page.
         const response = await fetch(form.action, {
           method: "POST",
           body: new URLSearchParams(new FormData(form)),
           credentials: "same-origin",
-          redirect: "manual",
         });
-        if (response.type !== "opaqueredirect" && !response.ok) {
+        if (!response.ok) {
           const page = new DOMParser().parseFromString(await response.text(), "text/html");
           const detail = page.getElementById("problem-detail");
           error.textContent = detail ? detail.textContent : "The server refused this (HTTP " + response.status + ").";
+          error.hidden = false;
+        } else if (new URL(response.url).pathname !== window.location.pathname) {
+          error.textContent = "Your sign-in has expired; reload the page and try again.";
           error.hidden = false;
         } else {
           if (form.id === "answer-form") {
@@ -544,7 +547,7 @@
           }
         }
       } catch (e) {
-        error.textContent = "The server could not be reached; try again.";
+        error.textContent = "The server could not be reached, or your sign-in has expired; reload the page and try again.";
         error.hidden = false;
       } finally {
         buttons.forEach((b) => (b.disabled = false));

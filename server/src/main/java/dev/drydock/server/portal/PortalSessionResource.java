@@ -79,8 +79,8 @@ public class PortalSessionResource {
     /** One line of a rendered diff, with the class that colours it. */
     public record DiffLine(String css, String text) {
         static DiffLine of(String line) {
-            String css = line.startsWith("+++") || line.startsWith("---") || line.startsWith("diff ") || line.startsWith("index ") ? "meta"
-                    : line.startsWith("@@") ? "hunk" : line.startsWith("+") ? "add" : line.startsWith("-") ? "del" : "ctx";
+            String css = line.startsWith("+++") || line.startsWith("---") || line.startsWith("diff ") || line.startsWith("index ") ? "diff-meta"
+                    : line.startsWith("@@") ? "diff-hunk" : line.startsWith("+") ? "diff-add" : line.startsWith("-") ? "diff-del" : "diff-ctx";
             return new DiffLine(css, line);
         }
     }

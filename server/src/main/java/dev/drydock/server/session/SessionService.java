@@ -83,7 +83,7 @@ public class SessionService {
     public Choices choices(Principal who, String workspace) {
         WorkspaceAccess.require(who, workspace, WorkspaceRole.VIEWER);
         WorkspaceSettings.Policy policy = settings.policy(workspace);
-        List<String> droids = profiles.all().keySet().stream().filter(policy::allowsDroid).toList();
+        List<String> droids = profiles.all().keySet().stream().filter(policy::allowsDroid).sorted().toList();
         return new Choices(droids, mirrors.available(workspace));
     }
 

@@ -12,6 +12,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.FormData;
 import com.microsoft.playwright.options.RequestOptions;
+import dev.drydock.server.repository.RepositoryService;
 import dev.drydock.server.testing.PortalBrowser;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
@@ -19,10 +20,20 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +52,8 @@ class PortalSessionsTest {
     @TestHTTPResource("/")
     URI base;
 
+    @Inject RepositoryService repositories;
+
     @BeforeAll
     static void scripts() {
         PlaywrightAssertions.setDefaultAssertionTimeout(90_000);
@@ -50,6 +63,10 @@ class PortalSessionsTest {
                 calls("edit_file", args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
                 calls("run_tests", "{}"),
                 calls("finish", args("summary", "Fix add(): it subtracted instead of adding."))));
+        DroidTestServices.SCRIPTS.put("portal-fix", script(
+                calls("edit_file", args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
+                calls("run_tests", "{}"),
+                calls("finish", args("summary", "Fix add()."))));
         DroidTestServices.SCRIPTS.put("portal-ask", script(
                 calls("ask_user", args("question", "Which output format?", "options", List.of("markdown", "text"))),
                 calls("finish", args("title", "Formats", "document", "never reached in these tests"))));
@@ -67,6 +84,18 @@ class PortalSessionsTest {
         return given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON)
                 .body(Map.of("workspace", "demo", "droid", "knowledge", "task", "[script:portal-ask] Describe the formats"))
                 .when().post("/api/sessions").then().statusCode(201).extract().path("id");
+    }
+
+    /** Blocks until the session has finished, by following its event stream (which ends with the finish). */
+    void awaitFinished(String id) throws Exception {
+        HttpResponse<Stream<String>> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/api/sessions/" + id + "/events"))
+                .header("Authorization", "Bearer " + Tokens.of("mike")).header("Accept", "text/event-stream")
+                .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> lines = stream.body()) {
+            if (lines.noneMatch(l -> l.replace(" ", "").equals("event:session.finished.v1"))) {
+                throw new AssertionError("the event stream of session " + id + " ended without session.finished");
+            }
+        }
     }
 
     String url(String path) {
@@ -101,7 +130,7 @@ class PortalSessionsTest {
             PlaywrightAssertions.assertThat(events.locator("li[data-type='file.changed.v1']")).containsText("+    return a + b");
             PlaywrightAssertions.assertThat(events.locator("li[data-type='command.finished.v1']").last()).containsText("exited 0");
             PlaywrightAssertions.assertThat(events.locator("li[data-type='session.finished.v1']")).containsText("Fix add(): it subtracted instead of adding.");
-            PlaywrightAssertions.assertThat(page.locator("#artifacts .artifact-diff pre.diff .add")).hasText("+    return a + b");
+            PlaywrightAssertions.assertThat(page.locator("#artifacts .artifact-diff pre.diff .diff-add")).hasText("+    return a + b");
             PlaywrightAssertions.assertThat(page.locator("#artifacts .artifact-branch .location")).hasText("drydock/" + id);
             PlaywrightAssertions.assertThat(page.locator("#plan li")).hasText(new String[] {"Fix add()", "Run the tests"});
             PlaywrightAssertions.assertThat(page.locator("#files")).hasText("calc.py");
@@ -123,6 +152,24 @@ class PortalSessionsTest {
     }
 
     @Test
+    void shouldOfferOnlyAllowedDroidsWhenWorkspacePolicyRestrictsThem() {
+        // Given
+        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
+                .body(Map.of("allowedDroids", List.of("knowledge", "reliability"), "allowedRoutes", List.of(), "autonomy", "auto-edit", "classification", "internal"))
+                .when().put("/api/workspaces/demo/policy").then().statusCode(200);
+        try (PortalBrowser browser = PortalBrowser.launch()) {
+
+            // When
+            Page page = browser.signIn("mike", url("/portal/workspaces/demo"));
+
+            // Then
+            PlaywrightAssertions.assertThat(page.locator("#droid option")).hasText(new String[] {"knowledge", "reliability"});
+            PlaywrightAssertions.assertThat(page.locator("#repo option[value='droid-calc']")).hasCount(1);
+            PlaywrightAssertions.assertThat(page.locator("#workspace-role")).hasText("member");
+        }
+    }
+
+    @Test
     void shouldShowSessionWithoutActionsWhenViewerOpensIt() {
         // Given
         String id = waitingSessionOfMike();
@@ -137,13 +184,73 @@ class PortalSessionsTest {
             PlaywrightAssertions.assertThat(page.locator("#read-only")).isVisible();
             PlaywrightAssertions.assertThat(page.locator("#controls")).hasCount(0);
             PlaywrightAssertions.assertThat(page.locator("main button")).hasCount(0);
-            page.navigate(url("/portal/workspaces/demo"));
-            PlaywrightAssertions.assertThat(page.locator("#sessions")).containsText("Describe the formats");
-            PlaywrightAssertions.assertThat(page.locator("#new-session")).hasCount(0);
             APIResponse forged = page.request().post(url("/portal/sessions/" + id + "/answer"),
                     RequestOptions.create().setHeader("Origin", base.toString().replaceFirst("/$", "")).setForm(FormData.create().set("answer", "markdown")));
             assertThat(forged.status()).isEqualTo(403);
             assertThat(forged.text()).contains("this needs member").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void shouldRenderFinishedSessionOnServerWhenPageScriptDoesNotRun() throws Exception {
+        // Given
+        String id = given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON)
+                .body(Map.of("workspace", "demo", "droid", "code", "task", "[script:portal-fix] Fix add()", "repo", "droid-calc"))
+                .when().post("/api/sessions").then().statusCode(201).extract().<String>path("id");
+        awaitFinished(id);
+        try (PortalBrowser browser = PortalBrowser.launch()) {
+            Page page = browser.newPage();
+            page.route("**/assets/session.js", route -> route.abort());
+
+            // When
+            browser.signIn(page, "vera", url("/portal/sessions/" + id));
+
+            // Then
+            PlaywrightAssertions.assertThat(page.locator("#status")).hasText("finished");
+            PlaywrightAssertions.assertThat(page.locator("#outcome")).hasText("completed");
+            PlaywrightAssertions.assertThat(page.locator("#stream-state")).hasText("connecting…");
+            PlaywrightAssertions.assertThat(page.locator("#events li")).hasCount(0);
+            PlaywrightAssertions.assertThat(page.locator("#artifacts .artifact-diff pre.diff .diff-add")).hasText("+    return a + b");
+            PlaywrightAssertions.assertThat(page.locator("#artifacts .artifact-branch .location")).hasText("drydock/" + id);
+            PlaywrightAssertions.assertThat(page.locator("#files")).hasText("calc.py");
+            PlaywrightAssertions.assertThat(page.locator("#rules")).hasText("AGENTS.md");
+            PlaywrightAssertions.assertThat(page.locator("#meter-window")).hasText("32000");
+            PlaywrightAssertions.assertThat(page.locator("#prompt-tokens")).hasText("3000");
+            PlaywrightAssertions.assertThat(page.locator("#cost")).hasText("0.0030");
+            PlaywrightAssertions.assertThat(page.locator("#read-only")).isVisible();
+        }
+    }
+
+    @Test
+    void shouldListRepositoriesWithIndexStatusAndSessionsWhenViewerOpensWorkspace() throws Exception {
+        // Given
+        Path source = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos")).resolve("portal-" + ProcessHandle.current().pid());
+        Files.createDirectories(source);
+        Files.writeString(source.resolve("README.md"), "# Portal sample\n");
+        try (Git git = Git.init().setDirectory(source.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("sample").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+        }
+        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
+                .body(Map.of("name", "portal-sample", "path", source.toString(), "branch", "main"))
+                .when().post("/api/workspaces/demo/repositories").then().statusCode(201);
+        repositories.scheduleSync("demo", "portal-sample").get(120, TimeUnit.SECONDS);
+        String id = waitingSessionOfMike();
+        try (PortalBrowser browser = PortalBrowser.launch()) {
+
+            // When
+            Page page = browser.signIn("vera", url("/portal/workspaces/demo"));
+
+            // Then
+            Locator repo = page.locator("#repositories tr", new Page.LocatorOptions().setHasText("portal-sample"));
+            PlaywrightAssertions.assertThat(repo).containsText("ready");
+            PlaywrightAssertions.assertThat(repo).containsText("main");
+            Locator session = page.locator("#sessions tr", new Page.LocatorOptions().setHas(page.locator("a[href='/portal/sessions/" + id + "']")));
+            PlaywrightAssertions.assertThat(session).containsText("Describe the formats");
+            PlaywrightAssertions.assertThat(session).containsText("knowledge");
+            PlaywrightAssertions.assertThat(session).containsText("mike");
+            PlaywrightAssertions.assertThat(page.locator("#workspace-role")).hasText("viewer");
+            PlaywrightAssertions.assertThat(page.locator("#new-session")).hasCount(0);
         }
     }
 

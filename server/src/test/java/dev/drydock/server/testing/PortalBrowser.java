@@ -51,7 +51,11 @@ public final class PortalBrowser implements AutoCloseable {
      * page to Keycloak's login form, which this fills in; Keycloak then sends it back to {@code url}.
      */
     public Page signIn(String username, String url) {
-        Page page = newPage();
+        return signIn(newPage(), username, url);
+    }
+
+    /** Like {@link #signIn(String, String)}, in a page the test prepared (routes, scripts). */
+    public Page signIn(Page page, String username, String url) {
         page.navigate(url);
         page.waitForSelector("#kc-login");
         page.fill("#username", username);
