@@ -224,17 +224,17 @@ class PortalSessionsTest {
     @Test
     void shouldListRepositoriesWithIndexStatusAndSessionsWhenViewerOpensWorkspace() throws Exception {
         // Given
-        Path source = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos")).resolve("portal-" + ProcessHandle.current().pid());
-        Files.createDirectories(source);
+        String name = "portal-sample-" + ProcessHandle.current().pid();
+        Path source = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos", name));
         Files.writeString(source.resolve("README.md"), "# Portal sample\n");
         try (Git git = Git.init().setDirectory(source.toFile()).setInitialBranch("main").call()) {
             git.add().addFilepattern(".").call();
             git.commit().setMessage("sample").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
         }
         given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
-                .body(Map.of("name", "portal-sample", "path", source.toString(), "branch", "main"))
+                .body(Map.of("name", name, "path", source.toString(), "branch", "main"))
                 .when().post("/api/workspaces/demo/repositories").then().statusCode(201);
-        repositories.scheduleSync("demo", "portal-sample").get(120, TimeUnit.SECONDS);
+        repositories.scheduleSync("demo", name).get(120, TimeUnit.SECONDS);
         String id = waitingSessionOfMike();
         try (PortalBrowser browser = PortalBrowser.launch()) {
 
@@ -242,7 +242,7 @@ class PortalSessionsTest {
             Page page = browser.signIn("vera", url("/portal/workspaces/demo"));
 
             // Then
-            Locator repo = page.locator("#repositories tr", new Page.LocatorOptions().setHasText("portal-sample"));
+            Locator repo = page.locator("#repositories tr", new Page.LocatorOptions().setHasText(name));
             PlaywrightAssertions.assertThat(repo).containsText("ready");
             PlaywrightAssertions.assertThat(repo).containsText("main");
             Locator session = page.locator("#sessions tr", new Page.LocatorOptions().setHas(page.locator("a[href='/portal/sessions/" + id + "']")));
