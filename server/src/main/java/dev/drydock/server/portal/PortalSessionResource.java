@@ -1,5 +1,6 @@
 package dev.drydock.server.portal;
 
+import dev.drydock.server.agent.event.Progress.ArtifactKind;
 import dev.drydock.server.agent.event.Progress.ArtifactProduced;
 import dev.drydock.server.agent.event.Telemetry.ContextMeasured;
 import dev.drydock.server.auth.CurrentUser;
@@ -70,7 +71,7 @@ public class PortalSessionResource {
     /** An artifact with its content, ready to show; {@code diff} when its lines are a unified diff. */
     public record ArtifactRow(String kind, String title, String location, String content, boolean diff, List<DiffLine> lines) {
         static ArtifactRow of(ArtifactProduced a) {
-            boolean diff = a.kind() == dev.drydock.server.agent.event.Progress.ArtifactKind.DIFF;
+            boolean diff = a.kind() == ArtifactKind.DIFF;
             return new ArtifactRow(a.kind().name().toLowerCase(Locale.ROOT), a.title(), a.location(), a.content(), diff,
                     diff ? a.content().lines().map(DiffLine::of).toList() : List.of());
         }

@@ -275,6 +275,23 @@ class PortalSessionsTest {
     }
 
     @Test
+    void shouldShowReadableErrorPageWhenNewSessionFormIsIncomplete() {
+        // Given
+        try (PortalBrowser browser = PortalBrowser.launch()) {
+            Page page = browser.signIn("mike", url("/portal/workspaces/demo"));
+
+            // When
+            APIResponse response = page.request().post(url("/portal/workspaces/demo/sessions"),
+                    RequestOptions.create().setHeader("Origin", base.toString().replaceFirst("/$", "")).setForm(FormData.create().set("droid", "knowledge").set("task", " ")));
+
+            // Then
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.headers().get("content-type")).startsWith("text/html");
+            assertThat(response.text()).contains("Describe the task for the droid.").contains("href=\"/portal/workspaces/demo\"").doesNotContain("Exception");
+        }
+    }
+
+    @Test
     void shouldRefuseFormPostWhenItComesFromAnotherSite() {
         // Given
         String id = waitingSessionOfMike();
