@@ -2,14 +2,12 @@ package dev.drydock.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import dev.drydock.cli.login.Credentials;
 import dev.drydock.server.audit.AuditEntry;
 import dev.drydock.server.audit.AuditJson;
 import dev.drydock.server.audit.AuditTrail;
-import dev.drydock.server.testing.Chromium;
+import dev.drydock.server.testing.PortalBrowser;
 import dev.drydock.server.testing.RealServices;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -86,7 +84,7 @@ class CliLoginTest {
         String link = awaitLink(prompt);
 
         // When alice opens the link, signs in to Keycloak and confirms
-        try (Playwright playwright = Chromium.playwright(); Browser browser = Chromium.launch(playwright)) {
+        try (PortalBrowser browser = PortalBrowser.launch()) {
             Page page = browser.newPage();
             page.navigate(link);
             page.waitForSelector("#username");

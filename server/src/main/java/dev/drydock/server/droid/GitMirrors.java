@@ -5,10 +5,14 @@ import dev.drydock.server.repository.RepositoryService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
 
@@ -39,6 +43,28 @@ public class GitMirrors {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Names of the repositories a session in {@code workspace} can start from, sorted: the workspace's
+     * mirrored repositories and those under {@code drydock.droid.mirror-root}.
+     */
+    public List<String> available(String workspace) {
+        TreeSet<String> names = new TreeSet<>();
+        for (Path dir : new Path[] {repositories.mirrorPath(workspace, "x").getParent(), config.mirrorRoot()}) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> entries = Files.list(dir)) {
+                entries.filter(Files::isDirectory)
+                        .map(p -> p.getFileName().toString().replaceFirst("\\.git$", ""))
+                        .filter(n -> NAME.matcher(n).matches() && !n.contains(".."))
+                        .forEach(names::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list the git mirrors in " + dir, e);
+            }
+        }
+        return List.copyOf(names);
     }
 
     /** The full commit id of a revision in a mirror, or 400. */

@@ -3,6 +3,7 @@ package dev.drydock.server.eventlog;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Lifecycle;
+import dev.drydock.server.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.sse.OutboundSseEvent;
@@ -15,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Streams a session's events as SSE ({@code id: <seq>}, {@code event: <type name>}, data: the JSON
@@ -38,6 +40,21 @@ public class EventStreams {
     /** One page of events as JSON envelopes. */
     public List<JsonNode> page(String sessionId, long afterSeq, int limit) {
         return log.read(sessionId, afterSeq, limit).stream().map(codec::eventTree).toList();
+    }
+
+    /**
+     * The seq to stream after: the {@code Last-Event-ID} of a reconnecting client wins over an {@code
+     * after} query parameter; neither means from the start.
+     */
+    public static long cursor(@Nullable String lastEventId, @Nullable Long after) {
+        if (lastEventId != null && !lastEventId.isBlank()) {
+            try {
+                return Long.parseLong(lastEventId.strip());
+            } catch (NumberFormatException e) {
+                throw ProblemException.badRequest("Last-Event-ID must be an event seq");
+            }
+        }
+        return after == null ? 0 : after;
     }
 
     /** Starts streaming on a virtual thread and returns at once; the stream ends at {@code notAfter} at the latest. */

@@ -2,6 +2,7 @@ package dev.drydock.server.portal;
 
 import dev.drydock.server.auth.CurrentUser;
 import dev.drydock.server.auth.CurrentUser.Principal;
+import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.user.UserService;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -10,9 +11,13 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * The portal's pages, rendered on the server from Qute templates and served from the jar (no CDN).
@@ -42,5 +47,20 @@ public class PortalResource {
                 .map(m -> new WorkspaceRow(m.workspace(), users.workspaceName(m.workspace()), m.role().label()))
                 .toList();
         return Templates.home(user, rows);
+    }
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return ErrorPage.of(e, "/portal");
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        return ErrorPage.of(e, uri.getPath(), "/portal");
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri) {
+        return ErrorPage.unexpected(e, uri.getPath(), "/portal");
     }
 }

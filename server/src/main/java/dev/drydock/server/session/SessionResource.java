@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.drydock.server.agent.event.Progress.ArtifactProduced;
 import dev.drydock.server.auth.CurrentUser;
 import dev.drydock.server.eventlog.EventStreams;
-import dev.drydock.server.problem.ProblemException;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -82,15 +81,7 @@ public class SessionResource {
     public void stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") @Nullable String lastEventId, @QueryParam("after") @Nullable Long after,
             @Context SseEventSink sink, @Context Sse sse) {
         sessions.requireRead(currentUser.principal(), id);
-        long from = after == null ? 0 : after;
-        if (lastEventId != null && !lastEventId.isBlank()) {
-            try {
-                from = Long.parseLong(lastEventId.strip());
-            } catch (NumberFormatException e) {
-                throw ProblemException.badRequest("Last-Event-ID must be an event seq");
-            }
-        }
-        streams.stream(id, from, currentUser.credentialExpiry(), sink, sse);
+        streams.stream(id, EventStreams.cursor(lastEventId, after), currentUser.credentialExpiry(), sink, sse);
     }
 
     @GET

@@ -6,6 +6,7 @@ import dev.drydock.server.agent.event.Conversation;
 import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Lifecycle;
 import dev.drydock.server.agent.event.Lifecycle.Outcome;
+import dev.drydock.server.agent.event.Observation;
 import dev.drydock.server.agent.event.Oversight;
 import dev.drydock.server.agent.event.Progress.ArtifactProduced;
 import dev.drydock.server.agent.event.Source;
@@ -76,6 +77,17 @@ public class SessionService {
         log.append(id.toString(), Source.USER, new Lifecycle.SessionStarted(profile.name(), req.task(), req.workspace(), repo, commit));
         runner.kick(id.toString());
         return view(row(id.toString()).orElseThrow());
+    }
+
+    /** What a person may start in a workspace: the allowed droids that exist, and the repositories droids can start from. */
+    public record Choices(List<String> droids, List<String> repositories) {}
+
+    /** The choices of the new-session form; readable by anyone who may see the workspace. */
+    public Choices choices(Principal who, String workspace) {
+        WorkspaceAccess.require(who, workspace, WorkspaceRole.VIEWER);
+        WorkspaceSettings.Policy policy = settings.policy(workspace);
+        List<String> droids = profiles.all().keySet().stream().filter(policy::allowsDroid).sorted().toList();
+        return new Choices(droids, mirrors.available(workspace));
     }
 
     public List<SessionView.Summary> list(Principal who, @Nullable String workspace, int limit) {
@@ -205,7 +217,11 @@ public class SessionService {
         SessionState s = state(row.id());
         SessionView.Question question = null;
         List<SessionView.Approval> approvals = new ArrayList<>();
+        java.util.LinkedHashSet<String> files = new java.util.LinkedHashSet<>();
         for (Event e : s.history()) {
+            if (e.payload() instanceof Observation.FileChanged f) {
+                files.add(f.path());
+            }
             if (e.payload() instanceof Conversation.QuestionAsked q && s.call(q.callId()).filter(c -> c.stage() == SessionState.Stage.ASKED).isPresent()) {
                 question = new SessionView.Question(q.callId(), q.question(), q.options());
             }
@@ -221,7 +237,8 @@ public class SessionService {
         return new SessionView(row.id(), row.workspace(), row.droid(), row.repo(), row.title(), row.createdBy(), row.createdAt(),
                 s.status().name().toLowerCase(Locale.ROOT), s.outcome().map(o -> o.name().toLowerCase(Locale.ROOT)).orElse(null), s.summary(), s.lastSeq(),
                 new SessionView.Totals(s.totals().promptTokens(), s.totals().completionTokens(), s.totals().costMicros()), s.plan(), question, approvals,
-                s.context().map(c -> c.rulesFiles()).orElse(List.of()), s.lastMeter().orElse(null), artifacts, audit.sessionRootHash(row.id()).orElse(null));
+                s.context().map(c -> c.rulesFiles()).orElse(List.of()), s.lastMeter().orElse(null), List.copyOf(files), artifacts,
+                audit.sessionRootHash(row.id()).orElse(null));
     }
 
     private static String firstLine(String task) {

@@ -7,8 +7,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A session as the API returns it: identity plus the fold of its log, and its audit root (the hash of
- * its newest audit record, which {@code ./drydock audit verify} checks and its branch's commit carries).
+ * A session as the API returns it: identity plus the fold of its log. {@code files} are the paths the
+ * droid changed, in the order first touched; {@code auditRoot} is the hash of its newest audit record,
+ * which {@code ./drydock audit verify} checks and its branch's commit carries.
  */
 public record SessionView(
         String id,
@@ -28,6 +29,7 @@ public record SessionView(
         List<Approval> approvals,
         List<String> rulesFiles,
         @Nullable ContextMeasured context,
+        List<String> files,
         List<Artifact> artifacts,
         @Nullable String auditRoot) {
 

@@ -1,0 +1,188 @@
+package dev.drydock.server.portal;
+
+import dev.drydock.server.agent.event.Progress.ArtifactKind;
+import dev.drydock.server.agent.event.Progress.ArtifactProduced;
+import dev.drydock.server.agent.event.Telemetry.ContextMeasured;
+import dev.drydock.server.auth.CurrentUser;
+import dev.drydock.server.auth.CurrentUser.Principal;
+import dev.drydock.server.auth.WorkspaceRole;
+import dev.drydock.server.eventlog.EventCodec;
+import dev.drydock.server.eventlog.EventStreams;
+import dev.drydock.server.problem.ProblemException;
+import dev.drydock.server.session.SessionService;
+import dev.drydock.server.session.SessionView;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.Authenticated;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code /portal/sessions/{id}}: one session's live activity log and context panel, its event stream
+ * for the page (SSE over the portal's cookie session), and the forms that steer it. Every call goes
+ * through {@link SessionService}, which applies the same rules as {@code /api/sessions}: outsiders get
+ * 404, viewers read, members act.
+ */
+@Path("/portal/sessions/{id}")
+@Authenticated
+public class PortalSessionResource {
+    @Inject CurrentUser currentUser;
+    @Inject SessionService sessions;
+    @Inject EventStreams streams;
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance session(Principal user, SessionView session, Panel panel, boolean canAct, List<ArtifactRow> artifacts, String eventTypes);
+    }
+
+    /** The context panel's figures, formatted for people. */
+    public record Panel(String status, String outcome, long promptTokens, long completionTokens, String cost, @Nullable Meter meter,
+            boolean resumable, boolean cancellable) {}
+
+    /** The latest context meter: tokens used of the window, and by source. */
+    public record Meter(long used, long window, int percent, long system, long rules, long retrieved, long history) {
+        static @Nullable Meter of(@Nullable ContextMeasured m) {
+            return m == null ? null : new Meter(m.used(), m.window(), m.window() <= 0 ? 0 : (int) Math.min(100, m.used() * 100 / m.window()),
+                    m.system(), m.rules(), m.retrieved(), m.history());
+        }
+    }
+
+    /** An artifact with its content, ready to show; {@code diff} when its lines are a unified diff. */
+    public record ArtifactRow(String kind, String title, String location, String content, boolean diff, List<DiffLine> lines) {
+        static ArtifactRow of(ArtifactProduced a) {
+            boolean diff = a.kind() == ArtifactKind.DIFF;
+            return new ArtifactRow(a.kind().name().toLowerCase(Locale.ROOT), a.title(), a.location(), a.content(), diff,
+                    diff ? a.content().lines().map(DiffLine::of).toList() : List.of());
+        }
+    }
+
+    /** One line of a rendered diff, with the class that colours it. */
+    public record DiffLine(String css, String text) {
+        static DiffLine of(String line) {
+            String css = line.startsWith("+++") || line.startsWith("---") || line.startsWith("diff ") || line.startsWith("index ") ? "diff-meta"
+                    : line.startsWith("@@") ? "diff-hunk" : line.startsWith("+") ? "diff-add" : line.startsWith("-") ? "diff-del" : "diff-ctx";
+            return new DiffLine(css, line);
+        }
+    }
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(hidden = true)
+    public TemplateInstance page(@PathParam("id") String id) {
+        Principal user = currentUser.principal();
+        SessionView s = sessions.get(user, id);
+        boolean canAct = user.roleIn(s.workspace()).filter(r -> r.atLeast(WorkspaceRole.MEMBER)).isPresent();
+        boolean finished = s.status().equals("finished");
+        boolean resumable = s.status().equals("interrupted") || (finished && s.outcome() != null && !s.outcome().equals("completed") && !s.outcome().equals("cancelled"));
+        Panel panel = new Panel(s.status().replace('_', ' '), s.outcome() == null ? "" : s.outcome().replace('_', ' '), s.totals().promptTokens(),
+                s.totals().completionTokens(), PortalFormat.cost(s.totals().costMicros()), Meter.of(s.context()), resumable, !finished);
+        List<ArtifactRow> artifacts = sessions.artifacts(user, id).stream().map(ArtifactRow::of).toList();
+        return Templates.session(user, s, panel, canAct, artifacts, String.join(" ", EventCodec.TYPE_NAMES.values()));
+    }
+
+    @GET
+    @Path("/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(hidden = true)
+    public void events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") @Nullable String lastEventId, @QueryParam("after") @Nullable Long after,
+            @Context SseEventSink sink, @Context Sse sse) {
+        sessions.requireRead(currentUser.principal(), id);
+        streams.stream(id, EventStreams.cursor(lastEventId, after), currentUser.credentialExpiry(), sink, sse);
+    }
+
+    @POST
+    @Path("/answer")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Operation(hidden = true)
+    public Response answer(@PathParam("id") String id, @FormParam("callId") @Nullable String callId, @FormParam("answer") @Nullable String answer) {
+        sessions.answer(currentUser.principal(), id, callId == null || callId.isBlank() ? null : callId, answer == null ? "" : answer);
+        return back(id);
+    }
+
+    @POST
+    @Path("/approve")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Operation(hidden = true)
+    public Response approve(@PathParam("id") String id, @FormParam("callId") @Nullable String callId) {
+        sessions.decide(currentUser.principal(), id, required(callId), true, "");
+        return back(id);
+    }
+
+    @POST
+    @Path("/deny")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Operation(hidden = true)
+    public Response deny(@PathParam("id") String id, @FormParam("callId") @Nullable String callId, @FormParam("reason") @Nullable String reason) {
+        sessions.decide(currentUser.principal(), id, required(callId), false, reason == null ? "" : reason.strip());
+        return back(id);
+    }
+
+    @POST
+    @Path("/cancel")
+    @Operation(hidden = true)
+    public Response cancel(@PathParam("id") String id) {
+        sessions.cancel(currentUser.principal(), id);
+        return back(id);
+    }
+
+    @POST
+    @Path("/resume")
+    @Operation(hidden = true)
+    public Response resume(@PathParam("id") String id) {
+        sessions.resume(currentUser.principal(), id);
+        return back(id);
+    }
+
+    private static String required(@Nullable String callId) {
+        if (callId == null || callId.isBlank()) {
+            throw ProblemException.badRequest("callId is required: use the buttons next to the pending action.");
+        }
+        return callId;
+    }
+
+    private static Response back(String id) {
+        return Response.seeOther(URI.create("/portal/sessions/" + id)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        return ErrorPage.of(e, back(uri));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        return ErrorPage.of(e, uri.getPath(), back(uri));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri) {
+        return ErrorPage.unexpected(e, uri.getPath(), back(uri));
+    }
+
+    /** Where the error page links back to: the session after a failed action, else the home page. */
+    private static String back(UriInfo uri) {
+        String id = uri.getPathParameters().getFirst("id");
+        return id != null && uri.getPath().matches("/portal/sessions/[^/]+/[a-z]+") && !uri.getPath().endsWith("/events") ? "/portal/sessions/" + id : "/portal";
+    }
+}
