@@ -8,41 +8,29 @@ import dev.drydock.server.gateway.core.Classification;
 import dev.drydock.server.gateway.core.EndpointSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.net.http.HttpClient;
 import java.util.List;
 
 /**
- * Resolves a session's model. By default every call goes through the model gateway (purpose = the
- * profile's route); a route configured under {@code drydock.droid.routes} instead names a direct
- * OpenAI-compatible endpoint (for tests and for setups without the gateway).
+ * Resolves a session's model: every call goes through the model gateway (purpose = the profile's
+ * route), so that each one is routed, budgeted, scanned for secrets, held to the egress allow-list and
+ * sealed into the audit trail, whoever configured the endpoint.
  */
 @ApplicationScoped
 public class ModelRoutes {
     /** Context window assumed when nothing says otherwise. */
     static final long DEFAULT_WINDOW = 32_768;
 
-    @Inject DroidConfig config;
     @Inject GatewayService gateway;
-
-    private final HttpClient http = OpenAiCompatibleModel.client();
 
     /** Who a session's model calls are made for. */
     public record Caller(String username, String workspace, String sessionId, String droid, String classification) {}
 
     public LlmModel model(String route, Caller caller) {
-        DroidConfig.Route direct = config.routes().get(route);
-        if (direct != null) {
-            return new OpenAiCompatibleModel(http, direct);
-        }
         return new GatewayLlmModel(gateway::complete, context(route, caller));
     }
 
     /** The context window of the endpoint the session would use first. */
     public long contextWindow(String route, Caller caller) {
-        DroidConfig.Route direct = config.routes().get(route);
-        if (direct != null) {
-            return direct.contextWindow();
-        }
         try {
             List<EndpointSpec> endpoints = gateway.resolve(context(route, caller));
             return endpoints.isEmpty() ? DEFAULT_WINDOW : endpoints.getFirst().contextWindow();

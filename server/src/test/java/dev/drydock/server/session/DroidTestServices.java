@@ -70,11 +70,18 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
             });
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             server.start();
+            // Droids reach the scripted model through the gateway, as in production: one endpoint, one
+            // route for every droid purpose. One attempt per call and a breaker that never opens keep
+            // the outage script's three failed calls from closing the endpoint for the next tests.
             return Map.of(
-                    "drydock.droid.routes.default.base-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
-                    "drydock.droid.routes.default.model", "scripted",
-                    "drydock.droid.routes.default.context-window", "32000",
-                    "drydock.droid.routes.default.prompt-cost-per-million", "1000000",
+                    "drydock.gateway.endpoints.scripted.base-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
+                    "drydock.gateway.endpoints.scripted.model", "scripted",
+                    "drydock.gateway.endpoints.scripted.capabilities", "tools",
+                    "drydock.gateway.endpoints.scripted.context-window", "32000",
+                    "drydock.gateway.endpoints.scripted.cost-per1k-prompt-tokens", "0.001",
+                    "drydock.gateway.routes.droids.endpoints", "scripted",
+                    "drydock.gateway.attempts-per-endpoint", "1",
+                    "drydock.gateway.breaker-failure-threshold", "1000000",
                     "drydock.droid.mirror-root", mirrorRoot.toString(),
                     "drydock.sandbox.local.work-root", sandboxes.toString());
         } catch (IOException e) {

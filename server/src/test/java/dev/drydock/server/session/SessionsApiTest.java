@@ -114,6 +114,20 @@ class SessionsApiTest {
         throw new AssertionError("session " + id + " did not get there in time: " + get("mike", id).prettify() + "\n" + story(id));
     }
 
+    /** How many audit records of each action the session has. */
+    Map<String, Long> auditActions(String id) throws java.sql.SQLException {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        try (var c = ds.getConnection(); var ps = c.prepareStatement("select action, count(*) from audit_record where session_id = ? group by action")) {
+            ps.setString(1, id);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return counts;
+    }
+
     /** The session's events, one line each, for failure messages. */
     String story(String id) {
         StringBuilder out = new StringBuilder();
@@ -167,6 +181,8 @@ class SessionsApiTest {
             }
         }
         assertThat(Files.readString(checkout.resolve("calc.py"))).contains("return a + b");
+        assertThat(auditActions(id)).as("every model call went through the gateway and was sealed")
+                .containsEntry("model.request", 7L).containsEntry("session.started", 1L).containsEntry("file.read", 1L).containsKey("tool.executed");
         Process tests = new ProcessBuilder("/usr/bin/python3", "-m", "unittest", "discover", "-q").directory(checkout.toFile()).redirectErrorStream(true).start();
         assertThat(tests.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(tests.exitValue()).as(new String(tests.getInputStream().readAllBytes())).isZero();
