@@ -116,8 +116,27 @@ public class RepositoryService {
         });
         audit.append(AuditEntry.of(caller.subject(), "repository.registered", workspace + "/" + r.name()).inWorkspace(workspace)
                 .with("source", RepositoryMirror.describe(url != null ? url : path)).with("branch", branch).with("classification", classification));
+        discardLeftovers(workspace, r.name());
         scheduleSync(workspace, r.name());
         return RepositoryView.of(saved);
+    }
+
+    /**
+     * A new registration starts from nothing: a mirror or index left under its name by an earlier
+     * registration the database no longer knows (a restored database, a reinstall) may belong to
+     * another source or an older index format, and is removed before the first sync.
+     */
+    private void discardLeftovers(String workspace, String name) {
+        ReentrantLock lock = lockOf(workspace, name);
+        lock.lock();
+        try {
+            RepositoryMirror.deleteTree(mirrorPath(workspace, name));
+            RepositoryMirror.deleteTree(indexPath(workspace, name));
+        } catch (IOException e) {
+            LOG.warnf("could not remove files left by an earlier %s/%s: %s", workspace, name, e.getMessage());
+        } finally {
+            lock.unlock();
+        }
     }
 
     public List<RepositoryView> list(Principal caller, String workspace) {

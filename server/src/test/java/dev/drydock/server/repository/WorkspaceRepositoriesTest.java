@@ -79,6 +79,25 @@ class WorkspaceRepositoriesTest {
     }
 
     @Test
+    void shouldIndexFromScratchWhenFilesOfAnEarlierRegistrationAreLeftUnderTheName() throws Exception {
+        // Given an index folder the database knows nothing about (a restored database, a reinstall)
+        Path leftover = Files.createDirectories(repositories.indexPath("leftover-test", "calc"));
+        Files.writeString(leftover.resolve("segments_1"), "not a Lucene index");
+        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+                .body(Map.of("name", "calc", "path", calc.toString(), "branch", "main"))
+                .when().post("/api/workspaces/leftover-test/repositories").then().statusCode(201);
+
+        // When
+        repositories.scheduleSync("leftover-test", "calc").get(120, TimeUnit.SECONDS);
+
+        // Then
+        given().auth().oauth2(Tokens.of("alice")).when().get("/api/workspaces/leftover-test/repositories/calc")
+                .then().statusCode(200).body("status", equalTo("ready")).body("files", equalTo(2));
+        given().auth().oauth2(Tokens.of("alice")).queryParam("q", "multiply numbers").when().get("/api/workspaces/leftover-test/search")
+                .then().statusCode(200).body("path", hasItem("src/main/java/demo/Calculator.java"));
+    }
+
+    @Test
     void shouldRefuseSourcesOutsideTheAllowLists() {
         // When / Then: a host that is not allow-listed
         given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
