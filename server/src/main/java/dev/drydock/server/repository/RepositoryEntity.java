@@ -60,6 +60,9 @@ public class RepositoryEntity extends PanacheEntityBase {
     @Column(nullable = false)
     public int chunks;
 
+    /** Project overview of the indexed commit (Markdown), computed when it was indexed. */
+    public String overview;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -11,6 +11,8 @@ import dev.drydock.search.SearchQuery;
 import dev.drydock.search.fusion.Fused;
 import dev.drydock.search.fusion.RankedList;
 import dev.drydock.search.fusion.ReciprocalRankFusion;
+import dev.drydock.server.agent.context.ProjectOverview;
+import dev.drydock.server.agent.tool.TestCommands;
 import dev.drydock.server.audit.AuditEntry;
 import dev.drydock.server.audit.AuditTrail;
 import dev.drydock.server.auth.CurrentUser.Principal;
@@ -35,12 +37,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
@@ -214,6 +219,14 @@ public class RepositoryService {
         return Path.of(config.dataDir()).toAbsolutePath().resolve("indexes").resolve(workspace).resolve(name);
     }
 
+    /** The project overview of one commit of the mirror, from git objects (no checkout); what droids get as context. */
+    private String overview(String workspace, String name, String commit) throws IOException {
+        try (Repository repo = new FileRepositoryBuilder().setGitDir(mirrorPath(workspace, name).toFile()).setMustExist(true).build()) {
+            GitTree tree = new GitTree(repo, commit);
+            return ProjectOverview.compute(tree, TestCommands.detect(tree, Optional.empty()));
+        }
+    }
+
     /** Fetches every remote repository on the configured interval; re-indexes when a branch moved. */
     @Scheduled(every = "${drydock.repos.fetch-interval:15m}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void fetchAll() {
@@ -253,6 +266,10 @@ public class RepositoryService {
             String head = RepositoryMirror.sync(mirrorPath(workspace, name), source, e.branch, token);
             QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update("mirrorCommit = ?1, updatedAt = ?2 where workspace = ?3 and name = ?4", head, Instant.now(), workspace, name));
             if (head.equals(e.indexedCommit) && Files.isDirectory(indexPath(workspace, name))) {
+                if (e.overview == null) {
+                    String overview = overview(workspace, name, head);
+                    QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update("overview = ?1 where workspace = ?2 and name = ?3", overview, workspace, name));
+                }
                 status(workspace, name, "ready", "up to date at " + head.substring(0, 12), 1);
                 return;
             }
@@ -261,11 +278,12 @@ public class RepositoryService {
                     new IndexRequest(mirrorPath(workspace, name), name, head, dev.drydock.search.ingest.IngestPolicy.defaults(), config.indexThreads()),
                     false,
                     (done, total, seconds) -> progress(workspace, name, total == 0 ? 0 : (double) done / total));
+            String overview = overview(workspace, name, head);
             QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update(
-                    "indexedCommit = ?1, files = ?2, chunks = ?3, status = 'ready', statusDetail = ?4, progress = 1, updatedAt = ?5 where workspace = ?6 and name = ?7",
+                    "indexedCommit = ?1, files = ?2, chunks = ?3, status = 'ready', statusDetail = ?4, progress = 1, updatedAt = ?5, overview = ?8 where workspace = ?6 and name = ?7",
                     head, report.files(), report.chunks(),
                     String.format("indexed %s: %d files (%d changed, %d deleted, %d skipped) in %.1f s", head.substring(0, 12), report.files(), report.changed(), report.deleted(), report.skippedTotal(), report.seconds()),
-                    Instant.now(), workspace, name));
+                    Instant.now(), workspace, name, overview));
             audit.append(AuditEntry.of("system", "repository.indexed", workspace + "/" + name).inWorkspace(workspace).with("commit", head).with("files", report.files()));
         } catch (Exception ex) {
             String detail = ex instanceof ProblemException p ? p.problem().detail() : String.valueOf(ex.getMessage());

@@ -1,6 +1,9 @@
 package dev.drydock.server.repository;
 
-/** A repository as the API shows it (credentials are named, never shown). */
+/**
+ * A repository as the API shows it (credentials are named, never shown), with the project overview
+ * of its indexed commit.
+ */
 public record RepositoryView(
         String workspace,
         String name,
@@ -15,10 +18,11 @@ public record RepositoryView(
         String mirrorCommit,
         String indexedCommit,
         int files,
-        int chunks) {
+        int chunks,
+        @org.jspecify.annotations.Nullable String overview) {
 
     static RepositoryView of(RepositoryEntity e) {
         return new RepositoryView(e.workspace, e.name, e.sourceUrl, e.sourcePath, e.branch, e.classification,
-                e.credentialsSecret != null, e.status, e.statusDetail, e.progress, e.mirrorCommit, e.indexedCommit, e.files, e.chunks);
+                e.credentialsSecret != null, e.status, e.statusDetail, e.progress, e.mirrorCommit, e.indexedCommit, e.files, e.chunks, e.overview);
     }
 }

@@ -68,7 +68,8 @@ class WorkspaceRepositoriesTest {
         // Then
         search.then().statusCode(200).body("path", hasItem("src/main/java/demo/Calculator.java")).body("repo", hasItem("searchable"));
         given().auth().oauth2(Tokens.of("alice")).when().get("/api/workspaces/search-test/repositories/searchable")
-                .then().statusCode(200).body("status", equalTo("ready")).body("files", equalTo(2));
+                .then().statusCode(200).body("status", equalTo("ready")).body("files", equalTo(2))
+                .body("overview", containsString("- Languages: Java (1 files)")).body("overview", containsString("- Test command: none detected"));
         assertThat(Files.exists(repositories.mirrorPath("search-test", "searchable").resolve("HEAD"))).isTrue();
         given().auth().oauth2(Tokens.of("mike")).queryParam("q", "add two numbers").when().get("/api/workspaces/search-test/search")
                 .then().statusCode(404).contentType("application/problem+json").body(not(containsString("searchable")));

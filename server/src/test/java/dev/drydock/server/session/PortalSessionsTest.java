@@ -249,6 +249,9 @@ class PortalSessionsTest {
             Locator repo = page.locator("#repositories tr", new Page.LocatorOptions().setHasText(name));
             PlaywrightAssertions.assertThat(repo).containsText("ready");
             PlaywrightAssertions.assertThat(repo).containsText("main");
+            Locator overview = page.locator("#overviews details[data-repo='" + name + "'] pre");
+            PlaywrightAssertions.assertThat(overview).containsText("- Languages: none recognised");
+            PlaywrightAssertions.assertThat(overview).containsText("- Test command: none detected");
             Locator session = page.locator("#sessions tr", new Page.LocatorOptions().setHas(page.locator("a[href='/portal/sessions/" + id + "']")));
             PlaywrightAssertions.assertThat(session).containsText("Describe the formats");
             PlaywrightAssertions.assertThat(session).containsText("knowledge");

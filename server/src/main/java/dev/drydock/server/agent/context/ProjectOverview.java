@@ -1,7 +1,7 @@
 package dev.drydock.server.agent.context;
 
 import dev.drydock.server.agent.tool.TestCommand;
-import dev.drydock.server.agent.tool.Workspace;
+import dev.drydock.server.agent.tool.FileTree;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +26,7 @@ public final class ProjectOverview {
     private ProjectOverview() {}
 
     /** The overview as Markdown. */
-    public static String compute(Workspace ws, TestCommand test) {
+    public static String compute(FileTree ws, TestCommand test) {
         Map<String, Integer> languages = new TreeMap<>();
         List<String> entryPoints = new ArrayList<>();
         List<String> all = new ArrayList<>();
@@ -67,7 +67,7 @@ public final class ProjectOverview {
         return out.toString();
     }
 
-    private static String buildSystem(Workspace ws) {
+    private static String buildSystem(FileTree ws) {
         List<String> found = new ArrayList<>();
         if (ws.isFile("pom.xml")) {
             found.add("Maven");
@@ -93,7 +93,7 @@ public final class ProjectOverview {
         return found.isEmpty() ? "none recognised" : String.join(", ", found);
     }
 
-    private static List<String> modules(Workspace ws) {
+    private static List<String> modules(FileTree ws) {
         List<String> modules = new ArrayList<>();
         if (ws.isFile("pom.xml")) {
             Matcher m = MAVEN_MODULE.matcher(ws.read("pom.xml"));
@@ -112,11 +112,11 @@ public final class ProjectOverview {
         return modules;
     }
 
-    private static void walk(Workspace ws, String dir, int depth, List<String> out) {
+    private static void walk(FileTree ws, String dir, int depth, List<String> out) {
         if (depth > 8 || out.size() >= MAX_FILES) {
             return;
         }
-        for (Workspace.Entry e : ws.list(dir)) {
+        for (FileTree.Entry e : ws.list(dir)) {
             if (out.size() >= MAX_FILES) {
                 return;
             }

@@ -1,6 +1,6 @@
 package dev.drydock.server.agent.context;
 
-import dev.drydock.server.agent.tool.Workspace;
+import dev.drydock.server.agent.tool.FileTree;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +23,7 @@ public final class RulesFiles {
     /** Rules files found, in reading order, and their combined text. */
     public record Rules(List<String> files, String text) {}
 
-    public static Rules load(Workspace ws) {
+    public static Rules load(FileTree ws) {
         List<String> files = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         for (String f : ROOT_FILES) {
@@ -33,7 +33,7 @@ public final class RulesFiles {
         for (int depth = 1; depth <= MAX_DEPTH && !level.isEmpty(); depth++) {
             List<String> next = new ArrayList<>();
             for (String dir : level) {
-                for (Workspace.Entry e : ws.list(dir)) {
+                for (FileTree.Entry e : ws.list(dir)) {
                     if (e.directory() && !e.name().startsWith(".") && !SKIP.contains(e.name())) {
                         String sub = dir.equals(".") ? e.name() : dir + "/" + e.name();
                         next.add(sub);
@@ -50,7 +50,7 @@ public final class RulesFiles {
 
     static final java.util.Set<String> SKIP = java.util.Set.of("node_modules", "target", "build", "dist", "vendor", "__pycache__", "venv");
 
-    private static void add(Workspace ws, String path, List<String> files, StringBuilder text) {
+    private static void add(FileTree ws, String path, List<String> files, StringBuilder text) {
         if (!ws.isFile(path)) {
             return;
         }

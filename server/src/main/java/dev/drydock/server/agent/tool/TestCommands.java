@@ -15,7 +15,7 @@ public final class TestCommands {
 
     private TestCommands() {}
 
-    public static TestCommand detect(Workspace ws, Optional<String> override) {
+    public static TestCommand detect(FileTree ws, Optional<String> override) {
         if (override.isPresent() && !override.get().isBlank()) {
             return new TestCommand(override.get().strip(), "override");
         }
