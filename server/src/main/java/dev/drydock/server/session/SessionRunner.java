@@ -183,7 +183,7 @@ public class SessionRunner {
             case RCA -> new RcaCompletion(started.repo(), started.commit());
         };
         ToolContext context = new ToolContext(id, ws, new WorkspaceCodeSearch(repositories, started.workspace(), started.repo(), createdBy, ws, search(started.repo(), ws)), memory, test);
-        ModelRoutes.Caller caller = new ModelRoutes.Caller(createdBy, started.workspace(), id, profile.name(), settings.classification(started.workspace()));
+        ModelRoutes.Caller caller = new ModelRoutes.Caller(createdBy, started.workspace(), id, profile.name(), settings.classification(started.workspace(), started.repo()));
         return new AgentLoop(log, models.model(profile.route(), caller),
                 new AgentLoop.Droid(profile.name(), profile.route(), profiles.tools(profile), completion, profile.limits()),
                 settings.autonomy(started.workspace()), context, models.contextWindow(profile.route(), caller),

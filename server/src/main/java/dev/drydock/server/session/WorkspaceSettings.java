@@ -42,6 +42,27 @@ public class WorkspaceSettings {
         return Sql.query(ds, "select classification from workspace where slug = ?", rs -> rs.getString(1), workspace).stream().findFirst().orElse("internal");
     }
 
+    /**
+     * The classification of a session's content: the higher of its workspace's and, when the session
+     * works on a repository registered in the workspace, that repository's label.
+     */
+    public String classification(String workspace, String repo) {
+        String label = classification(workspace);
+        if (repo.isEmpty()) {
+            return label;
+        }
+        for (String repoLabel : Sql.query(ds, "select classification from repository where workspace = ? and name = ?", rs -> rs.getString(1), workspace, repo)) {
+            if (rank(repoLabel) > rank(label)) {
+                label = repoLabel;
+            }
+        }
+        return label;
+    }
+
+    private static int rank(String label) {
+        return dev.drydock.server.workspace.Classification.parse(label).map(Enum::ordinal).orElse(Integer.MAX_VALUE);
+    }
+
     public Autonomy autonomy(String workspace) {
         return policy(workspace).autonomy();
     }

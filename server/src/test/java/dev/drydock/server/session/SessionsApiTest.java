@@ -51,6 +51,7 @@ class SessionsApiTest {
     @Inject EventLog log;
     @Inject SessionRunner runner;
     @Inject DataSource ds;
+    @Inject dev.drydock.server.repository.RepositoryService repositories;
 
     @BeforeAll
     static void scripts() {
@@ -187,6 +188,31 @@ class SessionsApiTest {
         assertThat(tests.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(tests.exitValue()).as(new String(tests.getInputStream().readAllBytes())).isZero();
         assertThat(runner.sandbox(id)).isEmpty();
+    }
+
+    @Test
+    void shouldKeepSecretRepositoryAwayFromModelsNotClearedForIt() throws Exception {
+        // Given a repository labelled secret in demo (an internal workspace); the only model endpoint is cleared for internal
+        String name = "secret-calc-" + ProcessHandle.current().pid();
+        Path source = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos", name));
+        Files.writeString(source.resolve("calc.py"), DroidTestServices.CALC);
+        try (Git git = Git.init().setDirectory(source.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("calc").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+        }
+        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
+                .body(Map.of("name", name, "path", source.toString(), "branch", "main", "classification", "secret"))
+                .when().post("/api/workspaces/demo/repositories").then().statusCode(201);
+        repositories.scheduleSync("demo", name).get(120, TimeUnit.SECONDS);
+
+        // When
+        String id = create("mike", "knowledge", "[script:ask] What does calc do?", name);
+        JsonPath done = await(id, s -> s.getString("status").equals("finished"));
+
+        // Then
+        assertThat(done.getString("outcome")).as(() -> story(id)).isEqualTo("model_unavailable");
+        assertThat(done.getString("summary")).contains("secret");
+        assertThat(types(id)).doesNotContain("model.replied.v1");
     }
 
     @Test
