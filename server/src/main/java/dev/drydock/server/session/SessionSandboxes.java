@@ -6,7 +6,7 @@ import dev.drydock.sandbox.SandboxOptions;
 import dev.drydock.sandbox.SandboxPolicy;
 import dev.drydock.sandbox.SandboxSpec;
 import dev.drydock.sandbox.WorkspaceSource;
-import dev.drydock.sandbox.bubblewrap.BubblewrapSandboxBackend;
+import dev.drydock.sandbox.select.SandboxBackends;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
@@ -16,7 +16,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Creates session sandboxes through the sandbox-manager API, with the policy from {@code
- * drydock.sandbox.*}. Uses the local (bubblewrap) backend; the Kubernetes backend plugs in here.
+ * drydock.sandbox.*}, on the backend {@code drydock.sandbox.backend} names: {@code local}
+ * (bubblewrap, the default) or {@code kubernetes} (locked-down pods in the sandbox namespace).
  */
 @ApplicationScoped
 public class SessionSandboxes {
@@ -40,7 +41,7 @@ public class SessionSandboxes {
                 if (backend == null) {
                     SandboxOptions options = SandboxOptions.fromConfig(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
                     policy = new SandboxPolicy(options);
-                    backend = new BubblewrapSandboxBackend(options, Clock.systemUTC());
+                    backend = SandboxBackends.create(options, Clock.systemUTC());
                 }
                 b = backend;
             }
