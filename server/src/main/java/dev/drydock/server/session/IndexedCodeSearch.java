@@ -4,6 +4,7 @@ import dev.drydock.search.CodeSearch;
 import dev.drydock.search.SearchMode;
 import dev.drydock.search.SearchQuery;
 import dev.drydock.server.agent.tool.CodeSearchPort;
+import dev.drydock.server.agent.tool.FileTree;
 import dev.drydock.server.agent.tool.TextEdits;
 import dev.drydock.server.agent.tool.ToolFailure;
 import dev.drydock.server.agent.tool.Workspace;
@@ -32,12 +33,13 @@ final class IndexedCodeSearch implements CodeSearchPort {
         SearchMode mode = index.hasVectors() ? SearchMode.HYBRID : SearchMode.LEXICAL;
         List<CodeSearchPort.Hit> out = new ArrayList<>();
         for (dev.drydock.search.Hit h : index.search(new SearchQuery(query, readableRepos, Math.max(1, Math.min(SearchQuery.MAX_K, limit)), mode))) {
-            out.add(new CodeSearchPort.Hit(h.repo(), h.path(), h.startLine(), h.endLine(), snippet(h)));
+            out.add(new CodeSearchPort.Hit(h.repo(), h.path(), h.startLine(), h.endLine(), snippet(workspace, h)));
         }
         return out;
     }
 
-    private String snippet(dev.drydock.search.Hit h) {
+    /** The hit's symbol and its first lines (at most 8, numbered) as the workspace has them; the symbol alone when unreadable. */
+    static String snippet(FileTree workspace, dev.drydock.search.Hit h) {
         try {
             List<String> lines = TextEdits.splitLines(workspace.read(h.path()));
             StringBuilder b = new StringBuilder(h.symbol().isBlank() ? "" : h.symbol() + "\n");

@@ -1,8 +1,6 @@
 package dev.drydock.server.session;
 
 import dev.drydock.server.agent.tool.CodeSearchPort;
-import dev.drydock.server.agent.tool.TextEdits;
-import dev.drydock.server.agent.tool.ToolFailure;
 import dev.drydock.server.agent.tool.Workspace;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.auth.WorkspaceMembership;
@@ -52,21 +50,8 @@ final class WorkspaceCodeSearch implements CodeSearchPort {
         }
         List<Hit> out = new ArrayList<>();
         for (dev.drydock.search.Hit h : hits) {
-            out.add(new Hit(h.repo(), h.path(), h.startLine(), h.endLine(), h.repo().equals(repo) ? snippet(h) : h.symbol()));
+            out.add(new Hit(h.repo(), h.path(), h.startLine(), h.endLine(), h.repo().equals(repo) ? IndexedCodeSearch.snippet(files, h) : h.symbol()));
         }
         return out;
-    }
-
-    private String snippet(dev.drydock.search.Hit h) {
-        try {
-            List<String> lines = TextEdits.splitLines(files.read(h.path()));
-            StringBuilder b = new StringBuilder(h.symbol().isBlank() ? "" : h.symbol() + "\n");
-            for (int n = h.startLine(); n <= Math.min(h.endLine(), h.startLine() + 7) && n <= lines.size(); n++) {
-                b.append(n).append(": ").append(lines.get(n - 1)).append('\n');
-            }
-            return b.toString();
-        } catch (ToolFailure e) {
-            return h.symbol();
-        }
     }
 }
