@@ -60,6 +60,7 @@ public class RepositoryService {
     @Inject RepositoryConfig config;
     @Inject WorkspaceService workspaces;
     @Inject AuditTrail audit;
+    @Inject RepositorySummaries summaries;
     @Inject dev.drydock.server.gateway.egress.EgressGuard egress;
 
     private final ExecutorService syncs = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("repo-sync-", 0).factory());
@@ -221,10 +222,24 @@ public class RepositoryService {
 
     /** The project overview of one commit of the mirror, from git objects (no checkout); what droids get as context. */
     private String overview(String workspace, String name, String commit) throws IOException {
+        String classification = QuarkusTransaction.requiringNew().call(() ->
+                RepositoryEntity.<RepositoryEntity>find("workspace = ?1 and name = ?2", workspace, name).firstResultOptional().map(e -> e.classification).orElse("secret"));
         try (Repository repo = new FileRepositoryBuilder().setGitDir(mirrorPath(workspace, name).toFile()).setMustExist(true).build()) {
             GitTree tree = new GitTree(repo, commit);
-            return ProjectOverview.compute(tree, TestCommands.detect(tree, Optional.empty()));
+            String facts = ProjectOverview.compute(tree, TestCommands.detect(tree, Optional.empty()));
+            String readme = tree.isFile("README.md") ? tree.read("README.md") : "";
+            return summaries.summarize(workspace, name, classification, facts, readme)
+                    .map(summary -> facts + "\n## Summary (written by a model when the repository was indexed)\n\n" + summary + "\n")
+                    .orElse(facts);
         }
+    }
+
+    /** The stored overview of a repository's indexed commit, for sessions that start from that commit. */
+    public Optional<String> indexedOverview(String workspace, String name, String commit) {
+        return QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.<RepositoryEntity>find("workspace = ?1 and name = ?2", workspace, name)
+                .firstResultOptional()
+                .filter(e -> commit.equals(e.indexedCommit) && e.overview != null)
+                .map(e -> e.overview));
     }
 
     /** Fetches every remote repository on the configured interval; re-indexes when a branch moved. */

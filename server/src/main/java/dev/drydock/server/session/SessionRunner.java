@@ -215,7 +215,8 @@ public class SessionRunner {
 
     private Progress.ContextPrepared prepare(DroidProfile profile, Lifecycle.SessionStarted started, SandboxWorkspace ws, TestCommand test, Memory memory) {
         RulesFiles.Rules rules = started.repo().isEmpty() ? new RulesFiles.Rules(List.of(), "") : RulesFiles.load(ws);
-        String overview = started.repo().isEmpty() ? "" : ProjectOverview.compute(ws, test);
+        String overview = started.repo().isEmpty() ? ""
+                : repositories.indexedOverview(started.workspace(), started.repo(), started.commit()).orElseGet(() -> ProjectOverview.compute(ws, test));
         List<String> remembered = memory.recall();
         if (!remembered.isEmpty()) {
             overview += "\n## Remembered from earlier sessions\n\n" + String.join("\n", remembered.stream().map(r -> "- " + r).toList()) + "\n";

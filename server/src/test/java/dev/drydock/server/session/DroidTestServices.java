@@ -162,6 +162,15 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
         return root.toString();
     }
 
+    /** A reply without tool calls: just text. */
+    static String text(String content) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("model", "scripted");
+        root.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop").putObject("message").put("role", "assistant").put("content", content);
+        root.putObject("usage").put("prompt_tokens", 100).put("completion_tokens", 20);
+        return root.toString();
+    }
+
     static List<String> script(String... steps) {
         return new ArrayList<>(List.of(steps));
     }

@@ -191,6 +191,41 @@ class SessionsApiTest {
     }
 
     @Test
+    void shouldGiveDroidsTheOverviewAndModelSummaryComputedAtIndexTime() throws Exception {
+        // Given a registered repository whose README steers the scripted model to its summary script
+        DroidTestServices.SCRIPTS.put("summary", script(DroidTestServices.text("calc is a tiny Python calculator; its tests run with python3 -m unittest.")));
+        String name = "summarized-calc-" + ProcessHandle.current().pid();
+        Path source = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos", name));
+        Files.writeString(source.resolve("calc.py"), DroidTestServices.CALC);
+        Files.writeString(source.resolve("test_calc.py"), DroidTestServices.CALC_TEST);
+        Files.writeString(source.resolve("README.md"), "# calc [script:summary]\n\nA tiny calculator.\n");
+        String commit;
+        try (Git git = Git.init().setDirectory(source.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            commit = git.commit().setMessage("calc").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call().name();
+        }
+        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
+                .body(Map.of("name", name, "path", source.toString(), "branch", "main"))
+                .when().post("/api/workspaces/demo/repositories").then().statusCode(201);
+
+        // When it is indexed, and a session starts from it
+        repositories.scheduleSync("demo", name).get(120, TimeUnit.SECONDS);
+        String overview = given().auth().oauth2(Tokens.of("vera")).when().get("/api/workspaces/demo/repositories/" + name)
+                .then().statusCode(200).extract().path("overview");
+        String id = create("mike", "knowledge", "[script:down] What is this?", name);
+        await(id, s -> s.getString("status").equals("finished"));
+
+        // Then
+        assertThat(overview).contains("- Languages: Python (2 files)").contains("## Summary (written by a model when the repository was indexed)")
+                .contains("calc is a tiny Python calculator");
+        Progress.ContextPrepared prepared = log.readAll(id).stream().map(Event::payload).filter(p -> p instanceof Progress.ContextPrepared)
+                .map(p -> (Progress.ContextPrepared) p).findFirst().orElseThrow();
+        assertThat(prepared.overview()).startsWith(overview);
+        assertThat(log.readAll(id).stream().map(Event::payload).filter(p -> p instanceof Lifecycle.SessionStarted).map(p -> ((Lifecycle.SessionStarted) p).commit()))
+                .containsExactly(commit);
+    }
+
+    @Test
     void shouldKeepSecretRepositoryAwayFromModelsNotClearedForIt() throws Exception {
         // Given a repository labelled secret in demo (an internal workspace); the only model endpoint is cleared for internal
         String name = "secret-calc-" + ProcessHandle.current().pid();
