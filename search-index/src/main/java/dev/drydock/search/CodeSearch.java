@@ -167,7 +167,12 @@ public final class CodeSearch implements AutoCloseable {
         }
         try {
             List<RankedList<String>> lists = new ArrayList<>();
-            List<String> terms = QueryTerms.of(analyzer, IndexSchema.BODY, query.text());
+            List<String> terms = new ArrayList<>(QueryTerms.of(analyzer, IndexSchema.BODY, query.text()));
+            for (String compound : QueryTerms.compounds(analyzer, IndexSchema.BODY, query.text())) {
+                if (!terms.contains(compound)) {
+                    terms.add(compound);
+                }
+            }
             subjectTerms.set(subjectWeights(query.text()));
             if (query.mode() != SearchMode.DENSE && !terms.isEmpty()) {
                 if (settings.fileWeight() > 0) {
