@@ -272,7 +272,7 @@ public final class CodeSearch implements AutoCloseable {
         return new org.apache.lucene.search.similarities.PerFieldSimilarityWrapper() {
             @Override
             public org.apache.lucene.search.similarities.Similarity get(String field) {
-                return field.equals(IndexSchema.BODY) ? body : other;
+                return field.equals(IndexSchema.BODY) || field.equals(IndexSchema.CHUNK_BODY) ? body : other;
             }
         };
     }

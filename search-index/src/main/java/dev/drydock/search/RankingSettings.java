@@ -16,7 +16,7 @@ import java.util.Map;
  * @param graphWeight RRF weight of the one-hop symbol-graph expansion of the fused head
  * @param historyWeight RRF weight of the git-history prior (change frequency, recency, co-change)
  * @param rrfK the RRF constant
- * @param bodyB BM25 length normalisation for body text (0: none, 1: full)
+ * @param bodyB BM25 length normalisation for body text of files and chunks (0: none, 1: full)
  * @param subjectBoost extra weight of the terms of the query's first line (a commit subject, a title)
  */
 public record RankingSettings(
@@ -32,7 +32,7 @@ public record RankingSettings(
     public static RankingSettings defaults() {
         return new RankingSettings(
                 Map.of(IndexSchema.BODY, 1f, IndexSchema.NAME_TEXT, 0.3f),
-                Map.of(IndexSchema.BODY, 1f, IndexSchema.SYMBOL_TEXT, 1f, IndexSchema.PATH_TEXT, 0.5f),
+                Map.of(IndexSchema.CHUNK_BODY, 1f, IndexSchema.CHUNK_SYMBOL_TEXT, 1f, IndexSchema.CHUNK_PATH_TEXT, 0.5f),
                 1.0, 1.0, 1.0, 0.05, 0.0, 0.3, 60, 0.3f, 2.0);
     }
 
