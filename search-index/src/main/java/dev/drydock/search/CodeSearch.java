@@ -1,6 +1,7 @@
 package dev.drydock.search;
 
 import dev.drydock.search.fusion.Fused;
+import dev.drydock.search.fusion.Prior;
 import dev.drydock.search.fusion.RankedList;
 import dev.drydock.search.fusion.ReciprocalRankFusion;
 import dev.drydock.search.graph.SymbolGraph;
@@ -8,6 +9,7 @@ import dev.drydock.search.history.ChangeHistory;
 import dev.drydock.search.index.IndexMeta;
 import dev.drydock.search.index.IndexSchema;
 import dev.drydock.search.index.IndexStore;
+import dev.drydock.search.ingest.FileRole;
 import dev.drydock.search.lexical.CodeAnalyzer;
 import dev.drydock.search.lexical.LexicalQueries;
 import dev.drydock.search.lexical.QueryTerms;
@@ -250,6 +252,12 @@ public final class CodeSearch implements AutoCloseable {
                     lists.add(new RankedList<>("graph", settings.graphWeight(), near));
                     fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());
                 }
+            }
+            if (query.mode() == SearchMode.HYBRID && settings.nonCodeFactor() != 1.0) {
+                fused = Prior.apply(fused, key -> switch (FileRole.of(key.substring(key.indexOf('\0') + 1))) {
+                    case TEST, DOCS -> settings.nonCodeFactor();
+                    case CODE, OTHER -> 1.0;
+                });
             }
             List<FileHit> hits = new ArrayList<>();
             for (Fused<String> f : fused.subList(0, Math.min(query.k(), fused.size()))) {
