@@ -28,6 +28,9 @@ class FileRoleTest {
         // a test-support library's package is main code, and names merely starting with Test are not tests
         expected.put("spring-test/org/springframework/test/context/TestContextManager.java", FileRole.CODE);
         expected.put("src/main/java/dev/x/Testimony.java", FileRole.CODE);
+        expected.put("src/main/java/dev/x/AUDIT.java", FileRole.CODE);
+        expected.put("src/items/Cart.java", FileRole.CODE);
+        expected.put("core/src/it/java/dev/x/StoreIT.java", FileRole.TEST);
 
         // When
         Map<String, FileRole> actual = new LinkedHashMap<>();
