@@ -1,6 +1,7 @@
 package dev.drydock.search;
 
 import dev.drydock.search.fusion.Fused;
+import dev.drydock.search.fusion.Prior;
 import dev.drydock.search.fusion.RankedList;
 import dev.drydock.search.fusion.ReciprocalRankFusion;
 import dev.drydock.search.graph.SymbolGraph;
@@ -8,6 +9,7 @@ import dev.drydock.search.history.ChangeHistory;
 import dev.drydock.search.index.IndexMeta;
 import dev.drydock.search.index.IndexSchema;
 import dev.drydock.search.index.IndexStore;
+import dev.drydock.search.ingest.FileRole;
 import dev.drydock.search.lexical.CodeAnalyzer;
 import dev.drydock.search.lexical.LexicalQueries;
 import dev.drydock.search.lexical.QueryTerms;
@@ -167,7 +169,12 @@ public final class CodeSearch implements AutoCloseable {
         }
         try {
             List<RankedList<String>> lists = new ArrayList<>();
-            List<String> terms = QueryTerms.of(analyzer, IndexSchema.BODY, query.text());
+            List<String> terms = new ArrayList<>(QueryTerms.of(analyzer, IndexSchema.BODY, query.text()));
+            for (String compound : QueryTerms.compounds(analyzer, IndexSchema.BODY, query.text())) {
+                if (!terms.contains(compound)) {
+                    terms.add(compound);
+                }
+            }
             subjectTerms.set(subjectWeights(query.text()));
             if (query.mode() != SearchMode.DENSE && !terms.isEmpty()) {
                 if (settings.fileWeight() > 0) {
@@ -246,6 +253,12 @@ public final class CodeSearch implements AutoCloseable {
                     fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());
                 }
             }
+            if (query.mode() == SearchMode.HYBRID && settings.nonCodeFactor() != 1.0) {
+                fused = Prior.apply(fused, key -> switch (FileRole.of(key.substring(key.indexOf('\0') + 1))) {
+                    case TEST, DOCS -> settings.nonCodeFactor();
+                    case CODE, OTHER -> 1.0;
+                });
+            }
             List<FileHit> hits = new ArrayList<>();
             for (Fused<String> f : fused.subList(0, Math.min(query.k(), fused.size()))) {
                 int sep = f.item().indexOf('\0');
@@ -267,7 +280,7 @@ public final class CodeSearch implements AutoCloseable {
         return new org.apache.lucene.search.similarities.PerFieldSimilarityWrapper() {
             @Override
             public org.apache.lucene.search.similarities.Similarity get(String field) {
-                return field.equals(IndexSchema.BODY) ? body : other;
+                return field.equals(IndexSchema.BODY) || field.equals(IndexSchema.CHUNK_BODY) ? body : other;
             }
         };
     }

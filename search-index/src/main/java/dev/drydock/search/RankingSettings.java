@@ -16,13 +16,15 @@ import java.util.Map;
  * @param graphWeight RRF weight of the one-hop symbol-graph expansion of the fused head
  * @param historyWeight RRF weight of the git-history prior (change frequency, recency, co-change)
  * @param rrfK the RRF constant
- * @param bodyB BM25 length normalisation for body text (0: none, 1: full)
+ * @param bodyB BM25 length normalisation for body text of files and chunks (0: none, 1: full)
  * @param subjectBoost extra weight of the terms of the query's first line (a commit subject, a title)
+ * @param nonCodeFactor multiplier of the fused score of tests and documentation in the hybrid file
+ *     view (1: none), so code with the same evidence comes first
  */
 public record RankingSettings(
         Map<String, Float> fileFields, Map<String, Float> chunkFields, double fileWeight, double chunkWeight,
         double symbolWeight, double denseWeight, double graphWeight, double historyWeight, int rrfK, float bodyB,
-        double subjectBoost) {
+        double subjectBoost, double nonCodeFactor) {
 
     public RankingSettings {
         fileFields = Map.copyOf(fileFields);
@@ -32,8 +34,8 @@ public record RankingSettings(
     public static RankingSettings defaults() {
         return new RankingSettings(
                 Map.of(IndexSchema.BODY, 1f, IndexSchema.NAME_TEXT, 0.3f),
-                Map.of(IndexSchema.BODY, 1f, IndexSchema.SYMBOL_TEXT, 1f, IndexSchema.PATH_TEXT, 0.5f),
-                1.0, 1.0, 1.0, 0.05, 0.0, 0.3, 60, 0.3f, 2.0);
+                Map.of(IndexSchema.CHUNK_BODY, 1f, IndexSchema.CHUNK_SYMBOL_TEXT, 1f, IndexSchema.CHUNK_PATH_TEXT, 0.5f),
+                1.0, 1.0, 1.0, 0.05, 0.0, 0.3, 60, 0.3f, 2.0, 0.5);
     }
 
     public RankingSettings with(String knob, double value) {
@@ -46,11 +48,12 @@ public record RankingSettings(
                 knob.equals("history") ? value : historyWeight,
                 knob.equals("k") ? (int) value : rrfK,
                 knob.equals("b") ? (float) value : bodyB,
-                knob.equals("subject") ? value : subjectBoost);
+                knob.equals("subject") ? value : subjectBoost,
+                knob.equals("noncode") ? value : nonCodeFactor);
     }
 
     public RankingSettings withFields(Map<String, Float> file, Map<String, Float> chunk) {
         return new RankingSettings(file, chunk, fileWeight, chunkWeight, symbolWeight, denseWeight, graphWeight,
-                historyWeight, rrfK, bodyB, subjectBoost);
+                historyWeight, rrfK, bodyB, subjectBoost, nonCodeFactor);
     }
 }

@@ -71,6 +71,41 @@ class CodeSearchTest {
     }
 
     @Test
+    void shouldRankCodeBeforeItsTestsAndDocsWhenTheyMatchAsWell() throws IOException {
+        // Given
+        Path repo = tmp.resolve("gamma");
+        write(repo, "src/main/java/g/RateLimiter.java", """
+                package g;
+                /** Limits requests per second with a token bucket. */
+                public class RateLimiter { boolean tryAcquire() { return true; } }
+                """);
+        write(repo, "src/test/java/g/RateLimiterTest.java", """
+                package g;
+                /** RateLimiter token bucket: requests per second, token bucket refill, tryAcquire. */
+                class RateLimiterTest { void tokenBucketLimitsRequestsPerSecond() { new RateLimiter().tryAcquire(); } }
+                """);
+        write(repo, "README.md", "# Rate limiting\nThe RateLimiter token bucket limits requests per second (token bucket).\n");
+        Path index = tmp.resolve("index-gamma");
+        new CodeIndexer(index, null).index(IndexRequest.of(repo, "gamma"), false, IndexProgress.NONE);
+        String text = "token bucket rate limiter requests per second";
+
+        // When
+        List<String> hybrid;
+        List<String> lexical;
+        try (CodeSearch search = CodeSearch.open(index, null)) {
+            hybrid = search.searchFiles(new SearchQuery(text, Set.of("gamma"), 10, SearchMode.HYBRID)).stream()
+                    .map(FileHit::path).toList();
+            lexical = search.searchFiles(new SearchQuery(text, Set.of("gamma"), 10, SearchMode.LEXICAL)).stream()
+                    .map(FileHit::path).toList();
+        }
+
+        // Then
+        assertThat(lexical.get(0)).isNotEqualTo("src/main/java/g/RateLimiter.java");
+        assertThat(hybrid).first().isEqualTo("src/main/java/g/RateLimiter.java");
+        assertThat(hybrid).containsExactlyInAnyOrderElementsOf(lexical);
+    }
+
+    @Test
     void shouldNeverReturnHitsFromUnreadableReposWhenAnotherRepoMatchesBetter() throws IOException {
         // Given
         Path index = twoRepos();

@@ -36,6 +36,7 @@ public final class Documents {
         String stem = dot > 0 ? name.substring(0, dot) : name;
 
         Document file = common(key, repo, path, language, IndexSchema.KIND_FILE);
+        file.add(new TextField(IndexSchema.PATH_TEXT, path, Field.Store.NO));
         file.add(new StoredField(IndexSchema.HASH, hash));
         file.add(new StoredField(IndexSchema.STAMP, stamp));
         file.add(new TextField(IndexSchema.NAME_TEXT, stem, Field.Store.NO));
@@ -57,12 +58,13 @@ public final class Documents {
         for (int i = 0; i < parsed.chunks().size(); i++) {
             Chunk chunk = parsed.chunks().get(i);
             Document doc = common(key, repo, path, language, IndexSchema.KIND_CHUNK);
+            doc.add(new TextField(IndexSchema.CHUNK_PATH_TEXT, path, Field.Store.NO));
             doc.add(new StoredField(IndexSchema.START, chunk.startLine()));
             doc.add(new StoredField(IndexSchema.END, chunk.endLine()));
             doc.add(new StoredField(IndexSchema.SYMBOL, chunk.symbol()));
-            doc.add(new TextField(IndexSchema.SYMBOL_TEXT,
+            doc.add(new TextField(IndexSchema.CHUNK_SYMBOL_TEXT,
                     chunk.symbol() + " " + String.join(" ", chunk.defines()), Field.Store.NO));
-            doc.add(new TextField(IndexSchema.BODY, chunk.text(), Field.Store.NO));
+            doc.add(new TextField(IndexSchema.CHUNK_BODY, chunk.text(), Field.Store.NO));
             docs.add(doc);
         }
         return docs;
@@ -107,7 +109,6 @@ public final class Documents {
         doc.add(new StringField(IndexSchema.REPO, repo, Field.Store.YES));
         doc.add(new StringField(IndexSchema.PATH, path, Field.Store.YES));
         doc.add(new StringField(IndexSchema.LANGUAGE, language, Field.Store.YES));
-        doc.add(new TextField(IndexSchema.PATH_TEXT, path, Field.Store.NO));
         return doc;
     }
 

@@ -13,7 +13,7 @@ import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFor
  */
 public final class IndexSchema {
     /** Bumped whenever documents or analysis change incompatibly. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     public static final String KIND = "kind";
     public static final String KIND_FILE = "file";
@@ -39,11 +39,19 @@ public final class IndexSchema {
     /** Stored on file docs: capitalised identifiers the file uses, space separated. */
     public static final String REFS = "refs";
 
-    /** Analysed text fields. */
+    /** Analysed text fields of file documents. */
     public static final String BODY = "body";
     public static final String PATH_TEXT = "path_t";
     public static final String NAME_TEXT = "name_t";
     public static final String SYMBOL_TEXT = "sym_t";
+
+    /**
+     * Analysed text fields of chunk documents: fields of their own, so BM25 statistics (document
+     * frequencies, average length) are those of one population, not a mix of files and chunks.
+     */
+    public static final String CHUNK_BODY = "c_body";
+    public static final String CHUNK_PATH_TEXT = "c_path_t";
+    public static final String CHUNK_SYMBOL_TEXT = "c_sym_t";
 
     public static final String VECTOR = "vec";
 

@@ -5,10 +5,14 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns free text into distinct analysed terms. Queries are never parsed as Lucene syntax, so
@@ -20,7 +24,44 @@ public final class QueryTerms {
     /** Most distinct terms used from one query. */
     public static final int MAX_TERMS = 64;
 
+    private static final CharArraySet STOP = EnglishAnalyzer.ENGLISH_STOP_WORDS_SET;
+
     private QueryTerms() {}
+
+    /**
+     * Terms for adjacent word pairs of the text written as one identifier ({@code "data binding"} →
+     * the term of {@code databinding}), so prose meets the whole-identifier terms of the index. Words
+     * that are stop words, or already identifiers (mixed case, underscores), do not pair.
+     */
+    public static List<String> compounds(Analyzer analyzer, String field, String text) {
+        String capped = text.length() > MAX_QUERY_CHARS ? text.substring(0, MAX_QUERY_CHARS) : text;
+        Set<String> out = new LinkedHashSet<>();
+        @Nullable String previous = null;
+        for (String word : capped.split("[^\\p{L}\\p{N}]+")) {
+            boolean plain = word.length() > 1 && word.chars().allMatch(Character::isLetter)
+                    && (word.equals(word.toLowerCase(Locale.ROOT)) || isCapitalised(word));
+            if (!plain) {
+                previous = null;
+                continue;
+            }
+            String lower = word.toLowerCase(Locale.ROOT);
+            if (previous != null && !STOP.contains(lower) && !STOP.contains(previous)) {
+                List<String> terms = of(analyzer, field, previous + lower);
+                if (!terms.isEmpty()) {
+                    out.add(terms.get(0));
+                }
+            }
+            previous = STOP.contains(lower) ? null : lower;
+            if (out.size() >= MAX_TERMS / 2) {
+                break;
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    private static boolean isCapitalised(String word) {
+        return Character.isUpperCase(word.charAt(0)) && word.substring(1).chars().allMatch(Character::isLowerCase);
+    }
 
     public static List<String> of(Analyzer analyzer, String field, String text) {
         String capped = text.length() > MAX_QUERY_CHARS ? text.substring(0, MAX_QUERY_CHARS) : text;
