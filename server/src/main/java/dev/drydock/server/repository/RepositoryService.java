@@ -4,8 +4,10 @@ import dev.drydock.search.CodeIndexer;
 import dev.drydock.search.CodeSearch;
 import dev.drydock.search.FileHit;
 import dev.drydock.search.Hit;
+import dev.drydock.search.IndexProgress;
 import dev.drydock.search.IndexReport;
 import dev.drydock.search.IndexRequest;
+import dev.drydock.search.SearchException;
 import dev.drydock.search.SearchMode;
 import dev.drydock.search.SearchQuery;
 import dev.drydock.search.fusion.Fused;
@@ -220,6 +222,20 @@ public class RepositoryService {
         return Path.of(config.dataDir()).toAbsolutePath().resolve("indexes").resolve(workspace).resolve(name);
     }
 
+    /**
+     * Indexes incrementally; an index written by another Drydock version (or damaged) is deleted and
+     * built again, not repaired, since it is derived from the mirror.
+     */
+    private IndexReport index(String workspace, String name, IndexRequest request, IndexProgress progress) throws IOException {
+        try {
+            return new CodeIndexer(indexPath(workspace, name), null).index(request, false, progress);
+        } catch (SearchException incompatible) {
+            LOG.infof("rebuilding the index of %s/%s from scratch: %s", workspace, name, incompatible.getMessage());
+            RepositoryMirror.deleteTree(indexPath(workspace, name));
+            return new CodeIndexer(indexPath(workspace, name), null).index(request, true, progress);
+        }
+    }
+
     /** The project overview of one commit of the mirror, from git objects (no checkout); what droids get as context. */
     private String overview(String workspace, String name, String commit) throws IOException {
         String classification = QuarkusTransaction.requiringNew().call(() ->
@@ -289,10 +305,9 @@ public class RepositoryService {
                 return;
             }
             status(workspace, name, "indexing", null, 0);
-            IndexReport report = new CodeIndexer(indexPath(workspace, name), null).index(
-                    new IndexRequest(mirrorPath(workspace, name), name, head, dev.drydock.search.ingest.IngestPolicy.defaults(), config.indexThreads()),
-                    false,
-                    (done, total, seconds) -> progress(workspace, name, total == 0 ? 0 : (double) done / total));
+            IndexRequest request = new IndexRequest(mirrorPath(workspace, name), name, head, dev.drydock.search.ingest.IngestPolicy.defaults(), config.indexThreads());
+            IndexProgress progress = (done, total, seconds) -> progress(workspace, name, total == 0 ? 0 : (double) done / total);
+            IndexReport report = index(workspace, name, request, progress);
             String overview = overview(workspace, name, head);
             QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update(
                     "indexedCommit = ?1, files = ?2, chunks = ?3, status = 'ready', statusDetail = ?4, progress = 1, updatedAt = ?5, overview = ?8 where workspace = ?6 and name = ?7",

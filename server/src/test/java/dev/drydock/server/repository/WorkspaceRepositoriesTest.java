@@ -99,6 +99,40 @@ class WorkspaceRepositoriesTest {
     }
 
     @Test
+    void shouldRebuildIndexWhenItsFilesAreDamagedAndTheBranchMoves() throws Exception {
+        // Given a ready repository whose index files are then overwritten
+        Path source = Files.createDirectories(ROOT.resolve("damaged-" + ProcessHandle.current().pid()));
+        Files.writeString(source.resolve("Adder.java"), "class Adder { int addNumbers(int a, int b) { return a + b; } }\n");
+        try (Git git = Git.init().setDirectory(source.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("adder").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+        }
+        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+                .body(Map.of("name", "damaged", "path", source.toString(), "branch", "main"))
+                .when().post("/api/workspaces/damaged-test/repositories").then().statusCode(201);
+        repositories.scheduleSync("damaged-test", "damaged").get(120, TimeUnit.SECONDS);
+        try (var files = Files.list(repositories.indexPath("damaged-test", "damaged"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.writeString(f, "damaged");
+            }
+        }
+        Files.writeString(source.resolve("Multiplier.java"), "class Multiplier { int multiplyNumbers(int a, int b) { return a * b; } }\n");
+        try (Git git = Git.open(source.toFile())) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("multiplier").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+        }
+
+        // When
+        repositories.scheduleSync("damaged-test", "damaged").get(120, TimeUnit.SECONDS);
+
+        // Then
+        given().auth().oauth2(Tokens.of("alice")).when().get("/api/workspaces/damaged-test/repositories/damaged")
+                .then().statusCode(200).body("status", equalTo("ready")).body("files", equalTo(2));
+        given().auth().oauth2(Tokens.of("alice")).queryParam("q", "multiply numbers").when().get("/api/workspaces/damaged-test/search")
+                .then().statusCode(200).body("path", hasItem("Multiplier.java"));
+    }
+
+    @Test
     void shouldRefuseSourcesOutsideTheAllowLists() {
         // When / Then: a host that is not allow-listed
         given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
