@@ -231,4 +231,27 @@ class CodeIndexerTest {
         // Then
         assertThat(thrown).isInstanceOf(SearchException.class).hasMessageContaining("--rebuild");
     }
+
+    @Test
+    void shouldRebuildWhenTheHintIsFollowedOnACorruptIndex() throws IOException {
+        // Given an index whose commit files are garbage
+        Path repo = tmp.resolve("repo");
+        write(repo, "A.java", "class Alpha {}\n");
+        Path index = tmp.resolve("index");
+        new CodeIndexer(index, null).index(IndexRequest.of(repo, "repo"), false, IndexProgress.NONE);
+        try (var stream = Files.list(index)) {
+            for (Path file : stream.filter(Files::isRegularFile).toList()) {
+                Files.write(file, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+            }
+        }
+
+        // When
+        IndexReport report = new CodeIndexer(index, null).index(IndexRequest.of(repo, "repo"), true, IndexProgress.NONE);
+
+        // Then
+        assertThat(report.files()).isEqualTo(1);
+        try (CodeSearch search = CodeSearch.open(index, null)) {
+            assertThat(search.search(new SearchQuery("Alpha", java.util.Set.of("repo"), 5, SearchMode.LEXICAL))).extracting(Hit::path).containsExactly("A.java");
+        }
+    }
 }

@@ -99,7 +99,29 @@ public final class IndexStore {
         }
     }
 
+    /**
+     * Opens the index for writing. With {@code rebuild}, a healthy index is replaced atomically at
+     * commit (it stays searchable until then); one that cannot be read at all (damaged, or written by an
+     * incompatible Lucene) is deleted first, since there is nothing left in it to keep searchable.
+     */
     public static Writing openForWriting(Path indexDir, boolean rebuild) throws IOException {
+        try {
+            return open(indexDir, rebuild);
+        } catch (SearchException unreadable) {
+            if (!rebuild || !(unreadable.getCause() instanceof CorruptIndexException
+                    || unreadable.getCause() instanceof IndexFormatTooOldException || unreadable.getCause() instanceof IndexFormatTooNewException)) {
+                throw unreadable;
+            }
+            try (var files = Files.list(indexDir)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Files.delete(f);
+                }
+            }
+            return open(indexDir, true);
+        }
+    }
+
+    private static Writing open(Path indexDir, boolean rebuild) throws IOException {
         Files.createDirectories(indexDir);
         Directory directory = FSDirectory.open(indexDir);
         try {

@@ -223,15 +223,14 @@ public class RepositoryService {
     }
 
     /**
-     * Indexes incrementally; an index written by another Drydock version (or damaged) is deleted and
-     * built again, not repaired, since it is derived from the mirror.
+     * Indexes incrementally; an index written by another Drydock version (or damaged) is rebuilt, not
+     * repaired, since it is derived from the mirror.
      */
-    private IndexReport index(String workspace, String name, IndexRequest request, IndexProgress progress) throws IOException {
+    private IndexReport index(String workspace, String name, IndexRequest request, IndexProgress progress) {
         try {
             return new CodeIndexer(indexPath(workspace, name), null).index(request, false, progress);
         } catch (SearchException incompatible) {
-            LOG.infof("rebuilding the index of %s/%s from scratch: %s", workspace, name, incompatible.getMessage());
-            RepositoryMirror.deleteTree(indexPath(workspace, name));
+            LOG.infof("rebuilding the index of %s/%s: %s", workspace, name, incompatible.getMessage());
             return new CodeIndexer(indexPath(workspace, name), null).index(request, true, progress);
         }
     }
