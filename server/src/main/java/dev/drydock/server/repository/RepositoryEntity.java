@@ -60,6 +60,10 @@ public class RepositoryEntity extends PanacheEntityBase {
     @Column(nullable = false)
     public int chunks;
 
+    /** A workspace admin's test command, overriding the one detected from the files. */
+    @Column(name = "test_command")
+    public String testCommand;
+
     /** Project overview of the indexed commit (Markdown), computed when it was indexed. */
     public String overview;
 

@@ -77,7 +77,7 @@ public class RepositoryService {
 
     /** Body of a registration. Exactly one of url and path. */
     public record Registration(String name, @Nullable String url, @Nullable String path, @Nullable String branch,
-            @Nullable String classification, @Nullable String credentialsSecret) {}
+            @Nullable String classification, @Nullable String credentialsSecret, @Nullable String testCommand) {}
 
     public RepositoryView register(Principal caller, String workspace, Registration r) {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.ADMIN);
@@ -102,6 +102,10 @@ public class RepositoryService {
         if (r.credentialsSecret() != null && !r.credentialsSecret().matches("[A-Z_][A-Z0-9_]{0,99}")) {
             throw ProblemException.badRequest("credentialsSecret names an environment variable / secret key (A-Z, 0-9, _), it is not the secret itself");
         }
+        String testCommand = r.testCommand() == null || r.testCommand().isBlank() ? null : r.testCommand().strip();
+        if (testCommand != null && (testCommand.length() > 500 || testCommand.contains("\n") || testCommand.contains("\0"))) {
+            throw ProblemException.badRequest("testCommand must be one line of at most 500 characters");
+        }
         String url = r.url() == null ? null : checkUrl(r.url());
         String path = r.path() == null ? null : checkPath(r.path()).toString();
         RepositoryEntity saved = QuarkusTransaction.requiringNew().call(() -> {
@@ -116,6 +120,7 @@ public class RepositoryService {
             e.branch = branch;
             e.classification = classification;
             e.credentialsSecret = r.credentialsSecret();
+            e.testCommand = testCommand;
             e.status = "registered";
             e.createdAt = Instant.now();
             e.updatedAt = e.createdAt;
@@ -241,12 +246,19 @@ public class RepositoryService {
                 RepositoryEntity.<RepositoryEntity>find("workspace = ?1 and name = ?2", workspace, name).firstResultOptional().map(e -> e.classification).orElse("secret"));
         try (Repository repo = new FileRepositoryBuilder().setGitDir(mirrorPath(workspace, name).toFile()).setMustExist(true).build()) {
             GitTree tree = new GitTree(repo, commit);
-            String facts = ProjectOverview.compute(tree, TestCommands.detect(tree, Optional.empty()));
+            String facts = ProjectOverview.compute(tree, TestCommands.detect(tree, testCommand(workspace, name)));
             String readme = tree.isFile("README.md") ? tree.read("README.md") : "";
             return summaries.summarize(workspace, name, classification, facts, readme)
                     .map(summary -> facts + "\n## Summary (written by a model when the repository was indexed)\n\n" + summary + "\n")
                     .orElse(facts);
         }
+    }
+
+    /** The test command a workspace admin set for a registered repository, overriding detection. */
+    public Optional<String> testCommand(String workspace, String name) {
+        return QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.<RepositoryEntity>find("workspace = ?1 and name = ?2", workspace, name)
+                .firstResultOptional()
+                .map(e -> e.testCommand));
     }
 
     /** The stored overview of a repository's indexed commit, for sessions that start from that commit. */

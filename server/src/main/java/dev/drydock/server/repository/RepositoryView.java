@@ -19,10 +19,11 @@ public record RepositoryView(
         String indexedCommit,
         int files,
         int chunks,
+        @org.jspecify.annotations.Nullable String testCommand,
         @org.jspecify.annotations.Nullable String overview) {
 
     static RepositoryView of(RepositoryEntity e) {
         return new RepositoryView(e.workspace, e.name, e.sourceUrl, e.sourcePath, e.branch, e.classification,
-                e.credentialsSecret != null, e.status, e.statusDetail, e.progress, e.mirrorCommit, e.indexedCommit, e.files, e.chunks, e.overview);
+                e.credentialsSecret != null, e.status, e.statusDetail, e.progress, e.mirrorCommit, e.indexedCommit, e.files, e.chunks, e.testCommand, e.overview);
     }
 }

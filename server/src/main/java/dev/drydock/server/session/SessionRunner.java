@@ -170,7 +170,7 @@ public class SessionRunner {
         DroidProfile profile = profiles.get(started.droid());
         Optional<Path> mirror = mirrors.mirror(started.workspace(), started.repo());
         SandboxWorkspace ws = workspaces.computeIfAbsent(id, k -> open(id, started, mirror, state));
-        TestCommand test = TestCommands.detect(ws, Optional.empty());
+        TestCommand test = TestCommands.detect(ws, started.repo().isEmpty() ? Optional.empty() : repositories.testCommand(started.workspace(), started.repo()));
         String createdBy = Sql.query(ds, "select created_by from droid_session where id = ?", rs -> rs.getString(1), UUID.fromString(id)).stream().findFirst().orElse("unknown");
         Memory memory = new JdbcMemory(ds, started.workspace(), started.repo(), UUID.fromString(id), clock);
         if (state.context().isEmpty()) {

@@ -149,6 +149,11 @@ class WorkspaceRepositoriesTest {
                 .body(Map.of("name", "creds", "url", "https://user:hunter2@git.internal.example/a.git"))
                 .when().post("/api/workspaces/demo/repositories")
                 .then().statusCode(400).body(not(containsString("hunter2")));
+        // a test command that is not one line
+        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
+                .body(Map.of("name", "multi", "path", calc.toString(), "testCommand", "make test\nrm -rf /"))
+                .when().post("/api/workspaces/demo/repositories")
+                .then().statusCode(400).body("detail", containsString("testCommand must be one line"));
         // a member may not register
         given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON)
                 .body(Map.of("name", "x", "path", calc.toString()))

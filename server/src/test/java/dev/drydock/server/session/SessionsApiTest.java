@@ -205,7 +205,7 @@ class SessionsApiTest {
             commit = git.commit().setMessage("calc").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call().name();
         }
         given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
-                .body(Map.of("name", name, "path", source.toString(), "branch", "main"))
+                .body(Map.of("name", name, "path", source.toString(), "branch", "main", "testCommand", "python3 -m unittest -q test_calc"))
                 .when().post("/api/workspaces/demo/repositories").then().statusCode(201);
 
         // When it is indexed, and a session starts from it
@@ -217,6 +217,7 @@ class SessionsApiTest {
 
         // Then
         assertThat(overview).contains("- Languages: Python (2 files)").contains("## Summary (written by a model when the repository was indexed)")
+                .contains("- Test command: `python3 -m unittest -q test_calc` (from override)")
                 .contains("calc is a tiny Python calculator");
         Progress.ContextPrepared prepared = log.readAll(id).stream().map(Event::payload).filter(p -> p instanceof Progress.ContextPrepared)
                 .map(p -> (Progress.ContextPrepared) p).findFirst().orElseThrow();
