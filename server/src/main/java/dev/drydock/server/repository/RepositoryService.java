@@ -143,13 +143,18 @@ public class RepositoryService {
         ReentrantLock lock = lockOf(workspace, name);
         lock.lock();
         try {
-            RepositoryMirror.deleteTree(mirrorPath(workspace, name));
-            RepositoryMirror.deleteTree(indexPath(workspace, name));
+            deleteFiles(workspace, name);
         } catch (IOException e) {
             LOG.warnf("could not remove files left by an earlier %s/%s: %s", workspace, name, e.getMessage());
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The mirror and the index of a repository; callers hold its lock. */
+    private void deleteFiles(String workspace, String name) throws IOException {
+        RepositoryMirror.deleteTree(mirrorPath(workspace, name));
+        RepositoryMirror.deleteTree(indexPath(workspace, name));
     }
 
     public List<RepositoryView> list(Principal caller, String workspace) {
@@ -179,8 +184,7 @@ public class RepositoryService {
         lock.lock();
         try {
             QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.delete("workspace = ?1 and name = ?2", workspace, name));
-            RepositoryMirror.deleteTree(mirrorPath(workspace, name));
-            RepositoryMirror.deleteTree(indexPath(workspace, name));
+            deleteFiles(workspace, name);
         } catch (IOException e) {
             LOG.warnf("could not remove the files of %s/%s: %s", workspace, name, e.getMessage());
         } finally {
@@ -241,14 +245,12 @@ public class RepositoryService {
     }
 
     /** The project overview of one commit of the mirror, from git objects (no checkout); what droids get as context. */
-    private String overview(String workspace, String name, String commit) throws IOException {
-        String classification = QuarkusTransaction.requiringNew().call(() ->
-                RepositoryEntity.<RepositoryEntity>find("workspace = ?1 and name = ?2", workspace, name).firstResultOptional().map(e -> e.classification).orElse("secret"));
-        try (Repository repo = new FileRepositoryBuilder().setGitDir(mirrorPath(workspace, name).toFile()).setMustExist(true).build()) {
+    private String overview(RepositoryEntity e, String commit) throws IOException {
+        try (Repository repo = new FileRepositoryBuilder().setGitDir(mirrorPath(e.workspace, e.name).toFile()).setMustExist(true).build()) {
             GitTree tree = new GitTree(repo, commit);
-            String facts = ProjectOverview.compute(tree, TestCommands.detect(tree, testCommand(workspace, name)));
+            String facts = ProjectOverview.compute(tree, TestCommands.detect(tree, Optional.ofNullable(e.testCommand)));
             String readme = tree.isFile("README.md") ? tree.read("README.md") : "";
-            return summaries.summarize(workspace, name, classification, facts, readme)
+            return summaries.summarize(e.workspace, e.name, e.classification, facts, readme)
                     .map(summary -> facts + "\n## Summary (written by a model when the repository was indexed)\n\n" + summary + "\n")
                     .orElse(facts);
         }
@@ -256,17 +258,12 @@ public class RepositoryService {
 
     /** The test command a workspace admin set for a registered repository, overriding detection. */
     public Optional<String> testCommand(String workspace, String name) {
-        return QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.<RepositoryEntity>find("workspace = ?1 and name = ?2", workspace, name)
-                .firstResultOptional()
-                .map(e -> e.testCommand));
+        return entity(workspace, name).map(e -> e.testCommand);
     }
 
     /** The stored overview of a repository's indexed commit, for sessions that start from that commit. */
     public Optional<String> indexedOverview(String workspace, String name, String commit) {
-        return QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.<RepositoryEntity>find("workspace = ?1 and name = ?2", workspace, name)
-                .firstResultOptional()
-                .filter(e -> commit.equals(e.indexedCommit) && e.overview != null)
-                .map(e -> e.overview));
+        return entity(workspace, name).filter(e -> commit.equals(e.indexedCommit) && e.overview != null).map(e -> e.overview);
     }
 
     /** Fetches every remote repository on the configured interval; re-indexes when a branch moved. */
@@ -292,7 +289,7 @@ public class RepositoryService {
         ReentrantLock lock = lockOf(workspace, name);
         lock.lock();
         try {
-            RepositoryEntity e = QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.find("workspace = ?1 and name = ?2", workspace, name).firstResult());
+            RepositoryEntity e = entity(workspace, name).orElse(null);
             if (e == null) {
                 return;
             }
@@ -309,7 +306,7 @@ public class RepositoryService {
             QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update("mirrorCommit = ?1, updatedAt = ?2 where workspace = ?3 and name = ?4", head, Instant.now(), workspace, name));
             if (head.equals(e.indexedCommit) && Files.isDirectory(indexPath(workspace, name))) {
                 if (e.overview == null) {
-                    String overview = overview(workspace, name, head);
+                    String overview = overview(e, head);
                     QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update("overview = ?1 where workspace = ?2 and name = ?3", overview, workspace, name));
                 }
                 status(workspace, name, "ready", "up to date at " + head.substring(0, 12), 1);
@@ -319,7 +316,7 @@ public class RepositoryService {
             IndexRequest request = new IndexRequest(mirrorPath(workspace, name), name, head, dev.drydock.search.ingest.IngestPolicy.defaults(), config.indexThreads());
             IndexProgress progress = (done, total, seconds) -> progress(workspace, name, total == 0 ? 0 : (double) done / total);
             IndexReport report = index(workspace, name, request, progress);
-            String overview = overview(workspace, name, head);
+            String overview = overview(e, head);
             QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update(
                     "indexedCommit = ?1, files = ?2, chunks = ?3, status = 'ready', statusDetail = ?4, progress = 1, updatedAt = ?5, overview = ?8 where workspace = ?6 and name = ?7",
                     head, report.files(), report.chunks(),
@@ -350,11 +347,11 @@ public class RepositoryService {
     }
 
     private RepositoryEntity find(String workspace, String name) {
-        RepositoryEntity e = QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.find("workspace = ?1 and name = ?2", workspace, name).firstResult());
-        if (e == null) {
-            throw ProblemException.notFound("Repository '" + name + "' in workspace '" + workspace + "'");
-        }
-        return e;
+        return entity(workspace, name).orElseThrow(() -> ProblemException.notFound("Repository '" + name + "' in workspace '" + workspace + "'"));
+    }
+
+    private Optional<RepositoryEntity> entity(String workspace, String name) {
+        return QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.<RepositoryEntity>find("workspace = ?1 and name = ?2", workspace, name).firstResultOptional());
     }
 
     private ReentrantLock lockOf(String workspace, String name) {
