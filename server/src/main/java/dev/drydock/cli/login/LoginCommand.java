@@ -3,12 +3,11 @@ package dev.drydock.cli.login;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drydock.cli.CliException;
 import dev.drydock.cli.CliExit;
+import dev.drydock.server.auth.UnverifiedJwt;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -81,14 +80,9 @@ public final class LoginCommand implements Callable<Integer> {
         }
     }
 
-    /** A claim of a token the command itself just received over TLS from the issuer (not a verification). */
+    /** A claim of a token the command itself just received over TLS from the issuer (a label, not a verification). */
     static String claim(String jwt, String name) {
-        String[] parts = jwt.split("\\.");
-        try {
-            return RemoteServer.JSON.readTree(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)).path(name).asText("?");
-        } catch (Exception e) {
-            return "?";
-        }
+        return UnverifiedJwt.payload(jwt).map(n -> n.path(name).asText("?")).orElse("?");
     }
 
     /** {@code ./drydock logout}: revokes the refresh token at the issuer and deletes the credentials file. */

@@ -1,13 +1,11 @@
 package dev.drydock.server.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drydock.server.auth.UnverifiedJwt;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -27,7 +25,6 @@ public class AccessAuditor {
     static final int PER_MINUTE = 60;
 
     private static final Logger LOG = Logger.getLogger(AccessAuditor.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject AuditTrail trail;
 
@@ -106,19 +103,9 @@ public class AccessAuditor {
     /** What an unverified token claims; only used to label a refusal. */
     record Claims(@Nullable String subject, @Nullable String username, @Nullable String iss, @Nullable JsonNode aud, long exp, boolean readable) {
         static Claims of(@Nullable String token) {
-            if (token == null || token.isBlank()) {
-                return new Claims(null, null, null, null, 0, false);
-            }
-            String[] parts = token.split("\\.", -1);
-            if (parts.length != 3) {
-                return new Claims(null, null, null, null, 0, false);
-            }
-            try {
-                JsonNode n = JSON.readTree(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
-                return new Claims(text(n, "sub"), text(n, "preferred_username"), text(n, "iss"), n.get("aud"), n.path("exp").asLong(0), true);
-            } catch (Exception e) {
-                return new Claims(null, null, null, null, 0, false);
-            }
+            return UnverifiedJwt.payload(token)
+                    .map(n -> new Claims(text(n, "sub"), text(n, "preferred_username"), text(n, "iss"), n.get("aud"), n.path("exp").asLong(0), true))
+                    .orElse(new Claims(null, null, null, null, 0, false));
         }
 
         private static @Nullable String text(JsonNode n, String field) {
