@@ -7,6 +7,7 @@ import dev.drydock.cli.login.Credentials;
 import dev.drydock.server.audit.AuditEntry;
 import dev.drydock.server.audit.AuditJson;
 import dev.drydock.server.audit.AuditTrail;
+import dev.drydock.server.testing.Poll;
 import dev.drydock.server.testing.PortalBrowser;
 import dev.drydock.server.testing.RealServices;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -19,7 +20,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -134,14 +134,7 @@ class CliLoginTest {
 
     private static String awaitLink(StringBuffer prompt) throws InterruptedException {
         Pattern url = Pattern.compile("(https?://\\S+user_code=\\S+)");
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (Instant.now().isBefore(deadline)) {
-            Matcher m = url.matcher(prompt);
-            if (m.find()) {
-                return m.group(1);
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no sign-in link printed: " + prompt);
+        Matcher m = Poll.until(() -> url.matcher(prompt), Matcher::find, java.time.Duration.ofSeconds(30), x -> "no sign-in link printed: " + prompt);
+        return m.group(1);
     }
 }

@@ -13,6 +13,7 @@ import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Lifecycle;
 import dev.drydock.server.agent.event.Progress;
 import dev.drydock.server.agent.event.Source;
+import dev.drydock.server.testing.Poll;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -28,7 +29,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,15 +104,7 @@ class SessionsApiTest {
     }
 
     JsonPath await(String id, Predicate<JsonPath> done) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(90);
-        while (Instant.now().isBefore(deadline)) {
-            JsonPath s = get("mike", id);
-            if (done.test(s)) {
-                return s;
-            }
-            Thread.sleep(150);
-        }
-        throw new AssertionError("session " + id + " did not get there in time: " + get("mike", id).prettify() + "\n" + story(id));
+        return Poll.until(() -> get("mike", id), done, Duration.ofSeconds(90), s -> "session " + id + ": " + s.prettify() + "\n" + story(id));
     }
 
     /** How many audit records of each action the session has. */
@@ -370,22 +362,14 @@ class SessionsApiTest {
         String id = given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON)
                 .body(Map.of("workspace", "other", "droid", "code", "task", "[script:approve] Fix add()", "repo", "droid-calc"))
                 .when().post("/api/sessions").then().statusCode(201).extract().path("id");
-        Instant deadline = Instant.now().plusSeconds(60);
-        JsonPath waiting;
-        do {
-            Thread.sleep(150);
-            waiting = given().auth().oauth2(Tokens.of("otto")).when().get("/api/sessions/" + id).then().extract().jsonPath();
-        } while (!waiting.getString("status").equals("waiting_for_approval") && Instant.now().isBefore(deadline));
+        java.util.function.Supplier<JsonPath> asOtto = () -> given().auth().oauth2(Tokens.of("otto")).when().get("/api/sessions/" + id).then().extract().jsonPath();
+        JsonPath waiting = Poll.until(asOtto, s -> s.getString("status").equals("waiting_for_approval"), Duration.ofSeconds(60), JsonPath::prettify);
         String callId = waiting.getString("approvals[0].callId");
 
         // When
         given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON).body(Map.of("callId", callId))
                 .when().post("/api/sessions/" + id + "/approve").then().statusCode(200);
-        JsonPath done;
-        do {
-            Thread.sleep(150);
-            done = given().auth().oauth2(Tokens.of("otto")).when().get("/api/sessions/" + id).then().extract().jsonPath();
-        } while (!done.getString("status").equals("finished") && Instant.now().isBefore(deadline));
+        JsonPath done = Poll.until(asOtto, s -> s.getString("status").equals("finished"), Duration.ofSeconds(60), JsonPath::prettify);
 
         // Then
         assertThat(waiting.getString("approvals[0].tool")).isEqualTo("edit_file");

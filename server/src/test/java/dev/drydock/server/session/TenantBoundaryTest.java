@@ -7,6 +7,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.drydock.server.testing.KeycloakAdmin;
+import dev.drydock.server.testing.Poll;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -20,7 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -152,17 +152,7 @@ class TenantBoundaryTest {
         return out;
     }
 
-    /** Polls {@code what} until {@code done} holds (30 s at most) and returns the value that made it hold. */
     private static <T> T until(Supplier<T> what, java.util.function.Predicate<T> done) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(30);
-        T value = what.get();
-        while (!done.test(value)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("condition not reached in 30 s; last value: " + value);
-            }
-            Thread.sleep(200);
-            value = what.get();
-        }
-        return value;
+        return Poll.until(what, done, Duration.ofSeconds(30));
     }
 }
