@@ -10,6 +10,7 @@ import dev.drydock.sandbox.SandboxId;
 import dev.drydock.sandbox.SandboxLabels;
 import dev.drydock.sandbox.SandboxSpec;
 import dev.drydock.sandbox.Termination;
+import dev.drydock.sandbox.WorkspaceSource;
 import dev.drydock.sandbox.archive.WorkspaceTar;
 import dev.drydock.sandbox.git.WorkspaceGit;
 import dev.drydock.sandbox.workspace.WorkspaceFiles;
@@ -251,7 +252,7 @@ final class BubblewrapSandbox implements Sandbox {
     @Override
     public String diff() {
         checkLive();
-        return baseCommit.map(c -> WorkspaceGit.diff(baseRepo(), c, workspace)).orElse("");
+        return baseCommit.map(c -> WorkspaceGit.diff(baseRepo(), c, workspace, spec.source().map(WorkspaceSource::withheld).orElse(List.of()))).orElse("");
     }
 
     @Override

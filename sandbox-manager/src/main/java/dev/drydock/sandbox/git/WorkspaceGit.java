@@ -1,5 +1,6 @@
 package dev.drydock.sandbox.git;
 
+import dev.drydock.sandbox.PathPattern;
 import dev.drydock.sandbox.SandboxException;
 import dev.drydock.sandbox.WorkspaceSource;
 import java.io.ByteArrayOutputStream;
@@ -7,27 +8,43 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.diff.DiffFormatter;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.CanonicalTreeParser;
+import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.treewalk.FileTreeIterator;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /** Checkout and diff of a workspace. */
 public final class WorkspaceGit {
     private WorkspaceGit() {}
 
+    /** Where the snapshot of a commit without its withheld paths is kept in the base copy. */
+    static final String SNAPSHOT_REF = "refs/drydock/snapshot";
+
     /**
      * Fills {@code workspace} from a local mirror at a commit (detached HEAD, with its own {@code
-     * .git} for the droid's use) and keeps a bare copy in {@code baseRepo} for {@link #diff}.
+     * .git} for the droid's use) and keeps a bare copy in {@code baseRepo} for {@link #diff}. When the
+     * source withholds paths, the workspace gets a one-commit snapshot without them instead: its
+     * {@code .git} receives only the objects that snapshot reaches, so no withheld file, current or
+     * past, is inside the sandbox.
      *
-     * @return the full id of the base commit
+     * @return the full id of the base commit (of the snapshot when paths are withheld)
      */
     public static String checkout(WorkspaceSource source, Path workspace, Path baseRepo) {
         if (!Files.isDirectory(source.mirror())) {
@@ -39,12 +56,55 @@ public final class WorkspaceGit {
             if (id == null) {
                 throw new SandboxException("commit '" + source.commit() + "' not found in mirror " + source.mirror());
             }
-            try (Git work = Git.cloneRepository().setURI(uri).setDirectory(workspace.toFile()).setNoCheckout(true).call()) {
-                work.checkout().setName(id.name()).call();
+            if (source.withheld().isEmpty()) {
+                try (Git work = Git.cloneRepository().setURI(uri).setDirectory(workspace.toFile()).setNoCheckout(true).call()) {
+                    work.checkout().setName(id.name()).call();
+                }
+                return id.name();
             }
-            return id.name();
+            ObjectId snapshot = snapshot(bare.getRepository(), id, source);
+            try (Git work = Git.init().setDirectory(workspace.toFile()).call()) {
+                work.fetch().setRemote(baseRepo.toUri().toString()).setRefSpecs(new RefSpec(SNAPSHOT_REF + ":" + SNAPSHOT_REF)).call();
+                work.checkout().setName(snapshot.name()).call();
+            }
+            return snapshot.name();
         } catch (GitAPIException | IOException e) {
             throw new SandboxException("cannot check out " + source.commit() + " from " + source.mirror() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes a parentless commit of {@code commit}'s tree without the withheld paths and points {@link #SNAPSHOT_REF} at it. */
+    private static ObjectId snapshot(Repository repo, ObjectId commit, WorkspaceSource source) throws IOException {
+        try (RevWalk walk = new RevWalk(repo); TreeWalk tree = new TreeWalk(repo); ObjectInserter inserter = repo.newObjectInserter()) {
+            RevCommit base = walk.parseCommit(commit);
+            tree.addTree(base.getTree());
+            tree.setRecursive(true);
+            DirCache index = DirCache.newInCore();
+            DirCacheBuilder builder = index.builder();
+            int withheld = 0;
+            while (tree.next()) {
+                if (source.withholds(tree.getPathString())) {
+                    withheld++;
+                    continue;
+                }
+                DirCacheEntry entry = new DirCacheEntry(tree.getPathString());
+                entry.setFileMode(tree.getFileMode(0));
+                entry.setObjectId(tree.getObjectId(0));
+                builder.add(entry);
+            }
+            builder.finish();
+            CommitBuilder snapshot = new CommitBuilder();
+            snapshot.setTreeId(index.writeTree(inserter));
+            snapshot.setAuthor(base.getAuthorIdent());
+            snapshot.setCommitter(base.getCommitterIdent());
+            snapshot.setMessage("Snapshot of " + commit.name() + " without " + withheld + " withheld path(s)\n\n"
+                    + "Drydock leaves out paths labelled above what this session's models are cleared for; the history is not included.\n");
+            ObjectId id = inserter.insert(snapshot);
+            inserter.flush();
+            RefUpdate ref = repo.updateRef(SNAPSHOT_REF);
+            ref.setNewObjectId(id);
+            ref.forceUpdate();
+            return id;
         }
     }
 
@@ -53,6 +113,11 @@ public final class WorkspaceGit {
      * baseRepo}, including untracked files. The workspace's own {@code .git} is not read.
      */
     public static String diff(Path baseRepo, String baseCommit, Path workspace) {
+        return diff(baseRepo, baseCommit, workspace, List.of());
+    }
+
+    /** {@link #diff(Path, String, Path)} without the paths {@code withheld} matches. */
+    public static String diff(Path baseRepo, String baseCommit, Path workspace, List<PathPattern> withheld) {
         try (Repository repo = new FileRepositoryBuilder().setGitDir(baseRepo.toFile()).setWorkTree(workspace.toFile()).setMustExist(true).build();
                 ObjectReader reader = repo.newObjectReader();
                 RevWalk walk = new RevWalk(reader)) {
@@ -62,11 +127,39 @@ public final class WorkspaceGit {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (DiffFormatter fmt = new DiffFormatter(out)) {
                 fmt.setRepository(repo);
+                if (!withheld.isEmpty()) {
+                    fmt.setPathFilter(new Withheld(withheld));
+                }
                 fmt.format(base, new FileTreeIterator(repo));
             }
             return out.toString(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new SandboxException("cannot diff workspace: " + e.getMessage(), e);
+        }
+    }
+
+    /** Leaves out withheld paths (and whole withheld folders) from a tree walk. */
+    private static final class Withheld extends TreeFilter {
+        private final List<PathPattern> patterns;
+
+        Withheld(List<PathPattern> patterns) {
+            this.patterns = patterns;
+        }
+
+        @Override
+        public boolean include(TreeWalk walker) {
+            String path = walker.getPathString();
+            return patterns.stream().noneMatch(p -> p.matches(path));
+        }
+
+        @Override
+        public boolean shouldBeRecursive() {
+            return true;
+        }
+
+        @Override
+        public TreeFilter clone() {
+            return this;
         }
     }
 }

@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -168,8 +169,11 @@ final class KubernetesSandbox implements Sandbox {
         String script =
                 "export GIT_INDEX_FILE=/tmp/.drydock-diff-index; rm -f \"$GIT_INDEX_FILE\"; "
                         + "g() { git -c core.hooksPath=/dev/null -c core.fsmonitor=false \"$@\"; }; "
-                        + "g read-tree \"$1\" && g add -A . && g diff --cached --binary \"$1\"; rc=$?; rm -f \"$GIT_INDEX_FILE\"; exit $rc";
-        ExecResult r = runner.exec(ExecRequest.of("sh", "-c", script, "drydock-diff", baseCommit.get()).withTimeout(Duration.ofMinutes(2)), 64 << 20, OutputListener.NONE);
+                        + "base=$1; shift; g read-tree \"$base\" && g add -A . && g diff --cached --binary \"$base\" -- . \"$@\"; rc=$?; rm -f \"$GIT_INDEX_FILE\"; exit $rc";
+        List<String> command = new ArrayList<>(List.of("sh", "-c", script, "drydock-diff", baseCommit.get()));
+        // Withheld paths the sandbox created anyway stay out of the diff (git's glob pathspecs: '*' within a segment, '**' across).
+        spec.source().ifPresent(source -> source.withheld().forEach(p -> command.add(":(exclude,glob)" + p.glob())));
+        ExecResult r = runner.exec(ExecRequest.of(command.toArray(String[]::new)).withTimeout(Duration.ofMinutes(2)), 64 << 20, OutputListener.NONE);
         if (r.exitCode() != 0) {
             throw new SandboxException("diff failed (" + r.statusLine() + "): " + r.stderr().text());
         }
