@@ -153,6 +153,11 @@ final class BubblewrapSandbox implements Sandbox {
         return launcher;
     }
 
+    /** The launcher's host pid while it runs (tests). */
+    synchronized java.util.OptionalLong launcherPid() {
+        return launcher != null && launcher.isAlive() ? java.util.OptionalLong.of(launcher.pid()) : java.util.OptionalLong.empty();
+    }
+
     private Termination termination(SandboxLauncher.Outcome outcome, boolean oomKilled) {
         if (destroyed) {
             return new Termination.Killed("destroyed");
