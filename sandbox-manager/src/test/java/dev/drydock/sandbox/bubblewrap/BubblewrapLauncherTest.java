@@ -66,9 +66,12 @@ class BubblewrapLauncherTest {
         // Given
         Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1"));
         // When
-        ExecResult result = sandbox.exec(ExecRequest.of("sh", "-c", "ls /proc/$$/fd | sort -n | tr '\\n' ' '; echo; printf 'fake\\nexit 0\\n' > /proc/$$/fd/3; exit 3"));
+        ExecResult result =
+                sandbox.exec(
+                        ExecRequest.of(
+                                "sh", "-c", "for n in 0 1 2 3 4 5 6 7 8 9 10 11 12 255; do [ -e /proc/$$/fd/$n ] && echo \"fd $n\"; done; printf 'exit 0\\n' >&3; exit 3"));
         // Then
-        assertThat(result.stdout().text()).startsWith("0 1 2 \n");
+        assertThat(result.stdout().text()).isEqualTo("fd 0\nfd 1\nfd 2\n");
         assertThat(result.termination()).isEqualTo(new Termination.Exited(3));
     }
 
