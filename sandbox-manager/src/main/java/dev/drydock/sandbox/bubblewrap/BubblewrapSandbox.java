@@ -30,11 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A local sandbox: a directory on the host and one bubblewrap sandbox per command. */
+/** A local sandbox: a directory on the host, a launcher in its cgroups, and one bubblewrap sandbox per command. */
 final class BubblewrapSandbox implements Sandbox {
     private final SandboxId id;
     private final SandboxSpec spec;
@@ -46,7 +44,7 @@ final class BubblewrapSandbox implements Sandbox {
     private final HostCgroups.ExecGroup group;
     private volatile WorkspaceFiles files;
     private final AtomicLong execCounter = new AtomicLong();
-    private final Set<Process> running = ConcurrentHashMap.newKeySet();
+    private SandboxLauncher launcher;
     private volatile Optional<String> baseCommit = Optional.empty();
     private volatile boolean destroyed;
 
@@ -132,85 +130,53 @@ final class BubblewrapSandbox implements Sandbox {
         Map<String, String> env = new HashMap<>(BwrapCommand.baseEnvironment());
         env.putAll(request.env());
         long oomBefore = group.oomKills();
-        BwrapCommand cmd =
-                new BwrapCommand(
-                        backend.bwrapPath(),
-                        workspace,
-                        inside,
-                        env,
-                        spec.limits(),
-                        hostUid,
-                        group.procsFiles(),
-                        group.version() == HostCgroups.Version.NONE,
-                        request.command());
-        HostProcess.Outcome outcome =
-                HostProcess.run(
-                        "sandbox-" + id.value(),
-                        cmd.argv(),
-                        Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
-                        request.stdin(),
-                        request.timeout(),
-                        listener,
-                        spec.limits().outputLimitBytes(),
-                        p -> {
-                            running.add(p);
-                            if (destroyed) {
-                                killTree(p);
-                            }
-                        },
-                        this::killTree);
-        running.remove(outcome.process());
-        awaitTreeGone(outcome.process());
+        SandboxLauncher.Outcome outcome =
+                launcher().run(command(inside, env, request.command()).commandArgv(), request.stdin(), request.timeout(), listener, spec.limits().outputLimitBytes());
         Termination termination = termination(outcome, group.oomKills() > oomBefore);
         return new ExecResult(termination, outcome.stdout().capture(), outcome.stderr().capture(), Duration.ofNanos(outcome.elapsedNanos()));
     }
 
-    private Termination termination(HostProcess.Outcome outcome, boolean oomKilled) {
+    private BwrapCommand command(String cwd, Map<String, String> env, List<String> command) {
+        return new BwrapCommand(
+                backend.bwrapPath(), workspace, cwd, env, spec.limits(), hostUid, group.version() == HostCgroups.Version.NONE, command);
+    }
+
+    /** The sandbox's launcher, started on first use and again if it has ended. */
+    private synchronized SandboxLauncher launcher() {
+        checkLive();
+        if (launcher == null || !launcher.isAlive()) {
+            if (launcher != null) {
+                launcher.close();
+            }
+            BwrapCommand shape = command(BwrapCommand.WORKSPACE, Map.of(), List.of("true"));
+            launcher = SandboxLauncher.start(dir.resolve("launcher"), group.procsFiles(), shape.ulimits(), shape.launcherPrefix());
+        }
+        return launcher;
+    }
+
+    /** The launcher's host pid while it runs (tests). */
+    synchronized java.util.OptionalLong launcherPid() {
+        return launcher != null && launcher.isAlive() ? java.util.OptionalLong.of(launcher.pid()) : java.util.OptionalLong.empty();
+    }
+
+    private Termination termination(SandboxLauncher.Outcome outcome, boolean oomKilled) {
         if (destroyed) {
             return new Termination.Killed("destroyed");
         }
         if (outcome.timedOut()) {
             return new Termination.TimedOut();
         }
-        int code = outcome.exitCode();
         if (oomKilled) {
             return new Termination.Killed("memory");
         }
-        return switch (code) {
+        if (outcome.exitCode().isEmpty()) {
+            return new Termination.Killed("launcher-lost");
+        }
+        return switch (outcome.exitCode().getAsInt()) {
             case 128 + 24 -> new Termination.Killed("cpu-time");
             case 128 + 25 -> new Termination.Killed("file-size");
-            default -> new Termination.Exited(code);
+            default -> new Termination.Exited(outcome.exitCode().getAsInt());
         };
-    }
-
-    /**
-     * Returns once the command's processes are gone. The kernel kills a pid namespace's members when
-     * its init dies, but asynchronously; without this a caller could still see them for a moment.
-     * With a cgroup and no other command running, waits for the group to empty; otherwise for the
-     * descendants still known.
-     */
-    private void awaitTreeGone(Process process) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        List<ProcessHandle> left = process.descendants().toList();
-        while (System.nanoTime() < deadline) {
-            boolean busy = left.stream().anyMatch(ProcessHandle::isAlive)
-                    || (running.isEmpty() && group.version() != HostCgroups.Version.NONE && !group.pids().isEmpty());
-            if (!busy) {
-                return;
-            }
-            left.forEach(ProcessHandle::destroyForcibly);
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
-        }
-    }
-
-    /**
-     * Kills the outer bubblewrap; {@code --die-with-parent} kills the sandbox's init, and the kernel
-     * kills every process of a pid namespace whose init dies, so nothing of this command survives.
-     * Other commands of the same sandbox, in their own namespaces, are untouched.
-     */
-    private void killTree(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
     }
 
     @Override
@@ -263,8 +229,10 @@ final class BubblewrapSandbox implements Sandbox {
             }
             destroyed = true;
         }
-        for (Process p : running) {
-            killTree(p);
+        synchronized (this) {
+            if (launcher != null) {
+                launcher.close();
+            }
         }
         group.killAll(System.nanoTime() + Duration.ofSeconds(5).toNanos());
         group.remove();

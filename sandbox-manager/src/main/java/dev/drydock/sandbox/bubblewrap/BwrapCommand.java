@@ -9,16 +9,16 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
- * Pure builder of the host argv that runs one command in a sandbox. The shape is:
+ * Pure builder of what runs one command in a sandbox. A {@link SandboxLauncher}, already in the
+ * sandbox's cgroups, starts every command as:
  *
  * <pre>
- * /bin/sh -c 'echo $$ &gt; CGROUP/cgroup.procs …; ulimit …; exec "$@"' drydock-sandbox \
- *     [setpriv --reuid U --regid U --clear-groups --inh-caps=-all --bounding-set=-all] \
- *     bwrap --unshare-all --disable-userns … -- COMMAND…
+ * (ulimit …) [setpriv --reuid U --regid U --clear-groups --inh-caps=-all --bounding-set=-all --] \
+ *     bwrap --unshare-all --disable-userns … --json-status-fd 3 --chdir CWD --clearenv --setenv … -- COMMAND…
  * </pre>
  *
- * The wrapper shell joins the cgroups first (so no child escapes them), sets rlimits, then becomes
- * setpriv, which drops to the sandbox's unprivileged host uid, then bubblewrap.
+ * The rlimits are set in the launcher's subshell, setpriv drops to the sandbox's unprivileged host
+ * uid, then bubblewrap builds the namespaces.
  *
  * @param bwrap the bubblewrap binary
  * @param workspace host directory bound read-write at {@link #WORKSPACE}
@@ -26,7 +26,6 @@ import java.util.TreeMap;
  * @param env the complete environment inside the sandbox
  * @param limits limits to apply with rlimits and the tmpfs size
  * @param hostUid host uid to drop to (only when the manager runs as root)
- * @param cgroupProcs {@code cgroup.procs} files to join
  * @param rlimitMemory whether to limit address space with RLIMIT_AS (when no memory cgroup does it)
  * @param command argv inside the sandbox
  */
@@ -37,7 +36,6 @@ public record BwrapCommand(
         Map<String, String> env,
         SandboxLimits limits,
         OptionalInt hostUid,
-        List<Path> cgroupProcs,
         boolean rlimitMemory,
         List<String> command) {
 
@@ -48,7 +46,6 @@ public record BwrapCommand(
 
     public BwrapCommand {
         env = new TreeMap<>(env);
-        cgroupProcs = List.copyOf(cgroupProcs);
         command = List.copyOf(command);
     }
 
@@ -57,43 +54,40 @@ public record BwrapCommand(
         return dev.drydock.sandbox.SandboxEnvironment.BASE;
     }
 
-    /** The host argv. */
-    public List<String> argv() {
+    /** The bubblewrap part of the argv. */
+    public List<String> bwrapArgv() {
+        List<String> a = new ArrayList<>(sandboxArgv());
+        a.addAll(commandArgv());
+        return a;
+    }
+
+    /**
+     * What a {@link SandboxLauncher} starts for every command of one sandbox: the uid drop (when
+     * root) and bubblewrap with everything that does not depend on the command.
+     */
+    public List<String> launcherPrefix() {
         List<String> argv = new ArrayList<>();
-        argv.add("/bin/sh");
-        argv.add("-c");
-        argv.add(wrapperScript());
-        argv.add("drydock-sandbox");
-        hostUid.ifPresent(
-                uid -> {
-                    argv.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--"));
-                });
-        argv.addAll(bwrapArgv());
+        hostUid.ifPresent(uid -> argv.addAll(setprivArgv(uid)));
+        argv.addAll(sandboxArgv());
         return argv;
     }
 
-    /** The wrapper shell script: join cgroups, set rlimits, exec the rest. */
-    public String wrapperScript() {
-        StringBuilder s = new StringBuilder();
-        for (Path procs : cgroupProcs) {
-            s.append("echo $$ > ").append(shellQuote(procs.toString())).append(" || exit 125; ");
-        }
-        // One limit per ulimit call (dash accepts no more); without -H/-S both soft and hard are set.
-        // -p processes, -t cpu seconds, -f 512-byte blocks, -v KiB, -c core blocks.
-        s.append("ulimit -c 0 && ulimit -t ").append(Math.max(1, limits.cpuTime().toSeconds()));
-        s.append(" && ulimit -f ").append(Math.max(1, limits.maxFileSizeBytes() / 512));
+    /** The rlimits a command starts with, as bash {@code ulimit} calls. */
+    public String ulimits() {
+        // Without -H/-S both soft and hard are set. -u processes, -t cpu seconds, -f KiB (bash; dash counts 512-byte blocks), -v KiB, -c core blocks.
+        StringBuilder s = new StringBuilder("ulimit -c 0 && ulimit -t ").append(Math.max(1, limits.cpuTime().toSeconds()));
+        s.append(" && ulimit -f ").append(Math.max(1, limits.maxFileSizeBytes() / 1024));
         if (hostUid.isPresent()) {
-            s.append(" && ulimit -p ").append(limits.maxProcesses());
+            s.append(" && ulimit -u ").append(limits.maxProcesses());
         }
         if (rlimitMemory) {
             s.append(" && ulimit -v ").append(Math.max(1, limits.memoryBytes() / 1024));
         }
-        s.append(" || exit 125; exec \"$@\"");
         return s.toString();
     }
 
-    /** The bubblewrap part of the argv. */
-    public List<String> bwrapArgv() {
+    /** The bubblewrap options of one sandbox: namespaces, binds, sizes (everything but cwd, environment and command). */
+    private List<String> sandboxArgv() {
         List<String> a = new ArrayList<>();
         a.add(bwrap);
         a.addAll(List.of("--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--cap-drop", "ALL"));
@@ -105,8 +99,14 @@ public record BwrapCommand(
         a.addAll(List.of("--size", String.valueOf(limits.tmpBytes()), "--tmpfs", "/tmp"));
         a.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
         a.addAll(List.of("--size", String.valueOf(limits.tmpBytes()), "--tmpfs", "/dev/shm"));
-        a.addAll(List.of("--chdir", cwd));
         a.addAll(List.of("--remount-ro", "/"));
+        return a;
+    }
+
+    /** The per-command bubblewrap options: working directory, clean environment, then the command. */
+    public List<String> commandArgv() {
+        List<String> a = new ArrayList<>();
+        a.addAll(List.of("--chdir", cwd));
         a.add("--clearenv");
         env.forEach((k, v) -> a.addAll(List.of("--setenv", k, v)));
         a.add("--");
@@ -114,7 +114,11 @@ public record BwrapCommand(
         return a;
     }
 
-    /** The same command under raw bubblewrap only (no cgroups, rlimits or uid drop): the benchmark baseline. */
+    private static List<String> setprivArgv(int uid) {
+        return List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--");
+    }
+
+    /** The same command under raw bubblewrap only (no launcher, cgroups, rlimits or uid drop): the benchmark baseline. */
     public List<String> rawBwrapArgv() {
         return bwrapArgv();
     }

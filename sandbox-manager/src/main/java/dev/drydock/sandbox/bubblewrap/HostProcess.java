@@ -90,7 +90,7 @@ final class HostProcess {
         return new Outcome(process, code, timedOut, out, err, System.nanoTime() - start);
     }
 
-    private static Thread pump(String name, InputStream in, OutputLimiter sink) {
+    static Thread pump(String name, InputStream in, OutputLimiter sink) {
         return Thread.ofPlatform()
                 .daemon()
                 .name(name)

@@ -38,7 +38,8 @@ public final class LocalExecBenchmark {
     }
 
     /** Results. */
-    public record Report(List<String> command, int iterations, Percentiles exec, Percentiles rawBwrap, Percentiles createToFirstExec) {
+    public record Report(
+            List<String> command, int iterations, Percentiles exec, Percentiles rawBwrap, Percentiles createToFirstExec, String loadBefore, String loadAfter) {
         /** exec p50 / raw p50. */
         public double ratio() {
             return exec.p50() / rawBwrap.p50();
@@ -49,8 +50,10 @@ public final class LocalExecBenchmark {
             return String.format(
                     Locale.ROOT,
                     "{\"iterations\": %d, \"exec_p50_ms\": %.3f, \"exec_p99_ms\": %.3f, \"raw_bwrap_p50_ms\": %.3f, \"raw_bwrap_p99_ms\": %.3f,"
-                            + " \"ratio_p50\": %.3f, \"create_to_first_exec_p50_ms\": %.3f, \"create_to_first_exec_p99_ms\": %.3f}",
-                    iterations, exec.p50(), exec.p99(), rawBwrap.p50(), rawBwrap.p99(), ratio(), createToFirstExec.p50(), createToFirstExec.p99());
+                            + " \"ratio_p50\": %.3f, \"create_to_first_exec_p50_ms\": %.3f, \"create_to_first_exec_p99_ms\": %.3f,"
+                            + " \"load_before\": \"%s\", \"load_after\": \"%s\", \"cores\": %d}",
+                    iterations, exec.p50(), exec.p99(), rawBwrap.p50(), rawBwrap.p99(), ratio(), createToFirstExec.p50(), createToFirstExec.p99(),
+                    loadBefore, loadAfter, Runtime.getRuntime().availableProcessors());
         }
     }
 
@@ -69,13 +72,14 @@ public final class LocalExecBenchmark {
      * @param creates create-to-first-exec samples
      */
     public Report run(SandboxSpec spec, List<String> command, int warmup, int iterations, int creates) {
+        String loadBefore = loadAverage();
         Sandbox sandbox = backend.create(spec);
         try {
             // The baseline gets its own workspace owned by the caller: raw bwrap runs as the caller.
             java.nio.file.Path rawWorkspace = java.nio.file.Files.createTempDirectory("drydock-bench-raw-");
             List<String> raw =
                     new BwrapCommand(
-                                    backend.bwrapPath(), rawWorkspace, BwrapCommand.WORKSPACE, BwrapCommand.baseEnvironment(), spec.limits(), OptionalInt.empty(), List.of(), false, command)
+                                    backend.bwrapPath(), rawWorkspace, BwrapCommand.WORKSPACE, BwrapCommand.baseEnvironment(), spec.limits(), OptionalInt.empty(), false, command)
                             .rawBwrapArgv();
             ExecRequest request = ExecRequest.of(command);
             List<Long> execTimes = new ArrayList<>();
@@ -100,11 +104,21 @@ public final class LocalExecBenchmark {
                 }
             }
             BubblewrapSandbox.deleteTree(rawWorkspace);
-            return new Report(command, iterations, Percentiles.of(execTimes), Percentiles.of(rawTimes), Percentiles.of(createTimes));
+            return new Report(command, iterations, Percentiles.of(execTimes), Percentiles.of(rawTimes), Percentiles.of(createTimes), loadBefore, loadAverage());
         } catch (IOException e) {
             throw new SandboxException("cannot create the baseline workspace: " + e.getMessage(), e);
         } finally {
             sandbox.destroy();
+        }
+    }
+
+    /** The 1, 5 and 15 minute load averages, as {@code uptime} prints them. */
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 

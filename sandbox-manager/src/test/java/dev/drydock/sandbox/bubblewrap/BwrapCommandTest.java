@@ -10,7 +10,7 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class BwrapCommandTest {
-    static BwrapCommand command(OptionalInt uid, List<Path> cgroups, boolean rlimitMemory) {
+    static BwrapCommand command(OptionalInt uid, boolean rlimitMemory) {
         return new BwrapCommand(
                 "/usr/bin/bwrap",
                 Path.of("/srv/sbx/workspace"),
@@ -18,7 +18,6 @@ class BwrapCommandTest {
                 Map.of("PATH", "/usr/bin", "FOO", "bar"),
                 LocalFixture.SMALL,
                 uid,
-                cgroups,
                 rlimitMemory,
                 List.of("make", "test"));
     }
@@ -26,7 +25,7 @@ class BwrapCommandTest {
     @Test
     void shouldIsolateEverythingWhenBuildingBwrapArgv() {
         // When
-        List<String> a = command(OptionalInt.empty(), List.of(), false).bwrapArgv();
+        List<String> a = command(OptionalInt.empty(), false).bwrapArgv();
         // Then
         assertThat(a.getFirst()).isEqualTo("/usr/bin/bwrap");
         assertThat(a).contains("--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--clearenv");
@@ -46,25 +45,26 @@ class BwrapCommandTest {
     @Test
     void shouldJoinCgroupsSetRlimitsAndDropUidWhenRunningAsRoot() {
         // When
-        BwrapCommand c = command(OptionalInt.of(200_001), List.of(Path.of("/sys/fs/cgroup/pids/drydock/sbx-1/cgroup.procs")), false);
-        List<String> argv = c.argv();
+        BwrapCommand c = command(OptionalInt.of(200_001), false);
+        List<String> prefix = c.launcherPrefix();
+        String script = SandboxLauncher.script(List.of(Path.of("/sys/fs/cgroup/pids/drydock/sbx-1/cgroup.procs")), c.ulimits());
         // Then
-        assertThat(argv.subList(0, 2)).containsExactly("/bin/sh", "-c");
-        assertThat(c.wrapperScript())
-                .startsWith("echo $$ > '/sys/fs/cgroup/pids/drydock/sbx-1/cgroup.procs' || exit 125; ")
-                .contains("ulimit -c 0 && ulimit -t 20 && ulimit -f 16384 && ulimit -p 64")
-                .doesNotContain("ulimit -v")
-                .endsWith("exec \"$@\"");
-        assertThat(argv.subList(3, 11))
-                .containsExactly("drydock-sandbox", "setpriv", "--reuid=200001", "--regid=200001", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--");
-        assertThat(argv.get(11)).isEqualTo("/usr/bin/bwrap");
+        assertThat(script).startsWith("echo $$ > '/sys/fs/cgroup/pids/drydock/sbx-1/cgroup.procs' || exit 125\n");
+        assertThat(c.ulimits()).isEqualTo("ulimit -c 0 && ulimit -t 20 && ulimit -f 8192 && ulimit -u 64");
+        assertThat(script).contains(c.ulimits() + " || {");
+        assertThat(prefix.subList(0, 7)).containsExactly("setpriv", "--reuid=200001", "--regid=200001", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--");
+        assertThat(prefix.get(7)).isEqualTo("/usr/bin/bwrap");
+        assertThat(prefix.subList(7, prefix.size())).doesNotContain("--chdir", "--", "make");
+        List<String> whole = new java.util.ArrayList<>(prefix.subList(7, prefix.size()));
+        whole.addAll(c.commandArgv());
+        assertThat(whole).isEqualTo(c.bwrapArgv());
     }
 
     @Test
     void shouldLimitAddressSpaceWhenNoMemoryCgroupExists() {
         // When
-        String script = command(OptionalInt.empty(), List.of(), true).wrapperScript();
+        String ulimits = command(OptionalInt.empty(), true).ulimits();
         // Then
-        assertThat(script).contains("ulimit -v " + (64 * 1024)).doesNotContain("ulimit -p").doesNotContain("cgroup.procs");
+        assertThat(ulimits).contains("ulimit -v " + (64 * 1024)).doesNotContain("ulimit -u");
     }
 }

@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Local backend: exec round trip vs raw bwrap (same command, interleaved) and create-to-first-exec latency.",
-            "The last line is JSON: exec/raw p50 and p99 in ms, ratio_p50, create_to_first_exec p50/p99."
+            "The last line is JSON: exec/raw p50 and p99 in ms, ratio_p50, create_to_first_exec p50/p99, load averages."
         })
 public final class SandboxBenchCommand implements Callable<Integer> {
     @Option(names = "--iterations", defaultValue = "200", description = "Timed exec iterations (default: ${DEFAULT-VALUE})")
@@ -57,6 +57,7 @@ public final class SandboxBenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "raw bwrap        p50 %8.2f ms  p99 %8.2f ms  mean %8.2f ms%n", r.rawBwrap().p50(), r.rawBwrap().p99(), r.rawBwrap().mean());
             System.out.printf(Locale.ROOT, "ratio (p50)      %.2fx (target <= 1.5x)%n", r.ratio());
             System.out.printf(Locale.ROOT, "create->1st exec p50 %8.2f ms  p99 %8.2f ms%n", r.createToFirstExec().p50(), r.createToFirstExec().p99());
+            System.out.printf(Locale.ROOT, "load average     %s before, %s after (%d cores)%n", r.loadBefore(), r.loadAfter(), Runtime.getRuntime().availableProcessors());
             System.out.println(r.json());
             return CliExit.OK;
         } catch (SandboxException e) {
