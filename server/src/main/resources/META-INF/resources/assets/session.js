@@ -241,6 +241,10 @@
         title = "Model call failed (attempt " + p.attempt + ")";
         body.push(el("p", "error-text", p.reason));
         break;
+      case "classification.raised.v1":
+        title = "Classification raised to " + p.to;
+        body.push(el("p", "muted", p.reason));
+        break;
       default:
         title = "Event " + type;
         body.push(block(JSON.stringify(p, null, 2)));
@@ -328,6 +332,9 @@
         state.promptTokens += p.promptTokens;
         state.completionTokens += p.completionTokens;
         state.costMicros += p.costMicros;
+        break;
+      case "classification.raised.v1":
+        document.getElementById("classification").textContent = p.to;
         break;
       default:
         break;

@@ -41,6 +41,7 @@ public record SessionState(
         List<PlanStep> plan,
         long condensedThrough,
         Optional<Telemetry.ContextMeasured> lastMeter,
+        Optional<String> raisedClassification,
         List<Call> calls,
         List<ArtifactProduced> artifacts,
         List<Event> history) {
@@ -138,6 +139,7 @@ public record SessionState(
         List<PlanStep> plan = List.of();
         long condensedThrough;
         Telemetry.@Nullable ContextMeasured meter;
+        @Nullable String classification;
         final Map<String, Call> calls = new LinkedHashMap<>();
         final List<ArtifactProduced> artifacts = new ArrayList<>();
 
@@ -232,6 +234,7 @@ public record SessionState(
                 case Telemetry.ContextMeasured m -> meter = m;
                 case Telemetry.ModelUsage u -> totals = totals.plus(u);
                 case Telemetry.ModelCallFailed f -> {}
+                case Telemetry.ClassificationRaised c -> classification = c.to();
             }
         }
 
@@ -260,7 +263,7 @@ public record SessionState(
             return new SessionState(
                     sessionId, lastSeq, status, Optional.ofNullable(started), Optional.ofNullable(context), Optional.ofNullable(outcome),
                     summary, cancelRequested, modelCalls, modelCallsSinceStart, runningSince, totals, plan, condensedThrough,
-                    Optional.ofNullable(meter), List.copyOf(calls.values()), List.copyOf(artifacts), List.copyOf(events));
+                    Optional.ofNullable(meter), Optional.ofNullable(classification), List.copyOf(calls.values()), List.copyOf(artifacts), List.copyOf(events));
         }
     }
 }

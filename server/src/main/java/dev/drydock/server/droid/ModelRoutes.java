@@ -9,6 +9,8 @@ import dev.drydock.server.gateway.core.EndpointSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Resolves a session's model: every call goes through the model gateway (purpose = the profile's
@@ -27,6 +29,19 @@ public class ModelRoutes {
 
     public LlmModel model(String route, Caller caller) {
         return new GatewayLlmModel(gateway::complete, context(route, caller));
+    }
+
+    /** A model whose requests carry the classification {@code level} gives at each call (the session's content so far). */
+    public LlmModel model(String route, Caller caller, Supplier<Classification> level) {
+        return new GatewayLlmModel(gateway::complete, context(route, caller), level);
+    }
+
+    /**
+     * The highest classification any endpoint of the route is cleared for: content above it could
+     * never be sent to a model of this route. Empty when the route has no endpoint.
+     */
+    public Optional<Classification> clearance(String route, Caller caller) {
+        return gateway.resolve(context(route, caller)).stream().map(EndpointSpec::clearance).reduce(Classification::max);
     }
 
     /** The context window of the endpoint the session would use first. */

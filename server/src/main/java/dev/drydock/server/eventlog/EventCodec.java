@@ -71,6 +71,7 @@ public final class EventCodec {
         m.put(Telemetry.ContextMeasured.class, "context.measured.v1");
         m.put(Telemetry.ModelUsage.class, "model.usage.v1");
         m.put(Telemetry.ModelCallFailed.class, "model.call-failed.v1");
+        m.put(Telemetry.ClassificationRaised.class, "classification.raised.v1");
         return Collections.unmodifiableMap(m);
     }
 

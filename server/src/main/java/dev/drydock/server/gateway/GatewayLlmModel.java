@@ -13,6 +13,7 @@ import dev.drydock.server.agent.tool.ToolSpec;
 import dev.drydock.server.gateway.core.CallContext;
 import dev.drydock.server.gateway.core.ChatRequest;
 import dev.drydock.server.gateway.core.ChatResult;
+import dev.drydock.server.gateway.core.Classification;
 import dev.drydock.server.gateway.core.GatewayException;
 import dev.drydock.server.gateway.core.ToolCall;
 import dev.drydock.server.gateway.toolcall.MalformedToolCall;
@@ -21,17 +22,19 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The agent loop's {@link LlmModel} served by the gateway in-process (no HTTP hop): the request's
- * route is the gateway purpose; the session context (user, workspace, session, droid,
- * classification) is fixed per instance. Malformed text tool calls come back as a call to the pseudo
+ * route is the gateway purpose; the session context (user, workspace, session, droid) is fixed per
+ * instance, the classification is read at each call (it rises as the session reads labelled content). Malformed text tool calls come back as a call to the pseudo
  * tool {@code invalid_tool_call} whose arguments carry the message for the model.
  */
 public final class GatewayLlmModel implements LlmModel {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Completer gateway;
     private final CallContext context;
+    private final Supplier<Classification> classification;
 
     /** One gateway completion: {@code GatewayService::complete}, or a plain {@code Gateway} in tests. */
     @FunctionalInterface
@@ -41,14 +44,20 @@ public final class GatewayLlmModel implements LlmModel {
 
     /** Build with {@code new GatewayLlmModel(gatewayService::complete, context)}. */
     public GatewayLlmModel(Completer gateway, CallContext context) {
+        this(gateway, context, context::classification);
+    }
+
+    /** A model whose requests carry the classification {@code classification} gives at the time of each call. */
+    public GatewayLlmModel(Completer gateway, CallContext context, Supplier<Classification> classification) {
         this.gateway = gateway;
         this.context = context;
+        this.classification = classification;
     }
 
     @Override
     public ModelReply complete(ModelRequest request) {
         CallContext ctx = new CallContext(context.userSubject(), context.username(), context.workspace(), context.sessionId(), context.droid(),
-                request.route(), null, context.classification(), "agent");
+                request.route(), null, classification.get(), "agent");
         ChatResult result;
         try {
             result = gateway.complete(ctx, chatRequest(request));

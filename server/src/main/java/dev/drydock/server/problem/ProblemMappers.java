@@ -104,11 +104,19 @@ public final class ProblemMappers {
             detail = "field '" + path(f) + "' has an invalid value " + quote(f.getValue());
         } else if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
             detail = "field '" + path(m) + "' has the wrong type";
+        } else if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            detail = "the request body must be a JSON " + (java.util.Collection.class.isAssignableFrom(m.getTargetType()) || m.getTargetType().isArray() ? "list" : "object");
         } else {
             detail = "the request body is not valid JSON"
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
         }
         return Problem.of(400, "malformed-body", "Malformed request body", detail).withInstance(uri.getPath()).toResponse();
+    }
+
+    /** Quarkus maps this subtype itself (an empty 400) unless a mapper names it. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        return unreadableJson(e, uri);
     }
 
     @ServerExceptionMapper

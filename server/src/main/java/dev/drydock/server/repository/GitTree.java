@@ -116,4 +116,19 @@ final class GitTree implements FileTree {
         }
         return p;
     }
+
+    /** Every file path of the commit (blobs and submodule links), in tree order. */
+    List<String> paths() {
+        List<String> out = new java.util.ArrayList<>();
+        try (TreeWalk walk = new TreeWalk(repo)) {
+            walk.addTree(root);
+            walk.setRecursive(true);
+            while (walk.next()) {
+                out.add(walk.getPathString());
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

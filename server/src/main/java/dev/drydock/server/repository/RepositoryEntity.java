@@ -67,6 +67,14 @@ public class RepositoryEntity extends PanacheEntityBase {
     /** Project overview of the indexed commit (Markdown), computed when it was indexed. */
     public String overview;
 
+    /** The highest classification of the files the overview was written from. */
+    @Column(name = "overview_classification")
+    public String overviewClassification;
+
+    /** Classification labels on paths, JSON (see {@link PathLabels}). */
+    @Column(name = "path_labels", nullable = false)
+    public String pathLabels = "[]";
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -11,6 +11,7 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -58,6 +59,14 @@ public class RepositoryResource {
     public Response delete(@PathParam("workspace") String workspace, @PathParam("name") String name) {
         repositories.delete(currentUser.principal(), workspace, name);
         return Response.noContent().build();
+    }
+
+    @PUT
+    @Path("/repositories/{name}/path-labels")
+    @Operation(summary = "Replace the classification labels on the repository's paths (globs such as deploy/prod or **/*.pem); workspace admins")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public RepositoryView pathLabels(@PathParam("workspace") String workspace, @PathParam("name") String name, List<PathLabels.Label> labels) {
+        return repositories.updatePathLabels(currentUser.principal(), workspace, name, labels);
     }
 
     @POST

@@ -22,7 +22,7 @@ import dev.drydock.server.auth.WorkspaceAccess;
 import dev.drydock.server.auth.WorkspaceRole;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
-import dev.drydock.server.workspace.Classification;
+import dev.drydock.server.gateway.core.Classification;
 import dev.drydock.server.workspace.WorkspaceService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -39,6 +39,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,7 +78,8 @@ public class RepositoryService {
 
     /** Body of a registration. Exactly one of url and path. */
     public record Registration(String name, @Nullable String url, @Nullable String path, @Nullable String branch,
-            @Nullable String classification, @Nullable String credentialsSecret, @Nullable String testCommand) {}
+            @Nullable String classification, @Nullable String credentialsSecret, @Nullable String testCommand,
+            @Nullable List<PathLabels.Label> pathLabels) {}
 
     public RepositoryView register(Principal caller, String workspace, Registration r) {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.ADMIN);
@@ -99,6 +101,7 @@ public class RepositoryService {
         if (Classification.parse(classification).isEmpty()) {
             throw ProblemException.badRequest("classification must be one of public, internal, confidential, secret");
         }
+        PathLabels pathLabels = PathLabels.validated(Classification.parse(classification).orElseThrow(), r.pathLabels());
         if (r.credentialsSecret() != null && !r.credentialsSecret().matches("[A-Z_][A-Z0-9_]{0,99}")) {
             throw ProblemException.badRequest("credentialsSecret names an environment variable / secret key (A-Z, 0-9, _), it is not the secret itself");
         }
@@ -121,6 +124,7 @@ public class RepositoryService {
             e.classification = classification;
             e.credentialsSecret = r.credentialsSecret();
             e.testCommand = testCommand;
+            e.pathLabels = pathLabels.toJson();
             e.status = "registered";
             e.createdAt = Instant.now();
             e.updatedAt = e.createdAt;
@@ -128,7 +132,8 @@ public class RepositoryService {
             return e;
         });
         audit.append(AuditEntry.of(caller.subject(), "repository.registered", workspace + "/" + r.name()).inWorkspace(workspace)
-                .with("source", RepositoryMirror.describe(url != null ? url : path)).with("branch", branch).with("classification", classification));
+                .with("source", RepositoryMirror.describe(url != null ? url : path)).with("branch", branch).with("classification", classification)
+                .with("pathLabels", pathLabels.toJson()));
         discardLeftovers(workspace, r.name());
         scheduleSync(workspace, r.name());
         return RepositoryView.of(saved);
@@ -194,6 +199,74 @@ public class RepositoryService {
     }
 
     /**
+     * Replaces the classification labels on a repository's paths (workspace admins). The stored
+     * project overview was classified with the old labels, so it is recomputed by a sync started
+     * here; sessions started from now on withhold and classify by the new labels.
+     */
+    public RepositoryView updatePathLabels(Principal caller, String workspace, String name, @Nullable List<PathLabels.Label> requested) {
+        WorkspaceAccess.require(caller, workspace, WorkspaceRole.ADMIN);
+        if (requested == null) {
+            throw ProblemException.badRequest("the body is a JSON list of {\"path\": glob, \"classification\": label}; [] removes every label");
+        }
+        RepositoryEntity e = find(workspace, name);
+        PathLabels labels = PathLabels.validated(Classification.parse(e.classification).orElseThrow(), requested);
+        QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update(
+                "pathLabels = ?1, overview = null, overviewClassification = null, updatedAt = ?2 where workspace = ?3 and name = ?4",
+                labels.toJson(), Instant.now(), workspace, name));
+        audit.append(AuditEntry.of(caller.subject(), "repository.path-labels-changed", workspace + "/" + name).inWorkspace(workspace)
+                .with("before", e.pathLabels).with("after", labels.toJson()));
+        scheduleSync(workspace, name);
+        return RepositoryView.of(find(workspace, name));
+    }
+
+    /** The labels of a registered repository and its paths. */
+    public Optional<PathLabels> pathLabels(String workspace, String name) {
+        return entity(workspace, name).map(RepositoryView::labels);
+    }
+
+    /**
+     * What a session at {@code commit} whose models are cleared up to {@code clearance} may hold: the
+     * paths to withhold from its sandbox (labelled above the clearance), and the highest label among
+     * the files it does get, which is the classification of anything a command in its sandbox prints.
+     * Empty when the repository is not registered (then it has no labels).
+     */
+    public Optional<SessionContent> sessionContent(String workspace, String name, String commit, Classification clearance) {
+        return pathLabels(workspace, name).map(labels -> sessionContent(workspace, name, commit, labels, clearance));
+    }
+
+    private SessionContent sessionContent(String workspace, String name, String commit, PathLabels labels, Classification clearance) {
+        List<dev.drydock.sandbox.PathPattern> withheld = labels.above(clearance);
+        if (labels.labels().isEmpty()) {
+            return new SessionContent(labels, withheld, labels.base(), 0);
+        }
+        try (Repository repo = new FileRepositoryBuilder().setGitDir(mirrorPath(workspace, name).toFile()).setMustExist(true).build()) {
+            org.eclipse.jgit.lib.ObjectId id = repo.resolve((commit.isEmpty() ? "HEAD" : commit) + "^{commit}");
+            if (id == null) {
+                throw ProblemException.notFound("Commit '" + commit + "' of " + workspace + "/" + name);
+            }
+            Classification present = labels.base();
+            int withheldFiles = 0;
+            for (String path : new GitTree(repo, id.name()).paths()) {
+                if (withheld.stream().anyMatch(p -> p.matches(path))) {
+                    withheldFiles++;
+                } else {
+                    present = present.max(labels.of(path));
+                }
+            }
+            return new SessionContent(labels, withheld, present, withheldFiles);
+        } catch (IOException ex) {
+            throw new java.io.UncheckedIOException("cannot read the mirror of " + workspace + "/" + name, ex);
+        }
+    }
+
+    /**
+     * @param withheld paths kept out of the session's sandbox
+     * @param highestPresent the highest label of a file the sandbox holds
+     * @param withheldFiles how many files of the commit are withheld
+     */
+    public record SessionContent(PathLabels labels, List<dev.drydock.sandbox.PathPattern> withheld, Classification highestPresent, int withheldFiles) {}
+
+    /**
      * Searches every ready repository of the workspace; the readable set is the workspace's own
      * repositories, so no hit from another workspace can appear.
      */
@@ -244,17 +317,26 @@ public class RepositoryService {
         }
     }
 
-    /** The project overview of one commit of the mirror, from git objects (no checkout); what droids get as context. */
-    private String overview(RepositoryEntity e, String commit) throws IOException {
+    /**
+     * The project overview of one commit of the mirror, from git objects (no checkout); what droids
+     * get as context. It is classified by the files it was written from, and the model summary is
+     * requested at that classification.
+     */
+    private Overview overview(RepositoryEntity e, String commit) throws IOException {
         try (Repository repo = new FileRepositoryBuilder().setGitDir(mirrorPath(e.workspace, e.name).toFile()).setMustExist(true).build()) {
-            GitTree tree = new GitTree(repo, commit);
+            LabelledTree tree = new LabelledTree(new GitTree(repo, commit), RepositoryView.labels(e));
             String facts = ProjectOverview.compute(tree, TestCommands.detect(tree, Optional.ofNullable(e.testCommand)));
             String readme = tree.isFile("README.md") ? tree.read("README.md") : "";
-            return summaries.summarize(e.workspace, e.name, e.classification, facts, readme)
+            Classification level = tree.highestRead();
+            String text = summaries.summarize(e.workspace, e.name, level, facts, readme)
                     .map(summary -> facts + "\n## Summary (written by a model when the repository was indexed)\n\n" + summary + "\n")
                     .orElse(facts);
+            return new Overview(text, level);
         }
     }
+
+    /** A stored project overview and the classification of the files it was written from. */
+    public record Overview(String text, Classification classification) {}
 
     /** The test command a workspace admin set for a registered repository, overriding detection. */
     public Optional<String> testCommand(String workspace, String name) {
@@ -262,8 +344,9 @@ public class RepositoryService {
     }
 
     /** The stored overview of a repository's indexed commit, for sessions that start from that commit. */
-    public Optional<String> indexedOverview(String workspace, String name, String commit) {
-        return entity(workspace, name).filter(e -> commit.equals(e.indexedCommit) && e.overview != null).map(e -> e.overview);
+    public Optional<Overview> indexedOverview(String workspace, String name, String commit) {
+        return entity(workspace, name).filter(e -> commit.equals(e.indexedCommit) && e.overview != null)
+                .map(e -> new Overview(e.overview, Classification.parse(Objects.requireNonNullElse(e.overviewClassification, e.classification)).orElseThrow()));
     }
 
     /** Fetches every remote repository on the configured interval; re-indexes when a branch moved. */
@@ -306,8 +389,9 @@ public class RepositoryService {
             QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update("mirrorCommit = ?1, updatedAt = ?2 where workspace = ?3 and name = ?4", head, Instant.now(), workspace, name));
             if (head.equals(e.indexedCommit) && Files.isDirectory(indexPath(workspace, name))) {
                 if (e.overview == null) {
-                    String overview = overview(e, head);
-                    QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update("overview = ?1 where workspace = ?2 and name = ?3", overview, workspace, name));
+                    Overview overview = overview(e, head);
+                    QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update("overview = ?1, overviewClassification = ?2 where workspace = ?3 and name = ?4",
+                            overview.text(), overview.classification().label(), workspace, name));
                 }
                 status(workspace, name, "ready", "up to date at " + head.substring(0, 12), 1);
                 return;
@@ -316,12 +400,12 @@ public class RepositoryService {
             IndexRequest request = new IndexRequest(mirrorPath(workspace, name), name, head, dev.drydock.search.ingest.IngestPolicy.defaults(), config.indexThreads());
             IndexProgress progress = (done, total, seconds) -> progress(workspace, name, total == 0 ? 0 : (double) done / total);
             IndexReport report = index(workspace, name, request, progress);
-            String overview = overview(e, head);
+            Overview overview = overview(e, head);
             QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update(
-                    "indexedCommit = ?1, files = ?2, chunks = ?3, status = 'ready', statusDetail = ?4, progress = 1, updatedAt = ?5, overview = ?8 where workspace = ?6 and name = ?7",
+                    "indexedCommit = ?1, files = ?2, chunks = ?3, status = 'ready', statusDetail = ?4, progress = 1, updatedAt = ?5, overview = ?8, overviewClassification = ?9 where workspace = ?6 and name = ?7",
                     head, report.files(), report.chunks(),
                     String.format("indexed %s: %d files (%d changed, %d deleted, %d skipped) in %.1f s", head.substring(0, 12), report.files(), report.changed(), report.deleted(), report.skippedTotal(), report.seconds()),
-                    Instant.now(), workspace, name, overview));
+                    Instant.now(), workspace, name, overview.text(), overview.classification().label()));
             audit.append(AuditEntry.of("system", "repository.indexed", workspace + "/" + name).inWorkspace(workspace).with("commit", head).with("files", report.files()));
         } catch (Exception ex) {
             String detail = ex instanceof ProblemException p ? p.problem().detail() : String.valueOf(ex.getMessage());

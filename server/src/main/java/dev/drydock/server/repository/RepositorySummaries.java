@@ -33,8 +33,7 @@ public class RepositorySummaries {
     @Inject GatewayService gateway;
 
     /** The summary, or empty when no model is configured for it or the model failed (logged). */
-    Optional<String> summarize(String workspace, String name, String classification, String overview, String readme) {
-        Classification level = Classification.parse(classification).orElse(Classification.SECRET);
+    Optional<String> summarize(String workspace, String name, Classification level, String overview, String readme) {
         ArrayNode messages = JSON.createArrayNode();
         messages.addObject().put("role", "system").put("content", INSTRUCTIONS);
         messages.addObject().put("role", "user").put("content", "Repository `" + name + "`.\n\nFacts computed from its files:\n" + overview

@@ -11,6 +11,7 @@ public record RepositoryView(
         String path,
         String branch,
         String classification,
+        java.util.List<PathLabels.Label> pathLabels,
         boolean credentialsConfigured,
         String status,
         String statusDetail,
@@ -22,8 +23,12 @@ public record RepositoryView(
         @org.jspecify.annotations.Nullable String testCommand,
         @org.jspecify.annotations.Nullable String overview) {
 
+    static PathLabels labels(RepositoryEntity e) {
+        return PathLabels.fromJson(dev.drydock.server.gateway.core.Classification.parse(e.classification).orElseThrow(), e.pathLabels);
+    }
+
     static RepositoryView of(RepositoryEntity e) {
-        return new RepositoryView(e.workspace, e.name, e.sourceUrl, e.sourcePath, e.branch, e.classification,
+        return new RepositoryView(e.workspace, e.name, e.sourceUrl, e.sourcePath, e.branch, e.classification, labels(e).labels(),
                 e.credentialsSecret != null, e.status, e.statusDetail, e.progress, e.mirrorCommit, e.indexedCommit, e.files, e.chunks, e.testCommand, e.overview);
     }
 }

@@ -1,5 +1,7 @@
 package dev.drydock.server.session;
 
+import dev.drydock.sandbox.PathPattern;
+import dev.drydock.search.CodeSearch;
 import dev.drydock.server.agent.AgentLoop;
 import dev.drydock.server.agent.CompletionRule;
 import dev.drydock.server.agent.EventLog;
@@ -8,13 +10,13 @@ import dev.drydock.server.agent.TestGatedCompletion;
 import dev.drydock.server.agent.context.ProjectOverview;
 import dev.drydock.server.agent.context.RulesFiles;
 import dev.drydock.server.agent.event.Event;
-import dev.drydock.server.agent.event.Lifecycle;
 import dev.drydock.server.agent.event.Lifecycle.Outcome;
+import dev.drydock.server.agent.event.Lifecycle;
 import dev.drydock.server.agent.event.Observation;
 import dev.drydock.server.agent.event.Oversight;
 import dev.drydock.server.agent.event.Progress;
 import dev.drydock.server.agent.event.Source;
-import dev.drydock.search.CodeSearch;
+import dev.drydock.server.agent.event.Telemetry;
 import dev.drydock.server.agent.tool.CodeSearchPort;
 import dev.drydock.server.agent.tool.GrepCodeSearch;
 import dev.drydock.server.agent.tool.Memory;
@@ -23,6 +25,7 @@ import dev.drydock.server.agent.tool.TestCommands;
 import dev.drydock.server.agent.tool.TextEdits;
 import dev.drydock.server.agent.tool.ToolContext;
 import dev.drydock.server.agent.tool.ToolFailure;
+import dev.drydock.server.agent.tool.Workspace;
 import dev.drydock.server.droid.DocumentCompletion;
 import dev.drydock.server.droid.DroidProfile;
 import dev.drydock.server.droid.DroidProfiles;
@@ -31,6 +34,9 @@ import dev.drydock.server.droid.GitMirrors;
 import dev.drydock.server.droid.ModelRoutes;
 import dev.drydock.server.droid.PromptTemplates;
 import dev.drydock.server.droid.RcaCompletion;
+import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.repository.PathLabels;
+import dev.drydock.server.repository.RepositoryService;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -169,12 +175,26 @@ public class SessionRunner {
         Lifecycle.SessionStarted started = state.started().orElseThrow();
         DroidProfile profile = profiles.get(started.droid());
         Optional<Path> mirror = mirrors.mirror(started.workspace(), started.repo());
-        SandboxWorkspace ws = workspaces.computeIfAbsent(id, k -> open(id, started, mirror, state));
-        TestCommand test = TestCommands.detect(ws, started.repo().isEmpty() ? Optional.empty() : repositories.testCommand(started.workspace(), started.repo()));
         String createdBy = Sql.query(ds, "select created_by from droid_session where id = ?", rs -> rs.getString(1), UUID.fromString(id)).stream().findFirst().orElse("unknown");
+        ModelRoutes.Caller caller = new ModelRoutes.Caller(createdBy, started.workspace(), id, profile.name(), settings.classification(started.workspace(), started.repo()));
+        Classification base = Classification.parse(caller.classification()).orElse(Classification.SECRET);
+        Classification clearance = models.clearance(profile.route(), caller).orElse(base);
+        RepositoryService.SessionContent content = mirror.isEmpty() || started.repo().isEmpty() ? null
+                : repositories.sessionContent(started.workspace(), started.repo(), started.commit(), clearance).orElse(null);
+        if (content == null) {
+            content = new RepositoryService.SessionContent(PathLabels.none(base), List.of(), base, 0);
+        }
+        List<PathPattern> withheld = content.withheld();
+        SandboxWorkspace sandbox = workspaces.computeIfAbsent(id, k -> open(id, started, mirror, state, withheld));
+        Classification start = state.raisedClassification().flatMap(Classification::parse).map(base::max).orElse(base);
+        ContentClassification level = new ContentClassification(start, clearance, started.repo(), content.labels(), content.highestPresent(),
+                repo -> repositories.pathLabels(started.workspace(), repo),
+                (from, to, reason) -> log.append(id, Source.SYSTEM, new Telemetry.ClassificationRaised(from.label(), to.label(), reason)));
+        ClassifiedWorkspace ws = new ClassifiedWorkspace(sandbox, level, content.withheld());
+        TestCommand test = TestCommands.detect(sandbox, started.repo().isEmpty() ? Optional.empty() : repositories.testCommand(started.workspace(), started.repo()));
         Memory memory = new JdbcMemory(ds, started.workspace(), started.repo(), UUID.fromString(id), clock);
         if (state.context().isEmpty()) {
-            log.append(id, Source.SYSTEM, prepare(profile, started, ws, test, memory));
+            log.append(id, Source.SYSTEM, prepare(profile, started, ws, level, content, test, memory));
         }
         CompletionRule completion = switch (profile.completion()) {
             case TEST_GATED -> new TestGatedCompletion(mirror.<TestGatedCompletion.BranchPublisher>map(m -> new GitMirrorPublisher(m, started.commit(), createdBy, audit::sessionRootHash))
@@ -182,16 +202,16 @@ public class SessionRunner {
             case DOCUMENT -> new DocumentCompletion();
             case RCA -> new RcaCompletion(started.repo(), started.commit());
         };
-        ToolContext context = new ToolContext(id, ws, new WorkspaceCodeSearch(repositories, started.workspace(), started.repo(), createdBy, ws, search(started.repo(), ws)), memory, test);
-        ModelRoutes.Caller caller = new ModelRoutes.Caller(createdBy, started.workspace(), id, profile.name(), settings.classification(started.workspace(), started.repo()));
-        return new AgentLoop(log, models.model(profile.route(), caller),
+        CodeSearchPort search = ws.search(new WorkspaceCodeSearch(repositories, started.workspace(), started.repo(), createdBy, ws, search(started.repo(), ws)));
+        ToolContext context = new ToolContext(id, ws, search, memory, test);
+        return new AgentLoop(log, models.model(profile.route(), caller, level::current),
                 new AgentLoop.Droid(profile.name(), profile.route(), profiles.tools(profile), completion, profile.limits()),
                 settings.autonomy(started.workspace()), context, models.contextWindow(profile.route(), caller),
                 new AgentLoop.Retry(config.modelAttempts(), config.modelBackoff()), clock);
     }
 
     /** The search index when it holds the session's repository, grep in the sandbox otherwise. */
-    private CodeSearchPort search(String repo, SandboxWorkspace ws) {
+    private CodeSearchPort search(String repo, Workspace ws) {
         Optional<CodeSearch> index = index();
         if (index.isPresent() && !repo.isEmpty() && index.get().repoNames().contains(repo)) {
             return new IndexedCodeSearch(index.get(), Set.of(repo), ws);
@@ -213,10 +233,21 @@ public class SessionRunner {
         return searchIndex;
     }
 
-    private Progress.ContextPrepared prepare(DroidProfile profile, Lifecycle.SessionStarted started, SandboxWorkspace ws, TestCommand test, Memory memory) {
+    private Progress.ContextPrepared prepare(DroidProfile profile, Lifecycle.SessionStarted started, Workspace ws, ContentClassification level,
+            RepositoryService.SessionContent content, TestCommand test, Memory memory) {
         RulesFiles.Rules rules = started.repo().isEmpty() ? new RulesFiles.Rules(List.of(), "") : RulesFiles.load(ws);
-        String overview = started.repo().isEmpty() ? ""
-                : repositories.indexedOverview(started.workspace(), started.repo(), started.commit()).orElseGet(() -> ProjectOverview.compute(ws, test));
+        String overview = "";
+        if (!started.repo().isEmpty()) {
+            Optional<RepositoryService.Overview> stored = repositories.indexedOverview(started.workspace(), started.repo(), started.commit())
+                    .filter(o -> level.admits(o.classification()));
+            stored.ifPresent(o -> level.raise(o.classification(), "the project overview was written from files labelled " + o.classification().label()));
+            overview = stored.map(RepositoryService.Overview::text).orElseGet(() -> ProjectOverview.compute(ws, test));
+        }
+        if (content.withheldFiles() > 0) {
+            overview += "\n## Withheld by classification\n\n" + content.withheldFiles() + " file(s) under "
+                    + String.join(", ", content.withheld().stream().map(p -> "`" + p.glob() + "`").toList())
+                    + " are labelled above what this droid's models are cleared for; they are not in the workspace and cannot be created.\n";
+        }
         List<String> remembered = memory.recall();
         if (!remembered.isEmpty()) {
             overview += "\n## Remembered from earlier sessions\n\n" + String.join("\n", remembered.stream().map(r -> "- " + r).toList()) + "\n";
@@ -231,8 +262,8 @@ public class SessionRunner {
     }
 
     /** A fresh sandbox; after a restart, the file changes recorded in the log are replayed onto it. */
-    private SandboxWorkspace open(String id, Lifecycle.SessionStarted started, Optional<Path> mirror, SessionState state) {
-        SandboxWorkspace ws = new SandboxWorkspace(sandboxes.create(id, started.workspace(), mirror, started.commit().isEmpty() ? "HEAD" : started.commit()));
+    private SandboxWorkspace open(String id, Lifecycle.SessionStarted started, Optional<Path> mirror, SessionState state, List<PathPattern> withheld) {
+        SandboxWorkspace ws = new SandboxWorkspace(sandboxes.create(id, started.workspace(), mirror, started.commit().isEmpty() ? "HEAD" : started.commit(), withheld));
         for (Event e : state.history()) {
             if (e.payload() instanceof Observation.FileChanged f) {
                 try {

@@ -5,12 +5,14 @@ import dev.drydock.sandbox.SandboxBackend;
 import dev.drydock.sandbox.SandboxOptions;
 import dev.drydock.sandbox.SandboxPolicy;
 import dev.drydock.sandbox.SandboxSpec;
+import dev.drydock.sandbox.PathPattern;
 import dev.drydock.sandbox.WorkspaceSource;
 import dev.drydock.sandbox.select.SandboxBackends;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -24,12 +26,12 @@ public class SessionSandboxes {
     private volatile SandboxBackend backend;
     private volatile SandboxPolicy policy;
 
-    /** A sandbox for a session, filled from the mirror at the commit when a repo is given. */
-    public Sandbox create(String sessionId, String workspace, Optional<Path> mirror, String commit) {
+    /** A sandbox for a session, filled from the mirror at the commit (without the withheld paths) when a repo is given. */
+    public Sandbox create(String sessionId, String workspace, Optional<Path> mirror, String commit, List<PathPattern> withheld) {
         SandboxBackend b = backend();
         SandboxSpec spec = policy.spec(sessionId, workspace);
         if (mirror.isPresent()) {
-            spec = spec.withSource(new WorkspaceSource(mirror.get(), commit));
+            spec = spec.withSource(new WorkspaceSource(mirror.get(), commit, withheld));
         }
         return b.create(spec);
     }

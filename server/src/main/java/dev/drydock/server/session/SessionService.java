@@ -238,7 +238,7 @@ public class SessionService {
                 s.status().name().toLowerCase(Locale.ROOT), s.outcome().map(o -> o.name().toLowerCase(Locale.ROOT)).orElse(null), s.summary(), s.lastSeq(),
                 new SessionView.Totals(s.totals().promptTokens(), s.totals().completionTokens(), s.totals().costMicros()), s.plan(), question, approvals,
                 s.context().map(c -> c.rulesFiles()).orElse(List.of()), s.lastMeter().orElse(null), List.copyOf(files), artifacts,
-                audit.sessionRootHash(row.id()).orElse(null));
+                audit.sessionRootHash(row.id()).orElse(null), s.raisedClassification().orElseGet(() -> settings.classification(row.workspace(), row.repo())));
     }
 
     private static String firstLine(String task) {

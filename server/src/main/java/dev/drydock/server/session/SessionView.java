@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A session as the API returns it: identity plus the fold of its log. {@code files} are the paths the
  * droid changed, in the order first touched; {@code auditRoot} is the hash of its newest audit record,
- * which {@code ./drydock audit verify} checks and its branch's commit carries.
+ * which {@code ./drydock audit verify} checks and its branch's commit carries; {@code classification}
+ * is the highest label of what the session's models have been sent so far (at least its workspace's
+ * and repository's).
  */
 public record SessionView(
         String id,
@@ -31,7 +33,8 @@ public record SessionView(
         @Nullable ContextMeasured context,
         List<String> files,
         List<Artifact> artifacts,
-        @Nullable String auditRoot) {
+        @Nullable String auditRoot,
+        String classification) {
 
     /** Token and cost totals. */
     public record Totals(long promptTokens, long completionTokens, long costMicros) {}

@@ -44,6 +44,7 @@ class AuthorizationMatrixTest {
         MATRIX.put("POST /api/workspaces/{workspace}/repositories", new Row("/api/workspaces/demo/repositories", "{}", 401, 403, 403, 404, 400, 400));
         MATRIX.put("GET /api/workspaces/{workspace}/repositories/{name}", new Row("/api/workspaces/demo/repositories/nope", null, 401, 404, 404, 404, 404, 404));
         MATRIX.put("DELETE /api/workspaces/{workspace}/repositories/{name}", new Row("/api/workspaces/demo/repositories/nope", null, 401, 403, 403, 404, 404, 404));
+        MATRIX.put("PUT /api/workspaces/{workspace}/repositories/{name}/path-labels", new Row("/api/workspaces/demo/repositories/nope/path-labels", "[]", 401, 403, 403, 404, 404, 404));
         MATRIX.put("POST /api/workspaces/{workspace}/repositories/{name}/sync", new Row("/api/workspaces/demo/repositories/nope/sync", null, 401, 403, 404, 404, 404, 404));
         MATRIX.put("GET /api/workspaces/{workspace}/search", new Row("/api/workspaces/demo/search", null, 401, 400, 400, 404, 400, 400));
         MATRIX.put("GET /api/admin/audit/verify", new Row("/api/admin/audit/verify", null, 401, 403, 403, 403, 403, 200));

@@ -59,7 +59,8 @@ class EventCodecTest {
             new Progress.ArtifactProduced(Progress.ArtifactKind.DIFF, "Changes", "text/x-diff", "diff --git ...", ""),
             new Telemetry.ContextMeasured(128000, 900, 300, 4000, 2500),
             new Telemetry.ModelUsage("gpt-oss-20b", 5200, 310, 1200),
-            new Telemetry.ModelCallFailed(1, "connection refused"));
+            new Telemetry.ModelCallFailed(1, "connection refused"),
+            new Telemetry.ClassificationRaised("internal", "secret", "read deploy/prod/db.env (labelled secret)"));
 
     @Test
     void shouldRoundTripEveryPayloadType() {

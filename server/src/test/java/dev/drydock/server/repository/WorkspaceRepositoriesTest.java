@@ -185,4 +185,47 @@ class WorkspaceRepositoriesTest {
                 .then().statusCode(400).body("detail", containsString("autonomy"));
         given().auth().oauth2(Tokens.of("mike")).when().get("/api/workspaces").then().statusCode(200).body("slug", hasItem("demo")).body("slug", not(hasItem("other")));
     }
+
+    @Test
+    void shouldLetWorkspaceAdminsLabelPathsAndAuditIt() throws Exception {
+        // Given a repository in a workspace of its own, registered with one path label
+        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+                .body(Map.of("name", "labelled", "path", calc.toString(), "branch", "main",
+                        "pathLabels", List.of(Map.of("path", "src/test", "classification", "confidential"))))
+                .when().post("/api/workspaces/labels-test/repositories")
+                .then().statusCode(201).body("pathLabels.path", equalTo(List.of("src/test")));
+        repositories.scheduleSync("labels-test", "labelled").get(120, TimeUnit.SECONDS);
+        long before = audit.verify().checked();
+
+        // When
+        var response = given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+                .body(List.of(Map.of("path", "/src/main/", "classification", "secret"), Map.of("path", "README.md", "classification", "confidential")))
+                .when().put("/api/workspaces/labels-test/repositories/labelled/path-labels");
+
+        // Then
+        response.then().statusCode(200).body("pathLabels.path", equalTo(List.of("src/main", "README.md")))
+                .body("pathLabels.classification", equalTo(List.of("secret", "confidential")));
+        assertThat(audit.page(before, 1000, "labels-test")).anySatisfy(r -> {
+            assertThat(r.action()).isEqualTo("repository.path-labels-changed");
+            assertThat(r.details()).contains("src/test", "src/main");
+        });
+        // the overview is recomputed under the new labels: it was written from the README, so it is confidential now
+        repositories.scheduleSync("labels-test", "labelled").get(120, TimeUnit.SECONDS);
+        String commit = given().auth().oauth2(Tokens.of("alice")).when().get("/api/workspaces/labels-test/repositories/labelled").then().extract().path("indexedCommit");
+        assertThat(repositories.indexedOverview("labels-test", "labelled", commit)).hasValueSatisfying(o ->
+                assertThat(o.classification()).isEqualTo(dev.drydock.server.gateway.core.Classification.CONFIDENTIAL));
+        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body(List.of(Map.of("path", "src", "classification", "public")))
+                .when().put("/api/workspaces/labels-test/repositories/labelled/path-labels")
+                .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("can only raise"));
+        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body(List.of(Map.of("path", "../../etc", "classification", "secret")))
+                .when().put("/api/workspaces/labels-test/repositories/labelled/path-labels")
+                .then().statusCode(400).body("detail", containsString("'..'"));
+        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body("{\"path\": \"src\"}")
+                .when().put("/api/workspaces/labels-test/repositories/labelled/path-labels")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(Tokens.of("alice")).when().get("/api/workspaces/labels-test/repositories/labelled")
+                .then().statusCode(200).body("pathLabels.path", equalTo(List.of("src/main", "README.md")));
+        given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(List.of())
+                .when().put("/api/workspaces/demo/repositories/labelled/path-labels").then().statusCode(403);
+    }
 }

@@ -34,6 +34,8 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
     static final Map<String, List<String>> SCRIPTS = new ConcurrentHashMap<>();
     static final ObjectMapper JSON = new ObjectMapper();
     static volatile Path mirrorRoot;
+    /** Every request body the scripted model received, in order (tests check what reached a model). */
+    static final List<String> RECEIVED = new java.util.concurrent.CopyOnWriteArrayList<>();
     private HttpServer server;
 
     static final String CALC = "def add(a, b):\n    return a - b\n\n\ndef mul(a, b):\n    return a * b\n";
@@ -55,7 +57,9 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
                 byte[] body;
                 int status = 200;
                 try {
-                    body = answer(JSON.readTree(exchange.getRequestBody())).getBytes(StandardCharsets.UTF_8);
+                    String request = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                    RECEIVED.add(request);
+                    body = answer(JSON.readTree(request)).getBytes(StandardCharsets.UTF_8);
                 } catch (ScriptUnavailable e) {
                     status = 503;
                     body = "{\"error\":\"scripted outage\"}".getBytes(StandardCharsets.UTF_8);
@@ -73,17 +77,18 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
             // Droids reach the scripted model through the gateway, as in production: one endpoint, one
             // route for every droid purpose. One attempt per call and a breaker that never opens keep
             // the outage script's three failed calls from closing the endpoint for the next tests.
-            return Map.of(
-                    "drydock.gateway.endpoints.scripted.base-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
-                    "drydock.gateway.endpoints.scripted.model", "scripted",
-                    "drydock.gateway.endpoints.scripted.capabilities", "tools",
-                    "drydock.gateway.endpoints.scripted.context-window", "32000",
-                    "drydock.gateway.endpoints.scripted.cost-per1k-prompt-tokens", "0.001",
-                    "drydock.gateway.routes.droids.endpoints", "scripted",
-                    "drydock.gateway.attempts-per-endpoint", "1",
-                    "drydock.gateway.breaker-failure-threshold", "1000000",
-                    "drydock.droid.mirror-root", mirrorRoot.toString(),
-                    "drydock.sandbox.local.work-root", sandboxes.toString());
+            return Map.ofEntries(
+                    Map.entry("drydock.gateway.endpoints.scripted.base-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1"),
+                    Map.entry("drydock.gateway.endpoints.scripted.model", "scripted"),
+                    Map.entry("drydock.gateway.endpoints.scripted.capabilities", "tools"),
+                    Map.entry("drydock.gateway.endpoints.scripted.clearance", "confidential"),
+                    Map.entry("drydock.gateway.endpoints.scripted.context-window", "32000"),
+                    Map.entry("drydock.gateway.endpoints.scripted.cost-per1k-prompt-tokens", "0.001"),
+                    Map.entry("drydock.gateway.routes.droids.endpoints", "scripted"),
+                    Map.entry("drydock.gateway.attempts-per-endpoint", "1"),
+                    Map.entry("drydock.gateway.breaker-failure-threshold", "1000000"),
+                    Map.entry("drydock.droid.mirror-root", mirrorRoot.toString()),
+                    Map.entry("drydock.sandbox.local.work-root", sandboxes.toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

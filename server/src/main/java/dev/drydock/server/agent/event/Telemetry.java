@@ -14,4 +14,11 @@ public sealed interface Telemetry extends Payload {
 
     /** One model call failed (endpoint down, timeout); the loop retries a bounded number of times. */
     record ModelCallFailed(int attempt, String reason) implements Telemetry {}
+
+    /**
+     * The session's content reached a higher data classification (it read a labelled file, a search
+     * hit, or ran a command that can read any file in its sandbox); every later model request carries
+     * at least {@code to}, so only endpoints cleared for it receive them.
+     */
+    record ClassificationRaised(String from, String to, String reason) implements Telemetry {}
 }

@@ -5,8 +5,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Data classification, lowest first (the same scale and labels as {@code dev.drydock.server.workspace.Classification}). A request carries the highest classification of its content;
- * an endpoint carries the highest classification it is cleared for.
+ * Data classification, lowest first: of workspaces, repositories and paths in them (their labels),
+ * of a model request (the highest label of the content in it), and of model endpoints (the highest
+ * level they are cleared for).
  */
 public enum Classification {
     PUBLIC,
@@ -22,6 +23,11 @@ public enum Classification {
     /** True when content of {@code level} may be sent to an endpoint cleared for this level. */
     public boolean clears(Classification level) {
         return compareTo(level) >= 0;
+    }
+
+    /** The higher of the two. */
+    public Classification max(Classification other) {
+        return compareTo(other) >= 0 ? this : other;
     }
 
     public static Optional<Classification> parse(String text) {
