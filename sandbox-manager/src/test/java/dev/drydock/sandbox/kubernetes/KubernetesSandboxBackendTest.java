@@ -217,6 +217,32 @@ class KubernetesSandboxBackendTest {
     }
 
     @Test
+    void shouldLeaveWithheldPathsOutOfPodAndDiffWhenSourceWithholdsThem() throws Exception {
+        // Given a mirror with a secret folder and a key file
+        Path mirror = root.resolve("mirror");
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(mirror.toFile()).setInitialBranch("main").call()) {
+            java.nio.file.Files.writeString(mirror.resolve("App.java"), "class App {}\n");
+            java.nio.file.Files.createDirectories(mirror.resolve("secrets/prod"));
+            java.nio.file.Files.writeString(mirror.resolve("secrets/prod/db.env"), "PASSWORD=x\n");
+            java.nio.file.Files.writeString(mirror.resolve("tls.pem"), "key\n");
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("base").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call();
+        }
+        KubernetesSandboxBackend backend = backend(options);
+        List<dev.drydock.sandbox.PathPattern> withheld = List.of(new dev.drydock.sandbox.PathPattern("secrets"), new dev.drydock.sandbox.PathPattern("**/*.pem"));
+        SandboxSpec spec = new SandboxPolicy(options).spec("s1", "w1").withSource(new dev.drydock.sandbox.WorkspaceSource(mirror, "main", withheld));
+        // When the droid edits a file and a command recreates a withheld one
+        Sandbox sandbox = backend.create(spec);
+        sandbox.writeFile("App.java", "class App { int x; }\n".getBytes(StandardCharsets.UTF_8));
+        sandbox.exec(ExecRequest.of("sh", "-c", "mkdir -p secrets && echo leak > secrets/new.env && echo k > tls.pem"));
+        String diff = sandbox.diff();
+        // Then the pod never had them, and the diff holds the edit only
+        assertThat(sandbox.exec(ExecRequest.of("git", "log", "--all", "--format=%H", "--", "secrets", "tls.pem")).stdout().text()).isEmpty();
+        assertThat(sandbox.exec(ExecRequest.of("git", "rev-list", "--all", "--count")).stdout().text().strip()).isEqualTo("1");
+        assertThat(diff).contains("diff --git a/App.java b/App.java", "+class App { int x; }").doesNotContain("secrets").doesNotContain("tls.pem");
+    }
+
+    @Test
     void shouldRefuseUnknownIdsWhenLookingUp() {
         // Given
         KubernetesSandboxBackend backend = backend(options);
