@@ -148,6 +148,7 @@ class PortalSessionsTest {
             String auditRoot = given().auth().oauth2(Tokens.of("mike")).when().get("/api/sessions/" + id).then().statusCode(200).extract().path("auditRoot");
             assertThat(auditRoot).matches("[0-9a-f]{64}");
             PlaywrightAssertions.assertThat(page.locator("#audit-root")).hasText(auditRoot);
+            PlaywrightAssertions.assertThat(page.locator("#classification")).hasText("internal");
             page.navigate(url("/portal/workspaces/demo"));
             Locator row = page.locator("#sessions tr", new Page.LocatorOptions().setHas(page.locator("a[href='/portal/sessions/" + id + "']")));
             PlaywrightAssertions.assertThat(row).containsText("completed");
@@ -236,7 +237,7 @@ class PortalSessionsTest {
             git.commit().setMessage("sample").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
         }
         given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
-                .body(Map.of("name", name, "path", source.toString(), "branch", "main"))
+                .body(Map.of("name", name, "path", source.toString(), "branch", "main", "pathLabels", List.of(Map.of("path", "deploy/prod", "classification", "secret"))))
                 .when().post("/api/workspaces/demo/repositories").then().statusCode(201);
         repositories.scheduleSync("demo", name).get(120, TimeUnit.SECONDS);
         String id = waitingSessionOfMike();
@@ -249,6 +250,7 @@ class PortalSessionsTest {
             Locator repo = page.locator("#repositories tr", new Page.LocatorOptions().setHasText(name));
             PlaywrightAssertions.assertThat(repo).containsText("ready");
             PlaywrightAssertions.assertThat(repo).containsText("main");
+            PlaywrightAssertions.assertThat(repo.locator(".classification")).hasText("internal deploy/prod: secret");
             Locator overview = page.locator("#overviews details[data-repo='" + name + "'] pre");
             PlaywrightAssertions.assertThat(overview).containsText("- Languages: none recognised");
             PlaywrightAssertions.assertThat(overview).containsText("- Test command: none detected");
