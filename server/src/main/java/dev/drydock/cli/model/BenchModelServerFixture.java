@@ -22,6 +22,16 @@ final class BenchModelServerFixture implements AutoCloseable {
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench-model-", 0).factory());
     private final byte[] answer;
 
+    static {
+        // The JDK server closes a finished connection instead of keeping it alive once 200 are idle. The
+        // benchmark holds up to two pools of that size (direct, then gateway), so the side measured second
+        // would pay for new TCP connections and race against closed ones ("header parser received no bytes").
+        // Read once when the server class loads; the benchmark is its only user in this process.
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
+        }
+    }
+
     BenchModelServerFixture(int chunks) {
         StringBuilder sb = new StringBuilder();
         sb.append("data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\n\n");

@@ -1,5 +1,6 @@
 package dev.drydock.cli.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,8 +22,13 @@ import dev.drydock.server.gateway.core.SecretResolver;
 import dev.drydock.server.gateway.core.UpstreamHttp;
 import dev.drydock.server.gateway.dlp.DlpPolicy;
 import dev.drydock.server.gateway.egress.EgressGuard;
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,6 +49,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -89,12 +96,11 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                 HttpRequest req = HttpRequest.newBuilder(URI.create(fixture.baseUrl() + "/chat/completions")).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
                 HttpResponse<InputStream> r = direct.send(req, HttpResponse.BodyHandlers.ofInputStream());
-                try (InputStream in = r.body()) {
-                    String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                    if (r.statusCode() != 200 || !text.contains("[DONE]")) {
-                        throw new IllegalStateException("bad answer " + r.statusCode());
-                    }
+                if (r.statusCode() != 200) {
+                    r.body().close();
+                    throw new IllegalStateException("HTTP " + r.statusCode());
                 }
+                readLikeAClient(r.body());
             };
             CallContext ctx = CallContext.of("bench", "bench", "chat", Classification.INTERNAL);
             ChatRequest request = new ChatRequest(messages(), null, null, false, null, null, true);
@@ -106,18 +112,26 @@ public final class GatewayBenchCommand implements Callable<Integer> {
             run(gatewayOp, 300, 1);
             run(directOp, 1000, concurrency);
             run(gatewayOp, 1000, concurrency);
-            ObjectNode summary = json.createObjectNode().put("chunksPerStream", chunks);
+            ObjectNode summary = json.createObjectNode().put("chunksPerStream", chunks).put("cores", Runtime.getRuntime().availableProcessors());
             for (int c : new int[] {1, concurrency}) {
                 int n = c == 1 ? requests : Math.max(requests, concurrency * 10);
                 Result d = run(directOp, n, c);
                 Result g = run(gatewayOp, n, c);
-                out.printf("concurrency %3d: direct p50 %.2f ms p99 %.2f ms | gateway p50 %.2f ms p99 %.2f ms | added p50 %.2f ms p99 %.2f ms | errors %d/%d%n",
-                        c, d.p50(), d.p99(), g.p50(), g.p99(), g.p50() - d.p50(), g.p99() - d.p99(), d.errors(), g.errors());
+                out.printf("concurrency %3d: direct p50 %.2f ms p99 %.2f ms | gateway p50 %.2f ms p99 %.2f ms | added p50 %.2f ms p99 %.2f ms"
+                        + " | ratio p50 %.2f p99 %.2f | cpu/stream direct %.0f µs gateway %.0f µs | errors %d/%d | load %.2f%n", c, d.p50(), d.p99(), g.p50(), g.p99(),
+                        g.p50() - d.p50(), g.p99() - d.p99(), g.p50() / d.p50(), g.p99() / d.p99(), d.cpuMicros(), g.cpuMicros(), d.errors(), g.errors(), load());
+                for (String error : List.of(d.firstError().isEmpty() ? "" : "direct: " + d.firstError(), g.firstError().isEmpty() ? "" : "gateway: " + g.firstError())) {
+                    if (!error.isEmpty()) {
+                        out.println("  first error " + error);
+                    }
+                }
                 out.flush();
                 ObjectNode node = summary.putObject("c" + c);
                 node.put("streams", n).put("directP50Ms", round(d.p50())).put("directP99Ms", round(d.p99())).put("gatewayP50Ms", round(g.p50()))
                         .put("gatewayP99Ms", round(g.p99())).put("addedP50Ms", round(g.p50() - d.p50())).put("addedP99Ms", round(g.p99() - d.p99()))
-                        .put("directErrors", d.errors()).put("gatewayErrors", g.errors());
+                        .put("ratioP50", round(g.p50() / d.p50())).put("ratioP99", round(g.p99() / d.p99()))
+                        .put("directCpuMicrosPerStream", Math.round(d.cpuMicros())).put("gatewayCpuMicrosPerStream", Math.round(g.cpuMicros()))
+                        .put("directErrors", d.errors()).put("gatewayErrors", g.errors()).put("loadAverage1m", round(load()));
             }
             summary.put("recordsWritten", recorded.get());
             out.println(summary);
@@ -127,11 +141,54 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The baseline consumes the stream the way an OpenAI client library does, so that the difference
+     * is the gateway's own work: it reads the SSE lines, parses each {@code data:} chunk as JSON and
+     * collects the content deltas until {@code [DONE]}, then leaves the end of the body to a
+     * background reader (as the gateway does) so that the connection returns to the pool.
+     */
+    private void readLikeAClient(InputStream in) throws IOException {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        StringBuilder content = new StringBuilder();
+        boolean done = false;
+        String line;
+        while ((line = reader.readLine()) != null) {
+            if (!line.startsWith("data:")) {
+                continue;
+            }
+            String data = line.substring(5).trim();
+            if (data.equals("[DONE]")) {
+                done = true;
+                break;
+            }
+            JsonNode delta = json.readTree(data).path("choices").path(0).path("delta");
+            if (delta.path("content").isTextual()) {
+                content.append(delta.path("content").asText());
+            }
+        }
+        if (!done || content.isEmpty()) {
+            in.close();
+            throw new IllegalStateException("the stream ended before [DONE]");
+        }
+        Thread.ofVirtual().name("bench-drain").start(() -> {
+            try (in) {
+                in.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException ignored) {
+                // a broken remainder only costs the connection
+            }
+        });
+    }
+
     private ArrayNode messages() {
         ArrayNode m = json.createArrayNode();
         m.addObject().put("role", "system").put("content", "You are a careful coding assistant. Answer briefly.");
         m.addObject().put("role", "user").put("content", "Explain what the function `computeChecksum(byte[] data)` in Checksums.java does, in two sentences.");
         return m;
+    }
+
+    /** The machine's one-minute load average, as {@code uptime} shows it (the benchmark shares the cores). */
+    private static double load() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static double round(double v) {
@@ -143,12 +200,18 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         void run() throws Exception;
     }
 
-    private record Result(double p50, double p99, int errors) {}
+    /**
+     * {@code cpuMicros} is the process CPU time per stream (client, gateway and fixture server
+     * together); {@code firstError} is the first failure's message, or empty.
+     */
+    private record Result(double p50, double p99, int errors, String firstError, double cpuMicros) {}
 
     private static Result run(Op op, int n, int concurrency) throws InterruptedException {
         List<Long> nanos = Collections.synchronizedList(new ArrayList<>(n));
         AtomicInteger errors = new AtomicInteger();
+        AtomicReference<String> firstError = new AtomicReference<>("");
         Semaphore slots = new Semaphore(concurrency);
+        long cpuBefore = processCpuNanos();
         try (ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench-", 0).factory())) {
             List<Future<?>> all = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -160,17 +223,24 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                         nanos.add(System.nanoTime() - t);
                     } catch (Exception e) {
                         errors.incrementAndGet();
+                        firstError.compareAndSet("", String.valueOf(e.getMessage()));
                     } finally {
                         slots.release();
                     }
                 }));
             }
         }
+        double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / n;
         List<Long> sorted = new ArrayList<>(nanos);
         Collections.sort(sorted);
         if (sorted.isEmpty()) {
-            return new Result(Double.NaN, Double.NaN, errors.get());
+            return new Result(Double.NaN, Double.NaN, errors.get(), firstError.get(), cpuMicros);
         }
-        return new Result(sorted.get(sorted.size() / 2) / 1e6, sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * 0.99))) / 1e6, errors.get());
+        return new Result(sorted.get(sorted.size() / 2) / 1e6, sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * 0.99))) / 1e6, errors.get(),
+                firstError.get(), cpuMicros);
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
     }
 }

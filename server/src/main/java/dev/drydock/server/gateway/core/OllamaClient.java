@@ -89,6 +89,7 @@ public final class OllamaClient implements ModelClient {
                     calls.add(call);
                 }
                 if (chunk.path("done").asBoolean(false)) {
+                    lines.finished();
                     Usage usage = chunk.has("prompt_eval_count") || chunk.has("eval_count")
                             ? new Usage(chunk.path("prompt_eval_count").asLong(), chunk.path("eval_count").asLong(), true)
                             : null;

@@ -132,6 +132,7 @@ public final class OpenAiChatClient implements ModelClient {
                 String data = line.substring(5).trim();
                 if (data.equals("[DONE]")) {
                     done = true;
+                    lines.finished();
                     break;
                 }
                 JsonNode chunk = parse(endpoint, data);
