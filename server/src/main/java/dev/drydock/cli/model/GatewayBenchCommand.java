@@ -45,7 +45,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,8 +57,15 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code ./drydock bench gateway}: the gateway core's overhead (routing, breaker, limits, DLP scan,
  * SSE parsing, hashing, accounting record) versus reading the same stream from the benchmark fixture
- * server directly with the JDK client, at 1 and at N concurrent streams. Not a test: it prints
- * numbers, the last line as JSON.
+ * server directly with the JDK client, at 1 and at N concurrent streams. Both sides consume the
+ * stream the same way (SSE lines, one JSON parse per chunk, stop at {@code [DONE]}). Not a test: it
+ * prints numbers, the last line as JSON.
+ *
+ * <p>By default the fixture sends each answer at once and every stream starts again as soon as the
+ * previous one ends, so N streams keep every core busy: latency at N is then mostly queueing, and
+ * whatever CPU the gateway adds per stream is multiplied by about N / cores. {@code --chunk-interval-ms}
+ * paces the deltas like a generating model, which is closer to production load. The CPU per stream
+ * and the load average are printed to tell these apart.
  */
 @Command(name = "gateway", description = "Gateway overhead vs calling the model server directly: p50/p99 at 1 and N concurrent streams.")
 public final class GatewayBenchCommand implements Callable<Integer> {
@@ -74,12 +80,20 @@ public final class GatewayBenchCommand implements Callable<Integer> {
     @Option(names = "--chunks", defaultValue = "32", description = "Content deltas per streamed answer (default 32)")
     int chunks = 32;
 
+    @Option(names = "--chunk-interval-ms", defaultValue = "0",
+            description = "Pause of the fixture server between deltas, as a model generating tokens (default 0: the whole answer at once, so that N streams keep every core busy)")
+    int chunkIntervalMs = 0;
+
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "Measured runs per side, direct and gateway alternating (in swapped order every round), pooled; evens out other load on the machine (default 3)")
+    int rounds = 3;
+
     private final ObjectMapper json = new ObjectMapper();
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (BenchModelServerFixture fixture = new BenchModelServerFixture(chunks);
+        try (BenchModelServerFixture fixture = new BenchModelServerFixture(chunks, Duration.ofMillis(chunkIntervalMs));
                 EgressGuard egress = new EgressGuard(List.of("127.0.0.1"), r -> {}, Clock.systemUTC())) {
             EndpointSpec endpoint = new EndpointSpec("bench", URI.create(fixture.baseUrl()), Protocol.OPENAI_CHAT, "bench-model", "Authorization", null, 8192,
                     EnumSet.of(Capability.STREAMING), concurrency + 8, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30),
@@ -91,8 +105,10 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                     Clock.systemUTC(), r -> recorded.incrementAndGet(), BudgetCheck.NONE, DlpPolicy.REDACT, SecretResolver.DEFAULT, json);
             HttpClient direct = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .executor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench-direct-", 0).factory())).build();
-            byte[] body = json.writeValueAsBytes(json.createObjectNode().put("model", "bench-model").put("stream", true).set("messages", messages()));
+            ArrayNode messages = messages();
             Op directOp = () -> {
+                // a client builds its request body per call, as the gateway does
+                byte[] body = json.writeValueAsBytes(json.createObjectNode().put("model", "bench-model").put("stream", true).set("messages", messages));
                 HttpRequest req = HttpRequest.newBuilder(URI.create(fixture.baseUrl() + "/chat/completions")).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
                 HttpResponse<InputStream> r = direct.send(req, HttpResponse.BodyHandlers.ofInputStream());
@@ -108,30 +124,40 @@ public final class GatewayBenchCommand implements Callable<Integer> {
 
             out.println("warming up…");
             out.flush();
-            run(directOp, 300, 1);
-            run(gatewayOp, 300, 1);
-            run(directOp, 1000, concurrency);
-            run(gatewayOp, 1000, concurrency);
-            ObjectNode summary = json.createObjectNode().put("chunksPerStream", chunks).put("cores", Runtime.getRuntime().availableProcessors());
+            run(directOp, 300, 1, new Samples());
+            run(gatewayOp, 300, 1, new Samples());
+            run(directOp, 1000, concurrency, new Samples());
+            run(gatewayOp, 1000, concurrency, new Samples());
+            ObjectNode summary = json.createObjectNode().put("chunksPerStream", chunks).put("chunkIntervalMs", chunkIntervalMs).put("rounds", rounds)
+                    .put("cores", Runtime.getRuntime().availableProcessors()).put("loadAverage1mBefore", round(load()));
             for (int c : new int[] {1, concurrency}) {
                 int n = c == 1 ? requests : Math.max(requests, concurrency * 10);
-                Result d = run(directOp, n, c);
-                Result g = run(gatewayOp, n, c);
+                Samples d = new Samples();
+                Samples g = new Samples();
+                for (int round = 0; round < rounds; round++) {
+                    if (round % 2 == 0) {
+                        run(directOp, n, c, d);
+                        run(gatewayOp, n, c, g);
+                    } else {
+                        run(gatewayOp, n, c, g);
+                        run(directOp, n, c, d);
+                    }
+                }
                 out.printf("concurrency %3d: direct p50 %.2f ms p99 %.2f ms | gateway p50 %.2f ms p99 %.2f ms | added p50 %.2f ms p99 %.2f ms"
                         + " | ratio p50 %.2f p99 %.2f | cpu/stream direct %.0f µs gateway %.0f µs | errors %d/%d | load %.2f%n", c, d.p50(), d.p99(), g.p50(), g.p99(),
-                        g.p50() - d.p50(), g.p99() - d.p99(), g.p50() / d.p50(), g.p99() / d.p99(), d.cpuMicros(), g.cpuMicros(), d.errors(), g.errors(), load());
-                for (String error : List.of(d.firstError().isEmpty() ? "" : "direct: " + d.firstError(), g.firstError().isEmpty() ? "" : "gateway: " + g.firstError())) {
+                        g.p50() - d.p50(), g.p99() - d.p99(), g.p50() / d.p50(), g.p99() / d.p99(), d.cpuMicros(), g.cpuMicros(), d.errors.get(), g.errors.get(), load());
+                for (String error : List.of(d.firstError.get().isEmpty() ? "" : "direct: " + d.firstError.get(), g.firstError.get().isEmpty() ? "" : "gateway: " + g.firstError.get())) {
                     if (!error.isEmpty()) {
                         out.println("  first error " + error);
                     }
                 }
                 out.flush();
                 ObjectNode node = summary.putObject("c" + c);
-                node.put("streams", n).put("directP50Ms", round(d.p50())).put("directP99Ms", round(d.p99())).put("gatewayP50Ms", round(g.p50()))
+                node.put("streams", d.count()).put("directP50Ms", round(d.p50())).put("directP99Ms", round(d.p99())).put("gatewayP50Ms", round(g.p50()))
                         .put("gatewayP99Ms", round(g.p99())).put("addedP50Ms", round(g.p50() - d.p50())).put("addedP99Ms", round(g.p99() - d.p99()))
                         .put("ratioP50", round(g.p50() / d.p50())).put("ratioP99", round(g.p99() / d.p99()))
                         .put("directCpuMicrosPerStream", Math.round(d.cpuMicros())).put("gatewayCpuMicrosPerStream", Math.round(g.cpuMicros()))
-                        .put("directErrors", d.errors()).put("gatewayErrors", g.errors()).put("loadAverage1m", round(load()));
+                        .put("directErrors", d.errors.get()).put("gatewayErrors", g.errors.get()).put("loadAverage1m", round(load()));
             }
             summary.put("recordsWritten", recorded.get());
             out.println(summary);
@@ -200,44 +226,63 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         void run() throws Exception;
     }
 
-    /**
-     * {@code cpuMicros} is the process CPU time per stream (client, gateway and fixture server
-     * together); {@code firstError} is the first failure's message, or empty.
-     */
-    private record Result(double p50, double p99, int errors, String firstError, double cpuMicros) {}
+    /** Latencies of one side, pooled over rounds, with the process CPU time they took and the first failure's message. */
+    private static final class Samples {
+        final List<Long> nanos = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger errors = new AtomicInteger();
+        final AtomicReference<String> firstError = new AtomicReference<>("");
+        long cpuNanos;
+        int attempted;
 
-    private static Result run(Op op, int n, int concurrency) throws InterruptedException {
-        List<Long> nanos = Collections.synchronizedList(new ArrayList<>(n));
-        AtomicInteger errors = new AtomicInteger();
-        AtomicReference<String> firstError = new AtomicReference<>("");
+        int count() {
+            return nanos.size();
+        }
+
+        double p50() {
+            return percentile(0.5);
+        }
+
+        double p99() {
+            return percentile(0.99);
+        }
+
+        /** Process CPU time per stream (client, gateway and fixture server together). */
+        double cpuMicros() {
+            return attempted == 0 ? Double.NaN : cpuNanos / 1e3 / attempted;
+        }
+
+        private double percentile(double q) {
+            List<Long> sorted = new ArrayList<>(nanos);
+            if (sorted.isEmpty()) {
+                return Double.NaN;
+            }
+            Collections.sort(sorted);
+            return sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * q))) / 1e6;
+        }
+    }
+
+    private static void run(Op op, int n, int concurrency, Samples into) throws InterruptedException {
         Semaphore slots = new Semaphore(concurrency);
         long cpuBefore = processCpuNanos();
         try (ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench-", 0).factory())) {
-            List<Future<?>> all = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 slots.acquire();
-                all.add(pool.submit(() -> {
+                pool.submit(() -> {
                     long t = System.nanoTime();
                     try {
                         op.run();
-                        nanos.add(System.nanoTime() - t);
+                        into.nanos.add(System.nanoTime() - t);
                     } catch (Exception e) {
-                        errors.incrementAndGet();
-                        firstError.compareAndSet("", String.valueOf(e.getMessage()));
+                        into.errors.incrementAndGet();
+                        into.firstError.compareAndSet("", String.valueOf(e.getMessage()));
                     } finally {
                         slots.release();
                     }
-                }));
+                });
             }
         }
-        double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / n;
-        List<Long> sorted = new ArrayList<>(nanos);
-        Collections.sort(sorted);
-        if (sorted.isEmpty()) {
-            return new Result(Double.NaN, Double.NaN, errors.get(), firstError.get(), cpuMicros);
-        }
-        return new Result(sorted.get(sorted.size() / 2) / 1e6, sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * 0.99))) / 1e6, errors.get(),
-                firstError.get(), cpuMicros);
+        into.cpuNanos += processCpuNanos() - cpuBefore;
+        into.attempted += n;
     }
 
     private static long processCpuNanos() {

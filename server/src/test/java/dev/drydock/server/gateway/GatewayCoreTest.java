@@ -25,6 +25,7 @@ import dev.drydock.server.gateway.core.Outcome;
 import dev.drydock.server.gateway.core.SecretResolver;
 import dev.drydock.server.gateway.core.StreamEvent;
 import dev.drydock.server.gateway.dlp.DlpPolicy;
+import dev.drydock.server.testing.Poll;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,6 +74,27 @@ class GatewayCoreTest {
         assertThat(rec.promptSha256()).hasSize(64);
         assertThat(rec.completionSha256()).isEqualTo(dev.drydock.server.gateway.core.Hashes.sha256("Hello"));
         assertThat(rec.cost()).isEqualByComparingTo("0.006500");
+    }
+
+    @Test
+    void shouldReuseUpstreamConnectionWhenStreamsFinish() throws Exception {
+        // Given a server that ends the body a little after [DONE], so that a client that stops reading at [DONE] drops the connection
+        var f = gateway(List.of(endpoint("a", primary.baseUrl())));
+        primary.endBodyAfterDone(30);
+        f.gateway().chat(ctx, userSays("first"), e -> {}, new Cancellation());
+
+        // When streams keep finishing normally, one by one
+        Poll.until(() -> {
+            try {
+                f.gateway().chat(ctx, userSays("again"), e -> {}, new Cancellation());
+            } catch (GatewayException e) {
+                throw new IllegalStateException(e);
+            }
+            return primary.chatCount() - primary.chatConnections();
+        }, reused -> reused >= 3, Duration.ofSeconds(10), reused -> primary.chatCount() + " chats over " + primary.chatConnections() + " connections");
+
+        // Then later requests came over connections that earlier ones had used
+        assertThat(primary.chatConnections()).isLessThan(primary.chatCount());
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.drydock.server.gateway.core;
 
 import dev.drydock.server.gateway.egress.EgressGuard;
 import dev.drydock.server.gateway.egress.EgressRefusedException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -18,6 +17,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -204,7 +204,8 @@ public final class UpstreamHttp {
 
         /** The next line without its terminator, or null at the end of the body. */
         public @Nullable String next() throws UpstreamException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+            byte[] line = null;
+            int lineSize = 0;
             while (true) {
                 if (pos == limit) {
                     int n;
@@ -217,7 +218,7 @@ public final class UpstreamHttp {
                         throw failure(null);
                     }
                     if (n < 0) {
-                        return line.size() == 0 ? null : decode(line);
+                        return lineSize == 0 ? null : decode(line, 0, lineSize);
                     }
                     lastRead = System.nanoTime();
                     total += n;
@@ -227,17 +228,29 @@ public final class UpstreamHttp {
                     pos = 0;
                     limit = n;
                 }
-                byte b = buffer[pos++];
-                if (b == '\n') {
-                    int size = line.size();
-                    if (size > 0 && line.toByteArray()[size - 1] == '\r') {
-                        byte[] bytes = line.toByteArray();
-                        line.reset();
-                        line.write(bytes, 0, size - 1);
-                    }
-                    return decode(line);
+                int newline = pos;
+                while (newline < limit && buffer[newline] != '\n') {
+                    newline++;
                 }
-                line.write(b);
+                if (newline < limit && lineSize == 0) {
+                    // the common case: the whole line is in the buffer, decode it from there
+                    int end = newline > pos && buffer[newline - 1] == '\r' ? newline - 1 : newline;
+                    String text = decode(buffer, pos, end - pos);
+                    pos = newline + 1;
+                    return text;
+                }
+                int take = newline - pos;
+                if (line == null || lineSize + take > line.length) {
+                    line = Arrays.copyOf(line == null ? new byte[0] : line, Math.max(256, Math.max(lineSize + take, lineSize * 2)));
+                }
+                System.arraycopy(buffer, pos, line, lineSize, take);
+                lineSize += take;
+                pos = newline;
+                if (newline < limit) {
+                    pos++;
+                    int end = lineSize > 0 && line[lineSize - 1] == '\r' ? lineSize - 1 : lineSize;
+                    return decode(line, 0, end);
+                }
             }
         }
 
@@ -262,9 +275,9 @@ public final class UpstreamHttp {
             return sb.toString();
         }
 
-        private String decode(ByteArrayOutputStream line) throws UpstreamException {
+        private String decode(byte[] bytes, int offset, int length) throws UpstreamException {
             try {
-                CharBuffer chars = decoder.reset().decode(ByteBuffer.wrap(line.toByteArray()));
+                CharBuffer chars = decoder.reset().decode(ByteBuffer.wrap(bytes, offset, length));
                 return chars.toString();
             } catch (CharacterCodingException e) {
                 throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, endpointName + " sent bytes that are not valid UTF-8");
