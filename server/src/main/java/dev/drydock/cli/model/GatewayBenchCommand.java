@@ -13,6 +13,7 @@ import dev.drydock.server.gateway.core.ChatRequest;
 import dev.drydock.server.gateway.core.Classification;
 import dev.drydock.server.gateway.core.EndpointCatalog;
 import dev.drydock.server.gateway.core.EndpointSpec;
+import dev.drydock.server.gateway.core.EndpointTokenizers;
 import dev.drydock.server.gateway.core.Gateway;
 import dev.drydock.server.gateway.core.GatewaySettings;
 import dev.drydock.server.gateway.core.OpenAiChatClient;
@@ -97,12 +98,12 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                 EgressGuard egress = new EgressGuard(List.of("127.0.0.1"), r -> {}, Clock.systemUTC())) {
             EndpointSpec endpoint = new EndpointSpec("bench", URI.create(fixture.baseUrl()), Protocol.OPENAI_CHAT, "bench-model", "Authorization", null, 8192,
                     EnumSet.of(Capability.STREAMING), concurrency + 8, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30),
-                    BigDecimal.ONE, BigDecimal.ONE, Classification.SECRET);
+                    BigDecimal.ONE, BigDecimal.ONE, Classification.SECRET, null);
             AtomicLong recorded = new AtomicLong();
             Gateway gateway = new Gateway(EndpointCatalog.of(List.of(endpoint), List.of(new RouteSpec("bench", "*", "*", "*", List.of("bench")))),
                     Map.of(Protocol.OPENAI_CHAT, new OpenAiChatClient(new UpstreamHttp(egress, 16L << 20), json)),
                     new GatewaySettings(1, Duration.ofMillis(10), Duration.ofMillis(10), 1000, Duration.ofSeconds(1), Duration.ofSeconds(30)),
-                    Clock.systemUTC(), r -> recorded.incrementAndGet(), BudgetCheck.NONE, DlpPolicy.REDACT, SecretResolver.DEFAULT, json);
+                    Clock.systemUTC(), r -> recorded.incrementAndGet(), BudgetCheck.NONE, DlpPolicy.REDACT, SecretResolver.DEFAULT, json, EndpointTokenizers.NONE);
             HttpClient direct = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .executor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench-direct-", 0).factory())).build();
             ArrayNode messages = messages();

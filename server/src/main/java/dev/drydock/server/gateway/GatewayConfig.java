@@ -122,6 +122,12 @@ public interface GatewayConfig {
         /** Highest data classification this endpoint may receive: public, internal, confidential, secret. */
         @WithDefault("internal")
         String clearance();
+
+        /**
+         * Absolute path of the model's HuggingFace tokenizer.json (shipped in the air-gap bundle), to count tokens when the
+         * server reports no usage; without it they are estimated.
+         */
+        Optional<String> tokenizer();
     }
 
     /** One route in configuration. */

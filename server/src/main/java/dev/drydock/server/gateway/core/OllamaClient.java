@@ -91,7 +91,7 @@ public final class OllamaClient implements ModelClient {
                 if (chunk.path("done").asBoolean(false)) {
                     lines.finished();
                     Usage usage = chunk.has("prompt_eval_count") || chunk.has("eval_count")
-                            ? new Usage(chunk.path("prompt_eval_count").asLong(), chunk.path("eval_count").asLong(), true)
+                            ? new Usage(chunk.path("prompt_eval_count").asLong(), chunk.path("eval_count").asLong(), TokenSource.USAGE)
                             : null;
                     String reason = calls.isEmpty() ? chunk.path("done_reason").asText("stop") : "tool_calls";
                     return new Attempt(content.toString(), calls, reason, usage, ttft);

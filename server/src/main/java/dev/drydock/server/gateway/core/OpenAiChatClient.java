@@ -221,7 +221,7 @@ public final class OpenAiChatClient implements ModelClient {
         if (node == null || !node.has("prompt_tokens")) {
             return null;
         }
-        return new Usage(node.path("prompt_tokens").asLong(), node.path("completion_tokens").asLong(), true);
+        return new Usage(node.path("prompt_tokens").asLong(), node.path("completion_tokens").asLong(), TokenSource.USAGE);
     }
 
     @Override
