@@ -125,8 +125,9 @@ public final class GatewayBenchCommand implements Callable<Integer> {
 
             out.println("warming up…");
             out.flush();
-            run(directOp, 300, 1, new Samples());
-            run(gatewayOp, 300, 1, new Samples());
+            int warmup = Math.min(300, requests);
+            run(directOp, warmup, 1, new Samples());
+            run(gatewayOp, warmup, 1, new Samples());
             run(directOp, 1000, concurrency, new Samples());
             run(gatewayOp, 1000, concurrency, new Samples());
             ObjectNode summary = json.createObjectNode().put("chunksPerStream", chunks).put("chunkIntervalMs", chunkIntervalMs).put("rounds", rounds)
