@@ -71,7 +71,7 @@ final class OfflineTokenizers {
             return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), options);
         } catch (IOException | RuntimeException e) {
             throw new ModelLoadException("Cannot load tokenizer " + source + " (native library cache: " + nativeCacheDir() + "): " + e, e);
-        } catch (UnsatisfiedLinkError e) {
+        } catch (LinkageError e) {
             throw new ModelLoadException("Cannot load the tokenizer's native library from the jar into " + nativeCacheDir()
                     + " (set DJL_CACHE_DIR to a writable folder): " + e.getMessage(), e);
         }

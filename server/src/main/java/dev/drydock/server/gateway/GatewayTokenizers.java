@@ -53,7 +53,7 @@ public class GatewayTokenizers implements EndpointTokenizers {
         return loaded.computeIfAbsent(path, p -> {
             try {
                 return new Loaded(Optional.of(TokenizerFile.load(Path.of(p))), "");
-            } catch (ModelLoadException e) {
+            } catch (ModelLoadException | LinkageError e) {
                 LOG.warnf("tokenizer %s cannot be loaded, token counts of its endpoints are estimated: %s", p, e.getMessage());
                 return new Loaded(Optional.empty(), e.getMessage());
             }
