@@ -60,6 +60,23 @@ final class OfflineTokenizers {
         }
     }
 
+    /**
+     * A tokenizer for counting: no special tokens, no truncation, no padding, so that a text's count
+     * is the number of tokens the model would see for it.
+     */
+    static synchronized HuggingFaceTokenizer createForCounting(byte[] tokenizerJson, String source) {
+        goOffline();
+        Map<String, String> options = Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
+        try {
+            return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), options);
+        } catch (IOException | RuntimeException e) {
+            throw new ModelLoadException("Cannot load tokenizer " + source + " (native library cache: " + nativeCacheDir() + "): " + e, e);
+        } catch (LinkageError e) {
+            throw new ModelLoadException("Cannot load the tokenizer's native library from the jar into " + nativeCacheDir()
+                    + " (set DJL_CACHE_DIR to a writable folder): " + e.getMessage(), e);
+        }
+    }
+
     private static void goOffline() {
         System.setProperty("offline", "true");
         System.setProperty("OPT_OUT_TRACKING", "true");

@@ -212,6 +212,6 @@ public final class ModelCheckCommand implements Callable<Integer> {
     private EndpointSpec spec(String name, URI base, Protocol proto, String modelId, Set<Capability> caps) {
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         return new EndpointSpec(name, base, proto, modelId, "Authorization", null, 8192, caps, 1, Duration.ofSeconds(5), timeout, timeout,
-                BigDecimal.ZERO, BigDecimal.ZERO, Classification.SECRET);
+                BigDecimal.ZERO, BigDecimal.ZERO, Classification.SECRET, null);
     }
 }

@@ -13,7 +13,8 @@ import java.util.Optional;
 public interface GatewayConfig {
     /**
      * Endpoints defined in configuration, by name (none by default): {@code drydock.gateway.endpoints.NAME.base-url},
-     * {@code .model}, {@code .protocol}, {@code .secret-ref}, {@code .capabilities}, {@code .clearance} and more, listed in
+     * {@code .model}, {@code .protocol}, {@code .secret-ref}, {@code .capabilities}, {@code .clearance}, {@code .tokenizer}
+     * (absolute path of the model's tokenizer.json, to count tokens when the server reports no usage) and more, listed in
      * docs/gateway.md. Admins add more through the API.
      */
     Map<String, Endpoint> endpoints();
@@ -122,6 +123,12 @@ public interface GatewayConfig {
         /** Highest data classification this endpoint may receive: public, internal, confidential, secret. */
         @WithDefault("internal")
         String clearance();
+
+        /**
+         * Absolute path of the model's HuggingFace tokenizer.json (shipped in the air-gap bundle), to count tokens when the
+         * server reports no usage; without it they are estimated.
+         */
+        Optional<String> tokenizer();
     }
 
     /** One route in configuration. */

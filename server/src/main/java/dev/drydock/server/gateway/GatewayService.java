@@ -55,6 +55,7 @@ public class GatewayService {
     @Inject EgressGuard egress;
     @Inject ObjectMapper json;
     @Inject @Any Instance<GatewayRecorder> recorders;
+    @Inject GatewayTokenizers tokenizers;
 
     private volatile Snapshot snapshot = new Snapshot(List.of(), Set.of(), List.of(), Set.of());
     private Gateway gateway;
@@ -89,7 +90,7 @@ public class GatewayService {
         };
         GatewayRecorder all = this::recordEverywhere;
         gateway = new Gateway(catalog, Map.of(Protocol.OPENAI_CHAT, new OpenAiChatClient(http, json), Protocol.OLLAMA, new OllamaClient(http, json)),
-                settings, Clock.systemUTC(), all, budgets, dlp, SecretResolver.DEFAULT, json);
+                settings, Clock.systemUTC(), all, budgets, dlp, SecretResolver.DEFAULT, json, tokenizers);
         refresh();
     }
 
@@ -123,6 +124,7 @@ public class GatewayService {
         Set<String> newHosts = new TreeSet<>(endpoints.stream().map(EndpointSpec::host).toList());
         oldHosts.stream().filter(h -> !newHosts.contains(h)).forEach(egress::disallowHost);
         snapshot = new Snapshot(List.copyOf(endpoints), Set.copyOf(configNames), List.copyOf(routes), Set.copyOf(configRoutes));
+        tokenizers.retain(endpoints);
     }
 
     private List<EndpointSpec> configEndpoints() {
@@ -130,7 +132,7 @@ public class GatewayService {
         config.endpoints().forEach((name, e) -> {
             var violations = EndpointSpec.validate(name, e.baseUrl(), e.protocol(), e.model(), e.authHeader(), e.secretRef().orElse(null),
                     e.contextWindow(), e.capabilities(), e.maxConcurrency(), e.connectTimeout().toMillis(), e.requestTimeout().toMillis(),
-                    e.idleTimeout().toMillis(), e.costPer1kPromptTokens(), e.costPer1kCompletionTokens(), e.clearance());
+                    e.idleTimeout().toMillis(), e.costPer1kPromptTokens(), e.costPer1kCompletionTokens(), e.clearance(), e.tokenizer().orElse(null));
             if (!violations.isEmpty()) {
                 throw new IllegalStateException("drydock.gateway.endpoints." + name + " is invalid: "
                         + String.join("; ", violations.stream().map(v -> v.field() + " " + v.message()).toList()));
@@ -139,7 +141,7 @@ public class GatewayService {
             e.capabilities().forEach(c -> Capability.parse(c).ifPresent(caps::add));
             out.add(new EndpointSpec(name, URI.create(e.baseUrl()), Protocol.parse(e.protocol()).orElseThrow(), e.model(), e.authHeader(),
                     e.secretRef().orElse(null), e.contextWindow(), caps, e.maxConcurrency(), e.connectTimeout(), e.requestTimeout(), e.idleTimeout(),
-                    e.costPer1kPromptTokens(), e.costPer1kCompletionTokens(), Classification.parse(e.clearance()).orElseThrow()));
+                    e.costPer1kPromptTokens(), e.costPer1kCompletionTokens(), Classification.parse(e.clearance()).orElseThrow(), e.tokenizer().orElse(null)));
         });
         return out;
     }

@@ -18,6 +18,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.nio.file.Path;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @QuarkusTest
 @QuarkusTestResource(RealServices.class)
@@ -82,6 +84,47 @@ class GatewayApiTest {
                 .body("errors.field", hasItem("maxConcurrency"))
                 .body("errors.field", hasItem("secretRef"))
                 .body(not(containsString("sk-live-SECRET123")));
+    }
+
+    @Test
+    void shouldRejectTokenizerThatIsNotAnAbsolutePathOrCannotBeLoaded() {
+        // When
+        Response relative = given().auth().oauth2(admin()).contentType(ContentType.JSON)
+                .body(Map.of("baseUrl", model.baseUrl(), "protocol", "openai-chat", "modelId", "m", "tokenizer", "models/tokenizer.json"))
+                .put("/api/admin/model-endpoints/tok-relative");
+        Response missing = given().auth().oauth2(admin()).contentType(ContentType.JSON)
+                .body(Map.of("baseUrl", model.baseUrl(), "protocol", "openai-chat", "modelId", "m", "tokenizer", "/nonexistent/tokenizer.json"))
+                .put("/api/admin/model-endpoints/tok-missing");
+
+        // Then
+        relative.then().statusCode(400).contentType("application/problem+json").body("errors.field", hasItem("tokenizer"))
+                .body("detail", containsString("absolute path"));
+        missing.then().statusCode(400).contentType("application/problem+json").body("errors.field", hasItem("tokenizer"))
+                .body("detail", containsString("/nonexistent/tokenizer.json"));
+    }
+
+    @Test
+    void shouldRecordTokenizerCountsWhenStoredEndpointHasTokenizerAndServerOmitsUsage(@TempDir Path dir) throws Exception {
+        // Given
+        String tokenizer = TestTokenizers.miniLm(dir).toString();
+        given().auth().oauth2(admin()).contentType(ContentType.JSON)
+                .body(Map.of("baseUrl", model.baseUrl(), "protocol", "openai-chat", "modelId", "scripted-model", "capabilities", List.of("streaming"),
+                        "clearance", "confidential", "tokenizer", tokenizer))
+                .put("/api/admin/model-endpoints/api-tok").then().statusCode(200).body("tokenizer", equalTo(tokenizer));
+        String key = apiKey("mike");
+        String session = "sess-" + UUID.randomUUID();
+        model.then(ScriptedModelServer.streamWithoutUsage("Tokenization", " works"));
+
+        // When
+        Response r = given().header("Authorization", "Bearer " + key).header("X-Drydock-Session", session).contentType(ContentType.JSON)
+                .body(chatBody("api-tok", "hello tokenizer", false)).post("/v1/chat/completions");
+
+        // Then the answer's usage and the accounting row both carry the tokenizer's counts ("Tokenization works" is 3 word pieces)
+        r.then().statusCode(200).body("usage.completion_tokens", equalTo(3));
+        List<Map<String, Object>> rows = given().auth().oauth2(admin()).get("/api/admin/model-requests?user=mike&limit=20").then().statusCode(200)
+                .extract().jsonPath().getList("findAll { it.sessionId == '" + session + "' }");
+        assertThat(rows).singleElement().satisfies(row -> assertThat(row).containsEntry("tokenSource", "tokenizer").containsEntry("completionTokens", 3)
+                .containsEntry("usageReported", false));
     }
 
     @Test

@@ -9,6 +9,7 @@ import static dev.drydock.server.gateway.TestGateways.endpoint;
 import static dev.drydock.server.gateway.TestGateways.gateway;
 import static dev.drydock.server.gateway.TestGateways.userSays;
 import static dev.drydock.server.gateway.TestGateways.with;
+import static dev.drydock.server.gateway.TestGateways.withTokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,8 +25,13 @@ import dev.drydock.server.gateway.core.GatewayRecord;
 import dev.drydock.server.gateway.core.Outcome;
 import dev.drydock.server.gateway.core.SecretResolver;
 import dev.drydock.server.gateway.core.StreamEvent;
+import dev.drydock.server.gateway.core.TokenCounter;
+import dev.drydock.server.gateway.core.TokenSource;
 import dev.drydock.server.gateway.dlp.DlpPolicy;
+import dev.drydock.inference.TokenizerFile;
+import dev.drydock.server.testing.Poll;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -37,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GatewayCoreTest {
     private final ScriptedModelServer primary = new ScriptedModelServer();
@@ -73,6 +80,27 @@ class GatewayCoreTest {
         assertThat(rec.promptSha256()).hasSize(64);
         assertThat(rec.completionSha256()).isEqualTo(dev.drydock.server.gateway.core.Hashes.sha256("Hello"));
         assertThat(rec.cost()).isEqualByComparingTo("0.006500");
+    }
+
+    @Test
+    void shouldReuseUpstreamConnectionWhenStreamsFinish() throws Exception {
+        // Given a server that ends the body a little after [DONE], so that a client that stops reading at [DONE] drops the connection
+        var f = gateway(List.of(endpoint("a", primary.baseUrl())));
+        primary.endBodyAfterDone(30);
+        f.gateway().chat(ctx, userSays("first"), e -> {}, new Cancellation());
+
+        // When streams keep finishing normally, one by one
+        Poll.until(() -> {
+            try {
+                f.gateway().chat(ctx, userSays("again"), e -> {}, new Cancellation());
+            } catch (GatewayException e) {
+                throw new IllegalStateException(e);
+            }
+            return primary.chatCount() - primary.chatConnections();
+        }, reused -> reused >= 3, Duration.ofSeconds(10), reused -> primary.chatCount() + " chats over " + primary.chatConnections() + " connections");
+
+        // Then later requests came over connections that earlier ones had used
+        assertThat(primary.chatConnections()).isLessThan(primary.chatCount());
     }
 
     @Test
@@ -339,8 +367,66 @@ class GatewayCoreTest {
         // Then
         GatewayRecord rec = f.records().getFirst();
         assertThat(rec.usageReported()).isFalse();
+        assertThat(rec.tokenSource()).isEqualTo(TokenSource.ESTIMATE);
         assertThat(rec.completionTokens()).isEqualTo(3);
         assertThat(rec.promptTokens()).isPositive();
+    }
+
+    @Test
+    void shouldCountTokensWithEndpointTokenizerWhenServerReportsNoUsage(@TempDir Path dir) throws Exception {
+        // Given an endpoint configured with the MiniLM tokenizer.json shipped with local-inference, and a server that omits usage
+        Path file = TestTokenizers.miniLm(dir);
+        String prompt = "naïve café résumé tokenization";
+        String answer = "Unbelievably, WordPiece splits rarewords";
+        var f = gateway(List.of(withTokenizer(endpoint("a", primary.baseUrl()), file.toString())), Clock.systemUTC(), DlpPolicy.REDACT, BudgetCheck.NONE,
+                1 << 20, SecretResolver.DEFAULT, new GatewayTokenizers());
+        primary.then(streamWithoutUsage(answer));
+
+        // When
+        f.gateway().chat(ctx, userSays(prompt), e -> {}, new Cancellation());
+
+        // Then the counts are the tokenizer's (plus 4 per prompt message), not the estimate's
+        GatewayRecord rec = f.records().getFirst();
+        try (TokenizerFile miniLm = TokenizerFile.load(file)) {
+            assertThat(rec.tokenSource()).isEqualTo(TokenSource.TOKENIZER);
+            assertThat(rec.completionTokens()).isEqualTo(miniLm.count(answer)).isNotEqualTo(TokenCounter.count(answer));
+            assertThat(rec.promptTokens()).isEqualTo(4 + miniLm.count(prompt)).isNotEqualTo(4 + TokenCounter.count(prompt));
+        }
+    }
+
+    @Test
+    void shouldEstimateAndSayWhyWhenTokenizerFileCannotBeLoaded(@TempDir Path dir) throws Exception {
+        // Given
+        var f = gateway(List.of(withTokenizer(endpoint("a", primary.baseUrl()), dir.resolve("missing-tokenizer.json").toString())), Clock.systemUTC(),
+                DlpPolicy.REDACT, BudgetCheck.NONE, 1 << 20, SecretResolver.DEFAULT, new GatewayTokenizers());
+        primary.then(streamWithoutUsage("one two six"));
+
+        // When
+        f.gateway().chat(ctx, userSays("count these words"), e -> {}, new Cancellation());
+
+        // Then
+        GatewayRecord rec = f.records().getFirst();
+        assertThat(rec.outcome()).isEqualTo(Outcome.OK);
+        assertThat(rec.tokenSource()).isEqualTo(TokenSource.ESTIMATE);
+        assertThat(rec.completionTokens()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldPreferReportedUsageOverTokenizerWhenServerReportsIt(@TempDir Path dir) throws Exception {
+        // Given
+        Path file = TestTokenizers.miniLm(dir);
+        var f = gateway(List.of(withTokenizer(endpoint("a", primary.baseUrl()), file.toString())), Clock.systemUTC(), DlpPolicy.REDACT, BudgetCheck.NONE,
+                1 << 20, SecretResolver.DEFAULT, new GatewayTokenizers());
+        primary.then(stream("Hel", "lo"));
+
+        // When
+        f.gateway().chat(ctx, userSays("hi"), e -> {}, new Cancellation());
+
+        // Then
+        GatewayRecord rec = f.records().getFirst();
+        assertThat(rec.tokenSource()).isEqualTo(TokenSource.USAGE);
+        assertThat(rec.promptTokens()).isEqualTo(7);
+        assertThat(rec.completionTokens()).isEqualTo(2);
     }
 
     @Test
@@ -411,7 +497,7 @@ class GatewayCoreTest {
         EndpointSpec base = endpoint("llama", primary.baseUrl().replace("/v1", ""));
         EndpointSpec ollama = new EndpointSpec(base.name(), base.baseUrl(), dev.drydock.server.gateway.core.Protocol.OLLAMA, "llama3", "Authorization", null,
                 8192, EnumSet.of(Capability.STREAMING, Capability.TOOLS), 4, base.connectTimeout(), base.requestTimeout(), base.idleTimeout(),
-                base.costPer1kPromptTokens(), base.costPer1kCompletionTokens(), Classification.CONFIDENTIAL);
+                base.costPer1kPromptTokens(), base.costPer1kCompletionTokens(), Classification.CONFIDENTIAL, null);
         var f = gateway(List.of(ollama));
         primary.then(new ScriptedModelServer.Raw(200, "application/x-ndjson", String.join("\n",
                 "{\"message\":{\"role\":\"assistant\",\"content\":\"Let me read\"},\"done\":false}",
@@ -428,7 +514,7 @@ class GatewayCoreTest {
             assertThat(c.name()).isEqualTo("read_file");
             assertThat(c.arguments()).isEqualTo("{\"path\":\"a\"}");
         });
-        assertThat(result.usage()).isEqualTo(new dev.drydock.server.gateway.core.Usage(11, 4, true));
+        assertThat(result.usage()).isEqualTo(new dev.drydock.server.gateway.core.Usage(11, 4, TokenSource.USAGE));
         assertThat(primary.requests().getFirst()).contains("\"model\":\"llama3\"").contains("\"stream\":true");
     }
 
@@ -438,7 +524,7 @@ class GatewayCoreTest {
         EndpointSpec base = endpoint("small", primary.baseUrl());
         EndpointSpec small = new EndpointSpec(base.name(), base.baseUrl(), base.protocol(), base.modelId(), base.authHeader(), null, 16,
                 base.capabilities(), 4, base.connectTimeout(), base.requestTimeout(), base.idleTimeout(), base.costPer1kPromptTokens(),
-                base.costPer1kCompletionTokens(), base.clearance());
+                base.costPer1kCompletionTokens(), base.clearance(), null);
         var f = gateway(List.of(small, endpoint("large", secondary.baseUrl())));
 
         // When

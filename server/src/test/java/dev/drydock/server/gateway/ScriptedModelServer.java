@@ -44,10 +44,12 @@ public final class ScriptedModelServer implements AutoCloseable {
     private volatile Reply otherwise = stream("Hello", " world");
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger chatCount = new AtomicInteger();
+    private final java.util.Set<Integer> clientPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final CountDownLatch clientGone = new CountDownLatch(1);
     private final CountDownLatch stallStarted = new CountDownLatch(1);
     private volatile @Nullable String requiredKey;
+    private volatile long bodyEndDelayMillis;
 
     public ScriptedModelServer() {
         try {
@@ -103,6 +105,12 @@ public final class ScriptedModelServer implements AutoCloseable {
         return this;
     }
 
+    /** Ends a stream's body this long after its {@code [DONE]} event, as a server or proxy that finishes the chunked body late. */
+    public ScriptedModelServer endBodyAfterDone(long millis) {
+        this.bodyEndDelayMillis = millis;
+        return this;
+    }
+
     /** Answers 401 unless the request carries {@code Authorization: Bearer key}. */
     public ScriptedModelServer requireKey(String key) {
         this.requiredKey = key;
@@ -115,6 +123,11 @@ public final class ScriptedModelServer implements AutoCloseable {
 
     public int chatCount() {
         return chatCount.get();
+    }
+
+    /** How many TCP connections chat requests came over (distinct client ports). */
+    public int chatConnections() {
+        return clientPorts.size();
     }
 
     /** Waits until a client closed the connection of a stalled answer. */
@@ -139,6 +152,7 @@ public final class ScriptedModelServer implements AutoCloseable {
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         requests.add(body);
         chatCount.incrementAndGet();
+        clientPorts.add(ex.getRemoteAddress().getPort());
         String key = requiredKey;
         if (key != null && !("Bearer " + key).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
             send(ex, status(401, "{\"error\":{\"message\":\"invalid api key\"}}"));
@@ -177,6 +191,9 @@ public final class ScriptedModelServer implements AutoCloseable {
                                 + ",\"completion_tokens\":" + usage[1] + ",\"total_tokens\":" + (usage[0] + usage[1]) + "}}");
                     }
                     event(out, "[DONE]");
+                    if (bodyEndDelayMillis > 0) {
+                        pause(bodyEndDelayMillis);
+                    }
                 }
             }
             case ToolCallStream t -> {

@@ -8,6 +8,7 @@ import dev.drydock.server.gateway.core.ChatRequest;
 import dev.drydock.server.gateway.core.Classification;
 import dev.drydock.server.gateway.core.EndpointCatalog;
 import dev.drydock.server.gateway.core.EndpointSpec;
+import dev.drydock.server.gateway.core.EndpointTokenizers;
 import dev.drydock.server.gateway.core.Gateway;
 import dev.drydock.server.gateway.core.GatewayRecord;
 import dev.drydock.server.gateway.core.GatewaySettings;
@@ -38,18 +39,30 @@ final class TestGateways {
     static EndpointSpec endpoint(String name, String baseUrl) {
         return new EndpointSpec(name, URI.create(baseUrl), Protocol.OPENAI_CHAT, "scripted-model", "Authorization", null, 8192,
                 EnumSet.of(Capability.STREAMING, Capability.TOOLS, Capability.JSON_MODE), 4, Duration.ofSeconds(2), Duration.ofSeconds(10),
-                Duration.ofSeconds(5), new BigDecimal("0.5"), new BigDecimal("1.5"), Classification.CONFIDENTIAL);
+                Duration.ofSeconds(5), new BigDecimal("0.5"), new BigDecimal("1.5"), Classification.CONFIDENTIAL, null);
     }
 
     static EndpointSpec with(EndpointSpec e, int maxConcurrency, Duration idle, Classification clearance, java.util.Set<Capability> caps, String secretRef) {
         return new EndpointSpec(e.name(), e.baseUrl(), e.protocol(), e.modelId(), e.authHeader(), secretRef, e.contextWindow(), caps,
-                maxConcurrency, e.connectTimeout(), e.requestTimeout(), idle, e.costPer1kPromptTokens(), e.costPer1kCompletionTokens(), clearance);
+                maxConcurrency, e.connectTimeout(), e.requestTimeout(), idle, e.costPer1kPromptTokens(), e.costPer1kCompletionTokens(), clearance, e.tokenizer());
+    }
+
+    /** The endpoint with a tokenizer file. */
+    static EndpointSpec withTokenizer(EndpointSpec e, String tokenizer) {
+        return new EndpointSpec(e.name(), e.baseUrl(), e.protocol(), e.modelId(), e.authHeader(), e.secretRef(), e.contextWindow(), e.capabilities(),
+                e.maxConcurrency(), e.connectTimeout(), e.requestTimeout(), e.idleTimeout(), e.costPer1kPromptTokens(), e.costPer1kCompletionTokens(),
+                e.clearance(), tokenizer);
     }
 
     /** A gateway and what it recorded. */
     record Fixture(Gateway gateway, List<GatewayRecord> records, List<EgressRefusal> refusals, EgressGuard egress) {}
 
     static Fixture gateway(List<EndpointSpec> endpoints, Clock clock, DlpPolicy dlp, BudgetCheck budgets, long maxBytes, SecretResolver secrets) {
+        return gateway(endpoints, clock, dlp, budgets, maxBytes, secrets, EndpointTokenizers.NONE);
+    }
+
+    static Fixture gateway(List<EndpointSpec> endpoints, Clock clock, DlpPolicy dlp, BudgetCheck budgets, long maxBytes, SecretResolver secrets,
+            EndpointTokenizers tokenizers) {
         List<GatewayRecord> records = new CopyOnWriteArrayList<>();
         List<EgressRefusal> refusals = new CopyOnWriteArrayList<>();
         EgressGuard egress = new EgressGuard(List.of("127.0.0.1"), refusals::add, clock);
@@ -58,7 +71,7 @@ final class TestGateways {
         RouteSpec route = new RouteSpec("default", "*", "*", "*", endpoints.stream().map(EndpointSpec::name).toList());
         Gateway gateway = new Gateway(EndpointCatalog.of(endpoints, List.of(route)),
                 Map.of(Protocol.OPENAI_CHAT, new OpenAiChatClient(http, JSON), Protocol.OLLAMA, new OllamaClient(http, JSON)),
-                settings, clock, records::add, budgets, dlp, secrets, JSON);
+                settings, clock, records::add, budgets, dlp, secrets, JSON, tokenizers);
         return new Fixture(gateway, records, refusals, egress);
     }
 

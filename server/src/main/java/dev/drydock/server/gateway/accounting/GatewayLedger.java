@@ -30,9 +30,9 @@ public class GatewayLedger implements GatewayRecorder {
     public void record(GatewayRecord r) {
         String sql = """
                 insert into gateway_request (id, created_at, user_subject, username, workspace, session_id, droid, purpose, channel,
-                    classification, endpoint, model, outcome, detail, prompt_tokens, completion_tokens, usage_reported, latency_ms,
-                    ttft_ms, cost, prompt_sha256, completion_sha256, attempts, dlp_findings)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    classification, endpoint, model, outcome, detail, prompt_tokens, completion_tokens, usage_reported, token_source,
+                    latency_ms, ttft_ms, cost, prompt_sha256, completion_sha256, attempts, dlp_findings)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
@@ -53,6 +53,7 @@ public class GatewayLedger implements GatewayRecorder {
             ps.setLong(i++, r.promptTokens());
             ps.setLong(i++, r.completionTokens());
             ps.setBoolean(i++, r.usageReported());
+            ps.setString(i++, r.tokenSource().label());
             ps.setLong(i++, r.latencyMillis());
             if (r.ttftMillis() == null) {
                 ps.setNull(i++, Types.BIGINT);
@@ -99,7 +100,7 @@ public class GatewayLedger implements GatewayRecorder {
     /** One recorded request as the admin API shows it. */
     public record RequestView(String id, Instant at, String username, String workspace, @Nullable String sessionId, String purpose, String channel,
             String classification, @Nullable String endpoint, @Nullable String model, String outcome, @Nullable String detail, long promptTokens,
-            long completionTokens, boolean usageReported, long latencyMs, @Nullable Long ttftMs, BigDecimal cost, @Nullable String promptSha256,
+            long completionTokens, boolean usageReported, String tokenSource, long latencyMs, @Nullable Long ttftMs, BigDecimal cost, @Nullable String promptSha256,
             @Nullable String completionSha256, List<String> attempts, List<String> dlpFindings) {}
 
     /** The most recent rows, newest first, optionally of one user. */
@@ -120,7 +121,7 @@ public class GatewayLedger implements GatewayRecorder {
                             rs.getString("workspace"), rs.getString("session_id"), rs.getString("purpose"), rs.getString("channel"),
                             rs.getString("classification"), rs.getString("endpoint"), rs.getString("model"), rs.getString("outcome"),
                             rs.getString("detail"), rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getBoolean("usage_reported"),
-                            rs.getLong("latency_ms"), ttftMs, rs.getBigDecimal("cost"), rs.getString("prompt_sha256"),
+                            rs.getString("token_source"), rs.getLong("latency_ms"), ttftMs, rs.getBigDecimal("cost"), rs.getString("prompt_sha256"),
                             rs.getString("completion_sha256"), lines(rs.getString("attempts"), "\n"), lines(rs.getString("dlp_findings"), ",")));
                 }
             }

@@ -38,7 +38,7 @@ public class GatewayStore {
                         capabilities(rs.getString("capabilities")), rs.getInt("max_concurrency"),
                         Duration.ofMillis(rs.getLong("connect_timeout_ms")), Duration.ofMillis(rs.getLong("request_timeout_ms")),
                         Duration.ofMillis(rs.getLong("idle_timeout_ms")), rs.getBigDecimal("cost_prompt"), rs.getBigDecimal("cost_completion"),
-                        Classification.parse(rs.getString("clearance")).orElse(Classification.PUBLIC)));
+                        Classification.parse(rs.getString("clearance")).orElse(Classification.PUBLIC), rs.getString("tokenizer")));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read model endpoints", e);
@@ -55,14 +55,14 @@ public class GatewayStore {
     public void upsert(EndpointSpec e) {
         String sql = """
                 insert into model_endpoint (name, base_url, protocol, model_id, auth_header, secret_ref, context_window, capabilities,
-                    max_concurrency, connect_timeout_ms, request_timeout_ms, idle_timeout_ms, cost_prompt, cost_completion, clearance, updated_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+                    max_concurrency, connect_timeout_ms, request_timeout_ms, idle_timeout_ms, cost_prompt, cost_completion, clearance, tokenizer, updated_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
                 on conflict (name) do update set base_url = excluded.base_url, protocol = excluded.protocol, model_id = excluded.model_id,
                     auth_header = excluded.auth_header, secret_ref = excluded.secret_ref, context_window = excluded.context_window,
                     capabilities = excluded.capabilities, max_concurrency = excluded.max_concurrency,
                     connect_timeout_ms = excluded.connect_timeout_ms, request_timeout_ms = excluded.request_timeout_ms,
                     idle_timeout_ms = excluded.idle_timeout_ms, cost_prompt = excluded.cost_prompt,
-                    cost_completion = excluded.cost_completion, clearance = excluded.clearance, updated_at = now()
+                    cost_completion = excluded.cost_completion, clearance = excluded.clearance, tokenizer = excluded.tokenizer, updated_at = now()
                 """;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, e.name());
@@ -80,6 +80,7 @@ public class GatewayStore {
             ps.setBigDecimal(13, e.costPer1kPromptTokens());
             ps.setBigDecimal(14, e.costPer1kCompletionTokens());
             ps.setString(15, e.clearance().label());
+            ps.setString(16, e.tokenizer());
             ps.executeUpdate();
         } catch (SQLException ex) {
             throw new IllegalStateException("cannot store model endpoint", ex);

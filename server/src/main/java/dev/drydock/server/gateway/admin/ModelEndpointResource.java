@@ -2,6 +2,7 @@ package dev.drydock.server.gateway.admin;
 
 import dev.drydock.server.auth.Roles;
 import dev.drydock.server.gateway.GatewayService;
+import dev.drydock.server.gateway.GatewayTokenizers;
 import dev.drydock.server.gateway.core.Capability;
 import dev.drydock.server.gateway.core.Classification;
 import dev.drydock.server.gateway.core.EndpointSpec;
@@ -37,6 +38,7 @@ import org.jspecify.annotations.Nullable;
 public class ModelEndpointResource {
     @Inject GatewayService gateway;
     @Inject GatewayStore store;
+    @Inject GatewayTokenizers tokenizers;
 
     /** An endpoint as sent by an admin; omitted fields take their defaults. */
     public record EndpointInput(
@@ -44,14 +46,14 @@ public class ModelEndpointResource {
             @Nullable String secretRef, @Nullable Integer contextWindow, @Nullable List<String> capabilities,
             @Nullable Integer maxConcurrency, @Nullable Long connectTimeoutMs, @Nullable Long requestTimeoutMs,
             @Nullable Long idleTimeoutMs, @Nullable BigDecimal costPer1kPromptTokens, @Nullable BigDecimal costPer1kCompletionTokens,
-            @Nullable String clearance) {}
+            @Nullable String clearance, @Nullable String tokenizer) {}
 
     /** An endpoint as the API shows it: {@code secretConfigured} says whether its secretRef resolves, never the value. */
     public record EndpointView(
             String name, String baseUrl, String protocol, String modelId, String authHeader, @Nullable String secretRef,
             boolean secretConfigured, int contextWindow, List<String> capabilities, int maxConcurrency, long connectTimeoutMs,
             long requestTimeoutMs, long idleTimeoutMs, BigDecimal costPer1kPromptTokens, BigDecimal costPer1kCompletionTokens,
-            String clearance, String source, String breaker) {}
+            String clearance, @Nullable String tokenizer, String source, String breaker) {}
 
     @GET
     @Operation(summary = "List model endpoints (configured and stored) with their circuit-breaker state")
@@ -88,8 +90,12 @@ public class ModelEndpointResource {
         BigDecimal costCompletion = Objects.requireNonNullElse(in.costPer1kCompletionTokens(), BigDecimal.ZERO);
         String clearance = Objects.requireNonNullElse(in.clearance(), "internal");
         String secretRef = in.secretRef() == null || in.secretRef().isBlank() ? null : in.secretRef().trim();
-        var violations = EndpointSpec.validate(name, in.baseUrl(), in.protocol(), in.modelId(), authHeader, secretRef, contextWindow,
-                capabilities, maxConcurrency, connect, request, idle, costPrompt, costCompletion, clearance);
+        String tokenizer = in.tokenizer() == null || in.tokenizer().isBlank() ? null : in.tokenizer().trim();
+        var violations = new java.util.ArrayList<>(EndpointSpec.validate(name, in.baseUrl(), in.protocol(), in.modelId(), authHeader, secretRef, contextWindow,
+                capabilities, maxConcurrency, connect, request, idle, costPrompt, costCompletion, clearance, tokenizer));
+        if (tokenizer != null && violations.stream().noneMatch(v -> v.field().equals("tokenizer"))) {
+            tokenizers.problem(tokenizer).ifPresent(p -> violations.add(new EndpointSpec.Violation("tokenizer", p)));
+        }
         if (!violations.isEmpty()) {
             List<Problem.FieldError> errors = violations.stream().map(v -> new Problem.FieldError(v.field(), v.message())).toList();
             throw new ProblemException(Problem.of(400, "invalid-model-endpoint", "Invalid model endpoint",
@@ -99,7 +105,7 @@ public class ModelEndpointResource {
         capabilities.forEach(c -> Capability.parse(c).ifPresent(caps::add));
         EndpointSpec spec = new EndpointSpec(name, URI.create(Objects.requireNonNull(in.baseUrl())), Protocol.parse(Objects.requireNonNull(in.protocol())).orElseThrow(),
                 Objects.requireNonNull(in.modelId()).trim(), authHeader, secretRef, contextWindow, caps, maxConcurrency, Duration.ofMillis(connect),
-                Duration.ofMillis(request), Duration.ofMillis(idle), costPrompt, costCompletion, Classification.parse(clearance).orElseThrow());
+                Duration.ofMillis(request), Duration.ofMillis(idle), costPrompt, costCompletion, Classification.parse(clearance).orElseThrow(), tokenizer);
         store.upsert(spec);
         gateway.refresh();
         return view(spec);
@@ -128,6 +134,6 @@ public class ModelEndpointResource {
                 e.secretRef() != null && SecretResolver.DEFAULT.resolve(e.secretRef()) != null, e.contextWindow(),
                 e.capabilities().stream().map(Capability::label).sorted().toList(), e.maxConcurrency(), e.connectTimeout().toMillis(),
                 e.requestTimeout().toMillis(), e.idleTimeout().toMillis(), e.costPer1kPromptTokens(), e.costPer1kCompletionTokens(),
-                e.clearance().label(), source, gateway.breakerState(e.name()).name().toLowerCase(java.util.Locale.ROOT));
+                e.clearance().label(), e.tokenizer(), source, gateway.breakerState(e.name()).name().toLowerCase(java.util.Locale.ROOT));
     }
 }

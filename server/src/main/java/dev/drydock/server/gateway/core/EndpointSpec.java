@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param maxConcurrency requests in flight at once; more wait in a queue up to the gateway's queue timeout
  * @param requestTimeout the longest a whole completion may take
  * @param idleTimeout the longest the stream may stay silent (a stalled server)
+ * @param tokenizer absolute path of the model's HuggingFace {@code tokenizer.json}, to count tokens when the server reports no usage; null to estimate
  */
 public record EndpointSpec(
         String name,
@@ -35,7 +36,8 @@ public record EndpointSpec(
         Duration idleTimeout,
         BigDecimal costPer1kPromptTokens,
         BigDecimal costPer1kCompletionTokens,
-        Classification clearance) {
+        Classification clearance,
+        @Nullable String tokenizer) {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern SECRET_REF = Pattern.compile("(env:[A-Za-z_][A-Za-z0-9_]*|file:/.+)");
@@ -66,7 +68,7 @@ public record EndpointSpec(
             @Nullable String authHeader, @Nullable String secretRef, @Nullable Integer contextWindow,
             @Nullable List<String> capabilities, @Nullable Integer maxConcurrency, @Nullable Long connectTimeoutMs,
             @Nullable Long requestTimeoutMs, @Nullable Long idleTimeoutMs, @Nullable BigDecimal costPrompt,
-            @Nullable BigDecimal costCompletion, @Nullable String clearance) {
+            @Nullable BigDecimal costCompletion, @Nullable String clearance, @Nullable String tokenizer) {
         List<Violation> v = new ArrayList<>();
         if (name == null || !NAME.matcher(name).matches()) {
             v.add(new Violation("name", "must be 1-63 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit"));
@@ -117,6 +119,9 @@ public record EndpointSpec(
         }
         if (clearance != null && Classification.parse(clearance).isEmpty()) {
             v.add(new Violation("clearance", "must be one of " + Classification.labels()));
+        }
+        if (tokenizer != null && !tokenizer.startsWith("/")) {
+            v.add(new Violation("tokenizer", "must be the absolute path of a tokenizer.json on the server, got '" + tokenizer + "'"));
         }
         return v;
     }

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,10 +48,11 @@ public final class Gateway {
     private final SecretResolver secrets;
     private final ObjectMapper json;
     private final TextToolCallParser toolCallParser;
+    private final EndpointTokenizers tokenizers;
     private final Map<String, EndpointState> states = new ConcurrentHashMap<>();
 
     public Gateway(EndpointCatalog catalog, Map<Protocol, ModelClient> clients, GatewaySettings settings, Clock clock,
-            GatewayRecorder recorder, BudgetCheck budgets, DlpPolicy dlpPolicy, SecretResolver secrets, ObjectMapper json) {
+            GatewayRecorder recorder, BudgetCheck budgets, DlpPolicy dlpPolicy, SecretResolver secrets, ObjectMapper json, EndpointTokenizers tokenizers) {
         this.catalog = catalog;
         this.clients = Map.copyOf(clients);
         this.settings = settings;
@@ -62,6 +64,7 @@ public final class Gateway {
         this.secrets = secrets;
         this.json = json;
         this.toolCallParser = new TextToolCallParser(json);
+        this.tokenizers = tokenizers;
     }
 
     /** Circuit breaker and concurrency limit of one endpoint; replaced when the endpoint's spec changes. */
@@ -354,7 +357,7 @@ public final class Gateway {
                 }
             }
             String completionText = content + (calls.isEmpty() ? "" : "\n" + calls);
-            Usage usage = attempt.usage() != null ? attempt.usage() : new Usage(countPrompt(request), TokenCounter.count(completionText), false);
+            Usage usage = attempt.usage() != null ? attempt.usage() : count(endpoint, request, completionText);
             long latency = (System.nanoTime() - startNanos) / 1_000_000;
             String completionSha = Hashes.sha256(completionText);
             record(Outcome.OK, null, endpoint, usage, attempt.ttftMillis(), completionSha, latency);
@@ -362,10 +365,28 @@ public final class Gateway {
                     endpoint.cost(usage.promptTokens(), usage.completionTokens()));
         }
 
+        /** Counts a completion the server reported no usage for: with the endpoint's tokenizer when it has one, else estimated. */
+        private Usage count(EndpointSpec endpoint, ChatRequest request, String completionText) {
+            Optional<ToLongFunction<String>> tokenizer = tokenizers.counter(endpoint);
+            if (tokenizer.isPresent()) {
+                try {
+                    return new Usage(countPrompt(request, tokenizer.get()), tokenizer.get().applyAsLong(completionText), TokenSource.TOKENIZER);
+                } catch (RuntimeException e) {
+                    attempts.add(endpoint.name() + ": tokenizer failed (" + e.getMessage() + "), tokens estimated");
+                }
+            }
+            return new Usage(countPrompt(request), TokenCounter.count(completionText), TokenSource.ESTIMATE);
+        }
+
         private long countPrompt(ChatRequest request) {
+            return countPrompt(request, TokenCounter::count);
+        }
+
+        /** The content tokens of every message plus 4 per message for the chat template's role markers (not part of tokenizer.json). */
+        private long countPrompt(ChatRequest request, ToLongFunction<String> counter) {
             long n = 0;
             for (JsonNode m : request.messages()) {
-                n += 4 + TokenCounter.count(m.path("content").isTextual() ? m.path("content").asText() : m.path("content").toString());
+                n += 4 + counter.applyAsLong(m.path("content").isTextual() ? m.path("content").asText() : m.path("content").toString());
             }
             return n;
         }
@@ -373,11 +394,11 @@ public final class Gateway {
         void record(Outcome outcome, @Nullable String detail, @Nullable EndpointSpec endpoint, @Nullable Usage usage, @Nullable Long ttft,
                 @Nullable String completionSha, @Nullable Long latency) {
             long elapsed = latency != null ? latency : (System.nanoTime() - startNanos) / 1_000_000;
-            Usage u = usage == null ? new Usage(0, 0, false) : usage;
+            Usage u = usage == null ? new Usage(0, 0, TokenSource.ESTIMATE) : usage;
             BigDecimal cost = endpoint == null ? BigDecimal.ZERO : endpoint.cost(u.promptTokens(), u.completionTokens());
             GatewayRecord rec = new GatewayRecord(id, at, ctx.userSubject(), ctx.username(), ctx.workspace(), ctx.sessionId(), ctx.droid(), ctx.purpose(),
                     ctx.channel(), ctx.classification(), endpoint == null ? null : endpoint.name(), endpoint == null ? null : endpoint.modelId(),
-                    outcome, detail, u.promptTokens(), u.completionTokens(), u.reported(), elapsed, ttft, cost, promptSha, completionSha,
+                    outcome, detail, u.promptTokens(), u.completionTokens(), u.source(), elapsed, ttft, cost, promptSha, completionSha,
                     List.copyOf(attempts), dlpFindings);
             try {
                 recorder.record(rec);

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param attempts one line per attempt: {@code endpoint: ok|kind message}
  * @param dlpFindings one entry per kind of secret found: {@code kind×count}; the secret itself is never recorded
+ * @param tokenSource whether the token counts were reported by the server, counted with the endpoint's tokenizer or estimated
  */
 public record GatewayRecord(
         String requestId,
@@ -30,11 +31,17 @@ public record GatewayRecord(
         @Nullable String detail,
         long promptTokens,
         long completionTokens,
-        boolean usageReported,
+        TokenSource tokenSource,
         long latencyMillis,
         @Nullable Long ttftMillis,
         BigDecimal cost,
         @Nullable String promptSha256,
         @Nullable String completionSha256,
         List<String> attempts,
-        List<String> dlpFindings) {}
+        List<String> dlpFindings) {
+
+    /** True when the model server reported the token counts. */
+    public boolean usageReported() {
+        return tokenSource == TokenSource.USAGE;
+    }
+}

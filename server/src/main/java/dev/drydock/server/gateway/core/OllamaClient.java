@@ -58,48 +58,38 @@ public final class OllamaClient implements ModelClient {
             throw new UpstreamException(UpstreamException.Kind.CLIENT_ERROR, "cannot serialise the request: " + e.getOriginalMessage());
         }
         HttpResponse<InputStream> response = http.open(endpoint, req, cancel, endpoint.idleTimeout());
-        StringBuilder content = new StringBuilder();
+        StreamedAnswer answer = new StreamedAnswer(sink, start);
         List<ToolCall> calls = new ArrayList<>();
-        Long ttft = null;
-        boolean emitted = false;
+        JsonNode[] last = {null};
         try (UpstreamHttp.Lines lines = http.lines(endpoint, response, cancel)) {
-            String line;
-            while ((line = lines.next()) != null) {
+            boolean done = answer.readAll(lines, line -> {
                 if (line.isBlank()) {
-                    continue;
+                    return false;
                 }
                 JsonNode chunk = parse(endpoint, line);
                 if (chunk.has("error")) {
                     throw new UpstreamException(UpstreamException.Kind.SERVER_ERROR, endpoint.name() + " answered an error: " + chunk.get("error").asText());
                 }
-                String text = chunk.path("message").path("content").asText("");
-                if (!text.isEmpty()) {
-                    if (ttft == null) {
-                        ttft = (System.nanoTime() - start) / 1_000_000;
-                    }
-                    content.append(text);
-                    emitted = true;
-                    sink.accept(new StreamEvent.TextDelta(text));
-                }
+                answer.text(chunk.path("message").path("content").asText(""));
                 for (JsonNode tc : chunk.path("message").path("tool_calls")) {
                     JsonNode fn = tc.path("function");
                     ToolCall call = new ToolCall("call_" + calls.size(), fn.path("name").asText(""), fn.path("arguments").isTextual() ? fn.path("arguments").asText() : fn.path("arguments").toString());
-                    emitted = true;
-                    sink.accept(new StreamEvent.ToolCallDelta(calls.size(), call.id(), call.name(), call.arguments()));
+                    answer.deliver(new StreamEvent.ToolCallDelta(calls.size(), call.id(), call.name(), call.arguments()));
                     calls.add(call);
                 }
-                if (chunk.path("done").asBoolean(false)) {
-                    Usage usage = chunk.has("prompt_eval_count") || chunk.has("eval_count")
-                            ? new Usage(chunk.path("prompt_eval_count").asLong(), chunk.path("eval_count").asLong(), true)
-                            : null;
-                    String reason = calls.isEmpty() ? chunk.path("done_reason").asText("stop") : "tool_calls";
-                    return new Attempt(content.toString(), calls, reason, usage, ttft);
-                }
+                last[0] = chunk;
+                return chunk.path("done").asBoolean(false);
+            });
+            if (!done) {
+                throw answer.truncated(endpoint.name() + " ended the answer before done=true");
             }
-        } catch (UpstreamException e) {
-            throw e.withEmitted(emitted);
         }
-        throw new UpstreamException(UpstreamException.Kind.TRUNCATED, endpoint.name() + " ended the answer before done=true", emitted, null);
+        JsonNode chunk = last[0];
+        Usage usage = chunk.has("prompt_eval_count") || chunk.has("eval_count")
+                ? new Usage(chunk.path("prompt_eval_count").asLong(), chunk.path("eval_count").asLong(), TokenSource.USAGE)
+                : null;
+        String reason = calls.isEmpty() ? chunk.path("done_reason").asText("stop") : "tool_calls";
+        return answer.attempt(calls, reason, usage);
     }
 
     private ArrayNode messages(ArrayNode openAi) {

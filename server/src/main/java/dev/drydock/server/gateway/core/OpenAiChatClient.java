@@ -115,81 +115,62 @@ public final class OpenAiChatClient implements ModelClient {
     }
 
     private Attempt readStream(EndpointSpec endpoint, UpstreamHttp.Lines lines, Consumer<StreamEvent> sink, long start) throws UpstreamException {
-        StringBuilder content = new StringBuilder();
+        StreamedAnswer answer = new StreamedAnswer(sink, start);
         Map<Integer, String[]> calls = new TreeMap<>();
         Map<Integer, StringBuilder> args = new TreeMap<>();
-        String finish = null;
-        Usage usage = null;
-        Long ttft = null;
-        boolean emitted = false;
-        boolean done = false;
-        try {
-            String line;
-            while ((line = lines.next()) != null) {
-                if (!line.startsWith("data:")) {
-                    continue;
-                }
-                String data = line.substring(5).trim();
-                if (data.equals("[DONE]")) {
-                    done = true;
-                    break;
-                }
-                JsonNode chunk = parse(endpoint, data);
-                if (chunk.has("error")) {
-                    throw new UpstreamException(UpstreamException.Kind.SERVER_ERROR, endpoint.name() + " sent an error mid-stream: " + errorText(chunk));
-                }
-                if (chunk.hasNonNull("usage")) {
-                    usage = usage(chunk.get("usage"));
-                }
-                JsonNode choice = chunk.path("choices").path(0);
-                if (choice.isMissingNode()) {
-                    continue;
-                }
-                JsonNode delta = choice.path("delta");
-                String text = delta.path("content").isTextual() ? delta.path("content").asText() : "";
-                if (!text.isEmpty()) {
-                    if (ttft == null) {
-                        ttft = (System.nanoTime() - start) / 1_000_000;
-                    }
-                    content.append(text);
-                    emitted = true;
-                    sink.accept(new StreamEvent.TextDelta(text));
-                }
-                for (JsonNode tc : delta.path("tool_calls")) {
-                    int index = tc.path("index").asInt(calls.size());
-                    String[] head = calls.computeIfAbsent(index, i -> new String[2]);
-                    String id = tc.hasNonNull("id") ? tc.get("id").asText() : null;
-                    String name = tc.path("function").hasNonNull("name") ? tc.path("function").get("name").asText() : null;
-                    if (id != null) {
-                        head[0] = id;
-                    }
-                    if (name != null) {
-                        head[1] = (head[1] == null ? "" : head[1]) + name;
-                    }
-                    String fragment = tc.path("function").path("arguments").isTextual() ? tc.path("function").path("arguments").asText() : "";
-                    args.computeIfAbsent(index, i -> new StringBuilder()).append(fragment);
-                    if (ttft == null) {
-                        ttft = (System.nanoTime() - start) / 1_000_000;
-                    }
-                    emitted = true;
-                    sink.accept(new StreamEvent.ToolCallDelta(index, id, name, fragment));
-                }
-                if (choice.hasNonNull("finish_reason")) {
-                    finish = choice.get("finish_reason").asText();
-                }
+        String[] finish = {null};
+        Usage[] usage = {null};
+        boolean done = answer.readAll(lines, line -> {
+            if (!line.startsWith("data:")) {
+                return false;
             }
-        } catch (UpstreamException e) {
-            throw e.withEmitted(emitted);
-        }
-        if (!done && finish == null) {
-            throw new UpstreamException(UpstreamException.Kind.TRUNCATED, endpoint.name() + " ended the event stream before it finished (truncated SSE)", emitted, null);
+            String data = line.substring(5).trim();
+            if (data.equals("[DONE]")) {
+                return true;
+            }
+            JsonNode chunk = parse(endpoint, data);
+            if (chunk.has("error")) {
+                throw new UpstreamException(UpstreamException.Kind.SERVER_ERROR, endpoint.name() + " sent an error mid-stream: " + errorText(chunk));
+            }
+            if (chunk.hasNonNull("usage")) {
+                usage[0] = usage(chunk.get("usage"));
+            }
+            JsonNode choice = chunk.path("choices").path(0);
+            if (choice.isMissingNode()) {
+                return false;
+            }
+            JsonNode delta = choice.path("delta");
+            answer.text(delta.path("content").isTextual() ? delta.path("content").asText() : "");
+            for (JsonNode tc : delta.path("tool_calls")) {
+                int index = tc.path("index").asInt(calls.size());
+                String[] head = calls.computeIfAbsent(index, i -> new String[2]);
+                String id = tc.hasNonNull("id") ? tc.get("id").asText() : null;
+                String name = tc.path("function").hasNonNull("name") ? tc.path("function").get("name").asText() : null;
+                if (id != null) {
+                    head[0] = id;
+                }
+                if (name != null) {
+                    head[1] = (head[1] == null ? "" : head[1]) + name;
+                }
+                String fragment = tc.path("function").path("arguments").isTextual() ? tc.path("function").path("arguments").asText() : "";
+                args.computeIfAbsent(index, i -> new StringBuilder()).append(fragment);
+                answer.firstToken();
+                answer.deliver(new StreamEvent.ToolCallDelta(index, id, name, fragment));
+            }
+            if (choice.hasNonNull("finish_reason")) {
+                finish[0] = choice.get("finish_reason").asText();
+            }
+            return false;
+        });
+        if (!done && finish[0] == null) {
+            throw answer.truncated(endpoint.name() + " ended the event stream before it finished (truncated SSE)");
         }
         List<ToolCall> toolCalls = new ArrayList<>();
         for (Map.Entry<Integer, String[]> e : calls.entrySet()) {
             String[] head = e.getValue();
             toolCalls.add(new ToolCall(head[0] == null ? "call_" + e.getKey() : head[0], head[1] == null ? "" : head[1], args.get(e.getKey()).toString()));
         }
-        return new Attempt(content.toString(), toolCalls, finish == null ? "stop" : finish, usage, ttft);
+        return answer.attempt(toolCalls, finish[0] == null ? "stop" : finish[0], usage[0]);
     }
 
     private JsonNode parse(EndpointSpec endpoint, String text) throws UpstreamException {
@@ -220,7 +201,7 @@ public final class OpenAiChatClient implements ModelClient {
         if (node == null || !node.has("prompt_tokens")) {
             return null;
         }
-        return new Usage(node.path("prompt_tokens").asLong(), node.path("completion_tokens").asLong(), true);
+        return new Usage(node.path("prompt_tokens").asLong(), node.path("completion_tokens").asLong(), TokenSource.USAGE);
     }
 
     @Override

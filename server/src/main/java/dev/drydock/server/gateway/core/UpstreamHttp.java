@@ -2,7 +2,6 @@ package dev.drydock.server.gateway.core;
 
 import dev.drydock.server.gateway.egress.EgressGuard;
 import dev.drydock.server.gateway.egress.EgressRefusedException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -18,13 +17,14 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -35,8 +35,11 @@ import org.jspecify.annotations.Nullable;
  * size limit, an idle timeout and a total deadline. Cancelling closes the connection.
  */
 public final class UpstreamHttp {
-    private static final ScheduledExecutorService WATCHDOG =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("gateway-watchdog").daemon(true).factory());
+    private static final ScheduledExecutorService WATCHDOG = watchdog();
+    /** The most a finished answer's remainder may hold for the connection to be kept. */
+    private static final int DRAIN_LIMIT_BYTES = 64 * 1024;
+    /** The longest the remainder of a finished answer may take to arrive. */
+    private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final EgressGuard egress;
     private final long maxResponseBytes;
@@ -141,18 +144,28 @@ public final class UpstreamHttp {
         return (semi < 0 ? ct : ct.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
     }
 
+    private static ScheduledExecutorService watchdog() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("gateway-watchdog").daemon(true).factory());
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
     /** Opens a line reader over a response body with the endpoint's limits. */
     public Lines lines(EndpointSpec endpoint, HttpResponse<InputStream> response, Cancellation cancel) {
         return new Lines(endpoint, response.body(), cancel, maxResponseBytes);
     }
 
-    /** Reads strict UTF-8 lines; a watchdog closes the stream when it stalls or runs past its deadline. */
+    /**
+     * Reads strict UTF-8 lines; a watchdog closes the stream when it stalls or runs past its deadline.
+     * Closing aborts the exchange (and its connection) unless {@link #finished()} was called first.
+     */
     public static final class Lines implements AutoCloseable {
         private final InputStream in;
         private final Cancellation cancel;
         private final long maxBytes;
         private final long idleNanos;
-        private final long deadline;
+        private volatile long deadline;
+        private boolean finished;
         private final AutoCloseable cancelHandle;
         private final ScheduledFuture<?> watchdog;
         private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -191,7 +204,8 @@ public final class UpstreamHttp {
 
         /** The next line without its terminator, or null at the end of the body. */
         public @Nullable String next() throws UpstreamException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+            byte[] line = null;
+            int lineSize = 0;
             while (true) {
                 if (pos == limit) {
                     int n;
@@ -204,7 +218,7 @@ public final class UpstreamHttp {
                         throw failure(null);
                     }
                     if (n < 0) {
-                        return line.size() == 0 ? null : decode(line);
+                        return lineSize == 0 ? null : decode(line, 0, lineSize);
                     }
                     lastRead = System.nanoTime();
                     total += n;
@@ -214,18 +228,41 @@ public final class UpstreamHttp {
                     pos = 0;
                     limit = n;
                 }
-                byte b = buffer[pos++];
-                if (b == '\n') {
-                    int size = line.size();
-                    if (size > 0 && line.toByteArray()[size - 1] == '\r') {
-                        byte[] bytes = line.toByteArray();
-                        line.reset();
-                        line.write(bytes, 0, size - 1);
-                    }
-                    return decode(line);
+                int newline = pos;
+                while (newline < limit && buffer[newline] != '\n') {
+                    newline++;
                 }
-                line.write(b);
+                if (newline < limit && lineSize == 0) {
+                    // the common case: the whole line is in the buffer, decode it from there
+                    int end = newline > pos && buffer[newline - 1] == '\r' ? newline - 1 : newline;
+                    String text = decode(buffer, pos, end - pos);
+                    pos = newline + 1;
+                    return text;
+                }
+                int take = newline - pos;
+                if (line == null || lineSize + take > line.length) {
+                    line = Arrays.copyOf(line == null ? new byte[0] : line, Math.max(256, Math.max(lineSize + take, lineSize * 2)));
+                }
+                System.arraycopy(buffer, pos, line, lineSize, take);
+                lineSize += take;
+                pos = newline;
+                if (newline < limit) {
+                    pos++;
+                    int end = lineSize > 0 && line[lineSize - 1] == '\r' ? lineSize - 1 : lineSize;
+                    return decode(line, 0, end);
+                }
             }
+        }
+
+        /**
+         * Marks the answer complete as far as the protocol goes (an SSE {@code [DONE]}, an NDJSON
+         * {@code done: true}). Closing then leaves the rest of the body (normally just the end of the
+         * chunked encoding) to a background reader, so that the connection goes back to the client's
+         * pool instead of being torn down: a new TCP connection per request is what made the gateway
+         * slow under many concurrent streams.
+         */
+        public void finished() {
+            finished = true;
         }
 
         /** The whole remaining body as one string. */
@@ -238,9 +275,9 @@ public final class UpstreamHttp {
             return sb.toString();
         }
 
-        private String decode(ByteArrayOutputStream line) throws UpstreamException {
+        private String decode(byte[] bytes, int offset, int length) throws UpstreamException {
             try {
-                CharBuffer chars = decoder.reset().decode(ByteBuffer.wrap(line.toByteArray()));
+                CharBuffer chars = decoder.reset().decode(ByteBuffer.wrap(bytes, offset, length));
                 return chars.toString();
             } catch (CharacterCodingException e) {
                 throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, endpointName + " sent bytes that are not valid UTF-8");
@@ -268,13 +305,34 @@ public final class UpstreamHttp {
 
         @Override
         public void close() {
-            watchdog.cancel(false);
             try {
                 cancelHandle.close();
             } catch (Exception ignored) {
                 // removing a list entry cannot fail
             }
+            if (finished && stopReason == null && !cancel.isCancelled()) {
+                Thread.ofVirtual().name("gateway-drain").start(this::drainThenClose);
+                return;
+            }
+            watchdog.cancel(false);
             closeQuietly();
+        }
+
+        /** Reads the remainder of a finished answer to its end (bounded in size, and in time by the watchdog), then closes. */
+        private void drainThenClose() {
+            deadline = Math.min(deadline, System.nanoTime() + DRAIN_TIMEOUT_NANOS);
+            long left = DRAIN_LIMIT_BYTES;
+            try {
+                int n;
+                while (left > 0 && (n = in.read(buffer)) >= 0) {
+                    left -= n;
+                }
+            } catch (IOException ignored) {
+                // the watchdog closed a remainder that did not end in time; the connection is dropped
+            } finally {
+                watchdog.cancel(false);
+                closeQuietly();
+            }
         }
     }
 }

@@ -23,6 +23,7 @@ import dev.drydock.server.gateway.core.Outcome;
 import dev.drydock.server.gateway.core.RouteSpec;
 import dev.drydock.server.gateway.core.StreamEvent;
 import dev.drydock.server.gateway.core.TokenCounter;
+import dev.drydock.server.gateway.core.TokenSource;
 import dev.drydock.server.gateway.core.ToolCall;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.oidc.TenantIdentityProvider;
@@ -483,7 +484,7 @@ public class FrontDoorRoutes {
     private static GatewayRecord record(String id, CallContext cc, Outcome outcome, @Nullable String detail, long tokens, long start,
             @Nullable String promptSha, @Nullable String completionSha) {
         return new GatewayRecord(id, Instant.now(), cc.userSubject(), cc.username(), cc.workspace(), cc.sessionId(), cc.droid(), cc.purpose(), cc.channel(),
-                cc.classification(), "local-inference", EMBEDDING_MODEL, outcome, detail, tokens, 0, false, (System.nanoTime() - start) / 1_000_000, null,
+                cc.classification(), "local-inference", EMBEDDING_MODEL, outcome, detail, tokens, 0, TokenSource.ESTIMATE, (System.nanoTime() - start) / 1_000_000, null,
                 BigDecimal.ZERO, promptSha, completionSha, List.of(), List.of());
     }
 
