@@ -10,6 +10,7 @@ import dev.drydock.server.testing.RealServices;
 import io.restassured.RestAssured;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@code ./drydock realm apply} against the real Keycloak of the test run. */
@@ -21,7 +22,7 @@ class RealmApplyTest {
         RealServices.Started services = RealServices.get();
         String base = services.keycloak().baseUrl();
         var desired = new ObjectMapper().readTree(
-                RealmTemplate.shipped("http://localhost:" + services.httpPort(), "unchanged", "unchanged").toJson());
+                RealmTemplate.shipped("http://localhost:" + services.httpPort(), "unchanged", "unchanged", "unchanged").toJson());
         String admin = KeycloakAdmin.token();
         List<String> ids = RestAssured.given().auth().oauth2(admin).get(base + "/admin/realms/drydock/clients?clientId=drydock-automation")
                 .then().statusCode(200).extract().path("id");
@@ -40,6 +41,39 @@ class RealmApplyTest {
         assertThat(second.unchanged()).isGreaterThanOrEqualTo(4 + 4 + 4);
         RestAssured.given().auth().oauth2(admin).get(base + "/admin/realms/drydock/clients?clientId=drydock-automation")
                 .then().statusCode(200).body("serviceAccountsEnabled[0]", org.hamcrest.Matchers.equalTo(true));
+    }
+
+    @Test
+    void shouldRecreateTheServerClientWithItsSecretAndServiceAccountRoleAndChangeNothingOnTheNextRun() throws Exception {
+        // Given a realm whose drydock-server client was deleted by hand (with it, its service account and role)
+        RealServices.Started services = RealServices.get();
+        String base = services.keycloak().baseUrl();
+        var desired = new ObjectMapper().readTree(
+                RealmTemplate.shipped("http://localhost:" + services.httpPort(), "unchanged", "unchanged", "unchanged").toJson());
+        String admin = KeycloakAdmin.token();
+        List<String> ids = RestAssured.given().auth().oauth2(admin).get(base + "/admin/realms/drydock/clients?clientId=drydock-server")
+                .then().statusCode(200).extract().path("id");
+        RestAssured.given().auth().oauth2(admin).delete(base + "/admin/realms/drydock/clients/" + ids.getFirst()).then().statusCode(204);
+        RealmApply apply = RealmApply.connect(base, "drydock", KeycloakAdmin.USER, KeycloakAdmin.PASSWORD);
+        Map<String, String> secrets = Map.of("drydock-server", RealServices.SERVER_SECRET);
+        List<String> log = new ArrayList<>();
+
+        // When
+        RealmApply.Report first = apply.apply(desired, secrets, log::add);
+        RealmApply.Report second = apply.apply(desired, secrets, log::add);
+
+        // Then the client is back with the server's secret, and its service account may read users' groups
+        assertThat(first.created()).containsExactly("client drydock-server", "role realm-management/view-users of service account drydock-server");
+        assertThat(second.created()).isEmpty();
+        assertThat(second.updated()).isEmpty();
+        String serviceToken = RestAssured.given().formParam("grant_type", "client_credentials").formParam("client_id", "drydock-server")
+                .formParam("client_secret", RealServices.SERVER_SECRET)
+                .post(services.keycloak().realmUrl() + "/protocol/openid-connect/token").then().statusCode(200).extract().path("access_token");
+        RestAssured.given().auth().oauth2(serviceToken).get(base + "/admin/realms/drydock/users/" + KeycloakAdmin.userId("mike") + "/groups")
+                .then().statusCode(200).body("path", org.hamcrest.Matchers.hasItem("/workspaces/demo/members"));
+        RestAssured.given().formParam("grant_type", "password").formParam("client_id", "drydock-server")
+                .formParam("client_secret", RealServices.SERVER_SECRET).formParam("username", "mike").formParam("password", "mike-pass")
+                .post(services.keycloak().realmUrl() + "/protocol/openid-connect/token").then().statusCode(400).body("error", org.hamcrest.Matchers.equalTo("unauthorized_client"));
     }
 
     @Test

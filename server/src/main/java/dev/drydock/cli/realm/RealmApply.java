@@ -16,12 +16,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * Applies the shipped realm's roles, groups and clients to a running Keycloak through its Admin API,
  * idempotently: what is missing is created, what differs in the fields Drydock owns is updated, and
- * nothing else (users, secrets, operator-added settings) is touched. Realm import only creates; this
+ * nothing else (users, secrets, operator-added settings) is touched, except that a client's service
+ * account gets the roles the shipped realm grants it. Realm import only creates; this
  * is how day-2 changes reach an existing installation.
  */
 public final class RealmApply {
@@ -70,6 +72,15 @@ public final class RealmApply {
 
     /** Applies {@code desired} (a realm representation) and reports each change to {@code log}. */
     public Report apply(JsonNode desired, Consumer<String> log) {
+        return apply(desired, Map.of(), log);
+    }
+
+    /**
+     * Like {@link #apply(JsonNode, Consumer)}; a confidential client that has to be created gets its
+     * secret from {@code newClientSecrets} (by client id), or a fresh one from Keycloak when absent.
+     * Secrets of existing clients are never changed.
+     */
+    public Report apply(JsonNode desired, Map<String, String> newClientSecrets, Consumer<String> log) {
         List<String> created = new ArrayList<>();
         List<String> updated = new ArrayList<>();
         int unchanged = 0;
@@ -100,6 +111,9 @@ public final class RealmApply {
             if (found.isEmpty()) {
                 ObjectNode rep = client.deepCopy();
                 rep.remove("secret"); // Keycloak generates a fresh secret for a new confidential client
+                if (newClientSecrets.containsKey(clientId)) {
+                    rep.put("secret", newClientSecrets.get(clientId));
+                }
                 expect(call("POST", "/clients", rep), 201, "create client " + clientId);
                 created.add("client " + clientId);
                 continue;
@@ -119,9 +133,53 @@ public final class RealmApply {
                 updated.add("client " + clientId);
             }
         }
+        for (JsonNode user : desired.path("users")) {
+            if (user.hasNonNull("serviceAccountClientId")) {
+                unchanged += applyServiceAccountRoles(user, created);
+            }
+        }
         created.forEach(c -> log.accept("created " + c));
         updated.forEach(u -> log.accept("updated " + u));
         return new Report(created, updated, unchanged);
+    }
+
+    /** Grants a client's service account the client roles it has in the shipped realm; never removes any. */
+    private int applyServiceAccountRoles(JsonNode user, List<String> created) {
+        String clientId = user.path("serviceAccountClientId").asText();
+        JsonNode client = read(call("GET", "/clients?clientId=" + enc(clientId), null));
+        if (client.isEmpty()) {
+            throw new CliException("client " + clientId + " has no service account to grant roles to", CliExit.FAILED);
+        }
+        String account = read(call("GET", "/clients/" + client.get(0).path("id").asText() + "/service-account-user", null)).path("id").asText();
+        int unchanged = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = user.path("clientRoles").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode owner = read(call("GET", "/clients?clientId=" + enc(e.getKey()), null));
+            if (owner.isEmpty()) {
+                throw new CliException("client " + e.getKey() + " does not exist; cannot grant its roles to " + clientId, CliExit.FAILED);
+            }
+            String ownerId = owner.get(0).path("id").asText();
+            JsonNode held = read(call("GET", "/users/" + account + "/role-mappings/clients/" + ownerId, null));
+            var missing = JSON.createArrayNode();
+            for (JsonNode role : e.getValue()) {
+                boolean has = false;
+                for (JsonNode h : held) {
+                    has |= h.path("name").asText().equals(role.asText());
+                }
+                if (has) {
+                    unchanged++;
+                } else {
+                    HttpResponse<String> r = call("GET", "/clients/" + ownerId + "/roles/" + enc(role.asText()), null);
+                    expect(r, 200, "read role " + e.getKey() + "/" + role.asText());
+                    missing.add(read(r));
+                    created.add("role " + e.getKey() + "/" + role.asText() + " of service account " + clientId);
+                }
+            }
+            if (!missing.isEmpty()) {
+                expect(call("POST", "/users/" + account + "/role-mappings/clients/" + ownerId, missing), 204, "grant roles to service account " + clientId);
+            }
+        }
+        return unchanged;
     }
 
     private int applyGroup(JsonNode group, String parentId, List<String> created) {

@@ -8,6 +8,7 @@ import dev.drydock.server.appliance.Secrets;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,28 +45,41 @@ public final class RealmCommand implements Callable<Integer> {
         @Option(names = "--admin-password-env", description = "Environment variable holding the administrator password (default: the embedded appliance's secret)")
         String passwordEnv;
 
+        @Option(names = "--server-secret-env", description = "Environment variable holding the drydock-server client's secret, used if that client has to be created (default: the embedded appliance's secret)")
+        String serverSecretEnv;
+
         @Override
         public Integer call() throws IOException {
+            Secrets s = Secrets.load(Path.of(System.getenv().getOrDefault("DRYDOCK_HOME", ".drydock"), "secrets.properties"));
             String password;
             if (passwordEnv != null) {
-                password = System.getenv(passwordEnv);
-                if (password == null) {
-                    throw new CliException("environment variable " + passwordEnv + " is not set", CliExit.USAGE);
-                }
+                password = env(passwordEnv);
             } else {
-                Path secrets = Path.of(System.getenv().getOrDefault("DRYDOCK_HOME", ".drydock"), "secrets.properties");
-                Secrets s = Secrets.load(secrets);
                 if (!s.has("keycloak.bootstrap-admin-password")) {
                     throw new CliException("no administrator password: pass --admin-password-env VAR, or run this on the machine of './drydock up'", CliExit.USAGE);
                 }
                 password = s.getOrCreate("keycloak.bootstrap-admin-password");
             }
+            // The server client's secret must be the one the server is started with: the appliance's own, or the operator's.
+            Map<String, String> newClientSecrets = serverSecretEnv != null ? Map.of("drydock-server", env(serverSecretEnv))
+                    : s.has("keycloak.bootstrap-admin-password") ? Map.of("drydock-server", s.getOrCreate(Secrets.SERVER_CLIENT_SECRET)) : Map.of();
             // Secrets are not part of what apply owns: placeholders stay, and existing client secrets are never overwritten.
-            var desired = new ObjectMapper().readTree(RealmTemplate.shipped(portalUrl, "unchanged", "unchanged").toJson());
+            var desired = new ObjectMapper().readTree(RealmTemplate.shipped(portalUrl, "unchanged", "unchanged", "unchanged").toJson());
             PrintWriter out = spec.commandLine().getOut();
-            RealmApply.Report report = RealmApply.connect(url, realm, adminUser, password).apply(desired, out::println);
+            RealmApply.Report report = RealmApply.connect(url, realm, adminUser, password).apply(desired, newClientSecrets, out::println);
             out.println("realm " + realm + ": " + report.created().size() + " created, " + report.updated().size() + " updated, " + report.unchanged() + " unchanged");
+            if (report.created().contains("client drydock-server") && newClientSecrets.isEmpty()) {
+                out.println("Keycloak generated the drydock-server client's secret: copy it from the admin console (Clients > drydock-server > Credentials) into DRYDOCK_IDENTITY_CLIENT_SECRET of the server.");
+            }
             return CliExit.OK;
+        }
+
+        private static String env(String name) {
+            String value = System.getenv(name);
+            if (value == null) {
+                throw new CliException("environment variable " + name + " is not set", CliExit.USAGE);
+            }
+            return value;
         }
     }
 }

@@ -103,7 +103,8 @@ final class Appliance implements AutoCloseable {
             if (firstStart) {
                 adminPassword = Secrets.generate().substring(0, 20);
                 realmJson =
-                        RealmTemplate.shipped(portalUrl, secrets.getOrCreate("portal.client-secret"), secrets.getOrCreate("automation.client-secret"))
+                        RealmTemplate.shipped(portalUrl, secrets.getOrCreate("portal.client-secret"), secrets.getOrCreate("automation.client-secret"),
+                                        secrets.getOrCreate(Secrets.SERVER_CLIENT_SECRET))
                                 .withUser(new RealmTemplate.InitialUser(
                                         ADMIN_USER, adminPassword, "Drydock", "Administrator", "admin@drydock.local",
                                         List.of("/drydock-admins", "/workspaces/demo/admins")))
@@ -130,6 +131,7 @@ final class Appliance implements AutoCloseable {
             console.line("  keycloak: ready (" + millis(t0) + " ms)");
             serverSettings.put("quarkus.oidc.auth-server-url", kc.realmUrl());
             serverSettings.put("quarkus.oidc.portal.credentials.secret", secrets.getOrCreate("portal.client-secret"));
+            serverSettings.put("drydock.identity.client-secret", secrets.getOrCreate(Secrets.SERVER_CLIENT_SECRET));
             summary.add("Keycloak     " + kc.baseUrl() + "/admin  (embedded; master admin 'admin', password in " + home.resolve("secrets.properties") + ")");
         } else {
             String url = external.oidcUrl().orElseThrow(() -> new ApplianceException("keycloak", "DRYDOCK_OIDC_URL is not set"));

@@ -30,8 +30,11 @@ public final class RealmTemplate {
         this.realm = realm;
     }
 
-    /** The shipped realm with its placeholders replaced. */
-    public static RealmTemplate shipped(String portalUrl, String portalSecret, String automationSecret) {
+    /**
+     * The shipped realm with its placeholders replaced. {@code serverSecret} is the secret of the
+     * {@code drydock-server} client, with which the server reads API-key owners' current groups.
+     */
+    public static RealmTemplate shipped(String portalUrl, String portalSecret, String automationSecret, String serverSecret) {
         String text;
         try (InputStream in = RealmTemplate.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
@@ -45,7 +48,8 @@ public final class RealmTemplate {
                 Map.of(
                                 "DRYDOCK_PORTAL_URL", portalUrl,
                                 "DRYDOCK_PORTAL_SECRET", portalSecret,
-                                "DRYDOCK_AUTOMATION_SECRET", automationSecret)
+                                "DRYDOCK_AUTOMATION_SECRET", automationSecret,
+                                "DRYDOCK_SERVER_SECRET", serverSecret)
                         .entrySet()) {
             text = text.replace("${" + p.getKey() + "}", jsonEscape(p.getValue()));
         }

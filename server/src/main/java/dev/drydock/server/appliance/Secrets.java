@@ -18,6 +18,9 @@ import java.util.Properties;
  * readable by the owner only. Never logged.
  */
 public final class Secrets {
+    /** The secret of the {@code drydock-server} client (Keycloak Admin API reads for API keys). */
+    public static final String SERVER_CLIENT_SECRET = "server.client-secret";
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path file;

@@ -58,6 +58,16 @@ public class AccessAuditor {
         record(entry, client);
     }
 
+    /** A valid API key was refused because its owner was disabled or deleted in Keycloak (401). */
+    public void apiKeyRefused(String subject, String username, String reason, String path, String client) {
+        record(AuditEntry.of(subject, "access.refused", path)
+                .with("status", 401)
+                .with("reason", reason)
+                .with("credential", "api-key")
+                .with("username", username)
+                .with("client", client), client);
+    }
+
     /** A signed-in caller was refused: outside {@code workspace} (404), or with too low a role (403). */
     public void callerRefused(String subject, String username, @Nullable String workspace, String object, int status, String path, String client) {
         record(AuditEntry.of(subject, "access.refused", path).inWorkspace(workspace)

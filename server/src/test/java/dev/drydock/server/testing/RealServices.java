@@ -28,7 +28,11 @@ public final class RealServices implements QuarkusTestResourceLifecycleManager {
             user("mike", "Mike", "Member", "/workspaces/demo/members"),
             user("vera", "Vera", "Viewer", "/workspaces/demo/viewers"),
             user("otto", "Otto", "Other", "/workspaces/other/admins"),
-            user("remy", "Remy", "Removed", "/workspaces/demo/members"));
+            user("remy", "Remy", "Removed", "/workspaces/demo/members"),
+            user("kira", "Kira", "Keyholder", "/workspaces/demo/members"));
+
+    /** The secret of the test realm's {@code drydock-server} client. */
+    public static final String SERVER_SECRET = "test-server-secret-0123456789abcdef0123456789";
 
     /** The public client of the test realm that may use the password grant. */
     public static final String TEST_CLIENT = "drydock-test";
@@ -49,6 +53,7 @@ public final class RealServices implements QuarkusTestResourceLifecycleManager {
                     "quarkus.datasource.password", "",
                     "quarkus.oidc.auth-server-url", keycloak.realmUrl(),
                     "quarkus.oidc.portal.credentials.secret", portalSecret,
+                    "drydock.identity.client-secret", SERVER_SECRET,
                     "quarkus.http.test-port", Integer.toString(httpPort));
         }
     }
@@ -88,7 +93,7 @@ public final class RealServices implements QuarkusTestResourceLifecycleManager {
             int httpPort = freePort();
             int kcPort = freePort();
             String portalSecret = "test-portal-secret-0123456789abcdef0123456789";
-            RealmTemplate realm = RealmTemplate.shipped("http://localhost:" + httpPort, portalSecret, "test-automation-secret")
+            RealmTemplate realm = RealmTemplate.shipped("http://localhost:" + httpPort, portalSecret, "test-automation-secret", SERVER_SECRET)
                     .withWorkspace("other", "Other workspace")
                     .withPasswordGrantClient(TEST_CLIENT)
                     .withPasswordGrantClient(SHORT_CLIENT, SHORT_LIFESPAN);

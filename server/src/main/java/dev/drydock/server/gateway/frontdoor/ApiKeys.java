@@ -1,7 +1,7 @@
 package dev.drydock.server.gateway.frontdoor;
 
+import dev.drydock.server.auth.KeycloakMemberships;
 import dev.drydock.server.auth.WorkspaceMembership;
-import dev.drydock.server.auth.WorkspaceRole;
 import dev.drydock.server.gateway.core.Hashes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -14,9 +14,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -24,8 +22,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Per-user API keys for the /v1 front door ({@code dd_} + 40 random characters). Only a SHA-256 of
- * each key is stored; the key is shown once at creation. A key carries the roles and workspace
- * memberships its owner had when creating it (create a new key after a membership change).
+ * each key is stored; the key is shown once at creation. A key acts with its owner's current roles
+ * and workspace memberships, read from Keycloak ({@link KeycloakMemberships}); the ones stored at
+ * creation are a record of that moment only.
  */
 @ApplicationScoped
 public class ApiKeys {
@@ -35,6 +34,7 @@ public class ApiKeys {
     private final SecureRandom random = new SecureRandom();
 
     @Inject DataSource dataSource;
+    @Inject KeycloakMemberships memberships;
 
     /** A key as listed: never the key itself. */
     public record KeyView(long id, String name, String prefix, Instant createdAt, @Nullable Instant lastUsedAt, @Nullable Instant revokedAt) {}
@@ -101,28 +101,59 @@ public class ApiKeys {
         }
     }
 
-    /** The owner of a valid, unrevoked key. */
-    public Optional<Caller> authenticate(String key) {
+    /** What checking a presented key found. */
+    public sealed interface Check {
+        /** The key is valid and its owner is enabled; the caller carries the owner's current memberships. */
+        record Valid(Caller caller) implements Check {}
+
+        /** No such key, or it was revoked. */
+        record Unknown() implements Check {}
+
+        /** The key is valid but its owner was disabled or deleted in Keycloak. */
+        record OwnerRefused(String subject, String username, String reason) implements Check {}
+
+        /** Keycloak could not confirm the owner's memberships, and nothing fresh enough is cached. */
+        record Unconfirmed(String subject, String why) implements Check {}
+    }
+
+    /**
+     * Checks a presented key. Its owner's roles and workspaces are their current ones in Keycloak (at
+     * most {@code drydock.identity.membership-cache} old), not the ones stored with the key.
+     */
+    public Check authenticate(String key) {
         if (!key.startsWith(PREFIX)) {
-            return Optional.empty();
+            return new Check.Unknown();
         }
+        String subject;
+        String username;
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
-                        "update gateway_api_key set last_used_at = now() where key_hash = ? and revoked_at is null returning user_subject, username, roles, workspaces")) {
+                        "update gateway_api_key set last_used_at = now() where key_hash = ? and revoked_at is null returning user_subject, username")) {
             ps.setString(1, Hashes.sha256(key));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    return Optional.empty();
+                    return new Check.Unknown();
                 }
-                List<String> roles = Arrays.stream(rs.getString("roles").split(",")).filter(s -> !s.isBlank()).toList();
-                List<WorkspaceMembership> ws = Arrays.stream(rs.getString("workspaces").split(",")).filter(s -> s.contains(":"))
-                        .map(s -> new WorkspaceMembership(s.substring(0, s.indexOf(':')), WorkspaceRole.valueOf(s.substring(s.indexOf(':') + 1).toUpperCase(Locale.ROOT))))
-                        .toList();
-                return Optional.of(new Caller(rs.getString("user_subject"), rs.getString("username"), roles, ws, "api-key"));
+                subject = rs.getString("user_subject");
+                username = rs.getString("username");
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot check API key", e);
         }
+        Optional<KeycloakMemberships.Account> owner;
+        try {
+            owner = memberships.account(subject);
+        } catch (KeycloakMemberships.UnavailableException e) {
+            return new Check.Unconfirmed(subject, e.getMessage());
+        }
+        if (owner.isEmpty()) {
+            return new Check.OwnerRefused(subject, username, "key owner deleted");
+        }
+        KeycloakMemberships.Account account = owner.get();
+        if (!account.enabled()) {
+            return new Check.OwnerRefused(subject, account.username(), "key owner disabled");
+        }
+        return new Check.Valid(new Caller(subject, account.username(), account.roles(), account.workspaces(), "api-key"));
     }
 
     private static @Nullable Instant instant(@Nullable Timestamp t) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.drydock.server.audit.AccessAuditor;
 import dev.drydock.server.auth.Roles;
 import dev.drydock.server.auth.WorkspaceMembership;
 import dev.drydock.server.auth.WorkspaceRole;
@@ -74,6 +75,7 @@ public class FrontDoorRoutes {
     @Inject Embeddings embeddings;
     @Inject TenantIdentityProvider identityProvider;
     @Inject ObjectMapper json;
+    @Inject AccessAuditor access;
 
     void init(@Observes Router router) {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxRequestBytes());
@@ -101,7 +103,6 @@ public class FrontDoorRoutes {
             try {
                 Optional<Caller> caller = authenticate(ctx);
                 if (caller.isEmpty()) {
-                    error(ctx, OpenAiError.unauthorized("Send 'Authorization: Bearer <Drydock API key or access token>'; the one sent is missing, wrong, expired or revoked."));
                     return;
                 }
                 handler.handle(ctx, caller.get());
@@ -113,19 +114,33 @@ public class FrontDoorRoutes {
         });
     }
 
+    /** The caller; when empty, the refusal was sent. */
     private Optional<Caller> authenticate(RoutingContext ctx) {
         String header = ctx.request().getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.empty();
+            return refuse(ctx);
         }
         String token = header.substring(7).trim();
         if (token.startsWith(ApiKeys.PREFIX)) {
-            return apiKeys.authenticate(token);
+            return switch (apiKeys.authenticate(token)) {
+                case ApiKeys.Check.Valid v -> Optional.of(v.caller());
+                case ApiKeys.Check.Unknown u -> refuse(ctx);
+                case ApiKeys.Check.OwnerRefused r -> {
+                    access.apiKeyRefused(r.subject(), r.username(), r.reason(), ctx.request().path(), client(ctx));
+                    error(ctx, OpenAiError.unauthorized("This API key's owner is no longer an active user; the key is refused."));
+                    yield Optional.empty();
+                }
+                case ApiKeys.Check.Unconfirmed u -> {
+                    LOG.warnf("refused an API key of user %s on %s: cannot confirm the owner's memberships: %s", u.subject(), ctx.request().path(), u.why());
+                    error(ctx, new OpenAiError(503, "Cannot confirm the key owner's memberships with the identity provider; try again.", "server_error", "identity_unavailable"));
+                    yield Optional.empty();
+                }
+            };
         }
         try {
             SecurityIdentity identity = identityProvider.authenticate(new AccessTokenCredential(token)).await().atMost(Duration.ofSeconds(30));
             if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
-                return Optional.empty();
+                return refuse(ctx);
             }
             Collection<String> groups = Optional.ofNullable(jwt.<Collection<String>>getClaim("groups")).orElse(List.of());
             List<String> roles = identity.getRoles().stream().filter(r -> List.of(Roles.DRYDOCK_ADMIN, Roles.WORKSPACE_ADMIN, Roles.MEMBER, Roles.VIEWER).contains(r)).sorted().toList();
@@ -133,8 +148,17 @@ public class FrontDoorRoutes {
             return Optional.of(new Caller(Optional.ofNullable(jwt.getSubject()).orElse(username), username, roles,
                     WorkspaceMembership.fromGroups(groups.stream().map(String::valueOf).toList()), "token"));
         } catch (RuntimeException e) {
-            return Optional.empty();
+            return refuse(ctx);
         }
+    }
+
+    private Optional<Caller> refuse(RoutingContext ctx) {
+        error(ctx, OpenAiError.unauthorized("Send 'Authorization: Bearer <Drydock API key or access token>'; the one sent is missing, wrong, expired or revoked."));
+        return Optional.empty();
+    }
+
+    private static String client(RoutingContext ctx) {
+        return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
     }
 
     /** Resolves the workspace and checks the caller may use models there; an error was sent when empty. */

@@ -1,0 +1,32 @@
+package dev.drydock.server.auth;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** How the server reads people's current memberships from Keycloak ({@code drydock.identity.*}). */
+@ConfigMapping(prefix = "drydock.identity")
+public interface IdentityConfig {
+    /**
+     * How long a person's groups, roles and account state read from Keycloak are reused before an
+     * API key of theirs is checked against Keycloak again: removing someone from a workspace group (or
+     * disabling them) reaches their API keys within this time.
+     */
+    @WithDefault("30s")
+    Duration membershipCache();
+
+    /**
+     * The confidential client whose service account (realm-management {@code view-users}) reads the
+     * groups, roles and account state of API-key owners.
+     */
+    @WithDefault("drydock-server")
+    String clientId();
+
+    /**
+     * The secret of the {@code drydock.identity.client-id} client. {@code ./drydock up} sets it from its generated secrets; with
+     * an external Keycloak set {@code DRYDOCK_IDENTITY_CLIENT_SECRET}. Without it, API keys are refused
+     * with 503.
+     */
+    Optional<String> clientSecret();
+}
