@@ -15,18 +15,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * Records refused access in the audit trail: bearer tokens that failed validation (expired, forged,
  * wrong audience or issuer) and callers refused at a workspace boundary (404 or 403). Recording happens
- * off the request thread, and at most {@link #PER_MINUTE} records per client address and minute are
- * written; what is over the limit is counted and reported on the next record from that address, so a
+ * off the request thread, and at most {@code drydock.identity.refusal-records-per-minute} records
+ * per client address and minute are written; what is over the limit is counted and reported on the next record from that address, so a
  * flood of bad tokens cannot flood the chain.
  */
 @ApplicationScoped
 public class AccessAuditor {
-    /** Records per client address and minute before suppression. */
-    static final int PER_MINUTE = 60;
-
     private static final Logger LOG = Logger.getLogger(AccessAuditor.class);
 
     @Inject AuditTrail trail;
+    @Inject dev.drydock.server.auth.IdentityConfig identity;
 
     @ConfigProperty(name = "quarkus.oidc.auth-server-url")
     String issuer;
@@ -91,7 +89,7 @@ public class AccessAuditor {
             } else {
                 suppressedBefore = 0;
             }
-            if (w.recorded >= PER_MINUTE) {
+            if (w.recorded >= identity.refusalRecordsPerMinute()) {
                 w.suppressed++;
                 return;
             }

@@ -29,4 +29,12 @@ public interface IdentityConfig {
      * with 503.
      */
     Optional<String> clientSecret();
+
+    /**
+     * Refused accesses recorded in the audit trail per client address and minute; what goes over is
+     * counted and reported on the next record from that address (a flood of bad tokens cannot flood
+     * the chain).
+     */
+    @WithDefault("60")
+    int refusalRecordsPerMinute();
 }

@@ -120,6 +120,11 @@ class KeycloakMembershipsTest {
             public Optional<String> clientSecret() {
                 return Optional.of(secret);
             }
+
+            @Override
+            public int refusalRecordsPerMinute() {
+                return 60;
+            }
         };
     }
 
