@@ -3,6 +3,7 @@ package dev.drydock.search;
 import dev.drydock.search.chunk.Chunker;
 import dev.drydock.search.chunk.ParsedFile;
 import dev.drydock.search.history.ChangeHistory;
+import dev.drydock.search.history.PastCommit;
 import dev.drydock.search.index.Documents;
 import dev.drydock.search.index.IndexMeta;
 import dev.drydock.search.index.IndexSchema;
@@ -128,6 +129,7 @@ public final class CodeIndexer {
                         org.apache.lucene.document.Field.Store.YES));
                 doc.add(new org.apache.lucene.document.StoredField(IndexSchema.HISTORY, history.serialize()));
                 writing.writer().updateDocument(new Term(IndexSchema.KEY, key), doc);
+                writePastCommits(writing.writer(), request.repo(), PastCommit.read(git.repository(), git.commit()));
             }
             writing.commit(meta.withRevision(request.repo(), revision == null ? "folder" : revision,
                     embedder == null ? null : embedder.modelId(), embedder == null ? 0 : embedder.dimensions()));
@@ -141,6 +143,29 @@ public final class CodeIndexer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SearchException("indexing interrupted; the previous index is unchanged", e);
+        }
+    }
+
+    /** Replaces the repo's past-commit documents: message (analysed) and changed paths (stored). */
+    private static void writePastCommits(org.apache.lucene.index.IndexWriter writer, String repo, List<PastCommit> commits)
+            throws IOException {
+        writer.deleteDocuments(new org.apache.lucene.search.BooleanQuery.Builder()
+                .add(new org.apache.lucene.search.TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_COMMIT)),
+                        org.apache.lucene.search.BooleanClause.Occur.FILTER)
+                .add(new org.apache.lucene.search.TermQuery(new Term(IndexSchema.REPO, repo)),
+                        org.apache.lucene.search.BooleanClause.Occur.FILTER)
+                .build());
+        for (PastCommit commit : commits) {
+            org.apache.lucene.document.Document doc = new org.apache.lucene.document.Document();
+            doc.add(new org.apache.lucene.document.StringField(IndexSchema.KEY, IndexSchema.commitKey(repo, commit.id()),
+                    org.apache.lucene.document.Field.Store.NO));
+            doc.add(new org.apache.lucene.document.StringField(IndexSchema.KIND, IndexSchema.KIND_COMMIT,
+                    org.apache.lucene.document.Field.Store.NO));
+            doc.add(new org.apache.lucene.document.StringField(IndexSchema.REPO, repo, org.apache.lucene.document.Field.Store.YES));
+            doc.add(new org.apache.lucene.document.TextField(IndexSchema.COMMIT_MESSAGE, commit.message(),
+                    org.apache.lucene.document.Field.Store.NO));
+            doc.add(new org.apache.lucene.document.StoredField(IndexSchema.COMMIT_PATHS, String.join("\n", commit.paths())));
+            writer.addDocument(doc);
         }
     }
 
