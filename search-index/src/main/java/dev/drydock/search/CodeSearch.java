@@ -50,8 +50,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>File ranking ({@link #searchFiles}) fuses, with weighted reciprocal rank fusion: BM25 over
  * whole files (body, file name, declared symbols, path), BM25 over chunks collapsed to files,
- * exact matches of identifiers in the query against declared type names, dense file similarity
- * (when the index has vectors; one vector per file), and optionally a one-hop symbol-graph expansion.
+ * exact matches of identifiers in the query against declared type names, for git corpora the
+ * files changed by the past commits whose messages read most like the query, dense file
+ * similarity (when the index has vectors; one vector per file), and optionally a one-hop
+ * symbol-graph expansion.
  * Instances are thread-safe.
  */
 public final class CodeSearch implements AutoCloseable {
