@@ -151,6 +151,44 @@ class CodeSearchTest {
         assertThat(hybrid).extracting(FileHit::repo).containsOnly("svc");
     }
 
+    @Test
+    void shouldAddNewPastCommitsOnUpdateAndForgetLaterOnesWhenIndexingAnOlderRevision() throws Exception {
+        // Given: indexed at the first commit, then a commit whose message is the query arrives
+        Path svc = tmp.resolve("svc2");
+        String first;
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(svc.toFile())
+                .setInitialBranch("main").call()) {
+            write(svc, "src/main/java/s/SessionStore.java", "package s;\npublic class SessionStore { java.util.Map<String, String> m; }\n");
+            write(svc, "src/main/java/s/Invoice.java", "package s;\npublic class Invoice { int total; }\n");
+            commit(git, "Initial import");
+            first = git.getRepository().resolve("HEAD").getName();
+        }
+        Path index = tmp.resolve("index-update");
+        new CodeIndexer(index, null).index(IndexRequest.of(svc, "svc"), false, IndexProgress.NONE);
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(svc.toFile())) {
+            write(svc, "src/main/java/s/SessionStore.java", "package s;\npublic class SessionStore { java.util.Map<String, Long> m; }\n");
+            commit(git, "Evict idle logins after a timeout");
+        }
+        SearchQuery query = new SearchQuery("evict idle logins sooner", Set.of("svc"), 10, SearchMode.HYBRID);
+
+        // When: updated to the new commit, then indexed again at the first one
+        new CodeIndexer(index, null).index(IndexRequest.of(svc, "svc"), false, IndexProgress.NONE);
+        List<FileHit> afterUpdate;
+        try (CodeSearch search = CodeSearch.open(index, null)) {
+            afterUpdate = search.searchFiles(query);
+        }
+        new CodeIndexer(index, null).index(new IndexRequest(svc, "svc", first,
+                dev.drydock.search.ingest.IngestPolicy.defaults(), 1), false, IndexProgress.NONE);
+        List<FileHit> atFirst;
+        try (CodeSearch search = CodeSearch.open(index, null)) {
+            atFirst = search.searchFiles(query);
+        }
+
+        // Then: the new message counts after the update; at the first commit no later message is known
+        assertThat(afterUpdate).extracting(FileHit::path).containsExactly("src/main/java/s/SessionStore.java");
+        assertThat(atFirst).isEmpty();
+    }
+
     private static void commit(org.eclipse.jgit.api.Git git, String message) throws Exception {
         git.add().addFilepattern(".").call();
         git.commit().setMessage(message).setSign(false).setAuthor("t", "t@example.com")

@@ -9,10 +9,12 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.eclipse.jgit.diff.DiffEntry;
 import org.eclipse.jgit.diff.DiffFormatter;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.util.io.DisabledOutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A commit of the indexed history (never a later one) as a document: its message and the files it
@@ -66,11 +68,24 @@ public record PastCommit(String id, String message, List<String> paths) {
 
     /** The non-merge commits reachable from {@code head} that changed 1–{@value #MAX_FILES} files, newest first. */
     public static List<PastCommit> read(Repository repository, RevCommit head) throws IOException {
+        return read(repository, head, null);
+    }
+
+    /**
+     * Like {@link #read(Repository, RevCommit)}, but only the commits not reachable from
+     * {@code since} (an earlier indexed commit, an ancestor of {@code head}): an update reads only
+     * what is new.
+     */
+    public static List<PastCommit> read(Repository repository, RevCommit head, @Nullable ObjectId since)
+            throws IOException {
         List<PastCommit> out = new ArrayList<>();
         try (RevWalk walk = new RevWalk(repository);
                 DiffFormatter diff = new DiffFormatter(DisabledOutputStream.INSTANCE)) {
             diff.setRepository(repository);
             walk.markStart(walk.parseCommit(head));
+            if (since != null) {
+                walk.markUninteresting(walk.parseCommit(since));
+            }
             int seen = 0;
             for (RevCommit commit : walk) {
                 if (seen++ >= MAX_COMMITS) {
@@ -94,5 +109,23 @@ public record PastCommit(String id, String message, List<String> paths) {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code revision} as a commit when it is an ancestor of (or equal to) {@code head}; null when it
+     * is null, not a commit of this repository, or on another line of history (then everything must
+     * be read again, so no commit later than {@code head} stays indexed).
+     */
+    public static @Nullable ObjectId ancestor(Repository repository, @Nullable String revision, RevCommit head)
+            throws IOException {
+        if (revision == null || !ObjectId.isId(revision)) {
+            return null;
+        }
+        try (RevWalk walk = new RevWalk(repository)) {
+            RevCommit old = walk.parseCommit(ObjectId.fromString(revision));
+            return walk.isMergedInto(old, walk.parseCommit(head)) ? old.copy() : null;
+        } catch (org.eclipse.jgit.errors.MissingObjectException | org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+            return null;
+        }
     }
 }
