@@ -438,19 +438,9 @@ public final class CodeSearch implements AutoCloseable {
             matches.add(new PastCommit.Match(sd.score, java.util.Arrays.stream(doc.get(IndexSchema.COMMIT_PATHS).split("\n"))
                     .map(path -> IndexSchema.key(repo, path)).toList()));
         }
+        SymbolGraph files = symbolGraph();
         return PastCommit.rankFiles(matches,
-                key -> FileRole.of(key.substring(key.indexOf('\0') + 1)) == FileRole.CODE && isIndexedFile(key), PAST_FILES);
-    }
-
-    private boolean isIndexedFile(String key) throws UncheckedIOException {
-        try {
-            return searcher.count(new BooleanQuery.Builder()
-                    .add(new TermQuery(new Term(IndexSchema.KEY, key)), BooleanClause.Occur.FILTER)
-                    .add(new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_FILE)), BooleanClause.Occur.FILTER)
-                    .build()) > 0;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                key -> FileRole.of(key.substring(key.indexOf('\0') + 1)) == FileRole.CODE && files.hasFile(key), PAST_FILES);
     }
 
     /** The change history of a git repo's indexed commit (empty for folders). */
