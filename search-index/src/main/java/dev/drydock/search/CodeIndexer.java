@@ -3,6 +3,7 @@ package dev.drydock.search;
 import dev.drydock.search.chunk.Chunker;
 import dev.drydock.search.chunk.ParsedFile;
 import dev.drydock.search.history.ChangeHistory;
+import dev.drydock.search.history.PastCommit;
 import dev.drydock.search.index.Documents;
 import dev.drydock.search.index.IndexMeta;
 import dev.drydock.search.index.IndexSchema;
@@ -122,12 +123,14 @@ public final class CodeIndexer {
                 org.apache.lucene.document.Document doc = new org.apache.lucene.document.Document();
                 String key = IndexSchema.historyKey(request.repo());
                 doc.add(new org.apache.lucene.document.StringField(IndexSchema.KEY, key, org.apache.lucene.document.Field.Store.NO));
+                doc.add(new org.apache.lucene.document.SortedDocValuesField(IndexSchema.KEY, new org.apache.lucene.util.BytesRef(key)));
                 doc.add(new org.apache.lucene.document.StringField(IndexSchema.KIND, IndexSchema.KIND_HISTORY,
                         org.apache.lucene.document.Field.Store.NO));
                 doc.add(new org.apache.lucene.document.StringField(IndexSchema.REPO, request.repo(),
                         org.apache.lucene.document.Field.Store.YES));
                 doc.add(new org.apache.lucene.document.StoredField(IndexSchema.HISTORY, history.serialize()));
                 writing.writer().updateDocument(new Term(IndexSchema.KEY, key), doc);
+                writePastCommits(writing.writer(), request.repo(), git, rebuild ? null : meta.revisions().get(request.repo()));
             }
             writing.commit(meta.withRevision(request.repo(), revision == null ? "folder" : revision,
                     embedder == null ? null : embedder.modelId(), embedder == null ? 0 : embedder.dimensions()));
@@ -141,6 +144,48 @@ public final class CodeIndexer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SearchException("indexing interrupted; the previous index is unchanged", e);
+        }
+    }
+
+    /**
+     * Brings the repo's past-commit documents (message analysed, changed paths stored) up to the
+     * indexed commit: after an earlier indexed ancestor only the new commits are read and added;
+     * otherwise (first index, rebuild, history rewritten) they are all replaced.
+     */
+    private static void writePastCommits(org.apache.lucene.index.IndexWriter writer, String repo, GitSourceTree git,
+            @Nullable String previousRevision) throws IOException {
+        org.apache.lucene.search.Query ofRepo = new org.apache.lucene.search.BooleanQuery.Builder()
+                .add(new org.apache.lucene.search.TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_COMMIT)),
+                        org.apache.lucene.search.BooleanClause.Occur.FILTER)
+                .add(new org.apache.lucene.search.TermQuery(new Term(IndexSchema.REPO, repo)),
+                        org.apache.lucene.search.BooleanClause.Occur.FILTER)
+                .build();
+        org.eclipse.jgit.lib.ObjectId since = PastCommit.ancestor(git.repository(), previousRevision, git.commit());
+        if (since != null && !hasDocuments(writer, ofRepo)) {
+            since = null; // an index from before past commits were stored
+        }
+        if (since == null) {
+            writer.deleteDocuments(ofRepo);
+        }
+        for (PastCommit commit : PastCommit.read(git.repository(), git.commit(), since)) {
+            org.apache.lucene.document.Document doc = new org.apache.lucene.document.Document();
+            String key = IndexSchema.commitKey(repo, commit.id());
+            doc.add(new org.apache.lucene.document.StringField(IndexSchema.KEY, key, org.apache.lucene.document.Field.Store.NO));
+            doc.add(new org.apache.lucene.document.SortedDocValuesField(IndexSchema.KEY, new org.apache.lucene.util.BytesRef(key)));
+            doc.add(new org.apache.lucene.document.StringField(IndexSchema.KIND, IndexSchema.KIND_COMMIT,
+                    org.apache.lucene.document.Field.Store.NO));
+            doc.add(new org.apache.lucene.document.StringField(IndexSchema.REPO, repo, org.apache.lucene.document.Field.Store.YES));
+            doc.add(new org.apache.lucene.document.TextField(IndexSchema.COMMIT_MESSAGE, commit.message(),
+                    org.apache.lucene.document.Field.Store.NO));
+            doc.add(new org.apache.lucene.document.StoredField(IndexSchema.COMMIT_PATHS, String.join("\n", commit.paths())));
+            writer.updateDocument(new Term(IndexSchema.KEY, key), doc);
+        }
+    }
+
+    private static boolean hasDocuments(org.apache.lucene.index.IndexWriter writer, org.apache.lucene.search.Query query)
+            throws IOException {
+        try (org.apache.lucene.index.DirectoryReader reader = org.apache.lucene.index.DirectoryReader.open(writer)) {
+            return new org.apache.lucene.search.IndexSearcher(reader).count(query) > 0;
         }
     }
 

@@ -6,6 +6,7 @@ import dev.drydock.search.fusion.RankedList;
 import dev.drydock.search.fusion.ReciprocalRankFusion;
 import dev.drydock.search.graph.SymbolGraph;
 import dev.drydock.search.history.ChangeHistory;
+import dev.drydock.search.history.PastCommit;
 import dev.drydock.search.index.IndexMeta;
 import dev.drydock.search.index.IndexSchema;
 import dev.drydock.search.index.IndexStore;
@@ -49,8 +50,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>File ranking ({@link #searchFiles}) fuses, with weighted reciprocal rank fusion: BM25 over
  * whole files (body, file name, declared symbols, path), BM25 over chunks collapsed to files,
- * exact matches of identifiers in the query against declared type names, dense file similarity
- * (when the index has vectors; one vector per file), and optionally a one-hop symbol-graph expansion.
+ * exact matches of identifiers in the query against declared type names, for git corpora the
+ * files changed by the past commits whose messages read most like the query, dense file
+ * similarity (when the index has vectors; one vector per file), and optionally a one-hop
+ * symbol-graph expansion.
  * Instances are thread-safe.
  */
 public final class CodeSearch implements AutoCloseable {
@@ -62,6 +65,9 @@ public final class CodeSearch implements AutoCloseable {
     private static final int CHUNKS_PER_FILE = 2;
     private static final int DENSE_CANDIDATES = 30;
     private static final int HISTORY_CANDIDATES = 30;
+    /** Past commits matched per query, and files taken from them. */
+    private static final int PAST_COMMITS = 20;
+    private static final int PAST_FILES = 10;
 
     private final Path indexDir;
     private final DirectoryReader reader;
@@ -186,6 +192,12 @@ public final class CodeSearch implements AutoCloseable {
                             settings.chunkFields(), IndexSchema.KIND_CHUNK, query.readableRepos(), CHUNK_DEPTH), CHUNKS_PER_FILE)));
                 }
             }
+            if (query.mode() == SearchMode.HYBRID && settings.pastCommitWeight() > 0 && !terms.isEmpty()) {
+                List<String> past = filesOfSimilarCommits(terms, query.readableRepos());
+                if (!past.isEmpty()) {
+                    lists.add(new RankedList<>("past-commits", settings.pastCommitWeight(), past));
+                }
+            }
             if (query.mode() == SearchMode.HYBRID && settings.symbolWeight() > 0) {
                 List<String> identifiers = identifiers(query.text());
                 List<String> defining = symbolGraph().definingFiles(identifiers, query.readableRepos());
@@ -207,7 +219,7 @@ public final class CodeSearch implements AutoCloseable {
                     fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());
                 }
             }
-            if (query.mode() == SearchMode.HYBRID && settings.historyWeight() > 0 && !fused.isEmpty()) {
+            if (query.mode() == SearchMode.HYBRID && (settings.recencyWeight() > 0 || settings.coChangeWeight() > 0) && !fused.isEmpty()) {
                 List<String> candidates = fused.subList(0, Math.min(HISTORY_CANDIDATES, fused.size())).stream()
                         .map(Fused::item).toList();
                 boolean added = false;
@@ -221,9 +233,9 @@ public final class CodeSearch implements AutoCloseable {
                         byRecency.add(key);
                     }
                 }
-                if (!byRecency.isEmpty()) {
+                if (settings.recencyWeight() > 0 && !byRecency.isEmpty()) {
                     byRecency.sort(java.util.Comparator.comparingDouble((String key) -> recency.get(key)).reversed());
-                    lists.add(new RankedList<>("recency", settings.historyWeight(), byRecency));
+                    lists.add(new RankedList<>("recency", settings.recencyWeight(), byRecency));
                     added = true;
                 }
                 Set<String> coChanged = new LinkedHashSet<>();
@@ -234,8 +246,8 @@ public final class CodeSearch implements AutoCloseable {
                         coChanged.add(IndexSchema.key(repo, other));
                     }
                 }
-                if (!coChanged.isEmpty()) {
-                    lists.add(new RankedList<>("co-change", settings.historyWeight(), new ArrayList<>(coChanged)));
+                if (settings.coChangeWeight() > 0 && !coChanged.isEmpty()) {
+                    lists.add(new RankedList<>("co-change", settings.coChangeWeight(), new ArrayList<>(coChanged)));
                     added = true;
                 }
                 if (added) {
@@ -406,6 +418,29 @@ public final class CodeSearch implements AutoCloseable {
             }
         }
         return new ArrayList<>(out);
+    }
+
+    /**
+     * Code files (keys) changed by the past commits whose messages are most like the query (BM25
+     * over the messages of the readable repos), ranked by {@link PastCommit#rankFiles}; only files
+     * still indexed. Empty for folders and indexes without past-commit documents.
+     */
+    private List<String> filesOfSimilarCommits(List<String> terms, Set<String> repos) throws IOException {
+        TopDocs top = lexical(terms, Map.of(IndexSchema.COMMIT_MESSAGE, 1f), IndexSchema.KIND_COMMIT, repos, PAST_COMMITS);
+        if (top.scoreDocs.length == 0) {
+            return List.of();
+        }
+        List<PastCommit.Match> matches = new ArrayList<>(top.scoreDocs.length);
+        StoredFields stored = searcher.storedFields();
+        for (ScoreDoc sd : top.scoreDocs) {
+            Document doc = stored.document(sd.doc);
+            String repo = doc.get(IndexSchema.REPO);
+            matches.add(new PastCommit.Match(sd.score, java.util.Arrays.stream(doc.get(IndexSchema.COMMIT_PATHS).split("\n"))
+                    .map(path -> IndexSchema.key(repo, path)).toList()));
+        }
+        SymbolGraph files = symbolGraph();
+        return PastCommit.rankFiles(matches,
+                key -> FileRole.of(key.substring(key.indexOf('\0') + 1)) == FileRole.CODE && files.hasFile(key), PAST_FILES);
     }
 
     /** The change history of a git repo's indexed commit (empty for folders). */

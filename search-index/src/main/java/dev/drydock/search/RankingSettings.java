@@ -14,7 +14,12 @@ import java.util.Map;
  * @param symbolWeight RRF weight of files declaring identifiers named in the query
  * @param denseWeight RRF weight of the dense ranking in hybrid mode
  * @param graphWeight RRF weight of the one-hop symbol-graph expansion of the fused head
- * @param historyWeight RRF weight of the git-history prior (change frequency, recency, co-change)
+ * @param pastCommitWeight RRF weight of the files changed by the past commits whose messages are
+ *     most like the query (git corpora; history up to the indexed commit only)
+ * @param recencyWeight RRF weight of the recency-weighted change count re-ordering the head (git
+ *     corpora; off: it lowered MRR on the held-out sets)
+ * @param coChangeWeight RRF weight of the files co-changed with the top 3 (git corpora; off: it
+ *     lowered MRR on every held-out set)
  * @param rrfK the RRF constant
  * @param bodyB BM25 length normalisation for body text of files and chunks (0: none, 1: full)
  * @param subjectBoost extra weight of the terms of the query's first line (a commit subject, a title)
@@ -23,7 +28,8 @@ import java.util.Map;
  */
 public record RankingSettings(
         Map<String, Float> fileFields, Map<String, Float> chunkFields, double fileWeight, double chunkWeight,
-        double symbolWeight, double denseWeight, double graphWeight, double historyWeight, int rrfK, float bodyB,
+        double symbolWeight, double denseWeight, double graphWeight, double pastCommitWeight, double recencyWeight,
+        double coChangeWeight, int rrfK, float bodyB,
         double subjectBoost, double nonCodeFactor) {
 
     public RankingSettings {
@@ -35,7 +41,7 @@ public record RankingSettings(
         return new RankingSettings(
                 Map.of(IndexSchema.BODY, 1f, IndexSchema.NAME_TEXT, 0.3f),
                 Map.of(IndexSchema.CHUNK_BODY, 1f, IndexSchema.CHUNK_SYMBOL_TEXT, 1f, IndexSchema.CHUNK_PATH_TEXT, 0.5f),
-                1.0, 1.0, 1.0, 0.05, 0.0, 0.3, 60, 0.3f, 2.0, 0.5);
+                1.0, 1.0, 1.0, 0.05, 0.0, 0.3, 0.0, 0.0, 60, 0.3f, 2.0, 0.5);
     }
 
     public RankingSettings with(String knob, double value) {
@@ -45,7 +51,9 @@ public record RankingSettings(
                 knob.equals("symbol") ? value : symbolWeight,
                 knob.equals("dense") ? value : denseWeight,
                 knob.equals("graph") ? value : graphWeight,
-                knob.equals("history") ? value : historyWeight,
+                knob.equals("past") ? value : pastCommitWeight,
+                knob.equals("recency") ? value : recencyWeight,
+                knob.equals("cochange") ? value : coChangeWeight,
                 knob.equals("k") ? (int) value : rrfK,
                 knob.equals("b") ? (float) value : bodyB,
                 knob.equals("subject") ? value : subjectBoost,
@@ -54,6 +62,6 @@ public record RankingSettings(
 
     public RankingSettings withFields(Map<String, Float> file, Map<String, Float> chunk) {
         return new RankingSettings(file, chunk, fileWeight, chunkWeight, symbolWeight, denseWeight, graphWeight,
-                historyWeight, rrfK, bodyB, subjectBoost, nonCodeFactor);
+                pastCommitWeight, recencyWeight, coChangeWeight, rrfK, bodyB, subjectBoost, nonCodeFactor);
     }
 }

@@ -106,6 +106,96 @@ class CodeSearchTest {
     }
 
     @Test
+    void shouldOfferFilesOfSimilarPastCommitsWhenTheQueryReadsLikeAnOldCommitMessage() throws Exception {
+        // Given: no file mentions the query's words, but a past commit with a similar message changed
+        // SessionStore (with a doc and a file deleted since); another repo has the same history
+        Path svc = tmp.resolve("svc");
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(svc.toFile())
+                .setInitialBranch("main").call()) {
+            write(svc, "src/main/java/s/SessionStore.java", "package s;\npublic class SessionStore { java.util.Map<String, String> m; }\n");
+            write(svc, "src/main/java/s/Gone.java", "package s;\nclass Gone {}\n");
+            write(svc, "src/main/java/s/Invoice.java", "package s;\npublic class Invoice { int total; }\n");
+            commit(git, "Initial import");
+            write(svc, "src/main/java/s/SessionStore.java", "package s;\npublic class SessionStore { java.util.Map<String, Long> m; }\n");
+            write(svc, "src/main/java/s/Gone.java", "package s;\nclass Gone { int n; }\n");
+            write(svc, "README.md", "# svc\nSessions.\n");
+            commit(git, "Evict idle logins after a timeout");
+            Files.delete(svc.resolve("src/main/java/s/Gone.java"));
+            git.rm().addFilepattern("src/main/java/s/Gone.java").call();
+            commit(git, "Remove an unused helper");
+        }
+        Path other = tmp.resolve("other");
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(other.toFile())
+                .setInitialBranch("main").call()) {
+            write(other, "src/main/java/o/Other.java", "package o;\nclass Other {}\n");
+            commit(git, "Initial import");
+            write(other, "src/main/java/o/Other.java", "package o;\nclass Other { int x; }\n");
+            commit(git, "Evict idle logins after a timeout");
+        }
+        Path index = tmp.resolve("index-history");
+        new CodeIndexer(index, null).index(IndexRequest.of(svc, "svc"), false, IndexProgress.NONE);
+        new CodeIndexer(index, null).index(IndexRequest.of(other, "other"), false, IndexProgress.NONE);
+        String text = "evict idle logins sooner";
+
+        // When
+        List<FileHit> hybrid;
+        List<FileHit> lexical;
+        try (CodeSearch search = CodeSearch.open(index, null)) {
+            hybrid = search.searchFiles(new SearchQuery(text, Set.of("svc"), 10, SearchMode.HYBRID));
+            lexical = search.searchFiles(new SearchQuery(text, Set.of("svc"), 10, SearchMode.LEXICAL));
+        }
+
+        // Then: only the code file that still exists, only from the readable repo
+        assertThat(lexical).isEmpty();
+        assertThat(hybrid).extracting(FileHit::path).containsExactly("src/main/java/s/SessionStore.java");
+        assertThat(hybrid).extracting(FileHit::repo).containsOnly("svc");
+    }
+
+    @Test
+    void shouldAddNewPastCommitsOnUpdateAndForgetLaterOnesWhenIndexingAnOlderRevision() throws Exception {
+        // Given: indexed at the first commit, then a commit whose message is the query arrives
+        Path svc = tmp.resolve("svc2");
+        String first;
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(svc.toFile())
+                .setInitialBranch("main").call()) {
+            write(svc, "src/main/java/s/SessionStore.java", "package s;\npublic class SessionStore { java.util.Map<String, String> m; }\n");
+            write(svc, "src/main/java/s/Invoice.java", "package s;\npublic class Invoice { int total; }\n");
+            commit(git, "Initial import");
+            first = git.getRepository().resolve("HEAD").getName();
+        }
+        Path index = tmp.resolve("index-update");
+        new CodeIndexer(index, null).index(IndexRequest.of(svc, "svc"), false, IndexProgress.NONE);
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(svc.toFile())) {
+            write(svc, "src/main/java/s/SessionStore.java", "package s;\npublic class SessionStore { java.util.Map<String, Long> m; }\n");
+            commit(git, "Evict idle logins after a timeout");
+        }
+        SearchQuery query = new SearchQuery("evict idle logins sooner", Set.of("svc"), 10, SearchMode.HYBRID);
+
+        // When: updated to the new commit, then indexed again at the first one
+        new CodeIndexer(index, null).index(IndexRequest.of(svc, "svc"), false, IndexProgress.NONE);
+        List<FileHit> afterUpdate;
+        try (CodeSearch search = CodeSearch.open(index, null)) {
+            afterUpdate = search.searchFiles(query);
+        }
+        new CodeIndexer(index, null).index(new IndexRequest(svc, "svc", first,
+                dev.drydock.search.ingest.IngestPolicy.defaults(), 1), false, IndexProgress.NONE);
+        List<FileHit> atFirst;
+        try (CodeSearch search = CodeSearch.open(index, null)) {
+            atFirst = search.searchFiles(query);
+        }
+
+        // Then: the new message counts after the update; at the first commit no later message is known
+        assertThat(afterUpdate).extracting(FileHit::path).containsExactly("src/main/java/s/SessionStore.java");
+        assertThat(atFirst).isEmpty();
+    }
+
+    private static void commit(org.eclipse.jgit.api.Git git, String message) throws Exception {
+        git.add().addFilepattern(".").call();
+        git.commit().setMessage(message).setSign(false).setAuthor("t", "t@example.com")
+                .setCommitter("t", "t@example.com").call();
+    }
+
+    @Test
     void shouldNeverReturnHitsFromUnreadableReposWhenAnotherRepoMatchesBetter() throws IOException {
         // Given
         Path index = twoRepos();

@@ -85,6 +85,11 @@ public final class SymbolGraph {
         return repos.contains(key.substring(0, key.indexOf('\0')));
     }
 
+    /** True when {@code key} (repo + '\0' + path) is a file of the index. */
+    public boolean hasFile(String key) {
+        return references.containsKey(key);
+    }
+
     /**
      * Files (keys) declaring any of {@code names} as a type, then files declaring them as a
      * function (only names declared in at most {@value #MAX_FUNCTION_DEFINERS} files), in the

@@ -21,6 +21,11 @@ public final class IndexSchema {
     /** One per git repo: the mined change history (see {@code history.ChangeHistory}). */
     public static final String KIND_HISTORY = "history";
     public static final String HISTORY = "history";
+    /** One per past commit of a git repo (see {@code history.PastCommit}): its message, analysed, and its files. */
+    public static final String KIND_COMMIT = "commit";
+    public static final String COMMIT_MESSAGE = "m_body";
+    /** Stored on commit docs: the changed paths, newline separated. */
+    public static final String COMMIT_PATHS = "m_paths";
     /** repo + '\0' + path: identifies every document of one file. */
     public static final String KEY = "key";
     public static final String REPO = "repo";
@@ -59,6 +64,10 @@ public final class IndexSchema {
 
     public static String historyKey(String repo) {
         return "\u0001history\0" + repo;
+    }
+
+    public static String commitKey(String repo, String commit) {
+        return repo + "\0\u0001commit\u0001" + commit;
     }
 
     public static String key(String repo, String path) {
