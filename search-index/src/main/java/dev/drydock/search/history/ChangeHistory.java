@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.jgit.diff.DiffEntry;
 import org.eclipse.jgit.diff.DiffFormatter;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -53,12 +52,7 @@ public record ChangeHistory(Map<String, Double> recency, Map<String, List<String
                 if (commit.getParentCount() != 1) {
                     continue;
                 }
-                List<String> paths = new ArrayList<>();
-                for (DiffEntry entry : diff.scan(commit.getParent(0).getTree(), commit.getTree())) {
-                    if (entry.getChangeType() != DiffEntry.ChangeType.DELETE) {
-                        paths.add(entry.getNewPath());
-                    }
-                }
+                List<String> paths = CommitPaths.of(diff, commit, MAX_FILES_PER_COMMIT);
                 age++;
                 if (paths.isEmpty() || paths.size() > MAX_FILES_PER_COMMIT) {
                     continue;

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.eclipse.jgit.diff.DiffEntry;
 import org.eclipse.jgit.diff.DiffFormatter;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
@@ -94,15 +93,7 @@ public record PastCommit(String id, String message, List<String> paths) {
                 if (commit.getParentCount() != 1) {
                     continue;
                 }
-                List<String> paths = new ArrayList<>();
-                for (DiffEntry entry : diff.scan(commit.getParent(0).getTree(), commit.getTree())) {
-                    if (entry.getChangeType() != DiffEntry.ChangeType.DELETE) {
-                        paths.add(entry.getNewPath());
-                    }
-                    if (paths.size() > MAX_FILES) {
-                        break;
-                    }
-                }
+                List<String> paths = CommitPaths.of(diff, commit, MAX_FILES);
                 if (!paths.isEmpty() && paths.size() <= MAX_FILES && !commit.getFullMessage().isBlank()) {
                     out.add(new PastCommit(commit.getName(), commit.getFullMessage(), paths));
                 }
