@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.drydock.server.gateway.egress.EgressGuard;
 import dev.drydock.server.testing.KeycloakAdmin;
+import dev.drydock.server.testing.MutableClock;
 import dev.drydock.server.testing.RealServices;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -12,8 +13,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -56,7 +55,7 @@ class KeycloakMembershipsTest {
         // Given an answer read from Keycloak, after which Keycloak can no longer be reached
         String realmUrl = RealServices.get().keycloak().realmUrl();
         EgressGuard egress = guard();
-        MovableClock clock = new MovableClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         KeycloakMemberships memberships = new KeycloakMemberships(realmUrl, config(RealServices.SERVER_SECRET), egress, clock);
         String wanda = KeycloakAdmin.userId("wanda");
         memberships.account(wanda);
@@ -126,29 +125,5 @@ class KeycloakMembershipsTest {
                 return 60;
             }
         };
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

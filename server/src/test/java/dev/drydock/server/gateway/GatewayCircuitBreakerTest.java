@@ -3,6 +3,7 @@ package dev.drydock.server.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.drydock.server.gateway.core.CircuitBreaker;
+import dev.drydock.server.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

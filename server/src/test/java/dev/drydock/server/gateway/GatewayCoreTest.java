@@ -13,6 +13,7 @@ import static dev.drydock.server.gateway.TestGateways.withTokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.drydock.inference.TokenizerFile;
 import dev.drydock.server.gateway.core.BudgetCheck;
 import dev.drydock.server.gateway.core.CallContext;
 import dev.drydock.server.gateway.core.Cancellation;
@@ -28,7 +29,7 @@ import dev.drydock.server.gateway.core.StreamEvent;
 import dev.drydock.server.gateway.core.TokenCounter;
 import dev.drydock.server.gateway.core.TokenSource;
 import dev.drydock.server.gateway.dlp.DlpPolicy;
-import dev.drydock.inference.TokenizerFile;
+import dev.drydock.server.testing.MutableClock;
 import dev.drydock.server.testing.Poll;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
