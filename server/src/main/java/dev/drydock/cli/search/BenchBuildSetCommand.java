@@ -111,7 +111,13 @@ public final class BenchBuildSetCommand implements Callable<Integer> {
         }
     }
 
-    private static List<ObjectNode> queries(Repository source, ObjectId snap) throws IOException {
+    /**
+     * One query per later commit: not reachable from the snapshot and committed after it (a side
+     * branch merged after the snapshot may hold commits written long before it, against older code;
+     * those are not tasks on the snapshot), non-merge, changing 1–4 main source files that exist at
+     * the snapshot.
+     */
+    static List<ObjectNode> queries(Repository source, ObjectId snap) throws IOException {
         List<ObjectNode> out = new ArrayList<>();
         try (RevWalk walk = new RevWalk(source);
                 DiffFormatter diff = new DiffFormatter(DisabledOutputStream.INSTANCE)) {
@@ -134,7 +140,7 @@ public final class BenchBuildSetCommand implements Callable<Integer> {
             walk.sort(RevSort.TOPO);
             walk.sort(RevSort.REVERSE, true);
             for (RevCommit commit : walk) {
-                if (commit.getParentCount() != 1) {
+                if (commit.getParentCount() != 1 || commit.getCommitTime() <= snapshotCommit.getCommitTime()) {
                     continue;
                 }
                 Set<String> changed = new LinkedHashSet<>();
