@@ -58,6 +58,16 @@ public final class PathPattern {
         return false;
     }
 
+    /** True when any of {@code patterns} covers {@code path}. */
+    public static boolean anyMatches(java.util.List<PathPattern> patterns, String path) {
+        for (PathPattern p : patterns) {
+            if (p.matches(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Pattern regex(String g) {
         StringBuilder re = new StringBuilder();
         for (int i = 0; i < g.length(); i++) {

@@ -29,6 +29,6 @@ public record WorkspaceSource(Path mirror, String commit, List<PathPattern> with
 
     /** True when {@code path} (relative to the workspace root) is withheld from the sandbox. */
     public boolean withholds(String path) {
-        return withheld.stream().anyMatch(p -> p.matches(path));
+        return PathPattern.anyMatches(withheld, path);
     }
 }

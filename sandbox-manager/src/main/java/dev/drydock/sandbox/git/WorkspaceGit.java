@@ -149,7 +149,7 @@ public final class WorkspaceGit {
         @Override
         public boolean include(TreeWalk walker) {
             String path = walker.getPathString();
-            return patterns.stream().noneMatch(p -> p.matches(path));
+            return !PathPattern.anyMatches(patterns, path);
         }
 
         @Override

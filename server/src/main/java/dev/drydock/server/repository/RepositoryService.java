@@ -247,7 +247,7 @@ public class RepositoryService {
             Classification present = labels.base();
             int withheldFiles = 0;
             for (String path : new GitTree(repo, id.name()).paths()) {
-                if (withheld.stream().anyMatch(p -> p.matches(path))) {
+                if (dev.drydock.sandbox.PathPattern.anyMatches(withheld, path)) {
                     withheldFiles++;
                 } else {
                     present = present.max(labels.of(path));

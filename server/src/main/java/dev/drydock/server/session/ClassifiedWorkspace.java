@@ -51,7 +51,7 @@ final class ClassifiedWorkspace implements Workspace {
 
     @Override
     public void write(String path, String content) {
-        if (withheld.stream().anyMatch(p -> p.matches(path))) {
+        if (PathPattern.anyMatches(withheld, path)) {
             throw new ToolFailure(path + " is withheld from this session: it is labelled " + level.of(path).label()
                     + ", above what this droid's models are cleared for; leave it unchanged");
         }
