@@ -2,7 +2,9 @@ package dev.drydock.server.session;
 
 import dev.drydock.server.gateway.core.Classification;
 import dev.drydock.server.repository.PathLabels;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -37,7 +39,8 @@ final class ContentClassification {
      * @param repo the session's repository ("" for none)
      * @param labels the labels of the session's repository
      * @param highestPresent the highest label of a file in the sandbox
-     * @param otherRepos labels of the workspace's other repositories, for search hits in them
+     * @param otherRepos labels of the workspace's other repositories, for search hits in them; read
+     *     once per repository for the life of this object (one loop run), not once per hit
      */
     ContentClassification(Classification start, Classification clearance, String repo, PathLabels labels, Classification highestPresent,
             Function<String, Optional<PathLabels>> otherRepos, Listener listener) {
@@ -46,7 +49,8 @@ final class ContentClassification {
         this.repo = repo;
         this.labels = labels;
         this.highestPresent = highestPresent;
-        this.otherRepos = otherRepos;
+        Map<String, Optional<PathLabels>> known = new ConcurrentHashMap<>();
+        this.otherRepos = name -> known.computeIfAbsent(name, otherRepos);
         this.listener = listener;
     }
 
