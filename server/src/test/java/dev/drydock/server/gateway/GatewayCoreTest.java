@@ -13,9 +13,11 @@ import static dev.drydock.server.gateway.TestGateways.withTokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drydock.inference.TokenizerFile;
 import dev.drydock.server.gateway.core.BudgetCheck;
 import dev.drydock.server.gateway.core.CallContext;
+import dev.drydock.server.gateway.core.ChatRequest;
 import dev.drydock.server.gateway.core.Cancellation;
 import dev.drydock.server.gateway.core.Capability;
 import dev.drydock.server.gateway.core.ChatResult;
@@ -23,6 +25,7 @@ import dev.drydock.server.gateway.core.Classification;
 import dev.drydock.server.gateway.core.EndpointSpec;
 import dev.drydock.server.gateway.core.GatewayException;
 import dev.drydock.server.gateway.core.GatewayRecord;
+import dev.drydock.server.gateway.core.Hashes;
 import dev.drydock.server.gateway.core.Outcome;
 import dev.drydock.server.gateway.core.SecretResolver;
 import dev.drydock.server.gateway.core.StreamEvent;
@@ -50,6 +53,7 @@ class GatewayCoreTest {
     private final ScriptedModelServer primary = new ScriptedModelServer();
     private final ScriptedModelServer secondary = new ScriptedModelServer();
     private final CallContext ctx = CallContext.of("mike", "demo", "edit", Classification.INTERNAL).withSession("s-1");
+    private final ObjectMapper json = new ObjectMapper();
 
     @AfterEach
     void stop() {
@@ -203,14 +207,18 @@ class GatewayCoreTest {
         // Given
         var f = gateway(List.of(endpoint("a", primary.baseUrl())));
         String prompt = "deploy with AKIAABCDEFGHIJKLMNOP and password=hunter22secret please";
+        ChatRequest request = userSays(prompt);
 
         // When
-        f.gateway().chat(ctx, userSays(prompt), e -> {}, new Cancellation());
+        f.gateway().chat(ctx, request, e -> {}, new Cancellation());
 
-        // Then
+        // Then: the model got the redacted text, the caller's request is untouched, the fingerprint is of what was sent
         assertThat(primary.requests().getFirst()).doesNotContain("AKIAABCDEFGHIJKLMNOP").doesNotContain("hunter22secret")
                 .contains("[REDACTED:aws-access-key]").contains("password=[REDACTED:password-in-config]");
         assertThat(f.records().getFirst().dlpFindings()).containsExactly("aws-access-key×1", "password-in-config×1");
+        assertThat(request.messages().toString()).contains("AKIAABCDEFGHIJKLMNOP");
+        assertThat(f.records().getFirst().promptSha256())
+                .isEqualTo(Hashes.sha256(json.writeValueAsBytes(json.readTree(primary.requests().getFirst()).get("messages"))));
     }
 
     @Test

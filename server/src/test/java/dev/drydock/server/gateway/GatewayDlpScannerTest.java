@@ -43,4 +43,17 @@ class GatewayDlpScannerTest {
         assertThat(r.clean()).isTrue();
         assertThat(r.redacted()).isEqualTo(text);
     }
+
+    @Test
+    void shouldFindSecretsWhateverTheCaseOfTheirKeyName() {
+        // Given: key names in upper and mixed case (the scan skips a rule only when none of its key words is present)
+        String text = "DB_PASSWORD: Sup3rS3cretValue\nClient-Secret = 9f8e7d6c5b4a\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYAB";
+
+        // When
+        DlpScanner.Result r = scanner.scan(text);
+
+        // Then
+        assertThat(r.findings()).containsEntry("password-in-config", 2).containsEntry("aws-secret-key", 1);
+        assertThat(r.redacted()).doesNotContain("Sup3rS3cretValue").doesNotContain("9f8e7d6c5b4a").doesNotContain("wJalrXUtnFEMI");
+    }
 }

@@ -1,6 +1,5 @@
 package dev.drydock.server.gateway.core;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,6 +10,7 @@ import dev.drydock.server.gateway.dlp.DlpScanner;
 import dev.drydock.server.gateway.toolcall.MalformedToolCall;
 import dev.drydock.server.gateway.toolcall.TextToolCallParser;
 import dev.drydock.server.gateway.toolcall.TextToolCalls;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -185,25 +185,35 @@ public final class Gateway {
             return callInOrder(fitting, outbound, sink, cancel);
         }
 
+        /**
+         * Scans every text of the prompt and, when something is found, redacts a copy (or refuses);
+         * a clean prompt is sent as it came. Then fingerprints what will be sent.
+         */
         private ChatRequest applyDlp(ChatRequest request) throws GatewayException {
-            ArrayNode messages = request.messages().deepCopy();
+            ArrayNode messages = request.messages();
             if (dlpPolicy != DlpPolicy.OFF) {
                 Map<String, Integer> found = new LinkedHashMap<>();
-                for (JsonNode m : messages) {
-                    if (!(m instanceof ObjectNode message)) {
+                for (int i = 0; i < messages.size(); i++) {
+                    if (!(messages.get(i) instanceof ObjectNode message)) {
                         continue;
                     }
                     JsonNode content = message.get("content");
                     if (content != null && content.isTextual()) {
                         DlpScanner.Result r = dlp.scan(content.asText());
-                        r.findings().forEach((k, v) -> found.merge(k, v, Integer::sum));
-                        message.set("content", new TextNode(r.redacted()));
+                        if (!r.clean()) {
+                            r.findings().forEach((k, v) -> found.merge(k, v, Integer::sum));
+                            messages = copied(messages, request);
+                            ((ObjectNode) messages.get(i)).set("content", new TextNode(r.redacted()));
+                        }
                     } else if (content != null && content.isArray()) {
-                        for (JsonNode part : content) {
-                            if (part instanceof ObjectNode p && p.path("text").isTextual()) {
-                                DlpScanner.Result r = dlp.scan(p.get("text").asText());
-                                r.findings().forEach((k, v) -> found.merge(k, v, Integer::sum));
-                                p.put("text", r.redacted());
+                        for (int j = 0; j < content.size(); j++) {
+                            if (content.get(j) instanceof ObjectNode part && part.path("text").isTextual()) {
+                                DlpScanner.Result r = dlp.scan(part.get("text").asText());
+                                if (!r.clean()) {
+                                    r.findings().forEach((k, v) -> found.merge(k, v, Integer::sum));
+                                    messages = copied(messages, request);
+                                    ((ObjectNode) messages.get(i).get("content").get(j)).put("text", r.redacted());
+                                }
                             }
                         }
                     }
@@ -215,11 +225,16 @@ public final class Gateway {
                 }
             }
             try {
-                promptSha = Hashes.sha256(json.writeValueAsBytes(messages));
-            } catch (JsonProcessingException e) {
+                promptSha = Hashes.sha256(json, messages);
+            } catch (IOException e) {
                 throw fail(Outcome.INVALID_REQUEST, "messages cannot be serialised");
             }
-            return request.withMessages(messages);
+            return messages == request.messages() ? request : request.withMessages(messages);
+        }
+
+        /** The caller's messages are never changed: the first redaction works on a copy. */
+        private static ArrayNode copied(ArrayNode messages, ChatRequest request) {
+            return messages == request.messages() ? messages.deepCopy() : messages;
         }
 
         private ChatResult callInOrder(List<EndpointSpec> endpoints, ChatRequest request, Consumer<StreamEvent> sink, Cancellation cancel) throws GatewayException {

@@ -3,7 +3,9 @@ package dev.drydock.server.gateway.core;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -128,20 +130,18 @@ public final class OpenAiChatClient implements ModelClient {
             if (data.equals("[DONE]")) {
                 return true;
             }
-            JsonNode chunk = parse(endpoint, data);
-            if (chunk.has("error")) {
-                throw new UpstreamException(UpstreamException.Kind.SERVER_ERROR, endpoint.name() + " sent an error mid-stream: " + errorText(chunk));
+            OpenAiChunk chunk = chunk(endpoint, data);
+            if (chunk.error() != null) {
+                throw new UpstreamException(UpstreamException.Kind.SERVER_ERROR, endpoint.name() + " sent an error mid-stream: " + errorText(chunk.error()));
             }
-            if (chunk.hasNonNull("usage")) {
-                usage[0] = usage(chunk.get("usage"));
+            if (chunk.usage() != null) {
+                usage[0] = usage(chunk.usage());
             }
-            JsonNode choice = chunk.path("choices").path(0);
-            if (choice.isMissingNode()) {
+            if (!chunk.hasChoice()) {
                 return false;
             }
-            JsonNode delta = choice.path("delta");
-            answer.text(delta.path("content").isTextual() ? delta.path("content").asText() : "");
-            for (JsonNode tc : delta.path("tool_calls")) {
+            answer.text(chunk.content() == null ? "" : chunk.content());
+            for (JsonNode tc : chunk.toolCalls() == null ? MissingNode.getInstance() : chunk.toolCalls()) {
                 int index = tc.path("index").asInt(calls.size());
                 String[] head = calls.computeIfAbsent(index, i -> new String[2]);
                 String id = tc.hasNonNull("id") ? tc.get("id").asText() : null;
@@ -157,8 +157,8 @@ public final class OpenAiChatClient implements ModelClient {
                 answer.firstToken();
                 answer.deliver(new StreamEvent.ToolCallDelta(index, id, name, fragment));
             }
-            if (choice.hasNonNull("finish_reason")) {
-                finish[0] = choice.get("finish_reason").asText();
+            if (chunk.finishReason() != null) {
+                finish[0] = chunk.finishReason();
             }
             return false;
         });
@@ -173,18 +173,36 @@ public final class OpenAiChatClient implements ModelClient {
         return answer.attempt(toolCalls, finish[0] == null ? "stop" : finish[0], usage[0]);
     }
 
+    private OpenAiChunk chunk(EndpointSpec endpoint, String text) throws UpstreamException {
+        try {
+            return OpenAiChunk.read(json, text);
+        } catch (OpenAiChunk.NotAnObject e) {
+            throw notAnObject(endpoint);
+        } catch (IOException e) {
+            throw malformed(endpoint, text, e);
+        }
+    }
+
     private JsonNode parse(EndpointSpec endpoint, String text) throws UpstreamException {
         try {
             JsonNode node = json.readTree(text);
             if (node == null || !node.isObject()) {
-                throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, endpoint.name() + " answered JSON that is not an object");
+                throw notAnObject(endpoint);
             }
             return node;
         } catch (JsonProcessingException e) {
-            String head = text.strip();
-            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, endpoint.name() + " answered malformed JSON"
-                    + (head.startsWith("<") ? " (an HTML page)" : ": " + e.getOriginalMessage()));
+            throw malformed(endpoint, text, e);
         }
+    }
+
+    private static UpstreamException notAnObject(EndpointSpec endpoint) {
+        return new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, endpoint.name() + " answered JSON that is not an object");
+    }
+
+    private static UpstreamException malformed(EndpointSpec endpoint, String text, IOException e) {
+        String detail = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+        return new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, endpoint.name() + " answered malformed JSON"
+                + (text.strip().startsWith("<") ? " (an HTML page)" : ": " + detail));
     }
 
     private static String arguments(JsonNode node) {

@@ -276,12 +276,26 @@ public final class UpstreamHttp {
         }
 
         private String decode(byte[] bytes, int offset, int length) throws UpstreamException {
+            if (ascii(bytes, offset, length)) {
+                // nearly every line of an answer is ASCII (JSON escapes non-ASCII text by default in many
+                // servers), and for ASCII the Latin-1 decoder is exact and copies without checking
+                return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+            }
             try {
                 CharBuffer chars = decoder.reset().decode(ByteBuffer.wrap(bytes, offset, length));
                 return chars.toString();
             } catch (CharacterCodingException e) {
                 throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, endpointName + " sent bytes that are not valid UTF-8");
             }
+        }
+
+        private static boolean ascii(byte[] bytes, int offset, int length) {
+            for (int i = offset, end = offset + length; i < end; i++) {
+                if (bytes[i] < 0) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private UpstreamException failure(@Nullable IOException e) {
