@@ -89,6 +89,10 @@ public final class GatewayBenchCommand implements Callable<Integer> {
             description = "Measured runs per side, direct and gateway alternating (in swapped order every round), pooled; evens out other load on the machine (default 3)")
     int rounds = 3;
 
+    @Option(names = "--prompt-kb", defaultValue = "0",
+            description = "Adds this many KiB of source code to the prompt, as a droid's context does (default 0: a two-line prompt). DLP, fingerprint and token estimate scale with it")
+    int promptKb = 0;
+
     private final ObjectMapper json = new ObjectMapper();
 
     @Override
@@ -96,7 +100,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (BenchModelServerFixture fixture = new BenchModelServerFixture(chunks, Duration.ofMillis(chunkIntervalMs));
                 EgressGuard egress = new EgressGuard(List.of("127.0.0.1"), r -> {}, Clock.systemUTC())) {
-            EndpointSpec endpoint = new EndpointSpec("bench", URI.create(fixture.baseUrl()), Protocol.OPENAI_CHAT, "bench-model", "Authorization", null, 8192,
+            EndpointSpec endpoint = new EndpointSpec("bench", URI.create(fixture.baseUrl()), Protocol.OPENAI_CHAT, "bench-model", "Authorization", null, 1_000_000,
                     EnumSet.of(Capability.STREAMING), concurrency + 8, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30),
                     BigDecimal.ONE, BigDecimal.ONE, Classification.SECRET, null);
             AtomicLong recorded = new AtomicLong();
@@ -130,7 +134,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
             run(gatewayOp, warmup, 1, new Samples());
             run(directOp, 1000, concurrency, new Samples());
             run(gatewayOp, 1000, concurrency, new Samples());
-            ObjectNode summary = json.createObjectNode().put("chunksPerStream", chunks).put("chunkIntervalMs", chunkIntervalMs).put("rounds", rounds)
+            ObjectNode summary = json.createObjectNode().put("chunksPerStream", chunks).put("chunkIntervalMs", chunkIntervalMs).put("promptKb", promptKb).put("rounds", rounds)
                     .put("cores", Runtime.getRuntime().availableProcessors()).put("loadAverage1mBefore", round(load()));
             for (int c : new int[] {1, concurrency}) {
                 int n = c == 1 ? requests : Math.max(requests, concurrency * 10);
@@ -211,6 +215,17 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         ArrayNode m = json.createArrayNode();
         m.addObject().put("role", "system").put("content", "You are a careful coding assistant. Answer briefly.");
         m.addObject().put("role", "user").put("content", "Explain what the function `computeChecksum(byte[] data)` in Checksums.java does, in two sentences.");
+        if (promptKb > 0) {
+            StringBuilder code = new StringBuilder("Checksums.java:\n");
+            for (int i = 0; code.length() < promptKb * 1024; i++) {
+                code.append("    /** Folds block ").append(i).append(" of the input into the running checksum; see RFC 1071 for the carry rule. */\n")
+                        .append("    static int fold").append(i).append("(byte[] data, int offset, int sum) {\n")
+                        .append("        for (int j = offset; j < Math.min(data.length, offset + 64); j++) {\n")
+                        .append("            sum = (sum << 1 | sum >>> 31) ^ (data[j] & 0xff) * 0x9E3779B1;\n")
+                        .append("        }\n        return sum;\n    }\n");
+            }
+            m.addObject().put("role", "user").put("content", code.toString());
+        }
         return m;
     }
 

@@ -1,5 +1,6 @@
 package dev.drydock.server.gateway.core;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,12 +11,10 @@ import dev.drydock.server.gateway.dlp.DlpScanner;
 import dev.drydock.server.gateway.toolcall.MalformedToolCall;
 import dev.drydock.server.gateway.toolcall.TextToolCallParser;
 import dev.drydock.server.gateway.toolcall.TextToolCalls;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -99,12 +98,28 @@ public final class Gateway {
         return route(ctx.workspace(), ctx.droid(), ctx.purpose());
     }
 
+    /** The endpoints of the most specific matching route (the first of equally specific ones); runs for every request. */
     private List<EndpointSpec> route(String workspace, String droid, String purpose) {
-        return catalog.routes().stream()
-                .filter(r -> r.matches(workspace, droid, purpose))
-                .max(Comparator.comparingInt(RouteSpec::specificity))
-                .map(r -> r.endpoints().stream().map(catalog::endpoint).flatMap(Optional::stream).toList())
-                .orElse(List.of());
+        RouteSpec best = null;
+        for (RouteSpec r : catalog.routes()) {
+            if (r.matches(workspace, droid, purpose) && (best == null || r.specificity() > best.specificity())) {
+                best = r;
+            }
+        }
+        if (best == null) {
+            return List.of();
+        }
+        List<EndpointSpec> endpoints = catalog.endpoints();
+        List<EndpointSpec> out = new ArrayList<>(best.endpoints().size());
+        for (String name : best.endpoints()) {
+            for (EndpointSpec e : endpoints) {
+                if (e.name().equals(name)) {
+                    out.add(e);
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -187,7 +202,8 @@ public final class Gateway {
 
         /**
          * Scans every text of the prompt and, when something is found, redacts a copy (or refuses);
-         * a clean prompt is sent as it came. Then fingerprints what will be sent.
+         * a clean prompt is sent as it came. Then serialises what will be sent, once: those bytes are
+         * fingerprinted and are what the protocol client sends.
          */
         private ChatRequest applyDlp(ChatRequest request) throws GatewayException {
             ArrayNode messages = request.messages();
@@ -224,12 +240,14 @@ public final class Gateway {
                             + "); remove them and retry. Nothing was sent to a model.");
                 }
             }
+            EncodedJson encoded;
             try {
-                promptSha = Hashes.sha256(json, messages);
-            } catch (IOException e) {
+                encoded = new EncodedJson(json.writeValueAsBytes(messages));
+            } catch (JsonProcessingException e) {
                 throw fail(Outcome.INVALID_REQUEST, "messages cannot be serialised");
             }
-            return messages == request.messages() ? request : request.withMessages(messages);
+            promptSha = encoded.sha256();
+            return (messages == request.messages() ? request : request.withMessages(messages)).withEncodedMessages(encoded);
         }
 
         /** The caller's messages are never changed: the first redaction works on a copy. */

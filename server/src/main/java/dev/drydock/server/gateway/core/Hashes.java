@@ -1,11 +1,6 @@
 package dev.drydock.server.gateway.core;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -23,15 +18,6 @@ public final class Hashes {
 
     public static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(digest().digest(bytes));
-    }
-
-    /** The SHA-256 of a JSON value as {@code json} serialises it, without holding the serialised bytes. */
-    public static String sha256(ObjectMapper json, JsonNode value) throws IOException {
-        MessageDigest digest = digest();
-        try (OutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), digest)) {
-            json.writeValue(out, value);
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static MessageDigest digest() {

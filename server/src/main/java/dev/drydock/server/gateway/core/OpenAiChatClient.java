@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
@@ -34,7 +35,11 @@ public final class OpenAiChatClient implements ModelClient {
     public ObjectNode body(EndpointSpec endpoint, ChatRequest request, boolean stream) {
         ObjectNode body = json.createObjectNode();
         body.put("model", endpoint.modelId());
-        body.set("messages", request.messages());
+        if (request.encodedMessages() != null) {
+            body.putRawValue("messages", new RawValue(request.encodedMessages()));
+        } else {
+            body.set("messages", request.messages());
+        }
         if (request.hasTools()) {
             body.set("tools", request.tools());
             if (request.toolChoice() != null) {

@@ -19,9 +19,10 @@ public final class TokenCounter {
         int run = 0;
         int runKind = OTHER;
         for (int i = 0; i < text.length(); ) {
-            int cp = text.codePointAt(i);
-            int width = Character.charCount(cp);
-            int kind = kind(cp);
+            char c = text.charAt(i);
+            int cp = c < 128 || !Character.isSurrogate(c) ? c : text.codePointAt(i);
+            int width = cp == c ? 1 : Character.charCount(cp);
+            int kind = cp < 128 ? ASCII[cp] : kind(cp);
             if (kind != runKind || kind == OTHER) {
                 tokens += pieces(run);
                 run = 0;
@@ -40,16 +41,17 @@ public final class TokenCounter {
     private static final int DIGIT = 2;
     private static final int OTHER = 3;
 
-    private static int kind(int cp) {
-        if (cp < 128) {
-            if (cp >= 'a' && cp <= 'z' || cp >= 'A' && cp <= 'Z') {
-                return LETTER;
-            }
-            if (cp >= '0' && cp <= '9') {
-                return DIGIT;
-            }
-            return cp == ' ' || cp >= '\t' && cp <= '\r' ? SPACE : OTHER;
+    private static final byte[] ASCII = new byte[128];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            ASCII[c] = (byte) (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' ? LETTER
+                    : c >= '0' && c <= '9' ? DIGIT
+                    : c == ' ' || c >= '\t' && c <= '\r' ? SPACE : OTHER);
         }
+    }
+
+    private static int kind(int cp) {
         if (Character.isLetter(cp)) {
             return LETTER;
         }

@@ -1,9 +1,10 @@
 package dev.drydock.server.gateway.dlp;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,25 +17,17 @@ import java.util.regex.Pattern;
 public final class DlpScanner {
     /**
      * One kind of secret and how to find it; for {@code keepGroup > 0} only that group is replaced (the
-     * key name stays). Every match of the pattern contains one of the {@code anchors} (compared
-     * ignoring ASCII case when {@code anchorsIgnoreCase}); text without any is not run through the
-     * pattern, which is what makes a clean prompt cheap to scan.
+     * key name stays). Every match of the pattern <em>starts</em> with one of the {@code starts}
+     * (compared ignoring ASCII case when {@code ignoreCase}, as the pattern's {@code (?i)} does), so
+     * the pattern is only tried where one of them occurs: the scan costs a few string searches per
+     * kilobyte instead of trying an alternation of key words at every position of a prompt that can be
+     * hundreds of kilobytes long.
      */
-    record Rule(String kind, Pattern pattern, int keepGroup, boolean anchorsIgnoreCase, List<String> anchors) {
-        boolean mayMatch(String text, String lowerCase) {
-            String haystack = anchorsIgnoreCase ? lowerCase : text;
-            for (String anchor : anchors) {
-                if (haystack.contains(anchor)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
+    record Rule(String kind, Pattern pattern, int keepGroup, boolean ignoreCase, List<String> starts) {}
 
-    private static final List<Rule> RULES = List.of(
+    static final List<Rule> RULES = List.of(
             new Rule("private-key", Pattern.compile("-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\\s\\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|\\z)"), 0,
-                    false, List.of("PRIVATE KEY-----")),
+                    false, List.of("-----BEGIN ")),
             new Rule("aws-access-key", Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b"), 0, false, List.of("AKIA", "ASIA")),
             new Rule("aws-secret-key", Pattern.compile("(?i)(aws_secret_access_key\\s*[=:]\\s*[\"']?)([A-Za-z0-9/+=]{40})"), 2, true, List.of("aws_secret_access_key")),
             new Rule("gcp-service-account-key", Pattern.compile("\"private_key_id\"\\s*:\\s*\"[0-9a-f]{40}\""), 0, false, List.of("\"private_key_id\"")),
@@ -46,7 +39,8 @@ public final class DlpScanner {
             new Rule("jwt", Pattern.compile("\\beyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}\\b"), 0, false, List.of("eyJ")),
             new Rule("password-in-config", Pattern.compile(
                     "(?im)((?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|client[_-]?secret)[\"']?\\s*[:=]\\s*[\"']?)([^\\s\"'`,;()]{6,})(?![(\\w.])"), 2,
-                    true, List.of("password", "passwd", "pwd", "secret", "apikey", "api_key", "api-key", "accesstoken", "access_token", "access-token")));
+                    true, List.of("passw", "pwd", "secret", "apikey", "api_key", "api-key", "accesstoken", "access_token", "access-token",
+                            "clientsecret", "client_secret", "client-secret")));
 
     private static final Pattern PLACEHOLDER = Pattern.compile("(?i)(x+|\\*+|changeme|example|redacted|password)");
 
@@ -57,36 +51,129 @@ public final class DlpScanner {
         }
     }
 
+    /** For each pair of ASCII characters ({@code first << 7 | second}) that begins a start string: the (rule, start) pairs beginning with it. */
+    private static final StartIndex STARTS = new StartIndex(RULES);
+
     public Result scan(String text) {
         Map<String, Integer> findings = new LinkedHashMap<>();
         String current = text;
-        String lowerCase = text.toLowerCase(Locale.ROOT);
-        for (Rule rule : RULES) {
-            if (!rule.mayMatch(current, lowerCase)) {
+        int[][] starts = STARTS.find(current);
+        for (int r = 0; r < RULES.size(); r++) {
+            Rule rule = RULES.get(r);
+            if (starts[r].length == 0) {
                 continue;
             }
-            Matcher m = rule.pattern().matcher(current);
+            Matcher m = rule.pattern().matcher(current).useTransparentBounds(true).useAnchoringBounds(false);
             StringBuilder out = new StringBuilder();
+            int copied = 0;
             int count = 0;
-            while (m.find()) {
+            for (int start : starts[r]) {
+                if (start < copied || !m.region(start, current.length()).lookingAt()) {
+                    continue;
+                }
                 String value = rule.keepGroup() == 0 ? m.group() : m.group(rule.keepGroup());
                 if (value.startsWith("[REDACTED:") || looksLikePlaceholder(value)) {
                     continue;
                 }
                 count++;
-                String replacement = rule.keepGroup() == 0
-                        ? "[REDACTED:" + rule.kind() + "]"
-                        : m.group(1) + "[REDACTED:" + rule.kind() + "]";
-                m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+                out.append(current, copied, m.start()).append(rule.keepGroup() == 0 ? "" : m.group(1)).append("[REDACTED:").append(rule.kind()).append(']');
+                copied = m.end();
             }
             if (count > 0) {
-                m.appendTail(out);
-                current = out.toString();
-                lowerCase = current.toLowerCase(Locale.ROOT);
+                current = out.append(current, copied, current.length()).toString();
+                starts = STARTS.find(current);
                 findings.merge(rule.kind(), count, Integer::sum);
             }
         }
         return new Result(current, findings);
+    }
+
+    /**
+     * Finds where the rules' start strings occur in one pass over the text: at each position the pair
+     * of characters there is looked up in a bitmap (case folded for rules that ignore case), and only
+     * the start strings beginning with that pair are compared.
+     */
+    private static final class StartIndex {
+        private final long[] exactPairs = new long[(128 * 128) / 64];
+        private final long[] foldedPairs = new long[(128 * 128) / 64];
+        private final List<List<int[]>> byPair = new ArrayList<>(128 * 128);
+        private final List<String> strings = new ArrayList<>();
+        private final int rules;
+
+        StartIndex(List<Rule> rules) {
+            this.rules = rules.size();
+            for (int i = 0; i < 128 * 128; i++) {
+                byPair.add(new ArrayList<>(0));
+            }
+            for (int r = 0; r < rules.size(); r++) {
+                Rule rule = rules.get(r);
+                for (String start : rule.starts()) {
+                    String key = rule.ignoreCase() ? start.toLowerCase(java.util.Locale.ROOT) : start;
+                    int pair = key.charAt(0) << 7 | key.charAt(1);
+                    long[] bits = rule.ignoreCase() ? foldedPairs : exactPairs;
+                    bits[pair >>> 6] |= 1L << pair;
+                    strings.add(key);
+                    byPair.get(pair).add(new int[] {r, strings.size() - 1, rule.ignoreCase() ? 1 : 0});
+                }
+            }
+        }
+
+        /** Per rule, the ascending positions where one of its start strings occurs. */
+        int[][] find(String text) {
+            int[][] found = new int[rules][];
+            int[] sizes = new int[rules];
+            for (int r = 0; r < rules; r++) {
+                found[r] = new int[4];
+            }
+            // Latin-1 bytes (other characters become '?', which begins no start string) for a tight loop;
+            // every candidate is confirmed against the text itself
+            byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+            for (int i = 0, end = bytes.length - 1; i < end; i++) {
+                int c0 = bytes[i];
+                int c1 = bytes[i + 1];
+                if ((c0 | c1) < 0) {
+                    continue;
+                }
+                int exact = c0 << 7 | c1;
+                int folded = lower(c0) << 7 | lower(c1);
+                boolean exactHit = (exactPairs[exact >>> 6] & 1L << exact) != 0;
+                boolean foldedHit = (foldedPairs[folded >>> 6] & 1L << folded) != 0;
+                if (exactHit) {
+                    collect(text, i, exact, false, found, sizes);
+                }
+                if (foldedHit) {
+                    collect(text, i, folded, true, found, sizes);
+                }
+            }
+            for (int r = 0; r < rules; r++) {
+                found[r] = Arrays.copyOf(found[r], sizes[r]);
+            }
+            return found;
+        }
+
+        private void collect(String text, int at, int pair, boolean ignoreCase, int[][] found, int[] sizes) {
+            for (int[] entry : byPair.get(pair)) {
+                int rule = entry[0];
+                String start = strings.get(entry[1]);
+                boolean entryIgnoresCase = entry[2] == 1;
+                if (entryIgnoresCase != ignoreCase || !text.regionMatches(ignoreCase, at, start, 0, start.length())) {
+                    continue;
+                }
+                int n = sizes[rule];
+                if (n > 0 && found[rule][n - 1] == at) {
+                    continue;
+                }
+                if (n == found[rule].length) {
+                    found[rule] = Arrays.copyOf(found[rule], n * 2);
+                }
+                found[rule][n] = at;
+                sizes[rule] = n + 1;
+            }
+        }
+
+        private static int lower(int c) {
+            return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+        }
     }
 
     private static boolean looksLikePlaceholder(String value) {
