@@ -1,5 +1,6 @@
 package dev.drydock.cli.model;
 
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -50,7 +51,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,11 +93,35 @@ public final class GatewayBenchCommand implements Callable<Integer> {
             description = "Measured runs per side, direct and gateway alternating (in swapped order every round), pooled; evens out other load on the machine (default 3)")
     int rounds = 3;
 
+    @Option(names = "--side", defaultValue = "both", converter = SideConverter.class,
+            description = "both (default), or only direct or only gateway: to profile one side alone (the other side's numbers then print as NaN)")
+    Side side = Side.BOTH;
+
+    enum Side { BOTH, DIRECT, GATEWAY }
+
+    /** Accepts the side in any case, and names the choices when the value is none of them. */
+    static final class SideConverter implements ITypeConverter<Side> {
+        @Override
+        public Side convert(String value) {
+            try {
+                return Side.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "' is not a side; use both, direct or gateway");
+            }
+        }
+    }
+
     @Option(names = "--prompt-kb", defaultValue = "0",
             description = "Adds this many KiB of source code to the prompt, as a droid's context does (default 0: a two-line prompt). DLP, fingerprint and token estimate scale with it")
     int promptKb = 0;
 
-    private final ObjectMapper json = new ObjectMapper();
+    /** Shared by both sides; with the server's buffer pool (see {@code JsonBufferPool}), since every stream runs on a new virtual thread. */
+    private final ObjectMapper json = pooled(new ObjectMapper());
+
+    private static ObjectMapper pooled(ObjectMapper mapper) {
+        mapper.getFactory().setRecyclerPool(JsonRecyclerPools.sharedBoundedPool());
+        return mapper;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -140,13 +168,15 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                 int n = c == 1 ? requests : Math.max(requests, concurrency * 10);
                 Samples d = new Samples();
                 Samples g = new Samples();
+                boolean measureDirect = side != Side.GATEWAY;
+                boolean measureGateway = side != Side.DIRECT;
                 for (int round = 0; round < rounds; round++) {
                     if (round % 2 == 0) {
-                        run(directOp, n, c, d);
-                        run(gatewayOp, n, c, g);
+                        run(measureDirect ? directOp : null, n, c, d);
+                        run(measureGateway ? gatewayOp : null, n, c, g);
                     } else {
-                        run(gatewayOp, n, c, g);
-                        run(directOp, n, c, d);
+                        run(measureGateway ? gatewayOp : null, n, c, g);
+                        run(measureDirect ? directOp : null, n, c, d);
                     }
                 }
                 out.printf("concurrency %3d: direct p50 %.2f ms p99 %.2f ms | gateway p50 %.2f ms p99 %.2f ms | added p50 %.2f ms p99 %.2f ms"
@@ -278,7 +308,10 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void run(Op op, int n, int concurrency, Samples into) throws InterruptedException {
+    private static void run(@Nullable Op op, int n, int concurrency, Samples into) throws InterruptedException {
+        if (op == null) {
+            return;
+        }
         Semaphore slots = new Semaphore(concurrency);
         long cpuBefore = processCpuNanos();
         try (ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench-", 0).factory())) {

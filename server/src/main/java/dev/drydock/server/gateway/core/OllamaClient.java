@@ -50,7 +50,7 @@ public final class OllamaClient implements ModelClient {
         long start = System.nanoTime();
         HttpRequest req;
         try {
-            req = UpstreamHttp.request(endpoint, "/api/chat", secret, endpoint.idleTimeout())
+            req = UpstreamHttp.request(endpoint, "/api/chat", secret)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
                     .build();
@@ -127,7 +127,7 @@ public final class OllamaClient implements ModelClient {
 
     @Override
     public List<String> listModels(EndpointSpec endpoint, @Nullable String secret) throws UpstreamException {
-        HttpRequest req = UpstreamHttp.request(endpoint, "/api/tags", secret, endpoint.requestTimeout()).GET().build();
+        HttpRequest req = UpstreamHttp.request(endpoint, "/api/tags", secret).GET().build();
         HttpResponse<InputStream> response = http.open(endpoint, req, new Cancellation(), endpoint.requestTimeout());
         try (UpstreamHttp.Lines lines = http.lines(endpoint, response, new Cancellation())) {
             JsonNode root = parse(endpoint, lines.rest());

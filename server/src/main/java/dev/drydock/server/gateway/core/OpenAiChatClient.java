@@ -74,7 +74,7 @@ public final class OpenAiChatClient implements ModelClient {
         }
         long start = System.nanoTime();
         java.time.Duration headersTimeout = stream ? min(endpoint.idleTimeout(), endpoint.requestTimeout()) : endpoint.requestTimeout();
-        HttpRequest req = UpstreamHttp.request(endpoint, "/chat/completions", secret, headersTimeout)
+        HttpRequest req = UpstreamHttp.request(endpoint, "/chat/completions", secret)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
                 .build();
@@ -229,7 +229,7 @@ public final class OpenAiChatClient implements ModelClient {
 
     @Override
     public List<String> listModels(EndpointSpec endpoint, @Nullable String secret) throws UpstreamException {
-        HttpRequest req = UpstreamHttp.request(endpoint, "/models", secret, endpoint.requestTimeout()).GET().build();
+        HttpRequest req = UpstreamHttp.request(endpoint, "/models", secret).GET().build();
         HttpResponse<InputStream> response = http.open(endpoint, req, new Cancellation(), endpoint.requestTimeout());
         try (UpstreamHttp.Lines lines = http.lines(endpoint, response, new Cancellation())) {
             JsonNode root = parse(endpoint, lines.rest());
