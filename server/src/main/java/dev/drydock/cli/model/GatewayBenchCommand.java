@@ -160,8 +160,9 @@ public final class GatewayBenchCommand implements Callable<Integer> {
             int warmup = Math.min(300, requests);
             run(directOp, warmup, 1, new Samples());
             run(gatewayOp, warmup, 1, new Samples());
-            run(directOp, 1000, concurrency, new Samples());
-            run(gatewayOp, 1000, concurrency, new Samples());
+            int loadedWarmup = Math.min(1000, Math.max(requests, concurrency * 5));
+            run(directOp, loadedWarmup, concurrency, new Samples());
+            run(gatewayOp, loadedWarmup, concurrency, new Samples());
             ObjectNode summary = json.createObjectNode().put("chunksPerStream", chunks).put("chunkIntervalMs", chunkIntervalMs).put("promptKb", promptKb).put("rounds", rounds)
                     .put("cores", Runtime.getRuntime().availableProcessors()).put("loadAverage1mBefore", round(load()));
             for (int c : new int[] {1, concurrency}) {
