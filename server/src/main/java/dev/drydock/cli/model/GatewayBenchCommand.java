@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.drydock.cli.CliException;
 import dev.drydock.cli.CliExit;
+import dev.drydock.cli.DrydockCli;
 import dev.drydock.server.gateway.core.BudgetCheck;
 import dev.drydock.server.gateway.core.CallContext;
 import dev.drydock.server.gateway.core.Cancellation;
@@ -30,6 +32,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -37,12 +40,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -93,6 +99,11 @@ public final class GatewayBenchCommand implements Callable<Integer> {
             description = "Measured runs per side, direct and gateway alternating (in swapped order every round), pooled; evens out other load on the machine (default 3)")
     int rounds = 3;
 
+    @Option(names = "--forks", defaultValue = "2",
+            description = "Fresh JVMs per side, direct and gateway alternating (default 2). Each side runs alone in its own JVM, as a gateway process does;"
+                    + " sharing one JVM made each side's code pay for the other's just-in-time recompilation. 0 runs both sides in this JVM")
+    int forks = 2;
+
     @Option(names = "--side", defaultValue = "both", converter = SideConverter.class,
             description = "both (default), or only direct or only gateway: to profile one side alone (the other side's numbers then print as NaN)")
     Side side = Side.BOTH;
@@ -104,7 +115,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         @Override
         public Side convert(String value) {
             try {
-                return Side.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+                return Side.valueOf(value.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException("'" + value + "' is not a side; use both, direct or gateway");
             }
@@ -126,6 +137,15 @@ public final class GatewayBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (requests < 1 || concurrency < 1 || chunks < 1 || rounds < 1 || forks < 0 || chunkIntervalMs < 0 || promptKb < 0) {
+            throw new CliException("--requests, --concurrency, --chunks and --rounds must be at least 1; --forks, --chunk-interval-ms and --prompt-kb at least 0",
+                    CliExit.USAGE);
+        }
+        return side == Side.BOTH && forks > 0 ? forked(out) : inProcess(out);
+    }
+
+    /** Both sides (or one, with {@code --side}) in this JVM. */
+    private int inProcess(PrintWriter out) throws Exception {
         try (BenchModelServerFixture fixture = new BenchModelServerFixture(chunks, Duration.ofMillis(chunkIntervalMs));
                 EgressGuard egress = new EgressGuard(List.of("127.0.0.1"), r -> {}, Clock.systemUTC())) {
             EndpointSpec endpoint = new EndpointSpec("bench", URI.create(fixture.baseUrl()), Protocol.OPENAI_CHAT, "bench-model", "Authorization", null, 1_000_000,
@@ -155,22 +175,15 @@ public final class GatewayBenchCommand implements Callable<Integer> {
             ChatRequest request = new ChatRequest(messages(), null, null, false, null, null, true);
             Op gatewayOp = () -> gateway.chat(ctx, request, e -> {}, new Cancellation());
 
-            out.println("warming up…");
-            out.flush();
-            int warmup = Math.min(300, requests);
-            run(directOp, warmup, 1, new Samples());
-            run(gatewayOp, warmup, 1, new Samples());
-            int loadedWarmup = Math.min(1000, Math.max(requests, concurrency * 5));
-            run(directOp, loadedWarmup, concurrency, new Samples());
-            run(gatewayOp, loadedWarmup, concurrency, new Samples());
+            boolean measureDirect = side != Side.GATEWAY;
+            boolean measureGateway = side != Side.DIRECT;
+            warmUp(out, measureDirect ? directOp : null, measureGateway ? gatewayOp : null);
             ObjectNode summary = json.createObjectNode().put("chunksPerStream", chunks).put("chunkIntervalMs", chunkIntervalMs).put("promptKb", promptKb).put("rounds", rounds)
-                    .put("cores", Runtime.getRuntime().availableProcessors()).put("loadAverage1mBefore", round(load()));
+                    .put("side", side.name().toLowerCase(Locale.ROOT)).put("cores", Runtime.getRuntime().availableProcessors()).put("loadAverage1mBefore", round(load()));
             for (int c : new int[] {1, concurrency}) {
                 int n = c == 1 ? requests : Math.max(requests, concurrency * 10);
                 Samples d = new Samples();
                 Samples g = new Samples();
-                boolean measureDirect = side != Side.GATEWAY;
-                boolean measureGateway = side != Side.DIRECT;
                 for (int round = 0; round < rounds; round++) {
                     if (round % 2 == 0) {
                         run(measureDirect ? directOp : null, n, c, d);
@@ -202,6 +215,112 @@ public final class GatewayBenchCommand implements Callable<Integer> {
             direct.shutdownNow();
             return CliExit.OK;
         }
+    }
+
+    /** Runs the measured sides at 1 and at N streams, {@code WARMUP_PASSES} times, printing how long the JIT compiled in each pass. */
+    private void warmUp(PrintWriter out, @Nullable Op directOp, @Nullable Op gatewayOp) throws InterruptedException {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        for (int pass = 1; pass <= WARMUP_PASSES; pass++) {
+            long before = jit.getTotalCompilationTime();
+            run(directOp, Math.min(300, requests), 1, new Samples());
+            run(gatewayOp, Math.min(300, requests), 1, new Samples());
+            int loaded = Math.min(1000, Math.max(requests, concurrency * 5));
+            run(directOp, loaded, concurrency, new Samples());
+            run(gatewayOp, loaded, concurrency, new Samples());
+            out.printf("warm-up pass %d: JIT compiled for %d ms%n", pass, jit.getTotalCompilationTime() - before);
+            out.flush();
+        }
+    }
+
+    private static final int WARMUP_PASSES = 2;
+
+    /**
+     * Runs each side alone in {@code forks} fresh JVMs of this command (direct and gateway
+     * alternating, the order swapped every fork) and reports the mean of their p50, p99 and CPU per
+     * stream, as JMH does with forks.
+     */
+    private int forked(PrintWriter out) throws IOException, InterruptedException {
+        Map<Side, List<JsonNode>> results = new EnumMap<>(Side.class);
+        results.put(Side.DIRECT, new ArrayList<>());
+        results.put(Side.GATEWAY, new ArrayList<>());
+        double loadBefore = load();
+        for (int fork = 1; fork <= forks; fork++) {
+            for (Side s : fork % 2 == 1 ? List.of(Side.DIRECT, Side.GATEWAY) : List.of(Side.GATEWAY, Side.DIRECT)) {
+                JsonNode r = runFork(s);
+                results.get(s).add(r);
+                String prefix = s == Side.DIRECT ? "direct" : "gateway";
+                out.printf("fork %d %-7s: c1 p50 %.2f ms p99 %.2f ms | c%d p50 %.2f ms p99 %.2f ms | cpu/stream %d µs | errors %d | load %.2f%n", fork, prefix,
+                        r.path("c1").path(prefix + "P50Ms").asDouble(), r.path("c1").path(prefix + "P99Ms").asDouble(), concurrency,
+                        r.path("c" + concurrency).path(prefix + "P50Ms").asDouble(), r.path("c" + concurrency).path(prefix + "P99Ms").asDouble(),
+                        r.path("c" + concurrency).path(prefix + "CpuMicrosPerStream").asLong(), r.path("c" + concurrency).path(prefix + "Errors").asInt(), load());
+                out.flush();
+            }
+        }
+        ObjectNode summary = json.createObjectNode().put("chunksPerStream", chunks).put("chunkIntervalMs", chunkIntervalMs).put("promptKb", promptKb).put("rounds", rounds)
+                .put("forks", forks).put("cores", Runtime.getRuntime().availableProcessors()).put("loadAverage1mBefore", round(loadBefore));
+        long records = 0;
+        for (JsonNode r : results.get(Side.GATEWAY)) {
+            records += r.path("recordsWritten").asLong();
+        }
+        for (int c : new int[] {1, concurrency}) {
+            String key = "c" + c;
+            double dP50 = mean(results.get(Side.DIRECT), key, "directP50Ms");
+            double dP99 = mean(results.get(Side.DIRECT), key, "directP99Ms");
+            double gP50 = mean(results.get(Side.GATEWAY), key, "gatewayP50Ms");
+            double gP99 = mean(results.get(Side.GATEWAY), key, "gatewayP99Ms");
+            double dCpu = mean(results.get(Side.DIRECT), key, "directCpuMicrosPerStream");
+            double gCpu = mean(results.get(Side.GATEWAY), key, "gatewayCpuMicrosPerStream");
+            int dErrors = (int) sum(results.get(Side.DIRECT), key, "directErrors");
+            int gErrors = (int) sum(results.get(Side.GATEWAY), key, "gatewayErrors");
+            out.printf("concurrency %3d: direct p50 %.2f ms p99 %.2f ms | gateway p50 %.2f ms p99 %.2f ms | added p50 %.2f ms p99 %.2f ms"
+                    + " | ratio p50 %.2f p99 %.2f | cpu/stream direct %.0f µs gateway %.0f µs | errors %d/%d | mean of %d forks per side%n", c, dP50, dP99, gP50, gP99,
+                    gP50 - dP50, gP99 - dP99, gP50 / dP50, gP99 / dP99, dCpu, gCpu, dErrors, gErrors, forks);
+            ObjectNode node = summary.putObject(key);
+            node.put("streams", (long) sum(results.get(Side.DIRECT), key, "streams")).put("directP50Ms", round(dP50)).put("directP99Ms", round(dP99))
+                    .put("gatewayP50Ms", round(gP50)).put("gatewayP99Ms", round(gP99)).put("addedP50Ms", round(gP50 - dP50)).put("addedP99Ms", round(gP99 - dP99))
+                    .put("ratioP50", round(gP50 / dP50)).put("ratioP99", round(gP99 / dP99)).put("directCpuMicrosPerStream", Math.round(dCpu))
+                    .put("gatewayCpuMicrosPerStream", Math.round(gCpu)).put("directErrors", dErrors).put("gatewayErrors", gErrors).put("loadAverage1m", round(load()));
+        }
+        summary.put("recordsWritten", records);
+        out.println(summary);
+        out.flush();
+        return CliExit.OK;
+    }
+
+    /** Runs one side in a fresh JVM with this JVM's options and class path; returns its JSON line. */
+    private JsonNode runFork(Side s) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            // a recording or a debugger of this JVM is not the fork's
+            if (!arg.startsWith("-XX:StartFlightRecording") && !arg.startsWith("-agentlib:jdwp")) {
+                command.add(arg);
+            }
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), DrydockCli.class.getName(), "bench", "gateway", "--forks", "0",
+                "--side", s.name().toLowerCase(Locale.ROOT), "--requests", String.valueOf(requests), "--concurrency", String.valueOf(concurrency),
+                "--chunks", String.valueOf(chunks), "--chunk-interval-ms", String.valueOf(chunkIntervalMs), "--rounds", String.valueOf(rounds),
+                "--prompt-kb", String.valueOf(promptKb)));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> lines;
+        try (BufferedReader reader = process.inputReader(StandardCharsets.UTF_8)) {
+            lines = reader.lines().toList();
+        }
+        int exit = process.waitFor();
+        String last = lines.isEmpty() ? "" : lines.getLast();
+        if (exit != 0 || !last.startsWith("{")) {
+            throw new CliException("the " + s.name().toLowerCase(Locale.ROOT) + " fork failed (exit " + exit + "): "
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size())), CliExit.FAILED);
+        }
+        return json.readTree(last);
+    }
+
+    private static double mean(List<JsonNode> results, String concurrency, String field) {
+        return results.stream().mapToDouble(r -> r.path(concurrency).path(field).asDouble()).average().orElse(Double.NaN);
+    }
+
+    private static double sum(List<JsonNode> results, String concurrency, String field) {
+        return results.stream().mapToDouble(r -> r.path(concurrency).path(field).asDouble()).sum();
     }
 
     /**

@@ -27,7 +27,7 @@ class GatewayBenchCommandTest {
     @Test
     void shouldStreamThroughBothSidesWithoutErrorsAndPrintJsonLast() throws Exception {
         // When: a droid-sized prompt, so that DLP, the fingerprint and the token estimate run on real work
-        int exit = run("bench", "gateway", "--requests", "5", "--concurrency", "4", "--chunks", "3", "--rounds", "1", "--prompt-kb", "16");
+        int exit = run("bench", "gateway", "--forks", "0", "--requests", "5", "--concurrency", "4", "--chunks", "3", "--rounds", "1", "--prompt-kb", "16");
 
         // Then
         List<String> lines = out.toString().strip().lines().toList();
@@ -40,6 +40,33 @@ class GatewayBenchCommandTest {
             assertThat(summary.path(c).path("gatewayP50Ms").asDouble()).as(c).isPositive();
         }
         assertThat(summary.path("recordsWritten").asLong()).as("one accounting record per gateway stream").isPositive();
+    }
+
+    @Test
+    void shouldRunEachSideInItsOwnJvmAndReportTheirMeansWhenForked() throws Exception {
+        // When
+        int exit = run("bench", "gateway", "--forks", "1", "--requests", "3", "--concurrency", "2", "--chunks", "2", "--rounds", "1");
+
+        // Then: one line per fork and side, then the summary
+        List<String> lines = out.toString().strip().lines().toList();
+        assertThat(exit).as(err.toString()).isEqualTo(CliExit.OK);
+        assertThat(lines).anyMatch(l -> l.startsWith("fork 1 direct ")).anyMatch(l -> l.startsWith("fork 1 gateway"));
+        JsonNode summary = new ObjectMapper().readTree(lines.getLast());
+        assertThat(summary.path("forks").asInt()).isEqualTo(1);
+        assertThat(summary.path("c2").path("directP50Ms").asDouble()).isPositive();
+        assertThat(summary.path("c2").path("gatewayP50Ms").asDouble()).isPositive();
+        assertThat(summary.path("c2").path("gatewayErrors").asInt()).isZero();
+        assertThat(summary.path("recordsWritten").asLong()).isPositive();
+    }
+
+    @Test
+    void shouldRefuseSizesBelowOne() {
+        // When
+        int exit = run("bench", "gateway", "--concurrency", "0");
+
+        // Then
+        assertThat(exit).isEqualTo(CliExit.USAGE);
+        assertThat(err.toString()).contains("--concurrency");
     }
 
     @Test
