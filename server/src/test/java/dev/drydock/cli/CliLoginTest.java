@@ -7,6 +7,7 @@ import dev.drydock.cli.login.Credentials;
 import dev.drydock.server.audit.AuditEntry;
 import dev.drydock.server.audit.AuditJson;
 import dev.drydock.server.audit.AuditTrail;
+import dev.drydock.server.testing.CliRun;
 import dev.drydock.server.testing.Poll;
 import dev.drydock.server.testing.PortalBrowser;
 import dev.drydock.server.testing.RealServices;
@@ -40,9 +41,6 @@ class CliLoginTest {
 
     @Inject AuditTrail trail;
 
-    /** One CLI invocation's output. */
-    record Run(int exit, String out, String err) {}
-
     @BeforeEach
     void credentialsInTempDir() {
         System.setProperty("drydock.credentials", home.resolve("credentials.json").toString());
@@ -55,16 +53,6 @@ class CliLoginTest {
 
     String server() {
         return base.toString().replaceAll("/$", "");
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = DrydockCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
     }
 
     @Test
@@ -105,13 +93,13 @@ class CliLoginTest {
         Path file = home.resolve("credentials.json");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(Credentials.load()).get().satisfies(c -> assertThat(c.toString()).doesNotContain(c.accessToken()));
-        Run verify = run("audit", "verify", "--server", server());
+        CliRun verify = CliRun.of("audit", "verify", "--server", server());
         assertThat(verify.exit()).as(verify.err()).isZero();
         assertThat(verify.out()).contains("audit chain intact").contains("verified here").doesNotContain("intact: 0 records");
-        Run export = run("audit", "export", "--server", server(), "--since", "2000-01-01T00:00:00Z");
+        CliRun export = CliRun.of("audit", "export", "--server", server(), "--since", "2000-01-01T00:00:00Z");
         assertThat(export.exit()).as(export.err()).isZero();
         assertThat(export.out().lines().map(AuditJson::parse).map(r -> r.hash()).toList()).as(export.err()).contains(marker);
-        Run logout = run("logout");
+        CliRun logout = CliRun.of("logout");
         assertThat(logout.out()).contains("signed out of " + server());
         assertThat(file).doesNotExist();
     }
@@ -119,9 +107,9 @@ class CliLoginTest {
     @Test
     void shouldSayWhatToRunWhenNotSignedInOrServerIsNoUrl() {
         // When
-        Run notSignedIn = run("audit", "verify", "--server", server());
-        Run badServer = run("login", "--server", "drydock.internal");
-        Run unreachable = run("login", "--server", "http://127.0.0.1:9");
+        CliRun notSignedIn = CliRun.of("audit", "verify", "--server", server());
+        CliRun badServer = CliRun.of("login", "--server", "drydock.internal");
+        CliRun unreachable = CliRun.of("login", "--server", "http://127.0.0.1:9");
 
         // Then
         assertThat(notSignedIn.exit()).isEqualTo(CliExit.USAGE);

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.drydock.cli.DrydockCli;
+import dev.drydock.server.testing.CliRun;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -67,11 +65,10 @@ class AuditTrailTest {
         // When someone with database access rewrites history
         maintenanceUpdate("update audit_record set details = '{\"autonomy\":\"full-auto\"}' where seq = " + victim.seq());
         AuditVerification.Result result;
-        int cliExit;
-        StringWriter cliOut = new StringWriter();
+        CliRun cli;
         try {
             result = trail.verify();
-            cliExit = runCli(cliOut, "audit", "verify", "--db-url", RealServices.get().db().jdbcUrl("drydock"), "--db-user", RealServices.get().db().user());
+            cli = CliRun.of("audit", "verify", "--db-url", RealServices.get().db().jdbcUrl("drydock"), "--db-user", RealServices.get().db().user());
         } finally {
             maintenanceUpdate("update audit_record set details = '" + original.replace("'", "''") + "' where seq = " + victim.seq());
         }
@@ -80,8 +77,8 @@ class AuditTrailTest {
         assertThat(result.intact()).isFalse();
         assertThat(result.brokenAt()).contains(victim.seq());
         assertThat(result.reason().orElseThrow()).contains("contents changed");
-        assertThat(cliExit).isEqualTo(1);
-        assertThat(cliOut.toString()).contains("BROKEN at record " + victim.seq());
+        assertThat(cli.exit()).isEqualTo(1);
+        assertThat(cli.out()).as(cli.err()).contains("BROKEN at record " + victim.seq());
         assertThat(trail.verify().intact()).isTrue();
     }
 
@@ -100,14 +97,13 @@ class AuditTrailTest {
     void shouldVerifyThroughCliWhenChainIsIntact() {
         // Given
         trail.append(AuditEntry.of("tester", "test.cli", "x"));
-        StringWriter out = new StringWriter();
 
         // When
-        int exit = runCli(out, "audit", "verify", "--db-url", RealServices.get().db().jdbcUrl("drydock"), "--db-user", RealServices.get().db().user());
+        CliRun cli = CliRun.of("audit", "verify", "--db-url", RealServices.get().db().jdbcUrl("drydock"), "--db-user", RealServices.get().db().user());
 
         // Then
-        assertThat(exit).isZero();
-        assertThat(out.toString()).contains("audit chain intact");
+        assertThat(cli.exit()).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("audit chain intact");
     }
 
     @Test
@@ -128,13 +124,6 @@ class AuditTrailTest {
                 .contentType("application/problem+json");
         given().when().get("/api/admin/audit/verify").then().statusCode(401);
         given().auth().oauth2(Tokens.of("alice")).when().get("/api/admin/audit/verify").then().statusCode(200).body("intact", equalTo(true));
-    }
-
-    private static int runCli(StringWriter out, String... args) {
-        var cli = DrydockCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        return cli.execute(args);
     }
 
     private void maintenanceUpdate(String sql) throws SQLException {

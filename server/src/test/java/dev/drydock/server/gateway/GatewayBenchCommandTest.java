@@ -5,33 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drydock.cli.CliExit;
-import dev.drydock.cli.DrydockCli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.drydock.server.testing.CliRun;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** Runs {@code bench gateway} at a tiny size: it must stream through both sides without errors and end with its JSON line. */
 class GatewayBenchCommandTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cli = DrydockCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
-    }
 
     @Test
     void shouldStreamThroughBothSidesWithoutErrorsAndPrintJsonLast() throws Exception {
         // When: a droid-sized prompt, so that DLP, the fingerprint and the token estimate run on real work
-        int exit = run("bench", "gateway", "--forks", "0", "--requests", "5", "--concurrency", "4", "--chunks", "3", "--rounds", "1", "--prompt-kb", "16");
+        CliRun run = CliRun.of("bench", "gateway", "--forks", "0", "--requests", "5", "--concurrency", "4", "--chunks", "3", "--rounds", "1", "--prompt-kb", "16");
 
         // Then
-        List<String> lines = out.toString().strip().lines().toList();
-        assertThat(exit).as(err.toString()).isEqualTo(CliExit.OK);
+        List<String> lines = run.out().strip().lines().toList();
+        assertThat(run.exit()).as(run.err()).isEqualTo(CliExit.OK);
         JsonNode summary = new ObjectMapper().readTree(lines.getLast());
         assertThat(summary.path("promptKb").asInt()).isEqualTo(16);
         for (String c : List.of("c1", "c4")) {
@@ -45,11 +33,11 @@ class GatewayBenchCommandTest {
     @Test
     void shouldRunEachSideInItsOwnJvmAndReportTheirMeansWhenForked() throws Exception {
         // When
-        int exit = run("bench", "gateway", "--forks", "1", "--requests", "3", "--concurrency", "2", "--chunks", "2", "--rounds", "1");
+        CliRun run = CliRun.of("bench", "gateway", "--forks", "1", "--requests", "3", "--concurrency", "2", "--chunks", "2", "--rounds", "1");
 
         // Then: one line per fork and side, then the summary
-        List<String> lines = out.toString().strip().lines().toList();
-        assertThat(exit).as(err.toString()).isEqualTo(CliExit.OK);
+        List<String> lines = run.out().strip().lines().toList();
+        assertThat(run.exit()).as(run.err()).isEqualTo(CliExit.OK);
         assertThat(lines).anyMatch(l -> l.startsWith("fork 1 direct ")).anyMatch(l -> l.startsWith("fork 1 gateway"));
         JsonNode summary = new ObjectMapper().readTree(lines.getLast());
         assertThat(summary.path("forks").asInt()).isEqualTo(1);
@@ -62,20 +50,20 @@ class GatewayBenchCommandTest {
     @Test
     void shouldRefuseSizesBelowOne() {
         // When
-        int exit = run("bench", "gateway", "--concurrency", "0");
+        CliRun run = CliRun.of("bench", "gateway", "--concurrency", "0");
 
         // Then
-        assertThat(exit).isEqualTo(CliExit.USAGE);
-        assertThat(err.toString()).contains("--concurrency");
+        assertThat(run.exit()).isEqualTo(CliExit.USAGE);
+        assertThat(run.err()).contains("--concurrency");
     }
 
     @Test
     void shouldNameTheChoicesWhenSideIsUnknown() {
         // When
-        int exit = run("bench", "gateway", "--side", "sideways");
+        CliRun run = CliRun.of("bench", "gateway", "--side", "sideways");
 
         // Then
-        assertThat(exit).isNotEqualTo(CliExit.OK);
-        assertThat(err.toString()).contains("'sideways' is not a side; use both, direct or gateway");
+        assertThat(run.exit()).isNotEqualTo(CliExit.OK);
+        assertThat(run.err()).contains("'sideways' is not a side; use both, direct or gateway");
     }
 }

@@ -3,29 +3,17 @@ package dev.drydock.server.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.drydock.cli.CliExit;
-import dev.drydock.cli.DrydockCli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.drydock.server.testing.CliRun;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class GatewayModelCheckCommandTest {
     private final ScriptedModelServer server = new ScriptedModelServer();
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
 
     @AfterEach
     void stop() {
         server.close();
-    }
-
-    private int run(String... args) {
-        CommandLine cli = DrydockCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
     }
 
     @Test
@@ -35,11 +23,11 @@ class GatewayModelCheckCommandTest {
                 new ScriptedModelServer.ToolCallStream("get_time", "{\"zone\":\"UTC\"}"), ScriptedModelServer.whole("{\"ok\": true}"));
 
         // When
-        int exit = run("model", "check", server.baseUrl());
+        CliRun run = CliRun.of("model", "check", server.baseUrl());
 
         // Then
-        List<String> lines = out.toString().strip().lines().toList();
-        assertThat(exit).as(err.toString()).isEqualTo(CliExit.OK);
+        List<String> lines = run.out().strip().lines().toList();
+        assertThat(run.exit()).as(run.err()).isEqualTo(CliExit.OK);
         assertThat(lines).anyMatch(l -> l.matches("models\\s+ok \\(1: scripted-model\\)"))
                 .anyMatch(l -> l.matches("completion\\s+ok"))
                 .anyMatch(l -> l.matches("streaming\\s+ok"))
@@ -56,11 +44,11 @@ class GatewayModelCheckCommandTest {
                 ScriptedModelServer.html());
 
         // When
-        int exit = run("model", "check", server.baseUrl(), "--model", "scripted-model");
+        CliRun run = CliRun.of("model", "check", server.baseUrl(), "--model", "scripted-model");
 
         // Then
-        String text = out.toString();
-        assertThat(exit).isEqualTo(CliExit.OK);
+        String text = run.out();
+        assertThat(run.exit()).isEqualTo(CliExit.OK);
         assertThat(text).contains("streaming   missing").contains("tools       missing").contains("json-mode   error: ");
         assertThat(text.strip().lines().reduce((a, b) -> b).orElseThrow()).contains("\"streaming\":\"missing (the answer came in one piece)\"");
     }
@@ -68,10 +56,10 @@ class GatewayModelCheckCommandTest {
     @Test
     void shouldRefuseHostOutsideAllowListUnlessAllowed() {
         // When
-        int refused = run("model", "check", "http://models.example.invalid:8000/v1");
+        CliRun refused = CliRun.of("model", "check", "http://models.example.invalid:8000/v1");
 
         // Then
-        assertThat(refused).isEqualTo(CliExit.UNAVAILABLE);
-        assertThat(err.toString()).contains("not in the egress allow-list").contains("--allow models.example.invalid");
+        assertThat(refused.exit()).isEqualTo(CliExit.UNAVAILABLE);
+        assertThat(refused.err()).contains("not in the egress allow-list").contains("--allow models.example.invalid");
     }
 }
