@@ -72,6 +72,14 @@ public final class CodeSearch implements AutoCloseable {
     private static final int CHUNKS_PER_FILE = 2;
     private static final int DENSE_CANDIDATES = 30;
     private static final int HISTORY_CANDIDATES = 30;
+    /** Query text embedded when dense similarity is the ranking (dense mode, chunk search). */
+    private static final int DENSE_QUERY_CHARS = 2000;
+    /**
+     * Query text embedded when dense similarity only re-orders the hybrid candidates: a subject or
+     * title and the start of the body. Long commit bodies tripled the embedding time (the slowest
+     * queries' latency) and did not change the dev set's hybrid ranking.
+     */
+    private static final int RERANK_QUERY_CHARS = 256;
     /** Past commits matched per query, and files taken from them. */
     private static final int PAST_COMMITS = 20;
     private static final int PAST_FILES = 10;
@@ -165,7 +173,7 @@ public final class CodeSearch implements AutoCloseable {
         }
         try {
             List<RankedList<Integer>> lists = new ArrayList<>();
-            @Nullable Future<float[]> vector = query.mode() != SearchMode.LEXICAL ? embedQuery(query.text()) : null;
+            @Nullable Future<float[]> vector = query.mode() != SearchMode.LEXICAL ? embedQuery(query.text(), DENSE_QUERY_CHARS) : null;
             List<String> terms = QueryTerms.of(analyzer, IndexSchema.BODY, query.text());
             Analysed analysed = new Analysed(terms, subjectWeights(query.text()));
             if (query.mode() != SearchMode.DENSE && !terms.isEmpty()) {
@@ -202,7 +210,8 @@ public final class CodeSearch implements AutoCloseable {
         try {
             List<RankedList<String>> lists = new ArrayList<>();
             boolean denseRerank = query.mode() == SearchMode.HYBRID && settings.denseWeight() > 0;
-            @Nullable Future<float[]> vector = query.mode() == SearchMode.DENSE || denseRerank ? embedQuery(query.text()) : null;
+            @Nullable Future<float[]> vector = query.mode() == SearchMode.DENSE ? embedQuery(query.text(), DENSE_QUERY_CHARS)
+                    : denseRerank ? embedQuery(query.text(), RERANK_QUERY_CHARS) : null;
             List<String> terms = new ArrayList<>(QueryTerms.of(analyzer, IndexSchema.BODY, query.text()));
             for (String compound : QueryTerms.compounds(analyzer, IndexSchema.BODY, query.text())) {
                 if (!terms.contains(compound)) {
@@ -394,12 +403,12 @@ public final class CodeSearch implements AutoCloseable {
      * Starts embedding the query on another thread, or returns null when this search has no vectors
      * or the text is blank.
      */
-    private @Nullable Future<float[]> embedQuery(String text) {
+    private @Nullable Future<float[]> embedQuery(String text, int maxChars) {
         Embedder e = embedder;
         if (e == null || !hasVectors() || text.isBlank()) {
             return null;
         }
-        String capped = text.length() > 2000 ? text.substring(0, 2000) : text;
+        String capped = text.length() > maxChars ? text.substring(0, maxChars) : text;
         return parallel.submit(() -> e.embed(List.of(capped))[0]);
     }
 
