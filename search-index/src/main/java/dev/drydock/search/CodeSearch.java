@@ -101,6 +101,8 @@ public final class CodeSearch implements AutoCloseable {
     private final java.util.concurrent.ConcurrentMap<String, ChangeHistory> histories = new java.util.concurrent.ConcurrentHashMap<>();
     /** True when the index holds past-commit documents (git corpora). */
     private final boolean hasPastCommits;
+    /** Every repo name in the index's repo field (deleted documents' too: never fewer than hold documents). */
+    private final Set<String> indexedRepos;
 
     /** The analysed query: distinct terms, and the weights of those that are not 1 (the subject's). */
     private record Analysed(List<String> terms, Map<String, Float> weights) {}
@@ -119,6 +121,15 @@ public final class CodeSearch implements AutoCloseable {
         this.embedder = embedder;
         try {
             this.hasPastCommits = reader.docFreq(new Term(IndexSchema.KIND, IndexSchema.KIND_COMMIT)) > 0;
+            Set<String> repos = new java.util.HashSet<>();
+            org.apache.lucene.index.Terms terms = org.apache.lucene.index.MultiTerms.getTerms(reader, IndexSchema.REPO);
+            if (terms != null) {
+                org.apache.lucene.index.TermsEnum e = terms.iterator();
+                for (BytesRef term = e.next(); term != null; term = e.next()) {
+                    repos.add(term.utf8ToString());
+                }
+            }
+            this.indexedRepos = Set.copyOf(repos);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -391,12 +402,17 @@ public final class CodeSearch implements AutoCloseable {
 
     private TopDocs lexical(Analysed analysed, Map<String, Float> fields, String kind, Set<String> repos, int n)
             throws IOException {
-        Query query = new BooleanQuery.Builder()
-                .add(LexicalQueries.multiField(analysed.terms(), fields, analysed.weights()), BooleanClause.Occur.MUST)
-                .add(new TermQuery(new Term(IndexSchema.KIND, kind)), BooleanClause.Occur.FILTER)
-                .add(repoFilter(repos), BooleanClause.Occur.FILTER)
-                .build();
-        return searcher.search(query, n);
+        BooleanQuery.Builder query = new BooleanQuery.Builder()
+                .add(LexicalQueries.multiField(analysed.terms(), fields, analysed.weights()), BooleanClause.Occur.MUST);
+        // Text fields belong to one kind of document, and a set naming every repo of the index
+        // excludes nothing: such filters would cost a conjunction per candidate and change no result.
+        if (!IndexSchema.fieldsOfKind(kind).containsAll(fields.keySet())) {
+            query.add(new TermQuery(new Term(IndexSchema.KIND, kind)), BooleanClause.Occur.FILTER);
+        }
+        if (!repos.containsAll(indexedRepos)) {
+            query.add(repoFilter(repos), BooleanClause.Occur.FILTER);
+        }
+        return searcher.search(query.build(), n);
     }
 
     /**
