@@ -7,6 +7,7 @@ import dev.drydock.search.fusion.ReciprocalRankFusion;
 import dev.drydock.search.graph.SymbolGraph;
 import dev.drydock.search.history.ChangeHistory;
 import dev.drydock.search.history.PastCommit;
+import dev.drydock.search.index.DocKeys;
 import dev.drydock.search.index.IndexMeta;
 import dev.drydock.search.index.IndexSchema;
 import dev.drydock.search.index.IndexStore;
@@ -23,13 +24,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
-import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
@@ -42,6 +48,7 @@ import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.VectorUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,12 +72,26 @@ public final class CodeSearch implements AutoCloseable {
     private static final int CHUNKS_PER_FILE = 2;
     private static final int DENSE_CANDIDATES = 30;
     private static final int HISTORY_CANDIDATES = 30;
+    /** Query text embedded when dense similarity is the ranking (dense mode, chunk search). */
+    private static final int DENSE_QUERY_CHARS = 2000;
+    /**
+     * Query text embedded when dense similarity only re-orders the hybrid candidates: a subject or
+     * title and the start of the body. Long commit bodies tripled the embedding time (the slowest
+     * queries' latency) and did not change the dev set's hybrid ranking.
+     */
+    private static final int RERANK_QUERY_CHARS = 256;
     /** Past commits matched per query, and files taken from them. */
     private static final int PAST_COMMITS = 20;
     private static final int PAST_FILES = 10;
 
     private final Path indexDir;
     private final DirectoryReader reader;
+    private final DocKeys docKeys;
+    /**
+     * Runs parts of one search side by side (the query embedding, the whole-file list) while the
+     * calling thread ranks chunks: on an idle second core they come for free.
+     */
+    private final ExecutorService parallel;
     private final IndexSearcher searcher;
     private final IndexMeta meta;
     private final @Nullable Embedder embedder;
@@ -78,17 +99,40 @@ public final class CodeSearch implements AutoCloseable {
     private final RankingSettings settings;
     private volatile @Nullable SymbolGraph graph;
     private final java.util.concurrent.ConcurrentMap<String, ChangeHistory> histories = new java.util.concurrent.ConcurrentHashMap<>();
-    private final ThreadLocal<Map<String, Float>> subjectTerms = ThreadLocal.withInitial(Map::of);
+    /** True when the index holds past-commit documents (git corpora). */
+    private final boolean hasPastCommits;
+    /** Every repo name in the index's repo field (deleted documents' too: never fewer than hold documents). */
+    private final Set<String> indexedRepos;
 
-    private CodeSearch(Path indexDir, DirectoryReader reader, IndexMeta meta, @Nullable Embedder embedder,
+    /** The analysed query: distinct terms, and the weights of those that are not 1 (the subject's). */
+    private record Analysed(List<String> terms, Map<String, Float> weights) {}
+
+    private CodeSearch(Path indexDir, DirectoryReader reader, DocKeys docKeys, IndexMeta meta, @Nullable Embedder embedder,
             RankingSettings settings) {
         this.indexDir = indexDir;
         this.reader = reader;
+        this.docKeys = docKeys;
+        this.parallel = Executors.newCachedThreadPool(
+                Thread.ofPlatform().name("drydock-search-", 0).daemon().factory());
         this.settings = settings;
         this.searcher = new IndexSearcher(reader);
         this.searcher.setSimilarity(similarity(settings));
         this.meta = meta;
         this.embedder = embedder;
+        try {
+            this.hasPastCommits = reader.docFreq(new Term(IndexSchema.KIND, IndexSchema.KIND_COMMIT)) > 0;
+            Set<String> repos = new java.util.HashSet<>();
+            org.apache.lucene.index.Terms terms = org.apache.lucene.index.MultiTerms.getTerms(reader, IndexSchema.REPO);
+            if (terms != null) {
+                org.apache.lucene.index.TermsEnum e = terms.iterator();
+                for (BytesRef term = e.next(); term != null; term = e.next()) {
+                    repos.add(term.utf8ToString());
+                }
+            }
+            this.indexedRepos = Set.copyOf(repos);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -109,7 +153,7 @@ public final class CodeSearch implements AutoCloseable {
                         + "' but the query model is '" + embedder.modelId() + "'; "
                         + IndexStore.rebuildHint(indexDir));
             }
-            return new CodeSearch(indexDir, reader, meta, embedder, settings);
+            return new CodeSearch(indexDir, reader, DocKeys.load(reader), meta, embedder, settings);
         } catch (IOException e) {
             closeQuietly(reader);
             throw new SearchException("cannot read index " + indexDir + ": " + e.getMessage(), e);
@@ -140,14 +184,15 @@ public final class CodeSearch implements AutoCloseable {
         }
         try {
             List<RankedList<Integer>> lists = new ArrayList<>();
+            @Nullable Future<float[]> vector = query.mode() != SearchMode.LEXICAL ? embedQuery(query.text(), DENSE_QUERY_CHARS) : null;
             List<String> terms = QueryTerms.of(analyzer, IndexSchema.BODY, query.text());
-            subjectTerms.set(subjectWeights(query.text()));
+            Analysed analysed = new Analysed(terms, subjectWeights(query.text()));
             if (query.mode() != SearchMode.DENSE && !terms.isEmpty()) {
-                lists.add(new RankedList<>("chunks", 1.0, docs(lexical(terms, settings.chunkFields(), IndexSchema.KIND_CHUNK,
+                lists.add(new RankedList<>("chunks", 1.0, docs(lexical(analysed, settings.chunkFields(), IndexSchema.KIND_CHUNK,
                         query.readableRepos(), Math.max(query.k(), 100)))));
             }
-            if (query.mode() != SearchMode.LEXICAL && hasVectors() && !query.text().isBlank()) {
-                lists.add(new RankedList<>("dense", 1.0, docs(dense(query, Math.max(query.k() * 5, 100)))));
+            if (vector != null) {
+                lists.add(new RankedList<>("dense", 1.0, docs(dense(vector, query.readableRepos(), Math.max(query.k() * 5, 100)))));
             }
             List<Fused<Integer>> fused = ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K);
             StoredFields stored = searcher.storedFields();
@@ -175,25 +220,31 @@ public final class CodeSearch implements AutoCloseable {
         }
         try {
             List<RankedList<String>> lists = new ArrayList<>();
+            boolean denseRerank = query.mode() == SearchMode.HYBRID && settings.denseWeight() > 0;
+            @Nullable Future<float[]> vector = query.mode() == SearchMode.DENSE ? embedQuery(query.text(), DENSE_QUERY_CHARS)
+                    : denseRerank ? embedQuery(query.text(), RERANK_QUERY_CHARS) : null;
             List<String> terms = new ArrayList<>(QueryTerms.of(analyzer, IndexSchema.BODY, query.text()));
             for (String compound : QueryTerms.compounds(analyzer, IndexSchema.BODY, query.text())) {
                 if (!terms.contains(compound)) {
                     terms.add(compound);
                 }
             }
-            subjectTerms.set(subjectWeights(query.text()));
+            Analysed analysed = new Analysed(terms, subjectWeights(query.text()));
             if (query.mode() != SearchMode.DENSE && !terms.isEmpty()) {
-                if (settings.fileWeight() > 0) {
-                    lists.add(new RankedList<>("files", settings.fileWeight(), keys(lexical(terms, settings.fileFields(),
-                            IndexSchema.KIND_FILE, query.readableRepos(), FILE_DEPTH))));
+                // The whole-file list runs on another thread while this one ranks chunks.
+                @Nullable Future<List<String>> files = settings.fileWeight() <= 0 ? null : parallel.submit(() -> keys(
+                        lexical(analysed, settings.fileFields(), IndexSchema.KIND_FILE, query.readableRepos(), FILE_DEPTH)));
+                List<String> chunks = settings.chunkWeight() <= 0 ? List.of() : keysBySummedScore(lexical(analysed,
+                        settings.chunkFields(), IndexSchema.KIND_CHUNK, query.readableRepos(), CHUNK_DEPTH), CHUNKS_PER_FILE);
+                if (files != null) {
+                    lists.add(new RankedList<>("files", settings.fileWeight(), await(files)));
                 }
                 if (settings.chunkWeight() > 0) {
-                    lists.add(new RankedList<>("chunks", settings.chunkWeight(), keysBySummedScore(lexical(terms,
-                            settings.chunkFields(), IndexSchema.KIND_CHUNK, query.readableRepos(), CHUNK_DEPTH), CHUNKS_PER_FILE)));
+                    lists.add(new RankedList<>("chunks", settings.chunkWeight(), chunks));
                 }
             }
-            if (query.mode() == SearchMode.HYBRID && settings.pastCommitWeight() > 0 && !terms.isEmpty()) {
-                List<String> past = filesOfSimilarCommits(terms, query.readableRepos());
+            if (query.mode() == SearchMode.HYBRID && settings.pastCommitWeight() > 0 && hasPastCommits && !terms.isEmpty()) {
+                List<String> past = filesOfSimilarCommits(analysed, query.readableRepos());
                 if (!past.isEmpty()) {
                     lists.add(new RankedList<>("past-commits", settings.pastCommitWeight(), past));
                 }
@@ -205,15 +256,16 @@ public final class CodeSearch implements AutoCloseable {
                     lists.add(new RankedList<>("symbols", settings.symbolWeight(), defining));
                 }
             }
-            if (query.mode() == SearchMode.DENSE && hasVectors() && !query.text().isBlank()) {
-                lists.add(new RankedList<>("dense", 1.0, keys(dense(query, DENSE_DEPTH))));
+            if (query.mode() == SearchMode.DENSE && vector != null) {
+                lists.add(new RankedList<>("dense", 1.0, keys(dense(vector, query.readableRepos(), DENSE_DEPTH))));
             }
             List<Fused<String>> fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());
-            if (query.mode() == SearchMode.HYBRID && hasVectors() && settings.denseWeight() > 0 && !fused.isEmpty()) {
-                // A general embedder is weaker than BM25 on task text: it only re-orders the lexical candidates.
-                Set<String> candidates = fused.subList(0, Math.min(DENSE_CANDIDATES, fused.size())).stream()
-                        .map(Fused::item).collect(Collectors.toSet());
-                List<String> reordered = keys(dense(query, DENSE_DEPTH)).stream().filter(candidates::contains).toList();
+            if (denseRerank && vector != null && !fused.isEmpty()) {
+                // A general embedder is weaker than BM25 on task text: it only re-orders the lexical
+                // candidates, scored exactly (no approximate search over the whole index).
+                List<String> candidates = fused.subList(0, Math.min(DENSE_CANDIDATES, fused.size())).stream()
+                        .map(Fused::item).toList();
+                List<String> reordered = byDenseSimilarity(await(vector), candidates);
                 if (!reordered.isEmpty()) {
                     lists.add(new RankedList<>("dense", settings.denseWeight(), reordered));
                     fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());
@@ -348,26 +400,82 @@ public final class CodeSearch implements AutoCloseable {
         return lowerThenUpper || (upper && word.indexOf('_') > 0);
     }
 
-    private TopDocs lexical(List<String> terms, Map<String, Float> fields, String kind, Set<String> repos, int n)
+    private TopDocs lexical(Analysed analysed, Map<String, Float> fields, String kind, Set<String> repos, int n)
             throws IOException {
-        Query query = new BooleanQuery.Builder()
-                .add(LexicalQueries.multiField(terms, fields, subjectTerms.get()), BooleanClause.Occur.MUST)
-                .add(new TermQuery(new Term(IndexSchema.KIND, kind)), BooleanClause.Occur.FILTER)
-                .add(repoFilter(repos), BooleanClause.Occur.FILTER)
-                .build();
-        return searcher.search(query, n);
+        BooleanQuery.Builder query = new BooleanQuery.Builder()
+                .add(LexicalQueries.multiField(analysed.terms(), fields, analysed.weights()), BooleanClause.Occur.MUST);
+        // Text fields belong to one kind of document, and a set naming every repo of the index
+        // excludes nothing: such filters would cost a conjunction per candidate and change no result.
+        if (!IndexSchema.fieldsOfKind(kind).containsAll(fields.keySet())) {
+            query.add(new TermQuery(new Term(IndexSchema.KIND, kind)), BooleanClause.Occur.FILTER);
+        }
+        if (!repos.containsAll(indexedRepos)) {
+            query.add(repoFilter(repos), BooleanClause.Occur.FILTER);
+        }
+        return searcher.search(query.build(), n);
     }
 
-    private TopDocs dense(SearchQuery query, int n) throws IOException {
-        String text = query.text().length() > 2000 ? query.text().substring(0, 2000) : query.text();
-        float[] vector = embedder.embed(List.of(text))[0];
+    /**
+     * Starts embedding the query on another thread, or returns null when this search has no vectors
+     * or the text is blank.
+     */
+    private @Nullable Future<float[]> embedQuery(String text, int maxChars) {
+        Embedder e = embedder;
+        if (e == null || !hasVectors() || text.isBlank()) {
+            return null;
+        }
+        String capped = text.length() > maxChars ? text.substring(0, maxChars) : text;
+        return parallel.submit(() -> e.embed(List.of(capped))[0]);
+    }
+
+    private static <T> T await(Future<T> part) throws IOException {
+        try {
+            return part.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SearchException("interrupted while searching", e);
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case RuntimeException r -> throw r;
+                case IOException io -> throw io;
+                case Error error -> throw error;
+                default -> throw new SearchException("search failed: " + e.getCause(), e.getCause());
+            }
+        }
+    }
+
+    private TopDocs dense(Future<float[]> vector, Set<String> repos, int n) throws IOException {
         Query filter = new BooleanQuery.Builder()
                 .add(new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_FILE)), BooleanClause.Occur.FILTER)
-                .add(repoFilter(query.readableRepos()), BooleanClause.Occur.FILTER)
+                .add(repoFilter(repos), BooleanClause.Occur.FILTER)
                 .build();
         // over-fetch: HNSW at small k loses recall
-        TopDocs top = searcher.search(new KnnFloatVectorQuery(IndexSchema.VECTOR, vector, Math.max(n, 100), filter), n);
-        return top;
+        return searcher.search(new KnnFloatVectorQuery(IndexSchema.VECTOR, await(vector), Math.max(n, 100), filter), n);
+    }
+
+    /** {@code candidates} (file keys) that have a vector, most similar to {@code vector} first (exact dot product). */
+    private List<String> byDenseSimilarity(float[] vector, List<String> candidates) throws IOException {
+        Map<String, Float> similarity = new java.util.HashMap<>();
+        List<LeafReaderContext> leaves = reader.leaves();
+        for (String key : candidates) {
+            int doc = docKeys.fileDoc(key);
+            if (doc < 0) {
+                continue;
+            }
+            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+            FloatVectorValues values = leaf.reader().getFloatVectorValues(IndexSchema.VECTOR);
+            if (values == null) {
+                continue;
+            }
+            KnnVectorValues.DocIndexIterator it = values.iterator();
+            if (it.advance(doc - leaf.docBase) == doc - leaf.docBase) {
+                similarity.put(key, VectorUtil.dotProduct(vector, values.vectorValue(it.index())));
+            }
+        }
+        List<String> out = new ArrayList<>(similarity.keySet());
+        out.sort(java.util.Comparator.comparing((String key) -> similarity.get(key)).reversed()
+                .thenComparing(java.util.Comparator.naturalOrder()));
+        return out;
     }
 
     private static Query repoFilter(Set<String> repos) {
@@ -388,12 +496,10 @@ public final class CodeSearch implements AutoCloseable {
             return keys(top);
         }
         java.util.Map<String, double[]> scores = new java.util.LinkedHashMap<>();
-        List<LeafReaderContext> leaves = reader.leaves();
         for (ScoreDoc sd : top.scoreDocs) {
-            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
-            SortedDocValues dv = leaf.reader().getSortedDocValues(IndexSchema.KEY);
-            if (dv != null && dv.advanceExact(sd.doc - leaf.docBase)) {
-                double[] acc = scores.computeIfAbsent(dv.lookupOrd(dv.ordValue()).utf8ToString(), k -> new double[2]);
+            String key = docKeys.key(sd.doc);
+            if (key != null) {
+                double[] acc = scores.computeIfAbsent(key, k -> new double[2]);
                 if (acc[1] < perFile) {
                     acc[0] += sd.score; // hits arrive best first
                     acc[1]++;
@@ -408,13 +514,10 @@ public final class CodeSearch implements AutoCloseable {
     /** Distinct file keys in rank order. */
     private List<String> keys(TopDocs top) throws IOException {
         Set<String> out = new LinkedHashSet<>();
-        List<LeafReaderContext> leaves = reader.leaves();
         for (ScoreDoc sd : top.scoreDocs) {
-            int leafIndex = ReaderUtil.subIndex(sd.doc, leaves);
-            LeafReaderContext leaf = leaves.get(leafIndex);
-            SortedDocValues dv = leaf.reader().getSortedDocValues(IndexSchema.KEY); // fresh iterator per doc
-            if (dv != null && dv.advanceExact(sd.doc - leaf.docBase)) {
-                out.add(dv.lookupOrd(dv.ordValue()).utf8ToString());
+            String key = docKeys.key(sd.doc);
+            if (key != null) {
+                out.add(key);
             }
         }
         return new ArrayList<>(out);
@@ -425,7 +528,7 @@ public final class CodeSearch implements AutoCloseable {
      * over the messages of the readable repos), ranked by {@link PastCommit#rankFiles}; only files
      * still indexed. Empty for folders and indexes without past-commit documents.
      */
-    private List<String> filesOfSimilarCommits(List<String> terms, Set<String> repos) throws IOException {
+    private List<String> filesOfSimilarCommits(Analysed terms, Set<String> repos) throws IOException {
         TopDocs top = lexical(terms, Map.of(IndexSchema.COMMIT_MESSAGE, 1f), IndexSchema.KIND_COMMIT, repos, PAST_COMMITS);
         if (top.scoreDocs.length == 0) {
             return List.of();
@@ -487,6 +590,7 @@ public final class CodeSearch implements AutoCloseable {
 
     @Override
     public void close() {
+        parallel.shutdownNow();
         closeQuietly(reader);
     }
 

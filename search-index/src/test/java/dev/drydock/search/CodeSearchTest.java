@@ -277,6 +277,28 @@ class CodeSearchTest {
     }
 
     @Test
+    void shouldReorderLexicalCandidatesByMeaningWhenHybridHasVectors() throws IOException {
+        // Given: two files matching the query words equally often; only one is about sockets throughout
+        Path repo = tmp.resolve("repo");
+        write(repo, "net/Socket.java", "class Socket { void connect() {} void close() {} void socket() {} }\n");
+        write(repo, "net/Pool.java", "class Pool { void connect() {} void drain() {} void evict() {} }\n");
+        write(repo, "billing/Invoice.java", "class Invoice { double total() { return 0; } }\n");
+        Path index = tmp.resolve("hybrid-index");
+        Embedder embedder = new HashingEmbedder("hash-64", 64);
+        new CodeIndexer(index, embedder).index(IndexRequest.of(repo, "repo"), false, IndexProgress.NONE);
+
+        // When
+        List<FileHit> files;
+        try (CodeSearch search = CodeSearch.open(index, embedder, RankingSettings.defaults().with("dense", 1.0))) {
+            files = search.searchFiles(new SearchQuery("connect close socket", Set.of("repo"), 10, SearchMode.HYBRID));
+        }
+
+        // Then: the dense list re-orders lexical candidates only; a file no lexical list found stays out
+        assertThat(files).extracting(FileHit::path).first().isEqualTo("net/Socket.java");
+        assertThat(files).extracting(FileHit::path).doesNotContain("billing/Invoice.java");
+    }
+
+    @Test
     void shouldRefuseQueryModelWhenIndexWasBuiltWithAnotherModel() throws IOException {
         // Given
         Path repo = tmp.resolve("repo");

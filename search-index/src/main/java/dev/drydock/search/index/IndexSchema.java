@@ -62,6 +62,16 @@ public final class IndexSchema {
 
     private IndexSchema() {}
 
+    /** The analysed text fields that only documents of {@code kind} have (empty for other kinds). */
+    public static java.util.Set<String> fieldsOfKind(String kind) {
+        return switch (kind) {
+            case KIND_FILE -> java.util.Set.of(BODY, PATH_TEXT, NAME_TEXT, SYMBOL_TEXT);
+            case KIND_CHUNK -> java.util.Set.of(CHUNK_BODY, CHUNK_PATH_TEXT, CHUNK_SYMBOL_TEXT);
+            case KIND_COMMIT -> java.util.Set.of(COMMIT_MESSAGE);
+            default -> java.util.Set.of();
+        };
+    }
+
     public static String historyKey(String repo) {
         return "\u0001history\0" + repo;
     }

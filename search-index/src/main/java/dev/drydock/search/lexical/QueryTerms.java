@@ -21,8 +21,13 @@ import org.jspecify.annotations.Nullable;
 public final class QueryTerms {
     /** Longest query text analysed, in characters. */
     public static final int MAX_QUERY_CHARS = 4096;
-    /** Most distinct terms used from one query. */
-    public static final int MAX_TERMS = 64;
+    /**
+     * Most distinct terms used from one query: a subject or title and the start of the body. Deep
+     * into a long commit body the words describe the change's reasoning more than the code it
+     * touches; 32 instead of 64 kept or raised recall@10 and MRR on the dev set and all four
+     * held-out sets (24–40 alike) and halved the clauses of the slowest queries.
+     */
+    public static final int MAX_TERMS = 32;
 
     private static final CharArraySet STOP = EnglishAnalyzer.ENGLISH_STOP_WORDS_SET;
 
