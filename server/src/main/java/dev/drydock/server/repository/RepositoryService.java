@@ -1,7 +1,6 @@
 package dev.drydock.server.repository;
 
 import dev.drydock.search.CodeIndexer;
-import dev.drydock.search.CodeSearch;
 import dev.drydock.search.FileHit;
 import dev.drydock.search.Hit;
 import dev.drydock.search.IndexProgress;
@@ -64,6 +63,7 @@ public class RepositoryService {
     @Inject WorkspaceService workspaces;
     @Inject AuditTrail audit;
     @Inject RepositorySummaries summaries;
+    @Inject OpenIndexes openIndexes;
     @Inject dev.drydock.server.gateway.egress.EgressGuard egress;
 
     private final ExecutorService syncs = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("repo-sync-", 0).factory());
@@ -159,6 +159,7 @@ public class RepositoryService {
     /** The mirror and the index of a repository; callers hold its lock. */
     private void deleteFiles(String workspace, String name) throws IOException {
         RepositoryMirror.deleteTree(mirrorPath(workspace, name));
+        openIndexes.retire(indexPath(workspace, name));
         RepositoryMirror.deleteTree(indexPath(workspace, name));
     }
 
@@ -275,8 +276,8 @@ public class RepositoryService {
         validateQuery(text, k);
         List<RankedList<Hit>> lists = new ArrayList<>();
         for (String repo : readyRepos(workspace)) {
-            try (CodeSearch search = CodeSearch.open(indexPath(workspace, repo), null)) {
-                lists.add(new RankedList<>(repo, 1.0, search.search(new SearchQuery(text, Set.of(repo), k, SearchMode.HYBRID))));
+            try (OpenIndexes.Lease index = openIndexes.lease(indexPath(workspace, repo))) {
+                lists.add(new RankedList<>(repo, 1.0, index.search().search(new SearchQuery(text, Set.of(repo), k, SearchMode.HYBRID))));
             }
         }
         return ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K).stream().limit(k).map(Fused::item).toList();
@@ -288,8 +289,8 @@ public class RepositoryService {
         validateQuery(text, k);
         List<RankedList<FileHit>> lists = new ArrayList<>();
         for (String repo : readyRepos(workspace)) {
-            try (CodeSearch search = CodeSearch.open(indexPath(workspace, repo), null)) {
-                lists.add(new RankedList<>(repo, 1.0, search.searchFiles(new SearchQuery(text, Set.of(repo), k, SearchMode.HYBRID))));
+            try (OpenIndexes.Lease index = openIndexes.lease(indexPath(workspace, repo))) {
+                lists.add(new RankedList<>(repo, 1.0, index.search().searchFiles(new SearchQuery(text, Set.of(repo), k, SearchMode.HYBRID))));
             }
         }
         return ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K).stream().limit(k).map(Fused::item).toList();
@@ -314,6 +315,9 @@ public class RepositoryService {
         } catch (SearchException incompatible) {
             LOG.infof("rebuilding the index of %s/%s: %s", workspace, name, incompatible.getMessage());
             return new CodeIndexer(indexPath(workspace, name), null).index(request, true, progress);
+        } finally {
+            // searches from now on see the new commit; those running finish on the old one
+            openIndexes.retire(indexPath(workspace, name));
         }
     }
 

@@ -30,6 +30,7 @@ class WorkspaceRepositoriesTest {
     private static Path calc;
 
     @Inject RepositoryService repositories;
+    @Inject OpenIndexes openIndexes;
     @Inject AuditTrail audit;
 
     @BeforeAll
@@ -130,6 +131,46 @@ class WorkspaceRepositoriesTest {
                 .then().statusCode(200).body("status", equalTo("ready")).body("files", equalTo(2));
         given().auth().oauth2(Tokens.of("alice")).queryParam("q", "multiply numbers").when().get("/api/workspaces/damaged-test/search")
                 .then().statusCode(200).body("path", hasItem("Multiplier.java"));
+    }
+
+    @Test
+    void shouldKeepTheIndexOpenBetweenSearchesAndSearchTheNewCommitAfterASync() throws Exception {
+        // Given a ready repository, searched twice
+        Path source = Files.createDirectories(ROOT.resolve("moving-" + ProcessHandle.current().pid()));
+        Files.writeString(source.resolve("Adder.java"), "class Adder { int addNumbers(int a, int b) { return a + b; } }\n");
+        try (Git git = Git.init().setDirectory(source.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("adder").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+        }
+        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+                .body(Map.of("name", "moving", "path", source.toString(), "branch", "main"))
+                .when().post("/api/workspaces/reuse-test/repositories").then().statusCode(201);
+        repositories.scheduleSync("reuse-test", "moving").get(120, TimeUnit.SECONDS);
+        Path index = repositories.indexPath("reuse-test", "moving");
+        given().auth().oauth2(Tokens.of("alice")).queryParam("q", "add numbers").when().get("/api/workspaces/reuse-test/search")
+                .then().statusCode(200).body("path", hasItem("Adder.java"));
+        Object first;
+        Object second;
+        try (OpenIndexes.Lease a = openIndexes.lease(index); OpenIndexes.Lease b = openIndexes.lease(index)) {
+            first = a.search();
+            second = b.search();
+        }
+        Files.writeString(source.resolve("Multiplier.java"), "class Multiplier { int multiplyNumbers(int a, int b) { return a * b; } }\n");
+        try (Git git = Git.open(source.toFile())) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("multiplier").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+        }
+
+        // When
+        repositories.scheduleSync("reuse-test", "moving").get(120, TimeUnit.SECONDS);
+
+        // Then: the same open index served both searches before the sync, a new one serves the new commit
+        assertThat(second).isSameAs(first);
+        given().auth().oauth2(Tokens.of("alice")).queryParam("q", "multiply numbers").when().get("/api/workspaces/reuse-test/search")
+                .then().statusCode(200).body("path", hasItem("Multiplier.java"));
+        try (OpenIndexes.Lease after = openIndexes.lease(index)) {
+            assertThat(after.search()).isNotSameAs(first);
+        }
     }
 
     @Test
