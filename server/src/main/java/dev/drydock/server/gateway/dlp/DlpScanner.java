@@ -1,8 +1,8 @@
 package dev.drydock.server.gateway.dlp;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,15 +96,14 @@ public final class DlpScanner {
     private static final class StartIndex {
         private final long[] exactPairs = new long[(128 * 128) / 64];
         private final long[] foldedPairs = new long[(128 * 128) / 64];
-        private final List<List<int[]>> byPair = new ArrayList<>(128 * 128);
-        private final List<String> strings = new ArrayList<>();
+        private final Map<Integer, List<Start>> byPair = new HashMap<>();
         private final int rules;
+
+        /** A start string of rule number {@code rule}, lower case when the rule ignores case. */
+        private record Start(int rule, String text, boolean ignoreCase) {}
 
         StartIndex(List<Rule> rules) {
             this.rules = rules.size();
-            for (int i = 0; i < 128 * 128; i++) {
-                byPair.add(new ArrayList<>(0));
-            }
             for (int r = 0; r < rules.size(); r++) {
                 Rule rule = rules.get(r);
                 for (String start : rule.starts()) {
@@ -112,8 +111,7 @@ public final class DlpScanner {
                     int pair = key.charAt(0) << 7 | key.charAt(1);
                     long[] bits = rule.ignoreCase() ? foldedPairs : exactPairs;
                     bits[pair >>> 6] |= 1L << pair;
-                    strings.add(key);
-                    byPair.get(pair).add(new int[] {r, strings.size() - 1, rule.ignoreCase() ? 1 : 0});
+                    byPair.computeIfAbsent(pair, p -> new ArrayList<>()).add(new Start(r, key, rule.ignoreCase()));
                 }
             }
         }
@@ -125,13 +123,13 @@ public final class DlpScanner {
             for (int r = 0; r < rules; r++) {
                 found[r] = new int[4];
             }
-            // Latin-1 bytes (other characters become '?', which begins no start string) for a tight loop;
-            // every candidate is confirmed against the text itself
-            byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
-            for (int i = 0, end = bytes.length - 1; i < end; i++) {
-                int c0 = bytes[i];
-                int c1 = bytes[i + 1];
-                if ((c0 | c1) < 0) {
+            // a copy of the chars for a tight loop; indexes stay those of the text (a Latin-1 byte view would
+            // not: it encodes a surrogate pair as one byte)
+            char[] chars = text.toCharArray();
+            for (int i = 0, end = chars.length - 1; i < end; i++) {
+                int c0 = chars[i];
+                int c1 = chars[i + 1];
+                if ((c0 | c1) >= 128) {
                     continue;
                 }
                 int exact = c0 << 7 | c1;
@@ -152,13 +150,11 @@ public final class DlpScanner {
         }
 
         private void collect(String text, int at, int pair, boolean ignoreCase, int[][] found, int[] sizes) {
-            for (int[] entry : byPair.get(pair)) {
-                int rule = entry[0];
-                String start = strings.get(entry[1]);
-                boolean entryIgnoresCase = entry[2] == 1;
-                if (entryIgnoresCase != ignoreCase || !text.regionMatches(ignoreCase, at, start, 0, start.length())) {
+            for (Start start : byPair.get(pair)) {
+                if (start.ignoreCase() != ignoreCase || !text.regionMatches(ignoreCase, at, start.text(), 0, start.text().length())) {
                     continue;
                 }
+                int rule = start.rule();
                 int n = sizes[rule];
                 if (n > 0 && found[rule][n - 1] == at) {
                     continue;
