@@ -76,6 +76,11 @@ public final class Gateway {
     }
 
     private EndpointState state(EndpointSpec spec) {
+        EndpointState current = states.get(spec.name());
+        if (current != null && current.spec().equals(spec)) {
+            // every request comes here: no lock while the endpoint is unchanged
+            return current;
+        }
         return states.compute(spec.name(), (name, old) -> old != null && old.spec().equals(spec)
                 ? old
                 : new EndpointState(spec, new CircuitBreaker(settings.breakerFailureThreshold(), settings.breakerOpenFor(), clock), new Semaphore(spec.maxConcurrency(), true)));
