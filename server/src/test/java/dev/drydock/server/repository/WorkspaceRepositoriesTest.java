@@ -102,26 +102,13 @@ class WorkspaceRepositoriesTest {
     @Test
     void shouldRebuildIndexWhenItsFilesAreDamagedAndTheBranchMoves() throws Exception {
         // Given a ready repository whose index files are then overwritten
-        Path source = Files.createDirectories(ROOT.resolve("damaged-" + ProcessHandle.current().pid()));
-        Files.writeString(source.resolve("Adder.java"), "class Adder { int addNumbers(int a, int b) { return a + b; } }\n");
-        try (Git git = Git.init().setDirectory(source.toFile()).setInitialBranch("main").call()) {
-            git.add().addFilepattern(".").call();
-            git.commit().setMessage("adder").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
-        }
-        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
-                .body(Map.of("name", "damaged", "path", source.toString(), "branch", "main"))
-                .when().post("/api/workspaces/damaged-test/repositories").then().statusCode(201);
-        repositories.scheduleSync("damaged-test", "damaged").get(120, TimeUnit.SECONDS);
+        Path source = readyAdderRepository("damaged-test", "damaged");
         try (var files = Files.list(repositories.indexPath("damaged-test", "damaged"))) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 Files.writeString(f, "damaged");
             }
         }
-        Files.writeString(source.resolve("Multiplier.java"), "class Multiplier { int multiplyNumbers(int a, int b) { return a * b; } }\n");
-        try (Git git = Git.open(source.toFile())) {
-            git.add().addFilepattern(".").call();
-            git.commit().setMessage("multiplier").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
-        }
+        commitMultiplier(source);
 
         // When
         repositories.scheduleSync("damaged-test", "damaged").get(120, TimeUnit.SECONDS);
@@ -136,16 +123,7 @@ class WorkspaceRepositoriesTest {
     @Test
     void shouldKeepTheIndexOpenBetweenSearchesAndSearchTheNewCommitAfterASync() throws Exception {
         // Given a ready repository, searched twice
-        Path source = Files.createDirectories(ROOT.resolve("moving-" + ProcessHandle.current().pid()));
-        Files.writeString(source.resolve("Adder.java"), "class Adder { int addNumbers(int a, int b) { return a + b; } }\n");
-        try (Git git = Git.init().setDirectory(source.toFile()).setInitialBranch("main").call()) {
-            git.add().addFilepattern(".").call();
-            git.commit().setMessage("adder").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
-        }
-        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
-                .body(Map.of("name", "moving", "path", source.toString(), "branch", "main"))
-                .when().post("/api/workspaces/reuse-test/repositories").then().statusCode(201);
-        repositories.scheduleSync("reuse-test", "moving").get(120, TimeUnit.SECONDS);
+        Path source = readyAdderRepository("reuse-test", "moving");
         Path index = repositories.indexPath("reuse-test", "moving");
         given().auth().oauth2(Tokens.of("alice")).queryParam("q", "add numbers").when().get("/api/workspaces/reuse-test/search")
                 .then().statusCode(200).body("path", hasItem("Adder.java"));
@@ -155,11 +133,7 @@ class WorkspaceRepositoriesTest {
             first = a.search();
             second = b.search();
         }
-        Files.writeString(source.resolve("Multiplier.java"), "class Multiplier { int multiplyNumbers(int a, int b) { return a * b; } }\n");
-        try (Git git = Git.open(source.toFile())) {
-            git.add().addFilepattern(".").call();
-            git.commit().setMessage("multiplier").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
-        }
+        commitMultiplier(source);
 
         // When
         repositories.scheduleSync("reuse-test", "moving").get(120, TimeUnit.SECONDS);
@@ -268,5 +242,29 @@ class WorkspaceRepositoriesTest {
                 .then().statusCode(200).body("pathLabels.path", equalTo(List.of("src/main", "README.md")));
         given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(List.of())
                 .when().put("/api/workspaces/demo/repositories/labelled/path-labels").then().statusCode(403);
+    }
+
+    /** A git repository holding {@code Adder.java}, registered by alice as {@code workspace/name} and synced. */
+    private Path readyAdderRepository(String workspace, String name) throws Exception {
+        Path source = Files.createDirectories(ROOT.resolve(name + "-" + ProcessHandle.current().pid()));
+        Files.writeString(source.resolve("Adder.java"), "class Adder { int addNumbers(int a, int b) { return a + b; } }\n");
+        try (Git git = Git.init().setDirectory(source.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("adder").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+        }
+        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+                .body(Map.of("name", name, "path", source.toString(), "branch", "main"))
+                .when().post("/api/workspaces/" + workspace + "/repositories").then().statusCode(201);
+        repositories.scheduleSync(workspace, name).get(120, TimeUnit.SECONDS);
+        return source;
+    }
+
+    /** Moves the branch: a commit adding {@code Multiplier.java}. */
+    private static void commitMultiplier(Path source) throws Exception {
+        Files.writeString(source.resolve("Multiplier.java"), "class Multiplier { int multiplyNumbers(int a, int b) { return a * b; } }\n");
+        try (Git git = Git.open(source.toFile())) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("multiplier").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+        }
     }
 }
