@@ -1,6 +1,5 @@
 package dev.drydock.cli.model;
 
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drydock.cli.CliException;
 import dev.drydock.cli.CliExit;
 import dev.drydock.cli.DrydockCli;
+import dev.drydock.server.appliance.JsonBufferPool;
 import dev.drydock.server.gateway.core.BudgetCheck;
 import dev.drydock.server.gateway.core.CallContext;
 import dev.drydock.server.gateway.core.Cancellation;
@@ -127,12 +127,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
     int promptKb = 0;
 
     /** Shared by both sides; with the server's buffer pool (see {@code JsonBufferPool}), since every stream runs on a new virtual thread. */
-    private final ObjectMapper json = pooled(new ObjectMapper());
-
-    private static ObjectMapper pooled(ObjectMapper mapper) {
-        mapper.getFactory().setRecyclerPool(JsonRecyclerPools.sharedBoundedPool());
-        return mapper;
-    }
+    private final ObjectMapper json = JsonBufferPool.pooled(new ObjectMapper());
 
     @Override
     public Integer call() throws Exception {

@@ -9,8 +9,14 @@ public interface EndpointCatalog {
 
     List<RouteSpec> routes();
 
+    /** The endpoint of that name; runs for every request (a plain loop, no stream). */
     default Optional<EndpointSpec> endpoint(String name) {
-        return endpoints().stream().filter(e -> e.name().equals(name)).findFirst();
+        for (EndpointSpec e : endpoints()) {
+            if (e.name().equals(name)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
     }
 
     /** A fixed catalog. */

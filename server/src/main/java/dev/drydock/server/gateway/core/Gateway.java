@@ -114,15 +114,9 @@ public final class Gateway {
         if (best == null) {
             return List.of();
         }
-        List<EndpointSpec> endpoints = catalog.endpoints();
         List<EndpointSpec> out = new ArrayList<>(best.endpoints().size());
         for (String name : best.endpoints()) {
-            for (EndpointSpec e : endpoints) {
-                if (e.name().equals(name)) {
-                    out.add(e);
-                    break;
-                }
-            }
+            catalog.endpoint(name).ifPresent(out::add);
         }
         return out;
     }
