@@ -277,6 +277,46 @@ class GatewayCoreTest {
     }
 
     @Test
+    void shouldStopWaitingForHeadersWhenCallerCancels() throws Exception {
+        // Given a server that takes the request and answers nothing
+        var f = gateway(List.of(endpoint("a", primary.baseUrl())));
+        primary.then(new ScriptedModelServer.Silent());
+        Cancellation cancel = new Cancellation();
+        CompletableFuture<String> outcome = CompletableFuture.supplyAsync(() -> {
+            try {
+                f.gateway().chat(ctx, userSays("hi"), e -> {}, cancel);
+                return "OK";
+            } catch (GatewayException e) {
+                return e.outcome() + (Thread.currentThread().isInterrupted() ? ", thread left interrupted" : "");
+            }
+        });
+        assertThat(primary.awaitStall(10)).isTrue();
+
+        // When
+        cancel.cancel();
+
+        // Then
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("CANCELLED");
+        assertThat(f.records().getFirst().attempts()).containsExactly("a: cancelled");
+    }
+
+    @Test
+    void shouldTimeOutWaitingForHeadersAndFallBack() throws Exception {
+        // Given an endpoint that never sends its headers, with a 300 ms timeout
+        EndpointSpec silent = with(endpoint("silent", primary.baseUrl()), 4, Duration.ofMillis(300), Classification.CONFIDENTIAL, EnumSet.of(Capability.STREAMING), null);
+        var f = gateway(List.of(silent, endpoint("b", secondary.baseUrl())));
+        primary.otherwise(new ScriptedModelServer.Silent());
+
+        // When
+        ChatResult result = f.gateway().chat(ctx, userSays("hi"), e -> {}, new Cancellation());
+
+        // Then
+        assertThat(result.endpoint()).isEqualTo("b");
+        assertThat(f.records().getFirst().attempts().getFirst()).isEqualTo("silent: timeout no answer within 300 ms");
+        assertThat(Thread.currentThread().isInterrupted()).as("the timeout's interrupt does not outlive the wait").isFalse();
+    }
+
+    @Test
     void shouldFallBackWhenEndpointAnswersHtml() throws Exception {
         // Given
         var f = gateway(List.of(endpoint("a", primary.baseUrl()), endpoint("b", secondary.baseUrl())));

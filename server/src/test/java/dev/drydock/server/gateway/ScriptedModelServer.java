@@ -39,6 +39,9 @@ public final class ScriptedModelServer implements AutoCloseable {
     /** Sends headers and one chunk, then stays silent (or pings every 20 ms when {@code ping}) until the client goes away or the server stops. */
     public record Stall(boolean ping) implements Reply {}
 
+    /** Reads the request and answers nothing, not even headers, until the server stops. */
+    public record Silent() implements Reply {}
+
     private final HttpServer server;
     private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
     private volatile Reply otherwise = stream("Hello", " world");
@@ -205,6 +208,16 @@ public final class ScriptedModelServer implements AutoCloseable {
                     event(out, "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":" + quote(t.arguments().substring(half)) + "}}]}}]}");
                     event(out, "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":9}}");
                     event(out, "[DONE]");
+                }
+            }
+            case Silent silent -> {
+                stallStarted.countDown();
+                try {
+                    stopping.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    ex.close();
                 }
             }
             case Stall st -> {

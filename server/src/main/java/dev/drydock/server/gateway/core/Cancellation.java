@@ -17,12 +17,19 @@ public final class Cancellation {
         return cancelled;
     }
 
-    /** Runs {@code action} on cancel, or now if already cancelled; the returned handle unregisters it. */
-    public AutoCloseable onCancel(Runnable action) {
+    /** Runs {@code action} on cancel, or now if already cancelled; closing the returned registration unregisters it. */
+    public Registration onCancel(Runnable action) {
         actions.add(action);
         if (cancelled) {
             action.run();
         }
         return () -> actions.remove(action);
+    }
+
+    /** Undoes a registration; closing cannot fail. */
+    @FunctionalInterface
+    public interface Registration extends AutoCloseable {
+        @Override
+        void close();
     }
 }

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -128,7 +127,7 @@ public final class Gateway {
      * @throws GatewayException when no completion was produced (already recorded)
      */
     public ChatResult chat(CallContext ctx, ChatRequest request, Consumer<StreamEvent> sink, Cancellation cancel) throws GatewayException {
-        Run run = new Run(ctx, UUID.randomUUID().toString(), clock.instant(), System.nanoTime());
+        Run run = new Run(ctx, RequestIds.next(), clock.instant(), System.nanoTime());
         try {
             ChatResult result = run.execute(request, sink, cancel);
             return result;

@@ -19,14 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,7 +28,6 @@ import org.jspecify.annotations.Nullable;
  * size limit, an idle timeout and a total deadline. Cancelling closes the connection.
  */
 public final class UpstreamHttp {
-    private static final ScheduledExecutorService WATCHDOG = watchdog();
     /** The most a finished answer's remainder may hold for the connection to be kept. */
     private static final int DRAIN_LIMIT_BYTES = 64 * 1024;
     /** The longest the remainder of a finished answer may take to arrive. */
@@ -67,29 +59,7 @@ public final class UpstreamHttp {
 
     /** Sends and returns the response once its headers arrived (within {@code headersTimeout}); non-2xx answers become exceptions. */
     public HttpResponse<InputStream> open(EndpointSpec endpoint, HttpRequest request, Cancellation cancel, Duration headersTimeout) throws UpstreamException {
-        CompletableFuture<HttpResponse<InputStream>> future;
-        try {
-            future = egress.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream(), endpoint.connectTimeout(), "model endpoint " + endpoint.name());
-        } catch (EgressRefusedException e) {
-            throw new UpstreamException(UpstreamException.Kind.EGRESS_REFUSED, e.getMessage());
-        }
-        HttpResponse<InputStream> response;
-        try (AutoCloseable ignored = cancel.onCancel(() -> future.cancel(true))) {
-            response = future.get(headersTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (CancellationException e) {
-            throw new UpstreamException(UpstreamException.Kind.CANCELLED, "cancelled by the caller");
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new UpstreamException(UpstreamException.Kind.TIMEOUT, "no answer within " + headersTimeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new UpstreamException(UpstreamException.Kind.CANCELLED, "interrupted");
-        } catch (ExecutionException e) {
-            throw mapSendFailure(e.getCause() == null ? e : e.getCause(), cancel);
-        } catch (Exception e) {
-            throw new UpstreamException(UpstreamException.Kind.CONNECT, "cannot reach " + endpoint.name() + ": " + e);
-        }
+        HttpResponse<InputStream> response = send(endpoint, request, cancel, headersTimeout);
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return response;
@@ -104,6 +74,94 @@ public final class UpstreamHttp {
                     ? new UpstreamException(UpstreamException.Kind.SERVER_ERROR, where + ": " + body)
                     : new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, where + ": " + body);
         };
+    }
+
+    /**
+     * Sends on the calling thread and waits there for the headers. The JDK client's asynchronous send
+     * hands the exchange to its executor and its completion to the common pool: two thread hand-offs
+     * (and a wake-up of a parked pool thread) per request, which under 200 streams cost more CPU than
+     * the gateway's own work. A cancel or the headers timeout interrupts the wait, which aborts the
+     * exchange.
+     */
+    private HttpResponse<InputStream> send(EndpointSpec endpoint, HttpRequest request, Cancellation cancel, Duration headersTimeout) throws UpstreamException {
+        HeadersWait wait = new HeadersWait(Thread.currentThread(), System.nanoTime() + headersTimeout.toNanos());
+        try (Cancellation.Registration onCancel = cancel.onCancel(wait::cancel); Cancellation.Registration watched = Deadlines.watch(wait)) {
+            HttpResponse<InputStream> response = egress.send(request, HttpResponse.BodyHandlers.ofInputStream(), endpoint.connectTimeout(), "model endpoint " + endpoint.name());
+            if (wait.answered()) {
+                return response;
+            }
+            response.body().close();
+            throw wait.failure(headersTimeout);
+        } catch (EgressRefusedException e) {
+            throw new UpstreamException(UpstreamException.Kind.EGRESS_REFUSED, e.getMessage());
+        } catch (InterruptedException e) {
+            if (wait.answered()) {
+                // not this wait's interrupt: the caller's thread is being stopped
+                Thread.currentThread().interrupt();
+                throw new UpstreamException(UpstreamException.Kind.CANCELLED, "interrupted");
+            }
+            throw wait.failure(headersTimeout);
+        } catch (IOException e) {
+            if (!wait.answered()) {
+                throw wait.failure(headersTimeout);
+            }
+            throw mapSendFailure(e, cancel);
+        } catch (IllegalArgumentException | SecurityException e) {
+            // what the JDK client rethrows unwrapped; every other failure arrives as an IOException
+            wait.answered();
+            throw mapSendFailure(e, cancel);
+        }
+    }
+
+    /**
+     * The caller's thread while it waits for an answer's headers: a cancel or the timeout interrupts
+     * it, once, and only while it still waits, so that no interrupt outlives the wait.
+     */
+    private static final class HeadersWait implements Deadlines.Watched {
+        private final Thread thread;
+        private final long deadline;
+        private UpstreamException.@Nullable Kind stoppedBy;
+        private boolean over;
+
+        HeadersWait(Thread thread, long deadline) {
+            this.thread = thread;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public void check(long nanoTime) {
+            if (nanoTime - deadline > 0) {
+                stop(UpstreamException.Kind.TIMEOUT);
+            }
+        }
+
+        void cancel() {
+            stop(UpstreamException.Kind.CANCELLED);
+        }
+
+        private synchronized void stop(UpstreamException.Kind kind) {
+            if (!over) {
+                over = true;
+                stoppedBy = kind;
+                thread.interrupt();
+            }
+        }
+
+        /** Ends the wait; false when a cancel or the timeout ended it first (its interrupt is then cleared). Called by the waiting thread. */
+        synchronized boolean answered() {
+            if (over) {
+                Thread.interrupted();
+                return false;
+            }
+            over = true;
+            return true;
+        }
+
+        synchronized UpstreamException failure(Duration headersTimeout) {
+            return stoppedBy == UpstreamException.Kind.TIMEOUT
+                    ? new UpstreamException(UpstreamException.Kind.TIMEOUT, "no answer within " + headersTimeout.toMillis() + " ms")
+                    : new UpstreamException(UpstreamException.Kind.CANCELLED, "cancelled by the caller");
+        }
     }
 
     private static UpstreamException mapSendFailure(Throwable cause, Cancellation cancel) {
@@ -149,19 +207,13 @@ public final class UpstreamHttp {
         return (semi < 0 ? ct : ct.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
     }
 
-    private static ScheduledExecutorService watchdog() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("gateway-watchdog").daemon(true).factory());
-        executor.setRemoveOnCancelPolicy(true);
-        return executor;
-    }
-
     /** Opens a line reader over a response body with the endpoint's limits. */
     public Lines lines(EndpointSpec endpoint, HttpResponse<InputStream> response, Cancellation cancel) {
         return new Lines(endpoint, response.body(), cancel, maxResponseBytes);
     }
 
     /**
-     * Reads strict UTF-8 lines; a watchdog closes the stream when it stalls or runs past its deadline.
+     * Reads strict UTF-8 lines; {@link Deadlines} closes the stream when it stalls or runs past its deadline.
      * Closing aborts the exchange (and its connection) unless {@link #finished()} was called first.
      */
     public static final class Lines implements AutoCloseable {
@@ -171,8 +223,8 @@ public final class UpstreamHttp {
         private final long idleNanos;
         private volatile long deadline;
         private boolean finished;
-        private final AutoCloseable cancelHandle;
-        private final ScheduledFuture<?> watchdog;
+        private final Cancellation.Registration cancelHandle;
+        private final Cancellation.Registration watched;
         private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -192,12 +244,10 @@ public final class UpstreamHttp {
             this.idleNanos = endpoint.idleTimeout().toNanos();
             this.deadline = System.nanoTime() + endpoint.requestTimeout().toNanos();
             this.cancelHandle = cancel.onCancel(this::closeQuietly);
-            long period = Math.clamp(endpoint.idleTimeout().toMillis() / 4, 5, 1000);
-            this.watchdog = WATCHDOG.scheduleAtFixedRate(this::watch, period, period, TimeUnit.MILLISECONDS);
+            this.watched = Deadlines.watch(this::watch);
         }
 
-        private void watch() {
-            long now = System.nanoTime();
+        private void watch(long now) {
             if (now - lastRead > idleNanos) {
                 stopReason = endpointName + " sent nothing for " + (idleNanos / 1_000_000) + " ms (stalled)";
                 closeQuietly();
@@ -324,20 +374,16 @@ public final class UpstreamHttp {
 
         @Override
         public void close() {
-            try {
-                cancelHandle.close();
-            } catch (Exception ignored) {
-                // removing a list entry cannot fail
-            }
+            cancelHandle.close();
             if (finished && stopReason == null && !cancel.isCancelled()) {
                 Thread.ofVirtual().name("gateway-drain").start(this::drainThenClose);
                 return;
             }
-            watchdog.cancel(false);
+            watched.close();
             closeQuietly();
         }
 
-        /** Reads the remainder of a finished answer to its end (bounded in size, and in time by the watchdog), then closes. */
+        /** Reads the remainder of a finished answer to its end (bounded in size, and in time by its deadline), then closes. */
         private void drainThenClose() {
             deadline = Math.min(deadline, System.nanoTime() + DRAIN_TIMEOUT_NANOS);
             long left = DRAIN_LIMIT_BYTES;
@@ -347,9 +393,9 @@ public final class UpstreamHttp {
                     left -= n;
                 }
             } catch (IOException ignored) {
-                // the watchdog closed a remainder that did not end in time; the connection is dropped
+                // the deadline closed a remainder that did not end in time; the connection is dropped
             } finally {
-                watchdog.cancel(false);
+                watched.close();
                 closeQuietly();
             }
         }

@@ -11,7 +11,6 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,13 +72,6 @@ public final class EgressGuard implements AutoCloseable {
             throws IOException, InterruptedException {
         check(request.uri(), purpose);
         return client(connectTimeout).send(request, handler);
-    }
-
-    /** Sends asynchronously after checking the host; cancel the future to abort the exchange. */
-    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler, Duration connectTimeout, String purpose)
-            throws EgressRefusedException {
-        check(request.uri(), purpose);
-        return client(connectTimeout).sendAsync(request, handler);
     }
 
     private HttpClient client(Duration connectTimeout) {

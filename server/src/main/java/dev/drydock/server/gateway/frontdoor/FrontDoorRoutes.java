@@ -21,6 +21,7 @@ import dev.drydock.server.gateway.core.GatewayException;
 import dev.drydock.server.gateway.core.GatewayRecord;
 import dev.drydock.server.gateway.core.Hashes;
 import dev.drydock.server.gateway.core.Outcome;
+import dev.drydock.server.gateway.core.RequestIds;
 import dev.drydock.server.gateway.core.RouteSpec;
 import dev.drydock.server.gateway.core.StreamEvent;
 import dev.drydock.server.gateway.core.TokenCounter;
@@ -278,7 +279,7 @@ public class FrontDoorRoutes {
         HttpServerResponse response = ctx.response();
         Cancellation cancel = new Cancellation();
         response.closeHandler(v -> cancel.cancel());
-        String id = "chatcmpl-" + UUID.randomUUID();
+        String id = "chatcmpl-" + RequestIds.next();
         long created = Instant.now().getEpochSecond();
         AtomicBoolean started = new AtomicBoolean();
         StreamWriter writer = new StreamWriter(ctx, id, created, model, started);
@@ -473,7 +474,7 @@ public class FrontDoorRoutes {
         CallContext cc = new CallContext(caller.subject(), caller.username(), workspace.get(), header(ctx, "X-Drydock-Session"), RouteSpec.ANY, "embed", model,
                 Classification.PUBLIC, "v1");
         Optional<String> over = gateway.budgetRefusal(cc);
-        String requestId = UUID.randomUUID().toString();
+        String requestId = RequestIds.next();
         long start = System.nanoTime();
         long tokens = inputs.stream().mapToLong(TokenCounter::count).sum();
         if (over.isPresent()) {
