@@ -27,6 +27,7 @@ import dev.drydock.server.gateway.core.UpstreamHttp;
 import dev.drydock.server.gateway.dlp.DlpPolicy;
 import dev.drydock.server.gateway.egress.EgressGuard;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -40,6 +41,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +56,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -99,6 +102,11 @@ public final class GatewayBenchCommand implements Callable<Integer> {
             description = "Measured runs per side, direct and gateway alternating (in swapped order every round), pooled; evens out other load on the machine (default 3)")
     int rounds = 3;
 
+    @Option(names = "--warmup-seconds", defaultValue = "60",
+            description = "Warm-up passes (both concurrencies) repeat until this long has passed, at least one (default 60). On two cores the just-in-time"
+                    + " compiler is still compiling the HTTP stack after half a minute; its share of the CPU during the measurement is printed as jit")
+    int warmupSeconds = 60;
+
     @Option(names = "--forks", defaultValue = "2",
             description = "Fresh JVMs per side, direct and gateway alternating (default 2). Each side runs alone in its own JVM, as a gateway process does;"
                     + " sharing one JVM made each side's code pay for the other's just-in-time recompilation. 0 runs both sides in this JVM")
@@ -132,8 +140,8 @@ public final class GatewayBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (requests < 1 || concurrency < 1 || chunks < 1 || rounds < 1 || forks < 0 || chunkIntervalMs < 0 || promptKb < 0) {
-            throw new CliException("--requests, --concurrency, --chunks and --rounds must be at least 1; --forks, --chunk-interval-ms and --prompt-kb at least 0",
+        if (requests < 1 || concurrency < 1 || chunks < 1 || rounds < 1 || forks < 0 || chunkIntervalMs < 0 || promptKb < 0 || warmupSeconds < 0) {
+            throw new CliException("--requests, --concurrency, --chunks and --rounds must be at least 1; --forks, --chunk-interval-ms, --prompt-kb and --warmup-seconds at least 0",
                     CliExit.USAGE);
         }
         return side == Side.BOTH && forks > 0 ? forked(out) : inProcess(out);
@@ -189,8 +197,9 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                     }
                 }
                 out.printf("concurrency %3d: direct p50 %.2f ms p99 %.2f ms | gateway p50 %.2f ms p99 %.2f ms | added p50 %.2f ms p99 %.2f ms"
-                        + " | ratio p50 %.2f p99 %.2f | cpu/stream direct %.0f µs gateway %.0f µs | errors %d/%d | load %.2f%n", c, d.p50(), d.p99(), g.p50(), g.p99(),
-                        g.p50() - d.p50(), g.p99() - d.p99(), g.p50() / d.p50(), g.p99() / d.p99(), d.cpuMicros(), g.cpuMicros(), d.errors.get(), g.errors.get(), load());
+                        + " | ratio p50 %.2f p99 %.2f | cpu/stream direct %.0f µs (jit %.0f) gateway %.0f µs (jit %.0f) | errors %d/%d | load %.2f%n", c, d.p50(), d.p99(),
+                        g.p50(), g.p99(), g.p50() - d.p50(), g.p99() - d.p99(), g.p50() / d.p50(), g.p99() / d.p99(), d.cpuMicros(), d.jitMicros(), g.cpuMicros(),
+                        g.jitMicros(), d.errors.get(), g.errors.get(), load());
                 for (String error : List.of(d.firstError.get().isEmpty() ? "" : "direct: " + d.firstError.get(), g.firstError.get().isEmpty() ? "" : "gateway: " + g.firstError.get())) {
                     if (!error.isEmpty()) {
                         out.println("  first error " + error);
@@ -202,6 +211,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                         .put("gatewayP99Ms", round(g.p99())).put("addedP50Ms", round(g.p50() - d.p50())).put("addedP99Ms", round(g.p99() - d.p99()))
                         .put("ratioP50", round(g.p50() / d.p50())).put("ratioP99", round(g.p99() / d.p99()))
                         .put("directCpuMicrosPerStream", Math.round(d.cpuMicros())).put("gatewayCpuMicrosPerStream", Math.round(g.cpuMicros()))
+                        .put("directJitMicrosPerStream", Math.round(d.jitMicros())).put("gatewayJitMicrosPerStream", Math.round(g.jitMicros()))
                         .put("directErrors", d.errors.get()).put("gatewayErrors", g.errors.get()).put("loadAverage1m", round(load()));
             }
             summary.put("recordsWritten", recorded.get());
@@ -212,10 +222,11 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs the measured sides at 1 and at N streams, {@code WARMUP_PASSES} times, printing how long the JIT compiled in each pass. */
+    /** Runs the measured sides at 1 and at N streams until {@code --warmup-seconds} have passed (at least once), printing how long the JIT compiled in each pass. */
     private void warmUp(PrintWriter out, @Nullable Op directOp, @Nullable Op gatewayOp) throws InterruptedException {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        for (int pass = 1; pass <= WARMUP_PASSES; pass++) {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+        for (int pass = 1; pass == 1 || System.nanoTime() < until; pass++) {
             long before = jit.getTotalCompilationTime();
             run(directOp, Math.min(300, requests), 1, new Samples());
             run(gatewayOp, Math.min(300, requests), 1, new Samples());
@@ -226,8 +237,6 @@ public final class GatewayBenchCommand implements Callable<Integer> {
             out.flush();
         }
     }
-
-    private static final int WARMUP_PASSES = 2;
 
     /**
      * Runs each side alone in {@code forks} fresh JVMs of this command (direct and gateway
@@ -244,10 +253,11 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                 JsonNode r = runFork(s);
                 results.get(s).add(r);
                 String prefix = s == Side.DIRECT ? "direct" : "gateway";
-                out.printf("fork %d %-7s: c1 p50 %.2f ms p99 %.2f ms | c%d p50 %.2f ms p99 %.2f ms | cpu/stream %d µs | errors %d | load %.2f%n", fork, prefix,
+                JsonNode loaded = r.path("c" + concurrency);
+                out.printf("fork %d %-7s: c1 p50 %.2f ms p99 %.2f ms | c%d p50 %.2f ms p99 %.2f ms | cpu/stream %d µs (jit %d) | errors %d | load %.2f%n", fork, prefix,
                         r.path("c1").path(prefix + "P50Ms").asDouble(), r.path("c1").path(prefix + "P99Ms").asDouble(), concurrency,
-                        r.path("c" + concurrency).path(prefix + "P50Ms").asDouble(), r.path("c" + concurrency).path(prefix + "P99Ms").asDouble(),
-                        r.path("c" + concurrency).path(prefix + "CpuMicrosPerStream").asLong(), r.path("c" + concurrency).path(prefix + "Errors").asInt(), load());
+                        loaded.path(prefix + "P50Ms").asDouble(), loaded.path(prefix + "P99Ms").asDouble(), loaded.path(prefix + "CpuMicrosPerStream").asLong(),
+                        loaded.path(prefix + "JitMicrosPerStream").asLong(), loaded.path(prefix + "Errors").asInt(), load());
                 out.flush();
             }
         }
@@ -265,16 +275,19 @@ public final class GatewayBenchCommand implements Callable<Integer> {
             double gP99 = mean(results.get(Side.GATEWAY), key, "gatewayP99Ms");
             double dCpu = mean(results.get(Side.DIRECT), key, "directCpuMicrosPerStream");
             double gCpu = mean(results.get(Side.GATEWAY), key, "gatewayCpuMicrosPerStream");
+            double dJit = mean(results.get(Side.DIRECT), key, "directJitMicrosPerStream");
+            double gJit = mean(results.get(Side.GATEWAY), key, "gatewayJitMicrosPerStream");
             int dErrors = (int) sum(results.get(Side.DIRECT), key, "directErrors");
             int gErrors = (int) sum(results.get(Side.GATEWAY), key, "gatewayErrors");
             out.printf("concurrency %3d: direct p50 %.2f ms p99 %.2f ms | gateway p50 %.2f ms p99 %.2f ms | added p50 %.2f ms p99 %.2f ms"
-                    + " | ratio p50 %.2f p99 %.2f | cpu/stream direct %.0f µs gateway %.0f µs | errors %d/%d | mean of %d forks per side%n", c, dP50, dP99, gP50, gP99,
-                    gP50 - dP50, gP99 - dP99, gP50 / dP50, gP99 / dP99, dCpu, gCpu, dErrors, gErrors, forks);
+                    + " | ratio p50 %.2f p99 %.2f | cpu/stream direct %.0f µs (jit %.0f) gateway %.0f µs (jit %.0f) | errors %d/%d | mean of %d forks per side%n", c, dP50,
+                    dP99, gP50, gP99, gP50 - dP50, gP99 - dP99, gP50 / dP50, gP99 / dP99, dCpu, dJit, gCpu, gJit, dErrors, gErrors, forks);
             ObjectNode node = summary.putObject(key);
             node.put("streams", (long) sum(results.get(Side.DIRECT), key, "streams")).put("directP50Ms", round(dP50)).put("directP99Ms", round(dP99))
                     .put("gatewayP50Ms", round(gP50)).put("gatewayP99Ms", round(gP99)).put("addedP50Ms", round(gP50 - dP50)).put("addedP99Ms", round(gP99 - dP99))
                     .put("ratioP50", round(gP50 / dP50)).put("ratioP99", round(gP99 / dP99)).put("directCpuMicrosPerStream", Math.round(dCpu))
-                    .put("gatewayCpuMicrosPerStream", Math.round(gCpu)).put("directErrors", dErrors).put("gatewayErrors", gErrors).put("loadAverage1m", round(load()));
+                    .put("gatewayCpuMicrosPerStream", Math.round(gCpu)).put("directJitMicrosPerStream", Math.round(dJit))
+                    .put("gatewayJitMicrosPerStream", Math.round(gJit)).put("directErrors", dErrors).put("gatewayErrors", gErrors).put("loadAverage1m", round(load()));
         }
         summary.put("recordsWritten", records);
         out.println(summary);
@@ -295,7 +308,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), DrydockCli.class.getName(), "bench", "gateway", "--forks", "0",
                 "--side", s.name().toLowerCase(Locale.ROOT), "--requests", String.valueOf(requests), "--concurrency", String.valueOf(concurrency),
                 "--chunks", String.valueOf(chunks), "--chunk-interval-ms", String.valueOf(chunkIntervalMs), "--rounds", String.valueOf(rounds),
-                "--prompt-kb", String.valueOf(promptKb)));
+                "--prompt-kb", String.valueOf(promptKb), "--warmup-seconds", String.valueOf(warmupSeconds)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> lines;
         try (BufferedReader reader = process.inputReader(StandardCharsets.UTF_8)) {
@@ -394,6 +407,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         final AtomicInteger errors = new AtomicInteger();
         final AtomicReference<String> firstError = new AtomicReference<>("");
         long cpuNanos;
+        long jitNanos;
         int attempted;
 
         int count() {
@@ -413,6 +427,11 @@ public final class GatewayBenchCommand implements Callable<Integer> {
             return attempted == 0 ? Double.NaN : cpuNanos / 1e3 / attempted;
         }
 
+        /** The part of {@link #cpuMicros()} the just-in-time compiler's threads took; NaN where the kernel does not say. */
+        double jitMicros() {
+            return attempted == 0 || jitNanos < 0 ? Double.NaN : jitNanos / 1e3 / attempted;
+        }
+
         private double percentile(double q) {
             List<Long> sorted = new ArrayList<>(nanos);
             if (sorted.isEmpty()) {
@@ -429,6 +448,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         }
         Semaphore slots = new Semaphore(concurrency);
         long cpuBefore = processCpuNanos();
+        long jitBefore = compilerCpuNanos();
         try (ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench-", 0).factory())) {
             for (int i = 0; i < n; i++) {
                 slots.acquire();
@@ -447,7 +467,34 @@ public final class GatewayBenchCommand implements Callable<Integer> {
             }
         }
         into.cpuNanos += processCpuNanos() - cpuBefore;
+        long jitAfter = compilerCpuNanos();
+        into.jitNanos = jitBefore < 0 || jitAfter < 0 || into.jitNanos < 0 ? -1 : into.jitNanos + jitAfter - jitBefore;
         into.attempted += n;
+    }
+
+    /**
+     * CPU time of the JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre" in
+     * {@code /proc/self/task/*}), in nanoseconds; -1 where there is no such file system. They are
+     * not Java threads, so no MXBean reports them.
+     */
+    static long compilerCpuNanos() {
+        File[] tasks = new File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return -1;
+        }
+        long total = 0;
+        for (File task : tasks) {
+            try {
+                String name = Files.readString(task.toPath().resolve("comm"));
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    String schedstat = Files.readString(task.toPath().resolve("schedstat"));
+                    total += Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+                }
+            } catch (IOException | RuntimeException e) {
+                // the thread ended between listing and reading
+            }
+        }
+        return total;
     }
 
     private static long processCpuNanos() {
