@@ -26,8 +26,13 @@ public enum FileRole {
             "RELEASENOTES", "CHANGES", "CHANGELOG", "NEWS", "HISTORY", "CREDITS", "AUTHORS", "CONTRIBUTORS");
     /** Languages a record is written in: text, markup, or none recognised. */
     private static final Set<String> RECORD_LANGUAGES = Set.of("text", "markdown", "asciidoc", "xml", "html");
-    /** Folders holding only such records (Maven's {@code src/changes}, {@code release-notes/}). */
-    private static final Set<String> RECORD_FOLDERS = Set.of("changes", "changelog", "release-notes", "releasenotes");
+    /**
+     * Folders holding only such records. Not {@code changelog/}: Liquibase keeps database
+     * migrations there.
+     */
+    private static final Set<String> RECORD_FOLDERS = Set.of("release-notes", "releasenotes");
+    /** Maven's documentation folders under {@code src/}: the site's pages and the change log. */
+    private static final Set<String> MAVEN_DOC_FOLDERS = Set.of("site", "changes");
 
     /**
      * The role of the file at {@code path} (relative to its repo, {@code /}-separated). Tests are
@@ -57,7 +62,7 @@ public enum FileRole {
             }
         }
         String language = Languages.detect(path);
-        if (RECORD_LANGUAGES.contains(language) && (isRecord(segments) || isSiteSource(segments))) {
+        if (RECORD_LANGUAGES.contains(language) && (isRecord(segments) || isMavenDoc(segments))) {
             return DOCS;
         }
         if (DOC_LANGUAGES.contains(language) || (segments.length > 1 && DOC_FOLDERS.contains(segments[0]))
@@ -67,10 +72,10 @@ public enum FileRole {
         return CODE_LANGUAGES.contains(language) ? CODE : OTHER;
     }
 
-    /** Under Maven's {@code src/site}: the project web site's pages. */
-    private static boolean isSiteSource(String[] segments) {
+    /** Under Maven's {@code src/site} (the project web site's pages) or {@code src/changes}. */
+    private static boolean isMavenDoc(String[] segments) {
         for (int i = 0; i + 2 < segments.length; i++) {
-            if (segments[i].equals("src") && segments[i + 1].equals("site")) {
+            if (segments[i].equals("src") && MAVEN_DOC_FOLDERS.contains(segments[i + 1])) {
                 return true;
             }
         }

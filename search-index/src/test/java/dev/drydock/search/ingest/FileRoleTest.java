@@ -42,6 +42,7 @@ class FileRoleTest {
         expected.put("scripts/release.sh", FileRole.OTHER);
         expected.put("src/main/java/dev/x/History.java", FileRole.CODE);
         expected.put("db/changes/V1__init.sql", FileRole.OTHER);
+        expected.put("src/main/resources/db/changelog/db.changelog-1.0.xml", FileRole.OTHER); // Liquibase migrations
 
         // When
         Map<String, FileRole> actual = new LinkedHashMap<>();
