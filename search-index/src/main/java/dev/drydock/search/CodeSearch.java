@@ -403,7 +403,8 @@ public final class CodeSearch implements AutoCloseable {
     private TopDocs lexical(Analysed analysed, Map<String, Float> fields, String kind, Set<String> repos, int n)
             throws IOException {
         BooleanQuery.Builder query = new BooleanQuery.Builder()
-                .add(LexicalQueries.multiField(analysed.terms(), fields, analysed.weights()), BooleanClause.Occur.MUST);
+                .add(LexicalQueries.multiField(searcher.getTopReaderContext(), analysed.terms(), fields, analysed.weights()),
+                        BooleanClause.Occur.MUST);
         // Text fields belong to one kind of document, and a set naming every repo of the index
         // excludes nothing: such filters would cost a conjunction per candidate and change no result.
         if (!IndexSchema.fieldsOfKind(kind).containsAll(fields.keySet())) {

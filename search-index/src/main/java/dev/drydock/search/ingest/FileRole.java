@@ -17,6 +17,22 @@ public enum FileRole {
     /** Folders holding tests when they sit at the top of a repo or of a module. */
     private static final Set<String> TEST_FOLDERS = Set.of("test", "tests", "__tests__", "testing", "e2e", "spec", "specs");
     private static final Set<String> DOC_FOLDERS = Set.of("doc", "docs");
+    /**
+     * Names (their leading letters, dashes and underscores, upper-cased, without the dashes and
+     * underscores) of files that record a project's history or people rather than its code:
+     * release notes, change logs, credits.
+     */
+    private static final Set<String> RECORD_NAMES = Set.of(
+            "RELEASENOTES", "CHANGES", "CHANGELOG", "NEWS", "HISTORY", "CREDITS", "AUTHORS", "CONTRIBUTORS");
+    /** Languages a record is written in: text, markup, or none recognised. */
+    private static final Set<String> RECORD_LANGUAGES = Set.of("text", "markdown", "asciidoc", "xml", "html");
+    /**
+     * Folders holding only such records. Not {@code changelog/}: Liquibase keeps database
+     * migrations there.
+     */
+    private static final Set<String> RECORD_FOLDERS = Set.of("release-notes", "releasenotes");
+    /** Maven's documentation folders under {@code src/}: the site's pages and the change log. */
+    private static final Set<String> MAVEN_DOC_FOLDERS = Set.of("site", "changes");
 
     /**
      * The role of the file at {@code path} (relative to its repo, {@code /}-separated). Tests are
@@ -46,11 +62,46 @@ public enum FileRole {
             }
         }
         String language = Languages.detect(path);
+        if (RECORD_LANGUAGES.contains(language) && (isRecord(segments) || isMavenDoc(segments))) {
+            return DOCS;
+        }
         if (DOC_LANGUAGES.contains(language) || (segments.length > 1 && DOC_FOLDERS.contains(segments[0]))
                 || (segments.length > 2 && DOC_FOLDERS.contains(segments[1]))) {
             return DOCS;
         }
         return CODE_LANGUAGES.contains(language) ? CODE : OTHER;
+    }
+
+    /** Under Maven's {@code src/site} (the project web site's pages) or {@code src/changes}. */
+    private static boolean isMavenDoc(String[] segments) {
+        for (int i = 0; i + 2 < segments.length; i++) {
+            if (segments[i].equals("src") && MAVEN_DOC_FOLDERS.contains(segments[i + 1])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isRecord(String[] segments) {
+        String name = segments[segments.length - 1];
+        StringBuilder lead = new StringBuilder();
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isLetter(c)) {
+                lead.append(Character.toUpperCase(c));
+            } else if (c != '-' && c != '_') {
+                break;
+            }
+        }
+        if (RECORD_NAMES.contains(lead.toString())) {
+            return true;
+        }
+        for (int i = 0; i < segments.length - 1; i++) {
+            if (RECORD_FOLDERS.contains(segments[i].toLowerCase(java.util.Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isTestName(String name) {

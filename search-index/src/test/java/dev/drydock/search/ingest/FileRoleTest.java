@@ -31,6 +31,18 @@ class FileRoleTest {
         expected.put("src/main/java/dev/x/AUDIT.java", FileRole.CODE);
         expected.put("src/items/Cart.java", FileRole.CODE);
         expected.put("core/src/it/java/dev/x/StoreIT.java", FileRole.TEST);
+        // release notes, change logs, credits and Maven site pages document the project
+        expected.put("RELEASE-NOTES.txt", FileRole.DOCS);
+        expected.put("src/site/resources/release-notes/RELEASE-NOTES-3.9.txt", FileRole.DOCS);
+        expected.put("src/changes/changes.xml", FileRole.DOCS);
+        expected.put("release-notes/VERSION-2.x", FileRole.DOCS);
+        expected.put("CHANGELOG", FileRole.DOCS);
+        expected.put("src/site/xdoc/userguide.xml", FileRole.DOCS);
+        // ... but only when written as text or markup
+        expected.put("scripts/release.sh", FileRole.OTHER);
+        expected.put("src/main/java/dev/x/History.java", FileRole.CODE);
+        expected.put("db/changes/V1__init.sql", FileRole.OTHER);
+        expected.put("src/main/resources/db/changelog/db.changelog-1.0.xml", FileRole.OTHER); // Liquibase migrations
 
         // When
         Map<String, FileRole> actual = new LinkedHashMap<>();
