@@ -2,7 +2,6 @@ package dev.drydock.server.gateway.dlp;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +50,7 @@ public final class DlpScanner {
         }
     }
 
-    /** For each pair of ASCII characters ({@code first << 7 | second}) that begins a start string: the (rule, start) pairs beginning with it. */
+    /** For each pair of case-folded ASCII characters ({@code first << 7 | second}) that begins a start string: the (rule, start) pairs beginning with it. */
     private static final StartIndex STARTS = new StartIndex(RULES);
 
     public Result scan(String text) {
@@ -90,16 +89,23 @@ public final class DlpScanner {
 
     /**
      * Finds where the rules' start strings occur in one pass over the text: at each position the pair
-     * of characters there is looked up in a bitmap (case folded for rules that ignore case), and only
-     * the start strings beginning with that pair are compared.
+     * of case-folded characters there is looked up in one bitmap, and only the start strings beginning
+     * with that pair are compared (ignoring case or not, as their rule does).
      */
     private static final class StartIndex {
-        private final long[] exactPairs = new long[(128 * 128) / 64];
-        private final long[] foldedPairs = new long[(128 * 128) / 64];
-        private final Map<Integer, List<Start>> byPair = new HashMap<>();
+        /** ASCII case folding; every other char maps to 0, which begins no start string. */
+        private static final byte[] FOLD = new byte[128];
+        private final long[] pairs = new long[(128 * 128) / 64];
+        private final Start[][] byPair = new Start[128 * 128][];
         private final int rules;
 
-        /** A start string of rule number {@code rule}, lower case when the rule ignores case. */
+        static {
+            for (int c = 1; c < 128; c++) {
+                FOLD[c] = (byte) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+            }
+        }
+
+        /** A start string of rule number {@code rule}, compared ignoring ASCII case or not. */
         private record Start(int rule, String text, boolean ignoreCase) {}
 
         StartIndex(List<Rule> rules) {
@@ -107,11 +113,11 @@ public final class DlpScanner {
             for (int r = 0; r < rules.size(); r++) {
                 Rule rule = rules.get(r);
                 for (String start : rule.starts()) {
-                    String key = rule.ignoreCase() ? start.toLowerCase(java.util.Locale.ROOT) : start;
-                    int pair = key.charAt(0) << 7 | key.charAt(1);
-                    long[] bits = rule.ignoreCase() ? foldedPairs : exactPairs;
-                    bits[pair >>> 6] |= 1L << pair;
-                    byPair.computeIfAbsent(pair, p -> new ArrayList<>()).add(new Start(r, key, rule.ignoreCase()));
+                    int pair = FOLD[start.charAt(0)] << 7 | FOLD[start.charAt(1)];
+                    pairs[pair >>> 6] |= 1L << pair;
+                    Start[] known = byPair[pair] == null ? new Start[0] : byPair[pair];
+                    byPair[pair] = Arrays.copyOf(known, known.length + 1);
+                    byPair[pair][known.length] = new Start(r, start, rule.ignoreCase());
                 }
             }
         }
@@ -123,25 +129,19 @@ public final class DlpScanner {
             for (int r = 0; r < rules; r++) {
                 found[r] = new int[4];
             }
-            // a copy of the chars for a tight loop; indexes stay those of the text (a Latin-1 byte view would
-            // not: it encodes a surrogate pair as one byte)
+            // one bitmap lookup per position: the pair of case-folded chars ending there; the folded char
+            // of one step is the first of the next. Indexes stay those of the text (a Latin-1 byte view
+            // would not: it encodes a surrogate pair as one byte).
             char[] chars = text.toCharArray();
-            for (int i = 0, end = chars.length - 1; i < end; i++) {
-                int c0 = chars[i];
-                int c1 = chars[i + 1];
-                if ((c0 | c1) >= 128) {
-                    continue;
+            int previous = 0;
+            for (int i = 0; i < chars.length; i++) {
+                char c = chars[i];
+                int folded = c < 128 ? FOLD[c] : 0;
+                int pair = previous << 7 | folded;
+                if ((pairs[pair >>> 6] & 1L << pair) != 0) {
+                    collect(text, i - 1, pair, found, sizes);
                 }
-                int exact = c0 << 7 | c1;
-                int folded = lower(c0) << 7 | lower(c1);
-                boolean exactHit = (exactPairs[exact >>> 6] & 1L << exact) != 0;
-                boolean foldedHit = (foldedPairs[folded >>> 6] & 1L << folded) != 0;
-                if (exactHit) {
-                    collect(text, i, exact, false, found, sizes);
-                }
-                if (foldedHit) {
-                    collect(text, i, folded, true, found, sizes);
-                }
+                previous = folded;
             }
             for (int r = 0; r < rules; r++) {
                 found[r] = Arrays.copyOf(found[r], sizes[r]);
@@ -149,9 +149,9 @@ public final class DlpScanner {
             return found;
         }
 
-        private void collect(String text, int at, int pair, boolean ignoreCase, int[][] found, int[] sizes) {
-            for (Start start : byPair.get(pair)) {
-                if (start.ignoreCase() != ignoreCase || !text.regionMatches(ignoreCase, at, start.text(), 0, start.text().length())) {
+        private void collect(String text, int at, int pair, int[][] found, int[] sizes) {
+            for (Start start : byPair[pair]) {
+                if (!text.regionMatches(start.ignoreCase(), at, start.text(), 0, start.text().length())) {
                     continue;
                 }
                 int rule = start.rule();
@@ -165,10 +165,6 @@ public final class DlpScanner {
                 found[rule][n] = at;
                 sizes[rule] = n + 1;
             }
-        }
-
-        private static int lower(int c) {
-            return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
         }
     }
 
