@@ -1,9 +1,11 @@
 package dev.drydock.search;
 
 import dev.drydock.search.fusion.Fused;
+import dev.drydock.search.fusion.HeadFill;
 import dev.drydock.search.fusion.Prior;
 import dev.drydock.search.fusion.RankedList;
 import dev.drydock.search.fusion.ReciprocalRankFusion;
+import dev.drydock.search.graph.NameRelations;
 import dev.drydock.search.graph.SymbolGraph;
 import dev.drydock.search.history.ChangeHistory;
 import dev.drydock.search.history.PastCommit;
@@ -40,6 +42,7 @@ import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -72,6 +75,9 @@ public final class CodeSearch implements AutoCloseable {
     private static final int CHUNKS_PER_FILE = 2;
     private static final int DENSE_CANDIDATES = 30;
     private static final int HISTORY_CANDIDATES = 30;
+    /** The head whose last place a name relative of it may take, and how deep it is looked for. */
+    private static final int FILL_HEAD = 10;
+    private static final int FILL_DEPTH = 50;
     /** Query text embedded when dense similarity is the ranking (dense mode, chunk search). */
     private static final int DENSE_QUERY_CHARS = 2000;
     /**
@@ -104,8 +110,15 @@ public final class CodeSearch implements AutoCloseable {
     /** Every repo name in the index's repo field (deleted documents' too: never fewer than hold documents). */
     private final Set<String> indexedRepos;
 
-    /** The analysed query: distinct terms, and the weights of those that are not 1 (the subject's). */
-    private record Analysed(List<String> terms, Map<String, Float> weights) {}
+    /**
+     * The analysed query: distinct terms, the weights of those that are not 1 (the subject's), and
+     * the proximity clause for whole-file BM25 (null: none).
+     */
+    private record Analysed(List<String> terms, Map<String, Float> weights, @Nullable Query proximity) {
+        Analysed(List<String> terms, Map<String, Float> weights) {
+            this(terms, weights, null);
+        }
+    }
 
     private CodeSearch(Path indexDir, DirectoryReader reader, DocKeys docKeys, IndexMeta meta, @Nullable Embedder embedder,
             RankingSettings settings) {
@@ -229,7 +242,7 @@ public final class CodeSearch implements AutoCloseable {
                     terms.add(compound);
                 }
             }
-            Analysed analysed = new Analysed(terms, subjectWeights(query.text()));
+            Analysed analysed = new Analysed(terms, subjectWeights(query.text()), proximity(query.text()));
             if (query.mode() != SearchMode.DENSE && !terms.isEmpty()) {
                 // The whole-file list runs on another thread while this one ranks chunks.
                 @Nullable Future<List<String>> files = settings.fileWeight() <= 0 ? null : parallel.submit(() -> keys(
@@ -323,6 +336,11 @@ public final class CodeSearch implements AutoCloseable {
                     case CODE, OTHER -> 1.0;
                 });
             }
+            if (query.mode() == SearchMode.HYBRID && settings.relativeFill()) {
+                SymbolGraph names = symbolGraph();
+                fused = HeadFill.apply(fused, FILL_HEAD, FILL_DEPTH, (key, head) -> NameRelations.related(key, head,
+                        name -> names.filesNamed(name, query.readableRepos())));
+            }
             List<FileHit> hits = new ArrayList<>();
             for (Fused<String> f : fused.subList(0, Math.min(query.k(), fused.size()))) {
                 int sep = f.item().indexOf('\0');
@@ -353,6 +371,15 @@ public final class CodeSearch implements AutoCloseable {
         if (!query.readableRepos().contains(repo)) {
             throw new IllegalStateException("access control violation: hit from repo '" + repo + "' not in the readable set");
         }
+    }
+
+    /** Proximity of the query's adjacent words in whole-file bodies, or null when off or without pairs. */
+    private @Nullable Query proximity(String text) {
+        if (settings.proximityWeight() <= 0) {
+            return null;
+        }
+        return LexicalQueries.proximity(IndexSchema.BODY, QueryTerms.adjacentPairs(analyzer, IndexSchema.BODY, text),
+                settings.proximitySlop());
     }
 
     /** Weights for the terms of the first line, when the query has several lines. */
@@ -405,6 +432,9 @@ public final class CodeSearch implements AutoCloseable {
         BooleanQuery.Builder query = new BooleanQuery.Builder()
                 .add(LexicalQueries.multiField(searcher.getTopReaderContext(), analysed.terms(), fields, analysed.weights()),
                         BooleanClause.Occur.MUST);
+        if (analysed.proximity() != null && kind.equals(IndexSchema.KIND_FILE) && fields.containsKey(IndexSchema.BODY)) {
+            query.add(new BoostQuery(analysed.proximity(), (float) settings.proximityWeight()), BooleanClause.Occur.SHOULD);
+        }
         // Text fields belong to one kind of document, and a set naming every repo of the index
         // excludes nothing: such filters would cost a conjunction per candidate and change no result.
         if (!IndexSchema.fieldsOfKind(kind).containsAll(fields.keySet())) {

@@ -25,12 +25,18 @@ import java.util.Map;
  * @param subjectBoost extra weight of the terms of the query's first line (a commit subject, a title)
  * @param nonCodeFactor multiplier of the fused score of tests and documentation in the hybrid file
  *     view (1: none), so code with the same evidence comes first
+ * @param proximityWeight weight of the word-pair proximity clauses added to the whole-file BM25
+ *     query (0: none; see {@link dev.drydock.search.lexical.LexicalQueries#proximity})
+ * @param proximitySlop how far apart (position moves) the two words of a query pair may stand
+ * @param relativeFill in the hybrid file view, give rank 10 to the best file at ranks 11–50 that is
+ *     a name relative of the head (see {@link dev.drydock.search.graph.NameRelations}), when none is
+ *     in the top 10 yet
  */
 public record RankingSettings(
         Map<String, Float> fileFields, Map<String, Float> chunkFields, double fileWeight, double chunkWeight,
         double symbolWeight, double denseWeight, double graphWeight, double pastCommitWeight, double recencyWeight,
         double coChangeWeight, int rrfK, float bodyB,
-        double subjectBoost, double nonCodeFactor) {
+        double subjectBoost, double nonCodeFactor, double proximityWeight, int proximitySlop, boolean relativeFill) {
 
     public RankingSettings {
         fileFields = Map.copyOf(fileFields);
@@ -41,7 +47,7 @@ public record RankingSettings(
         return new RankingSettings(
                 Map.of(IndexSchema.BODY, 1f, IndexSchema.NAME_TEXT, 0.3f),
                 Map.of(IndexSchema.CHUNK_BODY, 1f, IndexSchema.CHUNK_SYMBOL_TEXT, 1f, IndexSchema.CHUNK_PATH_TEXT, 0.5f),
-                1.0, 1.0, 1.0, 0.05, 0.0, 0.3, 0.0, 0.0, 60, 0.3f, 2.0, 0.5);
+                1.0, 1.0, 1.0, 0.05, 0.0, 0.3, 0.0, 0.0, 60, 0.3f, 2.0, 0.5, 0.5, 8, true);
     }
 
     public RankingSettings with(String knob, double value) {
@@ -57,11 +63,15 @@ public record RankingSettings(
                 knob.equals("k") ? (int) value : rrfK,
                 knob.equals("b") ? (float) value : bodyB,
                 knob.equals("subject") ? value : subjectBoost,
-                knob.equals("noncode") ? value : nonCodeFactor);
+                knob.equals("noncode") ? value : nonCodeFactor,
+                knob.equals("proximity") ? value : proximityWeight,
+                knob.equals("slop") ? (int) value : proximitySlop,
+                knob.equals("fill") ? value != 0 : relativeFill);
     }
 
     public RankingSettings withFields(Map<String, Float> file, Map<String, Float> chunk) {
         return new RankingSettings(file, chunk, fileWeight, chunkWeight, symbolWeight, denseWeight, graphWeight,
-                pastCommitWeight, recencyWeight, coChangeWeight, rrfK, bodyB, subjectBoost, nonCodeFactor);
+                pastCommitWeight, recencyWeight, coChangeWeight, rrfK, bodyB, subjectBoost, nonCodeFactor, proximityWeight,
+                proximitySlop, relativeFill);
     }
 }

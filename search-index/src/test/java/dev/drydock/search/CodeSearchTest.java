@@ -220,6 +220,45 @@ class CodeSearchTest {
     }
 
     @Test
+    void shouldGiveRankTenToNamesakeOfTopFileWhenItRanksLowerAndCountOnlyReadableNamesakes() throws IOException {
+        // Given: the servlet-side LedgerView matches best, ten notes match next, the reactive-side
+        // LedgerView (its namesake) shares only one word; beta holds more files of that name
+        Path alpha = tmp.resolve("alpha");
+        write(alpha, "web/LedgerView.java", "class LedgerView { /* rounding of the grand sum, rounding grand sum */ }\n");
+        write(alpha, "reactive/LedgerView.java", "class LedgerView { /* grand */ int unrelated; }\n");
+        for (int i = 0; i < 10; i++) {
+            write(alpha, "notes/Note" + i + ".java", "class Note" + i + " { /* rounding grand sum, note " + i + " */ }\n");
+        }
+        Path beta = tmp.resolve("beta");
+        for (int i = 0; i < 4; i++) {
+            write(beta, "m" + i + "/LedgerView.java", "class LedgerView { /* grand sum rounding */ }\n");
+        }
+        Path index = tmp.resolve("index");
+        new CodeIndexer(index, null).index(IndexRequest.of(alpha, "alpha"), false, IndexProgress.NONE);
+        new CodeIndexer(index, null).index(IndexRequest.of(beta, "beta"), false, IndexProgress.NONE);
+
+        // When
+        List<FileHit> lexical;
+        List<FileHit> hybrid;
+        List<FileHit> both;
+        try (CodeSearch search = CodeSearch.open(index, null)) {
+            lexical = search.searchFiles(new SearchQuery("rounding of the grand sum", Set.of("alpha"), 20, SearchMode.LEXICAL));
+            hybrid = search.searchFiles(new SearchQuery("rounding of the grand sum", Set.of("alpha"), 20, SearchMode.HYBRID));
+            both = search.searchFiles(new SearchQuery("rounding of the grand sum", Set.of("alpha", "beta"), 20, SearchMode.HYBRID));
+        }
+
+        // Then
+        assertThat(lexical.getFirst().path()).isEqualTo("web/LedgerView.java");
+        assertThat(lexical.stream().map(FileHit::path).toList().indexOf("reactive/LedgerView.java")).isGreaterThanOrEqualTo(10);
+        assertThat(hybrid.getFirst().path()).isEqualTo("web/LedgerView.java");
+        assertThat(hybrid.get(9).path()).isEqualTo("reactive/LedgerView.java");
+        assertThat(hybrid).extracting(FileHit::score).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+        assertThat(hybrid).extracting(FileHit::repo).containsOnly("alpha");
+        assertThat(both.subList(0, 10)).extracting(FileHit::path).as("six files of that name: too common to relate")
+                .doesNotContain("reactive/LedgerView.java");
+    }
+
+    @Test
     void shouldReturnNothingWhenNoRepoIsReadable() throws IOException {
         // Given
         Path index = twoRepos();

@@ -29,6 +29,8 @@ public final class SymbolGraph {
     private final Map<String, List<String>> functionDefiners;
     private final Map<String, List<String>> references;
     private final Map<String, List<String>> referrers;
+    /** Files per repo and file name: {@code repo + '\0' + name} → count. */
+    private final Map<String, Integer> fileNames = new HashMap<>();
 
     private SymbolGraph(Map<String, List<String>> definers, Map<String, List<String>> functionDefiners,
             Map<String, List<String>> references, Map<String, List<String>> referrers) {
@@ -36,6 +38,9 @@ public final class SymbolGraph {
         this.functionDefiners = functionDefiners;
         this.references = references;
         this.referrers = referrers;
+        for (String key : references.keySet()) {
+            fileNames.merge(key.substring(0, key.indexOf('\0') + 1) + NameRelations.fileName(key), 1, Integer::sum);
+        }
     }
 
     public static SymbolGraph load(IndexSearcher searcher) throws IOException {
@@ -83,6 +88,18 @@ public final class SymbolGraph {
 
     private static boolean readable(String key, Set<String> repos) {
         return repos.contains(key.substring(0, key.indexOf('\0')));
+    }
+
+    /**
+     * How many files of the readable {@code repos} have the file name {@code name} (the last path
+     * segment). Files of other repos are not counted, so they cannot change a ranking.
+     */
+    public int filesNamed(String name, Set<String> repos) {
+        int count = 0;
+        for (String repo : repos) {
+            count += fileNames.getOrDefault(repo + '\0' + name, 0);
+        }
+        return count;
     }
 
     /** True when {@code key} (repo + '\0' + path) is a file of the index. */

@@ -13,9 +13,11 @@ import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.PhraseQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.BytesRef;
+import org.jspecify.annotations.Nullable;
 
 /** Builds BM25 queries from analysed terms: every term is looked up in several weighted fields. */
 public final class LexicalQueries {
@@ -57,6 +59,24 @@ public final class LexicalQueries {
                 }
                 query.add(q, BooleanClause.Occur.SHOULD);
             }
+        }
+        return query.build();
+    }
+
+    /**
+     * Rewards documents where the query's adjacent words also stand close together: one sloppy
+     * phrase per pair (within {@code slop} position moves; the reverse order costs two), each scored by Lucene
+     * like a term with the pair's combined IDF, summed. This is the unordered-window part of the
+     * sequential dependence model; bag-of-words BM25 cannot tell "default filtered headers" from a
+     * file that uses the three words in unrelated places. Null when there is no pair.
+     */
+    public static @Nullable Query proximity(String field, List<QueryTerms.Pair> pairs, int slop) {
+        if (pairs.isEmpty()) {
+            return null;
+        }
+        BooleanQuery.Builder query = new BooleanQuery.Builder();
+        for (QueryTerms.Pair pair : pairs) {
+            query.add(new PhraseQuery(slop, field, pair.first(), pair.second()), BooleanClause.Occur.SHOULD);
         }
         return query.build();
     }

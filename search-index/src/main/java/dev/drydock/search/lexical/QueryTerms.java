@@ -12,6 +12,7 @@ import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,7 +30,16 @@ public final class QueryTerms {
      */
     public static final int MAX_TERMS = 32;
 
+    /**
+     * Most adjacent word pairs used from one query for proximity (the first ones: the subject and
+     * the start of the body).
+     */
+    public static final int MAX_PAIRS = 16;
+
     private static final CharArraySet STOP = EnglishAnalyzer.ENGLISH_STOP_WORDS_SET;
+
+    /** Two analysed words that stand next to each other in the query (stop words removed between them). */
+    public record Pair(String first, String second) {}
 
     private QueryTerms() {}
 
@@ -62,6 +72,38 @@ public final class QueryTerms {
             }
         }
         return new ArrayList<>(out);
+    }
+
+    /**
+     * Adjacent analysed words of the text, in order, at most {@value #MAX_PAIRS}: the first term of
+     * each position, stop words skipped. An identifier's whole-word term stands at its first part's
+     * position and its other parts follow ({@code ReentrantLock} → reentrantlock, lock), as in the
+     * index. A pair the text repeats is listed again (it weighs more, like a repeated query term).
+     * {@code "Refine default filtered headers"} → (refine, default), (default, filter), (filter, header).
+     */
+    public static List<Pair> adjacentPairs(Analyzer analyzer, String field, String text) {
+        String capped = text.length() > MAX_QUERY_CHARS ? text.substring(0, MAX_QUERY_CHARS) : text;
+        List<Pair> out = new ArrayList<>(); // a pair the query repeats counts again, like a repeated term
+        try (TokenStream stream = analyzer.tokenStream(field, capped)) {
+            CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
+            PositionIncrementAttribute increment = stream.addAttribute(PositionIncrementAttribute.class);
+            stream.reset();
+            @Nullable String previous = null;
+            while (stream.incrementToken() && out.size() < MAX_PAIRS) {
+                if (increment.getPositionIncrement() == 0) {
+                    continue; // the first part of an identifier, at its whole-word term's position
+                }
+                String current = term.toString();
+                if (previous != null && !previous.equals(current)) {
+                    out.add(new Pair(previous, current));
+                }
+                previous = current;
+            }
+            stream.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
     }
 
     private static boolean isCapitalised(String word) {

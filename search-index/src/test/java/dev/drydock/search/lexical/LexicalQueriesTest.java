@@ -77,4 +77,48 @@ class LexicalQueriesTest {
         }
         return out;
     }
+
+    @Test
+    void shouldRankDocumentWhereQueryWordsStandTogetherFirstWhenProximityIsAdded() throws IOException {
+        // Given: two documents of the same length hold the same words once; only the second has them side by side
+        try (FSDirectory dir = FSDirectory.open(tmp)) {
+            try (IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig())) {
+                writer.addDocument(doc("headers " + "word ".repeat(10) + "filtered " + "word ".repeat(10) + "default", "far"));
+                writer.addDocument(doc("word ".repeat(20) + "default filtered headers", "near"));
+                writer.addDocument(doc("unrelated text", "other"));
+            }
+            try (DirectoryReader reader = DirectoryReader.open(dir)) {
+                IndexSearcher searcher = new IndexSearcher(reader);
+                List<String> terms = List.of("default", "filtered", "headers");
+                Query words = LexicalQueries.multiField(searcher.getTopReaderContext(), terms, Map.of("body", 1f), Map.of());
+                Query proximity = LexicalQueries.proximity("body",
+                        List.of(new QueryTerms.Pair("default", "filtered"), new QueryTerms.Pair("filtered", "headers")), 8);
+
+                // When
+                float[] plain = scores(searcher, words);
+                float[] withProximity = scores(searcher, new BooleanQuery.Builder()
+                        .add(words, BooleanClause.Occur.MUST)
+                        .add(new BoostQuery(proximity, 0.5f), BooleanClause.Occur.SHOULD)
+                        .build());
+
+                // Then: bag of words cannot tell them apart, proximity can; the unrelated document stays out
+                assertThat(plain[0]).isEqualTo(plain[1]);
+                assertThat(withProximity[1]).isGreaterThan(withProximity[0]);
+                assertThat(withProximity[0]).isEqualTo(plain[0]);
+                assertThat(searcher.count(proximity)).isEqualTo(1);
+                assertThat(LexicalQueries.proximity("body", List.of(), 8)).isNull();
+            }
+        }
+    }
+
+    /** Score of each of the first two documents (0 when not matched). */
+    private static float[] scores(IndexSearcher searcher, Query query) throws IOException {
+        float[] out = new float[2];
+        for (ScoreDoc sd : searcher.search(query, 10).scoreDocs) {
+            if (sd.doc < 2) {
+                out[sd.doc] = sd.score;
+            }
+        }
+        return out;
+    }
 }
