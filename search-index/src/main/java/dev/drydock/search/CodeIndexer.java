@@ -27,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,18 +72,29 @@ public final class CodeIndexer {
                 IndexStore.Writing writing = IndexStore.openForWriting(indexDir, rebuild)) {
             IndexMeta meta = writing.meta();
             checkModel(meta, writing.isEmpty() || rebuild);
-            Map<String, String> known = rebuild ? Map.of() : writing.fileHashes(request.repo());
-
-            Map<SkipReason, Integer> skipped = new EnumMap<>(SkipReason.class);
-            List<SourceEntry> entries = new ArrayList<>();
-            tree.walk(request.policy(), entries::add, reason -> skipped.merge(reason, 1, Integer::sum));
-
             Set<String> present = new HashSet<>();
             AtomicInteger changed = new AtomicInteger();
             AtomicInteger chunks = new AtomicInteger();
+            Map<SkipReason, Integer> skipped = new EnumMap<>(SkipReason.class);
+            List<SourceEntry> entries = new ArrayList<>();
+            Map<String, String> known;
             ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, request.threads()),
                     Thread.ofPlatform().name("drydock-index-", 0).daemon(true).factory());
             try {
+                // What the index holds is read while this thread walks the source: on an update of a
+                // large tree with one changed file, these two are most of the time.
+                Future<Map<String, String>> indexed = rebuild ? CompletableFuture.completedFuture(Map.of())
+                        : pool.submit(() -> writing.fileHashes(request.repo()));
+                tree.walk(request.policy(), entries::add, reason -> skipped.merge(reason, 1, Integer::sum));
+                try {
+                    known = indexed.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    throw e;
+                }
+
                 for (int from = 0; from < entries.size(); from += BATCH) {
                     List<SourceEntry> batch = entries.subList(from, Math.min(entries.size(), from + BATCH));
                     List<Future<Outcome>> futures = new ArrayList<>();

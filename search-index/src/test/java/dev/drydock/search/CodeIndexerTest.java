@@ -254,4 +254,29 @@ class CodeIndexerTest {
             assertThat(search.search(new SearchQuery("Alpha", java.util.Set.of("repo"), 5, SearchMode.LEXICAL))).extracting(Hit::path).containsExactly("A.java");
         }
     }
+
+    @Test
+    void shouldExplainHowToRebuildWhenASegmentFileIsDamagedOnUpdateAndKeepTheCommitFiles() throws IOException {
+        // Given: the commit point and segment infos are intact, a segment's data is garbage
+        Path repo = tmp.resolve("repo");
+        write(repo, "A.java", "class Alpha {}\n");
+        Path index = tmp.resolve("index");
+        new CodeIndexer(index, null).index(IndexRequest.of(repo, "repo"), false, IndexProgress.NONE);
+        List<Path> damaged = new java.util.ArrayList<>();
+        try (var stream = Files.list(index)) {
+            for (Path file : stream.filter(p -> p.getFileName().toString().matches("_\\d+\\.(cfs|fdt|tim|doc)")).toList()) {
+                Files.write(file, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+                damaged.add(file);
+            }
+        }
+        write(repo, "B.java", "class Beta {}\n");
+
+        // When
+        Throwable thrown = catchThrowable(() -> new CodeIndexer(index, null).index(IndexRequest.of(repo, "repo"), false,
+                IndexProgress.NONE));
+
+        // Then
+        assertThat(damaged).isNotEmpty();
+        assertThat(thrown).isInstanceOf(SearchException.class).hasMessageContaining("corrupt").hasMessageContaining("--rebuild");
+    }
 }

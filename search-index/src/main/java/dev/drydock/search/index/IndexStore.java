@@ -6,13 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.document.DocumentStoredFieldVisitor;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
@@ -36,12 +39,14 @@ public final class IndexStore {
 
     /** A writer plus what the index held when it was opened. */
     public static final class Writing implements AutoCloseable {
+        private final Path indexDir;
         private final Directory directory;
         private final IndexWriter writer;
         private final IndexMeta meta;
         private final boolean empty;
 
-        private Writing(Directory directory, IndexWriter writer, IndexMeta meta, boolean empty) {
+        private Writing(Path indexDir, Directory directory, IndexWriter writer, IndexMeta meta, boolean empty) {
+            this.indexDir = indexDir;
             this.directory = directory;
             this.writer = writer;
             this.meta = meta;
@@ -66,7 +71,7 @@ public final class IndexStore {
             if (empty) {
                 return hashes;
             }
-            try (DirectoryReader reader = DirectoryReader.open(writer)) {
+            try (DirectoryReader reader = openSegments()) {
                 IndexSearcher searcher = new IndexSearcher(reader);
                 BooleanQuery query = new BooleanQuery.Builder()
                         .add(new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_FILE)), BooleanClause.Occur.FILTER)
@@ -75,13 +80,27 @@ public final class IndexStore {
                 int count = Math.max(1, searcher.count(query));
                 TopDocs top = searcher.search(query, count);
                 StoredFields stored = searcher.storedFields();
+                Set<String> wanted = Set.of(IndexSchema.PATH, IndexSchema.HASH, IndexSchema.STAMP);
                 for (ScoreDoc sd : top.scoreDocs) {
-                    Document doc = stored.document(sd.doc);
+                    // only the three fields: a file document also stores its type, function and reference names
+                    DocumentStoredFieldVisitor visitor = new DocumentStoredFieldVisitor(wanted);
+                    stored.document(sd.doc, visitor);
+                    Document doc = visitor.getDocument();
                     String stamp = doc.get(IndexSchema.STAMP);
                     hashes.put(doc.get(IndexSchema.PATH), doc.get(IndexSchema.HASH) + "\n" + (stamp == null ? "" : stamp));
                 }
             }
             return hashes;
+        }
+
+        /** The writer's view of the segments; the first place a damaged segment file shows. */
+        private DirectoryReader openSegments() throws IOException {
+            try {
+                return DirectoryReader.open(writer);
+            } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
+                throw new SearchException("index " + indexDir + " is corrupt or from an incompatible version; "
+                        + rebuildHint(indexDir), e);
+            }
         }
 
         public void commit(IndexMeta next) throws IOException {
@@ -136,7 +155,7 @@ public final class IndexStore {
                     .setOpenMode(rebuild ? IndexWriterConfig.OpenMode.CREATE : IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                     .setCommitOnClose(false);
             IndexWriter writer = new IndexWriter(directory, config);
-            return new Writing(directory, writer, meta, !exists || rebuild);
+            return new Writing(indexDir, directory, writer, meta, !exists || rebuild);
         } catch (LockObtainFailedException e) {
             directory.close();
             throw new SearchException("index " + indexDir + " is being written by another process; try again when it finishes", e);
@@ -149,16 +168,19 @@ public final class IndexStore {
         }
     }
 
+    /** The metadata of the latest commit, read from its segments file alone (no segment is opened). */
     private static IndexMeta readMeta(Directory directory, Path indexDir) throws IOException {
-        try (DirectoryReader reader = DirectoryReader.open(directory)) {
-            return checkedMeta(reader, indexDir);
-        }
+        return checkedMeta(SegmentInfos.readLatestCommit(directory).getUserData(), indexDir);
     }
 
     public static IndexMeta checkedMeta(DirectoryReader reader, Path indexDir) throws IOException {
+        return checkedMeta(reader.getIndexCommit().getUserData(), indexDir);
+    }
+
+    private static IndexMeta checkedMeta(Map<String, String> userData, Path indexDir) {
         IndexMeta meta;
         try {
-            meta = IndexMeta.fromUserData(reader.getIndexCommit().getUserData());
+            meta = IndexMeta.fromUserData(userData);
         } catch (SearchException e) {
             throw new SearchException(indexDir + " is " + e.getMessage() + "; " + rebuildHint(indexDir), e);
         }
