@@ -216,9 +216,7 @@ class CodeIndexerTest {
     void shouldExplainHowToRebuildWhenIndexIsCorrupt() throws IOException {
         // Given
         Path repo = tmp.resolve("repo");
-        write(repo, "A.java", "class Alpha {}\n");
-        Path index = tmp.resolve("index");
-        new CodeIndexer(index, null).index(IndexRequest.of(repo, "repo"), false, IndexProgress.NONE);
+        Path index = indexOfOneFile(repo);
         try (var stream = Files.list(index)) {
             for (Path file : stream.filter(p -> p.getFileName().toString().startsWith("segments_")).toList()) {
                 Files.write(file, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
@@ -236,9 +234,7 @@ class CodeIndexerTest {
     void shouldRebuildWhenTheHintIsFollowedOnACorruptIndex() throws IOException {
         // Given an index whose commit files are garbage
         Path repo = tmp.resolve("repo");
-        write(repo, "A.java", "class Alpha {}\n");
-        Path index = tmp.resolve("index");
-        new CodeIndexer(index, null).index(IndexRequest.of(repo, "repo"), false, IndexProgress.NONE);
+        Path index = indexOfOneFile(repo);
         try (var stream = Files.list(index)) {
             for (Path file : stream.filter(Files::isRegularFile).toList()) {
                 Files.write(file, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
@@ -259,9 +255,7 @@ class CodeIndexerTest {
     void shouldExplainHowToRebuildWhenASegmentFileIsDamagedOnUpdateAndKeepTheCommitFiles() throws IOException {
         // Given: the commit point and segment infos are intact, a segment's data is garbage
         Path repo = tmp.resolve("repo");
-        write(repo, "A.java", "class Alpha {}\n");
-        Path index = tmp.resolve("index");
-        new CodeIndexer(index, null).index(IndexRequest.of(repo, "repo"), false, IndexProgress.NONE);
+        Path index = indexOfOneFile(repo);
         List<Path> damaged = new java.util.ArrayList<>();
         try (var stream = Files.list(index)) {
             for (Path file : stream.filter(p -> p.getFileName().toString().matches("_\\d+\\.(cfs|fdt|tim|doc)")).toList()) {
@@ -278,5 +272,13 @@ class CodeIndexerTest {
         // Then
         assertThat(damaged).isNotEmpty();
         assertThat(thrown).isInstanceOf(SearchException.class).hasMessageContaining("corrupt").hasMessageContaining("--rebuild");
+    }
+
+    /** Indexes {@code repo} holding one file, {@code A.java} declaring {@code Alpha}, into {@code tmp/index}. */
+    private Path indexOfOneFile(Path repo) throws IOException {
+        write(repo, "A.java", "class Alpha {}\n");
+        Path index = tmp.resolve("index");
+        new CodeIndexer(index, null).index(IndexRequest.of(repo, "repo"), false, IndexProgress.NONE);
+        return index;
     }
 }
