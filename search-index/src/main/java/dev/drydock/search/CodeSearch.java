@@ -242,7 +242,8 @@ public final class CodeSearch implements AutoCloseable {
                     terms.add(compound);
                 }
             }
-            Analysed analysed = new Analysed(terms, subjectWeights(query.text()), proximity(query.text()));
+            Analysed analysed = new Analysed(terms, subjectWeights(query.text()),
+                    query.mode() == SearchMode.DENSE ? null : proximity(query.text()));
             if (query.mode() != SearchMode.DENSE && !terms.isEmpty()) {
                 // The whole-file list runs on another thread while this one ranks chunks.
                 @Nullable Future<List<String>> files = settings.fileWeight() <= 0 ? null : parallel.submit(() -> keys(
