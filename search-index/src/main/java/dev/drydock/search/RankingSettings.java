@@ -29,8 +29,7 @@ import java.util.Map;
  *     query (0: none; see {@link dev.drydock.search.lexical.LexicalQueries#proximity})
  * @param proximitySlop how far apart (position moves) the two words of a query pair may stand
  * @param relativeFill in the hybrid file view, give rank 10 to the best file at ranks 11–50 that is
- *     a name relative of the head (see {@link dev.drydock.search.graph.NameRelations}), when none is
- *     in the top 10 yet
+ *     a name relative of the top 10 (see {@link dev.drydock.search.graph.NameRelations})
  */
 public record RankingSettings(
         Map<String, Float> fileFields, Map<String, Float> chunkFields, double fileWeight, double chunkWeight,

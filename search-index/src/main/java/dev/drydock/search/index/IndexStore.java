@@ -37,6 +37,12 @@ public final class IndexStore {
         return "rebuild it with: ./drydock index PATH --index " + indexDir + " --rebuild";
     }
 
+    /** The error for an index that Lucene cannot read: damaged, or written by an incompatible version. */
+    private static SearchException corrupt(Path indexDir, IOException cause) {
+        return new SearchException("index " + indexDir + " is corrupt or from an incompatible version; "
+                + rebuildHint(indexDir), cause);
+    }
+
     /** A writer plus what the index held when it was opened. */
     public static final class Writing implements AutoCloseable {
         private final Path indexDir;
@@ -98,8 +104,7 @@ public final class IndexStore {
             try {
                 return DirectoryReader.open(writer);
             } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
-                throw new SearchException("index " + indexDir + " is corrupt or from an incompatible version; "
-                        + rebuildHint(indexDir), e);
+                throw corrupt(indexDir, e);
             }
         }
 
@@ -161,7 +166,7 @@ public final class IndexStore {
             throw new SearchException("index " + indexDir + " is being written by another process; try again when it finishes", e);
         } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
             directory.close();
-            throw new SearchException("index " + indexDir + " is corrupt or from an incompatible version; " + rebuildHint(indexDir), e);
+            throw corrupt(indexDir, e);
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;
@@ -202,7 +207,7 @@ public final class IndexStore {
             }
             return java.util.Optional.of(readMeta(directory, indexDir));
         } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
-            throw new SearchException("index " + indexDir + " is corrupt or from an incompatible version; " + rebuildHint(indexDir), e);
+            throw corrupt(indexDir, e);
         } catch (IOException e) {
             throw new SearchException("cannot open index " + indexDir + ": " + e.getMessage() + "; " + rebuildHint(indexDir), e);
         }
@@ -221,7 +226,7 @@ public final class IndexStore {
             }
             return DirectoryReader.open(directory);
         } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
-            throw new SearchException("index " + indexDir + " is corrupt or from an incompatible version; " + rebuildHint(indexDir), e);
+            throw corrupt(indexDir, e);
         } catch (IOException e) {
             throw new SearchException("cannot open index " + indexDir + ": " + e.getMessage() + "; " + rebuildHint(indexDir), e);
         }

@@ -49,7 +49,7 @@ public final class QueryTerms {
      * that are stop words, or already identifiers (mixed case, underscores), do not pair.
      */
     public static List<String> compounds(Analyzer analyzer, String field, String text) {
-        String capped = text.length() > MAX_QUERY_CHARS ? text.substring(0, MAX_QUERY_CHARS) : text;
+        String capped = capped(text);
         Set<String> out = new LinkedHashSet<>();
         @Nullable String previous = null;
         for (String word : capped.split("[^\\p{L}\\p{N}]+")) {
@@ -79,11 +79,11 @@ public final class QueryTerms {
      * each position, stop words skipped. An identifier's whole-word term stands at its first part's
      * position and its other parts follow ({@code ReentrantLock} → reentrantlock, lock), as in the
      * index. A pair the text repeats is listed again (it weighs more, like a repeated query term).
-     * {@code "Refine default filtered headers"} → (refine, default), (default, filter), (filter, header).
+     * {@code "Refine default filtered headers"} → (refin, default), (default, filter), (filter, header).
      */
     public static List<Pair> adjacentPairs(Analyzer analyzer, String field, String text) {
-        String capped = text.length() > MAX_QUERY_CHARS ? text.substring(0, MAX_QUERY_CHARS) : text;
-        List<Pair> out = new ArrayList<>(); // a pair the query repeats counts again, like a repeated term
+        String capped = capped(text);
+        List<Pair> out = new ArrayList<>();
         try (TokenStream stream = analyzer.tokenStream(field, capped)) {
             CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
             PositionIncrementAttribute increment = stream.addAttribute(PositionIncrementAttribute.class);
@@ -106,12 +106,17 @@ public final class QueryTerms {
         return out;
     }
 
+    /** The first {@value #MAX_QUERY_CHARS} characters of {@code text}. */
+    private static String capped(String text) {
+        return text.length() > MAX_QUERY_CHARS ? text.substring(0, MAX_QUERY_CHARS) : text;
+    }
+
     private static boolean isCapitalised(String word) {
         return Character.isUpperCase(word.charAt(0)) && word.substring(1).chars().allMatch(Character::isLowerCase);
     }
 
     public static List<String> of(Analyzer analyzer, String field, String text) {
-        String capped = text.length() > MAX_QUERY_CHARS ? text.substring(0, MAX_QUERY_CHARS) : text;
+        String capped = capped(text);
         Set<String> terms = new LinkedHashSet<>();
         try (TokenStream stream = analyzer.tokenStream(field, capped)) {
             CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
