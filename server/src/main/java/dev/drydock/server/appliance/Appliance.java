@@ -60,6 +60,9 @@ final class Appliance implements AutoCloseable {
         Path home = Path.of(config.home()).toAbsolutePath().normalize();
         console.line("Drydock appliance in " + home);
         lockHome(home);
+        for (String leftover : Leftovers.stop(home.resolve("postgres"), home.resolve("keycloak"), Duration.ofSeconds(20))) {
+            console.line("  stopped " + leftover + ", left running by an earlier run that did not shut down");
+        }
         requireFreePort("http", httpPort, "choose another with './drydock up --port N' or DRYDOCK_PORT");
 
         String portalUrl = "http://localhost:" + httpPort;

@@ -12,7 +12,7 @@ public interface DroidConfig {
     Optional<Path> profilesDir();
 
     /** Directory holding the server's git mirrors of repositories: one bare or plain git directory per repository, named after it (with or without .git). */
-    @WithDefault(".drydock/mirrors")
+    @WithDefault("${drydock.appliance.home}/mirrors")
     Path mirrorRoot();
 
     /** A code search index (built by ./drydock index) used by search_code for the repositories it holds; grep otherwise. */

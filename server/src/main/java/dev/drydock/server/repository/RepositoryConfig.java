@@ -10,8 +10,11 @@ import java.util.Optional;
 @ConfigMapping(prefix = "drydock.repos")
 public interface RepositoryConfig {
 
-    /** Folder holding the server's git mirrors ({@code mirrors/}) and search indexes ({@code indexes/}). */
-    @WithDefault(".drydock/repos")
+    /**
+     * Folder holding the server's git mirrors ({@code mirrors/}) and search indexes ({@code indexes/});
+     * under the appliance's data folder unless set.
+     */
+    @WithDefault("${drydock.appliance.home}/repos")
     String dataDir();
 
     /**

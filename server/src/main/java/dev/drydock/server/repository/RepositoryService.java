@@ -34,6 +34,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,10 +42,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -368,17 +371,30 @@ public class RepositoryService {
 
     /** Runs (or joins) the sync of one repository in the background; returns its future. */
     public Future<?> scheduleSync(String workspace, String name) {
-        String key = workspace + "/" + name;
-        return running.compute(key, (k, current) -> current != null && !current.isDone() ? current : syncs.submit(() -> sync(workspace, name)));
+        return scheduleSync(workspace, name, 1);
     }
 
-    private void sync(String workspace, String name) {
+    private Future<?> scheduleSync(String workspace, String name, int attempt) {
+        String key = workspace + "/" + name;
+        return running.compute(key, (k, current) -> current != null && !current.isDone() ? current : syncs.submit(() -> {
+            if (!sync(workspace, name, attempt) && attempt < SYNC_RETRIES.size() + 1) {
+                Duration delay = SYNC_RETRIES.get(attempt - 1);
+                CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS, syncs).execute(() -> scheduleSync(workspace, name, attempt + 1));
+            }
+        }));
+    }
+
+    /** Pauses before each automatic retry of a failed sync; after the last, the next scheduled fetch or a manual sync tries again. */
+    static final List<Duration> SYNC_RETRIES = List.of(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(2));
+
+    /** Returns false when the sync failed (its status then says why). */
+    private boolean sync(String workspace, String name, int attempt) {
         ReentrantLock lock = lockOf(workspace, name);
         lock.lock();
         try {
             RepositoryEntity e = entity(workspace, name).orElse(null);
             if (e == null) {
-                return;
+                return true;
             }
             status(workspace, name, "fetching", null, 0);
             String source = e.sourceUrl != null ? e.sourceUrl : Path.of(e.sourcePath).toUri().toString();
@@ -398,7 +414,7 @@ public class RepositoryService {
                             overview.text(), overview.classification().label(), workspace, name));
                 }
                 status(workspace, name, "ready", "up to date at " + head.substring(0, 12), 1);
-                return;
+                return true;
             }
             status(workspace, name, "indexing", null, 0);
             IndexRequest request = new IndexRequest(mirrorPath(workspace, name), name, head, dev.drydock.search.ingest.IngestPolicy.defaults(), config.indexThreads());
@@ -411,13 +427,44 @@ public class RepositoryService {
                     String.format("indexed %s: %d files (%d changed, %d deleted, %d skipped) in %.1f s", head.substring(0, 12), report.files(), report.changed(), report.deleted(), report.skippedTotal(), report.seconds()),
                     Instant.now(), workspace, name, overview.text(), overview.classification().label()));
             audit.append(AuditEntry.of("system", "repository.indexed", workspace + "/" + name).inWorkspace(workspace).with("commit", head).with("files", report.files()));
+            return true;
         } catch (Exception ex) {
-            String detail = ex instanceof ProblemException p ? p.problem().detail() : String.valueOf(ex.getMessage());
-            LOG.warnf("sync of %s/%s failed: %s", workspace, name, detail);
-            status(workspace, name, "failed", detail, 0);
+            String detail = ex instanceof ProblemException p ? p.problem().detail() : failure(ex);
+            String retry = attempt <= SYNC_RETRIES.size()
+                    ? "; retrying in " + SYNC_RETRIES.get(attempt - 1).toSeconds() + " s (attempt " + (attempt + 1) + " of " + (SYNC_RETRIES.size() + 1) + ")"
+                    : "; gave up after " + attempt + " attempts: sync again once the cause is fixed";
+            LOG.warnf(ex, "sync of %s/%s failed (attempt %d): %s", workspace, name, attempt, detail);
+            status(workspace, name, "failed", detail + retry, 0);
+            return false;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A failure in words: each distinct message along the cause chain, and the kind of error where a
+     * cause has no message (an I/O error without text used to show as "null").
+     */
+    static String failure(Throwable ex) {
+        List<String> parts = new ArrayList<>();
+        for (Throwable t = ex; t != null && parts.size() < 4; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage() == null || t.getMessage().isBlank() || t.getMessage().equals("null")
+                    ? describeKind(t) : t.getMessage().replace(": null", "");
+            if (parts.stream().noneMatch(p -> p.contains(message))) {
+                parts.add(message);
+            }
+        }
+        return String.join(": ", parts);
+    }
+
+    private static String describeKind(Throwable t) {
+        return switch (t) {
+            case java.nio.channels.ClosedByInterruptException e -> "reading was interrupted";
+            case java.nio.file.NoSuchFileException e -> "file not found";
+            case java.nio.file.AccessDeniedException e -> "permission denied";
+            case IOException e -> "I/O error (" + t.getClass().getSimpleName() + ")";
+            default -> t.getClass().getSimpleName();
+        };
     }
 
     private void status(String workspace, String name, String status, @Nullable String detail, double progress) {

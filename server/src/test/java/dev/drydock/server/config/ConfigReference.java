@@ -147,6 +147,17 @@ final class ConfigReference {
                 }
                 continue;
             }
+            if (c == '"') { // a string literal: braces inside, such as a "${other.key}" default, are text
+                int end = i + 1;
+                while (end < body.length() && body.charAt(end) != '"') {
+                    end += body.charAt(end) == '\\' ? 2 : 1;
+                }
+                if (depth == 0) {
+                    out.append(body, i, Math.min(end + 1, body.length()));
+                }
+                i = end;
+                continue;
+            }
             if (c == '{') {
                 depth++;
             } else if (c == '}') {

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
 import dev.drydock.server.audit.AuditTrail;
+import dev.drydock.server.testing.Poll;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -16,6 +17,7 @@ import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -242,6 +244,36 @@ class WorkspaceRepositoriesTest {
                 .then().statusCode(200).body("pathLabels.path", equalTo(List.of("src/main", "README.md")));
         given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(List.of())
                 .when().put("/api/workspaces/demo/repositories/labelled/path-labels").then().statusCode(403);
+    }
+
+    @Test
+    void shouldSayWhyAndRetryWhenTheFirstSyncFails() throws Exception {
+        // Given a repository registered on a branch its source does not have yet
+        Path source = Files.createDirectories(ROOT.resolve("late-branch-" + ProcessHandle.current().pid()));
+        Files.writeString(source.resolve("Adder.java"), "class Adder { int addNumbers(int a, int b) { return a + b; } }\n");
+        try (Git git = Git.init().setDirectory(source.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("adder").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+        }
+        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+                .body(Map.of("name", "late", "path", source.toString(), "branch", "release"))
+                .when().post("/api/workspaces/retry-test/repositories").then().statusCode(201);
+        String failed = Poll.until(() -> status("retry-test", "late"), s -> s.startsWith("failed"), Duration.ofSeconds(60));
+        assertThat(failed).contains("branch 'release' does not exist").contains("retrying in 5 s (attempt 2 of 4)");
+
+        // When the branch appears, with no one asking for a sync
+        try (Git git = Git.open(source.toFile())) {
+            git.branchCreate().setName("release").call();
+        }
+
+        // Then the automatic retry indexes it
+        Poll.until(() -> status("retry-test", "late"), s -> s.startsWith("ready"), Duration.ofSeconds(90));
+    }
+
+    private static String status(String workspace, String name) {
+        var body = given().auth().oauth2(Tokens.of("alice")).when().get("/api/workspaces/" + workspace + "/repositories/" + name)
+                .then().statusCode(200).extract().jsonPath();
+        return body.getString("status") + ": " + body.getString("statusDetail");
     }
 
     /** A git repository holding {@code Adder.java}, registered by alice as {@code workspace/name} and synced. */
