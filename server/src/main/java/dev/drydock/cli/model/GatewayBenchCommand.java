@@ -25,7 +25,7 @@ import dev.drydock.server.gateway.core.RouteSpec;
 import dev.drydock.server.gateway.core.SecretResolver;
 import dev.drydock.server.gateway.core.UpstreamHttp;
 import dev.drydock.server.gateway.dlp.DlpPolicy;
-import dev.drydock.server.gateway.egress.EgressGuard;
+import dev.drydock.server.egress.EgressGuard;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

@@ -17,7 +17,7 @@ import dev.drydock.server.gateway.core.OpenAiChatClient;
 import dev.drydock.server.gateway.core.Protocol;
 import dev.drydock.server.gateway.core.StreamEvent;
 import dev.drydock.server.gateway.core.UpstreamException;
-import dev.drydock.server.gateway.egress.EgressGuard;
+import dev.drydock.server.egress.EgressGuard;
 import dev.drydock.server.gateway.toolcall.TextToolCallParser;
 import dev.drydock.server.gateway.core.UpstreamHttp;
 import java.io.PrintWriter;

@@ -64,7 +64,7 @@ public class RepositoryService {
     @Inject AuditTrail audit;
     @Inject RepositorySummaries summaries;
     @Inject OpenIndexes openIndexes;
-    @Inject dev.drydock.server.gateway.egress.EgressGuard egress;
+    @Inject dev.drydock.server.egress.EgressGuard egress;
 
     private final ExecutorService syncs = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("repo-sync-", 0).factory());
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
