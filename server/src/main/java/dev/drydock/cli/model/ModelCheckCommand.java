@@ -9,7 +9,7 @@ import dev.drydock.cli.CliExit;
 import dev.drydock.server.gateway.core.Cancellation;
 import dev.drydock.server.gateway.core.Capability;
 import dev.drydock.server.gateway.core.ChatRequest;
-import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.EndpointSpec;
 import dev.drydock.server.gateway.core.ModelClient;
 import dev.drydock.server.gateway.core.OllamaClient;

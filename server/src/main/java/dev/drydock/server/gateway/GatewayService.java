@@ -9,7 +9,7 @@ import dev.drydock.server.gateway.core.Capability;
 import dev.drydock.server.gateway.core.ChatRequest;
 import dev.drydock.server.gateway.core.ChatResult;
 import dev.drydock.server.gateway.core.CircuitBreaker;
-import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.EndpointCatalog;
 import dev.drydock.server.gateway.core.EndpointSpec;
 import dev.drydock.server.gateway.core.Gateway;

@@ -21,7 +21,7 @@ import dev.drydock.server.auth.WorkspaceAccess;
 import dev.drydock.server.auth.WorkspaceRole;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
-import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.workspace.WorkspaceService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;

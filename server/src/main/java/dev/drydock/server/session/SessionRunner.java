@@ -34,7 +34,7 @@ import dev.drydock.server.droid.GitMirrors;
 import dev.drydock.server.droid.ModelRoutes;
 import dev.drydock.server.droid.PromptTemplates;
 import dev.drydock.server.droid.RcaCompletion;
-import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.repository.PathLabels;
 import dev.drydock.server.repository.RepositoryService;
 import io.quarkus.runtime.ShutdownEvent;

@@ -60,7 +60,7 @@ public class WorkspaceSettings {
     }
 
     private static int rank(String label) {
-        return dev.drydock.server.gateway.core.Classification.parse(label).map(Enum::ordinal).orElse(Integer.MAX_VALUE);
+        return dev.drydock.server.classification.Classification.parse(label).map(Enum::ordinal).orElse(Integer.MAX_VALUE);
     }
 
     public Autonomy autonomy(String workspace) {

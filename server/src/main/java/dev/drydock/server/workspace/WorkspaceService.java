@@ -1,6 +1,6 @@
 package dev.drydock.server.workspace;
 
-import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.audit.AuditEntry;
 import dev.drydock.server.audit.AuditTrail;
 import dev.drydock.server.auth.CurrentUser.Principal;

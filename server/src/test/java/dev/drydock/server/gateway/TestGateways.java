@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.drydock.server.gateway.core.BudgetCheck;
 import dev.drydock.server.gateway.core.Capability;
 import dev.drydock.server.gateway.core.ChatRequest;
-import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.EndpointCatalog;
 import dev.drydock.server.gateway.core.EndpointSpec;
 import dev.drydock.server.gateway.core.EndpointTokenizers;
