@@ -37,6 +37,7 @@ import dev.drydock.server.droid.RcaCompletion;
 import dev.drydock.server.classification.Classification;
 import dev.drydock.server.repository.PathLabels;
 import dev.drydock.server.repository.RepositoryService;
+import dev.drydock.server.workspace.WorkspaceSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -19,6 +19,7 @@ import dev.drydock.server.droid.DroidProfile;
 import dev.drydock.server.droid.DroidProfiles;
 import dev.drydock.server.droid.GitMirrors;
 import dev.drydock.server.problem.ProblemException;
+import dev.drydock.server.workspace.WorkspaceSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
