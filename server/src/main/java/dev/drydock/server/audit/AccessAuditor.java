@@ -1,8 +1,12 @@
 package dev.drydock.server.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.drydock.server.auth.AccessRefused;
 import dev.drydock.server.auth.UnverifiedJwt;
+import dev.drydock.server.problem.ProblemAnswered;
+import dev.drydock.server.problem.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * wrong audience or issuer) and callers refused at a workspace boundary (404 or 403). Recording happens
  * off the request thread, and at most {@code drydock.identity.refusal-records-per-minute} records
  * per client address and minute are written; what is over the limit is counted and reported on the next record from that address, so a
- * flood of bad tokens cannot flood the chain.
+ * flood of bad tokens cannot flood the chain. The problem mappers announce what they refused as CDI
+ * events ({@code ProblemAnswered}, {@code Refusal}); this class observes them.
  */
 @ApplicationScoped
 public class AccessAuditor {
@@ -41,6 +46,21 @@ public class AccessAuditor {
         long minute;
         int recorded;
         int suppressed;
+    }
+
+    /** A refusal at a workspace boundary ({@link AccessRefused}) that the REST layer answered. */
+    void answered(@Observes ProblemAnswered answered) {
+        if (answered.problem() instanceof AccessRefused r) {
+            callerRefused(r.caller().subject(), r.caller().username(), r.workspace(), r.target(), r.problem().status(), answered.path(), answered.client());
+        }
+    }
+
+    /** A refusal of the security layer that the REST layer answered: a refused token, or roles too low (403). */
+    void refused(@Observes Refusal refusal) {
+        switch (refusal) {
+            case Refusal.TokenRefused t -> tokenRefused(t.token(), t.path(), t.client());
+            case Refusal.RolesRefused r -> callerRefused(r.subject(), r.username(), null, r.path(), 403, r.path(), r.client());
+        }
     }
 
     /** A bearer token was refused; {@code token} is the raw (unverified) token, used only to say why. */

@@ -3,6 +3,7 @@ package dev.drydock.server.audit;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.drydock.server.agent.tool.Json;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -60,12 +61,12 @@ public final class AuditJson {
 
     public static String line(AuditRecord r) {
         return "{\"seq\":" + r.seq()
-                + ",\"at\":" + AuditRecord.jsonString(r.recordedAt())
-                + ",\"actor\":" + AuditRecord.jsonString(r.actor())
-                + ",\"workspace\":" + (r.workspace() == null ? "null" : AuditRecord.jsonString(r.workspace()))
-                + ",\"session\":" + (r.sessionId() == null ? "null" : AuditRecord.jsonString(r.sessionId()))
-                + ",\"action\":" + AuditRecord.jsonString(r.action())
-                + ",\"target\":" + AuditRecord.jsonString(r.target())
+                + ",\"at\":" + Json.quote(r.recordedAt())
+                + ",\"actor\":" + Json.quote(r.actor())
+                + ",\"workspace\":" + (r.workspace() == null ? "null" : Json.quote(r.workspace()))
+                + ",\"session\":" + (r.sessionId() == null ? "null" : Json.quote(r.sessionId()))
+                + ",\"action\":" + Json.quote(r.action())
+                + ",\"target\":" + Json.quote(r.target())
                 + ",\"details\":" + r.details()
                 + ",\"prevHash\":\"" + r.prevHash() + "\""
                 + ",\"hash\":\"" + r.hash() + "\"}";

@@ -1,5 +1,6 @@
 package dev.drydock.server.audit;
 
+import dev.drydock.server.agent.tool.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -60,34 +61,12 @@ public record AuditRecord(
             if (out.length() > 1) {
                 out.append(',');
             }
-            out.append(jsonString(e.getKey())).append(':').append(jsonString(e.getValue()));
+            out.append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue()));
         });
         return out.append('}').toString();
     }
 
     private static String escape(@Nullable String s) {
         return s == null ? "\u0000" : s.replace("\\", "\\\\").replace("\n", "\\n");
-    }
-
-    static String jsonString(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 }

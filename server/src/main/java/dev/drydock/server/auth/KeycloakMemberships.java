@@ -2,7 +2,7 @@ package dev.drydock.server.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.drydock.server.gateway.egress.EgressGuard;
+import dev.drydock.server.egress.EgressGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;

@@ -1,7 +1,6 @@
 package dev.drydock.server.auth;
 
 import dev.drydock.server.auth.CurrentUser.Principal;
-import dev.drydock.server.problem.AccessRefused;
 
 /**
  * The one rule for workspace-scoped resources: someone outside a workspace gets 404 (its existence

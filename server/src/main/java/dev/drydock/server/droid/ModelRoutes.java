@@ -4,7 +4,7 @@ import dev.drydock.server.agent.model.LlmModel;
 import dev.drydock.server.gateway.GatewayLlmModel;
 import dev.drydock.server.gateway.GatewayService;
 import dev.drydock.server.gateway.core.CallContext;
-import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.EndpointSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -13,7 +13,7 @@ import dev.drydock.server.agent.tool.ToolSpec;
 import dev.drydock.server.gateway.core.CallContext;
 import dev.drydock.server.gateway.core.ChatRequest;
 import dev.drydock.server.gateway.core.ChatResult;
-import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.GatewayException;
 import dev.drydock.server.gateway.core.ToolCall;
 import dev.drydock.server.gateway.toolcall.MalformedToolCall;

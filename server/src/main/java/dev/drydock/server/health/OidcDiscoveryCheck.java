@@ -2,7 +2,7 @@ package dev.drydock.server.health;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
-import dev.drydock.server.gateway.egress.EgressGuard;
+import dev.drydock.server.egress.EgressGuard;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;

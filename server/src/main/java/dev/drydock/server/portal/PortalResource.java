@@ -4,6 +4,7 @@ import dev.drydock.server.auth.CurrentUser;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.user.UserService;
+import dev.drydock.server.workspace.WorkspaceService;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
@@ -28,6 +29,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class PortalResource {
     @Inject CurrentUser currentUser;
     @Inject UserService users;
+    @Inject WorkspaceService workspaces;
 
     @CheckedTemplate
     static class Templates {
@@ -44,7 +46,7 @@ public class PortalResource {
         Principal user = currentUser.principal();
         users.recordSeen(user);
         List<WorkspaceRow> rows = user.workspaces().stream()
-                .map(m -> new WorkspaceRow(m.workspace(), users.workspaceName(m.workspace()), m.role().label()))
+                .map(m -> new WorkspaceRow(m.workspace(), workspaces.displayName(m.workspace()), m.role().label()))
                 .toList();
         return Templates.home(user, rows);
     }

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import dev.drydock.server.audit.AccessAuditor;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -26,20 +26,20 @@ import org.jspecify.annotations.Nullable;
 /**
  * Turns every exception that reaches the REST layer into problem+json: user mistakes become 4xx with
  * a message that says what to fix, anything else a 500 carrying only an error id. Class names and
- * stack traces never reach the client. Refused tokens and refusals at a workspace boundary are recorded
- * in the audit trail.
+ * stack traces never reach the client. Every answered {@link ProblemException} and every refused token or
+ * role is announced as a CDI event ({@link ProblemAnswered}, {@link Refusal}); the audit side observes
+ * them and records the refusals.
  */
 public final class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
-    @Inject AccessAuditor access;
+    @Inject Event<ProblemAnswered> answered;
+    @Inject Event<Refusal> refusals;
     @Inject SecurityIdentity identity;
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri, HttpServerRequest request) {
-        if (e instanceof AccessRefused r) {
-            access.callerRefused(r.caller().subject(), r.caller().username(), r.workspace(), r.target(), r.problem().status(), uri.getPath(), client(request));
-        }
+        answered.fire(new ProblemAnswered(e, uri.getPath(), client(request)));
         return e.problem().withInstance(uri.getPath()).toResponse();
     }
 
@@ -47,14 +47,14 @@ public final class ProblemMappers {
     public Response unauthorized(UnauthorizedException e, UriInfo uri, HttpServerRequest request) {
         String token = bearer(request);
         if (token != null) {
-            access.tokenRefused(token, uri.getPath(), client(request));
+            refusals.fire(new Refusal.TokenRefused(token, uri.getPath(), client(request)));
         }
         return unauthorized(uri, "Sign in first: send 'Authorization: Bearer <access token>' issued by Drydock's Keycloak realm.");
     }
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri, HttpServerRequest request) {
-        access.tokenRefused(bearer(request), uri.getPath(), client(request));
+        refusals.fire(new Refusal.TokenRefused(bearer(request), uri.getPath(), client(request)));
         return unauthorized(uri, "The access token was refused (expired, not issued by Drydock's realm, or not meant for the drydock-api audience). Get a new token and retry.");
     }
 
@@ -79,7 +79,7 @@ public final class ProblemMappers {
         if (!identity.isAnonymous()) {
             String name = identity.getPrincipal().getName();
             String subject = identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null ? jwt.getSubject() : name;
-            access.callerRefused(subject, name, null, uri.getPath(), 403, uri.getPath(), client(request));
+            refusals.fire(new Refusal.RolesRefused(subject, name, uri.getPath(), client(request)));
         }
         return Problem.of(403, "forbidden", "Forbidden", "Your roles do not allow this operation.").withInstance(uri.getPath()).toResponse();
     }

@@ -1,7 +1,7 @@
 package dev.drydock.server.repository;
 
 import dev.drydock.server.agent.tool.FileTree;
-import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.classification.Classification;
 import java.util.List;
 
 /**

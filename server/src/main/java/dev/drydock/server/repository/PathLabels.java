@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drydock.sandbox.InvalidSpecException;
 import dev.drydock.sandbox.PathPattern;
-import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.problem.ProblemException;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -21,7 +21,7 @@ import dev.drydock.server.auth.WorkspaceAccess;
 import dev.drydock.server.auth.WorkspaceRole;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
-import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.workspace.WorkspaceService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -67,7 +67,7 @@ public class RepositoryService {
     @Inject AuditTrail audit;
     @Inject RepositorySummaries summaries;
     @Inject OpenIndexes openIndexes;
-    @Inject dev.drydock.server.gateway.egress.EgressGuard egress;
+    @Inject dev.drydock.server.egress.EgressGuard egress;
 
     private final ExecutorService syncs = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("repo-sync-", 0).factory());
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();

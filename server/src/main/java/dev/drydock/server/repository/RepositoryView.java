@@ -24,7 +24,7 @@ public record RepositoryView(
         @org.jspecify.annotations.Nullable String overview) {
 
     static PathLabels labels(RepositoryEntity e) {
-        return PathLabels.fromJson(dev.drydock.server.gateway.core.Classification.parse(e.classification).orElseThrow(), e.pathLabels);
+        return PathLabels.fromJson(dev.drydock.server.classification.Classification.parse(e.classification).orElseThrow(), e.pathLabels);
     }
 
     static RepositoryView of(RepositoryEntity e) {

@@ -1,6 +1,6 @@
 package dev.drydock.server.session;
 
-import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.repository.PathLabels;
 import java.util.Map;
 import java.util.Optional;

@@ -38,10 +38,4 @@ public class UserService {
             }
         });
     }
-
-    /** Display name of a workspace, falling back to its slug. */
-    public String workspaceName(String slug) {
-        WorkspaceEntity ws = WorkspaceEntity.find("slug", slug).firstResult();
-        return ws == null ? slug : ws.displayName;
-    }
 }

@@ -1,2 +1,2 @@
-/** People and workspaces as Drydock records them; {@code /api/me}. */
+/** People as Drydock records them (and the workspaces they are first seen in); {@code /api/me}. */
 package dev.drydock.server.user;

@@ -1,6 +1,7 @@
 package dev.drydock.server.workspace;
 
-import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.agent.tool.Autonomy;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.audit.AuditEntry;
 import dev.drydock.server.audit.AuditTrail;
 import dev.drydock.server.auth.CurrentUser.Principal;
@@ -8,7 +9,6 @@ import dev.drydock.server.auth.WorkspaceAccess;
 import dev.drydock.server.auth.WorkspaceMembership;
 import dev.drydock.server.auth.WorkspaceRole;
 import dev.drydock.server.problem.ProblemException;
-import dev.drydock.server.user.WorkspaceEntity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -132,6 +132,12 @@ public class WorkspaceService {
             throw ProblemException.notFound("Workspace '" + slug + "'");
         }
         return ws;
+    }
+
+    /** Display name of a workspace, falling back to its slug. */
+    public String displayName(String slug) {
+        WorkspaceEntity ws = WorkspaceEntity.find("slug", slug).firstResult();
+        return ws == null ? slug : ws.displayName;
     }
 
     private static List<String> distinct(List<String> values, String field) {

@@ -3,7 +3,7 @@ package dev.drydock.server.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.drydock.server.gateway.egress.EgressGuard;
+import dev.drydock.server.egress.EgressGuard;
 import dev.drydock.server.testing.KeycloakAdmin;
 import dev.drydock.server.testing.MutableClock;
 import dev.drydock.server.testing.RealServices;

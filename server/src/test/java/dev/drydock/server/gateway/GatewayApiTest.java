@@ -8,8 +8,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
-import dev.drydock.server.gateway.egress.EgressGuard;
-import dev.drydock.server.gateway.egress.EgressRefusedException;
+import dev.drydock.server.egress.EgressGuard;
+import dev.drydock.server.egress.EgressRefusedException;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;

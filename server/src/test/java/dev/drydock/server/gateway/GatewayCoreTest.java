@@ -21,7 +21,7 @@ import dev.drydock.server.gateway.core.ChatRequest;
 import dev.drydock.server.gateway.core.Cancellation;
 import dev.drydock.server.gateway.core.Capability;
 import dev.drydock.server.gateway.core.ChatResult;
-import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.EndpointSpec;
 import dev.drydock.server.gateway.core.GatewayException;
 import dev.drydock.server.gateway.core.GatewayRecord;

@@ -10,7 +10,7 @@ import dev.drydock.server.agent.model.ModelRequest;
 import dev.drydock.server.agent.tool.ToolSpec;
 import dev.drydock.server.gateway.core.CallContext;
 import dev.drydock.server.gateway.core.Cancellation;
-import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.classification.Classification;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

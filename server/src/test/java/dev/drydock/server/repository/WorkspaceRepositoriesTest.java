@@ -230,7 +230,7 @@ class WorkspaceRepositoriesTest {
         repositories.scheduleSync("labels-test", "labelled").get(120, TimeUnit.SECONDS);
         String commit = given().auth().oauth2(Tokens.of("alice")).when().get("/api/workspaces/labels-test/repositories/labelled").then().extract().path("indexedCommit");
         assertThat(repositories.indexedOverview("labels-test", "labelled", commit)).hasValueSatisfying(o ->
-                assertThat(o.classification()).isEqualTo(dev.drydock.server.gateway.core.Classification.CONFIDENTIAL));
+                assertThat(o.classification()).isEqualTo(dev.drydock.server.classification.Classification.CONFIDENTIAL));
         given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body(List.of(Map.of("path", "src", "classification", "public")))
                 .when().put("/api/workspaces/labels-test/repositories/labelled/path-labels")
                 .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("can only raise"));

@@ -7,7 +7,7 @@ import dev.drydock.sandbox.PathPattern;
 import dev.drydock.server.agent.tool.CodeSearchPort;
 import dev.drydock.server.agent.tool.ToolFailure;
 import dev.drydock.server.agent.tool.Workspace;
-import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.repository.PathLabels;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,9 @@
 package dev.drydock.server.agent.tool;
 
 import dev.drydock.server.agent.event.Action.Risk;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A workspace's autonomy level (the workspace policy's {@code autonomy}: read-only, approve-writes,
@@ -27,6 +30,16 @@ public enum Autonomy {
         this.writes = writes;
         this.network = network;
         this.destructive = destructive;
+    }
+
+    /** The workspace policy label, such as {@code auto-edit}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The level whose label is exactly {@code label}; empty for anything else (a policy update checks its input with it). */
+    public static Optional<Autonomy> parse(String label) {
+        return Arrays.stream(values()).filter(a -> a.label().equals(label)).findFirst();
     }
 
     /** The level for a workspace policy label such as {@code auto-edit}. */

@@ -241,6 +241,17 @@ public final class Json {
         }
     }
 
+    /**
+     * A JSON string literal of {@code text}: quotes, backslashes and control characters escaped, all
+     * else as is. The server's one JSON string writer; the audit chain hashes its output, so it must
+     * not change.
+     */
+    public static String quote(String text) {
+        StringBuilder b = new StringBuilder(text.length() + 2);
+        quote(b, text);
+        return b.toString();
+    }
+
     private static void quote(StringBuilder b, String str) {
         b.append('"');
         for (int k = 0; k < str.length(); k++) {

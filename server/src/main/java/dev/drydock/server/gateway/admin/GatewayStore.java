@@ -1,7 +1,7 @@
 package dev.drydock.server.gateway.admin;
 
 import dev.drydock.server.gateway.core.Capability;
-import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.EndpointSpec;
 import dev.drydock.server.gateway.core.Protocol;
 import dev.drydock.server.gateway.core.RouteSpec;

@@ -4,7 +4,7 @@ import dev.drydock.server.auth.Roles;
 import dev.drydock.server.gateway.GatewayService;
 import dev.drydock.server.gateway.GatewayTokenizers;
 import dev.drydock.server.gateway.core.Capability;
-import dev.drydock.server.gateway.core.Classification;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.EndpointSpec;
 import dev.drydock.server.gateway.core.Protocol;
 import dev.drydock.server.gateway.core.SecretResolver;

@@ -1,5 +1,6 @@
 package dev.drydock.server.gateway.core;
 
+import dev.drydock.server.classification.Classification;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.drydock.server.gateway.core;
 
-import dev.drydock.server.gateway.egress.EgressGuard;
-import dev.drydock.server.gateway.egress.EgressRefusedException;
+import dev.drydock.server.egress.EgressGuard;
+import dev.drydock.server.egress.EgressRefusedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;

@@ -1,11 +1,13 @@
-package dev.drydock.server.problem;
+package dev.drydock.server.auth;
 
 import dev.drydock.server.auth.CurrentUser.Principal;
+import dev.drydock.server.problem.Problem;
+import dev.drydock.server.problem.ProblemException;
 
 /**
  * A refusal at a tenant boundary: a caller outside a workspace (answered 404, so that the object's
- * existence is not revealed) or with too low a role in it (403). Answered like any problem, and
- * recorded in the audit trail by {@link ProblemMappers}.
+ * existence is not revealed) or with too low a role in it (403). Answered like any problem; the audit
+ * side observes it when the problem mappers announce it ({@code ProblemAnswered}) and records it.
  */
 public final class AccessRefused extends ProblemException {
     private final transient Principal caller;

@@ -1,4 +1,4 @@
-package dev.drydock.server.user;
+package dev.drydock.server.workspace;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;

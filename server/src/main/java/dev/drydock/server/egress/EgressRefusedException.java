@@ -1,4 +1,4 @@
-package dev.drydock.server.gateway.egress;
+package dev.drydock.server.egress;
 
 import java.io.IOException;
 

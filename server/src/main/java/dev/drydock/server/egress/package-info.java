@@ -1,3 +1,3 @@
 /** The egress allow-list: every outbound HTTP request of the server goes through one guard that refuses unlisted hosts. */
 @org.jspecify.annotations.NullMarked
-package dev.drydock.server.gateway.egress;
+package dev.drydock.server.egress;

@@ -1,4 +1,4 @@
-package dev.drydock.server.gateway.core;
+package dev.drydock.server.classification;
 
 import java.util.Arrays;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.drydock.server.gateway.egress;
+package dev.drydock.server.egress;
 
 /** Receives every refused outbound request (for the audit trail). Must not throw. */
 @FunctionalInterface

@@ -1,6 +1,7 @@
-package dev.drydock.server.gateway.egress;
+package dev.drydock.server.egress;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,13 +13,16 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
-/** Records refused outbound requests (table {@code egress_refusal} and the audit trail) and logs each one. */
+/**
+ * Records refused outbound requests (table {@code egress_refusal}) and logs each one, then announces
+ * each as a CDI event: the audit side observes it and seals it into the audit trail.
+ */
 @ApplicationScoped
 public class EgressLog implements EgressListener {
     private static final Logger LOG = Logger.getLogger(EgressLog.class);
 
     @Inject DataSource dataSource;
-    @Inject dev.drydock.server.audit.AuditTrail audit;
+    @Inject Event<EgressRefusal> refusals;
 
     @Override
     public void refused(EgressRefusal r) {
@@ -33,11 +37,7 @@ public class EgressLog implements EgressListener {
         } catch (SQLException e) {
             LOG.errorf("cannot record egress refusal of %s: %s", r.host(), e.getMessage());
         }
-        try {
-            audit.append(dev.drydock.server.audit.AuditEntry.of("drydock-server", "egress.refused", r.host()).with("url", r.url()).with("purpose", r.purpose()));
-        } catch (RuntimeException e) {
-            LOG.errorf("cannot audit egress refusal of %s: %s", r.host(), e.getMessage());
-        }
+        refusals.fire(r);
     }
 
     public List<EgressRefusal> recent(int limit) {

@@ -1,0 +1,22 @@
+package dev.drydock.server;
+
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The server's feature packages depend on each other one way (ARCHITECTURE.md): no cycle between the
+ * packages directly under {@code dev.drydock.server}, sub-packages counted with their parent. That the
+ * agent loop stays plain Java is {@code agent.AgentArchitectureTest}'s rule.
+ */
+@AnalyzeClasses(packages = "dev.drydock.server", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+    @ArchTest
+    static final ArchRule feature_packages_are_free_of_cycles = slices()
+            .matching("dev.drydock.server.(*)..")
+            .namingSlices("$1")
+            .should().beFreeOfCycles();
+}
