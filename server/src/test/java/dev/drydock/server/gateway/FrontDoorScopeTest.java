@@ -66,6 +66,20 @@ class FrontDoorScopeTest {
     }
 
     @Test
+    void shouldRefuseViewerWhenSheNamesHerWorkspace() {
+        // Given
+        endpoint("fd-open", "confidential");
+        int before = model.chatCount();
+
+        // When
+        Response r = v1(Tokens.of("vera"), Map.of("X-Drydock-Workspace", "demo")).body(chat("fd-open")).post("/v1/chat/completions");
+
+        // Then
+        r.then().statusCode(403).body("error.code", equalTo("forbidden")).body("error.message", containsString("you are viewer"));
+        assertThat(model.chatCount()).isEqualTo(before);
+    }
+
+    @Test
     void shouldRefuseEmbeddingsOutsideEveryWorkspaceWhenCallerIsMember() {
         // When
         Response r = v1(Tokens.of("mike"), Map.of("X-Drydock-Workspace", "-")).body(Map.of("model", "local-embedding", "input", "hello"))
