@@ -1,5 +1,6 @@
 package dev.drydock.server.gateway.frontdoor;
 
+import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.auth.KeycloakMemberships;
 import dev.drydock.server.auth.WorkspaceMembership;
 import dev.drydock.server.gateway.core.Hashes;
@@ -103,8 +104,8 @@ public class ApiKeys {
 
     /** What checking a presented key found. */
     public sealed interface Check {
-        /** The key is valid and its owner is enabled; the caller carries the owner's current memberships. */
-        record Valid(Caller caller) implements Check {}
+        /** The key is valid and its owner is enabled; the principal carries the owner's current roles and memberships. */
+        record Valid(Principal principal) implements Check {}
 
         /** No such key, or it was revoked. */
         record Unknown() implements Check {}
@@ -153,7 +154,7 @@ public class ApiKeys {
         if (!account.enabled()) {
             return new Check.OwnerRefused(subject, account.username(), "key owner disabled");
         }
-        return new Check.Valid(new Caller(subject, account.username(), account.roles(), account.workspaces(), "api-key"));
+        return new Check.Valid(new Principal(subject, account.username(), account.username(), null, account.roles(), account.workspaces()));
     }
 
     private static @Nullable Instant instant(@Nullable Timestamp t) {

@@ -6,16 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drydock.server.audit.AccessAuditor;
+import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.auth.Roles;
 import dev.drydock.server.auth.WorkspaceMembership;
-import dev.drydock.server.auth.WorkspaceRole;
 import dev.drydock.server.gateway.GatewayConfig;
 import dev.drydock.server.gateway.GatewayService;
 import dev.drydock.server.gateway.core.CallContext;
 import dev.drydock.server.gateway.core.Cancellation;
 import dev.drydock.server.gateway.core.ChatRequest;
 import dev.drydock.server.gateway.core.ChatResult;
-import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.EndpointSpec;
 import dev.drydock.server.gateway.core.GatewayException;
 import dev.drydock.server.gateway.core.GatewayRecord;
@@ -62,8 +61,11 @@ import org.jspecify.annotations.Nullable;
  * OpenAI's shape and streams are written as they arrive. Callers authenticate with a Keycloak access
  * token or a Drydock API key; the same routing, budgets, DLP and accounting apply as inside the server.
  *
- * <p>Optional headers: {@code X-Drydock-Workspace} (default: the caller's first workspace),
- * {@code X-Drydock-Session}, {@code X-Drydock-Droid}, {@code X-Drydock-Classification}.
+ * <p>Optional headers, each checked against the caller by {@link CallScopes}: {@code X-Drydock-Workspace}
+ * (default: the session's workspace, else the caller's first workspace where they are member or admin;
+ * {@code -}, drydock admins only, for an audited call outside every workspace), {@code X-Drydock-Session}
+ * (a session the caller may act in), {@code X-Drydock-Droid} (only with a session of that droid) and
+ * {@code X-Drydock-Classification} (raises the workspace's classification, never lowers it).
  */
 @ApplicationScoped
 public class FrontDoorRoutes {
@@ -77,6 +79,7 @@ public class FrontDoorRoutes {
     @Inject TenantIdentityProvider identityProvider;
     @Inject ObjectMapper json;
     @Inject AccessAuditor access;
+    @Inject CallScopes scopes;
 
     void init(@Observes Router router) {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxRequestBytes());
@@ -96,13 +99,13 @@ public class FrontDoorRoutes {
 
     @FunctionalInterface
     interface Handler {
-        void handle(RoutingContext ctx, Caller caller) throws Exception;
+        void handle(RoutingContext ctx, Principal caller) throws Exception;
     }
 
     private void onVirtualThread(RoutingContext ctx, Handler handler) {
         Thread.ofVirtual().name("frontdoor-", 0).start(() -> {
             try {
-                Optional<Caller> caller = authenticate(ctx);
+                Optional<Principal> caller = authenticate(ctx);
                 if (caller.isEmpty()) {
                     return;
                 }
@@ -116,7 +119,7 @@ public class FrontDoorRoutes {
     }
 
     /** The caller; when empty, the refusal was sent. */
-    private Optional<Caller> authenticate(RoutingContext ctx) {
+    private Optional<Principal> authenticate(RoutingContext ctx) {
         String header = ctx.request().getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return refuse(ctx);
@@ -124,7 +127,7 @@ public class FrontDoorRoutes {
         String token = header.substring(7).trim();
         if (token.startsWith(ApiKeys.PREFIX)) {
             return switch (apiKeys.authenticate(token)) {
-                case ApiKeys.Check.Valid v -> Optional.of(v.caller());
+                case ApiKeys.Check.Valid v -> Optional.of(v.principal());
                 case ApiKeys.Check.Unknown u -> refuse(ctx);
                 case ApiKeys.Check.OwnerRefused r -> {
                     access.apiKeyRefused(r.subject(), r.username(), r.reason(), ctx.request().path(), client(ctx));
@@ -145,15 +148,19 @@ public class FrontDoorRoutes {
             }
             Collection<String> groups = Optional.ofNullable(jwt.<Collection<String>>getClaim("groups")).orElse(List.of());
             List<String> roles = identity.getRoles().stream().filter(r -> List.of(Roles.DRYDOCK_ADMIN, Roles.WORKSPACE_ADMIN, Roles.MEMBER, Roles.VIEWER).contains(r)).sorted().toList();
-            String username = Optional.ofNullable(jwt.<Object>getClaim("preferred_username")).map(String::valueOf).orElse(jwt.getName());
-            return Optional.of(new Caller(Optional.ofNullable(jwt.getSubject()).orElse(username), username, roles,
-                    WorkspaceMembership.fromGroups(groups.stream().map(String::valueOf).toList()), "token"));
+            String username = claim(jwt, "preferred_username").orElse(jwt.getName());
+            return Optional.of(new Principal(Optional.ofNullable(jwt.getSubject()).orElse(username), username, claim(jwt, "name").orElse(username),
+                    claim(jwt, "email").orElse(null), roles, WorkspaceMembership.fromGroups(groups.stream().map(String::valueOf).toList())));
         } catch (RuntimeException e) {
             return refuse(ctx);
         }
     }
 
-    private Optional<Caller> refuse(RoutingContext ctx) {
+    private static Optional<String> claim(JsonWebToken jwt, String name) {
+        return Optional.ofNullable(jwt.<Object>getClaim(name)).map(String::valueOf).filter(v -> !v.isBlank());
+    }
+
+    private Optional<Principal> refuse(RoutingContext ctx) {
         error(ctx, OpenAiError.unauthorized("Send 'Authorization: Bearer <Drydock API key or access token>'; the one sent is missing, wrong, expired or revoked."));
         return Optional.empty();
     }
@@ -162,25 +169,20 @@ public class FrontDoorRoutes {
         return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
     }
 
-    /** Resolves the workspace and checks the caller may use models there; an error was sent when empty. */
-    private Optional<String> workspace(RoutingContext ctx, Caller caller) {
-        String requested = ctx.request().getHeader("X-Drydock-Workspace");
-        String ws = requested != null && !requested.isBlank() ? requested.trim()
-                : caller.workspaces().stream().filter(m -> m.role().atLeast(WorkspaceRole.MEMBER)).map(WorkspaceMembership::workspace).findFirst()
-                        .orElse(caller.isDrydockAdmin() ? "-" : "");
-        if (ws.isEmpty()) {
-            error(ctx, OpenAiError.forbidden("you are not a member of any workspace; ask a workspace admin to add you"));
-            return Optional.empty();
-        }
-        Optional<WorkspaceRole> role = caller.roleIn(ws);
-        if (!ws.equals("-") && (role.isEmpty() || !role.get().atLeast(WorkspaceRole.MEMBER))) {
-            error(ctx, OpenAiError.forbidden("you may not use models in workspace '" + ws + "' (members and admins may)"));
-            return Optional.empty();
-        }
-        return Optional.of(ws);
+    /** Where the call runs, checked against the caller; the refusal was sent when empty. */
+    private Optional<CallScopes.Scope> scope(RoutingContext ctx, Principal caller) {
+        CallScopes.Requested requested = new CallScopes.Requested(header(ctx, CallScopes.WORKSPACE), header(ctx, CallScopes.SESSION),
+                header(ctx, CallScopes.DROID), header(ctx, CallScopes.CLASSIFICATION));
+        return switch (scopes.resolve(caller, requested, ctx.request().path(), client(ctx))) {
+            case CallScopes.Resolution.Allowed a -> Optional.of(a.scope());
+            case CallScopes.Resolution.Refused r -> {
+                error(ctx, r.error());
+                yield Optional.empty();
+            }
+        };
     }
 
-    private void models(RoutingContext ctx, Caller caller) {
+    private void models(RoutingContext ctx, Principal caller) {
         GatewayService.Snapshot s = gateway.snapshot();
         Set<String> ids = new LinkedHashSet<>();
         ids.add("auto");
@@ -197,13 +199,9 @@ public class FrontDoorRoutes {
         send(ctx, 200, root);
     }
 
-    private void chat(RoutingContext ctx, Caller caller) throws JsonProcessingException {
+    private void chat(RoutingContext ctx, Principal caller) throws JsonProcessingException {
         JsonNode body = parseBody(ctx);
         if (body == null) {
-            return;
-        }
-        Optional<String> workspace = workspace(ctx, caller);
-        if (workspace.isEmpty()) {
             return;
         }
         if (!body.path("model").isTextual() || body.path("model").asText().isBlank()) {
@@ -224,8 +222,8 @@ public class FrontDoorRoutes {
             error(ctx, OpenAiError.badRequest("'tools' must be an array"));
             return;
         }
-        Optional<Classification> classification = classification(ctx);
-        if (classification.isEmpty()) {
+        Optional<CallScopes.Scope> scope = scope(ctx, caller);
+        if (scope.isEmpty()) {
             return;
         }
         boolean stream = body.path("stream").asBoolean(false);
@@ -236,9 +234,9 @@ public class FrontDoorRoutes {
                 maxTokens != null && maxTokens.canConvertToInt() ? maxTokens.asInt() : null,
                 body.path("temperature").isNumber() ? body.get("temperature").asDouble() : null, stream);
         String model = body.get("model").asText();
-        CallContext cc = new CallContext(caller.subject(), caller.username(), workspace.get(), header(ctx, "X-Drydock-Session"),
-                Optional.ofNullable(header(ctx, "X-Drydock-Droid")).orElse(RouteSpec.ANY), model.equals("auto") ? "chat" : model,
-                model, classification.get(), "v1");
+        CallScopes.Scope s = scope.get();
+        CallContext cc = new CallContext(caller.subject(), caller.username(), s.workspace(), s.sessionId(), s.droid(), model.equals("auto") ? "chat" : model,
+                model, s.classification(), "v1");
         if (stream) {
             streamChat(ctx, cc, request, model, includeUsage);
             return;
@@ -433,13 +431,9 @@ public class FrontDoorRoutes {
         }
     }
 
-    private void embeddings(RoutingContext ctx, Caller caller) {
+    private void embeddings(RoutingContext ctx, Principal caller) {
         JsonNode body = parseBody(ctx);
         if (body == null) {
-            return;
-        }
-        Optional<String> workspace = workspace(ctx, caller);
-        if (workspace.isEmpty()) {
             return;
         }
         if (!config.embeddingsEnabled()) {
@@ -471,8 +465,12 @@ public class FrontDoorRoutes {
             error(ctx, OpenAiError.badRequest("at most 2048 inputs per request"));
             return;
         }
-        CallContext cc = new CallContext(caller.subject(), caller.username(), workspace.get(), header(ctx, "X-Drydock-Session"), RouteSpec.ANY, "embed", model,
-                Classification.PUBLIC, "v1");
+        Optional<CallScopes.Scope> scope = scope(ctx, caller);
+        if (scope.isEmpty()) {
+            return;
+        }
+        CallScopes.Scope s = scope.get();
+        CallContext cc = new CallContext(caller.subject(), caller.username(), s.workspace(), s.sessionId(), s.droid(), "embed", model, s.classification(), "v1");
         Optional<String> over = gateway.budgetRefusal(cc);
         String requestId = RequestIds.next();
         long start = System.nanoTime();
@@ -511,18 +509,6 @@ public class FrontDoorRoutes {
         return new GatewayRecord(id, Instant.now(), cc.userSubject(), cc.username(), cc.workspace(), cc.sessionId(), cc.droid(), cc.purpose(), cc.channel(),
                 cc.classification(), "local-inference", EMBEDDING_MODEL, outcome, detail, tokens, 0, TokenSource.ESTIMATE, (System.nanoTime() - start) / 1_000_000, null,
                 BigDecimal.ZERO, promptSha, completionSha, List.of(), List.of());
-    }
-
-    private Optional<Classification> classification(RoutingContext ctx) {
-        String h = header(ctx, "X-Drydock-Classification");
-        if (h == null) {
-            return Optional.of(gateway.defaultClassification());
-        }
-        Optional<Classification> c = Classification.parse(h);
-        if (c.isEmpty()) {
-            error(ctx, OpenAiError.badRequest("X-Drydock-Classification must be one of " + Classification.labels()));
-        }
-        return c;
     }
 
     private @Nullable JsonNode parseBody(RoutingContext ctx) {
