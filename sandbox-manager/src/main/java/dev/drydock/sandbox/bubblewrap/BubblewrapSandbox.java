@@ -154,6 +154,11 @@ final class BubblewrapSandbox implements Sandbox {
         return launcher;
     }
 
+    /** The sandbox's cgroups (tests measure them). */
+    HostCgroups.ExecGroup execGroup() {
+        return group;
+    }
+
     /** The launcher's host pid while it runs (tests). */
     synchronized java.util.OptionalLong launcherPid() {
         return launcher != null && launcher.isAlive() ? java.util.OptionalLong.of(launcher.pid()) : java.util.OptionalLong.empty();

@@ -27,7 +27,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -47,7 +46,7 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
     private final HostCgroups cgroups;
     private final boolean root;
     private final Map<SandboxId, BubblewrapSandbox> sandboxes = new ConcurrentHashMap<>();
-    private final BitSet uidsInUse = new BitSet();
+    private final UidLeases uids;
     private volatile String bwrapPath;
 
     public BubblewrapSandboxBackend(SandboxOptions options, Clock clock) {
@@ -60,7 +59,31 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
         this.clock = clock;
         this.random = random;
         this.root = currentUid() == 0;
+        this.uids = new UidLeases(UidLeases.DIR, options.local().uidBase(), options.local().uidCount());
         this.cgroups = root ? HostCgroups.detect(options.local().cgroups(), cgroupRoot) : HostCgroups.none("the manager does not run as root");
+        unboundedProcesses(root, cgroups, options.local().allowUnlimitedProcesses())
+                .ifPresent(
+                        why -> {
+                            throw new SandboxUnavailableException(why);
+                        });
+    }
+
+    /**
+     * Why the backend must not start: nothing would bound a sandbox's processes (no cgroup pids
+     * controller, and no per-sandbox uid for RLIMIT_NPROC because the manager is not root), unless the
+     * operator switch allows it.
+     */
+    static java.util.Optional<String> unboundedProcesses(boolean root, HostCgroups cgroups, boolean allowed) {
+        if (root || cgroups.version() != HostCgroups.Version.NONE || allowed) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(
+                "the local sandbox backend cannot bound the number of processes of a sandbox on this host ("
+                        + cgroups.whyNone()
+                        + ", and without root there is no per-sandbox uid for RLIMIT_NPROC): a fork bomb would reach the whole host. "
+                        + "Run the server as root, or set "
+                        + SandboxOptions.Keys.LOCAL_ALLOW_UNLIMITED_PROCESSES
+                        + "=true to accept that risk");
     }
 
     @Override
@@ -221,17 +244,12 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
         }
     }
 
-    private synchronized int allocateUid() {
-        int slot = uidsInUse.nextClearBit(0);
-        if (slot >= options.local().uidCount()) {
-            throw new SandboxUnavailableException("no free sandbox uid: " + options.local().uidCount() + " sandboxes are live");
-        }
-        uidsInUse.set(slot);
-        return options.local().uidBase() + slot;
+    private int allocateUid() {
+        return uids.acquire();
     }
 
-    private synchronized void releaseUid(int uid) {
-        uidsInUse.clear(uid - options.local().uidBase());
+    private void releaseUid(int uid) {
+        uids.release(uid);
     }
 
     private static void chownTree(Path root, int uid) throws IOException {

@@ -74,6 +74,14 @@ public interface SandboxConfig {
         /** Use cgroups (v2, or v1 pids and memory) for process, memory and CPU limits when the host allows it. */
         @WithDefault("true")
         String cgroups();
+
+        /**
+         * Start the local backend even when nothing can bound a sandbox's processes: no cgroup pids
+         * controller, and the server not root (so no per-sandbox uid for RLIMIT_NPROC). A fork bomb in a
+         * sandbox then reaches the whole host; without this switch the backend refuses to start and says why.
+         */
+        @WithDefault("false")
+        String allowUnlimitedProcesses();
     }
 
     /** Keys of the Kubernetes backend. */
