@@ -138,7 +138,7 @@ final class BubblewrapSandbox implements Sandbox {
 
     private BwrapCommand command(String cwd, Map<String, String> env, List<String> command) {
         return new BwrapCommand(
-                backend.bwrapPath(), workspace, cwd, env, spec.limits(), hostUid, group.version() == HostCgroups.Version.NONE, command);
+                backend.bwrapPath(), workspace, cwd, env, spec.limits(), hostUid, group.version() == HostCgroups.Version.NONE, backend.hostFiles().etc(), true, command);
     }
 
     /** The sandbox's launcher, started on first use and again if it has ended. */
@@ -149,7 +149,7 @@ final class BubblewrapSandbox implements Sandbox {
                 launcher.close();
             }
             BwrapCommand shape = command(BwrapCommand.WORKSPACE, Map.of(), List.of("true"));
-            launcher = SandboxLauncher.start(dir.resolve("launcher"), group.procsFiles(), shape.ulimits(), shape.launcherPrefix());
+            launcher = SandboxLauncher.start(dir.resolve("launcher"), backend.hostFiles().seccomp(), group.procsFiles(), shape.ulimits(), shape.launcherPrefix());
         }
         return launcher;
     }

@@ -48,6 +48,10 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
     private final Map<SandboxId, BubblewrapSandbox> sandboxes = new ConcurrentHashMap<>();
     private final UidLeases uids;
     private volatile String bwrapPath;
+    private volatile HostFiles hostFiles;
+
+    /** What the manager writes once for all of its sandboxes: the generated /etc and the seccomp program. */
+    record HostFiles(Path etc, Path seccomp) {}
 
     public BubblewrapSandboxBackend(SandboxOptions options, Clock clock) {
         this(options, clock, new SecureRandom(), Path.of("/sys/fs/cgroup"));
@@ -112,10 +116,37 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
         return path;
     }
 
+    /** The generated /etc and seccomp program under the work root, written on first use. */
+    HostFiles hostFiles() {
+        HostFiles f = hostFiles;
+        if (f == null) {
+            synchronized (this) {
+                f = hostFiles;
+                if (f == null) {
+                    Path dir = options.local().workRoot().resolve("host-files");
+                    byte[] program = SeccompFilter.program(SeccompFilter.hostArch());
+                    Path etc = SandboxEtc.write(dir.resolve("etc"));
+                    Path seccomp = dir.resolve("seccomp.bpf");
+                    try {
+                        Path tmp = Files.createTempFile(dir, "seccomp", ".tmp");
+                        Files.write(tmp, program);
+                        Files.move(tmp, seccomp, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    } catch (IOException e) {
+                        throw new SandboxException("cannot write the seccomp program " + seccomp + ": " + e.getMessage(), e);
+                    }
+                    f = new HostFiles(etc, seccomp);
+                    hostFiles = f;
+                }
+            }
+        }
+        return f;
+    }
+
     @Override
     public Sandbox create(SandboxSpec spec) {
         policy.check(spec);
         bwrapPath();
+        hostFiles();
         SandboxId id = SandboxId.random(random);
         Path dir = options.local().workRoot().resolve(id.value());
         OptionalInt uid = root ? OptionalInt.of(allocateUid()) : OptionalInt.empty();
@@ -199,8 +230,9 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
     public List<Enforcement> enforcement() {
         List<Enforcement> e = new ArrayList<>();
         e.add(new Enforcement("network", true, "bubblewrap --unshare-net (new network namespace, loopback only)"));
-        e.add(new Enforcement("filesystem", true, "read-only binds of /usr and /etc, workspace bind, private tmpfs /tmp, no /home, /root, /var, /sys"));
+        e.add(new Enforcement("filesystem", true, "read-only bind of /usr, a generated /etc (own passwd/group/hosts, host CA certificates), workspace bind, private tmpfs /tmp, no /home, /root, /var, /sys"));
         e.add(new Enforcement("privileges", true, "user namespace, all capabilities dropped, nested user namespaces disabled"));
+        e.add(new Enforcement("syscalls", true, "seccomp filter: keyrings, ptrace, mount, namespaces, bpf, perf, userfaultfd, io_uring, kexec, modules and x32 denied"));
         e.add(new Enforcement("host-uid", root, root ? "setpriv to a per-sandbox host uid from " + options.local().uidBase() : "runs as the server's own uid"));
         switch (cgroups.version()) {
             case V2, V1 -> {

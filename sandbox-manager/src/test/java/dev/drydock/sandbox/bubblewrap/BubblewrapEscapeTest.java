@@ -113,13 +113,55 @@ class BubblewrapEscapeTest {
     }
 
     @Test
-    void shouldRefuseReadingShadowWhenCommandCatsIt() {
+    void shouldNotFindHostSecretsWhenCommandReadsThem() {
         // When
-        ExecResult result = sh("cat /etc/shadow");
+        ExecResult result = sh("for f in /etc/shadow /etc/gshadow /etc/machine-id /etc/ssh /etc/sudoers /etc/hostname; do cat $f >/dev/null 2>&1 && echo READ $f; done; exit 0");
         // Then
-        assertThat(result.exitCode()).isNotZero();
-        assertThat(result.stdout().text()).doesNotContain("root:");
-        assertThat(result.stderr().text()).contains("Permission denied");
+        assertThat(result.stdout().text()).isEqualTo("READ /etc/hostname\n");
+    }
+
+    @Test
+    void shouldSeeOnlyGeneratedEtcAndCertificatesWhenCommandListsEtc() throws IOException {
+        // Given
+        String hostName = Files.exists(Path.of("/etc/hostname")) ? Files.readString(Path.of("/etc/hostname")).strip() : "";
+        // When
+        ExecResult result = sh("ls -A /etc | tr '\\n' ' '; echo; cat /etc/hostname; id -un; id -gn; test -s /etc/ssl/certs/ca-certificates.crt && echo certs");
+        // Then
+        String[] lines = result.stdout().text().split("\n");
+        List<String> allowed = new ArrayList<>(SandboxEtc.GENERATED);
+        SandboxEtc.FROM_HOST.forEach(f -> allowed.add(f.split("/")[0]));
+        assertThat(lines[0].strip().split(" ")).containsAll(SandboxEtc.GENERATED).allMatch(allowed::contains);
+        assertThat(lines[1]).isEqualTo("sandbox");
+        if (!hostName.isEmpty() && !hostName.equals("sandbox")) {
+            assertThat(result.stdout().text()).doesNotContain(hostName + "\n");
+        }
+        assertThat(lines[2]).isEqualTo("sandbox");
+        assertThat(lines[3]).isEqualTo("sandbox");
+        if (Files.exists(Path.of("/etc/ssl/certs/ca-certificates.crt"))) {
+            assertThat(lines[4]).isEqualTo("certs");
+        }
+    }
+
+    @Test
+    void shouldRefuseDeniedSyscallsWhenCommandCallsThemDirectly() {
+        // Given
+        SeccompFilter.Arch arch = SeccompFilter.hostArch();
+        List<String> calls = List.of("keyctl", "add_key", "request_key", "ptrace", "mount", "umount2", "unshare", "setns", "bpf", "perf_event_open", "userfaultfd", "io_uring_setup", "kexec_load", "init_module", "finit_module");
+        StringBuilder args = new StringBuilder();
+        calls.forEach(c -> args.append(' ').append(c).append('=').append(arch.numbers().get(c)));
+        String perl = "for (@ARGV) { ($n, $nr) = split /=/; $r = syscall($nr, 0, 0, 0, 0, 0); print \"$n=\" . ($r == -1 ? $! + 0 : \"ok\") . \"\\n\" }";
+        // When
+        ExecResult result =
+                sh("grep -E '^Seccomp:' /proc/self/status; perl -e '" + perl + "'" + args + "; unshare -U true 2>&1; echo unshare=$?; "
+                        + "perl -e 'print \"clone3=\", (syscall(" + arch.clone3Nr() + ", 0, 0) == -1 ? $! + 0 : \"ok\"), \"\\n\"'");
+        // Then
+        String out = result.stdout().text();
+        assertThat(out).contains("Seccomp:\t2\n");
+        for (String c : calls) {
+            assertThat(out).as(c).contains(c + "=1\n");
+        }
+        assertThat(out).contains("unshare failed: Operation not permitted").contains("unshare=1");
+        assertThat(out).contains("clone3=38\n");
     }
 
     @Test
