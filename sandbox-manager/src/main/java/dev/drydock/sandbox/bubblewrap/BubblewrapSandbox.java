@@ -223,7 +223,7 @@ final class BubblewrapSandbox implements Sandbox {
     @Override
     public String diff() {
         checkLive();
-        return baseCommit.map(c -> WorkspaceGit.diff(baseRepo(), c, workspace, spec.source().map(WorkspaceSource::withheld).orElse(List.of()))).orElse("");
+        return baseCommit.map(c -> WorkspaceGit.diff(baseRepo(), c, workspace, spec.source().map(WorkspaceSource::withheld).orElse(List.of()), spec.limits().outputLimitBytes())).orElse("");
     }
 
     @Override

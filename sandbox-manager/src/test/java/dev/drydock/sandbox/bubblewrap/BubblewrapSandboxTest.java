@@ -140,6 +140,27 @@ class BubblewrapSandboxTest {
     }
 
     @Test
+    void shouldCutDiffAtOutputLimitWhenChangesAreLarger() throws Exception {
+        // Given
+        String base;
+        try (Git git = Git.init().setDirectory(mirrorDir.toFile()).setInitialBranch("main").call()) {
+            Files.writeString(mirrorDir.resolve("README.md"), "line one\n");
+            git.add().addFilepattern("README.md").call();
+            base = git.commit().setMessage("base").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call().name();
+        }
+        Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1").withSource(new WorkspaceSource(mirrorDir, base)));
+        int limit = options.limits().outputLimitBytes();
+        sandbox.exec(ExecRequest.of("sh", "-c", "for i in $(seq 1 40); do seq 1 2000 > file$i.txt; done"));
+        // When
+        String diff = sandbox.diff();
+        // Then
+        String marker = dev.drydock.sandbox.git.WorkspaceGit.truncationMarker(limit);
+        assertThat(diff).startsWith("diff --git a/file1.txt b/file1.txt").endsWith("\n" + marker);
+        assertThat(diff.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(limit + marker.length());
+        assertThat(diff.substring(0, diff.length() - marker.length())).doesNotContain("drydock: diff truncated");
+    }
+
+    @Test
     void shouldRoundTripTarAndRefuseEscapingEntriesWhenUploading() throws Exception {
         // Given
         Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1"));
