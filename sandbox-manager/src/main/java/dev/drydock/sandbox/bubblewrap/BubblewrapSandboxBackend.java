@@ -173,6 +173,7 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
                 chownTree(workspace, uid.getAsInt());
             }
             Files.setPosixFilePermissions(workspace, PosixFilePermissions.fromString("rwx------"));
+            sandbox.quota().measure();
             if (spec.setup().isPresent()) {
                 runSetup(sandbox, spec.setup().get());
             }
@@ -250,7 +251,7 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
         e.add(new Enforcement("cpu-time", true, "RLIMIT_CPU per process"));
         e.add(new Enforcement("file-size", true, "RLIMIT_FSIZE per process"));
         e.add(new Enforcement("tmp-size", true, "tmpfs size of /tmp"));
-        e.add(new Enforcement("disk", false, "no quota on the workspace locally; file size and /tmp are bounded"));
+        e.add(new Enforcement("disk", true, "workspace quota (ephemeral storage) by usage accounting at least every " + DiskQuota.MIN_PERIOD.toSeconds() + " s while commands run: killed:disk-quota, file API writes refused (ADR 0007)"));
         return e;
     }
 

@@ -326,6 +326,22 @@ class BubblewrapEscapeTest {
     }
 
     @Test
+    void shouldKillDiskFillerWhenWorkspaceExceedsItsQuota() {
+        // Given
+        BubblewrapSandbox filler = (BubblewrapSandbox) backend.create(LocalFixture.spec(options, "filler").withLimits(LocalFixture.withDiskQuota(4L << 20)));
+        // When
+        ExecResult result =
+                filler.exec(
+                        ExecRequest.of("/bin/sh", "-c", "i=0; while [ $i -lt 200 ]; do head -c 1000000 /dev/zero > f$i; sleep 0.05; i=$((i+1)); done; echo filled")
+                                .withTimeout(Duration.ofSeconds(60)));
+        // Then
+        assertThat(result.termination()).isEqualTo(new Termination.Killed("disk-quota"));
+        assertThat(result.stdout().text()).doesNotContain("filled");
+        assertThatThrownBy(() -> filler.writeFile("more.txt", new byte[1])).isInstanceOf(dev.drydock.sandbox.SandboxException.class).hasMessageContaining("disk quota exceeded");
+        filler.destroy();
+    }
+
+    @Test
     void shouldKillWholeTreeWhenProcessIgnoresSigtermAndTimesOut() {
         // Given
         ExecRequest stubborn =

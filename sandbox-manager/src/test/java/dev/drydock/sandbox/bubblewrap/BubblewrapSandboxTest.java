@@ -161,6 +161,21 @@ class BubblewrapSandboxTest {
     }
 
     @Test
+    void shouldLetCommandFreeSpaceWhenWorkspaceIsOverQuota() throws Exception {
+        // Given
+        BubblewrapSandbox sandbox = (BubblewrapSandbox) backend.create(LocalFixture.spec(options, "s1").withLimits(LocalFixture.withDiskQuota(4L << 20)));
+        Files.write(sandbox.workspacePath().resolve("big.bin"), new byte[5 << 20]);
+        sandbox.quota().measure();
+        assertThatThrownBy(() -> sandbox.writeFile("note.txt", new byte[] {1})).hasMessageContaining("disk quota exceeded");
+        // When
+        ExecResult cleanup = sandbox.exec(ExecRequest.of("rm", "-f", "big.bin"));
+        // Then
+        assertThat(cleanup.termination()).isEqualTo(new dev.drydock.sandbox.Termination.Exited(0));
+        sandbox.writeFile("note.txt", new byte[] {1});
+        assertThat(sandbox.readFile("note.txt")).containsExactly(1);
+    }
+
+    @Test
     void shouldRoundTripTarAndRefuseEscapingEntriesWhenUploading() throws Exception {
         // Given
         Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1"));

@@ -15,6 +15,12 @@ final class LocalFixture {
 
     private LocalFixture() {}
 
+    /** {@link #SMALL} with a workspace quota (ephemeral storage) of {@code bytes}. */
+    static SandboxLimits withDiskQuota(long bytes) {
+        SandboxLimits l = SMALL;
+        return new SandboxLimits(l.memoryBytes(), l.cpuMillicores(), l.cpuTime(), l.maxProcesses(), l.maxFileSizeBytes(), bytes, l.tmpBytes(), l.outputLimitBytes());
+    }
+
     /** A work root below a JUnit temp dir, reachable by sandbox uids (JUnit creates its dirs 0700). */
     static SandboxOptions options(Path tempDir) {
         try {
