@@ -15,8 +15,8 @@ import java.util.Map;
  * (its user {@value BwrapCommand#SANDBOX_UID}, loopback-only hosts, files-only name service), plus
  * read-only binds of the host entries that tools need and that hold no host secret or identity: the
  * CA certificates, Debian's {@code alternatives} symbolic links (without them {@code awk}, {@code cc},
- * {@code java} … do not resolve), the dynamic linker's cache and configuration, the time zone, and
- * the static {@code services}/{@code protocols} tables. Nothing else of the host's {@code /etc}
+ * {@code java} … do not resolve), the dynamic linker's cache and configuration, the time zone, the
+ * static {@code services}/{@code protocols} tables and Debian's OpenJDK configuration. Nothing else of the host's {@code /etc}
  * ({@code shadow}, {@code hostname}, {@code machine-id}, SSH keys, …) exists inside.
  */
 final class SandboxEtc {
@@ -24,8 +24,25 @@ final class SandboxEtc {
     static final List<String> GENERATED = List.of("passwd", "group", "hosts", "hostname", "nsswitch.conf");
 
     /** Host entries bound read-only at the same path when they exist. */
-    static final List<String> FROM_HOST =
+    static final List<String> FIXED_FROM_HOST =
             List.of("ssl/certs", "pki/tls/certs", "pki/ca-trust/extracted", "ca-certificates", "alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "services", "protocols");
+
+    /**
+     * {@link #FIXED_FROM_HOST} plus the configuration folders of Debian's OpenJDK packages ({@code
+     * /etc/java-21-openjdk}, …): their {@code conf} and {@code lib/security} are links into them, so
+     * a JDK installed that way does not start without them. Listed once, when the class loads.
+     */
+    static final List<String> FROM_HOST = withJdkConfigs(Path.of("/etc"));
+
+    static List<String> withJdkConfigs(Path etc) {
+        List<String> entries = new java.util.ArrayList<>(FIXED_FROM_HOST);
+        try (java.util.stream.Stream<Path> list = Files.list(etc)) {
+            list.map(p -> p.getFileName().toString()).filter(n -> n.matches("java-\\d+-openjdk")).sorted().forEach(entries::add);
+        } catch (IOException e) {
+            // no /etc to look at: the fixed entries only
+        }
+        return List.copyOf(entries);
+    }
 
     private SandboxEtc() {}
 

@@ -176,6 +176,29 @@ class BubblewrapSandboxTest {
     }
 
     @Test
+    void shouldRunHostToolsWhenEtcIsGenerated() {
+        // Given
+        Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1"));
+        StringBuilder script = new StringBuilder("awk 'BEGIN { print \"awk-ok\" }'; git --version >/dev/null && echo git-ok");
+        if (Files.isExecutable(Path.of("/usr/bin/java"))) {
+            script.append("; java -XshowSettings:security -version >/dev/null 2>&1 && echo java-ok");
+        }
+        if (Files.isExecutable(Path.of("/usr/bin/python3")) && Files.exists(Path.of("/etc/ssl/certs/ca-certificates.crt"))) {
+            script.append("; python3 -c 'import ssl; c = ssl.create_default_context(); assert c.cert_store_stats()[\"x509_ca\"] > 0; print(\"certs-ok\")'");
+        }
+        // When
+        ExecResult result = sandbox.exec(ExecRequest.of("sh", "-c", script.toString()).withTimeout(Duration.ofSeconds(60)));
+        // Then
+        assertThat(result.stdout().text()).contains("awk-ok", "git-ok");
+        if (Files.isExecutable(Path.of("/usr/bin/java"))) {
+            assertThat(result.stdout().text()).contains("java-ok");
+        }
+        if (Files.isExecutable(Path.of("/usr/bin/python3")) && Files.exists(Path.of("/etc/ssl/certs/ca-certificates.crt"))) {
+            assertThat(result.stdout().text()).contains("certs-ok");
+        }
+    }
+
+    @Test
     void shouldRoundTripTarAndRefuseEscapingEntriesWhenUploading() throws Exception {
         // Given
         Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1"));
