@@ -176,6 +176,22 @@ class BubblewrapSandboxTest {
     }
 
     @Test
+    void shouldRefuseUploadWhenItExceedsTheDiskQuota() throws Exception {
+        // Given
+        Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1").withLimits(LocalFixture.withDiskQuota(4L << 20)));
+        ByteArrayOutputStream big = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(big)) {
+            add(tar, "small.txt", "fits");
+            add(tar, "big.txt", "x".repeat(5 << 20));
+        }
+        // When / Then
+        assertThatThrownBy(() -> sandbox.uploadTar("", new ByteArrayInputStream(big.toByteArray())))
+                .isInstanceOf(dev.drydock.sandbox.SandboxException.class)
+                .hasMessageContaining("disk quota exceeded");
+        assertThat(Files.size(((BubblewrapSandbox) sandbox).workspacePath().resolve("big.txt"))).isLessThanOrEqualTo(4L << 20);
+    }
+
+    @Test
     void shouldRunHostToolsWhenEtcIsGenerated() {
         // Given
         Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1"));
