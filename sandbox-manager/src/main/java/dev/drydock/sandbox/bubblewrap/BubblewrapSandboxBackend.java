@@ -251,7 +251,7 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
         e.add(new Enforcement("cpu-time", true, "RLIMIT_CPU per process"));
         e.add(new Enforcement("file-size", true, "RLIMIT_FSIZE per process"));
         e.add(new Enforcement("tmp-size", true, "tmpfs size of /tmp"));
-        e.add(new Enforcement("disk", true, "workspace quota (ephemeral storage) by usage accounting at least every " + DiskQuota.MIN_PERIOD.toSeconds() + " s while commands run: killed:disk-quota, file API writes refused (ADR 0007)"));
+        e.add(new Enforcement("disk", true, "workspace quota (ephemeral storage) by usage accounting at least every " + DiskQuota.MIN_PERIOD.toSeconds() + " s while commands run: killed:disk-quota, file API writes refused (ADR 0008)"));
         return e;
     }
 

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The disk quota of one local sandbox's workspace (the spec's {@code ephemeralStorageBytes}, the
  * same limit a Kubernetes sandbox gets as its workspace volume's size), enforced by usage accounting
- * (ADR 0007): no file system feature or mount is needed.
+ * (ADR 0008): no file system feature or mount is needed.
  *
  * <ul>
  *   <li>While commands run, the workspace is measured every {@link #period()} (at least {@link

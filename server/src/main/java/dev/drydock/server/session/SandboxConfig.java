@@ -40,7 +40,7 @@ public interface SandboxConfig {
     @WithDefault("1g")
     String maxFileSize();
 
-    /** Workspace disk quota: a Kubernetes sandbox's ephemeral-storage limit; locally, enforced by usage accounting (ADR 0007). */
+    /** Workspace disk quota: a Kubernetes sandbox's ephemeral-storage limit; locally, enforced by usage accounting (ADR 0008). */
     @WithDefault("10g")
     String ephemeralStorage();
 
