@@ -118,9 +118,17 @@ public class PortalAdminResource {
     @Path("/sources")
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
-    public TemplateInstance sources(@QueryParam("done") @Nullable String done) {
+    public TemplateInstance sources(@QueryParam("done") @Nullable String done, @QueryParam("value") @Nullable String value) {
         Principal user = admin();
-        return Templates.sources(user, sources.view(user), "", "", FormErrors.NONE, FormErrors.NONE, FormErrors.NONE, done == null ? "" : done);
+        String what = text(value);
+        String message = switch (text(done)) {
+            case "root-added" -> "Local root " + what + " added.";
+            case "root-removed" -> "Local root " + what + " removed.";
+            case "host-added" -> "Git host " + what + " allowed.";
+            case "host-removed" -> "Git host " + what + " removed.";
+            default -> "";
+        };
+        return Templates.sources(user, sources.view(user), "", "", FormErrors.NONE, FormErrors.NONE, FormErrors.NONE, message);
     }
 
     @POST
@@ -132,7 +140,7 @@ public class PortalAdminResource {
         Principal user = admin();
         try {
             sources.addLocalRoot(user, path);
-            return sourcesDone("Local root " + text(path).strip() + " added.");
+            return sourcesDone("root-added", text(path).strip());
         } catch (ProblemException e) {
             FormErrors errors = FormErrors.of(e, List.of("path"), Map.of("'", "path"));
             return html(e.problem().status(), Templates.sources(user, sources.view(user), text(path), "", errors.any() && errors.fields().isEmpty()
@@ -149,7 +157,7 @@ public class PortalAdminResource {
         Principal user = admin();
         try {
             sources.removeLocalRoot(user, path);
-            return sourcesDone("Local root " + text(path).strip() + " removed.");
+            return sourcesDone("root-removed", text(path).strip());
         } catch (ProblemException e) {
             return html(e.problem().status(), Templates.sources(user, sources.view(user), "", "", FormErrors.NONE, FormErrors.NONE,
                     new FormErrors(e.problem().detail(), Map.of()), ""));
@@ -165,7 +173,7 @@ public class PortalAdminResource {
         Principal user = admin();
         try {
             sources.addAllowedHost(user, host);
-            return sourcesDone("Git host " + text(host).strip().toLowerCase(java.util.Locale.ROOT) + " allowed.");
+            return sourcesDone("host-added", text(host).strip().toLowerCase(java.util.Locale.ROOT));
         } catch (ProblemException e) {
             FormErrors errors = FormErrors.of(e, List.of("host"), Map.of("git", "host"));
             return html(e.problem().status(), Templates.sources(user, sources.view(user), "", text(host), FormErrors.NONE, errors.any() && errors.fields().isEmpty()
@@ -182,7 +190,7 @@ public class PortalAdminResource {
         Principal user = admin();
         try {
             sources.removeAllowedHost(user, host);
-            return sourcesDone("Git host " + text(host).strip() + " removed.");
+            return sourcesDone("host-removed", text(host).strip());
         } catch (ProblemException e) {
             return html(e.problem().status(), Templates.sources(user, sources.view(user), "", "", FormErrors.NONE, FormErrors.NONE,
                     new FormErrors(e.problem().detail(), Map.of()), ""));
@@ -197,8 +205,9 @@ public class PortalAdminResource {
         return user;
     }
 
-    private static Response sourcesDone(String message) {
-        return Response.seeOther(URI.create("/portal/admin/sources?done=" + encode(message))).build();
+    /** Back to the page after a change (post/redirect/get), which says what changed. */
+    private static Response sourcesDone(String done, String value) {
+        return Response.seeOther(URI.create("/portal/admin/sources?done=" + done + "&value=" + encode(value))).build();
     }
 
     static Response html(int status, TemplateInstance page) {

@@ -66,9 +66,9 @@ public class PortalResource {
     public TemplateInstance home() {
         Principal user = currentUser.principal();
         users.recordSeen(user);
-        List<WorkspaceRow> rows = user.workspaces().stream()
-                .map(m -> new WorkspaceRow(m.workspace(), users.workspaceName(m.workspace()), m.role().label()))
-                .toList();
+        List<WorkspaceRow> rows = user.isDrydockAdmin()
+                ? workspaces.list(user).stream().map(w -> new WorkspaceRow(w.slug(), w.displayName(), w.role())).toList()
+                : user.workspaces().stream().map(m -> new WorkspaceRow(m.workspace(), users.workspaceName(m.workspace()), m.role().label())).toList();
         return Templates.home(user, rows, user.isDrydockAdmin() ? checklist(user) : null);
     }
 
