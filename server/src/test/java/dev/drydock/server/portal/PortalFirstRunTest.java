@@ -1,18 +1,24 @@
 package dev.drydock.server.portal;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import dev.drydock.server.gateway.ScriptedModelServer;
+import dev.drydock.server.testing.Poll;
 import dev.drydock.server.testing.PortalBrowser;
 import dev.drydock.server.testing.RealServices;
+import dev.drydock.server.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +32,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(RealServices.class)
 class PortalFirstRunTest {
     private static final Page.WaitForSelectorOptions INDEXING = new Page.WaitForSelectorOptions().setTimeout(120_000);
+    /** The local root of the test profile ({@code drydock.repos.local-roots}). */
+    private static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos");
 
     @TestHTTPResource("/portal")
     URL portal;
@@ -109,6 +117,57 @@ class PortalFirstRunTest {
             assertThat(page.getAttribute("#step-repository", "class")).isEqualTo("step-done");
             assertThat(repositoriesPage.headers().get("content-security-policy")).contains("script-src 'self'").doesNotContain("unsafe-eval");
             assertThat(page.locator("script:not([src])").count()).isZero();
+        }
+    }
+
+    @Test
+    void shouldShowFailureReasonAndIndexAfterRetryWhenFirstSyncFailed() throws Exception {
+        // Given a repository registered (through the API) from a folder that was not a git repository
+        // when it was first synced, and that has become one since
+        Path folder = Files.createDirectories(ROOT.resolve("retry-" + ProcessHandle.current().pid()));
+        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body(Map.of("name", "later", "path", folder.toString()))
+                .when().post("/api/workspaces/retry-test/repositories").then().statusCode(201);
+        Poll.until(() -> given().auth().oauth2(Tokens.of("alice")).when().get("/api/workspaces/retry-test/repositories/later").path("status"),
+                "failed"::equals, Duration.ofSeconds(60));
+        gitRepository(folder);
+
+        try (PortalBrowser browser = PortalBrowser.launch()) {
+            // When alice opens the repositories page and presses Retry
+            Page page = browser.signIn("alice", portal.toString().replaceFirst("/portal$", "/portal/repositories"));
+            page.waitForSelector("#repo-retry-test-later[data-status=failed] form.retry button");
+            String reason = page.textContent("#repo-retry-test-later .detail");
+            PortalBrowser.screenshot(page, "first-run-repository-failed");
+            page.click("#repo-retry-test-later form.retry button");
+            page.waitForSelector("#repo-retry-test-later[data-status=ready]", INDEXING);
+
+            // Then
+            PortalBrowser.screenshot(page, "first-run-repository-retried");
+            assertThat(reason).isNotBlank();
+            assertThat(page.textContent("#repo-retry-test-later .status")).isEqualTo("ready");
+            assertThat(page.isHidden("#repo-retry-test-later form.retry")).isTrue();
+        }
+    }
+
+    @Test
+    void shouldKeepInputsAndShowErrorNextToFieldWhenModelBaseUrlIsInvalid() {
+        // Given
+        try (PortalBrowser browser = PortalBrowser.launch()) {
+            Page page = browser.signIn("alice", portal.toString().replaceFirst("/portal$", "/portal/admin/models"));
+
+            // When
+            page.fill("#name", "broken");
+            page.fill("#baseUrl", "ftp://models.internal/v1");
+            page.fill("#modelId", "some-model");
+            page.click("#save");
+            page.waitForSelector("#baseUrl-error");
+
+            // Then
+            PortalBrowser.screenshot(page, "first-run-model-error");
+            assertThat(page.textContent("#baseUrl-error")).contains("http(s) URL");
+            assertThat(page.inputValue("#baseUrl")).isEqualTo("ftp://models.internal/v1");
+            assertThat(page.inputValue("#modelId")).isEqualTo("some-model");
+            assertThat(page.inputValue("#name")).isEqualTo("broken");
+            assertThat(page.textContent("#endpoints, #no-endpoints")).doesNotContain("broken");
         }
     }
 
