@@ -1,5 +1,6 @@
-// Repositories page: polls the status of each repository while one is syncing or indexing, and
-// updates its status chip, progress bar, detail and Retry button in place.
+// Repositories page: polls the status of each repository while one is syncing or indexing (and,
+// more slowly, while one has failed), and updates its status chip, progress bar, detail and Retry
+// button in place.
 (function () {
   'use strict';
   var table = document.getElementById('repositories');
@@ -15,6 +16,10 @@
     return Array.prototype.some.call(table.querySelectorAll('tbody tr'), function (tr) {
       return BUSY.indexOf(tr.dataset.status) >= 0;
     });
+  }
+
+  function failed() {
+    return table.querySelector('tbody tr[data-status=failed]') !== null;
   }
 
   function apply(s) {
@@ -48,6 +53,9 @@
         list.forEach(apply);
         if (busy() || grace-- > 0) {
           setTimeout(poll, 1000);
+        } else if (failed()) {
+          // a failed sync is retried automatically a few times: keep watching, more slowly
+          setTimeout(poll, 10000);
         }
       })
       .catch(function () {

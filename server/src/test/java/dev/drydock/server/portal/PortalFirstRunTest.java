@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
+import dev.drydock.server.audit.AuditTrail;
 import dev.drydock.server.gateway.ScriptedModelServer;
 import dev.drydock.server.testing.Poll;
 import dev.drydock.server.testing.PortalBrowser;
@@ -14,6 +15,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +39,8 @@ class PortalFirstRunTest {
 
     @TestHTTPResource("/portal")
     URL portal;
+
+    @Inject AuditTrail audit;
 
     private final ScriptedModelServer model = new ScriptedModelServer();
 
@@ -122,21 +126,21 @@ class PortalFirstRunTest {
 
     @Test
     void shouldShowFailureReasonAndIndexAfterRetryWhenFirstSyncFailed() throws Exception {
-        // Given a repository registered (through the API) from a folder that was not a git repository
-        // when it was first synced, and that has become one since
+        // Given a repository registered (through the API) from a folder that is not a git repository yet
         Path folder = Files.createDirectories(ROOT.resolve("retry-" + ProcessHandle.current().pid()));
         given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body(Map.of("name", "later", "path", folder.toString()))
                 .when().post("/api/workspaces/retry-test/repositories").then().statusCode(201);
         Poll.until(() -> given().auth().oauth2(Tokens.of("alice")).when().get("/api/workspaces/retry-test/repositories/later").path("status"),
                 "failed"::equals, Duration.ofSeconds(60));
-        gitRepository(folder);
+        long before = audit.verify().checked();
 
         try (PortalBrowser browser = PortalBrowser.launch()) {
-            // When alice opens the repositories page and presses Retry
+            // When alice reads the failure, the folder is made a git repository, and she presses Retry
             Page page = browser.signIn("alice", portal.toString().replaceFirst("/portal$", "/portal/repositories"));
             page.waitForSelector("#repo-retry-test-later[data-status=failed] form.retry button");
             String reason = page.textContent("#repo-retry-test-later .detail");
             PortalBrowser.screenshot(page, "first-run-repository-failed");
+            gitRepository(folder);
             page.click("#repo-retry-test-later form.retry button");
             page.waitForSelector("#repo-retry-test-later[data-status=ready]", INDEXING);
 
@@ -145,6 +149,10 @@ class PortalFirstRunTest {
             assertThat(reason).isNotBlank();
             assertThat(page.textContent("#repo-retry-test-later .status")).isEqualTo("ready");
             assertThat(page.isHidden("#repo-retry-test-later form.retry")).isTrue();
+            assertThat(audit.page(before, 1000, "retry-test")).anySatisfy(r -> {
+                assertThat(r.action()).isEqualTo("repository.sync-requested");
+                assertThat(r.target()).isEqualTo("retry-test/later");
+            });
         }
     }
 
