@@ -157,6 +157,35 @@ class PortalFirstRunTest {
     }
 
     @Test
+    void shouldAllowTheUrlsHostAndAuditItWhenAdminTicksItInTheRepositoryForm() throws Exception {
+        // Given a git URL on a host no source allows yet (the loopback address, where nothing listens on port 9)
+        long before = audit.verify().checked();
+
+        try (PortalBrowser browser = PortalBrowser.launch()) {
+            Page page = browser.signIn("alice", portal.toString().replaceFirst("/portal$", "/portal/repositories"));
+
+            // When
+            page.fill("#workspace", "url-test");
+            page.fill("#repo-name", "remote");
+            page.check("#source-url");
+            page.fill("#url", "http://127.0.0.1:9/team/remote.git");
+            page.check("#allowHost");
+            page.click("#add");
+            page.waitForSelector("#repo-url-test-remote[data-status=failed] form.retry button", INDEXING);
+
+            // Then
+            PortalBrowser.screenshot(page, "first-run-repository-by-url");
+            assertThat(page.textContent("#repo-url-test-remote .detail")).contains("127.0.0.1");
+            assertThat(audit.page(before, 1000, null)).anySatisfy(r -> {
+                assertThat(r.action()).isEqualTo("repository-source.added");
+                assertThat(r.target()).isEqualTo("git-host 127.0.0.1");
+            });
+            given().auth().oauth2(Tokens.of("alice")).when().get("/api/admin/repository-sources").then().statusCode(200)
+                    .body("allowedHosts.find { it.value == '127.0.0.1' }.addedBy", org.hamcrest.Matchers.equalTo("alice"));
+        }
+    }
+
+    @Test
     void shouldKeepInputsAndShowErrorNextToFieldWhenModelBaseUrlIsInvalid() {
         // Given
         try (PortalBrowser browser = PortalBrowser.launch()) {
