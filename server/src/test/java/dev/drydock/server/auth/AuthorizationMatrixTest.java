@@ -61,6 +61,12 @@ class AuthorizationMatrixTest {
         MATRIX.put("DELETE /api/admin/model-budgets/{id}", new Row("/api/admin/model-budgets/999999999", null, 401, 403, 403, 403, 403, 404));
         MATRIX.put("GET /api/admin/model-requests", new Row("/api/admin/model-requests", null, 401, 403, 403, 403, 403, 200));
         MATRIX.put("GET /api/admin/egress-refusals", new Row("/api/admin/egress-refusals", null, 401, 403, 403, 403, 403, 200));
+        // Repository sources added at runtime (local roots, allowed git hosts): drydock admins only.
+        MATRIX.put("GET /api/admin/repository-sources", new Row("/api/admin/repository-sources", null, 401, 403, 403, 403, 403, 200));
+        MATRIX.put("POST /api/admin/repository-sources/local-roots", new Row("/api/admin/repository-sources/local-roots", "{}", 401, 403, 403, 403, 403, 400));
+        MATRIX.put("DELETE /api/admin/repository-sources/local-roots", new Row("/api/admin/repository-sources/local-roots?path=/nope", null, 401, 403, 403, 403, 403, 404));
+        MATRIX.put("POST /api/admin/repository-sources/allowed-hosts", new Row("/api/admin/repository-sources/allowed-hosts", "{}", 401, 403, 403, 403, 403, 400));
+        MATRIX.put("DELETE /api/admin/repository-sources/allowed-hosts/{host}", new Row("/api/admin/repository-sources/allowed-hosts/nope.example", null, 401, 403, 403, 403, 403, 404));
         // Personal API keys for the OpenAI-compatible front door.
         MATRIX.put("GET /api/me/api-keys", new Row("/api/me/api-keys", null, 401, 200, 200, 200, 200, 200));
         MATRIX.put("POST /api/me/api-keys", new Row("/api/me/api-keys", "{\"name\": \"\"}", 401, 400, 400, 400, 400, 400));
