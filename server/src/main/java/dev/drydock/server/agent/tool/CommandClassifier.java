@@ -39,7 +39,7 @@ final class CommandClassifier {
             "service", "iptables", "useradd", "userdel", "passwd", "chroot", "nsenter", "unshare", "insmod", "modprobe",
             "wipefs", "fdisk", "parted", "chattr",
             // run commands of their own language, which may start programs
-            "vi", "vim", "nvim", "view", "ex", "ed", "emacs", "gdb", "lldb",
+            "vi", "vim", "nvim", "ex", "ed", "emacs", "gdb", "lldb", "csh", "tcsh", "fish", "pwsh", "nu", "xonsh", "elvish",
             // change what later words of the line mean
             "source", ".", "alias", "shopt", "enable", "fc", "bind", "hash");
     private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "yash");
@@ -51,6 +51,17 @@ final class CommandClassifier {
             Map.entry("php", Set.of("-r")), Map.entry("lua", Set.of("-e")), Map.entry("rscript", Set.of("-e")),
             Map.entry("expect", Set.of("-c")), Map.entry("tclsh", Set.of()), Map.entry("jshell", Set.of()),
             Map.entry("groovy", Set.of("-e")), Map.entry("osascript", Set.of("-e")));
+    /** Shell builtins: a wrapper cannot exec them, so they are not looked for in the arguments of unknown programs. */
+    private static final Set<String> BUILTINS_ONLY = Set.of(
+            ".", "source", "alias", "shopt", "enable", "fc", "bind", "hash", "eval", "exec", "trap", "let", "export", "declare",
+            "typeset", "local", "readonly", "cd", "pushd", "popd", "set", "unset", "shift", "return", "break", "continue", "wait",
+            "jobs", "read", "getopts", "umask", "ulimit", ":", "dirs");
+    /** Options of those interpreters that take the next word as their value. */
+    private static final Map<String, Set<String>> VALUED_INTERPRETER_OPTIONS = Map.of(
+            "python", Set.of("-W", "-X", "--check-hash-based-pycs"),
+            "node", Set.of("-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions"),
+            "nodejs", Set.of("-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions"),
+            "ruby", Set.of("-I", "-r", "-C"));
     private static final Set<String> AWKS = Set.of("awk", "gawk", "mawk", "nawk");
     private static final Set<String> PACKAGE_TOOLS = Set.of(
             "pip", "pip3", "npm", "yarn", "pnpm", "bun", "go", "cargo", "gem", "bundle", "composer", "uv", "poetry",
@@ -65,6 +76,8 @@ final class CommandClassifier {
             "GIT_EXTERNAL_DIFF", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS", "SSH_ASKPASS", "SUDO_ASKPASS",
             "GIT_PROXY_COMMAND", "LESSOPEN", "LESSCLOSE", "BROWSER", "PROMPT_COMMAND", "SHELL", "CONFIG_SHELL", "MAKE", "CC",
             "CXX", "RSYNC_RSH");
+    /** Variables whose value the shell expands (running any {@code $(…)} in it) before using it. */
+    private static final Set<String> EXPANDED_VARIABLES = Set.of("PS1", "PS2", "PS3", "PS4", "BASH_ENV", "ENV");
     /** Variables that change which program runs or what it loads, even when the shell does not export them anew. */
     private static final Set<String> LOADER_VARIABLES = Set.of(
             "PATH", "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "BASH_ENV", "ENV", "IFS", "PS4", "SHELLOPTS", "BASHOPTS",
@@ -188,8 +201,19 @@ final class CommandClassifier {
         if (COMMAND_VARIABLES.contains(a.name())) {
             return max(Risk.WRITES_WORKSPACE, a.value().literal().map(this::text).orElse(Risk.DESTRUCTIVE));
         }
+        if (EXPANDED_VARIABLES.contains(a.name())) {
+            return max(Risk.WRITES_WORKSPACE, a.value().literal().map(v -> text("echo \"" + v + "\"")).orElse(Risk.DESTRUCTIVE));
+        }
+        if (a.name().startsWith("GIT_CONFIG")) {
+            return Risk.DESTRUCTIVE;
+        }
+        if (Set.of("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR").contains(a.name())
+                || a.name().startsWith("GIT_TRACE")) {
+            return a.value().literal().filter(v -> !leavesWorkspace(v)).isPresent() ? Risk.WRITES_WORKSPACE : Risk.DESTRUCTIVE;
+        }
         boolean loader = LOADER_VARIABLES.contains(a.name()) || a.name().startsWith("GIT_") || a.name().startsWith("LD_");
-        boolean harmless = HARMLESS_VARIABLES.contains(a.name()) || a.name().startsWith("LC_");
+        boolean harmless = HARMLESS_VARIABLES.contains(a.name()) || a.name().startsWith("LC_") || a.name().startsWith("GIT_AUTHOR_")
+                || a.name().startsWith("GIT_COMMITTER_");
         return loader || (exported && !harmless) ? Risk.WRITES_WORKSPACE : Risk.READ_ONLY;
     }
 
@@ -243,7 +267,7 @@ final class CommandClassifier {
         String name = path.substring(path.lastIndexOf('/') + 1);
         List<Word> args = argv.subList(1, argv.size());
         String lower = name.toLowerCase(java.util.Locale.ROOT);
-        String interpreter = lower.matches("python[0-9.]*") ? "python" : lower;
+        String interpreter = lower.matches("(python|pypy)[0-9.]*") ? "python" : lower;
         if (READ_ONLY.contains(name)) {
             return Risk.READ_ONLY;
         }
@@ -268,7 +292,7 @@ final class CommandClassifier {
                     .anyMatch(w -> w.literal().orElseThrow().matches("-p?[vV]p?"))
                     ? Risk.READ_ONLY
                     : wrapped(args, Set.of("-p"), Set.of(), Set.of(), 0);
-            case "builtin", "nohup", "busybox" -> wrapped(args, Set.of(), Set.of(), Set.of(), 0);
+            case "builtin", "nohup", "busybox", "toybox" -> wrapped(args, Set.of(), Set.of(), Set.of(), 0);
             case "exec" -> wrapped(args, Set.of("-c", "-l"), Set.of("-a"), Set.of(), 0);
             case "nice" -> wrapped(args, Set.of(), Set.of("-n", "--adjustment"), Set.of(), 0);
             case "time" -> wrapped(args, Set.of("-p", "-v", "--verbose", "-a", "--append", "--portability", "-q", "--quiet"),
@@ -318,13 +342,32 @@ final class CommandClassifier {
 
     private static final Set<String> PACKAGE_VERBS = Set.of("install", "i", "add", "remove", "update", "upgrade", "publish", "x", "run", "test", "pm", "create", "init", "link");
 
-    /** A program it does not know: writes the workspace, unless an argument onwards is a riskier command it runs. */
+    /** A program it does not know: writes the workspace, unless it is a wrapper of a riskier command. */
     private Risk unknown(List<Word> args) {
-        Risk r = Risk.WRITES_WORKSPACE;
+        return max(Risk.WRITES_WORKSPACE, commandsIn(args));
+    }
+
+    /**
+     * The riskiest command an unknown program (or {@code poetry run}, {@code docker run}…) may be
+     * running from its arguments: each argument onwards that names a program ({@code strace -f curl x}),
+     * and each argument that parses as a shell line ({@code script -c 'curl x'}).
+     */
+    private Risk commandsIn(List<Word> args) {
+        Risk r = Risk.READ_ONLY;
         for (int j = 0; j < args.size() && j < 32; j++) {
             Optional<String> lit = args.get(j).literal();
-            if (lit.isPresent() && !lit.get().startsWith("-")) {
+            if (lit.isEmpty() || lit.get().startsWith("-")) {
+                continue;
+            }
+            if (!BUILTINS_ONLY.contains(lit.get())) {
                 r = max(r, invoke(args.subList(j, args.size()), false));
+            }
+            if (lit.get().contains(" ") && nesting < MAX_NESTING) {
+                try {
+                    r = max(r, new CommandClassifier(nesting + 1).script(ShellParser.parse(lit.get())));
+                } catch (ShellSyntaxException e) {
+                    // Not a shell line: an ordinary argument.
+                }
             }
         }
         return r;
@@ -451,7 +494,7 @@ final class CommandClassifier {
             } else if (o.matches("[-+][a-zA-Z]+") && !o.startsWith("--")) {
                 inline |= o.startsWith("-") && o.indexOf('c') > 0;
                 stdin |= o.startsWith("-") && o.indexOf('s') > 0;
-                i += o.endsWith("o") ? 2 : 1;
+                i += o.endsWith("o") || o.endsWith("O") ? 2 : 1;
             } else if (o.startsWith("-")) {
                 return Risk.DESTRUCTIVE;
             } else {
@@ -477,7 +520,7 @@ final class CommandClassifier {
             if (inline.contains(o) || inline.stream().anyMatch(f -> o.startsWith(f + "=")) || cluster) {
                 return Risk.DESTRUCTIVE;
             }
-            if (interpreter.equals("python") && o.equals("-m")) {
+            if (interpreter.equals("python") && o.matches("-[a-zA-Z]*m")) {
                 String module = i + 1 < args.size() ? args.get(i + 1).literal().orElse("") : "";
                 return module.equals("pip") || module.equals("pip3") ? packageTool("pip", args.subList(i + 2, args.size()))
                         : module.isEmpty() ? Risk.DESTRUCTIVE : Risk.WRITES_WORKSPACE;
@@ -491,7 +534,7 @@ final class CommandClassifier {
             if (!o.startsWith("-")) {
                 return Risk.WRITES_WORKSPACE;
             }
-            if (Set.of("-W", "-X", "-I", "-r", "--require", "--import", "--loader").contains(o)) {
+            if (VALUED_INTERPRETER_OPTIONS.getOrDefault(interpreter, Set.of()).contains(o)) {
                 i++;
             }
         }
@@ -969,7 +1012,7 @@ final class CommandClassifier {
             }
             network |= lit.filter(INSTALL_VERBS::contains).isPresent();
         }
-        return network ? Risk.NETWORK : Risk.WRITES_WORKSPACE;
+        return network ? Risk.NETWORK : max(Risk.WRITES_WORKSPACE, commandsIn(args));
     }
 
     /** Maven and Gradle: builds are workspace code; deploying or refreshing needs the network; {@code exec:exec} runs any program. */

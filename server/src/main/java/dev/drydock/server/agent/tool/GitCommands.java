@@ -168,6 +168,20 @@ final class GitCommands {
             }
             return r;
         }
-        return WRITES.contains(verb) ? Risk.WRITES_WORKSPACE : Risk.DESTRUCTIVE;
+        if (!WRITES.contains(verb)) {
+            return Risk.DESTRUCTIVE;
+        }
+        Risk r = Risk.WRITES_WORKSPACE;
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            if (w.equals("-o") || w.equals("--output")) {
+                r = max(r, i + 1 < rest.size() ? rules.write(rest.get(i + 1)) : Risk.DESTRUCTIVE);
+            } else if (w.startsWith("--output=") || w.startsWith("--output-directory=")) {
+                r = max(r, rules.write(Word.of(w.substring(w.indexOf('=') + 1))));
+            } else if (w.startsWith("/") || w.startsWith("~") || w.startsWith("../") || w.equals("..")) {
+                r = Risk.DESTRUCTIVE;
+            }
+        }
+        return r;
     }
 }

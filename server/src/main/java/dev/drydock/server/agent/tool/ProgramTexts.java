@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * command.
  */
 final class ProgramTexts {
-    private static final Pattern AWK_SYSTEM = Pattern.compile("\\bsystem\\b|@load|@include|\\|");
+    /** {@code system}, pipes, and gawk's {@code @} forms ({@code @load}, and {@code @f()} calls, which can reach {@code system}). */
+    private static final Pattern AWK_SYSTEM = Pattern.compile("\\bsystem\\b|@|\\|");
     private static final Pattern AWK_PRINT = Pattern.compile("\\bprintf?\\b");
 
     private ProgramTexts() {}
@@ -120,7 +121,7 @@ final class ProgramTexts {
 
     /**
      * Whether an {@code awk} program runs commands or writes files: {@code system()}, a pipe to or from a
-     * command ({@code print | "cmd"}, {@code "cmd" | getline}, {@code |&}), {@code @load}/{@code @include},
+     * command ({@code print | "cmd"}, {@code "cmd" | getline}, {@code |&}), gawk's {@code @load} and {@code @f()} indirect calls,
      * or a {@code print}/{@code printf} redirected with {@code >}. Strings and regular expressions are
      * skipped first, so {@code /a|b/} and {@code "x > y"} are not mistaken for either.
      */

@@ -103,7 +103,10 @@ class CommandRiskTest {
                 argumentSet("PATH decides which program runs", "PATH=./bin:$PATH ls", WRITES_WORKSPACE),
                 argumentSet("git commit", "git add -A && git commit -m 'msg'", WRITES_WORKSPACE),
                 argumentSet("awk program from a workspace file", "awk -f prog.awk f", WRITES_WORKSPACE),
-                argumentSet("cd into a subdirectory stays inside", "cd src && touch x", WRITES_WORKSPACE));
+                argumentSet("cd into a subdirectory stays inside", "cd src && touch x", WRITES_WORKSPACE),
+                argumentSet("\".\" as an argument is not source", "ruff check . && cmake -S . -B build", WRITES_WORKSPACE),
+                argumentSet("a message that is not a shell line", "./release.sh \"it's done\"", WRITES_WORKSPACE),
+                argumentSet("commit identity variables", "GIT_AUTHOR_NAME=bot git commit -m 'fix: parser'", WRITES_WORKSPACE));
     }
 
     /** Anything that reaches, or may reach, the network. */
@@ -134,7 +137,13 @@ class CommandRiskTest {
                 argumentSet("bash /dev/tcp redirection", "cat < /dev/tcp/example.com/80", NETWORK),
                 argumentSet("group and if bodies", "{ ls; } && if true; then curl x; fi", NETWORK),
                 argumentSet("unknown wrapper of a network program", "strace -f curl x", NETWORK),
-                argumentSet("trap action", "trap 'curl x' EXIT", NETWORK));
+                argumentSet("trap action", "trap 'curl x' EXIT", NETWORK),
+                argumentSet("bash -O takes a value before -c", "bash -O extglob -c 'curl x'", NETWORK),
+                argumentSet("BASH_ENV is expanded by bash", "BASH_ENV='$(curl x)' bash -c ls", NETWORK),
+                argumentSet("PS4 is expanded under set -x", "PS4='$(curl x)'; set -x; ls", NETWORK),
+                argumentSet("package runners run their arguments", "poetry run curl x", NETWORK),
+                argumentSet("a shell line given to an unknown program", "script -qc 'curl x' /dev/null", NETWORK),
+                argumentSet("python -m in a flag cluster", "python3 -um pip install x", NETWORK));
     }
 
     /** Unknowable, escaping or destroying lines get the top of the scale. */
@@ -178,7 +187,11 @@ class CommandRiskTest {
                 argumentSet("ripgrep --pre", "rg --pre 'curl x' foo", DESTRUCTIVE),
                 argumentSet("tar --to-command", "tar --to-command=sh -xf a.tar", DESTRUCTIVE),
                 argumentSet("unknown option of a wrapper", "timeout --weird 5 ls", DESTRUCTIVE),
-                argumentSet("editors run their own commands", "vim -es -c '!curl x'", DESTRUCTIVE));
+                argumentSet("editors run their own commands", "vim -es -c '!curl x'", DESTRUCTIVE),
+                argumentSet("gawk indirect call can reach system", "gawk 'BEGIN { f = \"system\"; @f(\"id\") }'", DESTRUCTIVE),
+                argumentSet("git config through the environment", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0=x git status", DESTRUCTIVE),
+                argumentSet("git worktree outside the workspace", "git worktree add ../other", DESTRUCTIVE),
+                argumentSet("python -I does not take -c as its value", "python3 -I -c 'x'", DESTRUCTIVE));
     }
 
     /** What the parser cannot follow, and shell syntax it must follow exactly. */
