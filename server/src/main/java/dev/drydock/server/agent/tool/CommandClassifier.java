@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The rules behind {@link CommandRisk}: walks the syntax tree of one command line (and of the shell
@@ -89,12 +90,24 @@ final class CommandClassifier {
             "NO_COLOR", "FORCE_COLOR", "CLICOLOR", "CI", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE");
     private static final Set<String> HARMLESS_DEVICES = Set.of("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty");
 
+    private static final Pattern PYTHON = Pattern.compile("(python|pypy)[0-9.]*");
+    /** Simple commands one classification may look at, nested strings included; past it the line is too complex to judge. */
+    private static final int MAX_COMMANDS = 10_000;
+
     private final int nesting;
+    /** Commands still to be looked at, shared by the nested classifiers of one line. */
+    private final int[] budget;
     /** Set once a {@code cd} may have left the workspace: relative paths are no longer inside it. */
     private boolean outsideWorkspace;
 
-    CommandClassifier(int nesting) {
+    /** A classifier for one command line. */
+    CommandClassifier() {
+        this(0, new int[] {MAX_COMMANDS});
+    }
+
+    private CommandClassifier(int nesting, int[] budget) {
         this.nesting = nesting;
+        this.budget = budget;
     }
 
     /** A shell string ({@code sh -c '…'}, {@code eval …}, a command-holding variable): parsed and classified. */
@@ -103,7 +116,7 @@ final class CommandClassifier {
             return Risk.DESTRUCTIVE;
         }
         try {
-            CommandClassifier inner = new CommandClassifier(nesting + 1);
+            CommandClassifier inner = new CommandClassifier(nesting + 1, budget);
             inner.outsideWorkspace = outsideWorkspace;
             Risk r = inner.script(ShellParser.parse(shellText));
             outsideWorkspace |= inner.outsideWorkspace;
@@ -259,6 +272,9 @@ final class CommandClassifier {
      * each argument onwards as a command, since unknown wrappers ({@code strace curl …}) run them.
      */
     Risk invoke(List<Word> argv, boolean scanTails) {
+        if (--budget[0] < 0) {
+            throw new ShellSyntaxException("too many commands to classify");
+        }
         Optional<String> program = argv.getFirst().literal();
         if (program.isEmpty()) {
             return Risk.DESTRUCTIVE;
@@ -267,7 +283,7 @@ final class CommandClassifier {
         String name = path.substring(path.lastIndexOf('/') + 1);
         List<Word> args = argv.subList(1, argv.size());
         String lower = name.toLowerCase(java.util.Locale.ROOT);
-        String interpreter = lower.matches("(python|pypy)[0-9.]*") ? "python" : lower;
+        String interpreter = PYTHON.matcher(lower).matches() ? "python" : lower;
         if (READ_ONLY.contains(name)) {
             return Risk.READ_ONLY;
         }
@@ -280,7 +296,10 @@ final class CommandClassifier {
         if (SHELLS.contains(name)) {
             return shell(args);
         }
-        if (INLINE_CODE.containsKey(interpreter) && !(name.equals("bun") && !args.isEmpty() && args.getFirst().literal().filter(PACKAGE_VERBS::contains).isPresent())) {
+        if (name.equals("bun") && !args.isEmpty() && !args.getFirst().couldBeOption()) {
+            return packageTool(name, args);
+        }
+        if (INLINE_CODE.containsKey(interpreter)) {
             return interpreter(interpreter, args);
         }
         if (AWKS.contains(name)) {
@@ -340,8 +359,6 @@ final class CommandClassifier {
         };
     }
 
-    private static final Set<String> PACKAGE_VERBS = Set.of("install", "i", "add", "remove", "update", "upgrade", "publish", "x", "run", "test", "pm", "create", "init", "link");
-
     /** A program it does not know: writes the workspace, unless it is a wrapper of a riskier command. */
     private Risk unknown(List<Word> args) {
         return max(Risk.WRITES_WORKSPACE, commandsIn(args));
@@ -364,7 +381,7 @@ final class CommandClassifier {
             }
             if (lit.get().contains(" ") && nesting < MAX_NESTING) {
                 try {
-                    r = max(r, new CommandClassifier(nesting + 1).script(ShellParser.parse(lit.get())));
+                    r = max(r, new CommandClassifier(nesting + 1, budget).script(ShellParser.parse(lit.get())));
                 } catch (ShellSyntaxException e) {
                     // Not a shell line: an ordinary argument.
                 }
