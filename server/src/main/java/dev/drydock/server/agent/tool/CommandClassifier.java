@@ -29,7 +29,7 @@ final class CommandClassifier {
             "hexdump", "strings", "md5sum", "sha1sum", "sha256sum", "sha512sum", "cksum", "true", "false", "test", "[", "whoami",
             "id", "uname", "printenv", "jq", "column", "paste", "comm", "join", "fold", "rev", "tac", "seq", "sleep", "yes",
             ":", "wait", "shift", "exit", "return", "break", "continue", "getopts", "read", "set", "unset", "umask", "ulimit",
-            "jobs", "popd", "dirs");
+            "jobs", "popd", "dirs", "[[", "]]");
     private static final Set<String> NETWORK = Set.of(
             "curl", "wget", "ssh", "scp", "sftp", "rsync", "nc", "ncat", "netcat", "socat", "telnet", "ftp", "lftp", "ping",
             "dig", "nslookup", "host", "whois", "traceroute", "nmap", "aria2c", "http", "https", "xh", "gh", "glab", "svn",
@@ -284,7 +284,8 @@ final class CommandClassifier {
         List<Word> args = argv.subList(1, argv.size());
         String lower = name.toLowerCase(java.util.Locale.ROOT);
         String interpreter = PYTHON.matcher(lower).matches() ? "python" : lower;
-        if (READ_ONLY.contains(name)) {
+        if (READ_ONLY.contains(name) || name.startsWith("-")) {
+            // No program is named -x: the shell reports it not found (dash's reading of [[ -f a && -f b ]]).
             return Risk.READ_ONLY;
         }
         if (DESTRUCTIVE.contains(name) || name.startsWith("mkfs.")) {

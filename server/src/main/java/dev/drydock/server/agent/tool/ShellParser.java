@@ -17,12 +17,21 @@ import java.util.Set;
  * subshells, groups, {@code if}/{@code while}/{@code until}/{@code for} bodies and conditions, in
  * source order. {@code case}, {@code coproc} and unbalanced parentheses are syntax errors here (the
  * classifier then fails closed).
+ *
+ * <p>{@code sh} may be dash, so where bash and a POSIX shell read a line differently the script holds
+ * both readings: the inside of {@code [[ … ]]} is also parsed as plain commands (dash runs
+ * {@code curl} in {@code [[ -z x || curl … ]]}), and words after {@code &>} also form a command of
+ * their own (dash reads {@code ls &>/dev/null curl …} as {@code ls &} then {@code curl …}).
  */
 final class ShellParser {
     /** Reserved words that open or close a compound command and are followed by a command. */
     private static final Set<String> SKIPPED_RESERVED = Set.of("{", "}", "!", "if", "then", "else", "elif", "fi", "do", "done", "while", "until");
 
     private final List<Token> tokens;
+    /** Whether bash's {@code [[} is a keyword; false when reading tokens as a POSIX shell does. */
+    private final boolean bashKeywords;
+    /** Index in {@link #words} where a POSIX shell starts a new command after {@code &>}, or -1. */
+    private int posixCommandStart = -1;
     private final List<SimpleCommand> commands = new ArrayList<>();
     private final List<Word> hereDocuments = new ArrayList<>();
     private Kind kind = Kind.COMMAND;
@@ -30,8 +39,9 @@ final class ShellParser {
     private List<Redirect> redirects = new ArrayList<>();
     private int i;
 
-    private ShellParser(List<Token> tokens) {
+    private ShellParser(List<Token> tokens, boolean bashKeywords) {
         this.tokens = tokens;
+        this.bashKeywords = bashKeywords;
     }
 
     /** The script of a whole command line. */
@@ -40,7 +50,7 @@ final class ShellParser {
     }
 
     static Script parse(List<Token> tokens) {
-        return new ShellParser(tokens).script();
+        return new ShellParser(tokens, true).script();
     }
 
     private Script script() {
@@ -88,9 +98,11 @@ final class ShellParser {
                 case "for", "select" -> kind = Kind.LOOP_HEADER;
                 case "function" -> kind = Kind.FUNCTION_DEFINITION;
                 case "[[" -> {
-                    kind = Kind.CONDITIONAL;
-                    conditional(w);
-                    return;
+                    if (bashKeywords) {
+                        kind = Kind.CONDITIONAL;
+                        conditional(w);
+                        return;
+                    }
                 }
                 default -> {
                     if (isOperator(i + 1, "(") && isOperator(i + 2, ")")) {
@@ -105,6 +117,7 @@ final class ShellParser {
 
     /** {@code [[ … ]]}: operators and redirection signs inside are words; nothing in it runs but its expansions. */
     private void conditional(Word open) {
+        int start = i;
         words.add(open);
         for (i++; i < tokens.size(); i++) {
             switch (tokens.get(i)) {
@@ -112,6 +125,11 @@ final class ShellParser {
                     words.add(w.word());
                     if (reserved(w.word()).equals("]]")) {
                         endCommand();
+                        try {
+                            commands.addAll(new ShellParser(tokens.subList(start, i + 1), false).script().commands());
+                        } catch (ShellSyntaxException e) {
+                            // A POSIX shell stops at this syntax error: the plain reading runs nothing more.
+                        }
                         return;
                     }
                 }
@@ -129,12 +147,19 @@ final class ShellParser {
         }
         i++;
         redirects.add(new Redirect(r.op(), r.fd(), target.word()));
+        if (r.op().startsWith("&>") && posixCommandStart < 0) {
+            posixCommandStart = words.size();
+        }
     }
 
     private void endCommand() {
         if (!words.isEmpty() || !redirects.isEmpty() || kind != Kind.COMMAND) {
             commands.add(new SimpleCommand(kind, List.copyOf(words), List.copyOf(redirects)));
         }
+        if (posixCommandStart > 0 && posixCommandStart < words.size()) {
+            commands.add(new SimpleCommand(Kind.COMMAND, List.copyOf(words.subList(posixCommandStart, words.size())), List.copyOf(redirects)));
+        }
+        posixCommandStart = -1;
         kind = Kind.COMMAND;
         words = new ArrayList<>();
         redirects = new ArrayList<>();

@@ -213,6 +213,9 @@ class CommandRiskTest {
                 argumentSet("|& pipes stderr too", "ls |& grep x", READ_ONLY),
                 argumentSet("here-string with substitution", "cat <<< \"$(curl x)\"", NETWORK),
                 argumentSet("tab-stripped here-document", "cat <<-EOF\n\thello\n\tEOF", READ_ONLY),
+                argumentSet("dash runs what follows || inside [[ ]]", "[[ -z x || curl evil ]]", NETWORK),
+                argumentSet("dash reads > inside [[ ]] as a redirection", "[[ $a > /etc/x ]]", DESTRUCTIVE),
+                argumentSet("dash reads &> as & then >", "ls &>/dev/null curl x", NETWORK),
                 argumentSet("wrappers nested past the work budget", "x " + "env ".repeat(30) + "sh -c '" + "x " + "env ".repeat(30)
                         + "sh -c \"" + "x " + "env ".repeat(30) + "sh -c ls\"'", DESTRUCTIVE),
                 argumentSet("a line longer than a mebibyte", "echo " + "a".repeat((1 << 20) + 1), DESTRUCTIVE),
