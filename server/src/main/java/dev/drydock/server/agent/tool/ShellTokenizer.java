@@ -231,7 +231,7 @@ final class ShellTokenizer {
         }
         flush(parts, plain);
         if (parts.isEmpty()) {
-            throw new ShellSyntaxException("unexpected '" + s.charAt(pos) + "'");
+            throw new ShellSyntaxException(pos < s.length() ? "unexpected '" + s.charAt(pos) + "'" : "a word is missing at the end");
         }
         return new Word(List.copyOf(parts));
     }

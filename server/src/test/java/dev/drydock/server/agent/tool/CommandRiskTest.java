@@ -8,7 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 import dev.drydock.server.agent.event.Action.Risk;
+import dev.drydock.server.agent.tool.ShellSyntax.ShellSyntaxException;
+import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -230,5 +234,60 @@ class CommandRiskTest {
 
         // Then
         assertThat(risk).as(command).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @MethodSource({"reportedBypasses", "readOnly", "writes", "network", "destructive", "parserEdgeCases"})
+    void shouldRateAtLeastNetworkWhenCurlFollowsOnTheNextLine(String command, Risk ignored) {
+        // Given
+        String line = command + "\ncurl http://x";
+
+        // When
+        Risk risk = CommandRisk.classify(line);
+
+        // Then
+        assertThat(risk).as(line).isGreaterThanOrEqualTo(NETWORK);
+    }
+
+    @Test
+    void shouldFailOnlyOnSyntaxWhenLinesAreRandom() {
+        // Given
+        long seed = 20261207L;
+        Random random = new Random(seed);
+        List<String> lines = Stream.generate(() -> randomLine(random)).limit(20_000).toList();
+
+        // When
+        List<String> crashed = lines.stream().filter(CommandRiskTest::crashes).toList();
+
+        // Then
+        assertThat(crashed).as("lines that crashed the classifier (seed %d)", seed).isEmpty();
+    }
+
+    private static final String[] ATOMS = {
+        "ls", "curl", "x", " ", "'", "\"", "\\", "$", "(", ")", "{", "}", "`", ";", "&", "|", "<", ">", "\n", "#", "=", "-c", "sh", "git",
+        "-C", "find", "-exec", "{}", "\\;", "xargs", "awk", "sed", "env", "A=1", "[[", "]]", "*", "[", "~", "..", "/", "<<", "EOF",
+        "$(", "${", "$((", "2>&1", "&>", "<(", "rm", "-rf", "python3", "make", "cd", "for", "do", "done", "if", "then", "fi", "!",
+        "'x y'", "\"$x\"", "timeout", "5", "tar", "sort", "-o", "cp", "tee", "config", "rebase", "-x", "npm", "install", "((", "))",
+        "PS4=", "trap", "eval", "fd", "-X", "command", "-v", "exec"
+    };
+
+    private static String randomLine(Random random) {
+        StringBuilder line = new StringBuilder();
+        for (int k = 1 + random.nextInt(25); k > 0; k--) {
+            line.append(ATOMS[random.nextInt(ATOMS.length)]).append(random.nextBoolean() ? " " : "");
+        }
+        return line.toString();
+    }
+
+    /** Whether the classifier itself fails on the line (a syntax error is the parser's answer, not a crash). */
+    private static boolean crashes(String line) {
+        try {
+            new CommandClassifier().text(line);
+            return false;
+        } catch (ShellSyntaxException e) {
+            return false;
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 }
