@@ -2,7 +2,6 @@ package dev.drydock.server.agent.tool;
 
 import dev.drydock.server.agent.event.Action.Risk;
 import dev.drydock.server.agent.tool.ShellSyntax.Assignment;
-import dev.drydock.server.agent.tool.ShellSyntax.Kind;
 import dev.drydock.server.agent.tool.ShellSyntax.Redirect;
 import dev.drydock.server.agent.tool.ShellSyntax.Script;
 import dev.drydock.server.agent.tool.ShellSyntax.ShellSyntaxException;
@@ -10,7 +9,7 @@ import dev.drydock.server.agent.tool.ShellSyntax.SimpleCommand;
 import dev.drydock.server.agent.tool.ShellSyntax.Word;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -44,32 +43,15 @@ final class CommandClassifier {
             // change what later words of the line mean
             "source", ".", "alias", "shopt", "enable", "fc", "bind", "hash");
     private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "yash");
-    /** Interpreters and the options that give them code to run inline. */
-    private static final Map<String, Set<String>> INLINE_CODE = Map.ofEntries(
-            Map.entry("python", Set.of("-c")), Map.entry("perl", Set.of("-e", "-E")), Map.entry("ruby", Set.of("-e")),
-            Map.entry("node", Set.of("-e", "-p", "--eval", "--print")), Map.entry("nodejs", Set.of("-e", "-p", "--eval", "--print")),
-            Map.entry("bun", Set.of("-e", "-p", "--eval", "--print")), Map.entry("deno", Set.of("eval")),
-            Map.entry("php", Set.of("-r")), Map.entry("lua", Set.of("-e")), Map.entry("rscript", Set.of("-e")),
-            Map.entry("expect", Set.of("-c")), Map.entry("tclsh", Set.of()), Map.entry("jshell", Set.of()),
-            Map.entry("groovy", Set.of("-e")), Map.entry("osascript", Set.of("-e")));
     /** Shell builtins: a wrapper cannot exec them, so they are not looked for in the arguments of unknown programs. */
     private static final Set<String> BUILTINS_ONLY = Set.of(
             ".", "source", "alias", "shopt", "enable", "fc", "bind", "hash", "eval", "exec", "trap", "let", "export", "declare",
             "typeset", "local", "readonly", "cd", "pushd", "popd", "set", "unset", "shift", "return", "break", "continue", "wait",
             "jobs", "read", "getopts", "umask", "ulimit", ":", "dirs");
-    /** Options of those interpreters that take the next word as their value. */
-    private static final Map<String, Set<String>> VALUED_INTERPRETER_OPTIONS = Map.of(
-            "python", Set.of("-W", "-X", "--check-hash-based-pycs"),
-            "node", Set.of("-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions"),
-            "nodejs", Set.of("-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions"),
-            "ruby", Set.of("-I", "-r", "-C"));
     private static final Set<String> AWKS = Set.of("awk", "gawk", "mawk", "nawk");
     private static final Set<String> PACKAGE_TOOLS = Set.of(
             "pip", "pip3", "npm", "yarn", "pnpm", "bun", "go", "cargo", "gem", "bundle", "composer", "uv", "poetry",
             "docker", "podman", "helm", "kubectl");
-    private static final Set<String> INSTALL_VERBS = Set.of(
-            "install", "i", "add", "ci", "publish", "get", "download", "update", "upgrade", "pull", "push", "login", "exec", "x",
-            "dlx", "fetch", "sync", "lock");
     private static final Set<String> BUILD_TOOLS = Set.of("mvn", "mvnw", "gradle", "gradlew");
     /** Variables whose value some program runs as a command. */
     private static final Set<String> COMMAND_VARIABLES = Set.of(
@@ -247,7 +229,7 @@ final class CommandClassifier {
         return inside.equals(".git") || inside.startsWith(".git/") ? Risk.DESTRUCTIVE : Risk.WRITES_WORKSPACE;
     }
 
-    private static boolean leavesWorkspace(String path) {
+    static boolean leavesWorkspace(String path) {
         return path.startsWith("/") || path.startsWith("~") || normalized(path) == null;
     }
 
@@ -282,7 +264,7 @@ final class CommandClassifier {
         String path = program.get();
         String name = path.substring(path.lastIndexOf('/') + 1);
         List<Word> args = argv.subList(1, argv.size());
-        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        String lower = name.toLowerCase(Locale.ROOT);
         String interpreter = PYTHON.matcher(lower).matches() ? "python" : lower;
         if (READ_ONLY.contains(name) || name.startsWith("-")) {
             // No program is named -x: the shell reports it not found (dash's reading of [[ -f a && -f b ]]).
@@ -295,16 +277,16 @@ final class CommandClassifier {
             return Risk.NETWORK;
         }
         if (SHELLS.contains(name)) {
-            return shell(args);
+            return CodeRunners.shell(this, args);
         }
         if (name.equals("bun") && !args.isEmpty() && !args.getFirst().couldBeOption()) {
-            return packageTool(name, args);
+            return CodeRunners.packageTool(this, name, args);
         }
-        if (INLINE_CODE.containsKey(interpreter)) {
-            return interpreter(interpreter, args);
+        if (CodeRunners.INLINE_CODE.containsKey(interpreter)) {
+            return CodeRunners.interpreter(this, interpreter, args);
         }
         if (AWKS.contains(name)) {
-            return awk(args);
+            return CodeRunners.awk(this, args);
         }
         return switch (name) {
             case "env" -> env(args);
@@ -332,28 +314,28 @@ final class CommandClassifier {
             case "export", "declare", "typeset", "local", "readonly" -> declaration(name.equals("export")
                     || args.stream().anyMatch(w -> w.literal().filter(l -> l.matches("-[a-zA-Z]*x[a-zA-Z]*")).isPresent()), args);
             case "cd", "pushd" -> cd(args);
-            case "find" -> find(args);
-            case "fd", "fdfind" -> fd(args);
-            case "sed" -> sed(args);
+            case "find" -> FileCommands.find(this, args);
+            case "fd", "fdfind" -> FileCommands.fd(this, args);
+            case "sed" -> CodeRunners.sed(this, args);
             case "git" -> GitCommands.classify(args, this);
-            case "rm", "rmdir" -> rm(name, args);
-            case "touch", "mkdir", "mv", "ln", "tee" -> writesEach(name, args);
-            case "chmod" -> chmod(args);
-            case "cp", "install" -> copy(args);
-            case "sort" -> readerWith(args, Set.of("-o", "--output"), Set.of("--compress-program"));
-            case "tree" -> readerWith(args, Set.of("-o"), Set.of());
-            case "date" -> readerWith(args, Set.of(), Set.of("-s", "--set"));
-            case "rg" -> readerWith(args, Set.of(), Set.of("--pre"));
-            case "less", "more" -> readerWith(args, Set.of("-o", "-O", "--log-file", "--LOG-FILE"), Set.of());
-            case "uniq", "xxd" -> secondOperandWritten(args);
-            case "tar" -> tar(args);
-            case "make", "gmake" -> make(args);
+            case "rm", "rmdir" -> FileCommands.rm(this, name, args);
+            case "touch", "mkdir", "mv", "ln", "tee" -> FileCommands.writesEach(this, name, args);
+            case "chmod" -> FileCommands.chmod(this, args);
+            case "cp", "install" -> FileCommands.copy(this, args);
+            case "sort" -> FileCommands.readerWith(this, args, Set.of("-o", "--output"), Set.of("--compress-program"));
+            case "tree" -> FileCommands.readerWith(this, args, Set.of("-o"), Set.of());
+            case "date" -> FileCommands.readerWith(this, args, Set.of(), Set.of("-s", "--set"));
+            case "rg" -> FileCommands.readerWith(this, args, Set.of(), Set.of("--pre"));
+            case "less", "more" -> FileCommands.readerWith(this, args, Set.of("-o", "-O", "--log-file", "--LOG-FILE"), Set.of());
+            case "uniq", "xxd" -> FileCommands.secondOperandWritten(this, args);
+            case "tar" -> FileCommands.tar(this, args);
+            case "make", "gmake" -> CodeRunners.make(this, args);
             default -> {
                 if (PACKAGE_TOOLS.contains(name)) {
-                    yield packageTool(name, args);
+                    yield CodeRunners.packageTool(this, name, args);
                 }
                 if (BUILD_TOOLS.contains(name)) {
-                    yield build(args);
+                    yield CodeRunners.build(this, args);
                 }
                 yield scanTails ? unknown(args) : Risk.WRITES_WORKSPACE;
             }
@@ -370,7 +352,7 @@ final class CommandClassifier {
      * running from its arguments: each argument onwards that names a program ({@code strace -f curl x}),
      * and each argument that parses as a shell line ({@code script -c 'curl x'}).
      */
-    private Risk commandsIn(List<Word> args) {
+    Risk commandsIn(List<Word> args) {
         Risk r = Risk.READ_ONLY;
         for (int j = 0; j < args.size() && j < 32; j++) {
             Optional<String> lit = args.get(j).literal();
@@ -492,272 +474,6 @@ final class CommandClassifier {
         return i >= args.size() ? r : max(r, invoke(args.subList(i, args.size()), true));
     }
 
-    /** {@code sh}/{@code bash}: {@code -c STRING} is classified; a script file is workspace code; no script reads commands from stdin. */
-    private Risk shell(List<Word> args) {
-        boolean inline = false;
-        boolean stdin = false;
-        int i = 0;
-        while (i < args.size()) {
-            Optional<String> lit = args.get(i).literal();
-            if (lit.isEmpty()) {
-                return Risk.DESTRUCTIVE;
-            }
-            String o = lit.get();
-            if (o.equals("--")) {
-                i++;
-                break;
-            }
-            if (o.equals("--norc") || o.equals("--noprofile") || o.equals("--login") || o.equals("--posix") || o.equals("--noediting")) {
-                i++;
-            } else if (o.matches("[-+][a-zA-Z]+") && !o.startsWith("--")) {
-                inline |= o.startsWith("-") && o.indexOf('c') > 0;
-                stdin |= o.startsWith("-") && o.indexOf('s') > 0;
-                i += o.endsWith("o") || o.endsWith("O") ? 2 : 1;
-            } else if (o.startsWith("-")) {
-                return Risk.DESTRUCTIVE;
-            } else {
-                break;
-            }
-        }
-        if (inline) {
-            return i < args.size() ? args.get(i).literal().map(this::text).orElse(Risk.DESTRUCTIVE) : Risk.DESTRUCTIVE;
-        }
-        return stdin || i >= args.size() ? Risk.DESTRUCTIVE : Risk.WRITES_WORKSPACE;
-    }
-
-    /** {@code python3}, {@code perl}, {@code node}…: inline code or code from stdin is unknowable; a script or module is workspace code. */
-    private Risk interpreter(String interpreter, List<Word> args) {
-        Set<String> inline = INLINE_CODE.get(interpreter);
-        for (int i = 0; i < args.size(); i++) {
-            Optional<String> lit = args.get(i).literal();
-            if (lit.isEmpty()) {
-                return Risk.DESTRUCTIVE;
-            }
-            String o = lit.get();
-            boolean cluster = o.matches("-[a-zA-Z]+") && inline.stream().anyMatch(f -> f.length() == 2 && o.indexOf(f.charAt(1)) > 0);
-            if (inline.contains(o) || inline.stream().anyMatch(f -> o.startsWith(f + "=")) || cluster) {
-                return Risk.DESTRUCTIVE;
-            }
-            if (interpreter.equals("python") && o.matches("-[a-zA-Z]*m")) {
-                String module = i + 1 < args.size() ? args.get(i + 1).literal().orElse("") : "";
-                return module.equals("pip") || module.equals("pip3") ? packageTool("pip", args.subList(i + 2, args.size()))
-                        : module.isEmpty() ? Risk.DESTRUCTIVE : Risk.WRITES_WORKSPACE;
-            }
-            if (o.equals("--version") || o.equals("-V") || o.equals("--help") || o.equals("-h")) {
-                return Risk.READ_ONLY;
-            }
-            if (o.equals("-")) {
-                return Risk.DESTRUCTIVE;
-            }
-            if (!o.startsWith("-")) {
-                return Risk.WRITES_WORKSPACE;
-            }
-            if (VALUED_INTERPRETER_OPTIONS.getOrDefault(interpreter, Set.of()).contains(o)) {
-                i++;
-            }
-        }
-        return Risk.DESTRUCTIVE;
-    }
-
-    /** {@code awk}: a program text that runs commands or writes files is unknowable; one from a file is workspace code. */
-    private Risk awk(List<Word> args) {
-        List<String> programs = new ArrayList<>();
-        boolean fromFile = false;
-        int i = 0;
-        while (i < args.size()) {
-            Optional<String> lit = args.get(i).literal();
-            if (lit.isEmpty()) {
-                return Risk.DESTRUCTIVE;
-            }
-            String o = lit.get();
-            if (o.equals("--")) {
-                i++;
-                break;
-            }
-            if (!o.startsWith("-") || o.equals("-")) {
-                break;
-            }
-            String key = o.startsWith("--") ? o.split("=", 2)[0] : o.substring(0, 2);
-            boolean attached = o.startsWith("--") ? o.contains("=") : o.length() > 2;
-            String value = attached ? o.substring(o.startsWith("--") ? o.indexOf('=') + 1 : 2)
-                    : i + 1 < args.size() ? args.get(i + 1).literal().orElse(null) : null;
-            if (value == null) {
-                return Risk.DESTRUCTIVE;
-            }
-            switch (key) {
-                case "-F", "--field-separator", "-v", "--assign" -> {}
-                case "-f", "--file", "-i", "--include", "-E", "--exec" -> fromFile = true;
-                case "-e", "--source" -> programs.add(value);
-                default -> {
-                    return Risk.DESTRUCTIVE;
-                }
-            }
-            i += attached ? 1 : 2;
-        }
-        if (programs.isEmpty() && !fromFile) {
-            if (i >= args.size()) {
-                return Risk.DESTRUCTIVE;
-            }
-            Optional<String> program = args.get(i).literal();
-            if (program.isEmpty()) {
-                return Risk.DESTRUCTIVE;
-            }
-            programs.add(program.get());
-        }
-        if (programs.stream().anyMatch(ProgramTexts::awkRunsOrWrites)) {
-            return Risk.DESTRUCTIVE;
-        }
-        return fromFile ? Risk.WRITES_WORKSPACE : Risk.READ_ONLY;
-    }
-
-    /** {@code sed}: its script decides ({@code e} runs, {@code w} writes); {@code -i} writes its files. */
-    private Risk sed(List<Word> args) {
-        List<String> scripts = new ArrayList<>();
-        List<Word> operands = new ArrayList<>();
-        boolean inPlace = false;
-        boolean fromFile = false;
-        boolean optionsEnded = false;
-        for (int i = 0; i < args.size(); i++) {
-            Word w = args.get(i);
-            Optional<String> lit = w.literal();
-            if (optionsEnded || !w.couldBeOption()) {
-                operands.add(w);
-                continue;
-            }
-            if (lit.isEmpty()) {
-                return Risk.DESTRUCTIVE;
-            }
-            String o = lit.get();
-            if (o.equals("--")) {
-                optionsEnded = true;
-            } else if (o.startsWith("--")) {
-                String key = o.split("=", 2)[0];
-                String value = o.contains("=") ? o.substring(o.indexOf('=') + 1) : null;
-                switch (key) {
-                    case "--in-place" -> inPlace = true;
-                    case "--expression", "--file" -> {
-                        if (value == null) {
-                            value = i + 1 < args.size() ? args.get(++i).literal().orElse(null) : null;
-                        }
-                        if (value == null) {
-                            return Risk.DESTRUCTIVE;
-                        }
-                        if (key.equals("--file")) {
-                            fromFile = true;
-                        } else {
-                            scripts.add(value);
-                        }
-                    }
-                    case "--quiet", "--silent", "--regexp-extended", "--separate", "--unbuffered", "--null-data", "--posix",
-                            "--debug", "--sandbox", "--follow-symlinks", "--line-length" -> {}
-                    default -> {
-                        return Risk.DESTRUCTIVE;
-                    }
-                }
-            } else {
-                for (int j = 1; j < o.length(); j++) {
-                    char f = o.charAt(j);
-                    if (f == 'i') {
-                        inPlace = true;
-                        break;
-                    }
-                    if (f == 'e' || f == 'f' || f == 'l') {
-                        String value = j + 1 < o.length() ? o.substring(j + 1) : i + 1 < args.size() ? args.get(++i).literal().orElse(null) : null;
-                        if (value == null) {
-                            return Risk.DESTRUCTIVE;
-                        }
-                        if (f == 'e') {
-                            scripts.add(value);
-                        } else if (f == 'f') {
-                            fromFile = true;
-                        }
-                        break;
-                    }
-                    if ("nErsuz".indexOf(f) < 0) {
-                        return Risk.DESTRUCTIVE;
-                    }
-                }
-            }
-        }
-        if (scripts.isEmpty() && !fromFile) {
-            if (operands.isEmpty() || operands.getFirst().literal().isEmpty()) {
-                return Risk.DESTRUCTIVE;
-            }
-            scripts.add(operands.removeFirst().literal().orElseThrow());
-        }
-        Risk r = fromFile ? Risk.WRITES_WORKSPACE : Risk.READ_ONLY;
-        for (String script : scripts) {
-            ProgramTexts.Effects effects = ProgramTexts.sed(script);
-            if (effects.runs()) {
-                return Risk.DESTRUCTIVE;
-            }
-            for (String file : effects.writes()) {
-                r = max(r, write(Word.of(file)));
-            }
-        }
-        if (inPlace) {
-            r = max(r, Risk.WRITES_WORKSPACE);
-            for (Word file : operands) {
-                r = max(r, write(file));
-            }
-        }
-        return r;
-    }
-
-    /** {@code find}: {@code -exec}/{@code -ok} commands are classified with an unknown file name; {@code -delete} is destructive. */
-    private Risk find(List<Word> args) {
-        Risk r = Risk.READ_ONLY;
-        for (int i = 0; i < args.size(); i++) {
-            Word w = args.get(i);
-            Optional<String> lit = w.literal();
-            if (lit.isEmpty()) {
-                if (w.couldBeOption()) {
-                    return Risk.DESTRUCTIVE;
-                }
-                continue;
-            }
-            switch (lit.get()) {
-                case "-delete" -> r = max(r, Risk.DESTRUCTIVE);
-                case "-exec", "-execdir", "-ok", "-okdir" -> {
-                    List<Word> command = new ArrayList<>();
-                    int j = i + 1;
-                    while (j < args.size() && !args.get(j).literal().filter(t -> t.equals(";") || t.equals("+")).isPresent()) {
-                        command.add(args.get(j).toString().contains("{}") ? Word.UNKNOWN : args.get(j));
-                        j++;
-                    }
-                    if (j >= args.size() || command.isEmpty()) {
-                        return Risk.DESTRUCTIVE;
-                    }
-                    r = max(r, invoke(command, true));
-                    i = j;
-                }
-                case "-fprint", "-fprint0", "-fls", "-fprintf" -> {
-                    r = max(r, i + 1 < args.size() ? write(args.get(i + 1)) : Risk.DESTRUCTIVE);
-                    i++;
-                }
-                default -> {}
-            }
-        }
-        return r;
-    }
-
-    /** {@code fd}: {@code -x}/{@code -X} run the rest of the line per file. */
-    private Risk fd(List<Word> args) {
-        for (int i = 0; i < args.size(); i++) {
-            Optional<String> lit = args.get(i).literal();
-            if (lit.isEmpty() && args.get(i).couldBeOption()) {
-                return Risk.DESTRUCTIVE;
-            }
-            if (lit.filter(l -> Set.of("-x", "--exec", "-X", "--exec-batch").contains(l)).isPresent()) {
-                List<Word> command = new ArrayList<>(args.subList(i + 1, args.size()));
-                command.replaceAll(w -> w.toString().contains("{") ? Word.UNKNOWN : w);
-                command.add(Word.UNKNOWN);
-                return command.size() == 1 ? Risk.DESTRUCTIVE : invoke(command, true);
-            }
-        }
-        return Risk.READ_ONLY;
-    }
-
     /** {@code xargs}: runs its command (default {@code echo}) with arguments from stdin, which are unknown. */
     private Risk xargs(List<Word> args) {
         Set<String> flags = Set.of("-0", "--null", "-r", "--no-run-if-empty", "-t", "--verbose", "-p", "--interactive", "-x", "--exit",
@@ -840,220 +556,6 @@ final class CommandClassifier {
         if (lit.isEmpty() || lit.get().equals("-") || leavesWorkspace(lit.get())) {
             outsideWorkspace = true;
         }
-    }
-
-    /** {@code rm}: recursive, forced, of {@code /} or a glob is destructive; so is any path outside the workspace. */
-    private Risk rm(String name, List<Word> args) {
-        Risk r = Risk.WRITES_WORKSPACE;
-        for (Word w : args) {
-            Optional<String> lit = w.literal();
-            if (w.couldBeOption() && lit.isEmpty()) {
-                return Risk.DESTRUCTIVE;
-            }
-            String a = lit.orElse("");
-            if (name.equals("rm") && (a.matches("-[a-zA-Z]*[rRf][a-zA-Z]*|--recursive|--force|--no-preserve-root") || a.equals("/"))) {
-                return Risk.DESTRUCTIVE;
-            }
-            if (!a.startsWith("-")) {
-                r = max(r, write(w));
-            }
-        }
-        return r;
-    }
-
-    /** Programs that write every operand ({@code touch}, {@code mkdir}, {@code mv}, {@code ln}, {@code tee}). */
-    private Risk writesEach(String name, List<Word> args) {
-        Risk r = name.equals("tee") ? Risk.READ_ONLY : Risk.WRITES_WORKSPACE;
-        for (Word w : args) {
-            if (!w.literal().filter(l -> l.startsWith("-")).isPresent()) {
-                r = max(r, write(w));
-            }
-        }
-        return r;
-    }
-
-    /** {@code chmod}: recursive is destructive; the first operand is the mode, the others are written. */
-    private Risk chmod(List<Word> args) {
-        Risk r = Risk.WRITES_WORKSPACE;
-        boolean mode = true;
-        for (Word w : args) {
-            Optional<String> lit = w.literal();
-            if (lit.filter(l -> l.matches("-[a-zA-Z]*R[a-zA-Z]*|--recursive")).isPresent()) {
-                return Risk.DESTRUCTIVE;
-            }
-            if (lit.filter(l -> l.matches("-[cfv]+|--(changes|silent|quiet|verbose|reference=.*)")).isPresent()) {
-                continue;
-            }
-            if (mode) {
-                mode = false;
-            } else {
-                r = max(r, write(w));
-            }
-        }
-        return r;
-    }
-
-    /** {@code cp}/{@code install}: the destination (last operand, or {@code -t DIR}) is written. */
-    private Risk copy(List<Word> args) {
-        Word destination = null;
-        for (int i = 0; i < args.size(); i++) {
-            Word w = args.get(i);
-            Optional<String> lit = w.literal();
-            if (lit.isEmpty() && w.couldBeOption()) {
-                return Risk.DESTRUCTIVE;
-            }
-            String a = lit.orElse("");
-            if (a.equals("-t") || a.equals("--target-directory")) {
-                return i + 1 < args.size() ? write(args.get(i + 1)) : Risk.DESTRUCTIVE;
-            }
-            if (a.startsWith("--target-directory=")) {
-                return write(Word.of(a.substring(a.indexOf('=') + 1)));
-            }
-            if (!a.startsWith("-")) {
-                destination = w;
-            }
-        }
-        return destination == null ? Risk.WRITES_WORKSPACE : max(Risk.WRITES_WORKSPACE, write(destination));
-    }
-
-    /** A reading program with options that write a file or are destructive; options only known at run time fail closed. */
-    private Risk readerWith(List<Word> args, Set<String> writing, Set<String> destructive) {
-        Risk r = Risk.READ_ONLY;
-        for (int i = 0; i < args.size(); i++) {
-            Word w = args.get(i);
-            Optional<String> lit = w.literal();
-            if (lit.isEmpty()) {
-                if (w.couldBeOption()) {
-                    return Risk.DESTRUCTIVE;
-                }
-                continue;
-            }
-            String o = lit.get();
-            if (o.equals("--")) {
-                break;
-            }
-            String key = o.contains("=") ? o.substring(0, o.indexOf('=')) : o;
-            if (destructive.contains(key) || destructive.stream().anyMatch(d -> d.length() == 2 && !o.startsWith("--") && o.startsWith(d))) {
-                return Risk.DESTRUCTIVE;
-            }
-            for (String option : writing) {
-                if (key.equals(option)) {
-                    r = max(r, o.contains("=") ? write(Word.of(o.substring(o.indexOf('=') + 1))) : i + 1 < args.size() ? write(args.get(i + 1)) : Risk.DESTRUCTIVE);
-                } else if (option.length() == 2 && !o.startsWith("--") && o.startsWith("-") && o.indexOf(option.charAt(1)) > 0) {
-                    int at = o.indexOf(option.charAt(1));
-                    r = max(r, at + 1 < o.length() ? write(Word.of(o.substring(at + 1))) : i + 1 < args.size() ? write(args.get(i + 1)) : Risk.DESTRUCTIVE);
-                }
-            }
-        }
-        return r;
-    }
-
-    /** {@code uniq IN OUT}, {@code xxd IN OUT}: the second operand is written. */
-    private Risk secondOperandWritten(List<Word> args) {
-        List<Word> operands = new ArrayList<>();
-        for (Word w : args) {
-            if (w.couldBeOption()) {
-                if (w.literal().isEmpty()) {
-                    return Risk.DESTRUCTIVE;
-                }
-            } else {
-                operands.add(w);
-            }
-        }
-        return operands.size() >= 2 ? write(operands.get(1)) : Risk.READ_ONLY;
-    }
-
-    /** {@code tar}: options that run commands are destructive; anything else writes the workspace ({@code -C} outside: destructive). */
-    private Risk tar(List<Word> args) {
-        Risk r = Risk.WRITES_WORKSPACE;
-        for (int i = 0; i < args.size(); i++) {
-            Optional<String> lit = args.get(i).literal();
-            if (lit.isEmpty()) {
-                if (args.get(i).couldBeOption()) {
-                    return Risk.DESTRUCTIVE;
-                }
-                continue;
-            }
-            String o = lit.get();
-            if (o.matches("--(to-command|use-compress-program|checkpoint-action|info-script|new-volume-script|rsh-command|rmt-command).*")
-                    || o.matches("-[a-zA-Z]*[IF][a-zA-Z]*")) {
-                return Risk.DESTRUCTIVE;
-            }
-            if (o.equals("-C") || o.equals("--directory") || o.equals("--file") || o.matches("-?[a-zA-Z]*f")) {
-                r = max(r, i + 1 < args.size() ? write(args.get(i + 1)) : Risk.DESTRUCTIVE);
-            }
-        }
-        return r;
-    }
-
-    /** {@code make}: recipes are workspace code; {@code --eval} and {@code VAR=value} overrides are classified as commands. */
-    private Risk make(List<Word> args) {
-        Risk r = Risk.WRITES_WORKSPACE;
-        for (int i = 0; i < args.size(); i++) {
-            Word w = args.get(i);
-            Optional<String> lit = w.literal();
-            Optional<Assignment> a = w.assignment();
-            if (a.isPresent()) {
-                r = max(r, a.get().value().literal().map(this::text).orElse(Risk.DESTRUCTIVE));
-                continue;
-            }
-            if (lit.isEmpty()) {
-                if (w.couldBeOption()) {
-                    return Risk.DESTRUCTIVE;
-                }
-                continue;
-            }
-            String o = lit.get();
-            if (o.startsWith("--eval") || o.startsWith("-E")) {
-                return Risk.DESTRUCTIVE;
-            }
-            if (o.equals("-C") || o.equals("--directory")) {
-                Word dir = i + 1 < args.size() ? args.get(i + 1) : Word.UNKNOWN;
-                r = max(r, dir.literal().filter(d -> !leavesWorkspace(d)).isPresent() ? Risk.WRITES_WORKSPACE : Risk.DESTRUCTIVE);
-            }
-        }
-        return r;
-    }
-
-    /**
-     * Package managers: installing, publishing or running remote packages needs the network (any
-     * argument naming such a verb counts, so options with values cannot hide it); the rest runs
-     * workspace code.
-     */
-    private Risk packageTool(String name, List<Word> args) {
-        boolean network = name.equals("kubectl") || name.equals("helm")
-                || (args.isEmpty() && (name.equals("yarn") || name.equals("bundle") || name.equals("composer")));
-        for (Word w : args) {
-            Optional<String> lit = w.literal();
-            if (lit.isEmpty() && w.couldBeOption()) {
-                return Risk.DESTRUCTIVE;
-            }
-            network |= lit.filter(INSTALL_VERBS::contains).isPresent();
-        }
-        return network ? Risk.NETWORK : max(Risk.WRITES_WORKSPACE, commandsIn(args));
-    }
-
-    /** Maven and Gradle: builds are workspace code; deploying or refreshing needs the network; {@code exec:exec} runs any program. */
-    private Risk build(List<Word> args) {
-        Risk r = Risk.WRITES_WORKSPACE;
-        for (Word w : args) {
-            Optional<String> lit = w.literal();
-            if (lit.isEmpty()) {
-                if (w.couldBeOption()) {
-                    return Risk.DESTRUCTIVE;
-                }
-                continue;
-            }
-            String a = lit.get();
-            if (a.startsWith("exec:") || a.startsWith("-Dexec.")) {
-                return Risk.DESTRUCTIVE;
-            }
-            if (a.equals("-U") || a.equals("--update-snapshots") || a.equals("deploy") || a.equals("--refresh-dependencies")
-                    || a.startsWith("deploy:") || a.startsWith("release:") || a.equals("publish")) {
-                r = Risk.NETWORK;
-            }
-        }
-        return r;
     }
 
     static Risk max(Risk a, Risk b) {
