@@ -294,7 +294,7 @@ final class CodeRunners {
             }
             network |= lit.filter(INSTALL_VERBS::contains).isPresent();
         }
-        return network ? Risk.NETWORK : max(Risk.WRITES_WORKSPACE, rules.commandsIn(args));
+        return network ? Risk.NETWORK : max(max(Risk.WRITES_WORKSPACE, rules.commandsIn(args)), rules.outputs(args));
     }
 
     /** Maven and Gradle: builds are workspace code; deploying or refreshing needs the network; {@code exec:exec} runs any program. */

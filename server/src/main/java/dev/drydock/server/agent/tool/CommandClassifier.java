@@ -27,7 +27,7 @@ final class CommandClassifier {
             "basename", "dirname", "realpath", "readlink", "which", "whereis", "type", "cmp", "diff", "cut", "tr", "nl", "od",
             "hexdump", "strings", "md5sum", "sha1sum", "sha256sum", "sha512sum", "cksum", "true", "false", "test", "[", "whoami",
             "id", "uname", "printenv", "jq", "column", "paste", "comm", "join", "fold", "rev", "tac", "seq", "sleep", "yes",
-            ":", "wait", "shift", "exit", "return", "break", "continue", "getopts", "read", "set", "unset", "umask", "ulimit",
+            ":", "wait", "shift", "exit", "return", "break", "continue", "set", "unset", "umask", "ulimit",
             "jobs", "popd", "dirs", "[[", "]]");
     private static final Set<String> NETWORK = Set.of(
             "curl", "wget", "ssh", "scp", "sftp", "rsync", "nc", "ncat", "netcat", "socat", "telnet", "ftp", "lftp", "ping",
@@ -266,6 +266,11 @@ final class CommandClassifier {
         List<Word> args = argv.subList(1, argv.size());
         String lower = name.toLowerCase(Locale.ROOT);
         String interpreter = PYTHON.matcher(lower).matches() ? "python" : lower;
+        if (name.equals("printf") && !args.isEmpty() && args.getFirst().literal().filter(l -> l.startsWith("-v")).isPresent()) {
+            String variable = args.getFirst().literal().orElseThrow().substring(2);
+            Word target = variable.isEmpty() ? (args.size() > 1 ? args.get(1) : Word.UNKNOWN) : Word.of(variable);
+            return assignsFromInput(List.of(target));
+        }
         if (READ_ONLY.contains(name) || name.startsWith("-")) {
             // No program is named -x: the shell reports it not found (dash's reading of [[ -f a && -f b ]]).
             return Risk.READ_ONLY;
@@ -313,6 +318,7 @@ final class CommandClassifier {
                     : Risk.DESTRUCTIVE;
             case "export", "declare", "typeset", "local", "readonly" -> declaration(name.equals("export")
                     || args.stream().anyMatch(w -> w.literal().filter(l -> l.matches("-[a-zA-Z]*x[a-zA-Z]*")).isPresent()), args);
+            case "read", "mapfile", "readarray", "getopts" -> assignsFromInput(args);
             case "cd", "pushd" -> cd(args);
             case "find" -> FileCommands.find(this, args);
             case "fd", "fdfind" -> FileCommands.fd(this, args);
@@ -344,7 +350,21 @@ final class CommandClassifier {
 
     /** A program it does not know: writes the workspace, unless it is a wrapper of a riskier command. */
     private Risk unknown(List<Word> args) {
-        return max(Risk.WRITES_WORKSPACE, commandsIn(args));
+        return max(max(Risk.WRITES_WORKSPACE, commandsIn(args)), outputs(args));
+    }
+
+    /** The files named by {@code -o FILE}, {@code --output FILE} or {@code --output=FILE}, which most programs write. */
+    Risk outputs(List<Word> args) {
+        Risk r = Risk.READ_ONLY;
+        for (int i = 0; i < args.size(); i++) {
+            Optional<String> lit = args.get(i).literal();
+            if (lit.filter(l -> l.equals("-o") || l.equals("--output")).isPresent()) {
+                r = max(r, i + 1 < args.size() ? write(args.get(i + 1)) : Risk.WRITES_WORKSPACE);
+            } else if (lit.filter(l -> l.startsWith("--output=")).isPresent()) {
+                r = max(r, write(Word.of(lit.get().substring("--output=".length()))));
+            }
+        }
+        return r;
     }
 
     /**
@@ -539,6 +559,23 @@ final class CommandClassifier {
             if (a.isPresent()) {
                 r = max(r, assignment(a.get(), exported));
             } else if (w.literal().isEmpty()) {
+                return Risk.DESTRUCTIVE;
+            } else if (exported && w.literal().get().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                // export NAME: whatever value NAME got before (from read, printf -v…) now reaches programs.
+                r = max(r, assignment(new Assignment(w.literal().get(), false, Word.UNKNOWN), true));
+            }
+        }
+        return r;
+    }
+
+    /** {@code read NAME}, {@code mapfile NAME}…: the names get values from input, unknown here. */
+    private Risk assignsFromInput(List<Word> args) {
+        Risk r = Risk.READ_ONLY;
+        for (Word w : args) {
+            Optional<String> name = w.literal().filter(l -> l.matches("[A-Za-z_][A-Za-z0-9_]*"));
+            if (name.isPresent()) {
+                r = max(r, assignment(new Assignment(name.get(), false, Word.UNKNOWN), false));
+            } else if (w.literal().isEmpty() && w.couldBeOption()) {
                 return Risk.DESTRUCTIVE;
             }
         }

@@ -62,6 +62,9 @@ final class FileCommands {
             if (lit.isEmpty() && args.get(i).couldBeOption()) {
                 return Risk.DESTRUCTIVE;
             }
+            if (lit.filter(l -> l.startsWith("--exec")).isPresent() && lit.get().contains("=")) {
+                return Risk.DESTRUCTIVE;
+            }
             if (lit.filter(l -> Set.of("-x", "--exec", "-X", "--exec-batch").contains(l)).isPresent()) {
                 List<Word> command = new ArrayList<>(args.subList(i + 1, args.size()));
                 command.replaceAll(w -> w.toString().contains("{") ? Word.UNKNOWN : w);
@@ -206,7 +209,7 @@ final class FileCommands {
             }
             String o = lit.get();
             if (o.matches("--(to-command|use-compress-program|checkpoint-action|info-script|new-volume-script|rsh-command|rmt-command).*")
-                    || o.matches("-[a-zA-Z]*[IF][a-zA-Z]*")) {
+                    || o.matches("-[a-zA-Z]*[IFP][a-zA-Z]*") || o.equals("--absolute-names")) {
                 return Risk.DESTRUCTIVE;
             }
             if (o.equals("-C") || o.equals("--directory") || o.equals("--file") || o.matches("-?[a-zA-Z]*f")) {

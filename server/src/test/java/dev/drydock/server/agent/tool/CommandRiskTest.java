@@ -76,6 +76,7 @@ class CommandRiskTest {
                 argumentSet("loop over files, variable as an argument", "for f in *.txt; do wc -l \"$f\"; done", READ_ONLY),
                 argumentSet("test brackets and conditionals", "[ -f x ] && [[ -d src && -f pom.xml ]] && echo ok", READ_ONLY),
                 argumentSet("shell-local assignment", "n=5; head -n \"$n\" f", READ_ONLY),
+                argumentSet("read into a shell variable", "while read -r line; do echo \"$line\"; done < list.txt", READ_ONLY),
                 argumentSet("harmless environment for a reader", "LC_ALL=C sort f", READ_ONLY),
                 argumentSet("numeric arithmetic", "echo $((3 * 4))", READ_ONLY),
                 argumentSet("quoted here-document is text", "cat <<'EOF'\n$(curl x)\nEOF", READ_ONLY),
@@ -110,7 +111,8 @@ class CommandRiskTest {
                 argumentSet("cd into a subdirectory stays inside", "cd src && touch x", WRITES_WORKSPACE),
                 argumentSet("\".\" as an argument is not source", "ruff check . && cmake -S . -B build", WRITES_WORKSPACE),
                 argumentSet("a message that is not a shell line", "./release.sh \"it's done\"", WRITES_WORKSPACE),
-                argumentSet("commit identity variables", "GIT_AUTHOR_NAME=bot git commit -m 'fix: parser'", WRITES_WORKSPACE));
+                argumentSet("commit identity variables", "GIT_AUTHOR_NAME=bot git commit -m 'fix: parser'", WRITES_WORKSPACE),
+                argumentSet("a build output inside the workspace", "gcc -o app main.c && go build -o bin/x ./cmd", WRITES_WORKSPACE));
     }
 
     /** Anything that reaches, or may reach, the network. */
@@ -195,7 +197,11 @@ class CommandRiskTest {
                 argumentSet("gawk indirect call can reach system", "gawk 'BEGIN { f = \"system\"; @f(\"id\") }'", DESTRUCTIVE),
                 argumentSet("git config through the environment", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0=x git status", DESTRUCTIVE),
                 argumentSet("git worktree outside the workspace", "git worktree add ../other", DESTRUCTIVE),
-                argumentSet("python -I does not take -c as its value", "python3 -I -c 'x'", DESTRUCTIVE));
+                argumentSet("python -I does not take -c as its value", "python3 -I -c 'x'", DESTRUCTIVE),
+                argumentSet("a command variable set by printf -v, then exported", "printf -v GIT_EXTERNAL_DIFF '%s' 'curl x'; export GIT_EXTERNAL_DIFF; git diff", DESTRUCTIVE),
+                argumentSet("a command variable read from input", "read PAGER < f", DESTRUCTIVE),
+                argumentSet("a build output outside the workspace", "go build -o /usr/local/bin/x .", DESTRUCTIVE),
+                argumentSet("tar -P keeps absolute member names", "tar -xPf a.tar", DESTRUCTIVE));
     }
 
     /** What the parser cannot follow, and shell syntax it must follow exactly. */
