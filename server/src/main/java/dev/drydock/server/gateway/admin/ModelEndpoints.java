@@ -126,6 +126,11 @@ public class ModelEndpoints {
         if (!caller.isDrydockAdmin()) {
             throw ProblemException.forbidden("Only a drydock-admin may probe model endpoints.");
         }
+        return probe(caller.subject(), caller.username(), in);
+    }
+
+    /** The probe for an operator's own action (an admin's form, {@code ./drydock up --model}); {@code by} names them in the audit record. */
+    ModelProbe.Report probe(String actor, String by, @Nullable EndpointInput in) {
         if (in == null) {
             throw ProblemException.badRequest("send the endpoint to probe");
         }
@@ -142,8 +147,8 @@ public class ModelEndpoints {
         URI base = URI.create(Objects.requireNonNull(in.baseUrl()).strip());
         Protocol protocol = Protocol.parse(Objects.requireNonNull(in.protocol())).orElseThrow();
         String model = in.modelId() == null || in.modelId().isBlank() ? null : in.modelId().strip();
-        audit.append(AuditEntry.of(caller.subject(), "model-endpoint.probed", "model-endpoint " + base.getHost()).with("baseUrl", base)
-                .with("protocol", protocol.label()).with("by", caller.username()));
+        audit.append(AuditEntry.of(actor, "model-endpoint.probed", "model-endpoint " + base.getHost()).with("baseUrl", base)
+                .with("protocol", protocol.label()).with("by", by));
         try (EgressGuard guard = new EgressGuard(List.of(base.getHost()), r -> {}, Clock.systemUTC())) {
             UpstreamHttp http = new UpstreamHttp(guard, 16L << 20);
             ModelClient client = protocol == Protocol.OLLAMA ? new OllamaClient(http, json) : new OpenAiChatClient(http, json);
