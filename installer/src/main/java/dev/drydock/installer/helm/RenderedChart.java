@@ -27,11 +27,13 @@ public final class RenderedChart {
         this.objects = List.copyOf(objects);
     }
 
-    /** Parses multi-document YAML; empty documents are skipped. */
+    /** Parses multi-document YAML; empty documents are skipped, a key given twice in one map is an error. */
     @SuppressWarnings("unchecked")
     public static RenderedChart parse(String yaml) throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
-        try (MappingIterator<Object> it = new YAMLMapper().readerFor(Object.class).readValues(yaml)) {
+        YAMLMapper mapper = new YAMLMapper();
+        mapper.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        try (MappingIterator<Object> it = mapper.readerFor(Object.class).readValues(yaml)) {
             while (it.hasNextValue()) {
                 Object doc = it.nextValue();
                 if (doc instanceof Map<?, ?> m && !m.isEmpty()) {
