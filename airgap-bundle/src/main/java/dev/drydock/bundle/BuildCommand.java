@@ -83,7 +83,7 @@ final class BuildCommand implements Callable<Integer> {
                     .build(new BundleBuilder.Inputs(chartDir, realmFile, modelFiles, images, withoutImages), BundleKeys.readPrivate(key), BundleKeys.readPublic(pub), out);
             PrintWriter o = spec.commandLine().getOut();
             BundleManifest m = result.manifest();
-            o.printf("wrote %s: %d bytes, %d files, chart %s %s, %d images, in %.1f s%n", out, result.bytes(), m.files().size() + 2, m.chart().name(), m.chart().version(), m.images().size(),
+            o.printf("wrote %s: %d bytes, %d files signed, chart %s %s, %d images, in %.1f s%n", out, result.bytes(), m.files().size(), m.chart().name(), m.chart().version(), m.images().size(),
                     (System.nanoTime() - start) / 1e9);
             for (BundleManifest.Image i : m.images()) {
                 o.println("  image " + i.reference());
