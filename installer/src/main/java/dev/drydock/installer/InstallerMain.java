@@ -1,6 +1,7 @@
 package dev.drydock.installer;
 
 import dev.drydock.installer.command.PreflightCommand;
+import dev.drydock.installer.command.PushCommand;
 import dev.drydock.installer.command.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code ./drydock install …}: the platform team's commands. */
-@Command(name = "install", mixinStandardHelpOptions = true, description = "Install Drydock from a signed air-gap bundle.", subcommands = {VerifyCommand.class, PreflightCommand.class})
+@Command(name = "install", mixinStandardHelpOptions = true, description = "Install Drydock from a signed air-gap bundle.", subcommands = {VerifyCommand.class, PreflightCommand.class, PushCommand.class})
 public final class InstallerMain implements Runnable {
     /** Success. */
     public static final int OK = 0;
@@ -31,7 +32,11 @@ public final class InstallerMain implements Runnable {
         CommandLine cl = new CommandLine(new InstallerMain());
         cl.setExitCodeExceptionMapper(e -> SOFTWARE);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("drydock " + cmd.getCommandName() + ": " + e.getMessage());
+            String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            cmd.getErr().println("drydock install " + cmd.getCommandName() + ": " + message);
+            if (System.getenv("DRYDOCK_DEBUG") != null) {
+                e.printStackTrace(cmd.getErr());
+            }
             return e instanceof java.io.IOException ? REJECTED : SOFTWARE;
         });
         return cl;

@@ -20,7 +20,7 @@ final class RegistryCheck implements PreflightCheck {
         }
         String registry = settings.registry().get();
         URI uri = URI.create((settings.plainHttpRegistry() ? "http://" : "https://") + registry + "/v2/");
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
         try {
             int status = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status == 200 || status == 401) {
