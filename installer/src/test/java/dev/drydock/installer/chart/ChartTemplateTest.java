@@ -172,4 +172,29 @@ class ChartTemplateTest {
         assertThat(chart.ofKind("HorizontalPodAutoscaler")).isEmpty();
         assertThat(chart.ofKind("Ingress")).isEmpty();
     }
+
+    @Test
+    void shouldLimitServerEgressToDnsSandboxesAndListedCidrsWhenEverythingIsExternal() {
+        // Given
+        String set = "external";
+
+        // When
+        RenderedChart chart = Charts.render(set);
+
+        // Then
+        Map<String, Object> policy = chart.ofKind("NetworkPolicy").stream().filter(p -> RenderedChart.name(p).equals("dd-drydock-server")).findFirst().orElseThrow();
+        List<Map<String, Object>> egress = RenderedChart.maps(RenderedChart.map(policy, "spec").get("egress"));
+        List<String> cidrs = new java.util.ArrayList<>();
+        int peersWithoutCidr = 0;
+        for (Map<String, Object> rule : egress) {
+            for (Map<String, Object> to : RenderedChart.maps(rule.get("to"))) {
+                Map<String, Object> block = RenderedChart.map(to, "ipBlock");
+                if (block != null) cidrs.add(block.get("cidr") + ":" + RenderedChart.maps(rule.get("ports")).stream().map(p -> String.valueOf(p.get("port"))).toList());
+                else peersWithoutCidr++;
+            }
+        }
+        assertThat(cidrs).containsExactlyInAnyOrder("10.0.0.1/32:[6443]", "10.30.0.0/24:[5432]", "10.30.1.10/32:[443]", "10.40.0.0/16:[8000]", "10.30.2.20/32:[443, 22]");
+        assertThat(peersWithoutCidr).as("cluster DNS and the sandbox pods").isEqualTo(2);
+        assertThat(RenderedChart.map(policy, "spec").get("policyTypes")).isEqualTo(List.of("Ingress", "Egress"));
+    }
 }
