@@ -110,6 +110,8 @@ class ChartTemplateTest {
         assertThat(chart.ofKind("Route")).hasSize(1);
         assertThat(chart.ofKind("Ingress")).isEmpty();
         assertThat(Charts.serverEnvironment(chart)).containsEntry("DRYDOCK_SANDBOX_KUBERNETES_DNS_PORT", "5353");
+        assertThat(RenderedChart.map(RenderedChart.map(chart.ofKind("Namespace").getFirst(), "metadata"), "labels"))
+                .containsEntry("security.openshift.io/scc.podSecurityLabelSync", "false").containsEntry("pod-security.kubernetes.io/enforce", "restricted");
     }
 
     @Test
