@@ -16,11 +16,22 @@ public final class Preflight {
     /** The results of every check. */
     public static List<CheckResult> run(KubernetesClient client, PreflightSettings settings) {
         List<CheckResult> results = new ArrayList<>();
+        String unreachable = null;
         for (int i = 0; i < CHECKS.size(); i++) {
+            PreflightCheck check = CHECKS.get(i);
+            if (unreachable != null && !(check instanceof RegistryCheck) && !(check instanceof RuntimeClassCheck && settings.runtimeClass().isEmpty())) {
+                results.add(CheckResult.fail(NAMES.get(i), "not checked: " + unreachable));
+                continue;
+            }
             try {
-                results.add(CHECKS.get(i).run(client, settings));
+                results.add(check.run(client, settings));
             } catch (KubernetesClientException e) {
-                results.add(CheckResult.fail(NAMES.get(i), "the API server refused or failed (" + e.getCode() + "): " + firstLine(e.getMessage())));
+                if (e.getCode() <= 0) {
+                    unreachable = "the API server " + client.getMasterUrl() + " is unreachable (" + rootCause(e) + ")";
+                    results.add(CheckResult.fail(NAMES.get(i), unreachable + ": check your kube context"));
+                } else {
+                    results.add(CheckResult.fail(NAMES.get(i), "the API server answered " + e.getCode() + ": " + firstLine(e.getMessage())));
+                }
             }
         }
         return results;
@@ -29,6 +40,14 @@ public final class Preflight {
     /** Whether the results hold a blocker. */
     public static boolean blocked(List<CheckResult> results) {
         return results.stream().anyMatch(r -> r.status() == CheckResult.Status.FAIL);
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + firstLine(t.getMessage());
     }
 
     private static String firstLine(String s) {

@@ -148,4 +148,25 @@ class PreflightTest {
         registry.start();
         return "127.0.0.1:" + registry.getAddress().getPort();
     }
+
+    @Test
+    void shouldSayOnceThatTheApiServerIsUnreachableWhenNothingAnswers() throws IOException {
+        // Given
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        io.fabric8.kubernetes.client.Config config = new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("https://127.0.0.1:" + closedPort).withRequestRetryBackoffLimit(0).build();
+
+        // When
+        List<CheckResult> results;
+        try (KubernetesClient unreachable = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build()) {
+            results = Preflight.run(unreachable, settings(false, Optional.empty(), Optional.empty()));
+        }
+
+        // Then
+        assertThat(results.getFirst().detail()).contains("the API server https://127.0.0.1:" + closedPort + "/ is unreachable").contains("check your kube context");
+        assertThat(results.subList(1, results.size())).filteredOn(r -> !r.check().equals("registry") && !r.check().equals("runtime-class"))
+                .hasSize(5).allSatisfy(r -> assertThat(r.detail()).startsWith("not checked: the API server"));
+    }
 }
