@@ -25,7 +25,6 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,8 +147,7 @@ public final class BundleBuilder {
             used.add(repository);
             any = true;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : values.properties()) {
             if (field.getValue().isObject()) {
                 ObjectNode child = pins.objectNode();
                 if (pin(field.getValue(), child, layouts, used)) {

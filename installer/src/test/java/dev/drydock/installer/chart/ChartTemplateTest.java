@@ -199,4 +199,38 @@ class ChartTemplateTest {
         assertThat(peersWithoutCidr).as("cluster DNS and the sandbox pods").isEqualTo(2);
         assertThat(RenderedChart.map(policy, "spec").get("policyTypes")).isEqualTo(List.of("Ingress", "Egress"));
     }
+
+    @Test
+    void shouldRefuseToRenderWhenServerEgressCannotReachTheDatabase(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        // Given
+        java.nio.file.Path noDatabase = java.nio.file.Files.writeString(dir.resolve("no-database.yaml"), "networkPolicy:\n  serverEgress:\n    database: []\n");
+
+        // When
+        Helm.Result result = Charts.helm().template(Charts.CHART, Charts.RELEASE, Charts.NAMESPACE, List.of(Charts.values("minimal"), noDatabase), Map.of());
+
+        // Then
+        assertThat(result.ok()).isFalse();
+        assertThat(result.stderr()).contains("networkPolicy.serverEgress.database must list PostgreSQL's address");
+    }
+
+    @Test
+    void shouldAddExtraEgressRulesWhenDatabaseRunsInTheCluster(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        // Given
+        java.nio.file.Path inCluster = java.nio.file.Files.writeString(dir.resolve("in-cluster.yaml"), """
+                networkPolicy:
+                  serverEgress:
+                    database: []
+                    extraRules:
+                      - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: databases}}}]
+                        ports: [{protocol: TCP, port: 5432}]
+                """);
+
+        // When
+        Helm.Result result = Charts.helm().template(Charts.CHART, Charts.RELEASE, Charts.NAMESPACE, List.of(Charts.values("minimal"), inCluster), Map.of());
+
+        // Then
+        assertThat(result.ok()).as(result.stderr()).isTrue();
+        Map<String, Object> policy = RenderedChart.parse(result.stdout()).ofKind("NetworkPolicy").stream().filter(p -> RenderedChart.name(p).equals("dd-drydock-server")).findFirst().orElseThrow();
+        assertThat(RenderedChart.maps(RenderedChart.map(policy, "spec").get("egress")).getLast().toString()).contains("kubernetes.io/metadata.name=databases").contains("port=5432");
+    }
 }
