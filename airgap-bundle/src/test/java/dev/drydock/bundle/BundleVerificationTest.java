@@ -145,14 +145,17 @@ class BundleVerificationTest {
 
     @Test
     void shouldRejectBundleWhenAnyByteIsFlipped() throws IOException {
-        // Given: every 512-byte record's first byte, the last byte, and 300 seeded random offsets
+        // Given: every byte of the signature file (the one part the signature cannot cover), every
+        // 512-byte record's first byte, the last byte, and 200 seeded random offsets
         byte[] original = Files.readAllBytes(bundle);
         long seed = 20261207L;
         Random random = new Random(seed);
         List<Integer> offsets = new ArrayList<>();
+        int signatureEntry = 512 + (entries.get(BundleFormat.MANIFEST).length + 511) / 512 * 512;
+        for (int i = signatureEntry + 512; i < signatureEntry + 512 + entries.get(BundleFormat.SIGNATURE).length; i++) offsets.add(i);
         for (int i = 0; i < original.length; i += 512) offsets.add(i);
         offsets.add(original.length - 1);
-        for (int i = 0; i < 300; i++) offsets.add(random.nextInt(original.length));
+        for (int i = 0; i < 200; i++) offsets.add(random.nextInt(original.length));
         PublicKey key = BundleKeys.readPublic(fixture.publicKey());
         Path tampered = dir.resolve("flipped.tar");
 
@@ -173,6 +176,22 @@ class BundleVerificationTest {
 
         // Then
         assertThat(accepted).as("flipped bytes not detected (seed %d)", seed).isEmpty();
-        assertThat(namedFiles).containsKeys("models/model.onnx", BundleFormat.REALM, BundleFormat.MANIFEST);
+        assertThat(namedFiles).containsKeys("models/model.onnx", BundleFormat.REALM, BundleFormat.MANIFEST, BundleFormat.SIGNATURE);
+    }
+
+    @Test
+    void shouldNotEchoControlCharactersWhenAFileNameIsHostile() throws IOException {
+        // Given
+        Map<String, byte[]> extra = new LinkedHashMap<>(entries);
+        extra.put("zz\u001b]0;pwned\u0007name", new byte[] {1});
+        Path tampered = dir.resolve("hostile.tar");
+        BundleFixture.write(extra, tampered);
+
+        // When
+        Run run = verify(tampered, fixture.publicKey());
+
+        // Then
+        assertThat(run.exit()).isEqualTo(InstallerMain.REJECTED);
+        assertThat(run.err()).contains("zz?]0;pwned?name: extra file").doesNotContain("\u001b").doesNotContain("\u0007");
     }
 }

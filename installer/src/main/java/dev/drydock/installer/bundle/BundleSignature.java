@@ -6,8 +6,6 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The signature file next to the manifest: {@code algorithm}, {@code key-sha256} (which key signed,
@@ -31,24 +29,21 @@ public final class BundleSignature {
         }
     }
 
-    /** Checks the signature file against the manifest and the trusted key; throws naming what is wrong. */
+    private static final java.util.regex.Pattern FORMAT =
+            java.util.regex.Pattern.compile("algorithm: " + ALGORITHM + "\nkey-sha256: ([0-9a-f]{64})\nsignature: ([A-Za-z0-9+/]{86}==)\n");
+
+    /**
+     * Checks the signature file against the manifest and the trusted key; throws naming what is
+     * wrong. The file must be exactly in the form {@link #sign} writes (it is not covered by the
+     * signature itself, so nothing in it may vary), and must name the trusted key.
+     */
     public static void verify(PublicKey trusted, byte[] manifest, byte[] signatureFile) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String line : new String(signatureFile, StandardCharsets.US_ASCII).split("\n")) {
-            int colon = line.indexOf(": ");
-            if (colon > 0) {
-                fields.put(line.substring(0, colon), line.substring(colon + 2).strip());
-            }
+        java.util.regex.Matcher m = FORMAT.matcher(new String(signatureFile, StandardCharsets.ISO_8859_1));
+        if (!m.matches()) {
+            throw new BundleRejectedException(BundleFormat.SIGNATURE, "not a Drydock bundle signature (expected exactly the lines algorithm: " + ALGORITHM + ", key-sha256: and signature:)");
         }
-        if (!ALGORITHM.equals(fields.get("algorithm")) || !fields.containsKey("signature")) {
-            throw new BundleRejectedException(BundleFormat.SIGNATURE, "not a Drydock bundle signature (expected algorithm " + ALGORITHM + " and a signature line)");
-        }
-        byte[] sig;
-        try {
-            sig = Base64.getDecoder().decode(fields.get("signature"));
-        } catch (IllegalArgumentException e) {
-            throw new BundleRejectedException(BundleFormat.SIGNATURE, "the signature is not base64");
-        }
+        String claimed = m.group(1);
+        byte[] sig = Base64.getDecoder().decode(m.group(2));
         boolean valid;
         try {
             Signature s = Signature.getInstance(ALGORITHM);
@@ -58,14 +53,12 @@ public final class BundleSignature {
         } catch (GeneralSecurityException e) {
             valid = false;
         }
-        if (valid) {
-            return;
-        }
         String expected = BundleKeys.fingerprint(trusted);
-        String claimed = fields.getOrDefault("key-sha256", "?");
         if (!expected.equals(claimed)) {
             throw new BundleRejectedException(BundleFormat.SIGNATURE, "signed with key " + claimed + ", not with the trusted key " + expected);
         }
-        throw new BundleRejectedException(BundleFormat.MANIFEST, "the signature does not match the manifest: the manifest was altered after signing");
+        if (!valid) {
+            throw new BundleRejectedException(BundleFormat.MANIFEST, "the signature does not match the manifest: the manifest or its signature was altered after signing");
+        }
     }
 }
