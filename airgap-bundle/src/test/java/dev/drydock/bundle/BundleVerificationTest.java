@@ -194,4 +194,26 @@ class BundleVerificationTest {
         assertThat(run.exit()).isEqualTo(InstallerMain.REJECTED);
         assertThat(run.err()).contains("zz?]0;pwned?name: extra file").doesNotContain("\u001b").doesNotContain("\u0007");
     }
+
+    @Test
+    void shouldUnpackEveryVerifiedFileWhenBundleIsExtracted() throws IOException {
+        // Given
+        Path out = dir.resolve("unpacked");
+        CommandLine cl = InstallerMain.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(err));
+
+        // When
+        int exit = cl.execute("extract", bundle.toString(), "--key", fixture.publicKey().toString(), "--out", out.toString());
+
+        // Then
+        assertThat(exit).as(err.toString()).isZero();
+        for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+            if (!e.getKey().startsWith("bundle-manifest")) {
+                assertThat(out.resolve(e.getKey())).hasBinaryContent(e.getValue());
+            }
+        }
+        assertThat(out.resolve("chart/drydock-0.1.0.tgz")).exists();
+    }
 }

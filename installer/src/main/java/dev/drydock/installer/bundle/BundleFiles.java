@@ -15,7 +15,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 public final class BundleFiles {
     private BundleFiles() {}
 
-    /** Extracts every file whose path starts with {@code prefix} into {@code target}; returns how many. */
+    /** Extracts every listed file whose path starts with {@code prefix} into {@code target} (not the manifest and its signature); returns how many. */
     public static int extract(Path bundle, BundleManifest verified, String prefix, Path target) throws IOException {
         Map<String, BundleManifest.FileEntry> expected = verified.files().stream().collect(Collectors.toMap(BundleManifest.FileEntry::path, Function.identity()));
         Path root = target.toAbsolutePath().normalize();
@@ -24,7 +24,7 @@ public final class BundleFiles {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 String path = e.getName();
-                if (!path.startsWith(prefix)) {
+                if (!path.startsWith(prefix) || path.equals(BundleFormat.MANIFEST) || path.equals(BundleFormat.SIGNATURE)) {
                     continue;
                 }
                 BundleManifest.FileEntry want = expected.get(path);
