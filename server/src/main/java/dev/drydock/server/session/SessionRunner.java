@@ -198,8 +198,8 @@ public class SessionRunner {
             log.append(id, Source.SYSTEM, prepare(profile, started, ws, level, content, test, memory));
         }
         CompletionRule completion = switch (profile.completion()) {
-            case TEST_GATED -> new TestGatedCompletion(mirror.<TestGatedCompletion.BranchPublisher>map(m -> new GitMirrorPublisher(m, started.commit(), createdBy, audit::sessionRootHash))
-                    .orElse((s, d, m) -> Optional.empty()));
+            case TEST_GATED -> new TestGatedCompletion(mirror.<TestGatedCompletion.BranchPublisher>map(m -> new GitMirrorPublisher(m, started.commit(), createdBy, profile.route(), audit::sessionRootHash))
+                    .orElse((s, d, m, t) -> Optional.empty()));
             case DOCUMENT -> new DocumentCompletion();
             case RCA -> new RcaCompletion(started.repo(), started.commit());
         };
