@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Each commit carries provenance trailers: {@code Drydock-Session}, {@code Drydock-Delegated-By},
  * {@code Drydock-Model} (the droid's model route), {@code Drydock-Test-Command},
  * {@code Drydock-Test-Result} ({@code passed}, or {@code not-run} when no test command was detected)
- * and {@code Drydock-Audit-Root} (the session's newest audit record when the commit was made).
+ * and {@code Drydock-Audit-Root} (the session's newest audit record when the commit was made). With a
+ * signer, each commit is signed with the appliance's key in git's SSH signature format.
  */
 public final class GitMirrorPublisher implements BranchPublisher {
     private static final Logger LOG = Logger.getLogger(GitMirrorPublisher.class);
@@ -41,11 +42,14 @@ public final class GitMirrorPublisher implements BranchPublisher {
     public static final String REF_PREFIX = "refs/drydock/sessions/";
     /** The namespace of agent branches on a git server. */
     public static final String BRANCH_PREFIX = "drydock/";
+    /** The droid's identity as author and committer; an allowed-signers entry names this address. */
+    public static final String EMAIL = "droid@drydock.invalid";
     private final Path mirror;
     private final String baseCommit;
     private final String author;
     private final String model;
     private final Function<String, Optional<String>> auditRoot;
+    private final @Nullable SshCommitSigner signer;
 
     /**
      * @param model the droid's model route, written as a trailer
@@ -53,6 +57,13 @@ public final class GitMirrorPublisher implements BranchPublisher {
      *     trailer so that the branch can be tied to the audit chain
      */
     public GitMirrorPublisher(Path mirror, String baseCommit, String author, String model, Function<String, Optional<String>> auditRoot) {
+        this(mirror, baseCommit, author, model, auditRoot, null);
+    }
+
+    /** @param signer signs each commit with the appliance's key (SSH signature format); null: unsigned */
+    public GitMirrorPublisher(Path mirror, String baseCommit, String author, String model, Function<String, Optional<String>> auditRoot,
+            @Nullable SshCommitSigner signer) {
+        this.signer = signer;
         this.mirror = mirror;
         this.baseCommit = baseCommit;
         this.author = author;
@@ -90,8 +101,16 @@ public final class GitMirrorPublisher implements BranchPublisher {
                 if (previous != null) {
                     git.reset().setMode(ResetCommand.ResetType.SOFT).setRef(previous.name()).call();
                 }
-                PersonIdent who = new PersonIdent("Drydock droid", "droid@drydock.invalid");
-                git.commit().setMessage(message(sessionId, message, testCommand)).setAuthor(who).setCommitter(who).call();
+                PersonIdent who = new PersonIdent("Drydock droid", EMAIL);
+                var commit = git.commit().setMessage(message(sessionId, message, testCommand)).setAuthor(who).setCommitter(who);
+                if (signer != null) {
+                    org.eclipse.jgit.lib.Config ssh = new org.eclipse.jgit.lib.Config();
+                    ssh.setString("gpg", null, "format", "ssh");
+                    commit.setSign(true).setSigner(signer).setGpgConfig(new org.eclipse.jgit.lib.GpgConfig(ssh)).setSigningKey(ApplianceSigningKey.COMMENT);
+                } else {
+                    commit.setSign(false);
+                }
+                commit.call();
                 git.push().setRemote("origin").setRefSpecs(new RefSpec("refs/heads/" + branch + ":" + ref)).call()
                         .forEach(r -> r.getRemoteUpdates().forEach(u -> {
                             if (u.getStatus() != org.eclipse.jgit.transport.RemoteRefUpdate.Status.OK) {

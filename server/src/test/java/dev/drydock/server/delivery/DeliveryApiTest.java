@@ -9,6 +9,7 @@ import dev.drydock.server.agent.EventLog;
 import dev.drydock.server.agent.event.Lifecycle;
 import dev.drydock.server.agent.event.Source;
 import dev.drydock.server.audit.AuditTrail;
+import dev.drydock.server.droid.ApplianceSigningKey;
 import dev.drydock.server.droid.GitMirrorPublisher;
 import dev.drydock.server.repository.RepositoryService;
 import dev.drydock.server.session.DroidTestServices;
@@ -54,6 +55,7 @@ class DeliveryApiTest {
     @Inject EventLog log;
     @Inject RepositoryService repositories;
     @Inject AuditTrail audit;
+    @Inject ApplianceSigningKey signingKey;
 
     @BeforeEach
     void registeredRepository() throws Exception {
@@ -100,7 +102,7 @@ class DeliveryApiTest {
     }
 
     void publish(String id, String diff, String testCommand) {
-        assertThat(new GitMirrorPublisher(repositories.mirrorPath("demo", REPO), base, "mike", "default", audit::sessionRootHash)
+        assertThat(new GitMirrorPublisher(repositories.mirrorPath("demo", REPO), base, "mike", "default", audit::sessionRootHash, signingKey.signer())
                 .publish(id, diff, "Fix add()\n\nadd() subtracted; it adds now.", testCommand)).contains("drydock/" + id);
     }
 
@@ -183,6 +185,26 @@ class DeliveryApiTest {
         repositories.scheduleSync("demo", REPO).get(120, TimeUnit.SECONDS);
         assertThat(mirror(GitMirrorPublisher.ref(id))).as("a sync after the push keeps the agent branch").isEqualTo(agent);
         assertThat(mirror("refs/heads/drydock/" + id)).as("the pushed branch now also comes back from the upstream").isEqualTo(agent);
+    }
+
+    @Test
+    void shouldPushSignedCommitThatGitVerifiesWithThePublishedKey() throws Exception {
+        // Given a pushed session and the allowed-signers line the API publishes
+        String id = finishedSession(DIFF, "python3 -m unittest");
+        given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body("{}").when().post("/api/sessions/" + id + "/delivery/push").then().statusCode(200);
+        String allowedSigner = given().auth().oauth2(Tokens.of("vera")).when().get("/api/delivery/signing-key").then().statusCode(200)
+                .body("format", equalTo("ssh")).extract().path("allowedSigner");
+        Path allowed = Files.writeString(Files.createTempFile("allowed-signers-", ""), allowedSigner + "\n");
+
+        // When
+        Process verify = new ProcessBuilder("git", "-c", "gpg.format=ssh", "-c", "gpg.ssh.allowedSignersFile=" + allowed, "verify-commit", "drydock/" + id)
+                .directory(upstreamRoot.resolve("calc.git").toFile()).redirectErrorStream(true).start();
+
+        // Then
+        assertThat(verify.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String output = new String(verify.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(verify.exitValue()).as(output).isZero();
+        assertThat(output).contains("Good \"git\" signature for " + GitMirrorPublisher.EMAIL);
     }
 
     @Test
