@@ -51,6 +51,9 @@ class DeliveryApiTest {
     static GitHttpBackend server;
     static String base;
 
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URI baseUri;
+
     @Inject DataSource ds;
     @Inject EventLog log;
     @Inject RepositoryService repositories;
@@ -97,6 +100,8 @@ class DeliveryApiTest {
         }
         log.append(id, Source.USER, new Lifecycle.SessionStarted("code", "Fix add()", "demo", REPO, base));
         publish(id, diff, testCommand);
+        log.append(id, Source.SYSTEM, new dev.drydock.server.agent.event.Progress.ArtifactProduced(
+                dev.drydock.server.agent.event.Progress.ArtifactKind.BRANCH, "Branch", "text/plain", "drydock/" + id, "drydock/" + id));
         log.append(id, Source.SYSTEM, new Lifecycle.SessionFinished(Lifecycle.Outcome.COMPLETED, "Fix add(): it subtracted."));
         return id;
     }
@@ -304,6 +309,30 @@ class DeliveryApiTest {
             assertThat((String) gitea.pulls.get(1L).get("body")).contains("`python3 -m unittest`: passed");
             assertThat(auditActions(id)).containsEntry("delivery.pushed", 2L).containsEntry("delivery.merge-request-opened", 1L)
                     .containsEntry("delivery.merge-request-updated", 1L);
+        }
+    }
+
+    @Test
+    void shouldOpenMergeRequestWhenMemberClicksDeliverOnSessionPage() throws Exception {
+        try (GitLabApiFake gitlab = new GitLabApiFake(DeliveryTestServices.TOKEN, "team/calc");
+                dev.drydock.server.testing.PortalBrowser browser = dev.drydock.server.testing.PortalBrowser.launch()) {
+            // Given
+            String id = finishedSession(DIFF, "python3 -m unittest");
+            settings("gitlab", gitlab.base("/api/v4"), "team/calc", java.util.List.of());
+            com.microsoft.playwright.Page page = browser.signIn("mike", baseUri.resolve("/portal/sessions/" + id).toString());
+            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator("#delivery-branch")).hasText("drydock/" + id);
+
+            // When
+            page.click("#deliver-button");
+
+            // Then
+            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator("#delivery-mr")).hasText("!1");
+            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator("#delivery-mr"))
+                    .hasAttribute("href", gitlab.base("/team/calc/-/merge_requests/1"));
+            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator("#deliver-button")).hasText("Push and update merge request");
+            dev.drydock.server.testing.PortalBrowser.screenshot(page, "portal-session-delivery");
+            assertThat(upstream("refs/heads/drydock/" + id)).isEqualTo(mirror(GitMirrorPublisher.ref(id)));
+            assertThat((String) gitlab.mergeRequests.get(1L).get("description")).contains("/portal/sessions/" + id);
         }
     }
 
