@@ -340,6 +340,22 @@ public class RepositoryService {
     /** A stored project overview and the classification of the files it was written from. */
     public record Overview(String text, Classification classification) {}
 
+    /**
+     * Where a registered repository comes from: its git URL (null for a local path), its default
+     * branch and the name of its credential (never the credential).
+     */
+    public record Upstream(@Nullable String url, @Nullable String path, String defaultBranch, @Nullable String credentialsSecret) {}
+
+    /** The upstream of a registered repository (delivery pushes there). */
+    public Optional<Upstream> upstream(String workspace, String name) {
+        return entity(workspace, name).map(e -> new Upstream(e.sourceUrl, e.sourcePath, e.branch, e.credentialsSecret));
+    }
+
+    /** A URL of a git server (its web API too) whose host is on the git allow-list, or a 4xx problem. */
+    public String checkServerUrl(String url) {
+        return checkUrl(url);
+    }
+
     /** The test command a workspace admin set for a registered repository, overriding detection. */
     public Optional<String> testCommand(String workspace, String name) {
         return entity(workspace, name).map(e -> e.testCommand);
