@@ -43,8 +43,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Drives one session until it finishes or waits for a person. The only writer of the session's
- * agent, environment and system events; it keeps no state of its own between iterations: each
- * iteration folds the log again, so it can be stopped anywhere and started again over the same log.
+ * agent, environment and system events. Between iterations it keeps nothing but the fold of the log
+ * so far ({@link SessionState.Tracker}, which folds only the events appended since), so it can be
+ * stopped anywhere and started again over the same log, and an iteration costs the same however long
+ * the log is.
  */
 public final class AgentLoop {
     /** What varies between droids. */
@@ -84,9 +86,15 @@ public final class AgentLoop {
      * propagates.
      */
     public SessionState run(String session) {
+        return run(new SessionState.Tracker(log, session));
+    }
+
+    /** {@link #run(String)} continuing from a tracker the caller already folded the log with. */
+    public SessionState run(SessionState.Tracker tracker) {
+        String session = tracker.sessionId();
         try {
             while (true) {
-                SessionState state = SessionState.fold(log.readAll(session));
+                SessionState state = tracker.catchUp();
                 switch (state.status()) {
                     case NEW, FINISHED -> {
                         return state;
@@ -107,7 +115,7 @@ public final class AgentLoop {
                 }
                 List<Call> pending = state.pendingCalls();
                 if (pending.isEmpty()) {
-                    askModel(session, state);
+                    askModel(session, state, tracker);
                 } else {
                     handle(session, state, pending.getFirst());
                 }
@@ -120,13 +128,13 @@ public final class AgentLoop {
     }
 
     /** Render → meter (condense if needed) → one model call → record the reply and its usage. */
-    private void askModel(String session, SessionState state) {
+    private void askModel(String session, SessionState state, SessionState.Tracker tracker) {
         PromptRenderer.Rendered prompt = PromptRenderer.render(state, contextWindow);
         if (prompt.meter().used() > contextWindow * CONDENSE_AT) {
             Optional<Progress.HistoryCondensed> condensed = condensation(state, prompt.meter().used());
             if (condensed.isPresent()) {
                 log.append(session, Source.SYSTEM, condensed.get());
-                prompt = PromptRenderer.render(SessionState.fold(log.readAll(session)), contextWindow);
+                prompt = PromptRenderer.render(tracker.catchUp(), contextWindow);
             }
         }
         log.append(session, Source.SYSTEM, prompt.meter());

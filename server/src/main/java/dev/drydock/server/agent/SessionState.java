@@ -118,10 +118,92 @@ public record SessionState(
     public static SessionState fold(List<Event> events) {
         Folder f = new Folder();
         events.forEach(f::apply);
-        return f.result(events);
+        return f.result(List.copyOf(events));
     }
 
-    /** Mutable accumulator used only inside {@link #fold}. */
+    /**
+     * A session's state kept current incrementally: each {@link #catchUp} reads only the events after
+     * the last one it folded and folds them onto the cached state, so the work per call grows with
+     * the new events, not with the log. Gives the same state as {@link #fold} over the whole log.
+     * Not thread-safe: one per loop run.
+     */
+    public static final class Tracker {
+        private final EventLog log;
+        private final String sessionId;
+        private final Folder folder = new Folder();
+        private final History history = new History();
+        private @Nullable SessionState current;
+
+        public Tracker(EventLog log, String sessionId) {
+            this.log = log;
+            this.sessionId = sessionId;
+        }
+
+        public String sessionId() {
+            return sessionId;
+        }
+
+        /** Folds the events appended since the last call and returns the state after them. */
+        public SessionState catchUp() {
+            List<Event> fresh = log.read(sessionId, folder.lastSeq, Integer.MAX_VALUE);
+            for (Event e : fresh) {
+                if (e.seq() != folder.lastSeq + 1) {
+                    throw new IllegalStateException("session " + sessionId + ": event " + e.seq() + " read after " + folder.lastSeq);
+                }
+                folder.apply(e);
+                history.add(e);
+            }
+            if (current == null || !fresh.isEmpty()) {
+                current = folder.result(history.snapshot());
+            }
+            return current;
+        }
+    }
+
+    /**
+     * The events folded so far, appended to in place; {@link #snapshot} is an immutable view of the
+     * prefix at that moment without copying it (the backing array only grows, and a grown copy
+     * leaves the old array to the views that hold it).
+     */
+    private static final class History {
+        private Event[] events = new Event[64];
+        private int size;
+
+        void add(Event e) {
+            if (size == events.length) {
+                events = java.util.Arrays.copyOf(events, size * 2);
+            }
+            events[size++] = e;
+        }
+
+        List<Event> snapshot() {
+            return new Prefix(events, size);
+        }
+
+        /** An immutable list over the first {@code size} slots of an array that is never written below {@code size} again. */
+        private static final class Prefix extends java.util.AbstractList<Event> implements java.util.RandomAccess {
+            private final Event[] events;
+            private final int size;
+
+            Prefix(Event[] events, int size) {
+                this.events = events;
+                this.size = size;
+            }
+
+            @Override
+            public Event get(int index) {
+                java.util.Objects.checkIndex(index, size);
+                return events[index];
+            }
+
+            @Override
+            public int size() {
+                return size;
+            }
+        }
+    }
+
+    /** Mutable accumulator used only inside {@link #fold} and a {@link Tracker}. */
     private static final class Folder {
         String sessionId = "";
         long lastSeq;
@@ -245,7 +327,8 @@ public record SessionState(
             }
         }
 
-        SessionState result(List<Event> events) {
+        /** The state so far; {@code history} is the immutable list of the events folded. */
+        SessionState result(List<Event> history) {
             Status status;
             if (started == null) {
                 status = Status.NEW;
@@ -263,7 +346,7 @@ public record SessionState(
             return new SessionState(
                     sessionId, lastSeq, status, Optional.ofNullable(started), Optional.ofNullable(context), Optional.ofNullable(outcome),
                     summary, cancelRequested, modelCalls, modelCallsSinceStart, runningSince, totals, plan, condensedThrough,
-                    Optional.ofNullable(meter), Optional.ofNullable(classification), List.copyOf(calls.values()), List.copyOf(artifacts), List.copyOf(events));
+                    Optional.ofNullable(meter), Optional.ofNullable(classification), List.copyOf(calls.values()), List.copyOf(artifacts), history);
         }
     }
 }
