@@ -182,7 +182,7 @@ public final class AgentLoop {
         Risk risk;
         try {
             args = Args.parse(call.arguments());
-            risk = tool.risk(args);
+            risk = tool.risk(args, tools);
         } catch (Args.BadArguments e) {
             observe(session, replySeq, new FormatRejected(call.id(), e.getMessage() + "; schema: " + tool.spec().parametersSchema()));
             return;

@@ -194,7 +194,7 @@ public class SessionRunner {
                 (from, to, reason) -> log.append(id, Source.SYSTEM, new Telemetry.ClassificationRaised(from.label(), to.label(), reason)));
         ClassifiedWorkspace ws = new ClassifiedWorkspace(sandbox, level, content.withheld());
         TestCommand test = TestCommands.detect(sandbox, started.repo().isEmpty() ? Optional.empty() : repositories.testCommand(started.workspace(), started.repo()));
-        Memory memory = new JdbcMemory(ds, started.workspace(), started.repo(), UUID.fromString(id), clock);
+        Memory memory = new JdbcMemory(ds, started.workspace(), started.repo(), UUID.fromString(id), clock, level::current);
         if (state.context().isEmpty()) {
             log.append(id, Source.SYSTEM, prepare(profile, started, ws, level, content, test, memory));
         }
