@@ -92,6 +92,7 @@ public final class AgentLoop {
     /** {@link #run(String)} continuing from a tracker the caller already folded the log with. */
     public SessionState run(SessionState.Tracker tracker) {
         String session = tracker.sessionId();
+        PromptRenderer.Live renderer = new PromptRenderer.Live(contextWindow);
         try {
             while (true) {
                 SessionState state = tracker.catchUp();
@@ -115,7 +116,7 @@ public final class AgentLoop {
                 }
                 List<Call> pending = state.pendingCalls();
                 if (pending.isEmpty()) {
-                    askModel(session, state, tracker);
+                    askModel(session, state, tracker, renderer);
                 } else {
                     handle(session, state, pending.getFirst());
                 }
@@ -128,13 +129,13 @@ public final class AgentLoop {
     }
 
     /** Render → meter (condense if needed) → one model call → record the reply and its usage. */
-    private void askModel(String session, SessionState state, SessionState.Tracker tracker) {
-        PromptRenderer.Rendered prompt = PromptRenderer.render(state, contextWindow);
+    private void askModel(String session, SessionState state, SessionState.Tracker tracker, PromptRenderer.Live renderer) {
+        PromptRenderer.Rendered prompt = renderer.render(state);
         if (prompt.meter().used() > contextWindow * CONDENSE_AT) {
             Optional<Progress.HistoryCondensed> condensed = condensation(state, prompt.meter().used());
             if (condensed.isPresent()) {
                 log.append(session, Source.SYSTEM, condensed.get());
-                prompt = PromptRenderer.render(tracker.catchUp(), contextWindow);
+                prompt = renderer.render(tracker.catchUp());
             }
         }
         log.append(session, Source.SYSTEM, prompt.meter());
@@ -151,7 +152,7 @@ public final class AgentLoop {
                 pause(retry.backoff().multipliedBy(attempt));
             }
         }
-        Event replied = log.append(session, Source.AGENT, new ModelReplied(reply.text(), uniqueIds(reply.calls(), state)));
+        Event replied = log.append(session, Source.AGENT, new ModelReplied(reply.text(), uniqueIds(reply.calls(), state, tracker)));
         ModelReply.Usage u = reply.usage();
         log.append(session, Source.SYSTEM, replied.seq(), new Telemetry.ModelUsage(u.model(), u.promptTokens(), u.completionTokens(), u.costMicros()));
         if (reply.calls().isEmpty()) {
@@ -269,14 +270,13 @@ public final class AgentLoop {
     }
 
     /** Tool call ids must be unique in a session: blanks and repeats get a generated id. */
-    private static List<ToolCall> uniqueIds(List<ToolCall> calls, SessionState state) {
+    private static List<ToolCall> uniqueIds(List<ToolCall> calls, SessionState state, SessionState.Tracker tracker) {
         Set<String> seen = new HashSet<>();
-        state.calls().forEach(c -> seen.add(c.call().id()));
         List<ToolCall> out = new ArrayList<>();
         for (int k = 0; k < calls.size(); k++) {
             ToolCall c = calls.get(k);
             String id = c.id();
-            if (id.isBlank() || seen.contains(id)) {
+            if (id.isBlank() || seen.contains(id) || tracker.hasCall(id)) {
                 id = "call_" + (state.lastSeq() + 1) + "_" + k;
             }
             seen.add(id);

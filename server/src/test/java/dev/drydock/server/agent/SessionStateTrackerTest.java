@@ -13,6 +13,7 @@ import dev.drydock.server.agent.event.Progress;
 import dev.drydock.server.agent.event.Source;
 import dev.drydock.server.agent.model.ModelReply;
 import dev.drydock.server.agent.model.ModelRequest;
+import dev.drydock.server.agent.model.PromptRenderer;
 import dev.drydock.server.agent.tool.Autonomy;
 import dev.drydock.server.agent.tool.FinishTool;
 import dev.drydock.server.agent.tool.Memory;
@@ -67,11 +68,16 @@ class SessionStateTrackerTest {
     }
 
     AgentLoop loop(ScriptedModel model, int maxSteps) {
-        InMemoryWorkspace ws = new InMemoryWorkspace(Map.of("calc.py", "def add(a, b):\n    return a - b\n"), (cmd, files) -> new CommandResult(0, "", false));
+        return loop(model, maxSteps, 10_000_000);
+    }
+
+    AgentLoop loop(ScriptedModel model, int maxSteps, long window) {
+        InMemoryWorkspace ws = new InMemoryWorkspace(Map.of("calc.py", "def add(a, b):\n    return a - b\n", "big.txt", "x".repeat(4000)),
+                (cmd, files) -> new CommandResult(0, "", false));
         Droid droid = new Droid("code", "default", ToolBox.named(ToolBox.builtInNames(), new FinishTool()),
                 new TestGatedCompletion((s, d, m) -> Optional.empty()), new Limits(maxSteps, Long.MAX_VALUE, Duration.ofHours(1)));
         ToolContext ctx = new ToolContext(S, ws, (q, n) -> List.of(), Memory.none(), new TestCommand("true", "none"));
-        return new AgentLoop(log, model, droid, Autonomy.AUTO_EDIT, ctx, 10_000_000, new AgentLoop.Retry(1, Duration.ZERO), CLOCK);
+        return new AgentLoop(log, model, droid, Autonomy.AUTO_EDIT, ctx, window, new AgentLoop.Retry(1, Duration.ZERO), CLOCK);
     }
 
     @Test
@@ -131,5 +137,30 @@ class SessionStateTrackerTest {
         for (SessionState earlier : seen) {
             assertThat(earlier).isEqualTo(SessionState.fold(log.log.readAll(S).subList(0, (int) earlier.lastSeq())));
         }
+    }
+
+    @Test
+    void shouldSendWhatWholeRenderGivesWhenLoopRendersOnlyNewEvents() {
+        // Given a session with a small context window, so that the history is condensed along the way, whose model
+        // notes the prompt the whole log renders to at each call
+        start();
+        long window = 6_000;
+        List<List<dev.drydock.server.agent.model.Message>> expected = new ArrayList<>();
+        List<Function<ModelRequest, ModelReply>> script = new ArrayList<>();
+        for (int k = 0; k < 24; k++) {
+            Function<ModelRequest, ModelReply> step = call("read_file", args("path", k % 3 == 0 ? "big.txt" : "calc.py"));
+            script.add(r -> {
+                expected.add(PromptRenderer.render(SessionState.fold(log.log.readAll(S)), window).messages());
+                return step.apply(r);
+            });
+        }
+        ScriptedModel model = new ScriptedModel(script);
+
+        // When
+        loop(model, 24, window).run(S);
+
+        // Then the incrementally rendered prompts are the whole renders, through condensations
+        assertThat(log.log.readAll(S)).anyMatch(e -> e.payload() instanceof Progress.HistoryCondensed);
+        assertThat(model.requests()).extracting(ModelRequest::messages).containsExactlyElementsOf(expected);
     }
 }
