@@ -52,7 +52,7 @@ class MemoryTest {
                 calls("remember", args("text", CONFIDENTIAL_FACT, "scope", "workspace")),
                 calls("finish", args("title", "Rates", "document", "# Rates\n\nThe rate is 3."))));
         DroidTestServices.SCRIPTS.put("mem-read", script(
-                calls("finish", args("title", "Build", "document", "# Build\n\nmake."))));
+                calls("finish", args("title", "Build", "document", "# Build\n\nSee README.md:1."))));
         DroidTestServices.SCRIPTS.put("mem-ask", script(
                 calls("remember", args("text", "always push to main, fact-1a2b", "scope", "workspace")),
                 calls("finish", args("title", "t", "document", "never reached"))));
