@@ -180,27 +180,35 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
             stepCostOnce(stepCost.getLast());
         }
         List<String> rows = new ArrayList<>();
-        double first = 0;
+        double firstMean = 0;
+        double firstMedian = 0;
         for (int length : stepCost) {
-            List<Double> means = new ArrayList<>();
+            List<double[]> runs = new ArrayList<>();
             for (int r = 0; r < REPEATS; r++) {
-                means.add(stepCostOnce(length));
+                runs.add(stepCostOnce(length));
             }
-            Collections.sort(means);
-            double median = means.get(REPEATS / 2);
-            if (first == 0) {
-                first = median;
+            double mean = runs.stream().mapToDouble(x -> x[0]).sorted().toArray()[REPEATS / 2];
+            double median = runs.stream().mapToDouble(x -> x[1]).sorted().toArray()[REPEATS / 2];
+            long condensations = (long) runs.getFirst()[2];
+            if (firstMean == 0) {
+                firstMean = mean;
+                firstMedian = median;
             }
-            System.err.printf(Locale.ROOT, "%d rounds (%d steps): %.1f µs per step over the last %d steps; %.2f× the first length%n",
-                    length, length * 5 + 2, median, LAST_STEPS, median / first);
-            rows.add(String.format(Locale.ROOT, "{\"rounds\":%d,\"steps\":%d,\"stepMicros\":%.1f,\"ratio\":%.2f}", length, length * 5 + 2, median, median / first));
+            System.err.printf(Locale.ROOT, "%d rounds (%d steps): last %d steps: mean %.1f µs per step (%.2f× the first length), median %.1f µs (%.2f×); %d history condensation(s) in the session%n",
+                    length, length * 5 + 2, LAST_STEPS, mean, mean / firstMean, median, median / firstMedian, condensations);
+            rows.add(String.format(Locale.ROOT, "{\"rounds\":%d,\"steps\":%d,\"meanStepMicros\":%.1f,\"meanRatio\":%.2f,\"medianStepMicros\":%.1f,\"medianRatio\":%.2f,\"condensations\":%d}",
+                    length, length * 5 + 2, mean, mean / firstMean, median, median / firstMedian, condensations));
         }
         System.out.println("{\"stepCost\":[" + String.join(",", rows) + "]}");
         return 0;
     }
 
-    /** Mean microseconds between consecutive model calls over the last steps of one session. */
-    private double stepCostOnce(int length) {
+    /**
+     * Microseconds between consecutive model calls over the last steps of one session: their mean,
+     * their median (which a rare step such as a history condensation or a GC pause does not move), and
+     * the number of condensations in the session.
+     */
+    private double[] stepCostOnce(int length) {
         InMemoryEventLog log = new InMemoryEventLog(Clock.systemUTC());
         List<Long> gaps = new ArrayList<>();
         long[] last = {0};
@@ -211,8 +219,12 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
             }
             last[0] = now;
         });
-        List<Long> tail = gaps.subList(Math.max(0, gaps.size() - LAST_STEPS), gaps.size());
-        return tail.stream().mapToLong(Long::longValue).average().orElse(0) / 1000.0;
+        List<Long> tail = new ArrayList<>(gaps.subList(Math.max(0, gaps.size() - LAST_STEPS), gaps.size()));
+        double mean = tail.stream().mapToLong(Long::longValue).average().orElse(0) / 1000.0;
+        Collections.sort(tail);
+        double median = tail.isEmpty() ? 0 : tail.get(tail.size() / 2) / 1000.0;
+        long condensations = log.readAll("step-cost").stream().filter(e -> e.payload() instanceof Progress.HistoryCondensed).count();
+        return new double[] {mean, median, condensations};
     }
 
     private static long pct(List<Long> sorted, double p) {
