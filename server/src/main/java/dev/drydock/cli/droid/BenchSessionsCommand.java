@@ -68,8 +68,20 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
     @Option(names = "--rounds", defaultValue = "3", description = "read/edit/test rounds per session (default ${DEFAULT-VALUE})")
     int rounds;
 
+    @Option(names = "--step-cost", split = ",", paramLabel = "ROUNDS",
+            description = "instead of the concurrent run: for each session length (in rounds, e.g. 10,400) run sessions one at a time with no think time and report the loop's mean cost per step over the last steps (the time between two model calls)")
+    List<Integer> stepCost = List.of();
+
+    /** Steps at the end of a session whose cost is averaged. */
+    private static final int LAST_STEPS = 20;
+    /** Sessions per length; the median of their means is reported. */
+    private static final int REPEATS = 5;
+
     @Override
     public Integer call() throws Exception {
+        if (!stepCost.isEmpty()) {
+            return stepCost();
+        }
         EventBus bus = new EventBus();
         InMemoryEventLog log = new InMemoryEventLog(Clock.systemUTC(), bus::publish);
         EventCodec codec = new EventCodec();
@@ -129,7 +141,7 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
         for (int i = 0; i < sessions; i++) {
             String id = "bench-" + i;
             runs.add(Thread.ofVirtual().name("bench-session-" + i).start(() -> {
-                runSession(id, log);
+                runSession(id, log, rounds, thinkMs, () -> {});
                 completed.incrementAndGet();
             }));
         }
@@ -160,6 +172,59 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
         System.out.printf(Locale.ROOT, "{\"serverWriteP99Ms\":%.2f,\"thinkMs\":%d,\"sessions\":%d,\"completed\":%d,\"events\":%d,\"delivered\":%d,\"wallSeconds\":%.2f,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f,\"heapUsedMaxMiB\":%d,\"heapLimitMiB\":%d,\"cores\":%d}%n",
                 serverP99, thinkMs, sessions, completed.get(), events, delivered.get(), wall.toMillis() / 1000.0, p50, p99, max, heapMiB, maxHeapMiB, Runtime.getRuntime().availableProcessors());
         return completed.get() == sessions && delivered.get() == events ? 0 : 1;
+    }
+
+    /** Per-step cost of the loop at each session length: flat means the loop's cost does not grow with the log. */
+    private int stepCost() {
+        for (int w = 0; w < REPEATS; w++) {
+            stepCostOnce(stepCost.getLast());
+        }
+        List<String> rows = new ArrayList<>();
+        double firstMean = 0;
+        double firstMedian = 0;
+        for (int length : stepCost) {
+            List<double[]> runs = new ArrayList<>();
+            for (int r = 0; r < REPEATS; r++) {
+                runs.add(stepCostOnce(length));
+            }
+            double mean = runs.stream().mapToDouble(x -> x[0]).sorted().toArray()[REPEATS / 2];
+            double median = runs.stream().mapToDouble(x -> x[1]).sorted().toArray()[REPEATS / 2];
+            long condensations = (long) runs.getFirst()[2];
+            if (firstMean == 0) {
+                firstMean = mean;
+                firstMedian = median;
+            }
+            System.err.printf(Locale.ROOT, "%d rounds (%d steps): last %d steps: mean %.1f µs per step (%.2f× the first length), median %.1f µs (%.2f×); %d history condensation(s) in the session%n",
+                    length, length * 5 + 2, LAST_STEPS, mean, mean / firstMean, median, median / firstMedian, condensations);
+            rows.add(String.format(Locale.ROOT, "{\"rounds\":%d,\"steps\":%d,\"meanStepMicros\":%.1f,\"meanRatio\":%.2f,\"medianStepMicros\":%.1f,\"medianRatio\":%.2f,\"condensations\":%d}",
+                    length, length * 5 + 2, mean, mean / firstMean, median, median / firstMedian, condensations));
+        }
+        System.out.println("{\"stepCost\":[" + String.join(",", rows) + "]}");
+        return 0;
+    }
+
+    /**
+     * Microseconds between consecutive model calls over the last steps of one session: their mean,
+     * their median (which a rare step such as a history condensation or a GC pause does not move), and
+     * the number of condensations in the session.
+     */
+    private double[] stepCostOnce(int length) {
+        InMemoryEventLog log = new InMemoryEventLog(Clock.systemUTC());
+        List<Long> gaps = new ArrayList<>();
+        long[] last = {0};
+        runSession("step-cost", log, length, 0, () -> {
+            long now = System.nanoTime();
+            if (last[0] != 0) {
+                gaps.add(now - last[0]);
+            }
+            last[0] = now;
+        });
+        List<Long> tail = new ArrayList<>(gaps.subList(Math.max(0, gaps.size() - LAST_STEPS), gaps.size()));
+        double mean = tail.stream().mapToLong(Long::longValue).average().orElse(0) / 1000.0;
+        Collections.sort(tail);
+        double median = tail.isEmpty() ? 0 : tail.get(tail.size() / 2) / 1000.0;
+        long condensations = log.readAll("step-cost").stream().filter(e -> e.payload() instanceof Progress.HistoryCondensed).count();
+        return new double[] {mean, median, condensations};
     }
 
     private static long pct(List<Long> sorted, double p) {
@@ -212,7 +277,7 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
         return ("id: " + b.seq() + "\nevent: " + codec.typeName(b.payload()) + "\ndata: " + codec.encodeEvent(b) + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
 
-    private void runSession(String id, InMemoryEventLog log) {
+    private void runSession(String id, InMemoryEventLog log, int rounds, int thinkMs, Runnable onModelCall) {
         log.append(id, Source.USER, new Lifecycle.SessionStarted("code", "Fix add() in calc.py", "bench", "calc", "0000000"));
         log.append(id, Source.SYSTEM, new Progress.ContextPrepared("You are the code droid.", List.of(), "", "- Languages: Python (2 files)"));
         BenchWorkspace ws = new BenchWorkspace();
@@ -229,8 +294,11 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
         AtomicInteger step = new AtomicInteger();
         java.util.Random jitter = new java.util.Random(seed ^ id.hashCode());
         LlmModel model = request -> {
+            onModelCall.run();
             try {
-                Thread.sleep(thinkMs / 2 + jitter.nextInt(thinkMs + 1));
+                if (thinkMs > 0) {
+                    Thread.sleep(thinkMs / 2 + jitter.nextInt(thinkMs + 1));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -239,7 +307,7 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
         };
         AgentLoop loop = new AgentLoop(log, model,
                 new AgentLoop.Droid("code", "default", ToolBox.named(ToolBox.builtInNames(), new FinishTool()),
-                        new TestGatedCompletion((s, d, m, t) -> Optional.empty()), new Limits(100, 10_000_000, Duration.ofMinutes(10))),
+                        new TestGatedCompletion((s, d, m, t) -> Optional.empty()), new Limits(Math.max(100, rounds * 5 + 10), Long.MAX_VALUE, Duration.ofMinutes(10))),
                 Autonomy.AUTO_EDIT, new ToolContext(id, ws, (q, n) -> List.of(), Memory.none(), new TestCommand("make test", "bench")),
                 128_000, new AgentLoop.Retry(1, Duration.ZERO), Clock.systemUTC());
         loop.run(id);

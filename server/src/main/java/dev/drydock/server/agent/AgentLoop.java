@@ -43,8 +43,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Drives one session until it finishes or waits for a person. The only writer of the session's
- * agent, environment and system events; it keeps no state of its own between iterations: each
- * iteration folds the log again, so it can be stopped anywhere and started again over the same log.
+ * agent, environment and system events. Between iterations it keeps nothing but the fold of the log
+ * so far ({@link SessionState.Tracker}, which folds only the events appended since), so it can be
+ * stopped anywhere and started again over the same log, and an iteration costs the same however long
+ * the log is.
  */
 public final class AgentLoop {
     /** What varies between droids. */
@@ -84,9 +86,16 @@ public final class AgentLoop {
      * propagates.
      */
     public SessionState run(String session) {
+        return run(new SessionState.Tracker(log, session));
+    }
+
+    /** {@link #run(String)} continuing from a tracker the caller already folded the log with. */
+    public SessionState run(SessionState.Tracker tracker) {
+        String session = tracker.sessionId();
+        PromptRenderer.Live renderer = new PromptRenderer.Live(contextWindow);
         try {
             while (true) {
-                SessionState state = SessionState.fold(log.readAll(session));
+                SessionState state = tracker.catchUp();
                 switch (state.status()) {
                     case NEW, FINISHED -> {
                         return state;
@@ -107,7 +116,7 @@ public final class AgentLoop {
                 }
                 List<Call> pending = state.pendingCalls();
                 if (pending.isEmpty()) {
-                    askModel(session, state);
+                    askModel(session, state, tracker, renderer);
                 } else {
                     handle(session, state, pending.getFirst());
                 }
@@ -120,13 +129,13 @@ public final class AgentLoop {
     }
 
     /** Render → meter (condense if needed) → one model call → record the reply and its usage. */
-    private void askModel(String session, SessionState state) {
-        PromptRenderer.Rendered prompt = PromptRenderer.render(state, contextWindow);
+    private void askModel(String session, SessionState state, SessionState.Tracker tracker, PromptRenderer.Live renderer) {
+        PromptRenderer.Rendered prompt = renderer.render(state);
         if (prompt.meter().used() > contextWindow * CONDENSE_AT) {
             Optional<Progress.HistoryCondensed> condensed = condensation(state, prompt.meter().used());
             if (condensed.isPresent()) {
                 log.append(session, Source.SYSTEM, condensed.get());
-                prompt = PromptRenderer.render(SessionState.fold(log.readAll(session)), contextWindow);
+                prompt = renderer.render(tracker.catchUp());
             }
         }
         log.append(session, Source.SYSTEM, prompt.meter());
@@ -143,7 +152,7 @@ public final class AgentLoop {
                 pause(retry.backoff().multipliedBy(attempt));
             }
         }
-        Event replied = log.append(session, Source.AGENT, new ModelReplied(reply.text(), uniqueIds(reply.calls(), state)));
+        Event replied = log.append(session, Source.AGENT, new ModelReplied(reply.text(), uniqueIds(reply.calls(), state, tracker)));
         ModelReply.Usage u = reply.usage();
         log.append(session, Source.SYSTEM, replied.seq(), new Telemetry.ModelUsage(u.model(), u.promptTokens(), u.completionTokens(), u.costMicros()));
         if (reply.calls().isEmpty()) {
@@ -174,7 +183,7 @@ public final class AgentLoop {
         Risk risk;
         try {
             args = Args.parse(call.arguments());
-            risk = tool.risk(args);
+            risk = tool.risk(args, tools);
         } catch (Args.BadArguments e) {
             observe(session, replySeq, new FormatRejected(call.id(), e.getMessage() + "; schema: " + tool.spec().parametersSchema()));
             return;
@@ -261,14 +270,13 @@ public final class AgentLoop {
     }
 
     /** Tool call ids must be unique in a session: blanks and repeats get a generated id. */
-    private static List<ToolCall> uniqueIds(List<ToolCall> calls, SessionState state) {
+    private static List<ToolCall> uniqueIds(List<ToolCall> calls, SessionState state, SessionState.Tracker tracker) {
         Set<String> seen = new HashSet<>();
-        state.calls().forEach(c -> seen.add(c.call().id()));
         List<ToolCall> out = new ArrayList<>();
         for (int k = 0; k < calls.size(); k++) {
             ToolCall c = calls.get(k);
             String id = c.id();
-            if (id.isBlank() || seen.contains(id)) {
+            if (id.isBlank() || seen.contains(id) || tracker.hasCall(id)) {
                 id = "call_" + (state.lastSeq() + 1) + "_" + k;
             }
             seen.add(id);

@@ -44,7 +44,8 @@ public record SessionState(
         Optional<String> raisedClassification,
         List<Call> calls,
         List<ArtifactProduced> artifacts,
-        List<Event> history) {
+        List<Event> history,
+        List<Call> pendingCalls) {
 
     /** Where a session is. */
     public enum Status {
@@ -96,12 +97,14 @@ public record SessionState(
 
     /** The calls the loop still has to handle, in order. */
     public List<Call> pendingCalls() {
-        return calls.stream()
-                .filter(c -> switch (c.stage()) {
-                    case PROPOSED, APPROVED, DENIED, INVOKED -> true;
-                    case AWAITING_APPROVAL, ASKED, DONE -> false;
-                })
-                .toList();
+        return pendingCalls;
+    }
+
+    private static boolean pending(Stage stage) {
+        return switch (stage) {
+            case PROPOSED, APPROVED, DENIED, INVOKED -> true;
+            case AWAITING_APPROVAL, ASKED, DONE -> false;
+        };
     }
 
     /** The call with this id, if the model made it. */
@@ -118,10 +121,54 @@ public record SessionState(
     public static SessionState fold(List<Event> events) {
         Folder f = new Folder();
         events.forEach(f::apply);
-        return f.result(events);
+        return f.result(List.copyOf(events));
     }
 
-    /** Mutable accumulator used only inside {@link #fold}. */
+    /**
+     * A session's state kept current incrementally: each {@link #catchUp} reads only the events after
+     * the last one it folded and folds them onto the cached state, so the work per call grows with
+     * the new events, not with the log. Gives the same state as {@link #fold} over the whole log.
+     * Not thread-safe: one per loop run.
+     */
+    public static final class Tracker {
+        private final EventLog log;
+        private final String sessionId;
+        private final Folder folder = new Folder();
+        private final GrowingList<Event> history = new GrowingList<>();
+        private @Nullable SessionState current;
+
+        public Tracker(EventLog log, String sessionId) {
+            this.log = log;
+            this.sessionId = sessionId;
+        }
+
+        public String sessionId() {
+            return sessionId;
+        }
+
+        /** Whether the session already has a tool call with this id (as of the last catch-up). */
+        public boolean hasCall(String callId) {
+            return folder.calls.containsKey(callId);
+        }
+
+        /** Folds the events appended since the last call and returns the state after them. */
+        public SessionState catchUp() {
+            List<Event> fresh = log.read(sessionId, folder.lastSeq, Integer.MAX_VALUE);
+            for (Event e : fresh) {
+                if (e.seq() != folder.lastSeq + 1) {
+                    throw new IllegalStateException("session " + sessionId + ": event " + e.seq() + " read after " + folder.lastSeq);
+                }
+                folder.apply(e);
+                history.add(e);
+            }
+            if (current == null || !fresh.isEmpty()) {
+                current = folder.result(history.snapshot());
+            }
+            return current;
+        }
+    }
+
+    /** Mutable accumulator used only inside {@link #fold} and a {@link Tracker}. */
     private static final class Folder {
         String sessionId = "";
         long lastSeq;
@@ -141,6 +188,12 @@ public record SessionState(
         Telemetry.@Nullable ContextMeasured meter;
         @Nullable String classification;
         final Map<String, Call> calls = new LinkedHashMap<>();
+        /** Position of each call id in {@link #calls}. */
+        final Map<String, Integer> order = new java.util.HashMap<>();
+        /** The calls not done yet, by position: what status and pending calls are read from. */
+        final java.util.TreeMap<Integer, Call> open = new java.util.TreeMap<>();
+        int asked;
+        int awaitingApproval;
         final List<ArtifactProduced> artifacts = new ArrayList<>();
 
         void apply(Event e) {
@@ -192,7 +245,7 @@ public record SessionState(
                     modelCalls++;
                     modelCallsSinceStart++;
                     for (ToolCall call : r.calls()) {
-                        calls.put(call.id(), new Call(call, e.seq(), Stage.PROPOSED, null));
+                        put(call.id(), new Call(call, e.seq(), Stage.PROPOSED, null));
                     }
                 }
                 case Conversation.QuestionAsked q -> stage(q.callId(), Stage.ASKED);
@@ -205,7 +258,7 @@ public record SessionState(
                 case Action.InvokeTool t -> {
                     Call c = calls.get(t.callId());
                     if (c != null) {
-                        calls.put(t.callId(), new Call(c.call(), c.replySeq(), Stage.INVOKED, e.seq()));
+                        put(t.callId(), new Call(c.call(), c.replySeq(), Stage.INVOKED, e.seq()));
                     }
                 }
             }
@@ -241,11 +294,35 @@ public record SessionState(
         private void stage(String callId, Stage next) {
             Call c = calls.get(callId);
             if (c != null) {
-                calls.put(callId, c.at(next));
+                put(callId, c.at(next));
             }
         }
 
-        SessionState result(List<Event> events) {
+        /** Records a call's new stage, keeping the open calls and the waiting counts in step. */
+        private void put(String callId, Call next) {
+            Call before = calls.put(callId, next);
+            if (before != null) {
+                count(before.stage(), -1);
+            }
+            count(next.stage(), 1);
+            int position = order.computeIfAbsent(callId, k -> order.size());
+            if (next.stage() == Stage.DONE) {
+                open.remove(position);
+            } else {
+                open.put(position, next);
+            }
+        }
+
+        private void count(Stage stage, int delta) {
+            switch (stage) {
+                case ASKED -> asked += delta;
+                case AWAITING_APPROVAL -> awaitingApproval += delta;
+                case PROPOSED, APPROVED, DENIED, INVOKED, DONE -> {}
+            }
+        }
+
+        /** The state so far; {@code history} is the immutable list of the events folded. */
+        SessionState result(List<Event> history) {
             Status status;
             if (started == null) {
                 status = Status.NEW;
@@ -253,9 +330,9 @@ public record SessionState(
                 status = Status.FINISHED;
             } else if (interrupted) {
                 status = Status.INTERRUPTED;
-            } else if (calls.values().stream().anyMatch(c -> c.stage() == Stage.ASKED)) {
+            } else if (asked > 0) {
                 status = Status.WAITING_FOR_ANSWER;
-            } else if (calls.values().stream().anyMatch(c -> c.stage() == Stage.AWAITING_APPROVAL)) {
+            } else if (awaitingApproval > 0) {
                 status = Status.WAITING_FOR_APPROVAL;
             } else {
                 status = Status.RUNNING;
@@ -263,7 +340,8 @@ public record SessionState(
             return new SessionState(
                     sessionId, lastSeq, status, Optional.ofNullable(started), Optional.ofNullable(context), Optional.ofNullable(outcome),
                     summary, cancelRequested, modelCalls, modelCallsSinceStart, runningSince, totals, plan, condensedThrough,
-                    Optional.ofNullable(meter), Optional.ofNullable(classification), List.copyOf(calls.values()), List.copyOf(artifacts), List.copyOf(events));
+                    Optional.ofNullable(meter), Optional.ofNullable(classification), List.copyOf(calls.values()), List.copyOf(artifacts), history,
+                    open.values().stream().filter(c -> pending(c.stage())).toList());
         }
     }
 }

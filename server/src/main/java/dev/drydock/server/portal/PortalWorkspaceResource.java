@@ -6,6 +6,7 @@ import dev.drydock.server.auth.WorkspaceRole;
 import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.repository.RepositoryService;
 import dev.drydock.server.repository.RepositoryView;
+import dev.drydock.server.session.MemoryService;
 import dev.drydock.server.session.SessionService;
 import dev.drydock.server.session.SessionView;
 import dev.drydock.server.workspace.WorkspaceService;
@@ -44,13 +45,14 @@ public class PortalWorkspaceResource {
     @Inject WorkspaceService workspaces;
     @Inject RepositoryService repositories;
     @Inject SessionService sessions;
+    @Inject MemoryService memories;
 
     private final Clock clock = Clock.systemUTC();
 
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance workspace(Principal user, WorkspaceView workspace, boolean canStart, List<RepositoryView> repositories,
-                List<SessionRow> sessions, SessionService.Choices choices);
+                List<SessionRow> sessions, SessionService.Choices choices, List<MemoryService.MemoryView> memories);
     }
 
     /** One line of the sessions table, formatted for people. */
@@ -72,7 +74,7 @@ public class PortalWorkspaceResource {
         Instant now = clock.instant();
         List<SessionRow> rows = sessions.list(user, slug, 100).stream().map(s -> SessionRow.of(s, now)).toList();
         boolean canStart = user.roleIn(slug).filter(r -> r.atLeast(WorkspaceRole.MEMBER)).isPresent();
-        return Templates.workspace(user, ws, canStart, repositories.list(user, slug), rows, sessions.choices(user, slug));
+        return Templates.workspace(user, ws, canStart, repositories.list(user, slug), rows, sessions.choices(user, slug), memories.list(user, slug));
     }
 
     @POST
@@ -90,6 +92,15 @@ public class PortalWorkspaceResource {
         }
         SessionView v = sessions.create(currentUser.principal(), new SessionService.CreateSession(slug, droid, task, repo, null, title));
         return Response.seeOther(URI.create("/portal/sessions/" + v.id())).build();
+    }
+
+    @POST
+    @Path("/memories/{id}/delete")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(hidden = true)
+    public Response forget(@PathParam("slug") String slug, @PathParam("id") long id) {
+        memories.delete(currentUser.principal(), slug, id);
+        return Response.seeOther(URI.create("/portal/workspaces/" + slug + "#memories")).build();
     }
 
     @ServerExceptionMapper
@@ -110,6 +121,6 @@ public class PortalWorkspaceResource {
     /** Where the error page links back to: the workspace page after a failed form, else the home page. */
     private static String back(UriInfo uri) {
         String slug = uri.getPathParameters().getFirst("slug");
-        return slug != null && uri.getPath().endsWith("/sessions") ? "/portal/workspaces/" + slug : "/portal";
+        return slug != null && (uri.getPath().endsWith("/sessions") || uri.getPath().endsWith("/delete")) ? "/portal/workspaces/" + slug : "/portal";
     }
 }

@@ -141,15 +141,16 @@ public class SessionRunner {
     }
 
     private void drive(String id) {
+        SessionState.Tracker tracker = new SessionState.Tracker(log, id);
         try {
-            SessionState state = SessionState.fold(log.readAll(id));
+            SessionState state = tracker.catchUp();
             if (state.status() == SessionState.Status.RUNNING || (state.cancelRequested() && !state.finished())) {
                 try {
-                    state = loop(id, state).run(id);
+                    state = loop(id, state).run(tracker);
                 } catch (RuntimeException | LinkageError | AssertionError e) {
                     // A bug or a broken deployment: record it rather than leave the session "running" with nobody driving it.
                     LOG.errorf(e, "session %s stopped", id);
-                    state = SessionState.fold(log.readAll(id));
+                    state = tracker.catchUp();
                     if (!state.finished()) {
                         log.append(id, Source.SYSTEM, new Lifecycle.SessionFinished(Outcome.FAILED, "cannot run: " + e.getMessage()));
                     }
@@ -158,7 +159,7 @@ public class SessionRunner {
         } finally {
             running.remove(id);
         }
-        SessionState after = SessionState.fold(log.readAll(id));
+        SessionState after = tracker.catchUp();
         if (after.finished()) {
             release(id);
         } else if (after.status() == SessionState.Status.RUNNING || after.cancelRequested()) {
@@ -194,7 +195,7 @@ public class SessionRunner {
                 (from, to, reason) -> log.append(id, Source.SYSTEM, new Telemetry.ClassificationRaised(from.label(), to.label(), reason)));
         ClassifiedWorkspace ws = new ClassifiedWorkspace(sandbox, level, content.withheld());
         TestCommand test = TestCommands.detect(sandbox, started.repo().isEmpty() ? Optional.empty() : repositories.testCommand(started.workspace(), started.repo()));
-        Memory memory = new JdbcMemory(ds, started.workspace(), started.repo(), UUID.fromString(id), clock);
+        Memory memory = new JdbcMemory(ds, started.workspace(), started.repo(), UUID.fromString(id), clock, level::current);
         if (state.context().isEmpty()) {
             log.append(id, Source.SYSTEM, prepare(profile, started, ws, level, content, test, memory));
         }

@@ -46,6 +46,9 @@ class AuthorizationMatrixTest {
         MATRIX.put("DELETE /api/workspaces/{workspace}/repositories/{name}", new Row("/api/workspaces/demo/repositories/nope", null, 401, 403, 403, 404, 404, 404));
         MATRIX.put("PUT /api/workspaces/{workspace}/repositories/{name}/path-labels", new Row("/api/workspaces/demo/repositories/nope/path-labels", "[]", 401, 403, 403, 404, 404, 404));
         MATRIX.put("POST /api/workspaces/{workspace}/repositories/{name}/sync", new Row("/api/workspaces/demo/repositories/nope/sync", null, 401, 403, 404, 404, 404, 404));
+        // What droids remembered: viewers list, members delete (#15 hole 4).
+        MATRIX.put("GET /api/workspaces/{workspace}/memories", new Row("/api/workspaces/demo/memories", null, 401, 200, 200, 404, 200, 200));
+        MATRIX.put("DELETE /api/workspaces/{workspace}/memories/{id}", new Row("/api/workspaces/demo/memories/999999999", null, 401, 403, 404, 404, 404, 404));
         MATRIX.put("GET /api/workspaces/{workspace}/search", new Row("/api/workspaces/demo/search", null, 401, 400, 400, 404, 400, 400));
         MATRIX.put("GET /api/admin/audit/verify", new Row("/api/admin/audit/verify", null, 401, 403, 403, 403, 403, 200));
         // Model gateway administration: drydock admins only.

@@ -13,7 +13,10 @@ public sealed interface Action extends Payload {
         WRITES_WORKSPACE,
         /** Reaches the network. */
         NETWORK,
-        /** Deletes or rewrites history or much data, or escapes the usual workflow. */
+        /**
+         * Deletes or rewrites history or much data, or escapes the usual workflow (such as a fact
+         * remembered for every later session of the workspace).
+         */
         DESTRUCTIVE
     }
 }

@@ -1,5 +1,6 @@
 package dev.drydock.server.agent.model;
 
+import dev.drydock.server.agent.GrowingList;
 import dev.drydock.server.agent.SessionState;
 import dev.drydock.server.agent.event.Action;
 import dev.drydock.server.agent.event.Conversation;
@@ -17,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one function from events to prompt. Deterministic: the same log gives the same messages, so
@@ -32,25 +34,75 @@ public final class PromptRenderer {
     public record Rendered(List<Message> messages, Telemetry.ContextMeasured meter) {}
 
     public static Rendered render(SessionState state, long window) {
-        List<Message> out = new ArrayList<>();
-        Progress.ContextPrepared ctx = state.context().orElse(new Progress.ContextPrepared("", List.of(), "", ""));
-        StringBuilder rulesPart = new StringBuilder();
-        if (!ctx.rules().isBlank()) {
-            rulesPart.append("\n\n## Repository rules (").append(String.join(", ", ctx.rulesFiles())).append(")\n\n").append(ctx.rules().strip());
-        }
-        if (!ctx.overview().isBlank()) {
-            rulesPart.append("\n\n## Project overview\n\n").append(ctx.overview().strip());
-        }
-        out.add(Message.system(ctx.systemPrompt().strip() + rulesPart));
-        long system = Tokens.estimate(ctx.systemPrompt());
-        long rules = Tokens.estimate(rulesPart.toString());
-        long retrieved = 0;
-        long history = 0;
+        Builder b = new Builder(context(state), state.condensedThrough());
+        state.history().forEach(b::apply);
+        return b.result(window);
+    }
 
-        Map<String, String> toolOfCall = new HashMap<>();
-        Set<String> answered = new HashSet<>();
-        List<ToolCall> open = new ArrayList<>();
-        for (Event e : state.history()) {
+    /**
+     * {@link #render} kept current over one loop run: it renders only the events added since the last
+     * call, and renders from the start only when the condensation mark or the prepared context
+     * changed (rare), so a step's rendering does not grow with the log. Gives exactly what {@link
+     * #render} gives for the same state. Every state passed must extend the history of the previous
+     * one (one session, as a {@code SessionState.Tracker} gives them). Not thread-safe.
+     */
+    public static final class Live {
+        private final long window;
+        private @Nullable Builder builder;
+        private int rendered;
+
+        public Live(long window) {
+            this.window = window;
+        }
+
+        public Rendered render(SessionState state) {
+            Progress.ContextPrepared ctx = context(state);
+            List<Event> history = state.history();
+            if (builder == null || !builder.ctx.equals(ctx) || builder.condensedThrough != state.condensedThrough() || history.size() < rendered) {
+                builder = new Builder(ctx, state.condensedThrough());
+                rendered = 0;
+            }
+            for (int i = rendered; i < history.size(); i++) {
+                builder.apply(history.get(i));
+            }
+            rendered = history.size();
+            return builder.result(window);
+        }
+    }
+
+    private static Progress.ContextPrepared context(SessionState state) {
+        return state.context().orElse(new Progress.ContextPrepared("", List.of(), "", ""));
+    }
+
+    /** The messages of the events applied so far: a left fold that only appends. */
+    private static final class Builder {
+        final Progress.ContextPrepared ctx;
+        final long condensedThrough;
+        final GrowingList<Message> out = new GrowingList<>();
+        final long system;
+        final long rules;
+        long retrieved;
+        long history;
+        final Map<String, String> toolOfCall = new HashMap<>();
+        final Set<String> answered = new HashSet<>();
+        final List<ToolCall> open = new ArrayList<>();
+
+        Builder(Progress.ContextPrepared ctx, long condensedThrough) {
+            this.ctx = ctx;
+            this.condensedThrough = condensedThrough;
+            StringBuilder rulesPart = new StringBuilder();
+            if (!ctx.rules().isBlank()) {
+                rulesPart.append("\n\n## Repository rules (").append(String.join(", ", ctx.rulesFiles())).append(")\n\n").append(ctx.rules().strip());
+            }
+            if (!ctx.overview().isBlank()) {
+                rulesPart.append("\n\n## Project overview\n\n").append(ctx.overview().strip());
+            }
+            out.add(Message.system(ctx.systemPrompt().strip() + rulesPart));
+            system = Tokens.estimate(ctx.systemPrompt());
+            rules = Tokens.estimate(rulesPart.toString());
+        }
+
+        void apply(Event e) {
             Message m = null;
             boolean retrieval = false;
             switch (e.payload()) {
@@ -71,7 +123,7 @@ public final class PromptRenderer {
                 case Action a -> {}
                 case Observation o -> {
                     retrieval = RETRIEVAL.contains(toolOfCall.getOrDefault(o.callId(), ""));
-                    String text = e.seq() <= state.condensedThrough() ? elided(o) : text(o);
+                    String text = e.seq() <= condensedThrough ? elided(o) : text(o);
                     if (o.callId().isEmpty() || !toolOfCall.containsKey(o.callId())) {
                         m = Message.user(text);
                     } else {
@@ -94,11 +146,14 @@ public final class PromptRenderer {
                 }
             }
         }
-        return new Rendered(List.copyOf(out), new Telemetry.ContextMeasured(window, system, rules, retrieved, history));
+
+        Rendered result(long window) {
+            return new Rendered(out.snapshot(), new Telemetry.ContextMeasured(window, system, rules, retrieved, history));
+        }
     }
 
     /** Every call needs a tool message before the next assistant message; a lost one gets a placeholder. */
-    private static void closeOpen(List<Message> out, List<ToolCall> open, Set<String> answered) {
+    private static void closeOpen(GrowingList<Message> out, List<ToolCall> open, Set<String> answered) {
         for (ToolCall c : open) {
             if (!answered.contains(c.id())) {
                 out.add(Message.tool(c.id(), "[no result recorded]"));

@@ -22,6 +22,7 @@ public final class CreateFileTool implements Tool {
     @Override
     public Effect execute(Args args, ToolContext context) {
         String path = args.string("path");
+        GitDirectory.refuseWrite(path);
         String content = args.string("content");
         boolean exists = context.workspace().isFile(path);
         if (exists && !args.flag("overwrite")) {

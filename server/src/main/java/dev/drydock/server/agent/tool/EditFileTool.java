@@ -24,6 +24,7 @@ public final class EditFileTool implements Tool {
     @Override
     public Effect execute(Args args, ToolContext context) {
         String path = args.string("path");
+        GitDirectory.refuseWrite(path);
         if (!context.workspace().isFile(path)) {
             return new Effect.Failed(path + " does not exist; use create_file for a new file");
         }

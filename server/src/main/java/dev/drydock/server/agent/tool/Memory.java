@@ -2,11 +2,18 @@ package dev.drydock.server.agent.tool;
 
 import java.util.List;
 
-/** Facts a droid keeps for later sessions, scoped to the repository or the whole workspace. */
+/**
+ * Facts a droid keeps for later sessions, scoped to the repository or the whole workspace. What a
+ * droid remembers enters later sessions' prompts, so the store keeps each fact's classification (that
+ * of the session that wrote it) and recalls only what the recalling session is cleared for.
+ */
 public interface Memory {
     void remember(Scope scope, String text);
 
-    /** Everything remembered for this session's repository and workspace, oldest first. */
+    /**
+     * What is remembered for this session's repository and workspace and at or below its
+     * classification: newest first, and bounded (a few dozen short facts at most).
+     */
     List<String> recall();
 
     /** Memory scopes. */

@@ -3,7 +3,13 @@ package dev.drydock.server.agent.tool;
 import dev.drydock.server.agent.event.Action.Risk;
 import java.util.Locale;
 
-/** {@code remember}: keeps a fact for later sessions of this repository or workspace. */
+/**
+ * {@code remember}: keeps a fact for later sessions of this repository or workspace. A fact for the
+ * whole workspace enters the prompt of every later session there, whatever its repository: it is
+ * rated {@link Risk#DESTRUCTIVE} (it outlives the session and escapes its repository), so every
+ * autonomy level but full-auto asks a person first (read-only blocks it). A fact for the repository
+ * stays a read-only action.
+ */
 public final class RememberTool implements Tool {
     private static final ToolSpec SPEC = new ToolSpec(
             "remember",
@@ -20,13 +26,25 @@ public final class RememberTool implements Tool {
     }
 
     @Override
-    public Effect execute(Args args, ToolContext context) {
-        String scope = args.optString("scope").orElse("repo");
-        Memory.Scope s = switch (scope.toLowerCase(Locale.ROOT)) {
+    public Risk risk(Args args) {
+        return switch (scope(args)) {
+            case REPO -> Risk.READ_ONLY;
+            case WORKSPACE -> Risk.DESTRUCTIVE;
+        };
+    }
+
+    private static Memory.Scope scope(Args args) {
+        return switch (args.optString("scope").orElse("repo").toLowerCase(Locale.ROOT)) {
             case "repo" -> Memory.Scope.REPO;
             case "workspace" -> Memory.Scope.WORKSPACE;
             default -> throw new Args.BadArguments("scope must be 'repo' or 'workspace'");
         };
+    }
+
+    @Override
+    public Effect execute(Args args, ToolContext context) {
+        Memory.Scope s = scope(args);
+        String scope = s.name().toLowerCase(Locale.ROOT);
         String text = args.string("text").strip();
         if (text.isEmpty() || text.length() > 2000) {
             throw new Args.BadArguments("text must be 1-2000 characters");

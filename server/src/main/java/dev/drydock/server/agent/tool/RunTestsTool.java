@@ -3,7 +3,12 @@ package dev.drydock.server.agent.tool;
 import dev.drydock.server.agent.event.Action.Risk;
 import java.time.Duration;
 
-/** {@code run_tests}: the repository's detected test command. */
+/**
+ * {@code run_tests}: the repository's detected test command. Running tests writes the workspace; a
+ * command the repository wrote itself ({@code test-command:} in a rules file) is rated as {@link
+ * CommandRisk} rates that command line when that is riskier, so a repository cannot make {@code curl
+ * … | sh} its test command and have it run without approval.
+ */
 public final class RunTestsTool implements Tool {
     static final Duration TIMEOUT = Duration.ofMinutes(20);
     private static final ToolSpec SPEC = new ToolSpec(
@@ -15,6 +20,16 @@ public final class RunTestsTool implements Tool {
     @Override
     public ToolSpec spec() {
         return SPEC;
+    }
+
+    @Override
+    public Risk risk(Args args, ToolContext context) {
+        TestCommand test = context.testCommand();
+        if (!test.isPresent() || !test.fromRepositoryRules()) {
+            return SPEC.risk();
+        }
+        Risk command = CommandRisk.classify(test.command());
+        return command.compareTo(SPEC.risk()) > 0 ? command : SPEC.risk();
     }
 
     @Override

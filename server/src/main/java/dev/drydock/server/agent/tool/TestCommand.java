@@ -10,4 +10,12 @@ public record TestCommand(String command, String detectedFrom) {
     public boolean isPresent() {
         return !command.isBlank();
     }
+
+    /**
+     * Whether the repository wrote the command itself (a {@code test-command:} line of a rules file),
+     * rather than a workspace admin (override) or Drydock (a fixed command for a build file).
+     */
+    public boolean fromRepositoryRules() {
+        return TestCommands.RULES_FILES.contains(detectedFrom);
+    }
 }

@@ -13,13 +13,16 @@ import java.util.regex.Pattern;
 public final class TestCommands {
     private static final Pattern RULE = Pattern.compile("(?im)^\\s*[-*]?\\s*test[- _]command\\s*:\\s*`?([^`\\n]+?)`?\\s*$");
 
+    /** Repository files whose {@code test-command:} line names the test command. */
+    static final java.util.List<String> RULES_FILES = java.util.List.of(".drydock/rules.md", "AGENTS.md", "CLAUDE.md");
+
     private TestCommands() {}
 
     public static TestCommand detect(FileTree ws, Optional<String> override) {
         if (override.isPresent() && !override.get().isBlank()) {
             return new TestCommand(override.get().strip(), "override");
         }
-        for (String rules : new String[] {".drydock/rules.md", "AGENTS.md", "CLAUDE.md"}) {
+        for (String rules : RULES_FILES) {
             if (ws.isFile(rules)) {
                 Matcher m = RULE.matcher(ws.read(rules));
                 if (m.find()) {

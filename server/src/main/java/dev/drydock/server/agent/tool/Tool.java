@@ -12,6 +12,14 @@ public interface Tool {
     }
 
     /**
+     * The risk of this call in this session, for tools whose risk depends on what the session holds
+     * (such as the repository's own test command); {@link #risk(Args)} unless the tool overrides it.
+     */
+    default Risk risk(Args args, ToolContext context) {
+        return risk(args);
+    }
+
+    /**
      * Runs the call. Expected failures are thrown as {@link ToolFailure} (or returned as {@link
      * Effect.Failed}); bad arguments as {@link Args.BadArguments}. Anything else is a bug.
      */
