@@ -52,12 +52,39 @@ public class AuditTrail {
         });
     }
 
-    /** Recomputes the whole chain. */
+    /** Recomputes the whole chain (without checkpoints; {@link AuditCheckpoints#verify} adds them). */
     public AuditVerification.Result verify() {
+        return verify(CheckpointLog.none("not checked against signed checkpoints"));
+    }
+
+    /** Recomputes the whole chain and checks it against {@code checkpoints}. */
+    public AuditVerification.Result verify(CheckpointLog checkpoints) {
         return QuarkusTransaction.requiringNew().call(() -> {
             try (Stream<AuditRecord> records = stream(0, Long.MAX_VALUE, null)) {
-                return AuditVerification.verify(records.iterator());
+                return AuditVerification.verify(records.iterator(), checkpoints);
             }
+        });
+    }
+
+    /**
+     * The chain's head as committed now, and the hash of record {@code checkpointSeq} (empty when that
+     * record is gone).
+     */
+    public record Head(long seq, String hash, Optional<String> hashAtCheckpoint) {}
+
+    /** The current head and the hash of record {@code checkpointSeq}, read in one transaction. */
+    public Head head(long checkpointSeq) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Object[] head = (Object[]) em.createNativeQuery("select coalesce(max(seq), 0), coalesce((select hash from audit_record order by seq desc limit 1), :genesis) from audit_record")
+                    .setParameter("genesis", AuditRecord.GENESIS)
+                    .getSingleResult();
+            Optional<String> at = em.createNativeQuery("select hash from audit_record where seq = :seq")
+                    .setParameter("seq", checkpointSeq)
+                    .getResultList()
+                    .stream()
+                    .findFirst()
+                    .map(String::valueOf);
+            return new Head(((Number) head[0]).longValue(), (String) head[1], at);
         });
     }
 
