@@ -54,11 +54,23 @@ public final class AuditCommand implements Callable<Integer> {
         @Option(names = "--db-password-env", description = "Name of the environment variable holding the password (default: DRYDOCK_DB_PASSWORD)")
         String passwordEnv = "DRYDOCK_DB_PASSWORD";
 
+        @Option(names = "--db-password-file", description = "File holding the password (instead of an environment variable)")
+        Path passwordFile;
+
         Connection connect() {
             String jdbc = url != null ? url : System.getenv("DRYDOCK_DB_URL");
             String login = user != null ? user : System.getenv("DRYDOCK_DB_USER");
+            String password = System.getenv(passwordEnv);
+            if (passwordFile != null) {
+                try {
+                    password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
+                } catch (IOException e) {
+                    throw new CliException("cannot read --db-password-file " + passwordFile + ": " + e.getMessage(), CliExit.USAGE);
+                }
+            }
             if (jdbc == null) {
-                Path file = Path.of(System.getenv().getOrDefault("DRYDOCK_HOME", ".drydock"), "run", "database.properties");
+                Path home = Path.of(System.getenv().getOrDefault("DRYDOCK_HOME", ".drydock"));
+                Path file = home.resolve("run").resolve("database.properties");
                 if (!Files.exists(file)) {
                     throw new CliException("no database given: use --db-url, set DRYDOCK_DB_URL, or start the appliance with './drydock up'", CliExit.USAGE);
                 }
@@ -69,11 +81,16 @@ public final class AuditCommand implements Callable<Integer> {
                     throw new CliException("cannot read " + file + ": " + e.getMessage());
                 }
                 jdbc = p.getProperty("url");
+                if (login == null && password == null && p.getProperty("password-secret") != null) {
+                    // The embedded database: its role's password is in the appliance's secrets file.
+                    login = p.getProperty("user");
+                    password = secret(home.resolve("secrets.properties"), p.getProperty("password-secret"));
+                }
                 login = login != null ? login : p.getProperty("user");
             }
             Properties props = new Properties();
             props.setProperty("user", login == null ? "drydock" : login);
-            props.setProperty("password", System.getenv().getOrDefault(passwordEnv, ""));
+            props.setProperty("password", password == null ? "" : password);
             props.setProperty("connectTimeout", "5");
             try {
                 return DriverManager.getConnection(jdbc, props);
@@ -81,6 +98,16 @@ public final class AuditCommand implements Callable<Integer> {
                 throw new CliException("database unreachable at " + jdbc + ": " + e.getMessage(), CliExit.UNAVAILABLE);
             }
         }
+    }
+
+    private static String secret(Path file, String key) {
+        Properties secrets = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            secrets.load(in);
+        } catch (IOException e) {
+            throw new CliException("cannot read the database password from " + file + " (" + e.getMessage() + "); set DRYDOCK_DB_PASSWORD", CliExit.USAGE);
+        }
+        return secrets.getProperty(key, "");
     }
 
     @Command(name = "verify", description = "Recompute the hash chain and report the first broken link.")
