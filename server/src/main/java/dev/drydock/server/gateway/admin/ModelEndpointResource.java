@@ -1,5 +1,8 @@
 package dev.drydock.server.gateway.admin;
 
+import dev.drydock.server.audit.AuditEntry;
+import dev.drydock.server.audit.AuditTrail;
+import dev.drydock.server.auth.CurrentUser;
 import dev.drydock.server.auth.Roles;
 import dev.drydock.server.gateway.GatewayService;
 import dev.drydock.server.gateway.GatewayTokenizers;
@@ -10,6 +13,7 @@ import dev.drydock.server.gateway.core.Protocol;
 import dev.drydock.server.gateway.core.SecretResolver;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -39,6 +43,8 @@ public class ModelEndpointResource {
     @Inject GatewayService gateway;
     @Inject GatewayStore store;
     @Inject GatewayTokenizers tokenizers;
+    @Inject CurrentUser currentUser;
+    @Inject AuditTrail audit;
 
     /** An endpoint as sent by an admin; omitted fields take their defaults. */
     public record EndpointInput(
@@ -106,7 +112,12 @@ public class ModelEndpointResource {
         EndpointSpec spec = new EndpointSpec(name, URI.create(Objects.requireNonNull(in.baseUrl())), Protocol.parse(Objects.requireNonNull(in.protocol())).orElseThrow(),
                 Objects.requireNonNull(in.modelId()).trim(), authHeader, secretRef, contextWindow, caps, maxConcurrency, Duration.ofMillis(connect),
                 Duration.ofMillis(request), Duration.ofMillis(idle), costPrompt, costCompletion, Classification.parse(clearance).orElseThrow(), tokenizer);
-        store.upsert(spec);
+        QuarkusTransaction.joiningExisting().run(() -> {
+            store.upsert(spec);
+            audit.appendInTransaction(AuditEntry.of(currentUser.principal().subject(), "gateway.endpoint-changed", name)
+                    .with("baseUrl", spec.baseUrl()).with("protocol", spec.protocol()).with("modelId", spec.modelId())
+                    .with("clearance", spec.clearance()).with("secretRef", secretRef == null ? "" : secretRef));
+        });
         gateway.refresh();
         return view(spec);
     }
@@ -122,7 +133,14 @@ public class ModelEndpointResource {
         if (!usedBy.isEmpty()) {
             throw ProblemException.conflict("Model endpoint '" + name + "' is used by route(s) " + String.join(", ", usedBy) + "; change them first.");
         }
-        if (!store.deleteEndpoint(name)) {
+        boolean deleted = QuarkusTransaction.joiningExisting().call(() -> {
+            if (!store.deleteEndpoint(name)) {
+                return false;
+            }
+            audit.appendInTransaction(AuditEntry.of(currentUser.principal().subject(), "gateway.endpoint-deleted", name));
+            return true;
+        });
+        if (!deleted) {
             throw ProblemException.notFound("Model endpoint '" + name + "'");
         }
         gateway.refresh();
