@@ -115,8 +115,8 @@ public class ModelEndpointResource {
         QuarkusTransaction.joiningExisting().run(() -> {
             store.upsert(spec);
             audit.appendInTransaction(AuditEntry.of(currentUser.principal().subject(), "gateway.endpoint-changed", name)
-                    .with("baseUrl", spec.baseUrl()).with("protocol", spec.protocol()).with("modelId", spec.modelId())
-                    .with("clearance", spec.clearance()).with("secretRef", secretRef == null ? "" : secretRef));
+                    .with("baseUrl", spec.baseUrl()).with("protocol", in.protocol()).with("modelId", spec.modelId())
+                    .with("clearance", clearance).with("secretRef", secretRef == null ? "" : secretRef));
         });
         gateway.refresh();
         return view(spec);
