@@ -91,6 +91,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     EmbeddedPostgres.builder()
                             .setDataDirectory(dataDir)
                             .setCleanDataDirectory(false)
+                            // Stopped by its owner (the appliance after the server, or the tests), not by zonky's own shutdown hook.
+                            .setRegisterShutdownHook(false)
                             .setServerConfig("listen_addresses", "127.0.0.1")
                             .setServerConfig("max_connections", "200")
                             .setServerConfig("password_encryption", "scram-sha-256")
