@@ -104,10 +104,12 @@ class AuditTrailTest {
         AuditVerification.Result chainOnly;
         AuditVerification.Result result;
         CliRun cli;
+        io.restassured.response.Response api;
         try {
             chainOnly = trail.verify();
             result = checkpoints.verify();
             cli = verifyCli();
+            api = given().auth().oauth2(Tokens.of("alice")).when().get("/api/admin/audit/verify");
         } finally {
             reinsert(deleted);
         }
@@ -121,6 +123,9 @@ class AuditTrailTest {
                 .contains("records " + firstGone.seq() + " to " + head.seq() + " were deleted");
         assertThat(cli.exit()).isEqualTo(1);
         assertThat(cli.out()).as(cli.err()).contains("BROKEN at record " + firstGone.seq() + ": truncated");
+        api.then().statusCode(200).body("intact", equalTo(false)).body("brokenAt", equalTo((int) firstGone.seq()))
+                .body("checkpoint.seq", equalTo((int) head.seq()));
+        assertThat(api.jsonPath().getString("reason")).startsWith("truncated");
         assertThat(checkpoints.verify().intact()).isTrue();
     }
 
