@@ -67,7 +67,8 @@ public interface Sandbox {
 
     /**
      * A unified diff (git format, binary-safe) of the workspace against its base commit, including
-     * untracked files. Empty when there is no base commit.
+     * untracked files. Empty when there is no base commit. At most the spec's output limit is
+     * returned: a longer diff is cut and ends with a truncation marker, as command output is.
      */
     String diff();
 

@@ -68,8 +68,11 @@ public record SandboxOptions(
      *     gets its own uid from {@code [uidBase, uidBase + uidCount)}
      * @param uidCount size of the uid range
      * @param cgroups whether to use cgroups (v2, or v1 pids+memory) when the host allows it
+     * @param allowUnlimitedProcesses start even when nothing can bound a sandbox's processes (no cgroup
+     *     pids controller, and no per-sandbox uid for RLIMIT_NPROC because the manager is not root); a
+     *     fork bomb then reaches the whole host. Off by default: the backend refuses to start.
      */
-    public record LocalOptions(String bwrap, Path workRoot, int uidBase, int uidCount, boolean cgroups) {
+    public record LocalOptions(String bwrap, Path workRoot, int uidBase, int uidCount, boolean cgroups, boolean allowUnlimitedProcesses) {
         public LocalOptions {
             if (bwrap == null || bwrap.isBlank()) {
                 throw new InvalidSpecException("local.bwrap must name the bubblewrap binary");
@@ -80,11 +83,19 @@ public record SandboxOptions(
         }
 
         public static LocalOptions defaults() {
-            return new LocalOptions("bwrap", Path.of(System.getProperty("java.io.tmpdir"), "drydock-sandboxes"), 200_000, 10_000, true);
+            return new LocalOptions("bwrap", Path.of(System.getProperty("java.io.tmpdir"), "drydock-sandboxes"), 200_000, 10_000, true, false);
         }
 
         public LocalOptions withWorkRoot(Path root) {
-            return new LocalOptions(bwrap, root, uidBase, uidCount, cgroups);
+            return new LocalOptions(bwrap, root, uidBase, uidCount, cgroups, allowUnlimitedProcesses);
+        }
+
+        public LocalOptions withCgroups(boolean use) {
+            return new LocalOptions(bwrap, workRoot, uidBase, uidCount, use, allowUnlimitedProcesses);
+        }
+
+        public LocalOptions withAllowUnlimitedProcesses(boolean allow) {
+            return new LocalOptions(bwrap, workRoot, uidBase, uidCount, cgroups, allow);
         }
     }
 
@@ -244,6 +255,7 @@ public record SandboxOptions(
         public static final String LOCAL_WORK_ROOT = PREFIX + "local.work-root";
         public static final String LOCAL_UID_BASE = PREFIX + "local.uid-base";
         public static final String LOCAL_CGROUPS = PREFIX + "local.cgroups";
+        public static final String LOCAL_ALLOW_UNLIMITED_PROCESSES = PREFIX + "local.allow-unlimited-processes";
         public static final String K8S_NAMESPACE = PREFIX + "kubernetes.namespace";
         public static final String K8S_IMAGE = PREFIX + "kubernetes.image";
         public static final String K8S_REGISTRY = PREFIX + "kubernetes.registry";
@@ -300,7 +312,8 @@ public record SandboxOptions(
                                         Path.of(r.string(Keys.LOCAL_WORK_ROOT, dlo.workRoot().toString())),
                                         r.integer(Keys.LOCAL_UID_BASE, dlo.uidBase()),
                                         dlo.uidCount(),
-                                        Boolean.parseBoolean(r.string(Keys.LOCAL_CGROUPS, String.valueOf(dlo.cgroups())))));
+                                        Boolean.parseBoolean(r.string(Keys.LOCAL_CGROUPS, String.valueOf(dlo.cgroups()))),
+                                        Boolean.parseBoolean(r.string(Keys.LOCAL_ALLOW_UNLIMITED_PROCESSES, String.valueOf(dlo.allowUnlimitedProcesses())))));
         KubernetesOptions dk = d.kubernetes();
         KubernetesOptions kube =
                 r.get(

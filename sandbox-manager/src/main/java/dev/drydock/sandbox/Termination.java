@@ -23,7 +23,7 @@ public sealed interface Termination {
 
     /**
      * The sandbox ended the command for a reason other than its timeout: {@code memory}, {@code
-     * cpu-time}, {@code file-size}, {@code destroyed}, {@code runner-lost}.
+     * cpu-time}, {@code file-size}, {@code disk-quota}, {@code destroyed}, {@code runner-lost}.
      */
     record Killed(String reason) implements Termination {
         @Override

@@ -47,6 +47,7 @@ final class BubblewrapSandbox implements Sandbox {
     private SandboxLauncher launcher;
     private volatile Optional<String> baseCommit = Optional.empty();
     private volatile boolean destroyed;
+    private final DiskQuota quota;
 
     BubblewrapSandbox(
             SandboxId id, SandboxSpec spec, Instant expiresAt, Path dir, OptionalInt hostUid, BubblewrapSandboxBackend backend, HostCgroups.ExecGroup group) {
@@ -58,6 +59,18 @@ final class BubblewrapSandbox implements Sandbox {
         this.workspace = dir.resolve("workspace");
         this.hostUid = hostUid;
         this.backend = backend;
+        this.quota = new DiskQuota(workspace, spec.limits().ephemeralStorageBytes(), this::killCommands);
+    }
+
+    /** The workspace's disk quota (measured once the workspace is filled). */
+    DiskQuota quota() {
+        return quota;
+    }
+
+    private synchronized void killCommands() {
+        if (launcher != null) {
+            launcher.killAll();
+        }
     }
 
     private WorkspaceFiles files() {
@@ -130,15 +143,22 @@ final class BubblewrapSandbox implements Sandbox {
         Map<String, String> env = new HashMap<>(BwrapCommand.baseEnvironment());
         env.putAll(request.env());
         long oomBefore = group.oomKills();
-        SandboxLauncher.Outcome outcome =
-                launcher().run(command(inside, env, request.command()).commandArgv(), request.stdin(), request.timeout(), listener, spec.limits().outputLimitBytes());
-        Termination termination = termination(outcome, group.oomKills() > oomBefore);
+        long quotaBefore = quota.kills();
+        SandboxLauncher launcher = launcher();
+        SandboxLauncher.Outcome outcome;
+        quota.commandStarted();
+        try {
+            outcome = launcher.run(command(inside, env, request.command()).commandArgv(), request.stdin(), request.timeout(), listener, spec.limits().outputLimitBytes());
+        } finally {
+            quota.commandEnded();
+        }
+        Termination termination = termination(outcome, group.oomKills() > oomBefore, quota.kills() > quotaBefore);
         return new ExecResult(termination, outcome.stdout().capture(), outcome.stderr().capture(), Duration.ofNanos(outcome.elapsedNanos()));
     }
 
     private BwrapCommand command(String cwd, Map<String, String> env, List<String> command) {
         return new BwrapCommand(
-                backend.bwrapPath(), workspace, cwd, env, spec.limits(), hostUid, group.version() == HostCgroups.Version.NONE, command);
+                backend.bwrapPath(), workspace, cwd, env, spec.limits(), hostUid, group.version() == HostCgroups.Version.NONE, backend.hostFiles().etc(), true, command);
     }
 
     /** The sandbox's launcher, started on first use and again if it has ended. */
@@ -149,9 +169,14 @@ final class BubblewrapSandbox implements Sandbox {
                 launcher.close();
             }
             BwrapCommand shape = command(BwrapCommand.WORKSPACE, Map.of(), List.of("true"));
-            launcher = SandboxLauncher.start(dir.resolve("launcher"), group.procsFiles(), shape.ulimits(), shape.launcherPrefix());
+            launcher = SandboxLauncher.start(dir.resolve("launcher"), backend.hostFiles().seccomp(), group.procsFiles(), shape.ulimits(), shape.launcherPrefix());
         }
         return launcher;
+    }
+
+    /** The sandbox's cgroups (tests measure them). */
+    HostCgroups.ExecGroup execGroup() {
+        return group;
     }
 
     /** The launcher's host pid while it runs (tests). */
@@ -159,12 +184,15 @@ final class BubblewrapSandbox implements Sandbox {
         return launcher != null && launcher.isAlive() ? java.util.OptionalLong.of(launcher.pid()) : java.util.OptionalLong.empty();
     }
 
-    private Termination termination(SandboxLauncher.Outcome outcome, boolean oomKilled) {
+    private Termination termination(SandboxLauncher.Outcome outcome, boolean oomKilled, boolean quotaKilled) {
         if (destroyed) {
             return new Termination.Killed("destroyed");
         }
         if (outcome.timedOut()) {
             return new Termination.TimedOut();
+        }
+        if (quotaKilled) {
+            return new Termination.Killed("disk-quota");
         }
         if (oomKilled) {
             return new Termination.Killed("memory");
@@ -188,6 +216,7 @@ final class BubblewrapSandbox implements Sandbox {
     @Override
     public void writeFile(String path, byte[] content) {
         checkLive();
+        quota.checkWrite(content.length);
         files().write(path, content);
     }
 
@@ -206,7 +235,7 @@ final class BubblewrapSandbox implements Sandbox {
     @Override
     public void uploadTar(String directory, InputStream tar) {
         checkLive();
-        WorkspaceTar.extract(files(), directory, tar);
+        WorkspaceTar.extract(files(), directory, quota.bounded(tar));
     }
 
     @Override
@@ -218,7 +247,7 @@ final class BubblewrapSandbox implements Sandbox {
     @Override
     public String diff() {
         checkLive();
-        return baseCommit.map(c -> WorkspaceGit.diff(baseRepo(), c, workspace, spec.source().map(WorkspaceSource::withheld).orElse(List.of()))).orElse("");
+        return baseCommit.map(c -> WorkspaceGit.diff(baseRepo(), c, workspace, spec.source().map(WorkspaceSource::withheld).orElse(List.of()), spec.limits().outputLimitBytes())).orElse("");
     }
 
     @Override

@@ -27,7 +27,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -47,8 +46,12 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
     private final HostCgroups cgroups;
     private final boolean root;
     private final Map<SandboxId, BubblewrapSandbox> sandboxes = new ConcurrentHashMap<>();
-    private final BitSet uidsInUse = new BitSet();
+    private final UidLeases uids;
     private volatile String bwrapPath;
+    private volatile HostFiles hostFiles;
+
+    /** What the manager writes once for all of its sandboxes: the generated /etc and the seccomp program. */
+    record HostFiles(Path etc, Path seccomp) {}
 
     public BubblewrapSandboxBackend(SandboxOptions options, Clock clock) {
         this(options, clock, new SecureRandom(), Path.of("/sys/fs/cgroup"));
@@ -60,7 +63,31 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
         this.clock = clock;
         this.random = random;
         this.root = currentUid() == 0;
+        this.uids = new UidLeases(UidLeases.DIR, options.local().uidBase(), options.local().uidCount());
         this.cgroups = root ? HostCgroups.detect(options.local().cgroups(), cgroupRoot) : HostCgroups.none("the manager does not run as root");
+        unboundedProcesses(root, cgroups, options.local().allowUnlimitedProcesses())
+                .ifPresent(
+                        why -> {
+                            throw new SandboxUnavailableException(why);
+                        });
+    }
+
+    /**
+     * Why the backend must not start: nothing would bound a sandbox's processes (no cgroup pids
+     * controller, and no per-sandbox uid for RLIMIT_NPROC because the manager is not root), unless the
+     * operator switch allows it.
+     */
+    static java.util.Optional<String> unboundedProcesses(boolean root, HostCgroups cgroups, boolean allowed) {
+        if (root || cgroups.version() != HostCgroups.Version.NONE || allowed) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(
+                "the local sandbox backend cannot bound the number of processes of a sandbox on this host ("
+                        + cgroups.whyNone()
+                        + ", and without root there is no per-sandbox uid for RLIMIT_NPROC): a fork bomb would reach the whole host. "
+                        + "Run the server as root, or set "
+                        + SandboxOptions.Keys.LOCAL_ALLOW_UNLIMITED_PROCESSES
+                        + "=true to accept that risk");
     }
 
     @Override
@@ -89,10 +116,37 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
         return path;
     }
 
+    /** The generated /etc and seccomp program under the work root, written on first use. */
+    HostFiles hostFiles() {
+        HostFiles f = hostFiles;
+        if (f == null) {
+            synchronized (this) {
+                f = hostFiles;
+                if (f == null) {
+                    Path dir = options.local().workRoot().resolve("host-files");
+                    byte[] program = SeccompFilter.program(SeccompFilter.hostArch());
+                    Path etc = SandboxEtc.write(dir.resolve("etc"));
+                    Path seccomp = dir.resolve("seccomp.bpf");
+                    try {
+                        Path tmp = Files.createTempFile(dir, "seccomp", ".tmp");
+                        Files.write(tmp, program);
+                        Files.move(tmp, seccomp, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    } catch (IOException e) {
+                        throw new SandboxException("cannot write the seccomp program " + seccomp + ": " + e.getMessage(), e);
+                    }
+                    f = new HostFiles(etc, seccomp);
+                    hostFiles = f;
+                }
+            }
+        }
+        return f;
+    }
+
     @Override
     public Sandbox create(SandboxSpec spec) {
         policy.check(spec);
         bwrapPath();
+        hostFiles();
         SandboxId id = SandboxId.random(random);
         Path dir = options.local().workRoot().resolve(id.value());
         OptionalInt uid = root ? OptionalInt.of(allocateUid()) : OptionalInt.empty();
@@ -119,6 +173,7 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
                 chownTree(workspace, uid.getAsInt());
             }
             Files.setPosixFilePermissions(workspace, PosixFilePermissions.fromString("rwx------"));
+            sandbox.quota().measure();
             if (spec.setup().isPresent()) {
                 runSetup(sandbox, spec.setup().get());
             }
@@ -176,8 +231,9 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
     public List<Enforcement> enforcement() {
         List<Enforcement> e = new ArrayList<>();
         e.add(new Enforcement("network", true, "bubblewrap --unshare-net (new network namespace, loopback only)"));
-        e.add(new Enforcement("filesystem", true, "read-only binds of /usr and /etc, workspace bind, private tmpfs /tmp, no /home, /root, /var, /sys"));
+        e.add(new Enforcement("filesystem", true, "read-only bind of /usr, a generated /etc (own passwd/group/hosts, host CA certificates), workspace bind, private tmpfs /tmp, no /home, /root, /var, /sys"));
         e.add(new Enforcement("privileges", true, "user namespace, all capabilities dropped, nested user namespaces disabled"));
+        e.add(new Enforcement("syscalls", true, "seccomp filter: keyrings, ptrace, mount, namespaces, bpf, perf, userfaultfd, io_uring, kexec, modules and x32 denied"));
         e.add(new Enforcement("host-uid", root, root ? "setpriv to a per-sandbox host uid from " + options.local().uidBase() : "runs as the server's own uid"));
         switch (cgroups.version()) {
             case V2, V1 -> {
@@ -195,7 +251,7 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
         e.add(new Enforcement("cpu-time", true, "RLIMIT_CPU per process"));
         e.add(new Enforcement("file-size", true, "RLIMIT_FSIZE per process"));
         e.add(new Enforcement("tmp-size", true, "tmpfs size of /tmp"));
-        e.add(new Enforcement("disk", false, "no quota on the workspace locally; file size and /tmp are bounded"));
+        e.add(new Enforcement("disk", true, "workspace quota (ephemeral storage) by usage accounting at least every " + DiskQuota.MIN_PERIOD.toSeconds() + " s while commands run: killed:disk-quota, file API writes refused (ADR 0008)"));
         return e;
     }
 
@@ -221,17 +277,12 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
         }
     }
 
-    private synchronized int allocateUid() {
-        int slot = uidsInUse.nextClearBit(0);
-        if (slot >= options.local().uidCount()) {
-            throw new SandboxUnavailableException("no free sandbox uid: " + options.local().uidCount() + " sandboxes are live");
-        }
-        uidsInUse.set(slot);
-        return options.local().uidBase() + slot;
+    private int allocateUid() {
+        return uids.acquire();
     }
 
-    private synchronized void releaseUid(int uid) {
-        uidsInUse.clear(uid - options.local().uidBase());
+    private void releaseUid(int uid) {
+        uids.release(uid);
     }
 
     private static void chownTree(Path root, int uid) throws IOException {

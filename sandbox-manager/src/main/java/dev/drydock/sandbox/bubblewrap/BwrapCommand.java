@@ -14,7 +14,7 @@ import java.util.TreeMap;
  *
  * <pre>
  * (ulimit …) [setpriv --reuid U --regid U --clear-groups --inh-caps=-all --bounding-set=-all --] \
- *     bwrap --unshare-all --disable-userns … --json-status-fd 3 --chdir CWD --clearenv --setenv … -- COMMAND…
+ *     bwrap --unshare-all --disable-userns … --seccomp 4 --json-status-fd 3 --chdir CWD --clearenv --setenv … -- COMMAND…
  * </pre>
  *
  * The rlimits are set in the launcher's subshell, setpriv drops to the sandbox's unprivileged host
@@ -27,6 +27,8 @@ import java.util.TreeMap;
  * @param limits limits to apply with rlimits and the tmpfs size
  * @param hostUid host uid to drop to (only when the manager runs as root)
  * @param rlimitMemory whether to limit address space with RLIMIT_AS (when no memory cgroup does it)
+ * @param etc host folder with the generated {@code /etc} files ({@link SandboxEtc})
+ * @param seccomp whether bubblewrap loads the {@link SeccompFilter} from descriptor {@link SeccompFilter#FD}
  * @param command argv inside the sandbox
  */
 public record BwrapCommand(
@@ -37,6 +39,8 @@ public record BwrapCommand(
         SandboxLimits limits,
         OptionalInt hostUid,
         boolean rlimitMemory,
+        Path etc,
+        boolean seccomp,
         List<String> command) {
 
     /** Where the workspace appears inside the sandbox. */
@@ -94,12 +98,20 @@ public record BwrapCommand(
         a.addAll(List.of("--uid", String.valueOf(SANDBOX_UID), "--gid", String.valueOf(SANDBOX_UID), "--hostname", "sandbox"));
         a.addAll(List.of("--ro-bind", "/usr", "/usr"));
         a.addAll(List.of("--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64"));
-        a.addAll(List.of("--ro-bind", "/etc", "/etc"));
+        for (String f : SandboxEtc.GENERATED) {
+            a.addAll(List.of("--ro-bind", etc.resolve(f).toString(), "/etc/" + f));
+        }
+        for (String f : SandboxEtc.FROM_HOST) {
+            a.addAll(List.of("--ro-bind-try", "/etc/" + f, "/etc/" + f));
+        }
         a.addAll(List.of("--bind", workspace.toString(), WORKSPACE));
         a.addAll(List.of("--size", String.valueOf(limits.tmpBytes()), "--tmpfs", "/tmp"));
         a.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
         a.addAll(List.of("--size", String.valueOf(limits.tmpBytes()), "--tmpfs", "/dev/shm"));
         a.addAll(List.of("--remount-ro", "/"));
+        if (seccomp) {
+            a.addAll(List.of("--seccomp", String.valueOf(SeccompFilter.FD)));
+        }
         return a;
     }
 
@@ -118,9 +130,9 @@ public record BwrapCommand(
         return List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--");
     }
 
-    /** The same command under raw bubblewrap only (no launcher, cgroups, rlimits or uid drop): the benchmark baseline. */
+    /** The same command under raw bubblewrap only (no launcher, cgroups, rlimits, uid drop or seccomp filter): the benchmark baseline. */
     public List<String> rawBwrapArgv() {
-        return bwrapArgv();
+        return new BwrapCommand(bwrap, workspace, cwd, env, limits, hostUid, rlimitMemory, etc, false, command).bwrapArgv();
     }
 
     static String shellQuote(String s) {

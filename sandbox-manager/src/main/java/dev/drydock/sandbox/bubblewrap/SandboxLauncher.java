@@ -56,12 +56,12 @@ final class SandboxLauncher implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("drydock-sandbox-watchdog").factory());
 
     /**
-     * The launcher loop. {@code $1} is the slot folder, the rest the command prefix. A request is
+     * The launcher loop. {@code $1} is the slot folder, {@code $2} the seccomp program, the rest the command prefix. A request is
      * NUL-terminated fields: slot, count, then that many per-command arguments.
      */
     private static final String LOOP =
             """
-            d=$1; shift; p=("$@")
+            d=$1; f=$2; shift 2; p=("$@")
             echo up
             while IFS= read -r -d '' s && IFS= read -r -d '' n; do
               a=(); for ((i = 0; i < n; i++)); do IFS= read -r -d '' x || exit 0; a+=("$x"); done
@@ -70,7 +70,7 @@ final class SandboxLauncher implements AutoCloseable {
                 echo "ready $BASHPID" >&3
                 IFS= read -r -N 1 go && [ "$go" = g ] || exit 0
                 %s || { echo "exit 125" >&3; exit 0; }
-                "${p[@]}" --json-status-fd 3 "${a[@]}" <&0 &
+                "${p[@]}" --json-status-fd 3 "${a[@]}" <&0 %d<"$f" &
                 echo "pid $!" >&3
                 wait $!
                 echo "exit $?" >&3
@@ -94,11 +94,13 @@ final class SandboxLauncher implements AutoCloseable {
     /**
      * Starts the launcher: joins {@code cgroupProcs}, then waits for requests.
      *
+     * @param seccompProgram the seccomp program, opened on descriptor {@link SeccompFilter#FD} for each bubblewrap
      * @param prefix what every command starts as (setpriv and bubblewrap with the sandbox's options)
      * @param ulimits the rlimits every command starts with, as shell {@code ulimit} calls
      */
-    static SandboxLauncher start(Path slots, List<Path> cgroupProcs, String ulimits, List<String> prefix) {
-        List<String> argv = new ArrayList<>(List.of("/bin/bash", "--noprofile", "--norc", "-c", script(cgroupProcs, ulimits), "drydock-launcher", slots.toString()));
+    static SandboxLauncher start(Path slots, Path seccompProgram, List<Path> cgroupProcs, String ulimits, List<String> prefix) {
+        List<String> argv =
+                new ArrayList<>(List.of("/bin/bash", "--noprofile", "--norc", "-c", script(cgroupProcs, ulimits), "drydock-launcher", slots.toString(), seccompProgram.toString()));
         argv.addAll(prefix);
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().clear();
@@ -133,7 +135,7 @@ final class SandboxLauncher implements AutoCloseable {
         for (Path procs : cgroupProcs) {
             script.append("echo $$ > ").append(BwrapCommand.shellQuote(procs.toString())).append(" || exit 125\n");
         }
-        return script.append(LOOP.formatted(ulimits)).toString();
+        return script.append(LOOP.formatted(ulimits, SeccompFilter.FD)).toString();
     }
 
     boolean isAlive() {

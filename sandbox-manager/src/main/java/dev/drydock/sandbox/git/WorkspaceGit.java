@@ -108,33 +108,98 @@ public final class WorkspaceGit {
         }
     }
 
-    /**
-     * Git-format diff of the working tree of {@code workspace} against {@code baseCommit} in {@code
-     * baseRepo}, including untracked files. The workspace's own {@code .git} is not read.
-     */
-    public static String diff(Path baseRepo, String baseCommit, Path workspace) {
-        return diff(baseRepo, baseCommit, workspace, List.of());
+    /** What ends a diff that was cut at its size cap. */
+    public static String truncationMarker(int maxBytes) {
+        return "[drydock: diff truncated after " + maxBytes + " bytes]\n";
     }
 
-    /** {@link #diff(Path, String, Path)} without the paths {@code withheld} matches. */
-    public static String diff(Path baseRepo, String baseCommit, Path workspace, List<PathPattern> withheld) {
+    /**
+     * Git-format diff of the working tree of {@code workspace} against {@code baseCommit} in {@code
+     * baseRepo}, including untracked files, up to {@code maxBytes}. The workspace's own {@code .git} is
+     * not read.
+     */
+    public static String diff(Path baseRepo, String baseCommit, Path workspace, int maxBytes) {
+        return diff(baseRepo, baseCommit, workspace, List.of(), maxBytes);
+    }
+
+    /**
+     * {@link #diff(Path, String, Path, int)} without the paths {@code withheld} matches. The formatter
+     * writes into a stream that keeps at most {@code maxBytes} and stops the walk as soon as more
+     * comes, so neither the memory nor the time spent grows with the size of the changes: a larger
+     * diff is cut at its last complete line within the cap and ends with {@link #truncationMarker}.
+     * Files above the cap are diffed as binary (JGit would otherwise read each whole into memory).
+     */
+    public static String diff(Path baseRepo, String baseCommit, Path workspace, List<PathPattern> withheld, int maxBytes) {
+        Capped out = new Capped(maxBytes);
         try (Repository repo = new FileRepositoryBuilder().setGitDir(baseRepo.toFile()).setWorkTree(workspace.toFile()).setMustExist(true).build();
                 ObjectReader reader = repo.newObjectReader();
                 RevWalk walk = new RevWalk(reader)) {
             RevCommit commit = walk.parseCommit(repo.resolve(baseCommit));
             CanonicalTreeParser base = new CanonicalTreeParser();
             base.reset(reader, commit.getTree());
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (DiffFormatter fmt = new DiffFormatter(out)) {
                 fmt.setRepository(repo);
+                fmt.setBinaryFileThreshold(Math.max(1, maxBytes));
                 if (!withheld.isEmpty()) {
                     fmt.setPathFilter(new Withheld(withheld));
                 }
                 fmt.format(base, new FileTreeIterator(repo));
+                fmt.flush();
+            } catch (CapReached e) {
+                return out.truncated();
             }
             return out.toString(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new SandboxException("cannot diff workspace: " + e.getMessage(), e);
+        }
+    }
+
+    /** Thrown by {@link Capped} to stop the formatter. */
+    private static final class CapReached extends IOException {
+        CapReached() {
+            super("diff size cap reached");
+        }
+    }
+
+    /** Keeps up to {@code max} bytes; one byte more ends the diff with {@link CapReached}. */
+    private static final class Capped extends java.io.OutputStream {
+        private final int max;
+        private final ByteArrayOutputStream kept;
+
+        Capped(int max) {
+            this.max = max;
+            this.kept = new ByteArrayOutputStream(Math.min(max, 64 * 1024));
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (kept.size() >= max) {
+                throw new CapReached();
+            }
+            kept.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            int room = max - kept.size();
+            kept.write(b, off, Math.min(room, len));
+            if (len > room) {
+                throw new CapReached();
+            }
+        }
+
+        String toString(java.nio.charset.Charset charset) {
+            return kept.toString(charset);
+        }
+
+        /** The kept bytes up to their last complete line, then the marker. */
+        String truncated() {
+            byte[] bytes = kept.toByteArray();
+            int end = bytes.length;
+            while (end > 0 && bytes[end - 1] != '\n') {
+                end--;
+            }
+            return new String(bytes, 0, end, StandardCharsets.UTF_8) + truncationMarker(max);
         }
     }
 

@@ -41,9 +41,13 @@ class BubblewrapLauncherTest {
 
     @AfterEach
     void tearDown() {
+        // Only this test's sandboxes: other test JVMs on the host may run sandboxes of their own.
+        List<ProcessBudget> own = backend.list().stream().map(s -> new ProcessBudget((BubblewrapSandbox) s)).toList();
         backend.close();
-        int base = options.local().uidBase();
-        assertThat(HostProcesses.withUidIn(base, base + options.local().uidCount())).as("processes left with sandbox uids").isEmpty();
+        for (ProcessBudget b : own) {
+            assertThat(b.uidProcessesLeft()).as("processes left with a sandbox uid").isZero();
+            assertThat(b.cgroupsLeft()).as("cgroups left of a sandbox").isFalse();
+        }
     }
 
     @Test

@@ -140,6 +140,81 @@ class BubblewrapSandboxTest {
     }
 
     @Test
+    void shouldCutDiffAtOutputLimitWhenChangesAreLarger() throws Exception {
+        // Given
+        String base;
+        try (Git git = Git.init().setDirectory(mirrorDir.toFile()).setInitialBranch("main").call()) {
+            Files.writeString(mirrorDir.resolve("README.md"), "line one\n");
+            git.add().addFilepattern("README.md").call();
+            base = git.commit().setMessage("base").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call().name();
+        }
+        Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1").withSource(new WorkspaceSource(mirrorDir, base)));
+        int limit = options.limits().outputLimitBytes();
+        sandbox.exec(ExecRequest.of("sh", "-c", "for i in $(seq 1 40); do seq 1 2000 > file$i.txt; done"));
+        // When
+        String diff = sandbox.diff();
+        // Then
+        String marker = dev.drydock.sandbox.git.WorkspaceGit.truncationMarker(limit);
+        assertThat(diff).startsWith("diff --git a/file1.txt b/file1.txt").endsWith("\n" + marker);
+        assertThat(diff.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(limit + marker.length());
+        assertThat(diff.substring(0, diff.length() - marker.length())).doesNotContain("drydock: diff truncated");
+    }
+
+    @Test
+    void shouldLetCommandFreeSpaceWhenWorkspaceIsOverQuota() throws Exception {
+        // Given
+        BubblewrapSandbox sandbox = (BubblewrapSandbox) backend.create(LocalFixture.spec(options, "s1").withLimits(LocalFixture.withDiskQuota(4L << 20)));
+        Files.write(sandbox.workspacePath().resolve("big.bin"), new byte[5 << 20]);
+        sandbox.quota().measure();
+        assertThatThrownBy(() -> sandbox.writeFile("note.txt", new byte[] {1})).hasMessageContaining("disk quota exceeded");
+        // When
+        ExecResult cleanup = sandbox.exec(ExecRequest.of("rm", "-f", "big.bin"));
+        // Then
+        assertThat(cleanup.termination()).isEqualTo(new dev.drydock.sandbox.Termination.Exited(0));
+        sandbox.writeFile("note.txt", new byte[] {1});
+        assertThat(sandbox.readFile("note.txt")).containsExactly(1);
+    }
+
+    @Test
+    void shouldRefuseUploadWhenItExceedsTheDiskQuota() throws Exception {
+        // Given
+        Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1").withLimits(LocalFixture.withDiskQuota(4L << 20)));
+        ByteArrayOutputStream big = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(big)) {
+            add(tar, "small.txt", "fits");
+            add(tar, "big.txt", "x".repeat(5 << 20));
+        }
+        // When / Then
+        assertThatThrownBy(() -> sandbox.uploadTar("", new ByteArrayInputStream(big.toByteArray())))
+                .isInstanceOf(dev.drydock.sandbox.SandboxException.class)
+                .hasMessageContaining("disk quota exceeded");
+        assertThat(Files.size(((BubblewrapSandbox) sandbox).workspacePath().resolve("big.txt"))).isLessThanOrEqualTo(4L << 20);
+    }
+
+    @Test
+    void shouldRunHostToolsWhenEtcIsGenerated() {
+        // Given
+        Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1"));
+        StringBuilder script = new StringBuilder("awk 'BEGIN { print \"awk-ok\" }'; git --version >/dev/null && echo git-ok");
+        if (Files.isExecutable(Path.of("/usr/bin/java"))) {
+            script.append("; java -XshowSettings:security -version >/dev/null 2>&1 && echo java-ok");
+        }
+        if (Files.isExecutable(Path.of("/usr/bin/python3")) && Files.exists(Path.of("/etc/ssl/certs/ca-certificates.crt"))) {
+            script.append("; python3 -c 'import ssl; c = ssl.create_default_context(); assert c.cert_store_stats()[\"x509_ca\"] > 0; print(\"certs-ok\")'");
+        }
+        // When
+        ExecResult result = sandbox.exec(ExecRequest.of("sh", "-c", script.toString()).withTimeout(Duration.ofSeconds(60)));
+        // Then
+        assertThat(result.stdout().text()).contains("awk-ok", "git-ok");
+        if (Files.isExecutable(Path.of("/usr/bin/java"))) {
+            assertThat(result.stdout().text()).contains("java-ok");
+        }
+        if (Files.isExecutable(Path.of("/usr/bin/python3")) && Files.exists(Path.of("/etc/ssl/certs/ca-certificates.crt"))) {
+            assertThat(result.stdout().text()).contains("certs-ok");
+        }
+    }
+
+    @Test
     void shouldRoundTripTarAndRefuseEscapingEntriesWhenUploading() throws Exception {
         // Given
         Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1"));

@@ -19,6 +19,8 @@ class BwrapCommandTest {
                 LocalFixture.SMALL,
                 uid,
                 rlimitMemory,
+                Path.of("/srv/host-files/etc"),
+                true,
                 List.of("make", "test"));
     }
 
@@ -32,7 +34,12 @@ class BwrapCommandTest {
         assertThat(a).doesNotContain("--share-net", "--bind-try", "--dev-bind");
         assertThat(Collections.indexOfSubList(a, List.of("--cap-drop", "ALL"))).isPositive();
         assertThat(Collections.indexOfSubList(a, List.of("--ro-bind", "/usr", "/usr"))).isPositive();
-        assertThat(Collections.indexOfSubList(a, List.of("--ro-bind", "/etc", "/etc"))).isPositive();
+        assertThat(Collections.indexOfSubList(a, List.of("--ro-bind", "/etc", "/etc"))).as("no host /etc").isNegative();
+        assertThat(Collections.indexOfSubList(a, List.of("--ro-bind", "/srv/host-files/etc/passwd", "/etc/passwd"))).isPositive();
+        assertThat(Collections.indexOfSubList(a, List.of("--ro-bind-try", "/etc/ssl/certs", "/etc/ssl/certs"))).isPositive();
+        List<String> bindSources = java.util.stream.IntStream.range(0, a.size() - 1).filter(i -> a.get(i).startsWith("--ro-bind")).mapToObj(i -> a.get(i + 1)).toList();
+        assertThat(bindSources).doesNotContain("/etc/shadow", "/etc/hostname", "/etc/machine-id", "/etc/passwd");
+        assertThat(Collections.indexOfSubList(a, List.of("--seccomp", "4"))).isPositive();
         assertThat(Collections.indexOfSubList(a, List.of("--bind", "/srv/sbx/workspace", "/workspace"))).isPositive();
         assertThat(Collections.indexOfSubList(a, List.of("--size", String.valueOf(16L << 20), "--tmpfs", "/tmp"))).isPositive();
         assertThat(Collections.indexOfSubList(a, List.of("--chdir", "/workspace/src"))).isPositive();

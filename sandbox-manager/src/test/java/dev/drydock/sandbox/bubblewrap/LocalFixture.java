@@ -4,6 +4,7 @@ import dev.drydock.sandbox.SandboxLimits;
 import dev.drydock.sandbox.SandboxOptions;
 import dev.drydock.sandbox.SandboxPolicy;
 import dev.drydock.sandbox.SandboxSpec;
+import dev.drydock.sandbox.testing.HostProcesses;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +16,12 @@ final class LocalFixture {
 
     private LocalFixture() {}
 
+    /** {@link #SMALL} with a workspace quota (ephemeral storage) of {@code bytes}. */
+    static SandboxLimits withDiskQuota(long bytes) {
+        SandboxLimits l = SMALL;
+        return new SandboxLimits(l.memoryBytes(), l.cpuMillicores(), l.cpuTime(), l.maxProcesses(), l.maxFileSizeBytes(), bytes, l.tmpBytes(), l.outputLimitBytes());
+    }
+
     /** A work root below a JUnit temp dir, reachable by sandbox uids (JUnit creates its dirs 0700). */
     static SandboxOptions options(Path tempDir) {
         try {
@@ -24,7 +31,9 @@ final class LocalFixture {
         }
         Path workRoot = tempDir;
         SandboxOptions d = SandboxOptions.defaults();
-        return d.withLimits(SMALL).withLocal(d.local().withWorkRoot(workRoot));
+        // Without root nothing bounds a sandbox's processes and the backend would refuse to start: the
+        // tests still run there, and the fork bomb test skips itself (it checks what bounds processes).
+        return d.withLimits(SMALL).withLocal(d.local().withWorkRoot(workRoot).withAllowUnlimitedProcesses(!HostProcesses.isRoot()));
     }
 
     static BubblewrapSandboxBackend backend(Path workRoot, Clock clock) {

@@ -2,7 +2,11 @@ package dev.drydock.server.portal;
 
 import dev.drydock.server.auth.CurrentUser;
 import dev.drydock.server.auth.CurrentUser.Principal;
+import dev.drydock.server.gateway.admin.ModelEndpoints;
 import dev.drydock.server.problem.ProblemException;
+import dev.drydock.server.repository.RepositoryService;
+import dev.drydock.server.session.SessionService;
+import dev.drydock.server.workspace.WorkspaceService;
 import dev.drydock.server.user.UserService;
 import dev.drydock.server.workspace.WorkspaceService;
 import io.quarkus.qute.CheckedTemplate;
@@ -19,6 +23,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The portal's pages, rendered on the server from Qute templates and served from the jar (no CDN).
@@ -29,11 +34,28 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class PortalResource {
     @Inject CurrentUser currentUser;
     @Inject UserService users;
+    @Inject ModelEndpoints endpoints;
     @Inject WorkspaceService workspaces;
+    @Inject RepositoryService repositories;
+    @Inject SessionService sessions;
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance home(Principal user, List<WorkspaceRow> workspaces);
+        static native TemplateInstance home(Principal user, List<WorkspaceRow> workspaces, @Nullable Checklist checklist);
+    }
+
+    /**
+     * A drydock-admin's first steps on a fresh install, each ticked when done: a model endpoint
+     * exists, a repository exists, a session exists; {@code sessionLink} is where to start one.
+     */
+    public record Checklist(boolean model, boolean repository, boolean session, String sessionLink) {
+        public boolean done() {
+            return model && repository && session;
+        }
+
+        public int count() {
+            return (model ? 1 : 0) + (repository ? 1 : 0) + (session ? 1 : 0);
+        }
     }
 
     /** One row of the workspaces table. */
@@ -45,10 +67,23 @@ public class PortalResource {
     public TemplateInstance home() {
         Principal user = currentUser.principal();
         users.recordSeen(user);
-        List<WorkspaceRow> rows = user.workspaces().stream()
-                .map(m -> new WorkspaceRow(m.workspace(), workspaces.displayName(m.workspace()), m.role().label()))
-                .toList();
-        return Templates.home(user, rows);
+        List<WorkspaceRow> rows = user.isDrydockAdmin()
+                ? workspaces.list(user).stream().map(w -> new WorkspaceRow(w.slug(), w.displayName(), w.role())).toList()
+                : user.workspaces().stream().map(m -> new WorkspaceRow(m.workspace(), workspaces.displayName(m.workspace()), m.role().label())).toList();
+        return Templates.home(user, rows, user.isDrydockAdmin() ? checklist(user) : null);
+    }
+
+    private Checklist checklist(Principal user) {
+        String withRepository = null;
+        for (var ws : workspaces.list(user)) {
+            if (!repositories.list(user, ws.slug()).isEmpty()) {
+                withRepository = ws.slug();
+                break;
+            }
+        }
+        boolean session = !sessions.list(user, null, 1).isEmpty();
+        return new Checklist(!endpoints.list().isEmpty(), withRepository != null, session,
+                withRepository == null ? "/portal/repositories" : "/portal/workspaces/" + withRepository + "#new-session");
     }
 
     @ServerExceptionMapper

@@ -19,13 +19,15 @@ public interface RepositoryConfig {
 
     /**
      * Git hosts that repositories may be registered from (host names, exact match). Empty: no remote
-     * URL may be registered. Nothing else is ever contacted.
+     * URL may be registered. Nothing else is ever contacted. Drydock-admins add more at runtime
+     * (portal Sources page, {@code /api/admin/repository-sources}).
      */
     Optional<List<String>> allowedHosts();
 
     /**
      * Server-local folders under which repositories may be registered by path. Empty: registration by
-     * path is refused. Paths are resolved without following symbolic links out of these roots.
+     * path is refused (unless a drydock-admin adds roots at runtime, as for allowed hosts). Paths are
+     * resolved without following symbolic links out of these roots.
      */
     Optional<List<String>> localRoots();
 

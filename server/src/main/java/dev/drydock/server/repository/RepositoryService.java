@@ -68,16 +68,11 @@ public class RepositoryService {
     @Inject RepositorySummaries summaries;
     @Inject OpenIndexes openIndexes;
     @Inject dev.drydock.server.egress.EgressGuard egress;
+    @Inject RepositorySources sources;
 
     private final ExecutorService syncs = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("repo-sync-", 0).factory());
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
-
-    /** The allow-listed git hosts join the server's one egress allow-list, so every fetch passes the same guard. */
-    @jakarta.annotation.PostConstruct
-    void allowGitHosts() {
-        config.allowedHosts().orElse(List.of()).forEach(egress::allowHost);
-    }
 
     /** Body of a registration. Exactly one of url and path. */
     public record Registration(String name, @Nullable String url, @Nullable String path, @Nullable String branch,
@@ -345,6 +340,22 @@ public class RepositoryService {
     /** A stored project overview and the classification of the files it was written from. */
     public record Overview(String text, Classification classification) {}
 
+    /**
+     * Where a registered repository comes from: its git URL (null for a local path), its default
+     * branch and the name of its credential (never the credential).
+     */
+    public record Upstream(@Nullable String url, @Nullable String path, String defaultBranch, @Nullable String credentialsSecret) {}
+
+    /** The upstream of a registered repository (delivery pushes there). */
+    public Optional<Upstream> upstream(String workspace, String name) {
+        return entity(workspace, name).map(e -> new Upstream(e.sourceUrl, e.sourcePath, e.branch, e.credentialsSecret));
+    }
+
+    /** A URL of a git server (its web API too) whose host is on the git allow-list, or a 4xx problem. */
+    public String checkServerUrl(String url) {
+        return checkUrl(url);
+    }
+
     /** The test command a workspace admin set for a registered repository, overriding detection. */
     public Optional<String> testCommand(String workspace, String name) {
         return entity(workspace, name).map(e -> e.testCommand);
@@ -517,11 +528,11 @@ public class RepositoryService {
         if (!Set.of("https", "http", "ssh", "git").contains(scheme) || uri.getHost() == null) {
             throw ProblemException.badRequest("url must be an https://, ssh:// or git:// URL of an internal git server");
         }
-        List<String> allowed = config.allowedHosts().orElse(List.of());
+        List<String> allowed = sources.allowedHosts();
         if (!allowed.contains(uri.getHost().toLowerCase(java.util.Locale.ROOT))) {
             audit.append(AuditEntry.of("system", "egress.refused", uri.getHost()).with("purpose", "repository"));
             throw new ProblemException(Problem.of(422, "host-not-allowed", "Host not allowed",
-                    "Git host '" + uri.getHost() + "' is not on the allow-list (drydock.repos.allowed-hosts). Drydock contacts no other host."));
+                    "Git host '" + uri.getHost() + "' is not on the allow-list (drydock.repos.allowed-hosts, or Sources in the portal's admin pages). Drydock contacts no other host."));
         }
         if (uri.getUserInfo() != null) {
             throw ProblemException.badRequest("do not put credentials in the url; name a secret in credentialsSecret instead");
@@ -531,10 +542,10 @@ public class RepositoryService {
 
     /** A folder under a configured local root; symbolic links may not lead out of the root. */
     Path checkPath(String path) {
-        List<String> roots = config.localRoots().orElse(List.of());
+        List<String> roots = sources.localRoots();
         if (roots.isEmpty()) {
             throw new ProblemException(Problem.of(422, "path-not-allowed", "Local paths not allowed",
-                    "Registering repositories by server path is switched off (drydock.repos.local-roots is empty)."));
+                    "Registering repositories by server path is switched off: no local root is set (drydock.repos.local-roots, or Sources in the portal's admin pages)."));
         }
         Path requested = Path.of(path);
         if (!requested.isAbsolute()) {
@@ -557,6 +568,6 @@ public class RepositoryService {
             }
         }
         throw new ProblemException(Problem.of(422, "path-not-allowed", "Path not allowed",
-                "path must be a folder under one of the configured local roots (drydock.repos.local-roots); links out of them are refused"));
+                "path must be a folder under one of the local roots (drydock.repos.local-roots, or Sources in the portal's admin pages); links out of them are refused"));
     }
 }

@@ -40,7 +40,7 @@ public interface SandboxConfig {
     @WithDefault("1g")
     String maxFileSize();
 
-    /** Workspace and scratch storage of a Kubernetes sandbox (ephemeral-storage limit). */
+    /** Workspace disk quota: a Kubernetes sandbox's ephemeral-storage limit; locally, enforced by usage accounting (ADR 0008). */
     @WithDefault("10g")
     String ephemeralStorage();
 
@@ -74,6 +74,14 @@ public interface SandboxConfig {
         /** Use cgroups (v2, or v1 pids and memory) for process, memory and CPU limits when the host allows it. */
         @WithDefault("true")
         String cgroups();
+
+        /**
+         * Start the local backend even when nothing can bound a sandbox's processes: no cgroup pids
+         * controller, and the server not root (so no per-sandbox uid for RLIMIT_NPROC). A fork bomb in a
+         * sandbox then reaches the whole host; without this switch the backend refuses to start and says why.
+         */
+        @WithDefault("false")
+        String allowUnlimitedProcesses();
     }
 
     /** Keys of the Kubernetes backend. */

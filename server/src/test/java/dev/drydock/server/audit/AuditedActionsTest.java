@@ -110,12 +110,13 @@ class AuditedActionsTest {
         given().auth().oauth2(Tokens.of("alice")).delete("/api/admin/model-endpoints/" + endpoint).then().statusCode(204);
 
         // Then
-        assertThat(records(endpoint + "%")).extracting(row -> row.split("\\|")[1] + " " + row.split("\\|")[2]).containsExactly(
-                "gateway.endpoint-changed " + endpoint,
-                "gateway.route-changed " + route,
-                "gateway.route-deleted " + route,
-                "gateway.endpoint-deleted " + endpoint);
-        assertThat(records(endpoint + "%").getFirst()).contains("\"baseUrl\":\"http://127.0.0.1:9/v1\"").contains("\"clearance\":\"internal\"");
+        List<String> rows = records("model-%" + endpoint + "%").stream().filter(r -> !r.contains("|model-endpoint.probed|")).toList();
+        assertThat(rows).extracting(row -> row.split("\\|")[0].isBlank() + " " + row.split("\\|")[1] + " " + row.split("\\|")[2]).containsExactly(
+                "false model-endpoint.saved model-endpoint " + endpoint,
+                "false model-route.saved model-route " + route,
+                "false model-route.deleted model-route " + route,
+                "false model-endpoint.deleted model-endpoint " + endpoint);
+        assertThat(rows.getFirst()).contains("\"baseUrl\":\"http://127.0.0.1:9/v1\"").contains("\"clearance\":\"internal\"");
     }
 
     @Test

@@ -5,13 +5,7 @@ import dev.drydock.server.audit.AuditTrail;
 import dev.drydock.server.auth.CurrentUser;
 import dev.drydock.server.auth.Roles;
 import dev.drydock.server.gateway.GatewayService;
-import dev.drydock.server.gateway.GatewayTokenizers;
-import dev.drydock.server.gateway.core.Capability;
-import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.EndpointSpec;
-import dev.drydock.server.gateway.core.Protocol;
-import dev.drydock.server.gateway.core.SecretResolver;
-import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.security.RolesAllowed;
@@ -25,12 +19,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Objects;
-import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jspecify.annotations.Nullable;
 
@@ -42,7 +31,7 @@ import org.jspecify.annotations.Nullable;
 public class ModelEndpointResource {
     @Inject GatewayService gateway;
     @Inject GatewayStore store;
-    @Inject GatewayTokenizers tokenizers;
+    @Inject ModelEndpoints endpoints;
     @Inject CurrentUser currentUser;
     @Inject AuditTrail audit;
 
@@ -79,47 +68,7 @@ public class ModelEndpointResource {
     @Path("{name}")
     @Operation(summary = "Create or replace a model endpoint")
     public EndpointView put(@PathParam("name") String name, @Nullable EndpointInput in) {
-        if (in == null) {
-            throw ProblemException.badRequest("send the endpoint as a JSON object");
-        }
-        if (gateway.snapshot().configEndpoints().contains(name)) {
-            throw ProblemException.conflict("Model endpoint '" + name + "' is defined in configuration (drydock.gateway.endpoints." + name + "); change it there.");
-        }
-        String authHeader = Objects.requireNonNullElse(in.authHeader(), "Authorization");
-        int contextWindow = Objects.requireNonNullElse(in.contextWindow(), 8192);
-        List<String> capabilities = Objects.requireNonNullElse(in.capabilities(), List.of("streaming"));
-        int maxConcurrency = Objects.requireNonNullElse(in.maxConcurrency(), 8);
-        long connect = Objects.requireNonNullElse(in.connectTimeoutMs(), 5_000L);
-        long request = Objects.requireNonNullElse(in.requestTimeoutMs(), 300_000L);
-        long idle = Objects.requireNonNullElse(in.idleTimeoutMs(), 60_000L);
-        BigDecimal costPrompt = Objects.requireNonNullElse(in.costPer1kPromptTokens(), BigDecimal.ZERO);
-        BigDecimal costCompletion = Objects.requireNonNullElse(in.costPer1kCompletionTokens(), BigDecimal.ZERO);
-        String clearance = Objects.requireNonNullElse(in.clearance(), "internal");
-        String secretRef = in.secretRef() == null || in.secretRef().isBlank() ? null : in.secretRef().trim();
-        String tokenizer = in.tokenizer() == null || in.tokenizer().isBlank() ? null : in.tokenizer().trim();
-        var violations = new java.util.ArrayList<>(EndpointSpec.validate(name, in.baseUrl(), in.protocol(), in.modelId(), authHeader, secretRef, contextWindow,
-                capabilities, maxConcurrency, connect, request, idle, costPrompt, costCompletion, clearance, tokenizer));
-        if (tokenizer != null && violations.stream().noneMatch(v -> v.field().equals("tokenizer"))) {
-            tokenizers.problem(tokenizer).ifPresent(p -> violations.add(new EndpointSpec.Violation("tokenizer", p)));
-        }
-        if (!violations.isEmpty()) {
-            List<Problem.FieldError> errors = violations.stream().map(v -> new Problem.FieldError(v.field(), v.message())).toList();
-            throw new ProblemException(Problem.of(400, "invalid-model-endpoint", "Invalid model endpoint",
-                    String.join("; ", errors.stream().map(f -> f.field() + " " + f.message()).toList())).withErrors(errors));
-        }
-        Set<Capability> caps = EnumSet.noneOf(Capability.class);
-        capabilities.forEach(c -> Capability.parse(c).ifPresent(caps::add));
-        EndpointSpec spec = new EndpointSpec(name, URI.create(Objects.requireNonNull(in.baseUrl())), Protocol.parse(Objects.requireNonNull(in.protocol())).orElseThrow(),
-                Objects.requireNonNull(in.modelId()).trim(), authHeader, secretRef, contextWindow, caps, maxConcurrency, Duration.ofMillis(connect),
-                Duration.ofMillis(request), Duration.ofMillis(idle), costPrompt, costCompletion, Classification.parse(clearance).orElseThrow(), tokenizer);
-        QuarkusTransaction.joiningExisting().run(() -> {
-            store.upsert(spec);
-            audit.appendInTransaction(AuditEntry.of(currentUser.principal().subject(), "gateway.endpoint-changed", name)
-                    .with("baseUrl", spec.baseUrl()).with("protocol", in.protocol()).with("modelId", spec.modelId())
-                    .with("clearance", clearance).with("secretRef", secretRef == null ? "" : secretRef));
-        });
-        gateway.refresh();
-        return view(spec);
+        return endpoints.save(currentUser.principal().subject(), name, in);
     }
 
     @DELETE
@@ -137,7 +86,7 @@ public class ModelEndpointResource {
             if (!store.deleteEndpoint(name)) {
                 return false;
             }
-            audit.appendInTransaction(AuditEntry.of(currentUser.principal().subject(), "gateway.endpoint-deleted", name));
+            audit.appendInTransaction(AuditEntry.of(currentUser.principal().subject(), "model-endpoint.deleted", "model-endpoint " + name));
             return true;
         });
         if (!deleted) {
@@ -147,11 +96,6 @@ public class ModelEndpointResource {
     }
 
     private EndpointView view(EndpointSpec e) {
-        String source = gateway.snapshot().configEndpoints().contains(e.name()) ? "config" : "api";
-        return new EndpointView(e.name(), e.baseUrl().toString(), e.protocol().label(), e.modelId(), e.authHeader(), e.secretRef(),
-                e.secretRef() != null && SecretResolver.DEFAULT.resolve(e.secretRef()) != null, e.contextWindow(),
-                e.capabilities().stream().map(Capability::label).sorted().toList(), e.maxConcurrency(), e.connectTimeout().toMillis(),
-                e.requestTimeout().toMillis(), e.idleTimeout().toMillis(), e.costPer1kPromptTokens(), e.costPer1kCompletionTokens(),
-                e.clearance().label(), e.tokenizer(), source, gateway.breakerState(e.name()).name().toLowerCase(java.util.Locale.ROOT));
+        return endpoints.view(e);
     }
 }

@@ -94,7 +94,7 @@ public class ModelRouteResource {
             if (!store.upsert(route)) {
                 return false;
             }
-            audit.appendInTransaction(AuditEntry.of(currentUser.principal().subject(), "gateway.route-changed", name)
+            audit.appendInTransaction(AuditEntry.of(currentUser.principal().subject(), "model-route.saved", "model-route " + name)
                     .with("workspace", workspace).with("droid", droid).with("purpose", purpose).with("endpoints", String.join(",", endpoints)));
             return true;
         })) {
@@ -115,7 +115,7 @@ public class ModelRouteResource {
             if (!store.deleteRoute(name)) {
                 return false;
             }
-            audit.appendInTransaction(AuditEntry.of(currentUser.principal().subject(), "gateway.route-deleted", name));
+            audit.appendInTransaction(AuditEntry.of(currentUser.principal().subject(), "model-route.deleted", "model-route " + name));
             return true;
         });
         if (!deleted) {
