@@ -5,6 +5,8 @@ import dev.drydock.cli.CliExit;
 import dev.drydock.server.audit.AuditJson;
 import dev.drydock.server.audit.AuditRecord;
 import dev.drydock.server.audit.AuditVerification;
+import dev.drydock.server.audit.CheckpointKey;
+import dev.drydock.server.audit.CheckpointLog;
 import dev.drydock.cli.login.RemoteServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -52,11 +54,23 @@ public final class AuditCommand implements Callable<Integer> {
         @Option(names = "--db-password-env", description = "Name of the environment variable holding the password (default: DRYDOCK_DB_PASSWORD)")
         String passwordEnv = "DRYDOCK_DB_PASSWORD";
 
+        @Option(names = "--db-password-file", description = "File holding the password (instead of an environment variable)")
+        Path passwordFile;
+
         Connection connect() {
             String jdbc = url != null ? url : System.getenv("DRYDOCK_DB_URL");
             String login = user != null ? user : System.getenv("DRYDOCK_DB_USER");
+            String password = System.getenv(passwordEnv);
+            if (passwordFile != null) {
+                try {
+                    password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
+                } catch (IOException e) {
+                    throw new CliException("cannot read --db-password-file " + passwordFile + ": " + e.getMessage(), CliExit.USAGE);
+                }
+            }
             if (jdbc == null) {
-                Path file = Path.of(System.getenv().getOrDefault("DRYDOCK_HOME", ".drydock"), "run", "database.properties");
+                Path home = Path.of(System.getenv().getOrDefault("DRYDOCK_HOME", ".drydock"));
+                Path file = home.resolve("run").resolve("database.properties");
                 if (!Files.exists(file)) {
                     throw new CliException("no database given: use --db-url, set DRYDOCK_DB_URL, or start the appliance with './drydock up'", CliExit.USAGE);
                 }
@@ -67,11 +81,16 @@ public final class AuditCommand implements Callable<Integer> {
                     throw new CliException("cannot read " + file + ": " + e.getMessage());
                 }
                 jdbc = p.getProperty("url");
+                if (login == null && password == null && p.getProperty("password-secret") != null) {
+                    // The embedded database: its role's password is in the appliance's secrets file.
+                    login = p.getProperty("user");
+                    password = secret(home.resolve("secrets.properties"), p.getProperty("password-secret"));
+                }
                 login = login != null ? login : p.getProperty("user");
             }
             Properties props = new Properties();
             props.setProperty("user", login == null ? "drydock" : login);
-            props.setProperty("password", System.getenv().getOrDefault(passwordEnv, ""));
+            props.setProperty("password", password == null ? "" : password);
             props.setProperty("connectTimeout", "5");
             try {
                 return DriverManager.getConnection(jdbc, props);
@@ -79,6 +98,16 @@ public final class AuditCommand implements Callable<Integer> {
                 throw new CliException("database unreachable at " + jdbc + ": " + e.getMessage(), CliExit.UNAVAILABLE);
             }
         }
+    }
+
+    private static String secret(Path file, String key) {
+        Properties secrets = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            secrets.load(in);
+        } catch (IOException e) {
+            throw new CliException("cannot read the database password from " + file + " (" + e.getMessage() + "); set DRYDOCK_DB_PASSWORD", CliExit.USAGE);
+        }
+        return secrets.getProperty(key, "");
     }
 
     @Command(name = "verify", description = "Recompute the hash chain and report the first broken link.")
@@ -89,25 +118,58 @@ public final class AuditCommand implements Callable<Integer> {
         @Option(names = "--server", description = "Verify a copy exported by this Drydock server (after './drydock login --server URL') instead of reading the database")
         String server;
 
+        @Option(names = "--checkpoints", description = "The server's signed checkpoints (default: $DRYDOCK_HOME/audit/checkpoints.jsonl when verifying the local database)")
+        Path checkpoints;
+
+        @Option(names = "--public-key", description = "The checkpoint public key (default: checkpoint-key.pub beside the checkpoints file)")
+        Path publicKey;
+
         @Override
         public Integer call() throws SQLException, IOException {
             PrintWriter out = spec.commandLine().getOut();
+            CheckpointLog log = checkpointLog();
             AuditVerification.Result r;
             if (server != null) {
                 try (Exported records = Exported.from(server)) {
-                    r = AuditVerification.verify(records);
+                    r = AuditVerification.verify(records, log);
                 }
             } else {
                 try (Connection c = database.connect(); Records records = new Records(c, null)) {
-                    r = AuditVerification.verify(records);
+                    r = AuditVerification.verify(records, log);
                 }
             }
+            for (String warning : r.warnings()) {
+                out.println("warning: " + warning);
+            }
             if (r.intact()) {
-                out.println("audit chain intact: " + r.checked() + " records, head " + r.headHash() + (server == null ? "" : " (exported by " + server + ", verified here)"));
+                out.println("audit chain intact: " + r.checked() + " records, head " + r.headHash() + (server == null ? "" : " (exported by " + server + ", verified here)")
+                        + r.checkpoint().map(c -> "; matches the signed checkpoint of " + c.time() + " at record " + c.seq() + " (key " + c.key() + ")").orElse(""));
                 return CliExit.OK;
             }
             out.println("audit chain BROKEN at record " + r.brokenAt().orElseThrow() + ": " + r.reason().orElseThrow());
             return CliExit.FAILED;
+        }
+
+        private CheckpointLog checkpointLog() {
+            Path file = checkpoints;
+            if (file == null) {
+                if (server != null) {
+                    return CheckpointLog.none("not checked against signed checkpoints: give --checkpoints with a copy of the server's checkpoints.jsonl");
+                }
+                file = Path.of(System.getenv().getOrDefault("DRYDOCK_HOME", ".drydock"), "audit", CheckpointLog.FILE_NAME);
+            }
+            Path key = publicKey != null ? publicKey : CheckpointKey.publicFile(file.toAbsolutePath().resolveSibling("checkpoint-key"));
+            if (!Files.exists(key)) {
+                if (checkpoints != null || publicKey != null || Files.exists(file)) {
+                    throw new CliException("no checkpoint public key at " + key + ": give --public-key", CliExit.USAGE);
+                }
+                return CheckpointLog.none("no signed checkpoints at " + file + ": truncation and rehashing of the newest records cannot be detected");
+            }
+            try {
+                return CheckpointLog.read(file, CheckpointKey.verifier(key));
+            } catch (IllegalStateException | java.io.UncheckedIOException e) {
+                throw new CliException(e.getMessage(), CliExit.DATA);
+            }
         }
     }
 

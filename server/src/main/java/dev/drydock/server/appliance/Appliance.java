@@ -70,17 +70,25 @@ final class Appliance implements AutoCloseable {
 
         // PostgreSQL
         String keycloakDbUrl = "";
+        String keycloakDbUser = "";
+        String keycloakDbPassword = "";
         String dbUser;
         String dbPassword;
         if (config.embeddedDatabase()) {
             long t0 = System.nanoTime();
             console.line("  postgresql: starting embedded server…");
-            EmbeddedDatabase db = EmbeddedDatabase.start(home.resolve("postgres"), config.databasePort());
+            EmbeddedDatabase.Credentials credentials = EmbeddedDatabase.Credentials.from(secrets);
+            EmbeddedDatabase db = EmbeddedDatabase.start(home.resolve("postgres"), config.databasePort(), credentials);
             started.add(db);
             serverSettings.put("quarkus.datasource.jdbc.url", db.jdbcUrl("drydock"));
+            // The server connects as a role that owns nothing; migrations run as the owner.
             dbUser = db.user();
-            dbPassword = "";
+            dbPassword = credentials.app();
+            serverSettings.put("quarkus.flyway.username", db.owner());
+            serverSettings.put("quarkus.flyway.password", credentials.owner());
             keycloakDbUrl = db.jdbcUrl("keycloak");
+            keycloakDbUser = EmbeddedDatabase.KEYCLOAK;
+            keycloakDbPassword = credentials.keycloak();
             console.line("  postgresql: ready on 127.0.0.1:" + db.port() + " (" + millis(t0) + " ms)");
             summary.add("PostgreSQL   127.0.0.1:" + db.port() + "  (embedded, data in " + home.resolve("postgres") + ")");
         } else {
@@ -92,7 +100,7 @@ final class Appliance implements AutoCloseable {
             console.line("  postgresql: using " + url);
             summary.add("PostgreSQL   " + url + "  (external)");
         }
-        recordDatabase(home, serverSettings.get("quarkus.datasource.jdbc.url"), dbUser);
+        recordDatabase(home, serverSettings.get("quarkus.datasource.jdbc.url"), dbUser, config.embeddedDatabase() ? "db.app-password" : null);
         serverSettings.put("quarkus.datasource.username", dbUser);
         serverSettings.put("quarkus.datasource.password", dbPassword);
 
@@ -121,7 +129,7 @@ final class Appliance implements AutoCloseable {
             KeycloakProcess kc = KeycloakProcess.start(
                     new KeycloakProcess.Setup(
                             Path.of(zip), install, config.keycloakPort(), managementPort,
-                            keycloakDbUrl, dbUser, dbPassword, realmJson,
+                            keycloakDbUrl, keycloakDbUser, keycloakDbPassword, realmJson,
                             secrets.getOrCreate("keycloak.bootstrap-admin-password"),
                             config.keycloakStartTimeout(), home.resolve("logs/keycloak.log")),
                     console::line);
@@ -173,12 +181,15 @@ final class Appliance implements AutoCloseable {
     }
 
     /** Lets CLI commands on this machine ({@code ./drydock audit verify}) find the running database. */
-    private static void recordDatabase(Path home, String url, String user) {
+    private static void recordDatabase(Path home, String url, String user, String passwordSecret) {
         Properties p = new Properties();
         p.setProperty("url", url);
         p.setProperty("user", user);
+        if (passwordSecret != null) {
+            p.setProperty("password-secret", passwordSecret);
+        }
         try (var out = Files.newBufferedWriter(home.resolve("run/database.properties"))) {
-            p.store(out, "The database of the running './drydock up' (no password is stored here)");
+            p.store(out, "The database of the running './drydock up' (no password here; password-secret names its key in secrets.properties)");
         } catch (IOException e) {
             throw new ApplianceException("home", "cannot write " + home.resolve("run/database.properties") + ": " + e.getMessage(), e);
         }

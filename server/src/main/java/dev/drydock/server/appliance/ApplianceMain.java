@@ -1,10 +1,12 @@
 package dev.drydock.server.appliance;
 
+import io.quarkus.runtime.Application;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -51,7 +53,12 @@ public final class ApplianceMain {
             return;
         }
         Appliance running = appliance;
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("drydock-appliance-stop").unstarted(running::close));
+        // JVM shutdown hooks run at the same time: let the server finish its own shutdown (its last audit
+        // checkpoint, recording interrupted sessions) before the database and Keycloak stop under it.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("drydock-appliance-stop").unstarted(() -> {
+            awaitServerStopped(Duration.ofSeconds(60));
+            running.close();
+        }));
         for (Map.Entry<String, String> setting : running.serverSettings().entrySet()) {
             System.setProperty(setting.getKey(), setting.getValue());
         }
@@ -65,6 +72,19 @@ public final class ApplianceMain {
                 System.exit(exitCode == 0 ? 1 : exitCode);
             }
         }, args);
+    }
+
+    private static void awaitServerStopped(Duration timeout) {
+        Application server = Application.currentApplication();
+        if (server == null) {
+            return;
+        }
+        Thread waiter = Thread.ofVirtual().name("drydock-await-server-stop").start(server::awaitShutdown);
+        try {
+            waiter.join(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Optional<String> env(String name) {

@@ -79,10 +79,13 @@ public final class KeycloakProcess implements AutoCloseable {
             command.add("--db=postgres");
             command.add("--db-url=" + setup.dbUrl());
             command.add("--db-username=" + setup.dbUser());
-            command.add("--db-password=" + setup.dbPassword());
         }
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
+        if (!setup.dbUrl().isEmpty()) {
+            // Through the environment, not the command line: other local users can read a command line (ps, /proc).
+            env.put("KC_DB_PASSWORD", setup.dbPassword());
+        }
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", setup.bootstrapAdminPassword());

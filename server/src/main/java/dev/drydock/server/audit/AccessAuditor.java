@@ -63,13 +63,20 @@ public class AccessAuditor {
         }
     }
 
-    /** A bearer token was refused; {@code token} is the raw (unverified) token, used only to say why. */
+    /**
+     * A bearer token was refused; {@code token} is the raw (unverified) token, used only to say why.
+     * The actor is always {@code anonymous}: anyone can write any subject into a token nobody signed,
+     * so what it claims is kept as {@code claimedSubject} / {@code claimedUsername} only.
+     */
     public void tokenRefused(@Nullable String token, String path, String client) {
         Claims claims = Claims.of(token);
-        AuditEntry entry = AuditEntry.of(claims.subject() == null ? "anonymous" : claims.subject(), "access.refused", path)
+        AuditEntry entry = AuditEntry.of("anonymous", "access.refused", path)
                 .with("status", 401)
                 .with("reason", claims.reason(issuer, audience, clock.instant()))
                 .with("client", client);
+        if (claims.subject() != null) {
+            entry = entry.with("claimedSubject", claims.subject());
+        }
         if (claims.username() != null) {
             entry = entry.with("claimedUsername", claims.username());
         }

@@ -24,17 +24,26 @@ public class AuditResource {
     private static final int PAGE = 1000;
 
     @Inject AuditTrail trail;
+    @Inject AuditCheckpoints checkpoints;
 
-    /** The verification result. */
-    public record VerificationView(boolean intact, long checked, Long brokenAt, String reason, String headHash) {}
+    /**
+     * The verification result; {@code checkpoint} is the newest signed checkpoint the chain was checked
+     * against, {@code warnings} what limited the check.
+     */
+    public record VerificationView(boolean intact, long checked, Long brokenAt, String reason, String headHash,
+            CheckpointView checkpoint, List<String> warnings) {}
+
+    /** A signed checkpoint: the chain had {@code seq} records with head {@code headHash} at {@code time}. */
+    public record CheckpointView(long seq, String headHash, String time, String key) {}
 
     @GET
     @Path("/verify")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Recompute the audit hash chain and report the first broken link")
+    @Operation(summary = "Recompute the audit hash chain, check it against the signed checkpoints and report the first broken link, truncation or rehashing")
     public VerificationView verify() {
-        AuditVerification.Result r = trail.verify();
-        return new VerificationView(r.intact(), r.checked(), r.brokenAt().orElse(null), r.reason().orElse(null), r.headHash());
+        AuditVerification.Result r = checkpoints.verify();
+        CheckpointView checkpoint = r.checkpoint().map(c -> new CheckpointView(c.seq(), c.headHash(), c.time(), c.key())).orElse(null);
+        return new VerificationView(r.intact(), r.checked(), r.brokenAt().orElse(null), r.reason().orElse(null), r.headHash(), checkpoint, r.warnings());
     }
 
     @GET

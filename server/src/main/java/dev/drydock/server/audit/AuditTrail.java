@@ -12,9 +12,10 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The hash-chained audit log. Appends run in their own transaction (a refused or failed request is
- * still recorded) and are serialised with a PostgreSQL advisory lock, so concurrent writers extend one
- * chain.
+ * The hash-chained audit log. Appends of actions join the action's transaction ({@link
+ * #appendInTransaction}); refusals and other records that must survive a rollback get their own
+ * ({@link #append}). Appends are serialised with a PostgreSQL advisory lock, so concurrent writers
+ * extend one chain.
  */
 @ApplicationScoped
 public class AuditTrail {
@@ -25,39 +26,81 @@ public class AuditTrail {
 
     Clock clock = Clock.systemUTC();
 
-    /** Seals and stores an entry; returns the stored record. */
+    /**
+     * Seals and stores an entry in a transaction of its own, for what must be recorded even when the
+     * caller's work fails or rolls back (refusals, session events already committed); returns the
+     * stored record.
+     */
     public AuditRecord append(AuditEntry entry) {
+        return QuarkusTransaction.requiringNew().call(() -> seal(entry));
+    }
+
+    /**
+     * Seals and stores an entry in the caller's transaction (one is started when there is none): the
+     * record commits with the action it records, or neither does. The append lock is then held until
+     * that transaction ends, so keep such transactions short.
+     */
+    public AuditRecord appendInTransaction(AuditEntry entry) {
+        return QuarkusTransaction.joiningExisting().call(() -> seal(entry));
+    }
+
+    private AuditRecord seal(AuditEntry entry) {
+        em.createNativeQuery("select pg_advisory_xact_lock(:key)").setParameter("key", LOCK_KEY).getSingleResult();
+        Object[] head = (Object[]) em.createNativeQuery("select coalesce(max(seq), 0), coalesce((select hash from audit_record order by seq desc limit 1), :genesis) from audit_record")
+                .setParameter("genesis", AuditRecord.GENESIS)
+                .getSingleResult();
+        long seq = ((Number) head[0]).longValue() + 1;
+        String recordedAt = clock.instant().truncatedTo(ChronoUnit.MICROS).toString();
+        AuditRecord record = AuditRecord.seal(seq, recordedAt, entry, (String) head[1]);
+        em.createNativeQuery("insert into audit_record(seq, recorded_at, actor, workspace, session_id, action, target, details, prev_hash, hash) "
+                        + "values (:seq, :at, :actor, :ws, :session, :action, :target, :details, :prev, :hash)")
+                .setParameter("seq", record.seq())
+                .setParameter("at", record.recordedAt())
+                .setParameter("actor", record.actor())
+                .setParameter("ws", record.workspace())
+                .setParameter("session", record.sessionId())
+                .setParameter("action", record.action())
+                .setParameter("target", record.target())
+                .setParameter("details", record.details())
+                .setParameter("prev", record.prevHash())
+                .setParameter("hash", record.hash())
+                .executeUpdate();
+        return record;
+    }
+
+    /** Recomputes the whole chain (without checkpoints; {@link AuditCheckpoints#verify} adds them). */
+    public AuditVerification.Result verify() {
+        return verify(CheckpointLog.none("not checked against signed checkpoints"));
+    }
+
+    /** Recomputes the whole chain and checks it against {@code checkpoints}. */
+    public AuditVerification.Result verify(CheckpointLog checkpoints) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            em.createNativeQuery("select pg_advisory_xact_lock(:key)").setParameter("key", LOCK_KEY).getSingleResult();
-            Object[] head = (Object[]) em.createNativeQuery("select coalesce(max(seq), 0), coalesce((select hash from audit_record order by seq desc limit 1), :genesis) from audit_record")
-                    .setParameter("genesis", AuditRecord.GENESIS)
-                    .getSingleResult();
-            long seq = ((Number) head[0]).longValue() + 1;
-            String recordedAt = clock.instant().truncatedTo(ChronoUnit.MICROS).toString();
-            AuditRecord record = AuditRecord.seal(seq, recordedAt, entry, (String) head[1]);
-            em.createNativeQuery("insert into audit_record(seq, recorded_at, actor, workspace, session_id, action, target, details, prev_hash, hash) "
-                            + "values (:seq, :at, :actor, :ws, :session, :action, :target, :details, :prev, :hash)")
-                    .setParameter("seq", record.seq())
-                    .setParameter("at", record.recordedAt())
-                    .setParameter("actor", record.actor())
-                    .setParameter("ws", record.workspace())
-                    .setParameter("session", record.sessionId())
-                    .setParameter("action", record.action())
-                    .setParameter("target", record.target())
-                    .setParameter("details", record.details())
-                    .setParameter("prev", record.prevHash())
-                    .setParameter("hash", record.hash())
-                    .executeUpdate();
-            return record;
+            try (Stream<AuditRecord> records = stream(0, Long.MAX_VALUE, null)) {
+                return AuditVerification.verify(records.iterator(), checkpoints);
+            }
         });
     }
 
-    /** Recomputes the whole chain. */
-    public AuditVerification.Result verify() {
+    /**
+     * The chain's head as committed now, and the hash of record {@code checkpointSeq} (empty when that
+     * record is gone).
+     */
+    public record Head(long seq, String hash, Optional<String> hashAtCheckpoint) {}
+
+    /** The current head and the hash of record {@code checkpointSeq}, read in one transaction. */
+    public Head head(long checkpointSeq) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            try (Stream<AuditRecord> records = stream(0, Long.MAX_VALUE, null)) {
-                return AuditVerification.verify(records.iterator());
-            }
+            Object[] head = (Object[]) em.createNativeQuery("select coalesce(max(seq), 0), coalesce((select hash from audit_record order by seq desc limit 1), :genesis) from audit_record")
+                    .setParameter("genesis", AuditRecord.GENESIS)
+                    .getSingleResult();
+            Optional<String> at = em.createNativeQuery("select hash from audit_record where seq = :seq")
+                    .setParameter("seq", checkpointSeq)
+                    .getResultList()
+                    .stream()
+                    .findFirst()
+                    .map(String::valueOf);
+            return new Head(((Number) head[0]).longValue(), (String) head[1], at);
         });
     }
 

@@ -4,6 +4,8 @@ import dev.drydock.server.agent.event.Action;
 import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Lifecycle;
 import dev.drydock.server.agent.event.Observation;
+import dev.drydock.server.agent.event.Oversight;
+import dev.drydock.server.agent.tool.Args;
 import dev.drydock.server.eventlog.EventBus;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,6 +56,14 @@ public class SessionAuditor {
             case Lifecycle.SessionResumed resumed ->
                     trail.append(AuditEntry.of("system", "session.resumed", "session " + session).inWorkspace(workspace).inSession(session)
                             .with("reason", resumed.reason()));
+            case Oversight.ActionApproved approved ->
+                    trail.append(AuditEntry.of(approved.by(), "approval.granted", toolOf(session, approved.callId())).inWorkspace(workspace).inSession(session)
+                            .with("callId", approved.callId()));
+            case Oversight.ActionDenied denied ->
+                    trail.append(AuditEntry.of(denied.by(), "approval.denied", toolOf(session, denied.callId())).inWorkspace(workspace).inSession(session)
+                            .with("callId", denied.callId()).with("reason", denied.reason()));
+            case Oversight.CancelRequested cancel ->
+                    trail.append(AuditEntry.of(cancel.by(), "session.cancel-requested", "session " + session).inWorkspace(workspace).inSession(session));
             case Action.InvokeTool invoke -> pending.put(session + "/" + invoke.callId(), invoke);
             case Observation.ToolSucceeded ok -> executed(session, facts, ok.callId(), "succeeded", ok.output());
             case Observation.CommandFinished done -> executed(session, facts, done.callId(), "exit " + done.exitCode() + (done.timedOut() ? " (timeout)" : ""), done.output());
@@ -64,6 +74,11 @@ public class SessionAuditor {
                 // conversation, plans, meters and usage are in the session log; the audit chain keeps actions and reads
             }
         }
+    }
+
+    private String toolOf(String session, String callId) {
+        Action.InvokeTool invoke = pending.get(session + "/" + callId);
+        return invoke == null ? "call " + callId : invoke.tool();
     }
 
     private void executed(String session, SessionFacts facts, String callId, String outcome, String output) {
@@ -81,16 +96,29 @@ public class SessionAuditor {
         }
     }
 
-    /** {@code path:start-end} from read_file's JSON arguments, without a JSON library (the agent package owns the schema). */
+    /**
+     * {@code path:start-end} from read_file's JSON arguments, parsed by the tools' own parser ({@link
+     * Args}), so the path recorded is the one the tool read: escapes are decoded as the tool decodes
+     * them, nested decoys are not top-level fields, and duplicate fields are refused (the tool fails too).
+     */
     static String fileAndLines(String arguments) {
-        String path = field(arguments, "path");
-        String start = field(arguments, "start_line");
-        String end = field(arguments, "end_line");
+        Args args;
+        try {
+            args = Args.parse(arguments);
+        } catch (RuntimeException e) {
+            return "(arguments the tool could not parse: " + e.getMessage() + ")";
+        }
+        String path = text(args, "path");
+        String start = text(args, "start_line");
+        String end = text(args, "end_line");
         return path + (start.isEmpty() ? "" : ":" + start + "-" + (end.isEmpty() ? "" : end));
     }
 
-    private static String field(String json, String name) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\"\\s*:\\s*(\"((?:[^\"\\\\]|\\\\.)*)\"|(-?\\d+))").matcher(json);
-        return m.find() ? (m.group(2) != null ? m.group(2) : m.group(3)) : "";
+    private static String text(Args args, String name) {
+        try {
+            return name.equals("path") ? args.optString(name).orElse("") : args.optInt(name).map(String::valueOf).orElse("");
+        } catch (RuntimeException e) {
+            return "(" + e.getMessage() + ")";
+        }
     }
 }

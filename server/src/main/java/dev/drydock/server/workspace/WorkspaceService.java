@@ -80,7 +80,7 @@ public class WorkspaceService {
         ws.autonomy = Autonomy.APPROVE_WRITES.label();
         ws.classification = Classification.INTERNAL.label();
         ws.persist();
-        audit.append(AuditEntry.of(caller.subject(), "workspace.created", "workspace " + slug).inWorkspace(slug).with("displayName", ws.displayName));
+        audit.appendInTransaction(AuditEntry.of(caller.subject(), "workspace.created", "workspace " + slug).inWorkspace(slug).with("displayName", ws.displayName));
         return view(ws, WorkspaceRole.ADMIN);
     }
 
@@ -109,7 +109,7 @@ public class WorkspaceService {
         ws.autonomy = autonomy.label();
         ws.classification = classification.label();
         ws.updatedAt = Instant.now();
-        audit.append(AuditEntry.of(caller.subject(), "policy.changed", "workspace " + slug).inWorkspace(slug)
+        audit.appendInTransaction(AuditEntry.of(caller.subject(), "policy.changed", "workspace " + slug).inWorkspace(slug)
                 .with("before", before).with("after", policyOf(ws)));
         return view(ws, role);
     }

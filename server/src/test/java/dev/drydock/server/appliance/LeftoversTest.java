@@ -42,9 +42,13 @@ class LeftoversTest {
         // Then
         assertThat(stopped).containsExactly("postgresql (pid " + postmaster.pid() + ")");
         assertThat(postmaster.isAlive()).isFalse();
-        try (EmbeddedDatabase again = EmbeddedDatabase.start(data, 0)) {
+        try (EmbeddedDatabase again = EmbeddedDatabase.start(data, 0, credentials(home))) {
             assertThat(again.port()).isPositive();
         }
+    }
+
+    static EmbeddedDatabase.Credentials credentials(Path home) {
+        return EmbeddedDatabase.Credentials.from(Secrets.load(home.resolve("secrets.properties")));
     }
 
     /** A server that starts its database and then dies without stopping it. */
@@ -52,7 +56,7 @@ class LeftoversTest {
         static final String READY = "database ready";
 
         public static void main(String[] args) throws InterruptedException {
-            EmbeddedDatabase.start(Path.of(args[0]), 0);
+            EmbeddedDatabase.start(Path.of(args[0]), 0, credentials(Path.of(args[0]).getParent()));
             System.out.println(READY);
             System.out.flush();
             Thread.currentThread().join();

@@ -1,11 +1,14 @@
 package dev.drydock.server.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.drydock.server.agent.event.Action;
 import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Lifecycle;
 import dev.drydock.server.agent.event.Observation;
+import dev.drydock.server.agent.event.Oversight;
+import dev.drydock.server.agent.tool.Args;
 import dev.drydock.server.agent.event.Source;
 import dev.drydock.server.eventlog.EventBus;
 import dev.drydock.server.testing.RealServices;
@@ -43,6 +46,47 @@ class SessionAuditorTest {
         assertThat(records.get(2).details()).contains(AuditRecord.sha256(content));
         assertThat(trail.sessionRootHash(session)).contains(records.getLast().hash());
         assertThat(trail.verify().intact()).isTrue();
+    }
+
+    @Test
+    void shouldRecordApprovalsDenialsAndCancellationsWithWhoDecided() {
+        // Given a session with two actions waiting for a person
+        String session = UUID.randomUUID().toString();
+        long before = trail.verify().checked();
+        publish(session, 1, new Lifecycle.SessionStarted("code", "fix it", "demo", "calc", "abc123"));
+        publish(session, 2, new Action.InvokeTool("c1", "run_command", "{\"command\": \"git push\"}", Action.Risk.NETWORK));
+        publish(session, 3, new Action.InvokeTool("c2", "run_command", "{\"command\": \"rm -rf build\"}", Action.Risk.DESTRUCTIVE));
+
+        // When
+        publish(session, 4, new Oversight.ActionApproved("c1", "wanda"));
+        publish(session, 5, new Oversight.ActionDenied("c2", "mike", "not today"));
+        publish(session, 6, new Oversight.CancelRequested("mike"));
+
+        // Then
+        List<AuditRecord> records = trail.page(before, 1000, "demo").stream().filter(r -> session.equals(r.sessionId())).toList();
+        assertThat(records).extracting(r -> r.actor() + " " + r.action() + " " + r.target()).containsExactly(
+                "droid:code session.started session " + session,
+                "wanda approval.granted run_command",
+                "mike approval.denied run_command",
+                "mike session.cancel-requested session " + session);
+        assertThat(records.get(2).details()).contains("\"reason\":\"not today\"").contains("\"callId\":\"c2\"");
+    }
+
+    @Test
+    void shouldRecordThePathTheToolReadsWhatEverTheArgumentsHide() {
+        // Given arguments that a naive reader of the JSON text gets wrong
+        String escapedKey = "{\"pa\\u0074h\": \"secrets/prod.env\"}";
+        String nestedDecoy = "{\"note\": {\"path\": \"README.md\"}, \"path\": \"secrets/prod.env\", \"start_line\": 3}";
+        String escapedValue = "{\"path\": \"secrets\\/prod.env\"}";
+        String duplicate = "{\"path\": \"README.md\", \"path\": \"secrets/prod.env\"}";
+
+        // When
+        List<String> recorded = List.of(escapedKey, nestedDecoy, escapedValue, duplicate).stream().map(SessionAuditor::fileAndLines).toList();
+
+        // Then
+        assertThat(recorded.subList(0, 3)).containsExactly("secrets/prod.env", "secrets/prod.env:3-", "secrets/prod.env");
+        assertThat(recorded.get(3)).contains("could not parse").contains("duplicate field 'path'");
+        assertThatThrownBy(() -> Args.parse(duplicate)).hasMessageContaining("duplicate field 'path'");
     }
 
     private void publish(String session, long seq, dev.drydock.server.agent.event.Payload payload) {

@@ -4,6 +4,7 @@ import dev.drydock.server.appliance.EmbeddedDatabase;
 import dev.drydock.server.appliance.KeycloakProcess;
 import dev.drydock.server.appliance.RealmTemplate;
 import dev.drydock.server.appliance.RealmTemplate.InitialUser;
+import dev.drydock.server.appliance.Secrets;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,17 +47,34 @@ public final class RealServices implements QuarkusTestResourceLifecycleManager {
 
     private static Started started;
 
-    /** What was started: the config Quarkus needs and where things live. */
-    public record Started(EmbeddedDatabase db, KeycloakProcess keycloak, int httpPort, String portalSecret) {
+    /**
+     * What was started: the config Quarkus needs and where things live. The audit checkpoints live
+     * beside this JVM's database: checkpoints of another database would not match its chain.
+     */
+    public record Started(EmbeddedDatabase db, KeycloakProcess keycloak, int httpPort, String portalSecret, Path auditDir) {
+        /** As {@code ./drydock up} does: the server connects as the application role, Flyway as the owner. */
         public Map<String, String> config() {
             return Map.of(
                     "quarkus.datasource.jdbc.url", db.jdbcUrl("drydock"),
                     "quarkus.datasource.username", db.user(),
-                    "quarkus.datasource.password", "",
+                    "quarkus.datasource.password", db.credentials().app(),
+                    "quarkus.flyway.username", db.owner(),
+                    "quarkus.flyway.password", db.credentials().owner(),
                     "quarkus.oidc.auth-server-url", keycloak.realmUrl(),
                     "quarkus.oidc.portal.credentials.secret", portalSecret,
                     "drydock.identity.client-secret", SERVER_SECRET,
-                    "quarkus.http.test-port", Integer.toString(httpPort));
+                    "quarkus.http.test-port", Integer.toString(httpPort),
+                    "drydock.audit.checkpoint-dir", auditDir.toString());
+        }
+
+        /** A connection to Drydock's database as the role that owns its tables (what an insider with the migration password has). */
+        public Connection ownerConnection() throws SQLException {
+            return db.connect("drydock", db.owner(), db.credentials().owner());
+        }
+
+        /** A connection to Drydock's database as the application role the server uses. */
+        public Connection appConnection() throws SQLException {
+            return db.connect("drydock", db.user(), db.credentials().app());
         }
     }
 
@@ -88,8 +108,9 @@ public final class RealServices implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException("system property drydock.test.keycloak-zip is not set; run the tests through Maven (./drydock test)");
         }
         try {
-            Path pgData = Files.createTempDirectory(Files.createDirectories(work), "pg-").resolve("data");
-            EmbeddedDatabase db = EmbeddedDatabase.start(pgData, 0);
+            Path pgHome = Files.createTempDirectory(Files.createDirectories(work), "pg-");
+            EmbeddedDatabase db = EmbeddedDatabase.start(pgHome.resolve("data"), 0,
+                    EmbeddedDatabase.Credentials.from(Secrets.load(pgHome.resolve("secrets.properties"))));
             int httpPort = freePort();
             int kcPort = freePort();
             String portalSecret = "test-portal-secret-0123456789abcdef0123456789";
@@ -101,10 +122,10 @@ public final class RealServices implements QuarkusTestResourceLifecycleManager {
             KeycloakProcess kc = KeycloakProcess.start(
                     new KeycloakProcess.Setup(
                             Path.of(zip), work.resolve("keycloak"), kcPort, freePort(),
-                            db.jdbcUrl("keycloak"), db.user(), "", realm.toJson(), "test-bootstrap-admin",
+                            db.jdbcUrl("keycloak"), EmbeddedDatabase.KEYCLOAK, db.credentials().keycloak(), realm.toJson(), "test-bootstrap-admin",
                             Duration.ofSeconds(300), work.resolve("keycloak.log")),
                     line -> System.err.println("[real-services]" + line));
-            return new Started(db, kc, httpPort, portalSecret);
+            return new Started(db, kc, httpPort, portalSecret, pgHome.resolve("audit"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

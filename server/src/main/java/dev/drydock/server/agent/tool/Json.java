@@ -114,6 +114,10 @@ public final class Json {
                 throw error("expected a field name");
             }
             String k = string();
+            if (m.containsKey(k)) {
+                // Parsers disagree on which of two equal fields wins; refuse, so that nothing (the audit trail included) reads another value than the tool.
+                throw error("duplicate field '" + k + "'");
+            }
             ws();
             expect(':');
             ws();

@@ -1,10 +1,13 @@
 package dev.drydock.server.gateway.admin;
 
+import dev.drydock.server.audit.AuditEntry;
+import dev.drydock.server.audit.AuditTrail;
 import dev.drydock.server.auth.CurrentUser;
 import dev.drydock.server.auth.Roles;
 import dev.drydock.server.gateway.GatewayService;
 import dev.drydock.server.gateway.core.EndpointSpec;
 import dev.drydock.server.problem.ProblemException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -30,6 +33,7 @@ public class ModelEndpointResource {
     @Inject GatewayStore store;
     @Inject ModelEndpoints endpoints;
     @Inject CurrentUser currentUser;
+    @Inject AuditTrail audit;
 
     /** An endpoint as sent by an admin; omitted fields take their defaults. */
     public record EndpointInput(
@@ -78,7 +82,14 @@ public class ModelEndpointResource {
         if (!usedBy.isEmpty()) {
             throw ProblemException.conflict("Model endpoint '" + name + "' is used by route(s) " + String.join(", ", usedBy) + "; change them first.");
         }
-        if (!store.deleteEndpoint(name)) {
+        boolean deleted = QuarkusTransaction.joiningExisting().call(() -> {
+            if (!store.deleteEndpoint(name)) {
+                return false;
+            }
+            audit.appendInTransaction(AuditEntry.of(currentUser.principal().subject(), "model-endpoint.deleted", "model-endpoint " + name));
+            return true;
+        });
+        if (!deleted) {
             throw ProblemException.notFound("Model endpoint '" + name + "'");
         }
         gateway.refresh();

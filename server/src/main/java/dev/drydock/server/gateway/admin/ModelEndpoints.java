@@ -23,6 +23,7 @@ import dev.drydock.server.gateway.core.UpstreamHttp;
 import dev.drydock.server.egress.EgressGuard;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
@@ -93,11 +94,13 @@ public class ModelEndpoints {
         EndpointSpec spec = new EndpointSpec(name, URI.create(Objects.requireNonNull(in.baseUrl())), Protocol.parse(Objects.requireNonNull(in.protocol())).orElseThrow(),
                 Objects.requireNonNull(in.modelId()).trim(), authHeader, secretRef, contextWindow, caps, maxConcurrency, Duration.ofMillis(connect),
                 Duration.ofMillis(request), Duration.ofMillis(idle), costPrompt, costCompletion, Classification.parse(clearance).orElseThrow(), tokenizer);
-        store.upsert(spec);
+        QuarkusTransaction.joiningExisting().run(() -> {
+            store.upsert(spec);
+            audit.appendInTransaction(AuditEntry.of(actor, "model-endpoint.saved", "model-endpoint " + name).with("baseUrl", spec.baseUrl())
+                    .with("protocol", spec.protocol().label()).with("modelId", spec.modelId()).with("clearance", spec.clearance().label())
+                    .with("secretRef", secretRef));
+        });
         gateway.refresh();
-        audit.append(AuditEntry.of(actor, "model-endpoint.saved", "model-endpoint " + name).with("baseUrl", spec.baseUrl())
-                .with("protocol", spec.protocol().label()).with("modelId", spec.modelId()).with("clearance", spec.clearance().label())
-                .with("secretRef", secretRef));
         return view(spec);
     }
 
@@ -108,11 +111,17 @@ public class ModelEndpoints {
                 return Optional.empty();
             }
             RouteSpec route = new RouteSpec(DEFAULT_ROUTE, "*", "*", "*", List.of(endpoint));
-            if (!store.upsert(route)) {
+            boolean saved = QuarkusTransaction.joiningExisting().call(() -> {
+                if (!store.upsert(route)) {
+                    return false;
+                }
+                audit.appendInTransaction(AuditEntry.of(actor, "model-route.saved", "model-route " + DEFAULT_ROUTE).with("endpoints", endpoint).with("reason", "first endpoint"));
+                return true;
+            });
+            if (!saved) {
                 return Optional.empty();
             }
             gateway.refresh();
-            audit.append(AuditEntry.of(actor, "model-route.saved", "model-route " + DEFAULT_ROUTE).with("endpoints", endpoint).with("reason", "first endpoint"));
             return Optional.of(new RouteView(route.name(), route.workspace(), route.droid(), route.purpose(), route.endpoints(), "api"));
         }
     }

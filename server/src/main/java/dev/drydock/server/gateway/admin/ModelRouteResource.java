@@ -1,10 +1,14 @@
 package dev.drydock.server.gateway.admin;
 
+import dev.drydock.server.audit.AuditEntry;
+import dev.drydock.server.audit.AuditTrail;
+import dev.drydock.server.auth.CurrentUser;
 import dev.drydock.server.auth.Roles;
 import dev.drydock.server.gateway.GatewayService;
 import dev.drydock.server.gateway.core.RouteSpec;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -33,6 +37,8 @@ public class ModelRouteResource {
 
     @Inject GatewayService gateway;
     @Inject GatewayStore store;
+    @Inject CurrentUser currentUser;
+    @Inject AuditTrail audit;
 
     /** A route as sent by an admin; workspace, droid and purpose default to {@code *}. */
     public record RouteInput(@Nullable String workspace, @Nullable String droid, @Nullable String purpose, @Nullable List<String> endpoints) {}
@@ -84,7 +90,14 @@ public class ModelRouteResource {
         RouteSpec route = new RouteSpec(name, workspace, droid, purpose, endpoints);
         boolean conflicting = gateway.snapshot().routes().stream().anyMatch(r -> !r.name().equals(name)
                 && r.workspace().equals(workspace) && r.droid().equals(droid) && r.purpose().equals(purpose));
-        if (conflicting || !store.upsert(route)) {
+        if (conflicting || !QuarkusTransaction.joiningExisting().call(() -> {
+            if (!store.upsert(route)) {
+                return false;
+            }
+            audit.appendInTransaction(AuditEntry.of(currentUser.principal().subject(), "model-route.saved", "model-route " + name)
+                    .with("workspace", workspace).with("droid", droid).with("purpose", purpose).with("endpoints", String.join(",", endpoints)));
+            return true;
+        })) {
             throw ProblemException.conflict("Another route already covers workspace '" + workspace + "', droid '" + droid + "', purpose '" + purpose + "'.");
         }
         gateway.refresh();
@@ -98,7 +111,14 @@ public class ModelRouteResource {
         if (gateway.snapshot().configRoutes().contains(name)) {
             throw ProblemException.conflict("Model route '" + name + "' is defined in configuration; remove it there.");
         }
-        if (!store.deleteRoute(name)) {
+        boolean deleted = QuarkusTransaction.joiningExisting().call(() -> {
+            if (!store.deleteRoute(name)) {
+                return false;
+            }
+            audit.appendInTransaction(AuditEntry.of(currentUser.principal().subject(), "model-route.deleted", "model-route " + name));
+            return true;
+        });
+        if (!deleted) {
             throw ProblemException.notFound("Model route '" + name + "'");
         }
         gateway.refresh();

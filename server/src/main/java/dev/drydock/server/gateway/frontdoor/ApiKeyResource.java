@@ -1,8 +1,11 @@
 package dev.drydock.server.gateway.frontdoor;
 
+import dev.drydock.server.audit.AuditEntry;
+import dev.drydock.server.audit.AuditTrail;
 import dev.drydock.server.auth.CurrentUser;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.problem.ProblemException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -26,6 +29,7 @@ import org.jspecify.annotations.Nullable;
 public class ApiKeyResource {
     @Inject CurrentUser currentUser;
     @Inject ApiKeys keys;
+    @Inject AuditTrail audit;
 
     /** What to call the new key. */
     public record KeyInput(@Nullable String name) {}
@@ -38,7 +42,13 @@ public class ApiKeyResource {
             throw ProblemException.badRequest("name is required (1-100 characters), e.g. {\"name\": \"my IDE\"}");
         }
         Principal p = currentUser.principal();
-        return Response.status(201).entity(keys.create(p.subject(), p.username(), p.roles(), p.workspaces(), name)).build();
+        ApiKeys.NewKey key = QuarkusTransaction.joiningExisting().call(() -> {
+            ApiKeys.NewKey created = keys.create(p.subject(), p.username(), p.roles(), p.workspaces(), name);
+            audit.appendInTransaction(AuditEntry.of(p.subject(), "apikey.created", "api key " + created.id())
+                    .with("name", name).with("prefix", created.prefix()).with("username", p.username()));
+            return created;
+        });
+        return Response.status(201).entity(key).build();
     }
 
     @GET
@@ -51,7 +61,15 @@ public class ApiKeyResource {
     @Path("{id}")
     @Operation(summary = "Revoke one of my API keys")
     public void revoke(@PathParam("id") long id) {
-        if (!keys.revoke(currentUser.principal().subject(), id)) {
+        Principal p = currentUser.principal();
+        boolean revoked = QuarkusTransaction.joiningExisting().call(() -> {
+            if (!keys.revoke(p.subject(), id)) {
+                return false;
+            }
+            audit.appendInTransaction(AuditEntry.of(p.subject(), "apikey.revoked", "api key " + id).with("username", p.username()));
+            return true;
+        });
+        if (!revoked) {
             throw ProblemException.notFound("API key " + id);
         }
     }
