@@ -65,22 +65,22 @@ class RepositorySourcesTest {
 
     @Test
     void shouldRegisterByUrlOnHostAllowedAtRuntimeAndReportTheFetchFailure() throws Exception {
-        // Given alice allows a git host on the loopback interface, where nothing listens on port 9
-        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body(Map.of("host", "LocalHost"))
+        // Given alice allows a git host that no resolver knows (the .invalid domain never resolves), so the fetch fails
+        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body(Map.of("host", "Git.Runtime.Invalid"))
                 .when().post(SOURCES + "/allowed-hosts").then().statusCode(200);
 
         // When
         var registered = given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
-                .body(Map.of("name", "remote", "url", "http://localhost:9/team/remote.git"))
+                .body(Map.of("name", "remote", "url", "http://git.runtime.invalid/team/remote.git"))
                 .when().post("/api/workspaces/sources-test/repositories");
 
         // Then
-        registered.then().statusCode(201).body("url", equalTo("http://localhost:9/team/remote.git"));
-        assertThat(egress.isAllowed("localhost")).isTrue();
+        registered.then().statusCode(201).body("url", equalTo("http://git.runtime.invalid/team/remote.git"));
+        assertThat(egress.isAllowed("git.runtime.invalid")).isTrue();
         String detail = Poll.until(() -> given().auth().oauth2(Tokens.of("alice")).when().get("/api/workspaces/sources-test/repositories/remote"),
                 r -> "failed".equals(r.path("status")), Duration.ofSeconds(60), r -> r.asString()).path("statusDetail");
         assertThat(detail).isNotBlank();
-        given().auth().oauth2(Tokens.of("alice")).when().get(SOURCES).then().body("allowedHosts.value", hasItem("localhost"));
+        given().auth().oauth2(Tokens.of("alice")).when().get(SOURCES).then().body("allowedHosts.value", hasItem("git.runtime.invalid"));
     }
 
     @Test
