@@ -49,6 +49,7 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
     private final UidLeases uids;
     private volatile String bwrapPath;
     private volatile HostFiles hostFiles;
+    private volatile BuildEnvironment.HostCaches hostCaches;
 
     /** What the manager writes once for all of its sandboxes: the generated /etc and the seccomp program. */
     record HostFiles(Path etc, Path seccomp) {}
@@ -142,11 +143,29 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
         return f;
     }
 
+    /** The host user's caches as sandboxes see them (shared as hard-link trees when sandboxes have their own uids), found on first use. */
+    BuildEnvironment.HostCaches hostCaches() {
+        BuildEnvironment.HostCaches c = hostCaches;
+        if (c == null) {
+            synchronized (this) {
+                c = hostCaches;
+                if (c == null) {
+                    c = options.local().hostBuildCaches()
+                            ? BuildEnvironment.discover(Path.of(System.getProperty("user.home")), root ? java.util.Optional.of(options.local().workRoot().resolve("host-files").resolve("caches")) : java.util.Optional.empty())
+                            : BuildEnvironment.HostCaches.NONE;
+                    hostCaches = c;
+                }
+            }
+        }
+        return c;
+    }
+
     @Override
     public Sandbox create(SandboxSpec spec) {
         policy.check(spec);
         bwrapPath();
         hostFiles();
+        BuildEnvironment.HostCaches caches = hostCaches();
         SandboxId id = SandboxId.random(random);
         Path dir = options.local().workRoot().resolve(id.value());
         OptionalInt uid = root ? OptionalInt.of(allocateUid()) : OptionalInt.empty();
@@ -169,9 +188,13 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
             if (spec.source().isPresent()) {
                 sandbox.baseCommit(WorkspaceGit.checkout(spec.source().get(), workspace, sandbox.baseRepo()));
             }
+            Path home = Files.createDirectory(sandbox.homePath());
+            sandbox.buildEnvironment(BuildEnvironment.prepare(home, caches, workspace, Path.of("/usr/lib/jvm")));
             if (uid.isPresent()) {
                 chownTree(workspace, uid.getAsInt());
+                chownTree(home, uid.getAsInt());
             }
+            Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
             Files.setPosixFilePermissions(workspace, PosixFilePermissions.fromString("rwx------"));
             sandbox.quota().measure();
             if (spec.setup().isPresent()) {
