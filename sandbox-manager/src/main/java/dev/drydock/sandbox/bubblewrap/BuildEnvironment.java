@@ -151,7 +151,7 @@ final class BuildEnvironment {
         return new Prepared(List.copyOf(binds), Map.copyOf(env));
     }
 
-    /** The JDK for the workspace: {@code jdk: N} of its rules file, else the host's default {@code java}; empty when the host has none. */
+    /** The JDK for the workspace's {@code jdk: N} rule; empty without a rule (then {@code java} on {@code PATH}, the host's default, serves). */
     static Optional<Path> jdk(Path workspace, Path jvmRoot) {
         Optional<Integer> wanted = rulesJdk(workspace);
         Map<Integer, Path> jdks = jdks(jvmRoot);
@@ -166,13 +166,7 @@ final class BuildEnvironment {
             }
             return Optional.of(found);
         }
-        try {
-            Path java = Path.of("/usr/bin/java").toRealPath();
-            Path home = java.getParent().getParent();
-            return Files.isExecutable(home.resolve("bin/javac")) ? Optional.of(home) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return Optional.empty();
     }
 
     /** The JDKs under {@code jvmRoot} by major version (folders with {@code release} and {@code bin/javac}); the first by name wins. */

@@ -33,7 +33,8 @@ class BuildEnvironmentTest {
 
     @BeforeEach
     void setUp() {
-        options = LocalFixture.options(workRoot).withLimits(BUILD);
+        SandboxOptions o = LocalFixture.options(workRoot).withLimits(BUILD);
+        options = o.withLocal(o.local().withHostBuildCaches(true));
         backend = new BubblewrapSandboxBackend(options, Clock.systemUTC());
     }
 
