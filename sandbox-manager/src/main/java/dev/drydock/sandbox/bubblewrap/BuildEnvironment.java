@@ -218,7 +218,7 @@ final class BuildEnvironment {
 
     /**
      * The sandbox's {@code settings.xml}: the host user's settings without credentials ({@code
-     * <servers>}) nor local repository, mirrors excluding the host repository, plus an active profile
+     * <servers>}, {@code <proxies>}, credentials in URLs) nor local repository, mirrors excluding the host repository, plus an active profile
      * declaring the host repository as a {@code file://} repository (Maven before 3.9 has no tail).
      */
     static String mavenSettings(Optional<String> host, boolean hostRepository) {
@@ -236,7 +236,7 @@ final class BuildEnvironment {
                 doc.appendChild(doc.createElement("settings"));
             }
             Element settings = doc.getDocumentElement();
-            for (String drop : List.of("servers", "localRepository")) {
+            for (String drop : List.of("servers", "proxies", "localRepository")) {
                 for (Element e : children(settings, drop)) {
                     settings.removeChild(e);
                 }
@@ -261,7 +261,7 @@ final class BuildEnvironment {
             t.setOutputProperty(OutputKeys.INDENT, "yes");
             StringWriter out = new StringWriter();
             t.transform(new DOMSource(doc), new StreamResult(out));
-            return out.toString();
+            return withoutUrlCredentials(out.toString());
         } catch (Exception e) {
             throw new SandboxException("cannot read the host's Maven settings.xml: " + e.getMessage(), e);
         }

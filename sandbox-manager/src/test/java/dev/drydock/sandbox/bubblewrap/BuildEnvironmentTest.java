@@ -135,14 +135,15 @@ class BuildEnvironmentTest {
     void shouldKeepCredentialsOutWhenGeneratingSettingsFromHostFiles() {
         // Given host settings with a server password and a catch-all mirror
         String host = "<settings><servers><server><id>nexus</id><password>s3cret</password></server></servers>"
-                + "<mirrors><mirror><id>nexus</id><mirrorOf>*</mirrorOf><url>https://nexus.corp/repo</url></mirror></mirrors></settings>";
+                + "<proxies><proxy><id>p</id><password>pr0xy</password></proxy></proxies>"
+                + "<mirrors><mirror><id>nexus</id><mirrorOf>*</mirrorOf><url>https://bob:pw@nexus.corp/repo</url></mirror></mirrors></settings>";
 
         // When
         String settings = BuildEnvironment.mavenSettings(Optional.of(host), true);
         String npmrc = BuildEnvironment.npmrc("registry=https://bob:pw@npm.corp/\n//npm.corp/:_authToken=abc123\nfund=false\n");
 
         // Then
-        assertThat(settings).doesNotContain("s3cret").contains("<mirrorOf>*,!drydock-host</mirrorOf>").contains("file://" + BuildEnvironment.HOST_M2)
+        assertThat(settings).doesNotContain("s3cret").doesNotContain("pr0xy").doesNotContain("bob:pw").contains("https://nexus.corp/repo").contains("<mirrorOf>*,!drydock-host</mirrorOf>").contains("file://" + BuildEnvironment.HOST_M2)
                 .contains("<activeProfile>drydock-host</activeProfile>");
         assertThat(npmrc).doesNotContain("abc123").doesNotContain("bob:pw").contains("registry=https://npm.corp/").contains("fund=false");
     }
