@@ -73,7 +73,7 @@ public record SandboxOptions(
      *     fork bomb then reaches the whole host. Off by default: the backend refuses to start.
      * @param hostBuildCaches give sandboxes the host user's Maven repository and wrapper distributions
      *     read-only and settings generated from the host user's {@code settings.xml}, {@code .npmrc} and
-     *     {@code pip.conf} (without credentials) in their writable home (ADR 0010). On by default.
+     *     {@code pip.conf} (without credentials) in their writable home (ADR 0011). On by default.
      */
     public record LocalOptions(String bwrap, Path workRoot, int uidBase, int uidCount, boolean cgroups, boolean allowUnlimitedProcesses, boolean hostBuildCaches) {
         public LocalOptions {

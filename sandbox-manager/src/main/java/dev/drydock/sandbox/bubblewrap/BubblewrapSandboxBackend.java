@@ -255,7 +255,7 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
         List<Enforcement> e = new ArrayList<>();
         e.add(new Enforcement("network", true, "bubblewrap --unshare-net (new network namespace, loopback only)"));
         e.add(new Enforcement("filesystem", true, "read-only bind of /usr, a generated /etc (own passwd/group/hosts, host CA certificates), workspace bind, a writable home of its own, private tmpfs /tmp, no host /home, /root, /var, /sys"));
-        e.add(new Enforcement("build-caches", options.local().hostBuildCaches(), options.local().hostBuildCaches() ? "host Maven repository and wrapper read-only, settings without credentials (ADR 0010)" : "off: " + SandboxOptions.Keys.LOCAL_HOST_BUILD_CACHES + "=false"));
+        e.add(new Enforcement("build-caches", options.local().hostBuildCaches(), options.local().hostBuildCaches() ? "host Maven repository and wrapper read-only, settings without credentials (ADR 0011)" : "off: " + SandboxOptions.Keys.LOCAL_HOST_BUILD_CACHES + "=false"));
         e.add(new Enforcement("privileges", true, "user namespace, all capabilities dropped, nested user namespaces disabled"));
         e.add(new Enforcement("syscalls", true, "seccomp filter: keyrings, ptrace, mount, namespaces, bpf, perf, userfaultfd, io_uring, kexec, modules and x32 denied"));
         e.add(new Enforcement("host-uid", root, root ? "setpriv to a per-sandbox host uid from " + options.local().uidBase() : "runs as the server's own uid"));

@@ -36,7 +36,7 @@ import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
 
 /**
- * The build environment of local sandboxes (ADR 0010): a writable home per sandbox at {@link #HOME},
+ * The build environment of local sandboxes (ADR 0011): a writable home per sandbox at {@link #HOME},
  * the host user's Maven repository and Maven wrapper distributions read-only, and package-manager
  * settings generated into the home so the model never writes them:
  *

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The build environment of local sandboxes with real bubblewrap and a real Maven build (ADR 0010). */
+/** The build environment of local sandboxes with real bubblewrap and a real Maven build (ADR 0011). */
 class BuildEnvironmentTest {
     /** Enough for Maven and a forked surefire JVM. */
     static final SandboxLimits BUILD =
