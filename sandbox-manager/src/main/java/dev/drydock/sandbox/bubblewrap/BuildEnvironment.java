@@ -145,6 +145,11 @@ final class BuildEnvironment {
         }
         caches.m2Repository().ifPresent(r -> binds.add(new BwrapCommand.Bind(r.toString(), HOST_M2, false, false)));
         caches.m2Wrapper().ifPresent(w -> binds.add(new BwrapCommand.Bind(w.toString(), HOME + "/.m2/wrapper", false, false)));
+        // Debian's Maven keeps its launcher configuration in /etc/maven (its global settings.xml, which
+        // may hold credentials, stays out: Maven runs without it)
+        for (String f : List.of("m2.conf", "logging", "toolchains.xml")) {
+            binds.add(new BwrapCommand.Bind("/etc/maven/" + f, "/etc/maven/" + f, false, true));
+        }
         if (caches.pipConf().isPresent() || caches.npmrc().isPresent() || caches.m2Repository().isPresent()) {
             binds.add(new BwrapCommand.Bind("/etc/pip.conf", "/etc/pip.conf", false, true));
         }
