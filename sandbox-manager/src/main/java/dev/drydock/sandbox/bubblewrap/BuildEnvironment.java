@@ -61,6 +61,12 @@ final class BuildEnvironment {
     static final String HOME = "/home/sandbox";
     /** Where the host's Maven repository appears, read-only. */
     static final String HOST_M2 = "/opt/drydock/host/m2-repository";
+    /**
+     * Host files under {@code /etc} bound read-only when present, beside the generated {@code /etc}:
+     * Debian's Maven launcher configuration (its global {@code settings.xml}, which may hold
+     * credentials, stays out: Maven runs without it) and the host's {@code pip.conf}.
+     */
+    static final List<String> ETC = List.of("maven/m2.conf", "maven/logging", "maven/toolchains.xml", "pip.conf");
 
     private static final Pattern JDK_RULE = Pattern.compile("(?im)^\\s*[-*]?\\s*(?:jdk|java)\\s*:\\s*`?(\\d+)`?\\s*$");
     private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
@@ -145,13 +151,8 @@ final class BuildEnvironment {
         }
         caches.m2Repository().ifPresent(r -> binds.add(new BwrapCommand.Bind(r.toString(), HOST_M2, false, false)));
         caches.m2Wrapper().ifPresent(w -> binds.add(new BwrapCommand.Bind(w.toString(), HOME + "/.m2/wrapper", false, false)));
-        // Debian's Maven keeps its launcher configuration in /etc/maven (its global settings.xml, which
-        // may hold credentials, stays out: Maven runs without it)
-        for (String f : List.of("m2.conf", "logging", "toolchains.xml")) {
-            binds.add(new BwrapCommand.Bind("/etc/maven/" + f, "/etc/maven/" + f, false, true));
-        }
-        if (caches.pipConf().isPresent() || caches.npmrc().isPresent() || caches.m2Repository().isPresent()) {
-            binds.add(new BwrapCommand.Bind("/etc/pip.conf", "/etc/pip.conf", false, true));
+        for (String f : ETC) {
+            binds.add(new BwrapCommand.Bind("/etc/" + f, "/etc/" + f, false, true));
         }
         return new Prepared(List.copyOf(binds), Map.copyOf(env));
     }
