@@ -71,8 +71,11 @@ public record SandboxOptions(
      * @param allowUnlimitedProcesses start even when nothing can bound a sandbox's processes (no cgroup
      *     pids controller, and no per-sandbox uid for RLIMIT_NPROC because the manager is not root); a
      *     fork bomb then reaches the whole host. Off by default: the backend refuses to start.
+     * @param hostBuildCaches give sandboxes the host user's Maven repository and wrapper distributions
+     *     read-only and settings generated from the host user's {@code settings.xml}, {@code .npmrc} and
+     *     {@code pip.conf} (without credentials) in their writable home (ADR 0011). On by default.
      */
-    public record LocalOptions(String bwrap, Path workRoot, int uidBase, int uidCount, boolean cgroups, boolean allowUnlimitedProcesses) {
+    public record LocalOptions(String bwrap, Path workRoot, int uidBase, int uidCount, boolean cgroups, boolean allowUnlimitedProcesses, boolean hostBuildCaches) {
         public LocalOptions {
             if (bwrap == null || bwrap.isBlank()) {
                 throw new InvalidSpecException("local.bwrap must name the bubblewrap binary");
@@ -83,19 +86,23 @@ public record SandboxOptions(
         }
 
         public static LocalOptions defaults() {
-            return new LocalOptions("bwrap", Path.of(System.getProperty("java.io.tmpdir"), "drydock-sandboxes"), 200_000, 10_000, true, false);
+            return new LocalOptions("bwrap", Path.of(System.getProperty("java.io.tmpdir"), "drydock-sandboxes"), 200_000, 10_000, true, false, true);
         }
 
         public LocalOptions withWorkRoot(Path root) {
-            return new LocalOptions(bwrap, root, uidBase, uidCount, cgroups, allowUnlimitedProcesses);
+            return new LocalOptions(bwrap, root, uidBase, uidCount, cgroups, allowUnlimitedProcesses, hostBuildCaches);
         }
 
         public LocalOptions withCgroups(boolean use) {
-            return new LocalOptions(bwrap, workRoot, uidBase, uidCount, use, allowUnlimitedProcesses);
+            return new LocalOptions(bwrap, workRoot, uidBase, uidCount, use, allowUnlimitedProcesses, hostBuildCaches);
         }
 
         public LocalOptions withAllowUnlimitedProcesses(boolean allow) {
-            return new LocalOptions(bwrap, workRoot, uidBase, uidCount, cgroups, allow);
+            return new LocalOptions(bwrap, workRoot, uidBase, uidCount, cgroups, allow, hostBuildCaches);
+        }
+
+        public LocalOptions withHostBuildCaches(boolean share) {
+            return new LocalOptions(bwrap, workRoot, uidBase, uidCount, cgroups, allowUnlimitedProcesses, share);
         }
     }
 
@@ -256,6 +263,7 @@ public record SandboxOptions(
         public static final String LOCAL_UID_BASE = PREFIX + "local.uid-base";
         public static final String LOCAL_CGROUPS = PREFIX + "local.cgroups";
         public static final String LOCAL_ALLOW_UNLIMITED_PROCESSES = PREFIX + "local.allow-unlimited-processes";
+        public static final String LOCAL_HOST_BUILD_CACHES = PREFIX + "local.host-build-caches";
         public static final String K8S_NAMESPACE = PREFIX + "kubernetes.namespace";
         public static final String K8S_IMAGE = PREFIX + "kubernetes.image";
         public static final String K8S_REGISTRY = PREFIX + "kubernetes.registry";
@@ -313,7 +321,8 @@ public record SandboxOptions(
                                         r.integer(Keys.LOCAL_UID_BASE, dlo.uidBase()),
                                         dlo.uidCount(),
                                         Boolean.parseBoolean(r.string(Keys.LOCAL_CGROUPS, String.valueOf(dlo.cgroups()))),
-                                        Boolean.parseBoolean(r.string(Keys.LOCAL_ALLOW_UNLIMITED_PROCESSES, String.valueOf(dlo.allowUnlimitedProcesses())))));
+                                        Boolean.parseBoolean(r.string(Keys.LOCAL_ALLOW_UNLIMITED_PROCESSES, String.valueOf(dlo.allowUnlimitedProcesses()))),
+                                        Boolean.parseBoolean(r.string(Keys.LOCAL_HOST_BUILD_CACHES, String.valueOf(dlo.hostBuildCaches())))));
         KubernetesOptions dk = d.kubernetes();
         KubernetesOptions kube =
                 r.get(

@@ -48,6 +48,7 @@ final class BubblewrapSandbox implements Sandbox {
     private volatile Optional<String> baseCommit = Optional.empty();
     private volatile boolean destroyed;
     private final DiskQuota quota;
+    private volatile BuildEnvironment.Prepared build = new BuildEnvironment.Prepared(List.of(), Map.of());
 
     BubblewrapSandbox(
             SandboxId id, SandboxSpec spec, Instant expiresAt, Path dir, OptionalInt hostUid, BubblewrapSandboxBackend backend, HostCgroups.ExecGroup group) {
@@ -59,7 +60,7 @@ final class BubblewrapSandbox implements Sandbox {
         this.workspace = dir.resolve("workspace");
         this.hostUid = hostUid;
         this.backend = backend;
-        this.quota = new DiskQuota(workspace, spec.limits().ephemeralStorageBytes(), this::killCommands);
+        this.quota = new DiskQuota(List.of(workspace, homePath()), spec.limits().ephemeralStorageBytes(), this::killCommands);
     }
 
     /** The workspace's disk quota (measured once the workspace is filled). */
@@ -84,6 +85,15 @@ final class BubblewrapSandbox implements Sandbox {
 
     Path workspacePath() {
         return workspace;
+    }
+
+    /** The sandbox's writable home on the host (bound at {@link BuildEnvironment#HOME}; counted in the disk quota). */
+    Path homePath() {
+        return dir.resolve("home");
+    }
+
+    void buildEnvironment(BuildEnvironment.Prepared prepared) {
+        this.build = prepared;
     }
 
     Path baseRepo() {
@@ -141,6 +151,7 @@ final class BubblewrapSandbox implements Sandbox {
         Path cwd = files().resolveDirectory(request.cwd());
         String inside = BwrapCommand.WORKSPACE + (cwd.equals(workspace) ? "" : "/" + files().relative(cwd));
         Map<String, String> env = new HashMap<>(BwrapCommand.baseEnvironment());
+        env.putAll(build.env());
         env.putAll(request.env());
         long oomBefore = group.oomKills();
         long quotaBefore = quota.kills();
@@ -158,7 +169,7 @@ final class BubblewrapSandbox implements Sandbox {
 
     private BwrapCommand command(String cwd, Map<String, String> env, List<String> command) {
         return new BwrapCommand(
-                backend.bwrapPath(), workspace, cwd, env, spec.limits(), hostUid, group.version() == HostCgroups.Version.NONE, backend.hostFiles().etc(), true, command);
+                backend.bwrapPath(), workspace, cwd, env, spec.limits(), hostUid, group.version() == HostCgroups.Version.NONE, backend.hostFiles().etc(), true, build.binds(), command);
     }
 
     /** The sandbox's launcher, started on first use and again if it has ended. */

@@ -49,6 +49,7 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
     private final UidLeases uids;
     private volatile String bwrapPath;
     private volatile HostFiles hostFiles;
+    private volatile BuildEnvironment.HostCaches hostCaches;
 
     /** What the manager writes once for all of its sandboxes: the generated /etc and the seccomp program. */
     record HostFiles(Path etc, Path seccomp) {}
@@ -142,11 +143,29 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
         return f;
     }
 
+    /** The host user's caches as sandboxes see them (shared as hard-link trees when sandboxes have their own uids), found on first use. */
+    BuildEnvironment.HostCaches hostCaches() {
+        BuildEnvironment.HostCaches c = hostCaches;
+        if (c == null) {
+            synchronized (this) {
+                c = hostCaches;
+                if (c == null) {
+                    c = options.local().hostBuildCaches()
+                            ? BuildEnvironment.discover(Path.of(System.getProperty("user.home")), root ? java.util.Optional.of(options.local().workRoot().resolve("host-files").resolve("caches")) : java.util.Optional.empty())
+                            : BuildEnvironment.HostCaches.NONE;
+                    hostCaches = c;
+                }
+            }
+        }
+        return c;
+    }
+
     @Override
     public Sandbox create(SandboxSpec spec) {
         policy.check(spec);
         bwrapPath();
         hostFiles();
+        BuildEnvironment.HostCaches caches = hostCaches();
         SandboxId id = SandboxId.random(random);
         Path dir = options.local().workRoot().resolve(id.value());
         OptionalInt uid = root ? OptionalInt.of(allocateUid()) : OptionalInt.empty();
@@ -169,9 +188,13 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
             if (spec.source().isPresent()) {
                 sandbox.baseCommit(WorkspaceGit.checkout(spec.source().get(), workspace, sandbox.baseRepo()));
             }
+            Path home = Files.createDirectory(sandbox.homePath());
+            sandbox.buildEnvironment(BuildEnvironment.prepare(home, caches, workspace, Path.of("/usr/lib/jvm")));
             if (uid.isPresent()) {
                 chownTree(workspace, uid.getAsInt());
+                chownTree(home, uid.getAsInt());
             }
+            Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
             Files.setPosixFilePermissions(workspace, PosixFilePermissions.fromString("rwx------"));
             sandbox.quota().measure();
             if (spec.setup().isPresent()) {
@@ -231,7 +254,8 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
     public List<Enforcement> enforcement() {
         List<Enforcement> e = new ArrayList<>();
         e.add(new Enforcement("network", true, "bubblewrap --unshare-net (new network namespace, loopback only)"));
-        e.add(new Enforcement("filesystem", true, "read-only bind of /usr, a generated /etc (own passwd/group/hosts, host CA certificates), workspace bind, private tmpfs /tmp, no /home, /root, /var, /sys"));
+        e.add(new Enforcement("filesystem", true, "read-only bind of /usr, a generated /etc (own passwd/group/hosts, host CA certificates), workspace bind, a writable home of its own, private tmpfs /tmp, no host /home, /root, /var, /sys"));
+        e.add(new Enforcement("build-caches", options.local().hostBuildCaches(), options.local().hostBuildCaches() ? "host Maven repository and wrapper read-only, settings without credentials (ADR 0011)" : "off: " + SandboxOptions.Keys.LOCAL_HOST_BUILD_CACHES + "=false"));
         e.add(new Enforcement("privileges", true, "user namespace, all capabilities dropped, nested user namespaces disabled"));
         e.add(new Enforcement("syscalls", true, "seccomp filter: keyrings, ptrace, mount, namespaces, bpf, perf, userfaultfd, io_uring, kexec, modules and x32 denied"));
         e.add(new Enforcement("host-uid", root, root ? "setpriv to a per-sandbox host uid from " + options.local().uidBase() : "runs as the server's own uid"));

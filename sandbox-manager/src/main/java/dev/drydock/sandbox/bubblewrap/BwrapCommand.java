@@ -29,6 +29,7 @@ import java.util.TreeMap;
  * @param rlimitMemory whether to limit address space with RLIMIT_AS (when no memory cgroup does it)
  * @param etc host folder with the generated {@code /etc} files ({@link SandboxEtc})
  * @param seccomp whether bubblewrap loads the {@link SeccompFilter} from descriptor {@link SeccompFilter#FD}
+ * @param binds further binds after the workspace, in order (the build environment's home and host caches)
  * @param command argv inside the sandbox
  */
 public record BwrapCommand(
@@ -41,6 +42,7 @@ public record BwrapCommand(
         boolean rlimitMemory,
         Path etc,
         boolean seccomp,
+        List<Bind> binds,
         List<String> command) {
 
     /** Where the workspace appears inside the sandbox. */
@@ -50,7 +52,22 @@ public record BwrapCommand(
 
     public BwrapCommand {
         env = new TreeMap<>(env);
+        binds = List.copyOf(binds);
         command = List.copyOf(command);
+    }
+
+    /**
+     * One bind of a host path into the sandbox.
+     *
+     * @param source host path
+     * @param target path inside the sandbox
+     * @param writable read-write ({@code --bind}) or read-only ({@code --ro-bind})
+     * @param optional skipped when the source does not exist ({@code -try})
+     */
+    public record Bind(String source, String target, boolean writable, boolean optional) {
+        List<String> argv() {
+            return List.of((writable ? "--bind" : "--ro-bind") + (optional ? "-try" : ""), source, target);
+        }
     }
 
     /** The clean environment every command starts from. */
@@ -105,6 +122,9 @@ public record BwrapCommand(
             a.addAll(List.of("--ro-bind-try", "/etc/" + f, "/etc/" + f));
         }
         a.addAll(List.of("--bind", workspace.toString(), WORKSPACE));
+        for (Bind b : binds) {
+            a.addAll(b.argv());
+        }
         a.addAll(List.of("--size", String.valueOf(limits.tmpBytes()), "--tmpfs", "/tmp"));
         a.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
         a.addAll(List.of("--size", String.valueOf(limits.tmpBytes()), "--tmpfs", "/dev/shm"));
@@ -132,7 +152,7 @@ public record BwrapCommand(
 
     /** The same command under raw bubblewrap only (no launcher, cgroups, rlimits, uid drop or seccomp filter): the benchmark baseline. */
     public List<String> rawBwrapArgv() {
-        return new BwrapCommand(bwrap, workspace, cwd, env, limits, hostUid, rlimitMemory, etc, false, command).bwrapArgv();
+        return new BwrapCommand(bwrap, workspace, cwd, env, limits, hostUid, rlimitMemory, etc, false, binds, command).bwrapArgv();
     }
 
     static String shellQuote(String s) {

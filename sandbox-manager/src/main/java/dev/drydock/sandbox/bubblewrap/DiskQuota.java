@@ -43,7 +43,7 @@ final class DiskQuota {
     private static final ScheduledExecutorService MONITOR =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("drydock-disk-quota").factory());
 
-    private final Path workspace;
+    private final java.util.List<Path> roots;
     private final long limit;
     private final Runnable killCommands;
     private final AtomicLong kills = new AtomicLong();
@@ -57,7 +57,12 @@ final class DiskQuota {
     private ScheduledFuture<?> monitor;
 
     DiskQuota(Path workspace, long limit, Runnable killCommands) {
-        this.workspace = workspace;
+        this(java.util.List.of(workspace), limit, killCommands);
+    }
+
+    /** A quota over several folders together (the workspace first, then e.g. the sandbox's home). */
+    DiskQuota(java.util.List<Path> roots, long limit, Runnable killCommands) {
+        this.roots = java.util.List.copyOf(roots);
         this.limit = limit;
         this.killCommands = killCommands;
     }
@@ -181,19 +186,27 @@ final class DiskQuota {
         stale = false;
         long start = System.nanoTime();
         long total;
-        try (DirectoryStream<Path> root = Files.newDirectoryStream(workspace)) {
-            if (!(root instanceof SecureDirectoryStream<Path> secure)) {
-                throw new SandboxException("this platform offers no race-free directory access (SecureDirectoryStream)");
-            }
-            total = walk(secure, 0);
-        } catch (IOException e) {
-            total = usage; // the workspace is gone (destroy): keep the last value
+        total = 0;
+        for (Path r : roots) {
+            total += walkRoot(r);
         }
         usage = total;
         long end = System.nanoTime();
         walkNanos = end - start;
         measuredAt = end;
         return total;
+    }
+
+    /** One root's usage; a root that is gone (destroy) or not yet made counts nothing, the workspace keeps its last value. */
+    private long walkRoot(Path root) {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
+            if (!(stream instanceof SecureDirectoryStream<Path> secure)) {
+                throw new SandboxException("this platform offers no race-free directory access (SecureDirectoryStream)");
+            }
+            return walk(secure, 0);
+        } catch (IOException e) {
+            return root.equals(roots.get(0)) ? usage : 0;
+        }
     }
 
     private static long walk(SecureDirectoryStream<Path> dir, int depth) {

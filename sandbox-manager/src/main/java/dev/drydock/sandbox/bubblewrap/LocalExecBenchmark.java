@@ -79,7 +79,7 @@ public final class LocalExecBenchmark {
             java.nio.file.Path rawWorkspace = java.nio.file.Files.createTempDirectory("drydock-bench-raw-");
             List<String> raw =
                     new BwrapCommand(
-                                    backend.bwrapPath(), rawWorkspace, BwrapCommand.WORKSPACE, BwrapCommand.baseEnvironment(), spec.limits(), OptionalInt.empty(), false, backend.hostFiles().etc(), false, command)
+                                    backend.bwrapPath(), rawWorkspace, BwrapCommand.WORKSPACE, BwrapCommand.baseEnvironment(), spec.limits(), OptionalInt.empty(), false, backend.hostFiles().etc(), false, List.of(), command)
                             .rawBwrapArgv();
             ExecRequest request = ExecRequest.of(command);
             List<Long> execTimes = new ArrayList<>();

@@ -52,7 +52,7 @@ final class SandboxEtc {
         return Map.of(
                 "passwd",
                 "root:x:0:0:root:/nonexistent:/usr/sbin/nologin\n"
-                        + "sandbox:x:" + id + ":" + id + ":sandbox:/tmp:/bin/sh\n"
+                        + "sandbox:x:" + id + ":" + id + ":sandbox:" + BuildEnvironment.HOME + ":/bin/sh\n"
                         + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
                 "group",
                 "root:x:0:\nsandbox:x:" + id + ":\nnogroup:x:65534:\n",

@@ -130,6 +130,7 @@ class BubblewrapEscapeTest {
         String[] lines = result.stdout().text().split("\n");
         List<String> allowed = new ArrayList<>(SandboxEtc.GENERATED);
         SandboxEtc.FROM_HOST.forEach(f -> allowed.add(f.split("/")[0]));
+        BuildEnvironment.ETC.forEach(f -> allowed.add(f.split("/")[0]));
         assertThat(lines[0].strip().split(" ")).containsAll(SandboxEtc.GENERATED).allMatch(allowed::contains);
         assertThat(lines[1]).isEqualTo("sandbox");
         if (!hostName.isEmpty() && !hostName.equals("sandbox")) {

@@ -69,7 +69,7 @@ class BubblewrapSandboxTest {
         // Then
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout().text())
-                .contains("GREETING=hi\n", "HOME=/tmp\n", "PATH=/usr/local/bin:/usr/bin:/bin\n")
+                .contains("GREETING=hi\n", "HOME=/home/sandbox\n", "PATH=/usr/local/bin:/usr/bin:/bin\n")
                 .doesNotContain("JAVA_HOME")
                 .doesNotContain("MAVEN")
                 .endsWith("from-stdin");

@@ -21,6 +21,7 @@ class BwrapCommandTest {
                 rlimitMemory,
                 Path.of("/srv/host-files/etc"),
                 true,
+                List.of(),
                 List.of("make", "test"));
     }
 

@@ -33,7 +33,9 @@ final class LocalFixture {
         SandboxOptions d = SandboxOptions.defaults();
         // Without root nothing bounds a sandbox's processes and the backend would refuse to start: the
         // tests still run there, and the fork bomb test skips itself (it checks what bounds processes).
-        return d.withLimits(SMALL).withLocal(d.local().withWorkRoot(workRoot).withAllowUnlimitedProcesses(!HostProcesses.isRoot()));
+        // Host build caches are off here (sharing the host's Maven repository costs seconds per backend);
+        // BuildEnvironmentTest turns them on.
+        return d.withLimits(SMALL).withLocal(d.local().withWorkRoot(workRoot).withAllowUnlimitedProcesses(!HostProcesses.isRoot()).withHostBuildCaches(false));
     }
 
     static BubblewrapSandboxBackend backend(Path workRoot, Clock clock) {

@@ -43,6 +43,12 @@ public final class TestGatedCompletion implements CompletionRule {
             Workspace.CommandResult r = context.workspace().run(test.command(), TIMEOUT);
             if (r.exitCode() != 0) {
                 String out = r.output();
+                java.util.Optional<dev.drydock.server.agent.tool.BuildEnvironmentProblem> problem =
+                        r.timedOut() ? java.util.Optional.empty() : dev.drydock.server.agent.tool.BuildEnvironmentProblem.in(r.exitCode(), out);
+                if (problem.isPresent()) {
+                    return new Completion.Refused("finish refused: the tests could not run (`" + test.command() + "` exit=" + r.exitCode() + "). "
+                            + problem.get().explanation() + "\nOutput (tail):\n" + out.substring(Math.max(0, out.length() - TAIL)));
+                }
                 return new Completion.Refused("finish refused: the tests fail (`" + test.command() + "` "
                         + (r.timedOut() ? "timed out" : "exit=" + r.exitCode()) + "). Fix them, then finish again. Output (tail):\n"
                         + out.substring(Math.max(0, out.length() - TAIL)));

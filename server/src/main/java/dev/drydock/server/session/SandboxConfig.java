@@ -82,6 +82,15 @@ public interface SandboxConfig {
          */
         @WithDefault("false")
         String allowUnlimitedProcesses();
+
+        /**
+         * Single-machine build environment: sandboxes get the host user's Maven repository and Maven
+         * wrapper distributions read-only, a writable home of their own, and package-manager settings
+         * generated from the host user's `settings.xml`, `.npmrc` and `pip.conf` without credentials
+         * (ADR 0011). Set to `false` to give sandboxes nothing from the host user.
+         */
+        @WithDefault("true")
+        String hostBuildCaches();
     }
 
     /** Keys of the Kubernetes backend. */
