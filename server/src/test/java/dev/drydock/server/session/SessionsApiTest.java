@@ -160,7 +160,7 @@ class SessionsApiTest {
         assertThat(artifacts).extracting(a -> a.get("kind")).containsExactly("DIFF", "BRANCH");
         assertThat((String) artifacts.get(0).get("content")).contains("-    return a - b").contains("+    return a + b").doesNotContain("test_calc.py");
         Path checkout = Files.createTempDirectory("branch-");
-        try (Git git = Git.cloneRepository().setURI(DroidTestServices.mirrorRoot.resolve("droid-calc.git").toUri().toString()).setDirectory(checkout.toFile()).setBranch("drydock/" + id).call()) {
+        try (Git git = Git.cloneRepository().setURI(DroidTestServices.mirrorRoot.resolve("demo/droid-calc.git").toUri().toString()).setDirectory(checkout.toFile()).setBranch("drydock/" + id).call()) {
             String message = git.log().call().iterator().next().getFullMessage();
             assertThat(message).startsWith("Fix add()").containsPattern("Drydock-Audit-Root: [0-9a-f]{64}");
             String trailer = message.replaceAll("(?s).*Drydock-Audit-Root: ([0-9a-f]{64}).*", "$1");
@@ -328,7 +328,7 @@ class SessionsApiTest {
             ps.executeUpdate();
         }
         String commit;
-        try (Git g = Git.open(DroidTestServices.mirrorRoot.resolve("droid-calc.git").toFile())) {
+        try (Git g = Git.open(DroidTestServices.mirrorRoot.resolve("demo/droid-calc.git").toFile())) {
             commit = g.getRepository().resolve("HEAD").name();
         }
         log.append(id, Source.USER, new Lifecycle.SessionStarted("knowledge", "[script:resume] What is in calc.py?", "demo", "droid-calc", commit));
