@@ -4,7 +4,6 @@ import dev.drydock.server.audit.AuditEntry;
 import dev.drydock.server.audit.AuditTrail;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.gateway.GatewayService;
-import dev.drydock.server.gateway.core.EndpointSpec;
 import dev.drydock.server.egress.EgressGuard;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
@@ -221,7 +220,7 @@ public class RepositorySources {
         if (!delete(GIT_HOST, h)) {
             throw ProblemException.notFound("Allowed git host '" + h + "'");
         }
-        if (gateway.snapshot().endpoints().stream().map(EndpointSpec::host).noneMatch(h::equals)) {
+        if (!gateway.allowedModelHosts().contains(h)) {
             egress.disallowHost(h);
         }
         audit.append(AuditEntry.of(caller.subject(), "repository-source.removed", "git-host " + h).with("by", caller.username()));

@@ -18,7 +18,6 @@ import dev.drydock.server.gateway.core.OllamaClient;
 import dev.drydock.server.gateway.core.OpenAiChatClient;
 import dev.drydock.server.gateway.core.Protocol;
 import dev.drydock.server.gateway.core.RouteSpec;
-import dev.drydock.server.gateway.core.SecretResolver;
 import dev.drydock.server.gateway.core.UpstreamHttp;
 import dev.drydock.server.egress.EgressGuard;
 import dev.drydock.server.problem.Problem;
@@ -82,6 +81,9 @@ public class ModelEndpoints {
         String tokenizer = in.tokenizer() == null || in.tokenizer().isBlank() ? null : in.tokenizer().trim();
         var violations = new ArrayList<>(EndpointSpec.validate(name, in.baseUrl(), in.protocol(), in.modelId(), authHeader, secretRef, contextWindow,
                 capabilities, maxConcurrency, connect, request, idle, costPrompt, costCompletion, clearance, tokenizer));
+        if (violations.stream().noneMatch(v -> v.field().equals("secretRef"))) {
+            gateway.secrets().refusal(secretRef).ifPresent(m -> violations.add(new EndpointSpec.Violation("secretRef", m)));
+        }
         if (tokenizer != null && violations.stream().noneMatch(v -> v.field().equals("tokenizer"))) {
             tokenizers.problem(tokenizer).ifPresent(p -> violations.add(new EndpointSpec.Violation("tokenizer", p)));
         }
@@ -119,8 +121,8 @@ public class ModelEndpoints {
 
     /**
      * Probes an endpoint before it is saved, as {@code ./drydock model check URL --allow HOST} would:
-     * the admin who typed the URL allows its host for this probe only (saving the endpoint adds it to
-     * the egress allow-list, as for every endpoint). Audited. A blank model id probes the first listed.
+     * the admin who typed the URL allows its host for this probe only (saving the endpoint does not
+     * add it to the egress allow-list: that is the audited {@code /api/admin/model-hosts} action). Audited. A blank model id probes the first listed.
      */
     public ModelProbe.Report probe(Principal caller, @Nullable EndpointInput in) {
         if (!caller.isDrydockAdmin()) {
@@ -132,10 +134,13 @@ public class ModelEndpoints {
         String secretRef = in.secretRef() == null || in.secretRef().isBlank() ? null : in.secretRef().trim();
         List<EndpointSpec.Violation> violations = EndpointSpec.validate("probe", in.baseUrl(), in.protocol(), "probe", null, secretRef, null, null, null,
                 null, null, null, null, null, null, null).stream().filter(v -> Set.of("baseUrl", "protocol", "secretRef").contains(v.field())).toList();
+        if (violations.isEmpty() && secretRef != null) {
+            violations = gateway.secrets().refusal(secretRef).map(m -> List.of(new EndpointSpec.Violation("secretRef", m))).orElse(List.of());
+        }
         if (!violations.isEmpty()) {
             throw invalid(violations);
         }
-        String secret = SecretResolver.DEFAULT.resolve(secretRef);
+        String secret = gateway.secrets().resolve(secretRef);
         if (secretRef != null && secret == null) {
             throw invalid(List.of(new EndpointSpec.Violation("secretRef", "does not resolve on the server: the environment variable is unset or the file unreadable")));
         }
@@ -160,7 +165,7 @@ public class ModelEndpoints {
     EndpointView view(EndpointSpec e) {
         String source = gateway.snapshot().configEndpoints().contains(e.name()) ? "config" : "api";
         return new EndpointView(e.name(), e.baseUrl().toString(), e.protocol().label(), e.modelId(), e.authHeader(), e.secretRef(),
-                e.secretRef() != null && SecretResolver.DEFAULT.resolve(e.secretRef()) != null, e.contextWindow(),
+                e.secretRef() != null && gateway.secrets().resolve(e.secretRef()) != null, e.contextWindow(),
                 e.capabilities().stream().map(Capability::label).sorted().toList(), e.maxConcurrency(), e.connectTimeout().toMillis(),
                 e.requestTimeout().toMillis(), e.idleTimeout().toMillis(), e.costPer1kPromptTokens(), e.costPer1kCompletionTokens(),
                 e.clearance().label(), e.tokenizer(), source, gateway.breakerState(e.name()).name().toLowerCase(Locale.ROOT));
