@@ -53,6 +53,7 @@ public class ModelEndpoints {
     @Inject GatewayTokenizers tokenizers;
     @Inject ObjectMapper json;
     @Inject AuditTrail audit;
+    @Inject EgressGuard egress;
 
     /** Every endpoint in force, configured and stored. */
     public List<EndpointView> list() {
@@ -154,6 +155,58 @@ public class ModelEndpoints {
             ModelClient client = protocol == Protocol.OLLAMA ? new OllamaClient(http, json) : new OpenAiChatClient(http, json);
             return new ModelProbe(client, json, PROBE_TIMEOUT).run(base, protocol, model, secret, l -> {});
         }
+    }
+
+    private static final java.util.regex.Pattern HOST =
+            java.util.regex.Pattern.compile("(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+
+    /**
+     * Lets the server reach a model server host: the only way the host of an endpoint saved through
+     * the API joins the egress allow-list. Drydock-admins only; audited ({@code egress.host-allowed})
+     * with the reason. Allowing a host that is already allowed is a 409.
+     */
+    public String allowHost(Principal caller, @Nullable String host, @Nullable String reason) {
+        if (!caller.isDrydockAdmin()) {
+            throw ProblemException.forbidden("Only a drydock-admin may let the server reach a model host.");
+        }
+        String h = host == null ? "" : host.strip().toLowerCase(Locale.ROOT);
+        if (h.isEmpty() || h.contains("/") || h.contains(":") || h.contains("@") || !HOST.matcher(h).matches()) {
+            throw hostField("host", "host is a host name only (e.g. models.internal.example), without scheme, port, path or user");
+        }
+        String why = reason == null ? "" : reason.strip();
+        if (why.isEmpty() || why.length() > 500) {
+            throw hostField("reason", "reason is required (at most 500 characters): why may the server reach this host?");
+        }
+        if (!store.allowModelHost(h, why, caller.username())) {
+            throw ProblemException.conflict("Model host '" + h + "' is already allowed.");
+        }
+        gateway.refresh();
+        audit.append(AuditEntry.of(caller.subject(), "egress.host-allowed", h).with("purpose", "model endpoint").with("reason", why)
+                .with("by", caller.username()));
+        return h;
+    }
+
+    /** Withdraws a model host allowed with {@link #allowHost}; audited ({@code egress.host-withdrawn}). */
+    public void withdrawHost(Principal caller, String host) {
+        if (!caller.isDrydockAdmin()) {
+            throw ProblemException.forbidden("Only a drydock-admin may change which model hosts the server reaches.");
+        }
+        String h = host.strip().toLowerCase(Locale.ROOT);
+        if (!store.withdrawModelHost(h)) {
+            throw ProblemException.notFound("Allowed model host '" + h + "'");
+        }
+        gateway.refresh();
+        audit.append(AuditEntry.of(caller.subject(), "egress.host-withdrawn", h).with("purpose", "model endpoint").with("by", caller.username()));
+    }
+
+    /** Whether the server may reach {@code host} (allow-list, configured endpoint or allowed model host). */
+    public boolean reachable(String host) {
+        return egress.isAllowed(host);
+    }
+
+    private static ProblemException hostField(String field, String message) {
+        return new ProblemException(Problem.of(400, "invalid-model-host", "Invalid model host", message)
+                .withErrors(List.of(new Problem.FieldError(field, message))));
     }
 
     private static ProblemException invalid(List<EndpointSpec.Violation> violations) {
