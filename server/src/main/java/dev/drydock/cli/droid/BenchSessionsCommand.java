@@ -239,7 +239,7 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
         };
         AgentLoop loop = new AgentLoop(log, model,
                 new AgentLoop.Droid("code", "default", ToolBox.named(ToolBox.builtInNames(), new FinishTool()),
-                        new TestGatedCompletion((s, d, m) -> Optional.empty()), new Limits(100, 10_000_000, Duration.ofMinutes(10))),
+                        new TestGatedCompletion((s, d, m, t) -> Optional.empty()), new Limits(100, 10_000_000, Duration.ofMinutes(10))),
                 Autonomy.AUTO_EDIT, new ToolContext(id, ws, (q, n) -> List.of(), Memory.none(), new TestCommand("make test", "bench")),
                 128_000, new AgentLoop.Retry(1, Duration.ZERO), Clock.systemUTC());
         loop.run(id);

@@ -20,9 +20,13 @@ public final class TestGatedCompletion implements CompletionRule {
     static final Duration TIMEOUT = Duration.ofMinutes(20);
     private static final int TAIL = 4000;
 
-    /** Publishes a diff as a branch with one commit; returns the branch location (empty: not published). */
+    /**
+     * Publishes a diff as a branch with one commit; returns the branch location (empty: not
+     * published). {@code testCommand} is empty when no test command was detected, and then the tests
+     * were not run.
+     */
     public interface BranchPublisher {
-        Optional<String> publish(String sessionId, String diff, String message);
+        Optional<String> publish(String sessionId, String diff, String message, String testCommand);
     }
 
     private final BranchPublisher publisher;
@@ -50,7 +54,7 @@ public final class TestGatedCompletion implements CompletionRule {
         String summary = finish.summary().isBlank() ? "Change made; tests pass." : finish.summary();
         List<ArtifactProduced> artifacts = new ArrayList<>();
         artifacts.add(new ArtifactProduced(ArtifactKind.DIFF, "Changes", "text/x-diff", diff, ""));
-        publisher.publish(context.sessionId(), diff, summary)
+        publisher.publish(context.sessionId(), diff, summary, test.isPresent() ? test.command() : "")
                 .ifPresent(branch -> artifacts.add(new ArtifactProduced(ArtifactKind.BRANCH, "Branch", "text/plain", branch, branch)));
         return new Completion.Accepted(summary + (test.isPresent() ? "\n\nTests pass: `" + test.command() + "`." : "\n\nNo test command was detected."), artifacts);
     }

@@ -6,6 +6,7 @@ import dev.drydock.server.agent.event.Telemetry.ContextMeasured;
 import dev.drydock.server.auth.CurrentUser;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.auth.WorkspaceRole;
+import dev.drydock.server.delivery.DeliveryService;
 import dev.drydock.server.eventlog.EventCodec;
 import dev.drydock.server.eventlog.EventStreams;
 import dev.drydock.server.problem.ProblemException;
@@ -50,10 +51,12 @@ public class PortalSessionResource {
     @Inject CurrentUser currentUser;
     @Inject SessionService sessions;
     @Inject EventStreams streams;
+    @Inject DeliveryService delivery;
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance session(Principal user, SessionView session, Panel panel, boolean canAct, List<ArtifactRow> artifacts, String eventTypes);
+        static native TemplateInstance session(Principal user, SessionView session, Panel panel, boolean canAct, List<ArtifactRow> artifacts, String eventTypes,
+                DeliveryService.@Nullable DeliveryView delivery);
     }
 
     /** The context panel's figures, formatted for people. */
@@ -98,7 +101,9 @@ public class PortalSessionResource {
         Panel panel = new Panel(s.status().replace('_', ' '), s.outcome() == null ? "" : s.outcome().replace('_', ' '), s.totals().promptTokens(),
                 s.totals().completionTokens(), PortalFormat.cost(s.totals().costMicros()), Meter.of(s.context()), resumable, !finished);
         List<ArtifactRow> artifacts = sessions.artifacts(user, id).stream().map(ArtifactRow::of).toList();
-        return Templates.session(user, s, panel, canAct, artifacts, String.join(" ", EventCodec.TYPE_NAMES.values()));
+        DeliveryService.DeliveryView delivered = s.repo().isEmpty() ? null : delivery.view(user, id);
+        return Templates.session(user, s, panel, canAct, artifacts, String.join(" ", EventCodec.TYPE_NAMES.values()),
+                delivered == null || delivered.agentBranch() == null ? null : delivered);
     }
 
     @GET
@@ -151,6 +156,14 @@ public class PortalSessionResource {
     @Operation(hidden = true)
     public Response resume(@PathParam("id") String id) {
         sessions.resume(currentUser.principal(), id);
+        return back(id);
+    }
+
+    @POST
+    @Path("/deliver")
+    @Operation(hidden = true)
+    public Response deliver(@PathParam("id") String id, @Context UriInfo uri) {
+        delivery.deliver(currentUser.principal(), id, uri.getBaseUri().resolve("/portal/sessions/" + id));
         return back(id);
     }
 

@@ -349,6 +349,22 @@ public class RepositoryService {
     /** A stored project overview and the classification of the files it was written from. */
     public record Overview(String text, Classification classification) {}
 
+    /**
+     * Where a registered repository comes from: its git URL (null for a local path), its default
+     * branch and the name of its credential (never the credential).
+     */
+    public record Upstream(@Nullable String url, @Nullable String path, String defaultBranch, @Nullable String credentialsSecret) {}
+
+    /** The upstream of a registered repository (delivery pushes there). */
+    public Optional<Upstream> upstream(String workspace, String name) {
+        return entity(workspace, name).map(e -> new Upstream(e.sourceUrl, e.sourcePath, e.branch, e.credentialsSecret));
+    }
+
+    /** A URL of a git server (its web API too) whose host is on the git allow-list, or a 4xx problem. */
+    public String checkServerUrl(String url) {
+        return checkUrl(url);
+    }
+
     /** The test command a workspace admin set for a registered repository, overriding detection. */
     public Optional<String> testCommand(String workspace, String name) {
         return entity(workspace, name).map(e -> e.testCommand);
@@ -541,7 +557,8 @@ public class RepositoryService {
 
     /**
      * A repository credential names a secret the workspace itself stores, and is only ever sent over
-     * an encrypted, authenticated channel: https:// or ssh://.
+     * an encrypted, authenticated channel: https:// or ssh:// (http:// only to this machine's loopback
+     * interface, where it never crosses a network).
      */
     private void checkCredentials(String workspace, String secret, @Nullable String url) {
         if (url == null) {
@@ -552,12 +569,16 @@ public class RepositoryService {
                     + " (store it first with PUT /api/workspaces/" + workspace + "/secrets/{name}), not a server environment variable");
         }
         String scheme;
+        String host;
         try {
-            scheme = String.valueOf(URI.create(url.strip()).getScheme()).toLowerCase(java.util.Locale.ROOT);
+            URI uri = URI.create(url.strip());
+            scheme = String.valueOf(uri.getScheme()).toLowerCase(java.util.Locale.ROOT);
+            host = String.valueOf(uri.getHost()).toLowerCase(java.util.Locale.ROOT);
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("url is not a valid URL: " + e.getMessage());
         }
-        if (!scheme.equals("https") && !scheme.equals("ssh")) {
+        boolean loopback = Set.of("localhost", "127.0.0.1", "[::1]").contains(host);
+        if (!scheme.equals("https") && !scheme.equals("ssh") && !(scheme.equals("http") && loopback)) {
             throw credentialsProblem("credentials are only sent over https:// or ssh://; " + scheme + ":// would send them in the clear");
         }
     }

@@ -72,6 +72,7 @@ public class SessionRunner {
     @Inject GitMirrors mirrors;
     @Inject dev.drydock.server.audit.AuditTrail audit;
     @Inject DataSource ds;
+    @Inject dev.drydock.server.droid.ApplianceSigningKey signingKey;
     @Inject dev.drydock.server.repository.RepositoryService repositories;
 
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
@@ -194,8 +195,8 @@ public class SessionRunner {
             log.append(id, Source.SYSTEM, prepare(profile, started, ws, level, content, test, memory));
         }
         CompletionRule completion = switch (profile.completion()) {
-            case TEST_GATED -> new TestGatedCompletion(mirror.<TestGatedCompletion.BranchPublisher>map(m -> new GitMirrorPublisher(m, started.commit(), createdBy, audit::sessionRootHash))
-                    .orElse((s, d, m) -> Optional.empty()));
+            case TEST_GATED -> new TestGatedCompletion(mirror.<TestGatedCompletion.BranchPublisher>map(m -> new GitMirrorPublisher(m, started.commit(), createdBy, profile.route(), audit::sessionRootHash, signingKey.available().orElse(null)))
+                    .orElse((s, d, m, t) -> Optional.empty()));
             case DOCUMENT -> new DocumentCompletion();
             case RCA -> new RcaCompletion(started.repo(), started.commit());
         };

@@ -59,7 +59,7 @@ class AgentLoopTest {
 
     AgentLoop loop(LlmModel model, Autonomy autonomy, Limits limits, long window) {
         ToolBox tools = ToolBox.named(ToolBox.builtInNames(), new FinishTool());
-        Droid droid = new Droid("code", "default", tools, new TestGatedCompletion((s, d, m) -> Optional.of("drydock/" + s)), limits);
+        Droid droid = new Droid("code", "default", tools, new TestGatedCompletion((s, d, m, t) -> Optional.of("drydock/" + s)), limits);
         ToolContext ctx = new ToolContext(S, ws, (q, n) -> List.of(), Memory.none(), new TestCommand("python3 -m unittest discover -q", "test_*.py"));
         return new AgentLoop(log, model, droid, autonomy, ctx, window, new AgentLoop.Retry(3, Duration.ZERO), CLOCK);
     }

@@ -83,6 +83,13 @@ class AuthorizationMatrixTest {
         MATRIX.put("POST /api/sessions/{id}/deny", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/deny", "{}", 401, 404, 404, 404, 404, 404));
         MATRIX.put("POST /api/sessions/{id}/resume", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/resume", null, 401, 404, 404, 404, 404, 404));
         MATRIX.put("POST /api/sessions/{id}/messages", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/messages", "{}", 401, 404, 404, 404, 404, 404));
+        // Delivery: a session's agent branch, push and merge request; a repository's git server; the signing key.
+        MATRIX.put("GET /api/sessions/{id}/delivery", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/delivery", null, 401, 404, 404, 404, 404, 404));
+        MATRIX.put("POST /api/sessions/{id}/delivery/push", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/delivery/push", "{}", 401, 404, 404, 404, 404, 404));
+        MATRIX.put("POST /api/sessions/{id}/delivery/merge-request", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/delivery/merge-request", null, 401, 404, 404, 404, 404, 404));
+        MATRIX.put("GET /api/workspaces/{workspace}/repositories/{name}/delivery", new Row("/api/workspaces/demo/repositories/nope/delivery", null, 401, 404, 404, 404, 404, 404));
+        MATRIX.put("PUT /api/workspaces/{workspace}/repositories/{name}/delivery", new Row("/api/workspaces/demo/repositories/nope/delivery", "{}", 401, 403, 403, 404, 404, 404));
+        MATRIX.put("GET /api/delivery/signing-key", new Row("/api/delivery/signing-key", null, 401, 200, 200, 200, 200, 200));
         MATRIX.put("GET /api/admin/audit/export", new Row("/api/admin/audit/export?afterSeq=999999999", null, 401, 403, 403, 403, 403, 200));
     }
 

@@ -160,9 +160,12 @@ class SessionsApiTest {
         assertThat(artifacts).extracting(a -> a.get("kind")).containsExactly("DIFF", "BRANCH");
         assertThat((String) artifacts.get(0).get("content")).contains("-    return a - b").contains("+    return a + b").doesNotContain("test_calc.py");
         Path checkout = Files.createTempDirectory("branch-");
-        try (Git git = Git.cloneRepository().setURI(DroidTestServices.mirrorRoot.resolve("demo/droid-calc.git").toUri().toString()).setDirectory(checkout.toFile()).setBranch("drydock/" + id).call()) {
+        try (Git git = Git.cloneRepository().setURI(DroidTestServices.mirrorRoot.resolve("demo/droid-calc.git").toUri().toString()).setDirectory(checkout.toFile()).call()) {
+            git.fetch().setRemote("origin").setRefSpecs(new org.eclipse.jgit.transport.RefSpec("refs/drydock/sessions/" + id + ":refs/heads/drydock/" + id)).call();
+            git.checkout().setName("drydock/" + id).call();
             String message = git.log().call().iterator().next().getFullMessage();
-            assertThat(message).startsWith("Fix add()").containsPattern("Drydock-Audit-Root: [0-9a-f]{64}");
+            assertThat(message).startsWith("Fix add()").containsPattern("Drydock-Audit-Root: [0-9a-f]{64}")
+                    .contains("Drydock-Session: " + id, "Drydock-Delegated-By: mike", "Drydock-Test-Result: passed", "Drydock-Model: ");
             String trailer = message.replaceAll("(?s).*Drydock-Audit-Root: ([0-9a-f]{64}).*", "$1");
             try (var c = ds.getConnection(); var ps = c.prepareStatement("select count(*) from audit_record where session_id = ? and hash = ?")) {
                 ps.setString(1, id);

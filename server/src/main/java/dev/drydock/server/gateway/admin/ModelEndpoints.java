@@ -129,6 +129,11 @@ public class ModelEndpoints {
         if (!caller.isDrydockAdmin()) {
             throw ProblemException.forbidden("Only a drydock-admin may probe model endpoints.");
         }
+        return probe(caller.subject(), caller.username(), in);
+    }
+
+    /** The probe for an operator's own action (an admin's form, {@code ./drydock up --model}); {@code by} names them in the audit record. */
+    ModelProbe.Report probe(String actor, String by, @Nullable EndpointInput in) {
         if (in == null) {
             throw ProblemException.badRequest("send the endpoint to probe");
         }
@@ -148,8 +153,8 @@ public class ModelEndpoints {
         URI base = URI.create(Objects.requireNonNull(in.baseUrl()).strip());
         Protocol protocol = Protocol.parse(Objects.requireNonNull(in.protocol())).orElseThrow();
         String model = in.modelId() == null || in.modelId().isBlank() ? null : in.modelId().strip();
-        audit.append(AuditEntry.of(caller.subject(), "model-endpoint.probed", "model-endpoint " + base.getHost()).with("baseUrl", base)
-                .with("protocol", protocol.label()).with("by", caller.username()));
+        audit.append(AuditEntry.of(actor, "model-endpoint.probed", "model-endpoint " + base.getHost()).with("baseUrl", base)
+                .with("protocol", protocol.label()).with("by", by));
         try (EgressGuard guard = new EgressGuard(List.of(base.getHost()), r -> {}, Clock.systemUTC())) {
             UpstreamHttp http = new UpstreamHttp(guard, 16L << 20);
             ModelClient client = protocol == Protocol.OLLAMA ? new OllamaClient(http, json) : new OpenAiChatClient(http, json);
@@ -169,6 +174,14 @@ public class ModelEndpoints {
         if (!caller.isDrydockAdmin()) {
             throw ProblemException.forbidden("Only a drydock-admin may let the server reach a model host.");
         }
+        return allowHost(caller.subject(), caller.username(), host, reason);
+    }
+
+    /**
+     * The same audited action taken by the operator's own start-up configuration ({@code ./drydock
+     * up --model URL}), recorded under {@code actor}.
+     */
+    String allowHost(String actor, String by, @Nullable String host, @Nullable String reason) {
         String h = host == null ? "" : host.strip().toLowerCase(Locale.ROOT);
         if (h.isEmpty() || h.contains("/") || h.contains(":") || h.contains("@") || !HOST.matcher(h).matches()) {
             throw hostField("host", "host is a host name only (e.g. models.internal.example), without scheme, port, path or user");
@@ -177,12 +190,11 @@ public class ModelEndpoints {
         if (why.isEmpty() || why.length() > 500) {
             throw hostField("reason", "reason is required (at most 500 characters): why may the server reach this host?");
         }
-        if (!store.allowModelHost(h, why, caller.username())) {
+        if (!store.allowModelHost(h, why, by)) {
             throw ProblemException.conflict("Model host '" + h + "' is already allowed.");
         }
         gateway.refresh();
-        audit.append(AuditEntry.of(caller.subject(), "egress.host-allowed", h).with("purpose", "model endpoint").with("reason", why)
-                .with("by", caller.username()));
+        audit.append(AuditEntry.of(actor, "egress.host-allowed", h).with("purpose", "model endpoint").with("reason", why).with("by", by));
         return h;
     }
 

@@ -1,0 +1,5 @@
+/**
+ * The air-gap bundle format shared by the builder and the installer: one deterministic tar whose
+ * signed manifest lists every other file with its SHA-256.
+ */
+package dev.drydock.installer.bundle;

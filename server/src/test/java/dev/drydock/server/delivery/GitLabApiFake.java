@@ -1,0 +1,91 @@
+package dev.drydock.server.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A contract fake of GitLab's REST API v4, merge requests only, as GitLab 17.x documents it
+ * ("Merge requests API"): {@code POST /projects/:id/merge_requests} with {@code source_branch},
+ * {@code target_branch} and {@code title} required, answering 201 with the merge request
+ * ({@code id}, {@code iid}, {@code web_url}, {@code state: "opened"}, {@code draft} from the
+ * {@code Draft:} title prefix); 409 when an open merge request exists for the source branch;
+ * {@code PUT /projects/:id/merge_requests/:merge_request_iid} answering 200; 401
+ * {@code {"message":"401 Unauthorized"}} without a valid {@code PRIVATE-TOKEN}.
+ */
+final class GitLabApiFake extends ApiFake {
+    private static final Pattern CREATE = Pattern.compile("/api/v4/projects/([^/]+)/merge_requests");
+    private static final Pattern UPDATE = Pattern.compile("/api/v4/projects/([^/]+)/merge_requests/([0-9]+)");
+    private final String token;
+    private final String project;
+    final Map<Long, Map<String, Object>> mergeRequests = new ConcurrentHashMap<>();
+
+    GitLabApiFake(String token, String project) throws java.io.IOException {
+        this.token = token;
+        this.project = project;
+    }
+
+    @Override
+    Answer answer(Received r) {
+        if (!token.equals(r.header("PRIVATE-TOKEN"))) {
+            return new Answer(401, Map.of("message", "401 Unauthorized"));
+        }
+        Matcher create = CREATE.matcher(r.path());
+        Matcher update = UPDATE.matcher(r.path());
+        if (r.method().equals("POST") && create.matches()) {
+            if (!project.equals(URLDecoder.decode(create.group(1), StandardCharsets.UTF_8))) {
+                return new Answer(404, Map.of("message", "404 Project Not Found"));
+            }
+            JsonNode b = r.json();
+            for (String required : List.of("source_branch", "target_branch", "title")) {
+                if (!b.hasNonNull(required)) {
+                    return new Answer(400, Map.of("message", required + " is missing"));
+                }
+            }
+            String source = b.get("source_branch").asText();
+            if (mergeRequests.values().stream().anyMatch(m -> m.get("source_branch").equals(source) && m.get("state").equals("opened"))) {
+                return new Answer(409, Map.of("message", List.of("Another open merge request already exists for this source branch: !1")));
+            }
+            long iid = mergeRequests.size() + 1;
+            Map<String, Object> mr = new LinkedHashMap<>();
+            mr.put("id", 1000 + iid);
+            mr.put("iid", iid);
+            mr.put("project_id", 42);
+            mr.put("source_branch", source);
+            mr.put("target_branch", b.get("target_branch").asText());
+            mr.put("state", "opened");
+            mr.put("web_url", base("") + "/" + project + "/-/merge_requests/" + iid);
+            edit(mr, b);
+            mergeRequests.put(iid, mr);
+            return new Answer(201, mr);
+        }
+        if (r.method().equals("PUT") && update.matches()) {
+            Map<String, Object> mr = mergeRequests.get(Long.parseLong(update.group(2)));
+            if (mr == null) {
+                return new Answer(404, Map.of("message", "404 Not found"));
+            }
+            edit(mr, r.json());
+            return new Answer(200, mr);
+        }
+        return new Answer(404, Map.of("error", "404 Not Found"));
+    }
+
+    private static void edit(Map<String, Object> mr, JsonNode b) {
+        if (b.hasNonNull("title")) {
+            String title = b.get("title").asText();
+            mr.put("title", title);
+            boolean draft = title.matches("(?i)^(\\[draft\\]|\\(draft\\)|draft:|draft\\s-|draft\\s).*");
+            mr.put("draft", draft);
+            mr.put("work_in_progress", draft);
+        }
+        if (b.hasNonNull("description")) {
+            mr.put("description", b.get("description").asText());
+        }
+    }
+}
