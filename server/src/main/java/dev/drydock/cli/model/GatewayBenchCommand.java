@@ -158,7 +158,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
             Gateway gateway = new Gateway(EndpointCatalog.of(List.of(endpoint), List.of(new RouteSpec("bench", "*", "*", "*", List.of("bench")))),
                     Map.of(Protocol.OPENAI_CHAT, new OpenAiChatClient(new UpstreamHttp(egress, 16L << 20), json)),
                     new GatewaySettings(1, Duration.ofMillis(10), Duration.ofMillis(10), 1000, Duration.ofSeconds(1), Duration.ofSeconds(30)),
-                    Clock.systemUTC(), r -> recorded.incrementAndGet(), BudgetCheck.NONE, DlpPolicy.REDACT, SecretResolver.DEFAULT, json, EndpointTokenizers.NONE);
+                    Clock.systemUTC(), r -> recorded.incrementAndGet(), BudgetCheck.NONE, DlpPolicy.REDACT, SecretResolver.NONE, json, EndpointTokenizers.NONE);
             HttpClient direct = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .executor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench-direct-", 0).factory())).build();
             ArrayNode messages = messages();

@@ -1,16 +1,15 @@
 package dev.drydock.server.delivery;
 
 import dev.drydock.server.repository.RepositoryService;
+import dev.drydock.server.secret.WorkspaceSecrets;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * For now, the repository's existing credential: the secret named by its {@code credentialsSecret}
- * (an environment variable, or a configuration value of that name), as the mirror's fetch uses it.
- * Replaced when repository credentials become workspace secrets.
+ * The repository's credential: the workspace secret named by its {@code credentialsSecret}, read from
+ * the repository's own workspace ({@link WorkspaceSecrets#reveal}), as the mirror's fetch uses it.
  */
 @ApplicationScoped
 @DefaultBean
@@ -18,12 +17,13 @@ public class RepositoryDeliveryCredentials implements DeliveryCredentials {
     static final String USERNAME = "drydock";
 
     @Inject RepositoryService repositories;
+    @Inject WorkspaceSecrets secrets;
 
     @Override
     public Optional<Credential> forRepository(String workspace, String repo) {
         return repositories.upstream(workspace, repo)
                 .flatMap(u -> Optional.ofNullable(u.credentialsSecret()))
-                .flatMap(name -> Optional.ofNullable(System.getenv(name)).or(() -> ConfigProvider.getConfig().getOptionalValue(name, String.class)))
+                .flatMap(name -> secrets.reveal(workspace, name))
                 .filter(s -> !s.isBlank())
                 .map(secret -> new Credential(USERNAME, secret));
     }

@@ -11,10 +11,11 @@ public interface DroidConfig {
     /** Directory of admin-provided profile overrides ({@code <name>.yaml}) and prompt templates; built-ins otherwise. */
     Optional<Path> profilesDir();
 
-    /** Directory holding the server's git mirrors of repositories: one bare or plain git directory per repository, named after it (with or without .git). */
+    /**
+     * Directory of git mirrors an operator provides beside registered repositories, mapped to
+     * workspaces by folder: {@code <mirror-root>/<workspace>/<repo>[.git]} serves sessions of that
+     * workspace only. Entries directly under the root belong to no workspace and are ignored.
+     */
     @WithDefault("${drydock.appliance.home}/mirrors")
     Path mirrorRoot();
-
-    /** A code search index (built by ./drydock index) used by search_code for the repositories it holds; grep otherwise. */
-    Optional<Path> indexDir();
 }

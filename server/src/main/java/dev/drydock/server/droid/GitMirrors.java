@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -16,29 +17,35 @@ import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
 
-/** The server's git mirrors of repositories ({@code drydock.droid.mirror-root}/{@code <repo>[.git]}). */
+/**
+ * The git mirrors a session of a workspace may start from, and only those: the mirrors of the
+ * repositories registered in that workspace, and mirrors an operator placed in that workspace's own
+ * folder of {@code drydock.droid.mirror-root} ({@code <mirror-root>/<workspace>/<repo>[.git]}).
+ * Nothing is shared between workspaces.
+ */
 @ApplicationScoped
 public class GitMirrors {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final Pattern WORKSPACE = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     @Inject DroidConfig config;
     @Inject RepositoryService repositories;
 
     /**
-     * The mirror of a workspace's repository: the one the repository feature keeps for the workspace,
-     * else one under {@code drydock.droid.mirror-root}.
+     * The mirror of a workspace's repository: the one the repository feature keeps for a repository
+     * registered in the workspace, else one in the workspace's folder of the mirror root.
      */
     public Optional<Path> mirror(String workspace, String repo) {
-        if (repo.isBlank() || !NAME.matcher(repo).matches() || repo.contains("..")) {
+        if (!valid(workspace, repo)) {
             return Optional.empty();
         }
-        Path registered = repositories.mirrorPath(workspace, repo);
-        if (Files.isDirectory(registered)) {
-            return Optional.of(registered);
+        if (repositories.registeredNames(workspace).contains(repo)) {
+            Path registered = repositories.mirrorPath(workspace, repo);
+            return Files.isDirectory(registered) ? Optional.of(registered) : Optional.empty();
         }
-        Path root = config.mirrorRoot();
-        for (Path p : new Path[] {root.resolve(repo + ".git"), root.resolve(repo)}) {
-            if (Files.isDirectory(p)) {
+        Path own = config.mirrorRoot().resolve(workspace);
+        for (Path p : new Path[] {own.resolve(repo + ".git"), own.resolve(repo)}) {
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 return Optional.of(p);
             }
         }
@@ -47,24 +54,30 @@ public class GitMirrors {
 
     /**
      * Names of the repositories a session in {@code workspace} can start from, sorted: the workspace's
-     * mirrored repositories and those under {@code drydock.droid.mirror-root}.
+     * registered repositories with a mirror, and those in its folder of the mirror root.
      */
     public List<String> available(String workspace) {
         TreeSet<String> names = new TreeSet<>();
-        for (Path dir : new Path[] {repositories.mirrorPath(workspace, "x").getParent(), config.mirrorRoot()}) {
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            try (Stream<Path> entries = Files.list(dir)) {
-                entries.filter(Files::isDirectory)
+        if (!WORKSPACE.matcher(workspace).matches()) {
+            return List.of();
+        }
+        repositories.registeredNames(workspace).stream().filter(n -> Files.isDirectory(repositories.mirrorPath(workspace, n))).forEach(names::add);
+        Path own = config.mirrorRoot().resolve(workspace);
+        if (Files.isDirectory(own, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> entries = Files.list(own)) {
+                entries.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
                         .map(p -> p.getFileName().toString().replaceFirst("\\.git$", ""))
                         .filter(n -> NAME.matcher(n).matches() && !n.contains(".."))
                         .forEach(names::add);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot list the git mirrors in " + dir, e);
+                throw new UncheckedIOException("cannot list the git mirrors in " + own, e);
             }
         }
         return List.copyOf(names);
+    }
+
+    private static boolean valid(String workspace, String repo) {
+        return WORKSPACE.matcher(workspace).matches() && !repo.isBlank() && NAME.matcher(repo).matches() && !repo.contains("..");
     }
 
     /** The full commit id of a revision in a mirror, or 400. */

@@ -69,6 +69,20 @@ public interface GatewayConfig {
     @WithDefault("true")
     boolean embeddingsEnabled();
 
+    /**
+     * The only folder an endpoint's {@code secretRef=file:/path} may read from (links are followed
+     * before the check). Unset: file references are refused. Never point it at a folder holding other
+     * server secrets (the appliance home, {@code drydock.secrets.key-file}).
+     */
+    Optional<String> secretsDir();
+
+    /**
+     * The prefix every environment variable named by an endpoint's {@code secretRef=env:VAR} must
+     * start with, so that no other server variable (database password, OIDC secret) can be named.
+     */
+    @WithDefault("DRYDOCK_MODEL_SECRET_")
+    String secretEnvPrefix();
+
     /** One endpoint in configuration. */
     interface Endpoint {
         /** API root, e.g. http://vllm.internal:8000/v1. */

@@ -59,6 +59,9 @@ public class GatewayService {
 
     private volatile Snapshot snapshot = new Snapshot(List.of(), Set.of(), List.of(), Set.of());
     private Gateway gateway;
+    private SecretResolver secrets = SecretResolver.NONE;
+    /** Hosts this service put on the egress allow-list: configured endpoints' hosts and those an admin allowed. */
+    private Set<String> allowedModelHosts = Set.of();
     private Classification defaultClassification;
 
     /** Endpoints and routes in force; {@code configNames} are those defined in configuration (read-only through the API). */
@@ -74,6 +77,7 @@ public class GatewayService {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("drydock.gateway.dlp-policy must be redact, refuse or off, not '" + config.dlpPolicy() + "'", e);
         }
+        secrets = SecretResolver.limited(config.secretsDir().map(java.nio.file.Path::of).orElse(null), config.secretEnvPrefix());
         UpstreamHttp http = new UpstreamHttp(egress, config.maxResponseBytes());
         GatewaySettings settings = new GatewaySettings(config.attemptsPerEndpoint(), config.initialBackoff(), config.maxBackoff(),
                 config.breakerFailureThreshold(), config.breakerOpenFor(), config.queueTimeout());
@@ -90,7 +94,7 @@ public class GatewayService {
         };
         GatewayRecorder all = this::recordEverywhere;
         gateway = new Gateway(catalog, Map.of(Protocol.OPENAI_CHAT, new OpenAiChatClient(http, json), Protocol.OLLAMA, new OllamaClient(http, json)),
-                settings, Clock.systemUTC(), all, budgets, dlp, SecretResolver.DEFAULT, json, tokenizers);
+                settings, Clock.systemUTC(), all, budgets, dlp, secrets, json, tokenizers);
         refresh();
     }
 
@@ -110,7 +114,12 @@ public class GatewayService {
         refresh();
     }
 
-    /** Reloads stored endpoints and routes (after admin changes) and allows their hosts. */
+    /**
+     * Reloads stored endpoints and routes (after admin changes). The egress allow-list gets the hosts
+     * of endpoints defined in configuration and the model hosts a drydock-admin allowed through the
+     * audited {@code /api/admin/model-hosts} action; saving an endpoint through the API does not
+     * allow its host by itself.
+     */
     public synchronized void refresh() {
         List<EndpointSpec> endpoints = new ArrayList<>(configEndpoints());
         Set<String> configNames = new TreeSet<>(endpoints.stream().map(EndpointSpec::name).toList());
@@ -119,10 +128,12 @@ public class GatewayService {
         config.routes().forEach((name, r) -> routes.add(new RouteSpec(name, r.workspace(), r.droid(), r.purpose(), r.endpoints())));
         Set<String> configRoutes = new TreeSet<>(config.routes().keySet());
         store.routes().stream().filter(r -> !configRoutes.contains(r.name())).forEach(routes::add);
-        Set<String> oldHosts = new TreeSet<>(snapshot.endpoints().stream().map(EndpointSpec::host).toList());
-        endpoints.forEach(e -> egress.allowHost(e.host()));
-        Set<String> newHosts = new TreeSet<>(endpoints.stream().map(EndpointSpec::host).toList());
+        Set<String> oldHosts = allowedModelHosts;
+        Set<String> newHosts = new TreeSet<>(endpoints.stream().filter(e -> configNames.contains(e.name())).map(EndpointSpec::host).toList());
+        newHosts.addAll(store.modelHosts().stream().map(GatewayStore.ModelHost::host).toList());
+        newHosts.forEach(egress::allowHost);
         oldHosts.stream().filter(h -> !newHosts.contains(h)).forEach(egress::disallowHost);
+        allowedModelHosts = Set.copyOf(newHosts);
         snapshot = new Snapshot(List.copyOf(endpoints), Set.copyOf(configNames), List.copyOf(routes), Set.copyOf(configRoutes));
         tokenizers.retain(endpoints);
     }
@@ -130,9 +141,11 @@ public class GatewayService {
     private List<EndpointSpec> configEndpoints() {
         List<EndpointSpec> out = new ArrayList<>();
         config.endpoints().forEach((name, e) -> {
-            var violations = EndpointSpec.validate(name, e.baseUrl(), e.protocol(), e.model(), e.authHeader(), e.secretRef().orElse(null),
+            var validated = EndpointSpec.validate(name, e.baseUrl(), e.protocol(), e.model(), e.authHeader(), e.secretRef().orElse(null),
                     e.contextWindow(), e.capabilities(), e.maxConcurrency(), e.connectTimeout().toMillis(), e.requestTimeout().toMillis(),
                     e.idleTimeout().toMillis(), e.costPer1kPromptTokens(), e.costPer1kCompletionTokens(), e.clearance(), e.tokenizer().orElse(null));
+            List<EndpointSpec.Violation> violations = new ArrayList<>(validated);
+            secrets.refusal(e.secretRef().orElse(null)).ifPresent(m -> violations.add(new EndpointSpec.Violation("secretRef", m)));
             if (!violations.isEmpty()) {
                 throw new IllegalStateException("drydock.gateway.endpoints." + name + " is invalid: "
                         + String.join("; ", violations.stream().map(v -> v.field() + " " + v.message()).toList()));
@@ -154,6 +167,16 @@ public class GatewayService {
     /** The budget refusal for a context, if any. */
     public java.util.Optional<String> budgetRefusal(CallContext ctx) {
         return budgets.refusal(ctx);
+    }
+
+    /** The server's secretRef resolver: limited to the configured secrets folder and variable prefix. */
+    public SecretResolver secrets() {
+        return secrets;
+    }
+
+    /** Hosts of model servers on the egress allow-list (configured endpoints and admin-allowed model hosts). */
+    public Set<String> allowedModelHosts() {
+        return allowedModelHosts;
     }
 
     public Snapshot snapshot() {

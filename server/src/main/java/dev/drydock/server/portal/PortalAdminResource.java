@@ -59,8 +59,8 @@ public class PortalAdminResource {
     }
 
     /** The connect form's fields as typed, so that a refused form keeps them. */
-    public record ModelForm(String name, String baseUrl, String protocol, String modelId, String secretRef, String clearance) {
-        static final ModelForm EMPTY = new ModelForm("primary", "", "openai-chat", "", "", "internal");
+    public record ModelForm(String name, String baseUrl, String protocol, String modelId, String secretRef, String clearance, boolean allowHost) {
+        static final ModelForm EMPTY = new ModelForm("primary", "", "openai-chat", "", "", "internal", false);
 
         EndpointInput input() {
             return new EndpointInput(baseUrl, protocol, modelId, null, secretRef.isBlank() ? null : secretRef, null, null, null, null, null, null,
@@ -96,9 +96,10 @@ public class PortalAdminResource {
     @Operation(hidden = true)
     public Response connect(@FormParam("action") @Nullable String action, @FormParam("name") @Nullable String name,
             @FormParam("baseUrl") @Nullable String baseUrl, @FormParam("protocol") @Nullable String protocol, @FormParam("modelId") @Nullable String modelId,
-            @FormParam("secretRef") @Nullable String secretRef, @FormParam("clearance") @Nullable String clearance) {
+            @FormParam("secretRef") @Nullable String secretRef, @FormParam("clearance") @Nullable String clearance,
+            @FormParam("allowHost") @Nullable String allowHost) {
         Principal user = admin();
-        ModelForm form = new ModelForm(text(name), text(baseUrl), text(protocol), text(modelId), text(secretRef), text(clearance));
+        ModelForm form = new ModelForm(text(name), text(baseUrl), text(protocol), text(modelId), text(secretRef), text(clearance), allowHost != null);
         try {
             if ("test".equals(action)) {
                 ModelProbe.Report report = endpoints.probe(user, form.input());
@@ -106,6 +107,10 @@ public class PortalAdminResource {
                 return html(200, Templates.models(user, endpoints.list(), form, FormErrors.NONE, probe, ""));
             }
             EndpointView saved = endpoints.save(user.subject(), form.name(), form.input());
+            String host = URI.create(saved.baseUrl()).getHost();
+            if (form.allowHost() && host != null && !endpoints.reachable(host)) {
+                endpoints.allowHost(user, host, "model endpoint " + saved.name() + " connected in the portal");
+            }
             endpoints.ensureDefaultRoute(user.subject(), saved.name());
             return Response.seeOther(URI.create("/portal/admin/models?saved=" + encode(saved.name()))).build();
         } catch (ProblemException e) {

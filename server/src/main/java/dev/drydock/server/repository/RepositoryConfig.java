@@ -27,7 +27,10 @@ public interface RepositoryConfig {
     /**
      * Server-local folders under which repositories may be registered by path. Empty: registration by
      * path is refused (unless a drydock-admin adds roots at runtime, as for allowed hosts). Paths are
-     * resolved without following symbolic links out of these roots.
+     * resolved without following symbolic links out of these roots, and a repository whose git
+     * objects, refs, alternates, gitdir or commondir lead out of its folder is refused. An entry may
+     * be limited to named workspaces: {@code /srv/git/team-a=demo+other} serves only {@code demo}
+     * and {@code other}; a plain folder serves every workspace.
      */
     Optional<List<String>> localRoots();
 

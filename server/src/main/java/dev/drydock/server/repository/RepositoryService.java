@@ -22,6 +22,7 @@ import dev.drydock.server.auth.WorkspaceRole;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.classification.Classification;
+import dev.drydock.server.secret.WorkspaceSecrets;
 import dev.drydock.server.workspace.WorkspaceService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -69,6 +70,7 @@ public class RepositoryService {
     @Inject OpenIndexes openIndexes;
     @Inject dev.drydock.server.egress.EgressGuard egress;
     @Inject RepositorySources sources;
+    @Inject WorkspaceSecrets secrets;
 
     private final ExecutorService syncs = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("repo-sync-", 0).factory());
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
@@ -100,15 +102,16 @@ public class RepositoryService {
             throw ProblemException.badRequest("classification must be one of public, internal, confidential, secret");
         }
         PathLabels pathLabels = PathLabels.validated(Classification.parse(classification).orElseThrow(), r.pathLabels());
-        if (r.credentialsSecret() != null && !r.credentialsSecret().matches("[A-Z_][A-Z0-9_]{0,99}")) {
-            throw ProblemException.badRequest("credentialsSecret names an environment variable / secret key (A-Z, 0-9, _), it is not the secret itself");
+        String credentialsSecret = r.credentialsSecret() == null || r.credentialsSecret().isBlank() ? null : r.credentialsSecret().strip();
+        if (credentialsSecret != null) {
+            checkCredentials(workspace, credentialsSecret, r.url());
         }
         String testCommand = r.testCommand() == null || r.testCommand().isBlank() ? null : r.testCommand().strip();
         if (testCommand != null && (testCommand.length() > 500 || testCommand.contains("\n") || testCommand.contains("\0"))) {
             throw ProblemException.badRequest("testCommand must be one line of at most 500 characters");
         }
         String url = r.url() == null ? null : checkUrl(r.url());
-        String path = r.path() == null ? null : checkPath(r.path()).toString();
+        String path = r.path() == null ? null : checkPath(workspace, r.path()).toString();
         RepositoryEntity saved = QuarkusTransaction.requiringNew().call(() -> {
             if (RepositoryEntity.find("workspace = ?1 and name = ?2", workspace, r.name()).firstResult() != null) {
                 throw ProblemException.conflict("Repository '" + r.name() + "' already exists in workspace '" + workspace + "'.");
@@ -120,7 +123,7 @@ public class RepositoryService {
             e.sourcePath = path;
             e.branch = branch;
             e.classification = classification;
-            e.credentialsSecret = r.credentialsSecret();
+            e.credentialsSecret = credentialsSecret;
             e.testCommand = testCommand;
             e.pathLabels = pathLabels.toJson();
             e.status = "registered";
@@ -216,6 +219,12 @@ public class RepositoryService {
                 .with("before", e.pathLabels).with("after", labels.toJson()));
         scheduleSync(workspace, name);
         return RepositoryView.of(find(workspace, name));
+    }
+
+    /** Names of the repositories registered in {@code workspace}, sorted (no access check: callers check theirs). */
+    public List<String> registeredNames(String workspace) {
+        return QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.<RepositoryEntity>list("workspace = ?1 order by name", workspace)
+                .stream().map(e -> e.name).toList());
     }
 
     /** The labels of a registered repository and its paths. */
@@ -413,9 +422,15 @@ public class RepositoryService {
                 checkUrl(e.sourceUrl);
                 egress.check(URI.create(e.sourceUrl), "git fetch " + workspace + "/" + name);
             } else {
-                checkPath(e.sourcePath);
+                checkPath(workspace, e.sourcePath);
             }
-            String token = e.credentialsSecret == null ? null : System.getenv(e.credentialsSecret);
+            String token = null;
+            if (e.credentialsSecret != null) {
+                checkCredentials(workspace, e.credentialsSecret, e.sourceUrl);
+                token = secrets.reveal(workspace, e.credentialsSecret).orElseThrow(() -> ProblemException.badRequest(
+                        "the workspace secret '" + e.credentialsSecret + "' no longer exists; store it again (PUT /api/workspaces/" + workspace + "/secrets/"
+                                + e.credentialsSecret + ")"));
+            }
             String head = RepositoryMirror.sync(mirrorPath(workspace, name), source, e.branch, token);
             QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update("mirrorCommit = ?1, updatedAt = ?2 where workspace = ?3 and name = ?4", head, Instant.now(), workspace, name));
             if (head.equals(e.indexedCommit) && Files.isDirectory(indexPath(workspace, name))) {
@@ -540,12 +555,50 @@ public class RepositoryService {
         return uri.toString();
     }
 
-    /** A folder under a configured local root; symbolic links may not lead out of the root. */
-    Path checkPath(String path) {
-        List<String> roots = sources.localRoots();
+    /**
+     * A repository credential names a secret the workspace itself stores, and is only ever sent over
+     * an encrypted, authenticated channel: https:// or ssh:// (http:// only to this machine's loopback
+     * interface, where it never crosses a network).
+     */
+    private void checkCredentials(String workspace, String secret, @Nullable String url) {
+        if (url == null) {
+            throw credentialsProblem("a repository registered by server path needs no credentials: leave credentialsSecret out");
+        }
+        if (!WorkspaceSecrets.NAME.matcher(secret).matches() || !secrets.exists(workspace, secret)) {
+            throw credentialsProblem("workspace '" + workspace + "' has no secret '" + secret + "': credentialsSecret names a secret of this workspace"
+                    + " (store it first with PUT /api/workspaces/" + workspace + "/secrets/{name}), not a server environment variable");
+        }
+        String scheme;
+        String host;
+        try {
+            URI uri = URI.create(url.strip());
+            scheme = String.valueOf(uri.getScheme()).toLowerCase(java.util.Locale.ROOT);
+            host = String.valueOf(uri.getHost()).toLowerCase(java.util.Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("url is not a valid URL: " + e.getMessage());
+        }
+        boolean loopback = Set.of("localhost", "127.0.0.1", "[::1]").contains(host);
+        if (!scheme.equals("https") && !scheme.equals("ssh") && !(scheme.equals("http") && loopback)) {
+            throw credentialsProblem("credentials are only sent over https:// or ssh://; " + scheme + ":// would send them in the clear");
+        }
+    }
+
+    private static ProblemException credentialsProblem(String message) {
+        return new ProblemException(Problem.of(400, "invalid-repository-credentials", "Invalid repository credentials", message)
+                .withErrors(List.of(new Problem.FieldError("credentialsSecret", message))));
+    }
+
+    /**
+     * A folder under a local root that serves {@code workspace}; symbolic links may not lead out of
+     * the root, and the repository's git objects, refs, alternates, gitdir and commondir may not lead
+     * out of the folder ({@link GitDirContainment}).
+     */
+    Path checkPath(String workspace, String path) {
+        List<String> roots = sources.localRootsFor(workspace);
         if (roots.isEmpty()) {
             throw new ProblemException(Problem.of(422, "path-not-allowed", "Local paths not allowed",
-                    "Registering repositories by server path is switched off: no local root is set (drydock.repos.local-roots, or Sources in the portal's admin pages)."));
+                    "Registering repositories by server path is switched off for workspace '" + workspace
+                            + "': no local root serves it (drydock.repos.local-roots, or Sources in the portal's admin pages)."));
         }
         Path requested = Path.of(path);
         if (!requested.isAbsolute()) {
@@ -561,6 +614,10 @@ public class RepositoryService {
             try {
                 Path realRoot = Path.of(root).toRealPath();
                 if (real.startsWith(realRoot) && Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+                    GitDirContainment.outside(real).ifPresent(escape -> {
+                        throw new ProblemException(Problem.of(422, "path-not-allowed", "Repository leads out of its folder",
+                                "the repository at '" + path + "' is refused: " + escape + ". Register a self-contained clone (git clone --no-local --no-shared)."));
+                    });
                     return real;
                 }
             } catch (IOException e) {

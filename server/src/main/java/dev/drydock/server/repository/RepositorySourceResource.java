@@ -14,6 +14,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jspecify.annotations.Nullable;
 
@@ -28,8 +29,8 @@ public class RepositorySourceResource {
     @Inject CurrentUser currentUser;
     @Inject RepositorySources sources;
 
-    /** Body of an added local root. */
-    public record LocalRootInput(@Nullable String path) {}
+    /** Body of an added local root; {@code workspaces} limits it to those workspaces (absent or empty: every workspace). */
+    public record LocalRootInput(@Nullable String path, @Nullable List<String> workspaces) {}
 
     /** Body of an added git host. */
     public record HostInput(@Nullable String host) {}
@@ -45,7 +46,7 @@ public class RepositorySourceResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Add a server folder under which repositories may be registered by path")
     public SourcesView addLocalRoot(@Nullable LocalRootInput in) {
-        return sources.addLocalRoot(currentUser.principal(), in == null ? null : in.path());
+        return sources.addLocalRoot(currentUser.principal(), in == null ? null : in.path(), in == null ? null : in.workspaces());
     }
 
     @DELETE

@@ -4,7 +4,6 @@ import dev.drydock.server.audit.AuditEntry;
 import dev.drydock.server.audit.AuditTrail;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.gateway.GatewayService;
-import dev.drydock.server.gateway.core.EndpointSpec;
 import dev.drydock.server.egress.EgressGuard;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
@@ -47,12 +46,27 @@ public class RepositorySources {
     @Inject EgressGuard egress;
     @Inject GatewayService gateway;
 
-    /** One local root or git host, and where it comes from ({@code config} or {@code runtime}). */
-    public record Source(String value, String origin, @Nullable String addedBy, @Nullable String addedAt) {
+    /**
+     * One local root or git host, and where it comes from ({@code config} or {@code runtime}).
+     * {@code workspaces} limits a local root to those workspaces; empty: every workspace.
+     */
+    public record Source(String value, String origin, @Nullable String addedBy, @Nullable String addedAt, List<String> workspaces) {
+        public Source(String value, String origin, @Nullable String addedBy, @Nullable String addedAt) {
+            this(value, origin, addedBy, addedAt, List.of());
+        }
+
         public boolean removable() {
             return origin.equals("runtime");
         }
+
+        /** Whether repositories of {@code workspace} may be registered under this root. */
+        public boolean serves(String workspace) {
+            return workspaces.isEmpty() || workspaces.contains(workspace);
+        }
     }
+
+    /** A workspace slug in a local root's workspace list. */
+    private static final Pattern WORKSPACE = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     /** Every source in force, configured ones first. */
     public record SourcesView(List<Source> localRoots, List<Source> allowedHosts) {}
@@ -79,16 +93,50 @@ public class RepositorySources {
 
     /** Server folders repositories may be registered from by path: configured, then added at runtime. */
     public List<String> localRoots() {
-        Set<String> out = new LinkedHashSet<>(config.localRoots().orElse(List.of()));
+        Set<String> out = new LinkedHashSet<>();
+        configuredRoots().forEach(r -> out.add(r.value()));
         stored(LOCAL_ROOT).forEach(s -> out.add(s.value()));
         return List.copyOf(out);
+    }
+
+    /** The local roots that repositories of {@code workspace} may be registered under (roots limited to other workspaces left out). */
+    public List<String> localRootsFor(String workspace) {
+        Set<String> out = new LinkedHashSet<>();
+        configuredRoots().stream().filter(r -> r.serves(workspace)).forEach(r -> out.add(r.value()));
+        stored(LOCAL_ROOT).stream().filter(r -> r.serves(workspace)).forEach(r -> out.add(r.value()));
+        return List.copyOf(out);
+    }
+
+    /**
+     * The configured local roots: each entry is a folder, optionally followed by {@code =} and the
+     * workspaces it serves joined by {@code +} ({@code /srv/git/team-a=demo+other}); a plain folder
+     * serves every workspace, as before.
+     */
+    List<Source> configuredRoots() {
+        List<Source> out = new ArrayList<>();
+        for (String entry : config.localRoots().orElse(List.of())) {
+            String e = entry.strip();
+            int eq = e.lastIndexOf('=');
+            List<String> workspaces = List.of();
+            if (eq > 0) {
+                List<String> named = List.of(e.substring(eq + 1).split("\\+"));
+                if (named.stream().allMatch(w -> WORKSPACE.matcher(w).matches())) {
+                    workspaces = named;
+                    e = e.substring(0, eq);
+                }
+            }
+            if (!e.isEmpty()) {
+                out.add(new Source(e, "config", null, null, workspaces));
+            }
+        }
+        return out;
     }
 
     /** The sources with their origin, for drydock-admins. */
     public SourcesView view(Principal caller) {
         requireAdmin(caller);
         List<Source> roots = new ArrayList<>();
-        config.localRoots().orElse(List.of()).forEach(r -> roots.add(new Source(r, "config", null, null)));
+        roots.addAll(configuredRoots());
         stored(LOCAL_ROOT).stream().filter(s -> roots.stream().noneMatch(r -> r.value().equals(s.value()))).forEach(roots::add);
         List<Source> hosts = new ArrayList<>();
         configuredHosts().forEach(h -> hosts.add(new Source(h, "config", null, null)));
@@ -96,23 +144,50 @@ public class RepositorySources {
         return new SourcesView(List.copyOf(roots), List.copyOf(hosts));
     }
 
-    /** Adds a server folder under which repositories may be registered by path; drydock-admins only. */
+    /** Adds a server folder under which repositories of every workspace may be registered by path; drydock-admins only. */
     public SourcesView addLocalRoot(Principal caller, @Nullable String path) {
+        return addLocalRoot(caller, path, null);
+    }
+
+    /**
+     * Adds a server folder under which repositories may be registered by path, limited to {@code
+     * workspaces} (null or empty: every workspace); drydock-admins only.
+     */
+    public SourcesView addLocalRoot(Principal caller, @Nullable String path, @Nullable List<String> workspaces) {
         requireAdmin(caller);
         String root = checkedRoot(path);
+        List<String> limited = checkedWorkspaces(workspaces);
         if (localRoots().contains(root)) {
             throw ProblemException.conflict("'" + root + "' is already a local root.");
         }
-        insert(LOCAL_ROOT, root, caller);
-        audit.append(AuditEntry.of(caller.subject(), "repository-source.added", "local-root " + root).with("by", caller.username()));
+        insert(LOCAL_ROOT, root, caller, limited.isEmpty() ? null : String.join(",", limited));
+        audit.append(AuditEntry.of(caller.subject(), "repository-source.added", "local-root " + root).with("by", caller.username())
+                .with("workspaces", limited.isEmpty() ? "*" : String.join(",", limited)));
         return view(caller);
+    }
+
+    private static List<String> checkedWorkspaces(@Nullable List<String> workspaces) {
+        if (workspaces == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String w : workspaces) {
+            String slug = w == null ? "" : w.strip();
+            if (!WORKSPACE.matcher(slug).matches()) {
+                throw field("workspaces", "workspaces lists workspace slugs (lower-case letters, digits and '-'), not '" + slug + "'");
+            }
+            if (!out.contains(slug)) {
+                out.add(slug);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** Removes a local root added at runtime; repositories already registered under it stop syncing. */
     public SourcesView removeLocalRoot(Principal caller, @Nullable String path) {
         requireAdmin(caller);
         String root = path == null ? "" : path.strip();
-        if (config.localRoots().orElse(List.of()).contains(root)) {
+        if (configuredRoots().stream().anyMatch(r -> r.value().equals(root))) {
             throw ProblemException.conflict("'" + root + "' is defined in configuration (drydock.repos.local-roots); remove it there.");
         }
         if (!delete(LOCAL_ROOT, root)) {
@@ -145,7 +220,7 @@ public class RepositorySources {
         if (!delete(GIT_HOST, h)) {
             throw ProblemException.notFound("Allowed git host '" + h + "'");
         }
-        if (gateway.snapshot().endpoints().stream().map(EndpointSpec::host).noneMatch(h::equals)) {
+        if (!gateway.allowedModelHosts().contains(h)) {
             egress.disallowHost(h);
         }
         audit.append(AuditEntry.of(caller.subject(), "repository-source.removed", "git-host " + h).with("by", caller.username()));
@@ -213,11 +288,13 @@ public class RepositorySources {
     private List<Source> stored(String kind) {
         List<Source> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select value, added_by, added_at from repository_source where kind = ? order by added_at, value")) {
+                PreparedStatement ps = c.prepareStatement("select value, added_by, added_at, workspaces from repository_source where kind = ? order by added_at, value")) {
             ps.setString(1, kind);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Source(rs.getString(1), "runtime", rs.getString(2), rs.getTimestamp(3).toInstant().toString()));
+                    String workspaces = rs.getString(4);
+                    out.add(new Source(rs.getString(1), "runtime", rs.getString(2), rs.getTimestamp(3).toInstant().toString(),
+                            workspaces == null || workspaces.isBlank() ? List.of() : List.of(workspaces.split(","))));
                 }
             }
         } catch (SQLException e) {
@@ -227,11 +304,16 @@ public class RepositorySources {
     }
 
     private void insert(String kind, String value, Principal caller) {
+        insert(kind, value, caller, null);
+    }
+
+    private void insert(String kind, String value, Principal caller, @Nullable String workspaces) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("insert into repository_source (kind, value, added_by) values (?, ?, ?)")) {
+                PreparedStatement ps = c.prepareStatement("insert into repository_source (kind, value, added_by, workspaces) values (?, ?, ?, ?)")) {
             ps.setString(1, kind);
             ps.setString(2, value);
             ps.setString(3, caller.username());
+            ps.setString(4, workspaces);
             ps.executeUpdate();
         } catch (SQLException e) {
             if ("23505".equals(e.getSQLState())) {

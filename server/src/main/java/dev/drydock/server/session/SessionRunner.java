@@ -1,7 +1,6 @@
 package dev.drydock.server.session;
 
 import dev.drydock.sandbox.PathPattern;
-import dev.drydock.search.CodeSearch;
 import dev.drydock.server.agent.AgentLoop;
 import dev.drydock.server.agent.CompletionRule;
 import dev.drydock.server.agent.EventLog;
@@ -49,7 +48,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
@@ -74,7 +72,6 @@ public class SessionRunner {
     @Inject GitMirrors mirrors;
     @Inject dev.drydock.server.audit.AuditTrail audit;
     @Inject DataSource ds;
-    @Inject dev.drydock.server.droid.DroidConfig droidConfig;
     @Inject dev.drydock.server.droid.ApplianceSigningKey signingKey;
     @Inject dev.drydock.server.repository.RepositoryService repositories;
 
@@ -82,7 +79,6 @@ public class SessionRunner {
     private final Map<String, SandboxWorkspace> workspaces = new ConcurrentHashMap<>();
     private final Clock clock = Clock.systemUTC();
     private volatile boolean stopping;
-    private @Nullable Optional<CodeSearch> searchIndex;
 
     void onStart(@Observes StartupEvent start) {
         Thread.ofVirtual().name("session-recovery").start(this::recover);
@@ -213,27 +209,13 @@ public class SessionRunner {
                 new AgentLoop.Retry(config.modelAttempts(), config.modelBackoff()), clock);
     }
 
-    /** The search index when it holds the session's repository, grep in the sandbox otherwise. */
+    /**
+     * Grep in the session's sandbox; the workspace's own index of a registered repository comes first
+     * through {@link WorkspaceCodeSearch}. There is no server-wide index: one keyed by repository name
+     * would answer a session with another workspace's code of the same name (issue 15, hole 6).
+     */
     private CodeSearchPort search(String repo, Workspace ws) {
-        Optional<CodeSearch> index = index();
-        if (index.isPresent() && !repo.isEmpty() && index.get().repoNames().contains(repo)) {
-            return new IndexedCodeSearch(index.get(), Set.of(repo), ws);
-        }
         return new GrepCodeSearch(ws, repo);
-    }
-
-    private synchronized Optional<CodeSearch> index() {
-        if (searchIndex == null) {
-            searchIndex = droidConfig.indexDir().filter(java.nio.file.Files::isDirectory).flatMap(dir -> {
-                try {
-                    return Optional.of(CodeSearch.open(dir, null));
-                } catch (RuntimeException e) {
-                    LOG.warnf("search index %s cannot be opened, search_code falls back to grep: %s", dir, e.getMessage());
-                    return Optional.empty();
-                }
-            });
-        }
-        return searchIndex;
     }
 
     private Progress.ContextPrepared prepare(DroidProfile profile, Lifecycle.SessionStarted started, Workspace ws, ContentClassification level,

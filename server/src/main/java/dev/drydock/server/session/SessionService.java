@@ -65,7 +65,7 @@ public class SessionService {
         String repo = req.repo() == null ? "" : req.repo().strip();
         String commit = "";
         if (!repo.isEmpty()) {
-            Path mirror = mirrors.mirror(req.workspace(), repo).orElseThrow(() -> ProblemException.badRequest("repository '" + repo + "' is not mirrored on this server"));
+            Path mirror = mirrors.mirror(req.workspace(), repo).orElseThrow(() -> ProblemException.badRequest("repository '" + repo + "' is not a repository of workspace '" + req.workspace() + "' (register it there first)"));
             commit = mirrors.resolve(mirror, req.commit() == null || req.commit().isBlank() ? "HEAD" : req.commit());
         } else if (profile.needsRepo()) {
             throw ProblemException.badRequest("the " + profile.name() + " droid needs a repository (repo)");

@@ -93,6 +93,13 @@ class AuthorizationMatrixTest {
         MATRIX.put("GET /api/workspaces/{workspace}/repositories/{name}/delivery", new Row("/api/workspaces/demo/repositories/nope/delivery", null, 401, 404, 404, 404, 404, 404));
         MATRIX.put("PUT /api/workspaces/{workspace}/repositories/{name}/delivery", new Row("/api/workspaces/demo/repositories/nope/delivery", "{}", 401, 403, 403, 404, 404, 404));
         MATRIX.put("GET /api/delivery/signing-key", new Row("/api/delivery/signing-key", null, 401, 200, 200, 200, 200, 200));
+        // Workspace secrets: workspace admins only; model hosts on the egress allow-list: drydock admins only (issue 15).
+        MATRIX.put("GET /api/workspaces/{workspace}/secrets", new Row("/api/workspaces/demo/secrets", null, 401, 403, 403, 404, 200, 200));
+        MATRIX.put("PUT /api/workspaces/{workspace}/secrets/{name}", new Row("/api/workspaces/demo/secrets/matrix", "{}", 401, 403, 403, 404, 400, 400));
+        MATRIX.put("DELETE /api/workspaces/{workspace}/secrets/{name}", new Row("/api/workspaces/demo/secrets/nope", null, 401, 403, 403, 404, 404, 404));
+        MATRIX.put("GET /api/admin/model-hosts", new Row("/api/admin/model-hosts", null, 401, 403, 403, 403, 403, 200));
+        MATRIX.put("POST /api/admin/model-hosts", new Row("/api/admin/model-hosts", "{}", 401, 403, 403, 403, 403, 400));
+        MATRIX.put("DELETE /api/admin/model-hosts/{host}", new Row("/api/admin/model-hosts/nope.example", null, 401, 403, 403, 403, 403, 404));
         MATRIX.put("GET /api/admin/audit/export", new Row("/api/admin/audit/export?afterSeq=999999999", null, 401, 403, 403, 403, 403, 200));
     }
 

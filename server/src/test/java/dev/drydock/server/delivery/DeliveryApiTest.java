@@ -80,6 +80,8 @@ class DeliveryApiTest {
         upstreamRoot = Files.createDirectories(dir.resolve("srv"));
         Git.cloneRepository().setURI(work.toUri().toString()).setDirectory(upstreamRoot.resolve("calc.git").toFile()).setBare(true).setCloneAllBranches(true).call().close();
         server = new GitHttpBackend(upstreamRoot, RepositoryDeliveryCredentials.USERNAME, DeliveryTestServices.TOKEN);
+        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(Map.of("value", DeliveryTestServices.TOKEN))
+                .when().put("/api/workspaces/demo/secrets/" + DeliveryTestServices.SECRET_NAME).then().statusCode(200);
         given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
                 .body(Map.of("name", REPO, "url", server.url("calc.git").toString(), "branch", "main", "credentialsSecret", DeliveryTestServices.SECRET_NAME))
                 .when().post("/api/workspaces/demo/repositories").then().statusCode(201);

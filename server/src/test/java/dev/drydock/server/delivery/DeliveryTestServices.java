@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * What delivery needs in tests: the git servers the tests start listen on {@code localhost}, which
- * joins the git allow-list, and the deploy credential a test repository names
- * ({@code DRYDOCK_TEST_DEPLOY_TOKEN}) resolves to {@link #TOKEN}.
+ * joins the git allow-list; the deploy credential a test repository names
+ * ({@code DRYDOCK_TEST_DEPLOY_TOKEN}) is a workspace secret of {@code demo} the tests store as {@link #TOKEN}.
  */
 public final class DeliveryTestServices implements QuarkusTestResourceLifecycleManager {
     static final String SECRET_NAME = "DRYDOCK_TEST_DEPLOY_TOKEN";
@@ -14,7 +14,7 @@ public final class DeliveryTestServices implements QuarkusTestResourceLifecycleM
 
     @Override
     public Map<String, String> start() {
-        return Map.of(SECRET_NAME, TOKEN, "drydock.repos.allowed-hosts", "git.internal.example,localhost");
+        return Map.of("drydock.repos.allowed-hosts", "git.internal.example,localhost");
     }
 
     @Override

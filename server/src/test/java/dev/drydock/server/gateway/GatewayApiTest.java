@@ -136,11 +136,11 @@ class GatewayApiTest {
     void shouldStoreEndpointAndShowSecretReferenceButNeverSecret() {
         // When
         Response r = given().auth().oauth2(admin()).contentType(ContentType.JSON)
-                .body(Map.of("baseUrl", model.baseUrl(), "protocol", "openai-chat", "modelId", "m", "secretRef", "env:DRYDOCK_TEST_UNSET_KEY"))
+                .body(Map.of("baseUrl", model.baseUrl(), "protocol", "openai-chat", "modelId", "m", "secretRef", "env:DRYDOCK_MODEL_SECRET_TEST_UNSET"))
                 .put("/api/admin/model-endpoints/with-secret");
 
         // Then
-        r.then().statusCode(200).body("secretRef", equalTo("env:DRYDOCK_TEST_UNSET_KEY")).body("secretConfigured", equalTo(false))
+        r.then().statusCode(200).body("secretRef", equalTo("env:DRYDOCK_MODEL_SECRET_TEST_UNSET")).body("secretConfigured", equalTo(false))
                 .body("source", equalTo("api")).body("breaker", equalTo("closed")).body("maxConcurrency", equalTo(8));
         given().auth().oauth2(admin()).get("/api/admin/model-endpoints").then().statusCode(200).body("name", hasItem("with-secret"));
     }

@@ -151,7 +151,7 @@ class GatewayCoreTest {
     void shouldOpenBreakerAfterFailuresAndCloseItAfterSuccessfulTrial() throws Exception {
         // Given three failures open the breaker (threshold 3); the clock is ours
         MutableClock clock = new MutableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
-        var f = gateway(List.of(endpoint("a", primary.baseUrl()), endpoint("b", secondary.baseUrl())), clock, DlpPolicy.REDACT, BudgetCheck.NONE, 1 << 20, SecretResolver.DEFAULT);
+        var f = gateway(List.of(endpoint("a", primary.baseUrl()), endpoint("b", secondary.baseUrl())), clock, DlpPolicy.REDACT, BudgetCheck.NONE, 1 << 20, SecretResolver.NONE);
         primary.then(status(500, "boom"), status(500, "boom"), status(500, "boom"));
         f.gateway().chat(ctx, userSays("1"), e -> {}, new Cancellation());
         f.gateway().chat(ctx, userSays("2"), e -> {}, new Cancellation());
@@ -224,7 +224,7 @@ class GatewayCoreTest {
     @Test
     void shouldRefuseWithoutSendingWhenDlpPolicyIsRefuse() {
         // Given
-        var f = gateway(List.of(endpoint("a", primary.baseUrl())), Clock.systemUTC(), DlpPolicy.REFUSE, BudgetCheck.NONE, 1 << 20, SecretResolver.DEFAULT);
+        var f = gateway(List.of(endpoint("a", primary.baseUrl())), Clock.systemUTC(), DlpPolicy.REFUSE, BudgetCheck.NONE, 1 << 20, SecretResolver.NONE);
         String prompt = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----";
 
         // When
@@ -240,7 +240,7 @@ class GatewayCoreTest {
     void shouldRefuseWhenBudgetIsExhausted() {
         // Given
         var f = gateway(List.of(endpoint("a", primary.baseUrl())), Clock.systemUTC(), DlpPolicy.REDACT,
-                c -> Optional.of("daily token budget of user mike exhausted"), 1 << 20, SecretResolver.DEFAULT);
+                c -> Optional.of("daily token budget of user mike exhausted"), 1 << 20, SecretResolver.NONE);
 
         // When
         var thrown = assertThatThrownBy(() -> f.gateway().chat(ctx, userSays("hi"), e -> {}, new Cancellation()));
@@ -339,7 +339,7 @@ class GatewayCoreTest {
         try {
             EndpointSpec stalled = with(endpoint("stalled", primary.baseUrl()), 4, Duration.ofMillis(300), Classification.CONFIDENTIAL, EnumSet.of(Capability.STREAMING), null);
             var f = gateway(List.of(stalled, endpoint("binary", secondary.baseUrl()), endpoint("truncated", third.baseUrl()), endpoint("giant", fourth.baseUrl())),
-                    Clock.systemUTC(), DlpPolicy.REDACT, BudgetCheck.NONE, 64 * 1024, SecretResolver.DEFAULT);
+                    Clock.systemUTC(), DlpPolicy.REDACT, BudgetCheck.NONE, 64 * 1024, SecretResolver.NONE);
             primary.otherwise(new ScriptedModelServer.Stall(false));
             secondary.otherwise(ScriptedModelServer.rawSse(ScriptedModelServer.concat(
                     "data: {\"choices\":[{\"delta\":{\"content\":\"".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xff, (byte) 0xfe},
@@ -428,7 +428,7 @@ class GatewayCoreTest {
         String prompt = "naïve café résumé tokenization";
         String answer = "Unbelievably, WordPiece splits rarewords";
         var f = gateway(List.of(withTokenizer(endpoint("a", primary.baseUrl()), file.toString())), Clock.systemUTC(), DlpPolicy.REDACT, BudgetCheck.NONE,
-                1 << 20, SecretResolver.DEFAULT, new GatewayTokenizers());
+                1 << 20, SecretResolver.NONE, new GatewayTokenizers());
         primary.then(streamWithoutUsage(answer));
 
         // When
@@ -447,7 +447,7 @@ class GatewayCoreTest {
     void shouldEstimateAndSayWhyWhenTokenizerFileCannotBeLoaded(@TempDir Path dir) throws Exception {
         // Given
         var f = gateway(List.of(withTokenizer(endpoint("a", primary.baseUrl()), dir.resolve("missing-tokenizer.json").toString())), Clock.systemUTC(),
-                DlpPolicy.REDACT, BudgetCheck.NONE, 1 << 20, SecretResolver.DEFAULT, new GatewayTokenizers());
+                DlpPolicy.REDACT, BudgetCheck.NONE, 1 << 20, SecretResolver.NONE, new GatewayTokenizers());
         primary.then(streamWithoutUsage("one two six"));
 
         // When
@@ -465,7 +465,7 @@ class GatewayCoreTest {
         // Given
         Path file = TestTokenizers.miniLm(dir);
         var f = gateway(List.of(withTokenizer(endpoint("a", primary.baseUrl()), file.toString())), Clock.systemUTC(), DlpPolicy.REDACT, BudgetCheck.NONE,
-                1 << 20, SecretResolver.DEFAULT, new GatewayTokenizers());
+                1 << 20, SecretResolver.NONE, new GatewayTokenizers());
         primary.then(stream("Hel", "lo"));
 
         // When

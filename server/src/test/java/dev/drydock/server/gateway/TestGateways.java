@@ -76,7 +76,7 @@ final class TestGateways {
     }
 
     static Fixture gateway(List<EndpointSpec> endpoints) {
-        return gateway(endpoints, Clock.systemUTC(), DlpPolicy.REDACT, BudgetCheck.NONE, 1 << 20, SecretResolver.DEFAULT);
+        return gateway(endpoints, Clock.systemUTC(), DlpPolicy.REDACT, BudgetCheck.NONE, 1 << 20, SecretResolver.NONE);
     }
 
     static ChatRequest userSays(String text) {

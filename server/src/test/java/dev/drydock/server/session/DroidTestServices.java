@@ -23,7 +23,7 @@ import org.eclipse.jgit.lib.PersonIdent;
 
 /**
  * What droid sessions need in tests, beyond PostgreSQL and Keycloak: a scripted OpenAI-compatible
- * model server on a dynamic port, a git mirror root with the sample repository {@code droid-calc} (a
+ * model server on a dynamic port, a git mirror root with the sample repository {@code droid-calc} in the folders of workspaces {@code demo} and {@code other} (a
  * failing unit test), and a sandbox work root for the real bubblewrap backend.
  *
  * <p>The model server is stateless: the script is chosen by {@code [script:NAME]} in the first user
@@ -51,7 +51,10 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
             Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
             Path sandboxes = Files.createDirectory(root.resolve("sandboxes"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
             mirrorRoot = Files.createDirectory(root.resolve("mirrors"));
-            sampleRepo(mirrorRoot.resolve("droid-calc.git"));
+            // the mirror root maps repositories to workspaces by folder: demo and other each get their own copy
+            for (String workspace : List.of("demo", "other")) {
+                sampleRepo(Files.createDirectory(mirrorRoot.resolve(workspace)).resolve("droid-calc.git"));
+            }
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.createContext("/v1/chat/completions", exchange -> {
                 byte[] body;

@@ -160,7 +160,7 @@ class SessionsApiTest {
         assertThat(artifacts).extracting(a -> a.get("kind")).containsExactly("DIFF", "BRANCH");
         assertThat((String) artifacts.get(0).get("content")).contains("-    return a - b").contains("+    return a + b").doesNotContain("test_calc.py");
         Path checkout = Files.createTempDirectory("branch-");
-        try (Git git = Git.cloneRepository().setURI(DroidTestServices.mirrorRoot.resolve("droid-calc.git").toUri().toString()).setDirectory(checkout.toFile()).call()) {
+        try (Git git = Git.cloneRepository().setURI(DroidTestServices.mirrorRoot.resolve("demo/droid-calc.git").toUri().toString()).setDirectory(checkout.toFile()).call()) {
             git.fetch().setRemote("origin").setRefSpecs(new org.eclipse.jgit.transport.RefSpec("refs/drydock/sessions/" + id + ":refs/heads/drydock/" + id)).call();
             git.checkout().setName("drydock/" + id).call();
             String message = git.log().call().iterator().next().getFullMessage();
@@ -331,7 +331,7 @@ class SessionsApiTest {
             ps.executeUpdate();
         }
         String commit;
-        try (Git g = Git.open(DroidTestServices.mirrorRoot.resolve("droid-calc.git").toFile())) {
+        try (Git g = Git.open(DroidTestServices.mirrorRoot.resolve("demo/droid-calc.git").toFile())) {
             commit = g.getRepository().resolve("HEAD").name();
         }
         log.append(id, Source.USER, new Lifecycle.SessionStarted("knowledge", "[script:resume] What is in calc.py?", "demo", "droid-calc", commit));

@@ -141,4 +141,46 @@ public class GatewayStore {
             throw new IllegalStateException("cannot update gateway tables", e);
         }
     }
+
+    /** A model server host a drydock-admin let through the egress allow-list, and why. */
+    public record ModelHost(String host, String reason, String addedBy, String addedAt) {}
+
+    /** Model hosts allowed through the audited admin action (table {@code egress_host}). */
+    public List<ModelHost> modelHosts() {
+        List<ModelHost> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select host, reason, added_by, added_at from egress_host order by host");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new ModelHost(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant().toString()));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read allowed model hosts", e);
+        }
+        return out;
+    }
+
+    /** Stores an allowed model host; false when it was already allowed. */
+    public boolean allowModelHost(String host, String reason, String by) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("insert into egress_host (host, reason, added_by) values (?, ?, ?) on conflict (host) do nothing")) {
+            ps.setString(1, host);
+            ps.setString(2, reason);
+            ps.setString(3, by);
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store an allowed model host", e);
+        }
+    }
+
+    /** Removes an allowed model host; false when it was not allowed. */
+    public boolean withdrawModelHost(String host) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("delete from egress_host where host = ?")) {
+            ps.setString(1, host);
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot remove an allowed model host", e);
+        }
+    }
 }

@@ -18,7 +18,6 @@ import dev.drydock.server.gateway.core.OllamaClient;
 import dev.drydock.server.gateway.core.OpenAiChatClient;
 import dev.drydock.server.gateway.core.Protocol;
 import dev.drydock.server.gateway.core.RouteSpec;
-import dev.drydock.server.gateway.core.SecretResolver;
 import dev.drydock.server.gateway.core.UpstreamHttp;
 import dev.drydock.server.egress.EgressGuard;
 import dev.drydock.server.problem.Problem;
@@ -55,6 +54,7 @@ public class ModelEndpoints {
     @Inject GatewayTokenizers tokenizers;
     @Inject ObjectMapper json;
     @Inject AuditTrail audit;
+    @Inject EgressGuard egress;
 
     /** Every endpoint in force, configured and stored. */
     public List<EndpointView> list() {
@@ -83,6 +83,9 @@ public class ModelEndpoints {
         String tokenizer = in.tokenizer() == null || in.tokenizer().isBlank() ? null : in.tokenizer().trim();
         var violations = new ArrayList<>(EndpointSpec.validate(name, in.baseUrl(), in.protocol(), in.modelId(), authHeader, secretRef, contextWindow,
                 capabilities, maxConcurrency, connect, request, idle, costPrompt, costCompletion, clearance, tokenizer));
+        if (violations.stream().noneMatch(v -> v.field().equals("secretRef"))) {
+            gateway.secrets().refusal(secretRef).ifPresent(m -> violations.add(new EndpointSpec.Violation("secretRef", m)));
+        }
         if (tokenizer != null && violations.stream().noneMatch(v -> v.field().equals("tokenizer"))) {
             tokenizers.problem(tokenizer).ifPresent(p -> violations.add(new EndpointSpec.Violation("tokenizer", p)));
         }
@@ -128,8 +131,8 @@ public class ModelEndpoints {
 
     /**
      * Probes an endpoint before it is saved, as {@code ./drydock model check URL --allow HOST} would:
-     * the admin who typed the URL allows its host for this probe only (saving the endpoint adds it to
-     * the egress allow-list, as for every endpoint). Audited. A blank model id probes the first listed.
+     * the admin who typed the URL allows its host for this probe only (saving the endpoint does not
+     * add it to the egress allow-list: that is the audited {@code /api/admin/model-hosts} action). Audited. A blank model id probes the first listed.
      */
     public ModelProbe.Report probe(Principal caller, @Nullable EndpointInput in) {
         if (!caller.isDrydockAdmin()) {
@@ -146,10 +149,13 @@ public class ModelEndpoints {
         String secretRef = in.secretRef() == null || in.secretRef().isBlank() ? null : in.secretRef().trim();
         List<EndpointSpec.Violation> violations = EndpointSpec.validate("probe", in.baseUrl(), in.protocol(), "probe", null, secretRef, null, null, null,
                 null, null, null, null, null, null, null).stream().filter(v -> Set.of("baseUrl", "protocol", "secretRef").contains(v.field())).toList();
+        if (violations.isEmpty() && secretRef != null) {
+            violations = gateway.secrets().refusal(secretRef).map(m -> List.of(new EndpointSpec.Violation("secretRef", m))).orElse(List.of());
+        }
         if (!violations.isEmpty()) {
             throw invalid(violations);
         }
-        String secret = SecretResolver.DEFAULT.resolve(secretRef);
+        String secret = gateway.secrets().resolve(secretRef);
         if (secretRef != null && secret == null) {
             throw invalid(List.of(new EndpointSpec.Violation("secretRef", "does not resolve on the server: the environment variable is unset or the file unreadable")));
         }
@@ -165,6 +171,65 @@ public class ModelEndpoints {
         }
     }
 
+    private static final java.util.regex.Pattern HOST =
+            java.util.regex.Pattern.compile("(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+
+    /**
+     * Lets the server reach a model server host: the only way the host of an endpoint saved through
+     * the API joins the egress allow-list. Drydock-admins only; audited ({@code egress.host-allowed})
+     * with the reason. Allowing a host that is already allowed is a 409.
+     */
+    public String allowHost(Principal caller, @Nullable String host, @Nullable String reason) {
+        if (!caller.isDrydockAdmin()) {
+            throw ProblemException.forbidden("Only a drydock-admin may let the server reach a model host.");
+        }
+        return allowHost(caller.subject(), caller.username(), host, reason);
+    }
+
+    /**
+     * The same audited action taken by the operator's own start-up configuration ({@code ./drydock
+     * up --model URL}), recorded under {@code actor}.
+     */
+    String allowHost(String actor, String by, @Nullable String host, @Nullable String reason) {
+        String h = host == null ? "" : host.strip().toLowerCase(Locale.ROOT);
+        if (h.isEmpty() || h.contains("/") || h.contains(":") || h.contains("@") || !HOST.matcher(h).matches()) {
+            throw hostField("host", "host is a host name only (e.g. models.internal.example), without scheme, port, path or user");
+        }
+        String why = reason == null ? "" : reason.strip();
+        if (why.isEmpty() || why.length() > 500) {
+            throw hostField("reason", "reason is required (at most 500 characters): why may the server reach this host?");
+        }
+        if (!store.allowModelHost(h, why, by)) {
+            throw ProblemException.conflict("Model host '" + h + "' is already allowed.");
+        }
+        gateway.refresh();
+        audit.append(AuditEntry.of(actor, "egress.host-allowed", h).with("purpose", "model endpoint").with("reason", why).with("by", by));
+        return h;
+    }
+
+    /** Withdraws a model host allowed with {@link #allowHost}; audited ({@code egress.host-withdrawn}). */
+    public void withdrawHost(Principal caller, String host) {
+        if (!caller.isDrydockAdmin()) {
+            throw ProblemException.forbidden("Only a drydock-admin may change which model hosts the server reaches.");
+        }
+        String h = host.strip().toLowerCase(Locale.ROOT);
+        if (!store.withdrawModelHost(h)) {
+            throw ProblemException.notFound("Allowed model host '" + h + "'");
+        }
+        gateway.refresh();
+        audit.append(AuditEntry.of(caller.subject(), "egress.host-withdrawn", h).with("purpose", "model endpoint").with("by", caller.username()));
+    }
+
+    /** Whether the server may reach {@code host} (allow-list, configured endpoint or allowed model host). */
+    public boolean reachable(String host) {
+        return egress.isAllowed(host);
+    }
+
+    private static ProblemException hostField(String field, String message) {
+        return new ProblemException(Problem.of(400, "invalid-model-host", "Invalid model host", message)
+                .withErrors(List.of(new Problem.FieldError(field, message))));
+    }
+
     private static ProblemException invalid(List<EndpointSpec.Violation> violations) {
         List<Problem.FieldError> errors = violations.stream().map(v -> new Problem.FieldError(v.field(), v.message())).toList();
         return new ProblemException(Problem.of(400, "invalid-model-endpoint", "Invalid model endpoint",
@@ -174,7 +239,7 @@ public class ModelEndpoints {
     EndpointView view(EndpointSpec e) {
         String source = gateway.snapshot().configEndpoints().contains(e.name()) ? "config" : "api";
         return new EndpointView(e.name(), e.baseUrl().toString(), e.protocol().label(), e.modelId(), e.authHeader(), e.secretRef(),
-                e.secretRef() != null && SecretResolver.DEFAULT.resolve(e.secretRef()) != null, e.contextWindow(),
+                e.secretRef() != null && gateway.secrets().resolve(e.secretRef()) != null, e.contextWindow(),
                 e.capabilities().stream().map(Capability::label).sorted().toList(), e.maxConcurrency(), e.connectTimeout().toMillis(),
                 e.requestTimeout().toMillis(), e.idleTimeout().toMillis(), e.costPer1kPromptTokens(), e.costPer1kCompletionTokens(),
                 e.clearance().label(), e.tokenizer(), source, gateway.breakerState(e.name()).name().toLowerCase(Locale.ROOT));

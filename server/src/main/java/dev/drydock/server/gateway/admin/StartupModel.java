@@ -52,6 +52,10 @@ public class StartupModel {
                 name = nameFor(url);
                 endpoints.save(ACTOR, name, input);
             }
+            String host = URI.create(url.strip()).getHost();
+            if (host != null && !endpoints.reachable(host)) {
+                endpoints.allowHost(ACTOR, ACTOR, host, "./drydock up --model " + url.strip());
+            }
             boolean routed = endpoints.ensureDefaultRoute(ACTOR, name).isPresent();
             LOG.infof("up --model: endpoint '%s' (%s, model %s)%s%s", name, url, model, existing.isPresent() ? " already connected" : " connected",
                     routed ? "; every request routes to it" : "");
