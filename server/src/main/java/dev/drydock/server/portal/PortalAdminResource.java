@@ -58,9 +58,9 @@ public class PortalAdminResource {
                 FormErrors hostErrors, FormErrors listErrors, String done);
     }
 
-    /** The connect form's fields as typed, so that a refused form keeps them. */
+    /** The connect form's fields as typed, so that a refused form keeps them; a new form offers to allow the URL's host, which an admin connecting a model wants. */
     public record ModelForm(String name, String baseUrl, String protocol, String modelId, String secretRef, String clearance, boolean allowHost) {
-        static final ModelForm EMPTY = new ModelForm("primary", "", "openai-chat", "", "", "internal", false);
+        static final ModelForm EMPTY = new ModelForm("primary", "", "openai-chat", "", "", "internal", true);
 
         EndpointInput input() {
             return new EndpointInput(baseUrl, protocol, modelId, null, secretRef.isBlank() ? null : secretRef, null, null, null, null, null, null,
