@@ -1,7 +1,6 @@
-package dev.drydock.server.gateway.frontdoor;
+package dev.drydock.server.apikey;
 
 import dev.drydock.server.auth.CurrentUser;
-import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.problem.ProblemException;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
@@ -18,7 +17,11 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jspecify.annotations.Nullable;
 
-/** {@code /api/me/api-keys}: the caller's keys for the OpenAI-compatible front door (/v1). */
+/**
+ * {@code /api/me/api-keys}: the caller's personal access tokens for {@code /api} and {@code /v1}.
+ * Creating a key needs a Keycloak sign-in: a caller authenticated by an API key gets 403, so that a
+ * leaked key cannot mint successors that outlive its revocation.
+ */
 @Path("/api/me/api-keys")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
@@ -27,18 +30,17 @@ public class ApiKeyResource {
     @Inject CurrentUser currentUser;
     @Inject ApiKeys keys;
 
-    /** What to call the new key. */
-    public record KeyInput(@Nullable String name) {}
+    /** What to call the new key and how many days it lives (default {@value ApiKeys#DEFAULT_DAYS}, at most {@value ApiKeys#MAX_DAYS}). */
+    public record KeyInput(@Nullable String name, @Nullable Integer expiresInDays) {}
 
     @POST
     @Operation(summary = "Create an API key; the key is in this response only")
     public Response create(@Nullable KeyInput in) {
-        String name = in == null || in.name() == null ? "" : in.name().trim();
-        if (name.isEmpty() || name.length() > 100) {
-            throw ProblemException.badRequest("name is required (1-100 characters), e.g. {\"name\": \"my IDE\"}");
+        if (currentUser.byApiKey()) {
+            throw ProblemException.forbidden("An API key cannot create API keys; sign in to the portal (Me page) or use an access token from ./drydock login.");
         }
-        Principal p = currentUser.principal();
-        return Response.status(201).entity(keys.create(p.subject(), p.username(), p.roles(), p.workspaces(), name)).build();
+        int days = in == null || in.expiresInDays() == null ? ApiKeys.DEFAULT_DAYS : in.expiresInDays();
+        return Response.status(201).entity(keys.create(currentUser.principal(), in == null ? null : in.name(), days)).build();
     }
 
     @GET
@@ -51,7 +53,7 @@ public class ApiKeyResource {
     @Path("{id}")
     @Operation(summary = "Revoke one of my API keys")
     public void revoke(@PathParam("id") long id) {
-        if (!keys.revoke(currentUser.principal().subject(), id)) {
+        if (!keys.revoke(currentUser.principal(), id)) {
             throw ProblemException.notFound("API key " + id);
         }
     }
