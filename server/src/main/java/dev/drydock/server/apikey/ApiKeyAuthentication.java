@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Accepts {@code Authorization: Bearer dd_…} on {@code /api/**}. It runs before the OIDC bearer
@@ -23,24 +24,37 @@ public class ApiKeyAuthentication implements HttpAuthenticationMechanism {
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
-        String path = context.normalizedPath();
-        if (!(path.equals("/api") || path.startsWith("/api/"))) {
+        String key = presentedKey(context);
+        if (key == null) {
             return Uni.createFrom().nullItem();
         }
-        String header = context.request().getHeader("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Uni.createFrom().nullItem();
-        }
-        String value = header.substring(7).strip();
-        if (!value.startsWith(ApiKeys.PREFIX)) {
-            return Uni.createFrom().nullItem();
-        }
-        return identityProviderManager.authenticate(HttpSecurityUtils.setRoutingContextAttribute(new ApiKeyRequest(value), context));
+        return identityProviderManager.authenticate(HttpSecurityUtils.setRoutingContextAttribute(new ApiKeyRequest(key), context));
+    }
+
+    /** The challenge is OIDC's (a bearer challenge on /api, a redirect to Keycloak on the portal) unless a key was sent. */
+    @Override
+    public Uni<ChallengeData> getChallenge(RoutingContext context) {
+        return presentedKey(context) == null ? Uni.createFrom().nullItem()
+                : Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer realm=\"drydock\""));
     }
 
     @Override
-    public Uni<ChallengeData> getChallenge(RoutingContext context) {
-        return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer realm=\"drydock\""));
+    public Uni<Boolean> sendChallenge(RoutingContext context) {
+        return presentedKey(context) == null ? Uni.createFrom().item(false) : HttpAuthenticationMechanism.super.sendChallenge(context);
+    }
+
+    /** The API key in the request's bearer header on /api, or null when this mechanism has nothing to claim. */
+    private static @Nullable String presentedKey(RoutingContext context) {
+        String path = context.normalizedPath();
+        if (!(path.equals("/api") || path.startsWith("/api/"))) {
+            return null;
+        }
+        String header = context.request().getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String value = header.substring(7).strip();
+        return value.startsWith(ApiKeys.PREFIX) ? value : null;
     }
 
     @Override
