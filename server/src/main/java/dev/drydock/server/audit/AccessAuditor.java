@@ -83,7 +83,7 @@ public class AccessAuditor {
         record(entry, client);
     }
 
-    /** A valid API key was refused because its owner was disabled or deleted in Keycloak (401). */
+    /** An API key was refused (401): unknown, revoked, expired, or its owner disabled or deleted in Keycloak; {@code reason} says which. */
     public void apiKeyRefused(String subject, String username, String reason, String path, String client) {
         record(AuditEntry.of(subject, "access.refused", path)
                 .with("status", 401)

@@ -14,19 +14,30 @@ import java.util.TreeSet;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
- * Who is calling, read from the verified access token: identity, realm roles and workspace
- * memberships. Resources and services ask this bean; they never parse tokens themselves.
+ * Who is calling, read from the verified access token (or, for an API key, from the owner's current
+ * Keycloak account that the key's identity provider put in the identity's {@link #PRINCIPAL_ATTRIBUTE}):
+ * identity, realm roles and workspace memberships. Resources and services ask this bean; they never
+ * parse tokens themselves.
  */
 @RequestScoped
 public class CurrentUser {
     private static final Set<String> KNOWN_ROLES = Set.of(Roles.DRYDOCK_ADMIN, Roles.WORKSPACE_ADMIN, Roles.MEMBER, Roles.VIEWER);
 
+    /** The identity attribute holding the {@link Principal} of a caller authenticated by an API key. */
+    public static final String PRINCIPAL_ATTRIBUTE = "drydock.principal";
+    /** The identity attribute holding when an API key expires ({@link Instant}). */
+    public static final String CREDENTIAL_EXPIRY_ATTRIBUTE = "drydock.credential-expiry";
+
     @Inject SecurityIdentity identity;
+    @Inject IdentityConfig identityConfig;
     @Inject JsonWebToken accessToken;
     @Inject @IdToken Instance<JsonWebToken> idToken;
 
     /** A snapshot of the caller, safe to pass around and to return. */
     public Principal principal() {
+        if (identity.getAttribute(PRINCIPAL_ATTRIBUTE) instanceof Principal byKey) {
+            return byKey;
+        }
         JsonWebToken token = accessToken;
         String subject = Optional.ofNullable(token.getSubject()).orElse(identity.getPrincipal().getName());
         String username = claim(token, "preferred_username").orElse(identity.getPrincipal().getName());
@@ -40,8 +51,18 @@ public class CurrentUser {
 
     /** When the caller's token stops vouching for them (its {@code exp}); streams end there. */
     public Instant credentialExpiry() {
+        if (identity.getAttribute(CREDENTIAL_EXPIRY_ATTRIBUTE) instanceof Instant keyExpires) {
+            // a key vouches for its owner's memberships only as long as they were last confirmed
+            Instant reconfirm = Instant.now().plus(identityConfig.membershipCache());
+            return keyExpires.isBefore(reconfirm) ? keyExpires : reconfirm;
+        }
         long exp = accessToken.getExpirationTime();
         return exp > 0 ? Instant.ofEpochSecond(exp) : Instant.now();
+    }
+
+    /** Whether the caller authenticated with an API key rather than a Keycloak token or session. */
+    public boolean byApiKey() {
+        return identity.getAttribute(PRINCIPAL_ATTRIBUTE) instanceof Principal;
     }
 
     private Optional<String> idClaim(String name) {

@@ -54,6 +54,11 @@ public final class ProblemMappers {
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri, HttpServerRequest request) {
+        if (e.getCause() instanceof ProblemException p) {
+            // a credential refused by Drydock's own mechanism (an API key), which recorded the refusal and says why
+            Response answer = p.problem().withInstance(uri.getPath()).toResponse();
+            return p.problem().status() == 401 ? Response.fromResponse(answer).header("WWW-Authenticate", "Bearer realm=\"drydock\"").build() : answer;
+        }
         refusals.fire(new Refusal.TokenRefused(bearer(request), uri.getPath(), client(request)));
         return unauthorized(uri, "The access token was refused (expired, not issued by Drydock's realm, or not meant for the drydock-api audience). Get a new token and retry.");
     }

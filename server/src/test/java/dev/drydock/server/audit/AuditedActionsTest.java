@@ -86,10 +86,10 @@ class AuditedActionsTest {
         given().auth().oauth2(Tokens.of("kira")).delete("/api/me/api-keys/" + id).then().statusCode(204);
 
         // Then
-        List<String> rows = records("api key " + id);
+        List<String> rows = records("api-key:" + id);
         assertThat(rows).hasSize(2);
-        assertThat(rows.get(0)).contains("|apikey.created|api key " + id + "|").contains("\"name\":\"" + name + "\"").contains("\"username\":\"kira\"");
-        assertThat(rows.get(1)).contains("|apikey.revoked|api key " + id + "|").contains("\"username\":\"kira\"");
+        assertThat(rows.get(0)).contains("|api-key.created|api-key:" + id + "|").contains("\"name\":\"" + name + "\"").contains("\"username\":\"kira\"");
+        assertThat(rows.get(1)).contains("|api-key.revoked|api-key:" + id + "|").contains("\"username\":\"kira\"");
         assertThat(rows).allSatisfy(row -> assertThat(row).doesNotStartWith("anonymous").doesNotStartWith("system"));
     }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.drydock.server.audit.AccessAuditor;
+import dev.drydock.server.apikey.ApiKeys;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.auth.Roles;
 import dev.drydock.server.auth.WorkspaceMembership;
@@ -78,7 +78,6 @@ public class FrontDoorRoutes {
     @Inject Embeddings embeddings;
     @Inject TenantIdentityProvider identityProvider;
     @Inject ObjectMapper json;
-    @Inject AccessAuditor access;
     @Inject CallScopes scopes;
 
     void init(@Observes Router router) {
@@ -126,12 +125,10 @@ public class FrontDoorRoutes {
         }
         String token = header.substring(7).trim();
         if (token.startsWith(ApiKeys.PREFIX)) {
-            return switch (apiKeys.authenticate(token)) {
+            return switch (apiKeys.authenticate(token, ctx.request().path(), client(ctx))) {
                 case ApiKeys.Check.Valid v -> Optional.of(v.principal());
-                case ApiKeys.Check.Unknown u -> refuse(ctx);
-                case ApiKeys.Check.OwnerRefused r -> {
-                    access.apiKeyRefused(r.subject(), r.username(), r.reason(), ctx.request().path(), client(ctx));
-                    error(ctx, OpenAiError.unauthorized("This API key's owner is no longer an active user; the key is refused."));
+                case ApiKeys.Check.Refused r -> {
+                    error(ctx, OpenAiError.unauthorized(r.message()));
                     yield Optional.empty();
                 }
                 case ApiKeys.Check.Unconfirmed u -> {

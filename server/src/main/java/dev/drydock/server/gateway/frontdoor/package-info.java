@@ -1,3 +1,3 @@
-/** The OpenAI-compatible front door under /v1 and the per-user API keys that authenticate it. */
+/** The OpenAI-compatible front door under /v1 (callers authenticate with an access token or an API key). */
 @org.jspecify.annotations.NullMarked
 package dev.drydock.server.gateway.frontdoor;
