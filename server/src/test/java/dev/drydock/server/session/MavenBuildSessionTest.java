@@ -128,9 +128,9 @@ class MavenBuildSessionTest {
         return out.toString();
     }
 
-    /** A bare repository in the mirror root: a Maven project with this build's wrapper, its JUnit version and pinned plugins. */
+    /** A bare repository in the demo workspace's folder of the mirror root: a Maven project with this build's wrapper, its JUnit version and pinned plugins. */
     static void mavenRepo(String name, String extraDependency) throws Exception {
-        Path bare = DroidTestServices.mirrorRoot.resolve(name + ".git");
+        Path bare = DroidTestServices.mirrorRoot.resolve("demo").resolve(name + ".git");
         if (Files.exists(bare)) {
             return;
         }
