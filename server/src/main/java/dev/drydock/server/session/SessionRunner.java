@@ -76,6 +76,7 @@ public class SessionRunner {
     @Inject DataSource ds;
     @Inject dev.drydock.server.droid.DroidConfig droidConfig;
     @Inject dev.drydock.server.repository.RepositoryService repositories;
+    @Inject dev.drydock.server.embedding.SharedEmbedder embedder;
 
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
     private final Map<String, SandboxWorkspace> workspaces = new ConcurrentHashMap<>();
@@ -224,7 +225,7 @@ public class SessionRunner {
         if (searchIndex == null) {
             searchIndex = droidConfig.indexDir().filter(java.nio.file.Files::isDirectory).flatMap(dir -> {
                 try {
-                    return Optional.of(CodeSearch.open(dir, null));
+                    return Optional.of(CodeSearch.open(dir, embedder.forIndex(dir)));
                 } catch (RuntimeException e) {
                     LOG.warnf("search index %s cannot be opened, search_code falls back to grep: %s", dir, e.getMessage());
                     return Optional.empty();
