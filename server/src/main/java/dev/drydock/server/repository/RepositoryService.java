@@ -269,20 +269,36 @@ public class RepositoryService {
      */
     public record SessionContent(PathLabels labels, List<dev.drydock.sandbox.PathPattern> withheld, Classification highestPresent, int withheldFiles) {}
 
+    /** Best chunks given per file by {@link #search}. */
+    public static final int CHUNKS_PER_FILE = 2;
+
     /**
-     * Searches every ready repository of the workspace; the readable set is the workspace's own
-     * repositories, so no hit from another workspace can appear.
+     * Searches every ready repository of the workspace, the one retrieval path of the API, the portal
+     * and droids: per repository the file ranking with the best chunks of each file
+     * ({@code CodeSearch.passages}), repositories fused by file; at most {@code k} files, each with its
+     * line ranges, best first. The readable set is the workspace's own repositories, so no hit from
+     * another workspace can appear.
      */
     public List<Hit> search(Principal caller, String workspace, String text, int k) {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.VIEWER);
         validateQuery(text, k);
-        List<RankedList<Hit>> lists = new ArrayList<>();
+        List<RankedList<String>> lists = new ArrayList<>();
+        Map<String, List<Hit>> byFile = new java.util.HashMap<>();
         for (String repo : readyRepos(workspace)) {
             try (OpenIndexes.Lease index = openIndexes.lease(indexPath(workspace, repo))) {
-                lists.add(new RankedList<>(repo, 1.0, index.search().search(new SearchQuery(text, Set.of(repo), k, SearchMode.HYBRID))));
+                List<String> files = new ArrayList<>();
+                for (Hit h : index.search().passages(new SearchQuery(text, Set.of(repo), k, SearchMode.HYBRID), CHUNKS_PER_FILE)) {
+                    String file = h.repo() + "\0" + h.path();
+                    if (!byFile.containsKey(file)) {
+                        files.add(file);
+                    }
+                    byFile.computeIfAbsent(file, f -> new ArrayList<>()).add(h);
+                }
+                lists.add(new RankedList<>(repo, 1.0, files));
             }
         }
-        return ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K).stream().limit(k).map(Fused::item).toList();
+        return ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K).stream().limit(k)
+                .flatMap(f -> byFile.get(f.item()).stream()).toList();
     }
 
     /** File-level view: which files to open for this task. */
