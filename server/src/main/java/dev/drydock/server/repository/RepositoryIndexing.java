@@ -126,13 +126,16 @@ public class RepositoryIndexing {
             CodeIndexer.VectorReport report = new CodeIndexer(dir, null).addVectors(request, model.get(), embedder.batchFiles(), progress,
                     () -> generation(dir).get() != generation);
             vectors.put(key, new VectorStatus(report.remaining() == 0 ? "ready" : "pending", report.files(), report.files() - report.remaining(), null));
-            LOG.infof("vectors of %s: %d files embedded in %.1f s, %d remaining", key, report.embedded(), report.seconds(), report.remaining());
+            if (report.embedded() > 0) {
+                LOG.infof("vectors of %s: %d files embedded in %.1f s, %d remaining", key, report.embedded(), report.seconds(), report.remaining());
+                openIndexes.retire(dir); // hybrid search joins for the searches that start from now on
+            }
         } catch (RuntimeException e) {
             LOG.warnf(e, "adding vectors to %s failed", key);
             vectors.put(key, new VectorStatus("failed", 0, 0, RepositoryService.failure(e)));
+            openIndexes.retire(dir);
         } finally {
             writer.unlock();
-            openIndexes.retire(dir); // hybrid search joins for the searches that start from now on
         }
     }
 
