@@ -1,12 +1,10 @@
 package dev.drydock.server.repository;
 
-import dev.drydock.search.CodeIndexer;
 import dev.drydock.search.FileHit;
 import dev.drydock.search.Hit;
 import dev.drydock.search.IndexProgress;
 import dev.drydock.search.IndexReport;
 import dev.drydock.search.IndexRequest;
-import dev.drydock.search.SearchException;
 import dev.drydock.search.SearchMode;
 import dev.drydock.search.SearchQuery;
 import dev.drydock.search.fusion.Fused;
