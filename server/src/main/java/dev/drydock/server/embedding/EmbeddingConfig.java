@@ -25,7 +25,8 @@ public interface EmbeddingConfig {
 
     /**
      * Model folder ({@code model.onnx}, {@code tokenizer.json}, {@code drydock-model.properties}); the
-     * model shipped in the build when unset. Changing it re-embeds every repository in the background.
+     * model shipped in the build when unset. Changing it re-embeds every repository in the background if
+     * the new model has as many dimensions; otherwise the repository status asks for a rebuild.
      */
     Optional<Path> model();
 
