@@ -49,11 +49,26 @@ public final class CodeIndexer {
 
     private final Path indexDir;
     private final @Nullable Embedder embedder;
+    private final boolean deferVectors;
     private final Chunker chunker = Chunker.defaults();
 
     public CodeIndexer(Path indexDir, @Nullable Embedder embedder) {
+        this(indexDir, embedder, false);
+    }
+
+    private CodeIndexer(Path indexDir, @Nullable Embedder embedder, boolean deferVectors) {
         this.indexDir = indexDir;
         this.embedder = embedder;
+        this.deferVectors = deferVectors;
+    }
+
+    /**
+     * An indexer that writes the lexical index only and keeps the index's embedding model: files it
+     * (re)writes have no vector until {@link #addVectors} gives them one, so search works at once and
+     * the dense list joins as vectors arrive.
+     */
+    public static CodeIndexer deferringVectors(Path indexDir) {
+        return new CodeIndexer(indexDir, null, true);
     }
 
     /** Indexes {@code request}; {@code rebuild} discards everything indexed before (atomically at commit). */
@@ -71,7 +86,7 @@ public final class CodeIndexer {
                         : new FolderSourceTree(source);
                 IndexStore.Writing writing = IndexStore.openForWriting(indexDir, rebuild)) {
             IndexMeta meta = writing.meta();
-            checkModel(meta, writing.isEmpty() || rebuild);
+            checkModel(meta, writing.isEmpty() || rebuild || deferVectors);
             Set<String> present = new HashSet<>();
             AtomicInteger changed = new AtomicInteger();
             AtomicInteger chunks = new AtomicInteger();
@@ -113,7 +128,7 @@ public final class CodeIndexer {
                             }
                         }
                     }
-                    write(writing.writer(), request.repo(), prepared, pool);
+                    write(writing.writer(), request.repo(), prepared, pool, embedder);
                     changed.addAndGet(prepared.size());
                     prepared.forEach(p -> chunks.addAndGet(p.parsed().chunks().size()));
                     progress.update(Math.min(entries.size(), from + BATCH), entries.size(),
@@ -144,8 +159,13 @@ public final class CodeIndexer {
                 writing.writer().updateDocument(new Term(IndexSchema.KEY, key), doc);
                 writePastCommits(writing.writer(), request.repo(), git, rebuild ? null : meta.revisions().get(request.repo()));
             }
-            writing.commit(meta.withRevision(request.repo(), revision == null ? "folder" : revision,
-                    embedder == null ? null : embedder.modelId(), embedder == null ? 0 : embedder.dimensions()));
+            if (deferVectors) {
+                writing.commit(meta.withRevision(request.repo(), revision == null ? "folder" : revision,
+                        rebuild ? null : meta.modelId(), rebuild ? 0 : meta.dimensions()));
+            } else {
+                writing.commit(meta.withRevision(request.repo(), revision == null ? "folder" : revision,
+                        embedder == null ? null : embedder.modelId(), embedder == null ? 0 : embedder.dimensions()));
+            }
             return new IndexReport(present.size(), changed.get(), deleted, chunks.get(), skipped,
                     (System.nanoTime() - started) / 1e9, revision);
         } catch (IOException e) {
@@ -158,6 +178,90 @@ public final class CodeIndexer {
             throw new SearchException("indexing interrupted; the previous index is unchanged", e);
         }
     }
+
+    /**
+     * Gives a vector from {@code vectors} to every file of {@code request.repo()} that has none (every
+     * file when the index's vectors come from another model), reading the files at the revision the
+     * index holds, in batches of {@code batch} files, each committed, so the work done survives a stop;
+     * {@code stop} is asked between batches. The writer lock is held throughout: callers serialise this
+     * with {@link #index} on the same folder.
+     *
+     * @return files that got a vector, and files still without one (non-zero when stopped)
+     */
+    public VectorReport addVectors(IndexRequest request, Embedder vectors, int batch, IndexProgress progress,
+            java.util.function.BooleanSupplier stop) {
+        long started = System.nanoTime();
+        try (IndexStore.Writing writing = IndexStore.openForWriting(indexDir, false)) {
+            IndexMeta meta = writing.meta();
+            String revision = meta.revisions().get(request.repo());
+            if (revision == null) {
+                throw new SearchException("repo '" + request.repo() + "' is not in index " + indexDir + "; index it first");
+            }
+            boolean sameModel = vectors.modelId().equals(meta.modelId());
+            if (!sameModel && meta.modelId() != null && meta.dimensions() != vectors.dimensions()) {
+                throw new SearchException("index vectors were built with model '" + meta.modelId() + "' (" + meta.dimensions()
+                        + " dimensions) but this run uses '" + vectors.modelId() + "'; rebuild the index");
+            }
+            Set<String> missing = writing.filePaths(request.repo(), sameModel);
+            int total = writing.filePaths(request.repo(), false).size();
+            if (missing.isEmpty()) {
+                if (!sameModel) {
+                    writing.commit(meta.withModel(vectors.modelId(), vectors.dimensions()));
+                }
+                return new VectorReport(0, 0, total, (System.nanoTime() - started) / 1e9);
+            }
+            List<SourceEntry> todo = new ArrayList<>();
+            try (SourceTree tree = GitSourceTree.isGitRepository(request.source())
+                    ? GitSourceTree.open(request.source(), "folder".equals(revision) ? null : revision)
+                    : new FolderSourceTree(request.source())) {
+                tree.walk(request.policy(), entry -> {
+                    if (missing.contains(entry.path())) {
+                        todo.add(entry);
+                    }
+                }, reason -> {});
+                int embedded = 0;
+                int unreadable = 0;
+                ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, request.threads()),
+                        Thread.ofPlatform().name("drydock-vectors-", 0).daemon(true).factory());
+                try {
+                    for (int from = 0; from < todo.size() && !stop.getAsBoolean(); from += Math.max(1, batch)) {
+                        List<Prepared> prepared = new ArrayList<>();
+                        for (SourceEntry entry : todo.subList(from, Math.min(todo.size(), from + Math.max(1, batch)))) {
+                            if (prepare(entry, null, request) instanceof Prepared p) {
+                                prepared.add(p);
+                            } else {
+                                unreadable++;
+                            }
+                        }
+                        write(writing.writer(), request.repo(), prepared, pool, vectors);
+                        embedded += prepared.size();
+                        writing.commit(meta.withModel(vectors.modelId(), vectors.dimensions()));
+                        progress.update(total - missing.size() + embedded + unreadable, total, (System.nanoTime() - started) / 1e9);
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+                return new VectorReport(embedded, missing.size() - embedded - unreadable, total, (System.nanoTime() - started) / 1e9);
+            }
+        } catch (IOException e) {
+            throw new SearchException("cannot add vectors to " + indexDir + ": " + e, e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SearchException("adding vectors interrupted; the batches committed so far are kept", e);
+        }
+    }
+
+    /**
+     * What {@link #addVectors} did.
+     *
+     * @param embedded files that got a vector in this run
+     * @param remaining files still without one (the run was stopped)
+     * @param files files of the repo in the index
+     * @param seconds wall time
+     */
+    public record VectorReport(int embedded, int remaining, int files, double seconds) {}
 
     /**
      * Brings the repo's past-commit documents (message analysed, changed paths stored) up to the
@@ -233,6 +337,8 @@ public final class CodeIndexer {
         byte[] bytes;
         try {
             bytes = entry.content().read();
+        } catch (org.eclipse.jgit.errors.MissingObjectException e) {
+            return new Outcome.Skipped(SkipReason.MISSING);
         } catch (IOException | RuntimeException e) {
             return new Outcome.Skipped(SkipReason.UNREADABLE);
         }
@@ -252,8 +358,8 @@ public final class CodeIndexer {
         return new Prepared(entry.path(), language, hash, entry.stamp(), content, chunker.parse(language, content));
     }
 
-    private void write(IndexWriter writer, String repo, List<Prepared> prepared, ExecutorService pool)
-            throws IOException, InterruptedException, ExecutionException {
+    private static void write(IndexWriter writer, String repo, List<Prepared> prepared, ExecutorService pool,
+            @Nullable Embedder embedder) throws IOException, InterruptedException, ExecutionException {
         List<float @Nullable []> vectors = new ArrayList<>();
         if (embedder != null && !prepared.isEmpty()) {
             List<String> texts = new ArrayList<>();

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -224,6 +225,70 @@ public final class CodeSearch implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The retrieval path of the product: files in the order of the file ranking ({@link #searchFiles}:
+     * fusion, history, names, priors), each with its best {@code chunksPerFile} chunks from
+     * {@link #search} (line ranges, best first); files that only the chunk search found (in hybrid mode,
+     * found by meaning alone) follow in its order. A file that no chunk matched is given as its first
+     * lines. At most {@code query.k()} files.
+     */
+    public List<Hit> passages(SearchQuery query, int chunksPerFile) {
+        List<FileHit> files = searchFiles(query);
+        List<Hit> chunks = search(new SearchQuery(query.text(), query.readableRepos(), Math.max(100, query.k() * 10), query.mode()));
+        Map<String, List<Hit>> byFile = new LinkedHashMap<>();
+        Map<String, Double> fileScore = new LinkedHashMap<>();
+        for (FileHit f : files) {
+            byFile.put(IndexSchema.key(f.repo(), f.path()), new ArrayList<>());
+            fileScore.put(IndexSchema.key(f.repo(), f.path()), f.score());
+        }
+        for (Hit h : chunks) {
+            String key = IndexSchema.key(h.repo(), h.path());
+            List<Hit> of = byFile.computeIfAbsent(key, k -> new ArrayList<>());
+            fileScore.putIfAbsent(key, h.score());
+            int wider = -1;
+            for (int i = 0; i < of.size(); i++) {
+                if (contains(of.get(i), h)) {
+                    wider = i;
+                }
+            }
+            if (wider >= 0) {
+                of.set(wider, h); // a chunk inside a whole-file (dense) hit says more precisely where to read
+            } else if (of.size() < Math.max(1, chunksPerFile) && of.stream().noneMatch(o -> overlaps(o, h))) {
+                of.add(h);
+            }
+        }
+        List<Hit> out = new ArrayList<>();
+        int taken = 0;
+        for (Map.Entry<String, List<Hit>> e : byFile.entrySet()) {
+            if (taken++ >= query.k()) {
+                break;
+            }
+            String key = e.getKey();
+            int sep = key.indexOf('\0');
+            double score = fileScore.get(key);
+            if (e.getValue().isEmpty()) {
+                out.add(new Hit(key.substring(0, sep), key.substring(sep + 1), 1, FIRST_LINES, score, ""));
+            }
+            for (Hit h : e.getValue()) {
+                int end = h.startLine() == 1 ? Math.min(h.endLine(), FIRST_LINES) : h.endLine(); // a whole file: its head
+                out.add(new Hit(h.repo(), h.path(), h.startLine(), end, score, h.symbol()));
+            }
+        }
+        return out;
+    }
+
+    /** Lines given for a file of the file ranking that no chunk matched. */
+    private static final int FIRST_LINES = 40;
+
+    private static boolean contains(Hit outer, Hit inner) {
+        return outer.startLine() <= inner.startLine() && inner.endLine() <= outer.endLine()
+                && (outer.startLine() != inner.startLine() || outer.endLine() != inner.endLine());
+    }
+
+    private static boolean overlaps(Hit a, Hit b) {
+        return a.startLine() <= b.endLine() && b.startLine() <= a.endLine();
     }
 
     /** File-level hits ("which files should I open for this task?"), best first. */

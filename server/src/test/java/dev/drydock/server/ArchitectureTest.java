@@ -1,5 +1,6 @@
 package dev.drydock.server;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -19,4 +20,10 @@ class ArchitectureTest {
             .matching("dev.drydock.server.(*)..")
             .namingSlices("$1")
             .should().beFreeOfCycles();
+
+    /** The command line uses the server's code, never the other way: the application runs without it. */
+    @ArchTest
+    static final ArchRule server_does_not_depend_on_the_command_line = noClasses()
+            .that().resideInAPackage("dev.drydock.server..")
+            .should().dependOnClassesThat().resideInAPackage("dev.drydock.cli..");
 }

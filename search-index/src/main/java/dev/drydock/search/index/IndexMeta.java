@@ -54,4 +54,9 @@ public record IndexMeta(int schemaVersion, @Nullable String modelId, int dimensi
         next.put(repo, revision);
         return new IndexMeta(IndexSchema.VERSION, model, dims, next);
     }
+
+    /** The same revisions with vectors of {@code model} ({@code dims} wide). */
+    public IndexMeta withModel(@Nullable String model, int dims) {
+        return new IndexMeta(IndexSchema.VERSION, model, dims, revisions);
+    }
 }

@@ -99,6 +99,32 @@ public final class IndexStore {
             return hashes;
         }
 
+        /** Paths of {@code repo}'s file documents, only those without a vector when {@code withoutVectorOnly}. */
+        public Set<String> filePaths(String repo, boolean withoutVectorOnly) throws IOException {
+            Set<String> paths = new java.util.HashSet<>();
+            if (empty) {
+                return paths;
+            }
+            try (DirectoryReader reader = openSegments()) {
+                IndexSearcher searcher = new IndexSearcher(reader);
+                BooleanQuery.Builder query = new BooleanQuery.Builder()
+                        .add(new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_FILE)), BooleanClause.Occur.FILTER)
+                        .add(new TermQuery(new Term(IndexSchema.REPO, repo)), BooleanClause.Occur.FILTER);
+                if (withoutVectorOnly) {
+                    query.add(new org.apache.lucene.search.FieldExistsQuery(IndexSchema.VECTOR), BooleanClause.Occur.MUST_NOT);
+                }
+                BooleanQuery built = query.build();
+                TopDocs top = searcher.search(built, Math.max(1, searcher.count(built)));
+                StoredFields stored = searcher.storedFields();
+                for (ScoreDoc sd : top.scoreDocs) {
+                    DocumentStoredFieldVisitor visitor = new DocumentStoredFieldVisitor(IndexSchema.PATH);
+                    stored.document(sd.doc, visitor);
+                    paths.add(visitor.getDocument().get(IndexSchema.PATH));
+                }
+            }
+            return paths;
+        }
+
         /** The writer's view of the segments; the first place a damaged segment file shows. */
         private DirectoryReader openSegments() throws IOException {
             try {

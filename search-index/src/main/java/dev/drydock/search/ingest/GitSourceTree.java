@@ -95,7 +95,13 @@ public final class GitSourceTree implements SourceTree {
                     continue;
                 }
                 ObjectId id = tree.getObjectId(0);
-                long size = tree.getObjectReader().getObjectSize(id, Constants.OBJ_BLOB);
+                long size;
+                try {
+                    size = tree.getObjectReader().getObjectSize(id, Constants.OBJ_BLOB);
+                } catch (org.eclipse.jgit.errors.MissingObjectException e) {
+                    skipped.accept(SkipReason.MISSING); // a partial clone (--filter=blob:...) left it out
+                    continue;
+                }
                 var reason = policy.checkPath(path, size);
                 if (reason.isPresent()) {
                     skipped.accept(reason.get());

@@ -10,7 +10,8 @@ public enum SkipReason {
     TOO_LARGE("over size limit"),
     SYMLINK("symlink"),
     OUTSIDE_ROOT("link outside root"),
-    UNREADABLE("unreadable");
+    UNREADABLE("unreadable"),
+    MISSING("object missing (partial clone)");
 
     private final String label;
 

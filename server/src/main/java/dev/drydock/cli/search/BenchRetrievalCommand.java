@@ -1,5 +1,6 @@
 package dev.drydock.cli.search;
 
+import dev.drydock.server.embedding.OnnxEmbedder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drydock.cli.CliException;

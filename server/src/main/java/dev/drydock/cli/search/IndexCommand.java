@@ -1,5 +1,6 @@
 package dev.drydock.cli.search;
 
+import dev.drydock.server.embedding.OnnxEmbedder;
 import dev.drydock.cli.CliException;
 import dev.drydock.cli.CliExit;
 import dev.drydock.search.CodeIndexer;

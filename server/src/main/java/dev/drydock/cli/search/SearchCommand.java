@@ -1,5 +1,6 @@
 package dev.drydock.cli.search;
 
+import dev.drydock.server.embedding.OnnxEmbedder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -99,7 +100,8 @@ public final class SearchCommand implements Callable<Integer> {
                         out.println(json ? fileJson(hit) : String.format(Locale.ROOT, "%-8.4f %s", hit.score(), hit.path()));
                     }
                 } else {
-                    for (Hit hit : search.search(query)) {
+                    // the retrieval path of the server's API and droids: the file ranking, each file with its best chunks
+                    for (Hit hit : search.passages(query, 2)) {
                         out.println(json ? hitJson(hit) : String.format(Locale.ROOT, "%-8.4f %s:%d-%d  %s",
                                 hit.score(), hit.path(), hit.startLine(), hit.endLine(), hit.symbol()));
                     }

@@ -2,7 +2,9 @@ package dev.drydock.server.repository;
 
 import dev.drydock.search.CodeSearch;
 import jakarta.annotation.PreDestroy;
+import dev.drydock.server.embedding.SharedEmbedder;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class OpenIndexes {
     private final Map<Path, Shared> open = new ConcurrentHashMap<>();
+
+    @Inject SharedEmbedder embedder;
 
     /** A search's use of an open index; closing it gives the index back. */
     public static final class Lease implements AutoCloseable {
@@ -42,7 +46,7 @@ public class OpenIndexes {
     /** The open index at {@code dir}, opened on first use; fails as {@link CodeSearch#open} does. */
     public Lease lease(Path dir) {
         while (true) {
-            Shared shared = open.computeIfAbsent(dir, d -> new Shared(CodeSearch.open(d, null)));
+            Shared shared = open.computeIfAbsent(dir, d -> new Shared(CodeSearch.open(d, embedder.forIndex(d))));
             if (shared.acquire()) {
                 return new Lease(shared);
             }

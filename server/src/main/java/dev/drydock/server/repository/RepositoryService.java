@@ -1,12 +1,10 @@
 package dev.drydock.server.repository;
 
-import dev.drydock.search.CodeIndexer;
 import dev.drydock.search.FileHit;
 import dev.drydock.search.Hit;
 import dev.drydock.search.IndexProgress;
 import dev.drydock.search.IndexReport;
 import dev.drydock.search.IndexRequest;
-import dev.drydock.search.SearchException;
 import dev.drydock.search.SearchMode;
 import dev.drydock.search.SearchQuery;
 import dev.drydock.search.fusion.Fused;
@@ -71,6 +69,7 @@ public class RepositoryService {
     @Inject dev.drydock.server.egress.EgressGuard egress;
     @Inject RepositorySources sources;
     @Inject WorkspaceSecrets secrets;
+    @Inject RepositoryIndexing indexing;
 
     private final ExecutorService syncs = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("repo-sync-", 0).factory());
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
@@ -160,19 +159,22 @@ public class RepositoryService {
     /** The mirror and the index of a repository; callers hold its lock. */
     private void deleteFiles(String workspace, String name) throws IOException {
         RepositoryMirror.deleteTree(mirrorPath(workspace, name));
-        openIndexes.retire(indexPath(workspace, name));
-        RepositoryMirror.deleteTree(indexPath(workspace, name));
+        indexing.delete(workspace, name);
     }
 
     public List<RepositoryView> list(Principal caller, String workspace) {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.VIEWER);
         return QuarkusTransaction.requiringNew().call(() ->
-                RepositoryEntity.<RepositoryEntity>list("workspace = ?1 order by name", workspace).stream().map(RepositoryView::of).toList());
+                RepositoryEntity.<RepositoryEntity>list("workspace = ?1 order by name", workspace).stream().map(this::view).toList());
     }
 
     public RepositoryView get(Principal caller, String workspace, String name) {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.VIEWER);
-        return RepositoryView.of(find(workspace, name));
+        return view(find(workspace, name));
+    }
+
+    private RepositoryView view(RepositoryEntity e) {
+        return RepositoryView.of(e, indexing.vectors(e.workspace, e.name).orElse(null));
     }
 
     /** Starts a fetch + incremental re-index (webhook or button); members and automation accounts in the workspace. */
@@ -274,20 +276,36 @@ public class RepositoryService {
      */
     public record SessionContent(PathLabels labels, List<dev.drydock.sandbox.PathPattern> withheld, Classification highestPresent, int withheldFiles) {}
 
+    /** Best chunks given per file by {@link #search}. */
+    public static final int CHUNKS_PER_FILE = 2;
+
     /**
-     * Searches every ready repository of the workspace; the readable set is the workspace's own
-     * repositories, so no hit from another workspace can appear.
+     * Searches every ready repository of the workspace, the one retrieval path of the API, the portal
+     * and droids: per repository the file ranking with the best chunks of each file
+     * ({@code CodeSearch.passages}), repositories fused by file; at most {@code k} files, each with its
+     * line ranges, best first. The readable set is the workspace's own repositories, so no hit from
+     * another workspace can appear.
      */
     public List<Hit> search(Principal caller, String workspace, String text, int k) {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.VIEWER);
         validateQuery(text, k);
-        List<RankedList<Hit>> lists = new ArrayList<>();
+        List<RankedList<String>> lists = new ArrayList<>();
+        Map<String, List<Hit>> byFile = new java.util.HashMap<>();
         for (String repo : readyRepos(workspace)) {
             try (OpenIndexes.Lease index = openIndexes.lease(indexPath(workspace, repo))) {
-                lists.add(new RankedList<>(repo, 1.0, index.search().search(new SearchQuery(text, Set.of(repo), k, SearchMode.HYBRID))));
+                List<String> files = new ArrayList<>();
+                for (Hit h : index.search().passages(new SearchQuery(text, Set.of(repo), k, SearchMode.HYBRID), CHUNKS_PER_FILE)) {
+                    String file = h.repo() + "\0" + h.path();
+                    if (!byFile.containsKey(file)) {
+                        files.add(file);
+                    }
+                    byFile.computeIfAbsent(file, f -> new ArrayList<>()).add(h);
+                }
+                lists.add(new RankedList<>(repo, 1.0, files));
             }
         }
-        return ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K).stream().limit(k).map(Fused::item).toList();
+        return ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K).stream().limit(k)
+                .flatMap(f -> byFile.get(f.item()).stream()).toList();
     }
 
     /** File-level view: which files to open for this task. */
@@ -309,23 +327,7 @@ public class RepositoryService {
     }
 
     Path indexPath(String workspace, String name) {
-        return Path.of(config.dataDir()).toAbsolutePath().resolve("indexes").resolve(workspace).resolve(name);
-    }
-
-    /**
-     * Indexes incrementally; an index written by another Drydock version (or damaged) is rebuilt, not
-     * repaired, since it is derived from the mirror.
-     */
-    private IndexReport index(String workspace, String name, IndexRequest request, IndexProgress progress) {
-        try {
-            return new CodeIndexer(indexPath(workspace, name), null).index(request, false, progress);
-        } catch (SearchException incompatible) {
-            LOG.infof("rebuilding the index of %s/%s: %s", workspace, name, incompatible.getMessage());
-            return new CodeIndexer(indexPath(workspace, name), null).index(request, true, progress);
-        } finally {
-            // searches from now on see the new commit; those running finish on the old one
-            openIndexes.retire(indexPath(workspace, name));
-        }
+        return indexing.indexPath(workspace, name);
     }
 
     /**
@@ -440,19 +442,22 @@ public class RepositoryService {
                             overview.text(), overview.classification().label(), workspace, name));
                 }
                 status(workspace, name, "ready", "up to date at " + head.substring(0, 12), 1);
+                indexing.scheduleVectors(workspace, name, indexRequest(workspace, name, head));
                 return true;
             }
             status(workspace, name, "indexing", null, 0);
-            IndexRequest request = new IndexRequest(mirrorPath(workspace, name), name, head, dev.drydock.search.ingest.IngestPolicy.defaults(), config.indexThreads());
+            IndexRequest request = indexRequest(workspace, name, head);
             IndexProgress progress = (done, total, seconds) -> progress(workspace, name, total == 0 ? 0 : (double) done / total);
-            IndexReport report = index(workspace, name, request, progress);
+            IndexReport report = indexing.index(workspace, name, request, progress);
             Overview overview = overview(e, head);
             QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update(
                     "indexedCommit = ?1, files = ?2, chunks = ?3, status = 'ready', statusDetail = ?4, progress = 1, updatedAt = ?5, overview = ?8, overviewClassification = ?9 where workspace = ?6 and name = ?7",
                     head, report.files(), report.chunks(),
-                    String.format("indexed %s: %d files (%d changed, %d deleted, %d skipped) in %.1f s", head.substring(0, 12), report.files(), report.changed(), report.deleted(), report.skippedTotal(), report.seconds()),
+                    String.format("indexed %s: %d files (%d changed, %d deleted, %d skipped%s) in %.1f s", head.substring(0, 12), report.files(), report.changed(), report.deleted(),
+                            report.skippedTotal(), skipReasons(report), report.seconds()),
                     Instant.now(), workspace, name, overview.text(), overview.classification().label()));
             audit.append(AuditEntry.of("system", "repository.indexed", workspace + "/" + name).inWorkspace(workspace).with("commit", head).with("files", report.files()));
+            indexing.scheduleVectors(workspace, name, request);
             return true;
         } catch (Exception ex) {
             String detail = ex instanceof ProblemException p ? p.problem().detail() : failure(ex);
@@ -465,6 +470,19 @@ public class RepositoryService {
         } finally {
             lock.unlock();
         }
+    }
+
+    private IndexRequest indexRequest(String workspace, String name, String head) {
+        return new IndexRequest(mirrorPath(workspace, name), name, head, dev.drydock.search.ingest.IngestPolicy.defaults(), config.indexThreads());
+    }
+
+    /** The skipped files by reason, e.g. {@code ": 3 binary, 2 object missing (partial clone)"}; empty when none. */
+    private static String skipReasons(IndexReport report) {
+        if (report.skipped().isEmpty()) {
+            return "";
+        }
+        return ": " + String.join(", ", new java.util.TreeMap<>(report.skipped()).entrySet().stream()
+                .map(e -> e.getValue() + " " + e.getKey().label()).toList());
     }
 
     /**

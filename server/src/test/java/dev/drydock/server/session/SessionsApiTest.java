@@ -222,6 +222,36 @@ class SessionsApiTest {
     }
 
     @Test
+    void shouldGiveSearchCodeTheFileRankingWithChunkLineRangesWhenTheRepositoryIsIndexed() throws Exception {
+        // Given a registered, indexed repository and a droid whose script searches it
+        DroidTestServices.SCRIPTS.put("search-ranked", script(
+                calls("search_code", args("query", "add function")),
+                calls("finish", args("title", "add", "document", "# add\n\nIn calc.py."))));
+        String name = "searched-calc-" + ProcessHandle.current().pid();
+        Path source = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos", name));
+        Files.writeString(source.resolve("calc.py"), DroidTestServices.CALC);
+        Files.writeString(source.resolve("test_calc.py"), DroidTestServices.CALC_TEST);
+        try (Git git = Git.init().setDirectory(source.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("calc").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+        }
+        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
+                .body(Map.of("name", name, "path", source.toString(), "branch", "main"))
+                .when().post("/api/workspaces/demo/repositories").then().statusCode(201);
+        repositories.scheduleSync("demo", name).get(120, TimeUnit.SECONDS);
+
+        // When
+        String id = create("mike", "knowledge", "[script:search-ranked] Where is add?", name);
+        await(id, s -> s.getString("status").equals("finished"));
+
+        // Then the first hit is the code file (the ranking's prior puts tests behind it), given as the
+        // line range of its best chunk (grep would give the matching line alone)
+        String output = log.readAll(id).stream().map(Event::payload).filter(p -> p instanceof dev.drydock.server.agent.event.Observation.ToolSucceeded)
+                .map(p -> ((dev.drydock.server.agent.event.Observation.ToolSucceeded) p).output()).findFirst().orElseThrow(() -> new AssertionError(story(id)));
+        assertThat(output).startsWith(name + ":calc.py:1-").containsPattern("calc\\.py:1-[2-6]\n").contains("1: def add(a, b):").contains("test_calc.py");
+    }
+
+    @Test
     void shouldKeepSecretRepositoryAwayFromModelsNotClearedForIt() throws Exception {
         // Given a repository labelled secret in demo (an internal workspace); the only model endpoint is cleared for internal
         String name = "secret-calc-" + ProcessHandle.current().pid();

@@ -27,10 +27,19 @@ public final class SearchCodeTool implements Tool {
         if (hits.isEmpty()) {
             return new Effect.Output("no hits for '" + query + "'");
         }
+        // Whole hits, best first, while they fit the tool's output budget: dropping the last hits
+        // keeps the ranking's best, where clipping the middle would cut a hit in two.
         StringBuilder out = new StringBuilder();
+        int shown = 0;
         for (CodeSearchPort.Hit h : hits) {
-            out.append(h.repo().isEmpty() ? "" : h.repo() + ":").append(h.path()).append(':').append(h.startLine()).append('-').append(h.endLine())
-                    .append('\n').append(h.snippet().strip()).append("\n\n");
+            String one = (h.repo().isEmpty() ? "" : h.repo() + ":") + h.path() + ':' + h.startLine() + '-' + h.endLine()
+                    + '\n' + h.snippet().strip() + "\n\n";
+            if (shown > 0 && out.length() + one.length() > Schemas.MAX_OUTPUT - 100) {
+                out.append("[").append(hits.size() - shown).append(" more hits omitted; narrow the query or read_file the hits above]\n");
+                break;
+            }
+            out.append(one);
+            shown++;
         }
         return new Effect.Output(Schemas.clip(out.toString()));
     }

@@ -1,4 +1,4 @@
-package dev.drydock.cli.search;
+package dev.drydock.server.embedding;
 
 import dev.drydock.inference.EmbeddingModel;
 import dev.drydock.inference.EmbeddingModels;
