@@ -297,6 +297,7 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
             onModelCall.run();
             try {
                 if (thinkMs > 0) {
+                    // the scripted model's think time: the load this benchmark models, not a wait for a condition
                     Thread.sleep(thinkMs / 2 + jitter.nextInt(thinkMs + 1));
                 }
             } catch (InterruptedException e) {
