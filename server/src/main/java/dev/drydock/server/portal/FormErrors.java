@@ -52,6 +52,11 @@ public record FormErrors(String general, Map<String, String> fields) {
         return new FormErrors(p.detail(), Map.of());
     }
 
+    /** For a form of one field: a message about no field in particular is shown next to {@code field}. */
+    FormErrors onField(String field) {
+        return !general.isEmpty() && fields.isEmpty() ? new FormErrors("", Map.of(field, general)) : this;
+    }
+
     public boolean any() {
         return !general.isEmpty() || !fields.isEmpty();
     }

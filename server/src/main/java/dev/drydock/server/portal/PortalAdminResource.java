@@ -147,9 +147,8 @@ public class PortalAdminResource {
             sources.addLocalRoot(user, path);
             return sourcesDone("root-added", text(path).strip());
         } catch (ProblemException e) {
-            FormErrors errors = FormErrors.of(e, List.of("path"), Map.of("'", "path"));
-            return html(e.problem().status(), Templates.sources(user, sources.view(user), text(path), "", errors.any() && errors.fields().isEmpty()
-                    ? new FormErrors("", Map.of("path", errors.general())) : errors, FormErrors.NONE, FormErrors.NONE, ""));
+            FormErrors errors = FormErrors.of(e, List.of("path"), Map.of("'", "path")).onField("path");
+            return html(e.problem().status(), Templates.sources(user, sources.view(user), text(path), "", errors, FormErrors.NONE, FormErrors.NONE, ""));
         }
     }
 
@@ -180,9 +179,8 @@ public class PortalAdminResource {
             sources.addAllowedHost(user, host);
             return sourcesDone("host-added", text(host).strip().toLowerCase(java.util.Locale.ROOT));
         } catch (ProblemException e) {
-            FormErrors errors = FormErrors.of(e, List.of("host"), Map.of("git", "host"));
-            return html(e.problem().status(), Templates.sources(user, sources.view(user), "", text(host), FormErrors.NONE, errors.any() && errors.fields().isEmpty()
-                    ? new FormErrors("", Map.of("host", errors.general())) : errors, FormErrors.NONE, ""));
+            FormErrors errors = FormErrors.of(e, List.of("host"), Map.of("git", "host")).onField("host");
+            return html(e.problem().status(), Templates.sources(user, sources.view(user), "", text(host), FormErrors.NONE, errors, FormErrors.NONE, ""));
         }
     }
 
