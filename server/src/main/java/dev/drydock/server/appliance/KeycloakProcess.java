@@ -189,18 +189,12 @@ public final class KeycloakProcess implements AutoCloseable {
     /** Stops Keycloak and every process it forked; waits for them to exit. */
     @Override
     public void close() {
-        List<ProcessHandle> all = new ArrayList<>();
-        process.descendants().forEach(all::add);
-        all.add(process.toHandle());
-        all.forEach(ProcessHandle::destroy);
-        for (ProcessHandle p : all) {
-            try {
-                p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception e) {
-                p.destroyForcibly();
-            }
+        try {
+            Leftovers.stopTree("keycloak", process.toHandle(), "started by this run", java.time.Duration.ofSeconds(30));
+            LOG.debug("Keycloak stopped");
+        } catch (ApplianceException e) {
+            LOG.warnf("Keycloak did not stop: %s", e.getMessage());
         }
-        LOG.debug("Keycloak stopped");
     }
 
     /** Unpacks the distribution into {@code installDir} unless a previous run already did. */

@@ -24,6 +24,8 @@ import org.jboss.logging.Logger;
 final class Leftovers {
     private static final Logger LOG = Logger.getLogger(Leftovers.class);
 
+    private static final String LEFT_BY_EARLIER_RUN = "left running by an earlier 'drydock up' of this home";
+
     private Leftovers() {}
 
     /**
@@ -38,12 +40,12 @@ final class Leftovers {
                 .filter(p -> p.info().commandLine().map(c -> c.contains(keycloakMarker)).orElse(false))
                 .toList();
         for (ProcessHandle p : keycloak) {
-            stop("keycloak", p, grace);
+            stopTree("keycloak", p, LEFT_BY_EARLIER_RUN, grace);
             stopped.add("keycloak (pid " + p.pid() + ")");
         }
         Optional<ProcessHandle> postgres = postmaster(postgresData);
         if (postgres.isPresent()) {
-            stop("postgresql", postgres.get(), grace);
+            stopTree("postgresql", postgres.get(), LEFT_BY_EARLIER_RUN, grace);
             stopped.add("postgresql (pid " + postgres.get().pid() + ")");
         }
         stopped.forEach(s -> LOG.infof("stopped %s left running by an earlier run of this home", s));
@@ -74,31 +76,35 @@ final class Leftovers {
         }
     }
 
-    /** Stops a process and its children: TERM, then KILL after {@code grace}. */
-    private static void stop(String component, ProcessHandle process, Duration grace) {
+    /**
+     * Stops a process and its children: TERM, then KILL after {@code grace}; throws when one survives
+     * even that. Also how {@link KeycloakProcess} stops the Keycloak it started.
+     */
+    static void stopTree(String component, ProcessHandle process, String origin, Duration grace) {
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
         tree.add(process);
         tree.forEach(ProcessHandle::destroy);
         for (ProcessHandle p : tree) {
-            if (!exits(p, grace)) {
+            if (!exits(component, tree, p, grace)) {
                 p.destroyForcibly();
-                if (!exits(p, grace)) {
-                    throw new ApplianceException(component, "process " + p.pid() + " left running by an earlier 'drydock up' of this home"
-                            + " does not stop; stop it yourself (kill -9 " + p.pid() + ") and start again");
+                if (!exits(component, tree, p, grace)) {
+                    throw new ApplianceException(component, "process " + p.pid() + " " + origin + " does not stop; stop it yourself (kill -9 " + p.pid() + ") and start again");
                 }
             }
         }
     }
 
-    private static boolean exits(ProcessHandle p, Duration grace) {
+    /** Whether {@code p} exits within {@code grace}; interrupted, it kills the whole tree and gives up. */
+    private static boolean exits(String component, List<ProcessHandle> tree, ProcessHandle p, Duration grace) {
         try {
             p.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (TimeoutException | ExecutionException e) {
             return false;
         } catch (InterruptedException e) {
+            tree.forEach(ProcessHandle::destroyForcibly);
             Thread.currentThread().interrupt();
-            throw new ApplianceException("home", "interrupted while stopping what an earlier run left", e);
+            throw new ApplianceException(component, "interrupted while stopping it; its processes were killed", e);
         }
     }
 }
