@@ -92,8 +92,10 @@ class PortalSessionsTest {
                 .header("Authorization", "Bearer " + Tokens.of("mike")).header("Accept", "text/event-stream")
                 .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofLines());
         try (Stream<String> lines = stream.body()) {
-            if (lines.noneMatch(l -> l.replace(" ", "").equals("event:session.finished.v1"))) {
-                throw new AssertionError("the event stream of session " + id + " ended without session.finished");
+            List<String> read = lines.toList();
+            if (read.stream().noneMatch(l -> l.replace(" ", "").equals("event:session.finished.v1"))) {
+                throw new AssertionError("the event stream of session " + id + " (HTTP " + stream.statusCode() + ") ended without session.finished; it said:\n"
+                        + String.join("\n", read.subList(Math.max(0, read.size() - 40), read.size())));
             }
         }
     }
