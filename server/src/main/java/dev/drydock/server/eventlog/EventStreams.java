@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Lifecycle;
 import dev.drydock.server.problem.ProblemException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
+import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -57,61 +59,73 @@ public class EventStreams {
         return after == null ? 0 : after;
     }
 
-    /** Starts streaming on a virtual thread and returns at once; the stream ends at {@code notAfter} at the latest. */
-    public void stream(String sessionId, long afterSeq, Instant notAfter, SseEventSink sink, Sse sse) {
-        BlockingQueue<Event> live = new LinkedBlockingQueue<>();
-        AutoCloseable subscription = bus.subscribe(sessionId, live::add);
-        Thread.ofVirtual().name("sse-" + sessionId).start(() -> {
-            try (subscription) {
-                long last = afterSeq;
-                boolean finished = false;
-                for (Event e : log.read(sessionId, last, Integer.MAX_VALUE)) {
-                    send(sink, sse, e);
-                    last = e.seq();
-                    finished = e.payload() instanceof Lifecycle.SessionFinished;
+    /**
+     * The stream as a {@link Multi} the framework writes as SSE: it sends the response head before
+     * the first item, so events never race the head (a sink written from our own thread did, and
+     * about one stream in forty answered 500 "Response head already sent" after its first event).
+     * Events are read on a virtual thread from subscription on; the stream ends after {@code
+     * session.finished}, at {@code notAfter} at the latest, or when the client goes away.
+     */
+    public Multi<OutboundSseEvent> stream(String sessionId, long afterSeq, Instant notAfter, Sse sse) {
+        return Multi.createFrom().emitter(emitter -> {
+            BlockingQueue<Event> live = new LinkedBlockingQueue<>();
+            AutoCloseable subscription = bus.subscribe(sessionId, live::add);
+            Thread reader = Thread.ofVirtual().name("sse-" + sessionId).start(() -> {
+                try (subscription) {
+                    follow(sessionId, afterSeq, notAfter, sse, live, emitter);
+                    emitter.complete();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    emitter.complete();
+                } catch (Exception e) {
+                    LOG.warnf("event stream of session %s ended early: %s", sessionId, e.toString());
+                    emitter.complete();
                 }
-                while (!finished && !sink.isClosed()) {
-                    long left = Duration.between(Instant.now(), notAfter).toMillis();
-                    if (left <= 0) {
-                        sink.send(sse.newEventBuilder().comment("credential expired: reconnect with Last-Event-ID and a fresh token").build())
-                                .toCompletableFuture().get(10, TimeUnit.SECONDS);
-                        break;
-                    }
-                    Event e = live.poll(Math.min(left, KEEP_ALIVE_SECONDS * 1000), TimeUnit.MILLISECONDS);
-                    if (e == null) {
-                        if (!Instant.now().isBefore(notAfter)) {
-                            continue;
-                        }
-                        sink.send(sse.newEventBuilder().comment("keep-alive").build()).toCompletableFuture().get(10, TimeUnit.SECONDS);
-                        continue;
-                    }
-                    if (e.seq() <= last) {
-                        continue;
-                    }
-                    List<Event> batch = e.seq() == last + 1 ? List.of(e) : log.read(sessionId, last, (int) (e.seq() - last));
-                    for (Event b : batch) {
-                        send(sink, sse, b);
-                        last = b.seq();
-                        finished = b.payload() instanceof Lifecycle.SessionFinished;
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                LOG.debugf("event stream of session %s ended: %s", sessionId, e.toString());
-            } finally {
-                sink.close();
-            }
-        });
+            });
+            emitter.onTermination(reader::interrupt);
+        }, BackPressureStrategy.BUFFER);
     }
 
-    private void send(SseEventSink sink, Sse sse, Event e) throws Exception {
-        OutboundSseEvent out = sse.newEventBuilder()
+    private void follow(String sessionId, long afterSeq, Instant notAfter, Sse sse, BlockingQueue<Event> live, MultiEmitter<? super OutboundSseEvent> out)
+            throws InterruptedException {
+        long last = afterSeq;
+        boolean finished = false;
+        for (Event e : log.read(sessionId, last, Integer.MAX_VALUE)) {
+            out.emit(frame(sse, e));
+            last = e.seq();
+            finished = e.payload() instanceof Lifecycle.SessionFinished;
+        }
+        while (!finished && !out.isCancelled()) {
+            long left = Duration.between(Instant.now(), notAfter).toMillis();
+            if (left <= 0) {
+                out.emit(sse.newEventBuilder().comment("credential expired: reconnect with Last-Event-ID and a fresh token").build());
+                return;
+            }
+            Event e = live.poll(Math.min(left, KEEP_ALIVE_SECONDS * 1000), TimeUnit.MILLISECONDS);
+            if (e == null) {
+                if (Instant.now().isBefore(notAfter)) {
+                    out.emit(sse.newEventBuilder().comment("keep-alive").build());
+                }
+                continue;
+            }
+            if (e.seq() <= last) {
+                continue;
+            }
+            List<Event> batch = e.seq() == last + 1 ? List.of(e) : log.read(sessionId, last, (int) (e.seq() - last));
+            for (Event b : batch) {
+                out.emit(frame(sse, b));
+                last = b.seq();
+                finished = b.payload() instanceof Lifecycle.SessionFinished;
+            }
+        }
+    }
+
+    private OutboundSseEvent frame(Sse sse, Event e) {
+        return sse.newEventBuilder()
                 .id(Long.toString(e.seq()))
                 .name(codec.typeName(e.payload()))
                 .mediaType(jakarta.ws.rs.core.MediaType.TEXT_PLAIN_TYPE)
                 .data(String.class, codec.encodeEvent(e))
                 .build();
-        sink.send(out).toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }

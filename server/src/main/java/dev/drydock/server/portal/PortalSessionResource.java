@@ -15,6 +15,8 @@ import dev.drydock.server.session.SessionView;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -31,7 +33,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
+import jakarta.ws.rs.sse.OutboundSseEvent;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -109,11 +111,12 @@ public class PortalSessionResource {
     @GET
     @Path("/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking // authorises against the database before the stream starts
     @Operation(hidden = true)
-    public void events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") @Nullable String lastEventId, @QueryParam("after") @Nullable Long after,
-            @Context SseEventSink sink, @Context Sse sse) {
+    public Multi<OutboundSseEvent> events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") @Nullable String lastEventId, @QueryParam("after") @Nullable Long after,
+            @Context Sse sse) {
         sessions.requireRead(currentUser.principal(), id);
-        streams.stream(id, EventStreams.cursor(lastEventId, after), currentUser.credentialExpiry(), sink, sse);
+        return streams.stream(id, EventStreams.cursor(lastEventId, after), currentUser.credentialExpiry(), sse);
     }
 
     @POST

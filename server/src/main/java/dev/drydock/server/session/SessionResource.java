@@ -5,6 +5,8 @@ import dev.drydock.server.agent.event.Progress.ArtifactProduced;
 import dev.drydock.server.auth.CurrentUser;
 import dev.drydock.server.eventlog.EventStreams;
 import io.quarkus.security.Authenticated;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -19,7 +21,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
+import jakarta.ws.rs.sse.OutboundSseEvent;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -77,11 +79,12 @@ public class SessionResource {
     @GET
     @Path("/sessions/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking // authorises against the database before the stream starts
     @Operation(summary = "The session's events as SSE (id: seq); resumable with Last-Event-ID")
-    public void stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") @Nullable String lastEventId, @QueryParam("after") @Nullable Long after,
-            @Context SseEventSink sink, @Context Sse sse) {
+    public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") @Nullable String lastEventId, @QueryParam("after") @Nullable Long after,
+            @Context Sse sse) {
         sessions.requireRead(currentUser.principal(), id);
-        streams.stream(id, EventStreams.cursor(lastEventId, after), currentUser.credentialExpiry(), sink, sse);
+        return streams.stream(id, EventStreams.cursor(lastEventId, after), currentUser.credentialExpiry(), sse);
     }
 
     @GET
