@@ -46,6 +46,7 @@ public class DeliveryService {
     private static final Logger LOG = Logger.getLogger(DeliveryService.class);
 
     @Inject SessionService sessions;
+    @Inject jakarta.enterprise.event.Event<MergeRequestOpened> opened;
     @Inject RepositoryService repositories;
     @Inject GitMirrors mirrors;
     @Inject DeliveryStore store;
@@ -132,6 +133,9 @@ public class DeliveryService {
             audit.append(entry(who, session, existing == null ? "delivery.merge-request-opened" : "delivery.merge-request-updated")
                     .with("server", settings.kind().label()).with("number", mr.number()).with("url", mr.url()).with("draft", mr.draft())
                     .with("branch", pushed.branch()).with("commit", agent.head()));
+            if (existing == null) {
+                opened.fire(new MergeRequestOpened(session.workspace(), sessionId, session.repo(), session.createdBy(), mr.number(), mr.url(), mr.draft()));
+            }
             return view(session, agent);
         } finally {
             lock.unlock();

@@ -285,6 +285,45 @@ class DeliveryApiTest {
     }
 
     @Test
+    void shouldSendSignedMergeRequestOpenedWebhookWhenMergeRequestOpens() throws Exception {
+        java.util.concurrent.BlockingQueue<String[]> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hooks", exchange -> {
+            received.add(new String[] {exchange.getRequestHeaders().getFirst("X-Drydock-Event"), exchange.getRequestHeaders().getFirst("X-Drydock-Timestamp"),
+                    exchange.getRequestHeaders().getFirst("X-Drydock-Signature"), new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)});
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try (GitLabApiFake gitlab = new GitLabApiFake(DeliveryTestServices.TOKEN, "team/calc")) {
+            // Given
+            String id = finishedSession(DIFF, "python3 -m unittest");
+            settings("gitlab", gitlab.base("/api/v4"), "team/calc", java.util.List.of());
+            String hook = given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+                    .body(Map.of("url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks", "events", java.util.List.of("merge-request.opened"),
+                            "secret", DeliveryTestServices.SECRET_NAME))
+                    .when().post("/api/workspaces/demo/webhooks").then().statusCode(201).extract().path("id");
+
+            // When
+            given().auth().oauth2(Tokens.of("mike")).when().post("/api/sessions/" + id + "/delivery/merge-request").then().statusCode(200);
+
+            // Then
+            String[] r = received.poll(60, TimeUnit.SECONDS);
+            assertThat(r).as("the merge-request.opened delivery").isNotNull();
+            assertThat(r[0]).isEqualTo("merge-request.opened");
+            assertThat(dev.drydock.server.webhook.WebhookSignature.verify(DeliveryTestServices.TOKEN, Long.parseLong(r[1]), r[3], r[2])).isTrue();
+            JsonPath body = JsonPath.from(r[3]);
+            assertThat(body.getString("session.id")).isEqualTo(id);
+            assertThat(body.getLong("mergeRequest.number")).isEqualTo(1);
+            assertThat(body.getString("mergeRequest.url")).endsWith("/team/calc/-/merge_requests/1");
+            assertThat(body.getString("session.delegatedBy")).isEqualTo("mike");
+            given().auth().oauth2(Tokens.of("alice")).when().delete("/api/workspaces/demo/webhooks/" + hook).then().statusCode(204);
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
     void shouldUpdateTheSameGiteaPullRequestWhenSessionContinues() throws Exception {
         try (GiteaApiFake gitea = new GiteaApiFake(DeliveryTestServices.TOKEN, "team/calc")) {
             // Given a pull request opened for the session, then a second finish of the droid
