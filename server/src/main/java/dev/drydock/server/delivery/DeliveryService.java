@@ -14,8 +14,8 @@ import dev.drydock.server.egress.EgressGuard;
 import dev.drydock.server.egress.EgressRefusedException;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
-import dev.drydock.server.repository.RepositoryService;
-import dev.drydock.server.repository.RepositoryService.Upstream;
+import dev.drydock.server.repository.RepositoryRegistry;
+import dev.drydock.server.repository.RepositoryRegistry.Upstream;
 import dev.drydock.server.session.SessionService;
 import dev.drydock.server.session.SessionView;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,7 +46,7 @@ public class DeliveryService {
     private static final Logger LOG = Logger.getLogger(DeliveryService.class);
 
     @Inject SessionService sessions;
-    @Inject RepositoryService repositories;
+    @Inject RepositoryRegistry repositories;
     @Inject GitMirrors mirrors;
     @Inject DeliveryStore store;
     @Inject DeliveryCredentials credentials;

@@ -35,7 +35,8 @@ import dev.drydock.server.droid.PromptTemplates;
 import dev.drydock.server.droid.RcaCompletion;
 import dev.drydock.server.classification.Classification;
 import dev.drydock.server.repository.PathLabels;
-import dev.drydock.server.repository.RepositoryService;
+import dev.drydock.server.repository.RepositoryContent;
+import dev.drydock.server.repository.RepositoryRegistry;
 import dev.drydock.server.workspace.WorkspaceSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -73,7 +74,8 @@ public class SessionRunner {
     @Inject dev.drydock.server.audit.AuditTrail audit;
     @Inject DataSource ds;
     @Inject dev.drydock.server.droid.ApplianceSigningKey signingKey;
-    @Inject dev.drydock.server.repository.RepositoryService repositories;
+    @Inject RepositoryContent repositories;
+    @Inject RepositoryRegistry registry;
 
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
     private final Map<String, SandboxWorkspace> workspaces = new ConcurrentHashMap<>();
@@ -178,16 +180,16 @@ public class SessionRunner {
         ModelRoutes.Caller caller = new ModelRoutes.Caller(createdBy, started.workspace(), id, profile.name(), settings.classification(started.workspace(), started.repo()));
         Classification base = Classification.parse(caller.classification()).orElse(Classification.SECRET);
         Classification clearance = models.clearance(profile.route(), caller).orElse(base);
-        RepositoryService.SessionContent content = mirror.isEmpty() || started.repo().isEmpty() ? null
+        RepositoryContent.SessionContent content = mirror.isEmpty() || started.repo().isEmpty() ? null
                 : repositories.sessionContent(started.workspace(), started.repo(), started.commit(), clearance).orElse(null);
         if (content == null) {
-            content = new RepositoryService.SessionContent(PathLabels.none(base), List.of(), base, 0);
+            content = new RepositoryContent.SessionContent(PathLabels.none(base), List.of(), base, 0);
         }
         List<PathPattern> withheld = content.withheld();
         SandboxWorkspace sandbox = workspaces.computeIfAbsent(id, k -> open(id, started, mirror, state, withheld));
         Classification start = state.raisedClassification().flatMap(Classification::parse).map(base::max).orElse(base);
         ContentClassification level = new ContentClassification(start, clearance, started.repo(), content.labels(), content.highestPresent(),
-                repo -> repositories.pathLabels(started.workspace(), repo),
+                repo -> registry.pathLabels(started.workspace(), repo),
                 (from, to, reason) -> log.append(id, Source.SYSTEM, new Telemetry.ClassificationRaised(from.label(), to.label(), reason)));
         ClassifiedWorkspace ws = new ClassifiedWorkspace(sandbox, level, content.withheld());
         TestCommand test = TestCommands.detect(sandbox, started.repo().isEmpty() ? Optional.empty() : repositories.testCommand(started.workspace(), started.repo()));
@@ -219,14 +221,14 @@ public class SessionRunner {
     }
 
     private Progress.ContextPrepared prepare(DroidProfile profile, Lifecycle.SessionStarted started, Workspace ws, ContentClassification level,
-            RepositoryService.SessionContent content, TestCommand test, Memory memory) {
+            RepositoryContent.SessionContent content, TestCommand test, Memory memory) {
         RulesFiles.Rules rules = started.repo().isEmpty() ? new RulesFiles.Rules(List.of(), "") : RulesFiles.load(ws);
         String overview = "";
         if (!started.repo().isEmpty()) {
-            Optional<RepositoryService.Overview> stored = repositories.indexedOverview(started.workspace(), started.repo(), started.commit())
+            Optional<RepositoryContent.Overview> stored = repositories.indexedOverview(started.workspace(), started.repo(), started.commit())
                     .filter(o -> level.admits(o.classification()));
             stored.ifPresent(o -> level.raise(o.classification(), "the project overview was written from files labelled " + o.classification().label()));
-            overview = stored.map(RepositoryService.Overview::text).orElseGet(() -> ProjectOverview.compute(ws, test));
+            overview = stored.map(RepositoryContent.Overview::text).orElseGet(() -> ProjectOverview.compute(ws, test));
         }
         if (content.withheldFiles() > 0) {
             overview += "\n## Withheld by classification\n\n" + content.withheldFiles() + " file(s) under "
