@@ -40,9 +40,11 @@ import dev.drydock.server.repository.RepositoryRegistry;
 import dev.drydock.server.workspace.WorkspaceSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -51,7 +53,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
@@ -72,7 +73,7 @@ public class SessionRunner {
     @Inject SessionConfig config;
     @Inject GitMirrors mirrors;
     @Inject dev.drydock.server.audit.AuditTrail audit;
-    @Inject DataSource ds;
+    @Inject EntityManager em;
     @Inject dev.drydock.server.droid.ApplianceSigningKey signingKey;
     @Inject RepositoryContent repositories;
     @Inject RepositoryRegistry registry;
@@ -93,7 +94,8 @@ public class SessionRunner {
 
     /** Sessions that were running when the server stopped: resume from the log, or mark interrupted. */
     public void recover() {
-        List<String> ids = Sql.query(ds, "select id::text from droid_session where status = 'running' order by created_at", rs -> rs.getString(1));
+        @SuppressWarnings("unchecked")
+        List<String> ids = QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery("select id::text from droid_session where status = 'running' order by created_at").getResultList());
         for (String id : ids) {
             if (running.containsKey(id)) {
                 continue;
@@ -176,7 +178,10 @@ public class SessionRunner {
         Lifecycle.SessionStarted started = state.started().orElseThrow();
         DroidProfile profile = profiles.get(started.droid());
         Optional<Path> mirror = mirrors.mirror(started.workspace(), started.repo());
-        String createdBy = Sql.query(ds, "select created_by from droid_session where id = ?", rs -> rs.getString(1), UUID.fromString(id)).stream().findFirst().orElse("unknown");
+        @SuppressWarnings("unchecked")
+        List<String> creators = QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery("select created_by from droid_session where id = ?1")
+                .setParameter(1, UUID.fromString(id)).getResultList());
+        String createdBy = creators.stream().findFirst().orElse("unknown");
         ModelRoutes.Caller caller = new ModelRoutes.Caller(createdBy, started.workspace(), id, profile.name(), settings.classification(started.workspace(), started.repo()));
         Classification base = Classification.parse(caller.classification()).orElse(Classification.SECRET);
         Classification clearance = models.clearance(profile.route(), caller).orElse(base);
@@ -193,7 +198,7 @@ public class SessionRunner {
                 (from, to, reason) -> log.append(id, Source.SYSTEM, new Telemetry.ClassificationRaised(from.label(), to.label(), reason)));
         ClassifiedWorkspace ws = new ClassifiedWorkspace(sandbox, level, content.withheld());
         TestCommand test = TestCommands.detect(sandbox, started.repo().isEmpty() ? Optional.empty() : repositories.testCommand(started.workspace(), started.repo()));
-        Memory memory = new JdbcMemory(ds, started.workspace(), started.repo(), UUID.fromString(id), clock, level::current);
+        Memory memory = new StoredMemory(em, started.workspace(), started.repo(), UUID.fromString(id), clock, level::current);
         if (state.context().isEmpty()) {
             log.append(id, Source.SYSTEM, prepare(profile, started, ws, level, content, test, memory));
         }
