@@ -89,7 +89,7 @@ public class RepositorySync {
     }
 
     /** Fetches every remote repository on the configured interval; re-indexes when a branch moved. */
-    @Scheduled(every = "${drydock.repos.fetch-interval:15m}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${drydock.repos.fetch-interval}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void fetchAll() {
         List<RepositoryEntity> all = QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.<RepositoryEntity>listAll());
         for (RepositoryEntity e : all) {
