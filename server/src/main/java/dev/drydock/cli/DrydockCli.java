@@ -24,7 +24,7 @@ public final class DrydockCli implements Callable<Integer> {
     static final List<Object> SUBCOMMANDS = List.of(
             new dev.drydock.cli.search.IndexCommand(),
             new dev.drydock.cli.search.SearchCommand(),
-            new dev.drydock.cli.search.BenchCommand(),
+            new dev.drydock.cli.bench.BenchCommand(),
             new dev.drydock.cli.sandbox.SandboxCommand(),
             new dev.drydock.cli.login.LoginCommand(),
             new dev.drydock.cli.login.LoginCommand.Logout(),
@@ -44,9 +44,6 @@ public final class DrydockCli implements Callable<Integer> {
         for (Object sub : SUBCOMMANDS) {
             cli.addSubcommand(sub);
         }
-        cli.getSubcommands().get("bench").addSubcommand("embed", new dev.drydock.cli.inference.BenchEmbedCommand());
-        cli.getSubcommands().get("bench").addSubcommand(new dev.drydock.cli.model.GatewayBenchCommand());
-        cli.getSubcommands().get("bench").addSubcommand(new dev.drydock.cli.droid.BenchSessionsCommand());
         cli.setParameterExceptionHandler(
                 (ex, args) -> {
                     PrintWriter err = ex.getCommandLine().getErr();

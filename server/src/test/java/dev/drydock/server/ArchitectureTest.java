@@ -10,10 +10,11 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The server's feature packages depend on each other one way (ARCHITECTURE.md): no cycle between the
- * packages directly under {@code dev.drydock.server}, sub-packages counted with their parent. That the
+ * packages directly under {@code dev.drydock.server}, sub-packages counted with their parent; the
+ * command line and its benchmarks stay outside the application; one persistence style. That the
  * agent loop stays plain Java is {@code agent.AgentArchitectureTest}'s rule.
  */
-@AnalyzeClasses(packages = "dev.drydock.server", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = {"dev.drydock.server", "dev.drydock.cli"}, importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     @ArchTest
     static final ArchRule feature_packages_are_free_of_cycles = slices()
@@ -36,4 +37,23 @@ class ArchitectureTest {
     static final ArchRule event_streams_are_written_by_the_framework = noClasses()
             .that().resideInAPackage("dev.drydock.server..")
             .should().dependOnClassesThat().haveFullyQualifiedName("jakarta.ws.rs.sse.SseEventSink");
+
+    /** The benchmarks are {@code ./drydock bench} commands and nothing else: only DrydockCli registers them (ADR "cli-home"). */
+    @ArchTest
+    static final ArchRule benchmarks_are_kept_apart = noClasses()
+            .that().resideOutsideOfPackage("dev.drydock.cli.bench..")
+            .and().doNotHaveFullyQualifiedName("dev.drydock.cli.DrydockCli")
+            .should().dependOnClassesThat().resideInAPackage("dev.drydock.cli.bench..");
+
+    /**
+     * One persistence style (ARCHITECTURE.md, "Persistence"): Panache entities, and native queries
+     * through the EntityManager. Raw JDBC ({@code java.sql}, {@code javax.sql}) only where no
+     * EntityManager exists yet: {@code appliance}, which creates the database and its roles before
+     * the application starts.
+     */
+    @ArchTest
+    static final ArchRule raw_jdbc_only_where_no_entity_manager_exists = noClasses()
+            .that().resideInAPackage("dev.drydock.server..")
+            .and().resideOutsideOfPackage("dev.drydock.server.appliance..")
+            .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..");
 }

@@ -1,3 +1,3 @@
-/** {@code ./drydock model …} and {@code ./drydock bench gateway}: probing model endpoints and measuring the gateway, without the server. */
+/** {@code ./drydock model …}: probing model endpoints like the gateway will, without the server. */
 @org.jspecify.annotations.NullMarked
 package dev.drydock.cli.model;

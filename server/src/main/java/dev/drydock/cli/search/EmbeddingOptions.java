@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** Options choosing the embedding model shared by {@code index}, {@code search} and {@code bench}. */
-final class EmbeddingOptions {
+public final class EmbeddingOptions {
     @Option(names = "--model", paramLabel = "DIR",
             description = "ONNX model folder (model.onnx, tokenizer.json, drydock-model.properties); default: the model shipped in the build")
     @Nullable Path modelDir;
@@ -25,12 +25,12 @@ final class EmbeddingOptions {
             description = "weight of the dense ranking in hybrid fusion (default ${DEFAULT-VALUE}; raise it for a code-trained model)")
     double denseWeight;
 
-    dev.drydock.search.RankingSettings ranking() {
+    public dev.drydock.search.RankingSettings ranking() {
         return dev.drydock.search.RankingSettings.defaults().with("dense", denseWeight);
     }
 
     /** Loads the model, with one clear line when it cannot be loaded. */
-    OnnxEmbedder load() {
+    public OnnxEmbedder load() {
         try {
             return OnnxEmbedder.load(modelDir, threads, maxTokens);
         } catch (RuntimeException | LinkageError e) {

@@ -8,11 +8,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Prints indexing progress (files/s, ETA) on stderr and the final summary. */
-final class Progress implements IndexProgress {
+public final class Progress implements IndexProgress {
     private final PrintWriter err;
     private long lastPrint;
 
-    Progress(PrintWriter err) {
+    public Progress(PrintWriter err) {
         this.err = err;
     }
 
@@ -32,7 +32,7 @@ final class Progress implements IndexProgress {
         err.flush();
     }
 
-    static String summary(IndexReport report) {
+    public static String summary(IndexReport report) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "indexed %d files (%d changed, %d deleted), %d chunks written, in %.1f s",
                 report.files(), report.changed(), report.deleted(), report.chunks(), report.seconds()));

@@ -1,4 +1,4 @@
-/** The {@code index}, {@code search} and {@code bench} commands over the search-index module. */
+/** The {@code index} and {@code search} commands over the search-index module. */
 @NullMarked
 package dev.drydock.cli.search;
 

@@ -31,6 +31,11 @@ public final class GrowingList<T> {
         return new Prefix<>(items, size);
     }
 
+    /** Whether {@code list} is a {@link #snapshot}, which nothing can change. */
+    public static boolean isSnapshot(List<?> list) {
+        return list instanceof Prefix<?>;
+    }
+
     private static final class Prefix<T> extends AbstractList<T> implements RandomAccess {
         private final Object[] items;
         private final int size;

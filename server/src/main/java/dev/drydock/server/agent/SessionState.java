@@ -14,11 +14,11 @@ import dev.drydock.server.agent.event.Progress.PlanStep;
 import dev.drydock.server.agent.event.Telemetry;
 import dev.drydock.server.agent.event.Unknown;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -107,7 +107,7 @@ public record SessionState(
         };
     }
 
-    /** The call with this id, if the model made it. */
+    /** The call with this id, if the model made it (a scan: for the API, not the loop). */
     public Optional<Call> call(String callId) {
         return calls.stream().filter(c -> c.call().id().equals(callId)).findFirst();
     }
@@ -148,7 +148,7 @@ public record SessionState(
 
         /** Whether the session already has a tool call with this id (as of the last catch-up). */
         public boolean hasCall(String callId) {
-            return folder.calls.containsKey(callId);
+            return folder.order.containsKey(callId);
         }
 
         /** Folds the events appended since the last call and returns the state after them. */
@@ -187,14 +187,15 @@ public record SessionState(
         long condensedThrough;
         Telemetry.@Nullable ContextMeasured meter;
         @Nullable String classification;
-        final Map<String, Call> calls = new LinkedHashMap<>();
+        /** Every call in the order the model made them; a snapshot of it shares all but one path with the last. */
+        PersistentList<Call> calls = PersistentList.empty();
         /** Position of each call id in {@link #calls}. */
-        final Map<String, Integer> order = new java.util.HashMap<>();
+        final Map<String, Integer> order = new HashMap<>();
         /** The calls not done yet, by position: what status and pending calls are read from. */
-        final java.util.TreeMap<Integer, Call> open = new java.util.TreeMap<>();
+        final TreeMap<Integer, Call> open = new TreeMap<>();
         int asked;
         int awaitingApproval;
-        final List<ArtifactProduced> artifacts = new ArrayList<>();
+        final GrowingList<ArtifactProduced> artifacts = new GrowingList<>();
 
         void apply(Event e) {
             sessionId = e.sessionId();
@@ -256,7 +257,7 @@ public record SessionState(
         private void action(Event e, Action a) {
             switch (a) {
                 case Action.InvokeTool t -> {
-                    Call c = calls.get(t.callId());
+                    Call c = call(t.callId());
                     if (c != null) {
                         put(t.callId(), new Call(c.call(), c.replySeq(), Stage.INVOKED, e.seq()));
                     }
@@ -291,8 +292,13 @@ public record SessionState(
             }
         }
 
+        private @Nullable Call call(String callId) {
+            Integer position = order.get(callId);
+            return position == null ? null : calls.get(position);
+        }
+
         private void stage(String callId, Stage next) {
-            Call c = calls.get(callId);
+            Call c = call(callId);
             if (c != null) {
                 put(callId, c.at(next));
             }
@@ -300,12 +306,18 @@ public record SessionState(
 
         /** Records a call's new stage, keeping the open calls and the waiting counts in step. */
         private void put(String callId, Call next) {
-            Call before = calls.put(callId, next);
-            if (before != null) {
-                count(before.stage(), -1);
+            Integer known = order.get(callId);
+            int position;
+            if (known == null) {
+                position = calls.size();
+                order.put(callId, position);
+                calls = calls.plus(next);
+            } else {
+                position = known;
+                count(calls.get(position).stage(), -1);
+                calls = calls.with(position, next);
             }
             count(next.stage(), 1);
-            int position = order.computeIfAbsent(callId, k -> order.size());
             if (next.stage() == Stage.DONE) {
                 open.remove(position);
             } else {
@@ -340,7 +352,7 @@ public record SessionState(
             return new SessionState(
                     sessionId, lastSeq, status, Optional.ofNullable(started), Optional.ofNullable(context), Optional.ofNullable(outcome),
                     summary, cancelRequested, modelCalls, modelCallsSinceStart, runningSince, totals, plan, condensedThrough,
-                    Optional.ofNullable(meter), Optional.ofNullable(classification), List.copyOf(calls.values()), List.copyOf(artifacts), history,
+                    Optional.ofNullable(meter), Optional.ofNullable(classification), calls, artifacts.snapshot(), history,
                     open.values().stream().filter(c -> pending(c.stage())).toList());
         }
     }

@@ -8,31 +8,26 @@ import dev.drydock.server.auth.KeycloakMemberships;
 import dev.drydock.server.auth.Roles;
 import dev.drydock.server.auth.WorkspaceMembership;
 import dev.drydock.server.problem.ProblemException;
+import dev.drydock.server.persistence.Columns;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,7 +54,7 @@ public class ApiKeys {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
     private final SecureRandom random = new SecureRandom();
 
-    @Inject DataSource dataSource;
+    @Inject EntityManager em;
     @Inject KeycloakMemberships memberships;
     @Inject AuditTrail trail;
     @Inject AccessAuditor access;
@@ -95,28 +90,14 @@ public class ApiKeys {
         String prefix = key.substring(0, PREFIX_SHOWN);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Instant expires = now.plus(Duration.ofDays(days));
-        long id;
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "insert into gateway_api_key (user_subject, username, name, key_prefix, key_hash, roles, workspaces, created_at, expires_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        Statement.RETURN_GENERATED_KEYS)) {
-            ps.setString(1, owner.subject());
-            ps.setString(2, owner.username());
-            ps.setString(3, n);
-            ps.setString(4, prefix);
-            ps.setString(5, sha256(key));
-            ps.setString(6, String.join(",", owner.roles()));
-            ps.setString(7, owner.workspaces().stream().map(m -> m.workspace() + ":" + m.role().label()).collect(Collectors.joining(",")));
-            ps.setTimestamp(8, Timestamp.from(now));
-            ps.setTimestamp(9, Timestamp.from(expires));
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                id = keys.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store API key", e);
-        }
+        long id = ((Number) em.createNativeQuery(
+                        "insert into gateway_api_key (user_subject, username, name, key_prefix, key_hash, roles, workspaces, created_at, expires_at) "
+                                + "values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) returning id")
+                .setParameter(1, owner.subject()).setParameter(2, owner.username()).setParameter(3, n).setParameter(4, prefix).setParameter(5, sha256(key))
+                .setParameter(6, String.join(",", owner.roles()))
+                .setParameter(7, owner.workspaces().stream().map(m -> m.workspace() + ":" + m.role().label()).collect(Collectors.joining(",")))
+                .setParameter(8, now).setParameter(9, expires)
+                .getSingleResult()).longValue();
         trail.appendInTransaction(AuditEntry.of(owner.subject(), "api-key.created", "api-key:" + id)
                 .with("name", n).with("prefix", prefix).with("expiresAt", expires).with("username", owner.username()));
         return new NewKey(id, n, prefix, now, expires, key);
@@ -125,53 +106,35 @@ public class ApiKeys {
     /** The subject's keys, oldest first, without their values. */
     public List<KeyView> list(String subject) {
         Instant now = clock.instant();
-        List<KeyView> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "select id, name, key_prefix, created_at, expires_at, last_used_at, revoked_at from gateway_api_key where user_subject = ? order by id")) {
-            ps.setString(1, subject);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Instant expires = rs.getTimestamp("expires_at").toInstant();
-                    Instant revoked = instant(rs.getTimestamp("revoked_at"));
-                    out.add(new KeyView(rs.getLong("id"), rs.getString("name"), rs.getString("key_prefix"), rs.getTimestamp("created_at").toInstant(),
-                            expires, instant(rs.getTimestamp("last_used_at")), revoked,
-                            revoked != null ? "revoked" : expires.isAfter(now) ? "active" : "expired"));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read API keys", e);
-        }
-        return out;
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery(
+                            "select id, name, key_prefix, created_at, expires_at, last_used_at, revoked_at from gateway_api_key where user_subject = ?1 order by id")
+                    .setParameter(1, subject).getResultList();
+            return rows.stream().map(r -> {
+                Instant expires = Columns.instant(r[4]);
+                Instant revoked = Columns.instantOrNull(r[6]);
+                return new KeyView(Columns.longValue(r[0]), (String) r[1], (String) r[2], Columns.instant(r[3]), expires, Columns.instantOrNull(r[5]), revoked,
+                        revoked != null ? "revoked" : expires.isAfter(now) ? "active" : "expired");
+            }).toList();
+        });
     }
 
-    /** Revokes one of the owner's keys (recorded once, at the first revocation); false when they have no such key. */
     @Transactional
     public boolean revoke(Principal owner, long id) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "update gateway_api_key set revoked_at = now() where id = ? and user_subject = ? and revoked_at is null returning key_prefix, name");
-                PreparedStatement exists = c.prepareStatement("select 1 from gateway_api_key where id = ? and user_subject = ?")) {
-            ps.setLong(1, id);
-            ps.setString(2, owner.subject());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    trail.appendInTransaction(AuditEntry.of(owner.subject(), "api-key.revoked", "api-key:" + id)
-                            .with("name", rs.getString("name")).with("prefix", rs.getString("key_prefix")).with("username", owner.username()));
-                    return true;
-                }
-            }
-            exists.setLong(1, id);
-            exists.setString(2, owner.subject());
-            try (ResultSet rs = exists.executeQuery()) {
-                return rs.next();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot revoke API key", e);
+        @SuppressWarnings("unchecked")
+        List<Object[]> revoked = em.createNativeQuery(
+                        "update gateway_api_key set revoked_at = now() where id = ?1 and user_subject = ?2 and revoked_at is null returning key_prefix, name")
+                .setParameter(1, id).setParameter(2, owner.subject()).getResultList();
+        if (!revoked.isEmpty()) {
+            trail.appendInTransaction(AuditEntry.of(owner.subject(), "api-key.revoked", "api-key:" + id)
+                    .with("name", (String) revoked.getFirst()[1]).with("prefix", (String) revoked.getFirst()[0]).with("username", owner.username()));
+            return true;
         }
+        return !em.createNativeQuery("select 1 from gateway_api_key where id = ?1 and user_subject = ?2")
+                .setParameter(1, id).setParameter(2, owner.subject()).getResultList().isEmpty();
     }
 
-    /** What checking a presented key found. */
     public sealed interface Check {
         /** The key is valid and its owner is enabled; the principal carries the owner's current roles and memberships. */
         record Valid(Principal principal, Instant expiresAt) implements Check {}
@@ -197,22 +160,19 @@ public class ApiKeys {
         String prefix;
         Instant expires;
         @Nullable Instant revoked;
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select id, user_subject, username, key_prefix, expires_at, revoked_at from gateway_api_key where key_hash = ?")) {
-            ps.setString(1, sha256(key));
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return refused("anonymous", "", "unknown key", path, client, unknown());
-                }
-                subject = rs.getString("user_subject");
-                username = rs.getString("username");
-                prefix = rs.getString("key_prefix");
-                expires = rs.getTimestamp("expires_at").toInstant();
-                revoked = instant(rs.getTimestamp("revoked_at"));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot check API key", e);
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery(
+                        "select id, user_subject, username, key_prefix, expires_at, revoked_at from gateway_api_key where key_hash = ?1")
+                .setParameter(1, sha256(key)).getResultList());
+        if (rows.isEmpty()) {
+            return refused("anonymous", "", "unknown key", path, client, unknown());
         }
+        Object[] row = rows.getFirst();
+        subject = (String) row[1];
+        username = (String) row[2];
+        prefix = (String) row[3];
+        expires = Columns.instant(row[4]);
+        revoked = Columns.instantOrNull(row[5]);
         if (revoked != null) {
             return refused(subject, username, "key revoked", path, client,
                     "This API key (" + prefix + "…) was revoked on " + DAY.format(revoked) + ". Create a new one on the portal's Me page (/portal/me).");
@@ -250,13 +210,8 @@ public class ApiKeys {
     }
 
     private void touch(String key) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("update gateway_api_key set last_used_at = now() where key_hash = ?")) {
-            ps.setString(1, sha256(key));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot record an API key's use", e);
-        }
+        QuarkusTransaction.joiningExisting().run(() -> em.createNativeQuery("update gateway_api_key set last_used_at = now() where key_hash = ?1")
+                .setParameter(1, sha256(key)).executeUpdate());
     }
 
     static String sha256(String text) {
@@ -267,7 +222,4 @@ public class ApiKeys {
         }
     }
 
-    private static @Nullable Instant instant(@Nullable Timestamp t) {
-        return t == null ? null : t.toInstant();
-    }
 }

@@ -14,8 +14,8 @@ import dev.drydock.server.egress.EgressGuard;
 import dev.drydock.server.egress.EgressRefusedException;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
-import dev.drydock.server.repository.RepositoryService;
-import dev.drydock.server.repository.RepositoryService.Upstream;
+import dev.drydock.server.repository.RepositoryRegistry;
+import dev.drydock.server.repository.RepositoryRegistry.Upstream;
 import dev.drydock.server.session.SessionService;
 import dev.drydock.server.session.SessionView;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,7 +47,7 @@ public class DeliveryService {
 
     @Inject SessionService sessions;
     @Inject jakarta.enterprise.event.Event<MergeRequestOpened> opened;
-    @Inject RepositoryService repositories;
+    @Inject RepositoryRegistry repositories;
     @Inject GitMirrors mirrors;
     @Inject DeliveryStore store;
     @Inject DeliveryCredentials credentials;

@@ -1,6 +1,6 @@
 package dev.drydock.server.delivery;
 
-import dev.drydock.server.repository.RepositoryService;
+import dev.drydock.server.repository.RepositoryRegistry;
 import dev.drydock.server.secret.WorkspaceSecrets;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +16,7 @@ import java.util.Optional;
 public class RepositoryDeliveryCredentials implements DeliveryCredentials {
     static final String USERNAME = "drydock";
 
-    @Inject RepositoryService repositories;
+    @Inject RepositoryRegistry repositories;
     @Inject WorkspaceSecrets secrets;
 
     @Override

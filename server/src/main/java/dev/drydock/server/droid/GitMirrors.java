@@ -1,7 +1,8 @@
 package dev.drydock.server.droid;
 
 import dev.drydock.server.problem.ProblemException;
-import dev.drydock.server.repository.RepositoryService;
+import dev.drydock.server.repository.RepositoryRegistry;
+import dev.drydock.server.repository.RepositorySync;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -29,7 +30,8 @@ public class GitMirrors {
     private static final Pattern WORKSPACE = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     @Inject DroidConfig config;
-    @Inject RepositoryService repositories;
+    @Inject RepositoryRegistry repositories;
+    @Inject RepositorySync sync;
 
     /**
      * The mirror of a workspace's repository: the one the repository feature keeps for a repository
@@ -40,7 +42,7 @@ public class GitMirrors {
             return Optional.empty();
         }
         if (repositories.registeredNames(workspace).contains(repo)) {
-            Path registered = repositories.mirrorPath(workspace, repo);
+            Path registered = sync.mirrorPath(workspace, repo);
             return Files.isDirectory(registered) ? Optional.of(registered) : Optional.empty();
         }
         Path own = config.mirrorRoot().resolve(workspace);
@@ -61,7 +63,7 @@ public class GitMirrors {
         if (!WORKSPACE.matcher(workspace).matches()) {
             return List.of();
         }
-        repositories.registeredNames(workspace).stream().filter(n -> Files.isDirectory(repositories.mirrorPath(workspace, n))).forEach(names::add);
+        repositories.registeredNames(workspace).stream().filter(n -> Files.isDirectory(sync.mirrorPath(workspace, n))).forEach(names::add);
         Path own = config.mirrorRoot().resolve(workspace);
         if (Files.isDirectory(own, LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> entries = Files.list(own)) {

@@ -12,21 +12,19 @@ import dev.drydock.server.agent.event.Unknown;
 import dev.drydock.server.agent.event.Payload;
 import dev.drydock.server.agent.event.Source;
 import dev.drydock.server.agent.event.Telemetry;
+import dev.drydock.server.persistence.Columns;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import javax.sql.DataSource;
+import org.hibernate.query.NativeQuery;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  */
 @ApplicationScoped
 public class PostgresEventLog implements EventLog {
-    @Inject DataSource dataSource;
+    @Inject EntityManager em;
     @Inject EventBus bus;
 
     private final EventCodec codec = new EventCodec();
@@ -46,73 +44,49 @@ public class PostgresEventLog implements EventLog {
     public Event append(String sessionId, Source source, @Nullable Long causedBy, Payload payload) {
         Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
         UUID id = UUID.fromString(sessionId);
-        Event event;
-        try (Connection c = dataSource.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                long seq;
-                try (PreparedStatement ps = c.prepareStatement("update droid_session set last_seq = last_seq + 1, updated_at = ? where id = ? returning last_seq")) {
-                    ps.setTimestamp(1, Timestamp.from(at));
-                    ps.setObject(2, id);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            throw new IllegalArgumentException("no session " + sessionId);
-                        }
-                        seq = rs.getLong(1);
-                    }
+        long seq;
+        try {
+            // its own transaction, committed before the event is published: subscribers may read it at once
+            seq = QuarkusTransaction.requiringNew().call(() -> {
+                @SuppressWarnings("unchecked")
+                List<Number> next = em.createNativeQuery("update droid_session set last_seq = last_seq + 1, updated_at = ?1 where id = ?2 returning last_seq")
+                        .setParameter(1, at).setParameter(2, id).getResultList();
+                if (next.isEmpty()) {
+                    throw new IllegalArgumentException("no session " + sessionId);
                 }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "insert into session_event(session_id, seq, at, source, caused_by, type, payload) values (?, ?, ?, ?, ?, ?, ?::jsonb)")) {
-                    ps.setObject(1, id);
-                    ps.setLong(2, seq);
-                    ps.setTimestamp(3, Timestamp.from(at));
-                    ps.setString(4, source.name());
-                    if (causedBy == null) {
-                        ps.setNull(5, java.sql.Types.BIGINT);
-                    } else {
-                        ps.setLong(5, causedBy);
-                    }
-                    ps.setString(6, codec.typeName(payload));
-                    ps.setString(7, codec.encode(payload));
-                    ps.executeUpdate();
-                }
-                project(c, id, payload);
-                c.commit();
-                event = new Event(sessionId, seq, at, source, causedBy, payload);
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        } catch (SQLException e) {
+                long n = next.getFirst().longValue();
+                em.createNativeQuery("insert into session_event(session_id, seq, at, source, caused_by, type, payload) values (?1, ?2, ?3, ?4, ?5, ?6, cast(?7 as jsonb))")
+                        .unwrap(NativeQuery.class)
+                        .setParameter(1, id).setParameter(2, n).setParameter(3, at).setParameter(4, source.name())
+                        .setParameter(5, causedBy, Long.class)
+                        .setParameter(6, codec.typeName(payload)).setParameter(7, codec.encode(payload))
+                        .executeUpdate();
+                project(id, payload);
+                return n;
+            });
+        } catch (PersistenceException e) {
             throw new EventLogException("cannot append to session " + sessionId + ": " + e.getMessage(), e);
         }
+        Event event = new Event(sessionId, seq, at, source, causedBy, payload);
         bus.publish(event);
         return event;
     }
 
     /** Keeps the listing columns in step with the log (a projection; the fold is the truth). */
-    private static void project(Connection c, UUID id, Payload payload) throws SQLException {
+    private void project(UUID id, Payload payload) {
         @Nullable String status = status(payload);
         if (status != null) {
-            try (PreparedStatement ps = c.prepareStatement("update droid_session set status = ?, outcome = ? where id = ?")) {
-                ps.setString(1, status);
-                ps.setString(2, payload instanceof Lifecycle.SessionFinished f ? f.outcome().name().toLowerCase(Locale.ROOT) : null);
-                ps.setObject(3, id);
-                ps.executeUpdate();
-            }
+            em.createNativeQuery("update droid_session set status = ?1, outcome = ?2 where id = ?3")
+                    .unwrap(NativeQuery.class)
+                    .setParameter(1, status)
+                    .setParameter(2, payload instanceof Lifecycle.SessionFinished f ? f.outcome().name().toLowerCase(Locale.ROOT) : null, String.class)
+                    .setParameter(3, id)
+                    .executeUpdate();
         }
         if (payload instanceof Telemetry.ModelUsage u) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "update droid_session set prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ?, cost_micros = cost_micros + ? where id = ?")) {
-                ps.setLong(1, u.promptTokens());
-                ps.setLong(2, u.completionTokens());
-                ps.setLong(3, u.costMicros());
-                ps.setObject(4, id);
-                ps.executeUpdate();
-            }
+            em.createNativeQuery("update droid_session set prompt_tokens = prompt_tokens + ?1, completion_tokens = completion_tokens + ?2, cost_micros = cost_micros + ?3 where id = ?4")
+                    .setParameter(1, u.promptTokens()).setParameter(2, u.completionTokens()).setParameter(3, u.costMicros()).setParameter(4, id)
+                    .executeUpdate();
         }
     }
 
@@ -147,25 +121,19 @@ public class PostgresEventLog implements EventLog {
 
     @Override
     public List<Event> read(String sessionId, long afterSeq, int limit) {
-        List<Event> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "select seq, at, source, caused_by, type, payload::text from session_event where session_id = ? and seq > ? order by seq limit ?")) {
-            ps.setObject(1, UUID.fromString(sessionId));
-            ps.setLong(2, afterSeq);
-            ps.setInt(3, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long caused = rs.getLong(4);
-                    Long causedBy = rs.wasNull() ? null : caused;
-                    out.add(new Event(sessionId, rs.getLong(1), rs.getTimestamp(2).toInstant(), Source.valueOf(rs.getString(3)), causedBy,
-                            codec.decode(rs.getString(5), rs.getString(6))));
-                }
-            }
-        } catch (SQLException e) {
+        UUID id = UUID.fromString(sessionId);
+        try {
+            return QuarkusTransaction.joiningExisting().call(() -> {
+                @SuppressWarnings("unchecked")
+                List<Object[]> rows = em.createNativeQuery(
+                                "select seq, at, source, caused_by, type, payload::text from session_event where session_id = ?1 and seq > ?2 order by seq limit ?3")
+                        .setParameter(1, id).setParameter(2, afterSeq).setParameter(3, limit).getResultList();
+                return rows.stream().map(r -> new Event(sessionId, Columns.longValue(r[0]), Columns.instant(r[1]), Source.valueOf((String) r[2]),
+                        r[3] == null ? null : Columns.longValue(r[3]), codec.decode((String) r[4], (String) r[5]))).toList();
+            });
+        } catch (PersistenceException e) {
             throw new EventLogException("cannot read session " + sessionId + ": " + e.getMessage(), e);
         }
-        return out;
     }
 
     /** The database could not append or read. */

@@ -4,8 +4,8 @@ import dev.drydock.server.auth.CurrentUser;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.auth.WorkspaceRole;
 import dev.drydock.server.problem.ProblemException;
-import dev.drydock.server.repository.RepositoryService;
-import dev.drydock.server.repository.RepositoryService.Registration;
+import dev.drydock.server.repository.RepositoryRegistry;
+import dev.drydock.server.repository.RepositoryRegistry.Registration;
 import dev.drydock.server.repository.RepositorySources;
 import dev.drydock.server.repository.RepositoryView;
 import dev.drydock.server.workspace.WorkspaceService;
@@ -38,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * {@code /portal/repositories}: the repositories of every workspace the caller sees, with their
  * sync and index status (polled live by the page), a Retry button on failures, and the form that
  * adds one by git URL or server path (workspace admins; a drydock-admin may allow the URL's host in
- * the same step, audited). Every rule is {@link RepositoryService}'s and {@link RepositorySources}'.
+ * the same step, audited). Every rule is {@link RepositoryRegistry}'s and {@link RepositorySources}'.
  */
 @Path("/portal/repositories")
 @Authenticated
@@ -47,7 +47,7 @@ public class PortalRepositoriesResource {
 
     @Inject CurrentUser currentUser;
     @Inject WorkspaceService workspaces;
-    @Inject RepositoryService repositories;
+    @Inject RepositoryRegistry repositories;
     @Inject RepositorySources sources;
 
     @CheckedTemplate

@@ -4,7 +4,7 @@ import dev.drydock.server.auth.CurrentUser;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.gateway.admin.ModelEndpoints;
 import dev.drydock.server.problem.ProblemException;
-import dev.drydock.server.repository.RepositoryService;
+import dev.drydock.server.repository.RepositoryRegistry;
 import dev.drydock.server.session.SessionService;
 import dev.drydock.server.workspace.WorkspaceService;
 import dev.drydock.server.user.UserService;
@@ -36,7 +36,7 @@ public class PortalResource {
     @Inject UserService users;
     @Inject ModelEndpoints endpoints;
     @Inject WorkspaceService workspaces;
-    @Inject RepositoryService repositories;
+    @Inject RepositoryRegistry repositories;
     @Inject SessionService sessions;
 
     @CheckedTemplate

@@ -4,7 +4,7 @@ import dev.drydock.server.auth.CurrentUser;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.auth.WorkspaceRole;
 import dev.drydock.server.problem.ProblemException;
-import dev.drydock.server.repository.RepositoryService;
+import dev.drydock.server.repository.RepositoryRegistry;
 import dev.drydock.server.repository.RepositoryView;
 import dev.drydock.server.session.MemoryService;
 import dev.drydock.server.session.SessionService;
@@ -43,7 +43,7 @@ import org.jspecify.annotations.Nullable;
 public class PortalWorkspaceResource {
     @Inject CurrentUser currentUser;
     @Inject WorkspaceService workspaces;
-    @Inject RepositoryService repositories;
+    @Inject RepositoryRegistry repositories;
     @Inject SessionService sessions;
     @Inject MemoryService memories;
 

@@ -65,9 +65,9 @@ final class GitDirContainment {
             }
             return Optional.empty();
         } catch (IOException e) {
-            return Optional.of("its git files cannot be read (" + RepositoryService.failure(e) + ")");
+            return Optional.of("its git files cannot be read (" + RepositorySync.failure(e) + ")");
         } catch (UncheckedIOException e) {
-            return Optional.of("its git files cannot be read (" + RepositoryService.failure(e.getCause()) + ")");
+            return Optional.of("its git files cannot be read (" + RepositorySync.failure(e.getCause()) + ")");
         }
     }
 

@@ -7,7 +7,9 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import java.time.Instant;
+import java.util.Optional;
 
 /** Persistence shape of a registered repository (table {@code repository}). */
 @Entity
@@ -80,4 +82,9 @@ public class RepositoryEntity extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** The repository registered under {@code name} in {@code workspace}, read in a transaction of its own. */
+    static Optional<RepositoryEntity> byName(String workspace, String name) {
+        return QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.<RepositoryEntity>find("workspace = ?1 and name = ?2", workspace, name).firstResultOptional());
+    }
 }

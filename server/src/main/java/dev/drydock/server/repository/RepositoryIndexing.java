@@ -132,7 +132,7 @@ public class RepositoryIndexing {
             }
         } catch (RuntimeException e) {
             LOG.warnf(e, "adding vectors to %s failed", key);
-            vectors.put(key, new VectorStatus("failed", 0, 0, RepositoryService.failure(e)));
+            vectors.put(key, new VectorStatus("failed", 0, 0, RepositorySync.failure(e)));
             openIndexes.retire(dir);
         } finally {
             writer.unlock();

@@ -3,7 +3,7 @@ package dev.drydock.server.repository;
 import dev.drydock.search.FileHit;
 import dev.drydock.search.Hit;
 import dev.drydock.server.auth.CurrentUser;
-import dev.drydock.server.repository.RepositoryService.Registration;
+import dev.drydock.server.repository.RepositoryRegistry.Registration;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -28,7 +28,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Produces(MediaType.APPLICATION_JSON)
 public class RepositoryResource {
     @Inject CurrentUser currentUser;
-    @Inject RepositoryService repositories;
+    @Inject RepositoryRegistry repositories;
+    @Inject RepositoryContent content;
 
     @GET
     @Path("/repositories")
@@ -82,10 +83,10 @@ public class RepositoryResource {
     public List<?> search(@PathParam("workspace") String workspace, @QueryParam("q") String q,
             @QueryParam("k") @DefaultValue("10") int k, @QueryParam("files") @DefaultValue("false") boolean files) {
         if (files) {
-            List<FileHit> hits = repositories.searchFiles(currentUser.principal(), workspace, q, k);
+            List<FileHit> hits = content.searchFiles(currentUser.principal(), workspace, q, k);
             return hits;
         }
-        List<Hit> hits = repositories.search(currentUser.principal(), workspace, q, k);
+        List<Hit> hits = content.search(currentUser.principal(), workspace, q, k);
         return hits;
     }
 }

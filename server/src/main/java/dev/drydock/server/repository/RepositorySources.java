@@ -7,25 +7,24 @@ import dev.drydock.server.gateway.GatewayService;
 import dev.drydock.server.egress.EgressGuard;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
+import dev.drydock.server.persistence.Columns;
+import dev.drydock.server.persistence.UniqueViolation;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,7 +40,7 @@ public class RepositorySources {
     private static final String GIT_HOST = "git-host";
 
     @Inject RepositoryConfig config;
-    @Inject DataSource dataSource;
+    @Inject EntityManager em;
     @Inject AuditTrail audit;
     @Inject EgressGuard egress;
     @Inject GatewayService gateway;
@@ -286,21 +285,16 @@ public class RepositorySources {
     }
 
     private List<Source> stored(String kind) {
-        List<Source> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select value, added_by, added_at, workspaces from repository_source where kind = ? order by added_at, value")) {
-            ps.setString(1, kind);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String workspaces = rs.getString(4);
-                    out.add(new Source(rs.getString(1), "runtime", rs.getString(2), rs.getTimestamp(3).toInstant().toString(),
-                            workspaces == null || workspaces.isBlank() ? List.of() : List.of(workspaces.split(","))));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read repository sources", e);
-        }
-        return out;
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("select value, added_by, added_at, workspaces from repository_source where kind = ?1 order by added_at, value")
+                    .setParameter(1, kind).getResultList();
+            return rows.stream().map(r -> {
+                String workspaces = (String) r[3];
+                return new Source((String) r[0], "runtime", (String) r[1], Columns.instant(r[2]).toString(),
+                        workspaces == null || workspaces.isBlank() ? List.<String>of() : List.of(workspaces.split(",")));
+            }).toList();
+        });
     }
 
     private void insert(String kind, String value, Principal caller) {
@@ -308,29 +302,21 @@ public class RepositorySources {
     }
 
     private void insert(String kind, String value, Principal caller, @Nullable String workspaces) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("insert into repository_source (kind, value, added_by, workspaces) values (?, ?, ?, ?)")) {
-            ps.setString(1, kind);
-            ps.setString(2, value);
-            ps.setString(3, caller.username());
-            ps.setString(4, workspaces);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if ("23505".equals(e.getSQLState())) {
+        try {
+            QuarkusTransaction.joiningExisting().run(() -> em.createNativeQuery(
+                            "insert into repository_source (kind, value, added_by, workspaces) values (?1, ?2, ?3, nullif(?4, ''))")
+                    .setParameter(1, kind).setParameter(2, value).setParameter(3, caller.username()).setParameter(4, workspaces == null ? "" : workspaces)
+                    .executeUpdate());
+        } catch (RuntimeException e) {
+            if (UniqueViolation.causes(e)) {
                 throw ProblemException.conflict("'" + value + "' was just added by someone else.");
             }
-            throw new IllegalStateException("cannot store repository source", e);
+            throw e;
         }
     }
 
     private boolean delete(String kind, String value) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("delete from repository_source where kind = ? and value = ?")) {
-            ps.setString(1, kind);
-            ps.setString(2, value);
-            return ps.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot remove repository source", e);
-        }
+        return QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery("delete from repository_source where kind = ?1 and value = ?2")
+                .setParameter(1, kind).setParameter(2, value).executeUpdate()) > 0;
     }
 }

@@ -1,2 +1,6 @@
-/** Repositories of a workspace: registration, the server mirror, indexing and workspace-scoped search. */
+/**
+ * Repositories of a workspace: registration and labels ({@code RepositoryRegistry}, sources checked
+ * by {@code RepositorySourceChecks}), the server mirror and its sync ({@code RepositorySync}),
+ * indexing ({@code RepositoryIndexing}) and what sessions read ({@code RepositoryContent}).
+ */
 package dev.drydock.server.repository;

@@ -8,21 +8,18 @@ import dev.drydock.server.auth.WorkspaceRole;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.workspace.WorkspaceService;
+import dev.drydock.server.persistence.Columns;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,7 +34,7 @@ public class WorkspaceSecrets {
     private static final int MAX_VALUE_CHARS = 65_536;
 
     @Inject SecretConfig config;
-    @Inject DataSource dataSource;
+    @Inject EntityManager em;
     @Inject AuditTrail audit;
     @Inject WorkspaceService workspaces;
 
@@ -67,27 +64,14 @@ public class WorkspaceSecrets {
         }
         workspaces.find(workspace);
         byte[] sealed = cipher.encrypt(context(workspace, name), value);
-        boolean replaced;
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("""
+        boolean replaced = QuarkusTransaction.joiningExisting().call(() -> (Boolean) em.createNativeQuery("""
                         insert into workspace_secret (workspace, name, ciphertext, key_id, created_by, updated_by)
-                        values (?, ?, ?, ?, ?, ?)
+                        values (?1, ?2, ?3, ?4, ?5, ?5)
                         on conflict (workspace, name) do update set ciphertext = excluded.ciphertext, key_id = excluded.key_id,
                             updated_by = excluded.updated_by, updated_at = now()
-                        returning (xmax <> 0)""")) {
-            ps.setString(1, workspace);
-            ps.setString(2, name);
-            ps.setBytes(3, sealed);
-            ps.setString(4, cipher.keyId());
-            ps.setString(5, caller.username());
-            ps.setString(6, caller.username());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                replaced = rs.getBoolean(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store a workspace secret", e);
-        }
+                        returning (xmax <> 0)""")
+                .setParameter(1, workspace).setParameter(2, name).setParameter(3, sealed).setParameter(4, cipher.keyId()).setParameter(5, caller.username())
+                .getSingleResult());
         audit.append(AuditEntry.of(caller.subject(), replaced ? "workspace-secret.replaced" : "workspace-secret.stored", workspace + "/" + name)
                 .inWorkspace(workspace).with("by", caller.username()));
         return view(workspace, name).orElseThrow();
@@ -96,35 +80,20 @@ public class WorkspaceSecrets {
     /** The names of the workspace's secrets (with who stored them); workspace admins only. */
     public List<SecretView> list(Principal caller, String workspace) {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.ADMIN);
-        List<SecretView> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "select name, created_by, created_at, updated_by, updated_at from workspace_secret where workspace = ? order by name")) {
-            ps.setString(1, workspace);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(view(rs));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot list workspace secrets", e);
-        }
-        return out;
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("select name, created_by, created_at, updated_by, updated_at from workspace_secret where workspace = ?1 order by name")
+                    .setParameter(1, workspace).getResultList();
+            return rows.stream().map(WorkspaceSecrets::view).toList();
+        });
     }
 
     /** Removes a secret; workspace admins only. Repositories naming it fail their next fetch with a clear status. */
     public void delete(Principal caller, String workspace, String name) {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.ADMIN);
         checkName(name);
-        int removed;
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("delete from workspace_secret where workspace = ? and name = ?")) {
-            ps.setString(1, workspace);
-            ps.setString(2, name);
-            removed = ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot remove a workspace secret", e);
-        }
+        int removed = QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery("delete from workspace_secret where workspace = ?1 and name = ?2")
+                .setParameter(1, workspace).setParameter(2, name).executeUpdate());
         if (removed == 0) {
             throw ProblemException.notFound("Secret '" + name + "' in workspace '" + workspace + "'");
         }
@@ -147,35 +116,23 @@ public class WorkspaceSecrets {
         if (!NAME.matcher(name).matches()) {
             return Optional.empty();
         }
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select ciphertext from workspace_secret where workspace = ? and name = ?")) {
-            ps.setString(1, workspace);
-            ps.setString(2, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(cipher.decrypt(context(workspace, name), rs.getBytes(1))) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read a workspace secret", e);
-        }
+        @SuppressWarnings("unchecked")
+        List<byte[]> sealed = QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery("select ciphertext from workspace_secret where workspace = ?1 and name = ?2")
+                .setParameter(1, workspace).setParameter(2, name).getResultList());
+        return sealed.stream().findFirst().map(bytes -> cipher.decrypt(context(workspace, name), bytes));
     }
 
     private Optional<SecretView> view(String workspace, String name) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "select name, created_by, created_at, updated_by, updated_at from workspace_secret where workspace = ? and name = ?")) {
-            ps.setString(1, workspace);
-            ps.setString(2, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(view(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read a workspace secret", e);
-        }
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("select name, created_by, created_at, updated_by, updated_at from workspace_secret where workspace = ?1 and name = ?2")
+                    .setParameter(1, workspace).setParameter(2, name).getResultList();
+            return rows.stream().findFirst().map(WorkspaceSecrets::view);
+        });
     }
 
-    private static SecretView view(ResultSet rs) throws SQLException {
-        return new SecretView(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant().toString(), rs.getString(4),
-                rs.getTimestamp(5).toInstant().toString());
+    private static SecretView view(Object[] r) {
+        return new SecretView((String) r[0], (String) r[1], Columns.instant(r[2]).toString(), (String) r[3], Columns.instant(r[4]).toString());
     }
 
     /** The associated data of a ciphertext: a value only decrypts under the workspace and name it was stored for. */

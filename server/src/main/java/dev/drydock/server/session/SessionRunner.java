@@ -35,13 +35,16 @@ import dev.drydock.server.droid.PromptTemplates;
 import dev.drydock.server.droid.RcaCompletion;
 import dev.drydock.server.classification.Classification;
 import dev.drydock.server.repository.PathLabels;
-import dev.drydock.server.repository.RepositoryService;
+import dev.drydock.server.repository.RepositoryContent;
+import dev.drydock.server.repository.RepositoryRegistry;
 import dev.drydock.server.workspace.WorkspaceSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -50,7 +53,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
@@ -71,9 +73,10 @@ public class SessionRunner {
     @Inject SessionConfig config;
     @Inject GitMirrors mirrors;
     @Inject dev.drydock.server.audit.AuditTrail audit;
-    @Inject DataSource ds;
+    @Inject EntityManager em;
     @Inject dev.drydock.server.droid.ApplianceSigningKey signingKey;
-    @Inject dev.drydock.server.repository.RepositoryService repositories;
+    @Inject RepositoryContent repositories;
+    @Inject RepositoryRegistry registry;
 
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
     private final Map<String, SandboxWorkspace> workspaces = new ConcurrentHashMap<>();
@@ -91,7 +94,8 @@ public class SessionRunner {
 
     /** Sessions that were running when the server stopped: resume from the log, or mark interrupted. */
     public void recover() {
-        List<String> ids = Sql.query(ds, "select id::text from droid_session where status = 'running' order by created_at", rs -> rs.getString(1));
+        @SuppressWarnings("unchecked")
+        List<String> ids = QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery("select id::text from droid_session where status = 'running' order by created_at").getResultList());
         for (String id : ids) {
             if (running.containsKey(id)) {
                 continue;
@@ -174,24 +178,27 @@ public class SessionRunner {
         Lifecycle.SessionStarted started = state.started().orElseThrow();
         DroidProfile profile = profiles.get(started.droid());
         Optional<Path> mirror = mirrors.mirror(started.workspace(), started.repo());
-        String createdBy = Sql.query(ds, "select created_by from droid_session where id = ?", rs -> rs.getString(1), UUID.fromString(id)).stream().findFirst().orElse("unknown");
+        @SuppressWarnings("unchecked")
+        List<String> creators = QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery("select created_by from droid_session where id = ?1")
+                .setParameter(1, UUID.fromString(id)).getResultList());
+        String createdBy = creators.stream().findFirst().orElse("unknown");
         ModelRoutes.Caller caller = new ModelRoutes.Caller(createdBy, started.workspace(), id, profile.name(), settings.classification(started.workspace(), started.repo()));
         Classification base = Classification.parse(caller.classification()).orElse(Classification.SECRET);
         Classification clearance = models.clearance(profile.route(), caller).orElse(base);
-        RepositoryService.SessionContent content = mirror.isEmpty() || started.repo().isEmpty() ? null
+        RepositoryContent.SessionContent content = mirror.isEmpty() || started.repo().isEmpty() ? null
                 : repositories.sessionContent(started.workspace(), started.repo(), started.commit(), clearance).orElse(null);
         if (content == null) {
-            content = new RepositoryService.SessionContent(PathLabels.none(base), List.of(), base, 0);
+            content = new RepositoryContent.SessionContent(PathLabels.none(base), List.of(), base, 0);
         }
         List<PathPattern> withheld = content.withheld();
         SandboxWorkspace sandbox = workspaces.computeIfAbsent(id, k -> open(id, started, mirror, state, withheld));
         Classification start = state.raisedClassification().flatMap(Classification::parse).map(base::max).orElse(base);
         ContentClassification level = new ContentClassification(start, clearance, started.repo(), content.labels(), content.highestPresent(),
-                repo -> repositories.pathLabels(started.workspace(), repo),
+                repo -> registry.pathLabels(started.workspace(), repo),
                 (from, to, reason) -> log.append(id, Source.SYSTEM, new Telemetry.ClassificationRaised(from.label(), to.label(), reason)));
         ClassifiedWorkspace ws = new ClassifiedWorkspace(sandbox, level, content.withheld());
         TestCommand test = TestCommands.detect(sandbox, started.repo().isEmpty() ? Optional.empty() : repositories.testCommand(started.workspace(), started.repo()));
-        Memory memory = new JdbcMemory(ds, started.workspace(), started.repo(), UUID.fromString(id), clock, level::current);
+        Memory memory = new StoredMemory(em, started.workspace(), started.repo(), UUID.fromString(id), clock, level::current);
         if (state.context().isEmpty()) {
             log.append(id, Source.SYSTEM, prepare(profile, started, ws, level, content, test, memory));
         }
@@ -219,14 +226,14 @@ public class SessionRunner {
     }
 
     private Progress.ContextPrepared prepare(DroidProfile profile, Lifecycle.SessionStarted started, Workspace ws, ContentClassification level,
-            RepositoryService.SessionContent content, TestCommand test, Memory memory) {
+            RepositoryContent.SessionContent content, TestCommand test, Memory memory) {
         RulesFiles.Rules rules = started.repo().isEmpty() ? new RulesFiles.Rules(List.of(), "") : RulesFiles.load(ws);
         String overview = "";
         if (!started.repo().isEmpty()) {
-            Optional<RepositoryService.Overview> stored = repositories.indexedOverview(started.workspace(), started.repo(), started.commit())
+            Optional<RepositoryContent.Overview> stored = repositories.indexedOverview(started.workspace(), started.repo(), started.commit())
                     .filter(o -> level.admits(o.classification()));
             stored.ifPresent(o -> level.raise(o.classification(), "the project overview was written from files labelled " + o.classification().label()));
-            overview = stored.map(RepositoryService.Overview::text).orElseGet(() -> ProjectOverview.compute(ws, test));
+            overview = stored.map(RepositoryContent.Overview::text).orElseGet(() -> ProjectOverview.compute(ws, test));
         }
         if (content.withheldFiles() > 0) {
             overview += "\n## Withheld by classification\n\n" + content.withheldFiles() + " file(s) under "

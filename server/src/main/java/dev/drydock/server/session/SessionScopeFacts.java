@@ -3,11 +3,13 @@ package dev.drydock.server.session;
 import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.frontdoor.ScopeFacts;
 import dev.drydock.server.workspace.WorkspaceSettings;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * Answers the /v1 front door about workspaces and sessions, from the workspace policy as sessions read
@@ -16,7 +18,7 @@ import javax.sql.DataSource;
  */
 @ApplicationScoped
 public class SessionScopeFacts implements ScopeFacts {
-    @Inject DataSource ds;
+    @Inject EntityManager em;
     @Inject WorkspaceSettings settings;
 
     @Override
@@ -25,6 +27,7 @@ public class SessionScopeFacts implements ScopeFacts {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public Optional<SessionFacts> session(String id) {
         UUID uuid;
         try {
@@ -32,9 +35,9 @@ public class SessionScopeFacts implements ScopeFacts {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        return Sql.query(ds, "select id::text, workspace, droid, repo from droid_session where id = ?",
-                        rs -> new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)), uuid)
-                .stream().findFirst()
+        List<Object[]> rows = QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery("select id::text, workspace, droid, repo from droid_session where id = ?1")
+                .setParameter(1, uuid).getResultList());
+        return rows.stream().findFirst().map(r -> new Row((String) r[0], (String) r[1], (String) r[2], (String) r[3]))
                 .map(r -> new SessionFacts(r.id(), r.workspace(), r.droid(), level(settings.classification(r.workspace(), r.repo()))));
     }
 

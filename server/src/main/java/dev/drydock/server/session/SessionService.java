@@ -20,7 +20,10 @@ import dev.drydock.server.droid.DroidProfiles;
 import dev.drydock.server.droid.GitMirrors;
 import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.workspace.WorkspaceSettings;
+import dev.drydock.server.persistence.Columns;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,7 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  */
 @ApplicationScoped
 public class SessionService {
-    @Inject DataSource ds;
+    @Inject EntityManager em;
     @Inject EventLog log;
     @Inject SessionRunner runner;
     @Inject DroidProfiles profiles;
@@ -73,8 +75,11 @@ public class SessionService {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         String title = req.title() == null || req.title().isBlank() ? firstLine(req.task()) : req.title().strip();
-        Sql.update(ds, "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
-                id, req.workspace(), profile.name(), repo, title, who.username(), now, now);
+        String droid = profile.name();
+        QuarkusTransaction.joiningExisting().run(() -> em.createNativeQuery(
+                        "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)")
+                .setParameter(1, id).setParameter(2, req.workspace()).setParameter(3, droid).setParameter(4, repo).setParameter(5, title)
+                .setParameter(6, who.username()).setParameter(7, now).executeUpdate());
         log.append(id.toString(), Source.USER, new Lifecycle.SessionStarted(profile.name(), req.task(), req.workspace(), repo, commit));
         runner.kick(id.toString());
         return view(row(id.toString()).orElseThrow());
@@ -106,14 +111,23 @@ public class SessionService {
                 readable = List.of(workspace);
             }
         }
-        String where = readable == null ? "" : "where workspace = any (?) ";
-        Object[] params = readable == null ? new Object[] {Math.min(500, Math.max(1, limit))} : new Object[] {readable.toArray(String[]::new), Math.min(500, Math.max(1, limit))};
-        return Sql.query(ds, "select id::text, workspace, droid, repo, title, created_by, created_at, updated_at, status, outcome, prompt_tokens, completion_tokens, cost_micros "
-                        + "from droid_session " + where + "order by created_at desc limit ?",
-                rs -> new SessionView.Summary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                        rs.getTimestamp(7).toInstant(), rs.getTimestamp(8).toInstant(), rs.getString(9), rs.getString(10),
-                        new SessionView.Totals(rs.getLong(11), rs.getLong(12), rs.getLong(13))),
-                params);
+        if (readable != null && readable.isEmpty()) {
+            return List.of();
+        }
+        List<String> workspaces = readable;
+        String where = workspaces == null ? "" : "where workspace in (:readable) ";
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            var query = em.createNativeQuery("select id::text, workspace, droid, repo, title, created_by, created_at, updated_at, status, outcome, prompt_tokens, completion_tokens, cost_micros "
+                    + "from droid_session " + where + "order by created_at desc limit :limit").setParameter("limit", Math.min(500, Math.max(1, limit)));
+            if (workspaces != null) {
+                query.setParameter("readable", workspaces);
+            }
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = query.getResultList();
+            return rows.stream().map(r -> new SessionView.Summary((String) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4], (String) r[5],
+                    Columns.instant(r[6]), Columns.instant(r[7]), (String) r[8], (String) r[9],
+                    new SessionView.Totals(Columns.longValue(r[10]), Columns.longValue(r[11]), Columns.longValue(r[12])))).toList();
+        });
     }
 
     public SessionView get(Principal who, String id) {
@@ -209,9 +223,13 @@ public class SessionService {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        return Sql.query(ds, "select id::text, workspace, droid, repo, title, created_by, created_at from droid_session where id = ?",
-                rs -> new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant()),
-                uuid).stream().findFirst();
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("select id::text, workspace, droid, repo, title, created_by, created_at from droid_session where id = ?1")
+                    .setParameter(1, uuid).getResultList();
+            return rows.stream().findFirst()
+                    .map(r -> new Row((String) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4], (String) r[5], Columns.instant(r[6])));
+        });
     }
 
     private SessionView view(Row row) {

@@ -5,7 +5,7 @@ import dev.drydock.server.agent.tool.Workspace;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.auth.WorkspaceMembership;
 import dev.drydock.server.auth.WorkspaceRole;
-import dev.drydock.server.repository.RepositoryService;
+import dev.drydock.server.repository.RepositoryContent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +19,14 @@ import org.jboss.logging.Logger;
  */
 final class WorkspaceCodeSearch implements CodeSearchPort {
     private static final Logger LOG = Logger.getLogger(WorkspaceCodeSearch.class);
-    private final RepositoryService repositories;
+    private final RepositoryContent repositories;
     private final String workspace;
     private final String repo;
     private final String username;
     private final Workspace files;
     private final CodeSearchPort fallback;
 
-    WorkspaceCodeSearch(RepositoryService repositories, String workspace, String repo, String username, Workspace files, CodeSearchPort fallback) {
+    WorkspaceCodeSearch(RepositoryContent repositories, String workspace, String repo, String username, Workspace files, CodeSearchPort fallback) {
         this.repositories = repositories;
         this.workspace = workspace;
         this.repo = repo;

@@ -3,27 +3,24 @@ package dev.drydock.server.workspace;
 import dev.drydock.server.agent.tool.Autonomy;
 import dev.drydock.server.classification.Classification;
 import dev.drydock.server.problem.ProblemException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
+import jakarta.persistence.EntityManager;
 import java.util.List;
-import javax.sql.DataSource;
+import java.util.Optional;
 
 /**
  * Reads the workspace policy (table {@code workspace}, written by {@link WorkspaceService}) as droid
- * sessions need it: the autonomy level, and which droids and model routes may run. Plain JDBC, so
- * that session threads read it without a persistence context.
+ * sessions need it: the autonomy level, and which droids and model routes may run. Each read runs in a
+ * transaction of its own when the caller has none, so session threads read it too.
  */
 @ApplicationScoped
 public class WorkspaceSettings {
     /** The policy's default when the workspace has no row yet. */
     static final Autonomy DEFAULT_AUTONOMY = Autonomy.APPROVE_WRITES;
 
-    @Inject DataSource ds;
+    @Inject EntityManager em;
 
     /** A workspace's policy as sessions use it. */
     public record Policy(Autonomy autonomy, List<String> allowedDroids, List<String> allowedRoutes) {
@@ -38,16 +35,14 @@ public class WorkspaceSettings {
 
     /** The workspace's policy; the default policy when the workspace has no row yet. */
     public Policy policy(String workspace) {
-        return query("select autonomy, allowed_droids, allowed_routes from workspace where slug = ?",
-                        rs -> new Policy(Autonomy.ofLabel(rs.getString(1)), List.of(rs.getString(2).split(",")), List.of(rs.getString(3).split(","))),
-                        workspace)
-                .stream().findFirst()
+        return find(workspace)
+                .map(w -> new Policy(Autonomy.ofLabel(w.autonomy), List.of(w.allowedDroids.split(",")), List.of(w.allowedRoutes.split(","))))
                 .orElse(new Policy(DEFAULT_AUTONOMY, List.of("code", "knowledge", "reliability"), List.of("*")));
     }
 
     /** The workspace's data classification label (the gateway only sends it to endpoints cleared for it). */
     public String classification(String workspace) {
-        return query("select classification from workspace where slug = ?", rs -> rs.getString(1), workspace).stream().findFirst().orElse(Classification.INTERNAL.label());
+        return find(workspace).map(w -> w.classification).orElse(Classification.INTERNAL.label());
     }
 
     /**
@@ -59,7 +54,10 @@ public class WorkspaceSettings {
         if (repo.isEmpty()) {
             return label;
         }
-        for (String repoLabel : query("select classification from repository where workspace = ? and name = ?", rs -> rs.getString(1), workspace, repo)) {
+        @SuppressWarnings("unchecked")
+        List<String> repoLabels = QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery("select classification from repository where workspace = ?1 and name = ?2")
+                .setParameter(1, workspace).setParameter(2, repo).getResultList());
+        for (String repoLabel : repoLabels) {
             if (rank(repoLabel) > rank(label)) {
                 label = repoLabel;
             }
@@ -86,24 +84,7 @@ public class WorkspaceSettings {
         }
     }
 
-    private interface Row<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
-    private <T> List<T> query(String sql, Row<T> row, String... params) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setString(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                List<T> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(row.map(rs));
-                }
-                return out;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("query failed: " + e.getMessage(), e);
-        }
+    private static Optional<WorkspaceEntity> find(String workspace) {
+        return QuarkusTransaction.joiningExisting().call(() -> WorkspaceEntity.<WorkspaceEntity>find("slug", workspace).firstResultOptional());
     }
 }

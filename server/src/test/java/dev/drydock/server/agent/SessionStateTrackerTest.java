@@ -113,6 +113,38 @@ class SessionStateTrackerTest {
     }
 
     @Test
+    void shouldCopyNoMoreOfTheCallsOrThePromptEachStepWhenSessionGrowsLong() {
+        // Given a session of 1,200 steps whose model keeps, at each call, the state the loop's tracker is at
+        // and the prompt it was sent
+        start();
+        int steps = 1_200;
+        SessionState.Tracker tracker = new SessionState.Tracker(log, S);
+        List<SessionState> atCall = new ArrayList<>();
+        List<Function<ModelRequest, ModelReply>> script = new ArrayList<>();
+        for (int k = 0; k < steps; k++) {
+            Function<ModelRequest, ModelReply> read = call("read_file", args("path", "calc.py"));
+            script.add(r -> {
+                atCall.add(tracker.catchUp());
+                return read.apply(r);
+            });
+        }
+        ScriptedModel model = new ScriptedModel(script);
+
+        // When
+        loop(model, steps).run(tracker);
+
+        // Then each step's snapshot of the calls wrote at most the one or two leaves its new and changed calls are in,
+        // however many calls came before: the copy per step is O(1) leaves, not O(calls)
+        assertThat(atCall.getLast().calls()).hasSize(steps - 1);
+        for (int k = 1; k < steps; k++) {
+            int written = PersistentList.leavesNotShared((PersistentList<?>) atCall.get(k - 1).calls(), (PersistentList<?>) atCall.get(k).calls());
+            assertThat(written).as("leaves written in step %d of %d calls", k, atCall.get(k).calls().size()).isLessThanOrEqualTo(2);
+        }
+        // and the request carries the rendered prompt itself, not a copy of it
+        assertThat(model.requests()).allSatisfy(r -> assertThat(GrowingList.isSnapshot(r.messages())).isTrue());
+    }
+
+    @Test
     void shouldEqualWholeFoldWhenTrackerCatchesUpStepByStep() {
         // Given a session that ran for a while, and a tracker that caught up with it after every few appends
         start();

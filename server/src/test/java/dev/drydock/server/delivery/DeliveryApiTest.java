@@ -11,7 +11,7 @@ import dev.drydock.server.agent.event.Source;
 import dev.drydock.server.audit.AuditTrail;
 import dev.drydock.server.droid.ApplianceSigningKey;
 import dev.drydock.server.droid.GitMirrorPublisher;
-import dev.drydock.server.repository.RepositoryService;
+import dev.drydock.server.repository.RepositorySync;
 import dev.drydock.server.session.DroidTestServices;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
@@ -56,7 +56,7 @@ class DeliveryApiTest {
 
     @Inject DataSource ds;
     @Inject EventLog log;
-    @Inject RepositoryService repositories;
+    @Inject RepositorySync repositories;
     @Inject AuditTrail audit;
     @Inject ApplianceSigningKey signingKey;
 

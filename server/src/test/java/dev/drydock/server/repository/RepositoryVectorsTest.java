@@ -37,7 +37,9 @@ class RepositoryVectorsTest {
     private static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos");
     private static Path source;
 
-    @Inject RepositoryService repositories;
+    @Inject RepositorySync repositories;
+    @Inject RepositoryIndexing indexing;
+    @Inject RepositoryContent content;
 
     public static class VectorsOn implements QuarkusTestProfile {
         @Override
@@ -88,7 +90,7 @@ class RepositoryVectorsTest {
                 .body(Map.of("name", "meaning", "path", source.toString(), "branch", "main"))
                 .when().post("/api/workspaces/vectors-test/repositories").then().statusCode(201);
         repositories.scheduleSync("vectors-test", "meaning").get(120, TimeUnit.SECONDS);
-        try (CodeSearch lexical = CodeSearch.open(repositories.indexPath("vectors-test", "meaning"), null)) {
+        try (CodeSearch lexical = CodeSearch.open(indexing.indexPath("vectors-test", "meaning"), null)) {
             assertThat(lexical.search(new SearchQuery(query, Set.of("meaning"), 5, SearchMode.LEXICAL))).isEmpty();
         }
         JsonPath status = Poll.until(() -> given().auth().oauth2(Tokens.of("alice")).when().get("/api/workspaces/vectors-test/repositories/meaning").then()

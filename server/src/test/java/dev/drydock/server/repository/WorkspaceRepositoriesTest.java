@@ -31,7 +31,9 @@ class WorkspaceRepositoriesTest {
     private static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos");
     private static Path calc;
 
-    @Inject RepositoryService repositories;
+    @Inject RepositorySync repositories;
+    @Inject RepositoryIndexing indexing;
+    @Inject RepositoryContent content;
     @Inject OpenIndexes openIndexes;
     @Inject AuditTrail audit;
 
@@ -85,7 +87,7 @@ class WorkspaceRepositoriesTest {
     @Test
     void shouldIndexFromScratchWhenFilesOfAnEarlierRegistrationAreLeftUnderTheName() throws Exception {
         // Given an index folder the database knows nothing about (a restored database, a reinstall)
-        Path leftover = Files.createDirectories(repositories.indexPath("leftover-test", "calc"));
+        Path leftover = Files.createDirectories(indexing.indexPath("leftover-test", "calc"));
         Files.writeString(leftover.resolve("segments_1"), "not a Lucene index");
         given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
                 .body(Map.of("name", "calc", "path", calc.toString(), "branch", "main"))
@@ -105,7 +107,7 @@ class WorkspaceRepositoriesTest {
     void shouldRebuildIndexWhenItsFilesAreDamagedAndTheBranchMoves() throws Exception {
         // Given a ready repository whose index files are then overwritten
         Path source = readyAdderRepository("damaged-test", "damaged");
-        try (var files = Files.list(repositories.indexPath("damaged-test", "damaged"))) {
+        try (var files = Files.list(indexing.indexPath("damaged-test", "damaged"))) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 Files.writeString(f, "damaged");
             }
@@ -126,7 +128,7 @@ class WorkspaceRepositoriesTest {
     void shouldKeepTheIndexOpenBetweenSearchesAndSearchTheNewCommitAfterASync() throws Exception {
         // Given a ready repository, searched twice
         Path source = readyAdderRepository("reuse-test", "moving");
-        Path index = repositories.indexPath("reuse-test", "moving");
+        Path index = indexing.indexPath("reuse-test", "moving");
         given().auth().oauth2(Tokens.of("alice")).queryParam("q", "add numbers").when().get("/api/workspaces/reuse-test/search")
                 .then().statusCode(200).body("path", hasItem("Adder.java"));
         Object first;
@@ -229,7 +231,7 @@ class WorkspaceRepositoriesTest {
         // the overview is recomputed under the new labels: it was written from the README, so it is confidential now
         repositories.scheduleSync("labels-test", "labelled").get(120, TimeUnit.SECONDS);
         String commit = given().auth().oauth2(Tokens.of("alice")).when().get("/api/workspaces/labels-test/repositories/labelled").then().extract().path("indexedCommit");
-        assertThat(repositories.indexedOverview("labels-test", "labelled", commit)).hasValueSatisfying(o ->
+        assertThat(content.indexedOverview("labels-test", "labelled", commit)).hasValueSatisfying(o ->
                 assertThat(o.classification()).isEqualTo(dev.drydock.server.classification.Classification.CONFIDENTIAL));
         given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body(List.of(Map.of("path", "src", "classification", "public")))
                 .when().put("/api/workspaces/labels-test/repositories/labelled/path-labels")

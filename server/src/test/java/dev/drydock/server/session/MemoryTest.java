@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.drydock.server.agent.EventLog;
 import dev.drydock.server.agent.event.Event;
-import dev.drydock.server.repository.RepositoryService;
+import dev.drydock.server.repository.RepositorySync;
 import dev.drydock.server.testing.Poll;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
@@ -42,7 +42,7 @@ class MemoryTest {
 
     @Inject EventLog log;
     @Inject DataSource ds;
-    @Inject RepositoryService repositories;
+    @Inject RepositorySync repositories;
 
     @BeforeAll
     static void scripts() {

@@ -11,7 +11,7 @@ import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Observation;
 import dev.drydock.server.agent.event.Progress;
 import dev.drydock.server.agent.event.Telemetry;
-import dev.drydock.server.repository.RepositoryService;
+import dev.drydock.server.repository.RepositorySync;
 import dev.drydock.server.testing.Poll;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
@@ -46,7 +46,7 @@ class PathClassificationTest {
 
     @Inject EventLog log;
     @Inject DataSource ds;
-    @Inject RepositoryService repositories;
+    @Inject RepositorySync repositories;
 
     @BeforeAll
     static void scripts() {

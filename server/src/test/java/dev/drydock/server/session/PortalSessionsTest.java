@@ -12,7 +12,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.FormData;
 import com.microsoft.playwright.options.RequestOptions;
-import dev.drydock.server.repository.RepositoryService;
+import dev.drydock.server.repository.RepositorySync;
 import dev.drydock.server.testing.PortalBrowser;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
@@ -52,7 +52,7 @@ class PortalSessionsTest {
     @TestHTTPResource("/")
     URI base;
 
-    @Inject RepositoryService repositories;
+    @Inject RepositorySync repositories;
 
     @BeforeAll
     static void scripts() {

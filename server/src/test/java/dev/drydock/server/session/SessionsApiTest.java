@@ -51,7 +51,7 @@ class SessionsApiTest {
     @Inject EventLog log;
     @Inject SessionRunner runner;
     @Inject DataSource ds;
-    @Inject dev.drydock.server.repository.RepositoryService repositories;
+    @Inject dev.drydock.server.repository.RepositorySync repositories;
 
     @BeforeAll
     static void scripts() {

@@ -2,22 +2,18 @@ package dev.drydock.server.gateway.accounting;
 
 import dev.drydock.server.gateway.core.BudgetCheck;
 import dev.drydock.server.gateway.core.CallContext;
+import dev.drydock.server.persistence.Columns;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  */
 @ApplicationScoped
 public class Budgets implements BudgetCheck {
-    @Inject DataSource dataSource;
+    @Inject EntityManager em;
     @Inject GatewayLedger ledger;
     Clock clock = Clock.systemUTC();
 
@@ -71,46 +67,23 @@ public class Budgets implements BudgetCheck {
     }
 
     public List<Budget> list() {
-        List<Budget> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select * from gateway_budget order by id");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                long tokens = rs.getLong("max_tokens");
-                Long maxTokens = rs.wasNull() ? null : tokens;
-                out.add(new Budget(rs.getLong("id"), rs.getString("scope"), rs.getString("subject"), rs.getString("period"), maxTokens, rs.getBigDecimal("max_cost")));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read budgets", e);
-        }
-        return out;
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("select id, scope, subject, period, max_tokens, max_cost from gateway_budget order by id").getResultList();
+            return rows.stream().map(r -> new Budget(Columns.longValue(r[0]), (String) r[1], (String) r[2], (String) r[3],
+                    r[4] == null ? null : Columns.longValue(r[4]), (BigDecimal) r[5])).toList();
+        });
     }
 
     public Budget create(String scope, String subject, String period, @Nullable Long maxTokens, @Nullable BigDecimal maxCost) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("insert into gateway_budget (scope, subject, period, max_tokens, max_cost) values (?, ?, ?, ?, ?)",
-                        Statement.RETURN_GENERATED_KEYS)) {
-            ps.setString(1, scope);
-            ps.setString(2, subject);
-            ps.setString(3, period);
-            ps.setObject(4, maxTokens);
-            ps.setBigDecimal(5, maxCost);
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                return new Budget(keys.getLong(1), scope, subject, period, maxTokens, maxCost);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store budget", e);
-        }
+        long id = QuarkusTransaction.joiningExisting().call(() -> ((Number) em.createNativeQuery(
+                        "insert into gateway_budget (scope, subject, period, max_tokens, max_cost) values (?1, ?2, ?3, cast(?4 as bigint), cast(?5 as numeric)) returning id")
+                .setParameter(1, scope).setParameter(2, subject).setParameter(3, period).setParameter(4, maxTokens).setParameter(5, maxCost)
+                .getSingleResult()).longValue());
+        return new Budget(id, scope, subject, period, maxTokens, maxCost);
     }
 
     public boolean delete(long id) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("delete from gateway_budget where id = ?")) {
-            ps.setLong(1, id);
-            return ps.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot delete budget", e);
-        }
+        return QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery("delete from gateway_budget where id = ?1").setParameter(1, id).executeUpdate()) > 0;
     }
 }

@@ -2,20 +2,15 @@ package dev.drydock.server.gateway.accounting;
 
 import dev.drydock.server.gateway.core.GatewayRecord;
 import dev.drydock.server.gateway.core.GatewayRecorder;
+import dev.drydock.server.persistence.Columns;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
@@ -24,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 public class GatewayLedger implements GatewayRecorder {
     private static final Logger LOG = Logger.getLogger(GatewayLedger.class);
 
-    @Inject DataSource dataSource;
+    @Inject EntityManager em;
 
     @Override
     public void record(GatewayRecord r) {
@@ -32,41 +27,22 @@ public class GatewayLedger implements GatewayRecorder {
                 insert into gateway_request (id, created_at, user_subject, username, workspace, session_id, droid, purpose, channel,
                     classification, endpoint, model, outcome, detail, prompt_tokens, completion_tokens, usage_reported, token_source,
                     latency_ms, ttft_ms, cost, prompt_sha256, completion_sha256, attempts, dlp_findings)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                values (?1, ?2, ?3, ?4, cast(?5 as text), cast(?6 as text), cast(?7 as text), ?8, ?9, ?10, cast(?11 as text), cast(?12 as text), ?13, cast(?14 as text), ?15, ?16, ?17, ?18,
+                    ?19, cast(?20 as bigint), cast(?21 as numeric), cast(?22 as text), cast(?23 as text), ?24, ?25)
                 """;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            ps.setString(i++, r.requestId());
-            ps.setTimestamp(i++, Timestamp.from(r.at()));
-            ps.setString(i++, r.userSubject());
-            ps.setString(i++, r.username());
-            ps.setString(i++, r.workspace());
-            ps.setString(i++, r.sessionId());
-            ps.setString(i++, r.droid());
-            ps.setString(i++, r.purpose());
-            ps.setString(i++, r.channel());
-            ps.setString(i++, r.classification().label());
-            ps.setString(i++, r.endpoint());
-            ps.setString(i++, r.model());
-            ps.setString(i++, r.outcome().label());
-            ps.setString(i++, r.detail() == null ? null : truncate(r.detail(), 2000));
-            ps.setLong(i++, r.promptTokens());
-            ps.setLong(i++, r.completionTokens());
-            ps.setBoolean(i++, r.usageReported());
-            ps.setString(i++, r.tokenSource().label());
-            ps.setLong(i++, r.latencyMillis());
-            if (r.ttftMillis() == null) {
-                ps.setNull(i++, Types.BIGINT);
-            } else {
-                ps.setLong(i++, r.ttftMillis());
-            }
-            ps.setBigDecimal(i++, r.cost());
-            ps.setString(i++, r.promptSha256());
-            ps.setString(i++, r.completionSha256());
-            ps.setString(i++, truncate(String.join("\n", r.attempts()), 8000));
-            ps.setString(i++, String.join(",", r.dlpFindings()));
-            ps.executeUpdate();
-        } catch (SQLException e) {
+        Object[] values = {r.requestId(), r.at(), r.userSubject(), r.username(), r.workspace(), r.sessionId(), r.droid(), r.purpose(), r.channel(),
+            r.classification().label(), r.endpoint(), r.model(), r.outcome().label(), r.detail() == null ? null : truncate(r.detail(), 2000),
+            r.promptTokens(), r.completionTokens(), r.usageReported(), r.tokenSource().label(), r.latencyMillis(), r.ttftMillis(), r.cost(),
+            r.promptSha256(), r.completionSha256(), truncate(String.join("\n", r.attempts()), 8000), String.join(",", r.dlpFindings())};
+        try {
+            QuarkusTransaction.joiningExisting().run(() -> {
+                var query = em.createNativeQuery(sql);
+                for (int i = 0; i < values.length; i++) {
+                    query.setParameter(i + 1, values[i]);
+                }
+                query.executeUpdate();
+            });
+        } catch (RuntimeException e) {
             LOG.errorf("cannot record gateway request %s: %s", r.requestId(), e.getMessage());
         }
     }
@@ -81,17 +57,9 @@ public class GatewayLedger implements GatewayRecorder {
             throw new IllegalArgumentException(column);
         }
         String sql = "select coalesce(sum(prompt_tokens + completion_tokens), 0), coalesce(sum(cost), 0) from gateway_request where "
-                + column + " = ? and created_at >= ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, value);
-            ps.setTimestamp(2, Timestamp.from(since));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new Spent(rs.getLong(1), rs.getBigDecimal(2));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot sum gateway usage", e);
-        }
+                + column + " = ?1 and created_at >= ?2";
+        Object[] sums = QuarkusTransaction.joiningExisting().call(() -> (Object[]) em.createNativeQuery(sql).setParameter(1, value).setParameter(2, since).getSingleResult());
+        return new Spent(Columns.longValue(sums[0]), (BigDecimal) sums[1]);
     }
 
     /** Usage sums. */
@@ -105,30 +73,21 @@ public class GatewayLedger implements GatewayRecorder {
 
     /** The most recent rows, newest first, optionally of one user. */
     public List<RequestView> recent(@Nullable String username, int limit) {
-        String sql = "select * from gateway_request" + (username == null ? "" : " where username = ?") + " order by created_at desc limit ?";
-        List<RequestView> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
+        String sql = "select id, created_at, username, workspace, session_id, purpose, channel, classification, endpoint, model, outcome, detail, "
+                + "prompt_tokens, completion_tokens, usage_reported, token_source, latency_ms, ttft_ms, cost, prompt_sha256, completion_sha256, attempts, dlp_findings "
+                + "from gateway_request" + (username == null ? "" : " where username = :username") + " order by created_at desc limit :limit";
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            var query = em.createNativeQuery(sql).setParameter("limit", limit);
             if (username != null) {
-                ps.setString(i++, username);
+                query.setParameter("username", username);
             }
-            ps.setInt(i, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long ttft = rs.getLong("ttft_ms");
-                    Long ttftMs = rs.wasNull() ? null : ttft;
-                    out.add(new RequestView(rs.getString("id"), rs.getTimestamp("created_at").toInstant(), rs.getString("username"),
-                            rs.getString("workspace"), rs.getString("session_id"), rs.getString("purpose"), rs.getString("channel"),
-                            rs.getString("classification"), rs.getString("endpoint"), rs.getString("model"), rs.getString("outcome"),
-                            rs.getString("detail"), rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getBoolean("usage_reported"),
-                            rs.getString("token_source"), rs.getLong("latency_ms"), ttftMs, rs.getBigDecimal("cost"), rs.getString("prompt_sha256"),
-                            rs.getString("completion_sha256"), lines(rs.getString("attempts"), "\n"), lines(rs.getString("dlp_findings"), ",")));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read gateway requests", e);
-        }
-        return out;
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = query.getResultList();
+            return rows.stream().map(r -> new RequestView((String) r[0], Columns.instant(r[1]), (String) r[2], (String) r[3], (String) r[4], (String) r[5],
+                    (String) r[6], (String) r[7], (String) r[8], (String) r[9], (String) r[10], (String) r[11], Columns.longValue(r[12]),
+                    Columns.longValue(r[13]), (Boolean) r[14], (String) r[15], Columns.longValue(r[16]), r[17] == null ? null : Columns.longValue(r[17]),
+                    (BigDecimal) r[18], (String) r[19], (String) r[20], lines((String) r[21], "\n"), lines((String) r[22], ","))).toList();
+        });
     }
 
     private static List<String> lines(String s, String sep) {

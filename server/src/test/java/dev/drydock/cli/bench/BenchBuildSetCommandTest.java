@@ -1,4 +1,4 @@
-package dev.drydock.cli.search;
+package dev.drydock.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

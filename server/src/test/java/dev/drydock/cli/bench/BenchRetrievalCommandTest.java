@@ -1,4 +1,4 @@
-package dev.drydock.cli.search;
+package dev.drydock.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +25,7 @@ class BenchRetrievalCommandTest {
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("(2 timed passes after a warm-up pass)");
         String[] lines = run.out().strip().split("\n");
-        JsonNode json = SearchCommand.JSON.readTree(lines[lines.length - 1]);
+        JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines[lines.length - 1]);
         assertThat(json.get("hybrid").get("recall@10").asDouble()).isEqualTo(1.0);
         assertThat(json.get("query_ms_p99").asDouble()).isPositive();
     }

@@ -1,4 +1,4 @@
-package dev.drydock.cli.search;
+package dev.drydock.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -48,6 +48,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "build-set", description = "Build a retrieval set (corpus + queries) from a git repository's history.")
 public final class BenchBuildSetCommand implements Callable<Integer> {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private static final Pattern TEST_PATH = Pattern.compile(
             "(^|/)(test|tests|testing|testdata|test-data|__tests__|spec|specs|testFixtures|it|e2e|benchmarks?|examples?|docs?|samples?)(/|$)"
                     + "|(^|/)src/(test|it|jmh)[^/]*/"
@@ -163,7 +165,7 @@ public final class BenchBuildSetCommand implements Callable<Integer> {
                 if (message.isBlank()) {
                     continue;
                 }
-                ObjectNode q = SearchCommand.JSON.createObjectNode();
+                ObjectNode q = JSON.createObjectNode();
                 q.put("id", commit.getName().substring(0, 10));
                 q.put("query", message);
                 ArrayNode rel = q.putArray("relevant");

@@ -1,4 +1,4 @@
-package dev.drydock.cli.search;
+package dev.drydock.cli.bench;
 
 import dev.drydock.cli.CliException;
 import dev.drydock.cli.CliExit;

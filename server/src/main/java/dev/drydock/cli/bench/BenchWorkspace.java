@@ -1,4 +1,4 @@
-package dev.drydock.cli.droid;
+package dev.drydock.cli.bench;
 
 import dev.drydock.server.agent.tool.TextEdits;
 import dev.drydock.server.agent.tool.ToolFailure;

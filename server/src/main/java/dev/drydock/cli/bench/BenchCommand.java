@@ -1,4 +1,4 @@
-package dev.drydock.cli.search;
+package dev.drydock.cli.bench;
 
 import dev.drydock.cli.CliExit;
 import java.io.PrintWriter;
@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
  * {@code commandLine.getSubcommands().get("bench").addSubcommand(...)} in {@code DrydockCli}.
  */
 @Command(name = "bench", description = "Benchmarks: retrieval quality, building query sets.",
-        subcommands = {BenchRetrievalCommand.class, BenchBuildSetCommand.class})
+        subcommands = {BenchRetrievalCommand.class, BenchBuildSetCommand.class, BenchEmbedCommand.class, GatewayBenchCommand.class, BenchSessionsCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -1,4 +1,4 @@
-package dev.drydock.cli.model;
+package dev.drydock.cli.bench;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,4 +1,4 @@
-package dev.drydock.cli.model;
+package dev.drydock.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

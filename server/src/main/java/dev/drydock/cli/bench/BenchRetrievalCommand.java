@@ -1,10 +1,12 @@
-package dev.drydock.cli.search;
+package dev.drydock.cli.bench;
 
 import dev.drydock.server.embedding.OnnxEmbedder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drydock.cli.CliException;
 import dev.drydock.cli.CliExit;
+import dev.drydock.cli.search.EmbeddingOptions;
+import dev.drydock.cli.search.Progress;
 import dev.drydock.search.CodeIndexer;
 import dev.drydock.search.CodeSearch;
 import dev.drydock.search.FileHit;
@@ -45,6 +47,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "retrieval", description = "Measure file-level retrieval quality and latency on a query set.")
 public final class BenchRetrievalCommand implements Callable<Integer> {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private static final String REPO = "corpus";
 
     @Spec CommandSpec spec;
@@ -164,7 +168,7 @@ public final class BenchRetrievalCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "files %d, queries %d, index %.1f s, hybrid query latency p50 %.1f ms, p99 %.1f ms"
                     + " (%d timed passes after a warm-up pass)%n", report.files(), queries.size(), report.seconds(), p50, p99,
                     latencyPasses);
-            ObjectNode json = SearchCommand.JSON.createObjectNode();
+            ObjectNode json = JSON.createObjectNode();
             for (SearchMode mode : SearchMode.values()) {
                 RetrievalMetrics m = results.get(mode);
                 ObjectNode node = json.putObject(mode == SearchMode.LEXICAL ? "bm25" : mode.name().toLowerCase(Locale.ROOT));
@@ -250,7 +254,7 @@ public final class BenchRetrievalCommand implements Callable<Integer> {
 
     private static JsonNode readJson(Path file) {
         try {
-            return SearchCommand.JSON.readTree(file.toFile());
+            return JSON.readTree(file.toFile());
         } catch (IOException e) {
             throw new CliException("cannot read " + file + ": " + e.getMessage());
         }
@@ -265,7 +269,7 @@ public final class BenchRetrievalCommand implements Callable<Integer> {
                 number++;
                 if (!line.isBlank()) {
                     try {
-                        out.add(query(SearchCommand.JSON.readTree(line), file + ":" + number));
+                        out.add(query(JSON.readTree(line), file + ":" + number));
                     } catch (IOException e) {
                         throw new CliException(file + ":" + number + ": not a JSON object");
                     }

@@ -1,4 +1,4 @@
-package dev.drydock.cli.droid;
+package dev.drydock.cli.bench;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
