@@ -12,8 +12,12 @@ import dev.drydock.server.agent.event.Unknown;
 import dev.drydock.server.agent.event.Payload;
 import dev.drydock.server.agent.event.Source;
 import dev.drydock.server.agent.event.Telemetry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,14 +34,17 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The event log in PostgreSQL. Each append is one transaction: bump the session's seq counter (the
- * row lock serialises concurrent appends to a session), insert the event, update the listing
- * projection; then publish it to live subscribers.
+ * The event log in PostgreSQL. Each append is one transaction (the caller's, when it has one): bump
+ * the session's seq counter (the row lock serialises concurrent appends to a session), insert the
+ * event, update the listing projection, and let the observers of {@link EventRecorded} (the audit
+ * trail) write in the same transaction; once it has committed, publish the event to live subscribers.
  */
 @ApplicationScoped
 public class PostgresEventLog implements EventLog {
     @Inject DataSource dataSource;
     @Inject EventBus bus;
+    @Inject jakarta.enterprise.event.Event<EventRecorded> recorded;
+    @Inject TransactionSynchronizationRegistry transactions;
 
     private final EventCodec codec = new EventCodec();
     private final Clock clock = Clock.systemUTC();
@@ -46,51 +53,61 @@ public class PostgresEventLog implements EventLog {
     public Event append(String sessionId, Source source, @Nullable Long causedBy, Payload payload) {
         Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
         UUID id = UUID.fromString(sessionId);
-        Event event;
+        // Joins the caller's transaction, or is one of its own: the event, its projection and what the
+        // observers of EventRecorded write (the audit records) commit together or not at all.
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            Event event = insert(id, sessionId, at, source, causedBy, payload);
+            recorded.fire(new EventRecorded(event));
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                    // nothing to do before the commit
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        bus.publish(event);
+                    }
+                }
+            });
+            return event;
+        });
+    }
+
+    private Event insert(UUID id, String sessionId, Instant at, Source source, @Nullable Long causedBy, Payload payload) {
         try (Connection c = dataSource.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                long seq;
-                try (PreparedStatement ps = c.prepareStatement("update droid_session set last_seq = last_seq + 1, updated_at = ? where id = ? returning last_seq")) {
-                    ps.setTimestamp(1, Timestamp.from(at));
-                    ps.setObject(2, id);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            throw new IllegalArgumentException("no session " + sessionId);
-                        }
-                        seq = rs.getLong(1);
+            long seq;
+            try (PreparedStatement ps = c.prepareStatement("update droid_session set last_seq = last_seq + 1, updated_at = ? where id = ? returning last_seq")) {
+                ps.setTimestamp(1, Timestamp.from(at));
+                ps.setObject(2, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalArgumentException("no session " + sessionId);
                     }
+                    seq = rs.getLong(1);
                 }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "insert into session_event(session_id, seq, at, source, caused_by, type, payload) values (?, ?, ?, ?, ?, ?, ?::jsonb)")) {
-                    ps.setObject(1, id);
-                    ps.setLong(2, seq);
-                    ps.setTimestamp(3, Timestamp.from(at));
-                    ps.setString(4, source.name());
-                    if (causedBy == null) {
-                        ps.setNull(5, java.sql.Types.BIGINT);
-                    } else {
-                        ps.setLong(5, causedBy);
-                    }
-                    ps.setString(6, codec.typeName(payload));
-                    ps.setString(7, codec.encode(payload));
-                    ps.executeUpdate();
-                }
-                project(c, id, payload);
-                c.commit();
-                event = new Event(sessionId, seq, at, source, causedBy, payload);
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
             }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into session_event(session_id, seq, at, source, caused_by, type, payload) values (?, ?, ?, ?, ?, ?, ?::jsonb)")) {
+                ps.setObject(1, id);
+                ps.setLong(2, seq);
+                ps.setTimestamp(3, Timestamp.from(at));
+                ps.setString(4, source.name());
+                if (causedBy == null) {
+                    ps.setNull(5, java.sql.Types.BIGINT);
+                } else {
+                    ps.setLong(5, causedBy);
+                }
+                ps.setString(6, codec.typeName(payload));
+                ps.setString(7, codec.encode(payload));
+                ps.executeUpdate();
+            }
+            project(c, id, payload);
+            return new Event(sessionId, seq, at, source, causedBy, payload);
         } catch (SQLException e) {
             throw new EventLogException("cannot append to session " + sessionId + ": " + e.getMessage(), e);
         }
-        bus.publish(event);
-        return event;
     }
 
     /** Keeps the listing columns in step with the log (a projection; the fold is the truth). */

@@ -70,6 +70,7 @@ public class RepositoryService {
     @Inject RepositorySources sources;
     @Inject WorkspaceSecrets secrets;
     @Inject RepositoryIndexing indexing;
+    @Inject SyncThrottle throttle;
 
     private final ExecutorService syncs = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("repo-sync-", 0).factory());
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
@@ -181,6 +182,7 @@ public class RepositoryService {
     public RepositoryView requestSync(Principal caller, String workspace, String name) {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.MEMBER);
         RepositoryEntity e = find(workspace, name);
+        throttle.admit(workspace, name);
         audit.append(AuditEntry.of(caller.subject(), "repository.sync-requested", workspace + "/" + name).inWorkspace(workspace));
         scheduleSync(workspace, name);
         return RepositoryView.of(e);

@@ -80,8 +80,9 @@ public class SessionResource {
     @Operation(summary = "The session's events as SSE (id: seq); resumable with Last-Event-ID")
     public void stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") @Nullable String lastEventId, @QueryParam("after") @Nullable Long after,
             @Context SseEventSink sink, @Context Sse sse) {
-        sessions.requireRead(currentUser.principal(), id);
-        streams.stream(id, EventStreams.cursor(lastEventId, after), currentUser.credentialExpiry(), sink, sse);
+        var who = currentUser.principal();
+        sessions.requireRead(who, id);
+        streams.stream(id, EventStreams.cursor(lastEventId, after), who.subject(), currentUser.credentialExpiry(), sink, sse);
     }
 
     @GET

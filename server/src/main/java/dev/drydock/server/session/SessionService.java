@@ -46,6 +46,7 @@ public class SessionService {
     @Inject GitMirrors mirrors;
     @Inject WorkspaceSettings settings;
     @Inject AuditTrail audit;
+    @Inject SessionConfig config;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -73,8 +74,10 @@ public class SessionService {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         String title = req.title() == null || req.title().isBlank() ? firstLine(req.task()) : req.title().strip();
-        Sql.update(ds, "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
-                id, req.workspace(), profile.name(), repo, title, who.username(), now, now);
+        String workspace = req.workspace();
+        String droid = profile.name();
+        withinLimits(who, workspace, null, c -> Sql.update(c, "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                id, workspace, droid, repo, title, who.username(), now, now));
         log.append(id.toString(), Source.USER, new Lifecycle.SessionStarted(profile.name(), req.task(), req.workspace(), repo, commit));
         runner.kick(id.toString());
         return view(row(id.toString()).orElseThrow());
@@ -174,7 +177,13 @@ public class SessionService {
         if (!resumable) {
             throw ProblemException.conflict("the session is " + state.status().name().toLowerCase(Locale.ROOT) + "; only interrupted sessions and sessions that hit a limit or lost the model can be resumed");
         }
-        log.append(id, Source.USER, new Lifecycle.SessionResumed("resumed by " + who.username()));
+        String by = "resumed by " + who.username();
+        if (state.status() == SessionState.Status.RUNNING) {
+            log.append(id, Source.USER, new Lifecycle.SessionResumed(by));
+        } else {
+            // an interrupted or finished session starts going again: it counts against the limits like a new one
+            withinLimits(who, row.workspace(), id, c -> log.append(id, Source.USER, new Lifecycle.SessionResumed(by)));
+        }
         runner.kick(id);
         return view(row);
     }
@@ -186,6 +195,35 @@ public class SessionService {
         }
         log.append(id, Source.USER, new Conversation.UserMessage(text));
         return view(row);
+    }
+
+    /** Statuses of sessions that count against the limits: started and neither finished nor interrupted. */
+    private static final String GOING = "status in ('new', 'running', 'waiting_for_answer', 'waiting_for_approval')";
+
+    /** Advisory lock key serialising the limit check and the start of a session ("drydock-sesslim"). */
+    private static final long LIMIT_LOCK = 0x736573736c696dL;
+
+    /**
+     * Runs {@code start} (which makes a session count as going) only when {@code who} and {@code
+     * workspace} are below their limits ({@code drydock.session.max-running-per-*}); the check and the
+     * start hold one advisory lock, so concurrent requests cannot both take the last place. {@code
+     * resumed} is a session that is not counted yet (being resumed), or null.
+     */
+    private void withinLimits(Principal who, String workspace, @Nullable String resumed, Sql.Work start) {
+        Sql.inTransaction(ds, c -> {
+            Sql.update(c, "select pg_advisory_xact_lock(?)", LIMIT_LOCK);
+            long mine = Sql.count(c, "select count(*) from droid_session where created_by = ? and " + GOING, who.username());
+            if (mine >= config.maxRunningPerUser()) {
+                throw ProblemException.tooManyRequests("You already have " + mine + " sessions going, the most one person may have at once ("
+                        + config.maxRunningPerUser() + "). Wait for one to finish, or cancel one, then try again.");
+            }
+            long theirs = Sql.count(c, "select count(*) from droid_session where workspace = ? and " + GOING, workspace);
+            if (theirs >= config.maxRunningPerWorkspace()) {
+                throw ProblemException.tooManyRequests("Workspace " + workspace + " already has " + theirs + " sessions going, the most one workspace may have at once ("
+                        + config.maxRunningPerWorkspace() + "). Wait for one to finish, or cancel one, then try again.");
+            }
+            start.run(c);
+        });
     }
 
     private SessionState state(String id) {

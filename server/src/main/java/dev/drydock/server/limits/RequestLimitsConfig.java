@@ -1,0 +1,30 @@
+package dev.drydock.server.limits;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Limits on request bodies, applied to every endpoint before any resource reads the body. */
+@ConfigMapping(prefix = "drydock.http")
+public interface RequestLimitsConfig {
+    /**
+     * The largest request body {@code /api}, {@code /portal} and every other path accept; a larger
+     * one is refused with 413 before it is read. The {@code /v1} front door has its own limit
+     * ({@code drydock.gateway.max-request-bytes}). Bodies sent without a length (chunked) are cut off
+     * by Quarkus at {@code quarkus.http.limits.max-body-size}.
+     */
+    @WithDefault("4M")
+    MemorySize maxBodySize();
+
+    /**
+     * How deeply JSON objects and arrays may nest in a request body (every JSON endpoint, {@code /v1}
+     * included); deeper documents are refused with 400 before they are bound. Stops stack and memory
+     * exhaustion by documents such as a million nested brackets.
+     */
+    @WithDefault("64")
+    int maxJsonDepth();
+
+    /** The longest string value (in characters) a JSON request body may hold; longer ones are refused with 400. */
+    @WithDefault("1000000")
+    int maxJsonStringLength();
+}
