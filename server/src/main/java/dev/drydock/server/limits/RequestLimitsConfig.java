@@ -1,10 +1,15 @@
 package dev.drydock.server.limits;
 
+import io.quarkus.runtime.annotations.StaticInitSafe;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Limits on request bodies, applied to every endpoint before any resource reads the body. */
+/**
+ * Limits on request bodies, applied to every endpoint before any resource reads the body. Safe for
+ * static init: Quarkus builds the ObjectMapper (and runs {@link JsonLimits}) that early.
+ */
+@StaticInitSafe
 @ConfigMapping(prefix = "drydock.http")
 public interface RequestLimitsConfig {
     /**
