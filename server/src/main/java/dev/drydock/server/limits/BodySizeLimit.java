@@ -12,9 +12,10 @@ import jakarta.inject.Inject;
 
 /**
  * Refuses a request whose declared body ({@code Content-Length}) is larger than {@code
- * drydock.http.max-body-size} with 413 problem+json, before anything reads it; on every path but the
- * {@code /v1} front door, which answers in OpenAI's error format under its own limit. Runs ahead of
- * Quarkus's own limit check (route order -2), which would answer with an empty body.
+ * drydock.http.max-body-size} with 413 problem+json, and a body of unknown length (chunked, no
+ * {@code Content-Length}) with 411, before anything reads it; on every path but the {@code /v1} front
+ * door, which answers in OpenAI's error format under its own limit. Runs ahead of Quarkus's own limit
+ * check (route order -2), which would answer with an empty body.
  */
 @ApplicationScoped
 public class BodySizeLimit {
@@ -32,7 +33,18 @@ public class BodySizeLimit {
     private void check(RoutingContext ctx, long limit) {
         String path = ctx.normalizedPath();
         String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length == null || path.equals("/v1") || path.startsWith("/v1/")) {
+        if (path.equals("/v1") || path.startsWith("/v1/")) {
+            ctx.next();
+            return;
+        }
+        if (length == null) {
+            if (ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+                // a body of unknown length could only be measured by reading it: refuse it before it is read
+                refuse(ctx, 411, "length-required", "Length required",
+                        "Send the request body with a Content-Length header (bodies of unknown length are not accepted; at most " + limit
+                                + " bytes, drydock.http.max-body-size).");
+                return;
+            }
             ctx.next();
             return;
         }

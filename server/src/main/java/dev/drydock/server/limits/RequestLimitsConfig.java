@@ -15,8 +15,8 @@ public interface RequestLimitsConfig {
     /**
      * The largest request body {@code /api}, {@code /portal} and every other path accept; a larger
      * one is refused with 413 before it is read. The {@code /v1} front door has its own limit
-     * ({@code drydock.gateway.max-request-bytes}). Bodies sent without a length (chunked) are cut off
-     * by Quarkus at {@code quarkus.http.limits.max-body-size}.
+     * ({@code drydock.gateway.max-request-bytes}). A body sent without a length (chunked) is refused
+     * with 411: it could only be measured by reading it.
      */
     @WithDefault("4M")
     MemorySize maxBodySize();

@@ -134,6 +134,10 @@ public final class ProblemMappers {
         if (status >= 500) {
             return unexpected(e, uri);
         }
+        if (status == 400 && cause(e, JsonProcessingException.class) instanceof JsonProcessingException json) {
+            // the JSON reader wraps what it could not read (a body beyond the JSON limits, among others)
+            return unreadableJson(json, uri);
+        }
         String reason = Response.Status.fromStatusCode(status) == null ? "Error" : Response.Status.fromStatusCode(status).getReasonPhrase();
         String detail = switch (status) {
             case 404 -> "No resource at " + uri.getPath() + ".";
@@ -153,6 +157,15 @@ public final class ProblemMappers {
                 .withInstance(uri.getPath())
                 .withErrorId(errorId)
                 .toResponse();
+    }
+
+    private static @Nullable Throwable cause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private static String path(MismatchedInputException e) {

@@ -83,7 +83,7 @@ class SessionLimitsTest {
     private String workspace(String... members) throws Exception {
         String slug = "limits-" + ProcessHandle.current().pid() + "-" + NEXT.incrementAndGet();
         KeycloakAdmin.createWorkspace(slug);
-        try (var c = ds.getConnection(); var ps = c.prepareStatement("insert into workspace(slug, display_name, created_at, autonomy) values (?, ?, now(), 'suggest')")) {
+        try (var c = ds.getConnection(); var ps = c.prepareStatement("insert into workspace(slug, display_name, created_at, autonomy) values (?, ?, now(), 'auto-edit')")) {
             ps.setString(1, slug);
             ps.setString(2, slug);
             ps.executeUpdate();
