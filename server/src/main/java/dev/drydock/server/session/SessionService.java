@@ -76,7 +76,7 @@ public class SessionService {
         String title = req.title() == null || req.title().isBlank() ? firstLine(req.task()) : req.title().strip();
         String workspace = req.workspace();
         String droid = profile.name();
-        withinLimits(who, workspace, null, c -> Sql.update(c, "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+        withinLimits(who, workspace, c -> Sql.update(c, "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
                 id, workspace, droid, repo, title, who.username(), now, now));
         log.append(id.toString(), Source.USER, new Lifecycle.SessionStarted(profile.name(), req.task(), req.workspace(), repo, commit));
         runner.kick(id.toString());
@@ -182,7 +182,7 @@ public class SessionService {
             log.append(id, Source.USER, new Lifecycle.SessionResumed(by));
         } else {
             // an interrupted or finished session starts going again: it counts against the limits like a new one
-            withinLimits(who, row.workspace(), id, c -> log.append(id, Source.USER, new Lifecycle.SessionResumed(by)));
+            withinLimits(who, row.workspace(), c -> log.append(id, Source.USER, new Lifecycle.SessionResumed(by)));
         }
         runner.kick(id);
         return view(row);
@@ -206,10 +206,9 @@ public class SessionService {
     /**
      * Runs {@code start} (which makes a session count as going) only when {@code who} and {@code
      * workspace} are below their limits ({@code drydock.session.max-running-per-*}); the check and the
-     * start hold one advisory lock, so concurrent requests cannot both take the last place. {@code
-     * resumed} is a session that is not counted yet (being resumed), or null.
+     * start hold one advisory lock, so concurrent requests cannot both take the last place.
      */
-    private void withinLimits(Principal who, String workspace, @Nullable String resumed, Sql.Work start) {
+    private void withinLimits(Principal who, String workspace, Sql.Work start) {
         Sql.inTransaction(ds, c -> {
             Sql.update(c, "select pg_advisory_xact_lock(?)", LIMIT_LOCK);
             long mine = Sql.count(c, "select count(*) from droid_session where created_by = ? and " + GOING, who.username());
