@@ -77,7 +77,7 @@ class CliLoginTest {
             page.navigate(link);
             page.waitForSelector("#username");
             page.fill("#username", "alice");
-            page.fill("#password", "alice-pass");
+            page.fill("#password", RealServices.password("alice"));
             page.click("#kc-login");
             page.click("[name=accept]");
             try {

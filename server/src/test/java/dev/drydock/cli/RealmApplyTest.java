@@ -72,8 +72,36 @@ class RealmApplyTest {
         RestAssured.given().auth().oauth2(serviceToken).get(base + "/admin/realms/drydock/users/" + KeycloakAdmin.userId("mike") + "/groups")
                 .then().statusCode(200).body("path", org.hamcrest.Matchers.hasItem("/workspaces/demo/members"));
         RestAssured.given().formParam("grant_type", "password").formParam("client_id", "drydock-server")
-                .formParam("client_secret", RealServices.SERVER_SECRET).formParam("username", "mike").formParam("password", "mike-pass")
+                .formParam("client_secret", RealServices.SERVER_SECRET).formParam("username", "mike").formParam("password", RealServices.password("mike"))
                 .post(services.keycloak().realmUrl() + "/protocol/openid-connect/token").then().statusCode(400).body("error", org.hamcrest.Matchers.equalTo("unauthorized_client"));
+    }
+
+    @Test
+    void shouldReplaceWildcardRedirectAndSetPasswordPolicyWhenRealmPredatesThem() throws Exception {
+        // Given a realm as earlier releases imported it: the portal accepts any redirect under its URL, and a weak password policy
+        RealServices.Started services = RealServices.get();
+        String base = services.keycloak().baseUrl();
+        String portal = "http://localhost:" + services.httpPort();
+        var desired = new ObjectMapper().readTree(RealmTemplate.shipped(portal, "unchanged", "unchanged", "unchanged").toJson());
+        String admin = KeycloakAdmin.token();
+        Map<String, Object> client = RestAssured.given().auth().oauth2(admin).get(base + "/admin/realms/drydock/clients?clientId=drydock-portal")
+                .then().statusCode(200).extract().path("[0]");
+        client.put("redirectUris", List.of(portal + "/*"));
+        RestAssured.given().auth().oauth2(admin).contentType("application/json").body(client)
+                .put(base + "/admin/realms/drydock/clients/" + client.get("id")).then().statusCode(204);
+        RestAssured.given().auth().oauth2(admin).contentType("application/json").body(Map.of("passwordPolicy", "length(8)"))
+                .put(base + "/admin/realms/drydock").then().statusCode(204);
+        RealmApply apply = RealmApply.connect(base, "drydock", KeycloakAdmin.USER, KeycloakAdmin.PASSWORD);
+
+        // When
+        RealmApply.Report report = apply.apply(desired, new ArrayList<String>()::add);
+
+        // Then
+        assertThat(report.updated()).contains("client drydock-portal", "password policy");
+        RestAssured.given().auth().oauth2(admin).get(base + "/admin/realms/drydock/clients?clientId=drydock-portal")
+                .then().statusCode(200).body("[0].redirectUris", org.hamcrest.Matchers.contains(portal + "/portal/callback"));
+        RestAssured.given().auth().oauth2(admin).get(base + "/admin/realms/drydock")
+                .then().statusCode(200).body("passwordPolicy", org.hamcrest.Matchers.equalTo(desired.path("passwordPolicy").asText()));
     }
 
     @Test

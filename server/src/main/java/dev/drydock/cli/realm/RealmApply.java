@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * Applies the shipped realm's roles, groups and clients to a running Keycloak through its Admin API,
  * idempotently: what is missing is created, what differs in the fields Drydock owns is updated, and
  * nothing else (users, secrets, operator-added settings) is touched, except that a client's service
- * account gets the roles the shipped realm grants it. Realm import only creates; this
+ * account gets the roles the shipped realm grants it and the realm gets the shipped password policy
+ * (existing passwords stay valid until they are next changed). Realm import only creates; this
  * is how day-2 changes reach an existing installation.
  */
 public final class RealmApply {
@@ -86,6 +87,15 @@ public final class RealmApply {
         int unchanged = 0;
         if (call("GET", "", null).statusCode() == 404) {
             throw new CliException("realm '" + realm + "' does not exist in Keycloak at " + baseUrl + "; import the shipped realm first (./drydock up does)", CliExit.DATA);
+        }
+        if (desired.hasNonNull("passwordPolicy")) {
+            String policy = desired.path("passwordPolicy").asText();
+            if (read(call("GET", "", null)).path("passwordPolicy").asText().equals(policy)) {
+                unchanged++;
+            } else {
+                expect(call("PUT", "", JSON.createObjectNode().put("passwordPolicy", policy)), 204, "set the realm's password policy");
+                updated.add("password policy");
+            }
         }
         for (JsonNode role : desired.path("roles").path("realm")) {
             String name = role.path("name").asText();

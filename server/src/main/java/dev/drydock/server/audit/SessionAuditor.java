@@ -6,8 +6,7 @@ import dev.drydock.server.agent.event.Lifecycle;
 import dev.drydock.server.agent.event.Observation;
 import dev.drydock.server.agent.event.Oversight;
 import dev.drydock.server.agent.tool.Args;
-import dev.drydock.server.eventlog.EventBus;
-import io.quarkus.runtime.StartupEvent;
+import dev.drydock.server.eventlog.EventRecorded;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -15,13 +14,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Seals what droids do into the audit chain, from the committed session events: session lifecycle,
+ * Seals what droids do into the audit chain, in the transaction that appends each session event (an
+ * event that rolls back leaves no record, and no event commits without its record): session lifecycle,
  * every tool execution (tool, risk, SHA-256 of its arguments and result) and every file an agent
  * read ({@code repo@commit:path:lines} + SHA-256 of the content it was shown).
  */
 @ApplicationScoped
 public class SessionAuditor {
-    @Inject EventBus bus;
     @Inject AuditTrail trail;
 
     /** What a session is about, learnt from its {@code SessionStarted} event. */
@@ -30,8 +29,9 @@ public class SessionAuditor {
     private final Map<String, SessionFacts> sessions = new ConcurrentHashMap<>();
     private final Map<String, Action.InvokeTool> pending = new ConcurrentHashMap<>();
 
-    void start(@Observes StartupEvent event) {
-        bus.subscribeAll(this::record);
+    /** Called inside the transaction that appends the event: the records commit with it or not at all. */
+    void recorded(@Observes EventRecorded recorded) {
+        record(recorded.event());
     }
 
     void record(Event event) {
@@ -41,29 +41,29 @@ public class SessionAuditor {
         switch (event.payload()) {
             case Lifecycle.SessionStarted started -> {
                 sessions.put(session, new SessionFacts(started.workspace(), started.repo(), started.commit()));
-                trail.append(AuditEntry.of("droid:" + started.droid(), "session.started", "session " + session)
+                trail.appendInTransaction(AuditEntry.of("droid:" + started.droid(), "session.started", "session " + session)
                         .inWorkspace(started.workspace()).inSession(session)
                         .with("repo", started.repo()).with("commit", started.commit()).with("taskSha256", AuditRecord.sha256(started.task())));
             }
             case Lifecycle.SessionFinished finished -> {
-                trail.append(AuditEntry.of("droid", "session.finished", "session " + session).inWorkspace(workspace).inSession(session)
+                trail.appendInTransaction(AuditEntry.of("droid", "session.finished", "session " + session).inWorkspace(workspace).inSession(session)
                         .with("outcome", finished.outcome()));
                 sessions.remove(session);
             }
             case Lifecycle.SessionInterrupted interrupted ->
-                    trail.append(AuditEntry.of("system", "session.interrupted", "session " + session).inWorkspace(workspace).inSession(session)
+                    trail.appendInTransaction(AuditEntry.of("system", "session.interrupted", "session " + session).inWorkspace(workspace).inSession(session)
                             .with("reason", interrupted.reason()));
             case Lifecycle.SessionResumed resumed ->
-                    trail.append(AuditEntry.of("system", "session.resumed", "session " + session).inWorkspace(workspace).inSession(session)
+                    trail.appendInTransaction(AuditEntry.of("system", "session.resumed", "session " + session).inWorkspace(workspace).inSession(session)
                             .with("reason", resumed.reason()));
             case Oversight.ActionApproved approved ->
-                    trail.append(AuditEntry.of(approved.by(), "approval.granted", toolOf(session, approved.callId())).inWorkspace(workspace).inSession(session)
+                    trail.appendInTransaction(AuditEntry.of(approved.by(), "approval.granted", toolOf(session, approved.callId())).inWorkspace(workspace).inSession(session)
                             .with("callId", approved.callId()));
             case Oversight.ActionDenied denied ->
-                    trail.append(AuditEntry.of(denied.by(), "approval.denied", toolOf(session, denied.callId())).inWorkspace(workspace).inSession(session)
+                    trail.appendInTransaction(AuditEntry.of(denied.by(), "approval.denied", toolOf(session, denied.callId())).inWorkspace(workspace).inSession(session)
                             .with("callId", denied.callId()).with("reason", denied.reason()));
             case Oversight.CancelRequested cancel ->
-                    trail.append(AuditEntry.of(cancel.by(), "session.cancel-requested", "session " + session).inWorkspace(workspace).inSession(session));
+                    trail.appendInTransaction(AuditEntry.of(cancel.by(), "session.cancel-requested", "session " + session).inWorkspace(workspace).inSession(session));
             case Action.InvokeTool invoke -> pending.put(session + "/" + invoke.callId(), invoke);
             case Observation.ToolSucceeded ok -> executed(session, facts, ok.callId(), "succeeded", ok.output());
             case Observation.CommandFinished done -> executed(session, facts, done.callId(), "exit " + done.exitCode() + (done.timedOut() ? " (timeout)" : ""), done.output());
@@ -87,11 +87,11 @@ public class SessionAuditor {
             return;
         }
         String workspace = facts == null ? null : facts.workspace();
-        trail.append(AuditEntry.of("droid", "tool.executed", invoke.tool()).inWorkspace(workspace).inSession(session)
+        trail.appendInTransaction(AuditEntry.of("droid", "tool.executed", invoke.tool()).inWorkspace(workspace).inSession(session)
                 .with("callId", callId).with("risk", invoke.risk()).with("outcome", outcome)
                 .with("argumentsSha256", AuditRecord.sha256(invoke.arguments())).with("resultSha256", AuditRecord.sha256(output == null ? "" : output)));
         if (invoke.tool().equals("read_file") && outcome.equals("succeeded") && facts != null) {
-            trail.append(AuditEntry.of("droid", "file.read", facts.repo() + "@" + facts.commit() + ":" + fileAndLines(invoke.arguments()))
+            trail.appendInTransaction(AuditEntry.of("droid", "file.read", facts.repo() + "@" + facts.commit() + ":" + fileAndLines(invoke.arguments()))
                     .inWorkspace(workspace).inSession(session).with("contentSha256", AuditRecord.sha256(output)));
         }
     }

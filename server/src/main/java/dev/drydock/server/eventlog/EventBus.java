@@ -11,19 +11,13 @@ import org.jboss.logging.Logger;
 /**
  * In-process fan-out of appended events to live subscribers (SSE streams). Subscribers only read;
  * they never call back into the loop. Delivery happens on the appending thread after commit, so a
- * subscriber must be quick (it hands events to its own queue).
+ * subscriber must be quick (it hands events to its own queue). What must commit with an event (the
+ * audit) observes {@link EventRecorded} instead.
  */
 @ApplicationScoped
 public class EventBus {
     private static final Logger LOG = Logger.getLogger(EventBus.class);
     private final Map<String, Set<Consumer<Event>>> subscribers = new ConcurrentHashMap<>();
-    private final Set<Consumer<Event>> everySession = ConcurrentHashMap.newKeySet();
-
-    /** Subscribes to the committed events of every session (audit); close the returned handle to stop. */
-    public AutoCloseable subscribeAll(Consumer<Event> subscriber) {
-        everySession.add(subscriber);
-        return () -> everySession.remove(subscriber);
-    }
 
     /** Subscribes to one session's events; close the returned handle to stop. */
     public AutoCloseable subscribe(String sessionId, Consumer<Event> subscriber) {
@@ -36,13 +30,6 @@ public class EventBus {
 
     /** Delivers an event that has been committed. */
     public void publish(Event event) {
-        for (Consumer<Event> s : everySession) {
-            try {
-                s.accept(event);
-            } catch (RuntimeException e) {
-                LOG.warnf(e, "event subscriber failed for session %s", event.sessionId());
-            }
-        }
         Set<Consumer<Event>> set = subscribers.get(event.sessionId());
         if (set == null) {
             return;

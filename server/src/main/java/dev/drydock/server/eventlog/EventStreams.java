@@ -14,9 +14,13 @@ import jakarta.ws.rs.sse.Sse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
@@ -36,6 +40,10 @@ public class EventStreams {
 
     @Inject PostgresEventLog log;
     @Inject EventBus bus;
+    @Inject EventStreamConfig config;
+
+    /** Open streams per user ({@code drydock.event-streams.max-per-user}). */
+    private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
 
     private final EventCodec codec = new EventCodec();
 
@@ -64,26 +72,61 @@ public class EventStreams {
      * the first item, so events never race the head (a sink written from our own thread did, and
      * about one stream in forty answered 500 "Response head already sent" after its first event).
      * Events are read on a virtual thread from subscription on; the stream ends after {@code
-     * session.finished}, at {@code notAfter} at the latest, or when the client goes away.
+     * session.finished}, at {@code notAfter} at the latest, or when the client goes away. {@code user}
+     * (who streams) may hold at most {@code drydock.event-streams.max-per-user} streams: one more is
+     * refused with 429 before anything is sent; a stream's place is freed when it ends.
      */
-    public Multi<OutboundSseEvent> stream(String sessionId, long afterSeq, Instant notAfter, Sse sse) {
-        return Multi.createFrom().emitter(emitter -> {
+    public Multi<OutboundSseEvent> stream(String sessionId, long afterSeq, String user, Instant notAfter, Sse sse) {
+        AutoCloseable slot = take(user);
+        return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
             BlockingQueue<Event> live = new LinkedBlockingQueue<>();
             AutoCloseable subscription = bus.subscribe(sessionId, live::add);
             Thread reader = Thread.ofVirtual().name("sse-" + sessionId).start(() -> {
-                try (subscription) {
+                try (slot; subscription) {
                     follow(sessionId, afterSeq, notAfter, sse, live, emitter);
-                    emitter.complete();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    emitter.complete();
                 } catch (Exception e) {
                     LOG.warnf("event stream of session %s ended early: %s", sessionId, e.toString());
+                } finally {
                     emitter.complete();
                 }
             });
-            emitter.onTermination(reader::interrupt);
+            emitter.onTermination(() -> {
+                reader.interrupt();
+                closeQuietly(slot);
+            });
         }, BackPressureStrategy.BUFFER);
+    }
+
+    /** How many streams {@code user} holds open now. */
+    public int openStreams(String user) {
+        AtomicInteger n = open.get(user);
+        return n == null ? 0 : n.get();
+    }
+
+    private AutoCloseable take(String user) {
+        int limit = config.maxPerUser();
+        AtomicInteger n = open.computeIfAbsent(user, k -> new AtomicInteger());
+        if (n.incrementAndGet() > limit) {
+            n.decrementAndGet();
+            throw ProblemException.tooManyRequests("You already have " + limit + " live event streams open, the most one person may have at once. "
+                    + "Close a session page or stream you no longer watch, then reconnect (with Last-Event-ID to continue where you were).");
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                n.decrementAndGet();
+            }
+        };
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debugf("closing a stream's resource failed: %s", e.toString());
+        }
     }
 
     private void follow(String sessionId, long afterSeq, Instant notAfter, Sse sse, BlockingQueue<Event> live, MultiEmitter<? super OutboundSseEvent> out)

@@ -18,6 +18,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,14 +31,17 @@ import org.hibernate.query.NativeQuery;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The event log in PostgreSQL. Each append is one transaction: bump the session's seq counter (the
- * row lock serialises concurrent appends to a session), insert the event, update the listing
- * projection; then publish it to live subscribers.
+ * The event log in PostgreSQL. Each append is one transaction (the caller's, when it has one): bump
+ * the session's seq counter (the row lock serialises concurrent appends to a session), insert the
+ * event, update the listing projection, and let the observers of {@link EventRecorded} (the audit
+ * trail) write in the same transaction; once it has committed, publish the event to live subscribers.
  */
 @ApplicationScoped
 public class PostgresEventLog implements EventLog {
     @Inject EntityManager em;
     @Inject EventBus bus;
+    @Inject jakarta.enterprise.event.Event<EventRecorded> recorded;
+    @Inject TransactionSynchronizationRegistry transactions;
 
     private final EventCodec codec = new EventCodec();
     private final Clock clock = Clock.systemUTC();
@@ -44,32 +50,49 @@ public class PostgresEventLog implements EventLog {
     public Event append(String sessionId, Source source, @Nullable Long causedBy, Payload payload) {
         Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
         UUID id = UUID.fromString(sessionId);
-        long seq;
+        // Joins the caller's transaction, or is one of its own: the event, its projection and what the
+        // observers of EventRecorded write (the audit records) commit together or not at all; live
+        // subscribers hear of it after the commit, so they may read it at once.
         try {
-            // its own transaction, committed before the event is published: subscribers may read it at once
-            seq = QuarkusTransaction.requiringNew().call(() -> {
-                @SuppressWarnings("unchecked")
-                List<Number> next = em.createNativeQuery("update droid_session set last_seq = last_seq + 1, updated_at = ?1 where id = ?2 returning last_seq")
-                        .setParameter(1, at).setParameter(2, id).getResultList();
-                if (next.isEmpty()) {
-                    throw new IllegalArgumentException("no session " + sessionId);
-                }
-                long n = next.getFirst().longValue();
-                em.createNativeQuery("insert into session_event(session_id, seq, at, source, caused_by, type, payload) values (?1, ?2, ?3, ?4, ?5, ?6, cast(?7 as jsonb))")
-                        .unwrap(NativeQuery.class)
-                        .setParameter(1, id).setParameter(2, n).setParameter(3, at).setParameter(4, source.name())
-                        .setParameter(5, causedBy, Long.class)
-                        .setParameter(6, codec.typeName(payload)).setParameter(7, codec.encode(payload))
-                        .executeUpdate();
-                project(id, payload);
-                return n;
+            return QuarkusTransaction.joiningExisting().call(() -> {
+                Event event = insert(id, sessionId, at, source, causedBy, payload);
+                recorded.fire(new EventRecorded(event));
+                transactions.registerInterposedSynchronization(new Synchronization() {
+                    @Override
+                    public void beforeCompletion() {
+                        // nothing to do before the commit
+                    }
+
+                    @Override
+                    public void afterCompletion(int status) {
+                        if (status == Status.STATUS_COMMITTED) {
+                            bus.publish(event);
+                        }
+                    }
+                });
+                return event;
             });
         } catch (PersistenceException e) {
             throw new EventLogException("cannot append to session " + sessionId + ": " + e.getMessage(), e);
         }
-        Event event = new Event(sessionId, seq, at, source, causedBy, payload);
-        bus.publish(event);
-        return event;
+    }
+
+    private Event insert(UUID id, String sessionId, Instant at, Source source, @Nullable Long causedBy, Payload payload) {
+        @SuppressWarnings("unchecked")
+        List<Number> next = em.createNativeQuery("update droid_session set last_seq = last_seq + 1, updated_at = ?1 where id = ?2 returning last_seq")
+                .setParameter(1, at).setParameter(2, id).getResultList();
+        if (next.isEmpty()) {
+            throw new IllegalArgumentException("no session " + sessionId);
+        }
+        long seq = next.getFirst().longValue();
+        em.createNativeQuery("insert into session_event(session_id, seq, at, source, caused_by, type, payload) values (?1, ?2, ?3, ?4, ?5, ?6, cast(?7 as jsonb))")
+                .unwrap(NativeQuery.class)
+                .setParameter(1, id).setParameter(2, seq).setParameter(3, at).setParameter(4, source.name())
+                .setParameter(5, causedBy, Long.class)
+                .setParameter(6, codec.typeName(payload)).setParameter(7, codec.encode(payload))
+                .executeUpdate();
+        project(id, payload);
+        return new Event(sessionId, seq, at, source, causedBy, payload);
     }
 
     /** Keeps the listing columns in step with the log (a projection; the fold is the truth). */

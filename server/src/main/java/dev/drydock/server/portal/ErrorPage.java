@@ -27,7 +27,8 @@ final class ErrorPage {
     }
 
     static Response of(ProblemException e, String back) {
-        return of(e.problem(), back);
+        Response page = of(e.problem(), back);
+        return e.retryAfterSeconds().isPresent() ? Response.fromResponse(page).header("Retry-After", Long.toString(e.retryAfterSeconds().getAsLong())).build() : page;
     }
 
     static Response of(Problem p, String back) {

@@ -115,8 +115,9 @@ public class PortalSessionResource {
     @Operation(hidden = true)
     public Multi<OutboundSseEvent> events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") @Nullable String lastEventId, @QueryParam("after") @Nullable Long after,
             @Context Sse sse) {
-        sessions.requireRead(currentUser.principal(), id);
-        return streams.stream(id, EventStreams.cursor(lastEventId, after), currentUser.credentialExpiry(), sse);
+        var who = currentUser.principal();
+        sessions.requireRead(who, id);
+        return streams.stream(id, EventStreams.cursor(lastEventId, after), who.subject(), currentUser.credentialExpiry(), sse);
     }
 
     @POST
@@ -183,7 +184,8 @@ public class PortalSessionResource {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return ErrorPage.of(e, back(uri));
+        // the page's EventSource reads no HTML: its stream's refusals stay problem+json
+        return uri.getPath().endsWith("/events") ? e.toResponse(uri.getPath()) : ErrorPage.of(e, back(uri));
     }
 
     @ServerExceptionMapper

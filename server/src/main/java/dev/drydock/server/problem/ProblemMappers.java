@@ -1,6 +1,7 @@
 package dev.drydock.server.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -40,7 +41,7 @@ public final class ProblemMappers {
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri, HttpServerRequest request) {
         answered.fire(new ProblemAnswered(e, uri.getPath(), client(request)));
-        return e.problem().withInstance(uri.getPath()).toResponse();
+        return e.toResponse(uri.getPath());
     }
 
     @ServerExceptionMapper
@@ -103,7 +104,10 @@ public final class ProblemMappers {
     @ServerExceptionMapper
     public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
         String detail;
-        if (e instanceof UnrecognizedPropertyException u) {
+        StreamConstraintsException limit = JsonLimitMessages.find(e);
+        if (limit != null) {
+            detail = JsonLimitMessages.describe(limit);
+        } else if (e instanceof UnrecognizedPropertyException u) {
             detail = "unknown field '" + u.getPropertyName() + "'";
         } else if (e instanceof InvalidFormatException f) {
             detail = "field '" + path(f) + "' has an invalid value " + quote(f.getValue());
@@ -130,6 +134,10 @@ public final class ProblemMappers {
         if (status >= 500) {
             return unexpected(e, uri);
         }
+        if (status == 400 && cause(e, JsonProcessingException.class) instanceof JsonProcessingException json) {
+            // the JSON reader wraps what it could not read (a body beyond the JSON limits, among others)
+            return unreadableJson(json, uri);
+        }
         String reason = Response.Status.fromStatusCode(status) == null ? "Error" : Response.Status.fromStatusCode(status).getReasonPhrase();
         String detail = switch (status) {
             case 404 -> "No resource at " + uri.getPath() + ".";
@@ -149,6 +157,15 @@ public final class ProblemMappers {
                 .withInstance(uri.getPath())
                 .withErrorId(errorId)
                 .toResponse();
+    }
+
+    private static @Nullable Throwable cause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private static String path(MismatchedInputException e) {

@@ -38,6 +38,22 @@ public interface RepositoryConfig {
     @WithDefault("15m")
     Duration fetchInterval();
 
+    /**
+     * Shortest time between two manual sync requests (API, webhook, portal button) of one
+     * repository; one sooner is refused with 429 and {@code Retry-After}. Scheduled fetches are not
+     * counted and never refused.
+     */
+    @WithDefault("30s")
+    Duration manualSyncInterval();
+
+    /**
+     * Most manual sync requests a workspace may make per minute, over all its repositories; more are
+     * refused with 429 and {@code Retry-After}. Each sync fetches from the git server and re-indexes,
+     * so this keeps one workspace (or a webhook in a loop) from keeping the server and the git server busy.
+     */
+    @WithDefault("12")
+    int manualSyncsPerWorkspacePerMinute();
+
     /** Worker threads an indexing run may use. */
     @WithDefault("2")
     int indexThreads();

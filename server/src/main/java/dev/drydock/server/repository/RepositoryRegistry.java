@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  */
 @ApplicationScoped
 public class RepositoryRegistry {
+    @Inject SyncThrottle throttle;
     @Inject WorkspaceService workspaces;
     @Inject AuditTrail audit;
     @Inject RepositorySourceChecks checks;
@@ -112,6 +113,7 @@ public class RepositoryRegistry {
     public RepositoryView requestSync(Principal caller, String workspace, String name) {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.MEMBER);
         RepositoryEntity e = find(workspace, name);
+        throttle.admit(workspace, name);
         audit.append(AuditEntry.of(caller.subject(), "repository.sync-requested", workspace + "/" + name).inWorkspace(workspace));
         sync.scheduleSync(workspace, name);
         return RepositoryView.of(e);

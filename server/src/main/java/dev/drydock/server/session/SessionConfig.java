@@ -18,4 +18,20 @@ public interface SessionConfig {
     /** At startup, resume sessions that were running (true) or mark them interrupted for a one-click resume (false). */
     @WithDefault("true")
     boolean resumeOnStart();
+
+    /**
+     * Most sessions one person may have going at once: started and not yet finished or interrupted
+     * (running, or waiting for an answer or an approval). Starting or resuming one more is refused
+     * with 429 until one of them ends; this keeps one person (or a leaked token in a loop) from
+     * taking every sandbox and model slot.
+     */
+    @WithDefault("5")
+    int maxRunningPerUser();
+
+    /**
+     * Most sessions one workspace may have going at once (counted as for {@code max-running-per-user}),
+     * so that one team cannot take every sandbox of the appliance.
+     */
+    @WithDefault("20")
+    int maxRunningPerWorkspace();
 }

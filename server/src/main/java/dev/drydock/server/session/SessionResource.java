@@ -83,8 +83,9 @@ public class SessionResource {
     @Operation(summary = "The session's events as SSE (id: seq); resumable with Last-Event-ID")
     public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") @Nullable String lastEventId, @QueryParam("after") @Nullable Long after,
             @Context Sse sse) {
-        sessions.requireRead(currentUser.principal(), id);
-        return streams.stream(id, EventStreams.cursor(lastEventId, after), currentUser.credentialExpiry(), sse);
+        var who = currentUser.principal();
+        sessions.requireRead(who, id);
+        return streams.stream(id, EventStreams.cursor(lastEventId, after), who.subject(), currentUser.credentialExpiry(), sse);
     }
 
     @GET

@@ -48,6 +48,7 @@ public class SessionService {
     @Inject GitMirrors mirrors;
     @Inject WorkspaceSettings settings;
     @Inject AuditTrail audit;
+    @Inject SessionConfig config;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -75,10 +76,11 @@ public class SessionService {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         String title = req.title() == null || req.title().isBlank() ? firstLine(req.task()) : req.title().strip();
+        String workspace = req.workspace();
         String droid = profile.name();
-        QuarkusTransaction.joiningExisting().run(() -> em.createNativeQuery(
+        withinLimits(who, workspace, () -> em.createNativeQuery(
                         "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)")
-                .setParameter(1, id).setParameter(2, req.workspace()).setParameter(3, droid).setParameter(4, repo).setParameter(5, title)
+                .setParameter(1, id).setParameter(2, workspace).setParameter(3, droid).setParameter(4, repo).setParameter(5, title)
                 .setParameter(6, who.username()).setParameter(7, now).executeUpdate());
         log.append(id.toString(), Source.USER, new Lifecycle.SessionStarted(profile.name(), req.task(), req.workspace(), repo, commit));
         runner.kick(id.toString());
@@ -188,7 +190,13 @@ public class SessionService {
         if (!resumable) {
             throw ProblemException.conflict("the session is " + state.status().name().toLowerCase(Locale.ROOT) + "; only interrupted sessions and sessions that hit a limit or lost the model can be resumed");
         }
-        log.append(id, Source.USER, new Lifecycle.SessionResumed("resumed by " + who.username()));
+        String by = "resumed by " + who.username();
+        if (state.status() == SessionState.Status.RUNNING) {
+            log.append(id, Source.USER, new Lifecycle.SessionResumed(by));
+        } else {
+            // an interrupted or finished session starts going again: it counts against the limits like a new one
+            withinLimits(who, row.workspace(), () -> log.append(id, Source.USER, new Lifecycle.SessionResumed(by)));
+        }
         runner.kick(id);
         return view(row);
     }
@@ -200,6 +208,38 @@ public class SessionService {
         }
         log.append(id, Source.USER, new Conversation.UserMessage(text));
         return view(row);
+    }
+
+    /** Statuses of sessions that count against the limits: started and neither finished nor interrupted. */
+    private static final String GOING = "status in ('new', 'running', 'waiting_for_answer', 'waiting_for_approval')";
+
+    /** Advisory lock key serialising the limit check and the start of a session ("drydock-sesslim"). */
+    private static final long LIMIT_LOCK = 0x736573736c696dL;
+
+    /**
+     * Runs {@code start} (which makes a session count as going) only when {@code who} and {@code
+     * workspace} are below their limits ({@code drydock.session.max-running-per-*}); the check and the
+     * start hold one advisory lock, so concurrent requests cannot both take the last place.
+     */
+    private void withinLimits(Principal who, String workspace, Runnable start) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("select pg_advisory_xact_lock(?1)").setParameter(1, LIMIT_LOCK).getSingleResult();
+            long mine = count("select count(*) from droid_session where created_by = ?1 and " + GOING, who.username());
+            if (mine >= config.maxRunningPerUser()) {
+                throw ProblemException.tooManyRequests("You already have " + mine + " sessions going, the most one person may have at once ("
+                        + config.maxRunningPerUser() + "). Wait for one to finish, or cancel one, then try again.");
+            }
+            long theirs = count("select count(*) from droid_session where workspace = ?1 and " + GOING, workspace);
+            if (theirs >= config.maxRunningPerWorkspace()) {
+                throw ProblemException.tooManyRequests("Workspace " + workspace + " already has " + theirs + " sessions going, the most one workspace may have at once ("
+                        + config.maxRunningPerWorkspace() + "). Wait for one to finish, or cancel one, then try again.");
+            }
+            start.run();
+        });
+    }
+
+    private long count(String sql, String param) {
+        return ((Number) em.createNativeQuery(sql).setParameter(1, param).getSingleResult()).longValue();
     }
 
     private SessionState state(String id) {

@@ -12,15 +12,15 @@ import dev.drydock.server.auth.WorkspaceAccess;
 import dev.drydock.server.auth.WorkspaceRole;
 import dev.drydock.server.delivery.MergeRequestOpened;
 import dev.drydock.server.egress.EgressGuard;
-import dev.drydock.server.eventlog.EventBus;
+import dev.drydock.server.eventlog.EventRecorded;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.secret.WorkspaceSecrets;
 import dev.drydock.server.workspace.WorkspaceService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.net.InetAddress;
@@ -46,7 +46,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A workspace's webhook receivers (workspace admins register, list and remove them; every change is
  * audited) and the queue of their deliveries: committed session events and opened merge requests
- * become one {@code webhook_delivery} row per subscribed receiver, which {@link WebhookDispatcher}
+ * become, once committed, one {@code webhook_delivery} row per subscribed receiver, which {@link WebhookDispatcher}
  * sends. A receiver's host must be on the egress allow-list; a loopback receiver (this machine's own
  * services) only a drydock-admin may register.
  */
@@ -56,7 +56,6 @@ public class Webhooks {
     private static final int MAX_URL_CHARS = 2_000;
 
     @Inject EntityManager em;
-    @Inject EventBus bus;
     @Inject EgressGuard egress;
     @Inject WorkspaceSecrets secrets;
     @Inject WorkspaceService workspaces;
@@ -77,12 +76,12 @@ public class Webhooks {
     public record DeliveryView(String id, String event, @Nullable String sessionId, String state, int attempts, @Nullable Integer lastStatus,
             @Nullable String lastError, Instant createdAt, @Nullable Instant nextAttemptAt, @Nullable Instant deliveredAt) {}
 
-    void start(@Observes StartupEvent event) {
-        bus.subscribeAll(e -> {
-            if (e.payload() instanceof Lifecycle.SessionFinished || e.payload() instanceof Oversight.ApprovalRequested) {
-                enqueuer.submit(() -> enqueueSessionEvent(e));
-            }
-        });
+    /** After the event's transaction committed: queues deliveries on another thread, so the appender never waits for them. */
+    void recorded(@Observes(during = TransactionPhase.AFTER_SUCCESS) EventRecorded recorded) {
+        Event e = recorded.event();
+        if (e.payload() instanceof Lifecycle.SessionFinished || e.payload() instanceof Oversight.ApprovalRequested) {
+            enqueuer.submit(() -> enqueueSessionEvent(e));
+        }
     }
 
     public WebhookView create(Principal who, String workspace, @Nullable CreateRequest request) {

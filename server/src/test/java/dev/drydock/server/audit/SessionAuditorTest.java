@@ -3,41 +3,41 @@ package dev.drydock.server.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.drydock.server.agent.EventLog;
 import dev.drydock.server.agent.event.Action;
-import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Lifecycle;
 import dev.drydock.server.agent.event.Observation;
 import dev.drydock.server.agent.event.Oversight;
 import dev.drydock.server.agent.tool.Args;
 import dev.drydock.server.agent.event.Source;
-import dev.drydock.server.eventlog.EventBus;
 import dev.drydock.server.testing.RealServices;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(RealServices.class)
 class SessionAuditorTest {
-    @Inject EventBus bus;
+    @Inject EventLog log;
     @Inject AuditTrail trail;
+    @Inject DataSource ds;
 
     @Test
-    void shouldSealLifecycleToolExecutionsAndFileReadsIntoTheChain() {
+    void shouldSealLifecycleToolExecutionsAndFileReadsIntoTheChain() throws Exception {
         // Given
-        String session = UUID.randomUUID().toString();
+        String session = newSession();
         long before = trail.verify().checked();
         String content = "1: package demo;\n2: class Calculator {}\n";
 
         // When a session starts, reads a file and finishes
-        publish(session, 1, new Lifecycle.SessionStarted("code", "fix it", "demo", "calc", "abc123"));
-        publish(session, 2, new Action.InvokeTool("c1", "read_file", "{\"path\": \"src/Calculator.java\", \"start_line\": 1, \"end_line\": 2}", Action.Risk.READ_ONLY));
-        publish(session, 3, new Observation.ToolSucceeded("c1", content));
-        publish(session, 4, new Lifecycle.SessionFinished(Lifecycle.Outcome.values()[0], "done"));
+        publish(session, new Lifecycle.SessionStarted("code", "fix it", "demo", "calc", "abc123"));
+        publish(session, new Action.InvokeTool("c1", "read_file", "{\"path\": \"src/Calculator.java\", \"start_line\": 1, \"end_line\": 2}", Action.Risk.READ_ONLY));
+        publish(session, new Observation.ToolSucceeded("c1", content));
+        publish(session, new Lifecycle.SessionFinished(Lifecycle.Outcome.values()[0], "done"));
 
         // Then
         List<AuditRecord> records = trail.page(before, 1000, "demo").stream().filter(r -> session.equals(r.sessionId())).toList();
@@ -49,18 +49,18 @@ class SessionAuditorTest {
     }
 
     @Test
-    void shouldRecordApprovalsDenialsAndCancellationsWithWhoDecided() {
+    void shouldRecordApprovalsDenialsAndCancellationsWithWhoDecided() throws Exception {
         // Given a session with two actions waiting for a person
-        String session = UUID.randomUUID().toString();
+        String session = newSession();
         long before = trail.verify().checked();
-        publish(session, 1, new Lifecycle.SessionStarted("code", "fix it", "demo", "calc", "abc123"));
-        publish(session, 2, new Action.InvokeTool("c1", "run_command", "{\"command\": \"git push\"}", Action.Risk.NETWORK));
-        publish(session, 3, new Action.InvokeTool("c2", "run_command", "{\"command\": \"rm -rf build\"}", Action.Risk.DESTRUCTIVE));
+        publish(session, new Lifecycle.SessionStarted("code", "fix it", "demo", "calc", "abc123"));
+        publish(session, new Action.InvokeTool("c1", "run_command", "{\"command\": \"git push\"}", Action.Risk.NETWORK));
+        publish(session, new Action.InvokeTool("c2", "run_command", "{\"command\": \"rm -rf build\"}", Action.Risk.DESTRUCTIVE));
 
         // When
-        publish(session, 4, new Oversight.ActionApproved("c1", "wanda"));
-        publish(session, 5, new Oversight.ActionDenied("c2", "mike", "not today"));
-        publish(session, 6, new Oversight.CancelRequested("mike"));
+        publish(session, new Oversight.ActionApproved("c1", "wanda"));
+        publish(session, new Oversight.ActionDenied("c2", "mike", "not today"));
+        publish(session, new Oversight.CancelRequested("mike"));
 
         // Then
         List<AuditRecord> records = trail.page(before, 1000, "demo").stream().filter(r -> session.equals(r.sessionId())).toList();
@@ -89,7 +89,23 @@ class SessionAuditorTest {
         assertThatThrownBy(() -> Args.parse(duplicate)).hasMessageContaining("duplicate field 'path'");
     }
 
-    private void publish(String session, long seq, dev.drydock.server.agent.event.Payload payload) {
-        bus.publish(new Event(session, seq, Instant.now(), Source.AGENT, null, payload));
+    /** A session row for the log to append to (the events below make up its story). */
+    private String newSession() throws Exception {
+        return newSession(ds);
+    }
+
+    static String newSession(DataSource ds) throws Exception {
+        String session = UUID.randomUUID().toString();
+        try (var c = ds.getConnection(); var ps = c.prepareStatement(
+                "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values (?, 'demo', 'code', 'calc', 'audit', 'mike', now(), now())")) {
+            ps.setObject(1, UUID.fromString(session));
+            ps.executeUpdate();
+        }
+        return session;
+    }
+
+    /** Appends through the real log, in whose transaction the auditor writes. */
+    private void publish(String session, dev.drydock.server.agent.event.Payload payload) {
+        log.append(session, Source.AGENT, payload);
     }
 }

@@ -52,7 +52,7 @@ class ApiSecurityTest {
     void shouldRefuseRealTokenMeantForAnotherAudience() {
         // Given a genuine drydock-realm token issued to Keycloak's admin-cli client (no drydock-api audience)
         String token = given().formParam("grant_type", "password").formParam("client_id", "admin-cli")
-                .formParam("username", "mike").formParam("password", "mike-pass")
+                .formParam("username", "mike").formParam("password", RealServices.password("mike"))
                 .post(RealServices.get().keycloak().realmUrl() + "/protocol/openid-connect/token")
                 .then().statusCode(200).extract().path("access_token");
 

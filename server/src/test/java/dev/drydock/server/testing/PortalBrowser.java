@@ -47,7 +47,7 @@ public final class PortalBrowser implements AutoCloseable {
     }
 
     /**
-     * Opens {@code url} as {@code username} (password {@code <username>-pass}): the portal sends the
+     * Opens {@code url} as {@code username} (password {@link RealServices#password}): the portal sends the
      * page to Keycloak's login form, which this fills in; Keycloak then sends it back to {@code url}.
      */
     public Page signIn(String username, String url) {
@@ -59,7 +59,7 @@ public final class PortalBrowser implements AutoCloseable {
         page.navigate(url);
         page.waitForSelector("#kc-login");
         page.fill("#username", username);
-        page.fill("#password", username + "-pass");
+        page.fill("#password", RealServices.password(username));
         page.click("#kc-login");
         page.waitForURL(u -> u.equals(url));
         return page;

@@ -24,7 +24,7 @@ import java.util.Map;
  * exits.
  */
 public final class RealServices implements QuarkusTestResourceLifecycleManager {
-    /** Users of the test realm; each password is {@code <username>-pass}. */
+    /** Users of the test realm; each password is {@link #password(String)}. */
     public static final List<InitialUser> USERS = List.of(
             user("alice", "Alice", "Admin", "/drydock-admins"),
             user("wanda", "Wanda", "Workspace", "/workspaces/demo/admins"),
@@ -132,7 +132,12 @@ public final class RealServices implements QuarkusTestResourceLifecycleManager {
     }
 
     private static InitialUser user(String username, String first, String last, String group) {
-        return new InitialUser(username, username + "-pass", first, last, username + "@example.test", List.of(group));
+        return new InitialUser(username, password(username), first, last, username + "@example.test", List.of(group));
+    }
+
+    /** The password of a test user: {@code <username>-password}, long enough for the realm's password policy. */
+    public static String password(String username) {
+        return username + "-password";
     }
 
     private static int freePort() {

@@ -41,7 +41,7 @@ public final class Tokens {
                 .formParam("grant_type", "password")
                 .formParam("client_id", client)
                 .formParam("username", username)
-                .formParam("password", username + "-pass")
+                .formParam("password", RealServices.password(username))
                 .formParam("scope", "openid")
                 .post(RealServices.get().keycloak().realmUrl() + "/protocol/openid-connect/token")
                 .then()

@@ -1,6 +1,7 @@
 package dev.drydock.server.gateway.frontdoor;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,6 +27,7 @@ import dev.drydock.server.gateway.core.StreamEvent;
 import dev.drydock.server.gateway.core.TokenCounter;
 import dev.drydock.server.gateway.core.TokenSource;
 import dev.drydock.server.gateway.core.ToolCall;
+import dev.drydock.server.problem.JsonLimitMessages;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.oidc.TenantIdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -521,6 +523,9 @@ public class FrontDoorRoutes {
                 return null;
             }
             return node;
+        } catch (StreamConstraintsException e) {
+            error(ctx, OpenAiError.badRequest(JsonLimitMessages.describe(e)));
+            return null;
         } catch (java.io.IOException e) {
             error(ctx, OpenAiError.badRequest("the request body is not valid JSON"));
             return null;
