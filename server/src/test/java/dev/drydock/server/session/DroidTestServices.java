@@ -31,7 +31,7 @@ import org.eclipse.jgit.lib.PersonIdent;
  * continues the script where the log says it is.
  */
 public final class DroidTestServices implements QuarkusTestResourceLifecycleManager {
-    static final Map<String, List<String>> SCRIPTS = new ConcurrentHashMap<>();
+    public static final Map<String, List<String>> SCRIPTS = new ConcurrentHashMap<>();
     static final ObjectMapper JSON = new ObjectMapper();
     static volatile Path mirrorRoot;
     /** Every request body the scripted model received, in order (tests check what reached a model). */
@@ -153,7 +153,7 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
     }
 
     /** A reply that calls tools: pairs of (name, JSON arguments). */
-    static String calls(String... nameAndArgs) {
+    public static String calls(String... nameAndArgs) {
         ObjectNode root = JSON.createObjectNode();
         root.put("model", "scripted");
         ObjectNode message = root.putArray("choices").addObject().put("index", 0).putObject("message");
@@ -171,7 +171,7 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
     }
 
     /** A reply without tool calls: just text. */
-    static String text(String content) {
+    public static String text(String content) {
         ObjectNode root = JSON.createObjectNode();
         root.put("model", "scripted");
         root.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop").putObject("message").put("role", "assistant").put("content", content);
@@ -179,12 +179,12 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
         return root.toString();
     }
 
-    static List<String> script(String... steps) {
+    public static List<String> script(String... steps) {
         return new ArrayList<>(List.of(steps));
     }
 
     /** JSON object text from alternating keys and values. */
-    static String args(Object... kv) {
+    public static String args(Object... kv) {
         ObjectNode n = JSON.createObjectNode();
         for (int i = 0; i < kv.length; i += 2) {
             n.set((String) kv[i], JSON.valueToTree(kv[i + 1]));
