@@ -207,12 +207,6 @@ class AuthorizationMatrixTest {
     }
 
     private void prepare() throws Exception {
-        // each signed-in caller's portal session, through Keycloak's login form as a browser goes
-        for (Caller c : Caller.values()) {
-            if (c.user != null) {
-                BROWSERS.put(c, signIn(c.user));
-            }
-        }
         // The policy the session tests give demo: droids may run, every route allowed, classified internal.
         try (var c = ds.getConnection(); var ps = c.prepareStatement(
                 "insert into workspace(slug, display_name, created_at, autonomy) values ('demo', 'demo', now(), 'auto-edit') "
@@ -242,14 +236,20 @@ class AuthorizationMatrixTest {
         // a finished session of A with an artifact (its event stream exists), and one of B
         sessionA = as("mike").body(Map.of("workspace", A, "droid", "knowledge", "task", "[script:matrix-doc] What does calc do?", "repo", "droid-calc"))
                 .post("/api/sessions").then().statusCode(201).extract().path("id");
-        sessionB = as("otto").body(Map.of("workspace", B, "droid", "knowledge", "task", "[script:matrix-doc] What does calc do?", "repo", "droid-calc"))
+        sessionB = as("otto").body(Map.of("workspace", B, "droid", "knowledge", "task", "[script:matrix-doc] What does calc do?"))
                 .post("/api/sessions").then().statusCode(201).extract().path("id");
+
+        // while they run: each signed-in caller's portal session, through Keycloak's login form as a browser goes
+        for (Caller c : Caller.values()) {
+            if (c.user != null) {
+                BROWSERS.put(c, signIn(c.user));
+            }
+        }
         for (String[] s : new String[][] {{"mike", sessionA}, {"otto", sessionB}}) {
             Poll.until(() -> as(s[0]).get("/api/sessions/" + s[1]).then().extract().jsonPath(), j -> "finished".equals(j.getString("status")),
                     Duration.ofSeconds(90), j -> j.prettify());
         }
         assertThat(as("mike").get("/api/sessions/" + sessionA + "/artifacts").then().statusCode(200).extract().jsonPath().getList("$")).isNotEmpty();
-
     }
 
     @Test
@@ -273,34 +273,15 @@ class AuthorizationMatrixTest {
         resources();
         List<Row> rows = rows();
         List<String> mismatches = new ArrayList<>();
-
         StringBuilder report = new StringBuilder("| row | " + Stream.of(Caller.values()).map(Caller::label).collect(Collectors.joining(" | "))
                 + " | ms |\n|---|" + "---|".repeat(Caller.values().length + 1) + "\n");
         long started = System.nanoTime();
 
         // When
-        int cells = 0;
         for (Row row : rows) {
-            long rowStarted = System.nanoTime();
-            report.append("| ").append(row.name().replace("|", "/")).append(" |");
-            for (Caller caller : Caller.values()) {
-                Call call = row.call().apply(caller);
-                Answer answer = send(row.channel(), caller, call);
-                char expected = row.expected().charAt(caller.ordinal());
-                cells++;
-                report.append(' ').append(answer.outcome()).append(' ').append(answer.status()).append(" |");
-                if (answer.outcome() != expected) {
-                    mismatches.add(row.name() + " as " + caller.label() + ": expected " + expected + ", got " + answer.outcome() + " (" + call.method() + " "
-                            + call.path() + " -> " + answer.status() + " " + excerpt(answer.body()) + ")");
-                }
-                String secret = row.secretOfA().get();
-                boolean outsider = caller == Caller.ANONYMOUS || caller == Caller.MEMBER_B || caller == Caller.ADMIN_B;
-                if (outsider && !secret.isEmpty() && answer.body().contains(secret)) {
-                    mismatches.add(row.name() + " as " + caller.label() + ": the answer shows " + secret + ", which is workspace A's");
-                }
-            }
-            report.append(' ').append((System.nanoTime() - rowStarted) / 1_000_000).append(" |\n");
+            report.append(run(row, mismatches));
         }
+        int cells = rows.size() * Caller.values().length;
         writeReport(report.append("\n").append(rows.size()).append(" rows, ").append(cells).append(" cells, ")
                 .append((System.nanoTime() - started) / 1_000_000).append(" ms\n").toString());
 
@@ -615,6 +596,28 @@ class AuthorizationMatrixTest {
 
     private static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** Calls one row as every caller; returns its line of the report and adds what did not match to {@code mismatches}. */
+    private String run(Row row, List<String> mismatches) {
+        long rowStarted = System.nanoTime();
+        StringBuilder line = new StringBuilder("| ").append(row.name().replace("|", "/")).append(" |");
+        for (Caller caller : Caller.values()) {
+            Call call = row.call().apply(caller);
+            Answer answer = send(row.channel(), caller, call);
+            char expected = row.expected().charAt(caller.ordinal());
+            line.append(' ').append(answer.outcome()).append(' ').append(answer.status()).append(" |");
+            if (answer.outcome() != expected) {
+                mismatches.add(row.name() + " as " + caller.label() + ": expected " + expected + ", got " + answer.outcome() + " (" + call.method() + " "
+                        + call.path() + " -> " + answer.status() + " " + excerpt(answer.body()) + ")");
+            }
+            String secret = row.secretOfA().get();
+            boolean outsider = caller == Caller.ANONYMOUS || caller == Caller.MEMBER_B || caller == Caller.ADMIN_B;
+            if (outsider && !secret.isEmpty() && answer.body().contains(secret)) {
+                mismatches.add(row.name() + " as " + caller.label() + ": the answer shows " + secret + ", which is workspace A's");
+            }
+        }
+        return line.append(' ').append((System.nanoTime() - rowStarted) / 1_000_000).append(" |\n").toString();
     }
 
     /** What a cell got: the status, the outcome letter it means, and the body (not read for a stream). */
