@@ -1,164 +1,821 @@
 package dev.drydock.server.auth;
 
+import static dev.drydock.server.session.DroidTestServices.args;
+import static dev.drydock.server.session.DroidTestServices.calls;
+import static dev.drydock.server.session.DroidTestServices.script;
+import static dev.drydock.server.session.DroidTestServices.text;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.drydock.server.session.DroidTestServices;
+import dev.drydock.server.testing.Poll;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.CookieHandler;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.jandex.AnnotationInstance;
+import org.jboss.jandex.ClassInfo;
+import org.jboss.jandex.DotName;
+import org.jboss.jandex.Index;
+import org.jboss.jandex.Indexer;
+import org.jboss.jandex.MethodInfo;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every API operation in the OpenAPI document × every kind of caller, with the status each must get.
- * Requests are authorization probes: bodies are empty or ids do not exist, so an authorized caller
- * gets a 2xx or a validation 4xx and nothing changes. Adding an endpoint without a row fails the test.
+ * The authorization matrix: every route of {@code /api}, {@code /portal} and {@code /v1} × seven
+ * callers, each request aimed at resources that exist in workspace A ({@code demo}): a finished
+ * session with an artifact and an event stream, a registered repository with delivery settings, a
+ * workspace secret, memories, the callers' API keys, model endpoints, routes, budgets and sources.
+ * So every cell ends in a real authorization decision, not in "no such thing".
+ *
+ * <p>The routes are discovered, not listed by hand: the JAX-RS resource methods from a Jandex index of
+ * the server's classes (API, portal pages, portal form POSTs, SSE streams) and the {@code /v1} routes
+ * from the Vert.x router. A route without a row (or a row without a route) fails
+ * {@link #shouldHaveARowForEveryRouteWhenRoutesAreDiscovered}.
+ *
+ * <p>The rule each row encodes (docs/security.md, "Authorization"):
+ *
+ * <ul>
+ *   <li>{@code U}: no credential: 401 on {@code /api} and {@code /v1}, a redirect to Keycloak's sign-in on {@code /portal};
+ *   <li>{@code H}: the caller is outside the resource's workspace: 404, exactly as for a resource that
+ *       does not exist (the workspace and its contents are hidden), also for a drydock-admin's personal
+ *       things (another person's API key);
+ *   <li>{@code F}: the caller sees the workspace but their role is too low (viewers read, members act,
+ *       workspace admins configure), or the route is for drydock-admins: 403; a portal form sent from
+ *       another origin: 403;
+ *   <li>{@code A}: allowed: the caller got past authorization (2xx, a redirect inside Drydock, or a 400/409
+ *       about the request or the resource's state, e.g. cancelling a finished session).
+ * </ul>
+ *
+ * <p>Callers, in the column order of each row's expectation: anonymous, vera (viewer of A), mike (member
+ * of A), wanda (admin of A), bruno (member of B = {@code other}), otto (admin of B), alice
+ * (drydock-admin). API and /v1 rows send real Keycloak access tokens; portal rows use the portal's own
+ * cookie session, signed in through Keycloak's login form, and send {@code Origin} as a browser does.
  */
 @QuarkusTest
 @QuarkusTestResource(RealServices.class)
+@QuarkusTestResource(DroidTestServices.class)
 class AuthorizationMatrixTest {
-    /** Callers, in the column order of {@link Row#expected}. */
-    private static final List<String> CALLERS = List.of("anonymous", "vera", "mike", "otto", "wanda", "alice");
+    /** The callers, in the column order of {@link Row#expected}. */
+    enum Caller {
+        ANONYMOUS(null), VIEWER_A("vera"), MEMBER_A("mike"), ADMIN_A("wanda"), MEMBER_B("bruno"), ADMIN_B("otto"), DRYDOCK_ADMIN("alice");
 
-    /** One operation: the concrete request and the status per caller (anonymous, viewer, member, other-admin, ws-admin, drydock-admin). */
-    record Row(String path, String body, int... expected) {}
+        final @Nullable String user;
 
-    private static final Map<String, Row> MATRIX = new LinkedHashMap<>();
+        Caller(@Nullable String user) {
+            this.user = user;
+        }
 
-    static {
-        MATRIX.put("GET /api/me", new Row("/api/me", null, 401, 200, 200, 200, 200, 200));
-        MATRIX.put("GET /api/cli-config", new Row("/api/cli-config", null, 200, 200, 200, 200, 200, 200));
-        MATRIX.put("GET /api/workspaces", new Row("/api/workspaces", null, 401, 200, 200, 200, 200, 200));
-        MATRIX.put("POST /api/workspaces", new Row("/api/workspaces", "{}", 401, 403, 403, 403, 403, 400));
-        MATRIX.put("GET /api/workspaces/{slug}", new Row("/api/workspaces/demo", null, 401, 200, 200, 404, 200, 200));
-        MATRIX.put("PUT /api/workspaces/{slug}/policy", new Row("/api/workspaces/demo/policy", "{}", 401, 403, 403, 404, 400, 400));
-        MATRIX.put("GET /api/workspaces/{workspace}/repositories", new Row("/api/workspaces/demo/repositories", null, 401, 200, 200, 404, 200, 200));
-        MATRIX.put("POST /api/workspaces/{workspace}/repositories", new Row("/api/workspaces/demo/repositories", "{}", 401, 403, 403, 404, 400, 400));
-        MATRIX.put("GET /api/workspaces/{workspace}/repositories/{name}", new Row("/api/workspaces/demo/repositories/nope", null, 401, 404, 404, 404, 404, 404));
-        MATRIX.put("DELETE /api/workspaces/{workspace}/repositories/{name}", new Row("/api/workspaces/demo/repositories/nope", null, 401, 403, 403, 404, 404, 404));
-        MATRIX.put("PUT /api/workspaces/{workspace}/repositories/{name}/path-labels", new Row("/api/workspaces/demo/repositories/nope/path-labels", "[]", 401, 403, 403, 404, 404, 404));
-        MATRIX.put("POST /api/workspaces/{workspace}/repositories/{name}/sync", new Row("/api/workspaces/demo/repositories/nope/sync", null, 401, 403, 404, 404, 404, 404));
-        // What droids remembered: viewers list, members delete (#15 hole 4).
-        MATRIX.put("GET /api/workspaces/{workspace}/memories", new Row("/api/workspaces/demo/memories", null, 401, 200, 200, 404, 200, 200));
-        MATRIX.put("DELETE /api/workspaces/{workspace}/memories/{id}", new Row("/api/workspaces/demo/memories/999999999", null, 401, 403, 404, 404, 404, 404));
-        MATRIX.put("GET /api/workspaces/{workspace}/search", new Row("/api/workspaces/demo/search", null, 401, 400, 400, 404, 400, 400));
-        MATRIX.put("GET /api/admin/audit/verify", new Row("/api/admin/audit/verify", null, 401, 403, 403, 403, 403, 200));
-        // Model gateway administration: drydock admins only.
-        MATRIX.put("GET /api/admin/model-endpoints", new Row("/api/admin/model-endpoints", null, 401, 403, 403, 403, 403, 200));
-        MATRIX.put("GET /api/admin/model-endpoints/{name}", new Row("/api/admin/model-endpoints/nope", null, 401, 403, 403, 403, 403, 404));
-        MATRIX.put("PUT /api/admin/model-endpoints/{name}", new Row("/api/admin/model-endpoints/nope", "{}", 401, 403, 403, 403, 403, 400));
-        MATRIX.put("DELETE /api/admin/model-endpoints/{name}", new Row("/api/admin/model-endpoints/nope", null, 401, 403, 403, 403, 403, 404));
-        MATRIX.put("GET /api/admin/model-routes", new Row("/api/admin/model-routes", null, 401, 403, 403, 403, 403, 200));
-        MATRIX.put("PUT /api/admin/model-routes/{name}", new Row("/api/admin/model-routes/nope", "{}", 401, 403, 403, 403, 403, 400));
-        MATRIX.put("DELETE /api/admin/model-routes/{name}", new Row("/api/admin/model-routes/nope", null, 401, 403, 403, 403, 403, 404));
-        MATRIX.put("GET /api/admin/model-budgets", new Row("/api/admin/model-budgets", null, 401, 403, 403, 403, 403, 200));
-        MATRIX.put("POST /api/admin/model-budgets", new Row("/api/admin/model-budgets", "{}", 401, 403, 403, 403, 403, 400));
-        MATRIX.put("DELETE /api/admin/model-budgets/{id}", new Row("/api/admin/model-budgets/999999999", null, 401, 403, 403, 403, 403, 404));
-        MATRIX.put("GET /api/admin/model-requests", new Row("/api/admin/model-requests", null, 401, 403, 403, 403, 403, 200));
-        MATRIX.put("GET /api/admin/egress-refusals", new Row("/api/admin/egress-refusals", null, 401, 403, 403, 403, 403, 200));
-        // Repository sources added at runtime (local roots, allowed git hosts): drydock admins only.
-        MATRIX.put("GET /api/admin/repository-sources", new Row("/api/admin/repository-sources", null, 401, 403, 403, 403, 403, 200));
-        MATRIX.put("POST /api/admin/repository-sources/local-roots", new Row("/api/admin/repository-sources/local-roots", "{}", 401, 403, 403, 403, 403, 400));
-        MATRIX.put("DELETE /api/admin/repository-sources/local-roots", new Row("/api/admin/repository-sources/local-roots?path=/nope", null, 401, 403, 403, 403, 403, 404));
-        MATRIX.put("POST /api/admin/repository-sources/allowed-hosts", new Row("/api/admin/repository-sources/allowed-hosts", "{}", 401, 403, 403, 403, 403, 400));
-        MATRIX.put("DELETE /api/admin/repository-sources/allowed-hosts/{host}", new Row("/api/admin/repository-sources/allowed-hosts/nope.example", null, 401, 403, 403, 403, 403, 404));
-        // Personal API keys for the OpenAI-compatible front door.
-        MATRIX.put("GET /api/me/api-keys", new Row("/api/me/api-keys", null, 401, 200, 200, 200, 200, 200));
-        MATRIX.put("POST /api/me/api-keys", new Row("/api/me/api-keys", "{\"name\": \"\"}", 401, 400, 400, 400, 400, 400));
-        MATRIX.put("DELETE /api/me/api-keys/{id}", new Row("/api/me/api-keys/999999999", null, 401, 404, 404, 404, 404, 404));
-        // Droid sessions: ids of sessions that do not exist (or belong to nobody the caller may see) are 404.
-        MATRIX.put("GET /api/sessions", new Row("/api/sessions", null, 401, 200, 200, 200, 200, 200));
-        MATRIX.put("POST /api/sessions", new Row("/api/sessions", "{}", 401, 400, 400, 400, 400, 400));
-        MATRIX.put("GET /api/sessions/{id}", new Row("/api/sessions/00000000-0000-0000-0000-000000000000", null, 401, 404, 404, 404, 404, 404));
-        MATRIX.put("GET /api/sessions/{id}/events", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/events", null, 401, 404, 404, 404, 404, 404));
-        MATRIX.put("GET /api/sessions/{id}/artifacts", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/artifacts", null, 401, 404, 404, 404, 404, 404));
-        MATRIX.put("POST /api/sessions/{id}/cancel", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/cancel", null, 401, 404, 404, 404, 404, 404));
-        MATRIX.put("POST /api/sessions/{id}/answer", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/answer", "{}", 401, 404, 404, 404, 404, 404));
-        MATRIX.put("POST /api/sessions/{id}/approve", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/approve", "{}", 401, 404, 404, 404, 404, 404));
-        MATRIX.put("POST /api/sessions/{id}/deny", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/deny", "{}", 401, 404, 404, 404, 404, 404));
-        MATRIX.put("POST /api/sessions/{id}/resume", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/resume", null, 401, 404, 404, 404, 404, 404));
-        MATRIX.put("POST /api/sessions/{id}/messages", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/messages", "{}", 401, 404, 404, 404, 404, 404));
-        // Delivery: a session's agent branch, push and merge request; a repository's git server; the signing key.
-        MATRIX.put("GET /api/sessions/{id}/delivery", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/delivery", null, 401, 404, 404, 404, 404, 404));
-        MATRIX.put("POST /api/sessions/{id}/delivery/push", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/delivery/push", "{}", 401, 404, 404, 404, 404, 404));
-        MATRIX.put("POST /api/sessions/{id}/delivery/merge-request", new Row("/api/sessions/00000000-0000-0000-0000-000000000000/delivery/merge-request", null, 401, 404, 404, 404, 404, 404));
-        MATRIX.put("GET /api/workspaces/{workspace}/repositories/{name}/delivery", new Row("/api/workspaces/demo/repositories/nope/delivery", null, 401, 404, 404, 404, 404, 404));
-        MATRIX.put("PUT /api/workspaces/{workspace}/repositories/{name}/delivery", new Row("/api/workspaces/demo/repositories/nope/delivery", "{}", 401, 403, 403, 404, 404, 404));
-        MATRIX.put("GET /api/delivery/signing-key", new Row("/api/delivery/signing-key", null, 401, 200, 200, 200, 200, 200));
-        // Workspace secrets: workspace admins only; model hosts on the egress allow-list: drydock admins only (issue 15).
-        MATRIX.put("GET /api/workspaces/{workspace}/secrets", new Row("/api/workspaces/demo/secrets", null, 401, 403, 403, 404, 200, 200));
-        MATRIX.put("PUT /api/workspaces/{workspace}/secrets/{name}", new Row("/api/workspaces/demo/secrets/matrix", "{}", 401, 403, 403, 404, 400, 400));
-        MATRIX.put("DELETE /api/workspaces/{workspace}/secrets/{name}", new Row("/api/workspaces/demo/secrets/nope", null, 401, 403, 403, 404, 404, 404));
-        MATRIX.put("GET /api/admin/model-hosts", new Row("/api/admin/model-hosts", null, 401, 403, 403, 403, 403, 200));
-        MATRIX.put("POST /api/admin/model-hosts", new Row("/api/admin/model-hosts", "{}", 401, 403, 403, 403, 403, 400));
-        MATRIX.put("DELETE /api/admin/model-hosts/{host}", new Row("/api/admin/model-hosts/nope.example", null, 401, 403, 403, 403, 403, 404));
-        MATRIX.put("GET /api/admin/audit/export", new Row("/api/admin/audit/export?afterSeq=999999999", null, 401, 403, 403, 403, 403, 200));
+        String label() {
+            return user == null ? "anonymous" : user;
+        }
     }
 
-    @Test
-    void shouldHaveAMatrixRowForEveryApiOperation() {
-        // When
-        Set<String> documented = operationsInOpenApi();
-
-        // Then
-        assertThat(new TreeSet<>(MATRIX.keySet()))
-                .as("every /api operation needs a row in AuthorizationMatrixTest.MATRIX (and no stale rows)")
-                .isEqualTo(documented);
+    /** How a row sends its caller's credential. */
+    enum Channel {
+        /** {@code Authorization: Bearer <access token>}. */
+        BEARER,
+        /** The portal's cookie session; unsafe methods carry this server's {@code Origin}, as a browser sends it. */
+        PORTAL
     }
 
-    @Test
-    void shouldGiveEveryCallerTheExpectedStatus() {
-        // Given
-        List<String> mismatches = new ArrayList<>();
+    /** One concrete request. */
+    record Call(String method, String path, @Nullable String body, @Nullable String contentType, Map<String, String> headers) {}
 
-        // When
-        for (Map.Entry<String, Row> entry : MATRIX.entrySet()) {
-            String method = entry.getKey().substring(0, entry.getKey().indexOf(' '));
-            Row row = entry.getValue();
-            for (int i = 0; i < CALLERS.size(); i++) {
-                int status = request(CALLERS.get(i), row.body()).request(method, row.path()).then().extract().statusCode();
-                if (status != row.expected()[i]) {
-                    mismatches.add(entry.getKey() + " as " + CALLERS.get(i) + ": expected " + row.expected()[i] + ", got " + status);
-                }
+    /**
+     * One cell line: a route (as discovered), a variant label (empty for the plain case), how the
+     * credential is sent, the request per caller (destructive rows make a fresh target per caller), and
+     * the expected outcome per caller as seven letters (U, H, F, A; see the class comment).
+     */
+    record Row(String route, String variant, Channel channel, Function<Caller, Call> call, String expected, Supplier<String> secretOfA) {
+        Row {
+            if (expected.length() != Caller.values().length || !expected.matches("[UHFA]+")) {
+                throw new IllegalArgumentException(route + ": expected needs one of U, H, F, A per caller: " + expected);
             }
         }
 
+        /** The same row, whose answers to callers outside A (allowed ones too, e.g. lists) must not contain {@code secret}. */
+        Row hiding(Supplier<String> secret) {
+            return new Row(route, variant, channel, call, expected, secret);
+        }
+
+        String name() {
+            return variant.isEmpty() ? route : route + " [" + variant + "]";
+        }
+    }
+
+    private static final String A = "demo";
+    private static final String B = "other";
+    private static final String REPO = "matrix-repo";
+    private static final String SECRET = "matrix-secret";
+    private static final String ENDPOINT = "scripted";
+    private static final Path LOCAL_ROOT = Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos");
+    private static final Pattern LOGIN_ACTION = Pattern.compile("action=\"([^\"]*login-actions/authenticate[^\"]*)\"");
+    private static final AtomicInteger FRESH = new AtomicInteger();
+
+    /** What the rows point at; made once per test JVM by {@link #resources()}. */
+    private static volatile boolean ready;
+    private static @Nullable AssertionError broken;
+    private static String sessionA = "";
+    private static String sessionB = "";
+    private static String repoPath = "";
+    private static String policyA = "";
+    private static String scriptedUrl = "";
+    private static final Map<Caller, HttpClient> BROWSERS = new EnumMap<>(Caller.class);
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject DataSource ds;
+    @Inject RouterRoutes router;
+
+    /** Keeps the Vert.x router, whose routes the front door adds, so that the test can list them. */
+    @ApplicationScoped
+    static class RouterRoutes {
+        private volatile @Nullable Router router;
+
+        void capture(@Observes Router r) {
+            router = r;
+        }
+
+        List<Route> routes() {
+            Router r = router;
+            return r == null ? List.of() : r.getRoutes();
+        }
+    }
+
+    /** Makes the resources the rows point at, once per test JVM. */
+    private void resources() throws Exception {
+        if (ready) {
+            return;
+        }
+        if (broken != null) {
+            throw broken;
+        }
+        try {
+            prepare();
+        } catch (Exception | AssertionError e) {
+            broken = new AssertionError("the matrix's resources could not be made", e);
+            throw broken;
+        }
+        ready = true;
+    }
+
+    private void prepare() throws Exception {
+        // The policy the session tests give demo: droids may run, every route allowed, classified internal.
+        try (var c = ds.getConnection(); var ps = c.prepareStatement(
+                "insert into workspace(slug, display_name, created_at, autonomy) values ('demo', 'demo', now(), 'auto-edit') "
+                        + "on conflict (slug) do update set autonomy = 'auto-edit', allowed_droids = 'code,knowledge,reliability', allowed_routes = '*', classification = 'internal'")) {
+            ps.executeUpdate();
+        }
+        DroidTestServices.SCRIPTS.put("matrix-doc", script(calls("finish", args("title", "Matrix", "document", "# Matrix\n\nA document the matrix reads."))));
+        DroidTestServices.SCRIPTS.put("matrix-chat", script(text("hello from the scripted model")));
+        scriptedUrl = ConfigProvider.getConfig().getValue("drydock.gateway.endpoints.scripted.base-url", String.class);
+
+        // a repository of A, registered by its admin from a local root, with delivery settings and a secret
+        Path repo = Files.createDirectories(LOCAL_ROOT.resolve("matrix-" + ProcessHandle.current().pid()));
+        if (!Files.exists(repo.resolve(".git"))) {
+            Files.writeString(repo.resolve("calc.py"), "def add(a, b):\n    return a + b\n");
+            try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+                git.add().addFilepattern(".").call();
+                git.commit().setMessage("calc").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+            }
+        }
+        repoPath = repo.toString();
+        as("wanda").body(Map.of("name", REPO, "path", repoPath, "branch", "main")).post("/api/workspaces/" + A + "/repositories").then().statusCode(201);
+        as("wanda").body(Map.of("value", "matrix-value")).put("/api/workspaces/" + A + "/secrets/" + SECRET).then().statusCode(200);
+        as("wanda").body(delivery()).put("/api/workspaces/" + A + "/repositories/" + REPO + "/delivery").then().statusCode(200);
+        policyA = new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(as("alice").get("/api/workspaces/" + A).then().statusCode(200).extract().jsonPath().getMap("policy"));
+
+        // a finished session of A with an artifact (its event stream exists), and one of B
+        sessionA = as("mike").body(Map.of("workspace", A, "droid", "knowledge", "task", "[script:matrix-doc] What does calc do?", "repo", "droid-calc"))
+                .post("/api/sessions").then().statusCode(201).extract().path("id");
+        sessionB = as("otto").body(Map.of("workspace", B, "droid", "knowledge", "task", "[script:matrix-doc] What does calc do?"))
+                .post("/api/sessions").then().statusCode(201).extract().path("id");
+
+        // while they run: each signed-in caller's portal session, through Keycloak's login form as a browser goes
+        for (Caller c : Caller.values()) {
+            if (c.user != null) {
+                BROWSERS.put(c, signIn(c.user));
+            }
+        }
+        for (String[] s : new String[][] {{"mike", sessionA}, {"otto", sessionB}}) {
+            Poll.until(() -> as(s[0]).get("/api/sessions/" + s[1]).then().extract().jsonPath(), j -> "finished".equals(j.getString("status")),
+                    Duration.ofSeconds(90), j -> j.prettify());
+        }
+        assertThat(as("mike").get("/api/sessions/" + sessionA + "/artifacts").then().statusCode(200).extract().jsonPath().getList("$")).isNotEmpty();
+    }
+
+    @Test
+    void shouldHaveARowForEveryRouteWhenRoutesAreDiscovered() throws IOException {
+        // When
+        Set<String> discovered = new TreeSet<>();
+        discovered.addAll(resourceMethods());
+        discovered.addAll(frontDoorRoutes());
+
         // Then
-        assertThat(mismatches).isEmpty();
+        Set<String> listed = rows().stream().map(Row::route).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(listed)
+                .as("every route needs a row in AuthorizationMatrixTest.rows() (and no row may name a route that is gone)")
+                .isEqualTo(discovered);
+        assertThat(discovered).anyMatch(r -> r.startsWith("POST /portal/")).anyMatch(r -> r.endsWith("(SSE)")).anyMatch(r -> r.contains(" /v1/"));
     }
 
-    private static RequestSpecification request(String caller, String body) {
-        RequestSpecification spec = given().redirects().follow(false);
-        if (!caller.equals("anonymous")) {
-            spec = spec.auth().oauth2(Tokens.of(caller));
+    @Test
+    void shouldGiveEveryCallerTheExpectedOutcomeWhenEveryRouteIsCalled() throws Exception {
+        // Given
+        resources();
+        List<Row> rows = rows();
+        List<String> mismatches = new ArrayList<>();
+        StringBuilder report = new StringBuilder("| row | " + Stream.of(Caller.values()).map(Caller::label).collect(Collectors.joining(" | "))
+                + " | ms |\n|---|" + "---|".repeat(Caller.values().length + 1) + "\n");
+        long started = System.nanoTime();
+
+        // When
+        for (Row row : rows) {
+            report.append(run(row, mismatches));
         }
-        if (body != null) {
-            spec = spec.contentType(ContentType.JSON).body(body);
-        }
-        return spec;
+        int cells = rows.size() * Caller.values().length;
+        writeReport(report.append("\n").append(rows.size()).append(" rows, ").append(cells).append(" cells, ")
+                .append((System.nanoTime() - started) / 1_000_000).append(" ms\n").toString());
+
+        // Then
+        assertThat(mismatches).as(cells + " cells").isEmpty();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Set<String> operationsInOpenApi() {
-        Map<String, Map<String, Object>> paths = given().accept(ContentType.JSON).get("/q/openapi?format=json").then().statusCode(200).extract().path("paths");
-        Set<String> out = new TreeSet<>();
-        paths.forEach((path, operations) -> {
-            if (path.startsWith("/api/")) {
-                for (String method : operations.keySet()) {
-                    if (Set.of("get", "put", "post", "delete", "patch").contains(method)) {
-                        out.add(method.toUpperCase(java.util.Locale.ROOT) + " " + path);
-                    }
-                }
+    @Test
+    void shouldKeepWorkspaceClassificationWhenCallerSendsLowerOne() throws Exception {
+        // Given
+        resources();
+
+        // When mike names a lower classification than demo's (internal) on a model call
+        String id = modelCall(json("POST", "/v1/chat/completions", chat(), Map.of("X-Drydock-Workspace", A, "X-Drydock-Classification", "public")),
+                Tokens.of("mike"));
+
+        // Then the call was made, and accounted, at the workspace's classification
+        List<Map<String, Object>> rows = as("alice").get("/api/admin/model-requests?user=mike&limit=200").then().statusCode(200).extract().jsonPath().getList("$");
+        assertThat(rows).filteredOn(r -> id.equals(r.get("id"))).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("classification", "internal").containsEntry("workspace", A));
+    }
+
+    /** Every row. Targets are read when a row is called, so the list can be built before the resources exist. */
+    private List<Row> rows() {
+        List<Row> rows = new ArrayList<>();
+        String ws = "/api/workspaces/" + A;
+
+        // people and workspaces
+        rows.add(api("GET /api/me", "UAAAAAA", c -> get("/api/me")));
+        rows.add(api("GET /api/cli-config", "AAAAAAA", c -> get("/api/cli-config")));
+        rows.add(api("GET /api/workspaces", "UAAAAAA", c -> get("/api/workspaces")).hiding(() -> "\"slug\":\"" + A + "\""));
+        rows.add(api("POST /api/workspaces", "UFFFFFA", c -> json("POST", "/api/workspaces", Map.of("slug", "matrix-ws-" + FRESH.incrementAndGet(), "displayName", "Matrix"))));
+        rows.add(api("GET /api/workspaces/{slug}", "UAAAHHA", c -> get(ws)));
+        rows.add(api("PUT /api/workspaces/{slug}/policy", "UFFAHHA", c -> new Call("PUT", ws + "/policy", policyA, "application/json", Map.of())));
+
+        // repositories, search, memories, secrets of A
+        rows.add(api("GET /api/workspaces/{workspace}/repositories", "UAAAHHA", c -> get(ws + "/repositories")));
+        rows.add(api("POST /api/workspaces/{workspace}/repositories", "UFFAHHA",
+                c -> json("POST", ws + "/repositories", Map.of("name", "matrix-add-" + FRESH.incrementAndGet(), "path", repoPath, "branch", "main"))));
+        rows.add(api("GET /api/workspaces/{workspace}/repositories/{name}", "UAAAHHA", c -> get(ws + "/repositories/" + REPO)));
+        rows.add(api("DELETE /api/workspaces/{workspace}/repositories/{name}", "UFFAHHA", c -> new Call("DELETE", ws + "/repositories/" + freshRepository(), null, null, Map.of())));
+        rows.add(api("PUT /api/workspaces/{workspace}/repositories/{name}/path-labels", "UFFAHHA",
+                c -> json("PUT", ws + "/repositories/" + REPO + "/path-labels", List.of(Map.of("path", "secret/**", "classification", "confidential")))));
+        rows.add(api("POST /api/workspaces/{workspace}/repositories/{name}/sync", "UFAAHHA", c -> post(ws + "/repositories/" + REPO + "/sync")));
+        rows.add(api("GET /api/workspaces/{workspace}/search", "UAAAHHA", c -> get(ws + "/search?q=add")));
+        rows.add(api("GET /api/workspaces/{workspace}/memories", "UAAAHHA", c -> get(ws + "/memories")));
+        rows.add(api("DELETE /api/workspaces/{workspace}/memories/{id}", "UFAAHHA", c -> new Call("DELETE", ws + "/memories/" + freshMemory(), null, null, Map.of())));
+        rows.add(api("GET /api/workspaces/{workspace}/secrets", "UFFAHHA", c -> get(ws + "/secrets")));
+        rows.add(api("PUT /api/workspaces/{workspace}/secrets/{name}", "UFFAHHA", c -> json("PUT", ws + "/secrets/" + SECRET, Map.of("value", "matrix-value"))));
+        rows.add(api("DELETE /api/workspaces/{workspace}/secrets/{name}", "UFFAHHA", c -> new Call("DELETE", ws + "/secrets/" + freshSecret(), null, null, Map.of())));
+        rows.add(api("GET /api/workspaces/{workspace}/repositories/{name}/delivery", "UAAAHHA", c -> get(ws + "/repositories/" + REPO + "/delivery")));
+        rows.add(api("PUT /api/workspaces/{workspace}/repositories/{name}/delivery", "UFFAHHA", c -> json("PUT", ws + "/repositories/" + REPO + "/delivery", delivery())));
+
+        // sessions of A (and one of B, seen from the other side)
+        String s = "/api/sessions/";
+        rows.add(api("GET /api/sessions", "UAAAAAA", c -> get("/api/sessions?workspace=" + A)).hiding(() -> sessionA));
+        rows.add(row("GET /api/sessions", "every workspace the caller sees", Channel.BEARER, "UAAAAAA", c -> get("/api/sessions")).hiding(() -> sessionA));
+        rows.add(api("POST /api/sessions", "UFAAHHA", c -> json("POST", "/api/sessions", Map.of("workspace", A, "droid", "knowledge", "task", "[script:matrix-doc] matrix"))));
+        rows.add(api("GET /api/sessions/{id}", "UAAAHHA", c -> get(s + sessionA)));
+        rows.add(row("GET /api/sessions/{id}", "a session of B", Channel.BEARER, "UHHHAAA", c -> get(s + sessionB)));
+        rows.add(api("GET /api/sessions/{id}/events", "UAAAHHA", c -> get(s + sessionA + "/events")));
+        rows.add(api("GET /api/sessions/{id}/events (SSE)", "UAAAHHA", c -> sse(s + sessionA + "/events")));
+        rows.add(api("GET /api/sessions/{id}/artifacts", "UAAAHHA", c -> get(s + sessionA + "/artifacts")));
+        rows.add(api("POST /api/sessions/{id}/cancel", "UFAAHHA", c -> post(s + sessionA + "/cancel")));
+        rows.add(api("POST /api/sessions/{id}/answer", "UFAAHHA", c -> json("POST", s + sessionA + "/answer", Map.of("answer", "add"))));
+        rows.add(api("POST /api/sessions/{id}/approve", "UFAAHHA", c -> json("POST", s + sessionA + "/approve", Map.of("callId", "call-1"))));
+        rows.add(api("POST /api/sessions/{id}/deny", "UFAAHHA", c -> json("POST", s + sessionA + "/deny", Map.of("callId", "call-1", "reason", "no"))));
+        rows.add(api("POST /api/sessions/{id}/resume", "UFAAHHA", c -> post(s + sessionA + "/resume")));
+        rows.add(api("POST /api/sessions/{id}/messages", "UFAAHHA", c -> json("POST", s + sessionA + "/messages", Map.of("text", "also mul"))));
+        rows.add(api("GET /api/sessions/{id}/delivery", "UAAAHHA", c -> get(s + sessionA + "/delivery")));
+        rows.add(api("POST /api/sessions/{id}/delivery/push", "UFAAHHA", c -> json("POST", s + sessionA + "/delivery/push", Map.of())));
+        rows.add(api("POST /api/sessions/{id}/delivery/merge-request", "UFAAHHA", c -> post(s + sessionA + "/delivery/merge-request")));
+        rows.add(api("GET /api/delivery/signing-key", "UAAAAAA", c -> get("/api/delivery/signing-key")));
+
+        // personal API keys: a key is its owner's alone (mike's key is hidden from everyone else, admins too)
+        rows.add(api("GET /api/me/api-keys", "UAAAAAA", c -> get("/api/me/api-keys")));
+        rows.add(api("POST /api/me/api-keys", "UAAAAAA", c -> json("POST", "/api/me/api-keys", Map.of("name", "matrix-" + FRESH.incrementAndGet(), "expiresInDays", 7))));
+        rows.add(api("DELETE /api/me/api-keys/{id}", "UHAHHHH", c -> new Call("DELETE", "/api/me/api-keys/" + freshKeyOfMike(), null, null, Map.of())));
+
+        // drydock-admin only
+        String admin = "/api/admin/";
+        rows.add(api("GET /api/admin/audit/verify", "UFFFFFA", c -> get(admin + "audit/verify")));
+        rows.add(api("GET /api/admin/audit/export", "UFFFFFA", c -> get(admin + "audit/export?afterSeq=999999999")));
+        rows.add(api("GET /api/admin/model-endpoints", "UFFFFFA", c -> get(admin + "model-endpoints")));
+        rows.add(api("GET /api/admin/model-endpoints/{name}", "UFFFFFA", c -> get(admin + "model-endpoints/" + ENDPOINT)));
+        rows.add(api("PUT /api/admin/model-endpoints/{name}", "UFFFFFA", c -> json("PUT", admin + "model-endpoints/matrix-endpoint", endpoint())));
+        rows.add(api("DELETE /api/admin/model-endpoints/{name}", "UFFFFFA", c -> new Call("DELETE", admin + "model-endpoints/" + freshEndpoint(), null, null, Map.of())));
+        rows.add(api("GET /api/admin/model-routes", "UFFFFFA", c -> get(admin + "model-routes")));
+        rows.add(api("PUT /api/admin/model-routes/{name}", "UFFFFFA", c -> json("PUT", admin + "model-routes/matrix-route", route("matrix"))));
+        rows.add(api("DELETE /api/admin/model-routes/{name}", "UFFFFFA", c -> new Call("DELETE", admin + "model-routes/" + freshRoute(), null, null, Map.of())));
+        rows.add(api("GET /api/admin/model-budgets", "UFFFFFA", c -> get(admin + "model-budgets")));
+        rows.add(api("POST /api/admin/model-budgets", "UFFFFFA", c -> json("POST", admin + "model-budgets", budget())));
+        rows.add(api("DELETE /api/admin/model-budgets/{id}", "UFFFFFA", c -> new Call("DELETE", admin + "model-budgets/" + freshBudget(), null, null, Map.of())));
+        rows.add(api("GET /api/admin/model-requests", "UFFFFFA", c -> get(admin + "model-requests?limit=5")));
+        rows.add(api("GET /api/admin/egress-refusals", "UFFFFFA", c -> get(admin + "egress-refusals")));
+        rows.add(api("GET /api/admin/model-hosts", "UFFFFFA", c -> get(admin + "model-hosts")));
+        rows.add(api("POST /api/admin/model-hosts", "UFFFFFA", c -> json("POST", admin + "model-hosts", Map.of("host", "matrix-model.invalid", "reason", "matrix"))));
+        rows.add(api("DELETE /api/admin/model-hosts/{host}", "UFFFFFA", c -> new Call("DELETE", admin + "model-hosts/" + freshModelHost(), null, null, Map.of())));
+        rows.add(api("GET /api/admin/repository-sources", "UFFFFFA", c -> get(admin + "repository-sources")));
+        rows.add(api("POST /api/admin/repository-sources/local-roots", "UFFFFFA",
+                c -> json("POST", admin + "repository-sources/local-roots", Map.of("path", freshFolder()))));
+        rows.add(api("DELETE /api/admin/repository-sources/local-roots", "UFFFFFA",
+                c -> new Call("DELETE", admin + "repository-sources/local-roots?path=" + encode(freshLocalRoot()), null, null, Map.of())));
+        rows.add(api("POST /api/admin/repository-sources/allowed-hosts", "UFFFFFA",
+                c -> json("POST", admin + "repository-sources/allowed-hosts", Map.of("host", "matrix-git.example"))));
+        rows.add(api("DELETE /api/admin/repository-sources/allowed-hosts/{host}", "UFFFFFA",
+                c -> new Call("DELETE", admin + "repository-sources/allowed-hosts/" + freshGitHost(), null, null, Map.of())));
+
+        // the OpenAI-compatible front door and its X-Drydock-* headers, none taken on trust
+        rows.add(api("GET /v1/models", "UAAAAAA", c -> get("/v1/models")));
+        rows.add(api("POST /v1/chat/completions", "UFAAHHA", c -> v1Chat(Map.of("X-Drydock-Workspace", A))));
+        rows.add(row("POST /v1/chat/completions", "no X-Drydock-Workspace: the caller's first workspace as member", Channel.BEARER, "UFAAAAA", c -> v1Chat(Map.of())));
+        rows.add(row("POST /v1/chat/completions", "X-Drydock-Workspace: - (outside every workspace)", Channel.BEARER, "UFFFFFA",
+                c -> v1Chat(Map.of("X-Drydock-Workspace", "-"))));
+        rows.add(row("POST /v1/chat/completions", "X-Drydock-Session of A", Channel.BEARER, "UFAAHHA", c -> v1Chat(Map.of("X-Drydock-Session", sessionA))));
+        rows.add(row("POST /v1/chat/completions", "X-Drydock-Session of B", Channel.BEARER, "UHHHAAA", c -> v1Chat(Map.of("X-Drydock-Session", sessionB))));
+        rows.add(row("POST /v1/chat/completions", "X-Drydock-Droid without a session", Channel.BEARER, "UFFFHHF",
+                c -> v1Chat(Map.of("X-Drydock-Workspace", A, "X-Drydock-Droid", "reliability"))));
+        rows.add(row("POST /v1/chat/completions", "X-Drydock-Droid other than the session's", Channel.BEARER, "UFFFHHF",
+                c -> v1Chat(Map.of("X-Drydock-Session", sessionA, "X-Drydock-Droid", "reliability"))));
+        rows.add(row("POST /v1/chat/completions", "X-Drydock-Classification lowered to public", Channel.BEARER, "UFAAHHA",
+                c -> v1Chat(Map.of("X-Drydock-Workspace", A, "X-Drydock-Classification", "public"))));
+        rows.add(api("POST /v1/embeddings", "UFAAHHA", c -> json("POST", "/v1/embeddings", Map.of("model", "local-embedding", "input", "hello"), Map.of("X-Drydock-Workspace", A))));
+        rows.add(row("POST /v1/embeddings", "X-Drydock-Workspace: - (outside every workspace)", Channel.BEARER, "UFFFFFA",
+                c -> json("POST", "/v1/embeddings", Map.of("model", "local-embedding", "input", "hello"), Map.of("X-Drydock-Workspace", "-"))));
+        rows.add(api("ANY /v1/*", "HHHHHHH", c -> get("/v1/no-such-route")));
+
+        // the portal: pages, forms and the session page's stream, over the portal's cookie session
+        rows.add(portal("GET /", "AAAAAAA", c -> get("/")));
+        rows.add(portal("GET /portal", "UAAAAAA", c -> get("/portal")).hiding(() -> "/portal/workspaces/" + A + "\""));
+        rows.add(portal("GET /portal/me", "UAAAAAA", c -> get("/portal/me")));
+        rows.add(portal("POST /portal/me/api-keys", "UAAAAAA", c -> form("/portal/me/api-keys", "name", "matrix-portal-" + FRESH.incrementAndGet(), "expiresInDays", "7")));
+        rows.add(row("POST /portal/me/api-keys", "no Origin, no Sec-Fetch-Site (cross-site form)", Channel.PORTAL, "UFFFFFF",
+                c -> new Call("POST", "/portal/me/api-keys", "name=matrix-csrf", "application/x-www-form-urlencoded", Map.of("Origin", ""))));
+        rows.add(portal("POST /portal/me/api-keys/{id}/revoke", "UHAHHHH", c -> form("/portal/me/api-keys/" + freshKeyOfMike() + "/revoke")));
+        rows.add(portal("GET /portal/admin/models", "UFFFFFA", c -> get("/portal/admin/models")));
+        rows.add(portal("POST /portal/admin/models", "UFFFFFA", c -> form("/portal/admin/models", "action", "test", "name", "matrix", "baseUrl", "")));
+        rows.add(portal("GET /portal/admin/sources", "UFFFFFA", c -> get("/portal/admin/sources")));
+        rows.add(portal("POST /portal/admin/sources/local-roots", "UFFFFFA", c -> form("/portal/admin/sources/local-roots", "path", freshFolder())));
+        rows.add(portal("POST /portal/admin/sources/local-roots/remove", "UFFFFFA", c -> form("/portal/admin/sources/local-roots/remove", "path", freshLocalRoot())));
+        rows.add(portal("POST /portal/admin/sources/allowed-hosts", "UFFFFFA", c -> form("/portal/admin/sources/allowed-hosts", "host", "matrix-portal-git.example")));
+        rows.add(portal("POST /portal/admin/sources/allowed-hosts/remove", "UFFFFFA", c -> form("/portal/admin/sources/allowed-hosts/remove", "host", freshGitHost())));
+        rows.add(portal("GET /portal/repositories", "UAAAAAA", c -> get("/portal/repositories")).hiding(() -> REPO));
+        rows.add(portal("GET /portal/repositories/status", "UAAAAAA", c -> get("/portal/repositories/status")).hiding(() -> REPO));
+        rows.add(portal("POST /portal/repositories", "UFFAHHA", c -> form("/portal/repositories", "workspace", A, "name", "matrix-portal-" + FRESH.incrementAndGet(),
+                "source", "path", "path", repoPath, "branch", "main")));
+        rows.add(portal("POST /portal/repositories/{workspace}/{name}/sync", "UFAAHHA", c -> form("/portal/repositories/" + A + "/" + REPO + "/sync")));
+        rows.add(portal("GET /portal/workspaces/{slug}", "UAAAHHA", c -> get("/portal/workspaces/" + A)));
+        rows.add(portal("POST /portal/workspaces/{slug}/sessions", "UFAAHHA", c -> form("/portal/workspaces/" + A + "/sessions", "droid", "knowledge",
+                "task", "[script:matrix-doc] matrix")));
+        rows.add(portal("POST /portal/workspaces/{slug}/memories/{id}/delete", "UFAAHHA", c -> form("/portal/workspaces/" + A + "/memories/" + freshMemory() + "/delete")));
+        String p = "/portal/sessions/";
+        rows.add(portal("GET /portal/sessions/{id}", "UAAAHHA", c -> get(p + sessionA)));
+        rows.add(portal("GET /portal/sessions/{id}/events (SSE)", "UAAAHHA", c -> sse(p + sessionA + "/events")));
+        rows.add(portal("POST /portal/sessions/{id}/answer", "UFAAHHA", c -> form(p + sessionA + "/answer", "answer", "add")));
+        rows.add(portal("POST /portal/sessions/{id}/approve", "UFAAHHA", c -> form(p + sessionA + "/approve", "callId", "call-1")));
+        rows.add(portal("POST /portal/sessions/{id}/deny", "UFAAHHA", c -> form(p + sessionA + "/deny", "callId", "call-1", "reason", "no")));
+        rows.add(portal("POST /portal/sessions/{id}/cancel", "UFAAHHA", c -> form(p + sessionA + "/cancel")));
+        rows.add(row("POST /portal/sessions/{id}/cancel", "Origin of another site", Channel.PORTAL, "UFFFFFF",
+                c -> new Call("POST", p + sessionA + "/cancel", "", "application/x-www-form-urlencoded", Map.of("Origin", "http://evil.example"))));
+        rows.add(portal("POST /portal/sessions/{id}/resume", "UFAAHHA", c -> form(p + sessionA + "/resume")));
+        rows.add(portal("POST /portal/sessions/{id}/deliver", "UFAAHHA", c -> form(p + sessionA + "/deliver")));
+        return rows;
+    }
+
+    private static Row api(String route, String expected, Function<Caller, Call> call) {
+        return row(route, "", Channel.BEARER, expected, call);
+    }
+
+    private static Row portal(String route, String expected, Function<Caller, Call> call) {
+        return row(route, "", Channel.PORTAL, expected, call);
+    }
+
+    private static Row row(String route, String variant, Channel channel, String expected, Function<Caller, Call> call) {
+        return new Row(route, variant, channel, call, expected, () -> "");
+    }
+
+    private static Call get(String path) {
+        return new Call("GET", path, null, null, Map.of());
+    }
+
+    private static Call sse(String path) {
+        return new Call("GET", path, null, null, Map.of("Accept", "text/event-stream"));
+    }
+
+    private static Call post(String path) {
+        return new Call("POST", path, null, null, Map.of());
+    }
+
+    private static Call json(String method, String path, Object body) {
+        return json(method, path, body, Map.of());
+    }
+
+    private static Call json(String method, String path, Object body, Map<String, String> headers) {
+        try {
+            return new Call(method, path, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(body), "application/json", headers);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** A portal form as the page sends it (the portal channel adds this server's Origin). */
+    private static Call form(String path, String... fields) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < fields.length; i += 2) {
+            body.append(body.isEmpty() ? "" : "&").append(encode(fields[i])).append('=').append(encode(fields[i + 1]));
+        }
+        return new Call("POST", path, body.toString(), "application/x-www-form-urlencoded", Map.of());
+    }
+
+    private static Map<String, Object> chat() {
+        return Map.of("model", ENDPOINT, "messages", List.of(Map.of("role", "user", "content", "[script:matrix-chat] hello")));
+    }
+
+    private static Call v1Chat(Map<String, String> headers) {
+        return json("POST", "/v1/chat/completions", chat(), headers);
+    }
+
+    private static Map<String, Object> endpoint() {
+        return Map.of("baseUrl", scriptedUrl, "protocol", "openai-chat", "modelId", "scripted", "clearance", "internal");
+    }
+
+    private static Map<String, Object> route(String purpose) {
+        return Map.of("purpose", purpose, "endpoints", List.of(ENDPOINT));
+    }
+
+    private static Map<String, Object> delivery() {
+        return Map.of("server", "gitlab", "apiUrl", "https://git.internal.example/api/v4", "project", "team/calc", "protectedBranches", List.of());
+    }
+
+    private static Map<String, Object> budget() {
+        return Map.of("scope", "user", "subject", "matrix-nobody", "period", "day", "maxTokens", 1_000_000);
+    }
+
+    // Fresh targets for destructive rows: each caller gets its own, so an allowed delete leaves the next caller's target in place.
+
+    private static String freshRepository() {
+        String name = "matrix-del-" + FRESH.incrementAndGet();
+        as("wanda").body(Map.of("name", name, "path", repoPath, "branch", "main")).post("/api/workspaces/" + A + "/repositories").then().statusCode(201);
+        return name;
+    }
+
+    private String freshMemory() {
+        try (var c = ds.getConnection(); var ps = c.prepareStatement(
+                "insert into droid_memory(workspace, repo, text, created_at, classification) values (?, '', 'the matrix remembers', now(), 'internal') returning id")) {
+            ps.setString(1, A);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return Long.toString(rs.getLong(1));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String freshSecret() {
+        String name = "matrix-del-" + FRESH.incrementAndGet();
+        as("wanda").body(Map.of("value", "v")).put("/api/workspaces/" + A + "/secrets/" + name).then().statusCode(200);
+        return name;
+    }
+
+    private static String freshKeyOfMike() {
+        return as("mike").body(Map.of("name", "matrix-del-" + FRESH.incrementAndGet(), "expiresInDays", 7)).post("/api/me/api-keys").then().statusCode(201)
+                .extract().jsonPath().getString("id");
+    }
+
+    private static String freshEndpoint() {
+        String name = "matrix-del-" + FRESH.incrementAndGet();
+        as("alice").body(endpoint()).put("/api/admin/model-endpoints/" + name).then().statusCode(200);
+        return name;
+    }
+
+    private static String freshRoute() {
+        String name = "matrix-del-" + FRESH.incrementAndGet();
+        as("alice").body(route(name)).put("/api/admin/model-routes/" + name).then().statusCode(200);
+        return name;
+    }
+
+    private static String freshBudget() {
+        return as("alice").body(budget()).post("/api/admin/model-budgets").then().statusCode(200).extract().jsonPath().getString("id");
+    }
+
+    private static String freshModelHost() {
+        String host = "matrix-del-" + FRESH.incrementAndGet() + ".invalid";
+        as("alice").body(Map.of("host", host, "reason", "matrix")).post("/api/admin/model-hosts").then().statusCode(200);
+        return host;
+    }
+
+    private static String freshFolder() {
+        try {
+            return Files.createDirectories(LOCAL_ROOT.resolve("matrix-roots").resolve(ProcessHandle.current().pid() + "-" + FRESH.incrementAndGet())).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String freshLocalRoot() {
+        String folder = freshFolder();
+        as("alice").body(Map.of("path", folder)).post("/api/admin/repository-sources/local-roots").then().statusCode(200);
+        return folder;
+    }
+
+    private static String freshGitHost() {
+        String host = "matrix-del-" + FRESH.incrementAndGet() + ".example";
+        as("alice").body(Map.of("host", host)).post("/api/admin/repository-sources/allowed-hosts").then().statusCode(200);
+        return host;
+    }
+
+    private static RequestSpecification as(String user) {
+        return given().auth().oauth2(Tokens.of(user)).contentType(ContentType.JSON);
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** Calls one row as every caller; returns its line of the report and adds what did not match to {@code mismatches}. */
+    private String run(Row row, List<String> mismatches) {
+        long rowStarted = System.nanoTime();
+        StringBuilder line = new StringBuilder("| ").append(row.name().replace("|", "/")).append(" |");
+        for (Caller caller : Caller.values()) {
+            Call call = row.call().apply(caller);
+            Answer answer = send(row.channel(), caller, call);
+            char expected = row.expected().charAt(caller.ordinal());
+            line.append(' ').append(answer.outcome()).append(' ').append(answer.status()).append(" |");
+            if (answer.outcome() != expected) {
+                mismatches.add(row.name() + " as " + caller.label() + ": expected " + expected + ", got " + answer.outcome() + " (" + call.method() + " "
+                        + call.path() + " -> " + answer.status() + " " + excerpt(answer.body()) + ")");
+            }
+            String secret = row.secretOfA().get();
+            boolean outsider = caller == Caller.ANONYMOUS || caller == Caller.MEMBER_B || caller == Caller.ADMIN_B;
+            if (outsider && !secret.isEmpty() && answer.body().contains(secret)) {
+                mismatches.add(row.name() + " as " + caller.label() + ": the answer shows " + secret + ", which is workspace A's");
+            }
+        }
+        return line.append(' ').append((System.nanoTime() - rowStarted) / 1_000_000).append(" |\n").toString();
+    }
+
+    /** What a cell got: the status, the outcome letter it means, and the body (not read for a stream). */
+    record Answer(int status, char outcome, String body) {}
+
+    private static String excerpt(String body) {
+        String flat = body.replaceAll("\\s+", " ");
+        return flat.length() > 300 ? flat.substring(0, 300) + "..." : flat;
+    }
+
+    /** The matrix as the last run saw it, for people: target/authorization-matrix.md. */
+    private static void writeReport(String table) {
+        try {
+            Files.writeString(Path.of("target", "authorization-matrix.md"), "# Authorization matrix (AuthorizationMatrixTest)\n\n" + table);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Answer send(Channel channel, Caller caller, Call call) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(call.path())).timeout(Duration.ofSeconds(60));
+        HttpClient client = HTTP;
+        if (caller.user != null && channel == Channel.BEARER) {
+            request.header("Authorization", "Bearer " + Tokens.of(caller.user));
+        }
+        if (channel == Channel.PORTAL && caller.user != null) {
+            client = BROWSERS.get(caller);
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (channel == Channel.PORTAL && !Set.of("GET", "HEAD").contains(call.method())) {
+            headers.put("Origin", origin());
+        }
+        headers.putAll(call.headers());
+        headers.forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                request.header(k, v);
             }
         });
+        if (call.contentType() != null) {
+            request.header("Content-Type", call.contentType());
+        }
+        request.method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(call.body()));
+        try {
+            HttpResponse<InputStream> response = client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream()).get(60, TimeUnit.SECONDS);
+            String text;
+            try (InputStream body = response.body()) {
+                // an event stream is judged by its status; its body would not end
+                text = "text/event-stream".equals(call.headers().get("Accept")) && response.statusCode() == 200 ? ""
+                        : new String(body.readNBytes(4 << 20), StandardCharsets.UTF_8);
+            }
+            return new Answer(response.statusCode(), outcome(response.statusCode(), response.headers().firstValue("Location").orElse(null)), text);
+        } catch (Exception e) {
+            throw new IllegalStateException(call.method() + " " + call.path() + " as " + caller.label() + " failed", e);
+        }
+    }
+
+    private static char outcome(int status, @Nullable String location) {
+        if (status == 401 || (status >= 300 && status < 400 && location != null && location.contains("/protocol/openid-connect/auth"))) {
+            return 'U';
+        }
+        return switch (status) {
+            case 403 -> 'F';
+            case 404 -> 'H';
+            default -> status >= 500 ? '!' : 'A';
+        };
+    }
+
+    private String origin() {
+        return base.getScheme() + "://" + base.getRawAuthority();
+    }
+
+    /** Sends a /v1 call with a bearer token; returns the request id the answer names. */
+    private String modelCall(Call call, String token) {
+        var spec = given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON).body(call.body());
+        call.headers().forEach(spec::header);
+        return spec.post(call.path()).then().statusCode(200).extract().path("drydock.request_id");
+    }
+
+    /**
+     * A portal session for {@code user}, signed in as a browser does: the portal sends it to Keycloak,
+     * Keycloak's login form takes the password, the callback sets the portal's session cookie.
+     */
+    private HttpClient signIn(String user) throws Exception {
+        HttpClient browser = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
+                .cookieHandler(new CookieJar()).connectTimeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> toKeycloak = browser.send(HttpRequest.newBuilder(base.resolve("/portal")).build(), HttpResponse.BodyHandlers.ofString());
+        String login = toKeycloak.headers().firstValue("Location").orElseThrow(() -> new AssertionError("the portal did not send " + user + " to sign in"));
+        HttpResponse<String> loginPage = browser.send(HttpRequest.newBuilder(URI.create(login)).build(), HttpResponse.BodyHandlers.ofString());
+        Matcher action = LOGIN_ACTION.matcher(loginPage.body());
+        assertThat(action.find()).as("Keycloak's login form").isTrue();
+        String form = "username=" + encode(user) + "&password=" + encode(user + "-pass") + "&credentialId=";
+        HttpResponse<String> back = browser.send(HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        String callback = back.headers().firstValue("Location")
+                .orElseThrow(() -> new AssertionError("Keycloak did not accept " + user + ": " + back.statusCode() + " " + back.body().replaceAll("\\s+", " ")));
+        HttpResponse<String> signedIn = browser.send(HttpRequest.newBuilder(base.resolve(callback)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(signedIn.statusCode()).as("the portal's callback for " + user).isBetween(200, 399);
+        HttpResponse<String> home = browser.send(HttpRequest.newBuilder(base.resolve("/portal")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(home.statusCode()).as("the portal's home page for " + user + " after signing in").isEqualTo(200);
+        return browser;
+    }
+
+    /**
+     * A browser's cookies, per host and port. Unlike {@link java.net.CookieManager} it sends cookies
+     * marked {@code Secure} over plain HTTP to localhost, as browsers do (localhost is a secure
+     * context), which Keycloak's login cookies need.
+     */
+    static final class CookieJar extends CookieHandler {
+        private final Map<String, Map<String, String>> cookies = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) {
+            Map<String, String> mine = cookies.getOrDefault(uri.getHost() + ":" + uri.getPort(), Map.of());
+            return mine.isEmpty() ? Map.of() : Map.of("Cookie", List.of(mine.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; "))));
+        }
+
+        @Override
+        public void put(URI uri, Map<String, List<String>> responseHeaders) {
+            Map<String, String> mine = cookies.computeIfAbsent(uri.getHost() + ":" + uri.getPort(), k -> new java.util.concurrent.ConcurrentHashMap<>());
+            responseHeaders.forEach((name, values) -> {
+                if (name != null && name.equalsIgnoreCase("Set-Cookie")) {
+                    for (String v : values) {
+                        String pair = v.split(";", 2)[0];
+                        int eq = pair.indexOf('=');
+                        String key = pair.substring(0, eq).strip();
+                        String value = pair.substring(eq + 1).strip();
+                        boolean gone = value.isEmpty() || v.toLowerCase(Locale.ROOT).contains("max-age=0");
+                        if (gone) {
+                            mine.remove(key);
+                        } else {
+                            mine.put(key, value);
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /** Every JAX-RS resource method, from a Jandex index of the server's classes: "GET /api/x/{id}", SSE methods marked "(SSE)". */
+    private static Set<String> resourceMethods() throws IOException {
+        Path classes = Path.of("target", "classes");
+        assertThat(classes.resolve("dev/drydock/server")).as("the server's compiled classes").isDirectory();
+        Indexer indexer = new Indexer();
+        try (Stream<Path> files = Files.walk(classes)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                try (InputStream in = Files.newInputStream(f)) {
+                    indexer.index(in);
+                }
+            }
+        }
+        Index index = indexer.complete();
+        DotName pathName = DotName.createSimple("jakarta.ws.rs.Path");
+        DotName produces = DotName.createSimple("jakarta.ws.rs.Produces");
+        List<String> verbs = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
+        Set<String> out = new TreeSet<>();
+        for (ClassInfo c : index.getKnownClasses()) {
+            AnnotationInstance classPath = c.declaredAnnotation(pathName);
+            if (classPath == null) {
+                continue;
+            }
+            for (MethodInfo m : c.methods()) {
+                for (String verb : verbs) {
+                    if (m.declaredAnnotation(DotName.createSimple("jakarta.ws.rs." + verb)) == null) {
+                        continue;
+                    }
+                    AnnotationInstance methodPath = m.declaredAnnotation(pathName);
+                    String path = join(classPath.value().asString(), methodPath == null ? "" : methodPath.value().asString());
+                    AnnotationInstance p = m.declaredAnnotation(produces);
+                    boolean sse = p != null && List.of(p.value().asStringArray()).contains("text/event-stream");
+                    out.add(verb + " " + path + (sse ? " (SSE)" : ""));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String join(String classPath, String methodPath) {
+        String joined = ("/" + classPath + "/" + methodPath).replaceAll("/+", "/");
+        return joined.length() > 1 && joined.endsWith("/") ? joined.substring(0, joined.length() - 1) : joined;
+    }
+
+    /** The /v1 routes the front door put on the Vert.x router: "POST /v1/chat/completions", "ANY /v1/*". */
+    private Set<String> frontDoorRoutes() {
+        Set<String> out = new TreeSet<>();
+        for (Route r : router.routes()) {
+            String path = r.getPath();
+            if (path == null || !path.startsWith("/v1")) {
+                continue;
+            }
+            String shown = path.endsWith("/") ? path + "*" : path;
+            Set<HttpMethod> methods = r.methods();
+            if (methods == null || methods.isEmpty()) {
+                out.add("ANY " + shown);
+            } else {
+                methods.forEach(m -> out.add(m.name().toUpperCase(Locale.ROOT) + " " + shown));
+            }
+        }
+        assertThat(out).as("the /v1 routes on the Vert.x router").isNotEmpty();
         return out;
     }
 }

@@ -171,7 +171,7 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
     }
 
     /** A reply without tool calls: just text. */
-    static String text(String content) {
+    public static String text(String content) {
         ObjectNode root = JSON.createObjectNode();
         root.put("model", "scripted");
         root.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop").putObject("message").put("role", "assistant").put("content", content);

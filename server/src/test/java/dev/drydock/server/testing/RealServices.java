@@ -31,6 +31,7 @@ public final class RealServices implements QuarkusTestResourceLifecycleManager {
             user("mike", "Mike", "Member", "/workspaces/demo/members"),
             user("vera", "Vera", "Viewer", "/workspaces/demo/viewers"),
             user("otto", "Otto", "Other", "/workspaces/other/admins"),
+            user("bruno", "Bruno", "Bystander", "/workspaces/other/members"),
             user("remy", "Remy", "Removed", "/workspaces/demo/members"),
             user("kira", "Kira", "Keyholder", "/workspaces/demo/members"));
 
