@@ -131,6 +131,32 @@ public class GatewayLedger implements GatewayRecorder {
         return out;
     }
 
+    /** Requests, tokens and cost of one day (UTC), user, workspace and model. */
+    public record UsageRow(java.time.LocalDate day, String username, String workspace, String model, long requests, long promptTokens,
+            long completionTokens, BigDecimal cost) {}
+
+    /** Usage since {@code since}, summed by day (UTC), user, workspace and model (the endpoint's name when no model was answered), oldest day first. */
+    public List<UsageRow> usage(Instant since) {
+        String sql = """
+                select (created_at at time zone 'UTC')::date, username, workspace, coalesce(model, endpoint, ''), count(*),
+                    coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0), coalesce(sum(cost), 0)
+                from gateway_request where created_at >= ? group by 1, 2, 3, 4 order by 1, 2, 3, 4
+                """;
+        List<UsageRow> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setTimestamp(1, Timestamp.from(since));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new UsageRow(rs.getDate(1).toLocalDate(), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getLong(6),
+                            rs.getLong(7), rs.getBigDecimal(8)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot sum gateway usage", e);
+        }
+        return out;
+    }
+
     private static List<String> lines(String s, String sep) {
         return s.isEmpty() ? List.of() : Arrays.asList(s.split(java.util.regex.Pattern.quote(sep)));
     }
