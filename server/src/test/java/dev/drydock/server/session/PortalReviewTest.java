@@ -206,6 +206,7 @@ class PortalReviewTest {
 
         // When axe checks each page as it is shown
         List<String> violations = new ArrayList<>();
+        int shot = 0;
         for (var e : pages.entrySet()) {
             Page p = e.getValue();
             p.navigate(url(e.getKey().replace("?member", "")));
@@ -213,7 +214,8 @@ class PortalReviewTest {
             if (e.getKey().startsWith("/portal/sessions/")) {
                 PlaywrightAssertions.assertThat(p.locator("#outcome")).hasText("completed");
             }
-            PortalBrowser.screenshot(p, "page" + e.getKey().replace("/portal", "").replaceAll("[^a-z0-9]+", "-").replaceAll("-[0-9a-f]{8}-[0-9a-f-]+", ""));
+            PortalBrowser.screenshot(p, String.format("page-%02d%s", ++shot, e.getKey().replace("/portal", "").replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "")
+                    .replaceAll("[^a-z0-9]+", "-").replaceAll("-$", "")));
             for (String v : Axe.seriousViolations(p)) {
                 violations.add(e.getKey() + ": " + v);
             }
