@@ -42,7 +42,7 @@ class ReviewDiffTest {
         assertThat(java.rows().get(2).oldLine()).isEqualTo("11");
         assertThat(java.rows().get(3).newLine()).isEqualTo("11");
         assertThat(java.rows().get(1).segments()).containsExactly(new SyntaxHighlight.Segment("", "    "),
-                new SyntaxHighlight.Segment("tok-comment", "// adds \\"two\\" numbers"));
+                new SyntaxHighlight.Segment("tok-comment", "// adds \"two\" numbers"));
         assertThat(java.rows().get(3).segments()).containsExactly(new SyntaxHighlight.Segment("", "    "), new SyntaxHighlight.Segment("tok-keyword", "return"),
                 new SyntaxHighlight.Segment("", " a + "), new SyntaxHighlight.Segment("tok-number", "1"), new SyntaxHighlight.Segment("", ";"));
         ReviewDiff.FileDiff notes = review.files().get(1);
