@@ -44,10 +44,10 @@ public final class RemoteServer {
         return new RemoteServer(client(), c);
     }
 
-    /** The signed-in session for {@code server}, or for the server signed in to when {@code server} is null. */
-    public static RemoteServer signedIn(@org.jspecify.annotations.Nullable String server, boolean orSignedIn) {
-        if (server != null || !orSignedIn) {
-            return signedIn(server == null ? "" : server);
+    /** The signed-in session for {@code server}, or for whichever server {@code ./drydock login} signed in to when {@code server} is null. */
+    public static RemoteServer signedInOrCurrent(@org.jspecify.annotations.Nullable String server) {
+        if (server != null) {
+            return signedIn(server);
         }
         Credentials c = Credentials.load().orElseThrow(() -> new CliException("not signed in: run './drydock login --server URL' first", CliExit.USAGE));
         return new RemoteServer(client(), c);

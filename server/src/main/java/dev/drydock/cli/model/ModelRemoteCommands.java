@@ -51,7 +51,7 @@ final class ModelRemoteCommands {
 
         @Override
         public Integer call() {
-            RemoteServer remote = RemoteServer.signedIn(server, true);
+            RemoteServer remote = RemoteServer.signedInOrCurrent(server);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("baseUrl", baseUrl);
             body.put("protocol", protocol);
@@ -86,7 +86,7 @@ final class ModelRemoteCommands {
 
         @Override
         public Integer call() {
-            JsonNode list = RemoteServer.signedIn(server, true).getJson("/api/admin/model-endpoints");
+            JsonNode list = RemoteServer.signedInOrCurrent(server).getJson("/api/admin/model-endpoints");
             PrintWriter out = spec.commandLine().getOut();
             if (list.isEmpty()) {
                 out.println("no model endpoints yet: add one with './drydock model add NAME --base-url URL --model-id ID'");

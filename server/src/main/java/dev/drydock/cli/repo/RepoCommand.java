@@ -45,7 +45,7 @@ public final class RepoCommand implements Callable<Integer> {
         String workspace = "";
 
         RemoteServer remote() {
-            return RemoteServer.signedIn(server, true);
+            return RemoteServer.signedInOrCurrent(server);
         }
 
         String base() {

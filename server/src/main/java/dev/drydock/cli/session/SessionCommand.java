@@ -64,7 +64,7 @@ public final class SessionCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            RemoteServer remote = RemoteServer.signedIn(server, true);
+            RemoteServer remote = RemoteServer.signedInOrCurrent(server);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("workspace", workspace);
             body.put("droid", droid);
@@ -210,7 +210,7 @@ public final class SessionCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            RemoteServer remote = RemoteServer.signedIn(server, true);
+            RemoteServer remote = RemoteServer.signedInOrCurrent(server);
             JsonNode list = remote.getJson("/api/sessions?limit=" + limit + (workspace == null ? "" : "&workspace=" + java.net.URLEncoder.encode(workspace, StandardCharsets.UTF_8)));
             PrintWriter out = spec.commandLine().getOut();
             if (list.isEmpty()) {
@@ -239,7 +239,7 @@ public final class SessionCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            RemoteServer remote = RemoteServer.signedIn(server, true);
+            RemoteServer remote = RemoteServer.signedInOrCurrent(server);
             JsonNode s = remote.getJson("/api/sessions/" + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8));
             PrintWriter out = spec.commandLine().getOut();
             out.println("session   " + s.path("id").asText() + "  " + remote.server() + "/portal/sessions/" + s.path("id").asText());

@@ -148,7 +148,7 @@ public class PortalUsageResource {
         int every = Math.max(1, (int) Math.ceil(days / 8.0));
         List<Bar> bars = new ArrayList<>();
         int i = 0;
-        LocalDate busiest = null;
+        @Nullable LocalDate busiest = null;
         for (var e : perDay.entrySet()) {
             long tokens = e.getValue()[0];
             int height = max == 0 ? 0 : (int) Math.max(tokens > 0 ? 1 : 0, tokens * CHART_HEIGHT / max);
