@@ -90,6 +90,7 @@ public final class SessionCommand implements Callable<Integer> {
         private final PrintWriter out;
         private final BufferedReader in;
         private @Nullable String outcome;
+        private long lastSeq;
 
         Watch(RemoteServer remote, String id, PrintWriter out, BufferedReader in) {
             this.remote = remote;
@@ -98,8 +99,17 @@ public final class SessionCommand implements Callable<Integer> {
             this.in = in;
         }
 
+        /** How often a stream that ended early is followed again without any new event in between. */
+        static final int RECONNECTS = 5;
+
         int run() {
-            remote.events("/api/sessions/" + id + "/events", this::onEvent);
+            // Like a browser's EventSource, reconnect after the last event seen when a stream ends early.
+            int idle = 0;
+            while (outcome == null && idle <= RECONNECTS) {
+                long before = lastSeq;
+                remote.events("/api/sessions/" + id + "/events?after=" + lastSeq, this::onEvent);
+                idle = lastSeq > before ? 0 : idle + 1;
+            }
             if (outcome == null) {
                 throw new CliException("the event stream ended before the session finished; follow it again with './drydock session show " + id + "'", CliExit.UNAVAILABLE);
             }
@@ -113,6 +123,10 @@ public final class SessionCommand implements Callable<Integer> {
             } catch (IOException ex) {
                 return true;
             }
+            if (e.path("seq").asLong() <= lastSeq) {
+                return true;
+            }
+            lastSeq = e.path("seq").asLong();
             JsonNode p = e.path("payload");
             out.println(String.format(Locale.ROOT, "%4d %-22s %s", e.path("seq").asLong(), type.replaceFirst("\\.v\\d+$", ""), summary(type, p)));
             switch (type) {
