@@ -30,7 +30,9 @@ public final class DrydockCli implements Callable<Integer> {
             new dev.drydock.cli.login.LoginCommand.Logout(),
             new dev.drydock.cli.audit.AuditCommand(),
             new dev.drydock.cli.realm.RealmCommand(),
-            new dev.drydock.cli.model.ModelCommand());
+            new dev.drydock.cli.model.ModelCommand(),
+            new dev.drydock.cli.repo.RepoCommand(),
+            new dev.drydock.cli.session.SessionCommand());
 
     @Override
     public Integer call() {

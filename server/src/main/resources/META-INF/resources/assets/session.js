@@ -399,7 +399,7 @@
     document.getElementById("prompt-tokens").textContent = state.promptTokens;
     document.getElementById("completion-tokens").textContent = state.completionTokens;
     document.getElementById("cost").textContent = (state.costMicros / 1e6).toFixed(4);
-    fill("artifacts", state.artifacts, (a) => {
+    fill("artifacts", state.artifacts, (a, index) => {
       const kind = human(a.kind);
       const div = el("div", "artifact artifact-" + kind);
       const head = el("p", "label");
@@ -412,6 +412,12 @@
       }
       if (a.kind === "DIFF") {
         div.appendChild(diffBlock(a.content));
+      } else if (a.kind === "DOCUMENT" || a.kind === "RCA") {
+        const link = el("a", "", "Read it in the review");
+        link.href = "#doc-" + index;
+        const p = el("p");
+        p.appendChild(link);
+        div.appendChild(p);
       } else if (a.content) {
         div.appendChild(pre(a.content, "document"));
       }
@@ -484,6 +490,7 @@
     if (envelope.type === "session.finished.v1") {
       // The server ends the stream after the finish; do not let the browser reconnect.
       close("finished");
+      loadReview();
     }
   }
 
@@ -516,6 +523,27 @@
       source.addEventListener(type, onEvent);
     }
     source.addEventListener("message", onEvent);
+  }
+
+  // ---- the review tab, rendered on the server: fetched again when the session finishes ----
+  async function loadReview() {
+    const current = document.getElementById("review");
+    if (!current || !root.dataset.review) {
+      return;
+    }
+    try {
+      const response = await fetch(root.dataset.review, { credentials: "same-origin" });
+      if (!response.ok) {
+        return;
+      }
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = page.getElementById("review");
+      if (fresh) {
+        current.replaceWith(document.importNode(fresh, true));
+      }
+    } catch (e) {
+      // The review stays as it was; a reload shows it.
+    }
   }
 
   // ---- forms: sent in the background so the log keeps streaming; plain posts without JavaScript ----

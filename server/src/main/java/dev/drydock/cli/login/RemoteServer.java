@@ -44,6 +44,100 @@ public final class RemoteServer {
         return new RemoteServer(client(), c);
     }
 
+    /** The signed-in session for {@code server}, or for whichever server {@code ./drydock login} signed in to when {@code server} is null. */
+    public static RemoteServer signedInOrCurrent(@org.jspecify.annotations.Nullable String server) {
+        if (server != null) {
+            return signedIn(server);
+        }
+        Credentials c = Credentials.load().orElseThrow(() -> new CliException("not signed in: run './drydock login --server URL' first", CliExit.USAGE));
+        return new RemoteServer(client(), c);
+    }
+
+    /** The server's URL, such as {@code https://drydock.internal}. */
+    public String server() {
+        return credentials.server();
+    }
+
+    /** GET {@code path} as JSON. */
+    public JsonNode getJson(String path) {
+        return call("GET", path, null);
+    }
+
+    /** POST {@code body} (a JSON value, or null for none) to {@code path}; the answer as JSON (empty object when none). */
+    public JsonNode post(String path, @org.jspecify.annotations.Nullable Object body) {
+        return call("POST", path, body);
+    }
+
+    /** PUT {@code body} (a JSON value) to {@code path}; the answer as JSON. */
+    public JsonNode put(String path, Object body) {
+        return call("PUT", path, body);
+    }
+
+    private JsonNode call(String method, String path, @org.jspecify.annotations.Nullable Object body) {
+        String json;
+        try {
+            json = body == null ? "" : JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(credentials.server() + path))
+                .header("Authorization", "Bearer " + accessToken())
+                .header("Accept", "application/json")
+                .header("Content-Type", "application/json")
+                .timeout(TIMEOUT)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build();
+        HttpResponse<String> response = send(http, request, HttpResponse.BodyHandlers.ofString(), credentials.server());
+        if (response.statusCode() / 100 == 2) {
+            return parse(response.body(), path);
+        }
+        throw failure(method, path, response.statusCode(), problemDetail(response.body()));
+    }
+
+    /**
+     * Follows the server-sent events at {@code path} and hands each event's type and data to
+     * {@code event} until it returns false or the stream ends.
+     */
+    public void events(String path, java.util.function.BiPredicate<String, String> event) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(credentials.server() + path))
+                .header("Authorization", "Bearer " + accessToken())
+                .header("Accept", "text/event-stream")
+                .GET().build();
+        HttpResponse<java.util.stream.Stream<String>> response = send(http, request, HttpResponse.BodyHandlers.ofLines(), credentials.server());
+        try (java.util.stream.Stream<String> lines = response.body()) {
+            if (response.statusCode() / 100 != 2) {
+                throw failure("GET", path, response.statusCode(), problemDetail(String.join("\n", lines.limit(50).toList())));
+            }
+            String type = "message";
+            StringBuilder data = new StringBuilder();
+            for (java.util.Iterator<String> it = lines.iterator(); it.hasNext();) {
+                String line = it.next();
+                if (line.isEmpty()) {
+                    if (!data.isEmpty() && !event.test(type, data.toString())) {
+                        return;
+                    }
+                    type = "message";
+                    data.setLength(0);
+                } else if (line.startsWith("event:")) {
+                    type = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    if (!data.isEmpty()) {
+                        data.append('\n');
+                    }
+                    data.append(line.substring(5).startsWith(" ") ? line.substring(6) : line.substring(5));
+                }
+            }
+        }
+    }
+
+    private CliException failure(String method, String path, int status, String detail) {
+        return switch (status) {
+            case 401 -> new CliException("the server refused your sign-in (" + detail + "); run './drydock login --server " + credentials.server() + "'", CliExit.UNAVAILABLE);
+            case 403 -> new CliException("not allowed for " + credentials.username() + ": " + detail, CliExit.FAILED);
+            case 400, 404, 409, 422 -> new CliException(detail, status == 400 ? CliExit.USAGE : CliExit.FAILED);
+            default -> new CliException(method + " " + path + " answered " + status + ": " + detail, CliExit.FAILED);
+        };
+    }
+
     /** GET {@code path} (e.g. {@code /api/admin/audit/export}); the body streams; non-2xx answers fail clearly. */
     public InputStream get(String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(credentials.server() + path))

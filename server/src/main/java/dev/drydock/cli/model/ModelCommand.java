@@ -8,7 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code ./drydock model}: commands about model endpoints. */
-@Command(name = "model", description = "Model endpoints: probe one before adding it to the gateway.", subcommands = {ModelCheckCommand.class})
+@Command(name = "model", description = "Model endpoints: probe one (check), then store it on the server (add, list; after ./drydock login).",
+        subcommands = {ModelCheckCommand.class, ModelRemoteCommands.Add.class, ModelRemoteCommands.ListEndpoints.class})
 public final class ModelCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -50,6 +50,52 @@ record AgentCommits(String head, String base, String subject, String body, Map<S
         }
     }
 
+    /**
+     * The agent ref's commits since the base as {@code git format-patch --stdout} writes them (an mbox
+     * that {@code git am} applies): one message per commit, oldest first, each with its author, date,
+     * subject, body and full diff; empty when the session published nothing.
+     */
+    static Optional<String> formatPatch(Path mirror, String ref, String sessionId) throws IOException {
+        try (Git git = Git.open(mirror.toFile()); RevWalk walk = new RevWalk(git.getRepository())) {
+            Repository repo = git.getRepository();
+            ObjectId id = repo.resolve(ref);
+            if (id == null) {
+                return Optional.empty();
+            }
+            List<RevCommit> commits = new ArrayList<>();
+            RevCommit c = walk.parseCommit(id);
+            while (c.getParentCount() > 0 && sessionId.equals(trailers(c.getFullMessage()).get("Drydock-Session"))) {
+                commits.add(0, c);
+                c = walk.parseCommit(c.getParent(0));
+            }
+            StringBuilder out = new StringBuilder();
+            java.time.format.DateTimeFormatter date = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME;
+            for (int i = 0; i < commits.size(); i++) {
+                RevCommit commit = commits.get(i);
+                RevCommit parent = walk.parseCommit(commit.getParent(0));
+                org.eclipse.jgit.lib.PersonIdent author = commit.getAuthorIdent();
+                String number = commits.size() == 1 ? "[PATCH]" : "[PATCH " + (i + 1) + "/" + commits.size() + "]";
+                out.append("From ").append(commit.name()).append(" Mon Sep 17 00:00:00 2001\n")
+                        .append("From: ").append(author.getName()).append(" <").append(author.getEmailAddress()).append(">\n")
+                        .append("Date: ").append(date.format(author.getWhenAsInstant().atZone(author.getZoneId()))).append("\n")
+                        .append("Subject: ").append(number).append(' ').append(commit.getShortMessage()).append("\n\n");
+                String message = commit.getFullMessage().strip();
+                int firstBreak = message.indexOf("\n\n");
+                if (firstBreak >= 0) {
+                    out.append(message.substring(firstBreak + 2).strip()).append("\n");
+                }
+                out.append("---\n\n");
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                try (DiffFormatter diff = new DiffFormatter(bytes)) {
+                    diff.setRepository(repo);
+                    diff.format(parent.getTree(), commit.getTree());
+                }
+                out.append(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).append("-- \nDrydock\n\n");
+            }
+            return commits.isEmpty() ? Optional.empty() : Optional.of(out.toString());
+        }
+    }
+
     /** The trailers of the message's last paragraph ({@code Key: value} lines). */
     static Map<String, String> trailers(String message) {
         String[] paragraphs = message.strip().split("\n\\s*\n");

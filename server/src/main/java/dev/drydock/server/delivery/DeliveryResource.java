@@ -31,6 +31,16 @@ public class DeliveryResource {
         return delivery.view(currentUser.principal(), id);
     }
 
+    @GET
+    @Path("/patch")
+    @Produces({"text/x-patch", MediaType.APPLICATION_JSON})
+    @Operation(summary = "The agent branch's commits as git format-patch writes them (apply with git am); anyone who may read the session")
+    public jakarta.ws.rs.core.Response patch(@PathParam("id") String id) {
+        DeliveryService.Patch patch = delivery.patch(currentUser.principal(), id);
+        return jakarta.ws.rs.core.Response.ok(patch.text(), "text/x-patch; charset=utf-8")
+                .header("Content-Disposition", "attachment; filename=\"" + patch.filename() + "\"").build();
+    }
+
     @POST
     @Path("/push")
     @Operation(summary = "Push the agent branch to the repository's git server (drydock/* branches only); workspace members")

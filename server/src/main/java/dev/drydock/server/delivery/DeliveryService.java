@@ -86,6 +86,29 @@ public class DeliveryService {
         return view(session, agent(session).orElse(null));
     }
 
+    /** A session's change as a patch file: its name ({@code drydock-<session>.patch}) and its text. */
+    public record Patch(String filename, String text) {}
+
+    /**
+     * The agent branch's commits as {@code git format-patch --stdout} writes them, for anyone who may
+     * read the session (viewers too: it holds nothing the session page does not show).
+     */
+    public Patch patch(Principal who, String sessionId) {
+        SessionView session = sessions.get(who, sessionId);
+        String none = "session " + sessionId + " published no change (the droid made none, or was not a code droid)";
+        if (session.repo().isEmpty()) {
+            throw ProblemException.conflict(none);
+        }
+        Path mirror = mirrors.mirror(session.workspace(), session.repo()).orElseThrow(() -> ProblemException.conflict(none));
+        try {
+            String text = AgentCommits.formatPatch(mirror, GitMirrorPublisher.ref(session.id()), session.id()).orElseThrow(() -> ProblemException.conflict(none));
+            return new Patch("drydock-" + session.id() + ".patch", text);
+        } catch (java.io.IOException e) {
+            LOG.warnf("session %s: cannot read its agent ref in %s: %s", session.id(), mirror, e.getMessage());
+            throw ProblemException.conflict("the change of session " + sessionId + " cannot be read from the mirror; sync the repository and try again");
+        }
+    }
+
     /** Pushes the session's agent branch to the repository's git server (members of the workspace). */
     public DeliveryView push(Principal who, String sessionId, @Nullable PushRequest request) {
         SessionView session = deliverable(who, sessionId);

@@ -6,7 +6,6 @@ import dev.drydock.server.gateway.admin.ModelEndpoints;
 import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.repository.RepositoryRegistry;
 import dev.drydock.server.session.SessionService;
-import dev.drydock.server.workspace.WorkspaceService;
 import dev.drydock.server.user.UserService;
 import dev.drydock.server.workspace.WorkspaceService;
 import io.quarkus.qute.CheckedTemplate;
@@ -41,7 +40,7 @@ public class PortalResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance home(Principal user, List<WorkspaceRow> workspaces, @Nullable Checklist checklist);
+        static native TemplateInstance home(Principal user, List<WorkspaceRow> workspaces, List<SessionRow> sessions, @Nullable Checklist checklist);
     }
 
     /**
@@ -58,8 +57,18 @@ public class PortalResource {
         }
     }
 
-    /** One row of the workspaces table. */
-    public record WorkspaceRow(String slug, String name, String role) {}
+    /** One workspace of mine with its repositories. */
+    public record WorkspaceRow(String slug, String name, String role, List<RepositoryRow> repositories) {}
+
+    /** A repository and how far its mirror and index are ({@code ready}, {@code indexing}, {@code failed} …). */
+    public record RepositoryRow(String name, String status, String detail) {}
+
+    /** One of my recent sessions, with its outcome, tokens and cost. */
+    public record SessionRow(String id, String workspace, String droid, String repo, String title, String status, String outcome, long tokens, String cost,
+            java.time.Instant createdAt, String age) {}
+
+    /** How many of my sessions the home page lists. */
+    static final int RECENT_SESSIONS = 15;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
@@ -68,9 +77,20 @@ public class PortalResource {
         Principal user = currentUser.principal();
         users.recordSeen(user);
         List<WorkspaceRow> rows = user.isDrydockAdmin()
-                ? workspaces.list(user).stream().map(w -> new WorkspaceRow(w.slug(), w.displayName(), w.role())).toList()
-                : user.workspaces().stream().map(m -> new WorkspaceRow(m.workspace(), workspaces.displayName(m.workspace()), m.role().label())).toList();
-        return Templates.home(user, rows, user.isDrydockAdmin() ? checklist(user) : null);
+                ? workspaces.list(user).stream().map(w -> new WorkspaceRow(w.slug(), w.displayName(), w.role(), repositories(user, w.slug()))).toList()
+                : user.workspaces().stream().map(m -> new WorkspaceRow(m.workspace(), workspaces.displayName(m.workspace()), m.role().label(),
+                        repositories(user, m.workspace()))).toList();
+        java.time.Instant now = java.time.Instant.now();
+        List<SessionRow> mine = sessions.list(user, null, 200).stream().filter(s -> s.createdBy().equals(user.username())).limit(RECENT_SESSIONS)
+                .map(s -> new SessionRow(s.id(), s.workspace(), s.droid(), s.repo(), s.title(), s.status().replace('_', ' '),
+                        s.outcome() == null ? "" : s.outcome().replace('_', ' '), s.totals().promptTokens() + s.totals().completionTokens(),
+                        PortalFormat.cost(s.totals().costMicros()), s.createdAt(), PortalFormat.age(s.createdAt(), now)))
+                .toList();
+        return Templates.home(user, rows, mine, user.isDrydockAdmin() ? checklist(user) : null);
+    }
+
+    private List<RepositoryRow> repositories(Principal user, String workspace) {
+        return repositories.list(user, workspace).stream().map(r -> new RepositoryRow(r.name(), r.status(), r.statusDetail() == null ? "" : r.statusDetail())).toList();
     }
 
     private Checklist checklist(Principal user) {

@@ -17,7 +17,9 @@ public class PortalSecurityHeaders {
     public void headers(ContainerRequestContext request, ContainerResponseContext response) {
         String path = request.getUriInfo().getPath();
         if (path.equals("/portal") || path.startsWith("/portal/")) {
-            response.getHeaders().putSingle("Content-Security-Policy", POLICY);
+            if (!response.getHeaders().containsKey("Content-Security-Policy")) { // an artifact served to a sandboxed frame brings a stricter one
+                response.getHeaders().putSingle("Content-Security-Policy", POLICY);
+            }
             response.getHeaders().putSingle("X-Content-Type-Options", "nosniff");
             response.getHeaders().putSingle("Referrer-Policy", "same-origin");
         }

@@ -58,8 +58,34 @@ public class PortalSessionResource {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance session(Principal user, SessionView session, Panel panel, boolean canAct, List<ArtifactRow> artifacts, String eventTypes,
-                DeliveryService.@Nullable DeliveryView delivery);
+                DeliveryService.@Nullable DeliveryView delivery, String reviewHtml);
+
+        static native TemplateInstance review(Review review);
     }
+
+    /**
+     * The review tab: the change per file (numbered, highlighted, with a file list to jump between
+     * them), the patch to download when the session published a branch, and the session's documents
+     * read as documents (Markdown rendered on the server, HTML and SVG in a sandboxed frame).
+     */
+    public record Review(String sessionId, boolean finished, boolean patch, List<ReviewDiff.FileDiff> files, List<DocumentRow> documents) {
+        public int added() {
+            return files.stream().mapToInt(ReviewDiff.FileDiff::added).sum();
+        }
+
+        public int removed() {
+            return files.stream().mapToInt(ReviewDiff.FileDiff::removed).sum();
+        }
+    }
+
+    /** A document artifact: Markdown as sanitised HTML ({@code html}), or HTML and SVG served to a sandboxed frame ({@code framed}). */
+    public record DocumentRow(int index, String kind, String title, String mediaType, String html, boolean framed) {}
+
+    /** Media types the portal shows in a sandboxed frame instead of as text. */
+    static final java.util.Set<String> FRAMED = java.util.Set.of("text/html", "image/svg+xml");
+
+    /** What an artifact served on its own may do: nothing but show itself, framed only by the portal. */
+    static final String ARTIFACT_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'self'";
 
     /** The context panel's figures, formatted for people. */
     public record Panel(String status, String outcome, long promptTokens, long completionTokens, String cost, @Nullable Meter meter,
@@ -74,11 +100,11 @@ public class PortalSessionResource {
     }
 
     /** An artifact with its content, ready to show; {@code diff} when its lines are a unified diff. */
-    public record ArtifactRow(String kind, String title, String location, String content, boolean diff, List<DiffLine> lines) {
-        static ArtifactRow of(ArtifactProduced a) {
+    public record ArtifactRow(int index, String kind, String title, String location, String content, boolean diff, boolean document, List<DiffLine> lines) {
+        static ArtifactRow of(int index, ArtifactProduced a) {
             boolean diff = a.kind() == ArtifactKind.DIFF;
-            return new ArtifactRow(a.kind().name().toLowerCase(Locale.ROOT), a.title(), a.location(), a.content(), diff,
-                    diff ? a.content().lines().map(DiffLine::of).toList() : List.of());
+            return new ArtifactRow(index, a.kind().name().toLowerCase(Locale.ROOT), a.title(), a.location(), a.content(), diff,
+                    a.kind() == ArtifactKind.DOCUMENT || a.kind() == ArtifactKind.RCA, diff ? a.content().lines().map(DiffLine::of).toList() : List.of());
         }
     }
 
@@ -102,10 +128,71 @@ public class PortalSessionResource {
         boolean resumable = s.status().equals("interrupted") || (finished && s.outcome() != null && !s.outcome().equals("completed") && !s.outcome().equals("cancelled"));
         Panel panel = new Panel(s.status().replace('_', ' '), s.outcome() == null ? "" : s.outcome().replace('_', ' '), s.totals().promptTokens(),
                 s.totals().completionTokens(), PortalFormat.cost(s.totals().costMicros()), Meter.of(s.context()), resumable, !finished);
-        List<ArtifactRow> artifacts = sessions.artifacts(user, id).stream().map(ArtifactRow::of).toList();
+        List<ArtifactProduced> produced = sessions.artifacts(user, id);
+        List<ArtifactRow> artifacts = java.util.stream.IntStream.range(0, produced.size()).mapToObj(i -> ArtifactRow.of(i, produced.get(i))).toList();
         DeliveryService.DeliveryView delivered = s.repo().isEmpty() ? null : delivery.view(user, id);
-        return Templates.session(user, s, panel, canAct, artifacts, String.join(" ", EventCodec.TYPE_NAMES.values()),
-                delivered == null || delivered.agentBranch() == null ? null : delivered);
+        DeliveryService.DeliveryView branch = delivered == null || delivered.agentBranch() == null ? null : delivered;
+        return Templates.session(user, s, panel, canAct, artifacts, String.join(" ", EventCodec.TYPE_NAMES.values()), branch,
+                Templates.review(review(s, produced, branch != null)).render());
+    }
+
+    /** The review tab alone, which the page fetches when the session finishes while it is open. */
+    @GET
+    @Path("/review")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(hidden = true)
+    public TemplateInstance reviewTab(@PathParam("id") String id) {
+        Principal user = currentUser.principal();
+        SessionView s = sessions.get(user, id);
+        DeliveryService.DeliveryView delivered = s.repo().isEmpty() ? null : delivery.view(user, id);
+        return Templates.review(review(s, sessions.artifacts(user, id), delivered != null && delivered.agentBranch() != null));
+    }
+
+    static Review review(SessionView s, List<ArtifactProduced> artifacts, boolean patch) {
+        List<ReviewDiff.FileDiff> files = new java.util.ArrayList<>();
+        List<DocumentRow> documents = new java.util.ArrayList<>();
+        for (int i = 0; i < artifacts.size(); i++) {
+            ArtifactProduced a = artifacts.get(i);
+            switch (a.kind()) {
+                case DIFF -> files.addAll(ReviewDiff.parse(a.content()).files());
+                case DOCUMENT, RCA -> {
+                    boolean framed = FRAMED.contains(a.mediaType());
+                    documents.add(new DocumentRow(i, a.kind().name().toLowerCase(Locale.ROOT), a.title(), a.mediaType(),
+                            framed ? "" : PortalMarkdown.html(a.content()), framed));
+                }
+                case BRANCH -> { }
+            }
+        }
+        return new Review(s.id(), s.status().equals("finished"), patch, List.copyOf(files), List.copyOf(documents));
+    }
+
+    /** The session's change as a patch file ({@code git format-patch --stdout}; apply with {@code git am}). */
+    @GET
+    @Path("/patch")
+    @Produces("text/x-patch")
+    @Operation(hidden = true)
+    public Response patch(@PathParam("id") String id) {
+        DeliveryService.Patch patch = delivery.patch(currentUser.principal(), id);
+        return Response.ok(patch.text(), "text/x-patch; charset=utf-8").header("Content-Disposition", "attachment; filename=\"" + patch.filename() + "\"").build();
+    }
+
+    /**
+     * One artifact's content on its own, for the review tab's sandboxed frame: HTML and SVG with their
+     * media type under a policy that runs no script, loads nothing and lets only the portal frame it;
+     * anything else as plain text.
+     */
+    @GET
+    @Path("/artifacts/{index}")
+    @Operation(hidden = true)
+    public Response artifact(@PathParam("id") String id, @PathParam("index") int index) {
+        List<ArtifactProduced> artifacts = sessions.artifacts(currentUser.principal(), id);
+        if (index < 0 || index >= artifacts.size()) {
+            throw ProblemException.notFound("Artifact " + index + " of session " + id);
+        }
+        ArtifactProduced a = artifacts.get(index);
+        String type = FRAMED.contains(a.mediaType()) ? a.mediaType() : "text/plain";
+        return Response.ok(a.content(), type + "; charset=utf-8").header("Content-Security-Policy", ARTIFACT_POLICY)
+                .header("Cross-Origin-Resource-Policy", "same-origin").build();
     }
 
     @GET

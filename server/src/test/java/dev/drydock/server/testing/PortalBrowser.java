@@ -46,6 +46,11 @@ public final class PortalBrowser implements AutoCloseable {
         return context.newPage();
     }
 
+    /** A fresh page in its own context with {@code options} (e.g. bypassing the page's CSP to inject a checker such as axe-core). */
+    public Page newPage(Browser.NewContextOptions options) {
+        return browser.newContext(options).newPage();
+    }
+
     /**
      * Opens {@code url} as {@code username} (password {@link RealServices#password}): the portal sends the
      * page to Keycloak's login form, which this fills in; Keycloak then sends it back to {@code url}.

@@ -90,6 +90,25 @@ public class GatewayLedger implements GatewayRecorder {
         });
     }
 
+    /** Requests, tokens and cost of one day (UTC), user, workspace and model. */
+    public record UsageRow(java.time.LocalDate day, String username, String workspace, String model, long requests, long promptTokens,
+            long completionTokens, BigDecimal cost) {}
+
+    /** Usage since {@code since}, summed by day (UTC), user, workspace and model (the endpoint's name when no model was answered), oldest day first. */
+    public List<UsageRow> usage(Instant since) {
+        String sql = """
+                select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD'), username, workspace, coalesce(model, endpoint, ''), count(*),
+                    coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0), coalesce(sum(cost), 0)
+                from gateway_request where created_at >= ?1 group by 1, 2, 3, 4 order by 1, 2, 3, 4
+                """;
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery(sql).setParameter(1, since).getResultList();
+            return rows.stream().map(r -> new UsageRow(java.time.LocalDate.parse((String) r[0]), (String) r[1], (String) r[2], (String) r[3], Columns.longValue(r[4]),
+                    Columns.longValue(r[5]), Columns.longValue(r[6]), (BigDecimal) r[7])).toList();
+        });
+    }
+
     private static List<String> lines(String s, String sep) {
         return s.isEmpty() ? List.of() : Arrays.asList(s.split(java.util.regex.Pattern.quote(sep)));
     }
