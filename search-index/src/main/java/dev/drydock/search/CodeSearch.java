@@ -17,6 +17,7 @@ import dev.drydock.search.ingest.FileRole;
 import dev.drydock.search.lexical.CodeAnalyzer;
 import dev.drydock.search.lexical.LexicalQueries;
 import dev.drydock.search.lexical.QueryTerms;
+import dev.drydock.search.lookup.MentionIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -105,6 +106,7 @@ public final class CodeSearch implements AutoCloseable {
     private final Analyzer analyzer = CodeAnalyzer.forQuery();
     private final RankingSettings settings;
     private volatile @Nullable SymbolGraph graph;
+    private volatile @Nullable MentionIndex mentions;
     private final java.util.concurrent.ConcurrentMap<String, ChangeHistory> histories = new java.util.concurrent.ConcurrentHashMap<>();
     /** True when the index holds past-commit documents (git corpora). */
     private final boolean hasPastCommits;
@@ -674,6 +676,25 @@ public final class CodeSearch implements AutoCloseable {
             }
         }
         return g;
+    }
+
+    /** The {@code @}-mention completions of this index, built on first use and kept while it is open. */
+    public MentionIndex mentions() {
+        MentionIndex m = mentions;
+        if (m == null) {
+            synchronized (this) {
+                m = mentions;
+                if (m == null) {
+                    try {
+                        m = MentionIndex.load(searcher);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    mentions = m;
+                }
+            }
+        }
+        return m;
     }
 
     /** Repo names in this index, sorted. */
