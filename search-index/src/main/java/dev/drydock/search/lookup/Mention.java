@@ -1,5 +1,7 @@
 package dev.drydock.search.lookup;
 
+import java.util.Comparator;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,8 +13,22 @@ import org.jspecify.annotations.Nullable;
  * @param symbol the symbol name, for {@link Kind#SYMBOL}
  * @param definers how many readable files define the symbol (1 for a path or a repository)
  * @param match how the query matched, best first
+ * @param scatter for a fuzzy match, how scattered the query's characters are in the name (lower is
+ *     better); 0 otherwise
  */
-public record Mention(Kind kind, String repo, String path, @Nullable String symbol, int definers, Match match) {
+public record Mention(Kind kind, String repo, String path, @Nullable String symbol, int definers, Match match, int scatter) {
+    /**
+     * The order of completions: by match, then scatter, then shorter names, then by name, kind,
+     * repository and path (a total order, so lists of several indexes merge deterministically).
+     */
+    public static final Comparator<Mention> ORDER = Comparator.comparingInt((Mention m) -> m.match().ordinal())
+            .thenComparingInt(Mention::scatter)
+            .thenComparingInt(m -> m.name().length())
+            .thenComparing(m -> m.name().toLowerCase(Locale.ROOT))
+            .thenComparingInt(m -> m.kind().ordinal())
+            .thenComparing(Mention::repo)
+            .thenComparing(Mention::path);
+
     /** What a mention names. */
     public enum Kind { REPOSITORY, PATH, SYMBOL }
 
@@ -26,6 +42,15 @@ public record Mention(Kind kind, String repo, String path, @Nullable String symb
         PATH_PREFIX,
         /** the query's characters in order, not necessarily adjacent */
         FUZZY
+    }
+
+    /** The name matched: the repository's, the file's (last path segment) or the symbol's. */
+    public String name() {
+        return switch (kind) {
+            case REPOSITORY -> repo;
+            case PATH -> path.substring(path.lastIndexOf('/') + 1);
+            case SYMBOL -> symbol == null ? "" : symbol;
+        };
     }
 
     /** The text inserted into a task: {@code @repo:path}, {@code @repo} or {@code @symbol}. */

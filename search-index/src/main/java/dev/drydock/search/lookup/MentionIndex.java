@@ -43,23 +43,12 @@ public final class MentionIndex {
     public static final int MAX_QUERY_CHARS = 200;
 
     /** One mentionable thing, with its lower-cased name and path and the character mask of both. */
-    private record Entry(Kind kind, String repo, String path, @Nullable String symbol, int definers, String name,
-            String lowerName, String lowerStem, String lowerPath, String lowerRepo, long nameMask, long pathMask) {
-        Mention mention(Match match) {
-            return new Mention(kind, repo, path, symbol, definers, match);
+    private record Entry(Kind kind, String repo, String path, @Nullable String symbol, int definers, List<String> definerPaths,
+            String name, String lowerName, String lowerStem, String lowerPath, String lowerRepo, long nameMask, long pathMask) {
+        Mention mention(Match match, int scatter) {
+            return new Mention(kind, repo, path, symbol, definers, match, scatter);
         }
     }
-
-    /** An entry with how it matched (for ordering). */
-    private record Scored(Entry entry, Match match, int scatter) {}
-
-    private static final Comparator<Scored> ORDER = Comparator.comparingInt((Scored s) -> s.match().ordinal())
-            .thenComparingInt(Scored::scatter)
-            .thenComparingInt(s -> s.entry().name().length())
-            .thenComparing(s -> s.entry().lowerName())
-            .thenComparingInt(s -> s.entry().kind().ordinal())
-            .thenComparing(s -> s.entry().repo())
-            .thenComparing(s -> s.entry().path());
 
     private final Entry[] byName;
     private final Entry[] byPath;
@@ -100,25 +89,26 @@ public final class MentionIndex {
     static MentionIndex of(Set<String> repos, List<String[]> paths, Map<String, ? extends Set<String>> symbols) {
         List<Entry> entries = new ArrayList<>();
         for (String repo : repos) {
-            entries.add(entry(Kind.REPOSITORY, repo, "", null, 1, repo));
+            entries.add(entry(Kind.REPOSITORY, repo, "", null, List.of(), repo));
         }
         for (String[] file : paths) {
             String name = file[1].substring(file[1].lastIndexOf('/') + 1);
-            entries.add(entry(Kind.PATH, file[0], file[1], null, 1, name));
+            entries.add(entry(Kind.PATH, file[0], file[1], null, List.of(file[1]), name));
         }
         symbols.forEach((key, definers) -> {
             int sep = key.indexOf('\0');
             String name = key.substring(sep + 1);
-            entries.add(entry(Kind.SYMBOL, key.substring(0, sep), definers.iterator().next(), name, definers.size(), name));
+            List<String> sorted = definers.stream().sorted().toList();
+            entries.add(entry(Kind.SYMBOL, key.substring(0, sep), sorted.get(0), name, sorted, name));
         });
         return new MentionIndex(entries);
     }
 
-    private static Entry entry(Kind kind, String repo, String path, @Nullable String symbol, int definers, String name) {
+    private static Entry entry(Kind kind, String repo, String path, @Nullable String symbol, List<String> definerPaths, String name) {
         String lowerName = name.toLowerCase(Locale.ROOT);
         int dot = lowerName.lastIndexOf('.');
         String lowerPath = path.toLowerCase(Locale.ROOT);
-        return new Entry(kind, repo, path, symbol, definers, name, lowerName,
+        return new Entry(kind, repo, path, symbol, Math.max(1, definerPaths.size()), List.copyOf(definerPaths), name, lowerName,
                 kind == Kind.PATH && dot > 0 ? lowerName.substring(0, dot) : lowerName, lowerPath,
                 repo.toLowerCase(Locale.ROOT), mask(lowerName), mask(lowerPath));
     }
@@ -135,7 +125,7 @@ public final class MentionIndex {
      */
     public List<Mention> lookup(String query, Set<String> repos, int limit) {
         Query q = Query.parse(query);
-        PriorityQueue<Scored> best = new PriorityQueue<>(ORDER.reversed());
+        PriorityQueue<Mention> best = new PriorityQueue<>(Mention.ORDER.reversed());
         // exact and prefix matches of names: one range of the name-sorted array
         for (int i = lowerBound(byName, Entry::lowerName, q.text()); i < byName.length && byName[i].lowerName().startsWith(q.text()); i++) {
             offer(best, classify(byName[i], q, repos), limit);
@@ -150,60 +140,78 @@ public final class MentionIndex {
             for (Entry e : byName) {
                 long mask = q.onPath() && e.kind() == Kind.PATH ? e.pathMask() : e.nameMask();
                 if ((mask & q.mask()) == q.mask()) {
-                    Scored s = classify(e, q, repos);
+                    Mention s = classify(e, q, repos);
                     if (s != null && s.match() == Match.FUZZY) {
                         offer(best, s, limit);
                     }
                 }
             }
         }
-        List<Scored> out = new ArrayList<>(best);
-        out.sort(ORDER);
-        return out.stream().map(s -> s.entry().mention(s.match())).toList();
+        List<Mention> out = new ArrayList<>(best);
+        out.sort(Mention.ORDER);
+        return List.copyOf(out);
+    }
+
+    /** The files of {@code repo} that declare a type or function named exactly {@code name} (case matters), by path. */
+    public List<String> definingFiles(String name, String repo) {
+        List<String> out = new ArrayList<>();
+        String lower = name.toLowerCase(Locale.ROOT);
+        for (int i = lowerBound(byName, Entry::lowerName, lower); i < byName.length && byName[i].lowerName().equals(lower); i++) {
+            Entry e = byName[i];
+            if (e.kind() == Kind.SYMBOL && e.repo().equals(repo) && name.equals(e.symbol())) {
+                out.addAll(e.definerPaths());
+            }
+        }
+        return out;
+    }
+
+    /** The best {@code limit} of several indexes' completions, in {@link Mention#ORDER}. */
+    public static List<Mention> merge(List<List<Mention>> lists, int limit) {
+        return lists.stream().flatMap(List::stream).sorted(Mention.ORDER).limit(limit).toList();
     }
 
     /** The reference lookup: classifies every entry, sorts all matches, keeps the first {@code limit}. */
     public List<Mention> scan(String query, Set<String> repos, int limit) {
         Query q = Query.parse(query);
-        List<Scored> all = new ArrayList<>();
+        List<Mention> all = new ArrayList<>();
         for (Entry e : byName) {
-            Scored s = classify(e, q, repos);
+            Mention s = classify(e, q, repos);
             if (s != null) {
                 all.add(s);
             }
         }
-        all.sort(ORDER);
-        return all.subList(0, Math.min(limit, all.size())).stream().map(s -> s.entry().mention(s.match())).toList();
+        all.sort(Mention.ORDER);
+        return List.copyOf(all.subList(0, Math.min(limit, all.size())));
     }
 
-    private static void offer(PriorityQueue<Scored> best, @Nullable Scored s, int limit) {
+    private static void offer(PriorityQueue<Mention> best, @Nullable Mention s, int limit) {
         if (s == null) {
             return;
         }
         if (best.size() < limit) {
             best.add(s);
-        } else if (ORDER.compare(s, best.peek()) < 0) {
+        } else if (Mention.ORDER.compare(s, best.peek()) < 0) {
             best.poll();
             best.add(s);
         }
     }
 
-    private static @Nullable Scored classify(Entry e, Query q, Set<String> repos) {
+    private static @Nullable Mention classify(Entry e, Query q, Set<String> repos) {
         if (!repos.contains(e.repo()) || (q.repo() != null && !e.lowerRepo().startsWith(q.repo()))) {
             return null;
         }
         String t = q.text();
         if (e.lowerName().equals(t) || e.lowerStem().equals(t)) {
-            return new Scored(e, Match.EXACT, 0);
+            return e.mention(Match.EXACT, 0);
         }
         if (e.lowerName().startsWith(t)) {
-            return new Scored(e, Match.PREFIX, 0);
+            return e.mention(Match.PREFIX, 0);
         }
         if (e.kind() == Kind.PATH && e.lowerPath().startsWith(t)) {
-            return new Scored(e, Match.PATH_PREFIX, 0);
+            return e.mention(Match.PATH_PREFIX, 0);
         }
         int scatter = scatter(t, q.onPath() && e.kind() == Kind.PATH ? e.lowerPath() : e.lowerName());
-        return scatter < 0 ? null : new Scored(e, Match.FUZZY, scatter);
+        return scatter < 0 ? null : e.mention(Match.FUZZY, scatter);
     }
 
     /**
