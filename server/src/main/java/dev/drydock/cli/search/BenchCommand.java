@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
  * {@code commandLine.getSubcommands().get("bench").addSubcommand(...)} in {@code DrydockCli}.
  */
 @Command(name = "bench", description = "Benchmarks: retrieval quality, building query sets, @-mention lookup.",
-        subcommands = {BenchRetrievalCommand.class, BenchBuildSetCommand.class, BenchLookupCommand.class})
+        subcommands = {BenchRetrievalCommand.class, BenchBuildSetCommand.class, BenchLookupCommand.class, BenchContextCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
