@@ -45,10 +45,26 @@ public final class MentionIndex {
     /** One mentionable thing, with its lower-cased name and path and the character mask of both. */
     private record Entry(Kind kind, String repo, String path, @Nullable String symbol, int definers, List<String> definerPaths,
             String name, String lowerName, String lowerStem, String lowerPath, String lowerRepo, long nameMask, long pathMask) {
-        Mention mention(Match match, int scatter) {
-            return new Mention(kind, repo, path, symbol, definers, match, scatter);
+        Scored scored(Match match, int scatter) {
+            return new Scored(this, match, scatter);
         }
     }
+
+    /** An entry with how it matched; ordered as {@link Mention#ORDER} orders its mention, from precomputed fields. */
+    private record Scored(Entry entry, Match match, int scatter) {
+        Mention mention() {
+            Entry e = entry;
+            return new Mention(e.kind(), e.repo(), e.path(), e.symbol(), e.definers(), match, scatter);
+        }
+    }
+
+    private static final Comparator<Scored> ORDER = Comparator.comparingInt((Scored s) -> s.match().ordinal())
+            .thenComparingInt(Scored::scatter)
+            .thenComparingInt(s -> s.entry().name().length())
+            .thenComparing(s -> s.entry().lowerName())
+            .thenComparingInt(s -> s.entry().kind().ordinal())
+            .thenComparing(s -> s.entry().repo())
+            .thenComparing(s -> s.entry().path());
 
     private final Entry[] byName;
     private final Entry[] byPath;
@@ -125,7 +141,7 @@ public final class MentionIndex {
      */
     public List<Mention> lookup(String query, Set<String> repos, int limit) {
         Query q = Query.parse(query);
-        PriorityQueue<Mention> best = new PriorityQueue<>(Mention.ORDER.reversed());
+        PriorityQueue<Scored> best = new PriorityQueue<>(ORDER.reversed());
         // exact and prefix matches of names: one range of the name-sorted array
         for (int i = lowerBound(byName, Entry::lowerName, q.text()); i < byName.length && byName[i].lowerName().startsWith(q.text()); i++) {
             offer(best, classify(byName[i], q, repos), limit);
@@ -140,16 +156,16 @@ public final class MentionIndex {
             for (Entry e : byName) {
                 long mask = q.onPath() && e.kind() == Kind.PATH ? e.pathMask() : e.nameMask();
                 if ((mask & q.mask()) == q.mask()) {
-                    Mention s = classify(e, q, repos);
+                    Scored s = classify(e, q, repos);
                     if (s != null && s.match() == Match.FUZZY) {
                         offer(best, s, limit);
                     }
                 }
             }
         }
-        List<Mention> out = new ArrayList<>(best);
-        out.sort(Mention.ORDER);
-        return List.copyOf(out);
+        List<Scored> out = new ArrayList<>(best);
+        out.sort(ORDER);
+        return out.stream().map(Scored::mention).toList();
     }
 
     /** The files of {@code repo} that declare a type or function named exactly {@code name} (case matters), by path. */
@@ -165,53 +181,53 @@ public final class MentionIndex {
         return out;
     }
 
-    /** The best {@code limit} of several indexes' completions, in {@link Mention#ORDER}. */
-    public static List<Mention> merge(List<List<Mention>> lists, int limit) {
-        return lists.stream().flatMap(List::stream).sorted(Mention.ORDER).limit(limit).toList();
-    }
-
     /** The reference lookup: classifies every entry, sorts all matches, keeps the first {@code limit}. */
     public List<Mention> scan(String query, Set<String> repos, int limit) {
         Query q = Query.parse(query);
-        List<Mention> all = new ArrayList<>();
+        List<Scored> all = new ArrayList<>();
         for (Entry e : byName) {
-            Mention s = classify(e, q, repos);
+            Scored s = classify(e, q, repos);
             if (s != null) {
                 all.add(s);
             }
         }
-        all.sort(Mention.ORDER);
-        return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+        all.sort(ORDER);
+        return all.subList(0, Math.min(limit, all.size())).stream().map(Scored::mention).toList();
     }
 
-    private static void offer(PriorityQueue<Mention> best, @Nullable Mention s, int limit) {
+    private static void offer(PriorityQueue<Scored> best, @Nullable Scored s, int limit) {
         if (s == null) {
             return;
         }
         if (best.size() < limit) {
             best.add(s);
-        } else if (Mention.ORDER.compare(s, best.peek()) < 0) {
+        } else if (ORDER.compare(s, best.peek()) < 0) {
             best.poll();
             best.add(s);
         }
     }
 
-    private static @Nullable Mention classify(Entry e, Query q, Set<String> repos) {
+    /** The best {@code limit} of several indexes' completions, in {@link Mention#ORDER}. */
+    public static List<Mention> merge(List<List<Mention>> lists, int limit) {
+        return lists.stream().flatMap(List::stream).sorted(Mention.ORDER).limit(limit).toList();
+    }
+
+    private static @Nullable Scored classify(Entry e, Query q, Set<String> repos) {
         if (!repos.contains(e.repo()) || (q.repo() != null && !e.lowerRepo().startsWith(q.repo()))) {
             return null;
         }
         String t = q.text();
         if (e.lowerName().equals(t) || e.lowerStem().equals(t)) {
-            return e.mention(Match.EXACT, 0);
+            return e.scored(Match.EXACT, 0);
         }
         if (e.lowerName().startsWith(t)) {
-            return e.mention(Match.PREFIX, 0);
+            return e.scored(Match.PREFIX, 0);
         }
         if (e.kind() == Kind.PATH && e.lowerPath().startsWith(t)) {
-            return e.mention(Match.PATH_PREFIX, 0);
+            return e.scored(Match.PATH_PREFIX, 0);
         }
         int scatter = scatter(t, q.onPath() && e.kind() == Kind.PATH ? e.lowerPath() : e.lowerName());
-        return scatter < 0 ? null : e.mention(Match.FUZZY, scatter);
+        return scatter < 0 ? null : e.scored(Match.FUZZY, scatter);
     }
 
     /**
