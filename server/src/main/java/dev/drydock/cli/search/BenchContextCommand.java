@@ -39,8 +39,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ./drydock bench context}: how much of what search puts in a droid's context is relevant. For
  * each query, three ways to fill a token budget (default 8,000) are compared on the same index and
- * corpus: (1) what the droid's {@code search_code} tool returns (the passages of the file ranking,
- * each hit its location and first lines, as {@code SearchCodeTool} renders them, up to 30 hits), (2)
+ * corpus: (1) what the droid's {@code search_code} tool returns (the passages of the file ranking's
+ * first {@code --hits} files, each passage its location and first lines, as {@code SearchCodeTool}
+ * renders them), (2)
  * whole-file stuffing of the same ranking's top files, and (3) grep: the lines containing a query word
  * of the files that contain the most query words. For each it reports the tokens used and the share
  * of them that belong to relevant files (context precision), and how many queries got any relevant
@@ -49,7 +50,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "context", description = "Measure context precision: the share of tokens search puts in a droid's context that belong to relevant files.")
 public final class BenchContextCommand implements Callable<Integer> {
     private static final String REPO = "corpus";
-    private static final int TOOL_HITS = 30;
     private static final int SNIPPET_LINES = 8;
     private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{2,}");
     private static final Set<String> STOP = Set.of("the", "and", "for", "with", "that", "this", "from", "when", "not", "are", "was",
@@ -75,6 +75,10 @@ public final class BenchContextCommand implements Callable<Integer> {
     @Option(names = "--max-queries", paramLabel = "N", description = "use only the first N queries")
     int maxQueries;
 
+    @Option(names = "--hits", paramLabel = "N", defaultValue = "8",
+            description = "files asked of search_code (its limit: default 8, at most 30)")
+    int hits;
+
     /** Tokens used and tokens in relevant files, summed over queries; queries with any relevant token. */
     private static final class Tally {
         long tokens;
@@ -94,6 +98,9 @@ public final class BenchContextCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         List<Query> queries = queries();
+        if (hits < 1 || hits > 30) {
+            throw new CliException("--hits must be between 1 and 30", CliExit.USAGE);
+        }
         if (budget < 100) {
             throw new CliException("--budget must be at least 100 tokens", CliExit.USAGE);
         }
@@ -106,7 +113,7 @@ public final class BenchContextCommand implements Callable<Integer> {
         Tally grep = new Tally();
         try (CodeSearch search = CodeSearch.open(index, null)) {
             for (Query q : queries) {
-                List<Hit> passages = search.passages(new SearchQuery(q.text(), Set.of(REPO), TOOL_HITS, SearchMode.HYBRID), 2);
+                List<Hit> passages = search.passages(new SearchQuery(q.text(), Set.of(REPO), hits, SearchMode.HYBRID), 2);
                 tool.add(toolTokens(passages, files, q.relevant(), chars, false), toolTokens(passages, files, q.relevant(), chars, true));
                 List<FileHit> top = search.searchFiles(new SearchQuery(q.text(), Set.of(REPO), 50, SearchMode.HYBRID));
                 long[] s = stuffed(top.stream().map(FileHit::path).toList(), files, q.relevant(), chars);
@@ -118,7 +125,7 @@ public final class BenchContextCommand implements Callable<Integer> {
             throw new CliException(e.getMessage(), CliExit.DATA, e);
         }
         int n = queries.size();
-        out.printf(Locale.ROOT, "%d queries, budget %d tokens (characters / 4)%n", n, budget);
+        out.printf(Locale.ROOT, "%d queries, budget %d tokens (characters / 4), search_code asked for %d files%n", n, budget, hits);
         out.printf(Locale.ROOT, "%-22s %14s %16s %18s %12s%n", "", "tokens/query", "relevant share", "mean share/query", "answered");
         print(out, "search_code (drydock)", tool, n);
         print(out, "whole-file stuffing", stuffing, n);
@@ -129,6 +136,7 @@ public final class BenchContextCommand implements Callable<Integer> {
         ObjectNode json = SearchCommand.JSON.createObjectNode();
         json.put("queries", n);
         json.put("budget_tokens", budget);
+        json.put("hits", hits);
         put(json.putObject("search_code"), tool, n);
         put(json.putObject("whole_file"), stuffing, n);
         put(json.putObject("grep"), grep, n);
