@@ -18,13 +18,15 @@ import org.jspecify.annotations.Nullable;
  */
 public record Mention(Kind kind, String repo, String path, @Nullable String symbol, int definers, Match match, int scatter) {
     /**
-     * The order of completions: by match, then scatter, then shorter names, then by name, kind,
+     * The order of completions: by match, then scatter, then shorter names, then by name (ignoring
+     * case, then with it: a type {@code Metrics} and a method {@code metrics} of one file), kind,
      * repository and path (a total order, so lists of several indexes merge deterministically).
      */
     public static final Comparator<Mention> ORDER = Comparator.comparingInt((Mention m) -> m.match().ordinal())
             .thenComparingInt(Mention::scatter)
             .thenComparingInt(m -> m.name().length())
             .thenComparing(m -> m.name().toLowerCase(Locale.ROOT))
+            .thenComparing(Mention::name)
             .thenComparingInt(m -> m.kind().ordinal())
             .thenComparing(Mention::repo)
             .thenComparing(Mention::path);
