@@ -1,11 +1,8 @@
 package dev.drydock.search;
 
 import dev.drydock.search.fusion.Fused;
-import dev.drydock.search.fusion.HeadFill;
-import dev.drydock.search.fusion.Prior;
 import dev.drydock.search.fusion.RankedList;
 import dev.drydock.search.fusion.ReciprocalRankFusion;
-import dev.drydock.search.graph.NameRelations;
 import dev.drydock.search.graph.SymbolGraph;
 import dev.drydock.search.history.ChangeHistory;
 import dev.drydock.search.history.PastCommit;
@@ -17,6 +14,7 @@ import dev.drydock.search.ingest.FileRole;
 import dev.drydock.search.lexical.CodeAnalyzer;
 import dev.drydock.search.lexical.LexicalQueries;
 import dev.drydock.search.lexical.QueryTerms;
+import dev.drydock.search.lookup.MentionIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -68,17 +66,6 @@ import org.jspecify.annotations.Nullable;
  * Instances are thread-safe.
  */
 public final class CodeSearch implements AutoCloseable {
-    private static final int FILE_DEPTH = 100;
-    private static final int CHUNK_DEPTH = 300;
-    private static final int DENSE_DEPTH = 200;
-    private static final int GRAPH_SEEDS = 5;
-    private static final int GRAPH_CANDIDATES = 50;
-    private static final int CHUNKS_PER_FILE = 2;
-    private static final int DENSE_CANDIDATES = 30;
-    private static final int HISTORY_CANDIDATES = 30;
-    /** The head whose last place a name relative of it may take, and how deep it is looked for. */
-    private static final int FILL_HEAD = 10;
-    private static final int FILL_DEPTH = 50;
     /** Query text embedded when dense similarity is the ranking (dense mode, chunk search). */
     private static final int DENSE_QUERY_CHARS = 2000;
     /**
@@ -104,22 +91,14 @@ public final class CodeSearch implements AutoCloseable {
     private final @Nullable Embedder embedder;
     private final Analyzer analyzer = CodeAnalyzer.forQuery();
     private final RankingSettings settings;
+    private final FileRanking ranking;
     private volatile @Nullable SymbolGraph graph;
+    private volatile @Nullable MentionIndex mentions;
     private final java.util.concurrent.ConcurrentMap<String, ChangeHistory> histories = new java.util.concurrent.ConcurrentHashMap<>();
     /** True when the index holds past-commit documents (git corpora). */
     private final boolean hasPastCommits;
     /** Every repo name in the index's repo field (deleted documents' too: never fewer than hold documents). */
     private final Set<String> indexedRepos;
-
-    /**
-     * The analysed query: distinct terms, the weights of those that are not 1 (the subject's), and
-     * the proximity clause for whole-file BM25 (null: none).
-     */
-    private record Analysed(List<String> terms, Map<String, Float> weights, @Nullable Query proximity) {
-        Analysed(List<String> terms, Map<String, Float> weights) {
-            this(terms, weights, null);
-        }
-    }
 
     private CodeSearch(Path indexDir, DirectoryReader reader, DocKeys docKeys, IndexMeta meta, @Nullable Embedder embedder,
             RankingSettings settings) {
@@ -129,6 +108,8 @@ public final class CodeSearch implements AutoCloseable {
         this.parallel = Executors.newCachedThreadPool(
                 Thread.ofPlatform().name("drydock-search-", 0).daemon().factory());
         this.settings = settings;
+        this.ranking = new FileRanking(FirstStages.all(this, settings), Rerankers.all(this, settings), Adjustments.all(this, settings),
+                settings.rrfK());
         this.searcher = new IndexSearcher(reader);
         this.searcher.setSimilarity(similarity(settings));
         this.meta = meta;
@@ -200,7 +181,7 @@ public final class CodeSearch implements AutoCloseable {
             List<RankedList<Integer>> lists = new ArrayList<>();
             @Nullable Future<float[]> vector = query.mode() != SearchMode.LEXICAL ? embedQuery(query.text(), DENSE_QUERY_CHARS) : null;
             List<String> terms = QueryTerms.of(analyzer, IndexSchema.BODY, query.text());
-            Analysed analysed = new Analysed(terms, subjectWeights(query.text()));
+            AnalysedQuery analysed = new AnalysedQuery(terms, subjectWeights(query.text()));
             if (query.mode() != SearchMode.DENSE && !terms.isEmpty()) {
                 lists.add(new RankedList<>("chunks", 1.0, docs(lexical(analysed, settings.chunkFields(), IndexSchema.KIND_CHUNK,
                         query.readableRepos(), Math.max(query.k(), 100)))));
@@ -237,14 +218,14 @@ public final class CodeSearch implements AutoCloseable {
     public List<Hit> passages(SearchQuery query, int chunksPerFile) {
         List<FileHit> files = searchFiles(query);
         List<Hit> chunks = search(new SearchQuery(query.text(), query.readableRepos(), Math.max(100, query.k() * 10), query.mode()));
-        Map<String, List<Hit>> byFile = new LinkedHashMap<>();
-        Map<String, Double> fileScore = new LinkedHashMap<>();
+        Map<FileKey, List<Hit>> byFile = new LinkedHashMap<>();
+        Map<FileKey, Double> fileScore = new LinkedHashMap<>();
         for (FileHit f : files) {
-            byFile.put(IndexSchema.key(f.repo(), f.path()), new ArrayList<>());
-            fileScore.put(IndexSchema.key(f.repo(), f.path()), f.score());
+            byFile.put(new FileKey(f.repo(), f.path()), new ArrayList<>());
+            fileScore.put(new FileKey(f.repo(), f.path()), f.score());
         }
         for (Hit h : chunks) {
-            String key = IndexSchema.key(h.repo(), h.path());
+            FileKey key = new FileKey(h.repo(), h.path());
             List<Hit> of = byFile.computeIfAbsent(key, k -> new ArrayList<>());
             fileScore.putIfAbsent(key, h.score());
             int wider = -1;
@@ -261,15 +242,14 @@ public final class CodeSearch implements AutoCloseable {
         }
         List<Hit> out = new ArrayList<>();
         int taken = 0;
-        for (Map.Entry<String, List<Hit>> e : byFile.entrySet()) {
+        for (Map.Entry<FileKey, List<Hit>> e : byFile.entrySet()) {
             if (taken++ >= query.k()) {
                 break;
             }
-            String key = e.getKey();
-            int sep = key.indexOf('\0');
+            FileKey key = e.getKey();
             double score = fileScore.get(key);
             if (e.getValue().isEmpty()) {
-                out.add(new Hit(key.substring(0, sep), key.substring(sep + 1), 1, FIRST_LINES, score, ""));
+                out.add(new Hit(key.repo(), key.path(), 1, FIRST_LINES, score, ""));
             }
             for (Hit h : e.getValue()) {
                 int end = h.startLine() == 1 ? Math.min(h.endLine(), FIRST_LINES) : h.endLine(); // a whole file: its head
@@ -291,13 +271,15 @@ public final class CodeSearch implements AutoCloseable {
         return a.startLine() <= b.endLine() && b.startLine() <= a.endLine();
     }
 
-    /** File-level hits ("which files should I open for this task?"), best first. */
+    /**
+     * File-level hits ("which files should I open for this task?"), best first: the {@link FileRanking}
+     * pipeline (first-stage retrievers, fusion, re-rankers, prior and head fill) cut to {@code query.k()}.
+     */
     public List<FileHit> searchFiles(SearchQuery query) {
         if (query.readableRepos().isEmpty()) {
             return List.of();
         }
         try {
-            List<RankedList<String>> lists = new ArrayList<>();
             boolean denseRerank = query.mode() == SearchMode.HYBRID && settings.denseWeight() > 0;
             @Nullable Future<float[]> vector = query.mode() == SearchMode.DENSE ? embedQuery(query.text(), DENSE_QUERY_CHARS)
                     : denseRerank ? embedQuery(query.text(), RERANK_QUERY_CHARS) : null;
@@ -307,110 +289,12 @@ public final class CodeSearch implements AutoCloseable {
                     terms.add(compound);
                 }
             }
-            Analysed analysed = new Analysed(terms, subjectWeights(query.text()),
+            AnalysedQuery analysed = new AnalysedQuery(terms, subjectWeights(query.text()),
                     query.mode() == SearchMode.DENSE ? null : proximity(query.text()));
-            if (query.mode() != SearchMode.DENSE && !terms.isEmpty()) {
-                // The whole-file list runs on another thread while this one ranks chunks.
-                @Nullable Future<List<String>> files = settings.fileWeight() <= 0 ? null : parallel.submit(() -> keys(
-                        lexical(analysed, settings.fileFields(), IndexSchema.KIND_FILE, query.readableRepos(), FILE_DEPTH)));
-                List<String> chunks = settings.chunkWeight() <= 0 ? List.of() : keysBySummedScore(lexical(analysed,
-                        settings.chunkFields(), IndexSchema.KIND_CHUNK, query.readableRepos(), CHUNK_DEPTH), CHUNKS_PER_FILE);
-                if (files != null) {
-                    lists.add(new RankedList<>("files", settings.fileWeight(), await(files)));
-                }
-                if (settings.chunkWeight() > 0) {
-                    lists.add(new RankedList<>("chunks", settings.chunkWeight(), chunks));
-                }
-            }
-            if (query.mode() == SearchMode.HYBRID && settings.pastCommitWeight() > 0 && hasPastCommits && !terms.isEmpty()) {
-                List<String> past = filesOfSimilarCommits(analysed, query.readableRepos());
-                if (!past.isEmpty()) {
-                    lists.add(new RankedList<>("past-commits", settings.pastCommitWeight(), past));
-                }
-            }
-            if (query.mode() == SearchMode.HYBRID && settings.symbolWeight() > 0) {
-                List<String> identifiers = identifiers(query.text());
-                List<String> defining = symbolGraph().definingFiles(identifiers, query.readableRepos());
-                if (!defining.isEmpty()) {
-                    lists.add(new RankedList<>("symbols", settings.symbolWeight(), defining));
-                }
-            }
-            if (query.mode() == SearchMode.DENSE && vector != null) {
-                lists.add(new RankedList<>("dense", 1.0, keys(dense(vector, query.readableRepos(), DENSE_DEPTH))));
-            }
-            List<Fused<String>> fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());
-            if (denseRerank && vector != null && !fused.isEmpty()) {
-                // A general embedder is weaker than BM25 on task text: it only re-orders the lexical
-                // candidates, scored exactly (no approximate search over the whole index).
-                List<String> candidates = fused.subList(0, Math.min(DENSE_CANDIDATES, fused.size())).stream()
-                        .map(Fused::item).toList();
-                List<String> reordered = byDenseSimilarity(await(vector), candidates);
-                if (!reordered.isEmpty()) {
-                    lists.add(new RankedList<>("dense", settings.denseWeight(), reordered));
-                    fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());
-                }
-            }
-            if (query.mode() == SearchMode.HYBRID && (settings.recencyWeight() > 0 || settings.coChangeWeight() > 0) && !fused.isEmpty()) {
-                List<String> candidates = fused.subList(0, Math.min(HISTORY_CANDIDATES, fused.size())).stream()
-                        .map(Fused::item).toList();
-                boolean added = false;
-                List<String> byRecency = new ArrayList<>();
-                java.util.Map<String, Double> recency = new java.util.HashMap<>();
-                for (String key : candidates) {
-                    int sep = key.indexOf('\0');
-                    double r = history(key.substring(0, sep)).recency().getOrDefault(key.substring(sep + 1), 0.0);
-                    if (r > 0) {
-                        recency.put(key, r);
-                        byRecency.add(key);
-                    }
-                }
-                if (settings.recencyWeight() > 0 && !byRecency.isEmpty()) {
-                    byRecency.sort(java.util.Comparator.comparingDouble((String key) -> recency.get(key)).reversed());
-                    lists.add(new RankedList<>("recency", settings.recencyWeight(), byRecency));
-                    added = true;
-                }
-                Set<String> coChanged = new LinkedHashSet<>();
-                for (String key : candidates.subList(0, Math.min(3, candidates.size()))) {
-                    int sep = key.indexOf('\0');
-                    String repo = key.substring(0, sep);
-                    for (String other : history(repo).coChanged().getOrDefault(key.substring(sep + 1), List.of())) {
-                        coChanged.add(IndexSchema.key(repo, other));
-                    }
-                }
-                if (settings.coChangeWeight() > 0 && !coChanged.isEmpty()) {
-                    lists.add(new RankedList<>("co-change", settings.coChangeWeight(), new ArrayList<>(coChanged)));
-                    added = true;
-                }
-                if (added) {
-                    fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());
-                }
-            }
-            if (query.mode() == SearchMode.HYBRID && settings.graphWeight() > 0 && !fused.isEmpty()) {
-                List<String> seeds = fused.subList(0, Math.min(GRAPH_SEEDS, fused.size())).stream().map(Fused::item).toList();
-                Set<String> pool = fused.subList(0, Math.min(GRAPH_CANDIDATES, fused.size())).stream()
-                        .map(Fused::item).collect(Collectors.toSet());
-                List<String> near = symbolGraph().neighbours(seeds, query.readableRepos(), 50).stream()
-                        .filter(pool::contains).toList();
-                if (!near.isEmpty()) {
-                    lists.add(new RankedList<>("graph", settings.graphWeight(), near));
-                    fused = ReciprocalRankFusion.fuse(lists, settings.rrfK());
-                }
-            }
-            if (query.mode() == SearchMode.HYBRID && settings.nonCodeFactor() != 1.0) {
-                fused = Prior.apply(fused, key -> switch (FileRole.of(key.substring(key.indexOf('\0') + 1))) {
-                    case TEST, DOCS -> settings.nonCodeFactor();
-                    case CODE, OTHER -> 1.0;
-                });
-            }
-            if (query.mode() == SearchMode.HYBRID && settings.relativeFill()) {
-                SymbolGraph names = symbolGraph();
-                fused = HeadFill.apply(fused, FILL_HEAD, FILL_DEPTH, (key, head) -> NameRelations.related(key, head,
-                        name -> names.filesNamed(name, query.readableRepos())));
-            }
+            List<Fused<FileKey>> fused = ranking.rank(new FileSearch(query, analysed, vector, denseRerank));
             List<FileHit> hits = new ArrayList<>();
-            for (Fused<String> f : fused.subList(0, Math.min(query.k(), fused.size()))) {
-                int sep = f.item().indexOf('\0');
-                hits.add(new FileHit(f.item().substring(0, sep), f.item().substring(sep + 1), f.score()));
+            for (Fused<FileKey> f : fused.subList(0, Math.min(query.k(), fused.size()))) {
+                hits.add(new FileHit(f.item().repo(), f.item().path(), f.score()));
             }
             for (FileHit hit : hits) {
                 enforceAcl(query, hit.repo());
@@ -419,6 +303,16 @@ public final class CodeSearch implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Runs part of one search on the search's thread pool. */
+    <T> Future<T> inParallel(java.util.concurrent.Callable<T> part) {
+        return parallel.submit(part);
+    }
+
+    /** True when the index holds past-commit documents (git corpora). */
+    boolean hasPastCommits() {
+        return hasPastCommits;
     }
 
     private static org.apache.lucene.search.similarities.Similarity similarity(RankingSettings settings) {
@@ -493,7 +387,7 @@ public final class CodeSearch implements AutoCloseable {
         return lowerThenUpper || (upper && word.indexOf('_') > 0);
     }
 
-    private TopDocs lexical(Analysed analysed, Map<String, Float> fields, String kind, Set<String> repos, int n)
+    TopDocs lexical(AnalysedQuery analysed, Map<String, Float> fields, String kind, Set<String> repos, int n)
             throws IOException {
         BooleanQuery.Builder query = new BooleanQuery.Builder()
                 .add(LexicalQueries.multiField(searcher.getTopReaderContext(), analysed.terms(), fields, analysed.weights()),
@@ -525,7 +419,7 @@ public final class CodeSearch implements AutoCloseable {
         return parallel.submit(() -> e.embed(List.of(capped))[0]);
     }
 
-    private static <T> T await(Future<T> part) throws IOException {
+    static <T> T await(Future<T> part) throws IOException {
         try {
             return part.get();
         } catch (InterruptedException e) {
@@ -541,7 +435,7 @@ public final class CodeSearch implements AutoCloseable {
         }
     }
 
-    private TopDocs dense(Future<float[]> vector, Set<String> repos, int n) throws IOException {
+    TopDocs dense(Future<float[]> vector, Set<String> repos, int n) throws IOException {
         Query filter = new BooleanQuery.Builder()
                 .add(new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_FILE)), BooleanClause.Occur.FILTER)
                 .add(repoFilter(repos), BooleanClause.Occur.FILTER)
@@ -551,7 +445,7 @@ public final class CodeSearch implements AutoCloseable {
     }
 
     /** {@code candidates} (file keys) that have a vector, most similar to {@code vector} first (exact dot product). */
-    private List<String> byDenseSimilarity(float[] vector, List<String> candidates) throws IOException {
+    List<String> byDenseSimilarity(float[] vector, List<String> candidates) throws IOException {
         Map<String, Float> similarity = new java.util.HashMap<>();
         List<LeafReaderContext> leaves = reader.leaves();
         for (String key : candidates) {
@@ -588,7 +482,7 @@ public final class CodeSearch implements AutoCloseable {
     }
 
     /** File keys ranked by the sum of their best {@code perFile} hit scores (several matching chunks count). */
-    private List<String> keysBySummedScore(TopDocs top, int perFile) throws IOException {
+    List<String> keysBySummedScore(TopDocs top, int perFile) throws IOException {
         if (perFile <= 1) {
             return keys(top);
         }
@@ -609,7 +503,7 @@ public final class CodeSearch implements AutoCloseable {
     }
 
     /** Distinct file keys in rank order. */
-    private List<String> keys(TopDocs top) throws IOException {
+    List<String> keys(TopDocs top) throws IOException {
         Set<String> out = new LinkedHashSet<>();
         for (ScoreDoc sd : top.scoreDocs) {
             String key = docKeys.key(sd.doc);
@@ -625,7 +519,7 @@ public final class CodeSearch implements AutoCloseable {
      * over the messages of the readable repos), ranked by {@link PastCommit#rankFiles}; only files
      * still indexed. Empty for folders and indexes without past-commit documents.
      */
-    private List<String> filesOfSimilarCommits(Analysed terms, Set<String> repos) throws IOException {
+    List<String> filesOfSimilarCommits(AnalysedQuery terms, Set<String> repos) throws IOException {
         TopDocs top = lexical(terms, Map.of(IndexSchema.COMMIT_MESSAGE, 1f), IndexSchema.KIND_COMMIT, repos, PAST_COMMITS);
         if (top.scoreDocs.length == 0) {
             return List.of();
@@ -674,6 +568,25 @@ public final class CodeSearch implements AutoCloseable {
             }
         }
         return g;
+    }
+
+    /** The {@code @}-mention completions of this index, built on first use and kept while it is open. */
+    public MentionIndex mentions() {
+        MentionIndex m = mentions;
+        if (m == null) {
+            synchronized (this) {
+                m = mentions;
+                if (m == null) {
+                    try {
+                        m = MentionIndex.load(searcher);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    mentions = m;
+                }
+            }
+        }
+        return m;
     }
 
     /** Repo names in this index, sorted. */

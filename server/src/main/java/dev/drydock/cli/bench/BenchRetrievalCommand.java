@@ -252,7 +252,7 @@ public final class BenchRetrievalCommand implements Callable<Integer> {
         return (root != null ? Path.of(root) : Path.of(".")).resolve(".drydock").resolve("bench");
     }
 
-    private static JsonNode readJson(Path file) {
+    static JsonNode readJson(Path file) {
         try {
             return JSON.readTree(file.toFile());
         } catch (IOException e) {
@@ -260,7 +260,7 @@ public final class BenchRetrievalCommand implements Callable<Integer> {
         }
     }
 
-    private static List<Query> readJsonl(Path file) {
+    static List<Query> readJsonl(Path file) {
         List<Query> out = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
@@ -281,7 +281,7 @@ public final class BenchRetrievalCommand implements Callable<Integer> {
         return out;
     }
 
-    private static Query query(JsonNode node, String where) {
+    static Query query(JsonNode node, String where) {
         JsonNode id = node.get("id");
         JsonNode text = node.get("query");
         JsonNode relevant = node.get("relevant");

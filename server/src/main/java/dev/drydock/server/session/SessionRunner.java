@@ -7,6 +7,7 @@ import dev.drydock.server.agent.EventLog;
 import dev.drydock.server.agent.SessionState;
 import dev.drydock.server.agent.TestGatedCompletion;
 import dev.drydock.server.agent.context.ProjectOverview;
+import dev.drydock.server.agent.context.TaskMentions;
 import dev.drydock.server.agent.context.RulesFiles;
 import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Lifecycle.Outcome;
@@ -77,6 +78,7 @@ public class SessionRunner {
     @Inject dev.drydock.server.droid.ApplianceSigningKey signingKey;
     @Inject RepositoryContent repositories;
     @Inject RepositoryRegistry registry;
+    @Inject dev.drydock.server.repository.MentionLookup mentions;
 
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
     private final Map<String, SandboxWorkspace> workspaces = new ConcurrentHashMap<>();
@@ -240,6 +242,9 @@ public class SessionRunner {
                     + String.join(", ", content.withheld().stream().map(p -> "`" + p.glob() + "`").toList())
                     + " are labelled above what this droid's models are cleared for; they are not in the workspace and cannot be created.\n";
         }
+        if (!started.repo().isEmpty()) {
+            overview += TaskMentions.section(ws, mentionedFiles(started));
+        }
         List<String> remembered = memory.recall();
         if (!remembered.isEmpty()) {
             overview += "\n## Remembered from earlier sessions\n\n" + String.join("\n", remembered.stream().map(r -> "- " + r).toList()) + "\n";
@@ -251,6 +256,18 @@ public class SessionRunner {
         data.put("droid", profile.name());
         data.put("testCommand", test.command());
         return new Progress.ContextPrepared(PromptTemplates.render(profiles.promptTemplate(profile), data), rules.files(), rules.text(), overview);
+    }
+
+    /**
+     * The files of the session's repository that its task mentions: {@code @repo:path} as written,
+     * {@code @Symbol} as the files of the indexed commit that declare it (at most 3 per name).
+     */
+    private List<String> mentionedFiles(Lifecycle.SessionStarted started) {
+        java.util.Set<String> files = new java.util.LinkedHashSet<>(TaskMentions.paths(started.task(), started.repo()));
+        for (String symbol : TaskMentions.symbols(started.task())) {
+            files.addAll(mentions.definingFiles(started.workspace(), started.repo(), symbol).stream().limit(3).toList());
+        }
+        return List.copyOf(files);
     }
 
     /** A fresh sandbox; after a restart, the file changes recorded in the log are replayed onto it. */

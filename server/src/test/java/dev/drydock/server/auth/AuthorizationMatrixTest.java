@@ -708,7 +708,7 @@ class AuthorizationMatrixTest {
         HttpResponse<String> loginPage = browser.send(HttpRequest.newBuilder(URI.create(login)).build(), HttpResponse.BodyHandlers.ofString());
         Matcher action = LOGIN_ACTION.matcher(loginPage.body());
         assertThat(action.find()).as("Keycloak's login form").isTrue();
-        String form = "username=" + encode(user) + "&password=" + encode(user + "-pass") + "&credentialId=";
+        String form = "username=" + encode(user) + "&password=" + encode(dev.drydock.server.testing.RealServices.password(user)) + "&credentialId=";
         HttpResponse<String> back = browser.send(HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
         String callback = back.headers().firstValue("Location")

@@ -71,7 +71,7 @@ class CliParityTest {
         System.setProperty("drydock.credentials", home.resolve(user + ".json").toString());
         String tokenUrl = RealServices.get().keycloak().realmUrl() + "/protocol/openid-connect/token";
         JsonPath t = given().formParam("grant_type", "password").formParam("client_id", RealServices.TEST_CLIENT).formParam("username", user)
-                .formParam("password", user + "-pass").formParam("scope", "openid").post(tokenUrl).then().statusCode(200).extract().jsonPath();
+                .formParam("password", dev.drydock.server.testing.RealServices.password(user)).formParam("scope", "openid").post(tokenUrl).then().statusCode(200).extract().jsonPath();
         String access = t.getString("access_token");
         Matcher exp = Pattern.compile("\"exp\"\\s*:\\s*(\\d+)").matcher(new String(Base64.getUrlDecoder().decode(access.split("\\.")[1]), StandardCharsets.UTF_8));
         assertThat(exp.find()).isTrue();
