@@ -82,7 +82,7 @@ class ImagesTest {
         assertThat(sbom.path("metadata").path("component").path("hashes").get(0).path("content").asText()).isEqualTo(images.serverBuilt.digest().substring(7));
         List<String> purls = StreamSupport.stream(sbom.path("components").spliterator(), false).map(c -> c.path("purl").asText()).toList();
         assertThat(purls).anyMatch(p -> p.startsWith("pkg:deb/debian/libc6@")).anyMatch(p -> p.startsWith("pkg:deb/debian/bash@"))
-                .contains("pkg:maven/info.picocli/picocli@" + picocli.CommandLine.VERSION + "?type=jar");
+                .contains("pkg:maven/com.fasterxml.jackson.core/jackson-databind@" + com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION + "?type=jar");
         assertThat(sbom.path("components")).anyMatch(c -> c.path("type").asText().equals("platform") && c.path("name").asText().contains("Java runtime"));
     }
 
@@ -138,7 +138,7 @@ class ImagesTest {
             } catch (IOException notYet) {
                 // the runner is still starting: wait for its port
             }
-            runner.onExit().get(100, TimeUnit.MILLISECONDS);
+            runner.waitFor(100, TimeUnit.MILLISECONDS);
         }
         throw new AssertionError("no health answer within 60 s: " + Files.readString(dir.resolve("runner.log")));
     }

@@ -13,7 +13,7 @@ import java.util.Optional;
  * ({@code debian-base.sh --packages}, cached by its inputs under the Drydock cache), a jlinked runtime
  * instead of the full JDK, no Maven, the real tool runner, and a stand-in for the packaged server.
  */
-final class TestImages {
+public final class TestImages {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path SCRIPT = ROOT.resolve("airgap-bundle/bases/debian-base.sh");
     static final String PACKAGES = "libc6,libgcc-s1,zlib1g,bash,libtinfo6,coreutils,libacl1,libattr1,libgmp10,libselinux1,libpcre2-8-0,base-files";
@@ -28,8 +28,8 @@ final class TestImages {
     final ImageBuilder builder = new ImageBuilder(CACHE);
     final ImageRecipe sandbox;
     final ImageRecipe server;
-    final ImageBuilder.Built sandboxBuilt;
-    final ImageBuilder.Built serverBuilt;
+    public final ImageBuilder.Built sandboxBuilt;
+    public final ImageBuilder.Built serverBuilt;
 
     private TestImages() throws IOException, InterruptedException {
         work = Path.of("target", "images-test").toAbsolutePath();
@@ -44,7 +44,7 @@ final class TestImages {
         serverBuilt = builder.build(server, work.resolve("images/drydock_server"));
     }
 
-    static synchronized TestImages get() throws IOException, InterruptedException {
+    public static synchronized TestImages get() throws IOException, InterruptedException {
         if (instance == null) {
             instance = new TestImages();
         }
@@ -84,8 +84,8 @@ final class TestImages {
         Files.createDirectories(app.resolve("app"));
         Files.writeString(app.resolve("quarkus/generated-bytecode.jar"), "stand-in");
         // A real library jar, as Quarkus names them (groupId.artifactId-version.jar): the SBOM must find its coordinates.
-        Path library = Path.of(picocli.CommandLine.class.getProtectionDomain().getCodeSource().getLocation().getPath());
-        Files.copy(library, app.resolve("lib/main/info.picocli.picocli-" + picocli.CommandLine.VERSION + ".jar"));
+        Path library = Path.of(com.fasterxml.jackson.databind.ObjectMapper.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Files.copy(library, app.resolve("lib/main/com.fasterxml.jackson.core.jackson-databind-" + com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION + ".jar"));
         Files.writeString(app.resolve("quarkus-run.jar"), "stand-in");
         return app;
     }

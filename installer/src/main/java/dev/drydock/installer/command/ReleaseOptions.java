@@ -32,7 +32,7 @@ public final class ReleaseOptions {
     @Option(names = {"-f", "--values"}, paramLabel = "FILE", description = "A values file (after the bundle's values-images.yaml; later files win). Repeatable.")
     List<Path> values = new ArrayList<>();
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A value, as a string (applied last). Repeatable.")
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A value, as helm --set takes it (applied last). Repeatable.")
     Map<String, String> set = new LinkedHashMap<>();
 
     @Option(names = "--ask", description = "Ask the few values every site decides (registry, database, Keycloak, host, runtime class) and write them to --write-values.")

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param release release name
  * @param namespace release namespace
  * @param valueFiles {@code -f} files, in order (later ones win), e.g. {@code chart/values-images.yaml} then the site's
- * @param set {@code --set-string} values, applied last
+ * @param set {@code --set} values (typed as Helm types them: numbers, booleans), applied last
  * @param timeout how long Helm waits for the release to become ready
  * @param kubeContext kubeconfig context; empty: the current one
  */
@@ -63,7 +63,7 @@ public record ReleaseRequest(Path chart, String release, String namespace, List<
             args.add(f.toString());
         }
         set.forEach((k, v) -> {
-            args.add("--set-string");
+            args.add("--set");
             args.add(k + "=" + v);
         });
     }

@@ -38,12 +38,12 @@ public final class SupportBundle {
 
     private final Map<String, byte[]> files = new LinkedHashMap<>();
 
-    /** Helm's command line (values after {@code --set-string} redacted) and its output. */
+    /** Helm's command line (secret values after {@code --set} redacted) and its output. */
     public SupportBundle helm(List<String> args, int exitCode, String stdout, String stderr) {
         List<String> shown = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            shown.add(i > 0 && args.get(i - 1).equals("--set-string") ? redactSet(a) : a);
+            shown.add(i > 0 && args.get(i - 1).startsWith("--set") ? redactSet(a) : a);
         }
         put("helm.txt", Redaction.text("$ helm " + String.join(" ", shown) + "\nexit code " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr + "\n"));
         return this;

@@ -79,7 +79,7 @@ class ReleaseCommandsTest {
         assertThat(run.code).as(run.err).isEqualTo(InstallerMain.OK);
         assertThat(Files.readString(answers)).contains("url: \"jdbc:postgresql://db.corp.example:5432/dd\"").contains("existingSecret: \"drydock-db\"").contains("runtimeClassName: \"gvisor\"");
         String rendered = Files.readString(dir.resolve("out.yaml"));
-        assertThat(rendered).contains("jdbc:postgresql://db.corp.example:5432/dd").contains("kind: Ingress").contains("host: \"drydock.corp.example\"").contains("runtimeClassName: gvisor");
+        assertThat(rendered).contains("jdbc:postgresql://db.corp.example:5432/dd").contains("kind: Ingress").contains("host: \"drydock.corp.example\"").contains("DRYDOCK_SANDBOX_KUBERNETES_RUNTIME_CLASS: \"gvisor\"");
     }
 
     @Test
@@ -115,7 +115,7 @@ class ReleaseCommandsTest {
         // Then
         assertThat(run.code).as(run.err).isEqualTo(InstallerMain.OK);
         assertThat(Files.readAllLines(dir.resolve("helm-args.txt"))).containsExactly("upgrade", "drydock", CHART.toString(), "--namespace", "drydock", "--wait=watcher",
-                "--wait-for-jobs", "--timeout", "600s", "--kube-context", "prod-east", "--values", MINIMAL.toString(), "--set-string", "replicaCount=4");
+                "--wait-for-jobs", "--timeout", "600s", "--kube-context", "prod-east", "--values", MINIMAL.toString(), "--set", "replicaCount=4");
     }
 
     @Test
@@ -154,7 +154,7 @@ class ReleaseCommandsTest {
         assertThat(files.get("values.yaml")).contains("jdbc:postgresql://postgres.corp.example:5432/drydock").contains("GITLAB_TOKEN: \"<redacted>\"");
         assertThat(files.get("rendered.yaml")).contains("kind: \"Secret\"").contains("<redacted>").contains("kind: \"Deployment\"");
         assertThat(files.get("events/drydock.txt")).contains("Unhealthy").contains("Bearer <redacted>");
-        assertThat(files.get("helm.txt")).contains("context deadline exceeded").contains("--set-string oidc.serverClientSecret=<redacted>");
+        assertThat(files.get("helm.txt")).contains("context deadline exceeded").contains("--set oidc.serverClientSecret=<redacted>");
     }
 
     /** A Helm that renders with the pinned binary and records every other call's arguments, answering with {@code exit} and {@code stderr}. */
