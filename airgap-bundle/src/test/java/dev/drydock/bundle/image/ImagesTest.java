@@ -114,8 +114,9 @@ class ImagesTest {
 
             // Then
             assertThat(health).isEqualTo("ok");
-            String whoami = new String(new ProcessBuilder(List.of("bwrap", "--unshare-user", "--uid", "10001", "--gid", "10001", "--ro-bind", bundle.resolve("rootfs").toString(), "/",
-                    "--proc", "/proc", "--dev", "/dev", "--", "/usr/bin/bash", "-c", "id -u; touch /opt/x 2>&1 || echo read-only")).start().getInputStream().readAllBytes());
+            String whoami = new String(new ProcessBuilder(List.of("bwrap", "--unshare-user", "--unshare-pid", "--unshare-ipc", "--uid", "10001", "--gid", "10001", "--ro-bind",
+                    bundle.resolve("rootfs").toString(), "/", "--proc", "/proc", "--dev", "/dev", "--setenv", "PATH", "/usr/bin:/bin", "--", "/bin/bash", "-c",
+                    "id -u; touch /opt/x 2>&1 || echo read-only")).redirectErrorStream(true).start().getInputStream().readAllBytes());
             assertThat(whoami).startsWith("10001").contains("read-only");
         } finally {
             runner.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
