@@ -50,16 +50,12 @@ public final class ImageBuilder {
     /** Builds {@code recipe} into the OCI layout folder {@code layout} (replaced if it exists). */
     public Built build(ImageRecipe recipe, Path layout) throws IOException, InterruptedException {
         JibContainerBuilder jib;
-        Path tar = Files.createTempFile(Files.createDirectories(cache), "image-", ".tar");
-        TarImage target;
         try {
             jib = switch (recipe.base()) {
                 case BaseImage.Layout l -> Jib.from(TarImage.at(dockerArchive(l)));
                 case BaseImage.Registry r -> Jib.from(RegistryImage.named(r.reference()));
             };
-            target = TarImage.at(tar).named(recipe.repository() + ":" + recipe.tag());
         } catch (com.google.cloud.tools.jib.api.InvalidImageReferenceException e) {
-            Files.deleteIfExists(tar);
             throw new IllegalArgumentException("not an image reference: " + e.getMessage(), e);
         }
         for (ImageRecipe.Layer layer : recipe.layers()) {
@@ -76,8 +72,9 @@ public final class ImageBuilder {
             jib.addExposedPort(Port.tcp(port));
         }
         recipe.labels().forEach(jib::addLabel);
+        Path tar = Files.createTempFile(Files.createDirectories(cache), "image-", ".tar");
         try {
-            Containerizer to = Containerizer.to(target)
+            Containerizer to = Containerizer.to(TarImage.at(tar).named(recipe.repository() + ":" + recipe.tag()))
                     .setBaseImageLayersCache(cache.resolve("jib-base"))
                     .setApplicationLayersCache(cache.resolve("jib-app"))
                     .setAllowInsecureRegistries(recipe.base() instanceof BaseImage.Registry r && r.insecure())
@@ -86,16 +83,17 @@ public final class ImageBuilder {
             JibContainer container;
             try {
                 container = jib.containerize(to);
+            } catch (InterruptedException e) {
+                throw e;
             } catch (Exception e) {
-                if (e instanceof InterruptedException ie) {
-                    throw ie;
-                }
                 throw new IOException("jib could not build " + recipe.repository() + " on " + recipe.base().describe() + ": " + e.getMessage(), e);
             }
             deleteTree(layout);
             untar(tar, layout);
             tagOnly(layout, recipe.tag());
             return new Built(recipe.repository(), layout, container.getDigest().toString(), container.getImageId().toString());
+        } catch (com.google.cloud.tools.jib.api.InvalidImageReferenceException e) {
+            throw new IllegalArgumentException("not an image name: " + recipe.repository() + ":" + recipe.tag(), e);
         } finally {
             Files.deleteIfExists(tar);
         }

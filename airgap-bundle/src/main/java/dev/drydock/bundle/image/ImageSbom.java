@@ -154,7 +154,8 @@ public final class ImageSbom {
         ObjectNode c = JSON.createObjectNode();
         c.put("type", "platform");
         c.put("bom-ref", "java-runtime:/" + path);
-        c.put("name", p.getProperty("IMPLEMENTOR", "java").replace("\"", "") + " Java runtime");
+        // jlink drops IMPLEMENTOR from the release file of the runtimes it links.
+        c.put("name", p.getProperty("IMPLEMENTOR", "OpenJDK").replace("\"", "") + " Java runtime");
         c.put("version", p.getProperty("JAVA_RUNTIME_VERSION", p.getProperty("JAVA_VERSION", "")).replace("\"", ""));
         String modules = p.getProperty("MODULES", "").replace("\"", "");
         fixProperties(c, "/" + path.substring(0, path.length() - "/release".length()));
