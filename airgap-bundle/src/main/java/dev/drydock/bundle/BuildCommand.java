@@ -42,6 +42,9 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--image", paramLabel = "REPOSITORY=DIR", description = "An image as an OCI layout, by the repository the chart names it by (drydock/server, drydock/sandbox). Repeatable.")
     Map<String, Path> images = new LinkedHashMap<>();
 
+    @Option(names = "--sbom", paramLabel = "FILE", description = "An SBOM to ship under sbom/ (as ./drydock bundle images writes them, <repository>.cdx.json). Repeatable.")
+    List<Path> sboms = new ArrayList<>();
+
     @Option(names = "--without-images", description = "Build a bundle without images (none is built yet); the manifest then lists no image.")
     boolean withoutImages;
 
@@ -80,7 +83,7 @@ final class BuildCommand implements Callable<Integer> {
                 extractModels(jar, work, modelFiles);
             }
             BundleBuilder.Result result = new BundleBuilder(Helm.pinned())
-                    .build(new BundleBuilder.Inputs(chartDir, realmFile, modelFiles, images, withoutImages), BundleKeys.readPrivate(key), BundleKeys.readPublic(pub), out);
+                    .build(new BundleBuilder.Inputs(chartDir, realmFile, modelFiles, images, withoutImages, sbomFiles()), BundleKeys.readPrivate(key), BundleKeys.readPublic(pub), out);
             PrintWriter o = spec.commandLine().getOut();
             BundleManifest m = result.manifest();
             o.printf("wrote %s: %d bytes, %d files signed, chart %s %s, %d images, in %.1f s%n", out, result.bytes(), m.files().size(), m.chart().name(), m.chart().version(), m.images().size(),
@@ -96,6 +99,14 @@ final class BuildCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    private Map<String, Path> sbomFiles() {
+        Map<String, Path> files = new TreeMap<>();
+        for (Path s : sboms) {
+            put(files, s.getFileName().toString(), s);
+        }
+        return files;
     }
 
     private static void put(Map<String, Path> files, String name, Path file) {

@@ -57,7 +57,12 @@ public final class BundleBuilder {
      * @param images OCI layouts by repository; empty together with {@code withoutImages}
      * @param withoutImages build a bundle without images (no image has been built yet)
      */
-    public record Inputs(Path chartDir, Path realm, Map<String, Path> models, Map<String, Path> images, boolean withoutImages) {}
+    public record Inputs(Path chartDir, Path realm, Map<String, Path> models, Map<String, Path> images, boolean withoutImages, Map<String, Path> sboms) {
+        /** Inputs without SBOMs. */
+        public Inputs(Path chartDir, Path realm, Map<String, Path> models, Map<String, Path> images, boolean withoutImages) {
+            this(chartDir, realm, models, images, withoutImages, Map.of());
+        }
+    }
 
     /** What was built. */
     public record Result(Path bundle, BundleManifest manifest, long bytes) {}
@@ -70,6 +75,9 @@ public final class BundleBuilder {
         files.put(BundleFormat.REALM, Content.of(in.realm()));
         for (Map.Entry<String, Path> m : in.models().entrySet()) {
             files.put(BundleFormat.MODELS_DIR + m.getKey(), Content.of(m.getValue()));
+        }
+        for (Map.Entry<String, Path> sbom : in.sboms().entrySet()) {
+            files.put(BundleFormat.SBOM_DIR + sbom.getKey(), Content.of(sbom.getValue()));
         }
         List<BundleManifest.Image> images = new ArrayList<>();
         if (in.withoutImages()) {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code ./drydock bundle …}: build signed air-gap bundles. */
-@Command(name = "bundle", mixinStandardHelpOptions = true, description = "Build signed air-gap bundles of Drydock.", subcommands = {KeygenCommand.class, BuildCommand.class})
+@Command(name = "bundle", mixinStandardHelpOptions = true, description = "Build signed air-gap bundles of Drydock.", subcommands = {KeygenCommand.class, ImagesCommand.class, BuildCommand.class})
 public final class BundleMain implements Runnable {
     /** Success. */
     public static final int OK = 0;

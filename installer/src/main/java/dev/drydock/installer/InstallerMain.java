@@ -1,6 +1,9 @@
 package dev.drydock.installer;
 
 import dev.drydock.installer.command.ExtractCommand;
+import dev.drydock.installer.command.InstallCommand;
+import dev.drydock.installer.command.RenderCommand;
+import dev.drydock.installer.command.UpgradeCommand;
 import dev.drydock.installer.command.PreflightCommand;
 import dev.drydock.installer.command.PushCommand;
 import dev.drydock.installer.command.VerifyCommand;
@@ -10,7 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code ./drydock install …}: the platform team's commands. */
-@Command(name = "install", mixinStandardHelpOptions = true, description = "Install Drydock from a signed air-gap bundle.", subcommands = {VerifyCommand.class, ExtractCommand.class, PreflightCommand.class, PushCommand.class})
+@Command(name = "install", mixinStandardHelpOptions = true, description = "Install Drydock from a signed air-gap bundle.", subcommands = {VerifyCommand.class, ExtractCommand.class, PreflightCommand.class, PushCommand.class, RenderCommand.class, InstallCommand.class, UpgradeCommand.class})
 public final class InstallerMain implements Runnable {
     /** Success. */
     public static final int OK = 0;

@@ -17,8 +17,8 @@ class ArchitectureTest {
                     .resideInAnyPackage("java.net..", "io.fabric8..", "..installer.helm..", "..installer.push..", "..installer.preflight..");
 
     @ArchTest
-    static final ArchRule only_preflight_talks_to_kubernetes =
-            noClasses().that().resideOutsideOfPackages("..installer.preflight..", "..installer.command..").should().dependOnClassesThat().resideInAPackage("io.fabric8..");
+    static final ArchRule only_preflight_and_release_talk_to_kubernetes =
+            noClasses().that().resideOutsideOfPackages("..installer.preflight..", "..installer.release..", "..installer.command..").should().dependOnClassesThat().resideInAPackage("io.fabric8..");
 
     @ArchTest
     static final ArchRule no_runtime_module =

@@ -12,6 +12,8 @@ public final class BundleFormat {
     public static final String CHART_DIR = "chart/";
     /** Folder of the OCI image layouts, one sub-folder per image. */
     public static final String IMAGES_DIR = "images/";
+    /** Folder of the images' CycloneDX SBOMs ({@code <repository with / as _>.cdx.json}). */
+    public static final String SBOM_DIR = "sbom/";
     /** Folder of the embedding model files. */
     public static final String MODELS_DIR = "models/";
     /** The Keycloak realm, applied with {@code ./drydock realm apply}. */

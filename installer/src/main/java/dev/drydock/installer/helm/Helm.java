@@ -68,8 +68,20 @@ public final class Helm {
         });
     }
 
-    /** Runs Helm with the given arguments. */
+    /** Runs Helm with the given arguments, offline: no kube context, at most 2 minutes. */
     public Result run(List<String> args) throws IOException {
+        return run(args, false, java.time.Duration.ofMinutes(2));
+    }
+
+    /**
+     * Runs Helm against the cluster of the user's kube context ({@code KUBECONFIG} or {@code ~/.kube/config}
+     * kept), for at most {@code limit}.
+     */
+    public Result runOnCluster(List<String> args, java.time.Duration limit) throws IOException {
+        return run(args, true, limit);
+    }
+
+    private Result run(List<String> args, boolean cluster, java.time.Duration limit) throws IOException {
         Files.createDirectories(home);
         List<String> command = new ArrayList<>();
         command.add(binary.toString());
@@ -82,12 +94,14 @@ public final class Helm {
             env.put("HELM_CONFIG_HOME", home.resolve("config").toString());
             env.put("HELM_CACHE_HOME", home.resolve("cache").toString());
             env.put("HELM_DATA_HOME", home.resolve("data").toString());
-            env.remove("KUBECONFIG");
+            if (!cluster) {
+                env.remove("KUBECONFIG");
+            }
             Process p = pb.start();
             try {
-                if (!p.waitFor(2, TimeUnit.MINUTES)) {
+                if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
                     p.destroyForcibly();
-                    throw new IOException("helm " + args.getFirst() + " did not finish within 2 minutes");
+                    throw new IOException("helm " + args.getFirst() + " did not finish within " + limit.toSeconds() + " s");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -1,0 +1,95 @@
+package dev.drydock.bundle.image;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The two images of the chart, as recipes: where each file goes and how the container starts. The
+ * contract with the chart (docs/install.md): numeric non-root user 10001, everything written goes to
+ * mounted volumes ({@code /tmp}, {@code /var/lib/drydock}, {@code /workspace}), so the root filesystem can be
+ * read-only.
+ */
+public final class DrydockImages {
+    /** Repository of the server image, as the chart names it. */
+    public static final String SERVER = "drydock/server";
+    /** Repository of the sandbox image. */
+    public static final String SANDBOX = "drydock/sandbox";
+    /** The user both images run as. */
+    public static final String USER = "10001:10001";
+    /** Java runtime of the server image. */
+    public static final String SERVER_JAVA_HOME = "/opt/java/jre";
+    /** The Quarkus application folder (quarkus-app) in the server image. */
+    public static final String SERVER_APP = "/opt/drydock/app";
+    /** JDK of the sandbox image (runs the tool runner and the droids' builds). */
+    public static final String SANDBOX_JAVA_HOME = "/opt/java/jdk";
+    /** Maven of the sandbox image. */
+    public static final String SANDBOX_MAVEN_HOME = "/opt/maven";
+    /** The tool runner's class path entry in the sandbox image. */
+    public static final String RUNNER_DIR = "/opt/drydock/runner";
+    /** JDK modules of the server's runtime (jlink). */
+    public static final List<String> SERVER_MODULES = List.of("java.se", "jdk.unsupported", "jdk.incubator.vector", "jdk.crypto.cryptoki", "jdk.zipfs", "jdk.naming.dns",
+            "jdk.management", "jdk.jfr", "jdk.net", "jdk.httpserver", "jdk.localedata", "jdk.charsets", "jdk.security.auth", "jdk.security.jgss");
+
+    private static final String PATH_TAIL = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private DrydockImages() {}
+
+    /**
+     * The server: a Java runtime, the Quarkus application ({@code server/target/quarkus-app}) in three layers
+     * (libraries, Quarkus' generated code, the application), and the empty folders the chart mounts.
+     */
+    public static ImageRecipe server(String version, BaseImage base, Path jre, Path quarkusApp) {
+        List<ImageRecipe.Layer> layers = new ArrayList<>();
+        layers.add(new ImageRecipe.Layer("java-runtime", Map.of(jre, SERVER_JAVA_HOME), List.of()));
+        layers.add(new ImageRecipe.Layer("libraries", Map.of(quarkusApp.resolve("lib"), SERVER_APP + "/lib"), List.of()));
+        Map<Path, String> app = new LinkedHashMap<>();
+        for (String part : List.of("quarkus", "app", "quarkus-run.jar")) {
+            if (Files.exists(quarkusApp.resolve(part))) {
+                app.put(quarkusApp.resolve(part), SERVER_APP + "/" + part);
+            }
+        }
+        layers.add(new ImageRecipe.Layer("application", app, List.of("/etc/drydock", "/var/lib/drydock")));
+        List<String> entrypoint = List.of(SERVER_JAVA_HOME + "/bin/java", "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "-jar", SERVER_APP + "/quarkus-run.jar");
+        Map<String, String> env = Map.of("JAVA_HOME", SERVER_JAVA_HOME, "HOME", "/tmp", "LANG", "C.UTF-8", "PATH", SERVER_JAVA_HOME + "/bin:" + PATH_TAIL);
+        return new ImageRecipe(SERVER, version, base, layers, entrypoint, USER, env, "/etc/drydock", List.of(8080), labels("Drydock server", version));
+    }
+
+    /**
+     * The sandbox: the base's userland (git, bash, coreutils, Python, Node from Debian packages), a JDK,
+     * Maven, the in-pod tool runner, and optionally a site layer (mirror settings, CA files, extra
+     * toolchains) copied onto {@code /}.
+     *
+     * @param runner the sandbox-manager jar (or its classes folder)
+     * @param siteLayer a folder whose tree is copied onto {@code /} as the top layer
+     */
+    public static ImageRecipe sandbox(String version, BaseImage base, Path jdk, Optional<Path> maven, Path runner, Optional<Path> siteLayer) {
+        List<ImageRecipe.Layer> layers = new ArrayList<>();
+        layers.add(new ImageRecipe.Layer("jdk", Map.of(jdk, SANDBOX_JAVA_HOME), List.of()));
+        maven.ifPresent(m -> layers.add(new ImageRecipe.Layer("maven", Map.of(m, SANDBOX_MAVEN_HOME), List.of())));
+        boolean jar = runner.getFileName().toString().endsWith(".jar");
+        String classPath = jar ? RUNNER_DIR + "/sandbox-manager.jar" : RUNNER_DIR + "/classes";
+        layers.add(new ImageRecipe.Layer("tool-runner", Map.of(runner, classPath), List.of("/workspace")));
+        siteLayer.ifPresent(s -> layers.add(new ImageRecipe.Layer("site", Map.of(s, "/"), List.of())));
+        // The runner is small: a bounded heap leaves the sandbox's memory to the builds it runs.
+        List<String> entrypoint = List.of(SANDBOX_JAVA_HOME + "/bin/java", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classPath,
+                "dev.drydock.sandbox.runner.ToolRunner");
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("JAVA_HOME", SANDBOX_JAVA_HOME);
+        env.put("PATH", SANDBOX_JAVA_HOME + "/bin" + (maven.isPresent() ? ":" + SANDBOX_MAVEN_HOME + "/bin" : "") + ":" + PATH_TAIL);
+        maven.ifPresent(m -> env.put("MAVEN_HOME", SANDBOX_MAVEN_HOME));
+        env.put("HOME", "/tmp");
+        env.put("LANG", "C.UTF-8");
+        env.put("PYTHONDONTWRITEBYTECODE", "1");
+        return new ImageRecipe(SANDBOX, version, base, layers, entrypoint, USER, env, "/workspace", List.of(7070), labels("Drydock sandbox", version));
+    }
+
+    private static Map<String, String> labels(String title, String version) {
+        return Map.of("org.opencontainers.image.title", title, "org.opencontainers.image.version", version, "org.opencontainers.image.vendor", "Drydock");
+    }
+}
