@@ -54,6 +54,7 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.VectorUtil;
 import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * Searches an index. Every search names the repos the caller may read; that set is a filter
@@ -267,7 +268,7 @@ public final class CodeSearch implements AutoCloseable {
             }
             String key = e.getKey();
             int sep = key.indexOf('\0');
-            double score = fileScore.get(key);
+            double score = Objects.requireNonNull(fileScore.get(key), key); // every key of byFile has a score
             if (e.getValue().isEmpty()) {
                 out.add(new Hit(key.substring(0, sep), key.substring(sep + 1), 1, FIRST_LINES, score, ""));
             }
@@ -532,11 +533,12 @@ public final class CodeSearch implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new SearchException("interrupted while searching", e);
         } catch (ExecutionException e) {
-            switch (e.getCause()) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            switch (cause) {
                 case RuntimeException r -> throw r;
                 case IOException io -> throw io;
                 case Error error -> throw error;
-                default -> throw new SearchException("search failed: " + e.getCause(), e.getCause());
+                default -> throw new SearchException("search failed: " + cause, cause);
             }
         }
     }
@@ -604,7 +606,7 @@ public final class CodeSearch implements AutoCloseable {
             }
         }
         List<String> out = new ArrayList<>(scores.keySet());
-        out.sort(java.util.Comparator.comparingDouble((String k) -> scores.get(k)[0]).reversed());
+        out.sort(java.util.Comparator.comparingDouble((String k) -> Objects.requireNonNull(scores.get(k))[0]).reversed());
         return out;
     }
 
