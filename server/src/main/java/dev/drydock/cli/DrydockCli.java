@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import java.util.Objects;
 
 /**
  * The plain-Java command line behind {@code ./drydock} for everything that is not the appliance
@@ -44,9 +45,10 @@ public final class DrydockCli implements Callable<Integer> {
         for (Object sub : SUBCOMMANDS) {
             cli.addSubcommand(sub);
         }
-        cli.getSubcommands().get("bench").addSubcommand("embed", new dev.drydock.cli.inference.BenchEmbedCommand());
-        cli.getSubcommands().get("bench").addSubcommand(new dev.drydock.cli.model.GatewayBenchCommand());
-        cli.getSubcommands().get("bench").addSubcommand(new dev.drydock.cli.droid.BenchSessionsCommand());
+        CommandLine bench = Objects.requireNonNull(cli.getSubcommands().get("bench"), "bench is one of SUBCOMMANDS");
+        bench.addSubcommand("embed", new dev.drydock.cli.inference.BenchEmbedCommand());
+        bench.addSubcommand(new dev.drydock.cli.model.GatewayBenchCommand());
+        bench.addSubcommand(new dev.drydock.cli.droid.BenchSessionsCommand());
         cli.setParameterExceptionHandler(
                 (ex, args) -> {
                     PrintWriter err = ex.getCommandLine().getErr();

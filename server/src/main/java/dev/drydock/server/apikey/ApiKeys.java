@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * Personal access tokens ({@code dd_} + 40 random characters), accepted on {@code /api} and on the
@@ -225,7 +226,7 @@ public class ApiKeys {
         try {
             owner = memberships.account(subject);
         } catch (KeycloakMemberships.UnavailableException e) {
-            return new Check.Unconfirmed(subject, e.getMessage());
+            return new Check.Unconfirmed(subject, Objects.requireNonNullElse(e.getMessage(), e.toString()));
         }
         if (owner.isEmpty()) {
             return refused(subject, username, "key owner deleted", path, client, "This API key's owner is no longer an active user; the key is refused.");

@@ -132,7 +132,7 @@ public class RepositoryService {
             return e;
         });
         audit.append(AuditEntry.of(caller.subject(), "repository.registered", workspace + "/" + r.name()).inWorkspace(workspace)
-                .with("source", RepositoryMirror.describe(url != null ? url : path)).with("branch", branch).with("classification", classification)
+                .with("source", RepositoryMirror.describe(Objects.requireNonNull(url != null ? url : path, "a repository has a url or a path"))).with("branch", branch).with("classification", classification)
                 .with("pathLabels", pathLabels.toJson()));
         discardLeftovers(workspace, r.name());
         scheduleSync(workspace, r.name());
@@ -305,7 +305,7 @@ public class RepositoryService {
             }
         }
         return ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K).stream().limit(k)
-                .flatMap(f -> byFile.get(f.item()).stream()).toList();
+                .flatMap(f -> Objects.requireNonNull(byFile.get(f.item())).stream()).toList();
     }
 
     /** File-level view: which files to open for this task. */
@@ -375,7 +375,7 @@ public class RepositoryService {
     /** The stored overview of a repository's indexed commit, for sessions that start from that commit. */
     public Optional<Overview> indexedOverview(String workspace, String name, String commit) {
         return entity(workspace, name).filter(e -> commit.equals(e.indexedCommit) && e.overview != null)
-                .map(e -> new Overview(e.overview, Classification.parse(Objects.requireNonNullElse(e.overviewClassification, e.classification)).orElseThrow()));
+                .map(e -> new Overview(Objects.requireNonNull(e.overview), Classification.parse(Objects.requireNonNullElse(e.overviewClassification, e.classification)).orElseThrow()));
     }
 
     /** Fetches every remote repository on the configured interval; re-indexes when a branch moved. */
@@ -424,7 +424,7 @@ public class RepositoryService {
                 checkUrl(e.sourceUrl);
                 egress.check(URI.create(e.sourceUrl), "git fetch " + workspace + "/" + name);
             } else {
-                checkPath(workspace, e.sourcePath);
+                checkPath(workspace, Objects.requireNonNull(e.sourcePath, "a repository has a url or a path"));
             }
             String token = null;
             if (e.credentialsSecret != null) {
@@ -489,7 +489,7 @@ public class RepositoryService {
      * A failure in words: each distinct message along the cause chain, and the kind of error where a
      * cause has no message (an I/O error without text used to show as "null").
      */
-    static String failure(Throwable ex) {
+    static String failure(@Nullable Throwable ex) {
         List<String> parts = new ArrayList<>();
         for (Throwable t = ex; t != null && parts.size() < 4; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage() == null || t.getMessage().isBlank() || t.getMessage().equals("null")
