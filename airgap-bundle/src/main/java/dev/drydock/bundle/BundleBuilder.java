@@ -31,6 +31,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * Builds a bundle: packages the chart, pins its images to the given OCI layouts, renders the chart
@@ -151,7 +153,7 @@ public final class BundleBuilder {
         boolean any = false;
         if (values.has("repository") && values.has("digest") && layouts.containsKey(values.get("repository").asText())) {
             String repository = values.get("repository").asText();
-            pins.put("digest", layouts.get(repository).digest());
+            pins.put("digest", Objects.requireNonNull(layouts.get(repository)).digest()); // containsKey above
             used.add(repository);
             any = true;
         }
@@ -238,7 +240,7 @@ public final class BundleBuilder {
     }
 
     /** A file's content, from disk or memory, with its size and SHA-256. */
-    private record Content(long size, String sha256, Path file, byte[] bytes) {
+    private record Content(long size, String sha256, @Nullable Path file, byte @Nullable [] bytes) {
         static Content of(byte[] bytes) {
             return new Content(bytes.length, HexFormat.of().formatHex(newDigest().digest(bytes)), null, bytes);
         }
@@ -254,7 +256,7 @@ public final class BundleBuilder {
         }
 
         InputStream open() throws IOException {
-            return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file);
+            return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(Objects.requireNonNull(file));
         }
 
         private static MessageDigest newDigest() {

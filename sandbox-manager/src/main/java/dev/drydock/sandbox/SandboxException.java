@@ -1,12 +1,14 @@
 package dev.drydock.sandbox;
 
+import org.jspecify.annotations.Nullable;
+
 /** Base of every error the sandbox manager reports to its callers. Messages are meant for humans. */
 public class SandboxException extends RuntimeException {
     public SandboxException(String message) {
         super(message);
     }
 
-    public SandboxException(String message, Throwable cause) {
+    public SandboxException(@Nullable String message, Throwable cause) {
         super(message, cause);
     }
 }

@@ -32,7 +32,10 @@ class ArchitectureTest {
                     .resideInAnyPackage("dev.drydock.sandbox", "..sandbox.workspace..", "..sandbox.runner..")
                     .should()
                     .dependOnClassesThat()
-                    .resideOutsideOfPackages("java..", "javax..", "jdk..", "com.sun.net.httpserver..", "dev.drydock.sandbox", "..sandbox.workspace..", "..sandbox.runner..");
+                    .resideOutsideOfPackages(
+                            "java..", "javax..", "jdk..", "com.sun.net.httpserver..", "dev.drydock.sandbox", "..sandbox.workspace..", "..sandbox.runner..",
+                            // JSpecify's nullness annotations (@NullMarked, @Nullable) carry no behaviour and are not needed at run time
+                            "org.jspecify.annotations..");
 
     @ArchTest
     static final ArchRule api_does_not_know_backends =

@@ -144,8 +144,8 @@ public final class CodeIndexer {
                     deleted++;
                 }
             }
-            String revision = tree.revision();
-            if (tree instanceof GitSourceTree git && (rebuild || !revision.equals(meta.revisions().get(request.repo())))) {
+            @Nullable String revision = tree.revision();
+            if (tree instanceof GitSourceTree git && (rebuild || !git.revision().equals(meta.revisions().get(request.repo())))) {
                 ChangeHistory history = ChangeHistory.mine(git.repository(), git.commit());
                 org.apache.lucene.document.Document doc = new org.apache.lucene.document.Document();
                 String key = IndexSchema.historyKey(request.repo());

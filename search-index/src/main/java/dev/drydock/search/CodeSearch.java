@@ -52,6 +52,7 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.VectorUtil;
 import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * Searches an index. Every search names the repos the caller may read; that set is a filter
@@ -247,7 +248,7 @@ public final class CodeSearch implements AutoCloseable {
                 break;
             }
             FileKey key = e.getKey();
-            double score = fileScore.get(key);
+            double score = Objects.requireNonNull(fileScore.get(key), key::toString); // every key of byFile has a score
             if (e.getValue().isEmpty()) {
                 out.add(new Hit(key.repo(), key.path(), 1, FIRST_LINES, score, ""));
             }
@@ -426,11 +427,12 @@ public final class CodeSearch implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new SearchException("interrupted while searching", e);
         } catch (ExecutionException e) {
-            switch (e.getCause()) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            switch (cause) {
                 case RuntimeException r -> throw r;
                 case IOException io -> throw io;
                 case Error error -> throw error;
-                default -> throw new SearchException("search failed: " + e.getCause(), e.getCause());
+                default -> throw new SearchException("search failed: " + cause, cause);
             }
         }
     }
@@ -498,7 +500,7 @@ public final class CodeSearch implements AutoCloseable {
             }
         }
         List<String> out = new ArrayList<>(scores.keySet());
-        out.sort(java.util.Comparator.comparingDouble((String k) -> scores.get(k)[0]).reversed());
+        out.sort(java.util.Comparator.comparingDouble((String k) -> Objects.requireNonNull(scores.get(k))[0]).reversed());
         return out;
     }
 

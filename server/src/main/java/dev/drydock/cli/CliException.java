@@ -1,5 +1,7 @@
 package dev.drydock.cli;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A problem caused by the user's input or environment, reported as one clear line without a stack
  * trace. Anything else that escapes a command is treated as a bug.
@@ -7,16 +9,16 @@ package dev.drydock.cli;
 public class CliException extends RuntimeException {
     private final int exitCode;
 
-    public CliException(String message) {
+    public CliException(@Nullable String message) {
         this(message, CliExit.DATA);
     }
 
-    public CliException(String message, int exitCode) {
+    public CliException(@Nullable String message, int exitCode) {
         super(message);
         this.exitCode = exitCode;
     }
 
-    public CliException(String message, int exitCode, Throwable cause) {
+    public CliException(@Nullable String message, int exitCode, Throwable cause) {
         super(message, cause);
         this.exitCode = exitCode;
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import java.util.Objects;
 
 /**
  * The plain-Java command line behind {@code ./drydock} for everything that is not the appliance

@@ -1,5 +1,6 @@
 package dev.drydock.installer.command;
 
+import org.jspecify.annotations.Nullable;
 import dev.drydock.installer.InstallerMain;
 import dev.drydock.installer.helm.Helm;
 import dev.drydock.installer.release.HelmRelease;
@@ -30,9 +31,9 @@ public final class UpgradeCommand implements Callable<Integer> {
     /** Where answers to --ask come from (standard input unless a test sets it). */
     public BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     /** The Helm to run (the pinned one unless a test sets it). */
-    public Helm helm;
+    public @Nullable Helm helm;
     /** The cluster the support bundle reads (the kube context unless a test sets it). */
-    public Supplier<KubernetesClient> cluster;
+    public @Nullable Supplier<KubernetesClient> cluster;
 
     @Override
     public Integer call() throws Exception {

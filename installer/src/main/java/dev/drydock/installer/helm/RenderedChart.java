@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The objects of a rendered chart ({@code helm template} output) as plain maps, and what the bundle
@@ -104,7 +105,7 @@ public final class RenderedChart {
 
     /** A nested map, or null. */
     @SuppressWarnings("unchecked")
-    public static Map<String, Object> map(Map<String, Object> parent, String key) {
+    public static @Nullable Map<String, Object> map(@Nullable Map<String, Object> parent, String key) {
         if (parent == null) {
             return null;
         }
@@ -113,7 +114,7 @@ public final class RenderedChart {
 
     /** A list of maps, or an empty list. */
     @SuppressWarnings("unchecked")
-    public static List<Map<String, Object>> maps(Object list) {
+    public static List<Map<String, Object>> maps(@Nullable Object list) {
         if (!(list instanceof List<?> l)) {
             return List.of();
         }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Runs every check, in a fixed order; a check that cannot ask the API server fails with the reason. */
 public final class Preflight {
@@ -50,7 +51,7 @@ public final class Preflight {
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + firstLine(t.getMessage());
     }
 
-    private static String firstLine(String s) {
+    private static String firstLine(@Nullable String s) {
         return s == null ? "" : s.lines().findFirst().orElse("");
     }
 }

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /** A local sandbox: a directory on the host, a launcher in its cgroups, and one bubblewrap sandbox per command. */
 final class BubblewrapSandbox implements Sandbox {
@@ -42,9 +43,9 @@ final class BubblewrapSandbox implements Sandbox {
     private final OptionalInt hostUid;
     private final BubblewrapSandboxBackend backend;
     private final HostCgroups.ExecGroup group;
-    private volatile WorkspaceFiles files;
+    private volatile @Nullable WorkspaceFiles files; // made on first use
     private final AtomicLong execCounter = new AtomicLong();
-    private SandboxLauncher launcher;
+    private @Nullable SandboxLauncher launcher; // started on first exec, guarded by this
     private volatile Optional<String> baseCommit = Optional.empty();
     private volatile boolean destroyed;
     private final DiskQuota quota;

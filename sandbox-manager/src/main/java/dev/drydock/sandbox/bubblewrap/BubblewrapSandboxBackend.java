@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The local backend ({@code local}): bubblewrap on this host. Requires the {@code bwrap} binary and,
@@ -47,9 +48,10 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
     private final boolean root;
     private final Map<SandboxId, BubblewrapSandbox> sandboxes = new ConcurrentHashMap<>();
     private final UidLeases uids;
-    private volatile String bwrapPath;
-    private volatile HostFiles hostFiles;
-    private volatile BuildEnvironment.HostCaches hostCaches;
+    // Resolved on first use (see the getters of the same names).
+    private volatile @Nullable String bwrapPath;
+    private volatile @Nullable HostFiles hostFiles;
+    private volatile BuildEnvironment.@Nullable HostCaches hostCaches;
 
     /** What the manager writes once for all of its sandboxes: the generated /etc and the seccomp program. */
     record HostFiles(Path etc, Path seccomp) {}

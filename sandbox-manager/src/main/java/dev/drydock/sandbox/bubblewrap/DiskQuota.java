@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The disk quota of one local sandbox's workspace (the spec's {@code ephemeralStorageBytes}, the
@@ -51,10 +52,10 @@ final class DiskQuota {
     private volatile long measuredAt = Long.MIN_VALUE;
     private volatile long walkNanos;
     private volatile boolean stale = true;
-    private ScheduledFuture<?> pendingMeasure;
+    private @Nullable ScheduledFuture<?> pendingMeasure;
     private int inFlight;
     private long baseline;
-    private ScheduledFuture<?> monitor;
+    private @Nullable ScheduledFuture<?> monitor;
 
     DiskQuota(Path workspace, long limit, Runnable killCommands) {
         this(java.util.List.of(workspace), limit, killCommands);

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * What cgroups this host lets the manager use, detected once: a cgroup v2 subtree with the memory
@@ -28,13 +30,13 @@ final class HostCgroups {
     }
 
     private final Version version;
-    private final Path v2Parent;
-    private final Path v1Pids;
-    private final Path v1Memory;
+    private final @Nullable Path v2Parent; // set for V2 only
+    private final @Nullable Path v1Pids; // set for V1 only
+    private final @Nullable Path v1Memory; // set for V1 only
     private final Optional<Path> v1Cpu;
     private final String whyNone;
 
-    private HostCgroups(Version version, Path v2Parent, Path v1Pids, Path v1Memory, Optional<Path> v1Cpu, String whyNone) {
+    private HostCgroups(Version version, @Nullable Path v2Parent, @Nullable Path v1Pids, @Nullable Path v1Memory, Optional<Path> v1Cpu, String whyNone) {
         this.version = version;
         this.v2Parent = v2Parent;
         this.v1Pids = v1Pids;
@@ -104,7 +106,7 @@ final class HostCgroups {
         try {
             switch (version) {
                 case V2 -> {
-                    Path dir = Files.createDirectory(v2Parent.resolve(name));
+                    Path dir = Files.createDirectory(Objects.requireNonNull(v2Parent, "v2Parent").resolve(name));
                     dirs.add(dir);
                     write(dir.resolve("pids.max"), String.valueOf(limits.maxProcesses()));
                     write(dir.resolve("memory.max"), String.valueOf(limits.memoryBytes()));
@@ -112,10 +114,10 @@ final class HostCgroups {
                     writeIfExists(dir.resolve("cpu.max"), (limits.cpuMillicores() * 100L) + " 100000");
                 }
                 case V1 -> {
-                    Path p = Files.createDirectory(v1Pids.resolve(name));
+                    Path p = Files.createDirectory(Objects.requireNonNull(v1Pids, "v1Pids").resolve(name));
                     dirs.add(p);
                     write(p.resolve("pids.max"), String.valueOf(limits.maxProcesses()));
-                    Path m = Files.createDirectory(v1Memory.resolve(name));
+                    Path m = Files.createDirectory(Objects.requireNonNull(v1Memory, "v1Memory").resolve(name));
                     dirs.add(m);
                     write(m.resolve("memory.limit_in_bytes"), String.valueOf(limits.memoryBytes()));
                     writeIfExists(m.resolve("memory.memsw.limit_in_bytes"), String.valueOf(limits.memoryBytes()));
@@ -142,11 +144,19 @@ final class HostCgroups {
             return dirs.stream().map(d -> d.resolve("cgroup.procs")).toList();
         }
 
+        /** Whether a v1 group folder ({@code <root>/<hierarchy>/drydock/<name>}) is in the memory hierarchy. */
+        private static boolean inMemoryHierarchy(Path group) {
+            Path drydock = group.getParent();
+            Path hierarchy = drydock == null ? null : drydock.getParent();
+            Path name = hierarchy == null ? null : hierarchy.getFileName();
+            return name != null && name.toString().equals("memory");
+        }
+
         /** How many processes of this group the kernel's OOM killer has killed so far. */
         long oomKills() {
             for (Path d : dirs) {
                 Path f = d.resolve(version == Version.V2 ? "memory.events" : "memory.oom_control");
-                if ((version == Version.V2 || d.getParent().getParent().getFileName().toString().equals("memory"))) {
+                if (version == Version.V2 || inMemoryHierarchy(d)) {
                     try {
                         for (String line : Files.readAllLines(f)) {
                             if (line.startsWith("oom_kill ")) {

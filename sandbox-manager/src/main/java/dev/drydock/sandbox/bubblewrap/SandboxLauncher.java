@@ -32,6 +32,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * One long-lived host process per sandbox that starts its commands (ADR 0006). It is a root (or, when
@@ -264,10 +266,11 @@ final class SandboxLauncher implements AutoCloseable {
     /** One command in flight. */
     private final class Launched {
         private final int slot;
-        private FileChannel st;
-        private FileChannel in;
-        private FileChannel out;
-        private FileChannel err;
+        // The command's FIFOs, null until open() (abandon() may run before or during it).
+        private @Nullable FileChannel st;
+        private @Nullable FileChannel in;
+        private @Nullable FileChannel out;
+        private @Nullable FileChannel err;
         private State state = State.STARTING;
         private volatile boolean timedOut;
         private volatile boolean lost;
@@ -292,7 +295,7 @@ final class SandboxLauncher implements AutoCloseable {
         }
 
         Outcome await(byte[] stdin, OutputListener listener, int outputLimit, long start) throws IOException {
-            BufferedReader status = new BufferedReader(new InputStreamReader(Channels.newInputStream(st), StandardCharsets.US_ASCII));
+            BufferedReader status = new BufferedReader(new InputStreamReader(Channels.newInputStream(opened(st)), StandardCharsets.US_ASCII));
             String ready;
             try {
                 ready = status.readLine();
@@ -326,8 +329,8 @@ final class SandboxLauncher implements AutoCloseable {
             }
             OutputLimiter o = new OutputLimiter(OutputChannel.STDOUT, listener, outputLimit);
             OutputLimiter e = new OutputLimiter(OutputChannel.STDERR, listener, outputLimit);
-            Thread outPump = HostProcess.pump("sandbox-stdout", Channels.newInputStream(out), o);
-            Thread errPump = HostProcess.pump("sandbox-stderr", Channels.newInputStream(err), e);
+            Thread outPump = HostProcess.pump("sandbox-stdout", Channels.newInputStream(opened(out)), o);
+            Thread errPump = HostProcess.pump("sandbox-stderr", Channels.newInputStream(opened(err)), e);
             feed(inWrite, stdin);
             OptionalInt code = OptionalInt.empty();
             try {
@@ -492,12 +495,17 @@ final class SandboxLauncher implements AutoCloseable {
             closeQuietly(err);
         }
 
+        /** A FIFO of this command, which await() only reads after open(). */
+        private static FileChannel opened(@Nullable FileChannel fifo) {
+            return Objects.requireNonNull(fifo, "the command's FIFOs are not open");
+        }
+
         synchronized boolean reusable() {
             return state == State.DONE;
         }
     }
 
-    private static void closeQuietly(java.io.Closeable c) {
+    private static void closeQuietly(java.io.@Nullable Closeable c) {
         if (c == null) {
             return;
         }

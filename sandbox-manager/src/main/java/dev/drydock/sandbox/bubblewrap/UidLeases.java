@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Host-wide leases of sandbox uids: one lock file per uid in a root-only folder, held (an advisory
@@ -45,7 +46,7 @@ final class UidLeases {
             if (held.containsKey(uid)) {
                 continue;
             }
-            FileChannel channel = null;
+            @Nullable FileChannel channel = null;
             try {
                 channel = FileChannel.open(dir.resolve(uid + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = channel.tryLock();
@@ -73,7 +74,7 @@ final class UidLeases {
         }
     }
 
-    private static void closeQuietly(FileChannel c) {
+    private static void closeQuietly(@Nullable FileChannel c) {
         if (c == null) {
             return;
         }

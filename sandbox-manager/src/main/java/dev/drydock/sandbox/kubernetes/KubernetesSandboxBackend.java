@@ -47,6 +47,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
+import java.util.Objects;
 
 /**
  * The Kubernetes backend ({@code kubernetes}): one pod per sandbox in a dedicated namespace,
@@ -145,7 +146,7 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
         Optional<Pod> claimed = compatibleWithWarmPool(spec) ? claimWarmPod(spec, expiresAt) : Optional.empty();
         SandboxId id;
         if (claimed.isPresent()) {
-            id = SandboxId.parse(claimed.get().getMetadata().getLabels().get(SandboxLabels.SANDBOX_ID));
+            id = SandboxId.parse(Objects.requireNonNull(claimed.get().getMetadata().getLabels().get(SandboxLabels.SANDBOX_ID), "warm pods carry their sandbox id"));
             replenishWarmPool();
         } else {
             id = createPod(spec, false);
@@ -332,10 +333,11 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
         for (Pod pod : client.pods().inNamespace(kube.namespace()).withLabels(SandboxNetworkPolicies.sandboxSelector()).list().getItems()) {
             Map<String, String> labels = pod.getMetadata().getLabels();
             String session = labels.get(SandboxLabels.SESSION_ID);
-            if (session == null) {
+            String sandboxId = labels.get(SandboxLabels.SANDBOX_ID);
+            if (session == null || sandboxId == null) {
                 continue;
             }
-            SandboxId id = SandboxId.parse(labels.get(SandboxLabels.SANDBOX_ID));
+            SandboxId id = SandboxId.parse(sandboxId);
             if (sandboxes.containsKey(id)) {
                 continue;
             }

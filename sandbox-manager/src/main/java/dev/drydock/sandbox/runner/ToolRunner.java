@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.Objects;
 
 /**
  * The in-pod tool runner: a small HTTP server (JDK only) that runs commands in the workspace and
@@ -117,6 +118,10 @@ public final class ToolRunner implements AutoCloseable {
         reply(ex, 200, "ok");
     }
 
+    private static String messageOf(SandboxException e) {
+        return Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName());
+    }
+
     private void authenticated(HttpExchange ex, Handler handler) throws IOException {
         try (ex) {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
@@ -127,11 +132,11 @@ public final class ToolRunner implements AutoCloseable {
             try {
                 handler.handle(ex);
             } catch (PathEscapeException e) {
-                reply(ex, 403, e.getMessage());
+                reply(ex, 403, messageOf(e));
             } catch (InvalidSpecException e) {
-                reply(ex, 400, e.getMessage());
+                reply(ex, 400, messageOf(e));
             } catch (SandboxException e) {
-                reply(ex, e.getMessage().startsWith("no such") ? 404 : 400, e.getMessage());
+                reply(ex, messageOf(e).startsWith("no such") ? 404 : 400, messageOf(e));
             }
         } catch (IOException | RuntimeException e) {
             log().log(System.Logger.Level.WARNING, "request failed: " + e);

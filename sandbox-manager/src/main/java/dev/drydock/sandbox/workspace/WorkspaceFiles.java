@@ -28,6 +28,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.Objects;
 
 /**
  * File operations confined to one workspace root. Every path is relative, {@code /}-separated, and
@@ -303,12 +304,12 @@ public final class WorkspaceFiles {
         if (target.startsWith("/") || target.indexOf('\0') >= 0) {
             throw new PathEscapeException(path, "links to an absolute target '" + target + "'");
         }
-        Path effective = link.getParent().resolve(target).normalize();
+        Path effective = parentOf(link).resolve(target).normalize();
         if (!effective.startsWith(root)) {
             throw new PathEscapeException(path, "links outside the workspace ('" + target + "')");
         }
         try {
-            createDirectories(link.getParent());
+            createDirectories(parentOf(link));
             Files.deleteIfExists(link);
             Files.createSymbolicLink(link, Path.of(target));
             ownerUid.ifPresent(uid -> chown(link, uid));
@@ -381,7 +382,7 @@ public final class WorkspaceFiles {
         if (!dir.startsWith(root)) {
             throw new PathEscapeException(relative(dir), "leaves the workspace");
         }
-        createDirectories(dir.getParent());
+        createDirectories(parentOf(dir));
         try {
             Files.createDirectory(dir);
             own(dir);
@@ -396,9 +397,14 @@ public final class WorkspaceFiles {
         }
     }
 
+    /** The parent of a resolved path below the root (which always has one). */
+    private static Path parentOf(Path below) {
+        return Objects.requireNonNull(below.getParent(), below::toString);
+    }
+
     private void checkStillInside(Path p, String original) {
         try {
-            Path parent = p.equals(root) ? p : p.getParent();
+            Path parent = p.equals(root) ? p : parentOf(p);
             if (!parent.toRealPath().startsWith(realRoot)) {
                 throw new PathEscapeException(original, "left the workspace through a link swapped in concurrently");
             }

@@ -5,6 +5,7 @@ import java.util.Deque;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A lightweight declaration parser for brace languages (Java, Kotlin, C#, Go, JS/TS, C/C++, ...).
@@ -96,7 +97,7 @@ final class BraceParser {
             }
             if (c == '{') {
                 boolean insideFunction = named.peek().kind == Scope.Kind.FUNCTION;
-                Scope scope = null;
+                @Nullable Scope scope = null;
                 if (!insideFunction) {
                     scope = classify(statement.toString(), Math.max(boundaryLine + 1, 1), line);
                 }
@@ -162,7 +163,7 @@ final class BraceParser {
     }
 
     /** Names the block opened after {@code header}, or returns null for an anonymous block. */
-    static Scope classify(String header, int startLine, int braceLine) {
+    static @Nullable Scope classify(String header, int startLine, int braceLine) {
         String code = ANNOTATION.matcher(header).replaceAll(" ").strip();
         if (code.isEmpty()) {
             return null;

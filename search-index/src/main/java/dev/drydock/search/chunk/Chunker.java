@@ -3,6 +3,7 @@ package dev.drydock.search.chunk;
 import dev.drydock.search.ingest.Languages;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Cuts a file into chunks along its declarations: a declaration that fits in {@link #maxLines}
@@ -127,7 +128,7 @@ public record Chunker(int targetLines, int maxLines) {
             piece(from, to, path, defined, lines, out);
         }
 
-        private void piece(int from, int to, String path, List<String> defined, String[] lines, List<Chunk> out) {
+        private void piece(int from, int to, @Nullable String path, List<String> defined, String[] lines, List<Chunk> out) {
             if (start >= 0 && to - start + 1 > targetLines) {
                 flush(lines, out);
             }

@@ -31,6 +31,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** {@code ./drydock audit verify|export}: check and export the hash-chained audit log straight from PostgreSQL. */
 @Command(name = "audit", description = "Verify or export the audit log.", subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class})
@@ -201,7 +203,7 @@ public final class AuditCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             long count = 0;
             try (Connection c = server == null ? database.connect() : null;
-                    Iterator<AuditRecord> records = server == null ? new Records(c, null) : Exported.from(server)) {
+                    Iterator<AuditRecord> records = server == null ? new Records(Objects.requireNonNull(c), null) : Exported.from(server)) {
                 while (records.hasNext()) {
                     AuditRecord r = records.next();
                     if (!Instant.parse(r.recordedAt()).isBefore(from)) {
@@ -226,7 +228,7 @@ public final class AuditCommand implements Callable<Integer> {
     static final class Exported implements Iterator<AuditRecord> {
         private final BufferedReader lines;
         private final String server;
-        private String next;
+        private @Nullable String next;
         private long lineNo;
 
         private Exported(BufferedReader lines, String server) {
@@ -259,7 +261,7 @@ public final class AuditCommand implements Callable<Integer> {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            String line = next;
+            String line = Objects.requireNonNull(next); // hasNext() read it
             next = null;
             try {
                 return AuditJson.parse(line);
@@ -278,9 +280,9 @@ public final class AuditCommand implements Callable<Integer> {
     static final class Records implements Iterator<AuditRecord> {
         private final PreparedStatement statement;
         private final ResultSet rows;
-        private Boolean ready;
+        private @Nullable Boolean ready;
 
-        Records(Connection c, String workspace) throws SQLException {
+        Records(Connection c, @Nullable String workspace) throws SQLException {
             c.setAutoCommit(false);
             statement = c.prepareStatement("select seq, recorded_at, actor, workspace, session_id, action, target, details, prev_hash, hash from audit_record order by seq");
             statement.setFetchSize(1000);

@@ -237,11 +237,11 @@ public final class BenchContextCommand implements Callable<Integer> {
             }
         });
         List<String> ranked = new ArrayList<>(count.keySet());
-        ranked.sort(Comparator.comparing((String p) -> -count.get(p)).thenComparing(Comparator.naturalOrder()));
+        ranked.sort(Comparator.comparing((String p) -> -count.getOrDefault(p, 0)).thenComparing(Comparator.naturalOrder()));
         long used = 0;
         long rel = 0;
         for (String path : ranked) {
-            String[] lines = files.get(path).split("\n", -1);
+            String[] lines = files.getOrDefault(path, "").split("\n", -1);
             for (int i = 0; i < lines.length; i++) {
                 if (!wordsOf(lines[i]).stream().anyMatch(terms::contains)) {
                     continue;

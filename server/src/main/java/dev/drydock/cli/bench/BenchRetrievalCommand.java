@@ -39,6 +39,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import java.util.Objects;
 
 /**
  * {@code ./drydock bench retrieval}: indexes a corpus, runs every query in lexical, dense and
@@ -119,7 +120,7 @@ public final class BenchRetrievalCommand implements Callable<Integer> {
                 queries.add(query(q, source.set.toString()));
             }
         } else {
-            Explicit e = source.explicit;
+            Explicit e = Objects.requireNonNull(source.explicit, "picocli requires --set or --corpus and --queries");
             corpus = e.corpus;
             if (!Files.isDirectory(corpus)) {
                 throw new CliException("corpus folder not found: " + corpus, CliExit.USAGE);

@@ -18,7 +18,7 @@ final class BenchWorkspace implements Workspace {
         if (commandLine.startsWith("grep")) {
             return new CommandResult(0, "calc.py:1:def add(a, b):\n", false);
         }
-        return new CommandResult(files.get("calc.py").contains("a + b") ? 0 : 1, "Ran 1 test\n", false);
+        return new CommandResult(read("calc.py").contains("a + b") ? 0 : 1, "Ran 1 test\n", false);
     }
 
     @Override
@@ -42,12 +42,12 @@ final class BenchWorkspace implements Workspace {
 
     @Override
     public List<Entry> list(String directory) {
-        return files.keySet().stream().sorted().map(f -> new Entry(f, false, files.get(f).length())).toList();
+        return files.keySet().stream().sorted().map(f -> new Entry(f, false, read(f).length())).toList();
     }
 
     @Override
     public String diff() {
-        return TextEdits.unifiedDiff("calc.py", CALC, files.get("calc.py"));
+        return TextEdits.unifiedDiff("calc.py", CALC, read("calc.py"));
     }
 
     @Override

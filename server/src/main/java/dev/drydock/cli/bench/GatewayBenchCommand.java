@@ -67,6 +67,7 @@ import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import java.util.Objects;
 
 /**
  * {@code ./drydock bench gateway}: the gateway core's overhead (routing, breaker, limits, DLP scan,
@@ -200,7 +201,9 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                         + " | ratio p50 %.2f p99 %.2f | cpu/stream direct %.0f µs (jit %.0f) gateway %.0f µs (jit %.0f) | errors %d/%d | load %.2f%n", c, d.p50(), d.p99(),
                         g.p50(), g.p99(), g.p50() - d.p50(), g.p99() - d.p99(), g.p50() / d.p50(), g.p99() / d.p99(), d.cpuMicros(), d.jitMicros(), g.cpuMicros(),
                         g.jitMicros(), d.errors.get(), g.errors.get(), load());
-                for (String error : List.of(d.firstError.get().isEmpty() ? "" : "direct: " + d.firstError.get(), g.firstError.get().isEmpty() ? "" : "gateway: " + g.firstError.get())) {
+                String directError = Objects.requireNonNull(d.firstError.get()); // starts as "", never set to null
+                String gatewayError = Objects.requireNonNull(g.firstError.get());
+                for (String error : List.of(directError.isEmpty() ? "" : "direct: " + directError, gatewayError.isEmpty() ? "" : "gateway: " + gatewayError)) {
                     if (!error.isEmpty()) {
                         out.println("  first error " + error);
                     }
@@ -251,7 +254,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         for (int fork = 1; fork <= forks; fork++) {
             for (Side s : fork % 2 == 1 ? List.of(Side.DIRECT, Side.GATEWAY) : List.of(Side.GATEWAY, Side.DIRECT)) {
                 JsonNode r = runFork(s);
-                results.get(s).add(r);
+                Objects.requireNonNull(results.get(s)).add(r);
                 String prefix = s == Side.DIRECT ? "direct" : "gateway";
                 JsonNode loaded = r.path("c" + concurrency);
                 out.printf("fork %d %-7s: c1 p50 %.2f ms p99 %.2f ms | c%d p50 %.2f ms p99 %.2f ms | cpu/stream %d µs (jit %d) | errors %d | load %.2f%n", fork, prefix,

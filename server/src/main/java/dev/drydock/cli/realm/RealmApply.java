@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Applies the shipped realm's roles, groups and clients to a running Keycloak through its Admin API,
@@ -192,7 +193,7 @@ public final class RealmApply {
         return unchanged;
     }
 
-    private int applyGroup(JsonNode group, String parentId, List<String> created) {
+    private int applyGroup(JsonNode group, @Nullable String parentId, List<String> created) {
         String path = group.path("path").asText();
         HttpResponse<String> found = call("GET", "/group-by-path" + path, null);
         String id;
@@ -283,7 +284,7 @@ public final class RealmApply {
         return out;
     }
 
-    private HttpResponse<String> call(String method, String path, JsonNode body) {
+    private HttpResponse<String> call(String method, String path, @Nullable JsonNode body) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/" + enc(realm) + path))
                     .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).header("Accept", "application/json");

@@ -40,6 +40,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * Drives one session until it finishes or waits for a person. The only writer of the session's
@@ -206,7 +207,7 @@ public final class AgentLoop {
         try {
             effect = tool.execute(args, tools);
         } catch (Args.BadArguments e) {
-            observe(session, action.seq(), new FormatRejected(call.id(), e.getMessage()));
+            observe(session, action.seq(), new FormatRejected(call.id(), Objects.requireNonNullElse(e.getMessage(), e.toString())));
             return;
         } catch (ToolFailure e) {
             effect = new Effect.Failed(String.valueOf(e.getMessage()));

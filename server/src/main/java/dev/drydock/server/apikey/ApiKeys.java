@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * Personal access tokens ({@code dd_} + 40 random characters), accepted on {@code /api} and on the
@@ -185,7 +186,7 @@ public class ApiKeys {
         try {
             owner = memberships.account(subject);
         } catch (KeycloakMemberships.UnavailableException e) {
-            return new Check.Unconfirmed(subject, e.getMessage());
+            return new Check.Unconfirmed(subject, Objects.requireNonNullElse(e.getMessage(), e.toString()));
         }
         if (owner.isEmpty()) {
             return refused(subject, username, "key owner deleted", path, client, "This API key's owner is no longer an active user; the key is refused.");

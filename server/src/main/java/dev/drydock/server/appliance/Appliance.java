@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * The services {@code ./drydock up} runs beside the server on one machine: PostgreSQL and Keycloak,
@@ -31,7 +33,7 @@ final class Appliance implements AutoCloseable {
     private final Map<String, String> serverSettings = new LinkedHashMap<>();
     private final List<String> summary = new ArrayList<>();
     private Optional<String> firstAdminPassword = Optional.empty();
-    private FileLock lock;
+    private @Nullable FileLock lock;
 
     private Appliance() {}
 
@@ -137,7 +139,7 @@ final class Appliance implements AutoCloseable {
             if (firstStart) {
                 KeycloakProcess.forgetRealmImport(install);
                 secrets.put("realm.imported", "true");
-                firstAdminPassword = Optional.of(adminPassword);
+                firstAdminPassword = Optional.of(Objects.requireNonNull(adminPassword)); // set above on a first start
             }
             console.line("  keycloak: ready (" + millis(t0) + " ms)");
             serverSettings.put("quarkus.oidc.auth-server-url", kc.realmUrl());
@@ -181,7 +183,7 @@ final class Appliance implements AutoCloseable {
     }
 
     /** Lets CLI commands on this machine ({@code ./drydock audit verify}) find the running database. */
-    private static void recordDatabase(Path home, String url, String user, String passwordSecret) {
+    private static void recordDatabase(Path home, String url, String user, @Nullable String passwordSecret) {
         Properties p = new Properties();
         p.setProperty("url", url);
         p.setProperty("user", user);

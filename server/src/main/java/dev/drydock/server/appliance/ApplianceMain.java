@@ -9,6 +9,8 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * Entry point of the server. In Kubernetes it simply runs Quarkus. Under {@code ./drydock up}
@@ -17,7 +19,7 @@ import java.util.Optional;
  */
 @QuarkusMain
 public final class ApplianceMain {
-    private static volatile Appliance appliance;
+    private static volatile @Nullable Appliance appliance;
 
     private ApplianceMain() {}
 
@@ -95,7 +97,7 @@ public final class ApplianceMain {
     public static final class Started implements QuarkusApplication {
         @Override
         public int run(String... args) {
-            Appliance running = appliance;
+            Appliance running = Objects.requireNonNull(appliance, "main() starts the appliance before Quarkus");
             Console console = Console.system();
             console.line("");
             console.line("Drydock is up.");

@@ -98,9 +98,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                             .setServerConfig("password_encryption", "scram-sha-256")
                             .setConnectConfig("password", credentials.superuser())
                             .setPGStartupWait(java.time.Duration.ofSeconds(60))
-                            .setOverrideWorkingDirectory(dataDir.getParent().resolve("pg-bin").toFile());
+                            .setOverrideWorkingDirectory(dataDir.resolveSibling("pg-bin").toFile());
             if (fresh) {
-                pwfile = dataDir.getParent().resolve(".pg-superuser-password");
+                pwfile = dataDir.resolveSibling(".pg-superuser-password");
                 Files.deleteIfExists(pwfile);
                 Files.createFile(pwfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(pwfile, credentials.superuser() + "\n", StandardCharsets.UTF_8);

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A signed statement "the audit chain had {@code seq} records and its newest hash was {@code
@@ -77,6 +78,11 @@ public record AuditCheckpoint(long seq, String headHash, String time, String key
         if (seq < 0) {
             throw new IllegalArgumentException("missing 'seq'");
         }
-        return new AuditCheckpoint(seq, text.get("headHash"), text.get("time"), text.get("key"), text.get("signature"));
+        return new AuditCheckpoint(seq, present(text, "headHash"), present(text, "time"), present(text, "key"), present(text, "signature"));
+    }
+
+    /** A field checked as required above (Jackson's text of a present field is never null). */
+    private static String present(Map<String, String> text, String name) {
+        return Objects.requireNonNull(text.get(name), name);
     }
 }

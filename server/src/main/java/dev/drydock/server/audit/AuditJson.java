@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** The JSON-lines shape of an exported record (the same for the API and the CLI), and its parser. */
 public final class AuditJson {
@@ -55,8 +56,8 @@ public final class AuditJson {
         if (seq < 1 || details == null) {
             throw new IllegalArgumentException(seq < 1 ? "missing 'seq'" : "missing 'details'");
         }
-        return new AuditRecord(seq, text.get("at"), text.get("actor"), text.get("workspace"), text.get("session"), text.get("action"),
-                text.get("target"), details, text.get("prevHash"), text.get("hash"));
+        return new AuditRecord(seq, present(text, "at"), present(text, "actor"), text.get("workspace"), text.get("session"), present(text, "action"),
+                present(text, "target"), details, present(text, "prevHash"), present(text, "hash"));
     }
 
     public static String line(AuditRecord r) {
@@ -70,5 +71,10 @@ public final class AuditJson {
                 + ",\"details\":" + r.details()
                 + ",\"prevHash\":\"" + r.prevHash() + "\""
                 + ",\"hash\":\"" + r.hash() + "\"}";
+    }
+
+    /** A field checked as required above (Jackson's text of a present field is never null). */
+    private static String present(Map<String, String> text, String name) {
+        return Objects.requireNonNull(text.get(name), name);
     }
 }

@@ -16,6 +16,7 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jspecify.annotations.Nullable;
 
 /** {@code /api/admin/audit}: verify the chain and export it for a SIEM. Drydock administrators only. */
 @Path("/api/admin/audit")
@@ -30,8 +31,8 @@ public class AuditResource {
      * The verification result; {@code checkpoint} is the newest signed checkpoint the chain was checked
      * against, {@code warnings} what limited the check.
      */
-    public record VerificationView(boolean intact, long checked, Long brokenAt, String reason, String headHash,
-            CheckpointView checkpoint, List<String> warnings) {}
+    public record VerificationView(boolean intact, long checked, @Nullable Long brokenAt, @Nullable String reason, String headHash,
+            @Nullable CheckpointView checkpoint, List<String> warnings) {}
 
     /** A signed checkpoint: the chain had {@code seq} records with head {@code headHash} at {@code time}. */
     public record CheckpointView(long seq, String headHash, String time, String key) {}

@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Seals what droids do into the audit chain, in the transaction that appends each session event (an
@@ -81,7 +82,7 @@ public class SessionAuditor {
         return invoke == null ? "call " + callId : invoke.tool();
     }
 
-    private void executed(String session, SessionFacts facts, String callId, String outcome, String output) {
+    private void executed(String session, @Nullable SessionFacts facts, String callId, String outcome, String output) {
         Action.InvokeTool invoke = pending.remove(session + "/" + callId);
         if (invoke == null) {
             return;

@@ -149,7 +149,7 @@ public class DeliveryService {
                 mr = existing == null ? server.open(draft) : server.update(existing, draft);
             } catch (GitServer.GitServerException e) {
                 audit.append(entry(who, session, "delivery.merge-request-failed").with("server", settings.kind().label()).with("reason", e.getMessage()));
-                throw new ProblemException(Problem.of(502, "git-server-error", "The git server refused the merge request", e.getMessage()));
+                throw new ProblemException(Problem.of(502, "git-server-error", "The git server refused the merge request", Objects.requireNonNullElse(e.getMessage(), e.toString())));
             }
             Instant now = clock.instant();
             store.mergeRequest(sessionId, mr, agent.head(), now);

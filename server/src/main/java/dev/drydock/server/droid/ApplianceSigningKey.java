@@ -17,6 +17,7 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The appliance's commit-signing key: an Ed25519 key pair kept under the repositories' data folder
@@ -33,7 +34,7 @@ public class ApplianceSigningKey {
 
     @Inject RepositoryConfig config;
 
-    private volatile SshCommitSigner signer;
+    private volatile @Nullable SshCommitSigner signer; // loaded on first use
 
     /** The signer, loading or creating the key on first use. */
     public SshCommitSigner signer() {

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
+import java.util.Objects;
 
 /**
  * The endpoints' tokenizer files (local-inference), each loaded once on first use and shared by the
@@ -55,7 +56,7 @@ public class GatewayTokenizers implements EndpointTokenizers {
                 return new Loaded(Optional.of(TokenizerFile.load(Path.of(p))), "");
             } catch (ModelLoadException | LinkageError e) {
                 LOG.warnf("tokenizer %s cannot be loaded, token counts of its endpoints are estimated: %s", p, e.getMessage());
-                return new Loaded(Optional.empty(), e.getMessage());
+                return new Loaded(Optional.empty(), Objects.requireNonNullElse(e.getMessage(), e.toString()));
             }
         });
     }

@@ -177,7 +177,7 @@ public class PortalUsageResource {
             costs.merge(k, r.cost(), BigDecimal::add);
         }
         return sums.entrySet().stream()
-                .map(e -> new Total(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2], costs.get(e.getKey()).setScale(4, RoundingMode.HALF_UP).toPlainString()))
+                .map(e -> new Total(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2], costs.getOrDefault(e.getKey(), java.math.BigDecimal.ZERO).setScale(4, RoundingMode.HALF_UP).toPlainString()))
                 .sorted(Comparator.comparingLong(Total::tokens).reversed().thenComparing(Total::name))
                 .toList();
     }

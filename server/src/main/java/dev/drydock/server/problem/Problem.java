@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An RFC 9457 problem detail, the body of every error the API returns. {@code type} is a stable
@@ -16,9 +17,9 @@ public record Problem(
         String title,
         int status,
         String detail,
-        String instance,
-        String errorId,
-        List<FieldError> errors) {
+        @Nullable String instance,
+        @Nullable String errorId,
+        @Nullable List<FieldError> errors) {
 
     /** The media type of problem bodies. */
     public static final String MEDIA_TYPE = "application/problem+json";

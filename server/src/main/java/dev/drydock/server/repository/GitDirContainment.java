@@ -67,7 +67,7 @@ final class GitDirContainment {
         } catch (IOException e) {
             return Optional.of("its git files cannot be read (" + RepositorySync.failure(e) + ")");
         } catch (UncheckedIOException e) {
-            return Optional.of("its git files cannot be read (" + RepositorySync.failure(e.getCause()) + ")");
+            return Optional.of("its git files cannot be read (" + RepositorySync.failure(java.util.Objects.requireNonNullElse(e.getCause(), e)) + ")");
         }
     }
 

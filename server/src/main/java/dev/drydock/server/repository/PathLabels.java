@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Classification labels on paths of one repository: each glob ({@link PathPattern}) raises the
@@ -64,7 +66,7 @@ public final class PathLabels {
      *
      * @throws ProblemException 400 with the first problem found
      */
-    public static PathLabels validated(Classification base, List<Label> requested) {
+    public static PathLabels validated(Classification base, @Nullable List<Label> requested) {
         if (requested == null) {
             return none(base);
         }
@@ -81,7 +83,7 @@ public final class PathLabels {
             try {
                 pattern = new PathPattern(l.path());
             } catch (InvalidSpecException e) {
-                throw ProblemException.badRequest(e.getMessage());
+                throw ProblemException.badRequest(Objects.requireNonNullElse(e.getMessage(), e.toString()));
             }
             Classification level = Classification.parse(l.classification()).orElseThrow(() ->
                     ProblemException.badRequest("classification of path '" + l.path() + "' must be one of " + Classification.labels()));

@@ -108,7 +108,7 @@ public class RepositoryContent {
             }
         }
         return ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K).stream().limit(k)
-                .flatMap(f -> byFile.get(f.item()).stream()).toList();
+                .flatMap(f -> byFile.getOrDefault(f.item(), List.of()).stream()).toList();
     }
 
     /** File-level view: which files to open for this task. */
@@ -135,7 +135,7 @@ public class RepositoryContent {
     /** The stored overview of a repository's indexed commit, for sessions that start from that commit. */
     public Optional<Overview> indexedOverview(String workspace, String name, String commit) {
         return RepositoryEntity.byName(workspace, name).filter(e -> commit.equals(e.indexedCommit) && e.overview != null)
-                .map(e -> new Overview(e.overview, Classification.parse(Objects.requireNonNullElse(e.overviewClassification, e.classification)).orElseThrow()));
+                .map(e -> new Overview(java.util.Objects.requireNonNull(e.overview), Classification.parse(Objects.requireNonNullElse(e.overviewClassification, e.classification)).orElseThrow()));
     }
 
     private List<String> readyRepos(String workspace) {

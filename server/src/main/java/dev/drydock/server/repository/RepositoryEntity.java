@@ -10,6 +10,7 @@ import jakarta.persistence.Table;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import java.time.Instant;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** Persistence shape of a registered repository (table {@code repository}). */
 @Entity
@@ -26,14 +27,14 @@ public class RepositoryEntity extends PanacheEntityBase {
     public String name;
 
     @Column(name = "source_url")
-    public String sourceUrl;
+    public @Nullable String sourceUrl;
 
     @Column(name = "source_path")
-    public String sourcePath;
+    public @Nullable String sourcePath;
 
     /** Name of the environment variable / Kubernetes Secret key holding the git token; never the token. */
     @Column(name = "credentials_secret")
-    public String credentialsSecret;
+    public @Nullable String credentialsSecret;
 
     @Column(nullable = false)
     public String branch;
@@ -42,16 +43,16 @@ public class RepositoryEntity extends PanacheEntityBase {
     public String classification;
 
     @Column(name = "mirror_commit")
-    public String mirrorCommit;
+    public @Nullable String mirrorCommit;
 
     @Column(name = "indexed_commit")
-    public String indexedCommit;
+    public @Nullable String indexedCommit;
 
     @Column(nullable = false)
     public String status;
 
     @Column(name = "status_detail")
-    public String statusDetail;
+    public @Nullable String statusDetail;
 
     @Column(nullable = false)
     public double progress;
@@ -64,14 +65,14 @@ public class RepositoryEntity extends PanacheEntityBase {
 
     /** A workspace admin's test command, overriding the one detected from the files. */
     @Column(name = "test_command")
-    public String testCommand;
+    public @Nullable String testCommand;
 
     /** Project overview of the indexed commit (Markdown), computed when it was indexed. */
-    public String overview;
+    public @Nullable String overview;
 
     /** The highest classification of the files the overview was written from. */
     @Column(name = "overview_classification")
-    public String overviewClassification;
+    public @Nullable String overviewClassification;
 
     /** Classification labels on paths, JSON (see {@link PathLabels}). */
     @Column(name = "path_labels", nullable = false)

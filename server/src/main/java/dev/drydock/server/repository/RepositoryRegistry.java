@@ -87,7 +87,7 @@ public class RepositoryRegistry {
             return e;
         });
         audit.append(AuditEntry.of(caller.subject(), "repository.registered", workspace + "/" + r.name()).inWorkspace(workspace)
-                .with("source", RepositoryMirror.describe(url != null ? url : path)).with("branch", branch).with("classification", classification)
+                .with("source", RepositoryMirror.describe(url != null ? url : java.util.Objects.requireNonNull(path, "a repository has a url or a path"))).with("branch", branch).with("classification", classification)
                 .with("pathLabels", pathLabels.toJson()));
         sync.removeFiles(workspace, r.name(), () -> {});
         sync.scheduleSync(workspace, r.name());

@@ -134,7 +134,7 @@ public class RepositorySync {
                 checks.url(e.sourceUrl);
                 egress.check(URI.create(e.sourceUrl), "git fetch " + workspace + "/" + name);
             } else {
-                checks.path(workspace, e.sourcePath);
+                checks.path(workspace, java.util.Objects.requireNonNull(e.sourcePath, "a repository without a url has a path"));
             }
             String token = null;
             if (e.credentialsSecret != null) {

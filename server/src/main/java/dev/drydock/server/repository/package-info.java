@@ -3,4 +3,7 @@
  * by {@code RepositorySourceChecks}), the server mirror and its sync ({@code RepositorySync}),
  * indexing ({@code RepositoryIndexing}) and what sessions read ({@code RepositoryContent}).
  */
+@NullMarked
 package dev.drydock.server.repository;
+
+import org.jspecify.annotations.NullMarked;

@@ -17,6 +17,7 @@ import java.util.Set;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import java.util.Objects;
 
 /**
  * AES-256-GCM under a key-encryption key kept in a file outside the database. Each value gets a
@@ -47,7 +48,7 @@ public final class SecretCipher {
      */
     public static SecretCipher fromKeyFile(Path file) throws IOException {
         if (!Files.exists(file)) {
-            Path dir = file.toAbsolutePath().getParent();
+            Path dir = Objects.requireNonNull(file.toAbsolutePath().getParent(), "a key file is not the root folder");
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }

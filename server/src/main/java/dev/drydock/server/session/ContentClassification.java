@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.Objects;
 
 /**
  * The classification of what a session's conversation holds so far, which every model request of the
@@ -55,7 +56,7 @@ final class ContentClassification {
     }
 
     Classification current() {
-        return level.get();
+        return Objects.requireNonNull(level.get()); // starts at a level, only ever raised
     }
 
     /** The label of a path of the session's repository. */

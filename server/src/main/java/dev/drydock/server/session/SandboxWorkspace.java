@@ -28,7 +28,7 @@ final class SandboxWorkspace implements Workspace {
     @Override
     public CommandResult run(String commandLine, Duration timeout) {
         try {
-            ExecResult r = sandbox.exec(new ExecRequest(List.of("sh", "-c", commandLine), ".", Map.of(), timeout, null));
+            ExecResult r = sandbox.exec(new ExecRequest(List.of("sh", "-c", commandLine), ".", Map.of(), timeout, new byte[0]));
             String out = r.stdout().text() + (r.stderr().text().isEmpty() ? "" : (r.stdout().text().isEmpty() ? "" : "\n") + r.stderr().text());
             boolean timedOut = r.termination() instanceof Termination.TimedOut;
             String status = r.termination() instanceof Termination.Killed k ? "\n[killed: " + k.reason() + "]" : "";

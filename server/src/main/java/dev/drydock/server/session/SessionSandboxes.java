@@ -15,6 +15,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * Creates session sandboxes through the sandbox-manager API, with the policy from {@code
@@ -23,13 +25,14 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 @ApplicationScoped
 public class SessionSandboxes {
-    private volatile SandboxBackend backend;
-    private volatile SandboxPolicy policy;
+    // Both made together on first use by backend().
+    private volatile @Nullable SandboxBackend backend;
+    private volatile @Nullable SandboxPolicy policy;
 
     /** A sandbox for a session, filled from the mirror at the commit (without the withheld paths) when a repo is given. */
     public Sandbox create(String sessionId, String workspace, Optional<Path> mirror, String commit, List<PathPattern> withheld) {
         SandboxBackend b = backend();
-        SandboxSpec spec = policy.spec(sessionId, workspace);
+        SandboxSpec spec = Objects.requireNonNull(policy, "set by backend()").spec(sessionId, workspace);
         if (mirror.isPresent()) {
             spec = spec.withSource(new WorkspaceSource(mirror.get(), commit, withheld));
         }

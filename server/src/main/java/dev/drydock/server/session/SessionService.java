@@ -174,8 +174,9 @@ public class SessionService {
     public SessionView decide(Principal who, String id, String callId, boolean approve, String reason) {
         Row row = authorize(who, id, WorkspaceRole.MEMBER);
         SessionState state = state(id);
-        state.call(callId).filter(c -> c.stage() == SessionState.Stage.AWAITING_APPROVAL)
-                .orElseThrow(() -> ProblemException.conflict("no action with call id " + callId + " is waiting for approval"));
+        if (state.call(callId).filter(c -> c.stage() == SessionState.Stage.AWAITING_APPROVAL).isEmpty()) {
+            throw ProblemException.conflict("no action with call id " + callId + " is waiting for approval");
+        }
         log.append(id, Source.USER, approve ? new Oversight.ActionApproved(callId, who.username()) : new Oversight.ActionDenied(callId, who.username(), reason == null ? "" : reason));
         runner.kick(id);
         return view(row);

@@ -10,6 +10,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jspecify.annotations.Nullable;
 
 /** {@code /api/me}: the caller as Drydock sees them. */
 @Path("/api/me")
@@ -20,7 +21,7 @@ public class MeResource {
     @Inject UserService users;
 
     /** The caller's identity, realm roles and workspaces. */
-    public record MeView(String subject, String username, String displayName, String email, List<String> roles, List<WorkspaceView> workspaces) {}
+    public record MeView(String subject, String username, String displayName, @Nullable String email, List<String> roles, List<WorkspaceView> workspaces) {}
 
     /** One workspace membership. */
     public record WorkspaceView(String slug, String role) {}

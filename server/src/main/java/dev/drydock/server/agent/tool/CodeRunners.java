@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Objects;
 
 /**
  * Rules for programs that run code given to them: shells ({@code -c}, scripts, stdin), interpreters
@@ -73,7 +74,7 @@ final class CodeRunners {
 
     /** {@code python3}, {@code perl}, {@code node}…: inline code or code from stdin is unknowable; a script or module is workspace code. */
     static Risk interpreter(CommandClassifier rules, String interpreter, List<Word> args) {
-        Set<String> inline = INLINE_CODE.get(interpreter);
+        Set<String> inline = Objects.requireNonNull(INLINE_CODE.get(interpreter), interpreter); // callers pass keys of INLINE_CODE
         for (int i = 0; i < args.size(); i++) {
             Optional<String> lit = args.get(i).literal();
             if (lit.isEmpty()) {

@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * The rules behind {@link CommandRisk}: walks the syntax tree of one command line (and of the shell
@@ -225,7 +227,7 @@ final class CommandClassifier {
         if (outsideWorkspace || leavesWorkspace(p)) {
             return Risk.DESTRUCTIVE;
         }
-        String inside = normalized(p);
+        String inside = Objects.requireNonNull(normalized(p), p); // leavesWorkspace(p) is false: it normalises
         return inside.equals(".git") || inside.startsWith(".git/") ? Risk.DESTRUCTIVE : Risk.WRITES_WORKSPACE;
     }
 
@@ -234,7 +236,7 @@ final class CommandClassifier {
     }
 
     /** {@code path} relative to the workspace root with {@code .} and {@code ..} resolved, or null when it leaves the root. */
-    private static String normalized(String path) {
+    private static @Nullable String normalized(String path) {
         List<String> kept = new ArrayList<>();
         for (String segment : path.split("/+")) {
             if (segment.equals("..")) {

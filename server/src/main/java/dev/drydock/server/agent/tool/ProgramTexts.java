@@ -3,6 +3,7 @@ package dev.drydock.server.agent.tool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the program texts of {@code sed} and {@code awk} do beyond reading: whether they run commands
@@ -153,7 +154,7 @@ final class ProgramTexts {
     }
 
     /** The program with string and regular-expression literals blanked out, or null when one does not end. */
-    private static String withoutAwkLiterals(String program) {
+    private static @Nullable String withoutAwkLiterals(String program) {
         StringBuilder out = new StringBuilder(program.length());
         char previous = '\n';
         int i = 0;

@@ -8,6 +8,7 @@ import dev.drydock.server.agent.tool.ShellSyntax.Word.Part;
 import dev.drydock.server.agent.tool.ShellSyntax.Word.Text;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits a POSIX {@code sh} command line (plus the bash forms an agent writes: {@code &>},
@@ -155,7 +156,7 @@ final class ShellTokenizer {
         }
     }
 
-    private String operator() {
+    private @Nullable String operator() {
         for (String op : OPERATORS) {
             if (s.startsWith(op, pos)) {
                 pos += op.length();
@@ -166,7 +167,7 @@ final class ShellTokenizer {
     }
 
     /** A redirection operator with its optional file-descriptor number ({@code 2>}), or null. */
-    private String redirection() {
+    private @Nullable String redirection() {
         int i = pos;
         while (i < s.length() && Character.isDigit(s.charAt(i))) {
             i++;

@@ -97,7 +97,7 @@ public class GatewayStore {
     }
 
     /** Runs a native statement with its positional parameters ({@code ?} in order) in the caller's transaction or one of its own. */
-    private int update(String sql, Object... params) {
+    private int update(String sql, @org.jspecify.annotations.Nullable Object... params) {
         return QuarkusTransaction.joiningExisting().call(() -> bind(em.createNativeQuery(sql), params).executeUpdate());
     }
 

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /** Accounting, budgets and egress refusals of the gateway, for administrators. */
 @Path("/api/admin")
@@ -85,7 +86,9 @@ public class GatewayUsageResource {
             throw new ProblemException(Problem.of(400, "invalid-budget", "Invalid budget",
                     String.join("; ", errors.stream().map(f -> f.field() + " " + f.message()).toList())).withErrors(errors));
         }
-        return budgets.create(in.scope(), in.subject().trim(), in.period(), in.maxTokens(), in.maxCost());
+        // scope, subject and period were checked above
+        return budgets.create(Objects.requireNonNull(in.scope()), Objects.requireNonNull(in.subject()).trim(), Objects.requireNonNull(in.period()),
+                in.maxTokens(), in.maxCost());
     }
 
     @DELETE

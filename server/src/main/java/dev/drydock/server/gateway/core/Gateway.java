@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * The model gateway: resolves a request to its route's endpoints, checks budget, DLP and
@@ -154,7 +155,7 @@ public final class Gateway {
             this.startNanos = startNanos;
         }
 
-        GatewayException fail(Outcome outcome, String message) {
+        GatewayException fail(Outcome outcome, @Nullable String message) {
             return new GatewayException(outcome, id, message);
         }
 
@@ -285,7 +286,7 @@ public final class Gateway {
                     continue;
                 }
                 try {
-                    ModelClient client = clients.get(endpoint.protocol());
+                    ModelClient client = Objects.requireNonNull(clients.get(endpoint.protocol()), "a client per protocol");
                     String secret = secrets.resolve(endpoint.secretRef());
                     boolean textTools = request.hasTools() && !endpoint.supports(Capability.TOOLS);
                     ChatRequest attemptRequest = textTools ? withTextToolInstructions(request) : request;

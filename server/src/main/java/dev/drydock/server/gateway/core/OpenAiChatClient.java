@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * The {@code openai-chat} protocol: {@code POST {base}/chat/completions}, streamed as server-sent
@@ -173,7 +174,7 @@ public final class OpenAiChatClient implements ModelClient {
         List<ToolCall> toolCalls = new ArrayList<>();
         for (Map.Entry<Integer, String[]> e : calls.entrySet()) {
             String[] head = e.getValue();
-            toolCalls.add(new ToolCall(head[0] == null ? "call_" + e.getKey() : head[0], head[1] == null ? "" : head[1], args.get(e.getKey()).toString()));
+            toolCalls.add(new ToolCall(head[0] == null ? "call_" + e.getKey() : head[0], head[1] == null ? "" : head[1], Objects.requireNonNull(args.get(e.getKey())).toString()));
         }
         return answer.attempt(toolCalls, finish[0] == null ? "stop" : finish[0], usage[0]);
     }

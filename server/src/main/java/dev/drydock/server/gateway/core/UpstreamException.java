@@ -54,14 +54,14 @@ public final class UpstreamException extends Exception {
     private final boolean emitted;
     private final @Nullable Long retryAfterMillis;
 
-    public UpstreamException(Kind kind, String message, boolean emitted, @Nullable Long retryAfterMillis) {
+    public UpstreamException(Kind kind, @Nullable String message, boolean emitted, @Nullable Long retryAfterMillis) {
         super(message, null, false, false);
         this.kind = kind;
         this.emitted = emitted;
         this.retryAfterMillis = retryAfterMillis;
     }
 
-    public UpstreamException(Kind kind, String message) {
+    public UpstreamException(Kind kind, @Nullable String message) {
         this(kind, message, false, null);
     }
 

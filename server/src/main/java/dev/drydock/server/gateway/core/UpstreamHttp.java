@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * The HTTP plumbing shared by the protocol clients: sends through the {@link EgressGuard}, maps
@@ -273,7 +274,7 @@ public final class UpstreamHttp {
                         throw failure(null);
                     }
                     if (n < 0) {
-                        return lineSize == 0 ? null : decode(line, 0, lineSize);
+                        return lineSize == 0 ? null : decode(Objects.requireNonNull(line), 0, lineSize);
                     }
                     lastRead = System.nanoTime();
                     total += n;

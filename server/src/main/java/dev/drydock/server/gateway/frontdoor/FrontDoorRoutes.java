@@ -56,6 +56,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * The OpenAI-compatible front door: {@code GET /v1/models}, {@code POST /v1/chat/completions}
@@ -268,7 +269,7 @@ public class FrontDoorRoutes {
             result.toolCallErrors().forEach(m -> errors.addObject().put("raw", m.raw()).put("message", m.message()));
             send(ctx, 200, root);
         } catch (GatewayException e) {
-            error(ctx, OpenAiError.of(e.outcome(), e.getMessage()));
+            error(ctx, OpenAiError.of(e.outcome(), Objects.requireNonNullElse(e.getMessage(), e.outcome().toString())));
         }
     }
 
@@ -301,7 +302,7 @@ public class FrontDoorRoutes {
             if (e.outcome() == Outcome.CANCELLED) {
                 return;
             }
-            OpenAiError err = OpenAiError.of(e.outcome(), e.getMessage());
+            OpenAiError err = OpenAiError.of(e.outcome(), Objects.requireNonNullElse(e.getMessage(), e.outcome().toString()));
             if (!started.get()) {
                 error(ctx, err);
             } else {
