@@ -268,9 +268,10 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
             sandbox.setupRunning(false);
         }
         if (!(result.termination() instanceof Termination.Exited e && e.code() == 0)) {
-            String err = result.stderr().text();
+            // build tools report on either stream (Maven -q on stdout): the end of both
+            String out = (result.stdout().text().strip() + "\n" + result.stderr().text().strip()).strip();
             throw new SandboxException(
-                    "setup step failed (" + result.statusLine() + "): " + err.substring(Math.max(0, err.length() - 2000)));
+                    "setup step failed (" + result.statusLine() + "): " + out.substring(Math.max(0, out.length() - 3000)));
         }
     }
 

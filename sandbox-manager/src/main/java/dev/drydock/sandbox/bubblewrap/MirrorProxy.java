@@ -161,7 +161,7 @@ final class MirrorProxy implements AutoCloseable {
         }
         try (SocketChannel upstream = open(host, port)) {
             write(client, "HTTP/1.1 200 Connection established\r\n\r\n");
-            relay(client, upstream, rest);
+            relay(client, upstream, rest, false);
         } catch (IOException e) {
             answer(client, 502, "Bad Gateway", "drydock mirror proxy: cannot reach " + host + ":" + port + "\n");
         }
@@ -199,7 +199,7 @@ final class MirrorProxy implements AutoCloseable {
         out.append("Connection: close\r\n\r\n");
         try (SocketChannel upstream = open(host, port)) {
             write(upstream, out.toString());
-            relay(client, upstream, rest);
+            relay(client, upstream, rest, true);
         } catch (IOException e) {
             answer(client, 502, "Bad Gateway", "drydock mirror proxy: cannot reach " + host + ":" + port + "\n");
         }
@@ -225,12 +225,46 @@ final class MirrorProxy implements AutoCloseable {
         return upstream;
     }
 
-    /** Copies both ways until both sides are done. */
-    private void relay(SocketChannel client, SocketChannel upstream, ByteBuffer rest) throws IOException {
+    /**
+     * Copies both ways until both sides are done. With {@code closeResponse}, the response head gets
+     * {@code Connection: close} (the mirror closes after one response, and a client that kept the
+     * connection for another request would find it gone).
+     */
+    private void relay(SocketChannel client, SocketChannel upstream, ByteBuffer rest, boolean closeResponse) throws IOException {
         while (rest.hasRemaining()) {
             upstream.write(rest);
         }
         Thread up = Thread.ofVirtual().name("mirror-proxy-up-" + sandboxId).start(() -> copy(client, upstream));
+        if (closeResponse) {
+            ByteBuffer head = ByteBuffer.allocate(MAX_HEAD);
+            int end = -1;
+            while (end < 0 && head.hasRemaining() && upstream.read(head) >= 0) {
+                end = headEnd(head);
+            }
+            if (end < 0) {
+                head.flip();
+                while (head.hasRemaining()) {
+                    client.write(head);
+                }
+            } else {
+                StringBuilder h = new StringBuilder();
+                for (String line : new String(head.array(), 0, end, StandardCharsets.ISO_8859_1).split("\r\n")) {
+                    String name = line.contains(":") ? line.substring(0, line.indexOf(':')).strip().toLowerCase(Locale.ROOT) : "";
+                    if (!line.isEmpty() && !name.equals("connection") && !name.equals("keep-alive") && !name.equals("proxy-connection")) {
+                        h.append(line).append("\r\n");
+                    }
+                }
+                h.append("Connection: close\r\n\r\n");
+                ByteBuffer b = ByteBuffer.wrap(h.toString().getBytes(StandardCharsets.ISO_8859_1));
+                while (b.hasRemaining()) {
+                    client.write(b);
+                }
+                ByteBuffer body = ByteBuffer.wrap(head.array(), end, head.position() - end);
+                while (body.hasRemaining()) {
+                    client.write(body);
+                }
+            }
+        }
         copy(upstream, client);
         try {
             up.join(Duration.ofMinutes(30));
