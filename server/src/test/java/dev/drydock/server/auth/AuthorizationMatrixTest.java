@@ -100,6 +100,16 @@ class AuthorizationMatrixTest {
         MATRIX.put("GET /api/admin/model-hosts", new Row("/api/admin/model-hosts", null, 401, 403, 403, 403, 403, 200));
         MATRIX.put("POST /api/admin/model-hosts", new Row("/api/admin/model-hosts", "{}", 401, 403, 403, 403, 403, 400));
         MATRIX.put("DELETE /api/admin/model-hosts/{host}", new Row("/api/admin/model-hosts/nope.example", null, 401, 403, 403, 403, 403, 404));
+        // Package mirrors (#18): drydock admins declare, everyone signed in lists; workspace admins choose and register setup steps.
+        MATRIX.put("GET /api/admin/package-mirrors", new Row("/api/admin/package-mirrors", null, 401, 200, 200, 200, 200, 200));
+        MATRIX.put("PUT /api/admin/package-mirrors/{name}", new Row("/api/admin/package-mirrors/matrix", "{}", 401, 403, 403, 403, 403, 400));
+        MATRIX.put("DELETE /api/admin/package-mirrors/{name}", new Row("/api/admin/package-mirrors/nope", null, 401, 403, 403, 403, 403, 404));
+        MATRIX.put("GET /api/workspaces/{workspace}/package-mirrors", new Row("/api/workspaces/demo/package-mirrors", null, 401, 200, 200, 404, 200, 200));
+        MATRIX.put("PUT /api/workspaces/{workspace}/package-mirrors/{mirror}", new Row("/api/workspaces/demo/package-mirrors/nope", "{}", 401, 403, 403, 404, 404, 404));
+        MATRIX.put("DELETE /api/workspaces/{workspace}/package-mirrors/{mirror}", new Row("/api/workspaces/demo/package-mirrors/nope", null, 401, 403, 403, 404, 404, 404));
+        MATRIX.put("GET /api/workspaces/{workspace}/repositories/{repo}/setup", new Row("/api/workspaces/demo/repositories/nope/setup", null, 401, 404, 404, 404, 404, 404));
+        MATRIX.put("PUT /api/workspaces/{workspace}/repositories/{repo}/setup", new Row("/api/workspaces/demo/repositories/nope/setup", "{}", 401, 403, 403, 404, 400, 400));
+        MATRIX.put("DELETE /api/workspaces/{workspace}/repositories/{repo}/setup", new Row("/api/workspaces/demo/repositories/nope/setup", null, 401, 403, 403, 404, 404, 404));
         MATRIX.put("GET /api/admin/audit/export", new Row("/api/admin/audit/export?afterSeq=999999999", null, 401, 403, 403, 403, 403, 200));
     }
 

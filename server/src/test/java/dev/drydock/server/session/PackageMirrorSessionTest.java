@@ -76,6 +76,9 @@ class PackageMirrorSessionTest {
 
     @AfterAll
     static void stopRegistry() {
+        // other classes' sessions in the demo workspace get no mirror, no setup step
+        given().auth().oauth2(Tokens.of("wanda")).when().delete("/api/workspaces/demo/repositories/droid-npm/setup");
+        given().auth().oauth2(Tokens.of("alice")).when().delete("/api/admin/package-mirrors/corp-npm");
         if (registry != null) {
             registry.close();
         }
