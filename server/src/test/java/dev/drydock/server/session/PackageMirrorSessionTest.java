@@ -94,6 +94,14 @@ class PackageMirrorSessionTest {
 
     @BeforeEach
     void demoWorkspaceWithMirror() throws Exception {
+        // every test starts with a cold npm cache (the caches test of sandbox-manager covers warm ones)
+        Path caches = Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("drydock.sandbox.local.dependency-caches", String.class));
+        Path npm = caches.resolve("demo").resolve("npm");
+        if (Files.isDirectory(npm)) {
+            try (var files = Files.walk(npm)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
         try (var c = ds.getConnection(); var ps = c.prepareStatement(
                 "insert into workspace(slug, display_name, created_at, autonomy) values ('demo', 'demo', now(), 'auto-edit') "
                         + "on conflict (slug) do update set autonomy = 'auto-edit', allowed_droids = 'code,knowledge,reliability', allowed_routes = '*', classification = 'internal'")) {
