@@ -62,8 +62,8 @@ class PackageMirrorSessionTest {
         Files.writeString(pkg.resolve("index.js"), "module.exports.twice = x => 2 * x;\n");
         registry.publish(pkg);
         npmRepo("droid-npm");
-        String search = "env; cat /proc/*/environ 2>/dev/null | tr '\\0' '\\n'; grep -rl -e " + Verdaccio.PASSWORD + " -e "
-                + Base64.getEncoder().encodeToString(registry.credential().getBytes(StandardCharsets.UTF_8)) + " $HOME /workspace /tmp /run 2>/dev/null; echo searched";
+        String search = "env; cat /proc/*/environ 2>/dev/null | tr '\\0' '\\n'; grep -rl -e " + split(Verdaccio.PASSWORD) + " -e "
+                + split(Base64.getEncoder().encodeToString(registry.credential().getBytes(StandardCharsets.UTF_8))) + " $HOME /workspace /tmp /run 2>/dev/null; echo searched";
         DroidTestServices.SCRIPTS.put("fix-npm", script(
                 calls("run_command", args("command", search)),
                 calls("run_tests", "{}"),
@@ -76,6 +76,11 @@ class PackageMirrorSessionTest {
                                 + "r.on('data', d => b += d); r.on('end', () => console.log(r.statusCode + ' ' + b)); }).on('error', e => console.log('error ' + e.message));\n")),
                 calls("run_command", args("command", "node probe.js")),
                 calls("ask_user", args("question", "Done?"))));
+    }
+
+    /** The text as the shell sees it, but not as one string in the command line (which the event log keeps). */
+    static String split(String text) {
+        return text.substring(0, 4) + "''" + text.substring(4);
     }
 
     @AfterEach
