@@ -23,7 +23,7 @@ public final class SandboxPolicy {
     public SandboxSpec spec(String sessionId, String workspaceId) {
         SandboxOptions.KubernetesOptions k = options.kubernetes();
         return new SandboxSpec(
-                sessionId, workspaceId, k.image(), k.runtimeClass(), options.limits(), options.ttl(), Optional.empty(), Optional.empty());
+                sessionId, workspaceId, k.image(), k.runtimeClass(), options.limits(), options.ttl(), Optional.empty(), Optional.empty(), java.util.List.of(), Optional.empty());
     }
 
     /**

@@ -50,6 +50,7 @@ final class BubblewrapSandbox implements Sandbox {
     private volatile boolean destroyed;
     private final DiskQuota quota;
     private volatile BuildEnvironment.Prepared build = new BuildEnvironment.Prepared(List.of(), Map.of());
+    private volatile @Nullable MirrorProxy proxy;
 
     BubblewrapSandbox(
             SandboxId id, SandboxSpec spec, Instant expiresAt, Path dir, OptionalInt hostUid, BubblewrapSandboxBackend backend, HostCgroups.ExecGroup group) {
@@ -91,6 +92,19 @@ final class BubblewrapSandbox implements Sandbox {
     /** The sandbox's writable home on the host (bound at {@link BuildEnvironment#HOME}; counted in the disk quota). */
     Path homePath() {
         return dir.resolve("home");
+    }
+
+    /** The sandbox's mirror proxy: every command then starts behind the forwarder. */
+    void proxy(MirrorProxy p) {
+        this.proxy = p;
+    }
+
+    /** Marks mirror requests as the setup step's while it runs. */
+    void setupRunning(boolean running) {
+        MirrorProxy p = proxy;
+        if (p != null) {
+            p.setup(running);
+        }
     }
 
     void buildEnvironment(BuildEnvironment.Prepared prepared) {
@@ -169,6 +183,11 @@ final class BubblewrapSandbox implements Sandbox {
     }
 
     private BwrapCommand command(String cwd, Map<String, String> env, List<String> command) {
+        if (proxy != null && !command.isEmpty()) {
+            List<String> behind = new java.util.ArrayList<>(List.of("/usr/bin/perl", MirrorProxy.FORWARDER, MirrorProxy.SOCKET, "--"));
+            behind.addAll(command);
+            command = behind;
+        }
         return new BwrapCommand(
                 backend.bwrapPath(), workspace, cwd, env, spec.limits(), hostUid, group.version() == HostCgroups.Version.NONE, backend.hostFiles().etc(), true, build.binds(), command);
     }
@@ -274,6 +293,10 @@ final class BubblewrapSandbox implements Sandbox {
             if (launcher != null) {
                 launcher.close();
             }
+        }
+        MirrorProxy p = proxy;
+        if (p != null) {
+            p.close();
         }
         group.killAll(System.nanoTime() + Duration.ofSeconds(5).toNanos());
         group.remove();

@@ -3,6 +3,8 @@ package dev.drydock.sandbox.bubblewrap;
 import dev.drydock.sandbox.Enforcement;
 import dev.drydock.sandbox.ExecRequest;
 import dev.drydock.sandbox.ExecResult;
+import dev.drydock.sandbox.MirrorLog;
+import dev.drydock.sandbox.PackageMirror;
 import dev.drydock.sandbox.Sandbox;
 import dev.drydock.sandbox.SandboxBackend;
 import dev.drydock.sandbox.SandboxException;
@@ -52,15 +54,26 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
     private volatile @Nullable String bwrapPath;
     private volatile @Nullable HostFiles hostFiles;
     private volatile BuildEnvironment.@Nullable HostCaches hostCaches;
+    private final MirrorLog mirrorLog;
 
-    /** What the manager writes once for all of its sandboxes: the generated /etc and the seccomp program. */
-    record HostFiles(Path etc, Path seccomp) {}
+    /** What the manager writes once for all of its sandboxes: the generated /etc, the seccomp program and the mirror forwarder. */
+    record HostFiles(Path etc, Path seccomp, Path forwarder) {}
 
     public BubblewrapSandboxBackend(SandboxOptions options, Clock clock) {
-        this(options, clock, new SecureRandom(), Path.of("/sys/fs/cgroup"));
+        this(options, clock, MirrorLog.NONE);
+    }
+
+    /** A backend that reports its sandboxes' requests to package mirrors (and refusals) to {@code mirrorLog}. */
+    public BubblewrapSandboxBackend(SandboxOptions options, Clock clock, MirrorLog mirrorLog) {
+        this(options, clock, new SecureRandom(), Path.of("/sys/fs/cgroup"), mirrorLog);
     }
 
     BubblewrapSandboxBackend(SandboxOptions options, Clock clock, RandomGenerator random, Path cgroupRoot) {
+        this(options, clock, random, cgroupRoot, MirrorLog.NONE);
+    }
+
+    BubblewrapSandboxBackend(SandboxOptions options, Clock clock, RandomGenerator random, Path cgroupRoot, MirrorLog mirrorLog) {
+        this.mirrorLog = mirrorLog;
         this.options = options;
         this.policy = new SandboxPolicy(options);
         this.clock = clock;
@@ -130,14 +143,21 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
                     byte[] program = SeccompFilter.program(SeccompFilter.hostArch());
                     Path etc = SandboxEtc.write(dir.resolve("etc"));
                     Path seccomp = dir.resolve("seccomp.bpf");
+                    Path forwarder = dir.resolve("forward.pl");
                     try {
                         Path tmp = Files.createTempFile(dir, "seccomp", ".tmp");
                         Files.write(tmp, program);
                         Files.move(tmp, seccomp, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        try (var in = BubblewrapSandboxBackend.class.getResourceAsStream("forward.pl")) {
+                            Path t = Files.createTempFile(dir, "forward", ".tmp");
+                            Files.write(t, java.util.Objects.requireNonNull(in, "forward.pl resource").readAllBytes());
+                            Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rw-r--r--"));
+                            Files.move(t, forwarder, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        }
                     } catch (IOException e) {
-                        throw new SandboxException("cannot write the seccomp program " + seccomp + ": " + e.getMessage(), e);
+                        throw new SandboxException("cannot write the seccomp program and mirror forwarder under " + dir + ": " + e.getMessage(), e);
                     }
-                    f = new HostFiles(etc, seccomp);
+                    f = new HostFiles(etc, seccomp, forwarder);
                     hostFiles = f;
                 }
             }
@@ -191,7 +211,31 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
                 sandbox.baseCommit(WorkspaceGit.checkout(spec.source().get(), workspace, sandbox.baseRepo()));
             }
             Path home = Files.createDirectory(sandbox.homePath());
-            sandbox.buildEnvironment(BuildEnvironment.prepare(home, caches, workspace, Path.of("/usr/lib/jvm")));
+            List<PackageMirror> mirrors = spec.mirrors();
+            if (spec.mirror(PackageMirror.Kind.MAVEN).isPresent()) {
+                // dependencies only from the chosen mirror: the host's repository and settings stay out
+                caches = new BuildEnvironment.HostCaches(java.util.Optional.empty(), caches.m2Wrapper(), java.util.Optional.empty(), caches.npmrc(), caches.pipConf());
+            }
+            BuildEnvironment.Prepared prepared = BuildEnvironment.prepare(home, caches, workspace, Path.of("/usr/lib/jvm"));
+            List<DependencyCaches.Cache> dependencyCaches = List.of();
+            if (!mirrors.isEmpty()) {
+                dependencyCaches = spec.cacheRoot().map(r -> DependencyCaches.of(r, workspace, mirrors)).orElse(List.of());
+                MirrorEnvironment.write(home, mirrors, dependencyCaches, spec.setup().map(SetupStep::secretEnv).orElse(Map.of()));
+                MirrorProxy proxy = MirrorProxy.start(dir.resolve("proxy.sock"), uid, mirrors, mirrorLog, id.value(), spec.sessionId(), spec.workspaceId());
+                sandbox.proxy(proxy);
+                List<BwrapCommand.Bind> binds = new ArrayList<>(prepared.binds());
+                binds.add(new BwrapCommand.Bind(proxy.socket().toString(), MirrorProxy.SOCKET, false, false));
+                binds.add(new BwrapCommand.Bind(hostFiles().forwarder().toString(), MirrorProxy.FORWARDER, false, false));
+                for (DependencyCaches.Cache c : dependencyCaches) {
+                    if (c.warm()) {
+                        binds.add(new BwrapCommand.Bind(c.folder().toString(), c.tool().mount(), false, false));
+                    }
+                }
+                Map<String, String> env = new java.util.LinkedHashMap<>(MirrorEnvironment.env(mirrors));
+                env.putAll(prepared.env());
+                prepared = new BuildEnvironment.Prepared(binds, env);
+            }
+            sandbox.buildEnvironment(prepared);
             if (uid.isPresent()) {
                 chownTree(workspace, uid.getAsInt());
                 chownTree(home, uid.getAsInt());
@@ -201,6 +245,9 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
             sandbox.quota().measure();
             if (spec.setup().isPresent()) {
                 runSetup(sandbox, spec.setup().get());
+                for (DependencyCaches.Cache c : dependencyCaches) {
+                    DependencyCaches.fill(c, home);
+                }
             }
             return sandbox;
         } catch (IOException e) {
@@ -213,11 +260,20 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
     }
 
     private static void runSetup(BubblewrapSandbox sandbox, SetupStep step) {
-        ExecResult result = sandbox.exec(ExecRequest.of(step.command()).withEnv(step.secretEnv()).withTimeout(step.timeout()));
+        Map<String, String> env = new java.util.LinkedHashMap<>(step.secretEnv());
+        env.putAll(MirrorEnvironment.setupEnv(sandbox.spec().mirrors(), step.secretEnv()));
+        ExecResult result;
+        sandbox.setupRunning(true);
+        try {
+            result = sandbox.exec(ExecRequest.of(step.command()).withEnv(env).withTimeout(step.timeout()));
+        } finally {
+            sandbox.setupRunning(false);
+        }
         if (!(result.termination() instanceof Termination.Exited e && e.code() == 0)) {
-            String err = result.stderr().text();
+            // build tools report on either stream (Maven -q on stdout): the end of both
+            String out = (result.stdout().text().strip() + "\n" + result.stderr().text().strip()).strip();
             throw new SandboxException(
-                    "setup step failed (" + result.statusLine() + "): " + err.substring(Math.max(0, err.length() - 2000)));
+                    "setup step failed (" + result.statusLine() + "): " + out.substring(Math.max(0, out.length() - 3000)));
         }
     }
 

@@ -152,6 +152,10 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
             id = createPod(spec, false);
         }
         try {
+            if (!spec.mirrors().isEmpty()) {
+                client.network().v1().networkPolicies().inNamespace(kube.namespace())
+                        .resource(SandboxNetworkPolicies.mirrorEgress(kube.namespace(), id, spec.mirrors())).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+            }
             KubernetesSandbox sandbox = connect(id, spec, expiresAt, Optional.empty());
             if (spec.source().isPresent()) {
                 sandbox.baseCommit(fillWorkspace(sandbox, spec));
@@ -382,6 +386,7 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
         try {
             client.pods().inNamespace(kube.namespace()).withName(SandboxPods.podName(id)).withGracePeriod(0).delete();
             client.secrets().inNamespace(kube.namespace()).withName(SandboxPods.secretName(id)).delete();
+            client.network().v1().networkPolicies().inNamespace(kube.namespace()).withName(SandboxNetworkPolicies.mirrorPolicyName(id)).delete();
         } catch (KubernetesClientException e) {
             log().log(System.Logger.Level.WARNING, () -> String.format("cannot delete sandbox %s (the reaper will retry): %s", id, e.getMessage()));
         }

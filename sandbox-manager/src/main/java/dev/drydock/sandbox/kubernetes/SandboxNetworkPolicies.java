@@ -34,6 +34,52 @@ public final class SandboxNetworkPolicies {
         return Map.of(SandboxLabels.MANAGED_BY, SandboxLabels.MANAGED_BY_VALUE, SandboxLabels.COMPONENT, SandboxLabels.COMPONENT_VALUE);
     }
 
+    /** Name of a sandbox's own mirror policy. */
+    public static String mirrorPolicyName(dev.drydock.sandbox.SandboxId id) {
+        return "drydock-mirrors-" + id.value();
+    }
+
+    /**
+     * The egress a sandbox whose workspace chose package mirrors gets on top of the isolating policy
+     * (NetworkPolicies add up): TCP to each mirror's address and port, for this sandbox's pod only.
+     * Mirror host names are resolved here (a NetworkPolicy holds addresses, not names); a name that
+     * resolves to several addresses allows each of them.
+     *
+     * @throws dev.drydock.sandbox.InvalidSpecException when a mirror's host does not resolve
+     */
+    public static NetworkPolicy mirrorEgress(String namespace, dev.drydock.sandbox.SandboxId id, List<dev.drydock.sandbox.PackageMirror> mirrors) {
+        List<NetworkPolicyEgressRule> egress = new ArrayList<>();
+        for (dev.drydock.sandbox.PackageMirror m : mirrors) {
+            java.net.InetAddress[] addresses;
+            try {
+                addresses = java.net.InetAddress.getAllByName(m.url().getHost());
+            } catch (java.net.UnknownHostException e) {
+                throw new dev.drydock.sandbox.InvalidSpecException("package mirror " + m.name() + ": host " + m.url().getHost() + " does not resolve from the server");
+            }
+            for (java.net.InetAddress a : addresses) {
+                String cidr = a.getHostAddress() + (a instanceof java.net.Inet6Address ? "/128" : "/32");
+                egress.add(new NetworkPolicyEgressRuleBuilder()
+                        .withTo(new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr(cidr).endIpBlock().build())
+                        .withPorts(new NetworkPolicyPortBuilder().withProtocol("TCP").withPort(new IntOrString(m.port())).build())
+                        .build());
+            }
+        }
+        return new NetworkPolicyBuilder()
+                .withNewMetadata()
+                .withName(mirrorPolicyName(id))
+                .withNamespace(namespace)
+                .withLabels(Map.of(SandboxLabels.MANAGED_BY, SandboxLabels.MANAGED_BY_VALUE, SandboxLabels.SANDBOX_ID, id.value()))
+                .endMetadata()
+                .withNewSpec()
+                .withNewPodSelector()
+                .withMatchLabels(Map.of(SandboxLabels.SANDBOX_ID, id.value()))
+                .endPodSelector()
+                .withPolicyTypes("Egress")
+                .withEgress(egress)
+                .endSpec()
+                .build();
+    }
+
     public static NetworkPolicy desired(KubernetesOptions options) {
         List<NetworkPolicyEgressRule> egress = new ArrayList<>();
         options.dnsPort()

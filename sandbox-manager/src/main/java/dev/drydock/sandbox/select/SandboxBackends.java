@@ -1,6 +1,7 @@
 package dev.drydock.sandbox.select;
 
 import dev.drydock.sandbox.InvalidSpecException;
+import dev.drydock.sandbox.MirrorLog;
 import dev.drydock.sandbox.SandboxBackend;
 import dev.drydock.sandbox.SandboxOptions;
 import dev.drydock.sandbox.bubblewrap.BubblewrapSandboxBackend;
@@ -18,8 +19,13 @@ public final class SandboxBackends {
      * @throws InvalidSpecException for an unknown name, listing the valid ones
      */
     public static SandboxBackend create(SandboxOptions options, Clock clock) {
+        return create(options, clock, MirrorLog.NONE);
+    }
+
+    /** {@link #create(SandboxOptions, Clock)} with a log of the sandboxes' package-mirror requests (the local backend's proxy). */
+    public static SandboxBackend create(SandboxOptions options, Clock clock, MirrorLog mirrorLog) {
         return switch (options.backend()) {
-            case "local" -> new BubblewrapSandboxBackend(options, clock);
+            case "local" -> new BubblewrapSandboxBackend(options, clock, mirrorLog);
             case "kubernetes" -> {
                 KubernetesSandboxBackend backend = KubernetesSandboxBackend.fromEnvironment(options, clock);
                 backend.start();

@@ -94,6 +94,30 @@ class KubernetesSandboxBackendTest {
     }
 
     @Test
+    void shouldAllowEgressToChosenMirrorsOnlyFromItsPodWhenWorkspaceChoseMirrors() {
+        // Given a workspace that chose an npm and a Maven mirror
+        KubernetesSandboxBackend backend = backend(options);
+        backend.start();
+        List<dev.drydock.sandbox.PackageMirror> mirrors = List.of(
+                new dev.drydock.sandbox.PackageMirror("corp-npm", dev.drydock.sandbox.PackageMirror.Kind.NPM, java.net.URI.create("http://10.20.0.7:4873/")),
+                new dev.drydock.sandbox.PackageMirror("corp-maven", dev.drydock.sandbox.PackageMirror.Kind.MAVEN, java.net.URI.create("https://10.20.0.8/repository/maven-public/")));
+
+        // When its sandbox is created
+        Sandbox sandbox = backend.create(new SandboxPolicy(options).spec("s1", "w1").withMirrors(mirrors));
+
+        // Then the sandbox's own policy lets exactly its pod reach exactly those addresses and ports, and goes with the sandbox
+        NetworkPolicy np = client.network().v1().networkPolicies().inNamespace(NS).withName(SandboxNetworkPolicies.mirrorPolicyName(sandbox.id())).get();
+        assertThat(np.getSpec().getPodSelector().getMatchLabels()).containsExactly(Map.entry(SandboxLabels.SANDBOX_ID, sandbox.id().value()));
+        assertThat(np.getSpec().getPolicyTypes()).containsExactly("Egress");
+        assertThat(np.getSpec().getEgress()).extracting(e -> e.getTo().get(0).getIpBlock().getCidr() + ":" + e.getPorts().get(0).getPort().getIntVal())
+                .containsExactly("10.20.0.7/32:4873", "10.20.0.8/32:443");
+        assertThat(client.pods().inNamespace(NS).withName(SandboxPods.podName(sandbox.id())).get().getMetadata().getLabels())
+                .containsEntry(SandboxLabels.SANDBOX_ID, sandbox.id().value());
+        sandbox.destroy();
+        assertThat(client.network().v1().networkPolicies().inNamespace(NS).withName(SandboxNetworkPolicies.mirrorPolicyName(sandbox.id())).get()).isNull();
+    }
+
+    @Test
     void shouldConfineFileApiWhenGoingThroughRunner() {
         // Given
         KubernetesSandboxBackend backend = backend(options);

@@ -289,6 +289,8 @@ public record SessionState(
                 case Telemetry.ModelUsage u -> totals = totals.plus(u);
                 case Telemetry.ModelCallFailed f -> {}
                 case Telemetry.ClassificationRaised c -> classification = c.to();
+                case Telemetry.MirrorRequested r -> {}
+                case Telemetry.SetupCompleted c -> {}
             }
         }
 

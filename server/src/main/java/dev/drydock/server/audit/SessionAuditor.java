@@ -5,6 +5,7 @@ import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Lifecycle;
 import dev.drydock.server.agent.event.Observation;
 import dev.drydock.server.agent.event.Oversight;
+import dev.drydock.server.agent.event.Telemetry;
 import dev.drydock.server.agent.tool.Args;
 import dev.drydock.server.eventlog.EventRecorded;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,6 +72,13 @@ public class SessionAuditor {
             case Observation.FileChanged changed -> executed(session, facts, changed.callId(), "changed " + changed.path(), changed.diff());
             case Observation.ToolFailed failed -> executed(session, facts, failed.callId(), "failed", failed.error());
             case Observation.ActionRejected rejected -> executed(session, facts, rejected.callId(), "rejected by " + rejected.by(), rejected.reason());
+            case Telemetry.SetupCompleted setup ->
+                    trail.append(AuditEntry.of("system", "sandbox.setup", "session " + session).inWorkspace(workspace).inSession(session)
+                            .with("command", setup.command()).with("origin", setup.origin()).with("mirrors", String.join(",", setup.mirrors()))
+                            .with("secrets", String.join(",", setup.secretNames())));
+            case Telemetry.MirrorRequested refused when !refused.allowed() ->
+                    trail.append(AuditEntry.of("system", "mirror.refused", refused.target()).inWorkspace(workspace).inSession(session)
+                            .with("method", refused.method()).with("setup", refused.setup()));
             default -> {
                 // conversation, plans, meters and usage are in the session log; the audit chain keeps actions and reads
             }

@@ -72,6 +72,8 @@ public final class EventCodec {
         m.put(Telemetry.ModelUsage.class, "model.usage.v1");
         m.put(Telemetry.ModelCallFailed.class, "model.call-failed.v1");
         m.put(Telemetry.ClassificationRaised.class, "classification.raised.v1");
+        m.put(Telemetry.MirrorRequested.class, "mirror.requested.v1");
+        m.put(Telemetry.SetupCompleted.class, "setup.completed.v1");
         return Collections.unmodifiableMap(m);
     }
 

@@ -91,6 +91,13 @@ public interface SandboxConfig {
          */
         @WithDefault("true")
         String hostBuildCaches();
+
+        /**
+         * Folder of the per-workspace dependency caches (issue #18): one folder per workspace, build tool
+         * and hash of its lock or build files, filled by setup steps of sandboxes whose workspace chose a
+         * package mirror and bound read-only into later ones. Default: `build-caches` in the appliance's home (`drydock.appliance.home`).
+         */
+        Optional<String> dependencyCaches();
     }
 
     /** Keys of the Kubernetes backend. */

@@ -272,7 +272,7 @@ public class SessionRunner {
 
     /** A fresh sandbox; after a restart, the file changes recorded in the log are replayed onto it. */
     private SandboxWorkspace open(String id, Lifecycle.SessionStarted started, Optional<Path> mirror, SessionState state, List<PathPattern> withheld) {
-        SandboxWorkspace ws = new SandboxWorkspace(sandboxes.create(id, started.workspace(), mirror, started.commit().isEmpty() ? "HEAD" : started.commit(), withheld));
+        SandboxWorkspace ws = new SandboxWorkspace(sandboxes.create(id, started.workspace(), started.repo(), mirror, started.commit().isEmpty() ? "HEAD" : started.commit(), withheld));
         for (Event e : state.history()) {
             if (e.payload() instanceof Observation.FileChanged f) {
                 try {

@@ -61,6 +61,7 @@ import org.jboss.jandex.Index;
 import org.jboss.jandex.Indexer;
 import org.jboss.jandex.MethodInfo;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -252,6 +253,20 @@ class AuthorizationMatrixTest {
         assertThat(as("mike").get("/api/sessions/" + sessionA + "/artifacts").then().statusCode(200).extract().jsonPath().getList("$")).isNotEmpty();
     }
 
+    /**
+     * Removes the repositories the rows registered in A: their copies of calc.py would otherwise crowd
+     * the workspace-wide search of later test classes that share this Quarkus.
+     */
+    @AfterAll
+    static void removeRegisteredRepositories() {
+        List<String> names = as("wanda").get("/api/workspaces/" + A + "/repositories").then().statusCode(200).extract().jsonPath().getList("name", String.class);
+        for (String name : names) {
+            if (name.startsWith("matrix-")) {
+                as("wanda").delete("/api/workspaces/" + A + "/repositories/" + name).then().statusCode(204);
+            }
+        }
+    }
+
     @Test
     void shouldHaveARowForEveryRouteWhenRoutesAreDiscovered() throws IOException {
         // When
@@ -332,6 +347,30 @@ class AuthorizationMatrixTest {
         rows.add(api("GET /api/workspaces/{workspace}/secrets", "UFFAHHA", c -> get(ws + "/secrets")));
         rows.add(api("PUT /api/workspaces/{workspace}/secrets/{name}", "UFFAHHA", c -> json("PUT", ws + "/secrets/" + SECRET, Map.of("value", "matrix-value"))));
         rows.add(api("DELETE /api/workspaces/{workspace}/secrets/{name}", "UFFAHHA", c -> new Call("DELETE", ws + "/secrets/" + freshSecret(), null, null, Map.of())));
+        rows.add(api("GET /api/workspaces/{workspace}/lookup", "UAAAHHA", c -> get(ws + "/lookup?q=calc")));
+        rows.add(api("GET /api/workspaces/{workspace}/repositories/{repo}/setup", "UAAAHHA", c -> {
+            setupOfRepo();
+            return get(ws + "/repositories/" + REPO + "/setup");
+        }));
+        rows.add(api("PUT /api/workspaces/{workspace}/repositories/{repo}/setup", "UFFAHHA",
+                c -> json("PUT", ws + "/repositories/" + REPO + "/setup", Map.of("command", "true"))));
+        rows.add(api("DELETE /api/workspaces/{workspace}/repositories/{repo}/setup", "UFFAHHA", c -> {
+            setupOfRepo();
+            return new Call("DELETE", ws + "/repositories/" + REPO + "/setup", null, null, Map.of());
+        }));
+        rows.add(api("GET /api/workspaces/{workspace}/package-mirrors", "UAAAHHA", c -> get(ws + "/package-mirrors")));
+        rows.add(api("PUT /api/workspaces/{workspace}/package-mirrors/{mirror}", "UFFAHHA",
+                c -> json("PUT", ws + "/package-mirrors/" + freshMirror(), Map.of())));
+        rows.add(api("DELETE /api/workspaces/{workspace}/package-mirrors/{mirror}", "UFFAHHA",
+                c -> new Call("DELETE", ws + "/package-mirrors/" + freshChosenMirror(), null, null, Map.of())));
+        rows.add(api("GET /api/workspaces/{workspace}/webhooks", "UFFAHHA", c -> get(ws + "/webhooks")));
+        rows.add(api("POST /api/workspaces/{workspace}/webhooks", "UFFAHHA", c -> json("POST", ws + "/webhooks",
+                Map.of("url", "https://hooks.outside.example/x", "events", List.of("session.finished"), "secret", SECRET))));
+        rows.add(api("DELETE /api/workspaces/{workspace}/webhooks/{id}", "UFFAHHA", c -> new Call("DELETE", ws + "/webhooks/" + freshWebhook(), null, null, Map.of())));
+        rows.add(api("GET /api/workspaces/{workspace}/webhooks/{id}/deliveries", "UFFAHHA", c -> get(ws + "/webhooks/" + webhookOfA() + "/deliveries")));
+        rows.add(api("POST /api/workspaces/{workspace}/webhooks/{id}/ping", "UFFAHHA", c -> post(ws + "/webhooks/" + webhookOfA() + "/ping")));
+        rows.add(api("POST /api/workspaces/{workspace}/webhooks/{id}/deliveries/{delivery}/redeliver", "UFFAHHA",
+                c -> post(ws + "/webhooks/" + webhookOfA() + "/deliveries/" + freshDelivery() + "/redeliver")));
         rows.add(api("GET /api/workspaces/{workspace}/repositories/{name}/delivery", "UAAAHHA", c -> get(ws + "/repositories/" + REPO + "/delivery")));
         rows.add(api("PUT /api/workspaces/{workspace}/repositories/{name}/delivery", "UFFAHHA", c -> json("PUT", ws + "/repositories/" + REPO + "/delivery", delivery())));
 
@@ -354,6 +393,7 @@ class AuthorizationMatrixTest {
         rows.add(api("GET /api/sessions/{id}/delivery", "UAAAHHA", c -> get(s + sessionA + "/delivery")));
         rows.add(api("POST /api/sessions/{id}/delivery/push", "UFAAHHA", c -> json("POST", s + sessionA + "/delivery/push", Map.of())));
         rows.add(api("POST /api/sessions/{id}/delivery/merge-request", "UFAAHHA", c -> post(s + sessionA + "/delivery/merge-request")));
+        rows.add(api("GET /api/sessions/{id}/delivery/patch", "UAAAHHA", c -> get(s + sessionA + "/delivery/patch")));
         rows.add(api("GET /api/delivery/signing-key", "UAAAAAA", c -> get("/api/delivery/signing-key")));
 
         // personal API keys: a key is its owner's alone (mike's key is hidden from everyone else, admins too)
@@ -375,6 +415,10 @@ class AuthorizationMatrixTest {
         rows.add(api("GET /api/admin/model-budgets", "UFFFFFA", c -> get(admin + "model-budgets")));
         rows.add(api("POST /api/admin/model-budgets", "UFFFFFA", c -> json("POST", admin + "model-budgets", budget())));
         rows.add(api("DELETE /api/admin/model-budgets/{id}", "UFFFFFA", c -> new Call("DELETE", admin + "model-budgets/" + freshBudget(), null, null, Map.of())));
+        rows.add(api("GET /api/admin/package-mirrors", "UAAAAAA", c -> get(admin + "package-mirrors")));
+        rows.add(api("PUT /api/admin/package-mirrors/{name}", "UFFFFFA",
+                c -> json("PUT", admin + "package-mirrors/matrix-mirror", Map.of("kind", "npm", "url", "http://127.0.0.1:9/npm/"))));
+        rows.add(api("DELETE /api/admin/package-mirrors/{name}", "UFFFFFA", c -> new Call("DELETE", admin + "package-mirrors/" + freshMirror(), null, null, Map.of())));
         rows.add(api("GET /api/admin/model-requests", "UFFFFFA", c -> get(admin + "model-requests?limit=5")));
         rows.add(api("GET /api/admin/egress-refusals", "UFFFFFA", c -> get(admin + "egress-refusals")));
         rows.add(api("GET /api/admin/model-hosts", "UFFFFFA", c -> get(admin + "model-hosts")));
@@ -419,6 +463,12 @@ class AuthorizationMatrixTest {
         rows.add(portal("POST /portal/me/api-keys/{id}/revoke", "UHAHHHH", c -> form("/portal/me/api-keys/" + freshKeyOfMike() + "/revoke")));
         rows.add(portal("GET /portal/admin/models", "UFFFFFA", c -> get("/portal/admin/models")));
         rows.add(portal("POST /portal/admin/models", "UFFFFFA", c -> form("/portal/admin/models", "action", "test", "name", "matrix", "baseUrl", "")));
+        rows.add(portal("GET /portal/admin/usage", "UFFFFFA", c -> get("/portal/admin/usage")));
+        rows.add(portal("GET /portal/admin/egress", "UFFFFFA", c -> get("/portal/admin/egress")));
+        rows.add(portal("GET /portal/admin/memories", "UFFFFFA", c -> get("/portal/admin/memories")));
+        rows.add(portal("GET /portal/admin/mirrors", "UFFFFFA", c -> get("/portal/admin/mirrors")));
+        rows.add(portal("POST /portal/admin/mirrors", "UFFFFFA", c -> form("/portal/admin/mirrors", "name", "matrix-portal-mirror", "kind", "npm", "url", "http://127.0.0.1:9/npm/")));
+        rows.add(portal("POST /portal/admin/mirrors/remove", "UFFFFFA", c -> form("/portal/admin/mirrors/remove", "name", freshMirror())));
         rows.add(portal("GET /portal/admin/sources", "UFFFFFA", c -> get("/portal/admin/sources")));
         rows.add(portal("POST /portal/admin/sources/local-roots", "UFFFFFA", c -> form("/portal/admin/sources/local-roots", "path", freshFolder())));
         rows.add(portal("POST /portal/admin/sources/local-roots/remove", "UFFFFFA", c -> form("/portal/admin/sources/local-roots/remove", "path", freshLocalRoot())));
@@ -436,6 +486,10 @@ class AuthorizationMatrixTest {
         String p = "/portal/sessions/";
         rows.add(portal("GET /portal/sessions/{id}", "UAAAHHA", c -> get(p + sessionA)));
         rows.add(portal("GET /portal/sessions/{id}/events (SSE)", "UAAAHHA", c -> sse(p + sessionA + "/events")));
+        rows.add(portal("GET /portal/sessions/{id}/review", "UAAAHHA", c -> get(p + sessionA + "/review")));
+        rows.add(portal("GET /portal/sessions/{id}/patch", "UAAAHHA", c -> get(p + sessionA + "/patch")));
+        rows.add(portal("GET /portal/sessions/{id}/artifacts/{index}", "UAAAHHA", c -> get(p + sessionA + "/artifacts/0")));
+        rows.add(portal("GET /portal/workspaces/{workspace}/lookup", "UAAAHHA", c -> get("/portal/workspaces/" + A + "/lookup?q=calc")));
         rows.add(portal("POST /portal/sessions/{id}/answer", "UFAAHHA", c -> form(p + sessionA + "/answer", "answer", "add")));
         rows.add(portal("POST /portal/sessions/{id}/approve", "UFAAHHA", c -> form(p + sessionA + "/approve", "callId", "call-1")));
         rows.add(portal("POST /portal/sessions/{id}/deny", "UFAAHHA", c -> form(p + sessionA + "/deny", "callId", "call-1", "reason", "no")));
@@ -535,6 +589,45 @@ class AuthorizationMatrixTest {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static volatile String webhook = "";
+
+    /** A webhook of A that stays (on loopback, so only a drydock-admin may register it). */
+    private static synchronized String webhookOfA() {
+        if (webhook.isEmpty()) {
+            webhook = freshWebhook();
+        }
+        return webhook;
+    }
+
+    private static String freshWebhook() {
+        return as("alice").body(Map.of("url", "http://127.0.0.1:9/matrix-hooks", "events", List.of("session.finished"), "secret", SECRET))
+                .post("/api/workspaces/" + A + "/webhooks").then().statusCode(201).extract().path("id");
+    }
+
+    /** A queued delivery of A's webhook (a ping). */
+    private static String freshDelivery() {
+        return as("alice").post("/api/workspaces/" + A + "/webhooks/" + webhookOfA() + "/ping").then().statusCode(202).extract().path("id");
+    }
+
+    /** A package mirror declared by the drydock-admin. */
+    private static String freshMirror() {
+        String name = "matrix-mirror-" + FRESH.incrementAndGet();
+        as("alice").body(Map.of("kind", "npm", "url", "http://127.0.0.1:9/npm/")).put("/api/admin/package-mirrors/" + name).then().statusCode(200);
+        return name;
+    }
+
+    /** A package mirror A's admin chose for A's sandboxes. */
+    private static String freshChosenMirror() {
+        String name = freshMirror();
+        as("wanda").body(Map.of()).put("/api/workspaces/" + A + "/package-mirrors/" + name).then().statusCode(200);
+        return name;
+    }
+
+    /** The registered repository of A has a setup step. */
+    private static void setupOfRepo() {
+        as("wanda").body(Map.of("command", "true")).put("/api/workspaces/" + A + "/repositories/" + REPO + "/setup").then().statusCode(200);
     }
 
     private static String freshSecret() {

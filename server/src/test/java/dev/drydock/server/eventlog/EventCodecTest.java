@@ -60,7 +60,9 @@ class EventCodecTest {
             new Telemetry.ContextMeasured(128000, 900, 300, 4000, 2500),
             new Telemetry.ModelUsage("gpt-oss-20b", 5200, 310, 1200),
             new Telemetry.ModelCallFailed(1, "connection refused"),
-            new Telemetry.ClassificationRaised("internal", "secret", "read deploy/prod/db.env (labelled secret)"));
+            new Telemetry.ClassificationRaised("internal", "secret", "read deploy/prod/db.env (labelled secret)"),
+            new Telemetry.MirrorRequested("GET", "http://nexus.corp:8081/repository/npm/left-pad", "corp-npm", true, true),
+            new Telemetry.SetupCompleted("npm ci", "registration", java.util.List.of("corp-npm"), java.util.List.of("npm-token")));
 
     @Test
     void shouldRoundTripEveryPayloadType() {

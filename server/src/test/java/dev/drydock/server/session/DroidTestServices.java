@@ -91,7 +91,8 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
                     Map.entry("drydock.gateway.attempts-per-endpoint", "1"),
                     Map.entry("drydock.gateway.breaker-failure-threshold", "1000000"),
                     Map.entry("drydock.droid.mirror-root", mirrorRoot.toString()),
-                    Map.entry("drydock.sandbox.local.work-root", sandboxes.toString()));
+                    Map.entry("drydock.sandbox.local.work-root", sandboxes.toString()),
+                    Map.entry("drydock.sandbox.local.dependency-caches", root.resolve("build-caches").toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

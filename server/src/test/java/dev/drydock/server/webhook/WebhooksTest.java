@@ -57,7 +57,9 @@ class WebhooksTest {
 
     @BeforeAll
     static void scripts() {
-        DroidTestServices.SCRIPTS.put("hook-done", script(calls("finish", args("title", "Calc", "document", "calc.py adds."))));
+        DroidTestServices.SCRIPTS.put("hook-done", script(
+                calls("read_file", args("path", "calc.py")),
+                calls("finish", args("title", "How add works", "document", "# add\n\n`add` is defined at calc.py:1."))));
     }
 
     @BeforeEach
