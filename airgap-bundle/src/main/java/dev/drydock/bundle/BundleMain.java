@@ -6,7 +6,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code ./drydock bundle …}: build signed air-gap bundles. */
-@Command(name = "bundle", mixinStandardHelpOptions = true, description = "Build signed air-gap bundles of Drydock.", subcommands = {KeygenCommand.class, ImagesCommand.class, BuildCommand.class})
+@Command(
+        name = "bundle",
+        mixinStandardHelpOptions = true,
+        description = "Build signed air-gap bundles of Drydock.",
+        subcommands = {KeygenCommand.class, ImagesCommand.class, BuildCommand.class})
 public final class BundleMain implements Runnable {
     /** Success. */
     public static final int OK = 0;
@@ -17,7 +21,8 @@ public final class BundleMain implements Runnable {
     /** A bug or an unexpected failure. */
     public static final int SOFTWARE = 70;
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {

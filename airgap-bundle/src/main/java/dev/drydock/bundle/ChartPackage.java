@@ -39,13 +39,17 @@ public record ChartPackage(String name, String version, String appVersion, byte[
         List<String> ignore = ignorePatterns(dir.resolve(".helmignore"));
         List<Path> files;
         try (var walk = Files.walk(dir)) {
-            files = walk.filter(Files::isRegularFile).filter(f -> !ignored(dir.relativize(f), ignore)).sorted().toList();
+            files = walk.filter(Files::isRegularFile)
+                    .filter(f -> !ignored(dir.relativize(f), ignore))
+                    .sorted()
+                    .toList();
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         GzipParameters gzip = new GzipParameters();
         gzip.setModificationTime(0);
         gzip.setOperatingSystem(3);
-        try (GzipCompressorOutputStream gz = new GzipCompressorOutputStream(out, gzip); CanonicalTar tar = new CanonicalTar(gz)) {
+        try (GzipCompressorOutputStream gz = new GzipCompressorOutputStream(out, gzip);
+                CanonicalTar tar = new CanonicalTar(gz)) {
             for (Path f : files) {
                 String rel = dir.relativize(f).toString().replace('\\', '/');
                 try (InputStream in = Files.newInputStream(f)) {
@@ -74,7 +78,9 @@ public record ChartPackage(String name, String version, String appVersion, byte[
         String path = rel.toString().replace('\\', '/');
         String fileName = rel.getFileName().toString();
         for (String p : patterns) {
-            if (p.endsWith("/") ? (path + "/").startsWith(p) || path.contains("/" + p) : p.startsWith("*") ? fileName.endsWith(p.substring(1)) : fileName.equals(p) || path.equals(p)) {
+            if (p.endsWith("/")
+                    ? (path + "/").startsWith(p) || path.contains("/" + p)
+                    : p.startsWith("*") ? fileName.endsWith(p.substring(1)) : fileName.equals(p) || path.equals(p)) {
                 return true;
             }
         }

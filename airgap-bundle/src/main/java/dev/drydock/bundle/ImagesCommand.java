@@ -21,38 +21,79 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ./drydock bundle images --out DIR --server-base REF --sandbox-base REF …}. */
-@Command(name = "images", description = "Build the server and sandbox images with Jib (no container engine) as OCI layouts, each with a CycloneDX SBOM.")
+@Command(
+        name = "images",
+        description =
+                "Build the server and sandbox images with Jib (no container engine) as OCI layouts, each with a CycloneDX SBOM.")
 final class ImagesCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Writes DIR/images/<repository>/ (OCI layouts) and DIR/sbom/<repository>.cdx.json.")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
+            description = "Writes DIR/images/<repository>/ (OCI layouts) and DIR/sbom/<repository>.cdx.json.")
     Path out;
 
-    @Option(names = "--server-base", paramLabel = "REF", description = "Base of the server image: oci:DIR[:TAG] or a registry reference (docker://HOST/REPO@sha256:…).")
+    @Option(
+            names = "--server-base",
+            paramLabel = "REF",
+            description =
+                    "Base of the server image: oci:DIR[:TAG] or a registry reference (docker://HOST/REPO@sha256:…).")
     String serverBase;
 
-    @Option(names = "--sandbox-base", paramLabel = "REF", description = "Base of the sandbox image (needs git, bash, coreutils, Python, Node: see airgap-bundle/bases/debian-base.sh).")
+    @Option(
+            names = "--sandbox-base",
+            paramLabel = "REF",
+            description =
+                    "Base of the sandbox image (needs git, bash, coreutils, Python, Node: see airgap-bundle/bases/debian-base.sh).")
     String sandboxBase;
 
-    @Option(names = "--insecure-base", description = "Allow plain HTTP to the base images' registry (a registry on loopback).")
+    @Option(
+            names = "--insecure-base",
+            description = "Allow plain HTTP to the base images' registry (a registry on loopback).")
     boolean insecureBase;
 
-    @Option(names = "--quarkus-app", paramLabel = "DIR", description = "The packaged server (default: server/target/quarkus-app of the checkout).")
+    @Option(
+            names = "--quarkus-app",
+            paramLabel = "DIR",
+            description = "The packaged server (default: server/target/quarkus-app of the checkout).")
     Path quarkusApp;
 
-    @Option(names = "--runner", paramLabel = "JAR", description = "The tool runner: the sandbox-manager jar (default: sandbox-manager/target/sandbox-manager-<version>.jar).")
+    @Option(
+            names = "--runner",
+            paramLabel = "JAR",
+            description =
+                    "The tool runner: the sandbox-manager jar (default: sandbox-manager/target/sandbox-manager-<version>.jar).")
     Path runner;
 
-    @Option(names = "--jdk", paramLabel = "DIR", description = "JDK linked into the server's runtime and copied whole into the sandbox (default: the JDK running this command).")
+    @Option(
+            names = "--jdk",
+            paramLabel = "DIR",
+            description =
+                    "JDK linked into the server's runtime and copied whole into the sandbox (default: the JDK running this command).")
     Path jdk;
 
-    @Option(names = "--maven", paramLabel = "DIR", description = "Maven home copied into the sandbox (default: MAVEN_HOME, else the Maven wrapper's distribution).")
+    @Option(
+            names = "--maven",
+            paramLabel = "DIR",
+            description =
+                    "Maven home copied into the sandbox (default: MAVEN_HOME, else the Maven wrapper's distribution).")
     Path maven;
 
-    @Option(names = "--site-layer", paramLabel = "DIR", description = "A folder copied onto / of the sandbox as its top layer: mirror settings, CA files, extra toolchains (docs/install.md).")
+    @Option(
+            names = "--site-layer",
+            paramLabel = "DIR",
+            description =
+                    "A folder copied onto / of the sandbox as its top layer: mirror settings, CA files, extra toolchains (docs/install.md).")
     Path siteLayer;
 
-    @Option(names = "--version", paramLabel = "TAG", defaultValue = "0.1.0-SNAPSHOT", description = "Tag written into the layouts (the chart pins digests).")
+    @Option(
+            names = "--version",
+            paramLabel = "TAG",
+            defaultValue = "0.1.0-SNAPSHOT",
+            description = "Tag written into the layouts (the chart pins digests).")
     String version;
 
     @Override
@@ -60,7 +101,8 @@ final class ImagesCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (serverBase == null && sandboxBase == null) {
-            err.println("drydock bundle images: give --server-base REF and/or --sandbox-base REF (oci:DIR[:TAG] or a registry reference)");
+            err.println(
+                    "drydock bundle images: give --server-base REF and/or --sandbox-base REF (oci:DIR[:TAG] or a registry reference)");
             return BundleMain.USAGE;
         }
         Path root = Path.of(System.getenv().getOrDefault("DRYDOCK_ROOT", "."));
@@ -71,39 +113,61 @@ final class ImagesCommand implements Callable<Integer> {
         if (serverBase != null) {
             Path app = quarkusApp != null ? quarkusApp : root.resolve("server/target/quarkus-app");
             if (!Files.isRegularFile(app.resolve("quarkus-run.jar"))) {
-                throw new IllegalArgumentException(app + " holds no quarkus-run.jar: build the server first (./drydock build) or give --quarkus-app");
+                throw new IllegalArgumentException(app
+                        + " holds no quarkus-run.jar: build the server first (./drydock build) or give --quarkus-app");
             }
             Path jre = Runtimes.jlink(javaHome, DrydockImages.SERVER_MODULES, cache);
-            imageArgs.add(build(builder, DrydockImages.server(version, BaseImage.parse(serverBase, insecureBase), jre, app), o));
+            imageArgs.add(build(
+                    builder, DrydockImages.server(version, BaseImage.parse(serverBase, insecureBase), jre, app), o));
         }
         if (sandboxBase != null) {
-            Path jar = runner != null ? runner : root.resolve("sandbox-manager/target/sandbox-manager-" + version + ".jar");
+            Path jar = runner != null
+                    ? runner
+                    : root.resolve("sandbox-manager/target/sandbox-manager-" + version + ".jar");
             if (!Files.exists(jar)) {
-                throw new IllegalArgumentException(jar + " does not exist: build sandbox-manager first (./drydock build) or give --runner");
+                throw new IllegalArgumentException(
+                        jar + " does not exist: build sandbox-manager first (./drydock build) or give --runner");
             }
-            ImageRecipe recipe = DrydockImages.sandbox(version, BaseImage.parse(sandboxBase, insecureBase), javaHome, Optional.ofNullable(maven).or(Runtimes::defaultMaven), jar,
+            ImageRecipe recipe = DrydockImages.sandbox(
+                    version,
+                    BaseImage.parse(sandboxBase, insecureBase),
+                    javaHome,
+                    Optional.ofNullable(maven).or(Runtimes::defaultMaven),
+                    jar,
                     Optional.ofNullable(siteLayer));
             imageArgs.add(build(builder, recipe, o));
         }
-        o.println("next: ./drydock bundle build --out drydock-bundle.tar --key KEY " + String.join(" ", imageArgs) + " --model-jar …");
+        o.println("next: ./drydock bundle build --out drydock-bundle.tar --key KEY " + String.join(" ", imageArgs)
+                + " --model-jar …");
         return BundleMain.OK;
     }
 
-    private String build(ImageBuilder builder, ImageRecipe recipe, PrintWriter o) throws IOException, InterruptedException {
+    private String build(ImageBuilder builder, ImageRecipe recipe, PrintWriter o)
+            throws IOException, InterruptedException {
         long start = System.nanoTime();
         String name = recipe.repository().replace('/', '_');
         Path layout = out.resolve("images").resolve(name);
         ImageBuilder.Built built = builder.build(recipe, layout);
         Path sbom = out.resolve("sbom").resolve(name + ".cdx.json");
-        int components = ImageSbom.write(built, recipe.tag(), sbom).path("components").size();
-        o.printf("built %s@%s in %.1f s: %s (%d MB of blobs), SBOM %s (%d components)%n", recipe.repository(), built.digest(), (System.nanoTime() - start) / 1e9, layout,
-                size(layout) / 1_000_000, sbom, components);
+        int components =
+                ImageSbom.write(built, recipe.tag(), sbom).path("components").size();
+        o.printf(
+                "built %s@%s in %.1f s: %s (%d MB of blobs), SBOM %s (%d components)%n",
+                recipe.repository(),
+                built.digest(),
+                (System.nanoTime() - start) / 1e9,
+                layout,
+                size(layout) / 1_000_000,
+                sbom,
+                components);
         return "--image " + recipe.repository() + "=" + layout + " --sbom " + sbom;
     }
 
     private static long size(Path dir) throws IOException {
         try (var walk = Files.walk(dir)) {
-            return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            return walk.filter(Files::isRegularFile)
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
         }
     }
 }

@@ -39,11 +39,17 @@ public record OciLayout(String repository, Path dir, String digest, List<Path> f
         try (var walk = Files.walk(dir)) {
             List<Path> all = walk.filter(p -> !p.equals(dir)).toList();
             for (Path p : all) {
-                if (Files.isSymbolicLink(p) || !(Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
+                if (Files.isSymbolicLink(p)
+                        || !(Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                                || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
                     throw new IOException(p + ": only regular files and folders may be in an image layout");
                 }
             }
-            files = all.stream().filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).map(dir::relativize).sorted().toList();
+            files = all.stream()
+                    .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .map(dir::relativize)
+                    .sorted()
+                    .toList();
         }
         return new OciLayout(repository, dir, digest, files);
     }

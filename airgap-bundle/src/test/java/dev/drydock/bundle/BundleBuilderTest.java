@@ -20,11 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Building bundles from the real chart and realm with tiny image layouts. */
 class BundleBuilderTest {
-    @TempDir static Path shared;
+    @TempDir
+    static Path shared;
+
     static BundleFixture fixture;
     static BundleBuilder.Result built;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void buildOnce() throws IOException {
@@ -54,13 +57,23 @@ class BundleBuilderTest {
         BundleManifest manifest = built.manifest();
 
         // Then
-        assertThat(manifest.images()).extracting(BundleManifest.Image::repository, BundleManifest.Image::digest)
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("drydock/server", server), org.assertj.core.groups.Tuple.tuple("drydock/sandbox", sandbox));
+        assertThat(manifest.images())
+                .extracting(BundleManifest.Image::repository, BundleManifest.Image::digest)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("drydock/server", server),
+                        org.assertj.core.groups.Tuple.tuple("drydock/sandbox", sandbox));
         assertThat(manifest.images()).allSatisfy(i -> assertThat(i.reference()).endsWith("@" + i.digest()));
-        assertThat(manifest.files()).extracting(BundleManifest.FileEntry::path)
-                .contains("chart/drydock-0.1.0.tgz", BundleFormat.IMAGE_VALUES, BundleFormat.REALM, "models/model.onnx", "images/drydock_server/index.json",
+        assertThat(manifest.files())
+                .extracting(BundleManifest.FileEntry::path)
+                .contains(
+                        "chart/drydock-0.1.0.tgz",
+                        BundleFormat.IMAGE_VALUES,
+                        BundleFormat.REALM,
+                        "models/model.onnx",
+                        "images/drydock_server/index.json",
                         "images/drydock_sandbox/blobs/sha256/" + sandbox.substring(7));
-        assertThat(BundleFixture.names(BundleFixture.entries(built.bundle())).subList(0, 2)).containsExactly(BundleFormat.MANIFEST, BundleFormat.SIGNATURE);
+        assertThat(BundleFixture.names(BundleFixture.entries(built.bundle())).subList(0, 2))
+                .containsExactly(BundleFormat.MANIFEST, BundleFormat.SIGNATURE);
     }
 
     @Test
@@ -81,16 +94,21 @@ class BundleBuilderTest {
 
         // Then
         assertThat(rendered.ok()).as(rendered.stderr()).isTrue();
-        assertThat(RenderedChart.parse(rendered.stdout()).images()).hasSize(2)
+        assertThat(RenderedChart.parse(rendered.stdout()).images())
+                .hasSize(2)
                 .allSatisfy(i -> assertThat(built.manifest().images()).anyMatch(b -> i.endsWith(b.reference())));
-        assertThat(new String(entries.get("chart/drydock-0.1.0.tgz"), 0, 2, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("\u001f\u008b");
+        assertThat(new String(
+                        entries.get("chart/drydock-0.1.0.tgz"), 0, 2, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .isEqualTo("\u001f\u008b");
     }
 
     @Test
     void shouldRefuseToBuildWhenAnImageOfTheChartHasNoLayout() {
         // Given
-        Map<String, Path> onlyServer = new LinkedHashMap<>(Map.of("drydock/server", fixture.images.get("drydock/server")));
-        BundleBuilder.Inputs inputs = new BundleBuilder.Inputs(BundleFixture.CHART, BundleFixture.REALM, fixture.models, onlyServer, false);
+        Map<String, Path> onlyServer =
+                new LinkedHashMap<>(Map.of("drydock/server", fixture.images.get("drydock/server")));
+        BundleBuilder.Inputs inputs =
+                new BundleBuilder.Inputs(BundleFixture.CHART, BundleFixture.REALM, fixture.models, onlyServer, false);
 
         // When / Then
         assertThatThrownBy(() -> fixture.build(inputs, dir.resolve("b.tar")))
@@ -104,7 +122,8 @@ class BundleBuilderTest {
         // Given
         Map<String, Path> extra = new LinkedHashMap<>(fixture.images);
         extra.put("drydock/unknown", BundleFixture.layout(dir.resolve("oci/unknown"), "unknown"));
-        BundleBuilder.Inputs inputs = new BundleBuilder.Inputs(BundleFixture.CHART, BundleFixture.REALM, fixture.models, extra, false);
+        BundleBuilder.Inputs inputs =
+                new BundleBuilder.Inputs(BundleFixture.CHART, BundleFixture.REALM, fixture.models, extra, false);
 
         // When / Then
         assertThatThrownBy(() -> fixture.build(inputs, dir.resolve("c.tar")))
@@ -115,13 +134,16 @@ class BundleBuilderTest {
     @Test
     void shouldShipNoImagesWhenBuiltWithoutImages() throws IOException {
         // Given
-        BundleBuilder.Inputs inputs = new BundleBuilder.Inputs(BundleFixture.CHART, BundleFixture.REALM, fixture.models, Map.of(), true);
+        BundleBuilder.Inputs inputs =
+                new BundleBuilder.Inputs(BundleFixture.CHART, BundleFixture.REALM, fixture.models, Map.of(), true);
 
         // When
         BundleBuilder.Result result = fixture.build(inputs, dir.resolve("d.tar"));
 
         // Then
         assertThat(result.manifest().images()).isEmpty();
-        assertThat(result.manifest().files()).extracting(BundleManifest.FileEntry::path).noneMatch(p -> p.startsWith("images/") || p.equals(BundleFormat.IMAGE_VALUES));
+        assertThat(result.manifest().files())
+                .extracting(BundleManifest.FileEntry::path)
+                .noneMatch(p -> p.startsWith("images/") || p.equals(BundleFormat.IMAGE_VALUES));
     }
 }

@@ -15,7 +15,8 @@ import picocli.CommandLine;
 
 /** {@code ./drydock bundle keygen|build} as the launcher runs them, followed by {@code install verify}. */
 class BundleCommandsTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     record Run(int exit, String out, String err) {}
 
@@ -32,23 +33,45 @@ class BundleCommandsTest {
     void shouldBuildABundleThatVerifiesWhenRunFromTheCommandLine() throws Exception {
         // Given
         Path keys = dir.resolve("keys");
-        assertThat(run(BundleMain.commandLine(), "keygen", "--out", keys.toString()).exit()).isZero();
+        assertThat(run(BundleMain.commandLine(), "keygen", "--out", keys.toString())
+                        .exit())
+                .isZero();
         Path server = BundleFixture.layout(dir.resolve("oci/server"), "server");
         Path sandbox = BundleFixture.layout(dir.resolve("oci/sandbox"), "sandbox");
         Path model = Files.writeString(dir.resolve("tokenizer.json"), "{}");
         Path bundle = dir.resolve("out/drydock-bundle.tar");
 
         // When
-        Run build = run(BundleMain.commandLine(), "build", "--out", bundle.toString(), "--key", keys.resolve(BundleKeys.PRIVATE_KEY_FILE).toString(),
-                "--chart", BundleFixture.CHART.toString(), "--realm", BundleFixture.REALM.toString(),
-                "--image", "drydock/server=" + server, "--image", "drydock/sandbox=" + sandbox, "--model", model.toString());
+        Run build = run(
+                BundleMain.commandLine(),
+                "build",
+                "--out",
+                bundle.toString(),
+                "--key",
+                keys.resolve(BundleKeys.PRIVATE_KEY_FILE).toString(),
+                "--chart",
+                BundleFixture.CHART.toString(),
+                "--realm",
+                BundleFixture.REALM.toString(),
+                "--image",
+                "drydock/server=" + server,
+                "--image",
+                "drydock/sandbox=" + sandbox,
+                "--model",
+                model.toString());
 
         // Then
         assertThat(build.exit()).as(build.err()).isZero();
         assertThat(build.out()).contains("2 images").contains("image drydock/sandbox:0.1.0-SNAPSHOT@sha256:");
-        Run verify = run(InstallerMain.commandLine(), "verify", bundle.toString(), "--key", keys.resolve(BundleKeys.PUBLIC_KEY_FILE).toString());
+        Run verify = run(
+                InstallerMain.commandLine(),
+                "verify",
+                bundle.toString(),
+                "--key",
+                keys.resolve(BundleKeys.PUBLIC_KEY_FILE).toString());
         assertThat(verify.exit()).as(verify.err()).isZero();
-        assertThat(Files.getPosixFilePermissions(keys.resolve(BundleKeys.PRIVATE_KEY_FILE))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(keys.resolve(BundleKeys.PRIVATE_KEY_FILE)))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     }
 
     @Test
@@ -64,7 +87,8 @@ class BundleCommandsTest {
         // Then
         assertThat(again.exit()).isEqualTo(BundleMain.FAILED);
         assertThat(again.err()).contains("exists; move it away first");
-        assertThat(Files.readAllBytes(keys.resolve(BundleKeys.PRIVATE_KEY_FILE))).isEqualTo(before);
+        assertThat(Files.readAllBytes(keys.resolve(BundleKeys.PRIVATE_KEY_FILE)))
+                .isEqualTo(before);
     }
 
     @Test
@@ -74,7 +98,14 @@ class BundleCommandsTest {
         run(BundleMain.commandLine(), "keygen", "--out", keys.toString());
 
         // When
-        Run build = run(BundleMain.commandLine(), "build", "--out", dir.resolve("b.tar").toString(), "--key", keys.resolve(BundleKeys.PRIVATE_KEY_FILE).toString(), "--without-models");
+        Run build = run(
+                BundleMain.commandLine(),
+                "build",
+                "--out",
+                dir.resolve("b.tar").toString(),
+                "--key",
+                keys.resolve(BundleKeys.PRIVATE_KEY_FILE).toString(),
+                "--without-models");
 
         // Then
         assertThat(build.exit()).isEqualTo(BundleMain.USAGE);

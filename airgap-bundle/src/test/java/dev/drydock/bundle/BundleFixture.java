@@ -49,7 +49,8 @@ final class BundleFixture {
     }
 
     BundleBuilder.Result build(BundleBuilder.Inputs inputs, Path out) throws IOException {
-        return new BundleBuilder(Helm.pinned()).build(inputs, BundleKeys.readPrivate(privateKey()), BundleKeys.readPublic(publicKey()), out);
+        return new BundleBuilder(Helm.pinned())
+                .build(inputs, BundleKeys.readPrivate(privateKey()), BundleKeys.readPublic(publicKey()), out);
     }
 
     Path privateKey() {
@@ -74,7 +75,8 @@ final class BundleFixture {
 
     /** Writes entries as a canonical tar (how a tampered bundle is made). */
     static void write(Map<String, byte[]> entries, Path bundle) throws IOException {
-        try (OutputStream os = Files.newOutputStream(bundle); CanonicalTar tar = new CanonicalTar(os)) {
+        try (OutputStream os = Files.newOutputStream(bundle);
+                CanonicalTar tar = new CanonicalTar(os)) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                 tar.add(e.getKey(), e.getValue());
             }
@@ -87,13 +89,22 @@ final class BundleFixture {
         Files.createDirectories(dir.resolve("blobs/sha256"));
         Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
         String layer = blob(dir, ("layer of " + name).getBytes(StandardCharsets.UTF_8));
-        String config = blob(dir, ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:" + layer + "\"]}}").getBytes(StandardCharsets.UTF_8));
+        String config = blob(
+                dir,
+                ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:"
+                                + layer + "\"]}}")
+                        .getBytes(StandardCharsets.UTF_8));
         String manifestJson = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:" + config + "\",\"size\":" + Files.size(dir.resolve("blobs/sha256/" + config)) + "},"
-                + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:" + layer + "\",\"size\":" + Files.size(dir.resolve("blobs/sha256/" + layer)) + "}]}";
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:" + config
+                + "\",\"size\":" + Files.size(dir.resolve("blobs/sha256/" + config)) + "},"
+                + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:" + layer
+                + "\",\"size\":" + Files.size(dir.resolve("blobs/sha256/" + layer)) + "}]}";
         byte[] manifest = manifestJson.getBytes(StandardCharsets.UTF_8);
         String digest = blob(dir, manifest);
-        Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" + digest + "\",\"size\":" + manifest.length + "}]}");
+        Files.writeString(
+                dir.resolve("index.json"),
+                "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:"
+                        + digest + "\",\"size\":" + manifest.length + "}]}");
         return dir;
     }
 
@@ -103,7 +114,8 @@ final class BundleFixture {
 
     private static String blob(Path dir, byte[] content) throws IOException {
         try {
-            String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+            String hex = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(content));
             Files.write(dir.resolve("blobs/sha256/" + hex), content);
             return hex;
         } catch (java.security.NoSuchAlgorithmException e) {

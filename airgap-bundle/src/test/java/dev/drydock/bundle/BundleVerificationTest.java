@@ -26,12 +26,15 @@ import picocli.CommandLine;
 
 /** {@code ./drydock install verify} on a real bundle and on tampered copies of it. */
 class BundleVerificationTest {
-    @TempDir static Path shared;
+    @TempDir
+    static Path shared;
+
     static BundleFixture fixture;
     static Path bundle;
     static Map<String, byte[]> entries;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void buildOnce() throws IOException {
@@ -62,7 +65,10 @@ class BundleVerificationTest {
 
         // Then
         assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.out()).contains("OK, signed by key").contains("image drydock/server:0.1.0-SNAPSHOT@sha256:").contains("image drydock/sandbox:0.1.0-SNAPSHOT@sha256:");
+        assertThat(run.out())
+                .contains("OK, signed by key")
+                .contains("image drydock/server:0.1.0-SNAPSHOT@sha256:")
+                .contains("image drydock/sandbox:0.1.0-SNAPSHOT@sha256:");
     }
 
     @Test
@@ -78,7 +84,9 @@ class BundleVerificationTest {
 
         // Then
         assertThat(run.exit()).isEqualTo(InstallerMain.REJECTED);
-        assertThat(run.err()).contains("REJECTED").contains("unsigned bundle: " + BundleFormat.SIGNATURE + " is missing");
+        assertThat(run.err())
+                .contains("REJECTED")
+                .contains("unsigned bundle: " + BundleFormat.SIGNATURE + " is missing");
     }
 
     @Test
@@ -92,7 +100,9 @@ class BundleVerificationTest {
 
         // Then
         assertThat(run.exit()).isEqualTo(InstallerMain.REJECTED);
-        assertThat(run.err()).contains(BundleFormat.SIGNATURE + ": signed with key").contains("not with the trusted key " + otherFingerprint);
+        assertThat(run.err())
+                .contains(BundleFormat.SIGNATURE + ": signed with key")
+                .contains("not with the trusted key " + otherFingerprint);
     }
 
     @Test
@@ -152,7 +162,8 @@ class BundleVerificationTest {
         Random random = new Random(seed);
         List<Integer> offsets = new ArrayList<>();
         int signatureEntry = 512 + (entries.get(BundleFormat.MANIFEST).length + 511) / 512 * 512;
-        for (int i = signatureEntry + 512; i < signatureEntry + 512 + entries.get(BundleFormat.SIGNATURE).length; i++) offsets.add(i);
+        for (int i = signatureEntry + 512; i < signatureEntry + 512 + entries.get(BundleFormat.SIGNATURE).length; i++)
+            offsets.add(i);
         for (int i = 0; i < original.length; i += 512) offsets.add(i);
         offsets.add(original.length - 1);
         for (int i = 0; i < 200; i++) offsets.add(random.nextInt(original.length));
@@ -166,7 +177,8 @@ class BundleVerificationTest {
             byte[] copy = original.clone();
             copy[offset] ^= 0x01;
             Files.write(tampered, copy);
-            BundleRejectedException rejected = catchThrowableOfType(BundleRejectedException.class, () -> BundleVerifier.verify(tampered, key));
+            BundleRejectedException rejected =
+                    catchThrowableOfType(BundleRejectedException.class, () -> BundleVerifier.verify(tampered, key));
             if (rejected == null) {
                 accepted.add("offset " + offset);
             } else {
@@ -176,7 +188,8 @@ class BundleVerificationTest {
 
         // Then
         assertThat(accepted).as("flipped bytes not detected (seed %d)", seed).isEmpty();
-        assertThat(namedFiles).containsKeys("models/model.onnx", BundleFormat.REALM, BundleFormat.MANIFEST, BundleFormat.SIGNATURE);
+        assertThat(namedFiles)
+                .containsKeys("models/model.onnx", BundleFormat.REALM, BundleFormat.MANIFEST, BundleFormat.SIGNATURE);
     }
 
     @Test
@@ -192,7 +205,10 @@ class BundleVerificationTest {
 
         // Then
         assertThat(run.exit()).isEqualTo(InstallerMain.REJECTED);
-        assertThat(run.err()).contains("zz?]0;pwned?name: extra file").doesNotContain("\u001b").doesNotContain("\u0007");
+        assertThat(run.err())
+                .contains("zz?]0;pwned?name: extra file")
+                .doesNotContain("\u001b")
+                .doesNotContain("\u0007");
     }
 
     @Test
@@ -205,7 +221,8 @@ class BundleVerificationTest {
         cl.setErr(new PrintWriter(err));
 
         // When
-        int exit = cl.execute("extract", bundle.toString(), "--key", fixture.publicKey().toString(), "--out", out.toString());
+        int exit = cl.execute(
+                "extract", bundle.toString(), "--key", fixture.publicKey().toString(), "--out", out.toString());
 
         // Then
         assertThat(exit).as(err.toString()).isZero();

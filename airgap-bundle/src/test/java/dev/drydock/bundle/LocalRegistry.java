@@ -29,7 +29,9 @@ final class LocalRegistry implements AutoCloseable {
 
     static LocalRegistry start(Path dir) throws IOException, InterruptedException {
         if (!Files.isExecutable(Path.of(BINARY))) {
-            throw new IllegalStateException(BINARY + " is missing: apt-get install docker-registry skopeo (./drydock test installs them when run as root)");
+            throw new IllegalStateException(
+                    BINARY
+                            + " is missing: apt-get install docker-registry skopeo (./drydock test installs them when run as root)");
         }
         Path config = dir.resolve("config.yml");
         Files.writeString(config, """
@@ -43,10 +45,13 @@ final class LocalRegistry implements AutoCloseable {
                   addr: 127.0.0.1:0
                   secret: drydock-test-only
                 """.formatted(dir.resolve("data")));
-        Process p = new ProcessBuilder(BINARY, "serve", config.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(BINARY, "serve", config.toString())
+                .redirectErrorStream(true)
+                .start();
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread.ofPlatform().name("docker-registry-log").daemon().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 StringBuilder seen = new StringBuilder();
                 while ((line = r.readLine()) != null) {

@@ -22,12 +22,15 @@ import picocli.CommandLine;
 
 /** {@code ./drydock install push} into a real registry on loopback, checked with skopeo (which Drydock did not write). */
 class RegistryPushTest {
-    @TempDir static Path shared;
+    @TempDir
+    static Path shared;
+
     static BundleFixture fixture;
     static BundleBuilder.Result built;
     static LocalRegistry registry;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void start() throws Exception {
@@ -52,7 +55,14 @@ class RegistryPushTest {
         CommandLine cl = InstallerMain.commandLine();
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        int exit = cl.execute("push", bundle.toString(), "--key", fixture.publicKey().toString(), "--registry", target, "--plain-http");
+        int exit = cl.execute(
+                "push",
+                bundle.toString(),
+                "--key",
+                fixture.publicKey().toString(),
+                "--registry",
+                target,
+                "--plain-http");
         return new Run(exit, out.toString(), err.toString());
     }
 
@@ -70,8 +80,14 @@ class RegistryPushTest {
             JsonNode byDigest = skopeoInspect("docker://" + target + "/" + image.repository() + "@" + image.digest());
             assertThat(byDigest.path("Digest").asText()).isEqualTo(image.digest());
             assertThat(byDigest.path("Layers")).hasSize(1);
-            String tag = image.reference().substring(image.reference().lastIndexOf(':', image.reference().indexOf('@')) + 1, image.reference().indexOf('@'));
-            assertThat(skopeoInspect("docker://" + target + "/" + image.repository() + ":" + tag).path("Digest").asText()).isEqualTo(image.digest());
+            String tag = image.reference()
+                    .substring(
+                            image.reference().lastIndexOf(':', image.reference().indexOf('@')) + 1,
+                            image.reference().indexOf('@'));
+            assertThat(skopeoInspect("docker://" + target + "/" + image.repository() + ":" + tag)
+                            .path("Digest")
+                            .asText())
+                    .isEqualTo(image.digest());
         }
         assertThat(run.out()).contains("install with: --set global.imageRegistry=" + target);
     }
@@ -80,7 +96,10 @@ class RegistryPushTest {
     void shouldPushNothingWhenBundleFailsVerification() throws IOException {
         // Given
         var entries = BundleFixture.entries(built.bundle());
-        String layer = entries.keySet().stream().filter(p -> p.startsWith("images/drydock_sandbox/blobs/")).findFirst().orElseThrow();
+        String layer = entries.keySet().stream()
+                .filter(p -> p.startsWith("images/drydock_sandbox/blobs/"))
+                .findFirst()
+                .orElseThrow();
         entries.put(layer, "tampered layer".getBytes(StandardCharsets.UTF_8));
         Path tampered = dir.resolve("tampered.tar");
         BundleFixture.write(entries, tampered);
@@ -93,7 +112,13 @@ class RegistryPushTest {
         assertThat(run.exit()).isEqualTo(InstallerMain.REJECTED);
         assertThat(run.err()).contains("REJECTED " + layer).contains("nothing pushed");
         String server = built.manifest().images().getFirst().repository();
-        assertThat(skopeo("inspect", "--tls-verify=false", "docker://" + target + "/" + server + "@" + built.manifest().images().getFirst().digest()).exit()).isNotZero();
+        assertThat(skopeo(
+                                "inspect",
+                                "--tls-verify=false",
+                                "docker://" + target + "/" + server + "@"
+                                        + built.manifest().images().getFirst().digest())
+                        .exit())
+                .isNotZero();
     }
 
     private static JsonNode skopeoInspect(String reference) throws Exception {
@@ -106,13 +131,16 @@ class RegistryPushTest {
         try {
             List<String> command = new java.util.ArrayList<>(List.of("skopeo"));
             command.addAll(List.of(args));
-            Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
             var out = p.getInputStream().readAllBytes();
             var err = p.getErrorStream().readAllBytes();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
-            return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+            return new Run(
+                    p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("cannot run skopeo (apt-get install skopeo): " + e.getMessage(), e);
         }

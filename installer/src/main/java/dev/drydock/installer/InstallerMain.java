@@ -2,10 +2,10 @@ package dev.drydock.installer;
 
 import dev.drydock.installer.command.ExtractCommand;
 import dev.drydock.installer.command.InstallCommand;
-import dev.drydock.installer.command.RenderCommand;
-import dev.drydock.installer.command.UpgradeCommand;
 import dev.drydock.installer.command.PreflightCommand;
 import dev.drydock.installer.command.PushCommand;
+import dev.drydock.installer.command.RenderCommand;
+import dev.drydock.installer.command.UpgradeCommand;
 import dev.drydock.installer.command.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +13,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code ./drydock install …}: the platform team's commands. */
-@Command(name = "install", mixinStandardHelpOptions = true, description = "Install Drydock from a signed air-gap bundle.", subcommands = {VerifyCommand.class, ExtractCommand.class, PreflightCommand.class, PushCommand.class, RenderCommand.class, InstallCommand.class, UpgradeCommand.class})
+@Command(
+        name = "install",
+        mixinStandardHelpOptions = true,
+        description = "Install Drydock from a signed air-gap bundle.",
+        subcommands = {
+            VerifyCommand.class,
+            ExtractCommand.class,
+            PreflightCommand.class,
+            PushCommand.class,
+            RenderCommand.class,
+            InstallCommand.class,
+            UpgradeCommand.class
+        })
 public final class InstallerMain implements Runnable {
     /** Success. */
     public static final int OK = 0;
@@ -24,7 +36,8 @@ public final class InstallerMain implements Runnable {
     /** A bug or an unexpected I/O failure. */
     public static final int SOFTWARE = 70;
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {

@@ -31,16 +31,15 @@ final class Checksums {
     /** Throws when {@code expected} is set and differs from {@code actual}. */
     static void verify(String what, @Nullable String expected, String actual, String setting) {
         if (expected != null && !expected.equals(actual)) {
-            throw new ModelLoadException(
-                    "SHA-256 mismatch for "
-                            + what
-                            + ": expected "
-                            + expected
-                            + " ("
-                            + setting
-                            + "), actual "
-                            + actual
-                            + ". The file is corrupt or not the model that was approved; refusing to load it.");
+            throw new ModelLoadException("SHA-256 mismatch for "
+                    + what
+                    + ": expected "
+                    + expected
+                    + " ("
+                    + setting
+                    + "), actual "
+                    + actual
+                    + ". The file is corrupt or not the model that was approved; refusing to load it.");
         }
     }
 

@@ -67,7 +67,8 @@ public final class EmbeddingBenchmark {
      */
     public static Result measure(EmbeddingModel model, List<String> texts, int warmupRounds, int rounds) {
         if (!(model instanceof OnnxEmbeddingModel onnx)) {
-            throw new IllegalArgumentException("only models loaded by EmbeddingModels can be benchmarked, not " + model.getClass());
+            throw new IllegalArgumentException(
+                    "only models loaded by EmbeddingModels can be benchmarked, not " + model.getClass());
         }
         if (texts.isEmpty() || rounds < 1 || warmupRounds < 0) {
             throw new IllegalArgumentException("need texts, rounds >= 1 and warmup rounds >= 0");
@@ -113,12 +114,18 @@ public final class EmbeddingBenchmark {
             }
         }
         Arrays.sort(pairRatios);
-        double median =
-                pairRatios.length % 2 == 1
-                        ? pairRatios[pairRatios.length / 2]
-                        : (pairRatios[pairRatios.length / 2 - 1] + pairRatios[pairRatios.length / 2]) / 2;
+        double median = pairRatios.length % 2 == 1
+                ? pairRatios[pairRatios.length / 2]
+                : (pairRatios[pairRatios.length / 2 - 1] + pairRatios[pairRatios.length / 2]) / 2;
         return new Result(
-                texts.size(), rounds, batches.size(), realTokens, paddedTokens, pipelineNanos / 1e9, rawNanos / 1e9, median);
+                texts.size(),
+                rounds,
+                batches.size(),
+                realTokens,
+                paddedTokens,
+                pipelineNanos / 1e9,
+                rawNanos / 1e9,
+                median);
     }
 
     private static long timePipeline(OnnxEmbeddingModel model, List<String> texts) {
@@ -126,7 +133,8 @@ public final class EmbeddingBenchmark {
         float[][] vectors = model.embed(texts);
         long elapsed = System.nanoTime() - start;
         if (vectors.length != texts.size()) {
-            throw new IllegalStateException("pipeline returned " + vectors.length + " vectors for " + texts.size() + " texts");
+            throw new IllegalStateException(
+                    "pipeline returned " + vectors.length + " vectors for " + texts.size() + " texts");
         }
         return elapsed;
     }

@@ -74,20 +74,23 @@ public final class EmbeddingModels {
         Path modelFile = requireFile(dir, MODEL_FILE);
         Path tokenizerFile = requireFile(dir, TOKENIZER_FILE);
         Path folderName = dir.getFileName();
-        ModelSettings settings =
-                ModelSettings.parse(
-                        readProperties(settingsFile),
-                        folderName == null ? "model" : folderName.toString(),
-                        settingsFile.toString(),
-                        Set.of());
+        ModelSettings settings = ModelSettings.parse(
+                readProperties(settingsFile),
+                folderName == null ? "model" : folderName.toString(),
+                settingsFile.toString(),
+                Set.of());
         try {
             String modelSha = Checksums.sha256(modelFile);
             Checksums.verify(modelFile.toString(), settings.sha256(), modelSha, "sha256 in " + settingsFile);
             if (settings.sha256() == null) {
-                LOG.log(System.Logger.Level.WARNING, () -> String.format(
-                        Locale.ROOT,
-                        "Model %s has no sha256 in %s; loading it unchecked. To pin it, add: sha256=%s",
-                        modelFile, settingsFile, modelSha));
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        () -> String.format(
+                                Locale.ROOT,
+                                "Model %s has no sha256 in %s; loading it unchecked. To pin it, add: sha256=%s",
+                                modelFile,
+                                settingsFile,
+                                modelSha));
             }
             byte[] tokenizerJson = Files.readAllBytes(tokenizerFile);
             Checksums.verify(
@@ -121,7 +124,8 @@ public final class EmbeddingModels {
             throw new ModelLoadException(source + ": a shipped model must record sha256 and tokenizer-sha256");
         }
         byte[] onnx = readResource(modelResource, "ONNX model");
-        Checksums.verify("classpath:" + modelResource, settings.sha256(), Checksums.sha256(onnx), "sha256 in " + source);
+        Checksums.verify(
+                "classpath:" + modelResource, settings.sha256(), Checksums.sha256(onnx), "sha256 in " + source);
         byte[] tokenizerJson = readResource(tokenizerResource, "tokenizer");
         Checksums.verify(
                 "classpath:" + tokenizerResource,
@@ -132,7 +136,11 @@ public final class EmbeddingModels {
     }
 
     private static EmbeddingModel open(
-            ModelSettings settings, InferenceOptions options, String source, byte[] tokenizerJson, SessionSource model) {
+            ModelSettings settings,
+            InferenceOptions options,
+            String source,
+            byte[] tokenizerJson,
+            SessionSource model) {
         int maxTokens = OnnxEmbeddingModel.effectiveMaxTokens(settings, options);
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession session;
@@ -158,9 +166,8 @@ public final class EmbeddingModels {
     private static Path requireFile(Path dir, String name) {
         Path file = dir.resolve(name);
         if (!Files.isRegularFile(file)) {
-            throw new ModelLoadException(
-                    "Model folder " + dir + " has no " + name
-                            + " (a model folder holds " + MODEL_FILE + ", " + TOKENIZER_FILE + " and " + SETTINGS_FILE + ")");
+            throw new ModelLoadException("Model folder " + dir + " has no " + name + " (a model folder holds "
+                    + MODEL_FILE + ", " + TOKENIZER_FILE + " and " + SETTINGS_FILE + ")");
         }
         if (!Files.isReadable(file)) {
             throw new ModelLoadException(file + " is not readable");
@@ -181,8 +188,8 @@ public final class EmbeddingModels {
     private static InputStream resource(String name, String what) {
         InputStream in = EmbeddingModels.class.getClassLoader().getResourceAsStream(name);
         if (in == null) {
-            throw new ModelLoadException(
-                    "The " + what + " resource '" + name + "' is not on the classpath (is the model carrier jar missing from the build?)");
+            throw new ModelLoadException("The " + what + " resource '" + name
+                    + "' is not on the classpath (is the model carrier jar missing from the build?)");
         }
         return in;
     }

@@ -22,11 +22,10 @@ public record InferenceOptions(int threads, int batchSize, int maxTokens) {
             throw new IllegalArgumentException("batch size must be between 1 and 4096, was " + batchSize);
         }
         if (maxTokens != 0 && (maxTokens < 2 || maxTokens > ModelSettings.MAX_TOKENS_LIMIT)) {
-            throw new IllegalArgumentException(
-                    "max tokens must be 0 (the model's own limit) or between 2 and "
-                            + ModelSettings.MAX_TOKENS_LIMIT
-                            + ", was "
-                            + maxTokens);
+            throw new IllegalArgumentException("max tokens must be 0 (the model's own limit) or between 2 and "
+                    + ModelSettings.MAX_TOKENS_LIMIT
+                    + ", was "
+                    + maxTokens);
         }
     }
 

@@ -55,8 +55,8 @@ record ModelSettings(
         }
         String poolingValue = properties.getProperty("pooling");
         if (poolingValue == null || poolingValue.isBlank()) {
-            throw new ModelLoadException(
-                    source + ": 'pooling' is required (mean for sentence-transformers models such as MiniLM, cls for bge)");
+            throw new ModelLoadException(source
+                    + ": 'pooling' is required (mean for sentence-transformers models such as MiniLM, cls for bge)");
         }
         String id = properties.getProperty("id", defaultId).trim();
         if (id.isEmpty()) {

@@ -38,13 +38,12 @@ final class OfflineTokenizers {
      */
     static synchronized HuggingFaceTokenizer create(byte[] tokenizerJson, int maxTokens, String source) {
         goOffline();
-        Map<String, String> options =
-                Map.of(
-                        "addSpecialTokens", "true",
-                        "truncation", "true",
-                        "padding", "false",
-                        "maxLength", Integer.toString(maxTokens),
-                        "modelMaxLength", Integer.toString(maxTokens));
+        Map<String, String> options = Map.of(
+                "addSpecialTokens", "true",
+                "truncation", "true",
+                "padding", "false",
+                "maxLength", Integer.toString(maxTokens),
+                "modelMaxLength", Integer.toString(maxTokens));
         try {
             return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), options);
         } catch (IOException | RuntimeException e) {
@@ -70,10 +69,13 @@ final class OfflineTokenizers {
         try {
             return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), options);
         } catch (IOException | RuntimeException e) {
-            throw new ModelLoadException("Cannot load tokenizer " + source + " (native library cache: " + nativeCacheDir() + "): " + e, e);
+            throw new ModelLoadException(
+                    "Cannot load tokenizer " + source + " (native library cache: " + nativeCacheDir() + "): " + e, e);
         } catch (LinkageError e) {
-            throw new ModelLoadException("Cannot load the tokenizer's native library from the jar into " + nativeCacheDir()
-                    + " (set DJL_CACHE_DIR to a writable folder): " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    "Cannot load the tokenizer's native library from the jar into " + nativeCacheDir()
+                            + " (set DJL_CACHE_DIR to a writable folder): " + e.getMessage(),
+                    e);
         }
     }
 
@@ -86,7 +88,9 @@ final class OfflineTokenizers {
                 && System.getProperty("ENGINE_CACHE_DIR") == null
                 && System.getenv("ENGINE_CACHE_DIR") == null) {
             System.setProperty("DJL_CACHE_DIR", nativeCacheDir().toString());
-            LOG.log(System.Logger.Level.DEBUG, () -> String.format(Locale.ROOT, "DJL native cache: %s", nativeCacheDir()));
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    () -> String.format(Locale.ROOT, "DJL native cache: %s", nativeCacheDir()));
         }
     }
 }

@@ -92,20 +92,21 @@ final class OnnxEmbeddingModel implements EmbeddingModel {
             String source) {
         int maxTokens = effectiveMaxTokens(settings, options);
         try {
-            OnnxEmbeddingModel model =
-                    new OnnxEmbeddingModel(
-                            settings.id(), environment, session, tokenizer, settings, maxTokens, options.batchSize(), source);
-            LOG.log(System.Logger.Level.INFO, () -> String.format(
-                        Locale.ROOT,
-                    "Loaded embedding model %s from %s: %d dimensions, %s pooling, %d max tokens, %d threads, batch %d%s",
-                    model.id,
-                    source,
-                    model.dimensions,
-                    settings.pooling().key(),
-                    maxTokens,
-                    options.threads(),
-                    options.batchSize(),
-                    model.feedsTokenTypes ? "" : ", no token_type_ids"));
+            OnnxEmbeddingModel model = new OnnxEmbeddingModel(
+                    settings.id(), environment, session, tokenizer, settings, maxTokens, options.batchSize(), source);
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    () -> String.format(
+                            Locale.ROOT,
+                            "Loaded embedding model %s from %s: %d dimensions, %s pooling, %d max tokens, %d threads, batch %d%s",
+                            model.id,
+                            source,
+                            model.dimensions,
+                            settings.pooling().key(),
+                            maxTokens,
+                            options.threads(),
+                            options.batchSize(),
+                            model.feedsTokenTypes ? "" : ", no token_type_ids"));
             return model;
         } catch (RuntimeException e) {
             closeQuietly(session);
@@ -185,12 +186,11 @@ final class OnnxEmbeddingModel implements EmbeddingModel {
         long[][] ids = new long[texts.size()][];
         long[][] types = feedsTokenTypes ? new long[texts.size()][] : new long[0][];
         encode(texts, ids, types);
-        int[] byLength =
-                IntStream.range(0, ids.length)
-                        .boxed()
-                        .sorted(Comparator.comparingInt(i -> ids[i].length))
-                        .mapToInt(Integer::intValue)
-                        .toArray();
+        int[] byLength = IntStream.range(0, ids.length)
+                .boxed()
+                .sorted(Comparator.comparingInt(i -> ids[i].length))
+                .mapToInt(Integer::intValue)
+                .toArray();
         List<TokenBatch> batches = new ArrayList<>((ids.length + batchSize - 1) / batchSize);
         for (int from = 0; from < byLength.length; from += batchSize) {
             int size = Math.min(batchSize, byLength.length - from);
@@ -280,8 +280,8 @@ final class OnnxEmbeddingModel implements EmbeddingModel {
             long[] shape = hidden.getInfo().getShape();
             if (shape.length != 3 || shape[0] != batch.size() || shape[1] != batch.length()) {
                 throw new EmbeddingException(
-                        "model " + id + " output '" + output + "' has shape " + Arrays.toString(shape)
-                                + ", expected [" + batch.size() + ", " + batch.length() + ", hidden]",
+                        "model " + id + " output '" + output + "' has shape " + Arrays.toString(shape) + ", expected ["
+                                + batch.size() + ", " + batch.length() + ", hidden]",
                         null);
             }
             pool(batch, hidden.getFloatBuffer(), (int) shape[2], vectors);
@@ -339,9 +339,13 @@ final class OnnxEmbeddingModel implements EmbeddingModel {
         Inputs inputs = new Inputs();
         try {
             inputs.add(INPUT_IDS, OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.inputIds()), shape));
-            inputs.add(ATTENTION_MASK, OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.attentionMask()), shape));
+            inputs.add(
+                    ATTENTION_MASK,
+                    OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.attentionMask()), shape));
             if (feedsTokenTypes) {
-                inputs.add(TOKEN_TYPE_IDS, OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.tokenTypeIds()), shape));
+                inputs.add(
+                        TOKEN_TYPE_IDS,
+                        OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.tokenTypeIds()), shape));
             }
             return inputs;
         } catch (OrtException | RuntimeException e) {
@@ -363,14 +367,13 @@ final class OnnxEmbeddingModel implements EmbeddingModel {
                 OrtSession.Result result = session.run(inputs.byName(), outputs)) {
             long[] shape = ((OnnxTensor) result.get(0)).getInfo().getShape();
             if (shape.length != 3) {
-                throw new ModelLoadException(
-                        source + ": output '" + output + "' has shape " + Arrays.toString(shape)
-                                + "; Drydock pools token vectors and needs [batch, tokens, hidden]");
+                throw new ModelLoadException(source + ": output '" + output + "' has shape " + Arrays.toString(shape)
+                        + "; Drydock pools token vectors and needs [batch, tokens, hidden]");
             }
             int actual = (int) shape[2];
             if (declared != 0 && declared != actual) {
-                throw new ModelLoadException(
-                        source + ": 'dimensions' is " + declared + " but the model outputs " + actual + "-dimensional vectors");
+                throw new ModelLoadException(source + ": 'dimensions' is " + declared + " but the model outputs "
+                        + actual + "-dimensional vectors");
             }
             return actual;
         } catch (OrtException e) {
@@ -389,15 +392,14 @@ final class OnnxEmbeddingModel implements EmbeddingModel {
         Set<String> names = new TreeSet<>(inputs.keySet());
         Set<String> supported = Set.of(INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS);
         if (!names.contains(INPUT_IDS) || !names.contains(ATTENTION_MASK) || !supported.containsAll(names)) {
-            throw new ModelLoadException(
-                    source + ": the model's inputs are " + names
-                            + "; Drydock feeds BERT-style models with input_ids, attention_mask and optionally token_type_ids");
+            throw new ModelLoadException(source + ": the model's inputs are " + names
+                    + "; Drydock feeds BERT-style models with input_ids, attention_mask and optionally token_type_ids");
         }
         for (Map.Entry<String, NodeInfo> input : inputs.entrySet()) {
             if (!(input.getValue().getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.INT64) {
-                throw new ModelLoadException(
-                        source + ": input '" + input.getKey() + "' is " + input.getValue().getInfo()
-                                + "; Drydock feeds int64 tensors (re-export the model with int64 inputs)");
+                throw new ModelLoadException(source + ": input '" + input.getKey() + "' is "
+                        + input.getValue().getInfo()
+                        + "; Drydock feeds int64 tensors (re-export the model with int64 inputs)");
             }
         }
         return names.contains(TOKEN_TYPE_IDS);
@@ -412,8 +414,8 @@ final class OnnxEmbeddingModel implements EmbeddingModel {
         }
         if (configured != null) {
             if (!outputInfo.containsKey(configured)) {
-                throw new ModelLoadException(
-                        source + ": 'output' is '" + configured + "' but the model's outputs are " + new TreeSet<>(outputInfo.keySet()));
+                throw new ModelLoadException(source + ": 'output' is '" + configured + "' but the model's outputs are "
+                        + new TreeSet<>(outputInfo.keySet()));
             }
             return configured;
         }
@@ -422,24 +424,24 @@ final class OnnxEmbeddingModel implements EmbeddingModel {
                 return preferred;
             }
         }
-        List<String> rank3 =
-                outputInfo.entrySet().stream()
-                        .filter(e -> e.getValue().getInfo() instanceof TensorInfo t && t.getShape().length == 3)
-                        .map(Map.Entry::getKey)
-                        .toList();
+        List<String> rank3 = outputInfo.entrySet().stream()
+                .filter(e -> e.getValue().getInfo() instanceof TensorInfo t && t.getShape().length == 3)
+                .map(Map.Entry::getKey)
+                .toList();
         if (rank3.size() == 1) {
             return rank3.getFirst();
         }
-        throw new ModelLoadException(
-                source + ": cannot tell which output holds token vectors among " + new TreeSet<>(outputInfo.keySet())
-                        + "; name it with 'output' in " + ModelSettings.FILE_NAME);
+        throw new ModelLoadException(source + ": cannot tell which output holds token vectors among "
+                + new TreeSet<>(outputInfo.keySet()) + "; name it with 'output' in " + ModelSettings.FILE_NAME);
     }
 
     private static void closeQuietly(OrtSession session) {
         try {
             session.close();
         } catch (OrtException e) {
-            LOG.log(System.Logger.Level.WARNING, () -> String.format(Locale.ROOT, "Closing an ONNX Runtime session failed: %s", e.getMessage()));
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    () -> String.format(Locale.ROOT, "Closing an ONNX Runtime session failed: %s", e.getMessage()));
         }
     }
 

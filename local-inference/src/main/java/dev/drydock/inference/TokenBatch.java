@@ -11,8 +11,7 @@ package dev.drydock.inference;
  * @param tokenTypeIds segment ids, or an empty array when the model has no {@code token_type_ids}
  * @param positions for each row, the index of its text in the caller's list
  */
-record TokenBatch(
-        int size, int length, long[] inputIds, long[] attentionMask, long[] tokenTypeIds, int[] positions) {
+record TokenBatch(int size, int length, long[] inputIds, long[] attentionMask, long[] tokenTypeIds, int[] positions) {
 
     /** Real (unpadded) tokens in the batch. */
     long realTokens() {

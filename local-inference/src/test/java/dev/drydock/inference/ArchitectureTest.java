@@ -18,40 +18,39 @@ import com.tngtech.archunit.library.GeneralCodingRules;
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule never_opens_network_connections =
-            noClasses()
-                    .should()
-                    .dependOnClassesThat()
-                    .resideInAnyPackage("java.net.http..", "javax.net..", "java.nio.channels..")
-                    .orShould()
-                    .dependOnClassesThat()
-                    .haveFullyQualifiedName("java.net.URL")
-                    .orShould()
-                    .dependOnClassesThat()
-                    .haveFullyQualifiedName("java.net.URLConnection")
-                    .orShould()
-                    .dependOnClassesThat()
-                    .haveFullyQualifiedName("java.net.HttpURLConnection")
-                    .orShould()
-                    .dependOnClassesThat()
-                    .haveFullyQualifiedName("java.net.Socket")
-                    .because("local-inference never touches the network (ARCHITECTURE.md invariant)");
+    static final ArchRule never_opens_network_connections = noClasses()
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("java.net.http..", "javax.net..", "java.nio.channels..")
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("java.net.URL")
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("java.net.URLConnection")
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("java.net.HttpURLConnection")
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("java.net.Socket")
+            .because("local-inference never touches the network (ARCHITECTURE.md invariant)");
 
     @ArchTest
-    static final ArchRule only_offline_tokenizers_creates_tokenizers =
-            noClasses()
-                    .that()
-                    .doNotHaveSimpleName("OfflineTokenizers")
-                    .should()
-                    .callMethodWhere(
-                            DescribedPredicate.describe(
-                                    "create a HuggingFace tokenizer",
-                                    (JavaMethodCall call) ->
-                                            call.getTargetOwner().isEquivalentTo(HuggingFaceTokenizer.class)
-                                                    && (call.getName().equals("newInstance") || call.getName().equals("builder"))))
-                    .because("OfflineTokenizers switches off DJL's telemetry call before a tokenizer exists");
+    static final ArchRule only_offline_tokenizers_creates_tokenizers = noClasses()
+            .that()
+            .doNotHaveSimpleName("OfflineTokenizers")
+            .should()
+            .callMethodWhere(DescribedPredicate.describe(
+                    "create a HuggingFace tokenizer",
+                    (JavaMethodCall call) -> call.getTargetOwner().isEquivalentTo(HuggingFaceTokenizer.class)
+                            && (call.getName().equals("newInstance")
+                                    || call.getName().equals("builder"))))
+            .because("OfflineTokenizers switches off DJL's telemetry call before a tokenizer exists");
 
-    @ArchTest static final ArchRule no_std_streams = GeneralCodingRules.NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS;
+    @ArchTest
+    static final ArchRule no_std_streams = GeneralCodingRules.NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS;
 
-    @ArchTest static final ArchRule no_jul = GeneralCodingRules.NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING;
+    @ArchTest
+    static final ArchRule no_jul = GeneralCodingRules.NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING;
 }

@@ -13,13 +13,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The pipeline-vs-raw benchmark, on the tiny echo model so that it runs in milliseconds. */
 class EmbeddingBenchmarkTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void shouldMeasureBothPathsOnSameBatchesWhenRun() throws IOException {
         // Given 10 texts in batches of 4
-        Path folder =
-                TinyOnnxModels.folder(dir.resolve("echo"), TinyOnnxModels.echoEncoder(true), TinyOnnxModels.shippedTokenizer(), "pooling=mean\n");
+        Path folder = TinyOnnxModels.folder(
+                dir.resolve("echo"),
+                TinyOnnxModels.echoEncoder(true),
+                TinyOnnxModels.shippedTokenizer(),
+                "pooling=mean\n");
         List<String> texts = ShippedModelTest.codeLikeTexts(new Random(11), 10);
         try (EmbeddingModel model = EmbeddingModels.load(folder, new InferenceOptions(1, 4, 0))) {
             // When
@@ -27,7 +31,9 @@ class EmbeddingBenchmarkTest {
             // Then
             assertThat(result.texts()).isEqualTo(10);
             assertThat(result.batches()).isEqualTo(3);
-            assertThat(result.paddedTokens()).isGreaterThanOrEqualTo(result.realTokens()).isPositive();
+            assertThat(result.paddedTokens())
+                    .isGreaterThanOrEqualTo(result.realTokens())
+                    .isPositive();
             assertThat(result.pipelineSeconds()).isPositive();
             assertThat(result.rawSeconds()).isPositive();
             assertThat(result.ratio()).isEqualTo(result.pipelinePerSecond() / result.rawPerSecond(), within(1e-9));
@@ -38,31 +44,30 @@ class EmbeddingBenchmarkTest {
     @Test
     void shouldRefuseModelWhenNotLoadedByEmbeddingModels() {
         // Given a model from elsewhere
-        EmbeddingModel foreign =
-                new EmbeddingModel() {
-                    @Override
-                    public String id() {
-                        return "foreign";
-                    }
+        EmbeddingModel foreign = new EmbeddingModel() {
+            @Override
+            public String id() {
+                return "foreign";
+            }
 
-                    @Override
-                    public int dimensions() {
-                        return 1;
-                    }
+            @Override
+            public int dimensions() {
+                return 1;
+            }
 
-                    @Override
-                    public int maxTokens() {
-                        return 2;
-                    }
+            @Override
+            public int maxTokens() {
+                return 2;
+            }
 
-                    @Override
-                    public float[][] embed(List<String> texts) {
-                        return new float[texts.size()][1];
-                    }
+            @Override
+            public float[][] embed(List<String> texts) {
+                return new float[texts.size()][1];
+            }
 
-                    @Override
-                    public void close() {}
-                };
+            @Override
+            public void close() {}
+        };
         // When / Then
         assertThatThrownBy(() -> EmbeddingBenchmark.measure(foreign, List.of("x"), 0, 1))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -18,7 +18,8 @@ class ModelFolderTest {
     private static final InferenceOptions OPTIONS = new InferenceOptions(1, 4, 0);
     private static byte[] tokenizer;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void readTokenizer() throws IOException {
@@ -28,7 +29,8 @@ class ModelFolderTest {
     @Test
     void shouldMeanPoolOverRealTokensWhenModelHasNoTokenTypeIds() throws IOException {
         // Given an echo encoder (token vector = [id, mask]) without token_type_ids
-        Path folder = TinyOnnxModels.folder(dir.resolve("echo"), TinyOnnxModels.echoEncoder(false), tokenizer, "pooling=mean\n");
+        Path folder = TinyOnnxModels.folder(
+                dir.resolve("echo"), TinyOnnxModels.echoEncoder(false), tokenizer, "pooling=mean\n");
         // When "hello" ([CLS] hello [SEP] = 101, 7592, 102) shares a batch with a longer text
         float[][] vectors;
         try (EmbeddingModel model = EmbeddingModels.load(folder, OPTIONS)) {
@@ -41,8 +43,8 @@ class ModelFolderTest {
     @Test
     void shouldTakeFirstTokenWhenPoolingIsCls() throws IOException {
         // Given an echo encoder with token_type_ids and CLS pooling
-        Path folder =
-                TinyOnnxModels.folder(dir.resolve("cls"), TinyOnnxModels.echoEncoder(true), tokenizer, "pooling=cls\nid=echo-cls\n");
+        Path folder = TinyOnnxModels.folder(
+                dir.resolve("cls"), TinyOnnxModels.echoEncoder(true), tokenizer, "pooling=cls\nid=echo-cls\n");
         // When
         float[][] vectors;
         try (EmbeddingModel model = EmbeddingModels.load(folder, OPTIONS)) {
@@ -55,7 +57,8 @@ class ModelFolderTest {
     @Test
     void shouldEqualOneByOneResultsExactlyWhenModelIsNotQuantized() throws IOException {
         // Given texts of many lengths, in batches of 4 that get sorted and padded
-        Path folder = TinyOnnxModels.folder(dir.resolve("exact"), TinyOnnxModels.echoEncoder(true), tokenizer, "pooling=mean\n");
+        Path folder = TinyOnnxModels.folder(
+                dir.resolve("exact"), TinyOnnxModels.echoEncoder(true), tokenizer, "pooling=mean\n");
         List<String> texts = ShippedModelTest.codeLikeTexts(new Random(3), 11);
         try (EmbeddingModel model = EmbeddingModels.load(folder, OPTIONS)) {
             // When
@@ -70,7 +73,8 @@ class ModelFolderTest {
     @Test
     void shouldCapTokensWhenOptionsAskForFewer() throws IOException {
         // Given a model trained for 512 tokens, and options capping at 16
-        Path folder = TinyOnnxModels.folder(dir.resolve("cap"), TinyOnnxModels.echoEncoder(false), tokenizer, "pooling=cls\nmax-tokens=512\n");
+        Path folder = TinyOnnxModels.folder(
+                dir.resolve("cap"), TinyOnnxModels.echoEncoder(false), tokenizer, "pooling=cls\nmax-tokens=512\n");
         // When
         try (EmbeddingModel model = EmbeddingModels.load(folder, OPTIONS.withMaxTokens(16))) {
             // Then
@@ -82,8 +86,11 @@ class ModelFolderTest {
     void shouldRefuseModelWhenSha256Differs() throws IOException {
         // Given
         String wrong = "ab".repeat(32);
-        Path folder =
-                TinyOnnxModels.folder(dir.resolve("sha"), TinyOnnxModels.echoEncoder(false), tokenizer, "pooling=mean\nsha256=" + wrong + "\n");
+        Path folder = TinyOnnxModels.folder(
+                dir.resolve("sha"),
+                TinyOnnxModels.echoEncoder(false),
+                tokenizer,
+                "pooling=mean\nsha256=" + wrong + "\n");
         String actual = Checksums.sha256(folder.resolve("model.onnx"));
         // When / Then
         assertThatThrownBy(() -> EmbeddingModels.load(folder, OPTIONS))
@@ -97,7 +104,8 @@ class ModelFolderTest {
     void shouldLoadModelWhenSha256Matches() throws IOException {
         // Given
         byte[] onnx = TinyOnnxModels.echoEncoder(false);
-        String settings = "pooling=mean\nsha256=" + Checksums.sha256(onnx) + "\ntokenizer-sha256=" + Checksums.sha256(tokenizer) + "\n";
+        String settings = "pooling=mean\nsha256=" + Checksums.sha256(onnx) + "\ntokenizer-sha256="
+                + Checksums.sha256(tokenizer) + "\n";
         Path folder = TinyOnnxModels.folder(dir.resolve("pinned"), onnx, tokenizer, settings);
         // When
         try (EmbeddingModel model = EmbeddingModels.load(folder, OPTIONS)) {
@@ -120,7 +128,8 @@ class ModelFolderTest {
     @Test
     void shouldNameMissingFileWhenFolderIsIncomplete() throws IOException {
         // Given a folder without tokenizer.json
-        Path folder = TinyOnnxModels.folder(dir.resolve("partial"), TinyOnnxModels.echoEncoder(false), tokenizer, "pooling=mean\n");
+        Path folder = TinyOnnxModels.folder(
+                dir.resolve("partial"), TinyOnnxModels.echoEncoder(false), tokenizer, "pooling=mean\n");
         Files.delete(folder.resolve("tokenizer.json"));
         // When / Then
         assertThatThrownBy(() -> EmbeddingModels.load(folder, OPTIONS))
@@ -141,7 +150,8 @@ class ModelFolderTest {
     @Test
     void shouldListInputsWhenModelIsNotBertStyle() throws IOException {
         // Given a model whose input is called "tokens"
-        Path folder = TinyOnnxModels.folder(dir.resolve("wrong"), TinyOnnxModels.wrongInputs(), tokenizer, "pooling=mean\n");
+        Path folder =
+                TinyOnnxModels.folder(dir.resolve("wrong"), TinyOnnxModels.wrongInputs(), tokenizer, "pooling=mean\n");
         // When / Then
         assertThatThrownBy(() -> EmbeddingModels.load(folder, OPTIONS))
                 .isInstanceOf(ModelLoadException.class)
@@ -152,7 +162,8 @@ class ModelFolderTest {
     @Test
     void shouldRefuseSettingsWhenPoolingIsUnknown() throws IOException {
         // Given
-        Path folder = TinyOnnxModels.folder(dir.resolve("max"), TinyOnnxModels.echoEncoder(false), tokenizer, "pooling=max\n");
+        Path folder = TinyOnnxModels.folder(
+                dir.resolve("max"), TinyOnnxModels.echoEncoder(false), tokenizer, "pooling=max\n");
         // When / Then
         assertThatThrownBy(() -> EmbeddingModels.load(folder, OPTIONS))
                 .isInstanceOf(ModelLoadException.class)
@@ -162,8 +173,8 @@ class ModelFolderTest {
     @Test
     void shouldRefuseSettingsWhenKeyIsMisspelled() throws IOException {
         // Given
-        Path folder =
-                TinyOnnxModels.folder(dir.resolve("typo"), TinyOnnxModels.echoEncoder(false), tokenizer, "pooling=mean\nmax_tokens=128\n");
+        Path folder = TinyOnnxModels.folder(
+                dir.resolve("typo"), TinyOnnxModels.echoEncoder(false), tokenizer, "pooling=mean\nmax_tokens=128\n");
         // When / Then
         assertThatThrownBy(() -> EmbeddingModels.load(folder, OPTIONS))
                 .isInstanceOf(ModelLoadException.class)
@@ -173,8 +184,8 @@ class ModelFolderTest {
     @Test
     void shouldRefuseSettingsWhenDimensionsDisagreeWithModel() throws IOException {
         // Given an echo model (2 dimensions) declared as 384
-        Path folder =
-                TinyOnnxModels.folder(dir.resolve("dims"), TinyOnnxModels.echoEncoder(false), tokenizer, "pooling=mean\ndimensions=384\n");
+        Path folder = TinyOnnxModels.folder(
+                dir.resolve("dims"), TinyOnnxModels.echoEncoder(false), tokenizer, "pooling=mean\ndimensions=384\n");
         // When / Then
         assertThatThrownBy(() -> EmbeddingModels.load(folder, OPTIONS))
                 .isInstanceOf(ModelLoadException.class)
@@ -184,8 +195,8 @@ class ModelFolderTest {
     @Test
     void shouldRefuseSettingsWhenMaxTokensIsNotANumber() throws IOException {
         // Given
-        Path folder =
-                TinyOnnxModels.folder(dir.resolve("nan"), TinyOnnxModels.echoEncoder(false), tokenizer, "pooling=mean\nmax-tokens=lots\n");
+        Path folder = TinyOnnxModels.folder(
+                dir.resolve("nan"), TinyOnnxModels.echoEncoder(false), tokenizer, "pooling=mean\nmax-tokens=lots\n");
         // When / Then
         assertThatThrownBy(() -> EmbeddingModels.load(folder, OPTIONS))
                 .isInstanceOf(ModelLoadException.class)
@@ -195,11 +206,14 @@ class ModelFolderTest {
     @Test
     void shouldRefuseCallsWhenModelIsClosed() throws IOException {
         // Given
-        Path folder = TinyOnnxModels.folder(dir.resolve("closed"), TinyOnnxModels.echoEncoder(false), tokenizer, "pooling=mean\n");
+        Path folder = TinyOnnxModels.folder(
+                dir.resolve("closed"), TinyOnnxModels.echoEncoder(false), tokenizer, "pooling=mean\n");
         EmbeddingModel model = EmbeddingModels.load(folder, OPTIONS);
         model.close();
         // When / Then
-        assertThatThrownBy(() -> model.embed(List.of("late"))).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> model.embed(List.of("late")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
     }
 
     private static float[] unit(float... values) {

@@ -43,11 +43,10 @@ class ShippedModelTest {
     @Test
     void shouldPlaceRelatedTextsCloserWhenTopicsDiffer() {
         // Given
-        List<String> texts =
-                List.of(
-                        "How do I open a database connection pool?",
-                        "Create a JDBC connection pool for the database",
-                        "The cat sat on the warm windowsill in the sun");
+        List<String> texts = List.of(
+                "How do I open a database connection pool?",
+                "Create a JDBC connection pool for the database",
+                "The cat sat on the warm windowsill in the sun");
         // When
         float[][] vectors = model.embed(texts);
         // Then
@@ -117,7 +116,9 @@ class ShippedModelTest {
         texts.add("fine");
         texts.add(null);
         // When / Then
-        assertThatThrownBy(() -> model.embed(texts)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("texts[1]");
+        assertThatThrownBy(() -> model.embed(texts))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("texts[1]");
     }
 
     @Test
@@ -131,7 +132,8 @@ class ShippedModelTest {
         }
         // When
         List<Future<float[][]>> results;
-        try (ExecutorService pool = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("embed-test-", 0).factory())) {
+        try (ExecutorService pool = Executors.newFixedThreadPool(
+                4, Thread.ofPlatform().name("embed-test-", 0).factory())) {
             results = pool.invokeAll(calls);
         }
         // Then

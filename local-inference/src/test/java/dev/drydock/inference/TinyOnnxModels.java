@@ -23,10 +23,9 @@ final class TinyOnnxModels {
 
     /** An echo encoder with inputs input_ids, attention_mask and, if asked, token_type_ids. */
     static byte[] echoEncoder(boolean withTokenTypes) {
-        List<String> inputs =
-                withTokenTypes
-                        ? List.of("input_ids", "attention_mask", "token_type_ids")
-                        : List.of("input_ids", "attention_mask");
+        List<String> inputs = withTokenTypes
+                ? List.of("input_ids", "attention_mask", "token_type_ids")
+                : List.of("input_ids", "attention_mask");
         Proto graph = new Proto().string(2, "echo");
         Proto axes = new Proto().int64(1, 1).int64(2, INT64).string(8, "axes").bytes(7, packed(2));
         graph.message(5, axes);
@@ -82,7 +81,12 @@ final class TinyOnnxModels {
 
     private static byte[] model(Proto graph) {
         Proto opset = new Proto().string(1, "").int64(2, 13);
-        return new Proto().int64(1, 7).string(2, "drydock-tests").message(7, graph).message(8, opset).toByteArray();
+        return new Proto()
+                .int64(1, 7)
+                .string(2, "drydock-tests")
+                .message(7, graph)
+                .message(8, opset)
+                .toByteArray();
     }
 
     private static Proto node(String op, List<String> inputs, String output) {

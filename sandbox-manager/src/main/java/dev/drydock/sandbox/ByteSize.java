@@ -18,8 +18,8 @@ public final class ByteSize {
     public static long parse(String text) {
         Matcher m = SIZE.matcher(text == null ? "" : text.trim());
         if (!m.matches()) {
-            throw new InvalidSpecException(
-                    "invalid size '" + text + "' (expected a non-negative number with optional k, m, g or t suffix, e.g. 512m)");
+            throw new InvalidSpecException("invalid size '" + text
+                    + "' (expected a non-negative number with optional k, m, g or t suffix, e.g. 512m)");
         }
         long n;
         try {
@@ -27,14 +27,13 @@ public final class ByteSize {
         } catch (NumberFormatException e) {
             throw new InvalidSpecException("invalid size '" + text + "': too large");
         }
-        int shift =
-                switch (m.group(2).toLowerCase(Locale.ROOT)) {
-                    case "k" -> 10;
-                    case "m" -> 20;
-                    case "g" -> 30;
-                    case "t" -> 40;
-                    default -> 0;
-                };
+        int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            case "t" -> 40;
+            default -> 0;
+        };
         if (n > (Long.MAX_VALUE >> shift)) {
             throw new InvalidSpecException("invalid size '" + text + "': too large");
         }

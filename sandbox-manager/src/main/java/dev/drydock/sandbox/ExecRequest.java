@@ -52,7 +52,8 @@ public record ExecRequest(List<String> command, String cwd, Map<String, String> 
         long envSize = 0;
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (!ENV_NAME.matcher(e.getKey()).matches()) {
-                throw new InvalidSpecException("invalid environment variable name '" + e.getKey().replace('\0', '?') + "'");
+                throw new InvalidSpecException(
+                        "invalid environment variable name '" + e.getKey().replace('\0', '?') + "'");
             }
             noNul("environment variable " + e.getKey(), e.getValue());
             envSize += e.getKey().length() + e.getValue().getBytes(StandardCharsets.UTF_8).length + 2;

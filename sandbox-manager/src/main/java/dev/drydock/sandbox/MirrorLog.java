@@ -25,5 +25,13 @@ public interface MirrorLog {
      * @param allowed whether the proxy forwarded it
      * @param setup whether the sandbox's setup step was running
      */
-    record MirrorRequest(String sandboxId, String sessionId, String workspaceId, String method, String target, String mirror, boolean allowed, boolean setup) {}
+    record MirrorRequest(
+            String sandboxId,
+            String sessionId,
+            String workspaceId,
+            String method,
+            String target,
+            String mirror,
+            boolean allowed,
+            boolean setup) {}
 }

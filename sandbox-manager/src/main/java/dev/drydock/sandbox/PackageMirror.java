@@ -20,7 +20,12 @@ public record PackageMirror(String name, Kind kind, URI url) {
 
     /** The package managers a mirror can serve. */
     public enum Kind {
-        MAVEN, GRADLE, NPM, PYPI, GO, DEBIAN;
+        MAVEN,
+        GRADLE,
+        NPM,
+        PYPI,
+        GO,
+        DEBIAN;
 
         /** The name in configuration and the API: {@code maven}, {@code npm}, … */
         public String label() {
@@ -34,22 +39,29 @@ public record PackageMirror(String name, Kind kind, URI url) {
                     return k;
                 }
             }
-            throw new InvalidSpecException("unknown mirror kind '" + label + "'; valid: maven, gradle, npm, pypi, go, debian");
+            throw new InvalidSpecException(
+                    "unknown mirror kind '" + label + "'; valid: maven, gradle, npm, pypi, go, debian");
         }
     }
 
     public PackageMirror {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new InvalidSpecException("mirror name '" + name + "' is invalid: 1-40 lower-case letters, digits or '-', starting with a letter or digit");
+            throw new InvalidSpecException("mirror name '" + name
+                    + "' is invalid: 1-40 lower-case letters, digits or '-', starting with a letter or digit");
         }
         if (kind == null) {
             throw new InvalidSpecException("mirror " + name + " needs a kind");
         }
-        if (url == null || url.getHost() == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
-            throw new InvalidSpecException("mirror " + name + " needs an http or https URL with a host, got '" + url + "'");
+        if (url == null
+                || url.getHost() == null
+                || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
+            throw new InvalidSpecException(
+                    "mirror " + name + " needs an http or https URL with a host, got '" + url + "'");
         }
         if (url.getRawUserInfo() != null || url.getRawQuery() != null || url.getRawFragment() != null) {
-            throw new InvalidSpecException("mirror " + name + ": the URL must not carry credentials, a query or a fragment (credentials are a workspace secret used only by setup steps)");
+            throw new InvalidSpecException(
+                    "mirror " + name
+                            + ": the URL must not carry credentials, a query or a fragment (credentials are a workspace secret used only by setup steps)");
         }
         String s = url.toString();
         url = URI.create(s.endsWith("/") ? s : s + "/");

@@ -25,10 +25,16 @@ public final class PathPattern {
             glob = glob.substring(0, glob.length() - 1);
         }
         if (glob.isEmpty() || glob.length() > MAX_LENGTH) {
-            throw new InvalidSpecException("path pattern '" + glob + "' must have 1 to " + MAX_LENGTH + " characters besides slashes");
+            throw new InvalidSpecException(
+                    "path pattern '" + glob + "' must have 1 to " + MAX_LENGTH + " characters besides slashes");
         }
-        if (glob.contains("\\") || glob.contains("\0") || glob.contains("\n") || glob.contains("[") || glob.contains("{")) {
-            throw new InvalidSpecException("path pattern '" + glob + "' may use only '*', '**' and '?' as wildcards, and no backslash");
+        if (glob.contains("\\")
+                || glob.contains("\0")
+                || glob.contains("\n")
+                || glob.contains("[")
+                || glob.contains("{")) {
+            throw new InvalidSpecException(
+                    "path pattern '" + glob + "' may use only '*', '**' and '?' as wildcards, and no backslash");
         }
         for (String segment : glob.split("/", -1)) {
             if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {

@@ -10,15 +10,14 @@ public final class SandboxEnvironment {
      * within a second of running them ({@code a - b} to {@code a + b}), so cached bytecode would run the
      * old code; it also keeps {@code __pycache__} out of the workspace.
      */
-    public static final Map<String, String> BASE =
-            Map.of(
-                    "PATH", "/usr/local/bin:/usr/bin:/bin",
-                    "HOME", "/tmp",
-                    "LANG", "C.UTF-8",
-                    "TERM", "dumb",
-                    "USER", "sandbox",
-                    "TMPDIR", "/tmp",
-                    "PYTHONDONTWRITEBYTECODE", "1");
+    public static final Map<String, String> BASE = Map.of(
+            "PATH", "/usr/local/bin:/usr/bin:/bin",
+            "HOME", "/tmp",
+            "LANG", "C.UTF-8",
+            "TERM", "dumb",
+            "USER", "sandbox",
+            "TMPDIR", "/tmp",
+            "PYTHONDONTWRITEBYTECODE", "1");
 
     private SandboxEnvironment() {}
 }

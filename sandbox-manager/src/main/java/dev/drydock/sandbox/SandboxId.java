@@ -1,8 +1,8 @@
 package dev.drydock.sandbox;
 
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
 
 /**
  * Identity of one sandbox: {@code sbx-} followed by 16 lowercase hex digits. Valid as a Kubernetes

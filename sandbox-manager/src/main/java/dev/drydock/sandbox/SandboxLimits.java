@@ -28,8 +28,7 @@ public record SandboxLimits(
 
     /** Conservative defaults for a droid session. */
     public static final SandboxLimits DEFAULTS =
-            new SandboxLimits(
-                    2L << 30, 2000, Duration.ofMinutes(30), 512, 1L << 30, 10L << 30, 512L << 20, 1 << 20);
+            new SandboxLimits(2L << 30, 2000, Duration.ofMinutes(30), 512, 1L << 30, 10L << 30, 512L << 20, 1 << 20);
 
     public SandboxLimits {
         positive("memory", memoryBytes);
@@ -57,26 +56,74 @@ public record SandboxLimits(
     }
 
     public SandboxLimits withMemoryBytes(long bytes) {
-        return new SandboxLimits(bytes, cpuMillicores, cpuTime, maxProcesses, maxFileSizeBytes, ephemeralStorageBytes, tmpBytes, outputLimitBytes);
+        return new SandboxLimits(
+                bytes,
+                cpuMillicores,
+                cpuTime,
+                maxProcesses,
+                maxFileSizeBytes,
+                ephemeralStorageBytes,
+                tmpBytes,
+                outputLimitBytes);
     }
 
     public SandboxLimits withMaxProcesses(int n) {
-        return new SandboxLimits(memoryBytes, cpuMillicores, cpuTime, n, maxFileSizeBytes, ephemeralStorageBytes, tmpBytes, outputLimitBytes);
+        return new SandboxLimits(
+                memoryBytes,
+                cpuMillicores,
+                cpuTime,
+                n,
+                maxFileSizeBytes,
+                ephemeralStorageBytes,
+                tmpBytes,
+                outputLimitBytes);
     }
 
     public SandboxLimits withMaxFileSizeBytes(long bytes) {
-        return new SandboxLimits(memoryBytes, cpuMillicores, cpuTime, maxProcesses, bytes, ephemeralStorageBytes, tmpBytes, outputLimitBytes);
+        return new SandboxLimits(
+                memoryBytes,
+                cpuMillicores,
+                cpuTime,
+                maxProcesses,
+                bytes,
+                ephemeralStorageBytes,
+                tmpBytes,
+                outputLimitBytes);
     }
 
     public SandboxLimits withCpuTime(Duration d) {
-        return new SandboxLimits(memoryBytes, cpuMillicores, d, maxProcesses, maxFileSizeBytes, ephemeralStorageBytes, tmpBytes, outputLimitBytes);
+        return new SandboxLimits(
+                memoryBytes,
+                cpuMillicores,
+                d,
+                maxProcesses,
+                maxFileSizeBytes,
+                ephemeralStorageBytes,
+                tmpBytes,
+                outputLimitBytes);
     }
 
     public SandboxLimits withTmpBytes(long bytes) {
-        return new SandboxLimits(memoryBytes, cpuMillicores, cpuTime, maxProcesses, maxFileSizeBytes, ephemeralStorageBytes, bytes, outputLimitBytes);
+        return new SandboxLimits(
+                memoryBytes,
+                cpuMillicores,
+                cpuTime,
+                maxProcesses,
+                maxFileSizeBytes,
+                ephemeralStorageBytes,
+                bytes,
+                outputLimitBytes);
     }
 
     public SandboxLimits withOutputLimitBytes(int bytes) {
-        return new SandboxLimits(memoryBytes, cpuMillicores, cpuTime, maxProcesses, maxFileSizeBytes, ephemeralStorageBytes, tmpBytes, bytes);
+        return new SandboxLimits(
+                memoryBytes,
+                cpuMillicores,
+                cpuTime,
+                maxProcesses,
+                maxFileSizeBytes,
+                ephemeralStorageBytes,
+                tmpBytes,
+                bytes);
     }
 }

@@ -31,7 +31,8 @@ public record SandboxOptions(
 
     public SandboxOptions {
         if (backend == null || !BACKENDS.contains(backend)) {
-            throw new InvalidSpecException("unknown sandbox backend '" + backend + "'; valid values: " + String.join(", ", BACKENDS));
+            throw new InvalidSpecException(
+                    "unknown sandbox backend '" + backend + "'; valid values: " + String.join(", ", BACKENDS));
         }
         if (ttl == null || ttl.isNegative() || ttl.isZero()) {
             throw new InvalidSpecException("sandbox ttl must be positive, got " + ttl);
@@ -40,7 +41,12 @@ public record SandboxOptions(
 
     /** Defaults: local backend, {@link SandboxLimits#DEFAULTS}, 8 h TTL. */
     public static SandboxOptions defaults() {
-        return new SandboxOptions("local", SandboxLimits.DEFAULTS, Duration.ofHours(8), LocalOptions.defaults(), KubernetesOptions.defaults());
+        return new SandboxOptions(
+                "local",
+                SandboxLimits.DEFAULTS,
+                Duration.ofHours(8),
+                LocalOptions.defaults(),
+                KubernetesOptions.defaults());
     }
 
     public SandboxOptions withBackend(String name) {
@@ -75,7 +81,14 @@ public record SandboxOptions(
      *     read-only and settings generated from the host user's {@code settings.xml}, {@code .npmrc} and
      *     {@code pip.conf} (without credentials) in their writable home (ADR 0011). On by default.
      */
-    public record LocalOptions(String bwrap, Path workRoot, int uidBase, int uidCount, boolean cgroups, boolean allowUnlimitedProcesses, boolean hostBuildCaches) {
+    public record LocalOptions(
+            String bwrap,
+            Path workRoot,
+            int uidBase,
+            int uidCount,
+            boolean cgroups,
+            boolean allowUnlimitedProcesses,
+            boolean hostBuildCaches) {
         public LocalOptions {
             if (bwrap == null || bwrap.isBlank()) {
                 throw new InvalidSpecException("local.bwrap must name the bubblewrap binary");
@@ -86,7 +99,14 @@ public record SandboxOptions(
         }
 
         public static LocalOptions defaults() {
-            return new LocalOptions("bwrap", Path.of(System.getProperty("java.io.tmpdir"), "drydock-sandboxes"), 200_000, 10_000, true, false, true);
+            return new LocalOptions(
+                    "bwrap",
+                    Path.of(System.getProperty("java.io.tmpdir"), "drydock-sandboxes"),
+                    200_000,
+                    10_000,
+                    true,
+                    false,
+                    true);
         }
 
         public LocalOptions withWorkRoot(Path root) {
@@ -169,12 +189,11 @@ public record SandboxOptions(
             if (runnerPort < 1 || runnerPort > 65535) {
                 throw new InvalidSpecException("runner port out of range: " + runnerPort);
             }
-            dnsPort.ifPresent(
-                    p -> {
-                        if (p < 1 || p > 65535) {
-                            throw new InvalidSpecException("dns port out of range: " + p);
-                        }
-                    });
+            dnsPort.ifPresent(p -> {
+                if (p < 1 || p > 65535) {
+                    throw new InvalidSpecException("dns port out of range: " + p);
+                }
+            });
             if (warmPoolSize < 0) {
                 throw new InvalidSpecException("warm pool size must not be negative, got " + warmPoolSize);
             }
@@ -204,44 +223,162 @@ public record SandboxOptions(
         }
 
         public KubernetesOptions withNamespace(String ns) {
-            return new KubernetesOptions(ns, image, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, controlNamespace, runnerPort, dnsPort, mirrors, warmPoolSize, activeDeadline);
+            return new KubernetesOptions(
+                    ns,
+                    image,
+                    registry,
+                    runtimeClass,
+                    allowedRuntimeClasses,
+                    imagePullSecrets,
+                    controlSelector,
+                    controlNamespace,
+                    runnerPort,
+                    dnsPort,
+                    mirrors,
+                    warmPoolSize,
+                    activeDeadline);
         }
 
         public KubernetesOptions withRunnerPort(int port) {
-            return new KubernetesOptions(namespace, image, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, controlNamespace, port, dnsPort, mirrors, warmPoolSize, activeDeadline);
+            return new KubernetesOptions(
+                    namespace,
+                    image,
+                    registry,
+                    runtimeClass,
+                    allowedRuntimeClasses,
+                    imagePullSecrets,
+                    controlSelector,
+                    controlNamespace,
+                    port,
+                    dnsPort,
+                    mirrors,
+                    warmPoolSize,
+                    activeDeadline);
         }
 
         public KubernetesOptions withWarmPoolSize(int size) {
-            return new KubernetesOptions(namespace, image, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, controlNamespace, runnerPort, dnsPort, mirrors, size, activeDeadline);
+            return new KubernetesOptions(
+                    namespace,
+                    image,
+                    registry,
+                    runtimeClass,
+                    allowedRuntimeClasses,
+                    imagePullSecrets,
+                    controlSelector,
+                    controlNamespace,
+                    runnerPort,
+                    dnsPort,
+                    mirrors,
+                    size,
+                    activeDeadline);
         }
 
         public KubernetesOptions withDnsPort(Optional<Integer> port) {
-            return new KubernetesOptions(namespace, image, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, controlNamespace, runnerPort, port, mirrors, warmPoolSize, activeDeadline);
+            return new KubernetesOptions(
+                    namespace,
+                    image,
+                    registry,
+                    runtimeClass,
+                    allowedRuntimeClasses,
+                    imagePullSecrets,
+                    controlSelector,
+                    controlNamespace,
+                    runnerPort,
+                    port,
+                    mirrors,
+                    warmPoolSize,
+                    activeDeadline);
         }
 
         public KubernetesOptions withMirrors(List<MirrorAllowance> m) {
-            return new KubernetesOptions(namespace, image, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, controlNamespace, runnerPort, dnsPort, m, warmPoolSize, activeDeadline);
+            return new KubernetesOptions(
+                    namespace,
+                    image,
+                    registry,
+                    runtimeClass,
+                    allowedRuntimeClasses,
+                    imagePullSecrets,
+                    controlSelector,
+                    controlNamespace,
+                    runnerPort,
+                    dnsPort,
+                    m,
+                    warmPoolSize,
+                    activeDeadline);
         }
 
         public KubernetesOptions withRegistry(Optional<String> r) {
-            return new KubernetesOptions(namespace, image, r, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, controlNamespace, runnerPort, dnsPort, mirrors, warmPoolSize, activeDeadline);
+            return new KubernetesOptions(
+                    namespace,
+                    image,
+                    r,
+                    runtimeClass,
+                    allowedRuntimeClasses,
+                    imagePullSecrets,
+                    controlSelector,
+                    controlNamespace,
+                    runnerPort,
+                    dnsPort,
+                    mirrors,
+                    warmPoolSize,
+                    activeDeadline);
         }
 
         public KubernetesOptions withRuntimeClass(Optional<String> rc, Set<String> allowed) {
-            return new KubernetesOptions(namespace, image, registry, rc, allowed, imagePullSecrets, controlSelector, controlNamespace, runnerPort, dnsPort, mirrors, warmPoolSize, activeDeadline);
+            return new KubernetesOptions(
+                    namespace,
+                    image,
+                    registry,
+                    rc,
+                    allowed,
+                    imagePullSecrets,
+                    controlSelector,
+                    controlNamespace,
+                    runnerPort,
+                    dnsPort,
+                    mirrors,
+                    warmPoolSize,
+                    activeDeadline);
         }
 
         public KubernetesOptions withImagePullSecrets(List<String> secrets) {
-            return new KubernetesOptions(namespace, image, registry, runtimeClass, allowedRuntimeClasses, secrets, controlSelector, controlNamespace, runnerPort, dnsPort, mirrors, warmPoolSize, activeDeadline);
+            return new KubernetesOptions(
+                    namespace,
+                    image,
+                    registry,
+                    runtimeClass,
+                    allowedRuntimeClasses,
+                    secrets,
+                    controlSelector,
+                    controlNamespace,
+                    runnerPort,
+                    dnsPort,
+                    mirrors,
+                    warmPoolSize,
+                    activeDeadline);
         }
 
         public KubernetesOptions withImage(String i) {
-            return new KubernetesOptions(namespace, i, registry, runtimeClass, allowedRuntimeClasses, imagePullSecrets, controlSelector, controlNamespace, runnerPort, dnsPort, mirrors, warmPoolSize, activeDeadline);
+            return new KubernetesOptions(
+                    namespace,
+                    i,
+                    registry,
+                    runtimeClass,
+                    allowedRuntimeClasses,
+                    imagePullSecrets,
+                    controlSelector,
+                    controlNamespace,
+                    runnerPort,
+                    dnsPort,
+                    mirrors,
+                    warmPoolSize,
+                    activeDeadline);
         }
 
         /** Whether a spec may name this runtime class. */
         public boolean allowsRuntimeClass(String name) {
-            return allowedRuntimeClasses.contains(name) || runtimeClass.map(name::equals).orElse(false);
+            return allowedRuntimeClasses.contains(name)
+                    || runtimeClass.map(name::equals).orElse(false);
         }
     }
 
@@ -297,69 +434,65 @@ public record SandboxOptions(
         SandboxOptions d = defaults();
         Reader r = new Reader(lookup);
         SandboxLimits dl = d.limits();
-        SandboxLimits limits =
-                r.get(
-                        "limits",
-                        () ->
-                                new SandboxLimits(
-                                        r.size(Keys.MEMORY, dl.memoryBytes()),
-                                        r.integer(Keys.CPU, dl.cpuMillicores()),
-                                        r.duration(Keys.CPU_TIME, dl.cpuTime()),
-                                        r.integer(Keys.MAX_PROCESSES, dl.maxProcesses()),
-                                        r.size(Keys.MAX_FILE_SIZE, dl.maxFileSizeBytes()),
-                                        r.size(Keys.EPHEMERAL_STORAGE, dl.ephemeralStorageBytes()),
-                                        r.size(Keys.TMP_SIZE, dl.tmpBytes()),
-                                        (int) Math.min(Integer.MAX_VALUE, r.size(Keys.OUTPUT_LIMIT, dl.outputLimitBytes()))));
+        SandboxLimits limits = r.get(
+                "limits",
+                () -> new SandboxLimits(
+                        r.size(Keys.MEMORY, dl.memoryBytes()),
+                        r.integer(Keys.CPU, dl.cpuMillicores()),
+                        r.duration(Keys.CPU_TIME, dl.cpuTime()),
+                        r.integer(Keys.MAX_PROCESSES, dl.maxProcesses()),
+                        r.size(Keys.MAX_FILE_SIZE, dl.maxFileSizeBytes()),
+                        r.size(Keys.EPHEMERAL_STORAGE, dl.ephemeralStorageBytes()),
+                        r.size(Keys.TMP_SIZE, dl.tmpBytes()),
+                        (int) Math.min(Integer.MAX_VALUE, r.size(Keys.OUTPUT_LIMIT, dl.outputLimitBytes()))));
         LocalOptions dlo = d.local();
-        LocalOptions local =
-                r.get(
-                        "local options",
-                        () ->
-                                new LocalOptions(
-                                        r.string(Keys.LOCAL_BWRAP, dlo.bwrap()),
-                                        Path.of(r.string(Keys.LOCAL_WORK_ROOT, dlo.workRoot().toString())),
-                                        r.integer(Keys.LOCAL_UID_BASE, dlo.uidBase()),
-                                        dlo.uidCount(),
-                                        Boolean.parseBoolean(r.string(Keys.LOCAL_CGROUPS, String.valueOf(dlo.cgroups()))),
-                                        Boolean.parseBoolean(r.string(Keys.LOCAL_ALLOW_UNLIMITED_PROCESSES, String.valueOf(dlo.allowUnlimitedProcesses()))),
-                                        Boolean.parseBoolean(r.string(Keys.LOCAL_HOST_BUILD_CACHES, String.valueOf(dlo.hostBuildCaches())))));
+        LocalOptions local = r.get(
+                "local options",
+                () -> new LocalOptions(
+                        r.string(Keys.LOCAL_BWRAP, dlo.bwrap()),
+                        Path.of(r.string(Keys.LOCAL_WORK_ROOT, dlo.workRoot().toString())),
+                        r.integer(Keys.LOCAL_UID_BASE, dlo.uidBase()),
+                        dlo.uidCount(),
+                        Boolean.parseBoolean(r.string(Keys.LOCAL_CGROUPS, String.valueOf(dlo.cgroups()))),
+                        Boolean.parseBoolean(r.string(
+                                Keys.LOCAL_ALLOW_UNLIMITED_PROCESSES, String.valueOf(dlo.allowUnlimitedProcesses()))),
+                        Boolean.parseBoolean(
+                                r.string(Keys.LOCAL_HOST_BUILD_CACHES, String.valueOf(dlo.hostBuildCaches())))));
         KubernetesOptions dk = d.kubernetes();
-        KubernetesOptions kube =
-                r.get(
-                        "kubernetes options",
-                        () -> {
-                            int dns = r.integer(Keys.K8S_DNS_PORT, 0);
-                            List<MirrorAllowance> mirrors = new ArrayList<>();
-                            for (String m : r.list(Keys.K8S_MIRRORS)) {
-                                int colon = m.lastIndexOf(':');
-                                if (colon < 0) {
-                                    throw new InvalidSpecException(Keys.K8S_MIRRORS + ": expected cidr:port, got '" + m + "'");
-                                }
-                                mirrors.add(new MirrorAllowance(m.substring(0, colon), Integer.parseInt(m.substring(colon + 1))));
-                            }
-                            Map<String, String> selector = new LinkedHashMap<>();
-                            for (String kv : r.list(Keys.K8S_CONTROL_SELECTOR)) {
-                                String[] parts = kv.split("=", 2);
-                                if (parts.length != 2) {
-                                    throw new InvalidSpecException(Keys.K8S_CONTROL_SELECTOR + ": expected key=value, got '" + kv + "'");
-                                }
-                                selector.put(parts[0].strip(), parts[1].strip());
-                            }
-                            return new KubernetesOptions(
-                                    r.string(Keys.K8S_NAMESPACE, dk.namespace()),
-                                    r.string(Keys.K8S_IMAGE, dk.image()),
-                                    r.optional(Keys.K8S_REGISTRY),
-                                    r.optional(Keys.K8S_RUNTIME_CLASS),
-                                    new LinkedHashSet<>(r.list(Keys.K8S_ALLOWED_RUNTIME_CLASSES)),
-                                    r.list(Keys.K8S_PULL_SECRETS),
-                                    selector.isEmpty() ? dk.controlSelector() : selector,
-                                    r.optional(Keys.K8S_CONTROL_NAMESPACE).or(dk::controlNamespace),
-                                    r.integer(Keys.K8S_RUNNER_PORT, dk.runnerPort()),
-                                    dns == 0 ? Optional.empty() : Optional.of(dns),
-                                    mirrors,
-                                    r.integer(Keys.K8S_WARM_POOL, dk.warmPoolSize()),
-                                    r.duration(Keys.K8S_ACTIVE_DEADLINE, dk.activeDeadline()));
-                        });
+        KubernetesOptions kube = r.get("kubernetes options", () -> {
+            int dns = r.integer(Keys.K8S_DNS_PORT, 0);
+            List<MirrorAllowance> mirrors = new ArrayList<>();
+            for (String m : r.list(Keys.K8S_MIRRORS)) {
+                int colon = m.lastIndexOf(':');
+                if (colon < 0) {
+                    throw new InvalidSpecException(Keys.K8S_MIRRORS + ": expected cidr:port, got '" + m + "'");
+                }
+                mirrors.add(new MirrorAllowance(m.substring(0, colon), Integer.parseInt(m.substring(colon + 1))));
+            }
+            Map<String, String> selector = new LinkedHashMap<>();
+            for (String kv : r.list(Keys.K8S_CONTROL_SELECTOR)) {
+                String[] parts = kv.split("=", 2);
+                if (parts.length != 2) {
+                    throw new InvalidSpecException(
+                            Keys.K8S_CONTROL_SELECTOR + ": expected key=value, got '" + kv + "'");
+                }
+                selector.put(parts[0].strip(), parts[1].strip());
+            }
+            return new KubernetesOptions(
+                    r.string(Keys.K8S_NAMESPACE, dk.namespace()),
+                    r.string(Keys.K8S_IMAGE, dk.image()),
+                    r.optional(Keys.K8S_REGISTRY),
+                    r.optional(Keys.K8S_RUNTIME_CLASS),
+                    new LinkedHashSet<>(r.list(Keys.K8S_ALLOWED_RUNTIME_CLASSES)),
+                    r.list(Keys.K8S_PULL_SECRETS),
+                    selector.isEmpty() ? dk.controlSelector() : selector,
+                    r.optional(Keys.K8S_CONTROL_NAMESPACE).or(dk::controlNamespace),
+                    r.integer(Keys.K8S_RUNNER_PORT, dk.runnerPort()),
+                    dns == 0 ? Optional.empty() : Optional.of(dns),
+                    mirrors,
+                    r.integer(Keys.K8S_WARM_POOL, dk.warmPoolSize()),
+                    r.duration(Keys.K8S_ACTIVE_DEADLINE, dk.activeDeadline()));
+        });
         String backend = r.string(Keys.BACKEND, d.backend());
         Duration ttl = r.duration(Keys.TTL, d.ttl());
         return new SandboxOptions(backend, limits, ttl, local, kube);
@@ -376,7 +509,9 @@ public record SandboxOptions(
         }
 
         List<String> list(String key) {
-            return optional(key).map(s -> List.of(s.split("\\s*,\\s*"))).orElse(List.of()).stream().filter(s -> !s.isEmpty()).toList();
+            return optional(key).map(s -> List.of(s.split("\\s*,\\s*"))).orElse(List.of()).stream()
+                    .filter(s -> !s.isEmpty())
+                    .toList();
         }
 
         int integer(String key, int fallback) {

@@ -23,7 +23,16 @@ public final class SandboxPolicy {
     public SandboxSpec spec(String sessionId, String workspaceId) {
         SandboxOptions.KubernetesOptions k = options.kubernetes();
         return new SandboxSpec(
-                sessionId, workspaceId, k.image(), k.runtimeClass(), options.limits(), options.ttl(), Optional.empty(), Optional.empty(), java.util.List.of(), Optional.empty());
+                sessionId,
+                workspaceId,
+                k.image(),
+                k.runtimeClass(),
+                options.limits(),
+                options.ttl(),
+                Optional.empty(),
+                Optional.empty(),
+                java.util.List.of(),
+                Optional.empty());
     }
 
     /**
@@ -34,18 +43,15 @@ public final class SandboxPolicy {
      */
     public void check(SandboxSpec spec) {
         SandboxOptions.KubernetesOptions k = options.kubernetes();
-        spec.runtimeClass()
-                .filter(rc -> !k.allowsRuntimeClass(rc))
-                .ifPresent(
-                        rc -> {
-                            throw new InvalidSpecException(
-                                    "unknown runtime class '" + rc + "'; allowed: "
-                                            + (k.allowedRuntimeClasses().isEmpty() && k.runtimeClass().isEmpty()
-                                                    ? "none configured"
-                                                    : String.join(", ", allowed(k))));
-                        });
+        spec.runtimeClass().filter(rc -> !k.allowsRuntimeClass(rc)).ifPresent(rc -> {
+            throw new InvalidSpecException("unknown runtime class '" + rc + "'; allowed: "
+                    + (k.allowedRuntimeClasses().isEmpty() && k.runtimeClass().isEmpty()
+                            ? "none configured"
+                            : String.join(", ", allowed(k))));
+        });
         if ("kubernetes".equals(options.backend()) && spec.image().isEmpty()) {
-            throw new InvalidSpecException("missing image: the kubernetes backend needs drydock.sandbox.kubernetes.image or a spec image");
+            throw new InvalidSpecException(
+                    "missing image: the kubernetes backend needs drydock.sandbox.kubernetes.image or a spec image");
         }
     }
 

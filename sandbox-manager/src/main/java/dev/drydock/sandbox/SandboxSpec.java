@@ -51,12 +51,11 @@ public record SandboxSpec(
             throw new InvalidSpecException("ttl must be positive, got " + ttl);
         }
         runtimeClass = runtimeClass == null ? Optional.empty() : runtimeClass;
-        runtimeClass.ifPresent(
-                rc -> {
-                    if (!RUNTIME_CLASS.matcher(rc).matches()) {
-                        throw new InvalidSpecException("runtime class '" + rc + "' is not a valid Kubernetes name");
-                    }
-                });
+        runtimeClass.ifPresent(rc -> {
+            if (!RUNTIME_CLASS.matcher(rc).matches()) {
+                throw new InvalidSpecException("runtime class '" + rc + "' is not a valid Kubernetes name");
+            }
+        });
         source = source == null ? Optional.empty() : source;
         setup = setup == null ? Optional.empty() : setup;
         mirrors = mirrors == null ? List.of() : List.copyOf(mirrors);
@@ -75,34 +74,58 @@ public record SandboxSpec(
     }
 
     public SandboxSpec withMirrors(List<PackageMirror> newMirrors) {
-        return new SandboxSpec(sessionId, workspaceId, image, runtimeClass, limits, ttl, source, setup, newMirrors, cacheRoot);
+        return new SandboxSpec(
+                sessionId, workspaceId, image, runtimeClass, limits, ttl, source, setup, newMirrors, cacheRoot);
     }
 
     public SandboxSpec withCacheRoot(Path root) {
-        return new SandboxSpec(sessionId, workspaceId, image, runtimeClass, limits, ttl, source, setup, mirrors, Optional.of(root));
+        return new SandboxSpec(
+                sessionId, workspaceId, image, runtimeClass, limits, ttl, source, setup, mirrors, Optional.of(root));
     }
 
     private static void labelValue(String what, String value) {
         if (value == null || !LABEL_VALUE.matcher(value).matches()) {
-            throw new InvalidSpecException(
-                    what + " '" + value + "' is invalid: 1-63 characters [A-Za-z0-9-_.], starting and ending alphanumeric");
+            throw new InvalidSpecException(what + " '" + value
+                    + "' is invalid: 1-63 characters [A-Za-z0-9-_.], starting and ending alphanumeric");
         }
     }
 
     public SandboxSpec withLimits(SandboxLimits newLimits) {
-        return new SandboxSpec(sessionId, workspaceId, image, runtimeClass, newLimits, ttl, source, setup, mirrors, cacheRoot);
+        return new SandboxSpec(
+                sessionId, workspaceId, image, runtimeClass, newLimits, ttl, source, setup, mirrors, cacheRoot);
     }
 
     public SandboxSpec withSource(WorkspaceSource newSource) {
-        return new SandboxSpec(sessionId, workspaceId, image, runtimeClass, limits, ttl, Optional.of(newSource), setup, mirrors, cacheRoot);
+        return new SandboxSpec(
+                sessionId,
+                workspaceId,
+                image,
+                runtimeClass,
+                limits,
+                ttl,
+                Optional.of(newSource),
+                setup,
+                mirrors,
+                cacheRoot);
     }
 
     public SandboxSpec withSetup(SetupStep step) {
-        return new SandboxSpec(sessionId, workspaceId, image, runtimeClass, limits, ttl, source, Optional.of(step), mirrors, cacheRoot);
+        return new SandboxSpec(
+                sessionId,
+                workspaceId,
+                image,
+                runtimeClass,
+                limits,
+                ttl,
+                source,
+                Optional.of(step),
+                mirrors,
+                cacheRoot);
     }
 
     public SandboxSpec withImage(String newImage) {
-        return new SandboxSpec(sessionId, workspaceId, newImage, runtimeClass, limits, ttl, source, setup, mirrors, cacheRoot);
+        return new SandboxSpec(
+                sessionId, workspaceId, newImage, runtimeClass, limits, ttl, source, setup, mirrors, cacheRoot);
     }
 
     public SandboxSpec withRuntimeClass(Optional<String> rc) {
@@ -110,6 +133,7 @@ public record SandboxSpec(
     }
 
     public SandboxSpec withTtl(Duration newTtl) {
-        return new SandboxSpec(sessionId, workspaceId, image, runtimeClass, limits, newTtl, source, setup, mirrors, cacheRoot);
+        return new SandboxSpec(
+                sessionId, workspaceId, image, runtimeClass, limits, newTtl, source, setup, mirrors, cacheRoot);
     }
 }

@@ -22,15 +22,21 @@ class PathPatternTest {
         assertThat(new PathPattern("**/*.pem").matches("a/b/c/server.pem")).isTrue();
         assertThat(new PathPattern("**/*.pem").matches("a/server.pem.txt")).isFalse();
         assertThat(new PathPattern("config/*.yml").matches("config/app.yml")).isTrue();
-        assertThat(new PathPattern("config/*.yml").matches("config/sub/app.yml")).isFalse();
-        assertThat(new PathPattern("src/**/Secret?.java").matches("src/main/java/SecretA.java")).isTrue();
+        assertThat(new PathPattern("config/*.yml").matches("config/sub/app.yml"))
+                .isFalse();
+        assertThat(new PathPattern("src/**/Secret?.java").matches("src/main/java/SecretA.java"))
+                .isTrue();
         assertThat(new PathPattern("a.b").matches("aXb")).isFalse();
     }
 
     @Test
     void shouldRefuseWhenPatternIsEmptyEscapesOrUsesUnsupportedSyntax() {
-        for (String bad : new String[] {"", "  ", "/", "../x", "a/./b", "a//b", "a\\b", "[abc]", "{a,b}", "x".repeat(201)}) {
-            assertThatThrownBy(() -> new PathPattern(bad)).as(bad).isInstanceOf(InvalidSpecException.class).hasMessageContaining("path pattern");
+        for (String bad :
+                new String[] {"", "  ", "/", "../x", "a/./b", "a//b", "a\\b", "[abc]", "{a,b}", "x".repeat(201)}) {
+            assertThatThrownBy(() -> new PathPattern(bad))
+                    .as(bad)
+                    .isInstanceOf(InvalidSpecException.class)
+                    .hasMessageContaining("path pattern");
         }
     }
 }

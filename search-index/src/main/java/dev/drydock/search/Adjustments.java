@@ -14,6 +14,7 @@ import java.util.List;
 final class Adjustments {
     /** The head whose last place a name relative of it may take, and how deep it is looked for. */
     static final int FILL_HEAD = 10;
+
     static final int FILL_DEPTH = 50;
 
     private Adjustments() {}
@@ -44,8 +45,14 @@ final class Adjustments {
                 return fused;
             }
             SymbolGraph names = index.symbolGraph();
-            return HeadFill.apply(fused, FILL_HEAD, FILL_DEPTH, (key, head) -> NameRelations.related(key.key(),
-                    head.stream().map(FileKey::key).toList(), name -> names.filesNamed(name, s.query().readableRepos())));
+            return HeadFill.apply(
+                    fused,
+                    FILL_HEAD,
+                    FILL_DEPTH,
+                    (key, head) -> NameRelations.related(
+                            key.key(),
+                            head.stream().map(FileKey::key).toList(),
+                            name -> names.filesNamed(name, s.query().readableRepos())));
         }
     }
 }

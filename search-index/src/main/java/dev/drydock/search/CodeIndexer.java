@@ -93,12 +93,14 @@ public final class CodeIndexer {
             Map<SkipReason, Integer> skipped = new EnumMap<>(SkipReason.class);
             List<SourceEntry> entries = new ArrayList<>();
             Map<String, String> known;
-            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, request.threads()),
+            ExecutorService pool = Executors.newFixedThreadPool(
+                    Math.max(1, request.threads()),
                     Thread.ofPlatform().name("drydock-index-", 0).daemon(true).factory());
             try {
                 // What the index holds is read while this thread walks the source: on an update of a
                 // large tree with one changed file, these two are most of the time.
-                Future<Map<String, String>> indexed = rebuild ? CompletableFuture.completedFuture(Map.of())
+                Future<Map<String, String>> indexed = rebuild
+                        ? CompletableFuture.completedFuture(Map.of())
                         : pool.submit(() -> writing.fileHashes(request.repo()));
                 tree.walk(request.policy(), entries::add, reason -> skipped.merge(reason, 1, Integer::sum));
                 try {
@@ -131,7 +133,9 @@ public final class CodeIndexer {
                     write(writing.writer(), request.repo(), prepared, pool, embedder);
                     changed.addAndGet(prepared.size());
                     prepared.forEach(p -> chunks.addAndGet(p.parsed().chunks().size()));
-                    progress.update(Math.min(entries.size(), from + BATCH), entries.size(),
+                    progress.update(
+                            Math.min(entries.size(), from + BATCH),
+                            entries.size(),
                             (System.nanoTime() - started) / 1e9);
                 }
             } finally {
@@ -145,32 +149,53 @@ public final class CodeIndexer {
                 }
             }
             @Nullable String revision = tree.revision();
-            if (tree instanceof GitSourceTree git && (rebuild || !git.revision().equals(meta.revisions().get(request.repo())))) {
+            if (tree instanceof GitSourceTree git
+                    && (rebuild || !git.revision().equals(meta.revisions().get(request.repo())))) {
                 ChangeHistory history = ChangeHistory.mine(git.repository(), git.commit());
                 org.apache.lucene.document.Document doc = new org.apache.lucene.document.Document();
                 String key = IndexSchema.historyKey(request.repo());
-                doc.add(new org.apache.lucene.document.StringField(IndexSchema.KEY, key, org.apache.lucene.document.Field.Store.NO));
-                doc.add(new org.apache.lucene.document.SortedDocValuesField(IndexSchema.KEY, new org.apache.lucene.util.BytesRef(key)));
-                doc.add(new org.apache.lucene.document.StringField(IndexSchema.KIND, IndexSchema.KIND_HISTORY,
-                        org.apache.lucene.document.Field.Store.NO));
-                doc.add(new org.apache.lucene.document.StringField(IndexSchema.REPO, request.repo(),
-                        org.apache.lucene.document.Field.Store.YES));
+                doc.add(new org.apache.lucene.document.StringField(
+                        IndexSchema.KEY, key, org.apache.lucene.document.Field.Store.NO));
+                doc.add(new org.apache.lucene.document.SortedDocValuesField(
+                        IndexSchema.KEY, new org.apache.lucene.util.BytesRef(key)));
+                doc.add(new org.apache.lucene.document.StringField(
+                        IndexSchema.KIND, IndexSchema.KIND_HISTORY, org.apache.lucene.document.Field.Store.NO));
+                doc.add(new org.apache.lucene.document.StringField(
+                        IndexSchema.REPO, request.repo(), org.apache.lucene.document.Field.Store.YES));
                 doc.add(new org.apache.lucene.document.StoredField(IndexSchema.HISTORY, history.serialize()));
                 writing.writer().updateDocument(new Term(IndexSchema.KEY, key), doc);
-                writePastCommits(writing.writer(), request.repo(), git, rebuild ? null : meta.revisions().get(request.repo()));
+                writePastCommits(
+                        writing.writer(),
+                        request.repo(),
+                        git,
+                        rebuild ? null : meta.revisions().get(request.repo()));
             }
             if (deferVectors) {
-                writing.commit(meta.withRevision(request.repo(), revision == null ? "folder" : revision,
-                        rebuild ? null : meta.modelId(), rebuild ? 0 : meta.dimensions()));
+                writing.commit(meta.withRevision(
+                        request.repo(),
+                        revision == null ? "folder" : revision,
+                        rebuild ? null : meta.modelId(),
+                        rebuild ? 0 : meta.dimensions()));
             } else {
-                writing.commit(meta.withRevision(request.repo(), revision == null ? "folder" : revision,
-                        embedder == null ? null : embedder.modelId(), embedder == null ? 0 : embedder.dimensions()));
+                writing.commit(meta.withRevision(
+                        request.repo(),
+                        revision == null ? "folder" : revision,
+                        embedder == null ? null : embedder.modelId(),
+                        embedder == null ? 0 : embedder.dimensions()));
             }
-            return new IndexReport(present.size(), changed.get(), deleted, chunks.get(), skipped,
-                    (System.nanoTime() - started) / 1e9, revision);
+            return new IndexReport(
+                    present.size(),
+                    changed.get(),
+                    deleted,
+                    chunks.get(),
+                    skipped,
+                    (System.nanoTime() - started) / 1e9,
+                    revision);
         } catch (IOException e) {
-            throw new SearchException("cannot index " + source + " into " + indexDir + ": " + e
-                    + " (the previous index, if any, is unchanged)", e);
+            throw new SearchException(
+                    "cannot index " + source + " into " + indexDir + ": " + e
+                            + " (the previous index, if any, is unchanged)",
+                    e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
@@ -188,19 +213,25 @@ public final class CodeIndexer {
      *
      * @return files that got a vector, and files still without one (non-zero when stopped)
      */
-    public VectorReport addVectors(IndexRequest request, Embedder vectors, int batch, IndexProgress progress,
+    public VectorReport addVectors(
+            IndexRequest request,
+            Embedder vectors,
+            int batch,
+            IndexProgress progress,
             java.util.function.BooleanSupplier stop) {
         long started = System.nanoTime();
         try (IndexStore.Writing writing = IndexStore.openForWriting(indexDir, false)) {
             IndexMeta meta = writing.meta();
             String revision = meta.revisions().get(request.repo());
             if (revision == null) {
-                throw new SearchException("repo '" + request.repo() + "' is not in index " + indexDir + "; index it first");
+                throw new SearchException(
+                        "repo '" + request.repo() + "' is not in index " + indexDir + "; index it first");
             }
             boolean sameModel = vectors.modelId().equals(meta.modelId());
             if (!sameModel && meta.modelId() != null && meta.dimensions() != vectors.dimensions()) {
-                throw new SearchException("index vectors were built with model '" + meta.modelId() + "' (" + meta.dimensions()
-                        + " dimensions) but this run uses '" + vectors.modelId() + "'; rebuild the index");
+                throw new SearchException(
+                        "index vectors were built with model '" + meta.modelId() + "' (" + meta.dimensions()
+                                + " dimensions) but this run uses '" + vectors.modelId() + "'; rebuild the index");
             }
             Set<String> missing = writing.filePaths(request.repo(), sameModel);
             int total = writing.filePaths(request.repo(), false).size();
@@ -214,15 +245,22 @@ public final class CodeIndexer {
             try (SourceTree tree = GitSourceTree.isGitRepository(request.source())
                     ? GitSourceTree.open(request.source(), "folder".equals(revision) ? null : revision)
                     : new FolderSourceTree(request.source())) {
-                tree.walk(request.policy(), entry -> {
-                    if (missing.contains(entry.path())) {
-                        todo.add(entry);
-                    }
-                }, reason -> {});
+                tree.walk(
+                        request.policy(),
+                        entry -> {
+                            if (missing.contains(entry.path())) {
+                                todo.add(entry);
+                            }
+                        },
+                        reason -> {});
                 int embedded = 0;
                 int unreadable = 0;
-                ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, request.threads()),
-                        Thread.ofPlatform().name("drydock-vectors-", 0).daemon(true).factory());
+                ExecutorService pool = Executors.newFixedThreadPool(
+                        Math.max(1, request.threads()),
+                        Thread.ofPlatform()
+                                .name("drydock-vectors-", 0)
+                                .daemon(true)
+                                .factory());
                 try {
                     for (int from = 0; from < todo.size() && !stop.getAsBoolean(); from += Math.max(1, batch)) {
                         List<Prepared> prepared = new ArrayList<>();
@@ -236,12 +274,16 @@ public final class CodeIndexer {
                         write(writing.writer(), request.repo(), prepared, pool, vectors);
                         embedded += prepared.size();
                         writing.commit(meta.withModel(vectors.modelId(), vectors.dimensions()));
-                        progress.update(total - missing.size() + embedded + unreadable, total, (System.nanoTime() - started) / 1e9);
+                        progress.update(
+                                total - missing.size() + embedded + unreadable,
+                                total,
+                                (System.nanoTime() - started) / 1e9);
                     }
                 } finally {
                     pool.shutdownNow();
                 }
-                return new VectorReport(embedded, missing.size() - embedded - unreadable, total, (System.nanoTime() - started) / 1e9);
+                return new VectorReport(
+                        embedded, missing.size() - embedded - unreadable, total, (System.nanoTime() - started) / 1e9);
             }
         } catch (IOException e) {
             throw new SearchException("cannot add vectors to " + indexDir + ": " + e, e);
@@ -268,12 +310,18 @@ public final class CodeIndexer {
      * indexed commit: after an earlier indexed ancestor only the new commits are read and added;
      * otherwise (first index, rebuild, history rewritten) they are all replaced.
      */
-    private static void writePastCommits(org.apache.lucene.index.IndexWriter writer, String repo, GitSourceTree git,
-            @Nullable String previousRevision) throws IOException {
+    private static void writePastCommits(
+            org.apache.lucene.index.IndexWriter writer,
+            String repo,
+            GitSourceTree git,
+            @Nullable String previousRevision)
+            throws IOException {
         org.apache.lucene.search.Query ofRepo = new org.apache.lucene.search.BooleanQuery.Builder()
-                .add(new org.apache.lucene.search.TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_COMMIT)),
+                .add(
+                        new org.apache.lucene.search.TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_COMMIT)),
                         org.apache.lucene.search.BooleanClause.Occur.FILTER)
-                .add(new org.apache.lucene.search.TermQuery(new Term(IndexSchema.REPO, repo)),
+                .add(
+                        new org.apache.lucene.search.TermQuery(new Term(IndexSchema.REPO, repo)),
                         org.apache.lucene.search.BooleanClause.Occur.FILTER)
                 .build();
         org.eclipse.jgit.lib.ObjectId since = PastCommit.ancestor(git.repository(), previousRevision, git.commit());
@@ -286,20 +334,24 @@ public final class CodeIndexer {
         for (PastCommit commit : PastCommit.read(git.repository(), git.commit(), since)) {
             org.apache.lucene.document.Document doc = new org.apache.lucene.document.Document();
             String key = IndexSchema.commitKey(repo, commit.id());
-            doc.add(new org.apache.lucene.document.StringField(IndexSchema.KEY, key, org.apache.lucene.document.Field.Store.NO));
-            doc.add(new org.apache.lucene.document.SortedDocValuesField(IndexSchema.KEY, new org.apache.lucene.util.BytesRef(key)));
-            doc.add(new org.apache.lucene.document.StringField(IndexSchema.KIND, IndexSchema.KIND_COMMIT,
-                    org.apache.lucene.document.Field.Store.NO));
-            doc.add(new org.apache.lucene.document.StringField(IndexSchema.REPO, repo, org.apache.lucene.document.Field.Store.YES));
-            doc.add(new org.apache.lucene.document.TextField(IndexSchema.COMMIT_MESSAGE, commit.message(),
-                    org.apache.lucene.document.Field.Store.NO));
-            doc.add(new org.apache.lucene.document.StoredField(IndexSchema.COMMIT_PATHS, String.join("\n", commit.paths())));
+            doc.add(new org.apache.lucene.document.StringField(
+                    IndexSchema.KEY, key, org.apache.lucene.document.Field.Store.NO));
+            doc.add(new org.apache.lucene.document.SortedDocValuesField(
+                    IndexSchema.KEY, new org.apache.lucene.util.BytesRef(key)));
+            doc.add(new org.apache.lucene.document.StringField(
+                    IndexSchema.KIND, IndexSchema.KIND_COMMIT, org.apache.lucene.document.Field.Store.NO));
+            doc.add(new org.apache.lucene.document.StringField(
+                    IndexSchema.REPO, repo, org.apache.lucene.document.Field.Store.YES));
+            doc.add(new org.apache.lucene.document.TextField(
+                    IndexSchema.COMMIT_MESSAGE, commit.message(), org.apache.lucene.document.Field.Store.NO));
+            doc.add(new org.apache.lucene.document.StoredField(
+                    IndexSchema.COMMIT_PATHS, String.join("\n", commit.paths())));
             writer.updateDocument(new Term(IndexSchema.KEY, key), doc);
         }
     }
 
-    private static boolean hasDocuments(org.apache.lucene.index.IndexWriter writer, org.apache.lucene.search.Query query)
-            throws IOException {
+    private static boolean hasDocuments(
+            org.apache.lucene.index.IndexWriter writer, org.apache.lucene.search.Query query) throws IOException {
         try (org.apache.lucene.index.DirectoryReader reader = org.apache.lucene.index.DirectoryReader.open(writer)) {
             return new org.apache.lucene.search.IndexSearcher(reader).count(query) > 0;
         }
@@ -358,8 +410,9 @@ public final class CodeIndexer {
         return new Prepared(entry.path(), language, hash, entry.stamp(), content, chunker.parse(language, content));
     }
 
-    private static void write(IndexWriter writer, String repo, List<Prepared> prepared, ExecutorService pool,
-            @Nullable Embedder embedder) throws IOException, InterruptedException, ExecutionException {
+    private static void write(
+            IndexWriter writer, String repo, List<Prepared> prepared, ExecutorService pool, @Nullable Embedder embedder)
+            throws IOException, InterruptedException, ExecutionException {
         List<float @Nullable []> vectors = new ArrayList<>();
         if (embedder != null && !prepared.isEmpty()) {
             List<String> texts = new ArrayList<>();
@@ -375,7 +428,8 @@ public final class CodeIndexer {
             Prepared p = prepared.get(i);
             float @Nullable [] v = vectors.get(i);
             futures.add(pool.submit(() -> {
-                List<Document> docs = Documents.of(repo, p.path(), p.language(), p.hash(), p.stamp(), p.content(), p.parsed(), v);
+                List<Document> docs =
+                        Documents.of(repo, p.path(), p.language(), p.hash(), p.stamp(), p.content(), p.parsed(), v);
                 writer.updateDocuments(new Term(IndexSchema.KEY, IndexSchema.key(repo, p.path())), docs);
                 return null;
             }));

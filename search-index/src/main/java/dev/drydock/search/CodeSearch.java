@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -52,7 +53,6 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.VectorUtil;
 import org.jspecify.annotations.Nullable;
-import java.util.Objects;
 
 /**
  * Searches an index. Every search names the repos the caller may read; that set is a filter
@@ -77,6 +77,7 @@ public final class CodeSearch implements AutoCloseable {
     private static final int RERANK_QUERY_CHARS = 256;
     /** Past commits matched per query, and files taken from them. */
     private static final int PAST_COMMITS = 20;
+
     private static final int PAST_FILES = 10;
 
     private final Path indexDir;
@@ -87,6 +88,7 @@ public final class CodeSearch implements AutoCloseable {
      * calling thread ranks chunks: on an idle second core they come for free.
      */
     private final ExecutorService parallel;
+
     private final IndexSearcher searcher;
     private final IndexMeta meta;
     private final @Nullable Embedder embedder;
@@ -95,13 +97,19 @@ public final class CodeSearch implements AutoCloseable {
     private final FileRanking ranking;
     private volatile @Nullable SymbolGraph graph;
     private volatile @Nullable MentionIndex mentions;
-    private final java.util.concurrent.ConcurrentMap<String, ChangeHistory> histories = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentMap<String, ChangeHistory> histories =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** True when the index holds past-commit documents (git corpora). */
     private final boolean hasPastCommits;
     /** Every repo name in the index's repo field (deleted documents' too: never fewer than hold documents). */
     private final Set<String> indexedRepos;
 
-    private CodeSearch(Path indexDir, DirectoryReader reader, DocKeys docKeys, IndexMeta meta, @Nullable Embedder embedder,
+    private CodeSearch(
+            Path indexDir,
+            DirectoryReader reader,
+            DocKeys docKeys,
+            IndexMeta meta,
+            @Nullable Embedder embedder,
             RankingSettings settings) {
         this.indexDir = indexDir;
         this.reader = reader;
@@ -109,7 +117,10 @@ public final class CodeSearch implements AutoCloseable {
         this.parallel = Executors.newCachedThreadPool(
                 Thread.ofPlatform().name("drydock-search-", 0).daemon().factory());
         this.settings = settings;
-        this.ranking = new FileRanking(FirstStages.all(this, settings), Rerankers.all(this, settings), Adjustments.all(this, settings),
+        this.ranking = new FileRanking(
+                FirstStages.all(this, settings),
+                Rerankers.all(this, settings),
+                Adjustments.all(this, settings),
                 settings.rrfK());
         this.searcher = new IndexSearcher(reader);
         this.searcher.setSimilarity(similarity(settings));
@@ -180,24 +191,37 @@ public final class CodeSearch implements AutoCloseable {
         }
         try {
             List<RankedList<Integer>> lists = new ArrayList<>();
-            @Nullable Future<float[]> vector = query.mode() != SearchMode.LEXICAL ? embedQuery(query.text(), DENSE_QUERY_CHARS) : null;
+            @Nullable
+            Future<float[]> vector =
+                    query.mode() != SearchMode.LEXICAL ? embedQuery(query.text(), DENSE_QUERY_CHARS) : null;
             List<String> terms = QueryTerms.of(analyzer, IndexSchema.BODY, query.text());
             AnalysedQuery analysed = new AnalysedQuery(terms, subjectWeights(query.text()));
             if (query.mode() != SearchMode.DENSE && !terms.isEmpty()) {
-                lists.add(new RankedList<>("chunks", 1.0, docs(lexical(analysed, settings.chunkFields(), IndexSchema.KIND_CHUNK,
-                        query.readableRepos(), Math.max(query.k(), 100)))));
+                lists.add(new RankedList<>(
+                        "chunks",
+                        1.0,
+                        docs(lexical(
+                                analysed,
+                                settings.chunkFields(),
+                                IndexSchema.KIND_CHUNK,
+                                query.readableRepos(),
+                                Math.max(query.k(), 100)))));
             }
             if (vector != null) {
-                lists.add(new RankedList<>("dense", 1.0, docs(dense(vector, query.readableRepos(), Math.max(query.k() * 5, 100)))));
+                lists.add(new RankedList<>(
+                        "dense", 1.0, docs(dense(vector, query.readableRepos(), Math.max(query.k() * 5, 100)))));
             }
             List<Fused<Integer>> fused = ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K);
             StoredFields stored = searcher.storedFields();
             List<Hit> hits = new ArrayList<>();
             for (Fused<Integer> f : fused.subList(0, Math.min(query.k(), fused.size()))) {
                 Document doc = stored.document(f.item());
-                hits.add(new Hit(doc.get(IndexSchema.REPO), doc.get(IndexSchema.PATH),
+                hits.add(new Hit(
+                        doc.get(IndexSchema.REPO),
+                        doc.get(IndexSchema.PATH),
                         doc.getField(IndexSchema.START).numericValue().intValue(),
-                        doc.getField(IndexSchema.END).numericValue().intValue(), f.score(),
+                        doc.getField(IndexSchema.END).numericValue().intValue(),
+                        f.score(),
                         doc.get(IndexSchema.SYMBOL)));
             }
             for (Hit hit : hits) {
@@ -218,7 +242,8 @@ public final class CodeSearch implements AutoCloseable {
      */
     public List<Hit> passages(SearchQuery query, int chunksPerFile) {
         List<FileHit> files = searchFiles(query);
-        List<Hit> chunks = search(new SearchQuery(query.text(), query.readableRepos(), Math.max(100, query.k() * 10), query.mode()));
+        List<Hit> chunks = search(
+                new SearchQuery(query.text(), query.readableRepos(), Math.max(100, query.k() * 10), query.mode()));
         Map<FileKey, List<Hit>> byFile = new LinkedHashMap<>();
         Map<FileKey, Double> fileScore = new LinkedHashMap<>();
         for (FileHit f : files) {
@@ -253,7 +278,8 @@ public final class CodeSearch implements AutoCloseable {
                 out.add(new Hit(key.repo(), key.path(), 1, FIRST_LINES, score, ""));
             }
             for (Hit h : e.getValue()) {
-                int end = h.startLine() == 1 ? Math.min(h.endLine(), FIRST_LINES) : h.endLine(); // a whole file: its head
+                int end =
+                        h.startLine() == 1 ? Math.min(h.endLine(), FIRST_LINES) : h.endLine(); // a whole file: its head
                 out.add(new Hit(h.repo(), h.path(), h.startLine(), end, score, h.symbol()));
             }
         }
@@ -264,7 +290,8 @@ public final class CodeSearch implements AutoCloseable {
     private static final int FIRST_LINES = 40;
 
     private static boolean contains(Hit outer, Hit inner) {
-        return outer.startLine() <= inner.startLine() && inner.endLine() <= outer.endLine()
+        return outer.startLine() <= inner.startLine()
+                && inner.endLine() <= outer.endLine()
                 && (outer.startLine() != inner.startLine() || outer.endLine() != inner.endLine());
     }
 
@@ -282,7 +309,9 @@ public final class CodeSearch implements AutoCloseable {
         }
         try {
             boolean denseRerank = query.mode() == SearchMode.HYBRID && settings.denseWeight() > 0;
-            @Nullable Future<float[]> vector = query.mode() == SearchMode.DENSE ? embedQuery(query.text(), DENSE_QUERY_CHARS)
+            @Nullable
+            Future<float[]> vector = query.mode() == SearchMode.DENSE
+                    ? embedQuery(query.text(), DENSE_QUERY_CHARS)
                     : denseRerank ? embedQuery(query.text(), RERANK_QUERY_CHARS) : null;
             List<String> terms = new ArrayList<>(QueryTerms.of(analyzer, IndexSchema.BODY, query.text()));
             for (String compound : QueryTerms.compounds(analyzer, IndexSchema.BODY, query.text())) {
@@ -290,7 +319,9 @@ public final class CodeSearch implements AutoCloseable {
                     terms.add(compound);
                 }
             }
-            AnalysedQuery analysed = new AnalysedQuery(terms, subjectWeights(query.text()),
+            AnalysedQuery analysed = new AnalysedQuery(
+                    terms,
+                    subjectWeights(query.text()),
                     query.mode() == SearchMode.DENSE ? null : proximity(query.text()));
             List<Fused<FileKey>> fused = ranking.rank(new FileSearch(query, analysed, vector, denseRerank));
             List<FileHit> hits = new ArrayList<>();
@@ -319,7 +350,8 @@ public final class CodeSearch implements AutoCloseable {
     private static org.apache.lucene.search.similarities.Similarity similarity(RankingSettings settings) {
         org.apache.lucene.search.similarities.Similarity body =
                 new org.apache.lucene.search.similarities.BM25Similarity(1.2f, settings.bodyB());
-        org.apache.lucene.search.similarities.Similarity other = new org.apache.lucene.search.similarities.BM25Similarity();
+        org.apache.lucene.search.similarities.Similarity other =
+                new org.apache.lucene.search.similarities.BM25Similarity();
         return new org.apache.lucene.search.similarities.PerFieldSimilarityWrapper() {
             @Override
             public org.apache.lucene.search.similarities.Similarity get(String field) {
@@ -330,7 +362,8 @@ public final class CodeSearch implements AutoCloseable {
 
     private static void enforceAcl(SearchQuery query, String repo) {
         if (!query.readableRepos().contains(repo)) {
-            throw new IllegalStateException("access control violation: hit from repo '" + repo + "' not in the readable set");
+            throw new IllegalStateException(
+                    "access control violation: hit from repo '" + repo + "' not in the readable set");
         }
     }
 
@@ -339,8 +372,8 @@ public final class CodeSearch implements AutoCloseable {
         if (settings.proximityWeight() <= 0) {
             return null;
         }
-        return LexicalQueries.proximity(IndexSchema.BODY, QueryTerms.adjacentPairs(analyzer, IndexSchema.BODY, text),
-                settings.proximitySlop());
+        return LexicalQueries.proximity(
+                IndexSchema.BODY, QueryTerms.adjacentPairs(analyzer, IndexSchema.BODY, text), settings.proximitySlop());
     }
 
     /** Weights for the terms of the first line, when the query has several lines. */
@@ -359,7 +392,8 @@ public final class CodeSearch implements AutoCloseable {
     /** Identifier-looking words of the query: CamelCase, snake_case or dotted names. */
     static List<String> identifiers(String text) {
         Set<String> out = new LinkedHashSet<>();
-        String capped = text.length() > QueryTerms.MAX_QUERY_CHARS ? text.substring(0, QueryTerms.MAX_QUERY_CHARS) : text;
+        String capped =
+                text.length() > QueryTerms.MAX_QUERY_CHARS ? text.substring(0, QueryTerms.MAX_QUERY_CHARS) : text;
         for (String word : capped.split("[^A-Za-z0-9_$.#]+")) {
             for (String part : word.split("[.#]")) {
                 if (part.length() > 2 && isIdentifierLike(part)) {
@@ -391,10 +425,16 @@ public final class CodeSearch implements AutoCloseable {
     TopDocs lexical(AnalysedQuery analysed, Map<String, Float> fields, String kind, Set<String> repos, int n)
             throws IOException {
         BooleanQuery.Builder query = new BooleanQuery.Builder()
-                .add(LexicalQueries.multiField(searcher.getTopReaderContext(), analysed.terms(), fields, analysed.weights()),
+                .add(
+                        LexicalQueries.multiField(
+                                searcher.getTopReaderContext(), analysed.terms(), fields, analysed.weights()),
                         BooleanClause.Occur.MUST);
-        if (analysed.proximity() != null && kind.equals(IndexSchema.KIND_FILE) && fields.containsKey(IndexSchema.BODY)) {
-            query.add(new BoostQuery(analysed.proximity(), (float) settings.proximityWeight()), BooleanClause.Occur.SHOULD);
+        if (analysed.proximity() != null
+                && kind.equals(IndexSchema.KIND_FILE)
+                && fields.containsKey(IndexSchema.BODY)) {
+            query.add(
+                    new BoostQuery(analysed.proximity(), (float) settings.proximityWeight()),
+                    BooleanClause.Occur.SHOULD);
         }
         // Text fields belong to one kind of document, and a set naming every repo of the index
         // excludes nothing: such filters would cost a conjunction per candidate and change no result.
@@ -466,13 +506,15 @@ public final class CodeSearch implements AutoCloseable {
             }
         }
         List<String> out = new ArrayList<>(similarity.keySet());
-        out.sort(java.util.Comparator.comparing((String key) -> similarity.get(key)).reversed()
+        out.sort(java.util.Comparator.comparing((String key) -> similarity.get(key))
+                .reversed()
                 .thenComparing(java.util.Comparator.naturalOrder()));
         return out;
     }
 
     private static Query repoFilter(Set<String> repos) {
-        return new TermInSetQuery(IndexSchema.REPO, repos.stream().map(BytesRef::new).collect(Collectors.toList()));
+        return new TermInSetQuery(
+                IndexSchema.REPO, repos.stream().map(BytesRef::new).collect(Collectors.toList()));
     }
 
     private static List<Integer> docs(TopDocs top) {
@@ -500,7 +542,8 @@ public final class CodeSearch implements AutoCloseable {
             }
         }
         List<String> out = new ArrayList<>(scores.keySet());
-        out.sort(java.util.Comparator.comparingDouble((String k) -> Objects.requireNonNull(scores.get(k))[0]).reversed());
+        out.sort(java.util.Comparator.comparingDouble((String k) -> Objects.requireNonNull(scores.get(k))[0])
+                .reversed());
         return out;
     }
 
@@ -522,7 +565,8 @@ public final class CodeSearch implements AutoCloseable {
      * still indexed. Empty for folders and indexes without past-commit documents.
      */
     List<String> filesOfSimilarCommits(AnalysedQuery terms, Set<String> repos) throws IOException {
-        TopDocs top = lexical(terms, Map.of(IndexSchema.COMMIT_MESSAGE, 1f), IndexSchema.KIND_COMMIT, repos, PAST_COMMITS);
+        TopDocs top =
+                lexical(terms, Map.of(IndexSchema.COMMIT_MESSAGE, 1f), IndexSchema.KIND_COMMIT, repos, PAST_COMMITS);
         if (top.scoreDocs.length == 0) {
             return List.of();
         }
@@ -531,12 +575,17 @@ public final class CodeSearch implements AutoCloseable {
         for (ScoreDoc sd : top.scoreDocs) {
             Document doc = stored.document(sd.doc);
             String repo = doc.get(IndexSchema.REPO);
-            matches.add(new PastCommit.Match(sd.score, java.util.Arrays.stream(doc.get(IndexSchema.COMMIT_PATHS).split("\n"))
-                    .map(path -> IndexSchema.key(repo, path)).toList()));
+            matches.add(new PastCommit.Match(
+                    sd.score,
+                    java.util.Arrays.stream(doc.get(IndexSchema.COMMIT_PATHS).split("\n"))
+                            .map(path -> IndexSchema.key(repo, path))
+                            .toList()));
         }
         SymbolGraph files = symbolGraph();
-        return PastCommit.rankFiles(matches,
-                key -> FileRole.of(key.substring(key.indexOf('\0') + 1)) == FileRole.CODE && files.hasFile(key), PAST_FILES);
+        return PastCommit.rankFiles(
+                matches,
+                key -> FileRole.of(key.substring(key.indexOf('\0') + 1)) == FileRole.CODE && files.hasFile(key),
+                PAST_FILES);
     }
 
     /** The change history of a git repo's indexed commit (empty for folders). */
@@ -544,14 +593,17 @@ public final class CodeSearch implements AutoCloseable {
         return histories.computeIfAbsent(repo, r -> {
             try {
                 Query q = new BooleanQuery.Builder()
-                        .add(new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_HISTORY)), BooleanClause.Occur.FILTER)
+                        .add(
+                                new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_HISTORY)),
+                                BooleanClause.Occur.FILTER)
                         .add(new TermQuery(new Term(IndexSchema.REPO, r)), BooleanClause.Occur.FILTER)
                         .build();
                 TopDocs top = searcher.search(q, 1);
                 if (top.scoreDocs.length == 0) {
                     return ChangeHistory.empty();
                 }
-                return ChangeHistory.parse(searcher.storedFields().document(top.scoreDocs[0].doc).get(IndexSchema.HISTORY));
+                return ChangeHistory.parse(
+                        searcher.storedFields().document(top.scoreDocs[0].doc).get(IndexSchema.HISTORY));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -36,7 +36,8 @@ final class FileRanking {
     interface Pending {
         Pending NONE = () -> null;
 
-        @Nullable RankedList<FileKey> get() throws IOException;
+        @Nullable
+        RankedList<FileKey> get() throws IOException;
     }
 
     /** A re-ranker: lists computed from the fused candidates (none: the fusion stands). */

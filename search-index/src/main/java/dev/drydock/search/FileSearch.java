@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param denseRerank hybrid mode with a dense weight: the vector re-orders the candidates
  */
-record FileSearch(SearchQuery query, AnalysedQuery analysed, @Nullable Future<float[]> vector, boolean denseRerank) {
+record FileSearch(
+        SearchQuery query, AnalysedQuery analysed, @Nullable Future<float[]> vector, boolean denseRerank) {
     boolean hybrid() {
         return query.mode() == SearchMode.HYBRID;
     }

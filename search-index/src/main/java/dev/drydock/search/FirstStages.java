@@ -19,8 +19,12 @@ final class FirstStages {
     private FirstStages() {}
 
     static List<FirstStage> all(CodeSearch index, RankingSettings settings) {
-        return List.of(new WholeFiles(index, settings), new Chunks(index, settings), new PastCommits(index, settings),
-                new DefinedSymbols(index, settings), new DenseFiles(index));
+        return List.of(
+                new WholeFiles(index, settings),
+                new Chunks(index, settings),
+                new PastCommits(index, settings),
+                new DefinedSymbols(index, settings),
+                new DenseFiles(index));
     }
 
     private static boolean lexical(FileSearch s) {
@@ -38,8 +42,12 @@ final class FirstStages {
             if (!lexical(s) || settings.fileWeight() <= 0) {
                 return Pending.NONE;
             }
-            Future<List<String>> files = index.inParallel(() -> index.keys(index.lexical(s.analysed(), settings.fileFields(),
-                    IndexSchema.KIND_FILE, s.query().readableRepos(), FILE_DEPTH)));
+            Future<List<String>> files = index.inParallel(() -> index.keys(index.lexical(
+                    s.analysed(),
+                    settings.fileFields(),
+                    IndexSchema.KIND_FILE,
+                    s.query().readableRepos(),
+                    FILE_DEPTH)));
             return () -> new RankedList<>("files", settings.fileWeight(), fileKeys(CodeSearch.await(files)));
         }
     }
@@ -51,8 +59,14 @@ final class FirstStages {
             if (!lexical(s) || settings.chunkWeight() <= 0) {
                 return Pending.NONE;
             }
-            List<String> chunks = index.keysBySummedScore(index.lexical(s.analysed(), settings.chunkFields(),
-                    IndexSchema.KIND_CHUNK, s.query().readableRepos(), CHUNK_DEPTH), CHUNKS_PER_FILE);
+            List<String> chunks = index.keysBySummedScore(
+                    index.lexical(
+                            s.analysed(),
+                            settings.chunkFields(),
+                            IndexSchema.KIND_CHUNK,
+                            s.query().readableRepos(),
+                            CHUNK_DEPTH),
+                    CHUNKS_PER_FILE);
             RankedList<FileKey> list = new RankedList<>("chunks", settings.chunkWeight(), fileKeys(chunks));
             return () -> list;
         }
@@ -62,10 +76,14 @@ final class FirstStages {
     record PastCommits(CodeSearch index, RankingSettings settings) implements FirstStage {
         @Override
         public Pending start(FileSearch s) throws IOException {
-            if (!s.hybrid() || settings.pastCommitWeight() <= 0 || !index.hasPastCommits() || s.analysed().terms().isEmpty()) {
+            if (!s.hybrid()
+                    || settings.pastCommitWeight() <= 0
+                    || !index.hasPastCommits()
+                    || s.analysed().terms().isEmpty()) {
                 return Pending.NONE;
             }
-            List<String> past = index.filesOfSimilarCommits(s.analysed(), s.query().readableRepos());
+            List<String> past =
+                    index.filesOfSimilarCommits(s.analysed(), s.query().readableRepos());
             if (past.isEmpty()) {
                 return Pending.NONE;
             }
@@ -81,7 +99,9 @@ final class FirstStages {
             if (!s.hybrid() || settings.symbolWeight() <= 0) {
                 return Pending.NONE;
             }
-            List<String> defining = index.symbolGraph().definingFiles(CodeSearch.identifiers(s.query().text()), s.query().readableRepos());
+            List<String> defining = index.symbolGraph()
+                    .definingFiles(
+                            CodeSearch.identifiers(s.query().text()), s.query().readableRepos());
             if (defining.isEmpty()) {
                 return Pending.NONE;
             }
@@ -98,7 +118,10 @@ final class FirstStages {
             if (s.query().mode() != SearchMode.DENSE || vector == null) {
                 return Pending.NONE;
             }
-            return () -> new RankedList<>("dense", 1.0, fileKeys(index.keys(index.dense(vector, s.query().readableRepos(), DENSE_DEPTH))));
+            return () -> new RankedList<>(
+                    "dense",
+                    1.0,
+                    fileKeys(index.keys(index.dense(vector, s.query().readableRepos(), DENSE_DEPTH))));
         }
     }
 }

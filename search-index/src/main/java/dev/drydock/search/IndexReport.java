@@ -16,7 +16,12 @@ import org.jspecify.annotations.Nullable;
  * @param revision the git commit indexed, null for folders
  */
 public record IndexReport(
-        int files, int changed, int deleted, int chunks, Map<SkipReason, Integer> skipped, double seconds,
+        int files,
+        int changed,
+        int deleted,
+        int chunks,
+        Map<SkipReason, Integer> skipped,
+        double seconds,
         @Nullable String revision) {
     public IndexReport {
         skipped = Map.copyOf(skipped);

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param policy what to skip
  * @param threads worker threads for reading, parsing and analysis
  */
-public record IndexRequest(Path source, String repo, @Nullable String revision, IngestPolicy policy, int threads) {
+public record IndexRequest(
+        Path source, String repo, @Nullable String revision, IngestPolicy policy, int threads) {
     public static IndexRequest of(Path source, String repo) {
         return new IndexRequest(source, repo, null, IngestPolicy.defaults(), 2);
     }

@@ -32,10 +32,23 @@ import java.util.Map;
  *     a name relative of the top 10 (see {@link dev.drydock.search.graph.NameRelations})
  */
 public record RankingSettings(
-        Map<String, Float> fileFields, Map<String, Float> chunkFields, double fileWeight, double chunkWeight,
-        double symbolWeight, double denseWeight, double graphWeight, double pastCommitWeight, double recencyWeight,
-        double coChangeWeight, int rrfK, float bodyB,
-        double subjectBoost, double nonCodeFactor, double proximityWeight, int proximitySlop, boolean relativeFill) {
+        Map<String, Float> fileFields,
+        Map<String, Float> chunkFields,
+        double fileWeight,
+        double chunkWeight,
+        double symbolWeight,
+        double denseWeight,
+        double graphWeight,
+        double pastCommitWeight,
+        double recencyWeight,
+        double coChangeWeight,
+        int rrfK,
+        float bodyB,
+        double subjectBoost,
+        double nonCodeFactor,
+        double proximityWeight,
+        int proximitySlop,
+        boolean relativeFill) {
 
     public RankingSettings {
         fileFields = Map.copyOf(fileFields);
@@ -45,12 +58,34 @@ public record RankingSettings(
     public static RankingSettings defaults() {
         return new RankingSettings(
                 Map.of(IndexSchema.BODY, 1f, IndexSchema.NAME_TEXT, 0.3f),
-                Map.of(IndexSchema.CHUNK_BODY, 1f, IndexSchema.CHUNK_SYMBOL_TEXT, 1f, IndexSchema.CHUNK_PATH_TEXT, 0.5f),
-                1.0, 1.0, 1.0, 0.05, 0.0, 0.3, 0.0, 0.0, 60, 0.3f, 2.0, 0.5, 0.5, 8, true);
+                Map.of(
+                        IndexSchema.CHUNK_BODY,
+                        1f,
+                        IndexSchema.CHUNK_SYMBOL_TEXT,
+                        1f,
+                        IndexSchema.CHUNK_PATH_TEXT,
+                        0.5f),
+                1.0,
+                1.0,
+                1.0,
+                0.05,
+                0.0,
+                0.3,
+                0.0,
+                0.0,
+                60,
+                0.3f,
+                2.0,
+                0.5,
+                0.5,
+                8,
+                true);
     }
 
     public RankingSettings with(String knob, double value) {
-        return new RankingSettings(fileFields, chunkFields,
+        return new RankingSettings(
+                fileFields,
+                chunkFields,
                 knob.equals("file") ? value : fileWeight,
                 knob.equals("chunk") ? value : chunkWeight,
                 knob.equals("symbol") ? value : symbolWeight,
@@ -69,8 +104,23 @@ public record RankingSettings(
     }
 
     public RankingSettings withFields(Map<String, Float> file, Map<String, Float> chunk) {
-        return new RankingSettings(file, chunk, fileWeight, chunkWeight, symbolWeight, denseWeight, graphWeight,
-                pastCommitWeight, recencyWeight, coChangeWeight, rrfK, bodyB, subjectBoost, nonCodeFactor, proximityWeight,
-                proximitySlop, relativeFill);
+        return new RankingSettings(
+                file,
+                chunk,
+                fileWeight,
+                chunkWeight,
+                symbolWeight,
+                denseWeight,
+                graphWeight,
+                pastCommitWeight,
+                recencyWeight,
+                coChangeWeight,
+                rrfK,
+                bodyB,
+                subjectBoost,
+                nonCodeFactor,
+                proximityWeight,
+                proximitySlop,
+                relativeFill);
     }
 }

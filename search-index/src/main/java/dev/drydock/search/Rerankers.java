@@ -20,6 +20,7 @@ final class Rerankers {
     static final int HISTORY_CANDIDATES = 30;
     /** Files whose co-changed files are listed. */
     static final int CO_CHANGE_SEEDS = 3;
+
     static final int GRAPH_SEEDS = 5;
     static final int GRAPH_CANDIDATES = 50;
     static final int GRAPH_NEIGHBOURS = 50;
@@ -27,11 +28,16 @@ final class Rerankers {
     private Rerankers() {}
 
     static List<Rerank> all(CodeSearch index, RankingSettings settings) {
-        return List.of(new DenseSimilarity(index, settings), new History(index, settings), new GraphNeighbours(index, settings));
+        return List.of(
+                new DenseSimilarity(index, settings),
+                new History(index, settings),
+                new GraphNeighbours(index, settings));
     }
 
     private static List<FileKey> head(List<Fused<FileKey>> fused, int n) {
-        return fused.subList(0, Math.min(n, fused.size())).stream().map(Fused::item).toList();
+        return fused.subList(0, Math.min(n, fused.size())).stream()
+                .map(Fused::item)
+                .toList();
     }
 
     /**
@@ -45,9 +51,12 @@ final class Rerankers {
             if (!s.denseRerank() || vector == null || fused.isEmpty()) {
                 return List.of();
             }
-            List<String> candidates = head(fused, DENSE_CANDIDATES).stream().map(FileKey::key).toList();
+            List<String> candidates =
+                    head(fused, DENSE_CANDIDATES).stream().map(FileKey::key).toList();
             List<String> reordered = index.byDenseSimilarity(CodeSearch.await(vector), candidates);
-            return reordered.isEmpty() ? List.of() : List.of(new RankedList<>("dense", settings.denseWeight(), FirstStages.fileKeys(reordered)));
+            return reordered.isEmpty()
+                    ? List.of()
+                    : List.of(new RankedList<>("dense", settings.denseWeight(), FirstStages.fileKeys(reordered)));
         }
     }
 
@@ -70,7 +79,8 @@ final class Rerankers {
                 }
             }
             if (settings.recencyWeight() > 0 && !byRecency.isEmpty()) {
-                byRecency.sort(Comparator.comparingDouble((FileKey key) -> recency.get(key)).reversed());
+                byRecency.sort(Comparator.comparingDouble((FileKey key) -> recency.get(key))
+                        .reversed());
                 out.add(new RankedList<>("recency", settings.recencyWeight(), byRecency));
             }
             Set<FileKey> coChanged = new LinkedHashSet<>();
@@ -93,10 +103,14 @@ final class Rerankers {
             if (!s.hybrid() || settings.graphWeight() <= 0 || fused.isEmpty()) {
                 return List.of();
             }
-            List<String> seeds = head(fused, GRAPH_SEEDS).stream().map(FileKey::key).toList();
+            List<String> seeds =
+                    head(fused, GRAPH_SEEDS).stream().map(FileKey::key).toList();
             Set<FileKey> pool = head(fused, GRAPH_CANDIDATES).stream().collect(Collectors.toSet());
-            List<FileKey> near = FirstStages.fileKeys(index.symbolGraph().neighbours(seeds, s.query().readableRepos(), GRAPH_NEIGHBOURS))
-                    .stream().filter(pool::contains).toList();
+            List<FileKey> near = FirstStages.fileKeys(
+                            index.symbolGraph().neighbours(seeds, s.query().readableRepos(), GRAPH_NEIGHBOURS))
+                    .stream()
+                    .filter(pool::contains)
+                    .toList();
             return near.isEmpty() ? List.of() : List.of(new RankedList<>("graph", settings.graphWeight(), near));
         }
     }

@@ -11,7 +11,9 @@ import com.tngtech.archunit.library.GeneralCodingRules;
 @AnalyzeClasses(packages = "dev.drydock.search", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     @ArchTest
-    static final ArchRule search_knows_no_onnx = noClasses().should().dependOnClassesThat()
+    static final ArchRule search_knows_no_onnx = noClasses()
+            .should()
+            .dependOnClassesThat()
             .resideInAnyPackage("ai.onnxruntime..", "ai.djl..", "dev.drydock.inference..");
 
     @ArchTest

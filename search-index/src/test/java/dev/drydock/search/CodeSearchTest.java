@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CodeSearchTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private static void write(Path root, String path, String content) throws IOException {
         Path file = root.resolve(path);
@@ -52,7 +53,8 @@ class CodeSearchTest {
         List<FileHit> files;
         List<Hit> hits;
         try (CodeSearch search = CodeSearch.open(index, null)) {
-            SearchQuery query = new SearchQuery("exponential backoff when retrying", Set.of("alpha"), 10, SearchMode.HYBRID);
+            SearchQuery query =
+                    new SearchQuery("exponential backoff when retrying", Set.of("alpha"), 10, SearchMode.HYBRID);
             files = search.searchFiles(query);
             hits = search.search(query);
         }
@@ -84,7 +86,10 @@ class CodeSearchTest {
                 /** RateLimiter token bucket: requests per second, token bucket refill, tryAcquire. */
                 class RateLimiterTest { void tokenBucketLimitsRequestsPerSecond() { new RateLimiter().tryAcquire(); } }
                 """);
-        write(repo, "README.md", "# Rate limiting\nThe RateLimiter token bucket limits requests per second (token bucket).\n");
+        write(
+                repo,
+                "README.md",
+                "# Rate limiting\nThe RateLimiter token bucket limits requests per second (token bucket).\n");
         Path index = tmp.resolve("index-gamma");
         new CodeIndexer(index, null).index(IndexRequest.of(repo, "gamma"), false, IndexProgress.NONE);
         String text = "token bucket rate limiter requests per second";
@@ -94,9 +99,11 @@ class CodeSearchTest {
         List<String> lexical;
         try (CodeSearch search = CodeSearch.open(index, null)) {
             hybrid = search.searchFiles(new SearchQuery(text, Set.of("gamma"), 10, SearchMode.HYBRID)).stream()
-                    .map(FileHit::path).toList();
+                    .map(FileHit::path)
+                    .toList();
             lexical = search.searchFiles(new SearchQuery(text, Set.of("gamma"), 10, SearchMode.LEXICAL)).stream()
-                    .map(FileHit::path).toList();
+                    .map(FileHit::path)
+                    .toList();
         }
 
         // Then
@@ -110,13 +117,21 @@ class CodeSearchTest {
         // Given: no file mentions the query's words, but a past commit with a similar message changed
         // SessionStore (with a doc and a file deleted since); another repo has the same history
         Path svc = tmp.resolve("svc");
-        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(svc.toFile())
-                .setInitialBranch("main").call()) {
-            write(svc, "src/main/java/s/SessionStore.java", "package s;\npublic class SessionStore { java.util.Map<String, String> m; }\n");
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init()
+                .setDirectory(svc.toFile())
+                .setInitialBranch("main")
+                .call()) {
+            write(
+                    svc,
+                    "src/main/java/s/SessionStore.java",
+                    "package s;\npublic class SessionStore { java.util.Map<String, String> m; }\n");
             write(svc, "src/main/java/s/Gone.java", "package s;\nclass Gone {}\n");
             write(svc, "src/main/java/s/Invoice.java", "package s;\npublic class Invoice { int total; }\n");
             commit(git, "Initial import");
-            write(svc, "src/main/java/s/SessionStore.java", "package s;\npublic class SessionStore { java.util.Map<String, Long> m; }\n");
+            write(
+                    svc,
+                    "src/main/java/s/SessionStore.java",
+                    "package s;\npublic class SessionStore { java.util.Map<String, Long> m; }\n");
             write(svc, "src/main/java/s/Gone.java", "package s;\nclass Gone { int n; }\n");
             write(svc, "README.md", "# svc\nSessions.\n");
             commit(git, "Evict idle logins after a timeout");
@@ -125,8 +140,10 @@ class CodeSearchTest {
             commit(git, "Remove an unused helper");
         }
         Path other = tmp.resolve("other");
-        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(other.toFile())
-                .setInitialBranch("main").call()) {
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init()
+                .setDirectory(other.toFile())
+                .setInitialBranch("main")
+                .call()) {
             write(other, "src/main/java/o/Other.java", "package o;\nclass Other {}\n");
             commit(git, "Initial import");
             write(other, "src/main/java/o/Other.java", "package o;\nclass Other { int x; }\n");
@@ -156,9 +173,14 @@ class CodeSearchTest {
         // Given: indexed at the first commit, then a commit whose message is the query arrives
         Path svc = tmp.resolve("svc2");
         String first;
-        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(svc.toFile())
-                .setInitialBranch("main").call()) {
-            write(svc, "src/main/java/s/SessionStore.java", "package s;\npublic class SessionStore { java.util.Map<String, String> m; }\n");
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init()
+                .setDirectory(svc.toFile())
+                .setInitialBranch("main")
+                .call()) {
+            write(
+                    svc,
+                    "src/main/java/s/SessionStore.java",
+                    "package s;\npublic class SessionStore { java.util.Map<String, String> m; }\n");
             write(svc, "src/main/java/s/Invoice.java", "package s;\npublic class Invoice { int total; }\n");
             commit(git, "Initial import");
             first = git.getRepository().resolve("HEAD").getName();
@@ -166,7 +188,10 @@ class CodeSearchTest {
         Path index = tmp.resolve("index-update");
         new CodeIndexer(index, null).index(IndexRequest.of(svc, "svc"), false, IndexProgress.NONE);
         try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(svc.toFile())) {
-            write(svc, "src/main/java/s/SessionStore.java", "package s;\npublic class SessionStore { java.util.Map<String, Long> m; }\n");
+            write(
+                    svc,
+                    "src/main/java/s/SessionStore.java",
+                    "package s;\npublic class SessionStore { java.util.Map<String, Long> m; }\n");
             commit(git, "Evict idle logins after a timeout");
         }
         SearchQuery query = new SearchQuery("evict idle logins sooner", Set.of("svc"), 10, SearchMode.HYBRID);
@@ -177,8 +202,11 @@ class CodeSearchTest {
         try (CodeSearch search = CodeSearch.open(index, null)) {
             afterUpdate = search.searchFiles(query);
         }
-        new CodeIndexer(index, null).index(new IndexRequest(svc, "svc", first,
-                dev.drydock.search.ingest.IngestPolicy.defaults(), 1), false, IndexProgress.NONE);
+        new CodeIndexer(index, null)
+                .index(
+                        new IndexRequest(svc, "svc", first, dev.drydock.search.ingest.IngestPolicy.defaults(), 1),
+                        false,
+                        IndexProgress.NONE);
         List<FileHit> atFirst;
         try (CodeSearch search = CodeSearch.open(index, null)) {
             atFirst = search.searchFiles(query);
@@ -191,8 +219,12 @@ class CodeSearchTest {
 
     private static void commit(org.eclipse.jgit.api.Git git, String message) throws Exception {
         git.add().addFilepattern(".").call();
-        git.commit().setMessage(message).setSign(false).setAuthor("t", "t@example.com")
-                .setCommitter("t", "t@example.com").call();
+        git.commit()
+                .setMessage(message)
+                .setSign(false)
+                .setAuthor("t", "t@example.com")
+                .setCommitter("t", "t@example.com")
+                .call();
     }
 
     @Test
@@ -200,7 +232,8 @@ class CodeSearchTest {
         // Given
         Path index = twoRepos();
         Random random = new Random(42);
-        List<String> words = List.of("RetryPolicy", "backoff", "exponential", "retried", "attempt", "Invoice", "total", "class");
+        List<String> words =
+                List.of("RetryPolicy", "backoff", "exponential", "retried", "attempt", "Invoice", "total", "class");
 
         // When
         List<String> repos = new java.util.ArrayList<>();
@@ -224,10 +257,16 @@ class CodeSearchTest {
         // Given: the servlet-side LedgerView matches best, ten notes match next, the reactive-side
         // LedgerView (its namesake) shares only one word; beta holds more files of that name
         Path alpha = tmp.resolve("alpha");
-        write(alpha, "web/LedgerView.java", "class LedgerView { /* rounding of the grand sum, rounding grand sum */ }\n");
+        write(
+                alpha,
+                "web/LedgerView.java",
+                "class LedgerView { /* rounding of the grand sum, rounding grand sum */ }\n");
         write(alpha, "reactive/LedgerView.java", "class LedgerView { /* grand */ int unrelated; }\n");
         for (int i = 0; i < 10; i++) {
-            write(alpha, "notes/Note" + i + ".java", "class Note" + i + " { /* rounding grand sum, note " + i + " */ }\n");
+            write(
+                    alpha,
+                    "notes/Note" + i + ".java",
+                    "class Note" + i + " { /* rounding grand sum, note " + i + " */ }\n");
         }
         Path beta = tmp.resolve("beta");
         for (int i = 0; i < 4; i++) {
@@ -242,19 +281,25 @@ class CodeSearchTest {
         List<FileHit> hybrid;
         List<FileHit> both;
         try (CodeSearch search = CodeSearch.open(index, null)) {
-            lexical = search.searchFiles(new SearchQuery("rounding of the grand sum", Set.of("alpha"), 20, SearchMode.LEXICAL));
-            hybrid = search.searchFiles(new SearchQuery("rounding of the grand sum", Set.of("alpha"), 20, SearchMode.HYBRID));
-            both = search.searchFiles(new SearchQuery("rounding of the grand sum", Set.of("alpha", "beta"), 20, SearchMode.HYBRID));
+            lexical = search.searchFiles(
+                    new SearchQuery("rounding of the grand sum", Set.of("alpha"), 20, SearchMode.LEXICAL));
+            hybrid = search.searchFiles(
+                    new SearchQuery("rounding of the grand sum", Set.of("alpha"), 20, SearchMode.HYBRID));
+            both = search.searchFiles(
+                    new SearchQuery("rounding of the grand sum", Set.of("alpha", "beta"), 20, SearchMode.HYBRID));
         }
 
         // Then
         assertThat(lexical.getFirst().path()).isEqualTo("web/LedgerView.java");
-        assertThat(lexical.stream().map(FileHit::path).toList().indexOf("reactive/LedgerView.java")).isGreaterThanOrEqualTo(10);
+        assertThat(lexical.stream().map(FileHit::path).toList().indexOf("reactive/LedgerView.java"))
+                .isGreaterThanOrEqualTo(10);
         assertThat(hybrid.getFirst().path()).isEqualTo("web/LedgerView.java");
         assertThat(hybrid.get(9).path()).isEqualTo("reactive/LedgerView.java");
         assertThat(hybrid).extracting(FileHit::score).isSortedAccordingTo((a, b) -> Double.compare(b, a));
         assertThat(hybrid).extracting(FileHit::repo).containsOnly("alpha");
-        assertThat(both.subList(0, 10)).extracting(FileHit::path).as("six files of that name: too common to relate")
+        assertThat(both.subList(0, 10))
+                .extracting(FileHit::path)
+                .as("six files of that name: too common to relate")
                 .doesNotContain("reactive/LedgerView.java");
     }
 
@@ -278,15 +323,22 @@ class CodeSearchTest {
         // Given
         Path index = twoRepos();
         String huge = "backoff ".repeat(100_000 / 8);
-        List<String> queries = List.of("", "   ", huge, "title:foo* AND (bar OR \"baz ~2 ^3 [a TO b] /re.*gex/ \\",
-                "(?<x>.*)+[[:alpha:]]{2,}$", "\u0000\uFFFD\uD83D\uDE00");
+        List<String> queries = List.of(
+                "",
+                "   ",
+                huge,
+                "title:foo* AND (bar OR \"baz ~2 ^3 [a TO b] /re.*gex/ \\",
+                "(?<x>.*)+[[:alpha:]]{2,}$",
+                "\u0000\uFFFD\uD83D\uDE00");
 
         // When
         List<Integer> counts = new java.util.ArrayList<>();
         try (CodeSearch search = CodeSearch.open(index, null)) {
             for (String q : queries) {
-                counts.add(search.searchFiles(new SearchQuery(q, Set.of("alpha", "beta"), 10, SearchMode.HYBRID)).size());
-                counts.add(search.search(new SearchQuery(q, Set.of("alpha", "beta"), 10, SearchMode.HYBRID)).size());
+                counts.add(search.searchFiles(new SearchQuery(q, Set.of("alpha", "beta"), 10, SearchMode.HYBRID))
+                        .size());
+                counts.add(search.search(new SearchQuery(q, Set.of("alpha", "beta"), 10, SearchMode.HYBRID))
+                        .size());
             }
         }
 
@@ -328,7 +380,8 @@ class CodeSearchTest {
 
         // When
         List<FileHit> files;
-        try (CodeSearch search = CodeSearch.open(index, embedder, RankingSettings.defaults().with("dense", 1.0))) {
+        try (CodeSearch search =
+                CodeSearch.open(index, embedder, RankingSettings.defaults().with("dense", 1.0))) {
             files = search.searchFiles(new SearchQuery("connect close socket", Set.of("repo"), 10, SearchMode.HYBRID));
         }
 
@@ -343,14 +396,16 @@ class CodeSearchTest {
         Path repo = tmp.resolve("repo");
         write(repo, "A.java", "class A {}\n");
         Path index = tmp.resolve("model-index");
-        new CodeIndexer(index, new HashingEmbedder("model-a", 16)).index(IndexRequest.of(repo, "repo"), false, IndexProgress.NONE);
+        new CodeIndexer(index, new HashingEmbedder("model-a", 16))
+                .index(IndexRequest.of(repo, "repo"), false, IndexProgress.NONE);
 
         // When
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
                 () -> CodeSearch.open(index, new HashingEmbedder("model-b", 16)));
 
         // Then
-        assertThat(thrown).isInstanceOf(SearchException.class)
+        assertThat(thrown)
+                .isInstanceOf(SearchException.class)
                 .hasMessageContaining("model-a")
                 .hasMessageContaining("--rebuild");
     }

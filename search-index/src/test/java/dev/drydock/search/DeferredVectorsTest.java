@@ -2,9 +2,9 @@ package dev.drydock.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.drydock.search.index.IndexStore;
 import dev.drydock.search.ingest.IngestPolicy;
 import dev.drydock.search.ingest.SkipReason;
-import dev.drydock.search.index.IndexStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +15,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DeferredVectorsTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private static String commit(Path repo, String path, String content) throws Exception {
         Files.createDirectories(repo.resolve(path).getParent());
         Files.writeString(repo.resolve(path), content);
-        try (Git git = Files.exists(repo.resolve(".git")) ? Git.open(repo.toFile()) : Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+        try (Git git = Files.exists(repo.resolve(".git"))
+                ? Git.open(repo.toFile())
+                : Git.init()
+                        .setDirectory(repo.toFile())
+                        .setInitialBranch("main")
+                        .call()) {
             git.add().addFilepattern(".").call();
-            return git.commit().setMessage("change " + path).setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call().name();
+            return git.commit()
+                    .setMessage("change " + path)
+                    .setAuthor("t", "t@example.test")
+                    .setCommitter("t", "t@example.test")
+                    .call()
+                    .name();
         }
     }
 
@@ -40,12 +51,14 @@ class DeferredVectorsTest {
         String first = commit(source, "a/Store.java", "class Store { void save() {} }\n");
         HashingEmbedder model = new HashingEmbedder("hash-test", 16);
         CodeIndexer.deferringVectors(index).index(request(source, first), false, IndexProgress.NONE);
-        CodeIndexer.VectorReport all = new CodeIndexer(index, null).addVectors(request(source, first), model, 2, IndexProgress.NONE, () -> false);
+        CodeIndexer.VectorReport all = new CodeIndexer(index, null)
+                .addVectors(request(source, first), model, 2, IndexProgress.NONE, () -> false);
         String second = commit(source, "a/Greeter.java", "class Greeter { String hello() { return \"hello\"; } }\n");
         CodeIndexer.deferringVectors(index).index(request(source, second), false, IndexProgress.NONE);
 
         // When
-        CodeIndexer.VectorReport update = new CodeIndexer(index, null).addVectors(request(source, second), model, 2, IndexProgress.NONE, () -> false);
+        CodeIndexer.VectorReport update = new CodeIndexer(index, null)
+                .addVectors(request(source, second), model, 2, IndexProgress.NONE, () -> false);
 
         // Then
         assertThat(all.embedded()).isEqualTo(3);
@@ -56,7 +69,8 @@ class DeferredVectorsTest {
         try (CodeSearch search = CodeSearch.open(index, model)) {
             assertThat(search.hasVectors()).isTrue();
             assertThat(search.passages(new SearchQuery("add numbers", Set.of("repo"), 5, SearchMode.HYBRID), 2))
-                    .first().satisfies(h -> {
+                    .first()
+                    .satisfies(h -> {
                         assertThat(h.path()).isEqualTo("a/Adder.java");
                         assertThat(h.startLine()).isEqualTo(1);
                     });
@@ -75,8 +89,13 @@ class DeferredVectorsTest {
         int[] batches = {0};
 
         // When a stop is asked after the first batch of two
-        CodeIndexer.VectorReport report = new CodeIndexer(index, null).addVectors(request(source, head), new HashingEmbedder("hash-test", 16), 2,
-                (done, total, seconds) -> batches[0]++, () -> batches[0] >= 1);
+        CodeIndexer.VectorReport report = new CodeIndexer(index, null)
+                .addVectors(
+                        request(source, head),
+                        new HashingEmbedder("hash-test", 16),
+                        2,
+                        (done, total, seconds) -> batches[0]++,
+                        () -> batches[0] >= 1);
 
         // Then
         assertThat(report.embedded()).isEqualTo(2);
@@ -92,18 +111,26 @@ class DeferredVectorsTest {
         String head = commit(origin, "data/Large.java", "class Large {\n" + "    int field;\n".repeat(400) + "}\n");
         git(origin, "config", "uploadpack.allowFilter", "true");
         Path partial = tmp.resolve("partial.git");
-        git(tmp, "clone", "--quiet", "--bare", "--filter=blob:limit=1k", origin.toUri().toString(), partial.toString());
+        git(
+                tmp,
+                "clone",
+                "--quiet",
+                "--bare",
+                "--filter=blob:limit=1k",
+                origin.toUri().toString(),
+                partial.toString());
 
         // When
-        IndexReport report = new CodeIndexer(tmp.resolve("index"), null).index(
-                new IndexRequest(partial, "repo", head, IngestPolicy.defaults(), 1), false, IndexProgress.NONE);
+        IndexReport report = new CodeIndexer(tmp.resolve("index"), null)
+                .index(new IndexRequest(partial, "repo", head, IngestPolicy.defaults(), 1), false, IndexProgress.NONE);
 
         // Then
         assertThat(report.files()).isEqualTo(1);
         assertThat(report.skipped()).containsEntry(SkipReason.MISSING, 1);
         try (CodeSearch search = CodeSearch.open(tmp.resolve("index"), null)) {
             assertThat(search.searchFiles(new SearchQuery("tiny", Set.of("repo"), 5, SearchMode.LEXICAL)))
-                    .extracting(FileHit::path).containsExactly("src/Small.java");
+                    .extracting(FileHit::path)
+                    .containsExactly("src/Small.java");
         }
     }
 

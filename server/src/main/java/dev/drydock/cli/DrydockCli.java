@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import java.util.Objects;
 
 /**
  * The plain-Java command line behind {@code ./drydock} for everything that is not the appliance
@@ -47,31 +46,28 @@ public final class DrydockCli implements Callable<Integer> {
         for (Object sub : SUBCOMMANDS) {
             cli.addSubcommand(sub);
         }
-        cli.setParameterExceptionHandler(
-                (ex, args) -> {
-                    PrintWriter err = ex.getCommandLine().getErr();
-                    err.println("drydock: " + ex.getMessage());
-                    ex.getCommandLine().usage(err);
-                    return CliExit.USAGE;
-                });
-        cli.setExecutionExceptionHandler(
-                (ex, commandLine, parseResult) -> {
-                    PrintWriter err = commandLine.getErr();
-                    if (ex instanceof CliException userError) {
-                        err.println("drydock " + commandLine.getCommandName() + ": " + userError.getMessage());
-                        return userError.exitCode();
-                    }
-                    err.println(
-                            "drydock "
-                                    + commandLine.getCommandName()
-                                    + ": internal error: "
-                                    + ex
-                                    + " (this is a bug; rerun with DRYDOCK_DEBUG=1 for details)");
-                    if (System.getenv("DRYDOCK_DEBUG") != null) {
-                        ex.printStackTrace(err);
-                    }
-                    return CliExit.SOFTWARE;
-                });
+        cli.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("drydock: " + ex.getMessage());
+            ex.getCommandLine().usage(err);
+            return CliExit.USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if (ex instanceof CliException userError) {
+                err.println("drydock " + commandLine.getCommandName() + ": " + userError.getMessage());
+                return userError.exitCode();
+            }
+            err.println("drydock "
+                    + commandLine.getCommandName()
+                    + ": internal error: "
+                    + ex
+                    + " (this is a bug; rerun with DRYDOCK_DEBUG=1 for details)");
+            if (System.getenv("DRYDOCK_DEBUG") != null) {
+                ex.printStackTrace(err);
+            }
+            return CliExit.SOFTWARE;
+        });
         return cli;
     }
 

@@ -37,13 +37,16 @@ class CliLoginTest {
     @TestHTTPResource("/")
     URI base;
 
-    @TempDir Path home;
+    @TempDir
+    Path home;
 
-    @Inject AuditTrail trail;
+    @Inject
+    AuditTrail trail;
 
     @BeforeEach
     void credentialsInTempDir() {
-        System.setProperty("drydock.credentials", home.resolve("credentials.json").toString());
+        System.setProperty(
+                "drydock.credentials", home.resolve("credentials.json").toString());
     }
 
     @AfterEach
@@ -58,17 +61,28 @@ class CliLoginTest {
     @Test
     void shouldSignInThroughBrowserAndVerifyExportedAuditChainLocally() throws Exception {
         // Given an audit log with a record in it, and the login command waiting for its code to be confirmed
-        String marker = trail.append(AuditEntry.of("cli-login-test", "test.marker", "exported over the API")).hash();
+        String marker = trail.append(AuditEntry.of("cli-login-test", "test.marker", "exported over the API"))
+                .hash();
         StringBuffer prompt = new StringBuffer();
         var cli = DrydockCli.commandLine();
         StringWriter out = new StringWriter();
         cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(new java.io.Writer() {
-            @Override public void write(char[] c, int off, int len) { prompt.append(c, off, len); }
-            @Override public void flush() {}
-            @Override public void close() {}
-        }, true));
-        CompletableFuture<Integer> login = CompletableFuture.supplyAsync(() -> cli.execute("login", "--server", server()));
+        cli.setErr(new PrintWriter(
+                new java.io.Writer() {
+                    @Override
+                    public void write(char[] c, int off, int len) {
+                        prompt.append(c, off, len);
+                    }
+
+                    @Override
+                    public void flush() {}
+
+                    @Override
+                    public void close() {}
+                },
+                true));
+        CompletableFuture<Integer> login =
+                CompletableFuture.supplyAsync(() -> cli.execute("login", "--server", server()));
         String link = awaitLink(prompt);
 
         // When alice opens the link, signs in to Keycloak and confirms
@@ -83,7 +97,8 @@ class CliLoginTest {
             try {
                 login.get(60, TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
-                throw new AssertionError("login did not complete; the browser shows: " + page.innerText("body") + "\nCLI: " + prompt, e);
+                throw new AssertionError(
+                        "login did not complete; the browser shows: " + page.innerText("body") + "\nCLI: " + prompt, e);
             }
         }
 
@@ -91,14 +106,22 @@ class CliLoginTest {
         assertThat(login.get()).as(prompt.toString()).isZero();
         assertThat(out.toString()).contains("signed in to " + server() + " as alice");
         Path file = home.resolve("credentials.json");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(Credentials.load()).get().satisfies(c -> assertThat(c.toString()).doesNotContain(c.accessToken()));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(Credentials.load())
+                .get()
+                .satisfies(c -> assertThat(c.toString()).doesNotContain(c.accessToken()));
         CliRun verify = CliRun.of("audit", "verify", "--server", server());
         assertThat(verify.exit()).as(verify.err()).isZero();
-        assertThat(verify.out()).contains("audit chain intact").contains("verified here").doesNotContain("intact: 0 records");
+        assertThat(verify.out())
+                .contains("audit chain intact")
+                .contains("verified here")
+                .doesNotContain("intact: 0 records");
         CliRun export = CliRun.of("audit", "export", "--server", server(), "--since", "2000-01-01T00:00:00Z");
         assertThat(export.exit()).as(export.err()).isZero();
-        assertThat(export.out().lines().map(AuditJson::parse).map(r -> r.hash()).toList()).as(export.err()).contains(marker);
+        assertThat(export.out().lines().map(AuditJson::parse).map(r -> r.hash()).toList())
+                .as(export.err())
+                .contains(marker);
         CliRun logout = CliRun.of("logout");
         assertThat(logout.out()).contains("signed out of " + server());
         assertThat(file).doesNotExist();
@@ -122,7 +145,11 @@ class CliLoginTest {
 
     private static String awaitLink(StringBuffer prompt) throws InterruptedException {
         Pattern url = Pattern.compile("(https?://\\S+user_code=\\S+)");
-        Matcher m = Poll.until(() -> url.matcher(prompt), Matcher::find, java.time.Duration.ofSeconds(30), x -> "no sign-in link printed: " + prompt);
+        Matcher m = Poll.until(
+                () -> url.matcher(prompt),
+                Matcher::find,
+                java.time.Duration.ofSeconds(30),
+                x -> "no sign-in link printed: " + prompt);
         return m.group(1);
     }
 }

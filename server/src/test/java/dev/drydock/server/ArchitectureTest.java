@@ -14,19 +14,24 @@ import com.tngtech.archunit.lang.ArchRule;
  * command line and its benchmarks stay outside the application; one persistence style. That the
  * agent loop stays plain Java is {@code agent.AgentArchitectureTest}'s rule.
  */
-@AnalyzeClasses(packages = {"dev.drydock.server", "dev.drydock.cli"}, importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+        packages = {"dev.drydock.server", "dev.drydock.cli"},
+        importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     @ArchTest
-    static final ArchRule feature_packages_are_free_of_cycles = slices()
-            .matching("dev.drydock.server.(*)..")
+    static final ArchRule feature_packages_are_free_of_cycles = slices().matching("dev.drydock.server.(*)..")
             .namingSlices("$1")
-            .should().beFreeOfCycles();
+            .should()
+            .beFreeOfCycles();
 
     /** The command line uses the server's code, never the other way: the application runs without it. */
     @ArchTest
     static final ArchRule server_does_not_depend_on_the_command_line = noClasses()
-            .that().resideInAPackage("dev.drydock.server..")
-            .should().dependOnClassesThat().resideInAPackage("dev.drydock.cli..");
+            .that()
+            .resideInAPackage("dev.drydock.server..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.drydock.cli..");
 
     /**
      * Event streams are {@code Multi}s the framework writes, so it sends the response head before the
@@ -35,15 +40,22 @@ class ArchitectureTest {
      */
     @ArchTest
     static final ArchRule event_streams_are_written_by_the_framework = noClasses()
-            .that().resideInAPackage("dev.drydock.server..")
-            .should().dependOnClassesThat().haveFullyQualifiedName("jakarta.ws.rs.sse.SseEventSink");
+            .that()
+            .resideInAPackage("dev.drydock.server..")
+            .should()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("jakarta.ws.rs.sse.SseEventSink");
 
     /** The benchmarks are {@code ./drydock bench} commands and nothing else: only DrydockCli registers them (ADR "cli-home"). */
     @ArchTest
     static final ArchRule benchmarks_are_kept_apart = noClasses()
-            .that().resideOutsideOfPackage("dev.drydock.cli.bench..")
-            .and().doNotHaveFullyQualifiedName("dev.drydock.cli.DrydockCli")
-            .should().dependOnClassesThat().resideInAPackage("dev.drydock.cli.bench..");
+            .that()
+            .resideOutsideOfPackage("dev.drydock.cli.bench..")
+            .and()
+            .doNotHaveFullyQualifiedName("dev.drydock.cli.DrydockCli")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.drydock.cli.bench..");
 
     /**
      * One persistence style (ARCHITECTURE.md, "Persistence"): Panache entities, and native queries
@@ -53,7 +65,11 @@ class ArchitectureTest {
      */
     @ArchTest
     static final ArchRule raw_jdbc_only_where_no_entity_manager_exists = noClasses()
-            .that().resideInAPackage("dev.drydock.server..")
-            .and().resideOutsideOfPackage("dev.drydock.server.appliance..")
-            .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..");
+            .that()
+            .resideInAPackage("dev.drydock.server..")
+            .and()
+            .resideOutsideOfPackage("dev.drydock.server.appliance..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("java.sql..", "javax.sql..");
 }

@@ -32,8 +32,21 @@ public final class DrydockImages {
     /** The tool runner's class path entry in the sandbox image. */
     public static final String RUNNER_DIR = "/opt/drydock/runner";
     /** JDK modules of the server's runtime (jlink). */
-    public static final List<String> SERVER_MODULES = List.of("java.se", "jdk.unsupported", "jdk.incubator.vector", "jdk.crypto.cryptoki", "jdk.zipfs", "jdk.naming.dns",
-            "jdk.management", "jdk.jfr", "jdk.net", "jdk.httpserver", "jdk.localedata", "jdk.charsets", "jdk.security.auth", "jdk.security.jgss");
+    public static final List<String> SERVER_MODULES = List.of(
+            "java.se",
+            "jdk.unsupported",
+            "jdk.incubator.vector",
+            "jdk.crypto.cryptoki",
+            "jdk.zipfs",
+            "jdk.naming.dns",
+            "jdk.management",
+            "jdk.jfr",
+            "jdk.net",
+            "jdk.httpserver",
+            "jdk.localedata",
+            "jdk.charsets",
+            "jdk.security.auth",
+            "jdk.security.jgss");
 
     private static final String PATH_TAIL = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -46,7 +59,8 @@ public final class DrydockImages {
     public static ImageRecipe server(String version, BaseImage base, Path jre, Path quarkusApp) {
         List<ImageRecipe.Layer> layers = new ArrayList<>();
         layers.add(new ImageRecipe.Layer("java-runtime", Map.of(jre, SERVER_JAVA_HOME), List.of()));
-        layers.add(new ImageRecipe.Layer("libraries", Map.of(quarkusApp.resolve("lib"), SERVER_APP + "/lib"), List.of()));
+        layers.add(
+                new ImageRecipe.Layer("libraries", Map.of(quarkusApp.resolve("lib"), SERVER_APP + "/lib"), List.of()));
         Map<Path, String> app = new LinkedHashMap<>();
         for (String part : List.of("quarkus", "app", "quarkus-run.jar")) {
             if (Files.exists(quarkusApp.resolve(part))) {
@@ -54,10 +68,33 @@ public final class DrydockImages {
             }
         }
         layers.add(new ImageRecipe.Layer("application", app, List.of("/etc/drydock", "/var/lib/drydock")));
-        List<String> entrypoint = List.of(SERVER_JAVA_HOME + "/bin/java", "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-jar", SERVER_APP + "/quarkus-run.jar");
-        Map<String, String> env = Map.of("JAVA_HOME", SERVER_JAVA_HOME, "HOME", "/tmp", "LANG", "C.UTF-8", "PATH", SERVER_JAVA_HOME + "/bin:" + PATH_TAIL);
-        return new ImageRecipe(SERVER, version, base, layers, entrypoint, USER, env, "/etc/drydock", List.of(8080), labels("Drydock server", version));
+        List<String> entrypoint = List.of(
+                SERVER_JAVA_HOME + "/bin/java",
+                "--add-modules",
+                "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED",
+                "-jar",
+                SERVER_APP + "/quarkus-run.jar");
+        Map<String, String> env = Map.of(
+                "JAVA_HOME",
+                SERVER_JAVA_HOME,
+                "HOME",
+                "/tmp",
+                "LANG",
+                "C.UTF-8",
+                "PATH",
+                SERVER_JAVA_HOME + "/bin:" + PATH_TAIL);
+        return new ImageRecipe(
+                SERVER,
+                version,
+                base,
+                layers,
+                entrypoint,
+                USER,
+                env,
+                "/etc/drydock",
+                List.of(8080),
+                labels("Drydock server", version));
     }
 
     /**
@@ -68,7 +105,8 @@ public final class DrydockImages {
      * @param runner the sandbox-manager jar (or its classes folder)
      * @param siteLayer a folder whose tree is copied onto {@code /} as the top layer
      */
-    public static ImageRecipe sandbox(String version, BaseImage base, Path jdk, Optional<Path> maven, Path runner, Optional<Path> siteLayer) {
+    public static ImageRecipe sandbox(
+            String version, BaseImage base, Path jdk, Optional<Path> maven, Path runner, Optional<Path> siteLayer) {
         List<ImageRecipe.Layer> layers = new ArrayList<>();
         layers.add(new ImageRecipe.Layer("jdk", Map.of(jdk, SANDBOX_JAVA_HOME), List.of()));
         maven.ifPresent(m -> layers.add(new ImageRecipe.Layer("maven", Map.of(m, SANDBOX_MAVEN_HOME), List.of())));
@@ -77,19 +115,44 @@ public final class DrydockImages {
         layers.add(new ImageRecipe.Layer("tool-runner", Map.of(runner, classPath), List.of("/workspace")));
         siteLayer.ifPresent(s -> layers.add(new ImageRecipe.Layer("site", Map.of(s, "/"), List.of())));
         // The runner is small: a bounded heap leaves the sandbox's memory to the builds it runs.
-        List<String> entrypoint = List.of(SANDBOX_JAVA_HOME + "/bin/java", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classPath,
+        List<String> entrypoint = List.of(
+                SANDBOX_JAVA_HOME + "/bin/java",
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                classPath,
                 "dev.drydock.sandbox.runner.ToolRunner");
         Map<String, String> env = new LinkedHashMap<>();
         env.put("JAVA_HOME", SANDBOX_JAVA_HOME);
-        env.put("PATH", SANDBOX_JAVA_HOME + "/bin" + (maven.isPresent() ? ":" + SANDBOX_MAVEN_HOME + "/bin" : "") + ":" + PATH_TAIL);
+        env.put(
+                "PATH",
+                SANDBOX_JAVA_HOME + "/bin" + (maven.isPresent() ? ":" + SANDBOX_MAVEN_HOME + "/bin" : "") + ":"
+                        + PATH_TAIL);
         maven.ifPresent(m -> env.put("MAVEN_HOME", SANDBOX_MAVEN_HOME));
         env.put("HOME", "/tmp");
         env.put("LANG", "C.UTF-8");
         env.put("PYTHONDONTWRITEBYTECODE", "1");
-        return new ImageRecipe(SANDBOX, version, base, layers, entrypoint, USER, env, "/workspace", List.of(7070), labels("Drydock sandbox", version));
+        return new ImageRecipe(
+                SANDBOX,
+                version,
+                base,
+                layers,
+                entrypoint,
+                USER,
+                env,
+                "/workspace",
+                List.of(7070),
+                labels("Drydock sandbox", version));
     }
 
     private static Map<String, String> labels(String title, String version) {
-        return Map.of("org.opencontainers.image.title", title, "org.opencontainers.image.version", version, "org.opencontainers.image.vendor", "Drydock");
+        return Map.of(
+                "org.opencontainers.image.title",
+                title,
+                "org.opencontainers.image.version",
+                version,
+                "org.opencontainers.image.vendor",
+                "Drydock");
     }
 }

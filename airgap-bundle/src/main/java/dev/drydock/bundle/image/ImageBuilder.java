@@ -34,6 +34,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 public final class ImageBuilder {
     /** Modification time of every file in the layers Jib adds (2000-01-01, as the bundle's tar). */
     public static final Instant FILE_TIME = Instant.parse("2000-01-01T00:00:00Z");
+
     private static final FilePermissions EXECUTABLE = FilePermissions.fromOctalString("755");
     private static final FilePermissions REGULAR = FilePermissions.fromOctalString("644");
 
@@ -86,12 +87,19 @@ public final class ImageBuilder {
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
-                throw new IOException("jib could not build " + recipe.repository() + " on " + recipe.base().describe() + ": " + e.getMessage(), e);
+                throw new IOException(
+                        "jib could not build " + recipe.repository() + " on "
+                                + recipe.base().describe() + ": " + e.getMessage(),
+                        e);
             }
             deleteTree(layout);
             untar(tar, layout);
             tagOnly(layout, recipe.tag());
-            return new Built(recipe.repository(), layout, container.getDigest().toString(), container.getImageId().toString());
+            return new Built(
+                    recipe.repository(),
+                    layout,
+                    container.getDigest().toString(),
+                    container.getImageId().toString());
         } catch (com.google.cloud.tools.jib.api.InvalidImageReferenceException e) {
             throw new IllegalArgumentException("not an image name: " + recipe.repository() + ":" + recipe.tag(), e);
         } finally {
@@ -130,7 +138,11 @@ public final class ImageBuilder {
     }
 
     private static void addRecursive(FileEntriesLayer.Builder b, Path source, String target) throws IOException {
-        b.addEntryRecursive(source, AbsoluteUnixPath.get(target), (src, t) -> Files.isDirectory(src) || Files.isExecutable(src) ? EXECUTABLE : REGULAR, (src, t) -> FILE_TIME);
+        b.addEntryRecursive(
+                source,
+                AbsoluteUnixPath.get(target),
+                (src, t) -> Files.isDirectory(src) || Files.isExecutable(src) ? EXECUTABLE : REGULAR,
+                (src, t) -> FILE_TIME);
     }
 
     /** The base layout as a docker-archive tar (what Jib reads), converted once with skopeo and cached by manifest digest. */
@@ -151,14 +163,19 @@ public final class ImageBuilder {
 
     /** Digest of the base layout's manifest (with {@code skopeo inspect --raw} semantics: the index entry). */
     static String manifestDigest(BaseImage.Layout base) throws IOException {
-        var index = new com.fasterxml.jackson.databind.ObjectMapper().readTree(base.dir().resolve("index.json").toFile());
+        var index = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(base.dir().resolve("index.json").toFile());
         for (var m : index.path("manifests")) {
-            String name = m.path("annotations").path("org.opencontainers.image.ref.name").asText("");
+            String name = m.path("annotations")
+                    .path("org.opencontainers.image.ref.name")
+                    .asText("");
             if (base.tag().isEmpty() || base.tag().equals(name)) {
                 return m.path("digest").asText();
             }
         }
-        throw new IOException(base.describe() + ": no image " + (base.tag().isEmpty() ? "" : "tagged " + base.tag() + " ") + "in " + base.dir().resolve("index.json"));
+        throw new IOException(
+                base.describe() + ": no image " + (base.tag().isEmpty() ? "" : "tagged " + base.tag() + " ") + "in "
+                        + base.dir().resolve("index.json"));
     }
 
     static void run(List<String> command) throws IOException, InterruptedException {
@@ -166,16 +183,24 @@ public final class ImageBuilder {
         try {
             Process p;
             try {
-                p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                p = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .start();
             } catch (IOException e) {
-                throw new IOException("cannot run " + command.getFirst() + " (" + e.getMessage() + "); Debian: apt-get install " + command.getFirst(), e);
+                throw new IOException(
+                        "cannot run " + command.getFirst() + " (" + e.getMessage() + "); Debian: apt-get install "
+                                + command.getFirst(),
+                        e);
             }
             if (!p.waitFor(10, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
                 throw new IOException(String.join(" ", command) + " did not finish within 10 minutes");
             }
             if (p.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "): " + Files.readString(log).strip());
+                throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "): "
+                        + Files.readString(log).strip());
             }
         } finally {
             Files.deleteIfExists(log);
@@ -188,7 +213,8 @@ public final class ImageBuilder {
      */
     private static void tagOnly(Path layout, String tag) throws IOException {
         var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        var index = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(layout.resolve("index.json").toFile());
+        var index = (com.fasterxml.jackson.databind.node.ObjectNode)
+                mapper.readTree(layout.resolve("index.json").toFile());
         for (var m : index.path("manifests")) {
             if (m.get("annotations") instanceof com.fasterxml.jackson.databind.node.ObjectNode a) {
                 a.put("org.opencontainers.image.ref.name", tag);

@@ -18,8 +18,17 @@ import java.util.Map;
  * @param ports exposed TCP ports
  * @param labels OCI labels
  */
-public record ImageRecipe(String repository, String tag, BaseImage base, List<Layer> layers, List<String> entrypoint, String user, Map<String, String> environment,
-        String workingDirectory, List<Integer> ports, Map<String, String> labels) {
+public record ImageRecipe(
+        String repository,
+        String tag,
+        BaseImage base,
+        List<Layer> layers,
+        List<String> entrypoint,
+        String user,
+        Map<String, String> environment,
+        String workingDirectory,
+        List<Integer> ports,
+        Map<String, String> labels) {
 
     public ImageRecipe {
         layers = List.copyOf(layers);

@@ -30,7 +30,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * (its {@code release} file). No timestamp: the same image gives the same SBOM.
  */
 public final class ImageSbom {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private ImageSbom() {}
 
@@ -47,11 +49,14 @@ public final class ImageSbom {
         Map<String, ObjectNode> components = new TreeMap<>();
         Map<String, String> dpkgStatus = new TreeMap<>();
         Path blobs = built.layout().resolve("blobs/sha256");
-        JsonNode manifest = JSON.readTree(blobs.resolve(built.digest().substring(7)).toFile());
+        JsonNode manifest =
+                JSON.readTree(blobs.resolve(built.digest().substring(7)).toFile());
         for (JsonNode layer : manifest.path("layers")) {
             Path blob = blobs.resolve(layer.path("digest").asText().substring(7));
             boolean gzip = layer.path("mediaType").asText().endsWith("gzip");
-            try (InputStream raw = Files.newInputStream(blob); TarArchiveInputStream tar = new TarArchiveInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw)) {
+            try (InputStream raw = Files.newInputStream(blob);
+                    TarArchiveInputStream tar =
+                            new TarArchiveInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw)) {
                 TarArchiveEntry e;
                 while ((e = tar.getNextEntry()) != null) {
                     String name = e.getName().replaceFirst("^\\./", "").replaceFirst("^/", "");
@@ -59,7 +64,11 @@ public final class ImageSbom {
                         continue;
                     }
                     if (name.equals("var/lib/dpkg/status")) {
-                        dpkgStatus.put("status", new String(tar.readAllBytes(), StandardCharsets.UTF_8)); // a later layer's file replaces an earlier one's
+                        dpkgStatus.put(
+                                "status",
+                                new String(
+                                        tar.readAllBytes(),
+                                        StandardCharsets.UTF_8)); // a later layer's file replaces an earlier one's
                     } else if (name.endsWith(".jar")) {
                         ObjectNode c = jar(name, tar);
                         components.putIfAbsent("maven:" + c.path("bom-ref").asText(), c);
@@ -78,7 +87,9 @@ public final class ImageSbom {
         ObjectNode bom = JSON.createObjectNode();
         bom.put("bomFormat", "CycloneDX");
         bom.put("specVersion", "1.5");
-        bom.put("serialNumber", "urn:uuid:" + UUID.nameUUIDFromBytes(built.digest().getBytes(StandardCharsets.UTF_8)));
+        bom.put(
+                "serialNumber",
+                "urn:uuid:" + UUID.nameUUIDFromBytes(built.digest().getBytes(StandardCharsets.UTF_8)));
         bom.put("version", 1);
         ObjectNode metadata = bom.putObject("metadata");
         ObjectNode tool = metadata.putObject("tools").putArray("components").addObject();
@@ -91,7 +102,10 @@ public final class ImageSbom {
         image.put("version", tag);
         String simpleName = built.repository().substring(built.repository().lastIndexOf('/') + 1);
         image.put("purl", "pkg:oci/" + simpleName + "@" + built.digest().replace(":", "%3A") + "?tag=" + tag);
-        image.putArray("hashes").addObject().put("alg", "SHA-256").put("content", built.digest().substring(7));
+        image.putArray("hashes")
+                .addObject()
+                .put("alg", "SHA-256")
+                .put("content", built.digest().substring(7));
         ArrayNode list = bom.putArray("components");
         components.values().forEach(list::add);
         return bom;
@@ -123,7 +137,10 @@ public final class ImageSbom {
         ObjectNode c = JSON.createObjectNode();
         c.put("type", "library");
         String file = path.substring(path.lastIndexOf('/') + 1);
-        if (pom != null && pom.getProperty("groupId") != null && pom.getProperty("artifactId") != null && pom.getProperty("version") != null) {
+        if (pom != null
+                && pom.getProperty("groupId") != null
+                && pom.getProperty("artifactId") != null
+                && pom.getProperty("version") != null) {
             String g = pom.getProperty("groupId"), a = pom.getProperty("artifactId"), v = pom.getProperty("version");
             c.put("bom-ref", "pkg:maven/" + g + "/" + a + "@" + v + "#" + sha.substring(0, 12));
             c.put("group", g);
@@ -156,11 +173,17 @@ public final class ImageSbom {
         c.put("bom-ref", "java-runtime:/" + path);
         // jlink drops IMPLEMENTOR from the release file of the runtimes it links.
         c.put("name", p.getProperty("IMPLEMENTOR", "OpenJDK").replace("\"", "") + " Java runtime");
-        c.put("version", p.getProperty("JAVA_RUNTIME_VERSION", p.getProperty("JAVA_VERSION", "")).replace("\"", ""));
+        c.put(
+                "version",
+                p.getProperty("JAVA_RUNTIME_VERSION", p.getProperty("JAVA_VERSION", ""))
+                        .replace("\"", ""));
         String modules = p.getProperty("MODULES", "").replace("\"", "");
         fixProperties(c, "/" + path.substring(0, path.length() - "/release".length()));
         if (!modules.isEmpty()) {
-            ((ArrayNode) c.path("properties")).addObject().put("name", "drydock:java:modules").put("value", modules);
+            ((ArrayNode) c.path("properties"))
+                    .addObject()
+                    .put("name", "drydock:java:modules")
+                    .put("value", modules);
         }
         return c;
     }
@@ -179,7 +202,9 @@ public final class ImageSbom {
             if (!f.containsKey("Package") || !f.getOrDefault("Status", "").endsWith(" installed")) {
                 continue;
             }
-            String name = f.get("Package"), version = f.getOrDefault("Version", ""), arch = f.getOrDefault("Architecture", "all");
+            String name = f.get("Package"),
+                    version = f.getOrDefault("Version", ""),
+                    arch = f.getOrDefault("Architecture", "all");
             ObjectNode c = JSON.createObjectNode();
             c.put("type", "library");
             c.put("bom-ref", "pkg:deb/debian/" + name + "@" + version + "?arch=" + arch);
@@ -187,7 +212,10 @@ public final class ImageSbom {
             c.put("version", version);
             c.put("purl", "pkg:deb/debian/" + name + "@" + version.replace(":", "%3A") + "?arch=" + arch);
             if (f.containsKey("Source")) {
-                c.putArray("properties").addObject().put("name", "drydock:deb:source").put("value", f.get("Source"));
+                c.putArray("properties")
+                        .addObject()
+                        .put("name", "drydock:deb:source")
+                        .put("value", f.get("Source"));
             }
             out.add(c);
         }

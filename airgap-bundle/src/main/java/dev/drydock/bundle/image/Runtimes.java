@@ -23,7 +23,8 @@ public final class Runtimes {
         if (!Files.isRegularFile(release) || !Files.isExecutable(jdk.resolve("bin/jlink"))) {
             throw new IOException(jdk + " is not a JDK with jlink (no release file or bin/jlink)");
         }
-        String key = sha256(Files.readString(release) + "\n" + String.join(",", modules)).substring(0, 16);
+        String key = sha256(Files.readString(release) + "\n" + String.join(",", modules))
+                .substring(0, 16);
         Path out = cache.resolve("jre").resolve(key);
         if (Files.isExecutable(out.resolve("bin/java"))) {
             return out;
@@ -31,8 +32,16 @@ public final class Runtimes {
         Path partial = out.resolveSibling(key + ".partial");
         ImageBuilder.deleteTree(partial);
         Files.createDirectories(partial.getParent());
-        List<String> command = new ArrayList<>(List.of(jdk.resolve("bin/jlink").toString(), "--add-modules", String.join(",", modules), "--strip-debug", "--no-man-pages",
-                "--no-header-files", "--compress=zip-6", "--output", partial.toString()));
+        List<String> command = new ArrayList<>(List.of(
+                jdk.resolve("bin/jlink").toString(),
+                "--add-modules",
+                String.join(",", modules),
+                "--strip-debug",
+                "--no-man-pages",
+                "--no-header-files",
+                "--compress=zip-6",
+                "--output",
+                partial.toString()));
         ImageBuilder.run(command);
         Files.move(partial, out);
         return out;
@@ -49,7 +58,9 @@ public final class Runtimes {
             return java.util.Optional.empty();
         }
         try (var walk = Files.walk(dists, 3)) {
-            return walk.filter(p -> Files.isExecutable(p.resolve("bin/mvn"))).sorted().findFirst();
+            return walk.filter(p -> Files.isExecutable(p.resolve("bin/mvn")))
+                    .sorted()
+                    .findFirst();
         } catch (IOException e) {
             return java.util.Optional.empty();
         }
@@ -70,7 +81,8 @@ public final class Runtimes {
 
     static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ImagesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void shouldWriteSandboxLayoutThatSkopeoReadsAsNonRootRunnerWhenBuilt() throws Exception {
@@ -29,11 +30,14 @@ class ImagesTest {
         TestImages images = TestImages.get();
 
         // When
-        JsonNode config = skopeo("inspect", "--config", "oci:" + images.sandboxBuilt.layout()).path("config");
+        JsonNode config = skopeo("inspect", "--config", "oci:" + images.sandboxBuilt.layout())
+                .path("config");
 
         // Then
         assertThat(config.path("User").asText()).isEqualTo("10001:10001");
-        assertThat(strings(config.path("Entrypoint"))).startsWith("/opt/java/jdk/bin/java").endsWith("dev.drydock.sandbox.runner.ToolRunner");
+        assertThat(strings(config.path("Entrypoint")))
+                .startsWith("/opt/java/jdk/bin/java")
+                .endsWith("dev.drydock.sandbox.runner.ToolRunner");
         assertThat(strings(config.path("Env"))).contains("HOME=/tmp", "JAVA_HOME=/opt/java/jdk");
         assertThat(config.path("WorkingDir").asText()).isEqualTo("/workspace");
         assertThat(config.path("ExposedPorts").has("7070/tcp")).isTrue();
@@ -51,9 +55,11 @@ class ImagesTest {
         assertThat(inspect.path("Digest").asText()).isEqualTo(images.serverBuilt.digest());
         assertThat(inspect.path("Os").asText()).isEqualTo("linux");
         assertThat(inspect.path("Layers")).hasSize(4); // base + runtime, libraries, application
-        JsonNode config = skopeo("inspect", "--config", "oci:" + images.serverBuilt.layout()).path("config");
+        JsonNode config = skopeo("inspect", "--config", "oci:" + images.serverBuilt.layout())
+                .path("config");
         assertThat(config.path("User").asText()).isEqualTo("10001:10001");
-        assertThat(strings(config.path("Entrypoint"))).containsSubsequence("/opt/java/jre/bin/java", "-jar", "/opt/drydock/app/quarkus-run.jar");
+        assertThat(strings(config.path("Entrypoint")))
+                .containsSubsequence("/opt/java/jre/bin/java", "-jar", "/opt/drydock/app/quarkus-run.jar");
         assertThat(config.path("WorkingDir").asText()).isEqualTo("/etc/drydock");
     }
 
@@ -79,11 +85,24 @@ class ImagesTest {
 
         // Then
         assertThat(sbom.path("bomFormat").asText()).isEqualTo("CycloneDX");
-        assertThat(sbom.path("metadata").path("component").path("hashes").get(0).path("content").asText()).isEqualTo(images.serverBuilt.digest().substring(7));
-        List<String> purls = StreamSupport.stream(sbom.path("components").spliterator(), false).map(c -> c.path("purl").asText()).toList();
-        assertThat(purls).anyMatch(p -> p.startsWith("pkg:deb/debian/libc6@")).anyMatch(p -> p.startsWith("pkg:deb/debian/bash@"))
-                .contains("pkg:maven/com.fasterxml.jackson.core/jackson-databind@" + com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION + "?type=jar");
-        assertThat(sbom.path("components")).anyMatch(c -> c.path("type").asText().equals("platform") && c.path("name").asText().contains("Java runtime"));
+        assertThat(sbom.path("metadata")
+                        .path("component")
+                        .path("hashes")
+                        .get(0)
+                        .path("content")
+                        .asText())
+                .isEqualTo(images.serverBuilt.digest().substring(7));
+        List<String> purls = StreamSupport.stream(sbom.path("components").spliterator(), false)
+                .map(c -> c.path("purl").asText())
+                .toList();
+        assertThat(purls)
+                .anyMatch(p -> p.startsWith("pkg:deb/debian/libc6@"))
+                .anyMatch(p -> p.startsWith("pkg:deb/debian/bash@"))
+                .contains("pkg:maven/com.fasterxml.jackson.core/jackson-databind@"
+                        + com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION + "?type=jar");
+        assertThat(sbom.path("components"))
+                .anyMatch(c -> c.path("type").asText().equals("platform")
+                        && c.path("name").asText().contains("Java runtime"));
     }
 
     @Test
@@ -91,32 +110,90 @@ class ImagesTest {
         // Given
         TestImages images = TestImages.get();
         Path bundle = dir.resolve("bundle");
-        ImageBuilder.run(List.of("umoci", "unpack", "--rootless", "--image", images.sandboxBuilt.layout() + ":test", bundle.toString()));
-        JsonNode config = skopeo("inspect", "--config", "oci:" + images.sandboxBuilt.layout()).path("config");
+        ImageBuilder.run(List.of(
+                "umoci", "unpack", "--rootless", "--image", images.sandboxBuilt.layout() + ":test", bundle.toString()));
+        JsonNode config = skopeo("inspect", "--config", "oci:" + images.sandboxBuilt.layout())
+                .path("config");
         int port;
         try (var socket = new java.net.ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         Path workspace = Files.createDirectories(dir.resolve("workspace"));
-        List<String> command = new ArrayList<>(List.of("bwrap", "--unshare-user", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--uid", "10001", "--gid", "10001",
-                "--ro-bind", bundle.resolve("rootfs").toString(), "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--bind", workspace.toString(), "/workspace",
-                "--chdir", "/workspace", "--clearenv"));
+        List<String> command = new ArrayList<>(List.of(
+                "bwrap",
+                "--unshare-user",
+                "--unshare-pid",
+                "--unshare-ipc",
+                "--die-with-parent",
+                "--uid",
+                "10001",
+                "--gid",
+                "10001",
+                "--ro-bind",
+                bundle.resolve("rootfs").toString(),
+                "/",
+                "--proc",
+                "/proc",
+                "--dev",
+                "/dev",
+                "--tmpfs",
+                "/tmp",
+                "--bind",
+                workspace.toString(),
+                "/workspace",
+                "--chdir",
+                "/workspace",
+                "--clearenv"));
         for (String env : strings(config.path("Env"))) {
             int eq = env.indexOf('=');
             command.addAll(List.of("--setenv", env.substring(0, eq), env.substring(eq + 1)));
         }
-        command.addAll(List.of("--setenv", "DRYDOCK_RUNNER_TOKEN", "a-token-of-sixteen-chars-or-more", "--setenv", "DRYDOCK_RUNNER_PORT", String.valueOf(port), "--"));
+        command.addAll(List.of(
+                "--setenv",
+                "DRYDOCK_RUNNER_TOKEN",
+                "a-token-of-sixteen-chars-or-more",
+                "--setenv",
+                "DRYDOCK_RUNNER_PORT",
+                String.valueOf(port),
+                "--"));
         command.addAll(strings(config.path("Entrypoint")));
-        Process runner = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("runner.log").toFile()).start();
+        Process runner = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("runner.log").toFile())
+                .start();
         try {
             // When
             String health = awaitHealth(port, runner);
 
             // Then
             assertThat(health).isEqualTo("ok");
-            String whoami = new String(new ProcessBuilder(List.of("bwrap", "--unshare-user", "--unshare-pid", "--unshare-ipc", "--uid", "10001", "--gid", "10001", "--ro-bind",
-                    bundle.resolve("rootfs").toString(), "/", "--proc", "/proc", "--dev", "/dev", "--setenv", "PATH", "/usr/bin:/bin", "--", "/bin/bash", "-c",
-                    "id -u; touch /opt/x 2>&1 || echo read-only")).redirectErrorStream(true).start().getInputStream().readAllBytes());
+            String whoami = new String(new ProcessBuilder(List.of(
+                            "bwrap",
+                            "--unshare-user",
+                            "--unshare-pid",
+                            "--unshare-ipc",
+                            "--uid",
+                            "10001",
+                            "--gid",
+                            "10001",
+                            "--ro-bind",
+                            bundle.resolve("rootfs").toString(),
+                            "/",
+                            "--proc",
+                            "/proc",
+                            "--dev",
+                            "/dev",
+                            "--setenv",
+                            "PATH",
+                            "/usr/bin:/bin",
+                            "--",
+                            "/bin/bash",
+                            "-c",
+                            "id -u; touch /opt/x 2>&1 || echo read-only"))
+                    .redirectErrorStream(true)
+                    .start()
+                    .getInputStream()
+                    .readAllBytes());
             assertThat(whoami).startsWith("10001").contains("read-only");
         } finally {
             runner.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -125,11 +202,15 @@ class ImagesTest {
 
     private String awaitHealth(int port, Process runner) throws Exception {
         var client = java.net.http.HttpClient.newHttpClient();
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v1/health")).timeout(java.time.Duration.ofSeconds(2)).build();
+        var request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/v1/health"))
+                .timeout(java.time.Duration.ofSeconds(2))
+                .build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!runner.isAlive()) {
-                throw new AssertionError("the runner exited " + runner.exitValue() + ": " + Files.readString(dir.resolve("runner.log")));
+                throw new AssertionError(
+                        "the runner exited " + runner.exitValue() + ": " + Files.readString(dir.resolve("runner.log")));
             }
             try {
                 var response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -157,6 +238,8 @@ class ImagesTest {
     }
 
     private static List<String> strings(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+        return StreamSupport.stream(array.spliterator(), false)
+                .map(JsonNode::asText)
+                .toList();
     }
 }

@@ -16,7 +16,8 @@ import java.util.Optional;
 public final class TestImages {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path SCRIPT = ROOT.resolve("airgap-bundle/bases/debian-base.sh");
-    static final String PACKAGES = "libc6,libgcc-s1,zlib1g,bash,libtinfo6,coreutils,libacl1,libattr1,libgmp10,libselinux1,libpcre2-8-0,base-files";
+    static final String PACKAGES =
+            "libc6,libgcc-s1,zlib1g,bash,libtinfo6,coreutils,libacl1,libattr1,libgmp10,libselinux1,libpcre2-8-0,base-files";
     static final List<String> RUNTIME_MODULES = List.of("java.base", "java.logging", "jdk.httpserver");
     static final Path CACHE = HelmBinary.cacheDir().resolve("images");
 
@@ -37,7 +38,11 @@ public final class TestImages {
         Files.createDirectories(work);
         base = new BaseImage.Layout(testBase(), "base");
         runtime = Runtimes.jlink(Path.of(System.getProperty("java.home")), RUNTIME_MODULES, CACHE);
-        Path runner = Path.of(ToolRunner.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path runner = Path.of(ToolRunner.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .getPath());
         sandbox = DrydockImages.sandbox("test", base, runtime, Optional.empty(), runner, Optional.of(siteLayer()));
         server = DrydockImages.server("test", base, runtime, standInServer());
         sandboxBuilt = builder.build(sandbox, work.resolve("images/drydock_sandbox"));
@@ -69,7 +74,9 @@ public final class TestImages {
     private Path siteLayer() throws IOException {
         Path site = work.resolve("site");
         Files.createDirectories(site.resolve("etc"));
-        Files.writeString(site.resolve("etc/pip.conf"), "[global]\nindex-url = https://nexus.corp.example/repository/pypi/simple\n");
+        Files.writeString(
+                site.resolve("etc/pip.conf"),
+                "[global]\nindex-url = https://nexus.corp.example/repository/pypi/simple\n");
         Files.createDirectories(site.resolve("usr/etc"));
         Files.writeString(site.resolve("usr/etc/npmrc"), "registry=https://nexus.corp.example/repository/npm/\n");
         return site;
@@ -83,9 +90,17 @@ public final class TestImages {
         Files.createDirectories(app.resolve("quarkus"));
         Files.createDirectories(app.resolve("app"));
         Files.writeString(app.resolve("quarkus/generated-bytecode.jar"), "stand-in");
-        // A real library jar, as Quarkus names them (groupId.artifactId-version.jar): the SBOM must find its coordinates.
-        Path library = Path.of(com.fasterxml.jackson.databind.ObjectMapper.class.getProtectionDomain().getCodeSource().getLocation().getPath());
-        Files.copy(library, app.resolve("lib/main/com.fasterxml.jackson.core.jackson-databind-" + com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION + ".jar"));
+        // A real library jar, as Quarkus names them (groupId.artifactId-version.jar): the SBOM must find its
+        // coordinates.
+        Path library = Path.of(com.fasterxml.jackson.databind.ObjectMapper.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .getPath());
+        Files.copy(
+                library,
+                app.resolve("lib/main/com.fasterxml.jackson.core.jackson-databind-"
+                        + com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION + ".jar"));
         Files.writeString(app.resolve("quarkus-run.jar"), "stand-in");
         return app;
     }

@@ -17,14 +17,17 @@ public final class BundleFiles {
 
     /** Extracts every listed file whose path starts with {@code prefix} into {@code target} (not the manifest and its signature); returns how many. */
     public static int extract(Path bundle, BundleManifest verified, String prefix, Path target) throws IOException {
-        Map<String, BundleManifest.FileEntry> expected = verified.files().stream().collect(Collectors.toMap(BundleManifest.FileEntry::path, Function.identity()));
+        Map<String, BundleManifest.FileEntry> expected = verified.files().stream()
+                .collect(Collectors.toMap(BundleManifest.FileEntry::path, Function.identity()));
         Path root = target.toAbsolutePath().normalize();
         int count = 0;
         try (TarArchiveInputStream tar = new TarArchiveInputStream(Files.newInputStream(bundle))) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 String path = e.getName();
-                if (!path.startsWith(prefix) || path.equals(BundleFormat.MANIFEST) || path.equals(BundleFormat.SIGNATURE)) {
+                if (!path.startsWith(prefix)
+                        || path.equals(BundleFormat.MANIFEST)
+                        || path.equals(BundleFormat.SIGNATURE)) {
                     continue;
                 }
                 BundleManifest.FileEntry want = expected.get(path);

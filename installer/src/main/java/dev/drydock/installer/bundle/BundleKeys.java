@@ -28,6 +28,7 @@ public final class BundleKeys {
     public static final String PRIVATE_KEY_FILE = "drydock-bundle.key";
     /** File name of the public key written by {@code bundle keygen}. */
     public static final String PUBLIC_KEY_FILE = "drydock-bundle.pub";
+
     private static final String ALGORITHM = "Ed25519";
 
     private BundleKeys() {}
@@ -38,7 +39,8 @@ public final class BundleKeys {
         Path pub = dir.resolve(PUBLIC_KEY_FILE);
         for (Path p : new Path[] {priv, pub}) {
             if (Files.exists(p)) {
-                throw new FileAlreadyExistsException(p + " exists; move it away first (a new key cannot verify bundles signed with the old one)");
+                throw new FileAlreadyExistsException(
+                        p + " exists; move it away first (a new key cannot verify bundles signed with the old one)");
             }
         }
         KeyPair pair;
@@ -48,20 +50,29 @@ public final class BundleKeys {
             throw new IllegalStateException("this JDK has no " + ALGORITHM, e);
         }
         Files.createDirectories(dir);
-        Files.writeString(priv, pem("PRIVATE KEY", pair.getPrivate().getEncoded()), StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);
+        Files.writeString(
+                priv,
+                pem("PRIVATE KEY", pair.getPrivate().getEncoded()),
+                StandardCharsets.US_ASCII,
+                StandardOpenOption.CREATE_NEW);
         try {
             Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system: the folder's permissions protect the key
         }
-        Files.writeString(pub, pem("PUBLIC KEY", pair.getPublic().getEncoded()), StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);
+        Files.writeString(
+                pub,
+                pem("PUBLIC KEY", pair.getPublic().getEncoded()),
+                StandardCharsets.US_ASCII,
+                StandardOpenOption.CREATE_NEW);
         return fingerprint(pair.getPublic());
     }
 
     /** Reads a private key written by {@link #generate}. */
     public static PrivateKey readPrivate(Path file) throws IOException {
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(unpem(file, "PRIVATE KEY")));
+            return KeyFactory.getInstance(ALGORITHM)
+                    .generatePrivate(new PKCS8EncodedKeySpec(unpem(file, "PRIVATE KEY")));
         } catch (GeneralSecurityException e) {
             throw new IOException(file + " is not an Ed25519 private key: " + e.getMessage(), e);
         }
@@ -86,7 +97,8 @@ public final class BundleKeys {
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     private static byte[] unpem(Path file, String type) throws IOException {
@@ -94,7 +106,8 @@ public final class BundleKeys {
         String begin = "-----BEGIN " + type + "-----";
         String end = "-----END " + type + "-----";
         if (!text.startsWith(begin) || !text.endsWith(end)) {
-            throw new IOException(file + " is not a PEM " + type.toLowerCase(java.util.Locale.ROOT) + " (expected " + begin + ")");
+            throw new IOException(
+                    file + " is not a PEM " + type.toLowerCase(java.util.Locale.ROOT) + " (expected " + begin + ")");
         }
         try {
             return Base64.getMimeDecoder().decode(text.substring(begin.length(), text.length() - end.length()));

@@ -23,15 +23,20 @@ import java.util.List;
  * @param files every file of the tar except the manifest and its signature, sorted by path
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record BundleManifest(String format, String drydockVersion, Chart chart, List<Image> images, List<FileEntry> files) {
-    private static final ObjectMapper YAML =
-            new ObjectMapper(YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build())
-                    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+public record BundleManifest(
+        String format, String drydockVersion, Chart chart, List<Image> images, List<FileEntry> files) {
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     public BundleManifest {
         images = List.copyOf(images == null ? List.of() : images);
-        files = files == null ? List.of() : files.stream().sorted(Comparator.comparing(FileEntry::path)).toList();
+        files = files == null
+                ? List.of()
+                : files.stream().sorted(Comparator.comparing(FileEntry::path)).toList();
     }
 
     /** The chart package: {@code file} is its path in the bundle. */
@@ -60,7 +65,10 @@ public record BundleManifest(String format, String drydockVersion, Chart chart, 
         try {
             BundleManifest m = YAML.readValue(bytes, BundleManifest.class);
             if (m == null || !BundleFormat.FORMAT.equals(m.format())) {
-                throw new BundleRejectedException(BundleFormat.MANIFEST, "unknown bundle format " + (m == null ? "(empty)" : m.format()) + ", expected " + BundleFormat.FORMAT);
+                throw new BundleRejectedException(
+                        BundleFormat.MANIFEST,
+                        "unknown bundle format " + (m == null ? "(empty)" : m.format()) + ", expected "
+                                + BundleFormat.FORMAT);
             }
             return m;
         } catch (java.io.IOException e) {

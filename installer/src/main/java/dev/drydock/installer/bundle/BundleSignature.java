@@ -22,15 +22,16 @@ public final class BundleSignature {
             Signature s = Signature.getInstance(ALGORITHM);
             s.initSign(key);
             s.update(manifest);
-            String text = "algorithm: " + ALGORITHM + "\nkey-sha256: " + BundleKeys.fingerprint(publicKey) + "\nsignature: " + Base64.getEncoder().encodeToString(s.sign()) + "\n";
+            String text = "algorithm: " + ALGORITHM + "\nkey-sha256: " + BundleKeys.fingerprint(publicKey)
+                    + "\nsignature: " + Base64.getEncoder().encodeToString(s.sign()) + "\n";
             return text.getBytes(StandardCharsets.US_ASCII);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign with an " + ALGORITHM + " key: " + e.getMessage(), e);
         }
     }
 
-    private static final java.util.regex.Pattern FORMAT =
-            java.util.regex.Pattern.compile("algorithm: " + ALGORITHM + "\nkey-sha256: ([0-9a-f]{64})\nsignature: ([A-Za-z0-9+/]{86}==)\n");
+    private static final java.util.regex.Pattern FORMAT = java.util.regex.Pattern.compile(
+            "algorithm: " + ALGORITHM + "\nkey-sha256: ([0-9a-f]{64})\nsignature: ([A-Za-z0-9+/]{86}==)\n");
 
     /**
      * Checks the signature file against the manifest and the trusted key; throws naming what is
@@ -40,7 +41,10 @@ public final class BundleSignature {
     public static void verify(PublicKey trusted, byte[] manifest, byte[] signatureFile) {
         java.util.regex.Matcher m = FORMAT.matcher(new String(signatureFile, StandardCharsets.ISO_8859_1));
         if (!m.matches()) {
-            throw new BundleRejectedException(BundleFormat.SIGNATURE, "not a Drydock bundle signature (expected exactly the lines algorithm: " + ALGORITHM + ", key-sha256: and signature:)");
+            throw new BundleRejectedException(
+                    BundleFormat.SIGNATURE,
+                    "not a Drydock bundle signature (expected exactly the lines algorithm: " + ALGORITHM
+                            + ", key-sha256: and signature:)");
         }
         String claimed = m.group(1);
         byte[] sig = Base64.getDecoder().decode(m.group(2));
@@ -55,10 +59,13 @@ public final class BundleSignature {
         }
         String expected = BundleKeys.fingerprint(trusted);
         if (!expected.equals(claimed)) {
-            throw new BundleRejectedException(BundleFormat.SIGNATURE, "signed with key " + claimed + ", not with the trusted key " + expected);
+            throw new BundleRejectedException(
+                    BundleFormat.SIGNATURE, "signed with key " + claimed + ", not with the trusted key " + expected);
         }
         if (!valid) {
-            throw new BundleRejectedException(BundleFormat.MANIFEST, "the signature does not match the manifest: the manifest or its signature was altered after signing");
+            throw new BundleRejectedException(
+                    BundleFormat.MANIFEST,
+                    "the signature does not match the manifest: the manifest or its signature was altered after signing");
         }
     }
 }

@@ -40,15 +40,22 @@ public final class BundleVerifier {
     public static Verification verify(Path bundle, PublicKey trusted) throws IOException {
         String name = bundle.getFileName().toString();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(bundle), 1 << 16);
-                TarArchiveInputStream tar = new TarArchiveInputStream(raw, java.nio.charset.StandardCharsets.UTF_8.name());
-                ComparingStream canonicalBytes = new ComparingStream(new BufferedInputStream(Files.newInputStream(bundle), 1 << 16));
+                TarArchiveInputStream tar =
+                        new TarArchiveInputStream(raw, java.nio.charset.StandardCharsets.UTF_8.name());
+                ComparingStream canonicalBytes =
+                        new ComparingStream(new BufferedInputStream(Files.newInputStream(bundle), 1 << 16));
                 CanonicalTar canonical = new CanonicalTar(canonicalBytes)) {
             List<long[]> regions = new ArrayList<>();
             List<String> regionNames = new ArrayList<>();
-            byte[] manifestBytes = metadata(tar, BundleFormat.MANIFEST, name, "unsigned or not a Drydock bundle: its first file must be " + BundleFormat.MANIFEST);
+            byte[] manifestBytes = metadata(
+                    tar,
+                    BundleFormat.MANIFEST,
+                    name,
+                    "unsigned or not a Drydock bundle: its first file must be " + BundleFormat.MANIFEST);
             canonical.add(BundleFormat.MANIFEST, manifestBytes);
             mark(tar, regions, regionNames, BundleFormat.MANIFEST);
-            byte[] signatureBytes = metadata(tar, BundleFormat.SIGNATURE, name, "unsigned bundle: " + BundleFormat.SIGNATURE + " is missing");
+            byte[] signatureBytes = metadata(
+                    tar, BundleFormat.SIGNATURE, name, "unsigned bundle: " + BundleFormat.SIGNATURE + " is missing");
             canonical.add(BundleFormat.SIGNATURE, signatureBytes);
             mark(tar, regions, regionNames, BundleFormat.SIGNATURE);
             BundleSignature.verify(trusted, manifestBytes, signatureBytes);
@@ -89,7 +96,10 @@ public final class BundleVerifier {
                 }
                 String actual = HexFormat.of().formatHex(sha.digest());
                 if (!actual.equals(want.sha256()) || entry.getSize() != want.size()) {
-                    throw new BundleRejectedException(path, "content differs from the signed manifest (sha256 " + actual + ", " + entry.getSize() + " bytes; expected " + want.sha256() + ", " + want.size() + " bytes)");
+                    throw new BundleRejectedException(
+                            path,
+                            "content differs from the signed manifest (sha256 " + actual + ", " + entry.getSize()
+                                    + " bytes; expected " + want.sha256() + ", " + want.size() + " bytes)");
                 }
                 mark(tar, regions, regionNames, path);
                 bytes += entry.getSize();
@@ -97,7 +107,8 @@ public final class BundleVerifier {
             }
             for (String path : expected.keySet()) {
                 if (!seen.contains(path)) {
-                    throw new BundleRejectedException(path, "missing file: listed in the signed manifest but not in the bundle");
+                    throw new BundleRejectedException(
+                            path, "missing file: listed in the signed manifest but not in the bundle");
                 }
             }
             canonical.finish();
@@ -107,7 +118,10 @@ public final class BundleVerifier {
                 mismatch = canonicalBytes.position();
             }
             if (mismatch >= 0) {
-                throw new BundleRejectedException(name, "byte " + mismatch + " differs from the canonical bundle layout (tar header or padding " + near(mismatch, regions, regionNames) + ")");
+                throw new BundleRejectedException(
+                        name,
+                        "byte " + mismatch + " differs from the canonical bundle layout (tar header or padding "
+                                + near(mismatch, regions, regionNames) + ")");
             }
             return new Verification(manifest, BundleKeys.fingerprint(trusted), expected.size(), bytes);
         }
@@ -134,7 +148,8 @@ public final class BundleVerifier {
         try {
             return tar.getNextEntry();
         } catch (IOException | IllegalArgumentException e) {
-            throw new BundleRejectedException(bundle, "corrupt tar" + (after.isEmpty() ? "" : " after " + after) + ": " + e.getMessage());
+            throw new BundleRejectedException(
+                    bundle, "corrupt tar" + (after.isEmpty() ? "" : " after " + after) + ": " + e.getMessage());
         }
     }
 
@@ -153,7 +168,10 @@ public final class BundleVerifier {
     }
 
     static void checkPath(String path) {
-        if (path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.endsWith("/")
+        if (path.isEmpty()
+                || path.startsWith("/")
+                || path.contains("\\")
+                || path.endsWith("/")
                 || List.of(path.split("/")).stream().anyMatch(s -> s.isEmpty() || s.equals(".") || s.equals(".."))) {
             throw new BundleRejectedException(path, "not a safe relative path");
         }

@@ -18,9 +18,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code ./drydock install extract BUNDLE --key PUB --out DIR}: verify, then unpack (each file checked again). */
-@Command(name = "extract", description = "Verify the bundle, then unpack it into an empty folder, checking every file against the verified manifest again (the chart, values-images.yaml, realm and model for helm and Keycloak).")
+@Command(
+        name = "extract",
+        description =
+                "Verify the bundle, then unpack it into an empty folder, checking every file against the verified manifest again (the chart, values-images.yaml, realm and model for helm and Keycloak).")
 public final class ExtractCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "BUNDLE", description = "The bundle tar.")
     Path bundle;
@@ -40,9 +44,13 @@ public final class ExtractCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         try {
-            BundleManifest manifest = BundleVerifier.verify(bundle, BundleKeys.readPublic(key)).manifest();
+            BundleManifest manifest =
+                    BundleVerifier.verify(bundle, BundleKeys.readPublic(key)).manifest();
             int files = BundleFiles.extract(bundle, manifest, "", out);
-            spec.commandLine().getOut().println("extracted " + files + " verified files to " + out + "; chart: " + out.resolve(manifest.chart().file()));
+            spec.commandLine()
+                    .getOut()
+                    .println("extracted " + files + " verified files to " + out + "; chart: "
+                            + out.resolve(manifest.chart().file()));
             return InstallerMain.OK;
         } catch (BundleRejectedException e) {
             err.println("drydock install extract: REJECTED " + e.getMessage() + " (delete " + out + ")");

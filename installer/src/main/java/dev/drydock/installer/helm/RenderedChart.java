@@ -64,13 +64,13 @@ public final class RenderedChart {
         for (Map<String, Object> o : objects) {
             String kind = String.valueOf(o.get("kind"));
             String source = kind + "/" + name(o);
-            Map<String, Object> spec =
-                    switch (kind) {
-                        case "Pod" -> map(o, "spec");
-                        case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" -> map(map(map(o, "spec"), "template"), "spec");
-                        case "CronJob" -> map(map(map(map(map(o, "spec"), "jobTemplate"), "spec"), "template"), "spec");
-                        default -> null;
-                    };
+            Map<String, Object> spec = switch (kind) {
+                case "Pod" -> map(o, "spec");
+                case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" ->
+                    map(map(map(o, "spec"), "template"), "spec");
+                case "CronJob" -> map(map(map(map(map(o, "spec"), "jobTemplate"), "spec"), "template"), "spec");
+                default -> null;
+            };
             if (spec != null) {
                 specs.add(new PodSpecOf(source, spec));
             }
@@ -91,7 +91,11 @@ public final class RenderedChart {
         for (Map<String, Object> cm : ofKind("ConfigMap")) {
             Map<String, Object> data = map(cm, "data");
             if (data != null) {
-                SERVER_STARTED_IMAGES.stream().map(data::get).filter(Objects::nonNull).map(String::valueOf).forEach(images::add);
+                SERVER_STARTED_IMAGES.stream()
+                        .map(data::get)
+                        .filter(Objects::nonNull)
+                        .map(String::valueOf)
+                        .forEach(images::add);
             }
         }
         return images;
@@ -118,6 +122,9 @@ public final class RenderedChart {
         if (!(list instanceof List<?> l)) {
             return List.of();
         }
-        return l.stream().filter(Map.class::isInstance).map(m -> (Map<String, Object>) m).toList();
+        return l.stream()
+                .filter(Map.class::isInstance)
+                .map(m -> (Map<String, Object>) m)
+                .toList();
     }
 }

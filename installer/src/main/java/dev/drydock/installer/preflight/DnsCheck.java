@@ -15,27 +15,42 @@ final class DnsCheck implements PreflightCheck {
     public CheckResult run(KubernetesClient client, PreflightSettings settings) {
         int expected = settings.effectiveDnsPort();
         for (String[] candidate : new String[][] {{"kube-system", "kube-dns"}, {"openshift-dns", "dns-default"}}) {
-            Service svc = client.services().inNamespace(candidate[0]).withName(candidate[1]).get();
+            Service svc = client.services()
+                    .inNamespace(candidate[0])
+                    .withName(candidate[1])
+                    .get();
             if (svc == null) {
                 continue;
             }
             String where = candidate[0] + "/" + candidate[1];
-            List<ServicePort> ports = svc.getSpec().getPorts() == null ? List.of() : svc.getSpec().getPorts();
+            List<ServicePort> ports =
+                    svc.getSpec().getPorts() == null ? List.of() : svc.getSpec().getPorts();
             for (ServicePort p : ports) {
                 if (p.getPort() != 53) {
                     continue;
                 }
-                Integer target = p.getTargetPort() == null ? Integer.valueOf(53) : p.getTargetPort().getIntVal();
+                Integer target = p.getTargetPort() == null
+                        ? Integer.valueOf(53)
+                        : p.getTargetPort().getIntVal();
                 if (target == null) {
-                    return CheckResult.warn("dns", where + " targets the named port " + p.getTargetPort().getStrVal() + ": check that its pods listen on " + expected);
+                    return CheckResult.warn(
+                            "dns",
+                            where + " targets the named port "
+                                    + p.getTargetPort().getStrVal() + ": check that its pods listen on " + expected);
                 }
                 if (target == expected) {
-                    return CheckResult.pass("dns", where + " pods answer on port " + target + ", as the policies allow");
+                    return CheckResult.pass(
+                            "dns", where + " pods answer on port " + target + ", as the policies allow");
                 }
-                return CheckResult.fail("dns", where + " pods answer on port " + target + " but the policies allow " + expected + ": set networkPolicy.dns.port: " + target);
+                return CheckResult.fail(
+                        "dns",
+                        where + " pods answer on port " + target + " but the policies allow " + expected
+                                + ": set networkPolicy.dns.port: " + target);
             }
             return CheckResult.fail("dns", where + " has no port 53");
         }
-        return CheckResult.fail("dns", "no cluster DNS service in kube-system (kube-dns) or openshift-dns (dns-default): the policies only allow DNS there");
+        return CheckResult.fail(
+                "dns",
+                "no cluster DNS service in kube-system (kube-dns) or openshift-dns (dns-default): the policies only allow DNS there");
     }
 }

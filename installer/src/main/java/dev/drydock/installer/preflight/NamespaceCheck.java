@@ -14,20 +14,32 @@ final class NamespaceCheck implements PreflightCheck {
     @Override
     public CheckResult run(KubernetesClient client, PreflightSettings settings) {
         Namespace release = client.namespaces().withName(settings.namespace()).get();
-        Namespace sandbox = client.namespaces().withName(settings.sandboxNamespace()).get();
+        Namespace sandbox =
+                client.namespaces().withName(settings.sandboxNamespace()).get();
         if (sandbox != null && !"restricted".equals(labels(sandbox).get(ENFORCE))) {
-            return CheckResult.fail("namespaces", "sandbox namespace " + settings.sandboxNamespace() + " exists without Pod Security \"restricted\": kubectl label namespace "
-                    + settings.sandboxNamespace() + " " + ENFORCE + "=restricted, and set sandbox.namespace.create=false");
+            return CheckResult.fail(
+                    "namespaces",
+                    "sandbox namespace " + settings.sandboxNamespace()
+                            + " exists without Pod Security \"restricted\": kubectl label namespace "
+                            + settings.sandboxNamespace() + " " + ENFORCE
+                            + "=restricted, and set sandbox.namespace.create=false");
         }
-        String sandboxState = sandbox == null ? "sandbox namespace " + settings.sandboxNamespace() + " will be created by the chart (restricted)"
-                : "sandbox namespace " + settings.sandboxNamespace() + " exists and enforces restricted: set sandbox.namespace.create=false";
+        String sandboxState = sandbox == null
+                ? "sandbox namespace " + settings.sandboxNamespace() + " will be created by the chart (restricted)"
+                : "sandbox namespace " + settings.sandboxNamespace()
+                        + " exists and enforces restricted: set sandbox.namespace.create=false";
         if (release == null) {
-            return CheckResult.warn("namespaces", "namespace " + settings.namespace() + " does not exist: create it (helm --create-namespace); " + sandboxState);
+            return CheckResult.warn(
+                    "namespaces",
+                    "namespace " + settings.namespace() + " does not exist: create it (helm --create-namespace); "
+                            + sandboxState);
         }
         return CheckResult.pass("namespaces", "namespace " + settings.namespace() + " exists; " + sandboxState);
     }
 
     private static Map<String, String> labels(Namespace ns) {
-        return ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels();
+        return ns.getMetadata().getLabels() == null
+                ? Map.of()
+                : ns.getMetadata().getLabels();
     }
 }

@@ -10,11 +10,14 @@ import java.util.Locale;
  * the DaemonSet of a known enforcing CNI; a flannel-only cluster is a blocker.
  */
 final class NetworkPolicyCheck implements PreflightCheck {
-    static final List<String> ENFORCING = List.of("calico", "cilium", "antrea", "weave", "kube-router", "ovnkube", "sdn", "canal");
+    static final List<String> ENFORCING =
+            List.of("calico", "cilium", "antrea", "weave", "kube-router", "ovnkube", "sdn", "canal");
 
     @Override
     public CheckResult run(KubernetesClient client, PreflightSettings settings) {
-        List<String> daemonSets = client.apps().daemonSets().inAnyNamespace().list().getItems().stream().map(NetworkPolicyCheck::name).toList();
+        List<String> daemonSets = client.apps().daemonSets().inAnyNamespace().list().getItems().stream()
+                .map(NetworkPolicyCheck::name)
+                .toList();
         for (String ds : daemonSets) {
             for (String cni : ENFORCING) {
                 if (ds.toLowerCase(Locale.ROOT).contains(cni)) {
@@ -23,9 +26,14 @@ final class NetworkPolicyCheck implements PreflightCheck {
             }
         }
         if (daemonSets.stream().anyMatch(ds -> ds.contains("flannel"))) {
-            return CheckResult.fail("network-policy", "flannel alone does not enforce NetworkPolicy: sandboxes would not be isolated (use Calico/Canal, Cilium …)");
+            return CheckResult.fail(
+                    "network-policy",
+                    "flannel alone does not enforce NetworkPolicy: sandboxes would not be isolated (use Calico/Canal, Cilium …)");
         }
-        return CheckResult.warn("network-policy", "no known NetworkPolicy-enforcing CNI found (" + ENFORCING + "): make sure yours enforces NetworkPolicy");
+        return CheckResult.warn(
+                "network-policy",
+                "no known NetworkPolicy-enforcing CNI found (" + ENFORCING
+                        + "): make sure yours enforces NetworkPolicy");
     }
 
     private static String name(DaemonSet d) {

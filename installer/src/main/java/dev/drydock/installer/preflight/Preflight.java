@@ -8,9 +8,24 @@ import org.jspecify.annotations.Nullable;
 
 /** Runs every check, in a fixed order; a check that cannot ask the API server fails with the reason. */
 public final class Preflight {
-    static final List<PreflightCheck> CHECKS = List.of(new KubernetesVersionCheck(), new NamespaceCheck(), new RbacCheck(), new StorageClassCheck(),
-            new RuntimeClassCheck(), new NetworkPolicyCheck(), new DnsCheck(), new RegistryCheck());
-    private static final List<String> NAMES = List.of("kubernetes-version", "namespaces", "rbac", "storage-class", "runtime-class", "network-policy", "dns", "registry");
+    static final List<PreflightCheck> CHECKS = List.of(
+            new KubernetesVersionCheck(),
+            new NamespaceCheck(),
+            new RbacCheck(),
+            new StorageClassCheck(),
+            new RuntimeClassCheck(),
+            new NetworkPolicyCheck(),
+            new DnsCheck(),
+            new RegistryCheck());
+    private static final List<String> NAMES = List.of(
+            "kubernetes-version",
+            "namespaces",
+            "rbac",
+            "storage-class",
+            "runtime-class",
+            "network-policy",
+            "dns",
+            "registry");
 
     private Preflight() {}
 
@@ -20,7 +35,10 @@ public final class Preflight {
         String unreachable = null;
         for (int i = 0; i < CHECKS.size(); i++) {
             PreflightCheck check = CHECKS.get(i);
-            if (unreachable != null && !(check instanceof RegistryCheck) && !(check instanceof RuntimeClassCheck && settings.runtimeClass().isEmpty())) {
+            if (unreachable != null
+                    && !(check instanceof RegistryCheck)
+                    && !(check instanceof RuntimeClassCheck
+                            && settings.runtimeClass().isEmpty())) {
                 results.add(CheckResult.fail(NAMES.get(i), "not checked: " + unreachable));
                 continue;
             }
@@ -31,7 +49,8 @@ public final class Preflight {
                     unreachable = "the API server " + client.getMasterUrl() + " is unreachable (" + rootCause(e) + ")";
                     results.add(CheckResult.fail(NAMES.get(i), unreachable + ": check your kube context"));
                 } else {
-                    results.add(CheckResult.fail(NAMES.get(i), "the API server answered " + e.getCode() + ": " + firstLine(e.getMessage())));
+                    results.add(CheckResult.fail(
+                            NAMES.get(i), "the API server answered " + e.getCode() + ": " + firstLine(e.getMessage())));
                 }
             }
         }
@@ -48,7 +67,9 @@ public final class Preflight {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + firstLine(t.getMessage());
+        return t.getMessage() == null
+                ? t.getClass().getSimpleName()
+                : t.getClass().getSimpleName() + ": " + firstLine(t.getMessage());
     }
 
     private static String firstLine(@Nullable String s) {

@@ -13,10 +13,18 @@ public final class PreflightReport {
         for (CheckResult r : results) {
             sb.append(String.format("  %-4s  %-" + width + "s  %s%n", r.status(), r.check(), r.detail()));
         }
-        long blockers = results.stream().filter(r -> r.status() == CheckResult.Status.FAIL).count();
-        long warnings = results.stream().filter(r -> r.status() == CheckResult.Status.WARN).count();
-        sb.append(blockers == 0 ? "ready to install" : blockers + (blockers == 1 ? " blocker" : " blockers") + ": fix them before installing");
-        sb.append(warnings == 0 ? "" : " (" + warnings + (warnings == 1 ? " warning" : " warnings") + ")").append('\n');
+        long blockers = results.stream()
+                .filter(r -> r.status() == CheckResult.Status.FAIL)
+                .count();
+        long warnings = results.stream()
+                .filter(r -> r.status() == CheckResult.Status.WARN)
+                .count();
+        sb.append(
+                blockers == 0
+                        ? "ready to install"
+                        : blockers + (blockers == 1 ? " blocker" : " blockers") + ": fix them before installing");
+        sb.append(warnings == 0 ? "" : " (" + warnings + (warnings == 1 ? " warning" : " warnings") + ")")
+                .append('\n');
         return sb.toString();
     }
 }

@@ -34,17 +34,28 @@ final class RbacCheck implements PreflightCheck {
         List<Permission> p = new ArrayList<>();
         String r = Permission.RELEASE;
         String s = Permission.SANDBOX;
-        for (String[] gr : new String[][] {{"apps", "deployments"}, {"", "services"}, {"", "configmaps"}, {"", "secrets"}, {"", "serviceaccounts"},
-                {"", "persistentvolumeclaims"}, {"", "pods"}, {"networking.k8s.io", "networkpolicies"}, {"policy", "poddisruptionbudgets"}}) {
+        for (String[] gr : new String[][] {
+            {"apps", "deployments"},
+            {"", "services"},
+            {"", "configmaps"},
+            {"", "secrets"},
+            {"", "serviceaccounts"},
+            {"", "persistentvolumeclaims"},
+            {"", "pods"},
+            {"networking.k8s.io", "networkpolicies"},
+            {"policy", "poddisruptionbudgets"}
+        }) {
             p.add(new Permission(r, gr[0], gr[1], "create"));
         }
         p.add(new Permission(Permission.CLUSTER, "", "namespaces", "create"));
         p.add(new Permission(s, "rbac.authorization.k8s.io", "roles", "create"));
         p.add(new Permission(s, "rbac.authorization.k8s.io", "rolebindings", "create"));
         // What the chart's Role grants the server: the installer must hold it to grant it.
-        for (String verb : List.of("get", "list", "watch", "create", "patch", "delete")) p.add(new Permission(s, "", "pods", verb));
+        for (String verb : List.of("get", "list", "watch", "create", "patch", "delete"))
+            p.add(new Permission(s, "", "pods", verb));
         for (String verb : List.of("get", "list", "create", "delete")) p.add(new Permission(s, "", "secrets", verb));
-        for (String verb : List.of("create", "get", "update")) p.add(new Permission(s, "networking.k8s.io", "networkpolicies", verb));
+        for (String verb : List.of("create", "get", "update"))
+            p.add(new Permission(s, "networking.k8s.io", "networkpolicies", verb));
         return List.copyOf(p);
     }
 
@@ -58,15 +69,25 @@ final class RbacCheck implements PreflightCheck {
                 default -> null;
             };
             SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder()
-                    .withNewSpec().withNewResourceAttributes().withNamespace(namespace).withGroup(p.group()).withResource(p.resource()).withVerb(p.verb())
-                    .endResourceAttributes().endSpec().build();
-            SelfSubjectAccessReview answer = client.authorization().v1().selfSubjectAccessReview().create(review);
-            if (answer.getStatus() == null || !Boolean.TRUE.equals(answer.getStatus().getAllowed())) {
+                    .withNewSpec()
+                    .withNewResourceAttributes()
+                    .withNamespace(namespace)
+                    .withGroup(p.group())
+                    .withResource(p.resource())
+                    .withVerb(p.verb())
+                    .endResourceAttributes()
+                    .endSpec()
+                    .build();
+            SelfSubjectAccessReview answer =
+                    client.authorization().v1().selfSubjectAccessReview().create(review);
+            if (answer.getStatus() == null
+                    || !Boolean.TRUE.equals(answer.getStatus().getAllowed())) {
                 denied.add(p.describe(settings));
             }
         }
         if (denied.isEmpty()) {
-            return CheckResult.pass("rbac", "you may create everything the chart creates (" + REQUIRED.size() + " access reviews)");
+            return CheckResult.pass(
+                    "rbac", "you may create everything the chart creates (" + REQUIRED.size() + " access reviews)");
         }
         return CheckResult.fail("rbac", "you may not: " + String.join("; ", denied));
     }

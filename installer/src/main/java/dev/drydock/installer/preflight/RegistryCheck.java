@@ -20,15 +20,28 @@ final class RegistryCheck implements PreflightCheck {
         }
         String registry = settings.registry().get();
         URI uri = URI.create((settings.plainHttpRegistry() ? "http://" : "https://") + registry + "/v2/");
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         try {
-            int status = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = http.send(
+                            HttpRequest.newBuilder(uri)
+                                    .timeout(Duration.ofSeconds(10))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
             if (status == 200 || status == 401) {
                 return CheckResult.pass("registry", uri + " answers the OCI distribution API (" + status + ")");
             }
             return CheckResult.fail("registry", uri + " answered " + status + ", not an OCI registry's 200 or 401");
         } catch (IOException e) {
-            return CheckResult.fail("registry", "cannot reach " + uri + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return CheckResult.fail(
+                    "registry",
+                    "cannot reach " + uri + ": "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CheckResult.fail("registry", "interrupted while reaching " + uri);

@@ -10,8 +10,14 @@ final class RuntimeClassCheck implements PreflightCheck {
             return CheckResult.pass("runtime-class", "none asked: sandboxes use the cluster's default runtime");
         }
         String name = settings.runtimeClass().get();
-        return client.resources(io.fabric8.kubernetes.api.model.node.v1.RuntimeClass.class).withName(name).get() != null
+        return client.resources(io.fabric8.kubernetes.api.model.node.v1.RuntimeClass.class)
+                                .withName(name)
+                                .get()
+                        != null
                 ? CheckResult.pass("runtime-class", "RuntimeClass " + name + " exists")
-                : CheckResult.fail("runtime-class", "RuntimeClass " + name + " does not exist: install its handler (gVisor, Kata) or clear sandbox.runtimeClassName");
+                : CheckResult.fail(
+                        "runtime-class",
+                        "RuntimeClass " + name
+                                + " does not exist: install its handler (gVisor, Kata) or clear sandbox.runtimeClassName");
     }
 }

@@ -14,25 +14,38 @@ final class StorageClassCheck implements PreflightCheck {
         if (!settings.persistence()) {
             return CheckResult.pass("storage-class", "persistence disabled: mirrors live in an emptyDir");
         }
-        List<StorageClass> classes = client.storage().v1().storageClasses().list().getItems();
+        List<StorageClass> classes =
+                client.storage().v1().storageClasses().list().getItems();
         if (settings.storageClass().isPresent()) {
             String name = settings.storageClass().get();
             return classes.stream().anyMatch(c -> c.getMetadata().getName().equals(name))
                     ? CheckResult.pass("storage-class", "StorageClass " + name + " exists")
-                    : CheckResult.fail("storage-class", "StorageClass " + name + " does not exist; there are: " + names(classes));
+                    : CheckResult.fail(
+                            "storage-class", "StorageClass " + name + " does not exist; there are: " + names(classes));
         }
         return classes.stream()
                 .filter(c -> "true".equals(annotations(c).get(DEFAULT)))
                 .findFirst()
-                .map(c -> CheckResult.pass("storage-class", "default StorageClass " + c.getMetadata().getName()))
-                .orElse(CheckResult.fail("storage-class", "no default StorageClass: set persistence.storageClassName (there are: " + names(classes) + ") or persistence.enabled=false"));
+                .map(c -> CheckResult.pass(
+                        "storage-class",
+                        "default StorageClass " + c.getMetadata().getName()))
+                .orElse(CheckResult.fail(
+                        "storage-class",
+                        "no default StorageClass: set persistence.storageClassName (there are: " + names(classes)
+                                + ") or persistence.enabled=false"));
     }
 
     private static String names(List<StorageClass> classes) {
-        return classes.isEmpty() ? "none" : String.join(", ", classes.stream().map(c -> c.getMetadata().getName()).toList());
+        return classes.isEmpty()
+                ? "none"
+                : String.join(
+                        ", ",
+                        classes.stream().map(c -> c.getMetadata().getName()).toList());
     }
 
     private static Map<String, String> annotations(StorageClass c) {
-        return c.getMetadata().getAnnotations() == null ? Map.of() : c.getMetadata().getAnnotations();
+        return c.getMetadata().getAnnotations() == null
+                ? Map.of()
+                : c.getMetadata().getAnnotations();
     }
 }

@@ -34,7 +34,8 @@ public final class ImagePusher {
             throw new IOException(layout + ": expected exactly one image manifest in index.json");
         }
         if (mediaType.contains("index") || mediaType.contains("manifest.list")) {
-            throw new IOException(layout + ": " + mediaType + " (a multi-platform index) is not supported yet; give a single-platform image");
+            throw new IOException(layout + ": " + mediaType
+                    + " (a multi-platform index) is not supported yet; give a single-platform image");
         }
         byte[] manifest = Files.readAllBytes(blob(layout, digest));
         JsonNode m = JSON.readTree(manifest);

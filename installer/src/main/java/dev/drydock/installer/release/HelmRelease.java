@@ -19,7 +19,10 @@ import java.util.function.Supplier;
  */
 public final class HelmRelease {
     /** What to do. */
-    public enum Verb { INSTALL, UPGRADE }
+    public enum Verb {
+        INSTALL,
+        UPGRADE
+    }
 
     /** The outcome: Helm's exit code and, after a failure, the support bundle written. */
     public record Outcome(int exitCode, java.util.Optional<Path> supportBundle) {}
@@ -39,7 +42,8 @@ public final class HelmRelease {
     }
 
     /** Install or upgrade; on failure writes the support bundle to {@code supportBundle}. */
-    public Outcome apply(Verb verb, ReleaseRequest request, Path supportBundle, PrintWriter out, PrintWriter err) throws IOException {
+    public Outcome apply(Verb verb, ReleaseRequest request, Path supportBundle, PrintWriter out, PrintWriter err)
+            throws IOException {
         Helm.Result rendered = render(request);
         if (!rendered.ok()) {
             err.println("the chart does not render with these values (nothing was sent to the cluster):");
@@ -47,23 +51,40 @@ public final class HelmRelease {
             return new Outcome(rendered.exitCode(), java.util.Optional.empty());
         }
         List<String> args = verb == Verb.INSTALL ? request.installArgs() : request.upgradeArgs();
-        out.println("helm " + String.join(" ", args.stream().map(a -> a.contains("=") && a.matches("(?i).*(password|secret|token|credential).*") ? a.substring(0, a.indexOf('=') + 1) + Redaction.REDACTED : a).toList()));
+        out.println("helm "
+                + String.join(
+                        " ",
+                        args.stream()
+                                .map(a -> a.contains("=") && a.matches("(?i).*(password|secret|token|credential).*")
+                                        ? a.substring(0, a.indexOf('=') + 1) + Redaction.REDACTED
+                                        : a)
+                                .toList()));
         out.flush();
         Helm.Result result = helm.runOnCluster(args, request.timeout().plus(Duration.ofMinutes(1)));
         if (result.ok()) {
             out.print(result.stdout());
             return new Outcome(0, java.util.Optional.empty());
         }
-        err.println("helm " + verb.name().toLowerCase(java.util.Locale.ROOT) + " failed (exit " + result.exitCode() + "): " + Redaction.text(result.stderr().strip()));
-        SupportBundle bundle = new SupportBundle().helm(args, result.exitCode(), result.stdout(), result.stderr()).values(request.valueFiles(), request.set()).rendered(rendered.stdout());
+        err.println("helm " + verb.name().toLowerCase(java.util.Locale.ROOT) + " failed (exit " + result.exitCode()
+                + "): " + Redaction.text(result.stderr().strip()));
+        SupportBundle bundle = new SupportBundle()
+                .helm(args, result.exitCode(), result.stdout(), result.stderr())
+                .values(request.valueFiles(), request.set())
+                .rendered(rendered.stdout());
         try (KubernetesClient client = cluster.get()) {
             bundle.cluster(client, request.namespace(), otherNamespaces(rendered.stdout(), request.namespace()));
         } catch (RuntimeException e) {
-            bundle.note("cluster.txt", "could not read the cluster: " + Redaction.text(String.valueOf(e.getMessage())) + "\n");
+            bundle.note(
+                    "cluster.txt",
+                    "could not read the cluster: " + Redaction.text(String.valueOf(e.getMessage())) + "\n");
         }
         bundle.write(supportBundle);
-        err.println("wrote the support bundle " + supportBundle + " (secrets removed: check it before you send it). The release is left as it is;"
-                + (verb == Verb.UPGRADE ? " helm rollback " + request.release() + " -n " + request.namespace() + " returns to the previous revision." : " helm uninstall " + request.release() + " -n " + request.namespace() + " removes it."));
+        err.println("wrote the support bundle " + supportBundle
+                + " (secrets removed: check it before you send it). The release is left as it is;"
+                + (verb == Verb.UPGRADE
+                        ? " helm rollback " + request.release() + " -n " + request.namespace()
+                                + " returns to the previous revision."
+                        : " helm uninstall " + request.release() + " -n " + request.namespace() + " removes it."));
         return new Outcome(result.exitCode(), java.util.Optional.of(supportBundle));
     }
 

@@ -21,11 +21,15 @@ public final class Redaction {
     /** What a removed value is replaced with. */
     public static final String REDACTED = "<redacted>";
 
-    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|passwd|secret|token|credential|private|api[-_]?key|access[-_]?key).*");
-    private static final Pattern REFERENCE_KEY = Pattern.compile("(?i)(existingSecret|adminSecret|.*Key|.*Name|.*Names|imagePullSecrets|secretRef|secretKeyRef|credentialsSecret)");
-    private static final Pattern TEXT_PAIR = Pattern.compile("(?i)((?:password|passwd|secret|token|credential|api[-_]?key|access[-_]?key)[\\w.-]*[\"']?\\s*[:=]\\s*[\"']?)([^\\s\"',;&]+)");
+    private static final Pattern SECRET_KEY =
+            Pattern.compile("(?i).*(password|passwd|secret|token|credential|private|api[-_]?key|access[-_]?key).*");
+    private static final Pattern REFERENCE_KEY = Pattern.compile(
+            "(?i)(existingSecret|adminSecret|.*Key|.*Name|.*Names|imagePullSecrets|secretRef|secretKeyRef|credentialsSecret)");
+    private static final Pattern TEXT_PAIR = Pattern.compile(
+            "(?i)((?:password|passwd|secret|token|credential|api[-_]?key|access[-_]?key)[\\w.-]*[\"']?\\s*[:=]\\s*[\"']?)([^\\s\"',;&]+)");
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]+");
-    private static final Pattern PEM = Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z ]*PRIVATE KEY-----");
+    private static final Pattern PEM =
+            Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z ]*PRIVATE KEY-----");
     private static final Pattern URL_USERINFO = Pattern.compile("(://[^/\\s:@]+:)[^@\\s/]+@");
 
     private Redaction() {}
@@ -64,7 +68,9 @@ public final class Redaction {
     private static void redactTree(JsonNode node, boolean underCredentials) {
         if (node instanceof ObjectNode o) {
             boolean envEntry = o.has("name") && (o.has("value") || o.has("valueFrom"));
-            if (envEntry && SECRET_KEY.matcher(o.path("name").asText()).matches() && o.get("value") instanceof TextNode) {
+            if (envEntry
+                    && SECRET_KEY.matcher(o.path("name").asText()).matches()
+                    && o.get("value") instanceof TextNode) {
                 o.put("value", REDACTED);
             }
             List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
@@ -73,8 +79,11 @@ public final class Redaction {
                 String key = f.getKey();
                 JsonNode v = f.getValue();
                 boolean credentials = underCredentials || key.equalsIgnoreCase("credentials");
-                boolean secretKey = SECRET_KEY.matcher(key).matches() && !REFERENCE_KEY.matcher(key).matches();
-                if ((v.isTextual() || v.isNumber()) && (credentials || secretKey) && !v.asText().isEmpty()) {
+                boolean secretKey = SECRET_KEY.matcher(key).matches()
+                        && !REFERENCE_KEY.matcher(key).matches();
+                if ((v.isTextual() || v.isNumber())
+                        && (credentials || secretKey)
+                        && !v.asText().isEmpty()) {
                     o.put(key, REDACTED);
                 } else if (v.isTextual()) {
                     o.put(key, text(v.asText()));

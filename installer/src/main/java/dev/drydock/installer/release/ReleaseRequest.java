@@ -17,12 +17,20 @@ import java.util.Map;
  * @param timeout how long Helm waits for the release to become ready
  * @param kubeContext kubeconfig context; empty: the current one
  */
-public record ReleaseRequest(Path chart, String release, String namespace, List<Path> valueFiles, Map<String, String> set, Duration timeout, java.util.Optional<String> kubeContext) {
+public record ReleaseRequest(
+        Path chart,
+        String release,
+        String namespace,
+        List<Path> valueFiles,
+        Map<String, String> set,
+        Duration timeout,
+        java.util.Optional<String> kubeContext) {
     public ReleaseRequest {
         valueFiles = List.copyOf(valueFiles);
         set = Map.copyOf(new java.util.TreeMap<>(set));
         if (!release.matches("[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?")) {
-            throw new IllegalArgumentException("release name '" + release + "' is not a valid Helm release name (lower case letters, digits and '-', at most 53)");
+            throw new IllegalArgumentException("release name '" + release
+                    + "' is not a valid Helm release name (lower case letters, digits and '-', at most 53)");
         }
     }
 
@@ -47,7 +55,16 @@ public record ReleaseRequest(Path chart, String release, String namespace, List<
     }
 
     private List<String> clusterArgs(String verb) {
-        List<String> args = new ArrayList<>(List.of(verb, release, chart.toString(), "--namespace", namespace, "--wait=watcher", "--wait-for-jobs", "--timeout", seconds()));
+        List<String> args = new ArrayList<>(List.of(
+                verb,
+                release,
+                chart.toString(),
+                "--namespace",
+                namespace,
+                "--wait=watcher",
+                "--wait-for-jobs",
+                "--timeout",
+                seconds()));
         kubeContext.ifPresent(c -> args.addAll(List.of("--kube-context", c)));
         addValues(args);
         return args;

@@ -45,7 +45,10 @@ public final class SupportBundle {
             String a = args.get(i);
             shown.add(i > 0 && args.get(i - 1).startsWith("--set") ? redactSet(a) : a);
         }
-        put("helm.txt", Redaction.text("$ helm " + String.join(" ", shown) + "\nexit code " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr + "\n"));
+        put(
+                "helm.txt",
+                Redaction.text("$ helm " + String.join(" ", shown) + "\nexit code " + exitCode + "\n--- stdout\n"
+                        + stdout + "\n--- stderr\n" + stderr + "\n"));
         return this;
     }
 
@@ -93,15 +96,27 @@ public final class SupportBundle {
         for (String ns : namespaces) {
             try {
                 StringBuilder events = new StringBuilder();
-                List<Event> list = new ArrayList<>(client.v1().events().inNamespace(ns).list().getItems());
-                list.sort(Comparator.comparing(e -> String.valueOf(e.getLastTimestamp() != null ? e.getLastTimestamp() : e.getEventTime() != null ? e.getEventTime().getTime() : "")));
+                List<Event> list = new ArrayList<>(
+                        client.v1().events().inNamespace(ns).list().getItems());
+                list.sort(Comparator.comparing(e -> String.valueOf(
+                        e.getLastTimestamp() != null
+                                ? e.getLastTimestamp()
+                                : e.getEventTime() != null ? e.getEventTime().getTime() : "")));
                 for (Event e : list) {
-                    events.append(String.format("%s %s %s/%s %s: %s%n", e.getLastTimestamp(), e.getType(), e.getInvolvedObject().getKind(), e.getInvolvedObject().getName(),
-                            e.getReason(), e.getMessage()));
+                    events.append(String.format(
+                            "%s %s %s/%s %s: %s%n",
+                            e.getLastTimestamp(),
+                            e.getType(),
+                            e.getInvolvedObject().getKind(),
+                            e.getInvolvedObject().getName(),
+                            e.getReason(),
+                            e.getMessage()));
                 }
                 put("events/" + ns + ".txt", Redaction.text(events.toString()));
             } catch (KubernetesClientException e) {
-                put("events/" + ns + ".txt", "could not list events: " + Redaction.text(String.valueOf(e.getMessage())) + "\n");
+                put(
+                        "events/" + ns + ".txt",
+                        "could not list events: " + Redaction.text(String.valueOf(e.getMessage())) + "\n");
             }
         }
         List<Pod> pods;
@@ -114,7 +129,9 @@ public final class SupportBundle {
         for (Pod pod : pods) {
             String name = pod.getMetadata().getName();
             try {
-                put("pods/" + name + ".yaml", YAML.writeValueAsString(Redaction.object(KUBE.convertValue(pod, JsonNode.class))));
+                put(
+                        "pods/" + name + ".yaml",
+                        YAML.writeValueAsString(Redaction.object(KUBE.convertValue(pod, JsonNode.class))));
             } catch (IOException e) {
                 put("pods/" + name + ".yaml", "could not write: " + e.getMessage() + "\n");
             }
@@ -123,20 +140,28 @@ public final class SupportBundle {
             pod.getSpec().getContainers().forEach(c -> containers.add(c.getName()));
             for (String container : containers) {
                 put("logs/" + name + "/" + container + ".log", log(client, namespace, name, container, false));
-                boolean restarted = pod.getStatus() != null && pod.getStatus().getContainerStatuses().stream()
-                        .anyMatch(s -> s.getName().equals(container) && s.getRestartCount() != null && s.getRestartCount() > 0);
+                boolean restarted = pod.getStatus() != null
+                        && pod.getStatus().getContainerStatuses().stream()
+                                .anyMatch(s -> s.getName().equals(container)
+                                        && s.getRestartCount() != null
+                                        && s.getRestartCount() > 0);
                 if (restarted) {
-                    put("logs/" + name + "/" + container + ".previous.log", log(client, namespace, name, container, true));
+                    put(
+                            "logs/" + name + "/" + container + ".previous.log",
+                            log(client, namespace, name, container, true));
                 }
             }
         }
         return this;
     }
 
-    private static String log(KubernetesClient client, String namespace, String pod, String container, boolean previous) {
+    private static String log(
+            KubernetesClient client, String namespace, String pod, String container, boolean previous) {
         try {
             var c = client.pods().inNamespace(namespace).withName(pod).inContainer(container);
-            String log = previous ? c.terminated().tailingLines(TAIL_LINES).getLog() : c.tailingLines(TAIL_LINES).getLog();
+            String log = previous
+                    ? c.terminated().tailingLines(TAIL_LINES).getLog()
+                    : c.tailingLines(TAIL_LINES).getLog();
             return Redaction.text(log == null ? "" : log);
         } catch (KubernetesClientException e) {
             return "could not read the log: " + Redaction.text(String.valueOf(e.getMessage())) + "\n";
@@ -158,7 +183,9 @@ public final class SupportBundle {
     public Path write(Path out) throws IOException {
         Path dir = out.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        try (OutputStream os = Files.newOutputStream(out); GzipCompressorOutputStream gz = new GzipCompressorOutputStream(os); TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
+        try (OutputStream os = Files.newOutputStream(out);
+                GzipCompressorOutputStream gz = new GzipCompressorOutputStream(os);
+                TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 TarArchiveEntry e = new TarArchiveEntry("drydock-support/" + f.getKey());
@@ -185,7 +212,9 @@ public final class SupportBundle {
         String key = keyValue.substring(0, eq);
         probe.put(key.substring(key.lastIndexOf('.') + 1), keyValue.substring(eq + 1));
         boolean credentials = key.toLowerCase(java.util.Locale.ROOT).contains("credentials.");
-        String value = credentials ? Redaction.REDACTED : Redaction.values(probe).elements().next().asText();
+        String value = credentials
+                ? Redaction.REDACTED
+                : Redaction.values(probe).elements().next().asText();
         return key + "=" + value;
     }
 

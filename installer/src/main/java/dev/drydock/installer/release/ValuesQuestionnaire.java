@@ -17,12 +17,18 @@ public final class ValuesQuestionnaire {
 
     static final List<Question> QUESTIONS = List.of(
             new Question("global.imageRegistry", "Registry the cluster pulls from (as given to install push)", ""),
-            new Question("database.url", "PostgreSQL JDBC URL (jdbc:postgresql://host:5432/drydock?sslmode=verify-full)", ""),
+            new Question(
+                    "database.url",
+                    "PostgreSQL JDBC URL (jdbc:postgresql://host:5432/drydock?sslmode=verify-full)",
+                    ""),
             new Question("database.existingSecret", "Secret with the database user name and password", "drydock-db"),
             new Question("oidc.url", "Keycloak realm URL (https://keycloak.example/realms/drydock)", ""),
             new Question("oidc.existingSecret", "Secret with the portal and server client secrets", "drydock-oidc"),
             new Question("ingress.host", "Public host name of Drydock (empty: no Ingress)", ""),
-            new Question("sandbox.runtimeClassName", "RuntimeClass for sandboxes (gvisor, kata; empty: the default runtime)", ""));
+            new Question(
+                    "sandbox.runtimeClassName",
+                    "RuntimeClass for sandboxes (gvisor, kata; empty: the default runtime)",
+                    ""));
 
     private ValuesQuestionnaire() {}
 
@@ -49,6 +55,8 @@ public final class ValuesQuestionnaire {
             }
         }
         return "# Written by ./drydock install --ask; every key is described in the chart's values.yaml.\n"
-                + yaml.copy().disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER).writeValueAsString(values);
+                + yaml.copy()
+                        .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                        .writeValueAsString(values);
     }
 }

@@ -25,20 +25,34 @@ class ChartOnMockApiServerTest {
     @FieldSource("VALUE_SETS")
     void shouldCreateEveryObjectWhenRenderedChartIsApplied(String set) {
         // Given
-        List<HasMetadata> objects = client.load(new ByteArrayInputStream(Charts.renderYaml(set).getBytes(StandardCharsets.UTF_8))).items();
+        List<HasMetadata> objects = client.load(
+                        new ByteArrayInputStream(Charts.renderYaml(set).getBytes(StandardCharsets.UTF_8)))
+                .items();
 
         // When
         List<String> created = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         for (HasMetadata o : objects) {
-            UnknownFields.of(o).forEach(f -> unknown.add(o.getKind() + "/" + o.getMetadata().getName() + f));
-            String ns = o.getMetadata().getNamespace() == null ? null : o.getMetadata().getNamespace() + "-" + set;
+            UnknownFields.of(o)
+                    .forEach(
+                            f -> unknown.add(o.getKind() + "/" + o.getMetadata().getName() + f));
+            String ns = o.getMetadata().getNamespace() == null
+                    ? null
+                    : o.getMetadata().getNamespace() + "-" + set;
             HasMetadata result;
             if (o instanceof GenericKubernetesResource generic) {
                 String[] gv = generic.getApiVersion().split("/");
-                ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(gv[0]).withVersion(gv[1]).withKind(generic.getKind())
-                        .withPlural(generic.getKind().toLowerCase(Locale.ROOT) + "s").withNamespaced(true).build();
-                result = client.genericKubernetesResources(context).inNamespace(ns).resource(generic).create();
+                ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
+                        .withGroup(gv[0])
+                        .withVersion(gv[1])
+                        .withKind(generic.getKind())
+                        .withPlural(generic.getKind().toLowerCase(Locale.ROOT) + "s")
+                        .withNamespaced(true)
+                        .build();
+                result = client.genericKubernetesResources(context)
+                        .inNamespace(ns)
+                        .resource(generic)
+                        .create();
             } else if (ns == null) {
                 o.getMetadata().setName(o.getMetadata().getName() + "-" + set);
                 result = client.resource(o).create();
@@ -50,7 +64,14 @@ class ChartOnMockApiServerTest {
 
         // Then
         assertThat(unknown).as("fields fabric8 does not know").isEmpty();
-        assertThat(created).hasSize(objects.size()).contains("Deployment/dd-drydock-server", "Service/dd-drydock-server", "Role/dd-drydock-server-sandboxes",
-                "RoleBinding/dd-drydock-server-sandboxes", "NetworkPolicy/drydock-sandbox-default-deny", "Pod/dd-drydock-server-test");
+        assertThat(created)
+                .hasSize(objects.size())
+                .contains(
+                        "Deployment/dd-drydock-server",
+                        "Service/dd-drydock-server",
+                        "Role/dd-drydock-server-sandboxes",
+                        "RoleBinding/dd-drydock-server-sandboxes",
+                        "NetworkPolicy/drydock-sandbox-default-deny",
+                        "Pod/dd-drydock-server-test");
     }
 }

@@ -7,9 +7,9 @@ import dev.drydock.installer.helm.RenderedChart;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
-import org.junit.jupiter.api.Test;
 
 /** The chart as Helm sees it: lint, the values schema, required values, mode switches. */
 class ChartTemplateTest {
@@ -26,7 +26,10 @@ class ChartTemplateTest {
 
         // Then
         assertThat(lint.ok()).as(lint.stdout() + lint.stderr()).isTrue();
-        assertThat(lint.stdout()).contains("0 chart(s) failed").doesNotContain("[WARNING]").doesNotContain("[ERROR]");
+        assertThat(lint.stdout())
+                .contains("0 chart(s) failed")
+                .doesNotContain("[WARNING]")
+                .doesNotContain("[ERROR]");
     }
 
     @Test
@@ -105,13 +108,17 @@ class ChartTemplateTest {
         // Then
         for (RenderedChart.PodSpecOf pod : chart.podSpecs()) {
             Map<String, Object> sc = RenderedChart.map(pod.spec(), "securityContext");
-            assertThat(sc).as(pod.source()).doesNotContainKeys("runAsUser", "runAsGroup", "fsGroup").containsEntry("runAsNonRoot", true);
+            assertThat(sc)
+                    .as(pod.source())
+                    .doesNotContainKeys("runAsUser", "runAsGroup", "fsGroup")
+                    .containsEntry("runAsNonRoot", true);
         }
         assertThat(chart.ofKind("Route")).hasSize(1);
         assertThat(chart.ofKind("Ingress")).isEmpty();
         assertThat(Charts.serverEnvironment(chart)).containsEntry("DRYDOCK_SANDBOX_KUBERNETES_DNS_PORT", "5353");
         assertThat(RenderedChart.map(RenderedChart.map(chart.ofKind("Namespace").getFirst(), "metadata"), "labels"))
-                .containsEntry("security.openshift.io/scc.podSecurityLabelSync", "false").containsEntry("pod-security.kubernetes.io/enforce", "restricted");
+                .containsEntry("security.openshift.io/scc.podSecurityLabelSync", "false")
+                .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
     }
 
     @Test
@@ -124,7 +131,10 @@ class ChartTemplateTest {
 
         // Then
         for (RenderedChart.PodSpecOf pod : chart.podSpecs()) {
-            assertThat(RenderedChart.map(pod.spec(), "securityContext")).as(pod.source()).containsEntry("runAsUser", 10001).containsEntry("runAsGroup", 10001);
+            assertThat(RenderedChart.map(pod.spec(), "securityContext"))
+                    .as(pod.source())
+                    .containsEntry("runAsUser", 10001)
+                    .containsEntry("runAsGroup", 10001);
         }
         assertThat(chart.ofKind("Route")).isEmpty();
         assertThat(Charts.serverEnvironment(chart)).containsEntry("DRYDOCK_SANDBOX_KUBERNETES_DNS_PORT", "53");
@@ -157,8 +167,12 @@ class ChartTemplateTest {
         // Then
         assertThat(chart.ofKind("Secret")).isEmpty();
         String deployment = Charts.renderYaml(set);
-        assertThat(deployment).contains("name: drydock-db").contains("name: drydock-oidc").contains("name: drydock-git")
-                .contains("secretName: drydock-models").contains("secretName: corp-ca");
+        assertThat(deployment)
+                .contains("name: drydock-db")
+                .contains("name: drydock-oidc")
+                .contains("name: drydock-git")
+                .contains("secretName: drydock-models")
+                .contains("secretName: corp-ca");
     }
 
     @Test
@@ -184,29 +198,51 @@ class ChartTemplateTest {
         RenderedChart chart = Charts.render(set);
 
         // Then
-        Map<String, Object> policy = chart.ofKind("NetworkPolicy").stream().filter(p -> RenderedChart.name(p).equals("dd-drydock-server")).findFirst().orElseThrow();
-        List<Map<String, Object>> egress = RenderedChart.maps(RenderedChart.map(policy, "spec").get("egress"));
+        Map<String, Object> policy = chart.ofKind("NetworkPolicy").stream()
+                .filter(p -> RenderedChart.name(p).equals("dd-drydock-server"))
+                .findFirst()
+                .orElseThrow();
+        List<Map<String, Object>> egress =
+                RenderedChart.maps(RenderedChart.map(policy, "spec").get("egress"));
         List<String> cidrs = new java.util.ArrayList<>();
         int peersWithoutCidr = 0;
         for (Map<String, Object> rule : egress) {
             for (Map<String, Object> to : RenderedChart.maps(rule.get("to"))) {
                 Map<String, Object> block = RenderedChart.map(to, "ipBlock");
-                if (block != null) cidrs.add(block.get("cidr") + ":" + RenderedChart.maps(rule.get("ports")).stream().map(p -> String.valueOf(p.get("port"))).toList());
+                if (block != null)
+                    cidrs.add(block.get("cidr") + ":"
+                            + RenderedChart.maps(rule.get("ports")).stream()
+                                    .map(p -> String.valueOf(p.get("port")))
+                                    .toList());
                 else peersWithoutCidr++;
             }
         }
-        assertThat(cidrs).containsExactlyInAnyOrder("10.0.0.1/32:[6443]", "10.30.0.0/24:[5432]", "10.30.1.10/32:[443]", "10.40.0.0/16:[8000]", "10.30.2.20/32:[443, 22]");
+        assertThat(cidrs)
+                .containsExactlyInAnyOrder(
+                        "10.0.0.1/32:[6443]",
+                        "10.30.0.0/24:[5432]",
+                        "10.30.1.10/32:[443]",
+                        "10.40.0.0/16:[8000]",
+                        "10.30.2.20/32:[443, 22]");
         assertThat(peersWithoutCidr).as("cluster DNS and the sandbox pods").isEqualTo(2);
         assertThat(RenderedChart.map(policy, "spec").get("policyTypes")).isEqualTo(List.of("Ingress", "Egress"));
     }
 
     @Test
-    void shouldRefuseToRenderWhenServerEgressCannotReachTheDatabase(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+    void shouldRefuseToRenderWhenServerEgressCannotReachTheDatabase(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
         // Given
-        java.nio.file.Path noDatabase = java.nio.file.Files.writeString(dir.resolve("no-database.yaml"), "networkPolicy:\n  serverEgress:\n    database: []\n");
+        java.nio.file.Path noDatabase = java.nio.file.Files.writeString(
+                dir.resolve("no-database.yaml"), "networkPolicy:\n  serverEgress:\n    database: []\n");
 
         // When
-        Helm.Result result = Charts.helm().template(Charts.CHART, Charts.RELEASE, Charts.NAMESPACE, List.of(Charts.values("minimal"), noDatabase), Map.of());
+        Helm.Result result = Charts.helm()
+                .template(
+                        Charts.CHART,
+                        Charts.RELEASE,
+                        Charts.NAMESPACE,
+                        List.of(Charts.values("minimal"), noDatabase),
+                        Map.of());
 
         // Then
         assertThat(result.ok()).isFalse();
@@ -214,7 +250,8 @@ class ChartTemplateTest {
     }
 
     @Test
-    void shouldAddExtraEgressRulesWhenDatabaseRunsInTheCluster(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+    void shouldAddExtraEgressRulesWhenDatabaseRunsInTheCluster(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws IOException {
         // Given
         java.nio.file.Path inCluster = java.nio.file.Files.writeString(dir.resolve("in-cluster.yaml"), """
                 networkPolicy:
@@ -226,11 +263,24 @@ class ChartTemplateTest {
                 """);
 
         // When
-        Helm.Result result = Charts.helm().template(Charts.CHART, Charts.RELEASE, Charts.NAMESPACE, List.of(Charts.values("minimal"), inCluster), Map.of());
+        Helm.Result result = Charts.helm()
+                .template(
+                        Charts.CHART,
+                        Charts.RELEASE,
+                        Charts.NAMESPACE,
+                        List.of(Charts.values("minimal"), inCluster),
+                        Map.of());
 
         // Then
         assertThat(result.ok()).as(result.stderr()).isTrue();
-        Map<String, Object> policy = RenderedChart.parse(result.stdout()).ofKind("NetworkPolicy").stream().filter(p -> RenderedChart.name(p).equals("dd-drydock-server")).findFirst().orElseThrow();
-        assertThat(RenderedChart.maps(RenderedChart.map(policy, "spec").get("egress")).getLast().toString()).contains("kubernetes.io/metadata.name=databases").contains("port=5432");
+        Map<String, Object> policy = RenderedChart.parse(result.stdout()).ofKind("NetworkPolicy").stream()
+                .filter(p -> RenderedChart.name(p).equals("dd-drydock-server"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(RenderedChart.maps(RenderedChart.map(policy, "spec").get("egress"))
+                        .getLast()
+                        .toString())
+                .contains("kubernetes.io/metadata.name=databases")
+                .contains("port=5432");
     }
 }

@@ -46,7 +46,8 @@ final class Charts {
     static String renderYaml(String set) {
         return RENDERED.computeIfAbsent(set, s -> {
             try {
-                return helm().template(CHART, RELEASE, NAMESPACE, List.of(values(s)), Map.of()).orThrow();
+                return helm().template(CHART, RELEASE, NAMESPACE, List.of(values(s)), Map.of())
+                        .orThrow();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

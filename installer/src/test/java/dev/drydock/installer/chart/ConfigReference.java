@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  */
 final class ConfigReference {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final Pattern ROW = Pattern.compile("^\\| `([^`]+)` \\| ([^|]+) \\| [^|]* \\| `([A-Z0-9_]+)` \\| (.*) \\|$");
+    private static final Pattern ROW =
+            Pattern.compile("^\\| `([^`]+)` \\| ([^|]+) \\| [^|]* \\| `([A-Z0-9_]+)` \\| (.*) \\|$");
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):");
     private static final Pattern SUBKEY = Pattern.compile("`(?:[a-z.-]+\\.NAME)?\\.([a-z-]+)`");
 
@@ -46,7 +47,8 @@ final class ConfigReference {
                     }
                 }
             }
-            Matcher e = EXPRESSION.matcher(Files.readString(ROOT.resolve("server/src/main/resources/application.properties")));
+            Matcher e = EXPRESSION.matcher(
+                    Files.readString(ROOT.resolve("server/src/main/resources/application.properties")));
             while (e.find()) {
                 r.propertyExpressions.add(e.group(1));
             }

@@ -26,22 +26,41 @@ class RealmJobTest {
         Map<String, Object> job = jobs.getFirst();
         Map<String, Object> annotations = RenderedChart.map(RenderedChart.map(job, "metadata"), "annotations");
         assertThat(annotations).containsEntry("helm.sh/hook", "post-install,post-upgrade");
-        Map<String, Object> pod = RenderedChart.map(RenderedChart.map(RenderedChart.map(job, "spec"), "template"), "spec");
-        Map<String, Object> container = RenderedChart.maps(pod.get("containers")).getFirst();
-        Map<String, Object> server = RenderedChart.maps(chart.podSpecs().stream().filter(p -> p.source().startsWith("Deployment/")).findFirst().orElseThrow().spec().get("containers")).getFirst();
+        Map<String, Object> pod =
+                RenderedChart.map(RenderedChart.map(RenderedChart.map(job, "spec"), "template"), "spec");
+        Map<String, Object> container =
+                RenderedChart.maps(pod.get("containers")).getFirst();
+        Map<String, Object> server = RenderedChart.maps(chart.podSpecs().stream()
+                        .filter(p -> p.source().startsWith("Deployment/"))
+                        .findFirst()
+                        .orElseThrow()
+                        .spec()
+                        .get("containers"))
+                .getFirst();
         assertThat(container.get("image")).isEqualTo(server.get("image"));
         assertThat((List<String>) container.get("command")).endsWith("dev.drydock.cli.DrydockCli");
-        assertThat((List<String>) container.get("args")).containsExactly("realm", "apply", "--url=https://keycloak.corp.example", "--realm=drydock",
-                "--portal-url=https://drydock.corp.example", "--admin-user=admin", "--admin-password-env=KEYCLOAK_ADMIN_PASSWORD",
-                "--server-secret-env=DRYDOCK_SERVER_CLIENT_SECRET");
+        assertThat((List<String>) container.get("args"))
+                .containsExactly(
+                        "realm",
+                        "apply",
+                        "--url=https://keycloak.corp.example",
+                        "--realm=drydock",
+                        "--portal-url=https://drydock.corp.example",
+                        "--admin-user=admin",
+                        "--admin-password-env=KEYCLOAK_ADMIN_PASSWORD",
+                        "--server-secret-env=DRYDOCK_SERVER_CLIENT_SECRET");
         List<Map<String, Object>> env = RenderedChart.maps(container.get("env"));
         assertThat(env).anySatisfy(e -> {
             assertThat(e.get("name")).isEqualTo("KEYCLOAK_ADMIN_PASSWORD");
-            assertThat(RenderedChart.map(RenderedChart.map(e, "valueFrom"), "secretKeyRef")).containsEntry("name", "keycloak-admin").containsEntry("key", "admin-password");
+            assertThat(RenderedChart.map(RenderedChart.map(e, "valueFrom"), "secretKeyRef"))
+                    .containsEntry("name", "keycloak-admin")
+                    .containsEntry("key", "admin-password");
         });
         assertThat(env).anySatisfy(e -> {
             assertThat(e.get("name")).isEqualTo("DRYDOCK_SERVER_CLIENT_SECRET");
-            assertThat(RenderedChart.map(RenderedChart.map(e, "valueFrom"), "secretKeyRef")).containsEntry("name", "drydock-oidc").containsEntry("key", "server-client-secret");
+            assertThat(RenderedChart.map(RenderedChart.map(e, "valueFrom"), "secretKeyRef"))
+                    .containsEntry("name", "drydock-oidc")
+                    .containsEntry("key", "server-client-secret");
         });
     }
 

@@ -24,7 +24,9 @@ import org.junit.jupiter.params.provider.FieldSource;
 class RenderedPodsTest {
     static final List<String> VALUE_SETS = Charts.VALUE_SETS;
     /** Environment variables that are not server settings, and why. */
-    static final Set<String> NOT_SETTINGS = Set.of("JAVA_TOOL_OPTIONS"); // JVM flags: heap, proxy, trust store, cache folders
+    static final Set<String> NOT_SETTINGS =
+            Set.of("JAVA_TOOL_OPTIONS"); // JVM flags: heap, proxy, trust store, cache folders
+
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
     @ParameterizedTest
@@ -36,18 +38,28 @@ class RenderedPodsTest {
         // When
         List<String> violations = new ArrayList<>();
         for (RenderedChart.PodSpecOf p : chart.podSpecs()) {
-            Pod pod = new PodBuilder().withNewMetadata().withName(p.source()).endMetadata().withSpec(JSON.convertValue(p.spec(), PodSpec.class)).build();
+            Pod pod = new PodBuilder()
+                    .withNewMetadata()
+                    .withName(p.source())
+                    .endMetadata()
+                    .withSpec(JSON.convertValue(p.spec(), PodSpec.class))
+                    .build();
             RestrictedPodCheck.podSecurityViolations(pod).forEach(v -> violations.add(p.source() + ": " + v));
             for (Container c : pod.getSpec().getContainers()) {
-                if (!Boolean.TRUE.equals(c.getSecurityContext().getReadOnlyRootFilesystem())) violations.add(p.source() + ": " + c.getName() + " root filesystem is writable");
-                if (c.getResources() == null || c.getResources().getLimits() == null || !c.getResources().getLimits().containsKey("memory")) {
+                if (!Boolean.TRUE.equals(c.getSecurityContext().getReadOnlyRootFilesystem()))
+                    violations.add(p.source() + ": " + c.getName() + " root filesystem is writable");
+                if (c.getResources() == null
+                        || c.getResources().getLimits() == null
+                        || !c.getResources().getLimits().containsKey("memory")) {
                     violations.add(p.source() + ": " + c.getName() + " has no memory limit");
                 }
             }
         }
 
         // Then
-        assertThat(chart.podSpecs()).extracting(RenderedChart.PodSpecOf::source).contains("Deployment/dd-drydock-server", "Pod/dd-drydock-server-test");
+        assertThat(chart.podSpecs())
+                .extracting(RenderedChart.PodSpecOf::source)
+                .contains("Deployment/dd-drydock-server", "Pod/dd-drydock-server-test");
         assertThat(violations).isEmpty();
     }
 
@@ -63,7 +75,8 @@ class RenderedPodsTest {
         // Then
         assertThat(images).hasSize(2).allMatch(i -> i.matches("[^@\\s]+@sha256:[0-9a-f]{64}"), "pinned by digest");
         if (set.equals("external")) {
-            assertThat(images).allMatch(i -> i.startsWith("registry.corp.example:5000/"), "rewritten by global.imageRegistry");
+            assertThat(images)
+                    .allMatch(i -> i.startsWith("registry.corp.example:5000/"), "rewritten by global.imageRegistry");
         }
     }
 
@@ -76,7 +89,11 @@ class RenderedPodsTest {
 
         // When
         List<String> names = new ArrayList<>(Charts.serverEnvironment(chart).keySet());
-        Map<String, Object> server = chart.podSpecs().stream().filter(p -> p.source().startsWith("Deployment/")).findFirst().orElseThrow().spec();
+        Map<String, Object> server = chart.podSpecs().stream()
+                .filter(p -> p.source().startsWith("Deployment/"))
+                .findFirst()
+                .orElseThrow()
+                .spec();
         for (Map<String, Object> c : RenderedChart.maps(server.get("containers"))) {
             RenderedChart.maps(c.get("env")).forEach(e -> names.add(String.valueOf(e.get("name"))));
         }
@@ -89,12 +106,25 @@ class RenderedPodsTest {
         }
 
         // Then
-        assertThat(names).isNotEmpty().allSatisfy(n -> assertThat(reference.environment.contains(n) || reference.propertyExpressions.contains(n) || NOT_SETTINGS.contains(n))
-                .as("%s is neither in docs/config.md nor read by application.properties", n).isTrue());
-        assertThat(properties.stringPropertyNames()).allSatisfy(k -> assertThat(mapKeyDocumented(reference, k)).as("%s is not a documented map key", k).isTrue());
+        assertThat(names)
+                .isNotEmpty()
+                .allSatisfy(n -> assertThat(reference.environment.contains(n)
+                                || reference.propertyExpressions.contains(n)
+                                || NOT_SETTINGS.contains(n))
+                        .as("%s is neither in docs/config.md nor read by application.properties", n)
+                        .isTrue());
+        assertThat(properties.stringPropertyNames())
+                .allSatisfy(k -> assertThat(mapKeyDocumented(reference, k))
+                        .as("%s is not a documented map key", k)
+                        .isTrue());
         if (set.equals("external")) {
-            assertThat(properties.stringPropertyNames()).contains("drydock.gateway.endpoints.vllm-a.base-url", "drydock.gateway.routes.default.endpoints");
-            assertThat(names).contains("DRYDOCK_SESSION_MODEL_ATTEMPTS", "DRYDOCK_GATEWAY_DLP_POLICY", "DRYDOCK_SANDBOX_KUBERNETES_MIRRORS");
+            assertThat(properties.stringPropertyNames())
+                    .contains("drydock.gateway.endpoints.vllm-a.base-url", "drydock.gateway.routes.default.endpoints");
+            assertThat(names)
+                    .contains(
+                            "DRYDOCK_SESSION_MODEL_ATTEMPTS",
+                            "DRYDOCK_GATEWAY_DLP_POLICY",
+                            "DRYDOCK_SANDBOX_KUBERNETES_MIRRORS");
         }
     }
 

@@ -29,14 +29,16 @@ class SandboxNetworkPolicyTest {
         // Given
         RenderedChart chart = Charts.render(set);
         Map<String, String> env = Charts.serverEnvironment(chart);
-        SandboxOptions options = SandboxOptions.fromConfig(key -> Optional.ofNullable(env.get(key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"))));
+        SandboxOptions options = SandboxOptions.fromConfig(
+                key -> Optional.ofNullable(env.get(key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"))));
 
         // When
         NetworkPolicy serverApplies = SandboxNetworkPolicies.desired(options.kubernetes());
 
         // Then
         NetworkPolicy allowances = policy(chart, "drydock-sandbox-allowances");
-        assertThat(allowances.getMetadata().getNamespace()).isEqualTo(serverApplies.getMetadata().getNamespace());
+        assertThat(allowances.getMetadata().getNamespace())
+                .isEqualTo(serverApplies.getMetadata().getNamespace());
         assertThat(allowances.getSpec()).isEqualTo(serverApplies.getSpec());
         NetworkPolicy deny = policy(chart, "drydock-sandbox-default-deny");
         assertThat(deny.getSpec().getPodSelector().getMatchLabels()).isNullOrEmpty();
@@ -46,7 +48,10 @@ class SandboxNetworkPolicyTest {
     }
 
     private static NetworkPolicy policy(RenderedChart chart, String name) {
-        return chart.ofKind("NetworkPolicy").stream().filter(o -> RenderedChart.name(o).equals(name)).findFirst()
-                .map(o -> JSON.convertValue(o, NetworkPolicy.class)).orElseThrow(() -> new AssertionError("no NetworkPolicy " + name));
+        return chart.ofKind("NetworkPolicy").stream()
+                .filter(o -> RenderedChart.name(o).equals(name))
+                .findFirst()
+                .map(o -> JSON.convertValue(o, NetworkPolicy.class))
+                .orElseThrow(() -> new AssertionError("no NetworkPolicy " + name));
     }
 }

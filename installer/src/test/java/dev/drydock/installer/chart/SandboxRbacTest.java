@@ -45,10 +45,12 @@ class SandboxRbacTest {
         // Given
         RenderedChart chart = Charts.render("minimal");
         Map<String, String> env = Charts.serverEnvironment(chart);
-        SandboxOptions fromChart = SandboxOptions.fromConfig(key -> Optional.ofNullable(env.get(key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"))));
+        SandboxOptions fromChart = SandboxOptions.fromConfig(
+                key -> Optional.ofNullable(env.get(key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"))));
         SandboxOptions options = fromChart.withKubernetes(fromChart.kubernetes().withWarmPoolSize(1));
         String namespace = options.kubernetes().namespace();
-        KubernetesSandboxBackend backend = new KubernetesSandboxBackend(client, options, Clock.systemUTC(), pod -> URI.create("http://127.0.0.1:9"), Duration.ofSeconds(30));
+        KubernetesSandboxBackend backend = new KubernetesSandboxBackend(
+                client, options, Clock.systemUTC(), pod -> URI.create("http://127.0.0.1:9"), Duration.ofSeconds(30));
         Kubelet kubelet = new Kubelet(namespace);
         Thread recorder = Thread.ofPlatform().name("api-recorder").daemon().start(kubelet);
 
@@ -63,16 +65,20 @@ class SandboxRbacTest {
         List<Call> calls = kubelet.stop(recorder);
 
         // Then
-        List<Map<String, Object>> rules = RenderedChart.maps(chart.ofKind("Role").getFirst().get("rules"));
+        List<Map<String, Object>> rules =
+                RenderedChart.maps(chart.ofKind("Role").getFirst().get("rules"));
         assertThat(calls).isNotEmpty().allSatisfy(c -> {
             assertThat(c.namespace()).as("%s", c).isEqualTo(namespace);
-            assertThat(rules.stream().anyMatch(r -> allows(r, c))).as("the Role does not allow %s", c).isTrue();
+            assertThat(rules.stream().anyMatch(r -> allows(r, c)))
+                    .as("the Role does not allow %s", c)
+                    .isTrue();
         });
         Set<String> granted = new TreeSet<>();
         Set<String> used = new TreeSet<>();
         for (Map<String, Object> r : rules) {
             for (Object verb : (List<?>) r.get("verbs")) {
-                String grant = ((List<?>) r.get("apiGroups")).getFirst() + "/" + ((List<?>) r.get("resources")).getFirst() + ":" + verb;
+                String grant = ((List<?>) r.get("apiGroups")).getFirst() + "/"
+                        + ((List<?>) r.get("resources")).getFirst() + ":" + verb;
                 granted.add(grant);
                 if (calls.stream().anyMatch(c -> allows(r, c) && c.verb().equals(verb))) {
                     used.add(grant);
@@ -98,7 +104,10 @@ class SandboxRbacTest {
         Kubelet(String namespace) {
             this.namespace = namespace;
             this.own = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
-                    .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration()).withUserAgent(AGENT).build()).build();
+                    .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration())
+                            .withUserAgent(AGENT)
+                            .build())
+                    .build();
         }
 
         @Override
@@ -126,8 +135,14 @@ class SandboxRbacTest {
 
         private void markPodsReady() {
             for (Pod pod : own.pods().inNamespace(namespace).list().getItems()) {
-                pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("10.1.2.3")
-                        .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").build()).build());
+                pod.setStatus(new PodStatusBuilder()
+                        .withPhase("Running")
+                        .withPodIP("10.1.2.3")
+                        .withConditions(new PodConditionBuilder()
+                                .withType("Ready")
+                                .withStatus("True")
+                                .build())
+                        .build());
                 own.pods().inNamespace(namespace).resource(pod).updateStatus();
             }
         }
@@ -158,15 +173,14 @@ class SandboxRbacTest {
         int r = namespace == null ? i : i + 2;
         String resource = p[r] + (p.length > r + 2 ? "/" + p[r + 2] : "");
         String name = p.length > r + 1 ? p[r + 1] : null;
-        String verb =
-                switch (method) {
-                    case "GET" -> name != null ? "get" : query.contains("watch=true") ? "watch" : "list";
-                    case "POST" -> "create";
-                    case "PUT" -> "update";
-                    case "PATCH" -> "patch";
-                    case "DELETE" -> name != null ? "delete" : "deletecollection";
-                    default -> method;
-                };
+        String verb = switch (method) {
+            case "GET" -> name != null ? "get" : query.contains("watch=true") ? "watch" : "list";
+            case "POST" -> "create";
+            case "PUT" -> "update";
+            case "PATCH" -> "patch";
+            case "DELETE" -> name != null ? "delete" : "deletecollection";
+            default -> method;
+        };
         return new Call(group, resource, verb, namespace, name);
     }
 }

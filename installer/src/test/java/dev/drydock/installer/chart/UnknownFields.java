@@ -37,7 +37,9 @@ final class UnknownFields {
             return;
         }
         for (Method m : o.getClass().getMethods()) {
-            if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers()) || m.getDeclaringClass() == Object.class) continue;
+            if (m.getParameterCount() != 0
+                    || Modifier.isStatic(m.getModifiers())
+                    || m.getDeclaringClass() == Object.class) continue;
             String name = m.getName();
             if (!name.startsWith("get") || name.equals("getClass")) continue;
             Object value;

@@ -34,7 +34,8 @@ class ValuesDocumentationTest {
             parents.descendingIterator().forEachRemaining(p -> path.add((String) p[1]));
             path.add(m.group(2));
             parents.push(new Object[] {indent, m.group(2)});
-            keys.add(new Key(String.join(".", path), i > 0 && lines.get(i - 1).strip().startsWith("#")));
+            keys.add(new Key(
+                    String.join(".", path), i > 0 && lines.get(i - 1).strip().startsWith("#")));
         }
         return keys;
     }
@@ -45,7 +46,10 @@ class ValuesDocumentationTest {
         List<Key> keys = keys();
 
         // When
-        List<String> uncommented = keys.stream().filter(k -> !k.commented() && !k.path().startsWith("resources.")).map(Key::path).toList();
+        List<String> uncommented = keys.stream()
+                .filter(k -> !k.commented() && !k.path().startsWith("resources."))
+                .map(Key::path)
+                .toList();
 
         // Then
         assertThat(keys).hasSizeGreaterThan(100);
@@ -55,7 +59,8 @@ class ValuesDocumentationTest {
     @Test
     void shouldTypeEveryKeyInTheSchemaWhenValuesAreRead() throws IOException {
         // Given
-        JsonNode schema = new ObjectMapper().readTree(Charts.CHART.resolve("values.schema.json").toFile());
+        JsonNode schema = new ObjectMapper()
+                .readTree(Charts.CHART.resolve("values.schema.json").toFile());
 
         // When
         List<String> untyped = new ArrayList<>();

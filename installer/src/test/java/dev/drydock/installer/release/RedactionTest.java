@@ -25,8 +25,15 @@ class RedactionTest {
         String redacted = YAML.writeValueAsString(Redaction.values(values));
 
         // Then
-        assertThat(redacted).doesNotContain("hunter2").doesNotContain("s3cret").doesNotContain("sk-1")
-                .contains("jdbc:postgresql://db:5432/dd").contains("drydock-db").contains("passwordKey: \"password\"").contains("keycloak-admin").contains("drydock-tls")
+        assertThat(redacted)
+                .doesNotContain("hunter2")
+                .doesNotContain("s3cret")
+                .doesNotContain("sk-1")
+                .contains("jdbc:postgresql://db:5432/dd")
+                .contains("drydock-db")
+                .contains("passwordKey: \"password\"")
+                .contains("keycloak-admin")
+                .contains("drydock-tls")
                 .contains("portal-client-secret");
     }
 
@@ -46,14 +53,20 @@ class RedactionTest {
         String redacted = Redaction.text(log);
 
         // Then
-        assertThat(redacted).doesNotContain("abc.def.ghi").doesNotContain("pa55").doesNotContain("k-123").doesNotContain("MIIEvQIBADANBg")
-                .contains("readiness probe failed: 503").contains("git.corp.example/repo.git");
+        assertThat(redacted)
+                .doesNotContain("abc.def.ghi")
+                .doesNotContain("pa55")
+                .doesNotContain("k-123")
+                .doesNotContain("MIIEvQIBADANBg")
+                .contains("readiness probe failed: 503")
+                .contains("git.corp.example/repo.git");
     }
 
     @Test
     void shouldRemoveEveryDataValueWhenObjectIsASecret() throws Exception {
         // Given
-        JsonNode secret = YAML.readTree("{kind: Secret, metadata: {name: db}, data: {username: ZHJ5ZG9jaw==, password: aHVudGVyMg==}}");
+        JsonNode secret = YAML.readTree(
+                "{kind: Secret, metadata: {name: db}, data: {username: ZHJ5ZG9jaw==, password: aHVudGVyMg==}}");
 
         // When
         JsonNode redacted = Redaction.object(secret);

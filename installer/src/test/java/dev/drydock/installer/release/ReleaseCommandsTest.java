@@ -43,7 +43,8 @@ class ReleaseCommandsTest {
 
     KubernetesClient client;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void shouldRenderChartWithValuesInOrderWhenRenderIsRun() throws IOException {
@@ -54,14 +55,27 @@ class ReleaseCommandsTest {
         render.helm = Helm.pinned();
 
         // When
-        Run run = run(render, "--chart", CHART.toString(), "-f", MINIMAL.toString(), "-f", site.toString(), "--set", "global.imageRegistry=mirror.corp.example:5000",
-                "--out", dir.resolve("out.yaml").toString());
+        Run run = run(
+                render,
+                "--chart",
+                CHART.toString(),
+                "-f",
+                MINIMAL.toString(),
+                "-f",
+                site.toString(),
+                "--set",
+                "global.imageRegistry=mirror.corp.example:5000",
+                "--out",
+                dir.resolve("out.yaml").toString());
 
         // Then
         assertThat(run.code).as(run.err).isEqualTo(InstallerMain.OK);
         String rendered = Files.readString(dir.resolve("out.yaml"));
-        assertThat(rendered).contains("kind: Deployment").contains("replicas: 3")
-                .contains("mirror.corp.example:5000/drydock/server:0.1.0-SNAPSHOT@sha256:1111111111111111111111111111111111111111111111111111111111111111");
+        assertThat(rendered)
+                .contains("kind: Deployment")
+                .contains("replicas: 3")
+                .contains(
+                        "mirror.corp.example:5000/drydock/server:0.1.0-SNAPSHOT@sha256:1111111111111111111111111111111111111111111111111111111111111111");
     }
 
     @Test
@@ -69,17 +83,43 @@ class ReleaseCommandsTest {
         // Given
         RenderCommand render = new RenderCommand();
         render.helm = Helm.pinned();
-        render.input = new BufferedReader(new StringReader(String.join("\n", "mirror.corp.example:5000", "jdbc:postgresql://db.corp.example:5432/dd", "", "", "", "drydock.corp.example", "gvisor", "")));
+        render.input = new BufferedReader(new StringReader(String.join(
+                "\n",
+                "mirror.corp.example:5000",
+                "jdbc:postgresql://db.corp.example:5432/dd",
+                "",
+                "",
+                "",
+                "drydock.corp.example",
+                "gvisor",
+                "")));
         Path answers = dir.resolve("site-values.yaml");
 
         // When
-        Run run = run(render, "--chart", CHART.toString(), "-f", MINIMAL.toString(), "--ask", "--write-values", answers.toString(), "--out", dir.resolve("out.yaml").toString());
+        Run run = run(
+                render,
+                "--chart",
+                CHART.toString(),
+                "-f",
+                MINIMAL.toString(),
+                "--ask",
+                "--write-values",
+                answers.toString(),
+                "--out",
+                dir.resolve("out.yaml").toString());
 
         // Then
         assertThat(run.code).as(run.err).isEqualTo(InstallerMain.OK);
-        assertThat(Files.readString(answers)).contains("url: \"jdbc:postgresql://db.corp.example:5432/dd\"").contains("existingSecret: \"drydock-db\"").contains("runtimeClassName: \"gvisor\"");
+        assertThat(Files.readString(answers))
+                .contains("url: \"jdbc:postgresql://db.corp.example:5432/dd\"")
+                .contains("existingSecret: \"drydock-db\"")
+                .contains("runtimeClassName: \"gvisor\"");
         String rendered = Files.readString(dir.resolve("out.yaml"));
-        assertThat(rendered).contains("jdbc:postgresql://db.corp.example:5432/dd").contains("kind: Ingress").contains("host: \"drydock.corp.example\"").contains("DRYDOCK_SANDBOX_KUBERNETES_RUNTIME_CLASS: \"gvisor\"");
+        assertThat(rendered)
+                .contains("jdbc:postgresql://db.corp.example:5432/dd")
+                .contains("kind: Ingress")
+                .contains("host: \"drydock.corp.example\"")
+                .contains("DRYDOCK_SANDBOX_KUBERNETES_RUNTIME_CLASS: \"gvisor\"");
     }
 
     @Test
@@ -93,12 +133,36 @@ class ReleaseCommandsTest {
         install.cluster = () -> client;
 
         // When
-        Run run = run(install, "--bundle-dir", bundle.toString(), "-f", site.toString(), "--release", "dd", "-n", "tools", "--timeout", "900");
+        Run run = run(
+                install,
+                "--bundle-dir",
+                bundle.toString(),
+                "-f",
+                site.toString(),
+                "--release",
+                "dd",
+                "-n",
+                "tools",
+                "--timeout",
+                "900");
 
         // Then
         assertThat(run.code).as(run.err).isEqualTo(InstallerMain.OK);
-        assertThat(Files.readAllLines(dir.resolve("helm-args.txt"))).containsExactly("install", "dd", bundle.resolve("chart/drydock-0.1.0.tgz").toString(), "--namespace", "tools",
-                "--wait=watcher", "--wait-for-jobs", "--timeout", "900s", "--values", bundle.resolve("chart/values-images.yaml").toString(), "--values", site.toString());
+        assertThat(Files.readAllLines(dir.resolve("helm-args.txt")))
+                .containsExactly(
+                        "install",
+                        "dd",
+                        bundle.resolve("chart/drydock-0.1.0.tgz").toString(),
+                        "--namespace",
+                        "tools",
+                        "--wait=watcher",
+                        "--wait-for-jobs",
+                        "--timeout",
+                        "900s",
+                        "--values",
+                        bundle.resolve("chart/values-images.yaml").toString(),
+                        "--values",
+                        site.toString());
         assertThat(dir.resolve("drydock-support.tar.gz")).doesNotExist();
     }
 
@@ -110,12 +174,36 @@ class ReleaseCommandsTest {
         upgrade.cluster = () -> client;
 
         // When
-        Run run = run(upgrade, "--chart", CHART.toString(), "-f", MINIMAL.toString(), "--context", "prod-east", "--set", "replicaCount=4");
+        Run run = run(
+                upgrade,
+                "--chart",
+                CHART.toString(),
+                "-f",
+                MINIMAL.toString(),
+                "--context",
+                "prod-east",
+                "--set",
+                "replicaCount=4");
 
         // Then
         assertThat(run.code).as(run.err).isEqualTo(InstallerMain.OK);
-        assertThat(Files.readAllLines(dir.resolve("helm-args.txt"))).containsExactly("upgrade", "drydock", CHART.toString(), "--namespace", "drydock", "--wait=watcher",
-                "--wait-for-jobs", "--timeout", "600s", "--kube-context", "prod-east", "--values", MINIMAL.toString(), "--set", "replicaCount=4");
+        assertThat(Files.readAllLines(dir.resolve("helm-args.txt")))
+                .containsExactly(
+                        "upgrade",
+                        "drydock",
+                        CHART.toString(),
+                        "--namespace",
+                        "drydock",
+                        "--wait=watcher",
+                        "--wait-for-jobs",
+                        "--timeout",
+                        "600s",
+                        "--kube-context",
+                        "prod-east",
+                        "--values",
+                        MINIMAL.toString(),
+                        "--set",
+                        "replicaCount=4");
     }
 
     @Test
@@ -128,33 +216,99 @@ class ReleaseCommandsTest {
                 git: {credentials: {GITLAB_TOKEN: glpat-T0ken}}
                 models: {credentials: {vllm-a: sk-M0del}}
                 """);
-        client.pods().inNamespace("drydock").resource(new PodBuilder().withNewMetadata().withName("drydock-server-abc").withNamespace("drydock").endMetadata()
-                .withNewSpec().addNewContainer().withName("server").withImage("x").endContainer().endSpec().build()).create();
-        client.v1().events().inNamespace("drydock").resource(new EventBuilder().withNewMetadata().withName("e1").withNamespace("drydock").endMetadata()
-                .withNewInvolvedObject().withKind("Pod").withName("drydock-server-abc").endInvolvedObject().withReason("Unhealthy").withType("Warning")
-                .withMessage("Readiness probe failed: GET with Authorization: Bearer ey.Jw7.t0ken").build()).create();
+        client.pods()
+                .inNamespace("drydock")
+                .resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName("drydock-server-abc")
+                        .withNamespace("drydock")
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("server")
+                        .withImage("x")
+                        .endContainer()
+                        .endSpec()
+                        .build())
+                .create();
+        client.v1()
+                .events()
+                .inNamespace("drydock")
+                .resource(new EventBuilder()
+                        .withNewMetadata()
+                        .withName("e1")
+                        .withNamespace("drydock")
+                        .endMetadata()
+                        .withNewInvolvedObject()
+                        .withKind("Pod")
+                        .withName("drydock-server-abc")
+                        .endInvolvedObject()
+                        .withReason("Unhealthy")
+                        .withType("Warning")
+                        .withMessage("Readiness probe failed: GET with Authorization: Bearer ey.Jw7.t0ken")
+                        .build())
+                .create();
         InstallCommand install = new InstallCommand();
-        install.helm = recordingHelm(1, "Error: context deadline exceeded (db url jdbc:postgresql://drydock:db-Pa55word@db:5432/dd, password=db-Pa55word)");
+        install.helm = recordingHelm(
+                1,
+                "Error: context deadline exceeded (db url jdbc:postgresql://drydock:db-Pa55word@db:5432/dd, password=db-Pa55word)");
         install.cluster = () -> client;
         Path supportBundle = dir.resolve("support.tar.gz");
 
         // When
-        Run run = run(install, "--chart", CHART.toString(), "-f", MINIMAL.toString(), "-f", secrets.toString(), "--set", "oidc.serverClientSecret=set-S3cret",
-                "--support-bundle", supportBundle.toString());
+        Run run = run(
+                install,
+                "--chart",
+                CHART.toString(),
+                "-f",
+                MINIMAL.toString(),
+                "-f",
+                secrets.toString(),
+                "--set",
+                "oidc.serverClientSecret=set-S3cret",
+                "--support-bundle",
+                supportBundle.toString());
 
         // Then
         assertThat(run.code).isEqualTo(InstallerMain.REJECTED);
-        assertThat(run.err).contains("wrote the support bundle " + supportBundle).doesNotContain("db-Pa55word");
+        assertThat(run.err)
+                .contains("wrote the support bundle " + supportBundle)
+                .doesNotContain("db-Pa55word");
         Map<String, String> files = untar(supportBundle);
-        assertThat(files).containsKeys("helm.txt", "values.yaml", "rendered.yaml", "events/drydock.txt", "events/drydock-sandboxes.txt", "pods/drydock-server-abc.yaml",
-                "logs/drydock-server-abc/server.log");
-        for (String secret : List.of("db-Pa55word", "portal-S3cret", "server-S3cret", "set-S3cret", "glpat-T0ken", "sk-M0del", "ey.Jw7.t0ken", "change-me", "portal-secret")) {
-            assertThat(files).allSatisfy((path, content) -> assertThat(content).as(path + " holds " + secret).doesNotContain(secret));
+        assertThat(files)
+                .containsKeys(
+                        "helm.txt",
+                        "values.yaml",
+                        "rendered.yaml",
+                        "events/drydock.txt",
+                        "events/drydock-sandboxes.txt",
+                        "pods/drydock-server-abc.yaml",
+                        "logs/drydock-server-abc/server.log");
+        for (String secret : List.of(
+                "db-Pa55word",
+                "portal-S3cret",
+                "server-S3cret",
+                "set-S3cret",
+                "glpat-T0ken",
+                "sk-M0del",
+                "ey.Jw7.t0ken",
+                "change-me",
+                "portal-secret")) {
+            assertThat(files)
+                    .allSatisfy((path, content) ->
+                            assertThat(content).as(path + " holds " + secret).doesNotContain(secret));
         }
-        assertThat(files.get("values.yaml")).contains("jdbc:postgresql://postgres.corp.example:5432/drydock").contains("GITLAB_TOKEN: \"<redacted>\"");
-        assertThat(files.get("rendered.yaml")).contains("kind: \"Secret\"").contains("<redacted>").contains("kind: \"Deployment\"");
+        assertThat(files.get("values.yaml"))
+                .contains("jdbc:postgresql://postgres.corp.example:5432/drydock")
+                .contains("GITLAB_TOKEN: \"<redacted>\"");
+        assertThat(files.get("rendered.yaml"))
+                .contains("kind: \"Secret\"")
+                .contains("<redacted>")
+                .contains("kind: \"Deployment\"");
         assertThat(files.get("events/drydock.txt")).contains("Unhealthy").contains("Bearer <redacted>");
-        assertThat(files.get("helm.txt")).contains("context deadline exceeded").contains("--set oidc.serverClientSecret=<redacted>");
+        assertThat(files.get("helm.txt"))
+                .contains("context deadline exceeded")
+                .contains("--set oidc.serverClientSecret=<redacted>");
     }
 
     /** A Helm that renders with the pinned binary and records every other call's arguments, answering with {@code exit} and {@code stderr}. */
@@ -166,7 +320,8 @@ class ReleaseCommandsTest {
                 printf '%%s\\n' "$@" > '%s'
                 printf '%%s\\n' '%s' >&2
                 exit %d
-                """.formatted(HelmBinary.obtain(), dir.resolve("helm-args.txt"), stderr.replace("'", ""), exit));
+                """.formatted(
+                        HelmBinary.obtain(), dir.resolve("helm-args.txt"), stderr.replace("'", ""), exit));
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         return new Helm(script, dir.resolve("helm-home"));
     }
@@ -175,8 +330,15 @@ class ReleaseCommandsTest {
     private Path extractedBundle() throws IOException {
         Path bundle = dir.resolve("bundle");
         Files.createDirectories(bundle.resolve("chart"));
-        Helm.pinned().run(List.of("package", CHART.toString(), "--destination", bundle.resolve("chart").toString())).orThrow();
-        Files.writeString(bundle.resolve("chart/values-images.yaml"), "image: {digest: \"sha256:" + "3".repeat(64) + "\"}\n");
+        Helm.pinned()
+                .run(List.of(
+                        "package",
+                        CHART.toString(),
+                        "--destination",
+                        bundle.resolve("chart").toString()))
+                .orThrow();
+        Files.writeString(
+                bundle.resolve("chart/values-images.yaml"), "image: {digest: \"sha256:" + "3".repeat(64) + "\"}\n");
         return bundle;
     }
 
@@ -198,10 +360,13 @@ class ReleaseCommandsTest {
 
     private static Map<String, String> untar(Path tgz) throws IOException {
         Map<String, String> files = new LinkedHashMap<>();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(Files.newInputStream(tgz)))) {
+        try (TarArchiveInputStream tar =
+                new TarArchiveInputStream(new GzipCompressorInputStream(Files.newInputStream(tgz)))) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
-                files.put(e.getName().substring("drydock-support/".length()), new String(tar.readAllBytes(), StandardCharsets.UTF_8));
+                files.put(
+                        e.getName().substring("drydock-support/".length()),
+                        new String(tar.readAllBytes(), StandardCharsets.UTF_8));
             }
         }
         return files;

@@ -47,7 +47,9 @@ public final class WorkspaceTar {
                         in.transferTo(out);
                     }
                 } else {
-                    throw new PathEscapeException(name, "is a hard link or special file; only files, directories and relative links are accepted");
+                    throw new PathEscapeException(
+                            name,
+                            "is a hard link or special file; only files, directories and relative links are accepted");
                 }
             }
         } catch (IOException e) {
@@ -62,43 +64,41 @@ public final class WorkspaceTar {
             TarArchiveOutputStream out = new TarArchiveOutputStream(tar);
             out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            Files.walkFileTree(
-                    dir,
-                    new SimpleFileVisitor<>() {
-                        @Override
-                        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-                            if (!d.equals(dir)) {
-                                TarArchiveEntry e = new TarArchiveEntry(dir.relativize(d) + "/");
-                                e.setMode(mode(d));
-                                e.setModTime(attrs.lastModifiedTime());
-                                out.putArchiveEntry(e);
-                                out.closeArchiveEntry();
-                            }
-                            return FileVisitResult.CONTINUE;
-                        }
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                    if (!d.equals(dir)) {
+                        TarArchiveEntry e = new TarArchiveEntry(dir.relativize(d) + "/");
+                        e.setMode(mode(d));
+                        e.setModTime(attrs.lastModifiedTime());
+                        out.putArchiveEntry(e);
+                        out.closeArchiveEntry();
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
 
-                        @Override
-                        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                            String name = dir.relativize(f).toString();
-                            if (attrs.isSymbolicLink()) {
-                                TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
-                                e.setLinkName(Files.readSymbolicLink(f).toString());
-                                out.putArchiveEntry(e);
-                                out.closeArchiveEntry();
-                            } else if (attrs.isRegularFile()) {
-                                TarArchiveEntry e = new TarArchiveEntry(name);
-                                e.setSize(attrs.size());
-                                e.setMode(mode(f));
-                                e.setModTime(attrs.lastModifiedTime());
-                                out.putArchiveEntry(e);
-                                try (InputStream in = files.openRead(files.relative(f))) {
-                                    in.transferTo(out);
-                                }
-                                out.closeArchiveEntry();
-                            }
-                            return FileVisitResult.CONTINUE;
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                    String name = dir.relativize(f).toString();
+                    if (attrs.isSymbolicLink()) {
+                        TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+                        e.setLinkName(Files.readSymbolicLink(f).toString());
+                        out.putArchiveEntry(e);
+                        out.closeArchiveEntry();
+                    } else if (attrs.isRegularFile()) {
+                        TarArchiveEntry e = new TarArchiveEntry(name);
+                        e.setSize(attrs.size());
+                        e.setMode(mode(f));
+                        e.setModTime(attrs.lastModifiedTime());
+                        out.putArchiveEntry(e);
+                        try (InputStream in = files.openRead(files.relative(f))) {
+                            in.transferTo(out);
                         }
-                    });
+                        out.closeArchiveEntry();
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
             out.finish();
             out.flush();
         } catch (IOException e) {
@@ -107,7 +107,8 @@ public final class WorkspaceTar {
     }
 
     private static int mode(Path p) throws IOException {
-        return WorkspaceFiles.mode(Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).permissions());
+        return WorkspaceFiles.mode(Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .permissions());
     }
 
     private static String strip(String name) {

@@ -53,7 +53,13 @@ final class BubblewrapSandbox implements Sandbox {
     private volatile @Nullable MirrorProxy proxy;
 
     BubblewrapSandbox(
-            SandboxId id, SandboxSpec spec, Instant expiresAt, Path dir, OptionalInt hostUid, BubblewrapSandboxBackend backend, HostCgroups.ExecGroup group) {
+            SandboxId id,
+            SandboxSpec spec,
+            Instant expiresAt,
+            Path dir,
+            OptionalInt hostUid,
+            BubblewrapSandboxBackend backend,
+            HostCgroups.ExecGroup group) {
         this.group = group;
         this.id = id;
         this.spec = spec;
@@ -62,7 +68,8 @@ final class BubblewrapSandbox implements Sandbox {
         this.workspace = dir.resolve("workspace");
         this.hostUid = hostUid;
         this.backend = backend;
-        this.quota = new DiskQuota(List.of(workspace, homePath()), spec.limits().ephemeralStorageBytes(), this::killCommands);
+        this.quota = new DiskQuota(
+                List.of(workspace, homePath()), spec.limits().ephemeralStorageBytes(), this::killCommands);
     }
 
     /** The workspace's disk quota (measured once the workspace is filled). */
@@ -174,22 +181,42 @@ final class BubblewrapSandbox implements Sandbox {
         SandboxLauncher.Outcome outcome;
         quota.commandStarted();
         try {
-            outcome = launcher.run(command(inside, env, request.command()).commandArgv(), request.stdin(), request.timeout(), listener, spec.limits().outputLimitBytes());
+            outcome = launcher.run(
+                    command(inside, env, request.command()).commandArgv(),
+                    request.stdin(),
+                    request.timeout(),
+                    listener,
+                    spec.limits().outputLimitBytes());
         } finally {
             quota.commandEnded();
         }
         Termination termination = termination(outcome, group.oomKills() > oomBefore, quota.kills() > quotaBefore);
-        return new ExecResult(termination, outcome.stdout().capture(), outcome.stderr().capture(), Duration.ofNanos(outcome.elapsedNanos()));
+        return new ExecResult(
+                termination,
+                outcome.stdout().capture(),
+                outcome.stderr().capture(),
+                Duration.ofNanos(outcome.elapsedNanos()));
     }
 
     private BwrapCommand command(String cwd, Map<String, String> env, List<String> command) {
         if (proxy != null && !command.isEmpty()) {
-            List<String> behind = new java.util.ArrayList<>(List.of("/usr/bin/perl", MirrorProxy.FORWARDER, MirrorProxy.SOCKET, "--"));
+            List<String> behind = new java.util.ArrayList<>(
+                    List.of("/usr/bin/perl", MirrorProxy.FORWARDER, MirrorProxy.SOCKET, "--"));
             behind.addAll(command);
             command = behind;
         }
         return new BwrapCommand(
-                backend.bwrapPath(), workspace, cwd, env, spec.limits(), hostUid, group.version() == HostCgroups.Version.NONE, backend.hostFiles().etc(), true, build.binds(), command);
+                backend.bwrapPath(),
+                workspace,
+                cwd,
+                env,
+                spec.limits(),
+                hostUid,
+                group.version() == HostCgroups.Version.NONE,
+                backend.hostFiles().etc(),
+                true,
+                build.binds(),
+                command);
     }
 
     /** The sandbox's launcher, started on first use and again if it has ended. */
@@ -200,7 +227,12 @@ final class BubblewrapSandbox implements Sandbox {
                 launcher.close();
             }
             BwrapCommand shape = command(BwrapCommand.WORKSPACE, Map.of(), List.of("true"));
-            launcher = SandboxLauncher.start(dir.resolve("launcher"), backend.hostFiles().seccomp(), group.procsFiles(), shape.ulimits(), shape.launcherPrefix());
+            launcher = SandboxLauncher.start(
+                    dir.resolve("launcher"),
+                    backend.hostFiles().seccomp(),
+                    group.procsFiles(),
+                    shape.ulimits(),
+                    shape.launcherPrefix());
         }
         return launcher;
     }
@@ -212,7 +244,9 @@ final class BubblewrapSandbox implements Sandbox {
 
     /** The launcher's host pid while it runs (tests). */
     synchronized java.util.OptionalLong launcherPid() {
-        return launcher != null && launcher.isAlive() ? java.util.OptionalLong.of(launcher.pid()) : java.util.OptionalLong.empty();
+        return launcher != null && launcher.isAlive()
+                ? java.util.OptionalLong.of(launcher.pid())
+                : java.util.OptionalLong.empty();
     }
 
     private Termination termination(SandboxLauncher.Outcome outcome, boolean oomKilled, boolean quotaKilled) {
@@ -278,7 +312,14 @@ final class BubblewrapSandbox implements Sandbox {
     @Override
     public String diff() {
         checkLive();
-        return baseCommit.map(c -> WorkspaceGit.diff(baseRepo(), c, workspace, spec.source().map(WorkspaceSource::withheld).orElse(List.of()), spec.limits().outputLimitBytes())).orElse("");
+        return baseCommit
+                .map(c -> WorkspaceGit.diff(
+                        baseRepo(),
+                        c,
+                        workspace,
+                        spec.source().map(WorkspaceSource::withheld).orElse(List.of()),
+                        spec.limits().outputLimitBytes()))
+                .orElse("");
     }
 
     @Override
@@ -309,28 +350,26 @@ final class BubblewrapSandbox implements Sandbox {
             return;
         }
         try {
-            Files.walkFileTree(
-                    root,
-                    new SimpleFileVisitor<>() {
-                        @Override
-                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                            Files.deleteIfExists(file);
-                            return FileVisitResult.CONTINUE;
-                        }
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
 
-                        @Override
-                        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-                            // a command may have removed the owner's write bit
-                            d.toFile().setWritable(true, true);
-                            return FileVisitResult.CONTINUE;
-                        }
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                    // a command may have removed the owner's write bit
+                    d.toFile().setWritable(true, true);
+                    return FileVisitResult.CONTINUE;
+                }
 
-                        @Override
-                        public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                            Files.deleteIfExists(d);
-                            return FileVisitResult.CONTINUE;
-                        }
-                    });
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
             throw new dev.drydock.sandbox.SandboxException("cannot delete " + root + ": " + e.getMessage(), e);
         }

@@ -72,20 +72,23 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
         this(options, clock, random, cgroupRoot, MirrorLog.NONE);
     }
 
-    BubblewrapSandboxBackend(SandboxOptions options, Clock clock, RandomGenerator random, Path cgroupRoot, MirrorLog mirrorLog) {
+    BubblewrapSandboxBackend(
+            SandboxOptions options, Clock clock, RandomGenerator random, Path cgroupRoot, MirrorLog mirrorLog) {
         this.mirrorLog = mirrorLog;
         this.options = options;
         this.policy = new SandboxPolicy(options);
         this.clock = clock;
         this.random = random;
         this.root = currentUid() == 0;
-        this.uids = new UidLeases(UidLeases.DIR, options.local().uidBase(), options.local().uidCount());
-        this.cgroups = root ? HostCgroups.detect(options.local().cgroups(), cgroupRoot) : HostCgroups.none("the manager does not run as root");
+        this.uids = new UidLeases(
+                UidLeases.DIR, options.local().uidBase(), options.local().uidCount());
+        this.cgroups = root
+                ? HostCgroups.detect(options.local().cgroups(), cgroupRoot)
+                : HostCgroups.none("the manager does not run as root");
         unboundedProcesses(root, cgroups, options.local().allowUnlimitedProcesses())
-                .ifPresent(
-                        why -> {
-                            throw new SandboxUnavailableException(why);
-                        });
+                .ifPresent(why -> {
+                    throw new SandboxUnavailableException(why);
+                });
     }
 
     /**
@@ -120,12 +123,12 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
         String path = bwrapPath;
         if (path == null) {
             path = resolveBinary(options.local().bwrap())
-                    .orElseThrow(
-                            () -> new SandboxUnavailableException(
-                                    "bubblewrap not found ('" + options.local().bwrap() + "'): install it (apt-get install -y bubblewrap) or set "
-                                            + SandboxOptions.Keys.LOCAL_BWRAP));
+                    .orElseThrow(() -> new SandboxUnavailableException("bubblewrap not found ('"
+                            + options.local().bwrap() + "'): install it (apt-get install -y bubblewrap) or set "
+                            + SandboxOptions.Keys.LOCAL_BWRAP));
             if (root && resolveBinary("setpriv").isEmpty()) {
-                throw new SandboxUnavailableException("setpriv (util-linux) not found: needed to drop root for sandboxes");
+                throw new SandboxUnavailableException(
+                        "setpriv (util-linux) not found: needed to drop root for sandboxes");
             }
             bwrapPath = path;
         }
@@ -147,15 +150,29 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
                     try {
                         Path tmp = Files.createTempFile(dir, "seccomp", ".tmp");
                         Files.write(tmp, program);
-                        Files.move(tmp, seccomp, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        Files.move(
+                                tmp,
+                                seccomp,
+                                java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                         try (var in = BubblewrapSandboxBackend.class.getResourceAsStream("forward.pl")) {
                             Path t = Files.createTempFile(dir, "forward", ".tmp");
-                            Files.write(t, java.util.Objects.requireNonNull(in, "forward.pl resource").readAllBytes());
+                            Files.write(
+                                    t,
+                                    java.util.Objects.requireNonNull(in, "forward.pl resource")
+                                            .readAllBytes());
                             Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rw-r--r--"));
-                            Files.move(t, forwarder, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                            Files.move(
+                                    t,
+                                    forwarder,
+                                    java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                         }
                     } catch (IOException e) {
-                        throw new SandboxException("cannot write the seccomp program and mirror forwarder under " + dir + ": " + e.getMessage(), e);
+                        throw new SandboxException(
+                                "cannot write the seccomp program and mirror forwarder under " + dir + ": "
+                                        + e.getMessage(),
+                                e);
                     }
                     f = new HostFiles(etc, seccomp, forwarder);
                     hostFiles = f;
@@ -173,7 +190,14 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
                 c = hostCaches;
                 if (c == null) {
                     c = options.local().hostBuildCaches()
-                            ? BuildEnvironment.discover(Path.of(System.getProperty("user.home")), root ? java.util.Optional.of(options.local().workRoot().resolve("host-files").resolve("caches")) : java.util.Optional.empty())
+                            ? BuildEnvironment.discover(
+                                    Path.of(System.getProperty("user.home")),
+                                    root
+                                            ? java.util.Optional.of(options.local()
+                                                    .workRoot()
+                                                    .resolve("host-files")
+                                                    .resolve("caches"))
+                                            : java.util.Optional.empty())
                             : BuildEnvironment.HostCaches.NONE;
                     hostCaches = c;
                 }
@@ -198,13 +222,15 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
             uid.ifPresent(this::releaseUid);
             throw new SandboxUnavailableException(e.getMessage(), e);
         }
-        BubblewrapSandbox sandbox = new BubblewrapSandbox(id, spec, clock.instant().plus(spec.ttl()), dir, uid, this, group);
+        BubblewrapSandbox sandbox =
+                new BubblewrapSandbox(id, spec, clock.instant().plus(spec.ttl()), dir, uid, this, group);
         try {
             Files.createDirectories(options.local().workRoot());
             if (uid.isPresent()) {
                 checkTraversable(options.local().workRoot());
             }
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+            Files.createDirectory(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
             Path workspace = Files.createDirectory(sandbox.workspacePath());
             sandboxes.put(id, sandbox);
             if (spec.source().isPresent()) {
@@ -214,21 +240,42 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
             List<PackageMirror> mirrors = spec.mirrors();
             if (spec.mirror(PackageMirror.Kind.MAVEN).isPresent()) {
                 // dependencies only from the chosen mirror: the host's repository and settings stay out
-                caches = new BuildEnvironment.HostCaches(java.util.Optional.empty(), caches.m2Wrapper(), java.util.Optional.empty(), caches.npmrc(), caches.pipConf());
+                caches = new BuildEnvironment.HostCaches(
+                        java.util.Optional.empty(),
+                        caches.m2Wrapper(),
+                        java.util.Optional.empty(),
+                        caches.npmrc(),
+                        caches.pipConf());
             }
-            BuildEnvironment.Prepared prepared = BuildEnvironment.prepare(home, caches, workspace, Path.of("/usr/lib/jvm"));
+            BuildEnvironment.Prepared prepared =
+                    BuildEnvironment.prepare(home, caches, workspace, Path.of("/usr/lib/jvm"));
             List<DependencyCaches.Cache> dependencyCaches = List.of();
             if (!mirrors.isEmpty()) {
-                dependencyCaches = spec.cacheRoot().map(r -> DependencyCaches.of(r, workspace, mirrors)).orElse(List.of());
-                MirrorEnvironment.write(home, mirrors, dependencyCaches, spec.setup().map(SetupStep::secretEnv).orElse(Map.of()));
-                MirrorProxy proxy = MirrorProxy.start(dir.resolve("proxy.sock"), uid, mirrors, mirrorLog, id.value(), spec.sessionId(), spec.workspaceId());
+                dependencyCaches = spec.cacheRoot()
+                        .map(r -> DependencyCaches.of(r, workspace, mirrors))
+                        .orElse(List.of());
+                MirrorEnvironment.write(
+                        home,
+                        mirrors,
+                        dependencyCaches,
+                        spec.setup().map(SetupStep::secretEnv).orElse(Map.of()));
+                MirrorProxy proxy = MirrorProxy.start(
+                        dir.resolve("proxy.sock"),
+                        uid,
+                        mirrors,
+                        mirrorLog,
+                        id.value(),
+                        spec.sessionId(),
+                        spec.workspaceId());
                 sandbox.proxy(proxy);
                 List<BwrapCommand.Bind> binds = new ArrayList<>(prepared.binds());
                 binds.add(new BwrapCommand.Bind(proxy.socket().toString(), MirrorProxy.SOCKET, false, false));
-                binds.add(new BwrapCommand.Bind(hostFiles().forwarder().toString(), MirrorProxy.FORWARDER, false, false));
+                binds.add(
+                        new BwrapCommand.Bind(hostFiles().forwarder().toString(), MirrorProxy.FORWARDER, false, false));
                 for (DependencyCaches.Cache c : dependencyCaches) {
                     if (c.warm()) {
-                        binds.add(new BwrapCommand.Bind(c.folder().toString(), c.tool().mount(), false, false));
+                        binds.add(new BwrapCommand.Bind(
+                                c.folder().toString(), c.tool().mount(), false, false));
                     }
                 }
                 Map<String, String> env = new java.util.LinkedHashMap<>(MirrorEnvironment.env(mirrors));
@@ -271,9 +318,11 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
         }
         if (!(result.termination() instanceof Termination.Exited e && e.code() == 0)) {
             // build tools report on either stream (Maven -q on stdout): the end of both
-            String out = (result.stdout().text().strip() + "\n" + result.stderr().text().strip()).strip();
-            throw new SandboxException(
-                    "setup step failed (" + result.statusLine() + "): " + out.substring(Math.max(0, out.length() - 3000)));
+            String out = (result.stdout().text().strip() + "\n"
+                            + result.stderr().text().strip())
+                    .strip();
+            throw new SandboxException("setup step failed (" + result.statusLine() + "): "
+                    + out.substring(Math.max(0, out.length() - 3000)));
         }
     }
 
@@ -312,20 +361,55 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
     public List<Enforcement> enforcement() {
         List<Enforcement> e = new ArrayList<>();
         e.add(new Enforcement("network", true, "bubblewrap --unshare-net (new network namespace, loopback only)"));
-        e.add(new Enforcement("filesystem", true, "read-only bind of /usr, a generated /etc (own passwd/group/hosts, host CA certificates), workspace bind, a writable home of its own, private tmpfs /tmp, no host /home, /root, /var, /sys"));
-        e.add(new Enforcement("build-caches", options.local().hostBuildCaches(), options.local().hostBuildCaches() ? "host Maven repository and wrapper read-only, settings without credentials (ADR 0011)" : "off: " + SandboxOptions.Keys.LOCAL_HOST_BUILD_CACHES + "=false"));
-        e.add(new Enforcement("privileges", true, "user namespace, all capabilities dropped, nested user namespaces disabled"));
-        e.add(new Enforcement("syscalls", true, "seccomp filter: keyrings, ptrace, mount, namespaces, bpf, perf, userfaultfd, io_uring, kexec, modules and x32 denied"));
-        e.add(new Enforcement("host-uid", root, root ? "setpriv to a per-sandbox host uid from " + options.local().uidBase() : "runs as the server's own uid"));
+        e.add(
+                new Enforcement(
+                        "filesystem",
+                        true,
+                        "read-only bind of /usr, a generated /etc (own passwd/group/hosts, host CA certificates), workspace bind, a writable home of its own, private tmpfs /tmp, no host /home, /root, /var, /sys"));
+        e.add(new Enforcement(
+                "build-caches",
+                options.local().hostBuildCaches(),
+                options.local().hostBuildCaches()
+                        ? "host Maven repository and wrapper read-only, settings without credentials (ADR 0011)"
+                        : "off: " + SandboxOptions.Keys.LOCAL_HOST_BUILD_CACHES + "=false"));
+        e.add(new Enforcement(
+                "privileges", true, "user namespace, all capabilities dropped, nested user namespaces disabled"));
+        e.add(
+                new Enforcement(
+                        "syscalls",
+                        true,
+                        "seccomp filter: keyrings, ptrace, mount, namespaces, bpf, perf, userfaultfd, io_uring, kexec, modules and x32 denied"));
+        e.add(new Enforcement(
+                "host-uid",
+                root,
+                root
+                        ? "setpriv to a per-sandbox host uid from "
+                                + options.local().uidBase()
+                        : "runs as the server's own uid"));
         switch (cgroups.version()) {
             case V2, V1 -> {
                 String v = cgroups.version() == HostCgroups.Version.V2 ? "cgroup v2" : "cgroup v1";
-                e.add(new Enforcement("processes", true, v + " pids.max" + (root ? " and RLIMIT_NPROC per sandbox uid" : "")));
-                e.add(new Enforcement("memory", true, v + (cgroups.version() == HostCgroups.Version.V2 ? " memory.max" : " memory.limit_in_bytes") + " for the whole command tree"));
-                e.add(new Enforcement("cpu-rate", cgroups.cpuQuota(), cgroups.cpuQuota() ? v + " cpu quota (applied when the limit is below the host's cores)" : "no cpu controller"));
+                e.add(new Enforcement(
+                        "processes", true, v + " pids.max" + (root ? " and RLIMIT_NPROC per sandbox uid" : "")));
+                e.add(new Enforcement(
+                        "memory",
+                        true,
+                        v + (cgroups.version() == HostCgroups.Version.V2 ? " memory.max" : " memory.limit_in_bytes")
+                                + " for the whole command tree"));
+                e.add(new Enforcement(
+                        "cpu-rate",
+                        cgroups.cpuQuota(),
+                        cgroups.cpuQuota()
+                                ? v + " cpu quota (applied when the limit is below the host's cores)"
+                                : "no cpu controller"));
             }
             case NONE -> {
-                e.add(new Enforcement("processes", root, root ? "RLIMIT_NPROC per sandbox uid" : "RLIMIT_NPROC cannot be used for the server's own uid; " + cgroups.whyNone()));
+                e.add(new Enforcement(
+                        "processes",
+                        root,
+                        root
+                                ? "RLIMIT_NPROC per sandbox uid"
+                                : "RLIMIT_NPROC cannot be used for the server's own uid; " + cgroups.whyNone()));
                 e.add(new Enforcement("memory", true, "RLIMIT_AS per process (" + cgroups.whyNone() + ")"));
                 e.add(new Enforcement("cpu-rate", false, cgroups.whyNone()));
             }
@@ -333,7 +417,12 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
         e.add(new Enforcement("cpu-time", true, "RLIMIT_CPU per process"));
         e.add(new Enforcement("file-size", true, "RLIMIT_FSIZE per process"));
         e.add(new Enforcement("tmp-size", true, "tmpfs size of /tmp"));
-        e.add(new Enforcement("disk", true, "workspace quota (ephemeral storage) by usage accounting at least every " + DiskQuota.MIN_PERIOD.toSeconds() + " s while commands run: killed:disk-quota, file API writes refused (ADR 0008)"));
+        e.add(new Enforcement(
+                "disk",
+                true,
+                "workspace quota (ephemeral storage) by usage accounting at least every "
+                        + DiskQuota.MIN_PERIOD.toSeconds()
+                        + " s while commands run: killed:disk-quota, file API writes refused (ADR 0008)"));
         return e;
     }
 
@@ -352,9 +441,10 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
     /** The sandbox's uid must be able to reach its workspace for bubblewrap to bind it. */
     private static void checkTraversable(Path dir) throws IOException {
         for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
-            if (!Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
-                throw new SandboxUnavailableException(
-                        "sandbox work root " + dir + " is not reachable by sandbox uids: " + p + " lacks o+x (chmod o+x " + p + ")");
+            if (!Files.getPosixFilePermissions(p)
+                    .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                throw new SandboxUnavailableException("sandbox work root " + dir + " is not reachable by sandbox uids: "
+                        + p + " lacks o+x (chmod o+x " + p + ")");
             }
         }
     }
@@ -368,21 +458,19 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
     }
 
     private static void chownTree(Path root, int uid) throws IOException {
-        Files.walkFileTree(
-                root,
-                new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-                        own(d, uid);
-                        return FileVisitResult.CONTINUE;
-                    }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                own(d, uid);
+                return FileVisitResult.CONTINUE;
+            }
 
-                    @Override
-                    public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                        own(f, uid);
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                own(f, uid);
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     private static void own(Path p, int uid) throws IOException {

@@ -71,7 +71,8 @@ final class BuildEnvironment {
     private static final Pattern JDK_RULE = Pattern.compile("(?im)^\\s*[-*]?\\s*(?:jdk|java)\\s*:\\s*`?(\\d+)`?\\s*$");
     private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
     private static final Pattern URL_CREDENTIALS = Pattern.compile("(://)[^/@\\s]+@");
-    private static final Pattern NPM_SECRET = Pattern.compile("(?i)^\\s*(?://[^=]*:)?_?(auth|authToken|password|username|email|certfile|keyfile)\\s*=.*$");
+    private static final Pattern NPM_SECRET = Pattern.compile(
+            "(?i)^\\s*(?://[^=]*:)?_?(auth|authToken|password|username|email|certfile|keyfile)\\s*=.*$");
     private static final long MAX_RULES = 64 * 1024;
 
     /**
@@ -83,8 +84,14 @@ final class BuildEnvironment {
      * @param npmrc the host user's {@code .npmrc}, if any
      * @param pipConf the host user's {@code pip.conf}, if any
      */
-    record HostCaches(Optional<Path> m2Repository, Optional<Path> m2Wrapper, Optional<String> mavenSettings, Optional<String> npmrc, Optional<String> pipConf) {
-        static final HostCaches NONE = new HostCaches(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    record HostCaches(
+            Optional<Path> m2Repository,
+            Optional<Path> m2Wrapper,
+            Optional<String> mavenSettings,
+            Optional<String> npmrc,
+            Optional<String> pipConf) {
+        static final HostCaches NONE = new HostCaches(
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /**
@@ -130,17 +137,19 @@ final class BuildEnvironment {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HOME", HOME);
         Optional<Path> jdk = jdk(workspace, jvmRoot);
-        jdk.ifPresent(
-                j -> {
-                    env.put("JAVA_HOME", j.toString());
-                    env.put("PATH", j.resolve("bin") + ":/usr/local/bin:/usr/bin:/bin");
-                });
+        jdk.ifPresent(j -> {
+            env.put("JAVA_HOME", j.toString());
+            env.put("PATH", j.resolve("bin") + ":/usr/local/bin:/usr/bin:/bin");
+        });
         List<BwrapCommand.Bind> binds = new ArrayList<>();
         binds.add(new BwrapCommand.Bind(home.toString(), HOME, true, false));
         try {
             Files.createDirectories(home.resolve(".m2"));
-            Files.writeString(home.resolve(".m2/settings.xml"), mavenSettings(caches.mavenSettings(), caches.m2Repository().isPresent()));
-            Files.writeString(home.resolve(".mavenrc"), mavenrc(caches.m2Repository().isPresent(), jdk));
+            Files.writeString(
+                    home.resolve(".m2/settings.xml"),
+                    mavenSettings(caches.mavenSettings(), caches.m2Repository().isPresent()));
+            Files.writeString(
+                    home.resolve(".mavenrc"), mavenrc(caches.m2Repository().isPresent(), jdk));
             caches.npmrc().ifPresent(n -> write(home.resolve(".npmrc"), npmrc(n)));
             caches.pipConf().ifPresent(p -> write(home.resolve(".config/pip/pip.conf"), withoutUrlCredentials(p)));
             if (caches.m2Wrapper().isPresent()) {
@@ -150,7 +159,8 @@ final class BuildEnvironment {
             throw new SandboxException("cannot write the sandbox home " + home + ": " + e.getMessage(), e);
         }
         caches.m2Repository().ifPresent(r -> binds.add(new BwrapCommand.Bind(r.toString(), HOST_M2, false, false)));
-        caches.m2Wrapper().ifPresent(w -> binds.add(new BwrapCommand.Bind(w.toString(), HOME + "/.m2/wrapper", false, false)));
+        caches.m2Wrapper()
+                .ifPresent(w -> binds.add(new BwrapCommand.Bind(w.toString(), HOME + "/.m2/wrapper", false, false)));
         for (String f : ETC) {
             binds.add(new BwrapCommand.Bind("/etc/" + f, "/etc/" + f, false, true));
         }
@@ -164,11 +174,19 @@ final class BuildEnvironment {
         if (wanted.isPresent()) {
             Path found = jdks.get(wanted.get());
             if (found == null) {
-                throw new SandboxException(
-                        "the repository asks for JDK " + wanted.get() + " (`jdk: " + wanted.get() + "` in .drydock/rules.md), and this host has "
-                                + (jdks.isEmpty() ? "no JDK" : "JDK " + String.join(", ", jdks.keySet().stream().map(String::valueOf).toList()))
-                                + " under " + jvmRoot + ": install JDK " + wanted.get() + " there (Debian: apt-get install openjdk-" + wanted.get()
-                                + "-jdk-headless), or change the rule");
+                throw new SandboxException("the repository asks for JDK " + wanted.get() + " (`jdk: " + wanted.get()
+                        + "` in .drydock/rules.md), and this host has "
+                        + (jdks.isEmpty()
+                                ? "no JDK"
+                                : "JDK "
+                                        + String.join(
+                                                ", ",
+                                                jdks.keySet().stream()
+                                                        .map(String::valueOf)
+                                                        .toList()))
+                        + " under " + jvmRoot + ": install JDK " + wanted.get()
+                        + " there (Debian: apt-get install openjdk-" + wanted.get()
+                        + "-jdk-headless), or change the rule");
             }
             return Optional.of(found);
         }
@@ -180,7 +198,9 @@ final class BuildEnvironment {
         Map<Integer, Path> found = new TreeMap<>();
         try (Stream<Path> dirs = Files.list(jvmRoot)) {
             for (Path d : dirs.sorted().toList()) {
-                if (Files.isSymbolicLink(d) || !Files.isExecutable(d.resolve("bin/javac")) || !Files.isRegularFile(d.resolve("release"))) {
+                if (Files.isSymbolicLink(d)
+                        || !Files.isExecutable(d.resolve("bin/javac"))
+                        || !Files.isRegularFile(d.resolve("release"))) {
                     continue;
                 }
                 Matcher m = JAVA_VERSION.matcher(Files.readString(d.resolve("release")));
@@ -212,7 +232,8 @@ final class BuildEnvironment {
 
     /** {@code .mavenrc}: sourced by the {@code mvn} script of every Maven (also the one {@code mvnw} starts). */
     static String mavenrc(boolean hostRepository, Optional<Path> jdk) {
-        StringBuilder opts = new StringBuilder("-Duser.home=" + HOME + " -Dmaven.repo.local=" + HOME + "/.m2/repository");
+        StringBuilder opts =
+                new StringBuilder("-Duser.home=" + HOME + " -Dmaven.repo.local=" + HOME + "/.m2/repository");
         if (hostRepository) {
             opts.append(" -Dmaven.repo.local.tail=" + HOST_M2 + " -Daether.offline.protocols=file");
         }
@@ -255,12 +276,16 @@ final class BuildEnvironment {
                         }
                     }
                 }
-                Element profiles = children(settings, "profiles").stream().findFirst().orElseGet(() -> (Element) settings.appendChild(doc.createElement("profiles")));
+                Element profiles = children(settings, "profiles").stream()
+                        .findFirst()
+                        .orElseGet(() -> (Element) settings.appendChild(doc.createElement("profiles")));
                 Element profile = (Element) profiles.appendChild(doc.createElement("profile"));
                 add(doc, profile, "id", "drydock-host");
                 profile.appendChild(repository(doc, "repositories", "repository"));
                 profile.appendChild(repository(doc, "pluginRepositories", "pluginRepository"));
-                Element active = children(settings, "activeProfiles").stream().findFirst().orElseGet(() -> (Element) settings.appendChild(doc.createElement("activeProfiles")));
+                Element active = children(settings, "activeProfiles").stream()
+                        .findFirst()
+                        .orElseGet(() -> (Element) settings.appendChild(doc.createElement("activeProfiles")));
                 add(doc, active, "activeProfile", "drydock-host");
             }
             var t = TransformerFactory.newInstance().newTransformer();
@@ -294,7 +319,8 @@ final class BuildEnvironment {
         List<Element> out = new ArrayList<>();
         NodeList nodes = parent.getChildNodes();
         for (int i = 0; i < nodes.getLength(); i++) {
-            if (nodes.item(i).getNodeType() == Node.ELEMENT_NODE && nodes.item(i).getNodeName().equals(name)) {
+            if (nodes.item(i).getNodeType() == Node.ELEMENT_NODE
+                    && nodes.item(i).getNodeName().equals(name)) {
                 out.add((Element) nodes.item(i));
             }
         }
@@ -332,7 +358,9 @@ final class BuildEnvironment {
 
     private static Optional<String> text(Path p) {
         try {
-            return Files.isRegularFile(p) && Files.size(p) <= MAX_RULES ? Optional.of(Files.readString(p)) : Optional.empty();
+            return Files.isRegularFile(p) && Files.size(p) <= MAX_RULES
+                    ? Optional.of(Files.readString(p))
+                    : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -347,38 +375,38 @@ final class BuildEnvironment {
         try {
             BubblewrapSandbox.deleteTree(target);
             Files.createDirectories(target.getParent());
-            Files.walkFileTree(
-                    source,
-                    new SimpleFileVisitor<>() {
-                        @Override
-                        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-                            Path t = target.resolve(source.relativize(d).toString());
-                            Files.createDirectories(t);
-                            Files.setPosixFilePermissions(t, open);
-                            return FileVisitResult.CONTINUE;
-                        }
+            Files.walkFileTree(source, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                    Path t = target.resolve(source.relativize(d).toString());
+                    Files.createDirectories(t);
+                    Files.setPosixFilePermissions(t, open);
+                    return FileVisitResult.CONTINUE;
+                }
 
-                        @Override
-                        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                            if (attrs.isRegularFile() && Files.getPosixFilePermissions(f).contains(PosixFilePermission.OTHERS_READ)) {
-                                Path t = target.resolve(source.relativize(f).toString());
-                                try {
-                                    Files.createLink(t, f);
-                                } catch (IOException | UnsupportedOperationException e) {
-                                    Files.copy(f, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                                }
-                            }
-                            return FileVisitResult.CONTINUE;
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                    if (attrs.isRegularFile()
+                            && Files.getPosixFilePermissions(f).contains(PosixFilePermission.OTHERS_READ)) {
+                        Path t = target.resolve(source.relativize(f).toString());
+                        try {
+                            Files.createLink(t, f);
+                        } catch (IOException | UnsupportedOperationException e) {
+                            Files.copy(f, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
                         }
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
 
-                        @Override
-                        public FileVisitResult visitFileFailed(Path f, IOException e) {
-                            return FileVisitResult.CONTINUE;
-                        }
-                    });
+                @Override
+                public FileVisitResult visitFileFailed(Path f, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+            });
             return target;
         } catch (IOException e) {
-            throw new SandboxException("cannot share the host cache " + source + " with sandboxes: " + e.getMessage(), e);
+            throw new SandboxException(
+                    "cannot share the host cache " + source + " with sandboxes: " + e.getMessage(), e);
         }
     }
 }

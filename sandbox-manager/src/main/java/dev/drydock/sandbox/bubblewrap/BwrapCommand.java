@@ -95,8 +95,10 @@ public record BwrapCommand(
 
     /** The rlimits a command starts with, as bash {@code ulimit} calls. */
     public String ulimits() {
-        // Without -H/-S both soft and hard are set. -u processes, -t cpu seconds, -f KiB (bash; dash counts 512-byte blocks), -v KiB, -c core blocks.
-        StringBuilder s = new StringBuilder("ulimit -c 0 && ulimit -t ").append(Math.max(1, limits.cpuTime().toSeconds()));
+        // Without -H/-S both soft and hard are set. -u processes, -t cpu seconds, -f KiB (bash; dash counts 512-byte
+        // blocks), -v KiB, -c core blocks.
+        StringBuilder s = new StringBuilder("ulimit -c 0 && ulimit -t ")
+                .append(Math.max(1, limits.cpuTime().toSeconds()));
         s.append(" && ulimit -f ").append(Math.max(1, limits.maxFileSizeBytes() / 1024));
         if (hostUid.isPresent()) {
             s.append(" && ulimit -u ").append(limits.maxProcesses());
@@ -111,10 +113,30 @@ public record BwrapCommand(
     private List<String> sandboxArgv() {
         List<String> a = new ArrayList<>();
         a.add(bwrap);
-        a.addAll(List.of("--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--cap-drop", "ALL"));
-        a.addAll(List.of("--uid", String.valueOf(SANDBOX_UID), "--gid", String.valueOf(SANDBOX_UID), "--hostname", "sandbox"));
+        a.addAll(List.of(
+                "--unshare-all",
+                "--unshare-user",
+                "--disable-userns",
+                "--die-with-parent",
+                "--new-session",
+                "--cap-drop",
+                "ALL"));
+        a.addAll(List.of(
+                "--uid", String.valueOf(SANDBOX_UID), "--gid", String.valueOf(SANDBOX_UID), "--hostname", "sandbox"));
         a.addAll(List.of("--ro-bind", "/usr", "/usr"));
-        a.addAll(List.of("--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64"));
+        a.addAll(List.of(
+                "--symlink",
+                "usr/bin",
+                "/bin",
+                "--symlink",
+                "usr/sbin",
+                "/sbin",
+                "--symlink",
+                "usr/lib",
+                "/lib",
+                "--symlink",
+                "usr/lib64",
+                "/lib64"));
         for (String f : SandboxEtc.GENERATED) {
             a.addAll(List.of("--ro-bind", etc.resolve(f).toString(), "/etc/" + f));
         }
@@ -147,12 +169,20 @@ public record BwrapCommand(
     }
 
     private static List<String> setprivArgv(int uid) {
-        return List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--");
+        return List.of(
+                "setpriv",
+                "--reuid=" + uid,
+                "--regid=" + uid,
+                "--clear-groups",
+                "--inh-caps=-all",
+                "--bounding-set=-all",
+                "--");
     }
 
     /** The same command under raw bubblewrap only (no launcher, cgroups, rlimits, uid drop or seccomp filter): the benchmark baseline. */
     public List<String> rawBwrapArgv() {
-        return new BwrapCommand(bwrap, workspace, cwd, env, limits, hostUid, rlimitMemory, etc, false, binds, command).bwrapArgv();
+        return new BwrapCommand(bwrap, workspace, cwd, env, limits, hostUid, rlimitMemory, etc, false, binds, command)
+                .bwrapArgv();
     }
 
     static String shellQuote(String s) {

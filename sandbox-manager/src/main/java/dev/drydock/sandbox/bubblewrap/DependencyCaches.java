@@ -33,7 +33,9 @@ import java.util.stream.Stream;
 final class DependencyCaches {
     /** Where a warm cache appears in the sandbox: {@code /opt/drydock/cache/maven}, {@code …/npm}. */
     static final String MOUNT = "/opt/drydock/cache/";
-    private static final Set<String> SKIPPED_DIRS = Set.of(".git", "node_modules", "target", "build", ".gradle", ".mvn");
+
+    private static final Set<String> SKIPPED_DIRS =
+            Set.of(".git", "node_modules", "target", "build", ".gradle", ".mvn");
     private static final int MAX_DEPTH = 8;
 
     /** A build tool with a cache. */
@@ -89,11 +91,12 @@ final class DependencyCaches {
     static Optional<String> key(Tool tool, Path workspace) {
         List<Path> files = switch (tool) {
             case MAVEN -> poms(workspace);
-            case NPM -> Stream.of("package-lock.json", "npm-shrinkwrap.json", "package.json")
-                    .map(workspace::resolve)
-                    .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-                    .limit(1)
-                    .toList();
+            case NPM ->
+                Stream.of("package-lock.json", "npm-shrinkwrap.json", "package.json")
+                        .map(workspace::resolve)
+                        .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                        .limit(1)
+                        .toList();
         };
         if (files.isEmpty()) {
             return Optional.empty();
@@ -118,7 +121,10 @@ final class DependencyCaches {
             Files.walkFileTree(workspace, Set.of(), MAX_DEPTH, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-                    return !d.equals(workspace) && SKIPPED_DIRS.contains(d.getFileName().toString()) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                    return !d.equals(workspace)
+                                    && SKIPPED_DIRS.contains(d.getFileName().toString())
+                            ? FileVisitResult.SKIP_SUBTREE
+                            : FileVisitResult.CONTINUE;
                 }
 
                 @Override
@@ -148,16 +154,20 @@ final class DependencyCaches {
      */
     static void fill(Cache cache, Path home) {
         Path source = home.resolve(cache.tool().inHome);
-        if (cache.warm() || !Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(cache.folder())) {
+        if (cache.warm()
+                || !Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)
+                || Files.isDirectory(cache.folder())) {
             return;
         }
         Path tmp = cache.folder().resolveSibling(cache.folder().getFileName() + ".tmp-" + UUID.randomUUID());
         try {
             Files.createDirectories(cache.folder().getParent());
             // the cache root and the tool's folder: sandboxes under other uids look up the bound folder
-            Path toolFolder = java.util.Objects.requireNonNull(cache.folder().getParent(), "a cache folder lies in its tool's folder");
+            Path toolFolder = java.util.Objects.requireNonNull(
+                    cache.folder().getParent(), "a cache folder lies in its tool's folder");
             Files.setPosixFilePermissions(toolFolder, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.setPosixFilePermissions(java.util.Objects.requireNonNull(toolFolder.getParent(), "a tool's folder lies in the cache root"),
+            Files.setPosixFilePermissions(
+                    java.util.Objects.requireNonNull(toolFolder.getParent(), "a tool's folder lies in the cache root"),
                     PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.walkFileTree(source, new SimpleFileVisitor<>() {
                 @Override
@@ -186,7 +196,10 @@ final class DependencyCaches {
             BubblewrapSandbox.deleteTree(tmp);
         } catch (IOException | UnsupportedOperationException e) {
             BubblewrapSandbox.deleteTree(tmp);
-            throw new SandboxException("cannot fill the " + cache.tool().dir + " dependency cache " + cache.folder() + ": " + e.getMessage(), e);
+            throw new SandboxException(
+                    "cannot fill the " + cache.tool().dir + " dependency cache " + cache.folder() + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

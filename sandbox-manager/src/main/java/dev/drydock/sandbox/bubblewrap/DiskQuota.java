@@ -41,8 +41,8 @@ final class DiskQuota {
     /** Shortest interval between two measurements while commands run. */
     static final Duration MIN_PERIOD = Duration.ofSeconds(1);
 
-    private static final ScheduledExecutorService MONITOR =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("drydock-disk-quota").factory());
+    private static final ScheduledExecutorService MONITOR = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("drydock-disk-quota").factory());
 
     private final java.util.List<Path> roots;
     private final long limit;
@@ -106,7 +106,8 @@ final class DiskQuota {
         }
         stale = true;
         if (pendingMeasure == null || pendingMeasure.isDone()) {
-            long delay = measuredAt == Long.MIN_VALUE ? 0 : Math.max(0, measuredAt + period().toNanos() - System.nanoTime());
+            long delay =
+                    measuredAt == Long.MIN_VALUE ? 0 : Math.max(0, measuredAt + period().toNanos() - System.nanoTime());
             pendingMeasure = MONITOR.schedule(this::measure, delay, TimeUnit.NANOSECONDS);
         }
     }
@@ -153,9 +154,8 @@ final class DiskQuota {
             private void count(int n) {
                 read += n;
                 if (read > room) {
-                    throw new SandboxException(
-                            "disk quota exceeded: the upload is larger than the " + ByteSize.format(room) + " left of the workspace's "
-                                    + ByteSize.format(limit) + " quota");
+                    throw new SandboxException("disk quota exceeded: the upload is larger than the "
+                            + ByteSize.format(room) + " left of the workspace's " + ByteSize.format(limit) + " quota");
                 }
             }
         };
@@ -165,9 +165,8 @@ final class DiskQuota {
     void checkWrite(long bytes) {
         long u = stale ? measure() : usage;
         if (u + bytes > limit) {
-            throw new SandboxException(
-                    "disk quota exceeded: the workspace uses " + ByteSize.format(u) + " of its " + ByteSize.format(limit)
-                            + " quota; delete files (with a command) before writing more");
+            throw new SandboxException("disk quota exceeded: the workspace uses " + ByteSize.format(u) + " of its "
+                    + ByteSize.format(limit) + " quota; delete files (with a command) before writing more");
         }
     }
 
@@ -202,7 +201,8 @@ final class DiskQuota {
     private long walkRoot(Path root) {
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
             if (!(stream instanceof SecureDirectoryStream<Path> secure)) {
-                throw new SandboxException("this platform offers no race-free directory access (SecureDirectoryStream)");
+                throw new SandboxException(
+                        "this platform offers no race-free directory access (SecureDirectoryStream)");
             }
             return walk(secure, 0);
         } catch (IOException e) {
@@ -218,7 +218,9 @@ final class DiskQuota {
         for (Path entry : dir) {
             Path name = entry.getFileName();
             try {
-                PosixFileAttributes attrs = dir.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+                PosixFileAttributes attrs = dir.getFileAttributeView(
+                                name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .readAttributes();
                 total += attrs.size();
                 if (attrs.isDirectory()) {
                     try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {

@@ -7,9 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import java.util.Objects;
 
 /**
  * What cgroups this host lets the manager use, detected once: a cgroup v2 subtree with the memory
@@ -21,6 +21,7 @@ final class HostCgroups {
     private static System.Logger log() {
         return System.getLogger(HostCgroups.class.getName());
     }
+
     private static final String GROUP = "drydock";
 
     enum Version {
@@ -36,7 +37,13 @@ final class HostCgroups {
     private final Optional<Path> v1Cpu;
     private final String whyNone;
 
-    private HostCgroups(Version version, @Nullable Path v2Parent, @Nullable Path v1Pids, @Nullable Path v1Memory, Optional<Path> v1Cpu, String whyNone) {
+    private HostCgroups(
+            Version version,
+            @Nullable Path v2Parent,
+            @Nullable Path v1Pids,
+            @Nullable Path v1Memory,
+            Optional<Path> v1Cpu,
+            String whyNone) {
         this.version = version;
         this.v2Parent = v2Parent;
         this.v1Pids = v1Pids;
@@ -63,8 +70,12 @@ final class HostCgroups {
                 }
                 Path parent = fsRoot.resolve(GROUP);
                 Files.createDirectories(parent);
-                write(fsRoot.resolve("cgroup.subtree_control"), "+memory +pids" + (available.contains("cpu") ? " +cpu" : ""));
-                write(parent.resolve("cgroup.subtree_control"), "+memory +pids" + (available.contains("cpu") ? " +cpu" : ""));
+                write(
+                        fsRoot.resolve("cgroup.subtree_control"),
+                        "+memory +pids" + (available.contains("cpu") ? " +cpu" : ""));
+                write(
+                        parent.resolve("cgroup.subtree_control"),
+                        "+memory +pids" + (available.contains("cpu") ? " +cpu" : ""));
                 return new HostCgroups(Version.V2, parent, null, null, Optional.empty(), "");
             } catch (IOException | RuntimeException e) {
                 return none("cgroup v2 not writable: " + e.getMessage());
@@ -78,7 +89,8 @@ final class HostCgroups {
                 Path m = Files.createDirectories(memory.resolve(GROUP));
                 Optional<Path> cpu = Optional.empty();
                 if (Files.isRegularFile(fsRoot.resolve("cpu").resolve("cpu.cfs_quota_us"))) {
-                    cpu = Optional.of(Files.createDirectories(fsRoot.resolve("cpu").resolve(GROUP)));
+                    cpu = Optional.of(
+                            Files.createDirectories(fsRoot.resolve("cpu").resolve(GROUP)));
                 }
                 return new HostCgroups(Version.V1, null, p, m, cpu, "");
             } catch (IOException | RuntimeException e) {
@@ -106,7 +118,8 @@ final class HostCgroups {
         try {
             switch (version) {
                 case V2 -> {
-                    Path dir = Files.createDirectory(Objects.requireNonNull(v2Parent, "v2Parent").resolve(name));
+                    Path dir = Files.createDirectory(
+                            Objects.requireNonNull(v2Parent, "v2Parent").resolve(name));
                     dirs.add(dir);
                     write(dir.resolve("pids.max"), String.valueOf(limits.maxProcesses()));
                     write(dir.resolve("memory.max"), String.valueOf(limits.memoryBytes()));
@@ -114,15 +127,19 @@ final class HostCgroups {
                     writeIfExists(dir.resolve("cpu.max"), (limits.cpuMillicores() * 100L) + " 100000");
                 }
                 case V1 -> {
-                    Path p = Files.createDirectory(Objects.requireNonNull(v1Pids, "v1Pids").resolve(name));
+                    Path p = Files.createDirectory(
+                            Objects.requireNonNull(v1Pids, "v1Pids").resolve(name));
                     dirs.add(p);
                     write(p.resolve("pids.max"), String.valueOf(limits.maxProcesses()));
-                    Path m = Files.createDirectory(Objects.requireNonNull(v1Memory, "v1Memory").resolve(name));
+                    Path m = Files.createDirectory(
+                            Objects.requireNonNull(v1Memory, "v1Memory").resolve(name));
                     dirs.add(m);
                     write(m.resolve("memory.limit_in_bytes"), String.valueOf(limits.memoryBytes()));
                     writeIfExists(m.resolve("memory.memsw.limit_in_bytes"), String.valueOf(limits.memoryBytes()));
                     // A quota at or above the host's cores cannot bind: skip the group and its per-command cost.
-                    if (v1Cpu.isPresent() && limits.cpuMillicores() < 1000L * Runtime.getRuntime().availableProcessors()) {
+                    if (v1Cpu.isPresent()
+                            && limits.cpuMillicores()
+                                    < 1000L * Runtime.getRuntime().availableProcessors()) {
                         Path c = Files.createDirectory(v1Cpu.get().resolve(name));
                         dirs.add(c);
                         write(c.resolve("cpu.cfs_period_us"), "100000");
@@ -164,7 +181,9 @@ final class HostCgroups {
                             }
                         }
                     } catch (IOException | NumberFormatException e) {
-                        log().log(System.Logger.Level.DEBUG, () -> String.format("cannot read %s: %s", f, e.getMessage()));
+                        log().log(
+                                        System.Logger.Level.DEBUG,
+                                        () -> String.format("cannot read %s: %s", f, e.getMessage()));
                     }
                 }
             }

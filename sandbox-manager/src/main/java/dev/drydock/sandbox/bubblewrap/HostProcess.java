@@ -20,7 +20,13 @@ import java.util.function.Consumer;
  */
 final class HostProcess {
     /** How a host process ended. */
-    record Outcome(Process process, int exitCode, boolean timedOut, OutputLimiter stdout, OutputLimiter stderr, long elapsedNanos) {}
+    record Outcome(
+            Process process,
+            int exitCode,
+            boolean timedOut,
+            OutputLimiter stdout,
+            OutputLimiter stderr,
+            long elapsedNanos) {}
 
     private HostProcess() {}
 
@@ -52,17 +58,13 @@ final class HostProcess {
         if (stdin.length == 0) {
             closeQuietly(process.getOutputStream());
         } else {
-            Thread.ofPlatform()
-                    .daemon()
-                    .name(threadPrefix + "-stdin")
-                    .start(
-                            () -> {
-                                try (OutputStream in = process.getOutputStream()) {
-                                    in.write(stdin);
-                                } catch (IOException e) {
-                                    // the command closed its stdin early: not an error
-                                }
-                            });
+            Thread.ofPlatform().daemon().name(threadPrefix + "-stdin").start(() -> {
+                try (OutputStream in = process.getOutputStream()) {
+                    in.write(stdin);
+                } catch (IOException e) {
+                    // the command closed its stdin early: not an error
+                }
+            });
         }
         boolean timedOut = false;
         try {
@@ -91,21 +93,17 @@ final class HostProcess {
     }
 
     static Thread pump(String name, InputStream in, OutputLimiter sink) {
-        return Thread.ofPlatform()
-                .daemon()
-                .name(name)
-                .start(
-                        () -> {
-                            byte[] buffer = new byte[64 * 1024];
-                            try (in) {
-                                int n;
-                                while ((n = in.read(buffer)) > 0) {
-                                    sink.accept(buffer, 0, n);
-                                }
-                            } catch (IOException e) {
-                                // stream closed after a kill
-                            }
-                        });
+        return Thread.ofPlatform().daemon().name(name).start(() -> {
+            byte[] buffer = new byte[64 * 1024];
+            try (in) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    sink.accept(buffer, 0, n);
+                }
+            } catch (IOException e) {
+                // stream closed after a kill
+            }
+        });
     }
 
     private static void closeQuietly(java.io.Closeable in) {

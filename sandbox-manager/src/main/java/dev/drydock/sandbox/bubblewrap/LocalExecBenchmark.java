@@ -25,7 +25,8 @@ public final class LocalExecBenchmark {
     public record Percentiles(double p50, double p99, double mean) {
         static Percentiles of(List<Long> nanos) {
             long[] s = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-            return new Percentiles(ms(at(s, 0.50)), ms(at(s, 0.99)), ms((long) Arrays.stream(s).average().orElse(0)));
+            return new Percentiles(ms(at(s, 0.50)), ms(at(s, 0.99)), ms((long)
+                    Arrays.stream(s).average().orElse(0)));
         }
 
         private static long at(long[] sorted, double q) {
@@ -39,7 +40,13 @@ public final class LocalExecBenchmark {
 
     /** Results. */
     public record Report(
-            List<String> command, int iterations, Percentiles exec, Percentiles rawBwrap, Percentiles createToFirstExec, String loadBefore, String loadAfter) {
+            List<String> command,
+            int iterations,
+            Percentiles exec,
+            Percentiles rawBwrap,
+            Percentiles createToFirstExec,
+            String loadBefore,
+            String loadAfter) {
         /** exec p50 / raw p50. */
         public double ratio() {
             return exec.p50() / rawBwrap.p50();
@@ -52,8 +59,17 @@ public final class LocalExecBenchmark {
                     "{\"iterations\": %d, \"exec_p50_ms\": %.3f, \"exec_p99_ms\": %.3f, \"raw_bwrap_p50_ms\": %.3f, \"raw_bwrap_p99_ms\": %.3f,"
                             + " \"ratio_p50\": %.3f, \"create_to_first_exec_p50_ms\": %.3f, \"create_to_first_exec_p99_ms\": %.3f,"
                             + " \"load_before\": \"%s\", \"load_after\": \"%s\", \"cores\": %d}",
-                    iterations, exec.p50(), exec.p99(), rawBwrap.p50(), rawBwrap.p99(), ratio(), createToFirstExec.p50(), createToFirstExec.p99(),
-                    loadBefore, loadAfter, Runtime.getRuntime().availableProcessors());
+                    iterations,
+                    exec.p50(),
+                    exec.p99(),
+                    rawBwrap.p50(),
+                    rawBwrap.p99(),
+                    ratio(),
+                    createToFirstExec.p50(),
+                    createToFirstExec.p99(),
+                    loadBefore,
+                    loadAfter,
+                    Runtime.getRuntime().availableProcessors());
         }
     }
 
@@ -77,10 +93,19 @@ public final class LocalExecBenchmark {
         try {
             // The baseline gets its own workspace owned by the caller: raw bwrap runs as the caller.
             java.nio.file.Path rawWorkspace = java.nio.file.Files.createTempDirectory("drydock-bench-raw-");
-            List<String> raw =
-                    new BwrapCommand(
-                                    backend.bwrapPath(), rawWorkspace, BwrapCommand.WORKSPACE, BwrapCommand.baseEnvironment(), spec.limits(), OptionalInt.empty(), false, backend.hostFiles().etc(), false, List.of(), command)
-                            .rawBwrapArgv();
+            List<String> raw = new BwrapCommand(
+                            backend.bwrapPath(),
+                            rawWorkspace,
+                            BwrapCommand.WORKSPACE,
+                            BwrapCommand.baseEnvironment(),
+                            spec.limits(),
+                            OptionalInt.empty(),
+                            false,
+                            backend.hostFiles().etc(),
+                            false,
+                            List.of(),
+                            command)
+                    .rawBwrapArgv();
             ExecRequest request = ExecRequest.of(command);
             List<Long> execTimes = new ArrayList<>();
             List<Long> rawTimes = new ArrayList<>();
@@ -104,7 +129,14 @@ public final class LocalExecBenchmark {
                 }
             }
             BubblewrapSandbox.deleteTree(rawWorkspace);
-            return new Report(command, iterations, Percentiles.of(execTimes), Percentiles.of(rawTimes), Percentiles.of(createTimes), loadBefore, loadAverage());
+            return new Report(
+                    command,
+                    iterations,
+                    Percentiles.of(execTimes),
+                    Percentiles.of(rawTimes),
+                    Percentiles.of(createTimes),
+                    loadBefore,
+                    loadAverage());
         } catch (IOException e) {
             throw new SandboxException("cannot create the baseline workspace: " + e.getMessage(), e);
         } finally {
@@ -115,7 +147,9 @@ public final class LocalExecBenchmark {
     /** The 1, 5 and 15 minute load averages, as {@code uptime} prints them. */
     static String loadAverage() {
         try {
-            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                    .trim()
+                    .split("\\s+");
             return f[0] + " " + f[1] + " " + f[2];
         } catch (IOException | RuntimeException e) {
             return "unknown";
@@ -130,7 +164,8 @@ public final class LocalExecBenchmark {
 
     private static void check(ExecResult r) {
         if (r.exitCode() != 0) {
-            throw new SandboxException("benchmark command failed in the sandbox: " + r.statusLine() + " " + r.stderr().text());
+            throw new SandboxException("benchmark command failed in the sandbox: " + r.statusLine() + " "
+                    + r.stderr().text());
         }
     }
 

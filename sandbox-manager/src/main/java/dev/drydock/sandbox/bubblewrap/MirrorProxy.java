@@ -57,7 +57,14 @@ final class MirrorProxy implements AutoCloseable {
     private volatile boolean setup;
     private volatile boolean closed;
 
-    private MirrorProxy(ServerSocketChannel server, Path socket, List<PackageMirror> mirrors, MirrorLog log, String sandboxId, String sessionId, String workspaceId) {
+    private MirrorProxy(
+            ServerSocketChannel server,
+            Path socket,
+            List<PackageMirror> mirrors,
+            MirrorLog log,
+            String sandboxId,
+            String sessionId,
+            String workspaceId) {
         this.server = server;
         this.socket = socket;
         this.log = log;
@@ -70,7 +77,14 @@ final class MirrorProxy implements AutoCloseable {
     }
 
     /** Listens on {@code socket} (owned by {@code uid} when given) and serves until {@link #close()}. */
-    static MirrorProxy start(Path socket, OptionalInt uid, List<PackageMirror> mirrors, MirrorLog log, String sandboxId, String sessionId, String workspaceId) {
+    static MirrorProxy start(
+            Path socket,
+            OptionalInt uid,
+            List<PackageMirror> mirrors,
+            MirrorLog log,
+            String sandboxId,
+            String sessionId,
+            String workspaceId) {
         try {
             Files.deleteIfExists(socket);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -84,7 +98,9 @@ final class MirrorProxy implements AutoCloseable {
             Thread.ofVirtual().name("mirror-proxy-" + sandboxId).start(proxy::acceptLoop);
             return proxy;
         } catch (IOException e) {
-            throw new SandboxException("cannot start the mirror proxy of sandbox " + sandboxId + " on " + socket + ": " + e.getMessage(), e);
+            throw new SandboxException(
+                    "cannot start the mirror proxy of sandbox " + sandboxId + " on " + socket + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -119,7 +135,11 @@ final class MirrorProxy implements AutoCloseable {
             while (end < 0) {
                 if (!head.hasRemaining() || client.read(head) < 0) {
                     if (head.position() > 0) {
-                        answer(client, 400, "Bad Request", "drydock mirror proxy: incomplete or oversized request head\n");
+                        answer(
+                                client,
+                                400,
+                                "Bad Request",
+                                "drydock mirror proxy: incomplete or oversized request head\n");
                     }
                     return;
                 }
@@ -167,7 +187,8 @@ final class MirrorProxy implements AutoCloseable {
         }
     }
 
-    private void forward(SocketChannel client, String method, String target, String[] lines, ByteBuffer rest) throws IOException {
+    private void forward(SocketChannel client, String method, String target, String[] lines, ByteBuffer rest)
+            throws IOException {
         URI uri;
         try {
             uri = URI.create(target);
@@ -176,23 +197,36 @@ final class MirrorProxy implements AutoCloseable {
             return;
         }
         if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-            answer(client, 400, "Bad Request", "drydock mirror proxy: expected an absolute http:// URL or CONNECT, got " + target + "\n");
+            answer(
+                    client,
+                    400,
+                    "Bad Request",
+                    "drydock mirror proxy: expected an absolute http:// URL or CONNECT, got " + target + "\n");
             return;
         }
         String host = uri.getHost().toLowerCase(Locale.ROOT);
         int port = uri.getPort() > 0 ? uri.getPort() : 80;
         PackageMirror mirror = allowed.get(host + ":" + port);
-        record(method, "http://" + host + ":" + port + (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath()), mirror);
+        record(
+                method,
+                "http://" + host + ":" + port
+                        + (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath()),
+                mirror);
         if (mirror == null) {
             refuse(client, host + ":" + port);
             return;
         }
         StringBuilder out = new StringBuilder();
-        String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath()) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         out.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
         for (int i = 1; i < lines.length; i++) {
-            String name = lines[i].contains(":") ? lines[i].substring(0, lines[i].indexOf(':')).strip().toLowerCase(Locale.ROOT) : "";
-            if (!List.of("proxy-connection", "proxy-authorization", "connection", "keep-alive").contains(name) && !lines[i].isEmpty()) {
+            String name = lines[i].contains(":")
+                    ? lines[i].substring(0, lines[i].indexOf(':')).strip().toLowerCase(Locale.ROOT)
+                    : "";
+            if (!List.of("proxy-connection", "proxy-authorization", "connection", "keep-alive")
+                            .contains(name)
+                    && !lines[i].isEmpty()) {
                 out.append(lines[i]).append("\r\n");
             }
         }
@@ -207,16 +241,28 @@ final class MirrorProxy implements AutoCloseable {
 
     private void record(String method, String target, @org.jspecify.annotations.Nullable PackageMirror mirror) {
         try {
-            log.record(new MirrorRequest(sandboxId, sessionId, workspaceId, method, target, mirror == null ? "" : mirror.name(), mirror != null, setup));
+            log.record(new MirrorRequest(
+                    sandboxId,
+                    sessionId,
+                    workspaceId,
+                    method,
+                    target,
+                    mirror == null ? "" : mirror.name(),
+                    mirror != null,
+                    setup));
         } catch (RuntimeException e) {
             // a failing log must not take the proxy down
         }
     }
 
     private void refuse(SocketChannel client, String authority) throws IOException {
-        answer(client, 403, "Forbidden",
+        answer(
+                client,
+                403,
+                "Forbidden",
                 "drydock: " + authority + " is not a package mirror this workspace allows; allowed: "
-                        + (allowed.isEmpty() ? "none" : String.join(", ", allowed.keySet())) + ". The request was recorded.\n");
+                        + (allowed.isEmpty() ? "none" : String.join(", ", allowed.keySet()))
+                        + ". The request was recorded.\n");
     }
 
     private static SocketChannel open(String host, int port) throws IOException {
@@ -230,7 +276,8 @@ final class MirrorProxy implements AutoCloseable {
      * {@code Connection: close} (the mirror closes after one response, and a client that kept the
      * connection for another request would find it gone).
      */
-    private void relay(SocketChannel client, SocketChannel upstream, ByteBuffer rest, boolean closeResponse) throws IOException {
+    private void relay(SocketChannel client, SocketChannel upstream, ByteBuffer rest, boolean closeResponse)
+            throws IOException {
         while (rest.hasRemaining()) {
             upstream.write(rest);
         }
@@ -249,8 +296,13 @@ final class MirrorProxy implements AutoCloseable {
             } else {
                 StringBuilder h = new StringBuilder();
                 for (String line : new String(head.array(), 0, end, StandardCharsets.ISO_8859_1).split("\r\n")) {
-                    String name = line.contains(":") ? line.substring(0, line.indexOf(':')).strip().toLowerCase(Locale.ROOT) : "";
-                    if (!line.isEmpty() && !name.equals("connection") && !name.equals("keep-alive") && !name.equals("proxy-connection")) {
+                    String name = line.contains(":")
+                            ? line.substring(0, line.indexOf(':')).strip().toLowerCase(Locale.ROOT)
+                            : "";
+                    if (!line.isEmpty()
+                            && !name.equals("connection")
+                            && !name.equals("keep-alive")
+                            && !name.equals("proxy-connection")) {
                         h.append(line).append("\r\n");
                     }
                 }
@@ -292,8 +344,10 @@ final class MirrorProxy implements AutoCloseable {
 
     private static void answer(SocketChannel client, int status, String reason, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        write(client, "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + b.length
-                + "\r\nConnection: close\r\n\r\n" + body);
+        write(
+                client,
+                "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
+                        + b.length + "\r\nConnection: close\r\n\r\n" + body);
     }
 
     private static void write(SocketChannel c, String s) throws IOException {

@@ -24,8 +24,18 @@ final class SandboxEtc {
     static final List<String> GENERATED = List.of("passwd", "group", "hosts", "hostname", "nsswitch.conf");
 
     /** Host entries bound read-only at the same path when they exist. */
-    static final List<String> FIXED_FROM_HOST =
-            List.of("ssl/certs", "pki/tls/certs", "pki/ca-trust/extracted", "ca-certificates", "alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "services", "protocols");
+    static final List<String> FIXED_FROM_HOST = List.of(
+            "ssl/certs",
+            "pki/tls/certs",
+            "pki/ca-trust/extracted",
+            "ca-certificates",
+            "alternatives",
+            "ld.so.cache",
+            "ld.so.conf",
+            "ld.so.conf.d",
+            "localtime",
+            "services",
+            "protocols");
 
     /**
      * {@link #FIXED_FROM_HOST} plus the configuration folders of Debian's OpenJDK packages ({@code
@@ -37,7 +47,10 @@ final class SandboxEtc {
     static List<String> withJdkConfigs(Path etc) {
         List<String> entries = new java.util.ArrayList<>(FIXED_FROM_HOST);
         try (java.util.stream.Stream<Path> list = Files.list(etc)) {
-            list.map(p -> p.getFileName().toString()).filter(n -> n.matches("java-\\d+-openjdk")).sorted().forEach(entries::add);
+            list.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("java-\\d+-openjdk"))
+                    .sorted()
+                    .forEach(entries::add);
         } catch (IOException e) {
             // no /etc to look at: the fixed entries only
         }
@@ -73,7 +86,11 @@ final class SandboxEtc {
                 Path tmp = Files.createTempFile(dir, f.getKey(), ".tmp");
                 Files.writeString(tmp, f.getValue(), StandardCharsets.UTF_8);
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-                Files.move(tmp, dir.resolve(f.getKey()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(
+                        tmp,
+                        dir.resolve(f.getKey()),
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
             }
             return dir;
         } catch (IOException e) {

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -33,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
-import java.util.Objects;
 
 /**
  * One long-lived host process per sandbox that starts its commands (ADR 0006). It is a root (or, when
@@ -54,15 +54,14 @@ final class SandboxLauncher implements AutoCloseable {
         return System.getLogger(SandboxLauncher.class.getName());
     }
 
-    private static final ScheduledExecutorService WATCHDOG =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("drydock-sandbox-watchdog").factory());
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("drydock-sandbox-watchdog").factory());
 
     /**
      * The launcher loop. {@code $1} is the slot folder, {@code $2} the seccomp program, the rest the command prefix. A request is
      * NUL-terminated fields: slot, count, then that many per-command arguments.
      */
-    private static final String LOOP =
-            """
+    private static final String LOOP = """
             d=$1; f=$2; shift 2; p=("$@")
             echo up
             while IFS= read -r -d '' s && IFS= read -r -d '' n; do
@@ -100,9 +99,17 @@ final class SandboxLauncher implements AutoCloseable {
      * @param prefix what every command starts as (setpriv and bubblewrap with the sandbox's options)
      * @param ulimits the rlimits every command starts with, as shell {@code ulimit} calls
      */
-    static SandboxLauncher start(Path slots, Path seccompProgram, List<Path> cgroupProcs, String ulimits, List<String> prefix) {
-        List<String> argv =
-                new ArrayList<>(List.of("/bin/bash", "--noprofile", "--norc", "-c", script(cgroupProcs, ulimits), "drydock-launcher", slots.toString(), seccompProgram.toString()));
+    static SandboxLauncher start(
+            Path slots, Path seccompProgram, List<Path> cgroupProcs, String ulimits, List<String> prefix) {
+        List<String> argv = new ArrayList<>(List.of(
+                "/bin/bash",
+                "--noprofile",
+                "--norc",
+                "-c",
+                script(cgroupProcs, ulimits),
+                "drydock-launcher",
+                slots.toString(),
+                seccompProgram.toString()));
         argv.addAll(prefix);
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().clear();
@@ -115,7 +122,8 @@ final class SandboxLauncher implements AutoCloseable {
             throw new SandboxUnavailableException("cannot start the sandbox launcher: " + e.getMessage(), e);
         }
         try {
-            String up = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            String up = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
             if (!"up".equals(up)) {
                 process.destroyForcibly();
                 String err = new String(process.getErrorStream().readNBytes(4096), StandardCharsets.UTF_8);
@@ -126,7 +134,10 @@ final class SandboxLauncher implements AutoCloseable {
             throw new SandboxUnavailableException("the sandbox launcher did not start: " + e.getMessage(), e);
         }
         SandboxLauncher launcher = new SandboxLauncher(process, slots);
-        Thread.ofPlatform().daemon().name("drydock-launcher-stderr").start(() -> launcher.logErrors(process.getErrorStream()));
+        Thread.ofPlatform()
+                .daemon()
+                .name("drydock-launcher-stderr")
+                .start(() -> launcher.logErrors(process.getErrorStream()));
         process.onExit().thenRun(launcher::lost);
         return launcher;
     }
@@ -135,7 +146,9 @@ final class SandboxLauncher implements AutoCloseable {
     static String script(List<Path> cgroupProcs, String ulimits) {
         StringBuilder script = new StringBuilder();
         for (Path procs : cgroupProcs) {
-            script.append("echo $$ > ").append(BwrapCommand.shellQuote(procs.toString())).append(" || exit 125\n");
+            script.append("echo $$ > ")
+                    .append(BwrapCommand.shellQuote(procs.toString()))
+                    .append(" || exit 125\n");
         }
         return script.append(LOOP.formatted(ulimits, SeccompFilter.FD)).toString();
     }
@@ -254,7 +267,8 @@ final class SandboxLauncher implements AutoCloseable {
      * How a command ended: its exit status as bash reports it (128 + signal for a signal death), or
      * empty when its subshell was lost without reporting one.
      */
-    record Outcome(OptionalInt exitCode, boolean timedOut, OutputLimiter stdout, OutputLimiter stderr, long elapsedNanos) {}
+    record Outcome(
+            OptionalInt exitCode, boolean timedOut, OutputLimiter stdout, OutputLimiter stderr, long elapsedNanos) {}
 
     private enum State {
         STARTING,
@@ -295,7 +309,8 @@ final class SandboxLauncher implements AutoCloseable {
         }
 
         Outcome await(byte[] stdin, OutputListener listener, int outputLimit, long start) throws IOException {
-            BufferedReader status = new BufferedReader(new InputStreamReader(Channels.newInputStream(opened(st)), StandardCharsets.US_ASCII));
+            BufferedReader status = new BufferedReader(
+                    new InputStreamReader(Channels.newInputStream(opened(st)), StandardCharsets.US_ASCII));
             String ready;
             try {
                 ready = status.readLine();
@@ -306,8 +321,12 @@ final class SandboxLauncher implements AutoCloseable {
             synchronized (this) {
                 if (state != State.STARTING || ready == null || !ready.startsWith("ready ")) {
                     abandon();
-                    return new Outcome(OptionalInt.empty(), timedOut, new OutputLimiter(OutputChannel.STDOUT, listener, outputLimit),
-                            new OutputLimiter(OutputChannel.STDERR, listener, outputLimit), System.nanoTime() - start);
+                    return new Outcome(
+                            OptionalInt.empty(),
+                            timedOut,
+                            new OutputLimiter(OutputChannel.STDOUT, listener, outputLimit),
+                            new OutputLimiter(OutputChannel.STDERR, listener, outputLimit),
+                            System.nanoTime() - start);
                 }
                 subshell = ProcessHandle.of(Long.parseLong(ready.substring(6).trim()));
                 // From now on only the subshell and what it starts hold the write ends: reopen read-only
@@ -325,7 +344,8 @@ final class SandboxLauncher implements AutoCloseable {
                 err = errRead;
                 in = inWrite;
                 state = State.RUNNING;
-                status = new BufferedReader(new InputStreamReader(Channels.newInputStream(st), StandardCharsets.US_ASCII));
+                status = new BufferedReader(
+                        new InputStreamReader(Channels.newInputStream(st), StandardCharsets.US_ASCII));
             }
             OutputLimiter o = new OutputLimiter(OutputChannel.STDOUT, listener, outputLimit);
             OutputLimiter e = new OutputLimiter(OutputChannel.STDERR, listener, outputLimit);
@@ -339,9 +359,11 @@ final class SandboxLauncher implements AutoCloseable {
                     if (line.startsWith("exit ")) {
                         code = OptionalInt.of(Integer.parseInt(line.substring(5).trim()));
                     } else if (line.startsWith("pid ")) {
-                        setBwrap(ProcessHandle.of(Long.parseLong(line.substring(4).trim())));
+                        setBwrap(ProcessHandle.of(
+                                Long.parseLong(line.substring(4).trim())));
                     } else if (line.contains("\"child-pid\"")) {
-                        setInit(ProcessHandle.of(Long.parseLong(line.replaceAll(".*\"child-pid\":\\s*(\\d+).*", "$1"))));
+                        setInit(ProcessHandle.of(
+                                Long.parseLong(line.replaceAll(".*\"child-pid\":\\s*(\\d+).*", "$1"))));
                     }
                 }
             } catch (IOException | NumberFormatException ex) {
@@ -396,17 +418,13 @@ final class SandboxLauncher implements AutoCloseable {
             }
             s.write('g');
             s.flush();
-            Thread.ofPlatform()
-                    .daemon()
-                    .name("sandbox-stdin")
-                    .start(
-                            () -> {
-                                try (s) {
-                                    s.write(stdin);
-                                } catch (IOException ex) {
-                                    // the command closed its stdin early: not an error
-                                }
-                            });
+            Thread.ofPlatform().daemon().name("sandbox-stdin").start(() -> {
+                try (s) {
+                    s.write(stdin);
+                } catch (IOException ex) {
+                    // the command closed its stdin early: not an error
+                }
+            });
         }
 
         /**
@@ -431,7 +449,10 @@ final class SandboxLauncher implements AutoCloseable {
                     return;
                 }
                 int paren = s.lastIndexOf(')');
-                if (paren < 0 || paren + 2 >= s.length() || s.charAt(paren + 2) == 'Z' || !i.get().isAlive()) {
+                if (paren < 0
+                        || paren + 2 >= s.length()
+                        || s.charAt(paren + 2) == 'Z'
+                        || !i.get().isAlive()) {
                     return;
                 }
                 LockSupport.parkNanos(100_000);

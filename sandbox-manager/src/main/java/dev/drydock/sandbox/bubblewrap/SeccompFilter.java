@@ -41,70 +41,168 @@ final class SeccompFilter {
     private static final int ENOSYS = 38;
     private static final int X32_BIT = 0x40000000;
     /** CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET. */
-    static final int CLONE_NAMESPACE_FLAGS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
+    static final int CLONE_NAMESPACE_FLAGS =
+            0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
 
     /** The denied calls (names from the kernel's unistd tables). */
-    static final List<String> DENIED =
-            List.of(
-                    "keyctl", "add_key", "request_key",
-                    "ptrace", "process_vm_readv", "process_vm_writev", "kcmp",
-                    "mount", "umount2", "pivot_root", "unshare", "setns",
-                    "open_tree", "move_mount", "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr",
-                    "bpf", "perf_event_open", "userfaultfd", "fanotify_init", "lookup_dcookie",
-                    "io_uring_setup", "io_uring_enter", "io_uring_register",
-                    "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
-                    "swapon", "swapoff", "reboot", "acct", "syslog", "quotactl", "vhangup", "nfsservctl",
-                    "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
-                    "open_by_handle_at", "name_to_handle_at");
+    static final List<String> DENIED = List.of(
+            "keyctl",
+            "add_key",
+            "request_key",
+            "ptrace",
+            "process_vm_readv",
+            "process_vm_writev",
+            "kcmp",
+            "mount",
+            "umount2",
+            "pivot_root",
+            "unshare",
+            "setns",
+            "open_tree",
+            "move_mount",
+            "fsopen",
+            "fsconfig",
+            "fsmount",
+            "fspick",
+            "mount_setattr",
+            "bpf",
+            "perf_event_open",
+            "userfaultfd",
+            "fanotify_init",
+            "lookup_dcookie",
+            "io_uring_setup",
+            "io_uring_enter",
+            "io_uring_register",
+            "kexec_load",
+            "kexec_file_load",
+            "init_module",
+            "finit_module",
+            "delete_module",
+            "swapon",
+            "swapoff",
+            "reboot",
+            "acct",
+            "syslog",
+            "quotactl",
+            "vhangup",
+            "nfsservctl",
+            "settimeofday",
+            "clock_settime",
+            "clock_adjtime",
+            "adjtimex",
+            "open_by_handle_at",
+            "name_to_handle_at");
 
     /** One architecture: its audit id and system call numbers. */
     record Arch(String name, int auditArch, boolean x32, int cloneNr, int clone3Nr, Map<String, Integer> numbers) {}
 
-    static final Arch X86_64 =
-            new Arch(
-                    "x86_64",
-                    AUDIT_ARCH_X86_64,
-                    true,
-                    56,
-                    435,
-                    Map.ofEntries(
-                            Map.entry("keyctl", 250), Map.entry("add_key", 248), Map.entry("request_key", 249),
-                            Map.entry("ptrace", 101), Map.entry("process_vm_readv", 310), Map.entry("process_vm_writev", 311), Map.entry("kcmp", 312),
-                            Map.entry("mount", 165), Map.entry("umount2", 166), Map.entry("pivot_root", 155), Map.entry("unshare", 272), Map.entry("setns", 308),
-                            Map.entry("open_tree", 428), Map.entry("move_mount", 429), Map.entry("fsopen", 430), Map.entry("fsconfig", 431),
-                            Map.entry("fsmount", 432), Map.entry("fspick", 433), Map.entry("mount_setattr", 442),
-                            Map.entry("bpf", 321), Map.entry("perf_event_open", 298), Map.entry("userfaultfd", 323), Map.entry("fanotify_init", 300),
-                            Map.entry("lookup_dcookie", 212),
-                            Map.entry("io_uring_setup", 425), Map.entry("io_uring_enter", 426), Map.entry("io_uring_register", 427),
-                            Map.entry("kexec_load", 246), Map.entry("kexec_file_load", 320), Map.entry("init_module", 175), Map.entry("finit_module", 313),
-                            Map.entry("delete_module", 176),
-                            Map.entry("swapon", 167), Map.entry("swapoff", 168), Map.entry("reboot", 169), Map.entry("acct", 163), Map.entry("syslog", 103),
-                            Map.entry("quotactl", 179), Map.entry("vhangup", 153), Map.entry("nfsservctl", 180),
-                            Map.entry("settimeofday", 164), Map.entry("clock_settime", 227), Map.entry("clock_adjtime", 305), Map.entry("adjtimex", 159),
-                            Map.entry("open_by_handle_at", 304), Map.entry("name_to_handle_at", 303)));
+    static final Arch X86_64 = new Arch(
+            "x86_64",
+            AUDIT_ARCH_X86_64,
+            true,
+            56,
+            435,
+            Map.ofEntries(
+                    Map.entry("keyctl", 250),
+                    Map.entry("add_key", 248),
+                    Map.entry("request_key", 249),
+                    Map.entry("ptrace", 101),
+                    Map.entry("process_vm_readv", 310),
+                    Map.entry("process_vm_writev", 311),
+                    Map.entry("kcmp", 312),
+                    Map.entry("mount", 165),
+                    Map.entry("umount2", 166),
+                    Map.entry("pivot_root", 155),
+                    Map.entry("unshare", 272),
+                    Map.entry("setns", 308),
+                    Map.entry("open_tree", 428),
+                    Map.entry("move_mount", 429),
+                    Map.entry("fsopen", 430),
+                    Map.entry("fsconfig", 431),
+                    Map.entry("fsmount", 432),
+                    Map.entry("fspick", 433),
+                    Map.entry("mount_setattr", 442),
+                    Map.entry("bpf", 321),
+                    Map.entry("perf_event_open", 298),
+                    Map.entry("userfaultfd", 323),
+                    Map.entry("fanotify_init", 300),
+                    Map.entry("lookup_dcookie", 212),
+                    Map.entry("io_uring_setup", 425),
+                    Map.entry("io_uring_enter", 426),
+                    Map.entry("io_uring_register", 427),
+                    Map.entry("kexec_load", 246),
+                    Map.entry("kexec_file_load", 320),
+                    Map.entry("init_module", 175),
+                    Map.entry("finit_module", 313),
+                    Map.entry("delete_module", 176),
+                    Map.entry("swapon", 167),
+                    Map.entry("swapoff", 168),
+                    Map.entry("reboot", 169),
+                    Map.entry("acct", 163),
+                    Map.entry("syslog", 103),
+                    Map.entry("quotactl", 179),
+                    Map.entry("vhangup", 153),
+                    Map.entry("nfsservctl", 180),
+                    Map.entry("settimeofday", 164),
+                    Map.entry("clock_settime", 227),
+                    Map.entry("clock_adjtime", 305),
+                    Map.entry("adjtimex", 159),
+                    Map.entry("open_by_handle_at", 304),
+                    Map.entry("name_to_handle_at", 303)));
 
-    static final Arch AARCH64 =
-            new Arch(
-                    "aarch64",
-                    AUDIT_ARCH_AARCH64,
-                    false,
-                    220,
-                    435,
-                    Map.ofEntries(
-                            Map.entry("keyctl", 219), Map.entry("add_key", 217), Map.entry("request_key", 218),
-                            Map.entry("ptrace", 117), Map.entry("process_vm_readv", 270), Map.entry("process_vm_writev", 271), Map.entry("kcmp", 272),
-                            Map.entry("mount", 40), Map.entry("umount2", 39), Map.entry("pivot_root", 41), Map.entry("unshare", 97), Map.entry("setns", 268),
-                            Map.entry("open_tree", 428), Map.entry("move_mount", 429), Map.entry("fsopen", 430), Map.entry("fsconfig", 431),
-                            Map.entry("fsmount", 432), Map.entry("fspick", 433), Map.entry("mount_setattr", 442),
-                            Map.entry("bpf", 280), Map.entry("perf_event_open", 241), Map.entry("userfaultfd", 282), Map.entry("fanotify_init", 262),
-                            Map.entry("lookup_dcookie", 18),
-                            Map.entry("io_uring_setup", 425), Map.entry("io_uring_enter", 426), Map.entry("io_uring_register", 427),
-                            Map.entry("kexec_load", 104), Map.entry("kexec_file_load", 294), Map.entry("init_module", 105), Map.entry("finit_module", 273),
-                            Map.entry("delete_module", 106),
-                            Map.entry("swapon", 224), Map.entry("swapoff", 225), Map.entry("reboot", 142), Map.entry("acct", 89), Map.entry("syslog", 116),
-                            Map.entry("quotactl", 60), Map.entry("vhangup", 58), Map.entry("nfsservctl", 42),
-                            Map.entry("settimeofday", 170), Map.entry("clock_settime", 112), Map.entry("clock_adjtime", 266), Map.entry("adjtimex", 171),
-                            Map.entry("open_by_handle_at", 265), Map.entry("name_to_handle_at", 264)));
+    static final Arch AARCH64 = new Arch(
+            "aarch64",
+            AUDIT_ARCH_AARCH64,
+            false,
+            220,
+            435,
+            Map.ofEntries(
+                    Map.entry("keyctl", 219),
+                    Map.entry("add_key", 217),
+                    Map.entry("request_key", 218),
+                    Map.entry("ptrace", 117),
+                    Map.entry("process_vm_readv", 270),
+                    Map.entry("process_vm_writev", 271),
+                    Map.entry("kcmp", 272),
+                    Map.entry("mount", 40),
+                    Map.entry("umount2", 39),
+                    Map.entry("pivot_root", 41),
+                    Map.entry("unshare", 97),
+                    Map.entry("setns", 268),
+                    Map.entry("open_tree", 428),
+                    Map.entry("move_mount", 429),
+                    Map.entry("fsopen", 430),
+                    Map.entry("fsconfig", 431),
+                    Map.entry("fsmount", 432),
+                    Map.entry("fspick", 433),
+                    Map.entry("mount_setattr", 442),
+                    Map.entry("bpf", 280),
+                    Map.entry("perf_event_open", 241),
+                    Map.entry("userfaultfd", 282),
+                    Map.entry("fanotify_init", 262),
+                    Map.entry("lookup_dcookie", 18),
+                    Map.entry("io_uring_setup", 425),
+                    Map.entry("io_uring_enter", 426),
+                    Map.entry("io_uring_register", 427),
+                    Map.entry("kexec_load", 104),
+                    Map.entry("kexec_file_load", 294),
+                    Map.entry("init_module", 105),
+                    Map.entry("finit_module", 273),
+                    Map.entry("delete_module", 106),
+                    Map.entry("swapon", 224),
+                    Map.entry("swapoff", 225),
+                    Map.entry("reboot", 142),
+                    Map.entry("acct", 89),
+                    Map.entry("syslog", 116),
+                    Map.entry("quotactl", 60),
+                    Map.entry("vhangup", 58),
+                    Map.entry("nfsservctl", 42),
+                    Map.entry("settimeofday", 170),
+                    Map.entry("clock_settime", 112),
+                    Map.entry("clock_adjtime", 266),
+                    Map.entry("adjtimex", 171),
+                    Map.entry("open_by_handle_at", 265),
+                    Map.entry("name_to_handle_at", 264)));
 
     private SeccompFilter() {}
 
@@ -115,8 +213,8 @@ final class SeccompFilter {
             case "amd64", "x86_64" -> X86_64;
             case "aarch64", "arm64" -> AARCH64;
             default ->
-                    throw new SandboxUnavailableException(
-                            "no seccomp filter for architecture '" + arch + "': the local sandbox backend supports x86_64 and aarch64");
+                throw new SandboxUnavailableException("no seccomp filter for architecture '" + arch
+                        + "': the local sandbox backend supports x86_64 and aarch64");
         };
     }
 

@@ -38,9 +38,11 @@ final class UidLeases {
     /** Leases the first free uid of the range. */
     synchronized int acquire() {
         try {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
-            throw new SandboxUnavailableException("cannot create the sandbox uid lease folder " + dir + ": " + e.getMessage(), e);
+            throw new SandboxUnavailableException(
+                    "cannot create the sandbox uid lease folder " + dir + ": " + e.getMessage(), e);
         }
         for (int uid = base; uid < base + count; uid++) {
             if (held.containsKey(uid)) {
@@ -48,7 +50,8 @@ final class UidLeases {
             }
             @Nullable FileChannel channel = null;
             try {
-                channel = FileChannel.open(dir.resolve(uid + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                channel = FileChannel.open(
+                        dir.resolve(uid + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = channel.tryLock();
                 if (lock != null) {
                     held.put(uid, lock);
@@ -60,10 +63,12 @@ final class UidLeases {
                 closeQuietly(channel);
             } catch (IOException e) {
                 closeQuietly(channel);
-                throw new SandboxUnavailableException("cannot lease a sandbox uid in " + dir + ": " + e.getMessage(), e);
+                throw new SandboxUnavailableException(
+                        "cannot lease a sandbox uid in " + dir + ": " + e.getMessage(), e);
             }
         }
-        throw new SandboxUnavailableException("no free sandbox uid: all " + count + " uids from " + base + " are leased by live sandboxes on this host");
+        throw new SandboxUnavailableException("no free sandbox uid: all " + count + " uids from " + base
+                + " are leased by live sandboxes on this host");
     }
 
     /** Gives a uid back. */

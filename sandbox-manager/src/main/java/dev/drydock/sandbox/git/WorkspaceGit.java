@@ -24,8 +24,8 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 import org.eclipse.jgit.treewalk.FileTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
@@ -51,31 +51,45 @@ public final class WorkspaceGit {
             throw new SandboxException("workspace mirror " + source.mirror() + " does not exist");
         }
         String uri = source.mirror().toUri().toString();
-        try (Git bare = Git.cloneRepository().setURI(uri).setBare(true).setDirectory(baseRepo.toFile()).call()) {
+        try (Git bare = Git.cloneRepository()
+                .setURI(uri)
+                .setBare(true)
+                .setDirectory(baseRepo.toFile())
+                .call()) {
             ObjectId id = bare.getRepository().resolve(source.commit() + "^{commit}");
             if (id == null) {
                 throw new SandboxException("commit '" + source.commit() + "' not found in mirror " + source.mirror());
             }
             if (source.withheld().isEmpty()) {
-                try (Git work = Git.cloneRepository().setURI(uri).setDirectory(workspace.toFile()).setNoCheckout(true).call()) {
+                try (Git work = Git.cloneRepository()
+                        .setURI(uri)
+                        .setDirectory(workspace.toFile())
+                        .setNoCheckout(true)
+                        .call()) {
                     work.checkout().setName(id.name()).call();
                 }
                 return id.name();
             }
             ObjectId snapshot = snapshot(bare.getRepository(), id, source);
             try (Git work = Git.init().setDirectory(workspace.toFile()).call()) {
-                work.fetch().setRemote(baseRepo.toUri().toString()).setRefSpecs(new RefSpec(SNAPSHOT_REF + ":" + SNAPSHOT_REF)).call();
+                work.fetch()
+                        .setRemote(baseRepo.toUri().toString())
+                        .setRefSpecs(new RefSpec(SNAPSHOT_REF + ":" + SNAPSHOT_REF))
+                        .call();
                 work.checkout().setName(snapshot.name()).call();
             }
             return snapshot.name();
         } catch (GitAPIException | IOException e) {
-            throw new SandboxException("cannot check out " + source.commit() + " from " + source.mirror() + ": " + e.getMessage(), e);
+            throw new SandboxException(
+                    "cannot check out " + source.commit() + " from " + source.mirror() + ": " + e.getMessage(), e);
         }
     }
 
     /** Writes a parentless commit of {@code commit}'s tree without the withheld paths and points {@link #SNAPSHOT_REF} at it. */
     private static ObjectId snapshot(Repository repo, ObjectId commit, WorkspaceSource source) throws IOException {
-        try (RevWalk walk = new RevWalk(repo); TreeWalk tree = new TreeWalk(repo); ObjectInserter inserter = repo.newObjectInserter()) {
+        try (RevWalk walk = new RevWalk(repo);
+                TreeWalk tree = new TreeWalk(repo);
+                ObjectInserter inserter = repo.newObjectInserter()) {
             RevCommit base = walk.parseCommit(commit);
             tree.addTree(base.getTree());
             tree.setRecursive(true);
@@ -97,8 +111,9 @@ public final class WorkspaceGit {
             snapshot.setTreeId(index.writeTree(inserter));
             snapshot.setAuthor(base.getAuthorIdent());
             snapshot.setCommitter(base.getCommitterIdent());
-            snapshot.setMessage("Snapshot of " + commit.name() + " without " + withheld + " withheld path(s)\n\n"
-                    + "Drydock leaves out paths labelled above what this session's models are cleared for; the history is not included.\n");
+            snapshot.setMessage(
+                    "Snapshot of " + commit.name() + " without " + withheld + " withheld path(s)\n\n"
+                            + "Drydock leaves out paths labelled above what this session's models are cleared for; the history is not included.\n");
             ObjectId id = inserter.insert(snapshot);
             inserter.flush();
             RefUpdate ref = repo.updateRef(SNAPSHOT_REF);
@@ -129,9 +144,14 @@ public final class WorkspaceGit {
      * diff is cut at its last complete line within the cap and ends with {@link #truncationMarker}.
      * Files above the cap are diffed as binary (JGit would otherwise read each whole into memory).
      */
-    public static String diff(Path baseRepo, String baseCommit, Path workspace, List<PathPattern> withheld, int maxBytes) {
+    public static String diff(
+            Path baseRepo, String baseCommit, Path workspace, List<PathPattern> withheld, int maxBytes) {
         Capped out = new Capped(maxBytes);
-        try (Repository repo = new FileRepositoryBuilder().setGitDir(baseRepo.toFile()).setWorkTree(workspace.toFile()).setMustExist(true).build();
+        try (Repository repo = new FileRepositoryBuilder()
+                        .setGitDir(baseRepo.toFile())
+                        .setWorkTree(workspace.toFile())
+                        .setMustExist(true)
+                        .build();
                 ObjectReader reader = repo.newObjectReader();
                 RevWalk walk = new RevWalk(reader)) {
             RevCommit commit = walk.parseCommit(repo.resolve(baseCommit));

@@ -35,7 +35,13 @@ final class KubernetesSandbox implements Sandbox {
     private volatile boolean destroyed;
 
     KubernetesSandbox(
-            SandboxId id, SandboxSpec spec, Instant expiresAt, Map<String, String> labels, RunnerClient runner, Optional<String> baseCommit, KubernetesSandboxBackend backend) {
+            SandboxId id,
+            SandboxSpec spec,
+            Instant expiresAt,
+            Map<String, String> labels,
+            RunnerClient runner,
+            Optional<String> baseCommit,
+            KubernetesSandboxBackend backend) {
         this.id = id;
         this.spec = spec;
         this.expiresAt = expiresAt;
@@ -89,7 +95,8 @@ final class KubernetesSandbox implements Sandbox {
         checkLive();
         ExecResult result = runner.exec(request, spec.limits().outputLimitBytes(), listener);
         if (destroyed && !(result.termination() instanceof Termination.Exited)) {
-            return new ExecResult(new Termination.Killed("destroyed"), result.stdout(), result.stderr(), result.elapsed());
+            return new ExecResult(
+                    new Termination.Killed("destroyed"), result.stdout(), result.stderr(), result.elapsed());
         }
         return result;
     }
@@ -132,30 +139,34 @@ final class KubernetesSandbox implements Sandbox {
             throw new SandboxException("tar upload larger than " + ExecRequest.MAX_STDIN_BYTES + " bytes");
         }
         ExecResult r =
-                exec(ExecRequest.of("tar", "-x", "-f", "-", "--no-same-owner", "--no-same-permissions", "-C", ".").withCwd(directory).withStdin(bytes).withTimeout(Duration.ofMinutes(5)));
+                exec(ExecRequest.of("tar", "-x", "-f", "-", "--no-same-owner", "--no-same-permissions", "-C", ".")
+                        .withCwd(directory)
+                        .withStdin(bytes)
+                        .withTimeout(Duration.ofMinutes(5)));
         if (r.exitCode() != 0) {
-            throw new SandboxException("tar upload failed (" + r.statusLine() + "): " + r.stderr().text());
+            throw new SandboxException(
+                    "tar upload failed (" + r.statusLine() + "): " + r.stderr().text());
         }
     }
 
     @Override
     public void downloadTar(String directory, OutputStream out) {
         checkLive();
-        ExecResult r =
-                runner.exec(
-                        ExecRequest.of("tar", "-c", "-f", "-", ".").withCwd(directory).withTimeout(Duration.ofMinutes(5)),
-                        Integer.MAX_VALUE - 1024,
-                        (channel, chunk) -> {
-                            if (channel == dev.drydock.sandbox.OutputChannel.STDOUT) {
-                                try {
-                                    out.write(chunk);
-                                } catch (IOException e) {
-                                    throw new java.io.UncheckedIOException(e);
-                                }
-                            }
-                        });
+        ExecResult r = runner.exec(
+                ExecRequest.of("tar", "-c", "-f", "-", ".").withCwd(directory).withTimeout(Duration.ofMinutes(5)),
+                Integer.MAX_VALUE - 1024,
+                (channel, chunk) -> {
+                    if (channel == dev.drydock.sandbox.OutputChannel.STDOUT) {
+                        try {
+                            out.write(chunk);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                });
         if (r.exitCode() != 0) {
-            throw new SandboxException("tar download failed (" + r.statusLine() + "): " + r.stderr().text());
+            throw new SandboxException("tar download failed (" + r.statusLine() + "): "
+                    + r.stderr().text());
         }
     }
 
@@ -166,16 +177,20 @@ final class KubernetesSandbox implements Sandbox {
         if (baseCommit.isEmpty()) {
             return "";
         }
-        String script =
-                "export GIT_INDEX_FILE=/tmp/.drydock-diff-index; rm -f \"$GIT_INDEX_FILE\"; "
-                        + "g() { git -c core.hooksPath=/dev/null -c core.fsmonitor=false \"$@\"; }; "
-                        + "base=$1; shift; g read-tree \"$base\" && g add -A . && g diff --cached --binary \"$base\" -- . \"$@\"; rc=$?; rm -f \"$GIT_INDEX_FILE\"; exit $rc";
+        String script = "export GIT_INDEX_FILE=/tmp/.drydock-diff-index; rm -f \"$GIT_INDEX_FILE\"; "
+                + "g() { git -c core.hooksPath=/dev/null -c core.fsmonitor=false \"$@\"; }; "
+                + "base=$1; shift; g read-tree \"$base\" && g add -A . && g diff --cached --binary \"$base\" -- . \"$@\"; rc=$?; rm -f \"$GIT_INDEX_FILE\"; exit $rc";
         List<String> command = new ArrayList<>(List.of("sh", "-c", script, "drydock-diff", baseCommit.get()));
-        // Withheld paths the sandbox created anyway stay out of the diff (git's glob pathspecs: '*' within a segment, '**' across).
+        // Withheld paths the sandbox created anyway stay out of the diff (git's glob pathspecs: '*' within a segment,
+        // '**' across).
         spec.source().ifPresent(source -> source.withheld().forEach(p -> command.add(":(exclude,glob)" + p.glob())));
-        ExecResult r = runner.exec(ExecRequest.of(command.toArray(String[]::new)).withTimeout(Duration.ofMinutes(2)), 64 << 20, OutputListener.NONE);
+        ExecResult r = runner.exec(
+                ExecRequest.of(command.toArray(String[]::new)).withTimeout(Duration.ofMinutes(2)),
+                64 << 20,
+                OutputListener.NONE);
         if (r.exitCode() != 0) {
-            throw new SandboxException("diff failed (" + r.statusLine() + "): " + r.stderr().text());
+            throw new SandboxException(
+                    "diff failed (" + r.statusLine() + "): " + r.stderr().text());
         }
         return r.stdout().text();
     }

@@ -42,12 +42,12 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
-import java.util.Objects;
 
 /**
  * The Kubernetes backend ({@code kubernetes}): one pod per sandbox in a dedicated namespace,
@@ -73,7 +73,12 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
     private final Map<SandboxId, KubernetesSandbox> sandboxes = new ConcurrentHashMap<>();
     private boolean ownsClient;
 
-    public KubernetesSandboxBackend(KubernetesClient client, SandboxOptions options, Clock clock, RunnerEndpoints endpoints, Duration startupTimeout) {
+    public KubernetesSandboxBackend(
+            KubernetesClient client,
+            SandboxOptions options,
+            Clock clock,
+            RunnerEndpoints endpoints,
+            Duration startupTimeout) {
         this.client = client;
         this.options = options;
         this.kube = options.kubernetes();
@@ -82,7 +87,10 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
         this.endpoints = endpoints;
         this.startupTimeout = startupTimeout;
         this.random = new SecureRandom();
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
         this.reaper = new PodReaper(client, kube.namespace(), clock);
     }
 
@@ -93,9 +101,15 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
     public static KubernetesSandboxBackend fromEnvironment(SandboxOptions options, Clock clock) {
         io.fabric8.kubernetes.client.Config config = io.fabric8.kubernetes.client.Config.autoConfigure(null);
         config.setRequestRetryBackoffLimit(2);
-        KubernetesClient client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
-        KubernetesSandboxBackend backend =
-                new KubernetesSandboxBackend(client, options, clock, RunnerEndpoints.podIp(options.kubernetes().runnerPort()), Duration.ofMinutes(3));
+        KubernetesClient client = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(config)
+                .build();
+        KubernetesSandboxBackend backend = new KubernetesSandboxBackend(
+                client,
+                options,
+                clock,
+                RunnerEndpoints.podIp(options.kubernetes().runnerPort()),
+                Duration.ofMinutes(3));
         backend.ownsClient = true;
         return backend;
     }
@@ -108,10 +122,17 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
     /** Applies the NetworkPolicy and fills the warm pool. */
     public void start() {
         try {
-            client.network().v1().networkPolicies().inNamespace(kube.namespace()).resource(SandboxNetworkPolicies.desired(kube)).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+            client.network()
+                    .v1()
+                    .networkPolicies()
+                    .inNamespace(kube.namespace())
+                    .resource(SandboxNetworkPolicies.desired(kube))
+                    .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
         } catch (KubernetesClientException e) {
             throw new SandboxUnavailableException(
-                    "cannot apply the sandbox NetworkPolicy in " + kube.namespace() + " on " + client.getMasterUrl() + ": " + rootMessage(e), e);
+                    "cannot apply the sandbox NetworkPolicy in " + kube.namespace() + " on " + client.getMasterUrl()
+                            + ": " + rootMessage(e),
+                    e);
         }
         replenishWarmPool();
     }
@@ -133,7 +154,12 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
     }
 
     List<Pod> warmPods() {
-        return client.pods().inNamespace(kube.namespace()).withLabels(Map.of(SandboxLabels.MANAGED_BY, SandboxLabels.MANAGED_BY_VALUE, SandboxLabels.POOL, "warm")).list().getItems();
+        return client.pods()
+                .inNamespace(kube.namespace())
+                .withLabels(
+                        Map.of(SandboxLabels.MANAGED_BY, SandboxLabels.MANAGED_BY_VALUE, SandboxLabels.POOL, "warm"))
+                .list()
+                .getItems();
     }
 
     @Override
@@ -146,21 +172,32 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
         Optional<Pod> claimed = compatibleWithWarmPool(spec) ? claimWarmPod(spec, expiresAt) : Optional.empty();
         SandboxId id;
         if (claimed.isPresent()) {
-            id = SandboxId.parse(Objects.requireNonNull(claimed.get().getMetadata().getLabels().get(SandboxLabels.SANDBOX_ID), "warm pods carry their sandbox id"));
+            id = SandboxId.parse(Objects.requireNonNull(
+                    claimed.get().getMetadata().getLabels().get(SandboxLabels.SANDBOX_ID),
+                    "warm pods carry their sandbox id"));
             replenishWarmPool();
         } else {
             id = createPod(spec, false);
         }
         try {
             if (!spec.mirrors().isEmpty()) {
-                client.network().v1().networkPolicies().inNamespace(kube.namespace())
-                        .resource(SandboxNetworkPolicies.mirrorEgress(kube.namespace(), id, spec.mirrors())).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+                client.network()
+                        .v1()
+                        .networkPolicies()
+                        .inNamespace(kube.namespace())
+                        .resource(SandboxNetworkPolicies.mirrorEgress(kube.namespace(), id, spec.mirrors()))
+                        .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
             }
             KubernetesSandbox sandbox = connect(id, spec, expiresAt, Optional.empty());
             if (spec.source().isPresent()) {
                 sandbox.baseCommit(fillWorkspace(sandbox, spec));
-                client.pods().inNamespace(kube.namespace()).withName(SandboxPods.podName(id))
-                        .edit(p -> { p.getMetadata().getAnnotations().put(SandboxLabels.BASE_COMMIT, sandbox.diffBase()); return p; });
+                client.pods()
+                        .inNamespace(kube.namespace())
+                        .withName(SandboxPods.podName(id))
+                        .edit(p -> {
+                            p.getMetadata().getAnnotations().put(SandboxLabels.BASE_COMMIT, sandbox.diffBase());
+                            return p;
+                        });
             }
             if (spec.setup().isPresent()) {
                 runSetup(sandbox, spec.setup().get());
@@ -185,27 +222,29 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
             // The kubelet updates status concurrently: retry conflicts a few times per pod.
             for (int attempt = 0; attempt < 5; attempt++) {
                 try {
-                    Pod claimed =
-                            client.pods()
-                                    .inNamespace(kube.namespace())
-                                    .withName(warm.getMetadata().getName())
-                                    .edit(
-                                            p -> {
-                                                if (!"warm".equals(p.getMetadata().getLabels().get(SandboxLabels.POOL))) {
-                                                    throw new IllegalStateException("already claimed");
-                                                }
-                                                p.getMetadata().getLabels().put(SandboxLabels.POOL, "claimed");
-                                                p.getMetadata().getLabels().put(SandboxLabels.SESSION_ID, spec.sessionId());
-                                                p.getMetadata().getLabels().put(SandboxLabels.WORKSPACE_ID, spec.workspaceId());
-                                                p.getMetadata().getAnnotations().put(SandboxLabels.EXPIRES_AT, expiresAt.toString());
-                                                return p;
-                                            });
+                    Pod claimed = client.pods()
+                            .inNamespace(kube.namespace())
+                            .withName(warm.getMetadata().getName())
+                            .edit(p -> {
+                                if (!"warm".equals(p.getMetadata().getLabels().get(SandboxLabels.POOL))) {
+                                    throw new IllegalStateException("already claimed");
+                                }
+                                p.getMetadata().getLabels().put(SandboxLabels.POOL, "claimed");
+                                p.getMetadata().getLabels().put(SandboxLabels.SESSION_ID, spec.sessionId());
+                                p.getMetadata().getLabels().put(SandboxLabels.WORKSPACE_ID, spec.workspaceId());
+                                p.getMetadata().getAnnotations().put(SandboxLabels.EXPIRES_AT, expiresAt.toString());
+                                return p;
+                            });
                     return Optional.of(claimed);
                 } catch (IllegalStateException e) {
                     break;
                 } catch (KubernetesClientException e) {
                     if (e.getCode() != 409) {
-                        log().log(System.Logger.Level.DEBUG, () -> String.format("warm pod %s not claimed: %s", warm.getMetadata().getName(), e.getMessage()));
+                        log().log(
+                                        System.Logger.Level.DEBUG,
+                                        () -> String.format(
+                                                "warm pod %s not claimed: %s",
+                                                warm.getMetadata().getName(), e.getMessage()));
                         break;
                     }
                 }
@@ -219,14 +258,20 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
         byte[] tokenBytes = new byte[32];
         random.nextBytes(tokenBytes);
         String token = HexFormat.of().formatHex(tokenBytes);
-        Instant expiresAt = warm ? clock.instant().plus(kube.activeDeadline()) : clock.instant().plus(spec.ttl());
+        Instant expiresAt = warm
+                ? clock.instant().plus(kube.activeDeadline())
+                : clock.instant().plus(spec.ttl());
         Pod pod = SandboxPods.desired(spec, kube, id, expiresAt, warm);
         try {
-            client.secrets().inNamespace(kube.namespace()).resource(SandboxPods.tokenSecret(kube, id, token)).create();
+            client.secrets()
+                    .inNamespace(kube.namespace())
+                    .resource(SandboxPods.tokenSecret(kube, id, token))
+                    .create();
             client.pods().inNamespace(kube.namespace()).resource(pod).create();
         } catch (KubernetesClientException e) {
             delete(id);
-            throw new SandboxUnavailableException("cannot create sandbox pod in " + kube.namespace() + ": " + e.getMessage(), e);
+            throw new SandboxUnavailableException(
+                    "cannot create sandbox pod in " + kube.namespace() + ": " + e.getMessage(), e);
         }
         return id;
     }
@@ -234,35 +279,43 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
     private KubernetesSandbox connect(SandboxId id, SandboxSpec spec, Instant expiresAt, Optional<String> baseCommit) {
         Pod ready = awaitReady(id);
         RunnerClient runner = new RunnerClient(http, endpoints.endpoint(ready), token(id));
-        KubernetesSandbox sandbox = new KubernetesSandbox(id, spec, expiresAt, ready.getMetadata().getLabels(), runner, baseCommit, this);
+        KubernetesSandbox sandbox =
+                new KubernetesSandbox(id, spec, expiresAt, ready.getMetadata().getLabels(), runner, baseCommit, this);
         sandboxes.put(id, sandbox);
         return sandbox;
     }
 
     private Pod awaitReady(SandboxId id) {
         try {
-            Pod pod =
-                    client.pods()
-                            .inNamespace(kube.namespace())
-                            .withName(SandboxPods.podName(id))
-                            .waitUntilCondition(p -> p == null || ready(p) || terminal(p), startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            Pod pod = client.pods()
+                    .inNamespace(kube.namespace())
+                    .withName(SandboxPods.podName(id))
+                    .waitUntilCondition(
+                            p -> p == null || ready(p) || terminal(p),
+                            startupTimeout.toMillis(),
+                            TimeUnit.MILLISECONDS);
             if (pod == null) {
-                throw new SandboxUnavailableException("sandbox pod " + SandboxPods.podName(id) + " disappeared while starting");
+                throw new SandboxUnavailableException(
+                        "sandbox pod " + SandboxPods.podName(id) + " disappeared while starting");
             }
             if (terminal(pod)) {
-                throw new SandboxUnavailableException("sandbox pod " + SandboxPods.podName(id) + " ended while starting: " + pod.getStatus().getPhase());
+                throw new SandboxUnavailableException("sandbox pod " + SandboxPods.podName(id)
+                        + " ended while starting: " + pod.getStatus().getPhase());
             }
             return pod;
         } catch (KubernetesClientException e) {
             throw new SandboxUnavailableException(
-                    "sandbox pod " + SandboxPods.podName(id) + " not ready within " + startupTimeout + ": " + e.getMessage(), e);
+                    "sandbox pod " + SandboxPods.podName(id) + " not ready within " + startupTimeout + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
     static boolean ready(Pod p) {
         return p.getStatus() != null
                 && p.getStatus().getConditions() != null
-                && p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+                && p.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     static boolean terminal(Pod p) {
@@ -271,12 +324,16 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
     }
 
     private String token(SandboxId id) {
-        Secret s = client.secrets().inNamespace(kube.namespace()).withName(SandboxPods.secretName(id)).get();
+        Secret s = client.secrets()
+                .inNamespace(kube.namespace())
+                .withName(SandboxPods.secretName(id))
+                .get();
         if (s == null) {
             throw new SandboxUnavailableException("token secret of " + id + " is missing");
         }
         if (s.getData() != null && s.getData().containsKey(SandboxPods.TOKEN_KEY)) {
-            return new String(Base64.getDecoder().decode(s.getData().get(SandboxPods.TOKEN_KEY)), StandardCharsets.UTF_8);
+            return new String(
+                    Base64.getDecoder().decode(s.getData().get(SandboxPods.TOKEN_KEY)), StandardCharsets.UTF_8);
         }
         if (s.getStringData() != null && s.getStringData().containsKey(SandboxPods.TOKEN_KEY)) {
             return s.getStringData().get(SandboxPods.TOKEN_KEY);
@@ -289,7 +346,8 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
         Path tmp = null;
         try {
             tmp = Files.createTempDirectory("drydock-checkout-");
-            String commit = WorkspaceGit.checkout(spec.source().get(), tmp.resolve("workspace"), tmp.resolve("base.git"));
+            String commit =
+                    WorkspaceGit.checkout(spec.source().get(), tmp.resolve("workspace"), tmp.resolve("base.git"));
             ByteArrayOutputStream tar = new ByteArrayOutputStream();
             WorkspaceTar.create(new WorkspaceFiles(tmp.resolve("workspace"), OptionalInt.empty()), ".", tar);
             sandbox.uploadTar(".", new ByteArrayInputStream(tar.toByteArray()));
@@ -304,9 +362,11 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
     }
 
     private static void runSetup(Sandbox sandbox, SetupStep step) {
-        ExecResult result = sandbox.exec(ExecRequest.of(step.command()).withEnv(step.secretEnv()).withTimeout(step.timeout()));
+        ExecResult result = sandbox.exec(
+                ExecRequest.of(step.command()).withEnv(step.secretEnv()).withTimeout(step.timeout()));
         if (!(result.termination() instanceof Termination.Exited e && e.code() == 0)) {
-            throw new SandboxException("setup step failed (" + result.statusLine() + "): " + result.stderr().text());
+            throw new SandboxException("setup step failed (" + result.statusLine() + "): "
+                    + result.stderr().text());
         }
     }
 
@@ -334,7 +394,11 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
     public Reconciliation reconcile(SessionLiveness liveness) {
         List<PodReaper.Reaped> deleted = reaper.reap(liveness);
         List<SandboxId> adopted = new ArrayList<>();
-        for (Pod pod : client.pods().inNamespace(kube.namespace()).withLabels(SandboxNetworkPolicies.sandboxSelector()).list().getItems()) {
+        for (Pod pod : client.pods()
+                .inNamespace(kube.namespace())
+                .withLabels(SandboxNetworkPolicies.sandboxSelector())
+                .list()
+                .getItems()) {
             Map<String, String> labels = pod.getMetadata().getLabels();
             String session = labels.get(SandboxLabels.SESSION_ID);
             String sandboxId = labels.get(SandboxLabels.SANDBOX_ID);
@@ -345,11 +409,11 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
             if (sandboxes.containsKey(id)) {
                 continue;
             }
-            SandboxSpec spec =
-                    policy.spec(session, labels.getOrDefault(SandboxLabels.WORKSPACE_ID, session))
-                            .withImage(pod.getSpec().getContainers().getFirst().getImage());
+            SandboxSpec spec = policy.spec(session, labels.getOrDefault(SandboxLabels.WORKSPACE_ID, session))
+                    .withImage(pod.getSpec().getContainers().getFirst().getImage());
             Instant expiresAt = Instant.parse(pod.getMetadata().getAnnotations().get(SandboxLabels.EXPIRES_AT));
-            Optional<String> base = Optional.ofNullable(pod.getMetadata().getAnnotations().get(SandboxLabels.BASE_COMMIT));
+            Optional<String> base =
+                    Optional.ofNullable(pod.getMetadata().getAnnotations().get(SandboxLabels.BASE_COMMIT));
             connect(id, spec, expiresAt, base);
             adopted.add(id);
         }
@@ -384,20 +448,44 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
     void deleteResources(SandboxId id) {
         sandboxes.remove(id);
         try {
-            client.pods().inNamespace(kube.namespace()).withName(SandboxPods.podName(id)).withGracePeriod(0).delete();
-            client.secrets().inNamespace(kube.namespace()).withName(SandboxPods.secretName(id)).delete();
-            client.network().v1().networkPolicies().inNamespace(kube.namespace()).withName(SandboxNetworkPolicies.mirrorPolicyName(id)).delete();
+            client.pods()
+                    .inNamespace(kube.namespace())
+                    .withName(SandboxPods.podName(id))
+                    .withGracePeriod(0)
+                    .delete();
+            client.secrets()
+                    .inNamespace(kube.namespace())
+                    .withName(SandboxPods.secretName(id))
+                    .delete();
+            client.network()
+                    .v1()
+                    .networkPolicies()
+                    .inNamespace(kube.namespace())
+                    .withName(SandboxNetworkPolicies.mirrorPolicyName(id))
+                    .delete();
         } catch (KubernetesClientException e) {
-            log().log(System.Logger.Level.WARNING, () -> String.format("cannot delete sandbox %s (the reaper will retry): %s", id, e.getMessage()));
+            log().log(
+                            System.Logger.Level.WARNING,
+                            () -> String.format(
+                                    "cannot delete sandbox %s (the reaper will retry): %s", id, e.getMessage()));
         }
     }
 
     @Override
     public List<Enforcement> enforcement() {
         return List.of(
-                new Enforcement("network", true, "NetworkPolicy " + SandboxNetworkPolicies.NAME + " (needs a CNI that enforces NetworkPolicy)"),
-                new Enforcement("pod-security", true, "Pod Security restricted: non-root, no capabilities, seccomp RuntimeDefault, read-only root"),
-                new Enforcement("runtime-class", kube.runtimeClass().isPresent(), kube.runtimeClass().map(rc -> "RuntimeClass " + rc).orElse("cluster default runtime")),
+                new Enforcement(
+                        "network",
+                        true,
+                        "NetworkPolicy " + SandboxNetworkPolicies.NAME + " (needs a CNI that enforces NetworkPolicy)"),
+                new Enforcement(
+                        "pod-security",
+                        true,
+                        "Pod Security restricted: non-root, no capabilities, seccomp RuntimeDefault, read-only root"),
+                new Enforcement(
+                        "runtime-class",
+                        kube.runtimeClass().isPresent(),
+                        kube.runtimeClass().map(rc -> "RuntimeClass " + rc).orElse("cluster default runtime")),
                 new Enforcement("memory", true, "container memory limit"),
                 new Enforcement("cpu-rate", true, "container cpu limit"),
                 new Enforcement("disk", true, "ephemeral-storage limit and emptyDir sizeLimit"),
@@ -425,7 +513,8 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
 
     private static void deleteQuietly(Path root) {
         try (var walk = Files.walk(root)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             log().log(System.Logger.Level.DEBUG, () -> String.format("cannot delete %s: %s", root, e.getMessage()));
         }

@@ -43,22 +43,35 @@ public final class PodReaper {
     public List<Reaped> reap(SessionLiveness liveness) {
         Instant now = clock.instant();
         List<Reaped> reaped = new ArrayList<>();
-        List<Pod> pods = client.pods().inNamespace(namespace).withLabels(SandboxNetworkPolicies.sandboxSelector()).list().getItems();
+        List<Pod> pods = client.pods()
+                .inNamespace(namespace)
+                .withLabels(SandboxNetworkPolicies.sandboxSelector())
+                .list()
+                .getItems();
         for (Pod pod : pods) {
-            reason(pod, now, liveness)
-                    .ifPresent(
-                            why -> {
-                                client.pods().inNamespace(namespace).resource(pod).withGracePeriod(0).delete();
-                                reaped.add(new Reaped(pod.getMetadata().getName(), why));
-                                log().log(System.Logger.Level.INFO, () -> String.format("deleted sandbox pod %s: %s", pod.getMetadata().getName(), why));
-                            });
+            reason(pod, now, liveness).ifPresent(why -> {
+                client.pods()
+                        .inNamespace(namespace)
+                        .resource(pod)
+                        .withGracePeriod(0)
+                        .delete();
+                reaped.add(new Reaped(pod.getMetadata().getName(), why));
+                log().log(
+                                System.Logger.Level.INFO,
+                                () -> String.format(
+                                        "deleted sandbox pod %s: %s",
+                                        pod.getMetadata().getName(), why));
+            });
         }
-        Set<String> livePods =
-                pods.stream()
-                        .map(p -> p.getMetadata().getName())
-                        .filter(n -> reaped.stream().noneMatch(r -> r.name().equals(n)))
-                        .collect(Collectors.toSet());
-        for (Secret secret : client.secrets().inNamespace(namespace).withLabels(SandboxNetworkPolicies.sandboxSelector()).list().getItems()) {
+        Set<String> livePods = pods.stream()
+                .map(p -> p.getMetadata().getName())
+                .filter(n -> reaped.stream().noneMatch(r -> r.name().equals(n)))
+                .collect(Collectors.toSet());
+        for (Secret secret : client.secrets()
+                .inNamespace(namespace)
+                .withLabels(SandboxNetworkPolicies.sandboxSelector())
+                .list()
+                .getItems()) {
             String id = secret.getMetadata().getLabels().get(SandboxLabels.SANDBOX_ID);
             if (id == null || !livePods.contains("drydock-" + id)) {
                 client.secrets().inNamespace(namespace).resource(secret).delete();
@@ -69,8 +82,12 @@ public final class PodReaper {
     }
 
     static java.util.Optional<String> reason(Pod pod, Instant now, SessionLiveness liveness) {
-        Map<String, String> annotations = pod.getMetadata().getAnnotations() == null ? Map.of() : pod.getMetadata().getAnnotations();
-        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+        Map<String, String> annotations = pod.getMetadata().getAnnotations() == null
+                ? Map.of()
+                : pod.getMetadata().getAnnotations();
+        Map<String, String> labels = pod.getMetadata().getLabels() == null
+                ? Map.of()
+                : pod.getMetadata().getLabels();
         String expires = annotations.get(SandboxLabels.EXPIRES_AT);
         if (expires == null) {
             return java.util.Optional.of("no expiry annotation");

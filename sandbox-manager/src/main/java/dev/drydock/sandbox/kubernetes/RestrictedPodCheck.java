@@ -22,20 +22,19 @@ import java.util.stream.Stream;
  * empty means compliant. Used by the tests and usable as a pre-flight check.
  */
 public final class RestrictedPodCheck {
-    private static final Set<String> ALLOWED_VOLUMES =
-            Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret");
-    private static final Set<String> SAFE_SYSCTLS =
-            Set.of(
-                    "kernel.shm_rmid_forced",
-                    "net.ipv4.ip_local_port_range",
-                    "net.ipv4.ip_unprivileged_port_start",
-                    "net.ipv4.tcp_syncookies",
-                    "net.ipv4.ping_group_range",
-                    "net.ipv4.ip_local_reserved_ports",
-                    "net.ipv4.tcp_keepalive_time",
-                    "net.ipv4.tcp_fin_timeout",
-                    "net.ipv4.tcp_keepalive_intvl",
-                    "net.ipv4.tcp_keepalive_probes");
+    private static final Set<String> ALLOWED_VOLUMES = Set.of(
+            "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret");
+    private static final Set<String> SAFE_SYSCTLS = Set.of(
+            "kernel.shm_rmid_forced",
+            "net.ipv4.ip_local_port_range",
+            "net.ipv4.ip_unprivileged_port_start",
+            "net.ipv4.tcp_syncookies",
+            "net.ipv4.ping_group_range",
+            "net.ipv4.ip_local_reserved_ports",
+            "net.ipv4.tcp_keepalive_time",
+            "net.ipv4.tcp_fin_timeout",
+            "net.ipv4.tcp_keepalive_intvl",
+            "net.ipv4.tcp_keepalive_probes");
 
     private RestrictedPodCheck() {}
 
@@ -58,18 +57,24 @@ public final class RestrictedPodCheck {
             }
         }
         if (psc != null && psc.getSysctls() != null) {
-            psc.getSysctls().stream().filter(s -> !SAFE_SYSCTLS.contains(s.getName())).forEach(s -> v.add("unsafe sysctl " + s.getName()));
+            psc.getSysctls().stream()
+                    .filter(s -> !SAFE_SYSCTLS.contains(s.getName()))
+                    .forEach(s -> v.add("unsafe sysctl " + s.getName()));
         }
         boolean podNonRoot = psc != null && Boolean.TRUE.equals(psc.getRunAsNonRoot());
         if (psc != null && psc.getRunAsUser() != null && psc.getRunAsUser() == 0) v.add("pod runAsUser must not be 0");
         boolean podSeccomp = psc != null && seccompOk(psc.getSeccompProfile());
-        if (psc != null && psc.getSeccompProfile() != null && !podSeccomp) v.add("pod seccompProfile must be RuntimeDefault or Localhost");
+        if (psc != null && psc.getSeccompProfile() != null && !podSeccomp)
+            v.add("pod seccompProfile must be RuntimeDefault or Localhost");
         if (psc != null && psc.getSeLinuxOptions() != null) {
             String type = psc.getSeLinuxOptions().getType();
-            if (type != null && !Set.of("", "container_t", "container_init_t", "container_kvm_t", "container_engine_t").contains(type)) {
+            if (type != null
+                    && !Set.of("", "container_t", "container_init_t", "container_kvm_t", "container_engine_t")
+                            .contains(type)) {
                 v.add("pod seLinuxOptions.type " + type + " not allowed");
             }
-            if (psc.getSeLinuxOptions().getUser() != null || psc.getSeLinuxOptions().getRole() != null) v.add("pod seLinuxOptions user/role must not be set");
+            if (psc.getSeLinuxOptions().getUser() != null
+                    || psc.getSeLinuxOptions().getRole() != null) v.add("pod seLinuxOptions user/role must not be set");
         }
         for (Container c : allContainers(spec)) {
             String n = "container " + c.getName() + ": ";
@@ -81,18 +86,28 @@ public final class RestrictedPodCheck {
                 continue;
             }
             if (Boolean.TRUE.equals(sc.getPrivileged())) v.add(n + "privileged must not be true");
-            if (c.getPorts() != null && c.getPorts().stream().anyMatch(p -> p.getHostPort() != null && p.getHostPort() != 0)) v.add(n + "hostPort must not be set");
-            if (sc.getProcMount() != null && !"Default".equals(sc.getProcMount())) v.add(n + "procMount must be Default");
-            if (sc.getAppArmorProfile() != null && "Unconfined".equals(sc.getAppArmorProfile().getType())) v.add(n + "AppArmor must not be Unconfined");
+            if (c.getPorts() != null
+                    && c.getPorts().stream().anyMatch(p -> p.getHostPort() != null && p.getHostPort() != 0))
+                v.add(n + "hostPort must not be set");
+            if (sc.getProcMount() != null && !"Default".equals(sc.getProcMount()))
+                v.add(n + "procMount must be Default");
+            if (sc.getAppArmorProfile() != null
+                    && "Unconfined".equals(sc.getAppArmorProfile().getType()))
+                v.add(n + "AppArmor must not be Unconfined");
             // restricted
-            if (!Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation())) v.add(n + "allowPrivilegeEscalation must be false");
-            if (!(Boolean.TRUE.equals(sc.getRunAsNonRoot()) || (podNonRoot && sc.getRunAsNonRoot() == null))) v.add(n + "runAsNonRoot must be true");
+            if (!Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation()))
+                v.add(n + "allowPrivilegeEscalation must be false");
+            if (!(Boolean.TRUE.equals(sc.getRunAsNonRoot()) || (podNonRoot && sc.getRunAsNonRoot() == null)))
+                v.add(n + "runAsNonRoot must be true");
             if (sc.getRunAsUser() != null && sc.getRunAsUser() == 0) v.add(n + "runAsUser must not be 0");
             boolean seccomp = sc.getSeccompProfile() == null ? podSeccomp : seccompOk(sc.getSeccompProfile());
             if (!seccomp) v.add(n + "seccompProfile must be RuntimeDefault or Localhost");
             Capabilities caps = sc.getCapabilities();
-            if (caps == null || caps.getDrop() == null || !caps.getDrop().contains("ALL")) v.add(n + "capabilities must drop ALL");
-            if (caps != null && caps.getAdd() != null && caps.getAdd().stream().anyMatch(a -> !a.equals("NET_BIND_SERVICE"))) {
+            if (caps == null || caps.getDrop() == null || !caps.getDrop().contains("ALL"))
+                v.add(n + "capabilities must drop ALL");
+            if (caps != null
+                    && caps.getAdd() != null
+                    && caps.getAdd().stream().anyMatch(a -> !a.equals("NET_BIND_SERVICE"))) {
                 v.add(n + "capabilities may only add NET_BIND_SERVICE");
             }
         }
@@ -106,13 +121,16 @@ public final class RestrictedPodCheck {
         if (spec == null) {
             return v;
         }
-        if (!Boolean.FALSE.equals(spec.getAutomountServiceAccountToken())) v.add("automountServiceAccountToken must be false");
+        if (!Boolean.FALSE.equals(spec.getAutomountServiceAccountToken()))
+            v.add("automountServiceAccountToken must be false");
         if (spec.getActiveDeadlineSeconds() == null) v.add("activeDeadlineSeconds must be set");
         for (Container c : allContainers(spec)) {
             String n = "container " + c.getName() + ": ";
             SecurityContext sc = c.getSecurityContext();
-            if (sc == null || !Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem())) v.add(n + "readOnlyRootFilesystem must be true");
-            Map<String, ?> limits = c.getResources() == null ? null : c.getResources().getLimits();
+            if (sc == null || !Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem()))
+                v.add(n + "readOnlyRootFilesystem must be true");
+            Map<String, ?> limits =
+                    c.getResources() == null ? null : c.getResources().getLimits();
             for (String r : List.of("cpu", "memory", "ephemeral-storage")) {
                 if (limits == null || !limits.containsKey(r)) v.add(n + "limit " + r + " must be set");
             }
@@ -146,6 +164,10 @@ public final class RestrictedPodCheck {
         set.put("secret", v.getSecret());
         set.put("hostPath", v.getHostPath());
         set.put("nfs", v.getNfs());
-        return set.entrySet().stream().filter(e -> Objects.nonNull(e.getValue())).map(Map.Entry::getKey).findFirst().orElse("other");
+        return set.entrySet().stream()
+                .filter(e -> Objects.nonNull(e.getValue()))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse("other");
     }
 }

@@ -31,7 +31,11 @@ public final class SandboxNetworkPolicies {
 
     /** Labels every sandbox pod carries, used as the policy's pod selector. */
     public static Map<String, String> sandboxSelector() {
-        return Map.of(SandboxLabels.MANAGED_BY, SandboxLabels.MANAGED_BY_VALUE, SandboxLabels.COMPONENT, SandboxLabels.COMPONENT_VALUE);
+        return Map.of(
+                SandboxLabels.MANAGED_BY,
+                SandboxLabels.MANAGED_BY_VALUE,
+                SandboxLabels.COMPONENT,
+                SandboxLabels.COMPONENT_VALUE);
     }
 
     /** Name of a sandbox's own mirror policy. */
@@ -47,20 +51,29 @@ public final class SandboxNetworkPolicies {
      *
      * @throws dev.drydock.sandbox.InvalidSpecException when a mirror's host does not resolve
      */
-    public static NetworkPolicy mirrorEgress(String namespace, dev.drydock.sandbox.SandboxId id, List<dev.drydock.sandbox.PackageMirror> mirrors) {
+    public static NetworkPolicy mirrorEgress(
+            String namespace, dev.drydock.sandbox.SandboxId id, List<dev.drydock.sandbox.PackageMirror> mirrors) {
         List<NetworkPolicyEgressRule> egress = new ArrayList<>();
         for (dev.drydock.sandbox.PackageMirror m : mirrors) {
             java.net.InetAddress[] addresses;
             try {
                 addresses = java.net.InetAddress.getAllByName(m.url().getHost());
             } catch (java.net.UnknownHostException e) {
-                throw new dev.drydock.sandbox.InvalidSpecException("package mirror " + m.name() + ": host " + m.url().getHost() + " does not resolve from the server");
+                throw new dev.drydock.sandbox.InvalidSpecException("package mirror " + m.name() + ": host "
+                        + m.url().getHost() + " does not resolve from the server");
             }
             for (java.net.InetAddress a : addresses) {
                 String cidr = a.getHostAddress() + (a instanceof java.net.Inet6Address ? "/128" : "/32");
                 egress.add(new NetworkPolicyEgressRuleBuilder()
-                        .withTo(new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr(cidr).endIpBlock().build())
-                        .withPorts(new NetworkPolicyPortBuilder().withProtocol("TCP").withPort(new IntOrString(m.port())).build())
+                        .withTo(new NetworkPolicyPeerBuilder()
+                                .withNewIpBlock()
+                                .withCidr(cidr)
+                                .endIpBlock()
+                                .build())
+                        .withPorts(new NetworkPolicyPortBuilder()
+                                .withProtocol("TCP")
+                                .withPort(new IntOrString(m.port()))
+                                .build())
                         .build());
             }
         }
@@ -68,7 +81,8 @@ public final class SandboxNetworkPolicies {
                 .withNewMetadata()
                 .withName(mirrorPolicyName(id))
                 .withNamespace(namespace)
-                .withLabels(Map.of(SandboxLabels.MANAGED_BY, SandboxLabels.MANAGED_BY_VALUE, SandboxLabels.SANDBOX_ID, id.value()))
+                .withLabels(Map.of(
+                        SandboxLabels.MANAGED_BY, SandboxLabels.MANAGED_BY_VALUE, SandboxLabels.SANDBOX_ID, id.value()))
                 .endMetadata()
                 .withNewSpec()
                 .withNewPodSelector()
@@ -83,36 +97,47 @@ public final class SandboxNetworkPolicies {
     public static NetworkPolicy desired(KubernetesOptions options) {
         List<NetworkPolicyEgressRule> egress = new ArrayList<>();
         options.dnsPort()
-                .ifPresent(
-                        port ->
-                                egress.add(
-                                        new NetworkPolicyEgressRuleBuilder()
-                                                .withTo(
-                                                        new NetworkPolicyPeerBuilder()
-                                                                .withNamespaceSelector(
-                                                                        new LabelSelectorBuilder()
-                                                                                .withMatchExpressions(
-                                                                                        new LabelSelectorRequirementBuilder()
-                                                                                                .withKey("kubernetes.io/metadata.name")
-                                                                                                .withOperator("In")
-                                                                                                .withValues(DNS_NAMESPACES)
-                                                                                                .build())
-                                                                                .build())
-                                                                .build())
-                                                .withPorts(
-                                                        new NetworkPolicyPortBuilder().withProtocol("UDP").withPort(new IntOrString(port)).build(),
-                                                        new NetworkPolicyPortBuilder().withProtocol("TCP").withPort(new IntOrString(port)).build())
-                                                .build()));
+                .ifPresent(port -> egress.add(new NetworkPolicyEgressRuleBuilder()
+                        .withTo(new NetworkPolicyPeerBuilder()
+                                .withNamespaceSelector(new LabelSelectorBuilder()
+                                        .withMatchExpressions(new LabelSelectorRequirementBuilder()
+                                                .withKey("kubernetes.io/metadata.name")
+                                                .withOperator("In")
+                                                .withValues(DNS_NAMESPACES)
+                                                .build())
+                                        .build())
+                                .build())
+                        .withPorts(
+                                new NetworkPolicyPortBuilder()
+                                        .withProtocol("UDP")
+                                        .withPort(new IntOrString(port))
+                                        .build(),
+                                new NetworkPolicyPortBuilder()
+                                        .withProtocol("TCP")
+                                        .withPort(new IntOrString(port))
+                                        .build())
+                        .build()));
         for (MirrorAllowance m : options.mirrors()) {
-            egress.add(
-                    new NetworkPolicyEgressRuleBuilder()
-                            .withTo(new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr(m.cidr()).endIpBlock().build())
-                            .withPorts(new NetworkPolicyPortBuilder().withProtocol("TCP").withPort(new IntOrString(m.port())).build())
-                            .build());
+            egress.add(new NetworkPolicyEgressRuleBuilder()
+                    .withTo(new NetworkPolicyPeerBuilder()
+                            .withNewIpBlock()
+                            .withCidr(m.cidr())
+                            .endIpBlock()
+                            .build())
+                    .withPorts(new NetworkPolicyPortBuilder()
+                            .withProtocol("TCP")
+                            .withPort(new IntOrString(m.port()))
+                            .build())
+                    .build());
         }
-        NetworkPolicyPeerBuilder server = new NetworkPolicyPeerBuilder().withNewPodSelector().withMatchLabels(options.controlSelector()).endPodSelector();
+        NetworkPolicyPeerBuilder server = new NetworkPolicyPeerBuilder()
+                .withNewPodSelector()
+                .withMatchLabels(options.controlSelector())
+                .endPodSelector();
         options.controlNamespace()
-                .ifPresent(ns -> server.withNewNamespaceSelector().withMatchLabels(Map.of("kubernetes.io/metadata.name", ns)).endNamespaceSelector());
+                .ifPresent(ns -> server.withNewNamespaceSelector()
+                        .withMatchLabels(Map.of("kubernetes.io/metadata.name", ns))
+                        .endNamespaceSelector());
         return new NetworkPolicyBuilder()
                 .withNewMetadata()
                 .withName(NAME)
@@ -126,7 +151,10 @@ public final class SandboxNetworkPolicies {
                 .withPolicyTypes("Ingress", "Egress")
                 .addNewIngress()
                 .withFrom(server.build())
-                .withPorts(new NetworkPolicyPortBuilder().withProtocol("TCP").withPort(new IntOrString(options.runnerPort())).build())
+                .withPorts(new NetworkPolicyPortBuilder()
+                        .withProtocol("TCP")
+                        .withPort(new IntOrString(options.runnerPort()))
+                        .build())
                 .endIngress()
                 .withEgress(egress)
                 .endSpec()

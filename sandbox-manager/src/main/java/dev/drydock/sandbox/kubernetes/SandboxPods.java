@@ -14,9 +14,9 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.time.Duration;
@@ -56,21 +56,22 @@ public final class SandboxPods {
      * @param expiresAt when the reaper deletes it
      * @param warm whether it is a warm-pool pod (no session label yet)
      */
-    public static Pod desired(SandboxSpec spec, KubernetesOptions options, SandboxId id, Instant expiresAt, boolean warm) {
+    public static Pod desired(
+            SandboxSpec spec, KubernetesOptions options, SandboxId id, Instant expiresAt, boolean warm) {
         if (spec.image().isEmpty()) {
             throw new InvalidSpecException("missing image: set drydock.sandbox.kubernetes.image");
         }
-        spec.runtimeClass()
-                .filter(rc -> !options.allowsRuntimeClass(rc))
-                .ifPresent(rc -> {
-                    throw new InvalidSpecException("unknown runtime class '" + rc + "'; allowed: " + options.allowedRuntimeClasses());
-                });
+        spec.runtimeClass().filter(rc -> !options.allowsRuntimeClass(rc)).ifPresent(rc -> {
+            throw new InvalidSpecException(
+                    "unknown runtime class '" + rc + "'; allowed: " + options.allowedRuntimeClasses());
+        });
         SandboxLimits limits = spec.limits();
         Map<String, Quantity> resources = new LinkedHashMap<>();
         resources.put("cpu", new Quantity(limits.cpuMillicores() + "m"));
         resources.put("memory", new Quantity(String.valueOf(limits.memoryBytes())));
         resources.put("ephemeral-storage", new Quantity(String.valueOf(limits.ephemeralStorageBytes())));
-        long deadline = Math.min(spec.ttl().toSeconds(), options.activeDeadline().toSeconds());
+        long deadline =
+                Math.min(spec.ttl().toSeconds(), options.activeDeadline().toSeconds());
         return new PodBuilder()
                 .withNewMetadata()
                 .withName(podName(id))
@@ -89,54 +90,67 @@ public final class SandboxPods {
                 .withActiveDeadlineSeconds(Math.max(1, deadline))
                 .withTerminationGracePeriodSeconds(5L)
                 .withRuntimeClassName(spec.runtimeClass().orElse(null))
-                .withImagePullSecrets(options.imagePullSecrets().stream().map(LocalObjectReference::new).toList())
+                .withImagePullSecrets(options.imagePullSecrets().stream()
+                        .map(LocalObjectReference::new)
+                        .toList())
                 .withNewSecurityContext()
                 .withRunAsNonRoot(true)
                 .withSeccompProfile(new SeccompProfile(null, "RuntimeDefault"))
                 .endSecurityContext()
-                .withContainers(
-                        new ContainerBuilder()
-                                .withName(CONTAINER)
-                                .withImage(image(spec.image(), options.registry()))
-                                .withImagePullPolicy("IfNotPresent")
-                                .withWorkingDir(WORKSPACE)
-                                .withEnv(
-                                        new EnvVarBuilder().withName(RunnerProtocol.PORT_ENV).withValue(String.valueOf(options.runnerPort())).build(),
-                                        new EnvVarBuilder().withName(RunnerProtocol.WORKSPACE_ENV).withValue(WORKSPACE).build(),
-                                        new EnvVarBuilder()
-                                                .withName(RunnerProtocol.TOKEN_ENV)
-                                                .withNewValueFrom()
-                                                .withNewSecretKeyRef(TOKEN_KEY, secretName(id), false)
-                                                .endValueFrom()
-                                                .build())
-                                .addNewPort()
-                                .withName("runner")
-                                .withContainerPort(options.runnerPort())
-                                .withProtocol("TCP")
-                                .endPort()
-                                .withNewReadinessProbe()
-                                .withNewHttpGet()
-                                .withPath("/v1/health")
-                                .withNewPort(options.runnerPort())
-                                .endHttpGet()
-                                .withPeriodSeconds(1)
-                                .endReadinessProbe()
-                                .withNewResources()
-                                .withLimits(resources)
-                                .withRequests(resources)
-                                .endResources()
-                                .withNewSecurityContext()
-                                .withAllowPrivilegeEscalation(false)
-                                .withPrivileged(false)
-                                .withReadOnlyRootFilesystem(true)
-                                .withRunAsNonRoot(true)
-                                .withCapabilities(new Capabilities(null, List.of("ALL")))
-                                .withSeccompProfile(new SeccompProfile(null, "RuntimeDefault"))
-                                .endSecurityContext()
-                                .withVolumeMounts(
-                                        new VolumeMountBuilder().withName("workspace").withMountPath(WORKSPACE).build(),
-                                        new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
-                                .build())
+                .withContainers(new ContainerBuilder()
+                        .withName(CONTAINER)
+                        .withImage(image(spec.image(), options.registry()))
+                        .withImagePullPolicy("IfNotPresent")
+                        .withWorkingDir(WORKSPACE)
+                        .withEnv(
+                                new EnvVarBuilder()
+                                        .withName(RunnerProtocol.PORT_ENV)
+                                        .withValue(String.valueOf(options.runnerPort()))
+                                        .build(),
+                                new EnvVarBuilder()
+                                        .withName(RunnerProtocol.WORKSPACE_ENV)
+                                        .withValue(WORKSPACE)
+                                        .build(),
+                                new EnvVarBuilder()
+                                        .withName(RunnerProtocol.TOKEN_ENV)
+                                        .withNewValueFrom()
+                                        .withNewSecretKeyRef(TOKEN_KEY, secretName(id), false)
+                                        .endValueFrom()
+                                        .build())
+                        .addNewPort()
+                        .withName("runner")
+                        .withContainerPort(options.runnerPort())
+                        .withProtocol("TCP")
+                        .endPort()
+                        .withNewReadinessProbe()
+                        .withNewHttpGet()
+                        .withPath("/v1/health")
+                        .withNewPort(options.runnerPort())
+                        .endHttpGet()
+                        .withPeriodSeconds(1)
+                        .endReadinessProbe()
+                        .withNewResources()
+                        .withLimits(resources)
+                        .withRequests(resources)
+                        .endResources()
+                        .withNewSecurityContext()
+                        .withAllowPrivilegeEscalation(false)
+                        .withPrivileged(false)
+                        .withReadOnlyRootFilesystem(true)
+                        .withRunAsNonRoot(true)
+                        .withCapabilities(new Capabilities(null, List.of("ALL")))
+                        .withSeccompProfile(new SeccompProfile(null, "RuntimeDefault"))
+                        .endSecurityContext()
+                        .withVolumeMounts(
+                                new VolumeMountBuilder()
+                                        .withName("workspace")
+                                        .withMountPath(WORKSPACE)
+                                        .build(),
+                                new VolumeMountBuilder()
+                                        .withName("tmp")
+                                        .withMountPath("/tmp")
+                                        .build())
+                        .build())
                 .withVolumes(
                         new VolumeBuilder()
                                 .withName("workspace")
@@ -161,11 +175,10 @@ public final class SandboxPods {
                 .withNewMetadata()
                 .withName(secretName(id))
                 .withNamespace(options.namespace())
-                .withLabels(
-                        Map.of(
-                                SandboxLabels.MANAGED_BY, SandboxLabels.MANAGED_BY_VALUE,
-                                SandboxLabels.COMPONENT, SandboxLabels.COMPONENT_VALUE,
-                                SandboxLabels.SANDBOX_ID, id.value()))
+                .withLabels(Map.of(
+                        SandboxLabels.MANAGED_BY, SandboxLabels.MANAGED_BY_VALUE,
+                        SandboxLabels.COMPONENT, SandboxLabels.COMPONENT_VALUE,
+                        SandboxLabels.SANDBOX_ID, id.value()))
                 .endMetadata()
                 .withType("Opaque")
                 .withStringData(Map.of(TOKEN_KEY, token))

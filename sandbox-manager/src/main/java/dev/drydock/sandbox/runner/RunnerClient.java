@@ -42,8 +42,11 @@ public final class RunnerClient {
     /** Whether the runner answers its health check. */
     public boolean healthy() {
         try {
-            HttpResponse<String> r =
-                    http.send(HttpRequest.newBuilder(base.resolve("/v1/health")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(base.resolve("/v1/health"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -56,11 +59,10 @@ public final class RunnerClient {
     /** Runs a command; see {@link dev.drydock.sandbox.Sandbox#exec}. */
     public ExecResult exec(ExecRequest request, int outputLimit, OutputListener listener) {
         long start = System.nanoTime();
-        HttpRequest http =
-                authorized("/v1/exec")
-                        .timeout(request.timeout().plus(GRACE))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(RunnerProtocol.encodeExec(request, outputLimit)))
-                        .build();
+        HttpRequest http = authorized("/v1/exec")
+                .timeout(request.timeout().plus(GRACE))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(RunnerProtocol.encodeExec(request, outputLimit)))
+                .build();
         HttpResponse<InputStream> response = send(http, HttpResponse.BodyHandlers.ofInputStream());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -93,8 +95,10 @@ public final class RunnerClient {
                         RunnerProtocol.ExecEnd end = RunnerProtocol.decodeEnd(payload);
                         return new ExecResult(
                                 end.termination(),
-                                new OutputCapture(out.toString(StandardCharsets.UTF_8), end.stdoutTotal(), end.stdoutTruncated()),
-                                new OutputCapture(err.toString(StandardCharsets.UTF_8), end.stderrTotal(), end.stderrTruncated()),
+                                new OutputCapture(
+                                        out.toString(StandardCharsets.UTF_8), end.stdoutTotal(), end.stdoutTruncated()),
+                                new OutputCapture(
+                                        err.toString(StandardCharsets.UTF_8), end.stderrTotal(), end.stderrTruncated()),
                                 Duration.ofNanos(System.nanoTime() - start));
                     }
                     default -> throw new SandboxException("runner sent unknown frame type " + type);
@@ -114,31 +118,43 @@ public final class RunnerClient {
     }
 
     public byte[] read(String path) {
-        HttpResponse<byte[]> r = send(authorized("/v1/files?path=" + enc(path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r =
+                send(authorized("/v1/files?path=" + enc(path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         check(r.statusCode(), r.body());
         return r.body();
     }
 
     public void write(String path, byte[] content) {
-        HttpResponse<byte[]> r =
-                send(authorized("/v1/files?path=" + enc(path)).PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = send(
+                authorized("/v1/files?path=" + enc(path))
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(content))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         check(r.statusCode(), r.body());
     }
 
     public List<FileEntry> list(String path) {
-        HttpResponse<byte[]> r = send(authorized("/v1/list?path=" + enc(path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r =
+                send(authorized("/v1/list?path=" + enc(path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         check(r.statusCode(), r.body());
-        return new String(r.body(), StandardCharsets.UTF_8).lines().filter(l -> !l.isEmpty()).map(RunnerProtocol::decodeEntry).toList();
+        return new String(r.body(), StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> !l.isEmpty())
+                .map(RunnerProtocol::decodeEntry)
+                .toList();
     }
 
     public FileEntry stat(String path) {
-        HttpResponse<byte[]> r = send(authorized("/v1/stat?path=" + enc(path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r =
+                send(authorized("/v1/stat?path=" + enc(path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         check(r.statusCode(), r.body());
         return RunnerProtocol.decodeEntry(new String(r.body(), StandardCharsets.UTF_8).strip());
     }
 
     private HttpRequest.Builder authorized(String pathAndQuery) {
-        return HttpRequest.newBuilder(base.resolve(pathAndQuery)).header("Authorization", authorization).timeout(Duration.ofMinutes(2));
+        return HttpRequest.newBuilder(base.resolve(pathAndQuery))
+                .header("Authorization", authorization)
+                .timeout(Duration.ofMinutes(2));
     }
 
     private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {

@@ -49,7 +49,12 @@ public final class RunnerProtocol {
     public record ExecCall(ExecRequest request, int outputLimit) {}
 
     /** The final frame. */
-    public record ExecEnd(Termination termination, long stdoutTotal, boolean stdoutTruncated, long stderrTotal, boolean stderrTruncated) {}
+    public record ExecEnd(
+            Termination termination,
+            long stdoutTotal,
+            boolean stdoutTruncated,
+            long stderrTotal,
+            boolean stderrTruncated) {}
 
     public static byte[] encodeExec(ExecRequest r, int outputLimit) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -134,13 +139,12 @@ public final class RunnerProtocol {
         byte kind = in.readByte();
         int code = in.readInt();
         String reason = readString(in);
-        Termination t =
-                switch (kind) {
-                    case 0 -> new Termination.Exited(code);
-                    case 1 -> new Termination.TimedOut();
-                    case 2 -> new Termination.Killed(reason);
-                    default -> throw new IOException("unknown termination kind " + kind);
-                };
+        Termination t = switch (kind) {
+            case 0 -> new Termination.Exited(code);
+            case 1 -> new Termination.TimedOut();
+            case 2 -> new Termination.Killed(reason);
+            default -> throw new IOException("unknown termination kind " + kind);
+        };
         return new ExecEnd(t, in.readLong(), in.readBoolean(), in.readLong(), in.readBoolean());
     }
 
@@ -153,8 +157,8 @@ public final class RunnerProtocol {
 
     /** Encodes one listing line: {@code TYPE\tSIZE\tMODE\tMILLIS\tPATH}. */
     public static String encodeEntry(FileEntry e) {
-        return e.type() + "\t" + e.size() + "\t" + e.mode() + "\t" + e.modified().toEpochMilli() + "\t"
-                + URLEncoder.encode(e.path(), StandardCharsets.UTF_8);
+        return e.type() + "\t" + e.size() + "\t" + e.mode() + "\t"
+                + e.modified().toEpochMilli() + "\t" + URLEncoder.encode(e.path(), StandardCharsets.UTF_8);
     }
 
     public static FileEntry decodeEntry(String line) {

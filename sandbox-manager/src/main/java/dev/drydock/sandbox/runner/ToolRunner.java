@@ -27,13 +27,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.Objects;
 
 /**
  * The in-pod tool runner: a small HTTP server (JDK only) that runs commands in the workspace and
@@ -70,7 +70,8 @@ public final class ToolRunner implements AutoCloseable {
             throw new IllegalArgumentException("runner token must be at least 16 characters");
         }
         HttpServer server = HttpServer.create(address, 64);
-        ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("runner-", 0).factory());
+        ExecutorService executor = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("runner-", 0).factory());
         ToolRunner runner = new ToolRunner(server, executor, new WorkspaceFiles(workspace, OptionalInt.empty()), token);
         server.setExecutor(executor);
         server.createContext("/v1/health", runner::health);
@@ -105,7 +106,9 @@ public final class ToolRunner implements AutoCloseable {
         int port = Integer.parseInt(System.getenv().getOrDefault(RunnerProtocol.PORT_ENV, "7070"));
         Path workspace = Path.of(System.getenv().getOrDefault(RunnerProtocol.WORKSPACE_ENV, "/workspace"));
         ToolRunner runner = start(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), port), workspace, token);
-        log().log(System.Logger.Level.INFO, "drydock tool runner listening on port " + runner.port() + " for " + workspace);
+        log().log(
+                        System.Logger.Level.INFO,
+                        "drydock tool runner listening on port " + runner.port() + " for " + workspace);
         Thread.currentThread().join();
     }
 
@@ -159,23 +162,26 @@ public final class ToolRunner implements AutoCloseable {
         Path cwd = files.resolveDirectory(request.cwd());
         ex.sendResponseHeaders(200, 0);
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(ex.getResponseBody(), 64 * 1024));
-        java.util.concurrent.atomic.AtomicReference<Process> started = new java.util.concurrent.atomic.AtomicReference<>();
-        OutputListener frames =
-                (channel, chunk) -> {
-                    synchronized (out) {
-                        try {
-                            RunnerProtocol.writeFrame(out, channel == OutputChannel.STDOUT ? RunnerProtocol.STDOUT : RunnerProtocol.STDERR, chunk);
-                            out.flush();
-                        } catch (IOException e) {
-                            // The server went away: nobody will read the result, so stop the command.
-                            Process p = started.get();
-                            if (p != null) {
-                                killTree(p);
-                            }
-                            throw new UncheckedIOException(e);
-                        }
+        java.util.concurrent.atomic.AtomicReference<Process> started =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        OutputListener frames = (channel, chunk) -> {
+            synchronized (out) {
+                try {
+                    RunnerProtocol.writeFrame(
+                            out,
+                            channel == OutputChannel.STDOUT ? RunnerProtocol.STDOUT : RunnerProtocol.STDERR,
+                            chunk);
+                    out.flush();
+                } catch (IOException e) {
+                    // The server went away: nobody will read the result, so stop the command.
+                    Process p = started.get();
+                    if (p != null) {
+                        killTree(p);
                     }
-                };
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
         OutputLimiter stdout = new OutputLimiter(OutputChannel.STDOUT, frames, call.outputLimit());
         OutputLimiter stderr = new OutputLimiter(OutputChannel.STDERR, frames, call.outputLimit());
         Termination termination = run(request, cwd, stdout, stderr, started);
@@ -185,14 +191,19 @@ public final class ToolRunner implements AutoCloseable {
             RunnerProtocol.writeFrame(
                     out,
                     RunnerProtocol.RESULT,
-                    RunnerProtocol.encodeEnd(new RunnerProtocol.ExecEnd(termination, so.totalBytes(), so.truncated(), se.totalBytes(), se.truncated())));
+                    RunnerProtocol.encodeEnd(new RunnerProtocol.ExecEnd(
+                            termination, so.totalBytes(), so.truncated(), se.totalBytes(), se.truncated())));
             out.flush();
         }
         out.close();
     }
 
     private Termination run(
-            ExecRequest request, Path cwd, OutputLimiter stdout, OutputLimiter stderr, java.util.concurrent.atomic.AtomicReference<Process> started) {
+            ExecRequest request,
+            Path cwd,
+            OutputLimiter stdout,
+            OutputLimiter stderr,
+            java.util.concurrent.atomic.AtomicReference<Process> started) {
         ProcessBuilder pb = new ProcessBuilder(request.command()).directory(cwd.toFile());
         Map<String, String> env = pb.environment();
         env.clear();
@@ -211,16 +222,13 @@ public final class ToolRunner implements AutoCloseable {
         try {
             Thread outPump = pump("runner-stdout", process.getInputStream(), stdout);
             Thread errPump = pump("runner-stderr", process.getErrorStream(), stderr);
-            Thread.ofVirtual()
-                    .name("runner-stdin")
-                    .start(
-                            () -> {
-                                try (OutputStream in = process.getOutputStream()) {
-                                    in.write(request.stdin());
-                                } catch (IOException e) {
-                                    // the command closed stdin early
-                                }
-                            });
+            Thread.ofVirtual().name("runner-stdin").start(() -> {
+                try (OutputStream in = process.getOutputStream()) {
+                    in.write(request.stdin());
+                } catch (IOException e) {
+                    // the command closed stdin early
+                }
+            });
             boolean finished = process.waitFor(request.timeout().toMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
                 killTree(process);
@@ -251,20 +259,17 @@ public final class ToolRunner implements AutoCloseable {
     }
 
     private static Thread pump(String name, InputStream in, OutputLimiter sink) {
-        return Thread.ofVirtual()
-                .name(name)
-                .start(
-                        () -> {
-                            byte[] buffer = new byte[64 * 1024];
-                            try (in) {
-                                int n;
-                                while ((n = in.read(buffer)) > 0) {
-                                    sink.accept(buffer, 0, n);
-                                }
-                            } catch (IOException | UncheckedIOException e) {
-                                // closed after a kill, or the client went away
-                            }
-                        });
+        return Thread.ofVirtual().name(name).start(() -> {
+            byte[] buffer = new byte[64 * 1024];
+            try (in) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    sink.accept(buffer, 0, n);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // closed after a kill, or the client went away
+            }
+        });
     }
 
     /**
@@ -282,10 +287,13 @@ public final class ToolRunner implements AutoCloseable {
                     p.descendants().forEach(d -> active.add(d.pid()));
                 }
             }
-            ProcessHandle.current().children().filter(c -> !active.contains(c.pid())).forEach(c -> {
-                c.descendants().forEach(ProcessHandle::destroyForcibly);
-                c.destroyForcibly();
-            });
+            ProcessHandle.current()
+                    .children()
+                    .filter(c -> !active.contains(c.pid()))
+                    .forEach(c -> {
+                        c.descendants().forEach(ProcessHandle::destroyForcibly);
+                        c.destroyForcibly();
+                    });
         }
     }
 
@@ -300,7 +308,8 @@ public final class ToolRunner implements AutoCloseable {
                 }
             }
             case "PUT" -> {
-                try (InputStream in = ex.getRequestBody(); OutputStream out = files.openWrite(path, 0644)) {
+                try (InputStream in = ex.getRequestBody();
+                        OutputStream out = files.openWrite(path, 0644)) {
                     in.transferTo(out);
                 }
                 reply(ex, 204, "");

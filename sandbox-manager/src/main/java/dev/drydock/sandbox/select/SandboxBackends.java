@@ -44,6 +44,7 @@ public final class SandboxBackends {
     }
 
     private static InvalidSpecException unknown(String name) {
-        return new InvalidSpecException("unknown sandbox backend '" + name + "'; valid values: " + String.join(", ", SandboxOptions.BACKENDS));
+        return new InvalidSpecException(
+                "unknown sandbox backend '" + name + "'; valid values: " + String.join(", ", SandboxOptions.BACKENDS));
     }
 }

@@ -26,8 +26,10 @@ public final class SandboxReaping implements AutoCloseable {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("reap interval must be positive, got " + interval);
         }
-        ScheduledExecutorService executor =
-                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("sandbox-reaper-" + backend.name()).factory());
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .daemon()
+                .name("sandbox-reaper-" + backend.name())
+                .factory());
         executor.scheduleWithFixedDelay(
                 () -> {
                     try {
@@ -36,7 +38,10 @@ public final class SandboxReaping implements AutoCloseable {
                             log().log(System.Logger.Level.INFO, () -> "reaped " + reaped + " expired sandbox(es)");
                         }
                     } catch (RuntimeException e) {
-                        log().log(System.Logger.Level.WARNING, "sandbox reaping failed; retrying at the next interval", e);
+                        log().log(
+                                        System.Logger.Level.WARNING,
+                                        "sandbox reaping failed; retrying at the next interval",
+                                        e);
                     }
                 },
                 interval.toMillis(),

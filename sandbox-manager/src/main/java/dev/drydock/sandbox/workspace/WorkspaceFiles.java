@@ -14,21 +14,20 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.Objects;
 
 /**
  * File operations confined to one workspace root. Every path is relative, {@code /}-separated, and
@@ -133,7 +132,8 @@ public final class WorkspaceFiles {
      * {@code openat(O_NOFOLLOW)}, so no symbolic link is followed and a concurrent swap of a directory
      * for a link cannot redirect the access. Missing directories are created when {@code create}.
      */
-    private SecureDirectoryStream<Path> openDirectory(List<String> parts, boolean create, String original) throws IOException {
+    private SecureDirectoryStream<Path> openDirectory(List<String> parts, boolean create, String original)
+            throws IOException {
         DirectoryStream<Path> rootStream = Files.newDirectoryStream(realRoot);
         if (!(rootStream instanceof SecureDirectoryStream<Path> current)) {
             rootStream.close();
@@ -159,9 +159,12 @@ public final class WorkspaceFiles {
                     next = current.newDirectoryStream(name, NOFOLLOW);
                     ownRelative(current, name);
                 } catch (FileSystemException e) {
-                    BasicFileAttributes a = current.getFileAttributeView(name, java.nio.file.attribute.BasicFileAttributeView.class, NOFOLLOW).readAttributes();
+                    BasicFileAttributes a = current.getFileAttributeView(
+                                    name, java.nio.file.attribute.BasicFileAttributeView.class, NOFOLLOW)
+                            .readAttributes();
                     if (a.isSymbolicLink()) {
-                        throw new PathEscapeException(original, "passes through a symbolic link (" + relative(host) + ")");
+                        throw new PathEscapeException(
+                                original, "passes through a symbolic link (" + relative(host) + ")");
                     }
                     throw new SandboxException("not a directory: " + relative(host));
                 }
@@ -221,7 +224,8 @@ public final class WorkspaceFiles {
         }
         try (SecureDirectoryStream<Path> dir = openDirectory(parts.subList(0, parts.size() - 1), false, path)) {
             Path name = Path.of(parts.getLast());
-            PosixFileAttributes a = dir.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW).readAttributes();
+            PosixFileAttributes a = dir.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW)
+                    .readAttributes();
             if (a.isSymbolicLink()) {
                 throw new PathEscapeException(path, "is a symbolic link");
             }
@@ -229,7 +233,8 @@ public final class WorkspaceFiles {
                 throw new SandboxException("not a regular file: " + path);
             }
             if (a.size() > MAX_READ_BYTES) {
-                throw new SandboxException("file too large to read: " + path + " (" + a.size() + " bytes > " + MAX_READ_BYTES + ")");
+                throw new SandboxException(
+                        "file too large to read: " + path + " (" + a.size() + " bytes > " + MAX_READ_BYTES + ")");
             }
             SeekableByteChannel ch = dir.newByteChannel(name, Set.of(StandardOpenOption.READ, NOFOLLOW));
             return Channels.newInputStream(ch);
@@ -261,7 +266,9 @@ public final class WorkspaceFiles {
             Path name = Path.of(parts.getLast());
             boolean existed;
             try {
-                BasicFileAttributes a = dir.getFileAttributeView(name, java.nio.file.attribute.BasicFileAttributeView.class, NOFOLLOW).readAttributes();
+                BasicFileAttributes a = dir.getFileAttributeView(
+                                name, java.nio.file.attribute.BasicFileAttributeView.class, NOFOLLOW)
+                        .readAttributes();
                 if (a.isSymbolicLink()) {
                     throw new PathEscapeException(path, "is a symbolic link");
                 }
@@ -272,13 +279,17 @@ public final class WorkspaceFiles {
             } catch (NoSuchFileException e) {
                 existed = false;
             }
-            SeekableByteChannel ch =
-                    dir.newByteChannel(
-                            name,
-                            Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, NOFOLLOW),
-                            PosixFilePermissions.asFileAttribute(permissions(mode)));
+            SeekableByteChannel ch = dir.newByteChannel(
+                    name,
+                    Set.of(
+                            StandardOpenOption.WRITE,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.TRUNCATE_EXISTING,
+                            NOFOLLOW),
+                    PosixFilePermissions.asFileAttribute(permissions(mode)));
             if (!existed) {
-                dir.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW).setPermissions(permissions(mode));
+                dir.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW)
+                        .setPermissions(permissions(mode));
                 ownRelative(dir, name);
             }
             return Channels.newOutputStream(ch);
@@ -327,7 +338,10 @@ public final class WorkspaceFiles {
             for (Path p : dir) {
                 Path name = p.getFileName();
                 try {
-                    entries.add(entry(prefix + name, dir.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW).readAttributes()));
+                    entries.add(entry(
+                            prefix + name,
+                            dir.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW)
+                                    .readAttributes()));
                 } catch (NoSuchFileException e) {
                     // removed while listing
                 }
@@ -350,7 +364,10 @@ public final class WorkspaceFiles {
             }
             try (SecureDirectoryStream<Path> dir = openDirectory(parts.subList(0, parts.size() - 1), false, path)) {
                 Path name = Path.of(parts.getLast());
-                return entry(String.join("/", parts), dir.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW).readAttributes());
+                return entry(
+                        String.join("/", parts),
+                        dir.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW)
+                                .readAttributes());
             }
         } catch (NoSuchFileException e) {
             throw new SandboxException("no such file: " + path);
@@ -368,11 +385,17 @@ public final class WorkspaceFiles {
     }
 
     private static FileEntry entry(String relativePath, PosixFileAttributes a) {
-        FileEntry.Type type =
-                a.isSymbolicLink()
-                        ? FileEntry.Type.SYMLINK
-                        : a.isDirectory() ? FileEntry.Type.DIRECTORY : a.isRegularFile() ? FileEntry.Type.FILE : FileEntry.Type.OTHER;
-        return new FileEntry(relativePath, type, type == FileEntry.Type.FILE ? a.size() : 0, mode(a.permissions()), a.lastModifiedTime().toInstant());
+        FileEntry.Type type = a.isSymbolicLink()
+                ? FileEntry.Type.SYMLINK
+                : a.isDirectory()
+                        ? FileEntry.Type.DIRECTORY
+                        : a.isRegularFile() ? FileEntry.Type.FILE : FileEntry.Type.OTHER;
+        return new FileEntry(
+                relativePath,
+                type,
+                type == FileEntry.Type.FILE ? a.size() : 0,
+                mode(a.permissions()),
+                a.lastModifiedTime().toInstant());
     }
 
     private void createDirectories(Path dir) throws IOException {

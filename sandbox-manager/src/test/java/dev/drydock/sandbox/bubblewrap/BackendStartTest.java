@@ -15,16 +15,27 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What the local backend needs before it starts sandboxes: a bound on processes, and host uids no other manager uses. */
 class BackendStartTest {
-    @TempDir Path leases;
+    @TempDir
+    Path leases;
 
     @Test
     void shouldRefuseToStartWhenNothingBoundsProcesses() {
         // When
-        Optional<String> refusal = BubblewrapSandboxBackend.unboundedProcesses(false, HostCgroups.none("no cgroup file system found at /sys/fs/cgroup"), false);
+        Optional<String> refusal = BubblewrapSandboxBackend.unboundedProcesses(
+                false, HostCgroups.none("no cgroup file system found at /sys/fs/cgroup"), false);
         // Then
-        assertThat(refusal).hasValueSatisfying(m -> assertThat(m).contains("fork bomb", "no cgroup file system", SandboxOptions.Keys.LOCAL_ALLOW_UNLIMITED_PROCESSES + "=true"));
-        assertThat(BubblewrapSandboxBackend.unboundedProcesses(false, HostCgroups.none("x"), true)).as("operator switch").isEmpty();
-        assertThat(BubblewrapSandboxBackend.unboundedProcesses(true, HostCgroups.none("x"), false)).as("root: RLIMIT_NPROC per sandbox uid").isEmpty();
+        assertThat(refusal)
+                .hasValueSatisfying(m -> assertThat(m)
+                        .contains(
+                                "fork bomb",
+                                "no cgroup file system",
+                                SandboxOptions.Keys.LOCAL_ALLOW_UNLIMITED_PROCESSES + "=true"));
+        assertThat(BubblewrapSandboxBackend.unboundedProcesses(false, HostCgroups.none("x"), true))
+                .as("operator switch")
+                .isEmpty();
+        assertThat(BubblewrapSandboxBackend.unboundedProcesses(true, HostCgroups.none("x"), false))
+                .as("root: RLIMIT_NPROC per sandbox uid")
+                .isEmpty();
         assertThat(SandboxOptions.defaults().local().allowUnlimitedProcesses()).isFalse();
     }
 
@@ -46,14 +57,17 @@ class BackendStartTest {
     @Test
     void shouldSkipUidLockedByAnotherProcessWhenLeasing() throws IOException, InterruptedException {
         // Given
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "needs python3 to hold a POSIX lock from another process");
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/python3")),
+                "needs python3 to hold a POSIX lock from another process");
         Path ready = leases.resolve("ready");
-        Process holder =
-                new ProcessBuilder(
-                                "/usr/bin/python3", "-c",
-                                "import fcntl,sys,time; f=open(sys.argv[1],'w'); fcntl.lockf(f, fcntl.LOCK_EX); open(sys.argv[2],'w').close(); time.sleep(60)",
-                                leases.resolve("300000.lock").toString(), ready.toString())
-                        .start();
+        Process holder = new ProcessBuilder(
+                        "/usr/bin/python3",
+                        "-c",
+                        "import fcntl,sys,time; f=open(sys.argv[1],'w'); fcntl.lockf(f, fcntl.LOCK_EX); open(sys.argv[2],'w').close(); time.sleep(60)",
+                        leases.resolve("300000.lock").toString(),
+                        ready.toString())
+                .start();
         try {
             Await.until("the other process to hold the lock", Duration.ofSeconds(20), () -> Files.exists(ready));
             // When

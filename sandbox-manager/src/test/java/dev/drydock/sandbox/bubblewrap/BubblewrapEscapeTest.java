@@ -22,8 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +41,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * no process left with a sandbox uid, no cgroup left behind.
  */
 class BubblewrapEscapeTest {
-    @TempDir static Path workRoot;
+    @TempDir
+    static Path workRoot;
 
     static SandboxOptions options;
     static BubblewrapSandboxBackend backend;
@@ -68,10 +69,13 @@ class BubblewrapEscapeTest {
     /** The host is healthy afterwards: nothing left of this suite's sandboxes (other test JVMs may have sandboxes of their own). */
     @AfterAll
     static void hostIsHealthy() {
-        List<ProcessBudget> budgets = List.of(new ProcessBudget((BubblewrapSandbox) sandbox), new ProcessBudget((BubblewrapSandbox) neighbour));
+        List<ProcessBudget> budgets = List.of(
+                new ProcessBudget((BubblewrapSandbox) sandbox), new ProcessBudget((BubblewrapSandbox) neighbour));
         backend.close();
         for (ProcessBudget b : budgets) {
-            assertThat(b.uidProcessesLeft()).as("processes left with a sandbox uid").isZero();
+            assertThat(b.uidProcessesLeft())
+                    .as("processes left with a sandbox uid")
+                    .isZero();
             assertThat(b.cgroupsLeft()).as("cgroups left of a sandbox").isFalse();
         }
     }
@@ -87,9 +91,8 @@ class BubblewrapEscapeTest {
             server.setSoTimeout(300);
             String hostAddresses = String.join(" ", hostAddresses());
             // When
-            ExecResult result =
-                    sh("for a in 127.0.0.1 " + hostAddresses + "; do if echo hi > /dev/tcp/$a/" + server.getLocalPort()
-                            + "; then echo CONNECTED $a; fi; done 2>&1; exit 0");
+            ExecResult result = sh("for a in 127.0.0.1 " + hostAddresses + "; do if echo hi > /dev/tcp/$a/"
+                    + server.getLocalPort() + "; then echo CONNECTED $a; fi; done 2>&1; exit 0");
             // Then
             assertThat(result.stdout().text()).doesNotContain("CONNECTED");
             assertThatThrownBy(server::accept).isInstanceOf(SocketTimeoutException.class);
@@ -115,7 +118,8 @@ class BubblewrapEscapeTest {
     @Test
     void shouldNotFindHostSecretsWhenCommandReadsThem() {
         // When
-        ExecResult result = sh("for f in /etc/shadow /etc/gshadow /etc/machine-id /etc/ssh /etc/sudoers /etc/hostname; do cat $f >/dev/null 2>&1 && echo READ $f; done; exit 0");
+        ExecResult result = sh(
+                "for f in /etc/shadow /etc/gshadow /etc/machine-id /etc/ssh /etc/sudoers /etc/hostname; do cat $f >/dev/null 2>&1 && echo READ $f; done; exit 0");
         // Then
         assertThat(result.stdout().text()).isEqualTo("READ /etc/hostname\n");
     }
@@ -123,15 +127,20 @@ class BubblewrapEscapeTest {
     @Test
     void shouldSeeOnlyGeneratedEtcAndCertificatesWhenCommandListsEtc() throws IOException {
         // Given
-        String hostName = Files.exists(Path.of("/etc/hostname")) ? Files.readString(Path.of("/etc/hostname")).strip() : "";
+        String hostName = Files.exists(Path.of("/etc/hostname"))
+                ? Files.readString(Path.of("/etc/hostname")).strip()
+                : "";
         // When
-        ExecResult result = sh("ls -A /etc | tr '\\n' ' '; echo; cat /etc/hostname; id -un; id -gn; test -s /etc/ssl/certs/ca-certificates.crt && echo certs");
+        ExecResult result = sh(
+                "ls -A /etc | tr '\\n' ' '; echo; cat /etc/hostname; id -un; id -gn; test -s /etc/ssl/certs/ca-certificates.crt && echo certs");
         // Then
         String[] lines = result.stdout().text().split("\n");
         List<String> allowed = new ArrayList<>(SandboxEtc.GENERATED);
         SandboxEtc.FROM_HOST.forEach(f -> allowed.add(f.split("/")[0]));
         BuildEnvironment.ETC.forEach(f -> allowed.add(f.split("/")[0]));
-        assertThat(lines[0].strip().split(" ")).containsAll(SandboxEtc.GENERATED).allMatch(allowed::contains);
+        assertThat(lines[0].strip().split(" "))
+                .containsAll(SandboxEtc.GENERATED)
+                .allMatch(allowed::contains);
         assertThat(lines[1]).isEqualTo("sandbox");
         if (!hostName.isEmpty() && !hostName.equals("sandbox")) {
             assertThat(result.stdout().text()).doesNotContain(hostName + "\n");
@@ -147,14 +156,31 @@ class BubblewrapEscapeTest {
     void shouldRefuseDeniedSyscallsWhenCommandCallsThemDirectly() {
         // Given
         SeccompFilter.Arch arch = SeccompFilter.hostArch();
-        List<String> calls = List.of("keyctl", "add_key", "request_key", "ptrace", "mount", "umount2", "unshare", "setns", "bpf", "perf_event_open", "userfaultfd", "io_uring_setup", "kexec_load", "init_module", "finit_module");
+        List<String> calls = List.of(
+                "keyctl",
+                "add_key",
+                "request_key",
+                "ptrace",
+                "mount",
+                "umount2",
+                "unshare",
+                "setns",
+                "bpf",
+                "perf_event_open",
+                "userfaultfd",
+                "io_uring_setup",
+                "kexec_load",
+                "init_module",
+                "finit_module");
         StringBuilder args = new StringBuilder();
-        calls.forEach(c -> args.append(' ').append(c).append('=').append(arch.numbers().get(c)));
-        String perl = "for (@ARGV) { ($n, $nr) = split /=/; $r = syscall($nr, 0, 0, 0, 0, 0); print \"$n=\" . ($r == -1 ? $! + 0 : \"ok\") . \"\\n\" }";
+        calls.forEach(c ->
+                args.append(' ').append(c).append('=').append(arch.numbers().get(c)));
+        String perl =
+                "for (@ARGV) { ($n, $nr) = split /=/; $r = syscall($nr, 0, 0, 0, 0, 0); print \"$n=\" . ($r == -1 ? $! + 0 : \"ok\") . \"\\n\" }";
         // When
-        ExecResult result =
-                sh("grep -E '^Seccomp:' /proc/self/status; perl -e '" + perl + "'" + args + "; unshare -U true 2>&1; echo unshare=$?; "
-                        + "perl -e 'print \"clone3=\", (syscall(" + arch.clone3Nr() + ", 0, 0) == -1 ? $! + 0 : \"ok\"), \"\\n\"'");
+        ExecResult result = sh("grep -E '^Seccomp:' /proc/self/status; perl -e '" + perl + "'" + args
+                + "; unshare -U true 2>&1; echo unshare=$?; " + "perl -e 'print \"clone3=\", (syscall("
+                + arch.clone3Nr() + ", 0, 0) == -1 ? $! + 0 : \"ok\"), \"\\n\"'");
         // Then
         String out = result.stdout().text();
         assertThat(out).contains("Seccomp:\t2\n");
@@ -170,8 +196,8 @@ class BubblewrapEscapeTest {
         // Given
         Path neighbourSecret = workRoot.resolve(neighbour.id().value()).resolve("workspace/secret.txt");
         // When
-        ExecResult result =
-                sh("cat " + neighbourSecret + " 2>&1; ls / " + workRoot + " 2>&1; grep -rs neighbour-secret / --exclude-dir=proc --exclude-dir=usr 2>/dev/null; exit 0");
+        ExecResult result = sh("cat " + neighbourSecret + " 2>&1; ls / " + workRoot
+                + " 2>&1; grep -rs neighbour-secret / --exclude-dir=proc --exclude-dir=usr 2>/dev/null; exit 0");
         // Then
         assertThat(result.stdout().text()).doesNotContain("neighbour-secret");
         assertThat(result.stdout().text()).contains(neighbourSecret + ": No such file");
@@ -182,9 +208,8 @@ class BubblewrapEscapeTest {
         // Given
         String marker = "drydock-escape-" + sandbox.id().value();
         // When
-        ExecResult result =
-                sh("for d in /etc /usr /usr/local/bin / /root /var/tmp /proc/1 /sys " + workRoot + "; do touch $d/" + marker
-                        + " 2>/dev/null && echo WROTE $d; done; exit 0");
+        ExecResult result = sh("for d in /etc /usr /usr/local/bin / /root /var/tmp /proc/1 /sys " + workRoot
+                + "; do touch $d/" + marker + " 2>/dev/null && echo WROTE $d; done; exit 0");
         // Then
         assertThat(result.stdout().text()).doesNotContain("WROTE");
         assertThat(Path.of("/etc", marker)).doesNotExist();
@@ -199,7 +224,8 @@ class BubblewrapEscapeTest {
                 .isInstanceOf(PathEscapeException.class)
                 .hasMessageContaining("'..'");
         assertThatThrownBy(() -> sandbox.readFile("/etc/passwd")).isInstanceOf(PathEscapeException.class);
-        assertThatThrownBy(() -> sandbox.writeFile("a/../../escape.txt", new byte[1])).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> sandbox.writeFile("a/../../escape.txt", new byte[1]))
+                .isInstanceOf(PathEscapeException.class);
         assertThat(workRoot.resolve("escape.txt")).doesNotExist();
     }
 
@@ -212,7 +238,8 @@ class BubblewrapEscapeTest {
         assertThatThrownBy(() -> sandbox.readFile("root-link/etc/passwd")).isInstanceOf(PathEscapeException.class);
         assertThatThrownBy(() -> sandbox.writeFile("host-link/planted.txt", new byte[] {1}))
                 .isInstanceOf(PathEscapeException.class);
-        assertThatThrownBy(() -> sandbox.writeFile("passwd-link", new byte[] {1})).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> sandbox.writeFile("passwd-link", new byte[] {1}))
+                .isInstanceOf(PathEscapeException.class);
         assertThatThrownBy(() -> sandbox.list("root-link")).isInstanceOf(PathEscapeException.class);
         assertThat(workRoot.resolve("planted.txt")).doesNotExist();
         assertThat(sandbox.stat("passwd-link").type()).isEqualTo(dev.drydock.sandbox.FileEntry.Type.SYMLINK);
@@ -234,14 +261,21 @@ class BubblewrapEscapeTest {
         BubblewrapSandbox victim = (BubblewrapSandbox) modeBackend.create(LocalFixture.spec(mode, "forkbomb"));
         ProcessBudget budget = new ProcessBudget(victim);
         cleanups.add(modeBackend);
-        assumeTrue(budget.cgroup() || budget.rlimit(), "nothing bounds processes here; the backend only starts with " + SandboxOptions.Keys.LOCAL_ALLOW_UNLIMITED_PROCESSES);
+        assumeTrue(
+                budget.cgroup() || budget.rlimit(),
+                "nothing bounds processes here; the backend only starts with "
+                        + SandboxOptions.Keys.LOCAL_ALLOW_UNLIMITED_PROCESSES);
         int limit = mode.limits().maxProcesses();
         BombWatch watch = new BombWatch(budget, limit);
 
         // When
-        CompletableFuture<ExecResult> bomb =
-                CompletableFuture.supplyAsync(() -> victim.exec(ExecRequest.of("/bin/bash", "-c", "b(){ b | b & }; b; exec sleep 1000").withTimeout(Duration.ofSeconds(6))));
-        Await.until("the bomb to fill the sandbox's process budget", Duration.ofSeconds(30), () -> watch.sample() && watch.full() || bomb.isDone());
+        CompletableFuture<ExecResult> bomb = CompletableFuture.supplyAsync(
+                () -> victim.exec(ExecRequest.of("/bin/bash", "-c", "b(){ b | b & }; b; exec sleep 1000")
+                        .withTimeout(Duration.ofSeconds(6))));
+        Await.until(
+                "the bomb to fill the sandbox's process budget",
+                Duration.ofSeconds(30),
+                () -> watch.sample() && watch.full() || bomb.isDone());
         boolean fullWhileRunning = watch.full() && !bomb.isDone();
         Process host = new ProcessBuilder("/bin/true").start();
         boolean hostForked = host.waitFor(10, TimeUnit.SECONDS) && host.exitValue() == 0;
@@ -249,21 +283,34 @@ class BubblewrapEscapeTest {
         ExecResult result = bomb.join();
 
         // Then
-        assertThat(fullWhileRunning).as("the bomb filled the budget while it ran (" + watch + ")").isTrue();
+        assertThat(fullWhileRunning)
+                .as("the bomb filled the budget while it ran (" + watch + ")")
+                .isTrue();
         assertThat(hostForked).as("the host started a process during the bomb").isTrue();
         if (budget.cgroup()) {
             assertThat(budget.cgroupMax()).hasValue(limit);
-            assertThat(watch.cgroupPeak).as("tasks in the sandbox's pids group, launcher included").isLessThanOrEqualTo(limit);
-            assertThat(budget.cgroupRefusals()).as("forks the kernel refused at pids.max").isPositive();
+            assertThat(watch.cgroupPeak)
+                    .as("tasks in the sandbox's pids group, launcher included")
+                    .isLessThanOrEqualTo(limit);
+            assertThat(budget.cgroupRefusals())
+                    .as("forks the kernel refused at pids.max")
+                    .isPositive();
         }
         if (budget.rlimit()) {
-            assertThat(watch.uidPeak).as("processes of the sandbox's uid (RLIMIT_NPROC)").isLessThanOrEqualTo(limit);
+            assertThat(watch.uidPeak)
+                    .as("processes of the sandbox's uid (RLIMIT_NPROC)")
+                    .isLessThanOrEqualTo(limit);
         }
         assertThat(result.termination()).isIn(new Termination.TimedOut(), new Termination.Killed("memory"));
         assertThat(result.elapsed()).isLessThan(Duration.ofSeconds(20));
-        assertThat(victim.exec(ExecRequest.of("/bin/echo", "still-works")).stdout().text()).isEqualTo("still-works\n");
+        assertThat(victim.exec(ExecRequest.of("/bin/echo", "still-works"))
+                        .stdout()
+                        .text())
+                .isEqualTo("still-works\n");
         modeBackend.close();
-        assertThat(budget.uidProcessesLeft()).as("processes left with the sandbox's uid").isZero();
+        assertThat(budget.uidProcessesLeft())
+                .as("processes left with the sandbox's uid")
+                .isZero();
         assertThat(budget.cgroupsLeft()).as("cgroups left of the sandbox").isFalse();
     }
 
@@ -316,7 +363,8 @@ class BubblewrapEscapeTest {
     void shouldStopDiskFillerWhenItExceedsFileSizeAndTmpLimits() throws IOException {
         // When
         ExecResult big = sh("dd if=/dev/zero of=/workspace/fill bs=1M count=100 2>&1");
-        ExecResult tmp = sh("for i in 1 2 3 4 5 6; do dd if=/dev/zero of=/tmp/fill$i bs=1M count=7 2>&1 || exit 1; done");
+        ExecResult tmp =
+                sh("for i in 1 2 3 4 5 6; do dd if=/dev/zero of=/tmp/fill$i bs=1M count=7 2>&1 || exit 1; done");
         // Then
         assertThat(big.termination()).isEqualTo(new Termination.Killed("file-size"));
         Path fill = workRoot.resolve(sandbox.id().value()).resolve("workspace/fill");
@@ -329,32 +377,39 @@ class BubblewrapEscapeTest {
     @Test
     void shouldKillDiskFillerWhenWorkspaceExceedsItsQuota() {
         // Given
-        BubblewrapSandbox filler = (BubblewrapSandbox) backend.create(LocalFixture.spec(options, "filler").withLimits(LocalFixture.withDiskQuota(4L << 20)));
+        BubblewrapSandbox filler = (BubblewrapSandbox)
+                backend.create(LocalFixture.spec(options, "filler").withLimits(LocalFixture.withDiskQuota(4L << 20)));
         // When
-        ExecResult result =
-                filler.exec(
-                        ExecRequest.of("/bin/sh", "-c", "i=0; while [ $i -lt 200 ]; do head -c 1000000 /dev/zero > f$i; sleep 0.05; i=$((i+1)); done; echo filled")
-                                .withTimeout(Duration.ofSeconds(60)));
+        ExecResult result = filler.exec(ExecRequest.of(
+                        "/bin/sh",
+                        "-c",
+                        "i=0; while [ $i -lt 200 ]; do head -c 1000000 /dev/zero > f$i; sleep 0.05; i=$((i+1)); done; echo filled")
+                .withTimeout(Duration.ofSeconds(60)));
         // Then
         assertThat(result.termination()).isEqualTo(new Termination.Killed("disk-quota"));
         assertThat(result.stdout().text()).doesNotContain("filled");
-        assertThatThrownBy(() -> filler.writeFile("more.txt", new byte[1])).isInstanceOf(dev.drydock.sandbox.SandboxException.class).hasMessageContaining("disk quota exceeded");
+        assertThatThrownBy(() -> filler.writeFile("more.txt", new byte[1]))
+                .isInstanceOf(dev.drydock.sandbox.SandboxException.class)
+                .hasMessageContaining("disk quota exceeded");
         filler.destroy();
     }
 
     @Test
     void shouldKillWholeTreeWhenProcessIgnoresSigtermAndTimesOut() {
         // Given
-        ExecRequest stubborn =
-                ExecRequest.of("/bin/sh", "-c", "trap '' TERM; (trap '' TERM; while :; do :; done) & sleep 1000 & while :; do :; done")
-                        .withTimeout(Duration.ofMillis(800));
+        ExecRequest stubborn = ExecRequest.of(
+                        "/bin/sh",
+                        "-c",
+                        "trap '' TERM; (trap '' TERM; while :; do :; done) & sleep 1000 & while :; do :; done")
+                .withTimeout(Duration.ofMillis(800));
         // When
         ExecResult result = sandbox.exec(stubborn);
         // Then
         assertThat(result.termination()).isEqualTo(new Termination.TimedOut());
         assertThat(result.statusLine()).isEqualTo("exit=timeout");
         assertThat(result.elapsed()).isLessThan(Duration.ofSeconds(10));
-        assertThat(new ProcessBudget((BubblewrapSandbox) sandbox).uidProcessesLeft()).isZero();
+        assertThat(new ProcessBudget((BubblewrapSandbox) sandbox).uidProcessesLeft())
+                .isZero();
     }
 
     @Test
@@ -362,10 +417,10 @@ class BubblewrapEscapeTest {
         // Given
         AtomicLong streamed = new AtomicLong();
         // When
-        ExecResult result =
-                sandbox.exec(
-                        ExecRequest.of("head", "-c", String.valueOf(1L << 30), "/dev/zero").withTimeout(Duration.ofSeconds(60)),
-                        (channel, chunk) -> streamed.addAndGet(chunk.length));
+        ExecResult result = sandbox.exec(
+                ExecRequest.of("head", "-c", String.valueOf(1L << 30), "/dev/zero")
+                        .withTimeout(Duration.ofSeconds(60)),
+                (channel, chunk) -> streamed.addAndGet(chunk.length));
         // Then
         assertThat(result.termination()).isEqualTo(new Termination.Exited(0));
         assertThat(result.stdout().truncated()).isTrue();
@@ -377,9 +432,13 @@ class BubblewrapEscapeTest {
     @Test
     void shouldRunAsUnprivilegedUidWhenInspectingCredentials() {
         // When
-        ExecResult result = sh("id -u; grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status; unshare -U true 2>&1; echo userns=$?");
+        ExecResult result = sh(
+                "id -u; grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status; unshare -U true 2>&1; echo userns=$?");
         // Then
-        assertThat(result.stdout().text()).startsWith("1000\n").contains("CapEff:\t0000000000000000").contains("CapBnd:\t0000000000000000");
+        assertThat(result.stdout().text())
+                .startsWith("1000\n")
+                .contains("CapEff:\t0000000000000000")
+                .contains("CapBnd:\t0000000000000000");
         assertThat(result.stdout().text()).doesNotContain("userns=0");
         if (HostProcesses.isRoot()) {
             assertThat(((BubblewrapSandbox) sandbox).hostUid()).isPresent();

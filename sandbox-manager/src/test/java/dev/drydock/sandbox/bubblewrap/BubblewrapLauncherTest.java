@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The per-sandbox launcher (ADR 0006): commands cannot reach it, and it leaves nothing behind. */
 class BubblewrapLauncherTest {
-    @TempDir Path workRoot;
+    @TempDir
+    Path workRoot;
+
     SandboxOptions options;
     BubblewrapSandboxBackend backend;
 
@@ -42,10 +44,14 @@ class BubblewrapLauncherTest {
     @AfterEach
     void tearDown() {
         // Only this test's sandboxes: other test JVMs on the host may run sandboxes of their own.
-        List<ProcessBudget> own = backend.list().stream().map(s -> new ProcessBudget((BubblewrapSandbox) s)).toList();
+        List<ProcessBudget> own = backend.list().stream()
+                .map(s -> new ProcessBudget((BubblewrapSandbox) s))
+                .toList();
         backend.close();
         for (ProcessBudget b : own) {
-            assertThat(b.uidProcessesLeft()).as("processes left with a sandbox uid").isZero();
+            assertThat(b.uidProcessesLeft())
+                    .as("processes left with a sandbox uid")
+                    .isZero();
             assertThat(b.cgroupsLeft()).as("cgroups left of a sandbox").isFalse();
         }
     }
@@ -57,7 +63,8 @@ class BubblewrapLauncherTest {
         sandbox.exec(ExecRequest.of("true"));
         long launcher = sandbox.launcherPid().orElseThrow();
         // When
-        ExecResult kill = sandbox.exec(ExecRequest.of("sh", "-c", "kill -9 -1; kill -9 " + launcher + " 2>&1; echo survived"));
+        ExecResult kill =
+                sandbox.exec(ExecRequest.of("sh", "-c", "kill -9 -1; kill -9 " + launcher + " 2>&1; echo survived"));
         ExecResult after = sandbox.exec(ExecRequest.of("echo", "still-works"));
         // Then
         assertThat(kill.termination()).isNotEqualTo(new Termination.Killed("launcher-lost"));
@@ -70,10 +77,11 @@ class BubblewrapLauncherTest {
         // Given
         Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1"));
         // When
-        ExecResult result =
-                sandbox.exec(
-                        ExecRequest.of(
-                                "sh", "-c", "for n in 0 1 2 3 4 5 6 7 8 9 10 11 12 255; do [ -e /proc/$$/fd/$n ] && echo \"fd $n\"; done; printf 'exit 0\\n' >&3; exit 3"));
+        ExecResult result = sandbox.exec(
+                ExecRequest.of(
+                        "sh",
+                        "-c",
+                        "for n in 0 1 2 3 4 5 6 7 8 9 10 11 12 255; do [ -e /proc/$$/fd/$n ] && echo \"fd $n\"; done; printf 'exit 0\\n' >&3; exit 3"));
         // Then
         assertThat(result.stdout().text()).isEqualTo("fd 0\nfd 1\nfd 2\n");
         assertThat(result.termination()).isEqualTo(new Termination.Exited(3));
@@ -84,17 +92,15 @@ class BubblewrapLauncherTest {
         // Given
         Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1"));
         // When
-        List<ExecResult> results =
-                IntStream.range(0, 6)
-                        .mapToObj(
-                                i -> CompletableFuture.supplyAsync(
-                                        () -> sandbox.exec(ExecRequest.of("sh", "-c", "cat; echo \" $N\" >&2; exit $N")
-                                                .withEnv(Map.of("N", String.valueOf(i)))
-                                                .withStdin(("in-" + i).getBytes(StandardCharsets.UTF_8)))))
-                        .toList()
-                        .stream()
-                        .map(CompletableFuture::join)
-                        .toList();
+        List<ExecResult> results = IntStream.range(0, 6)
+                .mapToObj(i -> CompletableFuture.supplyAsync(
+                        () -> sandbox.exec(ExecRequest.of("sh", "-c", "cat; echo \" $N\" >&2; exit $N")
+                                .withEnv(Map.of("N", String.valueOf(i)))
+                                .withStdin(("in-" + i).getBytes(StandardCharsets.UTF_8)))))
+                .toList()
+                .stream()
+                .map(CompletableFuture::join)
+                .toList();
         // Then
         for (int i = 0; i < results.size(); i++) {
             assertThat(results.get(i).stdout().text()).isEqualTo("in-" + i);
@@ -108,13 +114,19 @@ class BubblewrapLauncherTest {
         // Given
         BubblewrapSandbox sandbox = (BubblewrapSandbox) backend.create(LocalFixture.spec(options, "s1"));
         int uid = sandbox.hostUid().orElse(-1);
-        CompletableFuture<ExecResult> running =
-                CompletableFuture.supplyAsync(() -> sandbox.exec(ExecRequest.of("sh", "-c", "sleep 1000 & sleep 1000").withTimeout(Duration.ofSeconds(60))));
+        CompletableFuture<ExecResult> running = CompletableFuture.supplyAsync(() -> sandbox.exec(
+                ExecRequest.of("sh", "-c", "sleep 1000 & sleep 1000").withTimeout(Duration.ofSeconds(60))));
         long launcher;
         if (uid >= 0) {
-            Await.until("the command to run", Duration.ofSeconds(20), () -> HostProcesses.withUidIn(uid, uid + 1).size() >= 2);
+            Await.until(
+                    "the command to run",
+                    Duration.ofSeconds(20),
+                    () -> HostProcesses.withUidIn(uid, uid + 1).size() >= 2);
         }
-        Await.until("the launcher", Duration.ofSeconds(20), () -> sandbox.launcherPid().isPresent());
+        Await.until(
+                "the launcher",
+                Duration.ofSeconds(20),
+                () -> sandbox.launcherPid().isPresent());
         launcher = sandbox.launcherPid().getAsLong();
         // When
         sandbox.destroy();
@@ -124,7 +136,9 @@ class BubblewrapLauncherTest {
         if (uid >= 0) {
             assertThat(HostProcesses.withUidIn(uid, uid + 1)).isEmpty();
         }
-        assertThatThrownBy(() -> sandbox.exec(ExecRequest.of("true"))).isInstanceOf(SandboxDestroyedException.class).hasMessageContaining("has been destroyed");
+        assertThatThrownBy(() -> sandbox.exec(ExecRequest.of("true")))
+                .isInstanceOf(SandboxDestroyedException.class)
+                .hasMessageContaining("has been destroyed");
     }
 
     @Test
@@ -135,8 +149,12 @@ class BubblewrapLauncherTest {
         assertThatThrownBy(() -> backend.get(new SandboxId("sbx-0000000000000000")))
                 .isInstanceOf(UnknownSandboxException.class)
                 .hasMessage("unknown sandbox id: sbx-0000000000000000");
-        assertThatThrownBy(() -> sandbox.exec(ExecRequest.of("echo", "a\0b"))).isInstanceOf(InvalidSpecException.class).hasMessageContaining("NUL");
-        assertThatThrownBy(() -> sandbox.exec(ExecRequest.of("true").withCwd("a\0b"))).isInstanceOf(InvalidSpecException.class).hasMessageContaining("NUL");
+        assertThatThrownBy(() -> sandbox.exec(ExecRequest.of("echo", "a\0b")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("NUL");
+        assertThatThrownBy(() -> sandbox.exec(ExecRequest.of("true").withCwd("a\0b")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("NUL");
         assertThatThrownBy(() -> sandbox.exec(ExecRequest.of("true").withEnv(Map.of("BIG", "x".repeat(1 << 20)))))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessageContaining("environment too large");

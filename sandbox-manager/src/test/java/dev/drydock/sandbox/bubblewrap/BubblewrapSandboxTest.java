@@ -35,8 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Lifecycle of local sandboxes with real bubblewrap. */
 class BubblewrapSandboxTest {
-    @TempDir Path workRoot;
-    @TempDir Path mirrorDir;
+    @TempDir
+    Path workRoot;
+
+    @TempDir
+    Path mirrorDir;
+
     MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
     SandboxOptions options;
     BubblewrapSandboxBackend backend;
@@ -58,14 +62,15 @@ class BubblewrapSandboxTest {
         Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1"));
         StringBuilder streamed = new StringBuilder();
         // When
-        ExecResult result =
-                sandbox.exec(
-                        ExecRequest.of("sh", "-c", "env | sort; cat").withEnv(Map.of("GREETING", "hi")).withStdin("from-stdin".getBytes(StandardCharsets.UTF_8)),
-                        (channel, chunk) -> {
-                            synchronized (streamed) {
-                                streamed.append(new String(chunk, StandardCharsets.UTF_8));
-                            }
-                        });
+        ExecResult result = sandbox.exec(
+                ExecRequest.of("sh", "-c", "env | sort; cat")
+                        .withEnv(Map.of("GREETING", "hi"))
+                        .withStdin("from-stdin".getBytes(StandardCharsets.UTF_8)),
+                (channel, chunk) -> {
+                    synchronized (streamed) {
+                        streamed.append(new String(chunk, StandardCharsets.UTF_8));
+                    }
+                });
         // Then
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout().text())
@@ -74,7 +79,9 @@ class BubblewrapSandboxTest {
                 .doesNotContain("MAVEN")
                 .endsWith("from-stdin");
         assertThat(streamed.toString()).isEqualTo(result.stdout().text());
-        assertThat(sandbox.labels()).containsEntry(SandboxLabels.SESSION_ID, "s1").containsEntry(SandboxLabels.WORKSPACE_ID, "ws-s1");
+        assertThat(sandbox.labels())
+                .containsEntry(SandboxLabels.SESSION_ID, "s1")
+                .containsEntry(SandboxLabels.WORKSPACE_ID, "ws-s1");
     }
 
     @Test
@@ -83,11 +90,14 @@ class BubblewrapSandboxTest {
         Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1"));
         sandbox.writeFile("deep/dir/notes.txt", "one\n".getBytes(StandardCharsets.UTF_8));
         // When
-        ExecResult result = sandbox.exec(ExecRequest.of("sh", "-c", "echo two >> deep/dir/notes.txt && touch deep/dir/other && cat deep/dir/notes.txt"));
+        ExecResult result = sandbox.exec(ExecRequest.of(
+                "sh", "-c", "echo two >> deep/dir/notes.txt && touch deep/dir/other && cat deep/dir/notes.txt"));
         // Then
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout().text()).isEqualTo("one\ntwo\n");
-        assertThat(sandbox.list("deep/dir")).extracting(dev.drydock.sandbox.FileEntry::path).containsExactly("deep/dir/notes.txt", "deep/dir/other");
+        assertThat(sandbox.list("deep/dir"))
+                .extracting(dev.drydock.sandbox.FileEntry::path)
+                .containsExactly("deep/dir/notes.txt", "deep/dir/other");
     }
 
     @Test
@@ -102,7 +112,9 @@ class BubblewrapSandboxTest {
         ExecResult result = sandbox.exec(run);
         // Then
         assertThat(result.stdout().text()).isEqualTo("5\n");
-        assertThat(sandbox.list("")).extracting(dev.drydock.sandbox.FileEntry::path).containsExactly("calc.py");
+        assertThat(sandbox.list(""))
+                .extracting(dev.drydock.sandbox.FileEntry::path)
+                .containsExactly("calc.py");
     }
 
     @Test
@@ -115,18 +127,29 @@ class BubblewrapSandboxTest {
         ExecResult result = sandbox.exec(ExecRequest.of("pwd").withCwd("sub/dir"));
         // Then
         assertThat(result.stdout().text()).isEqualTo("/workspace/sub/dir\n");
-        assertThatThrownBy(() -> sandbox.exec(ExecRequest.of("pwd").withCwd("../.."))).isInstanceOf(PathEscapeException.class);
-        assertThatThrownBy(() -> sandbox.exec(ExecRequest.of("pwd").withCwd("etc-link"))).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> sandbox.exec(ExecRequest.of("pwd").withCwd("../..")))
+                .isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> sandbox.exec(ExecRequest.of("pwd").withCwd("etc-link")))
+                .isInstanceOf(PathEscapeException.class);
     }
 
     @Test
     void shouldDiffAgainstBaseCommitWhenWorkspaceComesFromMirror() throws Exception {
         // Given
         String base;
-        try (Git git = Git.init().setDirectory(mirrorDir.toFile()).setInitialBranch("main").call()) {
+        try (Git git = Git.init()
+                .setDirectory(mirrorDir.toFile())
+                .setInitialBranch("main")
+                .call()) {
             Files.writeString(mirrorDir.resolve("README.md"), "line one\n");
             git.add().addFilepattern("README.md").call();
-            base = git.commit().setMessage("base").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call().name();
+            base = git.commit()
+                    .setMessage("base")
+                    .setAuthor("t", "t@example.com")
+                    .setCommitter("t", "t@example.com")
+                    .setSign(false)
+                    .call()
+                    .name();
         }
         SandboxSpec spec = LocalFixture.spec(options, "s1").withSource(new WorkspaceSource(mirrorDir, base));
         Sandbox sandbox = backend.create(spec);
@@ -134,8 +157,14 @@ class BubblewrapSandboxTest {
         // When
         String diff = sandbox.diff();
         // Then
-        assertThat(new String(sandbox.readFile("README.md"), StandardCharsets.UTF_8)).isEqualTo("line one\nline two\n");
-        assertThat(diff).contains("diff --git a/README.md b/README.md", "+line two", "diff --git a/added.txt b/added.txt", "+new");
+        assertThat(new String(sandbox.readFile("README.md"), StandardCharsets.UTF_8))
+                .isEqualTo("line one\nline two\n");
+        assertThat(diff)
+                .contains(
+                        "diff --git a/README.md b/README.md",
+                        "+line two",
+                        "diff --git a/added.txt b/added.txt",
+                        "+new");
         assertThat(sandbox.stat(".git").type()).isEqualTo(dev.drydock.sandbox.FileEntry.Type.DIRECTORY);
     }
 
@@ -143,12 +172,22 @@ class BubblewrapSandboxTest {
     void shouldCutDiffAtOutputLimitWhenChangesAreLarger() throws Exception {
         // Given
         String base;
-        try (Git git = Git.init().setDirectory(mirrorDir.toFile()).setInitialBranch("main").call()) {
+        try (Git git = Git.init()
+                .setDirectory(mirrorDir.toFile())
+                .setInitialBranch("main")
+                .call()) {
             Files.writeString(mirrorDir.resolve("README.md"), "line one\n");
             git.add().addFilepattern("README.md").call();
-            base = git.commit().setMessage("base").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call().name();
+            base = git.commit()
+                    .setMessage("base")
+                    .setAuthor("t", "t@example.com")
+                    .setCommitter("t", "t@example.com")
+                    .setSign(false)
+                    .call()
+                    .name();
         }
-        Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1").withSource(new WorkspaceSource(mirrorDir, base)));
+        Sandbox sandbox =
+                backend.create(LocalFixture.spec(options, "s1").withSource(new WorkspaceSource(mirrorDir, base)));
         int limit = options.limits().outputLimitBytes();
         sandbox.exec(ExecRequest.of("sh", "-c", "for i in $(seq 1 40); do seq 1 2000 > file$i.txt; done"));
         // When
@@ -163,10 +202,12 @@ class BubblewrapSandboxTest {
     @Test
     void shouldLetCommandFreeSpaceWhenWorkspaceIsOverQuota() throws Exception {
         // Given
-        BubblewrapSandbox sandbox = (BubblewrapSandbox) backend.create(LocalFixture.spec(options, "s1").withLimits(LocalFixture.withDiskQuota(4L << 20)));
+        BubblewrapSandbox sandbox = (BubblewrapSandbox)
+                backend.create(LocalFixture.spec(options, "s1").withLimits(LocalFixture.withDiskQuota(4L << 20)));
         Files.write(sandbox.workspacePath().resolve("big.bin"), new byte[5 << 20]);
         sandbox.quota().measure();
-        assertThatThrownBy(() -> sandbox.writeFile("note.txt", new byte[] {1})).hasMessageContaining("disk quota exceeded");
+        assertThatThrownBy(() -> sandbox.writeFile("note.txt", new byte[] {1}))
+                .hasMessageContaining("disk quota exceeded");
         // When
         ExecResult cleanup = sandbox.exec(ExecRequest.of("rm", "-f", "big.bin"));
         // Then
@@ -178,7 +219,8 @@ class BubblewrapSandboxTest {
     @Test
     void shouldRefuseUploadWhenItExceedsTheDiskQuota() throws Exception {
         // Given
-        Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1").withLimits(LocalFixture.withDiskQuota(4L << 20)));
+        Sandbox sandbox =
+                backend.create(LocalFixture.spec(options, "s1").withLimits(LocalFixture.withDiskQuota(4L << 20)));
         ByteArrayOutputStream big = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(big)) {
             add(tar, "small.txt", "fits");
@@ -188,28 +230,34 @@ class BubblewrapSandboxTest {
         assertThatThrownBy(() -> sandbox.uploadTar("", new ByteArrayInputStream(big.toByteArray())))
                 .isInstanceOf(dev.drydock.sandbox.SandboxException.class)
                 .hasMessageContaining("disk quota exceeded");
-        assertThat(Files.size(((BubblewrapSandbox) sandbox).workspacePath().resolve("big.txt"))).isLessThanOrEqualTo(4L << 20);
+        assertThat(Files.size(((BubblewrapSandbox) sandbox).workspacePath().resolve("big.txt")))
+                .isLessThanOrEqualTo(4L << 20);
     }
 
     @Test
     void shouldRunHostToolsWhenEtcIsGenerated() {
         // Given
         Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1"));
-        StringBuilder script = new StringBuilder("awk 'BEGIN { print \"awk-ok\" }'; git --version >/dev/null && echo git-ok");
+        StringBuilder script =
+                new StringBuilder("awk 'BEGIN { print \"awk-ok\" }'; git --version >/dev/null && echo git-ok");
         if (Files.isExecutable(Path.of("/usr/bin/java"))) {
             script.append("; java -XshowSettings:security -version >/dev/null 2>&1 && echo java-ok");
         }
-        if (Files.isExecutable(Path.of("/usr/bin/python3")) && Files.exists(Path.of("/etc/ssl/certs/ca-certificates.crt"))) {
-            script.append("; python3 -c 'import ssl; c = ssl.create_default_context(); assert c.cert_store_stats()[\"x509_ca\"] > 0; print(\"certs-ok\")'");
+        if (Files.isExecutable(Path.of("/usr/bin/python3"))
+                && Files.exists(Path.of("/etc/ssl/certs/ca-certificates.crt"))) {
+            script.append(
+                    "; python3 -c 'import ssl; c = ssl.create_default_context(); assert c.cert_store_stats()[\"x509_ca\"] > 0; print(\"certs-ok\")'");
         }
         // When
-        ExecResult result = sandbox.exec(ExecRequest.of("sh", "-c", script.toString()).withTimeout(Duration.ofSeconds(60)));
+        ExecResult result =
+                sandbox.exec(ExecRequest.of("sh", "-c", script.toString()).withTimeout(Duration.ofSeconds(60)));
         // Then
         assertThat(result.stdout().text()).contains("awk-ok", "git-ok");
         if (Files.isExecutable(Path.of("/usr/bin/java"))) {
             assertThat(result.stdout().text()).contains("java-ok");
         }
-        if (Files.isExecutable(Path.of("/usr/bin/python3")) && Files.exists(Path.of("/etc/ssl/certs/ca-certificates.crt"))) {
+        if (Files.isExecutable(Path.of("/usr/bin/python3"))
+                && Files.exists(Path.of("/etc/ssl/certs/ca-certificates.crt"))) {
             assertThat(result.stdout().text()).contains("certs-ok");
         }
     }
@@ -242,14 +290,18 @@ class BubblewrapSandboxTest {
         ByteArrayOutputStream downloaded = new ByteArrayOutputStream();
         sandbox.downloadTar("src", downloaded);
         // Then
-        assertThat(sandbox.exec(ExecRequest.of("cat", "src/link")).stdout().text()).isEqualTo("A");
+        assertThat(sandbox.exec(ExecRequest.of("cat", "src/link")).stdout().text())
+                .isEqualTo("A");
         assertThat(downloaded.size()).isGreaterThan(0);
         Sandbox other = backend.create(LocalFixture.spec(options, "s2"));
         other.uploadTar("copy", new ByteArrayInputStream(downloaded.toByteArray()));
-        assertThat(new String(other.readFile("copy/a.txt"), StandardCharsets.UTF_8)).isEqualTo("A");
+        assertThat(new String(other.readFile("copy/a.txt"), StandardCharsets.UTF_8))
+                .isEqualTo("A");
         assertThat(other.stat("copy/link").type()).isEqualTo(dev.drydock.sandbox.FileEntry.Type.SYMLINK);
-        assertThatThrownBy(() -> sandbox.uploadTar(".", new ByteArrayInputStream(evil.toByteArray()))).isInstanceOf(PathEscapeException.class);
-        assertThatThrownBy(() -> sandbox.uploadTar(".", new ByteArrayInputStream(evilLink.toByteArray()))).isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> sandbox.uploadTar(".", new ByteArrayInputStream(evil.toByteArray())))
+                .isInstanceOf(PathEscapeException.class);
+        assertThatThrownBy(() -> sandbox.uploadTar(".", new ByteArrayInputStream(evilLink.toByteArray())))
+                .isInstanceOf(PathEscapeException.class);
         assertThat(workRoot.resolve("evil.txt")).doesNotExist();
     }
 
@@ -271,9 +323,13 @@ class BubblewrapSandboxTest {
         sandbox.destroy();
         // Then
         assertThat(dir).doesNotExist();
-        assertThatThrownBy(() -> sandbox.exec(ExecRequest.of("true"))).isInstanceOf(SandboxDestroyedException.class).hasMessageContaining("has been destroyed");
+        assertThatThrownBy(() -> sandbox.exec(ExecRequest.of("true")))
+                .isInstanceOf(SandboxDestroyedException.class)
+                .hasMessageContaining("has been destroyed");
         assertThatThrownBy(() -> sandbox.readFile("x")).isInstanceOf(SandboxDestroyedException.class);
-        assertThatThrownBy(() -> backend.get(sandbox.id())).isInstanceOf(UnknownSandboxException.class).hasMessage("unknown sandbox id: " + sandbox.id());
+        assertThatThrownBy(() -> backend.get(sandbox.id()))
+                .isInstanceOf(UnknownSandboxException.class)
+                .hasMessage("unknown sandbox id: " + sandbox.id());
         sandbox.destroy();
     }
 
@@ -294,14 +350,23 @@ class BubblewrapSandboxTest {
     @Test
     void shouldShowSecretsOnlyToSetupStepWhenSandboxIsCreated() {
         // Given
-        SandboxSpec spec =
-                LocalFixture.spec(options, "s1")
-                        .withSetup(new SetupStep(List.of("sh", "-c", "test -n \"$TOKEN\" && echo ok > setup-ran"), Map.of("TOKEN", "s3cr3t"), Duration.ofSeconds(10)));
+        SandboxSpec spec = LocalFixture.spec(options, "s1")
+                .withSetup(new SetupStep(
+                        List.of("sh", "-c", "test -n \"$TOKEN\" && echo ok > setup-ran"),
+                        Map.of("TOKEN", "s3cr3t"),
+                        Duration.ofSeconds(10)));
         // When
         Sandbox sandbox = backend.create(spec);
         // Then
-        assertThat(new String(sandbox.readFile("setup-ran"), StandardCharsets.UTF_8)).isEqualTo("ok\n");
-        assertThat(sandbox.exec(ExecRequest.of("sh", "-c", "echo ${TOKEN:-none}; cat /proc/*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c s3cr3t")).stdout().text())
+        assertThat(new String(sandbox.readFile("setup-ran"), StandardCharsets.UTF_8))
+                .isEqualTo("ok\n");
+        assertThat(sandbox.exec(
+                                ExecRequest.of(
+                                        "sh",
+                                        "-c",
+                                        "echo ${TOKEN:-none}; cat /proc/*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c s3cr3t"))
+                        .stdout()
+                        .text())
                 .isEqualTo("none\n0\n");
     }
 
@@ -310,7 +375,12 @@ class BubblewrapSandboxTest {
         // When
         List<Enforcement> report = backend.enforcement();
         // Then
-        assertThat(report).extracting(Enforcement::control).contains("network", "filesystem", "processes", "memory", "cpu-time", "file-size", "disk");
-        assertThat(report).filteredOn(e -> e.control().equals("network")).singleElement().satisfies(e -> assertThat(e.enforced()).isTrue());
+        assertThat(report)
+                .extracting(Enforcement::control)
+                .contains("network", "filesystem", "processes", "memory", "cpu-time", "file-size", "disk");
+        assertThat(report)
+                .filteredOn(e -> e.control().equals("network"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.enforced()).isTrue());
     }
 }

@@ -26,8 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Paths withheld by classification never enter a real bubblewrap sandbox, now or in its git history. */
 class BubblewrapWithheldPathsTest {
-    @TempDir Path workRoot;
-    @TempDir Path mirrorDir;
+    @TempDir
+    Path workRoot;
+
+    @TempDir
+    Path mirrorDir;
+
     final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     SandboxOptions options;
     BubblewrapSandboxBackend backend;
@@ -48,7 +52,10 @@ class BubblewrapWithheldPathsTest {
         // Given a mirror whose secret file changed across two commits, and a certificate deep down
         List<ObjectId> withheldBlobs = new ArrayList<>();
         String head;
-        try (Git git = Git.init().setDirectory(mirrorDir.toFile()).setInitialBranch("main").call()) {
+        try (Git git = Git.init()
+                .setDirectory(mirrorDir.toFile())
+                .setInitialBranch("main")
+                .call()) {
             write("secrets/db.txt", "password=one\n");
             write("src/app.py", "print('v1')\n");
             head = commit(git, "first");
@@ -60,38 +67,59 @@ class BubblewrapWithheldPathsTest {
             withheldBlobs.add(blob(git, head, "secrets/db.txt"));
             withheldBlobs.add(blob(git, head, "deploy/tls/server.pem"));
         }
-        WorkspaceSource source = new WorkspaceSource(mirrorDir, head, List.of(new PathPattern("secrets"), new PathPattern("**/*.pem")));
+        WorkspaceSource source =
+                new WorkspaceSource(mirrorDir, head, List.of(new PathPattern("secrets"), new PathPattern("**/*.pem")));
         // When
         Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1").withSource(source));
         // Then the files are absent, the rest is there
-        assertThat(sandbox.list("")).extracting(FileEntry::path).contains("src", "deploy").doesNotContain("secrets");
+        assertThat(sandbox.list(""))
+                .extracting(FileEntry::path)
+                .contains("src", "deploy")
+                .doesNotContain("secrets");
         assertThat(sandbox.list("deploy")).extracting(FileEntry::path).containsExactly("deploy/app.yml");
-        assertThat(new String(sandbox.readFile("src/app.py"), StandardCharsets.UTF_8)).isEqualTo("print('v1')\n");
+        assertThat(new String(sandbox.readFile("src/app.py"), StandardCharsets.UTF_8))
+                .isEqualTo("print('v1')\n");
         // and the sandbox's own git knows one snapshot commit and none of the withheld blobs, old or new
-        String objects = sandbox.exec(ExecRequest.of("git", "cat-file", "--batch-all-objects", "--batch-check=%(objectname)")).stdout().text();
+        String objects = sandbox.exec(
+                        ExecRequest.of("git", "cat-file", "--batch-all-objects", "--batch-check=%(objectname)"))
+                .stdout()
+                .text();
         assertThat(objects).isNotBlank();
         for (ObjectId id : withheldBlobs) {
             assertThat(objects).doesNotContain(id.name());
         }
-        assertThat(sandbox.exec(ExecRequest.of("git", "rev-list", "--count", "HEAD")).stdout().text()).isEqualTo("1\n");
-        assertThat(sandbox.exec(ExecRequest.of("git", "status", "--porcelain")).stdout().text()).isEmpty();
+        assertThat(sandbox.exec(ExecRequest.of("git", "rev-list", "--count", "HEAD"))
+                        .stdout()
+                        .text())
+                .isEqualTo("1\n");
+        assertThat(sandbox.exec(ExecRequest.of("git", "status", "--porcelain"))
+                        .stdout()
+                        .text())
+                .isEmpty();
     }
 
     @Test
     void shouldDiffOnlyTheChangesWhenPathsAreWithheld() throws Exception {
         // Given
         String head;
-        try (Git git = Git.init().setDirectory(mirrorDir.toFile()).setInitialBranch("main").call()) {
+        try (Git git = Git.init()
+                .setDirectory(mirrorDir.toFile())
+                .setInitialBranch("main")
+                .call()) {
             write("secrets/db.txt", "password=one\n");
             write("src/app.py", "print('v1')\n");
             head = commit(git, "first");
         }
-        Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1").withSource(new WorkspaceSource(mirrorDir, head, List.of(new PathPattern("secrets/")))));
+        Sandbox sandbox = backend.create(LocalFixture.spec(options, "s1")
+                .withSource(new WorkspaceSource(mirrorDir, head, List.of(new PathPattern("secrets/")))));
         // When the sandbox edits a file and creates one under the withheld folder anyway
-        sandbox.exec(ExecRequest.of("sh", "-c", "echo \"print('v2')\" > src/app.py; mkdir -p secrets; echo leak > secrets/new.txt"));
+        sandbox.exec(ExecRequest.of(
+                "sh", "-c", "echo \"print('v2')\" > src/app.py; mkdir -p secrets; echo leak > secrets/new.txt"));
         String diff = sandbox.diff();
         // Then the diff holds the edit only: no deletion of the withheld file, no withheld addition
-        assertThat(diff).contains("diff --git a/src/app.py b/src/app.py", "+print('v2')").doesNotContain("secrets");
+        assertThat(diff)
+                .contains("diff --git a/src/app.py b/src/app.py", "+print('v2')")
+                .doesNotContain("secrets");
     }
 
     private void write(String path, String content) throws Exception {
@@ -102,7 +130,13 @@ class BubblewrapWithheldPathsTest {
 
     private static String commit(Git git, String message) throws Exception {
         git.add().addFilepattern(".").call();
-        return git.commit().setMessage(message).setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call().name();
+        return git.commit()
+                .setMessage(message)
+                .setAuthor("t", "t@example.com")
+                .setCommitter("t", "t@example.com")
+                .setSign(false)
+                .call()
+                .name();
     }
 
     private static ObjectId blob(Git git, String commit, String path) throws Exception {

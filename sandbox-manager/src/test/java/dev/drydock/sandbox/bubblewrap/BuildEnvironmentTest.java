@@ -26,8 +26,12 @@ class BuildEnvironmentTest {
     static final SandboxLimits BUILD =
             new SandboxLimits(3L << 30, 2000, Duration.ofMinutes(5), 512, 256L << 20, 2L << 30, 256L << 20, 1 << 20);
 
-    @TempDir Path workRoot;
-    @TempDir Path project;
+    @TempDir
+    Path workRoot;
+
+    @TempDir
+    Path project;
+
     SandboxOptions options;
     BubblewrapSandboxBackend backend;
 
@@ -47,16 +51,20 @@ class BuildEnvironmentTest {
     void shouldCompileAndRunJUnitTestOfMavenProjectWhenHostRepositoryHasItsDependencies() throws Exception {
         // Given a Maven project with a failing JUnit 5 test, in a sandbox with the host's caches
         String commit = MavenSample.write(project, "");
-        Sandbox sandbox = backend.create(LocalFixture.spec(options, "mvn").withSource(new WorkspaceSource(project, commit)));
+        Sandbox sandbox =
+                backend.create(LocalFixture.spec(options, "mvn").withSource(new WorkspaceSource(project, commit)));
 
         // When the detected test command runs offline
-        ExecResult r = sandbox.exec(ExecRequest.of("sh", "-c", "./mvnw -B -q -o test").withTimeout(Duration.ofMinutes(5)));
+        ExecResult r =
+                sandbox.exec(ExecRequest.of("sh", "-c", "./mvnw -B -q -o test").withTimeout(Duration.ofMinutes(5)));
 
         // Then the test was compiled and run by surefire, and failed on its assertion
         String out = r.stdout().text() + r.stderr().text();
         assertThat(r.exitCode()).as(out).isEqualTo(1);
         assertThat(out).contains("Tests run: 1, Failures: 1").contains("expected: <5> but was: <-1>");
-        assertThat(sandbox.exec(ExecRequest.of("sh", "-c", "echo $HOME; test -w $HOME && echo writable; ls $HOME/.m2")).stdout().text())
+        assertThat(sandbox.exec(ExecRequest.of("sh", "-c", "echo $HOME; test -w $HOME && echo writable; ls $HOME/.m2"))
+                        .stdout()
+                        .text())
                 .contains("/home/sandbox", "writable", "settings.xml");
     }
 
@@ -64,27 +72,37 @@ class BuildEnvironmentTest {
     void shouldPassAfterFixWhenTestsRunAgainInSameSandbox() throws Exception {
         // Given a sandbox whose Maven project ran its failing test once, then got the fix
         String commit = MavenSample.write(project, "");
-        Sandbox sandbox = backend.create(LocalFixture.spec(options, "mvn2").withSource(new WorkspaceSource(project, commit)));
+        Sandbox sandbox =
+                backend.create(LocalFixture.spec(options, "mvn2").withSource(new WorkspaceSource(project, commit)));
         sandbox.exec(ExecRequest.of("sh", "-c", "./mvnw -B -q -o test").withTimeout(Duration.ofMinutes(5)));
-        sandbox.writeFile("src/main/java/demo/Calc.java", MavenSample.BUGGY.replace("a - b", "a + b").getBytes());
+        sandbox.writeFile(
+                "src/main/java/demo/Calc.java",
+                MavenSample.BUGGY.replace("a - b", "a + b").getBytes());
 
         // When
-        ExecResult r = sandbox.exec(ExecRequest.of("sh", "-c", "./mvnw -B -o test").withTimeout(Duration.ofMinutes(5)));
+        ExecResult r =
+                sandbox.exec(ExecRequest.of("sh", "-c", "./mvnw -B -o test").withTimeout(Duration.ofMinutes(5)));
 
         // Then
         String out = r.stdout().text() + r.stderr().text();
         assertThat(r.exitCode()).as(out).isZero();
-        assertThat(out).contains("Tests run: 1, Failures: 0, Errors: 0, Skipped: 0").contains("BUILD SUCCESS");
+        assertThat(out)
+                .contains("Tests run: 1, Failures: 0, Errors: 0, Skipped: 0")
+                .contains("BUILD SUCCESS");
     }
 
     @Test
     void shouldReportDependencyResolutionWhenDependencyIsInNoRepository() throws Exception {
         // Given a project depending on an artifact that exists nowhere
-        String commit = MavenSample.write(project, "<dependency><groupId>com.example.nowhere</groupId><artifactId>missing</artifactId><version>9.9.9</version></dependency>");
-        Sandbox sandbox = backend.create(LocalFixture.spec(options, "mvn3").withSource(new WorkspaceSource(project, commit)));
+        String commit = MavenSample.write(
+                project,
+                "<dependency><groupId>com.example.nowhere</groupId><artifactId>missing</artifactId><version>9.9.9</version></dependency>");
+        Sandbox sandbox =
+                backend.create(LocalFixture.spec(options, "mvn3").withSource(new WorkspaceSource(project, commit)));
 
         // When
-        ExecResult r = sandbox.exec(ExecRequest.of("sh", "-c", "./mvnw -B -q -o test").withTimeout(Duration.ofMinutes(5)));
+        ExecResult r =
+                sandbox.exec(ExecRequest.of("sh", "-c", "./mvnw -B -q -o test").withTimeout(Duration.ofMinutes(5)));
 
         // Then
         String out = r.stdout().text() + r.stderr().text();
@@ -101,11 +119,18 @@ class BuildEnvironmentTest {
         String commit;
         try (var git = org.eclipse.jgit.api.Git.open(project.toFile())) {
             git.add().addFilepattern(".").call();
-            commit = git.commit().setMessage("jdk 8").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call().name();
+            commit = git.commit()
+                    .setMessage("jdk 8")
+                    .setAuthor("t", "t@example.com")
+                    .setCommitter("t", "t@example.com")
+                    .setSign(false)
+                    .call()
+                    .name();
         }
 
         // When / Then
-        assertThatThrownBy(() -> backend.create(LocalFixture.spec(options, "jdk").withSource(new WorkspaceSource(project, commit))))
+        assertThatThrownBy(() -> backend.create(
+                        LocalFixture.spec(options, "jdk").withSource(new WorkspaceSource(project, commit))))
                 .isInstanceOf(SandboxException.class)
                 .hasMessageContaining("JDK 8")
                 .hasMessageContaining("apt-get install openjdk-8-jdk-headless");
@@ -114,21 +139,37 @@ class BuildEnvironmentTest {
     @Test
     void shouldSetJavaHomeWhenRulesAskForInstalledJdk() throws Exception {
         // Given a repository asking for a JDK this host has
-        int major = BuildEnvironment.jdks(Path.of("/usr/lib/jvm")).keySet().iterator().next();
+        int major = BuildEnvironment.jdks(Path.of("/usr/lib/jvm"))
+                .keySet()
+                .iterator()
+                .next();
         Files.createDirectories(project.resolve(".drydock"));
         Files.writeString(project.resolve(".drydock/rules.md"), "jdk: " + major + "\n");
         String commit;
-        try (var git = org.eclipse.jgit.api.Git.init().setDirectory(project.toFile()).setInitialBranch("main").call()) {
+        try (var git = org.eclipse.jgit.api.Git.init()
+                .setDirectory(project.toFile())
+                .setInitialBranch("main")
+                .call()) {
             git.add().addFilepattern(".").call();
-            commit = git.commit().setMessage("rules").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call().name();
+            commit = git.commit()
+                    .setMessage("rules")
+                    .setAuthor("t", "t@example.com")
+                    .setCommitter("t", "t@example.com")
+                    .setSign(false)
+                    .call()
+                    .name();
         }
-        Sandbox sandbox = backend.create(LocalFixture.spec(options, "jdk2").withSource(new WorkspaceSource(project, commit)));
+        Sandbox sandbox =
+                backend.create(LocalFixture.spec(options, "jdk2").withSource(new WorkspaceSource(project, commit)));
 
         // When
         ExecResult r = sandbox.exec(ExecRequest.of("sh", "-c", "echo $JAVA_HOME; javac -version"));
 
         // Then
-        assertThat(r.stdout().text() + r.stderr().text()).as(r.statusLine()).contains("/usr/lib/jvm/").contains("javac " + major);
+        assertThat(r.stdout().text() + r.stderr().text())
+                .as(r.statusLine())
+                .contains("/usr/lib/jvm/")
+                .contains("javac " + major);
     }
 
     @Test
@@ -140,11 +181,22 @@ class BuildEnvironmentTest {
 
         // When
         String settings = BuildEnvironment.mavenSettings(Optional.of(host), true);
-        String npmrc = BuildEnvironment.npmrc("registry=https://bob:pw@npm.corp/\n//npm.corp/:_authToken=abc123\nfund=false\n");
+        String npmrc = BuildEnvironment.npmrc(
+                "registry=https://bob:pw@npm.corp/\n//npm.corp/:_authToken=abc123\nfund=false\n");
 
         // Then
-        assertThat(settings).doesNotContain("s3cret").doesNotContain("pr0xy").doesNotContain("bob:pw").contains("https://nexus.corp/repo").contains("<mirrorOf>*,!drydock-host</mirrorOf>").contains("file://" + BuildEnvironment.HOST_M2)
+        assertThat(settings)
+                .doesNotContain("s3cret")
+                .doesNotContain("pr0xy")
+                .doesNotContain("bob:pw")
+                .contains("https://nexus.corp/repo")
+                .contains("<mirrorOf>*,!drydock-host</mirrorOf>")
+                .contains("file://" + BuildEnvironment.HOST_M2)
                 .contains("<activeProfile>drydock-host</activeProfile>");
-        assertThat(npmrc).doesNotContain("abc123").doesNotContain("bob:pw").contains("registry=https://npm.corp/").contains("fund=false");
+        assertThat(npmrc)
+                .doesNotContain("abc123")
+                .doesNotContain("bob:pw")
+                .contains("registry=https://npm.corp/")
+                .contains("fund=false");
     }
 }

@@ -19,13 +19,22 @@ final class LocalFixture {
     /** {@link #SMALL} with a workspace quota (ephemeral storage) of {@code bytes}. */
     static SandboxLimits withDiskQuota(long bytes) {
         SandboxLimits l = SMALL;
-        return new SandboxLimits(l.memoryBytes(), l.cpuMillicores(), l.cpuTime(), l.maxProcesses(), l.maxFileSizeBytes(), bytes, l.tmpBytes(), l.outputLimitBytes());
+        return new SandboxLimits(
+                l.memoryBytes(),
+                l.cpuMillicores(),
+                l.cpuTime(),
+                l.maxProcesses(),
+                l.maxFileSizeBytes(),
+                bytes,
+                l.tmpBytes(),
+                l.outputLimitBytes());
     }
 
     /** A work root below a JUnit temp dir, reachable by sandbox uids (JUnit creates its dirs 0700). */
     static SandboxOptions options(Path tempDir) {
         try {
-            java.nio.file.Files.setPosixFilePermissions(tempDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+            java.nio.file.Files.setPosixFilePermissions(
+                    tempDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -35,7 +44,11 @@ final class LocalFixture {
         // tests still run there, and the fork bomb test skips itself (it checks what bounds processes).
         // Host build caches are off here (sharing the host's Maven repository costs seconds per backend);
         // BuildEnvironmentTest turns them on.
-        return d.withLimits(SMALL).withLocal(d.local().withWorkRoot(workRoot).withAllowUnlimitedProcesses(!HostProcesses.isRoot()).withHostBuildCaches(false));
+        return d.withLimits(SMALL)
+                .withLocal(d.local()
+                        .withWorkRoot(workRoot)
+                        .withAllowUnlimitedProcesses(!HostProcesses.isRoot())
+                        .withHostBuildCaches(false));
     }
 
     static BubblewrapSandboxBackend backend(Path workRoot, Clock clock) {

@@ -44,8 +44,12 @@ class MavenMirrorTest {
     static HttpServer mirrorServer;
     static final AtomicInteger served = new AtomicInteger();
 
-    @TempDir Path workRoot;
-    @TempDir Path project;
+    @TempDir
+    Path workRoot;
+
+    @TempDir
+    Path project;
+
     final List<MirrorRequest> requests = new CopyOnWriteArrayList<>();
     SandboxOptions options;
     BubblewrapSandboxBackend backend;
@@ -53,11 +57,15 @@ class MavenMirrorTest {
 
     @BeforeAll
     static void serveRepository() throws Exception {
-        Path repo = Path.of(System.getProperty("user.home"), ".m2", "repository").toRealPath();
+        Path repo =
+                Path.of(System.getProperty("user.home"), ".m2", "repository").toRealPath();
         mirrorServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         mirrorServer.createContext("/", exchange -> {
-            Path file = repo.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
-            boolean found = file.startsWith(repo) && Files.isRegularFile(file) && !file.getFileName().toString().startsWith("_");
+            Path file = repo.resolve(exchange.getRequestURI().getPath().substring(1))
+                    .normalize();
+            boolean found = file.startsWith(repo)
+                    && Files.isRegularFile(file)
+                    && !file.getFileName().toString().startsWith("_");
             if (found) {
                 served.incrementAndGet();
                 exchange.sendResponseHeaders(200, exchange.getRequestMethod().equals("HEAD") ? -1 : Files.size(file));
@@ -85,10 +93,14 @@ class MavenMirrorTest {
     @BeforeEach
     void setUp() {
         SandboxOptions o = LocalFixture.options(workRoot).withLimits(BuildEnvironmentTest.BUILD);
-        // host caches on for the Maven wrapper's distribution; the host's repository stays out because the workspace has a Maven mirror
+        // host caches on for the Maven wrapper's distribution; the host's repository stays out because the workspace
+        // has a Maven mirror
         options = o.withLocal(o.local().withHostBuildCaches(true));
         backend = new BubblewrapSandboxBackend(options, Clock.systemUTC(), requests::add);
-        mirror = new PackageMirror("corp-maven", PackageMirror.Kind.MAVEN, URI.create("http://127.0.0.1:" + mirrorServer.getAddress().getPort() + "/"));
+        mirror = new PackageMirror(
+                "corp-maven",
+                PackageMirror.Kind.MAVEN,
+                URI.create("http://127.0.0.1:" + mirrorServer.getAddress().getPort() + "/"));
         served.set(0);
     }
 
@@ -103,21 +115,31 @@ class MavenMirrorTest {
         long start = System.nanoTime();
         Sandbox sandbox = backend.create(spec("mvn-cold", MavenSample.write(project, "")));
         long created = System.nanoTime();
-        sandbox.writeFile("src/main/java/demo/Calc.java", MavenSample.BUGGY.replace("a - b", "a + b").getBytes(StandardCharsets.UTF_8));
+        sandbox.writeFile(
+                "src/main/java/demo/Calc.java",
+                MavenSample.BUGGY.replace("a - b", "a + b").getBytes(StandardCharsets.UTF_8));
         int downloaded = served.get();
 
         // When the detected test command runs offline
-        ExecResult r = sandbox.exec(ExecRequest.of("sh", "-c", "./mvnw -B -q -o test").withTimeout(Duration.ofMinutes(5)));
+        ExecResult r =
+                sandbox.exec(ExecRequest.of("sh", "-c", "./mvnw -B -q -o test").withTimeout(Duration.ofMinutes(5)));
 
         // Then the fixed test passes, with every artifact from the mirror and none from the host's repository
         long ran = System.nanoTime();
-        System.out.printf("MEASURED maven cold: create with setup %.1f s, first test run %.1f s, mirror requests %d%n",
+        System.out.printf(
+                "MEASURED maven cold: create with setup %.1f s, first test run %.1f s, mirror requests %d%n",
                 (created - start) / 1e9, (ran - created) / 1e9, downloaded);
         assertThat(r.exitCode()).as(r.stdout().text() + r.stderr().text()).isZero();
         assertThat(downloaded).isGreaterThan(20);
-        assertThat(requests).isNotEmpty().allSatisfy(q -> assertThat(q.allowed()).isTrue());
-        assertThat(sandbox.exec(ExecRequest.of("sh", "-c", "ls /opt/drydock/host 2>&1; grep -c drydock-corp-maven ~/.m2/settings.xml")).stdout().text())
-                .contains("No such file").contains("1");
+        assertThat(requests)
+                .isNotEmpty()
+                .allSatisfy(q -> assertThat(q.allowed()).isTrue());
+        assertThat(sandbox.exec(ExecRequest.of(
+                                "sh", "-c", "ls /opt/drydock/host 2>&1; grep -c drydock-corp-maven ~/.m2/settings.xml"))
+                        .stdout()
+                        .text())
+                .contains("No such file")
+                .contains("1");
     }
 
     @Test
@@ -135,8 +157,10 @@ class MavenMirrorTest {
 
         // Then the mirror served nothing, and the offline test run works from the read-only cache
         long created = System.nanoTime();
-        ExecResult r = warm.exec(ExecRequest.of("sh", "-c", "./mvnw -B -q -o test").withTimeout(Duration.ofMinutes(5)));
-        System.out.printf("MEASURED maven warm: create with setup %.1f s, first test run %.1f s, mirror requests %d (cold: %d)%n",
+        ExecResult r =
+                warm.exec(ExecRequest.of("sh", "-c", "./mvnw -B -q -o test").withTimeout(Duration.ofMinutes(5)));
+        System.out.printf(
+                "MEASURED maven warm: create with setup %.1f s, first test run %.1f s, mirror requests %d (cold: %d)%n",
                 (created - start) / 1e9, (System.nanoTime() - created) / 1e9, served.get(), cold);
         assertThat(cold).isGreaterThan(20);
         assertThat(served.get()).isZero();
@@ -145,7 +169,8 @@ class MavenMirrorTest {
     }
 
     SandboxSpec spec(String session, String commit) {
-        return new SandboxPolicy(options).spec(session, "ws-maven")
+        return new SandboxPolicy(options)
+                .spec(session, "ws-maven")
                 .withSource(new WorkspaceSource(project, commit))
                 .withMirrors(List.of(mirror))
                 .withCacheRoot(workRoot.resolve("caches"))

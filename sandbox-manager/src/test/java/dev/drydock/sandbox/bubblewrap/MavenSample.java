@@ -11,7 +11,8 @@ import org.eclipse.jgit.api.Git;
  * run on, and the plugin versions the root POM pins.
  */
 final class MavenSample {
-    static final String BUGGY = "package demo;\n\npublic class Calc {\n    public static int add(int a, int b) {\n        return a - b;\n    }\n}\n";
+    static final String BUGGY =
+            "package demo;\n\npublic class Calc {\n    public static int add(int a, int b) {\n        return a - b;\n    }\n}\n";
 
     private MavenSample() {}
 
@@ -23,7 +24,9 @@ final class MavenSample {
         Files.createDirectories(dir.resolve("src/test/java/demo"));
         Files.createDirectories(dir.resolve(".mvn/wrapper"));
         Files.copy(root.resolve("mvnw"), dir.resolve("mvnw"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-        Files.copy(root.resolve(".mvn/wrapper/maven-wrapper.properties"), dir.resolve(".mvn/wrapper/maven-wrapper.properties"));
+        Files.copy(
+                root.resolve(".mvn/wrapper/maven-wrapper.properties"),
+                dir.resolve(".mvn/wrapper/maven-wrapper.properties"));
         Files.writeString(dir.resolve("pom.xml"), """
                 <project xmlns="http://maven.apache.org/POM/4.0.0">
                   <modelVersion>4.0.0</modelVersion>
@@ -56,16 +59,24 @@ final class MavenSample {
                     }
                 }
                 """);
-        try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
+        try (Git git =
+                Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
             git.add().addFilepattern(".").call();
-            return git.commit().setMessage("calc with a bug").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call().name();
+            return git.commit()
+                    .setMessage("calc with a bug")
+                    .setAuthor("t", "t@example.com")
+                    .setCommitter("t", "t@example.com")
+                    .setSign(false)
+                    .call()
+                    .name();
         }
     }
 
     /** The checkout holding this build's {@code mvnw}. */
     static Path repositoryRoot() throws IOException {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("mvnw")) && Files.isRegularFile(p.resolve(".mvn/wrapper/maven-wrapper.properties"))) {
+            if (Files.isRegularFile(p.resolve("mvnw"))
+                    && Files.isRegularFile(p.resolve(".mvn/wrapper/maven-wrapper.properties"))) {
                 return p;
             }
         }

@@ -80,7 +80,9 @@ final class ProcessBudget {
 
     /** Live (non-zombie) processes with the sandbox's uid, whenever they started. */
     int uidProcessesLeft() {
-        return uid.isPresent() ? HostProcesses.withUidIn(uid.getAsInt(), uid.getAsInt() + 1).size() : 0;
+        return uid.isPresent()
+                ? HostProcesses.withUidIn(uid.getAsInt(), uid.getAsInt() + 1).size()
+                : 0;
     }
 
     /** Whether any of the sandbox's cgroup directories still exists. */

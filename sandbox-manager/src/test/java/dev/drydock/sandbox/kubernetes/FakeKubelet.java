@@ -29,36 +29,32 @@ final class FakeKubelet implements AutoCloseable {
     private final Path root;
     private final Map<String, ToolRunner> runners = new ConcurrentHashMap<>();
     private final SharedIndexInformer<Pod> informer;
-    private final java.util.concurrent.ExecutorService worker =
-            java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("fake-kubelet").factory());
+    private final java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("fake-kubelet").factory());
 
     FakeKubelet(KubernetesClient client, String namespace, Path root) {
         this.client = client;
         this.namespace = namespace;
         this.root = root;
-        this.informer =
-                client.pods()
-                        .inNamespace(namespace)
-                        .inform(
-                                new ResourceEventHandler<>() {
-                                    @Override
-                                    public void onAdd(Pod pod) {
-                                        worker.execute(() -> start(pod));
-                                    }
+        this.informer = client.pods().inNamespace(namespace).inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                worker.execute(() -> start(pod));
+            }
 
-                                    @Override
-                                    public void onUpdate(Pod oldPod, Pod newPod) {}
+            @Override
+            public void onUpdate(Pod oldPod, Pod newPod) {}
 
-                                    @Override
-                                    public void onDelete(Pod pod, boolean unknown) {
-                                        worker.execute(() -> {
-                                            ToolRunner r = runners.remove(pod.getMetadata().getName());
-                                            if (r != null) {
-                                                r.close();
-                                            }
-                                        });
-                                    }
-                                });
+            @Override
+            public void onDelete(Pod pod, boolean unknown) {
+                worker.execute(() -> {
+                    ToolRunner r = runners.remove(pod.getMetadata().getName());
+                    if (r != null) {
+                        r.close();
+                    }
+                });
+            }
+        });
     }
 
     private void start(Pod pod) {
@@ -66,38 +62,38 @@ final class FakeKubelet implements AutoCloseable {
         if (runners.containsKey(name) || KubernetesSandboxBackend.ready(pod)) {
             return;
         }
-        String secretName =
-                pod.getSpec().getContainers().getFirst().getEnv().stream()
-                        .filter(e -> e.getValueFrom() != null)
-                        .findFirst()
-                        .orElseThrow()
-                        .getValueFrom()
-                        .getSecretKeyRef()
-                        .getName();
-        Secret secret = client.secrets().inNamespace(namespace).withName(secretName).get();
+        String secretName = pod.getSpec().getContainers().getFirst().getEnv().stream()
+                .filter(e -> e.getValueFrom() != null)
+                .findFirst()
+                .orElseThrow()
+                .getValueFrom()
+                .getSecretKeyRef()
+                .getName();
+        Secret secret =
+                client.secrets().inNamespace(namespace).withName(secretName).get();
         String token = secret.getStringData().get(SandboxPods.TOKEN_KEY);
         try {
             Path workspace = Files.createDirectories(root.resolve(name));
-            runners.put(name, ToolRunner.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), workspace, token));
+            runners.put(
+                    name,
+                    ToolRunner.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), workspace, token));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         // The backend may relabel the pod (warm-pool claim) at the same moment: retry on conflicts.
         for (int attempt = 0; ; attempt++) {
             try {
-                client.pods()
-                        .inNamespace(namespace)
-                        .withName(name)
-                        .editStatus(
-                                p -> {
-                                    p.setStatus(
-                                            new PodStatusBuilder()
-                                                    .withPhase("Running")
-                                                    .withPodIP("127.0.0.1")
-                                                    .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").build())
-                                                    .build());
-                                    return p;
-                                });
+                client.pods().inNamespace(namespace).withName(name).editStatus(p -> {
+                    p.setStatus(new PodStatusBuilder()
+                            .withPhase("Running")
+                            .withPodIP("127.0.0.1")
+                            .withConditions(new PodConditionBuilder()
+                                    .withType("Ready")
+                                    .withStatus("True")
+                                    .build())
+                            .build());
+                    return p;
+                });
                 return;
             } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
                 if (attempt >= 20) {
@@ -109,7 +105,8 @@ final class FakeKubelet implements AutoCloseable {
 
     /** The endpoint of a pod's runner. */
     URI endpoint(Pod pod) {
-        return URI.create("http://127.0.0.1:" + runners.get(pod.getMetadata().getName()).port());
+        return URI.create(
+                "http://127.0.0.1:" + runners.get(pod.getMetadata().getName()).port());
     }
 
     Path workspace(String podName) {

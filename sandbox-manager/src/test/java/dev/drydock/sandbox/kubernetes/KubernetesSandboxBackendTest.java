@@ -37,13 +37,17 @@ import org.junit.jupiter.api.io.TempDir;
 /** The Kubernetes backend against fabric8's mock API server, with a fake kubelet running real tool runners. */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesSandboxBackendTest {
-    private static final java.util.concurrent.atomic.AtomicInteger NAMESPACES = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger NAMESPACES =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /** One mock API server for the class; each test gets its own namespace. */
     static KubernetesClient client;
 
     String NS;
-    @TempDir Path root;
+
+    @TempDir
+    Path root;
+
     FakeKubelet kubelet;
     MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
     SandboxOptions options;
@@ -51,13 +55,20 @@ class KubernetesSandboxBackendTest {
     @BeforeEach
     void setUp() {
         NS = "sandboxes-" + NAMESPACES.incrementAndGet();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(NS)
+                        .endMetadata()
+                        .build())
+                .create();
         kubelet = new FakeKubelet(client, NS, root);
-        options =
-                SandboxOptions.defaults()
-                        .withBackend("kubernetes")
-                        .withKubernetes(
-                                SandboxOptions.KubernetesOptions.defaults().withNamespace(NS).withImage("drydock/sandbox:1").withRuntimeClass(Optional.empty(), Set.of("gvisor")));
+        options = SandboxOptions.defaults()
+                .withBackend("kubernetes")
+                .withKubernetes(SandboxOptions.KubernetesOptions.defaults()
+                        .withNamespace(NS)
+                        .withImage("drydock/sandbox:1")
+                        .withRuntimeClass(Optional.empty(), Set.of("gvisor")));
     }
 
     @AfterEach
@@ -80,16 +91,33 @@ class KubernetesSandboxBackendTest {
         backend.start();
         // When
         Sandbox sandbox = backend.create(new SandboxPolicy(options).spec("s1", "w1"));
-        ExecResult result = sandbox.exec(ExecRequest.of("sh", "-c", "cat; echo; pwd; exit 4").withStdin("in".getBytes(StandardCharsets.UTF_8)));
+        ExecResult result = sandbox.exec(
+                ExecRequest.of("sh", "-c", "cat; echo; pwd; exit 4").withStdin("in".getBytes(StandardCharsets.UTF_8)));
         // Then
-        Pod pod = client.pods().inNamespace(NS).withName(SandboxPods.podName(sandbox.id())).get();
+        Pod pod = client.pods()
+                .inNamespace(NS)
+                .withName(SandboxPods.podName(sandbox.id()))
+                .get();
         assertThat(RestrictedPodCheck.sandboxViolations(pod)).isEmpty();
-        assertThat(pod.getMetadata().getLabels()).containsEntry(SandboxLabels.SESSION_ID, "s1").containsEntry(SandboxLabels.WORKSPACE_ID, "w1");
-        assertThat(client.secrets().inNamespace(NS).withName(SandboxPods.secretName(sandbox.id())).get()).isNotNull();
-        NetworkPolicy np = client.network().v1().networkPolicies().inNamespace(NS).withName(SandboxNetworkPolicies.NAME).get();
-        assertThat(np.getSpec()).isEqualTo(SandboxNetworkPolicies.desired(options.kubernetes()).getSpec());
+        assertThat(pod.getMetadata().getLabels())
+                .containsEntry(SandboxLabels.SESSION_ID, "s1")
+                .containsEntry(SandboxLabels.WORKSPACE_ID, "w1");
+        assertThat(client.secrets()
+                        .inNamespace(NS)
+                        .withName(SandboxPods.secretName(sandbox.id()))
+                        .get())
+                .isNotNull();
+        NetworkPolicy np = client.network()
+                .v1()
+                .networkPolicies()
+                .inNamespace(NS)
+                .withName(SandboxNetworkPolicies.NAME)
+                .get();
+        assertThat(np.getSpec())
+                .isEqualTo(SandboxNetworkPolicies.desired(options.kubernetes()).getSpec());
         assertThat(result.exitCode()).isEqualTo(4);
-        assertThat(result.stdout().text()).isEqualTo("in\n" + kubelet.workspace(SandboxPods.podName(sandbox.id())) + "\n");
+        assertThat(result.stdout().text())
+                .isEqualTo("in\n" + kubelet.workspace(SandboxPods.podName(sandbox.id())) + "\n");
         assertThat(backend.get(sandbox.id())).isSameAs(sandbox);
     }
 
@@ -99,22 +127,50 @@ class KubernetesSandboxBackendTest {
         KubernetesSandboxBackend backend = backend(options);
         backend.start();
         List<dev.drydock.sandbox.PackageMirror> mirrors = List.of(
-                new dev.drydock.sandbox.PackageMirror("corp-npm", dev.drydock.sandbox.PackageMirror.Kind.NPM, java.net.URI.create("http://10.20.0.7:4873/")),
-                new dev.drydock.sandbox.PackageMirror("corp-maven", dev.drydock.sandbox.PackageMirror.Kind.MAVEN, java.net.URI.create("https://10.20.0.8/repository/maven-public/")));
+                new dev.drydock.sandbox.PackageMirror(
+                        "corp-npm",
+                        dev.drydock.sandbox.PackageMirror.Kind.NPM,
+                        java.net.URI.create("http://10.20.0.7:4873/")),
+                new dev.drydock.sandbox.PackageMirror(
+                        "corp-maven",
+                        dev.drydock.sandbox.PackageMirror.Kind.MAVEN,
+                        java.net.URI.create("https://10.20.0.8/repository/maven-public/")));
 
         // When its sandbox is created
-        Sandbox sandbox = backend.create(new SandboxPolicy(options).spec("s1", "w1").withMirrors(mirrors));
+        Sandbox sandbox =
+                backend.create(new SandboxPolicy(options).spec("s1", "w1").withMirrors(mirrors));
 
-        // Then the sandbox's own policy lets exactly its pod reach exactly those addresses and ports, and goes with the sandbox
-        NetworkPolicy np = client.network().v1().networkPolicies().inNamespace(NS).withName(SandboxNetworkPolicies.mirrorPolicyName(sandbox.id())).get();
-        assertThat(np.getSpec().getPodSelector().getMatchLabels()).containsExactly(Map.entry(SandboxLabels.SANDBOX_ID, sandbox.id().value()));
+        // Then the sandbox's own policy lets exactly its pod reach exactly those addresses and ports, and goes with the
+        // sandbox
+        NetworkPolicy np = client.network()
+                .v1()
+                .networkPolicies()
+                .inNamespace(NS)
+                .withName(SandboxNetworkPolicies.mirrorPolicyName(sandbox.id()))
+                .get();
+        assertThat(np.getSpec().getPodSelector().getMatchLabels())
+                .containsExactly(
+                        Map.entry(SandboxLabels.SANDBOX_ID, sandbox.id().value()));
         assertThat(np.getSpec().getPolicyTypes()).containsExactly("Egress");
-        assertThat(np.getSpec().getEgress()).extracting(e -> e.getTo().get(0).getIpBlock().getCidr() + ":" + e.getPorts().get(0).getPort().getIntVal())
+        assertThat(np.getSpec().getEgress())
+                .extracting(e -> e.getTo().get(0).getIpBlock().getCidr() + ":"
+                        + e.getPorts().get(0).getPort().getIntVal())
                 .containsExactly("10.20.0.7/32:4873", "10.20.0.8/32:443");
-        assertThat(client.pods().inNamespace(NS).withName(SandboxPods.podName(sandbox.id())).get().getMetadata().getLabels())
+        assertThat(client.pods()
+                        .inNamespace(NS)
+                        .withName(SandboxPods.podName(sandbox.id()))
+                        .get()
+                        .getMetadata()
+                        .getLabels())
                 .containsEntry(SandboxLabels.SANDBOX_ID, sandbox.id().value());
         sandbox.destroy();
-        assertThat(client.network().v1().networkPolicies().inNamespace(NS).withName(SandboxNetworkPolicies.mirrorPolicyName(sandbox.id())).get()).isNull();
+        assertThat(client.network()
+                        .v1()
+                        .networkPolicies()
+                        .inNamespace(NS)
+                        .withName(SandboxNetworkPolicies.mirrorPolicyName(sandbox.id()))
+                        .get())
+                .isNull();
     }
 
     @Test
@@ -126,8 +182,11 @@ class KubernetesSandboxBackendTest {
         // When
         sandbox.writeFile("src/Main.java", "class Main {}".getBytes(StandardCharsets.UTF_8));
         // Then
-        assertThat(new String(sandbox.readFile("src/Main.java"), StandardCharsets.UTF_8)).isEqualTo("class Main {}");
-        assertThat(sandbox.list("src")).singleElement().satisfies(e -> assertThat(e.path()).isEqualTo("src/Main.java"));
+        assertThat(new String(sandbox.readFile("src/Main.java"), StandardCharsets.UTF_8))
+                .isEqualTo("class Main {}");
+        assertThat(sandbox.list("src"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.path()).isEqualTo("src/Main.java"));
         assertThatThrownBy(() -> sandbox.readFile("etc-link/passwd")).isInstanceOf(PathEscapeException.class);
         assertThatThrownBy(() -> sandbox.readFile("../secret")).isInstanceOf(PathEscapeException.class);
     }
@@ -140,8 +199,16 @@ class KubernetesSandboxBackendTest {
         // When
         sandbox.destroy();
         // Then
-        assertThat(client.pods().inNamespace(NS).withName(SandboxPods.podName(sandbox.id())).get()).isNull();
-        assertThat(client.secrets().inNamespace(NS).withName(SandboxPods.secretName(sandbox.id())).get()).isNull();
+        assertThat(client.pods()
+                        .inNamespace(NS)
+                        .withName(SandboxPods.podName(sandbox.id()))
+                        .get())
+                .isNull();
+        assertThat(client.secrets()
+                        .inNamespace(NS)
+                        .withName(SandboxPods.secretName(sandbox.id()))
+                        .get())
+                .isNull();
         assertThatThrownBy(() -> sandbox.exec(ExecRequest.of("true"))).isInstanceOf(SandboxDestroyedException.class);
         assertThatThrownBy(() -> backend.get(sandbox.id())).isInstanceOf(UnknownSandboxException.class);
     }
@@ -168,14 +235,23 @@ class KubernetesSandboxBackendTest {
         SandboxOptions pooled = options.withKubernetes(options.kubernetes().withWarmPoolSize(2));
         KubernetesSandboxBackend backend = backend(pooled);
         backend.start();
-        List<String> warmBefore = backend.warmPods().stream().map(p -> p.getMetadata().getName()).toList();
+        List<String> warmBefore =
+                backend.warmPods().stream().map(p -> p.getMetadata().getName()).toList();
         // When
         Sandbox sandbox = backend.create(new SandboxPolicy(pooled).spec("s1", "w1"));
         // Then
         assertThat(warmBefore).hasSize(2).contains(SandboxPods.podName(sandbox.id()));
-        assertThat(backend.warmPods()).hasSize(2).extracting(p -> p.getMetadata().getName()).doesNotContain(SandboxPods.podName(sandbox.id()));
-        Pod claimed = client.pods().inNamespace(NS).withName(SandboxPods.podName(sandbox.id())).get();
-        assertThat(claimed.getMetadata().getLabels()).containsEntry(SandboxLabels.POOL, "claimed").containsEntry(SandboxLabels.SESSION_ID, "s1");
+        assertThat(backend.warmPods())
+                .hasSize(2)
+                .extracting(p -> p.getMetadata().getName())
+                .doesNotContain(SandboxPods.podName(sandbox.id()));
+        Pod claimed = client.pods()
+                .inNamespace(NS)
+                .withName(SandboxPods.podName(sandbox.id()))
+                .get();
+        assertThat(claimed.getMetadata().getLabels())
+                .containsEntry(SandboxLabels.POOL, "claimed")
+                .containsEntry(SandboxLabels.SESSION_ID, "s1");
         assertThat(sandbox.exec(ExecRequest.of("echo", "warm")).stdout().text()).isEqualTo("warm\n");
         assertThat(pods()).hasSize(3);
     }
@@ -184,16 +260,21 @@ class KubernetesSandboxBackendTest {
     void shouldReapExpiredPodsWhenTtlPasses() {
         // Given
         KubernetesSandboxBackend backend = backend(options);
-        Sandbox shortLived = backend.create(new SandboxPolicy(options).spec("s1", "w1").withTtl(Duration.ofMinutes(5)));
-        Sandbox longLived = backend.create(new SandboxPolicy(options).spec("s2", "w2").withTtl(Duration.ofHours(5)));
+        Sandbox shortLived =
+                backend.create(new SandboxPolicy(options).spec("s1", "w1").withTtl(Duration.ofMinutes(5)));
+        Sandbox longLived =
+                backend.create(new SandboxPolicy(options).spec("s2", "w2").withTtl(Duration.ofHours(5)));
         clock.advance(Duration.ofMinutes(6));
         // When
         int reaped = backend.reapExpired();
         // Then
         assertThat(reaped).isEqualTo(1);
-        assertThat(pods()).extracting(p -> p.getMetadata().getName()).containsExactly(SandboxPods.podName(longLived.id()));
+        assertThat(pods())
+                .extracting(p -> p.getMetadata().getName())
+                .containsExactly(SandboxPods.podName(longLived.id()));
         assertThat(shortLived.isDestroyed()).isTrue();
-        assertThat(client.secrets().inNamespace(NS).list().getItems()).extracting(s -> s.getMetadata().getName())
+        assertThat(client.secrets().inNamespace(NS).list().getItems())
+                .extracting(s -> s.getMetadata().getName())
                 .containsExactly(SandboxPods.secretName(longLived.id()));
     }
 
@@ -209,10 +290,12 @@ class KubernetesSandboxBackendTest {
         KubernetesSandboxBackend.Reconciliation result = after.reconcile(session -> session.equals("live-session"));
         // Then
         assertThat(result.adopted()).containsExactly(live.id());
-        assertThat(result.deleted()).extracting(PodReaper.Reaped::name)
+        assertThat(result.deleted())
+                .extracting(PodReaper.Reaped::name)
                 .contains(SandboxPods.podName(orphan.id()), SandboxPods.secretName(orphan.id()));
         assertThat(pods()).extracting(p -> p.getMetadata().getName()).containsExactly(SandboxPods.podName(live.id()));
-        assertThat(new String(after.get(live.id()).readFile("kept.txt"), StandardCharsets.UTF_8)).isEqualTo("still here");
+        assertThat(new String(after.get(live.id()).readFile("kept.txt"), StandardCharsets.UTF_8))
+                .isEqualTo("still here");
         assertThatThrownBy(() -> after.get(orphan.id())).isInstanceOf(UnknownSandboxException.class);
     }
 
@@ -221,49 +304,92 @@ class KubernetesSandboxBackendTest {
         // Given
         Path mirror = root.resolve("mirror");
         String base;
-        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(mirror.toFile()).setInitialBranch("main").call()) {
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init()
+                .setDirectory(mirror.toFile())
+                .setInitialBranch("main")
+                .call()) {
             java.nio.file.Files.writeString(mirror.resolve("App.java"), "class App {}\n");
             git.add().addFilepattern("App.java").call();
-            base = git.commit().setMessage("base").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call().name();
+            base = git.commit()
+                    .setMessage("base")
+                    .setAuthor("t", "t@example.com")
+                    .setCommitter("t", "t@example.com")
+                    .setSign(false)
+                    .call()
+                    .name();
         }
         KubernetesSandboxBackend backend = backend(options);
-        SandboxSpec spec = new SandboxPolicy(options).spec("s1", "w1").withSource(new dev.drydock.sandbox.WorkspaceSource(mirror, base));
+        SandboxSpec spec = new SandboxPolicy(options)
+                .spec("s1", "w1")
+                .withSource(new dev.drydock.sandbox.WorkspaceSource(mirror, base));
         // When
         Sandbox sandbox = backend.create(spec);
         sandbox.writeFile("App.java", "class App { int x; }\n".getBytes(StandardCharsets.UTF_8));
         sandbox.writeFile("New.java", "class New {}\n".getBytes(StandardCharsets.UTF_8));
         String diff = sandbox.diff();
         // Then
-        Pod pod = client.pods().inNamespace(NS).withName(SandboxPods.podName(sandbox.id())).get();
+        Pod pod = client.pods()
+                .inNamespace(NS)
+                .withName(SandboxPods.podName(sandbox.id()))
+                .get();
         assertThat(pod.getMetadata().getAnnotations()).containsEntry(SandboxLabels.BASE_COMMIT, base);
-        assertThat(diff).contains("diff --git a/App.java b/App.java", "+class App { int x; }", "diff --git a/New.java b/New.java");
-        assertThat(sandbox.exec(ExecRequest.of("git", "status", "--porcelain")).stdout().text()).contains("App.java").contains("New.java");
+        assertThat(diff)
+                .contains(
+                        "diff --git a/App.java b/App.java",
+                        "+class App { int x; }",
+                        "diff --git a/New.java b/New.java");
+        assertThat(sandbox.exec(ExecRequest.of("git", "status", "--porcelain"))
+                        .stdout()
+                        .text())
+                .contains("App.java")
+                .contains("New.java");
     }
 
     @Test
     void shouldLeaveWithheldPathsOutOfPodAndDiffWhenSourceWithholdsThem() throws Exception {
         // Given a mirror with a secret folder and a key file
         Path mirror = root.resolve("mirror");
-        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(mirror.toFile()).setInitialBranch("main").call()) {
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init()
+                .setDirectory(mirror.toFile())
+                .setInitialBranch("main")
+                .call()) {
             java.nio.file.Files.writeString(mirror.resolve("App.java"), "class App {}\n");
             java.nio.file.Files.createDirectories(mirror.resolve("secrets/prod"));
             java.nio.file.Files.writeString(mirror.resolve("secrets/prod/db.env"), "PASSWORD=x\n");
             java.nio.file.Files.writeString(mirror.resolve("tls.pem"), "key\n");
             git.add().addFilepattern(".").call();
-            git.commit().setMessage("base").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call();
+            git.commit()
+                    .setMessage("base")
+                    .setAuthor("t", "t@example.com")
+                    .setCommitter("t", "t@example.com")
+                    .setSign(false)
+                    .call();
         }
         KubernetesSandboxBackend backend = backend(options);
-        List<dev.drydock.sandbox.PathPattern> withheld = List.of(new dev.drydock.sandbox.PathPattern("secrets"), new dev.drydock.sandbox.PathPattern("**/*.pem"));
-        SandboxSpec spec = new SandboxPolicy(options).spec("s1", "w1").withSource(new dev.drydock.sandbox.WorkspaceSource(mirror, "main", withheld));
+        List<dev.drydock.sandbox.PathPattern> withheld = List.of(
+                new dev.drydock.sandbox.PathPattern("secrets"), new dev.drydock.sandbox.PathPattern("**/*.pem"));
+        SandboxSpec spec = new SandboxPolicy(options)
+                .spec("s1", "w1")
+                .withSource(new dev.drydock.sandbox.WorkspaceSource(mirror, "main", withheld));
         // When the droid edits a file and a command recreates a withheld one
         Sandbox sandbox = backend.create(spec);
         sandbox.writeFile("App.java", "class App { int x; }\n".getBytes(StandardCharsets.UTF_8));
         sandbox.exec(ExecRequest.of("sh", "-c", "mkdir -p secrets && echo leak > secrets/new.env && echo k > tls.pem"));
         String diff = sandbox.diff();
         // Then the pod never had them, and the diff holds the edit only
-        assertThat(sandbox.exec(ExecRequest.of("git", "log", "--all", "--format=%H", "--", "secrets", "tls.pem")).stdout().text()).isEmpty();
-        assertThat(sandbox.exec(ExecRequest.of("git", "rev-list", "--all", "--count")).stdout().text().strip()).isEqualTo("1");
-        assertThat(diff).contains("diff --git a/App.java b/App.java", "+class App { int x; }").doesNotContain("secrets").doesNotContain("tls.pem");
+        assertThat(sandbox.exec(ExecRequest.of("git", "log", "--all", "--format=%H", "--", "secrets", "tls.pem"))
+                        .stdout()
+                        .text())
+                .isEmpty();
+        assertThat(sandbox.exec(ExecRequest.of("git", "rev-list", "--all", "--count"))
+                        .stdout()
+                        .text()
+                        .strip())
+                .isEqualTo("1");
+        assertThat(diff)
+                .contains("diff --git a/App.java b/App.java", "+class App { int x; }")
+                .doesNotContain("secrets")
+                .doesNotContain("tls.pem");
     }
 
     @Test

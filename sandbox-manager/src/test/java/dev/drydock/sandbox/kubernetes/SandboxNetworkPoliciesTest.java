@@ -30,8 +30,10 @@ class SandboxNetworkPoliciesTest {
                 assertThat(p.getPort()).isEqualTo(new IntOrString(7070));
             });
             assertThat(rule.getFrom()).singleElement().satisfies(peer -> {
-                assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(Map.of("app.kubernetes.io/name", "drydock-server"));
-                assertThat(peer.getNamespaceSelector().getMatchLabels()).isEqualTo(Map.of("kubernetes.io/metadata.name", "drydock"));
+                assertThat(peer.getPodSelector().getMatchLabels())
+                        .isEqualTo(Map.of("app.kubernetes.io/name", "drydock-server"));
+                assertThat(peer.getNamespaceSelector().getMatchLabels())
+                        .isEqualTo(Map.of("kubernetes.io/metadata.name", "drydock"));
                 assertThat(peer.getIpBlock()).isNull();
             });
         });
@@ -40,22 +42,31 @@ class SandboxNetworkPoliciesTest {
     @Test
     void shouldAllowDnsAndMirrorsWhenConfigured() {
         // Given
-        KubernetesOptions options =
-                KubernetesOptions.defaults().withDnsPort(Optional.of(5353)).withMirrors(List.of(new MirrorAllowance("10.20.0.0/16", 8081)));
+        KubernetesOptions options = KubernetesOptions.defaults()
+                .withDnsPort(Optional.of(5353))
+                .withMirrors(List.of(new MirrorAllowance("10.20.0.0/16", 8081)));
         // When
         NetworkPolicy policy = SandboxNetworkPolicies.desired(options);
         // Then
         var egress = policy.getSpec().getEgress();
         assertThat(egress).hasSize(2);
-        assertThat(egress.get(0).getPorts()).extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal()).containsExactly("UDP/5353", "TCP/5353");
+        assertThat(egress.get(0).getPorts())
+                .extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal())
+                .containsExactly("UDP/5353", "TCP/5353");
         assertThat(egress.get(0).getTo()).singleElement().satisfies(peer -> {
-            assertThat(peer.getNamespaceSelector().getMatchExpressions()).singleElement().satisfies(e -> {
-                assertThat(e.getKey()).isEqualTo("kubernetes.io/metadata.name");
-                assertThat(e.getValues()).containsExactly("kube-system", "openshift-dns");
-            });
+            assertThat(peer.getNamespaceSelector().getMatchExpressions())
+                    .singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.getKey()).isEqualTo("kubernetes.io/metadata.name");
+                        assertThat(e.getValues()).containsExactly("kube-system", "openshift-dns");
+                    });
             assertThat(peer.getIpBlock()).isNull();
         });
-        assertThat(egress.get(1).getTo()).singleElement().satisfies(peer -> assertThat(peer.getIpBlock().getCidr()).isEqualTo("10.20.0.0/16"));
-        assertThat(egress.get(1).getPorts()).extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal()).containsExactly("TCP/8081");
+        assertThat(egress.get(1).getTo())
+                .singleElement()
+                .satisfies(peer -> assertThat(peer.getIpBlock().getCidr()).isEqualTo("10.20.0.0/16"));
+        assertThat(egress.get(1).getPorts())
+                .extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal())
+                .containsExactly("TCP/8081");
     }
 }

@@ -35,7 +35,8 @@ class SandboxPodsTest {
     }
 
     static SandboxSpec spec() {
-        SandboxOptions options = SandboxOptions.defaults().withBackend("kubernetes").withKubernetes(kube());
+        SandboxOptions options =
+                SandboxOptions.defaults().withBackend("kubernetes").withKubernetes(kube());
         return new SandboxPolicy(options).spec("session-1", "workspace-1").withTtl(Duration.ofHours(2));
     }
 
@@ -74,7 +75,9 @@ class SandboxPodsTest {
         assertThat(spec.getRuntimeClassName()).isEqualTo("gvisor");
         assertThat(spec.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("mirror-pull");
         assertThat(spec.getSecurityContext().getRunAsNonRoot()).isTrue();
-        assertThat(spec.getSecurityContext().getRunAsUser()).as("arbitrary uid: left to the platform").isNull();
+        assertThat(spec.getSecurityContext().getRunAsUser())
+                .as("arbitrary uid: left to the platform")
+                .isNull();
         assertThat(spec.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
         assertThat(spec.getContainers()).hasSize(1);
         Container c = spec.getContainers().getFirst();
@@ -89,16 +92,22 @@ class SandboxPodsTest {
         Map<String, Quantity> limits = c.getResources().getLimits();
         assertThat(limits.get("cpu")).isEqualTo(new Quantity("2000m"));
         assertThat(Quantity.getAmountInBytes(limits.get("memory")).longValue()).isEqualTo(2L << 30);
-        assertThat(Quantity.getAmountInBytes(limits.get("ephemeral-storage")).longValue()).isEqualTo(10L << 30);
+        assertThat(Quantity.getAmountInBytes(limits.get("ephemeral-storage")).longValue())
+                .isEqualTo(10L << 30);
         assertThat(c.getResources().getRequests()).isEqualTo(limits);
-        assertThat(c.getVolumeMounts()).extracting(m -> m.getName() + "=" + m.getMountPath()).containsExactly("workspace=/workspace", "tmp=/tmp");
+        assertThat(c.getVolumeMounts())
+                .extracting(m -> m.getName() + "=" + m.getMountPath())
+                .containsExactly("workspace=/workspace", "tmp=/tmp");
         assertThat(spec.getVolumes()).extracting(v -> v.getName()).containsExactly("workspace", "tmp");
         assertThat(spec.getVolumes().get(0).getEmptyDir().getSizeLimit()).isEqualTo(limits.get("ephemeral-storage"));
         assertThat(spec.getVolumes().get(1).getEmptyDir().getMedium()).isEqualTo("Memory");
-        assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("DRYDOCK_RUNNER_TOKEN")).singleElement()
+        assertThat(c.getEnv())
+                .filteredOn(e -> e.getName().equals("DRYDOCK_RUNNER_TOKEN"))
+                .singleElement()
                 .satisfies(e -> {
                     assertThat(e.getValue()).isNull();
-                    assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("drydock-sbx-00112233445566aa-token");
+                    assertThat(e.getValueFrom().getSecretKeyRef().getName())
+                            .isEqualTo("drydock-sbx-00112233445566aa-token");
                 });
         assertThat(c.getPorts()).singleElement().satisfies(p -> {
             assertThat(p.getContainerPort()).isEqualTo(7070);
@@ -111,7 +120,9 @@ class SandboxPodsTest {
         // When
         Pod pod = SandboxPods.desired(spec(), kube(), ID, EXPIRES, true);
         // Then
-        assertThat(pod.getMetadata().getLabels()).containsEntry(SandboxLabels.POOL, "warm").doesNotContainKey(SandboxLabels.SESSION_ID);
+        assertThat(pod.getMetadata().getLabels())
+                .containsEntry(SandboxLabels.POOL, "warm")
+                .doesNotContainKey(SandboxLabels.SESSION_ID);
     }
 
     @Test
@@ -125,53 +136,58 @@ class SandboxPodsTest {
     @Test
     void shouldRejectSpecWhenRuntimeClassIsUnknown() {
         // When / Then
-        assertThatThrownBy(() -> SandboxPods.desired(spec().withRuntimeClass(Optional.of("runc-privileged")), kube(), ID, EXPIRES, false))
+        assertThatThrownBy(() -> SandboxPods.desired(
+                        spec().withRuntimeClass(Optional.of("runc-privileged")), kube(), ID, EXPIRES, false))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessageContaining("unknown runtime class 'runc-privileged'");
-        assertThat(SandboxPods.desired(spec().withRuntimeClass(Optional.of("kata")), kube(), ID, EXPIRES, false).getSpec().getRuntimeClassName())
+        assertThat(SandboxPods.desired(spec().withRuntimeClass(Optional.of("kata")), kube(), ID, EXPIRES, false)
+                        .getSpec()
+                        .getRuntimeClassName())
                 .isEqualTo("kata");
     }
 
     @Test
     void shouldRewriteRegistryWhenOverrideIsSet() {
         // When / Then
-        assertThat(SandboxPods.image("docker.io/drydock/sandbox:1", Optional.of("mirror:5000"))).isEqualTo("mirror:5000/drydock/sandbox:1");
-        assertThat(SandboxPods.image("drydock/sandbox:1", Optional.of("mirror:5000/"))).isEqualTo("mirror:5000/drydock/sandbox:1");
-        assertThat(SandboxPods.image("localhost/sandbox", Optional.of("m.local"))).isEqualTo("m.local/sandbox");
+        assertThat(SandboxPods.image("docker.io/drydock/sandbox:1", Optional.of("mirror:5000")))
+                .isEqualTo("mirror:5000/drydock/sandbox:1");
+        assertThat(SandboxPods.image("drydock/sandbox:1", Optional.of("mirror:5000/")))
+                .isEqualTo("mirror:5000/drydock/sandbox:1");
+        assertThat(SandboxPods.image("localhost/sandbox", Optional.of("m.local")))
+                .isEqualTo("m.local/sandbox");
         assertThat(SandboxPods.image("sandbox:1", Optional.empty())).isEqualTo("sandbox:1");
     }
 
     @Test
     void shouldReportViolationsWhenPodIsPrivileged() {
         // Given
-        Pod bad =
-                new PodBuilder(SandboxPods.desired(spec(), kube(), ID, EXPIRES, false))
-                        .editSpec()
-                        .withHostNetwork(true)
-                        .withAutomountServiceAccountToken(true)
-                        .addNewVolume()
-                        .withName("host")
-                        .withNewHostPath()
-                        .withPath("/")
-                        .endHostPath()
-                        .endVolume()
-                        .editFirstContainer()
-                        .editSecurityContext()
-                        .withPrivileged(true)
-                        .withAllowPrivilegeEscalation(true)
-                        .withRunAsUser(0L)
-                        .withReadOnlyRootFilesystem(false)
-                        .editCapabilities()
-                        .withAdd("SYS_ADMIN")
-                        .withDrop()
-                        .endCapabilities()
-                        .withNewSeccompProfile()
-                        .withType("Unconfined")
-                        .endSeccompProfile()
-                        .endSecurityContext()
-                        .endContainer()
-                        .endSpec()
-                        .build();
+        Pod bad = new PodBuilder(SandboxPods.desired(spec(), kube(), ID, EXPIRES, false))
+                .editSpec()
+                .withHostNetwork(true)
+                .withAutomountServiceAccountToken(true)
+                .addNewVolume()
+                .withName("host")
+                .withNewHostPath()
+                .withPath("/")
+                .endHostPath()
+                .endVolume()
+                .editFirstContainer()
+                .editSecurityContext()
+                .withPrivileged(true)
+                .withAllowPrivilegeEscalation(true)
+                .withRunAsUser(0L)
+                .withReadOnlyRootFilesystem(false)
+                .editCapabilities()
+                .withAdd("SYS_ADMIN")
+                .withDrop()
+                .endCapabilities()
+                .withNewSeccompProfile()
+                .withType("Unconfined")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .endContainer()
+                .endSpec()
+                .build();
         // When
         List<String> violations = RestrictedPodCheck.sandboxViolations(bad);
         // Then

@@ -30,10 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ToolRunnerTest {
     private static final String TOKEN = "0123456789abcdef0123456789abcdef";
 
-    @TempDir Path workspace;
+    @TempDir
+    Path workspace;
+
     ToolRunner runner;
     RunnerClient client;
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeEach
     void startRunner() throws IOException {
@@ -51,11 +54,10 @@ class ToolRunnerTest {
         // Given
         List<String> chunks = new CopyOnWriteArrayList<>();
         // When
-        ExecResult result =
-                client.exec(
-                        ExecRequest.of("sh", "-c", "echo out; echo err >&2; exit 3"),
-                        1024,
-                        (channel, chunk) -> chunks.add(channel + ":" + new String(chunk, StandardCharsets.UTF_8)));
+        ExecResult result = client.exec(
+                ExecRequest.of("sh", "-c", "echo out; echo err >&2; exit 3"),
+                1024,
+                (channel, chunk) -> chunks.add(channel + ":" + new String(chunk, StandardCharsets.UTF_8)));
         // Then
         assertThat(result.termination()).isEqualTo(new Termination.Exited(3));
         assertThat(result.stdout().text()).isEqualTo("out\n");
@@ -66,7 +68,11 @@ class ToolRunnerTest {
     @Test
     void shouldDeliverStdinAndCloseItWhenCommandReadsToEnd() {
         // When
-        ExecResult result = client.exec(ExecRequest.of("sh", "-c", "wc -c; cat >/dev/null; echo eof").withStdin("hello".getBytes(StandardCharsets.UTF_8)), 1024, (c, b) -> {});
+        ExecResult result = client.exec(
+                ExecRequest.of("sh", "-c", "wc -c; cat >/dev/null; echo eof")
+                        .withStdin("hello".getBytes(StandardCharsets.UTF_8)),
+                1024,
+                (c, b) -> {});
         // Then
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout().text()).isEqualTo("5\neof\n");
@@ -75,8 +81,10 @@ class ToolRunnerTest {
     @Test
     void shouldTimeOutAndKillTreeWhenCommandHangs() {
         // When
-        ExecResult result =
-                client.exec(ExecRequest.of("sh", "-c", "trap '' TERM; sleep 30 & sleep 30").withTimeout(Duration.ofMillis(500)), 1024, (c, b) -> {});
+        ExecResult result = client.exec(
+                ExecRequest.of("sh", "-c", "trap '' TERM; sleep 30 & sleep 30").withTimeout(Duration.ofMillis(500)),
+                1024,
+                (c, b) -> {});
         // Then
         assertThat(result.termination()).isEqualTo(new Termination.TimedOut());
         assertThat(result.elapsed()).isLessThan(Duration.ofSeconds(10));
@@ -104,7 +112,8 @@ class ToolRunnerTest {
     @Test
     void shouldRefuseRequestWhenTokenIsWrong() {
         // Given
-        RunnerClient intruder = new RunnerClient(http, URI.create("http://127.0.0.1:" + runner.port()), "wrong-token-wrong-token");
+        RunnerClient intruder =
+                new RunnerClient(http, URI.create("http://127.0.0.1:" + runner.port()), "wrong-token-wrong-token");
         // When / Then
         assertThatThrownBy(() -> intruder.exec(ExecRequest.of("true"), 1024, (c, b) -> {}))
                 .isInstanceOf(SandboxUnavailableException.class)
@@ -134,15 +143,12 @@ class ToolRunnerTest {
         List<byte[]> seen = new CopyOnWriteArrayList<>();
         // When
         ExecResult result =
-                client.exec(
-                        ExecRequest.of("sh", "-c", "echo started; sleep 30"),
-                        1024,
-                        (channel, chunk) -> {
-                            seen.add(chunk);
-                            if (channel == OutputChannel.STDOUT) {
-                                runner.close();
-                            }
-                        });
+                client.exec(ExecRequest.of("sh", "-c", "echo started; sleep 30"), 1024, (channel, chunk) -> {
+                    seen.add(chunk);
+                    if (channel == OutputChannel.STDOUT) {
+                        runner.close();
+                    }
+                });
         // Then
         assertThat(result.termination()).isEqualTo(new Termination.Killed("runner-lost"));
         assertThat(result.stdout().text()).isEqualTo("started\n");

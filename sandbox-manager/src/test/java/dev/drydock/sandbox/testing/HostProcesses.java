@@ -14,7 +14,8 @@ public final class HostProcesses {
     /** Pids of live processes whose real uid is in {@code [from, to)}. */
     public static List<Long> withUidIn(int from, int to) {
         List<Long> pids = new ArrayList<>();
-        try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+        try (DirectoryStream<Path> proc = Files.newDirectoryStream(
+                Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
             for (Path p : proc) {
                 try {
                     for (String line : Files.readAllLines(p.resolve("status"))) {
@@ -45,7 +46,8 @@ public final class HostProcesses {
      */
     public static int withUidStartedBefore(int uid, long bootTicks) {
         int count = 0;
-        try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+        try (DirectoryStream<Path> proc = Files.newDirectoryStream(
+                Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
             for (Path p : proc) {
                 try {
                     if (realUid(p) != uid) {
@@ -76,7 +78,8 @@ public final class HostProcesses {
         try {
             String uptime = Files.readString(Path.of("/proc/uptime")).split(" ")[0];
             int dot = uptime.indexOf('.');
-            return Long.parseLong(uptime.substring(0, dot)) * 100 + Long.parseLong((uptime.substring(dot + 1) + "00").substring(0, 2));
+            return Long.parseLong(uptime.substring(0, dot)) * 100
+                    + Long.parseLong((uptime.substring(dot + 1) + "00").substring(0, 2));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -15,18 +15,49 @@ import org.jspecify.annotations.Nullable;
 final class BraceParser {
     private static final Pattern TYPE = Pattern.compile(
             "\\b(?:class|interface|enum|record|struct|trait|object|namespace|impl|union)\\s+(?!class\\b)([A-Za-z_$][\\w$]*)");
-    private static final Pattern GO_TYPE = Pattern.compile("\\btype\\s+([A-Za-z_]\\w*)(?:\\[[^\\]]*\\])?\\s+(?:struct|interface)\\b");
+    private static final Pattern GO_TYPE =
+            Pattern.compile("\\btype\\s+([A-Za-z_]\\w*)(?:\\[[^\\]]*\\])?\\s+(?:struct|interface)\\b");
     private static final Pattern GO_FUNC = Pattern.compile("\\bfunc\\s+(?:\\([^)]*\\)\\s*)?([A-Za-z_]\\w*)");
-    private static final Pattern KOTLIN_FUN = Pattern.compile("\\bfun\\s+(?:<[^>]*>\\s*)?(?:[\\w.]+\\.)?([A-Za-z_]\\w*)");
+    private static final Pattern KOTLIN_FUN =
+            Pattern.compile("\\bfun\\s+(?:<[^>]*>\\s*)?(?:[\\w.]+\\.)?([A-Za-z_]\\w*)");
     private static final Pattern JS_FUNCTION = Pattern.compile("\\bfunction\\s*\\*?\\s*([A-Za-z_$][\\w$]*)");
     private static final Pattern JS_ARROW = Pattern.compile(
             "([A-Za-z_$][\\w$]*)\\s*[:=]\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*(?::[^=]*)?=>|[A-Za-z_$][\\w$]*\\s*=>)");
-    private static final Pattern CALLABLE = Pattern.compile("([A-Za-z_$~][\\w$]*(?:::~?[A-Za-z_$][\\w$]*)*)\\s*(?:<[^()]*>)?\\s*\\(");
+    private static final Pattern CALLABLE =
+            Pattern.compile("([A-Za-z_$~][\\w$]*(?:::~?[A-Za-z_$][\\w$]*)*)\\s*(?:<[^()]*>)?\\s*\\(");
     private static final Pattern ANNOTATION = Pattern.compile("@[\\w.]+(?:\\s*\\((?:[^()]|\\([^()]*\\))*\\))?");
     private static final Set<String> NOT_FUNCTIONS = Set.of(
-            "if", "for", "while", "switch", "catch", "synchronized", "return", "new", "else", "do", "try", "when",
-            "foreach", "using", "lock", "fixed", "sizeof", "typeof", "assert", "throw", "super", "this", "with",
-            "elif", "until", "unless", "select", "go", "defer", "static_assert", "decltype");
+            "if",
+            "for",
+            "while",
+            "switch",
+            "catch",
+            "synchronized",
+            "return",
+            "new",
+            "else",
+            "do",
+            "try",
+            "when",
+            "foreach",
+            "using",
+            "lock",
+            "fixed",
+            "sizeof",
+            "typeof",
+            "assert",
+            "throw",
+            "super",
+            "this",
+            "with",
+            "elif",
+            "until",
+            "unless",
+            "select",
+            "go",
+            "defer",
+            "static_assert",
+            "decltype");
 
     private BraceParser() {}
 

@@ -128,7 +128,8 @@ public record Chunker(int targetLines, int maxLines) {
             piece(from, to, path, defined, lines, out);
         }
 
-        private void piece(int from, int to, @Nullable String path, List<String> defined, String[] lines, List<Chunk> out) {
+        private void piece(
+                int from, int to, @Nullable String path, List<String> defined, String[] lines, List<Chunk> out) {
             if (start >= 0 && to - start + 1 > targetLines) {
                 flush(lines, out);
             }

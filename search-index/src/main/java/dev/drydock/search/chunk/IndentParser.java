@@ -32,8 +32,11 @@ final class IndentParser {
                 while (start > 1 && lines[start - 2].strip().startsWith("@")) {
                     start--;
                 }
-                Scope scope = new Scope(m.group(3), m.group(2).equals("class") ? Scope.Kind.TYPE : Scope.Kind.FUNCTION,
-                        start, lines.length);
+                Scope scope = new Scope(
+                        m.group(3),
+                        m.group(2).equals("class") ? Scope.Kind.TYPE : Scope.Kind.FUNCTION,
+                        start,
+                        lines.length);
                 (stack.isEmpty() ? root : stack.peek().scope()).children.add(scope);
                 stack.push(new Open(scope, indent));
             }

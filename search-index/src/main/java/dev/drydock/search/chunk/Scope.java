@@ -5,7 +5,11 @@ import java.util.List;
 
 /** A named declaration with a line range and nested declarations; the parsers' output. */
 final class Scope {
-    enum Kind { FILE, TYPE, FUNCTION }
+    enum Kind {
+        FILE,
+        TYPE,
+        FUNCTION
+    }
 
     final String name;
     final Kind kind;

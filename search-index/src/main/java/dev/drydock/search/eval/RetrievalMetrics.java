@@ -37,7 +37,9 @@ public record RetrievalMetrics(double recallAt1, double recallAt5, double recall
         }
 
         public RetrievalMetrics result() {
-            return n == 0 ? new RetrievalMetrics(0, 0, 0, 0, 0) : new RetrievalMetrics(r1 / n, r5 / n, r10 / n, mrr / n, n);
+            return n == 0
+                    ? new RetrievalMetrics(0, 0, 0, 0, 0)
+                    : new RetrievalMetrics(r1 / n, r5 / n, r10 / n, mrr / n, n);
         }
 
         private static double recall(List<String> ranked, Set<String> relevant, int k) {

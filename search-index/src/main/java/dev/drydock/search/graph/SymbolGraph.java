@@ -32,8 +32,11 @@ public final class SymbolGraph {
     /** Files per repo and file name: {@code repo + '\0' + name} → count. */
     private final Map<String, Integer> fileNames = new HashMap<>();
 
-    private SymbolGraph(Map<String, List<String>> definers, Map<String, List<String>> functionDefiners,
-            Map<String, List<String>> references, Map<String, List<String>> referrers) {
+    private SymbolGraph(
+            Map<String, List<String>> definers,
+            Map<String, List<String>> functionDefiners,
+            Map<String, List<String>> references,
+            Map<String, List<String>> referrers) {
         this.definers = definers;
         this.functionDefiners = functionDefiners;
         this.references = references;
@@ -59,7 +62,9 @@ public final class SymbolGraph {
             }
             references.put(key, split(doc.get(IndexSchema.REFS)));
             for (String function : split(doc.get(IndexSchema.FUNCTIONS))) {
-                functionDefiners.computeIfAbsent(function, f -> new ArrayList<>(1)).add(key);
+                functionDefiners
+                        .computeIfAbsent(function, f -> new ArrayList<>(1))
+                        .add(key);
             }
         }
         Map<String, List<String>> referrers = new HashMap<>();
@@ -69,7 +74,9 @@ public final class SymbolGraph {
                 if (defs != null && defs.size() <= 3) {
                     for (String def : defs) {
                         if (!def.equals(file)) {
-                            referrers.computeIfAbsent(def, d -> new ArrayList<>()).add(file);
+                            referrers
+                                    .computeIfAbsent(def, d -> new ArrayList<>())
+                                    .add(file);
                         }
                     }
                 }

@@ -24,6 +24,7 @@ public record ChangeHistory(Map<String, Double> recency, Map<String, List<String
     public static final int MAX_COMMITS = 400;
     /** Commits touching more files are refactors, not signals. */
     public static final int MAX_FILES_PER_COMMIT = 12;
+
     static final double HALF_LIFE_COMMITS = 150;
     private static final int MAX_CO_CHANGED = 8;
 
@@ -71,8 +72,11 @@ public record ChangeHistory(Map<String, Double> recency, Map<String, List<String
         Map<String, List<String>> coChanged = new HashMap<>();
         pairs.forEach((path, counts) -> {
             List<Map.Entry<String, Integer>> sorted = new ArrayList<>(counts.entrySet());
-            sorted.sort(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-            coChanged.put(path, sorted.stream().limit(MAX_CO_CHANGED).map(Map.Entry::getKey).toList());
+            sorted.sort(
+                    Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+            coChanged.put(
+                    path,
+                    sorted.stream().limit(MAX_CO_CHANGED).map(Map.Entry::getKey).toList());
         });
         return new ChangeHistory(recency, coChanged);
     }
@@ -83,8 +87,12 @@ public record ChangeHistory(Map<String, Double> recency, Map<String, List<String
         Map<String, Boolean> paths = new LinkedHashMap<>();
         recency.keySet().forEach(p -> paths.put(p, true));
         for (String path : paths.keySet()) {
-            out.append(path).append('\t').append(recency.get(path)).append('\t')
-                    .append(String.join("\u001f", coChanged.getOrDefault(path, List.of()))).append('\n');
+            out.append(path)
+                    .append('\t')
+                    .append(recency.get(path))
+                    .append('\t')
+                    .append(String.join("\u001f", coChanged.getOrDefault(path, List.of())))
+                    .append('\n');
         }
         return out.toString();
     }

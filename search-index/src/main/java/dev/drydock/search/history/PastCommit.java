@@ -94,7 +94,9 @@ public record PastCommit(String id, String message, List<String> paths) {
                     continue;
                 }
                 List<String> paths = CommitPaths.of(diff, commit, MAX_FILES);
-                if (!paths.isEmpty() && paths.size() <= MAX_FILES && !commit.getFullMessage().isBlank()) {
+                if (!paths.isEmpty()
+                        && paths.size() <= MAX_FILES
+                        && !commit.getFullMessage().isBlank()) {
                     out.add(new PastCommit(commit.getName(), commit.getFullMessage(), paths));
                 }
             }
@@ -115,7 +117,8 @@ public record PastCommit(String id, String message, List<String> paths) {
         try (RevWalk walk = new RevWalk(repository)) {
             RevCommit old = walk.parseCommit(ObjectId.fromString(revision));
             return walk.isMergedInto(old, walk.parseCommit(head)) ? old.copy() : null;
-        } catch (org.eclipse.jgit.errors.MissingObjectException | org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+        } catch (org.eclipse.jgit.errors.MissingObjectException
+                | org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
             return null;
         }
     }

@@ -59,10 +59,13 @@ public final class DocKeys {
                     ordOfDoc[doc] = dv.ordValue();
                 }
             }
-            PostingsEnum fileDocsOfLeaf = r.postings(new Term(IndexSchema.KIND, IndexSchema.KIND_FILE), PostingsEnum.NONE);
+            PostingsEnum fileDocsOfLeaf =
+                    r.postings(new Term(IndexSchema.KIND, IndexSchema.KIND_FILE), PostingsEnum.NONE);
             if (fileDocsOfLeaf != null) {
                 var live = r.getLiveDocs();
-                for (int doc = fileDocsOfLeaf.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = fileDocsOfLeaf.nextDoc()) {
+                for (int doc = fileDocsOfLeaf.nextDoc();
+                        doc != DocIdSetIterator.NO_MORE_DOCS;
+                        doc = fileDocsOfLeaf.nextDoc()) {
                     if ((live == null || live.get(doc)) && ordOfDoc[doc] >= 0) {
                         files.put(keyOfOrd[ordOfDoc[doc]], leaf.docBase + doc);
                     }

@@ -27,7 +27,13 @@ public final class Documents {
     private Documents() {}
 
     public static List<Document> of(
-            String repo, String path, String language, String hash, String stamp, String content, ParsedFile parsed,
+            String repo,
+            String path,
+            String language,
+            String hash,
+            String stamp,
+            String content,
+            ParsedFile parsed,
             float @Nullable [] vector) {
         List<Document> docs = new ArrayList<>(parsed.chunks().size() + 1);
         String key = IndexSchema.key(repo, path);
@@ -48,8 +54,11 @@ public final class Documents {
         file.add(new StoredField(IndexSchema.FUNCTIONS, String.join(" ", new LinkedHashSet<>(parsed.functions()))));
         file.add(new StoredField(IndexSchema.REFS, String.join(" ", references(content, parsed.types()))));
         file.add(new StoredField(IndexSchema.START, 1));
-        file.add(new StoredField(IndexSchema.END, Math.max(1, (int) content.lines().count())));
-        file.add(new StoredField(IndexSchema.SYMBOL, parsed.types().isEmpty() ? "" : parsed.types().get(0)));
+        file.add(new StoredField(
+                IndexSchema.END, Math.max(1, (int) content.lines().count())));
+        file.add(new StoredField(
+                IndexSchema.SYMBOL,
+                parsed.types().isEmpty() ? "" : parsed.types().get(0)));
         if (vector != null) {
             file.add(new KnnFloatVectorField(IndexSchema.VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
         }
@@ -62,8 +71,10 @@ public final class Documents {
             doc.add(new StoredField(IndexSchema.START, chunk.startLine()));
             doc.add(new StoredField(IndexSchema.END, chunk.endLine()));
             doc.add(new StoredField(IndexSchema.SYMBOL, chunk.symbol()));
-            doc.add(new TextField(IndexSchema.CHUNK_SYMBOL_TEXT,
-                    chunk.symbol() + " " + String.join(" ", chunk.defines()), Field.Store.NO));
+            doc.add(new TextField(
+                    IndexSchema.CHUNK_SYMBOL_TEXT,
+                    chunk.symbol() + " " + String.join(" ", chunk.defines()),
+                    Field.Store.NO));
             doc.add(new TextField(IndexSchema.CHUNK_BODY, chunk.text(), Field.Store.NO));
             docs.add(doc);
         }
@@ -78,7 +89,8 @@ public final class Documents {
         StringBuilder text = new StringBuilder(path).append('\n');
         List<String> symbols = new ArrayList<>(parsed.types());
         symbols.addAll(parsed.functions());
-        text.append(String.join(" ", symbols.subList(0, Math.min(40, symbols.size())))).append('\n');
+        text.append(String.join(" ", symbols.subList(0, Math.min(40, symbols.size()))))
+                .append('\n');
         String body = content;
         if (body.startsWith("/*")) {
             int end = body.indexOf("*/");
@@ -89,7 +101,10 @@ public final class Documents {
         }
         for (String line : body.split("\n")) {
             String t = line.strip();
-            if (t.isEmpty() || t.startsWith("package ") || t.startsWith("import ") || t.startsWith("#include")
+            if (t.isEmpty()
+                    || t.startsWith("package ")
+                    || t.startsWith("import ")
+                    || t.startsWith("#include")
                     || t.startsWith("using ")) {
                 continue;
             }

@@ -36,8 +36,11 @@ public record IndexMeta(int schemaVersion, @Nullable String modelId, int dimensi
             }
         });
         String model = data.get(MODEL);
-        return new IndexMeta(Integer.parseInt(schema), model == null || model.isEmpty() ? null : model,
-                Integer.parseInt(data.getOrDefault(DIMENSIONS, "0")), revisions);
+        return new IndexMeta(
+                Integer.parseInt(schema),
+                model == null || model.isEmpty() ? null : model,
+                Integer.parseInt(data.getOrDefault(DIMENSIONS, "0")),
+                revisions);
     }
 
     public Map<String, String> toUserData() {

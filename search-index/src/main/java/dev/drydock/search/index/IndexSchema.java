@@ -20,20 +20,24 @@ public final class IndexSchema {
     public static final String KIND_CHUNK = "chunk";
     /** One per git repo: the mined change history (see {@code history.ChangeHistory}). */
     public static final String KIND_HISTORY = "history";
+
     public static final String HISTORY = "history";
     /** One per past commit of a git repo (see {@code history.PastCommit}): its message, analysed, and its files. */
     public static final String KIND_COMMIT = "commit";
+
     public static final String COMMIT_MESSAGE = "m_body";
     /** Stored on commit docs: the changed paths, newline separated. */
     public static final String COMMIT_PATHS = "m_paths";
     /** repo + '\0' + path: identifies every document of one file. */
     public static final String KEY = "key";
+
     public static final String REPO = "repo";
     public static final String PATH = "path";
     public static final String LANGUAGE = "lang";
     public static final String HASH = "hash";
     /** Stored on file docs of folder sources: size and modification time when indexed. */
     public static final String STAMP = "stamp";
+
     public static final String START = "start";
     public static final String END = "end";
     public static final String SYMBOL = "symbol";
@@ -46,6 +50,7 @@ public final class IndexSchema {
 
     /** Analysed text fields of file documents. */
     public static final String BODY = "body";
+
     public static final String PATH_TEXT = "path_t";
     public static final String NAME_TEXT = "name_t";
     public static final String SYMBOL_TEXT = "sym_t";
@@ -55,6 +60,7 @@ public final class IndexSchema {
      * frequencies, average length) are those of one population, not a mix of files and chunks.
      */
     public static final String CHUNK_BODY = "c_body";
+
     public static final String CHUNK_PATH_TEXT = "c_path_t";
     public static final String CHUNK_SYMBOL_TEXT = "c_sym_t";
 

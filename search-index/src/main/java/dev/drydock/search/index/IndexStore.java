@@ -39,8 +39,8 @@ public final class IndexStore {
 
     /** The error for an index that Lucene cannot read: damaged, or written by an incompatible version. */
     private static SearchException corrupt(Path indexDir, IOException cause) {
-        return new SearchException("index " + indexDir + " is corrupt or from an incompatible version; "
-                + rebuildHint(indexDir), cause);
+        return new SearchException(
+                "index " + indexDir + " is corrupt or from an incompatible version; " + rebuildHint(indexDir), cause);
     }
 
     /** A writer plus what the index held when it was opened. */
@@ -80,7 +80,9 @@ public final class IndexStore {
             try (DirectoryReader reader = openSegments()) {
                 IndexSearcher searcher = new IndexSearcher(reader);
                 BooleanQuery query = new BooleanQuery.Builder()
-                        .add(new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_FILE)), BooleanClause.Occur.FILTER)
+                        .add(
+                                new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_FILE)),
+                                BooleanClause.Occur.FILTER)
                         .add(new TermQuery(new Term(IndexSchema.REPO, repo)), BooleanClause.Occur.FILTER)
                         .build();
                 int count = Math.max(1, searcher.count(query));
@@ -93,7 +95,8 @@ public final class IndexStore {
                     stored.document(sd.doc, visitor);
                     Document doc = visitor.getDocument();
                     String stamp = doc.get(IndexSchema.STAMP);
-                    hashes.put(doc.get(IndexSchema.PATH), doc.get(IndexSchema.HASH) + "\n" + (stamp == null ? "" : stamp));
+                    hashes.put(
+                            doc.get(IndexSchema.PATH), doc.get(IndexSchema.HASH) + "\n" + (stamp == null ? "" : stamp));
                 }
             }
             return hashes;
@@ -108,10 +111,14 @@ public final class IndexStore {
             try (DirectoryReader reader = openSegments()) {
                 IndexSearcher searcher = new IndexSearcher(reader);
                 BooleanQuery.Builder query = new BooleanQuery.Builder()
-                        .add(new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_FILE)), BooleanClause.Occur.FILTER)
+                        .add(
+                                new TermQuery(new Term(IndexSchema.KIND, IndexSchema.KIND_FILE)),
+                                BooleanClause.Occur.FILTER)
                         .add(new TermQuery(new Term(IndexSchema.REPO, repo)), BooleanClause.Occur.FILTER);
                 if (withoutVectorOnly) {
-                    query.add(new org.apache.lucene.search.FieldExistsQuery(IndexSchema.VECTOR), BooleanClause.Occur.MUST_NOT);
+                    query.add(
+                            new org.apache.lucene.search.FieldExistsQuery(IndexSchema.VECTOR),
+                            BooleanClause.Occur.MUST_NOT);
                 }
                 BooleanQuery built = query.build();
                 TopDocs top = searcher.search(built, Math.max(1, searcher.count(built)));
@@ -158,8 +165,10 @@ public final class IndexStore {
         try {
             return open(indexDir, rebuild);
         } catch (SearchException unreadable) {
-            if (!rebuild || !(unreadable.getCause() instanceof CorruptIndexException
-                    || unreadable.getCause() instanceof IndexFormatTooOldException || unreadable.getCause() instanceof IndexFormatTooNewException)) {
+            if (!rebuild
+                    || !(unreadable.getCause() instanceof CorruptIndexException
+                            || unreadable.getCause() instanceof IndexFormatTooOldException
+                            || unreadable.getCause() instanceof IndexFormatTooNewException)) {
                 throw unreadable;
             }
             try (var files = Files.list(indexDir)) {
@@ -183,13 +192,15 @@ public final class IndexStore {
             IndexWriterConfig config = new IndexWriterConfig(IndexSchema.indexAnalyzer())
                     .setCodec(IndexSchema.codec())
                     .setRAMBufferSizeMB(128)
-                    .setOpenMode(rebuild ? IndexWriterConfig.OpenMode.CREATE : IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                    .setOpenMode(
+                            rebuild ? IndexWriterConfig.OpenMode.CREATE : IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                     .setCommitOnClose(false);
             IndexWriter writer = new IndexWriter(directory, config);
             return new Writing(indexDir, directory, writer, meta, !exists || rebuild);
         } catch (LockObtainFailedException e) {
             directory.close();
-            throw new SearchException("index " + indexDir + " is being written by another process; try again when it finishes", e);
+            throw new SearchException(
+                    "index " + indexDir + " is being written by another process; try again when it finishes", e);
         } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
             directory.close();
             throw corrupt(indexDir, e);
@@ -235,26 +246,30 @@ public final class IndexStore {
         } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
             throw corrupt(indexDir, e);
         } catch (IOException e) {
-            throw new SearchException("cannot open index " + indexDir + ": " + e.getMessage() + "; " + rebuildHint(indexDir), e);
+            throw new SearchException(
+                    "cannot open index " + indexDir + ": " + e.getMessage() + "; " + rebuildHint(indexDir), e);
         }
     }
 
     /** Opens an index for searching. */
     public static DirectoryReader openForReading(Path indexDir) {
         if (!Files.isDirectory(indexDir)) {
-            throw new SearchException("no index at " + indexDir + "; create one with: ./drydock index PATH --index " + indexDir);
+            throw new SearchException(
+                    "no index at " + indexDir + "; create one with: ./drydock index PATH --index " + indexDir);
         }
         try {
             Directory directory = FSDirectory.open(indexDir);
             if (!DirectoryReader.indexExists(directory)) {
                 directory.close();
-                throw new SearchException("no index at " + indexDir + "; create one with: ./drydock index PATH --index " + indexDir);
+                throw new SearchException(
+                        "no index at " + indexDir + "; create one with: ./drydock index PATH --index " + indexDir);
             }
             return DirectoryReader.open(directory);
         } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
             throw corrupt(indexDir, e);
         } catch (IOException e) {
-            throw new SearchException("cannot open index " + indexDir + ": " + e.getMessage() + "; " + rebuildHint(indexDir), e);
+            throw new SearchException(
+                    "cannot open index " + indexDir + ": " + e.getMessage() + "; " + rebuildHint(indexDir), e);
         }
     }
 }

@@ -8,22 +8,40 @@ import java.util.Set;
  * code, so the file view ranks tests and documentation behind code with the same evidence.
  */
 public enum FileRole {
-    CODE, TEST, DOCS, OTHER;
+    CODE,
+    TEST,
+    DOCS,
+    OTHER;
 
     private static final Set<String> CODE_LANGUAGES = Set.of(
-            "java", "kotlin", "groovy", "scala", "python", "javascript", "typescript", "go", "csharp", "c", "cpp", "rust",
-            "swift", "php", "ruby");
+            "java",
+            "kotlin",
+            "groovy",
+            "scala",
+            "python",
+            "javascript",
+            "typescript",
+            "go",
+            "csharp",
+            "c",
+            "cpp",
+            "rust",
+            "swift",
+            "php",
+            "ruby");
     private static final Set<String> DOC_LANGUAGES = Set.of("markdown", "asciidoc");
     /** Folders holding tests when they sit at the top of a repo or of a module. */
-    private static final Set<String> TEST_FOLDERS = Set.of("test", "tests", "__tests__", "testing", "e2e", "spec", "specs");
+    private static final Set<String> TEST_FOLDERS =
+            Set.of("test", "tests", "__tests__", "testing", "e2e", "spec", "specs");
+
     private static final Set<String> DOC_FOLDERS = Set.of("doc", "docs");
     /**
      * Names (their leading letters, dashes and underscores, upper-cased, without the dashes and
      * underscores) of files that record a project's history or people rather than its code:
      * release notes, change logs, credits.
      */
-    private static final Set<String> RECORD_NAMES = Set.of(
-            "RELEASENOTES", "CHANGES", "CHANGELOG", "NEWS", "HISTORY", "CREDITS", "AUTHORS", "CONTRIBUTORS");
+    private static final Set<String> RECORD_NAMES =
+            Set.of("RELEASENOTES", "CHANGES", "CHANGELOG", "NEWS", "HISTORY", "CREDITS", "AUTHORS", "CONTRIBUTORS");
     /** Languages a record is written in: text, markup, or none recognised. */
     private static final Set<String> RECORD_LANGUAGES = Set.of("text", "markdown", "asciidoc", "xml", "html");
     /**
@@ -56,7 +74,10 @@ public enum FileRole {
             }
             if (segment.equals("src") && i + 1 < segments.length - 1) {
                 String next = segments[i + 1];
-                if (next.startsWith("test") || next.equals("it") || next.equals("jmh") || next.equals("integrationTest")) {
+                if (next.startsWith("test")
+                        || next.equals("it")
+                        || next.equals("jmh")
+                        || next.equals("integrationTest")) {
                     return TEST;
                 }
             }
@@ -65,7 +86,8 @@ public enum FileRole {
         if (RECORD_LANGUAGES.contains(language) && (isRecord(segments) || isMavenDoc(segments))) {
             return DOCS;
         }
-        if (DOC_LANGUAGES.contains(language) || (segments.length > 1 && DOC_FOLDERS.contains(segments[0]))
+        if (DOC_LANGUAGES.contains(language)
+                || (segments.length > 1 && DOC_FOLDERS.contains(segments[0]))
                 || (segments.length > 2 && DOC_FOLDERS.contains(segments[1]))) {
             return DOCS;
         }
@@ -110,7 +132,9 @@ public enum FileRole {
             return false;
         }
         String stem = name.substring(0, dot);
-        if (stem.endsWith(".test") || stem.endsWith(".spec") || stem.endsWith("_test")
+        if (stem.endsWith(".test")
+                || stem.endsWith(".spec")
+                || stem.endsWith("_test")
                 || (name.startsWith("test_") && name.endsWith(".py"))) {
             return true;
         }
@@ -119,7 +143,9 @@ public enum FileRole {
             if (stem.endsWith(suffix) && before >= 0) {
                 char c = stem.charAt(before);
                 // FooIT is a test, AUDIT is not
-                if (suffix.equals("IT") ? Character.isLowerCase(c) || Character.isDigit(c) : Character.isLetterOrDigit(c)) {
+                if (suffix.equals("IT")
+                        ? Character.isLowerCase(c) || Character.isDigit(c)
+                        : Character.isLetterOrDigit(c)) {
                     return true;
                 }
             }

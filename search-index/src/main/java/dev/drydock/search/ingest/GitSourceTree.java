@@ -44,9 +44,10 @@ public final class GitSourceTree implements SourceTree {
             ObjectId id = repository.resolve(rev == null ? Constants.HEAD : rev);
             if (id == null) {
                 repository.close();
-                throw new SearchException(rev == null
-                        ? "git repository " + dir + " has no commits yet; nothing to index"
-                        : "revision '" + rev + "' not found in " + dir);
+                throw new SearchException(
+                        rev == null
+                                ? "git repository " + dir + " has no commits yet; nothing to index"
+                                : "revision '" + rev + "' not found in " + dir);
             }
             return new GitSourceTree(repository, walk.parseCommit(id));
         } catch (IOException e) {
@@ -58,7 +59,10 @@ public final class GitSourceTree implements SourceTree {
     public static Repository openRepository(Path dir) {
         try {
             Path gitDir = Files.exists(dir.resolve(".git")) ? dir.resolve(".git") : dir;
-            return new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setMustExist(true).build();
+            return new FileRepositoryBuilder()
+                    .setGitDir(gitDir.toFile())
+                    .setMustExist(true)
+                    .build();
         } catch (IOException e) {
             throw new SearchException("not a readable git repository: " + dir + " (" + e.getMessage() + ")", e);
         }

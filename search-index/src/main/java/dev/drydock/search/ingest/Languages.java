@@ -52,8 +52,19 @@ public final class Languages {
 
     /** Languages chunked with the brace-aware parser. */
     private static final Set<String> BRACE_LANGUAGES = Set.of(
-            "java", "kotlin", "groovy", "scala", "javascript", "typescript", "go", "csharp", "c", "cpp", "rust",
-            "swift", "php");
+            "java",
+            "kotlin",
+            "groovy",
+            "scala",
+            "javascript",
+            "typescript",
+            "go",
+            "csharp",
+            "c",
+            "cpp",
+            "rust",
+            "swift",
+            "php");
 
     private Languages() {}
 

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 /** A set of files to index: a plain folder or a git commit. */
 public interface SourceTree extends AutoCloseable {
     /** The commit id for git sources, null for plain folders. */
-    @Nullable String revision();
+    @Nullable
+    String revision();
 
     /**
      * Visits every candidate file that passes the path-based filters; files filtered out are

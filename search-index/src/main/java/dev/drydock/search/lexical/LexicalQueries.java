@@ -33,8 +33,9 @@ public final class LexicalQueries {
      * A term absent from a field gets no clause. Scores are the same as with plain term queries;
      * the query must run on a searcher over {@code top}.
      */
-    public static Query multiField(IndexReaderContext top, List<String> terms, Map<String, Float> fieldWeights,
-            Map<String, Float> termWeights) throws IOException {
+    public static Query multiField(
+            IndexReaderContext top, List<String> terms, Map<String, Float> fieldWeights, Map<String, Float> termWeights)
+            throws IOException {
         List<BytesRef> bytes = new ArrayList<>(terms.size());
         for (String term : terms) {
             bytes.add(new BytesRef(term));

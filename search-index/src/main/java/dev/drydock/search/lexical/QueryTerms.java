@@ -53,7 +53,8 @@ public final class QueryTerms {
         Set<String> out = new LinkedHashSet<>();
         @Nullable String previous = null;
         for (String word : capped.split("[^\\p{L}\\p{N}]+")) {
-            boolean plain = word.length() > 1 && word.chars().allMatch(Character::isLetter)
+            boolean plain = word.length() > 1
+                    && word.chars().allMatch(Character::isLetter)
                     && (word.equals(word.toLowerCase(Locale.ROOT)) || isCapitalised(word));
             if (!plain) {
                 previous = null;
@@ -112,7 +113,8 @@ public final class QueryTerms {
     }
 
     private static boolean isCapitalised(String word) {
-        return Character.isUpperCase(word.charAt(0)) && word.substring(1).chars().allMatch(Character::isLowerCase);
+        return Character.isUpperCase(word.charAt(0))
+                && word.substring(1).chars().allMatch(Character::isLowerCase);
     }
 
     public static List<String> of(Analyzer analyzer, String field, String text) {

@@ -16,13 +16,15 @@ import org.jspecify.annotations.Nullable;
  * @param scatter for a fuzzy match, how scattered the query's characters are in the name (lower is
  *     better); 0 otherwise
  */
-public record Mention(Kind kind, String repo, String path, @Nullable String symbol, int definers, Match match, int scatter) {
+public record Mention(
+        Kind kind, String repo, String path, @Nullable String symbol, int definers, Match match, int scatter) {
     /**
      * The order of completions: by match, then scatter, then shorter names, then by name (ignoring
      * case, then with it: a type {@code Metrics} and a method {@code metrics} of one file), kind,
      * repository and path (a total order, so lists of several indexes merge deterministically).
      */
-    public static final Comparator<Mention> ORDER = Comparator.comparingInt((Mention m) -> m.match().ordinal())
+    public static final Comparator<Mention> ORDER = Comparator.comparingInt(
+                    (Mention m) -> m.match().ordinal())
             .thenComparingInt(Mention::scatter)
             .thenComparingInt(m -> m.name().length())
             .thenComparing(m -> m.name().toLowerCase(Locale.ROOT))
@@ -32,7 +34,11 @@ public record Mention(Kind kind, String repo, String path, @Nullable String symb
             .thenComparing(Mention::path);
 
     /** What a mention names. */
-    public enum Kind { REPOSITORY, PATH, SYMBOL }
+    public enum Kind {
+        REPOSITORY,
+        PATH,
+        SYMBOL
+    }
 
     /** How the query matched the mention's name (file name, symbol name or repository name) or path. */
     public enum Match {

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,8 +42,20 @@ public final class MentionIndex {
     public static final int MAX_QUERY_CHARS = 200;
 
     /** One mentionable thing, with its lower-cased name and path and the character mask of both. */
-    private record Entry(Kind kind, String repo, String path, @Nullable String symbol, int definers, List<String> definerPaths,
-            String name, String lowerName, String lowerStem, String lowerPath, String lowerRepo, long nameMask, long pathMask) {
+    private record Entry(
+            Kind kind,
+            String repo,
+            String path,
+            @Nullable String symbol,
+            int definers,
+            List<String> definerPaths,
+            String name,
+            String lowerName,
+            String lowerStem,
+            String lowerPath,
+            String lowerRepo,
+            long nameMask,
+            long pathMask) {
         Scored scored(Match match, int scatter) {
             return new Scored(this, match, scatter);
         }
@@ -58,7 +69,8 @@ public final class MentionIndex {
         }
     }
 
-    private static final Comparator<Scored> ORDER = Comparator.comparingInt((Scored s) -> s.match().ordinal())
+    private static final Comparator<Scored> ORDER = Comparator.comparingInt(
+                    (Scored s) -> s.match().ordinal())
             .thenComparingInt(Scored::scatter)
             .thenComparingInt(s -> s.entry().name().length())
             .thenComparing(s -> s.entry().lowerName())
@@ -73,7 +85,10 @@ public final class MentionIndex {
     private MentionIndex(List<Entry> entries) {
         this.byName = entries.toArray(Entry[]::new);
         Arrays.sort(byName, Comparator.comparing(Entry::lowerName));
-        this.byPath = entries.stream().filter(e -> e.kind() == Kind.PATH).sorted(Comparator.comparing(Entry::lowerPath)).toArray(Entry[]::new);
+        this.byPath = entries.stream()
+                .filter(e -> e.kind() == Kind.PATH)
+                .sorted(Comparator.comparing(Entry::lowerPath))
+                .toArray(Entry[]::new);
     }
 
     /** Reads the index's file documents: repositories, paths, declared types and functions. */
@@ -94,7 +109,8 @@ public final class MentionIndex {
                 String value = doc.get(field);
                 if (value != null && !value.isBlank()) {
                     for (String name : value.trim().split(" +")) {
-                        symbols.computeIfAbsent(repo + '\0' + name, k -> new TreeSet<>()).add(path);
+                        symbols.computeIfAbsent(repo + '\0' + name, k -> new TreeSet<>())
+                                .add(path);
                     }
                 }
             }
@@ -121,13 +137,25 @@ public final class MentionIndex {
         return new MentionIndex(entries);
     }
 
-    private static Entry entry(Kind kind, String repo, String path, @Nullable String symbol, List<String> definerPaths, String name) {
+    private static Entry entry(
+            Kind kind, String repo, String path, @Nullable String symbol, List<String> definerPaths, String name) {
         String lowerName = name.toLowerCase(Locale.ROOT);
         int dot = lowerName.lastIndexOf('.');
         String lowerPath = path.toLowerCase(Locale.ROOT);
-        return new Entry(kind, repo, path, symbol, Math.max(1, definerPaths.size()), List.copyOf(definerPaths), name, lowerName,
-                kind == Kind.PATH && dot > 0 ? lowerName.substring(0, dot) : lowerName, lowerPath,
-                repo.toLowerCase(Locale.ROOT), mask(lowerName), mask(lowerPath));
+        return new Entry(
+                kind,
+                repo,
+                path,
+                symbol,
+                Math.max(1, definerPaths.size()),
+                List.copyOf(definerPaths),
+                name,
+                lowerName,
+                kind == Kind.PATH && dot > 0 ? lowerName.substring(0, dot) : lowerName,
+                lowerPath,
+                repo.toLowerCase(Locale.ROOT),
+                mask(lowerName),
+                mask(lowerPath));
     }
 
     /** How many mentionable entries (repositories, files and distinct symbol names per repository). */
@@ -144,11 +172,15 @@ public final class MentionIndex {
         Query q = Query.parse(query);
         PriorityQueue<Scored> best = new PriorityQueue<>(ORDER.reversed());
         // exact and prefix matches of names: one range of the name-sorted array
-        for (int i = lowerBound(byName, Entry::lowerName, q.text()); i < byName.length && byName[i].lowerName().startsWith(q.text()); i++) {
+        for (int i = lowerBound(byName, Entry::lowerName, q.text());
+                i < byName.length && byName[i].lowerName().startsWith(q.text());
+                i++) {
             offer(best, classify(byName[i], q, repos), limit);
         }
         // path prefixes of files whose name did not match
-        for (int i = lowerBound(byPath, Entry::lowerPath, q.text()); i < byPath.length && byPath[i].lowerPath().startsWith(q.text()); i++) {
+        for (int i = lowerBound(byPath, Entry::lowerPath, q.text());
+                i < byPath.length && byPath[i].lowerPath().startsWith(q.text());
+                i++) {
             if (!byPath[i].lowerName().startsWith(q.text())) {
                 offer(best, classify(byPath[i], q, repos), limit);
             }
@@ -173,7 +205,9 @@ public final class MentionIndex {
     public List<String> definingFiles(String name, String repo) {
         List<String> out = new ArrayList<>();
         String lower = name.toLowerCase(Locale.ROOT);
-        for (int i = lowerBound(byName, Entry::lowerName, lower); i < byName.length && byName[i].lowerName().equals(lower); i++) {
+        for (int i = lowerBound(byName, Entry::lowerName, lower);
+                i < byName.length && byName[i].lowerName().equals(lower);
+                i++) {
             Entry e = byName[i];
             if (e.kind() == Kind.SYMBOL && e.repo().equals(repo) && name.equals(e.symbol())) {
                 out.addAll(e.definerPaths());
@@ -193,7 +227,9 @@ public final class MentionIndex {
             }
         }
         all.sort(ORDER);
-        return all.subList(0, Math.min(limit, all.size())).stream().map(Scored::mention).toList();
+        return all.subList(0, Math.min(limit, all.size())).stream()
+                .map(Scored::mention)
+                .toList();
     }
 
     private static void offer(PriorityQueue<Scored> best, @Nullable Scored s, int limit) {
@@ -210,7 +246,11 @@ public final class MentionIndex {
 
     /** The best {@code limit} of several indexes' completions, in {@link Mention#ORDER}. */
     public static List<Mention> merge(List<List<Mention>> lists, int limit) {
-        return lists.stream().flatMap(List::stream).sorted(Mention.ORDER).limit(limit).toList();
+        return lists.stream()
+                .flatMap(List::stream)
+                .sorted(Mention.ORDER)
+                .limit(limit)
+                .toList();
     }
 
     private static @Nullable Scored classify(Entry e, Query q, Set<String> repos) {

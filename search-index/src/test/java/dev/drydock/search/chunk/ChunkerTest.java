@@ -44,9 +44,13 @@ class ChunkerTest {
         // Then
         assertThat(parsed.types()).containsExactly("HeaderParser", "Header");
         assertThat(parsed.functions()).containsExactly("parseLine", "splitValues");
-        assertThat(parsed.chunks()).extracting(Chunk::symbol)
+        assertThat(parsed.chunks())
+                .extracting(Chunk::symbol)
                 .contains("HeaderParser.parseLine", "HeaderParser.splitValues");
-        Chunk parseLine = parsed.chunks().stream().filter(c -> c.symbol().equals("HeaderParser.parseLine")).findFirst().orElseThrow();
+        Chunk parseLine = parsed.chunks().stream()
+                .filter(c -> c.symbol().equals("HeaderParser.parseLine"))
+                .findFirst()
+                .orElseThrow();
         assertThat(parseLine.startLine()).isEqualTo(7);
         assertThat(parseLine.endLine()).isEqualTo(14);
         assertThat(parseLine.defines()).containsExactly("parseLine");
@@ -71,7 +75,8 @@ class ChunkerTest {
         for (int line = 1; line <= lines.length; line++) {
             int l = line;
             if (!lines[line - 1].isBlank()) {
-                assertThat(parsed.chunks()).as("line %d covered", l)
+                assertThat(parsed.chunks())
+                        .as("line %d covered", l)
                         .anyMatch(c -> c.startLine() <= l && l <= c.endLine());
             }
         }
@@ -102,7 +107,10 @@ class ChunkerTest {
         assertThat(parsed.types()).containsExactly("Loader");
         assertThat(parsed.functions()).containsExactly("load", "close", "main");
         assertThat(parsed.chunks()).extracting(Chunk::symbol).contains("Loader.load", "Loader.close", "main");
-        Chunk close = parsed.chunks().stream().filter(c -> c.symbol().equals("Loader.close")).findFirst().orElseThrow();
+        Chunk close = parsed.chunks().stream()
+                .filter(c -> c.symbol().equals("Loader.close"))
+                .findFirst()
+                .orElseThrow();
         assertThat(close.startLine()).isEqualTo(7);
     }
 

@@ -24,7 +24,9 @@ class HeadFillTest {
         List<Fused<String>> out = HeadFill.apply(fused, 4, 10, (item, head) -> item.equals("f6") || item.equals("f7"));
 
         // Then
-        assertThat(out).extracting(Fused::item).containsExactly("f0", "f1", "f2", "f6", "f3", "f4", "f5", "f7", "f8", "f9");
+        assertThat(out)
+                .extracting(Fused::item)
+                .containsExactly("f0", "f1", "f2", "f6", "f3", "f4", "f5", "f7", "f8", "f9");
         assertThat(out.get(3).score()).isEqualTo(fused.get(3).score());
         assertThat(out).extracting(Fused::score).isSortedAccordingTo((a, b) -> Double.compare(b, a));
     }

@@ -9,8 +9,11 @@ class PriorTest {
     @Test
     void shouldReorderByScaledScoreAndKeepInputWhenFactorsDiffer() {
         // Given
-        List<Fused<String>> fused = List.of(new Fused<>("docs", 0.030), new Fused<>("code", 0.020),
-                new Fused<>("test", 0.019), new Fused<>("other", 0.010));
+        List<Fused<String>> fused = List.of(
+                new Fused<>("docs", 0.030),
+                new Fused<>("code", 0.020),
+                new Fused<>("test", 0.019),
+                new Fused<>("other", 0.010));
 
         // When
         List<Fused<String>> out = Prior.apply(fused, item -> item.equals("docs") || item.equals("test") ? 0.5 : 1.0);

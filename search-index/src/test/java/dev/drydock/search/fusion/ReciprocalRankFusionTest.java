@@ -12,7 +12,8 @@ class ReciprocalRankFusionTest {
         // Given
         List<String> lexical = new ArrayList<>(List.of("a", "b", "c"));
         List<String> dense = new ArrayList<>(List.of("c", "d", "a"));
-        List<RankedList<String>> lists = List.of(new RankedList<>("lexical", 1.0, lexical), new RankedList<>("dense", 1.0, dense));
+        List<RankedList<String>> lists =
+                List.of(new RankedList<>("lexical", 1.0, lexical), new RankedList<>("dense", 1.0, dense));
 
         // When
         List<Fused<String>> fused = ReciprocalRankFusion.fuse(lists, 60);

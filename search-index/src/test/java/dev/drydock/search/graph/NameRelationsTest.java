@@ -26,7 +26,9 @@ class NameRelationsTest {
 
         // Then
         assertThat(related).isTrue();
-        assertThat(common).as("a name held by more than %d files relates nothing", NameRelations.MAX_NAMESAKES).isFalse();
+        assertThat(common)
+                .as("a name held by more than %d files relates nothing", NameRelations.MAX_NAMESAKES)
+                .isFalse();
     }
 
     @Test
@@ -46,7 +48,8 @@ class NameRelationsTest {
         // Given
         String sibling = key("webmvc/ExtendedServletRequestDataBinder.java");
         List<String> first = List.of(key("web/bind/ServletRequestDataBinder.java"));
-        List<String> fourth = List.of(key("a/A.java"), key("b/B.java"), key("c/C.java"), key("web/bind/ServletRequestDataBinder.java"));
+        List<String> fourth = List.of(
+                key("a/A.java"), key("b/B.java"), key("c/C.java"), key("web/bind/ServletRequestDataBinder.java"));
 
         // When
         boolean nearTop = NameRelations.related(sibling, first, RARE);
@@ -59,16 +62,24 @@ class NameRelationsTest {
 
     @Test
     void shouldCallNamesSiblingsWhenEnoughLeadingOrTrailingWordsAreShared() {
-        assertThat(NameRelations.siblings("ServletRequestDataBinder.java", "ExtendedServletRequestDataBinder.java")).isTrue();
-        assertThat(NameRelations.siblings("ExecutorBeanDefinitionParser.java", "SchedulerBeanDefinitionParser.java")).isTrue();
-        assertThat(NameRelations.siblings("user_service.py", "user_service_factory.py")).isTrue();
-        assertThat(NameRelations.siblings("order-store.ts", "order-store-cache.ts")).isTrue();
-        assertThat(NameRelations.siblings("DataBinder.java", "WebDataBinder.java")).isTrue();
+        assertThat(NameRelations.siblings("ServletRequestDataBinder.java", "ExtendedServletRequestDataBinder.java"))
+                .isTrue();
+        assertThat(NameRelations.siblings("ExecutorBeanDefinitionParser.java", "SchedulerBeanDefinitionParser.java"))
+                .isTrue();
+        assertThat(NameRelations.siblings("user_service.py", "user_service_factory.py"))
+                .isTrue();
+        assertThat(NameRelations.siblings("order-store.ts", "order-store-cache.ts"))
+                .isTrue();
+        assertThat(NameRelations.siblings("DataBinder.java", "WebDataBinder.java"))
+                .isTrue();
         // one shared word, different extensions, too little of the longer name, the same name
         assertThat(NameRelations.siblings("DataBinder.java", "DataSource.java")).isFalse();
         assertThat(NameRelations.siblings("user_service.py", "user_service.ts")).isFalse();
-        assertThat(NameRelations.siblings("AbstractBeanFactory.java", "AbstractBeanFactoryAwareAdvisingPostProcessor.java")).isFalse();
-        assertThat(NameRelations.siblings("RestTemplate.java", "RestTemplate.java")).isFalse();
+        assertThat(NameRelations.siblings(
+                        "AbstractBeanFactory.java", "AbstractBeanFactoryAwareAdvisingPostProcessor.java"))
+                .isFalse();
+        assertThat(NameRelations.siblings("RestTemplate.java", "RestTemplate.java"))
+                .isFalse();
     }
 
     @Test

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ChangeHistoryTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private static RevCommit commit(Git git, Path repo, String message, String... files) throws Exception {
         for (String file : files) {
@@ -20,8 +21,12 @@ class ChangeHistoryTest {
             Files.writeString(p, message + " " + file + "\n");
         }
         git.add().addFilepattern(".").call();
-        return git.commit().setMessage(message).setSign(false).setAuthor("t", "t@example.com")
-                .setCommitter("t", "t@example.com").call();
+        return git.commit()
+                .setMessage(message)
+                .setSign(false)
+                .setAuthor("t", "t@example.com")
+                .setCommitter("t", "t@example.com")
+                .call();
     }
 
     @Test
@@ -29,7 +34,8 @@ class ChangeHistoryTest {
         // Given
         Path repo = tmp.resolve("repo");
         RevCommit indexed;
-        try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+        try (Git git =
+                Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
             commit(git, repo, "init", "a/Api.java", "a/Impl.java", "b/Other.java");
             commit(git, repo, "one", "a/Api.java", "a/Impl.java");
             indexed = commit(git, repo, "two", "a/Api.java", "a/Impl.java");
@@ -47,7 +53,8 @@ class ChangeHistoryTest {
 
         // Then
         assertThat(history.coChanged().get("a/Api.java")).first().isEqualTo("a/Impl.java");
-        assertThat(history.recency().get("a/Api.java")).isGreaterThan(history.recency().getOrDefault("b/Other.java", 0.0));
+        assertThat(history.recency().get("a/Api.java"))
+                .isGreaterThan(history.recency().getOrDefault("b/Other.java", 0.0));
         assertThat(ChangeHistory.parse(history.serialize())).isEqualTo(history);
     }
 }

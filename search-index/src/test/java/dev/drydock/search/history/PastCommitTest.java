@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PastCommitTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void shouldRankFilesOfFocusedCommitsFirstWhenCommitsMatchEquallyWell() {
@@ -26,8 +27,9 @@ class PastCommitTest {
 
         // Then: Only.java scores 4.0, each file of the wide commit 1.0
         assertThat(files).first().isEqualTo("b/Only.java");
-        assertThat(files).containsExactlyInAnyOrder("b/Only.java", "a/Wide1.java", "a/Wide2.java", "a/Wide3.java",
-                "a/Focused.java");
+        assertThat(files)
+                .containsExactlyInAnyOrder(
+                        "b/Only.java", "a/Wide1.java", "a/Wide2.java", "a/Wide3.java", "a/Focused.java");
     }
 
     @Test
@@ -51,9 +53,21 @@ class PastCommitTest {
         // Given
         Path repo = tmp.resolve("repo");
         RevCommit indexed;
-        try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
-            commit(git, repo, "initial import", "a/A.java", "a/B.java", "a/C.java", "a/D.java", "a/E.java", "a/F.java",
-                    "a/G.java", "a/H.java", "a/I.java");
+        try (Git git =
+                Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+            commit(
+                    git,
+                    repo,
+                    "initial import",
+                    "a/A.java",
+                    "a/B.java",
+                    "a/C.java",
+                    "a/D.java",
+                    "a/E.java",
+                    "a/F.java",
+                    "a/G.java",
+                    "a/H.java",
+                    "a/I.java");
             commit(git, repo, "Fix retry backoff overflow", "a/A.java");
             indexed = commit(git, repo, "Tune connection pool", "a/B.java", "a/C.java");
             commit(git, repo, "Later work that must stay unseen", "a/D.java");
@@ -67,7 +81,8 @@ class PastCommitTest {
         }
 
         // Then: newest first; the 9-file import is too broad; the later commit is not reachable
-        assertThat(commits).extracting(PastCommit::message)
+        assertThat(commits)
+                .extracting(PastCommit::message)
                 .containsExactly("Tune connection pool", "Fix retry backoff overflow");
         assertThat(commits.get(0).paths()).containsExactlyInAnyOrder("a/B.java", "a/C.java");
     }
@@ -79,7 +94,11 @@ class PastCommitTest {
             Files.writeString(p, message + " " + file + "\n");
         }
         git.add().addFilepattern(".").call();
-        return git.commit().setMessage(message).setSign(false).setAuthor("t", "t@example.com")
-                .setCommitter("t", "t@example.com").call();
+        return git.commit()
+                .setMessage(message)
+                .setSign(false)
+                .setAuthor("t", "t@example.com")
+                .setCommitter("t", "t@example.com")
+                .call();
     }
 }

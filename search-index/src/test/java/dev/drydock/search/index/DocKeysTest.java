@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DocKeysTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private static Document doc(String key, String kind) {
         Document doc = new Document();
@@ -31,10 +32,12 @@ class DocKeysTest {
     }
 
     @Test
-    void shouldMapEveryDocumentToItsFileAndEveryFileToItsLiveDocumentWhenTheIndexHasSeveralSegments() throws IOException {
+    void shouldMapEveryDocumentToItsFileAndEveryFileToItsLiveDocumentWhenTheIndexHasSeveralSegments()
+            throws IOException {
         // Given: two segments; the second rewrites file B, so B's first file document is deleted
         try (FSDirectory dir = FSDirectory.open(tmp)) {
-            try (IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig().setMergePolicy(NoMergePolicy.INSTANCE))) {
+            try (IndexWriter writer =
+                    new IndexWriter(dir, new IndexWriterConfig().setMergePolicy(NoMergePolicy.INSTANCE))) {
                 writer.addDocument(doc("r\0A.java", IndexSchema.KIND_FILE));
                 writer.addDocument(doc("r\0A.java", IndexSchema.KIND_CHUNK));
                 writer.addDocument(doc("r\0A.java", IndexSchema.KIND_CHUNK));

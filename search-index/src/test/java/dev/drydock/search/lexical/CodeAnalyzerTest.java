@@ -3,7 +3,6 @@ package dev.drydock.search.lexical;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.util.LinkedHashSet;
 import java.util.List;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -26,8 +25,21 @@ class CodeAnalyzerTest {
         List<String> terms = QueryTerms.of(CodeAnalyzer.forQuery(), "body", text);
 
         // Then
-        assertThat(terms).contains("parsehttphead", "pars", "http", "header", "max_retry_count", "max", "retri",
-                "count", "org", "exampl", "foobar", "foo", "bar");
+        assertThat(terms)
+                .contains(
+                        "parsehttphead",
+                        "pars",
+                        "http",
+                        "header",
+                        "max_retry_count",
+                        "max",
+                        "retri",
+                        "count",
+                        "org",
+                        "exampl",
+                        "foobar",
+                        "foo",
+                        "bar");
     }
 
     @Test
@@ -66,7 +78,8 @@ class CodeAnalyzerTest {
         List<String> compounds = QueryTerms.compounds(CodeAnalyzer.forQuery(), "body", text);
 
         // Then
-        assertThat(compounds).contains("supporthead", "headerfilt", "webdata", "databind")
+        assertThat(compounds)
+                .contains("supporthead", "headerfilt", "webdata", "databind")
                 .doesNotContain("filteringin", "therestclient", "bindingfor");
         assertThat(compounds).isEqualTo(List.copyOf(new java.util.LinkedHashSet<>(compounds)));
     }
@@ -75,14 +88,13 @@ class CodeAnalyzerTest {
     void shouldMatchIdentifierWhenQuerySpellsItAsTwoWords() throws IOException {
         // Given
         Directory dir = new ByteBuffersDirectory();
-        try (IndexWriter w = new IndexWriter(dir,
-                new IndexWriterConfig(CodeAnalyzer.forIndex()))) {
+        try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig(CodeAnalyzer.forIndex()))) {
             Document doc = new Document();
-            doc.add(new TextField("body", "class DataBinder {}",
-                    Field.Store.NO));
+            doc.add(new TextField("body", "class DataBinder {}", Field.Store.NO));
             w.addDocument(doc);
         }
-        String compound = QueryTerms.compounds(CodeAnalyzer.forQuery(), "body", "data binder").get(0);
+        String compound = QueryTerms.compounds(CodeAnalyzer.forQuery(), "body", "data binder")
+                .get(0);
 
         // When
         int freq;

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LexicalQueriesTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private static Document doc(String body, String name) {
         Document doc = new Document();
@@ -37,10 +38,12 @@ class LexicalQueriesTest {
     }
 
     @Test
-    void shouldScoreLikePlainTermQueriesAndLeaveOutAbsentTermsWhenTermsAreLookedUpOncePerFieldAndSegment() throws IOException {
+    void shouldScoreLikePlainTermQueriesAndLeaveOutAbsentTermsWhenTermsAreLookedUpOncePerFieldAndSegment()
+            throws IOException {
         // Given: two segments; "parser" only in bodies, "invoice" in both fields, "missing" nowhere
         try (FSDirectory dir = FSDirectory.open(tmp)) {
-            try (IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig().setMergePolicy(NoMergePolicy.INSTANCE))) {
+            try (IndexWriter writer =
+                    new IndexWriter(dir, new IndexWriterConfig().setMergePolicy(NoMergePolicy.INSTANCE))) {
                 writer.addDocument(doc("invoice parser reads invoice lines", "invoice"));
                 writer.addDocument(doc("mail sender", "mail"));
                 writer.commit();
@@ -60,8 +63,10 @@ class LexicalQueriesTest {
                 // Then: the same hits and scores as one plain term query per term and field
                 BooleanQuery.Builder plain = new BooleanQuery.Builder();
                 for (String term : terms) {
-                    fields.forEach((field, weight) -> plain.add(new BoostQuery(new TermQuery(new Term(field, term)),
-                            weight * termWeights.getOrDefault(term, 1f)), BooleanClause.Occur.SHOULD));
+                    fields.forEach((field, weight) -> plain.add(
+                            new BoostQuery(
+                                    new TermQuery(new Term(field, term)), weight * termWeights.getOrDefault(term, 1f)),
+                            BooleanClause.Occur.SHOULD));
                 }
                 assertThat(reader.leaves()).hasSize(2);
                 assertThat(hits(searcher, prepared)).containsExactlyElementsOf(hits(searcher, plain.build()));
@@ -83,23 +88,29 @@ class LexicalQueriesTest {
         // Given: two documents of the same length hold the same words once; only the second has them side by side
         try (FSDirectory dir = FSDirectory.open(tmp)) {
             try (IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig())) {
-                writer.addDocument(doc("headers " + "word ".repeat(10) + "filtered " + "word ".repeat(10) + "default", "far"));
+                writer.addDocument(
+                        doc("headers " + "word ".repeat(10) + "filtered " + "word ".repeat(10) + "default", "far"));
                 writer.addDocument(doc("word ".repeat(20) + "default filtered headers", "near"));
                 writer.addDocument(doc("unrelated text", "other"));
             }
             try (DirectoryReader reader = DirectoryReader.open(dir)) {
                 IndexSearcher searcher = new IndexSearcher(reader);
                 List<String> terms = List.of("default", "filtered", "headers");
-                Query words = LexicalQueries.multiField(searcher.getTopReaderContext(), terms, Map.of("body", 1f), Map.of());
-                Query proximity = LexicalQueries.proximity("body",
-                        List.of(new QueryTerms.Pair("default", "filtered"), new QueryTerms.Pair("filtered", "headers")), 8);
+                Query words =
+                        LexicalQueries.multiField(searcher.getTopReaderContext(), terms, Map.of("body", 1f), Map.of());
+                Query proximity = LexicalQueries.proximity(
+                        "body",
+                        List.of(new QueryTerms.Pair("default", "filtered"), new QueryTerms.Pair("filtered", "headers")),
+                        8);
 
                 // When
                 float[] plain = scores(searcher, words);
-                float[] withProximity = scores(searcher, new BooleanQuery.Builder()
-                        .add(words, BooleanClause.Occur.MUST)
-                        .add(new BoostQuery(proximity, 0.5f), BooleanClause.Occur.SHOULD)
-                        .build());
+                float[] withProximity = scores(
+                        searcher,
+                        new BooleanQuery.Builder()
+                                .add(words, BooleanClause.Occur.MUST)
+                                .add(new BoostQuery(proximity, 0.5f), BooleanClause.Occur.SHOULD)
+                                .build());
 
                 // Then: bag of words cannot tell them apart, proximity can; the unrelated document stays out
                 assertThat(plain[0]).isEqualTo(plain[1]);

@@ -15,35 +15,47 @@ class QueryTermsTest {
         List<QueryTerms.Pair> pairs = QueryTerms.adjacentPairs(analyzer, "body", "Refine the default filtered headers");
 
         // Then
-        assertThat(pairs).containsExactly(new QueryTerms.Pair("refin", "default"), new QueryTerms.Pair("default", "filter"),
-                new QueryTerms.Pair("filter", "header"));
+        assertThat(pairs)
+                .containsExactly(
+                        new QueryTerms.Pair("refin", "default"),
+                        new QueryTerms.Pair("default", "filter"),
+                        new QueryTerms.Pair("filter", "header"));
     }
 
     @Test
     void shouldPairIdentifiersByTheirPositionsAsTheIndexHoldsThem() {
         // When: an identifier's whole-word term stands where its first part does, its other parts follow
-        List<QueryTerms.Pair> pairs = QueryTerms.adjacentPairs(analyzer, "body", "Use ReentrantLock in AbstractJdbcCall");
+        List<QueryTerms.Pair> pairs =
+                QueryTerms.adjacentPairs(analyzer, "body", "Use ReentrantLock in AbstractJdbcCall");
 
         // Then
-        assertThat(pairs).containsExactly(new QueryTerms.Pair("us", "reentrantlock"), new QueryTerms.Pair("reentrantlock", "lock"),
-                new QueryTerms.Pair("lock", "abstractjdbccal"), new QueryTerms.Pair("abstractjdbccal", "jdbc"),
-                new QueryTerms.Pair("jdbc", "call"));
+        assertThat(pairs)
+                .containsExactly(
+                        new QueryTerms.Pair("us", "reentrantlock"),
+                        new QueryTerms.Pair("reentrantlock", "lock"),
+                        new QueryTerms.Pair("lock", "abstractjdbccal"),
+                        new QueryTerms.Pair("abstractjdbccal", "jdbc"),
+                        new QueryTerms.Pair("jdbc", "call"));
     }
 
     @Test
     void shouldListRepeatedPairsAgainAndStopAtTheCap() {
         // Given
         String repeated = "data binding and data binding";
-        String longText = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda omicron sigma tau upsilon phi chi psi omega "
-                .repeat(20);
+        String longText =
+                "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda omicron sigma tau upsilon phi chi psi omega "
+                        .repeat(20);
 
         // When
         List<QueryTerms.Pair> twice = QueryTerms.adjacentPairs(analyzer, "body", repeated);
         List<QueryTerms.Pair> capped = QueryTerms.adjacentPairs(analyzer, "body", longText);
 
         // Then
-        assertThat(twice).containsExactly(new QueryTerms.Pair("data", "bind"), new QueryTerms.Pair("bind", "data"),
-                new QueryTerms.Pair("data", "bind"));
+        assertThat(twice)
+                .containsExactly(
+                        new QueryTerms.Pair("data", "bind"),
+                        new QueryTerms.Pair("bind", "data"),
+                        new QueryTerms.Pair("data", "bind"));
         assertThat(capped).hasSize(QueryTerms.MAX_PAIRS);
     }
 

@@ -21,11 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MentionIndexTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private static MentionIndex sample() {
         List<String[]> paths = List.of(
-                new String[] {"kafka", "clients/src/main/java/org/apache/kafka/clients/producer/internals/RecordAccumulator.java"},
+                new String[] {
+                    "kafka", "clients/src/main/java/org/apache/kafka/clients/producer/internals/RecordAccumulator.java"
+                },
                 new String[] {"kafka", "clients/src/main/java/org/apache/kafka/common/record/Records.java"},
                 new String[] {"kafka", "clients/src/main/java/org/apache/kafka/common/record/MemoryRecords.java"},
                 new String[] {"kafka", "core/src/main/scala/kafka/server/ReplicaManager.scala"},
@@ -49,10 +52,16 @@ class MentionIndexTest {
         // Then
         assertThat(found).extracting(Mention::match).isSortedAccordingTo(java.util.Comparator.naturalOrder());
         assertThat(found.get(0).match()).isEqualTo(Match.EXACT);
-        assertThat(found.subList(0, 2)).extracting(Mention::text)
-                .containsExactlyInAnyOrder("@kafka:clients/src/main/java/org/apache/kafka/common/record/Records.java", "@Records");
-        assertThat(found).filteredOn(m -> m.match() == Match.FUZZY).extracting(Mention::text)
-                .contains("@readRecords", "@kafka:clients/src/main/java/org/apache/kafka/common/record/MemoryRecords.java");
+        assertThat(found.subList(0, 2))
+                .extracting(Mention::text)
+                .containsExactlyInAnyOrder(
+                        "@kafka:clients/src/main/java/org/apache/kafka/common/record/Records.java", "@Records");
+        assertThat(found)
+                .filteredOn(m -> m.match() == Match.FUZZY)
+                .extracting(Mention::text)
+                .contains(
+                        "@readRecords",
+                        "@kafka:clients/src/main/java/org/apache/kafka/common/record/MemoryRecords.java");
     }
 
     @Test
@@ -80,7 +89,10 @@ class MentionIndexTest {
         // Then
         assertThat(found.get(0).path()).isEqualTo("core/src/main/scala/kafka/server/ReplicaManager.scala");
         assertThat(found.get(0).match()).isEqualTo(Match.PATH_PREFIX);
-        assertThat(fuzzy).extracting(Mention::kind, Mention::match).first().isEqualTo(org.assertj.core.groups.Tuple.tuple(Kind.PATH, Match.FUZZY));
+        assertThat(fuzzy)
+                .extracting(Mention::kind, Mention::match)
+                .first()
+                .isEqualTo(org.assertj.core.groups.Tuple.tuple(Kind.PATH, Match.FUZZY));
         assertThat(fuzzy.get(0).path()).endsWith("RecordAccumulator.java");
     }
 
@@ -89,7 +101,9 @@ class MentionIndexTest {
         // Given
         Path repo = tmp.resolve("repo");
         Random random = new Random(42);
-        String[] words = {"Record", "Accumulator", "Replica", "Manager", "Fetch", "Session", "Log", "Cleaner", "Topic", "Partition"};
+        String[] words = {
+            "Record", "Accumulator", "Replica", "Manager", "Fetch", "Session", "Log", "Cleaner", "Topic", "Partition"
+        };
         for (int i = 0; i < 60; i++) {
             String type = words[random.nextInt(words.length)] + words[random.nextInt(words.length)] + i;
             Path file = repo.resolve("mod" + (i % 4) + "/src/" + type + ".java");
@@ -101,12 +115,13 @@ class MentionIndexTest {
         List<String> queries = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             String word = words[random.nextInt(words.length)].toLowerCase();
-            queries.add(switch (i % 4) {
-                case 0 -> word.substring(0, 1 + random.nextInt(word.length()));
-                case 1 -> word.charAt(0) + word.substring(2, Math.min(word.length(), 5));
-                case 2 -> "mod" + random.nextInt(4) + "/src/" + word.substring(0, 2);
-                default -> "repo:" + word.substring(0, 3) + "ac";
-            });
+            queries.add(
+                    switch (i % 4) {
+                        case 0 -> word.substring(0, 1 + random.nextInt(word.length()));
+                        case 1 -> word.charAt(0) + word.substring(2, Math.min(word.length(), 5));
+                        case 2 -> "mod" + random.nextInt(4) + "/src/" + word.substring(0, 2);
+                        default -> "repo:" + word.substring(0, 3) + "ac";
+                    });
         }
 
         // When

@@ -2,12 +2,12 @@ package dev.drydock.cli.audit;
 
 import dev.drydock.cli.CliException;
 import dev.drydock.cli.CliExit;
+import dev.drydock.cli.login.RemoteServer;
 import dev.drydock.server.audit.AuditJson;
 import dev.drydock.server.audit.AuditRecord;
 import dev.drydock.server.audit.AuditVerification;
 import dev.drydock.server.audit.CheckpointKey;
 import dev.drydock.server.audit.CheckpointLog;
-import dev.drydock.cli.login.RemoteServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,20 +24,24 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /** {@code ./drydock audit verify|export}: check and export the hash-chained audit log straight from PostgreSQL. */
-@Command(name = "audit", description = "Verify or export the audit log.", subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class})
+@Command(
+        name = "audit",
+        description = "Verify or export the audit log.",
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class})
 public final class AuditCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -47,16 +51,23 @@ public final class AuditCommand implements Callable<Integer> {
 
     /** Where the database is: flags, then DRYDOCK_DB_URL, then the running appliance's record. */
     static final class Database {
-        @Option(names = "--db-url", description = "JDBC URL of Drydock's database (default: DRYDOCK_DB_URL, else the one './drydock up' is using)")
+        @Option(
+                names = "--db-url",
+                description =
+                        "JDBC URL of Drydock's database (default: DRYDOCK_DB_URL, else the one './drydock up' is using)")
         String url;
 
         @Option(names = "--db-user", description = "Database user (default: DRYDOCK_DB_USER, else the appliance's)")
         String user;
 
-        @Option(names = "--db-password-env", description = "Name of the environment variable holding the password (default: DRYDOCK_DB_PASSWORD)")
+        @Option(
+                names = "--db-password-env",
+                description = "Name of the environment variable holding the password (default: DRYDOCK_DB_PASSWORD)")
         String passwordEnv = "DRYDOCK_DB_PASSWORD";
 
-        @Option(names = "--db-password-file", description = "File holding the password (instead of an environment variable)")
+        @Option(
+                names = "--db-password-file",
+                description = "File holding the password (instead of an environment variable)")
         Path passwordFile;
 
         Connection connect() {
@@ -65,16 +76,20 @@ public final class AuditCommand implements Callable<Integer> {
             String password = System.getenv(passwordEnv);
             if (passwordFile != null) {
                 try {
-                    password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
+                    password = Files.readString(passwordFile, StandardCharsets.UTF_8)
+                            .strip();
                 } catch (IOException e) {
-                    throw new CliException("cannot read --db-password-file " + passwordFile + ": " + e.getMessage(), CliExit.USAGE);
+                    throw new CliException(
+                            "cannot read --db-password-file " + passwordFile + ": " + e.getMessage(), CliExit.USAGE);
                 }
             }
             if (jdbc == null) {
                 Path home = Path.of(System.getenv().getOrDefault("DRYDOCK_HOME", ".drydock"));
                 Path file = home.resolve("run").resolve("database.properties");
                 if (!Files.exists(file)) {
-                    throw new CliException("no database given: use --db-url, set DRYDOCK_DB_URL, or start the appliance with './drydock up'", CliExit.USAGE);
+                    throw new CliException(
+                            "no database given: use --db-url, set DRYDOCK_DB_URL, or start the appliance with './drydock up'",
+                            CliExit.USAGE);
                 }
                 Properties p = new Properties();
                 try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -107,23 +122,37 @@ public final class AuditCommand implements Callable<Integer> {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             secrets.load(in);
         } catch (IOException e) {
-            throw new CliException("cannot read the database password from " + file + " (" + e.getMessage() + "); set DRYDOCK_DB_PASSWORD", CliExit.USAGE);
+            throw new CliException(
+                    "cannot read the database password from " + file + " (" + e.getMessage()
+                            + "); set DRYDOCK_DB_PASSWORD",
+                    CliExit.USAGE);
         }
         return secrets.getProperty(key, "");
     }
 
     @Command(name = "verify", description = "Recompute the hash chain and report the first broken link.")
     static final class Verify implements Callable<Integer> {
-        @Mixin Database database;
-        @Spec CommandSpec spec;
+        @Mixin
+        Database database;
 
-        @Option(names = "--server", description = "Verify a copy exported by this Drydock server (after './drydock login --server URL') instead of reading the database")
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--server",
+                description =
+                        "Verify a copy exported by this Drydock server (after './drydock login --server URL') instead of reading the database")
         String server;
 
-        @Option(names = "--checkpoints", description = "The server's signed checkpoints (default: $DRYDOCK_HOME/audit/checkpoints.jsonl when verifying the local database)")
+        @Option(
+                names = "--checkpoints",
+                description =
+                        "The server's signed checkpoints (default: $DRYDOCK_HOME/audit/checkpoints.jsonl when verifying the local database)")
         Path checkpoints;
 
-        @Option(names = "--public-key", description = "The checkpoint public key (default: checkpoint-key.pub beside the checkpoints file)")
+        @Option(
+                names = "--public-key",
+                description = "The checkpoint public key (default: checkpoint-key.pub beside the checkpoints file)")
         Path publicKey;
 
         @Override
@@ -136,7 +165,8 @@ public final class AuditCommand implements Callable<Integer> {
                     r = AuditVerification.verify(records, log);
                 }
             } else {
-                try (Connection c = database.connect(); Records records = new Records(c, null)) {
+                try (Connection c = database.connect();
+                        Records records = new Records(c, null)) {
                     r = AuditVerification.verify(records, log);
                 }
             }
@@ -144,11 +174,16 @@ public final class AuditCommand implements Callable<Integer> {
                 out.println("warning: " + warning);
             }
             if (r.intact()) {
-                out.println("audit chain intact: " + r.checked() + " records, head " + r.headHash() + (server == null ? "" : " (exported by " + server + ", verified here)")
-                        + r.checkpoint().map(c -> "; matches the signed checkpoint of " + c.time() + " at record " + c.seq() + " (key " + c.key() + ")").orElse(""));
+                out.println("audit chain intact: " + r.checked() + " records, head " + r.headHash()
+                        + (server == null ? "" : " (exported by " + server + ", verified here)")
+                        + r.checkpoint()
+                                .map(c -> "; matches the signed checkpoint of " + c.time() + " at record " + c.seq()
+                                        + " (key " + c.key() + ")")
+                                .orElse(""));
                 return CliExit.OK;
             }
-            out.println("audit chain BROKEN at record " + r.brokenAt().orElseThrow() + ": " + r.reason().orElseThrow());
+            out.println("audit chain BROKEN at record " + r.brokenAt().orElseThrow() + ": "
+                    + r.reason().orElseThrow());
             return CliExit.FAILED;
         }
 
@@ -156,16 +191,21 @@ public final class AuditCommand implements Callable<Integer> {
             Path file = checkpoints;
             if (file == null) {
                 if (server != null) {
-                    return CheckpointLog.none("not checked against signed checkpoints: give --checkpoints with a copy of the server's checkpoints.jsonl");
+                    return CheckpointLog.none(
+                            "not checked against signed checkpoints: give --checkpoints with a copy of the server's checkpoints.jsonl");
                 }
-                file = Path.of(System.getenv().getOrDefault("DRYDOCK_HOME", ".drydock"), "audit", CheckpointLog.FILE_NAME);
+                file = Path.of(
+                        System.getenv().getOrDefault("DRYDOCK_HOME", ".drydock"), "audit", CheckpointLog.FILE_NAME);
             }
-            Path key = publicKey != null ? publicKey : CheckpointKey.publicFile(file.toAbsolutePath().resolveSibling("checkpoint-key"));
+            Path key = publicKey != null
+                    ? publicKey
+                    : CheckpointKey.publicFile(file.toAbsolutePath().resolveSibling("checkpoint-key"));
             if (!Files.exists(key)) {
                 if (checkpoints != null || publicKey != null || Files.exists(file)) {
                     throw new CliException("no checkpoint public key at " + key + ": give --public-key", CliExit.USAGE);
                 }
-                return CheckpointLog.none("no signed checkpoints at " + file + ": truncation and rehashing of the newest records cannot be detected");
+                return CheckpointLog.none("no signed checkpoints at " + file
+                        + ": truncation and rehashing of the newest records cannot be detected");
             }
             try {
                 return CheckpointLog.read(file, CheckpointKey.verifier(key));
@@ -177,16 +217,24 @@ public final class AuditCommand implements Callable<Integer> {
 
     @Command(name = "export", description = "Print audit records as JSON lines (for SIEM ingestion).")
     static final class Export implements Callable<Integer> {
-        @Mixin Database database;
-        @Spec CommandSpec spec;
+        @Mixin
+        Database database;
 
-        @Option(names = "--since", description = "Only records at or after this instant (ISO-8601, e.g. 2026-11-25T00:00:00Z)")
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--since",
+                description = "Only records at or after this instant (ISO-8601, e.g. 2026-11-25T00:00:00Z)")
         String since;
 
         @Option(names = "--format", defaultValue = "jsonl", description = "Output format; only jsonl")
         String format;
 
-        @Option(names = "--server", description = "Export through this Drydock server's API (after './drydock login --server URL') instead of reading the database")
+        @Option(
+                names = "--server",
+                description =
+                        "Export through this Drydock server's API (after './drydock login --server URL') instead of reading the database")
         String server;
 
         @Override
@@ -198,12 +246,15 @@ public final class AuditCommand implements Callable<Integer> {
             try {
                 from = since == null ? Instant.EPOCH : Instant.parse(since);
             } catch (DateTimeParseException e) {
-                throw new CliException("--since must be an ISO-8601 instant such as 2026-11-25T00:00:00Z, not '" + since + "'", CliExit.USAGE);
+                throw new CliException(
+                        "--since must be an ISO-8601 instant such as 2026-11-25T00:00:00Z, not '" + since + "'",
+                        CliExit.USAGE);
             }
             PrintWriter out = spec.commandLine().getOut();
             long count = 0;
             try (Connection c = server == null ? database.connect() : null;
-                    Iterator<AuditRecord> records = server == null ? new Records(Objects.requireNonNull(c), null) : Exported.from(server)) {
+                    Iterator<AuditRecord> records =
+                            server == null ? new Records(Objects.requireNonNull(c), null) : Exported.from(server)) {
                 while (records.hasNext()) {
                     AuditRecord r = records.next();
                     if (!Instant.parse(r.recordedAt()).isBefore(from)) {
@@ -238,7 +289,10 @@ public final class AuditCommand implements Callable<Integer> {
 
         static Exported from(String server) {
             RemoteServer remote = RemoteServer.signedIn(server);
-            return new Exported(new BufferedReader(new InputStreamReader(remote.get("/api/admin/audit/export"), StandardCharsets.UTF_8)), server);
+            return new Exported(
+                    new BufferedReader(
+                            new InputStreamReader(remote.get("/api/admin/audit/export"), StandardCharsets.UTF_8)),
+                    server);
         }
 
         @Override
@@ -250,7 +304,8 @@ public final class AuditCommand implements Callable<Integer> {
                         lineNo++;
                     } while (next != null && next.isBlank());
                 } catch (IOException e) {
-                    throw new CliException("reading the export from " + server + " failed: " + e.getMessage(), CliExit.UNAVAILABLE);
+                    throw new CliException(
+                            "reading the export from " + server + " failed: " + e.getMessage(), CliExit.UNAVAILABLE);
                 }
             }
             return next != null;
@@ -266,7 +321,10 @@ public final class AuditCommand implements Callable<Integer> {
             try {
                 return AuditJson.parse(line);
             } catch (IllegalArgumentException e) {
-                throw new CliException("line " + lineNo + " of the export from " + server + " is not an audit record: " + e.getMessage(), CliExit.DATA);
+                throw new CliException(
+                        "line " + lineNo + " of the export from " + server + " is not an audit record: "
+                                + e.getMessage(),
+                        CliExit.DATA);
             }
         }
 
@@ -284,7 +342,8 @@ public final class AuditCommand implements Callable<Integer> {
 
         Records(Connection c, @Nullable String workspace) throws SQLException {
             c.setAutoCommit(false);
-            statement = c.prepareStatement("select seq, recorded_at, actor, workspace, session_id, action, target, details, prev_hash, hash from audit_record order by seq");
+            statement = c.prepareStatement(
+                    "select seq, recorded_at, actor, workspace, session_id, action, target, details, prev_hash, hash from audit_record order by seq");
             statement.setFetchSize(1000);
             try {
                 rows = statement.executeQuery();
@@ -312,8 +371,17 @@ public final class AuditCommand implements Callable<Integer> {
             }
             ready = null;
             try {
-                return new AuditRecord(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5),
-                        rows.getString(6), rows.getString(7), rows.getString(8), rows.getString(9), rows.getString(10));
+                return new AuditRecord(
+                        rows.getLong(1),
+                        rows.getString(2),
+                        rows.getString(3),
+                        rows.getString(4),
+                        rows.getString(5),
+                        rows.getString(6),
+                        rows.getString(7),
+                        rows.getString(8),
+                        rows.getString(9),
+                        rows.getString(10));
             } catch (SQLException e) {
                 throw new CliException("reading the audit log failed: " + e.getMessage(), CliExit.DATA);
             }

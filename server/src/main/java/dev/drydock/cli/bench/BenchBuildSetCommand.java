@@ -48,27 +48,51 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "build-set", description = "Build a retrieval set (corpus + queries) from a git repository's history.")
 public final class BenchBuildSetCommand implements Callable<Integer> {
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private static final Pattern TEST_PATH = Pattern.compile(
             "(^|/)(test|tests|testing|testdata|test-data|__tests__|spec|specs|testFixtures|it|e2e|benchmarks?|examples?|docs?|samples?)(/|$)"
                     + "|(^|/)src/(test|it|jmh)[^/]*/"
                     + "|(Tests?|IT|Spec|TestCase)\\.[A-Za-z]+$|_test\\.[A-Za-z]+$|(^|/)test_[^/]*$|\\.(test|spec)\\.[A-Za-z]+$");
     private static final Pattern TRAILER = Pattern.compile(
-            "^(Closes|Fixes|See|Resolves|Signed-off-by|Co-authored-by|Reviewed-by|Change-Id):?\\s.*", Pattern.CASE_INSENSITIVE);
+            "^(Closes|Fixes|See|Resolves|Signed-off-by|Co-authored-by|Reviewed-by|Change-Id):?\\s.*",
+            Pattern.CASE_INSENSITIVE);
     private static final Set<String> SOURCE_LANGUAGES = Set.of(
-            "java", "kotlin", "groovy", "scala", "python", "javascript", "typescript", "go", "csharp", "c", "cpp", "rust",
-            "swift", "php", "ruby");
+            "java",
+            "kotlin",
+            "groovy",
+            "scala",
+            "python",
+            "javascript",
+            "typescript",
+            "go",
+            "csharp",
+            "c",
+            "cpp",
+            "rust",
+            "swift",
+            "php",
+            "ruby");
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--repo", required = true, paramLabel = "GIT_DIR", description = "git repository (work tree or bare)")
+    @Option(
+            names = "--repo",
+            required = true,
+            paramLabel = "GIT_DIR",
+            description = "git repository (work tree or bare)")
     Path repo;
 
     @Option(names = "--snapshot", required = true, paramLabel = "REV", description = "the corpus revision")
     String snapshot;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (corpus/ and queries.jsonl)")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
+            description = "output folder (corpus/ and queries.jsonl)")
     Path out;
 
     @Option(names = "--max", paramLabel = "N", description = "at most N queries (the earliest after REV)")
@@ -101,8 +125,15 @@ public final class BenchBuildSetCommand implements Callable<Integer> {
                 }
             }
             cloneAt(source, snap, corpus);
-            spec.commandLine().getOut().printf(Locale.ROOT, "wrote %d queries to %s and the corpus at %s (%s)%n",
-                    queries.size(), out.resolve("queries.jsonl"), corpus, snap.getName().substring(0, 12));
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            Locale.ROOT,
+                            "wrote %d queries to %s and the corpus at %s (%s)%n",
+                            queries.size(),
+                            out.resolve("queries.jsonl"),
+                            corpus,
+                            snap.getName().substring(0, 12));
             spec.commandLine().getOut().flush();
             err.flush();
             return CliExit.OK;
@@ -148,7 +179,8 @@ public final class BenchBuildSetCommand implements Callable<Integer> {
                 Set<String> changed = new LinkedHashSet<>();
                 boolean ok = true;
                 for (DiffEntry entry : diff.scan(commit.getParent(0).getTree(), commit.getTree())) {
-                    String path = entry.getChangeType() == DiffEntry.ChangeType.ADD ? entry.getNewPath() : entry.getOldPath();
+                    String path =
+                            entry.getChangeType() == DiffEntry.ChangeType.ADD ? entry.getNewPath() : entry.getOldPath();
                     if (!isMainSource(path)) {
                         continue;
                     }
@@ -177,7 +209,8 @@ public final class BenchBuildSetCommand implements Callable<Integer> {
     }
 
     static boolean isMainSource(String path) {
-        return SOURCE_LANGUAGES.contains(Languages.detect(path)) && !TEST_PATH.matcher(path).find();
+        return SOURCE_LANGUAGES.contains(Languages.detect(path))
+                && !TEST_PATH.matcher(path).find();
     }
 
     static String cleanMessage(String message) {
@@ -205,7 +238,10 @@ public final class BenchBuildSetCommand implements Callable<Integer> {
 
     /** Clones {@code source} to {@code target} with one branch at {@code snap}; nothing later stays reachable. */
     private static void cloneAt(Repository source, ObjectId snap, Path target) throws IOException, GitAPIException {
-        try (Git git = Git.init().setDirectory(target.toFile()).setInitialBranch("main").call()) {
+        try (Git git = Git.init()
+                .setDirectory(target.toFile())
+                .setInitialBranch("main")
+                .call()) {
             Repository repo = git.getRepository();
             git.fetch()
                     .setRemote(source.getDirectory().toURI().toString())
@@ -216,14 +252,18 @@ public final class BenchBuildSetCommand implements Callable<Integer> {
             update.setForceUpdate(true);
             update.update();
             for (Ref ref : repo.getRefDatabase().getRefs()) {
-                if (!ref.getName().equals(Constants.R_HEADS + "main") && !ref.getName().equals(Constants.HEAD)) {
+                if (!ref.getName().equals(Constants.R_HEADS + "main")
+                        && !ref.getName().equals(Constants.HEAD)) {
                     RefUpdate delete = repo.updateRef(ref.getName());
                     delete.setForceUpdate(true);
                     delete.delete();
                 }
             }
             git.checkout().setName("main").setForced(true).call();
-            git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(snap.getName()).call();
+            git.reset()
+                    .setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD)
+                    .setRef(snap.getName())
+                    .call();
             git.gc().setExpire(new java.util.Date()).setPreserveOldPacks(false).call();
         }
     }

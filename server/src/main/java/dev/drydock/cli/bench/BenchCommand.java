@@ -12,11 +12,22 @@ import picocli.CommandLine.Spec;
  * here; other features add theirs (for example {@code embed}) with
  * {@code commandLine.getSubcommands().get("bench").addSubcommand(...)} in {@code DrydockCli}.
  */
-@Command(name = "bench", description = "Benchmarks: retrieval quality, building query sets, @-mention lookup, context precision, embeddings, the gateway, sessions.",
-        subcommands = {BenchRetrievalCommand.class, BenchBuildSetCommand.class, BenchLookupCommand.class, BenchContextCommand.class, BenchEmbedCommand.class,
-                GatewayBenchCommand.class, BenchSessionsCommand.class})
+@Command(
+        name = "bench",
+        description =
+                "Benchmarks: retrieval quality, building query sets, @-mention lookup, context precision, embeddings, the gateway, sessions.",
+        subcommands = {
+            BenchRetrievalCommand.class,
+            BenchBuildSetCommand.class,
+            BenchLookupCommand.class,
+            BenchContextCommand.class,
+            BenchEmbedCommand.class,
+            GatewayBenchCommand.class,
+            BenchSessionsCommand.class
+        })
 public final class BenchCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {

@@ -47,35 +47,60 @@ import picocli.CommandLine.Spec;
  * of them that belong to relevant files (context precision), and how many queries got any relevant
  * token. Tokens are estimated as characters / 4. The last line is one JSON object.
  */
-@Command(name = "context", description = "Measure context precision: the share of tokens search puts in a droid's context that belong to relevant files.")
+@Command(
+        name = "context",
+        description =
+                "Measure context precision: the share of tokens search puts in a droid's context that belong to relevant files.")
 public final class BenchContextCommand implements Callable<Integer> {
     private static final String REPO = "corpus";
     private static final int SNIPPET_LINES = 8;
     private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{2,}");
-    private static final Set<String> STOP = Set.of("the", "and", "for", "with", "that", "this", "from", "when", "not", "are", "was",
-            "use", "into", "should", "can", "its", "has", "have", "been", "but", "all", "any", "our", "via", "per", "see");
+    private static final Set<String> STOP = Set.of(
+            "the", "and", "for", "with", "that", "this", "from", "when", "not", "are", "was", "use", "into", "should",
+            "can", "its", "has", "have", "been", "but", "all", "any", "our", "via", "per", "see");
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--index", required = true, paramLabel = "DIR", description = "an index of the corpus, repo name \"corpus\"")
+    @Option(
+            names = "--index",
+            required = true,
+            paramLabel = "DIR",
+            description = "an index of the corpus, repo name \"corpus\"")
     Path index;
 
-    @Option(names = "--corpus", required = true, paramLabel = "DIR", description = "the indexed folder (files are read from here)")
+    @Option(
+            names = "--corpus",
+            required = true,
+            paramLabel = "DIR",
+            description = "the indexed folder (files are read from here)")
     Path corpus;
 
     @Option(names = "--set", paramLabel = "FILE.json", description = "a benchmark set (its queries)")
-    @Nullable Path set;
+    @Nullable
+    Path set;
 
-    @Option(names = "--queries", paramLabel = "FILE.jsonl", description = "one {\"id\",\"query\",\"relevant\"} per line")
-    @Nullable Path queriesFile;
+    @Option(
+            names = "--queries",
+            paramLabel = "FILE.jsonl",
+            description = "one {\"id\",\"query\",\"relevant\"} per line")
+    @Nullable
+    Path queriesFile;
 
-    @Option(names = "--budget", paramLabel = "TOKENS", defaultValue = "8000", description = "context budget in tokens (default 8000)")
+    @Option(
+            names = "--budget",
+            paramLabel = "TOKENS",
+            defaultValue = "8000",
+            description = "context budget in tokens (default 8000)")
     int budget;
 
     @Option(names = "--max-queries", paramLabel = "N", description = "use only the first N queries")
     int maxQueries;
 
-    @Option(names = "--hits", paramLabel = "N", defaultValue = "8",
+    @Option(
+            names = "--hits",
+            paramLabel = "N",
+            defaultValue = "8",
             description = "files asked of search_code (its limit: default 8, at most 30)")
     int hits;
 
@@ -113,8 +138,11 @@ public final class BenchContextCommand implements Callable<Integer> {
         Tally grep = new Tally();
         try (CodeSearch search = CodeSearch.open(index, null)) {
             for (Query q : queries) {
-                List<Hit> passages = search.passages(new SearchQuery(q.text(), Set.of(REPO), hits, SearchMode.HYBRID), 2);
-                tool.add(toolTokens(passages, files, q.relevant(), chars, false), toolTokens(passages, files, q.relevant(), chars, true));
+                List<Hit> passages =
+                        search.passages(new SearchQuery(q.text(), Set.of(REPO), hits, SearchMode.HYBRID), 2);
+                tool.add(
+                        toolTokens(passages, files, q.relevant(), chars, false),
+                        toolTokens(passages, files, q.relevant(), chars, true));
                 List<FileHit> top = search.searchFiles(new SearchQuery(q.text(), Set.of(REPO), 50, SearchMode.HYBRID));
                 long[] s = stuffed(top.stream().map(FileHit::path).toList(), files, q.relevant(), chars);
                 stuffing.add(s[0], s[1]);
@@ -125,14 +153,30 @@ public final class BenchContextCommand implements Callable<Integer> {
             throw new CliException(e.getMessage(), CliExit.DATA, e);
         }
         int n = queries.size();
-        out.printf(Locale.ROOT, "%d queries, budget %d tokens (characters / 4), search_code asked for %d files%n", n, budget, hits);
-        out.printf(Locale.ROOT, "%-22s %14s %16s %18s %12s%n", "", "tokens/query", "relevant share", "mean share/query", "answered");
+        out.printf(
+                Locale.ROOT,
+                "%d queries, budget %d tokens (characters / 4), search_code asked for %d files%n",
+                n,
+                budget,
+                hits);
+        out.printf(
+                Locale.ROOT,
+                "%-22s %14s %16s %18s %12s%n",
+                "",
+                "tokens/query",
+                "relevant share",
+                "mean share/query",
+                "answered");
         print(out, "search_code (drydock)", tool, n);
         print(out, "whole-file stuffing", stuffing, n);
         print(out, "grep", grep, n);
         double ratio = share(stuffing) == 0 ? 0 : share(tool) / share(stuffing);
         double ratioGrep = share(grep) == 0 ? 0 : share(tool) / share(grep);
-        out.printf(Locale.ROOT, "relevant share, search_code / whole-file stuffing: %.2fx; / grep: %.2fx%n", ratio, ratioGrep);
+        out.printf(
+                Locale.ROOT,
+                "relevant share, search_code / whole-file stuffing: %.2fx; / grep: %.2fx%n",
+                ratio,
+                ratioGrep);
         ObjectNode json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
         json.put("queries", n);
         json.put("budget_tokens", budget);
@@ -152,7 +196,15 @@ public final class BenchContextCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, String label, Tally t, int n) {
-        out.printf(Locale.ROOT, "%-22s %14.0f %16.3f %18.3f %8d/%d%n", label, (double) t.tokens / n, share(t), t.shareSum / n, t.answered, n);
+        out.printf(
+                Locale.ROOT,
+                "%-22s %14.0f %16.3f %18.3f %8d/%d%n",
+                label,
+                (double) t.tokens / n,
+                share(t),
+                t.shareSum / n,
+                t.answered,
+                n);
     }
 
     private static void put(ObjectNode node, Tally t, int n) {
@@ -167,16 +219,20 @@ public final class BenchContextCommand implements Callable<Integer> {
     }
 
     /** The tool's text (SearchCodeTool: location line, then the symbol and first lines) while it fits; its tokens (all, or in relevant files). */
-    private static long toolTokens(List<Hit> hits, Map<String, String> files, Set<String> relevant, long maxChars, boolean onlyRelevant) {
+    private static long toolTokens(
+            List<Hit> hits, Map<String, String> files, Set<String> relevant, long maxChars, boolean onlyRelevant) {
         long used = 0;
         long counted = 0;
         for (Hit h : hits) {
-            StringBuilder one = new StringBuilder(REPO + ":" + h.path() + ':' + h.startLine() + '-' + h.endLine() + '\n');
+            StringBuilder one =
+                    new StringBuilder(REPO + ":" + h.path() + ':' + h.startLine() + '-' + h.endLine() + '\n');
             if (!h.symbol().isBlank()) {
                 one.append(h.symbol()).append('\n');
             }
             String[] lines = files.getOrDefault(h.path(), "").split("\n", -1);
-            for (int i = h.startLine(); i <= Math.min(h.endLine(), h.startLine() + SNIPPET_LINES - 1) && i <= lines.length; i++) {
+            for (int i = h.startLine();
+                    i <= Math.min(h.endLine(), h.startLine() + SNIPPET_LINES - 1) && i <= lines.length;
+                    i++) {
                 one.append(i).append(": ").append(lines[i - 1]).append('\n');
             }
             one.append('\n');
@@ -212,7 +268,12 @@ public final class BenchContextCommand implements Callable<Integer> {
      * grep: files ranked by how many distinct query words they contain (ties by path), and of each the
      * lines containing a query word ({@code path:line:text}), while they fit: {tokens, tokens in relevant files}.
      */
-    private static long[] grepped(String query, Map<String, String> files, Map<String, Set<String>> words, Set<String> relevant, long maxChars) {
+    private static long[] grepped(
+            String query,
+            Map<String, String> files,
+            Map<String, Set<String>> words,
+            Set<String> relevant,
+            long maxChars) {
         Set<String> terms = new LinkedHashSet<>();
         Matcher m = WORD.matcher(query);
         while (m.find() && terms.size() < 32) {
@@ -237,7 +298,8 @@ public final class BenchContextCommand implements Callable<Integer> {
             }
         });
         List<String> ranked = new ArrayList<>(count.keySet());
-        ranked.sort(Comparator.comparing((String p) -> -count.getOrDefault(p, 0)).thenComparing(Comparator.naturalOrder()));
+        ranked.sort(
+                Comparator.comparing((String p) -> -count.getOrDefault(p, 0)).thenComparing(Comparator.naturalOrder()));
         long used = 0;
         long rel = 0;
         for (String path : ranked) {

@@ -51,10 +51,12 @@ final class BenchCorpus {
         return corpus;
     }
 
-    private static Path locate(String group, String artifact, String version, String classifier, Path jars,
-            PrintWriter err) throws IOException {
+    private static Path locate(
+            String group, String artifact, String version, String classifier, Path jars, PrintWriter err)
+            throws IOException {
         String file = artifact + "-" + version + "-" + classifier + ".jar";
-        Path m2 = Path.of(System.getProperty("user.home"), ".m2", "repository", group.replace('.', '/'), artifact, version, file);
+        Path m2 = Path.of(
+                System.getProperty("user.home"), ".m2", "repository", group.replace('.', '/'), artifact, version, file);
         if (Files.isRegularFile(m2)) {
             return m2;
         }
@@ -63,13 +65,16 @@ final class BenchCorpus {
             return copied;
         }
         String mvn = System.getenv("DRYDOCK_MVN");
-        List<String> cmd = new ArrayList<>(List.of(mvn != null ? mvn : "mvn", "-q", "dependency:copy",
+        List<String> cmd = new ArrayList<>(List.of(
+                mvn != null ? mvn : "mvn",
+                "-q",
+                "dependency:copy",
                 "-Dartifact=" + group + ":" + artifact + ":" + version + ":jar:" + classifier,
                 "-DoutputDirectory=" + jars.toAbsolutePath()));
         err.println("fetching " + group + ":" + artifact + ":" + version + ":" + classifier + " through Maven");
         err.flush();
-        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder builder =
+                new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         String root = System.getenv("DRYDOCK_ROOT");
         if (root != null) {
             builder.directory(Path.of(root).toFile());
@@ -78,14 +83,16 @@ final class BenchCorpus {
             Process process = builder.start();
             if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 process.destroyForcibly();
-                throw new CliException("Maven could not fetch " + file + " (command: " + String.join(" ", cmd) + ")",
+                throw new CliException(
+                        "Maven could not fetch " + file + " (command: " + String.join(" ", cmd) + ")",
                         CliExit.UNAVAILABLE);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted while fetching " + file, CliExit.UNAVAILABLE);
         } catch (IOException e) {
-            throw new CliException("cannot run Maven to fetch " + file + ": " + e.getMessage() + " (set DRYDOCK_MVN)",
+            throw new CliException(
+                    "cannot run Maven to fetch " + file + ": " + e.getMessage() + " (set DRYDOCK_MVN)",
                     CliExit.UNAVAILABLE);
         }
         if (!Files.isRegularFile(copied)) {

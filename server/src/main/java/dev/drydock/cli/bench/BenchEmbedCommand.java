@@ -8,8 +8,8 @@ import dev.drydock.inference.EmbeddingModels;
 import dev.drydock.inference.InferenceOptions;
 import dev.drydock.inference.ModelLoadException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -47,34 +47,66 @@ public final class BenchEmbedCommand implements Callable<Integer> {
 
     private static final int CHUNK_CHARS = 4_000;
     private static final long MAX_FILE_BYTES = 1 << 20;
-    private static final Set<String> SKIPPED_DIRS = Set.of("target", "build", "node_modules", ".git", ".idea", ".drydock");
+    private static final Set<String> SKIPPED_DIRS =
+            Set.of("target", "build", "node_modules", ".git", ".idea", ".drydock");
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "ONNX model folder (model.onnx, tokenizer.json, drydock-model.properties); default: the model shipped in the build")
-    @Nullable Path modelDir;
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            description =
+                    "ONNX model folder (model.onnx, tokenizer.json, drydock-model.properties); default: the model shipped in the build")
+    @Nullable
+    Path modelDir;
 
-    @Option(names = "--corpus", paramLabel = "DIR", defaultValue = ".",
-            description = "Folder whose .java files are cut into 30-line chunks (default: the current folder, the repo's own sources)")
+    @Option(
+            names = "--corpus",
+            paramLabel = "DIR",
+            defaultValue = ".",
+            description =
+                    "Folder whose .java files are cut into 30-line chunks (default: the current folder, the repo's own sources)")
     Path corpus = Path.of(".");
 
-    @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads (default: half the cores)")
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "ONNX Runtime intra-op threads (default: half the cores)")
     int threads = InferenceOptions.defaults().threads();
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "32", description = "Texts per ONNX Runtime call (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            defaultValue = "32",
+            description = "Texts per ONNX Runtime call (default: ${DEFAULT-VALUE})")
     int batch = InferenceOptions.DEFAULT_BATCH_SIZE;
 
-    @Option(names = "--count", paramLabel = "N", defaultValue = "256", description = "Code chunks embedded per round (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--count",
+            paramLabel = "N",
+            defaultValue = "256",
+            description = "Code chunks embedded per round (default: ${DEFAULT-VALUE})")
     int count = 256;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "2", description = "Timed rounds over all chunks (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rounds",
+            paramLabel = "N",
+            defaultValue = "2",
+            description = "Timed rounds over all chunks (default: ${DEFAULT-VALUE})")
     int rounds = 2;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "2", description = "Untimed warmup rounds over the first batches (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--warmup",
+            paramLabel = "N",
+            defaultValue = "2",
+            description = "Untimed warmup rounds over the first batches (default: ${DEFAULT-VALUE})")
     int warmup = 2;
 
-    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--max-tokens",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Cap on tokens per chunk; 0 = the model's own limit (default: ${DEFAULT-VALUE})")
     int maxTokens;
 
@@ -87,12 +119,29 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         CodeChunks chunks = CodeChunks.read(corpus, count);
         PrintWriter out = spec.commandLine().getOut();
         try (EmbeddingModel model = load(options)) {
-            out.printf(Locale.ROOT, "Embedding throughput: model %s (%d dimensions, %d max tokens), %d thread%s, batch %d%n",
-                    model.id(), model.dimensions(), model.maxTokens(), options.threads(), options.threads() == 1 ? "" : "s", options.batchSize());
-            out.printf(Locale.ROOT, "Corpus: %s: %d files, %d chunks of up to %d lines%s; %d timed round%s after %d warmup round%s%n",
-                    chunks.root(), chunks.files(), chunks.distinct(), CHUNK_LINES,
-                    chunks.texts().size() > chunks.distinct() ? " (repeated to " + chunks.texts().size() + ")" : "",
-                    rounds, rounds == 1 ? "" : "s", warmup, warmup == 1 ? "" : "s");
+            out.printf(
+                    Locale.ROOT,
+                    "Embedding throughput: model %s (%d dimensions, %d max tokens), %d thread%s, batch %d%n",
+                    model.id(),
+                    model.dimensions(),
+                    model.maxTokens(),
+                    options.threads(),
+                    options.threads() == 1 ? "" : "s",
+                    options.batchSize());
+            out.printf(
+                    Locale.ROOT,
+                    "Corpus: %s: %d files, %d chunks of up to %d lines%s; %d timed round%s after %d warmup round%s%n",
+                    chunks.root(),
+                    chunks.files(),
+                    chunks.distinct(),
+                    CHUNK_LINES,
+                    chunks.texts().size() > chunks.distinct()
+                            ? " (repeated to " + chunks.texts().size() + ")"
+                            : "",
+                    rounds,
+                    rounds == 1 ? "" : "s",
+                    warmup,
+                    warmup == 1 ? "" : "s");
             out.flush();
             EmbeddingBenchmark.Result result = EmbeddingBenchmark.measure(model, chunks.texts(), warmup, rounds);
             print(out, result);
@@ -119,18 +168,45 @@ public final class BenchEmbedCommand implements Callable<Integer> {
     private static void print(PrintWriter out, EmbeddingBenchmark.Result result) {
         double texts = (double) result.texts() * result.rounds();
         double realTokens = (double) result.realTokens() * result.rounds();
-        out.printf(Locale.ROOT, "Tokens per chunk: %.1f real, %.1f as run (padding %.1f%%), %d batches per round%n%n",
-                result.realTokens() / (double) result.texts(), result.paddedTokens() / (double) result.texts(),
-                100.0 * (result.paddedTokens() - result.realTokens()) / result.paddedTokens(), result.batches());
+        out.printf(
+                Locale.ROOT,
+                "Tokens per chunk: %.1f real, %.1f as run (padding %.1f%%), %d batches per round%n%n",
+                result.realTokens() / (double) result.texts(),
+                result.paddedTokens() / (double) result.texts(),
+                100.0 * (result.paddedTokens() - result.realTokens()) / result.paddedTokens(),
+                result.batches());
         out.printf(Locale.ROOT, "%-44s %10s %12s %10s%n", "path", "texts/s", "tokens/s", "seconds");
-        out.printf(Locale.ROOT, "%-44s %10.1f %12.0f %10.2f%n", "pipeline (tokenize, batch, infer, pool, norm)",
-                result.pipelinePerSecond(), realTokens / result.pipelineSeconds(), result.pipelineSeconds());
-        out.printf(Locale.ROOT, "%-44s %10.1f %12.0f %10.2f%n", "raw ONNX Runtime session (same batches)",
-                result.rawPerSecond(), realTokens / result.rawSeconds(), result.rawSeconds());
-        out.printf(Locale.ROOT, "%-44s %10.3f   (target >= 0.9; %d texts per path)%n", "ratio pipeline / raw", result.ratio(), (long) texts);
-        out.printf(Locale.ROOT, "%-44s %10.3f   (per batch, back to back: robust to load spikes)%n", "median batch ratio", result.medianBatchRatio());
-        out.printf(Locale.ROOT, "{\"pipeline_per_s\": %.2f, \"raw_per_s\": %.2f, \"ratio\": %.4f}%n",
-                result.pipelinePerSecond(), result.rawPerSecond(), result.ratio());
+        out.printf(
+                Locale.ROOT,
+                "%-44s %10.1f %12.0f %10.2f%n",
+                "pipeline (tokenize, batch, infer, pool, norm)",
+                result.pipelinePerSecond(),
+                realTokens / result.pipelineSeconds(),
+                result.pipelineSeconds());
+        out.printf(
+                Locale.ROOT,
+                "%-44s %10.1f %12.0f %10.2f%n",
+                "raw ONNX Runtime session (same batches)",
+                result.rawPerSecond(),
+                realTokens / result.rawSeconds(),
+                result.rawSeconds());
+        out.printf(
+                Locale.ROOT,
+                "%-44s %10.3f   (target >= 0.9; %d texts per path)%n",
+                "ratio pipeline / raw",
+                result.ratio(),
+                (long) texts);
+        out.printf(
+                Locale.ROOT,
+                "%-44s %10.3f   (per batch, back to back: robust to load spikes)%n",
+                "median batch ratio",
+                result.medianBatchRatio());
+        out.printf(
+                Locale.ROOT,
+                "{\"pipeline_per_s\": %.2f, \"raw_per_s\": %.2f, \"ratio\": %.4f}%n",
+                result.pipelinePerSecond(),
+                result.rawPerSecond(),
+                result.ratio());
         out.flush();
     }
 
@@ -178,7 +254,9 @@ public final class BenchEmbedCommand implements Callable<Integer> {
 
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        if (attrs.isRegularFile() && attrs.size() <= MAX_FILE_BYTES && file.toString().endsWith(".java")) {
+                        if (attrs.isRegularFile()
+                                && attrs.size() <= MAX_FILE_BYTES
+                                && file.toString().endsWith(".java")) {
                             files.add(file);
                         }
                         return FileVisitResult.CONTINUE;
@@ -198,7 +276,8 @@ public final class BenchEmbedCommand implements Callable<Integer> {
 
         private static String read(Path file) {
             try {
-                return StandardCharsets.UTF_8.newDecoder()
+                return StandardCharsets.UTF_8
+                        .newDecoder()
                         .onMalformedInput(CodingErrorAction.REPLACE)
                         .onUnmappableCharacter(CodingErrorAction.REPLACE)
                         .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
@@ -211,7 +290,9 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         private static void chunk(String source, List<String> chunks, int count) {
             String[] lines = source.split("\n", -1);
             for (int from = 0; from < lines.length && chunks.size() < count; from += CHUNK_LINES) {
-                String chunk = String.join("\n", List.of(lines).subList(from, Math.min(lines.length, from + CHUNK_LINES))).strip();
+                String chunk = String.join(
+                                "\n", List.of(lines).subList(from, Math.min(lines.length, from + CHUNK_LINES)))
+                        .strip();
                 if (!chunk.isEmpty()) {
                     chunks.add(chunk.length() > CHUNK_CHARS ? chunk.substring(0, CHUNK_CHARS) : chunk);
                 }

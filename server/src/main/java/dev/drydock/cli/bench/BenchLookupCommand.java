@@ -29,9 +29,12 @@ import picocli.CommandLine.Spec;
  * start of a path, and fuzzy abbreviations (every other character of a name), drawn with a seeded
  * {@link Random} from the index's own names. The last line is one JSON object.
  */
-@Command(name = "lookup", description = "Measure @-mention completion latency on an index (vs a full scan in the same run).")
+@Command(
+        name = "lookup",
+        description = "Measure @-mention completion latency on an index (vs a full scan in the same run).")
 public final class BenchLookupCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--index", required = true, paramLabel = "DIR", description = "an index built by ./drydock index")
     Path index;
@@ -86,10 +89,27 @@ public final class BenchLookupCommand implements Callable<Integer> {
             }
             Arrays.sort(fast);
             Arrays.sort(naive);
-            out.printf(Locale.ROOT, "index %s: %d mentionable entries (built in %.0f ms), %d queries x %d passes, limit %d%n",
-                    index, mentions.size(), buildMs, queries.size(), passes, limit);
-            out.printf(Locale.ROOT, "lookup     p50 %.3f ms  p99 %.3f ms  max %.3f ms%n", pct(fast, 0.5), pct(fast, 0.99), fast[fast.length - 1]);
-            out.printf(Locale.ROOT, "full scan  p50 %.3f ms  p99 %.3f ms  max %.3f ms%n", pct(naive, 0.5), pct(naive, 0.99), naive[naive.length - 1]);
+            out.printf(
+                    Locale.ROOT,
+                    "index %s: %d mentionable entries (built in %.0f ms), %d queries x %d passes, limit %d%n",
+                    index,
+                    mentions.size(),
+                    buildMs,
+                    queries.size(),
+                    passes,
+                    limit);
+            out.printf(
+                    Locale.ROOT,
+                    "lookup     p50 %.3f ms  p99 %.3f ms  max %.3f ms%n",
+                    pct(fast, 0.5),
+                    pct(fast, 0.99),
+                    fast[fast.length - 1]);
+            out.printf(
+                    Locale.ROOT,
+                    "full scan  p50 %.3f ms  p99 %.3f ms  max %.3f ms%n",
+                    pct(naive, 0.5),
+                    pct(naive, 0.99),
+                    naive[naive.length - 1]);
             out.printf(Locale.ROOT, "queries whose lists differ: %d%n", differ);
             ObjectNode json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
             json.put("entries", mentions.size());
@@ -124,7 +144,8 @@ public final class BenchLookupCommand implements Callable<Integer> {
                     out.add(name.substring(0, i));
                 }
             } else if (kind < 7 && !m.path().isEmpty()) {
-                out.add(m.path().substring(0, 1 + random.nextInt(Math.min(m.path().length(), 40))));
+                out.add(m.path()
+                        .substring(0, 1 + random.nextInt(Math.min(m.path().length(), 40))));
             } else {
                 StringBuilder abbreviation = new StringBuilder();
                 for (int i = 0; i < name.length() && abbreviation.length() < 8; i += 2) {

@@ -21,7 +21,8 @@ import java.util.concurrent.Executors;
  */
 final class BenchModelServerFixture implements AutoCloseable {
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench-model-", 0).factory());
+    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("bench-model-", 0).factory());
     private final byte[] answer;
     private final byte[] head;
     private final byte[][] deltas;
@@ -41,16 +42,22 @@ final class BenchModelServerFixture implements AutoCloseable {
     /** {@code interval} is the pause between deltas; zero sends the whole answer in one write. */
     BenchModelServerFixture(int chunks, Duration interval) {
         this.interval = interval;
-        head = "data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\n\n"
-                .getBytes(StandardCharsets.UTF_8);
+        head =
+                "data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\n\n"
+                        .getBytes(StandardCharsets.UTF_8);
         deltas = new byte[chunks][];
         for (int i = 0; i < chunks; i++) {
-            deltas[i] = ("data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok" + i + " \"}}]}\n\n")
-                    .getBytes(StandardCharsets.UTF_8);
+            deltas[i] =
+                    ("data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok"
+                                    + i + " \"}}]}\n\n")
+                            .getBytes(StandardCharsets.UTF_8);
         }
-        tail = ("data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
-                + "data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":" + chunks + "}}\n\n"
-                + "data: [DONE]\n\n").getBytes(StandardCharsets.UTF_8);
+        tail =
+                ("data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+                                + "data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":"
+                                + chunks + "}}\n\n"
+                                + "data: [DONE]\n\n")
+                        .getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         all.writeBytes(head);
         for (byte[] d : deltas) {

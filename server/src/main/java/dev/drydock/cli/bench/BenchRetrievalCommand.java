@@ -1,6 +1,5 @@
 package dev.drydock.cli.bench;
 
-import dev.drydock.server.embedding.OnnxEmbedder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drydock.cli.CliException;
@@ -17,6 +16,7 @@ import dev.drydock.search.SearchMode;
 import dev.drydock.search.SearchQuery;
 import dev.drydock.search.eval.RetrievalMetrics;
 import dev.drydock.search.ingest.IngestPolicy;
+import dev.drydock.server.embedding.OnnxEmbedder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -39,7 +40,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import java.util.Objects;
 
 /**
  * {@code ./drydock bench retrieval}: indexes a corpus, runs every query in lexical, dense and
@@ -48,25 +48,35 @@ import java.util.Objects;
  */
 @Command(name = "retrieval", description = "Measure file-level retrieval quality and latency on a query set.")
 public final class BenchRetrievalCommand implements Callable<Integer> {
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private static final String REPO = "corpus";
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     static final class Source {
         @ArgGroup(exclusive = false)
-        @Nullable Explicit explicit;
+        @Nullable
+        Explicit explicit;
 
-        @Option(names = "--set", paramLabel = "FILE.json", description = "a benchmark set: Maven sources jars + queries")
-        @Nullable Path set;
+        @Option(
+                names = "--set",
+                paramLabel = "FILE.json",
+                description = "a benchmark set: Maven sources jars + queries")
+        @Nullable
+        Path set;
     }
 
     static final class Explicit {
         @Option(names = "--corpus", required = true, paramLabel = "DIR", description = "folder or git work tree")
         Path corpus;
 
-        @Option(names = "--queries", required = true, paramLabel = "FILE.jsonl",
+        @Option(
+                names = "--queries",
+                required = true,
+                paramLabel = "FILE.jsonl",
                 description = "one {\"id\",\"query\",\"relevant\":[paths relative to DIR]} per line")
         Path queries;
     }
@@ -75,12 +85,21 @@ public final class BenchRetrievalCommand implements Callable<Integer> {
     Source source;
 
     @Option(names = "--index", paramLabel = "DIR", description = "index folder (default: under the cache folder)")
-    @Nullable Path indexDir;
+    @Nullable
+    Path indexDir;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "where corpora and indexes go (default $DRYDOCK_HOME/bench or ./.drydock/bench)")
-    @Nullable Path cacheDir;
+    @Option(
+            names = "--cache",
+            paramLabel = "DIR",
+            description = "where corpora and indexes go (default $DRYDOCK_HOME/bench or ./.drydock/bench)")
+    @Nullable
+    Path cacheDir;
 
-    @Option(names = "--vectors", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--vectors",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "embed chunks for dense and hybrid (default on)")
     boolean vectors;
 
@@ -90,11 +109,15 @@ public final class BenchRetrievalCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "indexing threads")
     int threads;
 
-    @Option(names = "--latency-passes", paramLabel = "N", defaultValue = "3",
+    @Option(
+            names = "--latency-passes",
+            paramLabel = "N",
+            defaultValue = "3",
             description = "timed passes of the hybrid queries after the quality passes (default 3)")
     int latencyPasses;
 
-    @Mixin EmbeddingOptions embedding;
+    @Mixin
+    EmbeddingOptions embedding;
 
     record Query(String id, String text, Set<String> relevant) {}
 
@@ -125,7 +148,8 @@ public final class BenchRetrievalCommand implements Callable<Integer> {
             if (!Files.isDirectory(corpus)) {
                 throw new CliException("corpus folder not found: " + corpus, CliExit.USAGE);
             }
-            name = corpus.toAbsolutePath().normalize().getFileName() + "-" + Integer.toHexString(corpus.toAbsolutePath().hashCode());
+            name = corpus.toAbsolutePath().normalize().getFileName() + "-"
+                    + Integer.toHexString(corpus.toAbsolutePath().hashCode());
             queries = readJsonl(e.queries);
         }
         if (maxQueries > 0 && queries.size() > maxQueries) {
@@ -137,7 +161,8 @@ public final class BenchRetrievalCommand implements Callable<Integer> {
         if (latencyPasses < 1) {
             throw new CliException("--latency-passes must be at least 1", CliExit.USAGE);
         }
-        Path index = indexDir != null ? indexDir : cache.resolve(name).resolve(vectors ? "index-vectors" : "index-lexical");
+        Path index =
+                indexDir != null ? indexDir : cache.resolve(name).resolve(vectors ? "index-vectors" : "index-lexical");
 
         try (OnnxEmbedder embedder = vectors ? embedding.load() : null) {
             CodeIndexer indexer = new CodeIndexer(index, embedder);
@@ -166,13 +191,21 @@ public final class BenchRetrievalCommand implements Callable<Integer> {
             double p50 = percentile(latencies, 0.50);
             double p99 = percentile(latencies, 0.99);
             printTable(out, results);
-            out.printf(Locale.ROOT, "files %d, queries %d, index %.1f s, hybrid query latency p50 %.1f ms, p99 %.1f ms"
-                    + " (%d timed passes after a warm-up pass)%n", report.files(), queries.size(), report.seconds(), p50, p99,
+            out.printf(
+                    Locale.ROOT,
+                    "files %d, queries %d, index %.1f s, hybrid query latency p50 %.1f ms, p99 %.1f ms"
+                            + " (%d timed passes after a warm-up pass)%n",
+                    report.files(),
+                    queries.size(),
+                    report.seconds(),
+                    p50,
+                    p99,
                     latencyPasses);
             ObjectNode json = JSON.createObjectNode();
             for (SearchMode mode : SearchMode.values()) {
                 RetrievalMetrics m = results.get(mode);
-                ObjectNode node = json.putObject(mode == SearchMode.LEXICAL ? "bm25" : mode.name().toLowerCase(Locale.ROOT));
+                ObjectNode node = json.putObject(
+                        mode == SearchMode.LEXICAL ? "bm25" : mode.name().toLowerCase(Locale.ROOT));
                 if (m == null) {
                     node.putNull("recall@1");
                     node.putNull("recall@5");
@@ -226,8 +259,14 @@ public final class BenchRetrievalCommand implements Callable<Integer> {
             if (m == null) {
                 out.printf(Locale.ROOT, "%-10s %9s %9s %9s %9s%n", label, "n/a", "n/a", "n/a", "n/a");
             } else {
-                out.printf(Locale.ROOT, "%-10s %9.3f %9.3f %9.3f %9.3f%n", label, m.recallAt1(), m.recallAt5(),
-                        m.recallAt10(), m.mrrAt10());
+                out.printf(
+                        Locale.ROOT,
+                        "%-10s %9.3f %9.3f %9.3f %9.3f%n",
+                        label,
+                        m.recallAt1(),
+                        m.recallAt5(),
+                        m.recallAt10(),
+                        m.mrrAt10());
             }
         }
     }

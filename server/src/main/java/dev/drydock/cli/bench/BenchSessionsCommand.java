@@ -59,17 +59,30 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
     @Option(names = "--sessions", defaultValue = "200", description = "concurrent sessions (default ${DEFAULT-VALUE})")
     int sessions;
 
-    @Option(names = "--think-ms", defaultValue = "500", description = "mean simulated model latency per step, jittered ±50% (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--think-ms",
+            defaultValue = "500",
+            description = "mean simulated model latency per step, jittered ±50% (default ${DEFAULT-VALUE})")
     int thinkMs;
 
-    @Option(names = "--seed", defaultValue = "42", description = "seed of the think-time jitter (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "seed of the think-time jitter (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "read/edit/test rounds per session (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rounds",
+            defaultValue = "3",
+            description = "read/edit/test rounds per session (default ${DEFAULT-VALUE})")
     int rounds;
 
-    @Option(names = "--step-cost", split = ",", paramLabel = "ROUNDS",
-            description = "instead of the concurrent run: for each session length (in rounds, e.g. 10,400) run sessions one at a time with no think time and report the loop's mean cost per step over the last steps (the time between two model calls)")
+    @Option(
+            names = "--step-cost",
+            split = ",",
+            paramLabel = "ROUNDS",
+            description =
+                    "instead of the concurrent run: for each session length (in rounds, e.g. 10,400) run sessions one at a time with no think time and report the loop's mean cost per step over the last steps (the time between two model calls)")
     List<Integer> stepCost = List.of();
 
     /** Steps at the end of a session whose cost is averaged. */
@@ -110,29 +123,33 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
         int port = server.getAddress().getPort();
         for (int i = 0; i < sessions; i++) {
             String id = "bench-" + i;
-            Thread.ofPlatform().daemon().stackSize(256 * 1024).name("bench-client-" + i).start(() -> {
-                try {
-                    clientsReady.countDown();
-                    SseClient.read(port, "/sessions/" + id + "/events", l -> {
-                        if (l.equals("event: end")) {
-                            return false;
+            Thread.ofPlatform()
+                    .daemon()
+                    .stackSize(256 * 1024)
+                    .name("bench-client-" + i)
+                    .start(() -> {
+                        try {
+                            clientsReady.countDown();
+                            SseClient.read(port, "/sessions/" + id + "/events", l -> {
+                                if (l.equals("event: end")) {
+                                    return false;
+                                }
+                                if (l.startsWith("data: ")) {
+                                    Matcher m = AT.matcher(l);
+                                    if (m.find()) {
+                                        Duration d = Duration.between(Instant.parse(m.group(1)), Instant.now());
+                                        latenciesMicros.add(d.toNanos() / 1000);
+                                        delivered.incrementAndGet();
+                                    }
+                                }
+                                return true;
+                            });
+                        } catch (Exception e) {
+                            System.err.println("client " + id + " failed: " + e);
+                        } finally {
+                            clientsDone.countDown();
                         }
-                        if (l.startsWith("data: ")) {
-                            Matcher m = AT.matcher(l);
-                            if (m.find()) {
-                                Duration d = Duration.between(Instant.parse(m.group(1)), Instant.now());
-                                latenciesMicros.add(d.toNanos() / 1000);
-                                delivered.incrementAndGet();
-                            }
-                        }
-                        return true;
                     });
-                } catch (Exception e) {
-                    System.err.println("client " + id + " failed: " + e);
-                } finally {
-                    clientsDone.countDown();
-                }
-            });
         }
         clientsReady.await();
         Thread.sleep(300);
@@ -166,11 +183,39 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
         double max = sorted.isEmpty() ? 0 : sorted.getLast() / 1000.0;
         long heapMiB = heapMax.get() >> 20;
         long maxHeapMiB = Runtime.getRuntime().maxMemory() >> 20;
-        System.err.printf(Locale.ROOT, "%d sessions (%d completed), %d events appended, %d delivered over SSE in %.1f s%n", sessions, completed.get(), events, delivered.get(), wall.toMillis() / 1000.0);
+        System.err.printf(
+                Locale.ROOT,
+                "%d sessions (%d completed), %d events appended, %d delivered over SSE in %.1f s%n",
+                sessions,
+                completed.get(),
+                events,
+                delivered.get(),
+                wall.toMillis() / 1000.0);
         System.err.printf(Locale.ROOT, "append→SSE frame written and flushed by the server: p99 %.2f ms%n", serverP99);
-        System.err.printf(Locale.ROOT, "append→SSE latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms; heap used max %d MiB (of -Xmx %d MiB)%n", p50, p99, max, heapMiB, maxHeapMiB);
-        System.out.printf(Locale.ROOT, "{\"serverWriteP99Ms\":%.2f,\"thinkMs\":%d,\"sessions\":%d,\"completed\":%d,\"events\":%d,\"delivered\":%d,\"wallSeconds\":%.2f,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f,\"heapUsedMaxMiB\":%d,\"heapLimitMiB\":%d,\"cores\":%d}%n",
-                serverP99, thinkMs, sessions, completed.get(), events, delivered.get(), wall.toMillis() / 1000.0, p50, p99, max, heapMiB, maxHeapMiB, Runtime.getRuntime().availableProcessors());
+        System.err.printf(
+                Locale.ROOT,
+                "append→SSE latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms; heap used max %d MiB (of -Xmx %d MiB)%n",
+                p50,
+                p99,
+                max,
+                heapMiB,
+                maxHeapMiB);
+        System.out.printf(
+                Locale.ROOT,
+                "{\"serverWriteP99Ms\":%.2f,\"thinkMs\":%d,\"sessions\":%d,\"completed\":%d,\"events\":%d,\"delivered\":%d,\"wallSeconds\":%.2f,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f,\"heapUsedMaxMiB\":%d,\"heapLimitMiB\":%d,\"cores\":%d}%n",
+                serverP99,
+                thinkMs,
+                sessions,
+                completed.get(),
+                events,
+                delivered.get(),
+                wall.toMillis() / 1000.0,
+                p50,
+                p99,
+                max,
+                heapMiB,
+                maxHeapMiB,
+                Runtime.getRuntime().availableProcessors());
         return completed.get() == sessions && delivered.get() == events ? 0 : 1;
     }
 
@@ -194,10 +239,27 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
                 firstMean = mean;
                 firstMedian = median;
             }
-            System.err.printf(Locale.ROOT, "%d rounds (%d steps): last %d steps: mean %.1f µs per step (%.2f× the first length), median %.1f µs (%.2f×); %d history condensation(s) in the session%n",
-                    length, length * 5 + 2, LAST_STEPS, mean, mean / firstMean, median, median / firstMedian, condensations);
-            rows.add(String.format(Locale.ROOT, "{\"rounds\":%d,\"steps\":%d,\"meanStepMicros\":%.1f,\"meanRatio\":%.2f,\"medianStepMicros\":%.1f,\"medianRatio\":%.2f,\"condensations\":%d}",
-                    length, length * 5 + 2, mean, mean / firstMean, median, median / firstMedian, condensations));
+            System.err.printf(
+                    Locale.ROOT,
+                    "%d rounds (%d steps): last %d steps: mean %.1f µs per step (%.2f× the first length), median %.1f µs (%.2f×); %d history condensation(s) in the session%n",
+                    length,
+                    length * 5 + 2,
+                    LAST_STEPS,
+                    mean,
+                    mean / firstMean,
+                    median,
+                    median / firstMedian,
+                    condensations);
+            rows.add(String.format(
+                    Locale.ROOT,
+                    "{\"rounds\":%d,\"steps\":%d,\"meanStepMicros\":%.1f,\"meanRatio\":%.2f,\"medianStepMicros\":%.1f,\"medianRatio\":%.2f,\"condensations\":%d}",
+                    length,
+                    length * 5 + 2,
+                    mean,
+                    mean / firstMean,
+                    median,
+                    median / firstMedian,
+                    condensations));
         }
         System.out.println("{\"stepCost\":[" + String.join(",", rows) + "]}");
         return 0;
@@ -223,7 +285,9 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
         double mean = tail.stream().mapToLong(Long::longValue).average().orElse(0) / 1000.0;
         Collections.sort(tail);
         double median = tail.isEmpty() ? 0 : tail.get(tail.size() / 2) / 1000.0;
-        long condensations = log.readAll("step-cost").stream().filter(e -> e.payload() instanceof Progress.HistoryCondensed).count();
+        long condensations = log.readAll("step-cost").stream()
+                .filter(e -> e.payload() instanceof Progress.HistoryCondensed)
+                .count();
         return new double[] {mean, median, condensations};
     }
 
@@ -235,12 +299,19 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
     }
 
     /** One SSE stream: backlog, then live events from the bus, until the session finishes. */
-    private static void stream(HttpExchange exchange, InMemoryEventLog log, EventBus bus, EventCodec codec, ConcurrentLinkedQueue<Long> writtenMicros) throws IOException {
+    private static void stream(
+            HttpExchange exchange,
+            InMemoryEventLog log,
+            EventBus bus,
+            EventCodec codec,
+            ConcurrentLinkedQueue<Long> writtenMicros)
+            throws IOException {
         String id = exchange.getRequestURI().getPath().split("/")[2];
         BlockingQueue<Event> live = new LinkedBlockingQueue<>();
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
-        try (AutoCloseable sub = bus.subscribe(id, live::add); OutputStream out = exchange.getResponseBody()) {
+        try (AutoCloseable sub = bus.subscribe(id, live::add);
+                OutputStream out = exchange.getResponseBody()) {
             long last = 0;
             boolean finished = false;
             for (Event b : log.read(id, 0, Integer.MAX_VALUE)) {
@@ -254,7 +325,8 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
                 if (e == null) {
                     break;
                 }
-                List<Event> batch = e.seq() == last + 1 ? List.of(e) : log.read(id, last, (int) Math.max(0, e.seq() - last));
+                List<Event> batch =
+                        e.seq() == last + 1 ? List.of(e) : log.read(id, last, (int) Math.max(0, e.seq() - last));
                 for (Event b : batch) {
                     if (b.seq() <= last) {
                         continue;
@@ -265,7 +337,8 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
                 }
                 out.flush();
                 Instant now = Instant.now();
-                batch.forEach(b -> writtenMicros.add(Duration.between(b.at(), now).toNanos() / 1000));
+                batch.forEach(
+                        b -> writtenMicros.add(Duration.between(b.at(), now).toNanos() / 1000));
             }
             out.write("event: end\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8));
         } catch (Exception e) {
@@ -274,22 +347,37 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
     }
 
     private static byte[] frame(EventCodec codec, Event b) {
-        return ("id: " + b.seq() + "\nevent: " + codec.typeName(b.payload()) + "\ndata: " + codec.encodeEvent(b) + "\n\n").getBytes(StandardCharsets.UTF_8);
+        return ("id: " + b.seq() + "\nevent: " + codec.typeName(b.payload()) + "\ndata: " + codec.encodeEvent(b)
+                        + "\n\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private void runSession(String id, InMemoryEventLog log, int rounds, int thinkMs, Runnable onModelCall) {
-        log.append(id, Source.USER, new Lifecycle.SessionStarted("code", "Fix add() in calc.py", "bench", "calc", "0000000"));
-        log.append(id, Source.SYSTEM, new Progress.ContextPrepared("You are the code droid.", List.of(), "", "- Languages: Python (2 files)"));
+        log.append(
+                id,
+                Source.USER,
+                new Lifecycle.SessionStarted("code", "Fix add() in calc.py", "bench", "calc", "0000000"));
+        log.append(
+                id,
+                Source.SYSTEM,
+                new Progress.ContextPrepared(
+                        "You are the code droid.", List.of(), "", "- Languages: Python (2 files)"));
         BenchWorkspace ws = new BenchWorkspace();
         List<ToolCall> script = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             script.add(new ToolCall("", "read_file", "{\"path\":\"calc.py\"}"));
             script.add(new ToolCall("", "grep", "{\"pattern\":\"def add\"}"));
-            script.add(new ToolCall("", "update_plan", "{\"steps\":[{\"text\":\"fix add\",\"status\":\"in_progress\"}]}"));
-            script.add(new ToolCall("", "edit_file", "{\"path\":\"calc.py\",\"old_text\":\"return a - b  # " + r + "\",\"new_text\":\"return a - b  # " + (r + 1) + "\"}"));
+            script.add(
+                    new ToolCall("", "update_plan", "{\"steps\":[{\"text\":\"fix add\",\"status\":\"in_progress\"}]}"));
+            script.add(new ToolCall(
+                    "",
+                    "edit_file",
+                    "{\"path\":\"calc.py\",\"old_text\":\"return a - b  # " + r + "\",\"new_text\":\"return a - b  # "
+                            + (r + 1) + "\"}"));
             script.add(new ToolCall("", "run_tests", "{}"));
         }
-        script.add(new ToolCall("", "edit_file", "{\"path\":\"calc.py\",\"old_text\":\"return a - b\",\"new_text\":\"return a + b\"}"));
+        script.add(new ToolCall(
+                "", "edit_file", "{\"path\":\"calc.py\",\"old_text\":\"return a - b\",\"new_text\":\"return a + b\"}"));
         script.add(new ToolCall("", "finish", "{\"summary\":\"fixed\"}"));
         AtomicInteger step = new AtomicInteger();
         java.util.Random jitter = new java.util.Random(seed ^ id.hashCode());
@@ -306,11 +394,20 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
             ToolCall c = script.get(Math.min(step.getAndIncrement(), script.size() - 1));
             return new ModelReply("next", List.of(c), new ModelReply.Usage("bench", 1200, 40, 0));
         };
-        AgentLoop loop = new AgentLoop(log, model,
-                new AgentLoop.Droid("code", "default", ToolBox.named(ToolBox.builtInNames(), new FinishTool()),
-                        new TestGatedCompletion((s, d, m, t) -> Optional.empty()), new Limits(Math.max(100, rounds * 5 + 10), Long.MAX_VALUE, Duration.ofMinutes(10))),
-                Autonomy.AUTO_EDIT, new ToolContext(id, ws, (q, n) -> List.of(), Memory.none(), new TestCommand("make test", "bench")),
-                128_000, new AgentLoop.Retry(1, Duration.ZERO), Clock.systemUTC());
+        AgentLoop loop = new AgentLoop(
+                log,
+                model,
+                new AgentLoop.Droid(
+                        "code",
+                        "default",
+                        ToolBox.named(ToolBox.builtInNames(), new FinishTool()),
+                        new TestGatedCompletion((s, d, m, t) -> Optional.empty()),
+                        new Limits(Math.max(100, rounds * 5 + 10), Long.MAX_VALUE, Duration.ofMinutes(10))),
+                Autonomy.AUTO_EDIT,
+                new ToolContext(id, ws, (q, n) -> List.of(), Memory.none(), new TestCommand("make test", "bench")),
+                128_000,
+                new AgentLoop.Retry(1, Duration.ZERO),
+                Clock.systemUTC());
         loop.run(id);
     }
 }

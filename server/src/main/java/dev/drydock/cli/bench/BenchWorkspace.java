@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /** A tiny in-memory workspace for the benchmark: commands succeed at once, files live in a map. */
 final class BenchWorkspace implements Workspace {
     private static final String CALC = "def add(a, b):\n    return a - b  # 0\n";
-    private final Map<String, String> files = new ConcurrentHashMap<>(Map.of("calc.py", CALC, "test_calc.py", "import calc\n"));
+    private final Map<String, String> files =
+            new ConcurrentHashMap<>(Map.of("calc.py", CALC, "test_calc.py", "import calc\n"));
 
     @Override
     public CommandResult run(String commandLine, Duration timeout) {
@@ -42,7 +43,10 @@ final class BenchWorkspace implements Workspace {
 
     @Override
     public List<Entry> list(String directory) {
-        return files.keySet().stream().sorted().map(f -> new Entry(f, false, read(f).length())).toList();
+        return files.keySet().stream()
+                .sorted()
+                .map(f -> new Entry(f, false, read(f).length()))
+                .toList();
     }
 
     @Override

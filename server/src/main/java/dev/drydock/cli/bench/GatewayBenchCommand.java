@@ -8,12 +8,13 @@ import dev.drydock.cli.CliException;
 import dev.drydock.cli.CliExit;
 import dev.drydock.cli.DrydockCli;
 import dev.drydock.server.appliance.JsonBufferPool;
+import dev.drydock.server.classification.Classification;
+import dev.drydock.server.egress.EgressGuard;
 import dev.drydock.server.gateway.core.BudgetCheck;
 import dev.drydock.server.gateway.core.CallContext;
 import dev.drydock.server.gateway.core.Cancellation;
 import dev.drydock.server.gateway.core.Capability;
 import dev.drydock.server.gateway.core.ChatRequest;
-import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.EndpointCatalog;
 import dev.drydock.server.gateway.core.EndpointSpec;
 import dev.drydock.server.gateway.core.EndpointTokenizers;
@@ -25,7 +26,6 @@ import dev.drydock.server.gateway.core.RouteSpec;
 import dev.drydock.server.gateway.core.SecretResolver;
 import dev.drydock.server.gateway.core.UpstreamHttp;
 import dev.drydock.server.gateway.dlp.DlpPolicy;
-import dev.drydock.server.egress.EgressGuard;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -52,6 +52,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,11 +64,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-import java.util.Objects;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code ./drydock bench gateway}: the gateway core's overhead (routing, breaker, limits, DLP scan,
@@ -82,42 +82,71 @@ import java.util.Objects;
  * paces the deltas like a generating model, which is closer to production load. The CPU per stream
  * and the load average are printed to tell these apart.
  */
-@Command(name = "gateway", description = "Gateway overhead vs calling the model server directly: p50/p99 at 1 and N concurrent streams.")
+@Command(
+        name = "gateway",
+        description = "Gateway overhead vs calling the model server directly: p50/p99 at 1 and N concurrent streams.")
 public final class GatewayBenchCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--requests", defaultValue = "400", description = "Streams per measured run at concurrency 1 (default 400)")
+    @Option(
+            names = "--requests",
+            defaultValue = "400",
+            description = "Streams per measured run at concurrency 1 (default 400)")
     int requests = 400;
 
-    @Option(names = "--concurrency", defaultValue = "200", description = "Concurrent streams for the loaded run (default 200)")
+    @Option(
+            names = "--concurrency",
+            defaultValue = "200",
+            description = "Concurrent streams for the loaded run (default 200)")
     int concurrency = 200;
 
     @Option(names = "--chunks", defaultValue = "32", description = "Content deltas per streamed answer (default 32)")
     int chunks = 32;
 
-    @Option(names = "--chunk-interval-ms", defaultValue = "0",
-            description = "Pause of the fixture server between deltas, as a model generating tokens (default 0: the whole answer at once, so that N streams keep every core busy)")
+    @Option(
+            names = "--chunk-interval-ms",
+            defaultValue = "0",
+            description =
+                    "Pause of the fixture server between deltas, as a model generating tokens (default 0: the whole answer at once, so that N streams keep every core busy)")
     int chunkIntervalMs = 0;
 
-    @Option(names = "--rounds", defaultValue = "3",
-            description = "Measured runs per side, direct and gateway alternating (in swapped order every round), pooled; evens out other load on the machine (default 3)")
+    @Option(
+            names = "--rounds",
+            defaultValue = "3",
+            description =
+                    "Measured runs per side, direct and gateway alternating (in swapped order every round), pooled; evens out other load on the machine (default 3)")
     int rounds = 3;
 
-    @Option(names = "--warmup-seconds", defaultValue = "60",
-            description = "Warm-up passes (both concurrencies) repeat until this long has passed, at least one (default 60). On two cores the just-in-time"
-                    + " compiler is still compiling the HTTP stack after half a minute; its share of the CPU during the measurement is printed as jit")
+    @Option(
+            names = "--warmup-seconds",
+            defaultValue = "60",
+            description =
+                    "Warm-up passes (both concurrencies) repeat until this long has passed, at least one (default 60). On two cores the just-in-time"
+                            + " compiler is still compiling the HTTP stack after half a minute; its share of the CPU during the measurement is printed as jit")
     int warmupSeconds = 60;
 
-    @Option(names = "--forks", defaultValue = "2",
-            description = "Fresh JVMs per side, direct and gateway alternating (default 2). Each side runs alone in its own JVM, as a gateway process does;"
-                    + " sharing one JVM made each side's code pay for the other's just-in-time recompilation. 0 runs both sides in this JVM")
+    @Option(
+            names = "--forks",
+            defaultValue = "2",
+            description =
+                    "Fresh JVMs per side, direct and gateway alternating (default 2). Each side runs alone in its own JVM, as a gateway process does;"
+                            + " sharing one JVM made each side's code pay for the other's just-in-time recompilation. 0 runs both sides in this JVM")
     int forks = 2;
 
-    @Option(names = "--side", defaultValue = "both", converter = SideConverter.class,
-            description = "both (default), or only direct or only gateway: to profile one side alone (the other side's numbers then print as NaN)")
+    @Option(
+            names = "--side",
+            defaultValue = "both",
+            converter = SideConverter.class,
+            description =
+                    "both (default), or only direct or only gateway: to profile one side alone (the other side's numbers then print as NaN)")
     Side side = Side.BOTH;
 
-    enum Side { BOTH, DIRECT, GATEWAY }
+    enum Side {
+        BOTH,
+        DIRECT,
+        GATEWAY
+    }
 
     /** Accepts the side in any case, and names the choices when the value is none of them. */
     static final class SideConverter implements ITypeConverter<Side> {
@@ -131,8 +160,11 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--prompt-kb", defaultValue = "0",
-            description = "Adds this many KiB of source code to the prompt, as a droid's context does (default 0: a two-line prompt). DLP, fingerprint and token estimate scale with it")
+    @Option(
+            names = "--prompt-kb",
+            defaultValue = "0",
+            description =
+                    "Adds this many KiB of source code to the prompt, as a droid's context does (default 0: a two-line prompt). DLP, fingerprint and token estimate scale with it")
     int promptKb = 0;
 
     /** Shared by both sides; with the server's buffer pool (see {@code JsonBufferPool}), since every stream runs on a new virtual thread. */
@@ -141,8 +173,16 @@ public final class GatewayBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (requests < 1 || concurrency < 1 || chunks < 1 || rounds < 1 || forks < 0 || chunkIntervalMs < 0 || promptKb < 0 || warmupSeconds < 0) {
-            throw new CliException("--requests, --concurrency, --chunks and --rounds must be at least 1; --forks, --chunk-interval-ms, --prompt-kb and --warmup-seconds at least 0",
+        if (requests < 1
+                || concurrency < 1
+                || chunks < 1
+                || rounds < 1
+                || forks < 0
+                || chunkIntervalMs < 0
+                || promptKb < 0
+                || warmupSeconds < 0) {
+            throw new CliException(
+                    "--requests, --concurrency, --chunks and --rounds must be at least 1; --forks, --chunk-interval-ms, --prompt-kb and --warmup-seconds at least 0",
                     CliExit.USAGE);
         }
         return side == Side.BOTH && forks > 0 ? forked(out) : inProcess(out);
@@ -152,22 +192,58 @@ public final class GatewayBenchCommand implements Callable<Integer> {
     private int inProcess(PrintWriter out) throws Exception {
         try (BenchModelServerFixture fixture = new BenchModelServerFixture(chunks, Duration.ofMillis(chunkIntervalMs));
                 EgressGuard egress = new EgressGuard(List.of("127.0.0.1"), r -> {}, Clock.systemUTC())) {
-            EndpointSpec endpoint = new EndpointSpec("bench", URI.create(fixture.baseUrl()), Protocol.OPENAI_CHAT, "bench-model", "Authorization", null, 1_000_000,
-                    EnumSet.of(Capability.STREAMING), concurrency + 8, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30),
-                    BigDecimal.ONE, BigDecimal.ONE, Classification.SECRET, null);
+            EndpointSpec endpoint = new EndpointSpec(
+                    "bench",
+                    URI.create(fixture.baseUrl()),
+                    Protocol.OPENAI_CHAT,
+                    "bench-model",
+                    "Authorization",
+                    null,
+                    1_000_000,
+                    EnumSet.of(Capability.STREAMING),
+                    concurrency + 8,
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(60),
+                    Duration.ofSeconds(30),
+                    BigDecimal.ONE,
+                    BigDecimal.ONE,
+                    Classification.SECRET,
+                    null);
             AtomicLong recorded = new AtomicLong();
-            Gateway gateway = new Gateway(EndpointCatalog.of(List.of(endpoint), List.of(new RouteSpec("bench", "*", "*", "*", List.of("bench")))),
+            Gateway gateway = new Gateway(
+                    EndpointCatalog.of(
+                            List.of(endpoint), List.of(new RouteSpec("bench", "*", "*", "*", List.of("bench")))),
                     Map.of(Protocol.OPENAI_CHAT, new OpenAiChatClient(new UpstreamHttp(egress, 16L << 20), json)),
-                    new GatewaySettings(1, Duration.ofMillis(10), Duration.ofMillis(10), 1000, Duration.ofSeconds(1), Duration.ofSeconds(30)),
-                    Clock.systemUTC(), r -> recorded.incrementAndGet(), BudgetCheck.NONE, DlpPolicy.REDACT, SecretResolver.NONE, json, EndpointTokenizers.NONE);
-            HttpClient direct = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .executor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench-direct-", 0).factory())).build();
+                    new GatewaySettings(
+                            1,
+                            Duration.ofMillis(10),
+                            Duration.ofMillis(10),
+                            1000,
+                            Duration.ofSeconds(1),
+                            Duration.ofSeconds(30)),
+                    Clock.systemUTC(),
+                    r -> recorded.incrementAndGet(),
+                    BudgetCheck.NONE,
+                    DlpPolicy.REDACT,
+                    SecretResolver.NONE,
+                    json,
+                    EndpointTokenizers.NONE);
+            HttpClient direct = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .executor(Executors.newThreadPerTaskExecutor(
+                            Thread.ofVirtual().name("bench-direct-", 0).factory()))
+                    .build();
             ArrayNode messages = messages();
             Op directOp = () -> {
                 // a client builds its request body per call, as the gateway does
-                byte[] body = json.writeValueAsBytes(json.createObjectNode().put("model", "bench-model").put("stream", true).set("messages", messages));
-                HttpRequest req = HttpRequest.newBuilder(URI.create(fixture.baseUrl() + "/chat/completions")).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                byte[] body = json.writeValueAsBytes(json.createObjectNode()
+                        .put("model", "bench-model")
+                        .put("stream", true)
+                        .set("messages", messages));
+                HttpRequest req = HttpRequest.newBuilder(URI.create(fixture.baseUrl() + "/chat/completions"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build();
                 HttpResponse<InputStream> r = direct.send(req, HttpResponse.BodyHandlers.ofInputStream());
                 if (r.statusCode() != 200) {
                     r.body().close();
@@ -182,8 +258,14 @@ public final class GatewayBenchCommand implements Callable<Integer> {
             boolean measureDirect = side != Side.GATEWAY;
             boolean measureGateway = side != Side.DIRECT;
             warmUp(out, measureDirect ? directOp : null, measureGateway ? gatewayOp : null);
-            ObjectNode summary = json.createObjectNode().put("chunksPerStream", chunks).put("chunkIntervalMs", chunkIntervalMs).put("promptKb", promptKb).put("rounds", rounds)
-                    .put("side", side.name().toLowerCase(Locale.ROOT)).put("cores", Runtime.getRuntime().availableProcessors()).put("loadAverage1mBefore", round(load()));
+            ObjectNode summary = json.createObjectNode()
+                    .put("chunksPerStream", chunks)
+                    .put("chunkIntervalMs", chunkIntervalMs)
+                    .put("promptKb", promptKb)
+                    .put("rounds", rounds)
+                    .put("side", side.name().toLowerCase(Locale.ROOT))
+                    .put("cores", Runtime.getRuntime().availableProcessors())
+                    .put("loadAverage1mBefore", round(load()));
             for (int c : new int[] {1, concurrency}) {
                 int n = c == 1 ? requests : Math.max(requests, concurrency * 10);
                 Samples d = new Samples();
@@ -197,25 +279,52 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                         run(measureDirect ? directOp : null, n, c, d);
                     }
                 }
-                out.printf("concurrency %3d: direct p50 %.2f ms p99 %.2f ms | gateway p50 %.2f ms p99 %.2f ms | added p50 %.2f ms p99 %.2f ms"
-                        + " | ratio p50 %.2f p99 %.2f | cpu/stream direct %.0f µs (jit %.0f) gateway %.0f µs (jit %.0f) | errors %d/%d | load %.2f%n", c, d.p50(), d.p99(),
-                        g.p50(), g.p99(), g.p50() - d.p50(), g.p99() - d.p99(), g.p50() / d.p50(), g.p99() / d.p99(), d.cpuMicros(), d.jitMicros(), g.cpuMicros(),
-                        g.jitMicros(), d.errors.get(), g.errors.get(), load());
+                out.printf(
+                        "concurrency %3d: direct p50 %.2f ms p99 %.2f ms | gateway p50 %.2f ms p99 %.2f ms | added p50 %.2f ms p99 %.2f ms"
+                                + " | ratio p50 %.2f p99 %.2f | cpu/stream direct %.0f µs (jit %.0f) gateway %.0f µs (jit %.0f) | errors %d/%d | load %.2f%n",
+                        c,
+                        d.p50(),
+                        d.p99(),
+                        g.p50(),
+                        g.p99(),
+                        g.p50() - d.p50(),
+                        g.p99() - d.p99(),
+                        g.p50() / d.p50(),
+                        g.p99() / d.p99(),
+                        d.cpuMicros(),
+                        d.jitMicros(),
+                        g.cpuMicros(),
+                        g.jitMicros(),
+                        d.errors.get(),
+                        g.errors.get(),
+                        load());
                 String directError = Objects.requireNonNull(d.firstError.get()); // starts as "", never set to null
                 String gatewayError = Objects.requireNonNull(g.firstError.get());
-                for (String error : List.of(directError.isEmpty() ? "" : "direct: " + directError, gatewayError.isEmpty() ? "" : "gateway: " + gatewayError)) {
+                for (String error : List.of(
+                        directError.isEmpty() ? "" : "direct: " + directError,
+                        gatewayError.isEmpty() ? "" : "gateway: " + gatewayError)) {
                     if (!error.isEmpty()) {
                         out.println("  first error " + error);
                     }
                 }
                 out.flush();
                 ObjectNode node = summary.putObject("c" + c);
-                node.put("streams", d.count()).put("directP50Ms", round(d.p50())).put("directP99Ms", round(d.p99())).put("gatewayP50Ms", round(g.p50()))
-                        .put("gatewayP99Ms", round(g.p99())).put("addedP50Ms", round(g.p50() - d.p50())).put("addedP99Ms", round(g.p99() - d.p99()))
-                        .put("ratioP50", round(g.p50() / d.p50())).put("ratioP99", round(g.p99() / d.p99()))
-                        .put("directCpuMicrosPerStream", Math.round(d.cpuMicros())).put("gatewayCpuMicrosPerStream", Math.round(g.cpuMicros()))
-                        .put("directJitMicrosPerStream", Math.round(d.jitMicros())).put("gatewayJitMicrosPerStream", Math.round(g.jitMicros()))
-                        .put("directErrors", d.errors.get()).put("gatewayErrors", g.errors.get()).put("loadAverage1m", round(load()));
+                node.put("streams", d.count())
+                        .put("directP50Ms", round(d.p50()))
+                        .put("directP99Ms", round(d.p99()))
+                        .put("gatewayP50Ms", round(g.p50()))
+                        .put("gatewayP99Ms", round(g.p99()))
+                        .put("addedP50Ms", round(g.p50() - d.p50()))
+                        .put("addedP99Ms", round(g.p99() - d.p99()))
+                        .put("ratioP50", round(g.p50() / d.p50()))
+                        .put("ratioP99", round(g.p99() / d.p99()))
+                        .put("directCpuMicrosPerStream", Math.round(d.cpuMicros()))
+                        .put("gatewayCpuMicrosPerStream", Math.round(g.cpuMicros()))
+                        .put("directJitMicrosPerStream", Math.round(d.jitMicros()))
+                        .put("gatewayJitMicrosPerStream", Math.round(g.jitMicros()))
+                        .put("directErrors", d.errors.get())
+                        .put("gatewayErrors", g.errors.get())
+                        .put("loadAverage1m", round(load()));
             }
             summary.put("recordsWritten", recorded.get());
             out.println(summary);
@@ -257,15 +366,30 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                 Objects.requireNonNull(results.get(s)).add(r);
                 String prefix = s == Side.DIRECT ? "direct" : "gateway";
                 JsonNode loaded = r.path("c" + concurrency);
-                out.printf("fork %d %-7s: c1 p50 %.2f ms p99 %.2f ms | c%d p50 %.2f ms p99 %.2f ms | cpu/stream %d µs (jit %d) | errors %d | load %.2f%n", fork, prefix,
-                        r.path("c1").path(prefix + "P50Ms").asDouble(), r.path("c1").path(prefix + "P99Ms").asDouble(), concurrency,
-                        loaded.path(prefix + "P50Ms").asDouble(), loaded.path(prefix + "P99Ms").asDouble(), loaded.path(prefix + "CpuMicrosPerStream").asLong(),
-                        loaded.path(prefix + "JitMicrosPerStream").asLong(), loaded.path(prefix + "Errors").asInt(), load());
+                out.printf(
+                        "fork %d %-7s: c1 p50 %.2f ms p99 %.2f ms | c%d p50 %.2f ms p99 %.2f ms | cpu/stream %d µs (jit %d) | errors %d | load %.2f%n",
+                        fork,
+                        prefix,
+                        r.path("c1").path(prefix + "P50Ms").asDouble(),
+                        r.path("c1").path(prefix + "P99Ms").asDouble(),
+                        concurrency,
+                        loaded.path(prefix + "P50Ms").asDouble(),
+                        loaded.path(prefix + "P99Ms").asDouble(),
+                        loaded.path(prefix + "CpuMicrosPerStream").asLong(),
+                        loaded.path(prefix + "JitMicrosPerStream").asLong(),
+                        loaded.path(prefix + "Errors").asInt(),
+                        load());
                 out.flush();
             }
         }
-        ObjectNode summary = json.createObjectNode().put("chunksPerStream", chunks).put("chunkIntervalMs", chunkIntervalMs).put("promptKb", promptKb).put("rounds", rounds)
-                .put("forks", forks).put("cores", Runtime.getRuntime().availableProcessors()).put("loadAverage1mBefore", round(loadBefore));
+        ObjectNode summary = json.createObjectNode()
+                .put("chunksPerStream", chunks)
+                .put("chunkIntervalMs", chunkIntervalMs)
+                .put("promptKb", promptKb)
+                .put("rounds", rounds)
+                .put("forks", forks)
+                .put("cores", Runtime.getRuntime().availableProcessors())
+                .put("loadAverage1mBefore", round(loadBefore));
         long records = 0;
         for (JsonNode r : results.get(Side.GATEWAY)) {
             records += r.path("recordsWritten").asLong();
@@ -282,15 +406,42 @@ public final class GatewayBenchCommand implements Callable<Integer> {
             double gJit = mean(results.get(Side.GATEWAY), key, "gatewayJitMicrosPerStream");
             int dErrors = (int) sum(results.get(Side.DIRECT), key, "directErrors");
             int gErrors = (int) sum(results.get(Side.GATEWAY), key, "gatewayErrors");
-            out.printf("concurrency %3d: direct p50 %.2f ms p99 %.2f ms | gateway p50 %.2f ms p99 %.2f ms | added p50 %.2f ms p99 %.2f ms"
-                    + " | ratio p50 %.2f p99 %.2f | cpu/stream direct %.0f µs (jit %.0f) gateway %.0f µs (jit %.0f) | errors %d/%d | mean of %d forks per side%n", c, dP50,
-                    dP99, gP50, gP99, gP50 - dP50, gP99 - dP99, gP50 / dP50, gP99 / dP99, dCpu, dJit, gCpu, gJit, dErrors, gErrors, forks);
+            out.printf(
+                    "concurrency %3d: direct p50 %.2f ms p99 %.2f ms | gateway p50 %.2f ms p99 %.2f ms | added p50 %.2f ms p99 %.2f ms"
+                            + " | ratio p50 %.2f p99 %.2f | cpu/stream direct %.0f µs (jit %.0f) gateway %.0f µs (jit %.0f) | errors %d/%d | mean of %d forks per side%n",
+                    c,
+                    dP50,
+                    dP99,
+                    gP50,
+                    gP99,
+                    gP50 - dP50,
+                    gP99 - dP99,
+                    gP50 / dP50,
+                    gP99 / dP99,
+                    dCpu,
+                    dJit,
+                    gCpu,
+                    gJit,
+                    dErrors,
+                    gErrors,
+                    forks);
             ObjectNode node = summary.putObject(key);
-            node.put("streams", (long) sum(results.get(Side.DIRECT), key, "streams")).put("directP50Ms", round(dP50)).put("directP99Ms", round(dP99))
-                    .put("gatewayP50Ms", round(gP50)).put("gatewayP99Ms", round(gP99)).put("addedP50Ms", round(gP50 - dP50)).put("addedP99Ms", round(gP99 - dP99))
-                    .put("ratioP50", round(gP50 / dP50)).put("ratioP99", round(gP99 / dP99)).put("directCpuMicrosPerStream", Math.round(dCpu))
-                    .put("gatewayCpuMicrosPerStream", Math.round(gCpu)).put("directJitMicrosPerStream", Math.round(dJit))
-                    .put("gatewayJitMicrosPerStream", Math.round(gJit)).put("directErrors", dErrors).put("gatewayErrors", gErrors).put("loadAverage1m", round(load()));
+            node.put("streams", (long) sum(results.get(Side.DIRECT), key, "streams"))
+                    .put("directP50Ms", round(dP50))
+                    .put("directP99Ms", round(dP99))
+                    .put("gatewayP50Ms", round(gP50))
+                    .put("gatewayP99Ms", round(gP99))
+                    .put("addedP50Ms", round(gP50 - dP50))
+                    .put("addedP99Ms", round(gP99 - dP99))
+                    .put("ratioP50", round(gP50 / dP50))
+                    .put("ratioP99", round(gP99 / dP99))
+                    .put("directCpuMicrosPerStream", Math.round(dCpu))
+                    .put("gatewayCpuMicrosPerStream", Math.round(gCpu))
+                    .put("directJitMicrosPerStream", Math.round(dJit))
+                    .put("gatewayJitMicrosPerStream", Math.round(gJit))
+                    .put("directErrors", dErrors)
+                    .put("gatewayErrors", gErrors)
+                    .put("loadAverage1m", round(load()));
         }
         summary.put("recordsWritten", records);
         out.println(summary);
@@ -301,17 +452,40 @@ public final class GatewayBenchCommand implements Callable<Integer> {
     /** Runs one side in a fresh JVM with this JVM's options and class path; returns its JSON line. */
     private JsonNode runFork(Side s) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.add(ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             // a recording or a debugger of this JVM is not the fork's
             if (!arg.startsWith("-XX:StartFlightRecording") && !arg.startsWith("-agentlib:jdwp")) {
                 command.add(arg);
             }
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), DrydockCli.class.getName(), "bench", "gateway", "--forks", "0",
-                "--side", s.name().toLowerCase(Locale.ROOT), "--requests", String.valueOf(requests), "--concurrency", String.valueOf(concurrency),
-                "--chunks", String.valueOf(chunks), "--chunk-interval-ms", String.valueOf(chunkIntervalMs), "--rounds", String.valueOf(rounds),
-                "--prompt-kb", String.valueOf(promptKb), "--warmup-seconds", String.valueOf(warmupSeconds)));
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                DrydockCli.class.getName(),
+                "bench",
+                "gateway",
+                "--forks",
+                "0",
+                "--side",
+                s.name().toLowerCase(Locale.ROOT),
+                "--requests",
+                String.valueOf(requests),
+                "--concurrency",
+                String.valueOf(concurrency),
+                "--chunks",
+                String.valueOf(chunks),
+                "--chunk-interval-ms",
+                String.valueOf(chunkIntervalMs),
+                "--rounds",
+                String.valueOf(rounds),
+                "--prompt-kb",
+                String.valueOf(promptKb),
+                "--warmup-seconds",
+                String.valueOf(warmupSeconds)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> lines;
         try (BufferedReader reader = process.inputReader(StandardCharsets.UTF_8)) {
@@ -320,18 +494,25 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         int exit = process.waitFor();
         String last = lines.isEmpty() ? "" : lines.getLast();
         if (exit != 0 || !last.startsWith("{")) {
-            throw new CliException("the " + s.name().toLowerCase(Locale.ROOT) + " fork failed (exit " + exit + "): "
-                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size())), CliExit.FAILED);
+            throw new CliException(
+                    "the " + s.name().toLowerCase(Locale.ROOT) + " fork failed (exit " + exit + "): "
+                            + String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size())),
+                    CliExit.FAILED);
         }
         return json.readTree(last);
     }
 
     private static double mean(List<JsonNode> results, String concurrency, String field) {
-        return results.stream().mapToDouble(r -> r.path(concurrency).path(field).asDouble()).average().orElse(Double.NaN);
+        return results.stream()
+                .mapToDouble(r -> r.path(concurrency).path(field).asDouble())
+                .average()
+                .orElse(Double.NaN);
     }
 
     private static double sum(List<JsonNode> results, String concurrency, String field) {
-        return results.stream().mapToDouble(r -> r.path(concurrency).path(field).asDouble()).sum();
+        return results.stream()
+                .mapToDouble(r -> r.path(concurrency).path(field).asDouble())
+                .sum();
     }
 
     /**
@@ -375,12 +556,20 @@ public final class GatewayBenchCommand implements Callable<Integer> {
     private ArrayNode messages() {
         ArrayNode m = json.createArrayNode();
         m.addObject().put("role", "system").put("content", "You are a careful coding assistant. Answer briefly.");
-        m.addObject().put("role", "user").put("content", "Explain what the function `computeChecksum(byte[] data)` in Checksums.java does, in two sentences.");
+        m.addObject()
+                .put("role", "user")
+                .put(
+                        "content",
+                        "Explain what the function `computeChecksum(byte[] data)` in Checksums.java does, in two sentences.");
         if (promptKb > 0) {
             StringBuilder code = new StringBuilder("Checksums.java:\n");
             for (int i = 0; code.length() < promptKb * 1024; i++) {
-                code.append("    /** Folds block ").append(i).append(" of the input into the running checksum; see RFC 1071 for the carry rule. */\n")
-                        .append("    static int fold").append(i).append("(byte[] data, int offset, int sum) {\n")
+                code.append("    /** Folds block ")
+                        .append(i)
+                        .append(" of the input into the running checksum; see RFC 1071 for the carry rule. */\n")
+                        .append("    static int fold")
+                        .append(i)
+                        .append("(byte[] data, int offset, int sum) {\n")
                         .append("        for (int j = offset; j < Math.min(data.length, offset + 64); j++) {\n")
                         .append("            sum = (sum << 1 | sum >>> 31) ^ (data[j] & 0xff) * 0x9E3779B1;\n")
                         .append("        }\n        return sum;\n    }\n");
@@ -452,7 +641,8 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         Semaphore slots = new Semaphore(concurrency);
         long cpuBefore = processCpuNanos();
         long jitBefore = compilerCpuNanos();
-        try (ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench-", 0).factory())) {
+        try (ExecutorService pool = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("bench-", 0).factory())) {
             for (int i = 0; i < n; i++) {
                 slots.acquire();
                 pool.submit(() -> {
@@ -501,6 +691,8 @@ public final class GatewayBenchCommand implements Callable<Integer> {
     }
 
     private static long processCpuNanos() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime()
+                : 0;
     }
 }

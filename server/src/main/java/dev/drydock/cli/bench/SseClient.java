@@ -21,13 +21,15 @@ final class SseClient {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setTcpNoDelay(true);
             OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = new BufferedInputStream(s.getInputStream(), 16 * 1024);
             boolean chunked = false;
             String header;
             while (!(header = rawLine(in)).isEmpty()) {
-                if (header.toLowerCase(java.util.Locale.ROOT).startsWith("transfer-encoding:") && header.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
+                if (header.toLowerCase(java.util.Locale.ROOT).startsWith("transfer-encoding:")
+                        && header.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
                     chunked = true;
                 }
             }

@@ -18,8 +18,15 @@ import java.util.Optional;
  * {@code ~/.config/drydock/credentials.json}.
  */
 public record Credentials(
-        String server, String issuer, String clientId, String tokenEndpoint, String revocationEndpoint,
-        String username, String accessToken, Instant accessExpiresAt, String refreshToken) {
+        String server,
+        String issuer,
+        String clientId,
+        String tokenEndpoint,
+        String revocationEndpoint,
+        String username,
+        String accessToken,
+        Instant accessExpiresAt,
+        String refreshToken) {
 
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
@@ -39,7 +46,9 @@ public record Credentials(
         try {
             return Optional.of(JSON.readValue(file.toFile(), Credentials.class));
         } catch (IOException e) {
-            throw new CliException("cannot read " + file + " (" + e.getMessage() + "); run './drydock logout' and sign in again", CliExit.DATA);
+            throw new CliException(
+                    "cannot read " + file + " (" + e.getMessage() + "); run './drydock logout' and sign in again",
+                    CliExit.DATA);
         }
     }
 
@@ -48,7 +57,11 @@ public record Credentials(
         Path file = file();
         try {
             Path dir = Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(dir, ".credentials-", ".json", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Path tmp = Files.createTempFile(
+                    dir,
+                    ".credentials-",
+                    ".json",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             JSON.writeValue(tmp.toFile(), this);
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -69,7 +82,8 @@ public record Credentials(
     }
 
     Credentials withTokens(String access, Instant expiresAt, String refresh) {
-        return new Credentials(server, issuer, clientId, tokenEndpoint, revocationEndpoint, username, access, expiresAt, refresh);
+        return new Credentials(
+                server, issuer, clientId, tokenEndpoint, revocationEndpoint, username, access, expiresAt, refresh);
     }
 
     /** Never print tokens. */

@@ -36,10 +36,14 @@ public final class RemoteServer {
     /** The signed-in session for {@code server}; fails with what to run when there is none. */
     public static RemoteServer signedIn(String server) {
         String wanted = normalize(server);
-        Credentials c = Credentials.load().orElseThrow(() ->
-                new CliException("not signed in: run './drydock login --server " + wanted + "' first", CliExit.USAGE));
+        Credentials c = Credentials.load()
+                .orElseThrow(() -> new CliException(
+                        "not signed in: run './drydock login --server " + wanted + "' first", CliExit.USAGE));
         if (!c.server().equals(wanted)) {
-            throw new CliException("signed in to " + c.server() + ", not " + wanted + ": run './drydock login --server " + wanted + "'", CliExit.USAGE);
+            throw new CliException(
+                    "signed in to " + c.server() + ", not " + wanted + ": run './drydock login --server " + wanted
+                            + "'",
+                    CliExit.USAGE);
         }
         return new RemoteServer(client(), c);
     }
@@ -49,7 +53,9 @@ public final class RemoteServer {
         if (server != null) {
             return signedIn(server);
         }
-        Credentials c = Credentials.load().orElseThrow(() -> new CliException("not signed in: run './drydock login --server URL' first", CliExit.USAGE));
+        Credentials c = Credentials.load()
+                .orElseThrow(() ->
+                        new CliException("not signed in: run './drydock login --server URL' first", CliExit.USAGE));
         return new RemoteServer(client(), c);
     }
 
@@ -85,7 +91,10 @@ public final class RemoteServer {
                 .header("Accept", "application/json")
                 .header("Content-Type", "application/json")
                 .timeout(TIMEOUT)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build();
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                .build();
         HttpResponse<String> response = send(http, request, HttpResponse.BodyHandlers.ofString(), credentials.server());
         if (response.statusCode() / 100 == 2) {
             return parse(response.body(), path);
@@ -101,15 +110,21 @@ public final class RemoteServer {
         HttpRequest request = HttpRequest.newBuilder(URI.create(credentials.server() + path))
                 .header("Authorization", "Bearer " + accessToken())
                 .header("Accept", "text/event-stream")
-                .GET().build();
-        HttpResponse<java.util.stream.Stream<String>> response = send(http, request, HttpResponse.BodyHandlers.ofLines(), credentials.server());
+                .GET()
+                .build();
+        HttpResponse<java.util.stream.Stream<String>> response =
+                send(http, request, HttpResponse.BodyHandlers.ofLines(), credentials.server());
         try (java.util.stream.Stream<String> lines = response.body()) {
             if (response.statusCode() / 100 != 2) {
-                throw failure("GET", path, response.statusCode(), problemDetail(String.join("\n", lines.limit(50).toList())));
+                throw failure(
+                        "GET",
+                        path,
+                        response.statusCode(),
+                        problemDetail(String.join("\n", lines.limit(50).toList())));
             }
             String type = "message";
             StringBuilder data = new StringBuilder();
-            for (java.util.Iterator<String> it = lines.iterator(); it.hasNext();) {
+            for (java.util.Iterator<String> it = lines.iterator(); it.hasNext(); ) {
                 String line = it.next();
                 if (line.isEmpty()) {
                     if (!data.isEmpty() && !event.test(type, data.toString())) {
@@ -131,7 +146,11 @@ public final class RemoteServer {
 
     private CliException failure(String method, String path, int status, String detail) {
         return switch (status) {
-            case 401 -> new CliException("the server refused your sign-in (" + detail + "); run './drydock login --server " + credentials.server() + "'", CliExit.UNAVAILABLE);
+            case 401 ->
+                new CliException(
+                        "the server refused your sign-in (" + detail + "); run './drydock login --server "
+                                + credentials.server() + "'",
+                        CliExit.UNAVAILABLE);
             case 403 -> new CliException("not allowed for " + credentials.username() + ": " + detail, CliExit.FAILED);
             case 400, 404, 409, 422 -> new CliException(detail, status == 400 ? CliExit.USAGE : CliExit.FAILED);
             default -> new CliException(method + " " + path + " answered " + status + ": " + detail, CliExit.FAILED);
@@ -144,8 +163,10 @@ public final class RemoteServer {
                 .header("Authorization", "Bearer " + accessToken())
                 .header("Accept", "application/json, application/x-ndjson")
                 .timeout(TIMEOUT)
-                .GET().build();
-        HttpResponse<InputStream> response = send(http, request, HttpResponse.BodyHandlers.ofInputStream(), credentials.server());
+                .GET()
+                .build();
+        HttpResponse<InputStream> response =
+                send(http, request, HttpResponse.BodyHandlers.ofInputStream(), credentials.server());
         if (response.statusCode() / 100 == 2) {
             return response.body();
         }
@@ -156,9 +177,14 @@ public final class RemoteServer {
             detail = "";
         }
         throw switch (response.statusCode()) {
-            case 401 -> new CliException("the server refused your sign-in (" + detail + "); run './drydock login --server " + credentials.server() + "'", CliExit.UNAVAILABLE);
+            case 401 ->
+                new CliException(
+                        "the server refused your sign-in (" + detail + "); run './drydock login --server "
+                                + credentials.server() + "'",
+                        CliExit.UNAVAILABLE);
             case 403 -> new CliException("not allowed for " + credentials.username() + ": " + detail, CliExit.FAILED);
-            default -> new CliException("GET " + path + " answered " + response.statusCode() + ": " + detail, CliExit.FAILED);
+            default ->
+                new CliException("GET " + path + " answered " + response.statusCode() + ": " + detail, CliExit.FAILED);
         };
     }
 
@@ -170,20 +196,37 @@ public final class RemoteServer {
         if (Instant.now().plusSeconds(30).isBefore(credentials.accessExpiresAt())) {
             return credentials.accessToken();
         }
-        JsonNode token = postForm(http, credentials.tokenEndpoint(), Map.of(
-                "grant_type", "refresh_token", "client_id", credentials.clientId(), "refresh_token", credentials.refreshToken()));
+        JsonNode token = postForm(
+                http,
+                credentials.tokenEndpoint(),
+                Map.of(
+                        "grant_type",
+                        "refresh_token",
+                        "client_id",
+                        credentials.clientId(),
+                        "refresh_token",
+                        credentials.refreshToken()));
         if (!token.hasNonNull("access_token")) {
-            throw new CliException("your sign-in has ended (" + token.path("error_description").asText(token.path("error").asText("refused"))
-                    + "); run './drydock login --server " + credentials.server() + "'", CliExit.UNAVAILABLE);
+            throw new CliException(
+                    "your sign-in has ended ("
+                            + token.path("error_description")
+                                    .asText(token.path("error").asText("refused")) + "); run './drydock login --server "
+                            + credentials.server() + "'",
+                    CliExit.UNAVAILABLE);
         }
-        credentials = credentials.withTokens(token.get("access_token").asText(), Instant.now().plusSeconds(token.path("expires_in").asLong(60)),
+        credentials = credentials.withTokens(
+                token.get("access_token").asText(),
+                Instant.now().plusSeconds(token.path("expires_in").asLong(60)),
                 token.path("refresh_token").asText(credentials.refreshToken()));
         credentials.save();
         return credentials.accessToken();
     }
 
     static HttpClient client() {
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
+        return HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     static String normalize(String server) {
@@ -195,19 +238,32 @@ public final class RemoteServer {
         try {
             uri = URI.create(s);
         } catch (IllegalArgumentException e) {
-            throw new CliException("--server must be a URL such as https://drydock.internal, not '" + server + "'", CliExit.USAGE);
+            throw new CliException(
+                    "--server must be a URL such as https://drydock.internal, not '" + server + "'", CliExit.USAGE);
         }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-            throw new CliException("--server must be an http(s) URL such as https://drydock.internal, not '" + server + "'", CliExit.USAGE);
+        if (uri.getScheme() == null
+                || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                || uri.getHost() == null) {
+            throw new CliException(
+                    "--server must be an http(s) URL such as https://drydock.internal, not '" + server + "'",
+                    CliExit.USAGE);
         }
         return s;
     }
 
     static JsonNode getJson(HttpClient http, String url) {
-        HttpResponse<String> r = send(http, HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header("Accept", "application/json").GET().build(),
-                HttpResponse.BodyHandlers.ofString(), url);
+        HttpResponse<String> r = send(
+                http,
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(TIMEOUT)
+                        .header("Accept", "application/json")
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString(),
+                url);
         if (r.statusCode() != 200) {
-            throw new CliException("GET " + url + " answered " + r.statusCode() + ": " + problemDetail(r.body()), CliExit.UNAVAILABLE);
+            throw new CliException(
+                    "GET " + url + " answered " + r.statusCode() + ": " + problemDetail(r.body()), CliExit.UNAVAILABLE);
         }
         return parse(r.body(), url);
     }
@@ -215,22 +271,34 @@ public final class RemoteServer {
     /** POSTs a form; answers 200 and 400 (OAuth error bodies) are returned as JSON, anything else fails. */
     static JsonNode postForm(HttpClient http, String url, Map<String, String> form) {
         String body = form.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        HttpResponse<String> r = send(http, HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString(), url);
+        HttpResponse<String> r = send(
+                http,
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(TIMEOUT)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Accept", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString(),
+                url);
         if (r.statusCode() != 200 && r.statusCode() != 400 && r.statusCode() != 401) {
             throw new CliException("POST " + url + " answered " + r.statusCode(), CliExit.UNAVAILABLE);
         }
         return parse(r.body(), url);
     }
 
-    private static <T> HttpResponse<T> send(HttpClient http, HttpRequest request, HttpResponse.BodyHandler<T> handler, String what) {
+    private static <T> HttpResponse<T> send(
+            HttpClient http, HttpRequest request, HttpResponse.BodyHandler<T> handler, String what) {
         try {
             return http.send(request, handler);
         } catch (IOException e) {
-            throw new CliException("cannot reach " + what + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), CliExit.UNAVAILABLE);
+            throw new CliException(
+                    "cannot reach " + what + ": "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                    CliExit.UNAVAILABLE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted", CliExit.FAILED);

@@ -9,8 +9,13 @@ final class EgressAllowList {
     private EgressAllowList() {}
 
     static List<String> hosts(List<String> extra) {
-        String configured = System.getProperty("drydock.egress.allowed-hosts", System.getenv().getOrDefault("DRYDOCK_EGRESS_ALLOWED_HOSTS", "localhost,127.0.0.1"));
-        List<String> hosts = new ArrayList<>(Arrays.stream(configured.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+        String configured = System.getProperty(
+                "drydock.egress.allowed-hosts",
+                System.getenv().getOrDefault("DRYDOCK_EGRESS_ALLOWED_HOSTS", "localhost,127.0.0.1"));
+        List<String> hosts = new ArrayList<>(Arrays.stream(configured.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList());
         hosts.addAll(extra);
         return hosts;
     }

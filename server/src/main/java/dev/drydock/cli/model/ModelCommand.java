@@ -8,10 +8,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code ./drydock model}: commands about model endpoints. */
-@Command(name = "model", description = "Model endpoints: probe one (check), then store it on the server (add, list; after ./drydock login).",
+@Command(
+        name = "model",
+        description =
+                "Model endpoints: probe one (check), then store it on the server (add, list; after ./drydock login).",
         subcommands = {ModelCheckCommand.class, ModelRemoteCommands.Add.class, ModelRemoteCommands.ListEndpoints.class})
 public final class ModelCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {

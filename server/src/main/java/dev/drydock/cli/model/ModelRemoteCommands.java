@@ -24,29 +24,45 @@ import picocli.CommandLine.Spec;
 final class ModelRemoteCommands {
     private ModelRemoteCommands() {}
 
-    @Command(name = "add", description = "Store a model endpoint on the server (drydock-admin); the first one becomes the default route. Probe it first with 'model check'.")
+    @Command(
+            name = "add",
+            description =
+                    "Store a model endpoint on the server (drydock-admin); the first one becomes the default route. Probe it first with 'model check'.")
     static final class Add implements Callable<Integer> {
-        @Spec CommandSpec spec;
+        @Spec
+        CommandSpec spec;
 
         @Option(names = "--server", description = "Drydock server (default: the one you signed in to)")
-        @Nullable String server;
+        @Nullable
+        String server;
 
         @Parameters(index = "0", paramLabel = "NAME", description = "Endpoint name, e.g. primary")
         String name = "";
 
-        @Option(names = "--base-url", required = true, description = "API root, e.g. http://vllm.internal:8000/v1 (Ollama: http://host:11434)")
+        @Option(
+                names = "--base-url",
+                required = true,
+                description = "API root, e.g. http://vllm.internal:8000/v1 (Ollama: http://host:11434)")
         String baseUrl = "";
 
-        @Option(names = "--protocol", defaultValue = "openai-chat", description = "openai-chat or ollama (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--protocol",
+                defaultValue = "openai-chat",
+                description = "openai-chat or ollama (default: ${DEFAULT-VALUE})")
         String protocol = "openai-chat";
 
         @Option(names = "--model-id", description = "Model id the server serves")
-        @Nullable String modelId;
+        @Nullable
+        String modelId;
 
         @Option(names = "--secret-ref", description = "Reference of the API key secret (never the key itself)")
-        @Nullable String secretRef;
+        @Nullable
+        String secretRef;
 
-        @Option(names = "--clearance", defaultValue = "internal", description = "Highest classification it may receive (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--clearance",
+                defaultValue = "internal",
+                description = "Highest classification it may receive (default: ${DEFAULT-VALUE})")
         String clearance = "internal";
 
         @Override
@@ -62,10 +78,13 @@ final class ModelRemoteCommands {
                 body.put("secretRef", secretRef);
             }
             body.put("clearance", clearance);
-            JsonNode e = remote.put("/api/admin/model-endpoints/" + URLEncoder.encode(name, StandardCharsets.UTF_8), body);
+            JsonNode e =
+                    remote.put("/api/admin/model-endpoints/" + URLEncoder.encode(name, StandardCharsets.UTF_8), body);
             PrintWriter out = spec.commandLine().getOut();
-            out.println("saved model endpoint " + e.path("name").asText() + ": " + e.path("baseUrl").asText() + " (" + e.path("protocol").asText() + ", "
-                    + e.path("modelId").asText() + ", clearance " + e.path("clearance").asText() + ")");
+            out.println("saved model endpoint " + e.path("name").asText() + ": "
+                    + e.path("baseUrl").asText() + " (" + e.path("protocol").asText() + ", "
+                    + e.path("modelId").asText() + ", clearance "
+                    + e.path("clearance").asText() + ")");
             JsonNode routes = remote.getJson("/api/admin/model-routes");
             if (routes.isEmpty()) {
                 Map<String, Object> route = new LinkedHashMap<>();
@@ -77,25 +96,38 @@ final class ModelRemoteCommands {
         }
     }
 
-    @Command(name = "list", description = "List the server's model endpoints with their circuit-breaker state (drydock-admin).")
+    @Command(
+            name = "list",
+            description = "List the server's model endpoints with their circuit-breaker state (drydock-admin).")
     static final class ListEndpoints implements Callable<Integer> {
-        @Spec CommandSpec spec;
+        @Spec
+        CommandSpec spec;
 
         @Option(names = "--server", description = "Drydock server (default: the one you signed in to)")
-        @Nullable String server;
+        @Nullable
+        String server;
 
         @Override
         public Integer call() {
             JsonNode list = RemoteServer.signedInOrCurrent(server).getJson("/api/admin/model-endpoints");
             PrintWriter out = spec.commandLine().getOut();
             if (list.isEmpty()) {
-                out.println("no model endpoints yet: add one with './drydock model add NAME --base-url URL --model-id ID'");
+                out.println(
+                        "no model endpoints yet: add one with './drydock model add NAME --base-url URL --model-id ID'");
                 return CliExit.OK;
             }
-            out.println(String.format("%-16s %-12s %-24s %-12s %-8s %s", "NAME", "PROTOCOL", "MODEL", "CLEARANCE", "BREAKER", "BASE URL"));
+            out.println(String.format(
+                    "%-16s %-12s %-24s %-12s %-8s %s",
+                    "NAME", "PROTOCOL", "MODEL", "CLEARANCE", "BREAKER", "BASE URL"));
             for (JsonNode e : list) {
-                out.println(String.format("%-16s %-12s %-24s %-12s %-8s %s", e.path("name").asText(), e.path("protocol").asText(), e.path("modelId").asText(),
-                        e.path("clearance").asText(), e.path("breaker").asText().toLowerCase(java.util.Locale.ROOT), e.path("baseUrl").asText()));
+                out.println(String.format(
+                        "%-16s %-12s %-24s %-12s %-8s %s",
+                        e.path("name").asText(),
+                        e.path("protocol").asText(),
+                        e.path("modelId").asText(),
+                        e.path("clearance").asText(),
+                        e.path("breaker").asText().toLowerCase(java.util.Locale.ROOT),
+                        e.path("baseUrl").asText()));
             }
             return CliExit.OK;
         }

@@ -31,13 +31,25 @@ import org.jspecify.annotations.Nullable;
 public final class RealmApply {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Client fields Drydock owns; anything else an operator set stays as it is. */
-    private static final List<String> CLIENT_FIELDS = List.of("name", "enabled", "publicClient", "bearerOnly", "standardFlowEnabled",
-            "implicitFlowEnabled", "directAccessGrantsEnabled", "serviceAccountsEnabled", "redirectUris", "webOrigins", "attributes", "protocolMappers");
+    private static final List<String> CLIENT_FIELDS = List.of(
+            "name",
+            "enabled",
+            "publicClient",
+            "bearerOnly",
+            "standardFlowEnabled",
+            "implicitFlowEnabled",
+            "directAccessGrantsEnabled",
+            "serviceAccountsEnabled",
+            "redirectUris",
+            "webOrigins",
+            "attributes",
+            "protocolMappers");
 
     /** What a run did. */
     public record Report(List<String> created, List<String> updated, int unchanged) {}
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     private final String realm;
     private final String token;
@@ -51,19 +63,29 @@ public final class RealmApply {
     /** Signs in to the master realm as an administrator (admin-cli, password grant). */
     public static RealmApply connect(String baseUrl, String realm, String adminUser, String adminPassword) {
         String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        String form = "grant_type=password&client_id=admin-cli&username=" + enc(adminUser) + "&password=" + enc(adminPassword);
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String form = "grant_type=password&client_id=admin-cli&username=" + enc(adminUser) + "&password="
+                + enc(adminPassword);
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/realms/master/protocol/openid-connect/token"))
-                    .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/realms/master/protocol/openid-connect/token"))
+                            .timeout(Duration.ofSeconds(15))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(form))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 401 || r.statusCode() == 400) {
-                throw new CliException("Keycloak refused the administrator credentials for user '" + adminUser + "'", CliExit.FAILED);
+                throw new CliException(
+                        "Keycloak refused the administrator credentials for user '" + adminUser + "'", CliExit.FAILED);
             }
             if (r.statusCode() != 200) {
-                throw new CliException("Keycloak answered " + r.statusCode() + " to the admin sign-in at " + base, CliExit.UNAVAILABLE);
+                throw new CliException(
+                        "Keycloak answered " + r.statusCode() + " to the admin sign-in at " + base,
+                        CliExit.UNAVAILABLE);
             }
-            return new RealmApply(base, realm, JSON.readTree(r.body()).path("access_token").asText());
+            return new RealmApply(
+                    base, realm, JSON.readTree(r.body()).path("access_token").asText());
         } catch (IOException e) {
             throw new CliException("Keycloak unreachable at " + base + ": " + e.getMessage(), CliExit.UNAVAILABLE, e);
         } catch (InterruptedException e) {
@@ -87,14 +109,20 @@ public final class RealmApply {
         List<String> updated = new ArrayList<>();
         int unchanged = 0;
         if (call("GET", "", null).statusCode() == 404) {
-            throw new CliException("realm '" + realm + "' does not exist in Keycloak at " + baseUrl + "; import the shipped realm first (./drydock up does)", CliExit.DATA);
+            throw new CliException(
+                    "realm '" + realm + "' does not exist in Keycloak at " + baseUrl
+                            + "; import the shipped realm first (./drydock up does)",
+                    CliExit.DATA);
         }
         if (desired.hasNonNull("passwordPolicy")) {
             String policy = desired.path("passwordPolicy").asText();
             if (read(call("GET", "", null)).path("passwordPolicy").asText().equals(policy)) {
                 unchanged++;
             } else {
-                expect(call("PUT", "", JSON.createObjectNode().put("passwordPolicy", policy)), 204, "set the realm's password policy");
+                expect(
+                        call("PUT", "", JSON.createObjectNode().put("passwordPolicy", policy)),
+                        204,
+                        "set the realm's password policy");
                 updated.add("password policy");
             }
         }
@@ -104,7 +132,10 @@ public final class RealmApply {
             if (current.statusCode() == 404) {
                 expect(call("POST", "/roles", role), 201, "create role " + name);
                 created.add("role " + name);
-            } else if (!read(current).path("description").asText().equals(role.path("description").asText())) {
+            } else if (!read(current)
+                    .path("description")
+                    .asText()
+                    .equals(role.path("description").asText())) {
                 ObjectNode update = (ObjectNode) read(current);
                 update.put("description", role.path("description").asText());
                 expect(call("PUT", "/roles/" + enc(name), update), 204, "update role " + name);
@@ -133,14 +164,18 @@ public final class RealmApply {
             ObjectNode merged = current.deepCopy();
             for (String field : CLIENT_FIELDS) {
                 if (client.has(field)) {
-                    merged.set(field, field.equals("protocolMappers") ? withoutIds(client.get(field)) : client.get(field));
+                    merged.set(
+                            field, field.equals("protocolMappers") ? withoutIds(client.get(field)) : client.get(field));
                 }
             }
             if (sameOwnedFields(current, merged)) {
                 unchanged++;
             } else {
                 merged.remove("secret");
-                expect(call("PUT", "/clients/" + current.path("id").asText(), merged), 204, "update client " + clientId);
+                expect(
+                        call("PUT", "/clients/" + current.path("id").asText(), merged),
+                        204,
+                        "update client " + clientId);
                 updated.add("client " + clientId);
             }
         }
@@ -161,13 +196,18 @@ public final class RealmApply {
         if (client.isEmpty()) {
             throw new CliException("client " + clientId + " has no service account to grant roles to", CliExit.FAILED);
         }
-        String account = read(call("GET", "/clients/" + client.get(0).path("id").asText() + "/service-account-user", null)).path("id").asText();
+        String account = read(call(
+                        "GET", "/clients/" + client.get(0).path("id").asText() + "/service-account-user", null))
+                .path("id")
+                .asText();
         int unchanged = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = user.path("clientRoles").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode owner = read(call("GET", "/clients?clientId=" + enc(e.getKey()), null));
             if (owner.isEmpty()) {
-                throw new CliException("client " + e.getKey() + " does not exist; cannot grant its roles to " + clientId, CliExit.FAILED);
+                throw new CliException(
+                        "client " + e.getKey() + " does not exist; cannot grant its roles to " + clientId,
+                        CliExit.FAILED);
             }
             String ownerId = owner.get(0).path("id").asText();
             JsonNode held = read(call("GET", "/users/" + account + "/role-mappings/clients/" + ownerId, null));
@@ -187,7 +227,10 @@ public final class RealmApply {
                 }
             }
             if (!missing.isEmpty()) {
-                expect(call("POST", "/users/" + account + "/role-mappings/clients/" + ownerId, missing), 204, "grant roles to service account " + clientId);
+                expect(
+                        call("POST", "/users/" + account + "/role-mappings/clients/" + ownerId, missing),
+                        204,
+                        "grant roles to service account " + clientId);
             }
         }
         return unchanged;
@@ -204,7 +247,8 @@ public final class RealmApply {
             if (group.has("attributes")) {
                 rep.set("attributes", group.get("attributes"));
             }
-            HttpResponse<String> r = call("POST", parentId == null ? "/groups" : "/groups/" + parentId + "/children", rep);
+            HttpResponse<String> r =
+                    call("POST", parentId == null ? "/groups" : "/groups/" + parentId + "/children", rep);
             expect(r, 201, "create group " + path);
             id = read(call("GET", "/group-by-path" + path, null)).path("id").asText();
             created.add("group " + path);
@@ -213,7 +257,10 @@ public final class RealmApply {
                 roles.add(read(call("GET", "/roles/" + enc(roleName.asText()), null)));
             }
             if (!roles.isEmpty()) {
-                expect(call("POST", "/groups/" + id + "/role-mappings/realm", JSON.valueToTree(roles)), 204, "map roles of " + path);
+                expect(
+                        call("POST", "/groups/" + id + "/role-mappings/realm", JSON.valueToTree(roles)),
+                        204,
+                        "map roles of " + path);
             }
         } else {
             id = read(found).path("id").asText();
@@ -287,9 +334,12 @@ public final class RealmApply {
     private HttpResponse<String> call(String method, String path, @Nullable JsonNode body) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/" + enc(realm) + path))
-                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).header("Accept", "application/json");
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + token)
+                    .header("Accept", "application/json");
             if (body != null) {
-                b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+                b.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
             } else {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
             }
@@ -304,7 +354,8 @@ public final class RealmApply {
 
     private static void expect(HttpResponse<String> r, int status, String what) {
         if (r.statusCode() != status && !(status == 201 && r.statusCode() == 204)) {
-            throw new CliException("could not " + what + ": Keycloak answered " + r.statusCode() + " " + r.body(), CliExit.FAILED);
+            throw new CliException(
+                    "could not " + what + ": Keycloak answered " + r.statusCode() + " " + r.body(), CliExit.FAILED);
         }
     }
 

@@ -25,10 +25,13 @@ import picocli.CommandLine.Spec;
  * ./drydock login}, as the portal's Repositories page shows them: add one (by git URL or server
  * path), list them with their sync and index status, sync one (and wait until it is indexed).
  */
-@Command(name = "repo", description = "Repositories of a workspace: add, list, sync (after ./drydock login).",
+@Command(
+        name = "repo",
+        description = "Repositories of a workspace: add, list, sync (after ./drydock login).",
         subcommands = {RepoCommand.Add.class, RepoCommand.ListRepos.class, RepoCommand.Sync.class})
 public final class RepoCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -39,9 +42,13 @@ public final class RepoCommand implements Callable<Integer> {
     /** Options every repo command takes. */
     static class Target {
         @Option(names = "--server", description = "Drydock server (default: the one you signed in to)")
-        @Nullable String server;
+        @Nullable
+        String server;
 
-        @Option(names = {"-w", "--workspace"}, required = true, description = "Workspace slug, e.g. demo")
+        @Option(
+                names = {"-w", "--workspace"},
+                required = true,
+                description = "Workspace slug, e.g. demo")
         String workspace = "";
 
         RemoteServer remote() {
@@ -60,8 +67,15 @@ public final class RepoCommand implements Callable<Integer> {
     static String line(JsonNode r) {
         String status = r.path("status").asText();
         String detail = r.path("statusDetail").asText("");
-        String source = r.path("url").asText("").isEmpty() ? r.path("path").asText("") : r.path("url").asText("");
-        return String.format("%-24s %-10s %-8s %s%s", r.path("name").asText(), status, r.path("branch").asText(""), source,
+        String source = r.path("url").asText("").isEmpty()
+                ? r.path("path").asText("")
+                : r.path("url").asText("");
+        return String.format(
+                "%-24s %-10s %-8s %s%s",
+                r.path("name").asText(),
+                status,
+                r.path("branch").asText(""),
+                source,
                 status.equals("failed") && !detail.isEmpty() ? "  (" + detail + ")" : "");
     }
 
@@ -73,35 +87,50 @@ public final class RepoCommand implements Callable<Integer> {
             JsonNode r = remote.getJson(path);
             String status = r.path("status").asText();
             if (!status.equals(last)) {
-                out.println("  " + status + (r.path("statusDetail").asText("").isEmpty() ? "" : ": " + r.path("statusDetail").asText()));
+                out.println("  " + status
+                        + (r.path("statusDetail").asText("").isEmpty()
+                                ? ""
+                                : ": " + r.path("statusDetail").asText()));
                 last = status;
             }
             if (status.equals("ready") || status.equals("failed")) {
                 return r;
             }
             if (Instant.now().isAfter(until)) {
-                throw new CliException("still " + status + " after " + timeout.toSeconds() + " s; see './drydock repo list'", CliExit.UNAVAILABLE);
+                throw new CliException(
+                        "still " + status + " after " + timeout.toSeconds() + " s; see './drydock repo list'",
+                        CliExit.UNAVAILABLE);
             }
-            LockSupport.parkNanos(Duration.ofMillis(500).toNanos()); // polling the server's status, not waiting for time to pass
+            LockSupport.parkNanos(
+                    Duration.ofMillis(500).toNanos()); // polling the server's status, not waiting for time to pass
         }
     }
 
-    @Command(name = "add", description = "Register a repository by git URL or by a folder under one of the server's local roots; the first sync starts at once.")
+    @Command(
+            name = "add",
+            description =
+                    "Register a repository by git URL or by a folder under one of the server's local roots; the first sync starts at once.")
     static final class Add implements Callable<Integer> {
-        @Spec CommandSpec spec;
-        @picocli.CommandLine.Mixin Target target = new Target();
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        Target target = new Target();
 
         @Parameters(index = "0", paramLabel = "NAME", description = "Name of the repository in the workspace")
         String name = "";
 
         @Option(names = "--url", description = "Git URL (its host must be allowed: portal Sources page)")
-        @Nullable String url;
+        @Nullable
+        String url;
 
         @Option(names = "--path", description = "Folder on the server, under a local root")
-        @Nullable String path;
+        @Nullable
+        String path;
 
         @Option(names = "--branch", description = "Branch to follow (default: the repository's default branch)")
-        @Nullable String branch;
+        @Nullable
+        String branch;
 
         @Option(names = "--wait", description = "Wait until the first sync has indexed it")
         boolean await;
@@ -125,9 +154,11 @@ public final class RepoCommand implements Callable<Integer> {
             }
             JsonNode r = remote.post(target.base(), body);
             PrintWriter out = spec.commandLine().getOut();
-            out.println("added " + target.workspace + "/" + r.path("name").asText() + " (" + r.path("status").asText() + ")");
+            out.println("added " + target.workspace + "/" + r.path("name").asText() + " ("
+                    + r.path("status").asText() + ")");
             if (await) {
-                JsonNode done = RepoCommand.await(remote, target.base() + "/" + encode(name), out, Duration.ofMinutes(10));
+                JsonNode done =
+                        RepoCommand.await(remote, target.base() + "/" + encode(name), out, Duration.ofMinutes(10));
                 out.println(line(done));
                 return done.path("status").asText().equals("ready") ? CliExit.OK : CliExit.FAILED;
             }
@@ -137,15 +168,19 @@ public final class RepoCommand implements Callable<Integer> {
 
     @Command(name = "list", description = "List the workspace's repositories with their sync and index status.")
     static final class ListRepos implements Callable<Integer> {
-        @Spec CommandSpec spec;
-        @picocli.CommandLine.Mixin Target target = new Target();
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        Target target = new Target();
 
         @Override
         public Integer call() {
             JsonNode list = target.remote().getJson(target.base());
             PrintWriter out = spec.commandLine().getOut();
             if (list.isEmpty()) {
-                out.println("no repositories in " + target.workspace + " yet: add one with './drydock repo add -w " + target.workspace + " NAME --url URL'");
+                out.println("no repositories in " + target.workspace + " yet: add one with './drydock repo add -w "
+                        + target.workspace + " NAME --url URL'");
                 return CliExit.OK;
             }
             out.println(String.format("%-24s %-10s %-8s %s", "NAME", "STATUS", "BRANCH", "SOURCE"));
@@ -156,10 +191,15 @@ public final class RepoCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "sync", description = "Fetch and index a repository now; --wait follows it until it is ready or failed.")
+    @Command(
+            name = "sync",
+            description = "Fetch and index a repository now; --wait follows it until it is ready or failed.")
     static final class Sync implements Callable<Integer> {
-        @Spec CommandSpec spec;
-        @picocli.CommandLine.Mixin Target target = new Target();
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        Target target = new Target();
 
         @Parameters(index = "0", paramLabel = "NAME")
         String name = "";

@@ -34,8 +34,8 @@ public final class SandboxCommand implements Callable<Integer> {
     /** The sandbox options of this process: {@code drydock.sandbox.*} from system properties, then the environment. */
     static SandboxOptions options() {
         try {
-            return SandboxOptions.fromConfig(
-                    key -> Optional.ofNullable(System.getProperty(key)).or(() -> Optional.ofNullable(System.getenv(SandboxOptions.Keys.envName(key)))));
+            return SandboxOptions.fromConfig(key -> Optional.ofNullable(System.getProperty(key))
+                    .or(() -> Optional.ofNullable(System.getenv(SandboxOptions.Keys.envName(key)))));
         } catch (InvalidSpecException e) {
             throw new CliException("invalid sandbox configuration: " + e.getMessage(), CliExit.USAGE);
         }

@@ -48,19 +48,37 @@ import picocli.CommandLine.Parameters;
             "The sandbox gets a copy of --workspace (changes are discarded)."
         })
 public final class SandboxExecCommand implements Callable<Integer> {
-    @Option(names = "--backend", paramLabel = "NAME", description = "local or kubernetes (default: drydock.sandbox.backend, else local)")
-    @Nullable String backend;
+    @Option(
+            names = "--backend",
+            paramLabel = "NAME",
+            description = "local or kubernetes (default: drydock.sandbox.backend, else local)")
+    @Nullable
+    String backend;
 
-    @Option(names = "--workspace", paramLabel = "DIR", description = "Directory copied into the sandbox's workspace (default: an empty workspace)")
-    @Nullable Path workspace;
+    @Option(
+            names = "--workspace",
+            paramLabel = "DIR",
+            description = "Directory copied into the sandbox's workspace (default: an empty workspace)")
+    @Nullable
+    Path workspace;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "Wall-clock limit (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "60",
+            description = "Wall-clock limit (default: ${DEFAULT-VALUE})")
     long timeoutSeconds = 60;
 
-    @Option(names = "--memory", paramLabel = "SIZE", description = "Memory limit, e.g. 512m (default: drydock.sandbox.memory)")
-    @Nullable String memory;
+    @Option(
+            names = "--memory",
+            paramLabel = "SIZE",
+            description = "Memory limit, e.g. 512m (default: drydock.sandbox.memory)")
+    @Nullable
+    String memory;
 
-    @Option(names = "--show-limits", description = "Print which limits this backend enforces on this host (to stderr) before running")
+    @Option(
+            names = "--show-limits",
+            description = "Print which limits this backend enforces on this host (to stderr) before running")
     boolean showLimits;
 
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments (after --)")
@@ -79,7 +97,11 @@ public final class SandboxExecCommand implements Callable<Integer> {
         ExecRequest request;
         SandboxSpec spec;
         try {
-            spec = policy.spec("cli-" + HexFormat.of().formatHex(new byte[] {(byte) System.nanoTime(), (byte) (System.nanoTime() >> 8)}), "cli-workspace");
+            spec = policy.spec(
+                    "cli-"
+                            + HexFormat.of()
+                                    .formatHex(new byte[] {(byte) System.nanoTime(), (byte) (System.nanoTime() >> 8)}),
+                    "cli-workspace");
             if (memory != null) {
                 spec = spec.withLimits(spec.limits().withMemoryBytes(ByteSize.parse(memory)));
             }
@@ -102,24 +124,21 @@ public final class SandboxExecCommand implements Callable<Integer> {
                     upload(sandbox, workspace);
                 }
                 AtomicBoolean endsWithNewline = new AtomicBoolean(true);
-                ExecResult result =
-                        sandbox.exec(
-                                request,
-                                (channel, chunk) -> {
-                                    if (chunk.length == 0) {
-                                        return;
-                                    }
-                                    if (channel == OutputChannel.STDOUT) {
-                                        synchronized (System.out) {
-                                            System.out.write(chunk, 0, chunk.length);
-                                            System.out.flush();
-                                            endsWithNewline.set(chunk[chunk.length - 1] == '\n');
-                                        }
-                                    } else {
-                                        System.err.write(chunk, 0, chunk.length);
-                                        System.err.flush();
-                                    }
-                                });
+                ExecResult result = sandbox.exec(request, (channel, chunk) -> {
+                    if (chunk.length == 0) {
+                        return;
+                    }
+                    if (channel == OutputChannel.STDOUT) {
+                        synchronized (System.out) {
+                            System.out.write(chunk, 0, chunk.length);
+                            System.out.flush();
+                            endsWithNewline.set(chunk[chunk.length - 1] == '\n');
+                        }
+                    } else {
+                        System.err.write(chunk, 0, chunk.length);
+                        System.err.flush();
+                    }
+                });
                 synchronized (System.out) {
                     if (!endsWithNewline.get()) {
                         System.out.println();
@@ -160,7 +179,8 @@ public final class SandboxExecCommand implements Callable<Integer> {
     private record ProcessTar(Path dir) {
         InputStream stream() {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            dev.drydock.sandbox.archive.WorkspaceTar.create(new dev.drydock.sandbox.workspace.WorkspaceFiles(dir, java.util.OptionalInt.empty()), ".", out);
+            dev.drydock.sandbox.archive.WorkspaceTar.create(
+                    new dev.drydock.sandbox.workspace.WorkspaceFiles(dir, java.util.OptionalInt.empty()), ".", out);
             return new java.io.ByteArrayInputStream(out.toByteArray());
         }
     }

@@ -34,8 +34,14 @@ public final class Progress implements IndexProgress {
 
     public static String summary(IndexReport report) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "indexed %d files (%d changed, %d deleted), %d chunks written, in %.1f s",
-                report.files(), report.changed(), report.deleted(), report.chunks(), report.seconds()));
+        s.append(String.format(
+                Locale.ROOT,
+                "indexed %d files (%d changed, %d deleted), %d chunks written, in %.1f s",
+                report.files(),
+                report.changed(),
+                report.deleted(),
+                report.chunks(),
+                report.seconds()));
         if (report.revision() != null) {
             s.append(" at commit ").append(report.revision(), 0, 12);
         }

@@ -1,6 +1,5 @@
 package dev.drydock.cli.search;
 
-import dev.drydock.server.embedding.OnnxEmbedder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,13 +13,13 @@ import dev.drydock.search.SearchException;
 import dev.drydock.search.SearchMode;
 import dev.drydock.search.SearchQuery;
 import dev.drydock.search.index.IndexMeta;
+import dev.drydock.server.embedding.OnnxEmbedder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -41,12 +40,17 @@ import picocli.CommandLine.Spec;
 public final class SearchCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--index", required = true, paramLabel = "DIR", description = "index folder")
     Path indexDir;
 
-    @Option(names = "--k", paramLabel = "N", defaultValue = "10", description = "hits to return (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--k",
+            paramLabel = "N",
+            defaultValue = "10",
+            description = "hits to return (default ${DEFAULT-VALUE})")
     int k;
 
     @Option(names = "--json", description = "one JSON object per hit")
@@ -55,21 +59,34 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--files", description = "rank distinct files instead of chunks")
     boolean files;
 
-    @Option(names = "--queries", paramLabel = "FILE.jsonl", description = "batch mode: one {\"id\",\"query\"} object per line")
-    @Nullable Path queries;
+    @Option(
+            names = "--queries",
+            paramLabel = "FILE.jsonl",
+            description = "batch mode: one {\"id\",\"query\"} object per line")
+    @Nullable
+    Path queries;
 
-    @Option(names = "--repo", paramLabel = "NAME", split = ",",
+    @Option(
+            names = "--repo",
+            paramLabel = "NAME",
+            split = ",",
             description = "repos the search may read (default: every repo in the index)")
-    @Nullable List<String> repos;
+    @Nullable
+    List<String> repos;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "hybrid",
+    @Option(
+            names = "--mode",
+            paramLabel = "MODE",
+            defaultValue = "hybrid",
             description = "lexical, dense or hybrid (default ${DEFAULT-VALUE})")
     String mode;
 
-    @Mixin EmbeddingOptions embedding;
+    @Mixin
+    EmbeddingOptions embedding;
 
     @Parameters(paramLabel = "QUERY", arity = "0..*", description = "query text")
-    @Nullable List<String> words;
+    @Nullable
+    List<String> words;
 
     @Override
     public Integer call() {
@@ -81,14 +98,17 @@ public final class SearchCommand implements Callable<Integer> {
         if (queries == null && text.isBlank()) {
             throw new CliException("empty query: give QUERY words or --queries FILE.jsonl", CliExit.USAGE);
         }
-        IndexMeta meta = IndexCommand.peek(indexDir).orElseThrow(() -> new CliException(
-                "no index at " + indexDir + "; create one with: ./drydock index PATH --index " + indexDir, CliExit.DATA));
+        IndexMeta meta = IndexCommand.peek(indexDir)
+                .orElseThrow(() -> new CliException(
+                        "no index at " + indexDir + "; create one with: ./drydock index PATH --index " + indexDir,
+                        CliExit.DATA));
         PrintWriter out = spec.commandLine().getOut();
         boolean needsModel = searchMode != SearchMode.LEXICAL;
         try (OnnxEmbedder embedder = needsModel ? embedding.forIndex(meta) : null;
                 CodeSearch search = CodeSearch.open(indexDir, embedder, embedding.ranking())) {
             if (searchMode == SearchMode.DENSE && !search.hasVectors()) {
-                throw new CliException("the index has no vectors; use --mode lexical or re-index with --vectors", CliExit.USAGE);
+                throw new CliException(
+                        "the index has no vectors; use --mode lexical or re-index with --vectors", CliExit.USAGE);
             }
             Set<String> readable = repos == null ? search.repoNames() : Set.copyOf(repos);
             if (queries != null) {
@@ -97,13 +117,26 @@ public final class SearchCommand implements Callable<Integer> {
                 SearchQuery query = new SearchQuery(text, readable, k, searchMode);
                 if (files) {
                     for (FileHit hit : search.searchFiles(query)) {
-                        out.println(json ? fileJson(hit) : String.format(Locale.ROOT, "%-8.4f %s", hit.score(), hit.path()));
+                        out.println(
+                                json
+                                        ? fileJson(hit)
+                                        : String.format(Locale.ROOT, "%-8.4f %s", hit.score(), hit.path()));
                     }
                 } else {
-                    // the retrieval path of the server's API and droids: the file ranking, each file with its best chunks
+                    // the retrieval path of the server's API and droids: the file ranking, each file with its best
+                    // chunks
                     for (Hit hit : search.passages(query, 2)) {
-                        out.println(json ? hitJson(hit) : String.format(Locale.ROOT, "%-8.4f %s:%d-%d  %s",
-                                hit.score(), hit.path(), hit.startLine(), hit.endLine(), hit.symbol()));
+                        out.println(
+                                json
+                                        ? hitJson(hit)
+                                        : String.format(
+                                                Locale.ROOT,
+                                                "%-8.4f %s:%d-%d  %s",
+                                                hit.score(),
+                                                hit.path(),
+                                                hit.startLine(),
+                                                hit.endLine(),
+                                                hit.symbol()));
                     }
                 }
             }

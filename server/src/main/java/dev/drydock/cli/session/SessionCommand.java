@@ -27,12 +27,15 @@ import picocli.CommandLine.Spec;
  * per event) and steer it there (approve or deny a pending action, answer a question), list sessions
  * and show one, on the server signed in to with {@code ./drydock login}.
  */
-@Command(name = "session", description = "Droid sessions: start (and --watch), list, show (after ./drydock login).",
+@Command(
+        name = "session",
+        description = "Droid sessions: start (and --watch), list, show (after ./drydock login).",
         subcommands = {SessionCommand.Start.class, SessionCommand.ListSessions.class, SessionCommand.Show.class})
 public final class SessionCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -40,23 +43,39 @@ public final class SessionCommand implements Callable<Integer> {
         return CliExit.USAGE;
     }
 
-    @Command(name = "start", description = "Give a droid a task; --watch streams its activity log and asks you for approvals and answers.")
+    @Command(
+            name = "start",
+            description =
+                    "Give a droid a task; --watch streams its activity log and asks you for approvals and answers.")
     static final class Start implements Callable<Integer> {
-        @Spec CommandSpec spec;
+        @Spec
+        CommandSpec spec;
 
         @Option(names = "--server", description = "Drydock server (default: the one you signed in to)")
-        @Nullable String server;
+        @Nullable
+        String server;
 
-        @Option(names = {"-w", "--workspace"}, required = true, description = "Workspace slug")
+        @Option(
+                names = {"-w", "--workspace"},
+                required = true,
+                description = "Workspace slug")
         String workspace = "";
 
-        @Option(names = {"-d", "--droid"}, defaultValue = "code", description = "code, knowledge or reliability (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = {"-d", "--droid"},
+                defaultValue = "code",
+                description = "code, knowledge or reliability (default: ${DEFAULT-VALUE})")
         String droid = "code";
 
-        @Option(names = {"-r", "--repo"}, description = "Repository of the workspace")
-        @Nullable String repo;
+        @Option(
+                names = {"-r", "--repo"},
+                description = "Repository of the workspace")
+        @Nullable
+        String repo;
 
-        @Option(names = "--watch", description = "Follow the session until it finishes, asking you for approvals and answers")
+        @Option(
+                names = "--watch",
+                description = "Follow the session until it finishes, asking you for approvals and answers")
         boolean watch;
 
         @Parameters(index = "0", paramLabel = "TASK", description = "What the droid should do")
@@ -79,7 +98,12 @@ public final class SessionCommand implements Callable<Integer> {
             if (!watch) {
                 return CliExit.OK;
             }
-            return new Watch(remote, id, out, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))).run();
+            return new Watch(
+                            remote,
+                            id,
+                            out,
+                            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)))
+                    .run();
         }
     }
 
@@ -111,7 +135,10 @@ public final class SessionCommand implements Callable<Integer> {
                 idle = lastSeq > before ? 0 : idle + 1;
             }
             if (outcome == null) {
-                throw new CliException("the event stream ended before the session finished; follow it again with './drydock session show " + id + "'", CliExit.UNAVAILABLE);
+                throw new CliException(
+                        "the event stream ended before the session finished; follow it again with './drydock session show "
+                                + id + "'",
+                        CliExit.UNAVAILABLE);
             }
             return outcome.equals("COMPLETED") ? CliExit.OK : CliExit.FAILED;
         }
@@ -128,7 +155,12 @@ public final class SessionCommand implements Callable<Integer> {
             }
             lastSeq = e.path("seq").asLong();
             JsonNode p = e.path("payload");
-            out.println(String.format(Locale.ROOT, "%4d %-22s %s", e.path("seq").asLong(), type.replaceFirst("\\.v\\d+$", ""), summary(type, p)));
+            out.println(String.format(
+                    Locale.ROOT,
+                    "%4d %-22s %s",
+                    e.path("seq").asLong(),
+                    type.replaceFirst("\\.v\\d+$", ""),
+                    summary(type, p)));
             switch (type) {
                 case "approval.requested.v1" -> decide(p);
                 case "question.asked.v1" -> answer(p);
@@ -136,13 +168,14 @@ public final class SessionCommand implements Callable<Integer> {
                     outcome = p.path("outcome").asText();
                     return false;
                 }
-                default -> { }
+                default -> {}
             }
             return true;
         }
 
         private void decide(JsonNode p) {
-            out.println("     " + p.path("tool").asText() + " " + p.path("arguments").asText());
+            out.println("     " + p.path("tool").asText() + " "
+                    + p.path("arguments").asText());
             out.print("     approve? [y/n] ");
             out.flush();
             String reply = read();
@@ -170,7 +203,10 @@ public final class SessionCommand implements Callable<Integer> {
             try {
                 String line = in.readLine();
                 if (line == null) {
-                    throw new CliException("no answer (end of input); the session waits: steer it in the portal or run './drydock session show " + id + "'", CliExit.FAILED);
+                    throw new CliException(
+                            "no answer (end of input); the session waits: steer it in the portal or run './drydock session show "
+                                    + id + "'",
+                            CliExit.FAILED);
                 }
                 return line.strip();
             } catch (IOException e) {
@@ -181,20 +217,42 @@ public final class SessionCommand implements Callable<Integer> {
         /** One line about an event: what, where and the result. */
         static String summary(String type, JsonNode p) {
             return switch (type) {
-                case "session.started.v1" -> p.path("droid").asText() + " droid: " + firstLine(p.path("task").asText());
-                case "tool.invoke.v1" -> p.path("tool").asText() + " " + clip(p.path("arguments").asText(), 100);
-                case "command.finished.v1" -> "exited " + p.path("exitCode").asText() + (p.path("timedOut").asBoolean() ? " (timed out)" : "");
+                case "session.started.v1" ->
+                    p.path("droid").asText() + " droid: "
+                            + firstLine(p.path("task").asText());
+                case "tool.invoke.v1" ->
+                    p.path("tool").asText() + " " + clip(p.path("arguments").asText(), 100);
+                case "command.finished.v1" ->
+                    "exited " + p.path("exitCode").asText()
+                            + (p.path("timedOut").asBoolean() ? " (timed out)" : "");
                 case "file.changed.v1" -> p.path("path").asText();
-                case "tool.failed.v1", "action.rejected.v1", "format.rejected.v1" -> clip(p.path("reason").asText(p.path("error").asText(p.toString())), 120);
-                case "approval.requested.v1" -> "waits for your approval: " + p.path("tool").asText() + " (" + p.path("risk").asText().toLowerCase(Locale.ROOT) + ")";
-                case "question.asked.v1" -> "asks: " + p.path("question").asText() + (p.path("options").isEmpty() ? "" : " " + p.path("options"));
-                case "action.approved.v1", "action.denied.v1" -> "by " + p.path("by").asText("") + (p.path("reason").asText("").isEmpty() ? "" : ": " + p.path("reason").asText());
+                case "tool.failed.v1", "action.rejected.v1", "format.rejected.v1" ->
+                    clip(p.path("reason").asText(p.path("error").asText(p.toString())), 120);
+                case "approval.requested.v1" ->
+                    "waits for your approval: " + p.path("tool").asText() + " ("
+                            + p.path("risk").asText().toLowerCase(Locale.ROOT) + ")";
+                case "question.asked.v1" ->
+                    "asks: " + p.path("question").asText()
+                            + (p.path("options").isEmpty() ? "" : " " + p.path("options"));
+                case "action.approved.v1", "action.denied.v1" ->
+                    "by " + p.path("by").asText("")
+                            + (p.path("reason").asText("").isEmpty()
+                                    ? ""
+                                    : ": " + p.path("reason").asText());
                 case "question.answered.v1" -> p.path("answer").asText();
                 case "plan.updated.v1" -> p.path("steps").size() + " steps";
-                case "artifact.produced.v1" -> p.path("kind").asText().toLowerCase(Locale.ROOT) + " " + p.path("title").asText()
-                        + (p.path("location").asText("").isEmpty() ? "" : " at " + p.path("location").asText());
-                case "session.finished.v1" -> p.path("outcome").asText().toLowerCase(Locale.ROOT) + ": " + firstLine(p.path("summary").asText());
-                case "model.usage.v1" -> p.path("promptTokens").asLong() + "+" + p.path("completionTokens").asLong() + " tokens";
+                case "artifact.produced.v1" ->
+                    p.path("kind").asText().toLowerCase(Locale.ROOT) + " "
+                            + p.path("title").asText()
+                            + (p.path("location").asText("").isEmpty()
+                                    ? ""
+                                    : " at " + p.path("location").asText());
+                case "session.finished.v1" ->
+                    p.path("outcome").asText().toLowerCase(Locale.ROOT) + ": "
+                            + firstLine(p.path("summary").asText());
+                case "model.usage.v1" ->
+                    p.path("promptTokens").asLong() + "+"
+                            + p.path("completionTokens").asLong() + " tokens";
                 default -> "";
             };
         }
@@ -211,13 +269,18 @@ public final class SessionCommand implements Callable<Integer> {
 
     @Command(name = "list", description = "Your recent sessions (across your workspaces, or one with --workspace).")
     static final class ListSessions implements Callable<Integer> {
-        @Spec CommandSpec spec;
+        @Spec
+        CommandSpec spec;
 
         @Option(names = "--server", description = "Drydock server (default: the one you signed in to)")
-        @Nullable String server;
+        @Nullable
+        String server;
 
-        @Option(names = {"-w", "--workspace"}, description = "Only this workspace")
-        @Nullable String workspace;
+        @Option(
+                names = {"-w", "--workspace"},
+                description = "Only this workspace")
+        @Nullable
+        String workspace;
 
         @Option(names = "--limit", defaultValue = "20", description = "How many (default: ${DEFAULT-VALUE})")
         int limit = 20;
@@ -225,17 +288,31 @@ public final class SessionCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             RemoteServer remote = RemoteServer.signedInOrCurrent(server);
-            JsonNode list = remote.getJson("/api/sessions?limit=" + limit + (workspace == null ? "" : "&workspace=" + java.net.URLEncoder.encode(workspace, StandardCharsets.UTF_8)));
+            JsonNode list = remote.getJson("/api/sessions?limit=" + limit
+                    + (workspace == null
+                            ? ""
+                            : "&workspace=" + java.net.URLEncoder.encode(workspace, StandardCharsets.UTF_8)));
             PrintWriter out = spec.commandLine().getOut();
             if (list.isEmpty()) {
-                out.println("no sessions yet: start one with './drydock session start -w WORKSPACE -r REPO \"TASK\" --watch'");
+                out.println(
+                        "no sessions yet: start one with './drydock session start -w WORKSPACE -r REPO \"TASK\" --watch'");
                 return CliExit.OK;
             }
-            out.println(String.format("%-36s %-10s %-10s %-18s %-10s %8s %s", "ID", "WORKSPACE", "DROID", "STATUS", "OUTCOME", "TOKENS", "TITLE"));
+            out.println(String.format(
+                    "%-36s %-10s %-10s %-18s %-10s %8s %s",
+                    "ID", "WORKSPACE", "DROID", "STATUS", "OUTCOME", "TOKENS", "TITLE"));
             for (JsonNode s : list) {
-                long tokens = s.path("totals").path("promptTokens").asLong() + s.path("totals").path("completionTokens").asLong();
-                out.println(String.format("%-36s %-10s %-10s %-18s %-10s %8d %s", s.path("id").asText(), s.path("workspace").asText(), s.path("droid").asText(),
-                        s.path("status").asText(), s.path("outcome").asText(""), tokens, s.path("title").asText()));
+                long tokens = s.path("totals").path("promptTokens").asLong()
+                        + s.path("totals").path("completionTokens").asLong();
+                out.println(String.format(
+                        "%-36s %-10s %-10s %-18s %-10s %8d %s",
+                        s.path("id").asText(),
+                        s.path("workspace").asText(),
+                        s.path("droid").asText(),
+                        s.path("status").asText(),
+                        s.path("outcome").asText(""),
+                        tokens,
+                        s.path("title").asText()));
             }
             return CliExit.OK;
         }
@@ -243,10 +320,12 @@ public final class SessionCommand implements Callable<Integer> {
 
     @Command(name = "show", description = "One session: status, outcome, totals, what waits for you, artifacts.")
     static final class Show implements Callable<Integer> {
-        @Spec CommandSpec spec;
+        @Spec
+        CommandSpec spec;
 
         @Option(names = "--server", description = "Drydock server (default: the one you signed in to)")
-        @Nullable String server;
+        @Nullable
+        String server;
 
         @Parameters(index = "0", paramLabel = "ID")
         String id = "";
@@ -256,26 +335,44 @@ public final class SessionCommand implements Callable<Integer> {
             RemoteServer remote = RemoteServer.signedInOrCurrent(server);
             JsonNode s = remote.getJson("/api/sessions/" + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8));
             PrintWriter out = spec.commandLine().getOut();
-            out.println("session   " + s.path("id").asText() + "  " + remote.server() + "/portal/sessions/" + s.path("id").asText());
+            out.println("session   " + s.path("id").asText() + "  " + remote.server() + "/portal/sessions/"
+                    + s.path("id").asText());
             out.println("title     " + s.path("title").asText());
-            out.println("workspace " + s.path("workspace").asText() + (s.path("repo").asText("").isEmpty() ? "" : "  repository " + s.path("repo").asText()));
-            out.println("droid     " + s.path("droid").asText() + "  started by " + s.path("createdBy").asText() + " at " + s.path("createdAt").asText());
-            out.println("status    " + s.path("status").asText() + (s.path("outcome").isNull() || s.path("outcome").isMissingNode() ? "" : "  outcome " + s.path("outcome").asText()));
+            out.println("workspace " + s.path("workspace").asText()
+                    + (s.path("repo").asText("").isEmpty()
+                            ? ""
+                            : "  repository " + s.path("repo").asText()));
+            out.println("droid     " + s.path("droid").asText() + "  started by "
+                    + s.path("createdBy").asText() + " at "
+                    + s.path("createdAt").asText());
+            out.println("status    " + s.path("status").asText()
+                    + (s.path("outcome").isNull() || s.path("outcome").isMissingNode()
+                            ? ""
+                            : "  outcome " + s.path("outcome").asText()));
             JsonNode t = s.path("totals");
-            out.println(String.format(Locale.ROOT, "usage     %d prompt + %d completion tokens, cost %.4f", t.path("promptTokens").asLong(), t.path("completionTokens").asLong(),
+            out.println(String.format(
+                    Locale.ROOT,
+                    "usage     %d prompt + %d completion tokens, cost %.4f",
+                    t.path("promptTokens").asLong(),
+                    t.path("completionTokens").asLong(),
                     t.path("costMicros").asLong() / 1_000_000.0));
             if (!s.path("summary").asText("").isEmpty()) {
                 out.println("summary   " + s.path("summary").asText().strip().replace("\n", "\n          "));
             }
             if (s.hasNonNull("question")) {
-                out.println("waiting   question: " + s.path("question").path("question").asText());
+                out.println("waiting   question: "
+                        + s.path("question").path("question").asText());
             }
             for (JsonNode a : s.path("approvals")) {
-                out.println("waiting   approval of " + a.path("tool").asText() + " " + a.path("arguments").asText());
+                out.println("waiting   approval of " + a.path("tool").asText() + " "
+                        + a.path("arguments").asText());
             }
             for (JsonNode a : s.path("artifacts")) {
-                out.println("artifact  " + a.path("kind").asText().toLowerCase(Locale.ROOT) + " " + a.path("title").asText()
-                        + (a.path("location").asText("").isEmpty() ? "" : " at " + a.path("location").asText()));
+                out.println("artifact  " + a.path("kind").asText().toLowerCase(Locale.ROOT) + " "
+                        + a.path("title").asText()
+                        + (a.path("location").asText("").isEmpty()
+                                ? ""
+                                : " at " + a.path("location").asText()));
             }
             for (JsonNode f : s.path("files")) {
                 out.println("changed   " + f.asText());

@@ -36,11 +36,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import java.util.Objects;
 
 /**
  * Drives one session until it finishes or waits for a person. The only writer of the session's
@@ -70,7 +70,15 @@ public final class AgentLoop {
     private final Retry retry;
     private final Clock clock;
 
-    public AgentLoop(EventLog log, LlmModel model, Droid droid, Autonomy autonomy, ToolContext tools, long contextWindow, Retry retry, Clock clock) {
+    public AgentLoop(
+            EventLog log,
+            LlmModel model,
+            Droid droid,
+            Autonomy autonomy,
+            ToolContext tools,
+            long contextWindow,
+            Retry retry,
+            Clock clock) {
         this.log = log;
         this.model = model;
         this.droid = droid;
@@ -124,16 +132,23 @@ public final class AgentLoop {
             }
         } catch (RuntimeException bug) {
             String errorId = UUID.randomUUID().toString();
-            log.append(session, Source.SYSTEM, new SessionFinished(Outcome.FAILED, "internal error " + errorId + ": " + bug.getClass().getSimpleName()));
+            log.append(
+                    session,
+                    Source.SYSTEM,
+                    new SessionFinished(
+                            Outcome.FAILED,
+                            "internal error " + errorId + ": " + bug.getClass().getSimpleName()));
             throw new IllegalStateException("session " + session + " failed with error id " + errorId, bug);
         }
     }
 
     /** Render → meter (condense if needed) → one model call → record the reply and its usage. */
-    private void askModel(String session, SessionState state, SessionState.Tracker tracker, PromptRenderer.Live renderer) {
+    private void askModel(
+            String session, SessionState state, SessionState.Tracker tracker, PromptRenderer.Live renderer) {
         PromptRenderer.Rendered prompt = renderer.render(state);
         if (prompt.meter().used() > contextWindow * CONDENSE_AT) {
-            Optional<Progress.HistoryCondensed> condensed = condensation(state, prompt.meter().used());
+            Optional<Progress.HistoryCondensed> condensed =
+                    condensation(state, prompt.meter().used());
             if (condensed.isPresent()) {
                 log.append(session, Source.SYSTEM, condensed.get());
                 prompt = renderer.render(tracker.catchUp());
@@ -143,31 +158,60 @@ public final class AgentLoop {
         ModelReply reply = null;
         for (int attempt = 1; reply == null; attempt++) {
             try {
-                reply = model.complete(new ModelRequest(droid.route(), prompt.messages(), droid.tools().specs()));
+                reply = model.complete(new ModelRequest(
+                        droid.route(), prompt.messages(), droid.tools().specs()));
             } catch (ModelUnavailableException e) {
-                log.append(session, Source.SYSTEM, new Telemetry.ModelCallFailed(attempt, String.valueOf(e.getMessage())));
+                log.append(
+                        session, Source.SYSTEM, new Telemetry.ModelCallFailed(attempt, String.valueOf(e.getMessage())));
                 if (attempt >= retry.attempts()) {
-                    finish(session, Outcome.MODEL_UNAVAILABLE, "model endpoint unavailable after " + attempt + " attempts: " + e.getMessage());
+                    finish(
+                            session,
+                            Outcome.MODEL_UNAVAILABLE,
+                            "model endpoint unavailable after " + attempt + " attempts: " + e.getMessage());
                     return;
                 }
                 pause(retry.backoff().multipliedBy(attempt));
             }
         }
-        Event replied = log.append(session, Source.AGENT, new ModelReplied(reply.text(), uniqueIds(reply.calls(), state, tracker)));
+        Event replied = log.append(
+                session, Source.AGENT, new ModelReplied(reply.text(), uniqueIds(reply.calls(), state, tracker)));
         ModelReply.Usage u = reply.usage();
-        log.append(session, Source.SYSTEM, replied.seq(), new Telemetry.ModelUsage(u.model(), u.promptTokens(), u.completionTokens(), u.costMicros()));
+        log.append(
+                session,
+                Source.SYSTEM,
+                replied.seq(),
+                new Telemetry.ModelUsage(u.model(), u.promptTokens(), u.completionTokens(), u.costMicros()));
         if (reply.calls().isEmpty()) {
-            log.append(session, Source.SYSTEM, replied.seq(), new FormatRejected("", "Your reply called no tool. Use the tools to work, and call finish when you are done."));
+            log.append(
+                    session,
+                    Source.SYSTEM,
+                    replied.seq(),
+                    new FormatRejected(
+                            "",
+                            "Your reply called no tool. Use the tools to work, and call finish when you are done."));
         }
     }
 
     /** One pending tool call: record the rejection, the crash, or run it. */
     private void handle(String session, SessionState state, Call call) {
         switch (call.stage()) {
-            case DENIED -> observe(session, call.replySeq(), new ActionRejected(call.call().id(), RejectedBy.USER, denial(state, call.call().id())));
-            case INVOKED -> observe(session, call.actionSeq(), new Observation.ToolFailed(call.call().id(),
-                    "interrupted: the runtime stopped while this ran; any effect it had is in the workspace (check before repeating it)"));
-            case PROPOSED, APPROVED -> execute(session, call.call(), call.replySeq(), call.stage() == SessionState.Stage.APPROVED);
+            case DENIED ->
+                observe(
+                        session,
+                        call.replySeq(),
+                        new ActionRejected(
+                                call.call().id(),
+                                RejectedBy.USER,
+                                denial(state, call.call().id())));
+            case INVOKED ->
+                observe(
+                        session,
+                        call.actionSeq(),
+                        new Observation.ToolFailed(
+                                call.call().id(),
+                                "interrupted: the runtime stopped while this ran; any effect it had is in the workspace (check before repeating it)"));
+            case PROPOSED, APPROVED ->
+                execute(session, call.call(), call.replySeq(), call.stage() == SessionState.Stage.APPROVED);
             case AWAITING_APPROVAL, ASKED, DONE -> throw new IllegalStateException("not pending: " + call);
         }
     }
@@ -176,7 +220,13 @@ public final class AgentLoop {
     private void execute(String session, ToolCall call, long replySeq, boolean approved) {
         Optional<Tool> found = droid.tools().find(call.tool());
         if (found.isEmpty()) {
-            observe(session, replySeq, new FormatRejected(call.id(), "unknown tool '" + call.tool() + "'; available: " + String.join(", ", droid.tools().names())));
+            observe(
+                    session,
+                    replySeq,
+                    new FormatRejected(
+                            call.id(),
+                            "unknown tool '" + call.tool() + "'; available: "
+                                    + String.join(", ", droid.tools().names())));
             return;
         }
         Tool tool = found.get();
@@ -186,28 +236,55 @@ public final class AgentLoop {
             args = Args.parse(call.arguments());
             risk = tool.risk(args, tools);
         } catch (Args.BadArguments e) {
-            observe(session, replySeq, new FormatRejected(call.id(), e.getMessage() + "; schema: " + tool.spec().parametersSchema()));
+            observe(
+                    session,
+                    replySeq,
+                    new FormatRejected(
+                            call.id(),
+                            e.getMessage() + "; schema: " + tool.spec().parametersSchema()));
             return;
         }
         Autonomy.Verdict verdict = approved ? Autonomy.Verdict.RUN : autonomy.verdict(risk);
         switch (verdict) {
             case BLOCK -> {
-                observe(session, replySeq, new ActionRejected(call.id(), RejectedBy.POLICY,
-                        "a " + risk.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " action is not allowed in this workspace (autonomy " + autonomy + ")"));
+                observe(
+                        session,
+                        replySeq,
+                        new ActionRejected(
+                                call.id(),
+                                RejectedBy.POLICY,
+                                "a "
+                                        + risk.name()
+                                                .toLowerCase(java.util.Locale.ROOT)
+                                                .replace('_', ' ')
+                                        + " action is not allowed in this workspace (autonomy " + autonomy + ")"));
                 return;
             }
             case ASK -> {
-                log.append(session, Source.SYSTEM, replySeq, new ApprovalRequested(call.id(), call.tool(), args.json(), risk, "autonomy " + autonomy + " asks a person for " + risk + " actions"));
+                log.append(
+                        session,
+                        Source.SYSTEM,
+                        replySeq,
+                        new ApprovalRequested(
+                                call.id(),
+                                call.tool(),
+                                args.json(),
+                                risk,
+                                "autonomy " + autonomy + " asks a person for " + risk + " actions"));
                 return;
             }
             case RUN -> {}
         }
-        Event action = log.append(session, Source.AGENT, replySeq, new InvokeTool(call.id(), call.tool(), args.json(), risk));
+        Event action =
+                log.append(session, Source.AGENT, replySeq, new InvokeTool(call.id(), call.tool(), args.json(), risk));
         Effect effect;
         try {
             effect = tool.execute(args, tools);
         } catch (Args.BadArguments e) {
-            observe(session, action.seq(), new FormatRejected(call.id(), Objects.requireNonNullElse(e.getMessage(), e.toString())));
+            observe(
+                    session,
+                    action.seq(),
+                    new FormatRejected(call.id(), Objects.requireNonNullElse(e.getMessage(), e.toString())));
             return;
         } catch (ToolFailure e) {
             effect = new Effect.Failed(String.valueOf(e.getMessage()));
@@ -219,17 +296,28 @@ public final class AgentLoop {
     private void record(String session, String callId, long actionSeq, Effect effect) {
         switch (effect) {
             case Effect.Output o -> observe(session, actionSeq, new Observation.ToolSucceeded(callId, o.text()));
-            case Effect.CommandRan c -> observe(session, actionSeq, new Observation.CommandFinished(callId, c.command(), c.exitCode(), c.output(), c.timedOut()));
-            case Effect.Changed c -> observe(session, actionSeq, new Observation.FileChanged(callId, c.path(), c.diff()));
+            case Effect.CommandRan c ->
+                observe(
+                        session,
+                        actionSeq,
+                        new Observation.CommandFinished(callId, c.command(), c.exitCode(), c.output(), c.timedOut()));
+            case Effect.Changed c ->
+                observe(session, actionSeq, new Observation.FileChanged(callId, c.path(), c.diff()));
             case Effect.Failed f -> observe(session, actionSeq, new Observation.ToolFailed(callId, f.error()));
-            case Effect.Ask a -> log.append(session, Source.AGENT, actionSeq, new QuestionAsked(callId, a.question(), a.options()));
+            case Effect.Ask a ->
+                log.append(session, Source.AGENT, actionSeq, new QuestionAsked(callId, a.question(), a.options()));
             case Effect.Plan p -> {
                 log.append(session, Source.AGENT, actionSeq, new Progress.PlanUpdated(p.steps()));
-                observe(session, actionSeq, new Observation.ToolSucceeded(callId, "plan updated (" + p.steps().size() + " steps)"));
+                observe(
+                        session,
+                        actionSeq,
+                        new Observation.ToolSucceeded(
+                                callId, "plan updated (" + p.steps().size() + " steps)"));
             }
             case Effect.Finish f -> {
                 switch (droid.completion().check(f, tools)) {
-                    case Completion.Refused r -> observe(session, actionSeq, new ActionRejected(callId, RejectedBy.COMPLETION_RULE, r.reason()));
+                    case Completion.Refused r ->
+                        observe(session, actionSeq, new ActionRejected(callId, RejectedBy.COMPLETION_RULE, r.reason()));
                     case Completion.Accepted a -> {
                         observe(session, actionSeq, new Observation.ToolSucceeded(callId, "finish accepted"));
                         a.artifacts().forEach(artifact -> log.append(session, Source.SYSTEM, actionSeq, artifact));
@@ -257,7 +345,9 @@ public final class AgentLoop {
             return Optional.empty();
         }
         List<Event> elide = observations.subList(0, observations.size() - KEEP_RECENT);
-        long saved = elide.stream().mapToLong(e -> PromptRenderer.text((Observation) e.payload()).length() / 4).sum();
+        long saved = elide.stream()
+                .mapToLong(e -> PromptRenderer.text((Observation) e.payload()).length() / 4)
+                .sum();
         return Optional.of(new Progress.HistoryCondensed(elide.getLast().seq(), elide.size(), Math.min(saved, used)));
     }
 

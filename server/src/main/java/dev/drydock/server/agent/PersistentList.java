@@ -19,6 +19,7 @@ public final class PersistentList<T> extends AbstractList<T> implements RandomAc
 
     /** Inner nodes hold {@code Object[]} children; the leaves (level 0) hold the items. */
     private final Object[] root;
+
     private final int shift;
     private final int size;
 
@@ -87,7 +88,9 @@ public final class PersistentList<T> extends AbstractList<T> implements RandomAc
         if (level == 0) {
             copy[slot] = item;
         } else {
-            copy[slot] = slot < node.length ? append((Object[]) node[slot], level - BITS, index, item) : path(level - BITS, item);
+            copy[slot] = slot < node.length
+                    ? append((Object[]) node[slot], level - BITS, index, item)
+                    : path(level - BITS, item);
         }
         return copy;
     }

@@ -66,12 +66,19 @@ public record SessionState(
     /** Per-session usage totals. */
     public record Totals(long promptTokens, long completionTokens, long costMicros) {
         Totals plus(Telemetry.ModelUsage u) {
-            return new Totals(promptTokens + u.promptTokens(), completionTokens + u.completionTokens(), costMicros + u.costMicros());
+            return new Totals(
+                    promptTokens + u.promptTokens(),
+                    completionTokens + u.completionTokens(),
+                    costMicros + u.costMicros());
         }
     }
 
     /** One tool call the model asked for, and how far it got. */
-    public record Call(ToolCall call, long replySeq, Stage stage, @Nullable Long actionSeq) {
+    public record Call(
+            ToolCall call,
+            long replySeq,
+            Stage stage,
+            @Nullable Long actionSeq) {
         Call at(Stage next) {
             return new Call(call, replySeq, next, actionSeq);
         }
@@ -156,7 +163,8 @@ public record SessionState(
             List<Event> fresh = log.read(sessionId, folder.lastSeq, Integer.MAX_VALUE);
             for (Event e : fresh) {
                 if (e.seq() != folder.lastSeq + 1) {
-                    throw new IllegalStateException("session " + sessionId + ": event " + e.seq() + " read after " + folder.lastSeq);
+                    throw new IllegalStateException(
+                            "session " + sessionId + ": event " + e.seq() + " read after " + folder.lastSeq);
                 }
                 folder.apply(e);
                 history.add(e);
@@ -174,7 +182,10 @@ public record SessionState(
         long lastSeq;
         Lifecycle.@Nullable SessionStarted started;
         Progress.@Nullable ContextPrepared context;
-        @Nullable Outcome outcome;
+
+        @Nullable
+        Outcome outcome;
+
         String summary = "";
         boolean finished;
         boolean interrupted;
@@ -186,13 +197,16 @@ public record SessionState(
         List<PlanStep> plan = List.of();
         long condensedThrough;
         Telemetry.@Nullable ContextMeasured meter;
-        @Nullable String classification;
+
+        @Nullable
+        String classification;
         /** Every call in the order the model made them; a snapshot of it shares all but one path with the last. */
         PersistentList<Call> calls = PersistentList.empty();
         /** Position of each call id in {@link #calls}. */
         final Map<String, Integer> order = new HashMap<>();
         /** The calls not done yet, by position: what status and pending calls are read from. */
         final TreeMap<Integer, Call> open = new TreeMap<>();
+
         int asked;
         int awaitingApproval;
         final GrowingList<ArtifactProduced> artifacts = new GrowingList<>();
@@ -352,9 +366,25 @@ public record SessionState(
                 status = Status.RUNNING;
             }
             return new SessionState(
-                    sessionId, lastSeq, status, Optional.ofNullable(started), Optional.ofNullable(context), Optional.ofNullable(outcome),
-                    summary, cancelRequested, modelCalls, modelCallsSinceStart, runningSince, totals, plan, condensedThrough,
-                    Optional.ofNullable(meter), Optional.ofNullable(classification), calls, artifacts.snapshot(), history,
+                    sessionId,
+                    lastSeq,
+                    status,
+                    Optional.ofNullable(started),
+                    Optional.ofNullable(context),
+                    Optional.ofNullable(outcome),
+                    summary,
+                    cancelRequested,
+                    modelCalls,
+                    modelCallsSinceStart,
+                    runningSince,
+                    totals,
+                    plan,
+                    condensedThrough,
+                    Optional.ofNullable(meter),
+                    Optional.ofNullable(classification),
+                    calls,
+                    artifacts.snapshot(),
+                    history,
                     open.values().stream().filter(c -> pending(c.stage())).toList());
         }
     }

@@ -43,25 +43,36 @@ public final class TestGatedCompletion implements CompletionRule {
             Workspace.CommandResult r = context.workspace().run(test.command(), TIMEOUT);
             if (r.exitCode() != 0) {
                 String out = r.output();
-                java.util.Optional<dev.drydock.server.agent.tool.BuildEnvironmentProblem> problem =
-                        r.timedOut() ? java.util.Optional.empty() : dev.drydock.server.agent.tool.BuildEnvironmentProblem.in(r.exitCode(), out);
+                java.util.Optional<dev.drydock.server.agent.tool.BuildEnvironmentProblem> problem = r.timedOut()
+                        ? java.util.Optional.empty()
+                        : dev.drydock.server.agent.tool.BuildEnvironmentProblem.in(r.exitCode(), out);
                 if (problem.isPresent()) {
-                    return new Completion.Refused("finish refused: the tests could not run (`" + test.command() + "` exit=" + r.exitCode() + "). "
-                            + problem.get().explanation() + "\nOutput (tail):\n" + out.substring(Math.max(0, out.length() - TAIL)));
+                    return new Completion.Refused("finish refused: the tests could not run (`" + test.command()
+                            + "` exit=" + r.exitCode() + "). " + problem.get().explanation() + "\nOutput (tail):\n"
+                            + out.substring(Math.max(0, out.length() - TAIL)));
                 }
                 return new Completion.Refused("finish refused: the tests fail (`" + test.command() + "` "
-                        + (r.timedOut() ? "timed out" : "exit=" + r.exitCode()) + "). Fix them, then finish again. Output (tail):\n"
+                        + (r.timedOut() ? "timed out" : "exit=" + r.exitCode())
+                        + "). Fix them, then finish again. Output (tail):\n"
                         + out.substring(Math.max(0, out.length() - TAIL)));
             }
         }
         if (diff.isBlank()) {
-            return new Completion.Refused("finish refused: the workspace has no change. Make the change first (edit_file), then run_tests.");
+            return new Completion.Refused(
+                    "finish refused: the workspace has no change. Make the change first (edit_file), then run_tests.");
         }
         String summary = finish.summary().isBlank() ? "Change made; tests pass." : finish.summary();
         List<ArtifactProduced> artifacts = new ArrayList<>();
         artifacts.add(new ArtifactProduced(ArtifactKind.DIFF, "Changes", "text/x-diff", diff, ""));
-        publisher.publish(context.sessionId(), diff, summary, test.isPresent() ? test.command() : "")
-                .ifPresent(branch -> artifacts.add(new ArtifactProduced(ArtifactKind.BRANCH, "Branch", "text/plain", branch, branch)));
-        return new Completion.Accepted(summary + (test.isPresent() ? "\n\nTests pass: `" + test.command() + "`." : "\n\nNo test command was detected."), artifacts);
+        publisher
+                .publish(context.sessionId(), diff, summary, test.isPresent() ? test.command() : "")
+                .ifPresent(branch -> artifacts.add(
+                        new ArtifactProduced(ArtifactKind.BRANCH, "Branch", "text/plain", branch, branch)));
+        return new Completion.Accepted(
+                summary
+                        + (test.isPresent()
+                                ? "\n\nTests pass: `" + test.command() + "`."
+                                : "\n\nNo test command was detected."),
+                artifacts);
     }
 }

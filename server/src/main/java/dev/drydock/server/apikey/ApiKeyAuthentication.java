@@ -28,19 +28,23 @@ public class ApiKeyAuthentication implements HttpAuthenticationMechanism {
         if (key == null) {
             return Uni.createFrom().nullItem();
         }
-        return identityProviderManager.authenticate(HttpSecurityUtils.setRoutingContextAttribute(new ApiKeyRequest(key), context));
+        return identityProviderManager.authenticate(
+                HttpSecurityUtils.setRoutingContextAttribute(new ApiKeyRequest(key), context));
     }
 
     /** The challenge is OIDC's (a bearer challenge on /api, a redirect to Keycloak on the portal) unless a key was sent. */
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
-        return presentedKey(context) == null ? Uni.createFrom().nullItem()
+        return presentedKey(context) == null
+                ? Uni.createFrom().nullItem()
                 : Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer realm=\"drydock\""));
     }
 
     @Override
     public Uni<Boolean> sendChallenge(RoutingContext context) {
-        return presentedKey(context) == null ? Uni.createFrom().item(false) : HttpAuthenticationMechanism.super.sendChallenge(context);
+        return presentedKey(context) == null
+                ? Uni.createFrom().item(false)
+                : HttpAuthenticationMechanism.super.sendChallenge(context);
     }
 
     /** The API key in the request's bearer header on /api, or null when this mechanism has nothing to claim. */

@@ -27,7 +27,8 @@ import org.jboss.logging.Logger;
 public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyRequest> {
     private static final Logger LOG = Logger.getLogger(ApiKeyIdentityProvider.class);
 
-    @Inject ApiKeys keys;
+    @Inject
+    ApiKeys keys;
 
     @Override
     public Class<ApiKeyRequest> getRequestType() {
@@ -38,15 +39,25 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyRequest> {
     public Uni<SecurityIdentity> authenticate(ApiKeyRequest request, AuthenticationRequestContext context) {
         RoutingContext http = HttpSecurityUtils.getRoutingContextAttribute(request);
         String path = http == null ? "/api" : http.normalizedPath();
-        String client = http == null || http.request().remoteAddress() == null ? "unknown" : http.request().remoteAddress().hostAddress();
+        String client = http == null || http.request().remoteAddress() == null
+                ? "unknown"
+                : http.request().remoteAddress().hostAddress();
         return context.runBlocking(() -> switch (keys.authenticate(request.key(), path, client)) {
             case ApiKeys.Check.Valid v -> identity(v.principal(), v.expiresAt());
-            case ApiKeys.Check.Refused r -> throw new AuthenticationFailedException(
-                    new ProblemException(Problem.of(401, "api-key-refused", "API key refused", r.message())));
+            case ApiKeys.Check.Refused r ->
+                throw new AuthenticationFailedException(
+                        new ProblemException(Problem.of(401, "api-key-refused", "API key refused", r.message())));
             case ApiKeys.Check.Unconfirmed u -> {
-                LOG.warnf("refused an API key of user %s on %s: cannot confirm the owner's memberships: %s", u.subject(), path, u.why());
-                throw new AuthenticationFailedException(new ProblemException(Problem.of(503, "identity-unavailable", "Identity provider unavailable",
-                        "Cannot confirm the key owner's memberships with the identity provider; try again in a minute.")));
+                LOG.warnf(
+                        "refused an API key of user %s on %s: cannot confirm the owner's memberships: %s",
+                        u.subject(), path, u.why());
+                throw new AuthenticationFailedException(
+                        new ProblemException(
+                                Problem.of(
+                                        503,
+                                        "identity-unavailable",
+                                        "Identity provider unavailable",
+                                        "Cannot confirm the key owner's memberships with the identity provider; try again in a minute.")));
             }
         });
     }

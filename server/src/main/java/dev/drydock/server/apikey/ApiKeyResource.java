@@ -27,8 +27,11 @@ import org.jspecify.annotations.Nullable;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class ApiKeyResource {
-    @Inject CurrentUser currentUser;
-    @Inject ApiKeys keys;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    ApiKeys keys;
 
     /** What to call the new key and how many days it lives (default {@value ApiKeys#DEFAULT_DAYS}, at most {@value ApiKeys#MAX_DAYS}). */
     public record KeyInput(@Nullable String name, @Nullable Integer expiresInDays) {}
@@ -37,10 +40,13 @@ public class ApiKeyResource {
     @Operation(summary = "Create an API key; the key is in this response only")
     public Response create(@Nullable KeyInput in) {
         if (currentUser.byApiKey()) {
-            throw ProblemException.forbidden("An API key cannot create API keys; sign in to the portal (Me page) or use an access token from ./drydock login.");
+            throw ProblemException.forbidden(
+                    "An API key cannot create API keys; sign in to the portal (Me page) or use an access token from ./drydock login.");
         }
         int days = in == null || in.expiresInDays() == null ? ApiKeys.DEFAULT_DAYS : in.expiresInDays();
-        return Response.status(201).entity(keys.create(currentUser.principal(), in == null ? null : in.name(), days)).build();
+        return Response.status(201)
+                .entity(keys.create(currentUser.principal(), in == null ? null : in.name(), days))
+                .build();
     }
 
     @GET

@@ -7,13 +7,13 @@ import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.auth.KeycloakMemberships;
 import dev.drydock.server.auth.Roles;
 import dev.drydock.server.auth.WorkspaceMembership;
-import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.persistence.Columns;
+import dev.drydock.server.problem.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,10 +26,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
-import java.util.Objects;
 
 /**
  * Personal access tokens ({@code dd_} + 40 random characters), accepted on {@code /api} and on the
@@ -50,20 +50,37 @@ public class ApiKeys {
     public static final int DEFAULT_DAYS = 90;
     /** The longest a key may live. */
     public static final int MAX_DAYS = 365;
+
     private static final int PREFIX_SHOWN = 10;
-    private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    private static final char[] ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
     private final SecureRandom random = new SecureRandom();
 
-    @Inject EntityManager em;
-    @Inject KeycloakMemberships memberships;
-    @Inject AuditTrail trail;
-    @Inject AccessAuditor access;
+    @Inject
+    EntityManager em;
+
+    @Inject
+    KeycloakMemberships memberships;
+
+    @Inject
+    AuditTrail trail;
+
+    @Inject
+    AccessAuditor access;
 
     Clock clock = Clock.systemUTC();
 
     /** A key as listed: never the key itself, only its first characters ({@code prefix}). */
-    public record KeyView(long id, String name, String prefix, Instant createdAt, Instant expiresAt, @Nullable Instant lastUsedAt, @Nullable Instant revokedAt,
+    public record KeyView(
+            long id,
+            String name,
+            String prefix,
+            Instant createdAt,
+            Instant expiresAt,
+            @Nullable Instant lastUsedAt,
+            @Nullable Instant revokedAt,
             String state) {}
 
     /** A new key: {@code key} is in this answer only. */
@@ -78,10 +95,12 @@ public class ApiKeys {
     public NewKey create(Principal owner, @Nullable String name, int days) {
         String n = name == null ? "" : name.strip();
         if (n.isEmpty() || n.length() > 100) {
-            throw ProblemException.badRequest("name is required (1-100 characters), e.g. {\"name\": \"my laptop\", \"expiresInDays\": 90}");
+            throw ProblemException.badRequest(
+                    "name is required (1-100 characters), e.g. {\"name\": \"my laptop\", \"expiresInDays\": 90}");
         }
         if (days < 1 || days > MAX_DAYS) {
-            throw ProblemException.badRequest("expiresInDays must be between 1 and " + MAX_DAYS + " (default " + DEFAULT_DAYS + "); got " + days);
+            throw ProblemException.badRequest(
+                    "expiresInDays must be between 1 and " + MAX_DAYS + " (default " + DEFAULT_DAYS + "); got " + days);
         }
         StringBuilder sb = new StringBuilder(PREFIX);
         for (int i = 0; i < 40; i++) {
@@ -92,15 +111,28 @@ public class ApiKeys {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Instant expires = now.plus(Duration.ofDays(days));
         long id = ((Number) em.createNativeQuery(
-                        "insert into gateway_api_key (user_subject, username, name, key_prefix, key_hash, roles, workspaces, created_at, expires_at) "
-                                + "values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) returning id")
-                .setParameter(1, owner.subject()).setParameter(2, owner.username()).setParameter(3, n).setParameter(4, prefix).setParameter(5, sha256(key))
-                .setParameter(6, String.join(",", owner.roles()))
-                .setParameter(7, owner.workspaces().stream().map(m -> m.workspace() + ":" + m.role().label()).collect(Collectors.joining(",")))
-                .setParameter(8, now).setParameter(9, expires)
-                .getSingleResult()).longValue();
+                                "insert into gateway_api_key (user_subject, username, name, key_prefix, key_hash, roles, workspaces, created_at, expires_at) "
+                                        + "values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) returning id")
+                        .setParameter(1, owner.subject())
+                        .setParameter(2, owner.username())
+                        .setParameter(3, n)
+                        .setParameter(4, prefix)
+                        .setParameter(5, sha256(key))
+                        .setParameter(6, String.join(",", owner.roles()))
+                        .setParameter(
+                                7,
+                                owner.workspaces().stream()
+                                        .map(m -> m.workspace() + ":" + m.role().label())
+                                        .collect(Collectors.joining(",")))
+                        .setParameter(8, now)
+                        .setParameter(9, expires)
+                        .getSingleResult())
+                .longValue();
         trail.appendInTransaction(AuditEntry.of(owner.subject(), "api-key.created", "api-key:" + id)
-                .with("name", n).with("prefix", prefix).with("expiresAt", expires).with("username", owner.username()));
+                .with("name", n)
+                .with("prefix", prefix)
+                .with("expiresAt", expires)
+                .with("username", owner.username()));
         return new NewKey(id, n, prefix, now, expires, key);
     }
 
@@ -111,13 +143,23 @@ public class ApiKeys {
             @SuppressWarnings("unchecked")
             List<Object[]> rows = em.createNativeQuery(
                             "select id, name, key_prefix, created_at, expires_at, last_used_at, revoked_at from gateway_api_key where user_subject = ?1 order by id")
-                    .setParameter(1, subject).getResultList();
-            return rows.stream().map(r -> {
-                Instant expires = Columns.instant(r[4]);
-                Instant revoked = Columns.instantOrNull(r[6]);
-                return new KeyView(Columns.longValue(r[0]), (String) r[1], (String) r[2], Columns.instant(r[3]), expires, Columns.instantOrNull(r[5]), revoked,
-                        revoked != null ? "revoked" : expires.isAfter(now) ? "active" : "expired");
-            }).toList();
+                    .setParameter(1, subject)
+                    .getResultList();
+            return rows.stream()
+                    .map(r -> {
+                        Instant expires = Columns.instant(r[4]);
+                        Instant revoked = Columns.instantOrNull(r[6]);
+                        return new KeyView(
+                                Columns.longValue(r[0]),
+                                (String) r[1],
+                                (String) r[2],
+                                Columns.instant(r[3]),
+                                expires,
+                                Columns.instantOrNull(r[5]),
+                                revoked,
+                                revoked != null ? "revoked" : expires.isAfter(now) ? "active" : "expired");
+                    })
+                    .toList();
         });
     }
 
@@ -126,14 +168,21 @@ public class ApiKeys {
         @SuppressWarnings("unchecked")
         List<Object[]> revoked = em.createNativeQuery(
                         "update gateway_api_key set revoked_at = now() where id = ?1 and user_subject = ?2 and revoked_at is null returning key_prefix, name")
-                .setParameter(1, id).setParameter(2, owner.subject()).getResultList();
+                .setParameter(1, id)
+                .setParameter(2, owner.subject())
+                .getResultList();
         if (!revoked.isEmpty()) {
             trail.appendInTransaction(AuditEntry.of(owner.subject(), "api-key.revoked", "api-key:" + id)
-                    .with("name", (String) revoked.getFirst()[1]).with("prefix", (String) revoked.getFirst()[0]).with("username", owner.username()));
+                    .with("name", (String) revoked.getFirst()[1])
+                    .with("prefix", (String) revoked.getFirst()[0])
+                    .with("username", owner.username()));
             return true;
         }
         return !em.createNativeQuery("select 1 from gateway_api_key where id = ?1 and user_subject = ?2")
-                .setParameter(1, id).setParameter(2, owner.subject()).getResultList().isEmpty();
+                .setParameter(1, id)
+                .setParameter(2, owner.subject())
+                .getResultList()
+                .isEmpty();
     }
 
     public sealed interface Check {
@@ -162,9 +211,11 @@ public class ApiKeys {
         Instant expires;
         @Nullable Instant revoked;
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery(
-                        "select id, user_subject, username, key_prefix, expires_at, revoked_at from gateway_api_key where key_hash = ?1")
-                .setParameter(1, sha256(key)).getResultList());
+        List<Object[]> rows = QuarkusTransaction.joiningExisting()
+                .call(() -> em.createNativeQuery(
+                                "select id, user_subject, username, key_prefix, expires_at, revoked_at from gateway_api_key where key_hash = ?1")
+                        .setParameter(1, sha256(key))
+                        .getResultList());
         if (rows.isEmpty()) {
             return refused("anonymous", "", "unknown key", path, client, unknown());
         }
@@ -175,12 +226,24 @@ public class ApiKeys {
         expires = Columns.instant(row[4]);
         revoked = Columns.instantOrNull(row[5]);
         if (revoked != null) {
-            return refused(subject, username, "key revoked", path, client,
-                    "This API key (" + prefix + "…) was revoked on " + DAY.format(revoked) + ". Create a new one on the portal's Me page (/portal/me).");
+            return refused(
+                    subject,
+                    username,
+                    "key revoked",
+                    path,
+                    client,
+                    "This API key (" + prefix + "…) was revoked on " + DAY.format(revoked)
+                            + ". Create a new one on the portal's Me page (/portal/me).");
         }
         if (!expires.isAfter(clock.instant())) {
-            return refused(subject, username, "key expired", path, client,
-                    "This API key (" + prefix + "…) expired on " + DAY.format(expires) + ". Create a new one on the portal's Me page (/portal/me).");
+            return refused(
+                    subject,
+                    username,
+                    "key expired",
+                    path,
+                    client,
+                    "This API key (" + prefix + "…) expired on " + DAY.format(expires)
+                            + ". Create a new one on the portal's Me page (/portal/me).");
         }
         Optional<KeycloakMemberships.Account> owner;
         try {
@@ -189,16 +252,31 @@ public class ApiKeys {
             return new Check.Unconfirmed(subject, Objects.requireNonNullElse(e.getMessage(), e.toString()));
         }
         if (owner.isEmpty()) {
-            return refused(subject, username, "key owner deleted", path, client, "This API key's owner is no longer an active user; the key is refused.");
+            return refused(
+                    subject,
+                    username,
+                    "key owner deleted",
+                    path,
+                    client,
+                    "This API key's owner is no longer an active user; the key is refused.");
         }
         KeycloakMemberships.Account account = owner.get();
         if (!account.enabled()) {
-            return refused(subject, account.username(), "key owner disabled", path, client, "This API key's owner is no longer an active user; the key is refused.");
+            return refused(
+                    subject,
+                    account.username(),
+                    "key owner disabled",
+                    path,
+                    client,
+                    "This API key's owner is no longer an active user; the key is refused.");
         }
         touch(key);
-        List<String> roles = account.roles().stream().filter(r -> !r.equals(Roles.DRYDOCK_ADMIN)).toList();
+        List<String> roles = account.roles().stream()
+                .filter(r -> !r.equals(Roles.DRYDOCK_ADMIN))
+                .toList();
         List<WorkspaceMembership> workspaces = account.workspaces();
-        return new Check.Valid(new Principal(subject, account.username(), account.username(), null, roles, workspaces), expires);
+        return new Check.Valid(
+                new Principal(subject, account.username(), account.username(), null, roles, workspaces), expires);
     }
 
     private static String unknown() {
@@ -211,16 +289,18 @@ public class ApiKeys {
     }
 
     private void touch(String key) {
-        QuarkusTransaction.joiningExisting().run(() -> em.createNativeQuery("update gateway_api_key set last_used_at = now() where key_hash = ?1")
-                .setParameter(1, sha256(key)).executeUpdate());
+        QuarkusTransaction.joiningExisting()
+                .run(() -> em.createNativeQuery("update gateway_api_key set last_used_at = now() where key_hash = ?1")
+                        .setParameter(1, sha256(key))
+                        .executeUpdate());
     }
 
     static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
     }
-
 }

@@ -16,10 +16,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import org.jspecify.annotations.Nullable;
-import java.util.Objects;
 
 /**
  * The services {@code ./drydock up} runs beside the server on one machine: PostgreSQL and Keycloak,
@@ -62,7 +62,8 @@ final class Appliance implements AutoCloseable {
         Path home = Path.of(config.home()).toAbsolutePath().normalize();
         console.line("Drydock appliance in " + home);
         lockHome(home);
-        for (String leftover : Leftovers.stop(home.resolve("postgres"), home.resolve("keycloak"), Duration.ofSeconds(20))) {
+        for (String leftover :
+                Leftovers.stop(home.resolve("postgres"), home.resolve("keycloak"), Duration.ofSeconds(20))) {
             console.line("  stopped " + leftover + ", left running by an earlier run that did not shut down");
         }
         requireFreePort("http", httpPort, "choose another with './drydock up --port N' or DRYDOCK_PORT");
@@ -92,9 +93,11 @@ final class Appliance implements AutoCloseable {
             keycloakDbUser = EmbeddedDatabase.KEYCLOAK;
             keycloakDbPassword = credentials.keycloak();
             console.line("  postgresql: ready on 127.0.0.1:" + db.port() + " (" + millis(t0) + " ms)");
-            summary.add("PostgreSQL   127.0.0.1:" + db.port() + "  (embedded, data in " + home.resolve("postgres") + ")");
+            summary.add(
+                    "PostgreSQL   127.0.0.1:" + db.port() + "  (embedded, data in " + home.resolve("postgres") + ")");
         } else {
-            String url = external.dbUrl().orElseThrow(() -> new ApplianceException("postgresql", "DRYDOCK_DB_URL is not set"));
+            String url = external.dbUrl()
+                    .orElseThrow(() -> new ApplianceException("postgresql", "DRYDOCK_DB_URL is not set"));
             dbUser = external.dbUser().orElse("drydock");
             dbPassword = external.dbPassword().orElse("");
             checkDatabase(url, dbUser, dbPassword);
@@ -102,7 +105,11 @@ final class Appliance implements AutoCloseable {
             console.line("  postgresql: using " + url);
             summary.add("PostgreSQL   " + url + "  (external)");
         }
-        recordDatabase(home, serverSettings.get("quarkus.datasource.jdbc.url"), dbUser, config.embeddedDatabase() ? "db.app-password" : null);
+        recordDatabase(
+                home,
+                serverSettings.get("quarkus.datasource.jdbc.url"),
+                dbUser,
+                config.embeddedDatabase() ? "db.app-password" : null);
         serverSettings.put("quarkus.datasource.username", dbUser);
         serverSettings.put("quarkus.datasource.password", dbPassword);
 
@@ -115,25 +122,43 @@ final class Appliance implements AutoCloseable {
             String adminPassword = null;
             if (firstStart) {
                 adminPassword = Secrets.generate().substring(0, 20);
-                realmJson =
-                        RealmTemplate.shipped(portalUrl, secrets.getOrCreate("portal.client-secret"), secrets.getOrCreate("automation.client-secret"),
-                                        secrets.getOrCreate(Secrets.SERVER_CLIENT_SECRET))
-                                .withUser(new RealmTemplate.InitialUser(
-                                        ADMIN_USER, adminPassword, "Drydock", "Administrator", "admin@drydock.local",
-                                        List.of("/drydock-admins", "/workspaces/demo/admins")))
-                                .toJson();
+                realmJson = RealmTemplate.shipped(
+                                portalUrl,
+                                secrets.getOrCreate("portal.client-secret"),
+                                secrets.getOrCreate("automation.client-secret"),
+                                secrets.getOrCreate(Secrets.SERVER_CLIENT_SECRET))
+                        .withUser(new RealmTemplate.InitialUser(
+                                ADMIN_USER,
+                                adminPassword,
+                                "Drydock",
+                                "Administrator",
+                                "admin@drydock.local",
+                                List.of("/drydock-admins", "/workspaces/demo/admins")))
+                        .toJson();
             }
             String zip = config.keycloakDistZip()
-                    .orElseThrow(() -> new ApplianceException("keycloak", "no Keycloak distribution given; run through './drydock up', which fetches it"));
+                    .orElseThrow(() -> new ApplianceException(
+                            "keycloak",
+                            "no Keycloak distribution given; run through './drydock up', which fetches it"));
             Path install = home.resolve("keycloak");
             long t0 = System.nanoTime();
-            console.line("  keycloak: starting on 127.0.0.1:" + config.keycloakPort() + (firstStart ? " (first start: installing and importing the drydock realm, about a minute)…" : "…"));
+            console.line("  keycloak: starting on 127.0.0.1:" + config.keycloakPort()
+                    + (firstStart
+                            ? " (first start: installing and importing the drydock realm, about a minute)…"
+                            : "…"));
             KeycloakProcess kc = KeycloakProcess.start(
                     new KeycloakProcess.Setup(
-                            Path.of(zip), install, config.keycloakPort(), managementPort,
-                            keycloakDbUrl, keycloakDbUser, keycloakDbPassword, realmJson,
+                            Path.of(zip),
+                            install,
+                            config.keycloakPort(),
+                            managementPort,
+                            keycloakDbUrl,
+                            keycloakDbUser,
+                            keycloakDbPassword,
+                            realmJson,
                             secrets.getOrCreate("keycloak.bootstrap-admin-password"),
-                            config.keycloakStartTimeout(), home.resolve("logs/keycloak.log")),
+                            config.keycloakStartTimeout(),
+                            home.resolve("logs/keycloak.log")),
                     console::line);
             started.add(kc);
             if (firstStart) {
@@ -145,9 +170,11 @@ final class Appliance implements AutoCloseable {
             serverSettings.put("quarkus.oidc.auth-server-url", kc.realmUrl());
             serverSettings.put("quarkus.oidc.portal.credentials.secret", secrets.getOrCreate("portal.client-secret"));
             serverSettings.put("drydock.identity.client-secret", secrets.getOrCreate(Secrets.SERVER_CLIENT_SECRET));
-            summary.add("Keycloak     " + kc.baseUrl() + "/admin  (embedded; master admin 'admin', password in " + home.resolve("secrets.properties") + ")");
+            summary.add("Keycloak     " + kc.baseUrl() + "/admin  (embedded; master admin 'admin', password in "
+                    + home.resolve("secrets.properties") + ")");
         } else {
-            String url = external.oidcUrl().orElseThrow(() -> new ApplianceException("keycloak", "DRYDOCK_OIDC_URL is not set"));
+            String url = external.oidcUrl()
+                    .orElseThrow(() -> new ApplianceException("keycloak", "DRYDOCK_OIDC_URL is not set"));
             serverSettings.put("quarkus.oidc.auth-server-url", url);
             summary.add("Keycloak     " + url + "  (external)");
         }
@@ -170,11 +197,15 @@ final class Appliance implements AutoCloseable {
     private void lockHome(Path home) {
         try {
             Files.createDirectories(home.resolve("run"));
-            FileChannel channel = FileChannel.open(home.resolve("run/appliance.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(
+                    home.resolve("run/appliance.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             lock = channel.tryLock();
             if (lock == null) {
                 channel.close();
-                throw new ApplianceException("home", "another './drydock up' is already running with " + home + "; stop it first or set DRYDOCK_HOME to another folder");
+                throw new ApplianceException(
+                        "home",
+                        "another './drydock up' is already running with " + home
+                                + "; stop it first or set DRYDOCK_HOME to another folder");
             }
             started.add(channel);
         } catch (IOException e) {
@@ -191,9 +222,12 @@ final class Appliance implements AutoCloseable {
             p.setProperty("password-secret", passwordSecret);
         }
         try (var out = Files.newBufferedWriter(home.resolve("run/database.properties"))) {
-            p.store(out, "The database of the running './drydock up' (no password here; password-secret names its key in secrets.properties)");
+            p.store(
+                    out,
+                    "The database of the running './drydock up' (no password here; password-secret names its key in secrets.properties)");
         } catch (IOException e) {
-            throw new ApplianceException("home", "cannot write " + home.resolve("run/database.properties") + ": " + e.getMessage(), e);
+            throw new ApplianceException(
+                    "home", "cannot write " + home.resolve("run/database.properties") + ": " + e.getMessage(), e);
         }
     }
 
@@ -225,7 +259,8 @@ final class Appliance implements AutoCloseable {
         } catch (SQLException e) {
             throw new ApplianceException(
                     "postgresql",
-                    "database unreachable at " + url + " (" + e.getMessage() + "). Check DRYDOCK_DB_URL, DRYDOCK_DB_USER and DRYDOCK_DB_PASSWORD, or unset DRYDOCK_DB_URL to use the embedded database.",
+                    "database unreachable at " + url + " (" + e.getMessage()
+                            + "). Check DRYDOCK_DB_URL, DRYDOCK_DB_USER and DRYDOCK_DB_PASSWORD, or unset DRYDOCK_DB_URL to use the embedded database.",
                     e);
         }
     }

@@ -51,8 +51,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public record Credentials(String superuser, String owner, String app, String keycloak) {
         /** The passwords kept in the appliance's secrets file (generated on first use). */
         public static Credentials from(Secrets secrets) {
-            return new Credentials(secrets.getOrCreate("db.superuser-password"), secrets.getOrCreate("db.owner-password"),
-                    secrets.getOrCreate("db.app-password"), secrets.getOrCreate("db.keycloak-password"));
+            return new Credentials(
+                    secrets.getOrCreate("db.superuser-password"),
+                    secrets.getOrCreate("db.owner-password"),
+                    secrets.getOrCreate("db.app-password"),
+                    secrets.getOrCreate("db.keycloak-password"));
         }
 
         @Override
@@ -87,22 +90,24 @@ public final class EmbeddedDatabase implements AutoCloseable {
             Files.createDirectories(dataDir.getParent());
             boolean fresh = !Files.exists(dataDir.resolve("postgresql.conf"));
             boolean secured = Files.exists(dataDir.resolve(PASSWORDS_MARKER));
-            EmbeddedPostgres.Builder builder =
-                    EmbeddedPostgres.builder()
-                            .setDataDirectory(dataDir)
-                            .setCleanDataDirectory(false)
-                            // Stopped by its owner (the appliance after the server, or the tests), not by zonky's own shutdown hook.
-                            .setRegisterShutdownHook(false)
-                            .setServerConfig("listen_addresses", "127.0.0.1")
-                            .setServerConfig("max_connections", "200")
-                            .setServerConfig("password_encryption", "scram-sha-256")
-                            .setConnectConfig("password", credentials.superuser())
-                            .setPGStartupWait(java.time.Duration.ofSeconds(60))
-                            .setOverrideWorkingDirectory(dataDir.resolveSibling("pg-bin").toFile());
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    // Stopped by its owner (the appliance after the server, or the tests), not by zonky's own shutdown
+                    // hook.
+                    .setRegisterShutdownHook(false)
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setServerConfig("max_connections", "200")
+                    .setServerConfig("password_encryption", "scram-sha-256")
+                    .setConnectConfig("password", credentials.superuser())
+                    .setPGStartupWait(java.time.Duration.ofSeconds(60))
+                    .setOverrideWorkingDirectory(
+                            dataDir.resolveSibling("pg-bin").toFile());
             if (fresh) {
                 pwfile = dataDir.resolveSibling(".pg-superuser-password");
                 Files.deleteIfExists(pwfile);
-                Files.createFile(pwfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        pwfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(pwfile, credentials.superuser() + "\n", StandardCharsets.UTF_8);
                 builder.setLocaleConfig("auth-host", "scram-sha-256")
                         .setLocaleConfig("auth-local", "scram-sha-256")
@@ -141,7 +146,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static void writePasswordsOnly(Path dataDir) {
         try {
             Files.writeString(dataDir.resolve("pg_hba.conf"), PG_HBA, StandardCharsets.UTF_8);
-            Files.writeString(dataDir.resolve(PASSWORDS_MARKER), "pg_hba.conf requires scram-sha-256 passwords\n", StandardCharsets.UTF_8);
+            Files.writeString(
+                    dataDir.resolve(PASSWORDS_MARKER),
+                    "pg_hba.conf requires scram-sha-256 passwords\n",
+                    StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -150,7 +158,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     /** Roles, passwords, databases and their owners; switches an older trusting cluster to passwords. */
     private void provision(boolean alreadyPasswordsOnly) {
         Credentials p = credentials;
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("alter role " + SUPERUSER + " with password " + literal(p.superuser()));
             role(c, OWNER, p.owner());
             role(c, APP, p.app());
@@ -167,7 +176,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 LOG.info("PostgreSQL: switched the cluster from trust to scram-sha-256 passwords");
             }
         } catch (SQLException e) {
-            throw new ApplianceException("postgresql", "could not set up Drydock's roles and databases: " + e.getMessage(), e);
+            throw new ApplianceException(
+                    "postgresql", "could not set up Drydock's roles and databases: " + e.getMessage(), e);
         }
         adopt("drydock", OWNER);
         adopt("keycloak", KEYCLOAK);
@@ -190,7 +200,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         try (Statement s = c.createStatement()) {
             s.execute((exists ? "alter" : "create") + " role " + name
-                    + " with login nosuperuser nocreatedb nocreaterole noreplication nobypassrls password " + literal(password));
+                    + " with login nosuperuser nocreatedb nocreaterole noreplication nobypassrls password "
+                    + literal(password));
         }
     }
 
@@ -203,7 +214,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
             }
         }
         try (Statement s = c.createStatement()) {
-            s.execute(exists ? "alter database " + name + " owner to " + owner : "create database " + name + " owner " + owner);
+            s.execute(
+                    exists
+                            ? "alter database " + name + " owner to " + owner
+                            : "create database " + name + " owner " + owner);
         }
     }
 
@@ -212,7 +226,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * there (a cluster from an older Drydock, where the server connected as the superuser).
      */
     private void adopt(String database, String owner) {
-        try (Connection c = superuser(database); Statement s = c.createStatement()) {
+        try (Connection c = superuser(database);
+                Statement s = c.createStatement()) {
             s.execute("alter schema public owner to " + owner);
             s.execute("revoke all on schema public from public");
             if (database.equals("drydock")) {
@@ -237,7 +252,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     end $$
                     """.formatted(SUPERUSER, owner));
         } catch (SQLException e) {
-            throw new ApplianceException("postgresql", "could not give database " + database + " to " + owner + ": " + e.getMessage(), e);
+            throw new ApplianceException(
+                    "postgresql", "could not give database " + database + " to " + owner + ": " + e.getMessage(), e);
         }
     }
 

@@ -128,7 +128,8 @@ public final class KeycloakProcess implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout, Consumer<String> progress) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         URI discovery = URI.create(realmUrl() + "/.well-known/openid-configuration");
         Instant start = Instant.now();
         Instant deadline = start.plus(timeout);
@@ -146,10 +147,12 @@ public final class KeycloakProcess implements AutoCloseable {
                                 + "\nFix the cause above (a port in use? set another with DRYDOCK_KEYCLOAK_PORT), or point DRYDOCK_OIDC_URL at an existing Keycloak realm.");
             }
             try {
-                HttpResponse<Void> response =
-                        http.send(
-                                HttpRequest.newBuilder(discovery).timeout(Duration.ofSeconds(2)).GET().build(),
-                                HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(discovery)
+                                .timeout(Duration.ofSeconds(2))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }
@@ -173,7 +176,8 @@ public final class KeycloakProcess implements AutoCloseable {
                                 + tail(logFile, 15));
             }
             if (now.isAfter(nextReport)) {
-                progress.accept("  keycloak: still starting (" + Duration.between(start, now).toSeconds() + " s)…");
+                progress.accept("  keycloak: still starting ("
+                        + Duration.between(start, now).toSeconds() + " s)…");
                 nextReport = now.plusSeconds(10);
             }
             try {
@@ -224,7 +228,8 @@ public final class KeycloakProcess implements AutoCloseable {
                     }
                     Path target = staging.resolve(relative).normalize();
                     if (!target.startsWith(staging)) {
-                        throw new ApplianceException("keycloak", "refusing zip entry outside the install folder: " + name);
+                        throw new ApplianceException(
+                                "keycloak", "refusing zip entry outside the install folder: " + name);
                     }
                     if (entry.isDirectory()) {
                         Files.createDirectories(target);
@@ -237,10 +242,12 @@ public final class KeycloakProcess implements AutoCloseable {
                     }
                 }
             }
-            Files.writeString(staging.resolve(INSTALLED_MARKER), distZip.getFileName().toString());
+            Files.writeString(
+                    staging.resolve(INSTALLED_MARKER), distZip.getFileName().toString());
             Files.move(staging, installDir, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new ApplianceException("keycloak", "could not unpack " + distZip + " into " + installDir + ": " + e.getMessage(), e);
+            throw new ApplianceException(
+                    "keycloak", "could not unpack " + distZip + " into " + installDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -271,7 +278,9 @@ public final class KeycloakProcess implements AutoCloseable {
 
     static String tail(Path file, int lines) {
         try (InputStream in = Files.newInputStream(file)) {
-            List<String> all = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            List<String> all = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .toList();
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";

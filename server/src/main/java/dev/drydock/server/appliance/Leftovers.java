@@ -37,7 +37,10 @@ final class Leftovers {
         String keycloakMarker = keycloakInstall.toAbsolutePath().normalize().toString() + "/";
         List<ProcessHandle> keycloak = ProcessHandle.allProcesses()
                 .filter(p -> p.pid() != ProcessHandle.current().pid())
-                .filter(p -> p.info().commandLine().map(c -> c.contains(keycloakMarker)).orElse(false))
+                .filter(p -> p.info()
+                        .commandLine()
+                        .map(c -> c.contains(keycloakMarker))
+                        .orElse(false))
                 .toList();
         for (ProcessHandle p : keycloak) {
             stopTree("keycloak", p, LEFT_BY_EARLIER_RUN, grace);
@@ -69,7 +72,8 @@ final class Leftovers {
             }
             return ProcessHandle.of(Long.parseLong(lines.getFirst().strip()))
                     .filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
+                    .filter(p ->
+                            p.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
         } catch (IOException e) {
             LOG.debugf("cannot read %s: %s", pidFile, e.getMessage());
             return Optional.empty();
@@ -88,7 +92,10 @@ final class Leftovers {
             if (!exits(component, tree, p, grace)) {
                 p.destroyForcibly();
                 if (!exits(component, tree, p, grace)) {
-                    throw new ApplianceException(component, "process " + p.pid() + " " + origin + " does not stop; stop it yourself (kill -9 " + p.pid() + ") and start again");
+                    throw new ApplianceException(
+                            component,
+                            "process " + p.pid() + " " + origin + " does not stop; stop it yourself (kill -9 " + p.pid()
+                                    + ") and start again");
                 }
             }
         }

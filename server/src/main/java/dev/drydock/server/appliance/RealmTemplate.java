@@ -34,7 +34,8 @@ public final class RealmTemplate {
      * The shipped realm with its placeholders replaced. {@code serverSecret} is the secret of the
      * {@code drydock-server} client, with which the server reads API-key owners' current groups.
      */
-    public static RealmTemplate shipped(String portalUrl, String portalSecret, String automationSecret, String serverSecret) {
+    public static RealmTemplate shipped(
+            String portalUrl, String portalSecret, String automationSecret, String serverSecret) {
         String text;
         try (InputStream in = RealmTemplate.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
@@ -44,13 +45,12 @@ public final class RealmTemplate {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        for (Map.Entry<String, String> p :
-                Map.of(
-                                "DRYDOCK_PORTAL_URL", portalUrl,
-                                "DRYDOCK_PORTAL_SECRET", portalSecret,
-                                "DRYDOCK_AUTOMATION_SECRET", automationSecret,
-                                "DRYDOCK_SERVER_SECRET", serverSecret)
-                        .entrySet()) {
+        for (Map.Entry<String, String> p : Map.of(
+                        "DRYDOCK_PORTAL_URL", portalUrl,
+                        "DRYDOCK_PORTAL_SECRET", portalSecret,
+                        "DRYDOCK_AUTOMATION_SECRET", automationSecret,
+                        "DRYDOCK_SERVER_SECRET", serverSecret)
+                .entrySet()) {
             text = text.replace("${" + p.getKey() + "}", jsonEscape(p.getValue()));
         }
         try {
@@ -87,7 +87,8 @@ public final class RealmTemplate {
                 ws.put("path", "/workspaces/" + slug);
                 ws.putObject("attributes").putArray("displayName").add(displayName);
                 ArrayNode subs = ws.putArray("subGroups");
-                for (String[] sub : new String[][] {{"admins", "workspace-admin"}, {"members", "member"}, {"viewers", "viewer"}}) {
+                for (String[] sub :
+                        new String[][] {{"admins", "workspace-admin"}, {"members", "member"}, {"viewers", "viewer"}}) {
                     ObjectNode s = subs.addObject();
                     s.put("name", sub[0]);
                     s.put("path", "/workspaces/" + slug + "/" + sub[0]);
@@ -109,7 +110,9 @@ public final class RealmTemplate {
 
     /** Like {@link #withPasswordGrantClient(String)}, with access tokens that expire after {@code lifespan}. */
     public RealmTemplate withPasswordGrantClient(String clientId, java.time.Duration lifespan) {
-        passwordGrantClient(clientId).putObject("attributes").put("access.token.lifespan", Long.toString(lifespan.toSeconds()));
+        passwordGrantClient(clientId)
+                .putObject("attributes")
+                .put("access.token.lifespan", Long.toString(lifespan.toSeconds()));
         return this;
     }
 

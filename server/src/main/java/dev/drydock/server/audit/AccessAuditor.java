@@ -28,8 +28,11 @@ import org.jspecify.annotations.Nullable;
 public class AccessAuditor {
     private static final Logger LOG = Logger.getLogger(AccessAuditor.class);
 
-    @Inject AuditTrail trail;
-    @Inject dev.drydock.server.auth.IdentityConfig identity;
+    @Inject
+    AuditTrail trail;
+
+    @Inject
+    dev.drydock.server.auth.IdentityConfig identity;
 
     @ConfigProperty(name = "quarkus.oidc.auth-server-url")
     String issuer;
@@ -51,7 +54,14 @@ public class AccessAuditor {
     /** A refusal at a workspace boundary ({@link AccessRefused}) that the REST layer answered. */
     void answered(@Observes ProblemAnswered answered) {
         if (answered.problem() instanceof AccessRefused r) {
-            callerRefused(r.caller().subject(), r.caller().username(), r.workspace(), r.target(), r.problem().status(), answered.path(), answered.client());
+            callerRefused(
+                    r.caller().subject(),
+                    r.caller().username(),
+                    r.workspace(),
+                    r.target(),
+                    r.problem().status(),
+                    answered.path(),
+                    answered.client());
         }
     }
 
@@ -59,7 +69,8 @@ public class AccessAuditor {
     void refused(@Observes Refusal refusal) {
         switch (refusal) {
             case Refusal.TokenRefused t -> tokenRefused(t.token(), t.path(), t.client());
-            case Refusal.RolesRefused r -> callerRefused(r.subject(), r.username(), null, r.path(), 403, r.path(), r.client());
+            case Refusal.RolesRefused r ->
+                callerRefused(r.subject(), r.username(), null, r.path(), 403, r.path(), r.client());
         }
     }
 
@@ -85,22 +96,34 @@ public class AccessAuditor {
 
     /** An API key was refused (401): unknown, revoked, expired, or its owner disabled or deleted in Keycloak; {@code reason} says which. */
     public void apiKeyRefused(String subject, String username, String reason, String path, String client) {
-        record(AuditEntry.of(subject, "access.refused", path)
-                .with("status", 401)
-                .with("reason", reason)
-                .with("credential", "api-key")
-                .with("username", username)
-                .with("client", client), client);
+        record(
+                AuditEntry.of(subject, "access.refused", path)
+                        .with("status", 401)
+                        .with("reason", reason)
+                        .with("credential", "api-key")
+                        .with("username", username)
+                        .with("client", client),
+                client);
     }
 
     /** A signed-in caller was refused: outside {@code workspace} (404), or with too low a role (403). */
-    public void callerRefused(String subject, String username, @Nullable String workspace, String object, int status, String path, String client) {
-        record(AuditEntry.of(subject, "access.refused", path).inWorkspace(workspace)
-                .with("status", status)
-                .with("reason", status == 404 ? "not in workspace" : "role too low")
-                .with("object", object)
-                .with("username", username)
-                .with("client", client), client);
+    public void callerRefused(
+            String subject,
+            String username,
+            @Nullable String workspace,
+            String object,
+            int status,
+            String path,
+            String client) {
+        record(
+                AuditEntry.of(subject, "access.refused", path)
+                        .inWorkspace(workspace)
+                        .with("status", status)
+                        .with("reason", status == 404 ? "not in workspace" : "role too low")
+                        .with("object", object)
+                        .with("username", username)
+                        .with("client", client),
+                client);
     }
 
     private void record(AuditEntry entry, String client) {
@@ -130,16 +153,30 @@ public class AccessAuditor {
             try {
                 trail.append(sealed);
             } catch (RuntimeException e) {
-                LOG.errorf("could not record a refused access to %s in the audit trail: %s", sealed.target(), e.toString());
+                LOG.errorf(
+                        "could not record a refused access to %s in the audit trail: %s",
+                        sealed.target(), e.toString());
             }
         });
     }
 
     /** What an unverified token claims; only used to label a refusal. */
-    record Claims(@Nullable String subject, @Nullable String username, @Nullable String iss, @Nullable JsonNode aud, long exp, boolean readable) {
+    record Claims(
+            @Nullable String subject,
+            @Nullable String username,
+            @Nullable String iss,
+            @Nullable JsonNode aud,
+            long exp,
+            boolean readable) {
         static Claims of(@Nullable String token) {
             return UnverifiedJwt.payload(token)
-                    .map(n -> new Claims(text(n, "sub"), text(n, "preferred_username"), text(n, "iss"), n.get("aud"), n.path("exp").asLong(0), true))
+                    .map(n -> new Claims(
+                            text(n, "sub"),
+                            text(n, "preferred_username"),
+                            text(n, "iss"),
+                            n.get("aud"),
+                            n.path("exp").asLong(0),
+                            true))
                     .orElse(new Claims(null, null, null, null, 0, false));
         }
 
@@ -155,7 +192,8 @@ public class AccessAuditor {
             if (iss != null && !stripSlash(iss).equals(stripSlash(expectedIssuer))) {
                 return "wrong issuer";
             }
-            if (aud == null || !(aud.isTextual() ? aud.asText().equals(expectedAudience) : contains(aud, expectedAudience))) {
+            if (aud == null
+                    || !(aud.isTextual() ? aud.asText().equals(expectedAudience) : contains(aud, expectedAudience))) {
                 return "wrong audience";
             }
             if (exp > 0 && exp <= now.getEpochSecond()) {

@@ -78,7 +78,12 @@ public record AuditCheckpoint(long seq, String headHash, String time, String key
         if (seq < 0) {
             throw new IllegalArgumentException("missing 'seq'");
         }
-        return new AuditCheckpoint(seq, present(text, "headHash"), present(text, "time"), present(text, "key"), present(text, "signature"));
+        return new AuditCheckpoint(
+                seq,
+                present(text, "headHash"),
+                present(text, "time"),
+                present(text, "key"),
+                present(text, "signature"));
     }
 
     /** A field checked as required above (Jackson's text of a present field is never null). */

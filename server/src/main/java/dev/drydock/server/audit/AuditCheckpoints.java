@@ -37,8 +37,11 @@ public class AuditCheckpoints {
     private static final Logger LOG = Logger.getLogger(AuditCheckpoints.class);
     private static final Logger CHECKPOINT_LOG = Logger.getLogger(LOG_CATEGORY);
 
-    @Inject AuditTrail trail;
-    @Inject AuditConfig config;
+    @Inject
+    AuditTrail trail;
+
+    @Inject
+    AuditConfig config;
 
     Clock clock = Clock.systemUTC();
 
@@ -89,12 +92,14 @@ public class AuditCheckpoints {
         AuditTrail.Head head = trail.head(previous == null ? 0 : previous.seq());
         if (previous != null && previous.seq() > 0) {
             if (head.hashAtCheckpoint().isEmpty()) {
-                LOG.errorf("audit chain truncated: record %d of the signed checkpoint of %s is gone (the chain ends at record %d); not signing. Run 'drydock audit verify'.",
+                LOG.errorf(
+                        "audit chain truncated: record %d of the signed checkpoint of %s is gone (the chain ends at record %d); not signing. Run 'drydock audit verify'.",
                         previous.seq(), previous.time(), head.seq());
                 return Optional.empty();
             }
             if (!head.hashAtCheckpoint().get().equals(previous.headHash())) {
-                LOG.errorf("audit chain rewritten: record %d no longer has the hash signed at %s; not signing. Run 'drydock audit verify'.",
+                LOG.errorf(
+                        "audit chain rewritten: record %d no longer has the hash signed at %s; not signing. Run 'drydock audit verify'.",
                         previous.seq(), previous.time());
                 return Optional.empty();
             }
@@ -102,7 +107,10 @@ public class AuditCheckpoints {
                 return Optional.empty();
             }
         }
-        AuditCheckpoint checkpoint = signer.sign(head.seq(), head.hash(), clock.instant().truncatedTo(ChronoUnit.MILLIS).toString());
+        AuditCheckpoint checkpoint = signer.sign(
+                head.seq(),
+                head.hash(),
+                clock.instant().truncatedTo(ChronoUnit.MILLIS).toString());
         append(checkpoint.line());
         CHECKPOINT_LOG.info(checkpoint.line());
         last = checkpoint;
@@ -123,7 +131,8 @@ public class AuditCheckpoints {
         Path file = file();
         try {
             Files.createDirectories(file.getParent());
-            try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            try (FileChannel out = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                 ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     out.write(bytes);

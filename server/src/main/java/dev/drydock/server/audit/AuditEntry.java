@@ -10,7 +10,12 @@ import org.jspecify.annotations.Nullable;
  * workspace and session, with details (string values; sorted for a canonical hash).
  */
 public record AuditEntry(
-        String actor, @Nullable String workspace, @Nullable String sessionId, String action, String target, Map<String, String> details) {
+        String actor,
+        @Nullable String workspace,
+        @Nullable String sessionId,
+        String action,
+        String target,
+        Map<String, String> details) {
 
     public AuditEntry {
         Objects.requireNonNull(actor, "actor");

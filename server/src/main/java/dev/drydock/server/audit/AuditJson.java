@@ -46,7 +46,12 @@ public final class AuditJson {
                 }
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException("not valid JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+            throw new IllegalArgumentException(
+                    "not valid JSON: "
+                            + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                                    ? j.getOriginalMessage()
+                                    : e.getMessage()),
+                    e);
         }
         for (String required : List.of("at", "actor", "action", "target", "prevHash", "hash")) {
             if (!text.containsKey(required)) {
@@ -56,8 +61,17 @@ public final class AuditJson {
         if (seq < 1 || details == null) {
             throw new IllegalArgumentException(seq < 1 ? "missing 'seq'" : "missing 'details'");
         }
-        return new AuditRecord(seq, present(text, "at"), present(text, "actor"), text.get("workspace"), text.get("session"), present(text, "action"),
-                present(text, "target"), details, present(text, "prevHash"), present(text, "hash"));
+        return new AuditRecord(
+                seq,
+                present(text, "at"),
+                present(text, "actor"),
+                text.get("workspace"),
+                text.get("session"),
+                present(text, "action"),
+                present(text, "target"),
+                details,
+                present(text, "prevHash"),
+                present(text, "hash"));
     }
 
     public static String line(AuditRecord r) {

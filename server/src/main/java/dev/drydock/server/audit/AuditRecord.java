@@ -30,8 +30,27 @@ public record AuditRecord(
     /** Seals an entry after {@code prevHash} as record number {@code seq}. */
     public static AuditRecord seal(long seq, String recordedAt, AuditEntry entry, String prevHash) {
         String details = canonicalJson(entry.details());
-        String hash = hashOf(seq, recordedAt, entry.actor(), entry.workspace(), entry.sessionId(), entry.action(), entry.target(), details, prevHash);
-        return new AuditRecord(seq, recordedAt, entry.actor(), entry.workspace(), entry.sessionId(), entry.action(), entry.target(), details, prevHash, hash);
+        String hash = hashOf(
+                seq,
+                recordedAt,
+                entry.actor(),
+                entry.workspace(),
+                entry.sessionId(),
+                entry.action(),
+                entry.target(),
+                details,
+                prevHash);
+        return new AuditRecord(
+                seq,
+                recordedAt,
+                entry.actor(),
+                entry.workspace(),
+                entry.sessionId(),
+                entry.action(),
+                entry.target(),
+                details,
+                prevHash,
+                hash);
     }
 
     /** Recomputes this record's hash from its fields (what verification compares). */
@@ -39,16 +58,33 @@ public record AuditRecord(
         return hashOf(seq, recordedAt, actor, workspace, sessionId, action, target, details, prevHash);
     }
 
-    static String hashOf(long seq, String at, String actor, @Nullable String workspace, @Nullable String session,
-            String action, String target, String details, String prevHash) {
-        String canonical = String.join("\n",
-                Long.toString(seq), at, escape(actor), escape(workspace), escape(session), escape(action), escape(target), details);
+    static String hashOf(
+            long seq,
+            String at,
+            String actor,
+            @Nullable String workspace,
+            @Nullable String session,
+            String action,
+            String target,
+            String details,
+            String prevHash) {
+        String canonical = String.join(
+                "\n",
+                Long.toString(seq),
+                at,
+                escape(actor),
+                escape(workspace),
+                escape(session),
+                escape(action),
+                escape(target),
+                details);
         return sha256(prevHash + "\n" + canonical);
     }
 
     public static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

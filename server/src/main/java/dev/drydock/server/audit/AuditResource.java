@@ -24,15 +24,24 @@ import org.jspecify.annotations.Nullable;
 public class AuditResource {
     private static final int PAGE = 1000;
 
-    @Inject AuditTrail trail;
-    @Inject AuditCheckpoints checkpoints;
+    @Inject
+    AuditTrail trail;
+
+    @Inject
+    AuditCheckpoints checkpoints;
 
     /**
      * The verification result; {@code checkpoint} is the newest signed checkpoint the chain was checked
      * against, {@code warnings} what limited the check.
      */
-    public record VerificationView(boolean intact, long checked, @Nullable Long brokenAt, @Nullable String reason, String headHash,
-            @Nullable CheckpointView checkpoint, List<String> warnings) {}
+    public record VerificationView(
+            boolean intact,
+            long checked,
+            @Nullable Long brokenAt,
+            @Nullable String reason,
+            String headHash,
+            @Nullable CheckpointView checkpoint,
+            List<String> warnings) {}
 
     /** A signed checkpoint: the chain had {@code seq} records with head {@code headHash} at {@code time}. */
     public record CheckpointView(long seq, String headHash, String time, String key) {}
@@ -40,18 +49,31 @@ public class AuditResource {
     @GET
     @Path("/verify")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Recompute the audit hash chain, check it against the signed checkpoints and report the first broken link, truncation or rehashing")
+    @Operation(
+            summary =
+                    "Recompute the audit hash chain, check it against the signed checkpoints and report the first broken link, truncation or rehashing")
     public VerificationView verify() {
         AuditVerification.Result r = checkpoints.verify();
-        CheckpointView checkpoint = r.checkpoint().map(c -> new CheckpointView(c.seq(), c.headHash(), c.time(), c.key())).orElse(null);
-        return new VerificationView(r.intact(), r.checked(), r.brokenAt().orElse(null), r.reason().orElse(null), r.headHash(), checkpoint, r.warnings());
+        CheckpointView checkpoint = r.checkpoint()
+                .map(c -> new CheckpointView(c.seq(), c.headHash(), c.time(), c.key()))
+                .orElse(null);
+        return new VerificationView(
+                r.intact(),
+                r.checked(),
+                r.brokenAt().orElse(null),
+                r.reason().orElse(null),
+                r.headHash(),
+                checkpoint,
+                r.warnings());
     }
 
     @GET
     @Path("/export")
     @Produces("application/x-ndjson")
     @Operation(summary = "Export audit records as JSON lines, oldest first, optionally after a sequence number")
-    public StreamingOutput export(@QueryParam("afterSeq") @DefaultValue("0") long afterSeq, @QueryParam("format") @DefaultValue("jsonl") String format) {
+    public StreamingOutput export(
+            @QueryParam("afterSeq") @DefaultValue("0") long afterSeq,
+            @QueryParam("format") @DefaultValue("jsonl") String format) {
         if (!format.equals("jsonl")) {
             throw ProblemException.badRequest("format must be 'jsonl'");
         }

@@ -22,7 +22,8 @@ public class AuditTrail {
     /** Advisory lock key for appends ("drydock-audit"). */
     static final long LOCK_KEY = 0x6472796461756474L;
 
-    @Inject EntityManager em;
+    @Inject
+    EntityManager em;
 
     Clock clock = Clock.systemUTC();
 
@@ -45,15 +46,19 @@ public class AuditTrail {
     }
 
     private AuditRecord seal(AuditEntry entry) {
-        em.createNativeQuery("select pg_advisory_xact_lock(:key)").setParameter("key", LOCK_KEY).getSingleResult();
-        Object[] head = (Object[]) em.createNativeQuery("select coalesce(max(seq), 0), coalesce((select hash from audit_record order by seq desc limit 1), :genesis) from audit_record")
+        em.createNativeQuery("select pg_advisory_xact_lock(:key)")
+                .setParameter("key", LOCK_KEY)
+                .getSingleResult();
+        Object[] head = (Object[]) em.createNativeQuery(
+                        "select coalesce(max(seq), 0), coalesce((select hash from audit_record order by seq desc limit 1), :genesis) from audit_record")
                 .setParameter("genesis", AuditRecord.GENESIS)
                 .getSingleResult();
         long seq = ((Number) head[0]).longValue() + 1;
         String recordedAt = clock.instant().truncatedTo(ChronoUnit.MICROS).toString();
         AuditRecord record = AuditRecord.seal(seq, recordedAt, entry, (String) head[1]);
-        em.createNativeQuery("insert into audit_record(seq, recorded_at, actor, workspace, session_id, action, target, details, prev_hash, hash) "
-                        + "values (:seq, :at, :actor, :ws, :session, :action, :target, :details, :prev, :hash)")
+        em.createNativeQuery(
+                        "insert into audit_record(seq, recorded_at, actor, workspace, session_id, action, target, details, prev_hash, hash) "
+                                + "values (:seq, :at, :actor, :ws, :session, :action, :target, :details, :prev, :hash)")
                 .setParameter("seq", record.seq())
                 .setParameter("at", record.recordedAt())
                 .setParameter("actor", record.actor())
@@ -91,10 +96,12 @@ public class AuditTrail {
     /** The current head and the hash of record {@code checkpointSeq}, read in one transaction. */
     public Head head(long checkpointSeq) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            Object[] head = (Object[]) em.createNativeQuery("select coalesce(max(seq), 0), coalesce((select hash from audit_record order by seq desc limit 1), :genesis) from audit_record")
+            Object[] head = (Object[]) em.createNativeQuery(
+                            "select coalesce(max(seq), 0), coalesce((select hash from audit_record order by seq desc limit 1), :genesis) from audit_record")
                     .setParameter("genesis", AuditRecord.GENESIS)
                     .getSingleResult();
-            Optional<String> at = em.createNativeQuery("select hash from audit_record where seq = :seq")
+            Optional<String> at = em
+                    .createNativeQuery("select hash from audit_record where seq = :seq")
                     .setParameter("seq", checkpointSeq)
                     .getResultList()
                     .stream()
@@ -113,18 +120,22 @@ public class AuditTrail {
 
     /** Hash of the newest record of a session: its audit root, shown in the portal and commit trailers. */
     public Optional<String> sessionRootHash(String sessionId) {
-        return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("select hash from audit_record where session_id = :s order by seq desc limit 1")
-                .setParameter("s", sessionId)
-                .getResultList()
-                .stream()
-                .findFirst()
-                .map(String::valueOf));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> em
+                        .createNativeQuery(
+                                "select hash from audit_record where session_id = :s order by seq desc limit 1")
+                        .setParameter("s", sessionId)
+                        .getResultList()
+                        .stream()
+                        .findFirst()
+                        .map(String::valueOf));
     }
 
     @SuppressWarnings("unchecked")
     private Stream<AuditRecord> stream(long afterSeq, long limit, @Nullable String workspace) {
-        String sql = "select seq, recorded_at, actor, workspace, session_id, action, target, details, prev_hash, hash from audit_record where seq > :after"
-                + (workspace == null ? "" : " and workspace = :ws") + " order by seq limit :limit";
+        String sql =
+                "select seq, recorded_at, actor, workspace, session_id, action, target, details, prev_hash, hash from audit_record where seq > :after"
+                        + (workspace == null ? "" : " and workspace = :ws") + " order by seq limit :limit";
         var query = em.createNativeQuery(sql).setParameter("after", afterSeq).setParameter("limit", limit);
         if (workspace != null) {
             query.setParameter("ws", workspace);
@@ -134,7 +145,16 @@ public class AuditTrail {
     }
 
     static AuditRecord toRecord(Object[] r) {
-        return new AuditRecord(((Number) r[0]).longValue(), (String) r[1], (String) r[2], (String) r[3], (String) r[4],
-                (String) r[5], (String) r[6], (String) r[7], (String) r[8], (String) r[9]);
+        return new AuditRecord(
+                ((Number) r[0]).longValue(),
+                (String) r[1],
+                (String) r[2],
+                (String) r[3],
+                (String) r[4],
+                (String) r[5],
+                (String) r[6],
+                (String) r[7],
+                (String) r[8],
+                (String) r[9]);
     }
 }

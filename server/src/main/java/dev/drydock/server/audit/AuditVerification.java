@@ -22,8 +22,13 @@ public final class AuditVerification {
      * @param checkpoint the newest signed checkpoint the chain was checked against
      * @param warnings what limits the check (no checkpoint file, forged or damaged checkpoint lines)
      */
-    public record Result(long checked, Optional<Long> brokenAt, Optional<String> reason, String headHash,
-            Optional<AuditCheckpoint> checkpoint, List<String> warnings) {
+    public record Result(
+            long checked,
+            Optional<Long> brokenAt,
+            Optional<String> reason,
+            String headHash,
+            Optional<AuditCheckpoint> checkpoint,
+            List<String> warnings) {
         public Result {
             warnings = List.copyOf(warnings);
         }
@@ -48,8 +53,15 @@ public final class AuditVerification {
         for (AuditCheckpoint c : log.checkpoints()) {
             AuditCheckpoint earlier = bySeq.putIfAbsent(c.seq(), c);
             if (earlier != null && !earlier.headHash().equals(c.headHash())) {
-                return new Result(0, Optional.of(c.seq()), Optional.of("rewritten: the signed checkpoints of " + earlier.time() + " and " + c.time()
-                        + " name different hashes for record " + c.seq() + ", so the chain was rewritten between them"), AuditRecord.GENESIS, newest, warnings);
+                return new Result(
+                        0,
+                        Optional.of(c.seq()),
+                        Optional.of("rewritten: the signed checkpoints of " + earlier.time() + " and " + c.time()
+                                + " name different hashes for record " + c.seq()
+                                + ", so the chain was rewritten between them"),
+                        AuditRecord.GENESIS,
+                        newest,
+                        warnings);
             }
         }
         String prev = AuditRecord.GENESIS;
@@ -65,10 +77,12 @@ public final class AuditVerification {
                 why = "previous-hash link does not match record " + (r.seq() - 1);
             } else if (!r.recomputeHash().equals(r.hash())) {
                 why = "contents changed: hash does not match the record's fields";
-            } else if (bySeq.containsKey(r.seq()) && !bySeq.get(r.seq()).headHash().equals(r.hash())) {
+            } else if (bySeq.containsKey(r.seq())
+                    && !bySeq.get(r.seq()).headHash().equals(r.hash())) {
                 AuditCheckpoint c = bySeq.get(r.seq());
-                why = "rehashed: record " + r.seq() + "'s hash " + r.hash() + " differs from " + c.headHash() + " in the signed checkpoint of "
-                        + c.time() + "; this record or one before it was rewritten and the records after it rehashed";
+                why = "rehashed: record " + r.seq() + "'s hash " + r.hash() + " differs from " + c.headHash()
+                        + " in the signed checkpoint of " + c.time()
+                        + "; this record or one before it was rewritten and the records after it rehashed";
             }
             if (why != null) {
                 return new Result(checked, Optional.of(r.seq()), Optional.of(why), prev, newest, warnings);
@@ -77,12 +91,20 @@ public final class AuditVerification {
             expectedSeq++;
         }
         long last = expectedSeq - 1;
-        Optional<AuditCheckpoint> beyond = bySeq.values().stream().filter(c -> c.seq() > last).reduce((a, b) -> b);
+        Optional<AuditCheckpoint> beyond =
+                bySeq.values().stream().filter(c -> c.seq() > last).reduce((a, b) -> b);
         if (beyond.isPresent()) {
             AuditCheckpoint c = beyond.get();
-            return new Result(checked, Optional.of(last + 1), Optional.of("truncated: the chain ends at record " + last + " but the signed checkpoint of "
-                    + c.time() + " covers record " + c.seq() + " (head hash " + c.headHash() + "); records " + (last + 1) + " to " + c.seq()
-                    + " were deleted"), prev, newest, warnings);
+            return new Result(
+                    checked,
+                    Optional.of(last + 1),
+                    Optional.of("truncated: the chain ends at record " + last + " but the signed checkpoint of "
+                            + c.time() + " covers record " + c.seq() + " (head hash " + c.headHash() + "); records "
+                            + (last + 1) + " to " + c.seq()
+                            + " were deleted"),
+                    prev,
+                    newest,
+                    warnings);
         }
         return new Result(checked, Optional.empty(), Optional.empty(), prev, newest, warnings);
     }

@@ -51,24 +51,33 @@ public final class CheckpointKey {
         boolean hasPrivate = Files.exists(privateFile);
         boolean hasPublic = Files.exists(publicFile);
         if (hasPrivate != hasPublic) {
-            throw new IllegalStateException("audit checkpoint key: " + (hasPrivate ? publicFile : privateFile) + " is missing while "
-                    + (hasPrivate ? privateFile : publicFile) + " exists; restore it from a backup (a new key would not verify older checkpoints)");
+            throw new IllegalStateException("audit checkpoint key: " + (hasPrivate ? publicFile : privateFile)
+                    + " is missing while " + (hasPrivate ? privateFile : publicFile)
+                    + " exists; restore it from a backup (a new key would not verify older checkpoints)");
         }
         try {
             if (!hasPrivate) {
                 KeyPair pair = KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
                 Files.createDirectories(privateFile.toAbsolutePath().getParent());
-                writeOwnerOnly(privateFile, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()));
-                Files.writeString(publicFile, Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n", StandardCharsets.UTF_8);
+                writeOwnerOnly(
+                        privateFile,
+                        Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()));
+                Files.writeString(
+                        publicFile,
+                        Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n",
+                        StandardCharsets.UTF_8);
                 return new CheckpointKey(pair.getPrivate(), pair.getPublic());
             }
-            byte[] encoded = Base64.getDecoder().decode(Files.readString(privateFile, StandardCharsets.UTF_8).strip());
+            byte[] encoded = Base64.getDecoder()
+                    .decode(Files.readString(privateFile, StandardCharsets.UTF_8)
+                            .strip());
             PrivateKey priv = KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(encoded));
             return new CheckpointKey(priv, readPublic(publicFile));
         } catch (IOException e) {
             throw new UncheckedIOException("audit checkpoint key " + privateFile + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("audit checkpoint key " + privateFile + " is not an Ed25519 key: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "audit checkpoint key " + privateFile + " is not an Ed25519 key: " + e.getMessage(), e);
         }
     }
 
@@ -79,13 +88,15 @@ public final class CheckpointKey {
         } catch (IOException e) {
             throw new UncheckedIOException("audit checkpoint public key " + publicFile + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("audit checkpoint public key " + publicFile + " is not an Ed25519 key: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "audit checkpoint public key " + publicFile + " is not an Ed25519 key: " + e.getMessage(), e);
         }
     }
 
     /** First 16 hex digits of the SHA-256 of the public key: names the key in each checkpoint. */
     public String fingerprint() {
-        return AuditRecord.sha256(Base64.getEncoder().encodeToString(publicKey.getEncoded())).substring(0, 16);
+        return AuditRecord.sha256(Base64.getEncoder().encodeToString(publicKey.getEncoded()))
+                .substring(0, 16);
     }
 
     /** Signs the chain head; needs the private key. */
@@ -97,7 +108,8 @@ public final class CheckpointKey {
             Signature s = Signature.getInstance(ALGORITHM);
             s.initSign(privateKey);
             s.update(AuditCheckpoint.payload(seq, headHash, time));
-            return new AuditCheckpoint(seq, headHash, time, fingerprint(), Base64.getEncoder().encodeToString(s.sign()));
+            return new AuditCheckpoint(
+                    seq, headHash, time, fingerprint(), Base64.getEncoder().encodeToString(s.sign()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -116,7 +128,8 @@ public final class CheckpointKey {
     }
 
     private static PublicKey readPublic(Path publicFile) throws IOException, GeneralSecurityException {
-        byte[] encoded = Base64.getDecoder().decode(Files.readString(publicFile, StandardCharsets.UTF_8).strip());
+        byte[] encoded = Base64.getDecoder()
+                .decode(Files.readString(publicFile, StandardCharsets.UTF_8).strip());
         return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(encoded));
     }
 

@@ -44,23 +44,27 @@ public record CheckpointLog(List<AuditCheckpoint> checkpoints, List<String> warn
                 try {
                     c = AuditCheckpoint.parse(line);
                 } catch (IllegalArgumentException e) {
-                    warnings.add("line " + lineNo + " of " + file + " is not a checkpoint (" + e.getMessage() + "); ignored");
+                    warnings.add("line " + lineNo + " of " + file + " is not a checkpoint (" + e.getMessage()
+                            + "); ignored");
                     continue;
                 }
                 if (!key.verifies(c)) {
-                    warnings.add("line " + lineNo + " of " + file + " (record " + c.seq() + ") has a signature that the checkpoint public key "
-                            + key.fingerprint() + " does not verify: forged or damaged; ignored");
+                    warnings.add("line " + lineNo + " of " + file + " (record " + c.seq()
+                            + ") has a signature that the checkpoint public key " + key.fingerprint()
+                            + " does not verify: forged or damaged; ignored");
                     continue;
                 }
                 valid.add(c);
             }
         } catch (NoSuchFileException e) {
-            return none("no signed checkpoints at " + file + ": truncation and rehashing of the newest records cannot be detected");
+            return none("no signed checkpoints at " + file
+                    + ": truncation and rehashing of the newest records cannot be detected");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
         if (valid.isEmpty() && warnings.isEmpty()) {
-            warnings.add("no signed checkpoints in " + file + " yet: truncation and rehashing of the newest records cannot be detected");
+            warnings.add("no signed checkpoints in " + file
+                    + " yet: truncation and rehashing of the newest records cannot be detected");
         }
         return new CheckpointLog(valid, warnings);
     }

@@ -11,11 +11,14 @@ import org.jboss.logging.Logger;
 public class EgressAuditor {
     private static final Logger LOG = Logger.getLogger(EgressAuditor.class);
 
-    @Inject AuditTrail audit;
+    @Inject
+    AuditTrail audit;
 
     void refused(@Observes EgressRefusal r) {
         try {
-            audit.append(AuditEntry.of("drydock-server", "egress.refused", r.host()).with("url", r.url()).with("purpose", r.purpose()));
+            audit.append(AuditEntry.of("drydock-server", "egress.refused", r.host())
+                    .with("url", r.url())
+                    .with("purpose", r.purpose()));
         } catch (RuntimeException e) {
             LOG.errorf("cannot audit egress refusal of %s: %s", r.host(), e.getMessage());
         }

@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  */
 @ApplicationScoped
 public class SessionAuditor {
-    @Inject AuditTrail trail;
+    @Inject
+    AuditTrail trail;
 
     /** What a session is about, learnt from its {@code SessionStarted} event. */
     private record SessionFacts(String workspace, String repo, String commit) {}
@@ -43,42 +44,77 @@ public class SessionAuditor {
         switch (event.payload()) {
             case Lifecycle.SessionStarted started -> {
                 sessions.put(session, new SessionFacts(started.workspace(), started.repo(), started.commit()));
-                trail.appendInTransaction(AuditEntry.of("droid:" + started.droid(), "session.started", "session " + session)
-                        .inWorkspace(started.workspace()).inSession(session)
-                        .with("repo", started.repo()).with("commit", started.commit()).with("taskSha256", AuditRecord.sha256(started.task())));
+                trail.appendInTransaction(
+                        AuditEntry.of("droid:" + started.droid(), "session.started", "session " + session)
+                                .inWorkspace(started.workspace())
+                                .inSession(session)
+                                .with("repo", started.repo())
+                                .with("commit", started.commit())
+                                .with("taskSha256", AuditRecord.sha256(started.task())));
             }
             case Lifecycle.SessionFinished finished -> {
-                trail.appendInTransaction(AuditEntry.of("droid", "session.finished", "session " + session).inWorkspace(workspace).inSession(session)
+                trail.appendInTransaction(AuditEntry.of("droid", "session.finished", "session " + session)
+                        .inWorkspace(workspace)
+                        .inSession(session)
                         .with("outcome", finished.outcome()));
                 sessions.remove(session);
             }
             case Lifecycle.SessionInterrupted interrupted ->
-                    trail.appendInTransaction(AuditEntry.of("system", "session.interrupted", "session " + session).inWorkspace(workspace).inSession(session)
-                            .with("reason", interrupted.reason()));
+                trail.appendInTransaction(AuditEntry.of("system", "session.interrupted", "session " + session)
+                        .inWorkspace(workspace)
+                        .inSession(session)
+                        .with("reason", interrupted.reason()));
             case Lifecycle.SessionResumed resumed ->
-                    trail.appendInTransaction(AuditEntry.of("system", "session.resumed", "session " + session).inWorkspace(workspace).inSession(session)
-                            .with("reason", resumed.reason()));
+                trail.appendInTransaction(AuditEntry.of("system", "session.resumed", "session " + session)
+                        .inWorkspace(workspace)
+                        .inSession(session)
+                        .with("reason", resumed.reason()));
             case Oversight.ActionApproved approved ->
-                    trail.appendInTransaction(AuditEntry.of(approved.by(), "approval.granted", toolOf(session, approved.callId())).inWorkspace(workspace).inSession(session)
-                            .with("callId", approved.callId()));
+                trail.appendInTransaction(
+                        AuditEntry.of(approved.by(), "approval.granted", toolOf(session, approved.callId()))
+                                .inWorkspace(workspace)
+                                .inSession(session)
+                                .with("callId", approved.callId()));
             case Oversight.ActionDenied denied ->
-                    trail.appendInTransaction(AuditEntry.of(denied.by(), "approval.denied", toolOf(session, denied.callId())).inWorkspace(workspace).inSession(session)
-                            .with("callId", denied.callId()).with("reason", denied.reason()));
+                trail.appendInTransaction(
+                        AuditEntry.of(denied.by(), "approval.denied", toolOf(session, denied.callId()))
+                                .inWorkspace(workspace)
+                                .inSession(session)
+                                .with("callId", denied.callId())
+                                .with("reason", denied.reason()));
             case Oversight.CancelRequested cancel ->
-                    trail.appendInTransaction(AuditEntry.of(cancel.by(), "session.cancel-requested", "session " + session).inWorkspace(workspace).inSession(session));
+                trail.appendInTransaction(AuditEntry.of(cancel.by(), "session.cancel-requested", "session " + session)
+                        .inWorkspace(workspace)
+                        .inSession(session));
             case Action.InvokeTool invoke -> pending.put(session + "/" + invoke.callId(), invoke);
             case Observation.ToolSucceeded ok -> executed(session, facts, ok.callId(), "succeeded", ok.output());
-            case Observation.CommandFinished done -> executed(session, facts, done.callId(), "exit " + done.exitCode() + (done.timedOut() ? " (timeout)" : ""), done.output());
-            case Observation.FileChanged changed -> executed(session, facts, changed.callId(), "changed " + changed.path(), changed.diff());
+            case Observation.CommandFinished done ->
+                executed(
+                        session,
+                        facts,
+                        done.callId(),
+                        "exit " + done.exitCode() + (done.timedOut() ? " (timeout)" : ""),
+                        done.output());
+            case Observation.FileChanged changed ->
+                executed(session, facts, changed.callId(), "changed " + changed.path(), changed.diff());
             case Observation.ToolFailed failed -> executed(session, facts, failed.callId(), "failed", failed.error());
-            case Observation.ActionRejected rejected -> executed(session, facts, rejected.callId(), "rejected by " + rejected.by(), rejected.reason());
+            case Observation.ActionRejected rejected ->
+                executed(session, facts, rejected.callId(), "rejected by " + rejected.by(), rejected.reason());
             case Telemetry.SetupCompleted setup ->
-                    trail.append(AuditEntry.of("system", "sandbox.setup", "session " + session).inWorkspace(workspace).inSession(session)
-                            .with("command", setup.command()).with("origin", setup.origin()).with("mirrors", String.join(",", setup.mirrors()))
-                            .with("secrets", String.join(",", setup.secretNames())));
-            case Telemetry.MirrorRequested refused when !refused.allowed() ->
-                    trail.append(AuditEntry.of("system", "mirror.refused", refused.target()).inWorkspace(workspace).inSession(session)
-                            .with("method", refused.method()).with("setup", refused.setup()));
+                trail.append(AuditEntry.of("system", "sandbox.setup", "session " + session)
+                        .inWorkspace(workspace)
+                        .inSession(session)
+                        .with("command", setup.command())
+                        .with("origin", setup.origin())
+                        .with("mirrors", String.join(",", setup.mirrors()))
+                        .with("secrets", String.join(",", setup.secretNames())));
+            case Telemetry.MirrorRequested refused
+            when !refused.allowed() ->
+                trail.append(AuditEntry.of("system", "mirror.refused", refused.target())
+                        .inWorkspace(workspace)
+                        .inSession(session)
+                        .with("method", refused.method())
+                        .with("setup", refused.setup()));
             default -> {
                 // conversation, plans, meters and usage are in the session log; the audit chain keeps actions and reads
             }
@@ -96,12 +132,22 @@ public class SessionAuditor {
             return;
         }
         String workspace = facts == null ? null : facts.workspace();
-        trail.appendInTransaction(AuditEntry.of("droid", "tool.executed", invoke.tool()).inWorkspace(workspace).inSession(session)
-                .with("callId", callId).with("risk", invoke.risk()).with("outcome", outcome)
-                .with("argumentsSha256", AuditRecord.sha256(invoke.arguments())).with("resultSha256", AuditRecord.sha256(output == null ? "" : output)));
+        trail.appendInTransaction(AuditEntry.of("droid", "tool.executed", invoke.tool())
+                .inWorkspace(workspace)
+                .inSession(session)
+                .with("callId", callId)
+                .with("risk", invoke.risk())
+                .with("outcome", outcome)
+                .with("argumentsSha256", AuditRecord.sha256(invoke.arguments()))
+                .with("resultSha256", AuditRecord.sha256(output == null ? "" : output)));
         if (invoke.tool().equals("read_file") && outcome.equals("succeeded") && facts != null) {
-            trail.appendInTransaction(AuditEntry.of("droid", "file.read", facts.repo() + "@" + facts.commit() + ":" + fileAndLines(invoke.arguments()))
-                    .inWorkspace(workspace).inSession(session).with("contentSha256", AuditRecord.sha256(output)));
+            trail.appendInTransaction(AuditEntry.of(
+                            "droid",
+                            "file.read",
+                            facts.repo() + "@" + facts.commit() + ":" + fileAndLines(invoke.arguments()))
+                    .inWorkspace(workspace)
+                    .inSession(session)
+                    .with("contentSha256", AuditRecord.sha256(output)));
         }
     }
 
@@ -125,7 +171,9 @@ public class SessionAuditor {
 
     private static String text(Args args, String name) {
         try {
-            return name.equals("path") ? args.optString(name).orElse("") : args.optInt(name).map(String::valueOf).orElse("");
+            return name.equals("path")
+                    ? args.optString(name).orElse("")
+                    : args.optInt(name).map(String::valueOf).orElse("");
         } catch (RuntimeException e) {
             return "(" + e.getMessage() + ")";
         }

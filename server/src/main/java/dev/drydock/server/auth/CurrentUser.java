@@ -21,17 +21,26 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  */
 @RequestScoped
 public class CurrentUser {
-    private static final Set<String> KNOWN_ROLES = Set.of(Roles.DRYDOCK_ADMIN, Roles.WORKSPACE_ADMIN, Roles.MEMBER, Roles.VIEWER);
+    private static final Set<String> KNOWN_ROLES =
+            Set.of(Roles.DRYDOCK_ADMIN, Roles.WORKSPACE_ADMIN, Roles.MEMBER, Roles.VIEWER);
 
     /** The identity attribute holding the {@link Principal} of a caller authenticated by an API key. */
     public static final String PRINCIPAL_ATTRIBUTE = "drydock.principal";
     /** The identity attribute holding when an API key expires ({@link Instant}). */
     public static final String CREDENTIAL_EXPIRY_ATTRIBUTE = "drydock.credential-expiry";
 
-    @Inject SecurityIdentity identity;
-    @Inject IdentityConfig identityConfig;
-    @Inject JsonWebToken accessToken;
-    @Inject @IdToken Instance<JsonWebToken> idToken;
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    IdentityConfig identityConfig;
+
+    @Inject
+    JsonWebToken accessToken;
+
+    @Inject
+    @IdToken
+    Instance<JsonWebToken> idToken;
 
     /** A snapshot of the caller, safe to pass around and to return. */
     public Principal principal() {
@@ -39,14 +48,24 @@ public class CurrentUser {
             return byKey;
         }
         JsonWebToken token = accessToken;
-        String subject = Optional.ofNullable(token.getSubject()).orElse(identity.getPrincipal().getName());
-        String username = claim(token, "preferred_username").orElse(identity.getPrincipal().getName());
+        String subject = Optional.ofNullable(token.getSubject())
+                .orElse(identity.getPrincipal().getName());
+        String username = claim(token, "preferred_username")
+                .orElse(identity.getPrincipal().getName());
         String name = claim(token, "name").or(() -> idClaim("name")).orElse(username);
         Optional<String> email = claim(token, "email").or(() -> idClaim("email"));
         Set<String> roles = new TreeSet<>(identity.getRoles());
         roles.retainAll(KNOWN_ROLES);
-        Collection<String> groups = Optional.ofNullable(token.<Collection<String>>getClaim("groups")).orElse(List.of());
-        return new Principal(subject, username, name, email.orElse(null), List.copyOf(roles), WorkspaceMembership.fromGroups(groups.stream().map(String::valueOf).toList()));
+        Collection<String> groups = Optional.ofNullable(token.<Collection<String>>getClaim("groups"))
+                .orElse(List.of());
+        return new Principal(
+                subject,
+                username,
+                name,
+                email.orElse(null),
+                List.copyOf(roles),
+                WorkspaceMembership.fromGroups(
+                        groups.stream().map(String::valueOf).toList()));
     }
 
     /** When the caller's token stops vouching for them (its {@code exp}); streams end there. */
@@ -71,7 +90,9 @@ public class CurrentUser {
 
     private static Optional<String> claim(JsonWebToken token, String name) {
         try {
-            return Optional.ofNullable(token.getClaim(name)).map(String::valueOf).filter(s -> !s.isBlank());
+            return Optional.ofNullable(token.getClaim(name))
+                    .map(String::valueOf)
+                    .filter(s -> !s.isBlank());
         } catch (RuntimeException e) {
             return Optional.empty();
         }
@@ -95,7 +116,10 @@ public class CurrentUser {
             if (isDrydockAdmin()) {
                 return Optional.of(WorkspaceRole.ADMIN);
             }
-            return workspaces.stream().filter(m -> m.workspace().equals(workspace)).map(WorkspaceMembership::role).findFirst();
+            return workspaces.stream()
+                    .filter(m -> m.workspace().equals(workspace))
+                    .map(WorkspaceMembership::role)
+                    .findFirst();
         }
     }
 }

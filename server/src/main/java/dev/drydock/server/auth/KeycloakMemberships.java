@@ -35,12 +35,18 @@ import org.jspecify.annotations.Nullable;
 public class KeycloakMemberships {
     private static final Logger LOG = Logger.getLogger(KeycloakMemberships.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> KNOWN_ROLES = Set.of(Roles.DRYDOCK_ADMIN, Roles.WORKSPACE_ADMIN, Roles.MEMBER, Roles.VIEWER);
+    private static final Set<String> KNOWN_ROLES =
+            Set.of(Roles.DRYDOCK_ADMIN, Roles.WORKSPACE_ADMIN, Roles.MEMBER, Roles.VIEWER);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     /** A person as Keycloak knows them now. */
-    public record Account(String subject, String username, boolean enabled, List<String> roles, List<WorkspaceMembership> workspaces) {}
+    public record Account(
+            String subject,
+            String username,
+            boolean enabled,
+            List<String> roles,
+            List<WorkspaceMembership> workspaces) {}
 
     /** Keycloak could not say who the person is now (unreachable, or the server's client was refused). */
     public static final class UnavailableException extends Exception {
@@ -63,16 +69,21 @@ public class KeycloakMemberships {
     private volatile @Nullable ServiceToken serviceToken;
 
     @Inject
-    KeycloakMemberships(@ConfigProperty(name = "quarkus.oidc.auth-server-url") String authServerUrl, IdentityConfig config, EgressGuard egress) {
+    KeycloakMemberships(
+            @ConfigProperty(name = "quarkus.oidc.auth-server-url") String authServerUrl,
+            IdentityConfig config,
+            EgressGuard egress) {
         this(authServerUrl, config, egress, Clock.systemUTC());
     }
 
     /** {@code authServerUrl} is the realm's URL, {@code http(s)://host/realms/<realm>}. */
     public KeycloakMemberships(String authServerUrl, IdentityConfig config, EgressGuard egress, Clock clock) {
-        String realmUrl = authServerUrl.endsWith("/") ? authServerUrl.substring(0, authServerUrl.length() - 1) : authServerUrl;
+        String realmUrl =
+                authServerUrl.endsWith("/") ? authServerUrl.substring(0, authServerUrl.length() - 1) : authServerUrl;
         int at = realmUrl.lastIndexOf("/realms/");
         if (at < 0) {
-            throw new IllegalArgumentException("quarkus.oidc.auth-server-url must end in /realms/<realm>: " + authServerUrl);
+            throw new IllegalArgumentException(
+                    "quarkus.oidc.auth-server-url must end in /realms/<realm>: " + authServerUrl);
         }
         this.adminBase = realmUrl.substring(0, at) + "/admin" + realmUrl.substring(at);
         this.tokenEndpoint = URI.create(realmUrl + "/protocol/openid-connect/token");
@@ -96,7 +107,8 @@ public class KeycloakMemberships {
         Optional<Account> fresh = fetch(subject);
         cache.put(subject, new Cached(fresh, now));
         if (cache.size() > 10_000) {
-            cache.values().removeIf(c -> !c.fetchedAt().plus(config.membershipCache()).isAfter(now));
+            cache.values()
+                    .removeIf(c -> !c.fetchedAt().plus(config.membershipCache()).isAfter(now));
         }
         return fresh;
     }
@@ -109,7 +121,8 @@ public class KeycloakMemberships {
         }
         JsonNode userNode = ok(u, "user");
         JsonNode groups = ok(get(URI.create(user + "/groups?briefRepresentation=true&first=0&max=1000")), "groups");
-        JsonNode roles = ok(get(URI.create(user + "/role-mappings/realm/composite?briefRepresentation=true")), "realm roles");
+        JsonNode roles =
+                ok(get(URI.create(user + "/role-mappings/realm/composite?briefRepresentation=true")), "realm roles");
         List<String> paths = new ArrayList<>();
         groups.forEach(g -> paths.add(g.path("path").asText()));
         List<String> known = new ArrayList<>();
@@ -118,14 +131,22 @@ public class KeycloakMemberships {
                 known.add(r.path("name").asText());
             }
         });
-        return Optional.of(new Account(subject, userNode.path("username").asText(), userNode.path("enabled").asBoolean(false),
-                known.stream().sorted().toList(), WorkspaceMembership.fromGroups(paths)));
+        return Optional.of(new Account(
+                subject,
+                userNode.path("username").asText(),
+                userNode.path("enabled").asBoolean(false),
+                known.stream().sorted().toList(),
+                WorkspaceMembership.fromGroups(paths)));
     }
 
     private JsonNode ok(HttpResponse<String> r, String what) throws UnavailableException {
         if (r.statusCode() != 200) {
-            throw unavailable("Keycloak answered " + r.statusCode() + " when reading a user's " + what
-                    + (r.statusCode() == 403 ? "; the drydock-server client's service account needs realm-management view-users (run ./drydock realm apply)" : ""), null);
+            throw unavailable(
+                    "Keycloak answered " + r.statusCode() + " when reading a user's " + what
+                            + (r.statusCode() == 403
+                                    ? "; the drydock-server client's service account needs realm-management view-users (run ./drydock realm apply)"
+                                    : ""),
+                    null);
         }
         try {
             return JSON.readTree(r.body());
@@ -135,10 +156,18 @@ public class KeycloakMemberships {
     }
 
     private HttpResponse<String> get(URI uri) throws UnavailableException {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token(false)).GET(), "read user memberships");
+        HttpResponse<String> r = send(
+                HttpRequest.newBuilder(uri)
+                        .header("Authorization", "Bearer " + token(false))
+                        .GET(),
+                "read user memberships");
         if (r.statusCode() == 401) {
             // the service token may have been revoked or the realm keys rotated: one fresh token, once
-            r = send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token(true)).GET(), "read user memberships");
+            r = send(
+                    HttpRequest.newBuilder(uri)
+                            .header("Authorization", "Bearer " + token(true))
+                            .GET(),
+                    "read user memberships");
         }
         return r;
     }
@@ -149,15 +178,24 @@ public class KeycloakMemberships {
         if (!renew && t != null && t.expiresAt().isAfter(now)) {
             return t.value();
         }
-        String secret = config.clientSecret().filter(s -> !s.isBlank())
-                .orElseThrow(() -> unavailable("drydock.identity.client-secret is not set, so API-key owners' memberships cannot be read", null));
-        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(config.clientId(), StandardCharsets.UTF_8)
-                + "&client_secret=" + URLEncoder.encode(secret, StandardCharsets.UTF_8);
-        HttpResponse<String> r = send(HttpRequest.newBuilder(tokenEndpoint).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)), "service account token");
+        String secret = config.clientSecret()
+                .filter(s -> !s.isBlank())
+                .orElseThrow(() -> unavailable(
+                        "drydock.identity.client-secret is not set, so API-key owners' memberships cannot be read",
+                        null));
+        String form = "grant_type=client_credentials&client_id="
+                + URLEncoder.encode(config.clientId(), StandardCharsets.UTF_8) + "&client_secret="
+                + URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        HttpResponse<String> r = send(
+                HttpRequest.newBuilder(tokenEndpoint)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form)),
+                "service account token");
         if (r.statusCode() != 200) {
-            throw unavailable("Keycloak refused a token to client " + config.clientId() + " (" + r.statusCode()
-                    + "); check that it exists (./drydock realm apply) and that drydock.identity.client-secret is its secret", null);
+            throw unavailable(
+                    "Keycloak refused a token to client " + config.clientId() + " (" + r.statusCode()
+                            + "); check that it exists (./drydock realm apply) and that drydock.identity.client-secret is its secret",
+                    null);
         }
         try {
             JsonNode body = JSON.readTree(r.body());
@@ -172,10 +210,18 @@ public class KeycloakMemberships {
 
     private HttpResponse<String> send(HttpRequest.Builder request, String purpose) throws UnavailableException {
         try {
-            return egress.send(request.timeout(REQUEST_TIMEOUT).header("Accept", "application/json").build(),
-                    HttpResponse.BodyHandlers.ofString(), CONNECT_TIMEOUT, "identity provider: " + purpose);
+            return egress.send(
+                    request.timeout(REQUEST_TIMEOUT)
+                            .header("Accept", "application/json")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString(),
+                    CONNECT_TIMEOUT,
+                    "identity provider: " + purpose);
         } catch (IOException e) {
-            throw unavailable("Keycloak unreachable at " + tokenEndpoint.getScheme() + "://" + tokenEndpoint.getAuthority() + " (" + e + ")", e);
+            throw unavailable(
+                    "Keycloak unreachable at " + tokenEndpoint.getScheme() + "://" + tokenEndpoint.getAuthority() + " ("
+                            + e + ")",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable("interrupted while asking Keycloak", e);

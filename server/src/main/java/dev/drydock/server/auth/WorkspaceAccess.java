@@ -12,10 +12,15 @@ public final class WorkspaceAccess {
     /** The caller's role in {@code workspace}, if it is at least {@code minimum}; otherwise a 404/403 problem. */
     public static WorkspaceRole require(Principal principal, String workspace, WorkspaceRole minimum) {
         String target = "Workspace '" + workspace + "'";
-        WorkspaceRole role = principal.roleIn(workspace).orElseThrow(() -> AccessRefused.hidden(principal, workspace, target));
+        WorkspaceRole role =
+                principal.roleIn(workspace).orElseThrow(() -> AccessRefused.hidden(principal, workspace, target));
         if (!role.atLeast(minimum)) {
-            throw AccessRefused.forbidden(principal, workspace, target,
-                    "This needs the " + minimum.label() + " role in workspace '" + workspace + "'; you are " + role.label() + ".");
+            throw AccessRefused.forbidden(
+                    principal,
+                    workspace,
+                    target,
+                    "This needs the " + minimum.label() + " role in workspace '" + workspace + "'; you are "
+                            + role.label() + ".");
         }
         return role;
     }

@@ -21,12 +21,17 @@ public record WorkspaceMembership(String workspace, WorkspaceRole role) {
         for (String path : groupPaths) {
             parse(path).ifPresent(m -> best.merge(m.workspace(), m.role(), (a, b) -> a.atLeast(b) ? a : b));
         }
-        return best.entrySet().stream().map(e -> new WorkspaceMembership(e.getKey(), e.getValue())).toList();
+        return best.entrySet().stream()
+                .map(e -> new WorkspaceMembership(e.getKey(), e.getValue()))
+                .toList();
     }
 
     static Optional<WorkspaceMembership> parse(String path) {
         String[] parts = path.split("/", -1);
-        if (parts.length != 4 || !parts[0].isEmpty() || !parts[1].equals("workspaces") || !SLUG.matcher(parts[2]).matches()) {
+        if (parts.length != 4
+                || !parts[0].isEmpty()
+                || !parts[1].equals("workspaces")
+                || !SLUG.matcher(parts[2]).matches()) {
             return Optional.empty();
         }
         return WorkspaceRole.ofGroupName(parts[3]).map(role -> new WorkspaceMembership(parts[2], role));

@@ -31,10 +31,13 @@ public enum Classification {
     }
 
     public static Optional<Classification> parse(String text) {
-        return Arrays.stream(values()).filter(c -> c.label().equals(text.trim().toLowerCase(Locale.ROOT))).findFirst();
+        return Arrays.stream(values())
+                .filter(c -> c.label().equals(text.trim().toLowerCase(Locale.ROOT)))
+                .findFirst();
     }
 
     public static String labels() {
-        return String.join(", ", Arrays.stream(values()).map(Classification::label).toList());
+        return String.join(
+                ", ", Arrays.stream(values()).map(Classification::label).toList());
     }
 }

@@ -21,11 +21,19 @@ import org.eclipse.jgit.util.io.DisabledOutputStream;
  * the base commit the droid started from, and the files changed since. Read from the mirror with
  * JGit; the commits are the record, no copy is kept.
  */
-record AgentCommits(String head, String base, String subject, String body, Map<String, String> trailers, List<String> files, int commits) {
+record AgentCommits(
+        String head,
+        String base,
+        String subject,
+        String body,
+        Map<String, String> trailers,
+        List<String> files,
+        int commits) {
 
     /** Reads the agent ref of a session; empty when the session published nothing. */
     static Optional<AgentCommits> read(Path mirror, String ref, String sessionId) throws IOException {
-        try (Git git = Git.open(mirror.toFile()); RevWalk walk = new RevWalk(git.getRepository())) {
+        try (Git git = Git.open(mirror.toFile());
+                RevWalk walk = new RevWalk(git.getRepository())) {
             Repository repo = git.getRepository();
             ObjectId id = repo.resolve(ref);
             if (id == null) {
@@ -34,7 +42,8 @@ record AgentCommits(String head, String base, String subject, String body, Map<S
             RevCommit head = walk.parseCommit(id);
             RevCommit base = head;
             int commits = 0;
-            while (base.getParentCount() > 0 && sessionId.equals(trailers(base.getFullMessage()).get("Drydock-Session"))) {
+            while (base.getParentCount() > 0
+                    && sessionId.equals(trailers(base.getFullMessage()).get("Drydock-Session"))) {
                 commits++;
                 base = walk.parseCommit(base.getParent(0));
             }
@@ -46,7 +55,14 @@ record AgentCommits(String head, String base, String subject, String body, Map<S
                 }
             }
             String message = head.getFullMessage();
-            return Optional.of(new AgentCommits(head.name(), base.name(), head.getShortMessage(), body(message), trailers(message), files, commits));
+            return Optional.of(new AgentCommits(
+                    head.name(),
+                    base.name(),
+                    head.getShortMessage(),
+                    body(message),
+                    trailers(message),
+                    files,
+                    commits));
         }
     }
 
@@ -56,7 +72,8 @@ record AgentCommits(String head, String base, String subject, String body, Map<S
      * subject, body and full diff; empty when the session published nothing.
      */
     static Optional<String> formatPatch(Path mirror, String ref, String sessionId) throws IOException {
-        try (Git git = Git.open(mirror.toFile()); RevWalk walk = new RevWalk(git.getRepository())) {
+        try (Git git = Git.open(mirror.toFile());
+                RevWalk walk = new RevWalk(git.getRepository())) {
             Repository repo = git.getRepository();
             ObjectId id = repo.resolve(ref);
             if (id == null) {
@@ -64,7 +81,8 @@ record AgentCommits(String head, String base, String subject, String body, Map<S
             }
             List<RevCommit> commits = new ArrayList<>();
             RevCommit c = walk.parseCommit(id);
-            while (c.getParentCount() > 0 && sessionId.equals(trailers(c.getFullMessage()).get("Drydock-Session"))) {
+            while (c.getParentCount() > 0
+                    && sessionId.equals(trailers(c.getFullMessage()).get("Drydock-Session"))) {
                 commits.add(0, c);
                 c = walk.parseCommit(c.getParent(0));
             }
@@ -75,10 +93,22 @@ record AgentCommits(String head, String base, String subject, String body, Map<S
                 RevCommit parent = walk.parseCommit(commit.getParent(0));
                 org.eclipse.jgit.lib.PersonIdent author = commit.getAuthorIdent();
                 String number = commits.size() == 1 ? "[PATCH]" : "[PATCH " + (i + 1) + "/" + commits.size() + "]";
-                out.append("From ").append(commit.name()).append(" Mon Sep 17 00:00:00 2001\n")
-                        .append("From: ").append(author.getName()).append(" <").append(author.getEmailAddress()).append(">\n")
-                        .append("Date: ").append(date.format(author.getWhenAsInstant().atZone(author.getZoneId()))).append("\n")
-                        .append("Subject: ").append(number).append(' ').append(commit.getShortMessage()).append("\n\n");
+                out.append("From ")
+                        .append(commit.name())
+                        .append(" Mon Sep 17 00:00:00 2001\n")
+                        .append("From: ")
+                        .append(author.getName())
+                        .append(" <")
+                        .append(author.getEmailAddress())
+                        .append(">\n")
+                        .append("Date: ")
+                        .append(date.format(author.getWhenAsInstant().atZone(author.getZoneId())))
+                        .append("\n")
+                        .append("Subject: ")
+                        .append(number)
+                        .append(' ')
+                        .append(commit.getShortMessage())
+                        .append("\n\n");
                 String message = commit.getFullMessage().strip();
                 int firstBreak = message.indexOf("\n\n");
                 if (firstBreak >= 0) {
@@ -90,7 +120,8 @@ record AgentCommits(String head, String base, String subject, String body, Map<S
                     diff.setRepository(repo);
                     diff.format(parent.getTree(), commit.getTree());
                 }
-                out.append(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).append("-- \nDrydock\n\n");
+                out.append(bytes.toString(java.nio.charset.StandardCharsets.UTF_8))
+                        .append("-- \nDrydock\n\n");
             }
             return commits.isEmpty() ? Optional.empty() : Optional.of(out.toString());
         }

@@ -21,12 +21,18 @@ public record BranchPolicy(String defaultBranch, List<String> protectedGlobs) {
 
     /** Parses a comma-separated list of globs ({@code release/*, main}). */
     public static List<String> parseGlobs(String csv) {
-        return Arrays.stream(csv.split(",")).map(String::strip).filter(g -> !g.isEmpty()).toList();
+        return Arrays.stream(csv.split(","))
+                .map(String::strip)
+                .filter(g -> !g.isEmpty())
+                .toList();
     }
 
     /** The branch name, or a 422 problem saying why a push there is refused. */
     public String check(String branch) {
-        if (!branch.matches("[A-Za-z0-9][A-Za-z0-9._/-]{0,199}") || branch.contains("..") || branch.endsWith("/") || branch.endsWith(".lock")) {
+        if (!branch.matches("[A-Za-z0-9][A-Za-z0-9._/-]{0,199}")
+                || branch.contains("..")
+                || branch.endsWith("/")
+                || branch.endsWith(".lock")) {
             throw ProblemException.badRequest("branch '" + branch + "' is not a valid branch name");
         }
         if (!branch.startsWith(PREFIX) || branch.length() == PREFIX.length()) {
@@ -36,7 +42,8 @@ public record BranchPolicy(String defaultBranch, List<String> protectedGlobs) {
             throw refused(branch, "it is the repository's default branch");
         }
         for (String glob : protectedGlobs) {
-            if (glob.equals(branch) || FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(Path.of(branch))) {
+            if (glob.equals(branch)
+                    || FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(Path.of(branch))) {
                 throw refused(branch, "it matches the protected branch pattern '" + glob + "'");
             }
         }
@@ -44,7 +51,7 @@ public record BranchPolicy(String defaultBranch, List<String> protectedGlobs) {
     }
 
     private static ProblemException refused(String branch, String why) {
-        return new ProblemException(Problem.of(422, "push-refused", "Push refused",
-                "Drydock does not push to branch '" + branch + "': " + why + "."));
+        return new ProblemException(Problem.of(
+                422, "push-refused", "Push refused", "Drydock does not push to branch '" + branch + "': " + why + "."));
     }
 }

@@ -21,12 +21,18 @@ import org.jspecify.annotations.Nullable;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class DeliveryResource {
-    @Inject CurrentUser currentUser;
-    @Inject DeliveryService delivery;
-    @Context UriInfo uri;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    DeliveryService delivery;
+
+    @Context
+    UriInfo uri;
 
     @GET
-    @Operation(summary = "The session's agent branch (kept in the server's mirror), its last push and its merge request")
+    @Operation(
+            summary = "The session's agent branch (kept in the server's mirror), its last push and its merge request")
     public DeliveryService.DeliveryView get(@PathParam("id") String id) {
         return delivery.view(currentUser.principal(), id);
     }
@@ -34,24 +40,32 @@ public class DeliveryResource {
     @GET
     @Path("/patch")
     @Produces({"text/x-patch", MediaType.APPLICATION_JSON})
-    @Operation(summary = "The agent branch's commits as git format-patch writes them (apply with git am); anyone who may read the session")
+    @Operation(
+            summary =
+                    "The agent branch's commits as git format-patch writes them (apply with git am); anyone who may read the session")
     public jakarta.ws.rs.core.Response patch(@PathParam("id") String id) {
         DeliveryService.Patch patch = delivery.patch(currentUser.principal(), id);
         return jakarta.ws.rs.core.Response.ok(patch.text(), "text/x-patch; charset=utf-8")
-                .header("Content-Disposition", "attachment; filename=\"" + patch.filename() + "\"").build();
+                .header("Content-Disposition", "attachment; filename=\"" + patch.filename() + "\"")
+                .build();
     }
 
     @POST
     @Path("/push")
-    @Operation(summary = "Push the agent branch to the repository's git server (drydock/* branches only); workspace members")
+    @Operation(
+            summary =
+                    "Push the agent branch to the repository's git server (drydock/* branches only); workspace members")
     @Consumes(MediaType.APPLICATION_JSON)
-    public DeliveryService.DeliveryView push(@PathParam("id") String id, DeliveryService.@Nullable PushRequest request) {
+    public DeliveryService.DeliveryView push(
+            @PathParam("id") String id, DeliveryService.@Nullable PushRequest request) {
         return delivery.push(currentUser.principal(), id, request);
     }
 
     @POST
     @Path("/merge-request")
-    @Operation(summary = "Push the agent branch and open its merge request, or update it when the session continued; workspace members")
+    @Operation(
+            summary =
+                    "Push the agent branch and open its merge request, or update it when the session continued; workspace members")
     public DeliveryService.DeliveryView mergeRequest(@PathParam("id") String id) {
         return delivery.deliver(currentUser.principal(), id, sessionLink(uri.getBaseUri(), id));
     }

@@ -45,20 +45,42 @@ import org.jspecify.annotations.Nullable;
 public class DeliveryService {
     private static final Logger LOG = Logger.getLogger(DeliveryService.class);
 
-    @Inject SessionService sessions;
-    @Inject jakarta.enterprise.event.Event<MergeRequestOpened> opened;
-    @Inject RepositoryRegistry repositories;
-    @Inject GitMirrors mirrors;
-    @Inject DeliveryStore store;
-    @Inject DeliveryCredentials credentials;
-    @Inject EgressGuard egress;
-    @Inject AuditTrail audit;
+    @Inject
+    SessionService sessions;
+
+    @Inject
+    jakarta.enterprise.event.Event<MergeRequestOpened> opened;
+
+    @Inject
+    RepositoryRegistry repositories;
+
+    @Inject
+    GitMirrors mirrors;
+
+    @Inject
+    DeliveryStore store;
+
+    @Inject
+    DeliveryCredentials credentials;
+
+    @Inject
+    EgressGuard egress;
+
+    @Inject
+    AuditTrail audit;
 
     private final Clock clock = Clock.systemUTC();
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     /** The agent branch in the server's mirror: the ref that holds it, its newest commit, its provenance trailers and the files it changes. */
-    public record AgentBranch(String branch, String ref, String commit, String baseCommit, int commits, String subject, List<String> files,
+    public record AgentBranch(
+            String branch,
+            String ref,
+            String commit,
+            String baseCommit,
+            int commits,
+            String subject,
+            List<String> files,
             Map<String, String> trailers) {}
 
     /** The last push: where to, which commit, when and by whom; {@code current} when the agent branch has not moved since. */
@@ -68,18 +90,36 @@ public class DeliveryService {
     public record MergeRequest(long number, String url, boolean draft, String commit, Instant updatedAt) {}
 
     /** A session's delivery; {@code server} names the configured git server kind, or is null when none is configured. */
-    public record DeliveryView(String sessionId, String workspace, String repo, @Nullable AgentBranch agentBranch, @Nullable Push push,
-            @Nullable MergeRequest mergeRequest, @Nullable String server) {}
+    public record DeliveryView(
+            String sessionId,
+            String workspace,
+            String repo,
+            @Nullable AgentBranch agentBranch,
+            @Nullable Push push,
+            @Nullable MergeRequest mergeRequest,
+            @Nullable String server) {}
 
     /** Body of a push: the target branch ({@code drydock/<session>} when omitted). */
     public record PushRequest(@Nullable String branch) {}
 
     /** A repository's delivery settings as a workspace admin sets them. */
-    public record SettingsRequest(@Nullable String server, @Nullable String apiUrl, @Nullable String project, @Nullable List<String> protectedBranches) {}
+    public record SettingsRequest(
+            @Nullable String server,
+            @Nullable String apiUrl,
+            @Nullable String project,
+            @Nullable List<String> protectedBranches) {}
 
     /** A repository's delivery settings as the API shows them (no credential). */
-    public record SettingsView(String workspace, String repo, String server, String apiUrl, String project, List<String> protectedBranches,
-            boolean credentialConfigured, String updatedBy, Instant updatedAt) {}
+    public record SettingsView(
+            String workspace,
+            String repo,
+            String server,
+            String apiUrl,
+            String project,
+            List<String> protectedBranches,
+            boolean credentialConfigured,
+            String updatedBy,
+            Instant updatedAt) {}
 
     public DeliveryView view(Principal who, String sessionId) {
         SessionView session = sessions.get(who, sessionId);
@@ -99,13 +139,16 @@ public class DeliveryService {
         if (session.repo().isEmpty()) {
             throw ProblemException.conflict(none);
         }
-        Path mirror = mirrors.mirror(session.workspace(), session.repo()).orElseThrow(() -> ProblemException.conflict(none));
+        Path mirror =
+                mirrors.mirror(session.workspace(), session.repo()).orElseThrow(() -> ProblemException.conflict(none));
         try {
-            String text = AgentCommits.formatPatch(mirror, GitMirrorPublisher.ref(session.id()), session.id()).orElseThrow(() -> ProblemException.conflict(none));
+            String text = AgentCommits.formatPatch(mirror, GitMirrorPublisher.ref(session.id()), session.id())
+                    .orElseThrow(() -> ProblemException.conflict(none));
             return new Patch("drydock-" + session.id() + ".patch", text);
         } catch (java.io.IOException e) {
             LOG.warnf("session %s: cannot read its agent ref in %s: %s", session.id(), mirror, e.getMessage());
-            throw ProblemException.conflict("the change of session " + sessionId + " cannot be read from the mirror; sync the repository and try again");
+            throw ProblemException.conflict("the change of session " + sessionId
+                    + " cannot be read from the mirror; sync the repository and try again");
         }
     }
 
@@ -128,36 +171,73 @@ public class DeliveryService {
      */
     public DeliveryView deliver(Principal who, String sessionId, URI sessionLink) {
         SessionView session = deliverable(who, sessionId);
-        Settings settings = store.settings(session.workspace(), session.repo()).orElseThrow(() -> new ProblemException(Problem.of(409, "delivery-not-configured",
-                "No git server configured", "Repository '" + session.repo() + "' has no git server for merge requests; a workspace admin sets one with PUT /api/workspaces/"
-                        + session.workspace() + "/repositories/" + session.repo() + "/delivery.")));
-        Credential credential = credentials.forRepository(session.workspace(), session.repo()).orElseThrow(() -> new ProblemException(Problem.of(409,
-                "delivery-credential-missing", "No delivery credential", "Repository '" + session.repo() + "' has no credential for its git server (credentialsSecret).")));
+        Settings settings = store.settings(session.workspace(), session.repo())
+                .orElseThrow(() -> new ProblemException(Problem.of(
+                        409,
+                        "delivery-not-configured",
+                        "No git server configured",
+                        "Repository '" + session.repo()
+                                + "' has no git server for merge requests; a workspace admin sets one with PUT /api/workspaces/"
+                                + session.workspace() + "/repositories/" + session.repo() + "/delivery.")));
+        Credential credential = credentials
+                .forRepository(session.workspace(), session.repo())
+                .orElseThrow(() -> new ProblemException(Problem.of(
+                        409,
+                        "delivery-credential-missing",
+                        "No delivery credential",
+                        "Repository '" + session.repo()
+                                + "' has no credential for its git server (credentialsSecret).")));
         ReentrantLock lock = locks.computeIfAbsent(sessionId, k -> new ReentrantLock());
         lock.lock();
         try {
             Optional<Delivered> before = store.delivered(sessionId);
-            AgentCommits agent = pushLocked(who, session, before.map(Delivered::branch).orElse(null));
+            AgentCommits agent =
+                    pushLocked(who, session, before.map(Delivered::branch).orElse(null));
             Delivered pushed = store.delivered(sessionId).orElseThrow();
-            Upstream upstream = repositories.upstream(session.workspace(), session.repo()).orElseThrow();
+            Upstream upstream =
+                    repositories.upstream(session.workspace(), session.repo()).orElseThrow();
             GitServer server = server(settings, credential);
-            GitServer.Draft draft = new GitServer.Draft(pushed.branch(), upstream.defaultBranch(), agent.subject(),
-                    MergeRequestText.description(session, agent, sessionLink, who.username()), !agent.testsPassed());
+            GitServer.Draft draft = new GitServer.Draft(
+                    pushed.branch(),
+                    upstream.defaultBranch(),
+                    agent.subject(),
+                    MergeRequestText.description(session, agent, sessionLink, who.username()),
+                    !agent.testsPassed());
             Long existing = before.map(Delivered::mrNumber).orElse(null);
             GitServer.MergeRequest mr;
             try {
                 mr = existing == null ? server.open(draft) : server.update(existing, draft);
             } catch (GitServer.GitServerException e) {
-                audit.append(entry(who, session, "delivery.merge-request-failed").with("server", settings.kind().label()).with("reason", e.getMessage()));
-                throw new ProblemException(Problem.of(502, "git-server-error", "The git server refused the merge request", Objects.requireNonNullElse(e.getMessage(), e.toString())));
+                audit.append(entry(who, session, "delivery.merge-request-failed")
+                        .with("server", settings.kind().label())
+                        .with("reason", e.getMessage()));
+                throw new ProblemException(Problem.of(
+                        502,
+                        "git-server-error",
+                        "The git server refused the merge request",
+                        Objects.requireNonNullElse(e.getMessage(), e.toString())));
             }
             Instant now = clock.instant();
             store.mergeRequest(sessionId, mr, agent.head(), now);
-            audit.append(entry(who, session, existing == null ? "delivery.merge-request-opened" : "delivery.merge-request-updated")
-                    .with("server", settings.kind().label()).with("number", mr.number()).with("url", mr.url()).with("draft", mr.draft())
-                    .with("branch", pushed.branch()).with("commit", agent.head()));
+            audit.append(entry(
+                            who,
+                            session,
+                            existing == null ? "delivery.merge-request-opened" : "delivery.merge-request-updated")
+                    .with("server", settings.kind().label())
+                    .with("number", mr.number())
+                    .with("url", mr.url())
+                    .with("draft", mr.draft())
+                    .with("branch", pushed.branch())
+                    .with("commit", agent.head()));
             if (existing == null) {
-                opened.fire(new MergeRequestOpened(session.workspace(), sessionId, session.repo(), session.createdBy(), mr.number(), mr.url(), mr.draft()));
+                opened.fire(new MergeRequestOpened(
+                        session.workspace(),
+                        sessionId,
+                        session.repo(),
+                        session.createdBy(),
+                        mr.number(),
+                        mr.url(),
+                        mr.draft()));
             }
             return view(session, agent);
         } finally {
@@ -168,8 +248,10 @@ public class DeliveryService {
     public SettingsView settings(Principal who, String workspace, String repo) {
         WorkspaceAccess.require(who, workspace, WorkspaceRole.VIEWER);
         requireRegistered(workspace, repo);
-        return store.settings(workspace, repo).map(this::settingsView)
-                .orElseThrow(() -> ProblemException.notFound("Delivery settings of repository '" + repo + "' in workspace '" + workspace + "'"));
+        return store.settings(workspace, repo)
+                .map(this::settingsView)
+                .orElseThrow(() -> ProblemException.notFound(
+                        "Delivery settings of repository '" + repo + "' in workspace '" + workspace + "'"));
     }
 
     /** Sets where a repository's merge requests are opened (workspace admins). */
@@ -179,11 +261,13 @@ public class DeliveryService {
         if (r == null || r.server() == null || r.apiUrl() == null || r.project() == null) {
             throw ProblemException.badRequest("a body with server (gitlab or gitea), apiUrl and project is required");
         }
-        GitServer.Kind kind = GitServer.Kind.parse(r.server()).orElseThrow(() -> ProblemException.badRequest("server must be gitlab or gitea (Forgejo: gitea)"));
+        GitServer.Kind kind = GitServer.Kind.parse(r.server())
+                .orElseThrow(() -> ProblemException.badRequest("server must be gitlab or gitea (Forgejo: gitea)"));
         String apiUrl = r.apiUrl().strip().replaceAll("/+$", "");
         String scheme = URI.create(apiUrl.isEmpty() ? "x" : apiUrl).getScheme();
         if (!"https".equals(scheme) && !"http".equals(scheme)) {
-            throw ProblemException.badRequest("apiUrl must be the http(s) address of the git server's API, e.g. https://gitlab.example/api/v4");
+            throw ProblemException.badRequest(
+                    "apiUrl must be the http(s) address of the git server's API, e.g. https://gitlab.example/api/v4");
         }
         repositories.checkServerUrl(apiUrl);
         String project = r.project().strip();
@@ -192,25 +276,46 @@ public class DeliveryService {
             case GITEA -> project.matches("[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}") && !project.contains("..");
         };
         if (!valid) {
-            throw ProblemException.badRequest(kind == GitServer.Kind.GITLAB ? "project must be GitLab's numeric project id or its path (group/project)"
-                    : "project must be owner/repo");
+            throw ProblemException.badRequest(
+                    kind == GitServer.Kind.GITLAB
+                            ? "project must be GitLab's numeric project id or its path (group/project)"
+                            : "project must be owner/repo");
         }
-        List<String> globs = r.protectedBranches() == null ? List.of() : r.protectedBranches().stream().map(String::strip).filter(g -> !g.isEmpty()).toList();
+        List<String> globs = r.protectedBranches() == null
+                ? List.of()
+                : r.protectedBranches().stream()
+                        .map(String::strip)
+                        .filter(g -> !g.isEmpty())
+                        .toList();
         for (String g : globs) {
             if (g.length() > 200 || g.contains(",") || g.contains("\n")) {
-                throw ProblemException.badRequest("protectedBranches are branch globs without commas, at most 200 characters each");
+                throw ProblemException.badRequest(
+                        "protectedBranches are branch globs without commas, at most 200 characters each");
             }
         }
-        Settings settings = new Settings(workspace, repo, kind, apiUrl, project, globs, who.username(), clock.instant());
+        Settings settings =
+                new Settings(workspace, repo, kind, apiUrl, project, globs, who.username(), clock.instant());
         store.save(settings);
-        audit.append(AuditEntry.of(who.username(), "delivery.settings-changed", workspace + "/" + repo).inWorkspace(workspace)
-                .with("server", kind.label()).with("apiUrl", apiUrl).with("project", project).with("protectedBranches", String.join(",", globs)));
+        audit.append(AuditEntry.of(who.username(), "delivery.settings-changed", workspace + "/" + repo)
+                .inWorkspace(workspace)
+                .with("server", kind.label())
+                .with("apiUrl", apiUrl)
+                .with("project", project)
+                .with("protectedBranches", String.join(",", globs)));
         return settingsView(settings);
     }
 
     private SettingsView settingsView(Settings s) {
-        return new SettingsView(s.workspace(), s.repo(), s.kind().label(), s.apiUrl(), s.project(), s.protectedBranches(),
-                credentials.forRepository(s.workspace(), s.repo()).isPresent(), s.updatedBy(), s.updatedAt());
+        return new SettingsView(
+                s.workspace(),
+                s.repo(),
+                s.kind().label(),
+                s.apiUrl(),
+                s.project(),
+                s.protectedBranches(),
+                credentials.forRepository(s.workspace(), s.repo()).isPresent(),
+                s.updatedBy(),
+                s.updatedAt());
     }
 
     private void requireRegistered(String workspace, String repo) {
@@ -224,10 +329,12 @@ public class DeliveryService {
         SessionView session = sessions.get(who, sessionId);
         WorkspaceAccess.require(who, session.workspace(), WorkspaceRole.MEMBER);
         if (session.repo().isEmpty()) {
-            throw ProblemException.conflict("session " + sessionId + " has no repository, so there is nothing to deliver");
+            throw ProblemException.conflict(
+                    "session " + sessionId + " has no repository, so there is nothing to deliver");
         }
         if (session.status().equals("running") || session.status().equals("new")) {
-            throw ProblemException.conflict("session " + sessionId + " is " + session.status() + "; deliver its branch once the droid has finished");
+            throw ProblemException.conflict("session " + sessionId + " is " + session.status()
+                    + "; deliver its branch once the droid has finished");
         }
         return session;
     }
@@ -235,43 +342,81 @@ public class DeliveryService {
     /** Pushes the agent branch to {@code requested} (or the session's branch); the caller holds the session's lock. */
     private AgentCommits pushLocked(Principal who, SessionView session, @Nullable String requested) {
         String id = session.id();
-        AgentCommits agent = agent(session).orElseThrow(() -> ProblemException.conflict("session " + id + " published no branch (the droid made no change, or was not a code droid)"));
-        Upstream upstream = repositories.upstream(session.workspace(), session.repo()).orElseThrow(() -> ProblemException.conflict(
-                "repository '" + session.repo() + "' is not registered in workspace '" + session.workspace() + "', so it has no git server to push to"));
+        AgentCommits agent = agent(session)
+                .orElseThrow(() -> ProblemException.conflict(
+                        "session " + id + " published no branch (the droid made no change, or was not a code droid)"));
+        Upstream upstream = repositories
+                .upstream(session.workspace(), session.repo())
+                .orElseThrow(() ->
+                        ProblemException.conflict("repository '" + session.repo() + "' is not registered in workspace '"
+                                + session.workspace() + "', so it has no git server to push to"));
         if (upstream.url() == null) {
-            throw ProblemException.conflict("repository '" + session.repo() + "' was registered from a server path, so it has no git server to push to");
+            throw ProblemException.conflict("repository '" + session.repo()
+                    + "' was registered from a server path, so it has no git server to push to");
         }
         String branch = requested == null || requested.isBlank() ? GitMirrorPublisher.branch(id) : requested.strip();
-        List<String> protectedGlobs = store.settings(session.workspace(), session.repo()).map(Settings::protectedBranches).orElse(List.of());
+        List<String> protectedGlobs = store.settings(session.workspace(), session.repo())
+                .map(Settings::protectedBranches)
+                .orElse(List.of());
         try {
             new BranchPolicy(upstream.defaultBranch(), protectedGlobs).check(branch);
         } catch (ProblemException refused) {
-            audit.append(entry(who, session, "delivery.push-refused").with("branch", branch).with("reason", refused.problem().detail()));
+            audit.append(entry(who, session, "delivery.push-refused")
+                    .with("branch", branch)
+                    .with("reason", refused.problem().detail()));
             throw refused;
         }
         String url = repositories.checkServerUrl(upstream.url());
         try {
             egress.check(URI.create(url), "git push " + session.workspace() + "/" + session.repo());
         } catch (EgressRefusedException e) {
-            throw new ProblemException(Problem.of(422, "host-not-allowed", "Host not allowed", "Git host '" + e.getMessage() + "' is not on the egress allow-list."));
+            throw new ProblemException(Problem.of(
+                    422,
+                    "host-not-allowed",
+                    "Host not allowed",
+                    "Git host '" + e.getMessage() + "' is not on the egress allow-list."));
         }
         Path mirror = mirrors.mirror(session.workspace(), session.repo()).orElseThrow();
         GitPush.Outcome outcome;
         try {
-            outcome = GitPush.push(mirror, GitMirrorPublisher.ref(id), url, branch, credentials.forRepository(session.workspace(), session.repo()).orElse(null));
+            outcome = GitPush.push(
+                    mirror,
+                    GitMirrorPublisher.ref(id),
+                    url,
+                    branch,
+                    credentials
+                            .forRepository(session.workspace(), session.repo())
+                            .orElse(null));
         } catch (GitAPIException | IOException | RuntimeException e) {
             LOG.warnf("session %s: push of %s to %s failed: %s", id, branch, url, e.getMessage());
-            audit.append(entry(who, session, "delivery.push-failed").with("branch", branch).with("commit", agent.head()).with("reason", String.valueOf(e.getMessage())));
-            throw new ProblemException(Problem.of(502, "push-failed", "Push failed", "The git server did not accept the push of " + branch + ": " + e.getMessage()));
+            audit.append(entry(who, session, "delivery.push-failed")
+                    .with("branch", branch)
+                    .with("commit", agent.head())
+                    .with("reason", String.valueOf(e.getMessage())));
+            throw new ProblemException(Problem.of(
+                    502,
+                    "push-failed",
+                    "Push failed",
+                    "The git server did not accept the push of " + branch + ": " + e.getMessage()));
         }
         if (outcome.status() == GitPush.Status.REJECTED) {
-            audit.append(entry(who, session, "delivery.push-rejected").with("branch", branch).with("commit", agent.head()).with("reason", outcome.detail()));
-            throw new ProblemException(Problem.of(409, "push-rejected", "Push rejected",
-                    "The git server rejected the push of " + branch + " (" + outcome.detail() + "); the branch may have moved there."));
+            audit.append(entry(who, session, "delivery.push-rejected")
+                    .with("branch", branch)
+                    .with("commit", agent.head())
+                    .with("reason", outcome.detail()));
+            throw new ProblemException(Problem.of(
+                    409,
+                    "push-rejected",
+                    "Push rejected",
+                    "The git server rejected the push of " + branch + " (" + outcome.detail()
+                            + "); the branch may have moved there."));
         }
         store.pushed(id, session.workspace(), session.repo(), branch, agent.head(), who.username(), clock.instant());
-        audit.append(entry(who, session, "delivery.pushed").with("branch", branch).with("commit", agent.head())
-                .with("upstream", url).with("status", outcome.status().name().toLowerCase(java.util.Locale.ROOT)));
+        audit.append(entry(who, session, "delivery.pushed")
+                .with("branch", branch)
+                .with("commit", agent.head())
+                .with("upstream", url)
+                .with("status", outcome.status().name().toLowerCase(java.util.Locale.ROOT)));
         return agent;
     }
 
@@ -290,14 +435,39 @@ public class DeliveryService {
     }
 
     private DeliveryView view(SessionView session, @Nullable AgentCommits agent) {
-        AgentBranch branch = agent == null ? null : new AgentBranch(GitMirrorPublisher.branch(session.id()), GitMirrorPublisher.ref(session.id()),
-                agent.head(), agent.base(), agent.commits(), agent.subject(), agent.files(), agent.trailers());
+        AgentBranch branch = agent == null
+                ? null
+                : new AgentBranch(
+                        GitMirrorPublisher.branch(session.id()),
+                        GitMirrorPublisher.ref(session.id()),
+                        agent.head(),
+                        agent.base(),
+                        agent.commits(),
+                        agent.subject(),
+                        agent.files(),
+                        agent.trailers());
         Optional<Delivered> d = store.delivered(session.id());
-        Push push = d.filter(x -> x.pushedCommit() != null).map(x -> new Push(x.branch(), Objects.requireNonNull(x.pushedCommit()),
-                Objects.requireNonNull(x.pushedAt()), Objects.requireNonNullElse(x.pushedBy(), ""), agent != null && agent.head().equals(x.pushedCommit()))).orElse(null);
-        MergeRequest mr = d.filter(x -> x.mrNumber() != null).map(x -> new MergeRequest(Objects.requireNonNull(x.mrNumber()), Objects.requireNonNullElse(x.mrUrl(), ""),
-                Boolean.TRUE.equals(x.mrDraft()), Objects.requireNonNullElse(x.mrCommit(), ""), Objects.requireNonNull(x.mrUpdatedAt()))).orElse(null);
-        String server = session.repo().isEmpty() ? null : store.settings(session.workspace(), session.repo()).map(s -> s.kind().label()).orElse(null);
+        Push push = d.filter(x -> x.pushedCommit() != null)
+                .map(x -> new Push(
+                        x.branch(),
+                        Objects.requireNonNull(x.pushedCommit()),
+                        Objects.requireNonNull(x.pushedAt()),
+                        Objects.requireNonNullElse(x.pushedBy(), ""),
+                        agent != null && agent.head().equals(x.pushedCommit())))
+                .orElse(null);
+        MergeRequest mr = d.filter(x -> x.mrNumber() != null)
+                .map(x -> new MergeRequest(
+                        Objects.requireNonNull(x.mrNumber()),
+                        Objects.requireNonNullElse(x.mrUrl(), ""),
+                        Boolean.TRUE.equals(x.mrDraft()),
+                        Objects.requireNonNullElse(x.mrCommit(), ""),
+                        Objects.requireNonNull(x.mrUpdatedAt())))
+                .orElse(null);
+        String server = session.repo().isEmpty()
+                ? null
+                : store.settings(session.workspace(), session.repo())
+                        .map(s -> s.kind().label())
+                        .orElse(null);
         return new DeliveryView(session.id(), session.workspace(), session.repo(), branch, push, mr, server);
     }
 
@@ -309,6 +479,8 @@ public class DeliveryService {
     }
 
     private static AuditEntry entry(Principal who, SessionView session, String action) {
-        return AuditEntry.of(who.username(), action, session.workspace() + "/" + session.repo()).inWorkspace(session.workspace()).inSession(session.id());
+        return AuditEntry.of(who.username(), action, session.workspace() + "/" + session.repo())
+                .inWorkspace(session.workspace())
+                .inSession(session.id());
     }
 }

@@ -18,8 +18,11 @@ import org.jspecify.annotations.Nullable;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class DeliverySettingsResource {
-    @Inject CurrentUser currentUser;
-    @Inject DeliveryService delivery;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    DeliveryService delivery;
 
     @GET
     @Operation(summary = "A repository's git server for merge requests (kind, API URL, project, protected branches)")
@@ -30,7 +33,9 @@ public class DeliverySettingsResource {
     @PUT
     @Operation(summary = "Set a repository's git server for merge requests; workspace admins")
     @Consumes(MediaType.APPLICATION_JSON)
-    public DeliveryService.SettingsView put(@PathParam("workspace") String workspace, @PathParam("name") String name,
+    public DeliveryService.SettingsView put(
+            @PathParam("workspace") String workspace,
+            @PathParam("name") String name,
             DeliveryService.@Nullable SettingsRequest request) {
         return delivery.saveSettings(currentUser.principal(), workspace, name, request);
     }

@@ -16,46 +16,107 @@ import org.jspecify.annotations.Nullable;
 /** Tables {@code repository_delivery} (a repository's git server) and {@code session_delivery} (what a session delivered). */
 @ApplicationScoped
 public class DeliveryStore {
-    @Inject EntityManager em;
+    @Inject
+    EntityManager em;
 
     /** A repository's delivery settings. */
-    public record Settings(String workspace, String repo, GitServer.Kind kind, String apiUrl, String project, List<String> protectedBranches,
-            String updatedBy, Instant updatedAt) {}
+    public record Settings(
+            String workspace,
+            String repo,
+            GitServer.Kind kind,
+            String apiUrl,
+            String project,
+            List<String> protectedBranches,
+            String updatedBy,
+            Instant updatedAt) {}
 
     /** What a session delivered so far. */
-    public record Delivered(String sessionId, String branch, @Nullable String pushedCommit, @Nullable Instant pushedAt, @Nullable String pushedBy,
-            @Nullable Long mrNumber, @Nullable String mrUrl, @Nullable Boolean mrDraft, @Nullable String mrCommit, @Nullable Instant mrUpdatedAt) {}
+    public record Delivered(
+            String sessionId,
+            String branch,
+            @Nullable String pushedCommit,
+            @Nullable Instant pushedAt,
+            @Nullable String pushedBy,
+            @Nullable Long mrNumber,
+            @Nullable String mrUrl,
+            @Nullable Boolean mrDraft,
+            @Nullable String mrCommit,
+            @Nullable Instant mrUpdatedAt) {}
 
     Optional<Settings> settings(String workspace, String repo) {
-        return query("select server_kind, api_url, project, protected_branches, updated_by, updated_at from repository_delivery where workspace = ?1 and repo = ?2",
-                r -> new Settings(workspace, repo, GitServer.Kind.parse((String) r[0]).orElseThrow(), (String) r[1], (String) r[2],
-                        BranchPolicy.parseGlobs((String) r[3]), (String) r[4], Columns.instant(r[5])),
-                workspace, repo).stream().findFirst();
+        return query(
+                        "select server_kind, api_url, project, protected_branches, updated_by, updated_at from repository_delivery where workspace = ?1 and repo = ?2",
+                        r -> new Settings(
+                                workspace,
+                                repo,
+                                GitServer.Kind.parse((String) r[0]).orElseThrow(),
+                                (String) r[1],
+                                (String) r[2],
+                                BranchPolicy.parseGlobs((String) r[3]),
+                                (String) r[4],
+                                Columns.instant(r[5])),
+                        workspace,
+                        repo)
+                .stream()
+                .findFirst();
     }
 
     void save(Settings s) {
-        update("insert into repository_delivery(workspace, repo, server_kind, api_url, project, protected_branches, updated_by, updated_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+        update(
+                "insert into repository_delivery(workspace, repo, server_kind, api_url, project, protected_branches, updated_by, updated_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
                         + "on conflict (workspace, repo) do update set server_kind = excluded.server_kind, api_url = excluded.api_url, project = excluded.project, "
                         + "protected_branches = excluded.protected_branches, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-                s.workspace(), s.repo(), s.kind().label(), s.apiUrl(), s.project(), String.join(",", s.protectedBranches()), s.updatedBy(), s.updatedAt());
+                s.workspace(),
+                s.repo(),
+                s.kind().label(),
+                s.apiUrl(),
+                s.project(),
+                String.join(",", s.protectedBranches()),
+                s.updatedBy(),
+                s.updatedAt());
     }
 
     Optional<Delivered> delivered(String sessionId) {
-        return query("select branch, pushed_commit, pushed_at, pushed_by, mr_number, mr_url, mr_draft, mr_commit, mr_updated_at from session_delivery where session_id = ?1",
-                r -> new Delivered(sessionId, (String) r[0], (String) r[1], Columns.instantOrNull(r[2]), (String) r[3],
-                        r[4] == null ? null : Columns.longValue(r[4]), (String) r[5], (Boolean) r[6], (String) r[7], Columns.instantOrNull(r[8])),
-                UUID.fromString(sessionId)).stream().findFirst();
+        return query(
+                        "select branch, pushed_commit, pushed_at, pushed_by, mr_number, mr_url, mr_draft, mr_commit, mr_updated_at from session_delivery where session_id = ?1",
+                        r -> new Delivered(
+                                sessionId,
+                                (String) r[0],
+                                (String) r[1],
+                                Columns.instantOrNull(r[2]),
+                                (String) r[3],
+                                r[4] == null ? null : Columns.longValue(r[4]),
+                                (String) r[5],
+                                (Boolean) r[6],
+                                (String) r[7],
+                                Columns.instantOrNull(r[8])),
+                        UUID.fromString(sessionId))
+                .stream()
+                .findFirst();
     }
 
     void pushed(String sessionId, String workspace, String repo, String branch, String commit, String by, Instant at) {
-        update("insert into session_delivery(session_id, workspace, repo, branch, pushed_commit, pushed_at, pushed_by) values (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+        update(
+                "insert into session_delivery(session_id, workspace, repo, branch, pushed_commit, pushed_at, pushed_by) values (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
                         + "on conflict (session_id) do update set branch = excluded.branch, pushed_commit = excluded.pushed_commit, pushed_at = excluded.pushed_at, pushed_by = excluded.pushed_by",
-                UUID.fromString(sessionId), workspace, repo, branch, commit, at, by);
+                UUID.fromString(sessionId),
+                workspace,
+                repo,
+                branch,
+                commit,
+                at,
+                by);
     }
 
     void mergeRequest(String sessionId, GitServer.MergeRequest mr, String commit, Instant at) {
-        update("update session_delivery set mr_number = ?1, mr_url = ?2, mr_draft = ?3, mr_commit = ?4, mr_updated_at = ?5 where session_id = ?6",
-                mr.number(), mr.url(), mr.draft(), commit, at, UUID.fromString(sessionId));
+        update(
+                "update session_delivery set mr_number = ?1, mr_url = ?2, mr_draft = ?3, mr_commit = ?4, mr_updated_at = ?5 where session_id = ?6",
+                mr.number(),
+                mr.url(),
+                mr.draft(),
+                commit,
+                at,
+                UUID.fromString(sessionId));
     }
 
     /** Runs a native query with positional parameters ({@code ?} in order) and maps its rows. */
@@ -68,7 +129,8 @@ public class DeliveryStore {
     }
 
     private void update(String sql, Object... params) {
-        QuarkusTransaction.joiningExisting().run(() -> bind(em.createNativeQuery(sql), params).executeUpdate());
+        QuarkusTransaction.joiningExisting()
+                .run(() -> bind(em.createNativeQuery(sql), params).executeUpdate());
     }
 
     private static Query bind(Query query, Object... params) {

@@ -53,7 +53,8 @@ final class GitLabServer extends HttpGitServer {
     }
 
     private static MergeRequest mergeRequest(JsonNode mr) {
-        boolean draft = mr.path("draft").asBoolean(false) || mr.path("work_in_progress").asBoolean(false);
+        boolean draft =
+                mr.path("draft").asBoolean(false) || mr.path("work_in_progress").asBoolean(false);
         return new MergeRequest(mr.path("iid").asLong(), text(mr, "web_url"), text(mr, "state"), draft);
     }
 }

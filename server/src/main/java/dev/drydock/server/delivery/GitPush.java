@@ -21,15 +21,25 @@ final class GitPush {
     private GitPush() {}
 
     /** How a push ended. */
-    enum Status { PUSHED, UP_TO_DATE, REJECTED }
+    enum Status {
+        PUSHED,
+        UP_TO_DATE,
+        REJECTED
+    }
 
     record Outcome(Status status, String detail) {}
 
-    static Outcome push(Path mirror, String localRef, String upstream, String branch, @Nullable Credential credential) throws GitAPIException, java.io.IOException {
+    static Outcome push(Path mirror, String localRef, String upstream, String branch, @Nullable Credential credential)
+            throws GitAPIException, java.io.IOException {
         try (Git git = Git.open(mirror.toFile())) {
-            var push = git.push().setRemote(upstream).setRefSpecs(new RefSpec(localRef + ":refs/heads/" + branch)).setForce(false).setTimeout(120);
+            var push = git.push()
+                    .setRemote(upstream)
+                    .setRefSpecs(new RefSpec(localRef + ":refs/heads/" + branch))
+                    .setForce(false)
+                    .setTimeout(120);
             if (credential != null) {
-                push.setCredentialsProvider(new UsernamePasswordCredentialsProvider(credential.username(), credential.secret()));
+                push.setCredentialsProvider(
+                        new UsernamePasswordCredentialsProvider(credential.username(), credential.secret()));
             }
             List<String> problems = new ArrayList<>();
             boolean pushed = false;
@@ -37,7 +47,7 @@ final class GitPush {
                 for (RemoteRefUpdate u : result.getRemoteUpdates()) {
                     switch (u.getStatus()) {
                         case OK -> pushed = true;
-                        case UP_TO_DATE -> { }
+                        case UP_TO_DATE -> {}
                         default -> problems.add(u.getStatus() + (u.getMessage() == null ? "" : ": " + u.getMessage()));
                     }
                 }

@@ -11,7 +11,8 @@ import java.util.Optional;
 public interface GitServer {
     /** The kinds of git server delivery can talk to. */
     enum Kind {
-        GITLAB, GITEA;
+        GITLAB,
+        GITEA;
 
         /** Parses {@code gitlab} or {@code gitea} (Forgejo speaks Gitea's API). */
         public static Optional<Kind> parse(String s) {

@@ -32,20 +32,30 @@ abstract class HttpGitServer implements GitServer {
         URI uri = URI.create(apiUrl + path);
         try {
             byte[] bytes = JSON.writeValueAsBytes(body);
-            HttpRequest request = authenticate(HttpRequest.newBuilder(uri).timeout(REQUEST)
-                    .header("Content-Type", "application/json").header("Accept", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes))).build();
-            HttpResponse<String> response = egress.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), CONNECT,
+            HttpRequest request = authenticate(HttpRequest.newBuilder(uri)
+                            .timeout(REQUEST)
+                            .header("Content-Type", "application/json")
+                            .header("Accept", "application/json")
+                            .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes)))
+                    .build();
+            HttpResponse<String> response = egress.send(
+                    request,
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8),
+                    CONNECT,
                     "merge request " + method + " " + uri.getHost());
             if (response.statusCode() / 100 != 2) {
-                throw new GitServerException(response.statusCode(), "the git server answered " + response.statusCode() + " to " + method + " "
-                        + uri.getRawPath() + ": " + abbreviate(response.body()));
+                throw new GitServerException(
+                        response.statusCode(),
+                        "the git server answered " + response.statusCode() + " to " + method + " " + uri.getRawPath()
+                                + ": " + abbreviate(response.body()));
             }
             return JSON.readTree(response.body());
         } catch (EgressRefusedException e) {
-            throw new GitServerException(0, "the git server's host " + uri.getHost() + " is not on the egress allow-list");
+            throw new GitServerException(
+                    0, "the git server's host " + uri.getHost() + " is not on the egress allow-list");
         } catch (IOException e) {
-            throw new GitServerException(0, "the git server at " + uri.getHost() + " cannot be reached: " + e.getMessage());
+            throw new GitServerException(
+                    0, "the git server at " + uri.getHost() + " cannot be reached: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GitServerException(0, "interrupted while calling the git server");

@@ -16,12 +16,16 @@ import java.util.Optional;
 public class RepositoryDeliveryCredentials implements DeliveryCredentials {
     static final String USERNAME = "drydock";
 
-    @Inject RepositoryRegistry repositories;
-    @Inject WorkspaceSecrets secrets;
+    @Inject
+    RepositoryRegistry repositories;
+
+    @Inject
+    WorkspaceSecrets secrets;
 
     @Override
     public Optional<Credential> forRepository(String workspace, String repo) {
-        return repositories.upstream(workspace, repo)
+        return repositories
+                .upstream(workspace, repo)
                 .flatMap(u -> Optional.ofNullable(u.credentialsSecret()))
                 .flatMap(name -> secrets.reveal(workspace, name))
                 .filter(s -> !s.isBlank())

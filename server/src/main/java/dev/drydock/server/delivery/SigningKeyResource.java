@@ -15,7 +15,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class SigningKeyResource {
-    @Inject ApplianceSigningKey key;
+    @Inject
+    ApplianceSigningKey key;
 
     /**
      * @param format git's {@code gpg.format} of the signatures

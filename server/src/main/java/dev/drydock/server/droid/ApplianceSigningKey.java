@@ -32,7 +32,8 @@ public class ApplianceSigningKey {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ApplianceSigningKey.class);
 
-    @Inject RepositoryConfig config;
+    @Inject
+    RepositoryConfig config;
 
     private volatile @Nullable SshCommitSigner signer; // loaded on first use
 
@@ -42,7 +43,8 @@ public class ApplianceSigningKey {
         if (s == null) {
             synchronized (this) {
                 if (signer == null) {
-                    signer = new SshCommitSigner(load(Path.of(config.dataDir()).toAbsolutePath().resolve("signing")));
+                    signer = new SshCommitSigner(
+                            load(Path.of(config.dataDir()).toAbsolutePath().resolve("signing")));
                 }
                 s = signer;
             }
@@ -75,15 +77,21 @@ public class ApplianceSigningKey {
                 PublicKey pub = factory.generatePublic(new X509EncodedKeySpec(Files.readAllBytes(publicKey)));
                 return new KeyPair(pub, priv);
             }
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-            Path tmp = Files.createTempFile(dir, "key-", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Path tmp = Files.createTempFile(
+                    dir,
+                    "key-",
+                    ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(tmp, pair.getPrivate().getEncoded());
             Files.move(tmp, privateKey, StandardCopyOption.ATOMIC_MOVE);
             Files.write(publicKey, pair.getPublic().getEncoded());
             return pair;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the appliance's signing key in " + dir + " cannot be read: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the appliance's signing key in " + dir + " cannot be read: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("the appliance's signing key in " + dir + " cannot be read or created", e);
         }

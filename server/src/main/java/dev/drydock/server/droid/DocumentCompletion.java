@@ -17,10 +17,12 @@ public final class DocumentCompletion implements CompletionRule {
     public Completion check(Effect.Finish finish, ToolContext context) {
         String doc = finish.args().optString("document").orElse("").strip();
         if (doc.length() < 20) {
-            return new Completion.Refused("finish refused: give the answer as a Markdown document in 'document' (with file references as path:line).");
+            return new Completion.Refused(
+                    "finish refused: give the answer as a Markdown document in 'document' (with file references as path:line).");
         }
         String title = finish.args().optString("title").orElse("Answer");
-        return new Completion.Accepted(finish.summary().isBlank() ? title : finish.summary(),
+        return new Completion.Accepted(
+                finish.summary().isBlank() ? title : finish.summary(),
                 List.of(new ArtifactProduced(ArtifactKind.DOCUMENT, title, mediaType(doc), doc, "")));
     }
 

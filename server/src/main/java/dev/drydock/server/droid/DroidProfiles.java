@@ -31,9 +31,11 @@ import java.util.Optional;
 public class DroidProfiles {
     /** The built-in droids. */
     public static final List<String> BUILT_IN = List.of("code", "knowledge", "reliability");
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    @Inject DroidConfig config;
+    @Inject
+    DroidConfig config;
 
     private volatile Map<String, DroidProfile> cache = Map.of();
 
@@ -47,10 +49,12 @@ public class DroidProfiles {
             }
             config.profilesDir().ifPresent(dir -> {
                 try (var files = Files.list(dir)) {
-                    files.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().forEach(f -> {
-                        String name = f.getFileName().toString().replaceFirst("\\.yaml$", "");
-                        m.put(name, parse(name, read(f)));
-                    });
+                    files.filter(f -> f.getFileName().toString().endsWith(".yaml"))
+                            .sorted()
+                            .forEach(f -> {
+                                String name = f.getFileName().toString().replaceFirst("\\.yaml$", "");
+                                m.put(name, parse(name, read(f)));
+                            });
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot read droid profiles in " + dir, e);
                 }
@@ -64,7 +68,8 @@ public class DroidProfiles {
     public DroidProfile get(String name) {
         DroidProfile p = all().get(name);
         if (p == null) {
-            throw ProblemException.badRequest("unknown droid '" + name + "'; known: " + String.join(", ", all().keySet()));
+            throw ProblemException.badRequest(
+                    "unknown droid '" + name + "'; known: " + String.join(", ", all().keySet()));
         }
         return p;
     }
@@ -87,16 +92,23 @@ public class DroidProfiles {
             n.path("tools").forEach(t -> tools.add(t.asText()));
             ToolBox.named(tools, new FinishTool());
             JsonNode finish = n.path("finish");
-            String schema = finish.has("schema") ? new ObjectMapper().writeValueAsString(finish.get("schema")) : FinishTool.SUMMARY_ONLY;
+            String schema = finish.has("schema")
+                    ? new ObjectMapper().writeValueAsString(finish.get("schema"))
+                    : FinishTool.SUMMARY_ONLY;
             return new DroidProfile(
                     name,
                     n.path("description").asText(""),
                     n.path("route").asText("default"),
                     n.path("prompt").asText("prompts/" + name + ".md"),
                     List.copyOf(tools),
-                    new Limits(limits.path("max-steps").asInt(50), limits.path("max-tokens").asLong(2_000_000),
+                    new Limits(
+                            limits.path("max-steps").asInt(50),
+                            limits.path("max-tokens").asLong(2_000_000),
                             Duration.parse(limits.path("wall-clock").asText("PT30M"))),
-                    DroidProfile.Completion.valueOf(n.path("completion").asText("document").toUpperCase(Locale.ROOT).replace('-', '_')),
+                    DroidProfile.Completion.valueOf(n.path("completion")
+                            .asText("document")
+                            .toUpperCase(Locale.ROOT)
+                            .replace('-', '_')),
                     finish.path("description").asText("Finish the task."),
                     schema,
                     n.path("needs-repo").asBoolean(false));

@@ -44,6 +44,7 @@ public final class GitMirrorPublisher implements BranchPublisher {
     public static final String BRANCH_PREFIX = "drydock/";
     /** The droid's identity as author and committer; an allowed-signers entry names this address. */
     public static final String EMAIL = "droid@drydock.invalid";
+
     private final Path mirror;
     private final String baseCommit;
     private final String author;
@@ -56,12 +57,18 @@ public final class GitMirrorPublisher implements BranchPublisher {
      * @param auditRoot the session's audit root hash (its newest audit record), written as a commit
      *     trailer so that the branch can be tied to the audit chain
      */
-    public GitMirrorPublisher(Path mirror, String baseCommit, String author, String model, Function<String, Optional<String>> auditRoot) {
+    public GitMirrorPublisher(
+            Path mirror, String baseCommit, String author, String model, Function<String, Optional<String>> auditRoot) {
         this(mirror, baseCommit, author, model, auditRoot, null);
     }
 
     /** @param signer signs each commit with the appliance's key (SSH signature format); null: unsigned */
-    public GitMirrorPublisher(Path mirror, String baseCommit, String author, String model, Function<String, Optional<String>> auditRoot,
+    public GitMirrorPublisher(
+            Path mirror,
+            String baseCommit,
+            String author,
+            String model,
+            Function<String, Optional<String>> auditRoot,
             @Nullable SshCommitSigner signer) {
         this.signer = signer;
         this.mirror = mirror;
@@ -88,30 +95,51 @@ public final class GitMirrorPublisher implements BranchPublisher {
         Path work = null;
         try {
             work = Files.createTempDirectory("drydock-publish-");
-            try (Git git = Git.cloneRepository().setURI(mirror.toUri().toString()).setDirectory(work.toFile()).setNoCheckout(true).call()) {
+            try (Git git = Git.cloneRepository()
+                    .setURI(mirror.toUri().toString())
+                    .setDirectory(work.toFile())
+                    .setNoCheckout(true)
+                    .call()) {
                 ObjectId previous = current(mirror, ref);
                 if (previous != null) {
-                    git.fetch().setRemote("origin").setRefSpecs(new RefSpec("+" + ref + ":refs/previous")).call();
+                    git.fetch()
+                            .setRemote("origin")
+                            .setRefSpecs(new RefSpec("+" + ref + ":refs/previous"))
+                            .call();
                 }
                 git.checkout().setName(baseCommit).call();
                 git.checkout().setCreateBranch(true).setName(branch).call();
-                git.apply().setPatch(new ByteArrayInputStream(diff.getBytes(StandardCharsets.UTF_8))).call();
+                git.apply()
+                        .setPatch(new ByteArrayInputStream(diff.getBytes(StandardCharsets.UTF_8)))
+                        .call();
                 git.add().addFilepattern(".").call();
                 git.add().addFilepattern(".").setUpdate(true).call();
                 if (previous != null) {
-                    git.reset().setMode(ResetCommand.ResetType.SOFT).setRef(previous.name()).call();
+                    git.reset()
+                            .setMode(ResetCommand.ResetType.SOFT)
+                            .setRef(previous.name())
+                            .call();
                 }
                 PersonIdent who = new PersonIdent("Drydock droid", EMAIL);
-                var commit = git.commit().setMessage(message(sessionId, message, testCommand)).setAuthor(who).setCommitter(who);
+                var commit = git.commit()
+                        .setMessage(message(sessionId, message, testCommand))
+                        .setAuthor(who)
+                        .setCommitter(who);
                 if (signer != null) {
                     org.eclipse.jgit.lib.Config ssh = new org.eclipse.jgit.lib.Config();
                     ssh.setString("gpg", null, "format", "ssh");
-                    commit.setSign(true).setSigner(signer).setGpgConfig(new org.eclipse.jgit.lib.GpgConfig(ssh)).setSigningKey(ApplianceSigningKey.COMMENT);
+                    commit.setSign(true)
+                            .setSigner(signer)
+                            .setGpgConfig(new org.eclipse.jgit.lib.GpgConfig(ssh))
+                            .setSigningKey(ApplianceSigningKey.COMMENT);
                 } else {
                     commit.setSign(false);
                 }
                 commit.call();
-                git.push().setRemote("origin").setRefSpecs(new RefSpec("refs/heads/" + branch + ":" + ref)).call()
+                git.push()
+                        .setRemote("origin")
+                        .setRefSpecs(new RefSpec("refs/heads/" + branch + ":" + ref))
+                        .call()
                         .forEach(r -> r.getRemoteUpdates().forEach(u -> {
                             if (u.getStatus() != org.eclipse.jgit.transport.RemoteRefUpdate.Status.OK) {
                                 throw new IllegalStateException("the mirror refused " + ref + ": " + u.getStatus());
@@ -138,19 +166,31 @@ public final class GitMirrorPublisher implements BranchPublisher {
 
     private String message(String sessionId, String summary, String testCommand) {
         StringBuilder m = new StringBuilder(firstLine(summary)).append("\n\n");
-        String body = summary.strip().lines().skip(1).reduce("", (a, b) -> a + b + "\n").strip();
+        String body = summary.strip()
+                .lines()
+                .skip(1)
+                .reduce("", (a, b) -> a + b + "\n")
+                .strip();
         if (!body.isEmpty()) {
             m.append(body).append("\n\n");
         }
-        m.append("Session ").append(sessionId).append(", delegated by ").append(author).append(".\n\n");
+        m.append("Session ")
+                .append(sessionId)
+                .append(", delegated by ")
+                .append(author)
+                .append(".\n\n");
         m.append("Drydock-Session: ").append(sessionId).append('\n');
         m.append("Drydock-Delegated-By: ").append(oneLine(author)).append('\n');
         m.append("Drydock-Model: ").append(oneLine(model)).append('\n');
         if (!testCommand.isBlank()) {
             m.append("Drydock-Test-Command: ").append(oneLine(testCommand)).append('\n');
         }
-        m.append("Drydock-Test-Result: ").append(testCommand.isBlank() ? "not-run" : "passed").append('\n');
-        auditRoot.apply(sessionId).ifPresent(h -> m.append("Drydock-Audit-Root: ").append(h).append('\n'));
+        m.append("Drydock-Test-Result: ")
+                .append(testCommand.isBlank() ? "not-run" : "passed")
+                .append('\n');
+        auditRoot
+                .apply(sessionId)
+                .ifPresent(h -> m.append("Drydock-Audit-Root: ").append(h).append('\n'));
         return m.toString();
     }
 

@@ -29,9 +29,14 @@ public class GitMirrors {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern WORKSPACE = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
-    @Inject DroidConfig config;
-    @Inject RepositoryRegistry repositories;
-    @Inject RepositorySync sync;
+    @Inject
+    DroidConfig config;
+
+    @Inject
+    RepositoryRegistry repositories;
+
+    @Inject
+    RepositorySync sync;
 
     /**
      * The mirror of a workspace's repository: the one the repository feature keeps for a repository
@@ -63,7 +68,9 @@ public class GitMirrors {
         if (!WORKSPACE.matcher(workspace).matches()) {
             return List.of();
         }
-        repositories.registeredNames(workspace).stream().filter(n -> Files.isDirectory(sync.mirrorPath(workspace, n))).forEach(names::add);
+        repositories.registeredNames(workspace).stream()
+                .filter(n -> Files.isDirectory(sync.mirrorPath(workspace, n)))
+                .forEach(names::add);
         Path own = config.mirrorRoot().resolve(workspace);
         if (Files.isDirectory(own, LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> entries = Files.list(own)) {
@@ -79,7 +86,10 @@ public class GitMirrors {
     }
 
     private static boolean valid(String workspace, String repo) {
-        return WORKSPACE.matcher(workspace).matches() && !repo.isBlank() && NAME.matcher(repo).matches() && !repo.contains("..");
+        return WORKSPACE.matcher(workspace).matches()
+                && !repo.isBlank()
+                && NAME.matcher(repo).matches()
+                && !repo.contains("..");
     }
 
     /** The full commit id of a revision in a mirror, or 400. */

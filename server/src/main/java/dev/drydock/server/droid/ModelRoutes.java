@@ -1,10 +1,10 @@
 package dev.drydock.server.droid;
 
 import dev.drydock.server.agent.model.LlmModel;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.GatewayLlmModel;
 import dev.drydock.server.gateway.GatewayService;
 import dev.drydock.server.gateway.core.CallContext;
-import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.EndpointSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,7 +22,8 @@ public class ModelRoutes {
     /** Context window assumed when nothing says otherwise. */
     static final long DEFAULT_WINDOW = 32_768;
 
-    @Inject GatewayService gateway;
+    @Inject
+    GatewayService gateway;
 
     /** Who a session's model calls are made for. */
     public record Caller(String username, String workspace, String sessionId, String droid, String classification) {}
@@ -41,7 +42,9 @@ public class ModelRoutes {
      * never be sent to a model of this route. Empty when the route has no endpoint.
      */
     public Optional<Classification> clearance(String route, Caller caller) {
-        return gateway.resolve(context(route, caller)).stream().map(EndpointSpec::clearance).reduce(Classification::max);
+        return gateway.resolve(context(route, caller)).stream()
+                .map(EndpointSpec::clearance)
+                .reduce(Classification::max);
     }
 
     /** The context window of the endpoint the session would use first. */
@@ -56,6 +59,15 @@ public class ModelRoutes {
 
     private CallContext context(String route, Caller caller) {
         Classification c = Classification.parse(caller.classification()).orElse(gateway.defaultClassification());
-        return new CallContext(caller.username(), caller.username(), caller.workspace(), caller.sessionId(), caller.droid(), route, null, c, "droid");
+        return new CallContext(
+                caller.username(),
+                caller.username(),
+                caller.workspace(),
+                caller.sessionId(),
+                caller.droid(),
+                route,
+                null,
+                c,
+                "droid");
     }
 }

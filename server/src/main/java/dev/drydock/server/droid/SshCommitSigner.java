@@ -32,24 +32,38 @@ public final class SshCommitSigner implements Signer {
 
     /** @param key an Ed25519 key pair */
     public SshCommitSigner(KeyPair key) {
-        if (!key.getPublic().getAlgorithm().equals("EdDSA") && !key.getPublic().getAlgorithm().equals("Ed25519")) {
-            throw new IllegalArgumentException("an Ed25519 key is required, not " + key.getPublic().getAlgorithm());
+        if (!key.getPublic().getAlgorithm().equals("EdDSA")
+                && !key.getPublic().getAlgorithm().equals("Ed25519")) {
+            throw new IllegalArgumentException(
+                    "an Ed25519 key is required, not " + key.getPublic().getAlgorithm());
         }
         this.key = key;
     }
 
     /** The public key as an OpenSSH {@code authorized_keys} line ({@code ssh-ed25519 AAAA… comment}). */
     public String publicKey(String comment) {
-        return "ssh-ed25519 " + Base64.getEncoder().encodeToString(publicKeyBlob()) + (comment.isBlank() ? "" : " " + comment);
+        return "ssh-ed25519 " + Base64.getEncoder().encodeToString(publicKeyBlob())
+                + (comment.isBlank() ? "" : " " + comment);
     }
 
     @Override
-    public GpgSignature sign(Repository repository, GpgConfig config, byte[] data, PersonIdent committer, String signingKey, CredentialsProvider credentials) {
+    public GpgSignature sign(
+            Repository repository,
+            GpgConfig config,
+            byte[] data,
+            PersonIdent committer,
+            String signingKey,
+            CredentialsProvider credentials) {
         return new GpgSignature(armored(data).getBytes(StandardCharsets.US_ASCII));
     }
 
     @Override
-    public boolean canLocateSigningKey(Repository repository, GpgConfig config, PersonIdent committer, String signingKey, CredentialsProvider credentials) {
+    public boolean canLocateSigningKey(
+            Repository repository,
+            GpgConfig config,
+            PersonIdent committer,
+            String signingKey,
+            CredentialsProvider credentials) {
         return true;
     }
 

@@ -26,11 +26,15 @@ public final class EgressGuard implements AutoCloseable {
     private final Set<String> added = ConcurrentHashMap.newKeySet();
     private final EgressListener listener;
     private final Clock clock;
-    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("egress-", 0).factory());
+    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("egress-", 0).factory());
     private final Map<Duration, HttpClient> clients = new ConcurrentHashMap<>();
 
     public EgressGuard(Collection<String> allowedHosts, EgressListener listener, Clock clock) {
-        this.configured = Set.copyOf(allowedHosts.stream().map(EgressGuard::normalize).filter(h -> !h.isEmpty()).toList());
+        this.configured = Set.copyOf(allowedHosts.stream()
+                .map(EgressGuard::normalize)
+                .filter(h -> !h.isEmpty())
+                .toList());
         this.listener = listener;
         this.clock = clock;
     }
@@ -57,7 +61,8 @@ public final class EgressGuard implements AutoCloseable {
     public void check(URI uri, String purpose) throws EgressRefusedException {
         String host = uri.getHost() == null ? "" : uri.getHost();
         if (!isAllowed(host)) {
-            String url = uri.getScheme() + "://" + host + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + (uri.getRawPath() == null ? "" : uri.getRawPath());
+            String url = uri.getScheme() + "://" + host + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                    + (uri.getRawPath() == null ? "" : uri.getRawPath());
             try {
                 listener.refused(new EgressRefusal(normalize(host), url, purpose, clock.instant()));
             } catch (RuntimeException ignored) {
@@ -68,19 +73,22 @@ public final class EgressGuard implements AutoCloseable {
     }
 
     /** Sends after checking the host. */
-    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, Duration connectTimeout, String purpose)
+    public <T> HttpResponse<T> send(
+            HttpRequest request, HttpResponse.BodyHandler<T> handler, Duration connectTimeout, String purpose)
             throws IOException, InterruptedException {
         check(request.uri(), purpose);
         return client(connectTimeout).send(request, handler);
     }
 
     private HttpClient client(Duration connectTimeout) {
-        return clients.computeIfAbsent(connectTimeout, t -> HttpClient.newBuilder()
-                .connectTimeout(t)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .executor(executor)
-                .build());
+        return clients.computeIfAbsent(
+                connectTimeout,
+                t -> HttpClient.newBuilder()
+                        .connectTimeout(t)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .executor(executor)
+                        .build());
     }
 
     private static String normalize(String host) {

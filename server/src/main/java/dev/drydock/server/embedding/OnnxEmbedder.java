@@ -22,7 +22,8 @@ public final class OnnxEmbedder implements Embedder, AutoCloseable {
         if (threads > 0) {
             options = options.withThreads(threads);
         }
-        return new OnnxEmbedder(modelDir == null ? EmbeddingModels.loadDefault(options) : EmbeddingModels.load(modelDir, options));
+        return new OnnxEmbedder(
+                modelDir == null ? EmbeddingModels.loadDefault(options) : EmbeddingModels.load(modelDir, options));
     }
 
     @Override

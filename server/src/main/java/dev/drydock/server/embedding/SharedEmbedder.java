@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
 public class SharedEmbedder {
     private static final Logger LOG = Logger.getLogger(SharedEmbedder.class);
 
-    @Inject EmbeddingConfig config;
+    @Inject
+    EmbeddingConfig config;
 
     private @Nullable OnnxEmbedder loaded;
     private @Nullable String failure;
@@ -39,7 +40,9 @@ public class SharedEmbedder {
             try {
                 long started = System.nanoTime();
                 loaded = OnnxEmbedder.load(config.model().orElse(null), config.threads(), config.maxTokens());
-                LOG.infof("embedding model %s loaded in %.1f s (%d threads)", loaded.modelId(), (System.nanoTime() - started) / 1e9, config.threads());
+                LOG.infof(
+                        "embedding model %s loaded in %.1f s (%d threads)",
+                        loaded.modelId(), (System.nanoTime() - started) / 1e9, config.threads());
             } catch (RuntimeException | LinkageError e) {
                 failure = "cannot load the embedding model: " + e.getMessage();
                 LOG.warn(failure + "; search stays lexical (drydock.search.vectors.*)");

@@ -21,7 +21,9 @@ public class EventBus {
 
     /** Subscribes to one session's events; close the returned handle to stop. */
     public AutoCloseable subscribe(String sessionId, Consumer<Event> subscriber) {
-        subscribers.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(subscriber);
+        subscribers
+                .computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet())
+                .add(subscriber);
         return () -> subscribers.computeIfPresent(sessionId, (k, set) -> {
             set.remove(subscriber);
             return set.isEmpty() ? null : set;

@@ -90,7 +90,8 @@ public final class EventCodec {
         }
         String name = TYPE_NAMES.get(payload.getClass());
         if (name == null) {
-            throw new IllegalStateException("no stable type name for " + payload.getClass().getName() + ": add it to EventCodec.TYPE_NAMES");
+            throw new IllegalStateException(
+                    "no stable type name for " + payload.getClass().getName() + ": add it to EventCodec.TYPE_NAMES");
         }
         return name;
     }
@@ -127,7 +128,8 @@ public final class EventCodec {
                     + ",\"seq\":" + e.seq()
                     + ",\"at\":\"" + e.at() + "\""
                     + ",\"source\":\"" + e.source().name() + "\""
-                    + ",\"causedBy\":" + (e.causedBy() == null ? "null" : e.causedBy().toString())
+                    + ",\"causedBy\":"
+                    + (e.causedBy() == null ? "null" : e.causedBy().toString())
                     + ",\"type\":" + json.writeValueAsString(typeName(e.payload()))
                     + ",\"payload\":" + encode(e.payload()) + "}";
         } catch (IOException ex) {

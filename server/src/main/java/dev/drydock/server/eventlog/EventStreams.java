@@ -38,9 +38,14 @@ public class EventStreams {
     private static final Logger LOG = Logger.getLogger(EventStreams.class);
     private static final long KEEP_ALIVE_SECONDS = 15;
 
-    @Inject PostgresEventLog log;
-    @Inject EventBus bus;
-    @Inject EventStreamConfig config;
+    @Inject
+    PostgresEventLog log;
+
+    @Inject
+    EventBus bus;
+
+    @Inject
+    EventStreamConfig config;
 
     /** Open streams per user ({@code drydock.event-streams.max-per-user}). */
     private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
@@ -49,7 +54,9 @@ public class EventStreams {
 
     /** One page of events as JSON envelopes. */
     public List<JsonNode> page(String sessionId, long afterSeq, int limit) {
-        return log.read(sessionId, afterSeq, limit).stream().map(codec::eventTree).toList();
+        return log.read(sessionId, afterSeq, limit).stream()
+                .map(codec::eventTree)
+                .toList();
     }
 
     /**
@@ -78,25 +85,33 @@ public class EventStreams {
      */
     public Multi<OutboundSseEvent> stream(String sessionId, long afterSeq, String user, Instant notAfter, Sse sse) {
         AutoCloseable slot = take(user);
-        return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
-            BlockingQueue<Event> live = new LinkedBlockingQueue<>();
-            AutoCloseable subscription = bus.subscribe(sessionId, live::add);
-            Thread reader = Thread.ofVirtual().name("sse-" + sessionId).start(() -> {
-                try (slot; subscription) {
-                    follow(sessionId, afterSeq, notAfter, sse, live, emitter);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (Exception e) {
-                    LOG.warnf("event stream of session %s ended early: %s", sessionId, e.toString());
-                } finally {
-                    emitter.complete();
-                }
-            });
-            emitter.onTermination(() -> {
-                reader.interrupt();
-                closeQuietly(slot);
-            });
-        }, BackPressureStrategy.BUFFER);
+        return Multi.createFrom()
+                .<OutboundSseEvent>emitter(
+                        emitter -> {
+                            BlockingQueue<Event> live = new LinkedBlockingQueue<>();
+                            AutoCloseable subscription = bus.subscribe(sessionId, live::add);
+                            Thread reader = Thread.ofVirtual()
+                                    .name("sse-" + sessionId)
+                                    .start(() -> {
+                                        try (slot;
+                                                subscription) {
+                                            follow(sessionId, afterSeq, notAfter, sse, live, emitter);
+                                        } catch (InterruptedException e) {
+                                            Thread.currentThread().interrupt();
+                                        } catch (Exception e) {
+                                            LOG.warnf(
+                                                    "event stream of session %s ended early: %s",
+                                                    sessionId, e.toString());
+                                        } finally {
+                                            emitter.complete();
+                                        }
+                                    });
+                            emitter.onTermination(() -> {
+                                reader.interrupt();
+                                closeQuietly(slot);
+                            });
+                        },
+                        BackPressureStrategy.BUFFER);
     }
 
     /** How many streams {@code user} holds open now. */
@@ -110,8 +125,9 @@ public class EventStreams {
         AtomicInteger n = open.computeIfAbsent(user, k -> new AtomicInteger());
         if (n.incrementAndGet() > limit) {
             n.decrementAndGet();
-            throw ProblemException.tooManyRequests("You already have " + limit + " live event streams open, the most one person may have at once. "
-                    + "Close a session page or stream you no longer watch, then reconnect (with Last-Event-ID to continue where you were).");
+            throw ProblemException.tooManyRequests(
+                    "You already have " + limit + " live event streams open, the most one person may have at once. "
+                            + "Close a session page or stream you no longer watch, then reconnect (with Last-Event-ID to continue where you were).");
         }
         AtomicBoolean released = new AtomicBoolean();
         return () -> {
@@ -129,7 +145,13 @@ public class EventStreams {
         }
     }
 
-    private void follow(String sessionId, long afterSeq, Instant notAfter, Sse sse, BlockingQueue<Event> live, MultiEmitter<? super OutboundSseEvent> out)
+    private void follow(
+            String sessionId,
+            long afterSeq,
+            Instant notAfter,
+            Sse sse,
+            BlockingQueue<Event> live,
+            MultiEmitter<? super OutboundSseEvent> out)
             throws InterruptedException {
         long last = afterSeq;
         boolean finished = false;
@@ -141,7 +163,9 @@ public class EventStreams {
         while (!finished && !out.isCancelled()) {
             long left = Duration.between(Instant.now(), notAfter).toMillis();
             if (left <= 0) {
-                out.emit(sse.newEventBuilder().comment("credential expired: reconnect with Last-Event-ID and a fresh token").build());
+                out.emit(sse.newEventBuilder()
+                        .comment("credential expired: reconnect with Last-Event-ID and a fresh token")
+                        .build());
                 return;
             }
             Event e = live.poll(Math.min(left, KEEP_ALIVE_SECONDS * 1000), TimeUnit.MILLISECONDS);

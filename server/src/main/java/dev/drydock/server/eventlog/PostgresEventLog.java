@@ -1,17 +1,17 @@
 package dev.drydock.server.eventlog;
 
 import dev.drydock.server.agent.EventLog;
+import dev.drydock.server.agent.event.Action;
 import dev.drydock.server.agent.event.Conversation;
 import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Lifecycle;
-import dev.drydock.server.agent.event.Action;
 import dev.drydock.server.agent.event.Observation;
 import dev.drydock.server.agent.event.Oversight;
-import dev.drydock.server.agent.event.Progress;
-import dev.drydock.server.agent.event.Unknown;
 import dev.drydock.server.agent.event.Payload;
+import dev.drydock.server.agent.event.Progress;
 import dev.drydock.server.agent.event.Source;
 import dev.drydock.server.agent.event.Telemetry;
+import dev.drydock.server.agent.event.Unknown;
 import dev.drydock.server.persistence.Columns;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,10 +38,17 @@ import org.jspecify.annotations.Nullable;
  */
 @ApplicationScoped
 public class PostgresEventLog implements EventLog {
-    @Inject EntityManager em;
-    @Inject EventBus bus;
-    @Inject jakarta.enterprise.event.Event<EventRecorded> recorded;
-    @Inject TransactionSynchronizationRegistry transactions;
+    @Inject
+    EntityManager em;
+
+    @Inject
+    EventBus bus;
+
+    @Inject
+    jakarta.enterprise.event.Event<EventRecorded> recorded;
+
+    @Inject
+    TransactionSynchronizationRegistry transactions;
 
     private final EventCodec codec = new EventCodec();
     private final Clock clock = Clock.systemUTC();
@@ -77,19 +84,28 @@ public class PostgresEventLog implements EventLog {
         }
     }
 
-    private Event insert(UUID id, String sessionId, Instant at, Source source, @Nullable Long causedBy, Payload payload) {
+    private Event insert(
+            UUID id, String sessionId, Instant at, Source source, @Nullable Long causedBy, Payload payload) {
         @SuppressWarnings("unchecked")
-        List<Number> next = em.createNativeQuery("update droid_session set last_seq = last_seq + 1, updated_at = ?1 where id = ?2 returning last_seq")
-                .setParameter(1, at).setParameter(2, id).getResultList();
+        List<Number> next = em.createNativeQuery(
+                        "update droid_session set last_seq = last_seq + 1, updated_at = ?1 where id = ?2 returning last_seq")
+                .setParameter(1, at)
+                .setParameter(2, id)
+                .getResultList();
         if (next.isEmpty()) {
             throw new IllegalArgumentException("no session " + sessionId);
         }
         long seq = next.getFirst().longValue();
-        em.createNativeQuery("insert into session_event(session_id, seq, at, source, caused_by, type, payload) values (?1, ?2, ?3, ?4, ?5, ?6, cast(?7 as jsonb))")
+        em.createNativeQuery(
+                        "insert into session_event(session_id, seq, at, source, caused_by, type, payload) values (?1, ?2, ?3, ?4, ?5, ?6, cast(?7 as jsonb))")
                 .unwrap(NativeQuery.class)
-                .setParameter(1, id).setParameter(2, seq).setParameter(3, at).setParameter(4, source.name())
+                .setParameter(1, id)
+                .setParameter(2, seq)
+                .setParameter(3, at)
+                .setParameter(4, source.name())
                 .setParameter(5, causedBy, Long.class)
-                .setParameter(6, codec.typeName(payload)).setParameter(7, codec.encode(payload))
+                .setParameter(6, codec.typeName(payload))
+                .setParameter(7, codec.encode(payload))
                 .executeUpdate();
         project(id, payload);
         return new Event(sessionId, seq, at, source, causedBy, payload);
@@ -102,13 +118,22 @@ public class PostgresEventLog implements EventLog {
             em.createNativeQuery("update droid_session set status = ?1, outcome = ?2 where id = ?3")
                     .unwrap(NativeQuery.class)
                     .setParameter(1, status)
-                    .setParameter(2, payload instanceof Lifecycle.SessionFinished f ? f.outcome().name().toLowerCase(Locale.ROOT) : null, String.class)
+                    .setParameter(
+                            2,
+                            payload instanceof Lifecycle.SessionFinished f
+                                    ? f.outcome().name().toLowerCase(Locale.ROOT)
+                                    : null,
+                            String.class)
                     .setParameter(3, id)
                     .executeUpdate();
         }
         if (payload instanceof Telemetry.ModelUsage u) {
-            em.createNativeQuery("update droid_session set prompt_tokens = prompt_tokens + ?1, completion_tokens = completion_tokens + ?2, cost_micros = cost_micros + ?3 where id = ?4")
-                    .setParameter(1, u.promptTokens()).setParameter(2, u.completionTokens()).setParameter(3, u.costMicros()).setParameter(4, id)
+            em.createNativeQuery(
+                            "update droid_session set prompt_tokens = prompt_tokens + ?1, completion_tokens = completion_tokens + ?2, cost_micros = cost_micros + ?3 where id = ?4")
+                    .setParameter(1, u.promptTokens())
+                    .setParameter(2, u.completionTokens())
+                    .setParameter(3, u.costMicros())
+                    .setParameter(4, id)
                     .executeUpdate();
         }
     }
@@ -116,24 +141,27 @@ public class PostgresEventLog implements EventLog {
     /** The listing status an event moves the session to, if it moves it. */
     private static @Nullable String status(Payload payload) {
         return switch (payload) {
-            case Lifecycle l -> switch (l) {
-                case Lifecycle.SessionStarted s -> "running";
-                case Lifecycle.SessionResumed r -> "running";
-                case Lifecycle.SessionInterrupted i -> "interrupted";
-                case Lifecycle.SessionFinished f -> "finished";
-            };
-            case Conversation c -> switch (c) {
-                case Conversation.QuestionAsked q -> "waiting_for_answer";
-                case Conversation.QuestionAnswered a -> "running";
-                case Conversation.UserMessage m -> null;
-                case Conversation.ModelReplied r -> null;
-            };
-            case Oversight o -> switch (o) {
-                case Oversight.ApprovalRequested r -> "waiting_for_approval";
-                case Oversight.ActionApproved a -> "running";
-                case Oversight.ActionDenied d -> "running";
-                case Oversight.CancelRequested c -> null;
-            };
+            case Lifecycle l ->
+                switch (l) {
+                    case Lifecycle.SessionStarted s -> "running";
+                    case Lifecycle.SessionResumed r -> "running";
+                    case Lifecycle.SessionInterrupted i -> "interrupted";
+                    case Lifecycle.SessionFinished f -> "finished";
+                };
+            case Conversation c ->
+                switch (c) {
+                    case Conversation.QuestionAsked q -> "waiting_for_answer";
+                    case Conversation.QuestionAnswered a -> "running";
+                    case Conversation.UserMessage m -> null;
+                    case Conversation.ModelReplied r -> null;
+                };
+            case Oversight o ->
+                switch (o) {
+                    case Oversight.ApprovalRequested r -> "waiting_for_approval";
+                    case Oversight.ActionApproved a -> "running";
+                    case Oversight.ActionDenied d -> "running";
+                    case Oversight.CancelRequested c -> null;
+                };
             case Action a -> null;
             case Observation o -> null;
             case Progress p -> null;
@@ -150,9 +178,19 @@ public class PostgresEventLog implements EventLog {
                 @SuppressWarnings("unchecked")
                 List<Object[]> rows = em.createNativeQuery(
                                 "select seq, at, source, caused_by, type, payload::text from session_event where session_id = ?1 and seq > ?2 order by seq limit ?3")
-                        .setParameter(1, id).setParameter(2, afterSeq).setParameter(3, limit).getResultList();
-                return rows.stream().map(r -> new Event(sessionId, Columns.longValue(r[0]), Columns.instant(r[1]), Source.valueOf((String) r[2]),
-                        r[3] == null ? null : Columns.longValue(r[3]), codec.decode((String) r[4], (String) r[5]))).toList();
+                        .setParameter(1, id)
+                        .setParameter(2, afterSeq)
+                        .setParameter(3, limit)
+                        .getResultList();
+                return rows.stream()
+                        .map(r -> new Event(
+                                sessionId,
+                                Columns.longValue(r[0]),
+                                Columns.instant(r[1]),
+                                Source.valueOf((String) r[2]),
+                                r[3] == null ? null : Columns.longValue(r[3]),
+                                codec.decode((String) r[4], (String) r[5])))
+                        .toList();
             });
         } catch (PersistenceException e) {
             throw new EventLogException("cannot read session " + sessionId + ": " + e.getMessage(), e);

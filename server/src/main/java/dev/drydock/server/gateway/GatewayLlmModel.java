@@ -10,10 +10,10 @@ import dev.drydock.server.agent.model.ModelReply;
 import dev.drydock.server.agent.model.ModelRequest;
 import dev.drydock.server.agent.model.ModelUnavailableException;
 import dev.drydock.server.agent.tool.ToolSpec;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.CallContext;
 import dev.drydock.server.gateway.core.ChatRequest;
 import dev.drydock.server.gateway.core.ChatResult;
-import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.GatewayException;
 import dev.drydock.server.gateway.core.ToolCall;
 import dev.drydock.server.gateway.toolcall.MalformedToolCall;
@@ -56,8 +56,16 @@ public final class GatewayLlmModel implements LlmModel {
 
     @Override
     public ModelReply complete(ModelRequest request) {
-        CallContext ctx = new CallContext(context.userSubject(), context.username(), context.workspace(), context.sessionId(), context.droid(),
-                request.route(), null, classification.get(), "agent");
+        CallContext ctx = new CallContext(
+                context.userSubject(),
+                context.username(),
+                context.workspace(),
+                context.sessionId(),
+                context.droid(),
+                request.route(),
+                null,
+                classification.get(),
+                "agent");
         ChatResult result;
         try {
             result = gateway.complete(ctx, chatRequest(request));
@@ -74,8 +82,14 @@ public final class GatewayLlmModel implements LlmModel {
             calls.add(new Conversation.ToolCall("invalid_" + i++, "invalid_tool_call", args.toString()));
         }
         long costMicros = result.cost().multiply(BigDecimal.valueOf(1_000_000)).longValue();
-        return new ModelReply(result.content(), calls,
-                new ModelReply.Usage(result.model(), result.usage().promptTokens(), result.usage().completionTokens(), costMicros));
+        return new ModelReply(
+                result.content(),
+                calls,
+                new ModelReply.Usage(
+                        result.model(),
+                        result.usage().promptTokens(),
+                        result.usage().completionTokens(),
+                        costMicros));
     }
 
     static ChatRequest chatRequest(ModelRequest request) {

@@ -1,6 +1,8 @@
 package dev.drydock.server.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drydock.server.classification.Classification;
+import dev.drydock.server.egress.EgressGuard;
 import dev.drydock.server.gateway.accounting.Budgets;
 import dev.drydock.server.gateway.admin.GatewayStore;
 import dev.drydock.server.gateway.core.CallContext;
@@ -9,7 +11,6 @@ import dev.drydock.server.gateway.core.Capability;
 import dev.drydock.server.gateway.core.ChatRequest;
 import dev.drydock.server.gateway.core.ChatResult;
 import dev.drydock.server.gateway.core.CircuitBreaker;
-import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.EndpointCatalog;
 import dev.drydock.server.gateway.core.EndpointSpec;
 import dev.drydock.server.gateway.core.Gateway;
@@ -25,7 +26,6 @@ import dev.drydock.server.gateway.core.SecretResolver;
 import dev.drydock.server.gateway.core.StreamEvent;
 import dev.drydock.server.gateway.core.UpstreamHttp;
 import dev.drydock.server.gateway.dlp.DlpPolicy;
-import dev.drydock.server.egress.EgressGuard;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
@@ -49,38 +49,65 @@ import java.util.function.Consumer;
  */
 @ApplicationScoped
 public class GatewayService {
-    @Inject GatewayConfig config;
-    @Inject GatewayStore store;
-    @Inject Budgets budgets;
-    @Inject EgressGuard egress;
-    @Inject ObjectMapper json;
-    @Inject @Any Instance<GatewayRecorder> recorders;
-    @Inject GatewayTokenizers tokenizers;
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    GatewayStore store;
+
+    @Inject
+    Budgets budgets;
+
+    @Inject
+    EgressGuard egress;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    @Any
+    Instance<GatewayRecorder> recorders;
+
+    @Inject
+    GatewayTokenizers tokenizers;
 
     private volatile Snapshot snapshot = new Snapshot(List.of(), Set.of(), List.of(), Set.of());
     private Gateway gateway;
     private SecretResolver secrets = SecretResolver.NONE;
     /** Hosts this service put on the egress allow-list: configured endpoints' hosts and those an admin allowed. */
     private Set<String> allowedModelHosts = Set.of();
+
     private Classification defaultClassification;
 
     /** Endpoints and routes in force; {@code configNames} are those defined in configuration (read-only through the API). */
-    public record Snapshot(List<EndpointSpec> endpoints, Set<String> configEndpoints, List<RouteSpec> routes, Set<String> configRoutes) {}
+    public record Snapshot(
+            List<EndpointSpec> endpoints,
+            Set<String> configEndpoints,
+            List<RouteSpec> routes,
+            Set<String> configRoutes) {}
 
     @PostConstruct
     void start() {
         defaultClassification = Classification.parse(config.defaultClassification())
-                .orElseThrow(() -> new IllegalStateException("drydock.gateway.default-classification must be one of " + Classification.labels()));
+                .orElseThrow(() -> new IllegalStateException(
+                        "drydock.gateway.default-classification must be one of " + Classification.labels()));
         DlpPolicy dlp;
         try {
             dlp = DlpPolicy.valueOf(config.dlpPolicy().trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("drydock.gateway.dlp-policy must be redact, refuse or off, not '" + config.dlpPolicy() + "'", e);
+            throw new IllegalStateException(
+                    "drydock.gateway.dlp-policy must be redact, refuse or off, not '" + config.dlpPolicy() + "'", e);
         }
-        secrets = SecretResolver.limited(config.secretsDir().map(java.nio.file.Path::of).orElse(null), config.secretEnvPrefix());
+        secrets = SecretResolver.limited(
+                config.secretsDir().map(java.nio.file.Path::of).orElse(null), config.secretEnvPrefix());
         UpstreamHttp http = new UpstreamHttp(egress, config.maxResponseBytes());
-        GatewaySettings settings = new GatewaySettings(config.attemptsPerEndpoint(), config.initialBackoff(), config.maxBackoff(),
-                config.breakerFailureThreshold(), config.breakerOpenFor(), config.queueTimeout());
+        GatewaySettings settings = new GatewaySettings(
+                config.attemptsPerEndpoint(),
+                config.initialBackoff(),
+                config.maxBackoff(),
+                config.breakerFailureThreshold(),
+                config.breakerOpenFor(),
+                config.queueTimeout());
         EndpointCatalog catalog = new EndpointCatalog() {
             @Override
             public List<EndpointSpec> endpoints() {
@@ -93,8 +120,21 @@ public class GatewayService {
             }
         };
         GatewayRecorder all = this::recordEverywhere;
-        gateway = new Gateway(catalog, Map.of(Protocol.OPENAI_CHAT, new OpenAiChatClient(http, json), Protocol.OLLAMA, new OllamaClient(http, json)),
-                settings, Clock.systemUTC(), all, budgets, dlp, secrets, json, tokenizers);
+        gateway = new Gateway(
+                catalog,
+                Map.of(
+                        Protocol.OPENAI_CHAT,
+                        new OpenAiChatClient(http, json),
+                        Protocol.OLLAMA,
+                        new OllamaClient(http, json)),
+                settings,
+                Clock.systemUTC(),
+                all,
+                budgets,
+                dlp,
+                secrets,
+                json,
+                tokenizers);
         refresh();
     }
 
@@ -103,13 +143,17 @@ public class GatewayService {
             try {
                 r.record(record);
             } catch (RuntimeException e) {
-                org.jboss.logging.Logger.getLogger(GatewayService.class).errorf("gateway recorder %s failed: %s", r.getClass().getName(), e.getMessage());
+                org.jboss.logging.Logger.getLogger(GatewayService.class)
+                        .errorf("gateway recorder %s failed: %s", r.getClass().getName(), e.getMessage());
             }
         }
     }
 
     /** Picks up endpoint and route changes made through another server replica. */
-    @io.quarkus.scheduler.Scheduled(every = "30s", delayed = "30s", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    @io.quarkus.scheduler.Scheduled(
+            every = "30s",
+            delayed = "30s",
+            concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
     void periodicRefresh() {
         refresh();
     }
@@ -122,39 +166,80 @@ public class GatewayService {
      */
     public synchronized void refresh() {
         List<EndpointSpec> endpoints = new ArrayList<>(configEndpoints());
-        Set<String> configNames = new TreeSet<>(endpoints.stream().map(EndpointSpec::name).toList());
+        Set<String> configNames =
+                new TreeSet<>(endpoints.stream().map(EndpointSpec::name).toList());
         store.endpoints().stream().filter(e -> !configNames.contains(e.name())).forEach(endpoints::add);
         List<RouteSpec> routes = new ArrayList<>();
-        config.routes().forEach((name, r) -> routes.add(new RouteSpec(name, r.workspace(), r.droid(), r.purpose(), r.endpoints())));
+        config.routes()
+                .forEach((name, r) ->
+                        routes.add(new RouteSpec(name, r.workspace(), r.droid(), r.purpose(), r.endpoints())));
         Set<String> configRoutes = new TreeSet<>(config.routes().keySet());
         store.routes().stream().filter(r -> !configRoutes.contains(r.name())).forEach(routes::add);
         Set<String> oldHosts = allowedModelHosts;
-        Set<String> newHosts = new TreeSet<>(endpoints.stream().filter(e -> configNames.contains(e.name())).map(EndpointSpec::host).toList());
-        newHosts.addAll(store.modelHosts().stream().map(GatewayStore.ModelHost::host).toList());
+        Set<String> newHosts = new TreeSet<>(endpoints.stream()
+                .filter(e -> configNames.contains(e.name()))
+                .map(EndpointSpec::host)
+                .toList());
+        newHosts.addAll(
+                store.modelHosts().stream().map(GatewayStore.ModelHost::host).toList());
         newHosts.forEach(egress::allowHost);
         oldHosts.stream().filter(h -> !newHosts.contains(h)).forEach(egress::disallowHost);
         allowedModelHosts = Set.copyOf(newHosts);
-        snapshot = new Snapshot(List.copyOf(endpoints), Set.copyOf(configNames), List.copyOf(routes), Set.copyOf(configRoutes));
+        snapshot = new Snapshot(
+                List.copyOf(endpoints), Set.copyOf(configNames), List.copyOf(routes), Set.copyOf(configRoutes));
         tokenizers.retain(endpoints);
     }
 
     private List<EndpointSpec> configEndpoints() {
         List<EndpointSpec> out = new ArrayList<>();
         config.endpoints().forEach((name, e) -> {
-            var validated = EndpointSpec.validate(name, e.baseUrl(), e.protocol(), e.model(), e.authHeader(), e.secretRef().orElse(null),
-                    e.contextWindow(), e.capabilities(), e.maxConcurrency(), e.connectTimeout().toMillis(), e.requestTimeout().toMillis(),
-                    e.idleTimeout().toMillis(), e.costPer1kPromptTokens(), e.costPer1kCompletionTokens(), e.clearance(), e.tokenizer().orElse(null));
+            var validated = EndpointSpec.validate(
+                    name,
+                    e.baseUrl(),
+                    e.protocol(),
+                    e.model(),
+                    e.authHeader(),
+                    e.secretRef().orElse(null),
+                    e.contextWindow(),
+                    e.capabilities(),
+                    e.maxConcurrency(),
+                    e.connectTimeout().toMillis(),
+                    e.requestTimeout().toMillis(),
+                    e.idleTimeout().toMillis(),
+                    e.costPer1kPromptTokens(),
+                    e.costPer1kCompletionTokens(),
+                    e.clearance(),
+                    e.tokenizer().orElse(null));
             List<EndpointSpec.Violation> violations = new ArrayList<>(validated);
-            secrets.refusal(e.secretRef().orElse(null)).ifPresent(m -> violations.add(new EndpointSpec.Violation("secretRef", m)));
+            secrets.refusal(e.secretRef().orElse(null))
+                    .ifPresent(m -> violations.add(new EndpointSpec.Violation("secretRef", m)));
             if (!violations.isEmpty()) {
                 throw new IllegalStateException("drydock.gateway.endpoints." + name + " is invalid: "
-                        + String.join("; ", violations.stream().map(v -> v.field() + " " + v.message()).toList()));
+                        + String.join(
+                                "; ",
+                                violations.stream()
+                                        .map(v -> v.field() + " " + v.message())
+                                        .toList()));
             }
             Set<Capability> caps = EnumSet.noneOf(Capability.class);
             e.capabilities().forEach(c -> Capability.parse(c).ifPresent(caps::add));
-            out.add(new EndpointSpec(name, URI.create(e.baseUrl()), Protocol.parse(e.protocol()).orElseThrow(), e.model(), e.authHeader(),
-                    e.secretRef().orElse(null), e.contextWindow(), caps, e.maxConcurrency(), e.connectTimeout(), e.requestTimeout(), e.idleTimeout(),
-                    e.costPer1kPromptTokens(), e.costPer1kCompletionTokens(), Classification.parse(e.clearance()).orElseThrow(), e.tokenizer().orElse(null)));
+            out.add(new EndpointSpec(
+                    name,
+                    URI.create(e.baseUrl()),
+                    Protocol.parse(e.protocol()).orElseThrow(),
+                    e.model(),
+                    e.authHeader(),
+                    e.secretRef().orElse(null),
+                    e.contextWindow(),
+                    caps,
+                    e.maxConcurrency(),
+                    e.connectTimeout(),
+                    e.requestTimeout(),
+                    e.idleTimeout(),
+                    e.costPer1kPromptTokens(),
+                    e.costPer1kCompletionTokens(),
+                    Classification.parse(e.clearance()).orElseThrow(),
+                    e.tokenizer().orElse(null)));
         });
         return out;
     }
@@ -201,7 +286,8 @@ public class GatewayService {
         return gateway.chat(ctx, request, e -> {}, new Cancellation());
     }
 
-    public ChatResult chat(CallContext ctx, ChatRequest request, Consumer<StreamEvent> sink, Cancellation cancel) throws GatewayException {
+    public ChatResult chat(CallContext ctx, ChatRequest request, Consumer<StreamEvent> sink, Cancellation cancel)
+            throws GatewayException {
         return gateway.chat(ctx, request, sink, cancel);
     }
 }

@@ -9,13 +9,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
-import java.util.Objects;
 
 /**
  * The endpoints' tokenizer files (local-inference), each loaded once on first use and shared by the
@@ -55,7 +55,9 @@ public class GatewayTokenizers implements EndpointTokenizers {
             try {
                 return new Loaded(Optional.of(TokenizerFile.load(Path.of(p))), "");
             } catch (ModelLoadException | LinkageError e) {
-                LOG.warnf("tokenizer %s cannot be loaded, token counts of its endpoints are estimated: %s", p, e.getMessage());
+                LOG.warnf(
+                        "tokenizer %s cannot be loaded, token counts of its endpoints are estimated: %s",
+                        p, e.getMessage());
                 return new Loaded(Optional.empty(), Objects.requireNonNullElse(e.getMessage(), e.toString()));
             }
         });
@@ -63,9 +65,13 @@ public class GatewayTokenizers implements EndpointTokenizers {
 
     /** Forgets files no endpoint names any more, and failures (so that a fixed file is picked up). */
     void retain(Collection<EndpointSpec> endpoints) {
-        Set<String> used = endpoints.stream().map(EndpointSpec::tokenizer).filter(t -> t != null).collect(Collectors.toSet());
+        Set<String> used = endpoints.stream()
+                .map(EndpointSpec::tokenizer)
+                .filter(t -> t != null)
+                .collect(Collectors.toSet());
         loaded.entrySet().removeIf(e -> {
-            boolean drop = !used.contains(e.getKey()) || e.getValue().tokenizer().isEmpty();
+            boolean drop =
+                    !used.contains(e.getKey()) || e.getValue().tokenizer().isEmpty();
             if (drop) {
                 e.getValue().tokenizer().ifPresent(TokenizerFile::close);
             }

@@ -22,8 +22,11 @@ public class BodySizeLimit {
     /** Before Quarkus's upload limit (-2) and the front door's routes (-11 and later). */
     static final int ORDER = -1000;
 
-    @Inject RequestLimitsConfig config;
-    @Inject ObjectMapper json;
+    @Inject
+    RequestLimitsConfig config;
+
+    @Inject
+    ObjectMapper json;
 
     void init(@Observes Router router) {
         long limit = config.maxBodySize().asLongValue();
@@ -40,9 +43,13 @@ public class BodySizeLimit {
         if (length == null) {
             if (ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
                 // a body of unknown length could only be measured by reading it: refuse it before it is read
-                refuse(ctx, 411, "length-required", "Length required",
-                        "Send the request body with a Content-Length header (bodies of unknown length are not accepted; at most " + limit
-                                + " bytes, drydock.http.max-body-size).");
+                refuse(
+                        ctx,
+                        411,
+                        "length-required",
+                        "Length required",
+                        "Send the request body with a Content-Length header (bodies of unknown length are not accepted; at most "
+                                + limit + " bytes, drydock.http.max-body-size).");
                 return;
             }
             ctx.next();
@@ -59,18 +66,28 @@ public class BodySizeLimit {
             ctx.next();
             return;
         }
-        refuse(ctx, 413, "payload-too-large", "Request body too large",
-                "The request body has " + declared + " bytes; this server accepts at most " + limit + " (drydock.http.max-body-size). Send less, or split it.");
+        refuse(
+                ctx,
+                413,
+                "payload-too-large",
+                "Request body too large",
+                "The request body has " + declared + " bytes; this server accepts at most " + limit
+                        + " (drydock.http.max-body-size). Send less, or split it.");
     }
 
     private void refuse(RoutingContext ctx, int status, String slug, String title, String detail) {
         String body;
         try {
-            body = json.writeValueAsString(Problem.of(status, slug, title, detail).withInstance(ctx.normalizedPath()));
+            body = json.writeValueAsString(
+                    Problem.of(status, slug, title, detail).withInstance(ctx.normalizedPath()));
         } catch (JsonProcessingException e) {
             body = "{\"status\":" + status + "}";
         }
         // the unread body is not drained: close the connection once the answer is out
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE).putHeader(HttpHeaders.CONNECTION, "close").end(body);
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(body);
     }
 }

@@ -15,13 +15,15 @@ import jakarta.inject.Singleton;
  */
 @Singleton
 public class JsonLimits implements ObjectMapperCustomizer {
-    @Inject RequestLimitsConfig config;
+    @Inject
+    RequestLimitsConfig config;
 
     @Override
     public void customize(ObjectMapper mapper) {
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(config.maxJsonDepth())
-                .maxStringLength(config.maxJsonStringLength())
-                .build());
+        mapper.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(config.maxJsonDepth())
+                        .maxStringLength(config.maxJsonStringLength())
+                        .build());
     }
 }

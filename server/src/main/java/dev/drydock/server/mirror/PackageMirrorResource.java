@@ -22,11 +22,15 @@ import org.jspecify.annotations.Nullable;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class PackageMirrorResource {
-    @Inject CurrentUser currentUser;
-    @Inject PackageMirrors mirrors;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    PackageMirrors mirrors;
 
     /** Body of a declared mirror. */
-    public record MirrorInput(@Nullable String kind, @Nullable String url) {}
+    public record MirrorInput(
+            @Nullable String kind, @Nullable String url) {}
 
     @GET
     @Operation(summary = "The declared package mirrors (repository managers)")
@@ -37,9 +41,12 @@ public class PackageMirrorResource {
     @PUT
     @Path("/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Declare or replace a package mirror: kind (maven, gradle, npm, pypi, go, debian) and URL; drydock-admins")
+    @Operation(
+            summary =
+                    "Declare or replace a package mirror: kind (maven, gradle, npm, pypi, go, debian) and URL; drydock-admins")
     public MirrorView declare(@PathParam("name") String name, @Nullable MirrorInput in) {
-        return mirrors.declare(currentUser.principal(), name, in == null ? null : in.kind(), in == null ? null : in.url());
+        return mirrors.declare(
+                currentUser.principal(), name, in == null ? null : in.kind(), in == null ? null : in.url());
     }
 
     @DELETE

@@ -33,19 +33,33 @@ import org.jspecify.annotations.Nullable;
  */
 @ApplicationScoped
 public class PackageMirrors {
-    @Inject DataSource dataSource;
-    @Inject AuditTrail audit;
-    @Inject WorkspaceService workspaces;
-    @Inject WorkspaceSecrets secrets;
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    WorkspaceService workspaces;
+
+    @Inject
+    WorkspaceSecrets secrets;
 
     /** A declared mirror. */
     public record MirrorView(String name, String kind, String url, String createdBy, String createdAt) {}
 
     /** A mirror a workspace chose, and the name of the secret its setup steps use (never the value). */
-    public record ChoiceView(String mirror, String kind, String url, @Nullable String credentialsSecret, String chosenBy, String chosenAt) {}
+    public record ChoiceView(
+            String mirror,
+            String kind,
+            String url,
+            @Nullable String credentialsSecret,
+            String chosenBy,
+            String chosenAt) {}
 
     /** What a sandbox of a workspace gets: its mirrors, and the setup step's credentials by variable. */
-    public record SandboxMirrors(List<PackageMirror> mirrors, Map<String, String> setupSecretEnv, List<String> secretNames) {}
+    public record SandboxMirrors(
+            List<PackageMirror> mirrors, Map<String, String> setupSecretEnv, List<String> secretNames) {}
 
     /** Declares (or replaces) a mirror; drydock-admins only. */
     public MirrorView declare(Principal caller, String name, @Nullable String kind, @Nullable String url) {
@@ -68,19 +82,31 @@ public class PackageMirrors {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot store a package mirror", e);
         }
-        audit.append(AuditEntry.of(caller.subject(), replaced ? "package-mirror.replaced" : "package-mirror.declared", m.name())
-                .with("kind", m.kind().label()).with("url", m.url().toString()).with("by", caller.username()));
-        return list(caller).stream().filter(v -> v.name().equals(m.name())).findFirst().orElseThrow();
+        audit.append(AuditEntry.of(
+                        caller.subject(), replaced ? "package-mirror.replaced" : "package-mirror.declared", m.name())
+                .with("kind", m.kind().label())
+                .with("url", m.url().toString())
+                .with("by", caller.username()));
+        return list(caller).stream()
+                .filter(v -> v.name().equals(m.name()))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The declared mirrors; every signed-in person may see them (a workspace admin chooses from them). */
     public List<MirrorView> list(Principal caller) {
         List<MirrorView> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select name, kind, url, created_by, created_at from package_mirror order by name");
+                PreparedStatement ps = c.prepareStatement(
+                        "select name, kind, url, created_by, created_at from package_mirror order by name");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new MirrorView(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant().toString()));
+                out.add(new MirrorView(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getTimestamp(5).toInstant().toString()));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot list package mirrors", e);
@@ -92,7 +118,8 @@ public class PackageMirrors {
     public void remove(Principal caller, String name) {
         requireAdmin(caller);
         int removed;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("delete from package_mirror where name = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("delete from package_mirror where name = ?")) {
             ps.setString(1, name);
             removed = ps.executeUpdate();
         } catch (SQLException e) {
@@ -101,7 +128,8 @@ public class PackageMirrors {
         if (removed == 0) {
             throw ProblemException.notFound("Package mirror '" + name + "'");
         }
-        audit.append(AuditEntry.of(caller.subject(), "package-mirror.removed", name).with("by", caller.username()));
+        audit.append(
+                AuditEntry.of(caller.subject(), "package-mirror.removed", name).with("by", caller.username()));
     }
 
     /** Lets the workspace's sandboxes reach a declared mirror, with the secret setup steps use; workspace admins. */
@@ -109,11 +137,19 @@ public class PackageMirrors {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.ADMIN);
         workspaces.find(workspace);
         if (list(caller).stream().noneMatch(m -> m.name().equals(mirror))) {
-            throw field(404, "mirror", "no package mirror '" + mirror + "' is declared; a drydock-admin declares mirrors under /api/admin/package-mirrors");
+            throw field(
+                    404,
+                    "mirror",
+                    "no package mirror '" + mirror
+                            + "' is declared; a drydock-admin declares mirrors under /api/admin/package-mirrors");
         }
         String secret = credentialsSecret == null || credentialsSecret.isBlank() ? null : credentialsSecret.strip();
         if (secret != null && !secrets.exists(workspace, secret)) {
-            throw field(400, "credentialsSecret", "workspace '" + workspace + "' has no secret '" + secret + "': store it first under /api/workspaces/" + workspace + "/secrets");
+            throw field(
+                    400,
+                    "credentialsSecret",
+                    "workspace '" + workspace + "' has no secret '" + secret
+                            + "': store it first under /api/workspaces/" + workspace + "/secrets");
         }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("""
@@ -127,9 +163,14 @@ public class PackageMirrors {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot choose a package mirror", e);
         }
-        audit.append(AuditEntry.of(caller.subject(), "workspace-mirror.chosen", workspace + "/" + mirror).inWorkspace(workspace)
-                .with("credentialsSecret", secret).with("by", caller.username()));
-        return chosen(workspace).stream().filter(v -> v.mirror().equals(mirror)).findFirst().orElseThrow();
+        audit.append(AuditEntry.of(caller.subject(), "workspace-mirror.chosen", workspace + "/" + mirror)
+                .inWorkspace(workspace)
+                .with("credentialsSecret", secret)
+                .with("by", caller.username()));
+        return chosen(workspace).stream()
+                .filter(v -> v.mirror().equals(mirror))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The workspace's chosen mirrors; its members may read them. */
@@ -144,7 +185,8 @@ public class PackageMirrors {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.ADMIN);
         int removed;
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("delete from workspace_package_mirror where workspace = ? and mirror = ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("delete from workspace_package_mirror where workspace = ? and mirror = ?")) {
             ps.setString(1, workspace);
             ps.setString(2, mirror);
             removed = ps.executeUpdate();
@@ -154,7 +196,9 @@ public class PackageMirrors {
         if (removed == 0) {
             throw ProblemException.notFound("Package mirror '" + mirror + "' of workspace '" + workspace + "'");
         }
-        audit.append(AuditEntry.of(caller.subject(), "workspace-mirror.removed", workspace + "/" + mirror).inWorkspace(workspace).with("by", caller.username()));
+        audit.append(AuditEntry.of(caller.subject(), "workspace-mirror.removed", workspace + "/" + mirror)
+                .inWorkspace(workspace)
+                .with("by", caller.username()));
     }
 
     /**
@@ -190,7 +234,13 @@ public class PackageMirrors {
             ps.setString(1, workspace);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new ChoiceView(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant().toString()));
+                    out.add(new ChoiceView(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getTimestamp(6).toInstant().toString()));
                 }
             }
         } catch (SQLException e) {
@@ -228,7 +278,8 @@ public class PackageMirrors {
 
     private static void requireAdmin(Principal caller) {
         if (!caller.isDrydockAdmin()) {
-            throw new ProblemException(Problem.of(403, "forbidden", "Forbidden", "only a drydock-admin declares package mirrors"));
+            throw new ProblemException(
+                    Problem.of(403, "forbidden", "Forbidden", "only a drydock-admin declares package mirrors"));
         }
     }
 

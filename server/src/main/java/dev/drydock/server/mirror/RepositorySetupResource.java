@@ -21,8 +21,11 @@ import org.jspecify.annotations.Nullable;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class RepositorySetupResource {
-    @Inject CurrentUser currentUser;
-    @Inject RepositorySetups setups;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    RepositorySetups setups;
 
     /** Body of a setup step. */
     public record SetupInput(@Nullable String command) {}
@@ -35,8 +38,11 @@ public class RepositorySetupResource {
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Register the command run when a sandbox is created, before the droid, with the mirror credentials; workspace admins")
-    public SetupView putSetup(@PathParam("workspace") String workspace, @PathParam("repo") String repo, @Nullable SetupInput in) {
+    @Operation(
+            summary =
+                    "Register the command run when a sandbox is created, before the droid, with the mirror credentials; workspace admins")
+    public SetupView putSetup(
+            @PathParam("workspace") String workspace, @PathParam("repo") String repo, @Nullable SetupInput in) {
         return setups.put(currentUser.principal(), workspace, repo, in == null ? null : in.command());
     }
 

@@ -40,9 +40,14 @@ public class RepositorySetups {
     private static final int MAX_COMMAND = 4096;
     private static final long MAX_RULES = 64 * 1024;
 
-    @Inject DataSource dataSource;
-    @Inject AuditTrail audit;
-    @Inject WorkspaceService workspaces;
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    WorkspaceService workspaces;
 
     /** A registered setup command. */
     public record SetupView(String repo, String command, String updatedBy, String updatedAt) {}
@@ -56,7 +61,11 @@ public class RepositorySetups {
         workspaces.find(workspace);
         String c = command == null ? "" : command.strip();
         if (c.isEmpty() || c.length() > MAX_COMMAND || c.indexOf('\0') >= 0) {
-            throw new ProblemException(Problem.of(400, "invalid-setup-step", "Invalid setup step", "command is required (1-4096 characters), e.g. npm ci")
+            throw new ProblemException(Problem.of(
+                            400,
+                            "invalid-setup-step",
+                            "Invalid setup step",
+                            "command is required (1-4096 characters), e.g. npm ci")
                     .withErrors(List.of(new Problem.FieldError("command", "command is required (1-4096 characters)"))));
         }
         try (Connection conn = dataSource.getConnection();
@@ -71,15 +80,19 @@ public class RepositorySetups {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot store a setup step", e);
         }
-        audit.append(AuditEntry.of(caller.subject(), "repository-setup.registered", workspace + "/" + repo).inWorkspace(workspace)
-                .with("command", c).with("by", caller.username()));
+        audit.append(AuditEntry.of(caller.subject(), "repository-setup.registered", workspace + "/" + repo)
+                .inWorkspace(workspace)
+                .with("command", c)
+                .with("by", caller.username()));
         return registered(workspace, repo).orElseThrow();
     }
 
     /** The registered setup command; workspace members. */
     public SetupView get(Principal caller, String workspace, String repo) {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.VIEWER);
-        return registered(workspace, repo).orElseThrow(() -> ProblemException.notFound("Setup step of repository '" + repo + "' in workspace '" + workspace + "'"));
+        return registered(workspace, repo)
+                .orElseThrow(() -> ProblemException.notFound(
+                        "Setup step of repository '" + repo + "' in workspace '" + workspace + "'"));
     }
 
     /** Removes a registration; workspace admins. */
@@ -87,7 +100,8 @@ public class RepositorySetups {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.ADMIN);
         int removed;
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("delete from repository_setup where workspace = ? and repo = ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("delete from repository_setup where workspace = ? and repo = ?")) {
             ps.setString(1, workspace);
             ps.setString(2, repo);
             removed = ps.executeUpdate();
@@ -97,7 +111,9 @@ public class RepositorySetups {
         if (removed == 0) {
             throw ProblemException.notFound("Setup step of repository '" + repo + "' in workspace '" + workspace + "'");
         }
-        audit.append(AuditEntry.of(caller.subject(), "repository-setup.removed", workspace + "/" + repo).inWorkspace(workspace).with("by", caller.username()));
+        audit.append(AuditEntry.of(caller.subject(), "repository-setup.removed", workspace + "/" + repo)
+                .inWorkspace(workspace)
+                .with("by", caller.username()));
     }
 
     /** The setup of a session's sandbox: the registration, else a {@code setup:} line of {@code .drydock/rules.md} at the commit in the mirror. */
@@ -113,13 +129,20 @@ public class RepositorySetups {
     }
 
     private static Optional<String> rulesFile(Path bare, String commit) {
-        try (Repository r = new FileRepositoryBuilder().setGitDir(bare.toFile()).setMustExist(true).build(); RevWalk walk = new RevWalk(r)) {
+        try (Repository r = new FileRepositoryBuilder()
+                        .setGitDir(bare.toFile())
+                        .setMustExist(true)
+                        .build();
+                RevWalk walk = new RevWalk(r)) {
             ObjectId id = r.resolve(commit.isEmpty() ? "HEAD" : commit + "^{commit}");
             if (id == null) {
                 return Optional.empty();
             }
-            try (TreeWalk tw = TreeWalk.forPath(r, ".drydock/rules.md", walk.parseCommit(id).getTree())) {
-                if (tw == null || !tw.getFileMode(0).equals(org.eclipse.jgit.lib.FileMode.REGULAR_FILE) || r.open(tw.getObjectId(0)).getSize() > MAX_RULES) {
+            try (TreeWalk tw = TreeWalk.forPath(
+                    r, ".drydock/rules.md", walk.parseCommit(id).getTree())) {
+                if (tw == null
+                        || !tw.getFileMode(0).equals(org.eclipse.jgit.lib.FileMode.REGULAR_FILE)
+                        || r.open(tw.getObjectId(0)).getSize() > MAX_RULES) {
                     return Optional.empty();
                 }
                 return Optional.of(new String(r.open(tw.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
@@ -131,11 +154,18 @@ public class RepositorySetups {
 
     private Optional<SetupView> registered(String workspace, String repo) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select repo, command, updated_by, updated_at from repository_setup where workspace = ? and repo = ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "select repo, command, updated_by, updated_at from repository_setup where workspace = ? and repo = ?")) {
             ps.setString(1, workspace);
             ps.setString(2, repo);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new SetupView(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant().toString())) : Optional.empty();
+                return rs.next()
+                        ? Optional.of(new SetupView(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getTimestamp(4).toInstant().toString()))
+                        : Optional.empty();
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read a setup step", e);

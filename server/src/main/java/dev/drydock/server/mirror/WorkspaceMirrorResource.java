@@ -22,8 +22,11 @@ import org.jspecify.annotations.Nullable;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class WorkspaceMirrorResource {
-    @Inject CurrentUser currentUser;
-    @Inject PackageMirrors mirrors;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    PackageMirrors mirrors;
 
     /** Body of a workspace's choice: the workspace secret ({@code token} or {@code user:password}) its setup steps authenticate with, if any. */
     public record ChoiceInput(@Nullable String credentialsSecret) {}
@@ -37,8 +40,11 @@ public class WorkspaceMirrorResource {
     @PUT
     @Path("/{mirror}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Let the workspace's sandboxes reach a declared mirror, optionally naming the secret its setup steps use; workspace admins")
-    public ChoiceView choose(@PathParam("workspace") String workspace, @PathParam("mirror") String mirror, @Nullable ChoiceInput in) {
+    @Operation(
+            summary =
+                    "Let the workspace's sandboxes reach a declared mirror, optionally naming the secret its setup steps use; workspace admins")
+    public ChoiceView choose(
+            @PathParam("workspace") String workspace, @PathParam("mirror") String mirror, @Nullable ChoiceInput in) {
         return mirrors.choose(currentUser.principal(), workspace, mirror, in == null ? null : in.credentialsSecret());
     }
 

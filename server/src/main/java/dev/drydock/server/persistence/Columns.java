@@ -24,7 +24,9 @@ public final class Columns {
             case ZonedDateTime z -> z.toInstant();
             case LocalDateTime l -> l.atZone(ZoneId.systemDefault()).toInstant();
             case Date d -> d.toInstant();
-            default -> throw new IllegalArgumentException("not a timestamp: " + value.getClass().getName());
+            default ->
+                throw new IllegalArgumentException(
+                        "not a timestamp: " + value.getClass().getName());
         };
     }
 

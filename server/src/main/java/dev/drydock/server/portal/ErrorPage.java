@@ -28,11 +28,18 @@ final class ErrorPage {
 
     static Response of(ProblemException e, String back) {
         Response page = of(e.problem(), back);
-        return e.retryAfterSeconds().isPresent() ? Response.fromResponse(page).header("Retry-After", Long.toString(e.retryAfterSeconds().getAsLong())).build() : page;
+        return e.retryAfterSeconds().isPresent()
+                ? Response.fromResponse(page)
+                        .header(
+                                "Retry-After",
+                                Long.toString(e.retryAfterSeconds().getAsLong()))
+                        .build()
+                : page;
     }
 
     static Response of(Problem p, String back) {
-        return Response.status(p.status()).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+        return Response.status(p.status())
+                .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
                 .entity(Templates.error(p.status(), p.title(), p.detail(), back).render())
                 .build();
     }
@@ -56,7 +63,14 @@ final class ErrorPage {
     static Response unexpected(Throwable e, String path, String back) {
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s on %s", errorId, path);
-        return of(Problem.of(500, "internal", "Internal error", "Something went wrong on the server. Quote error id " + errorId + " to your administrator.")
-                .withErrorId(errorId), back);
+        return of(
+                Problem.of(
+                                500,
+                                "internal",
+                                "Internal error",
+                                "Something went wrong on the server. Quote error id " + errorId
+                                        + " to your administrator.")
+                        .withErrorId(errorId),
+                back);
     }
 }

@@ -42,38 +42,88 @@ import org.jspecify.annotations.Nullable;
 @Path("/portal/admin")
 @Authenticated
 public class PortalAdminResource {
-    private static final List<String> MODEL_FIELDS = List.of("name", "baseUrl", "protocol", "modelId", "secretRef", "clearance");
-    private static final String DRYDOCK_ADMIN_ONLY = "This page is for drydock-admins; ask one to give you the drydock-admin role in Keycloak.";
+    private static final List<String> MODEL_FIELDS =
+            List.of("name", "baseUrl", "protocol", "modelId", "secretRef", "clearance");
+    private static final String DRYDOCK_ADMIN_ONLY =
+            "This page is for drydock-admins; ask one to give you the drydock-admin role in Keycloak.";
 
-    @Inject CurrentUser currentUser;
-    @Inject ModelEndpoints endpoints;
-    @Inject RepositorySources sources;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    ModelEndpoints endpoints;
+
+    @Inject
+    RepositorySources sources;
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance models(Principal user, List<EndpointView> endpoints, ModelForm form, FormErrors errors,
-                @Nullable ProbeView probe, String saved);
+        static native TemplateInstance models(
+                Principal user,
+                List<EndpointView> endpoints,
+                ModelForm form,
+                FormErrors errors,
+                @Nullable ProbeView probe,
+                String saved);
 
-        static native TemplateInstance sources(Principal user, SourcesView sources, String rootInput, String hostInput, FormErrors rootErrors,
-                FormErrors hostErrors, FormErrors listErrors, String done);
+        static native TemplateInstance sources(
+                Principal user,
+                SourcesView sources,
+                String rootInput,
+                String hostInput,
+                FormErrors rootErrors,
+                FormErrors hostErrors,
+                FormErrors listErrors,
+                String done);
     }
 
     /** The connect form's fields as typed, so that a refused form keeps them; a new form offers to allow the URL's host, which an admin connecting a model wants. */
-    public record ModelForm(String name, String baseUrl, String protocol, String modelId, String secretRef, String clearance, boolean allowHost) {
+    public record ModelForm(
+            String name,
+            String baseUrl,
+            String protocol,
+            String modelId,
+            String secretRef,
+            String clearance,
+            boolean allowHost) {
         static final ModelForm EMPTY = new ModelForm("primary", "", "openai-chat", "", "", "internal", true);
 
         EndpointInput input() {
-            return new EndpointInput(baseUrl, protocol, modelId, null, secretRef.isBlank() ? null : secretRef, null, null, null, null, null, null,
-                    null, null, clearance, null);
+            return new EndpointInput(
+                    baseUrl,
+                    protocol,
+                    modelId,
+                    null,
+                    secretRef.isBlank() ? null : secretRef,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    clearance,
+                    null);
         }
     }
 
     /** A probe's lines, and whether the endpoint can serve the gateway. */
     public record ProbeView(boolean ok, String model, List<ProbeLine> lines) {
         static ProbeView of(ModelProbe.Report report) {
-            return new ProbeView(report.ok(), report.model() == null ? "" : report.model(), report.lines().stream()
-                    .map(l -> new ProbeLine(l.name(), l.value(), l.name().equals("ttft") ? "line-info" : l.value().startsWith("ok") ? "line-ok" : l.value().startsWith("error") ? "line-error" : "line-missing"))
-                    .toList());
+            return new ProbeView(
+                    report.ok(),
+                    report.model() == null ? "" : report.model(),
+                    report.lines().stream()
+                            .map(l -> new ProbeLine(
+                                    l.name(),
+                                    l.value(),
+                                    l.name().equals("ttft")
+                                            ? "line-info"
+                                            : l.value().startsWith("ok")
+                                                    ? "line-ok"
+                                                    : l.value().startsWith("error") ? "line-error" : "line-missing"))
+                            .toList());
         }
     }
 
@@ -86,7 +136,8 @@ public class PortalAdminResource {
     @Operation(hidden = true)
     public TemplateInstance models(@QueryParam("saved") @Nullable String saved) {
         Principal user = admin();
-        return Templates.models(user, endpoints.list(), ModelForm.EMPTY, FormErrors.NONE, null, saved == null ? "" : saved);
+        return Templates.models(
+                user, endpoints.list(), ModelForm.EMPTY, FormErrors.NONE, null, saved == null ? "" : saved);
     }
 
     @POST
@@ -94,12 +145,24 @@ public class PortalAdminResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
-    public Response connect(@FormParam("action") @Nullable String action, @FormParam("name") @Nullable String name,
-            @FormParam("baseUrl") @Nullable String baseUrl, @FormParam("protocol") @Nullable String protocol, @FormParam("modelId") @Nullable String modelId,
-            @FormParam("secretRef") @Nullable String secretRef, @FormParam("clearance") @Nullable String clearance,
+    public Response connect(
+            @FormParam("action") @Nullable String action,
+            @FormParam("name") @Nullable String name,
+            @FormParam("baseUrl") @Nullable String baseUrl,
+            @FormParam("protocol") @Nullable String protocol,
+            @FormParam("modelId") @Nullable String modelId,
+            @FormParam("secretRef") @Nullable String secretRef,
+            @FormParam("clearance") @Nullable String clearance,
             @FormParam("allowHost") @Nullable String allowHost) {
         Principal user = admin();
-        ModelForm form = new ModelForm(text(name), text(baseUrl), text(protocol), text(modelId), text(secretRef), text(clearance), allowHost != null);
+        ModelForm form = new ModelForm(
+                text(name),
+                text(baseUrl),
+                text(protocol),
+                text(modelId),
+                text(secretRef),
+                text(clearance),
+                allowHost != null);
         try {
             if ("test".equals(action)) {
                 ModelProbe.Report report = endpoints.probe(user, form.input());
@@ -112,7 +175,8 @@ public class PortalAdminResource {
                 endpoints.allowHost(user, host, "model endpoint " + saved.name() + " connected in the portal");
             }
             endpoints.ensureDefaultRoute(user.subject(), saved.name());
-            return Response.seeOther(URI.create("/portal/admin/models?saved=" + encode(saved.name()))).build();
+            return Response.seeOther(URI.create("/portal/admin/models?saved=" + encode(saved.name())))
+                    .build();
         } catch (ProblemException e) {
             FormErrors errors = FormErrors.of(e, MODEL_FIELDS, Map.of("invalid-model-endpoint", "baseUrl"));
             return html(e.problem().status(), Templates.models(user, endpoints.list(), form, errors, null, ""));
@@ -123,7 +187,8 @@ public class PortalAdminResource {
     @Path("/sources")
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
-    public TemplateInstance sources(@QueryParam("done") @Nullable String done, @QueryParam("value") @Nullable String value) {
+    public TemplateInstance sources(
+            @QueryParam("done") @Nullable String done, @QueryParam("value") @Nullable String value) {
         Principal user = admin();
         String what = text(value);
         String message = switch (text(done)) {
@@ -133,7 +198,8 @@ public class PortalAdminResource {
             case "host-removed" -> "Git host " + what + " removed.";
             default -> "";
         };
-        return Templates.sources(user, sources.view(user), "", "", FormErrors.NONE, FormErrors.NONE, FormErrors.NONE, message);
+        return Templates.sources(
+                user, sources.view(user), "", "", FormErrors.NONE, FormErrors.NONE, FormErrors.NONE, message);
     }
 
     @POST
@@ -147,8 +213,12 @@ public class PortalAdminResource {
             sources.addLocalRoot(user, path);
             return sourcesDone("root-added", text(path).strip());
         } catch (ProblemException e) {
-            FormErrors errors = FormErrors.of(e, List.of("path"), Map.of("'", "path")).onField("path");
-            return html(e.problem().status(), Templates.sources(user, sources.view(user), text(path), "", errors, FormErrors.NONE, FormErrors.NONE, ""));
+            FormErrors errors =
+                    FormErrors.of(e, List.of("path"), Map.of("'", "path")).onField("path");
+            return html(
+                    e.problem().status(),
+                    Templates.sources(
+                            user, sources.view(user), text(path), "", errors, FormErrors.NONE, FormErrors.NONE, ""));
         }
     }
 
@@ -163,8 +233,17 @@ public class PortalAdminResource {
             sources.removeLocalRoot(user, path);
             return sourcesDone("root-removed", text(path).strip());
         } catch (ProblemException e) {
-            return html(e.problem().status(), Templates.sources(user, sources.view(user), "", "", FormErrors.NONE, FormErrors.NONE,
-                    new FormErrors(e.problem().detail(), Map.of()), ""));
+            return html(
+                    e.problem().status(),
+                    Templates.sources(
+                            user,
+                            sources.view(user),
+                            "",
+                            "",
+                            FormErrors.NONE,
+                            FormErrors.NONE,
+                            new FormErrors(e.problem().detail(), Map.of()),
+                            ""));
         }
     }
 
@@ -179,8 +258,12 @@ public class PortalAdminResource {
             sources.addAllowedHost(user, host);
             return sourcesDone("host-added", text(host).strip().toLowerCase(java.util.Locale.ROOT));
         } catch (ProblemException e) {
-            FormErrors errors = FormErrors.of(e, List.of("host"), Map.of("git", "host")).onField("host");
-            return html(e.problem().status(), Templates.sources(user, sources.view(user), "", text(host), FormErrors.NONE, errors, FormErrors.NONE, ""));
+            FormErrors errors =
+                    FormErrors.of(e, List.of("host"), Map.of("git", "host")).onField("host");
+            return html(
+                    e.problem().status(),
+                    Templates.sources(
+                            user, sources.view(user), "", text(host), FormErrors.NONE, errors, FormErrors.NONE, ""));
         }
     }
 
@@ -195,8 +278,17 @@ public class PortalAdminResource {
             sources.removeAllowedHost(user, host);
             return sourcesDone("host-removed", text(host).strip());
         } catch (ProblemException e) {
-            return html(e.problem().status(), Templates.sources(user, sources.view(user), "", "", FormErrors.NONE, FormErrors.NONE,
-                    new FormErrors(e.problem().detail(), Map.of()), ""));
+            return html(
+                    e.problem().status(),
+                    Templates.sources(
+                            user,
+                            sources.view(user),
+                            "",
+                            "",
+                            FormErrors.NONE,
+                            FormErrors.NONE,
+                            new FormErrors(e.problem().detail(), Map.of()),
+                            ""));
         }
     }
 
@@ -210,11 +302,15 @@ public class PortalAdminResource {
 
     /** Back to the page after a change (post/redirect/get), which says what changed. */
     private static Response sourcesDone(String done, String value) {
-        return Response.seeOther(URI.create("/portal/admin/sources?done=" + done + "&value=" + encode(value))).build();
+        return Response.seeOther(URI.create("/portal/admin/sources?done=" + done + "&value=" + encode(value)))
+                .build();
     }
 
     static Response html(int status, TemplateInstance page) {
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(page.render()).build();
+        return Response.status(status)
+                .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                .entity(page.render())
+                .build();
     }
 
     static String text(@Nullable String value) {

@@ -21,12 +21,17 @@ import java.util.List;
 @Path("/portal/workspaces/{workspace}/lookup")
 @Authenticated
 public class PortalLookupResource {
-    @Inject CurrentUser currentUser;
-    @Inject MentionLookup lookup;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    MentionLookup lookup;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public List<MentionView> lookup(@PathParam("workspace") String workspace, @QueryParam("q") String q,
+    public List<MentionView> lookup(
+            @PathParam("workspace") String workspace,
+            @QueryParam("q") String q,
             @QueryParam("limit") @DefaultValue("8") int limit) {
         return lookup.lookup(currentUser.principal(), workspace, q, limit);
     }

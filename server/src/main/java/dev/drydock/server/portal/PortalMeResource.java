@@ -42,23 +42,42 @@ import org.jspecify.annotations.Nullable;
 @Path("/portal/me")
 @Authenticated
 public class PortalMeResource {
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter WHEN =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
     /** The lifetimes the form offers, in days. */
     static final List<Integer> LIFETIMES = List.of(7, 30, ApiKeys.DEFAULT_DAYS, 180, ApiKeys.MAX_DAYS);
 
-    @Inject CurrentUser currentUser;
-    @Inject ApiKeys keys;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    ApiKeys keys;
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance me(Principal user, List<KeyRow> keys, List<Integer> lifetimes, String nameInput, int daysInput, FormErrors errors,
-                @Nullable NewKey created, String createdExpires, String done);
+        static native TemplateInstance me(
+                Principal user,
+                List<KeyRow> keys,
+                List<Integer> lifetimes,
+                String nameInput,
+                int daysInput,
+                FormErrors errors,
+                @Nullable NewKey created,
+                String createdExpires,
+                String done);
     }
 
     /** One key as the table shows it. */
-    public record KeyRow(long id, String name, String prefix, String created, String expires, String lastUsed, String state) {
+    public record KeyRow(
+            long id, String name, String prefix, String created, String expires, String lastUsed, String state) {
         static KeyRow of(KeyView k) {
-            return new KeyRow(k.id(), k.name(), k.prefix(), format(k.createdAt()), format(k.expiresAt()), k.lastUsedAt() == null ? "never" : format(k.lastUsedAt()),
+            return new KeyRow(
+                    k.id(),
+                    k.name(),
+                    k.prefix(),
+                    format(k.createdAt()),
+                    format(k.expiresAt()),
+                    k.lastUsedAt() == null ? "never" : format(k.lastUsedAt()),
                     k.state());
         }
 
@@ -72,7 +91,8 @@ public class PortalMeResource {
     @Operation(hidden = true)
     public Response me(@QueryParam("revoked") @Nullable String revoked) {
         Principal user = currentUser.principal();
-        String done = revoked == null || revoked.isBlank() ? "" : "API key " + revoked + " revoked: it no longer works.";
+        String done =
+                revoked == null || revoked.isBlank() ? "" : "API key " + revoked + " revoked: it no longer works.";
         return PortalAdminResource.html(200, page(user, "", ApiKeys.DEFAULT_DAYS, FormErrors.NONE, null, done));
     }
 
@@ -81,21 +101,37 @@ public class PortalMeResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
-    public Response create(@FormParam("name") @Nullable String name, @FormParam("expiresInDays") @Nullable String expiresInDays) {
+    public Response create(
+            @FormParam("name") @Nullable String name, @FormParam("expiresInDays") @Nullable String expiresInDays) {
         Principal user = currentUser.principal();
         String typed = name == null ? "" : name;
         int days;
         try {
-            days = expiresInDays == null || expiresInDays.isBlank() ? ApiKeys.DEFAULT_DAYS : Integer.parseInt(expiresInDays.strip());
+            days = expiresInDays == null || expiresInDays.isBlank()
+                    ? ApiKeys.DEFAULT_DAYS
+                    : Integer.parseInt(expiresInDays.strip());
         } catch (NumberFormatException e) {
-            return PortalAdminResource.html(400, page(user, typed, ApiKeys.DEFAULT_DAYS,
-                    new FormErrors("", Map.of("expiresInDays", "Choose how many days the key lives (1-" + ApiKeys.MAX_DAYS + ").")), null, ""));
+            return PortalAdminResource.html(
+                    400,
+                    page(
+                            user,
+                            typed,
+                            ApiKeys.DEFAULT_DAYS,
+                            new FormErrors(
+                                    "",
+                                    Map.of(
+                                            "expiresInDays",
+                                            "Choose how many days the key lives (1-" + ApiKeys.MAX_DAYS + ").")),
+                            null,
+                            ""));
         }
         try {
             NewKey created = keys.create(user, name, days);
             // the key is in this answer only: no cache may keep it
-            return Response.fromResponse(PortalAdminResource.html(201, page(user, "", ApiKeys.DEFAULT_DAYS, FormErrors.NONE, created, "")))
-                    .header("Cache-Control", "no-store").build();
+            return Response.fromResponse(PortalAdminResource.html(
+                            201, page(user, "", ApiKeys.DEFAULT_DAYS, FormErrors.NONE, created, "")))
+                    .header("Cache-Control", "no-store")
+                    .build();
         } catch (ProblemException e) {
             FormErrors errors = FormErrors.of(e, List.of("name", "expiresInDays"), Map.of());
             return PortalAdminResource.html(e.problem().status(), page(user, typed, days, errors, null, ""));
@@ -108,15 +144,29 @@ public class PortalMeResource {
     @Operation(hidden = true)
     public Response revoke(@PathParam("id") long id) {
         Principal user = currentUser.principal();
-        String name = keys.list(user.subject()).stream().filter(k -> k.id() == id).map(KeyView::name).findFirst()
+        String name = keys.list(user.subject()).stream()
+                .filter(k -> k.id() == id)
+                .map(KeyView::name)
+                .findFirst()
                 .orElseThrow(() -> ProblemException.notFound("API key " + id));
         keys.revoke(user, id);
-        return Response.seeOther(URI.create("/portal/me?revoked=" + URLEncoder.encode(name, StandardCharsets.UTF_8))).build();
+        return Response.seeOther(URI.create("/portal/me?revoked=" + URLEncoder.encode(name, StandardCharsets.UTF_8)))
+                .build();
     }
 
-    private TemplateInstance page(Principal user, String nameInput, int daysInput, FormErrors errors, @Nullable NewKey created, String done) {
+    private TemplateInstance page(
+            Principal user, String nameInput, int daysInput, FormErrors errors, @Nullable NewKey created, String done) {
         List<KeyRow> rows = keys.list(user.subject()).stream().map(KeyRow::of).toList();
-        return Templates.me(user, rows, LIFETIMES, nameInput, daysInput, errors, created, created == null ? "" : format(created.expiresAt()), done);
+        return Templates.me(
+                user,
+                rows,
+                LIFETIMES,
+                nameInput,
+                daysInput,
+                errors,
+                created,
+                created == null ? "" : format(created.expiresAt()),
+                done);
     }
 
     private static String format(Instant t) {

@@ -39,12 +39,16 @@ import org.jspecify.annotations.Nullable;
 public class PortalMirrorsResource {
     private static final List<String> FIELDS = List.of("name", "kind", "url");
 
-    @Inject CurrentUser currentUser;
-    @Inject PackageMirrors mirrors;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    PackageMirrors mirrors;
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance mirrors(Principal user, List<MirrorView> mirrors, MirrorForm form, FormErrors errors, String done);
+        static native TemplateInstance mirrors(
+                Principal user, List<MirrorView> mirrors, MirrorForm form, FormErrors errors, String done);
     }
 
     /** The declare form's fields as typed, so a refused form keeps them. */
@@ -55,7 +59,8 @@ public class PortalMirrorsResource {
     @GET
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
-    public TemplateInstance page(@QueryParam("done") @Nullable String done, @QueryParam("value") @Nullable String value) {
+    public TemplateInstance page(
+            @QueryParam("done") @Nullable String done, @QueryParam("value") @Nullable String value) {
         Principal user = admin();
         String message = switch (PortalAdminResource.text(done)) {
             case "declared" -> "Mirror " + PortalAdminResource.text(value) + " declared.";
@@ -69,15 +74,22 @@ public class PortalMirrorsResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
-    public Response declare(@FormParam("name") @Nullable String name, @FormParam("kind") @Nullable String kind, @FormParam("url") @Nullable String url) {
+    public Response declare(
+            @FormParam("name") @Nullable String name,
+            @FormParam("kind") @Nullable String kind,
+            @FormParam("url") @Nullable String url) {
         Principal user = admin();
-        MirrorForm form = new MirrorForm(PortalAdminResource.text(name).strip(), PortalAdminResource.text(kind), PortalAdminResource.text(url).strip());
+        MirrorForm form = new MirrorForm(
+                PortalAdminResource.text(name).strip(),
+                PortalAdminResource.text(kind),
+                PortalAdminResource.text(url).strip());
         try {
             mirrors.declare(user, form.name(), form.kind(), form.url());
             return done("declared", form.name());
         } catch (ProblemException e) {
             FormErrors errors = FormErrors.of(e, FIELDS, Map.of());
-            return PortalAdminResource.html(e.problem().status(), Templates.mirrors(user, mirrors.list(user), form, errors, ""));
+            return PortalAdminResource.html(
+                    e.problem().status(), Templates.mirrors(user, mirrors.list(user), form, errors, ""));
         }
     }
 
@@ -92,21 +104,30 @@ public class PortalMirrorsResource {
             mirrors.remove(user, PortalAdminResource.text(name));
             return done("removed", PortalAdminResource.text(name));
         } catch (ProblemException e) {
-            return PortalAdminResource.html(e.problem().status(),
-                    Templates.mirrors(user, mirrors.list(user), MirrorForm.EMPTY, new FormErrors(e.problem().detail(), Map.of()), ""));
+            return PortalAdminResource.html(
+                    e.problem().status(),
+                    Templates.mirrors(
+                            user,
+                            mirrors.list(user),
+                            MirrorForm.EMPTY,
+                            new FormErrors(e.problem().detail(), Map.of()),
+                            ""));
         }
     }
 
     private Principal admin() {
         Principal user = currentUser.principal();
         if (!user.isDrydockAdmin()) {
-            throw ProblemException.forbidden("This page is for drydock-admins; ask one to give you the drydock-admin role in Keycloak.");
+            throw ProblemException.forbidden(
+                    "This page is for drydock-admins; ask one to give you the drydock-admin role in Keycloak.");
         }
         return user;
     }
 
     private static Response done(String what, String value) {
-        return Response.seeOther(URI.create("/portal/admin/mirrors?done=" + what + "&value=" + URLEncoder.encode(value, StandardCharsets.UTF_8))).build();
+        return Response.seeOther(URI.create("/portal/admin/mirrors?done=" + what + "&value="
+                        + URLEncoder.encode(value, StandardCharsets.UTF_8)))
+                .build();
     }
 
     @ServerExceptionMapper

@@ -45,28 +45,67 @@ import org.jspecify.annotations.Nullable;
 public class PortalRepositoriesResource {
     private static final List<String> FIELDS = List.of("workspace", "name", "url", "path", "branch", "classification");
 
-    @Inject CurrentUser currentUser;
-    @Inject WorkspaceService workspaces;
-    @Inject RepositoryRegistry repositories;
-    @Inject RepositorySources sources;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    WorkspaceService workspaces;
+
+    @Inject
+    RepositoryRegistry repositories;
+
+    @Inject
+    RepositorySources sources;
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance repositories(Principal user, List<Row> rows, List<String> adminWorkspaces, AddForm form, FormErrors errors,
+        static native TemplateInstance repositories(
+                Principal user,
+                List<Row> rows,
+                List<String> adminWorkspaces,
+                AddForm form,
+                FormErrors errors,
                 List<String> localRoots);
     }
 
     /** The add form's fields as typed. */
-    public record AddForm(String workspace, String name, String source, String url, String path, String branch, String classification,
+    public record AddForm(
+            String workspace,
+            String name,
+            String source,
+            String url,
+            String path,
+            String branch,
+            String classification,
             boolean allowHost) {}
 
     /** One repository as the table shows it; {@code canSync} when the caller may retry its sync. */
-    public record Row(String workspace, String name, String source, String branch, String status, String detail, int percent, int files,
-            String commit, boolean canSync) {
+    public record Row(
+            String workspace,
+            String name,
+            String source,
+            String branch,
+            String status,
+            String detail,
+            int percent,
+            int files,
+            String commit,
+            boolean canSync) {
         static Row of(RepositoryView r, boolean canSync) {
-            return new Row(r.workspace(), r.name(), r.url() != null ? r.url() : String.valueOf(r.path()), r.branch(), r.status(),
-                    r.statusDetail() == null ? "" : r.statusDetail(), (int) Math.round(r.progress() * 100), r.files(),
-                    r.indexedCommit() == null ? "" : r.indexedCommit().substring(0, Math.min(10, r.indexedCommit().length())), canSync);
+            return new Row(
+                    r.workspace(),
+                    r.name(),
+                    r.url() != null ? r.url() : String.valueOf(r.path()),
+                    r.branch(),
+                    r.status(),
+                    r.statusDetail() == null ? "" : r.statusDetail(),
+                    (int) Math.round(r.progress() * 100),
+                    r.files(),
+                    r.indexedCommit() == null
+                            ? ""
+                            : r.indexedCommit()
+                                    .substring(0, Math.min(10, r.indexedCommit().length())),
+                    canSync);
         }
 
         public String id() {
@@ -75,7 +114,8 @@ public class PortalRepositoriesResource {
     }
 
     /** What the page polls: each repository's status. */
-    public record Status(String id, String status, String detail, int percent, int files, String commit, boolean canSync) {}
+    public record Status(
+            String id, String status, String detail, int percent, int files, String commit, boolean canSync) {}
 
     @GET
     @Produces(MediaType.TEXT_HTML)
@@ -93,28 +133,42 @@ public class PortalRepositoriesResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(hidden = true)
     public List<Status> status() {
-        return rows(currentUser.principal()).stream().map(r -> new Status(r.id(), r.status(), r.detail(), r.percent(), r.files(), r.commit(), r.canSync())).toList();
+        return rows(currentUser.principal()).stream()
+                .map(r -> new Status(r.id(), r.status(), r.detail(), r.percent(), r.files(), r.commit(), r.canSync()))
+                .toList();
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
-    public Response add(@FormParam("workspace") @Nullable String workspace, @FormParam("name") @Nullable String name,
-            @FormParam("source") @Nullable String source, @FormParam("url") @Nullable String url, @FormParam("path") @Nullable String path,
-            @FormParam("branch") @Nullable String branch, @FormParam("classification") @Nullable String classification,
+    public Response add(
+            @FormParam("workspace") @Nullable String workspace,
+            @FormParam("name") @Nullable String name,
+            @FormParam("source") @Nullable String source,
+            @FormParam("url") @Nullable String url,
+            @FormParam("path") @Nullable String path,
+            @FormParam("branch") @Nullable String branch,
+            @FormParam("classification") @Nullable String classification,
             @FormParam("allowHost") @Nullable String allowHost) {
         Principal user = currentUser.principal();
         boolean byUrl = "url".equals(source);
-        AddForm form = new AddForm(PortalAdminResource.text(workspace).strip(), PortalAdminResource.text(name).strip(), byUrl ? "url" : "path",
-                PortalAdminResource.text(url).strip(), PortalAdminResource.text(path).strip(), PortalAdminResource.text(branch).strip(),
-                PortalAdminResource.text(classification), allowHost != null);
+        AddForm form = new AddForm(
+                PortalAdminResource.text(workspace).strip(),
+                PortalAdminResource.text(name).strip(),
+                byUrl ? "url" : "path",
+                PortalAdminResource.text(url).strip(),
+                PortalAdminResource.text(path).strip(),
+                PortalAdminResource.text(branch).strip(),
+                PortalAdminResource.text(classification),
+                allowHost != null);
         try {
             if (form.workspace().isEmpty()) {
                 throw ProblemException.badRequest("workspace is required: the workspace the repository belongs to");
             }
             if (byUrl && form.url().isEmpty()) {
-                throw ProblemException.badRequest("url is required: the git URL to clone, e.g. https://git.internal.example/team/app.git");
+                throw ProblemException.badRequest(
+                        "url is required: the git URL to clone, e.g. https://git.internal.example/team/app.git");
             }
             if (!byUrl && form.path().isEmpty()) {
                 throw ProblemException.badRequest("path is required: the folder of a git repository on the server");
@@ -122,16 +176,41 @@ public class PortalRepositoriesResource {
             if (byUrl && form.allowHost()) {
                 allowHostOf(user, form.url());
             }
-            repositories.register(user, form.workspace(), new Registration(form.name(), byUrl ? form.url() : null, byUrl ? null : form.path(),
-                    form.branch().isEmpty() ? null : form.branch(), form.classification().isBlank() ? null : form.classification(), null, null, null));
+            repositories.register(
+                    user,
+                    form.workspace(),
+                    new Registration(
+                            form.name(),
+                            byUrl ? form.url() : null,
+                            byUrl ? null : form.path(),
+                            form.branch().isEmpty() ? null : form.branch(),
+                            form.classification().isBlank() ? null : form.classification(),
+                            null,
+                            null,
+                            null));
             return Response.seeOther(URI.create("/portal/repositories")).build();
         } catch (ProblemException e) {
-            FormErrors errors = FormErrors.of(e, FIELDS, Map.of("host-not-allowed", "url", "path-not-allowed", "path", "give", byUrl ? "url" : "path",
-                    "workspace", "workspace", "repository", "name", "do", "url"));
+            FormErrors errors = FormErrors.of(
+                    e,
+                    FIELDS,
+                    Map.of(
+                            "host-not-allowed",
+                            "url",
+                            "path-not-allowed",
+                            "path",
+                            "give",
+                            byUrl ? "url" : "path",
+                            "workspace",
+                            "workspace",
+                            "repository",
+                            "name",
+                            "do",
+                            "url"));
             if (e.problem().status() == 404 && e.problem().detail().startsWith("Workspace")) {
                 errors = new FormErrors("", Map.of("workspace", e.problem().detail()));
             }
-            return PortalAdminResource.html(e.problem().status(),
+            return PortalAdminResource.html(
+                    e.problem().status(),
                     Templates.repositories(user, rows(user), adminWorkspaces(user), form, errors, roots(user)));
         }
     }
@@ -163,14 +242,21 @@ public class PortalRepositoriesResource {
     private List<Row> rows(Principal user) {
         List<Row> out = new ArrayList<>();
         for (WorkspaceView ws : workspaces.list(user)) {
-            boolean canSync = user.roleIn(ws.slug()).filter(r -> r.atLeast(WorkspaceRole.MEMBER)).isPresent();
+            boolean canSync = user.roleIn(ws.slug())
+                    .filter(r -> r.atLeast(WorkspaceRole.MEMBER))
+                    .isPresent();
             repositories.list(user, ws.slug()).forEach(r -> out.add(Row.of(r, canSync)));
         }
         return out;
     }
 
     private List<String> adminWorkspaces(Principal user) {
-        return workspaces.list(user).stream().map(WorkspaceView::slug).filter(s -> user.roleIn(s).filter(r -> r.atLeast(WorkspaceRole.ADMIN)).isPresent()).toList();
+        return workspaces.list(user).stream()
+                .map(WorkspaceView::slug)
+                .filter(s -> user.roleIn(s)
+                        .filter(r -> r.atLeast(WorkspaceRole.ADMIN))
+                        .isPresent())
+                .toList();
     }
 
     /** The local roots, shown to drydock-admins as a hint for the path field. */

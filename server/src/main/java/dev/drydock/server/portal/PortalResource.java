@@ -31,16 +31,31 @@ import org.jspecify.annotations.Nullable;
 @Path("/portal")
 @Authenticated
 public class PortalResource {
-    @Inject CurrentUser currentUser;
-    @Inject UserService users;
-    @Inject ModelEndpoints endpoints;
-    @Inject WorkspaceService workspaces;
-    @Inject RepositoryRegistry repositories;
-    @Inject SessionService sessions;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    UserService users;
+
+    @Inject
+    ModelEndpoints endpoints;
+
+    @Inject
+    WorkspaceService workspaces;
+
+    @Inject
+    RepositoryRegistry repositories;
+
+    @Inject
+    SessionService sessions;
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance home(Principal user, List<WorkspaceRow> workspaces, List<SessionRow> sessions, @Nullable Checklist checklist);
+        static native TemplateInstance home(
+                Principal user,
+                List<WorkspaceRow> workspaces,
+                List<SessionRow> sessions,
+                @Nullable Checklist checklist);
     }
 
     /**
@@ -64,8 +79,18 @@ public class PortalResource {
     public record RepositoryRow(String name, String status, String detail) {}
 
     /** One of my recent sessions, with its outcome, tokens and cost. */
-    public record SessionRow(String id, String workspace, String droid, String repo, String title, String status, String outcome, long tokens, String cost,
-            java.time.Instant createdAt, String age) {}
+    public record SessionRow(
+            String id,
+            String workspace,
+            String droid,
+            String repo,
+            String title,
+            String status,
+            String outcome,
+            long tokens,
+            String cost,
+            java.time.Instant createdAt,
+            String age) {}
 
     /** How many of my sessions the home page lists. */
     static final int RECENT_SESSIONS = 15;
@@ -77,20 +102,40 @@ public class PortalResource {
         Principal user = currentUser.principal();
         users.recordSeen(user);
         List<WorkspaceRow> rows = user.isDrydockAdmin()
-                ? workspaces.list(user).stream().map(w -> new WorkspaceRow(w.slug(), w.displayName(), w.role(), repositories(user, w.slug()))).toList()
-                : user.workspaces().stream().map(m -> new WorkspaceRow(m.workspace(), workspaces.displayName(m.workspace()), m.role().label(),
-                        repositories(user, m.workspace()))).toList();
+                ? workspaces.list(user).stream()
+                        .map(w -> new WorkspaceRow(w.slug(), w.displayName(), w.role(), repositories(user, w.slug())))
+                        .toList()
+                : user.workspaces().stream()
+                        .map(m -> new WorkspaceRow(
+                                m.workspace(),
+                                workspaces.displayName(m.workspace()),
+                                m.role().label(),
+                                repositories(user, m.workspace())))
+                        .toList();
         java.time.Instant now = java.time.Instant.now();
-        List<SessionRow> mine = sessions.list(user, null, 200).stream().filter(s -> s.createdBy().equals(user.username())).limit(RECENT_SESSIONS)
-                .map(s -> new SessionRow(s.id(), s.workspace(), s.droid(), s.repo(), s.title(), s.status().replace('_', ' '),
-                        s.outcome() == null ? "" : s.outcome().replace('_', ' '), s.totals().promptTokens() + s.totals().completionTokens(),
-                        PortalFormat.cost(s.totals().costMicros()), s.createdAt(), PortalFormat.age(s.createdAt(), now)))
+        List<SessionRow> mine = sessions.list(user, null, 200).stream()
+                .filter(s -> s.createdBy().equals(user.username()))
+                .limit(RECENT_SESSIONS)
+                .map(s -> new SessionRow(
+                        s.id(),
+                        s.workspace(),
+                        s.droid(),
+                        s.repo(),
+                        s.title(),
+                        s.status().replace('_', ' '),
+                        s.outcome() == null ? "" : s.outcome().replace('_', ' '),
+                        s.totals().promptTokens() + s.totals().completionTokens(),
+                        PortalFormat.cost(s.totals().costMicros()),
+                        s.createdAt(),
+                        PortalFormat.age(s.createdAt(), now)))
                 .toList();
         return Templates.home(user, rows, mine, user.isDrydockAdmin() ? checklist(user) : null);
     }
 
     private List<RepositoryRow> repositories(Principal user, String workspace) {
-        return repositories.list(user, workspace).stream().map(r -> new RepositoryRow(r.name(), r.status(), r.statusDetail() == null ? "" : r.statusDetail())).toList();
+        return repositories.list(user, workspace).stream()
+                .map(r -> new RepositoryRow(r.name(), r.status(), r.statusDetail() == null ? "" : r.statusDetail()))
+                .toList();
     }
 
     private Checklist checklist(Principal user) {
@@ -102,8 +147,13 @@ public class PortalResource {
             }
         }
         boolean session = !sessions.list(user, null, 1).isEmpty();
-        return new Checklist(!endpoints.list().isEmpty(), withRepository != null, session,
-                withRepository == null ? "/portal/repositories" : "/portal/workspaces/" + withRepository + "#new-session");
+        return new Checklist(
+                !endpoints.list().isEmpty(),
+                withRepository != null,
+                session,
+                withRepository == null
+                        ? "/portal/repositories"
+                        : "/portal/workspaces/" + withRepository + "#new-session");
     }
 
     @ServerExceptionMapper

@@ -32,8 +32,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -50,15 +50,29 @@ import org.jspecify.annotations.Nullable;
 @Path("/portal/sessions/{id}")
 @Authenticated
 public class PortalSessionResource {
-    @Inject CurrentUser currentUser;
-    @Inject SessionService sessions;
-    @Inject EventStreams streams;
-    @Inject DeliveryService delivery;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    SessionService sessions;
+
+    @Inject
+    EventStreams streams;
+
+    @Inject
+    DeliveryService delivery;
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance session(Principal user, SessionView session, Panel panel, boolean canAct, List<ArtifactRow> artifacts, String eventTypes,
-                DeliveryService.@Nullable DeliveryView delivery, String reviewHtml);
+        static native TemplateInstance session(
+                Principal user,
+                SessionView session,
+                Panel panel,
+                boolean canAct,
+                List<ArtifactRow> artifacts,
+                String eventTypes,
+                DeliveryService.@Nullable DeliveryView delivery,
+                String reviewHtml);
 
         static native TemplateInstance review(Review review);
     }
@@ -68,7 +82,12 @@ public class PortalSessionResource {
      * them), the patch to download when the session published a branch, and the session's documents
      * read as documents (Markdown rendered on the server, HTML and SVG in a sandboxed frame).
      */
-    public record Review(String sessionId, boolean finished, boolean patch, List<ReviewDiff.FileDiff> files, List<DocumentRow> documents) {
+    public record Review(
+            String sessionId,
+            boolean finished,
+            boolean patch,
+            List<ReviewDiff.FileDiff> files,
+            List<DocumentRow> documents) {
         public int added() {
             return files.stream().mapToInt(ReviewDiff.FileDiff::added).sum();
         }
@@ -85,34 +104,71 @@ public class PortalSessionResource {
     static final java.util.Set<String> FRAMED = java.util.Set.of("text/html", "image/svg+xml");
 
     /** What an artifact served on its own may do: nothing but show itself, framed only by the portal. */
-    static final String ARTIFACT_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'self'";
+    static final String ARTIFACT_POLICY =
+            "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'self'";
 
     /** The context panel's figures, formatted for people. */
-    public record Panel(String status, String outcome, long promptTokens, long completionTokens, String cost, @Nullable Meter meter,
-            boolean resumable, boolean cancellable) {}
+    public record Panel(
+            String status,
+            String outcome,
+            long promptTokens,
+            long completionTokens,
+            String cost,
+            @Nullable Meter meter,
+            boolean resumable,
+            boolean cancellable) {}
 
     /** The latest context meter: tokens used of the window, and by source. */
     public record Meter(long used, long window, int percent, long system, long rules, long retrieved, long history) {
         static @Nullable Meter of(@Nullable ContextMeasured m) {
-            return m == null ? null : new Meter(m.used(), m.window(), m.window() <= 0 ? 0 : (int) Math.min(100, m.used() * 100 / m.window()),
-                    m.system(), m.rules(), m.retrieved(), m.history());
+            return m == null
+                    ? null
+                    : new Meter(
+                            m.used(),
+                            m.window(),
+                            m.window() <= 0 ? 0 : (int) Math.min(100, m.used() * 100 / m.window()),
+                            m.system(),
+                            m.rules(),
+                            m.retrieved(),
+                            m.history());
         }
     }
 
     /** An artifact with its content, ready to show; {@code diff} when its lines are a unified diff. */
-    public record ArtifactRow(int index, String kind, String title, String location, String content, boolean diff, boolean document, List<DiffLine> lines) {
+    public record ArtifactRow(
+            int index,
+            String kind,
+            String title,
+            String location,
+            String content,
+            boolean diff,
+            boolean document,
+            List<DiffLine> lines) {
         static ArtifactRow of(int index, ArtifactProduced a) {
             boolean diff = a.kind() == ArtifactKind.DIFF;
-            return new ArtifactRow(index, a.kind().name().toLowerCase(Locale.ROOT), a.title(), a.location(), a.content(), diff,
-                    a.kind() == ArtifactKind.DOCUMENT || a.kind() == ArtifactKind.RCA, diff ? a.content().lines().map(DiffLine::of).toList() : List.of());
+            return new ArtifactRow(
+                    index,
+                    a.kind().name().toLowerCase(Locale.ROOT),
+                    a.title(),
+                    a.location(),
+                    a.content(),
+                    diff,
+                    a.kind() == ArtifactKind.DOCUMENT || a.kind() == ArtifactKind.RCA,
+                    diff ? a.content().lines().map(DiffLine::of).toList() : List.of());
         }
     }
 
     /** One line of a rendered diff, with the class that colours it. */
     public record DiffLine(String css, String text) {
         static DiffLine of(String line) {
-            String css = line.startsWith("+++") || line.startsWith("---") || line.startsWith("diff ") || line.startsWith("index ") ? "diff-meta"
-                    : line.startsWith("@@") ? "diff-hunk" : line.startsWith("+") ? "diff-add" : line.startsWith("-") ? "diff-del" : "diff-ctx";
+            String css = line.startsWith("+++")
+                            || line.startsWith("---")
+                            || line.startsWith("diff ")
+                            || line.startsWith("index ")
+                    ? "diff-meta"
+                    : line.startsWith("@@")
+                            ? "diff-hunk"
+                            : line.startsWith("+") ? "diff-add" : line.startsWith("-") ? "diff-del" : "diff-ctx";
             return new DiffLine(css, line);
         }
     }
@@ -123,16 +179,38 @@ public class PortalSessionResource {
     public TemplateInstance page(@PathParam("id") String id) {
         Principal user = currentUser.principal();
         SessionView s = sessions.get(user, id);
-        boolean canAct = user.roleIn(s.workspace()).filter(r -> r.atLeast(WorkspaceRole.MEMBER)).isPresent();
+        boolean canAct = user.roleIn(s.workspace())
+                .filter(r -> r.atLeast(WorkspaceRole.MEMBER))
+                .isPresent();
         boolean finished = s.status().equals("finished");
-        boolean resumable = s.status().equals("interrupted") || (finished && s.outcome() != null && !s.outcome().equals("completed") && !s.outcome().equals("cancelled"));
-        Panel panel = new Panel(s.status().replace('_', ' '), s.outcome() == null ? "" : s.outcome().replace('_', ' '), s.totals().promptTokens(),
-                s.totals().completionTokens(), PortalFormat.cost(s.totals().costMicros()), Meter.of(s.context()), resumable, !finished);
+        boolean resumable = s.status().equals("interrupted")
+                || (finished
+                        && s.outcome() != null
+                        && !s.outcome().equals("completed")
+                        && !s.outcome().equals("cancelled"));
+        Panel panel = new Panel(
+                s.status().replace('_', ' '),
+                s.outcome() == null ? "" : s.outcome().replace('_', ' '),
+                s.totals().promptTokens(),
+                s.totals().completionTokens(),
+                PortalFormat.cost(s.totals().costMicros()),
+                Meter.of(s.context()),
+                resumable,
+                !finished);
         List<ArtifactProduced> produced = sessions.artifacts(user, id);
-        List<ArtifactRow> artifacts = java.util.stream.IntStream.range(0, produced.size()).mapToObj(i -> ArtifactRow.of(i, produced.get(i))).toList();
+        List<ArtifactRow> artifacts = java.util.stream.IntStream.range(0, produced.size())
+                .mapToObj(i -> ArtifactRow.of(i, produced.get(i)))
+                .toList();
         DeliveryService.DeliveryView delivered = s.repo().isEmpty() ? null : delivery.view(user, id);
         DeliveryService.DeliveryView branch = delivered == null || delivered.agentBranch() == null ? null : delivered;
-        return Templates.session(user, s, panel, canAct, artifacts, String.join(" ", EventCodec.TYPE_NAMES.values()), branch,
+        return Templates.session(
+                user,
+                s,
+                panel,
+                canAct,
+                artifacts,
+                String.join(" ", EventCodec.TYPE_NAMES.values()),
+                branch,
                 Templates.review(review(s, produced, branch != null)).render());
     }
 
@@ -145,7 +223,8 @@ public class PortalSessionResource {
         Principal user = currentUser.principal();
         SessionView s = sessions.get(user, id);
         DeliveryService.DeliveryView delivered = s.repo().isEmpty() ? null : delivery.view(user, id);
-        return Templates.review(review(s, sessions.artifacts(user, id), delivered != null && delivered.agentBranch() != null));
+        return Templates.review(
+                review(s, sessions.artifacts(user, id), delivered != null && delivered.agentBranch() != null));
     }
 
     static Review review(SessionView s, List<ArtifactProduced> artifacts, boolean patch) {
@@ -157,10 +236,15 @@ public class PortalSessionResource {
                 case DIFF -> files.addAll(ReviewDiff.parse(a.content()).files());
                 case DOCUMENT, RCA -> {
                     boolean framed = FRAMED.contains(a.mediaType());
-                    documents.add(new DocumentRow(i, a.kind().name().toLowerCase(Locale.ROOT), a.title(), a.mediaType(),
-                            framed ? "" : PortalMarkdown.html(a.content()), framed));
+                    documents.add(new DocumentRow(
+                            i,
+                            a.kind().name().toLowerCase(Locale.ROOT),
+                            a.title(),
+                            a.mediaType(),
+                            framed ? "" : PortalMarkdown.html(a.content()),
+                            framed));
                 }
-                case BRANCH -> { }
+                case BRANCH -> {}
             }
         }
         return new Review(s.id(), s.status().equals("finished"), patch, List.copyOf(files), List.copyOf(documents));
@@ -173,7 +257,9 @@ public class PortalSessionResource {
     @Operation(hidden = true)
     public Response patch(@PathParam("id") String id) {
         DeliveryService.Patch patch = delivery.patch(currentUser.principal(), id);
-        return Response.ok(patch.text(), "text/x-patch; charset=utf-8").header("Content-Disposition", "attachment; filename=\"" + patch.filename() + "\"").build();
+        return Response.ok(patch.text(), "text/x-patch; charset=utf-8")
+                .header("Content-Disposition", "attachment; filename=\"" + patch.filename() + "\"")
+                .build();
     }
 
     /**
@@ -191,8 +277,10 @@ public class PortalSessionResource {
         }
         ArtifactProduced a = artifacts.get(index);
         String type = FRAMED.contains(a.mediaType()) ? a.mediaType() : "text/plain";
-        return Response.ok(a.content(), type + "; charset=utf-8").header("Content-Security-Policy", ARTIFACT_POLICY)
-                .header("Cross-Origin-Resource-Policy", "same-origin").build();
+        return Response.ok(a.content(), type + "; charset=utf-8")
+                .header("Content-Security-Policy", ARTIFACT_POLICY)
+                .header("Cross-Origin-Resource-Policy", "same-origin")
+                .build();
     }
 
     @GET
@@ -200,19 +288,30 @@ public class PortalSessionResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Blocking // authorises against the database before the stream starts
     @Operation(hidden = true)
-    public Multi<OutboundSseEvent> events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") @Nullable String lastEventId, @QueryParam("after") @Nullable Long after,
+    public Multi<OutboundSseEvent> events(
+            @PathParam("id") String id,
+            @HeaderParam("Last-Event-ID") @Nullable String lastEventId,
+            @QueryParam("after") @Nullable Long after,
             @Context Sse sse) {
         var who = currentUser.principal();
         sessions.requireRead(who, id);
-        return streams.stream(id, EventStreams.cursor(lastEventId, after), who.subject(), currentUser.credentialExpiry(), sse);
+        return streams.stream(
+                id, EventStreams.cursor(lastEventId, after), who.subject(), currentUser.credentialExpiry(), sse);
     }
 
     @POST
     @Path("/answer")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(hidden = true)
-    public Response answer(@PathParam("id") String id, @FormParam("callId") @Nullable String callId, @FormParam("answer") @Nullable String answer) {
-        sessions.answer(currentUser.principal(), id, callId == null || callId.isBlank() ? null : callId, answer == null ? "" : answer);
+    public Response answer(
+            @PathParam("id") String id,
+            @FormParam("callId") @Nullable String callId,
+            @FormParam("answer") @Nullable String answer) {
+        sessions.answer(
+                currentUser.principal(),
+                id,
+                callId == null || callId.isBlank() ? null : callId,
+                answer == null ? "" : answer);
         return back(id);
     }
 
@@ -229,7 +328,10 @@ public class PortalSessionResource {
     @Path("/deny")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(hidden = true)
-    public Response deny(@PathParam("id") String id, @FormParam("callId") @Nullable String callId, @FormParam("reason") @Nullable String reason) {
+    public Response deny(
+            @PathParam("id") String id,
+            @FormParam("callId") @Nullable String callId,
+            @FormParam("reason") @Nullable String reason) {
         sessions.decide(currentUser.principal(), id, required(callId), false, reason == null ? "" : reason.strip());
         return back(id);
     }
@@ -288,6 +390,10 @@ public class PortalSessionResource {
     /** Where the error page links back to: the session after a failed action, else the home page. */
     private static String back(UriInfo uri) {
         String id = uri.getPathParameters().getFirst("id");
-        return id != null && uri.getPath().matches("/portal/sessions/[^/]+/[a-z]+") && !uri.getPath().endsWith("/events") ? "/portal/sessions/" + id : "/portal";
+        return id != null
+                        && uri.getPath().matches("/portal/sessions/[^/]+/[a-z]+")
+                        && !uri.getPath().endsWith("/events")
+                ? "/portal/sessions/" + id
+                : "/portal";
     }
 }

@@ -46,23 +46,35 @@ import org.jspecify.annotations.Nullable;
 @Path("/portal/admin")
 @Authenticated
 public class PortalUsageResource {
-    private static final String DRYDOCK_ADMIN_ONLY = "This page is for drydock-admins; ask one to give you the drydock-admin role in Keycloak.";
+    private static final String DRYDOCK_ADMIN_ONLY =
+            "This page is for drydock-admins; ask one to give you the drydock-admin role in Keycloak.";
     /** The chart's drawing area, in SVG user units. */
     static final int CHART_WIDTH = 720;
+
     static final int CHART_HEIGHT = 200;
     static final int CHART_TOP = 10;
 
-    @Inject CurrentUser currentUser;
-    @Inject GatewayLedger ledger;
-    @Inject EgressLog egress;
-    @Inject MemoryService memories;
-    @Inject WorkspaceService workspaces;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    GatewayLedger ledger;
+
+    @Inject
+    EgressLog egress;
+
+    @Inject
+    MemoryService memories;
+
+    @Inject
+    WorkspaceService workspaces;
 
     private final Clock clock = Clock.systemUTC();
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance usage(Principal user, int days, List<Integer> ranges, Chart chart, List<Group> groups, Total all);
+        static native TemplateInstance usage(
+                Principal user, int days, List<Integer> ranges, Chart chart, List<Group> groups, Total all);
 
         static native TemplateInstance egress(Principal user, List<EgressRefusal> refusals);
 
@@ -101,10 +113,16 @@ public class PortalUsageResource {
         LocalDate today = LocalDate.now(clock);
         LocalDate first = today.minusDays(n - 1L);
         List<UsageRow> rows = ledger.usage(first.atStartOfDay(ZoneOffset.UTC).toInstant());
-        List<Group> groups = List.of(new Group("by-user", "By user", "User", totals(rows, UsageRow::username)),
+        List<Group> groups = List.of(
+                new Group("by-user", "By user", "User", totals(rows, UsageRow::username)),
                 new Group("by-workspace", "By workspace", "Workspace", totals(rows, UsageRow::workspace)),
                 new Group("by-model", "By model", "Model", totals(rows, UsageRow::model)));
-        return Templates.usage(user, n, List.of(7, 30, 90, 365), chart(rows, first, n), groups,
+        return Templates.usage(
+                user,
+                n,
+                List.of(7, 30, 90, 365),
+                chart(rows, first, n),
+                groups,
                 totals(rows, r -> "all").stream().findFirst().orElse(new Total("all", 0, 0, 0, "0.0000")));
     }
 
@@ -153,13 +171,22 @@ public class PortalUsageResource {
             long tokens = e.getValue()[0];
             int height = max == 0 ? 0 : (int) Math.max(tokens > 0 ? 1 : 0, tokens * CHART_HEIGHT / max);
             String date = e.getKey().toString();
-            bars.add(new Bar(date, i % every == 0 ? date.substring(5) : "", tokens, (int) e.getValue()[1], i * slot, CHART_TOP + CHART_HEIGHT - height, width, height));
+            bars.add(new Bar(
+                    date,
+                    i % every == 0 ? date.substring(5) : "",
+                    tokens,
+                    (int) e.getValue()[1],
+                    i * slot,
+                    CHART_TOP + CHART_HEIGHT - height,
+                    width,
+                    height));
             if (tokens == max && max > 0) {
                 busiest = e.getKey();
             }
             i++;
         }
-        String description = max == 0 ? "No model requests in these " + days + " days."
+        String description = max == 0
+                ? "No model requests in these " + days + " days."
                 : "Tokens per day over " + days + " days; the busiest day, " + busiest + ", used " + max + " tokens.";
         return new Chart(max, bars, description);
     }
@@ -177,7 +204,14 @@ public class PortalUsageResource {
             costs.merge(k, r.cost(), BigDecimal::add);
         }
         return sums.entrySet().stream()
-                .map(e -> new Total(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2], costs.getOrDefault(e.getKey(), java.math.BigDecimal.ZERO).setScale(4, RoundingMode.HALF_UP).toPlainString()))
+                .map(e -> new Total(
+                        e.getKey(),
+                        e.getValue()[0],
+                        e.getValue()[1],
+                        e.getValue()[2],
+                        costs.getOrDefault(e.getKey(), java.math.BigDecimal.ZERO)
+                                .setScale(4, RoundingMode.HALF_UP)
+                                .toPlainString()))
                 .sorted(Comparator.comparingLong(Total::tokens).reversed().thenComparing(Total::name))
                 .toList();
     }

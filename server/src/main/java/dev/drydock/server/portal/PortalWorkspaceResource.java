@@ -41,27 +41,61 @@ import org.jspecify.annotations.Nullable;
 @Path("/portal/workspaces/{slug}")
 @Authenticated
 public class PortalWorkspaceResource {
-    @Inject CurrentUser currentUser;
-    @Inject WorkspaceService workspaces;
-    @Inject RepositoryRegistry repositories;
-    @Inject SessionService sessions;
-    @Inject MemoryService memories;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    WorkspaceService workspaces;
+
+    @Inject
+    RepositoryRegistry repositories;
+
+    @Inject
+    SessionService sessions;
+
+    @Inject
+    MemoryService memories;
 
     private final Clock clock = Clock.systemUTC();
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance workspace(Principal user, WorkspaceView workspace, boolean canStart, List<RepositoryView> repositories,
-                List<SessionRow> sessions, SessionService.Choices choices, List<MemoryService.MemoryView> memories);
+        static native TemplateInstance workspace(
+                Principal user,
+                WorkspaceView workspace,
+                boolean canStart,
+                List<RepositoryView> repositories,
+                List<SessionRow> sessions,
+                SessionService.Choices choices,
+                List<MemoryService.MemoryView> memories);
     }
 
     /** One line of the sessions table, formatted for people. */
-    public record SessionRow(String id, String title, String droid, String repo, String status, String outcome, long tokens, String cost,
-            String createdBy, String createdAt, String age) {
+    public record SessionRow(
+            String id,
+            String title,
+            String droid,
+            String repo,
+            String status,
+            String outcome,
+            long tokens,
+            String cost,
+            String createdBy,
+            String createdAt,
+            String age) {
         static SessionRow of(SessionView.Summary s, Instant now) {
-            return new SessionRow(s.id(), s.title(), s.droid(), s.repo(), s.status().replace('_', ' '), s.outcome() == null ? "" : s.outcome().replace('_', ' '),
-                    s.totals().promptTokens() + s.totals().completionTokens(), PortalFormat.cost(s.totals().costMicros()), s.createdBy(),
-                    s.createdAt().toString(), PortalFormat.age(s.createdAt(), now));
+            return new SessionRow(
+                    s.id(),
+                    s.title(),
+                    s.droid(),
+                    s.repo(),
+                    s.status().replace('_', ' '),
+                    s.outcome() == null ? "" : s.outcome().replace('_', ' '),
+                    s.totals().promptTokens() + s.totals().completionTokens(),
+                    PortalFormat.cost(s.totals().costMicros()),
+                    s.createdBy(),
+                    s.createdAt().toString(),
+                    PortalFormat.age(s.createdAt(), now));
         }
     }
 
@@ -72,9 +106,19 @@ public class PortalWorkspaceResource {
         Principal user = currentUser.principal();
         WorkspaceView ws = workspaces.get(user, slug);
         Instant now = clock.instant();
-        List<SessionRow> rows = sessions.list(user, slug, 100).stream().map(s -> SessionRow.of(s, now)).toList();
-        boolean canStart = user.roleIn(slug).filter(r -> r.atLeast(WorkspaceRole.MEMBER)).isPresent();
-        return Templates.workspace(user, ws, canStart, repositories.list(user, slug), rows, sessions.choices(user, slug), memories.list(user, slug));
+        List<SessionRow> rows = sessions.list(user, slug, 100).stream()
+                .map(s -> SessionRow.of(s, now))
+                .toList();
+        boolean canStart =
+                user.roleIn(slug).filter(r -> r.atLeast(WorkspaceRole.MEMBER)).isPresent();
+        return Templates.workspace(
+                user,
+                ws,
+                canStart,
+                repositories.list(user, slug),
+                rows,
+                sessions.choices(user, slug),
+                memories.list(user, slug));
     }
 
     @POST
@@ -82,15 +126,20 @@ public class PortalWorkspaceResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
-    public Response start(@PathParam("slug") String slug, @FormParam("droid") @Nullable String droid, @FormParam("repo") @Nullable String repo,
-            @FormParam("task") @Nullable String task, @FormParam("title") @Nullable String title) {
+    public Response start(
+            @PathParam("slug") String slug,
+            @FormParam("droid") @Nullable String droid,
+            @FormParam("repo") @Nullable String repo,
+            @FormParam("task") @Nullable String task,
+            @FormParam("title") @Nullable String title) {
         if (droid == null || droid.isBlank()) {
             throw ProblemException.badRequest("Choose a droid.");
         }
         if (task == null || task.isBlank()) {
             throw ProblemException.badRequest("Describe the task for the droid.");
         }
-        SessionView v = sessions.create(currentUser.principal(), new SessionService.CreateSession(slug, droid, task, repo, null, title));
+        SessionView v = sessions.create(
+                currentUser.principal(), new SessionService.CreateSession(slug, droid, task, repo, null, title));
         return Response.seeOther(URI.create("/portal/sessions/" + v.id())).build();
     }
 
@@ -100,7 +149,8 @@ public class PortalWorkspaceResource {
     @Operation(hidden = true)
     public Response forget(@PathParam("slug") String slug, @PathParam("id") long id) {
         memories.delete(currentUser.principal(), slug, id);
-        return Response.seeOther(URI.create("/portal/workspaces/" + slug + "#memories")).build();
+        return Response.seeOther(URI.create("/portal/workspaces/" + slug + "#memories"))
+                .build();
     }
 
     @ServerExceptionMapper
@@ -121,6 +171,9 @@ public class PortalWorkspaceResource {
     /** Where the error page links back to: the workspace page after a failed form, else the home page. */
     private static String back(UriInfo uri) {
         String slug = uri.getPathParameters().getFirst("slug");
-        return slug != null && (uri.getPath().endsWith("/sessions") || uri.getPath().endsWith("/delete")) ? "/portal/workspaces/" + slug : "/portal";
+        return slug != null
+                        && (uri.getPath().endsWith("/sessions") || uri.getPath().endsWith("/delete"))
+                ? "/portal/workspaces/" + slug
+                : "/portal";
     }
 }

@@ -57,12 +57,27 @@ record ReviewDiff(List<FileDiff> files) {
                 current.rows.add(new Row("diff-hunk", "", "", "", List.of(new SyntaxHighlight.Segment("", line))));
             } else if (current.inHunk && line.startsWith("+")) {
                 current.added++;
-                current.rows.add(new Row("diff-add", "", Integer.toString(newNo++), "+", SyntaxHighlight.line(line.substring(1), current.tokens())));
+                current.rows.add(new Row(
+                        "diff-add",
+                        "",
+                        Integer.toString(newNo++),
+                        "+",
+                        SyntaxHighlight.line(line.substring(1), current.tokens())));
             } else if (current.inHunk && line.startsWith("-")) {
                 current.removed++;
-                current.rows.add(new Row("diff-del", Integer.toString(oldNo++), "", "-", SyntaxHighlight.line(line.substring(1), current.tokens())));
+                current.rows.add(new Row(
+                        "diff-del",
+                        Integer.toString(oldNo++),
+                        "",
+                        "-",
+                        SyntaxHighlight.line(line.substring(1), current.tokens())));
             } else if (current.inHunk && line.startsWith(" ")) {
-                current.rows.add(new Row("diff-ctx", Integer.toString(oldNo++), Integer.toString(newNo++), " ", SyntaxHighlight.line(line.substring(1), current.tokens())));
+                current.rows.add(new Row(
+                        "diff-ctx",
+                        Integer.toString(oldNo++),
+                        Integer.toString(newNo++),
+                        " ",
+                        SyntaxHighlight.line(line.substring(1), current.tokens())));
             } else if (current.inHunk && line.startsWith("\\")) {
                 current.rows.add(new Row("diff-meta", "", "", "", List.of(new SyntaxHighlight.Segment("", line))));
             }

@@ -31,10 +31,17 @@ public class SameOriginCheck {
         if (SAFE.contains(request.getMethod()) || !(path.equals("/portal") || path.startsWith("/portal/"))) {
             return null;
         }
-        return sameOrigin(request.getHeaderString("Origin"), request.getHeaderString("Sec-Fetch-Site"), request.getHeaderString(HttpHeaders.HOST))
+        return sameOrigin(
+                        request.getHeaderString("Origin"),
+                        request.getHeaderString("Sec-Fetch-Site"),
+                        request.getHeaderString(HttpHeaders.HOST))
                 ? null
-                : ErrorPage.of(Problem.of(403, "cross-origin", "Forbidden",
-                        "This form was sent from another site, or by a client that does not say where it comes from. Open the page in the portal and send it from there."),
+                : ErrorPage.of(
+                        Problem.of(
+                                403,
+                                "cross-origin",
+                                "Forbidden",
+                                "This form was sent from another site, or by a client that does not say where it comes from. Open the page in the portal and send it from there."),
                         "/portal");
     }
 
@@ -51,7 +58,10 @@ public class SameOriginCheck {
             String scheme = o.getScheme();
             String authority = o.getRawAuthority();
             // The scheme is not compared: behind a TLS-terminating proxy the server sees http while the page is https.
-            return scheme != null && (scheme.equals("http") || scheme.equals("https")) && authority != null && authority.equalsIgnoreCase(host.strip());
+            return scheme != null
+                    && (scheme.equals("http") || scheme.equals("https"))
+                    && authority != null
+                    && authority.equalsIgnoreCase(host.strip());
         } catch (IllegalArgumentException e) {
             return false;
         }

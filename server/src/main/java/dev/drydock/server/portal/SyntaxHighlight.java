@@ -19,20 +19,133 @@ final class SyntaxHighlight {
     /** A run of text and the class that colours it ({@code ""} for plain text). */
     record Segment(String css, String text) {}
 
-    private static final Set<String> C_LIKE = Set.of("java", "kt", "kts", "scala", "groovy", "js", "mjs", "cjs", "jsx", "ts", "tsx", "go", "c", "h",
-            "cc", "cpp", "hpp", "cs", "rs", "swift", "php", "css", "scss");
-    private static final Set<String> HASH = Set.of("py", "sh", "bash", "rb", "pl", "yaml", "yml", "toml", "properties", "conf", "r", "mk", "cfg", "ini");
+    private static final Set<String> C_LIKE = Set.of(
+            "java", "kt", "kts", "scala", "groovy", "js", "mjs", "cjs", "jsx", "ts", "tsx", "go", "c", "h", "cc", "cpp",
+            "hpp", "cs", "rs", "swift", "php", "css", "scss");
+    private static final Set<String> HASH = Set.of(
+            "py", "sh", "bash", "rb", "pl", "yaml", "yml", "toml", "properties", "conf", "r", "mk", "cfg", "ini");
     private static final Set<String> KEYWORDS = Set.of(
             // Java, Kotlin, C-family, C#, Rust, Go, JS/TS
-            "abstract", "async", "await", "boolean", "break", "byte", "case", "catch", "char", "class", "const", "continue", "default", "defer", "do",
-            "double", "else", "enum", "export", "extends", "false", "final", "finally", "float", "fn", "for", "func", "function", "go", "if", "impl",
-            "implements", "import", "in", "instanceof", "int", "interface", "let", "long", "match", "mod", "mut", "new", "null", "package", "private",
-            "protected", "pub", "public", "record", "return", "sealed", "short", "static", "struct", "super", "switch", "this", "throw", "throws", "trait",
-            "true", "try", "type", "typeof", "use", "var", "void", "volatile", "while", "yield", "val", "fun", "object", "when", "nil", "map", "chan",
-            "range", "select", "string", "undefined", "self", "Self", "where", "permits", "non-sealed",
+            "abstract",
+            "async",
+            "await",
+            "boolean",
+            "break",
+            "byte",
+            "case",
+            "catch",
+            "char",
+            "class",
+            "const",
+            "continue",
+            "default",
+            "defer",
+            "do",
+            "double",
+            "else",
+            "enum",
+            "export",
+            "extends",
+            "false",
+            "final",
+            "finally",
+            "float",
+            "fn",
+            "for",
+            "func",
+            "function",
+            "go",
+            "if",
+            "impl",
+            "implements",
+            "import",
+            "in",
+            "instanceof",
+            "int",
+            "interface",
+            "let",
+            "long",
+            "match",
+            "mod",
+            "mut",
+            "new",
+            "null",
+            "package",
+            "private",
+            "protected",
+            "pub",
+            "public",
+            "record",
+            "return",
+            "sealed",
+            "short",
+            "static",
+            "struct",
+            "super",
+            "switch",
+            "this",
+            "throw",
+            "throws",
+            "trait",
+            "true",
+            "try",
+            "type",
+            "typeof",
+            "use",
+            "var",
+            "void",
+            "volatile",
+            "while",
+            "yield",
+            "val",
+            "fun",
+            "object",
+            "when",
+            "nil",
+            "map",
+            "chan",
+            "range",
+            "select",
+            "string",
+            "undefined",
+            "self",
+            "Self",
+            "where",
+            "permits",
+            "non-sealed",
             // Python, Ruby, shell
-            "and", "as", "assert", "def", "del", "elif", "except", "from", "global", "is", "lambda", "None", "nonlocal", "not", "or", "pass", "raise",
-            "True", "False", "with", "end", "module", "require", "then", "fi", "esac", "done", "echo", "unless", "begin", "rescue", "elsif");
+            "and",
+            "as",
+            "assert",
+            "def",
+            "del",
+            "elif",
+            "except",
+            "from",
+            "global",
+            "is",
+            "lambda",
+            "None",
+            "nonlocal",
+            "not",
+            "or",
+            "pass",
+            "raise",
+            "True",
+            "False",
+            "with",
+            "end",
+            "module",
+            "require",
+            "then",
+            "fi",
+            "esac",
+            "done",
+            "echo",
+            "unless",
+            "begin",
+            "rescue",
+            "elsif");
     private static final Pattern C_TOKENS = Pattern.compile(
             "(?<comment>//.*|/\\*.*?(\\*/|$))|(?<str>\"(?:\\\\.|[^\"\\\\])*\"?|'(?:\\\\.|[^'\\\\])*'?|`[^`]*`?)|(?<num>\\b\\d[\\d_]*(\\.\\d+)?[a-zA-Z]?\\b)|(?<word>[A-Za-z_$][A-Za-z0-9_$]*)");
     private static final Pattern HASH_TOKENS = Pattern.compile(
@@ -63,8 +176,11 @@ final class SyntaxHighlight {
         StringBuilder plain = new StringBuilder();
         while (m.find()) {
             plain.append(text, at, m.start());
-            String css = m.group("comment") != null ? "tok-comment" : m.group("str") != null ? "tok-string" : m.group("num") != null ? "tok-number"
-                    : KEYWORDS.contains(m.group()) ? "tok-keyword" : "";
+            String css = m.group("comment") != null
+                    ? "tok-comment"
+                    : m.group("str") != null
+                            ? "tok-string"
+                            : m.group("num") != null ? "tok-number" : KEYWORDS.contains(m.group()) ? "tok-keyword" : "";
             if (css.isEmpty()) {
                 plain.append(m.group());
             } else {

@@ -38,7 +38,9 @@ public class ProblemException extends RuntimeException {
 
     /** Like {@link #tooManyRequests(String)}, with the wait after which a retry can succeed (sent as {@code Retry-After}). */
     public static ProblemException tooManyRequests(String detail, Duration retryAfter) {
-        return new ProblemException(Problem.of(429, "too-many-requests", "Too many requests", detail), Math.max(1, (retryAfter.toMillis() + 999) / 1000));
+        return new ProblemException(
+                Problem.of(429, "too-many-requests", "Too many requests", detail),
+                Math.max(1, (retryAfter.toMillis() + 999) / 1000));
     }
 
     /** The request body is larger than the server accepts (413). */
@@ -49,11 +51,16 @@ public class ProblemException extends RuntimeException {
     /** The problem as a response, with {@code Retry-After} when the exception carries one. */
     public Response toResponse(String instance) {
         Response r = problem.withInstance(instance).toResponse();
-        return retryAfterSeconds < 0 ? r : Response.fromResponse(r).header("Retry-After", Long.toString(retryAfterSeconds)).build();
+        return retryAfterSeconds < 0
+                ? r
+                : Response.fromResponse(r)
+                        .header("Retry-After", Long.toString(retryAfterSeconds))
+                        .build();
     }
 
     public static ProblemException notFound(String what) {
-        return new ProblemException(Problem.of(404, "not-found", "Not found", what + " does not exist or you may not see it."));
+        return new ProblemException(
+                Problem.of(404, "not-found", "Not found", what + " does not exist or you may not see it."));
     }
 
     public static ProblemException badRequest(String detail) {

@@ -34,9 +34,14 @@ import org.jspecify.annotations.Nullable;
 public final class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
-    @Inject Event<ProblemAnswered> answered;
-    @Inject Event<Refusal> refusals;
-    @Inject SecurityIdentity identity;
+    @Inject
+    Event<ProblemAnswered> answered;
+
+    @Inject
+    Event<Refusal> refusals;
+
+    @Inject
+    SecurityIdentity identity;
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri, HttpServerRequest request) {
@@ -50,7 +55,8 @@ public final class ProblemMappers {
         if (token != null) {
             refusals.fire(new Refusal.TokenRefused(token, uri.getPath(), client(request)));
         }
-        return unauthorized(uri, "Sign in first: send 'Authorization: Bearer <access token>' issued by Drydock's Keycloak realm.");
+        return unauthorized(
+                uri, "Sign in first: send 'Authorization: Bearer <access token>' issued by Drydock's Keycloak realm.");
     }
 
     @ServerExceptionMapper
@@ -58,23 +64,34 @@ public final class ProblemMappers {
         if (e.getCause() instanceof ProblemException p) {
             // a credential refused by Drydock's own mechanism (an API key), which recorded the refusal and says why
             Response answer = p.problem().withInstance(uri.getPath()).toResponse();
-            return p.problem().status() == 401 ? Response.fromResponse(answer).header("WWW-Authenticate", "Bearer realm=\"drydock\"").build() : answer;
+            return p.problem().status() == 401
+                    ? Response.fromResponse(answer)
+                            .header("WWW-Authenticate", "Bearer realm=\"drydock\"")
+                            .build()
+                    : answer;
         }
         refusals.fire(new Refusal.TokenRefused(bearer(request), uri.getPath(), client(request)));
-        return unauthorized(uri, "The access token was refused (expired, not issued by Drydock's realm, or not meant for the drydock-api audience). Get a new token and retry.");
+        return unauthorized(
+                uri,
+                "The access token was refused (expired, not issued by Drydock's realm, or not meant for the drydock-api audience). Get a new token and retry.");
     }
 
     private static @Nullable String bearer(HttpServerRequest request) {
         String header = request.getHeader("Authorization");
-        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).strip()
+                : null;
     }
 
     private static String client(HttpServerRequest request) {
-        return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        return request.remoteAddress() == null
+                ? "unknown"
+                : request.remoteAddress().hostAddress();
     }
 
     private static Response unauthorized(UriInfo uri, String detail) {
-        Problem problem = Problem.of(401, "unauthorized", "Unauthorized", detail).withInstance(uri.getPath());
+        Problem problem =
+                Problem.of(401, "unauthorized", "Unauthorized", detail).withInstance(uri.getPath());
         return Response.fromResponse(problem.toResponse())
                 .header("WWW-Authenticate", "Bearer realm=\"drydock\"")
                 .build();
@@ -84,21 +101,27 @@ public final class ProblemMappers {
     public Response forbidden(ForbiddenException e, UriInfo uri, HttpServerRequest request) {
         if (!identity.isAnonymous()) {
             String name = identity.getPrincipal().getName();
-            String subject = identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null ? jwt.getSubject() : name;
+            String subject = identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null
+                    ? jwt.getSubject()
+                    : name;
             refusals.fire(new Refusal.RolesRefused(subject, name, uri.getPath(), client(request)));
         }
-        return Problem.of(403, "forbidden", "Forbidden", "Your roles do not allow this operation.").withInstance(uri.getPath()).toResponse();
+        return Problem.of(403, "forbidden", "Forbidden", "Your roles do not allow this operation.")
+                .withInstance(uri.getPath())
+                .toResponse();
     }
 
     @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e, UriInfo uri) {
-        List<Problem.FieldError> errors =
-                e.getConstraintViolations().stream()
-                        .map(v -> new Problem.FieldError(leaf(v.getPropertyPath().toString()), v.getMessage()))
-                        .sorted(java.util.Comparator.comparing(Problem.FieldError::field))
-                        .toList();
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(leaf(v.getPropertyPath().toString()), v.getMessage()))
+                .sorted(java.util.Comparator.comparing(Problem.FieldError::field))
+                .toList();
         String detail = errors.stream().map(f -> f.field() + ": " + f.message()).collect(Collectors.joining("; "));
-        return Problem.of(400, "invalid-request", "Invalid request", detail).withInstance(uri.getPath()).withErrors(errors).toResponse();
+        return Problem.of(400, "invalid-request", "Invalid request", detail)
+                .withInstance(uri.getPath())
+                .withErrors(errors)
+                .toResponse();
     }
 
     @ServerExceptionMapper
@@ -114,12 +137,21 @@ public final class ProblemMappers {
         } else if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
             detail = "field '" + path(m) + "' has the wrong type";
         } else if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-            detail = "the request body must be a JSON " + (java.util.Collection.class.isAssignableFrom(m.getTargetType()) || m.getTargetType().isArray() ? "list" : "object");
+            detail = "the request body must be a JSON "
+                    + (java.util.Collection.class.isAssignableFrom(m.getTargetType())
+                                    || m.getTargetType().isArray()
+                            ? "list"
+                            : "object");
         } else {
             detail = "the request body is not valid JSON"
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+                    + (e.getLocation() == null
+                            ? ""
+                            : " (line " + e.getLocation().getLineNr() + ", column "
+                                    + e.getLocation().getColumnNr() + ")");
         }
-        return Problem.of(400, "malformed-body", "Malformed request body", detail).withInstance(uri.getPath()).toResponse();
+        return Problem.of(400, "malformed-body", "Malformed request body", detail)
+                .withInstance(uri.getPath())
+                .toResponse();
     }
 
     /** Quarkus maps this subtype itself (an empty 400) unless a mapper names it. */
@@ -138,7 +170,9 @@ public final class ProblemMappers {
             // the JSON reader wraps what it could not read (a body beyond the JSON limits, among others)
             return unreadableJson(json, uri);
         }
-        String reason = Response.Status.fromStatusCode(status) == null ? "Error" : Response.Status.fromStatusCode(status).getReasonPhrase();
+        String reason = Response.Status.fromStatusCode(status) == null
+                ? "Error"
+                : Response.Status.fromStatusCode(status).getReasonPhrase();
         String detail = switch (status) {
             case 404 -> "No resource at " + uri.getPath() + ".";
             case 405 -> "This resource does not support that HTTP method.";
@@ -146,14 +180,20 @@ public final class ProblemMappers {
             case 415 -> "Unsupported request media type; send application/json.";
             default -> e.getMessage() == null ? reason : e.getMessage();
         };
-        return Problem.of(status, reason.toLowerCase(java.util.Locale.ROOT).replace(' ', '-'), reason, detail).withInstance(uri.getPath()).toResponse();
+        return Problem.of(status, reason.toLowerCase(java.util.Locale.ROOT).replace(' ', '-'), reason, detail)
+                .withInstance(uri.getPath())
+                .toResponse();
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e, UriInfo uri) {
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s on %s", errorId, uri.getPath());
-        return Problem.of(500, "internal", "Internal error", "Something went wrong on the server. Quote error id " + errorId + " to your administrator.")
+        return Problem.of(
+                        500,
+                        "internal",
+                        "Internal error",
+                        "Something went wrong on the server. Quote error id " + errorId + " to your administrator.")
                 .withInstance(uri.getPath())
                 .withErrorId(errorId)
                 .toResponse();

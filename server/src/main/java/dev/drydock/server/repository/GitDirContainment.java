@@ -31,7 +31,9 @@ final class GitDirContainment {
             Path common = gitDir;
             Path commondir = gitDir.resolve("commondir");
             if (Files.exists(commondir, LinkOption.NOFOLLOW_LINKS)) {
-                common = resolve(gitDir, Files.readString(commondir, StandardCharsets.UTF_8).strip());
+                common = resolve(
+                        gitDir,
+                        Files.readString(commondir, StandardCharsets.UTF_8).strip());
                 if (!inside(folder, common)) {
                     return Optional.of("commondir points to " + common + ", outside the registered folder");
                 }
@@ -58,7 +60,8 @@ final class GitDirContainment {
                         }
                         Path target = resolve(dir.resolve("objects"), alt);
                         if (!inside(folder, target)) {
-                            return Optional.of("objects/info/alternates borrows objects from " + target + ", outside the registered folder");
+                            return Optional.of("objects/info/alternates borrows objects from " + target
+                                    + ", outside the registered folder");
                         }
                     }
                 }
@@ -67,7 +70,8 @@ final class GitDirContainment {
         } catch (IOException e) {
             return Optional.of("its git files cannot be read (" + RepositorySync.failure(e) + ")");
         } catch (UncheckedIOException e) {
-            return Optional.of("its git files cannot be read (" + RepositorySync.failure(java.util.Objects.requireNonNullElse(e.getCause(), e)) + ")");
+            return Optional.of("its git files cannot be read ("
+                    + RepositorySync.failure(java.util.Objects.requireNonNullElse(e.getCause(), e)) + ")");
         }
     }
 
@@ -102,7 +106,9 @@ final class GitDirContainment {
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
         }
-        return existing == null ? abs : existing.toRealPath().resolve(existing.relativize(abs)).normalize();
+        return existing == null
+                ? abs
+                : existing.toRealPath().resolve(existing.relativize(abs)).normalize();
     }
 
     /** The first symbolic link under {@code tree} whose target leads out of {@code folder}. */

@@ -13,8 +13,8 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
-import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.revwalk.RevTree;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
@@ -40,7 +40,8 @@ final class GitTree implements FileTree {
 
     @Override
     public String read(String path) {
-        try (ObjectReader reader = repo.newObjectReader(); TreeWalk walk = TreeWalk.forPath(reader, clean(path), root)) {
+        try (ObjectReader reader = repo.newObjectReader();
+                TreeWalk walk = TreeWalk.forPath(reader, clean(path), root)) {
             if (walk == null || walk.getFileMode(0).getObjectType() != org.eclipse.jgit.lib.Constants.OBJ_BLOB) {
                 throw new ToolFailure("no file " + path);
             }
@@ -56,8 +57,11 @@ final class GitTree implements FileTree {
 
     @Override
     public boolean isFile(String path) {
-        try (ObjectReader reader = repo.newObjectReader(); TreeWalk walk = TreeWalk.forPath(reader, clean(path), root)) {
-            return walk != null && (walk.getFileMode(0) == FileMode.REGULAR_FILE || walk.getFileMode(0) == FileMode.EXECUTABLE_FILE);
+        try (ObjectReader reader = repo.newObjectReader();
+                TreeWalk walk = TreeWalk.forPath(reader, clean(path), root)) {
+            return walk != null
+                    && (walk.getFileMode(0) == FileMode.REGULAR_FILE
+                            || walk.getFileMode(0) == FileMode.EXECUTABLE_FILE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

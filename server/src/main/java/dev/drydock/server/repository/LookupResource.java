@@ -19,12 +19,19 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class LookupResource {
-    @Inject CurrentUser currentUser;
-    @Inject MentionLookup lookup;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    MentionLookup lookup;
 
     @GET
-    @Operation(summary = "Repositories, paths and symbol names of the workspace's indexed repositories that complete q (prefix first, then fuzzy)")
-    public List<MentionView> lookup(@PathParam("workspace") String workspace, @QueryParam("q") String q,
+    @Operation(
+            summary =
+                    "Repositories, paths and symbol names of the workspace's indexed repositories that complete q (prefix first, then fuzzy)")
+    public List<MentionView> lookup(
+            @PathParam("workspace") String workspace,
+            @QueryParam("q") String q,
             @QueryParam("limit") @DefaultValue("10") int limit) {
         return lookup.lookup(currentUser.principal(), workspace, q, limit);
     }

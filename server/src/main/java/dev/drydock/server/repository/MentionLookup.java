@@ -25,14 +25,24 @@ public class MentionLookup {
     /** The most completions one lookup returns. */
     public static final int MAX_LIMIT = 50;
 
-    @Inject OpenIndexes openIndexes;
-    @Inject RepositoryIndexing indexing;
+    @Inject
+    OpenIndexes openIndexes;
+
+    @Inject
+    RepositoryIndexing indexing;
 
     /** One completion as the API gives it; {@code insert} is the text that mentions it in a task. */
-    public record MentionView(String kind, String repo, String path, @Nullable String symbol, int definers, String match, String insert) {
+    public record MentionView(
+            String kind, String repo, String path, @Nullable String symbol, int definers, String match, String insert) {
         static MentionView of(Mention m) {
-            return new MentionView(m.kind().name().toLowerCase(java.util.Locale.ROOT), m.repo(), m.path(), m.symbol(), m.definers(),
-                    m.match().name().toLowerCase(java.util.Locale.ROOT), m.text());
+            return new MentionView(
+                    m.kind().name().toLowerCase(java.util.Locale.ROOT),
+                    m.repo(),
+                    m.path(),
+                    m.symbol(),
+                    m.definers(),
+                    m.match().name().toLowerCase(java.util.Locale.ROOT),
+                    m.text());
         }
     }
 
@@ -41,7 +51,8 @@ public class MentionLookup {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.VIEWER);
         String q = query == null ? "" : query;
         if (q.length() > MentionIndex.MAX_QUERY_CHARS) {
-            throw ProblemException.badRequest("q is too long (" + q.length() + " characters; at most " + MentionIndex.MAX_QUERY_CHARS + ")");
+            throw ProblemException.badRequest(
+                    "q is too long (" + q.length() + " characters; at most " + MentionIndex.MAX_QUERY_CHARS + ")");
         }
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ProblemException.badRequest("limit must be between 1 and " + MAX_LIMIT);
@@ -71,8 +82,12 @@ public class MentionLookup {
 
     /** The workspace's repositories that have an index (the readable set: nothing of another workspace). */
     private List<String> indexedRepos(String workspace) {
-        return QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.<RepositoryEntity>list(
-                        "workspace = ?1 and indexedCommit is not null order by name", workspace)
-                .stream().map(e -> e.name).filter(n -> Files.isDirectory(indexing.indexPath(workspace, n))).toList());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> RepositoryEntity.<RepositoryEntity>list(
+                                "workspace = ?1 and indexedCommit is not null order by name", workspace)
+                        .stream()
+                        .map(e -> e.name)
+                        .filter(n -> Files.isDirectory(indexing.indexPath(workspace, n)))
+                        .toList());
     }
 }

@@ -1,8 +1,8 @@
 package dev.drydock.server.repository;
 
 import dev.drydock.search.CodeSearch;
-import jakarta.annotation.PreDestroy;
 import dev.drydock.server.embedding.SharedEmbedder;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class OpenIndexes {
     private final Map<Path, Shared> open = new ConcurrentHashMap<>();
 
-    @Inject SharedEmbedder embedder;
+    @Inject
+    SharedEmbedder embedder;
 
     /** A search's use of an open index; closing it gives the index back. */
     public static final class Lease implements AutoCloseable {

@@ -10,8 +10,8 @@ import dev.drydock.server.problem.ProblemException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,7 +38,9 @@ public final class PathLabels {
         this.base = base;
         this.labels = List.copyOf(labels);
         this.patterns = this.labels.stream().map(l -> new PathPattern(l.path())).toList();
-        this.levels = this.labels.stream().map(l -> Classification.parse(l.classification()).orElseThrow()).toList();
+        this.levels = this.labels.stream()
+                .map(l -> Classification.parse(l.classification()).orElseThrow())
+                .toList();
     }
 
     /** The repository's own label. */
@@ -71,13 +73,15 @@ public final class PathLabels {
             return none(base);
         }
         if (requested.size() > MAX_LABELS) {
-            throw ProblemException.badRequest("at most " + MAX_LABELS + " path labels per repository (got " + requested.size() + ")");
+            throw ProblemException.badRequest(
+                    "at most " + MAX_LABELS + " path labels per repository (got " + requested.size() + ")");
         }
         List<Label> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Label l : requested) {
             if (l == null || l.path() == null || l.classification() == null) {
-                throw ProblemException.badRequest("each path label needs a path (a glob such as deploy/prod or **/*.pem) and a classification");
+                throw ProblemException.badRequest(
+                        "each path label needs a path (a glob such as deploy/prod or **/*.pem) and a classification");
             }
             PathPattern pattern;
             try {
@@ -85,11 +89,13 @@ public final class PathLabels {
             } catch (InvalidSpecException e) {
                 throw ProblemException.badRequest(Objects.requireNonNullElse(e.getMessage(), e.toString()));
             }
-            Classification level = Classification.parse(l.classification()).orElseThrow(() ->
-                    ProblemException.badRequest("classification of path '" + l.path() + "' must be one of " + Classification.labels()));
+            Classification level = Classification.parse(l.classification())
+                    .orElseThrow(() -> ProblemException.badRequest(
+                            "classification of path '" + l.path() + "' must be one of " + Classification.labels()));
             if (!level.clears(base) || level == base) {
-                throw ProblemException.badRequest("path '" + pattern.glob() + "' is labelled " + level.label() + ", which does not raise the repository's "
-                        + base.label() + "; a path label can only raise it");
+                throw ProblemException.badRequest("path '" + pattern.glob() + "' is labelled " + level.label()
+                        + ", which does not raise the repository's " + base.label()
+                        + "; a path label can only raise it");
             }
             if (!seen.add(pattern.glob())) {
                 throw ProblemException.badRequest("path '" + pattern.glob() + "' is labelled twice");
@@ -107,7 +113,8 @@ public final class PathLabels {
         try {
             return new PathLabels(base, JSON.readValue(json, new TypeReference<List<Label>>() {}));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("repository.path_labels is not a JSON list of labels: " + e.getOriginalMessage(), e);
+            throw new IllegalStateException(
+                    "repository.path_labels is not a JSON list of labels: " + e.getOriginalMessage(), e);
         }
     }
 

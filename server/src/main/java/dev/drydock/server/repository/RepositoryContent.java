@@ -33,9 +33,14 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
  */
 @ApplicationScoped
 public class RepositoryContent {
-    @Inject OpenIndexes openIndexes;
-    @Inject RepositoryIndexing indexing;
-    @Inject RepositorySync sync;
+    @Inject
+    OpenIndexes openIndexes;
+
+    @Inject
+    RepositoryIndexing indexing;
+
+    @Inject
+    RepositorySync sync;
 
     /**
      * What a session at {@code commit} whose models are cleared up to {@code clearance} may hold: the
@@ -43,16 +48,23 @@ public class RepositoryContent {
      * the files it does get, which is the classification of anything a command in its sandbox prints.
      * Empty when the repository is not registered (then it has no labels).
      */
-    public Optional<SessionContent> sessionContent(String workspace, String name, String commit, Classification clearance) {
-        return RepositoryEntity.byName(workspace, name).map(RepositoryView::labels).map(labels -> sessionContent(workspace, name, commit, labels, clearance));
+    public Optional<SessionContent> sessionContent(
+            String workspace, String name, String commit, Classification clearance) {
+        return RepositoryEntity.byName(workspace, name)
+                .map(RepositoryView::labels)
+                .map(labels -> sessionContent(workspace, name, commit, labels, clearance));
     }
 
-    private SessionContent sessionContent(String workspace, String name, String commit, PathLabels labels, Classification clearance) {
+    private SessionContent sessionContent(
+            String workspace, String name, String commit, PathLabels labels, Classification clearance) {
         List<dev.drydock.sandbox.PathPattern> withheld = labels.above(clearance);
         if (labels.labels().isEmpty()) {
             return new SessionContent(labels, withheld, labels.base(), 0);
         }
-        try (Repository repo = new FileRepositoryBuilder().setGitDir(sync.mirrorPath(workspace, name).toFile()).setMustExist(true).build()) {
+        try (Repository repo = new FileRepositoryBuilder()
+                .setGitDir(sync.mirrorPath(workspace, name).toFile())
+                .setMustExist(true)
+                .build()) {
             org.eclipse.jgit.lib.ObjectId id = repo.resolve((commit.isEmpty() ? "HEAD" : commit) + "^{commit}");
             if (id == null) {
                 throw ProblemException.notFound("Commit '" + commit + "' of " + workspace + "/" + name);
@@ -77,7 +89,11 @@ public class RepositoryContent {
      * @param highestPresent the highest label of a file the sandbox holds
      * @param withheldFiles how many files of the commit are withheld
      */
-    public record SessionContent(PathLabels labels, List<dev.drydock.sandbox.PathPattern> withheld, Classification highestPresent, int withheldFiles) {}
+    public record SessionContent(
+            PathLabels labels,
+            List<dev.drydock.sandbox.PathPattern> withheld,
+            Classification highestPresent,
+            int withheldFiles) {}
 
     /** Best chunks given per file by {@link #search}. */
     public static final int CHUNKS_PER_FILE = 2;
@@ -97,7 +113,8 @@ public class RepositoryContent {
         for (String repo : readyRepos(workspace)) {
             try (OpenIndexes.Lease index = openIndexes.lease(indexing.indexPath(workspace, repo))) {
                 List<String> files = new ArrayList<>();
-                for (Hit h : index.search().passages(new SearchQuery(text, Set.of(repo), k, SearchMode.HYBRID), CHUNKS_PER_FILE)) {
+                for (Hit h : index.search()
+                        .passages(new SearchQuery(text, Set.of(repo), k, SearchMode.HYBRID), CHUNKS_PER_FILE)) {
                     String file = h.repo() + "\0" + h.path();
                     if (!byFile.containsKey(file)) {
                         files.add(file);
@@ -107,8 +124,10 @@ public class RepositoryContent {
                 lists.add(new RankedList<>(repo, 1.0, files));
             }
         }
-        return ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K).stream().limit(k)
-                .flatMap(f -> byFile.getOrDefault(f.item(), List.of()).stream()).toList();
+        return ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K).stream()
+                .limit(k)
+                .flatMap(f -> byFile.getOrDefault(f.item(), List.of()).stream())
+                .toList();
     }
 
     /** File-level view: which files to open for this task. */
@@ -118,10 +137,16 @@ public class RepositoryContent {
         List<RankedList<FileHit>> lists = new ArrayList<>();
         for (String repo : readyRepos(workspace)) {
             try (OpenIndexes.Lease index = openIndexes.lease(indexing.indexPath(workspace, repo))) {
-                lists.add(new RankedList<>(repo, 1.0, index.search().searchFiles(new SearchQuery(text, Set.of(repo), k, SearchMode.HYBRID))));
+                lists.add(new RankedList<>(
+                        repo,
+                        1.0,
+                        index.search().searchFiles(new SearchQuery(text, Set.of(repo), k, SearchMode.HYBRID))));
             }
         }
-        return ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K).stream().limit(k).map(Fused::item).toList();
+        return ReciprocalRankFusion.fuse(lists, ReciprocalRankFusion.DEFAULT_K).stream()
+                .limit(k)
+                .map(Fused::item)
+                .toList();
     }
 
     /** A stored project overview and the classification of the files it was written from. */
@@ -134,13 +159,22 @@ public class RepositoryContent {
 
     /** The stored overview of a repository's indexed commit, for sessions that start from that commit. */
     public Optional<Overview> indexedOverview(String workspace, String name, String commit) {
-        return RepositoryEntity.byName(workspace, name).filter(e -> commit.equals(e.indexedCommit) && e.overview != null)
-                .map(e -> new Overview(java.util.Objects.requireNonNull(e.overview), Classification.parse(Objects.requireNonNullElse(e.overviewClassification, e.classification)).orElseThrow()));
+        return RepositoryEntity.byName(workspace, name)
+                .filter(e -> commit.equals(e.indexedCommit) && e.overview != null)
+                .map(e -> new Overview(
+                        java.util.Objects.requireNonNull(e.overview),
+                        Classification.parse(Objects.requireNonNullElse(e.overviewClassification, e.classification))
+                                .orElseThrow()));
     }
 
     private List<String> readyRepos(String workspace) {
-        return QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.<RepositoryEntity>list("workspace = ?1 and indexedCommit is not null order by name", workspace)
-                .stream().map(e -> e.name).filter(n -> Files.isDirectory(indexing.indexPath(workspace, n))).toList());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> RepositoryEntity.<RepositoryEntity>list(
+                                "workspace = ?1 and indexedCommit is not null order by name", workspace)
+                        .stream()
+                        .map(e -> e.name)
+                        .filter(n -> Files.isDirectory(indexing.indexPath(workspace, n)))
+                        .toList());
     }
 
     private static void validateQuery(String text, int k) {
@@ -154,5 +188,4 @@ public class RepositoryContent {
             throw ProblemException.badRequest("k must be between 1 and 100");
         }
     }
-
 }

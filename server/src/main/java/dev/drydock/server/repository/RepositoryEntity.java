@@ -1,13 +1,13 @@
 package dev.drydock.server.repository;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import java.time.Instant;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -86,6 +86,8 @@ public class RepositoryEntity extends PanacheEntityBase {
 
     /** The repository registered under {@code name} in {@code workspace}, read in a transaction of its own. */
     static Optional<RepositoryEntity> byName(String workspace, String name) {
-        return QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.<RepositoryEntity>find("workspace = ?1 and name = ?2", workspace, name).firstResultOptional());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> RepositoryEntity.<RepositoryEntity>find("workspace = ?1 and name = ?2", workspace, name)
+                        .firstResultOptional());
     }
 }

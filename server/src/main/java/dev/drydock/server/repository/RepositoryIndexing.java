@@ -34,12 +34,19 @@ import org.jboss.logging.Logger;
 public class RepositoryIndexing {
     private static final Logger LOG = Logger.getLogger(RepositoryIndexing.class);
 
-    @Inject RepositoryConfig config;
-    @Inject OpenIndexes openIndexes;
-    @Inject SharedEmbedder embedder;
+    @Inject
+    RepositoryConfig config;
+
+    @Inject
+    OpenIndexes openIndexes;
+
+    @Inject
+    SharedEmbedder embedder;
 
     /** One embedding job at a time, server-wide: with the model's own thread bound, this bounds the CPU vectors take. */
-    private final ExecutorService vectorWorker = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("repo-vectors").daemon(true).factory());
+    private final ExecutorService vectorWorker = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("repo-vectors").daemon(true).factory());
+
     private final Map<Path, ReentrantLock> writers = new ConcurrentHashMap<>();
     private final Map<Path, AtomicLong> generations = new ConcurrentHashMap<>();
     private final Map<String, VectorStatus> vectors = new ConcurrentHashMap<>();
@@ -53,7 +60,11 @@ public class RepositoryIndexing {
      * @param embedded files that have a vector
      * @param detail why it failed, or null
      */
-    public record VectorStatus(String state, int files, int embedded, @org.jspecify.annotations.Nullable String detail) {
+    public record VectorStatus(
+            String state,
+            int files,
+            int embedded,
+            @org.jspecify.annotations.Nullable String detail) {
         static VectorStatus of(String state) {
             return new VectorStatus(state, 0, 0, null);
         }
@@ -61,7 +72,11 @@ public class RepositoryIndexing {
 
     /** The index folder of a repository. */
     public Path indexPath(String workspace, String name) {
-        return Path.of(config.dataDir()).toAbsolutePath().resolve("indexes").resolve(workspace).resolve(name);
+        return Path.of(config.dataDir())
+                .toAbsolutePath()
+                .resolve("indexes")
+                .resolve(workspace)
+                .resolve(name);
     }
 
     /** Vector progress, when known since start-up (a sync makes it known). */
@@ -101,8 +116,11 @@ public class RepositoryIndexing {
         }
         Path dir = indexPath(workspace, name);
         long generation = generation(dir).get();
-        vectors.compute(workspace + "/" + name, (k, v) -> v == null ? VectorStatus.of("pending")
-                : new VectorStatus("pending", v.files(), v.embedded(), null));
+        vectors.compute(
+                workspace + "/" + name,
+                (k, v) -> v == null
+                        ? VectorStatus.of("pending")
+                        : new VectorStatus("pending", v.files(), v.embedded(), null));
         vectorWorker.execute(() -> addVectors(workspace, name, request, dir, generation));
     }
 
@@ -113,7 +131,10 @@ public class RepositoryIndexing {
         }
         Optional<Embedder> model = embedder.get();
         if (model.isEmpty()) {
-            vectors.put(key, new VectorStatus("failed", 0, 0, embedder.failure().orElse("the embedding model is not available")));
+            vectors.put(
+                    key,
+                    new VectorStatus(
+                            "failed", 0, 0, embedder.failure().orElse("the embedding model is not available")));
             return;
         }
         ReentrantLock writer = writers.computeIfAbsent(dir, d -> new ReentrantLock());
@@ -122,12 +143,26 @@ public class RepositoryIndexing {
             if (generation(dir).get() != generation || !Files.isDirectory(dir)) {
                 return;
             }
-            IndexProgress progress = (done, total, seconds) -> vectors.put(key, new VectorStatus("embedding", total, done, null));
-            CodeIndexer.VectorReport report = new CodeIndexer(dir, null).addVectors(request, model.get(), embedder.batchFiles(), progress,
-                    () -> generation(dir).get() != generation);
-            vectors.put(key, new VectorStatus(report.remaining() == 0 ? "ready" : "pending", report.files(), report.files() - report.remaining(), null));
+            IndexProgress progress =
+                    (done, total, seconds) -> vectors.put(key, new VectorStatus("embedding", total, done, null));
+            CodeIndexer.VectorReport report = new CodeIndexer(dir, null)
+                    .addVectors(
+                            request,
+                            model.get(),
+                            embedder.batchFiles(),
+                            progress,
+                            () -> generation(dir).get() != generation);
+            vectors.put(
+                    key,
+                    new VectorStatus(
+                            report.remaining() == 0 ? "ready" : "pending",
+                            report.files(),
+                            report.files() - report.remaining(),
+                            null));
             if (report.embedded() > 0) {
-                LOG.infof("vectors of %s: %d files embedded in %.1f s, %d remaining", key, report.embedded(), report.seconds(), report.remaining());
+                LOG.infof(
+                        "vectors of %s: %d files embedded in %.1f s, %d remaining",
+                        key, report.embedded(), report.seconds(), report.remaining());
                 openIndexes.retire(dir); // hybrid search joins for the searches that start from now on
             }
         } catch (RuntimeException e) {

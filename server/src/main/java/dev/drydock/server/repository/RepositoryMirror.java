@@ -9,14 +9,14 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.errors.UnsupportedCredentialItem;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.transport.CredentialItem;
-import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.jspecify.annotations.Nullable;
 
@@ -33,23 +33,35 @@ final class RepositoryMirror {
      * config), and the credential is only offered to the host and port of {@code source}: a git server
      * that answers with a redirect gets a failed fetch, its redirect target never gets the token.
      */
-    static String sync(Path mirror, String source, String branch, @Nullable String token) throws IOException, GitAPIException {
+    static String sync(Path mirror, String source, String branch, @Nullable String token)
+            throws IOException, GitAPIException {
         CredentialsProvider credentials = token == null ? null : new OriginOnlyCredentials(source, token);
         if (!Files.exists(mirror.resolve("HEAD"))) {
             Path staging = mirror.resolveSibling(mirror.getFileName() + ".partial");
             deleteTree(staging);
             Files.createDirectories(staging.getParent());
-            try (Git git = Git.init().setBare(true).setDirectory(staging.toFile()).setInitialBranch(branch).call()) {
+            try (Git git = Git.init()
+                    .setBare(true)
+                    .setDirectory(staging.toFile())
+                    .setInitialBranch(branch)
+                    .call()) {
                 hardened(git.getRepository());
-                git.fetch().setRemote(source).setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"))
-                        .setCredentialsProvider(credentials).call();
+                git.fetch()
+                        .setRemote(source)
+                        .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"))
+                        .setCredentialsProvider(credentials)
+                        .call();
             }
             Files.move(staging, mirror);
         } else {
             try (Git git = Git.open(mirror.toFile())) {
                 hardened(git.getRepository());
-                git.fetch().setRemote(source).setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"))
-                        .setRemoveDeletedRefs(true).setCredentialsProvider(credentials).call();
+                git.fetch()
+                        .setRemote(source)
+                        .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"))
+                        .setRemoveDeletedRefs(true)
+                        .setCredentialsProvider(credentials)
+                        .call();
             }
         }
         try (Repository repo = Git.open(mirror.toFile()).getRepository()) {
@@ -85,8 +97,11 @@ final class RepositoryMirror {
 
         @Override
         public boolean get(URIish uri, CredentialItem... items) throws UnsupportedCredentialItem {
-            boolean sameOrigin = uri != null && java.util.Objects.equals(uri.getScheme(), origin.getScheme())
-                    && origin.getHost() != null && origin.getHost().equalsIgnoreCase(uri.getHost()) && uri.getPort() == origin.getPort();
+            boolean sameOrigin = uri != null
+                    && java.util.Objects.equals(uri.getScheme(), origin.getScheme())
+                    && origin.getHost() != null
+                    && origin.getHost().equalsIgnoreCase(uri.getHost())
+                    && uri.getPort() == origin.getPort();
             return sameOrigin && super.get(uri, items);
         }
     }
@@ -96,7 +111,8 @@ final class RepositoryMirror {
         try {
             URI uri = URI.create(source);
             if (uri.getUserInfo() != null) {
-                return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null).toString();
+                return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null)
+                        .toString();
             }
         } catch (Exception e) {
             // not a URI: a path

@@ -23,16 +23,33 @@ import org.jspecify.annotations.Nullable;
  */
 @ApplicationScoped
 public class RepositoryRegistry {
-    @Inject SyncThrottle throttle;
-    @Inject WorkspaceService workspaces;
-    @Inject AuditTrail audit;
-    @Inject RepositorySourceChecks checks;
-    @Inject RepositorySync sync;
-    @Inject RepositoryIndexing indexing;
+    @Inject
+    SyncThrottle throttle;
+
+    @Inject
+    WorkspaceService workspaces;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    RepositorySourceChecks checks;
+
+    @Inject
+    RepositorySync sync;
+
+    @Inject
+    RepositoryIndexing indexing;
 
     /** Body of a registration. Exactly one of url and path. */
-    public record Registration(String name, @Nullable String url, @Nullable String path, @Nullable String branch,
-            @Nullable String classification, @Nullable String credentialsSecret, @Nullable String testCommand,
+    public record Registration(
+            String name,
+            @Nullable String url,
+            @Nullable String path,
+            @Nullable String branch,
+            @Nullable String classification,
+            @Nullable String credentialsSecret,
+            @Nullable String testCommand,
             @Nullable List<PathLabels.Label> pathLabels) {}
 
     public RepositoryView register(Principal caller, String workspace, Registration r) {
@@ -40,13 +57,18 @@ public class RepositoryRegistry {
         if (r == null) {
             throw ProblemException.badRequest("a body with name and url or path is required");
         }
-        if (r.name() == null || !r.name().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}") || r.name().contains("..")) {
-            throw ProblemException.badRequest("name must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        if (r.name() == null
+                || !r.name().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+                || r.name().contains("..")) {
+            throw ProblemException.badRequest(
+                    "name must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         if ((r.url() == null) == (r.path() == null)) {
-            throw ProblemException.badRequest("give exactly one of url (a git server on the allow-list) or path (a folder under a configured local root)");
+            throw ProblemException.badRequest(
+                    "give exactly one of url (a git server on the allow-list) or path (a folder under a configured local root)");
         }
-        String branch = r.branch() == null || r.branch().isBlank() ? "main" : r.branch().strip();
+        String branch =
+                r.branch() == null || r.branch().isBlank() ? "main" : r.branch().strip();
         if (!branch.matches("[A-Za-z0-9][A-Za-z0-9._/-]{0,199}") || branch.contains("..")) {
             throw ProblemException.badRequest("branch '" + branch + "' is not a valid branch name");
         }
@@ -55,20 +77,30 @@ public class RepositoryRegistry {
         if (Classification.parse(classification).isEmpty()) {
             throw ProblemException.badRequest("classification must be one of public, internal, confidential, secret");
         }
-        PathLabels pathLabels = PathLabels.validated(Classification.parse(classification).orElseThrow(), r.pathLabels());
-        String credentialsSecret = r.credentialsSecret() == null || r.credentialsSecret().isBlank() ? null : r.credentialsSecret().strip();
+        PathLabels pathLabels =
+                PathLabels.validated(Classification.parse(classification).orElseThrow(), r.pathLabels());
+        String credentialsSecret =
+                r.credentialsSecret() == null || r.credentialsSecret().isBlank()
+                        ? null
+                        : r.credentialsSecret().strip();
         if (credentialsSecret != null) {
             checks.credentials(workspace, credentialsSecret, r.url());
         }
-        String testCommand = r.testCommand() == null || r.testCommand().isBlank() ? null : r.testCommand().strip();
-        if (testCommand != null && (testCommand.length() > 500 || testCommand.contains("\n") || testCommand.contains("\0"))) {
+        String testCommand = r.testCommand() == null || r.testCommand().isBlank()
+                ? null
+                : r.testCommand().strip();
+        if (testCommand != null
+                && (testCommand.length() > 500 || testCommand.contains("\n") || testCommand.contains("\0"))) {
             throw ProblemException.badRequest("testCommand must be one line of at most 500 characters");
         }
         String url = r.url() == null ? null : checks.url(r.url());
         String path = r.path() == null ? null : checks.path(workspace, r.path()).toString();
         RepositoryEntity saved = QuarkusTransaction.requiringNew().call(() -> {
-            if (RepositoryEntity.find("workspace = ?1 and name = ?2", workspace, r.name()).firstResult() != null) {
-                throw ProblemException.conflict("Repository '" + r.name() + "' already exists in workspace '" + workspace + "'.");
+            if (RepositoryEntity.find("workspace = ?1 and name = ?2", workspace, r.name())
+                            .firstResult()
+                    != null) {
+                throw ProblemException.conflict(
+                        "Repository '" + r.name() + "' already exists in workspace '" + workspace + "'.");
             }
             RepositoryEntity e = new RepositoryEntity();
             e.workspace = workspace;
@@ -86,8 +118,16 @@ public class RepositoryRegistry {
             e.persist();
             return e;
         });
-        audit.append(AuditEntry.of(caller.subject(), "repository.registered", workspace + "/" + r.name()).inWorkspace(workspace)
-                .with("source", RepositoryMirror.describe(url != null ? url : java.util.Objects.requireNonNull(path, "a repository has a url or a path"))).with("branch", branch).with("classification", classification)
+        audit.append(AuditEntry.of(caller.subject(), "repository.registered", workspace + "/" + r.name())
+                .inWorkspace(workspace)
+                .with(
+                        "source",
+                        RepositoryMirror.describe(
+                                url != null
+                                        ? url
+                                        : java.util.Objects.requireNonNull(path, "a repository has a url or a path")))
+                .with("branch", branch)
+                .with("classification", classification)
                 .with("pathLabels", pathLabels.toJson()));
         sync.removeFiles(workspace, r.name(), () -> {});
         sync.scheduleSync(workspace, r.name());
@@ -96,8 +136,10 @@ public class RepositoryRegistry {
 
     public List<RepositoryView> list(Principal caller, String workspace) {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.VIEWER);
-        return QuarkusTransaction.requiringNew().call(() ->
-                RepositoryEntity.<RepositoryEntity>list("workspace = ?1 order by name", workspace).stream().map(this::view).toList());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> RepositoryEntity.<RepositoryEntity>list("workspace = ?1 order by name", workspace).stream()
+                        .map(this::view)
+                        .toList());
     }
 
     public RepositoryView get(Principal caller, String workspace, String name) {
@@ -114,7 +156,8 @@ public class RepositoryRegistry {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.MEMBER);
         RepositoryEntity e = find(workspace, name);
         throttle.admit(workspace, name);
-        audit.append(AuditEntry.of(caller.subject(), "repository.sync-requested", workspace + "/" + name).inWorkspace(workspace));
+        audit.append(AuditEntry.of(caller.subject(), "repository.sync-requested", workspace + "/" + name)
+                .inWorkspace(workspace));
         sync.scheduleSync(workspace, name);
         return RepositoryView.of(e);
     }
@@ -122,8 +165,13 @@ public class RepositoryRegistry {
     public void delete(Principal caller, String workspace, String name) {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.ADMIN);
         find(workspace, name);
-        sync.removeFiles(workspace, name, () -> QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.delete("workspace = ?1 and name = ?2", workspace, name)));
-        audit.append(AuditEntry.of(caller.subject(), "repository.deleted", workspace + "/" + name).inWorkspace(workspace));
+        sync.removeFiles(
+                workspace,
+                name,
+                () -> QuarkusTransaction.requiringNew()
+                        .run(() -> RepositoryEntity.delete("workspace = ?1 and name = ?2", workspace, name)));
+        audit.append(AuditEntry.of(caller.subject(), "repository.deleted", workspace + "/" + name)
+                .inWorkspace(workspace));
     }
 
     /**
@@ -131,26 +179,37 @@ public class RepositoryRegistry {
      * project overview was classified with the old labels, so it is recomputed by a sync started
      * here; sessions started from now on withhold and classify by the new labels.
      */
-    public RepositoryView updatePathLabels(Principal caller, String workspace, String name, @Nullable List<PathLabels.Label> requested) {
+    public RepositoryView updatePathLabels(
+            Principal caller, String workspace, String name, @Nullable List<PathLabels.Label> requested) {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.ADMIN);
         if (requested == null) {
-            throw ProblemException.badRequest("the body is a JSON list of {\"path\": glob, \"classification\": label}; [] removes every label");
+            throw ProblemException.badRequest(
+                    "the body is a JSON list of {\"path\": glob, \"classification\": label}; [] removes every label");
         }
         RepositoryEntity e = find(workspace, name);
-        PathLabels labels = PathLabels.validated(Classification.parse(e.classification).orElseThrow(), requested);
-        QuarkusTransaction.requiringNew().run(() -> RepositoryEntity.update(
-                "pathLabels = ?1, overview = null, overviewClassification = null, updatedAt = ?2 where workspace = ?3 and name = ?4",
-                labels.toJson(), Instant.now(), workspace, name));
-        audit.append(AuditEntry.of(caller.subject(), "repository.path-labels-changed", workspace + "/" + name).inWorkspace(workspace)
-                .with("before", e.pathLabels).with("after", labels.toJson()));
+        PathLabels labels =
+                PathLabels.validated(Classification.parse(e.classification).orElseThrow(), requested);
+        QuarkusTransaction.requiringNew()
+                .run(() -> RepositoryEntity.update(
+                        "pathLabels = ?1, overview = null, overviewClassification = null, updatedAt = ?2 where workspace = ?3 and name = ?4",
+                        labels.toJson(),
+                        Instant.now(),
+                        workspace,
+                        name));
+        audit.append(AuditEntry.of(caller.subject(), "repository.path-labels-changed", workspace + "/" + name)
+                .inWorkspace(workspace)
+                .with("before", e.pathLabels)
+                .with("after", labels.toJson()));
         sync.scheduleSync(workspace, name);
         return RepositoryView.of(find(workspace, name));
     }
 
     /** Names of the repositories registered in {@code workspace}, sorted (no access check: callers check theirs). */
     public List<String> registeredNames(String workspace) {
-        return QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.<RepositoryEntity>list("workspace = ?1 order by name", workspace)
-                .stream().map(e -> e.name).toList());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> RepositoryEntity.<RepositoryEntity>list("workspace = ?1 order by name", workspace).stream()
+                        .map(e -> e.name)
+                        .toList());
     }
 
     /** The labels of a registered repository and its paths. */
@@ -162,11 +221,16 @@ public class RepositoryRegistry {
      * Where a registered repository comes from: its git URL (null for a local path), its default
      * branch and the name of its credential (never the credential).
      */
-    public record Upstream(@Nullable String url, @Nullable String path, String defaultBranch, @Nullable String credentialsSecret) {}
+    public record Upstream(
+            @Nullable String url,
+            @Nullable String path,
+            String defaultBranch,
+            @Nullable String credentialsSecret) {}
 
     /** The upstream of a registered repository (delivery pushes there). */
     public Optional<Upstream> upstream(String workspace, String name) {
-        return RepositoryEntity.byName(workspace, name).map(e -> new Upstream(e.sourceUrl, e.sourcePath, e.branch, e.credentialsSecret));
+        return RepositoryEntity.byName(workspace, name)
+                .map(e -> new Upstream(e.sourceUrl, e.sourcePath, e.branch, e.credentialsSecret));
     }
 
     /** A URL of a git server (its web API too) whose host is on the git allow-list, or a 4xx problem. */
@@ -175,6 +239,8 @@ public class RepositoryRegistry {
     }
 
     private RepositoryEntity find(String workspace, String name) {
-        return RepositoryEntity.byName(workspace, name).orElseThrow(() -> ProblemException.notFound("Repository '" + name + "' in workspace '" + workspace + "'"));
+        return RepositoryEntity.byName(workspace, name)
+                .orElseThrow(
+                        () -> ProblemException.notFound("Repository '" + name + "' in workspace '" + workspace + "'"));
     }
 }

@@ -27,9 +27,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class RepositoryResource {
-    @Inject CurrentUser currentUser;
-    @Inject RepositoryRegistry repositories;
-    @Inject RepositoryContent content;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    RepositoryRegistry repositories;
+
+    @Inject
+    RepositoryContent content;
 
     @GET
     @Path("/repositories")
@@ -40,11 +45,15 @@ public class RepositoryResource {
 
     @POST
     @Path("/repositories")
-    @Operation(summary = "Register a repository by git URL (allow-listed host) or server path (under a local root); workspace admins")
+    @Operation(
+            summary =
+                    "Register a repository by git URL (allow-listed host) or server path (under a local root); workspace admins")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response register(@PathParam("workspace") String workspace, Registration registration) {
         RepositoryView view = repositories.register(currentUser.principal(), workspace, registration);
-        return Response.created(URI.create("/api/workspaces/" + workspace + "/repositories/" + view.name())).entity(view).build();
+        return Response.created(URI.create("/api/workspaces/" + workspace + "/repositories/" + view.name()))
+                .entity(view)
+                .build();
     }
 
     @GET
@@ -64,24 +73,33 @@ public class RepositoryResource {
 
     @PUT
     @Path("/repositories/{name}/path-labels")
-    @Operation(summary = "Replace the classification labels on the repository's paths (globs such as deploy/prod or **/*.pem); workspace admins")
+    @Operation(
+            summary =
+                    "Replace the classification labels on the repository's paths (globs such as deploy/prod or **/*.pem); workspace admins")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RepositoryView pathLabels(@PathParam("workspace") String workspace, @PathParam("name") String name, List<PathLabels.Label> labels) {
+    public RepositoryView pathLabels(
+            @PathParam("workspace") String workspace, @PathParam("name") String name, List<PathLabels.Label> labels) {
         return repositories.updatePathLabels(currentUser.principal(), workspace, name, labels);
     }
 
     @POST
     @Path("/repositories/{name}/sync")
-    @Operation(summary = "Fetch now and re-index incrementally (the git server's webhook target); members and automation accounts")
+    @Operation(
+            summary =
+                    "Fetch now and re-index incrementally (the git server's webhook target); members and automation accounts")
     public Response sync(@PathParam("workspace") String workspace, @PathParam("name") String name) {
-        return Response.accepted(repositories.requestSync(currentUser.principal(), workspace, name)).build();
+        return Response.accepted(repositories.requestSync(currentUser.principal(), workspace, name))
+                .build();
     }
 
     @GET
     @Path("/search")
     @Operation(summary = "Hybrid code search over the workspace's repositories (chunks, or files with files=true)")
-    public List<?> search(@PathParam("workspace") String workspace, @QueryParam("q") String q,
-            @QueryParam("k") @DefaultValue("10") int k, @QueryParam("files") @DefaultValue("false") boolean files) {
+    public List<?> search(
+            @PathParam("workspace") String workspace,
+            @QueryParam("q") String q,
+            @QueryParam("k") @DefaultValue("10") int k,
+            @QueryParam("files") @DefaultValue("false") boolean files) {
         if (files) {
             List<FileHit> hits = content.searchFiles(currentUser.principal(), workspace, q, k);
             return hits;

@@ -23,9 +23,14 @@ import org.jspecify.annotations.Nullable;
  */
 @ApplicationScoped
 public class RepositorySourceChecks {
-    @Inject RepositorySources sources;
-    @Inject WorkspaceSecrets secrets;
-    @Inject AuditTrail audit;
+    @Inject
+    RepositorySources sources;
+
+    @Inject
+    WorkspaceSecrets secrets;
+
+    @Inject
+    AuditTrail audit;
 
     /** A git URL whose host is on the allow-list, over https, ssh or git. */
     String url(String url) {
@@ -37,16 +42,24 @@ public class RepositorySourceChecks {
         }
         String scheme = String.valueOf(uri.getScheme());
         if (!Set.of("https", "http", "ssh", "git").contains(scheme) || uri.getHost() == null) {
-            throw ProblemException.badRequest("url must be an https://, ssh:// or git:// URL of an internal git server");
+            throw ProblemException.badRequest(
+                    "url must be an https://, ssh:// or git:// URL of an internal git server");
         }
         List<String> allowed = sources.allowedHosts();
         if (!allowed.contains(uri.getHost().toLowerCase(java.util.Locale.ROOT))) {
-            audit.append(AuditEntry.of("system", "egress.refused", uri.getHost()).with("purpose", "repository"));
-            throw new ProblemException(Problem.of(422, "host-not-allowed", "Host not allowed",
-                    "Git host '" + uri.getHost() + "' is not on the allow-list (drydock.repos.allowed-hosts, or Sources in the portal's admin pages). Drydock contacts no other host."));
+            audit.append(
+                    AuditEntry.of("system", "egress.refused", uri.getHost()).with("purpose", "repository"));
+            throw new ProblemException(
+                    Problem.of(
+                            422,
+                            "host-not-allowed",
+                            "Host not allowed",
+                            "Git host '" + uri.getHost()
+                                    + "' is not on the allow-list (drydock.repos.allowed-hosts, or Sources in the portal's admin pages). Drydock contacts no other host."));
         }
         if (uri.getUserInfo() != null) {
-            throw ProblemException.badRequest("do not put credentials in the url; name a secret in credentialsSecret instead");
+            throw ProblemException.badRequest(
+                    "do not put credentials in the url; name a secret in credentialsSecret instead");
         }
         return uri.toString();
     }
@@ -58,11 +71,14 @@ public class RepositorySourceChecks {
      */
     void credentials(String workspace, String secret, @Nullable String url) {
         if (url == null) {
-            throw credentialsProblem("a repository registered by server path needs no credentials: leave credentialsSecret out");
+            throw credentialsProblem(
+                    "a repository registered by server path needs no credentials: leave credentialsSecret out");
         }
         if (!WorkspaceSecrets.NAME.matcher(secret).matches() || !secrets.exists(workspace, secret)) {
-            throw credentialsProblem("workspace '" + workspace + "' has no secret '" + secret + "': credentialsSecret names a secret of this workspace"
-                    + " (store it first with PUT /api/workspaces/" + workspace + "/secrets/{name}), not a server environment variable");
+            throw credentialsProblem("workspace '" + workspace + "' has no secret '" + secret
+                    + "': credentialsSecret names a secret of this workspace"
+                    + " (store it first with PUT /api/workspaces/" + workspace
+                    + "/secrets/{name}), not a server environment variable");
         }
         String scheme;
         String host;
@@ -75,13 +91,15 @@ public class RepositorySourceChecks {
         }
         boolean loopback = Set.of("localhost", "127.0.0.1", "[::1]").contains(host);
         if (!scheme.equals("https") && !scheme.equals("ssh") && !(scheme.equals("http") && loopback)) {
-            throw credentialsProblem("credentials are only sent over https:// or ssh://; " + scheme + ":// would send them in the clear");
+            throw credentialsProblem("credentials are only sent over https:// or ssh://; " + scheme
+                    + ":// would send them in the clear");
         }
     }
 
     private static ProblemException credentialsProblem(String message) {
-        return new ProblemException(Problem.of(400, "invalid-repository-credentials", "Invalid repository credentials", message)
-                .withErrors(List.of(new Problem.FieldError("credentialsSecret", message))));
+        return new ProblemException(
+                Problem.of(400, "invalid-repository-credentials", "Invalid repository credentials", message)
+                        .withErrors(List.of(new Problem.FieldError("credentialsSecret", message))));
     }
 
     /**
@@ -92,9 +110,13 @@ public class RepositorySourceChecks {
     Path path(String workspace, String path) {
         List<String> roots = sources.localRootsFor(workspace);
         if (roots.isEmpty()) {
-            throw new ProblemException(Problem.of(422, "path-not-allowed", "Local paths not allowed",
-                    "Registering repositories by server path is switched off for workspace '" + workspace
-                            + "': no local root serves it (drydock.repos.local-roots, or Sources in the portal's admin pages)."));
+            throw new ProblemException(
+                    Problem.of(
+                            422,
+                            "path-not-allowed",
+                            "Local paths not allowed",
+                            "Registering repositories by server path is switched off for workspace '" + workspace
+                                    + "': no local root serves it (drydock.repos.local-roots, or Sources in the portal's admin pages)."));
         }
         Path requested = Path.of(path);
         if (!requested.isAbsolute()) {
@@ -111,8 +133,12 @@ public class RepositorySourceChecks {
                 Path realRoot = Path.of(root).toRealPath();
                 if (real.startsWith(realRoot) && Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
                     GitDirContainment.outside(real).ifPresent(escape -> {
-                        throw new ProblemException(Problem.of(422, "path-not-allowed", "Repository leads out of its folder",
-                                "the repository at '" + path + "' is refused: " + escape + ". Register a self-contained clone (git clone --no-local --no-shared)."));
+                        throw new ProblemException(Problem.of(
+                                422,
+                                "path-not-allowed",
+                                "Repository leads out of its folder",
+                                "the repository at '" + path + "' is refused: " + escape
+                                        + ". Register a self-contained clone (git clone --no-local --no-shared)."));
                     });
                     return real;
                 }
@@ -120,7 +146,11 @@ public class RepositorySourceChecks {
                 // a configured root that does not exist allows nothing
             }
         }
-        throw new ProblemException(Problem.of(422, "path-not-allowed", "Path not allowed",
-                "path must be a folder under one of the local roots (drydock.repos.local-roots, or Sources in the portal's admin pages); links out of them are refused"));
+        throw new ProblemException(
+                Problem.of(
+                        422,
+                        "path-not-allowed",
+                        "Path not allowed",
+                        "path must be a folder under one of the local roots (drydock.repos.local-roots, or Sources in the portal's admin pages); links out of them are refused"));
     }
 }

@@ -26,11 +26,15 @@ import org.jspecify.annotations.Nullable;
 @RolesAllowed(Roles.DRYDOCK_ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 public class RepositorySourceResource {
-    @Inject CurrentUser currentUser;
-    @Inject RepositorySources sources;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    RepositorySources sources;
 
     /** Body of an added local root; {@code workspaces} limits it to those workspaces (absent or empty: every workspace). */
-    public record LocalRootInput(@Nullable String path, @Nullable List<String> workspaces) {}
+    public record LocalRootInput(
+            @Nullable String path, @Nullable List<String> workspaces) {}
 
     /** Body of an added git host. */
     public record HostInput(@Nullable String host) {}
@@ -46,7 +50,8 @@ public class RepositorySourceResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Add a server folder under which repositories may be registered by path")
     public SourcesView addLocalRoot(@Nullable LocalRootInput in) {
-        return sources.addLocalRoot(currentUser.principal(), in == null ? null : in.path(), in == null ? null : in.workspaces());
+        return sources.addLocalRoot(
+                currentUser.principal(), in == null ? null : in.path(), in == null ? null : in.workspaces());
     }
 
     @DELETE

@@ -3,12 +3,12 @@ package dev.drydock.server.repository;
 import dev.drydock.server.audit.AuditEntry;
 import dev.drydock.server.audit.AuditTrail;
 import dev.drydock.server.auth.CurrentUser.Principal;
-import dev.drydock.server.gateway.GatewayService;
 import dev.drydock.server.egress.EgressGuard;
-import dev.drydock.server.problem.Problem;
-import dev.drydock.server.problem.ProblemException;
+import dev.drydock.server.gateway.GatewayService;
 import dev.drydock.server.persistence.Columns;
 import dev.drydock.server.persistence.UniqueViolation;
+import dev.drydock.server.problem.Problem;
+import dev.drydock.server.problem.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;
@@ -35,21 +35,36 @@ import org.jspecify.annotations.Nullable;
  */
 @ApplicationScoped
 public class RepositorySources {
-    private static final Pattern HOST = Pattern.compile("(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+    private static final Pattern HOST =
+            Pattern.compile("(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
     private static final String LOCAL_ROOT = "local-root";
     private static final String GIT_HOST = "git-host";
 
-    @Inject RepositoryConfig config;
-    @Inject EntityManager em;
-    @Inject AuditTrail audit;
-    @Inject EgressGuard egress;
-    @Inject GatewayService gateway;
+    @Inject
+    RepositoryConfig config;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    EgressGuard egress;
+
+    @Inject
+    GatewayService gateway;
 
     /**
      * One local root or git host, and where it comes from ({@code config} or {@code runtime}).
      * {@code workspaces} limits a local root to those workspaces; empty: every workspace.
      */
-    public record Source(String value, String origin, @Nullable String addedBy, @Nullable String addedAt, List<String> workspaces) {
+    public record Source(
+            String value,
+            String origin,
+            @Nullable String addedBy,
+            @Nullable String addedAt,
+            List<String> workspaces) {
         public Source(String value, String origin, @Nullable String addedBy, @Nullable String addedAt) {
             this(value, origin, addedBy, addedAt, List.of());
         }
@@ -136,10 +151,14 @@ public class RepositorySources {
         requireAdmin(caller);
         List<Source> roots = new ArrayList<>();
         roots.addAll(configuredRoots());
-        stored(LOCAL_ROOT).stream().filter(s -> roots.stream().noneMatch(r -> r.value().equals(s.value()))).forEach(roots::add);
+        stored(LOCAL_ROOT).stream()
+                .filter(s -> roots.stream().noneMatch(r -> r.value().equals(s.value())))
+                .forEach(roots::add);
         List<Source> hosts = new ArrayList<>();
         configuredHosts().forEach(h -> hosts.add(new Source(h, "config", null, null)));
-        stored(GIT_HOST).stream().filter(s -> hosts.stream().noneMatch(h -> h.value().equals(s.value()))).forEach(hosts::add);
+        stored(GIT_HOST).stream()
+                .filter(s -> hosts.stream().noneMatch(h -> h.value().equals(s.value())))
+                .forEach(hosts::add);
         return new SourcesView(List.copyOf(roots), List.copyOf(hosts));
     }
 
@@ -160,7 +179,8 @@ public class RepositorySources {
             throw ProblemException.conflict("'" + root + "' is already a local root.");
         }
         insert(LOCAL_ROOT, root, caller, limited.isEmpty() ? null : String.join(",", limited));
-        audit.append(AuditEntry.of(caller.subject(), "repository-source.added", "local-root " + root).with("by", caller.username())
+        audit.append(AuditEntry.of(caller.subject(), "repository-source.added", "local-root " + root)
+                .with("by", caller.username())
                 .with("workspaces", limited.isEmpty() ? "*" : String.join(",", limited)));
         return view(caller);
     }
@@ -173,7 +193,9 @@ public class RepositorySources {
         for (String w : workspaces) {
             String slug = w == null ? "" : w.strip();
             if (!WORKSPACE.matcher(slug).matches()) {
-                throw field("workspaces", "workspaces lists workspace slugs (lower-case letters, digits and '-'), not '" + slug + "'");
+                throw field(
+                        "workspaces",
+                        "workspaces lists workspace slugs (lower-case letters, digits and '-'), not '" + slug + "'");
             }
             if (!out.contains(slug)) {
                 out.add(slug);
@@ -187,12 +209,14 @@ public class RepositorySources {
         requireAdmin(caller);
         String root = path == null ? "" : path.strip();
         if (configuredRoots().stream().anyMatch(r -> r.value().equals(root))) {
-            throw ProblemException.conflict("'" + root + "' is defined in configuration (drydock.repos.local-roots); remove it there.");
+            throw ProblemException.conflict(
+                    "'" + root + "' is defined in configuration (drydock.repos.local-roots); remove it there.");
         }
         if (!delete(LOCAL_ROOT, root)) {
             throw ProblemException.notFound("Local root '" + root + "'");
         }
-        audit.append(AuditEntry.of(caller.subject(), "repository-source.removed", "local-root " + root).with("by", caller.username()));
+        audit.append(AuditEntry.of(caller.subject(), "repository-source.removed", "local-root " + root)
+                .with("by", caller.username()));
         return view(caller);
     }
 
@@ -205,7 +229,8 @@ public class RepositorySources {
         }
         insert(GIT_HOST, h, caller);
         egress.allowHost(h);
-        audit.append(AuditEntry.of(caller.subject(), "repository-source.added", "git-host " + h).with("by", caller.username()));
+        audit.append(AuditEntry.of(caller.subject(), "repository-source.added", "git-host " + h)
+                .with("by", caller.username()));
         return view(caller);
     }
 
@@ -214,7 +239,8 @@ public class RepositorySources {
         requireAdmin(caller);
         String h = host == null ? "" : host.strip().toLowerCase(Locale.ROOT);
         if (configuredHosts().contains(h)) {
-            throw ProblemException.conflict("Git host '" + h + "' is defined in configuration (drydock.repos.allowed-hosts); remove it there.");
+            throw ProblemException.conflict(
+                    "Git host '" + h + "' is defined in configuration (drydock.repos.allowed-hosts); remove it there.");
         }
         if (!delete(GIT_HOST, h)) {
             throw ProblemException.notFound("Allowed git host '" + h + "'");
@@ -222,7 +248,8 @@ public class RepositorySources {
         if (!gateway.allowedModelHosts().contains(h)) {
             egress.disallowHost(h);
         }
-        audit.append(AuditEntry.of(caller.subject(), "repository-source.removed", "git-host " + h).with("by", caller.username()));
+        audit.append(AuditEntry.of(caller.subject(), "repository-source.removed", "git-host " + h)
+                .with("by", caller.username()));
         return view(caller);
     }
 
@@ -233,7 +260,10 @@ public class RepositorySources {
     }
 
     private List<String> configuredHosts() {
-        return config.allowedHosts().orElse(List.of()).stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty()).toList();
+        return config.allowedHosts().orElse(List.of()).stream()
+                .map(h -> h.strip().toLowerCase(Locale.ROOT))
+                .filter(h -> !h.isEmpty())
+                .toList();
     }
 
     private static String checkedHost(@Nullable String host) {
@@ -242,7 +272,8 @@ public class RepositorySources {
             throw field("host", "host is required: the name of a git server, e.g. git.internal.example");
         }
         if (h.contains("/") || h.contains(":") || h.contains("@")) {
-            throw field("host", "host is a host name only (e.g. git.internal.example), without scheme, port, path or user");
+            throw field(
+                    "host", "host is a host name only (e.g. git.internal.example), without scheme, port, path or user");
         }
         if (!HOST.matcher(h).matches()) {
             throw field("host", "host '" + h + "' is not a valid host name (letters, digits, '-' and '.')");
@@ -274,7 +305,9 @@ public class RepositorySources {
             throw field("path", "path '" + p + "' is not a folder");
         }
         if (real.getParent() == null) {
-            throw field("path", "the root of the file system cannot be a local root; name the folder that holds the repositories");
+            throw field(
+                    "path",
+                    "the root of the file system cannot be a local root; name the folder that holds the repositories");
         }
         return real.toString();
     }
@@ -287,13 +320,23 @@ public class RepositorySources {
     private List<Source> stored(String kind) {
         return QuarkusTransaction.joiningExisting().call(() -> {
             @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("select value, added_by, added_at, workspaces from repository_source where kind = ?1 order by added_at, value")
-                    .setParameter(1, kind).getResultList();
-            return rows.stream().map(r -> {
-                String workspaces = (String) r[3];
-                return new Source((String) r[0], "runtime", (String) r[1], Columns.instant(r[2]).toString(),
-                        workspaces == null || workspaces.isBlank() ? List.<String>of() : List.of(workspaces.split(",")));
-            }).toList();
+            List<Object[]> rows = em.createNativeQuery(
+                            "select value, added_by, added_at, workspaces from repository_source where kind = ?1 order by added_at, value")
+                    .setParameter(1, kind)
+                    .getResultList();
+            return rows.stream()
+                    .map(r -> {
+                        String workspaces = (String) r[3];
+                        return new Source(
+                                (String) r[0],
+                                "runtime",
+                                (String) r[1],
+                                Columns.instant(r[2]).toString(),
+                                workspaces == null || workspaces.isBlank()
+                                        ? List.<String>of()
+                                        : List.of(workspaces.split(",")));
+                    })
+                    .toList();
         });
     }
 
@@ -303,10 +346,14 @@ public class RepositorySources {
 
     private void insert(String kind, String value, Principal caller, @Nullable String workspaces) {
         try {
-            QuarkusTransaction.joiningExisting().run(() -> em.createNativeQuery(
-                            "insert into repository_source (kind, value, added_by, workspaces) values (?1, ?2, ?3, nullif(?4, ''))")
-                    .setParameter(1, kind).setParameter(2, value).setParameter(3, caller.username()).setParameter(4, workspaces == null ? "" : workspaces)
-                    .executeUpdate());
+            QuarkusTransaction.joiningExisting()
+                    .run(() -> em.createNativeQuery(
+                                    "insert into repository_source (kind, value, added_by, workspaces) values (?1, ?2, ?3, nullif(?4, ''))")
+                            .setParameter(1, kind)
+                            .setParameter(2, value)
+                            .setParameter(3, caller.username())
+                            .setParameter(4, workspaces == null ? "" : workspaces)
+                            .executeUpdate());
         } catch (RuntimeException e) {
             if (UniqueViolation.causes(e)) {
                 throw ProblemException.conflict("'" + value + "' was just added by someone else.");
@@ -316,7 +363,11 @@ public class RepositorySources {
     }
 
     private boolean delete(String kind, String value) {
-        return QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery("delete from repository_source where kind = ?1 and value = ?2")
-                .setParameter(1, kind).setParameter(2, value).executeUpdate()) > 0;
+        return QuarkusTransaction.joiningExisting()
+                        .call(() -> em.createNativeQuery("delete from repository_source where kind = ?1 and value = ?2")
+                                .setParameter(1, kind)
+                                .setParameter(2, value)
+                                .executeUpdate())
+                > 0;
     }
 }

@@ -25,7 +25,10 @@ public record RepositoryView(
         RepositoryIndexing.@org.jspecify.annotations.Nullable VectorStatus vectors) {
 
     static PathLabels labels(RepositoryEntity e) {
-        return PathLabels.fromJson(dev.drydock.server.classification.Classification.parse(e.classification).orElseThrow(), e.pathLabels);
+        return PathLabels.fromJson(
+                dev.drydock.server.classification.Classification.parse(e.classification)
+                        .orElseThrow(),
+                e.pathLabels);
     }
 
     static RepositoryView of(RepositoryEntity e) {
@@ -33,9 +36,26 @@ public record RepositoryView(
     }
 
     /** With the vector progress of its index (null when not known since start-up). */
-    static RepositoryView of(RepositoryEntity e, RepositoryIndexing.@org.jspecify.annotations.Nullable VectorStatus vectors) {
-        return new RepositoryView(e.workspace, e.name, e.sourceUrl, e.sourcePath, e.branch, e.classification, labels(e).labels(),
-                e.credentialsSecret != null, e.status, e.statusDetail, e.progress, e.mirrorCommit, e.indexedCommit, e.files, e.chunks, e.testCommand, e.overview,
+    static RepositoryView of(
+            RepositoryEntity e, RepositoryIndexing.@org.jspecify.annotations.Nullable VectorStatus vectors) {
+        return new RepositoryView(
+                e.workspace,
+                e.name,
+                e.sourceUrl,
+                e.sourcePath,
+                e.branch,
+                e.classification,
+                labels(e).labels(),
+                e.credentialsSecret != null,
+                e.status,
+                e.statusDetail,
+                e.progress,
+                e.mirrorCommit,
+                e.indexedCommit,
+                e.files,
+                e.chunks,
+                e.testCommand,
+                e.overview,
                 vectors);
     }
 }

@@ -21,7 +21,8 @@ import java.util.Map;
 public class SyncThrottle {
     private static final Duration WINDOW = Duration.ofMinutes(1);
 
-    @Inject RepositoryConfig config;
+    @Inject
+    RepositoryConfig config;
 
     Clock clock = Clock.systemUTC();
 
@@ -36,9 +37,13 @@ public class SyncThrottle {
         Duration interval = config.manualSyncInterval();
         if (last != null && last.plus(interval).isAfter(now)) {
             Duration wait = Duration.between(now, last.plus(interval));
-            throw ProblemException.tooManyRequests("Repository " + key + " was synced " + Duration.between(last, now).toSeconds()
-                    + " s ago; manual syncs of one repository are at least " + interval.toSeconds() + " s apart. Retry in "
-                    + Math.max(1, wait.toSeconds()) + " s (the scheduled fetch runs anyway).", wait);
+            throw ProblemException.tooManyRequests(
+                    "Repository " + key + " was synced "
+                            + Duration.between(last, now).toSeconds()
+                            + " s ago; manual syncs of one repository are at least " + interval.toSeconds()
+                            + " s apart. Retry in "
+                            + Math.max(1, wait.toSeconds()) + " s (the scheduled fetch runs anyway).",
+                    wait);
         }
         Deque<Instant> recent = recentByWorkspace.computeIfAbsent(workspace, k -> new ArrayDeque<>());
         while (!recent.isEmpty() && !recent.peekFirst().plus(WINDOW).isAfter(now)) {
@@ -47,8 +52,11 @@ public class SyncThrottle {
         int perMinute = config.manualSyncsPerWorkspacePerMinute();
         if (recent.size() >= perMinute) {
             Duration wait = Duration.between(now, recent.peekFirst().plus(WINDOW));
-            throw ProblemException.tooManyRequests("Workspace " + workspace + " asked for " + recent.size() + " manual syncs in the last minute, the most it may ("
-                    + perMinute + " per minute). Retry in " + Math.max(1, wait.toSeconds()) + " s.", wait);
+            throw ProblemException.tooManyRequests(
+                    "Workspace " + workspace + " asked for " + recent.size()
+                            + " manual syncs in the last minute, the most it may (" + perMinute
+                            + " per minute). Retry in " + Math.max(1, wait.toSeconds()) + " s.",
+                    wait);
         }
         recent.addLast(now);
         lastByRepository.put(key, now);

@@ -13,11 +13,11 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 import java.util.Set;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import java.util.Objects;
 
 /**
  * AES-256-GCM under a key-encryption key kept in a file outside the database. Each value gets a
@@ -36,7 +36,8 @@ public final class SecretCipher {
     private SecretCipher(byte[] key) {
         this.key = new SecretKeySpec(key, "AES");
         try {
-            this.keyId = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key), 0, 8);
+            this.keyId = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key), 0, 8);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
@@ -50,30 +51,38 @@ public final class SecretCipher {
         if (!Files.exists(file)) {
             Path dir = Objects.requireNonNull(file.toAbsolutePath().getParent(), "a key file is not the root folder");
             if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectories(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
             byte[] fresh = new byte[KEY_BYTES];
             RANDOM.nextBytes(fresh);
             try {
-                Files.write(Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
-                        HexFormat.of().formatHex(fresh).getBytes(StandardCharsets.US_ASCII), StandardOpenOption.TRUNCATE_EXISTING);
+                Files.write(
+                        Files.createFile(
+                                file,
+                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                        HexFormat.of().formatHex(fresh).getBytes(StandardCharsets.US_ASCII),
+                        StandardOpenOption.TRUNCATE_EXISTING);
             } catch (FileAlreadyExistsException raced) {
                 // another replica created it first: read theirs
             }
         }
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-        if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-            throw new IllegalStateException("the workspace secret key " + file + " may be read by others (" + PosixFilePermissions.toString(perms)
-                    + "); make it owner-only: chmod 600 " + file);
+        if (perms.stream()
+                .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+            throw new IllegalStateException("the workspace secret key " + file + " may be read by others ("
+                    + PosixFilePermissions.toString(perms) + "); make it owner-only: chmod 600 " + file);
         }
         byte[] key;
         try {
-            key = HexFormat.of().parseHex(Files.readString(file, StandardCharsets.US_ASCII).strip());
+            key = HexFormat.of()
+                    .parseHex(Files.readString(file, StandardCharsets.US_ASCII).strip());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("the workspace secret key " + file + " is not 64 hexadecimal digits", e);
         }
         if (key.length != KEY_BYTES) {
-            throw new IllegalStateException("the workspace secret key " + file + " must hold 32 bytes (64 hexadecimal digits), not " + key.length);
+            throw new IllegalStateException("the workspace secret key " + file
+                    + " must hold 32 bytes (64 hexadecimal digits), not " + key.length);
         }
         SecretCipher cipher = new SecretCipher(key);
         Arrays.fill(key, (byte) 0);
@@ -114,7 +123,9 @@ public final class SecretCipher {
             c.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             return new String(c.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("a stored workspace secret does not decrypt with this key or was moved to another workspace or name", e);
+            throw new IllegalStateException(
+                    "a stored workspace secret does not decrypt with this key or was moved to another workspace or name",
+                    e);
         }
     }
 }

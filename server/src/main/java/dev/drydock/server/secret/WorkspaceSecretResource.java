@@ -22,14 +22,19 @@ import org.jspecify.annotations.Nullable;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class WorkspaceSecretResource {
-    @Inject CurrentUser currentUser;
-    @Inject WorkspaceSecrets secrets;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    WorkspaceSecrets secrets;
 
     /** Body of a stored secret. */
     public record SecretInput(@Nullable String value) {}
 
     @GET
-    @Operation(summary = "Names of the workspace's secrets, with who stored them and when (never the values); workspace admins")
+    @Operation(
+            summary =
+                    "Names of the workspace's secrets, with who stored them and when (never the values); workspace admins")
     public List<SecretView> list(@PathParam("workspace") String workspace) {
         return secrets.list(currentUser.principal(), workspace);
     }
@@ -37,8 +42,11 @@ public class WorkspaceSecretResource {
     @PUT
     @Path("/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Store or replace a secret of the workspace (e.g. a git token); workspace admins; the value is never returned")
-    public SecretView put(@PathParam("workspace") String workspace, @PathParam("name") String name, @Nullable SecretInput in) {
+    @Operation(
+            summary =
+                    "Store or replace a secret of the workspace (e.g. a git token); workspace admins; the value is never returned")
+    public SecretView put(
+            @PathParam("workspace") String workspace, @PathParam("name") String name, @Nullable SecretInput in) {
         return secrets.put(currentUser.principal(), workspace, name, in == null ? null : in.value());
     }
 

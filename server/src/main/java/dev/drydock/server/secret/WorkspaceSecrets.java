@@ -5,10 +5,10 @@ import dev.drydock.server.audit.AuditTrail;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.auth.WorkspaceAccess;
 import dev.drydock.server.auth.WorkspaceRole;
+import dev.drydock.server.persistence.Columns;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.workspace.WorkspaceService;
-import dev.drydock.server.persistence.Columns;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,12 +31,20 @@ import org.jspecify.annotations.Nullable;
 public class WorkspaceSecrets {
     /** What a secret name looks like: also the pattern a repository's {@code credentialsSecret} must match. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,99}");
+
     private static final int MAX_VALUE_CHARS = 65_536;
 
-    @Inject SecretConfig config;
-    @Inject EntityManager em;
-    @Inject AuditTrail audit;
-    @Inject WorkspaceService workspaces;
+    @Inject
+    SecretConfig config;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    WorkspaceService workspaces;
 
     private SecretCipher cipher;
 
@@ -48,7 +56,10 @@ public class WorkspaceSecrets {
         try {
             cipher = SecretCipher.fromKeyFile(Path.of(config.keyFile()));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the workspace secret key " + config.keyFile() + " (drydock.secrets.key-file)", e);
+            throw new UncheckedIOException(
+                    "cannot read or create the workspace secret key " + config.keyFile()
+                            + " (drydock.secrets.key-file)",
+                    e);
         }
     }
 
@@ -70,10 +81,18 @@ public class WorkspaceSecrets {
                         on conflict (workspace, name) do update set ciphertext = excluded.ciphertext, key_id = excluded.key_id,
                             updated_by = excluded.updated_by, updated_at = now()
                         returning (xmax <> 0)""")
-                .setParameter(1, workspace).setParameter(2, name).setParameter(3, sealed).setParameter(4, cipher.keyId()).setParameter(5, caller.username())
+                .setParameter(1, workspace)
+                .setParameter(2, name)
+                .setParameter(3, sealed)
+                .setParameter(4, cipher.keyId())
+                .setParameter(5, caller.username())
                 .getSingleResult());
-        audit.append(AuditEntry.of(caller.subject(), replaced ? "workspace-secret.replaced" : "workspace-secret.stored", workspace + "/" + name)
-                .inWorkspace(workspace).with("by", caller.username()));
+        audit.append(AuditEntry.of(
+                        caller.subject(),
+                        replaced ? "workspace-secret.replaced" : "workspace-secret.stored",
+                        workspace + "/" + name)
+                .inWorkspace(workspace)
+                .with("by", caller.username()));
         return view(workspace, name).orElseThrow();
     }
 
@@ -82,8 +101,10 @@ public class WorkspaceSecrets {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.ADMIN);
         return QuarkusTransaction.joiningExisting().call(() -> {
             @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("select name, created_by, created_at, updated_by, updated_at from workspace_secret where workspace = ?1 order by name")
-                    .setParameter(1, workspace).getResultList();
+            List<Object[]> rows = em.createNativeQuery(
+                            "select name, created_by, created_at, updated_by, updated_at from workspace_secret where workspace = ?1 order by name")
+                    .setParameter(1, workspace)
+                    .getResultList();
             return rows.stream().map(WorkspaceSecrets::view).toList();
         });
     }
@@ -92,12 +113,17 @@ public class WorkspaceSecrets {
     public void delete(Principal caller, String workspace, String name) {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.ADMIN);
         checkName(name);
-        int removed = QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery("delete from workspace_secret where workspace = ?1 and name = ?2")
-                .setParameter(1, workspace).setParameter(2, name).executeUpdate());
+        int removed = QuarkusTransaction.joiningExisting()
+                .call(() -> em.createNativeQuery("delete from workspace_secret where workspace = ?1 and name = ?2")
+                        .setParameter(1, workspace)
+                        .setParameter(2, name)
+                        .executeUpdate());
         if (removed == 0) {
             throw ProblemException.notFound("Secret '" + name + "' in workspace '" + workspace + "'");
         }
-        audit.append(AuditEntry.of(caller.subject(), "workspace-secret.deleted", workspace + "/" + name).inWorkspace(workspace).with("by", caller.username()));
+        audit.append(AuditEntry.of(caller.subject(), "workspace-secret.deleted", workspace + "/" + name)
+                .inWorkspace(workspace)
+                .with("by", caller.username()));
     }
 
     /** Whether {@code workspace} has a secret called {@code name} (no access check: callers check theirs). */
@@ -117,22 +143,34 @@ public class WorkspaceSecrets {
             return Optional.empty();
         }
         @SuppressWarnings("unchecked")
-        List<byte[]> sealed = QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery("select ciphertext from workspace_secret where workspace = ?1 and name = ?2")
-                .setParameter(1, workspace).setParameter(2, name).getResultList());
+        List<byte[]> sealed = QuarkusTransaction.joiningExisting()
+                .call(() -> em.createNativeQuery(
+                                "select ciphertext from workspace_secret where workspace = ?1 and name = ?2")
+                        .setParameter(1, workspace)
+                        .setParameter(2, name)
+                        .getResultList());
         return sealed.stream().findFirst().map(bytes -> cipher.decrypt(context(workspace, name), bytes));
     }
 
     private Optional<SecretView> view(String workspace, String name) {
         return QuarkusTransaction.joiningExisting().call(() -> {
             @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("select name, created_by, created_at, updated_by, updated_at from workspace_secret where workspace = ?1 and name = ?2")
-                    .setParameter(1, workspace).setParameter(2, name).getResultList();
+            List<Object[]> rows = em.createNativeQuery(
+                            "select name, created_by, created_at, updated_by, updated_at from workspace_secret where workspace = ?1 and name = ?2")
+                    .setParameter(1, workspace)
+                    .setParameter(2, name)
+                    .getResultList();
             return rows.stream().findFirst().map(WorkspaceSecrets::view);
         });
     }
 
     private static SecretView view(Object[] r) {
-        return new SecretView((String) r[0], (String) r[1], Columns.instant(r[2]).toString(), (String) r[3], Columns.instant(r[4]).toString());
+        return new SecretView(
+                (String) r[0],
+                (String) r[1],
+                Columns.instant(r[2]).toString(),
+                (String) r[3],
+                Columns.instant(r[4]).toString());
     }
 
     /** The associated data of a ciphertext: a value only decrypts under the workspace and name it was stored for. */
@@ -142,7 +180,9 @@ public class WorkspaceSecrets {
 
     private static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches() || name.contains("..")) {
-            throw field("name", "a secret name is 1-100 letters, digits, '_', '.' or '-', starting with a letter, digit or '_'");
+            throw field(
+                    "name",
+                    "a secret name is 1-100 letters, digits, '_', '.' or '-', starting with a letter, digit or '_'");
         }
     }
 

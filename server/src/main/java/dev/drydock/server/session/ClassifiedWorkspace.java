@@ -52,8 +52,8 @@ final class ClassifiedWorkspace implements Workspace {
     @Override
     public void write(String path, String content) {
         if (PathPattern.anyMatches(withheld, path)) {
-            throw new ToolFailure(path + " is withheld from this session: it is labelled " + level.of(path).label()
-                    + ", above what this droid's models are cleared for; leave it unchanged");
+            throw new ToolFailure(path + " is withheld from this session: it is labelled "
+                    + level.of(path).label() + ", above what this droid's models are cleared for; leave it unchanged");
         }
         files.write(path, content);
     }
@@ -75,7 +75,8 @@ final class ClassifiedWorkspace implements Workspace {
             for (CodeSearchPort.Hit h : search.search(query, limit)) {
                 Classification label = level.of(h.repo(), h.path());
                 if (level.admits(label)) {
-                    level.raise(label, "search hit in " + h.repo() + ":" + h.path() + " (labelled " + label.label() + ")");
+                    level.raise(
+                            label, "search hit in " + h.repo() + ":" + h.path() + " (labelled " + label.label() + ")");
                     out.add(h);
                 }
             }

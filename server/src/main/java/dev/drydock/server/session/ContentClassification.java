@@ -3,11 +3,11 @@ package dev.drydock.server.session;
 import dev.drydock.server.classification.Classification;
 import dev.drydock.server.repository.PathLabels;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.Objects;
 
 /**
  * The classification of what a session's conversation holds so far, which every model request of the
@@ -43,8 +43,14 @@ final class ContentClassification {
      * @param otherRepos labels of the workspace's other repositories, for search hits in them; read
      *     once per repository for the life of this object (one loop run), not once per hit
      */
-    ContentClassification(Classification start, Classification clearance, String repo, PathLabels labels, Classification highestPresent,
-            Function<String, Optional<PathLabels>> otherRepos, Listener listener) {
+    ContentClassification(
+            Classification start,
+            Classification clearance,
+            String repo,
+            PathLabels labels,
+            Classification highestPresent,
+            Function<String, Optional<PathLabels>> otherRepos,
+            Listener listener) {
         this.level = new AtomicReference<>(start);
         this.clearance = clearance;
         this.repo = repo;
@@ -83,7 +89,10 @@ final class ContentClassification {
     }
 
     void ranCommand() {
-        raise(highestPresent, "ran a command, which can read any file in the sandbox (the highest label there is " + highestPresent.label() + ")");
+        raise(
+                highestPresent,
+                "ran a command, which can read any file in the sandbox (the highest label there is "
+                        + highestPresent.label() + ")");
     }
 
     void raise(Classification to, String reason) {

@@ -33,7 +33,8 @@ final class IndexedCodeSearch implements CodeSearchPort {
         SearchMode mode = index.hasVectors() ? SearchMode.HYBRID : SearchMode.LEXICAL;
         List<CodeSearchPort.Hit> out = new ArrayList<>();
         SearchQuery q = new SearchQuery(query, readableRepos, Math.max(1, Math.min(SearchQuery.MAX_K, limit)), mode);
-        for (dev.drydock.search.Hit h : index.passages(q, dev.drydock.server.repository.RepositoryContent.CHUNKS_PER_FILE)) {
+        for (dev.drydock.search.Hit h :
+                index.passages(q, dev.drydock.server.repository.RepositoryContent.CHUNKS_PER_FILE)) {
             out.add(new CodeSearchPort.Hit(h.repo(), h.path(), h.startLine(), h.endLine(), snippet(workspace, h)));
         }
         return out;

@@ -17,8 +17,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class MemoryResource {
-    @Inject CurrentUser currentUser;
-    @Inject MemoryService memories;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    MemoryService memories;
 
     @GET
     @Operation(summary = "Facts droids remembered in the workspace, newest first (viewers and up)")

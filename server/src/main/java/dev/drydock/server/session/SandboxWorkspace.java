@@ -28,8 +28,13 @@ final class SandboxWorkspace implements Workspace {
     @Override
     public CommandResult run(String commandLine, Duration timeout) {
         try {
-            ExecResult r = sandbox.exec(new ExecRequest(List.of("sh", "-c", commandLine), ".", Map.of(), timeout, new byte[0]));
-            String out = r.stdout().text() + (r.stderr().text().isEmpty() ? "" : (r.stdout().text().isEmpty() ? "" : "\n") + r.stderr().text());
+            ExecResult r = sandbox.exec(
+                    new ExecRequest(List.of("sh", "-c", commandLine), ".", Map.of(), timeout, new byte[0]));
+            String out = r.stdout().text()
+                    + (r.stderr().text().isEmpty()
+                            ? ""
+                            : (r.stdout().text().isEmpty() ? "" : "\n")
+                                    + r.stderr().text());
             boolean timedOut = r.termination() instanceof Termination.TimedOut;
             String status = r.termination() instanceof Termination.Killed k ? "\n[killed: " + k.reason() + "]" : "";
             return new CommandResult(r.exitCode(), out + status, timedOut);
@@ -69,7 +74,10 @@ final class SandboxWorkspace implements Workspace {
     public List<Entry> list(String directory) {
         try {
             return sandbox.list(directory).stream()
-                    .map(e -> new Entry(e.path().substring(e.path().lastIndexOf('/') + 1), e.type() == FileEntry.Type.DIRECTORY, e.size()))
+                    .map(e -> new Entry(
+                            e.path().substring(e.path().lastIndexOf('/') + 1),
+                            e.type() == FileEntry.Type.DIRECTORY,
+                            e.size()))
                     .toList();
         } catch (SandboxException e) {
             throw new ToolFailure("cannot list " + directory + ": " + e.getMessage(), e);

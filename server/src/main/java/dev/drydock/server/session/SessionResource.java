@@ -20,8 +20,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -32,9 +32,14 @@ import org.jspecify.annotations.Nullable;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class SessionResource {
-    @Inject CurrentUser currentUser;
-    @Inject SessionService sessions;
-    @Inject EventStreams streams;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    SessionService sessions;
+
+    @Inject
+    EventStreams streams;
 
     /** Answer to a question. */
     public record AnswerRequest(@Nullable String callId, String answer) {}
@@ -57,7 +62,8 @@ public class SessionResource {
     @GET
     @Path("/sessions")
     @Operation(summary = "Sessions the caller may see, newest first")
-    public List<SessionView.Summary> list(@QueryParam("workspace") @Nullable String workspace, @QueryParam("limit") @DefaultValue("100") int limit) {
+    public List<SessionView.Summary> list(
+            @QueryParam("workspace") @Nullable String workspace, @QueryParam("limit") @DefaultValue("100") int limit) {
         return sessions.list(currentUser.principal(), workspace, limit);
     }
 
@@ -71,7 +77,10 @@ public class SessionResource {
     @GET
     @Path("/sessions/{id}/events")
     @Operation(summary = "A page of the session's events (JSON envelopes), after a seq")
-    public List<JsonNode> events(@PathParam("id") String id, @QueryParam("after") @DefaultValue("0") long after, @QueryParam("limit") @DefaultValue("500") int limit) {
+    public List<JsonNode> events(
+            @PathParam("id") String id,
+            @QueryParam("after") @DefaultValue("0") long after,
+            @QueryParam("limit") @DefaultValue("500") int limit) {
         sessions.requireRead(currentUser.principal(), id);
         return streams.page(id, after, Math.max(1, Math.min(5000, limit)));
     }
@@ -81,11 +90,15 @@ public class SessionResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Blocking // authorises against the database before the stream starts
     @Operation(summary = "The session's events as SSE (id: seq); resumable with Last-Event-ID")
-    public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") @Nullable String lastEventId, @QueryParam("after") @Nullable Long after,
+    public Multi<OutboundSseEvent> stream(
+            @PathParam("id") String id,
+            @HeaderParam("Last-Event-ID") @Nullable String lastEventId,
+            @QueryParam("after") @Nullable Long after,
             @Context Sse sse) {
         var who = currentUser.principal();
         sessions.requireRead(who, id);
-        return streams.stream(id, EventStreams.cursor(lastEventId, after), who.subject(), currentUser.credentialExpiry(), sse);
+        return streams.stream(
+                id, EventStreams.cursor(lastEventId, after), who.subject(), currentUser.credentialExpiry(), sse);
     }
 
     @GET
@@ -123,7 +136,8 @@ public class SessionResource {
     @Operation(summary = "Deny a pending action; the droid sees the refusal")
     @Consumes(MediaType.APPLICATION_JSON)
     public SessionView deny(@PathParam("id") String id, DecisionRequest request) {
-        return sessions.decide(currentUser.principal(), id, request.callId(), false, request.reason() == null ? "" : request.reason());
+        return sessions.decide(
+                currentUser.principal(), id, request.callId(), false, request.reason() == null ? "" : request.reason());
     }
 
     @POST

@@ -7,11 +7,11 @@ import dev.drydock.server.agent.EventLog;
 import dev.drydock.server.agent.SessionState;
 import dev.drydock.server.agent.TestGatedCompletion;
 import dev.drydock.server.agent.context.ProjectOverview;
-import dev.drydock.server.agent.context.TaskMentions;
 import dev.drydock.server.agent.context.RulesFiles;
+import dev.drydock.server.agent.context.TaskMentions;
 import dev.drydock.server.agent.event.Event;
-import dev.drydock.server.agent.event.Lifecycle.Outcome;
 import dev.drydock.server.agent.event.Lifecycle;
+import dev.drydock.server.agent.event.Lifecycle.Outcome;
 import dev.drydock.server.agent.event.Observation;
 import dev.drydock.server.agent.event.Oversight;
 import dev.drydock.server.agent.event.Progress;
@@ -26,6 +26,7 @@ import dev.drydock.server.agent.tool.TextEdits;
 import dev.drydock.server.agent.tool.ToolContext;
 import dev.drydock.server.agent.tool.ToolFailure;
 import dev.drydock.server.agent.tool.Workspace;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.droid.DocumentCompletion;
 import dev.drydock.server.droid.DroidProfile;
 import dev.drydock.server.droid.DroidProfiles;
@@ -34,14 +35,13 @@ import dev.drydock.server.droid.GitMirrors;
 import dev.drydock.server.droid.ModelRoutes;
 import dev.drydock.server.droid.PromptTemplates;
 import dev.drydock.server.droid.RcaCompletion;
-import dev.drydock.server.classification.Classification;
 import dev.drydock.server.repository.PathLabels;
 import dev.drydock.server.repository.RepositoryContent;
 import dev.drydock.server.repository.RepositoryRegistry;
 import dev.drydock.server.workspace.WorkspaceSettings;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -55,7 +55,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Drives sessions: one virtual thread per running session, at most one per session. Everything it
@@ -66,19 +65,44 @@ import org.jspecify.annotations.Nullable;
 public class SessionRunner {
     private static final Logger LOG = Logger.getLogger(SessionRunner.class);
 
-    @Inject EventLog log;
-    @Inject DroidProfiles profiles;
-    @Inject ModelRoutes models;
-    @Inject SessionSandboxes sandboxes;
-    @Inject WorkspaceSettings settings;
-    @Inject SessionConfig config;
-    @Inject GitMirrors mirrors;
-    @Inject dev.drydock.server.audit.AuditTrail audit;
-    @Inject EntityManager em;
-    @Inject dev.drydock.server.droid.ApplianceSigningKey signingKey;
-    @Inject RepositoryContent repositories;
-    @Inject RepositoryRegistry registry;
-    @Inject dev.drydock.server.repository.MentionLookup mentions;
+    @Inject
+    EventLog log;
+
+    @Inject
+    DroidProfiles profiles;
+
+    @Inject
+    ModelRoutes models;
+
+    @Inject
+    SessionSandboxes sandboxes;
+
+    @Inject
+    WorkspaceSettings settings;
+
+    @Inject
+    SessionConfig config;
+
+    @Inject
+    GitMirrors mirrors;
+
+    @Inject
+    dev.drydock.server.audit.AuditTrail audit;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    dev.drydock.server.droid.ApplianceSigningKey signingKey;
+
+    @Inject
+    RepositoryContent repositories;
+
+    @Inject
+    RepositoryRegistry registry;
+
+    @Inject
+    dev.drydock.server.repository.MentionLookup mentions;
 
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
     private final Map<String, SandboxWorkspace> workspaces = new ConcurrentHashMap<>();
@@ -97,20 +121,28 @@ public class SessionRunner {
     /** Sessions that were running when the server stopped: resume from the log, or mark interrupted. */
     public void recover() {
         @SuppressWarnings("unchecked")
-        List<String> ids = QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery("select id::text from droid_session where status = 'running' order by created_at").getResultList());
+        List<String> ids = QuarkusTransaction.joiningExisting()
+                .call(() -> em.createNativeQuery(
+                                "select id::text from droid_session where status = 'running' order by created_at")
+                        .getResultList());
         for (String id : ids) {
             if (running.containsKey(id)) {
                 continue;
             }
             if (config.resumeOnStart()) {
-                log.append(id, Source.SYSTEM, new Lifecycle.SessionResumed("server restarted; resuming from the event log"));
+                log.append(
+                        id,
+                        Source.SYSTEM,
+                        new Lifecycle.SessionResumed("server restarted; resuming from the event log"));
                 kick(id);
             } else {
                 log.append(id, Source.SYSTEM, new Lifecycle.SessionInterrupted("server restarted"));
             }
         }
         if (!ids.isEmpty()) {
-            LOG.infof("%d session(s) were running at startup: %s", ids.size(), config.resumeOnStart() ? "resumed" : "marked interrupted");
+            LOG.infof(
+                    "%d session(s) were running at startup: %s",
+                    ids.size(), config.resumeOnStart() ? "resumed" : "marked interrupted");
         }
     }
 
@@ -119,7 +151,8 @@ public class SessionRunner {
         if (stopping) {
             return;
         }
-        running.computeIfAbsent(id, k -> Thread.ofVirtual().name("session-" + id).start(() -> drive(id)));
+        running.computeIfAbsent(
+                id, k -> Thread.ofVirtual().name("session-" + id).start(() -> drive(id)));
     }
 
     /** Whether a loop is driving the session now. */
@@ -150,11 +183,15 @@ public class SessionRunner {
                 try {
                     state = loop(id, state).run(tracker);
                 } catch (RuntimeException | LinkageError | AssertionError e) {
-                    // A bug or a broken deployment: record it rather than leave the session "running" with nobody driving it.
+                    // A bug or a broken deployment: record it rather than leave the session "running" with nobody
+                    // driving it.
                     LOG.errorf(e, "session %s stopped", id);
                     state = tracker.catchUp();
                     if (!state.finished()) {
-                        log.append(id, Source.SYSTEM, new Lifecycle.SessionFinished(Outcome.FAILED, "cannot run: " + e.getMessage()));
+                        log.append(
+                                id,
+                                Source.SYSTEM,
+                                new Lifecycle.SessionFinished(Outcome.FAILED, "cannot run: " + e.getMessage()));
                     }
                 }
             }
@@ -181,41 +218,80 @@ public class SessionRunner {
         DroidProfile profile = profiles.get(started.droid());
         Optional<Path> mirror = mirrors.mirror(started.workspace(), started.repo());
         @SuppressWarnings("unchecked")
-        List<String> creators = QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery("select created_by from droid_session where id = ?1")
-                .setParameter(1, UUID.fromString(id)).getResultList());
+        List<String> creators = QuarkusTransaction.joiningExisting()
+                .call(() -> em.createNativeQuery("select created_by from droid_session where id = ?1")
+                        .setParameter(1, UUID.fromString(id))
+                        .getResultList());
         String createdBy = creators.stream().findFirst().orElse("unknown");
-        ModelRoutes.Caller caller = new ModelRoutes.Caller(createdBy, started.workspace(), id, profile.name(), settings.classification(started.workspace(), started.repo()));
+        ModelRoutes.Caller caller = new ModelRoutes.Caller(
+                createdBy,
+                started.workspace(),
+                id,
+                profile.name(),
+                settings.classification(started.workspace(), started.repo()));
         Classification base = Classification.parse(caller.classification()).orElse(Classification.SECRET);
         Classification clearance = models.clearance(profile.route(), caller).orElse(base);
-        RepositoryContent.SessionContent content = mirror.isEmpty() || started.repo().isEmpty() ? null
-                : repositories.sessionContent(started.workspace(), started.repo(), started.commit(), clearance).orElse(null);
+        RepositoryContent.SessionContent content =
+                mirror.isEmpty() || started.repo().isEmpty()
+                        ? null
+                        : repositories
+                                .sessionContent(started.workspace(), started.repo(), started.commit(), clearance)
+                                .orElse(null);
         if (content == null) {
             content = new RepositoryContent.SessionContent(PathLabels.none(base), List.of(), base, 0);
         }
         List<PathPattern> withheld = content.withheld();
         SandboxWorkspace sandbox = workspaces.computeIfAbsent(id, k -> open(id, started, mirror, state, withheld));
-        Classification start = state.raisedClassification().flatMap(Classification::parse).map(base::max).orElse(base);
-        ContentClassification level = new ContentClassification(start, clearance, started.repo(), content.labels(), content.highestPresent(),
+        Classification start = state.raisedClassification()
+                .flatMap(Classification::parse)
+                .map(base::max)
+                .orElse(base);
+        ContentClassification level = new ContentClassification(
+                start,
+                clearance,
+                started.repo(),
+                content.labels(),
+                content.highestPresent(),
                 repo -> registry.pathLabels(started.workspace(), repo),
-                (from, to, reason) -> log.append(id, Source.SYSTEM, new Telemetry.ClassificationRaised(from.label(), to.label(), reason)));
+                (from, to, reason) -> log.append(
+                        id, Source.SYSTEM, new Telemetry.ClassificationRaised(from.label(), to.label(), reason)));
         ClassifiedWorkspace ws = new ClassifiedWorkspace(sandbox, level, content.withheld());
-        TestCommand test = TestCommands.detect(sandbox, started.repo().isEmpty() ? Optional.empty() : repositories.testCommand(started.workspace(), started.repo()));
-        Memory memory = new StoredMemory(em, started.workspace(), started.repo(), UUID.fromString(id), clock, level::current);
+        TestCommand test = TestCommands.detect(
+                sandbox,
+                started.repo().isEmpty()
+                        ? Optional.empty()
+                        : repositories.testCommand(started.workspace(), started.repo()));
+        Memory memory =
+                new StoredMemory(em, started.workspace(), started.repo(), UUID.fromString(id), clock, level::current);
         if (state.context().isEmpty()) {
             log.append(id, Source.SYSTEM, prepare(profile, started, ws, level, content, test, memory));
         }
         CompletionRule completion = switch (profile.completion()) {
-            case TEST_GATED -> new TestGatedCompletion(mirror.<TestGatedCompletion.BranchPublisher>map(m -> new GitMirrorPublisher(m, started.commit(), createdBy, profile.route(), audit::sessionRootHash, signingKey.available().orElse(null)))
-                    .orElse((s, d, m, t) -> Optional.empty()));
+            case TEST_GATED ->
+                new TestGatedCompletion(mirror.<TestGatedCompletion.BranchPublisher>map(m -> new GitMirrorPublisher(
+                                m,
+                                started.commit(),
+                                createdBy,
+                                profile.route(),
+                                audit::sessionRootHash,
+                                signingKey.available().orElse(null)))
+                        .orElse((s, d, m, t) -> Optional.empty()));
             case DOCUMENT -> new DocumentCompletion();
             case RCA -> new RcaCompletion(started.repo(), started.commit());
         };
-        CodeSearchPort search = ws.search(new WorkspaceCodeSearch(repositories, started.workspace(), started.repo(), createdBy, ws, search(started.repo(), ws)));
+        CodeSearchPort search = ws.search(new WorkspaceCodeSearch(
+                repositories, started.workspace(), started.repo(), createdBy, ws, search(started.repo(), ws)));
         ToolContext context = new ToolContext(id, ws, search, memory, test);
-        return new AgentLoop(log, models.model(profile.route(), caller, level::current),
-                new AgentLoop.Droid(profile.name(), profile.route(), profiles.tools(profile), completion, profile.limits()),
-                settings.autonomy(started.workspace()), context, models.contextWindow(profile.route(), caller),
-                new AgentLoop.Retry(config.modelAttempts(), config.modelBackoff()), clock);
+        return new AgentLoop(
+                log,
+                models.model(profile.route(), caller, level::current),
+                new AgentLoop.Droid(
+                        profile.name(), profile.route(), profiles.tools(profile), completion, profile.limits()),
+                settings.autonomy(started.workspace()),
+                context,
+                models.contextWindow(profile.route(), caller),
+                new AgentLoop.Retry(config.modelAttempts(), config.modelBackoff()),
+                clock);
     }
 
     /**
@@ -227,19 +303,33 @@ public class SessionRunner {
         return new GrepCodeSearch(ws, repo);
     }
 
-    private Progress.ContextPrepared prepare(DroidProfile profile, Lifecycle.SessionStarted started, Workspace ws, ContentClassification level,
-            RepositoryContent.SessionContent content, TestCommand test, Memory memory) {
+    private Progress.ContextPrepared prepare(
+            DroidProfile profile,
+            Lifecycle.SessionStarted started,
+            Workspace ws,
+            ContentClassification level,
+            RepositoryContent.SessionContent content,
+            TestCommand test,
+            Memory memory) {
         RulesFiles.Rules rules = started.repo().isEmpty() ? new RulesFiles.Rules(List.of(), "") : RulesFiles.load(ws);
         String overview = "";
         if (!started.repo().isEmpty()) {
-            Optional<RepositoryContent.Overview> stored = repositories.indexedOverview(started.workspace(), started.repo(), started.commit())
+            Optional<RepositoryContent.Overview> stored = repositories
+                    .indexedOverview(started.workspace(), started.repo(), started.commit())
                     .filter(o -> level.admits(o.classification()));
-            stored.ifPresent(o -> level.raise(o.classification(), "the project overview was written from files labelled " + o.classification().label()));
+            stored.ifPresent(o -> level.raise(
+                    o.classification(),
+                    "the project overview was written from files labelled "
+                            + o.classification().label()));
             overview = stored.map(RepositoryContent.Overview::text).orElseGet(() -> ProjectOverview.compute(ws, test));
         }
         if (content.withheldFiles() > 0) {
             overview += "\n## Withheld by classification\n\n" + content.withheldFiles() + " file(s) under "
-                    + String.join(", ", content.withheld().stream().map(p -> "`" + p.glob() + "`").toList())
+                    + String.join(
+                            ", ",
+                            content.withheld().stream()
+                                    .map(p -> "`" + p.glob() + "`")
+                                    .toList())
                     + " are labelled above what this droid's models are cleared for; they are not in the workspace and cannot be created.\n";
         }
         if (!started.repo().isEmpty()) {
@@ -247,7 +337,8 @@ public class SessionRunner {
         }
         List<String> remembered = memory.recall();
         if (!remembered.isEmpty()) {
-            overview += "\n## Remembered from earlier sessions\n\n" + String.join("\n", remembered.stream().map(r -> "- " + r).toList()) + "\n";
+            overview += "\n## Remembered from earlier sessions\n\n"
+                    + String.join("\n", remembered.stream().map(r -> "- " + r).toList()) + "\n";
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("task", started.task());
@@ -255,7 +346,8 @@ public class SessionRunner {
         data.put("workspace", started.workspace());
         data.put("droid", profile.name());
         data.put("testCommand", test.command());
-        return new Progress.ContextPrepared(PromptTemplates.render(profiles.promptTemplate(profile), data), rules.files(), rules.text(), overview);
+        return new Progress.ContextPrepared(
+                PromptTemplates.render(profiles.promptTemplate(profile), data), rules.files(), rules.text(), overview);
     }
 
     /**
@@ -265,14 +357,27 @@ public class SessionRunner {
     private List<String> mentionedFiles(Lifecycle.SessionStarted started) {
         java.util.Set<String> files = new java.util.LinkedHashSet<>(TaskMentions.paths(started.task(), started.repo()));
         for (String symbol : TaskMentions.symbols(started.task())) {
-            files.addAll(mentions.definingFiles(started.workspace(), started.repo(), symbol).stream().limit(3).toList());
+            files.addAll(mentions.definingFiles(started.workspace(), started.repo(), symbol).stream()
+                    .limit(3)
+                    .toList());
         }
         return List.copyOf(files);
     }
 
     /** A fresh sandbox; after a restart, the file changes recorded in the log are replayed onto it. */
-    private SandboxWorkspace open(String id, Lifecycle.SessionStarted started, Optional<Path> mirror, SessionState state, List<PathPattern> withheld) {
-        SandboxWorkspace ws = new SandboxWorkspace(sandboxes.create(id, started.workspace(), started.repo(), mirror, started.commit().isEmpty() ? "HEAD" : started.commit(), withheld));
+    private SandboxWorkspace open(
+            String id,
+            Lifecycle.SessionStarted started,
+            Optional<Path> mirror,
+            SessionState state,
+            List<PathPattern> withheld) {
+        SandboxWorkspace ws = new SandboxWorkspace(sandboxes.create(
+                id,
+                started.workspace(),
+                started.repo(),
+                mirror,
+                started.commit().isEmpty() ? "HEAD" : started.commit(),
+                withheld));
         for (Event e : state.history()) {
             if (e.payload() instanceof Observation.FileChanged f) {
                 try {

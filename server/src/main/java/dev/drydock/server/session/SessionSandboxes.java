@@ -2,33 +2,33 @@ package dev.drydock.server.session;
 
 import dev.drydock.sandbox.MirrorLog;
 import dev.drydock.sandbox.PackageMirror;
+import dev.drydock.sandbox.PathPattern;
 import dev.drydock.sandbox.Sandbox;
+import dev.drydock.sandbox.SandboxBackend;
+import dev.drydock.sandbox.SandboxOptions;
+import dev.drydock.sandbox.SandboxPolicy;
+import dev.drydock.sandbox.SandboxSpec;
 import dev.drydock.sandbox.SetupStep;
+import dev.drydock.sandbox.WorkspaceSource;
+import dev.drydock.sandbox.select.SandboxBackends;
 import dev.drydock.server.agent.EventLog;
 import dev.drydock.server.agent.event.Source;
 import dev.drydock.server.agent.event.Telemetry;
 import dev.drydock.server.appliance.ApplianceConfig;
 import dev.drydock.server.mirror.PackageMirrors;
 import dev.drydock.server.mirror.RepositorySetups;
-import jakarta.inject.Inject;
-import java.time.Duration;
-import org.jboss.logging.Logger;
-import dev.drydock.sandbox.SandboxBackend;
-import dev.drydock.sandbox.SandboxOptions;
-import dev.drydock.sandbox.SandboxPolicy;
-import dev.drydock.sandbox.SandboxSpec;
-import dev.drydock.sandbox.PathPattern;
-import dev.drydock.sandbox.WorkspaceSource;
-import dev.drydock.sandbox.select.SandboxBackends;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
-import java.util.Objects;
 
 /**
  * Creates session sandboxes through the sandbox-manager API, with the policy from {@code
@@ -40,11 +40,20 @@ public class SessionSandboxes {
     private static final Logger LOG = Logger.getLogger(SessionSandboxes.class);
     private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(20);
 
-    @Inject PackageMirrors packageMirrors;
-    @Inject RepositorySetups setups;
-    @Inject EventLog log;
-    @Inject SandboxConfig config;
-    @Inject ApplianceConfig appliance;
+    @Inject
+    PackageMirrors packageMirrors;
+
+    @Inject
+    RepositorySetups setups;
+
+    @Inject
+    EventLog log;
+
+    @Inject
+    SandboxConfig config;
+
+    @Inject
+    ApplianceConfig appliance;
 
     // Both made together on first use by backend().
     private volatile @Nullable SandboxBackend backend;
@@ -56,7 +65,13 @@ public class SessionSandboxes {
      * setup step run first: only that step gets the mirror credentials. The setup is recorded in the
      * session's log (command, mirrors, secret names; never values).
      */
-    public Sandbox create(String sessionId, String workspace, String repo, Optional<Path> mirror, String commit, List<PathPattern> withheld) {
+    public Sandbox create(
+            String sessionId,
+            String workspace,
+            String repo,
+            Optional<Path> mirror,
+            String commit,
+            List<PathPattern> withheld) {
         SandboxBackend b = backend();
         SandboxSpec spec = Objects.requireNonNull(policy, "set by backend()").spec(sessionId, workspace);
         if (mirror.isPresent()) {
@@ -64,30 +79,52 @@ public class SessionSandboxes {
         }
         PackageMirrors.SandboxMirrors chosen = packageMirrors.forSandbox(workspace);
         if (!chosen.mirrors().isEmpty()) {
-            spec = spec.withMirrors(chosen.mirrors()).withCacheRoot(dependencyCaches().resolve(workspace));
+            spec = spec.withMirrors(chosen.mirrors())
+                    .withCacheRoot(dependencyCaches().resolve(workspace));
         }
-        Optional<RepositorySetups.Setup> setup = repo.isEmpty() ? Optional.empty() : setups.forSession(workspace, repo, mirror, commit);
+        Optional<RepositorySetups.Setup> setup =
+                repo.isEmpty() ? Optional.empty() : setups.forSession(workspace, repo, mirror, commit);
         if (setup.isPresent()) {
-            spec = spec.withSetup(new SetupStep(List.of("sh", "-c", setup.get().command()), chosen.setupSecretEnv(), SETUP_TIMEOUT));
+            spec = spec.withSetup(
+                    new SetupStep(List.of("sh", "-c", setup.get().command()), chosen.setupSecretEnv(), SETUP_TIMEOUT));
         }
         Sandbox sandbox = b.create(spec);
-        setup.ifPresent(s -> log.append(sessionId, Source.SYSTEM, new Telemetry.SetupCompleted(
-                s.command(), s.origin(), chosen.mirrors().stream().map(PackageMirror::name).toList(), chosen.secretNames())));
+        setup.ifPresent(s -> log.append(
+                sessionId,
+                Source.SYSTEM,
+                new Telemetry.SetupCompleted(
+                        s.command(),
+                        s.origin(),
+                        chosen.mirrors().stream().map(PackageMirror::name).toList(),
+                        chosen.secretNames())));
         return sandbox;
     }
 
     /** Records what a sandbox asked of the mirror proxy in its session's log (refusals also reach the audit trail through it). */
     void mirrorRequest(MirrorLog.MirrorRequest r) {
         try {
-            log.append(r.sessionId(), Source.SYSTEM, new Telemetry.MirrorRequested(r.method(), r.target(), r.mirror(), r.allowed(), r.setup()));
+            log.append(
+                    r.sessionId(),
+                    Source.SYSTEM,
+                    new Telemetry.MirrorRequested(r.method(), r.target(), r.mirror(), r.allowed(), r.setup()));
         } catch (RuntimeException e) {
-            LOG.warnf("sandbox %s of session %s: cannot record %s %s (%s): %s", r.sandboxId(), r.sessionId(), r.method(), r.target(),
-                    r.allowed() ? "allowed" : "refused", e.getMessage());
+            LOG.warnf(
+                    "sandbox %s of session %s: cannot record %s %s (%s): %s",
+                    r.sandboxId(),
+                    r.sessionId(),
+                    r.method(),
+                    r.target(),
+                    r.allowed() ? "allowed" : "refused",
+                    e.getMessage());
         }
     }
 
     private Path dependencyCaches() {
-        return config.local().dependencyCaches().map(Path::of).orElseGet(() -> Path.of(appliance.home()).resolve("build-caches")).toAbsolutePath();
+        return config.local()
+                .dependencyCaches()
+                .map(Path::of)
+                .orElseGet(() -> Path.of(appliance.home()).resolve("build-caches"))
+                .toAbsolutePath();
     }
 
     private SandboxBackend backend() {
@@ -95,7 +132,8 @@ public class SessionSandboxes {
         if (b == null) {
             synchronized (this) {
                 if (backend == null) {
-                    SandboxOptions options = SandboxOptions.fromConfig(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
+                    SandboxOptions options = SandboxOptions.fromConfig(
+                            key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
                     policy = new SandboxPolicy(options);
                     backend = SandboxBackends.create(options, Clock.systemUTC(), this::mirrorRequest);
                 }

@@ -5,8 +5,8 @@ import dev.drydock.server.gateway.frontdoor.ScopeFacts;
 import dev.drydock.server.workspace.WorkspaceSettings;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,8 +18,11 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class SessionScopeFacts implements ScopeFacts {
-    @Inject EntityManager em;
-    @Inject WorkspaceSettings settings;
+    @Inject
+    EntityManager em;
+
+    @Inject
+    WorkspaceSettings settings;
 
     @Override
     public Classification workspaceClassification(String workspace) {
@@ -35,10 +38,16 @@ public class SessionScopeFacts implements ScopeFacts {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        List<Object[]> rows = QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery("select id::text, workspace, droid, repo from droid_session where id = ?1")
-                .setParameter(1, uuid).getResultList());
-        return rows.stream().findFirst().map(r -> new Row((String) r[0], (String) r[1], (String) r[2], (String) r[3]))
-                .map(r -> new SessionFacts(r.id(), r.workspace(), r.droid(), level(settings.classification(r.workspace(), r.repo()))));
+        List<Object[]> rows = QuarkusTransaction.joiningExisting()
+                .call(() -> em.createNativeQuery(
+                                "select id::text, workspace, droid, repo from droid_session where id = ?1")
+                        .setParameter(1, uuid)
+                        .getResultList());
+        return rows.stream()
+                .findFirst()
+                .map(r -> new Row((String) r[0], (String) r[1], (String) r[2], (String) r[3]))
+                .map(r -> new SessionFacts(
+                        r.id(), r.workspace(), r.droid(), level(settings.classification(r.workspace(), r.repo()))));
     }
 
     private record Row(String id, String workspace, String droid, String repo) {}

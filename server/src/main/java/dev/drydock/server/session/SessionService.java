@@ -18,13 +18,13 @@ import dev.drydock.server.auth.WorkspaceRole;
 import dev.drydock.server.droid.DroidProfile;
 import dev.drydock.server.droid.DroidProfiles;
 import dev.drydock.server.droid.GitMirrors;
+import dev.drydock.server.persistence.Columns;
 import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.workspace.WorkspaceSettings;
-import dev.drydock.server.persistence.Columns;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,22 +41,50 @@ import org.jspecify.annotations.Nullable;
  */
 @ApplicationScoped
 public class SessionService {
-    @Inject EntityManager em;
-    @Inject EventLog log;
-    @Inject SessionRunner runner;
-    @Inject DroidProfiles profiles;
-    @Inject GitMirrors mirrors;
-    @Inject WorkspaceSettings settings;
-    @Inject AuditTrail audit;
-    @Inject SessionConfig config;
+    @Inject
+    EntityManager em;
+
+    @Inject
+    EventLog log;
+
+    @Inject
+    SessionRunner runner;
+
+    @Inject
+    DroidProfiles profiles;
+
+    @Inject
+    GitMirrors mirrors;
+
+    @Inject
+    WorkspaceSettings settings;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    SessionConfig config;
 
     private final Clock clock = Clock.systemUTC();
 
     /** What a person asks for. */
-    public record CreateSession(String workspace, String droid, String task, @Nullable String repo, @Nullable String commit, @Nullable String title) {}
+    public record CreateSession(
+            String workspace,
+            String droid,
+            String task,
+            @Nullable String repo,
+            @Nullable String commit,
+            @Nullable String title) {}
 
     /** Identity of a stored session. */
-    record Row(String id, String workspace, String droid, String repo, String title, String createdBy, Instant createdAt) {}
+    record Row(
+            String id,
+            String workspace,
+            String droid,
+            String repo,
+            String title,
+            String createdBy,
+            Instant createdAt) {}
 
     public SessionView create(Principal who, CreateSession req) {
         if (req.workspace() == null || req.task() == null || req.task().isBlank() || req.droid() == null) {
@@ -68,21 +96,39 @@ public class SessionService {
         String repo = req.repo() == null ? "" : req.repo().strip();
         String commit = "";
         if (!repo.isEmpty()) {
-            Path mirror = mirrors.mirror(req.workspace(), repo).orElseThrow(() -> ProblemException.badRequest("repository '" + repo + "' is not a repository of workspace '" + req.workspace() + "' (register it there first)"));
-            commit = mirrors.resolve(mirror, req.commit() == null || req.commit().isBlank() ? "HEAD" : req.commit());
+            Path mirror = mirrors.mirror(req.workspace(), repo)
+                    .orElseThrow(() ->
+                            ProblemException.badRequest("repository '" + repo + "' is not a repository of workspace '"
+                                    + req.workspace() + "' (register it there first)"));
+            commit =
+                    mirrors.resolve(mirror, req.commit() == null || req.commit().isBlank() ? "HEAD" : req.commit());
         } else if (profile.needsRepo()) {
             throw ProblemException.badRequest("the " + profile.name() + " droid needs a repository (repo)");
         }
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        String title = req.title() == null || req.title().isBlank() ? firstLine(req.task()) : req.title().strip();
+        String title = req.title() == null || req.title().isBlank()
+                ? firstLine(req.task())
+                : req.title().strip();
         String workspace = req.workspace();
         String droid = profile.name();
-        withinLimits(who, workspace, () -> em.createNativeQuery(
-                        "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)")
-                .setParameter(1, id).setParameter(2, workspace).setParameter(3, droid).setParameter(4, repo).setParameter(5, title)
-                .setParameter(6, who.username()).setParameter(7, now).executeUpdate());
-        log.append(id.toString(), Source.USER, new Lifecycle.SessionStarted(profile.name(), req.task(), req.workspace(), repo, commit));
+        withinLimits(
+                who,
+                workspace,
+                () -> em.createNativeQuery(
+                                "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)")
+                        .setParameter(1, id)
+                        .setParameter(2, workspace)
+                        .setParameter(3, droid)
+                        .setParameter(4, repo)
+                        .setParameter(5, title)
+                        .setParameter(6, who.username())
+                        .setParameter(7, now)
+                        .executeUpdate());
+        log.append(
+                id.toString(),
+                Source.USER,
+                new Lifecycle.SessionStarted(profile.name(), req.task(), req.workspace(), repo, commit));
         runner.kick(id.toString());
         return view(row(id.toString()).orElseThrow());
     }
@@ -94,7 +140,10 @@ public class SessionService {
     public Choices choices(Principal who, String workspace) {
         WorkspaceAccess.require(who, workspace, WorkspaceRole.VIEWER);
         WorkspaceSettings.Policy policy = settings.policy(workspace);
-        List<String> droids = profiles.all().keySet().stream().filter(policy::allowsDroid).sorted().toList();
+        List<String> droids = profiles.all().keySet().stream()
+                .filter(policy::allowsDroid)
+                .sorted()
+                .toList();
         return new Choices(droids, mirrors.available(workspace));
     }
 
@@ -119,16 +168,30 @@ public class SessionService {
         List<String> workspaces = readable;
         String where = workspaces == null ? "" : "where workspace in (:readable) ";
         return QuarkusTransaction.joiningExisting().call(() -> {
-            var query = em.createNativeQuery("select id::text, workspace, droid, repo, title, created_by, created_at, updated_at, status, outcome, prompt_tokens, completion_tokens, cost_micros "
-                    + "from droid_session " + where + "order by created_at desc limit :limit").setParameter("limit", Math.min(500, Math.max(1, limit)));
+            var query = em.createNativeQuery(
+                            "select id::text, workspace, droid, repo, title, created_by, created_at, updated_at, status, outcome, prompt_tokens, completion_tokens, cost_micros "
+                                    + "from droid_session " + where + "order by created_at desc limit :limit")
+                    .setParameter("limit", Math.min(500, Math.max(1, limit)));
             if (workspaces != null) {
                 query.setParameter("readable", workspaces);
             }
             @SuppressWarnings("unchecked")
             List<Object[]> rows = query.getResultList();
-            return rows.stream().map(r -> new SessionView.Summary((String) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4], (String) r[5],
-                    Columns.instant(r[6]), Columns.instant(r[7]), (String) r[8], (String) r[9],
-                    new SessionView.Totals(Columns.longValue(r[10]), Columns.longValue(r[11]), Columns.longValue(r[12])))).toList();
+            return rows.stream()
+                    .map(r -> new SessionView.Summary(
+                            (String) r[0],
+                            (String) r[1],
+                            (String) r[2],
+                            (String) r[3],
+                            (String) r[4],
+                            (String) r[5],
+                            Columns.instant(r[6]),
+                            Columns.instant(r[7]),
+                            (String) r[8],
+                            (String) r[9],
+                            new SessionView.Totals(
+                                    Columns.longValue(r[10]), Columns.longValue(r[11]), Columns.longValue(r[12]))))
+                    .toList();
         });
     }
 
@@ -150,7 +213,8 @@ public class SessionService {
         Row row = authorize(who, id, WorkspaceRole.MEMBER);
         SessionState state = state(id);
         if (state.finished()) {
-            throw ProblemException.conflict("the session has already finished (" + state.outcome().map(Enum::name).orElse("") + ")");
+            throw ProblemException.conflict("the session has already finished ("
+                    + state.outcome().map(Enum::name).orElse("") + ")");
         }
         runner.cancel(id, who.username());
         return view(row);
@@ -160,13 +224,16 @@ public class SessionService {
         Row row = authorize(who, id, WorkspaceRole.MEMBER);
         SessionState state = state(id);
         SessionState.Call asked = state.calls().stream()
-                .filter(c -> c.stage() == SessionState.Stage.ASKED && (callId == null || c.call().id().equals(callId)))
+                .filter(c -> c.stage() == SessionState.Stage.ASKED
+                        && (callId == null || c.call().id().equals(callId)))
                 .findFirst()
-                .orElseThrow(() -> ProblemException.conflict("no question is waiting for an answer" + (callId == null ? "" : " with call id " + callId)));
+                .orElseThrow(() -> ProblemException.conflict(
+                        "no question is waiting for an answer" + (callId == null ? "" : " with call id " + callId)));
         if (answer == null || answer.isBlank()) {
             throw ProblemException.badRequest("answer is required");
         }
-        log.append(id, Source.USER, new Conversation.QuestionAnswered(asked.call().id(), answer.strip()));
+        log.append(
+                id, Source.USER, new Conversation.QuestionAnswered(asked.call().id(), answer.strip()));
         runner.kick(id);
         return view(row);
     }
@@ -174,10 +241,17 @@ public class SessionService {
     public SessionView decide(Principal who, String id, String callId, boolean approve, String reason) {
         Row row = authorize(who, id, WorkspaceRole.MEMBER);
         SessionState state = state(id);
-        if (state.call(callId).filter(c -> c.stage() == SessionState.Stage.AWAITING_APPROVAL).isEmpty()) {
+        if (state.call(callId)
+                .filter(c -> c.stage() == SessionState.Stage.AWAITING_APPROVAL)
+                .isEmpty()) {
             throw ProblemException.conflict("no action with call id " + callId + " is waiting for approval");
         }
-        log.append(id, Source.USER, approve ? new Oversight.ActionApproved(callId, who.username()) : new Oversight.ActionDenied(callId, who.username(), reason == null ? "" : reason));
+        log.append(
+                id,
+                Source.USER,
+                approve
+                        ? new Oversight.ActionApproved(callId, who.username())
+                        : new Oversight.ActionDenied(callId, who.username(), reason == null ? "" : reason));
         runner.kick(id);
         return view(row);
     }
@@ -186,10 +260,15 @@ public class SessionService {
         Row row = authorize(who, id, WorkspaceRole.MEMBER);
         SessionState state = state(id);
         boolean resumable = state.status() == SessionState.Status.INTERRUPTED
-                || (state.finished() && state.outcome().filter(o -> o != Outcome.COMPLETED && o != Outcome.CANCELLED).isPresent())
+                || (state.finished()
+                        && state.outcome()
+                                .filter(o -> o != Outcome.COMPLETED && o != Outcome.CANCELLED)
+                                .isPresent())
                 || (state.status() == SessionState.Status.RUNNING && !runner.isDriving(id));
         if (!resumable) {
-            throw ProblemException.conflict("the session is " + state.status().name().toLowerCase(Locale.ROOT) + "; only interrupted sessions and sessions that hit a limit or lost the model can be resumed");
+            throw ProblemException.conflict(
+                    "the session is " + state.status().name().toLowerCase(Locale.ROOT)
+                            + "; only interrupted sessions and sessions that hit a limit or lost the model can be resumed");
         }
         String by = "resumed by " + who.username();
         if (state.status() == SessionState.Status.RUNNING) {
@@ -224,16 +303,20 @@ public class SessionService {
      */
     private void withinLimits(Principal who, String workspace, Runnable start) {
         QuarkusTransaction.requiringNew().run(() -> {
-            em.createNativeQuery("select pg_advisory_xact_lock(?1)").setParameter(1, LIMIT_LOCK).getSingleResult();
+            em.createNativeQuery("select pg_advisory_xact_lock(?1)")
+                    .setParameter(1, LIMIT_LOCK)
+                    .getSingleResult();
             long mine = count("select count(*) from droid_session where created_by = ?1 and " + GOING, who.username());
             if (mine >= config.maxRunningPerUser()) {
-                throw ProblemException.tooManyRequests("You already have " + mine + " sessions going, the most one person may have at once ("
-                        + config.maxRunningPerUser() + "). Wait for one to finish, or cancel one, then try again.");
+                throw ProblemException.tooManyRequests("You already have " + mine
+                        + " sessions going, the most one person may have at once (" + config.maxRunningPerUser()
+                        + "). Wait for one to finish, or cancel one, then try again.");
             }
             long theirs = count("select count(*) from droid_session where workspace = ?1 and " + GOING, workspace);
             if (theirs >= config.maxRunningPerWorkspace()) {
-                throw ProblemException.tooManyRequests("Workspace " + workspace + " already has " + theirs + " sessions going, the most one workspace may have at once ("
-                        + config.maxRunningPerWorkspace() + "). Wait for one to finish, or cancel one, then try again.");
+                throw ProblemException.tooManyRequests("Workspace " + workspace + " already has " + theirs
+                        + " sessions going, the most one workspace may have at once (" + config.maxRunningPerWorkspace()
+                        + "). Wait for one to finish, or cancel one, then try again.");
             }
             start.run();
         });
@@ -249,9 +332,13 @@ public class SessionService {
 
     private Row authorize(Principal who, String id, WorkspaceRole needed) {
         Row row = row(id).orElseThrow(() -> ProblemException.notFound("Session " + id));
-        WorkspaceRole role = who.roleIn(row.workspace()).orElseThrow(() -> AccessRefused.hidden(who, row.workspace(), "Session " + id));
+        WorkspaceRole role = who.roleIn(row.workspace())
+                .orElseThrow(() -> AccessRefused.hidden(who, row.workspace(), "Session " + id));
         if (!role.atLeast(needed)) {
-            throw AccessRefused.forbidden(who, row.workspace(), "Session " + id,
+            throw AccessRefused.forbidden(
+                    who,
+                    row.workspace(),
+                    "Session " + id,
                     "you are " + role.label() + " in workspace " + row.workspace() + "; this needs " + needed.label());
         }
         return row;
@@ -266,10 +353,20 @@ public class SessionService {
         }
         return QuarkusTransaction.joiningExisting().call(() -> {
             @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("select id::text, workspace, droid, repo, title, created_by, created_at from droid_session where id = ?1")
-                    .setParameter(1, uuid).getResultList();
-            return rows.stream().findFirst()
-                    .map(r -> new Row((String) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4], (String) r[5], Columns.instant(r[6])));
+            List<Object[]> rows = em.createNativeQuery(
+                            "select id::text, workspace, droid, repo, title, created_by, created_at from droid_session where id = ?1")
+                    .setParameter(1, uuid)
+                    .getResultList();
+            return rows.stream()
+                    .findFirst()
+                    .map(r -> new Row(
+                            (String) r[0],
+                            (String) r[1],
+                            (String) r[2],
+                            (String) r[3],
+                            (String) r[4],
+                            (String) r[5],
+                            Columns.instant(r[6])));
         });
     }
 
@@ -282,23 +379,56 @@ public class SessionService {
             if (e.payload() instanceof Observation.FileChanged f) {
                 files.add(f.path());
             }
-            if (e.payload() instanceof Conversation.QuestionAsked q && s.call(q.callId()).filter(c -> c.stage() == SessionState.Stage.ASKED).isPresent()) {
+            if (e.payload() instanceof Conversation.QuestionAsked q
+                    && s.call(q.callId())
+                            .filter(c -> c.stage() == SessionState.Stage.ASKED)
+                            .isPresent()) {
                 question = new SessionView.Question(q.callId(), q.question(), q.options());
             }
-            if (e.payload() instanceof Oversight.ApprovalRequested a && s.call(a.callId()).filter(c -> c.stage() == SessionState.Stage.AWAITING_APPROVAL).isPresent()) {
-                approvals.add(new SessionView.Approval(a.callId(), a.tool(), a.arguments(), a.risk().name(), a.reason()));
+            if (e.payload() instanceof Oversight.ApprovalRequested a
+                    && s.call(a.callId())
+                            .filter(c -> c.stage() == SessionState.Stage.AWAITING_APPROVAL)
+                            .isPresent()) {
+                approvals.add(new SessionView.Approval(
+                        a.callId(), a.tool(), a.arguments(), a.risk().name(), a.reason()));
             }
         }
         List<SessionView.Artifact> artifacts = new ArrayList<>();
         for (int i = 0; i < s.artifacts().size(); i++) {
             ArtifactProduced a = s.artifacts().get(i);
-            artifacts.add(new SessionView.Artifact(i, a.kind().name(), a.title(), a.mediaType(), a.location(), a.content().length()));
+            artifacts.add(new SessionView.Artifact(
+                    i,
+                    a.kind().name(),
+                    a.title(),
+                    a.mediaType(),
+                    a.location(),
+                    a.content().length()));
         }
-        return new SessionView(row.id(), row.workspace(), row.droid(), row.repo(), row.title(), row.createdBy(), row.createdAt(),
-                s.status().name().toLowerCase(Locale.ROOT), s.outcome().map(o -> o.name().toLowerCase(Locale.ROOT)).orElse(null), s.summary(), s.lastSeq(),
-                new SessionView.Totals(s.totals().promptTokens(), s.totals().completionTokens(), s.totals().costMicros()), s.plan(), question, approvals,
-                s.context().map(c -> c.rulesFiles()).orElse(List.of()), s.lastMeter().orElse(null), List.copyOf(files), artifacts,
-                audit.sessionRootHash(row.id()).orElse(null), s.raisedClassification().orElseGet(() -> settings.classification(row.workspace(), row.repo())));
+        return new SessionView(
+                row.id(),
+                row.workspace(),
+                row.droid(),
+                row.repo(),
+                row.title(),
+                row.createdBy(),
+                row.createdAt(),
+                s.status().name().toLowerCase(Locale.ROOT),
+                s.outcome().map(o -> o.name().toLowerCase(Locale.ROOT)).orElse(null),
+                s.summary(),
+                s.lastSeq(),
+                new SessionView.Totals(
+                        s.totals().promptTokens(),
+                        s.totals().completionTokens(),
+                        s.totals().costMicros()),
+                s.plan(),
+                question,
+                approvals,
+                s.context().map(c -> c.rulesFiles()).orElse(List.of()),
+                s.lastMeter().orElse(null),
+                List.copyOf(files),
+                artifacts,
+                audit.sessionRootHash(row.id()).orElse(null),
+                s.raisedClassification().orElseGet(() -> settings.classification(row.workspace(), row.repo())));
     }
 
     private static String firstLine(String task) {

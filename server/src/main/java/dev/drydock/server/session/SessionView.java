@@ -49,6 +49,16 @@ public record SessionView(
     public record Artifact(int index, String kind, String title, String mediaType, String location, int size) {}
 
     /** A line of the session list (from the listing projection). */
-    public record Summary(String id, String workspace, String droid, String repo, String title, String createdBy, Instant createdAt, Instant updatedAt,
-            String status, @Nullable String outcome, Totals totals) {}
+    public record Summary(
+            String id,
+            String workspace,
+            String droid,
+            String repo,
+            String title,
+            String createdBy,
+            Instant createdAt,
+            Instant updatedAt,
+            String status,
+            @Nullable String outcome,
+            Totals totals) {}
 }

@@ -31,7 +31,13 @@ final class StoredMemory implements Memory {
     private final Supplier<Classification> level;
 
     /** @param level the session's classification now: what it writes is labelled so, what it recalls is at most that */
-    StoredMemory(EntityManager em, String workspace, String repo, UUID session, Clock clock, Supplier<Classification> level) {
+    StoredMemory(
+            EntityManager em,
+            String workspace,
+            String repo,
+            UUID session,
+            Clock clock,
+            Supplier<Classification> level) {
         this.em = em;
         this.workspace = workspace;
         this.repo = repo;
@@ -47,20 +53,34 @@ final class StoredMemory implements Memory {
             case WORKSPACE -> "";
         };
         String label = level.get().label();
-        QuarkusTransaction.joiningExisting().run(() -> em.createNativeQuery(
-                        "insert into droid_memory(workspace, repo, text, session_id, created_at, classification) values (?1, ?2, ?3, ?4, ?5, ?6)")
-                .setParameter(1, workspace).setParameter(2, r).setParameter(3, text).setParameter(4, session).setParameter(5, clock.instant())
-                .setParameter(6, label).executeUpdate());
+        QuarkusTransaction.joiningExisting()
+                .run(() -> em.createNativeQuery(
+                                "insert into droid_memory(workspace, repo, text, session_id, created_at, classification) values (?1, ?2, ?3, ?4, ?5, ?6)")
+                        .setParameter(1, workspace)
+                        .setParameter(2, r)
+                        .setParameter(3, text)
+                        .setParameter(4, session)
+                        .setParameter(5, clock.instant())
+                        .setParameter(6, label)
+                        .executeUpdate());
     }
 
     @Override
     public List<String> recall() {
         Classification at = level.get();
-        List<String> cleared = Arrays.stream(Classification.values()).filter(at::clears).map(Classification::label).toList();
+        List<String> cleared = Arrays.stream(Classification.values())
+                .filter(at::clears)
+                .map(Classification::label)
+                .toList();
         @SuppressWarnings("unchecked")
-        List<String> newest = QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery(
-                        "select text from droid_memory where workspace = ?1 and (repo = '' or repo = ?2) and classification in (?3) order by id desc limit ?4")
-                .setParameter(1, workspace).setParameter(2, repo).setParameter(3, cleared).setParameter(4, RECALL_LIMIT).getResultList());
+        List<String> newest = QuarkusTransaction.joiningExisting()
+                .call(() -> em.createNativeQuery(
+                                "select text from droid_memory where workspace = ?1 and (repo = '' or repo = ?2) and classification in (?3) order by id desc limit ?4")
+                        .setParameter(1, workspace)
+                        .setParameter(2, repo)
+                        .setParameter(3, cleared)
+                        .setParameter(4, RECALL_LIMIT)
+                        .getResultList());
         List<String> out = new ArrayList<>();
         int chars = 0;
         for (String text : newest) {

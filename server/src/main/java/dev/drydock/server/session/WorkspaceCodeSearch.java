@@ -26,7 +26,13 @@ final class WorkspaceCodeSearch implements CodeSearchPort {
     private final Workspace files;
     private final CodeSearchPort fallback;
 
-    WorkspaceCodeSearch(RepositoryContent repositories, String workspace, String repo, String username, Workspace files, CodeSearchPort fallback) {
+    WorkspaceCodeSearch(
+            RepositoryContent repositories,
+            String workspace,
+            String repo,
+            String username,
+            Workspace files,
+            CodeSearchPort fallback) {
         this.repositories = repositories;
         this.workspace = workspace;
         this.repo = repo;
@@ -39,8 +45,15 @@ final class WorkspaceCodeSearch implements CodeSearchPort {
     public List<Hit> search(String query, int limit) {
         List<dev.drydock.search.Hit> hits;
         try {
-            Principal onBehalf = new Principal(username, username, username, null, List.of(), List.of(new WorkspaceMembership(workspace, WorkspaceRole.VIEWER)));
-            hits = QuarkusTransaction.requiringNew().call(() -> repositories.search(onBehalf, workspace, query, Math.max(1, Math.min(50, limit))));
+            Principal onBehalf = new Principal(
+                    username,
+                    username,
+                    username,
+                    null,
+                    List.of(),
+                    List.of(new WorkspaceMembership(workspace, WorkspaceRole.VIEWER)));
+            hits = QuarkusTransaction.requiringNew()
+                    .call(() -> repositories.search(onBehalf, workspace, query, Math.max(1, Math.min(50, limit))));
         } catch (RuntimeException e) {
             LOG.debugf("workspace search failed, using grep: %s", e.getMessage());
             hits = List.of();
@@ -50,7 +63,12 @@ final class WorkspaceCodeSearch implements CodeSearchPort {
         }
         List<Hit> out = new ArrayList<>();
         for (dev.drydock.search.Hit h : hits) {
-            out.add(new Hit(h.repo(), h.path(), h.startLine(), h.endLine(), h.repo().equals(repo) ? IndexedCodeSearch.snippet(files, h) : h.symbol()));
+            out.add(new Hit(
+                    h.repo(),
+                    h.path(),
+                    h.startLine(),
+                    h.endLine(),
+                    h.repo().equals(repo) ? IndexedCodeSearch.snippet(files, h) : h.symbol()));
         }
         return out;
     }

@@ -17,11 +17,20 @@ import org.jspecify.annotations.Nullable;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class MeResource {
-    @Inject CurrentUser currentUser;
-    @Inject UserService users;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    UserService users;
 
     /** The caller's identity, realm roles and workspaces. */
-    public record MeView(String subject, String username, String displayName, @Nullable String email, List<String> roles, List<WorkspaceView> workspaces) {}
+    public record MeView(
+            String subject,
+            String username,
+            String displayName,
+            @Nullable String email,
+            List<String> roles,
+            List<WorkspaceView> workspaces) {}
 
     /** One workspace membership. */
     public record WorkspaceView(String slug, String role) {}
@@ -32,7 +41,13 @@ public class MeResource {
         Principal p = currentUser.principal();
         users.recordSeen(p);
         return new MeView(
-                p.subject(), p.username(), p.displayName(), p.email(), p.roles(),
-                p.workspaces().stream().map(m -> new WorkspaceView(m.workspace(), m.role().label())).toList());
+                p.subject(),
+                p.username(),
+                p.displayName(),
+                p.email(),
+                p.roles(),
+                p.workspaces().stream()
+                        .map(m -> new WorkspaceView(m.workspace(), m.role().label()))
+                        .toList());
     }
 }

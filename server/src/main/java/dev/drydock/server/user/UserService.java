@@ -4,15 +4,16 @@ import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.auth.WorkspaceMembership;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Instant;
 
 /** Keeps the local record of people and workspaces in step with what Keycloak says at each visit. */
 @ApplicationScoped
 public class UserService {
-    @Inject EntityManager em;
+    @Inject
+    EntityManager em;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -31,7 +32,8 @@ public class UserService {
                     .setParameter("now", now)
                     .executeUpdate();
             for (WorkspaceMembership m : principal.workspaces()) {
-                em.createNativeQuery("insert into workspace(slug, display_name, created_at) values (:slug, :slug, :now) on conflict (slug) do nothing")
+                em.createNativeQuery(
+                                "insert into workspace(slug, display_name, created_at) values (:slug, :slug, :now) on conflict (slug) do nothing")
                         .setParameter("slug", m.workspace())
                         .setParameter("now", now)
                         .executeUpdate();

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 @Entity
 @Table(name = "webhook_delivery")
 public class WebhookDeliveryEntity extends PanacheEntityBase {
-    @Id public UUID id = UUID.randomUUID();
+    @Id
+    public UUID id = UUID.randomUUID();
 
     @Column(name = "webhook_id", nullable = false)
     public UUID webhookId = new UUID(0, 0);

@@ -41,13 +41,21 @@ public class WebhookDispatcher {
     private static final Duration LEASE = Duration.ofMinutes(2);
     private static final int MAX_ERROR_CHARS = 300;
 
-    @Inject EntityManager em;
-    @Inject EgressGuard egress;
-    @Inject WorkspaceSecrets secrets;
-    @Inject WebhookConfig config;
+    @Inject
+    EntityManager em;
+
+    @Inject
+    EgressGuard egress;
+
+    @Inject
+    WorkspaceSecrets secrets;
+
+    @Inject
+    WebhookConfig config;
 
     private final Clock clock = Clock.systemUTC();
-    private final ExecutorService senders = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("webhook-send-", 0).factory());
+    private final ExecutorService senders = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("webhook-send-", 0).factory());
 
     private record Claimed(UUID id, UUID webhook, String event, String payload, int attempt) {}
 
@@ -68,14 +76,21 @@ public class WebhookDispatcher {
                     where id in (select id from webhook_delivery
                                  where (state = 'pending' and next_attempt_at <= now()) or (state = 'sending' and lease_until < now())
                                  order by next_attempt_at limit ?2 for update skip locked)
-                    returning d.id, d.webhook_id, d.event, d.payload, d.attempts""").setParameter(1, LEASE.toSeconds()).setParameter(2, BATCH).getResultList();
-            return rows.stream().map(r -> new Claimed((UUID) r[0], (UUID) r[1], (String) r[2], (String) r[3], ((Number) r[4]).intValue())).toList();
+                    returning d.id, d.webhook_id, d.event, d.payload, d.attempts""")
+                    .setParameter(1, LEASE.toSeconds())
+                    .setParameter(2, BATCH)
+                    .getResultList();
+            return rows.stream()
+                    .map(r -> new Claimed(
+                            (UUID) r[0], (UUID) r[1], (String) r[2], (String) r[3], ((Number) r[4]).intValue()))
+                    .toList();
         });
     }
 
     private void send(Claimed c) {
-        Optional<Target> target = QuarkusTransaction.requiringNew().call(() -> WebhookEntity.<WebhookEntity>findByIdOptional(c.webhook())
-                .map(h -> new Target(h.workspace, h.url, h.secretName)));
+        Optional<Target> target = QuarkusTransaction.requiringNew()
+                .call(() -> WebhookEntity.<WebhookEntity>findByIdOptional(c.webhook())
+                        .map(h -> new Target(h.workspace, h.url, h.secretName)));
         if (target.isEmpty()) {
             return; // the receiver was removed; its deliveries went with it
         }
@@ -97,13 +112,18 @@ public class WebhookDispatcher {
                 .POST(HttpRequest.BodyPublishers.ofString(c.payload(), StandardCharsets.UTF_8))
                 .build();
         try {
-            HttpResponse<Void> response = egress.send(request, HttpResponse.BodyHandlers.discarding(), config.timeout(), "webhook");
+            HttpResponse<Void> response =
+                    egress.send(request, HttpResponse.BodyHandlers.discarding(), config.timeout(), "webhook");
             int status = response.statusCode();
             finish(c, status, status / 100 == 2 ? null : "receiver answered HTTP " + status);
         } catch (EgressRefusedException e) {
             finish(c, null, "host no longer on the egress allow-list: " + e.getMessage());
         } catch (IOException e) {
-            finish(c, null, "no answer: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            finish(
+                    c,
+                    null,
+                    "no answer: " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the claim expires and another tick retries
         } catch (RuntimeException e) {
@@ -115,20 +135,26 @@ public class WebhookDispatcher {
     private void finish(Claimed c, @Nullable Integer status, @Nullable String error) {
         Instant now = clock.instant();
         List<Duration> delays = config.retryDelays();
-        QuarkusTransaction.requiringNew().run(() -> WebhookDeliveryEntity.<WebhookDeliveryEntity>findByIdOptional(c.id()).ifPresent(d -> {
-            d.lastStatus = status;
-            d.lastError = error == null ? null : error.length() > MAX_ERROR_CHARS ? error.substring(0, MAX_ERROR_CHARS) + "…" : error;
-            d.leaseUntil = null;
-            if (error == null) {
-                d.state = "delivered";
-                d.deliveredAt = now;
-            } else if (c.attempt() > delays.size()) {
-                d.state = "failed";
-            } else {
-                d.state = "pending";
-                d.nextAttemptAt = now.plus(delays.get(c.attempt() - 1));
-            }
-        }));
+        QuarkusTransaction.requiringNew()
+                .run(() -> WebhookDeliveryEntity.<WebhookDeliveryEntity>findByIdOptional(c.id())
+                        .ifPresent(d -> {
+                            d.lastStatus = status;
+                            d.lastError = error == null
+                                    ? null
+                                    : error.length() > MAX_ERROR_CHARS
+                                            ? error.substring(0, MAX_ERROR_CHARS) + "…"
+                                            : error;
+                            d.leaseUntil = null;
+                            if (error == null) {
+                                d.state = "delivered";
+                                d.deliveredAt = now;
+                            } else if (c.attempt() > delays.size()) {
+                                d.state = "failed";
+                            } else {
+                                d.state = "pending";
+                                d.nextAttemptAt = now.plus(delays.get(c.attempt() - 1));
+                            }
+                        }));
         if (error != null) {
             LOG.infof("webhook delivery %s (%s) attempt %d: %s", c.id(), c.event(), c.attempt(), error);
         }
@@ -138,9 +164,13 @@ public class WebhookDispatcher {
     @Scheduled(every = "1h", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void prune() {
         Instant before = clock.instant().minus(config.keepDeliveries());
-        long removed = QuarkusTransaction.requiringNew().call(() -> WebhookDeliveryEntity.delete("state in ('delivered', 'failed') and createdAt < ?1", before));
+        long removed = QuarkusTransaction.requiringNew()
+                .call(() ->
+                        WebhookDeliveryEntity.delete("state in ('delivered', 'failed') and createdAt < ?1", before));
         if (removed > 0) {
-            LOG.infof("removed %d webhook deliveries older than %s from the delivery log", removed, config.keepDeliveries());
+            LOG.infof(
+                    "removed %d webhook deliveries older than %s from the delivery log",
+                    removed, config.keepDeliveries());
         }
     }
 

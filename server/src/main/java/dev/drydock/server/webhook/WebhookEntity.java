@@ -12,7 +12,8 @@ import java.util.UUID;
 @Entity
 @Table(name = "webhook")
 public class WebhookEntity extends PanacheEntityBase {
-    @Id public UUID id = UUID.randomUUID();
+    @Id
+    public UUID id = UUID.randomUUID();
 
     @Column(nullable = false)
     public String workspace = "";

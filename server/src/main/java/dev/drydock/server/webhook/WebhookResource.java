@@ -23,8 +23,11 @@ import org.jspecify.annotations.Nullable;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class WebhookResource {
-    @Inject CurrentUser currentUser;
-    @Inject Webhooks webhooks;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    Webhooks webhooks;
 
     @GET
     @Operation(summary = "The workspace's webhooks")
@@ -34,9 +37,13 @@ public class WebhookResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Register a receiver: url, events (session.finished, approval.needed, merge-request.opened), secret (a workspace secret's name that signs)")
+    @Operation(
+            summary =
+                    "Register a receiver: url, events (session.finished, approval.needed, merge-request.opened), secret (a workspace secret's name that signs)")
     public Response create(@PathParam("workspace") String workspace, Webhooks.@Nullable CreateRequest request) {
-        return Response.status(201).entity(webhooks.create(currentUser.principal(), workspace, request)).build();
+        return Response.status(201)
+                .entity(webhooks.create(currentUser.principal(), workspace, request))
+                .build();
     }
 
     @DELETE
@@ -50,7 +57,9 @@ public class WebhookResource {
     @GET
     @Path("/{id}/deliveries")
     @Operation(summary = "A receiver's deliveries, newest first: state, attempts, last status and error")
-    public List<Webhooks.DeliveryView> deliveries(@PathParam("workspace") String workspace, @PathParam("id") String id,
+    public List<Webhooks.DeliveryView> deliveries(
+            @PathParam("workspace") String workspace,
+            @PathParam("id") String id,
             @QueryParam("limit") @DefaultValue("100") int limit) {
         return webhooks.deliveries(currentUser.principal(), workspace, id, limit);
     }
@@ -58,14 +67,19 @@ public class WebhookResource {
     @POST
     @Path("/{id}/deliveries/{delivery}/redeliver")
     @Operation(summary = "Queue a delivery again with the same body")
-    public Response redeliver(@PathParam("workspace") String workspace, @PathParam("id") String id, @PathParam("delivery") String delivery) {
-        return Response.accepted(webhooks.redeliver(currentUser.principal(), workspace, id, delivery)).build();
+    public Response redeliver(
+            @PathParam("workspace") String workspace,
+            @PathParam("id") String id,
+            @PathParam("delivery") String delivery) {
+        return Response.accepted(webhooks.redeliver(currentUser.principal(), workspace, id, delivery))
+                .build();
     }
 
     @POST
     @Path("/{id}/ping")
     @Operation(summary = "Queue a signed ping to the receiver, to check its setup")
     public Response ping(@PathParam("workspace") String workspace, @PathParam("id") String id) {
-        return Response.accepted(webhooks.ping(currentUser.principal(), workspace, id)).build();
+        return Response.accepted(webhooks.ping(currentUser.principal(), workspace, id))
+                .build();
     }
 }

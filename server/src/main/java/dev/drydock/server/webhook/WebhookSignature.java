@@ -28,6 +28,8 @@ public final class WebhookSignature {
 
     /** Constant-time check of a received signature header, as a receiver would do it. */
     public static boolean verify(String secret, long timestamp, String body, String header) {
-        return MessageDigest.isEqual(sign(secret, timestamp, body).getBytes(StandardCharsets.US_ASCII), header.getBytes(StandardCharsets.US_ASCII));
+        return MessageDigest.isEqual(
+                sign(secret, timestamp, body).getBytes(StandardCharsets.US_ASCII),
+                header.getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -55,26 +55,59 @@ public class Webhooks {
     private static final Logger LOG = Logger.getLogger(Webhooks.class);
     private static final int MAX_URL_CHARS = 2_000;
 
-    @Inject EntityManager em;
-    @Inject EgressGuard egress;
-    @Inject WorkspaceSecrets secrets;
-    @Inject WorkspaceService workspaces;
-    @Inject AuditTrail audit;
-    @Inject WebhookConfig config;
-    @Inject ObjectMapper json;
+    @Inject
+    EntityManager em;
+
+    @Inject
+    EgressGuard egress;
+
+    @Inject
+    WorkspaceSecrets secrets;
+
+    @Inject
+    WorkspaceService workspaces;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    WebhookConfig config;
+
+    @Inject
+    ObjectMapper json;
 
     private final Clock clock = Clock.systemUTC();
-    private final ExecutorService enqueuer = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("webhook-enqueue-", 0).factory());
+    private final ExecutorService enqueuer = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("webhook-enqueue-", 0).factory());
 
     /** A registration request: where to send, which events, and the workspace secret that signs. */
-    public record CreateRequest(@Nullable String url, @Nullable List<String> events, @Nullable String secret) {}
+    public record CreateRequest(
+            @Nullable String url,
+            @Nullable List<String> events,
+            @Nullable String secret) {}
 
     /** A receiver as the API shows it (the signing secret by name only). */
-    public record WebhookView(String id, String workspace, String url, List<String> events, String secret, String createdBy, Instant createdAt) {}
+    public record WebhookView(
+            String id,
+            String workspace,
+            String url,
+            List<String> events,
+            String secret,
+            String createdBy,
+            Instant createdAt) {}
 
     /** One delivery with its attempts; the receiver's answer body is never kept. */
-    public record DeliveryView(String id, String event, @Nullable String sessionId, String state, int attempts, @Nullable Integer lastStatus,
-            @Nullable String lastError, Instant createdAt, @Nullable Instant nextAttemptAt, @Nullable Instant deliveredAt) {}
+    public record DeliveryView(
+            String id,
+            String event,
+            @Nullable String sessionId,
+            String state,
+            int attempts,
+            @Nullable Integer lastStatus,
+            @Nullable String lastError,
+            Instant createdAt,
+            @Nullable Instant nextAttemptAt,
+            @Nullable Instant deliveredAt) {}
 
     /** After the event's transaction committed: queues deliveries on another thread, so the appender never waits for them. */
     void recorded(@Observes(during = TransactionPhase.AFTER_SUCCESS) EventRecorded recorded) {
@@ -88,14 +121,19 @@ public class Webhooks {
         WorkspaceAccess.require(who, workspace, WorkspaceRole.ADMIN);
         workspaces.find(workspace);
         if (request == null || request.url() == null || request.events() == null || request.secret() == null) {
-            throw invalid("body", "send {\"url\": \"https://…\", \"events\": [\"session.finished\", …], \"secret\": \"<workspace secret name>\"}");
+            throw invalid(
+                    "body",
+                    "send {\"url\": \"https://…\", \"events\": [\"session.finished\", …], \"secret\": \"<workspace secret name>\"}");
         }
         URI url = receiverUrl(who, request.url());
         List<String> events = events(request.events());
         String secret = request.secret().strip();
         if (!secrets.exists(workspace, secret)) {
-            throw invalid("secret", "workspace '" + workspace + "' has no secret '" + secret + "': store the signing key first with PUT /api/workspaces/"
-                    + workspace + "/secrets/" + secret);
+            throw invalid(
+                    "secret",
+                    "workspace '" + workspace + "' has no secret '" + secret
+                            + "': store the signing key first with PUT /api/workspaces/" + workspace + "/secrets/"
+                            + secret);
         }
         WebhookEntity hook = new WebhookEntity();
         hook.workspace = workspace;
@@ -106,20 +144,31 @@ public class Webhooks {
         hook.createdAt = clock.instant();
         QuarkusTransaction.requiringNew().run(() -> {
             if (WebhookEntity.count("workspace", workspace) >= config.maxPerWorkspace()) {
-                throw new ProblemException(Problem.of(409, "too-many-webhooks", "Too many webhooks",
-                        "workspace '" + workspace + "' already has " + config.maxPerWorkspace() + " webhooks (drydock.webhooks.max-per-workspace); remove one first"));
+                throw new ProblemException(Problem.of(
+                        409,
+                        "too-many-webhooks",
+                        "Too many webhooks",
+                        "workspace '" + workspace + "' already has " + config.maxPerWorkspace()
+                                + " webhooks (drydock.webhooks.max-per-workspace); remove one first"));
             }
             hook.persist();
-            audit.appendInTransaction(AuditEntry.of(who.subject(), "webhook.created", workspace + "/" + hook.id).inWorkspace(workspace)
-                    .with("by", who.username()).with("url", hook.url).with("events", hook.events).with("secret", secret));
+            audit.appendInTransaction(AuditEntry.of(who.subject(), "webhook.created", workspace + "/" + hook.id)
+                    .inWorkspace(workspace)
+                    .with("by", who.username())
+                    .with("url", hook.url)
+                    .with("events", hook.events)
+                    .with("secret", secret));
         });
         return view(hook);
     }
 
     public List<WebhookView> list(Principal who, String workspace) {
         WorkspaceAccess.require(who, workspace, WorkspaceRole.ADMIN);
-        return QuarkusTransaction.requiringNew().call(() -> WebhookEntity.<WebhookEntity>list("workspace = ?1 order by createdAt", workspace))
-                .stream().map(Webhooks::view).toList();
+        return QuarkusTransaction.requiringNew()
+                .call(() -> WebhookEntity.<WebhookEntity>list("workspace = ?1 order by createdAt", workspace))
+                .stream()
+                .map(Webhooks::view)
+                .toList();
     }
 
     public void delete(Principal who, String workspace, String id) {
@@ -128,8 +177,10 @@ public class Webhooks {
         QuarkusTransaction.requiringNew().run(() -> {
             WebhookEntity hook = owned(workspace, key);
             hook.delete();
-            audit.appendInTransaction(AuditEntry.of(who.subject(), "webhook.deleted", workspace + "/" + id).inWorkspace(workspace)
-                    .with("by", who.username()).with("url", hook.url));
+            audit.appendInTransaction(AuditEntry.of(who.subject(), "webhook.deleted", workspace + "/" + id)
+                    .inWorkspace(workspace)
+                    .with("by", who.username())
+                    .with("url", hook.url));
         });
     }
 
@@ -138,8 +189,12 @@ public class Webhooks {
         UUID key = uuid(id);
         return QuarkusTransaction.requiringNew().call(() -> {
             owned(workspace, key);
-            return WebhookDeliveryEntity.<WebhookDeliveryEntity>find("webhookId = ?1 order by createdAt desc", key).page(0, Math.max(1, Math.min(500, limit)))
-                    .list().stream().map(Webhooks::view).toList();
+            return WebhookDeliveryEntity.<WebhookDeliveryEntity>find("webhookId = ?1 order by createdAt desc", key)
+                    .page(0, Math.max(1, Math.min(500, limit)))
+                    .list()
+                    .stream()
+                    .map(Webhooks::view)
+                    .toList();
         });
     }
 
@@ -151,10 +206,14 @@ public class Webhooks {
         return QuarkusTransaction.requiringNew().call(() -> {
             owned(workspace, key);
             WebhookDeliveryEntity before = WebhookDeliveryEntity.<WebhookDeliveryEntity>findByIdOptional(original)
-                    .filter(d -> d.webhookId.equals(key)).orElseThrow(() -> ProblemException.notFound("Delivery '" + deliveryId + "' of webhook '" + id + "'"));
+                    .filter(d -> d.webhookId.equals(key))
+                    .orElseThrow(
+                            () -> ProblemException.notFound("Delivery '" + deliveryId + "' of webhook '" + id + "'"));
             WebhookDeliveryEntity again = queued(key, before.event, before.sessionId, before.payload);
-            audit.appendInTransaction(AuditEntry.of(who.subject(), "webhook.redelivered", workspace + "/" + id).inWorkspace(workspace)
-                    .with("by", who.username()).with("delivery", deliveryId));
+            audit.appendInTransaction(AuditEntry.of(who.subject(), "webhook.redelivered", workspace + "/" + id)
+                    .inWorkspace(workspace)
+                    .with("by", who.username())
+                    .with("delivery", deliveryId));
             return view(again);
         });
     }
@@ -173,17 +232,27 @@ public class Webhooks {
 
     void mergeRequestOpened(@Observes MergeRequestOpened opened) {
         Map<String, Object> body = envelope(WebhookEvent.MERGE_REQUEST_OPENED, opened.workspace());
-        body.put("session", Map.of("id", opened.sessionId(), "repo", opened.repo(), "delegatedBy", opened.delegatedBy()));
+        body.put(
+                "session",
+                Map.of("id", opened.sessionId(), "repo", opened.repo(), "delegatedBy", opened.delegatedBy()));
         body.put("mergeRequest", Map.of("number", opened.number(), "url", opened.url(), "draft", opened.draft()));
-        enqueuer.submit(() -> enqueue(opened.workspace(), WebhookEvent.MERGE_REQUEST_OPENED, UUID.fromString(opened.sessionId()), write(body)));
+        enqueuer.submit(() -> enqueue(
+                opened.workspace(),
+                WebhookEvent.MERGE_REQUEST_OPENED,
+                UUID.fromString(opened.sessionId()),
+                write(body)));
     }
 
     private void enqueueSessionEvent(Event e) {
         try {
             UUID session = UUID.fromString(e.sessionId());
-            Optional<Object[]> row = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                            "select workspace, droid, coalesce(repo, ''), created_by from droid_session where id = ?1", Object[].class)
-                    .setParameter(1, session).getResultStream().findFirst());
+            Optional<Object[]> row = QuarkusTransaction.requiringNew()
+                    .call(() -> em.createNativeQuery(
+                                    "select workspace, droid, coalesce(repo, ''), created_by from droid_session where id = ?1",
+                                    Object[].class)
+                            .setParameter(1, session)
+                            .getResultStream()
+                            .findFirst());
             if (row.isEmpty()) {
                 return;
             }
@@ -203,7 +272,17 @@ public class Webhooks {
             } else if (e.payload() instanceof Oversight.ApprovalRequested asked) {
                 kind = WebhookEvent.APPROVAL_NEEDED;
                 body = envelope(kind, workspace);
-                body.put("approval", Map.of("callId", asked.callId(), "tool", asked.tool(), "risk", asked.risk().name().toLowerCase(Locale.ROOT), "reason", asked.reason()));
+                body.put(
+                        "approval",
+                        Map.of(
+                                "callId",
+                                asked.callId(),
+                                "tool",
+                                asked.tool(),
+                                "risk",
+                                asked.risk().name().toLowerCase(Locale.ROOT),
+                                "reason",
+                                asked.reason()));
             } else {
                 return;
             }
@@ -211,7 +290,8 @@ public class Webhooks {
             body.put("portalPath", "/portal/sessions/" + e.sessionId());
             enqueue(workspace, kind, session, write(body));
         } catch (RuntimeException ex) {
-            LOG.warnf("webhook deliveries for an event of session %s were not queued: %s", e.sessionId(), ex.toString());
+            LOG.warnf(
+                    "webhook deliveries for an event of session %s were not queued: %s", e.sessionId(), ex.toString());
         }
     }
 
@@ -269,19 +349,31 @@ public class Webhooks {
             throw invalid("url", "url must be an http:// or https:// address of a receiver inside your network");
         }
         if (uri.getRawUserInfo() != null) {
-            throw invalid("url", "do not put credentials in the url: deliveries are signed with the workspace secret you name");
+            throw invalid(
+                    "url",
+                    "do not put credentials in the url: deliveries are signed with the workspace secret you name");
         }
         if (uri.getRawFragment() != null) {
             throw invalid("url", "url must not have a #fragment");
         }
         String host = uri.getHost();
         if (!egress.isAllowed(host)) {
-            throw new ProblemException(Problem.of(422, "host-not-allowed", "Host not allowed",
-                    "Receiver host '" + host + "' is not on the egress allow-list (drydock.egress.allowed-hosts); a drydock-admin adds internal hosts there. Drydock contacts no other host."));
+            throw new ProblemException(
+                    Problem.of(
+                            422,
+                            "host-not-allowed",
+                            "Host not allowed",
+                            "Receiver host '" + host
+                                    + "' is not on the egress allow-list (drydock.egress.allowed-hosts); a drydock-admin adds internal hosts there. Drydock contacts no other host."));
         }
         if (loopback(host) && !who.isDrydockAdmin()) {
-            throw new ProblemException(Problem.of(403, "loopback-receiver", "Loopback receiver refused",
-                    "'" + host + "' is this machine: only a drydock-admin may send webhooks to the server's own host, where its own services listen."));
+            throw new ProblemException(
+                    Problem.of(
+                            403,
+                            "loopback-receiver",
+                            "Loopback receiver refused",
+                            "'" + host
+                                    + "' is this machine: only a drydock-admin may send webhooks to the server's own host, where its own services listen."));
         }
         return uri;
     }
@@ -326,11 +418,16 @@ public class Webhooks {
     }
 
     private static String known() {
-        return Arrays.stream(WebhookEvent.values()).filter(e -> e != WebhookEvent.PING).map(WebhookEvent::wireName).reduce((a, b) -> a + ", " + b).orElse("");
+        return Arrays.stream(WebhookEvent.values())
+                .filter(e -> e != WebhookEvent.PING)
+                .map(WebhookEvent::wireName)
+                .reduce((a, b) -> a + ", " + b)
+                .orElse("");
     }
 
     private static WebhookEntity owned(String workspace, UUID id) {
-        return WebhookEntity.<WebhookEntity>findByIdOptional(id).filter(h -> h.workspace.equals(workspace))
+        return WebhookEntity.<WebhookEntity>findByIdOptional(id)
+                .filter(h -> h.workspace.equals(workspace))
                 .orElseThrow(() -> ProblemException.notFound("Webhook '" + id + "' in workspace '" + workspace + "'"));
     }
 
@@ -343,16 +440,33 @@ public class Webhooks {
     }
 
     private static ProblemException invalid(String field, String message) {
-        return new ProblemException(Problem.of(400, "invalid-webhook", "Invalid webhook", message).withErrors(List.of(new Problem.FieldError(field, message))));
+        return new ProblemException(Problem.of(400, "invalid-webhook", "Invalid webhook", message)
+                .withErrors(List.of(new Problem.FieldError(field, message))));
     }
 
     static WebhookView view(WebhookEntity h) {
-        return new WebhookView(h.id.toString(), h.workspace, h.url, List.of(h.events.split(",")), h.secretName, h.createdBy, h.createdAt);
+        return new WebhookView(
+                h.id.toString(),
+                h.workspace,
+                h.url,
+                List.of(h.events.split(",")),
+                h.secretName,
+                h.createdBy,
+                h.createdAt);
     }
 
     static DeliveryView view(WebhookDeliveryEntity d) {
         boolean open = d.state.equals("pending") || d.state.equals("sending");
-        return new DeliveryView(d.id.toString(), d.event, d.sessionId == null ? null : d.sessionId.toString(), d.state, d.attempts, d.lastStatus, d.lastError,
-                d.createdAt, open ? d.nextAttemptAt : null, d.deliveredAt);
+        return new DeliveryView(
+                d.id.toString(),
+                d.event,
+                d.sessionId == null ? null : d.sessionId.toString(),
+                d.state,
+                d.attempts,
+                d.lastStatus,
+                d.lastError,
+                d.createdAt,
+                open ? d.nextAttemptAt : null,
+                d.deliveredAt);
     }
 }

@@ -26,9 +26,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class WorkspaceResource {
-    @Inject CurrentUser currentUser;
-    @Inject WorkspaceService workspaces;
-    @Inject UserService users;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    WorkspaceService workspaces;
+
+    @Inject
+    UserService users;
 
     /** Body of a create request. */
     public record CreateWorkspace(String slug, String displayName) {}
@@ -47,10 +52,13 @@ public class WorkspaceResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(CreateWorkspace body) {
         if (body == null) {
-            throw dev.drydock.server.problem.ProblemException.badRequest("a body with slug and displayName is required");
+            throw dev.drydock.server.problem.ProblemException.badRequest(
+                    "a body with slug and displayName is required");
         }
         WorkspaceView created = workspaces.create(currentUser.principal(), body.slug(), body.displayName());
-        return Response.created(URI.create("/api/workspaces/" + created.slug())).entity(created).build();
+        return Response.created(URI.create("/api/workspaces/" + created.slug()))
+                .entity(created)
+                .build();
     }
 
     @GET

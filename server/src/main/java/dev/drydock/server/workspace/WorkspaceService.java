@@ -1,13 +1,13 @@
 package dev.drydock.server.workspace;
 
 import dev.drydock.server.agent.tool.Autonomy;
-import dev.drydock.server.classification.Classification;
 import dev.drydock.server.audit.AuditEntry;
 import dev.drydock.server.audit.AuditTrail;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.auth.WorkspaceAccess;
 import dev.drydock.server.auth.WorkspaceMembership;
 import dev.drydock.server.auth.WorkspaceRole;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,13 +26,15 @@ public class WorkspaceService {
     /** Droid profiles that exist. */
     public static final Set<String> DROIDS = Set.of("code", "knowledge", "reliability");
 
-    @Inject AuditTrail audit;
+    @Inject
+    AuditTrail audit;
 
     /** A workspace as its members see it. */
     public record WorkspaceView(String slug, String displayName, String role, PolicyView policy) {}
 
     /** The policy of a workspace. */
-    public record PolicyView(List<String> allowedDroids, List<String> allowedRoutes, String autonomy, String classification) {}
+    public record PolicyView(
+            List<String> allowedDroids, List<String> allowedRoutes, String autonomy, String classification) {}
 
     /** The caller's workspaces; a drydock admin sees every workspace Drydock knows. */
     @Transactional
@@ -62,7 +64,8 @@ public class WorkspaceService {
     @Transactional
     public WorkspaceView create(Principal caller, String slug, String displayName) {
         if (slug == null || !slug.matches("[a-z0-9][a-z0-9-]{0,62}")) {
-            throw ProblemException.badRequest("slug must be 1-63 lower-case letters, digits or '-', starting with a letter or digit");
+            throw ProblemException.badRequest(
+                    "slug must be 1-63 lower-case letters, digits or '-', starting with a letter or digit");
         }
         if (displayName == null || displayName.isBlank() || displayName.length() > 200) {
             throw ProblemException.badRequest("displayName must be 1-200 characters");
@@ -80,7 +83,9 @@ public class WorkspaceService {
         ws.autonomy = Autonomy.APPROVE_WRITES.label();
         ws.classification = Classification.INTERNAL.label();
         ws.persist();
-        audit.appendInTransaction(AuditEntry.of(caller.subject(), "workspace.created", "workspace " + slug).inWorkspace(slug).with("displayName", ws.displayName));
+        audit.appendInTransaction(AuditEntry.of(caller.subject(), "workspace.created", "workspace " + slug)
+                .inWorkspace(slug)
+                .with("displayName", ws.displayName));
         return view(ws, WorkspaceRole.ADMIN);
     }
 
@@ -94,14 +99,17 @@ public class WorkspaceService {
         List<String> droids = distinct(policy.allowedDroids(), "allowedDroids");
         for (String d : droids) {
             if (!DROIDS.contains(d)) {
-                throw ProblemException.badRequest("allowedDroids: unknown droid '" + d + "' (known: code, knowledge, reliability)");
+                throw ProblemException.badRequest(
+                        "allowedDroids: unknown droid '" + d + "' (known: code, knowledge, reliability)");
             }
         }
         List<String> routes = distinct(policy.allowedRoutes(), "allowedRoutes");
-        Autonomy autonomy = Autonomy.parse(String.valueOf(policy.autonomy())).orElseThrow(() ->
-                ProblemException.badRequest("autonomy must be one of read-only, approve-writes, auto-edit, full-auto"));
-        Classification classification = Classification.parse(String.valueOf(policy.classification())).orElseThrow(() ->
-                ProblemException.badRequest("classification must be one of public, internal, confidential, secret"));
+        Autonomy autonomy = Autonomy.parse(String.valueOf(policy.autonomy()))
+                .orElseThrow(() -> ProblemException.badRequest(
+                        "autonomy must be one of read-only, approve-writes, auto-edit, full-auto"));
+        Classification classification = Classification.parse(String.valueOf(policy.classification()))
+                .orElseThrow(() -> ProblemException.badRequest(
+                        "classification must be one of public, internal, confidential, secret"));
         WorkspaceEntity ws = find(slug);
         PolicyView before = policyOf(ws);
         ws.allowedDroids = String.join(",", droids);
@@ -109,8 +117,10 @@ public class WorkspaceService {
         ws.autonomy = autonomy.label();
         ws.classification = classification.label();
         ws.updatedAt = Instant.now();
-        audit.appendInTransaction(AuditEntry.of(caller.subject(), "policy.changed", "workspace " + slug).inWorkspace(slug)
-                .with("before", before).with("after", policyOf(ws)));
+        audit.appendInTransaction(AuditEntry.of(caller.subject(), "policy.changed", "workspace " + slug)
+                .inWorkspace(slug)
+                .with("before", before)
+                .with("after", policyOf(ws)));
         return view(ws, role);
     }
 
@@ -123,7 +133,8 @@ public class WorkspaceService {
         WorkspaceEntity ws = WorkspaceEntity.find("slug", slug).firstResult();
         if (ws == null && slug.matches("[a-z0-9][a-z0-9-]{0,62}")) {
             WorkspaceEntity.getEntityManager()
-                    .createNativeQuery("insert into workspace(slug, display_name, created_at) values (:slug, :slug, now()) on conflict (slug) do nothing")
+                    .createNativeQuery(
+                            "insert into workspace(slug, display_name, created_at) values (:slug, :slug, now()) on conflict (slug) do nothing")
                     .setParameter("slug", slug)
                     .executeUpdate();
             ws = WorkspaceEntity.find("slug", slug).firstResult();

@@ -20,7 +20,8 @@ public class WorkspaceSettings {
     /** The policy's default when the workspace has no row yet. */
     static final Autonomy DEFAULT_AUTONOMY = Autonomy.APPROVE_WRITES;
 
-    @Inject EntityManager em;
+    @Inject
+    EntityManager em;
 
     /** A workspace's policy as sessions use it. */
     public record Policy(Autonomy autonomy, List<String> allowedDroids, List<String> allowedRoutes) {
@@ -36,7 +37,10 @@ public class WorkspaceSettings {
     /** The workspace's policy; the default policy when the workspace has no row yet. */
     public Policy policy(String workspace) {
         return find(workspace)
-                .map(w -> new Policy(Autonomy.ofLabel(w.autonomy), List.of(w.allowedDroids.split(",")), List.of(w.allowedRoutes.split(","))))
+                .map(w -> new Policy(
+                        Autonomy.ofLabel(w.autonomy),
+                        List.of(w.allowedDroids.split(",")),
+                        List.of(w.allowedRoutes.split(","))))
                 .orElse(new Policy(DEFAULT_AUTONOMY, List.of("code", "knowledge", "reliability"), List.of("*")));
     }
 
@@ -55,8 +59,12 @@ public class WorkspaceSettings {
             return label;
         }
         @SuppressWarnings("unchecked")
-        List<String> repoLabels = QuarkusTransaction.joiningExisting().call(() -> em.createNativeQuery("select classification from repository where workspace = ?1 and name = ?2")
-                .setParameter(1, workspace).setParameter(2, repo).getResultList());
+        List<String> repoLabels = QuarkusTransaction.joiningExisting()
+                .call(() -> em.createNativeQuery(
+                                "select classification from repository where workspace = ?1 and name = ?2")
+                        .setParameter(1, workspace)
+                        .setParameter(2, repo)
+                        .getResultList());
         for (String repoLabel : repoLabels) {
             if (rank(repoLabel) > rank(label)) {
                 label = repoLabel;
@@ -77,7 +85,8 @@ public class WorkspaceSettings {
     public void requireAllowed(String workspace, String droid, String route) {
         Policy p = policy(workspace);
         if (!p.allowsDroid(droid)) {
-            throw ProblemException.forbidden("the " + droid + " droid is not allowed in workspace " + workspace + " (allowed: " + String.join(", ", p.allowedDroids()) + ")");
+            throw ProblemException.forbidden("the " + droid + " droid is not allowed in workspace " + workspace
+                    + " (allowed: " + String.join(", ", p.allowedDroids()) + ")");
         }
         if (!p.allowsRoute(route)) {
             throw ProblemException.forbidden("model route '" + route + "' is not allowed in workspace " + workspace);
@@ -85,6 +94,8 @@ public class WorkspaceSettings {
     }
 
     private static Optional<WorkspaceEntity> find(String workspace) {
-        return QuarkusTransaction.joiningExisting().call(() -> WorkspaceEntity.<WorkspaceEntity>find("slug", workspace).firstResultOptional());
+        return QuarkusTransaction.joiningExisting()
+                .call(() ->
+                        WorkspaceEntity.<WorkspaceEntity>find("slug", workspace).firstResultOptional());
     }
 }

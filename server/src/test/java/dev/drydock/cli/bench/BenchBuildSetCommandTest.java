@@ -16,12 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BenchBuildSetCommandTest {
-    @TempDir Path repo;
+    @TempDir
+    Path repo;
 
     @Test
     void shouldTakeOnlyCommitsMadeAfterTheSnapshotWhenSideBranchesAreMergedLater() throws Exception {
         // Given main: base → snapshot → later; and a side branch written before the snapshot, merged after it
-        try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+        try (Git git =
+                Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
             write("src/main/java/App.java", "class App {}\n");
             write("src/main/java/Util.java", "class Util {}\n");
             RevCommit base = commit(git, "base", 1_000);
@@ -34,7 +36,11 @@ class BenchBuildSetCommandTest {
             write("src/main/java/Util.java", "class Util { int old; }\n");
             commit(git, "Old side-branch change to Util", 2_000);
             git.checkout().setName("main").call();
-            git.merge().include(git.getRepository().resolve("side")).setMessage("Merge side").setCommit(true).call();
+            git.merge()
+                    .include(git.getRepository().resolve("side"))
+                    .setMessage("Merge side")
+                    .setCommit(true)
+                    .call();
 
             // When
             List<ObjectNode> queries = BenchBuildSetCommand.queries(git.getRepository(), snapshot);
@@ -53,7 +59,13 @@ class BenchBuildSetCommandTest {
 
     private static RevCommit commit(Git git, String message, long seconds) throws Exception {
         git.add().addFilepattern(".").call();
-        PersonIdent who = new PersonIdent("t", "t@example.test", Date.from(Instant.ofEpochSecond(seconds)), TimeZone.getTimeZone("UTC"));
-        return git.commit().setMessage(message).setAuthor(who).setCommitter(who).setSign(false).call();
+        PersonIdent who = new PersonIdent(
+                "t", "t@example.test", Date.from(Instant.ofEpochSecond(seconds)), TimeZone.getTimeZone("UTC"));
+        return git.commit()
+                .setMessage(message)
+                .setAuthor(who)
+                .setCommitter(who)
+                .setSign(false)
+                .call();
     }
 }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BenchRetrievalCommandTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void shouldReportQualityAndTimedLatencyWhenALexicalCorpusIsBenchmarked() throws Exception {
@@ -18,8 +19,18 @@ class BenchRetrievalCommandTest {
         Path queries = corpusWithQueries();
 
         // When
-        CliRun run = CliRun.of("bench", "retrieval", "--corpus", dir.resolve("corpus").toString(), "--queries",
-                queries.toString(), "--no-vectors", "--latency-passes", "2", "--cache", dir.resolve("cache").toString());
+        CliRun run = CliRun.of(
+                "bench",
+                "retrieval",
+                "--corpus",
+                dir.resolve("corpus").toString(),
+                "--queries",
+                queries.toString(),
+                "--no-vectors",
+                "--latency-passes",
+                "2",
+                "--cache",
+                dir.resolve("cache").toString());
 
         // Then
         assertThat(run.exit()).as(run.err()).isZero();
@@ -36,8 +47,18 @@ class BenchRetrievalCommandTest {
         Path queries = corpusWithQueries();
 
         // When
-        CliRun run = CliRun.of("bench", "retrieval", "--corpus", dir.resolve("corpus").toString(), "--queries",
-                queries.toString(), "--no-vectors", "--latency-passes", "0", "--cache", dir.resolve("cache").toString());
+        CliRun run = CliRun.of(
+                "bench",
+                "retrieval",
+                "--corpus",
+                dir.resolve("corpus").toString(),
+                "--queries",
+                queries.toString(),
+                "--no-vectors",
+                "--latency-passes",
+                "0",
+                "--cache",
+                dir.resolve("cache").toString());
 
         // Then
         assertThat(run.exit()).isNotZero();
@@ -46,7 +67,8 @@ class BenchRetrievalCommandTest {
 
     private Path corpusWithQueries() throws Exception {
         Path corpus = Files.createDirectories(dir.resolve("corpus/src"));
-        Files.writeString(corpus.resolve("InvoiceParser.java"), "class InvoiceParser { void parseInvoiceLines() {} }\n");
+        Files.writeString(
+                corpus.resolve("InvoiceParser.java"), "class InvoiceParser { void parseInvoiceLines() {} }\n");
         Files.writeString(corpus.resolve("MailSender.java"), "class MailSender { void sendWelcomeMail() {} }\n");
         return Files.writeString(dir.resolve("queries.jsonl"), """
                 {"id": "1", "query": "Parse invoice lines", "relevant": ["src/InvoiceParser.java"]}

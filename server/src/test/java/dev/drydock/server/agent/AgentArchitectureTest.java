@@ -12,13 +12,30 @@ import com.tngtech.archunit.library.GeneralCodingRules;
 @AnalyzeClasses(packages = "dev.drydock.server.agent", importOptions = ImportOption.DoNotIncludeTests.class)
 class AgentArchitectureTest {
     @ArchTest
-    static final ArchRule agentIsFrameworkFree = noClasses().that().resideInAPackage("dev.drydock.server.agent..")
-            .should().dependOnClassesThat().resideInAnyPackage("jakarta.ws.rs..", "jakarta.persistence..", "io.quarkus..", "com.fasterxml.jackson..",
-                    "jakarta.enterprise..", "jakarta.inject..", "dev.drydock.server.session..", "dev.drydock.server.eventlog..", "dev.drydock.server.droid..");
+    static final ArchRule agentIsFrameworkFree = noClasses()
+            .that()
+            .resideInAPackage("dev.drydock.server.agent..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "jakarta.ws.rs..",
+                    "jakarta.persistence..",
+                    "io.quarkus..",
+                    "com.fasterxml.jackson..",
+                    "jakarta.enterprise..",
+                    "jakarta.inject..",
+                    "dev.drydock.server.session..",
+                    "dev.drydock.server.eventlog..",
+                    "dev.drydock.server.droid..");
 
     @ArchTest
-    static final ArchRule agentReadsTimeFromItsClock = noClasses().that().resideInAPackage("dev.drydock.server.agent..")
-            .should().callMethod(java.time.Instant.class, "now").orShould().callMethod(System.class, "currentTimeMillis");
+    static final ArchRule agentReadsTimeFromItsClock = noClasses()
+            .that()
+            .resideInAPackage("dev.drydock.server.agent..")
+            .should()
+            .callMethod(java.time.Instant.class, "now")
+            .orShould()
+            .callMethod(System.class, "currentTimeMillis");
 
     @ArchTest
     static final ArchRule noStandardStreams = GeneralCodingRules.NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS;

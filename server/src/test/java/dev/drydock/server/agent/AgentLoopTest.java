@@ -48,19 +48,28 @@ class AgentLoopTest {
     static final String S = "s1";
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
     static final String CALC_BROKEN = "def add(a, b):\n    return a - b\n";
-    static final String CALC_TEST = "import unittest\nfrom calc import add\n\nclass T(unittest.TestCase):\n    def test_add(self):\n        self.assertEqual(add(2, 3), 5)\n";
+    static final String CALC_TEST =
+            "import unittest\nfrom calc import add\n\nclass T(unittest.TestCase):\n    def test_add(self):\n        self.assertEqual(add(2, 3), 5)\n";
 
     final InMemoryEventLog log = new InMemoryEventLog(CLOCK);
     final InMemoryWorkspace ws = new InMemoryWorkspace(
             Map.of("calc.py", CALC_BROKEN, "test_calc.py", CALC_TEST),
             (cmd, files) -> cmd.startsWith("python3 -m unittest")
-                    ? (files.get("calc.py").contains("a + b") ? new CommandResult(0, "OK\n", false) : new CommandResult(1, "FAIL: test_add\nAssertionError: -1 != 5\n", false))
+                    ? (files.get("calc.py").contains("a + b")
+                            ? new CommandResult(0, "OK\n", false)
+                            : new CommandResult(1, "FAIL: test_add\nAssertionError: -1 != 5\n", false))
                     : new CommandResult(0, "", false));
 
     AgentLoop loop(LlmModel model, Autonomy autonomy, Limits limits, long window) {
         ToolBox tools = ToolBox.named(ToolBox.builtInNames(), new FinishTool());
-        Droid droid = new Droid("code", "default", tools, new TestGatedCompletion((s, d, m, t) -> Optional.of("drydock/" + s)), limits);
-        ToolContext ctx = new ToolContext(S, ws, (q, n) -> List.of(), Memory.none(), new TestCommand("python3 -m unittest discover -q", "test_*.py"));
+        Droid droid = new Droid(
+                "code", "default", tools, new TestGatedCompletion((s, d, m, t) -> Optional.of("drydock/" + s)), limits);
+        ToolContext ctx = new ToolContext(
+                S,
+                ws,
+                (q, n) -> List.of(),
+                Memory.none(),
+                new TestCommand("python3 -m unittest discover -q", "test_*.py"));
         return new AgentLoop(log, model, droid, autonomy, ctx, window, new AgentLoop.Retry(3, Duration.ZERO), CLOCK);
     }
 
@@ -69,7 +78,10 @@ class AgentLoopTest {
     }
 
     void start() {
-        log.append(S, Source.USER, new SessionStarted("code", "Fix the failing test in calc.py", "demo", "calc", "abc1234"));
+        log.append(
+                S,
+                Source.USER,
+                new SessionStarted("code", "Fix the failing test in calc.py", "demo", "calc", "abc1234"));
         log.append(S, Source.SYSTEM, new Progress.ContextPrepared("You are the code droid.", List.of(), "", ""));
     }
 
@@ -104,8 +116,13 @@ class AgentLoopTest {
             assertThat(r.by()).isEqualTo(RejectedBy.COMPLETION_RULE);
             assertThat(r.reason()).contains("tests fail");
         });
-        assertThat(all(Observation.FileChanged.class)).singleElement().satisfies(f -> assertThat(f.diff()).contains("-    return a - b").contains("+    return a + b"));
-        assertThat(state.artifacts()).extracting(Progress.ArtifactProduced::kind).containsExactly(Progress.ArtifactKind.DIFF, Progress.ArtifactKind.BRANCH);
+        assertThat(all(Observation.FileChanged.class))
+                .singleElement()
+                .satisfies(
+                        f -> assertThat(f.diff()).contains("-    return a - b").contains("+    return a + b"));
+        assertThat(state.artifacts())
+                .extracting(Progress.ArtifactProduced::kind)
+                .containsExactly(Progress.ArtifactKind.DIFF, Progress.ArtifactKind.BRANCH);
         assertThat(state.totals().promptTokens()).isEqualTo(700);
         assertThat(all(Telemetry.ContextMeasured.class)).hasSize(7);
         assertSeqsContiguous();
@@ -129,7 +146,8 @@ class AgentLoopTest {
 
         // Then
         assertThat(state.outcome()).contains(Outcome.COMPLETED);
-        assertThat(all(Observation.FormatRejected.class)).extracting(Observation.FormatRejected::reason)
+        assertThat(all(Observation.FormatRejected.class))
+                .extracting(Observation.FormatRejected::reason)
                 .satisfiesExactly(
                         r -> assertThat(r).contains("not valid JSON"),
                         r -> assertThat(r).contains("unknown tool 'read_fil'"),
@@ -156,7 +174,8 @@ class AgentLoopTest {
         // Then
         assertThat(paused.status()).isEqualTo(SessionState.Status.WAITING_FOR_ANSWER);
         assertThat(state.outcome()).contains(Outcome.COMPLETED);
-        assertThat(model.requests().get(1).messages().getLast().content()).isEqualTo("The person answered: No, numbers only.");
+        assertThat(model.requests().get(1).messages().getLast().content())
+                .isEqualTo("The person answered: No, numbers only.");
     }
 
     @Test
@@ -164,8 +183,12 @@ class AgentLoopTest {
         // Given
         start();
         ScriptedModel model = new ScriptedModel(
-                calls("two edits",
-                        new ToolCall("a", "edit_file", args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
+                calls(
+                        "two edits",
+                        new ToolCall(
+                                "a",
+                                "edit_file",
+                                args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
                         new ToolCall("b", "create_file", args("path", "NOTES.md", "content", "x"))),
                 call("finish", args("summary", "ok")));
         AgentLoop loop = loop(model, Autonomy.APPROVE_WRITES, new Limits(30, 1_000_000, Duration.ofHours(1)), 100_000);
@@ -180,7 +203,9 @@ class AgentLoopTest {
         // Then
         assertThat(first.status()).isEqualTo(SessionState.Status.WAITING_FOR_APPROVAL);
         assertThat(second.status()).isEqualTo(SessionState.Status.WAITING_FOR_APPROVAL);
-        assertThat(all(ApprovalRequested.class)).extracting(ApprovalRequested::callId).containsExactly("a", "b");
+        assertThat(all(ApprovalRequested.class))
+                .extracting(ApprovalRequested::callId)
+                .containsExactly("a", "b");
         assertThat(state.outcome()).contains(Outcome.COMPLETED);
         assertThat(ws.files()).doesNotContainKey("NOTES.md");
         assertThat(all(ActionRejected.class)).singleElement().satisfies(r -> {
@@ -193,13 +218,17 @@ class AgentLoopTest {
     void shouldBlockSideEffectsWhenAutonomyIsReadOnly() {
         // Given
         start();
-        ScriptedModel model = new ScriptedModel(call("run_command", args("command", "curl http://example.com")), say("hmm"));
+        ScriptedModel model =
+                new ScriptedModel(call("run_command", args("command", "curl http://example.com")), say("hmm"));
 
         // When
-        SessionState state = loop(model, Autonomy.READ_ONLY, new Limits(2, 1_000_000, Duration.ofHours(1)), 100_000).run(S);
+        SessionState state = loop(model, Autonomy.READ_ONLY, new Limits(2, 1_000_000, Duration.ofHours(1)), 100_000)
+                .run(S);
 
         // Then
-        assertThat(all(ActionRejected.class)).singleElement().satisfies(r -> assertThat(r.by()).isEqualTo(RejectedBy.POLICY));
+        assertThat(all(ActionRejected.class))
+                .singleElement()
+                .satisfies(r -> assertThat(r.by()).isEqualTo(RejectedBy.POLICY));
         assertThat(ws.ran()).isEmpty();
         assertThat(all(InvokeTool.class)).isEmpty();
         assertThat(state.outcome()).contains(Outcome.LIMIT_REACHED);
@@ -216,7 +245,9 @@ class AgentLoopTest {
 
         // Then
         assertThat(state.outcome()).contains(Outcome.MODEL_UNAVAILABLE);
-        assertThat(all(Telemetry.ModelCallFailed.class)).extracting(Telemetry.ModelCallFailed::attempt).containsExactly(1, 2, 3);
+        assertThat(all(Telemetry.ModelCallFailed.class))
+                .extracting(Telemetry.ModelCallFailed::attempt)
+                .containsExactly(1, 2, 3);
         assertThat(state.summary()).contains("connection refused");
     }
 
@@ -246,17 +277,44 @@ class AgentLoopTest {
                 call("edit_file", args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
                 call("run_command", args("command", "crash-now")));
         InMemoryWorkspace crashing = ws;
-        AgentLoop dying = new AgentLoop(log, before, new Droid("code", "default", ToolBox.named(ToolBox.builtInNames(), new FinishTool()), CompletionRule.acceptAll(),
-                new Limits(30, 1_000_000, Duration.ofHours(1))), Autonomy.AUTO_EDIT,
-                new ToolContext(S, new InMemoryWorkspace(crashing.files(), (cmd, f) -> {
-                    throw new Killed();
-                }), (q, n) -> List.of(), Memory.none(), TestCommand.NONE), 100_000, new AgentLoop.Retry(1, Duration.ZERO), CLOCK);
+        AgentLoop dying = new AgentLoop(
+                log,
+                before,
+                new Droid(
+                        "code",
+                        "default",
+                        ToolBox.named(ToolBox.builtInNames(), new FinishTool()),
+                        CompletionRule.acceptAll(),
+                        new Limits(30, 1_000_000, Duration.ofHours(1))),
+                Autonomy.AUTO_EDIT,
+                new ToolContext(
+                        S,
+                        new InMemoryWorkspace(crashing.files(), (cmd, f) -> {
+                            throw new Killed();
+                        }),
+                        (q, n) -> List.of(),
+                        Memory.none(),
+                        TestCommand.NONE),
+                100_000,
+                new AgentLoop.Retry(1, Duration.ZERO),
+                CLOCK);
         assertThatThrownBy(() -> dying.run(S)).isInstanceOf(Killed.class);
         long seqAtCrash = log.readAll(S).getLast().seq();
         ScriptedModel after = new ScriptedModel(call("finish", args("summary", "resumed")));
-        AgentLoop restarted = new AgentLoop(log, after, new Droid("code", "default", ToolBox.named(ToolBox.builtInNames(), new FinishTool()), CompletionRule.acceptAll(),
-                new Limits(30, 1_000_000, Duration.ofHours(1))), Autonomy.AUTO_EDIT,
-                new ToolContext(S, ws, (q, n) -> List.of(), Memory.none(), TestCommand.NONE), 100_000, new AgentLoop.Retry(1, Duration.ZERO), CLOCK);
+        AgentLoop restarted = new AgentLoop(
+                log,
+                after,
+                new Droid(
+                        "code",
+                        "default",
+                        ToolBox.named(ToolBox.builtInNames(), new FinishTool()),
+                        CompletionRule.acceptAll(),
+                        new Limits(30, 1_000_000, Duration.ofHours(1))),
+                Autonomy.AUTO_EDIT,
+                new ToolContext(S, ws, (q, n) -> List.of(), Memory.none(), TestCommand.NONE),
+                100_000,
+                new AgentLoop.Retry(1, Duration.ZERO),
+                CLOCK);
 
         // When
         SessionState state = restarted.run(S);
@@ -265,8 +323,12 @@ class AgentLoopTest {
         List<Event> events = log.readAll(S);
         assertThat(events.getLast().payload()).isInstanceOf(SessionFinished.class);
         assertThat(events.get((int) seqAtCrash - 1).payload()).isInstanceOf(InvokeTool.class);
-        assertThat(events.get((int) seqAtCrash).payload()).isInstanceOfSatisfying(Observation.ToolFailed.class, f -> assertThat(f.error()).startsWith("interrupted"));
-        assertThat(all(InvokeTool.class)).extracting(InvokeTool::tool).containsExactly("read_file", "edit_file", "run_command", "finish");
+        assertThat(events.get((int) seqAtCrash).payload())
+                .isInstanceOfSatisfying(
+                        Observation.ToolFailed.class, f -> assertThat(f.error()).startsWith("interrupted"));
+        assertThat(all(InvokeTool.class))
+                .extracting(InvokeTool::tool)
+                .containsExactly("read_file", "edit_file", "run_command", "finish");
         assertSeqsContiguous();
         assertThat(state.outcome()).contains(Outcome.COMPLETED);
     }
@@ -275,7 +337,8 @@ class AgentLoopTest {
     void shouldCancelWaitingAndInterruptedSessionsWithoutModelCall() {
         // Given
         start();
-        log.append(S, Source.SYSTEM, new dev.drydock.server.agent.event.Lifecycle.SessionInterrupted("server restarted"));
+        log.append(
+                S, Source.SYSTEM, new dev.drydock.server.agent.event.Lifecycle.SessionInterrupted("server restarted"));
         log.append(S, Source.USER, new CancelRequested("mike"));
         ScriptedModel model = new ScriptedModel();
 
@@ -294,7 +357,8 @@ class AgentLoopTest {
         ScriptedModel model = new ScriptedModel(call("list_dir", "{}"), call("list_dir", "{}"), call("list_dir", "{}"));
 
         // When
-        SessionState state = loop(model, Autonomy.AUTO_EDIT, new Limits(3, 1_000_000, Duration.ofHours(1)), 100_000).run(S);
+        SessionState state = loop(model, Autonomy.AUTO_EDIT, new Limits(3, 1_000_000, Duration.ofHours(1)), 100_000)
+                .run(S);
 
         // Then
         assertThat(state.outcome()).contains(Outcome.LIMIT_REACHED);
@@ -307,14 +371,30 @@ class AgentLoopTest {
         // Given a small window and large outputs
         start();
         String big = "x".repeat(4000);
-        InMemoryWorkspace bigWs = new InMemoryWorkspace(Map.of("big.txt", big + "\n"), (c, f) -> new CommandResult(0, "", false));
+        InMemoryWorkspace bigWs =
+                new InMemoryWorkspace(Map.of("big.txt", big + "\n"), (c, f) -> new CommandResult(0, "", false));
         ScriptedModel model = new ScriptedModel(
-                call("read_file", args("path", "big.txt")), call("read_file", args("path", "big.txt")), call("read_file", args("path", "big.txt")),
-                call("read_file", args("path", "big.txt")), call("read_file", args("path", "big.txt")), call("read_file", args("path", "big.txt")),
+                call("read_file", args("path", "big.txt")),
+                call("read_file", args("path", "big.txt")),
+                call("read_file", args("path", "big.txt")),
+                call("read_file", args("path", "big.txt")),
+                call("read_file", args("path", "big.txt")),
+                call("read_file", args("path", "big.txt")),
                 call("finish", args("summary", "ok")));
-        AgentLoop loop = new AgentLoop(log, model, new Droid("knowledge", "default", ToolBox.named(List.of("read_file", "finish"), new FinishTool()), CompletionRule.acceptAll(),
-                new Limits(30, 10_000_000, Duration.ofHours(1))), Autonomy.AUTO_EDIT,
-                new ToolContext(S, bigWs, (q, n) -> List.of(), Memory.none(), TestCommand.NONE), 6_000, new AgentLoop.Retry(1, Duration.ZERO), CLOCK);
+        AgentLoop loop = new AgentLoop(
+                log,
+                model,
+                new Droid(
+                        "knowledge",
+                        "default",
+                        ToolBox.named(List.of("read_file", "finish"), new FinishTool()),
+                        CompletionRule.acceptAll(),
+                        new Limits(30, 10_000_000, Duration.ofHours(1))),
+                Autonomy.AUTO_EDIT,
+                new ToolContext(S, bigWs, (q, n) -> List.of(), Memory.none(), TestCommand.NONE),
+                6_000,
+                new AgentLoop.Retry(1, Duration.ZERO),
+                CLOCK);
 
         // When
         SessionState state = loop.run(S);
@@ -322,7 +402,10 @@ class AgentLoopTest {
         // Then
         assertThat(state.outcome()).contains(Outcome.COMPLETED);
         assertThat(all(Progress.HistoryCondensed.class)).isNotEmpty();
-        assertThat(model.requests().getLast().messages().stream().filter(m -> m.content().contains("elided")).count()).isGreaterThan(0);
+        assertThat(model.requests().getLast().messages().stream()
+                        .filter(m -> m.content().contains("elided"))
+                        .count())
+                .isGreaterThan(0);
         assertThat(all(Telemetry.ContextMeasured.class).getLast().used()).isLessThan(6_000);
     }
 

@@ -20,7 +20,8 @@ public final class InMemoryWorkspace implements Workspace {
     private final List<String> ran = new ArrayList<>();
     private volatile boolean destroyed;
 
-    public InMemoryWorkspace(Map<String, String> files, BiFunction<String, Map<String, String>, CommandResult> commands) {
+    public InMemoryWorkspace(
+            Map<String, String> files, BiFunction<String, Map<String, String>, CommandResult> commands) {
         this.base = Map.copyOf(files);
         this.files.putAll(files);
         this.commands = commands;

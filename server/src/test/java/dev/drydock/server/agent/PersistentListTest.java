@@ -11,7 +11,8 @@ class PersistentListTest {
 
     @Test
     void shouldBehaveLikeCopiedListsWhenAppendedAndReplacedAtRandom() {
-        // Given a seeded sequence of appends and replacements, applied to a persistent list and to copies of an ArrayList
+        // Given a seeded sequence of appends and replacements, applied to a persistent list and to copies of an
+        // ArrayList
         Random random = new Random(7);
         PersistentList<Integer> persistent = PersistentList.empty();
         List<Integer> expected = new ArrayList<>();
@@ -32,7 +33,8 @@ class PersistentListTest {
             expectedVersions.add(List.copyOf(expected));
         }
 
-        // Then every version still holds what it held when it was made (earlier versions are untouched by later changes)
+        // Then every version still holds what it held when it was made (earlier versions are untouched by later
+        // changes)
         assertThat(versions).hasSameSizeAs(expectedVersions);
         for (int v = 0; v < versions.size(); v += 97) {
             assertThat(versions.get(v)).as("version %d", v).containsExactlyElementsOf(expectedVersions.get(v));

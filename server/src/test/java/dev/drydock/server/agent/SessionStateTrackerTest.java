@@ -72,17 +72,24 @@ class SessionStateTrackerTest {
     }
 
     AgentLoop loop(ScriptedModel model, int maxSteps, long window) {
-        InMemoryWorkspace ws = new InMemoryWorkspace(Map.of("calc.py", "def add(a, b):\n    return a - b\n", "big.txt", "x".repeat(4000)),
+        InMemoryWorkspace ws = new InMemoryWorkspace(
+                Map.of("calc.py", "def add(a, b):\n    return a - b\n", "big.txt", "x".repeat(4000)),
                 (cmd, files) -> new CommandResult(0, "", false));
-        Droid droid = new Droid("code", "default", ToolBox.named(ToolBox.builtInNames(), new FinishTool()),
-                new TestGatedCompletion((s, d, m, t) -> Optional.empty()), new Limits(maxSteps, Long.MAX_VALUE, Duration.ofHours(1)));
+        Droid droid = new Droid(
+                "code",
+                "default",
+                ToolBox.named(ToolBox.builtInNames(), new FinishTool()),
+                new TestGatedCompletion((s, d, m, t) -> Optional.empty()),
+                new Limits(maxSteps, Long.MAX_VALUE, Duration.ofHours(1)));
         ToolContext ctx = new ToolContext(S, ws, (q, n) -> List.of(), Memory.none(), new TestCommand("true", "none"));
-        return new AgentLoop(log, model, droid, Autonomy.AUTO_EDIT, ctx, window, new AgentLoop.Retry(1, Duration.ZERO), CLOCK);
+        return new AgentLoop(
+                log, model, droid, Autonomy.AUTO_EDIT, ctx, window, new AgentLoop.Retry(1, Duration.ZERO), CLOCK);
     }
 
     @Test
     void shouldReadOnlyNewEventsEachStepWhenSessionGrowsLong() {
-        // Given a session of 300 steps whose model notes, at each call, how many events the loop has read and how long the log is
+        // Given a session of 300 steps whose model notes, at each call, how many events the loop has read and how long
+        // the log is
         start();
         int steps = 300;
         List<long[]> atCall = new ArrayList<>();
@@ -106,7 +113,10 @@ class SessionStateTrackerTest {
         for (int k = 1; k < steps; k++) {
             long readInStep = atCall.get(k)[0] - atCall.get(k - 1)[0];
             long appendedInStep = atCall.get(k)[1] - atCall.get(k - 1)[1];
-            assertThat(readInStep).as("events read in step %d of a log of %d", k, atCall.get(k)[1]).isEqualTo(appendedInStep).isLessThanOrEqualTo(6);
+            assertThat(readInStep)
+                    .as("events read in step %d of a log of %d", k, atCall.get(k)[1])
+                    .isEqualTo(appendedInStep)
+                    .isLessThanOrEqualTo(6);
         }
         // and over the whole run every event was read once
         assertThat(log.read.get()).isEqualTo(total);
@@ -137,11 +147,19 @@ class SessionStateTrackerTest {
         // however many calls came before: the copy per step is O(1) leaves, not O(calls)
         assertThat(atCall.getLast().calls()).hasSize(steps - 1);
         for (int k = 1; k < steps; k++) {
-            int written = PersistentList.leavesNotShared((PersistentList<?>) atCall.get(k - 1).calls(), (PersistentList<?>) atCall.get(k).calls());
-            assertThat(written).as("leaves written in step %d of %d calls", k, atCall.get(k).calls().size()).isLessThanOrEqualTo(2);
+            int written = PersistentList.leavesNotShared(
+                    (PersistentList<?>) atCall.get(k - 1).calls(),
+                    (PersistentList<?>) atCall.get(k).calls());
+            assertThat(written)
+                    .as(
+                            "leaves written in step %d of %d calls",
+                            k, atCall.get(k).calls().size())
+                    .isLessThanOrEqualTo(2);
         }
         // and the request carries the rendered prompt itself, not a copy of it
-        assertThat(model.requests()).allSatisfy(r -> assertThat(GrowingList.isSnapshot(r.messages())).isTrue());
+        assertThat(model.requests())
+                .allSatisfy(
+                        r -> assertThat(GrowingList.isSnapshot(r.messages())).isTrue());
     }
 
     @Test
@@ -152,7 +170,8 @@ class SessionStateTrackerTest {
         List<SessionState> seen = new ArrayList<>();
         List<Function<ModelRequest, ModelReply>> script = new ArrayList<>();
         for (int k = 0; k < 20; k++) {
-            Function<ModelRequest, ModelReply> step = k % 2 == 0 ? call("read_file", args("path", "calc.py"))
+            Function<ModelRequest, ModelReply> step = k % 2 == 0
+                    ? call("read_file", args("path", "calc.py"))
                     : call("update_plan", "{\"steps\":[{\"text\":\"read\",\"status\":\"in_progress\"}]}");
             script.add(r -> {
                 seen.add(tracker.catchUp());
@@ -180,9 +199,11 @@ class SessionStateTrackerTest {
         List<List<dev.drydock.server.agent.model.Message>> expected = new ArrayList<>();
         List<Function<ModelRequest, ModelReply>> script = new ArrayList<>();
         for (int k = 0; k < 24; k++) {
-            Function<ModelRequest, ModelReply> step = call("read_file", args("path", k % 3 == 0 ? "big.txt" : "calc.py"));
+            Function<ModelRequest, ModelReply> step =
+                    call("read_file", args("path", k % 3 == 0 ? "big.txt" : "calc.py"));
             script.add(r -> {
-                expected.add(PromptRenderer.render(SessionState.fold(log.log.readAll(S)), window).messages());
+                expected.add(PromptRenderer.render(SessionState.fold(log.log.readAll(S)), window)
+                        .messages());
                 return step.apply(r);
             });
         }

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(RealServices.class)
 class ApiKeyAccessTest {
-    @Inject DataSource ds;
+    @Inject
+    DataSource ds;
 
     @Test
     void shouldReadOwnWorkspaceWhenMemberCallsApiWithKey() {
@@ -43,7 +44,12 @@ class ApiKeyAccessTest {
 
         // Then he sees it, as himself
         r.then().statusCode(200).body("slug", equalTo("demo"));
-        withKey(key).get("/api/me").then().statusCode(200).body("username", equalTo("mike")).body("workspaces.slug", hasItem("demo"));
+        withKey(key)
+                .get("/api/me")
+                .then()
+                .statusCode(200)
+                .body("username", equalTo("mike"))
+                .body("workspaces.slug", hasItem("demo"));
     }
 
     @Test
@@ -80,34 +86,50 @@ class ApiKeyAccessTest {
 
         // Then keys never carry drydock-admin: administration needs a Keycloak sign-in
         r.then().statusCode(403).contentType("application/problem+json");
-        given().auth().oauth2(Tokens.of("alice")).get("/api/admin/model-endpoints").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .get("/api/admin/model-endpoints")
+                .then()
+                .statusCode(200);
     }
 
     @Test
     void shouldAnswer401WhenKeyHasExpired() throws SQLException {
         // Given a key of mike whose expiry has passed
         Response created = create("mike", 1);
-        sql("update gateway_api_key set expires_at = now() - interval '1 minute' where id = " + created.jsonPath().getLong("id"));
+        sql("update gateway_api_key set expires_at = now() - interval '1 minute' where id = "
+                + created.jsonPath().getLong("id"));
 
         // When he calls the API with it
         Response r = withKey(created.path("key")).get("/api/workspaces/demo");
 
         // Then it is refused, and the problem says it expired
-        r.then().statusCode(401).contentType("application/problem+json").header("WWW-Authenticate", startsWith("Bearer"))
-                .body("detail", containsString("expired on")).body("detail", containsString("/portal/me"));
+        r.then()
+                .statusCode(401)
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", startsWith("Bearer"))
+                .body("detail", containsString("expired on"))
+                .body("detail", containsString("/portal/me"));
     }
 
     @Test
     void shouldAnswer401WhenKeyWasRevoked() {
         // Given a key of mike that he revoked
         Response created = create("mike", 90);
-        given().auth().oauth2(Tokens.of("mike")).delete("/api/me/api-keys/" + created.jsonPath().getLong("id")).then().statusCode(204);
+        given().auth()
+                .oauth2(Tokens.of("mike"))
+                .delete("/api/me/api-keys/" + created.jsonPath().getLong("id"))
+                .then()
+                .statusCode(204);
 
         // When he calls the API with it
         Response r = withKey(created.path("key")).get("/api/workspaces/demo");
 
         // Then it is refused, and the problem says it was revoked
-        r.then().statusCode(401).contentType("application/problem+json").body("detail", containsString("was revoked on"));
+        r.then()
+                .statusCode(401)
+                .contentType("application/problem+json")
+                .body("detail", containsString("was revoked on"));
     }
 
     @Test
@@ -134,8 +156,11 @@ class ApiKeyAccessTest {
         // Then the key is listed by name, prefix and dates, never by value
         list.then().statusCode(200);
         assertThat(list.asString()).doesNotContain(key).contains(key.substring(0, 10));
-        Map<String, Object> row = list.jsonPath().getMap("find { it.id == " + created.jsonPath().getLong("id") + " }");
-        assertThat(row).containsKeys("name", "prefix", "createdAt", "expiresAt", "lastUsedAt", "state").doesNotContainKey("key");
+        Map<String, Object> row =
+                list.jsonPath().getMap("find { it.id == " + created.jsonPath().getLong("id") + " }");
+        assertThat(row)
+                .containsKeys("name", "prefix", "createdAt", "expiresAt", "lastUsedAt", "state")
+                .doesNotContainKey("key");
         assertThat(row.get("state")).isEqualTo("active");
     }
 
@@ -145,7 +170,10 @@ class ApiKeyAccessTest {
         String key = create("mike", 90).path("key");
 
         // When he tries to create another key with it
-        Response r = withKey(key).contentType(ContentType.JSON).body(Map.of("name", "successor")).post("/api/me/api-keys");
+        Response r = withKey(key)
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "successor"))
+                .post("/api/me/api-keys");
 
         // Then only a Keycloak sign-in may create keys
         r.then().statusCode(403).body("detail", containsString("cannot create API keys"));
@@ -156,11 +184,17 @@ class ApiKeyAccessTest {
         // Given mike signed in
 
         // When he asks for a key that lives 400 days
-        Response r = given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(Map.of("name", "forever", "expiresInDays", 400))
+        Response r = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "forever", "expiresInDays", 400))
                 .post("/api/me/api-keys");
 
         // Then the problem says the limit
-        r.then().statusCode(400).contentType("application/problem+json").body("detail", containsString("between 1 and 365"));
+        r.then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("between 1 and 365"));
     }
 
     @Test
@@ -170,19 +204,29 @@ class ApiKeyAccessTest {
         long id = created.jsonPath().getLong("id");
 
         // When she revokes it
-        given().auth().oauth2(Tokens.of("wanda")).delete("/api/me/api-keys/" + id).then().statusCode(204);
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .delete("/api/me/api-keys/" + id)
+                .then()
+                .statusCode(204);
 
         // Then both are sealed into the audit trail, with her as the actor and without the key
         List<String> rows = audit("api-key:" + id);
         String subject = KeycloakAdmin.userId("wanda");
         assertThat(rows).hasSize(2);
-        assertThat(rows.get(0)).startsWith("api-key.created|" + subject).contains(created.<String>path("prefix")).doesNotContain(created.<String>path("key"));
+        assertThat(rows.get(0))
+                .startsWith("api-key.created|" + subject)
+                .contains(created.<String>path("prefix"))
+                .doesNotContain(created.<String>path("key"));
         assertThat(rows.get(1)).startsWith("api-key.revoked|" + subject);
     }
 
     private static Response create(String user, int days) {
-        Response r = given().auth().oauth2(Tokens.of(user)).contentType(ContentType.JSON)
-                .body(Map.of("name", "test " + UUID.randomUUID(), "expiresInDays", days)).post("/api/me/api-keys");
+        Response r = given().auth()
+                .oauth2(Tokens.of(user))
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "test " + UUID.randomUUID(), "expiresInDays", days))
+                .post("/api/me/api-keys");
         r.then().statusCode(201).body("key", startsWith(ApiKeys.PREFIX));
         return r;
     }
@@ -192,14 +236,17 @@ class ApiKeyAccessTest {
     }
 
     private void sql(String statement) throws SQLException {
-        try (var c = ds.getConnection(); var s = c.createStatement()) {
+        try (var c = ds.getConnection();
+                var s = c.createStatement()) {
             s.executeUpdate(statement);
         }
     }
 
     private List<String> audit(String target) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (var c = ds.getConnection(); var ps = c.prepareStatement("select action, actor, details from audit_record where target = ? order by seq")) {
+        try (var c = ds.getConnection();
+                var ps = c.prepareStatement(
+                        "select action, actor, details from audit_record where target = ? order by seq")) {
             ps.setString(1, target);
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Each start-up failure of {@code ./drydock up} names the component and the fix. */
 class ApplianceStartupErrorsTest {
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void shouldNamePortAndFixWhenPortIsInUse() throws IOException {
@@ -60,10 +61,22 @@ class ApplianceStartupErrorsTest {
         Path zip = tmp.resolve("keycloak-fake.zip");
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
             out.putNextEntry(new ZipEntry("keycloak-fake/bin/kc.sh"));
-            out.write("#!/bin/sh\necho 'ERROR: Port(s) already bound: 8180'\nexit 3\n".getBytes(StandardCharsets.UTF_8));
+            out.write(
+                    "#!/bin/sh\necho 'ERROR: Port(s) already bound: 8180'\nexit 3\n".getBytes(StandardCharsets.UTF_8));
             out.closeEntry();
         }
-        var setup = new KeycloakProcess.Setup(zip, tmp.resolve("kc"), 1, 2, "", "u", "p", "", "admin-pass", Duration.ofSeconds(30), tmp.resolve("kc.log"));
+        var setup = new KeycloakProcess.Setup(
+                zip,
+                tmp.resolve("kc"),
+                1,
+                2,
+                "",
+                "u",
+                "p",
+                "",
+                "admin-pass",
+                Duration.ofSeconds(30),
+                tmp.resolve("kc.log"));
 
         // When / Then
         assertThatThrownBy(() -> KeycloakProcess.start(setup, line -> {}))
@@ -115,6 +128,7 @@ class ApplianceStartupErrorsTest {
 
         // Then
         assertThat(again).isEqualTo(first).hasSize(43);
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
     }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded cluster trusts nobody: every role needs its scram password, and the server's role is no superuser. */
 class EmbeddedDatabaseTest {
-    @TempDir Path home;
+    @TempDir
+    Path home;
 
     private EmbeddedDatabase.Credentials credentials() {
         return EmbeddedDatabase.Credentials.from(Secrets.load(home.resolve("secrets.properties")));
@@ -47,20 +48,39 @@ class EmbeddedDatabaseTest {
 
         // When
         try (EmbeddedDatabase db = EmbeddedDatabase.start(home.resolve("postgres"), 0, p)) {
-            List<String> results = attempts(db,
-                    "postgres", "", "drydock",
-                    "postgres", "wrong", "drydock",
-                    EmbeddedDatabase.APP, "", "drydock",
-                    EmbeddedDatabase.APP, p.app(), "drydock",
-                    EmbeddedDatabase.OWNER, p.owner(), "drydock",
-                    EmbeddedDatabase.KEYCLOAK, p.keycloak(), "keycloak",
-                    EmbeddedDatabase.APP, p.app(), "keycloak",
-                    EmbeddedDatabase.KEYCLOAK, p.keycloak(), "drydock");
+            List<String> results = attempts(
+                    db,
+                    "postgres",
+                    "",
+                    "drydock",
+                    "postgres",
+                    "wrong",
+                    "drydock",
+                    EmbeddedDatabase.APP,
+                    "",
+                    "drydock",
+                    EmbeddedDatabase.APP,
+                    p.app(),
+                    "drydock",
+                    EmbeddedDatabase.OWNER,
+                    p.owner(),
+                    "drydock",
+                    EmbeddedDatabase.KEYCLOAK,
+                    p.keycloak(),
+                    "keycloak",
+                    EmbeddedDatabase.APP,
+                    p.app(),
+                    "keycloak",
+                    EmbeddedDatabase.KEYCLOAK,
+                    p.keycloak(),
+                    "drydock");
             String owner;
             boolean appPrivileged;
-            try (Connection c = db.connect("drydock", "postgres", p.superuser()); Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("select pg_get_userbyid(datdba), (select rolsuper or rolcreaterole or rolcreatedb from pg_roles where rolname = '"
-                            + EmbeddedDatabase.APP + "') from pg_database where datname = 'drydock'")) {
+            try (Connection c = db.connect("drydock", "postgres", p.superuser());
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "select pg_get_userbyid(datdba), (select rolsuper or rolcreaterole or rolcreatedb from pg_roles where rolname = '"
+                                    + EmbeddedDatabase.APP + "') from pg_database where datname = 'drydock'")) {
                 rs.next();
                 owner = rs.getString(1);
                 appPrivileged = rs.getBoolean(2);
@@ -80,11 +100,16 @@ class EmbeddedDatabaseTest {
     void shouldSwitchAClusterThatTrustedLoopbackToPasswordsWhenStartedAgain() throws Exception {
         // Given a cluster as an older Drydock made it: initdb -A trust, tables owned by the superuser
         Path data = home.resolve("postgres");
-        try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false)
-                .setOverrideWorkingDirectory(home.resolve("pg-bin").toFile()).start();
-                Connection c = old.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (EmbeddedPostgres old = EmbeddedPostgres.builder()
+                        .setDataDirectory(data)
+                        .setCleanDataDirectory(false)
+                        .setOverrideWorkingDirectory(home.resolve("pg-bin").toFile())
+                        .start();
+                Connection c = old.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("create database drydock");
-            try (Connection d = old.getDatabase("postgres", "drydock").getConnection(); Statement t = d.createStatement()) {
+            try (Connection d = old.getDatabase("postgres", "drydock").getConnection();
+                    Statement t = d.createStatement()) {
                 t.execute("create table legacy(id bigserial primary key)");
             }
         }
@@ -92,9 +117,11 @@ class EmbeddedDatabaseTest {
 
         // When
         try (EmbeddedDatabase db = EmbeddedDatabase.start(data, 0, p)) {
-            List<String> results = attempts(db, "postgres", "", "drydock", EmbeddedDatabase.OWNER, p.owner(), "drydock");
+            List<String> results =
+                    attempts(db, "postgres", "", "drydock", EmbeddedDatabase.OWNER, p.owner(), "drydock");
             String tableOwner;
-            try (Connection c = db.connect("drydock", EmbeddedDatabase.OWNER, p.owner()); Statement s = c.createStatement();
+            try (Connection c = db.connect("drydock", EmbeddedDatabase.OWNER, p.owner());
+                    Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("select tableowner from pg_tables where tablename = 'legacy'")) {
                 rs.next();
                 tableOwner = rs.getString(1);
@@ -104,7 +131,8 @@ class EmbeddedDatabaseTest {
             assertThat(results.get(0)).contains("password");
             assertThat(results.get(1)).isEqualTo("ok");
             assertThat(tableOwner).isEqualTo(EmbeddedDatabase.OWNER);
-            assertThat(Files.exists(data.resolve(EmbeddedDatabase.PASSWORDS_MARKER))).isTrue();
+            assertThat(Files.exists(data.resolve(EmbeddedDatabase.PASSWORDS_MARKER)))
+                    .isTrue();
         }
     }
 }

@@ -27,20 +27,27 @@ class KeycloakDatabaseTest {
         List<String> commandLines = new ArrayList<>();
         ProcessHandle.of(services.keycloak().pid()).ifPresent(kc -> {
             commandLines.add(kc.info().commandLine().orElse(""));
-            kc.descendants().forEach(p -> commandLines.add(p.info().commandLine().orElse("")));
+            kc.descendants()
+                    .forEach(p -> commandLines.add(p.info().commandLine().orElse("")));
         });
         List<String> tableOwners = new ArrayList<>();
-        try (Connection c = services.db().connect("keycloak", EmbeddedDatabase.KEYCLOAK, password); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select distinct tableowner from pg_tables where schemaname = 'public'")) {
+        try (Connection c = services.db().connect("keycloak", EmbeddedDatabase.KEYCLOAK, password);
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("select distinct tableowner from pg_tables where schemaname = 'public'")) {
             while (rs.next()) {
                 tableOwners.add(rs.getString(1));
             }
         }
 
         // Then
-        assertThat(commandLines).isNotEmpty().anySatisfy(line -> assertThat(line).contains("keycloak"));
+        assertThat(commandLines)
+                .isNotEmpty()
+                .anySatisfy(line -> assertThat(line).contains("keycloak"));
         assertThat(commandLines).noneSatisfy(line -> assertThat(line).contains(password));
         assertThat(commandLines).noneSatisfy(line -> assertThat(line).contains("--db-password"));
-        assertThat(tableOwners).as("Keycloak created its tables as its own role").containsOnly(EmbeddedDatabase.KEYCLOAK);
+        assertThat(tableOwners)
+                .as("Keycloak created its tables as its own role")
+                .containsOnly(EmbeddedDatabase.KEYCLOAK);
     }
 }

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /** The {@code ./drydock} launcher's front door: help, usage errors, a missing JDK. */
 class LauncherTest {
-    private static final Path ROOT = Path.of(System.getProperty("drydock.repo-root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT = Path.of(System.getProperty("drydock.repo-root", ".."))
+            .toAbsolutePath()
+            .normalize();
 
     record Run(int exit, String out, String err) {}
 
@@ -34,7 +36,16 @@ class LauncherTest {
 
         // Then
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).contains("up [--port N]", "test ", "version", "help", "index PATH", "search --index", "sandbox exec", "model check");
+        assertThat(run.out())
+                .contains(
+                        "up [--port N]",
+                        "test ",
+                        "version",
+                        "help",
+                        "index PATH",
+                        "search --index",
+                        "sandbox exec",
+                        "model check");
     }
 
     @Test

@@ -17,16 +17,23 @@ import org.junit.jupiter.api.io.TempDir;
 class LeftoversTest {
     private static final Duration GRACE = Duration.ofSeconds(20);
 
-    @TempDir Path home;
+    @TempDir
+    Path home;
 
     @Test
     void shouldStopOrphanedPostgresAndStartAgainWhenAnEarlierRunDied() throws Exception {
         // Given: a JVM that started PostgreSQL is killed with SIGKILL, as by kill -9 or the OOM killer
         Path data = home.resolve("postgres");
-        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp", System.getProperty("java.class.path"), DyingServer.class.getName(), data.toString())
-                .redirectErrorStream(true).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+        Process server = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        DyingServer.class.getName(),
+                        data.toString())
+                .redirectErrorStream(true)
+                .start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null && !line.equals(DyingServer.READY)) {
                 // start-up output
@@ -56,7 +63,8 @@ class LeftoversTest {
         static final String READY = "database ready";
 
         public static void main(String[] args) throws InterruptedException {
-            EmbeddedDatabase.start(Path.of(args[0]), 0, credentials(Path.of(args[0]).getParent()));
+            EmbeddedDatabase.start(
+                    Path.of(args[0]), 0, credentials(Path.of(args[0]).getParent()));
             System.out.println(READY);
             System.out.flush();
             Thread.currentThread().join();

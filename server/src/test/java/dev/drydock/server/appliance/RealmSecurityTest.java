@@ -25,7 +25,8 @@ class RealmSecurityTest {
     private static final String PORTAL = "http://portal.example.test:8443";
 
     private static JsonNode shipped() throws Exception {
-        return new ObjectMapper().readTree(RealmTemplate.shipped(PORTAL, "p", "a", "s").toJson());
+        return new ObjectMapper()
+                .readTree(RealmTemplate.shipped(PORTAL, "p", "a", "s").toJson());
     }
 
     @Test
@@ -37,7 +38,10 @@ class RealmSecurityTest {
         List<String> redirects = new ArrayList<>();
         for (JsonNode client : realm.path("clients")) {
             client.path("redirectUris").forEach(u -> redirects.add(u.asText()));
-            for (String u : client.path("attributes").path("post.logout.redirect.uris").asText("").split("##")) {
+            for (String u : client.path("attributes")
+                    .path("post.logout.redirect.uris")
+                    .asText("")
+                    .split("##")) {
                 if (!u.isEmpty()) {
                     redirects.add(u);
                 }
@@ -55,17 +59,26 @@ class RealmSecurityTest {
 
         // Then
         Matcher length = Pattern.compile("(?:^| )length\\((\\d+)\\)").matcher(policy);
-        assertThat(length.find()).as("password policy %s has a minimum length", policy).isTrue();
+        assertThat(length.find())
+                .as("password policy %s has a minimum length", policy)
+                .isTrue();
         assertThat(Integer.parseInt(length.group(1))).isGreaterThanOrEqualTo(12);
         assertThat(policy).contains("notUsername").contains("maxLength(");
     }
 
     private static Response authorize(String redirectUri) {
-        return given().redirects().follow(false)
-                .queryParam("client_id", "drydock-portal").queryParam("response_type", "code").queryParam("scope", "openid")
-                .queryParam("redirect_uri", redirectUri).queryParam("state", "s").queryParam("nonce", "n")
-                .queryParam("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM").queryParam("code_challenge_method", "S256")
-                .when().get(RealServices.get().keycloak().realmUrl() + "/protocol/openid-connect/auth");
+        return given().redirects()
+                .follow(false)
+                .queryParam("client_id", "drydock-portal")
+                .queryParam("response_type", "code")
+                .queryParam("scope", "openid")
+                .queryParam("redirect_uri", redirectUri)
+                .queryParam("state", "s")
+                .queryParam("nonce", "n")
+                .queryParam("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
+                .queryParam("code_challenge_method", "S256")
+                .when()
+                .get(RealServices.get().keycloak().realmUrl() + "/protocol/openid-connect/auth");
     }
 
     private static String portal() {
@@ -73,7 +86,12 @@ class RealmSecurityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http://evil.example/portal/callback", "{portal}/portal/sessions/steal", "{portal}/portal/callback/../admin"})
+    @ValueSource(
+            strings = {
+                "http://evil.example/portal/callback",
+                "{portal}/portal/sessions/steal",
+                "{portal}/portal/callback/../admin"
+            })
     void shouldRefuseLoginRedirectWhenItIsNotThePortalsCallback(String redirect) {
         // When
         Response r = authorize(redirect.replace("{portal}", portal()));

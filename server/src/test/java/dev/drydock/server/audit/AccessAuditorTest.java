@@ -66,11 +66,18 @@ class AccessAuditorTest {
         auditor.clock = Clock.fixed(minute.plusSeconds(60), ZoneOffset.UTC);
         auditor.callerRefused("s", "mallory", "demo", "repo-next", 404, "/api/x", "10.0.0.1");
 
-        // Then the first 3 of 10.0.0.1 and the one of 10.0.0.2 were recorded, and the next minute's record counts the 2 suppressed
+        // Then the first 3 of 10.0.0.1 and the one of 10.0.0.2 were recorded, and the next minute's record counts the 2
+        // suppressed
         Poll.until(() -> appended.size(), n -> n == 5, Duration.ofSeconds(10), String::valueOf);
-        assertThat(appended.stream().filter(e -> e.details().get("client").equals("10.0.0.1")).map(e -> e.details().get("object")))
+        assertThat(appended.stream()
+                        .filter(e -> e.details().get("client").equals("10.0.0.1"))
+                        .map(e -> e.details().get("object")))
                 .containsExactlyInAnyOrder("repo-0", "repo-1", "repo-2", "repo-next");
-        assertThat(appended.stream().filter(e -> e.details().get("object").equals("repo-next")).findFirst().orElseThrow().details())
+        assertThat(appended.stream()
+                        .filter(e -> e.details().get("object").equals("repo-next"))
+                        .findFirst()
+                        .orElseThrow()
+                        .details())
                 .containsEntry("suppressedBefore", "2");
     }
 }

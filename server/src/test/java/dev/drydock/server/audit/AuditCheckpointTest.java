@@ -12,13 +12,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AuditCheckpointTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private static List<AuditRecord> chain(int n, String marker) {
         List<AuditRecord> records = new ArrayList<>();
         String prev = AuditRecord.GENESIS;
         for (int i = 1; i <= n; i++) {
-            AuditRecord r = AuditRecord.seal(i, "2026-12-07T10:00:0" + i + "Z", AuditEntry.of("u", "a", "t" + i).with("k", i == 3 ? marker : "v"), prev);
+            AuditRecord r = AuditRecord.seal(
+                    i,
+                    "2026-12-07T10:00:0" + i + "Z",
+                    AuditEntry.of("u", "a", "t" + i).with("k", i == 3 ? marker : "v"),
+                    prev);
             records.add(r);
             prev = r.hash();
         }
@@ -27,7 +32,8 @@ class AuditCheckpointTest {
 
     private CheckpointLog signedAt(CheckpointKey key, AuditRecord head) throws Exception {
         Path file = dir.resolve(CheckpointLog.FILE_NAME);
-        Files.writeString(file, key.sign(head.seq(), head.hash(), "2026-12-07T10:01:00Z").line() + "\n");
+        Files.writeString(
+                file, key.sign(head.seq(), head.hash(), "2026-12-07T10:01:00Z").line() + "\n");
         return CheckpointLog.read(file, key);
     }
 
@@ -42,10 +48,13 @@ class AuditCheckpointTest {
         var result = AuditVerification.verify(records.subList(0, 4).iterator(), log);
 
         // Then
-        assertThat(AuditVerification.verify(records.subList(0, 4).iterator()).intact()).isTrue();
+        assertThat(AuditVerification.verify(records.subList(0, 4).iterator()).intact())
+                .isTrue();
         assertThat(result.intact()).isFalse();
         assertThat(result.brokenAt()).contains(5L);
-        assertThat(result.reason().orElseThrow()).startsWith("truncated: the chain ends at record 4").contains("records 5 to 6 were deleted");
+        assertThat(result.reason().orElseThrow())
+                .startsWith("truncated: the chain ends at record 4")
+                .contains("records 5 to 6 were deleted");
     }
 
     @Test
@@ -62,7 +71,9 @@ class AuditCheckpointTest {
         // Then
         assertThat(AuditVerification.verify(forged.iterator()).intact()).isTrue();
         assertThat(result.brokenAt()).contains(5L);
-        assertThat(result.reason().orElseThrow()).startsWith("rehashed: record 5's hash").contains("signed checkpoint of 2026-12-07T10:01:00Z");
+        assertThat(result.reason().orElseThrow())
+                .startsWith("rehashed: record 5's hash")
+                .contains("signed checkpoint of 2026-12-07T10:01:00Z");
     }
 
     @Test
@@ -88,8 +99,10 @@ class AuditCheckpointTest {
         CheckpointKey attacker = CheckpointKey.loadOrCreate(dir.resolve("other/key"));
         List<AuditRecord> records = chain(5, "v");
         Path file = dir.resolve(CheckpointLog.FILE_NAME);
-        Files.writeString(file, key.sign(5, records.getLast().hash(), "t1").line() + "\n"
-                + attacker.sign(3, records.get(2).hash(), "t2").line() + "\n{not json\n");
+        Files.writeString(
+                file,
+                key.sign(5, records.getLast().hash(), "t1").line() + "\n"
+                        + attacker.sign(3, records.get(2).hash(), "t2").line() + "\n{not json\n");
 
         // When
         CheckpointLog log = CheckpointLog.read(file, key);
@@ -98,7 +111,10 @@ class AuditCheckpointTest {
         assertThat(log.checkpoints()).extracting(AuditCheckpoint::seq).containsExactly(5L);
         assertThat(log.warnings()).hasSize(2);
         assertThat(log.warnings().get(0)).contains("line 2").contains("does not verify");
-        assertThat(AuditVerification.verify(records.subList(0, 3).iterator(), log).reason().orElseThrow()).startsWith("truncated");
+        assertThat(AuditVerification.verify(records.subList(0, 3).iterator(), log)
+                        .reason()
+                        .orElseThrow())
+                .startsWith("truncated");
     }
 
     @Test
@@ -111,12 +127,17 @@ class AuditCheckpointTest {
         CheckpointKey again = CheckpointKey.loadOrCreate(file);
 
         // Then
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         assertThat(again.fingerprint()).isEqualTo(first.fingerprint());
         AuditCheckpoint c = first.sign(1, "ab", "t");
-        assertThat(CheckpointKey.verifier(CheckpointKey.publicFile(file)).verifies(c)).isTrue();
-        assertThat(again.verifies(new AuditCheckpoint(2, "ab", "t", c.key(), c.signature()))).isFalse();
-        assertThatThrownBy(() -> CheckpointKey.verifier(CheckpointKey.publicFile(file)).sign(1, "ab", "t")).isInstanceOf(IllegalStateException.class);
+        assertThat(CheckpointKey.verifier(CheckpointKey.publicFile(file)).verifies(c))
+                .isTrue();
+        assertThat(again.verifies(new AuditCheckpoint(2, "ab", "t", c.key(), c.signature())))
+                .isFalse();
+        assertThatThrownBy(() ->
+                        CheckpointKey.verifier(CheckpointKey.publicFile(file)).sign(1, "ab", "t"))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -125,6 +146,8 @@ class AuditCheckpointTest {
         String line = "{\"seq\":5,\"seq\":3,\"headHash\":\"a\",\"time\":\"t\",\"key\":\"k\",\"signature\":\"s\"}";
 
         // When / Then
-        assertThatThrownBy(() -> AuditCheckpoint.parse(line)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duplicate");
+        assertThatThrownBy(() -> AuditCheckpoint.parse(line))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("duplicate");
     }
 }

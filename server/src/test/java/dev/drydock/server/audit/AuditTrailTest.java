@@ -32,10 +32,17 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(RealServices.class)
 class AuditTrailTest {
-    @Inject AuditTrail trail;
-    @Inject AuditCheckpoints checkpoints;
-    @Inject AuditConfig config;
-    @Inject DataSource dataSource;
+    @Inject
+    AuditTrail trail;
+
+    @Inject
+    AuditCheckpoints checkpoints;
+
+    @Inject
+    AuditConfig config;
+
+    @Inject
+    DataSource dataSource;
 
     @Test
     void shouldKeepOneValidChainWhenAppendsAreConcurrent() throws Exception {
@@ -44,7 +51,8 @@ class AuditTrailTest {
         List<Callable<AuditRecord>> appends = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             int n = i;
-            appends.add(() -> trail.append(AuditEntry.of("tester", "test.concurrent", "item-" + n).with("n", n)));
+            appends.add(() -> trail.append(
+                    AuditEntry.of("tester", "test.concurrent", "item-" + n).with("n", n)));
         }
 
         // When
@@ -66,19 +74,22 @@ class AuditTrailTest {
     void shouldReportTamperedRowWhenContentsChangeInTheDatabase() throws Exception {
         // Given
         trail.append(AuditEntry.of("tester", "test.before", "a"));
-        AuditRecord victim = trail.append(AuditEntry.of("tester", "policy.changed", "workspace demo").with("autonomy", "suggest"));
+        AuditRecord victim = trail.append(
+                AuditEntry.of("tester", "policy.changed", "workspace demo").with("autonomy", "suggest"));
         trail.append(AuditEntry.of("tester", "test.after", "c"));
         String original = victim.details();
 
         // When the table's owner rewrites history
-        asOwnerWithoutTriggers("update audit_record set details = '{\"autonomy\":\"full-auto\"}' where seq = " + victim.seq());
+        asOwnerWithoutTriggers(
+                "update audit_record set details = '{\"autonomy\":\"full-auto\"}' where seq = " + victim.seq());
         AuditVerification.Result result;
         CliRun cli;
         try {
             result = trail.verify();
             cli = verifyCli();
         } finally {
-            asOwnerWithoutTriggers("update audit_record set details = '" + original.replace("'", "''") + "' where seq = " + victim.seq());
+            asOwnerWithoutTriggers("update audit_record set details = '" + original.replace("'", "''")
+                    + "' where seq = " + victim.seq());
         }
 
         // Then
@@ -119,11 +130,15 @@ class AuditTrailTest {
         assertThat(chainOnly.intact()).isTrue();
         assertThat(result.intact()).isFalse();
         assertThat(result.brokenAt()).contains(firstGone.seq());
-        assertThat(result.reason().orElseThrow()).startsWith("truncated: the chain ends at record " + (firstGone.seq() - 1))
+        assertThat(result.reason().orElseThrow())
+                .startsWith("truncated: the chain ends at record " + (firstGone.seq() - 1))
                 .contains("records " + firstGone.seq() + " to " + head.seq() + " were deleted");
         assertThat(cli.exit()).isEqualTo(1);
         assertThat(cli.out()).as(cli.err()).contains("BROKEN at record " + firstGone.seq() + ": truncated");
-        api.then().statusCode(200).body("intact", equalTo(false)).body("brokenAt", equalTo((int) firstGone.seq()))
+        api.then()
+                .statusCode(200)
+                .body("intact", equalTo(false))
+                .body("brokenAt", equalTo((int) firstGone.seq()))
                 .body("checkpoint.seq", equalTo((int) head.seq()));
         assertThat(api.jsonPath().getString("reason")).startsWith("truncated");
         assertThat(checkpoints.verify().intact()).isTrue();
@@ -132,7 +147,8 @@ class AuditTrailTest {
     @Test
     void shouldReportRehashingWhenTheOwnerRewritesARecordAndRehashesTheRest() throws Exception {
         // Given a record and two after it, covered by a signed checkpoint
-        AuditRecord victim = trail.append(AuditEntry.of("tester", "policy.changed", "workspace demo").with("autonomy", "suggest"));
+        AuditRecord victim = trail.append(
+                AuditEntry.of("tester", "policy.changed", "workspace demo").with("autonomy", "suggest"));
         trail.append(AuditEntry.of("tester", "test.after", "b"));
         AuditRecord head = trail.append(AuditEntry.of("tester", "test.after", "c"));
         assertThat(checkpoints.checkpoint(true)).as("a checkpoint is written").isPresent();
@@ -143,8 +159,27 @@ class AuditTrailTest {
         String prev = victim.prevHash();
         for (AuditRecord r : originals) {
             String details = r.seq() == victim.seq() ? "{\"autonomy\":\"full-auto\"}" : r.details();
-            String hash = AuditRecord.hashOf(r.seq(), r.recordedAt(), r.actor(), r.workspace(), r.sessionId(), r.action(), r.target(), details, prev);
-            forged.add(new AuditRecord(r.seq(), r.recordedAt(), r.actor(), r.workspace(), r.sessionId(), r.action(), r.target(), details, prev, hash));
+            String hash = AuditRecord.hashOf(
+                    r.seq(),
+                    r.recordedAt(),
+                    r.actor(),
+                    r.workspace(),
+                    r.sessionId(),
+                    r.action(),
+                    r.target(),
+                    details,
+                    prev);
+            forged.add(new AuditRecord(
+                    r.seq(),
+                    r.recordedAt(),
+                    r.actor(),
+                    r.workspace(),
+                    r.sessionId(),
+                    r.action(),
+                    r.target(),
+                    details,
+                    prev,
+                    hash));
             prev = hash;
         }
         overwrite(forged);
@@ -163,7 +198,9 @@ class AuditTrailTest {
         assertThat(chainOnly.intact()).isTrue();
         assertThat(result.intact()).isFalse();
         assertThat(result.brokenAt()).contains(head.seq());
-        assertThat(result.reason().orElseThrow()).startsWith("rehashed: record " + head.seq() + "'s hash").contains("rewritten");
+        assertThat(result.reason().orElseThrow())
+                .startsWith("rehashed: record " + head.seq() + "'s hash")
+                .contains("rewritten");
         assertThat(cli.exit()).isEqualTo(1);
         assertThat(cli.out()).as(cli.err()).contains("BROKEN at record " + head.seq() + ": rehashed");
         assertThat(checkpoints.verify().intact()).isTrue();
@@ -202,11 +239,17 @@ class AuditTrailTest {
         assertThat(checkpoint.seq()).isGreaterThanOrEqualTo(head.seq());
         assertThat(Files.readAllLines(checkpoints.file()).getLast()).isEqualTo(checkpoint.line());
         Path key = Path.of(config.checkpointKey()).toAbsolutePath();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
-        assertThat(CheckpointKey.verifier(CheckpointKey.publicFile(key)).verifies(checkpoint)).isTrue();
-        assertThat(checkpoints.checkpoint(false)).as("an unchanged head is not signed again").isEmpty();
-        try (Connection c = RealServices.get().ownerConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select count(*) from audit_record where details like '%" + checkpoint.signature().substring(0, 20) + "%'")) {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                .isEqualTo("rw-------");
+        assertThat(CheckpointKey.verifier(CheckpointKey.publicFile(key)).verifies(checkpoint))
+                .isTrue();
+        assertThat(checkpoints.checkpoint(false))
+                .as("an unchanged head is not signed again")
+                .isEmpty();
+        try (Connection c = RealServices.get().ownerConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*) from audit_record where details like '%"
+                        + checkpoint.signature().substring(0, 20) + "%'")) {
             rs.next();
             assertThat(rs.getLong(1)).isZero();
         }
@@ -225,7 +268,8 @@ class AuditTrailTest {
                 "truncate audit_record",
                 "alter table audit_record disable trigger audit_record_no_update",
                 "set drydock.audit_maintenance = 'on'; delete from audit_record where seq = " + record.seq())) {
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = dataSource.getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute(sql);
                 refusals.add("ACCEPTED: " + sql);
             } catch (SQLException e) {
@@ -234,7 +278,8 @@ class AuditTrailTest {
         }
 
         // Then
-        assertThat(refusals).allSatisfy(message -> assertThat(message).containsAnyOf("permission denied", "must be owner"));
+        assertThat(refusals)
+                .allSatisfy(message -> assertThat(message).containsAnyOf("permission denied", "must be owner"));
         assertThat(page(record.seq() - 1, 1, null)).containsExactly(record);
     }
 
@@ -248,8 +293,10 @@ class AuditTrailTest {
         for (String sql : List.of(
                 "delete from audit_record where seq = " + record.seq(),
                 "truncate audit_record",
-                "set drydock.audit_maintenance = 'on'; update audit_record set target = 'y' where seq = " + record.seq())) {
-            try (Connection c = RealServices.get().ownerConnection(); Statement s = c.createStatement()) {
+                "set drydock.audit_maintenance = 'on'; update audit_record set target = 'y' where seq = "
+                        + record.seq())) {
+            try (Connection c = RealServices.get().ownerConnection();
+                    Statement s = c.createStatement()) {
                 s.execute(sql);
                 refusals.add("ACCEPTED: " + sql);
             } catch (SQLException e) {
@@ -264,12 +311,15 @@ class AuditTrailTest {
     @Test
     void shouldRefuseTheApplicationRoleSuperuserRightsWhenConnected() throws Exception {
         // Given
-        String sql = "select rolsuper or rolcreaterole or rolcreatedb or rolbypassrls, current_user from pg_roles where rolname = current_user";
+        String sql =
+                "select rolsuper or rolcreaterole or rolcreatedb or rolbypassrls, current_user from pg_roles where rolname = current_user";
 
         // When
         boolean privileged;
         String user;
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             privileged = rs.getBoolean(1);
             user = rs.getString(2);
@@ -297,21 +347,39 @@ class AuditTrailTest {
     @Test
     void shouldExportJsonLinesToAdminsOnly() {
         // Given
-        AuditRecord record = trail.append(AuditEntry.of("tester", "test.export", "exported-target").inWorkspace("demo"));
+        AuditRecord record = trail.append(
+                AuditEntry.of("tester", "test.export", "exported-target").inWorkspace("demo"));
 
         // When
-        String body = given().auth().oauth2(Tokens.of("alice")).when().get("/api/admin/audit/export?afterSeq=" + (record.seq() - 1))
-                .then().statusCode(200).extract().asString();
+        String body = given().auth()
+                .oauth2(Tokens.of("alice"))
+                .when()
+                .get("/api/admin/audit/export?afterSeq=" + (record.seq() - 1))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
 
         // Then
         assertThat(body.lines().findFirst().orElseThrow())
                 .contains("\"seq\":" + record.seq())
                 .contains("\"target\":\"exported-target\"")
                 .contains("\"hash\":\"" + record.hash() + "\"");
-        given().auth().oauth2(Tokens.of("mike")).when().get("/api/admin/audit/export").then().statusCode(403)
+        given().auth()
+                .oauth2(Tokens.of("mike"))
+                .when()
+                .get("/api/admin/audit/export")
+                .then()
+                .statusCode(403)
                 .contentType("application/problem+json");
         given().when().get("/api/admin/audit/verify").then().statusCode(401);
-        given().auth().oauth2(Tokens.of("alice")).when().get("/api/admin/audit/verify").then().statusCode(200).body("intact", equalTo(true));
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .when()
+                .get("/api/admin/audit/verify")
+                .then()
+                .statusCode(200)
+                .body("intact", equalTo(true));
     }
 
     private List<AuditRecord> page(long afterSeq, int limit, String workspace) {
@@ -322,9 +390,20 @@ class AuditTrailTest {
         Path password = Files.createTempFile("db-password", "");
         Files.writeString(password, RealServices.get().db().credentials().app());
         try {
-            return CliRun.of("audit", "verify", "--db-url", RealServices.get().db().jdbcUrl("drydock"), "--db-user", RealServices.get().db().user(),
-                    "--db-password-file", password.toString(), "--checkpoints", checkpoints.file().toString(),
-                    "--public-key", CheckpointKey.publicFile(Path.of(config.checkpointKey()).toAbsolutePath()).toString());
+            return CliRun.of(
+                    "audit",
+                    "verify",
+                    "--db-url",
+                    RealServices.get().db().jdbcUrl("drydock"),
+                    "--db-user",
+                    RealServices.get().db().user(),
+                    "--db-password-file",
+                    password.toString(),
+                    "--checkpoints",
+                    checkpoints.file().toString(),
+                    "--public-key",
+                    CheckpointKey.publicFile(Path.of(config.checkpointKey()).toAbsolutePath())
+                            .toString());
         } finally {
             Files.delete(password);
         }
@@ -332,7 +411,8 @@ class AuditTrailTest {
 
     /** What the table's owner can do: switch the append-only triggers off for one transaction. */
     private static void asOwnerWithoutTriggers(String... statements) throws SQLException {
-        try (Connection c = RealServices.get().ownerConnection(); Statement s = c.createStatement()) {
+        try (Connection c = RealServices.get().ownerConnection();
+                Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute("alter table audit_record disable trigger user");
             for (String sql : statements) {
@@ -345,8 +425,9 @@ class AuditTrailTest {
 
     private static void reinsert(List<AuditRecord> records) throws SQLException {
         try (Connection c = RealServices.get().ownerConnection();
-                PreparedStatement ps = c.prepareStatement("insert into audit_record(seq, recorded_at, actor, workspace, session_id, action, target, details, prev_hash, hash) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "insert into audit_record(seq, recorded_at, actor, workspace, session_id, action, target, details, prev_hash, hash) "
+                                + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (AuditRecord r : records) {
                 ps.setLong(1, r.seq());
                 ps.setString(2, r.recordedAt());
@@ -364,10 +445,12 @@ class AuditTrailTest {
     }
 
     private static void overwrite(List<AuditRecord> records) throws SQLException {
-        try (Connection c = RealServices.get().ownerConnection(); Statement s = c.createStatement()) {
+        try (Connection c = RealServices.get().ownerConnection();
+                Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute("alter table audit_record disable trigger user");
-            try (PreparedStatement ps = c.prepareStatement("update audit_record set details = ?, prev_hash = ?, hash = ? where seq = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("update audit_record set details = ?, prev_hash = ?, hash = ? where seq = ?")) {
                 for (AuditRecord r : records) {
                     ps.setString(1, r.details());
                     ps.setString(2, r.prevHash());

@@ -12,7 +12,11 @@ class AuditVerificationTest {
         List<AuditRecord> records = new ArrayList<>();
         String prev = AuditRecord.GENESIS;
         for (int i = 1; i <= n; i++) {
-            AuditRecord r = AuditRecord.seal(i, "2026-11-25T10:00:0" + i + "Z", AuditEntry.of("u", "a", "t" + i).with("k", i), prev);
+            AuditRecord r = AuditRecord.seal(
+                    i,
+                    "2026-11-25T10:00:0" + i + "Z",
+                    AuditEntry.of("u", "a", "t" + i).with("k", i),
+                    prev);
             records.add(r);
             prev = r.hash();
         }
@@ -83,8 +87,13 @@ class AuditVerificationTest {
         List<AuditRecord> records = new ArrayList<>();
         String prev = AuditRecord.GENESIS;
         for (int i = 1; i <= 3; i++) {
-            AuditRecord r = AuditRecord.seal(i, "2026-11-25T10:00:0" + i + "Z",
-                    AuditEntry.of("u\"" + i, "a", "t {\"details\":1}").inWorkspace(i == 2 ? null : "demo").with("k", "é \\ \" } {" + i), prev);
+            AuditRecord r = AuditRecord.seal(
+                    i,
+                    "2026-11-25T10:00:0" + i + "Z",
+                    AuditEntry.of("u\"" + i, "a", "t {\"details\":1}")
+                            .inWorkspace(i == 2 ? null : "demo")
+                            .with("k", "é \\ \" } {" + i),
+                    prev);
             records.add(r);
             prev = r.hash();
         }
@@ -96,7 +105,10 @@ class AuditVerificationTest {
         // Then
         assertThat(parsed).isEqualTo(records);
         assertThat(AuditVerification.verify(parsed.iterator()).intact()).isTrue();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AuditJson.parse("{\"seq\":1}")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AuditJson.parse("not json")).isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AuditJson.parse("{\"seq\":1}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("missing");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AuditJson.parse("not json"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

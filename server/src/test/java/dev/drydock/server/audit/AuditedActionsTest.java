@@ -30,8 +30,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(RealServices.class)
 class AuditedActionsTest {
-    @Inject AuditTrail trail;
-    @Inject DataSource dataSource;
+    @Inject
+    AuditTrail trail;
+
+    @Inject
+    DataSource dataSource;
 
     @ConfigProperty(name = "quarkus.oidc.auth-server-url")
     String issuer;
@@ -40,7 +43,8 @@ class AuditedActionsTest {
     private List<String> records(String like) {
         List<String> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select actor, action, target, details from audit_record where details like ? or target like ? order by seq")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "select actor, action, target, details from audit_record where details like ? or target like ? order by seq")) {
             ps.setString(1, like);
             ps.setString(2, like);
             try (ResultSet rs = ps.executeQuery()) {
@@ -60,8 +64,10 @@ class AuditedActionsTest {
         String subject = "forged-" + UUID.randomUUID();
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String token = b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
-                + b64.encodeToString(("{\"sub\":\"" + subject + "\",\"preferred_username\":\"alice\",\"iss\":\"" + issuer
-                        + "\",\"aud\":\"drydock-api\",\"exp\":4102444800}").getBytes(StandardCharsets.UTF_8)) + ".";
+                + b64.encodeToString(("{\"sub\":\"" + subject + "\",\"preferred_username\":\"alice\",\"iss\":\""
+                                + issuer + "\",\"aud\":\"drydock-api\",\"exp\":4102444800}")
+                        .getBytes(StandardCharsets.UTF_8))
+                + ".";
 
         // When
         int status = given().auth().oauth2(token).when().get("/api/me").statusCode();
@@ -69,10 +75,12 @@ class AuditedActionsTest {
         // Then
         assertThat(status).isEqualTo(401);
         List<String> rows = until(() -> records("%" + subject + "%"), r -> !r.isEmpty(), Duration.ofSeconds(20));
-        assertThat(rows).singleElement().satisfies(row -> assertThat(row)
-                .startsWith("anonymous|access.refused|")
-                .contains("\"claimedSubject\":\"" + subject + "\"")
-                .contains("\"claimedUsername\":\"alice\""));
+        assertThat(rows)
+                .singleElement()
+                .satisfies(row -> assertThat(row)
+                        .startsWith("anonymous|access.refused|")
+                        .contains("\"claimedSubject\":\"" + subject + "\"")
+                        .contains("\"claimedUsername\":\"alice\""));
     }
 
     @Test
@@ -81,16 +89,32 @@ class AuditedActionsTest {
         String name = "audited-" + UUID.randomUUID();
 
         // When
-        long id = ((Number) given().auth().oauth2(Tokens.of("kira")).contentType(ContentType.JSON).body(Map.of("name", name))
-                .post("/api/me/api-keys").then().statusCode(201).extract().path("id")).longValue();
-        given().auth().oauth2(Tokens.of("kira")).delete("/api/me/api-keys/" + id).then().statusCode(204);
+        long id = ((Number) given().auth()
+                        .oauth2(Tokens.of("kira"))
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("name", name))
+                        .post("/api/me/api-keys")
+                        .then()
+                        .statusCode(201)
+                        .extract()
+                        .path("id"))
+                .longValue();
+        given().auth()
+                .oauth2(Tokens.of("kira"))
+                .delete("/api/me/api-keys/" + id)
+                .then()
+                .statusCode(204);
 
         // Then
         List<String> rows = records("api-key:" + id);
         assertThat(rows).hasSize(2);
-        assertThat(rows.get(0)).contains("|api-key.created|api-key:" + id + "|").contains("\"name\":\"" + name + "\"").contains("\"username\":\"kira\"");
+        assertThat(rows.get(0))
+                .contains("|api-key.created|api-key:" + id + "|")
+                .contains("\"name\":\"" + name + "\"")
+                .contains("\"username\":\"kira\"");
         assertThat(rows.get(1)).contains("|api-key.revoked|api-key:" + id + "|").contains("\"username\":\"kira\"");
-        assertThat(rows).allSatisfy(row -> assertThat(row).doesNotStartWith("anonymous").doesNotStartWith("system"));
+        assertThat(rows)
+                .allSatisfy(row -> assertThat(row).doesNotStartWith("anonymous").doesNotStartWith("system"));
     }
 
     @Test
@@ -100,23 +124,54 @@ class AuditedActionsTest {
         String route = endpoint + "-route";
 
         // When
-        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
-                .body(Map.of("baseUrl", "http://127.0.0.1:9/v1", "protocol", "openai-chat", "modelId", "audited-model", "clearance", "internal"))
-                .put("/api/admin/model-endpoints/" + endpoint).then().statusCode(200);
-        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "baseUrl",
+                        "http://127.0.0.1:9/v1",
+                        "protocol",
+                        "openai-chat",
+                        "modelId",
+                        "audited-model",
+                        "clearance",
+                        "internal"))
+                .put("/api/admin/model-endpoints/" + endpoint)
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("workspace", "audited-ws", "droid", "*", "purpose", "*", "endpoints", List.of(endpoint)))
-                .put("/api/admin/model-routes/" + route).then().statusCode(200);
-        given().auth().oauth2(Tokens.of("alice")).delete("/api/admin/model-routes/" + route).then().statusCode(204);
-        given().auth().oauth2(Tokens.of("alice")).delete("/api/admin/model-endpoints/" + endpoint).then().statusCode(204);
+                .put("/api/admin/model-routes/" + route)
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .delete("/api/admin/model-routes/" + route)
+                .then()
+                .statusCode(204);
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .delete("/api/admin/model-endpoints/" + endpoint)
+                .then()
+                .statusCode(204);
 
         // Then
-        List<String> rows = records("model-%" + endpoint + "%").stream().filter(r -> !r.contains("|model-endpoint.probed|")).toList();
-        assertThat(rows).extracting(row -> row.split("\\|")[0].isBlank() + " " + row.split("\\|")[1] + " " + row.split("\\|")[2]).containsExactly(
-                "false model-endpoint.saved model-endpoint " + endpoint,
-                "false model-route.saved model-route " + route,
-                "false model-route.deleted model-route " + route,
-                "false model-endpoint.deleted model-endpoint " + endpoint);
-        assertThat(rows.getFirst()).contains("\"baseUrl\":\"http://127.0.0.1:9/v1\"").contains("\"clearance\":\"internal\"");
+        List<String> rows = records("model-%" + endpoint + "%").stream()
+                .filter(r -> !r.contains("|model-endpoint.probed|"))
+                .toList();
+        assertThat(rows)
+                .extracting(
+                        row -> row.split("\\|")[0].isBlank() + " " + row.split("\\|")[1] + " " + row.split("\\|")[2])
+                .containsExactly(
+                        "false model-endpoint.saved model-endpoint " + endpoint,
+                        "false model-route.saved model-route " + route,
+                        "false model-route.deleted model-route " + route,
+                        "false model-endpoint.deleted model-endpoint " + endpoint);
+        assertThat(rows.getFirst())
+                .contains("\"baseUrl\":\"http://127.0.0.1:9/v1\"")
+                .contains("\"clearance\":\"internal\"");
     }
 
     @Test

@@ -27,11 +27,15 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(RealServices.class)
 class SessionAuditTransactionTest {
-    @Inject EventLog log;
-    @Inject DataSource ds;
+    @Inject
+    EventLog log;
+
+    @Inject
+    DataSource ds;
 
     private long count(String sql, String session) throws Exception {
-        try (Connection c = RealServices.get().appConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = RealServices.get().appConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, sql.contains("session_event") ? UUID.fromString(session) : session);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -45,7 +49,8 @@ class SessionAuditTransactionTest {
     }
 
     private long approvalEvents(String session) throws Exception {
-        return count("select count(*) from session_event where session_id = ? and type like 'action.approved%'", session);
+        return count(
+                "select count(*) from session_event where session_id = ? and type like 'action.approved%'", session);
     }
 
     @Test
@@ -56,9 +61,10 @@ class SessionAuditTransactionTest {
 
         // When an approval is appended in a transaction that then fails
         assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
-            log.append(session, Source.USER, new Oversight.ActionApproved("c1", "wanda"));
-            throw new IllegalStateException("the action failed after its event was appended");
-        })).hasMessageContaining("the action failed");
+                    log.append(session, Source.USER, new Oversight.ActionApproved("c1", "wanda"));
+                    throw new IllegalStateException("the action failed after its event was appended");
+                }))
+                .hasMessageContaining("the action failed");
 
         // Then neither the event nor its audit record exists
         assertThat(approvalEvents(session)).isZero();
@@ -80,6 +86,9 @@ class SessionAuditTransactionTest {
         // Then
         assertThat(approvalEvents(session)).isEqualTo(1);
         assertThat(approvals(session)).isEqualTo(1);
-        assertThat(count("select count(*) from audit_record where session_id = ? and action = 'session.cancel-requested'", session)).isEqualTo(1);
+        assertThat(count(
+                        "select count(*) from audit_record where session_id = ? and action = 'session.cancel-requested'",
+                        session))
+                .isEqualTo(1);
     }
 }

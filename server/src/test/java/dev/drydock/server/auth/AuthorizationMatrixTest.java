@@ -101,7 +101,13 @@ import org.junit.jupiter.api.Test;
 class AuthorizationMatrixTest {
     /** The callers, in the column order of {@link Row#expected}. */
     enum Caller {
-        ANONYMOUS(null), VIEWER_A("vera"), MEMBER_A("mike"), ADMIN_A("wanda"), MEMBER_B("bruno"), ADMIN_B("otto"), DRYDOCK_ADMIN("alice");
+        ANONYMOUS(null),
+        VIEWER_A("vera"),
+        MEMBER_A("mike"),
+        ADMIN_A("wanda"),
+        MEMBER_B("bruno"),
+        ADMIN_B("otto"),
+        DRYDOCK_ADMIN("alice");
 
         final @Nullable String user;
 
@@ -123,17 +129,29 @@ class AuthorizationMatrixTest {
     }
 
     /** One concrete request. */
-    record Call(String method, String path, @Nullable String body, @Nullable String contentType, Map<String, String> headers) {}
+    record Call(
+            String method,
+            String path,
+            @Nullable String body,
+            @Nullable String contentType,
+            Map<String, String> headers) {}
 
     /**
      * One cell line: a route (as discovered), a variant label (empty for the plain case), how the
      * credential is sent, the request per caller (destructive rows make a fresh target per caller), and
      * the expected outcome per caller as seven letters (U, H, F, A; see the class comment).
      */
-    record Row(String route, String variant, Channel channel, Function<Caller, Call> call, String expected, Supplier<String> secretOfA) {
+    record Row(
+            String route,
+            String variant,
+            Channel channel,
+            Function<Caller, Call> call,
+            String expected,
+            Supplier<String> secretOfA) {
         Row {
             if (expected.length() != Caller.values().length || !expected.matches("[UHFA]+")) {
-                throw new IllegalArgumentException(route + ": expected needs one of U, H, F, A per caller: " + expected);
+                throw new IllegalArgumentException(
+                        route + ": expected needs one of U, H, F, A per caller: " + expected);
             }
         }
 
@@ -158,6 +176,7 @@ class AuthorizationMatrixTest {
 
     /** What the rows point at; made once per test JVM by {@link #resources()}. */
     private static volatile boolean ready;
+
     private static @Nullable AssertionError broken;
     private static String sessionA = "";
     private static String sessionB = "";
@@ -166,14 +185,20 @@ class AuthorizationMatrixTest {
     private static String scriptedUrl = "";
     private static final Map<Caller, HttpClient> BROWSERS = new EnumMap<>(Caller.class);
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
     @TestHTTPResource("/")
     URI base;
 
-    @Inject DataSource ds;
-    @Inject RouterRoutes router;
+    @Inject
+    DataSource ds;
+
+    @Inject
+    RouterRoutes router;
 
     /** Keeps the Vert.x router, whose routes the front door adds, so that the test can list them. */
     @ApplicationScoped
@@ -209,36 +234,84 @@ class AuthorizationMatrixTest {
 
     private void prepare() throws Exception {
         // The policy the session tests give demo: droids may run, every route allowed, classified internal.
-        try (var c = ds.getConnection(); var ps = c.prepareStatement(
-                "insert into workspace(slug, display_name, created_at, autonomy) values ('demo', 'demo', now(), 'auto-edit') "
-                        + "on conflict (slug) do update set autonomy = 'auto-edit', allowed_droids = 'code,knowledge,reliability', allowed_routes = '*', classification = 'internal'")) {
+        try (var c = ds.getConnection();
+                var ps = c.prepareStatement(
+                        "insert into workspace(slug, display_name, created_at, autonomy) values ('demo', 'demo', now(), 'auto-edit') "
+                                + "on conflict (slug) do update set autonomy = 'auto-edit', allowed_droids = 'code,knowledge,reliability', allowed_routes = '*', classification = 'internal'")) {
             ps.executeUpdate();
         }
-        DroidTestServices.SCRIPTS.put("matrix-doc", script(calls("finish", args("title", "Matrix", "document", "# Matrix\n\nA document the matrix reads."))));
+        DroidTestServices.SCRIPTS.put(
+                "matrix-doc",
+                script(calls(
+                        "finish", args("title", "Matrix", "document", "# Matrix\n\nA document the matrix reads."))));
         DroidTestServices.SCRIPTS.put("matrix-chat", script(text("hello from the scripted model")));
         scriptedUrl = ConfigProvider.getConfig().getValue("drydock.gateway.endpoints.scripted.base-url", String.class);
 
         // a repository of A, registered by its admin from a local root, with delivery settings and a secret
-        Path repo = Files.createDirectories(LOCAL_ROOT.resolve("matrix-" + ProcessHandle.current().pid()));
+        Path repo = Files.createDirectories(
+                LOCAL_ROOT.resolve("matrix-" + ProcessHandle.current().pid()));
         if (!Files.exists(repo.resolve(".git"))) {
             Files.writeString(repo.resolve("calc.py"), "def add(a, b):\n    return a + b\n");
-            try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+            try (Git git = Git.init()
+                    .setDirectory(repo.toFile())
+                    .setInitialBranch("main")
+                    .call()) {
                 git.add().addFilepattern(".").call();
-                git.commit().setMessage("calc").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+                git.commit()
+                        .setMessage("calc")
+                        .setAuthor("t", "t@example.test")
+                        .setCommitter("t", "t@example.test")
+                        .call();
             }
         }
         repoPath = repo.toString();
-        as("wanda").body(Map.of("name", REPO, "path", repoPath, "branch", "main")).post("/api/workspaces/" + A + "/repositories").then().statusCode(201);
-        as("wanda").body(Map.of("value", "matrix-value")).put("/api/workspaces/" + A + "/secrets/" + SECRET).then().statusCode(200);
-        as("wanda").body(delivery()).put("/api/workspaces/" + A + "/repositories/" + REPO + "/delivery").then().statusCode(200);
+        as("wanda")
+                .body(Map.of("name", REPO, "path", repoPath, "branch", "main"))
+                .post("/api/workspaces/" + A + "/repositories")
+                .then()
+                .statusCode(201);
+        as("wanda")
+                .body(Map.of("value", "matrix-value"))
+                .put("/api/workspaces/" + A + "/secrets/" + SECRET)
+                .then()
+                .statusCode(200);
+        as("wanda")
+                .body(delivery())
+                .put("/api/workspaces/" + A + "/repositories/" + REPO + "/delivery")
+                .then()
+                .statusCode(200);
         policyA = new com.fasterxml.jackson.databind.ObjectMapper()
-                .writeValueAsString(as("alice").get("/api/workspaces/" + A).then().statusCode(200).extract().jsonPath().getMap("policy"));
+                .writeValueAsString(as("alice")
+                        .get("/api/workspaces/" + A)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getMap("policy"));
 
         // a finished session of A with an artifact (its event stream exists), and one of B
-        sessionA = as("mike").body(Map.of("workspace", A, "droid", "knowledge", "task", "[script:matrix-doc] What does calc do?", "repo", "droid-calc"))
-                .post("/api/sessions").then().statusCode(201).extract().path("id");
-        sessionB = as("otto").body(Map.of("workspace", B, "droid", "knowledge", "task", "[script:matrix-doc] What does calc do?"))
-                .post("/api/sessions").then().statusCode(201).extract().path("id");
+        sessionA = as("mike")
+                .body(Map.of(
+                        "workspace",
+                        A,
+                        "droid",
+                        "knowledge",
+                        "task",
+                        "[script:matrix-doc] What does calc do?",
+                        "repo",
+                        "droid-calc"))
+                .post("/api/sessions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        sessionB = as("otto")
+                .body(Map.of("workspace", B, "droid", "knowledge", "task", "[script:matrix-doc] What does calc do?"))
+                .post("/api/sessions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
 
         // while they run: each signed-in caller's portal session, through Keycloak's login form as a browser goes
         for (Caller c : Caller.values()) {
@@ -247,10 +320,20 @@ class AuthorizationMatrixTest {
             }
         }
         for (String[] s : new String[][] {{"mike", sessionA}, {"otto", sessionB}}) {
-            Poll.until(() -> as(s[0]).get("/api/sessions/" + s[1]).then().extract().jsonPath(), j -> "finished".equals(j.getString("status")),
-                    Duration.ofSeconds(90), j -> j.prettify());
+            Poll.until(
+                    () -> as(s[0]).get("/api/sessions/" + s[1]).then().extract().jsonPath(),
+                    j -> "finished".equals(j.getString("status")),
+                    Duration.ofSeconds(90),
+                    j -> j.prettify());
         }
-        assertThat(as("mike").get("/api/sessions/" + sessionA + "/artifacts").then().statusCode(200).extract().jsonPath().getList("$")).isNotEmpty();
+        assertThat(as("mike")
+                        .get("/api/sessions/" + sessionA + "/artifacts")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("$"))
+                .isNotEmpty();
     }
 
     /**
@@ -259,10 +342,19 @@ class AuthorizationMatrixTest {
      */
     @AfterAll
     static void removeRegisteredRepositories() {
-        List<String> names = as("wanda").get("/api/workspaces/" + A + "/repositories").then().statusCode(200).extract().jsonPath().getList("name", String.class);
+        List<String> names = as("wanda")
+                .get("/api/workspaces/" + A + "/repositories")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("name", String.class);
         for (String name : names) {
             if (name.startsWith("matrix-")) {
-                as("wanda").delete("/api/workspaces/" + A + "/repositories/" + name).then().statusCode(204);
+                as("wanda")
+                        .delete("/api/workspaces/" + A + "/repositories/" + name)
+                        .then()
+                        .statusCode(204);
             }
         }
     }
@@ -277,9 +369,13 @@ class AuthorizationMatrixTest {
         // Then
         Set<String> listed = rows().stream().map(Row::route).collect(Collectors.toCollection(TreeSet::new));
         assertThat(listed)
-                .as("every route needs a row in AuthorizationMatrixTest.rows() (and no row may name a route that is gone)")
+                .as(
+                        "every route needs a row in AuthorizationMatrixTest.rows() (and no row may name a route that is gone)")
                 .isEqualTo(discovered);
-        assertThat(discovered).anyMatch(r -> r.startsWith("POST /portal/")).anyMatch(r -> r.endsWith("(SSE)")).anyMatch(r -> r.contains(" /v1/"));
+        assertThat(discovered)
+                .anyMatch(r -> r.startsWith("POST /portal/"))
+                .anyMatch(r -> r.endsWith("(SSE)"))
+                .anyMatch(r -> r.contains(" /v1/"));
     }
 
     @Test
@@ -288,8 +384,9 @@ class AuthorizationMatrixTest {
         resources();
         List<Row> rows = rows();
         List<String> mismatches = new ArrayList<>();
-        StringBuilder report = new StringBuilder("| row | " + Stream.of(Caller.values()).map(Caller::label).collect(Collectors.joining(" | "))
-                + " | ms |\n|---|" + "---|".repeat(Caller.values().length + 1) + "\n");
+        StringBuilder report = new StringBuilder(
+                "| row | " + Stream.of(Caller.values()).map(Caller::label).collect(Collectors.joining(" | "))
+                        + " | ms |\n|---|" + "---|".repeat(Caller.values().length + 1) + "\n");
         long started = System.nanoTime();
 
         // When
@@ -297,8 +394,14 @@ class AuthorizationMatrixTest {
             report.append(run(row, mismatches));
         }
         int cells = rows.size() * Caller.values().length;
-        writeReport(report.append("\n").append(rows.size()).append(" rows, ").append(cells).append(" cells, ")
-                .append((System.nanoTime() - started) / 1_000_000).append(" ms\n").toString());
+        writeReport(report.append("\n")
+                .append(rows.size())
+                .append(" rows, ")
+                .append(cells)
+                .append(" cells, ")
+                .append((System.nanoTime() - started) / 1_000_000)
+                .append(" ms\n")
+                .toString());
 
         // Then
         assertThat(mismatches).as(cells + " cells").isEmpty();
@@ -310,13 +413,28 @@ class AuthorizationMatrixTest {
         resources();
 
         // When mike names a lower classification than demo's (internal) on a model call
-        String id = modelCall(json("POST", "/v1/chat/completions", chat(), Map.of("X-Drydock-Workspace", A, "X-Drydock-Classification", "public")),
+        String id = modelCall(
+                json(
+                        "POST",
+                        "/v1/chat/completions",
+                        chat(),
+                        Map.of("X-Drydock-Workspace", A, "X-Drydock-Classification", "public")),
                 Tokens.of("mike"));
 
         // Then the call was made, and accounted, at the workspace's classification
-        List<Map<String, Object>> rows = as("alice").get("/api/admin/model-requests?user=mike&limit=200").then().statusCode(200).extract().jsonPath().getList("$");
-        assertThat(rows).filteredOn(r -> id.equals(r.get("id"))).singleElement()
-                .satisfies(r -> assertThat(r).containsEntry("classification", "internal").containsEntry("workspace", A));
+        List<Map<String, Object>> rows = as("alice")
+                .get("/api/admin/model-requests?user=mike&limit=200")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
+        assertThat(rows)
+                .filteredOn(r -> id.equals(r.get("id")))
+                .singleElement()
+                .satisfies(r -> assertThat(r)
+                        .containsEntry("classification", "internal")
+                        .containsEntry("workspace", A));
     }
 
     /** Every row. Targets are read when a row is called, so the list can be built before the resources exist. */
@@ -327,175 +445,473 @@ class AuthorizationMatrixTest {
         // people and workspaces
         rows.add(api("GET /api/me", "UAAAAAA", c -> get("/api/me")));
         rows.add(api("GET /api/cli-config", "AAAAAAA", c -> get("/api/cli-config")));
-        rows.add(api("GET /api/workspaces", "UAAAAAA", c -> get("/api/workspaces")).hiding(() -> "\"slug\":\"" + A + "\""));
-        rows.add(api("POST /api/workspaces", "UFFFFFA", c -> json("POST", "/api/workspaces", Map.of("slug", "matrix-ws-" + FRESH.incrementAndGet(), "displayName", "Matrix"))));
+        rows.add(api("GET /api/workspaces", "UAAAAAA", c -> get("/api/workspaces"))
+                .hiding(() -> "\"slug\":\"" + A + "\""));
+        rows.add(api(
+                "POST /api/workspaces",
+                "UFFFFFA",
+                c -> json(
+                        "POST",
+                        "/api/workspaces",
+                        Map.of("slug", "matrix-ws-" + FRESH.incrementAndGet(), "displayName", "Matrix"))));
         rows.add(api("GET /api/workspaces/{slug}", "UAAAHHA", c -> get(ws)));
-        rows.add(api("PUT /api/workspaces/{slug}/policy", "UFFAHHA", c -> new Call("PUT", ws + "/policy", policyA, "application/json", Map.of())));
+        rows.add(api(
+                "PUT /api/workspaces/{slug}/policy",
+                "UFFAHHA",
+                c -> new Call("PUT", ws + "/policy", policyA, "application/json", Map.of())));
 
         // repositories, search, memories, secrets of A
         rows.add(api("GET /api/workspaces/{workspace}/repositories", "UAAAHHA", c -> get(ws + "/repositories")));
-        rows.add(api("POST /api/workspaces/{workspace}/repositories", "UFFAHHA",
-                c -> json("POST", ws + "/repositories", Map.of("name", "matrix-add-" + FRESH.incrementAndGet(), "path", repoPath, "branch", "main"))));
-        rows.add(api("GET /api/workspaces/{workspace}/repositories/{name}", "UAAAHHA", c -> get(ws + "/repositories/" + REPO)));
-        rows.add(api("DELETE /api/workspaces/{workspace}/repositories/{name}", "UFFAHHA", c -> new Call("DELETE", ws + "/repositories/" + freshRepository(), null, null, Map.of())));
-        rows.add(api("PUT /api/workspaces/{workspace}/repositories/{name}/path-labels", "UFFAHHA",
-                c -> json("PUT", ws + "/repositories/" + REPO + "/path-labels", List.of(Map.of("path", "secret/**", "classification", "confidential")))));
-        rows.add(api("POST /api/workspaces/{workspace}/repositories/{name}/sync", "UFAAHHA", c -> post(ws + "/repositories/" + REPO + "/sync")));
+        rows.add(api(
+                "POST /api/workspaces/{workspace}/repositories",
+                "UFFAHHA",
+                c -> json(
+                        "POST",
+                        ws + "/repositories",
+                        Map.of("name", "matrix-add-" + FRESH.incrementAndGet(), "path", repoPath, "branch", "main"))));
+        rows.add(api(
+                "GET /api/workspaces/{workspace}/repositories/{name}",
+                "UAAAHHA",
+                c -> get(ws + "/repositories/" + REPO)));
+        rows.add(api(
+                "DELETE /api/workspaces/{workspace}/repositories/{name}",
+                "UFFAHHA",
+                c -> new Call("DELETE", ws + "/repositories/" + freshRepository(), null, null, Map.of())));
+        rows.add(api(
+                "PUT /api/workspaces/{workspace}/repositories/{name}/path-labels",
+                "UFFAHHA",
+                c -> json(
+                        "PUT",
+                        ws + "/repositories/" + REPO + "/path-labels",
+                        List.of(Map.of("path", "secret/**", "classification", "confidential")))));
+        rows.add(api(
+                "POST /api/workspaces/{workspace}/repositories/{name}/sync",
+                "UFAAHHA",
+                c -> post(ws + "/repositories/" + REPO + "/sync")));
         rows.add(api("GET /api/workspaces/{workspace}/search", "UAAAHHA", c -> get(ws + "/search?q=add")));
         rows.add(api("GET /api/workspaces/{workspace}/memories", "UAAAHHA", c -> get(ws + "/memories")));
-        rows.add(api("DELETE /api/workspaces/{workspace}/memories/{id}", "UFAAHHA", c -> new Call("DELETE", ws + "/memories/" + freshMemory(), null, null, Map.of())));
+        rows.add(api(
+                "DELETE /api/workspaces/{workspace}/memories/{id}",
+                "UFAAHHA",
+                c -> new Call("DELETE", ws + "/memories/" + freshMemory(), null, null, Map.of())));
         rows.add(api("GET /api/workspaces/{workspace}/secrets", "UFFAHHA", c -> get(ws + "/secrets")));
-        rows.add(api("PUT /api/workspaces/{workspace}/secrets/{name}", "UFFAHHA", c -> json("PUT", ws + "/secrets/" + SECRET, Map.of("value", "matrix-value"))));
-        rows.add(api("DELETE /api/workspaces/{workspace}/secrets/{name}", "UFFAHHA", c -> new Call("DELETE", ws + "/secrets/" + freshSecret(), null, null, Map.of())));
+        rows.add(api(
+                "PUT /api/workspaces/{workspace}/secrets/{name}",
+                "UFFAHHA",
+                c -> json("PUT", ws + "/secrets/" + SECRET, Map.of("value", "matrix-value"))));
+        rows.add(api(
+                "DELETE /api/workspaces/{workspace}/secrets/{name}",
+                "UFFAHHA",
+                c -> new Call("DELETE", ws + "/secrets/" + freshSecret(), null, null, Map.of())));
         rows.add(api("GET /api/workspaces/{workspace}/lookup", "UAAAHHA", c -> get(ws + "/lookup?q=calc")));
         rows.add(api("GET /api/workspaces/{workspace}/repositories/{repo}/setup", "UAAAHHA", c -> {
             setupOfRepo();
             return get(ws + "/repositories/" + REPO + "/setup");
         }));
-        rows.add(api("PUT /api/workspaces/{workspace}/repositories/{repo}/setup", "UFFAHHA",
+        rows.add(api(
+                "PUT /api/workspaces/{workspace}/repositories/{repo}/setup",
+                "UFFAHHA",
                 c -> json("PUT", ws + "/repositories/" + REPO + "/setup", Map.of("command", "true"))));
         rows.add(api("DELETE /api/workspaces/{workspace}/repositories/{repo}/setup", "UFFAHHA", c -> {
             setupOfRepo();
             return new Call("DELETE", ws + "/repositories/" + REPO + "/setup", null, null, Map.of());
         }));
         rows.add(api("GET /api/workspaces/{workspace}/package-mirrors", "UAAAHHA", c -> get(ws + "/package-mirrors")));
-        rows.add(api("PUT /api/workspaces/{workspace}/package-mirrors/{mirror}", "UFFAHHA",
+        rows.add(api(
+                "PUT /api/workspaces/{workspace}/package-mirrors/{mirror}",
+                "UFFAHHA",
                 c -> json("PUT", ws + "/package-mirrors/" + freshMirror(), Map.of())));
-        rows.add(api("DELETE /api/workspaces/{workspace}/package-mirrors/{mirror}", "UFFAHHA",
+        rows.add(api(
+                "DELETE /api/workspaces/{workspace}/package-mirrors/{mirror}",
+                "UFFAHHA",
                 c -> new Call("DELETE", ws + "/package-mirrors/" + freshChosenMirror(), null, null, Map.of())));
         rows.add(api("GET /api/workspaces/{workspace}/webhooks", "UFFAHHA", c -> get(ws + "/webhooks")));
-        rows.add(api("POST /api/workspaces/{workspace}/webhooks", "UFFAHHA", c -> json("POST", ws + "/webhooks",
-                Map.of("url", "https://hooks.outside.example/x", "events", List.of("session.finished"), "secret", SECRET))));
-        rows.add(api("DELETE /api/workspaces/{workspace}/webhooks/{id}", "UFFAHHA", c -> new Call("DELETE", ws + "/webhooks/" + freshWebhook(), null, null, Map.of())));
-        rows.add(api("GET /api/workspaces/{workspace}/webhooks/{id}/deliveries", "UFFAHHA", c -> get(ws + "/webhooks/" + webhookOfA() + "/deliveries")));
-        rows.add(api("POST /api/workspaces/{workspace}/webhooks/{id}/ping", "UFFAHHA", c -> post(ws + "/webhooks/" + webhookOfA() + "/ping")));
-        rows.add(api("POST /api/workspaces/{workspace}/webhooks/{id}/deliveries/{delivery}/redeliver", "UFFAHHA",
+        rows.add(api(
+                "POST /api/workspaces/{workspace}/webhooks",
+                "UFFAHHA",
+                c -> json(
+                        "POST",
+                        ws + "/webhooks",
+                        Map.of(
+                                "url",
+                                "https://hooks.outside.example/x",
+                                "events",
+                                List.of("session.finished"),
+                                "secret",
+                                SECRET))));
+        rows.add(api(
+                "DELETE /api/workspaces/{workspace}/webhooks/{id}",
+                "UFFAHHA",
+                c -> new Call("DELETE", ws + "/webhooks/" + freshWebhook(), null, null, Map.of())));
+        rows.add(api(
+                "GET /api/workspaces/{workspace}/webhooks/{id}/deliveries",
+                "UFFAHHA",
+                c -> get(ws + "/webhooks/" + webhookOfA() + "/deliveries")));
+        rows.add(api(
+                "POST /api/workspaces/{workspace}/webhooks/{id}/ping",
+                "UFFAHHA",
+                c -> post(ws + "/webhooks/" + webhookOfA() + "/ping")));
+        rows.add(api(
+                "POST /api/workspaces/{workspace}/webhooks/{id}/deliveries/{delivery}/redeliver",
+                "UFFAHHA",
                 c -> post(ws + "/webhooks/" + webhookOfA() + "/deliveries/" + freshDelivery() + "/redeliver")));
-        rows.add(api("GET /api/workspaces/{workspace}/repositories/{name}/delivery", "UAAAHHA", c -> get(ws + "/repositories/" + REPO + "/delivery")));
-        rows.add(api("PUT /api/workspaces/{workspace}/repositories/{name}/delivery", "UFFAHHA", c -> json("PUT", ws + "/repositories/" + REPO + "/delivery", delivery())));
+        rows.add(api(
+                "GET /api/workspaces/{workspace}/repositories/{name}/delivery",
+                "UAAAHHA",
+                c -> get(ws + "/repositories/" + REPO + "/delivery")));
+        rows.add(api(
+                "PUT /api/workspaces/{workspace}/repositories/{name}/delivery",
+                "UFFAHHA",
+                c -> json("PUT", ws + "/repositories/" + REPO + "/delivery", delivery())));
 
         // sessions of A (and one of B, seen from the other side)
         String s = "/api/sessions/";
-        rows.add(api("GET /api/sessions", "UAAAAAA", c -> get("/api/sessions?workspace=" + A)).hiding(() -> sessionA));
-        rows.add(row("GET /api/sessions", "every workspace the caller sees", Channel.BEARER, "UAAAAAA", c -> get("/api/sessions")).hiding(() -> sessionA));
-        rows.add(api("POST /api/sessions", "UFAAHHA", c -> json("POST", "/api/sessions", Map.of("workspace", A, "droid", "knowledge", "task", "[script:matrix-doc] matrix"))));
+        rows.add(api("GET /api/sessions", "UAAAAAA", c -> get("/api/sessions?workspace=" + A))
+                .hiding(() -> sessionA));
+        rows.add(row(
+                        "GET /api/sessions",
+                        "every workspace the caller sees",
+                        Channel.BEARER,
+                        "UAAAAAA",
+                        c -> get("/api/sessions"))
+                .hiding(() -> sessionA));
+        rows.add(api(
+                "POST /api/sessions",
+                "UFAAHHA",
+                c -> json(
+                        "POST",
+                        "/api/sessions",
+                        Map.of("workspace", A, "droid", "knowledge", "task", "[script:matrix-doc] matrix"))));
         rows.add(api("GET /api/sessions/{id}", "UAAAHHA", c -> get(s + sessionA)));
         rows.add(row("GET /api/sessions/{id}", "a session of B", Channel.BEARER, "UHHHAAA", c -> get(s + sessionB)));
         rows.add(api("GET /api/sessions/{id}/events", "UAAAHHA", c -> get(s + sessionA + "/events")));
         rows.add(api("GET /api/sessions/{id}/events (SSE)", "UAAAHHA", c -> sse(s + sessionA + "/events")));
         rows.add(api("GET /api/sessions/{id}/artifacts", "UAAAHHA", c -> get(s + sessionA + "/artifacts")));
         rows.add(api("POST /api/sessions/{id}/cancel", "UFAAHHA", c -> post(s + sessionA + "/cancel")));
-        rows.add(api("POST /api/sessions/{id}/answer", "UFAAHHA", c -> json("POST", s + sessionA + "/answer", Map.of("answer", "add"))));
-        rows.add(api("POST /api/sessions/{id}/approve", "UFAAHHA", c -> json("POST", s + sessionA + "/approve", Map.of("callId", "call-1"))));
-        rows.add(api("POST /api/sessions/{id}/deny", "UFAAHHA", c -> json("POST", s + sessionA + "/deny", Map.of("callId", "call-1", "reason", "no"))));
+        rows.add(api(
+                "POST /api/sessions/{id}/answer",
+                "UFAAHHA",
+                c -> json("POST", s + sessionA + "/answer", Map.of("answer", "add"))));
+        rows.add(api(
+                "POST /api/sessions/{id}/approve",
+                "UFAAHHA",
+                c -> json("POST", s + sessionA + "/approve", Map.of("callId", "call-1"))));
+        rows.add(api(
+                "POST /api/sessions/{id}/deny",
+                "UFAAHHA",
+                c -> json("POST", s + sessionA + "/deny", Map.of("callId", "call-1", "reason", "no"))));
         rows.add(api("POST /api/sessions/{id}/resume", "UFAAHHA", c -> post(s + sessionA + "/resume")));
-        rows.add(api("POST /api/sessions/{id}/messages", "UFAAHHA", c -> json("POST", s + sessionA + "/messages", Map.of("text", "also mul"))));
+        rows.add(api(
+                "POST /api/sessions/{id}/messages",
+                "UFAAHHA",
+                c -> json("POST", s + sessionA + "/messages", Map.of("text", "also mul"))));
         rows.add(api("GET /api/sessions/{id}/delivery", "UAAAHHA", c -> get(s + sessionA + "/delivery")));
-        rows.add(api("POST /api/sessions/{id}/delivery/push", "UFAAHHA", c -> json("POST", s + sessionA + "/delivery/push", Map.of())));
-        rows.add(api("POST /api/sessions/{id}/delivery/merge-request", "UFAAHHA", c -> post(s + sessionA + "/delivery/merge-request")));
+        rows.add(api(
+                "POST /api/sessions/{id}/delivery/push",
+                "UFAAHHA",
+                c -> json("POST", s + sessionA + "/delivery/push", Map.of())));
+        rows.add(api(
+                "POST /api/sessions/{id}/delivery/merge-request",
+                "UFAAHHA",
+                c -> post(s + sessionA + "/delivery/merge-request")));
         rows.add(api("GET /api/sessions/{id}/delivery/patch", "UAAAHHA", c -> get(s + sessionA + "/delivery/patch")));
         rows.add(api("GET /api/delivery/signing-key", "UAAAAAA", c -> get("/api/delivery/signing-key")));
 
         // personal API keys: a key is its owner's alone (mike's key is hidden from everyone else, admins too)
         rows.add(api("GET /api/me/api-keys", "UAAAAAA", c -> get("/api/me/api-keys")));
-        rows.add(api("POST /api/me/api-keys", "UAAAAAA", c -> json("POST", "/api/me/api-keys", Map.of("name", "matrix-" + FRESH.incrementAndGet(), "expiresInDays", 7))));
-        rows.add(api("DELETE /api/me/api-keys/{id}", "UHAHHHH", c -> new Call("DELETE", "/api/me/api-keys/" + freshKeyOfMike(), null, null, Map.of())));
+        rows.add(api(
+                "POST /api/me/api-keys",
+                "UAAAAAA",
+                c -> json(
+                        "POST",
+                        "/api/me/api-keys",
+                        Map.of("name", "matrix-" + FRESH.incrementAndGet(), "expiresInDays", 7))));
+        rows.add(api(
+                "DELETE /api/me/api-keys/{id}",
+                "UHAHHHH",
+                c -> new Call("DELETE", "/api/me/api-keys/" + freshKeyOfMike(), null, null, Map.of())));
 
         // drydock-admin only
         String admin = "/api/admin/";
         rows.add(api("GET /api/admin/audit/verify", "UFFFFFA", c -> get(admin + "audit/verify")));
         rows.add(api("GET /api/admin/audit/export", "UFFFFFA", c -> get(admin + "audit/export?afterSeq=999999999")));
         rows.add(api("GET /api/admin/model-endpoints", "UFFFFFA", c -> get(admin + "model-endpoints")));
-        rows.add(api("GET /api/admin/model-endpoints/{name}", "UFFFFFA", c -> get(admin + "model-endpoints/" + ENDPOINT)));
-        rows.add(api("PUT /api/admin/model-endpoints/{name}", "UFFFFFA", c -> json("PUT", admin + "model-endpoints/matrix-endpoint", endpoint())));
-        rows.add(api("DELETE /api/admin/model-endpoints/{name}", "UFFFFFA", c -> new Call("DELETE", admin + "model-endpoints/" + freshEndpoint(), null, null, Map.of())));
+        rows.add(api(
+                "GET /api/admin/model-endpoints/{name}", "UFFFFFA", c -> get(admin + "model-endpoints/" + ENDPOINT)));
+        rows.add(api(
+                "PUT /api/admin/model-endpoints/{name}",
+                "UFFFFFA",
+                c -> json("PUT", admin + "model-endpoints/matrix-endpoint", endpoint())));
+        rows.add(api(
+                "DELETE /api/admin/model-endpoints/{name}",
+                "UFFFFFA",
+                c -> new Call("DELETE", admin + "model-endpoints/" + freshEndpoint(), null, null, Map.of())));
         rows.add(api("GET /api/admin/model-routes", "UFFFFFA", c -> get(admin + "model-routes")));
-        rows.add(api("PUT /api/admin/model-routes/{name}", "UFFFFFA", c -> json("PUT", admin + "model-routes/matrix-route", route("matrix"))));
-        rows.add(api("DELETE /api/admin/model-routes/{name}", "UFFFFFA", c -> new Call("DELETE", admin + "model-routes/" + freshRoute(), null, null, Map.of())));
+        rows.add(api(
+                "PUT /api/admin/model-routes/{name}",
+                "UFFFFFA",
+                c -> json("PUT", admin + "model-routes/matrix-route", route("matrix"))));
+        rows.add(api(
+                "DELETE /api/admin/model-routes/{name}",
+                "UFFFFFA",
+                c -> new Call("DELETE", admin + "model-routes/" + freshRoute(), null, null, Map.of())));
         rows.add(api("GET /api/admin/model-budgets", "UFFFFFA", c -> get(admin + "model-budgets")));
         rows.add(api("POST /api/admin/model-budgets", "UFFFFFA", c -> json("POST", admin + "model-budgets", budget())));
-        rows.add(api("DELETE /api/admin/model-budgets/{id}", "UFFFFFA", c -> new Call("DELETE", admin + "model-budgets/" + freshBudget(), null, null, Map.of())));
+        rows.add(api(
+                "DELETE /api/admin/model-budgets/{id}",
+                "UFFFFFA",
+                c -> new Call("DELETE", admin + "model-budgets/" + freshBudget(), null, null, Map.of())));
         rows.add(api("GET /api/admin/package-mirrors", "UAAAAAA", c -> get(admin + "package-mirrors")));
-        rows.add(api("PUT /api/admin/package-mirrors/{name}", "UFFFFFA",
-                c -> json("PUT", admin + "package-mirrors/matrix-mirror", Map.of("kind", "npm", "url", "http://127.0.0.1:9/npm/"))));
-        rows.add(api("DELETE /api/admin/package-mirrors/{name}", "UFFFFFA", c -> new Call("DELETE", admin + "package-mirrors/" + freshMirror(), null, null, Map.of())));
+        rows.add(api(
+                "PUT /api/admin/package-mirrors/{name}",
+                "UFFFFFA",
+                c -> json(
+                        "PUT",
+                        admin + "package-mirrors/matrix-mirror",
+                        Map.of("kind", "npm", "url", "http://127.0.0.1:9/npm/"))));
+        rows.add(api(
+                "DELETE /api/admin/package-mirrors/{name}",
+                "UFFFFFA",
+                c -> new Call("DELETE", admin + "package-mirrors/" + freshMirror(), null, null, Map.of())));
         rows.add(api("GET /api/admin/model-requests", "UFFFFFA", c -> get(admin + "model-requests?limit=5")));
         rows.add(api("GET /api/admin/egress-refusals", "UFFFFFA", c -> get(admin + "egress-refusals")));
         rows.add(api("GET /api/admin/model-hosts", "UFFFFFA", c -> get(admin + "model-hosts")));
-        rows.add(api("POST /api/admin/model-hosts", "UFFFFFA", c -> json("POST", admin + "model-hosts", Map.of("host", "matrix-model.invalid", "reason", "matrix"))));
-        rows.add(api("DELETE /api/admin/model-hosts/{host}", "UFFFFFA", c -> new Call("DELETE", admin + "model-hosts/" + freshModelHost(), null, null, Map.of())));
+        rows.add(api(
+                "POST /api/admin/model-hosts",
+                "UFFFFFA",
+                c -> json("POST", admin + "model-hosts", Map.of("host", "matrix-model.invalid", "reason", "matrix"))));
+        rows.add(api(
+                "DELETE /api/admin/model-hosts/{host}",
+                "UFFFFFA",
+                c -> new Call("DELETE", admin + "model-hosts/" + freshModelHost(), null, null, Map.of())));
         rows.add(api("GET /api/admin/repository-sources", "UFFFFFA", c -> get(admin + "repository-sources")));
-        rows.add(api("POST /api/admin/repository-sources/local-roots", "UFFFFFA",
+        rows.add(api(
+                "POST /api/admin/repository-sources/local-roots",
+                "UFFFFFA",
                 c -> json("POST", admin + "repository-sources/local-roots", Map.of("path", freshFolder()))));
-        rows.add(api("DELETE /api/admin/repository-sources/local-roots", "UFFFFFA",
-                c -> new Call("DELETE", admin + "repository-sources/local-roots?path=" + encode(freshLocalRoot()), null, null, Map.of())));
-        rows.add(api("POST /api/admin/repository-sources/allowed-hosts", "UFFFFFA",
+        rows.add(api(
+                "DELETE /api/admin/repository-sources/local-roots",
+                "UFFFFFA",
+                c -> new Call(
+                        "DELETE",
+                        admin + "repository-sources/local-roots?path=" + encode(freshLocalRoot()),
+                        null,
+                        null,
+                        Map.of())));
+        rows.add(api(
+                "POST /api/admin/repository-sources/allowed-hosts",
+                "UFFFFFA",
                 c -> json("POST", admin + "repository-sources/allowed-hosts", Map.of("host", "matrix-git.example"))));
-        rows.add(api("DELETE /api/admin/repository-sources/allowed-hosts/{host}", "UFFFFFA",
-                c -> new Call("DELETE", admin + "repository-sources/allowed-hosts/" + freshGitHost(), null, null, Map.of())));
+        rows.add(api(
+                "DELETE /api/admin/repository-sources/allowed-hosts/{host}",
+                "UFFFFFA",
+                c -> new Call(
+                        "DELETE", admin + "repository-sources/allowed-hosts/" + freshGitHost(), null, null, Map.of())));
 
         // the OpenAI-compatible front door and its X-Drydock-* headers, none taken on trust
         rows.add(api("GET /v1/models", "UAAAAAA", c -> get("/v1/models")));
         rows.add(api("POST /v1/chat/completions", "UFAAHHA", c -> v1Chat(Map.of("X-Drydock-Workspace", A))));
-        rows.add(row("POST /v1/chat/completions", "no X-Drydock-Workspace: the caller's first workspace as member", Channel.BEARER, "UFAAAAA", c -> v1Chat(Map.of())));
-        rows.add(row("POST /v1/chat/completions", "X-Drydock-Workspace: - (outside every workspace)", Channel.BEARER, "UFFFFFA",
+        rows.add(row(
+                "POST /v1/chat/completions",
+                "no X-Drydock-Workspace: the caller's first workspace as member",
+                Channel.BEARER,
+                "UFAAAAA",
+                c -> v1Chat(Map.of())));
+        rows.add(row(
+                "POST /v1/chat/completions",
+                "X-Drydock-Workspace: - (outside every workspace)",
+                Channel.BEARER,
+                "UFFFFFA",
                 c -> v1Chat(Map.of("X-Drydock-Workspace", "-"))));
-        rows.add(row("POST /v1/chat/completions", "X-Drydock-Session of A", Channel.BEARER, "UFAAHHA", c -> v1Chat(Map.of("X-Drydock-Session", sessionA))));
-        rows.add(row("POST /v1/chat/completions", "X-Drydock-Session of B", Channel.BEARER, "UHHHAAA", c -> v1Chat(Map.of("X-Drydock-Session", sessionB))));
-        rows.add(row("POST /v1/chat/completions", "X-Drydock-Droid without a session", Channel.BEARER, "UFFFHHF",
+        rows.add(row(
+                "POST /v1/chat/completions",
+                "X-Drydock-Session of A",
+                Channel.BEARER,
+                "UFAAHHA",
+                c -> v1Chat(Map.of("X-Drydock-Session", sessionA))));
+        rows.add(row(
+                "POST /v1/chat/completions",
+                "X-Drydock-Session of B",
+                Channel.BEARER,
+                "UHHHAAA",
+                c -> v1Chat(Map.of("X-Drydock-Session", sessionB))));
+        rows.add(row(
+                "POST /v1/chat/completions",
+                "X-Drydock-Droid without a session",
+                Channel.BEARER,
+                "UFFFHHF",
                 c -> v1Chat(Map.of("X-Drydock-Workspace", A, "X-Drydock-Droid", "reliability"))));
-        rows.add(row("POST /v1/chat/completions", "X-Drydock-Droid other than the session's", Channel.BEARER, "UFFFHHF",
+        rows.add(row(
+                "POST /v1/chat/completions",
+                "X-Drydock-Droid other than the session's",
+                Channel.BEARER,
+                "UFFFHHF",
                 c -> v1Chat(Map.of("X-Drydock-Session", sessionA, "X-Drydock-Droid", "reliability"))));
-        rows.add(row("POST /v1/chat/completions", "X-Drydock-Classification lowered to public", Channel.BEARER, "UFAAHHA",
+        rows.add(row(
+                "POST /v1/chat/completions",
+                "X-Drydock-Classification lowered to public",
+                Channel.BEARER,
+                "UFAAHHA",
                 c -> v1Chat(Map.of("X-Drydock-Workspace", A, "X-Drydock-Classification", "public"))));
-        rows.add(api("POST /v1/embeddings", "UFAAHHA", c -> json("POST", "/v1/embeddings", Map.of("model", "local-embedding", "input", "hello"), Map.of("X-Drydock-Workspace", A))));
-        rows.add(row("POST /v1/embeddings", "X-Drydock-Workspace: - (outside every workspace)", Channel.BEARER, "UFFFFFA",
-                c -> json("POST", "/v1/embeddings", Map.of("model", "local-embedding", "input", "hello"), Map.of("X-Drydock-Workspace", "-"))));
+        rows.add(api(
+                "POST /v1/embeddings",
+                "UFAAHHA",
+                c -> json(
+                        "POST",
+                        "/v1/embeddings",
+                        Map.of("model", "local-embedding", "input", "hello"),
+                        Map.of("X-Drydock-Workspace", A))));
+        rows.add(row(
+                "POST /v1/embeddings",
+                "X-Drydock-Workspace: - (outside every workspace)",
+                Channel.BEARER,
+                "UFFFFFA",
+                c -> json(
+                        "POST",
+                        "/v1/embeddings",
+                        Map.of("model", "local-embedding", "input", "hello"),
+                        Map.of("X-Drydock-Workspace", "-"))));
         rows.add(api("ANY /v1/*", "HHHHHHH", c -> get("/v1/no-such-route")));
 
         // the portal: pages, forms and the session page's stream, over the portal's cookie session
         rows.add(portal("GET /", "AAAAAAA", c -> get("/")));
         rows.add(portal("GET /portal", "UAAAAAA", c -> get("/portal")).hiding(() -> "/portal/workspaces/" + A + "\""));
         rows.add(portal("GET /portal/me", "UAAAAAA", c -> get("/portal/me")));
-        rows.add(portal("POST /portal/me/api-keys", "UAAAAAA", c -> form("/portal/me/api-keys", "name", "matrix-portal-" + FRESH.incrementAndGet(), "expiresInDays", "7")));
-        rows.add(row("POST /portal/me/api-keys", "no Origin, no Sec-Fetch-Site (cross-site form)", Channel.PORTAL, "UFFFFFF",
-                c -> new Call("POST", "/portal/me/api-keys", "name=matrix-csrf", "application/x-www-form-urlencoded", Map.of("Origin", ""))));
-        rows.add(portal("POST /portal/me/api-keys/{id}/revoke", "UHAHHHH", c -> form("/portal/me/api-keys/" + freshKeyOfMike() + "/revoke")));
+        rows.add(portal(
+                "POST /portal/me/api-keys",
+                "UAAAAAA",
+                c -> form(
+                        "/portal/me/api-keys",
+                        "name",
+                        "matrix-portal-" + FRESH.incrementAndGet(),
+                        "expiresInDays",
+                        "7")));
+        rows.add(row(
+                "POST /portal/me/api-keys",
+                "no Origin, no Sec-Fetch-Site (cross-site form)",
+                Channel.PORTAL,
+                "UFFFFFF",
+                c -> new Call(
+                        "POST",
+                        "/portal/me/api-keys",
+                        "name=matrix-csrf",
+                        "application/x-www-form-urlencoded",
+                        Map.of("Origin", ""))));
+        rows.add(portal(
+                "POST /portal/me/api-keys/{id}/revoke",
+                "UHAHHHH",
+                c -> form("/portal/me/api-keys/" + freshKeyOfMike() + "/revoke")));
         rows.add(portal("GET /portal/admin/models", "UFFFFFA", c -> get("/portal/admin/models")));
-        rows.add(portal("POST /portal/admin/models", "UFFFFFA", c -> form("/portal/admin/models", "action", "test", "name", "matrix", "baseUrl", "")));
+        rows.add(portal(
+                "POST /portal/admin/models",
+                "UFFFFFA",
+                c -> form("/portal/admin/models", "action", "test", "name", "matrix", "baseUrl", "")));
         rows.add(portal("GET /portal/admin/usage", "UFFFFFA", c -> get("/portal/admin/usage")));
         rows.add(portal("GET /portal/admin/egress", "UFFFFFA", c -> get("/portal/admin/egress")));
         rows.add(portal("GET /portal/admin/memories", "UFFFFFA", c -> get("/portal/admin/memories")));
         rows.add(portal("GET /portal/admin/mirrors", "UFFFFFA", c -> get("/portal/admin/mirrors")));
-        rows.add(portal("POST /portal/admin/mirrors", "UFFFFFA", c -> form("/portal/admin/mirrors", "name", "matrix-portal-mirror", "kind", "npm", "url", "http://127.0.0.1:9/npm/")));
-        rows.add(portal("POST /portal/admin/mirrors/remove", "UFFFFFA", c -> form("/portal/admin/mirrors/remove", "name", freshMirror())));
+        rows.add(portal(
+                "POST /portal/admin/mirrors",
+                "UFFFFFA",
+                c -> form(
+                        "/portal/admin/mirrors",
+                        "name",
+                        "matrix-portal-mirror",
+                        "kind",
+                        "npm",
+                        "url",
+                        "http://127.0.0.1:9/npm/")));
+        rows.add(portal(
+                "POST /portal/admin/mirrors/remove",
+                "UFFFFFA",
+                c -> form("/portal/admin/mirrors/remove", "name", freshMirror())));
         rows.add(portal("GET /portal/admin/sources", "UFFFFFA", c -> get("/portal/admin/sources")));
-        rows.add(portal("POST /portal/admin/sources/local-roots", "UFFFFFA", c -> form("/portal/admin/sources/local-roots", "path", freshFolder())));
-        rows.add(portal("POST /portal/admin/sources/local-roots/remove", "UFFFFFA", c -> form("/portal/admin/sources/local-roots/remove", "path", freshLocalRoot())));
-        rows.add(portal("POST /portal/admin/sources/allowed-hosts", "UFFFFFA", c -> form("/portal/admin/sources/allowed-hosts", "host", "matrix-portal-git.example")));
-        rows.add(portal("POST /portal/admin/sources/allowed-hosts/remove", "UFFFFFA", c -> form("/portal/admin/sources/allowed-hosts/remove", "host", freshGitHost())));
-        rows.add(portal("GET /portal/repositories", "UAAAAAA", c -> get("/portal/repositories")).hiding(() -> REPO));
-        rows.add(portal("GET /portal/repositories/status", "UAAAAAA", c -> get("/portal/repositories/status")).hiding(() -> REPO));
-        rows.add(portal("POST /portal/repositories", "UFFAHHA", c -> form("/portal/repositories", "workspace", A, "name", "matrix-portal-" + FRESH.incrementAndGet(),
-                "source", "path", "path", repoPath, "branch", "main")));
-        rows.add(portal("POST /portal/repositories/{workspace}/{name}/sync", "UFAAHHA", c -> form("/portal/repositories/" + A + "/" + REPO + "/sync")));
+        rows.add(portal(
+                "POST /portal/admin/sources/local-roots",
+                "UFFFFFA",
+                c -> form("/portal/admin/sources/local-roots", "path", freshFolder())));
+        rows.add(portal(
+                "POST /portal/admin/sources/local-roots/remove",
+                "UFFFFFA",
+                c -> form("/portal/admin/sources/local-roots/remove", "path", freshLocalRoot())));
+        rows.add(portal(
+                "POST /portal/admin/sources/allowed-hosts",
+                "UFFFFFA",
+                c -> form("/portal/admin/sources/allowed-hosts", "host", "matrix-portal-git.example")));
+        rows.add(portal(
+                "POST /portal/admin/sources/allowed-hosts/remove",
+                "UFFFFFA",
+                c -> form("/portal/admin/sources/allowed-hosts/remove", "host", freshGitHost())));
+        rows.add(portal("GET /portal/repositories", "UAAAAAA", c -> get("/portal/repositories"))
+                .hiding(() -> REPO));
+        rows.add(portal("GET /portal/repositories/status", "UAAAAAA", c -> get("/portal/repositories/status"))
+                .hiding(() -> REPO));
+        rows.add(portal(
+                "POST /portal/repositories",
+                "UFFAHHA",
+                c -> form(
+                        "/portal/repositories",
+                        "workspace",
+                        A,
+                        "name",
+                        "matrix-portal-" + FRESH.incrementAndGet(),
+                        "source",
+                        "path",
+                        "path",
+                        repoPath,
+                        "branch",
+                        "main")));
+        rows.add(portal(
+                "POST /portal/repositories/{workspace}/{name}/sync",
+                "UFAAHHA",
+                c -> form("/portal/repositories/" + A + "/" + REPO + "/sync")));
         rows.add(portal("GET /portal/workspaces/{slug}", "UAAAHHA", c -> get("/portal/workspaces/" + A)));
-        rows.add(portal("POST /portal/workspaces/{slug}/sessions", "UFAAHHA", c -> form("/portal/workspaces/" + A + "/sessions", "droid", "knowledge",
-                "task", "[script:matrix-doc] matrix")));
-        rows.add(portal("POST /portal/workspaces/{slug}/memories/{id}/delete", "UFAAHHA", c -> form("/portal/workspaces/" + A + "/memories/" + freshMemory() + "/delete")));
+        rows.add(portal(
+                "POST /portal/workspaces/{slug}/sessions",
+                "UFAAHHA",
+                c -> form(
+                        "/portal/workspaces/" + A + "/sessions",
+                        "droid",
+                        "knowledge",
+                        "task",
+                        "[script:matrix-doc] matrix")));
+        rows.add(portal(
+                "POST /portal/workspaces/{slug}/memories/{id}/delete",
+                "UFAAHHA",
+                c -> form("/portal/workspaces/" + A + "/memories/" + freshMemory() + "/delete")));
         String p = "/portal/sessions/";
         rows.add(portal("GET /portal/sessions/{id}", "UAAAHHA", c -> get(p + sessionA)));
         rows.add(portal("GET /portal/sessions/{id}/events (SSE)", "UAAAHHA", c -> sse(p + sessionA + "/events")));
         rows.add(portal("GET /portal/sessions/{id}/review", "UAAAHHA", c -> get(p + sessionA + "/review")));
         rows.add(portal("GET /portal/sessions/{id}/patch", "UAAAHHA", c -> get(p + sessionA + "/patch")));
-        rows.add(portal("GET /portal/sessions/{id}/artifacts/{index}", "UAAAHHA", c -> get(p + sessionA + "/artifacts/0")));
-        rows.add(portal("GET /portal/workspaces/{workspace}/lookup", "UAAAHHA", c -> get("/portal/workspaces/" + A + "/lookup?q=calc")));
-        rows.add(portal("POST /portal/sessions/{id}/answer", "UFAAHHA", c -> form(p + sessionA + "/answer", "answer", "add")));
-        rows.add(portal("POST /portal/sessions/{id}/approve", "UFAAHHA", c -> form(p + sessionA + "/approve", "callId", "call-1")));
-        rows.add(portal("POST /portal/sessions/{id}/deny", "UFAAHHA", c -> form(p + sessionA + "/deny", "callId", "call-1", "reason", "no")));
+        rows.add(portal(
+                "GET /portal/sessions/{id}/artifacts/{index}", "UAAAHHA", c -> get(p + sessionA + "/artifacts/0")));
+        rows.add(portal(
+                "GET /portal/workspaces/{workspace}/lookup",
+                "UAAAHHA",
+                c -> get("/portal/workspaces/" + A + "/lookup?q=calc")));
+        rows.add(portal(
+                "POST /portal/sessions/{id}/answer", "UFAAHHA", c -> form(p + sessionA + "/answer", "answer", "add")));
+        rows.add(portal(
+                "POST /portal/sessions/{id}/approve",
+                "UFAAHHA",
+                c -> form(p + sessionA + "/approve", "callId", "call-1")));
+        rows.add(portal(
+                "POST /portal/sessions/{id}/deny",
+                "UFAAHHA",
+                c -> form(p + sessionA + "/deny", "callId", "call-1", "reason", "no")));
         rows.add(portal("POST /portal/sessions/{id}/cancel", "UFAAHHA", c -> form(p + sessionA + "/cancel")));
-        rows.add(row("POST /portal/sessions/{id}/cancel", "Origin of another site", Channel.PORTAL, "UFFFFFF",
-                c -> new Call("POST", p + sessionA + "/cancel", "", "application/x-www-form-urlencoded", Map.of("Origin", "http://evil.example"))));
+        rows.add(row(
+                "POST /portal/sessions/{id}/cancel",
+                "Origin of another site",
+                Channel.PORTAL,
+                "UFFFFFF",
+                c -> new Call(
+                        "POST",
+                        p + sessionA + "/cancel",
+                        "",
+                        "application/x-www-form-urlencoded",
+                        Map.of("Origin", "http://evil.example"))));
         rows.add(portal("POST /portal/sessions/{id}/resume", "UFAAHHA", c -> form(p + sessionA + "/resume")));
         rows.add(portal("POST /portal/sessions/{id}/deliver", "UFAAHHA", c -> form(p + sessionA + "/deliver")));
         return rows;
@@ -509,7 +925,8 @@ class AuthorizationMatrixTest {
         return row(route, "", Channel.PORTAL, expected, call);
     }
 
-    private static Row row(String route, String variant, Channel channel, String expected, Function<Caller, Call> call) {
+    private static Row row(
+            String route, String variant, Channel channel, String expected, Function<Caller, Call> call) {
         return new Row(route, variant, channel, call, expected, () -> "");
     }
 
@@ -531,7 +948,12 @@ class AuthorizationMatrixTest {
 
     private static Call json(String method, String path, Object body, Map<String, String> headers) {
         try {
-            return new Call(method, path, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(body), "application/json", headers);
+            return new Call(
+                    method,
+                    path,
+                    new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(body),
+                    "application/json",
+                    headers);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }
@@ -541,13 +963,20 @@ class AuthorizationMatrixTest {
     private static Call form(String path, String... fields) {
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < fields.length; i += 2) {
-            body.append(body.isEmpty() ? "" : "&").append(encode(fields[i])).append('=').append(encode(fields[i + 1]));
+            body.append(body.isEmpty() ? "" : "&")
+                    .append(encode(fields[i]))
+                    .append('=')
+                    .append(encode(fields[i + 1]));
         }
         return new Call("POST", path, body.toString(), "application/x-www-form-urlencoded", Map.of());
     }
 
     private static Map<String, Object> chat() {
-        return Map.of("model", ENDPOINT, "messages", List.of(Map.of("role", "user", "content", "[script:matrix-chat] hello")));
+        return Map.of(
+                "model",
+                ENDPOINT,
+                "messages",
+                List.of(Map.of("role", "user", "content", "[script:matrix-chat] hello")));
     }
 
     private static Call v1Chat(Map<String, String> headers) {
@@ -555,7 +984,8 @@ class AuthorizationMatrixTest {
     }
 
     private static Map<String, Object> endpoint() {
-        return Map.of("baseUrl", scriptedUrl, "protocol", "openai-chat", "modelId", "scripted", "clearance", "internal");
+        return Map.of(
+                "baseUrl", scriptedUrl, "protocol", "openai-chat", "modelId", "scripted", "clearance", "internal");
     }
 
     private static Map<String, Object> route(String purpose) {
@@ -563,24 +993,38 @@ class AuthorizationMatrixTest {
     }
 
     private static Map<String, Object> delivery() {
-        return Map.of("server", "gitlab", "apiUrl", "https://git.internal.example/api/v4", "project", "team/calc", "protectedBranches", List.of());
+        return Map.of(
+                "server",
+                "gitlab",
+                "apiUrl",
+                "https://git.internal.example/api/v4",
+                "project",
+                "team/calc",
+                "protectedBranches",
+                List.of());
     }
 
     private static Map<String, Object> budget() {
         return Map.of("scope", "user", "subject", "matrix-nobody", "period", "day", "maxTokens", 1_000_000);
     }
 
-    // Fresh targets for destructive rows: each caller gets its own, so an allowed delete leaves the next caller's target in place.
+    // Fresh targets for destructive rows: each caller gets its own, so an allowed delete leaves the next caller's
+    // target in place.
 
     private static String freshRepository() {
         String name = "matrix-del-" + FRESH.incrementAndGet();
-        as("wanda").body(Map.of("name", name, "path", repoPath, "branch", "main")).post("/api/workspaces/" + A + "/repositories").then().statusCode(201);
+        as("wanda")
+                .body(Map.of("name", name, "path", repoPath, "branch", "main"))
+                .post("/api/workspaces/" + A + "/repositories")
+                .then()
+                .statusCode(201);
         return name;
     }
 
     private String freshMemory() {
-        try (var c = ds.getConnection(); var ps = c.prepareStatement(
-                "insert into droid_memory(workspace, repo, text, created_at, classification) values (?, '', 'the matrix remembers', now(), 'internal') returning id")) {
+        try (var c = ds.getConnection();
+                var ps = c.prepareStatement(
+                        "insert into droid_memory(workspace, repo, text, created_at, classification) values (?, '', 'the matrix remembers', now(), 'internal') returning id")) {
             ps.setString(1, A);
             try (var rs = ps.executeQuery()) {
                 rs.next();
@@ -602,70 +1046,130 @@ class AuthorizationMatrixTest {
     }
 
     private static String freshWebhook() {
-        return as("alice").body(Map.of("url", "http://127.0.0.1:9/matrix-hooks", "events", List.of("session.finished"), "secret", SECRET))
-                .post("/api/workspaces/" + A + "/webhooks").then().statusCode(201).extract().path("id");
+        return as("alice")
+                .body(Map.of(
+                        "url",
+                        "http://127.0.0.1:9/matrix-hooks",
+                        "events",
+                        List.of("session.finished"),
+                        "secret",
+                        SECRET))
+                .post("/api/workspaces/" + A + "/webhooks")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     /** A queued delivery of A's webhook (a ping). */
     private static String freshDelivery() {
-        return as("alice").post("/api/workspaces/" + A + "/webhooks/" + webhookOfA() + "/ping").then().statusCode(202).extract().path("id");
+        return as("alice")
+                .post("/api/workspaces/" + A + "/webhooks/" + webhookOfA() + "/ping")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
     }
 
     /** A package mirror declared by the drydock-admin. */
     private static String freshMirror() {
         String name = "matrix-mirror-" + FRESH.incrementAndGet();
-        as("alice").body(Map.of("kind", "npm", "url", "http://127.0.0.1:9/npm/")).put("/api/admin/package-mirrors/" + name).then().statusCode(200);
+        as("alice")
+                .body(Map.of("kind", "npm", "url", "http://127.0.0.1:9/npm/"))
+                .put("/api/admin/package-mirrors/" + name)
+                .then()
+                .statusCode(200);
         return name;
     }
 
     /** A package mirror A's admin chose for A's sandboxes. */
     private static String freshChosenMirror() {
         String name = freshMirror();
-        as("wanda").body(Map.of()).put("/api/workspaces/" + A + "/package-mirrors/" + name).then().statusCode(200);
+        as("wanda")
+                .body(Map.of())
+                .put("/api/workspaces/" + A + "/package-mirrors/" + name)
+                .then()
+                .statusCode(200);
         return name;
     }
 
     /** The registered repository of A has a setup step. */
     private static void setupOfRepo() {
-        as("wanda").body(Map.of("command", "true")).put("/api/workspaces/" + A + "/repositories/" + REPO + "/setup").then().statusCode(200);
+        as("wanda")
+                .body(Map.of("command", "true"))
+                .put("/api/workspaces/" + A + "/repositories/" + REPO + "/setup")
+                .then()
+                .statusCode(200);
     }
 
     private static String freshSecret() {
         String name = "matrix-del-" + FRESH.incrementAndGet();
-        as("wanda").body(Map.of("value", "v")).put("/api/workspaces/" + A + "/secrets/" + name).then().statusCode(200);
+        as("wanda")
+                .body(Map.of("value", "v"))
+                .put("/api/workspaces/" + A + "/secrets/" + name)
+                .then()
+                .statusCode(200);
         return name;
     }
 
     private static String freshKeyOfMike() {
-        return as("mike").body(Map.of("name", "matrix-del-" + FRESH.incrementAndGet(), "expiresInDays", 7)).post("/api/me/api-keys").then().statusCode(201)
-                .extract().jsonPath().getString("id");
+        return as("mike")
+                .body(Map.of("name", "matrix-del-" + FRESH.incrementAndGet(), "expiresInDays", 7))
+                .post("/api/me/api-keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getString("id");
     }
 
     private static String freshEndpoint() {
         String name = "matrix-del-" + FRESH.incrementAndGet();
-        as("alice").body(endpoint()).put("/api/admin/model-endpoints/" + name).then().statusCode(200);
+        as("alice")
+                .body(endpoint())
+                .put("/api/admin/model-endpoints/" + name)
+                .then()
+                .statusCode(200);
         return name;
     }
 
     private static String freshRoute() {
         String name = "matrix-del-" + FRESH.incrementAndGet();
-        as("alice").body(route(name)).put("/api/admin/model-routes/" + name).then().statusCode(200);
+        as("alice")
+                .body(route(name))
+                .put("/api/admin/model-routes/" + name)
+                .then()
+                .statusCode(200);
         return name;
     }
 
     private static String freshBudget() {
-        return as("alice").body(budget()).post("/api/admin/model-budgets").then().statusCode(200).extract().jsonPath().getString("id");
+        return as("alice")
+                .body(budget())
+                .post("/api/admin/model-budgets")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("id");
     }
 
     private static String freshModelHost() {
         String host = "matrix-del-" + FRESH.incrementAndGet() + ".invalid";
-        as("alice").body(Map.of("host", host, "reason", "matrix")).post("/api/admin/model-hosts").then().statusCode(200);
+        as("alice")
+                .body(Map.of("host", host, "reason", "matrix"))
+                .post("/api/admin/model-hosts")
+                .then()
+                .statusCode(200);
         return host;
     }
 
     private static String freshFolder() {
         try {
-            return Files.createDirectories(LOCAL_ROOT.resolve("matrix-roots").resolve(ProcessHandle.current().pid() + "-" + FRESH.incrementAndGet())).toString();
+            return Files.createDirectories(LOCAL_ROOT
+                            .resolve("matrix-roots")
+                            .resolve(ProcessHandle.current().pid() + "-" + FRESH.incrementAndGet()))
+                    .toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -673,13 +1177,21 @@ class AuthorizationMatrixTest {
 
     private static String freshLocalRoot() {
         String folder = freshFolder();
-        as("alice").body(Map.of("path", folder)).post("/api/admin/repository-sources/local-roots").then().statusCode(200);
+        as("alice")
+                .body(Map.of("path", folder))
+                .post("/api/admin/repository-sources/local-roots")
+                .then()
+                .statusCode(200);
         return folder;
     }
 
     private static String freshGitHost() {
         String host = "matrix-del-" + FRESH.incrementAndGet() + ".example";
-        as("alice").body(Map.of("host", host)).post("/api/admin/repository-sources/allowed-hosts").then().statusCode(200);
+        as("alice")
+                .body(Map.of("host", host))
+                .post("/api/admin/repository-sources/allowed-hosts")
+                .then()
+                .statusCode(200);
         return host;
     }
 
@@ -694,23 +1206,33 @@ class AuthorizationMatrixTest {
     /** Calls one row as every caller; returns its line of the report and adds what did not match to {@code mismatches}. */
     private String run(Row row, List<String> mismatches) {
         long rowStarted = System.nanoTime();
-        StringBuilder line = new StringBuilder("| ").append(row.name().replace("|", "/")).append(" |");
+        StringBuilder line =
+                new StringBuilder("| ").append(row.name().replace("|", "/")).append(" |");
         for (Caller caller : Caller.values()) {
             Call call = row.call().apply(caller);
             Answer answer = send(row.channel(), caller, call);
             char expected = row.expected().charAt(caller.ordinal());
-            line.append(' ').append(answer.outcome()).append(' ').append(answer.status()).append(" |");
+            line.append(' ')
+                    .append(answer.outcome())
+                    .append(' ')
+                    .append(answer.status())
+                    .append(" |");
             if (answer.outcome() != expected) {
-                mismatches.add(row.name() + " as " + caller.label() + ": expected " + expected + ", got " + answer.outcome() + " (" + call.method() + " "
-                        + call.path() + " -> " + answer.status() + " " + excerpt(answer.body()) + ")");
+                mismatches.add(row.name() + " as " + caller.label() + ": expected " + expected + ", got "
+                        + answer.outcome() + " (" + call.method() + " " + call.path() + " -> " + answer.status() + " "
+                        + excerpt(answer.body()) + ")");
             }
             String secret = row.secretOfA().get();
             boolean outsider = caller == Caller.ANONYMOUS || caller == Caller.MEMBER_B || caller == Caller.ADMIN_B;
             if (outsider && !secret.isEmpty() && answer.body().contains(secret)) {
-                mismatches.add(row.name() + " as " + caller.label() + ": the answer shows " + secret + ", which is workspace A's");
+                mismatches.add(row.name() + " as " + caller.label() + ": the answer shows " + secret
+                        + ", which is workspace A's");
             }
         }
-        return line.append(' ').append((System.nanoTime() - rowStarted) / 1_000_000).append(" |\n").toString();
+        return line.append(' ')
+                .append((System.nanoTime() - rowStarted) / 1_000_000)
+                .append(" |\n")
+                .toString();
     }
 
     /** What a cell got: the status, the outcome letter it means, and the body (not read for a stream). */
@@ -724,14 +1246,17 @@ class AuthorizationMatrixTest {
     /** The matrix as the last run saw it, for people: target/authorization-matrix.md. */
     private static void writeReport(String table) {
         try {
-            Files.writeString(Path.of("target", "authorization-matrix.md"), "# Authorization matrix (AuthorizationMatrixTest)\n\n" + table);
+            Files.writeString(
+                    Path.of("target", "authorization-matrix.md"),
+                    "# Authorization matrix (AuthorizationMatrixTest)\n\n" + table);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     private Answer send(Channel channel, Caller caller, Call call) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(call.path())).timeout(Duration.ofSeconds(60));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(base.resolve(call.path())).timeout(Duration.ofSeconds(60));
         HttpClient client = HTTP;
         if (caller.user != null && channel == Channel.BEARER) {
             request.header("Authorization", "Bearer " + Tokens.of(caller.user));
@@ -752,23 +1277,39 @@ class AuthorizationMatrixTest {
         if (call.contentType() != null) {
             request.header("Content-Type", call.contentType());
         }
-        request.method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(call.body()));
+        request.method(
+                call.method(),
+                call.body() == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(call.body()));
         try {
-            HttpResponse<InputStream> response = client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream()).get(60, TimeUnit.SECONDS);
+            HttpResponse<InputStream> response = client.sendAsync(
+                            request.build(), HttpResponse.BodyHandlers.ofInputStream())
+                    .get(60, TimeUnit.SECONDS);
             String text;
             try (InputStream body = response.body()) {
                 // an event stream is judged by its status; its body would not end
-                text = "text/event-stream".equals(call.headers().get("Accept")) && response.statusCode() == 200 ? ""
+                text = "text/event-stream".equals(call.headers().get("Accept")) && response.statusCode() == 200
+                        ? ""
                         : new String(body.readNBytes(4 << 20), StandardCharsets.UTF_8);
             }
-            return new Answer(response.statusCode(), outcome(response.statusCode(), response.headers().firstValue("Location").orElse(null)), text);
+            return new Answer(
+                    response.statusCode(),
+                    outcome(
+                            response.statusCode(),
+                            response.headers().firstValue("Location").orElse(null)),
+                    text);
         } catch (Exception e) {
             throw new IllegalStateException(call.method() + " " + call.path() + " as " + caller.label() + " failed", e);
         }
     }
 
     private static char outcome(int status, @Nullable String location) {
-        if (status == 401 || (status >= 300 && status < 400 && location != null && location.contains("/protocol/openid-connect/auth"))) {
+        if (status == 401
+                || (status >= 300
+                        && status < 400
+                        && location != null
+                        && location.contains("/protocol/openid-connect/auth"))) {
             return 'U';
         }
         return switch (status) {
@@ -784,7 +1325,9 @@ class AuthorizationMatrixTest {
 
     /** Sends a /v1 call with a bearer token; returns the request id the answer names. */
     private String modelCall(Call call, String token) {
-        var spec = given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON).body(call.body());
+        var spec = given().header("Authorization", "Bearer " + token)
+                .contentType(ContentType.JSON)
+                .body(call.body());
         call.headers().forEach(spec::header);
         return spec.post(call.path()).then().statusCode(200).extract().path("drydock.request_id");
     }
@@ -794,22 +1337,44 @@ class AuthorizationMatrixTest {
      * Keycloak's login form takes the password, the callback sets the portal's session cookie.
      */
     private HttpClient signIn(String user) throws Exception {
-        HttpClient browser = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
-                .cookieHandler(new CookieJar()).connectTimeout(Duration.ofSeconds(10)).build();
-        HttpResponse<String> toKeycloak = browser.send(HttpRequest.newBuilder(base.resolve("/portal")).build(), HttpResponse.BodyHandlers.ofString());
-        String login = toKeycloak.headers().firstValue("Location").orElseThrow(() -> new AssertionError("the portal did not send " + user + " to sign in"));
-        HttpResponse<String> loginPage = browser.send(HttpRequest.newBuilder(URI.create(login)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient browser = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .cookieHandler(new CookieJar())
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+        HttpResponse<String> toKeycloak = browser.send(
+                HttpRequest.newBuilder(base.resolve("/portal")).build(), HttpResponse.BodyHandlers.ofString());
+        String login = toKeycloak
+                .headers()
+                .firstValue("Location")
+                .orElseThrow(() -> new AssertionError("the portal did not send " + user + " to sign in"));
+        HttpResponse<String> loginPage =
+                browser.send(HttpRequest.newBuilder(URI.create(login)).build(), HttpResponse.BodyHandlers.ofString());
         Matcher action = LOGIN_ACTION.matcher(loginPage.body());
         assertThat(action.find()).as("Keycloak's login form").isTrue();
-        String form = "username=" + encode(user) + "&password=" + encode(dev.drydock.server.testing.RealServices.password(user)) + "&credentialId=";
-        HttpResponse<String> back = browser.send(HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        String callback = back.headers().firstValue("Location")
-                .orElseThrow(() -> new AssertionError("Keycloak did not accept " + user + ": " + back.statusCode() + " " + back.body().replaceAll("\\s+", " ")));
-        HttpResponse<String> signedIn = browser.send(HttpRequest.newBuilder(base.resolve(callback)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(signedIn.statusCode()).as("the portal's callback for " + user).isBetween(200, 399);
-        HttpResponse<String> home = browser.send(HttpRequest.newBuilder(base.resolve("/portal")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(home.statusCode()).as("the portal's home page for " + user + " after signing in").isEqualTo(200);
+        String form = "username=" + encode(user) + "&password="
+                + encode(dev.drydock.server.testing.RealServices.password(user)) + "&credentialId=";
+        HttpResponse<String> back = browser.send(
+                HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        String callback = back.headers()
+                .firstValue("Location")
+                .orElseThrow(() -> new AssertionError("Keycloak did not accept " + user + ": " + back.statusCode() + " "
+                        + back.body().replaceAll("\\s+", " ")));
+        HttpResponse<String> signedIn = browser.send(
+                HttpRequest.newBuilder(base.resolve(callback)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(signedIn.statusCode())
+                .as("the portal's callback for " + user)
+                .isBetween(200, 399);
+        HttpResponse<String> home = browser.send(
+                HttpRequest.newBuilder(base.resolve("/portal")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(home.statusCode())
+                .as("the portal's home page for " + user + " after signing in")
+                .isEqualTo(200);
         return browser;
     }
 
@@ -824,12 +1389,19 @@ class AuthorizationMatrixTest {
         @Override
         public Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) {
             Map<String, String> mine = cookies.getOrDefault(uri.getHost() + ":" + uri.getPort(), Map.of());
-            return mine.isEmpty() ? Map.of() : Map.of("Cookie", List.of(mine.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; "))));
+            return mine.isEmpty()
+                    ? Map.of()
+                    : Map.of(
+                            "Cookie",
+                            List.of(mine.entrySet().stream()
+                                    .map(e -> e.getKey() + "=" + e.getValue())
+                                    .collect(Collectors.joining("; "))));
         }
 
         @Override
         public void put(URI uri, Map<String, List<String>> responseHeaders) {
-            Map<String, String> mine = cookies.computeIfAbsent(uri.getHost() + ":" + uri.getPort(), k -> new java.util.concurrent.ConcurrentHashMap<>());
+            Map<String, String> mine = cookies.computeIfAbsent(
+                    uri.getHost() + ":" + uri.getPort(), k -> new java.util.concurrent.ConcurrentHashMap<>());
             responseHeaders.forEach((name, values) -> {
                 if (name != null && name.equalsIgnoreCase("Set-Cookie")) {
                     for (String v : values) {
@@ -837,7 +1409,8 @@ class AuthorizationMatrixTest {
                         int eq = pair.indexOf('=');
                         String key = pair.substring(0, eq).strip();
                         String value = pair.substring(eq + 1).strip();
-                        boolean gone = value.isEmpty() || v.toLowerCase(Locale.ROOT).contains("max-age=0");
+                        boolean gone =
+                                value.isEmpty() || v.toLowerCase(Locale.ROOT).contains("max-age=0");
                         if (gone) {
                             mine.remove(key);
                         } else {
@@ -852,7 +1425,9 @@ class AuthorizationMatrixTest {
     /** Every JAX-RS resource method, from a Jandex index of the server's classes: "GET /api/x/{id}", SSE methods marked "(SSE)". */
     private static Set<String> resourceMethods() throws IOException {
         Path classes = Path.of("target", "classes");
-        assertThat(classes.resolve("dev/drydock/server")).as("the server's compiled classes").isDirectory();
+        assertThat(classes.resolve("dev/drydock/server"))
+                .as("the server's compiled classes")
+                .isDirectory();
         Indexer indexer = new Indexer();
         try (Stream<Path> files = Files.walk(classes)) {
             for (Path f : files.filter(f -> f.toString().endsWith(".class")).toList()) {
@@ -877,9 +1452,12 @@ class AuthorizationMatrixTest {
                         continue;
                     }
                     AnnotationInstance methodPath = m.declaredAnnotation(pathName);
-                    String path = join(classPath.value().asString(), methodPath == null ? "" : methodPath.value().asString());
+                    String path = join(
+                            classPath.value().asString(),
+                            methodPath == null ? "" : methodPath.value().asString());
                     AnnotationInstance p = m.declaredAnnotation(produces);
-                    boolean sse = p != null && List.of(p.value().asStringArray()).contains("text/event-stream");
+                    boolean sse =
+                            p != null && List.of(p.value().asStringArray()).contains("text/event-stream");
                     out.add(verb + " " + path + (sse ? " (SSE)" : ""));
                 }
             }

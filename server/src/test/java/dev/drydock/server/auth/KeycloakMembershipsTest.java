@@ -24,7 +24,11 @@ class KeycloakMembershipsTest {
     @Test
     void shouldReadCurrentRolesAndWorkspacesOfAUser() throws Exception {
         // Given
-        KeycloakMemberships memberships = new KeycloakMemberships(RealServices.get().keycloak().realmUrl(), config(RealServices.SERVER_SECRET), guard(), Clock.systemUTC());
+        KeycloakMemberships memberships = new KeycloakMemberships(
+                RealServices.get().keycloak().realmUrl(),
+                config(RealServices.SERVER_SECRET),
+                guard(),
+                Clock.systemUTC());
 
         // When
         Optional<KeycloakMemberships.Account> mike = memberships.account(KeycloakAdmin.userId("mike"));
@@ -41,7 +45,11 @@ class KeycloakMembershipsTest {
     @Test
     void shouldAnswerEmptyWhenTheUserDoesNotExist() throws Exception {
         // Given
-        KeycloakMemberships memberships = new KeycloakMemberships(RealServices.get().keycloak().realmUrl(), config(RealServices.SERVER_SECRET), guard(), Clock.systemUTC());
+        KeycloakMemberships memberships = new KeycloakMemberships(
+                RealServices.get().keycloak().realmUrl(),
+                config(RealServices.SERVER_SECRET),
+                guard(),
+                Clock.systemUTC());
 
         // When
         Optional<KeycloakMemberships.Account> nobody = memberships.account("00000000-0000-0000-0000-000000000000");
@@ -56,7 +64,8 @@ class KeycloakMembershipsTest {
         String realmUrl = RealServices.get().keycloak().realmUrl();
         EgressGuard egress = guard();
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-        KeycloakMemberships memberships = new KeycloakMemberships(realmUrl, config(RealServices.SERVER_SECRET), egress, clock);
+        KeycloakMemberships memberships =
+                new KeycloakMemberships(realmUrl, config(RealServices.SERVER_SECRET), egress, clock);
         String wanda = KeycloakAdmin.userId("wanda");
         memberships.account(wanda);
         egress.disallowHost(URI.create(realmUrl).getHost());
@@ -66,7 +75,9 @@ class KeycloakMembershipsTest {
         clock.advance(CACHE.plusSeconds(1));
 
         // Then
-        assertThat(cached).hasValueSatisfying(a -> assertThat(a.workspaces()).containsExactly(new WorkspaceMembership("demo", WorkspaceRole.ADMIN)));
+        assertThat(cached)
+                .hasValueSatisfying(a -> assertThat(a.workspaces())
+                        .containsExactly(new WorkspaceMembership("demo", WorkspaceRole.ADMIN)));
         assertThatThrownBy(() -> memberships.account(wanda))
                 .isInstanceOf(KeycloakMemberships.UnavailableException.class)
                 .hasMessageContaining("Keycloak unreachable");
@@ -79,7 +90,8 @@ class KeycloakMembershipsTest {
         try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
         }
-        KeycloakMemberships memberships = new KeycloakMemberships("http://127.0.0.1:" + closed + "/realms/drydock", config("any"), guard(), Clock.systemUTC());
+        KeycloakMemberships memberships = new KeycloakMemberships(
+                "http://127.0.0.1:" + closed + "/realms/drydock", config("any"), guard(), Clock.systemUTC());
 
         // When / Then
         assertThatThrownBy(() -> memberships.account("someone"))
@@ -90,13 +102,15 @@ class KeycloakMembershipsTest {
     @Test
     void shouldRefuseToAnswerAndNotRevealTheSecretWhenTheClientSecretIsWrong() throws Exception {
         // Given
-        KeycloakMemberships memberships = new KeycloakMemberships(RealServices.get().keycloak().realmUrl(), config("wrong-secret-value"), guard(), Clock.systemUTC());
+        KeycloakMemberships memberships = new KeycloakMemberships(
+                RealServices.get().keycloak().realmUrl(), config("wrong-secret-value"), guard(), Clock.systemUTC());
 
         // When / Then
         assertThatThrownBy(() -> memberships.account(KeycloakAdmin.userId("mike")))
                 .isInstanceOf(KeycloakMemberships.UnavailableException.class)
                 .hasMessageContaining("refused a token to client drydock-server")
-                .message().doesNotContain("wrong-secret-value");
+                .message()
+                .doesNotContain("wrong-secret-value");
     }
 
     private static EgressGuard guard() {

@@ -39,9 +39,12 @@ final class ConfigReference {
         out.append("# Configuration reference\n\n");
         out.append("Generated from the `@ConfigMapping` interfaces by `ConfigReferenceTest`; do not edit by hand.\n");
         out.append("Regenerate with `./mvnw -pl server test -Dtest=ConfigReferenceTest -Dgolden.update=true`.\n\n");
-        out.append("Every key can be set as a system property, in `application.properties`, or as an environment variable\n");
-        out.append("(upper case, every character that is not a letter or digit replaced by `_`). Framework settings (`quarkus.*`)\n");
-        out.append("that operators commonly change are listed in the README; `./drydock up` derives the database and OIDC ones itself.\n\n");
+        out.append(
+                "Every key can be set as a system property, in `application.properties`, or as an environment variable\n");
+        out.append(
+                "(upper case, every character that is not a letter or digit replaced by `_`). Framework settings (`quarkus.*`)\n");
+        out.append(
+                "that operators commonly change are listed in the README; `./drydock up` derives the database and OIDC ones itself.\n\n");
         String currentPrefix = null;
         for (Key key : keys) {
             String prefix = key.source();
@@ -51,10 +54,19 @@ final class ConfigReference {
                 out.append("| key | type | default | environment variable | description |\n");
                 out.append("| --- | --- | --- | --- | --- |\n");
             }
-            out.append("| `").append(key.name()).append("` | ").append(escape(key.type())).append(" | ")
-                    .append(key.defaultValue().isEmpty() ? "—" : "`" + escape(key.defaultValue()) + "`").append(" | `")
-                    .append(envName(key.name())).append("` | ").append(escape(key.description())).append(" |\n");
-            if (keys.indexOf(key) + 1 == keys.size() || !keys.get(keys.indexOf(key) + 1).source().equals(prefix)) {
+            out.append("| `")
+                    .append(key.name())
+                    .append("` | ")
+                    .append(escape(key.type()))
+                    .append(" | ")
+                    .append(key.defaultValue().isEmpty() ? "—" : "`" + escape(key.defaultValue()) + "`")
+                    .append(" | `")
+                    .append(envName(key.name()))
+                    .append("` | ")
+                    .append(escape(key.description()))
+                    .append(" |\n");
+            if (keys.indexOf(key) + 1 == keys.size()
+                    || !keys.get(keys.indexOf(key) + 1).source().equals(prefix)) {
                 out.append("\n");
             }
         }
@@ -64,8 +76,7 @@ final class ConfigReference {
     static List<Key> scan(Path repoRoot) {
         List<Key> keys = new ArrayList<>();
         try (Stream<Path> files = Files.walk(repoRoot)) {
-            List<Path> sources = files
-                    .filter(p -> p.toString().endsWith(".java"))
+            List<Path> sources = files.filter(p -> p.toString().endsWith(".java"))
                     .filter(p -> p.toString().contains("/src/main/java/"))
                     .filter(p -> !p.toString().contains("/target/"))
                     .sorted()
@@ -170,7 +181,8 @@ final class ConfigReference {
             }
         }
         // cut "interface X" / "record X(...)" / "enum X" headers left behind
-        return out.toString().replaceAll("(?m)^\\s*(public\\s+)?(static\\s+)?(interface|enum|record|class)\\s+\\w+[^;{]*$", "");
+        return out.toString()
+                .replaceAll("(?m)^\\s*(public\\s+)?(static\\s+)?(interface|enum|record|class)\\s+\\w+[^;{]*$", "");
     }
 
     private static int matchingBrace(String text, int open) {

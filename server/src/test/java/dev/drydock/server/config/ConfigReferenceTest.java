@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /** Keeps {@code docs/config.md} equal to what the {@code @ConfigMapping} interfaces declare. */
 class ConfigReferenceTest {
-    private static final Path ROOT = Path.of(System.getProperty("drydock.repo-root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT = Path.of(System.getProperty("drydock.repo-root", ".."))
+            .toAbsolutePath()
+            .normalize();
     private static final Path DOC = ROOT.resolve("docs/config.md");
 
     @Test
@@ -27,7 +29,8 @@ class ConfigReferenceTest {
 
         // Then
         assertThat(committed)
-                .as("docs/config.md is stale: run ./mvnw -pl server test -Dtest=ConfigReferenceTest -Dgolden.update=true")
+                .as(
+                        "docs/config.md is stale: run ./mvnw -pl server test -Dtest=ConfigReferenceTest -Dgolden.update=true")
                 .isEqualTo(generated);
     }
 
@@ -42,6 +45,9 @@ class ConfigReferenceTest {
             assertThat(k.defaultValue()).isEqualTo("8180");
             assertThat(k.description()).contains("Keycloak");
         });
-        assertThat(keys).allSatisfy(k -> assertThat(k.description()).as("javadoc of %s", k.name()).isNotBlank());
+        assertThat(keys)
+                .allSatisfy(k -> assertThat(k.description())
+                        .as("javadoc of %s", k.name())
+                        .isNotBlank());
     }
 }

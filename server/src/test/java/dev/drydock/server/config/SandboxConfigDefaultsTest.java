@@ -15,22 +15,31 @@ import org.junit.jupiter.api.Test;
 
 /** The documented {@code drydock.sandbox.*} keys (SandboxConfig) are the keys sandbox-manager reads, with its defaults. */
 class SandboxConfigDefaultsTest {
-    private static final Path ROOT = Path.of(System.getProperty("drydock.repo-root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT = Path.of(System.getProperty("drydock.repo-root", ".."))
+            .toAbsolutePath()
+            .normalize();
 
     @Test
     void shouldDocumentEverySandboxKeyWithTheDefaultSandboxManagerUses() throws Exception {
         // Given
-        List<ConfigReference.Key> documented = ConfigReference.scan(ROOT).stream().filter(k -> k.name().startsWith(SandboxOptions.Keys.PREFIX)).toList();
-        Map<String, String> defaults = documented.stream().filter(k -> !k.defaultValue().isEmpty()).collect(Collectors.toMap(ConfigReference.Key::name, ConfigReference.Key::defaultValue));
+        List<ConfigReference.Key> documented = ConfigReference.scan(ROOT).stream()
+                .filter(k -> k.name().startsWith(SandboxOptions.Keys.PREFIX))
+                .toList();
+        Map<String, String> defaults = documented.stream()
+                .filter(k -> !k.defaultValue().isEmpty())
+                .collect(Collectors.toMap(ConfigReference.Key::name, ConfigReference.Key::defaultValue));
         List<String> read = new ArrayList<>();
         for (Field f : SandboxOptions.Keys.class.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class && !f.getName().equals("PREFIX")) {
+            if (Modifier.isStatic(f.getModifiers())
+                    && f.getType() == String.class
+                    && !f.getName().equals("PREFIX")) {
                 read.add((String) f.get(null));
             }
         }
 
         // When
-        SandboxOptions fromDocumentedDefaults = SandboxOptions.fromConfig(key -> Optional.ofNullable(defaults.get(key)));
+        SandboxOptions fromDocumentedDefaults =
+                SandboxOptions.fromConfig(key -> Optional.ofNullable(defaults.get(key)));
 
         // Then
         assertThat(documented).extracting(ConfigReference.Key::name).containsExactlyInAnyOrderElementsOf(read);

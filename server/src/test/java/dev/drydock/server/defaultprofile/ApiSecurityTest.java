@@ -38,7 +38,8 @@ class ApiSecurityTest {
     void shouldRefuseForgedTokenWithProblem() {
         // Given a token signed by nobody Drydock trusts
         String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
-        String payload = b64("{\"sub\":\"x\",\"iss\":\"" + RealServices.get().keycloak().realmUrl() + "\",\"aud\":\"drydock-api\",\"exp\":4102444800}");
+        String payload = b64("{\"sub\":\"x\",\"iss\":\""
+                + RealServices.get().keycloak().realmUrl() + "\",\"aud\":\"drydock-api\",\"exp\":4102444800}");
         String forged = header + "." + payload + "." + b64("not-a-signature");
 
         // When
@@ -51,10 +52,15 @@ class ApiSecurityTest {
     @Test
     void shouldRefuseRealTokenMeantForAnotherAudience() {
         // Given a genuine drydock-realm token issued to Keycloak's admin-cli client (no drydock-api audience)
-        String token = given().formParam("grant_type", "password").formParam("client_id", "admin-cli")
-                .formParam("username", "mike").formParam("password", RealServices.password("mike"))
+        String token = given().formParam("grant_type", "password")
+                .formParam("client_id", "admin-cli")
+                .formParam("username", "mike")
+                .formParam("password", RealServices.password("mike"))
                 .post(RealServices.get().keycloak().realmUrl() + "/protocol/openid-connect/token")
-                .then().statusCode(200).extract().path("access_token");
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
 
         // When
         var response = given().auth().oauth2(token).when().get("/api/me");
@@ -66,10 +72,15 @@ class ApiSecurityTest {
     @Test
     void shouldRefuseRealTokenFromAnotherIssuer() {
         // Given a genuine token of Keycloak's master realm
-        String token = given().formParam("grant_type", "password").formParam("client_id", "admin-cli")
-                .formParam("username", "admin").formParam("password", "test-bootstrap-admin")
+        String token = given().formParam("grant_type", "password")
+                .formParam("client_id", "admin-cli")
+                .formParam("username", "admin")
+                .formParam("password", "test-bootstrap-admin")
                 .post(RealServices.get().keycloak().baseUrl() + "/realms/master/protocol/openid-connect/token")
-                .then().statusCode(200).extract().path("access_token");
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
 
         // When
         var response = given().auth().oauth2(token).when().get("/api/me");

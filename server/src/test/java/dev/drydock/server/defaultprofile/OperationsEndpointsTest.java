@@ -72,7 +72,11 @@ class OperationsEndpointsTest {
     @Test
     void shouldPublishOpenApiWithTheApiToSignedInCallers() {
         // When
-        var response = given().auth().oauth2(Tokens.of("mike")).accept("application/json").when().get("/q/openapi");
+        var response = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .accept("application/json")
+                .when()
+                .get("/q/openapi");
 
         // Then
         response.then().statusCode(200).body(containsString("/api/me"));

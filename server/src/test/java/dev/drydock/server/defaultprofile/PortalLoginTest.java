@@ -28,10 +28,13 @@ class PortalLoginTest {
         // Then
         response.then()
                 .statusCode(302)
-                .header("Location", allOf(
-                        containsString(RealServices.get().keycloak().realmUrl() + "/protocol/openid-connect/auth"),
-                        containsString("client_id=drydock-portal"),
-                        containsString("code_challenge_method=S256")));
+                .header(
+                        "Location",
+                        allOf(
+                                containsString(
+                                        RealServices.get().keycloak().realmUrl() + "/protocol/openid-connect/auth"),
+                                containsString("client_id=drydock-portal"),
+                                containsString("code_challenge_method=S256")));
     }
 
     @Test

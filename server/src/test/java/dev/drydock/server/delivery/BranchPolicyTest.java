@@ -22,22 +22,28 @@ class BranchPolicyTest {
     @Test
     void shouldRefuseDefaultBranchWhenTargeted() {
         // When / Then
-        assertThatThrownBy(() -> policy.check("main")).isInstanceOfSatisfying(ProblemException.class,
-                p -> assertThat(p.problem().status()).isEqualTo(422));
+        assertThatThrownBy(() -> policy.check("main"))
+                .isInstanceOfSatisfying(
+                        ProblemException.class,
+                        p -> assertThat(p.problem().status()).isEqualTo(422));
     }
 
     @Test
     void shouldRefuseBranchOutsideDrydockNamespaceWhenTargeted() {
         // When / Then
-        assertThatThrownBy(() -> policy.check("feature/x")).isInstanceOfSatisfying(ProblemException.class,
-                p -> assertThat(p.problem().detail()).contains("only to drydock/*"));
+        assertThatThrownBy(() -> policy.check("feature/x"))
+                .isInstanceOfSatisfying(
+                        ProblemException.class,
+                        p -> assertThat(p.problem().detail()).contains("only to drydock/*"));
     }
 
     @Test
     void shouldRefuseProtectedGlobWhenMatched() {
         // When / Then
-        assertThatThrownBy(() -> policy.check("drydock/keeper")).isInstanceOfSatisfying(ProblemException.class,
-                p -> assertThat(p.problem().detail()).contains("protected branch pattern 'drydock/keep*'"));
+        assertThatThrownBy(() -> policy.check("drydock/keeper"))
+                .isInstanceOfSatisfying(
+                        ProblemException.class,
+                        p -> assertThat(p.problem().detail()).contains("protected branch pattern 'drydock/keep*'"));
     }
 
     @Test
@@ -46,14 +52,18 @@ class BranchPolicyTest {
         BranchPolicy odd = new BranchPolicy("drydock/main", List.of());
 
         // When / Then
-        assertThatThrownBy(() -> odd.check("drydock/main")).isInstanceOfSatisfying(ProblemException.class,
-                p -> assertThat(p.problem().detail()).contains("default branch"));
+        assertThatThrownBy(() -> odd.check("drydock/main"))
+                .isInstanceOfSatisfying(
+                        ProblemException.class,
+                        p -> assertThat(p.problem().detail()).contains("default branch"));
     }
 
     @Test
     void shouldRejectMalformedBranchWhenGiven() {
         // When / Then
-        assertThatThrownBy(() -> policy.check("drydock/../main")).isInstanceOfSatisfying(ProblemException.class,
-                p -> assertThat(p.problem().status()).isEqualTo(400));
+        assertThatThrownBy(() -> policy.check("drydock/../main"))
+                .isInstanceOfSatisfying(
+                        ProblemException.class,
+                        p -> assertThat(p.problem().status()).isEqualTo(400));
     }
 }

@@ -54,46 +54,94 @@ class DeliveryApiTest {
     @io.quarkus.test.common.http.TestHTTPResource("/")
     java.net.URI baseUri;
 
-    @Inject DataSource ds;
-    @Inject EventLog log;
-    @Inject RepositorySync repositories;
-    @Inject AuditTrail audit;
-    @Inject ApplianceSigningKey signingKey;
+    @Inject
+    DataSource ds;
+
+    @Inject
+    EventLog log;
+
+    @Inject
+    RepositorySync repositories;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    ApplianceSigningKey signingKey;
 
     @BeforeEach
     void registeredRepository() throws Exception {
         if (server != null) {
             return;
         }
-        try (var c = ds.getConnection(); var ps = c.prepareStatement(
-                "insert into workspace(slug, display_name, created_at, autonomy) values ('demo', 'demo', now(), 'auto-edit') on conflict (slug) do nothing")) {
+        try (var c = ds.getConnection();
+                var ps = c.prepareStatement(
+                        "insert into workspace(slug, display_name, created_at, autonomy) values ('demo', 'demo', now(), 'auto-edit') on conflict (slug) do nothing")) {
             ps.executeUpdate();
         }
         Path dir = Files.createTempDirectory("delivery-");
         Path work = dir.resolve("work");
-        try (Git git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+        try (Git git =
+                Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
             Files.writeString(work.resolve("calc.py"), "def add(a, b):\n    return a - b\n");
             git.add().addFilepattern(".").call();
-            base = git.commit().setMessage("calc").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call().name();
+            base = git.commit()
+                    .setMessage("calc")
+                    .setAuthor("t", "t@example.test")
+                    .setCommitter("t", "t@example.test")
+                    .call()
+                    .name();
             git.branchCreate().setName("feature").call();
         }
         upstreamRoot = Files.createDirectories(dir.resolve("srv"));
-        Git.cloneRepository().setURI(work.toUri().toString()).setDirectory(upstreamRoot.resolve("calc.git").toFile()).setBare(true).setCloneAllBranches(true).call().close();
+        Git.cloneRepository()
+                .setURI(work.toUri().toString())
+                .setDirectory(upstreamRoot.resolve("calc.git").toFile())
+                .setBare(true)
+                .setCloneAllBranches(true)
+                .call()
+                .close();
         server = new GitHttpBackend(upstreamRoot, RepositoryDeliveryCredentials.USERNAME, DeliveryTestServices.TOKEN);
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(Map.of("value", DeliveryTestServices.TOKEN))
-                .when().put("/api/workspaces/demo/secrets/" + DeliveryTestServices.SECRET_NAME).then().statusCode(200);
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
-                .body(Map.of("name", REPO, "url", server.url("calc.git").toString(), "branch", "main", "credentialsSecret", DeliveryTestServices.SECRET_NAME))
-                .when().post("/api/workspaces/demo/repositories").then().statusCode(201);
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("value", DeliveryTestServices.TOKEN))
+                .when()
+                .put("/api/workspaces/demo/secrets/" + DeliveryTestServices.SECRET_NAME)
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        REPO,
+                        "url",
+                        server.url("calc.git").toString(),
+                        "branch",
+                        "main",
+                        "credentialsSecret",
+                        DeliveryTestServices.SECRET_NAME))
+                .when()
+                .post("/api/workspaces/demo/repositories")
+                .then()
+                .statusCode(201);
         repositories.scheduleSync("demo", REPO).get(120, TimeUnit.SECONDS);
-        given().auth().oauth2(Tokens.of("wanda")).when().get("/api/workspaces/demo/repositories/" + REPO).then().statusCode(200).body("status", equalTo("ready"));
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .when()
+                .get("/api/workspaces/demo/repositories/" + REPO)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("ready"));
     }
 
     /** A finished code session on the test repository whose droid published {@code diff}. */
     String finishedSession(String diff, String testCommand) throws Exception {
         String id = UUID.randomUUID().toString();
-        try (var c = ds.getConnection(); var ps = c.prepareStatement(
-                "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values (?, 'demo', 'code', ?, 'Fix add()', 'mike', ?, ?)")) {
+        try (var c = ds.getConnection();
+                var ps = c.prepareStatement(
+                        "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values (?, 'demo', 'code', ?, 'Fix add()', 'mike', ?, ?)")) {
             ps.setObject(1, UUID.fromString(id));
             ps.setString(2, REPO);
             ps.setTimestamp(3, Timestamp.from(Instant.now()));
@@ -102,14 +150,30 @@ class DeliveryApiTest {
         }
         log.append(id, Source.USER, new Lifecycle.SessionStarted("code", "Fix add()", "demo", REPO, base));
         publish(id, diff, testCommand);
-        log.append(id, Source.SYSTEM, new dev.drydock.server.agent.event.Progress.ArtifactProduced(
-                dev.drydock.server.agent.event.Progress.ArtifactKind.BRANCH, "Branch", "text/plain", "drydock/" + id, "drydock/" + id));
-        log.append(id, Source.SYSTEM, new Lifecycle.SessionFinished(Lifecycle.Outcome.COMPLETED, "Fix add(): it subtracted."));
+        log.append(
+                id,
+                Source.SYSTEM,
+                new dev.drydock.server.agent.event.Progress.ArtifactProduced(
+                        dev.drydock.server.agent.event.Progress.ArtifactKind.BRANCH,
+                        "Branch",
+                        "text/plain",
+                        "drydock/" + id,
+                        "drydock/" + id));
+        log.append(
+                id,
+                Source.SYSTEM,
+                new Lifecycle.SessionFinished(Lifecycle.Outcome.COMPLETED, "Fix add(): it subtracted."));
         return id;
     }
 
     void publish(String id, String diff, String testCommand) {
-        boolean written = new GitMirrorPublisher(repositories.mirrorPath("demo", REPO), base, "mike", "default", audit::sessionRootHash, signingKey.signer())
+        boolean written = new GitMirrorPublisher(
+                        repositories.mirrorPath("demo", REPO),
+                        base,
+                        "mike",
+                        "default",
+                        audit::sessionRootHash,
+                        signingKey.signer())
                 .publish(id, diff, "Fix add()\n\nadd() subtracted; it adds now.", testCommand)
                 .isPresent();
         if (!written) {
@@ -131,7 +195,9 @@ class DeliveryApiTest {
 
     Map<String, Long> auditActions(String id) throws Exception {
         Map<String, Long> counts = new TreeMap<>();
-        try (var c = ds.getConnection(); var ps = c.prepareStatement("select action, count(*) from audit_record where session_id = ? group by action")) {
+        try (var c = ds.getConnection();
+                var ps = c.prepareStatement(
+                        "select action, count(*) from audit_record where session_id = ? group by action")) {
             ps.setString(1, id);
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -143,9 +209,15 @@ class DeliveryApiTest {
     }
 
     void settings(String server, String apiUrl, String project, java.util.List<String> protectedBranches) {
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
-                .body(Map.of("server", server, "apiUrl", apiUrl, "project", project, "protectedBranches", protectedBranches))
-                .when().put("/api/workspaces/demo/repositories/" + REPO + "/delivery").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "server", server, "apiUrl", apiUrl, "project", project, "protectedBranches", protectedBranches))
+                .when()
+                .put("/api/workspaces/demo/repositories/" + REPO + "/delivery")
+                .then()
+                .statusCode(200);
     }
 
     @Test
@@ -161,9 +233,18 @@ class DeliveryApiTest {
         repositories.scheduleSync("demo", REPO).get(120, TimeUnit.SECONDS);
 
         // Then
-        assertThat(mirror("refs/heads/feature")).as("the sync pruned what the upstream deleted").isNull();
+        assertThat(mirror("refs/heads/feature"))
+                .as("the sync pruned what the upstream deleted")
+                .isNull();
         assertThat(mirror(GitMirrorPublisher.ref(id))).isEqualTo(agent);
-        JsonPath view = given().auth().oauth2(Tokens.of("vera")).when().get("/api/sessions/" + id + "/delivery").then().statusCode(200).extract().jsonPath();
+        JsonPath view = given().auth()
+                .oauth2(Tokens.of("vera"))
+                .when()
+                .get("/api/sessions/" + id + "/delivery")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(view.getString("agentBranch.branch")).isEqualTo("drydock/" + id);
         assertThat(view.getString("agentBranch.ref")).isEqualTo("refs/drydock/sessions/" + id);
         assertThat(view.getString("agentBranch.commit")).isEqualTo(agent.name());
@@ -181,8 +262,16 @@ class DeliveryApiTest {
         ObjectId agent = mirror(GitMirrorPublisher.ref(id));
 
         // When
-        JsonPath pushed = given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body("{}")
-                .when().post("/api/sessions/" + id + "/delivery/push").then().statusCode(200).extract().jsonPath();
+        JsonPath pushed = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .when()
+                .post("/api/sessions/" + id + "/delivery/push")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
 
         // Then
         assertThat(pushed.getString("push.branch")).isEqualTo("drydock/" + id);
@@ -191,24 +280,52 @@ class DeliveryApiTest {
         assertThat(pushed.getBoolean("push.current")).isTrue();
         assertThat(upstream("refs/heads/drydock/" + id)).isEqualTo(agent);
         assertThat(upstream("refs/heads/main").name()).isEqualTo(base);
-        assertThat(server.pushes).contains(RepositoryDeliveryCredentials.USERNAME).doesNotContain("refused");
+        assertThat(server.pushes)
+                .contains(RepositoryDeliveryCredentials.USERNAME)
+                .doesNotContain("refused");
         assertThat(auditActions(id)).containsEntry("delivery.pushed", 1L);
         repositories.scheduleSync("demo", REPO).get(120, TimeUnit.SECONDS);
-        assertThat(mirror(GitMirrorPublisher.ref(id))).as("a sync after the push keeps the agent branch").isEqualTo(agent);
-        assertThat(mirror("refs/heads/drydock/" + id)).as("the pushed branch now also comes back from the upstream").isEqualTo(agent);
+        assertThat(mirror(GitMirrorPublisher.ref(id)))
+                .as("a sync after the push keeps the agent branch")
+                .isEqualTo(agent);
+        assertThat(mirror("refs/heads/drydock/" + id))
+                .as("the pushed branch now also comes back from the upstream")
+                .isEqualTo(agent);
     }
 
     @Test
     void shouldPushSignedCommitThatGitVerifiesWithThePublishedKey() throws Exception {
         // Given a pushed session and the allowed-signers line the API publishes
         String id = finishedSession(DIFF, "python3 -m unittest");
-        given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body("{}").when().post("/api/sessions/" + id + "/delivery/push").then().statusCode(200);
-        String allowedSigner = given().auth().oauth2(Tokens.of("vera")).when().get("/api/delivery/signing-key").then().extract().path("allowedSigner");
+        given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .when()
+                .post("/api/sessions/" + id + "/delivery/push")
+                .then()
+                .statusCode(200);
+        String allowedSigner = given().auth()
+                .oauth2(Tokens.of("vera"))
+                .when()
+                .get("/api/delivery/signing-key")
+                .then()
+                .extract()
+                .path("allowedSigner");
         Path allowed = Files.writeString(Files.createTempFile("allowed-signers-", ""), allowedSigner + "\n");
 
         // When
-        Process verify = new ProcessBuilder("git", "-c", "gpg.format=ssh", "-c", "gpg.ssh.allowedSignersFile=" + allowed, "verify-commit", "drydock/" + id)
-                .directory(upstreamRoot.resolve("calc.git").toFile()).redirectErrorStream(true).start();
+        Process verify = new ProcessBuilder(
+                        "git",
+                        "-c",
+                        "gpg.format=ssh",
+                        "-c",
+                        "gpg.ssh.allowedSignersFile=" + allowed,
+                        "verify-commit",
+                        "drydock/" + id)
+                .directory(upstreamRoot.resolve("calc.git").toFile())
+                .redirectErrorStream(true)
+                .start();
 
         // Then
         assertThat(verify.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -223,12 +340,19 @@ class DeliveryApiTest {
         String id = finishedSession(DIFF, "python3 -m unittest");
 
         // When
-        var response = given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(Map.of("branch", "main"))
-                .when().post("/api/sessions/" + id + "/delivery/push");
+        var response = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("branch", "main"))
+                .when()
+                .post("/api/sessions/" + id + "/delivery/push");
 
         // Then
-        response.then().statusCode(422).contentType("application/problem+json")
-                .body("type", equalTo("urn:drydock:problem:push-refused")).body("detail", containsString("drydock/*"));
+        response.then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:drydock:problem:push-refused"))
+                .body("detail", containsString("drydock/*"));
         assertThat(upstream("refs/heads/main").name()).isEqualTo(base);
         assertThat(auditActions(id)).containsEntry("delivery.push-refused", 1L).doesNotContainKey("delivery.pushed");
     }
@@ -240,12 +364,19 @@ class DeliveryApiTest {
         settings("gitlab", "http://localhost:1/api/v4", "team/calc", java.util.List.of("drydock/release*"));
 
         // When
-        var response = given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(Map.of("branch", "drydock/release-1"))
-                .when().post("/api/sessions/" + id + "/delivery/push");
+        var response = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("branch", "drydock/release-1"))
+                .when()
+                .post("/api/sessions/" + id + "/delivery/push");
 
         // Then
-        response.then().statusCode(422).contentType("application/problem+json")
-                .body("type", equalTo("urn:drydock:problem:push-refused")).body("detail", containsString("drydock/release*"));
+        response.then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:drydock:problem:push-refused"))
+                .body("detail", containsString("drydock/release*"));
         assertThat(upstream("refs/heads/drydock/release-1")).isNull();
     }
 
@@ -255,8 +386,12 @@ class DeliveryApiTest {
         String id = finishedSession(DIFF, "python3 -m unittest");
 
         // When
-        var response = given().auth().oauth2(Tokens.of("vera")).contentType(ContentType.JSON).body("{}")
-                .when().post("/api/sessions/" + id + "/delivery/push");
+        var response = given().auth()
+                .oauth2(Tokens.of("vera"))
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .when()
+                .post("/api/sessions/" + id + "/delivery/push");
 
         // Then
         response.then().statusCode(403).contentType("application/problem+json");
@@ -271,8 +406,14 @@ class DeliveryApiTest {
             settings("gitlab", gitlab.base("/api/v4"), "team/calc", java.util.List.of());
 
             // When
-            JsonPath delivered = given().auth().oauth2(Tokens.of("mike")).when().post("/api/sessions/" + id + "/delivery/merge-request")
-                    .then().statusCode(200).extract().jsonPath();
+            JsonPath delivered = given().auth()
+                    .oauth2(Tokens.of("mike"))
+                    .when()
+                    .post("/api/sessions/" + id + "/delivery/merge-request")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
 
             // Then
             assertThat(delivered.getLong("mergeRequest.number")).isEqualTo(1);
@@ -280,20 +421,36 @@ class DeliveryApiTest {
             assertThat(delivered.getString("mergeRequest.url")).endsWith("/team/calc/-/merge_requests/1");
             assertThat(upstream("refs/heads/drydock/" + id)).isEqualTo(mirror(GitMirrorPublisher.ref(id)));
             Map<String, Object> mr = gitlab.mergeRequests.get(1L);
-            assertThat(mr).containsEntry("title", "Draft: Fix add()").containsEntry("source_branch", "drydock/" + id).containsEntry("target_branch", "main");
-            assertThat((String) mr.get("description")).contains("add() subtracted; it adds now.", "were **not run**", "- `calc.py`",
-                    "/portal/sessions/" + id, "Delegated by: mike", "Audit root: `");
-            assertThat(auditActions(id)).containsEntry("delivery.pushed", 1L).containsEntry("delivery.merge-request-opened", 1L);
+            assertThat(mr)
+                    .containsEntry("title", "Draft: Fix add()")
+                    .containsEntry("source_branch", "drydock/" + id)
+                    .containsEntry("target_branch", "main");
+            assertThat((String) mr.get("description"))
+                    .contains(
+                            "add() subtracted; it adds now.",
+                            "were **not run**",
+                            "- `calc.py`",
+                            "/portal/sessions/" + id,
+                            "Delegated by: mike",
+                            "Audit root: `");
+            assertThat(auditActions(id))
+                    .containsEntry("delivery.pushed", 1L)
+                    .containsEntry("delivery.merge-request-opened", 1L);
         }
     }
 
     @Test
     void shouldSendSignedMergeRequestOpenedWebhookWhenMergeRequestOpens() throws Exception {
         java.util.concurrent.BlockingQueue<String[]> received = new java.util.concurrent.LinkedBlockingQueue<>();
-        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        com.sun.net.httpserver.HttpServer receiver =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/hooks", exchange -> {
-            received.add(new String[] {exchange.getRequestHeaders().getFirst("X-Drydock-Event"), exchange.getRequestHeaders().getFirst("X-Drydock-Timestamp"),
-                    exchange.getRequestHeaders().getFirst("X-Drydock-Signature"), new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)});
+            received.add(new String[] {
+                exchange.getRequestHeaders().getFirst("X-Drydock-Event"),
+                exchange.getRequestHeaders().getFirst("X-Drydock-Timestamp"),
+                exchange.getRequestHeaders().getFirst("X-Drydock-Signature"),
+                new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            });
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
@@ -302,25 +459,49 @@ class DeliveryApiTest {
             // Given
             String id = finishedSession(DIFF, "python3 -m unittest");
             settings("gitlab", gitlab.base("/api/v4"), "team/calc", java.util.List.of());
-            String hook = given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
-                    .body(Map.of("url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks", "events", java.util.List.of("merge-request.opened"),
-                            "secret", DeliveryTestServices.SECRET_NAME))
-                    .when().post("/api/workspaces/demo/webhooks").then().statusCode(201).extract().path("id");
+            String hook = given().auth()
+                    .oauth2(Tokens.of("alice"))
+                    .contentType(ContentType.JSON)
+                    .body(Map.of(
+                            "url",
+                            "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks",
+                            "events",
+                            java.util.List.of("merge-request.opened"),
+                            "secret",
+                            DeliveryTestServices.SECRET_NAME))
+                    .when()
+                    .post("/api/workspaces/demo/webhooks")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
 
             // When
-            given().auth().oauth2(Tokens.of("mike")).when().post("/api/sessions/" + id + "/delivery/merge-request").then().statusCode(200);
+            given().auth()
+                    .oauth2(Tokens.of("mike"))
+                    .when()
+                    .post("/api/sessions/" + id + "/delivery/merge-request")
+                    .then()
+                    .statusCode(200);
 
             // Then
             String[] r = received.poll(60, TimeUnit.SECONDS);
             assertThat(r).as("the merge-request.opened delivery").isNotNull();
             assertThat(r[0]).isEqualTo("merge-request.opened");
-            assertThat(dev.drydock.server.webhook.WebhookSignature.verify(DeliveryTestServices.TOKEN, Long.parseLong(r[1]), r[3], r[2])).isTrue();
+            assertThat(dev.drydock.server.webhook.WebhookSignature.verify(
+                            DeliveryTestServices.TOKEN, Long.parseLong(r[1]), r[3], r[2]))
+                    .isTrue();
             JsonPath body = JsonPath.from(r[3]);
             assertThat(body.getString("session.id")).isEqualTo(id);
             assertThat(body.getLong("mergeRequest.number")).isEqualTo(1);
             assertThat(body.getString("mergeRequest.url")).endsWith("/team/calc/-/merge_requests/1");
             assertThat(body.getString("session.delegatedBy")).isEqualTo("mike");
-            given().auth().oauth2(Tokens.of("alice")).when().delete("/api/workspaces/demo/webhooks/" + hook).then().statusCode(204);
+            given().auth()
+                    .oauth2(Tokens.of("alice"))
+                    .when()
+                    .delete("/api/workspaces/demo/webhooks/" + hook)
+                    .then()
+                    .statusCode(204);
         } finally {
             receiver.stop(0);
         }
@@ -332,13 +513,24 @@ class DeliveryApiTest {
             // Given a pull request opened for the session, then a second finish of the droid
             String id = finishedSession(DIFF, "python3 -m unittest");
             settings("gitea", gitea.base("/api/v1"), "team/calc", java.util.List.of());
-            given().auth().oauth2(Tokens.of("mike")).when().post("/api/sessions/" + id + "/delivery/merge-request").then().statusCode(200);
+            given().auth()
+                    .oauth2(Tokens.of("mike"))
+                    .when()
+                    .post("/api/sessions/" + id + "/delivery/merge-request")
+                    .then()
+                    .statusCode(200);
             ObjectId first = upstream("refs/heads/drydock/" + id);
             publish(id, DIFF.replace("+    return a + b\n", "+    return a + b  # reviewed\n"), "python3 -m unittest");
 
             // When
-            JsonPath delivered = given().auth().oauth2(Tokens.of("mike")).when().post("/api/sessions/" + id + "/delivery/merge-request")
-                    .then().statusCode(200).extract().jsonPath();
+            JsonPath delivered = given().auth()
+                    .oauth2(Tokens.of("mike"))
+                    .when()
+                    .post("/api/sessions/" + id + "/delivery/merge-request")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
 
             // Then
             assertThat(gitea.pulls).hasSize(1);
@@ -348,10 +540,14 @@ class DeliveryApiTest {
             ObjectId second = upstream("refs/heads/drydock/" + id);
             assertThat(second).isNotEqualTo(first).isEqualTo(mirror(GitMirrorPublisher.ref(id)));
             try (Git git = Git.open(upstreamRoot.resolve("calc.git").toFile())) {
-                assertThat(git.getRepository().parseCommit(second).getParent(0).getId()).as("fast-forward, no force push").isEqualTo(first);
+                assertThat(git.getRepository().parseCommit(second).getParent(0).getId())
+                        .as("fast-forward, no force push")
+                        .isEqualTo(first);
             }
             assertThat((String) gitea.pulls.get(1L).get("body")).contains("`python3 -m unittest`: passed");
-            assertThat(auditActions(id)).containsEntry("delivery.pushed", 2L).containsEntry("delivery.merge-request-opened", 1L)
+            assertThat(auditActions(id))
+                    .containsEntry("delivery.pushed", 2L)
+                    .containsEntry("delivery.merge-request-opened", 1L)
                     .containsEntry("delivery.merge-request-updated", 1L);
         }
     }
@@ -363,17 +559,21 @@ class DeliveryApiTest {
             // Given
             String id = finishedSession(DIFF, "python3 -m unittest");
             settings("gitlab", gitlab.base("/api/v4"), "team/calc", java.util.List.of());
-            com.microsoft.playwright.Page page = browser.signIn("mike", baseUri.resolve("/portal/sessions/" + id).toString());
+            com.microsoft.playwright.Page page = browser.signIn(
+                    "mike", baseUri.resolve("/portal/sessions/" + id).toString());
 
             // When
             page.click("#deliver-button");
 
             // Then
-            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator("#delivery-mr")).hasText("!1");
-            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator("#delivery-branch")).hasText("drydock/" + id);
+            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator("#delivery-mr"))
+                    .hasText("!1");
+            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator("#delivery-branch"))
+                    .hasText("drydock/" + id);
             com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator("#delivery-mr"))
                     .hasAttribute("href", gitlab.base("/team/calc/-/merge_requests/1"));
-            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator("#deliver-button")).hasText("Push and update merge request");
+            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator("#deliver-button"))
+                    .hasText("Push and update merge request");
             dev.drydock.server.testing.PortalBrowser.screenshot(page, "portal-session-delivery");
             assertThat(upstream("refs/heads/drydock/" + id)).isEqualTo(mirror(GitMirrorPublisher.ref(id)));
             assertThat((String) gitlab.mergeRequests.get(1L).get("description")).contains("/portal/sessions/" + id);
@@ -383,20 +583,30 @@ class DeliveryApiTest {
     @Test
     void shouldRefuseDeliverySettingsWhenApiHostIsNotAllowed() {
         // When
-        var response = given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
-                .body(Map.of("server", "gitea", "apiUrl", "https://gitea.elsewhere.example/api/v1", "project", "team/calc"))
-                .when().put("/api/workspaces/demo/repositories/" + REPO + "/delivery");
+        var response = given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "server", "gitea", "apiUrl", "https://gitea.elsewhere.example/api/v1", "project", "team/calc"))
+                .when()
+                .put("/api/workspaces/demo/repositories/" + REPO + "/delivery");
 
         // Then
-        response.then().statusCode(422).contentType("application/problem+json").body("type", equalTo("urn:drydock:problem:host-not-allowed"));
+        response.then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:drydock:problem:host-not-allowed"));
     }
 
     @Test
     void shouldRefuseDeliverySettingsWhenCallerIsNotWorkspaceAdmin() {
         // When
-        var response = given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON)
+        var response = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("server", "gitea", "apiUrl", "http://localhost:1/api/v1", "project", "team/calc"))
-                .when().put("/api/workspaces/demo/repositories/" + REPO + "/delivery");
+                .when()
+                .put("/api/workspaces/demo/repositories/" + REPO + "/delivery");
 
         // Then
         response.then().statusCode(403).contentType("application/problem+json");
@@ -405,11 +615,17 @@ class DeliveryApiTest {
     @Test
     void shouldRejectUnknownServerKindWhenSettingDelivery() {
         // When
-        var response = given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
+        var response = given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("server", "perforce", "apiUrl", "http://localhost:1/api", "project", "team/calc"))
-                .when().put("/api/workspaces/demo/repositories/" + REPO + "/delivery");
+                .when()
+                .put("/api/workspaces/demo/repositories/" + REPO + "/delivery");
 
         // Then
-        response.then().statusCode(400).contentType("application/problem+json").body("detail", containsString("gitlab or gitea"));
+        response.then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("gitlab or gitea"));
     }
 }

@@ -54,7 +54,8 @@ final class GitHttpBackend implements AutoCloseable {
             String path = exchange.getRequestURI().getRawPath();
             String query = exchange.getRequestURI().getRawQuery();
             boolean push = path.endsWith("/git-receive-pack") || "service=git-receive-pack".equals(query);
-            String expected = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+            String expected = "Basic "
+                    + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
             boolean authenticated = expected.equals(exchange.getRequestHeaders().getFirst("Authorization"));
             if (push && !authenticated) {
                 if (exchange.getRequestHeaders().getFirst("Authorization") != null) {
@@ -85,7 +86,8 @@ final class GitHttpBackend implements AutoCloseable {
             pb.redirectError(ProcessBuilder.Redirect.DISCARD);
             Process git = pb.start();
             Thread feeder = Thread.ofVirtual().start(() -> {
-                try (OutputStream in = git.getOutputStream(); InputStream body = exchange.getRequestBody()) {
+                try (OutputStream in = git.getOutputStream();
+                        InputStream body = exchange.getRequestBody()) {
                     body.transferTo(in);
                 } catch (IOException e) {
                     // git stopped reading: its answer says why

@@ -49,8 +49,14 @@ final class GitLabApiFake extends ApiFake {
                 }
             }
             String source = b.get("source_branch").asText();
-            if (mergeRequests.values().stream().anyMatch(m -> m.get("source_branch").equals(source) && m.get("state").equals("opened"))) {
-                return new Answer(409, Map.of("message", List.of("Another open merge request already exists for this source branch: !1")));
+            if (mergeRequests.values().stream()
+                    .anyMatch(m -> m.get("source_branch").equals(source)
+                            && m.get("state").equals("opened"))) {
+                return new Answer(
+                        409,
+                        Map.of(
+                                "message",
+                                List.of("Another open merge request already exists for this source branch: !1")));
             }
             long iid = mergeRequests.size() + 1;
             Map<String, Object> mr = new LinkedHashMap<>();

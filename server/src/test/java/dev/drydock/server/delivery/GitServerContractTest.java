@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class GitServerContractTest {
     private final List<EgressRefusal> refusals = new CopyOnWriteArrayList<>();
     private final EgressGuard egress = new EgressGuard(List.of("localhost"), refusals::add, Clock.systemUTC());
-    private final GitServer.Draft draft = new GitServer.Draft("drydock/s1", "main", "Fix add()", "It subtracted.", false);
+    private final GitServer.Draft draft =
+            new GitServer.Draft("drydock/s1", "main", "Fix add()", "It subtracted.", false);
 
     @AfterEach
     void close() {
@@ -67,13 +68,16 @@ class GitServerContractTest {
             GitServer.MergeRequest opened = server.open(draft);
 
             // When
-            GitServer.MergeRequest updated = server.update(opened.number(), new GitServer.Draft("drydock/s1", "main", "Fix add() and mul()", "Both.", false));
+            GitServer.MergeRequest updated = server.update(
+                    opened.number(), new GitServer.Draft("drydock/s1", "main", "Fix add() and mul()", "Both.", false));
 
             // Then
             assertThat(updated.number()).isEqualTo(opened.number());
             assertThat(gitlab.mergeRequests).hasSize(1);
             assertThat(gitlab.received.getLast().method()).isEqualTo("PUT");
-            assertThat(gitlab.mergeRequests.get(1L)).containsEntry("title", "Fix add() and mul()").containsEntry("description", "Both.");
+            assertThat(gitlab.mergeRequests.get(1L))
+                    .containsEntry("title", "Fix add() and mul()")
+                    .containsEntry("description", "Both.");
         }
     }
 
@@ -84,8 +88,10 @@ class GitServerContractTest {
             GitServer server = new GitLabServer(egress, gitlab.base("/api/v4"), "team/calc", "wrong");
 
             // When / Then
-            assertThatThrownBy(() -> server.open(draft)).isInstanceOf(GitServer.GitServerException.class)
-                    .hasMessageContaining("401").hasMessageContaining("Unauthorized");
+            assertThatThrownBy(() -> server.open(draft))
+                    .isInstanceOf(GitServer.GitServerException.class)
+                    .hasMessageContaining("401")
+                    .hasMessageContaining("Unauthorized");
         }
     }
 
@@ -96,7 +102,8 @@ class GitServerContractTest {
             GitServer server = new GiteaServer(egress, gitea.base("/api/v1"), "team/calc", "gt-1");
 
             // When
-            GitServer.MergeRequest pr = server.open(new GitServer.Draft("drydock/s1", "main", "Fix add()", "It subtracted.", true));
+            GitServer.MergeRequest pr =
+                    server.open(new GitServer.Draft("drydock/s1", "main", "Fix add()", "It subtracted.", true));
 
             // Then
             assertThat(pr.number()).isEqualTo(1);
@@ -120,7 +127,8 @@ class GitServerContractTest {
             GitServer.MergeRequest opened = server.open(draft);
 
             // When
-            GitServer.MergeRequest updated = server.update(opened.number(), new GitServer.Draft("drydock/s1", "main", "Fix add()", "Now with a test.", false));
+            GitServer.MergeRequest updated = server.update(
+                    opened.number(), new GitServer.Draft("drydock/s1", "main", "Fix add()", "Now with a test.", false));
 
             // Then
             assertThat(updated.number()).isEqualTo(1);
@@ -137,7 +145,9 @@ class GitServerContractTest {
         GitServer server = new GiteaServer(egress, "http://gitea.elsewhere.example/api/v1", "team/calc", "gt-1");
 
         // When / Then
-        assertThatThrownBy(() -> server.open(draft)).isInstanceOf(GitServer.GitServerException.class).hasMessageContaining("not on the egress allow-list");
+        assertThatThrownBy(() -> server.open(draft))
+                .isInstanceOf(GitServer.GitServerException.class)
+                .hasMessageContaining("not on the egress allow-list");
         assertThat(refusals).singleElement().satisfies(r -> assertThat(r.host()).isEqualTo("gitea.elsewhere.example"));
     }
 }

@@ -46,7 +46,10 @@ final class GiteaApiFake extends ApiFake {
             }
             String head = b.get("head").asText();
             String baseBranch = b.get("base").asText();
-            if (pulls.values().stream().anyMatch(p -> ref(p, "head").equals(head) && ref(p, "base").equals(baseBranch) && p.get("state").equals("open"))) {
+            if (pulls.values().stream()
+                    .anyMatch(p -> ref(p, "head").equals(head)
+                            && ref(p, "base").equals(baseBranch)
+                            && p.get("state").equals("open"))) {
                 return new Answer(409, Map.of("message", "pull request already exists for these targets"));
             }
             long number = pulls.size() + 1;

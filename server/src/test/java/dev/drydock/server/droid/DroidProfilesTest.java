@@ -3,17 +3,10 @@ package dev.drydock.server.droid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.drydock.server.agent.model.Message;
-import dev.drydock.server.agent.model.ModelRequest;
-import dev.drydock.server.agent.model.ModelUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class DroidProfilesTest {
@@ -34,14 +27,19 @@ class DroidProfilesTest {
             assertThat(resource(p.promptTemplate())).isNotBlank();
             assertThat(p.finishSchema()).startsWith("{\"type\":\"object\"");
         }
-        assertThat(DroidProfiles.parse("code", resource("droids/code.yaml")).completion()).isEqualTo(DroidProfile.Completion.TEST_GATED);
-        assertThat(DroidProfiles.parse("reliability", resource("droids/reliability.yaml")).finishSchema()).contains("suspected_cause");
+        assertThat(DroidProfiles.parse("code", resource("droids/code.yaml")).completion())
+                .isEqualTo(DroidProfile.Completion.TEST_GATED);
+        assertThat(DroidProfiles.parse("reliability", resource("droids/reliability.yaml"))
+                        .finishSchema())
+                .contains("suspected_cause");
     }
 
     @Test
     void shouldRenderPromptTemplates() throws IOException {
         // When
-        String prompt = PromptTemplates.render(resource("prompts/code.md"), Map.of("repo", "calc", "workspace", "demo", "testCommand", "make test", "task", "x", "droid", "code"));
+        String prompt = PromptTemplates.render(
+                resource("prompts/code.md"),
+                Map.of("repo", "calc", "workspace", "demo", "testCommand", "make test", "task", "x", "droid", "code"));
 
         // Then
         assertThat(prompt).contains("repository `calc`").contains("(`make test`)");
@@ -49,6 +47,7 @@ class DroidProfilesTest {
 
     @Test
     void shouldRefuseProfilesWithUnknownTools() {
-        assertThatThrownBy(() -> DroidProfiles.parse("x", "tools: [read_file, teleport]\n")).hasMessageContaining("unknown tool 'teleport'");
+        assertThatThrownBy(() -> DroidProfiles.parse("x", "tools: [read_file, teleport]\n"))
+                .hasMessageContaining("unknown tool 'teleport'");
     }
 }

@@ -39,7 +39,8 @@ class EventCodecTest {
             new Lifecycle.SessionResumed("resumed by mike"),
             new Lifecycle.SessionFinished(Lifecycle.Outcome.COMPLETED, "Fixed add()"),
             new Conversation.UserMessage("Also update the README"),
-            new Conversation.ModelReplied("Let me look.", List.of(new ToolCall("call_1", "read_file", "{\"path\":\"calc.py\"}"))),
+            new Conversation.ModelReplied(
+                    "Let me look.", List.of(new ToolCall("call_1", "read_file", "{\"path\":\"calc.py\"}"))),
             new Conversation.QuestionAsked("call_2", "Numbers only?", List.of("yes", "no")),
             new Conversation.QuestionAnswered("call_2", "yes"),
             new Action.InvokeTool("call_1", "read_file", "{\"path\":\"calc.py\"}", Risk.READ_ONLY),
@@ -49,20 +50,29 @@ class EventCodecTest {
             new Observation.ToolFailed("call_5", "old_text is ambiguous"),
             new Observation.ActionRejected("call_6", Observation.RejectedBy.COMPLETION_RULE, "tests fail"),
             new Observation.FormatRejected("call_7", "arguments are not valid JSON"),
-            new Oversight.ApprovalRequested("call_8", "run_command", "{\"command\":\"curl x\"}", Risk.NETWORK, "autonomy SUPERVISED asks"),
+            new Oversight.ApprovalRequested(
+                    "call_8", "run_command", "{\"command\":\"curl x\"}", Risk.NETWORK, "autonomy SUPERVISED asks"),
             new Oversight.ActionApproved("call_8", "mike"),
             new Oversight.ActionDenied("call_9", "mike", "not now"),
             new Oversight.CancelRequested("mike"),
-            new Progress.ContextPrepared("You are the code droid.", List.of("AGENTS.md"), "### AGENTS.md\n\nUse tabs.", "- Languages: Python (2 files)"),
-            new Progress.PlanUpdated(List.of(new Progress.PlanStep("Reproduce", Progress.StepStatus.DONE), new Progress.PlanStep("Fix", Progress.StepStatus.IN_PROGRESS))),
+            new Progress.ContextPrepared(
+                    "You are the code droid.",
+                    List.of("AGENTS.md"),
+                    "### AGENTS.md\n\nUse tabs.",
+                    "- Languages: Python (2 files)"),
+            new Progress.PlanUpdated(List.of(
+                    new Progress.PlanStep("Reproduce", Progress.StepStatus.DONE),
+                    new Progress.PlanStep("Fix", Progress.StepStatus.IN_PROGRESS))),
             new Progress.HistoryCondensed(42, 7, 3100),
             new Progress.ArtifactProduced(Progress.ArtifactKind.DIFF, "Changes", "text/x-diff", "diff --git ...", ""),
             new Telemetry.ContextMeasured(128000, 900, 300, 4000, 2500),
             new Telemetry.ModelUsage("gpt-oss-20b", 5200, 310, 1200),
             new Telemetry.ModelCallFailed(1, "connection refused"),
             new Telemetry.ClassificationRaised("internal", "secret", "read deploy/prod/db.env (labelled secret)"),
-            new Telemetry.MirrorRequested("GET", "http://nexus.corp:8081/repository/npm/left-pad", "corp-npm", true, true),
-            new Telemetry.SetupCompleted("npm ci", "registration", java.util.List.of("corp-npm"), java.util.List.of("npm-token")));
+            new Telemetry.MirrorRequested(
+                    "GET", "http://nexus.corp:8081/repository/npm/left-pad", "corp-npm", true, true),
+            new Telemetry.SetupCompleted(
+                    "npm ci", "registration", java.util.List.of("corp-npm"), java.util.List.of("npm-token")));
 
     @Test
     void shouldRoundTripEveryPayloadType() {
@@ -84,7 +94,8 @@ class EventCodecTest {
 
         // Then
         assertThat(new ArrayList<Class<?>>(EventCodec.TYPE_NAMES.keySet())).containsExactlyInAnyOrderElementsOf(leaves);
-        assertThat(SAMPLES.stream().<Class<?>>map(Object::getClass).toList()).containsExactlyElementsOf(new ArrayList<Class<?>>(EventCodec.TYPE_NAMES.keySet()));
+        assertThat(SAMPLES.stream().<Class<?>>map(Object::getClass).toList())
+                .containsExactlyElementsOf(new ArrayList<Class<?>>(EventCodec.TYPE_NAMES.keySet()));
         assertThat(Set.copyOf(EventCodec.TYPE_NAMES.values())).hasSize(EventCodec.TYPE_NAMES.size());
         assertThat(EventCodec.TYPE_NAMES.values()).allMatch(n -> n.matches("[a-z]+(\\.[a-z-]+)+\\.v[0-9]+"));
     }
@@ -113,13 +124,21 @@ class EventCodecTest {
     @Test
     void shouldEncodeEnvelope() {
         // Given
-        Event e = new Event("s", 7, Instant.parse("2026-01-01T00:00:00Z"), Source.ENVIRONMENT, 6L, new Observation.ToolFailed("c", "e"));
+        Event e = new Event(
+                "s",
+                7,
+                Instant.parse("2026-01-01T00:00:00Z"),
+                Source.ENVIRONMENT,
+                6L,
+                new Observation.ToolFailed("c", "e"));
 
         // When
         String json = codec.encodeEvent(e);
 
         // Then
-        assertThat(json).isEqualTo("{\"sessionId\":\"s\",\"seq\":7,\"at\":\"2026-01-01T00:00:00Z\",\"source\":\"ENVIRONMENT\",\"causedBy\":6,\"type\":\"tool.failed.v1\",\"payload\":{\"callId\":\"c\",\"error\":\"e\"}}");
+        assertThat(json)
+                .isEqualTo(
+                        "{\"sessionId\":\"s\",\"seq\":7,\"at\":\"2026-01-01T00:00:00Z\",\"source\":\"ENVIRONMENT\",\"causedBy\":6,\"type\":\"tool.failed.v1\",\"payload\":{\"callId\":\"c\",\"error\":\"e\"}}");
     }
 
     /** docs/events.md is generated from the sealed hierarchy; this fails when it is stale. Update with -Dgolden.update=true. */
@@ -127,13 +146,16 @@ class EventCodecTest {
     void shouldKeepEventCatalogueUpToDate() throws IOException {
         // Given
         Path doc = Path.of(System.getProperty("drydock.repo-root", "..")).resolve("docs/events.md");
-        Map<Class<?>, Payload> samples = SAMPLES.stream().collect(Collectors.toMap(Object::getClass, Function.identity()));
+        Map<Class<?>, Payload> samples =
+                SAMPLES.stream().collect(Collectors.toMap(Object::getClass, Function.identity()));
 
         // When
         StringBuilder out = new StringBuilder();
         out.append("# Event catalogue\n\n");
-        out.append("Generated from the sealed `Payload` hierarchy by `EventCodecTest` (`-Dgolden.update=true` rewrites it). Do not edit by hand.\n\n");
-        out.append("Every event is an envelope `{sessionId, seq, at, source, causedBy, type, payload}`; `type` is the stable name below. ");
+        out.append(
+                "Generated from the sealed `Payload` hierarchy by `EventCodecTest` (`-Dgolden.update=true` rewrites it). Do not edit by hand.\n\n");
+        out.append(
+                "Every event is an envelope `{sessionId, seq, at, source, causedBy, type, payload}`; `type` is the stable name below. ");
         out.append("Names never change when Java classes are renamed; a changed shape gets a new version suffix. ");
         out.append("Readers decode names they do not know to `Unknown` and keep going.\n\n");
         String family = "";
@@ -144,12 +166,25 @@ class EventCodecTest {
                 family = f;
                 out.append("## ").append(f).append("\n\n");
             }
-            out.append("### `").append(e.getValue()).append("` — ").append(c.getSimpleName()).append("\n\n");
+            out.append("### `")
+                    .append(e.getValue())
+                    .append("` — ")
+                    .append(c.getSimpleName())
+                    .append("\n\n");
             out.append("| field | type |\n| --- | --- |\n");
             for (RecordComponent rc : c.getRecordComponents()) {
-                out.append("| `").append(rc.getName()).append("` | `").append(rc.getGenericType().getTypeName().replaceAll("[a-z.]+\\.", "").replace('$', '.')).append("` |\n");
+                out.append("| `")
+                        .append(rc.getName())
+                        .append("` | `")
+                        .append(rc.getGenericType()
+                                .getTypeName()
+                                .replaceAll("[a-z.]+\\.", "")
+                                .replace('$', '.'))
+                        .append("` |\n");
             }
-            out.append("\nExample:\n\n```json\n").append(codec.encode(samples.get(c))).append("\n```\n\n");
+            out.append("\nExample:\n\n```json\n")
+                    .append(codec.encode(samples.get(c)))
+                    .append("\n```\n\n");
         }
         String generated = out.toString();
 
@@ -158,7 +193,9 @@ class EventCodecTest {
             Files.createDirectories(doc.getParent());
             Files.writeString(doc, generated);
         }
-        assertThat(Files.readString(doc)).as("docs/events.md is stale: run with -Dgolden.update=true").isEqualTo(generated);
+        assertThat(Files.readString(doc))
+                .as("docs/events.md is stale: run with -Dgolden.update=true")
+                .isEqualTo(generated);
     }
 
     private static void leaves(Class<?> c, Set<Class<?>> out) {

@@ -32,7 +32,8 @@ class ApiKeyMembershipTest {
     private static final String GROUP = "/workspaces/demo/members";
     private static ScriptedModelServer model;
 
-    @Inject DataSource ds;
+    @Inject
+    DataSource ds;
 
     @BeforeAll
     static void startModel() {
@@ -47,10 +48,27 @@ class ApiKeyMembershipTest {
     @Test
     void shouldRefuseApiKeyInWorkspaceOnceOwnerIsRemovedFromItsGroup() throws Exception {
         // Given kira's key, with which she completes a chat in demo
-        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
-                .body(Map.of("baseUrl", model.baseUrl(), "protocol", "openai-chat", "modelId", "scripted-model",
-                        "capabilities", List.of("streaming"), "costPer1kPromptTokens", 1, "costPer1kCompletionTokens", 1, "clearance", "confidential"))
-                .put("/api/admin/model-endpoints/key-membership").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "baseUrl",
+                        model.baseUrl(),
+                        "protocol",
+                        "openai-chat",
+                        "modelId",
+                        "scripted-model",
+                        "capabilities",
+                        List.of("streaming"),
+                        "costPer1kPromptTokens",
+                        1,
+                        "costPer1kCompletionTokens",
+                        1,
+                        "clearance",
+                        "confidential"))
+                .put("/api/admin/model-endpoints/key-membership")
+                .then()
+                .statusCode(200);
         String key = apiKey(OWNER);
         model.then(ScriptedModelServer.stream("still", " here"));
         chat(key, "key-membership").then().statusCode(200).body("choices[0].message.content", equalTo("still here"));
@@ -58,17 +76,29 @@ class ApiKeyMembershipTest {
             // When an administrator removes her from demo's members group in Keycloak
             KeycloakAdmin.removeFromGroup(OWNER, GROUP);
 
-            // Then the key no longer reaches demo, which is hidden from her as from any outsider (probed with a model that
+            // Then the key no longer reaches demo, which is hidden from her as from any outsider (probed with a model
+            // that
             // does not exist, so nothing is sent upstream)
-            Response refused = until(() -> chat(key, "no-such-model"), r -> !"model_not_found".equals(r.jsonPath().getString("error.code")),
-                    Duration.ofSeconds(30), Response::asString);
-            refused.then().statusCode(404).body("error.code", equalTo("not_found")).body("error.message", containsString("Workspace 'demo'"));
+            Response refused = until(
+                    () -> chat(key, "no-such-model"),
+                    r -> !"model_not_found".equals(r.jsonPath().getString("error.code")),
+                    Duration.ofSeconds(30),
+                    Response::asString);
+            refused.then()
+                    .statusCode(404)
+                    .body("error.code", equalTo("not_found"))
+                    .body("error.message", containsString("Workspace 'demo'"));
         } finally {
             KeycloakAdmin.addToGroup(OWNER, GROUP);
         }
         // and follows her back in once she is added again
-        until(() -> chat(key, "no-such-model"), r -> "model_not_found".equals(r.jsonPath().getString("error.code")), Duration.ofSeconds(30), Response::asString)
-                .then().statusCode(404);
+        until(
+                        () -> chat(key, "no-such-model"),
+                        r -> "model_not_found".equals(r.jsonPath().getString("error.code")),
+                        Duration.ofSeconds(30),
+                        Response::asString)
+                .then()
+                .statusCode(404);
     }
 
     @Test
@@ -81,16 +111,31 @@ class ApiKeyMembershipTest {
             KeycloakAdmin.setEnabled(OWNER, false);
 
             // Then the key is refused with 401, and the refusal is on record
-            Response refused = until(() -> chat(key, "no-such-model"), r -> r.statusCode() != 404, Duration.ofSeconds(30), Response::asString);
-            refused.then().statusCode(401).body("error.type", equalTo("authentication_error")).body("error.message", containsString("no longer an active user"));
-            // (refusals are recorded at most 60 a minute per client address, and every test calls from loopback: retry into the next minute)
+            Response refused = until(
+                    () -> chat(key, "no-such-model"),
+                    r -> r.statusCode() != 404,
+                    Duration.ofSeconds(30),
+                    Response::asString);
+            refused.then()
+                    .statusCode(401)
+                    .body("error.type", equalTo("authentication_error"))
+                    .body("error.message", containsString("no longer an active user"));
+            // (refusals are recorded at most 60 a minute per client address, and every test calls from loopback: retry
+            // into the next minute)
             String subject = KeycloakAdmin.userId(OWNER);
-            List<String> recorded = until(() -> {
-                chat(key, "no-such-model");
-                return refusals(subject);
-            }, rows -> !rows.isEmpty(), Duration.ofSeconds(90));
-            assertThat(recorded).anySatisfy(r -> assertThat(r).contains("\"reason\":\"key owner disabled\"").contains("\"status\":\"401\"")
-                    .contains("\"credential\":\"api-key\"").contains("\"username\":\"kira\""));
+            List<String> recorded = until(
+                    () -> {
+                        chat(key, "no-such-model");
+                        return refusals(subject);
+                    },
+                    rows -> !rows.isEmpty(),
+                    Duration.ofSeconds(90));
+            assertThat(recorded)
+                    .anySatisfy(r -> assertThat(r)
+                            .contains("\"reason\":\"key owner disabled\"")
+                            .contains("\"status\":\"401\"")
+                            .contains("\"credential\":\"api-key\"")
+                            .contains("\"username\":\"kira\""));
         } finally {
             KeycloakAdmin.setEnabled(OWNER, true);
         }
@@ -98,19 +143,30 @@ class ApiKeyMembershipTest {
     }
 
     private static String apiKey(String user) {
-        return given().auth().oauth2(Tokens.of(user)).contentType(ContentType.JSON).body(Map.of("name", "membership " + UUID.randomUUID()))
-                .post("/api/me/api-keys").then().statusCode(201).extract().path("key");
+        return given().auth()
+                .oauth2(Tokens.of(user))
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "membership " + UUID.randomUUID()))
+                .post("/api/me/api-keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("key");
     }
 
     private static Response chat(String key, String modelName) {
-        return given().header("Authorization", "Bearer " + key).header("X-Drydock-Workspace", "demo").contentType(ContentType.JSON)
-                .body(Map.of("model", modelName, "messages", List.of(Map.of("role", "user", "content", "hello")))).post("/v1/chat/completions");
+        return given().header("Authorization", "Bearer " + key)
+                .header("X-Drydock-Workspace", "demo")
+                .contentType(ContentType.JSON)
+                .body(Map.of("model", modelName, "messages", List.of(Map.of("role", "user", "content", "hello"))))
+                .post("/v1/chat/completions");
     }
 
     private List<String> refusals(String subject) {
         List<String> out = new ArrayList<>();
         try (var c = ds.getConnection();
-                var ps = c.prepareStatement("select details from audit_record where action = 'access.refused' and actor = ? and details like '%api-key%' order by seq")) {
+                var ps = c.prepareStatement(
+                        "select details from audit_record where action = 'access.refused' and actor = ? and details like '%api-key%' order by seq")) {
             ps.setString(1, subject);
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
 class FrontDoorScopeTest {
     private static ScriptedModelServer model;
 
-    @Inject DataSource ds;
+    @Inject
+    DataSource ds;
 
     @BeforeAll
     static void startModel() {
@@ -57,10 +58,15 @@ class FrontDoorScopeTest {
         int before = model.chatCount();
 
         // When
-        Response r = v1(Tokens.of("vera"), Map.of("X-Drydock-Workspace", "-")).body(chat("fd-open")).post("/v1/chat/completions");
+        Response r = v1(Tokens.of("vera"), Map.of("X-Drydock-Workspace", "-"))
+                .body(chat("fd-open"))
+                .post("/v1/chat/completions");
 
         // Then
-        r.then().statusCode(403).contentType(ContentType.JSON).body("error.code", equalTo("forbidden"))
+        r.then()
+                .statusCode(403)
+                .contentType(ContentType.JSON)
+                .body("error.code", equalTo("forbidden"))
                 .body("error.message", containsString("Only a drydock admin may call outside every workspace"));
         assertThat(model.chatCount()).isEqualTo(before);
     }
@@ -72,17 +78,23 @@ class FrontDoorScopeTest {
         int before = model.chatCount();
 
         // When
-        Response r = v1(Tokens.of("vera"), Map.of("X-Drydock-Workspace", "demo")).body(chat("fd-open")).post("/v1/chat/completions");
+        Response r = v1(Tokens.of("vera"), Map.of("X-Drydock-Workspace", "demo"))
+                .body(chat("fd-open"))
+                .post("/v1/chat/completions");
 
         // Then
-        r.then().statusCode(403).body("error.code", equalTo("forbidden")).body("error.message", containsString("you are viewer"));
+        r.then()
+                .statusCode(403)
+                .body("error.code", equalTo("forbidden"))
+                .body("error.message", containsString("you are viewer"));
         assertThat(model.chatCount()).isEqualTo(before);
     }
 
     @Test
     void shouldRefuseEmbeddingsOutsideEveryWorkspaceWhenCallerIsMember() {
         // When
-        Response r = v1(Tokens.of("mike"), Map.of("X-Drydock-Workspace", "-")).body(Map.of("model", "local-embedding", "input", "hello"))
+        Response r = v1(Tokens.of("mike"), Map.of("X-Drydock-Workspace", "-"))
+                .body(Map.of("model", "local-embedding", "input", "hello"))
                 .post("/v1/embeddings");
 
         // Then
@@ -99,7 +111,9 @@ class FrontDoorScopeTest {
             String token = Tokens.fresh("kira", RealServices.TEST_CLIENT);
 
             // When
-            Response r = v1(token, Map.of("X-Drydock-Workspace", "-")).body(chat("fd-open")).post("/v1/chat/completions");
+            Response r = v1(token, Map.of("X-Drydock-Workspace", "-"))
+                    .body(chat("fd-open"))
+                    .post("/v1/chat/completions");
 
             // Then
             r.then().statusCode(403).body("error.code", equalTo("forbidden"));
@@ -116,17 +130,27 @@ class FrontDoorScopeTest {
         long after = lastAuditSeq();
 
         // When
-        Response r = v1(Tokens.of("alice"), Map.of("X-Drydock-Workspace", "-")).body(chat("fd-admin")).post("/v1/chat/completions");
+        Response r = v1(Tokens.of("alice"), Map.of("X-Drydock-Workspace", "-"))
+                .body(chat("fd-admin"))
+                .post("/v1/chat/completions");
 
         // Then the call is served, and the audit trail holds the explicit no-workspace call and the model request
         r.then().statusCode(200).body("drydock.endpoint", equalTo("fd-admin"));
         List<AuditRecord> records = auditAfter(after);
-        assertThat(records).filteredOn(a -> a.action().equals("model.no-workspace-call")).singleElement().satisfies(a -> {
-            assertThat(a.target()).isEqualTo("/v1/chat/completions");
-            assertThat(a.workspace()).isNull();
-            assertThat(a.details()).contains("\"username\":\"alice\"").contains("\"classification\":\"internal\"");
-        });
-        assertThat(records).filteredOn(a -> a.action().equals("model.request") && a.target().equals("fd-admin")).singleElement()
+        assertThat(records)
+                .filteredOn(a -> a.action().equals("model.no-workspace-call"))
+                .singleElement()
+                .satisfies(a -> {
+                    assertThat(a.target()).isEqualTo("/v1/chat/completions");
+                    assertThat(a.workspace()).isNull();
+                    assertThat(a.details())
+                            .contains("\"username\":\"alice\"")
+                            .contains("\"classification\":\"internal\"");
+                });
+        assertThat(records)
+                .filteredOn(
+                        a -> a.action().equals("model.request") && a.target().equals("fd-admin"))
+                .singleElement()
                 .satisfies(a -> assertThat(a.workspace()).isEqualTo("-"));
     }
 
@@ -148,16 +172,26 @@ class FrontDoorScopeTest {
         int before = model.chatCount();
 
         // When otto, admin of workspace other, sends both ids
-        Response probed = v1(Tokens.of("otto"), Map.of("X-Drydock-Session", demoSession)).body(chat("fd-open")).post("/v1/chat/completions");
-        Response absent = v1(Tokens.of("otto"), Map.of("X-Drydock-Session", missing)).body(chat("fd-open")).post("/v1/chat/completions");
+        Response probed = v1(Tokens.of("otto"), Map.of("X-Drydock-Session", demoSession))
+                .body(chat("fd-open"))
+                .post("/v1/chat/completions");
+        Response absent = v1(Tokens.of("otto"), Map.of("X-Drydock-Session", missing))
+                .body(chat("fd-open"))
+                .post("/v1/chat/completions");
 
         // Then both are the same 404, nothing reaches a model or the session's accounting, and the probe is on record
         probed.then().statusCode(404).body("error.code", equalTo("not_found"));
-        assertThat(probed.asString().replace(demoSession, "ID")).isEqualTo(absent.asString().replace(missing, "ID"));
+        assertThat(probed.asString().replace(demoSession, "ID"))
+                .isEqualTo(absent.asString().replace(missing, "ID"));
         assertThat(model.chatCount()).isEqualTo(before);
         assertThat(requests("otto")).noneMatch(row -> demoSession.equals(row.get("sessionId")));
-        List<String> recorded = Poll.until(() -> refusals("otto"), rows -> rows.stream().anyMatch(d -> d.contains(demoSession)), Duration.ofSeconds(30));
-        assertThat(recorded).filteredOn(d -> d.contains(demoSession)).allSatisfy(d -> assertThat(d).contains("\"status\":\"404\"").contains("not in workspace"));
+        List<String> recorded = Poll.until(
+                () -> refusals("otto"),
+                rows -> rows.stream().anyMatch(d -> d.contains(demoSession)),
+                Duration.ofSeconds(30));
+        assertThat(recorded)
+                .filteredOn(d -> d.contains(demoSession))
+                .allSatisfy(d -> assertThat(d).contains("\"status\":\"404\"").contains("not in workspace"));
         assertThat(recorded).noneMatch(d -> d.contains(missing));
     }
 
@@ -168,10 +202,15 @@ class FrontDoorScopeTest {
         String demoSession = session("mike", "knowledge");
 
         // When
-        Response r = v1(Tokens.of("vera"), Map.of("X-Drydock-Session", demoSession)).body(chat("fd-open")).post("/v1/chat/completions");
+        Response r = v1(Tokens.of("vera"), Map.of("X-Drydock-Session", demoSession))
+                .body(chat("fd-open"))
+                .post("/v1/chat/completions");
 
         // Then
-        r.then().statusCode(403).body("error.code", equalTo("forbidden")).body("error.message", containsString("viewer"));
+        r.then()
+                .statusCode(403)
+                .body("error.code", equalTo("forbidden"))
+                .body("error.message", containsString("viewer"));
     }
 
     @Test
@@ -182,10 +221,15 @@ class FrontDoorScopeTest {
         int before = model.chatCount();
 
         // When mike picks it without a session
-        Response r = v1(Tokens.of("mike"), Map.of("X-Drydock-Droid", "reliability")).body(chat("fd-droid")).post("/v1/chat/completions");
+        Response r = v1(Tokens.of("mike"), Map.of("X-Drydock-Droid", "reliability"))
+                .body(chat("fd-droid"))
+                .post("/v1/chat/completions");
 
         // Then
-        r.then().statusCode(403).body("error.code", equalTo("forbidden")).body("error.message", containsString("X-Drydock-Session"));
+        r.then()
+                .statusCode(403)
+                .body("error.code", equalTo("forbidden"))
+                .body("error.message", containsString("X-Drydock-Session"));
         assertThat(model.chatCount()).isEqualTo(before);
     }
 
@@ -197,7 +241,10 @@ class FrontDoorScopeTest {
         String knowledgeSession = session("mike", "knowledge");
 
         // When
-        Response r = v1(Tokens.of("mike"), Map.of("X-Drydock-Droid", "reliability", "X-Drydock-Session", knowledgeSession)).body(chat("fd-droid"))
+        Response r = v1(
+                        Tokens.of("mike"),
+                        Map.of("X-Drydock-Droid", "reliability", "X-Drydock-Session", knowledgeSession))
+                .body(chat("fd-droid"))
                 .post("/v1/chat/completions");
 
         // Then
@@ -212,31 +259,52 @@ class FrontDoorScopeTest {
         String reliabilitySession = session("mike", "reliability");
 
         // When
-        Response r = v1(Tokens.of("mike"), Map.of("X-Drydock-Droid", "reliability", "X-Drydock-Session", reliabilitySession)).body(chat("fd-droid"))
+        Response r = v1(
+                        Tokens.of("mike"),
+                        Map.of("X-Drydock-Droid", "reliability", "X-Drydock-Session", reliabilitySession))
+                .body(chat("fd-droid"))
                 .post("/v1/chat/completions");
 
         // Then
         r.then().statusCode(200).body("drydock.endpoint", equalTo("fd-droid"));
-        assertThat(requests("mike")).anySatisfy(row -> assertThat(row).containsEntry("sessionId", reliabilitySession).containsEntry("endpoint", "fd-droid")
-                .containsEntry("workspace", "demo"));
+        assertThat(requests("mike"))
+                .anySatisfy(row -> assertThat(row)
+                        .containsEntry("sessionId", reliabilitySession)
+                        .containsEntry("endpoint", "fd-droid")
+                        .containsEntry("workspace", "demo"));
     }
 
     @Test
     void shouldSendSecretWorkspacesCallOnlyToEndpointClearedForSecretWhenHeaderSaysPublic() {
-        // Given workspace other classified secret, and a route of other whose first endpoint is cleared for internal only
+        // Given workspace other classified secret, and a route of other whose first endpoint is cleared for internal
+        // only
         endpoint("fd-internal", "internal");
         endpoint("fd-secret", "secret");
-        route("fd-secret-route", Map.of("workspace", "other", "purpose", "fd-classified", "endpoints", List.of("fd-internal", "fd-secret")));
+        route(
+                "fd-secret-route",
+                Map.of(
+                        "workspace",
+                        "other",
+                        "purpose",
+                        "fd-classified",
+                        "endpoints",
+                        List.of("fd-internal", "fd-secret")));
         Map<String, Object> policy = classify("other", "secret");
         try {
             // When
-            Response r = v1(Tokens.of("otto"), Map.of("X-Drydock-Classification", "public")).body(chat("fd-classified")).post("/v1/chat/completions");
+            Response r = v1(Tokens.of("otto"), Map.of("X-Drydock-Classification", "public"))
+                    .body(chat("fd-classified"))
+                    .post("/v1/chat/completions");
 
             // Then
             r.then().statusCode(200).body("drydock.endpoint", equalTo("fd-secret"));
             String id = r.jsonPath().getString("drydock.request_id");
-            assertThat(requests("otto")).filteredOn(row -> id.equals(row.get("id"))).singleElement()
-                    .satisfies(row -> assertThat(row).containsEntry("classification", "secret").containsEntry("workspace", "other"));
+            assertThat(requests("otto"))
+                    .filteredOn(row -> id.equals(row.get("id")))
+                    .singleElement()
+                    .satisfies(row -> assertThat(row)
+                            .containsEntry("classification", "secret")
+                            .containsEntry("workspace", "other"));
         } finally {
             restore("other", policy);
         }
@@ -246,15 +314,22 @@ class FrontDoorScopeTest {
     void shouldRefuseSecretWorkspacesCallWhenNoEndpointOfItsRouteIsClearedForSecret() {
         // Given
         endpoint("fd-internal", "internal");
-        route("fd-internal-route", Map.of("workspace", "other", "purpose", "fd-internal-only", "endpoints", List.of("fd-internal")));
+        route(
+                "fd-internal-route",
+                Map.of("workspace", "other", "purpose", "fd-internal-only", "endpoints", List.of("fd-internal")));
         Map<String, Object> policy = classify("other", "secret");
         int before = model.chatCount();
         try {
             // When
-            Response r = v1(Tokens.of("otto"), Map.of("X-Drydock-Classification", "public")).body(chat("fd-internal-only")).post("/v1/chat/completions");
+            Response r = v1(Tokens.of("otto"), Map.of("X-Drydock-Classification", "public"))
+                    .body(chat("fd-internal-only"))
+                    .post("/v1/chat/completions");
 
             // Then
-            r.then().statusCode(403).body("error.code", equalTo("classification_refused")).body("error.message", containsString("classified secret"));
+            r.then()
+                    .statusCode(403)
+                    .body("error.code", equalTo("classification_refused"))
+                    .body("error.message", containsString("classified secret"));
             assertThat(model.chatCount()).isEqualTo(before);
         } finally {
             restore("other", policy);
@@ -262,7 +337,8 @@ class FrontDoorScopeTest {
     }
 
     private static RequestSpecification v1(String token, Map<String, String> headers) {
-        RequestSpecification spec = given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON);
+        RequestSpecification spec =
+                given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON);
         headers.forEach(spec::header);
         return spec;
     }
@@ -272,26 +348,57 @@ class FrontDoorScopeTest {
     }
 
     private static void endpoint(String name, String clearance) {
-        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
-                .body(Map.of("baseUrl", model.baseUrl(), "protocol", "openai-chat", "modelId", "scripted-model", "capabilities", List.of("streaming"),
-                        "clearance", clearance))
-                .put("/api/admin/model-endpoints/" + name).then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "baseUrl",
+                        model.baseUrl(),
+                        "protocol",
+                        "openai-chat",
+                        "modelId",
+                        "scripted-model",
+                        "capabilities",
+                        List.of("streaming"),
+                        "clearance",
+                        clearance))
+                .put("/api/admin/model-endpoints/" + name)
+                .then()
+                .statusCode(200);
     }
 
     private static void route(String name, Map<String, Object> route) {
-        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body(route).put("/api/admin/model-routes/" + name).then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
+                .body(route)
+                .put("/api/admin/model-routes/" + name)
+                .then()
+                .statusCode(200);
     }
 
     /** A real session of demo, started through the sessions API (no route serves its droid here, so it ends on its own). */
     private static String session(String user, String droid) {
-        return given().auth().oauth2(Tokens.of(user)).contentType(ContentType.JSON)
+        return given().auth()
+                .oauth2(Tokens.of(user))
+                .contentType(ContentType.JSON)
                 .body(Map.of("workspace", "demo", "droid", droid, "task", "front door scope test"))
-                .post("/api/sessions").then().statusCode(201).extract().path("id");
+                .post("/api/sessions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     /** Sets the workspace's classification as its admin would; returns the policy it had. */
     private static Map<String, Object> classify(String workspace, String classification) {
-        Map<String, Object> policy = given().auth().oauth2(Tokens.of("alice")).get("/api/workspaces/" + workspace).then().statusCode(200).extract().path("policy");
+        Map<String, Object> policy = given().auth()
+                .oauth2(Tokens.of("alice"))
+                .get("/api/workspaces/" + workspace)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("policy");
         Map<String, Object> changed = new HashMap<>(policy);
         changed.put("classification", classification);
         restore(workspace, changed);
@@ -299,12 +406,25 @@ class FrontDoorScopeTest {
     }
 
     private static void restore(String workspace, Map<String, Object> policy) {
-        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body(policy).put("/api/workspaces/" + workspace + "/policy").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
+                .body(policy)
+                .put("/api/workspaces/" + workspace + "/policy")
+                .then()
+                .statusCode(200);
     }
 
     /** The accounting rows of a user's model requests, newest first. */
     private static List<Map<String, Object>> requests(String user) {
-        return given().auth().oauth2(Tokens.of("alice")).get("/api/admin/model-requests?user=" + user + "&limit=200").then().statusCode(200).extract().jsonPath().getList("$");
+        return given().auth()
+                .oauth2(Tokens.of("alice"))
+                .get("/api/admin/model-requests?user=" + user + "&limit=200")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
     }
 
     private static long lastAuditSeq() {
@@ -313,7 +433,13 @@ class FrontDoorScopeTest {
     }
 
     private static List<AuditRecord> auditAfter(long seq) {
-        String export = given().auth().oauth2(Tokens.of("alice")).get("/api/admin/audit/export?afterSeq=" + seq).then().statusCode(200).extract().asString();
+        String export = given().auth()
+                .oauth2(Tokens.of("alice"))
+                .get("/api/admin/audit/export?afterSeq=" + seq)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         return export.lines().filter(l -> !l.isBlank()).map(AuditJson::parse).toList();
     }
 
@@ -321,7 +447,8 @@ class FrontDoorScopeTest {
     private List<String> refusals(String username) {
         List<String> out = new ArrayList<>();
         try (var c = ds.getConnection();
-                var ps = c.prepareStatement("select details from audit_record where action = 'access.refused' and details like ? order by seq")) {
+                var ps = c.prepareStatement(
+                        "select details from audit_record where action = 'access.refused' and details like ? order by seq")) {
             ps.setString(1, "%\"" + username + "\"%");
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {

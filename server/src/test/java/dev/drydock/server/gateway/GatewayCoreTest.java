@@ -15,13 +15,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drydock.inference.TokenizerFile;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.BudgetCheck;
 import dev.drydock.server.gateway.core.CallContext;
-import dev.drydock.server.gateway.core.ChatRequest;
 import dev.drydock.server.gateway.core.Cancellation;
 import dev.drydock.server.gateway.core.Capability;
+import dev.drydock.server.gateway.core.ChatRequest;
 import dev.drydock.server.gateway.core.ChatResult;
-import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.EndpointSpec;
 import dev.drydock.server.gateway.core.GatewayException;
 import dev.drydock.server.gateway.core.GatewayRecord;
@@ -52,7 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GatewayCoreTest {
     private final ScriptedModelServer primary = new ScriptedModelServer();
     private final ScriptedModelServer secondary = new ScriptedModelServer();
-    private final CallContext ctx = CallContext.of("mike", "demo", "edit", Classification.INTERNAL).withSession("s-1");
+    private final CallContext ctx =
+            CallContext.of("mike", "demo", "edit", Classification.INTERNAL).withSession("s-1");
     private final ObjectMapper json = new ObjectMapper();
 
     @AfterEach
@@ -89,20 +90,25 @@ class GatewayCoreTest {
 
     @Test
     void shouldReuseUpstreamConnectionWhenStreamsFinish() throws Exception {
-        // Given a server that ends the body a little after [DONE], so that a client that stops reading at [DONE] drops the connection
+        // Given a server that ends the body a little after [DONE], so that a client that stops reading at [DONE] drops
+        // the connection
         var f = gateway(List.of(endpoint("a", primary.baseUrl())));
         primary.endBodyAfterDone(30);
         f.gateway().chat(ctx, userSays("first"), e -> {}, new Cancellation());
 
         // When streams keep finishing normally, one by one
-        Poll.until(() -> {
-            try {
-                f.gateway().chat(ctx, userSays("again"), e -> {}, new Cancellation());
-            } catch (GatewayException e) {
-                throw new IllegalStateException(e);
-            }
-            return primary.chatCount() - primary.chatConnections();
-        }, reused -> reused >= 3, Duration.ofSeconds(10), reused -> primary.chatCount() + " chats over " + primary.chatConnections() + " connections");
+        Poll.until(
+                () -> {
+                    try {
+                        f.gateway().chat(ctx, userSays("again"), e -> {}, new Cancellation());
+                    } catch (GatewayException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return primary.chatCount() - primary.chatConnections();
+                },
+                reused -> reused >= 3,
+                Duration.ofSeconds(10),
+                reused -> primary.chatCount() + " chats over " + primary.chatConnections() + " connections");
 
         // Then later requests came over connections that earlier ones had used
         assertThat(primary.chatConnections()).isLessThan(primary.chatCount());
@@ -151,7 +157,13 @@ class GatewayCoreTest {
     void shouldOpenBreakerAfterFailuresAndCloseItAfterSuccessfulTrial() throws Exception {
         // Given three failures open the breaker (threshold 3); the clock is ours
         MutableClock clock = new MutableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
-        var f = gateway(List.of(endpoint("a", primary.baseUrl()), endpoint("b", secondary.baseUrl())), clock, DlpPolicy.REDACT, BudgetCheck.NONE, 1 << 20, SecretResolver.NONE);
+        var f = gateway(
+                List.of(endpoint("a", primary.baseUrl()), endpoint("b", secondary.baseUrl())),
+                clock,
+                DlpPolicy.REDACT,
+                BudgetCheck.NONE,
+                1 << 20,
+                SecretResolver.NONE);
         primary.then(status(500, "boom"), status(500, "boom"), status(500, "boom"));
         f.gateway().chat(ctx, userSays("1"), e -> {}, new Cancellation());
         f.gateway().chat(ctx, userSays("2"), e -> {}, new Cancellation());
@@ -168,7 +180,8 @@ class GatewayCoreTest {
         assertThat(callsWhileOpen).isZero();
         assertThat(f.records().get(2).attempts()).first().isEqualTo("a: skipped, circuit breaker open");
         assertThat(afterPause.endpoint()).isEqualTo("a");
-        assertThat(f.gateway().breakerState("a")).isEqualTo(dev.drydock.server.gateway.core.CircuitBreaker.State.CLOSED);
+        assertThat(f.gateway().breakerState("a"))
+                .isEqualTo(dev.drydock.server.gateway.core.CircuitBreaker.State.CLOSED);
     }
 
     @Test
@@ -181,16 +194,26 @@ class GatewayCoreTest {
         var thrown = assertThatThrownBy(() -> f.gateway().chat(secret, userSays("hi"), e -> {}, new Cancellation()));
 
         // Then
-        thrown.isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.outcome()).isEqualTo(Outcome.CLASSIFICATION_REFUSED))
+        thrown.isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.outcome()).isEqualTo(Outcome.CLASSIFICATION_REFUSED))
                 .hasMessageContaining("classified secret");
         assertThat(primary.chatCount()).isZero();
-        assertThat(f.records()).singleElement().extracting(GatewayRecord::outcome).isEqualTo(Outcome.CLASSIFICATION_REFUSED);
+        assertThat(f.records())
+                .singleElement()
+                .extracting(GatewayRecord::outcome)
+                .isEqualTo(Outcome.CLASSIFICATION_REFUSED);
     }
 
     @Test
     void shouldSkipUnclearedEndpointAndUseClearedOneWhenRouteMixesClearances() throws Exception {
         // Given
-        EndpointSpec low = with(endpoint("a", primary.baseUrl()), 4, Duration.ofSeconds(5), Classification.PUBLIC, EnumSet.of(Capability.STREAMING), null);
+        EndpointSpec low = with(
+                endpoint("a", primary.baseUrl()),
+                4,
+                Duration.ofSeconds(5),
+                Classification.PUBLIC,
+                EnumSet.of(Capability.STREAMING),
+                null);
         var f = gateway(List.of(low, endpoint("b", secondary.baseUrl())));
 
         // When
@@ -213,25 +236,36 @@ class GatewayCoreTest {
         f.gateway().chat(ctx, request, e -> {}, new Cancellation());
 
         // Then: the model got the redacted text, the caller's request is untouched, the fingerprint is of what was sent
-        assertThat(primary.requests().getFirst()).doesNotContain("AKIAABCDEFGHIJKLMNOP").doesNotContain("hunter22secret")
-                .contains("[REDACTED:aws-access-key]").contains("password=[REDACTED:password-in-config]");
+        assertThat(primary.requests().getFirst())
+                .doesNotContain("AKIAABCDEFGHIJKLMNOP")
+                .doesNotContain("hunter22secret")
+                .contains("[REDACTED:aws-access-key]")
+                .contains("password=[REDACTED:password-in-config]");
         assertThat(f.records().getFirst().dlpFindings()).containsExactly("aws-access-key×1", "password-in-config×1");
         assertThat(request.messages().toString()).contains("AKIAABCDEFGHIJKLMNOP");
         assertThat(f.records().getFirst().promptSha256())
-                .isEqualTo(Hashes.sha256(json.writeValueAsBytes(json.readTree(primary.requests().getFirst()).get("messages"))));
+                .isEqualTo(Hashes.sha256(json.writeValueAsBytes(
+                        json.readTree(primary.requests().getFirst()).get("messages"))));
     }
 
     @Test
     void shouldRefuseWithoutSendingWhenDlpPolicyIsRefuse() {
         // Given
-        var f = gateway(List.of(endpoint("a", primary.baseUrl())), Clock.systemUTC(), DlpPolicy.REFUSE, BudgetCheck.NONE, 1 << 20, SecretResolver.NONE);
+        var f = gateway(
+                List.of(endpoint("a", primary.baseUrl())),
+                Clock.systemUTC(),
+                DlpPolicy.REFUSE,
+                BudgetCheck.NONE,
+                1 << 20,
+                SecretResolver.NONE);
         String prompt = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----";
 
         // When
         var thrown = assertThatThrownBy(() -> f.gateway().chat(ctx, userSays(prompt), e -> {}, new Cancellation()));
 
         // Then
-        thrown.isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.outcome()).isEqualTo(Outcome.DLP_REFUSED));
+        thrown.isInstanceOfSatisfying(
+                GatewayException.class, e -> assertThat(e.outcome()).isEqualTo(Outcome.DLP_REFUSED));
         assertThat(primary.chatCount()).isZero();
         assertThat(f.records().getFirst().dlpFindings()).containsExactly("private-key×1");
     }
@@ -239,14 +273,20 @@ class GatewayCoreTest {
     @Test
     void shouldRefuseWhenBudgetIsExhausted() {
         // Given
-        var f = gateway(List.of(endpoint("a", primary.baseUrl())), Clock.systemUTC(), DlpPolicy.REDACT,
-                c -> Optional.of("daily token budget of user mike exhausted"), 1 << 20, SecretResolver.NONE);
+        var f = gateway(
+                List.of(endpoint("a", primary.baseUrl())),
+                Clock.systemUTC(),
+                DlpPolicy.REDACT,
+                c -> Optional.of("daily token budget of user mike exhausted"),
+                1 << 20,
+                SecretResolver.NONE);
 
         // When
         var thrown = assertThatThrownBy(() -> f.gateway().chat(ctx, userSays("hi"), e -> {}, new Cancellation()));
 
         // Then
-        thrown.isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.outcome()).isEqualTo(Outcome.BUDGET_EXCEEDED));
+        thrown.isInstanceOfSatisfying(
+                GatewayException.class, e -> assertThat(e.outcome()).isEqualTo(Outcome.BUDGET_EXCEEDED));
         assertThat(primary.chatCount()).isZero();
         assertThat(f.records().getFirst().outcome()).isEqualTo(Outcome.BUDGET_EXCEEDED);
     }
@@ -303,7 +343,13 @@ class GatewayCoreTest {
     @Test
     void shouldTimeOutWaitingForHeadersAndFallBack() throws Exception {
         // Given an endpoint that never sends its headers, with a 300 ms timeout
-        EndpointSpec silent = with(endpoint("silent", primary.baseUrl()), 4, Duration.ofMillis(300), Classification.CONFIDENTIAL, EnumSet.of(Capability.STREAMING), null);
+        EndpointSpec silent = with(
+                endpoint("silent", primary.baseUrl()),
+                4,
+                Duration.ofMillis(300),
+                Classification.CONFIDENTIAL,
+                EnumSet.of(Capability.STREAMING),
+                null);
         var f = gateway(List.of(silent, endpoint("b", secondary.baseUrl())));
         primary.otherwise(new ScriptedModelServer.Silent());
 
@@ -313,7 +359,9 @@ class GatewayCoreTest {
         // Then
         assertThat(result.endpoint()).isEqualTo("b");
         assertThat(f.records().getFirst().attempts().getFirst()).isEqualTo("silent: timeout no answer within 300 ms");
-        assertThat(Thread.currentThread().isInterrupted()).as("the timeout's interrupt does not outlive the wait").isFalse();
+        assertThat(Thread.currentThread().isInterrupted())
+                .as("the timeout's interrupt does not outlive the wait")
+                .isFalse();
     }
 
     @Test
@@ -328,7 +376,9 @@ class GatewayCoreTest {
         // Then
         assertThat(result.endpoint()).isEqualTo("b");
         assertThat(primary.chatCount()).isEqualTo(1);
-        assertThat(f.records().getFirst().attempts().getFirst()).contains("bad-response").contains("text/html");
+        assertThat(f.records().getFirst().attempts().getFirst())
+                .contains("bad-response")
+                .contains("text/html");
     }
 
     @Test
@@ -337,26 +387,50 @@ class GatewayCoreTest {
         ScriptedModelServer third = new ScriptedModelServer();
         ScriptedModelServer fourth = new ScriptedModelServer();
         try {
-            EndpointSpec stalled = with(endpoint("stalled", primary.baseUrl()), 4, Duration.ofMillis(300), Classification.CONFIDENTIAL, EnumSet.of(Capability.STREAMING), null);
-            var f = gateway(List.of(stalled, endpoint("binary", secondary.baseUrl()), endpoint("truncated", third.baseUrl()), endpoint("giant", fourth.baseUrl())),
-                    Clock.systemUTC(), DlpPolicy.REDACT, BudgetCheck.NONE, 64 * 1024, SecretResolver.NONE);
+            EndpointSpec stalled = with(
+                    endpoint("stalled", primary.baseUrl()),
+                    4,
+                    Duration.ofMillis(300),
+                    Classification.CONFIDENTIAL,
+                    EnumSet.of(Capability.STREAMING),
+                    null);
+            var f = gateway(
+                    List.of(
+                            stalled,
+                            endpoint("binary", secondary.baseUrl()),
+                            endpoint("truncated", third.baseUrl()),
+                            endpoint("giant", fourth.baseUrl())),
+                    Clock.systemUTC(),
+                    DlpPolicy.REDACT,
+                    BudgetCheck.NONE,
+                    64 * 1024,
+                    SecretResolver.NONE);
             primary.otherwise(new ScriptedModelServer.Stall(false));
             secondary.otherwise(ScriptedModelServer.rawSse(ScriptedModelServer.concat(
-                    "data: {\"choices\":[{\"delta\":{\"content\":\"".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xff, (byte) 0xfe},
+                    "data: {\"choices\":[{\"delta\":{\"content\":\"".getBytes(StandardCharsets.UTF_8),
+                    new byte[] {(byte) 0xff, (byte) 0xfe},
                     "\"}}]}\n\n".getBytes(StandardCharsets.UTF_8))));
-            third.otherwise(ScriptedModelServer.rawSse("data: {\"choices\":[{\"delta\":{\"content\":\"cut\"}}]}\n\ndata: {\"choi".getBytes(StandardCharsets.UTF_8)));
-            fourth.otherwise(new ScriptedModelServer.Stream(IntStream.range(0, 2000).mapToObj(i -> "x".repeat(100)).toList(), null, false, 0));
+            third.otherwise(ScriptedModelServer.rawSse(
+                    "data: {\"choices\":[{\"delta\":{\"content\":\"cut\"}}]}\n\ndata: {\"choi"
+                            .getBytes(StandardCharsets.UTF_8)));
+            fourth.otherwise(new ScriptedModelServer.Stream(
+                    IntStream.range(0, 2000).mapToObj(i -> "x".repeat(100)).toList(), null, false, 0));
 
             // When
             var thrown = assertThatThrownBy(() -> f.gateway().chat(ctx, userSays("hi"), e -> {}, new Cancellation()));
 
             // Then
-            thrown.isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.outcome()).isEqualTo(Outcome.ALL_ENDPOINTS_UNAVAILABLE))
+            thrown.isInstanceOfSatisfying(
+                            GatewayException.class,
+                            e -> assertThat(e.outcome()).isEqualTo(Outcome.ALL_ENDPOINTS_UNAVAILABLE))
                     .hasMessageContaining("stalled: timeout")
                     .hasMessageContaining("not valid UTF-8")
                     .hasMessageContaining("truncated")
                     .hasMessageContaining("giant: too-large");
-            assertThat(f.records()).singleElement().extracting(GatewayRecord::outcome).isEqualTo(Outcome.ALL_ENDPOINTS_UNAVAILABLE);
+            assertThat(f.records())
+                    .singleElement()
+                    .extracting(GatewayRecord::outcome)
+                    .isEqualTo(Outcome.ALL_ENDPOINTS_UNAVAILABLE);
         } finally {
             third.close();
             fourth.close();
@@ -366,7 +440,13 @@ class GatewayCoreTest {
     @Test
     void shouldSayBusyWhenConcurrencyLimitIsReachedAndQueueTimesOut() throws Exception {
         // Given one slot, held by a stalled request
-        EndpointSpec single = with(endpoint("a", primary.baseUrl()), 1, Duration.ofSeconds(30), Classification.CONFIDENTIAL, EnumSet.of(Capability.STREAMING), null);
+        EndpointSpec single = with(
+                endpoint("a", primary.baseUrl()),
+                1,
+                Duration.ofSeconds(30),
+                Classification.CONFIDENTIAL,
+                EnumSet.of(Capability.STREAMING),
+                null);
         var f = gateway(List.of(single));
         primary.then(new ScriptedModelServer.Stall(true));
         Cancellation first = new Cancellation();
@@ -383,18 +463,27 @@ class GatewayCoreTest {
         var thrown = assertThatThrownBy(() -> f.gateway().chat(ctx, userSays("second"), e -> {}, new Cancellation()));
 
         // Then
-        thrown.isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.outcome()).isEqualTo(Outcome.ALL_ENDPOINTS_UNAVAILABLE))
+        thrown.isInstanceOfSatisfying(
+                        GatewayException.class,
+                        e -> assertThat(e.outcome()).isEqualTo(Outcome.ALL_ENDPOINTS_UNAVAILABLE))
                 .hasMessageContaining("busy");
         first.cancel();
         holder.get(10, TimeUnit.SECONDS);
     }
 
     @Test
-    void shouldReportAuthFailureWhenEndpointRefusesCredential(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    void shouldReportAuthFailureWhenEndpointRefusesCredential(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
         // Given
         java.nio.file.Path secret = java.nio.file.Files.writeString(dir.resolve("key"), "wrong-key\n");
         primary.requireKey("right-key");
-        EndpointSpec keyed = with(endpoint("a", primary.baseUrl()), 4, Duration.ofSeconds(5), Classification.CONFIDENTIAL, EnumSet.of(Capability.STREAMING), "file:" + secret);
+        EndpointSpec keyed = with(
+                endpoint("a", primary.baseUrl()),
+                4,
+                Duration.ofSeconds(5),
+                Classification.CONFIDENTIAL,
+                EnumSet.of(Capability.STREAMING),
+                "file:" + secret);
         var f = gateway(List.of(keyed));
 
         // When
@@ -423,12 +512,19 @@ class GatewayCoreTest {
 
     @Test
     void shouldCountTokensWithEndpointTokenizerWhenServerReportsNoUsage(@TempDir Path dir) throws Exception {
-        // Given an endpoint configured with the MiniLM tokenizer.json shipped with local-inference, and a server that omits usage
+        // Given an endpoint configured with the MiniLM tokenizer.json shipped with local-inference, and a server that
+        // omits usage
         Path file = TestTokenizers.miniLm(dir);
         String prompt = "naïve café résumé tokenization";
         String answer = "Unbelievably, WordPiece splits rarewords";
-        var f = gateway(List.of(withTokenizer(endpoint("a", primary.baseUrl()), file.toString())), Clock.systemUTC(), DlpPolicy.REDACT, BudgetCheck.NONE,
-                1 << 20, SecretResolver.NONE, new GatewayTokenizers());
+        var f = gateway(
+                List.of(withTokenizer(endpoint("a", primary.baseUrl()), file.toString())),
+                Clock.systemUTC(),
+                DlpPolicy.REDACT,
+                BudgetCheck.NONE,
+                1 << 20,
+                SecretResolver.NONE,
+                new GatewayTokenizers());
         primary.then(streamWithoutUsage(answer));
 
         // When
@@ -439,15 +535,25 @@ class GatewayCoreTest {
         try (TokenizerFile miniLm = TokenizerFile.load(file)) {
             assertThat(rec.tokenSource()).isEqualTo(TokenSource.TOKENIZER);
             assertThat(rec.completionTokens()).isEqualTo(miniLm.count(answer)).isNotEqualTo(TokenCounter.count(answer));
-            assertThat(rec.promptTokens()).isEqualTo(4 + miniLm.count(prompt)).isNotEqualTo(4 + TokenCounter.count(prompt));
+            assertThat(rec.promptTokens())
+                    .isEqualTo(4 + miniLm.count(prompt))
+                    .isNotEqualTo(4 + TokenCounter.count(prompt));
         }
     }
 
     @Test
     void shouldEstimateAndSayWhyWhenTokenizerFileCannotBeLoaded(@TempDir Path dir) throws Exception {
         // Given
-        var f = gateway(List.of(withTokenizer(endpoint("a", primary.baseUrl()), dir.resolve("missing-tokenizer.json").toString())), Clock.systemUTC(),
-                DlpPolicy.REDACT, BudgetCheck.NONE, 1 << 20, SecretResolver.NONE, new GatewayTokenizers());
+        var f = gateway(
+                List.of(withTokenizer(
+                        endpoint("a", primary.baseUrl()),
+                        dir.resolve("missing-tokenizer.json").toString())),
+                Clock.systemUTC(),
+                DlpPolicy.REDACT,
+                BudgetCheck.NONE,
+                1 << 20,
+                SecretResolver.NONE,
+                new GatewayTokenizers());
         primary.then(streamWithoutUsage("one two six"));
 
         // When
@@ -464,8 +570,14 @@ class GatewayCoreTest {
     void shouldPreferReportedUsageOverTokenizerWhenServerReportsIt(@TempDir Path dir) throws Exception {
         // Given
         Path file = TestTokenizers.miniLm(dir);
-        var f = gateway(List.of(withTokenizer(endpoint("a", primary.baseUrl()), file.toString())), Clock.systemUTC(), DlpPolicy.REDACT, BudgetCheck.NONE,
-                1 << 20, SecretResolver.NONE, new GatewayTokenizers());
+        var f = gateway(
+                List.of(withTokenizer(endpoint("a", primary.baseUrl()), file.toString())),
+                Clock.systemUTC(),
+                DlpPolicy.REDACT,
+                BudgetCheck.NONE,
+                1 << 20,
+                SecretResolver.NONE,
+                new GatewayTokenizers());
         primary.then(stream("Hel", "lo"));
 
         // When
@@ -485,7 +597,8 @@ class GatewayCoreTest {
         primary.then(new ScriptedModelServer.ToolCallStream("read_file", "{\"path\":\"README.md\"}"));
 
         // When
-        ChatResult result = f.gateway().chat(ctx, TestGateways.withTool("read it", "read_file"), e -> {}, new Cancellation());
+        ChatResult result =
+                f.gateway().chat(ctx, TestGateways.withTool("read it", "read_file"), e -> {}, new Cancellation());
 
         // Then
         assertThat(result.toolCalls()).singleElement().satisfies(c -> {
@@ -498,16 +611,30 @@ class GatewayCoreTest {
     @Test
     void shouldParseTextToolCallAndReportMalformedOneWhenEndpointLacksNativeTools() throws Exception {
         // Given an endpoint without native tools whose model writes one good and one broken call
-        EndpointSpec plain = with(endpoint("a", primary.baseUrl()), 4, Duration.ofSeconds(5), Classification.CONFIDENTIAL, EnumSet.of(Capability.STREAMING), null);
+        EndpointSpec plain = with(
+                endpoint("a", primary.baseUrl()),
+                4,
+                Duration.ofSeconds(5),
+                Classification.CONFIDENTIAL,
+                EnumSet.of(Capability.STREAMING),
+                null);
         var f = gateway(List.of(plain));
-        primary.then(stream("<tool_call>{\"name\":\"read_file\",\"arguments\":{\"path\":\"a\"}}</tool_call>", "<tool_call>{\"name\": read_file}</tool_call>"));
+        primary.then(stream(
+                "<tool_call>{\"name\":\"read_file\",\"arguments\":{\"path\":\"a\"}}</tool_call>",
+                "<tool_call>{\"name\": read_file}</tool_call>"));
 
         // When
-        ChatResult result = f.gateway().chat(ctx, TestGateways.withTool("read it", "read_file"), e -> {}, new Cancellation());
+        ChatResult result =
+                f.gateway().chat(ctx, TestGateways.withTool("read it", "read_file"), e -> {}, new Cancellation());
 
         // Then
-        assertThat(result.toolCalls()).singleElement().extracting(c -> c.arguments()).isEqualTo("{\"path\":\"a\"}");
-        assertThat(result.toolCallErrors()).singleElement().satisfies(m -> assertThat(m.message()).contains("not valid JSON"));
+        assertThat(result.toolCalls())
+                .singleElement()
+                .extracting(c -> c.arguments())
+                .isEqualTo("{\"path\":\"a\"}");
+        assertThat(result.toolCallErrors())
+                .singleElement()
+                .satisfies(m -> assertThat(m.message()).contains("not valid JSON"));
         assertThat(primary.requests().getFirst()).doesNotContain("\"tools\"").contains("<tool_call>");
     }
 
@@ -533,10 +660,12 @@ class GatewayCoreTest {
         var f = gateway(List.of(endpoint("a", primary.baseUrl())));
 
         // When
-        var thrown = assertThatThrownBy(() -> f.gateway().chat(ctx.withModel("gpt-17"), userSays("hi"), e -> {}, new Cancellation()));
+        var thrown = assertThatThrownBy(
+                () -> f.gateway().chat(ctx.withModel("gpt-17"), userSays("hi"), e -> {}, new Cancellation()));
 
         // Then
-        thrown.isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.outcome()).isEqualTo(Outcome.UNKNOWN_MODEL))
+        thrown.isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.outcome()).isEqualTo(Outcome.UNKNOWN_MODEL))
                 .hasMessageContaining("gpt-17");
     }
 
@@ -544,18 +673,38 @@ class GatewayCoreTest {
     void shouldSpeakOllamaNdjsonAndConvertToolCalls() throws Exception {
         // Given an Ollama endpoint (base URL without /v1)
         EndpointSpec base = endpoint("llama", primary.baseUrl().replace("/v1", ""));
-        EndpointSpec ollama = new EndpointSpec(base.name(), base.baseUrl(), dev.drydock.server.gateway.core.Protocol.OLLAMA, "llama3", "Authorization", null,
-                8192, EnumSet.of(Capability.STREAMING, Capability.TOOLS), 4, base.connectTimeout(), base.requestTimeout(), base.idleTimeout(),
-                base.costPer1kPromptTokens(), base.costPer1kCompletionTokens(), Classification.CONFIDENTIAL, null);
+        EndpointSpec ollama = new EndpointSpec(
+                base.name(),
+                base.baseUrl(),
+                dev.drydock.server.gateway.core.Protocol.OLLAMA,
+                "llama3",
+                "Authorization",
+                null,
+                8192,
+                EnumSet.of(Capability.STREAMING, Capability.TOOLS),
+                4,
+                base.connectTimeout(),
+                base.requestTimeout(),
+                base.idleTimeout(),
+                base.costPer1kPromptTokens(),
+                base.costPer1kCompletionTokens(),
+                Classification.CONFIDENTIAL,
+                null);
         var f = gateway(List.of(ollama));
-        primary.then(new ScriptedModelServer.Raw(200, "application/x-ndjson", String.join("\n",
-                "{\"message\":{\"role\":\"assistant\",\"content\":\"Let me read\"},\"done\":false}",
-                "{\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"function\":{\"name\":\"read_file\",\"arguments\":{\"path\":\"a\"}}}]},\"done\":false}",
-                "{\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":11,\"eval_count\":4}", "")
-                .getBytes(StandardCharsets.UTF_8)));
+        primary.then(new ScriptedModelServer.Raw(
+                200,
+                "application/x-ndjson",
+                String.join(
+                                "\n",
+                                "{\"message\":{\"role\":\"assistant\",\"content\":\"Let me read\"},\"done\":false}",
+                                "{\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"function\":{\"name\":\"read_file\",\"arguments\":{\"path\":\"a\"}}}]},\"done\":false}",
+                                "{\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":11,\"eval_count\":4}",
+                                "")
+                        .getBytes(StandardCharsets.UTF_8)));
 
         // When
-        ChatResult result = f.gateway().chat(ctx, TestGateways.withTool("read a", "read_file"), e -> {}, new Cancellation());
+        ChatResult result =
+                f.gateway().chat(ctx, TestGateways.withTool("read a", "read_file"), e -> {}, new Cancellation());
 
         // Then
         assertThat(result.content()).isEqualTo("Let me read");
@@ -564,16 +713,32 @@ class GatewayCoreTest {
             assertThat(c.arguments()).isEqualTo("{\"path\":\"a\"}");
         });
         assertThat(result.usage()).isEqualTo(new dev.drydock.server.gateway.core.Usage(11, 4, TokenSource.USAGE));
-        assertThat(primary.requests().getFirst()).contains("\"model\":\"llama3\"").contains("\"stream\":true");
+        assertThat(primary.requests().getFirst())
+                .contains("\"model\":\"llama3\"")
+                .contains("\"stream\":true");
     }
 
     @Test
     void shouldSkipEndpointWhoseContextWindowIsTooSmall() throws Exception {
         // Given a small-context endpoint first in the route
         EndpointSpec base = endpoint("small", primary.baseUrl());
-        EndpointSpec small = new EndpointSpec(base.name(), base.baseUrl(), base.protocol(), base.modelId(), base.authHeader(), null, 16,
-                base.capabilities(), 4, base.connectTimeout(), base.requestTimeout(), base.idleTimeout(), base.costPer1kPromptTokens(),
-                base.costPer1kCompletionTokens(), base.clearance(), null);
+        EndpointSpec small = new EndpointSpec(
+                base.name(),
+                base.baseUrl(),
+                base.protocol(),
+                base.modelId(),
+                base.authHeader(),
+                null,
+                16,
+                base.capabilities(),
+                4,
+                base.connectTimeout(),
+                base.requestTimeout(),
+                base.idleTimeout(),
+                base.costPer1kPromptTokens(),
+                base.costPer1kCompletionTokens(),
+                base.clearance(),
+                null);
         var f = gateway(List.of(small, endpoint("large", secondary.baseUrl())));
 
         // When

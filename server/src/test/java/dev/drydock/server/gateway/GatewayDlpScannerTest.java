@@ -11,8 +11,11 @@ class GatewayDlpScannerTest {
     @Test
     void shouldRedactEachKindOfSecretAndCountIt() {
         // Given
-        String text = String.join("\n",
-                "-----BEGIN OPENSSH PRIVATE KEY-----", "b3BlbnNzaC1rZXktdjEAAAAA", "-----END OPENSSH PRIVATE KEY-----",
+        String text = String.join(
+                "\n",
+                "-----BEGIN OPENSSH PRIVATE KEY-----",
+                "b3BlbnNzaC1rZXktdjEAAAAA",
+                "-----END OPENSSH PRIVATE KEY-----",
                 "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
                 "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYAB",
                 "\"private_key_id\": \"0123456789abcdef0123456789abcdef01234567\"",
@@ -25,10 +28,22 @@ class GatewayDlpScannerTest {
         DlpScanner.Result r = scanner.scan(text);
 
         // Then
-        assertThat(r.findings()).containsKeys("private-key", "aws-access-key", "aws-secret-key", "gcp-service-account-key", "gcp-api-key",
-                "slack-token", "password-in-config", "jwt");
-        assertThat(r.redacted()).doesNotContain("b3BlbnNzaC1rZXktdjEAAAAA").doesNotContain("AKIAIOSFODNN7EXAMPLE")
-                .doesNotContain("wJalrXUtnFEMI").doesNotContain("s3cr3t-Passw0rd").contains("db.password: [REDACTED:password-in-config]");
+        assertThat(r.findings())
+                .containsKeys(
+                        "private-key",
+                        "aws-access-key",
+                        "aws-secret-key",
+                        "gcp-service-account-key",
+                        "gcp-api-key",
+                        "slack-token",
+                        "password-in-config",
+                        "jwt");
+        assertThat(r.redacted())
+                .doesNotContain("b3BlbnNzaC1rZXktdjEAAAAA")
+                .doesNotContain("AKIAIOSFODNN7EXAMPLE")
+                .doesNotContain("wJalrXUtnFEMI")
+                .doesNotContain("s3cr3t-Passw0rd")
+                .contains("db.password: [REDACTED:password-in-config]");
     }
 
     @Test
@@ -47,13 +62,17 @@ class GatewayDlpScannerTest {
     @Test
     void shouldFindSecretsWhateverTheCaseOfTheirKeyName() {
         // Given: key names in upper and mixed case (the scan skips a rule only when none of its key words is present)
-        String text = "DB_PASSWORD: Sup3rS3cretValue\nClient-Secret = 9f8e7d6c5b4a\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYAB";
+        String text =
+                "DB_PASSWORD: Sup3rS3cretValue\nClient-Secret = 9f8e7d6c5b4a\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYAB";
 
         // When
         DlpScanner.Result r = scanner.scan(text);
 
         // Then
         assertThat(r.findings()).containsEntry("password-in-config", 2).containsEntry("aws-secret-key", 1);
-        assertThat(r.redacted()).doesNotContain("Sup3rS3cretValue").doesNotContain("9f8e7d6c5b4a").doesNotContain("wJalrXUtnFEMI");
+        assertThat(r.redacted())
+                .doesNotContain("Sup3rS3cretValue")
+                .doesNotContain("9f8e7d6c5b4a")
+                .doesNotContain("wJalrXUtnFEMI");
     }
 }

@@ -8,9 +8,9 @@ import dev.drydock.server.agent.model.Message;
 import dev.drydock.server.agent.model.ModelReply;
 import dev.drydock.server.agent.model.ModelRequest;
 import dev.drydock.server.agent.tool.ToolSpec;
+import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.CallContext;
 import dev.drydock.server.gateway.core.Cancellation;
-import dev.drydock.server.classification.Classification;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,12 +28,19 @@ class GatewayLlmModelTest {
         // Given
         var f = gateway(List.of(endpoint("a", server.baseUrl())));
         server.then(new ScriptedModelServer.ToolCallStream("read_file", "{\"path\":\"x\"}"));
-        CallContext session = CallContext.of("mike", "demo", "edit", Classification.INTERNAL).withSession("s-9");
-        GatewayLlmModel model = new GatewayLlmModel((c, r) -> f.gateway().chat(c, r, e -> {}, new Cancellation()), session);
-        ToolSpec tool = new ToolSpec("read_file", "read a file", "{\"type\":\"object\"}", dev.drydock.server.agent.event.Action.Risk.values()[0]);
+        CallContext session =
+                CallContext.of("mike", "demo", "edit", Classification.INTERNAL).withSession("s-9");
+        GatewayLlmModel model =
+                new GatewayLlmModel((c, r) -> f.gateway().chat(c, r, e -> {}, new Cancellation()), session);
+        ToolSpec tool = new ToolSpec(
+                "read_file",
+                "read a file",
+                "{\"type\":\"object\"}",
+                dev.drydock.server.agent.event.Action.Risk.values()[0]);
 
         // When
-        ModelReply reply = model.complete(new ModelRequest("edit", List.of(Message.system("be brief"), Message.user("read x")), List.of(tool)));
+        ModelReply reply = model.complete(
+                new ModelRequest("edit", List.of(Message.system("be brief"), Message.user("read x")), List.of(tool)));
 
         // Then
         assertThat(reply.calls()).singleElement().satisfies(c -> {

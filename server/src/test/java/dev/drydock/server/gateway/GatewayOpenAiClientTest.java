@@ -42,7 +42,8 @@ class GatewayOpenAiClientTest {
     @BeforeAll
     static void start() {
         chat = new ScriptedModelServer();
-        tools = new ScriptedModelServer().otherwise(new ScriptedModelServer.ToolCallStream("read_file", "{\"path\":\"README.md\"}"));
+        tools = new ScriptedModelServer()
+                .otherwise(new ScriptedModelServer.ToolCallStream("read_file", "{\"path\":\"README.md\"}"));
     }
 
     @AfterAll
@@ -56,20 +57,43 @@ class GatewayOpenAiClientTest {
         // Given
         installOpenAiPackage();
         for (var e : Map.of("npm-chat", chat, "npm-tools", tools).entrySet()) {
-            given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
-                    .body(Map.of("baseUrl", e.getValue().baseUrl(), "protocol", "openai-chat", "modelId", "scripted-model", "capabilities", List.of("streaming", "tools")))
-                    .put("/api/admin/model-endpoints/" + e.getKey()).then().statusCode(200);
+            given().auth()
+                    .oauth2(Tokens.of("alice"))
+                    .contentType(ContentType.JSON)
+                    .body(Map.of(
+                            "baseUrl",
+                            e.getValue().baseUrl(),
+                            "protocol",
+                            "openai-chat",
+                            "modelId",
+                            "scripted-model",
+                            "capabilities",
+                            List.of("streaming", "tools")))
+                    .put("/api/admin/model-endpoints/" + e.getKey())
+                    .then()
+                    .statusCode(200);
         }
-        String key = given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(Map.of("name", "openai npm test"))
-                .post("/api/me/api-keys").then().statusCode(201).extract().path("key");
+        String key = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "openai npm test"))
+                .post("/api/me/api-keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("key");
         Path script = CACHE.resolve("openai-check.mjs");
         try (InputStream in = GatewayOpenAiClientTest.class.getResourceAsStream("/gateway/openai-check.mjs")) {
             Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
         }
 
         // When
-        ProcessBuilder pb = new ProcessBuilder("node", script.toString()).directory(CACHE.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(Map.of("BASE_URL", v1.toString(), "API_KEY", key, "MODEL", "npm-chat", "TOOL_MODEL", "npm-tools"));
+        ProcessBuilder pb = new ProcessBuilder("node", script.toString())
+                .directory(CACHE.toFile())
+                .redirectErrorStream(true);
+        pb.environment()
+                .putAll(Map.of(
+                        "BASE_URL", v1.toString(), "API_KEY", key, "MODEL", "npm-chat", "TOOL_MODEL", "npm-tools"));
         Process node = pb.start();
         boolean finished = node.waitFor(180, TimeUnit.SECONDS);
         String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -80,18 +104,23 @@ class GatewayOpenAiClientTest {
             fail("the openai client script did not finish within 180 s; output so far:\n" + output);
         }
         assertThat(node.exitValue()).as(output).isZero();
-        assertThat(output.strip().lines().reduce((a, b) -> b).orElse("")).contains("\"passed\":8").contains("\"failed\":[]");
+        assertThat(output.strip().lines().reduce((a, b) -> b).orElse(""))
+                .contains("\"passed\":8")
+                .contains("\"failed\":[]");
     }
 
     private static void installOpenAiPackage() throws IOException, InterruptedException {
         Path installed = CACHE.resolve("node_modules/openai/package.json");
-        if (Files.exists(installed) && Files.readString(installed).contains("\"version\": \"" + OPENAI_VERSION + "\"")) {
+        if (Files.exists(installed)
+                && Files.readString(installed).contains("\"version\": \"" + OPENAI_VERSION + "\"")) {
             return;
         }
         Files.createDirectories(CACHE);
         Files.writeString(CACHE.resolve("package.json"), "{\"name\":\"drydock-openai-check\",\"private\":true}\n");
         Process npm = new ProcessBuilder("npm", "install", "openai@" + OPENAI_VERSION, "--no-audit", "--no-fund")
-                .directory(CACHE.toFile()).redirectErrorStream(true).start();
+                .directory(CACHE.toFile())
+                .redirectErrorStream(true)
+                .start();
         boolean done = npm.waitFor(300, TimeUnit.SECONDS);
         String out = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!done || npm.exitValue() != 0 || !Files.exists(installed)) {

@@ -15,7 +15,9 @@ class GatewayToolCallParserTest {
     @Test
     void shouldParseTaggedCallAndKeepSurroundingText() {
         // When
-        TextToolCalls r = parser.parse("Let me look.\n<tool_call>{\"name\": \"read_file\", \"arguments\": {\"path\": \"a.txt\"}}</tool_call>", tools);
+        TextToolCalls r = parser.parse(
+                "Let me look.\n<tool_call>{\"name\": \"read_file\", \"arguments\": {\"path\": \"a.txt\"}}</tool_call>",
+                tools);
 
         // Then
         assertThat(r.calls()).singleElement().satisfies(c -> {
@@ -29,20 +31,27 @@ class GatewayToolCallParserTest {
     @Test
     void shouldParseFencedJsonWithParametersAndStringArguments() {
         // When
-        TextToolCalls r = parser.parse("```json\n[{\"name\":\"run\",\"parameters\":{\"cmd\":\"ls\"}},{\"function\":{\"name\":\"read_file\",\"arguments\":\"{\\\"path\\\":\\\"b\\\"}\"}}]\n```", tools);
+        TextToolCalls r = parser.parse(
+                "```json\n[{\"name\":\"run\",\"parameters\":{\"cmd\":\"ls\"}},{\"function\":{\"name\":\"read_file\",\"arguments\":\"{\\\"path\\\":\\\"b\\\"}\"}}]\n```",
+                tools);
 
         // Then
-        assertThat(r.calls()).extracting(c -> c.name() + " " + c.arguments()).containsExactly("run {\"cmd\":\"ls\"}", "read_file {\"path\":\"b\"}");
+        assertThat(r.calls())
+                .extracting(c -> c.name() + " " + c.arguments())
+                .containsExactly("run {\"cmd\":\"ls\"}", "read_file {\"path\":\"b\"}");
     }
 
     @Test
     void shouldReturnTypedErrorWhenTaggedJsonIsBroken() {
         // When
-        TextToolCalls r = parser.parse("<tool_call>{\"name\": \"read_file\", \"arguments\": {\"path\": </tool_call>", tools);
+        TextToolCalls r =
+                parser.parse("<tool_call>{\"name\": \"read_file\", \"arguments\": {\"path\": </tool_call>", tools);
 
         // Then
         assertThat(r.calls()).isEmpty();
-        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.message()).startsWith("Your tool call is not valid JSON"));
+        assertThat(r.errors())
+                .singleElement()
+                .satisfies(e -> assertThat(e.message()).startsWith("Your tool call is not valid JSON"));
     }
 
     @Test
@@ -51,7 +60,11 @@ class GatewayToolCallParserTest {
         TextToolCalls r = parser.parse("<tool_call>{\"name\": \"rm_rf\", \"arguments\": {}}</tool_call>", tools);
 
         // Then
-        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.message()).contains("no tool named \"rm_rf\"").contains("read_file, run"));
+        assertThat(r.errors())
+                .singleElement()
+                .satisfies(e -> assertThat(e.message())
+                        .contains("no tool named \"rm_rf\"")
+                        .contains("read_file, run"));
     }
 
     @Test

@@ -28,25 +28,51 @@ import org.junit.jupiter.params.provider.ValueSource;
 @QuarkusTest
 @QuarkusTestResource(RealServices.class)
 class ModelCredentialScopeTest {
-    @Inject EgressGuard egress;
-    @Inject AuditTrail audit;
+    @Inject
+    EgressGuard egress;
+
+    @Inject
+    AuditTrail audit;
 
     private static Response saveEndpoint(String name, String baseUrl, String secretRef) {
-        return given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+        return given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("baseUrl", baseUrl, "protocol", "openai-chat", "modelId", "m", "secretRef", secretRef))
-                .when().put("/api/admin/model-endpoints/" + name);
+                .when()
+                .put("/api/admin/model-endpoints/" + name);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"env:DRYDOCK_DB_PASSWORD", "env:DRYDOCK_PORTAL_SECRET", "env:PATH", "file:/etc/passwd", "file:/proc/self/environ"})
+    @ValueSource(
+            strings = {
+                "env:DRYDOCK_DB_PASSWORD",
+                "env:DRYDOCK_PORTAL_SECRET",
+                "env:PATH",
+                "file:/etc/passwd",
+                "file:/proc/self/environ"
+            })
     void shouldRefuseSecretRefOutsideSecretsScopeWhenAdminSavesEndpoint(String secretRef) {
         // When
         Response r = saveEndpoint("exfil", "http://127.0.0.1:9/v1", secretRef);
 
         // Then
-        r.then().statusCode(400).contentType("application/problem+json").body("errors.field", hasItem("secretRef"))
-                .body("detail", containsString(secretRef.startsWith("env:") ? "DRYDOCK_MODEL_SECRET_" : "drydock.gateway.secrets-dir"));
-        given().auth().oauth2(Tokens.of("alice")).when().get("/api/admin/model-endpoints/exfil").then().statusCode(404);
+        r.then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem("secretRef"))
+                .body(
+                        "detail",
+                        containsString(
+                                secretRef.startsWith("env:")
+                                        ? "DRYDOCK_MODEL_SECRET_"
+                                        : "drydock.gateway.secrets-dir"));
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .when()
+                .get("/api/admin/model-endpoints/exfil")
+                .then()
+                .statusCode(404);
     }
 
     @Test
@@ -55,7 +81,10 @@ class ModelCredentialScopeTest {
         Response r = saveEndpoint("scoped-secret", "http://127.0.0.1:9/v1", "env:DRYDOCK_MODEL_SECRET_SCOPED");
 
         // Then
-        r.then().statusCode(200).body("secretRef", equalTo("env:DRYDOCK_MODEL_SECRET_SCOPED")).body("secretConfigured", equalTo(false));
+        r.then()
+                .statusCode(200)
+                .body("secretRef", equalTo("env:DRYDOCK_MODEL_SECRET_SCOPED"))
+                .body("secretConfigured", equalTo(false));
     }
 
     @Test
@@ -74,9 +103,12 @@ class ModelCredentialScopeTest {
         long before = audit.verify().checked();
 
         // When
-        Response r = given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+        Response r = given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("host", "Models.Allowed.Example", "reason", "team model server, ticket OPS-1"))
-                .when().post("/api/admin/model-hosts");
+                .when()
+                .post("/api/admin/model-hosts");
 
         // Then
         r.then().statusCode(200).body("host", hasItem("models.allowed.example"));
@@ -91,8 +123,12 @@ class ModelCredentialScopeTest {
     @Test
     void shouldForbidAllowingModelHostWhenCallerIsNotDrydockAdmin() {
         // When
-        Response r = given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(Map.of("host", "evil.example", "reason", "x"))
-                .when().post("/api/admin/model-hosts");
+        Response r = given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("host", "evil.example", "reason", "x"))
+                .when()
+                .post("/api/admin/model-hosts");
 
         // Then
         r.then().statusCode(403).contentType("application/problem+json");

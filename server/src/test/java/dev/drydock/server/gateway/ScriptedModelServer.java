@@ -28,7 +28,8 @@ public final class ScriptedModelServer implements AutoCloseable {
     public sealed interface Reply {}
 
     /** Streams {@code chunks} as content deltas; then usage (when non-null) and [DONE] unless {@code breakOff}. */
-    public record Stream(List<String> chunks, @Nullable long[] usage, boolean breakOff, long delayMillis) implements Reply {}
+    public record Stream(List<String> chunks, @Nullable long[] usage, boolean breakOff, long delayMillis)
+            implements Reply {}
 
     /** Streams one native tool call, its arguments in two fragments. */
     public record ToolCallStream(String name, String arguments) implements Reply {}
@@ -60,7 +61,8 @@ public final class ScriptedModelServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.setExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("scripted-model-", 0).factory()));
+        server.setExecutor(Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("scripted-model-", 0).factory()));
         server.createContext("/v1/chat/completions", this::chat);
         server.createContext("/v1/models", this::models);
         server.createContext("/api/chat", this::chat);
@@ -85,8 +87,12 @@ public final class ScriptedModelServer implements AutoCloseable {
 
     /** A complete (non-streamed) chat answer with {@code content}. */
     public static Raw whole(String content) {
-        return new Raw(200, "application/json", ("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":" + quote(content)
-                + "},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3}}").getBytes(StandardCharsets.UTF_8));
+        return new Raw(
+                200,
+                "application/json",
+                ("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":" + quote(content)
+                                + "},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3}}")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     public static Raw html() {
@@ -143,7 +149,8 @@ public final class ScriptedModelServer implements AutoCloseable {
     }
 
     private void models(HttpExchange ex) throws IOException {
-        byte[] body = "{\"object\":\"list\",\"data\":[{\"id\":\"scripted-model\",\"object\":\"model\"}]}".getBytes(StandardCharsets.UTF_8);
+        byte[] body = "{\"object\":\"list\",\"data\":[{\"id\":\"scripted-model\",\"object\":\"model\"}]}"
+                .getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(200, body.length);
         try (OutputStream out = ex.getResponseBody()) {
@@ -177,21 +184,31 @@ public final class ScriptedModelServer implements AutoCloseable {
             case Stream s -> {
                 sse(ex);
                 try (OutputStream out = ex.getResponseBody()) {
-                    event(out, "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}");
+                    event(
+                            out,
+                            "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}");
                     for (String chunk : s.chunks()) {
                         if (s.delayMillis() > 0) {
                             pause(s.delayMillis());
                         }
-                        event(out, "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":" + quote(chunk) + "}}]}");
+                        event(
+                                out,
+                                "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":"
+                                        + quote(chunk) + "}}]}");
                     }
                     if (s.breakOff()) {
                         return;
                     }
-                    event(out, "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
+                    event(
+                            out,
+                            "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
                     long[] usage = s.usage();
                     if (usage != null) {
-                        event(out, "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":{\"prompt_tokens\":" + usage[0]
-                                + ",\"completion_tokens\":" + usage[1] + ",\"total_tokens\":" + (usage[0] + usage[1]) + "}}");
+                        event(
+                                out,
+                                "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":{\"prompt_tokens\":"
+                                        + usage[0] + ",\"completion_tokens\":" + usage[1] + ",\"total_tokens\":"
+                                        + (usage[0] + usage[1]) + "}}");
                     }
                     event(out, "[DONE]");
                     if (bodyEndDelayMillis > 0) {
@@ -203,10 +220,18 @@ public final class ScriptedModelServer implements AutoCloseable {
                 sse(ex);
                 try (OutputStream out = ex.getResponseBody()) {
                     int half = t.arguments().length() / 2;
-                    event(out, "{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":"
-                            + quote(t.name()) + ",\"arguments\":" + quote(t.arguments().substring(0, half)) + "}}]}}]}");
-                    event(out, "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":" + quote(t.arguments().substring(half)) + "}}]}}]}");
-                    event(out, "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":9}}");
+                    event(
+                            out,
+                            "{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":"
+                                    + quote(t.name()) + ",\"arguments\":"
+                                    + quote(t.arguments().substring(0, half)) + "}}]}}]}");
+                    event(
+                            out,
+                            "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":"
+                                    + quote(t.arguments().substring(half)) + "}}]}}]}");
+                    event(
+                            out,
+                            "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":9}}");
                     event(out, "[DONE]");
                 }
             }

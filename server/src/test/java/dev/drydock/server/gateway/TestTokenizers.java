@@ -11,7 +11,8 @@ final class TestTokenizers {
 
     /** Writes MiniLM's tokenizer.json into {@code dir}, as the air-gap bundle would put it on disk. */
     static Path miniLm(Path dir) throws IOException {
-        try (InputStream in = TestTokenizers.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-q-tokenizer.json")) {
+        try (InputStream in =
+                TestTokenizers.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-q-tokenizer.json")) {
             if (in == null) {
                 throw new IOException("the MiniLM tokenizer is not on the classpath (local-inference's model carrier)");
             }

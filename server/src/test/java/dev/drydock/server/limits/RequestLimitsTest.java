@@ -37,7 +37,8 @@ class RequestLimitsTest {
     }
 
     private static String session(String extraField) {
-        return "{\"workspace\": \"demo\", \"droid\": \"knowledge\", \"task\": \"limits\", \"notes\": " + extraField + "}";
+        return "{\"workspace\": \"demo\", \"droid\": \"knowledge\", \"task\": \"limits\", \"notes\": " + extraField
+                + "}";
     }
 
     @Test
@@ -46,7 +47,12 @@ class RequestLimitsTest {
         String body = session("\"" + "x".repeat(OVERSIZED) + "\"");
 
         // When
-        Response r = given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(body).when().post("/api/sessions");
+        Response r = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/sessions");
 
         // Then
         r.then().statusCode(413).contentType("application/problem+json");
@@ -59,8 +65,11 @@ class RequestLimitsTest {
         String form = "droid=knowledge&task=" + "x".repeat(OVERSIZED);
 
         // When
-        Response r = given().contentType(ContentType.URLENC).header("Origin", base.toString().replaceFirst("/$", "")).body(form)
-                .when().post("/portal/workspaces/demo/sessions");
+        Response r = given().contentType(ContentType.URLENC)
+                .header("Origin", base.toString().replaceFirst("/$", ""))
+                .body(form)
+                .when()
+                .post("/portal/workspaces/demo/sessions");
 
         // Then
         r.then().statusCode(413).contentType("application/problem+json");
@@ -69,14 +78,20 @@ class RequestLimitsTest {
 
     @Test
     void shouldRefuseApiBodyOfUnknownLengthWith411ProblemWhenItIsSentChunked() throws Exception {
-        // Given a body sent without a length (chunked), larger than every limit, so it could only be measured by reading it
+        // Given a body sent without a length (chunked), larger than every limit, so it could only be measured by
+        // reading it
         byte[] body = session("\"" + "x".repeat(11 * 1024 * 1024) + "\"").getBytes(StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/sessions"))
-                .header("Authorization", "Bearer " + Tokens.of("mike")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
+                .header("Authorization", "Bearer " + Tokens.of("mike"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                .build();
 
         // When
-        HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
 
         // Then
         assertThat(r.statusCode()).as(r.body()).isEqualTo(411);
@@ -90,11 +105,18 @@ class RequestLimitsTest {
         String body = session(nested(100));
 
         // When
-        Response r = given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(body).when().post("/api/sessions");
+        Response r = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/sessions");
 
         // Then
         r.then().statusCode(400).contentType("application/problem+json");
-        assertThat(r.jsonPath().getString("detail")).contains("nests JSON objects or arrays deeper than the server accepts").doesNotContain("StreamReadConstraints");
+        assertThat(r.jsonPath().getString("detail"))
+                .contains("nests JSON objects or arrays deeper than the server accepts")
+                .doesNotContain("StreamReadConstraints");
     }
 
     @Test
@@ -103,7 +125,12 @@ class RequestLimitsTest {
         String body = session(nested(500_000));
 
         // When
-        Response r = given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(body).when().post("/api/sessions");
+        Response r = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/sessions");
 
         // Then
         r.then().statusCode(400).contentType("application/problem+json");
@@ -113,38 +140,59 @@ class RequestLimitsTest {
     @Test
     void shouldRefuseApiJsonWith400WhenAStringIsLongerThanTheLimit() {
         // Given a task of two million characters (within the body limit)
-        String body = "{\"workspace\": \"demo\", \"droid\": \"knowledge\", \"task\": \"" + "y".repeat(2_000_000) + "\"}";
+        String body =
+                "{\"workspace\": \"demo\", \"droid\": \"knowledge\", \"task\": \"" + "y".repeat(2_000_000) + "\"}";
 
         // When
-        Response r = given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(body).when().post("/api/sessions");
+        Response r = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/sessions");
 
         // Then
         r.then().statusCode(400).contentType("application/problem+json");
-        assertThat(r.jsonPath().getString("detail")).contains("JSON string longer than the server accepts").contains("drydock.http.max-json-string-length");
+        assertThat(r.jsonPath().getString("detail"))
+                .contains("JSON string longer than the server accepts")
+                .contains("drydock.http.max-json-string-length");
     }
 
     @Test
     void shouldRefuseFrontDoorJsonWith400WhenItNestsDeeperThanTheLimit() {
         // Given
-        String body = "{\"model\": \"m\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"metadata\": " + nested(100) + "}";
+        String body = "{\"model\": \"m\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"metadata\": "
+                + nested(100) + "}";
 
         // When
-        Response r = given().auth().oauth2(Tokens.of("mike")).header("X-Drydock-Workspace", "demo").contentType(ContentType.JSON).body(body)
-                .when().post("/v1/chat/completions");
+        Response r = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .header("X-Drydock-Workspace", "demo")
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/v1/chat/completions");
 
         // Then
         r.then().statusCode(400).contentType(ContentType.JSON);
-        assertThat(r.jsonPath().getString("error.message")).contains("nests JSON objects or arrays deeper than the server accepts");
+        assertThat(r.jsonPath().getString("error.message"))
+                .contains("nests JSON objects or arrays deeper than the server accepts");
     }
 
     @Test
     void shouldRefuseFrontDoorBodyWith413WhenItIsLargerThanItsLimit() {
         // Given
-        String body = "{\"model\": \"m\", \"messages\": [{\"role\": \"user\", \"content\": \"" + "z".repeat(OVERSIZED) + "\"}]}";
+        String body = "{\"model\": \"m\", \"messages\": [{\"role\": \"user\", \"content\": \"" + "z".repeat(OVERSIZED)
+                + "\"}]}";
 
         // When
-        Response r = given().auth().oauth2(Tokens.of("mike")).header("X-Drydock-Workspace", "demo").contentType(ContentType.JSON).body(body)
-                .when().post("/v1/chat/completions");
+        Response r = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .header("X-Drydock-Workspace", "demo")
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/v1/chat/completions");
 
         // Then
         r.then().statusCode(413).contentType(ContentType.JSON);

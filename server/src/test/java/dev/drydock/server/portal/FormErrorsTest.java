@@ -15,7 +15,9 @@ class FormErrorsTest {
     void shouldPlaceFieldErrorsOnTheirFieldsWhenProblemNamesThem() {
         // Given
         ProblemException e = new ProblemException(Problem.of(400, "invalid", "Invalid", "baseUrl is required")
-                .withErrors(List.of(new Problem.FieldError("baseUrl", "is required"), new Problem.FieldError("name", "is too long"))));
+                .withErrors(List.of(
+                        new Problem.FieldError("baseUrl", "is required"),
+                        new Problem.FieldError("name", "is too long"))));
 
         // When
         FormErrors errors = FormErrors.of(e, List.of("name", "url"), Map.of("baseUrl", "url"));
@@ -29,7 +31,8 @@ class FormErrorsTest {
     @Test
     void shouldPlaceProblemOnFieldWhenItsTypeIsMapped() {
         // Given
-        ProblemException e = new ProblemException(Problem.of(422, "host-not-allowed", "Host not allowed", "Git host 'x' is not on the allow-list"));
+        ProblemException e = new ProblemException(
+                Problem.of(422, "host-not-allowed", "Host not allowed", "Git host 'x' is not on the allow-list"));
 
         // When
         FormErrors errors = FormErrors.of(e, FIELDS, Map.of("host-not-allowed", "url"));
@@ -52,7 +55,8 @@ class FormErrorsTest {
     @Test
     void shouldShowProblemAboveTheFormWhenNoFieldMatches() {
         // When
-        FormErrors errors = FormErrors.of(ProblemException.conflict("Repository 'x' already exists in workspace 'demo'."), FIELDS, Map.of());
+        FormErrors errors = FormErrors.of(
+                ProblemException.conflict("Repository 'x' already exists in workspace 'demo'."), FIELDS, Map.of());
 
         // Then
         assertThat(errors.general()).contains("already exists");

@@ -40,7 +40,8 @@ class PortalFirstRunTest {
     @TestHTTPResource("/portal")
     URL portal;
 
-    @Inject AuditTrail audit;
+    @Inject
+    AuditTrail audit;
 
     private final ScriptedModelServer model = new ScriptedModelServer();
 
@@ -53,14 +54,22 @@ class PortalFirstRunTest {
     void shouldConnectModelAndIndexLocalRepositoryWhenAdminUsesOnlyTheForms() throws Exception {
         // Given a scripted OpenAI-compatible server (completion, streaming, a native tool call, JSON) and a
         // git repository in a folder the server does not know yet
-        model.then(ScriptedModelServer.whole("Hello"), ScriptedModelServer.stream("1 ", "2 ", "3"),
-                new ScriptedModelServer.ToolCallStream("get_time", "{\"zone\":\"UTC\"}"), ScriptedModelServer.whole("{\"ok\": true}"));
-        Path root = Files.createDirectories(Path.of("target", "first-run", "repos-" + ProcessHandle.current().pid())).toRealPath();
+        model.then(
+                ScriptedModelServer.whole("Hello"),
+                ScriptedModelServer.stream("1 ", "2 ", "3"),
+                new ScriptedModelServer.ToolCallStream("get_time", "{\"zone\":\"UTC\"}"),
+                ScriptedModelServer.whole("{\"ok\": true}"));
+        Path root = Files.createDirectories(Path.of(
+                        "target",
+                        "first-run",
+                        "repos-" + ProcessHandle.current().pid()))
+                .toRealPath();
         Path repo = gitRepository(root.resolve("greeter"));
         String base = portal.toString().replaceFirst("/portal$", "");
 
         try (PortalBrowser browser = PortalBrowser.launch()) {
-            // When alice connects the model (Test, then Save), adds the folder as a local root and the repository by path
+            // When alice connects the model (Test, then Save), adds the folder as a local root and the repository by
+            // path
             Page page = browser.signIn("alice", portal.toString());
             page.waitForSelector("#get-started");
             PortalBrowser.screenshot(page, "first-run-1-home");
@@ -111,15 +120,25 @@ class PortalFirstRunTest {
 
             // Then
             assertThat(probeSummary).contains("you can save it").contains("scripted-model");
-            assertThat(probe).contains("completion ok").contains("streaming ok").contains("tools ok").contains("json-mode ok").contains("models ok");
+            assertThat(probe)
+                    .contains("completion ok")
+                    .contains("streaming ok")
+                    .contains("tools ok")
+                    .contains("json-mode ok")
+                    .contains("models ok");
             assertThat(keptUrl).isEqualTo(model.baseUrl());
-            assertThat(endpoints).contains("first-run").contains(model.baseUrl()).contains("scripted-model");
+            assertThat(endpoints)
+                    .contains("first-run")
+                    .contains(model.baseUrl())
+                    .contains("scripted-model");
             assertThat(roots).contains(root.toString());
             assertThat(status).isEqualTo("ready");
             assertThat(files.strip()).isEqualTo("2");
             assertThat(page.getAttribute("#step-model", "class")).isEqualTo("step-done");
             assertThat(page.getAttribute("#step-repository", "class")).isEqualTo("step-done");
-            assertThat(repositoriesPage.headers().get("content-security-policy")).contains("script-src 'self'").doesNotContain("unsafe-eval");
+            assertThat(repositoriesPage.headers().get("content-security-policy"))
+                    .contains("script-src 'self'")
+                    .doesNotContain("unsafe-eval");
             assertThat(page.locator("script:not([src])").count()).isZero();
         }
     }
@@ -127,11 +146,24 @@ class PortalFirstRunTest {
     @Test
     void shouldShowFailureReasonAndIndexAfterRetryWhenFirstSyncFailed() throws Exception {
         // Given a repository registered (through the API) from a folder that is not a git repository yet
-        Path folder = Files.createDirectories(ROOT.resolve("retry-" + ProcessHandle.current().pid()));
-        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body(Map.of("name", "later", "path", folder.toString()))
-                .when().post("/api/workspaces/retry-test/repositories").then().statusCode(201);
-        Poll.until(() -> given().auth().oauth2(Tokens.of("alice")).when().get("/api/workspaces/retry-test/repositories/later").path("status"),
-                "failed"::equals, Duration.ofSeconds(60));
+        Path folder = Files.createDirectories(
+                ROOT.resolve("retry-" + ProcessHandle.current().pid()));
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "later", "path", folder.toString()))
+                .when()
+                .post("/api/workspaces/retry-test/repositories")
+                .then()
+                .statusCode(201);
+        Poll.until(
+                () -> given().auth()
+                        .oauth2(Tokens.of("alice"))
+                        .when()
+                        .get("/api/workspaces/retry-test/repositories/later")
+                        .path("status"),
+                "failed"::equals,
+                Duration.ofSeconds(60));
         long before = audit.verify().checked();
 
         try (PortalBrowser browser = PortalBrowser.launch()) {
@@ -180,8 +212,15 @@ class PortalFirstRunTest {
                 assertThat(r.action()).isEqualTo("repository-source.added");
                 assertThat(r.target()).isEqualTo("git-host 127.0.0.1");
             });
-            given().auth().oauth2(Tokens.of("alice")).when().get("/api/admin/repository-sources").then().statusCode(200)
-                    .body("allowedHosts.find { it.value == '127.0.0.1' }.addedBy", org.hamcrest.Matchers.equalTo("alice"));
+            given().auth()
+                    .oauth2(Tokens.of("alice"))
+                    .when()
+                    .get("/api/admin/repository-sources")
+                    .then()
+                    .statusCode(200)
+                    .body(
+                            "allowedHosts.find { it.value == '127.0.0.1' }.addedBy",
+                            org.hamcrest.Matchers.equalTo("alice"));
         }
     }
 
@@ -249,11 +288,18 @@ class PortalFirstRunTest {
 
     private static Path gitRepository(Path dir) throws Exception {
         Files.createDirectories(dir.resolve("src"));
-        Files.writeString(dir.resolve("src/Greeter.java"), "/** Greets people. */\npublic class Greeter {\n    String greet(String name) { return \"Hello \" + name; }\n}\n");
+        Files.writeString(
+                dir.resolve("src/Greeter.java"),
+                "/** Greets people. */\npublic class Greeter {\n    String greet(String name) { return \"Hello \" + name; }\n}\n");
         Files.writeString(dir.resolve("README.md"), "# Greeter\n");
-        try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
+        try (Git git =
+                Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
             git.add().addFilepattern(".").call();
-            git.commit().setMessage("Greeter").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+            git.commit()
+                    .setMessage("Greeter")
+                    .setAuthor("t", "t@example.test")
+                    .setCommitter("t", "t@example.test")
+                    .call();
         }
         return dir;
     }

@@ -53,16 +53,27 @@ class PortalMeTest {
             assertThat(key).startsWith(ApiKeys.PREFIX).hasSize(43);
             assertThat(page.textContent("#new-key-warning")).contains("only time");
             page.click("#copy-key");
-            page.waitForSelector("#copy-status:not(:empty)"); // a selector, not a JavaScript predicate: the page's CSP forbids eval
+            page.waitForSelector(
+                    "#copy-status:not(:empty)"); // a selector, not a JavaScript predicate: the page's CSP forbids eval
             assertThat(page.textContent("#copy-status")).isEqualTo("Copied.");
             assertThat((String) page.evaluate("navigator.clipboard.readText()")).isEqualTo(key);
             // and the key works on /api as mike
-            given().header("Authorization", "Bearer " + key).get("/api/workspaces/demo").then().statusCode(200);
-            given().header("Authorization", "Bearer " + key).get("/api/me").then().statusCode(200).body("username", org.hamcrest.Matchers.equalTo("mike"));
+            given().header("Authorization", "Bearer " + key)
+                    .get("/api/workspaces/demo")
+                    .then()
+                    .statusCode(200);
+            given().header("Authorization", "Bearer " + key)
+                    .get("/api/me")
+                    .then()
+                    .statusCode(200)
+                    .body("username", org.hamcrest.Matchers.equalTo("mike"));
             // and the listed page no longer holds it
             page.navigate(me.toString());
             page.waitForSelector("#keys");
-            assertThat(page.content()).doesNotContain(key).contains(key.substring(0, 10)).contains("laptop");
+            assertThat(page.content())
+                    .doesNotContain(key)
+                    .contains(key.substring(0, 10))
+                    .contains("laptop");
             assertThat(cspViolations).isEmpty();
         }
     }
@@ -76,9 +87,13 @@ class PortalMeTest {
             page.click("#create");
             page.waitForSelector("#new-key-value");
             String key = page.inputValue("#new-key-value");
-            given().header("Authorization", "Bearer " + key).get("/api/workspaces/demo").then().statusCode(200);
+            given().header("Authorization", "Bearer " + key)
+                    .get("/api/workspaces/demo")
+                    .then()
+                    .statusCode(200);
             page.navigate(me.toString());
-            String row = page.locator("#keys tr", new Page.LocatorOptions().setHasText(key.substring(0, 10))).getAttribute("id");
+            String row = page.locator("#keys tr", new Page.LocatorOptions().setHasText(key.substring(0, 10)))
+                    .getAttribute("id");
 
             // When she presses Revoke on its row
             page.click("#" + row + " button");
@@ -88,7 +103,10 @@ class PortalMeTest {
             PortalBrowser.screenshot(page, "me-2-key-revoked");
             assertThat(page.textContent("#done")).contains("to revoke").contains("revoked");
             assertThat(page.textContent("#" + row)).contains("revoked");
-            given().header("Authorization", "Bearer " + key).get("/api/workspaces/demo").then().statusCode(401)
+            given().header("Authorization", "Bearer " + key)
+                    .get("/api/workspaces/demo")
+                    .then()
+                    .statusCode(401)
                     .body("detail", org.hamcrest.Matchers.containsString("revoked"));
         }
     }

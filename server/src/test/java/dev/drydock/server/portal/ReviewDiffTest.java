@@ -32,23 +32,35 @@ class ReviewDiffTest {
         ReviewDiff review = ReviewDiff.parse(DIFF);
 
         // Then
-        assertThat(review.files()).extracting(ReviewDiff.FileDiff::path).containsExactly("src/Calc.java", "notes/new.md");
+        assertThat(review.files())
+                .extracting(ReviewDiff.FileDiff::path)
+                .containsExactly("src/Calc.java", "notes/new.md");
         ReviewDiff.FileDiff java = review.files().get(0);
         assertThat(java.change()).isEqualTo("modified");
         assertThat(java.added()).isEqualTo(1);
         assertThat(java.removed()).isEqualTo(1);
-        assertThat(java.rows()).extracting(ReviewDiff.Row::css).containsExactly("diff-hunk", "diff-ctx", "diff-del", "diff-add");
+        assertThat(java.rows())
+                .extracting(ReviewDiff.Row::css)
+                .containsExactly("diff-hunk", "diff-ctx", "diff-del", "diff-add");
         assertThat(java.rows().get(1).oldLine()).isEqualTo("10");
         assertThat(java.rows().get(2).oldLine()).isEqualTo("11");
         assertThat(java.rows().get(3).newLine()).isEqualTo("11");
-        assertThat(java.rows().get(1).segments()).containsExactly(new SyntaxHighlight.Segment("", "    "),
-                new SyntaxHighlight.Segment("tok-comment", "// adds \"two\" numbers"));
-        assertThat(java.rows().get(3).segments()).containsExactly(new SyntaxHighlight.Segment("", "    "), new SyntaxHighlight.Segment("tok-keyword", "return"),
-                new SyntaxHighlight.Segment("", " a + "), new SyntaxHighlight.Segment("tok-number", "1"), new SyntaxHighlight.Segment("", ";"));
+        assertThat(java.rows().get(1).segments())
+                .containsExactly(
+                        new SyntaxHighlight.Segment("", "    "),
+                        new SyntaxHighlight.Segment("tok-comment", "// adds \"two\" numbers"));
+        assertThat(java.rows().get(3).segments())
+                .containsExactly(
+                        new SyntaxHighlight.Segment("", "    "),
+                        new SyntaxHighlight.Segment("tok-keyword", "return"),
+                        new SyntaxHighlight.Segment("", " a + "),
+                        new SyntaxHighlight.Segment("tok-number", "1"),
+                        new SyntaxHighlight.Segment("", ";"));
         ReviewDiff.FileDiff notes = review.files().get(1);
         assertThat(notes.change()).isEqualTo("added");
         assertThat(notes.added()).isEqualTo(2);
         assertThat(notes.anchor()).isEqualTo("file-2");
-        assertThat(notes.rows().get(2).segments()).isEqualTo(List.of(new SyntaxHighlight.Segment("", "<script>x</script>")));
+        assertThat(notes.rows().get(2).segments())
+                .isEqualTo(List.of(new SyntaxHighlight.Segment("", "<script>x</script>")));
     }
 }

@@ -17,7 +17,8 @@ class SameOriginCheckTest {
     @Test
     void shouldAcceptFormWhenPageIsHttpsBehindProxy() {
         // When
-        boolean accepted = SameOriginCheck.sameOrigin("https://drydock.corp.example", "same-origin", "drydock.corp.example");
+        boolean accepted =
+                SameOriginCheck.sameOrigin("https://drydock.corp.example", "same-origin", "drydock.corp.example");
 
         // Then
         assertThat(accepted).isTrue();

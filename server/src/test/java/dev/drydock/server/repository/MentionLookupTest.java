@@ -32,15 +32,19 @@ class MentionLookupTest {
     private static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos");
     private static Path ledger;
 
-    @Inject RepositoryRegistry registry;
-    @Inject RepositorySync repositories;
+    @Inject
+    RepositoryRegistry registry;
+
+    @Inject
+    RepositorySync repositories;
 
     @TestHTTPResource("/portal")
     URL portal;
 
     @BeforeAll
     static void createGitRepository() throws Exception {
-        ledger = Files.createDirectories(ROOT).resolve("mentionable-" + ProcessHandle.current().pid());
+        ledger = Files.createDirectories(ROOT)
+                .resolve("mentionable-" + ProcessHandle.current().pid());
         Files.createDirectories(ledger.resolve("src/main/java/books"));
         Files.writeString(ledger.resolve("src/main/java/books/LedgerEntry.java"), """
                 package books;
@@ -49,11 +53,21 @@ class MentionLookupTest {
                     public long postLedgerAmount(long cents) { return cents; }
                 }
                 """);
-        Files.writeString(ledger.resolve("src/main/java/books/Ledger.java"), "package books;\npublic class Ledger {}\n");
-        Files.writeString(ledger.resolve("src/main/java/books/GeneralLedgerService.java"), "package books;\npublic class GeneralLedgerService {}\n");
-        try (Git git = Git.init().setDirectory(ledger.toFile()).setInitialBranch("main").call()) {
+        Files.writeString(
+                ledger.resolve("src/main/java/books/Ledger.java"), "package books;\npublic class Ledger {}\n");
+        Files.writeString(
+                ledger.resolve("src/main/java/books/GeneralLedgerService.java"),
+                "package books;\npublic class GeneralLedgerService {}\n");
+        try (Git git = Git.init()
+                .setDirectory(ledger.toFile())
+                .setInitialBranch("main")
+                .call()) {
             git.add().addFilepattern(".").call();
-            git.commit().setMessage("Ledger").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+            git.commit()
+                    .setMessage("Ledger")
+                    .setAuthor("t", "t@example.test")
+                    .setCommitter("t", "t@example.test")
+                    .call();
         }
     }
 
@@ -62,9 +76,14 @@ class MentionLookupTest {
         if (registry.registeredNames(workspace).contains("ledger")) {
             return;
         }
-        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("name", "ledger", "path", ledger.toString(), "branch", "main"))
-                .when().post("/api/workspaces/" + workspace + "/repositories").then().statusCode(201);
+                .when()
+                .post("/api/workspaces/" + workspace + "/repositories")
+                .then()
+                .statusCode(201);
         repositories.scheduleSync(workspace, "ledger").get(120, TimeUnit.SECONDS);
     }
 
@@ -74,8 +93,12 @@ class MentionLookupTest {
         registered("demo");
 
         // When
-        Response response = given().auth().oauth2(Tokens.of("alice")).queryParam("q", "@Ledger").queryParam("limit", 20)
-                .when().get("/api/workspaces/demo/lookup");
+        Response response = given().auth()
+                .oauth2(Tokens.of("alice"))
+                .queryParam("q", "@Ledger")
+                .queryParam("limit", 20)
+                .when()
+                .get("/api/workspaces/demo/lookup");
 
         // Then
         response.then().statusCode(200);
@@ -84,9 +107,12 @@ class MentionLookupTest {
         assertThat(matches).first().isEqualTo("exact");
         assertThat(matches.indexOf("fuzzy")).isGreaterThan(matches.lastIndexOf("prefix"));
         assertThat(matches.subList(0, 3)).containsOnly("exact");
-        assertThat(inserts.subList(0, 3)).containsExactly("@ledger", "@Ledger", "@ledger:src/main/java/books/Ledger.java");
-        assertThat(inserts.subList(3, matches.lastIndexOf("prefix") + 1)).contains("@ledger:src/main/java/books/LedgerEntry.java", "@LedgerEntry");
-        assertThat(inserts.subList(matches.indexOf("fuzzy"), inserts.size())).contains("@GeneralLedgerService", "@postLedgerAmount");
+        assertThat(inserts.subList(0, 3))
+                .containsExactly("@ledger", "@Ledger", "@ledger:src/main/java/books/Ledger.java");
+        assertThat(inserts.subList(3, matches.lastIndexOf("prefix") + 1))
+                .contains("@ledger:src/main/java/books/LedgerEntry.java", "@LedgerEntry");
+        assertThat(inserts.subList(matches.indexOf("fuzzy"), inserts.size()))
+                .contains("@GeneralLedgerService", "@postLedgerAmount");
     }
 
     @Test
@@ -95,12 +121,23 @@ class MentionLookupTest {
         registered("demo");
 
         // When
-        Response own = given().auth().oauth2(Tokens.of("otto")).queryParam("q", "ledger").when().get("/api/workspaces/other/lookup");
+        Response own = given().auth()
+                .oauth2(Tokens.of("otto"))
+                .queryParam("q", "ledger")
+                .when()
+                .get("/api/workspaces/other/lookup");
 
         // Then
         own.then().statusCode(200).body(not(containsString("ledger:"))).body(not(containsString("LedgerEntry")));
-        given().auth().oauth2(Tokens.of("otto")).queryParam("q", "ledger").when().get("/api/workspaces/demo/lookup")
-                .then().statusCode(404).contentType("application/problem+json").body(not(containsString("LedgerEntry")));
+        given().auth()
+                .oauth2(Tokens.of("otto"))
+                .queryParam("q", "ledger")
+                .when()
+                .get("/api/workspaces/demo/lookup")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body(not(containsString("LedgerEntry")));
     }
 
     @Test
@@ -129,7 +166,8 @@ class MentionLookupTest {
             // Then the field holds the mention, the list is closed, and nothing broke the page's CSP
             page.waitForSelector("#task[aria-expanded=false]");
             assertThat(firstOption).contains("LedgerEntry");
-            assertThat(page.inputValue("#task")).matches("Round the amounts in @(LedgerEntry|ledger:src/main/java/books/LedgerEntry\\.java) ");
+            assertThat(page.inputValue("#task"))
+                    .matches("Round the amounts in @(LedgerEntry|ledger:src/main/java/books/LedgerEntry\\.java) ");
             assertThat(page.getAttribute("#task", "role")).isEqualTo("combobox");
             assertThat(page.isHidden("#task-mentions")).isTrue();
             assertThat(cspViolations).isEmpty();
@@ -141,10 +179,17 @@ class MentionLookupTest {
         // Given alice may read the workspace
 
         // When
-        Response response = given().auth().oauth2(Tokens.of("alice")).queryParam("q", "l").queryParam("limit", 500)
-                .when().get("/api/workspaces/demo/lookup");
+        Response response = given().auth()
+                .oauth2(Tokens.of("alice"))
+                .queryParam("q", "l")
+                .queryParam("limit", 500)
+                .when()
+                .get("/api/workspaces/demo/lookup");
 
         // Then
-        response.then().statusCode(400).contentType("application/problem+json").body("detail", containsString("limit must be between 1 and 50"));
+        response.then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("limit must be between 1 and 50"));
     }
 }

@@ -33,7 +33,12 @@ class RepositoryCredentialsTest {
     private static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos");
 
     private static Response register(String user, String workspace, Map<String, Object> body) {
-        return given().auth().oauth2(Tokens.of(user)).contentType(ContentType.JSON).body(body).when().post("/api/workspaces/" + workspace + "/repositories");
+        return given().auth()
+                .oauth2(Tokens.of(user))
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/workspaces/" + workspace + "/repositories");
     }
 
     private static String unique(String prefix) {
@@ -44,49 +49,103 @@ class RepositoryCredentialsTest {
     @ValueSource(strings = {"PATH", "HOME", "DRYDOCK_DB_PASSWORD", "DRYDOCK_PORTAL_SECRET"})
     void shouldRefuseServerEnvironmentVariableWhenNamedAsCredentialsSecret(String variable) {
         // When
-        Response r = register("wanda", "demo", Map.of("name", unique("env"), "url", "https://git.internal.example/team/app.git", "credentialsSecret", variable));
+        Response r = register(
+                "wanda",
+                "demo",
+                Map.of(
+                        "name",
+                        unique("env"),
+                        "url",
+                        "https://git.internal.example/team/app.git",
+                        "credentialsSecret",
+                        variable));
 
         // Then
-        r.then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("credentialsSecret"))
+        r.then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("credentialsSecret"))
                 .body("detail", containsString("has no secret '" + variable + "'"));
     }
 
     @Test
     void shouldRefuseAnotherWorkspacesSecretWhenNamedAsCredentialsSecret() {
         // Given otto stores a token in his workspace "other"
-        given().auth().oauth2(Tokens.of("otto")).contentType(ContentType.JSON).body(Map.of("value", "other-team-token"))
-                .when().put("/api/workspaces/other/secrets/other-team-token").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("otto"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("value", "other-team-token"))
+                .when()
+                .put("/api/workspaces/other/secrets/other-team-token")
+                .then()
+                .statusCode(200);
 
         // When wanda names it in demo
-        Response r = register("wanda", "demo", Map.of("name", unique("steal"), "url", "https://git.internal.example/other/app.git",
-                "credentialsSecret", "other-team-token"));
+        Response r = register(
+                "wanda",
+                "demo",
+                Map.of(
+                        "name",
+                        unique("steal"),
+                        "url",
+                        "https://git.internal.example/other/app.git",
+                        "credentialsSecret",
+                        "other-team-token"));
 
         // Then
-        r.then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("credentialsSecret"));
+        r.then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("credentialsSecret"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"http://git.internal.example/team/app.git", "git://git.internal.example/team/app.git"})
     void shouldRefuseCleartextUrlWhenCredentialIsSet(String url) {
         // Given
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(Map.of("value", "demo-token"))
-                .when().put("/api/workspaces/demo/secrets/demo-git").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("value", "demo-token"))
+                .when()
+                .put("/api/workspaces/demo/secrets/demo-git")
+                .then()
+                .statusCode(200);
 
         // When
-        Response r = register("wanda", "demo", Map.of("name", unique("clear"), "url", url, "credentialsSecret", "demo-git"));
+        Response r =
+                register("wanda", "demo", Map.of("name", unique("clear"), "url", url, "credentialsSecret", "demo-git"));
 
         // Then
-        r.then().statusCode(400).contentType("application/problem+json").body("detail", containsString("only sent over https:// or ssh://"));
+        r.then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("only sent over https:// or ssh://"));
     }
 
     @Test
     void shouldRegisterHttpsUrlWhenCredentialsSecretIsStoredInTheWorkspace() {
         // Given
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(Map.of("value", "demo-token"))
-                .when().put("/api/workspaces/demo/secrets/demo-https").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("value", "demo-token"))
+                .when()
+                .put("/api/workspaces/demo/secrets/demo-https")
+                .then()
+                .statusCode(200);
 
         // When
-        Response r = register("wanda", "demo", Map.of("name", unique("https"), "url", "https://git.internal.example/team/app.git", "credentialsSecret", "demo-https"));
+        Response r = register(
+                "wanda",
+                "demo",
+                Map.of(
+                        "name",
+                        unique("https"),
+                        "url",
+                        "https://git.internal.example/team/app.git",
+                        "credentialsSecret",
+                        "demo-https"));
 
         // Then
         r.then().statusCode(201);
@@ -105,17 +164,21 @@ class RepositoryCredentialsTest {
         RepositorySourcesTest.gitRepository(crafted);
         Path gitDir = crafted.resolve(".git");
         switch (craft) {
-            case "alternates" -> Files.writeString(gitDir.resolve("objects/info/alternates"), victim.resolve(".git/objects") + "\n");
+            case "alternates" ->
+                Files.writeString(gitDir.resolve("objects/info/alternates"), victim.resolve(".git/objects") + "\n");
             case "gitdir" -> {
                 deleteTree(gitDir);
                 Files.writeString(gitDir, "gitdir: " + victim.resolve(".git") + "\n");
             }
-            case "commondir" -> Files.writeString(gitDir.resolve("commondir"), victim.resolve(".git").toString() + "\n");
+            case "commondir" ->
+                Files.writeString(
+                        gitDir.resolve("commondir"), victim.resolve(".git").toString() + "\n");
             case "objects-link" -> {
                 deleteTree(gitDir.resolve("objects"));
                 Files.createSymbolicLink(gitDir.resolve("objects"), victim.resolve(".git/objects"));
             }
-            case "refs-link" -> Files.createSymbolicLink(gitDir.resolve("refs/heads/stolen"), victim.resolve(".git/refs/heads/main"));
+            case "refs-link" ->
+                Files.createSymbolicLink(gitDir.resolve("refs/heads/stolen"), victim.resolve(".git/refs/heads/main"));
             default -> throw new IllegalArgumentException(craft);
         }
 
@@ -123,27 +186,38 @@ class RepositoryCredentialsTest {
         Response r = register("wanda", "demo", Map.of("name", unique("crafted"), "path", crafted.toString()));
 
         // Then
-        r.then().statusCode(422).contentType("application/problem+json").body("detail", anyOf(containsString("outside"), containsString("out of")));
+        r.then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("detail", anyOf(containsString("outside"), containsString("out of")));
     }
 
     @Test
     void shouldRefuseLocalRootWhenItIsLimitedToAnotherWorkspace() throws Exception {
         // Given alice adds a local root for workspace "other" only
-        Path root = Files.createDirectories(Path.of("target", "limited-roots", unique("other-only"))).toRealPath();
+        Path root = Files.createDirectories(Path.of("target", "limited-roots", unique("other-only")))
+                .toRealPath();
         Path repo = RepositorySourcesTest.gitRepository(root.resolve("app"));
-        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body(Map.of("path", root.toString(), "workspaces", List.of("other")))
-                .when().post("/api/admin/repository-sources/local-roots").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("path", root.toString(), "workspaces", List.of("other")))
+                .when()
+                .post("/api/admin/repository-sources/local-roots")
+                .then()
+                .statusCode(200);
 
         // When wanda registers from it in demo
         Response r = register("wanda", "demo", Map.of("name", unique("limited"), "path", repo.toString()));
 
         // Then
         r.then().statusCode(422).contentType("application/problem+json");
-        register("otto", "other", Map.of("name", unique("limited"), "path", repo.toString())).then().statusCode(201);
+        register("otto", "other", Map.of("name", unique("limited"), "path", repo.toString()))
+                .then()
+                .statusCode(201);
     }
 
     private static void deleteTree(Path dir) throws Exception {
         RepositoryMirror.deleteTree(dir);
     }
-
 }

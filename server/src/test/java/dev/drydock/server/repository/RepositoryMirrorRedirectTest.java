@@ -55,7 +55,8 @@ class RepositoryMirrorRedirectTest {
         String source = "http://127.0.0.1:" + origin.getAddress().getPort() + "/team/app.git";
 
         // When
-        var thrown = assertThatThrownBy(() -> RepositoryMirror.sync(dir.resolve("mirror.git"), source, "main", "s3cr3t-token"));
+        var thrown = assertThatThrownBy(
+                () -> RepositoryMirror.sync(dir.resolve("mirror.git"), source, "main", "s3cr3t-token"));
 
         // Then
         thrown.isNotNull();

@@ -37,20 +37,32 @@ class RepositoryVectorsTest {
     private static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos");
     private static Path source;
 
-    @Inject RepositorySync repositories;
-    @Inject RepositoryIndexing indexing;
-    @Inject RepositoryContent content;
+    @Inject
+    RepositorySync repositories;
+
+    @Inject
+    RepositoryIndexing indexing;
+
+    @Inject
+    RepositoryContent content;
 
     public static class VectorsOn implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("drydock.search.vectors.enabled", "true", "drydock.search.vectors.threads", "1", "drydock.search.vectors.batch-files", "2");
+            return Map.of(
+                    "drydock.search.vectors.enabled",
+                    "true",
+                    "drydock.search.vectors.threads",
+                    "1",
+                    "drydock.search.vectors.batch-files",
+                    "2");
         }
     }
 
     @BeforeAll
     static void createGitRepository() throws Exception {
-        source = Files.createDirectories(ROOT).resolve("meaning-" + ProcessHandle.current().pid());
+        source = Files.createDirectories(ROOT)
+                .resolve("meaning-" + ProcessHandle.current().pid());
         write("src/Calculator.java", """
                 /** Adds and multiplies numbers. */
                 public class Calculator {
@@ -70,9 +82,16 @@ class RepositoryVectorsTest {
                     public void save(String record) { }
                 }
                 """);
-        try (Git git = Git.init().setDirectory(source.toFile()).setInitialBranch("main").call()) {
+        try (Git git = Git.init()
+                .setDirectory(source.toFile())
+                .setInitialBranch("main")
+                .call()) {
             git.add().addFilepattern(".").call();
-            git.commit().setMessage("three classes").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+            git.commit()
+                    .setMessage("three classes")
+                    .setAuthor("t", "t@example.test")
+                    .setCommitter("t", "t@example.test")
+                    .call();
         }
     }
 
@@ -86,22 +105,44 @@ class RepositoryVectorsTest {
         // Given a registered repository, synced, whose vectors are then added in the background, and a
         // query that shares no word with any file (lexically it finds nothing)
         String query = "arithmetic sum product";
-        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("name", "meaning", "path", source.toString(), "branch", "main"))
-                .when().post("/api/workspaces/vectors-test/repositories").then().statusCode(201);
+                .when()
+                .post("/api/workspaces/vectors-test/repositories")
+                .then()
+                .statusCode(201);
         repositories.scheduleSync("vectors-test", "meaning").get(120, TimeUnit.SECONDS);
         try (CodeSearch lexical = CodeSearch.open(indexing.indexPath("vectors-test", "meaning"), null)) {
-            assertThat(lexical.search(new SearchQuery(query, Set.of("meaning"), 5, SearchMode.LEXICAL))).isEmpty();
+            assertThat(lexical.search(new SearchQuery(query, Set.of("meaning"), 5, SearchMode.LEXICAL)))
+                    .isEmpty();
         }
-        JsonPath status = Poll.until(() -> given().auth().oauth2(Tokens.of("alice")).when().get("/api/workspaces/vectors-test/repositories/meaning").then()
-                        .statusCode(200).extract().jsonPath(),
-                s -> "ready".equals(s.getString("vectors.state")), Duration.ofSeconds(120), s -> "vectors: " + s.getMap("vectors"));
+        JsonPath status = Poll.until(
+                () -> given().auth()
+                        .oauth2(Tokens.of("alice"))
+                        .when()
+                        .get("/api/workspaces/vectors-test/repositories/meaning")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath(),
+                s -> "ready".equals(s.getString("vectors.state")),
+                Duration.ofSeconds(120),
+                s -> "vectors: " + s.getMap("vectors"));
 
         // When
-        var search = given().auth().oauth2(Tokens.of("alice")).queryParam("q", query).when().get("/api/workspaces/vectors-test/search");
+        var search = given().auth()
+                .oauth2(Tokens.of("alice"))
+                .queryParam("q", query)
+                .when()
+                .get("/api/workspaces/vectors-test/search");
 
         // Then
-        search.then().statusCode(200).body("[0].path", equalTo("src/Calculator.java")).body("[0].endLine", greaterThan(1));
+        search.then()
+                .statusCode(200)
+                .body("[0].path", equalTo("src/Calculator.java"))
+                .body("[0].endLine", greaterThan(1));
         assertThat(status.getInt("vectors.files")).isEqualTo(3);
         assertThat(status.getInt("vectors.embedded")).isEqualTo(3);
         assertThat(status.getString("status")).isEqualTo("ready");
@@ -110,14 +151,27 @@ class RepositoryVectorsTest {
     @Test
     void shouldGiveEachFileOfTheRankingWithTheLineRangesOfItsBestChunksWhenSearched() throws Exception {
         // Given a registered, synced repository
-        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("name", "ranked", "path", source.toString(), "branch", "main"))
-                .when().post("/api/workspaces/vectors-test/repositories").then().statusCode(201);
+                .when()
+                .post("/api/workspaces/vectors-test/repositories")
+                .then()
+                .statusCode(201);
         repositories.scheduleSync("vectors-test", "ranked").get(120, TimeUnit.SECONDS);
 
         // When
-        List<Map<String, Object>> hits = given().auth().oauth2(Tokens.of("alice")).queryParam("q", "greet a person by name")
-                .when().get("/api/workspaces/vectors-test/search").then().statusCode(200).extract().jsonPath().getList("$");
+        List<Map<String, Object>> hits = given().auth()
+                .oauth2(Tokens.of("alice"))
+                .queryParam("q", "greet a person by name")
+                .when()
+                .get("/api/workspaces/vectors-test/search")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
 
         // Then
         assertThat(hits).isNotEmpty();

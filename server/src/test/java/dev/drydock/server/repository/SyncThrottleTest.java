@@ -32,7 +32,8 @@ class SyncThrottleTest {
     private static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos");
     private static final AtomicInteger NEXT = new AtomicInteger();
 
-    @Inject RepositorySync repositories;
+    @Inject
+    RepositorySync repositories;
 
     /** A workspace of its own with {@code count} registered local repositories, synced once; returns the slug. */
     private String workspaceWithRepositories(List<String> names) throws Exception {
@@ -40,20 +41,35 @@ class SyncThrottleTest {
         for (String name : names) {
             Path source = Files.createDirectories(ROOT.resolve(ws + "-" + name));
             Files.writeString(source.resolve("README.md"), "# " + name + "\n");
-            try (Git git = Git.init().setDirectory(source.toFile()).setInitialBranch("main").call()) {
+            try (Git git = Git.init()
+                    .setDirectory(source.toFile())
+                    .setInitialBranch("main")
+                    .call()) {
                 git.add().addFilepattern(".").call();
-                git.commit().setMessage("readme").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+                git.commit()
+                        .setMessage("readme")
+                        .setAuthor("t", "t@example.test")
+                        .setCommitter("t", "t@example.test")
+                        .call();
             }
-            given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+            given().auth()
+                    .oauth2(Tokens.of("alice"))
+                    .contentType(ContentType.JSON)
                     .body(Map.of("name", name, "path", source.toString(), "branch", "main"))
-                    .when().post("/api/workspaces/" + ws + "/repositories").then().statusCode(201);
+                    .when()
+                    .post("/api/workspaces/" + ws + "/repositories")
+                    .then()
+                    .statusCode(201);
             repositories.scheduleSync(ws, name).get(120, TimeUnit.SECONDS);
         }
         return ws;
     }
 
     private static Response sync(String ws, String name) {
-        return given().auth().oauth2(Tokens.of("alice")).when().post("/api/workspaces/" + ws + "/repositories/" + name + "/sync");
+        return given().auth()
+                .oauth2(Tokens.of("alice"))
+                .when()
+                .post("/api/workspaces/" + ws + "/repositories/" + name + "/sync");
     }
 
     @Test
@@ -68,7 +84,8 @@ class SyncThrottleTest {
         // Then
         again.then().statusCode(429).contentType("application/problem+json");
         assertThat(Long.parseLong(again.header("Retry-After"))).isBetween(3000L, 3600L);
-        assertThat(again.jsonPath().getString("detail")).contains("manual syncs of one repository are at least 3600 s apart");
+        assertThat(again.jsonPath().getString("detail"))
+                .contains("manual syncs of one repository are at least 3600 s apart");
     }
 
     @Test
@@ -84,7 +101,8 @@ class SyncThrottleTest {
         // Then
         third.then().statusCode(429).contentType("application/problem+json");
         assertThat(Long.parseLong(third.header("Retry-After"))).isBetween(1L, 60L);
-        assertThat(third.jsonPath().getString("detail")).contains("Workspace " + ws + " asked for 2 manual syncs in the last minute");
+        assertThat(third.jsonPath().getString("detail"))
+                .contains("Workspace " + ws + " asked for 2 manual syncs in the last minute");
     }
 
     @Test
@@ -97,7 +115,12 @@ class SyncThrottleTest {
         try (Git git = Git.open(ROOT.resolve(ws + "-scheduled").toFile())) {
             Files.writeString(ROOT.resolve(ws + "-scheduled").resolve("NEWS.md"), "news\n");
             git.add().addFilepattern(".").call();
-            head = git.commit().setMessage("news").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call().getName();
+            head = git.commit()
+                    .setMessage("news")
+                    .setAuthor("t", "t@example.test")
+                    .setCommitter("t", "t@example.test")
+                    .call()
+                    .getName();
         }
         sync(ws, "scheduled").then().statusCode(429);
 
@@ -105,7 +128,12 @@ class SyncThrottleTest {
         repositories.scheduleSync(ws, "scheduled").get(120, TimeUnit.SECONDS);
 
         // Then
-        given().auth().oauth2(Tokens.of("alice")).when().get("/api/workspaces/" + ws + "/repositories/scheduled")
-                .then().statusCode(200).body("mirrorCommit", org.hamcrest.Matchers.equalTo(head));
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .when()
+                .get("/api/workspaces/" + ws + "/repositories/scheduled")
+                .then()
+                .statusCode(200)
+                .body("mirrorCommit", org.hamcrest.Matchers.equalTo(head));
     }
 }

@@ -17,9 +17,13 @@ class SecretCipherTest {
         SecretCipher cipher = SecretCipher.fromKeyFile(dir.resolve("secrets/workspace-secrets.key"));
 
         // Then
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("secrets/workspace-secrets.key")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(dir.resolve("secrets/workspace-secrets.key"))))
+                .isEqualTo("rw-------");
         assertThat(cipher.decrypt("demo/a", cipher.encrypt("demo/a", "value"))).isEqualTo("value");
-        assertThat(SecretCipher.fromKeyFile(dir.resolve("secrets/workspace-secrets.key")).keyId()).isEqualTo(cipher.keyId());
+        assertThat(SecretCipher.fromKeyFile(dir.resolve("secrets/workspace-secrets.key"))
+                        .keyId())
+                .isEqualTo(cipher.keyId());
     }
 
     @Test

@@ -30,10 +30,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 class WorkspaceSecretsTest {
     private static final String VALUE = "glpat-never-shown-4711";
 
-    @Inject DataSource dataSource;
-    @Inject AuditTrail audit;
-    @Inject WorkspaceSecrets secrets;
-    @Inject SecretConfig config;
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    WorkspaceSecrets secrets;
+
+    @Inject
+    SecretConfig config;
 
     @Test
     void shouldStoreEncryptedAndNeverReturnValueWhenWorkspaceAdminPutsSecret() throws Exception {
@@ -41,24 +48,37 @@ class WorkspaceSecretsTest {
         long before = audit.verify().checked();
 
         // When
-        Response stored = given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(Map.of("value", VALUE))
-                .when().put("/api/workspaces/demo/secrets/git-token");
+        Response stored = given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("value", VALUE))
+                .when()
+                .put("/api/workspaces/demo/secrets/git-token");
 
         // Then
         stored.then().statusCode(200).body("name", equalTo("git-token")).body("createdBy", equalTo("wanda"));
         assertThat(stored.asString()).doesNotContain(VALUE);
-        String listed = given().auth().oauth2(Tokens.of("wanda")).when().get("/api/workspaces/demo/secrets").then().statusCode(200)
-                .body("name", hasItem("git-token")).extract().asString();
+        String listed = given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .when()
+                .get("/api/workspaces/demo/secrets")
+                .then()
+                .statusCode(200)
+                .body("name", hasItem("git-token"))
+                .extract()
+                .asString();
         assertThat(listed).doesNotContain(VALUE);
         try (var c = dataSource.getConnection();
-                var ps = c.prepareStatement("select ciphertext from workspace_secret where workspace = 'demo' and name = 'git-token'");
+                var ps = c.prepareStatement(
+                        "select ciphertext from workspace_secret where workspace = 'demo' and name = 'git-token'");
                 var rs = ps.executeQuery()) {
             assertThat(rs.next()).isTrue();
             assertThat(new String(rs.getBytes(1), StandardCharsets.ISO_8859_1)).doesNotContain(VALUE);
         }
         assertThat(secrets.reveal("demo", "git-token")).contains(VALUE);
         assertThat(secrets.reveal("other", "git-token")).isEmpty();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(config.keyFile())))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(config.keyFile()))))
+                .isEqualTo("rw-------");
         assertThat(audit.page(before, 1000, "demo")).anySatisfy(r -> {
             assertThat(r.action()).isIn("workspace-secret.stored", "workspace-secret.replaced");
             assertThat(r.target()).isEqualTo("demo/git-token");
@@ -70,23 +90,45 @@ class WorkspaceSecretsTest {
     @CsvSource({"mike, 403", "vera, 403", "otto, 404"})
     void shouldRefuseSecretChangesWhenCallerIsNotWorkspaceAdmin(String user, int status) {
         // When
-        Response r = given().auth().oauth2(Tokens.of(user)).contentType(ContentType.JSON).body(Map.of("value", "x"))
-                .when().put("/api/workspaces/demo/secrets/sneaky");
+        Response r = given().auth()
+                .oauth2(Tokens.of(user))
+                .contentType(ContentType.JSON)
+                .body(Map.of("value", "x"))
+                .when()
+                .put("/api/workspaces/demo/secrets/sneaky");
 
         // Then
         r.then().statusCode(status).contentType("application/problem+json");
-        given().auth().oauth2(Tokens.of("wanda")).when().get("/api/workspaces/demo/secrets").then().statusCode(200).body("name", not(hasItem("sneaky")));
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .when()
+                .get("/api/workspaces/demo/secrets")
+                .then()
+                .statusCode(200)
+                .body("name", not(hasItem("sneaky")));
     }
 
     @Test
     void shouldRemoveSecretAndAnswer404WhenDeletedTwice() {
         // Given
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(Map.of("value", "short-lived"))
-                .when().put("/api/workspaces/demo/secrets/temporary").then().statusCode(200);
-        given().auth().oauth2(Tokens.of("wanda")).when().delete("/api/workspaces/demo/secrets/temporary").then().statusCode(204);
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("value", "short-lived"))
+                .when()
+                .put("/api/workspaces/demo/secrets/temporary")
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .when()
+                .delete("/api/workspaces/demo/secrets/temporary")
+                .then()
+                .statusCode(204);
 
         // When
-        Response again = given().auth().oauth2(Tokens.of("wanda")).when().delete("/api/workspaces/demo/secrets/temporary");
+        Response again =
+                given().auth().oauth2(Tokens.of("wanda")).when().delete("/api/workspaces/demo/secrets/temporary");
 
         // Then
         again.then().statusCode(404).contentType("application/problem+json");
@@ -96,8 +138,12 @@ class WorkspaceSecretsTest {
     @Test
     void shouldAnswer400WhenValueIsMissing() {
         // When
-        Response r = given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(Map.of())
-                .when().put("/api/workspaces/demo/secrets/empty");
+        Response r = given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of())
+                .when()
+                .put("/api/workspaces/demo/secrets/empty");
 
         // Then
         r.then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("value"));

@@ -3,7 +3,6 @@ package dev.drydock.server.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.drydock.sandbox.PathPattern;
 import dev.drydock.server.agent.tool.CodeSearchPort;
 import dev.drydock.server.agent.tool.ToolFailure;
 import dev.drydock.server.agent.tool.Workspace;
@@ -20,12 +19,21 @@ import org.junit.jupiter.api.Test;
 class ClassifiedWorkspaceTest {
     final List<String> raised = new ArrayList<>();
     final Map<String, String> files = new HashMap<>(Map.of("README.md", "hi", "billing/rates.txt", "rate=3"));
-    final PathLabels labels = PathLabels.validated(Classification.INTERNAL, List.of(
-            new PathLabels.Label("billing", "confidential"), new PathLabels.Label("secrets", "secret")));
-    final PathLabels otherRepo = PathLabels.validated(Classification.PUBLIC, List.of(new PathLabels.Label("hr/**", "secret")));
-    final ContentClassification level = new ContentClassification(Classification.INTERNAL, Classification.CONFIDENTIAL, "billing", labels, Classification.CONFIDENTIAL,
-            repo -> repo.equals("docs") ? Optional.of(otherRepo) : Optional.empty(), (from, to, reason) -> raised.add(from.label() + "->" + to.label() + ": " + reason));
-    final ClassifiedWorkspace ws = new ClassifiedWorkspace(new MapWorkspace(files), level, labels.above(Classification.CONFIDENTIAL));
+    final PathLabels labels = PathLabels.validated(
+            Classification.INTERNAL,
+            List.of(new PathLabels.Label("billing", "confidential"), new PathLabels.Label("secrets", "secret")));
+    final PathLabels otherRepo =
+            PathLabels.validated(Classification.PUBLIC, List.of(new PathLabels.Label("hr/**", "secret")));
+    final ContentClassification level = new ContentClassification(
+            Classification.INTERNAL,
+            Classification.CONFIDENTIAL,
+            "billing",
+            labels,
+            Classification.CONFIDENTIAL,
+            repo -> repo.equals("docs") ? Optional.of(otherRepo) : Optional.empty(),
+            (from, to, reason) -> raised.add(from.label() + "->" + to.label() + ": " + reason));
+    final ClassifiedWorkspace ws =
+            new ClassifiedWorkspace(new MapWorkspace(files), level, labels.above(Classification.CONFIDENTIAL));
 
     @Test
     void shouldRaiseOnceWhenReadingLabelledFileAndNeverLowerAgain() {
@@ -46,7 +54,10 @@ class ClassifiedWorkspaceTest {
 
     @Test
     void shouldRefuseWritingWithheldPathAndKeepOthersWritable() {
-        assertThatThrownBy(() -> ws.write("secrets/new.env", "x")).isInstanceOf(ToolFailure.class).hasMessageContaining("withheld").hasMessageContaining("secret");
+        assertThatThrownBy(() -> ws.write("secrets/new.env", "x"))
+                .isInstanceOf(ToolFailure.class)
+                .hasMessageContaining("withheld")
+                .hasMessageContaining("secret");
         ws.write("billing/new.txt", "y");
         assertThat(files).containsKey("billing/new.txt").doesNotContainKey("secrets/new.env");
     }

@@ -47,14 +47,21 @@ class CliParityTest {
     @TestHTTPResource("/")
     URI base;
 
-    @TempDir Path home;
+    @TempDir
+    Path home;
 
     @BeforeAll
     static void scripts() {
-        DroidTestServices.SCRIPTS.put("cli-watch", script(
-                calls("ask_user", args("question", "Which function is wrong?", "options", List.of("add", "mul"))),
-                calls("edit_file", args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
-                calls("finish", args("summary", "Fix add() from the terminal."))));
+        DroidTestServices.SCRIPTS.put(
+                "cli-watch",
+                script(
+                        calls(
+                                "ask_user",
+                                args("question", "Which function is wrong?", "options", List.of("add", "mul"))),
+                        calls(
+                                "edit_file",
+                                args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
+                        calls("finish", args("summary", "Fix add() from the terminal."))));
     }
 
     @AfterEach
@@ -70,13 +77,31 @@ class CliParityTest {
     void signIn(String user) {
         System.setProperty("drydock.credentials", home.resolve(user + ".json").toString());
         String tokenUrl = RealServices.get().keycloak().realmUrl() + "/protocol/openid-connect/token";
-        JsonPath t = given().formParam("grant_type", "password").formParam("client_id", RealServices.TEST_CLIENT).formParam("username", user)
-                .formParam("password", dev.drydock.server.testing.RealServices.password(user)).formParam("scope", "openid").post(tokenUrl).then().statusCode(200).extract().jsonPath();
+        JsonPath t = given().formParam("grant_type", "password")
+                .formParam("client_id", RealServices.TEST_CLIENT)
+                .formParam("username", user)
+                .formParam("password", dev.drydock.server.testing.RealServices.password(user))
+                .formParam("scope", "openid")
+                .post(tokenUrl)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         String access = t.getString("access_token");
-        Matcher exp = Pattern.compile("\"exp\"\\s*:\\s*(\\d+)").matcher(new String(Base64.getUrlDecoder().decode(access.split("\\.")[1]), StandardCharsets.UTF_8));
+        Matcher exp = Pattern.compile("\"exp\"\\s*:\\s*(\\d+)")
+                .matcher(new String(Base64.getUrlDecoder().decode(access.split("\\.")[1]), StandardCharsets.UTF_8));
         assertThat(exp.find()).isTrue();
-        new Credentials(server(), RealServices.get().keycloak().realmUrl(), RealServices.TEST_CLIENT, tokenUrl, tokenUrl.replace("/token", "/revoke"), user, access,
-                Instant.ofEpochSecond(Long.parseLong(exp.group(1))), t.getString("refresh_token")).save();
+        new Credentials(
+                        server(),
+                        RealServices.get().keycloak().realmUrl(),
+                        RealServices.TEST_CLIENT,
+                        tokenUrl,
+                        tokenUrl.replace("/token", "/revoke"),
+                        user,
+                        access,
+                        Instant.ofEpochSecond(Long.parseLong(exp.group(1))),
+                        t.getString("refresh_token"))
+                .save();
     }
 
     @Test
@@ -84,11 +109,19 @@ class CliParityTest {
         // Given alice signed in, and a git repository in a folder under the server's local roots
         signIn("alice");
         String name = "cli-repo-" + ProcessHandle.current().pid();
-        Path source = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos", name));
+        Path source =
+                Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos", name));
         Files.writeString(source.resolve("README.md"), "# CLI sample\n");
-        try (Git git = Git.init().setDirectory(source.toFile()).setInitialBranch("main").call()) {
+        try (Git git = Git.init()
+                .setDirectory(source.toFile())
+                .setInitialBranch("main")
+                .call()) {
             git.add().addFilepattern(".").call();
-            git.commit().setMessage("sample").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+            git.commit()
+                    .setMessage("sample")
+                    .setAuthor("t", "t@example.test")
+                    .setCommitter("t", "t@example.test")
+                    .call();
         }
 
         // When she adds it (waiting for its first index), lists the workspace's repositories and syncs it again
@@ -101,7 +134,12 @@ class CliParityTest {
         assertThat(add.exit()).as(add.err()).isZero();
         assertThat(add.out()).contains("added demo/" + name).contains("ready");
         assertThat(list.exit()).as(list.err()).isZero();
-        assertThat(list.out().lines().filter(l -> l.startsWith(name))).singleElement().asString().contains("ready").contains("main").contains(source.toString());
+        assertThat(list.out().lines().filter(l -> l.startsWith(name)))
+                .singleElement()
+                .asString()
+                .contains("ready")
+                .contains("main")
+                .contains(source.toString());
         assertThat(sync.exit()).as(sync.err()).isZero();
         assertThat(sync.out()).contains("sync of demo/" + name + " started").contains("ready");
         assertThat(missing.exit()).isEqualTo(CliExit.FAILED);
@@ -115,7 +153,8 @@ class CliParityTest {
         String url = ConfigProvider.getConfig().getValue("drydock.gateway.endpoints.scripted.base-url", String.class);
 
         // When she adds it under a second name and lists the endpoints; mike (a member) tries the same
-        CliRun add = CliRun.of("model", "add", "cli-scripted", "--base-url", url, "--model-id", "scripted", "--clearance", "internal");
+        CliRun add = CliRun.of(
+                "model", "add", "cli-scripted", "--base-url", url, "--model-id", "scripted", "--clearance", "internal");
         CliRun list = CliRun.of("model", "list");
         signIn("mike");
         CliRun refused = CliRun.of("model", "list");
@@ -134,29 +173,63 @@ class CliParityTest {
     void shouldStreamTheLogAndTakeAnswerAndApprovalWhenMemberStartsSessionWithWatch() {
         // Given mike signed in, in a workspace that asks before every write, with his replies typed ahead
         signIn("mike");
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
-                .body(Map.of("allowedDroids", List.of("code", "knowledge", "reliability"), "allowedRoutes", List.of(), "autonomy", "approve-writes", "classification", "internal"))
-                .when().put("/api/workspaces/demo/policy").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "allowedDroids",
+                        List.of("code", "knowledge", "reliability"),
+                        "allowedRoutes",
+                        List.of(),
+                        "autonomy",
+                        "approve-writes",
+                        "classification",
+                        "internal"))
+                .when()
+                .put("/api/workspaces/demo/policy")
+                .then()
+                .statusCode(200);
         InputStream stdin = System.in;
         System.setIn(new ByteArrayInputStream("add\ny\n".getBytes(StandardCharsets.UTF_8)));
         CliRun watch;
         try {
             // When he starts a code session with --watch
-            watch = CliRun.of("session", "start", "-w", "demo", "-r", "droid-calc", "--watch", "[script:cli-watch] Fix add()");
+            watch = CliRun.of(
+                    "session", "start", "-w", "demo", "-r", "droid-calc", "--watch", "[script:cli-watch] Fix add()");
         } finally {
             System.setIn(stdin);
         }
-        String id = watch.out().lines().filter(l -> l.startsWith("session ")).findFirst().orElseThrow().split(" ")[1];
+        String id = watch.out()
+                .lines()
+                .filter(l -> l.startsWith("session "))
+                .findFirst()
+                .orElseThrow()
+                .split(" ")[1];
         CliRun list = CliRun.of("session", "list", "-w", "demo");
         CliRun show = CliRun.of("session", "show", id);
 
-        // Then the terminal showed the log line by line, asked him, sent his answer and approval, and the session completed
+        // Then the terminal showed the log line by line, asked him, sent his answer and approval, and the session
+        // completed
         assertThat(watch.exit()).as(watch.out() + watch.err()).isZero();
-        assertThat(watch.out()).contains("session.started").contains("asks: Which function is wrong?").contains("your answer:")
-                .contains("waits for your approval: edit_file").contains("approve? [y/n]").contains("action.approved").contains("file.changed           calc.py")
+        assertThat(watch.out())
+                .contains("session.started")
+                .contains("asks: Which function is wrong?")
+                .contains("your answer:")
+                .contains("waits for your approval: edit_file")
+                .contains("approve? [y/n]")
+                .contains("action.approved")
+                .contains("file.changed           calc.py")
                 .contains("completed: Fix add() from the terminal.");
-        assertThat(list.out().lines().filter(l -> l.startsWith(id))).singleElement().asString().contains("finished").contains("completed");
+        assertThat(list.out().lines().filter(l -> l.startsWith(id)))
+                .singleElement()
+                .asString()
+                .contains("finished")
+                .contains("completed");
         assertThat(show.exit()).as(show.err()).isZero();
-        assertThat(show.out()).contains("outcome completed").contains("changed   calc.py").contains("artifact  diff Changes").contains("/portal/sessions/" + id);
+        assertThat(show.out())
+                .contains("outcome completed")
+                .contains("changed   calc.py")
+                .contains("artifact  diff Changes")
+                .contains("/portal/sessions/" + id);
     }
 }

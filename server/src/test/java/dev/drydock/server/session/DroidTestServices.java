@@ -36,20 +36,25 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
     static volatile Path mirrorRoot;
     /** Every request body the scripted model received, in order (tests check what reached a model). */
     static final List<String> RECEIVED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private HttpServer server;
 
     static final String CALC = "def add(a, b):\n    return a - b\n\n\ndef mul(a, b):\n    return a * b\n";
-    static final String CALC_TEST = "import unittest\n\nfrom calc import add, mul\n\n\nclass CalcTest(unittest.TestCase):\n"
-            + "    def test_add(self):\n        self.assertEqual(add(2, 3), 5)\n\n    def test_mul(self):\n        self.assertEqual(mul(2, 3), 6)\n";
+    static final String CALC_TEST =
+            "import unittest\n\nfrom calc import add, mul\n\n\nclass CalcTest(unittest.TestCase):\n"
+                    + "    def test_add(self):\n        self.assertEqual(add(2, 3), 5)\n\n    def test_mul(self):\n        self.assertEqual(mul(2, 3), 6)\n";
 
     @Override
     public Map<String, String> start() {
         try {
-            Path work = Path.of(System.getProperty("drydock.test.work-dir", "target/it")).toAbsolutePath();
+            Path work = Path.of(System.getProperty("drydock.test.work-dir", "target/it"))
+                    .toAbsolutePath();
             Files.createDirectories(work);
             Path root = Files.createTempDirectory(work, "droid-");
             Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
-            Path sandboxes = Files.createDirectory(root.resolve("sandboxes"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+            Path sandboxes = Files.createDirectory(
+                    root.resolve("sandboxes"),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
             mirrorRoot = Files.createDirectory(root.resolve("mirrors"));
             // the mirror root maps repositories to workspaces by folder: demo and other each get their own copy
             for (String workspace : List.of("demo", "other")) {
@@ -81,7 +86,9 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
             // route for every droid purpose. One attempt per call and a breaker that never opens keep
             // the outage script's three failed calls from closing the endpoint for the next tests.
             return Map.ofEntries(
-                    Map.entry("drydock.gateway.endpoints.scripted.base-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1"),
+                    Map.entry(
+                            "drydock.gateway.endpoints.scripted.base-url",
+                            "http://127.0.0.1:" + server.getAddress().getPort() + "/v1"),
                     Map.entry("drydock.gateway.endpoints.scripted.model", "scripted"),
                     Map.entry("drydock.gateway.endpoints.scripted.capabilities", "tools"),
                     Map.entry("drydock.gateway.endpoints.scripted.clearance", "confidential"),
@@ -92,7 +99,9 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
                     Map.entry("drydock.gateway.breaker-failure-threshold", "1000000"),
                     Map.entry("drydock.droid.mirror-root", mirrorRoot.toString()),
                     Map.entry("drydock.sandbox.local.work-root", sandboxes.toString()),
-                    Map.entry("drydock.sandbox.local.dependency-caches", root.resolve("build-caches").toString()));
+                    Map.entry(
+                            "drydock.sandbox.local.dependency-caches",
+                            root.resolve("build-caches").toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -110,14 +119,28 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
             Path src = Files.createTempDirectory(bare.getParent(), "src-");
             Files.writeString(src.resolve("calc.py"), CALC);
             Files.writeString(src.resolve("test_calc.py"), CALC_TEST);
-            Files.writeString(src.resolve("AGENTS.md"), "# Agent rules\n\nKeep functions small. test-command: python3 -m unittest discover -q\n");
+            Files.writeString(
+                    src.resolve("AGENTS.md"),
+                    "# Agent rules\n\nKeep functions small. test-command: python3 -m unittest discover -q\n");
             Files.writeString(src.resolve("README.md"), "# calc\n\nA tiny calculator.\n");
-            try (Git git = Git.init().setDirectory(src.toFile()).setInitialBranch("main").call()) {
+            try (Git git = Git.init()
+                    .setDirectory(src.toFile())
+                    .setInitialBranch("main")
+                    .call()) {
                 git.add().addFilepattern(".").call();
                 PersonIdent who = new PersonIdent("Test", "test@drydock.invalid");
-                git.commit().setMessage("calc with a bug").setAuthor(who).setCommitter(who).call();
+                git.commit()
+                        .setMessage("calc with a bug")
+                        .setAuthor(who)
+                        .setCommitter(who)
+                        .call();
             }
-            Git.cloneRepository().setURI(src.toUri().toString()).setBare(true).setDirectory(bare.toFile()).call().close();
+            Git.cloneRepository()
+                    .setURI(src.toUri().toString())
+                    .setBare(true)
+                    .setDirectory(bare.toFile())
+                    .call()
+                    .close();
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the sample repository", e);
         }
@@ -132,7 +155,8 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
         for (JsonNode m : request.path("messages")) {
             String role = m.path("role").asText();
             if (script == null && role.equals("user")) {
-                java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\\[script:([a-z0-9-]+)\\]").matcher(m.path("content").asText());
+                java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\\[script:([a-z0-9-]+)\\]")
+                        .matcher(m.path("content").asText());
                 script = matcher.find() ? matcher.group(1) : "";
             }
             if (role.equals("assistant")) {
@@ -157,7 +181,8 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
     public static String calls(String... nameAndArgs) {
         ObjectNode root = JSON.createObjectNode();
         root.put("model", "scripted");
-        ObjectNode message = root.putArray("choices").addObject().put("index", 0).putObject("message");
+        ObjectNode message =
+                root.putArray("choices").addObject().put("index", 0).putObject("message");
         message.put("role", "assistant");
         message.put("content", "step");
         ArrayNode tc = message.putArray("tool_calls");
@@ -175,7 +200,13 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
     public static String text(String content) {
         ObjectNode root = JSON.createObjectNode();
         root.put("model", "scripted");
-        root.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop").putObject("message").put("role", "assistant").put("content", content);
+        root.putArray("choices")
+                .addObject()
+                .put("index", 0)
+                .put("finish_reason", "stop")
+                .putObject("message")
+                .put("role", "assistant")
+                .put("content", content);
         root.putObject("usage").put("prompt_tokens", 100).put("completion_tokens", 20);
         return root.toString();
     }

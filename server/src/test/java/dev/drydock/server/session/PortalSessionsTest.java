@@ -52,49 +52,101 @@ class PortalSessionsTest {
     @TestHTTPResource("/")
     URI base;
 
-    @Inject RepositorySync repositories;
+    @Inject
+    RepositorySync repositories;
 
     @BeforeAll
     static void scripts() {
         PlaywrightAssertions.setDefaultAssertionTimeout(90_000);
-        DroidTestServices.SCRIPTS.put("portal-code", script(
-                calls("ask_user", args("question", "Which function is wrong: <b>add</b> or mul?", "options", List.of("add", "mul"))),
-                calls("update_plan", args("steps", List.of(Map.of("text", "Fix add()", "status", "in_progress"), Map.of("text", "Run the tests", "status", "pending")))),
-                calls("edit_file", args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
-                calls("run_tests", "{}"),
-                calls("finish", args("summary", "Fix add(): it subtracted instead of adding."))));
-        DroidTestServices.SCRIPTS.put("portal-fix", script(
-                calls("edit_file", args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
-                calls("run_tests", "{}"),
-                calls("finish", args("summary", "Fix add()."))));
-        DroidTestServices.SCRIPTS.put("portal-ask", script(
-                calls("ask_user", args("question", "Which output format?", "options", List.of("markdown", "text"))),
-                calls("finish", args("title", "Formats", "document", "never reached in these tests"))));
+        DroidTestServices.SCRIPTS.put(
+                "portal-code",
+                script(
+                        calls(
+                                "ask_user",
+                                args(
+                                        "question",
+                                        "Which function is wrong: <b>add</b> or mul?",
+                                        "options",
+                                        List.of("add", "mul"))),
+                        calls(
+                                "update_plan",
+                                args(
+                                        "steps",
+                                        List.of(
+                                                Map.of("text", "Fix add()", "status", "in_progress"),
+                                                Map.of("text", "Run the tests", "status", "pending")))),
+                        calls(
+                                "edit_file",
+                                args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
+                        calls("run_tests", "{}"),
+                        calls("finish", args("summary", "Fix add(): it subtracted instead of adding."))));
+        DroidTestServices.SCRIPTS.put(
+                "portal-fix",
+                script(
+                        calls(
+                                "edit_file",
+                                args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
+                        calls("run_tests", "{}"),
+                        calls("finish", args("summary", "Fix add()."))));
+        DroidTestServices.SCRIPTS.put(
+                "portal-ask",
+                script(
+                        calls(
+                                "ask_user",
+                                args("question", "Which output format?", "options", List.of("markdown", "text"))),
+                        calls("finish", args("title", "Formats", "document", "never reached in these tests"))));
     }
 
     @BeforeEach
     void demoWorkspaceLetsDroidsEdit() {
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
-                .body(Map.of("allowedDroids", List.of("code", "knowledge", "reliability"), "allowedRoutes", List.of(), "autonomy", "auto-edit", "classification", "internal"))
-                .when().put("/api/workspaces/demo/policy").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "allowedDroids",
+                        List.of("code", "knowledge", "reliability"),
+                        "allowedRoutes",
+                        List.of(),
+                        "autonomy",
+                        "auto-edit",
+                        "classification",
+                        "internal"))
+                .when()
+                .put("/api/workspaces/demo/policy")
+                .then()
+                .statusCode(200);
     }
 
     /** A knowledge session of mike's in demo that waits for an answer as soon as it starts. */
     String waitingSessionOfMike() {
-        return given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON)
-                .body(Map.of("workspace", "demo", "droid", "knowledge", "task", "[script:portal-ask] Describe the formats"))
-                .when().post("/api/sessions").then().statusCode(201).extract().path("id");
+        return given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "workspace", "demo", "droid", "knowledge", "task", "[script:portal-ask] Describe the formats"))
+                .when()
+                .post("/api/sessions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     /** Blocks until the session has finished, by following its event stream (which ends with the finish). */
     void awaitFinished(String id) throws Exception {
-        HttpResponse<Stream<String>> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/api/sessions/" + id + "/events"))
-                .header("Authorization", "Bearer " + Tokens.of("mike")).header("Accept", "text/event-stream")
-                .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> stream = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(base.resolve("/api/sessions/" + id + "/events"))
+                                .header("Authorization", "Bearer " + Tokens.of("mike"))
+                                .header("Accept", "text/event-stream")
+                                .timeout(Duration.ofSeconds(120))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofLines());
         try (Stream<String> lines = stream.body()) {
             List<String> read = lines.toList();
             if (read.stream().noneMatch(l -> l.replace(" ", "").equals("event:session.finished.v1"))) {
-                throw new AssertionError("the event stream of session " + id + " (HTTP " + stream.statusCode() + ") ended without session.finished; it said:\n"
+                throw new AssertionError("the event stream of session " + id + " (HTTP " + stream.statusCode()
+                        + ") ended without session.finished; it said:\n"
                         + String.join("\n", read.subList(Math.max(0, read.size() - 40), read.size())));
             }
         }
@@ -128,31 +180,52 @@ class PortalSessionsTest {
             PortalBrowser.screenshot(page, "portal-session");
             PlaywrightAssertions.assertThat(page.locator("#question-box")).isHidden();
             Locator events = page.locator("#events");
-            PlaywrightAssertions.assertThat(events.locator("li[data-type='question.answered.v1']")).containsText("add");
-            PlaywrightAssertions.assertThat(events.locator("li[data-type='file.changed.v1']")).containsText("+    return a + b");
-            PlaywrightAssertions.assertThat(events.locator("li[data-type='command.finished.v1']").last()).containsText("exited 0");
-            PlaywrightAssertions.assertThat(events.locator("li[data-type='session.finished.v1']")).containsText("Fix add(): it subtracted instead of adding.");
-            PlaywrightAssertions.assertThat(page.locator("#artifacts .artifact-diff pre.diff .diff-add")).hasText("+    return a + b");
-            PlaywrightAssertions.assertThat(page.locator("#artifacts .artifact-branch .location")).hasText("drydock/" + id);
-            PlaywrightAssertions.assertThat(page.locator("#plan li")).hasText(new String[] {"Fix add()", "Run the tests"});
+            PlaywrightAssertions.assertThat(events.locator("li[data-type='question.answered.v1']"))
+                    .containsText("add");
+            PlaywrightAssertions.assertThat(events.locator("li[data-type='file.changed.v1']"))
+                    .containsText("+    return a + b");
+            PlaywrightAssertions.assertThat(events.locator("li[data-type='command.finished.v1']")
+                            .last())
+                    .containsText("exited 0");
+            PlaywrightAssertions.assertThat(events.locator("li[data-type='session.finished.v1']"))
+                    .containsText("Fix add(): it subtracted instead of adding.");
+            PlaywrightAssertions.assertThat(page.locator("#artifacts .artifact-diff pre.diff .diff-add"))
+                    .hasText("+    return a + b");
+            PlaywrightAssertions.assertThat(page.locator("#artifacts .artifact-branch .location"))
+                    .hasText("drydock/" + id);
+            PlaywrightAssertions.assertThat(page.locator("#plan li"))
+                    .hasText(new String[] {"Fix add()", "Run the tests"});
             PlaywrightAssertions.assertThat(page.locator("#files")).hasText("calc.py");
             PlaywrightAssertions.assertThat(page.locator("#rules")).hasText("AGENTS.md");
             PlaywrightAssertions.assertThat(page.locator("#meter-window")).hasText("32000");
             PlaywrightAssertions.assertThat(page.locator("#prompt-tokens")).hasText("5000");
             PlaywrightAssertions.assertThat(page.locator("#cost")).hasText("0.0050");
             PlaywrightAssertions.assertThat(page.locator("#cancel-form")).isHidden();
-            assertThat(page.evaluate("window.portalTestMarker")).as("the page was never reloaded").isEqualTo("loaded once");
+            assertThat(page.evaluate("window.portalTestMarker"))
+                    .as("the page was never reloaded")
+                    .isEqualTo("loaded once");
             assertThat(page.textContent("#session-title")).contains("<script>window.portalXss = true</script>");
-            assertThat(events.locator("li[data-type='session.started.v1']").textContent()).contains("<script>window.portalXss = true</script>");
-            assertThat(events.locator("li[data-type='question.asked.v1']").textContent()).contains("<b>add</b>");
+            assertThat(events.locator("li[data-type='session.started.v1']").textContent())
+                    .contains("<script>window.portalXss = true</script>");
+            assertThat(events.locator("li[data-type='question.asked.v1']").textContent())
+                    .contains("<b>add</b>");
             assertThat(page.evaluate("typeof window.portalXss")).isEqualTo("undefined");
             page.reload();
-            String auditRoot = given().auth().oauth2(Tokens.of("mike")).when().get("/api/sessions/" + id).then().statusCode(200).extract().path("auditRoot");
+            String auditRoot = given().auth()
+                    .oauth2(Tokens.of("mike"))
+                    .when()
+                    .get("/api/sessions/" + id)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("auditRoot");
             assertThat(auditRoot).matches("[0-9a-f]{64}");
             PlaywrightAssertions.assertThat(page.locator("#audit-root")).hasText(auditRoot);
             PlaywrightAssertions.assertThat(page.locator("#classification")).hasText("internal");
             page.navigate(url("/portal/workspaces/demo"));
-            Locator row = page.locator("#sessions tr", new Page.LocatorOptions().setHas(page.locator("a[href='/portal/sessions/" + id + "']")));
+            Locator row = page.locator(
+                    "#sessions tr",
+                    new Page.LocatorOptions().setHas(page.locator("a[href='/portal/sessions/" + id + "']")));
             PlaywrightAssertions.assertThat(row).containsText("completed");
             PlaywrightAssertions.assertThat(row).containsText("<script>window.portalXss = true</script>");
         }
@@ -161,17 +234,32 @@ class PortalSessionsTest {
     @Test
     void shouldOfferOnlyAllowedDroidsWhenWorkspacePolicyRestrictsThem() {
         // Given
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
-                .body(Map.of("allowedDroids", List.of("knowledge", "reliability"), "allowedRoutes", List.of(), "autonomy", "auto-edit", "classification", "internal"))
-                .when().put("/api/workspaces/demo/policy").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "allowedDroids",
+                        List.of("knowledge", "reliability"),
+                        "allowedRoutes",
+                        List.of(),
+                        "autonomy",
+                        "auto-edit",
+                        "classification",
+                        "internal"))
+                .when()
+                .put("/api/workspaces/demo/policy")
+                .then()
+                .statusCode(200);
         try (PortalBrowser browser = PortalBrowser.launch()) {
 
             // When
             Page page = browser.signIn("mike", url("/portal/workspaces/demo"));
 
             // Then
-            PlaywrightAssertions.assertThat(page.locator("#droid option")).hasText(new String[] {"knowledge", "reliability"});
-            PlaywrightAssertions.assertThat(page.locator("#repo option[value='droid-calc']")).hasCount(1);
+            PlaywrightAssertions.assertThat(page.locator("#droid option"))
+                    .hasText(new String[] {"knowledge", "reliability"});
+            PlaywrightAssertions.assertThat(page.locator("#repo option[value='droid-calc']"))
+                    .hasCount(1);
             PlaywrightAssertions.assertThat(page.locator("#workspace-role")).hasText("member");
         }
     }
@@ -186,13 +274,18 @@ class PortalSessionsTest {
             Page page = browser.signIn("vera", url("/portal/sessions/" + id));
 
             // Then
-            PlaywrightAssertions.assertThat(page.locator("#events li[data-type='question.asked.v1']")).containsText("Which output format?");
+            PlaywrightAssertions.assertThat(page.locator("#events li[data-type='question.asked.v1']"))
+                    .containsText("Which output format?");
             PlaywrightAssertions.assertThat(page.locator("#status")).hasText("waiting for answer");
             PlaywrightAssertions.assertThat(page.locator("#read-only")).isVisible();
             PlaywrightAssertions.assertThat(page.locator("#controls")).hasCount(0);
             PlaywrightAssertions.assertThat(page.locator("main button")).hasCount(0);
-            APIResponse forged = page.request().post(url("/portal/sessions/" + id + "/answer"),
-                    RequestOptions.create().setHeader("Origin", base.toString().replaceFirst("/$", "")).setForm(FormData.create().set("answer", "markdown")));
+            APIResponse forged = page.request()
+                    .post(
+                            url("/portal/sessions/" + id + "/answer"),
+                            RequestOptions.create()
+                                    .setHeader("Origin", base.toString().replaceFirst("/$", ""))
+                                    .setForm(FormData.create().set("answer", "markdown")));
             assertThat(forged.status()).isEqualTo(403);
             assertThat(forged.text()).contains("this needs member").doesNotContain("Exception");
         }
@@ -201,9 +294,24 @@ class PortalSessionsTest {
     @Test
     void shouldRenderFinishedSessionOnServerWhenPageScriptDoesNotRun() throws Exception {
         // Given
-        String id = given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON)
-                .body(Map.of("workspace", "demo", "droid", "code", "task", "[script:portal-fix] Fix add()", "repo", "droid-calc"))
-                .when().post("/api/sessions").then().statusCode(201).extract().<String>path("id");
+        String id = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "workspace",
+                        "demo",
+                        "droid",
+                        "code",
+                        "task",
+                        "[script:portal-fix] Fix add()",
+                        "repo",
+                        "droid-calc"))
+                .when()
+                .post("/api/sessions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .<String>path("id");
         awaitFinished(id);
         try (PortalBrowser browser = PortalBrowser.launch()) {
             Page page = browser.newPage();
@@ -217,8 +325,10 @@ class PortalSessionsTest {
             PlaywrightAssertions.assertThat(page.locator("#outcome")).hasText("completed");
             PlaywrightAssertions.assertThat(page.locator("#stream-state")).hasText("connecting…");
             PlaywrightAssertions.assertThat(page.locator("#events li")).hasCount(0);
-            PlaywrightAssertions.assertThat(page.locator("#artifacts .artifact-diff pre.diff .diff-add")).hasText("+    return a + b");
-            PlaywrightAssertions.assertThat(page.locator("#artifacts .artifact-branch .location")).hasText("drydock/" + id);
+            PlaywrightAssertions.assertThat(page.locator("#artifacts .artifact-diff pre.diff .diff-add"))
+                    .hasText("+    return a + b");
+            PlaywrightAssertions.assertThat(page.locator("#artifacts .artifact-branch .location"))
+                    .hasText("drydock/" + id);
             PlaywrightAssertions.assertThat(page.locator("#files")).hasText("calc.py");
             PlaywrightAssertions.assertThat(page.locator("#rules")).hasText("AGENTS.md");
             PlaywrightAssertions.assertThat(page.locator("#meter-window")).hasText("32000");
@@ -232,15 +342,36 @@ class PortalSessionsTest {
     void shouldListRepositoriesWithIndexStatusAndSessionsWhenViewerOpensWorkspace() throws Exception {
         // Given
         String name = "portal-sample-" + ProcessHandle.current().pid();
-        Path source = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos", name));
+        Path source =
+                Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos", name));
         Files.writeString(source.resolve("README.md"), "# Portal sample\n");
-        try (Git git = Git.init().setDirectory(source.toFile()).setInitialBranch("main").call()) {
+        try (Git git = Git.init()
+                .setDirectory(source.toFile())
+                .setInitialBranch("main")
+                .call()) {
             git.add().addFilepattern(".").call();
-            git.commit().setMessage("sample").setAuthor("t", "t@example.test").setCommitter("t", "t@example.test").call();
+            git.commit()
+                    .setMessage("sample")
+                    .setAuthor("t", "t@example.test")
+                    .setCommitter("t", "t@example.test")
+                    .call();
         }
-        given().auth().oauth2(Tokens.of("wanda")).contentType(ContentType.JSON)
-                .body(Map.of("name", name, "path", source.toString(), "branch", "main", "pathLabels", List.of(Map.of("path", "deploy/prod", "classification", "secret"))))
-                .when().post("/api/workspaces/demo/repositories").then().statusCode(201);
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        name,
+                        "path",
+                        source.toString(),
+                        "branch",
+                        "main",
+                        "pathLabels",
+                        List.of(Map.of("path", "deploy/prod", "classification", "secret"))))
+                .when()
+                .post("/api/workspaces/demo/repositories")
+                .then()
+                .statusCode(201);
         repositories.scheduleSync("demo", name).get(120, TimeUnit.SECONDS);
         String id = waitingSessionOfMike();
         try (PortalBrowser browser = PortalBrowser.launch()) {
@@ -256,7 +387,9 @@ class PortalSessionsTest {
             Locator overview = page.locator("#overviews details[data-repo='" + name + "'] pre");
             PlaywrightAssertions.assertThat(overview).containsText("- Languages: none recognised");
             PlaywrightAssertions.assertThat(overview).containsText("- Test command: none detected");
-            Locator session = page.locator("#sessions tr", new Page.LocatorOptions().setHas(page.locator("a[href='/portal/sessions/" + id + "']")));
+            Locator session = page.locator(
+                    "#sessions tr",
+                    new Page.LocatorOptions().setHas(page.locator("a[href='/portal/sessions/" + id + "']")));
             PlaywrightAssertions.assertThat(session).containsText("Describe the formats");
             PlaywrightAssertions.assertThat(session).containsText("knowledge");
             PlaywrightAssertions.assertThat(session).containsText("mike");
@@ -276,12 +409,19 @@ class PortalSessionsTest {
 
             // Then
             PlaywrightAssertions.assertThat(page.locator("#problem-title")).hasText("404 Not found");
-            PlaywrightAssertions.assertThat(page.locator("#problem-detail")).containsText("does not exist or you may not see it");
+            PlaywrightAssertions.assertThat(page.locator("#problem-detail"))
+                    .containsText("does not exist or you may not see it");
             assertThat(page.content()).doesNotContain("Exception").doesNotContain("at dev.drydock");
-            assertThat(page.request().get(url("/portal/sessions/" + id)).status()).isEqualTo(404);
-            assertThat(page.request().get(url("/portal/sessions/" + id + "/events"), RequestOptions.create().setHeader("Accept", "text/event-stream")).status())
+            assertThat(page.request().get(url("/portal/sessions/" + id)).status())
                     .isEqualTo(404);
-            assertThat(page.request().get(url("/portal/workspaces/demo")).status()).isEqualTo(404);
+            assertThat(page.request()
+                            .get(
+                                    url("/portal/sessions/" + id + "/events"),
+                                    RequestOptions.create().setHeader("Accept", "text/event-stream"))
+                            .status())
+                    .isEqualTo(404);
+            assertThat(page.request().get(url("/portal/workspaces/demo")).status())
+                    .isEqualTo(404);
         }
     }
 
@@ -292,13 +432,22 @@ class PortalSessionsTest {
             Page page = browser.signIn("mike", url("/portal/workspaces/demo"));
 
             // When
-            APIResponse response = page.request().post(url("/portal/workspaces/demo/sessions"),
-                    RequestOptions.create().setHeader("Origin", base.toString().replaceFirst("/$", "")).setForm(FormData.create().set("droid", "knowledge").set("task", " ")));
+            APIResponse response = page.request()
+                    .post(
+                            url("/portal/workspaces/demo/sessions"),
+                            RequestOptions.create()
+                                    .setHeader("Origin", base.toString().replaceFirst("/$", ""))
+                                    .setForm(FormData.create()
+                                            .set("droid", "knowledge")
+                                            .set("task", " ")));
 
             // Then
             assertThat(response.status()).isEqualTo(400);
             assertThat(response.headers().get("content-type")).startsWith("text/html");
-            assertThat(response.text()).contains("Describe the task for the droid.").contains("href=\"/portal/workspaces/demo\"").doesNotContain("Exception");
+            assertThat(response.text())
+                    .contains("Describe the task for the droid.")
+                    .contains("href=\"/portal/workspaces/demo\"")
+                    .doesNotContain("Exception");
         }
     }
 
@@ -310,13 +459,22 @@ class PortalSessionsTest {
             Page page = browser.signIn("mike", url("/portal/sessions/" + id));
 
             // When
-            APIResponse response = page.request().post(url("/portal/sessions/" + id + "/cancel"),
-                    RequestOptions.create().setHeader("Origin", "http://evil.example").setForm(FormData.create().set("x", "1")));
+            APIResponse response = page.request()
+                    .post(
+                            url("/portal/sessions/" + id + "/cancel"),
+                            RequestOptions.create()
+                                    .setHeader("Origin", "http://evil.example")
+                                    .setForm(FormData.create().set("x", "1")));
 
             // Then
             assertThat(response.status()).isEqualTo(403);
             assertThat(response.text()).contains("sent from another site");
-            given().auth().oauth2(Tokens.of("mike")).when().get("/api/sessions/" + id).then().statusCode(200)
+            given().auth()
+                    .oauth2(Tokens.of("mike"))
+                    .when()
+                    .get("/api/sessions/" + id)
+                    .then()
+                    .statusCode(200)
                     .body("status", org.hamcrest.Matchers.not("finished"));
         }
     }

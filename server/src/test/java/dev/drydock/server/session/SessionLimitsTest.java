@@ -60,16 +60,21 @@ class SessionLimitsTest {
     @TestHTTPResource("/")
     URI base;
 
-    @Inject EventStreams streams;
-    @Inject DataSource ds;
+    @Inject
+    EventStreams streams;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    @Inject
+    DataSource ds;
+
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<InputStream> opened = new ArrayList<>();
 
     @BeforeAll
     static void scripts() {
         // the droid asks a question and waits for the answer: the session stays going
-        DroidTestServices.SCRIPTS.put("limits-wait", script(calls("ask_user", args("question", "Which one?", "options", List.of("a", "b")))));
+        DroidTestServices.SCRIPTS.put(
+                "limits-wait", script(calls("ask_user", args("question", "Which one?", "options", List.of("a", "b")))));
     }
 
     @AfterEach
@@ -83,7 +88,9 @@ class SessionLimitsTest {
     private String workspace(String... members) throws Exception {
         String slug = "limits-" + ProcessHandle.current().pid() + "-" + NEXT.incrementAndGet();
         KeycloakAdmin.createWorkspace(slug);
-        try (var c = ds.getConnection(); var ps = c.prepareStatement("insert into workspace(slug, display_name, created_at, autonomy) values (?, ?, now(), 'auto-edit')")) {
+        try (var c = ds.getConnection();
+                var ps = c.prepareStatement(
+                        "insert into workspace(slug, display_name, created_at, autonomy) values (?, ?, now(), 'auto-edit')")) {
             ps.setString(1, slug);
             ps.setString(2, slug);
             ps.executeUpdate();
@@ -103,9 +110,12 @@ class SessionLimitsTest {
     }
 
     private static Response start(String token, String workspace) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON)
+        return given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
                 .body(Map.of("workspace", workspace, "droid", "knowledge", "task", "[script:limits-wait] which one"))
-                .when().post("/api/sessions");
+                .when()
+                .post("/api/sessions");
     }
 
     private static String started(String token, String workspace) {
@@ -113,8 +123,13 @@ class SessionLimitsTest {
     }
 
     private HttpResponse<InputStream> stream(String token, String session) throws Exception {
-        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(base.resolve("/api/sessions/" + session + "/events"))
-                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r = http.send(
+                HttpRequest.newBuilder(base.resolve("/api/sessions/" + session + "/events"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Accept", "text/event-stream")
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         opened.add(r.body());
         return r;
     }
@@ -141,9 +156,12 @@ class SessionLimitsTest {
         // Then
         assertThat(answers).extracting(Response::statusCode).containsOnly(201, 429);
         assertThat(answers).filteredOn(r -> r.statusCode() == 201).hasSize(LimitsProfile.SESSIONS_PER_USER);
-        Response refused = answers.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
+        Response refused =
+                answers.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
         assertThat(refused.contentType()).startsWith("application/problem+json");
-        assertThat(refused.jsonPath().getString("detail")).contains("You already have 2 sessions going").contains("Wait for one to finish");
+        assertThat(refused.jsonPath().getString("detail"))
+                .contains("You already have 2 sessions going")
+                .contains("Wait for one to finish");
     }
 
     @Test
@@ -174,17 +192,26 @@ class SessionLimitsTest {
         started(token, ws);
         started(token, ws);
         try (PortalBrowser browser = PortalBrowser.launch()) {
-            Page page = browser.signIn(user, base.resolve("/portal/workspaces/" + ws).toString());
+            Page page = browser.signIn(
+                    user, base.resolve("/portal/workspaces/" + ws).toString());
 
             // When
-            APIResponse response = page.request().post(base.resolve("/portal/workspaces/" + ws + "/sessions").toString(),
-                    RequestOptions.create().setHeader("Origin", base.toString().replaceFirst("/$", ""))
-                            .setForm(FormData.create().set("droid", "knowledge").set("task", "[script:limits-wait] a third one")));
+            APIResponse response = page.request()
+                    .post(
+                            base.resolve("/portal/workspaces/" + ws + "/sessions")
+                                    .toString(),
+                            RequestOptions.create()
+                                    .setHeader("Origin", base.toString().replaceFirst("/$", ""))
+                                    .setForm(FormData.create()
+                                            .set("droid", "knowledge")
+                                            .set("task", "[script:limits-wait] a third one")));
 
             // Then
             assertThat(response.status()).isEqualTo(429);
             assertThat(response.headers().get("content-type")).startsWith("text/html");
-            assertThat(response.text()).contains("You already have 2 sessions going").doesNotContain("Exception");
+            assertThat(response.text())
+                    .contains("You already have 2 sessions going")
+                    .doesNotContain("Exception");
         }
     }
 
@@ -205,7 +232,8 @@ class SessionLimitsTest {
 
         // Then
         assertThat(third.statusCode()).isEqualTo(429);
-        assertThat(third.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(third.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         assertThat(new String(third.body().readAllBytes())).contains("You already have 2 live event streams open");
     }
 
@@ -243,11 +271,13 @@ class SessionLimitsTest {
             Page first = browser.signIn(user, url);
             Page second = first.context().newPage();
             second.navigate(url);
-            PlaywrightAssertions.assertThat(second.locator("#events li").first()).isVisible();
+            PlaywrightAssertions.assertThat(second.locator("#events li").first())
+                    .isVisible();
             Poll.until(() -> streams.openStreams(subject), n -> n == 2, Duration.ofSeconds(30));
 
             // When
-            APIResponse third = first.request().get(url + "/events", RequestOptions.create().setHeader("Accept", "text/event-stream"));
+            APIResponse third = first.request()
+                    .get(url + "/events", RequestOptions.create().setHeader("Accept", "text/event-stream"));
 
             // Then
             assertThat(third.status()).isEqualTo(429);

@@ -43,13 +43,16 @@ class TenantBoundaryTest {
     @TestHTTPResource("/")
     URI base;
 
-    @Inject DataSource ds;
+    @Inject
+    DataSource ds;
 
     @BeforeAll
     static void scripts() {
-        DroidTestServices.SCRIPTS.put("hold", script(
-                calls("ask_user", args("question", "Which module do you mean?")),
-                calls("finish", args("title", "t", "document", "answered"))));
+        DroidTestServices.SCRIPTS.put(
+                "hold",
+                script(
+                        calls("ask_user", args("question", "Which module do you mean?")),
+                        calls("finish", args("title", "t", "document", "answered"))));
     }
 
     @Test
@@ -66,23 +69,56 @@ class TenantBoundaryTest {
         assertThat(refused.contentType()).startsWith("application/problem+json");
         assertThat(refused.jsonPath().getString("detail")).contains("expired");
         assertThat(refused.header("WWW-Authenticate")).startsWith("Bearer");
-        List<String> recorded = until(() -> refusals("vera"), rows -> rows.stream().anyMatch(r -> r.contains("\"reason\":\"expired\"")));
-        assertThat(recorded).filteredOn(r -> r.contains("\"reason\":\"expired\""))
-                .allSatisfy(details -> assertThat(details).contains("\"status\":\"401\"").contains("\"claimedUsername\":\"vera\"").contains("\"client\":"));
+        List<String> recorded = until(
+                () -> refusals("vera"), rows -> rows.stream().anyMatch(r -> r.contains("\"reason\":\"expired\"")));
+        assertThat(recorded)
+                .filteredOn(r -> r.contains("\"reason\":\"expired\""))
+                .allSatisfy(details -> assertThat(details)
+                        .contains("\"status\":\"401\"")
+                        .contains("\"claimedUsername\":\"vera\"")
+                        .contains("\"client\":"));
     }
 
     @Test
     void shouldEndStreamAndRefuseEverythingWhenMemberIsRemovedFromWorkspaceGroup() throws Exception {
         // Given remy, a member of demo, with a session waiting for his answer and its event stream open
         String before = Tokens.fresh("remy", RealServices.TEST_CLIENT);
-        String id = given().auth().oauth2(before).contentType(ContentType.JSON)
-                .body(Map.of("workspace", "demo", "droid", "knowledge", "task", "[script:hold] Explain the module", "repo", "droid-calc"))
-                .when().post("/api/sessions").then().statusCode(201).extract().path("id");
-        until(() -> given().auth().oauth2(before).when().get("/api/sessions/" + id).then().extract().jsonPath().getString("status"), "waiting_for_answer"::equals);
-        HttpResponse<Stream<String>> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/api/sessions/" + id + "/events"))
-                .header("Authorization", "Bearer " + Tokens.fresh("remy", RealServices.SHORT_CLIENT))
-                .header("Accept", "text/event-stream")
-                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofLines());
+        String id = given().auth()
+                .oauth2(before)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "workspace",
+                        "demo",
+                        "droid",
+                        "knowledge",
+                        "task",
+                        "[script:hold] Explain the module",
+                        "repo",
+                        "droid-calc"))
+                .when()
+                .post("/api/sessions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        until(
+                () -> given().auth()
+                        .oauth2(before)
+                        .when()
+                        .get("/api/sessions/" + id)
+                        .then()
+                        .extract()
+                        .jsonPath()
+                        .getString("status"),
+                "waiting_for_answer"::equals);
+        HttpResponse<Stream<String>> stream = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(base.resolve("/api/sessions/" + id + "/events"))
+                                .header("Authorization", "Bearer " + Tokens.fresh("remy", RealServices.SHORT_CLIENT))
+                                .header("Accept", "text/event-stream")
+                                .timeout(Duration.ofSeconds(60))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofLines());
 
         // When an administrator removes him from the workspace's group in Keycloak
         KeycloakAdmin.removeFromGroup("remy", "/workspaces/demo/members");
@@ -91,24 +127,82 @@ class TenantBoundaryTest {
         // Then the open stream ends when its token runs out, and every request with a new token is refused
         List<String> lines = stream.body().toList();
         assertThat(stream.statusCode()).isEqualTo(200);
-        assertThat(lines).anyMatch(l -> l.matches("event: ?question\\.asked\\.v1")).anyMatch(l -> l.startsWith(":") && l.contains("credential expired"));
-        given().auth().oauth2(after).when().get("/api/sessions/" + id).then().statusCode(404).contentType("application/problem+json");
-        given().auth().oauth2(after).contentType(ContentType.JSON).body(Map.of("answer", "calc"))
-                .when().post("/api/sessions/" + id + "/answer").then().statusCode(404);
-        given().auth().oauth2(after).header("Accept", "text/event-stream").when().get("/api/sessions/" + id + "/events").then().statusCode(404);
-        given().auth().oauth2(after).when().get("/api/sessions/" + id + "/artifacts").then().statusCode(404);
-        assertThat(given().auth().oauth2(after).when().get("/api/sessions").then().statusCode(200).extract().jsonPath().getList("id")).doesNotContain(id);
+        assertThat(lines)
+                .anyMatch(l -> l.matches("event: ?question\\.asked\\.v1"))
+                .anyMatch(l -> l.startsWith(":") && l.contains("credential expired"));
+        given().auth()
+                .oauth2(after)
+                .when()
+                .get("/api/sessions/" + id)
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
+        given().auth()
+                .oauth2(after)
+                .contentType(ContentType.JSON)
+                .body(Map.of("answer", "calc"))
+                .when()
+                .post("/api/sessions/" + id + "/answer")
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(after)
+                .header("Accept", "text/event-stream")
+                .when()
+                .get("/api/sessions/" + id + "/events")
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(after)
+                .when()
+                .get("/api/sessions/" + id + "/artifacts")
+                .then()
+                .statusCode(404);
+        assertThat(given().auth()
+                        .oauth2(after)
+                        .when()
+                        .get("/api/sessions")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("id"))
+                .doesNotContain(id);
         List<String> recorded = until(() -> refusals("remy"), rows -> rows.size() >= 4);
-        assertThat(recorded).allSatisfy(details -> assertThat(details).contains("\"status\":\"404\"").contains("\"reason\":\"not in workspace\"").contains("Session " + id));
-        given().auth().oauth2(Tokens.of("mike")).when().post("/api/sessions/" + id + "/cancel").then().statusCode(200);
+        assertThat(recorded)
+                .allSatisfy(details -> assertThat(details)
+                        .contains("\"status\":\"404\"")
+                        .contains("\"reason\":\"not in workspace\"")
+                        .contains("Session " + id));
+        given().auth()
+                .oauth2(Tokens.of("mike"))
+                .when()
+                .post("/api/sessions/" + id + "/cancel")
+                .then()
+                .statusCode(200);
     }
 
     @Test
     void shouldAnswerOtherTenantsSessionExactlyLikeMissingOneAndRecordTheProbe() throws Exception {
         // Given a session of demo, and an id that names nothing
-        String mine = given().auth().oauth2(Tokens.of("mike")).contentType(ContentType.JSON)
-                .body(Map.of("workspace", "demo", "droid", "knowledge", "task", "[script:hold] private work", "repo", "droid-calc"))
-                .when().post("/api/sessions").then().statusCode(201).extract().path("id");
+        String mine = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "workspace",
+                        "demo",
+                        "droid",
+                        "knowledge",
+                        "task",
+                        "[script:hold] private work",
+                        "repo",
+                        "droid-calc"))
+                .when()
+                .post("/api/sessions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         String missing = UUID.randomUUID().toString();
 
         // When otto, admin of another workspace, probes both
@@ -118,19 +212,46 @@ class TenantBoundaryTest {
             probed.add(probe("/api/sessions/" + mine + path, mine));
             absent.add(probe("/api/sessions/" + missing + path, missing));
         }
-        String workspaceProbe = given().auth().oauth2(Tokens.of("otto")).when().get("/api/workspaces/demo/repositories").then().statusCode(404).extract().body().asString();
-        String workspaceAbsent = given().auth().oauth2(Tokens.of("otto")).when().get("/api/workspaces/nowhere/repositories").then().statusCode(404).extract().body().asString();
+        String workspaceProbe = given().auth()
+                .oauth2(Tokens.of("otto"))
+                .when()
+                .get("/api/workspaces/demo/repositories")
+                .then()
+                .statusCode(404)
+                .extract()
+                .body()
+                .asString();
+        String workspaceAbsent = given().auth()
+                .oauth2(Tokens.of("otto"))
+                .when()
+                .get("/api/workspaces/nowhere/repositories")
+                .then()
+                .statusCode(404)
+                .extract()
+                .body()
+                .asString();
 
         // Then the answers are the same, byte for byte once the id is masked, and the probe is on record
         assertThat(probed).isEqualTo(absent);
         assertThat(workspaceProbe.replace("demo", "X")).isEqualTo(workspaceAbsent.replace("nowhere", "X"));
-        List<String> recorded = until(() -> refusals("otto"), rows -> rows.stream().filter(r -> r.contains(mine)).count() >= 3);
+        List<String> recorded = until(
+                () -> refusals("otto"),
+                rows -> rows.stream().filter(r -> r.contains(mine)).count() >= 3);
         assertThat(recorded).filteredOn(r -> r.contains(missing)).isEmpty();
-        given().auth().oauth2(Tokens.of("mike")).when().post("/api/sessions/" + mine + "/cancel").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.of("mike"))
+                .when()
+                .post("/api/sessions/" + mine + "/cancel")
+                .then()
+                .statusCode(200);
     }
 
     private String probe(String path, String id) {
-        Response r = given().auth().oauth2(Tokens.of("otto")).header("Accept", path.endsWith("/events") ? "text/event-stream" : "application/json").when().get(path);
+        Response r = given().auth()
+                .oauth2(Tokens.of("otto"))
+                .header("Accept", path.endsWith("/events") ? "text/event-stream" : "application/json")
+                .when()
+                .get(path);
         assertThat(r.statusCode()).as(path).isEqualTo(404);
         return r.contentType() + " " + r.body().asString().replace(id, "ID");
     }
@@ -139,7 +260,8 @@ class TenantBoundaryTest {
     private List<String> refusals(String username) {
         List<String> out = new ArrayList<>();
         try (var c = ds.getConnection();
-                var ps = c.prepareStatement("select details from audit_record where action = 'access.refused' and details like ? order by seq")) {
+                var ps = c.prepareStatement(
+                        "select details from audit_record where action = 'access.refused' and details like ? order by seq")) {
             ps.setString(1, "%\"" + username + "\"%");
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {

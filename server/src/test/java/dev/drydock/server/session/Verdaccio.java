@@ -40,10 +40,20 @@ public final class Verdaccio implements AutoCloseable {
         Path bin = install.resolve("node_modules/.bin/verdaccio");
         if (!Files.isExecutable(bin)) {
             Files.createDirectories(install);
-            Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--prefix", install.toString(), "verdaccio@" + VERSION)
-                    .redirectErrorStream(true).redirectOutput(install.resolve("install.log").toFile()).start();
+            Process npm = new ProcessBuilder(
+                            "npm",
+                            "install",
+                            "--no-audit",
+                            "--no-fund",
+                            "--prefix",
+                            install.toString(),
+                            "verdaccio@" + VERSION)
+                    .redirectErrorStream(true)
+                    .redirectOutput(install.resolve("install.log").toFile())
+                    .start();
             if (npm.waitFor() != 0) {
-                throw new IllegalStateException("npm install verdaccio@" + VERSION + " failed: " + Files.readString(install.resolve("install.log")));
+                throw new IllegalStateException("npm install verdaccio@" + VERSION + " failed: "
+                        + Files.readString(install.resolve("install.log")));
             }
         }
         int port;
@@ -51,7 +61,9 @@ public final class Verdaccio implements AutoCloseable {
             port = s.getLocalPort();
         }
         byte[] sha = MessageDigest.getInstance("SHA-1").digest(PASSWORD.getBytes(StandardCharsets.UTF_8));
-        Files.writeString(dir.resolve("htpasswd"), USER + ":{SHA}" + Base64.getEncoder().encodeToString(sha) + ":autocreated 2026-01-01\n");
+        Files.writeString(
+                dir.resolve("htpasswd"),
+                USER + ":{SHA}" + Base64.getEncoder().encodeToString(sha) + ":autocreated 2026-01-01\n");
         Files.writeString(dir.resolve("config.yaml"), """
                 storage: %1$s/storage
                 auth:
@@ -65,17 +77,33 @@ public final class Verdaccio implements AutoCloseable {
                     publish: $authenticated
                 log: { type: stdout, format: pretty, level: warn }
                 """.formatted(dir));
-        Process p = new ProcessBuilder(bin.toString(), "--config", dir.resolve("config.yaml").toString(), "--listen", "127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("verdaccio.log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        bin.toString(),
+                        "--config",
+                        dir.resolve("config.yaml").toString(),
+                        "--listen",
+                        "127.0.0.1:" + port)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("verdaccio.log").toFile())
+                .start();
         Verdaccio v = new Verdaccio(p, port, dir);
         HttpClient http = HttpClient.newHttpClient();
-        Poll.until(() -> {
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create(v.url() + "-/ping")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException | InterruptedException e) {
-                return false;
-            }
-        }, up -> up, Duration.ofSeconds(60), up -> "verdaccio on port " + port + " (log: " + dir.resolve("verdaccio.log") + ")");
+        Poll.until(
+                () -> {
+                    try {
+                        return http.send(
+                                                HttpRequest.newBuilder(URI.create(v.url() + "-/ping"))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                == 200;
+                    } catch (IOException | InterruptedException e) {
+                        return false;
+                    }
+                },
+                up -> up,
+                Duration.ofSeconds(60),
+                up -> "verdaccio on port " + port + " (log: " + dir.resolve("verdaccio.log") + ")");
         return v;
     }
 
@@ -94,10 +122,20 @@ public final class Verdaccio implements AutoCloseable {
     /** Publishes a package folder with npm on the host, authenticated. */
     public void publish(Path pkg) throws Exception {
         Path npmrc = dir.resolve("publish.npmrc");
-        Files.writeString(npmrc, "registry=" + url() + "\n//127.0.0.1:" + port + "/:_auth="
-                + Base64.getEncoder().encodeToString(credential().getBytes(StandardCharsets.UTF_8)) + "\n");
-        Process p = new ProcessBuilder(List.of("npm", "publish", "--userconfig", npmrc.toString(), "--cache", dir.resolve("npm-cache").toString()))
-                .directory(pkg.toFile()).redirectErrorStream(true).start();
+        Files.writeString(
+                npmrc,
+                "registry=" + url() + "\n//127.0.0.1:" + port + "/:_auth="
+                        + Base64.getEncoder().encodeToString(credential().getBytes(StandardCharsets.UTF_8)) + "\n");
+        Process p = new ProcessBuilder(List.of(
+                        "npm",
+                        "publish",
+                        "--userconfig",
+                        npmrc.toString(),
+                        "--cache",
+                        dir.resolve("npm-cache").toString()))
+                .directory(pkg.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IllegalStateException("npm publish failed: " + out);

@@ -23,9 +23,20 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(DroidTestServices.class)
 class WorkspaceRepositoryBoundaryTest {
     private static Response start(String user, String workspace, String repo) {
-        return given().auth().oauth2(Tokens.of(user)).contentType(ContentType.JSON)
-                .body(Map.of("workspace", workspace, "droid", "knowledge", "task", "[script:none] What is in it?", "repo", repo))
-                .when().post("/api/sessions");
+        return given().auth()
+                .oauth2(Tokens.of(user))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "workspace",
+                        workspace,
+                        "droid",
+                        "knowledge",
+                        "task",
+                        "[script:none] What is in it?",
+                        "repo",
+                        repo))
+                .when()
+                .post("/api/sessions");
     }
 
     @Test
@@ -39,7 +50,10 @@ class WorkspaceRepositoryBoundaryTest {
         Response r = start("otto", "other", "shared-calc");
 
         // Then
-        r.then().statusCode(400).contentType("application/problem+json").body("detail", containsString("not a repository of workspace 'other'"));
+        r.then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("not a repository of workspace 'other'"));
     }
 
     @Test

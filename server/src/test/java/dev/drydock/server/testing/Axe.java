@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 public final class Axe {
     /** The version checked; change it here and the next run fetches it. */
     public static final String VERSION = "4.14.1";
+
     private static volatile String source;
 
     private Axe() {}
@@ -23,9 +24,11 @@ public final class Axe {
     /** The serious and critical violations on the page, one line each (rule, impact, help, first elements); empty when there are none. */
     public static List<String> seriousViolations(Page page) {
         page.addScriptTag(new Page.AddScriptTagOptions().setContent(source()));
-        String json = (String) page.evaluate("async () => { const r = await axe.run(document, { resultTypes: ['violations'] });"
-                + " return JSON.stringify(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
-                + ".map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 4).map(n => n.target.join(' ')).join(', '))); }");
+        String json = (String)
+                page.evaluate(
+                        "async () => { const r = await axe.run(document, { resultTypes: ['violations'] });"
+                                + " return JSON.stringify(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                                + ".map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 4).map(n => n.target.join(' ')).join(', '))); }");
         try {
             return List.of(new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, String[].class));
         } catch (IOException e) {
@@ -52,11 +55,16 @@ public final class Axe {
     }
 
     private static void run(Path dir, String... command) throws IOException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("npm.log").toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("npm.log").toFile())
+                .start();
         try {
             if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " failed in " + dir + " (needs npm and its registry); see " + dir.resolve("npm.log"));
+                throw new IllegalStateException(String.join(" ", command) + " failed in " + dir
+                        + " (needs npm and its registry); see " + dir.resolve("npm.log"));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

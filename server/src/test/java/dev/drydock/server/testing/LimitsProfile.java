@@ -20,6 +20,7 @@ public class LimitsProfile implements QuarkusTestProfile {
                 "drydock.session.max-running-per-workspace", Integer.toString(SESSIONS_PER_WORKSPACE),
                 "drydock.event-streams.max-per-user", Integer.toString(STREAMS_PER_USER),
                 "drydock.repos.manual-sync-interval", "1h",
-                "drydock.repos.manual-syncs-per-workspace-per-minute", Integer.toString(SYNCS_PER_WORKSPACE_PER_MINUTE));
+                "drydock.repos.manual-syncs-per-workspace-per-minute",
+                        Integer.toString(SYNCS_PER_WORKSPACE_PER_MINUTE));
     }
 }

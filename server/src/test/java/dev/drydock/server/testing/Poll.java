@@ -18,12 +18,14 @@ public final class Poll {
     }
 
     /** Like {@link #until(Supplier, Predicate, Duration)}; {@code describe} says what the last value was when it fails. */
-    public static <T> T until(Supplier<T> what, Predicate<T> done, Duration timeout, Function<T, String> describe) throws InterruptedException {
+    public static <T> T until(Supplier<T> what, Predicate<T> done, Duration timeout, Function<T, String> describe)
+            throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         T value = what.get();
         while (!done.test(value)) {
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("not reached in " + timeout.toSeconds() + " s; last: " + describe.apply(value));
+                throw new AssertionError(
+                        "not reached in " + timeout.toSeconds() + " s; last: " + describe.apply(value));
             }
             Thread.sleep(EVERY);
             value = what.get();

@@ -24,18 +24,28 @@ public final class PortalBrowser implements AutoCloseable {
     private final Browser browser;
 
     private PortalBrowser() {
-        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(CHROMIUM)
-                .setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                        "--disable-sync", "--no-first-run", "--disable-quic")));
+        playwright = Playwright.create(
+                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright
+                .chromium()
+                .launch(new BrowserType.LaunchOptions()
+                        .setExecutablePath(CHROMIUM)
+                        .setHeadless(true)
+                        .setArgs(List.of(
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--no-first-run",
+                                "--disable-quic")));
     }
 
     /** Launches Chromium; fails with a hint when it is not installed. */
     public static PortalBrowser launch() {
         if (!Files.isExecutable(CHROMIUM)) {
-            throw new IllegalStateException("Debian's chromium is missing at " + CHROMIUM + " (./drydock test installs it)");
+            throw new IllegalStateException(
+                    "Debian's chromium is missing at " + CHROMIUM + " (./drydock test installs it)");
         }
         return new PortalBrowser();
     }
@@ -74,7 +84,9 @@ public final class PortalBrowser implements AutoCloseable {
     public static void screenshot(Page page, String name) {
         try {
             Path shots = Files.createDirectories(Path.of("target/screenshots"));
-            page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve(name + ".png")).setFullPage(true));
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve(name + ".png"))
+                    .setFullPage(true));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -52,7 +52,8 @@ public final class RealServices implements QuarkusTestResourceLifecycleManager {
      * What was started: the config Quarkus needs and where things live. The audit checkpoints live
      * beside this JVM's database: checkpoints of another database would not match its chain.
      */
-    public record Started(EmbeddedDatabase db, KeycloakProcess keycloak, int httpPort, String portalSecret, Path auditDir) {
+    public record Started(
+            EmbeddedDatabase db, KeycloakProcess keycloak, int httpPort, String portalSecret, Path auditDir) {
         /** As {@code ./drydock up} does: the server connects as the application role, Flyway as the owner. */
         public Map<String, String> config() {
             return Map.of(
@@ -84,10 +85,12 @@ public final class RealServices implements QuarkusTestResourceLifecycleManager {
         if (started == null) {
             started = startServices();
             Started s = started;
-            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("real-services-stop").unstarted(() -> {
-                s.keycloak().close();
-                s.db().close();
-            }));
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            Thread.ofPlatform().name("real-services-stop").unstarted(() -> {
+                                s.keycloak().close();
+                                s.db().close();
+                            }));
         }
         return started;
     }
@@ -103,28 +106,41 @@ public final class RealServices implements QuarkusTestResourceLifecycleManager {
     }
 
     private static Started startServices() {
-        Path work = Path.of(System.getProperty("drydock.test.work-dir", "target/it")).toAbsolutePath();
+        Path work = Path.of(System.getProperty("drydock.test.work-dir", "target/it"))
+                .toAbsolutePath();
         String zip = System.getProperty("drydock.test.keycloak-zip");
         if (zip == null) {
-            throw new IllegalStateException("system property drydock.test.keycloak-zip is not set; run the tests through Maven (./drydock test)");
+            throw new IllegalStateException(
+                    "system property drydock.test.keycloak-zip is not set; run the tests through Maven (./drydock test)");
         }
         try {
             Path pgHome = Files.createTempDirectory(Files.createDirectories(work), "pg-");
-            EmbeddedDatabase db = EmbeddedDatabase.start(pgHome.resolve("data"), 0,
+            EmbeddedDatabase db = EmbeddedDatabase.start(
+                    pgHome.resolve("data"),
+                    0,
                     EmbeddedDatabase.Credentials.from(Secrets.load(pgHome.resolve("secrets.properties"))));
             int httpPort = freePort();
             int kcPort = freePort();
             String portalSecret = "test-portal-secret-0123456789abcdef0123456789";
-            RealmTemplate realm = RealmTemplate.shipped("http://localhost:" + httpPort, portalSecret, "test-automation-secret", SERVER_SECRET)
+            RealmTemplate realm = RealmTemplate.shipped(
+                            "http://localhost:" + httpPort, portalSecret, "test-automation-secret", SERVER_SECRET)
                     .withWorkspace("other", "Other workspace")
                     .withPasswordGrantClient(TEST_CLIENT)
                     .withPasswordGrantClient(SHORT_CLIENT, SHORT_LIFESPAN);
             USERS.forEach(realm::withUser);
             KeycloakProcess kc = KeycloakProcess.start(
                     new KeycloakProcess.Setup(
-                            Path.of(zip), work.resolve("keycloak"), kcPort, freePort(),
-                            db.jdbcUrl("keycloak"), EmbeddedDatabase.KEYCLOAK, db.credentials().keycloak(), realm.toJson(), "test-bootstrap-admin",
-                            Duration.ofSeconds(300), work.resolve("keycloak.log")),
+                            Path.of(zip),
+                            work.resolve("keycloak"),
+                            kcPort,
+                            freePort(),
+                            db.jdbcUrl("keycloak"),
+                            EmbeddedDatabase.KEYCLOAK,
+                            db.credentials().keycloak(),
+                            realm.toJson(),
+                            "test-bootstrap-admin",
+                            Duration.ofSeconds(300),
+                            work.resolve("keycloak.log")),
                     line -> System.err.println("[real-services]" + line));
             return new Started(db, kc, httpPort, portalSecret, pgHome.resolve("audit"));
         } catch (IOException e) {

@@ -22,7 +22,8 @@ public final class Tokens {
 
     /** A bearer token for one of {@link RealServices#USERS}. */
     public static String of(String username) {
-        return CACHE.compute(username, (user, cached) -> cached != null && secondsLeft(cached) > 60 ? cached : fetch(user));
+        return CACHE.compute(
+                username, (user, cached) -> cached != null && secondsLeft(cached) > 60 ? cached : fetch(user));
     }
 
     private static long secondsLeft(String token) {
@@ -37,8 +38,7 @@ public final class Tokens {
 
     /** A new token (not cached) for a user of the test realm, issued to {@code client}. */
     public static String fresh(String username, String client) {
-        return given()
-                .formParam("grant_type", "password")
+        return given().formParam("grant_type", "password")
                 .formParam("client_id", client)
                 .formParam("username", username)
                 .formParam("password", RealServices.password(username))

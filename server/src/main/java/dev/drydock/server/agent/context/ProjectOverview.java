@@ -1,7 +1,7 @@
 package dev.drydock.server.agent.context;
 
-import dev.drydock.server.agent.tool.TestCommand;
 import dev.drydock.server.agent.tool.FileTree;
+import dev.drydock.server.agent.tool.TestCommand;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,10 +16,23 @@ import java.util.regex.Pattern;
  */
 public final class ProjectOverview {
     private static final Map<String, String> LANGUAGES = Map.ofEntries(
-            Map.entry("java", "Java"), Map.entry("kt", "Kotlin"), Map.entry("py", "Python"), Map.entry("js", "JavaScript"),
-            Map.entry("ts", "TypeScript"), Map.entry("go", "Go"), Map.entry("rs", "Rust"), Map.entry("c", "C"), Map.entry("h", "C"),
-            Map.entry("cpp", "C++"), Map.entry("cs", "C#"), Map.entry("rb", "Ruby"), Map.entry("sh", "Shell"), Map.entry("sql", "SQL"),
-            Map.entry("scala", "Scala"), Map.entry("php", "PHP"), Map.entry("swift", "Swift"));
+            Map.entry("java", "Java"),
+            Map.entry("kt", "Kotlin"),
+            Map.entry("py", "Python"),
+            Map.entry("js", "JavaScript"),
+            Map.entry("ts", "TypeScript"),
+            Map.entry("go", "Go"),
+            Map.entry("rs", "Rust"),
+            Map.entry("c", "C"),
+            Map.entry("h", "C"),
+            Map.entry("cpp", "C++"),
+            Map.entry("cs", "C#"),
+            Map.entry("rb", "Ruby"),
+            Map.entry("sh", "Shell"),
+            Map.entry("sql", "SQL"),
+            Map.entry("scala", "Scala"),
+            Map.entry("php", "PHP"),
+            Map.entry("swift", "Swift"));
     private static final Pattern MAVEN_MODULE = Pattern.compile("<module>([^<]+)</module>");
     private static final int MAX_FILES = 5000;
 
@@ -39,8 +52,14 @@ public final class ProjectOverview {
             if (lang != null) {
                 languages.merge(lang, 1, Integer::sum);
             }
-            if (name.equals("main.go") || name.equals("__main__.py") || name.equals("Main.java") || name.endsWith("Application.java")
-                    || name.equals("main.py") || name.equals("index.js") || name.equals("main.rs") || name.equals("Dockerfile")) {
+            if (name.equals("main.go")
+                    || name.equals("__main__.py")
+                    || name.equals("Main.java")
+                    || name.endsWith("Application.java")
+                    || name.equals("main.py")
+                    || name.equals("index.js")
+                    || name.equals("main.rs")
+                    || name.equals("Dockerfile")) {
                 entryPoints.add(f);
             }
         }
@@ -50,8 +69,13 @@ public final class ProjectOverview {
             out.append("none recognised");
         } else {
             List<Map.Entry<String, Integer>> sorted = new ArrayList<>(languages.entrySet());
-            sorted.sort(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-            out.append(String.join(", ", sorted.stream().map(e -> e.getKey() + " (" + e.getValue() + " files)").toList()));
+            sorted.sort(
+                    Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+            out.append(String.join(
+                    ", ",
+                    sorted.stream()
+                            .map(e -> e.getKey() + " (" + e.getValue() + " files)")
+                            .toList()));
         }
         out.append('\n');
         out.append("- Build system: ").append(buildSystem(ws)).append('\n');
@@ -59,11 +83,21 @@ public final class ProjectOverview {
         if (!modules.isEmpty()) {
             out.append("- Modules: ").append(String.join(", ", modules)).append('\n');
         }
-        out.append("- Test command: ").append(test.isPresent() ? "`" + test.command() + "` (from " + test.detectedFrom() + ")" : "none detected").append('\n');
+        out.append("- Test command: ")
+                .append(
+                        test.isPresent()
+                                ? "`" + test.command() + "` (from " + test.detectedFrom() + ")"
+                                : "none detected")
+                .append('\n');
         if (!entryPoints.isEmpty()) {
-            out.append("- Entry points: ").append(String.join(", ", entryPoints.subList(0, Math.min(10, entryPoints.size())))).append('\n');
+            out.append("- Entry points: ")
+                    .append(String.join(", ", entryPoints.subList(0, Math.min(10, entryPoints.size()))))
+                    .append('\n');
         }
-        out.append("- Files: ").append(all.size()).append(all.size() >= MAX_FILES ? "+" : "").append('\n');
+        out.append("- Files: ")
+                .append(all.size())
+                .append(all.size() >= MAX_FILES ? "+" : "")
+                .append('\n');
         return out.toString();
     }
 
@@ -103,7 +137,8 @@ public final class ProjectOverview {
         }
         for (String gradle : new String[] {"settings.gradle", "settings.gradle.kts"}) {
             if (ws.isFile(gradle)) {
-                Matcher m = Pattern.compile("include\\s*\\(?\\s*['\"]:?([^'\"]+)['\"]").matcher(ws.read(gradle));
+                Matcher m = Pattern.compile("include\\s*\\(?\\s*['\"]:?([^'\"]+)['\"]")
+                        .matcher(ws.read(gradle));
                 while (m.find()) {
                     modules.add(m.group(1));
                 }

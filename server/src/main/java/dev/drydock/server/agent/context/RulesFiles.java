@@ -13,7 +13,9 @@ import java.util.List;
  */
 public final class RulesFiles {
     /** Root-level rules files, in the order they are read. */
-    public static final List<String> ROOT_FILES = List.of(".drydock/rules.md", "AGENTS.md", "CLAUDE.md", ".cursorrules", ".github/copilot-instructions.md");
+    public static final List<String> ROOT_FILES =
+            List.of(".drydock/rules.md", "AGENTS.md", "CLAUDE.md", ".cursorrules", ".github/copilot-instructions.md");
+
     private static final List<String> NESTED_FILES = List.of("AGENTS.md", ".drydock/rules.md");
     private static final int MAX_DEPTH = 3;
     private static final int MAX_CHARS_PER_FILE = 8000;
@@ -48,7 +50,8 @@ public final class RulesFiles {
         return new Rules(List.copyOf(files), text.toString());
     }
 
-    static final java.util.Set<String> SKIP = java.util.Set.of("node_modules", "target", "build", "dist", "vendor", "__pycache__", "venv");
+    static final java.util.Set<String> SKIP =
+            java.util.Set.of("node_modules", "target", "build", "dist", "vendor", "__pycache__", "venv");
 
     private static void add(FileTree ws, String path, List<String> files, StringBuilder text) {
         if (!ws.isFile(path)) {

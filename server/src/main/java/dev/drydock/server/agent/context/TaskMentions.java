@@ -71,7 +71,11 @@ public final class TaskMentions {
             if (content.length() > MAX_CHARS_PER_FILE) {
                 content = content.substring(0, MAX_CHARS_PER_FILE) + "\n[... truncated]";
             }
-            text.append("### ").append(path).append("\n\n```\n").append(content.strip()).append("\n```\n\n");
+            text.append("### ")
+                    .append(path)
+                    .append("\n\n```\n")
+                    .append(content.strip())
+                    .append("\n```\n\n");
             given++;
         }
         return given == 0 ? "" : "\n## Files mentioned in the task\n\n" + text;

@@ -14,4 +14,10 @@ import org.jspecify.annotations.Nullable;
  * @param causedBy the seq of the event this one answers (observation → action), if any
  * @param payload what happened
  */
-public record Event(String sessionId, long seq, Instant at, Source source, @Nullable Long causedBy, Payload payload) {}
+public record Event(
+        String sessionId,
+        long seq,
+        Instant at,
+        Source source,
+        @Nullable Long causedBy,
+        Payload payload) {}

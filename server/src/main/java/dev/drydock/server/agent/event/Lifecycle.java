@@ -3,7 +3,8 @@ package dev.drydock.server.agent.event;
 /** A session starts, is interrupted, resumes or finishes. */
 public sealed interface Lifecycle extends Payload {
     /** The task was delegated. {@code repo} is empty when the droid works without a repository. */
-    record SessionStarted(String droid, String task, String workspace, String repo, String commit) implements Lifecycle {}
+    record SessionStarted(String droid, String task, String workspace, String repo, String commit)
+            implements Lifecycle {}
 
     /** The runtime stopped driving the session (server restart, crash); it can be resumed. */
     record SessionInterrupted(String reason) implements Lifecycle {}

@@ -12,7 +12,8 @@ public sealed interface Observation extends Payload {
     record ToolSucceeded(String callId, String output) implements Observation {}
 
     /** A command ran in the sandbox (run_command, run_tests). {@code exitCode} is -1 when killed. */
-    record CommandFinished(String callId, String command, int exitCode, String output, boolean timedOut) implements Observation {}
+    record CommandFinished(String callId, String command, int exitCode, String output, boolean timedOut)
+            implements Observation {}
 
     /** A file changed in the workspace; {@code diff} is a unified diff of the change. */
     record FileChanged(String callId, String path, String diff) implements Observation {}

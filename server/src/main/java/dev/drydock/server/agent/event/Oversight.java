@@ -5,7 +5,8 @@ import dev.drydock.server.agent.event.Action.Risk;
 /** A person supervising the session: approvals and cancellation. */
 public sealed interface Oversight extends Payload {
     /** The policy wants a person to approve this tool call before it runs; the session pauses. */
-    record ApprovalRequested(String callId, String tool, String arguments, Risk risk, String reason) implements Oversight {}
+    record ApprovalRequested(String callId, String tool, String arguments, Risk risk, String reason)
+            implements Oversight {}
 
     /** A person approved the pending call with this id. */
     record ActionApproved(String callId, String by) implements Oversight {}

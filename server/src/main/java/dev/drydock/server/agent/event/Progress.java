@@ -8,7 +8,8 @@ public sealed interface Progress extends Payload {
      * The context prepared at start: the rendered system prompt, the rules files used (paths, in the
      * order read) with their combined text, and the project overview.
      */
-    record ContextPrepared(String systemPrompt, List<String> rulesFiles, String rules, String overview) implements Progress {
+    record ContextPrepared(String systemPrompt, List<String> rulesFiles, String rules, String overview)
+            implements Progress {
         public ContextPrepared {
             rulesFiles = List.copyOf(rulesFiles);
         }
@@ -25,7 +26,8 @@ public sealed interface Progress extends Payload {
     record HistoryCondensed(long throughSeq, int elided, long tokensSaved) implements Progress {}
 
     /** A result for the person: a diff, a Markdown document, an RCA. */
-    record ArtifactProduced(ArtifactKind kind, String title, String mediaType, String content, String location) implements Progress {}
+    record ArtifactProduced(ArtifactKind kind, String title, String mediaType, String content, String location)
+            implements Progress {}
 
     /** One plan item. */
     record PlanStep(String text, StepStatus status) {}

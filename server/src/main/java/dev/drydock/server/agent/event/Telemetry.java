@@ -27,14 +27,17 @@ public sealed interface Telemetry extends Payload {
      * host:port} for CONNECT, else the URL without query; {@code mirror} the allowed mirror's name
      * (empty when refused); {@code setup} whether the setup step was running. Never headers or bodies.
      */
-    record MirrorRequested(String method, String target, String mirror, boolean allowed, boolean setup) implements Telemetry {}
+    record MirrorRequested(String method, String target, String mirror, boolean allowed, boolean setup)
+            implements Telemetry {}
 
     /**
      * The sandbox's setup step ran before the droid started: the command, where it came from ({@code
      * registration} or {@code rules}), the mirrors it could reach and the names (never the values) of
      * the workspace secrets it was given.
      */
-    record SetupCompleted(String command, String origin, java.util.List<String> mirrors, java.util.List<String> secretNames) implements Telemetry {
+    record SetupCompleted(
+            String command, String origin, java.util.List<String> mirrors, java.util.List<String> secretNames)
+            implements Telemetry {
         public SetupCompleted {
             mirrors = java.util.List.copyOf(mirrors);
             secretNames = java.util.List.copyOf(secretNames);

@@ -58,7 +58,10 @@ public final class PromptRenderer {
         public Rendered render(SessionState state) {
             Progress.ContextPrepared ctx = context(state);
             List<Event> history = state.history();
-            if (builder == null || !builder.ctx.equals(ctx) || builder.condensedThrough != state.condensedThrough() || history.size() < rendered) {
+            if (builder == null
+                    || !builder.ctx.equals(ctx)
+                    || builder.condensedThrough != state.condensedThrough()
+                    || history.size() < rendered) {
                 builder = new Builder(ctx, state.condensedThrough());
                 rendered = 0;
             }
@@ -92,10 +95,16 @@ public final class PromptRenderer {
             this.condensedThrough = condensedThrough;
             StringBuilder rulesPart = new StringBuilder();
             if (!ctx.rules().isBlank()) {
-                rulesPart.append("\n\n## Repository rules (").append(String.join(", ", ctx.rulesFiles())).append(")\n\n").append(ctx.rules().strip());
+                rulesPart
+                        .append("\n\n## Repository rules (")
+                        .append(String.join(", ", ctx.rulesFiles()))
+                        .append(")\n\n")
+                        .append(ctx.rules().strip());
             }
             if (!ctx.overview().isBlank()) {
-                rulesPart.append("\n\n## Project overview\n\n").append(ctx.overview().strip());
+                rulesPart
+                        .append("\n\n## Project overview\n\n")
+                        .append(ctx.overview().strip());
             }
             out.add(Message.system(ctx.systemPrompt().strip() + rulesPart));
             system = Tokens.estimate(ctx.systemPrompt());
@@ -138,7 +147,10 @@ public final class PromptRenderer {
             }
             if (m != null) {
                 out.add(m);
-                long t = Tokens.estimate(m.content()) + m.toolCalls().stream().mapToLong(c -> Tokens.estimate(c.arguments()) + 8).sum();
+                long t = Tokens.estimate(m.content())
+                        + m.toolCalls().stream()
+                                .mapToLong(c -> Tokens.estimate(c.arguments()) + 8)
+                                .sum();
                 if (retrieval) {
                     retrieved += t;
                 } else {
@@ -148,7 +160,8 @@ public final class PromptRenderer {
         }
 
         Rendered result(long window) {
-            return new Rendered(out.snapshot(), new Telemetry.ContextMeasured(window, system, rules, retrieved, history));
+            return new Rendered(
+                    out.snapshot(), new Telemetry.ContextMeasured(window, system, rules, retrieved, history));
         }
     }
 
@@ -166,10 +179,13 @@ public final class PromptRenderer {
     public static String text(Observation o) {
         return switch (o) {
             case Observation.ToolSucceeded s -> s.output();
-            case Observation.CommandFinished c -> "$ " + c.command() + "\n" + (c.timedOut() ? "exit=timeout" : "exit=" + c.exitCode()) + "\n" + c.output();
+            case Observation.CommandFinished c ->
+                "$ " + c.command() + "\n" + (c.timedOut() ? "exit=timeout" : "exit=" + c.exitCode()) + "\n"
+                        + c.output();
             case Observation.FileChanged f -> "Changed " + f.path() + ":\n" + f.diff();
             case Observation.ToolFailed f -> "ERROR: " + f.error();
-            case Observation.ActionRejected r -> "REJECTED (" + r.by().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + "): " + r.reason();
+            case Observation.ActionRejected r ->
+                "REJECTED (" + r.by().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + "): " + r.reason();
             case Observation.FormatRejected f -> "FORMAT ERROR: " + f.reason();
         };
     }
@@ -177,8 +193,12 @@ public final class PromptRenderer {
     private static String elided(Observation o) {
         return switch (o) {
             case Observation.FileChanged f -> "Changed " + f.path() + " [diff elided to save context]";
-            case Observation.CommandFinished c -> "$ " + c.command() + "\nexit=" + c.exitCode() + "\n[output elided to save context; run it again if needed]";
-            case Observation.ToolSucceeded s -> "[output elided to save context: " + s.output().length() + " characters; call the tool again if needed]";
+            case Observation.CommandFinished c ->
+                "$ " + c.command() + "\nexit=" + c.exitCode()
+                        + "\n[output elided to save context; run it again if needed]";
+            case Observation.ToolSucceeded s ->
+                "[output elided to save context: " + s.output().length()
+                        + " characters; call the tool again if needed]";
             case Observation.ToolFailed f -> text(f);
             case Observation.ActionRejected r -> text(r);
             case Observation.FormatRejected f -> text(f);

@@ -21,7 +21,8 @@ public final class AskUserTool implements Tool {
 
     @Override
     public Effect execute(Args args, ToolContext context) {
-        List<String> options = args.list("options").stream().map(String::valueOf).toList();
+        List<String> options =
+                args.list("options").stream().map(String::valueOf).toList();
         return new Effect.Ask(args.string("question"), options);
     }
 }

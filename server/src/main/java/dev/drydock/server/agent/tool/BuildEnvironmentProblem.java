@@ -19,15 +19,32 @@ public record BuildEnvironmentProblem(String kind, String evidence) {
 
     private static final List<Rule> RULES = List.of(
             // Maven
-            new Rule("dependency-resolution", Pattern.compile("(?m)^.*(Could not resolve dependencies|Non-resolvable (parent|import) POM|could not be resolved: |Cannot access \\S+ \\(\\S+\\) in offline mode|Could not create local repository|Could not transfer artifact|Unresolveable build extension).*$")),
-            new Rule("dependency-resolution", Pattern.compile("(?m)^.*Plugin \\S+ or one of its dependencies could not be resolved.*$")),
+            new Rule(
+                    "dependency-resolution",
+                    Pattern.compile(
+                            "(?m)^.*(Could not resolve dependencies|Non-resolvable (parent|import) POM|could not be resolved: |Cannot access \\S+ \\(\\S+\\) in offline mode|Could not create local repository|Could not transfer artifact|Unresolveable build extension).*$")),
+            new Rule(
+                    "dependency-resolution",
+                    Pattern.compile("(?m)^.*Plugin \\S+ or one of its dependencies could not be resolved.*$")),
             // Gradle
-            new Rule("dependency-resolution", Pattern.compile("(?m)^.*(Could not resolve all (files|dependencies|artifacts)|No cached version of \\S+ available for offline mode).*$")),
+            new Rule(
+                    "dependency-resolution",
+                    Pattern.compile(
+                            "(?m)^.*(Could not resolve all (files|dependencies|artifacts)|No cached version of \\S+ available for offline mode).*$")),
             // npm and pip
-            new Rule("network", Pattern.compile("(?m)^.*npm (ERR!|error) code (ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|E401|E403|E404).*$")),
-            new Rule("dependency-resolution", Pattern.compile("(?m)^.*(No matching distribution found for|Could not find a version that satisfies the requirement).*$")),
+            new Rule(
+                    "network",
+                    Pattern.compile(
+                            "(?m)^.*npm (ERR!|error) code (ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|E401|E403|E404).*$")),
+            new Rule(
+                    "dependency-resolution",
+                    Pattern.compile(
+                            "(?m)^.*(No matching distribution found for|Could not find a version that satisfies the requirement).*$")),
             // tools and toolchains
-            new Rule("missing-tool", Pattern.compile("(?m)^.*(: command not found|^sh: \\d+: \\S+: not found|JAVA_HOME (is not defined correctly|environment variable is not defined)|No compiler is provided in this environment).*$")));
+            new Rule(
+                    "missing-tool",
+                    Pattern.compile(
+                            "(?m)^.*(: command not found|^sh: \\d+: \\S+: not found|JAVA_HOME (is not defined correctly|environment variable is not defined)|No compiler is provided in this environment).*$")));
 
     /** The environment problem the output shows, if the command failed because of one. */
     public static Optional<BuildEnvironmentProblem> in(int exitCode, String output) {
@@ -38,10 +55,13 @@ public record BuildEnvironmentProblem(String kind, String evidence) {
             Matcher m = r.pattern().matcher(output);
             if (m.find()) {
                 String line = m.group().strip();
-                return Optional.of(new BuildEnvironmentProblem(r.kind(), line.length() > 400 ? line.substring(0, 400) + "…" : line));
+                return Optional.of(new BuildEnvironmentProblem(
+                        r.kind(), line.length() > 400 ? line.substring(0, 400) + "…" : line));
             }
         }
-        return exitCode == 127 ? Optional.of(new BuildEnvironmentProblem("missing-tool", "exit 127: the command was not found")) : Optional.empty();
+        return exitCode == 127
+                ? Optional.of(new BuildEnvironmentProblem("missing-tool", "exit 127: the command was not found"))
+                : Optional.empty();
     }
 
     /** What the droid is told: not a failing test, and what to do instead. */

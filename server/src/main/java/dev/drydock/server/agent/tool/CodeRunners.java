@@ -8,9 +8,9 @@ import dev.drydock.server.agent.tool.ShellSyntax.Word;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.Objects;
 
 /**
  * Rules for programs that run code given to them: shells ({@code -c}, scripts, stdin), interpreters
@@ -21,21 +21,47 @@ import java.util.Objects;
 final class CodeRunners {
     /** Interpreters and the options that give them code to run inline. */
     static final Map<String, Set<String>> INLINE_CODE = Map.ofEntries(
-            Map.entry("python", Set.of("-c")), Map.entry("perl", Set.of("-e", "-E")), Map.entry("ruby", Set.of("-e")),
-            Map.entry("node", Set.of("-e", "-p", "--eval", "--print")), Map.entry("nodejs", Set.of("-e", "-p", "--eval", "--print")),
-            Map.entry("bun", Set.of("-e", "-p", "--eval", "--print")), Map.entry("deno", Set.of("eval")),
-            Map.entry("php", Set.of("-r")), Map.entry("lua", Set.of("-e")), Map.entry("rscript", Set.of("-e")),
-            Map.entry("expect", Set.of("-c")), Map.entry("tclsh", Set.of()), Map.entry("jshell", Set.of()),
-            Map.entry("groovy", Set.of("-e")), Map.entry("osascript", Set.of("-e")));
+            Map.entry("python", Set.of("-c")),
+            Map.entry("perl", Set.of("-e", "-E")),
+            Map.entry("ruby", Set.of("-e")),
+            Map.entry("node", Set.of("-e", "-p", "--eval", "--print")),
+            Map.entry("nodejs", Set.of("-e", "-p", "--eval", "--print")),
+            Map.entry("bun", Set.of("-e", "-p", "--eval", "--print")),
+            Map.entry("deno", Set.of("eval")),
+            Map.entry("php", Set.of("-r")),
+            Map.entry("lua", Set.of("-e")),
+            Map.entry("rscript", Set.of("-e")),
+            Map.entry("expect", Set.of("-c")),
+            Map.entry("tclsh", Set.of()),
+            Map.entry("jshell", Set.of()),
+            Map.entry("groovy", Set.of("-e")),
+            Map.entry("osascript", Set.of("-e")));
     /** Options of those interpreters that take the next word as their value. */
     private static final Map<String, Set<String>> VALUED_INTERPRETER_OPTIONS = Map.of(
             "python", Set.of("-W", "-X", "--check-hash-based-pycs"),
             "node", Set.of("-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions"),
             "nodejs", Set.of("-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions"),
             "ruby", Set.of("-I", "-r", "-C"));
+
     private static final Set<String> INSTALL_VERBS = Set.of(
-            "install", "i", "add", "ci", "publish", "get", "download", "update", "upgrade", "pull", "push", "login", "exec", "x",
-            "dlx", "fetch", "sync", "lock");
+            "install",
+            "i",
+            "add",
+            "ci",
+            "publish",
+            "get",
+            "download",
+            "update",
+            "upgrade",
+            "pull",
+            "push",
+            "login",
+            "exec",
+            "x",
+            "dlx",
+            "fetch",
+            "sync",
+            "lock");
 
     private CodeRunners() {}
 
@@ -54,7 +80,11 @@ final class CodeRunners {
                 i++;
                 break;
             }
-            if (o.equals("--norc") || o.equals("--noprofile") || o.equals("--login") || o.equals("--posix") || o.equals("--noediting")) {
+            if (o.equals("--norc")
+                    || o.equals("--noprofile")
+                    || o.equals("--login")
+                    || o.equals("--posix")
+                    || o.equals("--noediting")) {
                 i++;
             } else if (o.matches("[-+][a-zA-Z]+") && !o.startsWith("--")) {
                 inline |= o.startsWith("-") && o.indexOf('c') > 0;
@@ -74,20 +104,23 @@ final class CodeRunners {
 
     /** {@code python3}, {@code perl}, {@code node}…: inline code or code from stdin is unknowable; a script or module is workspace code. */
     static Risk interpreter(CommandClassifier rules, String interpreter, List<Word> args) {
-        Set<String> inline = Objects.requireNonNull(INLINE_CODE.get(interpreter), interpreter); // callers pass keys of INLINE_CODE
+        Set<String> inline =
+                Objects.requireNonNull(INLINE_CODE.get(interpreter), interpreter); // callers pass keys of INLINE_CODE
         for (int i = 0; i < args.size(); i++) {
             Optional<String> lit = args.get(i).literal();
             if (lit.isEmpty()) {
                 return Risk.DESTRUCTIVE;
             }
             String o = lit.get();
-            boolean cluster = o.matches("-[a-zA-Z]+") && inline.stream().anyMatch(f -> f.length() == 2 && o.indexOf(f.charAt(1)) > 0);
+            boolean cluster = o.matches("-[a-zA-Z]+")
+                    && inline.stream().anyMatch(f -> f.length() == 2 && o.indexOf(f.charAt(1)) > 0);
             if (inline.contains(o) || inline.stream().anyMatch(f -> o.startsWith(f + "=")) || cluster) {
                 return Risk.DESTRUCTIVE;
             }
             if (interpreter.equals("python") && o.matches("-[a-zA-Z]*m")) {
                 String module = i + 1 < args.size() ? args.get(i + 1).literal().orElse("") : "";
-                return module.equals("pip") || module.equals("pip3") ? packageTool(rules, "pip", args.subList(i + 2, args.size()))
+                return module.equals("pip") || module.equals("pip3")
+                        ? packageTool(rules, "pip", args.subList(i + 2, args.size()))
                         : module.isEmpty() ? Risk.DESTRUCTIVE : Risk.WRITES_WORKSPACE;
             }
             if (o.equals("--version") || o.equals("-V") || o.equals("--help") || o.equals("-h")) {
@@ -126,7 +159,8 @@ final class CodeRunners {
             }
             String key = o.startsWith("--") ? o.split("=", 2)[0] : o.substring(0, 2);
             boolean attached = o.startsWith("--") ? o.contains("=") : o.length() > 2;
-            String value = attached ? o.substring(o.startsWith("--") ? o.indexOf('=') + 1 : 2)
+            String value = attached
+                    ? o.substring(o.startsWith("--") ? o.indexOf('=') + 1 : 2)
                     : i + 1 < args.size() ? args.get(i + 1).literal().orElse(null) : null;
             if (value == null) {
                 return Risk.DESTRUCTIVE;
@@ -184,7 +218,9 @@ final class CodeRunners {
                     case "--in-place" -> inPlace = true;
                     case "--expression", "--file" -> {
                         if (value == null) {
-                            value = i + 1 < args.size() ? args.get(++i).literal().orElse(null) : null;
+                            value = i + 1 < args.size()
+                                    ? args.get(++i).literal().orElse(null)
+                                    : null;
                         }
                         if (value == null) {
                             return Risk.DESTRUCTIVE;
@@ -195,8 +231,17 @@ final class CodeRunners {
                             scripts.add(value);
                         }
                     }
-                    case "--quiet", "--silent", "--regexp-extended", "--separate", "--unbuffered", "--null-data", "--posix",
-                            "--debug", "--sandbox", "--follow-symlinks", "--line-length" -> {}
+                    case "--quiet",
+                            "--silent",
+                            "--regexp-extended",
+                            "--separate",
+                            "--unbuffered",
+                            "--null-data",
+                            "--posix",
+                            "--debug",
+                            "--sandbox",
+                            "--follow-symlinks",
+                            "--line-length" -> {}
                     default -> {
                         return Risk.DESTRUCTIVE;
                     }
@@ -209,7 +254,9 @@ final class CodeRunners {
                         break;
                     }
                     if (f == 'e' || f == 'f' || f == 'l') {
-                        String value = j + 1 < o.length() ? o.substring(j + 1) : i + 1 < args.size() ? args.get(++i).literal().orElse(null) : null;
+                        String value = j + 1 < o.length()
+                                ? o.substring(j + 1)
+                                : i + 1 < args.size() ? args.get(++i).literal().orElse(null) : null;
                         if (value == null) {
                             return Risk.DESTRUCTIVE;
                         }
@@ -274,7 +321,13 @@ final class CodeRunners {
             }
             if (o.equals("-C") || o.equals("--directory")) {
                 Word dir = i + 1 < args.size() ? args.get(i + 1) : Word.UNKNOWN;
-                r = max(r, dir.literal().filter(d -> !CommandClassifier.leavesWorkspace(d)).isPresent() ? Risk.WRITES_WORKSPACE : Risk.DESTRUCTIVE);
+                r = max(
+                        r,
+                        dir.literal()
+                                        .filter(d -> !CommandClassifier.leavesWorkspace(d))
+                                        .isPresent()
+                                ? Risk.WRITES_WORKSPACE
+                                : Risk.DESTRUCTIVE);
             }
         }
         return r;
@@ -286,7 +339,8 @@ final class CodeRunners {
      * workspace code.
      */
     static Risk packageTool(CommandClassifier rules, String name, List<Word> args) {
-        boolean network = name.equals("kubectl") || name.equals("helm")
+        boolean network = name.equals("kubectl")
+                || name.equals("helm")
                 || (args.isEmpty() && (name.equals("yarn") || name.equals("bundle") || name.equals("composer")));
         for (Word w : args) {
             Optional<String> lit = w.literal();
@@ -313,8 +367,13 @@ final class CodeRunners {
             if (a.startsWith("exec:") || a.startsWith("-Dexec.")) {
                 return Risk.DESTRUCTIVE;
             }
-            if (a.equals("-U") || a.equals("--update-snapshots") || a.equals("deploy") || a.equals("--refresh-dependencies")
-                    || a.startsWith("deploy:") || a.startsWith("release:") || a.equals("publish")) {
+            if (a.equals("-U")
+                    || a.equals("--update-snapshots")
+                    || a.equals("deploy")
+                    || a.equals("--refresh-dependencies")
+                    || a.startsWith("deploy:")
+                    || a.startsWith("release:")
+                    || a.equals("publish")) {
                 r = Risk.NETWORK;
             }
         }

@@ -10,11 +10,11 @@ import dev.drydock.server.agent.tool.ShellSyntax.Word;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import java.util.Objects;
 
 /**
  * The rules behind {@link CommandRisk}: walks the syntax tree of one command line (and of the shell
@@ -25,53 +25,314 @@ final class CommandClassifier {
     private static final int MAX_NESTING = 16;
 
     private static final Set<String> READ_ONLY = Set.of(
-            "ls", "cat", "head", "tail", "wc", "grep", "egrep", "fgrep", "ag", "echo", "printf", "pwd", "stat", "du", "df",
-            "basename", "dirname", "realpath", "readlink", "which", "whereis", "type", "cmp", "diff", "cut", "tr", "nl", "od",
-            "hexdump", "strings", "md5sum", "sha1sum", "sha256sum", "sha512sum", "cksum", "true", "false", "test", "[", "whoami",
-            "id", "uname", "printenv", "jq", "column", "paste", "comm", "join", "fold", "rev", "tac", "seq", "sleep", "yes",
-            ":", "wait", "shift", "exit", "return", "break", "continue", "set", "unset", "umask", "ulimit",
-            "jobs", "popd", "dirs", "[[", "]]");
+            "ls",
+            "cat",
+            "head",
+            "tail",
+            "wc",
+            "grep",
+            "egrep",
+            "fgrep",
+            "ag",
+            "echo",
+            "printf",
+            "pwd",
+            "stat",
+            "du",
+            "df",
+            "basename",
+            "dirname",
+            "realpath",
+            "readlink",
+            "which",
+            "whereis",
+            "type",
+            "cmp",
+            "diff",
+            "cut",
+            "tr",
+            "nl",
+            "od",
+            "hexdump",
+            "strings",
+            "md5sum",
+            "sha1sum",
+            "sha256sum",
+            "sha512sum",
+            "cksum",
+            "true",
+            "false",
+            "test",
+            "[",
+            "whoami",
+            "id",
+            "uname",
+            "printenv",
+            "jq",
+            "column",
+            "paste",
+            "comm",
+            "join",
+            "fold",
+            "rev",
+            "tac",
+            "seq",
+            "sleep",
+            "yes",
+            ":",
+            "wait",
+            "shift",
+            "exit",
+            "return",
+            "break",
+            "continue",
+            "set",
+            "unset",
+            "umask",
+            "ulimit",
+            "jobs",
+            "popd",
+            "dirs",
+            "[[",
+            "]]");
     private static final Set<String> NETWORK = Set.of(
-            "curl", "wget", "ssh", "scp", "sftp", "rsync", "nc", "ncat", "netcat", "socat", "telnet", "ftp", "lftp", "ping",
-            "dig", "nslookup", "host", "whois", "traceroute", "nmap", "aria2c", "http", "https", "xh", "gh", "glab", "svn",
-            "hg", "apt", "apt-get", "yum", "dnf", "apk", "brew", "npx", "pnpx", "bunx", "uvx", "pipx", "sendmail", "mail");
+            "curl",
+            "wget",
+            "ssh",
+            "scp",
+            "sftp",
+            "rsync",
+            "nc",
+            "ncat",
+            "netcat",
+            "socat",
+            "telnet",
+            "ftp",
+            "lftp",
+            "ping",
+            "dig",
+            "nslookup",
+            "host",
+            "whois",
+            "traceroute",
+            "nmap",
+            "aria2c",
+            "http",
+            "https",
+            "xh",
+            "gh",
+            "glab",
+            "svn",
+            "hg",
+            "apt",
+            "apt-get",
+            "yum",
+            "dnf",
+            "apk",
+            "brew",
+            "npx",
+            "pnpx",
+            "bunx",
+            "uvx",
+            "pipx",
+            "sendmail",
+            "mail");
     private static final Set<String> DESTRUCTIVE = Set.of(
-            "mkfs", "dd", "shutdown", "reboot", "halt", "poweroff", "sudo", "su", "doas", "pkexec", "runuser", "shred",
-            "truncate", "kill", "killall", "pkill", "chown", "chgrp", "mount", "umount", "crontab", "at", "systemctl",
-            "service", "iptables", "useradd", "userdel", "passwd", "chroot", "nsenter", "unshare", "insmod", "modprobe",
-            "wipefs", "fdisk", "parted", "chattr",
+            "mkfs",
+            "dd",
+            "shutdown",
+            "reboot",
+            "halt",
+            "poweroff",
+            "sudo",
+            "su",
+            "doas",
+            "pkexec",
+            "runuser",
+            "shred",
+            "truncate",
+            "kill",
+            "killall",
+            "pkill",
+            "chown",
+            "chgrp",
+            "mount",
+            "umount",
+            "crontab",
+            "at",
+            "systemctl",
+            "service",
+            "iptables",
+            "useradd",
+            "userdel",
+            "passwd",
+            "chroot",
+            "nsenter",
+            "unshare",
+            "insmod",
+            "modprobe",
+            "wipefs",
+            "fdisk",
+            "parted",
+            "chattr",
             // run commands of their own language, which may start programs
-            "vi", "vim", "nvim", "ex", "ed", "emacs", "gdb", "lldb", "csh", "tcsh", "fish", "pwsh", "nu", "xonsh", "elvish",
+            "vi",
+            "vim",
+            "nvim",
+            "ex",
+            "ed",
+            "emacs",
+            "gdb",
+            "lldb",
+            "csh",
+            "tcsh",
+            "fish",
+            "pwsh",
+            "nu",
+            "xonsh",
+            "elvish",
             // change what later words of the line mean
-            "source", ".", "alias", "shopt", "enable", "fc", "bind", "hash");
+            "source",
+            ".",
+            "alias",
+            "shopt",
+            "enable",
+            "fc",
+            "bind",
+            "hash");
     private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "yash");
     /** Shell builtins: a wrapper cannot exec them, so they are not looked for in the arguments of unknown programs. */
     private static final Set<String> BUILTINS_ONLY = Set.of(
-            ".", "source", "alias", "shopt", "enable", "fc", "bind", "hash", "eval", "exec", "trap", "let", "export", "declare",
-            "typeset", "local", "readonly", "cd", "pushd", "popd", "set", "unset", "shift", "return", "break", "continue", "wait",
-            "jobs", "read", "getopts", "umask", "ulimit", ":", "dirs");
+            ".",
+            "source",
+            "alias",
+            "shopt",
+            "enable",
+            "fc",
+            "bind",
+            "hash",
+            "eval",
+            "exec",
+            "trap",
+            "let",
+            "export",
+            "declare",
+            "typeset",
+            "local",
+            "readonly",
+            "cd",
+            "pushd",
+            "popd",
+            "set",
+            "unset",
+            "shift",
+            "return",
+            "break",
+            "continue",
+            "wait",
+            "jobs",
+            "read",
+            "getopts",
+            "umask",
+            "ulimit",
+            ":",
+            "dirs");
+
     private static final Set<String> AWKS = Set.of("awk", "gawk", "mawk", "nawk");
     private static final Set<String> PACKAGE_TOOLS = Set.of(
-            "pip", "pip3", "npm", "yarn", "pnpm", "bun", "go", "cargo", "gem", "bundle", "composer", "uv", "poetry",
-            "docker", "podman", "helm", "kubectl");
+            "pip",
+            "pip3",
+            "npm",
+            "yarn",
+            "pnpm",
+            "bun",
+            "go",
+            "cargo",
+            "gem",
+            "bundle",
+            "composer",
+            "uv",
+            "poetry",
+            "docker",
+            "podman",
+            "helm",
+            "kubectl");
     private static final Set<String> BUILD_TOOLS = Set.of("mvn", "mvnw", "gradle", "gradlew");
     /** Variables whose value some program runs as a command. */
     private static final Set<String> COMMAND_VARIABLES = Set.of(
-            "PAGER", "GIT_PAGER", "MANPAGER", "SYSTEMD_PAGER", "EDITOR", "VISUAL", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR",
-            "GIT_EXTERNAL_DIFF", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS", "SSH_ASKPASS", "SUDO_ASKPASS",
-            "GIT_PROXY_COMMAND", "LESSOPEN", "LESSCLOSE", "BROWSER", "PROMPT_COMMAND", "SHELL", "CONFIG_SHELL", "MAKE", "CC",
-            "CXX", "RSYNC_RSH");
+            "PAGER",
+            "GIT_PAGER",
+            "MANPAGER",
+            "SYSTEMD_PAGER",
+            "EDITOR",
+            "VISUAL",
+            "GIT_EDITOR",
+            "GIT_SEQUENCE_EDITOR",
+            "GIT_EXTERNAL_DIFF",
+            "GIT_SSH",
+            "GIT_SSH_COMMAND",
+            "GIT_ASKPASS",
+            "SSH_ASKPASS",
+            "SUDO_ASKPASS",
+            "GIT_PROXY_COMMAND",
+            "LESSOPEN",
+            "LESSCLOSE",
+            "BROWSER",
+            "PROMPT_COMMAND",
+            "SHELL",
+            "CONFIG_SHELL",
+            "MAKE",
+            "CC",
+            "CXX",
+            "RSYNC_RSH");
     /** Variables whose value the shell expands (running any {@code $(…)} in it) before using it. */
     private static final Set<String> EXPANDED_VARIABLES = Set.of("PS1", "PS2", "PS3", "PS4", "BASH_ENV", "ENV");
     /** Variables that change which program runs or what it loads, even when the shell does not export them anew. */
     private static final Set<String> LOADER_VARIABLES = Set.of(
-            "PATH", "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "BASH_ENV", "ENV", "IFS", "PS4", "SHELLOPTS", "BASHOPTS",
-            "CDPATH", "HOME", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "MAVEN_OPTS", "GRADLE_OPTS",
-            "NODE_OPTIONS", "PERL5OPT", "PERL5LIB", "RUBYOPT", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "TMPDIR");
+            "PATH",
+            "LD_PRELOAD",
+            "LD_LIBRARY_PATH",
+            "LD_AUDIT",
+            "BASH_ENV",
+            "ENV",
+            "IFS",
+            "PS4",
+            "SHELLOPTS",
+            "BASHOPTS",
+            "CDPATH",
+            "HOME",
+            "JAVA_TOOL_OPTIONS",
+            "_JAVA_OPTIONS",
+            "JDK_JAVA_OPTIONS",
+            "MAVEN_OPTS",
+            "GRADLE_OPTS",
+            "NODE_OPTIONS",
+            "PERL5OPT",
+            "PERL5LIB",
+            "RUBYOPT",
+            "PYTHONPATH",
+            "PYTHONSTARTUP",
+            "PYTHONHOME",
+            "TMPDIR");
     /** Variables a command may be given without changing what it can do. */
     private static final Set<String> HARMLESS_VARIABLES = Set.of(
-            "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "LC_COLLATE", "TZ", "TERM", "COLUMNS", "LINES",
-            "NO_COLOR", "FORCE_COLOR", "CLICOLOR", "CI", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE");
+            "LANG",
+            "LANGUAGE",
+            "LC_ALL",
+            "LC_CTYPE",
+            "LC_MESSAGES",
+            "LC_COLLATE",
+            "TZ",
+            "TERM",
+            "COLUMNS",
+            "LINES",
+            "NO_COLOR",
+            "FORCE_COLOR",
+            "CLICOLOR",
+            "CI",
+            "PYTHONUNBUFFERED",
+            "PYTHONDONTWRITEBYTECODE");
+
     private static final Set<String> HARMLESS_DEVICES = Set.of("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty");
 
     private static final Pattern PYTHON = Pattern.compile("(python|pypy)[0-9.]*");
@@ -166,8 +427,14 @@ final class CommandClassifier {
                 return r;
             }
             case CONDITIONAL -> {
-                boolean arithmetic = c.words().stream().anyMatch(w -> w.literal().filter(l -> l.matches("-(eq|ne|lt|le|gt|ge)")).isPresent());
-                return arithmetic && c.words().stream().anyMatch(w -> w.literal().isEmpty()) ? Risk.DESTRUCTIVE : r;
+                boolean arithmetic = c.words().stream()
+                        .anyMatch(w -> w.literal()
+                                .filter(l -> l.matches("-(eq|ne|lt|le|gt|ge)"))
+                                .isPresent());
+                return arithmetic
+                                && c.words().stream().anyMatch(w -> w.literal().isEmpty())
+                        ? Risk.DESTRUCTIVE
+                        : r;
             }
             case COMMAND -> {}
         }
@@ -196,20 +463,30 @@ final class CommandClassifier {
             return Risk.DESTRUCTIVE;
         }
         if (COMMAND_VARIABLES.contains(a.name())) {
-            return max(Risk.WRITES_WORKSPACE, a.value().literal().map(this::text).orElse(Risk.DESTRUCTIVE));
+            return max(
+                    Risk.WRITES_WORKSPACE, a.value().literal().map(this::text).orElse(Risk.DESTRUCTIVE));
         }
         if (EXPANDED_VARIABLES.contains(a.name())) {
-            return max(Risk.WRITES_WORKSPACE, a.value().literal().map(v -> text("echo \"" + v + "\"")).orElse(Risk.DESTRUCTIVE));
+            return max(
+                    Risk.WRITES_WORKSPACE,
+                    a.value().literal().map(v -> text("echo \"" + v + "\"")).orElse(Risk.DESTRUCTIVE));
         }
         if (a.name().startsWith("GIT_CONFIG")) {
             return Risk.DESTRUCTIVE;
         }
-        if (Set.of("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR").contains(a.name())
+        if (Set.of("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
+                        .contains(a.name())
                 || a.name().startsWith("GIT_TRACE")) {
-            return a.value().literal().filter(v -> !leavesWorkspace(v)).isPresent() ? Risk.WRITES_WORKSPACE : Risk.DESTRUCTIVE;
+            return a.value().literal().filter(v -> !leavesWorkspace(v)).isPresent()
+                    ? Risk.WRITES_WORKSPACE
+                    : Risk.DESTRUCTIVE;
         }
-        boolean loader = LOADER_VARIABLES.contains(a.name()) || a.name().startsWith("GIT_") || a.name().startsWith("LD_");
-        boolean harmless = HARMLESS_VARIABLES.contains(a.name()) || a.name().startsWith("LC_") || a.name().startsWith("GIT_AUTHOR_")
+        boolean loader = LOADER_VARIABLES.contains(a.name())
+                || a.name().startsWith("GIT_")
+                || a.name().startsWith("LD_");
+        boolean harmless = HARMLESS_VARIABLES.contains(a.name())
+                || a.name().startsWith("LC_")
+                || a.name().startsWith("GIT_AUTHOR_")
                 || a.name().startsWith("GIT_COMMITTER_");
         return loader || (exported && !harmless) ? Risk.WRITES_WORKSPACE : Risk.READ_ONLY;
     }
@@ -268,7 +545,9 @@ final class CommandClassifier {
         List<Word> args = argv.subList(1, argv.size());
         String lower = name.toLowerCase(Locale.ROOT);
         String interpreter = PYTHON.matcher(lower).matches() ? "python" : lower;
-        if (name.equals("printf") && !args.isEmpty() && args.getFirst().literal().filter(l -> l.startsWith("-v")).isPresent()) {
+        if (name.equals("printf")
+                && !args.isEmpty()
+                && args.getFirst().literal().filter(l -> l.startsWith("-v")).isPresent()) {
             String variable = args.getFirst().literal().orElseThrow().substring(2);
             Word target = variable.isEmpty() ? (args.size() > 1 ? args.get(1) : Word.UNKNOWN) : Word.of(variable);
             return assignsFromInput(List.of(target));
@@ -297,29 +576,56 @@ final class CommandClassifier {
         }
         return switch (name) {
             case "env" -> env(args);
-            case "command" -> args.stream().takeWhile(w -> w.literal().filter(l -> l.startsWith("-")).isPresent())
-                    .anyMatch(w -> w.literal().orElseThrow().matches("-p?[vV]p?"))
-                    ? Risk.READ_ONLY
-                    : wrapped(args, Set.of("-p"), Set.of(), Set.of(), 0);
+            case "command" ->
+                args.stream()
+                                .takeWhile(w -> w.literal()
+                                        .filter(l -> l.startsWith("-"))
+                                        .isPresent())
+                                .anyMatch(w -> w.literal().orElseThrow().matches("-p?[vV]p?"))
+                        ? Risk.READ_ONLY
+                        : wrapped(args, Set.of("-p"), Set.of(), Set.of(), 0);
             case "builtin", "nohup", "busybox", "toybox" -> wrapped(args, Set.of(), Set.of(), Set.of(), 0);
             case "exec" -> wrapped(args, Set.of("-c", "-l"), Set.of("-a"), Set.of(), 0);
             case "nice" -> wrapped(args, Set.of(), Set.of("-n", "--adjustment"), Set.of(), 0);
-            case "time" -> wrapped(args, Set.of("-p", "-v", "--verbose", "-a", "--append", "--portability", "-q", "--quiet"),
-                    Set.of("-f", "--format"), Set.of("-o", "--output"), 0);
-            case "timeout" -> wrapped(args, Set.of("--preserve-status", "--foreground", "-v", "--verbose"),
-                    Set.of("-s", "--signal", "-k", "--kill-after"), Set.of(), 1);
-            case "stdbuf" -> wrapped(args, Set.of(), Set.of("-i", "-o", "-e", "--input", "--output", "--error"), Set.of(), 0);
-            case "ionice" -> wrapped(args, Set.of("-t", "--ignore"), Set.of("-c", "-n", "--class", "--classdata"), Set.of(), 0);
-            case "setsid" -> wrapped(args, Set.of("-f", "-w", "-c", "--fork", "--wait", "--ctty"), Set.of(), Set.of(), 0);
+            case "time" ->
+                wrapped(
+                        args,
+                        Set.of("-p", "-v", "--verbose", "-a", "--append", "--portability", "-q", "--quiet"),
+                        Set.of("-f", "--format"),
+                        Set.of("-o", "--output"),
+                        0);
+            case "timeout" ->
+                wrapped(
+                        args,
+                        Set.of("--preserve-status", "--foreground", "-v", "--verbose"),
+                        Set.of("-s", "--signal", "-k", "--kill-after"),
+                        Set.of(),
+                        1);
+            case "stdbuf" ->
+                wrapped(args, Set.of(), Set.of("-i", "-o", "-e", "--input", "--output", "--error"), Set.of(), 0);
+            case "ionice" ->
+                wrapped(args, Set.of("-t", "--ignore"), Set.of("-c", "-n", "--class", "--classdata"), Set.of(), 0);
+            case "setsid" ->
+                wrapped(args, Set.of("-f", "-w", "-c", "--fork", "--wait", "--ctty"), Set.of(), Set.of(), 0);
             case "xargs" -> xargs(args);
             case "watch" -> watch(args);
             case "eval" -> args.isEmpty() ? Risk.READ_ONLY : text(args);
             case "trap" -> trap(args);
-            case "let" -> args.stream().allMatch(w -> w.literal().filter(l -> l.matches("[0-9\\s+*/%<>=!&|^~?:()-]*")).isPresent())
-                    ? Risk.READ_ONLY
-                    : Risk.DESTRUCTIVE;
-            case "export", "declare", "typeset", "local", "readonly" -> declaration(name.equals("export")
-                    || args.stream().anyMatch(w -> w.literal().filter(l -> l.matches("-[a-zA-Z]*x[a-zA-Z]*")).isPresent()), args);
+            case "let" ->
+                args.stream()
+                                .allMatch(w -> w.literal()
+                                        .filter(l -> l.matches("[0-9\\s+*/%<>=!&|^~?:()-]*"))
+                                        .isPresent())
+                        ? Risk.READ_ONLY
+                        : Risk.DESTRUCTIVE;
+            case "export", "declare", "typeset", "local", "readonly" ->
+                declaration(
+                        name.equals("export")
+                                || args.stream()
+                                        .anyMatch(w -> w.literal()
+                                                .filter(l -> l.matches("-[a-zA-Z]*x[a-zA-Z]*"))
+                                                .isPresent()),
+                        args);
             case "read", "mapfile", "readarray", "getopts" -> assignsFromInput(args);
             case "cd", "pushd" -> cd(args);
             case "find" -> FileCommands.find(this, args);
@@ -334,7 +640,8 @@ final class CommandClassifier {
             case "tree" -> FileCommands.readerWith(this, args, Set.of("-o"), Set.of());
             case "date" -> FileCommands.readerWith(this, args, Set.of(), Set.of("-s", "--set"));
             case "rg" -> FileCommands.readerWith(this, args, Set.of(), Set.of("--pre"));
-            case "less", "more" -> FileCommands.readerWith(this, args, Set.of("-o", "-O", "--log-file", "--LOG-FILE"), Set.of());
+            case "less", "more" ->
+                FileCommands.readerWith(this, args, Set.of("-o", "-O", "--log-file", "--LOG-FILE"), Set.of());
             case "uniq", "xxd" -> FileCommands.secondOperandWritten(this, args);
             case "tar" -> FileCommands.tar(this, args);
             case "make", "gmake" -> CodeRunners.make(this, args);
@@ -428,7 +735,9 @@ final class CommandClassifier {
                     r = max(r, write(inline ? Word.of(o.substring(o.indexOf('=') + 1)) : args.get(i + 1)));
                 }
                 i += inline ? 1 : 2;
-            } else if (o.length() > 2 && !o.startsWith("--") && (valued.contains(o.substring(0, 2)) || writing.contains(o.substring(0, 2)))) {
+            } else if (o.length() > 2
+                    && !o.startsWith("--")
+                    && (valued.contains(o.substring(0, 2)) || writing.contains(o.substring(0, 2)))) {
                 if (writing.contains(o.substring(0, 2))) {
                     r = max(r, write(Word.of(o.substring(2))));
                 }
@@ -458,7 +767,8 @@ final class CommandClassifier {
             }
             String o = lit.get();
             if (o.equals("-S") || o.startsWith("--split-string") || (o.startsWith("-S") && o.length() > 2)) {
-                String split = o.equals("-S") ? (i + 1 < args.size() ? args.get(i + 1).literal().orElse(null) : null)
+                String split = o.equals("-S")
+                        ? (i + 1 < args.size() ? args.get(i + 1).literal().orElse(null) : null)
                         : o.substring(o.startsWith("--") ? o.indexOf('=') + 1 : 2);
                 int next = o.equals("-S") ? i + 2 : i + 1;
                 if (split == null || (o.startsWith("--") && !o.contains("="))) {
@@ -469,7 +779,9 @@ final class CommandClassifier {
                 return max(r, text(rest));
             }
             if (o.equals("-C") || o.startsWith("--chdir")) {
-                Word dir = o.contains("=") ? Word.of(o.substring(o.indexOf('=') + 1)) : (i + 1 < args.size() ? args.get(i + 1) : Word.UNKNOWN);
+                Word dir = o.contains("=")
+                        ? Word.of(o.substring(o.indexOf('=') + 1))
+                        : (i + 1 < args.size() ? args.get(i + 1) : Word.UNKNOWN);
                 leaveIfOutside(dir);
                 i += o.contains("=") ? 1 : 2;
                 continue;
@@ -478,8 +790,14 @@ final class CommandClassifier {
                 i += 2;
                 continue;
             }
-            if (o.equals("-") || o.matches("-[i0v]+") || o.startsWith("--unset=") || o.equals("--ignore-environment")
-                    || o.equals("--null") || o.equals("--debug") || o.startsWith("--default-signal") || o.startsWith("--ignore-signal")
+            if (o.equals("-")
+                    || o.matches("-[i0v]+")
+                    || o.startsWith("--unset=")
+                    || o.equals("--ignore-environment")
+                    || o.equals("--null")
+                    || o.equals("--debug")
+                    || o.startsWith("--default-signal")
+                    || o.startsWith("--ignore-signal")
                     || o.startsWith("--block-signal")) {
                 i++;
                 continue;
@@ -498,10 +816,41 @@ final class CommandClassifier {
 
     /** {@code xargs}: runs its command (default {@code echo}) with arguments from stdin, which are unknown. */
     private Risk xargs(List<Word> args) {
-        Set<String> flags = Set.of("-0", "--null", "-r", "--no-run-if-empty", "-t", "--verbose", "-p", "--interactive", "-x", "--exit",
-                "-o", "--open-tty", "--show-limits", "-i");
-        Set<String> valued = Set.of("-a", "--arg-file", "-d", "--delimiter", "-E", "-e", "--eof", "-I", "--replace", "-L", "-l",
-                "--max-lines", "-n", "--max-args", "-P", "--max-procs", "-s", "--max-chars", "--process-slot-var");
+        Set<String> flags = Set.of(
+                "-0",
+                "--null",
+                "-r",
+                "--no-run-if-empty",
+                "-t",
+                "--verbose",
+                "-p",
+                "--interactive",
+                "-x",
+                "--exit",
+                "-o",
+                "--open-tty",
+                "--show-limits",
+                "-i");
+        Set<String> valued = Set.of(
+                "-a",
+                "--arg-file",
+                "-d",
+                "--delimiter",
+                "-E",
+                "-e",
+                "--eof",
+                "-I",
+                "--replace",
+                "-L",
+                "-l",
+                "--max-lines",
+                "-n",
+                "--max-args",
+                "-P",
+                "--max-procs",
+                "-s",
+                "--max-chars",
+                "--process-slot-var");
         int i = 0;
         while (i < args.size()) {
             Optional<String> lit = args.get(i).literal();
@@ -536,7 +885,8 @@ final class CommandClassifier {
     /** {@code watch}: its arguments, joined, are a shell string. */
     private Risk watch(List<Word> args) {
         int i = 0;
-        while (i < args.size() && args.get(i).literal().filter(l -> l.startsWith("-")).isPresent()) {
+        while (i < args.size()
+                && args.get(i).literal().filter(l -> l.startsWith("-")).isPresent()) {
             String o = args.get(i).literal().orElseThrow();
             i += o.equals("-n") || o.equals("--interval") ? 2 : 1;
         }
@@ -551,7 +901,11 @@ final class CommandClassifier {
         if (action.isEmpty()) {
             return Risk.DESTRUCTIVE;
         }
-        return action.get().equals("-") || action.get().equals("-p") || action.get().equals("-l") ? Risk.READ_ONLY : text(action.get());
+        return action.get().equals("-")
+                        || action.get().equals("-p")
+                        || action.get().equals("-l")
+                ? Risk.READ_ONLY
+                : text(action.get());
     }
 
     private Risk declaration(boolean exported, List<Word> args) {
@@ -585,7 +939,9 @@ final class CommandClassifier {
     }
 
     private Risk cd(List<Word> args) {
-        List<Word> operands = args.stream().filter(w -> !w.literal().filter(l -> l.matches("-[LPe@]+")).isPresent()).toList();
+        List<Word> operands = args.stream()
+                .filter(w -> !w.literal().filter(l -> l.matches("-[LPe@]+")).isPresent())
+                .toList();
         leaveIfOutside(operands.isEmpty() ? Word.of("~") : operands.getFirst());
         return Risk.READ_ONLY;
     }

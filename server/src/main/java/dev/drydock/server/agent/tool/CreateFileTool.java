@@ -11,7 +11,8 @@ public final class CreateFileTool implements Tool {
                     Schemas.prop("path", "string", "file relative to the repository root") + ","
                             + Schemas.prop("content", "string", "the whole content") + ","
                             + Schemas.prop("overwrite", "boolean", "replace an existing file"),
-                    "path", "content"),
+                    "path",
+                    "content"),
             Risk.WRITES_WORKSPACE);
 
     @Override

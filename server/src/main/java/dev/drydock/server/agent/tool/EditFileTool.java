@@ -33,7 +33,8 @@ public final class EditFileTool implements Tool {
         if (args.optString("diff").isPresent()) {
             after = TextEdits.applyUnifiedDiff(before, args.string("diff"));
         } else {
-            after = TextEdits.replace(before, args.string("old_text"), args.optString("new_text").orElse(""));
+            after = TextEdits.replace(
+                    before, args.string("old_text"), args.optString("new_text").orElse(""));
         }
         if (after.equals(before)) {
             return new Effect.Failed("the edit changes nothing in " + path);

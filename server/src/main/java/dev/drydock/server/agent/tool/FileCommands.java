@@ -35,7 +35,11 @@ final class FileCommands {
                 case "-exec", "-execdir", "-ok", "-okdir" -> {
                     List<Word> command = new ArrayList<>();
                     int j = i + 1;
-                    while (j < args.size() && !args.get(j).literal().filter(t -> t.equals(";") || t.equals("+")).isPresent()) {
+                    while (j < args.size()
+                            && !args.get(j)
+                                    .literal()
+                                    .filter(t -> t.equals(";") || t.equals("+"))
+                                    .isPresent()) {
                         command.add(args.get(j).toString().contains("{}") ? Word.UNKNOWN : args.get(j));
                         j++;
                     }
@@ -65,7 +69,8 @@ final class FileCommands {
             if (lit.filter(l -> l.startsWith("--exec")).isPresent() && lit.get().contains("=")) {
                 return Risk.DESTRUCTIVE;
             }
-            if (lit.filter(l -> Set.of("-x", "--exec", "-X", "--exec-batch").contains(l)).isPresent()) {
+            if (lit.filter(l -> Set.of("-x", "--exec", "-X", "--exec-batch").contains(l))
+                    .isPresent()) {
                 List<Word> command = new ArrayList<>(args.subList(i + 1, args.size()));
                 command.replaceAll(w -> w.toString().contains("{") ? Word.UNKNOWN : w);
                 command.add(Word.UNKNOWN);
@@ -84,7 +89,9 @@ final class FileCommands {
                 return Risk.DESTRUCTIVE;
             }
             String a = lit.orElse("");
-            if (name.equals("rm") && (a.matches("-[a-zA-Z]*[rRf][a-zA-Z]*|--recursive|--force|--no-preserve-root") || a.equals("/"))) {
+            if (name.equals("rm")
+                    && (a.matches("-[a-zA-Z]*[rRf][a-zA-Z]*|--recursive|--force|--no-preserve-root")
+                            || a.equals("/"))) {
                 return Risk.DESTRUCTIVE;
             }
             if (!a.startsWith("-")) {
@@ -114,7 +121,8 @@ final class FileCommands {
             if (lit.filter(l -> l.matches("-[a-zA-Z]*R[a-zA-Z]*|--recursive")).isPresent()) {
                 return Risk.DESTRUCTIVE;
             }
-            if (lit.filter(l -> l.matches("-[cfv]+|--(changes|silent|quiet|verbose|reference=.*)")).isPresent()) {
+            if (lit.filter(l -> l.matches("-[cfv]+|--(changes|silent|quiet|verbose|reference=.*)"))
+                    .isPresent()) {
                 continue;
             }
             if (mode) {
@@ -166,15 +174,27 @@ final class FileCommands {
                 break;
             }
             String key = o.contains("=") ? o.substring(0, o.indexOf('=')) : o;
-            if (destructive.contains(key) || destructive.stream().anyMatch(d -> d.length() == 2 && !o.startsWith("--") && o.startsWith(d))) {
+            if (destructive.contains(key)
+                    || destructive.stream().anyMatch(d -> d.length() == 2 && !o.startsWith("--") && o.startsWith(d))) {
                 return Risk.DESTRUCTIVE;
             }
             for (String option : writing) {
                 if (key.equals(option)) {
-                    r = max(r, o.contains("=") ? rules.write(Word.of(o.substring(o.indexOf('=') + 1))) : i + 1 < args.size() ? rules.write(args.get(i + 1)) : Risk.DESTRUCTIVE);
-                } else if (option.length() == 2 && !o.startsWith("--") && o.startsWith("-") && o.indexOf(option.charAt(1)) > 0) {
+                    r = max(
+                            r,
+                            o.contains("=")
+                                    ? rules.write(Word.of(o.substring(o.indexOf('=') + 1)))
+                                    : i + 1 < args.size() ? rules.write(args.get(i + 1)) : Risk.DESTRUCTIVE);
+                } else if (option.length() == 2
+                        && !o.startsWith("--")
+                        && o.startsWith("-")
+                        && o.indexOf(option.charAt(1)) > 0) {
                     int at = o.indexOf(option.charAt(1));
-                    r = max(r, at + 1 < o.length() ? rules.write(Word.of(o.substring(at + 1))) : i + 1 < args.size() ? rules.write(args.get(i + 1)) : Risk.DESTRUCTIVE);
+                    r = max(
+                            r,
+                            at + 1 < o.length()
+                                    ? rules.write(Word.of(o.substring(at + 1)))
+                                    : i + 1 < args.size() ? rules.write(args.get(i + 1)) : Risk.DESTRUCTIVE);
                 }
             }
         }
@@ -208,8 +228,10 @@ final class FileCommands {
                 continue;
             }
             String o = lit.get();
-            if (o.matches("--(to-command|use-compress-program|checkpoint-action|info-script|new-volume-script|rsh-command|rmt-command).*")
-                    || o.matches("-[a-zA-Z]*[IFP][a-zA-Z]*") || o.equals("--absolute-names")) {
+            if (o.matches(
+                            "--(to-command|use-compress-program|checkpoint-action|info-script|new-volume-script|rsh-command|rmt-command).*")
+                    || o.matches("-[a-zA-Z]*[IFP][a-zA-Z]*")
+                    || o.equals("--absolute-names")) {
                 return Risk.DESTRUCTIVE;
             }
             if (o.equals("-C") || o.equals("--directory") || o.equals("--file") || o.matches("-?[a-zA-Z]*f")) {

@@ -9,7 +9,8 @@ import dev.drydock.server.agent.event.Action.Risk;
  */
 public final class FinishTool implements Tool {
     /** The default schema: a summary only. */
-    public static final String SUMMARY_ONLY = Schemas.object(Schemas.prop("summary", "string", "what you did and why"), "summary");
+    public static final String SUMMARY_ONLY =
+            Schemas.object(Schemas.prop("summary", "string", "what you did and why"), "summary");
 
     private final ToolSpec spec;
 

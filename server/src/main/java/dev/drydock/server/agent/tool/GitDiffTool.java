@@ -5,7 +5,10 @@ import dev.drydock.server.agent.event.Action.Risk;
 /** {@code git_diff}: the session's changes so far. */
 public final class GitDiffTool implements Tool {
     private static final ToolSpec SPEC = new ToolSpec(
-            "git_diff", "Show the unified diff of every change made in this session so far.", Schemas.object(""), Risk.READ_ONLY);
+            "git_diff",
+            "Show the unified diff of every change made in this session so far.",
+            Schemas.object(""),
+            Risk.READ_ONLY);
 
     @Override
     public ToolSpec spec() {

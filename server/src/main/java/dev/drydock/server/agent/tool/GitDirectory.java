@@ -26,7 +26,9 @@ final class GitDirectory {
     /** Throws a {@link ToolFailure} the model reads when {@code path} is in a {@code .git} folder. */
     static void refuseWrite(String path) {
         if (contains(path)) {
-            throw new ToolFailure(path + " is inside the repository's .git folder, which the file tools do not write (git would run what is written there); use git commands through run_command");
+            throw new ToolFailure(
+                    path
+                            + " is inside the repository's .git folder, which the file tools do not write (git would run what is written there); use git commands through run_command");
         }
     }
 }

@@ -24,8 +24,8 @@ public final class GrepTool implements Tool {
     public Effect execute(Args args, ToolContext context) {
         String pattern = args.string("pattern");
         String path = args.optString("path").orElse(".");
-        String cmd = "grep -rnIE " + (args.flag("ignore_case") ? "-i " : "") + "--exclude-dir=.git -e " + Schemas.shellQuote(pattern) + " -- "
-                + Schemas.shellQuote(path) + " | head -n 200";
+        String cmd = "grep -rnIE " + (args.flag("ignore_case") ? "-i " : "") + "--exclude-dir=.git -e "
+                + Schemas.shellQuote(pattern) + " -- " + Schemas.shellQuote(path) + " | head -n 200";
         Workspace.CommandResult r = context.workspace().run(cmd, Duration.ofSeconds(30));
         String out = r.output().strip();
         return new Effect.Output(out.isEmpty() ? "no match for /" + pattern + "/ in " + path : Schemas.clip(out));

@@ -115,7 +115,8 @@ public final class Json {
             }
             String k = string();
             if (m.containsKey(k)) {
-                // Parsers disagree on which of two equal fields wins; refuse, so that nothing (the audit trail included) reads another value than the tool.
+                // Parsers disagree on which of two equal fields wins; refuse, so that nothing (the audit trail
+                // included) reads another value than the tool.
                 throw error("duplicate field '" + k + "'");
             }
             ws();

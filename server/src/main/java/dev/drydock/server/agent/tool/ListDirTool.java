@@ -7,7 +7,8 @@ public final class ListDirTool implements Tool {
     private static final ToolSpec SPEC = new ToolSpec(
             "list_dir",
             "List one directory of the workspace (not recursive). Directories end with '/'.",
-            Schemas.object(Schemas.prop("path", "string", "directory relative to the repository root; '.' for the root")),
+            Schemas.object(
+                    Schemas.prop("path", "string", "directory relative to the repository root; '.' for the root")),
             Risk.READ_ONLY);
 
     @Override
@@ -23,7 +24,9 @@ public final class ListDirTool implements Tool {
             if (e.name().equals(".git")) {
                 continue;
             }
-            out.append(e.name()).append(e.directory() ? "/" : "  (" + e.size() + " bytes)").append('\n');
+            out.append(e.name())
+                    .append(e.directory() ? "/" : "  (" + e.size() + " bytes)")
+                    .append('\n');
         }
         return new Effect.Output(out.isEmpty() ? path + " is empty" : Schemas.clip(out.toString()));
     }

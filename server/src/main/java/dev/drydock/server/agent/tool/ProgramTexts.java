@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 final class ProgramTexts {
     /** {@code system}, pipes, and gawk's {@code @} forms ({@code @load}, and {@code @f()} calls, which can reach {@code system}). */
     private static final Pattern AWK_SYSTEM = Pattern.compile("\\bsystem\\b|@|\\|");
+
     private static final Pattern AWK_PRINT = Pattern.compile("\\bprintf?\\b");
 
     private ProgramTexts() {}
@@ -53,7 +54,8 @@ final class ProgramTexts {
             }
             i++;
             switch (c) {
-                case '#', ':', 'b', 't', 'T', 'a', 'i', 'c', 'r', 'R' -> i = endOfLine(script, i, c == 'b' || c == 't' || c == 'T');
+                case '#', ':', 'b', 't', 'T', 'a', 'i', 'c', 'r', 'R' ->
+                    i = endOfLine(script, i, c == 'b' || c == 't' || c == 'T');
                 case 'e' -> {
                     return Effects.RUNS;
                 }

@@ -32,14 +32,19 @@ public final class ReadFileTool implements Tool {
             return new Effect.Output(path + " is empty");
         }
         if (start > lines.size()) {
-            return new Effect.Failed(path + " has only " + lines.size() + " lines; start_line " + start + " is past the end");
+            return new Effect.Failed(
+                    path + " has only " + lines.size() + " lines; start_line " + start + " is past the end");
         }
         StringBuilder out = new StringBuilder();
         for (int n = start; n <= end; n++) {
             out.append(n).append('\t').append(lines.get(n - 1)).append('\n');
         }
         if (end < lines.size()) {
-            out.append("[lines ").append(end + 1).append('-').append(lines.size()).append(" not shown; ask for a range]\n");
+            out.append("[lines ")
+                    .append(end + 1)
+                    .append('-')
+                    .append(lines.size())
+                    .append(" not shown; ask for a range]\n");
         }
         return new Effect.Output(Schemas.clip(out.toString()));
     }

@@ -39,7 +39,10 @@ public final class RunTestsTool implements Tool {
             return new Effect.Failed("no test command was detected for this repository; use run_command");
         }
         Workspace.CommandResult r = context.workspace().run(test.command(), TIMEOUT);
-        String output = BuildEnvironmentProblem.in(r.exitCode(), r.output()).map(p -> p.explanation() + "\n\n").orElse("") + r.output();
+        String output = BuildEnvironmentProblem.in(r.exitCode(), r.output())
+                        .map(p -> p.explanation() + "\n\n")
+                        .orElse("")
+                + r.output();
         return new Effect.CommandRan(test.command(), r.exitCode(), Schemas.clip(output), r.timedOut());
     }
 }

@@ -12,11 +12,13 @@ final class Schemas {
         for (String r : required) {
             req.append(req.isEmpty() ? "" : ",").append('"').append(r).append('"');
         }
-        return "{\"type\":\"object\",\"properties\":{" + properties + "},\"required\":[" + req + "],\"additionalProperties\":false}";
+        return "{\"type\":\"object\",\"properties\":{" + properties + "},\"required\":[" + req
+                + "],\"additionalProperties\":false}";
     }
 
     static String prop(String name, String type, String description) {
-        return "\"" + name + "\":{\"type\":\"" + type + "\",\"description\":\"" + description.replace("\"", "\\\"") + "\"}";
+        return "\"" + name + "\":{\"type\":\"" + type + "\",\"description\":\"" + description.replace("\"", "\\\"")
+                + "\"}";
     }
 
     /** Keeps the head and tail of long output, with a marker saying how much was cut. */

@@ -35,7 +35,9 @@ public final class SearchCodeTool implements Tool {
             String one = (h.repo().isEmpty() ? "" : h.repo() + ":") + h.path() + ':' + h.startLine() + '-' + h.endLine()
                     + '\n' + h.snippet().strip() + "\n\n";
             if (shown > 0 && out.length() + one.length() > Schemas.MAX_OUTPUT - 100) {
-                out.append("[").append(hits.size() - shown).append(" more hits omitted; narrow the query or read_file the hits above]\n");
+                out.append("[")
+                        .append(hits.size() - shown)
+                        .append(" more hits omitted; narrow the query or read_file the hits above]\n");
                 break;
             }
             out.append(one);

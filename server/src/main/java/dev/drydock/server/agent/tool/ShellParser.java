@@ -25,13 +25,15 @@ import java.util.Set;
  */
 final class ShellParser {
     /** Reserved words that open or close a compound command and are followed by a command. */
-    private static final Set<String> SKIPPED_RESERVED = Set.of("{", "}", "!", "if", "then", "else", "elif", "fi", "do", "done", "while", "until");
+    private static final Set<String> SKIPPED_RESERVED =
+            Set.of("{", "}", "!", "if", "then", "else", "elif", "fi", "do", "done", "while", "until");
 
     private final List<Token> tokens;
     /** Whether bash's {@code [[} is a keyword; false when reading tokens as a POSIX shell does. */
     private final boolean bashKeywords;
     /** Index in {@link #words} where a POSIX shell starts a new command after {@code &>}, or -1. */
     private int posixCommandStart = -1;
+
     private final List<SimpleCommand> commands = new ArrayList<>();
     private final List<Word> hereDocuments = new ArrayList<>();
     private Kind kind = Kind.COMMAND;
@@ -126,7 +128,9 @@ final class ShellParser {
                     if (reserved(w.word()).equals("]]")) {
                         endCommand();
                         try {
-                            commands.addAll(new ShellParser(tokens.subList(start, i + 1), false).script().commands());
+                            commands.addAll(new ShellParser(tokens.subList(start, i + 1), false)
+                                    .script()
+                                    .commands());
                         } catch (ShellSyntaxException e) {
                             // A POSIX shell stops at this syntax error: the plain reading runs nothing more.
                         }
@@ -157,7 +161,8 @@ final class ShellParser {
             commands.add(new SimpleCommand(kind, List.copyOf(words), List.copyOf(redirects)));
         }
         if (posixCommandStart > 0 && posixCommandStart < words.size()) {
-            commands.add(new SimpleCommand(Kind.COMMAND, List.copyOf(words.subList(posixCommandStart, words.size())), List.copyOf(redirects)));
+            commands.add(new SimpleCommand(
+                    Kind.COMMAND, List.copyOf(words.subList(posixCommandStart, words.size())), List.copyOf(redirects)));
         }
         posixCommandStart = -1;
         kind = Kind.COMMAND;

@@ -38,7 +38,8 @@ final class ShellSyntax {
         boolean opensFile() {
             return switch (operator) {
                 case "<", "<>", ">", ">>", ">|", "&>", "&>>" -> true;
-                case ">&", "<&" -> target.literal().map(t -> !t.matches("[0-9]+-?|-")).orElse(true);
+                case ">&", "<&" ->
+                    target.literal().map(t -> !t.matches("[0-9]+-?|-")).orElse(true);
                 default -> false;
             };
         }
@@ -64,11 +65,13 @@ final class ShellSyntax {
 
     /** One shell word as written: literal text and expansions, with what quoting they had. */
     record Word(List<Part> parts) {
-        private static final Pattern ASSIGNMENT = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(\\[[^]]*])?\\+?=(.*)", Pattern.DOTALL);
+        private static final Pattern ASSIGNMENT =
+                Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(\\[[^]]*])?\\+?=(.*)", Pattern.DOTALL);
         private static final Pattern BRACE_EXPANSION = Pattern.compile("\\{[^{}]*(,|\\.\\.)[^{}]*}");
 
         /** A word whose value is unknown and may be several words (an argument appended by {@code xargs}, a file name from {@code find}). */
-        static final Word UNKNOWN = new Word(List.of(new Expansion(Expansion.Kind.PARAMETER, "$unknown", false, List.of())));
+        static final Word UNKNOWN =
+                new Word(List.of(new Expansion(Expansion.Kind.PARAMETER, "$unknown", false, List.of())));
 
         sealed interface Part {}
 
@@ -103,8 +106,11 @@ final class ShellSyntax {
             }
             String view = unquotedView.toString();
             int bracket = view.indexOf('[');
-            boolean expands = view.indexOf('*') >= 0 || view.indexOf('?') >= 0 || (bracket >= 0 && view.indexOf(']', bracket + 1) > bracket)
-                    || view.startsWith("~") || BRACE_EXPANSION.matcher(view).find();
+            boolean expands = view.indexOf('*') >= 0
+                    || view.indexOf('?') >= 0
+                    || (bracket >= 0 && view.indexOf(']', bracket + 1) > bracket)
+                    || view.startsWith("~")
+                    || BRACE_EXPANSION.matcher(view).find();
             return expands ? Optional.empty() : Optional.of(value.toString());
         }
 
@@ -152,8 +158,11 @@ final class ShellSyntax {
          */
         boolean evaluatesNames() {
             for (Part p : parts) {
-                if (p instanceof Expansion e && ((e.kind() == Expansion.Kind.ARITHMETIC && !e.source().matches("[0-9\\s+*/%<>=!&|^~?:()-]*"))
-                        || (e.kind() == Expansion.Kind.PARAMETER && e.source().contains("[")))) {
+                if (p instanceof Expansion e
+                        && ((e.kind() == Expansion.Kind.ARITHMETIC
+                                        && !e.source().matches("[0-9\\s+*/%<>=!&|^~?:()-]*"))
+                                || (e.kind() == Expansion.Kind.PARAMETER
+                                        && e.source().contains("[")))) {
                     return true;
                 }
             }

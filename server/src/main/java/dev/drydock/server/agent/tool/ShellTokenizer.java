@@ -20,7 +20,9 @@ import org.jspecify.annotations.Nullable;
 final class ShellTokenizer {
     private static final int MAX_DEPTH = 32;
     private static final String[] OPERATORS = {"&&", "||", ";;", "|&", "|", "&", ";"};
-    private static final String[] REDIRECTIONS = {"&>>", "&>", "<<<", "<<-", "<<", "<>", "<&", ">>", ">&", ">|", ">", "<"};
+    private static final String[] REDIRECTIONS = {
+        "&>>", "&>", "<<<", "<<-", "<<", "<>", "<&", ">>", ">&", ">|", ">", "<"
+    };
 
     /** One token: a word, a control operator ({@code ; & | && || ( )} or a newline), a redirection or a here-document body. */
     sealed interface Token {
@@ -39,6 +41,7 @@ final class ShellTokenizer {
     private int pos;
     /** How deep {@code ${…}} and quotes inside it nest right now; bounded like substitutions. */
     private int braces;
+
     private final List<PendingHereDocument> pendingHereDocuments = new ArrayList<>();
 
     private record PendingHereDocument(String delimiter, boolean expands, boolean stripTabs) {}
@@ -99,7 +102,8 @@ final class ShellTokenizer {
             if (c == '(' && s.startsWith("((", pos)) {
                 pos += 2;
                 String arithmetic = balanced('(', ')', 2);
-                out.add(new Token.WordToken(new Word(List.of(new Expansion(Expansion.Kind.ARITHMETIC, "((" + arithmetic + "))", false, List.of())))));
+                out.add(new Token.WordToken(new Word(List.of(
+                        new Expansion(Expansion.Kind.ARITHMETIC, "((" + arithmetic + "))", false, List.of())))));
                 continue;
             }
             if (c == '(') {
@@ -232,7 +236,8 @@ final class ShellTokenizer {
         }
         flush(parts, plain);
         if (parts.isEmpty()) {
-            throw new ShellSyntaxException(pos < s.length() ? "unexpected '" + s.charAt(pos) + "'" : "a word is missing at the end");
+            throw new ShellSyntaxException(
+                    pos < s.length() ? "unexpected '" + s.charAt(pos) + "'" : "a word is missing at the end");
         }
         return new Word(List.copyOf(parts));
     }
@@ -299,7 +304,9 @@ final class ShellTokenizer {
                     pos++;
                     break;
                 }
-                if (c == '\\' && pos + 1 < s.length() && ("$`\\".indexOf(s.charAt(pos + 1)) >= 0 || (inDoubleQuotes && s.charAt(pos + 1) == '"'))) {
+                if (c == '\\'
+                        && pos + 1 < s.length()
+                        && ("$`\\".indexOf(s.charAt(pos + 1)) >= 0 || (inDoubleQuotes && s.charAt(pos + 1) == '"'))) {
                     inner.append(s.charAt(pos + 1));
                     pos += 2;
                 } else {
@@ -329,7 +336,8 @@ final class ShellTokenizer {
             pos++;
             List<Script> scripts = new ArrayList<>();
             braced(scripts);
-            return new Expansion(Expansion.Kind.PARAMETER, s.substring(start, pos), inDoubleQuotes, List.copyOf(scripts));
+            return new Expansion(
+                    Expansion.Kind.PARAMETER, s.substring(start, pos), inDoubleQuotes, List.copyOf(scripts));
         }
         if (c == '\'' && !inDoubleQuotes) {
             int end = pos + 1;
@@ -341,12 +349,16 @@ final class ShellTokenizer {
             }
             String body = s.substring(pos + 1, end);
             pos = end + 1;
-            return body.indexOf('\\') >= 0 ? new Expansion(Expansion.Kind.OPAQUE, s.substring(start, pos), true, List.of()) : new Text(body, true);
+            return body.indexOf('\\') >= 0
+                    ? new Expansion(Expansion.Kind.OPAQUE, s.substring(start, pos), true, List.of())
+                    : new Text(body, true);
         }
         if (c == '"' && !inDoubleQuotes) {
             pos++;
             List<Part> inner = doubleQuoted();
-            return inner.size() == 1 ? inner.getFirst() : new Expansion(Expansion.Kind.OPAQUE, s.substring(start, pos), true, scriptsOf(inner));
+            return inner.size() == 1
+                    ? inner.getFirst()
+                    : new Expansion(Expansion.Kind.OPAQUE, s.substring(start, pos), true, scriptsOf(inner));
         }
         if (Character.isLetter(c) || c == '_') {
             while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '_')) {
@@ -362,7 +374,9 @@ final class ShellTokenizer {
     }
 
     private static List<Script> scriptsOf(List<Part> parts) {
-        return parts.stream().flatMap(p -> p instanceof Expansion e ? e.scripts().stream() : java.util.stream.Stream.empty()).toList();
+        return parts.stream()
+                .flatMap(p -> p instanceof Expansion e ? e.scripts().stream() : java.util.stream.Stream.empty())
+                .toList();
     }
 
     /** The inside of {@code ${…}}, after the brace; collects the scripts of substitutions in it. */
@@ -454,7 +468,8 @@ final class ShellTokenizer {
 
     /** A here-document body as the shell expands it: like the inside of double quotes, up to the end. */
     private Word expandedBody(String body) {
-        ShellTokenizer inner = new ShellTokenizer(body.replace("\\\"", "\\\\\"").replace("\"", "\\\"") + "\"", 0, depth + 1);
+        ShellTokenizer inner =
+                new ShellTokenizer(body.replace("\\\"", "\\\\\"").replace("\"", "\\\"") + "\"", 0, depth + 1);
         return new Word(inner.doubleQuoted());
     }
 }

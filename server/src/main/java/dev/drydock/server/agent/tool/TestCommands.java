@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * Gradle, npm, pytest, unittest, Go, Make. Deterministic: only file names and contents matter.
  */
 public final class TestCommands {
-    private static final Pattern RULE = Pattern.compile("(?im)^\\s*[-*]?\\s*test[- _]command\\s*:\\s*`?([^`\\n]+?)`?\\s*$");
+    private static final Pattern RULE =
+            Pattern.compile("(?im)^\\s*[-*]?\\s*test[- _]command\\s*:\\s*`?([^`\\n]+?)`?\\s*$");
 
     /** Repository files whose {@code test-command:} line names the test command. */
     static final java.util.List<String> RULES_FILES = java.util.List.of(".drydock/rules.md", "AGENTS.md", "CLAUDE.md");
@@ -35,13 +36,15 @@ public final class TestCommands {
         }
         for (String gradle : new String[] {"build.gradle", "build.gradle.kts"}) {
             if (ws.isFile(gradle)) {
-                return new TestCommand(ws.isFile("gradlew") ? "./gradlew test --offline -q" : "gradle test --offline -q", gradle);
+                return new TestCommand(
+                        ws.isFile("gradlew") ? "./gradlew test --offline -q" : "gradle test --offline -q", gradle);
             }
         }
         if (ws.isFile("package.json") && ws.read("package.json").contains("\"test\"")) {
             return new TestCommand("npm test --silent", "package.json");
         }
-        if (ws.isFile("pytest.ini") || ws.isFile("conftest.py")
+        if (ws.isFile("pytest.ini")
+                || ws.isFile("conftest.py")
                 || (ws.isFile("pyproject.toml") && ws.read("pyproject.toml").contains("[tool.pytest"))
                 || (ws.isFile("setup.cfg") && ws.read("setup.cfg").contains("[tool:pytest]"))) {
             return new TestCommand("python3 -m pytest -q", ws.isFile("pytest.ini") ? "pytest.ini" : "pyproject.toml");
@@ -49,10 +52,15 @@ public final class TestCommands {
         if (ws.isFile("go.mod")) {
             return new TestCommand("go test ./...", "go.mod");
         }
-        if (ws.isFile("Makefile") && Pattern.compile("(?m)^test\\s*:").matcher(ws.read("Makefile")).find()) {
+        if (ws.isFile("Makefile")
+                && Pattern.compile("(?m)^test\\s*:")
+                        .matcher(ws.read("Makefile"))
+                        .find()) {
             return new TestCommand("make test", "Makefile");
         }
-        boolean pythonTests = ws.list(".").stream().anyMatch(e -> !e.directory() && e.name().toLowerCase(Locale.ROOT).matches("test_.*\\.py"));
+        boolean pythonTests = ws.list(".").stream()
+                .anyMatch(
+                        e -> !e.directory() && e.name().toLowerCase(Locale.ROOT).matches("test_.*\\.py"));
         if (pythonTests) {
             return new TestCommand("python3 -m unittest discover -q", "test_*.py");
         }

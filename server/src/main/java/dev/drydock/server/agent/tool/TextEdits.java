@@ -18,7 +18,8 @@ public final class TextEdits {
     /** Replaces the one occurrence of {@code oldText}; falls back to matching lines modulo whitespace. */
     public static String replace(String content, String oldText, String newText) {
         if (oldText.isEmpty()) {
-            throw new ToolFailure("old_text is empty: give the exact text to replace, or use create_file for a new file");
+            throw new ToolFailure(
+                    "old_text is empty: give the exact text to replace, or use create_file for a new file");
         }
         List<Integer> at = occurrences(content, oldText);
         if (at.size() == 1) {
@@ -27,7 +28,10 @@ public final class TextEdits {
         }
         if (at.size() > 1) {
             throw new ToolFailure("old_text is ambiguous: it occurs " + at.size() + " times (at lines "
-                    + at.stream().map(p -> Integer.toString(lineOf(content, p))).reduce((a, b) -> a + ", " + b).orElse("")
+                    + at.stream()
+                            .map(p -> Integer.toString(lineOf(content, p)))
+                            .reduce((a, b) -> a + ", " + b)
+                            .orElse("")
                     + "); include more surrounding lines so that it matches exactly once");
         }
         return replaceTolerant(content, oldText, newText);
@@ -47,13 +51,17 @@ public final class TextEdits {
             }
         }
         if (starts.size() > 1) {
-            throw new ToolFailure("old_text is ambiguous: ignoring whitespace it matches " + starts.size() + " places (at lines "
-                    + starts.stream().map(s -> Integer.toString(s + 1)).reduce((a, b) -> a + ", " + b).orElse("")
-                    + "); include more surrounding lines");
+            throw new ToolFailure(
+                    "old_text is ambiguous: ignoring whitespace it matches " + starts.size() + " places (at lines "
+                            + starts.stream()
+                                    .map(s -> Integer.toString(s + 1))
+                                    .reduce((a, b) -> a + ", " + b)
+                                    .orElse("")
+                            + "); include more surrounding lines");
         }
         if (starts.isEmpty()) {
-            throw new ToolFailure("old_text was not found, not even ignoring whitespace." + closest(lines, want.getFirst())
-                    + " Read the file again (read_file) and copy the text exactly.");
+            throw new ToolFailure("old_text was not found, not even ignoring whitespace."
+                    + closest(lines, want.getFirst()) + " Read the file again (read_file) and copy the text exactly.");
         }
         int s = starts.getFirst();
         String indentHave = indent(lines.get(s));
@@ -68,7 +76,9 @@ public final class TextEdits {
         for (int k = s + want.size(); k < lines.size(); k++) {
             out.append(lines.get(k)).append('\n');
         }
-        return content.endsWith("\n") || content.isEmpty() ? out.toString() : out.substring(0, Math.max(0, out.length() - 1));
+        return content.endsWith("\n") || content.isEmpty()
+                ? out.toString()
+                : out.substring(0, Math.max(0, out.length() - 1));
     }
 
     private static String reindent(String line, String from, String to) {
@@ -173,7 +183,10 @@ public final class TextEdits {
             List<String> before = new ArrayList<>();
             List<String> after = new ArrayList<>();
             k++;
-            while (k < d.size() && !HUNK.matcher(d.get(k)).matches() && !d.get(k).startsWith("--- ") && !d.get(k).startsWith("diff ")) {
+            while (k < d.size()
+                    && !HUNK.matcher(d.get(k)).matches()
+                    && !d.get(k).startsWith("--- ")
+                    && !d.get(k).startsWith("diff ")) {
                 String l = d.get(k);
                 if (l.startsWith("\\")) {
                     k++;
@@ -188,15 +201,20 @@ public final class TextEdits {
                     }
                     case '-' -> before.add(body);
                     case '+' -> after.add(body);
-                    default -> throw new ToolFailure("hunk " + hunkNo + " has a line that starts with neither ' ', '-' nor '+': '" + l + "'");
+                    default ->
+                        throw new ToolFailure("hunk " + hunkNo
+                                + " has a line that starts with neither ' ', '-' nor '+': '" + l + "'");
                 }
                 k++;
             }
             int at = locate(lines, before, Math.max(0, declared + offset));
             if (at < 0) {
-                throw new ToolFailure("hunk " + hunkNo + " does not apply: its context and removed lines were not found in the file"
-                        + (before.isEmpty() ? "" : " (first line: '" + before.getFirst().strip() + "')")
-                        + ". Read the file again and make the diff from its current text, or use old_text/new_text.");
+                throw new ToolFailure(
+                        "hunk " + hunkNo + " does not apply: its context and removed lines were not found in the file"
+                                + (before.isEmpty()
+                                        ? ""
+                                        : " (first line: '" + before.getFirst().strip() + "')")
+                                + ". Read the file again and make the diff from its current text, or use old_text/new_text.");
             }
             for (int r = 0; r < before.size(); r++) {
                 lines.remove(at);
@@ -255,7 +273,8 @@ public final class TextEdits {
             prefix++;
         }
         int suffix = 0;
-        while (suffix < a.size() - prefix && suffix < b.size() - prefix
+        while (suffix < a.size() - prefix
+                && suffix < b.size() - prefix
                 && a.get(a.size() - 1 - suffix).equals(b.get(b.size() - 1 - suffix))) {
             suffix++;
         }
@@ -277,9 +296,21 @@ public final class TextEdits {
         long oldCount = body.stream().filter(l -> !l.startsWith("+")).count();
         long newCount = body.stream().filter(l -> !l.startsWith("-")).count();
         StringBuilder out = new StringBuilder();
-        out.append("--- a/").append(path).append('\n').append("+++ b/").append(path).append('\n');
-        out.append("@@ -").append(oldCount == 0 ? ctxStart : ctxStart + 1).append(',').append(oldCount)
-                .append(" +").append(newCount == 0 ? ctxStart : ctxStart + 1).append(',').append(newCount).append(" @@\n");
+        out.append("--- a/")
+                .append(path)
+                .append('\n')
+                .append("+++ b/")
+                .append(path)
+                .append('\n');
+        out.append("@@ -")
+                .append(oldCount == 0 ? ctxStart : ctxStart + 1)
+                .append(',')
+                .append(oldCount)
+                .append(" +")
+                .append(newCount == 0 ? ctxStart : ctxStart + 1)
+                .append(',')
+                .append(newCount)
+                .append(" @@\n");
         body.forEach(l -> out.append(l).append('\n'));
         return out.toString();
     }

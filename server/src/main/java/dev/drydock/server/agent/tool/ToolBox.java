@@ -33,16 +33,19 @@ public final class ToolBox {
      * @throws IllegalArgumentException for an unknown name
      */
     public static ToolBox named(List<String> names, FinishTool finish) {
-        return of(names.stream().map(n -> {
-            if (n.equals("finish")) {
-                return (Tool) finish;
-            }
-            Supplier<Tool> s = BUILT_IN.get(n);
-            if (s == null) {
-                throw new IllegalArgumentException("unknown tool '" + n + "'; known: " + String.join(", ", BUILT_IN.keySet()));
-            }
-            return s.get();
-        }).toList());
+        return of(names.stream()
+                .map(n -> {
+                    if (n.equals("finish")) {
+                        return (Tool) finish;
+                    }
+                    Supplier<Tool> s = BUILT_IN.get(n);
+                    if (s == null) {
+                        throw new IllegalArgumentException(
+                                "unknown tool '" + n + "'; known: " + String.join(", ", BUILT_IN.keySet()));
+                    }
+                    return s.get();
+                })
+                .toList());
     }
 
     /** Names of every built-in tool. */

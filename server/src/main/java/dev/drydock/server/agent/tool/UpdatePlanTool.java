@@ -13,8 +13,10 @@ public final class UpdatePlanTool implements Tool {
     private static final ToolSpec SPEC = new ToolSpec(
             "update_plan",
             "Replace your plan: a list of steps, each {text, status} with status pending, in_progress or done. Keep it short.",
-            Schemas.object("\"steps\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"},"
-                    + "\"status\":{\"type\":\"string\",\"enum\":[\"pending\",\"in_progress\",\"done\"]}},\"required\":[\"text\",\"status\"]}}", "steps"),
+            Schemas.object(
+                    "\"steps\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"},"
+                            + "\"status\":{\"type\":\"string\",\"enum\":[\"pending\",\"in_progress\",\"done\"]}},\"required\":[\"text\",\"status\"]}}",
+                    "steps"),
             Risk.READ_ONLY);
 
     @Override

@@ -16,12 +16,19 @@ import org.jboss.logging.Logger;
 public class GatewayAuditRecorder implements GatewayRecorder {
     private static final Logger LOG = Logger.getLogger(GatewayAuditRecorder.class);
 
-    @Inject AuditTrail trail;
+    @Inject
+    AuditTrail trail;
 
     @Override
     public void record(GatewayRecord r) {
         try {
-            trail.append(new AuditEntry(r.userSubject(), r.workspace(), r.sessionId(), "model.request", r.endpoint() == null ? "-" : r.endpoint(), java.util.Map.of())
+            trail.append(new AuditEntry(
+                            r.userSubject(),
+                            r.workspace(),
+                            r.sessionId(),
+                            "model.request",
+                            r.endpoint() == null ? "-" : r.endpoint(),
+                            java.util.Map.of())
                     .with("requestId", r.requestId())
                     .with("outcome", r.outcome().label())
                     .with("model", r.model())

@@ -1,7 +1,7 @@
 package dev.drydock.server.gateway.admin;
 
-import dev.drydock.server.gateway.core.Capability;
 import dev.drydock.server.classification.Classification;
+import dev.drydock.server.gateway.core.Capability;
 import dev.drydock.server.gateway.core.EndpointSpec;
 import dev.drydock.server.gateway.core.Protocol;
 import dev.drydock.server.gateway.core.RouteSpec;
@@ -24,24 +24,41 @@ import java.util.stream.Collectors;
 /** Stored endpoints and routes (tables {@code model_endpoint}, {@code model_route}) and allowed model hosts, through native queries. */
 @ApplicationScoped
 public class GatewayStore {
-    @Inject EntityManager em;
+    @Inject
+    EntityManager em;
 
     public List<EndpointSpec> endpoints() {
-        return rows("select name, base_url, protocol, model_id, auth_header, secret_ref, context_window, capabilities, max_concurrency, connect_timeout_ms, "
-                + "request_timeout_ms, idle_timeout_ms, cost_prompt, cost_completion, clearance, tokenizer from model_endpoint order by name").stream()
-                .map(r -> new EndpointSpec((String) r[0], URI.create((String) r[1]),
-                        Protocol.parse((String) r[2]).orElse(Protocol.OPENAI_CHAT), (String) r[3],
-                        (String) r[4], (String) r[5], (int) Columns.longValue(r[6]),
-                        capabilities((String) r[7]), (int) Columns.longValue(r[8]),
-                        Duration.ofMillis(Columns.longValue(r[9])), Duration.ofMillis(Columns.longValue(r[10])),
-                        Duration.ofMillis(Columns.longValue(r[11])), (BigDecimal) r[12], (BigDecimal) r[13],
-                        Classification.parse((String) r[14]).orElse(Classification.PUBLIC), (String) r[15]))
+        return rows(
+                        "select name, base_url, protocol, model_id, auth_header, secret_ref, context_window, capabilities, max_concurrency, connect_timeout_ms, "
+                                + "request_timeout_ms, idle_timeout_ms, cost_prompt, cost_completion, clearance, tokenizer from model_endpoint order by name")
+                .stream()
+                .map(r -> new EndpointSpec(
+                        (String) r[0],
+                        URI.create((String) r[1]),
+                        Protocol.parse((String) r[2]).orElse(Protocol.OPENAI_CHAT),
+                        (String) r[3],
+                        (String) r[4],
+                        (String) r[5],
+                        (int) Columns.longValue(r[6]),
+                        capabilities((String) r[7]),
+                        (int) Columns.longValue(r[8]),
+                        Duration.ofMillis(Columns.longValue(r[9])),
+                        Duration.ofMillis(Columns.longValue(r[10])),
+                        Duration.ofMillis(Columns.longValue(r[11])),
+                        (BigDecimal) r[12],
+                        (BigDecimal) r[13],
+                        Classification.parse((String) r[14]).orElse(Classification.PUBLIC),
+                        (String) r[15]))
                 .toList();
     }
 
     static Set<Capability> capabilities(String text) {
         Set<Capability> caps = EnumSet.noneOf(Capability.class);
-        Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Capability::parse).forEach(o -> o.ifPresent(caps::add));
+        Arrays.stream(text.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .map(Capability::parse)
+                .forEach(o -> o.ifPresent(caps::add));
         return caps;
     }
 
@@ -57,10 +74,24 @@ public class GatewayStore {
                     idle_timeout_ms = excluded.idle_timeout_ms, cost_prompt = excluded.cost_prompt,
                     cost_completion = excluded.cost_completion, clearance = excluded.clearance, tokenizer = excluded.tokenizer, updated_at = now()
                 """;
-        update(sql, e.name(), e.baseUrl().toString(), e.protocol().label(), e.modelId(), e.authHeader(), e.secretRef(), e.contextWindow(),
-                e.capabilities().stream().map(Capability::label).sorted().collect(Collectors.joining(",")), e.maxConcurrency(),
-                e.connectTimeout().toMillis(), e.requestTimeout().toMillis(), e.idleTimeout().toMillis(), e.costPer1kPromptTokens(),
-                e.costPer1kCompletionTokens(), e.clearance().label(), e.tokenizer());
+        update(
+                sql,
+                e.name(),
+                e.baseUrl().toString(),
+                e.protocol().label(),
+                e.modelId(),
+                e.authHeader(),
+                e.secretRef(),
+                e.contextWindow(),
+                e.capabilities().stream().map(Capability::label).sorted().collect(Collectors.joining(",")),
+                e.maxConcurrency(),
+                e.connectTimeout().toMillis(),
+                e.requestTimeout().toMillis(),
+                e.idleTimeout().toMillis(),
+                e.costPer1kPromptTokens(),
+                e.costPer1kCompletionTokens(),
+                e.clearance().label(),
+                e.tokenizer());
     }
 
     public boolean deleteEndpoint(String name) {
@@ -69,8 +100,14 @@ public class GatewayStore {
 
     public List<RouteSpec> routes() {
         return rows("select name, workspace, droid, purpose, endpoints from model_route order by name").stream()
-                .map(r -> new RouteSpec((String) r[0], (String) r[1], (String) r[2], (String) r[3],
-                        Arrays.stream(((String) r[4]).split(",")).filter(s -> !s.isBlank()).toList()))
+                .map(r -> new RouteSpec(
+                        (String) r[0],
+                        (String) r[1],
+                        (String) r[2],
+                        (String) r[3],
+                        Arrays.stream(((String) r[4]).split(","))
+                                .filter(s -> !s.isBlank())
+                                .toList()))
                 .toList();
     }
 
@@ -98,12 +135,14 @@ public class GatewayStore {
 
     /** Runs a native statement with its positional parameters ({@code ?} in order) in the caller's transaction or one of its own. */
     private int update(String sql, @org.jspecify.annotations.Nullable Object... params) {
-        return QuarkusTransaction.joiningExisting().call(() -> bind(em.createNativeQuery(sql), params).executeUpdate());
+        return QuarkusTransaction.joiningExisting()
+                .call(() -> bind(em.createNativeQuery(sql), params).executeUpdate());
     }
 
     @SuppressWarnings("unchecked")
     private List<Object[]> rows(String sql, Object... params) {
-        return QuarkusTransaction.joiningExisting().call(() -> bind(em.createNativeQuery(sql), params).getResultList());
+        return QuarkusTransaction.joiningExisting()
+                .call(() -> bind(em.createNativeQuery(sql), params).getResultList());
     }
 
     private static Query bind(Query query, Object... params) {
@@ -119,12 +158,22 @@ public class GatewayStore {
     /** Model hosts allowed through the audited admin action (table {@code egress_host}). */
     public List<ModelHost> modelHosts() {
         return rows("select host, reason, added_by, added_at from egress_host order by host").stream()
-                .map(r -> new ModelHost((String) r[0], (String) r[1], (String) r[2], Columns.instant(r[3]).toString())).toList();
+                .map(r -> new ModelHost(
+                        (String) r[0],
+                        (String) r[1],
+                        (String) r[2],
+                        Columns.instant(r[3]).toString()))
+                .toList();
     }
 
     /** Stores an allowed model host; false when it was already allowed. */
     public boolean allowModelHost(String host, String reason, String by) {
-        return update("insert into egress_host (host, reason, added_by) values (?1, ?2, ?3) on conflict (host) do nothing", host, reason, by) > 0;
+        return update(
+                        "insert into egress_host (host, reason, added_by) values (?1, ?2, ?3) on conflict (host) do nothing",
+                        host,
+                        reason,
+                        by)
+                > 0;
     }
 
     /** Removes an allowed model host; false when it was not allowed. */

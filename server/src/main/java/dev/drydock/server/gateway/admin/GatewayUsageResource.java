@@ -1,10 +1,10 @@
 package dev.drydock.server.gateway.admin;
 
 import dev.drydock.server.auth.Roles;
-import dev.drydock.server.gateway.accounting.Budgets;
-import dev.drydock.server.gateway.accounting.GatewayLedger;
 import dev.drydock.server.egress.EgressLog;
 import dev.drydock.server.egress.EgressRefusal;
+import dev.drydock.server.gateway.accounting.Budgets;
+import dev.drydock.server.gateway.accounting.GatewayLedger;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
@@ -21,9 +21,9 @@ import jakarta.ws.rs.core.MediaType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jspecify.annotations.Nullable;
-import java.util.Objects;
 
 /** Accounting, budgets and egress refusals of the gateway, for administrators. */
 @Path("/api/admin")
@@ -31,17 +31,28 @@ import java.util.Objects;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class GatewayUsageResource {
-    @Inject GatewayLedger ledger;
-    @Inject Budgets budgets;
-    @Inject EgressLog egress;
+    @Inject
+    GatewayLedger ledger;
+
+    @Inject
+    Budgets budgets;
+
+    @Inject
+    EgressLog egress;
 
     /** A budget as sent by an admin. */
-    public record BudgetInput(@Nullable String scope, @Nullable String subject, @Nullable String period, @Nullable Long maxTokens, @Nullable BigDecimal maxCost) {}
+    public record BudgetInput(
+            @Nullable String scope,
+            @Nullable String subject,
+            @Nullable String period,
+            @Nullable Long maxTokens,
+            @Nullable BigDecimal maxCost) {}
 
     @GET
     @Path("model-requests")
     @Operation(summary = "Recent gateway requests (accounting records), newest first")
-    public List<GatewayLedger.RequestView> requests(@QueryParam("user") @Nullable String user, @QueryParam("limit") @Nullable Integer limit) {
+    public List<GatewayLedger.RequestView> requests(
+            @QueryParam("user") @Nullable String user, @QueryParam("limit") @Nullable Integer limit) {
         int n = limit == null ? 50 : limit;
         if (n < 1 || n > 1000) {
             throw ProblemException.badRequest("limit must be between 1 and 1000");
@@ -58,7 +69,9 @@ public class GatewayUsageResource {
 
     @POST
     @Path("model-budgets")
-    @Operation(summary = "Create a budget: tokens and/or cost per day or month for a user, workspace or session (* = each)")
+    @Operation(
+            summary =
+                    "Create a budget: tokens and/or cost per day or month for a user, workspace or session (* = each)")
     public Budgets.Budget createBudget(@Nullable BudgetInput in) {
         if (in == null) {
             throw ProblemException.badRequest("send the budget as a JSON object");
@@ -68,7 +81,8 @@ public class GatewayUsageResource {
             errors.add(new Problem.FieldError("scope", "must be user, workspace or session"));
         }
         if (in.subject() == null || in.subject().isBlank()) {
-            errors.add(new Problem.FieldError("subject", "is required: a username, workspace slug or session id, or * for each"));
+            errors.add(new Problem.FieldError(
+                    "subject", "is required: a username, workspace slug or session id, or * for each"));
         }
         if (in.period() == null || !List.of("day", "month").contains(in.period())) {
             errors.add(new Problem.FieldError("period", "must be day or month"));
@@ -83,12 +97,24 @@ public class GatewayUsageResource {
             errors.add(new Problem.FieldError("maxCost", "must be greater than 0"));
         }
         if (!errors.isEmpty()) {
-            throw new ProblemException(Problem.of(400, "invalid-budget", "Invalid budget",
-                    String.join("; ", errors.stream().map(f -> f.field() + " " + f.message()).toList())).withErrors(errors));
+            throw new ProblemException(Problem.of(
+                            400,
+                            "invalid-budget",
+                            "Invalid budget",
+                            String.join(
+                                    "; ",
+                                    errors.stream()
+                                            .map(f -> f.field() + " " + f.message())
+                                            .toList()))
+                    .withErrors(errors));
         }
         // scope, subject and period were checked above
-        return budgets.create(Objects.requireNonNull(in.scope()), Objects.requireNonNull(in.subject()).trim(), Objects.requireNonNull(in.period()),
-                in.maxTokens(), in.maxCost());
+        return budgets.create(
+                Objects.requireNonNull(in.scope()),
+                Objects.requireNonNull(in.subject()).trim(),
+                Objects.requireNonNull(in.period()),
+                in.maxTokens(),
+                in.maxCost());
     }
 
     @DELETE

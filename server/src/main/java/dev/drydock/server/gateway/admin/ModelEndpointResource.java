@@ -29,26 +29,60 @@ import org.jspecify.annotations.Nullable;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class ModelEndpointResource {
-    @Inject GatewayService gateway;
-    @Inject GatewayStore store;
-    @Inject ModelEndpoints endpoints;
-    @Inject CurrentUser currentUser;
-    @Inject AuditTrail audit;
+    @Inject
+    GatewayService gateway;
+
+    @Inject
+    GatewayStore store;
+
+    @Inject
+    ModelEndpoints endpoints;
+
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    AuditTrail audit;
 
     /** An endpoint as sent by an admin; omitted fields take their defaults. */
     public record EndpointInput(
-            @Nullable String baseUrl, @Nullable String protocol, @Nullable String modelId, @Nullable String authHeader,
-            @Nullable String secretRef, @Nullable Integer contextWindow, @Nullable List<String> capabilities,
-            @Nullable Integer maxConcurrency, @Nullable Long connectTimeoutMs, @Nullable Long requestTimeoutMs,
-            @Nullable Long idleTimeoutMs, @Nullable BigDecimal costPer1kPromptTokens, @Nullable BigDecimal costPer1kCompletionTokens,
-            @Nullable String clearance, @Nullable String tokenizer) {}
+            @Nullable String baseUrl,
+            @Nullable String protocol,
+            @Nullable String modelId,
+            @Nullable String authHeader,
+            @Nullable String secretRef,
+            @Nullable Integer contextWindow,
+            @Nullable List<String> capabilities,
+            @Nullable Integer maxConcurrency,
+            @Nullable Long connectTimeoutMs,
+            @Nullable Long requestTimeoutMs,
+            @Nullable Long idleTimeoutMs,
+            @Nullable BigDecimal costPer1kPromptTokens,
+            @Nullable BigDecimal costPer1kCompletionTokens,
+            @Nullable String clearance,
+            @Nullable String tokenizer) {}
 
     /** An endpoint as the API shows it: {@code secretConfigured} says whether its secretRef resolves, never the value. */
     public record EndpointView(
-            String name, String baseUrl, String protocol, String modelId, String authHeader, @Nullable String secretRef,
-            boolean secretConfigured, int contextWindow, List<String> capabilities, int maxConcurrency, long connectTimeoutMs,
-            long requestTimeoutMs, long idleTimeoutMs, BigDecimal costPer1kPromptTokens, BigDecimal costPer1kCompletionTokens,
-            String clearance, @Nullable String tokenizer, String source, String breaker) {}
+            String name,
+            String baseUrl,
+            String protocol,
+            String modelId,
+            String authHeader,
+            @Nullable String secretRef,
+            boolean secretConfigured,
+            int contextWindow,
+            List<String> capabilities,
+            int maxConcurrency,
+            long connectTimeoutMs,
+            long requestTimeoutMs,
+            long idleTimeoutMs,
+            BigDecimal costPer1kPromptTokens,
+            BigDecimal costPer1kCompletionTokens,
+            String clearance,
+            @Nullable String tokenizer,
+            String source,
+            String breaker) {}
 
     @GET
     @Operation(summary = "List model endpoints (configured and stored) with their circuit-breaker state")
@@ -60,7 +94,10 @@ public class ModelEndpointResource {
     @Path("{name}")
     @Operation(summary = "One model endpoint")
     public EndpointView get(@PathParam("name") String name) {
-        return gateway.snapshot().endpoints().stream().filter(e -> e.name().equals(name)).findFirst().map(this::view)
+        return gateway.snapshot().endpoints().stream()
+                .filter(e -> e.name().equals(name))
+                .findFirst()
+                .map(this::view)
                 .orElseThrow(() -> ProblemException.notFound("Model endpoint '" + name + "'"));
     }
 
@@ -76,17 +113,23 @@ public class ModelEndpointResource {
     @Operation(summary = "Delete a stored model endpoint")
     public void delete(@PathParam("name") String name) {
         if (gateway.snapshot().configEndpoints().contains(name)) {
-            throw ProblemException.conflict("Model endpoint '" + name + "' is defined in configuration; remove it there.");
+            throw ProblemException.conflict(
+                    "Model endpoint '" + name + "' is defined in configuration; remove it there.");
         }
-        List<String> usedBy = gateway.snapshot().routes().stream().filter(r -> r.endpoints().contains(name)).map(r -> r.name()).toList();
+        List<String> usedBy = gateway.snapshot().routes().stream()
+                .filter(r -> r.endpoints().contains(name))
+                .map(r -> r.name())
+                .toList();
         if (!usedBy.isEmpty()) {
-            throw ProblemException.conflict("Model endpoint '" + name + "' is used by route(s) " + String.join(", ", usedBy) + "; change them first.");
+            throw ProblemException.conflict("Model endpoint '" + name + "' is used by route(s) "
+                    + String.join(", ", usedBy) + "; change them first.");
         }
         boolean deleted = QuarkusTransaction.joiningExisting().call(() -> {
             if (!store.deleteEndpoint(name)) {
                 return false;
             }
-            audit.appendInTransaction(AuditEntry.of(currentUser.principal().subject(), "model-endpoint.deleted", "model-endpoint " + name));
+            audit.appendInTransaction(AuditEntry.of(
+                    currentUser.principal().subject(), "model-endpoint.deleted", "model-endpoint " + name));
             return true;
         });
         if (!deleted) {

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drydock.server.audit.AuditEntry;
 import dev.drydock.server.audit.AuditTrail;
 import dev.drydock.server.auth.CurrentUser.Principal;
+import dev.drydock.server.classification.Classification;
+import dev.drydock.server.egress.EgressGuard;
 import dev.drydock.server.gateway.GatewayService;
 import dev.drydock.server.gateway.GatewayTokenizers;
 import dev.drydock.server.gateway.admin.ModelEndpointResource.EndpointInput;
 import dev.drydock.server.gateway.admin.ModelEndpointResource.EndpointView;
 import dev.drydock.server.gateway.admin.ModelRouteResource.RouteView;
 import dev.drydock.server.gateway.core.Capability;
-import dev.drydock.server.classification.Classification;
 import dev.drydock.server.gateway.core.EndpointSpec;
 import dev.drydock.server.gateway.core.ModelClient;
 import dev.drydock.server.gateway.core.ModelProbe;
@@ -19,7 +20,6 @@ import dev.drydock.server.gateway.core.OpenAiChatClient;
 import dev.drydock.server.gateway.core.Protocol;
 import dev.drydock.server.gateway.core.RouteSpec;
 import dev.drydock.server.gateway.core.UpstreamHttp;
-import dev.drydock.server.egress.EgressGuard;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -47,14 +47,26 @@ import org.jspecify.annotations.Nullable;
 public class ModelEndpoints {
     /** The route the first connected endpoint gets: every workspace, droid and purpose. */
     public static final String DEFAULT_ROUTE = "default";
+
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
 
-    @Inject GatewayService gateway;
-    @Inject GatewayStore store;
-    @Inject GatewayTokenizers tokenizers;
-    @Inject ObjectMapper json;
-    @Inject AuditTrail audit;
-    @Inject EgressGuard egress;
+    @Inject
+    GatewayService gateway;
+
+    @Inject
+    GatewayStore store;
+
+    @Inject
+    GatewayTokenizers tokenizers;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    EgressGuard egress;
 
     /** Every endpoint in force, configured and stored. */
     public List<EndpointView> list() {
@@ -67,7 +79,8 @@ public class ModelEndpoints {
             throw ProblemException.badRequest("send the endpoint as a JSON object");
         }
         if (gateway.snapshot().configEndpoints().contains(name)) {
-            throw ProblemException.conflict("Model endpoint '" + name + "' is defined in configuration (drydock.gateway.endpoints." + name + "); change it there.");
+            throw ProblemException.conflict("Model endpoint '" + name
+                    + "' is defined in configuration (drydock.gateway.endpoints." + name + "); change it there.");
         }
         String authHeader = Objects.requireNonNullElse(in.authHeader(), "Authorization");
         int contextWindow = Objects.requireNonNullElse(in.contextWindow(), 8192);
@@ -79,12 +92,33 @@ public class ModelEndpoints {
         BigDecimal costPrompt = Objects.requireNonNullElse(in.costPer1kPromptTokens(), BigDecimal.ZERO);
         BigDecimal costCompletion = Objects.requireNonNullElse(in.costPer1kCompletionTokens(), BigDecimal.ZERO);
         String clearance = Objects.requireNonNullElse(in.clearance(), "internal");
-        String secretRef = in.secretRef() == null || in.secretRef().isBlank() ? null : in.secretRef().trim();
-        String tokenizer = in.tokenizer() == null || in.tokenizer().isBlank() ? null : in.tokenizer().trim();
-        var violations = new ArrayList<>(EndpointSpec.validate(name, in.baseUrl(), in.protocol(), in.modelId(), authHeader, secretRef, contextWindow,
-                capabilities, maxConcurrency, connect, request, idle, costPrompt, costCompletion, clearance, tokenizer));
+        String secretRef = in.secretRef() == null || in.secretRef().isBlank()
+                ? null
+                : in.secretRef().trim();
+        String tokenizer = in.tokenizer() == null || in.tokenizer().isBlank()
+                ? null
+                : in.tokenizer().trim();
+        var violations = new ArrayList<>(EndpointSpec.validate(
+                name,
+                in.baseUrl(),
+                in.protocol(),
+                in.modelId(),
+                authHeader,
+                secretRef,
+                contextWindow,
+                capabilities,
+                maxConcurrency,
+                connect,
+                request,
+                idle,
+                costPrompt,
+                costCompletion,
+                clearance,
+                tokenizer));
         if (violations.stream().noneMatch(v -> v.field().equals("secretRef"))) {
-            gateway.secrets().refusal(secretRef).ifPresent(m -> violations.add(new EndpointSpec.Violation("secretRef", m)));
+            gateway.secrets()
+                    .refusal(secretRef)
+                    .ifPresent(m -> violations.add(new EndpointSpec.Violation("secretRef", m)));
         }
         if (tokenizer != null && violations.stream().noneMatch(v -> v.field().equals("tokenizer"))) {
             tokenizers.problem(tokenizer).ifPresent(p -> violations.add(new EndpointSpec.Violation("tokenizer", p)));
@@ -94,13 +128,30 @@ public class ModelEndpoints {
         }
         Set<Capability> caps = EnumSet.noneOf(Capability.class);
         capabilities.forEach(c -> Capability.parse(c).ifPresent(caps::add));
-        EndpointSpec spec = new EndpointSpec(name, URI.create(Objects.requireNonNull(in.baseUrl())), Protocol.parse(Objects.requireNonNull(in.protocol())).orElseThrow(),
-                Objects.requireNonNull(in.modelId()).trim(), authHeader, secretRef, contextWindow, caps, maxConcurrency, Duration.ofMillis(connect),
-                Duration.ofMillis(request), Duration.ofMillis(idle), costPrompt, costCompletion, Classification.parse(clearance).orElseThrow(), tokenizer);
+        EndpointSpec spec = new EndpointSpec(
+                name,
+                URI.create(Objects.requireNonNull(in.baseUrl())),
+                Protocol.parse(Objects.requireNonNull(in.protocol())).orElseThrow(),
+                Objects.requireNonNull(in.modelId()).trim(),
+                authHeader,
+                secretRef,
+                contextWindow,
+                caps,
+                maxConcurrency,
+                Duration.ofMillis(connect),
+                Duration.ofMillis(request),
+                Duration.ofMillis(idle),
+                costPrompt,
+                costCompletion,
+                Classification.parse(clearance).orElseThrow(),
+                tokenizer);
         QuarkusTransaction.joiningExisting().run(() -> {
             store.upsert(spec);
-            audit.appendInTransaction(AuditEntry.of(actor, "model-endpoint.saved", "model-endpoint " + name).with("baseUrl", spec.baseUrl())
-                    .with("protocol", spec.protocol().label()).with("modelId", spec.modelId()).with("clearance", spec.clearance().label())
+            audit.appendInTransaction(AuditEntry.of(actor, "model-endpoint.saved", "model-endpoint " + name)
+                    .with("baseUrl", spec.baseUrl())
+                    .with("protocol", spec.protocol().label())
+                    .with("modelId", spec.modelId())
+                    .with("clearance", spec.clearance().label())
                     .with("secretRef", secretRef));
         });
         gateway.refresh();
@@ -118,14 +169,17 @@ public class ModelEndpoints {
                 if (!store.upsert(route)) {
                     return false;
                 }
-                audit.appendInTransaction(AuditEntry.of(actor, "model-route.saved", "model-route " + DEFAULT_ROUTE).with("endpoints", endpoint).with("reason", "first endpoint"));
+                audit.appendInTransaction(AuditEntry.of(actor, "model-route.saved", "model-route " + DEFAULT_ROUTE)
+                        .with("endpoints", endpoint)
+                        .with("reason", "first endpoint"));
                 return true;
             });
             if (!saved) {
                 return Optional.empty();
             }
             gateway.refresh();
-            return Optional.of(new RouteView(route.name(), route.workspace(), route.droid(), route.purpose(), route.endpoints(), "api"));
+            return Optional.of(new RouteView(
+                    route.name(), route.workspace(), route.droid(), route.purpose(), route.endpoints(), "api"));
         }
     }
 
@@ -146,33 +200,64 @@ public class ModelEndpoints {
         if (in == null) {
             throw ProblemException.badRequest("send the endpoint to probe");
         }
-        String secretRef = in.secretRef() == null || in.secretRef().isBlank() ? null : in.secretRef().trim();
-        List<EndpointSpec.Violation> violations = EndpointSpec.validate("probe", in.baseUrl(), in.protocol(), "probe", null, secretRef, null, null, null,
-                null, null, null, null, null, null, null).stream().filter(v -> Set.of("baseUrl", "protocol", "secretRef").contains(v.field())).toList();
+        String secretRef = in.secretRef() == null || in.secretRef().isBlank()
+                ? null
+                : in.secretRef().trim();
+        List<EndpointSpec.Violation> violations = EndpointSpec.validate(
+                        "probe",
+                        in.baseUrl(),
+                        in.protocol(),
+                        "probe",
+                        null,
+                        secretRef,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null)
+                .stream()
+                .filter(v -> Set.of("baseUrl", "protocol", "secretRef").contains(v.field()))
+                .toList();
         if (violations.isEmpty() && secretRef != null) {
-            violations = gateway.secrets().refusal(secretRef).map(m -> List.of(new EndpointSpec.Violation("secretRef", m))).orElse(List.of());
+            violations = gateway.secrets()
+                    .refusal(secretRef)
+                    .map(m -> List.of(new EndpointSpec.Violation("secretRef", m)))
+                    .orElse(List.of());
         }
         if (!violations.isEmpty()) {
             throw invalid(violations);
         }
         String secret = gateway.secrets().resolve(secretRef);
         if (secretRef != null && secret == null) {
-            throw invalid(List.of(new EndpointSpec.Violation("secretRef", "does not resolve on the server: the environment variable is unset or the file unreadable")));
+            throw invalid(List.of(new EndpointSpec.Violation(
+                    "secretRef",
+                    "does not resolve on the server: the environment variable is unset or the file unreadable")));
         }
         URI base = URI.create(Objects.requireNonNull(in.baseUrl()).strip());
-        Protocol protocol = Protocol.parse(Objects.requireNonNull(in.protocol())).orElseThrow();
-        String model = in.modelId() == null || in.modelId().isBlank() ? null : in.modelId().strip();
-        audit.append(AuditEntry.of(actor, "model-endpoint.probed", "model-endpoint " + base.getHost()).with("baseUrl", base)
-                .with("protocol", protocol.label()).with("by", by));
+        Protocol protocol =
+                Protocol.parse(Objects.requireNonNull(in.protocol())).orElseThrow();
+        String model = in.modelId() == null || in.modelId().isBlank()
+                ? null
+                : in.modelId().strip();
+        audit.append(AuditEntry.of(actor, "model-endpoint.probed", "model-endpoint " + base.getHost())
+                .with("baseUrl", base)
+                .with("protocol", protocol.label())
+                .with("by", by));
         try (EgressGuard guard = new EgressGuard(List.of(base.getHost()), r -> {}, Clock.systemUTC())) {
             UpstreamHttp http = new UpstreamHttp(guard, 16L << 20);
-            ModelClient client = protocol == Protocol.OLLAMA ? new OllamaClient(http, json) : new OpenAiChatClient(http, json);
+            ModelClient client =
+                    protocol == Protocol.OLLAMA ? new OllamaClient(http, json) : new OpenAiChatClient(http, json);
             return new ModelProbe(client, json, PROBE_TIMEOUT).run(base, protocol, model, secret, l -> {});
         }
     }
 
-    private static final java.util.regex.Pattern HOST =
-            java.util.regex.Pattern.compile("(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
+            "(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
     /**
      * Lets the server reach a model server host: the only way the host of an endpoint saved through
@@ -192,18 +277,28 @@ public class ModelEndpoints {
      */
     String allowHost(String actor, String by, @Nullable String host, @Nullable String reason) {
         String h = host == null ? "" : host.strip().toLowerCase(Locale.ROOT);
-        if (h.isEmpty() || h.contains("/") || h.contains(":") || h.contains("@") || !HOST.matcher(h).matches()) {
-            throw hostField("host", "host is a host name only (e.g. models.internal.example), without scheme, port, path or user");
+        if (h.isEmpty()
+                || h.contains("/")
+                || h.contains(":")
+                || h.contains("@")
+                || !HOST.matcher(h).matches()) {
+            throw hostField(
+                    "host",
+                    "host is a host name only (e.g. models.internal.example), without scheme, port, path or user");
         }
         String why = reason == null ? "" : reason.strip();
         if (why.isEmpty() || why.length() > 500) {
-            throw hostField("reason", "reason is required (at most 500 characters): why may the server reach this host?");
+            throw hostField(
+                    "reason", "reason is required (at most 500 characters): why may the server reach this host?");
         }
         if (!store.allowModelHost(h, why, by)) {
             throw ProblemException.conflict("Model host '" + h + "' is already allowed.");
         }
         gateway.refresh();
-        audit.append(AuditEntry.of(actor, "egress.host-allowed", h).with("purpose", "model endpoint").with("reason", why).with("by", by));
+        audit.append(AuditEntry.of(actor, "egress.host-allowed", h)
+                .with("purpose", "model endpoint")
+                .with("reason", why)
+                .with("by", by));
         return h;
     }
 
@@ -217,7 +312,9 @@ public class ModelEndpoints {
             throw ProblemException.notFound("Allowed model host '" + h + "'");
         }
         gateway.refresh();
-        audit.append(AuditEntry.of(caller.subject(), "egress.host-withdrawn", h).with("purpose", "model endpoint").with("by", caller.username()));
+        audit.append(AuditEntry.of(caller.subject(), "egress.host-withdrawn", h)
+                .with("purpose", "model endpoint")
+                .with("by", caller.username()));
     }
 
     /** Whether the server may reach {@code host} (allow-list, configured endpoint or allowed model host). */
@@ -231,17 +328,42 @@ public class ModelEndpoints {
     }
 
     private static ProblemException invalid(List<EndpointSpec.Violation> violations) {
-        List<Problem.FieldError> errors = violations.stream().map(v -> new Problem.FieldError(v.field(), v.message())).toList();
-        return new ProblemException(Problem.of(400, "invalid-model-endpoint", "Invalid model endpoint",
-                String.join("; ", errors.stream().map(f -> f.field() + " " + f.message()).toList())).withErrors(errors));
+        List<Problem.FieldError> errors = violations.stream()
+                .map(v -> new Problem.FieldError(v.field(), v.message()))
+                .toList();
+        return new ProblemException(Problem.of(
+                        400,
+                        "invalid-model-endpoint",
+                        "Invalid model endpoint",
+                        String.join(
+                                "; ",
+                                errors.stream()
+                                        .map(f -> f.field() + " " + f.message())
+                                        .toList()))
+                .withErrors(errors));
     }
 
     EndpointView view(EndpointSpec e) {
         String source = gateway.snapshot().configEndpoints().contains(e.name()) ? "config" : "api";
-        return new EndpointView(e.name(), e.baseUrl().toString(), e.protocol().label(), e.modelId(), e.authHeader(), e.secretRef(),
-                e.secretRef() != null && gateway.secrets().resolve(e.secretRef()) != null, e.contextWindow(),
-                e.capabilities().stream().map(Capability::label).sorted().toList(), e.maxConcurrency(), e.connectTimeout().toMillis(),
-                e.requestTimeout().toMillis(), e.idleTimeout().toMillis(), e.costPer1kPromptTokens(), e.costPer1kCompletionTokens(),
-                e.clearance().label(), e.tokenizer(), source, gateway.breakerState(e.name()).name().toLowerCase(Locale.ROOT));
+        return new EndpointView(
+                e.name(),
+                e.baseUrl().toString(),
+                e.protocol().label(),
+                e.modelId(),
+                e.authHeader(),
+                e.secretRef(),
+                e.secretRef() != null && gateway.secrets().resolve(e.secretRef()) != null,
+                e.contextWindow(),
+                e.capabilities().stream().map(Capability::label).sorted().toList(),
+                e.maxConcurrency(),
+                e.connectTimeout().toMillis(),
+                e.requestTimeout().toMillis(),
+                e.idleTimeout().toMillis(),
+                e.costPer1kPromptTokens(),
+                e.costPer1kCompletionTokens(),
+                e.clearance().label(),
+                e.tokenizer(),
+                source,
+                gateway.breakerState(e.name()).name().toLowerCase(Locale.ROOT));
     }
 }

@@ -26,15 +26,22 @@ import org.jspecify.annotations.Nullable;
 @RolesAllowed(Roles.DRYDOCK_ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelHostResource {
-    @Inject CurrentUser currentUser;
-    @Inject GatewayStore store;
-    @Inject ModelEndpoints endpoints;
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    GatewayStore store;
+
+    @Inject
+    ModelEndpoints endpoints;
 
     /** Body of an allowed host: the host name and why it may be reached. */
     public record HostInput(@Nullable String host, @Nullable String reason) {}
 
     @GET
-    @Operation(summary = "Model server hosts allowed through the egress allow-list by an admin, with who allowed them and why")
+    @Operation(
+            summary =
+                    "Model server hosts allowed through the egress allow-list by an admin, with who allowed them and why")
     public List<ModelHost> list() {
         return store.modelHosts();
     }

@@ -35,16 +35,28 @@ public class ModelRouteResource {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern KEY = Pattern.compile("\\*|[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
-    @Inject GatewayService gateway;
-    @Inject GatewayStore store;
-    @Inject CurrentUser currentUser;
-    @Inject AuditTrail audit;
+    @Inject
+    GatewayService gateway;
+
+    @Inject
+    GatewayStore store;
+
+    @Inject
+    CurrentUser currentUser;
+
+    @Inject
+    AuditTrail audit;
 
     /** A route as sent by an admin; workspace, droid and purpose default to {@code *}. */
-    public record RouteInput(@Nullable String workspace, @Nullable String droid, @Nullable String purpose, @Nullable List<String> endpoints) {}
+    public record RouteInput(
+            @Nullable String workspace,
+            @Nullable String droid,
+            @Nullable String purpose,
+            @Nullable List<String> endpoints) {}
 
     /** A route as the API shows it. */
-    public record RouteView(String name, String workspace, String droid, String purpose, List<String> endpoints, String source) {}
+    public record RouteView(
+            String name, String workspace, String droid, String purpose, List<String> endpoints, String source) {}
 
     @GET
     @Operation(summary = "List model routes")
@@ -70,13 +82,16 @@ public class ModelRouteResource {
         if (!NAME.matcher(name).matches()) {
             errors.add(new Problem.FieldError("name", "must be 1-63 characters of a-z, 0-9, '.', '_' or '-'"));
         }
-        for (var field : List.of(List.of("workspace", workspace), List.of("droid", droid), List.of("purpose", purpose))) {
+        for (var field :
+                List.of(List.of("workspace", workspace), List.of("droid", droid), List.of("purpose", purpose))) {
             if (!KEY.matcher(field.get(1)).matches()) {
-                errors.add(new Problem.FieldError(field.get(0), "must be * or a name of letters, digits, '.', '_' or '-'"));
+                errors.add(new Problem.FieldError(
+                        field.get(0), "must be * or a name of letters, digits, '.', '_' or '-'"));
             }
         }
         if (endpoints.isEmpty()) {
-            errors.add(new Problem.FieldError("endpoints", "must name at least one endpoint, in the order to try them"));
+            errors.add(
+                    new Problem.FieldError("endpoints", "must name at least one endpoint, in the order to try them"));
         }
         for (String e : endpoints) {
             if (gateway.snapshot().endpoints().stream().noneMatch(s -> s.name().equals(e))) {
@@ -84,21 +99,38 @@ public class ModelRouteResource {
             }
         }
         if (!errors.isEmpty()) {
-            throw new ProblemException(Problem.of(400, "invalid-model-route", "Invalid model route",
-                    String.join("; ", errors.stream().map(f -> f.field() + " " + f.message()).toList())).withErrors(errors));
+            throw new ProblemException(Problem.of(
+                            400,
+                            "invalid-model-route",
+                            "Invalid model route",
+                            String.join(
+                                    "; ",
+                                    errors.stream()
+                                            .map(f -> f.field() + " " + f.message())
+                                            .toList()))
+                    .withErrors(errors));
         }
         RouteSpec route = new RouteSpec(name, workspace, droid, purpose, endpoints);
-        boolean conflicting = gateway.snapshot().routes().stream().anyMatch(r -> !r.name().equals(name)
-                && r.workspace().equals(workspace) && r.droid().equals(droid) && r.purpose().equals(purpose));
-        if (conflicting || !QuarkusTransaction.joiningExisting().call(() -> {
-            if (!store.upsert(route)) {
-                return false;
-            }
-            audit.appendInTransaction(AuditEntry.of(currentUser.principal().subject(), "model-route.saved", "model-route " + name)
-                    .with("workspace", workspace).with("droid", droid).with("purpose", purpose).with("endpoints", String.join(",", endpoints)));
-            return true;
-        })) {
-            throw ProblemException.conflict("Another route already covers workspace '" + workspace + "', droid '" + droid + "', purpose '" + purpose + "'.");
+        boolean conflicting = gateway.snapshot().routes().stream()
+                .anyMatch(r -> !r.name().equals(name)
+                        && r.workspace().equals(workspace)
+                        && r.droid().equals(droid)
+                        && r.purpose().equals(purpose));
+        if (conflicting
+                || !QuarkusTransaction.joiningExisting().call(() -> {
+                    if (!store.upsert(route)) {
+                        return false;
+                    }
+                    audit.appendInTransaction(
+                            AuditEntry.of(currentUser.principal().subject(), "model-route.saved", "model-route " + name)
+                                    .with("workspace", workspace)
+                                    .with("droid", droid)
+                                    .with("purpose", purpose)
+                                    .with("endpoints", String.join(",", endpoints)));
+                    return true;
+                })) {
+            throw ProblemException.conflict("Another route already covers workspace '" + workspace + "', droid '"
+                    + droid + "', purpose '" + purpose + "'.");
         }
         gateway.refresh();
         return view(route);
@@ -115,7 +147,8 @@ public class ModelRouteResource {
             if (!store.deleteRoute(name)) {
                 return false;
             }
-            audit.appendInTransaction(AuditEntry.of(currentUser.principal().subject(), "model-route.deleted", "model-route " + name));
+            audit.appendInTransaction(
+                    AuditEntry.of(currentUser.principal().subject(), "model-route.deleted", "model-route " + name));
             return true;
         });
         if (!deleted) {
@@ -125,6 +158,12 @@ public class ModelRouteResource {
     }
 
     private RouteView view(RouteSpec r) {
-        return new RouteView(r.name(), r.workspace(), r.droid(), r.purpose(), r.endpoints(), gateway.snapshot().configRoutes().contains(r.name()) ? "config" : "api");
+        return new RouteView(
+                r.name(),
+                r.workspace(),
+                r.droid(),
+                r.purpose(),
+                r.endpoints(),
+                gateway.snapshot().configRoutes().contains(r.name()) ? "config" : "api");
     }
 }

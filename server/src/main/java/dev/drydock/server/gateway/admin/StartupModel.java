@@ -23,8 +23,11 @@ public class StartupModel {
     private static final Logger LOG = Logger.getLogger(StartupModel.class);
     static final String ACTOR = "drydock-up";
 
-    @Inject StartupModelConfig config;
-    @Inject ModelEndpoints endpoints;
+    @Inject
+    StartupModelConfig config;
+
+    @Inject
+    ModelEndpoints endpoints;
 
     void connect(@Observes StartupEvent event) {
         config.url().ifPresent(url -> Thread.ofVirtual().name("startup-model").start(() -> connect(url)));
@@ -46,7 +49,8 @@ public class StartupModel {
             }
             String model = modelId;
             Optional<ModelEndpointResource.EndpointView> existing = endpoints.list().stream()
-                    .filter(e -> e.baseUrl().equals(url.strip()) && e.modelId().equals(model)).findFirst();
+                    .filter(e -> e.baseUrl().equals(url.strip()) && e.modelId().equals(model))
+                    .findFirst();
             String name = existing.map(ModelEndpointResource.EndpointView::name).orElse(null);
             if (name == null) {
                 name = nameFor(url);
@@ -57,7 +61,12 @@ public class StartupModel {
                 endpoints.allowHost(ACTOR, ACTOR, host, "./drydock up --model " + url.strip());
             }
             boolean routed = endpoints.ensureDefaultRoute(ACTOR, name).isPresent();
-            LOG.infof("up --model: endpoint '%s' (%s, model %s)%s%s", name, url, model, existing.isPresent() ? " already connected" : " connected",
+            LOG.infof(
+                    "up --model: endpoint '%s' (%s, model %s)%s%s",
+                    name,
+                    url,
+                    model,
+                    existing.isPresent() ? " already connected" : " connected",
                     routed ? "; every request routes to it" : "");
             return Optional.of(name);
         } catch (ProblemException e) {
@@ -70,9 +79,25 @@ public class StartupModel {
     }
 
     private EndpointInput input(String url, @org.jspecify.annotations.Nullable String modelId) {
-        String protocol = config.protocol().strip().equalsIgnoreCase("openai") ? "openai-chat" : config.protocol().strip();
-        return new EndpointInput(url.strip(), protocol, modelId, null, null, null, null, null, null, null, null, null, null,
-                config.clearance(), null);
+        String protocol = config.protocol().strip().equalsIgnoreCase("openai")
+                ? "openai-chat"
+                : config.protocol().strip();
+        return new EndpointInput(
+                url.strip(),
+                protocol,
+                modelId,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                config.clearance(),
+                null);
     }
 
     /** An endpoint name from the URL's host: {@code http://vllm.corp:8000/v1} → {@code vllm-corp}. */
@@ -83,7 +108,8 @@ public class StartupModel {
         } catch (IllegalArgumentException e) {
             host = "model";
         }
-        String name = host.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        String name =
+                host.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
         return name.isEmpty() ? "model" : name.length() > 60 ? name.substring(0, 60) : name;
     }
 }

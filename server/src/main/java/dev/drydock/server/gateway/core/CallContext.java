@@ -19,7 +19,8 @@ public record CallContext(
         String channel) {
 
     public static CallContext of(String username, String workspace, String purpose, Classification classification) {
-        return new CallContext(username, username, workspace, null, RouteSpec.ANY, purpose, null, classification, "java");
+        return new CallContext(
+                username, username, workspace, null, RouteSpec.ANY, purpose, null, classification, "java");
     }
 
     public CallContext withModel(@Nullable String m) {

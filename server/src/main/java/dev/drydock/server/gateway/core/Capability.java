@@ -15,6 +15,8 @@ public enum Capability {
     }
 
     public static Optional<Capability> parse(String text) {
-        return Arrays.stream(values()).filter(c -> c.label().equals(text.trim().toLowerCase(Locale.ROOT))).findFirst();
+        return Arrays.stream(values())
+                .filter(c -> c.label().equals(text.trim().toLowerCase(Locale.ROOT)))
+                .findFirst();
     }
 }

@@ -21,8 +21,14 @@ public record ChatRequest(
         boolean stream,
         @Nullable EncodedJson encodedMessages) {
 
-    public ChatRequest(ArrayNode messages, @Nullable ArrayNode tools, @Nullable JsonNode toolChoice, boolean jsonMode, @Nullable Integer maxTokens,
-            @Nullable Double temperature, boolean stream) {
+    public ChatRequest(
+            ArrayNode messages,
+            @Nullable ArrayNode tools,
+            @Nullable JsonNode toolChoice,
+            boolean jsonMode,
+            @Nullable Integer maxTokens,
+            @Nullable Double temperature,
+            boolean stream) {
         this(messages, tools, toolChoice, jsonMode, maxTokens, temperature, stream, null);
     }
 

@@ -11,7 +11,11 @@ import java.time.Instant;
  */
 public final class CircuitBreaker {
     /** The breaker's state. */
-    public enum State { CLOSED, OPEN, HALF_OPEN }
+    public enum State {
+        CLOSED,
+        OPEN,
+        HALF_OPEN
+    }
 
     private final int failureThreshold;
     private final Duration openFor;

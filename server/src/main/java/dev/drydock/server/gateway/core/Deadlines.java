@@ -24,7 +24,8 @@ final class Deadlines {
 
     private static final Set<Watched> WATCHED = ConcurrentHashMap.newKeySet();
     private static volatile boolean idle;
-    private static final Thread SWEEPER = Thread.ofPlatform().name("gateway-deadlines").daemon(true).start(Deadlines::sweep);
+    private static final Thread SWEEPER =
+            Thread.ofPlatform().name("gateway-deadlines").daemon(true).start(Deadlines::sweep);
 
     private Deadlines() {}
 
@@ -41,7 +42,8 @@ final class Deadlines {
         while (true) {
             if (WATCHED.isEmpty()) {
                 idle = true;
-                // a registration either sees idle (and unparks) or is seen by this second look: both are volatile accesses
+                // a registration either sees idle (and unparks) or is seen by this second look: both are volatile
+                // accesses
                 if (WATCHED.isEmpty()) {
                     LockSupport.park();
                 }

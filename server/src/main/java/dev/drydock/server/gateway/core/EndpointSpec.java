@@ -58,21 +58,34 @@ public record EndpointSpec(
 
     /** The cost of one request, from the per-1k prices. */
     public BigDecimal cost(long promptTokens, long completionTokens) {
-        return costPer1kPromptTokens.multiply(BigDecimal.valueOf(promptTokens))
+        return costPer1kPromptTokens
+                .multiply(BigDecimal.valueOf(promptTokens))
                 .add(costPer1kCompletionTokens.multiply(BigDecimal.valueOf(completionTokens)))
                 .divide(BigDecimal.valueOf(1000), 6, java.math.RoundingMode.HALF_UP);
     }
 
     /** Checks the fields; an empty list means valid. */
     public static List<Violation> validate(
-            @Nullable String name, @Nullable String baseUrl, @Nullable String protocol, @Nullable String modelId,
-            @Nullable String authHeader, @Nullable String secretRef, @Nullable Integer contextWindow,
-            @Nullable List<String> capabilities, @Nullable Integer maxConcurrency, @Nullable Long connectTimeoutMs,
-            @Nullable Long requestTimeoutMs, @Nullable Long idleTimeoutMs, @Nullable BigDecimal costPrompt,
-            @Nullable BigDecimal costCompletion, @Nullable String clearance, @Nullable String tokenizer) {
+            @Nullable String name,
+            @Nullable String baseUrl,
+            @Nullable String protocol,
+            @Nullable String modelId,
+            @Nullable String authHeader,
+            @Nullable String secretRef,
+            @Nullable Integer contextWindow,
+            @Nullable List<String> capabilities,
+            @Nullable Integer maxConcurrency,
+            @Nullable Long connectTimeoutMs,
+            @Nullable Long requestTimeoutMs,
+            @Nullable Long idleTimeoutMs,
+            @Nullable BigDecimal costPrompt,
+            @Nullable BigDecimal costCompletion,
+            @Nullable String clearance,
+            @Nullable String tokenizer) {
         List<Violation> v = new ArrayList<>();
         if (name == null || !NAME.matcher(name).matches()) {
-            v.add(new Violation("name", "must be 1-63 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit"));
+            v.add(new Violation(
+                    "name", "must be 1-63 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit"));
         }
         if (baseUrl == null || baseUrl.isBlank()) {
             v.add(new Violation("baseUrl", "is required, for example http://vllm.internal:8000/v1"));
@@ -80,9 +93,12 @@ public record EndpointSpec(
             try {
                 URI uri = new URI(baseUrl);
                 if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                    v.add(new Violation("baseUrl", "must be an absolute http(s) URL with a host, got '" + baseUrl + "'"));
+                    v.add(new Violation(
+                            "baseUrl", "must be an absolute http(s) URL with a host, got '" + baseUrl + "'"));
                 } else if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-                    v.add(new Violation("baseUrl", "must not contain a query, fragment or user info (put credentials in secretRef)"));
+                    v.add(new Violation(
+                            "baseUrl",
+                            "must not contain a query, fragment or user info (put credentials in secretRef)"));
                 }
             } catch (java.net.URISyntaxException e) {
                 v.add(new Violation("baseUrl", "is not a valid URL: " + e.getReason()));
@@ -97,8 +113,11 @@ public record EndpointSpec(
         if (authHeader != null && !HEADER.matcher(authHeader).matches()) {
             v.add(new Violation("authHeader", "must be an HTTP header name"));
         }
-        if (secretRef != null && !secretRef.isBlank() && !SECRET_REF.matcher(secretRef).matches()) {
-            v.add(new Violation("secretRef", "must be env:VARIABLE or file:/absolute/path (the secret itself is never stored)"));
+        if (secretRef != null
+                && !secretRef.isBlank()
+                && !SECRET_REF.matcher(secretRef).matches()) {
+            v.add(new Violation(
+                    "secretRef", "must be env:VARIABLE or file:/absolute/path (the secret itself is never stored)"));
         }
         positive(v, "contextWindow", contextWindow);
         positive(v, "maxConcurrency", maxConcurrency);
@@ -114,7 +133,8 @@ public record EndpointSpec(
         if (capabilities != null) {
             for (String c : capabilities) {
                 if (Capability.parse(c).isEmpty()) {
-                    v.add(new Violation("capabilities", "unknown capability '" + c + "'; known: tools, streaming, json-mode"));
+                    v.add(new Violation(
+                            "capabilities", "unknown capability '" + c + "'; known: tools, streaming, json-mode"));
                 }
             }
         }
@@ -122,7 +142,9 @@ public record EndpointSpec(
             v.add(new Violation("clearance", "must be one of " + Classification.labels()));
         }
         if (tokenizer != null && !tokenizer.startsWith("/")) {
-            v.add(new Violation("tokenizer", "must be the absolute path of a tokenizer.json on the server, got '" + tokenizer + "'"));
+            v.add(new Violation(
+                    "tokenizer",
+                    "must be the absolute path of a tokenizer.json on the server, got '" + tokenizer + "'"));
         }
         return v;
     }

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
-import java.util.Objects;
 
 /**
  * The model gateway: resolves a request to its route's endpoints, checks budget, DLP and
@@ -50,8 +50,17 @@ public final class Gateway {
     private final EndpointTokenizers tokenizers;
     private final Map<String, EndpointState> states = new ConcurrentHashMap<>();
 
-    public Gateway(EndpointCatalog catalog, Map<Protocol, ModelClient> clients, GatewaySettings settings, Clock clock,
-            GatewayRecorder recorder, BudgetCheck budgets, DlpPolicy dlpPolicy, SecretResolver secrets, ObjectMapper json, EndpointTokenizers tokenizers) {
+    public Gateway(
+            EndpointCatalog catalog,
+            Map<Protocol, ModelClient> clients,
+            GatewaySettings settings,
+            Clock clock,
+            GatewayRecorder recorder,
+            BudgetCheck budgets,
+            DlpPolicy dlpPolicy,
+            SecretResolver secrets,
+            ObjectMapper json,
+            EndpointTokenizers tokenizers) {
         this.catalog = catalog;
         this.clients = Map.copyOf(clients);
         this.settings = settings;
@@ -81,9 +90,15 @@ public final class Gateway {
             // every request comes here: no lock while the endpoint is unchanged
             return current;
         }
-        return states.compute(spec.name(), (name, old) -> old != null && old.spec().equals(spec)
-                ? old
-                : new EndpointState(spec, new CircuitBreaker(settings.breakerFailureThreshold(), settings.breakerOpenFor(), clock), new Semaphore(spec.maxConcurrency(), true)));
+        return states.compute(
+                spec.name(),
+                (name, old) -> old != null && old.spec().equals(spec)
+                        ? old
+                        : new EndpointState(
+                                spec,
+                                new CircuitBreaker(
+                                        settings.breakerFailureThreshold(), settings.breakerOpenFor(), clock),
+                                new Semaphore(spec.maxConcurrency(), true)));
     }
 
     /** The endpoints a request goes to, in order; empty when nothing matches. */
@@ -97,7 +112,8 @@ public final class Gateway {
             if (model.equals("auto")) {
                 return route(ctx.workspace(), ctx.droid(), ctx.purpose());
             }
-            boolean purposeKnown = catalog.routes().stream().anyMatch(r -> r.purpose().equals(model));
+            boolean purposeKnown =
+                    catalog.routes().stream().anyMatch(r -> r.purpose().equals(model));
             return purposeKnown ? route(ctx.workspace(), ctx.droid(), model) : List.of();
         }
         return route(ctx.workspace(), ctx.droid(), ctx.purpose());
@@ -127,7 +143,8 @@ public final class Gateway {
      *
      * @throws GatewayException when no completion was produced (already recorded)
      */
-    public ChatResult chat(CallContext ctx, ChatRequest request, Consumer<StreamEvent> sink, Cancellation cancel) throws GatewayException {
+    public ChatResult chat(CallContext ctx, ChatRequest request, Consumer<StreamEvent> sink, Cancellation cancel)
+            throws GatewayException {
         Run run = new Run(ctx, RequestIds.next(), clock.instant(), System.nanoTime());
         try {
             ChatResult result = run.execute(request, sink, cancel);
@@ -146,7 +163,9 @@ public final class Gateway {
         final long startNanos;
         final List<String> attempts = new ArrayList<>();
         List<String> dlpFindings = List.of();
-        @Nullable String promptSha;
+
+        @Nullable
+        String promptSha;
 
         Run(CallContext ctx, String id, Instant at, long startNanos) {
             this.ctx = ctx;
@@ -159,14 +178,18 @@ public final class Gateway {
             return new GatewayException(outcome, id, message);
         }
 
-        ChatResult execute(ChatRequest request, Consumer<StreamEvent> sink, Cancellation cancel) throws GatewayException {
+        ChatResult execute(ChatRequest request, Consumer<StreamEvent> sink, Cancellation cancel)
+                throws GatewayException {
             if (request.messages().isEmpty()) {
                 throw fail(Outcome.INVALID_REQUEST, "messages must hold at least one message");
             }
             List<EndpointSpec> candidates = resolve(ctx);
             if (candidates.isEmpty()) {
                 String name = ctx.model() != null ? ctx.model() : ctx.purpose();
-                throw fail(Outcome.UNKNOWN_MODEL, "no endpoint or route named '" + name + "' for workspace '" + ctx.workspace() + "' (list them with GET /v1/models)");
+                throw fail(
+                        Outcome.UNKNOWN_MODEL,
+                        "no endpoint or route named '" + name + "' for workspace '" + ctx.workspace()
+                                + "' (list them with GET /v1/models)");
             }
             Optional<String> overBudget = budgets.refusal(ctx);
             if (overBudget.isPresent()) {
@@ -174,27 +197,43 @@ public final class Gateway {
             }
             ChatRequest outbound = applyDlp(request);
             long promptEstimate = countPrompt(outbound);
-            List<EndpointSpec> cleared = candidates.stream().filter(e -> e.clearance().clears(ctx.classification())).toList();
+            List<EndpointSpec> cleared = candidates.stream()
+                    .filter(e -> e.clearance().clears(ctx.classification()))
+                    .toList();
             List<EndpointSpec> fitting = new ArrayList<>();
             for (EndpointSpec e : cleared) {
                 if (promptEstimate > e.contextWindow()) {
-                    attempts.add(e.name() + ": skipped, prompt of about " + promptEstimate + " tokens exceeds its context window of " + e.contextWindow());
+                    attempts.add(e.name() + ": skipped, prompt of about " + promptEstimate
+                            + " tokens exceeds its context window of " + e.contextWindow());
                 } else {
                     fitting.add(e);
                 }
             }
             for (EndpointSpec e : candidates) {
                 if (!cleared.contains(e)) {
-                    attempts.add(e.name() + ": refused, cleared for " + e.clearance().label() + " only");
+                    attempts.add(
+                            e.name() + ": refused, cleared for " + e.clearance().label() + " only");
                 }
             }
             if (cleared.isEmpty()) {
-                throw fail(Outcome.CLASSIFICATION_REFUSED, "the request is classified " + ctx.classification().label()
-                        + " but no endpoint of its route is cleared for it (" + String.join(", ", candidates.stream().map(e -> e.name() + ": " + e.clearance().label()).toList()) + ")");
+                throw fail(
+                        Outcome.CLASSIFICATION_REFUSED,
+                        "the request is classified " + ctx.classification().label()
+                                + " but no endpoint of its route is cleared for it ("
+                                + String.join(
+                                        ", ",
+                                        candidates.stream()
+                                                .map(e -> e.name() + ": "
+                                                        + e.clearance().label())
+                                                .toList())
+                                + ")");
             }
             if (fitting.isEmpty()) {
-                throw fail(Outcome.INVALID_REQUEST, "the prompt (about " + promptEstimate + " tokens) is larger than the context window of every endpoint it may go to: "
-                        + String.join("; ", attempts));
+                throw fail(
+                        Outcome.INVALID_REQUEST,
+                        "the prompt (about " + promptEstimate
+                                + " tokens) is larger than the context window of every endpoint it may go to: "
+                                + String.join("; ", attempts));
             }
             return callInOrder(fitting, outbound, sink, cancel);
         }
@@ -222,7 +261,8 @@ public final class Gateway {
                         }
                     } else if (content != null && content.isArray()) {
                         for (int j = 0; j < content.size(); j++) {
-                            if (content.get(j) instanceof ObjectNode part && part.path("text").isTextual()) {
+                            if (content.get(j) instanceof ObjectNode part
+                                    && part.path("text").isTextual()) {
                                 DlpScanner.Result r = dlp.scan(part.get("text").asText());
                                 if (!r.clean()) {
                                     r.findings().forEach((k, v) -> found.merge(k, v, Integer::sum));
@@ -235,8 +275,10 @@ public final class Gateway {
                 }
                 dlpFindings = DlpScanner.describe(found);
                 if (!found.isEmpty() && dlpPolicy == DlpPolicy.REFUSE) {
-                    throw fail(Outcome.DLP_REFUSED, "the prompt contains secrets (" + String.join(", ", dlpFindings)
-                            + "); remove them and retry. Nothing was sent to a model.");
+                    throw fail(
+                            Outcome.DLP_REFUSED,
+                            "the prompt contains secrets (" + String.join(", ", dlpFindings)
+                                    + "); remove them and retry. Nothing was sent to a model.");
                 }
             }
             EncodedJson encoded;
@@ -246,7 +288,8 @@ public final class Gateway {
                 throw fail(Outcome.INVALID_REQUEST, "messages cannot be serialised");
             }
             promptSha = encoded.sha256();
-            return (messages == request.messages() ? request : request.withMessages(messages)).withEncodedMessages(encoded);
+            return (messages == request.messages() ? request : request.withMessages(messages))
+                    .withEncodedMessages(encoded);
         }
 
         /** The caller's messages are never changed: the first redaction works on a copy. */
@@ -254,7 +297,9 @@ public final class Gateway {
             return messages == request.messages() ? messages.deepCopy() : messages;
         }
 
-        private ChatResult callInOrder(List<EndpointSpec> endpoints, ChatRequest request, Consumer<StreamEvent> sink, Cancellation cancel) throws GatewayException {
+        private ChatResult callInOrder(
+                List<EndpointSpec> endpoints, ChatRequest request, Consumer<StreamEvent> sink, Cancellation cancel)
+                throws GatewayException {
             boolean[] delivered = {false};
             Consumer<StreamEvent> tracking = event -> {
                 delivered[0] = true;
@@ -282,11 +327,14 @@ public final class Gateway {
                 }
                 if (!acquired) {
                     state.breaker().release();
-                    attempts.add(endpoint.name() + ": skipped, busy (" + endpoint.maxConcurrency() + " requests in flight, waited " + settings.queueTimeout().toMillis() + " ms)");
+                    attempts.add(endpoint.name() + ": skipped, busy (" + endpoint.maxConcurrency()
+                            + " requests in flight, waited "
+                            + settings.queueTimeout().toMillis() + " ms)");
                     continue;
                 }
                 try {
-                    ModelClient client = Objects.requireNonNull(clients.get(endpoint.protocol()), "a client per protocol");
+                    ModelClient client =
+                            Objects.requireNonNull(clients.get(endpoint.protocol()), "a client per protocol");
                     String secret = secrets.resolve(endpoint.secretRef());
                     boolean textTools = request.hasTools() && !endpoint.supports(Capability.TOOLS);
                     ChatRequest attemptRequest = textTools ? withTextToolInstructions(request) : request;
@@ -319,7 +367,10 @@ public final class Gateway {
                                 pendingResetFrom = endpoint.name();
                                 pendingResetReason = e.kind().label() + ": " + e.getMessage();
                             }
-                            boolean retry = e.kind().retryable() && !e.emitted() && attempt < settings.attemptsPerEndpoint() && state.breaker().tryAcquire();
+                            boolean retry = e.kind().retryable()
+                                    && !e.emitted()
+                                    && attempt < settings.attemptsPerEndpoint()
+                                    && state.breaker().tryAcquire();
                             if (!retry) {
                                 break;
                             }
@@ -330,10 +381,13 @@ public final class Gateway {
                     state.slots().release();
                 }
             }
-            throw fail(Outcome.ALL_ENDPOINTS_UNAVAILABLE, "all endpoints are busy or down: " + String.join("; ", attempts));
+            throw fail(
+                    Outcome.ALL_ENDPOINTS_UNAVAILABLE,
+                    "all endpoints are busy or down: " + String.join("; ", attempts));
         }
 
-        private void backoff(int attempt, @Nullable Long retryAfterMillis, Cancellation cancel) throws GatewayException {
+        private void backoff(int attempt, @Nullable Long retryAfterMillis, Cancellation cancel)
+                throws GatewayException {
             long millis = settings.initialBackoff().toMillis() << Math.min(attempt - 1, 10);
             if (retryAfterMillis != null) {
                 millis = Math.max(millis, retryAfterMillis);
@@ -357,13 +411,23 @@ public final class Gateway {
             ArrayNode messages = json.createArrayNode();
             ObjectNode system = messages.addObject();
             system.put("role", "system");
-            system.put("content", "You can call these tools. To call one, answer only with <tool_call>{\"name\": \"<tool name>\", \"arguments\": {...}}</tool_call>.\nTools: "
-                    + request.tools());
+            system.put(
+                    "content",
+                    "You can call these tools. To call one, answer only with <tool_call>{\"name\": \"<tool name>\", \"arguments\": {...}}</tool_call>.\nTools: "
+                            + request.tools());
             messages.addAll(request.messages());
-            return new ChatRequest(messages, null, null, request.jsonMode(), request.maxTokens(), request.temperature(), request.stream());
+            return new ChatRequest(
+                    messages,
+                    null,
+                    null,
+                    request.jsonMode(),
+                    request.maxTokens(),
+                    request.temperature(),
+                    request.stream());
         }
 
-        private ChatResult finish(EndpointSpec endpoint, ChatRequest request, ModelClient.Attempt attempt, Consumer<StreamEvent> sink) {
+        private ChatResult finish(
+                EndpointSpec endpoint, ChatRequest request, ModelClient.Attempt attempt, Consumer<StreamEvent> sink) {
             String content = attempt.content();
             List<ToolCall> calls = attempt.toolCalls();
             List<MalformedToolCall> errors = List.of();
@@ -385,7 +449,11 @@ public final class Gateway {
                     sink.accept(new StreamEvent.TextDelta(content));
                 }
                 for (int i = 0; i < calls.size(); i++) {
-                    sink.accept(new StreamEvent.ToolCallDelta(i, calls.get(i).id(), calls.get(i).name(), calls.get(i).arguments()));
+                    sink.accept(new StreamEvent.ToolCallDelta(
+                            i,
+                            calls.get(i).id(),
+                            calls.get(i).name(),
+                            calls.get(i).arguments()));
                 }
             }
             String completionText = content + (calls.isEmpty() ? "" : "\n" + calls);
@@ -393,7 +461,17 @@ public final class Gateway {
             long latency = (System.nanoTime() - startNanos) / 1_000_000;
             String completionSha = Hashes.sha256(completionText);
             record(Outcome.OK, null, endpoint, usage, attempt.ttftMillis(), completionSha, latency);
-            return new ChatResult(id, endpoint.name(), endpoint.modelId(), content, calls, errors, finish, usage, latency, attempt.ttftMillis(),
+            return new ChatResult(
+                    id,
+                    endpoint.name(),
+                    endpoint.modelId(),
+                    content,
+                    calls,
+                    errors,
+                    finish,
+                    usage,
+                    latency,
+                    attempt.ttftMillis(),
                     endpoint.cost(usage.promptTokens(), usage.completionTokens()));
         }
 
@@ -402,7 +480,10 @@ public final class Gateway {
             Optional<ToLongFunction<String>> tokenizer = tokenizers.counter(endpoint);
             if (tokenizer.isPresent()) {
                 try {
-                    return new Usage(countPrompt(request, tokenizer.get()), tokenizer.get().applyAsLong(completionText), TokenSource.TOKENIZER);
+                    return new Usage(
+                            countPrompt(request, tokenizer.get()),
+                            tokenizer.get().applyAsLong(completionText),
+                            TokenSource.TOKENIZER);
                 } catch (RuntimeException e) {
                     attempts.add(endpoint.name() + ": tokenizer failed (" + e.getMessage() + "), tokens estimated");
                 }
@@ -418,20 +499,52 @@ public final class Gateway {
         private long countPrompt(ChatRequest request, ToLongFunction<String> counter) {
             long n = 0;
             for (JsonNode m : request.messages()) {
-                n += 4 + counter.applyAsLong(m.path("content").isTextual() ? m.path("content").asText() : m.path("content").toString());
+                n += 4
+                        + counter.applyAsLong(
+                                m.path("content").isTextual()
+                                        ? m.path("content").asText()
+                                        : m.path("content").toString());
             }
             return n;
         }
 
-        void record(Outcome outcome, @Nullable String detail, @Nullable EndpointSpec endpoint, @Nullable Usage usage, @Nullable Long ttft,
-                @Nullable String completionSha, @Nullable Long latency) {
+        void record(
+                Outcome outcome,
+                @Nullable String detail,
+                @Nullable EndpointSpec endpoint,
+                @Nullable Usage usage,
+                @Nullable Long ttft,
+                @Nullable String completionSha,
+                @Nullable Long latency) {
             long elapsed = latency != null ? latency : (System.nanoTime() - startNanos) / 1_000_000;
             Usage u = usage == null ? new Usage(0, 0, TokenSource.ESTIMATE) : usage;
-            BigDecimal cost = endpoint == null ? BigDecimal.ZERO : endpoint.cost(u.promptTokens(), u.completionTokens());
-            GatewayRecord rec = new GatewayRecord(id, at, ctx.userSubject(), ctx.username(), ctx.workspace(), ctx.sessionId(), ctx.droid(), ctx.purpose(),
-                    ctx.channel(), ctx.classification(), endpoint == null ? null : endpoint.name(), endpoint == null ? null : endpoint.modelId(),
-                    outcome, detail, u.promptTokens(), u.completionTokens(), u.source(), elapsed, ttft, cost, promptSha, completionSha,
-                    List.copyOf(attempts), dlpFindings);
+            BigDecimal cost =
+                    endpoint == null ? BigDecimal.ZERO : endpoint.cost(u.promptTokens(), u.completionTokens());
+            GatewayRecord rec = new GatewayRecord(
+                    id,
+                    at,
+                    ctx.userSubject(),
+                    ctx.username(),
+                    ctx.workspace(),
+                    ctx.sessionId(),
+                    ctx.droid(),
+                    ctx.purpose(),
+                    ctx.channel(),
+                    ctx.classification(),
+                    endpoint == null ? null : endpoint.name(),
+                    endpoint == null ? null : endpoint.modelId(),
+                    outcome,
+                    detail,
+                    u.promptTokens(),
+                    u.completionTokens(),
+                    u.source(),
+                    elapsed,
+                    ttft,
+                    cost,
+                    promptSha,
+                    completionSha,
+                    List.copyOf(attempts),
+                    dlpFindings);
             try {
                 recorder.record(rec);
             } catch (RuntimeException ignored) {
@@ -444,7 +557,8 @@ public final class Gateway {
         Set<String> names = new LinkedHashSet<>();
         if (request.tools() != null) {
             for (JsonNode t : request.tools()) {
-                String name = t.path("function").path("name").asText(t.path("name").asText(""));
+                String name =
+                        t.path("function").path("name").asText(t.path("name").asText(""));
                 if (!name.isEmpty()) {
                     names.add(name);
                 }

@@ -16,6 +16,7 @@ public record GatewaySettings(
         Duration queueTimeout) {
 
     public static GatewaySettings defaults() {
-        return new GatewaySettings(2, Duration.ofMillis(200), Duration.ofSeconds(2), 5, Duration.ofSeconds(30), Duration.ofSeconds(2));
+        return new GatewaySettings(
+                2, Duration.ofMillis(200), Duration.ofSeconds(2), 5, Duration.ofSeconds(30), Duration.ofSeconds(2));
     }
 }

@@ -12,12 +12,22 @@ public interface ModelClient {
      * @param secret the resolved credential, or null for none
      * @throws UpstreamException for every failure, with {@link UpstreamException#emitted()} set when events were delivered
      */
-    Attempt chat(EndpointSpec endpoint, @Nullable String secret, ChatRequest request, Consumer<StreamEvent> sink, Cancellation cancel)
+    Attempt chat(
+            EndpointSpec endpoint,
+            @Nullable String secret,
+            ChatRequest request,
+            Consumer<StreamEvent> sink,
+            Cancellation cancel)
             throws UpstreamException;
 
     /** The model ids the server lists. */
     List<String> listModels(EndpointSpec endpoint, @Nullable String secret) throws UpstreamException;
 
     /** What one successful attempt produced; {@code usage} is null when the server did not report it. */
-    record Attempt(String content, List<ToolCall> toolCalls, String finishReason, @Nullable Usage usage, @Nullable Long ttftMillis) {}
+    record Attempt(
+            String content,
+            List<ToolCall> toolCalls,
+            String finishReason,
+            @Nullable Usage usage,
+            @Nullable Long ttftMillis) {}
 }

@@ -33,7 +33,12 @@ public final class ModelProbe {
      * @param results capability → result, keys {@code models, completion, streaming, tools, jsonMode}
      * @param ok whether the endpoint can serve the gateway: models listed without error and a completion
      */
-    public record Report(@Nullable String model, Map<String, String> results, @Nullable Long ttftMillis, boolean ok, List<Line> lines) {}
+    public record Report(
+            @Nullable String model,
+            Map<String, String> results,
+            @Nullable Long ttftMillis,
+            boolean ok,
+            List<Line> lines) {}
 
     private final ModelClient client;
     private final ObjectMapper json;
@@ -55,13 +60,21 @@ public final class ModelProbe {
         Map<String, String> results = new LinkedHashMap<>();
         String found = model;
         try {
-            List<String> ids = client.listModels(spec(base, proto, model == null ? "" : model, EnumSet.noneOf(Capability.class)), secret);
+            List<String> ids = client.listModels(
+                    spec(base, proto, model == null ? "" : model, EnumSet.noneOf(Capability.class)), secret);
             if (found == null) {
                 found = ids.isEmpty() ? null : ids.getFirst();
             }
             String listed = String.join(", ", ids.size() > 5 ? ids.subList(0, 5) : ids) + (ids.size() > 5 ? ", …" : "");
-            results.put("models", ids.isEmpty() ? "missing" : model != null && !ids.contains(model) ? "error: " + model + " is not listed (" + listed + ")" : "ok");
-            emit.accept(new Line("models", results.get("models") + (ids.isEmpty() ? "" : " (" + ids.size() + ": " + listed + ")")));
+            results.put(
+                    "models",
+                    ids.isEmpty()
+                            ? "missing"
+                            : model != null && !ids.contains(model)
+                                    ? "error: " + model + " is not listed (" + listed + ")"
+                                    : "ok");
+            emit.accept(new Line(
+                    "models", results.get("models") + (ids.isEmpty() ? "" : " (" + ids.size() + ": " + listed + ")")));
         } catch (UpstreamException e) {
             results.put("models", "error: " + e.getMessage());
             emit.accept(new Line("models", results.get("models")));
@@ -74,7 +87,8 @@ public final class ModelProbe {
         EndpointSpec streaming = spec(base, proto, chosen, EnumSet.of(Capability.STREAMING));
 
         results.put("completion", attempt(() -> {
-            ModelClient.Attempt a = client.chat(plain, secret, request("Say hello in one word.", null, false), e -> {}, new Cancellation());
+            ModelClient.Attempt a = client.chat(
+                    plain, secret, request("Say hello in one word.", null, false), e -> {}, new Cancellation());
             return a.content().isBlank() && a.toolCalls().isEmpty() ? "error: empty answer" : "ok";
         }));
         emit.accept(new Line("completion", results.get("completion")));
@@ -82,12 +96,16 @@ public final class ModelProbe {
         AtomicInteger deltas = new AtomicInteger();
         Long[] ttft = {null};
         results.put("streaming", attempt(() -> {
-            ModelClient.Attempt a = client.chat(streaming, secret, request("Count from 1 to 10, separated by spaces.", null, false),
+            ModelClient.Attempt a = client.chat(
+                    streaming,
+                    secret,
+                    request("Count from 1 to 10, separated by spaces.", null, false),
                     e -> {
                         if (e instanceof StreamEvent.TextDelta) {
                             deltas.incrementAndGet();
                         }
-                    }, new Cancellation());
+                    },
+                    new Cancellation());
             ttft[0] = a.ttftMillis();
             return deltas.get() >= 2 ? "ok" : "missing (the answer came in one piece)";
         }));
@@ -98,19 +116,37 @@ public final class ModelProbe {
             ArrayNode tools = json.createArrayNode();
             ObjectNode fn = tools.addObject().put("type", "function").putObject("function");
             fn.put("name", "get_time").put("description", "Returns the current time in a time zone");
-            fn.putObject("parameters").put("type", "object").putObject("properties").putObject("zone").put("type", "string");
-            ModelClient.Attempt a = client.chat(spec(base, proto, chosen, EnumSet.of(Capability.TOOLS)), secret,
-                    request("What time is it in UTC? Use the get_time tool.", tools, false), e -> {}, new Cancellation());
+            fn.putObject("parameters")
+                    .put("type", "object")
+                    .putObject("properties")
+                    .putObject("zone")
+                    .put("type", "string");
+            ModelClient.Attempt a = client.chat(
+                    spec(base, proto, chosen, EnumSet.of(Capability.TOOLS)),
+                    secret,
+                    request("What time is it in UTC? Use the get_time tool.", tools, false),
+                    e -> {},
+                    new Cancellation());
             if (!a.toolCalls().isEmpty()) {
                 return "ok";
             }
-            boolean textual = !new TextToolCallParser(json).parse(a.content(), Set.of("get_time")).calls().isEmpty();
-            return textual ? "missing (the model wrote the call as text; the gateway's text parser will handle it)" : "missing";
+            boolean textual = !new TextToolCallParser(json)
+                    .parse(a.content(), Set.of("get_time"))
+                    .calls()
+                    .isEmpty();
+            return textual
+                    ? "missing (the model wrote the call as text; the gateway's text parser will handle it)"
+                    : "missing";
         }));
         emit.accept(new Line("tools", results.get("tools")));
 
         results.put("jsonMode", attempt(() -> {
-            ModelClient.Attempt a = client.chat(plain, secret, request("Answer with a JSON object whose key \"ok\" is true.", null, true), e -> {}, new Cancellation());
+            ModelClient.Attempt a = client.chat(
+                    plain,
+                    secret,
+                    request("Answer with a JSON object whose key \"ok\" is true.", null, true),
+                    e -> {},
+                    new Cancellation());
             try {
                 JsonNode node = json.readTree(a.content());
                 return node != null && node.isObject() ? "ok" : "missing (the answer is not a JSON object)";
@@ -120,7 +156,8 @@ public final class ModelProbe {
         }));
         emit.accept(new Line("json-mode", results.get("jsonMode")));
 
-        boolean ok = results.get("completion").equals("ok") && !results.get("models").startsWith("error");
+        boolean ok =
+                results.get("completion").equals("ok") && !results.get("models").startsWith("error");
         return new Report(chosen, results, ttft[0], ok, List.copyOf(lines));
     }
 
@@ -146,7 +183,22 @@ public final class ModelProbe {
     }
 
     private EndpointSpec spec(URI base, Protocol proto, String modelId, Set<Capability> caps) {
-        return new EndpointSpec("probe", base, proto, modelId, "Authorization", null, 8192, caps, 1, Duration.ofSeconds(5), timeout, timeout,
-                BigDecimal.ZERO, BigDecimal.ZERO, Classification.SECRET, null);
+        return new EndpointSpec(
+                "probe",
+                base,
+                proto,
+                modelId,
+                "Authorization",
+                null,
+                8192,
+                caps,
+                1,
+                Duration.ofSeconds(5),
+                timeout,
+                timeout,
+                BigDecimal.ZERO,
+                BigDecimal.ZERO,
+                Classification.SECRET,
+                null);
     }
 }

@@ -28,7 +28,12 @@ public final class OllamaClient implements ModelClient {
     }
 
     @Override
-    public Attempt chat(EndpointSpec endpoint, @Nullable String secret, ChatRequest request, Consumer<StreamEvent> sink, Cancellation cancel)
+    public Attempt chat(
+            EndpointSpec endpoint,
+            @Nullable String secret,
+            ChatRequest request,
+            Consumer<StreamEvent> sink,
+            Cancellation cancel)
             throws UpstreamException {
         ObjectNode body = json.createObjectNode();
         body.put("model", endpoint.modelId());
@@ -55,7 +60,8 @@ public final class OllamaClient implements ModelClient {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
                     .build();
         } catch (JsonProcessingException e) {
-            throw new UpstreamException(UpstreamException.Kind.CLIENT_ERROR, "cannot serialise the request: " + e.getOriginalMessage());
+            throw new UpstreamException(
+                    UpstreamException.Kind.CLIENT_ERROR, "cannot serialise the request: " + e.getOriginalMessage());
         }
         HttpResponse<InputStream> response = http.open(endpoint, req, cancel, endpoint.idleTimeout());
         StreamedAnswer answer = new StreamedAnswer(sink, start);
@@ -68,13 +74,22 @@ public final class OllamaClient implements ModelClient {
                 }
                 JsonNode chunk = parse(endpoint, line);
                 if (chunk.has("error")) {
-                    throw new UpstreamException(UpstreamException.Kind.SERVER_ERROR, endpoint.name() + " answered an error: " + chunk.get("error").asText());
+                    throw new UpstreamException(
+                            UpstreamException.Kind.SERVER_ERROR,
+                            endpoint.name() + " answered an error: "
+                                    + chunk.get("error").asText());
                 }
                 answer.text(chunk.path("message").path("content").asText(""));
                 for (JsonNode tc : chunk.path("message").path("tool_calls")) {
                     JsonNode fn = tc.path("function");
-                    ToolCall call = new ToolCall("call_" + calls.size(), fn.path("name").asText(""), fn.path("arguments").isTextual() ? fn.path("arguments").asText() : fn.path("arguments").toString());
-                    answer.deliver(new StreamEvent.ToolCallDelta(calls.size(), call.id(), call.name(), call.arguments()));
+                    ToolCall call = new ToolCall(
+                            "call_" + calls.size(),
+                            fn.path("name").asText(""),
+                            fn.path("arguments").isTextual()
+                                    ? fn.path("arguments").asText()
+                                    : fn.path("arguments").toString());
+                    answer.deliver(
+                            new StreamEvent.ToolCallDelta(calls.size(), call.id(), call.name(), call.arguments()));
                     calls.add(call);
                 }
                 last[0] = chunk;
@@ -86,7 +101,10 @@ public final class OllamaClient implements ModelClient {
         }
         JsonNode chunk = last[0];
         Usage usage = chunk.has("prompt_eval_count") || chunk.has("eval_count")
-                ? new Usage(chunk.path("prompt_eval_count").asLong(), chunk.path("eval_count").asLong(), TokenSource.USAGE)
+                ? new Usage(
+                        chunk.path("prompt_eval_count").asLong(),
+                        chunk.path("eval_count").asLong(),
+                        TokenSource.USAGE)
                 : null;
         String reason = calls.isEmpty() ? chunk.path("done_reason").asText("stop") : "tool_calls";
         return answer.attempt(calls, reason, usage);
@@ -117,17 +135,23 @@ public final class OllamaClient implements ModelClient {
         try {
             JsonNode node = json.readTree(text);
             if (node == null || !node.isObject()) {
-                throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, endpoint.name() + " answered a line that is not a JSON object");
+                throw new UpstreamException(
+                        UpstreamException.Kind.BAD_RESPONSE,
+                        endpoint.name() + " answered a line that is not a JSON object");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, endpoint.name() + " answered malformed JSON" + (text.strip().startsWith("<") ? " (an HTML page)" : ""));
+            throw new UpstreamException(
+                    UpstreamException.Kind.BAD_RESPONSE,
+                    endpoint.name() + " answered malformed JSON"
+                            + (text.strip().startsWith("<") ? " (an HTML page)" : ""));
         }
     }
 
     @Override
     public List<String> listModels(EndpointSpec endpoint, @Nullable String secret) throws UpstreamException {
-        HttpRequest req = UpstreamHttp.request(endpoint, "/api/tags", secret).GET().build();
+        HttpRequest req =
+                UpstreamHttp.request(endpoint, "/api/tags", secret).GET().build();
         HttpResponse<InputStream> response = http.open(endpoint, req, new Cancellation(), endpoint.requestTimeout());
         try (UpstreamHttp.Lines lines = http.lines(endpoint, response, new Cancellation())) {
             JsonNode root = parse(endpoint, lines.rest());

@@ -13,10 +13,10 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import java.util.Objects;
 
 /**
  * The {@code openai-chat} protocol: {@code POST {base}/chat/completions}, streamed as server-sent
@@ -64,17 +64,24 @@ public final class OpenAiChatClient implements ModelClient {
     }
 
     @Override
-    public Attempt chat(EndpointSpec endpoint, @Nullable String secret, ChatRequest request, Consumer<StreamEvent> sink, Cancellation cancel)
+    public Attempt chat(
+            EndpointSpec endpoint,
+            @Nullable String secret,
+            ChatRequest request,
+            Consumer<StreamEvent> sink,
+            Cancellation cancel)
             throws UpstreamException {
         boolean stream = endpoint.supports(Capability.STREAMING);
         byte[] payload;
         try {
             payload = json.writeValueAsBytes(body(endpoint, request, stream));
         } catch (JsonProcessingException e) {
-            throw new UpstreamException(UpstreamException.Kind.CLIENT_ERROR, "cannot serialise the request: " + e.getOriginalMessage());
+            throw new UpstreamException(
+                    UpstreamException.Kind.CLIENT_ERROR, "cannot serialise the request: " + e.getOriginalMessage());
         }
         long start = System.nanoTime();
-        java.time.Duration headersTimeout = stream ? min(endpoint.idleTimeout(), endpoint.requestTimeout()) : endpoint.requestTimeout();
+        java.time.Duration headersTimeout =
+                stream ? min(endpoint.idleTimeout(), endpoint.requestTimeout()) : endpoint.requestTimeout();
         HttpRequest req = UpstreamHttp.request(endpoint, "/chat/completions", secret)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
@@ -88,8 +95,10 @@ public final class OpenAiChatClient implements ModelClient {
             if (type.equals("application/json") || type.endsWith("+json")) {
                 return readWhole(endpoint, lines.rest(), sink, start);
             }
-            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE,
-                    endpoint.name() + " answered '" + (type.isEmpty() ? "no content type" : type) + "' instead of JSON or an event stream (is the base URL the API root, e.g. …/v1?)");
+            throw new UpstreamException(
+                    UpstreamException.Kind.BAD_RESPONSE,
+                    endpoint.name() + " answered '" + (type.isEmpty() ? "no content type" : type)
+                            + "' instead of JSON or an event stream (is the base URL the API root, e.g. …/v1?)");
         }
     }
 
@@ -97,21 +106,27 @@ public final class OpenAiChatClient implements ModelClient {
         return a.compareTo(b) < 0 ? a : b;
     }
 
-    private Attempt readWhole(EndpointSpec endpoint, String text, Consumer<StreamEvent> sink, long start) throws UpstreamException {
+    private Attempt readWhole(EndpointSpec endpoint, String text, Consumer<StreamEvent> sink, long start)
+            throws UpstreamException {
         JsonNode root = parse(endpoint, text);
         if (root.has("error")) {
-            throw new UpstreamException(UpstreamException.Kind.SERVER_ERROR, endpoint.name() + " answered an error: " + errorText(root));
+            throw new UpstreamException(
+                    UpstreamException.Kind.SERVER_ERROR, endpoint.name() + " answered an error: " + errorText(root));
         }
         JsonNode choice = root.path("choices").path(0);
         if (choice.isMissingNode()) {
-            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, endpoint.name() + " answered JSON without choices");
+            throw new UpstreamException(
+                    UpstreamException.Kind.BAD_RESPONSE, endpoint.name() + " answered JSON without choices");
         }
         JsonNode message = choice.path("message");
         String content = message.path("content").asText("");
         List<ToolCall> calls = new ArrayList<>();
         int index = 0;
         for (JsonNode tc : message.path("tool_calls")) {
-            ToolCall call = new ToolCall(tc.path("id").asText("call_" + index), tc.path("function").path("name").asText(""), arguments(tc.path("function").path("arguments")));
+            ToolCall call = new ToolCall(
+                    tc.path("id").asText("call_" + index),
+                    tc.path("function").path("name").asText(""),
+                    arguments(tc.path("function").path("arguments")));
             calls.add(call);
             sink.accept(new StreamEvent.ToolCallDelta(index++, call.id(), call.name(), call.arguments()));
         }
@@ -119,10 +134,16 @@ public final class OpenAiChatClient implements ModelClient {
         if (!content.isEmpty()) {
             sink.accept(new StreamEvent.TextDelta(content));
         }
-        return new Attempt(content, calls, choice.path("finish_reason").asText(calls.isEmpty() ? "stop" : "tool_calls"), usage(root.path("usage")), ttft);
+        return new Attempt(
+                content,
+                calls,
+                choice.path("finish_reason").asText(calls.isEmpty() ? "stop" : "tool_calls"),
+                usage(root.path("usage")),
+                ttft);
     }
 
-    private Attempt readStream(EndpointSpec endpoint, UpstreamHttp.Lines lines, Consumer<StreamEvent> sink, long start) throws UpstreamException {
+    private Attempt readStream(EndpointSpec endpoint, UpstreamHttp.Lines lines, Consumer<StreamEvent> sink, long start)
+            throws UpstreamException {
         StreamedAnswer answer = new StreamedAnswer(sink, start);
         Map<Integer, String[]> calls = new TreeMap<>();
         Map<Integer, StringBuilder> args = new TreeMap<>();
@@ -138,7 +159,9 @@ public final class OpenAiChatClient implements ModelClient {
             }
             OpenAiChunk chunk = chunk(endpoint, data);
             if (chunk.error() != null) {
-                throw new UpstreamException(UpstreamException.Kind.SERVER_ERROR, endpoint.name() + " sent an error mid-stream: " + errorText(chunk.error()));
+                throw new UpstreamException(
+                        UpstreamException.Kind.SERVER_ERROR,
+                        endpoint.name() + " sent an error mid-stream: " + errorText(chunk.error()));
             }
             if (chunk.usage() != null) {
                 usage[0] = usage(chunk.usage());
@@ -151,14 +174,18 @@ public final class OpenAiChatClient implements ModelClient {
                 int index = tc.path("index").asInt(calls.size());
                 String[] head = calls.computeIfAbsent(index, i -> new String[2]);
                 String id = tc.hasNonNull("id") ? tc.get("id").asText() : null;
-                String name = tc.path("function").hasNonNull("name") ? tc.path("function").get("name").asText() : null;
+                String name = tc.path("function").hasNonNull("name")
+                        ? tc.path("function").get("name").asText()
+                        : null;
                 if (id != null) {
                     head[0] = id;
                 }
                 if (name != null) {
                     head[1] = (head[1] == null ? "" : head[1]) + name;
                 }
-                String fragment = tc.path("function").path("arguments").isTextual() ? tc.path("function").path("arguments").asText() : "";
+                String fragment = tc.path("function").path("arguments").isTextual()
+                        ? tc.path("function").path("arguments").asText()
+                        : "";
                 args.computeIfAbsent(index, i -> new StringBuilder()).append(fragment);
                 answer.firstToken();
                 answer.deliver(new StreamEvent.ToolCallDelta(index, id, name, fragment));
@@ -174,7 +201,10 @@ public final class OpenAiChatClient implements ModelClient {
         List<ToolCall> toolCalls = new ArrayList<>();
         for (Map.Entry<Integer, String[]> e : calls.entrySet()) {
             String[] head = e.getValue();
-            toolCalls.add(new ToolCall(head[0] == null ? "call_" + e.getKey() : head[0], head[1] == null ? "" : head[1], Objects.requireNonNull(args.get(e.getKey())).toString()));
+            toolCalls.add(new ToolCall(
+                    head[0] == null ? "call_" + e.getKey() : head[0],
+                    head[1] == null ? "" : head[1],
+                    Objects.requireNonNull(args.get(e.getKey())).toString()));
         }
         return answer.attempt(toolCalls, finish[0] == null ? "stop" : finish[0], usage[0]);
     }
@@ -202,13 +232,16 @@ public final class OpenAiChatClient implements ModelClient {
     }
 
     private static UpstreamException notAnObject(EndpointSpec endpoint) {
-        return new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, endpoint.name() + " answered JSON that is not an object");
+        return new UpstreamException(
+                UpstreamException.Kind.BAD_RESPONSE, endpoint.name() + " answered JSON that is not an object");
     }
 
     private static UpstreamException malformed(EndpointSpec endpoint, String text, IOException e) {
         String detail = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
-        return new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, endpoint.name() + " answered malformed JSON"
-                + (text.strip().startsWith("<") ? " (an HTML page)" : ": " + detail));
+        return new UpstreamException(
+                UpstreamException.Kind.BAD_RESPONSE,
+                endpoint.name() + " answered malformed JSON"
+                        + (text.strip().startsWith("<") ? " (an HTML page)" : ": " + detail));
     }
 
     private static String arguments(JsonNode node) {
@@ -217,7 +250,8 @@ public final class OpenAiChatClient implements ModelClient {
 
     private static String errorText(JsonNode root) {
         JsonNode error = root.get("error");
-        String message = error.isTextual() ? error.asText() : error.path("message").asText(error.toString());
+        String message =
+                error.isTextual() ? error.asText() : error.path("message").asText(error.toString());
         return message.length() > 300 ? message.substring(0, 300) + "…" : message;
     }
 
@@ -225,12 +259,16 @@ public final class OpenAiChatClient implements ModelClient {
         if (node == null || !node.has("prompt_tokens")) {
             return null;
         }
-        return new Usage(node.path("prompt_tokens").asLong(), node.path("completion_tokens").asLong(), TokenSource.USAGE);
+        return new Usage(
+                node.path("prompt_tokens").asLong(),
+                node.path("completion_tokens").asLong(),
+                TokenSource.USAGE);
     }
 
     @Override
     public List<String> listModels(EndpointSpec endpoint, @Nullable String secret) throws UpstreamException {
-        HttpRequest req = UpstreamHttp.request(endpoint, "/models", secret).GET().build();
+        HttpRequest req =
+                UpstreamHttp.request(endpoint, "/models", secret).GET().build();
         HttpResponse<InputStream> response = http.open(endpoint, req, new Cancellation(), endpoint.requestTimeout());
         try (UpstreamHttp.Lines lines = http.lines(endpoint, response, new Cancellation())) {
             JsonNode root = parse(endpoint, lines.rest());

@@ -23,8 +23,13 @@ import org.jspecify.annotations.Nullable;
  * @param toolCalls    the first choice's {@code delta.tool_calls}, when present
  * @param finishReason the first choice's {@code finish_reason} as text, when present and not null
  */
-record OpenAiChunk(@Nullable JsonNode error, @Nullable JsonNode usage, boolean hasChoice, @Nullable String content,
-        @Nullable JsonNode toolCalls, @Nullable String finishReason) {
+record OpenAiChunk(
+        @Nullable JsonNode error,
+        @Nullable JsonNode usage,
+        boolean hasChoice,
+        @Nullable String content,
+        @Nullable JsonNode toolCalls,
+        @Nullable String finishReason) {
 
     /**
      * Reads one chunk.
@@ -83,7 +88,9 @@ record OpenAiChunk(@Nullable JsonNode error, @Nullable JsonNode usage, boolean h
             if (name.equals("delta") && value == JsonToken.START_OBJECT) {
                 delta(json, p, c);
             } else if (name.equals("finish_reason") && value != JsonToken.VALUE_NULL) {
-                c.finishReason = value.isScalarValue() ? p.getValueAsString() : json.<JsonNode>readTree(p).asText();
+                c.finishReason = value.isScalarValue()
+                        ? p.getValueAsString()
+                        : json.<JsonNode>readTree(p).asText();
             } else {
                 p.skipChildren();
             }
@@ -113,9 +120,14 @@ record OpenAiChunk(@Nullable JsonNode error, @Nullable JsonNode usage, boolean h
 
     /** The first choice while it is read. */
     private static final class Choice {
-        @Nullable String content;
-        @Nullable JsonNode toolCalls;
-        @Nullable String finishReason;
+        @Nullable
+        String content;
+
+        @Nullable
+        JsonNode toolCalls;
+
+        @Nullable
+        String finishReason;
     }
 
     /** Valid JSON that is not an object. */

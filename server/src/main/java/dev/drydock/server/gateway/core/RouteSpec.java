@@ -14,7 +14,9 @@ public record RouteSpec(String name, String workspace, String droid, String purp
     }
 
     public boolean matches(String ws, String dr, String pu) {
-        return (workspace.equals(ANY) || workspace.equals(ws)) && (droid.equals(ANY) || droid.equals(dr)) && (purpose.equals(ANY) || purpose.equals(pu));
+        return (workspace.equals(ANY) || workspace.equals(ws))
+                && (droid.equals(ANY) || droid.equals(dr))
+                && (purpose.equals(ANY) || purpose.equals(pu));
     }
 
     /** Higher is more specific. */

@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  */
 @FunctionalInterface
 public interface SecretResolver {
-    @Nullable String resolve(@Nullable String secretRef);
+    @Nullable
+    String resolve(@Nullable String secretRef);
 
     /** Why this resolver refuses to read {@code secretRef} at all (not merely that it is unset), or empty. */
     default Optional<String> refusal(@Nullable String secretRef) {
@@ -40,7 +41,8 @@ public interface SecretResolver {
                 if (ref.startsWith("env:")) {
                     String name = ref.substring(4);
                     if (envPrefix.isBlank()) {
-                        return Optional.of("env: references are switched off (drydock.gateway.secret-env-prefix is blank); use file: in the secrets folder");
+                        return Optional.of(
+                                "env: references are switched off (drydock.gateway.secret-env-prefix is blank); use file: in the secrets folder");
                     }
                     if (!name.startsWith(envPrefix) || name.length() == envPrefix.length()) {
                         return Optional.of("env: may only name variables starting with " + envPrefix
@@ -50,11 +52,14 @@ public interface SecretResolver {
                 }
                 if (ref.startsWith("file:")) {
                     if (secretsDir == null) {
-                        return Optional.of("file: references are switched off: no secrets folder is configured (drydock.gateway.secrets-dir)");
+                        return Optional.of(
+                                "file: references are switched off: no secrets folder is configured (drydock.gateway.secrets-dir)");
                     }
                     Optional<Path> file = inside(ref.substring(5));
-                    return file.isPresent() ? Optional.empty()
-                            : Optional.of("file: must name a file inside the secrets folder " + secretsDir + " (drydock.gateway.secrets-dir)");
+                    return file.isPresent()
+                            ? Optional.empty()
+                            : Optional.of("file: must name a file inside the secrets folder " + secretsDir
+                                    + " (drydock.gateway.secrets-dir)");
                 }
                 return Optional.of("must be env:VARIABLE or file:/absolute/path");
             }
@@ -69,7 +74,9 @@ public interface SecretResolver {
                 }
                 try {
                     Path file = inside(ref.substring(5)).orElse(null);
-                    return file == null || !Files.isRegularFile(file) ? null : Files.readString(file, StandardCharsets.UTF_8).strip();
+                    return file == null || !Files.isRegularFile(file)
+                            ? null
+                            : Files.readString(file, StandardCharsets.UTF_8).strip();
                 } catch (IOException e) {
                     return null;
                 }
@@ -85,7 +92,9 @@ public interface SecretResolver {
                     if (!requested.isAbsolute()) {
                         return Optional.empty();
                     }
-                    Path root = Files.exists(secretsDir) ? secretsDir.toRealPath() : secretsDir.toAbsolutePath().normalize();
+                    Path root = Files.exists(secretsDir)
+                            ? secretsDir.toRealPath()
+                            : secretsDir.toAbsolutePath().normalize();
                     Path real = Files.exists(requested) ? requested.toRealPath() : requested.normalize();
                     return real.startsWith(root) && !real.equals(root) ? Optional.of(real) : Optional.empty();
                 } catch (IOException | RuntimeException e) {

@@ -8,7 +8,8 @@ public sealed interface StreamEvent {
     record TextDelta(String text) implements StreamEvent {}
 
     /** A fragment of a native tool call; fragments with the same index belong together. */
-    record ToolCallDelta(int index, @Nullable String id, @Nullable String name, String argumentsFragment) implements StreamEvent {}
+    record ToolCallDelta(
+            int index, @Nullable String id, @Nullable String name, String argumentsFragment) implements StreamEvent {}
 
     /**
      * The endpoint failed after events were delivered and the gateway restarts the completion on the

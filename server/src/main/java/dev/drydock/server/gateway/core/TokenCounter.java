@@ -45,9 +45,10 @@ public final class TokenCounter {
 
     static {
         for (int c = 0; c < 128; c++) {
-            ASCII[c] = (byte) (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' ? LETTER
-                    : c >= '0' && c <= '9' ? DIGIT
-                    : c == ' ' || c >= '\t' && c <= '\r' ? SPACE : OTHER);
+            ASCII[c] = (byte)
+                    (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+                            ? LETTER
+                            : c >= '0' && c <= '9' ? DIGIT : c == ' ' || c >= '\t' && c <= '\r' ? SPACE : OTHER);
         }
     }
 

@@ -19,9 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
-import java.util.Objects;
 
 /**
  * The HTTP plumbing shared by the protocol clients: sends through the {@link EgressGuard}, maps
@@ -51,15 +51,20 @@ public final class UpstreamHttp {
     public static HttpRequest.Builder request(EndpointSpec endpoint, String path, @Nullable String secret) {
         String base = endpoint.baseUrl().toString();
         URI uri = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Accept", "application/json, text/event-stream, application/x-ndjson");
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .header("Accept", "application/json, text/event-stream, application/x-ndjson");
         if (secret != null && !secret.isEmpty()) {
-            b.header(endpoint.authHeader(), endpoint.authHeader().equalsIgnoreCase("Authorization") ? "Bearer " + secret : secret);
+            b.header(
+                    endpoint.authHeader(),
+                    endpoint.authHeader().equalsIgnoreCase("Authorization") ? "Bearer " + secret : secret);
         }
         return b;
     }
 
     /** Sends and returns the response once its headers arrived (within {@code headersTimeout}); non-2xx answers become exceptions. */
-    public HttpResponse<InputStream> open(EndpointSpec endpoint, HttpRequest request, Cancellation cancel, Duration headersTimeout) throws UpstreamException {
+    public HttpResponse<InputStream> open(
+            EndpointSpec endpoint, HttpRequest request, Cancellation cancel, Duration headersTimeout)
+            throws UpstreamException {
         HttpResponse<InputStream> response = send(endpoint, request, cancel, headersTimeout);
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
@@ -68,12 +73,18 @@ public final class UpstreamHttp {
         String body = readErrorBody(response);
         String where = endpoint.name() + " answered HTTP " + status;
         throw switch (status) {
-            case 429 -> new UpstreamException(UpstreamException.Kind.RATE_LIMITED, where + " (rate limited)", false, retryAfter(response));
-            case 401, 403 -> new UpstreamException(UpstreamException.Kind.AUTH, where + ": the endpoint refused the configured credential (check its secretRef)");
+            case 429 ->
+                new UpstreamException(
+                        UpstreamException.Kind.RATE_LIMITED, where + " (rate limited)", false, retryAfter(response));
+            case 401, 403 ->
+                new UpstreamException(
+                        UpstreamException.Kind.AUTH,
+                        where + ": the endpoint refused the configured credential (check its secretRef)");
             case 400, 422 -> new UpstreamException(UpstreamException.Kind.CLIENT_ERROR, where + ": " + body);
-            default -> status >= 500
-                    ? new UpstreamException(UpstreamException.Kind.SERVER_ERROR, where + ": " + body)
-                    : new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, where + ": " + body);
+            default ->
+                status >= 500
+                        ? new UpstreamException(UpstreamException.Kind.SERVER_ERROR, where + ": " + body)
+                        : new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, where + ": " + body);
         };
     }
 
@@ -84,10 +95,17 @@ public final class UpstreamHttp {
      * the gateway's own work. A cancel or the headers timeout interrupts the wait, which aborts the
      * exchange.
      */
-    private HttpResponse<InputStream> send(EndpointSpec endpoint, HttpRequest request, Cancellation cancel, Duration headersTimeout) throws UpstreamException {
+    private HttpResponse<InputStream> send(
+            EndpointSpec endpoint, HttpRequest request, Cancellation cancel, Duration headersTimeout)
+            throws UpstreamException {
         HeadersWait wait = new HeadersWait(Thread.currentThread(), System.nanoTime() + headersTimeout.toNanos());
-        try (Cancellation.Registration onCancel = cancel.onCancel(wait::cancel); Cancellation.Registration watched = Deadlines.watch(wait)) {
-            HttpResponse<InputStream> response = egress.send(request, HttpResponse.BodyHandlers.ofInputStream(), endpoint.connectTimeout(), "model endpoint " + endpoint.name());
+        try (Cancellation.Registration onCancel = cancel.onCancel(wait::cancel);
+                Cancellation.Registration watched = Deadlines.watch(wait)) {
+            HttpResponse<InputStream> response = egress.send(
+                    request,
+                    HttpResponse.BodyHandlers.ofInputStream(),
+                    endpoint.connectTimeout(),
+                    "model endpoint " + endpoint.name());
             if (wait.answered()) {
                 return response;
             }
@@ -160,7 +178,8 @@ public final class UpstreamHttp {
 
         synchronized UpstreamException failure(Duration headersTimeout) {
             return stoppedBy == UpstreamException.Kind.TIMEOUT
-                    ? new UpstreamException(UpstreamException.Kind.TIMEOUT, "no answer within " + headersTimeout.toMillis() + " ms")
+                    ? new UpstreamException(
+                            UpstreamException.Kind.TIMEOUT, "no answer within " + headersTimeout.toMillis() + " ms")
                     : new UpstreamException(UpstreamException.Kind.CANCELLED, "cancelled by the caller");
         }
     }
@@ -175,23 +194,31 @@ public final class UpstreamHttp {
         if (cause instanceof HttpTimeoutException) {
             return new UpstreamException(UpstreamException.Kind.TIMEOUT, "no answer in time: " + cause.getMessage());
         }
-        return new UpstreamException(UpstreamException.Kind.CONNECT, "connection failed: " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
+        return new UpstreamException(
+                UpstreamException.Kind.CONNECT,
+                "connection failed: " + cause.getClass().getSimpleName()
+                        + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
     }
 
     private static @Nullable Long retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").flatMap(v -> {
-            try {
-                return java.util.Optional.of(Long.parseLong(v.trim()) * 1000);
-            } catch (NumberFormatException e) {
-                return java.util.Optional.empty();
-            }
-        }).orElse(null);
+        return response.headers()
+                .firstValue("Retry-After")
+                .flatMap(v -> {
+                    try {
+                        return java.util.Optional.of(Long.parseLong(v.trim()) * 1000);
+                    } catch (NumberFormatException e) {
+                        return java.util.Optional.empty();
+                    }
+                })
+                .orElse(null);
     }
 
     private static String readErrorBody(HttpResponse<InputStream> response) {
         try (InputStream in = response.body()) {
             byte[] bytes = in.readNBytes(2048);
-            String text = new String(bytes, StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
+            String text = new String(bytes, StandardCharsets.UTF_8)
+                    .replaceAll("\\s+", " ")
+                    .trim();
             if (text.startsWith("<")) {
                 return "an HTML page instead of JSON";
             }
@@ -226,7 +253,8 @@ public final class UpstreamHttp {
         private boolean finished;
         private final Cancellation.Registration cancelHandle;
         private final Cancellation.Registration watched;
-        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         private final byte[] buffer = new byte[8192];
@@ -279,7 +307,9 @@ public final class UpstreamHttp {
                     lastRead = System.nanoTime();
                     total += n;
                     if (total > maxBytes) {
-                        throw new UpstreamException(UpstreamException.Kind.TOO_LARGE, endpointName + " answered more than " + maxBytes + " bytes");
+                        throw new UpstreamException(
+                                UpstreamException.Kind.TOO_LARGE,
+                                endpointName + " answered more than " + maxBytes + " bytes");
                     }
                     pos = 0;
                     limit = n;
@@ -297,7 +327,8 @@ public final class UpstreamHttp {
                 }
                 int take = newline - pos;
                 if (line == null || lineSize + take > line.length) {
-                    line = Arrays.copyOf(line == null ? new byte[0] : line, Math.max(256, Math.max(lineSize + take, lineSize * 2)));
+                    line = Arrays.copyOf(
+                            line == null ? new byte[0] : line, Math.max(256, Math.max(lineSize + take, lineSize * 2)));
                 }
                 System.arraycopy(buffer, pos, line, lineSize, take);
                 lineSize += take;
@@ -341,7 +372,8 @@ public final class UpstreamHttp {
                 CharBuffer chars = decoder.reset().decode(ByteBuffer.wrap(bytes, offset, length));
                 return chars.toString();
             } catch (CharacterCodingException e) {
-                throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, endpointName + " sent bytes that are not valid UTF-8");
+                throw new UpstreamException(
+                        UpstreamException.Kind.BAD_RESPONSE, endpointName + " sent bytes that are not valid UTF-8");
             }
         }
 
@@ -362,7 +394,9 @@ public final class UpstreamHttp {
             if (reason != null) {
                 return new UpstreamException(UpstreamException.Kind.TIMEOUT, reason);
             }
-            return new UpstreamException(UpstreamException.Kind.TRUNCATED, endpointName + " broke off the answer: " + (e == null ? "closed" : e.getMessage()));
+            return new UpstreamException(
+                    UpstreamException.Kind.TRUNCATED,
+                    endpointName + " broke off the answer: " + (e == null ? "closed" : e.getMessage()));
         }
 
         private void closeQuietly() {

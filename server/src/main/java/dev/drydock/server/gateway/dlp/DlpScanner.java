@@ -25,21 +25,65 @@ public final class DlpScanner {
     record Rule(String kind, Pattern pattern, int keepGroup, boolean ignoreCase, List<String> starts) {}
 
     static final List<Rule> RULES = List.of(
-            new Rule("private-key", Pattern.compile("-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\\s\\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|\\z)"), 0,
-                    false, List.of("-----BEGIN ")),
-            new Rule("aws-access-key", Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b"), 0, false, List.of("AKIA", "ASIA")),
-            new Rule("aws-secret-key", Pattern.compile("(?i)(aws_secret_access_key\\s*[=:]\\s*[\"']?)([A-Za-z0-9/+=]{40})"), 2, true, List.of("aws_secret_access_key")),
-            new Rule("gcp-service-account-key", Pattern.compile("\"private_key_id\"\\s*:\\s*\"[0-9a-f]{40}\""), 0, false, List.of("\"private_key_id\"")),
+            new Rule(
+                    "private-key",
+                    Pattern.compile(
+                            "-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\\s\\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|\\z)"),
+                    0,
+                    false,
+                    List.of("-----BEGIN ")),
+            new Rule(
+                    "aws-access-key",
+                    Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b"),
+                    0,
+                    false,
+                    List.of("AKIA", "ASIA")),
+            new Rule(
+                    "aws-secret-key",
+                    Pattern.compile("(?i)(aws_secret_access_key\\s*[=:]\\s*[\"']?)([A-Za-z0-9/+=]{40})"),
+                    2,
+                    true,
+                    List.of("aws_secret_access_key")),
+            new Rule(
+                    "gcp-service-account-key",
+                    Pattern.compile("\"private_key_id\"\\s*:\\s*\"[0-9a-f]{40}\""),
+                    0,
+                    false,
+                    List.of("\"private_key_id\"")),
             new Rule("gcp-api-key", Pattern.compile("\\bAIza[0-9A-Za-z_-]{35}\\b"), 0, false, List.of("AIza")),
-            new Rule("github-token", Pattern.compile("\\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\\b"), 0,
-                    false, List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")),
+            new Rule(
+                    "github-token",
+                    Pattern.compile("\\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\\b"),
+                    0,
+                    false,
+                    List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")),
             new Rule("gitlab-token", Pattern.compile("\\bglpat-[A-Za-z0-9_-]{20,}\\b"), 0, false, List.of("glpat-")),
             new Rule("slack-token", Pattern.compile("\\bxox[abprs]-[A-Za-z0-9-]{10,}\\b"), 0, false, List.of("xox")),
-            new Rule("jwt", Pattern.compile("\\beyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}\\b"), 0, false, List.of("eyJ")),
-            new Rule("password-in-config", Pattern.compile(
-                    "(?im)((?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|client[_-]?secret)[\"']?\\s*[:=]\\s*[\"']?)([^\\s\"'`,;()]{6,})(?![(\\w.])"), 2,
-                    true, List.of("passw", "pwd", "secret", "apikey", "api_key", "api-key", "accesstoken", "access_token", "access-token",
-                            "clientsecret", "client_secret", "client-secret")));
+            new Rule(
+                    "jwt",
+                    Pattern.compile("\\beyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}\\b"),
+                    0,
+                    false,
+                    List.of("eyJ")),
+            new Rule(
+                    "password-in-config",
+                    Pattern.compile(
+                            "(?im)((?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|client[_-]?secret)[\"']?\\s*[:=]\\s*[\"']?)([^\\s\"'`,;()]{6,})(?![(\\w.])"),
+                    2,
+                    true,
+                    List.of(
+                            "passw",
+                            "pwd",
+                            "secret",
+                            "apikey",
+                            "api_key",
+                            "api-key",
+                            "accesstoken",
+                            "access_token",
+                            "access-token",
+                            "clientsecret",
+                            "client_secret",
+                            "client-secret")));
 
     private static final Pattern PLACEHOLDER = Pattern.compile("(?i)(x+|\\*+|changeme|example|redacted|password)");
 
@@ -62,7 +106,8 @@ public final class DlpScanner {
             if (starts[r].length == 0) {
                 continue;
             }
-            Matcher m = rule.pattern().matcher(current).useTransparentBounds(true).useAnchoringBounds(false);
+            Matcher m =
+                    rule.pattern().matcher(current).useTransparentBounds(true).useAnchoringBounds(false);
             StringBuilder out = new StringBuilder();
             int copied = 0;
             int count = 0;
@@ -75,7 +120,11 @@ public final class DlpScanner {
                     continue;
                 }
                 count++;
-                out.append(current, copied, m.start()).append(rule.keepGroup() == 0 ? "" : m.group(1)).append("[REDACTED:").append(rule.kind()).append(']');
+                out.append(current, copied, m.start())
+                        .append(rule.keepGroup() == 0 ? "" : m.group(1))
+                        .append("[REDACTED:")
+                        .append(rule.kind())
+                        .append(']');
                 copied = m.end();
             }
             if (count > 0) {
@@ -95,6 +144,7 @@ public final class DlpScanner {
     private static final class StartIndex {
         /** ASCII case folding; every other char maps to 0, which begins no start string. */
         private static final byte[] FOLD = new byte[128];
+
         private final long[] pairs = new long[(128 * 128) / 64];
         private final Start[][] byPair = new Start[128 * 128][];
         private final int rules;
@@ -151,7 +201,8 @@ public final class DlpScanner {
 
         private void collect(String text, int at, int pair, int[][] found, int[] sizes) {
             for (Start start : byPair[pair]) {
-                if (!text.regionMatches(start.ignoreCase(), at, start.text(), 0, start.text().length())) {
+                if (!text.regionMatches(
+                        start.ignoreCase(), at, start.text(), 0, start.text().length())) {
                     continue;
                 }
                 int rule = start.rule();
@@ -169,7 +220,9 @@ public final class DlpScanner {
     }
 
     private static boolean looksLikePlaceholder(String value) {
-        return value.startsWith("${") || value.startsWith("<") || PLACEHOLDER.matcher(value).matches();
+        return value.startsWith("${")
+                || value.startsWith("<")
+                || PLACEHOLDER.matcher(value).matches();
     }
 
     /** The finding entries as recorded: {@code kind×count}. */

@@ -3,14 +3,14 @@ package dev.drydock.server.gateway.frontdoor;
 import dev.drydock.server.audit.AccessAuditor;
 import dev.drydock.server.audit.AuditEntry;
 import dev.drydock.server.audit.AuditTrail;
+import dev.drydock.server.auth.AccessRefused;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.auth.WorkspaceAccess;
 import dev.drydock.server.auth.WorkspaceMembership;
 import dev.drydock.server.auth.WorkspaceRole;
-import dev.drydock.server.gateway.GatewayService;
 import dev.drydock.server.classification.Classification;
+import dev.drydock.server.gateway.GatewayService;
 import dev.drydock.server.gateway.core.RouteSpec;
-import dev.drydock.server.auth.AccessRefused;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
@@ -35,18 +35,30 @@ import org.jspecify.annotations.Nullable;
 public class CallScopes {
     /** {@code X-Drydock-Workspace} value of a call outside every workspace. */
     public static final String NO_WORKSPACE = "-";
+
     static final String WORKSPACE = "X-Drydock-Workspace";
     static final String SESSION = "X-Drydock-Session";
     static final String DROID = "X-Drydock-Droid";
     static final String CLASSIFICATION = "X-Drydock-Classification";
 
-    @Inject ScopeFacts facts;
-    @Inject GatewayService gateway;
-    @Inject AccessAuditor access;
-    @Inject AuditTrail trail;
+    @Inject
+    ScopeFacts facts;
+
+    @Inject
+    GatewayService gateway;
+
+    @Inject
+    AccessAuditor access;
+
+    @Inject
+    AuditTrail trail;
 
     /** The headers as sent (trimmed; null when absent or blank). */
-    public record Requested(@Nullable String workspace, @Nullable String session, @Nullable String droid, @Nullable String classification) {}
+    public record Requested(
+            @Nullable String workspace,
+            @Nullable String session,
+            @Nullable String droid,
+            @Nullable String classification) {}
 
     /** Where the call is made: a workspace (or {@link #NO_WORKSPACE}), the session it is made for, the droid whose routes apply, its classification. */
     public record Scope(String workspace, @Nullable String sessionId, String droid, Classification classification) {}
@@ -84,53 +96,82 @@ public class CallScopes {
         String workspace;
         if (NO_WORKSPACE.equals(req.workspace())) {
             if (!caller.isDrydockAdmin()) {
-                access.callerRefused(caller.subject(), caller.username(), null, "a call outside every workspace", 403, path, client);
-                return refused(OpenAiError.forbidden("Only a drydock admin may call outside every workspace (" + WORKSPACE + ": -); "
-                        + "name a workspace where you are a member or admin instead."));
+                access.callerRefused(
+                        caller.subject(), caller.username(), null, "a call outside every workspace", 403, path, client);
+                return refused(OpenAiError.forbidden("Only a drydock admin may call outside every workspace ("
+                        + WORKSPACE + ": -); " + "name a workspace where you are a member or admin instead."));
             }
             if (session != null) {
-                return refused(OpenAiError.badRequest("A call outside every workspace cannot be made for a session; drop " + SESSION
-                        + " or send " + WORKSPACE + ": " + session.workspace() + "."));
+                return refused(
+                        OpenAiError.badRequest("A call outside every workspace cannot be made for a session; drop "
+                                + SESSION + " or send " + WORKSPACE + ": " + session.workspace() + "."));
             }
             workspace = NO_WORKSPACE;
         } else if (req.workspace() != null) {
             workspace = req.workspace();
             if (session != null && !session.workspace().equals(workspace)) {
-                return refused(OpenAiError.badRequest("Session " + session.id() + " belongs to workspace '" + session.workspace() + "', not '" + workspace
-                        + "'; send " + WORKSPACE + ": " + session.workspace() + " or leave the header out."));
+                return refused(OpenAiError.badRequest("Session " + session.id() + " belongs to workspace '"
+                        + session.workspace() + "', not '" + workspace + "'; send " + WORKSPACE + ": "
+                        + session.workspace() + " or leave the header out."));
             }
             try {
                 WorkspaceAccess.require(caller, workspace, WorkspaceRole.MEMBER);
             } catch (AccessRefused e) {
-                access.callerRefused(caller.subject(), caller.username(), e.workspace(), e.target(), e.problem().status(), path, client);
-                return refused(e.problem().status() == 404 ? notFound(e.target())
-                        : OpenAiError.forbidden(e.problem().detail() + " Model calls in a workspace need the member or admin role there."));
+                access.callerRefused(
+                        caller.subject(),
+                        caller.username(),
+                        e.workspace(),
+                        e.target(),
+                        e.problem().status(),
+                        path,
+                        client);
+                return refused(
+                        e.problem().status() == 404
+                                ? notFound(e.target())
+                                : OpenAiError.forbidden(e.problem().detail()
+                                        + " Model calls in a workspace need the member or admin role there."));
             }
         } else if (session != null) {
             workspace = session.workspace();
         } else {
-            Optional<String> first = caller.workspaces().stream().filter(m -> m.role().atLeast(WorkspaceRole.MEMBER)).map(WorkspaceMembership::workspace).findFirst();
+            Optional<String> first = caller.workspaces().stream()
+                    .filter(m -> m.role().atLeast(WorkspaceRole.MEMBER))
+                    .map(WorkspaceMembership::workspace)
+                    .findFirst();
             if (first.isEmpty()) {
-                return refused(caller.isDrydockAdmin()
-                        ? OpenAiError.badRequest("Name the workspace with " + WORKSPACE + "; a drydock admin may send '-' for a call outside every workspace, which is audited.")
-                        : OpenAiError.forbidden("You are not a member of any workspace; ask a workspace admin to add you."));
+                return refused(
+                        caller.isDrydockAdmin()
+                                ? OpenAiError.badRequest(
+                                        "Name the workspace with " + WORKSPACE
+                                                + "; a drydock admin may send '-' for a call outside every workspace, which is audited.")
+                                : OpenAiError.forbidden(
+                                        "You are not a member of any workspace; ask a workspace admin to add you."));
             }
             workspace = first.get();
         }
         String droid = RouteSpec.ANY;
         if (req.droid() != null && !req.droid().equals(RouteSpec.ANY)) {
             if (session == null || !session.droid().equals(req.droid())) {
-                return refused(OpenAiError.forbidden(DROID + ": " + req.droid() + " selects the model routes of the " + req.droid() + " droid, which only calls made for a "
-                        + "session of that droid may use; " + (session == null ? "name the session with " + SESSION + "." : "session " + session.id() + " is run by the "
-                        + session.droid() + " droid.")));
+                return refused(OpenAiError.forbidden(DROID + ": " + req.droid() + " selects the model routes of the "
+                        + req.droid() + " droid, which only calls made for a "
+                        + "session of that droid may use; "
+                        + (session == null
+                                ? "name the session with " + SESSION + "."
+                                : "session " + session.id() + " is run by the " + session.droid() + " droid.")));
             }
             droid = req.droid();
         }
-        Classification floor = workspace.equals(NO_WORKSPACE) ? gateway.defaultClassification() : facts.workspaceClassification(workspace);
+        Classification floor = workspace.equals(NO_WORKSPACE)
+                ? gateway.defaultClassification()
+                : facts.workspaceClassification(workspace);
         if (session != null) {
             floor = floor.max(session.classification());
         }
-        Scope scope = new Scope(workspace, session == null ? null : session.id(), droid, asked.orElse(gateway.defaultClassification()).max(floor));
+        Scope scope = new Scope(
+                workspace,
+                session == null ? null : session.id(),
+                droid,
+                asked.orElse(gateway.defaultClassification()).max(floor));
         if (workspace.equals(NO_WORKSPACE)) {
             trail.append(AuditEntry.of(caller.subject(), "model.no-workspace-call", path)
                     .with("username", caller.username())
@@ -144,7 +185,8 @@ public class CallScopes {
      * Null when the caller may act for the session (member or admin of its workspace); else the
      * refusal, recorded. An outsider's answer is the one a missing {@code target} gets.
      */
-    private @Nullable Resolution actFor(Principal caller, ScopeFacts.SessionFacts session, String target, String path, String client) {
+    private @Nullable Resolution actFor(
+            Principal caller, ScopeFacts.SessionFacts session, String target, String path, String client) {
         Optional<WorkspaceRole> role = caller.roleIn(session.workspace());
         if (role.isEmpty()) {
             access.callerRefused(caller.subject(), caller.username(), session.workspace(), target, 404, path, client);
@@ -152,8 +194,9 @@ public class CallScopes {
         }
         if (!role.get().atLeast(WorkspaceRole.MEMBER)) {
             access.callerRefused(caller.subject(), caller.username(), session.workspace(), target, 403, path, client);
-            return refused(OpenAiError.forbidden("You are " + role.get().label() + " in workspace '" + session.workspace() + "'; model calls for its session "
-                    + session.id() + " need the member or admin role."));
+            return refused(
+                    OpenAiError.forbidden("You are " + role.get().label() + " in workspace '" + session.workspace()
+                            + "'; model calls for its session " + session.id() + " need the member or admin role."));
         }
         return null;
     }

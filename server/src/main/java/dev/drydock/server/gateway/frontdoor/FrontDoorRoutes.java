@@ -49,6 +49,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -56,7 +57,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 import org.jspecify.annotations.Nullable;
-import java.util.Objects;
 
 /**
  * The OpenAI-compatible front door: {@code GET /v1/models}, {@code POST /v1/chat/completions}
@@ -75,25 +75,50 @@ public class FrontDoorRoutes {
     private static final Logger LOG = Logger.getLogger(FrontDoorRoutes.class);
     static final String EMBEDDING_MODEL = "local-embedding";
 
-    @Inject GatewayService gateway;
-    @Inject GatewayConfig config;
-    @Inject ApiKeys apiKeys;
-    @Inject Embeddings embeddings;
-    @Inject TenantIdentityProvider identityProvider;
-    @Inject ObjectMapper json;
-    @Inject CallScopes scopes;
+    @Inject
+    GatewayService gateway;
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    ApiKeys apiKeys;
+
+    @Inject
+    Embeddings embeddings;
+
+    @Inject
+    TenantIdentityProvider identityProvider;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    CallScopes scopes;
 
     void init(@Observes Router router) {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxRequestBytes());
         router.get("/v1/models").order(-10).handler(ctx -> onVirtualThread(ctx, this::models));
         router.post("/v1/chat/completions").order(-10).handler(body).handler(ctx -> onVirtualThread(ctx, this::chat));
         router.post("/v1/embeddings").order(-10).handler(body).handler(ctx -> onVirtualThread(ctx, this::embeddings));
-        router.route("/v1/*").order(-9).handler(ctx -> error(ctx, OpenAiError.notFound("no such route: " + ctx.request().method() + " " + ctx.request().path())));
+        router.route("/v1/*")
+                .order(-9)
+                .handler(ctx -> error(
+                        ctx,
+                        OpenAiError.notFound("no such route: " + ctx.request().method() + " "
+                                + ctx.request().path())));
         router.route("/v1/*").order(-11).failureHandler(ctx -> {
             if (ctx.statusCode() == 413) {
-                error(ctx, new OpenAiError(413, "request body larger than " + config.maxRequestBytes() + " bytes", "invalid_request_error", "request_too_large"));
+                error(
+                        ctx,
+                        new OpenAiError(
+                                413,
+                                "request body larger than " + config.maxRequestBytes() + " bytes",
+                                "invalid_request_error",
+                                "request_too_large"));
             } else {
-                LOG.errorf(ctx.failure(), "front door failure on %s", ctx.request().path());
+                LOG.errorf(
+                        ctx.failure(), "front door failure on %s", ctx.request().path());
                 error(ctx, new OpenAiError(500, "internal error", "server_error", "internal"));
             }
         });
@@ -115,7 +140,13 @@ public class FrontDoorRoutes {
             } catch (Exception e) {
                 String id = UUID.randomUUID().toString();
                 LOG.errorf(e, "front door error %s on %s", id, ctx.request().path());
-                error(ctx, new OpenAiError(500, "internal error; quote error id " + id + " to your administrator", "server_error", "internal"));
+                error(
+                        ctx,
+                        new OpenAiError(
+                                500,
+                                "internal error; quote error id " + id + " to your administrator",
+                                "server_error",
+                                "internal"));
             }
         });
     }
@@ -135,44 +166,76 @@ public class FrontDoorRoutes {
                     yield Optional.empty();
                 }
                 case ApiKeys.Check.Unconfirmed u -> {
-                    LOG.warnf("refused an API key of user %s on %s: cannot confirm the owner's memberships: %s", u.subject(), ctx.request().path(), u.why());
-                    error(ctx, new OpenAiError(503, "Cannot confirm the key owner's memberships with the identity provider; try again.", "server_error", "identity_unavailable"));
+                    LOG.warnf(
+                            "refused an API key of user %s on %s: cannot confirm the owner's memberships: %s",
+                            u.subject(), ctx.request().path(), u.why());
+                    error(
+                            ctx,
+                            new OpenAiError(
+                                    503,
+                                    "Cannot confirm the key owner's memberships with the identity provider; try again.",
+                                    "server_error",
+                                    "identity_unavailable"));
                     yield Optional.empty();
                 }
             };
         }
         try {
-            SecurityIdentity identity = identityProvider.authenticate(new AccessTokenCredential(token)).await().atMost(Duration.ofSeconds(30));
+            SecurityIdentity identity = identityProvider
+                    .authenticate(new AccessTokenCredential(token))
+                    .await()
+                    .atMost(Duration.ofSeconds(30));
             if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
                 return refuse(ctx);
             }
-            Collection<String> groups = Optional.ofNullable(jwt.<Collection<String>>getClaim("groups")).orElse(List.of());
-            List<String> roles = identity.getRoles().stream().filter(r -> List.of(Roles.DRYDOCK_ADMIN, Roles.WORKSPACE_ADMIN, Roles.MEMBER, Roles.VIEWER).contains(r)).sorted().toList();
+            Collection<String> groups = Optional.ofNullable(jwt.<Collection<String>>getClaim("groups"))
+                    .orElse(List.of());
+            List<String> roles = identity.getRoles().stream()
+                    .filter(r -> List.of(Roles.DRYDOCK_ADMIN, Roles.WORKSPACE_ADMIN, Roles.MEMBER, Roles.VIEWER)
+                            .contains(r))
+                    .sorted()
+                    .toList();
             String username = claim(jwt, "preferred_username").orElse(jwt.getName());
-            return Optional.of(new Principal(Optional.ofNullable(jwt.getSubject()).orElse(username), username, claim(jwt, "name").orElse(username),
-                    claim(jwt, "email").orElse(null), roles, WorkspaceMembership.fromGroups(groups.stream().map(String::valueOf).toList())));
+            return Optional.of(new Principal(
+                    Optional.ofNullable(jwt.getSubject()).orElse(username),
+                    username,
+                    claim(jwt, "name").orElse(username),
+                    claim(jwt, "email").orElse(null),
+                    roles,
+                    WorkspaceMembership.fromGroups(
+                            groups.stream().map(String::valueOf).toList())));
         } catch (RuntimeException e) {
             return refuse(ctx);
         }
     }
 
     private static Optional<String> claim(JsonWebToken jwt, String name) {
-        return Optional.ofNullable(jwt.<Object>getClaim(name)).map(String::valueOf).filter(v -> !v.isBlank());
+        return Optional.ofNullable(jwt.<Object>getClaim(name))
+                .map(String::valueOf)
+                .filter(v -> !v.isBlank());
     }
 
     private Optional<Principal> refuse(RoutingContext ctx) {
-        error(ctx, OpenAiError.unauthorized("Send 'Authorization: Bearer <Drydock API key or access token>'; the one sent is missing, wrong, expired or revoked."));
+        error(
+                ctx,
+                OpenAiError.unauthorized(
+                        "Send 'Authorization: Bearer <Drydock API key or access token>'; the one sent is missing, wrong, expired or revoked."));
         return Optional.empty();
     }
 
     private static String client(RoutingContext ctx) {
-        return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+        return ctx.request().remoteAddress() == null
+                ? "unknown"
+                : ctx.request().remoteAddress().hostAddress();
     }
 
     /** Where the call runs, checked against the caller; the refusal was sent when empty. */
     private Optional<CallScopes.Scope> scope(RoutingContext ctx, Principal caller) {
-        CallScopes.Requested requested = new CallScopes.Requested(header(ctx, CallScopes.WORKSPACE), header(ctx, CallScopes.SESSION),
-                header(ctx, CallScopes.DROID), header(ctx, CallScopes.CLASSIFICATION));
+        CallScopes.Requested requested = new CallScopes.Requested(
+                header(ctx, CallScopes.WORKSPACE),
+                header(ctx, CallScopes.SESSION),
+                header(ctx, CallScopes.DROID),
+                header(ctx, CallScopes.CLASSIFICATION));
         return switch (scopes.resolve(caller, requested, ctx.request().path(), client(ctx))) {
             case CallScopes.Resolution.Allowed a -> Optional.of(a.scope());
             case CallScopes.Resolution.Refused r -> {
@@ -186,7 +249,10 @@ public class FrontDoorRoutes {
         GatewayService.Snapshot s = gateway.snapshot();
         Set<String> ids = new LinkedHashSet<>();
         ids.add("auto");
-        s.routes().stream().map(RouteSpec::purpose).filter(p -> !p.equals(RouteSpec.ANY)).forEach(ids::add);
+        s.routes().stream()
+                .map(RouteSpec::purpose)
+                .filter(p -> !p.equals(RouteSpec.ANY))
+                .forEach(ids::add);
         s.endpoints().stream().map(EndpointSpec::name).forEach(ids::add);
         if (config.embeddingsEnabled()) {
             ids.add(EMBEDDING_MODEL);
@@ -194,7 +260,11 @@ public class FrontDoorRoutes {
         ObjectNode root = json.createObjectNode().put("object", "list");
         ArrayNode data = root.putArray("data");
         for (String id : ids) {
-            data.addObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", "drydock");
+            data.addObject()
+                    .put("id", id)
+                    .put("object", "model")
+                    .put("created", 0)
+                    .put("owned_by", "drydock");
         }
         send(ctx, 200, root);
     }
@@ -228,15 +298,28 @@ public class FrontDoorRoutes {
         }
         boolean stream = body.path("stream").asBoolean(false);
         boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
-        JsonNode maxTokens = body.has("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
-        ChatRequest request = new ChatRequest((ArrayNode) body.get("messages"), body.has("tools") ? (ArrayNode) body.get("tools") : null,
-                body.get("tool_choice"), "json_object".equals(body.path("response_format").path("type").asText()),
+        JsonNode maxTokens =
+                body.has("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
+        ChatRequest request = new ChatRequest(
+                (ArrayNode) body.get("messages"),
+                body.has("tools") ? (ArrayNode) body.get("tools") : null,
+                body.get("tool_choice"),
+                "json_object".equals(body.path("response_format").path("type").asText()),
                 maxTokens != null && maxTokens.canConvertToInt() ? maxTokens.asInt() : null,
-                body.path("temperature").isNumber() ? body.get("temperature").asDouble() : null, stream);
+                body.path("temperature").isNumber() ? body.get("temperature").asDouble() : null,
+                stream);
         String model = body.get("model").asText();
         CallScopes.Scope s = scope.get();
-        CallContext cc = new CallContext(caller.subject(), caller.username(), s.workspace(), s.sessionId(), s.droid(), model.equals("auto") ? "chat" : model,
-                model, s.classification(), "v1");
+        CallContext cc = new CallContext(
+                caller.subject(),
+                caller.username(),
+                s.workspace(),
+                s.sessionId(),
+                s.droid(),
+                model.equals("auto") ? "chat" : model,
+                model,
+                s.classification(),
+                "v1");
         if (stream) {
             streamChat(ctx, cc, request, model, includeUsage);
             return;
@@ -246,7 +329,10 @@ public class FrontDoorRoutes {
         try {
             ChatResult result = gateway.chat(cc, request, e -> {}, cancel);
             ObjectNode root = json.createObjectNode();
-            root.put("id", "chatcmpl-" + result.requestId()).put("object", "chat.completion").put("created", Instant.now().getEpochSecond()).put("model", model);
+            root.put("id", "chatcmpl-" + result.requestId())
+                    .put("object", "chat.completion")
+                    .put("created", Instant.now().getEpochSecond())
+                    .put("model", model);
             ObjectNode choice = root.putArray("choices").addObject();
             choice.put("index", 0);
             ObjectNode message = choice.putObject("message").put("role", "assistant");
@@ -258,22 +344,37 @@ public class FrontDoorRoutes {
             if (!result.toolCalls().isEmpty()) {
                 ArrayNode calls = message.putArray("tool_calls");
                 for (ToolCall c : result.toolCalls()) {
-                    calls.addObject().put("id", c.id()).put("type", "function").putObject("function").put("name", c.name()).put("arguments", c.arguments());
+                    calls.addObject()
+                            .put("id", c.id())
+                            .put("type", "function")
+                            .putObject("function")
+                            .put("name", c.name())
+                            .put("arguments", c.arguments());
                 }
             }
             choice.put("finish_reason", result.finishReason());
-            root.putObject("usage").put("prompt_tokens", result.usage().promptTokens()).put("completion_tokens", result.usage().completionTokens())
+            root.putObject("usage")
+                    .put("prompt_tokens", result.usage().promptTokens())
+                    .put("completion_tokens", result.usage().completionTokens())
                     .put("total_tokens", result.usage().total());
-            ObjectNode drydock = root.putObject("drydock").put("endpoint", result.endpoint()).put("request_id", result.requestId());
+            ObjectNode drydock =
+                    root.putObject("drydock").put("endpoint", result.endpoint()).put("request_id", result.requestId());
             ArrayNode errors = drydock.putArray("tool_call_errors");
-            result.toolCallErrors().forEach(m -> errors.addObject().put("raw", m.raw()).put("message", m.message()));
+            result.toolCallErrors()
+                    .forEach(m -> errors.addObject().put("raw", m.raw()).put("message", m.message()));
             send(ctx, 200, root);
         } catch (GatewayException e) {
-            error(ctx, OpenAiError.of(e.outcome(), Objects.requireNonNullElse(e.getMessage(), e.outcome().toString())));
+            error(
+                    ctx,
+                    OpenAiError.of(
+                            e.outcome(),
+                            Objects.requireNonNullElse(
+                                    e.getMessage(), e.outcome().toString())));
         }
     }
 
-    private void streamChat(RoutingContext ctx, CallContext cc, ChatRequest request, String model, boolean includeUsage) throws JsonProcessingException {
+    private void streamChat(RoutingContext ctx, CallContext cc, ChatRequest request, String model, boolean includeUsage)
+            throws JsonProcessingException {
         HttpServerResponse response = ctx.response();
         Cancellation cancel = new Cancellation();
         response.closeHandler(v -> cancel.cancel());
@@ -288,12 +389,19 @@ public class FrontDoorRoutes {
             }
             writer.start();
             ObjectNode last = writer.chunk();
-            last.withArray("choices").addObject().put("index", 0).putNull("logprobs").put("finish_reason", result.finishReason()).putObject("delta");
+            last.withArray("choices")
+                    .addObject()
+                    .put("index", 0)
+                    .putNull("logprobs")
+                    .put("finish_reason", result.finishReason())
+                    .putObject("delta");
             writer.write(last);
             if (includeUsage) {
                 ObjectNode usage = writer.chunk();
                 usage.putArray("choices");
-                usage.putObject("usage").put("prompt_tokens", result.usage().promptTokens()).put("completion_tokens", result.usage().completionTokens())
+                usage.putObject("usage")
+                        .put("prompt_tokens", result.usage().promptTokens())
+                        .put("completion_tokens", result.usage().completionTokens())
                         .put("total_tokens", result.usage().total());
                 writer.write(usage);
             }
@@ -302,7 +410,9 @@ public class FrontDoorRoutes {
             if (e.outcome() == Outcome.CANCELLED) {
                 return;
             }
-            OpenAiError err = OpenAiError.of(e.outcome(), Objects.requireNonNullElse(e.getMessage(), e.outcome().toString()));
+            OpenAiError err = OpenAiError.of(
+                    e.outcome(),
+                    Objects.requireNonNullElse(e.getMessage(), e.outcome().toString()));
             if (!started.get()) {
                 error(ctx, err);
             } else {
@@ -335,14 +445,28 @@ public class FrontDoorRoutes {
         }
 
         ObjectNode chunk() {
-            return json.createObjectNode().put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model);
+            return json.createObjectNode()
+                    .put("id", id)
+                    .put("object", "chat.completion.chunk")
+                    .put("created", created)
+                    .put("model", model);
         }
 
         void start() {
             if (started.compareAndSet(false, true)) {
-                ctx.response().setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
+                ctx.response()
+                        .setStatusCode(200)
+                        .setChunked(true)
+                        .putHeader("Content-Type", "text/event-stream")
+                        .putHeader("Cache-Control", "no-cache");
                 ObjectNode first = chunk();
-                first.putArray("choices").addObject().put("index", 0).putNull("finish_reason").putObject("delta").put("role", "assistant").put("content", "");
+                first.putArray("choices")
+                        .addObject()
+                        .put("index", 0)
+                        .putNull("finish_reason")
+                        .putObject("delta")
+                        .put("role", "assistant")
+                        .put("content", "");
                 write(first);
             }
         }
@@ -356,7 +480,13 @@ public class FrontDoorRoutes {
                 case StreamEvent.ToolCallDelta d -> {
                     start();
                     ObjectNode c = chunk();
-                    ObjectNode call = c.putArray("choices").addObject().put("index", 0).putNull("finish_reason").putObject("delta").putArray("tool_calls").addObject();
+                    ObjectNode call = c.putArray("choices")
+                            .addObject()
+                            .put("index", 0)
+                            .putNull("finish_reason")
+                            .putObject("delta")
+                            .putArray("tool_calls")
+                            .addObject();
                     call.put("index", d.index());
                     if (d.id() != null) {
                         call.put("id", d.id()).put("type", "function");
@@ -380,15 +510,21 @@ public class FrontDoorRoutes {
                 String already = sent.toString();
                 if (r.length() <= already.length()) {
                     if (!already.startsWith(r.toString())) {
-                        fail(new OpenAiError(502, "the model endpoint failed mid-stream and the fallback endpoint answered differently; retry the request",
-                                "server_error", "fallback_diverged"));
+                        fail(new OpenAiError(
+                                502,
+                                "the model endpoint failed mid-stream and the fallback endpoint answered differently; retry the request",
+                                "server_error",
+                                "fallback_diverged"));
                         diverged = true;
                     }
                     return;
                 }
                 if (!r.toString().startsWith(already)) {
-                    fail(new OpenAiError(502, "the model endpoint failed mid-stream and the fallback endpoint answered differently; retry the request",
-                            "server_error", "fallback_diverged"));
+                    fail(new OpenAiError(
+                            502,
+                            "the model endpoint failed mid-stream and the fallback endpoint answered differently; retry the request",
+                            "server_error",
+                            "fallback_diverged"));
                     diverged = true;
                     return;
                 }
@@ -398,7 +534,12 @@ public class FrontDoorRoutes {
             start();
             sent.append(toSend);
             ObjectNode c = chunk();
-            c.putArray("choices").addObject().put("index", 0).putNull("finish_reason").putObject("delta").put("content", toSend);
+            c.putArray("choices")
+                    .addObject()
+                    .put("index", 0)
+                    .putNull("finish_reason")
+                    .putObject("delta")
+                    .put("content", toSend);
             write(c);
         }
 
@@ -413,7 +554,10 @@ public class FrontDoorRoutes {
         void fail(OpenAiError err) {
             start();
             ObjectNode e = json.createObjectNode();
-            e.putObject("error").put("message", err.message()).put("type", err.type()).put("code", err.code());
+            e.putObject("error")
+                    .put("message", err.message())
+                    .put("type", err.type())
+                    .put("code", err.code());
             try {
                 ctx.response().write(Buffer.buffer("data: " + json.writeValueAsString(e) + "\n\n"));
                 ctx.response().end();
@@ -442,7 +586,13 @@ public class FrontDoorRoutes {
         }
         String model = body.path("model").asText("");
         if (!model.equals(EMBEDDING_MODEL)) {
-            error(ctx, new OpenAiError(404, "unknown embedding model '" + model + "'; use '" + EMBEDDING_MODEL + "'", "invalid_request_error", "model_not_found"));
+            error(
+                    ctx,
+                    new OpenAiError(
+                            404,
+                            "unknown embedding model '" + model + "'; use '" + EMBEDDING_MODEL + "'",
+                            "invalid_request_error",
+                            "model_not_found"));
             return;
         }
         List<String> inputs = new ArrayList<>();
@@ -452,7 +602,10 @@ public class FrontDoorRoutes {
         } else if (input != null && input.isArray() && !input.isEmpty()) {
             for (JsonNode i : input) {
                 if (!i.isTextual()) {
-                    error(ctx, OpenAiError.badRequest("'input' must be a string or an array of strings (token arrays are not supported)"));
+                    error(
+                            ctx,
+                            OpenAiError.badRequest(
+                                    "'input' must be a string or an array of strings (token arrays are not supported)"));
                     return;
                 }
                 inputs.add(i.asText());
@@ -470,7 +623,16 @@ public class FrontDoorRoutes {
             return;
         }
         CallScopes.Scope s = scope.get();
-        CallContext cc = new CallContext(caller.subject(), caller.username(), s.workspace(), s.sessionId(), s.droid(), "embed", model, s.classification(), "v1");
+        CallContext cc = new CallContext(
+                caller.subject(),
+                caller.username(),
+                s.workspace(),
+                s.sessionId(),
+                s.droid(),
+                "embed",
+                model,
+                s.classification(),
+                "v1");
         Optional<String> over = gateway.budgetRefusal(cc);
         String requestId = RequestIds.next();
         long start = System.nanoTime();
@@ -500,15 +662,52 @@ public class FrontDoorRoutes {
             }
         }
         root.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
-        gateway.record(record(requestId, cc, Outcome.OK, null, tokens, start, Hashes.sha256(String.join("\n", inputs)), Hashes.sha256(vectors.length + " vectors")));
+        gateway.record(record(
+                requestId,
+                cc,
+                Outcome.OK,
+                null,
+                tokens,
+                start,
+                Hashes.sha256(String.join("\n", inputs)),
+                Hashes.sha256(vectors.length + " vectors")));
         send(ctx, 200, root);
     }
 
-    private static GatewayRecord record(String id, CallContext cc, Outcome outcome, @Nullable String detail, long tokens, long start,
-            @Nullable String promptSha, @Nullable String completionSha) {
-        return new GatewayRecord(id, Instant.now(), cc.userSubject(), cc.username(), cc.workspace(), cc.sessionId(), cc.droid(), cc.purpose(), cc.channel(),
-                cc.classification(), "local-inference", EMBEDDING_MODEL, outcome, detail, tokens, 0, TokenSource.ESTIMATE, (System.nanoTime() - start) / 1_000_000, null,
-                BigDecimal.ZERO, promptSha, completionSha, List.of(), List.of());
+    private static GatewayRecord record(
+            String id,
+            CallContext cc,
+            Outcome outcome,
+            @Nullable String detail,
+            long tokens,
+            long start,
+            @Nullable String promptSha,
+            @Nullable String completionSha) {
+        return new GatewayRecord(
+                id,
+                Instant.now(),
+                cc.userSubject(),
+                cc.username(),
+                cc.workspace(),
+                cc.sessionId(),
+                cc.droid(),
+                cc.purpose(),
+                cc.channel(),
+                cc.classification(),
+                "local-inference",
+                EMBEDDING_MODEL,
+                outcome,
+                detail,
+                tokens,
+                0,
+                TokenSource.ESTIMATE,
+                (System.nanoTime() - start) / 1_000_000,
+                null,
+                BigDecimal.ZERO,
+                promptSha,
+                completionSha,
+                List.of(),
+                List.of());
     }
 
     private @Nullable JsonNode parseBody(RoutingContext ctx) {
@@ -540,7 +739,10 @@ public class FrontDoorRoutes {
 
     private void send(RoutingContext ctx, int status, JsonNode body) {
         try {
-            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(json.writeValueAsString(body));
+            ctx.response()
+                    .setStatusCode(status)
+                    .putHeader("Content-Type", "application/json")
+                    .end(json.writeValueAsString(body));
         } catch (JsonProcessingException | IllegalStateException e) {
             LOG.debugf("cannot answer %s: %s", ctx.request().path(), e.getMessage());
         }

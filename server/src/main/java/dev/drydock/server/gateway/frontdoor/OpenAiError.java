@@ -11,10 +11,12 @@ public record OpenAiError(int status, String message, String type, String code) 
         return switch (outcome) {
             case UNKNOWN_MODEL -> new OpenAiError(404, message, "invalid_request_error", "model_not_found");
             case INVALID_REQUEST -> new OpenAiError(400, message, "invalid_request_error", "invalid_request");
-            case CLASSIFICATION_REFUSED -> new OpenAiError(403, message, "permission_denied_error", "classification_refused");
+            case CLASSIFICATION_REFUSED ->
+                new OpenAiError(403, message, "permission_denied_error", "classification_refused");
             case DLP_REFUSED -> new OpenAiError(422, message, "invalid_request_error", "secrets_in_prompt");
             case BUDGET_EXCEEDED -> new OpenAiError(429, message, "insufficient_quota", "budget_exceeded");
-            case ALL_ENDPOINTS_UNAVAILABLE -> new OpenAiError(503, message, "server_error", "all_endpoints_unavailable");
+            case ALL_ENDPOINTS_UNAVAILABLE ->
+                new OpenAiError(503, message, "server_error", "all_endpoints_unavailable");
             case UPSTREAM_REJECTED -> new OpenAiError(400, message, "invalid_request_error", "upstream_rejected");
             case CANCELLED -> new OpenAiError(499, message, "cancelled", "cancelled");
             case OK -> new OpenAiError(500, message, "server_error", "internal");

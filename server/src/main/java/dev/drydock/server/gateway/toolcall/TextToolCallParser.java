@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * It never throws: broken JSON or an unknown tool becomes a {@link MalformedToolCall}.
  */
 public final class TextToolCallParser {
-    private static final Pattern TAGGED = Pattern.compile("<(tool_call|function_call)>\\s*([\\s\\S]*?)\\s*(?:</\\1>|\\z)");
+    private static final Pattern TAGGED =
+            Pattern.compile("<(tool_call|function_call)>\\s*([\\s\\S]*?)\\s*(?:</\\1>|\\z)");
     private static final Pattern FENCED = Pattern.compile("```(?:json|tool_call)?\\s*\\n([\\s\\S]*?)\\n?```");
 
     private final ObjectMapper json;
@@ -67,20 +68,24 @@ public final class TextToolCallParser {
         return new TextToolCalls(calls, errors, rest.toString().strip());
     }
 
-    private void interpret(String raw, Set<String> toolNames, boolean explicit, List<ToolCall> calls, List<MalformedToolCall> errors) {
+    private void interpret(
+            String raw, Set<String> toolNames, boolean explicit, List<ToolCall> calls, List<MalformedToolCall> errors) {
         JsonNode node;
         try {
             node = json.readTree(raw);
         } catch (JsonProcessingException e) {
             if (explicit) {
-                errors.add(new MalformedToolCall(raw, "Your tool call is not valid JSON (" + e.getOriginalMessage()
-                        + "). Write it as {\"name\": \"<tool>\", \"arguments\": {…}} and try again."));
+                errors.add(new MalformedToolCall(
+                        raw,
+                        "Your tool call is not valid JSON (" + e.getOriginalMessage()
+                                + "). Write it as {\"name\": \"<tool>\", \"arguments\": {…}} and try again."));
             }
             return;
         }
         if (node == null) {
             if (explicit) {
-                errors.add(new MalformedToolCall(raw, "Your tool call is empty. Write it as {\"name\": \"<tool>\", \"arguments\": {…}}."));
+                errors.add(new MalformedToolCall(
+                        raw, "Your tool call is empty. Write it as {\"name\": \"<tool>\", \"arguments\": {…}}."));
             }
             return;
         }
@@ -96,13 +101,19 @@ public final class TextToolCallParser {
             JsonNode args = fn.has("arguments") ? fn.get("arguments") : fn.get("parameters");
             if (name.isEmpty()) {
                 if (explicit) {
-                    errors.add(new MalformedToolCall(raw, "Your tool call has no \"name\". Write it as {\"name\": \"<tool>\", \"arguments\": {…}}."));
+                    errors.add(new MalformedToolCall(
+                            raw,
+                            "Your tool call has no \"name\". Write it as {\"name\": \"<tool>\", \"arguments\": {…}}."));
                 }
                 continue;
             }
             if (!toolNames.isEmpty() && !toolNames.contains(name)) {
                 if (explicit || fn.has("arguments") || fn.has("parameters")) {
-                    errors.add(new MalformedToolCall(raw, "There is no tool named \"" + name + "\". Available tools: " + String.join(", ", toolNames.stream().sorted().toList()) + "."));
+                    errors.add(new MalformedToolCall(
+                            raw,
+                            "There is no tool named \"" + name + "\". Available tools: "
+                                    + String.join(
+                                            ", ", toolNames.stream().sorted().toList()) + "."));
                 }
                 continue;
             }
@@ -120,13 +131,17 @@ public final class TextToolCallParser {
                     }
                     arguments = parsed.toString();
                 } catch (JsonProcessingException | IllegalArgumentException e) {
-                    errors.add(new MalformedToolCall(raw, "The arguments of your call to \"" + name + "\" are not a JSON object. Pass them as an object."));
+                    errors.add(new MalformedToolCall(
+                            raw,
+                            "The arguments of your call to \"" + name
+                                    + "\" are not a JSON object. Pass them as an object."));
                     continue;
                 }
             } else if (args.isObject()) {
                 arguments = args.toString();
             } else {
-                errors.add(new MalformedToolCall(raw, "The arguments of your call to \"" + name + "\" must be a JSON object."));
+                errors.add(new MalformedToolCall(
+                        raw, "The arguments of your call to \"" + name + "\" must be a JSON object."));
                 continue;
             }
             calls.add(new ToolCall("call_text_" + calls.size(), name, arguments));

@@ -18,38 +18,90 @@ class ContextTest {
     @Test
     void shouldReadRulesFilesHierarchically() {
         // Given
-        InMemoryWorkspace ws = ws(Map.of(".drydock/rules.md", "drydock rules", "AGENTS.md", "agents", ".cursorrules", "cursor",
-                ".github/copilot-instructions.md", "copilot", "svc/AGENTS.md", "svc rules", "svc/api/AGENTS.md", "api rules", "node_modules/x/AGENTS.md", "no"));
+        InMemoryWorkspace ws = ws(Map.of(
+                ".drydock/rules.md",
+                "drydock rules",
+                "AGENTS.md",
+                "agents",
+                ".cursorrules",
+                "cursor",
+                ".github/copilot-instructions.md",
+                "copilot",
+                "svc/AGENTS.md",
+                "svc rules",
+                "svc/api/AGENTS.md",
+                "api rules",
+                "node_modules/x/AGENTS.md",
+                "no"));
 
         // When
         RulesFiles.Rules rules = RulesFiles.load(ws);
 
         // Then
-        assertThat(rules.files()).containsExactly(".drydock/rules.md", "AGENTS.md", ".cursorrules", ".github/copilot-instructions.md", "svc/AGENTS.md", "svc/api/AGENTS.md");
+        assertThat(rules.files())
+                .containsExactly(
+                        ".drydock/rules.md",
+                        "AGENTS.md",
+                        ".cursorrules",
+                        ".github/copilot-instructions.md",
+                        "svc/AGENTS.md",
+                        "svc/api/AGENTS.md");
         assertThat(rules.text()).contains("### svc/api/AGENTS.md\n\napi rules");
     }
 
     @Test
     void shouldDetectTestCommandsFromBuildAndRulesFiles() {
-        assertThat(TestCommands.detect(ws(Map.of("pom.xml", "<project/>")), Optional.empty()).command()).isEqualTo("mvn -B -q -o test");
-        assertThat(TestCommands.detect(ws(Map.of("pom.xml", "<project/>", "mvnw", "")), Optional.empty()).command()).isEqualTo("./mvnw -B -q -o test");
-        assertThat(TestCommands.detect(ws(Map.of("build.gradle.kts", "")), Optional.empty()).command()).startsWith("gradle test");
-        assertThat(TestCommands.detect(ws(Map.of("package.json", "{\"scripts\":{\"test\":\"jest\"}}")), Optional.empty()).command()).isEqualTo("npm test --silent");
-        assertThat(TestCommands.detect(ws(Map.of("pytest.ini", "")), Optional.empty()).command()).isEqualTo("python3 -m pytest -q");
-        assertThat(TestCommands.detect(ws(Map.of("go.mod", "module x")), Optional.empty()).command()).isEqualTo("go test ./...");
-        assertThat(TestCommands.detect(ws(Map.of("Makefile", "all:\n\ntest:\n\tcc t.c\n")), Optional.empty()).command()).isEqualTo("make test");
-        assertThat(TestCommands.detect(ws(Map.of("test_a.py", "")), Optional.empty()).command()).isEqualTo("python3 -m unittest discover -q");
-        assertThat(TestCommands.detect(ws(Map.of("pom.xml", "", ".drydock/rules.md", "- test-command: `mvn -o verify -pl core`\n")), Optional.empty()))
+        assertThat(TestCommands.detect(ws(Map.of("pom.xml", "<project/>")), Optional.empty())
+                        .command())
+                .isEqualTo("mvn -B -q -o test");
+        assertThat(TestCommands.detect(ws(Map.of("pom.xml", "<project/>", "mvnw", "")), Optional.empty())
+                        .command())
+                .isEqualTo("./mvnw -B -q -o test");
+        assertThat(TestCommands.detect(ws(Map.of("build.gradle.kts", "")), Optional.empty())
+                        .command())
+                .startsWith("gradle test");
+        assertThat(TestCommands.detect(
+                                ws(Map.of("package.json", "{\"scripts\":{\"test\":\"jest\"}}")), Optional.empty())
+                        .command())
+                .isEqualTo("npm test --silent");
+        assertThat(TestCommands.detect(ws(Map.of("pytest.ini", "")), Optional.empty())
+                        .command())
+                .isEqualTo("python3 -m pytest -q");
+        assertThat(TestCommands.detect(ws(Map.of("go.mod", "module x")), Optional.empty())
+                        .command())
+                .isEqualTo("go test ./...");
+        assertThat(TestCommands.detect(ws(Map.of("Makefile", "all:\n\ntest:\n\tcc t.c\n")), Optional.empty())
+                        .command())
+                .isEqualTo("make test");
+        assertThat(TestCommands.detect(ws(Map.of("test_a.py", "")), Optional.empty())
+                        .command())
+                .isEqualTo("python3 -m unittest discover -q");
+        assertThat(TestCommands.detect(
+                        ws(Map.of("pom.xml", "", ".drydock/rules.md", "- test-command: `mvn -o verify -pl core`\n")),
+                        Optional.empty()))
                 .isEqualTo(new TestCommand("mvn -o verify -pl core", ".drydock/rules.md"));
-        assertThat(TestCommands.detect(ws(Map.of("pom.xml", "")), Optional.of("make check")).detectedFrom()).isEqualTo("override");
-        assertThat(TestCommands.detect(ws(Map.of("README.md", "")), Optional.empty()).isPresent()).isFalse();
+        assertThat(TestCommands.detect(ws(Map.of("pom.xml", "")), Optional.of("make check"))
+                        .detectedFrom())
+                .isEqualTo("override");
+        assertThat(TestCommands.detect(ws(Map.of("README.md", "")), Optional.empty())
+                        .isPresent())
+                .isFalse();
     }
 
     @Test
     void shouldComputeDeterministicOverview() {
         // Given
-        InMemoryWorkspace ws = ws(Map.of("pom.xml", "<modules><module>core</module><module>app</module></modules>", "core/src/A.java", "", "app/src/Main.java", "",
-                "app/src/B.java", "", "scripts/run.py", ""));
+        InMemoryWorkspace ws = ws(Map.of(
+                "pom.xml",
+                "<modules><module>core</module><module>app</module></modules>",
+                "core/src/A.java",
+                "",
+                "app/src/Main.java",
+                "",
+                "app/src/B.java",
+                "",
+                "scripts/run.py",
+                ""));
 
         // When
         String overview = ProjectOverview.compute(ws, new TestCommand("mvn -B -q -o test", "pom.xml"));
@@ -63,6 +115,7 @@ class ContextTest {
                 - Entry points: app/src/Main.java
                 - Files: 5
                 """);
-        assertThat(ProjectOverview.compute(ws, new TestCommand("mvn -B -q -o test", "pom.xml"))).isEqualTo(overview);
+        assertThat(ProjectOverview.compute(ws, new TestCommand("mvn -B -q -o test", "pom.xml")))
+                .isEqualTo(overview);
     }
 }

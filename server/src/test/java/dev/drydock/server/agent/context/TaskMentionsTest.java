@@ -26,14 +26,18 @@ class TaskMentionsTest {
     @Test
     void shouldGiveTheMentionedFilesTheWorkspaceHoldsWhenPreparingContext() {
         // Given
-        InMemoryWorkspace ws = new InMemoryWorkspace(Map.of("src/A.java", "class A {}\n", "src/B.java", "x".repeat(20_000)),
-                (command, files) -> null);
+        InMemoryWorkspace ws = new InMemoryWorkspace(
+                Map.of("src/A.java", "class A {}\n", "src/B.java", "x".repeat(20_000)), (command, files) -> null);
 
         // When
         String section = TaskMentions.section(ws, List.of("src/A.java", "missing.txt", "src/B.java"));
 
         // Then
-        assertThat(section).startsWith("\n## Files mentioned in the task").contains("### src/A.java\n\n```\nclass A {}\n```")
-                .contains("### src/B.java").contains("[... truncated]").doesNotContain("missing.txt");
+        assertThat(section)
+                .startsWith("\n## Files mentioned in the task")
+                .contains("### src/A.java\n\n```\nclass A {}\n```")
+                .contains("### src/B.java")
+                .contains("[... truncated]")
+                .doesNotContain("missing.txt");
     }
 }

@@ -8,8 +8,9 @@ class BuildEnvironmentProblemTest {
     @Test
     void shouldNameDependencyResolutionWhenMavenCannotResolve() {
         // Given
-        String out = "[ERROR] Failed to execute goal on project calc: Could not resolve dependencies for project demo:calc:jar:1: "
-                + "Cannot access central (https://repo.maven.apache.org/maven2) in offline mode and the artifact x:y:jar:1 has not been downloaded from it before.\n";
+        String out =
+                "[ERROR] Failed to execute goal on project calc: Could not resolve dependencies for project demo:calc:jar:1: "
+                        + "Cannot access central (https://repo.maven.apache.org/maven2) in offline mode and the artifact x:y:jar:1 has not been downloaded from it before.\n";
 
         // When / Then
         assertThat(BuildEnvironmentProblem.in(1, out)).get().satisfies(p -> {
@@ -21,17 +22,26 @@ class BuildEnvironmentProblemTest {
     @Test
     void shouldFindNoProblemWhenTestsFail() {
         // Given
-        String out = "[ERROR] Tests run: 1, Failures: 1, Errors: 0, Skipped: 0\n[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.5.2:test: There are test failures.\n";
+        String out =
+                "[ERROR] Tests run: 1, Failures: 1, Errors: 0, Skipped: 0\n[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.5.2:test: There are test failures.\n";
 
         // When / Then
         assertThat(BuildEnvironmentProblem.in(1, out)).isEmpty();
-        assertThat(BuildEnvironmentProblem.in(0, "Could not resolve dependencies")).isEmpty();
+        assertThat(BuildEnvironmentProblem.in(0, "Could not resolve dependencies"))
+                .isEmpty();
     }
 
     @Test
     void shouldNameMissingToolWhenShellCannotFindCommand() {
         // When / Then
-        assertThat(BuildEnvironmentProblem.in(127, "sh: 1: gradle: not found\n")).get().extracting(BuildEnvironmentProblem::kind).isEqualTo("missing-tool");
-        assertThat(BuildEnvironmentProblem.in(1, "npm error code E404\nnpm error 404 Not Found - GET https://registry/x\n")).get().extracting(BuildEnvironmentProblem::kind).isEqualTo("network");
+        assertThat(BuildEnvironmentProblem.in(127, "sh: 1: gradle: not found\n"))
+                .get()
+                .extracting(BuildEnvironmentProblem::kind)
+                .isEqualTo("missing-tool");
+        assertThat(BuildEnvironmentProblem.in(
+                        1, "npm error code E404\nnpm error 404 Not Found - GET https://registry/x\n"))
+                .get()
+                .extracting(BuildEnvironmentProblem::kind)
+                .isEqualTo("network");
     }
 }

@@ -70,13 +70,23 @@ class CommandRiskTest {
                 argumentSet("xargs grep", "find . -name '*.java' | xargs grep -n foo", READ_ONLY),
                 argumentSet("sh -c of a reader", "sh -c 'ls -la | wc -l'", READ_ONLY),
                 argumentSet("command -v only looks up", "command -v curl", READ_ONLY),
-                argumentSet("redirection to /dev/null and fd duplication", "ls missing 2>/dev/null >&2 || echo none", READ_ONLY),
+                argumentSet(
+                        "redirection to /dev/null and fd duplication",
+                        "ls missing 2>/dev/null >&2 || echo none",
+                        READ_ONLY),
                 argumentSet("substitution of a reader", "echo \"$(git rev-parse HEAD)\"", READ_ONLY),
                 argumentSet("single quotes keep $( ) literal", "echo '$(curl x)'", READ_ONLY),
-                argumentSet("loop over files, variable as an argument", "for f in *.txt; do wc -l \"$f\"; done", READ_ONLY),
-                argumentSet("test brackets and conditionals", "[ -f x ] && [[ -d src && -f pom.xml ]] && echo ok", READ_ONLY),
+                argumentSet(
+                        "loop over files, variable as an argument", "for f in *.txt; do wc -l \"$f\"; done", READ_ONLY),
+                argumentSet(
+                        "test brackets and conditionals",
+                        "[ -f x ] && [[ -d src && -f pom.xml ]] && echo ok",
+                        READ_ONLY),
                 argumentSet("shell-local assignment", "n=5; head -n \"$n\" f", READ_ONLY),
-                argumentSet("read into a shell variable", "while read -r line; do echo \"$line\"; done < list.txt", READ_ONLY),
+                argumentSet(
+                        "read into a shell variable",
+                        "while read -r line; do echo \"$line\"; done < list.txt",
+                        READ_ONLY),
                 argumentSet("harmless environment for a reader", "LC_ALL=C sort f", READ_ONLY),
                 argumentSet("numeric arithmetic", "echo $((3 * 4))", READ_ONLY),
                 argumentSet("quoted here-document is text", "cat <<'EOF'\n$(curl x)\nEOF", READ_ONLY),
@@ -109,10 +119,17 @@ class CommandRiskTest {
                 argumentSet("git commit", "git add -A && git commit -m 'msg'", WRITES_WORKSPACE),
                 argumentSet("awk program from a workspace file", "awk -f prog.awk f", WRITES_WORKSPACE),
                 argumentSet("cd into a subdirectory stays inside", "cd src && touch x", WRITES_WORKSPACE),
-                argumentSet("\".\" as an argument is not source", "ruff check . && cmake -S . -B build", WRITES_WORKSPACE),
+                argumentSet(
+                        "\".\" as an argument is not source", "ruff check . && cmake -S . -B build", WRITES_WORKSPACE),
                 argumentSet("a message that is not a shell line", "./release.sh \"it's done\"", WRITES_WORKSPACE),
-                argumentSet("commit identity variables", "GIT_AUTHOR_NAME=bot git commit -m 'fix: parser'", WRITES_WORKSPACE),
-                argumentSet("a build output inside the workspace", "gcc -o app main.c && go build -o bin/x ./cmd", WRITES_WORKSPACE));
+                argumentSet(
+                        "commit identity variables",
+                        "GIT_AUTHOR_NAME=bot git commit -m 'fix: parser'",
+                        WRITES_WORKSPACE),
+                argumentSet(
+                        "a build output inside the workspace",
+                        "gcc -o app main.c && go build -o bin/x ./cmd",
+                        WRITES_WORKSPACE));
     }
 
     /** Anything that reaches, or may reach, the network. */
@@ -138,7 +155,10 @@ class CommandRiskTest {
                 argumentSet("wrappers: timeout, nice, nohup, time", "timeout 10 nice -n 5 nohup time curl x", NETWORK),
                 argumentSet("eval of a literal string", "eval 'curl x'", NETWORK),
                 argumentSet("a variable holding a command", "PAGER='curl x' git log", NETWORK),
-                argumentSet("GIT_EXTERNAL_DIFF runs through git diff", "GIT_EXTERNAL_DIFF='sh -c \"wget x\"' git diff", NETWORK),
+                argumentSet(
+                        "GIT_EXTERNAL_DIFF runs through git diff",
+                        "GIT_EXTERNAL_DIFF='sh -c \"wget x\"' git diff",
+                        NETWORK),
                 argumentSet("make variable overrides are commands", "make CC='curl x'", NETWORK),
                 argumentSet("bash /dev/tcp redirection", "cat < /dev/tcp/example.com/80", NETWORK),
                 argumentSet("group and if bodies", "{ ls; } && if true; then curl x; fi", NETWORK),
@@ -194,11 +214,20 @@ class CommandRiskTest {
                 argumentSet("tar --to-command", "tar --to-command=sh -xf a.tar", DESTRUCTIVE),
                 argumentSet("unknown option of a wrapper", "timeout --weird 5 ls", DESTRUCTIVE),
                 argumentSet("editors run their own commands", "vim -es -c '!curl x'", DESTRUCTIVE),
-                argumentSet("gawk indirect call can reach system", "gawk 'BEGIN { f = \"system\"; @f(\"id\") }'", DESTRUCTIVE),
-                argumentSet("git config through the environment", "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0=x git status", DESTRUCTIVE),
+                argumentSet(
+                        "gawk indirect call can reach system",
+                        "gawk 'BEGIN { f = \"system\"; @f(\"id\") }'",
+                        DESTRUCTIVE),
+                argumentSet(
+                        "git config through the environment",
+                        "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0=x git status",
+                        DESTRUCTIVE),
                 argumentSet("git worktree outside the workspace", "git worktree add ../other", DESTRUCTIVE),
                 argumentSet("python -I does not take -c as its value", "python3 -I -c 'x'", DESTRUCTIVE),
-                argumentSet("a command variable set by printf -v, then exported", "printf -v GIT_EXTERNAL_DIFF '%s' 'curl x'; export GIT_EXTERNAL_DIFF; git diff", DESTRUCTIVE),
+                argumentSet(
+                        "a command variable set by printf -v, then exported",
+                        "printf -v GIT_EXTERNAL_DIFF '%s' 'curl x'; export GIT_EXTERNAL_DIFF; git diff",
+                        DESTRUCTIVE),
                 argumentSet("a command variable read from input", "read PAGER < f", DESTRUCTIVE),
                 argumentSet("a build output outside the workspace", "go build -o /usr/local/bin/x .", DESTRUCTIVE),
                 argumentSet("tar -P keeps absolute member names", "tar -xPf a.tar", DESTRUCTIVE));
@@ -226,8 +255,11 @@ class CommandRiskTest {
                 argumentSet("dash runs what follows || inside [[ ]]", "[[ -z x || curl evil ]]", NETWORK),
                 argumentSet("dash reads > inside [[ ]] as a redirection", "[[ $a > /etc/x ]]", DESTRUCTIVE),
                 argumentSet("dash reads &> as & then >", "ls &>/dev/null curl x", NETWORK),
-                argumentSet("wrappers nested past the work budget", "x " + "env ".repeat(30) + "sh -c '" + "x " + "env ".repeat(30)
-                        + "sh -c \"" + "x " + "env ".repeat(30) + "sh -c ls\"'", DESTRUCTIVE),
+                argumentSet(
+                        "wrappers nested past the work budget",
+                        "x " + "env ".repeat(30) + "sh -c '" + "x " + "env ".repeat(30) + "sh -c \"" + "x "
+                                + "env ".repeat(30) + "sh -c ls\"'",
+                        DESTRUCTIVE),
                 argumentSet("a line longer than a mebibyte", "echo " + "a".repeat((1 << 20) + 1), DESTRUCTIVE),
                 argumentSet("blank line", "   ", READ_ONLY));
     }
@@ -260,21 +292,25 @@ class CommandRiskTest {
         // Given
         long seed = 20261207L;
         Random random = new Random(seed);
-        List<String> lines = Stream.generate(() -> randomLine(random)).limit(20_000).toList();
+        List<String> lines =
+                Stream.generate(() -> randomLine(random)).limit(20_000).toList();
 
         // When
         List<String> crashed = lines.stream().filter(CommandRiskTest::crashes).toList();
 
         // Then
-        assertThat(crashed).as("lines that crashed the classifier (seed %d)", seed).isEmpty();
+        assertThat(crashed)
+                .as("lines that crashed the classifier (seed %d)", seed)
+                .isEmpty();
     }
 
     private static final String[] ATOMS = {
-        "ls", "curl", "x", " ", "'", "\"", "\\", "$", "(", ")", "{", "}", "`", ";", "&", "|", "<", ">", "\n", "#", "=", "-c", "sh", "git",
-        "-C", "find", "-exec", "{}", "\\;", "xargs", "awk", "sed", "env", "A=1", "[[", "]]", "*", "[", "~", "..", "/", "<<", "EOF",
-        "$(", "${", "$((", "2>&1", "&>", "<(", "rm", "-rf", "python3", "make", "cd", "for", "do", "done", "if", "then", "fi", "!",
-        "'x y'", "\"$x\"", "timeout", "5", "tar", "sort", "-o", "cp", "tee", "config", "rebase", "-x", "npm", "install", "((", "))",
-        "PS4=", "trap", "eval", "fd", "-X", "command", "-v", "exec"
+        "ls", "curl", "x", " ", "'", "\"", "\\", "$", "(", ")", "{", "}", "`", ";", "&", "|", "<", ">", "\n", "#", "=",
+        "-c", "sh", "git", "-C", "find", "-exec", "{}", "\\;", "xargs", "awk", "sed", "env", "A=1", "[[", "]]", "*",
+        "[", "~", "..", "/", "<<", "EOF", "$(", "${", "$((", "2>&1", "&>", "<(", "rm", "-rf", "python3", "make", "cd",
+        "for", "do", "done", "if", "then", "fi", "!", "'x y'", "\"$x\"", "timeout", "5", "tar", "sort", "-o", "cp",
+        "tee", "config", "rebase", "-x", "npm", "install", "((", "))", "PS4=", "trap", "eval", "fd", "-X", "command",
+        "-v", "exec"
     };
 
     private static String randomLine(Random random) {

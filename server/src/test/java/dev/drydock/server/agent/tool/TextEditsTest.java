@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 class TextEditsTest {
-    static final String FILE = "class A {\n    int f() {\n        return 1;\n    }\n\n    int g() {\n        return 1;\n    }\n}\n";
+    static final String FILE =
+            "class A {\n    int f() {\n        return 1;\n    }\n\n    int g() {\n        return 1;\n    }\n}\n";
 
     @Test
     void shouldReplaceExactUniqueMatch() {
@@ -47,7 +48,8 @@ class TextEditsTest {
     @Test
     void shouldApplyUnifiedDiffEvenWithWrongLineNumbers() {
         // Given
-        String diff = "--- a/A.java\n+++ b/A.java\n@@ -40,3 +40,3 @@\n     int g() {\n-        return 1;\n+        return 7;\n     }\n";
+        String diff =
+                "--- a/A.java\n+++ b/A.java\n@@ -40,3 +40,3 @@\n     int g() {\n-        return 1;\n+        return 7;\n     }\n";
 
         // When
         String out = TextEdits.applyUnifiedDiff(FILE, diff);

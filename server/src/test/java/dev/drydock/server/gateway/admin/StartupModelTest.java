@@ -14,8 +14,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(RealServices.class)
 class StartupModelTest {
-    @Inject StartupModel startup;
-    @Inject ModelEndpoints endpoints;
+    @Inject
+    StartupModel startup;
+
+    @Inject
+    ModelEndpoints endpoints;
 
     @Test
     void shouldStoreTheListedModelOnceWhenUpIsGivenOnlyAUrl() throws Exception {
@@ -30,7 +33,8 @@ class StartupModelTest {
             // Then one endpoint holds the listed model, and the second start reuses it
             assertThat(first).isPresent();
             assertThat(second).isEqualTo(first);
-            assertThat(endpoints.list()).filteredOn(e -> e.baseUrl().equals(model.baseUrl()))
+            assertThat(endpoints.list())
+                    .filteredOn(e -> e.baseUrl().equals(model.baseUrl()))
                     .singleElement()
                     .satisfies(e -> {
                         assertThat(e.name()).isEqualTo(first.get());

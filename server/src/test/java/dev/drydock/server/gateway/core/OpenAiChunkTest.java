@@ -42,7 +42,8 @@ class OpenAiChunkTest {
         // Then
         assertThat(chunk.content()).isNull();
         assertThat(chunk.toolCalls()).isNotNull();
-        assertThat(chunk.toolCalls().get(0).path("function").path("arguments").asText()).isEqualTo("{\"p");
+        assertThat(chunk.toolCalls().get(0).path("function").path("arguments").asText())
+                .isEqualTo("{\"p");
         assertThat(chunk.finishReason()).isEqualTo("tool_calls");
     }
 
@@ -71,7 +72,9 @@ class OpenAiChunkTest {
     void shouldSayNotAnObjectOrMalformedWhenChunkIsNeither() {
         assertThatThrownBy(() -> OpenAiChunk.read(json, "[1,2]")).isInstanceOf(OpenAiChunk.NotAnObject.class);
         assertThatThrownBy(() -> OpenAiChunk.read(json, "")).isInstanceOf(OpenAiChunk.NotAnObject.class);
-        assertThatThrownBy(() -> OpenAiChunk.read(json, "{\"choices\":[{\"delta\":{\"content\":\"x\"")).isInstanceOf(JsonProcessingException.class);
-        assertThatThrownBy(() -> OpenAiChunk.read(json, "<html>busy</html>")).isInstanceOf(JsonProcessingException.class);
+        assertThatThrownBy(() -> OpenAiChunk.read(json, "{\"choices\":[{\"delta\":{\"content\":\"x\""))
+                .isInstanceOf(JsonProcessingException.class);
+        assertThatThrownBy(() -> OpenAiChunk.read(json, "<html>busy</html>"))
+                .isInstanceOf(JsonProcessingException.class);
     }
 }

@@ -32,7 +32,8 @@ class RequestIdsTest {
 
         // When: ten thousand ids over a hundred milliseconds
         for (int i = 0; i < 10_000; i++) {
-            ids.add(RequestIds.next(1_764_130_000_000L + i / 100, ThreadLocalRandom.current()).toString());
+            ids.add(RequestIds.next(1_764_130_000_000L + i / 100, ThreadLocalRandom.current())
+                    .toString());
         }
 
         // Then: sorted as text, the milliseconds stay in order, and none repeats

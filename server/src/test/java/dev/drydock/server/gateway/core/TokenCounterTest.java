@@ -39,7 +39,10 @@ class TokenCounterTest {
     void shouldAgreeWithReferenceOnRandomTextWithNonAsciiLettersDigitsSpacesAndSurrogates() {
         // Given: an alphabet mixing ASCII, accented and CJK letters, Arabic-Indic and Roman numerals,
         // no-break and em spaces (not \s), emoji (surrogate pairs) and a lone surrogate
-        String[] alphabet = {"a", "Z", "é", "ß", "中", "7", "٣", "Ⅻ", "½", " ", "\n", "\t", "\u000B", "\u00A0", "\u2003", "_", ".", "{", "😀", "\uD800", "\u0000"};
+        String[] alphabet = {
+            "a", "Z", "é", "ß", "中", "7", "٣", "Ⅻ", "½", " ", "\n", "\t", "\u000B", "\u00A0", "\u2003", "_", ".", "{",
+            "😀", "\uD800", "\u0000"
+        };
         Random random = new Random(7);
 
         for (int n = 0; n < 2000; n++) {

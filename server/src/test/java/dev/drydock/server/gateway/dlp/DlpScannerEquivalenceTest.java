@@ -26,11 +26,17 @@ class DlpScannerEquivalenceTest {
             int count = 0;
             while (m.find()) {
                 String value = rule.keepGroup() == 0 ? m.group() : m.group(rule.keepGroup());
-                if (value.startsWith("[REDACTED:") || value.startsWith("${") || value.startsWith("<") || PLACEHOLDER.matcher(value).matches()) {
+                if (value.startsWith("[REDACTED:")
+                        || value.startsWith("${")
+                        || value.startsWith("<")
+                        || PLACEHOLDER.matcher(value).matches()) {
                     continue;
                 }
                 count++;
-                m.appendReplacement(out, Matcher.quoteReplacement((rule.keepGroup() == 0 ? "" : m.group(1)) + "[REDACTED:" + rule.kind() + "]"));
+                m.appendReplacement(
+                        out,
+                        Matcher.quoteReplacement(
+                                (rule.keepGroup() == 0 ? "" : m.group(1)) + "[REDACTED:" + rule.kind() + "]"));
             }
             if (count > 0) {
                 m.appendTail(out);
@@ -50,24 +56,85 @@ class DlpScannerEquivalenceTest {
         DlpScanner.Result r = new DlpScanner().scan(text);
 
         // Then
-        assertThat(r.redacted()).isEqualTo("😀 password=[REDACTED:password-in-config] and 😀😀 [REDACTED:aws-access-key]");
+        assertThat(r.redacted())
+                .isEqualTo("😀 password=[REDACTED:password-in-config] and 😀😀 [REDACTED:aws-access-key]");
         assertThat(r).isEqualTo(reference(text));
     }
 
     @Test
     void shouldRedactExactlyWhatEveryPatternOverTheWholeTextFinds() {
         // Given: texts assembled from key words in any case, separators, values, placeholders and non-ASCII look-alikes
-        String[] fragments = {"password", "PASSWORD", "Passwd", "pwd", "secret", "Client_Secret", "client-secret", "clientsecret", "api_key", "API-KEY",
-                "apikey", "access_token", "Access-Token", "aws_secret_access_key", "AWS_SECRET_ACCESS_KEY", "AKIA", "ASIA", "AIza", "ghp_", "gho_",
-                "github_pat_", "glpat-", "xoxb-", "xox", "eyJ", ".", "-----BEGIN RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----", "-----BEGIN ",
-                "\"private_key_id\"", " = ", ": ", "=", ":", "\"", "'", " ", "\n", "\t", "(", ",", "${DB}", "changeme", "<token>", "xxxxxx",
-                "é", "ſecret", "\u212Aey", "ABCDEFGHIJKLMNOP", "0123456789abcdef0123456789abcdef01234567", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                "s3cr3tValue", "hunter2", "abcdefghij1234567890ABCDEFGHIJ", "_", "-", "[REDACTED:x]",
-                // whole secrets, so that most texts hold some, and characters outside Latin-1 before and between them
-                "AKIAABCDEFGHIJKLMNOP", " password=hunter22secret ", "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----",
-                " ghp_abcdefghijklmnopqrstuvwxyz0123456789 ", " xoxb-1234567890-abcdef ",
-                " eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U ",
-                "😀", "😀😀", "𝒜", "中文", "\uDC00"};
+        String[] fragments = {
+            "password",
+            "PASSWORD",
+            "Passwd",
+            "pwd",
+            "secret",
+            "Client_Secret",
+            "client-secret",
+            "clientsecret",
+            "api_key",
+            "API-KEY",
+            "apikey",
+            "access_token",
+            "Access-Token",
+            "aws_secret_access_key",
+            "AWS_SECRET_ACCESS_KEY",
+            "AKIA",
+            "ASIA",
+            "AIza",
+            "ghp_",
+            "gho_",
+            "github_pat_",
+            "glpat-",
+            "xoxb-",
+            "xox",
+            "eyJ",
+            ".",
+            "-----BEGIN RSA PRIVATE KEY-----",
+            "-----END RSA PRIVATE KEY-----",
+            "-----BEGIN ",
+            "\"private_key_id\"",
+            " = ",
+            ": ",
+            "=",
+            ":",
+            "\"",
+            "'",
+            " ",
+            "\n",
+            "\t",
+            "(",
+            ",",
+            "${DB}",
+            "changeme",
+            "<token>",
+            "xxxxxx",
+            "é",
+            "ſecret",
+            "\u212Aey",
+            "ABCDEFGHIJKLMNOP",
+            "0123456789abcdef0123456789abcdef01234567",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "s3cr3tValue",
+            "hunter2",
+            "abcdefghij1234567890ABCDEFGHIJ",
+            "_",
+            "-",
+            "[REDACTED:x]",
+            // whole secrets, so that most texts hold some, and characters outside Latin-1 before and between them
+            "AKIAABCDEFGHIJKLMNOP",
+            " password=hunter22secret ",
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----",
+            " ghp_abcdefghijklmnopqrstuvwxyz0123456789 ",
+            " xoxb-1234567890-abcdef ",
+            " eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U ",
+            "😀",
+            "😀😀",
+            "𝒜",
+            "中文",
+            "\uDC00"
+        };
         Random random = new Random(11);
         DlpScanner scanner = new DlpScanner();
         int withFindings = 0;
