@@ -28,8 +28,8 @@ public record Mention(
             .thenComparingInt(Mention::scatter)
             .thenComparingInt(m -> m.name().length())
             .thenComparing(m -> m.name().toLowerCase(Locale.ROOT))
-            .thenComparing(Mention::name)
             .thenComparingInt(m -> m.kind().ordinal())
+            .thenComparing(Mention::name)
             .thenComparing(Mention::repo)
             .thenComparing(Mention::path);
 

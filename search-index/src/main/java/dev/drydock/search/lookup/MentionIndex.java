@@ -74,8 +74,8 @@ public final class MentionIndex {
             .thenComparingInt(Scored::scatter)
             .thenComparingInt(s -> s.entry().name().length())
             .thenComparing(s -> s.entry().lowerName())
-            .thenComparing(s -> s.entry().name())
             .thenComparingInt(s -> s.entry().kind().ordinal())
+            .thenComparing(s -> s.entry().name())
             .thenComparing(s -> s.entry().repo())
             .thenComparing(s -> s.entry().path());
 

@@ -61,7 +61,7 @@ import org.jboss.jandex.Index;
 import org.jboss.jandex.Indexer;
 import org.jboss.jandex.MethodInfo;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -337,11 +337,12 @@ class AuthorizationMatrixTest {
     }
 
     /**
-     * Removes the repositories the rows registered in A: their copies of calc.py would otherwise crowd
-     * the workspace-wide search of later test classes that share this Quarkus.
+     * Removes the repositories the rows registered in A (all but the matrix's own {@code REPO}): their
+     * copies of calc.py would otherwise crowd the workspace-wide search of later test classes that
+     * share this Quarkus. After each test, while the application still answers.
      */
-    @AfterAll
-    static void removeRegisteredRepositories() {
+    @AfterEach
+    void removeRegisteredRepositories() {
         List<String> names = as("wanda")
                 .get("/api/workspaces/" + A + "/repositories")
                 .then()
@@ -350,13 +351,55 @@ class AuthorizationMatrixTest {
                 .jsonPath()
                 .getList("name", String.class);
         for (String name : names) {
-            if (name.startsWith("matrix-")) {
+            if (name.startsWith("matrix-") && !name.equals(REPO)) {
                 as("wanda")
                         .delete("/api/workspaces/" + A + "/repositories/" + name)
                         .then()
                         .statusCode(204);
             }
         }
+        // and the package mirrors and webhooks the rows left: later sessions in A would reach them
+        for (String mirror : as("wanda")
+                .get("/api/workspaces/" + A + "/package-mirrors")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("mirror", String.class)) {
+            if (mirror != null && mirror.startsWith("matrix-")) {
+                as("wanda")
+                        .delete("/api/workspaces/" + A + "/package-mirrors/" + mirror)
+                        .then()
+                        .statusCode(204);
+            }
+        }
+        for (String mirror : as("alice")
+                .get("/api/admin/package-mirrors")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("name", String.class)) {
+            if (mirror.startsWith("matrix-")) {
+                as("alice")
+                        .delete("/api/admin/package-mirrors/" + mirror)
+                        .then()
+                        .statusCode(204);
+            }
+        }
+        for (String hook : as("alice")
+                .get("/api/workspaces/" + A + "/webhooks")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("id", String.class)) {
+            as("alice")
+                    .delete("/api/workspaces/" + A + "/webhooks/" + hook)
+                    .then()
+                    .statusCode(204);
+        }
+        webhook = "";
     }
 
     @Test
@@ -668,7 +711,7 @@ class AuthorizationMatrixTest {
                 c -> json(
                         "PUT",
                         admin + "package-mirrors/matrix-mirror",
-                        Map.of("kind", "npm", "url", "http://127.0.0.1:9/npm/"))));
+                        Map.of("kind", "npm", "url", "http://matrix-mirror.invalid/npm/"))));
         rows.add(api(
                 "DELETE /api/admin/package-mirrors/{name}",
                 "UFFFFFA",
@@ -820,7 +863,7 @@ class AuthorizationMatrixTest {
                         "kind",
                         "npm",
                         "url",
-                        "http://127.0.0.1:9/npm/")));
+                        "http://matrix-mirror.invalid/npm/")));
         rows.add(portal(
                 "POST /portal/admin/mirrors/remove",
                 "UFFFFFA",
@@ -1075,7 +1118,7 @@ class AuthorizationMatrixTest {
     private static String freshMirror() {
         String name = "matrix-mirror-" + FRESH.incrementAndGet();
         as("alice")
-                .body(Map.of("kind", "npm", "url", "http://127.0.0.1:9/npm/"))
+                .body(Map.of("kind", "npm", "url", "http://matrix-mirror.invalid/npm/"))
                 .put("/api/admin/package-mirrors/" + name)
                 .then()
                 .statusCode(200);

@@ -381,7 +381,7 @@ class SessionsApiTest {
         DroidTestServices.SCRIPTS.put(
                 "search-ranked",
                 script(
-                        calls("search_code", args("query", "add function")),
+                        calls("search_code", args("query", "add function", "limit", 30)),
                         calls("finish", args("title", "add", "document", "# add\n\nIn calc.py."))));
         String name = "searched-calc-" + ProcessHandle.current().pid();
         Path source =
@@ -415,7 +415,7 @@ class SessionsApiTest {
 
         // Then the repository's code file comes before its test (the ranking's prior puts tests behind
         // code), given as the line range of its best chunk (grep would give the matching line alone).
-        // Other tests' copies of calc.py in demo may rank anywhere among them.
+        // Other tests' copies of calc.py in demo may rank anywhere among them (hence the limit of 30).
         String output = log.readAll(id).stream()
                 .map(Event::payload)
                 .filter(p -> p instanceof dev.drydock.server.agent.event.Observation.ToolSucceeded)
