@@ -7,6 +7,8 @@ import dev.drydock.server.audit.AuditTrail;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.auth.WorkspaceAccess;
 import dev.drydock.server.auth.WorkspaceRole;
+import dev.drydock.server.persistence.Columns;
+import dev.drydock.server.persistence.NativeSql;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.secret.WorkspaceSecrets;
@@ -14,15 +16,10 @@ import dev.drydock.server.workspace.WorkspaceService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,7 +31,7 @@ import org.jspecify.annotations.Nullable;
 @ApplicationScoped
 public class PackageMirrors {
     @Inject
-    DataSource dataSource;
+    NativeSql sql;
 
     @Inject
     AuditTrail audit;
@@ -65,23 +62,11 @@ public class PackageMirrors {
     public MirrorView declare(Principal caller, String name, @Nullable String kind, @Nullable String url) {
         requireAdmin(caller);
         PackageMirror m = parse(name, kind, url);
-        boolean replaced;
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("""
-                        insert into package_mirror (name, kind, url, created_by) values (?, ?, ?, ?)
+        boolean replaced = Boolean.TRUE.equals(
+                sql.one("""
+                        insert into package_mirror (name, kind, url, created_by) values (?1, ?2, ?3, ?4)
                         on conflict (name) do update set kind = excluded.kind, url = excluded.url, created_by = excluded.created_by, created_at = now()
-                        returning (xmax <> 0)""")) {
-            ps.setString(1, m.name());
-            ps.setString(2, m.kind().label());
-            ps.setString(3, m.url().toString());
-            ps.setString(4, caller.username());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                replaced = rs.getBoolean(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store a package mirror", e);
-        }
+                        returning (xmax <> 0)""", m.name(), m.kind().label(), m.url().toString(), caller.username()));
         audit.append(AuditEntry.of(
                         caller.subject(), replaced ? "package-mirror.replaced" : "package-mirror.declared", m.name())
                 .with("kind", m.kind().label())
@@ -95,36 +80,20 @@ public class PackageMirrors {
 
     /** The declared mirrors; every signed-in person may see them (a workspace admin chooses from them). */
     public List<MirrorView> list(Principal caller) {
-        List<MirrorView> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "select name, kind, url, created_by, created_at from package_mirror order by name");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(new MirrorView(
-                        rs.getString(1),
-                        rs.getString(2),
-                        rs.getString(3),
-                        rs.getString(4),
-                        rs.getTimestamp(5).toInstant().toString()));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot list package mirrors", e);
-        }
-        return out;
+        return sql.rows("select name, kind, url, created_by, created_at from package_mirror order by name").stream()
+                .map(r -> new MirrorView(
+                        (String) r[0],
+                        (String) r[1],
+                        (String) r[2],
+                        (String) r[3],
+                        Columns.instant(r[4]).toString()))
+                .toList();
     }
 
     /** Removes a declared mirror (and every workspace's choice of it); drydock-admins only. */
     public void remove(Principal caller, String name) {
         requireAdmin(caller);
-        int removed;
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("delete from package_mirror where name = ?")) {
-            ps.setString(1, name);
-            removed = ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot remove a package mirror", e);
-        }
+        int removed = sql.update("delete from package_mirror where name = ?1", name);
         if (removed == 0) {
             throw ProblemException.notFound("Package mirror '" + name + "'");
         }
@@ -151,18 +120,9 @@ public class PackageMirrors {
                     "workspace '" + workspace + "' has no secret '" + secret
                             + "': store it first under /api/workspaces/" + workspace + "/secrets");
         }
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("""
-                        insert into workspace_package_mirror (workspace, mirror, credentials_secret, chosen_by) values (?, ?, ?, ?)
-                        on conflict (workspace, mirror) do update set credentials_secret = excluded.credentials_secret, chosen_by = excluded.chosen_by, chosen_at = now()""")) {
-            ps.setString(1, workspace);
-            ps.setString(2, mirror);
-            ps.setString(3, secret);
-            ps.setString(4, caller.username());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot choose a package mirror", e);
-        }
+        sql.update("""
+                        insert into workspace_package_mirror (workspace, mirror, credentials_secret, chosen_by) values (?1, ?2, ?3, ?4)
+                        on conflict (workspace, mirror) do update set credentials_secret = excluded.credentials_secret, chosen_by = excluded.chosen_by, chosen_at = now()""", workspace, mirror, secret, caller.username());
         audit.append(AuditEntry.of(caller.subject(), "workspace-mirror.chosen", workspace + "/" + mirror)
                 .inWorkspace(workspace)
                 .with("credentialsSecret", secret)
@@ -183,16 +143,8 @@ public class PackageMirrors {
     /** Stops the workspace's sandboxes reaching a mirror; workspace admins. */
     public void unchoose(Principal caller, String workspace, String mirror) {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.ADMIN);
-        int removed;
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("delete from workspace_package_mirror where workspace = ? and mirror = ?")) {
-            ps.setString(1, workspace);
-            ps.setString(2, mirror);
-            removed = ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot remove a workspace's package mirror", e);
-        }
+        int removed = sql.update(
+                "delete from workspace_package_mirror where workspace = ?1 and mirror = ?2", workspace, mirror);
         if (removed == 0) {
             throw ProblemException.notFound("Package mirror '" + mirror + "' of workspace '" + workspace + "'");
         }
@@ -225,28 +177,18 @@ public class PackageMirrors {
     }
 
     private List<ChoiceView> chosen(String workspace) {
-        List<ChoiceView> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("""
+        return sql.rows("""
                         select w.mirror, m.kind, m.url, w.credentials_secret, w.chosen_by, w.chosen_at
                         from workspace_package_mirror w join package_mirror m on m.name = w.mirror
-                        where w.workspace = ? order by w.mirror""")) {
-            ps.setString(1, workspace);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new ChoiceView(
-                            rs.getString(1),
-                            rs.getString(2),
-                            rs.getString(3),
-                            rs.getString(4),
-                            rs.getString(5),
-                            rs.getTimestamp(6).toInstant().toString()));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read a workspace's package mirrors", e);
-        }
-        return out;
+                        where w.workspace = ?1 order by w.mirror""", workspace).stream()
+                .map(r -> new ChoiceView(
+                        (String) r[0],
+                        (String) r[1],
+                        (String) r[2],
+                        (String) r[3],
+                        (String) r[4],
+                        Columns.instant(r[5]).toString()))
+                .toList();
     }
 
     private static PackageMirror parse(String name, @Nullable String kind, @Nullable String url) {

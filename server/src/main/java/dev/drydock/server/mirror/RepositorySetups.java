@@ -5,6 +5,8 @@ import dev.drydock.server.audit.AuditTrail;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.auth.WorkspaceAccess;
 import dev.drydock.server.auth.WorkspaceRole;
+import dev.drydock.server.persistence.Columns;
+import dev.drydock.server.persistence.NativeSql;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.workspace.WorkspaceService;
@@ -12,15 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
@@ -41,7 +38,7 @@ public class RepositorySetups {
     private static final long MAX_RULES = 64 * 1024;
 
     @Inject
-    DataSource dataSource;
+    NativeSql sql;
 
     @Inject
     AuditTrail audit;
@@ -68,18 +65,9 @@ public class RepositorySetups {
                             "command is required (1-4096 characters), e.g. npm ci")
                     .withErrors(List.of(new Problem.FieldError("command", "command is required (1-4096 characters)"))));
         }
-        try (Connection conn = dataSource.getConnection();
-                PreparedStatement ps = conn.prepareStatement("""
-                        insert into repository_setup (workspace, repo, command, updated_by) values (?, ?, ?, ?)
-                        on conflict (workspace, repo) do update set command = excluded.command, updated_by = excluded.updated_by, updated_at = now()""")) {
-            ps.setString(1, workspace);
-            ps.setString(2, repo);
-            ps.setString(3, c);
-            ps.setString(4, caller.username());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store a setup step", e);
-        }
+        sql.update("""
+                        insert into repository_setup (workspace, repo, command, updated_by) values (?1, ?2, ?3, ?4)
+                        on conflict (workspace, repo) do update set command = excluded.command, updated_by = excluded.updated_by, updated_at = now()""", workspace, repo, c, caller.username());
         audit.append(AuditEntry.of(caller.subject(), "repository-setup.registered", workspace + "/" + repo)
                 .inWorkspace(workspace)
                 .with("command", c)
@@ -98,16 +86,7 @@ public class RepositorySetups {
     /** Removes a registration; workspace admins. */
     public void delete(Principal caller, String workspace, String repo) {
         WorkspaceAccess.require(caller, workspace, WorkspaceRole.ADMIN);
-        int removed;
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("delete from repository_setup where workspace = ? and repo = ?")) {
-            ps.setString(1, workspace);
-            ps.setString(2, repo);
-            removed = ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot remove a setup step", e);
-        }
+        int removed = sql.update("delete from repository_setup where workspace = ?1 and repo = ?2", workspace, repo);
         if (removed == 0) {
             throw ProblemException.notFound("Setup step of repository '" + repo + "' in workspace '" + workspace + "'");
         }
@@ -153,22 +132,17 @@ public class RepositorySetups {
     }
 
     private Optional<SetupView> registered(String workspace, String repo) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "select repo, command, updated_by, updated_at from repository_setup where workspace = ? and repo = ?")) {
-            ps.setString(1, workspace);
-            ps.setString(2, repo);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next()
-                        ? Optional.of(new SetupView(
-                                rs.getString(1),
-                                rs.getString(2),
-                                rs.getString(3),
-                                rs.getTimestamp(4).toInstant().toString()))
-                        : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read a setup step", e);
-        }
+        return sql
+                .rows(
+                        "select repo, command, updated_by, updated_at from repository_setup where workspace = ?1 and repo = ?2",
+                        workspace,
+                        repo)
+                .stream()
+                .findFirst()
+                .map(r -> new SetupView(
+                        (String) r[0],
+                        (String) r[1],
+                        (String) r[2],
+                        Columns.instant(r[3]).toString()));
     }
 }
