@@ -15,7 +15,7 @@ import java.util.function.Function;
  * Configuration of the sandbox manager, as plain values. The server maps its {@code
  * drydock.sandbox.*} configuration onto it; the operator command reads the same keys from system
  * properties and environment variables through {@link #fromConfig}. Key names are listed in {@link
- * Keys}.
+ * SandboxKey}.
  *
  * @param backend {@code local} or {@code kubernetes}
  * @param limits default limits of every sandbox
@@ -382,49 +382,8 @@ public record SandboxOptions(
         }
     }
 
-    /** Configuration keys read by {@link #fromConfig}. */
-    public static final class Keys {
-        public static final String PREFIX = "drydock.sandbox.";
-        public static final String BACKEND = PREFIX + "backend";
-        public static final String TTL = PREFIX + "ttl";
-        public static final String MEMORY = PREFIX + "memory";
-        public static final String CPU = PREFIX + "cpu-millicores";
-        public static final String CPU_TIME = PREFIX + "cpu-time";
-        public static final String MAX_PROCESSES = PREFIX + "max-processes";
-        public static final String MAX_FILE_SIZE = PREFIX + "max-file-size";
-        public static final String EPHEMERAL_STORAGE = PREFIX + "ephemeral-storage";
-        public static final String TMP_SIZE = PREFIX + "tmp-size";
-        public static final String OUTPUT_LIMIT = PREFIX + "output-limit";
-        public static final String LOCAL_BWRAP = PREFIX + "local.bwrap";
-        public static final String LOCAL_WORK_ROOT = PREFIX + "local.work-root";
-        public static final String LOCAL_UID_BASE = PREFIX + "local.uid-base";
-        public static final String LOCAL_CGROUPS = PREFIX + "local.cgroups";
-        public static final String LOCAL_ALLOW_UNLIMITED_PROCESSES = PREFIX + "local.allow-unlimited-processes";
-        public static final String LOCAL_HOST_BUILD_CACHES = PREFIX + "local.host-build-caches";
-        public static final String K8S_NAMESPACE = PREFIX + "kubernetes.namespace";
-        public static final String K8S_IMAGE = PREFIX + "kubernetes.image";
-        public static final String K8S_REGISTRY = PREFIX + "kubernetes.registry";
-        public static final String K8S_RUNTIME_CLASS = PREFIX + "kubernetes.runtime-class";
-        public static final String K8S_ALLOWED_RUNTIME_CLASSES = PREFIX + "kubernetes.allowed-runtime-classes";
-        public static final String K8S_PULL_SECRETS = PREFIX + "kubernetes.image-pull-secrets";
-        public static final String K8S_CONTROL_SELECTOR = PREFIX + "kubernetes.control-selector";
-        public static final String K8S_CONTROL_NAMESPACE = PREFIX + "kubernetes.control-namespace";
-        public static final String K8S_RUNNER_PORT = PREFIX + "kubernetes.runner-port";
-        public static final String K8S_DNS_PORT = PREFIX + "kubernetes.dns-port";
-        public static final String K8S_MIRRORS = PREFIX + "kubernetes.mirrors";
-        public static final String K8S_WARM_POOL = PREFIX + "kubernetes.warm-pool-size";
-        public static final String K8S_ACTIVE_DEADLINE = PREFIX + "kubernetes.active-deadline";
-
-        private Keys() {}
-
-        /** The environment variable for a key: {@code drydock.sandbox.local.work-root} → {@code DRYDOCK_SANDBOX_LOCAL_WORK_ROOT}. */
-        public static String envName(String key) {
-            return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
-        }
-    }
-
     /**
-     * Reads options from a key lookup (see {@link Keys}); absent keys keep their defaults. Durations
+     * Reads options from a key lookup (see {@link SandboxKey}); absent keys keep their defaults. Durations
      * are ISO-8601 ({@code PT30M}) or a number of seconds; sizes accept {@code k/m/g} suffixes; lists
      * are comma-separated; the control selector is {@code k=v,k=v}; mirrors are {@code cidr:port,…}.
      *
@@ -437,64 +396,68 @@ public record SandboxOptions(
         SandboxLimits limits = r.get(
                 "limits",
                 () -> new SandboxLimits(
-                        r.size(Keys.MEMORY, dl.memoryBytes()),
-                        r.integer(Keys.CPU, dl.cpuMillicores()),
-                        r.duration(Keys.CPU_TIME, dl.cpuTime()),
-                        r.integer(Keys.MAX_PROCESSES, dl.maxProcesses()),
-                        r.size(Keys.MAX_FILE_SIZE, dl.maxFileSizeBytes()),
-                        r.size(Keys.EPHEMERAL_STORAGE, dl.ephemeralStorageBytes()),
-                        r.size(Keys.TMP_SIZE, dl.tmpBytes()),
-                        (int) Math.min(Integer.MAX_VALUE, r.size(Keys.OUTPUT_LIMIT, dl.outputLimitBytes()))));
+                        r.size(SandboxKey.MEMORY.key(), dl.memoryBytes()),
+                        r.integer(SandboxKey.CPU.key(), dl.cpuMillicores()),
+                        r.duration(SandboxKey.CPU_TIME.key(), dl.cpuTime()),
+                        r.integer(SandboxKey.MAX_PROCESSES.key(), dl.maxProcesses()),
+                        r.size(SandboxKey.MAX_FILE_SIZE.key(), dl.maxFileSizeBytes()),
+                        r.size(SandboxKey.EPHEMERAL_STORAGE.key(), dl.ephemeralStorageBytes()),
+                        r.size(SandboxKey.TMP_SIZE.key(), dl.tmpBytes()),
+                        (int) Math.min(
+                                Integer.MAX_VALUE, r.size(SandboxKey.OUTPUT_LIMIT.key(), dl.outputLimitBytes()))));
         LocalOptions dlo = d.local();
         LocalOptions local = r.get(
                 "local options",
                 () -> new LocalOptions(
-                        r.string(Keys.LOCAL_BWRAP, dlo.bwrap()),
-                        Path.of(r.string(Keys.LOCAL_WORK_ROOT, dlo.workRoot().toString())),
-                        r.integer(Keys.LOCAL_UID_BASE, dlo.uidBase()),
+                        r.string(SandboxKey.LOCAL_BWRAP.key(), dlo.bwrap()),
+                        Path.of(r.string(
+                                SandboxKey.LOCAL_WORK_ROOT.key(), dlo.workRoot().toString())),
+                        r.integer(SandboxKey.LOCAL_UID_BASE.key(), dlo.uidBase()),
                         dlo.uidCount(),
-                        Boolean.parseBoolean(r.string(Keys.LOCAL_CGROUPS, String.valueOf(dlo.cgroups()))),
+                        Boolean.parseBoolean(r.string(SandboxKey.LOCAL_CGROUPS.key(), String.valueOf(dlo.cgroups()))),
                         Boolean.parseBoolean(r.string(
-                                Keys.LOCAL_ALLOW_UNLIMITED_PROCESSES, String.valueOf(dlo.allowUnlimitedProcesses()))),
-                        Boolean.parseBoolean(
-                                r.string(Keys.LOCAL_HOST_BUILD_CACHES, String.valueOf(dlo.hostBuildCaches())))));
+                                SandboxKey.LOCAL_ALLOW_UNLIMITED_PROCESSES.key(),
+                                String.valueOf(dlo.allowUnlimitedProcesses()))),
+                        Boolean.parseBoolean(r.string(
+                                SandboxKey.LOCAL_HOST_BUILD_CACHES.key(), String.valueOf(dlo.hostBuildCaches())))));
         KubernetesOptions dk = d.kubernetes();
         KubernetesOptions kube = r.get("kubernetes options", () -> {
-            int dns = r.integer(Keys.K8S_DNS_PORT, 0);
+            int dns = r.integer(SandboxKey.K8S_DNS_PORT.key(), 0);
             List<MirrorAllowance> mirrors = new ArrayList<>();
-            for (String m : r.list(Keys.K8S_MIRRORS)) {
+            for (String m : r.list(SandboxKey.K8S_MIRRORS.key())) {
                 int colon = m.lastIndexOf(':');
                 if (colon < 0) {
-                    throw new InvalidSpecException(Keys.K8S_MIRRORS + ": expected cidr:port, got '" + m + "'");
+                    throw new InvalidSpecException(
+                            SandboxKey.K8S_MIRRORS.key() + ": expected cidr:port, got '" + m + "'");
                 }
                 mirrors.add(new MirrorAllowance(m.substring(0, colon), Integer.parseInt(m.substring(colon + 1))));
             }
             Map<String, String> selector = new LinkedHashMap<>();
-            for (String kv : r.list(Keys.K8S_CONTROL_SELECTOR)) {
+            for (String kv : r.list(SandboxKey.K8S_CONTROL_SELECTOR.key())) {
                 String[] parts = kv.split("=", 2);
                 if (parts.length != 2) {
                     throw new InvalidSpecException(
-                            Keys.K8S_CONTROL_SELECTOR + ": expected key=value, got '" + kv + "'");
+                            SandboxKey.K8S_CONTROL_SELECTOR.key() + ": expected key=value, got '" + kv + "'");
                 }
                 selector.put(parts[0].strip(), parts[1].strip());
             }
             return new KubernetesOptions(
-                    r.string(Keys.K8S_NAMESPACE, dk.namespace()),
-                    r.string(Keys.K8S_IMAGE, dk.image()),
-                    r.optional(Keys.K8S_REGISTRY),
-                    r.optional(Keys.K8S_RUNTIME_CLASS),
-                    new LinkedHashSet<>(r.list(Keys.K8S_ALLOWED_RUNTIME_CLASSES)),
-                    r.list(Keys.K8S_PULL_SECRETS),
+                    r.string(SandboxKey.K8S_NAMESPACE.key(), dk.namespace()),
+                    r.string(SandboxKey.K8S_IMAGE.key(), dk.image()),
+                    r.optional(SandboxKey.K8S_REGISTRY.key()),
+                    r.optional(SandboxKey.K8S_RUNTIME_CLASS.key()),
+                    new LinkedHashSet<>(r.list(SandboxKey.K8S_ALLOWED_RUNTIME_CLASSES.key())),
+                    r.list(SandboxKey.K8S_PULL_SECRETS.key()),
                     selector.isEmpty() ? dk.controlSelector() : selector,
-                    r.optional(Keys.K8S_CONTROL_NAMESPACE).or(dk::controlNamespace),
-                    r.integer(Keys.K8S_RUNNER_PORT, dk.runnerPort()),
+                    r.optional(SandboxKey.K8S_CONTROL_NAMESPACE.key()).or(dk::controlNamespace),
+                    r.integer(SandboxKey.K8S_RUNNER_PORT.key(), dk.runnerPort()),
                     dns == 0 ? Optional.empty() : Optional.of(dns),
                     mirrors,
-                    r.integer(Keys.K8S_WARM_POOL, dk.warmPoolSize()),
-                    r.duration(Keys.K8S_ACTIVE_DEADLINE, dk.activeDeadline()));
+                    r.integer(SandboxKey.K8S_WARM_POOL.key(), dk.warmPoolSize()),
+                    r.duration(SandboxKey.K8S_ACTIVE_DEADLINE.key(), dk.activeDeadline()));
         });
-        String backend = r.string(Keys.BACKEND, d.backend());
-        Duration ttl = r.duration(Keys.TTL, d.ttl());
+        String backend = r.string(SandboxKey.BACKEND.key(), d.backend());
+        Duration ttl = r.duration(SandboxKey.TTL.key(), d.ttl());
         return new SandboxOptions(backend, limits, ttl, local, kube);
     }
 

@@ -102,7 +102,7 @@ class SandboxSpecValidationTest {
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("unknown sandbox backend 'docker'; valid values: local, kubernetes");
         assertThatThrownBy(() -> SandboxOptions.fromConfig(
-                        k -> k.equals(SandboxOptions.Keys.BACKEND) ? Optional.of("podman") : Optional.empty()))
+                        k -> k.equals(SandboxKey.BACKEND.key()) ? Optional.of("podman") : Optional.empty()))
                 .hasMessageContaining("valid values: local, kubernetes");
     }
 
@@ -110,14 +110,14 @@ class SandboxSpecValidationTest {
     void shouldReadEveryKeyWhenBuildingOptionsFromConfig() {
         // Given
         Map<String, String> config = Map.of(
-                SandboxOptions.Keys.BACKEND, "kubernetes",
-                SandboxOptions.Keys.MEMORY, "512m",
-                SandboxOptions.Keys.MAX_PROCESSES, "100",
-                SandboxOptions.Keys.TTL, "PT2H",
-                SandboxOptions.Keys.K8S_DNS_PORT, "5353",
-                SandboxOptions.Keys.K8S_MIRRORS, "10.0.0.0/8:8081, 192.168.1.0/24:443",
-                SandboxOptions.Keys.K8S_WARM_POOL, "3",
-                SandboxOptions.Keys.K8S_REGISTRY, "mirror.local:5000");
+                SandboxKey.BACKEND.key(), "kubernetes",
+                SandboxKey.MEMORY.key(), "512m",
+                SandboxKey.MAX_PROCESSES.key(), "100",
+                SandboxKey.TTL.key(), "PT2H",
+                SandboxKey.K8S_DNS_PORT.key(), "5353",
+                SandboxKey.K8S_MIRRORS.key(), "10.0.0.0/8:8081, 192.168.1.0/24:443",
+                SandboxKey.K8S_WARM_POOL.key(), "3",
+                SandboxKey.K8S_REGISTRY.key(), "mirror.local:5000");
         // When
         SandboxOptions o = SandboxOptions.fromConfig(k -> Optional.ofNullable(config.get(k)));
         // Then
@@ -132,8 +132,7 @@ class SandboxSpecValidationTest {
                         new SandboxOptions.MirrorAllowance("192.168.1.0/24", 443));
         assertThat(o.kubernetes().warmPoolSize()).isEqualTo(3);
         assertThat(o.kubernetes().registry()).contains("mirror.local:5000");
-        assertThat(SandboxOptions.Keys.envName(SandboxOptions.Keys.LOCAL_WORK_ROOT))
-                .isEqualTo("DRYDOCK_SANDBOX_LOCAL_WORK_ROOT");
+        assertThat(SandboxKey.envName(SandboxKey.LOCAL_WORK_ROOT.key())).isEqualTo("DRYDOCK_SANDBOX_LOCAL_WORK_ROOT");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.drydock.sandbox.Sandbox;
 import dev.drydock.sandbox.SandboxBackend;
 import dev.drydock.sandbox.SandboxException;
 import dev.drydock.sandbox.SandboxId;
+import dev.drydock.sandbox.SandboxKey;
 import dev.drydock.sandbox.SandboxOptions;
 import dev.drydock.sandbox.SandboxPolicy;
 import dev.drydock.sandbox.SandboxSpec;
@@ -105,7 +106,7 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
                         + cgroups.whyNone()
                         + ", and without root there is no per-sandbox uid for RLIMIT_NPROC): a fork bomb would reach the whole host. "
                         + "Run the server as root, or set "
-                        + SandboxOptions.Keys.LOCAL_ALLOW_UNLIMITED_PROCESSES
+                        + SandboxKey.LOCAL_ALLOW_UNLIMITED_PROCESSES.key()
                         + "=true to accept that risk");
     }
 
@@ -125,7 +126,7 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
             path = resolveBinary(options.local().bwrap())
                     .orElseThrow(() -> new SandboxUnavailableException("bubblewrap not found ('"
                             + options.local().bwrap() + "'): install it (apt-get install -y bubblewrap) or set "
-                            + SandboxOptions.Keys.LOCAL_BWRAP));
+                            + SandboxKey.LOCAL_BWRAP.key()));
             if (root && resolveBinary("setpriv").isEmpty()) {
                 throw new SandboxUnavailableException(
                         "setpriv (util-linux) not found: needed to drop root for sandboxes");
@@ -371,7 +372,7 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
                 options.local().hostBuildCaches(),
                 options.local().hostBuildCaches()
                         ? "host Maven repository and wrapper read-only, settings without credentials (ADR 0011)"
-                        : "off: " + SandboxOptions.Keys.LOCAL_HOST_BUILD_CACHES + "=false"));
+                        : "off: " + SandboxKey.LOCAL_HOST_BUILD_CACHES.key() + "=false"));
         e.add(new Enforcement(
                 "privileges", true, "user namespace, all capabilities dropped, nested user namespaces disabled"));
         e.add(

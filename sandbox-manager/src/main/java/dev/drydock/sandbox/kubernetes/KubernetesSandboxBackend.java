@@ -8,6 +8,7 @@ import dev.drydock.sandbox.Sandbox;
 import dev.drydock.sandbox.SandboxBackend;
 import dev.drydock.sandbox.SandboxException;
 import dev.drydock.sandbox.SandboxId;
+import dev.drydock.sandbox.SandboxKey;
 import dev.drydock.sandbox.SandboxLabels;
 import dev.drydock.sandbox.SandboxOptions;
 import dev.drydock.sandbox.SandboxOptions.KubernetesOptions;
@@ -166,7 +167,7 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
     public Sandbox create(SandboxSpec spec) {
         policy.check(spec);
         if (spec.image().isEmpty()) {
-            throw new InvalidSpecException("missing image: set " + SandboxOptions.Keys.K8S_IMAGE);
+            throw new InvalidSpecException("missing image: set " + SandboxKey.K8S_IMAGE.key());
         }
         Instant expiresAt = clock.instant().plus(spec.ttl());
         Optional<Pod> claimed = compatibleWithWarmPool(spec) ? claimWarmPod(spec, expiresAt) : Optional.empty();

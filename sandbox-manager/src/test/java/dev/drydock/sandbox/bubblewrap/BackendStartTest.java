@@ -3,6 +3,7 @@ package dev.drydock.sandbox.bubblewrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.drydock.sandbox.SandboxKey;
 import dev.drydock.sandbox.SandboxOptions;
 import dev.drydock.sandbox.testing.Await;
 import java.io.IOException;
@@ -29,7 +30,7 @@ class BackendStartTest {
                         .contains(
                                 "fork bomb",
                                 "no cgroup file system",
-                                SandboxOptions.Keys.LOCAL_ALLOW_UNLIMITED_PROCESSES + "=true"));
+                                SandboxKey.LOCAL_ALLOW_UNLIMITED_PROCESSES.key() + "=true"));
         assertThat(BubblewrapSandboxBackend.unboundedProcesses(false, HostCgroups.none("x"), true))
                 .as("operator switch")
                 .isEmpty();

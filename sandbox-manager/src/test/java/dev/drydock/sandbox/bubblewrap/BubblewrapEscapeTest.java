@@ -8,6 +8,7 @@ import dev.drydock.sandbox.ExecRequest;
 import dev.drydock.sandbox.ExecResult;
 import dev.drydock.sandbox.PathEscapeException;
 import dev.drydock.sandbox.Sandbox;
+import dev.drydock.sandbox.SandboxKey;
 import dev.drydock.sandbox.SandboxOptions;
 import dev.drydock.sandbox.Termination;
 import dev.drydock.sandbox.testing.Await;
@@ -264,7 +265,7 @@ class BubblewrapEscapeTest {
         assumeTrue(
                 budget.cgroup() || budget.rlimit(),
                 "nothing bounds processes here; the backend only starts with "
-                        + SandboxOptions.Keys.LOCAL_ALLOW_UNLIMITED_PROCESSES);
+                        + SandboxKey.LOCAL_ALLOW_UNLIMITED_PROCESSES.key());
         int limit = mode.limits().maxProcesses();
         BombWatch watch = new BombWatch(budget, limit);
 

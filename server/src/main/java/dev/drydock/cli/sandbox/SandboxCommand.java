@@ -3,6 +3,7 @@ package dev.drydock.cli.sandbox;
 import dev.drydock.cli.CliException;
 import dev.drydock.cli.CliExit;
 import dev.drydock.sandbox.InvalidSpecException;
+import dev.drydock.sandbox.SandboxKey;
 import dev.drydock.sandbox.SandboxOptions;
 import dev.drydock.sandbox.SandboxUnavailableException;
 import java.io.PrintWriter;
@@ -35,7 +36,7 @@ public final class SandboxCommand implements Callable<Integer> {
     static SandboxOptions options() {
         try {
             return SandboxOptions.fromConfig(key -> Optional.ofNullable(System.getProperty(key))
-                    .or(() -> Optional.ofNullable(System.getenv(SandboxOptions.Keys.envName(key)))));
+                    .or(() -> Optional.ofNullable(System.getenv(SandboxKey.envName(key)))));
         } catch (InvalidSpecException e) {
             throw new CliException("invalid sandbox configuration: " + e.getMessage(), CliExit.USAGE);
         }

@@ -120,8 +120,7 @@ public class SessionSandboxes {
     }
 
     private Path dependencyCaches() {
-        return config.local()
-                .dependencyCaches()
+        return config.folder()
                 .map(Path::of)
                 .orElseGet(() -> Path.of(appliance.home()).resolve("build-caches"))
                 .toAbsolutePath();

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Generates {@code docs/config.md} from the sources of every {@code @ConfigMapping} interface in the
+ * Generates {@code docs/config.md} from the sources of every {@code @ConfigMapping} interface (and
+ * sandbox-manager's {@code SandboxKey}) in the
  * repository: key, type, default, environment variable and the method's javadoc. Reading the source
  * (not the bytecode) is what gives us the javadoc.
  */
@@ -93,6 +94,11 @@ final class ConfigReference {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        // the sandboxes' keys are declared once, in sandbox-manager's SandboxKey (which reads them)
+        String sandboxSource = "sandbox-manager/src/main/java/dev/drydock/sandbox/SandboxKey.java (`drydock.sandbox`)";
+        for (dev.drydock.sandbox.SandboxKey k : dev.drydock.sandbox.SandboxKey.values()) {
+            keys.add(new Key(k.key(), "String", k.defaultValue().orElse(""), k.description(), sandboxSource));
         }
         keys.sort(Comparator.comparing(Key::source).thenComparing(Key::name));
         return keys;

@@ -100,7 +100,7 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
                     Map.entry("drydock.droid.mirror-root", mirrorRoot.toString()),
                     Map.entry("drydock.sandbox.local.work-root", sandboxes.toString()),
                     Map.entry(
-                            "drydock.sandbox.local.dependency-caches",
+                            "drydock.dependency-caches.folder",
                             root.resolve("build-caches").toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

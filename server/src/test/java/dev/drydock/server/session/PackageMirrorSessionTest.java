@@ -119,7 +119,7 @@ class PackageMirrorSessionTest {
     void demoWorkspaceWithMirror() throws Exception {
         // every test starts with a cold npm cache (the caches test of sandbox-manager covers warm ones)
         Path caches = Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getValue("drydock.sandbox.local.dependency-caches", String.class));
+                .getValue("drydock.dependency-caches.folder", String.class));
         Path npm = caches.resolve("demo").resolve("npm");
         if (Files.isDirectory(npm)) {
             try (var files = Files.walk(npm)) {
