@@ -312,8 +312,30 @@ class GatewayCoreTest {
 
         // Then
         assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.CANCELLED);
-        assertThat(primary.awaitClientGone(10)).as("upstream connection closed").isTrue();
+        boolean gone = primary.awaitClientGone(10);
+        assertThat(gone)
+                .as("upstream connection closed (%s)", gone ? "" : threadDump("cancel-upstream"))
+                .isTrue();
         assertThat(f.records().getFirst().outcome()).isEqualTo(Outcome.CANCELLED);
+    }
+
+    /**
+     * Writes every thread, virtual ones included, to {@code target/} and says where: this test failed
+     * once in a full suite run (never alone), and the dump shows what the JDK client's and the model
+     * server's virtual threads were doing, and what held the carriers.
+     */
+    private static String threadDump(String name) {
+        try {
+            java.nio.file.Path file = java.nio.file.Path.of(
+                            "target", "thread-dump-" + name + "-" + System.nanoTime() + ".json")
+                    .toAbsolutePath();
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+            return "threads dumped to " + file;
+        } catch (java.io.IOException | RuntimeException e) {
+            return "no thread dump: " + e;
+        }
     }
 
     @Test
