@@ -276,6 +276,11 @@ public class GatewayService {
         return gateway.breakerState(endpoint);
     }
 
+    /** The model ids a caller in {@code workspace} acting as {@code droid} may name (see {@link Gateway#modelIds}). */
+    public java.util.Set<String> modelIds(String workspace, String droid) {
+        return gateway.modelIds(workspace, droid);
+    }
+
     /** The endpoints a context would use, in order (for /v1/models and status pages). */
     public List<EndpointSpec> resolve(CallContext ctx) {
         return gateway.resolve(ctx);

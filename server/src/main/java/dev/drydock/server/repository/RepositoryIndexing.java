@@ -17,8 +17,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
@@ -46,6 +48,15 @@ public class RepositoryIndexing {
     /** One embedding job at a time, server-wide: with the model's own thread bound, this bounds the CPU vectors take. */
     private final ExecutorService vectorWorker = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("repo-vectors").daemon(true).factory());
+
+    /**
+     * Lexical indexing is CPU-bound for seconds to minutes. It runs here, on a few platform threads,
+     * and not on the virtual thread of the sync that asks for it: virtual threads are not preempted,
+     * so an index build would hold a carrier that sessions, event streams and model calls need.
+     */
+    private final ExecutorService lexical = Executors.newFixedThreadPool(
+            Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+            Thread.ofPlatform().name("repo-index-", 0).daemon(true).factory());
 
     private final Map<Path, ReentrantLock> writers = new ConcurrentHashMap<>();
     private final Map<Path, AtomicLong> generations = new ConcurrentHashMap<>();
@@ -93,6 +104,23 @@ public class RepositoryIndexing {
      * not repaired, since it is derived from the mirror.
      */
     public IndexReport index(String workspace, String name, IndexRequest request, IndexProgress progress) {
+        Future<IndexReport> job = lexical.submit(() -> indexHere(workspace, name, request, progress));
+        try {
+            return job.get();
+        } catch (InterruptedException e) {
+            job.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("indexing of " + workspace + "/" + name + " was stopped", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(
+                    "indexing of " + workspace + "/" + name + " failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private IndexReport indexHere(String workspace, String name, IndexRequest request, IndexProgress progress) {
         Path dir = indexPath(workspace, name);
         ReentrantLock writer = stopVectorsAndLock(dir);
         try {
@@ -201,5 +229,6 @@ public class RepositoryIndexing {
 
     void stop(@Observes ShutdownEvent event) {
         vectorWorker.shutdownNow();
+        lexical.shutdownNow();
     }
 }

@@ -237,7 +237,9 @@ public class RepositorySync {
                     ? "; retrying in " + SYNC_RETRIES.get(attempt - 1).toSeconds() + " s (attempt " + (attempt + 1)
                             + " of " + (SYNC_RETRIES.size() + 1) + ")"
                     : "; gave up after " + attempt + " attempts: sync again once the cause is fixed";
-            LOG.warnf(ex, "sync of %s/%s failed (attempt %d): %s", workspace, name, attempt, detail);
+            // the reason in words; the stack trace only for whoever turns on debug logging
+            LOG.warnf("sync of %s/%s failed (attempt %d): %s", workspace, name, attempt, detail);
+            LOG.debugf(ex, "sync of %s/%s failed", workspace, name);
             status(workspace, name, "failed", detail + retry, 0);
             return false;
         } finally {

@@ -155,6 +155,63 @@ class FrontDoorScopeTest {
     }
 
     @Test
+    void shouldRefuseEndpointWhenOnlyAnotherWorkspacesRouteSendsToIt() {
+        // Given an endpoint that only workspace other's route sends to
+        endpoint("fd-other", "confidential");
+        route("fd-other", Map.of("workspace", "other", "purpose", "fd-other-review", "endpoints", List.of("fd-other")));
+        int before = model.chatCount();
+
+        // When mike, member of demo, names it
+        Response r = v1(Tokens.of("mike"), Map.of("X-Drydock-Workspace", "demo"))
+                .body(chat("fd-other"))
+                .post("/v1/chat/completions");
+
+        // Then it is as unknown to him as a model that does not exist, and nothing reaches the model
+        r.then()
+                .statusCode(404)
+                .body("error.code", equalTo("model_not_found"))
+                .body("error.message", containsString("GET /v1/models"));
+        assertThat(model.chatCount()).isEqualTo(before);
+    }
+
+    @Test
+    void shouldListOnlyWhatTheWorkspacesRoutesServeWhenMemberListsModels() {
+        // Given
+        endpoint("fd-other", "confidential");
+        route("fd-other", Map.of("workspace", "other", "purpose", "fd-other-review", "endpoints", List.of("fd-other")));
+
+        // When
+        List<String> mikes = v1(Tokens.of("mike"), Map.of("X-Drydock-Workspace", "demo"))
+                .get("/v1/models")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("data.id", String.class);
+
+        // Then demo's member sees neither the endpoint nor the purpose of other's route; other's admin sees both
+        assertThat(mikes).contains("auto").doesNotContain("fd-other", "fd-other-review");
+        assertThat(v1(Tokens.of("otto"), Map.of("X-Drydock-Workspace", "other"))
+                        .get("/v1/models")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("data.id", String.class))
+                .contains("fd-other", "fd-other-review");
+    }
+
+    @Test
+    void shouldRefuseModelListWhenViewerAsksForHerWorkspace() {
+        // When
+        Response r =
+                v1(Tokens.of("vera"), Map.of("X-Drydock-Workspace", "demo")).get("/v1/models");
+
+        // Then
+        r.then().statusCode(403).body("error.code", equalTo("forbidden"));
+    }
+
+    @Test
     void shouldAskDrydockAdminToNameWorkspaceWhenNoneIsSent() {
         // When
         Response r = v1(Tokens.of("alice"), Map.of()).body(chat("fd-admin")).post("/v1/chat/completions");

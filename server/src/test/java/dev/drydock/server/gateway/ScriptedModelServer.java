@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,6 +45,8 @@ public final class ScriptedModelServer implements AutoCloseable {
     public record Silent() implements Reply {}
 
     private final HttpServer server;
+    private final ExecutorService handlers = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("scripted-model-", 0).daemon(true).factory());
     private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
     private volatile Reply otherwise = stream("Hello", " world");
     private final List<String> requests = new CopyOnWriteArrayList<>();
@@ -61,8 +64,10 @@ public final class ScriptedModelServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.setExecutor(Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("scripted-model-", 0).factory()));
+        // platform threads: the double's timing (a stalled stream's pings, noticing a closed connection)
+        // must not depend on the virtual-thread scheduler of the JVM under test, whose carriers
+        // the system's own work may hold
+        server.setExecutor(handlers);
         server.createContext("/v1/chat/completions", this::chat);
         server.createContext("/v1/models", this::models);
         server.createContext("/api/chat", this::chat);
@@ -330,5 +335,6 @@ public final class ScriptedModelServer implements AutoCloseable {
     public void close() {
         stopping.countDown();
         server.stop(0);
+        handlers.shutdownNow();
     }
 }

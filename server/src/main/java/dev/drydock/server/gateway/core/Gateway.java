@@ -15,6 +15,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -119,14 +120,56 @@ public final class Gateway {
         return route(ctx.workspace(), ctx.droid(), ctx.purpose());
     }
 
-    /** The endpoints of the most specific matching route (the first of equally specific ones); runs for every request. */
-    private List<EndpointSpec> route(String workspace, String droid, String purpose) {
+    /**
+     * The model ids a caller in {@code workspace}, acting as {@code droid}, may name: {@code auto},
+     * every purpose some route serves there, every endpoint those routes send to, and every endpoint
+     * no route lists (open to all, within its clearance). An endpoint that only another workspace's or
+     * droid's routes list is not among them, so naming it cannot step around the routes.
+     */
+    public Set<String> modelIds(String workspace, String droid) {
+        Set<String> purposes = new LinkedHashSet<>();
+        for (RouteSpec r : catalog.routes()) {
+            if (!r.purpose().equals(RouteSpec.ANY)) {
+                purposes.add(r.purpose());
+            }
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        ids.add("auto");
+        Set<String> endpoints = new LinkedHashSet<>();
+        for (String purpose : purposes) {
+            RouteSpec best = bestRoute(workspace, droid, purpose);
+            if (best != null && best.purpose().equals(purpose)) {
+                // a purpose only a catch-all serves here is "auto" by another name; other workspaces' purposes stay
+                // unnamed
+                ids.add(purpose);
+            }
+            route(workspace, droid, purpose).forEach(e -> endpoints.add(e.name()));
+        }
+        // any other purpose reaches the catch-all routes (no route names a purpose with a space)
+        route(workspace, droid, "any other purpose").forEach(e -> endpoints.add(e.name()));
+        Set<String> routed = new HashSet<>();
+        catalog.routes().forEach(r -> routed.addAll(r.endpoints()));
+        catalog.endpoints().stream()
+                .map(EndpointSpec::name)
+                .filter(name -> !routed.contains(name))
+                .forEach(endpoints::add);
+        ids.addAll(endpoints);
+        return ids;
+    }
+
+    private @Nullable RouteSpec bestRoute(String workspace, String droid, String purpose) {
         RouteSpec best = null;
         for (RouteSpec r : catalog.routes()) {
             if (r.matches(workspace, droid, purpose) && (best == null || r.specificity() > best.specificity())) {
                 best = r;
             }
         }
+        return best;
+    }
+
+    /** The endpoints of the most specific matching route (the first of equally specific ones); runs for every request. */
+    private List<EndpointSpec> route(String workspace, String droid, String purpose) {
+        RouteSpec best = bestRoute(workspace, droid, purpose);
         if (best == null) {
             return List.of();
         }

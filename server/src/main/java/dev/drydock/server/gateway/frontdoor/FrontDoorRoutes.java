@@ -246,14 +246,11 @@ public class FrontDoorRoutes {
     }
 
     private void models(RoutingContext ctx, Principal caller) {
-        GatewayService.Snapshot s = gateway.snapshot();
-        Set<String> ids = new LinkedHashSet<>();
-        ids.add("auto");
-        s.routes().stream()
-                .map(RouteSpec::purpose)
-                .filter(p -> !p.equals(RouteSpec.ANY))
-                .forEach(ids::add);
-        s.endpoints().stream().map(EndpointSpec::name).forEach(ids::add);
+        Optional<CallScopes.Scope> scope = scope(ctx, caller);
+        if (scope.isEmpty()) {
+            return;
+        }
+        Set<String> ids = new LinkedHashSet<>(offered(scope.get()));
         if (config.embeddingsEnabled()) {
             ids.add(EMBEDDING_MODEL);
         }
@@ -267,6 +264,25 @@ public class FrontDoorRoutes {
                     .put("owned_by", "drydock");
         }
         send(ctx, 200, root);
+    }
+
+    /**
+     * The model ids the scope may name: those its workspace's (and droid's) routes serve; a drydock
+     * admin's audited call outside every workspace may name any route purpose or endpoint.
+     */
+    private Set<String> offered(CallScopes.Scope scope) {
+        if (!scope.workspace().equals(CallScopes.NO_WORKSPACE)) {
+            return gateway.modelIds(scope.workspace(), scope.droid());
+        }
+        GatewayService.Snapshot s = gateway.snapshot();
+        Set<String> ids = new LinkedHashSet<>();
+        ids.add("auto");
+        s.routes().stream()
+                .map(RouteSpec::purpose)
+                .filter(p -> !p.equals(RouteSpec.ANY))
+                .forEach(ids::add);
+        s.endpoints().stream().map(EndpointSpec::name).forEach(ids::add);
+        return ids;
     }
 
     private void chat(RoutingContext ctx, Principal caller) throws JsonProcessingException {
@@ -310,6 +326,15 @@ public class FrontDoorRoutes {
                 stream);
         String model = body.get("model").asText();
         CallScopes.Scope s = scope.get();
+        if (!offered(s).contains(model)) {
+            error(
+                    ctx,
+                    OpenAiError.of(
+                            Outcome.UNKNOWN_MODEL,
+                            "The model '" + model + "' does not exist or is not routed for workspace '" + s.workspace()
+                                    + "'; GET /v1/models lists the ids you may use."));
+            return;
+        }
         CallContext cc = new CallContext(
                 caller.subject(),
                 caller.username(),
