@@ -81,7 +81,12 @@ final class DependencyCaches {
             }
             key(t, workspace).ifPresent(k -> {
                 Path folder = root.resolve(t.dir).resolve(k);
-                out.add(new Cache(t, folder, Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)));
+                boolean warm = Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS);
+                if (warm) {
+                    // its last use, for the folder's LRU eviction
+                    dev.drydock.sandbox.DependencyCacheFolder.markUsed(folder);
+                }
+                out.add(new Cache(t, folder, warm));
             });
         }
         return out;
