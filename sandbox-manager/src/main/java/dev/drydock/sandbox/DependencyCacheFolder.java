@@ -72,7 +72,8 @@ public final class DependencyCacheFolder {
             }
         }
         entries.sort(Comparator.comparing(Entry::lastUsed));
-        return new Usage(List.copyOf(entries), entries.stream().mapToLong(Entry::bytes).sum());
+        return new Usage(
+                List.copyOf(entries), entries.stream().mapToLong(Entry::bytes).sum());
     }
 
     /**

@@ -123,8 +123,8 @@ public final class MirrorSettings {
             lines.add("allprojects {");
             lines.add("  buildscript.repositories { clear(); maven { url '" + m.url() + "' } }");
             lines.add("  repositories { clear(); maven { url '" + m.url() + "' } }");
-            lines.add("  afterEvaluate { p -> p.repositories.clear(); p.repositories.maven { url '" + m.url()
-                    + "' } }");
+            lines.add(
+                    "  afterEvaluate { p -> p.repositories.clear(); p.repositories.maven { url '" + m.url() + "' } }");
             lines.add("}");
         });
         return String.join("\n", lines) + "\n";
@@ -138,6 +138,8 @@ public final class MirrorSettings {
             env.put("GOSUMDB", "off");
             // the host's or image's Go, never one it would download
             env.put("GOTOOLCHAIN", "local");
+            // a module cache the sandbox's cleanup (and the dependency cache's fill) can remove and copy
+            env.put("GOFLAGS", "-modcacherw");
         });
         first(mirrors, PackageMirror.Kind.PYPI).ifPresent(m -> {
             env.put("PIP_INDEX_URL", m.url().toString());

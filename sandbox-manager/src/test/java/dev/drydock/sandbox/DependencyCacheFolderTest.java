@@ -50,7 +50,8 @@ class DependencyCacheFolderTest {
     }
 
     void cache(String workspace, String tool, String key, int bytes, Instant used) throws Exception {
-        Path dir = Files.createDirectories(folder.resolve(workspace).resolve(tool).resolve(key));
+        Path dir =
+                Files.createDirectories(folder.resolve(workspace).resolve(tool).resolve(key));
         Files.write(dir.resolve("file"), new byte[bytes]);
         Files.setLastModifiedTime(dir, FileTime.from(used));
     }

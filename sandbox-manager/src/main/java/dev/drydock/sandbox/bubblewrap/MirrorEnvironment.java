@@ -5,12 +5,9 @@ import dev.drydock.sandbox.PackageMirror;
 import dev.drydock.sandbox.PackageMirror.Kind;
 import dev.drydock.sandbox.SandboxException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,12 +41,18 @@ final class MirrorEnvironment {
     private MirrorEnvironment() {}
 
     /** The variables every command of the sandbox gets (no credential). */
-    static Map<String, String> env(List<PackageMirror> mirrors) {
+    static Map<String, String> env(List<PackageMirror> mirrors, List<DependencyCaches.Cache> caches) {
         Map<String, String> env = new LinkedHashMap<>();
         for (String k : List.of("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")) {
             env.put(k, MirrorProxy.ADDRESS);
         }
         env.putAll(MirrorSettings.toolEnv(mirrors));
+        caches.stream()
+                .filter(c -> c.warm() && c.tool() == DependencyCaches.Tool.GO)
+                .findFirst()
+                // the warm download cache is a GOPROXY: asked first, the mirror only for what it lacks
+                .ifPresent(c -> env.computeIfPresent(
+                        "GOPROXY", (k, v) -> "file://" + c.tool().mount() + "," + v));
         return env;
     }
 

@@ -270,7 +270,8 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
                     .inNamespace(kube.namespace())
                     .resource(SandboxPods.tokenSecret(kube, id, token))
                     .create();
-            Pod created = client.pods().inNamespace(kube.namespace()).resource(pod).create();
+            Pod created =
+                    client.pods().inNamespace(kube.namespace()).resource(pod).create();
             if (!warm && !spec.mirrors().isEmpty()) {
                 // after the pod (the kubelet waits for it to mount), owned by it: gone with the pod
                 io.fabric8.kubernetes.api.model.ConfigMap settings = SandboxPods.settingsConfigMap(spec, kube, id);
@@ -283,7 +284,10 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
                                     .withUid(created.getMetadata().getUid())
                                     .build()));
                 }
-                client.configMaps().inNamespace(kube.namespace()).resource(settings).create();
+                client.configMaps()
+                        .inNamespace(kube.namespace())
+                        .resource(settings)
+                        .create();
             }
         } catch (KubernetesClientException e) {
             delete(id);
@@ -384,8 +388,8 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
         Map<String, String> env = new java.util.LinkedHashMap<>(step.secretEnv());
         env.putAll(dev.drydock.sandbox.MirrorSettings.setupEnv(
                 mirrors, step.secretEnv(), SandboxPods.BUILD_SETTINGS, SandboxPods.mavenCacheArgs(kube)));
-        ExecResult result = sandbox.exec(
-                ExecRequest.of(step.command()).withEnv(env).withTimeout(step.timeout()));
+        ExecResult result =
+                sandbox.exec(ExecRequest.of(step.command()).withEnv(env).withTimeout(step.timeout()));
         if (!(result.termination() instanceof Termination.Exited e && e.code() == 0)) {
             throw new SandboxException("setup step failed (" + result.statusLine() + "): "
                     + result.stderr().text());

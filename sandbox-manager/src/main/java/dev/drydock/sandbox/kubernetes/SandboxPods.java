@@ -1,19 +1,19 @@
 package dev.drydock.sandbox.kubernetes;
 
 import dev.drydock.sandbox.InvalidSpecException;
+import dev.drydock.sandbox.MirrorSettings;
+import dev.drydock.sandbox.PackageMirror;
 import dev.drydock.sandbox.SandboxId;
 import dev.drydock.sandbox.SandboxLabels;
 import dev.drydock.sandbox.SandboxLimits;
 import dev.drydock.sandbox.SandboxOptions.KubernetesOptions;
 import dev.drydock.sandbox.SandboxSpec;
 import dev.drydock.sandbox.runner.RunnerProtocol;
-import dev.drydock.sandbox.MirrorSettings;
-import dev.drydock.sandbox.PackageMirror;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -155,7 +155,8 @@ public final class SandboxPods {
                 vars.put("PIP_CACHE_DIR", CACHE + "/pip");
                 vars.put("GOMODCACHE", CACHE + "/go");
             }
-            vars.forEach((k, v) -> env.add(new EnvVarBuilder().withName(k).withValue(v).build()));
+            vars.forEach((k, v) ->
+                    env.add(new EnvVarBuilder().withName(k).withValue(v).build()));
             volumes.add(new VolumeBuilder()
                     .withName("build-settings")
                     .withNewConfigMap()
@@ -173,7 +174,10 @@ public final class SandboxPods {
                     .withMountPath(BUILD_SETTINGS)
                     .withReadOnly(true)
                     .build());
-            mounts.add(new VolumeMountBuilder().withName("home").withMountPath(HOME).build());
+            mounts.add(new VolumeMountBuilder()
+                    .withName("home")
+                    .withMountPath(HOME)
+                    .build());
             if (cache) {
                 volumes.add(new VolumeBuilder()
                         .withName("dependency-cache")
@@ -259,7 +263,10 @@ public final class SandboxPods {
                         .build()));
         env.addAll(build.env());
         List<VolumeMount> mounts = new ArrayList<>(List.of(
-                new VolumeMountBuilder().withName("workspace").withMountPath(WORKSPACE).build(),
+                new VolumeMountBuilder()
+                        .withName("workspace")
+                        .withMountPath(WORKSPACE)
+                        .build(),
                 new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build()));
         mounts.addAll(build.mounts());
         List<Volume> volumes = new ArrayList<>(List.of(

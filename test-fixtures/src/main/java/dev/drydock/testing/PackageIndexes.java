@@ -1,4 +1,4 @@
-package dev.drydock.sandbox.testing;
+package dev.drydock.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Test doubles of three repository managers on one loopback port, each speaking the protocol the real
@@ -77,7 +78,8 @@ public final class PackageIndexes implements AutoCloseable {
         entries.put(module + "/__init__.py", source.getBytes(StandardCharsets.UTF_8));
         entries.put(
                 dist + ".dist-info/METADATA",
-                ("Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\n").getBytes(StandardCharsets.UTF_8));
+                ("Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
         entries.put(
                 dist + ".dist-info/WHEEL",
                 "Wheel-Version: 1.0\nGenerator: drydock-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
@@ -110,7 +112,8 @@ public final class PackageIndexes implements AutoCloseable {
         files.put(base + "list", (version + "\n").getBytes(StandardCharsets.UTF_8));
         files.put(
                 base + version + ".info",
-                ("{\"Version\":\"" + version + "\",\"Time\":\"2026-01-01T00:00:00Z\"}").getBytes(StandardCharsets.UTF_8));
+                ("{\"Version\":\"" + version + "\",\"Time\":\"2026-01-01T00:00:00Z\"}")
+                        .getBytes(StandardCharsets.UTF_8));
         files.put(base + version + ".mod", gomod.getBytes(StandardCharsets.UTF_8));
         files.put(base + version + ".zip", zip(entries));
     }
@@ -118,17 +121,21 @@ public final class PackageIndexes implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            byte[] body = null;
-            Path file = null;
+            byte @Nullable [] body = null;
+            @Nullable Path file = null;
             if (path.startsWith("/maven/")) {
-                Path f = mavenRepository.resolve(path.substring("/maven/".length())).normalize();
+                Path f = mavenRepository
+                        .resolve(path.substring("/maven/".length()))
+                        .normalize();
                 if (f.startsWith(mavenRepository)
                         && Files.isRegularFile(f)
                         && !f.getFileName().toString().startsWith("_")) {
                     file = f;
                 }
             } else if (path.startsWith("/simple/")) {
-                Map<String, String> project = wheels.get(normalize(path.substring("/simple/".length()).replace("/", "")));
+                @Nullable
+                Map<String, String> project =
+                        wheels.get(normalize(path.substring("/simple/".length()).replace("/", "")));
                 if (project != null) {
                     StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html><body>\n");
                     project.forEach((f, sha) -> html.append("<a href=\"/files/")
@@ -154,14 +161,14 @@ public final class PackageIndexes implements AutoCloseable {
                 exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
             }
             boolean head = exchange.getRequestMethod().equals("HEAD");
-            long length = file != null ? Files.size(file) : body.length;
+            long length = file != null ? Files.size(file) : java.util.Objects.requireNonNull(body).length;
             exchange.sendResponseHeaders(200, head ? -1 : length);
             if (!head) {
                 try (OutputStream out = exchange.getResponseBody()) {
                     if (file != null) {
                         Files.copy(file, out);
                     } else {
-                        out.write(body);
+                        out.write(java.util.Objects.requireNonNull(body));
                     }
                 }
             }
