@@ -105,7 +105,15 @@ public enum SandboxKey {
     /** Ready sandboxes kept warm. */
     K8S_WARM_POOL("kubernetes.warm-pool-size", "0", "Ready sandboxes kept warm."),
     /** `activeDeadlineSeconds` of sandbox pods. */
-    K8S_ACTIVE_DEADLINE("kubernetes.active-deadline", "PT8H", "`activeDeadlineSeconds` of sandbox pods.");
+    K8S_ACTIVE_DEADLINE("kubernetes.active-deadline", "PT8H", "`activeDeadlineSeconds` of sandbox pods."),
+    /**
+     * PersistentVolumeClaim (ReadWriteMany) holding the workspaces' dependency caches: mounted into sandbox pods whose
+     * workspace chose package mirrors, one sub-folder per workspace; none by default (every pod downloads afresh).
+     */
+    K8S_DEPENDENCY_CACHE_CLAIM(
+            "kubernetes.dependency-cache-claim",
+            null,
+            "PersistentVolumeClaim (ReadWriteMany) holding the workspaces' dependency caches: mounted into sandbox pods whose workspace chose package mirrors, one sub-folder per workspace; none by default (every pod downloads afresh).");
 
     /** The prefix of every key. */
     public static final String PREFIX = "drydock.sandbox.";

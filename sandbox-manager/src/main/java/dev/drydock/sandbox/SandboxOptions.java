@@ -173,8 +173,10 @@ public record SandboxOptions(
             Optional<Integer> dnsPort,
             List<MirrorAllowance> mirrors,
             int warmPoolSize,
-            Duration activeDeadline) {
+            Duration activeDeadline,
+            Optional<String> dependencyCacheClaim) {
         public KubernetesOptions {
+            dependencyCacheClaim = dependencyCacheClaim == null ? Optional.empty() : dependencyCacheClaim;
             registry = registry == null ? Optional.empty() : registry;
             runtimeClass = runtimeClass == null ? Optional.empty() : runtimeClass;
             dnsPort = dnsPort == null ? Optional.empty() : dnsPort;
@@ -219,7 +221,8 @@ public record SandboxOptions(
                     Optional.empty(),
                     List.of(),
                     0,
-                    Duration.ofHours(8));
+                    Duration.ofHours(8),
+                    Optional.empty());
         }
 
         public KubernetesOptions withNamespace(String ns) {
@@ -236,7 +239,8 @@ public record SandboxOptions(
                     dnsPort,
                     mirrors,
                     warmPoolSize,
-                    activeDeadline);
+                    activeDeadline,
+                    dependencyCacheClaim);
         }
 
         public KubernetesOptions withRunnerPort(int port) {
@@ -253,7 +257,8 @@ public record SandboxOptions(
                     dnsPort,
                     mirrors,
                     warmPoolSize,
-                    activeDeadline);
+                    activeDeadline,
+                    dependencyCacheClaim);
         }
 
         public KubernetesOptions withWarmPoolSize(int size) {
@@ -270,7 +275,8 @@ public record SandboxOptions(
                     dnsPort,
                     mirrors,
                     size,
-                    activeDeadline);
+                    activeDeadline,
+                    dependencyCacheClaim);
         }
 
         public KubernetesOptions withDnsPort(Optional<Integer> port) {
@@ -287,7 +293,8 @@ public record SandboxOptions(
                     port,
                     mirrors,
                     warmPoolSize,
-                    activeDeadline);
+                    activeDeadline,
+                    dependencyCacheClaim);
         }
 
         public KubernetesOptions withMirrors(List<MirrorAllowance> m) {
@@ -304,7 +311,8 @@ public record SandboxOptions(
                     dnsPort,
                     m,
                     warmPoolSize,
-                    activeDeadline);
+                    activeDeadline,
+                    dependencyCacheClaim);
         }
 
         public KubernetesOptions withRegistry(Optional<String> r) {
@@ -321,7 +329,8 @@ public record SandboxOptions(
                     dnsPort,
                     mirrors,
                     warmPoolSize,
-                    activeDeadline);
+                    activeDeadline,
+                    dependencyCacheClaim);
         }
 
         public KubernetesOptions withRuntimeClass(Optional<String> rc, Set<String> allowed) {
@@ -338,7 +347,8 @@ public record SandboxOptions(
                     dnsPort,
                     mirrors,
                     warmPoolSize,
-                    activeDeadline);
+                    activeDeadline,
+                    dependencyCacheClaim);
         }
 
         public KubernetesOptions withImagePullSecrets(List<String> secrets) {
@@ -355,7 +365,8 @@ public record SandboxOptions(
                     dnsPort,
                     mirrors,
                     warmPoolSize,
-                    activeDeadline);
+                    activeDeadline,
+                    dependencyCacheClaim);
         }
 
         public KubernetesOptions withImage(String i) {
@@ -372,7 +383,26 @@ public record SandboxOptions(
                     dnsPort,
                     mirrors,
                     warmPoolSize,
-                    activeDeadline);
+                    activeDeadline,
+                    dependencyCacheClaim);
+        }
+
+        public KubernetesOptions withDependencyCacheClaim(Optional<String> claim) {
+            return new KubernetesOptions(
+                    namespace,
+                    image,
+                    registry,
+                    runtimeClass,
+                    allowedRuntimeClasses,
+                    imagePullSecrets,
+                    controlSelector,
+                    controlNamespace,
+                    runnerPort,
+                    dnsPort,
+                    mirrors,
+                    warmPoolSize,
+                    activeDeadline,
+                    claim);
         }
 
         /** Whether a spec may name this runtime class. */
@@ -454,7 +484,8 @@ public record SandboxOptions(
                     dns == 0 ? Optional.empty() : Optional.of(dns),
                     mirrors,
                     r.integer(SandboxKey.K8S_WARM_POOL.key(), dk.warmPoolSize()),
-                    r.duration(SandboxKey.K8S_ACTIVE_DEADLINE.key(), dk.activeDeadline()));
+                    r.duration(SandboxKey.K8S_ACTIVE_DEADLINE.key(), dk.activeDeadline()),
+                    r.optional(SandboxKey.K8S_DEPENDENCY_CACHE_CLAIM.key()));
         });
         String backend = r.string(SandboxKey.BACKEND.key(), d.backend());
         Duration ttl = r.duration(SandboxKey.TTL.key(), d.ttl());

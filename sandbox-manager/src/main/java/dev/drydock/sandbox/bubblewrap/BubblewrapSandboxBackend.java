@@ -279,7 +279,8 @@ public final class BubblewrapSandboxBackend implements SandboxBackend {
                                 c.folder().toString(), c.tool().mount(), false, false));
                     }
                 }
-                Map<String, String> env = new java.util.LinkedHashMap<>(MirrorEnvironment.env(mirrors));
+                Map<String, String> env =
+                        new java.util.LinkedHashMap<>(MirrorEnvironment.env(mirrors, dependencyCaches));
                 env.putAll(prepared.env());
                 prepared = new BuildEnvironment.Prepared(binds, env);
             }

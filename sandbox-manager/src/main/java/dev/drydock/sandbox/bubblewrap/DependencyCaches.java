@@ -43,7 +43,12 @@ final class DependencyCaches {
         /** Maven's local repository ({@code ~/.m2/repository}), keyed by every {@code pom.xml}. */
         MAVEN("maven", PackageMirror.Kind.MAVEN, ".m2/repository"),
         /** npm's cache ({@code ~/.npm}), keyed by {@code package-lock.json} (or {@code npm-shrinkwrap.json}, else {@code package.json}). */
-        NPM("npm", PackageMirror.Kind.NPM, ".npm");
+        NPM("npm", PackageMirror.Kind.NPM, ".npm"),
+        /**
+         * Go's module download cache ({@code ~/go/pkg/mod/cache/download}, a valid GOPROXY), keyed by {@code
+         * go.sum} (else {@code go.mod}); a warm one comes first in {@code GOPROXY} as a {@code file://} proxy.
+         */
+        GO("go", PackageMirror.Kind.GO, "go/pkg/mod/cache/download");
 
         final String dir;
         final PackageMirror.Kind kind;
@@ -81,7 +86,12 @@ final class DependencyCaches {
             }
             key(t, workspace).ifPresent(k -> {
                 Path folder = root.resolve(t.dir).resolve(k);
-                out.add(new Cache(t, folder, Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)));
+                boolean warm = Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS);
+                if (warm) {
+                    // its last use, for the folder's LRU eviction
+                    dev.drydock.sandbox.DependencyCacheFolder.markUsed(folder);
+                }
+                out.add(new Cache(t, folder, warm));
             });
         }
         return out;
@@ -93,6 +103,12 @@ final class DependencyCaches {
             case MAVEN -> poms(workspace);
             case NPM ->
                 Stream.of("package-lock.json", "npm-shrinkwrap.json", "package.json")
+                        .map(workspace::resolve)
+                        .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                        .limit(1)
+                        .toList();
+            case GO ->
+                Stream.of("go.sum", "go.mod")
                         .map(workspace::resolve)
                         .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
                         .limit(1)

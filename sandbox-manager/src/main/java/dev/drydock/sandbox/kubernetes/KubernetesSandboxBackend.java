@@ -201,7 +201,7 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
                         });
             }
             if (spec.setup().isPresent()) {
-                runSetup(sandbox, spec.setup().get());
+                runSetup(sandbox, spec.setup().get(), spec.mirrors(), kube);
             }
             return sandbox;
         } catch (RuntimeException e) {
@@ -212,7 +212,9 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
 
     private boolean compatibleWithWarmPool(SandboxSpec spec) {
         SandboxSpec t = warmTemplate();
+        // warm pods have no package-manager settings: a workspace with mirrors gets a pod of its own
         return kube.warmPoolSize() > 0
+                && spec.mirrors().isEmpty()
                 && spec.image().equals(t.image())
                 && spec.runtimeClass().equals(t.runtimeClass())
                 && spec.limits().equals(t.limits());
@@ -268,7 +270,25 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
                     .inNamespace(kube.namespace())
                     .resource(SandboxPods.tokenSecret(kube, id, token))
                     .create();
-            client.pods().inNamespace(kube.namespace()).resource(pod).create();
+            Pod created =
+                    client.pods().inNamespace(kube.namespace()).resource(pod).create();
+            if (!warm && !spec.mirrors().isEmpty()) {
+                // after the pod (the kubelet waits for it to mount), owned by it: gone with the pod
+                io.fabric8.kubernetes.api.model.ConfigMap settings = SandboxPods.settingsConfigMap(spec, kube, id);
+                if (created != null && created.getMetadata().getUid() != null) {
+                    settings.getMetadata()
+                            .setOwnerReferences(List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                                    .withApiVersion("v1")
+                                    .withKind("Pod")
+                                    .withName(created.getMetadata().getName())
+                                    .withUid(created.getMetadata().getUid())
+                                    .build()));
+                }
+                client.configMaps()
+                        .inNamespace(kube.namespace())
+                        .resource(settings)
+                        .create();
+            }
         } catch (KubernetesClientException e) {
             delete(id);
             throw new SandboxUnavailableException(
@@ -362,9 +382,14 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
         }
     }
 
-    private static void runSetup(Sandbox sandbox, SetupStep step) {
-        ExecResult result = sandbox.exec(
-                ExecRequest.of(step.command()).withEnv(step.secretEnv()).withTimeout(step.timeout()));
+    private static void runSetup(
+            Sandbox sandbox, SetupStep step, List<dev.drydock.sandbox.PackageMirror> mirrors, KubernetesOptions kube) {
+        // the credentials in the forms the setup-only settings of the pod's ConfigMap read: for this step only
+        Map<String, String> env = new java.util.LinkedHashMap<>(step.secretEnv());
+        env.putAll(dev.drydock.sandbox.MirrorSettings.setupEnv(
+                mirrors, step.secretEnv(), SandboxPods.BUILD_SETTINGS, SandboxPods.mavenCacheArgs(kube)));
+        ExecResult result =
+                sandbox.exec(ExecRequest.of(step.command()).withEnv(env).withTimeout(step.timeout()));
         if (!(result.termination() instanceof Termination.Exited e && e.code() == 0)) {
             throw new SandboxException("setup step failed (" + result.statusLine() + "): "
                     + result.stderr().text());
@@ -463,6 +488,10 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
                     .networkPolicies()
                     .inNamespace(kube.namespace())
                     .withName(SandboxNetworkPolicies.mirrorPolicyName(id))
+                    .delete();
+            client.configMaps()
+                    .inNamespace(kube.namespace())
+                    .withName(SandboxPods.settingsName(id))
                     .delete();
         } catch (KubernetesClientException e) {
             log().log(

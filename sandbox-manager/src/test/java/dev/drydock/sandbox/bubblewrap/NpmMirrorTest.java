@@ -12,6 +12,7 @@ import dev.drydock.sandbox.SandboxOptions;
 import dev.drydock.sandbox.SandboxSpec;
 import dev.drydock.sandbox.SetupStep;
 import dev.drydock.sandbox.WorkspaceSource;
+import dev.drydock.testing.Verdaccio;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -174,6 +174,94 @@ class KubernetesSandboxBackendTest {
     }
 
     @Test
+    void shouldGivePodPackageManagerSettingsAndWorkspaceCacheVolumeWhenWorkspaceChoseMirrors() {
+        // Given a cluster with a dependency-cache volume and a workspace that chose Maven, npm, PyPI and Go mirrors,
+        // with a setup step holding the npm credential
+        SandboxOptions o =
+                options.withKubernetes(options.kubernetes().withDependencyCacheClaim(Optional.of("drydock-caches")));
+        KubernetesSandboxBackend backend = backend(o);
+        backend.start();
+        List<dev.drydock.sandbox.PackageMirror> mirrors = List.of(
+                mirror(
+                        "corp-maven",
+                        dev.drydock.sandbox.PackageMirror.Kind.MAVEN,
+                        "https://10.20.0.8/repository/maven-public/"),
+                mirror("corp-npm", dev.drydock.sandbox.PackageMirror.Kind.NPM, "http://10.20.0.7:4873/"),
+                mirror("corp-pypi", dev.drydock.sandbox.PackageMirror.Kind.PYPI, "http://10.20.0.9/simple/"),
+                mirror("corp-go", dev.drydock.sandbox.PackageMirror.Kind.GO, "http://10.20.0.10/go/"));
+        SandboxSpec spec = new SandboxPolicy(o)
+                .spec("s1", "payments")
+                .withMirrors(mirrors)
+                .withSetup(new dev.drydock.sandbox.SetupStep(
+                        List.of("sh", "-c", "true"),
+                        Map.of(mirrors.get(1).secretVariable(), "ci:s3cret"),
+                        Duration.ofMinutes(1)));
+
+        // When its sandbox is created
+        Sandbox sandbox = backend.create(spec);
+
+        // Then the pod's commands are pointed at the settings (a ConfigMap, no credential) and the mirrors, and the
+        // workspace's part of the cache volume holds the package managers' caches
+        Pod pod = client.pods()
+                .inNamespace(NS)
+                .withName(SandboxPods.podName(sandbox.id()))
+                .get();
+        var container = pod.getSpec().getContainers().get(0);
+        Map<String, String> env = new java.util.HashMap<>();
+        container.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
+        assertThat(env)
+                .containsEntry(
+                        "MAVEN_ARGS", "-Dmaven.repo.local=/opt/drydock/cache/maven -s /etc/drydock/build/settings.xml")
+                .containsEntry("NPM_CONFIG_USERCONFIG", "/etc/drydock/build/npmrc")
+                .containsEntry("PIP_CONFIG_FILE", "/etc/drydock/build/pip.conf")
+                .containsEntry("GOPROXY", "http://10.20.0.10/go/")
+                .containsEntry("GOMODCACHE", "/opt/drydock/cache/go")
+                .containsEntry("GRADLE_USER_HOME", "/opt/drydock/cache/gradle")
+                .containsEntry("HOME", "/home/drydock")
+                .doesNotContainKey(mirrors.get(1).secretVariable());
+        assertThat(container.getVolumeMounts())
+                .extracting(m -> m.getName() + ":" + m.getMountPath() + ":" + m.getSubPath() + ":" + m.getReadOnly())
+                .contains(
+                        "build-settings:/etc/drydock/build:null:true",
+                        "dependency-cache:/opt/drydock/cache:payments:null",
+                        "build-settings:/opt/drydock/cache/gradle/init.d/drydock.gradle:init.gradle:true");
+        assertThat(pod.getSpec().getVolumes())
+                .filteredOn(v -> v.getName().equals("dependency-cache"))
+                .singleElement()
+                .satisfies(v ->
+                        assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("drydock-caches"));
+        assertThat(RestrictedPodCheck.sandboxViolations(pod)).isEmpty();
+        Map<String, String> files = client.configMaps()
+                .inNamespace(NS)
+                .withName(SandboxPods.settingsName(sandbox.id()))
+                .get()
+                .getData();
+        assertThat(files)
+                .containsOnlyKeys(
+                        "settings.xml", "npmrc", "setup.npmrc", "pip.conf", "init.gradle", "gradle.properties");
+        assertThat(files.get("settings.xml"))
+                .contains("<mirrorOf>*</mirrorOf><url>https://10.20.0.8/repository/maven-public/</url>")
+                .doesNotContain("<proxies>");
+        assertThat(files.get("npmrc"))
+                .contains("registry=http://10.20.0.7:4873/")
+                .contains("cache=/opt/drydock/cache/npm");
+        assertThat(files.get("setup.npmrc")).contains(":_auth=${DRYDOCK_MIRROR_CORP_NPM_CREDENTIAL_NPM}");
+        assertThat(files.get("init.gradle")).contains("maven { url 'https://10.20.0.8/repository/maven-public/' }");
+        assertThat(String.join("", files.values())).doesNotContain("s3cret");
+        sandbox.destroy();
+        assertThat(client.configMaps()
+                        .inNamespace(NS)
+                        .withName(SandboxPods.settingsName(sandbox.id()))
+                        .get())
+                .isNull();
+    }
+
+    static dev.drydock.sandbox.PackageMirror mirror(
+            String name, dev.drydock.sandbox.PackageMirror.Kind kind, String url) {
+        return new dev.drydock.sandbox.PackageMirror(name, kind, java.net.URI.create(url));
+    }
+
+    @Test
     void shouldConfineFileApiWhenGoingThroughRunner() {
         // Given
         KubernetesSandboxBackend backend = backend(options);

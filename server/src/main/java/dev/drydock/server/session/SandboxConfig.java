@@ -1,6 +1,8 @@
 package dev.drydock.server.session;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
 /**
@@ -15,4 +17,14 @@ public interface SandboxConfig {
      * package mirror and bound read-only into later ones. Default: `build-caches` in the appliance's home (`drydock.appliance.home`).
      */
     Optional<String> folder();
+
+    /**
+     * The most the dependency caches of all workspaces hold together (e.g. `20G`, `500M`). After each
+     * sandbox with a cache, the least recently used caches (last filled or bound into a sandbox) are
+     * removed until the folder fits; a cache used within the sandbox time-to-live, which a live sandbox
+     * may still have bound, is kept even when that leaves the folder over the bound. What the folder
+     * holds: `GET /api/admin/dependency-caches`.
+     */
+    @WithDefault("20G")
+    MemorySize maxSize();
 }

@@ -1,5 +1,6 @@
 package dev.drydock.server.session;
 
+import dev.drydock.sandbox.DependencyCacheFolder;
 import dev.drydock.sandbox.MirrorLog;
 import dev.drydock.sandbox.PackageMirror;
 import dev.drydock.sandbox.PathPattern;
@@ -89,6 +90,9 @@ public class SessionSandboxes {
                     new SetupStep(List.of("sh", "-c", setup.get().command()), chosen.setupSecretEnv(), SETUP_TIMEOUT));
         }
         Sandbox sandbox = b.create(spec);
+        if (spec.cacheRoot().isPresent()) {
+            evictCaches(spec.ttl());
+        }
         setup.ifPresent(s -> log.append(
                 sessionId,
                 Source.SYSTEM,
@@ -117,6 +121,62 @@ public class SessionSandboxes {
                     r.allowed() ? "allowed" : "refused",
                     e.getMessage());
         }
+    }
+
+    /** What the dependency-cache folder holds, its bound, and the caches evicted since the server started. */
+    public record CacheReport(
+            String folder,
+            long maxBytes,
+            long bytes,
+            List<DependencyCacheFolder.Entry> caches,
+            long evictedSinceStart,
+            long evictedBytesSinceStart) {}
+
+    /** The dependency-cache folder's caches, least recently used first. */
+    public CacheReport caches() {
+        Path folder = dependencyCaches();
+        DependencyCacheFolder.Usage usage = DependencyCacheFolder.usage(folder);
+        return new CacheReport(
+                folder.toString(),
+                config.maxSize().asLongValue(),
+                usage.bytes(),
+                usage.entries(),
+                evicted.get(),
+                evictedBytes.get());
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong evicted = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong evictedBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean evicting = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Bounds the cache folder in the background (one eviction at a time; a run already going covers this one). */
+    private void evictCaches(Duration ttl) {
+        if (!evicting.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("dependency-cache-eviction").start(() -> {
+            try {
+                for (DependencyCacheFolder.Entry e : DependencyCacheFolder.evict(
+                        dependencyCaches(),
+                        config.maxSize().asLongValue(),
+                        java.time.Instant.now().minus(ttl))) {
+                    evicted.incrementAndGet();
+                    evictedBytes.addAndGet(e.bytes());
+                    LOG.infof(
+                            "dependency cache evicted (least recently used, %s over its bound): %s/%s/%s, %d bytes, last used %s",
+                            "drydock.dependency-caches.max-size",
+                            e.workspace(),
+                            e.tool(),
+                            e.key(),
+                            e.bytes(),
+                            e.lastUsed());
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("dependency cache eviction failed: %s", e.getMessage());
+            } finally {
+                evicting.set(false);
+            }
+        });
     }
 
     private Path dependencyCaches() {

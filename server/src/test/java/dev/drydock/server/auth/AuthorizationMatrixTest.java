@@ -705,6 +705,7 @@ class AuthorizationMatrixTest {
                 "UFFFFFA",
                 c -> new Call("DELETE", admin + "model-budgets/" + freshBudget(), null, null, Map.of())));
         rows.add(api("GET /api/admin/package-mirrors", "UAAAAAA", c -> get(admin + "package-mirrors")));
+        rows.add(api("GET /api/admin/dependency-caches", "UFFFFFA", c -> get(admin + "dependency-caches")));
         rows.add(api(
                 "PUT /api/admin/package-mirrors/{name}",
                 "UFFFFFA",

@@ -7,12 +7,11 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.drydock.server.agent.EventLog;
-import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Observation;
 import dev.drydock.server.agent.event.Telemetry;
-import dev.drydock.server.testing.Poll;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
+import dev.drydock.testing.Verdaccio;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -28,8 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -232,6 +229,47 @@ class PackageMirrorSessionTest {
     }
 
     @Test
+    void shouldEvictLeastRecentlyUsedCacheAndReportCachesWhenFolderExceedsBound() throws Exception {
+        // Given a cache nobody used for years that alone exceeds the test profile's bound (1M), and the demo
+        // workspace's npm mirror (above)
+        Path caches = Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("drydock.dependency-caches.folder", String.class));
+        Path old =
+                Files.createDirectories(caches.resolve("demo").resolve("maven").resolve("0123456789abcdef-old"));
+        Files.write(old.resolve("big.jar"), new byte[2 << 20]);
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(0));
+        String id = create("[script:npm-steal] Look around.", "droid-npm");
+        await(id, s -> s.getString("status").equals("waiting_for_answer"));
+
+        // When a drydock-admin looks at the caches (eviction runs in the background after each sandbox)
+        JsonPath report = dev.drydock.server.testing.Poll.until(
+                () -> given().auth()
+                        .oauth2(Tokens.of("alice"))
+                        .when()
+                        .get("/api/admin/dependency-caches")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath(),
+                r -> r.getLong("evictedSinceStart") > 0,
+                Duration.ofSeconds(30),
+                JsonPath::prettify);
+
+        // Then the old cache is gone, the session's fresh npm cache stays, and only admins see the report
+        assertThat(old).doesNotExist();
+        assertThat(report.getLong("maxBytes")).isEqualTo(1 << 20);
+        assertThat(report.getList("caches.key", String.class)).doesNotContain("0123456789abcdef-old");
+        assertThat(report.getList("caches.tool", String.class)).contains("npm");
+        given().auth()
+                .oauth2(Tokens.of("mike"))
+                .when()
+                .get("/api/admin/dependency-caches")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json");
+    }
+
+    @Test
     void shouldAnswerProblemsWhenMirrorPolicyInputIsWrong() {
         // Given a member who is no admin, and inputs that name nothing declared
         // When / Then each is refused with a problem that says what to fix
@@ -298,11 +336,7 @@ class PackageMirrorSessionTest {
     }
 
     <T> List<T> observations(String id, Class<T> type) {
-        return log.readAll(id).stream()
-                .map(Event::payload)
-                .filter(type::isInstance)
-                .map(type::cast)
-                .toList();
+        return new DemoSessions(log).observations(id, type);
     }
 
     List<String> audit() throws Exception {
@@ -320,91 +354,50 @@ class PackageMirrorSessionTest {
     }
 
     String create(String task, String repo) {
-        return given().auth()
-                .oauth2(Tokens.of("mike"))
-                .contentType(ContentType.JSON)
-                .body(Map.of("workspace", "demo", "droid", "code", "task", task, "repo", repo))
-                .when()
-                .post("/api/sessions")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        return DemoSessions.create(task, repo);
     }
 
     JsonPath await(String id, Predicate<JsonPath> done) throws InterruptedException {
-        return Poll.until(
-                () -> given().auth()
-                        .oauth2(Tokens.of("mike"))
-                        .when()
-                        .get("/api/sessions/" + id)
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .jsonPath(),
-                done,
-                Duration.ofMinutes(4),
-                s -> "session " + id + ": " + s.prettify() + "\n" + story(id));
+        return new DemoSessions(log).await(id, done, Duration.ofMinutes(4));
     }
 
     String story(String id) {
-        StringBuilder out = new StringBuilder();
-        for (Event e : log.readAll(id)) {
-            out.append(e.seq()).append(' ').append(e.payload()).append('\n');
-        }
-        return out.toString();
+        return new DemoSessions(log).story(id);
     }
 
     /** A bare repository in the demo workspace's folder of the mirror root: an npm project (with a lock file from the registry) whose test fails. */
     static void npmRepo(String name) throws Exception {
-        Path bare = DroidTestServices.mirrorRoot.resolve("demo").resolve(name + ".git");
-        Path src = Files.createTempDirectory(DroidTestServices.mirrorRoot, "src-");
-        Files.writeString(
-                src.resolve("package.json"),
-                "{\"name\":\"calc\",\"version\":\"1.0.0\",\"private\":true,\"dependencies\":{\"demo-math\":\"1.0.0\"},\"scripts\":{\"test\":\"node test.js\"}}\n");
-        Path npmrc = registryDir.resolve("lock.npmrc");
-        Files.writeString(
-                npmrc,
-                "registry=" + registry.url() + "\n//127.0.0.1:" + registry.port() + "/:_auth="
-                        + Base64.getEncoder()
-                                .encodeToString(registry.credential().getBytes(StandardCharsets.UTF_8)) + "\n");
-        Process p = new ProcessBuilder(
-                        "npm",
-                        "install",
-                        "--no-audit",
-                        "--no-fund",
-                        "--userconfig",
-                        npmrc.toString(),
-                        "--cache",
-                        registryDir.resolve("lock-cache").toString())
-                .directory(src.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("npm install for the lock file failed: " + out);
-        }
-        Files.writeString(src.resolve(".gitignore"), "node_modules/\n");
-        Files.writeString(src.resolve("calc.js"), BUGGY);
-        Files.writeString(
-                src.resolve("test.js"),
-                "const { quadruple } = require('./calc');\nconst got = quadruple(4);\nif (got !== 8) { console.error('expected 8, got ' + got); process.exit(1); }\nconsole.log('ok');\n");
-        try (Git git =
-                Git.init().setDirectory(src.toFile()).setInitialBranch("main").call()) {
-            git.add().addFilepattern(".").call();
-            PersonIdent who = new PersonIdent("Test", "test@drydock.invalid");
-            git.commit()
-                    .setMessage("calc with a bug")
-                    .setAuthor(who)
-                    .setCommitter(who)
-                    .setSign(false)
-                    .call();
-        }
-        Git.cloneRepository()
-                .setURI(src.toUri().toString())
-                .setBare(true)
-                .setDirectory(bare.toFile())
-                .call()
-                .close();
+        DemoSessions.bareRepo(name, src -> {
+            Files.writeString(
+                    src.resolve("package.json"),
+                    "{\"name\":\"calc\",\"version\":\"1.0.0\",\"private\":true,\"dependencies\":{\"demo-math\":\"1.0.0\"},\"scripts\":{\"test\":\"node test.js\"}}\n");
+            Path npmrc = registryDir.resolve("lock.npmrc");
+            Files.writeString(
+                    npmrc,
+                    "registry=" + registry.url() + "\n//127.0.0.1:" + registry.port() + "/:_auth="
+                            + Base64.getEncoder()
+                                    .encodeToString(registry.credential().getBytes(StandardCharsets.UTF_8)) + "\n");
+            Process p = new ProcessBuilder(
+                            "npm",
+                            "install",
+                            "--no-audit",
+                            "--no-fund",
+                            "--userconfig",
+                            npmrc.toString(),
+                            "--cache",
+                            registryDir.resolve("lock-cache").toString())
+                    .directory(src.toFile())
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("npm install for the lock file failed: " + out);
+            }
+            Files.writeString(src.resolve(".gitignore"), "node_modules/\n");
+            Files.writeString(src.resolve("calc.js"), BUGGY);
+            Files.writeString(
+                    src.resolve("test.js"),
+                    "const { quadruple } = require('./calc');\nconst got = quadruple(4);\nif (got !== 8) { console.error('expected 8, got ' + got); process.exit(1); }\nconsole.log('ok');\n");
+        });
     }
 }

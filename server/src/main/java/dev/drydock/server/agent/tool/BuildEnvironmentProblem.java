@@ -40,6 +40,11 @@ public record BuildEnvironmentProblem(String kind, String evidence) {
                     "dependency-resolution",
                     Pattern.compile(
                             "(?m)^.*(No matching distribution found for|Could not find a version that satisfies the requirement).*$")),
+            // Go
+            new Rule(
+                    "dependency-resolution",
+                    Pattern.compile(
+                            "(?m)^.*(missing go\\.sum entry|module lookup disabled by GOPROXY|cannot find module providing package|go: \\S+@\\S+: (reading|Get) \\S+|verifying \\S+: checksum mismatch).*$")),
             // tools and toolchains
             new Rule(
                     "missing-tool",

@@ -17,7 +17,19 @@ public final class TestCommands {
     /** Repository files whose {@code test-command:} line names the test command. */
     static final java.util.List<String> RULES_FILES = java.util.List.of(".drydock/rules.md", "AGENTS.md", "CLAUDE.md");
 
+    /** Requirement files whose {@code pytest} line makes pytest the test runner (a setup step installs them: {@code pip install -r …}). */
+    private static final java.util.List<String> REQUIREMENTS = java.util.List.of(
+            "requirements-dev.txt", "requirements-test.txt", "dev-requirements.txt", "requirements.txt");
+
+    private static final Pattern PYTEST_REQUIREMENT = Pattern.compile("(?im)^\\s*pytest\\s*([=<>~!;\\[].*)?$");
+
     private TestCommands() {}
+
+    private static boolean requiresPytest(FileTree ws) {
+        return REQUIREMENTS.stream()
+                .anyMatch(f ->
+                        ws.isFile(f) && PYTEST_REQUIREMENT.matcher(ws.read(f)).find());
+    }
 
     public static TestCommand detect(FileTree ws, Optional<String> override) {
         if (override.isPresent() && !override.get().isBlank()) {
@@ -45,9 +57,21 @@ public final class TestCommands {
         }
         if (ws.isFile("pytest.ini")
                 || ws.isFile("conftest.py")
+                || requiresPytest(ws)
                 || (ws.isFile("pyproject.toml") && ws.read("pyproject.toml").contains("[tool.pytest"))
                 || (ws.isFile("setup.cfg") && ws.read("setup.cfg").contains("[tool:pytest]"))) {
-            return new TestCommand("python3 -m pytest -q", ws.isFile("pytest.ini") ? "pytest.ini" : "pyproject.toml");
+            return new TestCommand(
+                    "python3 -m pytest -q",
+                    ws.isFile("pytest.ini")
+                            ? "pytest.ini"
+                            : ws.isFile("conftest.py")
+                                    ? "conftest.py"
+                                    : requiresPytest(ws)
+                                            ? REQUIREMENTS.stream()
+                                                    .filter(ws::isFile)
+                                                    .findFirst()
+                                                    .orElseThrow()
+                                            : "pyproject.toml");
         }
         if (ws.isFile("go.mod")) {
             return new TestCommand("go test ./...", "go.mod");

@@ -20,6 +20,19 @@ class BuildEnvironmentProblemTest {
     }
 
     @Test
+    void shouldNameDependencyResolutionWhenGoCannotReachModule() {
+        // Given
+        String out = "calc.go:3:8: no required module provides package mirror.test/mathx; to add it:\n"
+                + "go: mirror.test/mathx@v1.0.0: reading http://go.corp/go/mirror.test/mathx/@v/v1.0.0.zip: 404 Not Found\n";
+
+        // When / Then
+        assertThat(BuildEnvironmentProblem.in(1, out)).get().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo("dependency-resolution");
+            assertThat(p.evidence()).contains("mirror.test/mathx@v1.0.0");
+        });
+    }
+
+    @Test
     void shouldFindNoProblemWhenTestsFail() {
         // Given
         String out =

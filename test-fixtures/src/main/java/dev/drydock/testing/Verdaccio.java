@@ -1,6 +1,5 @@
-package dev.drydock.server.session;
+package dev.drydock.testing;
 
-import dev.drydock.server.testing.Poll;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -88,7 +87,9 @@ public final class Verdaccio implements AutoCloseable {
                 .start();
         Verdaccio v = new Verdaccio(p, port, dir);
         HttpClient http = HttpClient.newHttpClient();
-        Poll.until(
+        awaitUp(
+                "verdaccio on port " + port + " (log: " + dir.resolve("verdaccio.log") + ")",
+                Duration.ofSeconds(60),
                 () -> {
                     try {
                         return http.send(
@@ -100,10 +101,7 @@ public final class Verdaccio implements AutoCloseable {
                     } catch (IOException | InterruptedException e) {
                         return false;
                     }
-                },
-                up -> up,
-                Duration.ofSeconds(60),
-                up -> "verdaccio on port " + port + " (log: " + dir.resolve("verdaccio.log") + ")");
+                });
         return v;
     }
 
@@ -139,6 +137,18 @@ public final class Verdaccio implements AutoCloseable {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IllegalStateException("npm publish failed: " + out);
+        }
+    }
+
+    /** Returns as soon as {@code up} holds; fails naming {@code what} after {@code within}. */
+    private static void awaitUp(String what, Duration within, java.util.function.BooleanSupplier up) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!up.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + within + " waiting for " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(
+                    Duration.ofMillis(20).toNanos());
         }
     }
 
