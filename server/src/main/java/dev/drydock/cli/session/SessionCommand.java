@@ -325,8 +325,9 @@ public final class SessionCommand implements Callable<Integer> {
 
     @Command(
             name = "replay",
-            description = "Re-run a session's loop on the server against its recorded model replies and tool outputs"
-                    + " (no model, no sandbox) and check it takes the same decisions; the last line is one JSON object.")
+            description =
+                    "Re-run a session's loop on the server against its recorded model replies and tool outputs"
+                            + " (no model, no sandbox) and check it takes the same decisions; the last line is one JSON object.")
     static final class Replay implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -98,7 +98,8 @@ public final class GatewayLlmModel implements LlmModel {
      */
     public static byte[] promptBytes(List<Message> messages) {
         try {
-            return JSON.writeValueAsBytes(chatRequest(new ModelRequest("", messages, List.of())).messages());
+            return JSON.writeValueAsBytes(
+                    chatRequest(new ModelRequest("", messages, List.of())).messages());
         } catch (IOException e) {
             throw new IllegalStateException("messages cannot be serialised", e);
         }

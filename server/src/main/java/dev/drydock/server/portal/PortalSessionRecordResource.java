@@ -31,10 +31,7 @@ public class PortalSessionRecordResource {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance record(
-                Principal user,
-                String id,
-                SessionRecords.EgressProof egress,
-                List<SessionRecords.ModelCallView> calls);
+                Principal user, String id, SessionRecords.EgressProof egress, List<SessionRecords.ModelCallView> calls);
     }
 
     @GET

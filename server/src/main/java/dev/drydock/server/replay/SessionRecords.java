@@ -10,7 +10,6 @@ import dev.drydock.server.agent.SessionState;
 import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Lifecycle;
 import dev.drydock.server.agent.event.Telemetry;
-import dev.drydock.server.agent.model.Message;
 import dev.drydock.server.agent.model.ModelCalls;
 import dev.drydock.server.agent.tool.Memory;
 import dev.drydock.server.agent.tool.TestCommand;
@@ -79,7 +78,12 @@ public class SessionRecords {
 
     /** The replay's answer as the API gives it: the summary plus what differed. */
     public record Replay(
-            String session, int steps, boolean diverged, @Nullable Long firstDivergence, String detail, String summary) {}
+            String session,
+            int steps,
+            boolean diverged,
+            @Nullable Long firstDivergence,
+            String detail,
+            String summary) {}
 
     /** One model call: the exact messages sent, their fingerprint, the gateway's, and tokens per source. */
     public record ModelCallView(
@@ -129,8 +133,8 @@ public class SessionRecords {
         Map<String, String> rules = new LinkedHashMap<>();
         state.context().ifPresent(c -> c.rulesFiles().forEach(f -> rules.put(f, c.rules())));
         OfflineWorkspace ws = new OfflineWorkspace(rules);
-        TestCommand test = TestCommands.detect(
-                ws, started.repo().isEmpty() ? Optional.empty() : repositoryTestCommand(started));
+        TestCommand test =
+                TestCommands.detect(ws, started.repo().isEmpty() ? Optional.empty() : repositoryTestCommand(started));
         ToolContext context = new ToolContext(id, ws, (q, n) -> List.of(), Memory.none(), test);
         AgentLoop.Droid droid = new AgentLoop.Droid(
                 profile.name(), profile.route(), profiles.tools(profile), CompletionRule.acceptAll(), profile.limits());
@@ -205,7 +209,8 @@ public class SessionRecords {
                                 e.seq(),
                                 e.at(),
                                 m.target(),
-                                m.method() + " refused by the sandbox's mirror proxy" + (m.setup() ? " (setup step)" : "")));
+                                m.method() + " refused by the sandbox's mirror proxy"
+                                        + (m.setup() ? " (setup step)" : "")));
                     }
                 }
                 default -> {}
@@ -249,7 +254,8 @@ public class SessionRecords {
     }
 
     /** The gateway's rows of the loop's model calls of a session, in the order they were made. */
-    private record GatewayRow(Instant at, @Nullable String promptSha256, List<String> dlpFindings, List<String> attempts) {}
+    private record GatewayRow(
+            Instant at, @Nullable String promptSha256, List<String> dlpFindings, List<String> attempts) {}
 
     private List<GatewayRow> gatewayRows(String id) {
         @SuppressWarnings("unchecked")

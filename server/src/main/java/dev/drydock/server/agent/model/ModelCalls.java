@@ -49,8 +49,9 @@ public final class ModelCalls {
             return out;
         }
         Prefix prefix = new Prefix(events);
-        SessionState.Tracker tracker = new SessionState.Tracker(prefix, events.getFirst().sessionId());
-        @Nullable Telemetry.ContextMeasured meter = null;
+        SessionState.Tracker tracker =
+                new SessionState.Tracker(prefix, events.getFirst().sessionId());
+        Telemetry.@Nullable ContextMeasured meter = null;
         long meterSeq = 0;
         List<Message> messages = List.of();
         for (int i = 0; i < events.size(); i++) {
@@ -88,7 +89,11 @@ public final class ModelCalls {
         }
         long toolOutput = Math.max(0, tools - meter.retrieved());
         return new Sources(
-                meter.system(), meter.rules(), meter.retrieved(), toolOutput, Math.max(0, meter.history() - toolOutput));
+                meter.system(),
+                meter.rules(),
+                meter.retrieved(),
+                toolOutput,
+                Math.max(0, meter.history() - toolOutput));
     }
 
     /** The first {@code limit} events of a log, as an {@link EventLog} a tracker can read. */
