@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.drydock.cli.CliExit;
 import dev.drydock.cli.login.Credentials;
 import dev.drydock.server.agent.EventLog;
@@ -18,6 +20,7 @@ import dev.drydock.server.agent.event.Telemetry;
 import dev.drydock.server.session.DroidTestServices;
 import dev.drydock.server.testing.CliRun;
 import dev.drydock.server.testing.Poll;
+import dev.drydock.server.testing.PortalBrowser;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -297,6 +300,30 @@ class SessionRecordTest {
         assertThat(log.readAll(id))
                 .map(Event::payload)
                 .noneMatch(p -> p instanceof Action.InvokeTool t && t.tool().equals("run_command"));
+    }
+
+    @Test
+    void shouldShowTheEgressProofAndEveryPromptWhenAViewerOpensTheRecordFromTheSessionPage() throws Exception {
+        // Given
+        String id = finishedSession();
+        int refused = read("vera", "/api/sessions/" + id + "/record/egress").getInt("refused");
+        try (PortalBrowser browser = PortalBrowser.launch()) {
+            Page page = browser.signIn(
+                    "vera", base.resolve("/portal/sessions/" + id).toString());
+
+            // When
+            page.click("#session-record");
+
+            // Then
+            PlaywrightAssertions.assertThat(page.locator("#sandbox-network")).containsText("off");
+            PlaywrightAssertions.assertThat(page.locator("#gateway-endpoints")).containsText("scripted");
+            PlaywrightAssertions.assertThat(page.locator("#refused-count")).hasText(String.valueOf(refused));
+            PlaywrightAssertions.assertThat(page.locator("#model-calls details.model-call"))
+                    .hasCount(6);
+            PlaywrightAssertions.assertThat(page.locator("#model-calls .sha-match"))
+                    .hasCount(6);
+            PortalBrowser.screenshot(page, "session-record");
+        }
     }
 
     /** Signs {@code user} in as {@code ./drydock login} would leave it. */
