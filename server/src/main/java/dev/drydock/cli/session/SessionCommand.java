@@ -29,8 +29,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "session",
-        description = "Droid sessions: start (and --watch), list, show (after ./drydock login).",
-        subcommands = {SessionCommand.Start.class, SessionCommand.ListSessions.class, SessionCommand.Show.class})
+        description = "Droid sessions: start (and --watch), list, show, replay (after ./drydock login).",
+        subcommands = {
+            SessionCommand.Start.class,
+            SessionCommand.ListSessions.class,
+            SessionCommand.Show.class,
+            SessionCommand.Replay.class
+        })
 public final class SessionCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -315,6 +320,40 @@ public final class SessionCommand implements Callable<Integer> {
                         s.path("title").asText()));
             }
             return CliExit.OK;
+        }
+    }
+
+    @Command(
+            name = "replay",
+            description =
+                    "Re-run a session's loop on the server against its recorded model replies and tool outputs"
+                            + " (no model, no sandbox) and check it takes the same decisions; the last line is one JSON object.")
+    static final class Replay implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--server", description = "Drydock server (default: the one you signed in to)")
+        @Nullable
+        String server;
+
+        @Parameters(index = "0", paramLabel = "ID")
+        String id = "";
+
+        @Override
+        public Integer call() {
+            RemoteServer remote = RemoteServer.signedInOrCurrent(server);
+            JsonNode r = remote.getJson(
+                    "/api/sessions/" + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8) + "/record/replay");
+            PrintWriter out = spec.commandLine().getOut();
+            if (r.path("diverged").asBoolean()) {
+                out.println("diverged at event " + r.path("firstDivergence").asText() + ": "
+                        + r.path("detail").asText());
+            } else {
+                out.println("replayed " + r.path("steps").asInt() + " model replies: the same decisions");
+            }
+            out.println(r.path("summary").asText());
+            out.flush();
+            return r.path("diverged").asBoolean() ? CliExit.FAILED : CliExit.OK;
         }
     }
 

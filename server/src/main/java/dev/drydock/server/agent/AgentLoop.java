@@ -102,6 +102,7 @@ public final class AgentLoop {
     public SessionState run(SessionState.Tracker tracker) {
         String session = tracker.sessionId();
         PromptRenderer.Live renderer = new PromptRenderer.Live(contextWindow);
+        Taint taint = new Taint();
         try {
             while (true) {
                 SessionState state = tracker.catchUp();
@@ -127,7 +128,7 @@ public final class AgentLoop {
                 if (pending.isEmpty()) {
                     askModel(session, state, tracker, renderer);
                 } else {
-                    handle(session, state, pending.getFirst());
+                    handle(session, state, pending.getFirst(), taint.update(state.history()));
                 }
             }
         } catch (RuntimeException bug) {
@@ -193,7 +194,7 @@ public final class AgentLoop {
     }
 
     /** One pending tool call: record the rejection, the crash, or run it. */
-    private void handle(String session, SessionState state, Call call) {
+    private void handle(String session, SessionState state, Call call, Optional<Taint.Source> taint) {
         switch (call.stage()) {
             case DENIED ->
                 observe(
@@ -211,13 +212,17 @@ public final class AgentLoop {
                                 call.call().id(),
                                 "interrupted: the runtime stopped while this ran; any effect it had is in the workspace (check before repeating it)"));
             case PROPOSED, APPROVED ->
-                execute(session, call.call(), call.replySeq(), call.stage() == SessionState.Stage.APPROVED);
+                execute(session, call.call(), call.replySeq(), call.stage() == SessionState.Stage.APPROVED, taint);
             case AWAITING_APPROVAL, ASKED, DONE -> throw new IllegalStateException("not pending: " + call);
         }
     }
 
-    /** Policy → record the action → run the tool → record what happened. */
-    private void execute(String session, ToolCall call, long replySeq, boolean approved) {
+    /**
+     * Policy → record the action → run the tool → record what happened. While the context is tainted
+     * by untrusted text, an action that can exfiltrate or persist waits for a person whatever the
+     * autonomy level ({@link Taint}).
+     */
+    private void execute(String session, ToolCall call, long replySeq, boolean approved, Optional<Taint.Source> taint) {
         Optional<Tool> found = droid.tools().find(call.tool());
         if (found.isEmpty()) {
             observe(
@@ -245,6 +250,10 @@ public final class AgentLoop {
             return;
         }
         Autonomy.Verdict verdict = approved ? Autonomy.Verdict.RUN : autonomy.verdict(risk);
+        boolean guarded = !approved && taint.isPresent() && Taint.guarded(risk);
+        if (guarded && verdict == Autonomy.Verdict.RUN) {
+            verdict = Autonomy.Verdict.ASK;
+        }
         switch (verdict) {
             case BLOCK -> {
                 observe(
@@ -270,7 +279,11 @@ public final class AgentLoop {
                                 call.tool(),
                                 args.json(),
                                 risk,
-                                "autonomy " + autonomy + " asks a person for " + risk + " actions"));
+                                guarded
+                                        ? taint.get().sentence() + ": a " + risk
+                                                + " action needs a person's approval whatever the autonomy (autonomy "
+                                                + autonomy + ")"
+                                        : "autonomy " + autonomy + " asks a person for " + risk + " actions"));
                 return;
             }
             case RUN -> {}

@@ -47,6 +47,17 @@ public class ModelRoutes {
                 .reduce(Classification::max);
     }
 
+    /** The endpoints a session's calls on this route may reach, in order, as {@code name (base URL)}. */
+    public List<String> endpoints(String route, Caller caller) {
+        try {
+            return gateway.resolve(context(route, caller)).stream()
+                    .map(e -> e.name() + " (" + e.baseUrl() + ")")
+                    .toList();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
     /** The context window of the endpoint the session would use first. */
     public long contextWindow(String route, Caller caller) {
         try {

@@ -92,6 +92,19 @@ public final class GatewayLlmModel implements LlmModel {
                         costMicros));
     }
 
+    /**
+     * The bytes the gateway fingerprints and sends for these messages when no DLP finding redacts them:
+     * the messages as this adapter builds them, serialised as {@code Gateway} serialises them.
+     */
+    public static byte[] promptBytes(List<Message> messages) {
+        try {
+            return JSON.writeValueAsBytes(
+                    chatRequest(new ModelRequest("", messages, List.of())).messages());
+        } catch (IOException e) {
+            throw new IllegalStateException("messages cannot be serialised", e);
+        }
+    }
+
     static ChatRequest chatRequest(ModelRequest request) {
         ArrayNode messages = JSON.createArrayNode();
         for (Message m : request.messages()) {

@@ -648,6 +648,12 @@ class AuthorizationMatrixTest {
                 "POST /api/sessions/{id}/messages",
                 "UFAAHHA",
                 c -> json("POST", s + sessionA + "/messages", Map.of("text", "also mul"))));
+        rows.add(api("GET /api/sessions/{id}/record/replay", "UAAAHHA", c -> get(s + sessionA + "/record/replay")));
+        rows.add(api(
+                "GET /api/sessions/{id}/record/model-calls",
+                "UAAAHHA",
+                c -> get(s + sessionA + "/record/model-calls")));
+        rows.add(api("GET /api/sessions/{id}/record/egress", "UAAAHHA", c -> get(s + sessionA + "/record/egress")));
         rows.add(api("GET /api/sessions/{id}/delivery", "UAAAHHA", c -> get(s + sessionA + "/delivery")));
         rows.add(api(
                 "POST /api/sessions/{id}/delivery/push",
@@ -927,6 +933,7 @@ class AuthorizationMatrixTest {
         rows.add(portal("GET /portal/sessions/{id}", "UAAAHHA", c -> get(p + sessionA)));
         rows.add(portal("GET /portal/sessions/{id}/events (SSE)", "UAAAHHA", c -> sse(p + sessionA + "/events")));
         rows.add(portal("GET /portal/sessions/{id}/review", "UAAAHHA", c -> get(p + sessionA + "/review")));
+        rows.add(portal("GET /portal/sessions/{id}/record", "UAAAHHA", c -> get(p + sessionA + "/record")));
         rows.add(portal("GET /portal/sessions/{id}/patch", "UAAAHHA", c -> get(p + sessionA + "/patch")));
         rows.add(portal(
                 "GET /portal/sessions/{id}/artifacts/{index}", "UAAAHHA", c -> get(p + sessionA + "/artifacts/0")));

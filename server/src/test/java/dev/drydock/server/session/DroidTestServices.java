@@ -35,7 +35,7 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
     static final ObjectMapper JSON = new ObjectMapper();
     static volatile Path mirrorRoot;
     /** Every request body the scripted model received, in order (tests check what reached a model). */
-    static final List<String> RECEIVED = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public static final List<String> RECEIVED = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private HttpServer server;
 

@@ -145,6 +145,35 @@ class MemoryTest {
                 s -> s.prettify() + "\n" + story(id));
     }
 
+    /** Waits until the session finishes, approving as mike each action it waits for. */
+    JsonPath awaitApproving(String id) throws InterruptedException {
+        while (true) {
+            JsonPath s = Poll.until(
+                    () -> given().auth()
+                            .oauth2(Tokens.of("mike"))
+                            .when()
+                            .get("/api/sessions/" + id)
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .jsonPath(),
+                    j -> List.of("finished", "waiting_for_approval").contains(j.getString("status")),
+                    Duration.ofSeconds(90),
+                    j -> j.prettify() + "\n" + story(id));
+            if (s.getString("status").equals("finished")) {
+                return s;
+            }
+            given().auth()
+                    .oauth2(Tokens.of("mike"))
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("callId", s.getString("approvals[0].callId")))
+                    .when()
+                    .post("/api/sessions/" + id + "/approve")
+                    .then()
+                    .statusCode(200);
+        }
+    }
+
     String story(String id) {
         StringBuilder out = new StringBuilder();
         for (Event e : log.readAll(id)) {
@@ -172,11 +201,12 @@ class MemoryTest {
     @Test
     void shouldKeepConfidentialMemoryFromInternalSessionWhenLaterSessionStarts() throws Exception {
         // Given a full-auto internal workspace where a session remembered one fact while internal, then read a
-        // confidential file and remembered another
+        // confidential file and remembered another (each workspace-wide memory approved by a person: the
+        // repository's overview taints the context, issue #23)
         policy("full-auto");
         String repo = billingRepository();
         String writer = start("[script:mem-write] What are the rates?", repo);
-        assertThat(await(writer, "finished").getString("outcome"))
+        assertThat(awaitApproving(writer).getString("outcome"))
                 .as(() -> story(writer))
                 .isEqualTo("completed");
         int before = DroidTestServices.RECEIVED.size();
