@@ -29,6 +29,7 @@ import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,10 +53,20 @@ class PortalSearchAndAdminTest {
     AuditTrail audit;
 
     static PortalBrowser browser;
+    static boolean registered;
 
     @BeforeAll
-    static void repositoryAndBrowser() throws Exception {
+    static void launchBrowser() {
         PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
+        browser = PortalBrowser.launch();
+    }
+
+    /** Demo's repository to search, registered and indexed once for the class (the server runs by now). */
+    @BeforeEach
+    void indexedRepository() throws Exception {
+        if (registered) {
+            return;
+        }
         Path dir = Files.createDirectories(
                 ROOT.resolve("search-" + ProcessHandle.current().pid()));
         if (!Files.exists(dir.resolve(".git"))) {
@@ -94,7 +105,7 @@ class PortalSearchAndAdminTest {
                         .<String>path("status"),
                 "ready"::equals,
                 Duration.ofSeconds(180));
-        browser = PortalBrowser.launch();
+        registered = true;
     }
 
     @AfterAll
