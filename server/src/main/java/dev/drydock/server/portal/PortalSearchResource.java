@@ -170,12 +170,19 @@ public class PortalSearchResource {
                 continue;
             }
             Hit first = hits.getFirst();
-            IndexedFile file = content.indexedFile(user, slug, first.repo(), first.path());
+            IndexedFile file;
+            try {
+                file = content.indexedFile(user, slug, first.repo(), first.path());
+            } catch (ProblemException e) {
+                // re-indexed or removed since the search, or too large to show: the hit is left out, not the page
+                continue;
+            }
             List<Range> ranges = hits.stream()
                     .map(h -> new Range(
                             h.startLine(), h.endLine(), codeHref(slug, h.repo(), h.path(), h.startLine(), h.endLine())))
                     .toList();
-            int end = Math.min(first.endLine(), first.startLine() + SNIPPET_LINES - 1);
+            int from = firstMatchingLine(file, first.startLine(), first.endLine(), terms(text));
+            int end = Math.min(first.endLine(), from + SNIPPET_LINES - 1);
             out.add(new Result(
                     "hit-" + (out.size() + 1),
                     slug,
@@ -183,7 +190,7 @@ public class PortalSearchResource {
                     first.path(),
                     first.symbol(),
                     ranges,
-                    lines(file, first.startLine(), end, first.startLine(), first.endLine()),
+                    marked(lines(file, from, end, first.startLine(), first.endLine()), terms(text)),
                     ranges.getFirst().href()));
         }
         return out;
@@ -197,6 +204,63 @@ public class PortalSearchResource {
         List<CodeLine> out = new ArrayList<>();
         for (int n = Math.max(1, first); n <= Math.min(count, last); n++) {
             out.add(new CodeLine(n, n >= hitFrom && n <= hitTo, SyntaxHighlight.line(all[n - 1], tokens)));
+        }
+        return out;
+    }
+
+    /** The query's words of three or more letters, as one case-insensitive pattern; null when there is none. */
+    static java.util.regex.@Nullable Pattern terms(String text) {
+        List<String> words = java.util.Arrays.stream(text.split("[^\\p{L}\\p{N}_]+"))
+                .filter(w -> w.length() >= 3)
+                .distinct()
+                .map(java.util.regex.Pattern::quote)
+                .toList();
+        return words.isEmpty()
+                ? null
+                : java.util.regex.Pattern.compile(
+                        String.join("|", words),
+                        java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE);
+    }
+
+    /** The first line of {@code from}..{@code to} holding a query word, so the snippet shows why it matched; else {@code from}. */
+    static int firstMatchingLine(IndexedFile file, int from, int to, java.util.regex.@Nullable Pattern terms) {
+        if (terms == null) {
+            return from;
+        }
+        String[] all = file.text().split("\r?\n", -1);
+        for (int n = Math.max(1, from); n <= Math.min(all.length, to); n++) {
+            if (terms.matcher(all[n - 1]).find()) {
+                return n;
+            }
+        }
+        return from;
+    }
+
+    /** The lines with each query word in its own segment, marked {@code term} (next to its syntax class). */
+    static List<CodeLine> marked(List<CodeLine> lines, java.util.regex.@Nullable Pattern terms) {
+        if (terms == null) {
+            return lines;
+        }
+        List<CodeLine> out = new ArrayList<>();
+        for (CodeLine line : lines) {
+            List<SyntaxHighlight.Segment> segments = new ArrayList<>();
+            for (SyntaxHighlight.Segment seg : line.segments()) {
+                var m = terms.matcher(seg.text());
+                int at = 0;
+                while (m.find()) {
+                    if (m.start() > at) {
+                        segments.add(new SyntaxHighlight.Segment(
+                                seg.css(), seg.text().substring(at, m.start())));
+                    }
+                    segments.add(new SyntaxHighlight.Segment((seg.css() + " term").strip(), m.group()));
+                    at = m.end();
+                }
+                if (at < seg.text().length() || seg.text().isEmpty()) {
+                    segments.add(
+                            new SyntaxHighlight.Segment(seg.css(), seg.text().substring(at)));
+                }
+            }
+            out.add(new CodeLine(line.number(), line.hit(), segments));
         }
         return out;
     }

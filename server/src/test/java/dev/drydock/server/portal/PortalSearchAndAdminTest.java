@@ -131,6 +131,7 @@ class PortalSearchAndAdminTest {
         String firstHit = page.textContent("#hit-1 .result-head");
         String ranges = page.textContent("#hit-1 .ranges");
         int snippetHits = page.locator("#hit-1 table.snippet tr.hit").count();
+        List<String> marked = page.locator("#hit-1 table.snippet .term").allTextContents();
         PortalBrowser.screenshot(page, "search-1-results");
         page.click("#hit-1 .result-link");
         page.waitForSelector("#code");
@@ -141,8 +142,10 @@ class PortalSearchAndAdminTest {
         assertThat(firstHit).contains("demo / " + REPO).contains("ledger.py");
         assertThat(ranges).containsPattern("lines? \\d+");
         assertThat(snippetHits).isPositive();
+        assertThat(marked).contains("reconcile_ledger", "statement");
         assertThat(page.textContent("#code-path")).isEqualTo("ledger.py");
-        assertThat(page.textContent("#code tr.hit")).contains("reconcile_ledger");
+        assertThat(String.join("\n", page.locator("#code tr.hit").allTextContents()))
+                .contains("reconcile_ledger");
         assertThat(page.locator("#code .tok-keyword").first().textContent()).isEqualTo("import");
         assertThat(page.url()).contains("#L");
         page.context().close();
