@@ -149,6 +149,38 @@ public class RepositoryContent {
                 .toList();
     }
 
+    /** A file of a repository at its indexed commit, as the portal's code view shows it. */
+    public record IndexedFile(String workspace, String repo, String path, String commit, String text) {}
+
+    /**
+     * The file {@code path} of {@code repo} at the commit its index was built from (what search hits
+     * point at), for a caller who may read the workspace (outsiders 404, as for search). A repository
+     * not yet indexed, a path that is not a file of that commit or a file over 1 MiB is a 404/400.
+     */
+    public IndexedFile indexedFile(Principal caller, String workspace, String repo, String path) {
+        WorkspaceAccess.require(caller, workspace, WorkspaceRole.VIEWER);
+        String commit = QuarkusTransaction.requiringNew()
+                .call(() -> RepositoryEntity.byName(workspace, repo)
+                        .filter(e -> e.indexedCommit != null)
+                        .map(e -> Objects.requireNonNull(e.indexedCommit)))
+                .orElseThrow(() -> ProblemException.notFound(
+                        "Repository '" + repo + "' of workspace '" + workspace + "' with an indexed commit"));
+        try (Repository git = new FileRepositoryBuilder()
+                .setGitDir(sync.mirrorPath(workspace, repo).toFile())
+                .setMustExist(true)
+                .build()) {
+            GitTree tree = new GitTree(git, commit);
+            if (path.isBlank() || !tree.isFile(path)) {
+                throw ProblemException.notFound("File '" + path + "' of " + workspace + "/" + repo + " at " + commit);
+            }
+            return new IndexedFile(workspace, repo, path, commit, tree.read(path));
+        } catch (dev.drydock.server.agent.tool.ToolFailure e) {
+            throw ProblemException.badRequest(Objects.requireNonNullElse(e.getMessage(), "invalid path"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the mirror of " + workspace + "/" + repo, e);
+        }
+    }
+
     /** A stored project overview and the classification of the files it was written from. */
     public record Overview(String text, Classification classification) {}
 

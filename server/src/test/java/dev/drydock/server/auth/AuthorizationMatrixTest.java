@@ -859,6 +859,93 @@ class AuthorizationMatrixTest {
         rows.add(portal("GET /portal/admin/usage", "UFFFFFA", c -> get("/portal/admin/usage")));
         rows.add(portal("GET /portal/admin/egress", "UFFFFFA", c -> get("/portal/admin/egress")));
         rows.add(portal("GET /portal/admin/memories", "UFFFFFA", c -> get("/portal/admin/memories")));
+        rows.add(portal("GET /portal/admin/routes", "UFFFFFA", c -> get("/portal/admin/routes")));
+        rows.add(portal(
+                "POST /portal/admin/routes",
+                "UFFFFFA",
+                c -> form(
+                        "/portal/admin/routes",
+                        "name",
+                        "matrix-portal-route",
+                        "purpose",
+                        "matrix-portal",
+                        "endpoints",
+                        ENDPOINT)));
+        rows.add(portal(
+                "POST /portal/admin/routes/delete",
+                "UFFFFFA",
+                c -> form("/portal/admin/routes/delete", "name", freshRoute())));
+        rows.add(portal("GET /portal/admin/budgets", "UFFFFFA", c -> get("/portal/admin/budgets")));
+        rows.add(portal(
+                "POST /portal/admin/budgets",
+                "UFFFFFA",
+                c -> form(
+                        "/portal/admin/budgets",
+                        "scope",
+                        "user",
+                        "subject",
+                        "matrix-nobody",
+                        "period",
+                        "day",
+                        "maxTokens",
+                        "1000000")));
+        rows.add(portal(
+                "POST /portal/admin/budgets/{id}/delete",
+                "UFFFFFA",
+                c -> form("/portal/admin/budgets/" + freshBudget() + "/delete")));
+        rows.add(portal("GET /portal/admin/policy", "UFFFFFA", c -> get("/portal/admin/policy")));
+        rows.add(portal(
+                "POST /portal/admin/policy/workspaces/{slug}",
+                "UFFFFFA",
+                c -> form("/portal/admin/policy/workspaces/" + A, "classification", "matrix-not-a-label")));
+        rows.add(portal(
+                "POST /portal/admin/policy/model-hosts",
+                "UFFFFFA",
+                c -> form(
+                        "/portal/admin/policy/model-hosts", "host", "matrix-portal-host.invalid", "reason", "matrix")));
+        rows.add(portal(
+                "POST /portal/admin/policy/model-hosts/remove",
+                "UFFFFFA",
+                c -> form("/portal/admin/policy/model-hosts/remove", "host", freshModelHost())));
+        rows.add(portal("GET /portal/admin/audit", "UFFFFFA", c -> get("/portal/admin/audit?action=policy.")));
+        rows.add(portal("GET /portal/admin/audit/verify", "UFFFFFA", c -> get("/portal/admin/audit/verify")));
+        rows.add(portal("GET /portal/admin/audit/export", "UFFFFFA", c -> get("/portal/admin/audit/export")));
+        rows.add(portal("GET /portal/search", "UAAAAAA", c -> get("/portal/search?q=add"))
+                .hiding(() -> REPO));
+        rows.add(portal(
+                "GET /portal/search/code",
+                "UAAAHHA",
+                c -> get("/portal/search/code?workspace=" + A + "&repo=" + indexedRepoOfA()
+                        + "&path=calc.py&from=1&to=2")));
+        String settings = "/portal/workspaces/" + A + "/settings";
+        rows.add(portal("GET /portal/workspaces/{slug}/settings", "UFFAHHA", c -> get(settings)));
+        rows.add(portal(
+                "POST /portal/workspaces/{slug}/settings/mirrors",
+                "UFFAHHA",
+                c -> form(settings + "/mirrors", "mirror", freshMirror())));
+        rows.add(portal(
+                "POST /portal/workspaces/{slug}/settings/mirrors/remove",
+                "UFFAHHA",
+                c -> form(settings + "/mirrors/remove", "mirror", freshChosenMirror())));
+        rows.add(portal(
+                "POST /portal/workspaces/{slug}/settings/webhooks",
+                "UFFAHHA",
+                c -> form(
+                        settings + "/webhooks",
+                        "url",
+                        "https://hooks.outside.example/portal",
+                        "events",
+                        "session.finished",
+                        "secret",
+                        SECRET)));
+        rows.add(portal(
+                "POST /portal/workspaces/{slug}/settings/webhooks/{id}/delete",
+                "UFFAHHA",
+                c -> form(settings + "/webhooks/" + freshWebhook() + "/delete")));
+        rows.add(portal(
+                "POST /portal/workspaces/{slug}/settings/webhooks/{id}/ping",
+                "UFFAHHA",
+                c -> form(settings + "/webhooks/" + webhookOfA() + "/ping")));
         rows.add(portal("GET /portal/admin/mirrors", "UFFFFFA", c -> get("/portal/admin/mirrors")));
         rows.add(portal(
                 "POST /portal/admin/mirrors",
@@ -1120,6 +1207,24 @@ class AuthorizationMatrixTest {
                 .statusCode(202)
                 .extract()
                 .path("id");
+    }
+
+    /** A's registered repository, once it is indexed (the code view shows files at the indexed commit). */
+    private static String indexedRepoOfA() {
+        try {
+            Poll.until(
+                    () -> as("wanda")
+                            .get("/api/workspaces/" + A + "/repositories/" + REPO)
+                            .then()
+                            .extract()
+                            .<String>path("status"),
+                    "ready"::equals,
+                    Duration.ofSeconds(120));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return REPO;
     }
 
     /** A package mirror declared by the drydock-admin. */

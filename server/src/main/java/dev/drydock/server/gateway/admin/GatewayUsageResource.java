@@ -40,6 +40,12 @@ public class GatewayUsageResource {
     @Inject
     EgressLog egress;
 
+    @Inject
+    dev.drydock.server.audit.AuditTrail audit;
+
+    @Inject
+    dev.drydock.server.auth.CurrentUser currentUser;
+
     /** A budget as sent by an admin. */
     public record BudgetInput(
             @Nullable String scope,
@@ -109,12 +115,20 @@ public class GatewayUsageResource {
                     .withErrors(errors));
         }
         // scope, subject and period were checked above
-        return budgets.create(
+        Budgets.Budget created = budgets.create(
                 Objects.requireNonNull(in.scope()),
                 Objects.requireNonNull(in.subject()).trim(),
                 Objects.requireNonNull(in.period()),
                 in.maxTokens(),
                 in.maxCost());
+        audit.append(dev.drydock.server.audit.AuditEntry.of(
+                        currentUser.principal().subject(), "model-budget.created", "model-budget " + created.id())
+                .with("scope", created.scope())
+                .with("subject", created.subject())
+                .with("period", created.period())
+                .with("maxTokens", String.valueOf(created.maxTokens()))
+                .with("maxCost", String.valueOf(created.maxCost())));
+        return created;
     }
 
     @DELETE
@@ -124,6 +138,8 @@ public class GatewayUsageResource {
         if (!budgets.delete(id)) {
             throw ProblemException.notFound("Budget " + id);
         }
+        audit.append(dev.drydock.server.audit.AuditEntry.of(
+                currentUser.principal().subject(), "model-budget.deleted", "model-budget " + id));
     }
 
     @GET
