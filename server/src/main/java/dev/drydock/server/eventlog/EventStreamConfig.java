@@ -14,4 +14,14 @@ public interface EventStreamConfig {
      */
     @WithDefault("8")
     int maxPerUser();
+
+    /**
+     * How often a live stream reads the log for events it has not heard of, the fallback when a
+     * notification from the database is lost (its listening connection dropped). Events appended on
+     * any replica normally reach every stream within milliseconds through PostgreSQL {@code
+     * LISTEN/NOTIFY}; this bounds the delay when they do not, at one small query per open stream per
+     * interval.
+     */
+    @WithDefault("PT5S")
+    java.time.Duration pollInterval();
 }

@@ -118,10 +118,11 @@ public class PostgresEventLog implements EventLog {
                 .setParameter(3, fence, Long.class)
                 .getResultList();
         if (next.isEmpty()) {
-            if (fence != null && !em.createNativeQuery("select 1 from droid_session where id = ?1")
-                    .setParameter(1, id)
-                    .getResultList()
-                    .isEmpty()) {
+            if (fence != null
+                    && !em.createNativeQuery("select 1 from droid_session where id = ?1")
+                            .setParameter(1, id)
+                            .getResultList()
+                            .isEmpty()) {
                 throw new FencedOut("session " + sessionId + " is no longer leased with token " + fence
                         + ": another replica took it over, or this one released it");
             }

@@ -59,9 +59,7 @@ public final class SessionLeases {
                     .setParameter(3, UUID.fromString(session))
                     .setParameter(4, now)
                     .getResultList();
-            return tokens.stream()
-                    .findFirst()
-                    .map(t -> new Lease(session, replica, t.longValue(), until));
+            return tokens.stream().findFirst().map(t -> new Lease(session, replica, t.longValue(), until));
         });
     }
 
@@ -122,10 +120,9 @@ public final class SessionLeases {
         Instant now = now();
         return QuarkusTransaction.joiningExisting().call(() -> {
             @SuppressWarnings("unchecked")
-            List<String> ids = em.createNativeQuery(
-                            "select id::text from droid_session where status = 'running'"
-                                    + " and (lease_owner is null or lease_owner = ?1 or lease_expires_at <= ?2)"
-                                    + " order by created_at")
+            List<String> ids = em.createNativeQuery("select id::text from droid_session where status = 'running'"
+                            + " and (lease_owner is null or lease_owner = ?1 or lease_expires_at <= ?2)"
+                            + " order by created_at")
                     .setParameter(1, replica)
                     .setParameter(2, now)
                     .getResultList();

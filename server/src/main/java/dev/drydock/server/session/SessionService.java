@@ -93,11 +93,12 @@ public class SessionService {
         }
         WorkspaceAccess.require(who, req.workspace(), WorkspaceRole.MEMBER);
         if (!runner.accepting()) {
-            throw new ProblemException(Problem.of(
-                    503,
-                    "shutting-down",
-                    "Shutting down",
-                    "This server is shutting down and takes no new sessions; try again (another replica will answer)."));
+            throw new ProblemException(
+                    Problem.of(
+                            503,
+                            "shutting-down",
+                            "Shutting down",
+                            "This server is shutting down and takes no new sessions; try again (another replica will answer)."));
         }
         DroidProfile profile = profiles.get(req.droid());
         settings.requireAllowed(req.workspace(), profile.name(), profile.route());
