@@ -63,6 +63,7 @@ class ReplicaFaultTest {
     java.net.URI base;
 
     private final EventCodec codec = new EventCodec();
+    private final List<String> sessions = new java.util.ArrayList<>();
 
     @BeforeAll
     static void scripts() {
@@ -81,6 +82,20 @@ class ReplicaFaultTest {
                                 + "on conflict (slug) do update set autonomy = 'auto-edit', allowed_droids = 'code,knowledge,reliability', allowed_routes = '*', classification = 'internal'")) {
             ps.executeUpdate();
         }
+    }
+
+    /** No session of these tests is left running for the server's lease scan to pick up later. */
+    @org.junit.jupiter.api.AfterEach
+    void finishSessions() throws Exception {
+        try (var c = ds.getConnection();
+                var ps = c.prepareStatement(
+                        "update droid_session set status = 'finished', lease_owner = null, lease_expires_at = null where id = ?::uuid and status <> 'finished'")) {
+            for (String id : sessions) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+        }
+        sessions.clear();
     }
 
     @Test
@@ -148,16 +163,16 @@ class ReplicaFaultTest {
 
     @Test
     void shouldResumeSessionOnSurvivingReplicaWhenItsReplicaStoppedRenewing() throws Exception {
-        // Given replica A drove a session up to a tool call and then stopped renewing (its clock, and so
-        // its lease, stand an hour in the past: the lease lapsed long ago)
+        // Given replica A drove a session up to a tool call and then paused: its clock stands an hour
+        // behind, so its last renewal let the lease lapse long ago
         String commit;
         try (Git g = Git.open(
                 DroidTestServices.mirrorRoot.resolve("demo/droid-calc.git").toFile())) {
             commit = g.getRepository().resolve("HEAD").name();
         }
         String id = session("[script:takeover] What is in calc.py?", commit);
-        SessionLeases a = new SessionLeases(
-                em, "replica-a", new MutableClock(Instant.now().minus(Duration.ofHours(1))), LEASE);
+        MutableClock clockA = new MutableClock(Instant.now());
+        SessionLeases a = new SessionLeases(em, "replica-a", clockA, LEASE);
         SessionLeases.Lease leaseA = a.acquire(id).orElseThrow();
         log.append(
                 id,
@@ -178,6 +193,8 @@ class ReplicaFaultTest {
                 reply.seq(),
                 new Action.InvokeTool("c1", "read_file", "{\"path\":\"calc.py\"}", Action.Risk.READ_ONLY),
                 leaseA.token());
+        clockA.advance(Duration.ofHours(-1));
+        a.renew(leaseA);
 
         // When the surviving replica (the server) looks for lapsed leases
         runner.takeOverLapsed();
@@ -293,6 +310,7 @@ class ReplicaFaultTest {
                         "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values (?::uuid, 'demo', 'knowledge', 'droid-calc', 't', 'mike', now(), now())")) {
             ps.setString(1, id);
             ps.executeUpdate();
+            sessions.add(id);
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
