@@ -2,6 +2,7 @@ package dev.drydock.server.eventlog;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /** Limits on sessions' live event streams (SSE, on the API and the portal). */
 @ConfigMapping(prefix = "drydock.event-streams")
@@ -23,5 +24,5 @@ public interface EventStreamConfig {
      * interval.
      */
     @WithDefault("PT5S")
-    java.time.Duration pollInterval();
+    Duration pollInterval();
 }
