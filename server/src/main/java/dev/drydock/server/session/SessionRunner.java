@@ -362,9 +362,14 @@ public class SessionRunner {
             lost = true;
             LOG.infof("session %s: %s; this replica stops driving it", id, e.getMessage());
         } finally {
-            SessionLeases.Lease current = held.remove(id);
+            SessionLeases.Lease current = unhold(id, lease.token());
             if (current != null && !lost) {
-                leases.release(current);
+                try {
+                    leases.release(current);
+                } catch (RuntimeException e) {
+                    // it lapses by itself after drydock.replica.lease-duration
+                    LOG.warnf("session %s: cannot release its lease: %s", id, e.getMessage());
+                }
             }
             running.remove(id);
         }
@@ -380,6 +385,19 @@ public class SessionRunner {
         } else if (after.status() == SessionState.Status.RUNNING || after.cancelRequested()) {
             kick(id);
         }
+    }
+
+    /** Forgets the lease with {@code token} of a session this replica held; null when it held another or none. */
+    private SessionLeases.@Nullable Lease unhold(String id, long token) {
+        List<SessionLeases.Lease> taken = new java.util.ArrayList<>(1);
+        held.computeIfPresent(id, (k, v) -> {
+            if (v.token() != token) {
+                return v;
+            }
+            taken.add(v);
+            return null;
+        });
+        return taken.isEmpty() ? null : taken.getFirst();
     }
 
     private void release(String id) {

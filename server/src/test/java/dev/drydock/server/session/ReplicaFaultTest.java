@@ -253,12 +253,14 @@ class ReplicaFaultTest {
                                 java.net.http.HttpResponse.BodyHandlers.ofLines());
         Poll.until(() -> bus.subscriptions(), n -> n > before, Duration.ofSeconds(30));
 
-        // When another replica appends to it (its own connection; nothing reaches this JVM's bus directly)
-        appendElsewhere(id, 2, new Progress.ContextPrepared("prompt", List.of(), "", ""));
-        appendElsewhere(id, 3, new Conversation.ModelReplied("working on it", List.of()));
-        appendElsewhere(id, 4, new Lifecycle.SessionFinished(Lifecycle.Outcome.COMPLETED, "done elsewhere"));
+        // When another replica appends to it (its own connection; nothing reaches this JVM's bus directly),
+        // and the notifications of its last two appends are lost
+        appendElsewhere(id, 2, new Progress.ContextPrepared("prompt", List.of(), "", ""), true);
+        appendElsewhere(id, 3, new Conversation.ModelReplied("working on it", List.of()), false);
+        appendElsewhere(id, 4, new Lifecycle.SessionFinished(Lifecycle.Outcome.COMPLETED, "done elsewhere"), false);
 
-        // Then the stream carries each event once, in order, and ends with the session
+        // Then the stream carries each event once, in order (the last two from its poll of the log), and
+        // ends with the session
         List<String> lines =
                 stream.get(60, java.util.concurrent.TimeUnit.SECONDS).body().toList();
         assertThat(lines.stream()
@@ -268,11 +270,29 @@ class ReplicaFaultTest {
                 .containsExactly(1L, 2L, 3L, 4L);
     }
 
+    @Test
+    void shouldPublishAnotherReplicasEventOnThisReplicasBusWhenItIsNotified() throws Exception {
+        // Given someone on this replica follows a session
+        String id = session("[script:none] a session followed here, driven elsewhere");
+        java.util.concurrent.BlockingQueue<Event> heard = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (AutoCloseable subscription = bus.subscribe(id, heard::add)) {
+            // When another replica appends to it and notifies
+            appendElsewhere(id, 2, new Conversation.ModelReplied("from elsewhere", List.of()), true);
+
+            // Then the event reaches this replica's bus (only the notification listener publishes events
+            // appended elsewhere)
+            Event e = heard.poll(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(e).isNotNull();
+            assertThat(e.seq()).isEqualTo(2L);
+            assertThat(e.payload()).isEqualTo(new Conversation.ModelReplied("from elsewhere", List.of()));
+        }
+    }
+
     /**
      * What {@code PostgresEventLog.append} writes, written by "another replica": the seq, the event and
      * the notification, in one transaction of a connection this JVM's event bus knows nothing about.
      */
-    private void appendElsewhere(String id, long seq, dev.drydock.server.agent.event.Payload payload)
+    private void appendElsewhere(String id, long seq, dev.drydock.server.agent.event.Payload payload, boolean notify)
             throws java.sql.SQLException {
         try (var c = ds.getConnection()) {
             c.setAutoCommit(false);
@@ -280,7 +300,7 @@ class ReplicaFaultTest {
                             "update droid_session set last_seq = ? where id = ?::uuid and last_seq = ?");
                     var insert = c.prepareStatement(
                             "insert into session_event(session_id, seq, at, source, type, payload) values (?::uuid, ?, now(), 'SYSTEM', ?, cast(? as jsonb))");
-                    var notify = c.prepareStatement("select pg_notify(?, ?)")) {
+                    var notification = c.prepareStatement("select pg_notify(?, ?)")) {
                 bump.setLong(1, seq);
                 bump.setString(2, id);
                 bump.setLong(3, seq - 1);
@@ -290,9 +310,11 @@ class ReplicaFaultTest {
                 insert.setString(3, codec.typeName(payload));
                 insert.setString(4, codec.encode(payload));
                 insert.executeUpdate();
-                notify.setString(1, PostgresEventLog.CHANNEL);
-                notify.setString(2, id + " " + seq);
-                notify.execute();
+                if (notify) {
+                    notification.setString(1, PostgresEventLog.CHANNEL);
+                    notification.setString(2, id + " " + seq);
+                    notification.execute();
+                }
             }
             c.commit();
         }
