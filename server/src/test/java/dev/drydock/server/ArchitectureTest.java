@@ -61,7 +61,8 @@ class ArchitectureTest {
      * One persistence style (ARCHITECTURE.md, "Persistence"): Panache entities, and native queries
      * through the EntityManager. Raw JDBC ({@code java.sql}, {@code javax.sql}) only where no
      * EntityManager exists yet: {@code appliance}, which creates the database and its roles before
-     * the application starts.
+     * the application starts; and {@code EventNotifications}, whose {@code LISTEN} holds a connection
+     * of its own open.
      */
     @ArchTest
     static final ArchRule raw_jdbc_only_where_no_entity_manager_exists = noClasses()
@@ -69,6 +70,8 @@ class ArchitectureTest {
             .resideInAPackage("dev.drydock.server..")
             .and()
             .resideOutsideOfPackage("dev.drydock.server.appliance..")
+            .and()
+            .doNotHaveFullyQualifiedName("dev.drydock.server.eventlog.EventNotifications")
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("java.sql..", "javax.sql..");

@@ -51,14 +51,65 @@ final class Leftovers {
             stopTree("postgresql", postgres.get(), LEFT_BY_EARLIER_RUN, grace);
             stopped.add("postgresql (pid " + postgres.get().pid() + ")");
         }
+        removeStalePidFile(postgresData);
         stopped.forEach(s -> LOG.infof("stopped %s left running by an earlier run of this home", s));
         return stopped;
     }
 
     /**
+     * Removes a {@code postmaster.pid} that names a live process which is not a PostgreSQL server: the
+     * kernel gave the dead postmaster's pid to another program (after a reboot, or in a busy
+     * container), and PostgreSQL refuses to start while its lock file names a live process ("lock file
+     * already exists"). The program itself is left alone. A pid file naming a dead process stays:
+     * PostgreSQL replaces that one itself. Safe because the caller holds the home's lock and any
+     * postmaster of this data folder was stopped just before.
+     */
+    static boolean removeStalePidFile(Path postgresData) {
+        Path pidFile = postgresData.resolve("postmaster.pid");
+        Optional<Long> pid = pidIn(pidFile);
+        if (pid.isEmpty() || postmaster(postgresData).isPresent()) {
+            return false;
+        }
+        boolean alive = ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false);
+        if (!alive) {
+            return false;
+        }
+        try {
+            Files.deleteIfExists(pidFile);
+            LOG.infof(
+                    "removed %s: it names pid %d, which is no longer PostgreSQL but another program (left alone)",
+                    pidFile, pid.get());
+            return true;
+        } catch (IOException e) {
+            throw new ApplianceException(
+                    "postgresql",
+                    pidFile + " names pid " + pid.get()
+                            + ", another program; PostgreSQL will not start while it exists and it cannot be removed ("
+                            + e.getMessage() + "): remove it yourself and start again",
+                    e);
+        }
+    }
+
+    private static Optional<Long> pidIn(Path pidFile) {
+        if (!Files.isRegularFile(pidFile)) {
+            return Optional.empty();
+        }
+        try {
+            List<String> lines = Files.readAllLines(pidFile, StandardCharsets.US_ASCII);
+            if (lines.isEmpty() || !lines.getFirst().strip().matches("[0-9]{1,10}")) {
+                return Optional.empty();
+            }
+            return Optional.of(Long.parseLong(lines.getFirst().strip()));
+        } catch (IOException e) {
+            LOG.debugf("cannot read %s: %s", pidFile, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
      * The live postmaster named by the first line of {@code postmaster.pid}, if it is a PostgreSQL
-     * server. A pid the kernel has since given to another program is left alone; PostgreSQL itself
-     * replaces a stale pid file on start.
+     * server. A pid the kernel has since given to another program is not stopped ({@link
+     * #removeStalePidFile} deals with the file).
      */
     static Optional<ProcessHandle> postmaster(Path postgresData) {
         Path pidFile = postgresData.resolve("postmaster.pid");

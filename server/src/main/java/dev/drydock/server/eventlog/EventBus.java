@@ -18,6 +18,8 @@ import org.jboss.logging.Logger;
 public class EventBus {
     private static final Logger LOG = Logger.getLogger(EventBus.class);
     private final Map<String, Set<Consumer<Event>>> subscribers = new ConcurrentHashMap<>();
+    /** The highest seq delivered per session with subscribers (so a notification of it is not read again). */
+    private final Map<String, Long> delivered = new ConcurrentHashMap<>();
 
     /** Subscribes to one session's events; close the returned handle to stop. */
     public AutoCloseable subscribe(String sessionId, Consumer<Event> subscriber) {
@@ -26,7 +28,11 @@ public class EventBus {
                 .add(subscriber);
         return () -> subscribers.computeIfPresent(sessionId, (k, set) -> {
             set.remove(subscriber);
-            return set.isEmpty() ? null : set;
+            if (set.isEmpty()) {
+                delivered.remove(sessionId);
+                return null;
+            }
+            return set;
         });
     }
 
@@ -36,6 +42,7 @@ public class EventBus {
         if (set == null) {
             return;
         }
+        delivered.merge(event.sessionId(), event.seq(), Math::max);
         for (Consumer<Event> s : set) {
             try {
                 s.accept(event);
@@ -43,6 +50,16 @@ public class EventBus {
                 LOG.warnf(e, "event subscriber failed for session %s", event.sessionId());
             }
         }
+    }
+
+    /** Whether anyone here follows the session. */
+    public boolean followed(String sessionId) {
+        return subscribers.containsKey(sessionId);
+    }
+
+    /** The highest seq of the session delivered here so far, 0 when none. */
+    public long delivered(String sessionId) {
+        return delivered.getOrDefault(sessionId, 0L);
     }
 
     /** Number of live subscriptions (for metrics and tests). */

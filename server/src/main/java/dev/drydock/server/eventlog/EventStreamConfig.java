@@ -2,6 +2,7 @@ package dev.drydock.server.eventlog;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /** Limits on sessions' live event streams (SSE, on the API and the portal). */
 @ConfigMapping(prefix = "drydock.event-streams")
@@ -14,4 +15,14 @@ public interface EventStreamConfig {
      */
     @WithDefault("8")
     int maxPerUser();
+
+    /**
+     * How often a live stream reads the log for events it has not heard of, the fallback when a
+     * notification from the database is lost (its listening connection dropped). Events appended on
+     * any replica normally reach every stream within milliseconds through PostgreSQL {@code
+     * LISTEN/NOTIFY}; this bounds the delay when they do not, at one small query per open stream per
+     * interval.
+     */
+    @WithDefault("PT5S")
+    Duration pollInterval();
 }

@@ -27,7 +27,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Streams a session's events as SSE ({@code id: <seq>}, {@code event: <type name>}, data: the JSON
  * envelope) from a cursor: the backlog from the log first, then live events from the bus, with gaps
- * filled from the log so that nothing is lost or repeated. The stream ends after {@code
+ * filled from the log so that nothing is lost or repeated. Events appended on another replica reach
+ * the bus through {@link EventNotifications}; a stream that hears nothing for {@code
+ * drydock.event-streams.poll-interval} reads the log by seq anyway. The stream ends after {@code
  * session.finished}; a client that reconnects with {@code Last-Event-ID} continues where it was.
  * Callers authorise before calling and pass when the caller's credential expires: the stream ends
  * then, so a person removed from the workspace stops receiving events when the token that still
@@ -160,6 +162,8 @@ public class EventStreams {
             last = e.seq();
             finished = e.payload() instanceof Lifecycle.SessionFinished;
         }
+        long pollMillis = Math.max(1, config.pollInterval().toMillis());
+        Instant lastSent = Instant.now();
         while (!finished && !out.isCancelled()) {
             long left = Duration.between(Instant.now(), notAfter).toMillis();
             if (left <= 0) {
@@ -168,17 +172,25 @@ public class EventStreams {
                         .build());
                 return;
             }
-            Event e = live.poll(Math.min(left, KEEP_ALIVE_SECONDS * 1000), TimeUnit.MILLISECONDS);
+            Event e = live.poll(Math.min(left, pollMillis), TimeUnit.MILLISECONDS);
+            List<Event> batch;
             if (e == null) {
-                if (Instant.now().isBefore(notAfter)) {
-                    out.emit(sse.newEventBuilder().comment("keep-alive").build());
+                // Nothing heard: read the log by seq anyway, in case a notification from another replica was lost.
+                batch = log.read(sessionId, last, Integer.MAX_VALUE);
+                if (batch.isEmpty()) {
+                    if (Duration.between(lastSent, Instant.now()).toSeconds() >= KEEP_ALIVE_SECONDS
+                            && Instant.now().isBefore(notAfter)) {
+                        out.emit(sse.newEventBuilder().comment("keep-alive").build());
+                        lastSent = Instant.now();
+                    }
+                    continue;
                 }
+            } else if (e.seq() <= last) {
                 continue;
+            } else {
+                batch = e.seq() == last + 1 ? List.of(e) : log.read(sessionId, last, (int) (e.seq() - last));
             }
-            if (e.seq() <= last) {
-                continue;
-            }
-            List<Event> batch = e.seq() == last + 1 ? List.of(e) : log.read(sessionId, last, (int) (e.seq() - last));
+            lastSent = Instant.now();
             for (Event b : batch) {
                 out.emit(frame(sse, b));
                 last = b.seq();

@@ -53,8 +53,24 @@ public class PostgresEventLog implements EventLog {
     private final EventCodec codec = new EventCodec();
     private final Clock clock = Clock.systemUTC();
 
+    /** The channel of {@code NOTIFY drydock_events, '<session id> <seq>'}, sent as each append commits. */
+    public static final String CHANNEL = "drydock_events";
+
     @Override
     public Event append(String sessionId, Source source, @Nullable Long causedBy, Payload payload) {
+        return append(sessionId, source, causedBy, payload, null);
+    }
+
+    /**
+     * Appends as the driver holding the session's lease with fencing token {@code fence}: refused with
+     * {@link FencedOut} when the session's token moved on (another replica took the session over, or
+     * this one released it). The check is part of the update that takes the next seq, under the row
+     * lock that serialises appends, so no append with a stale token can commit after a takeover. A
+     * null fence appends unconditionally (people's answers, approvals and cancellations, from any
+     * replica).
+     */
+    public Event append(
+            String sessionId, Source source, @Nullable Long causedBy, Payload payload, @Nullable Long fence) {
         Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
         UUID id = UUID.fromString(sessionId);
         // Joins the caller's transaction, or is one of its own: the event, its projection and what the
@@ -62,7 +78,7 @@ public class PostgresEventLog implements EventLog {
         // subscribers hear of it after the commit, so they may read it at once.
         try {
             return QuarkusTransaction.joiningExisting().call(() -> {
-                Event event = insert(id, sessionId, at, source, causedBy, payload);
+                Event event = insert(id, sessionId, at, source, causedBy, payload, fence);
                 recorded.fire(new EventRecorded(event));
                 transactions.registerInterposedSynchronization(new Synchronization() {
                     @Override
@@ -85,14 +101,31 @@ public class PostgresEventLog implements EventLog {
     }
 
     private Event insert(
-            UUID id, String sessionId, Instant at, Source source, @Nullable Long causedBy, Payload payload) {
+            UUID id,
+            String sessionId,
+            Instant at,
+            Source source,
+            @Nullable Long causedBy,
+            Payload payload,
+            @Nullable Long fence) {
         @SuppressWarnings("unchecked")
         List<Number> next = em.createNativeQuery(
-                        "update droid_session set last_seq = last_seq + 1, updated_at = ?1 where id = ?2 returning last_seq")
+                        "update droid_session set last_seq = last_seq + 1, updated_at = ?1 where id = ?2"
+                                + " and (cast(?3 as bigint) is null or lease_token = ?3) returning last_seq")
+                .unwrap(NativeQuery.class)
                 .setParameter(1, at)
                 .setParameter(2, id)
+                .setParameter(3, fence, Long.class)
                 .getResultList();
         if (next.isEmpty()) {
+            if (fence != null
+                    && !em.createNativeQuery("select 1 from droid_session where id = ?1")
+                            .setParameter(1, id)
+                            .getResultList()
+                            .isEmpty()) {
+                throw new FencedOut("session " + sessionId + " is no longer leased with token " + fence
+                        + ": another replica took it over, or this one released it");
+            }
             throw new IllegalArgumentException("no session " + sessionId);
         }
         long seq = next.getFirst().longValue();
@@ -108,6 +141,11 @@ public class PostgresEventLog implements EventLog {
                 .setParameter(7, codec.encode(payload))
                 .executeUpdate();
         project(id, payload);
+        // Delivered to every replica's listener when (and only if) this transaction commits.
+        em.createNativeQuery("select count(*) from (select pg_notify(?1, ?2)) n")
+                .setParameter(1, CHANNEL)
+                .setParameter(2, sessionId + " " + seq)
+                .getSingleResult();
         return new Event(sessionId, seq, at, source, causedBy, payload);
     }
 
@@ -194,6 +232,13 @@ public class PostgresEventLog implements EventLog {
             });
         } catch (PersistenceException e) {
             throw new EventLogException("cannot read session " + sessionId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A driver's append carried a fencing token that is no longer the session's: it lost the lease. */
+    public static final class FencedOut extends RuntimeException {
+        FencedOut(String message) {
+            super(message);
         }
     }
 

@@ -35,6 +35,7 @@ import dev.drydock.server.droid.GitMirrors;
 import dev.drydock.server.droid.ModelRoutes;
 import dev.drydock.server.droid.PromptTemplates;
 import dev.drydock.server.droid.RcaCompletion;
+import dev.drydock.server.eventlog.PostgresEventLog;
 import dev.drydock.server.repository.PathLabels;
 import dev.drydock.server.repository.RepositoryContent;
 import dev.drydock.server.repository.RepositoryRegistry;
@@ -42,6 +43,8 @@ import dev.drydock.server.workspace.WorkspaceSettings;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -54,12 +57,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Drives sessions: one virtual thread per running session, at most one per session. Everything it
  * decides comes from the log, so it can be stopped anywhere; at startup it resumes (or marks
- * interrupted) the sessions that were running.
+ * interrupted) the sessions that were running. With several replicas on one database, a replica
+ * drives a session only while it holds the session's lease ({@link SessionLeases}): its appends
+ * carry the lease's fencing token, it renews the leases it holds every {@code
+ * drydock.replica.renew-interval}, takes over running sessions whose lease lapsed (a replica died),
+ * and gives its leases up when it shuts down so that another replica resumes them at once.
  */
 @ApplicationScoped
 public class SessionRunner {
@@ -104,55 +113,202 @@ public class SessionRunner {
     @Inject
     dev.drydock.server.repository.MentionLookup mentions;
 
+    @Inject
+    PostgresEventLog events;
+
+    @Inject
+    ReplicaConfig replicas;
+
+    @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
+    int httpPort;
+
+    @SuppressWarnings("NullAway.Init") // set in @PostConstruct, before any method of the bean runs
+    private SessionLeases leases;
+
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
+    private final Map<String, SessionLeases.Lease> held = new ConcurrentHashMap<>();
     private final Map<String, SandboxWorkspace> workspaces = new ConcurrentHashMap<>();
     private final Clock clock = Clock.systemUTC();
     private volatile boolean stopping;
+
+    @PostConstruct
+    void init() {
+        String replica = replicas.id().filter(s -> !s.isBlank()).orElseGet(() -> hostName() + ":" + httpPort);
+        leases = new SessionLeases(em, replica, Clock.systemUTC(), replicas.leaseDuration());
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
 
     void onStart(@Observes StartupEvent start) {
         Thread.ofVirtual().name("session-recovery").start(this::recover);
     }
 
+    /**
+     * Graceful shutdown: takes no new sessions, gives up the lease of every session it drives (the
+     * token rises, so its own drivers can no longer append, and the lease lapses now, so another
+     * replica takes the sessions over at its next look, or this one at its next start) and stops the
+     * sandboxes. Nothing here waits for a model call or a command to end.
+     */
     void onStop(@Observes ShutdownEvent stop) {
         stopping = true;
+        int released = 0;
+        for (SessionLeases.Lease lease : List.copyOf(held.values())) {
+            try {
+                if (leases.release(lease)) {
+                    released++;
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("cannot release the lease of session %s: %s", lease.session(), e.getMessage());
+            }
+        }
+        held.clear();
+        running.values().forEach(Thread::interrupt);
         workspaces.values().forEach(SandboxWorkspace::destroy);
+        if (released > 0) {
+            LOG.infof("shutting down: released %d session lease(s) for another replica to take over", released);
+        }
     }
 
-    /** Sessions that were running when the server stopped: resume from the log, or mark interrupted. */
+    /** This replica's name in session leases ({@code drydock.replica.id}). */
+    public String replica() {
+        return leases.replica();
+    }
+
+    /** Whether this replica takes new sessions (false once it is shutting down). */
+    public boolean accepting() {
+        return !stopping;
+    }
+
+    /**
+     * Sessions that were running when the server stopped and that no live replica holds: resume from
+     * the log, or mark interrupted.
+     */
     public void recover() {
-        @SuppressWarnings("unchecked")
-        List<String> ids = QuarkusTransaction.joiningExisting()
-                .call(() -> em.createNativeQuery(
-                                "select id::text from droid_session where status = 'running' order by created_at")
-                        .getResultList());
+        List<String> ids = leases.recoverable();
+        int recovered = 0;
         for (String id : ids) {
             if (running.containsKey(id)) {
                 continue;
             }
             if (config.resumeOnStart()) {
-                log.append(
-                        id,
-                        Source.SYSTEM,
-                        new Lifecycle.SessionResumed("server restarted; resuming from the event log"));
-                kick(id);
+                if (start(id, new Lifecycle.SessionResumed("server restarted; resuming from the event log"))) {
+                    recovered++;
+                }
             } else {
-                log.append(id, Source.SYSTEM, new Lifecycle.SessionInterrupted("server restarted"));
+                Optional<SessionLeases.Lease> lease = leases.acquire(id);
+                if (lease.isPresent()) {
+                    try {
+                        events.append(
+                                id,
+                                Source.SYSTEM,
+                                null,
+                                new Lifecycle.SessionInterrupted("server restarted"),
+                                lease.get().token());
+                        recovered++;
+                    } finally {
+                        leases.release(lease.get());
+                    }
+                }
             }
         }
-        if (!ids.isEmpty()) {
+        if (recovered > 0) {
             LOG.infof(
                     "%d session(s) were running at startup: %s",
-                    ids.size(), config.resumeOnStart() ? "resumed" : "marked interrupted");
+                    recovered, config.resumeOnStart() ? "resumed" : "marked interrupted");
         }
     }
 
-    /** Makes sure a session whose log says it should run is being driven. */
-    public void kick(String id) {
-        if (stopping) {
-            return;
+    /** Renews this replica's leases and takes over lapsed ones, every {@code drydock.replica.renew-interval}. */
+    @Scheduled(
+            every = "${drydock.replica.renew-interval}",
+            delayed = "${drydock.replica.renew-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        try {
+            renewLeases();
+            takeOverLapsed();
+        } catch (RuntimeException e) {
+            LOG.warnf("session leases: %s", e.getMessage());
         }
-        running.computeIfAbsent(
-                id, k -> Thread.ofVirtual().name("session-" + id).start(() -> drive(id)));
+    }
+
+    /**
+     * Renews the lease of every session this replica drives; a session whose lease was lost (another
+     * replica took it over after this one paused) has its sandbox stopped here, and its driver stops
+     * at its next append, which the database refuses.
+     */
+    public void renewLeases() {
+        for (Map.Entry<String, SessionLeases.Lease> e : held.entrySet()) {
+            Optional<SessionLeases.Lease> renewed = leases.renew(e.getValue());
+            if (renewed.isPresent()) {
+                held.replace(e.getKey(), e.getValue(), renewed.get());
+            } else if (held.remove(e.getKey(), e.getValue())) {
+                LOG.warnf("session %s: lease lost to another replica; stopping its sandbox here", e.getKey());
+                release(e.getKey());
+            }
+        }
+    }
+
+    /**
+     * Takes over running sessions whose lease lapsed (their replica died, paused past its lease, or
+     * shut down) and resumes them from the log with a fresh sandbox, as a restart does; returns how
+     * many it took.
+     */
+    public int takeOverLapsed() {
+        if (stopping) {
+            return 0;
+        }
+        int taken = 0;
+        for (String id : leases.lapsed(50)) {
+            if (!running.containsKey(id)
+                    && start(
+                            id,
+                            new Lifecycle.SessionResumed("the lease of the replica driving it lapsed; resuming on "
+                                    + leases.replica() + " from the event log"))) {
+                taken++;
+            }
+        }
+        if (taken > 0) {
+            LOG.infof("took over %d session(s) whose lease lapsed", taken);
+        }
+        return taken;
+    }
+
+    /** Makes sure a session whose log says it should run is being driven (here, or by the replica holding it). */
+    public void kick(String id) {
+        start(id, null);
+    }
+
+    /**
+     * Starts driving a session when this replica can take its lease; {@code first} is appended (with
+     * the new token) before anything else. Returns whether it started.
+     */
+    private boolean start(String id, @Nullable Lifecycle first) {
+        if (stopping) {
+            return false;
+        }
+        boolean[] started = {false};
+        running.computeIfAbsent(id, k -> {
+            Optional<SessionLeases.Lease> lease = leases.acquire(id);
+            if (lease.isEmpty()) {
+                LOG.debugf("session %s is leased by another replica", id);
+                return null;
+            }
+            held.put(id, lease.get());
+            started[0] = true;
+            return Thread.ofVirtual().name("session-" + id).start(() -> drive(id, lease.get(), first));
+        });
+        return started[0];
     }
 
     /** Whether a loop is driving the session now. */
@@ -175,28 +331,53 @@ public class SessionRunner {
         return Optional.ofNullable(workspaces.get(id)).map(SandboxWorkspace::sandbox);
     }
 
-    private void drive(String id) {
-        SessionState.Tracker tracker = new SessionState.Tracker(log, id);
+    private void drive(String id, SessionLeases.Lease lease, @Nullable Lifecycle first) {
+        EventLog fenced = new FencedEventLog(events, lease.token());
+        SessionState.Tracker tracker = new SessionState.Tracker(fenced, id);
+        boolean lost = false;
         try {
+            if (first != null) {
+                fenced.append(id, Source.SYSTEM, first);
+            }
             SessionState state = tracker.catchUp();
             if (state.status() == SessionState.Status.RUNNING || (state.cancelRequested() && !state.finished())) {
                 try {
-                    state = loop(id, state).run(tracker);
+                    state = loop(id, state, fenced).run(tracker);
+                } catch (PostgresEventLog.FencedOut e) {
+                    throw e;
                 } catch (RuntimeException | LinkageError | AssertionError e) {
                     // A bug or a broken deployment: record it rather than leave the session "running" with nobody
                     // driving it.
                     LOG.errorf(e, "session %s stopped", id);
                     state = tracker.catchUp();
                     if (!state.finished()) {
-                        log.append(
+                        fenced.append(
                                 id,
                                 Source.SYSTEM,
                                 new Lifecycle.SessionFinished(Outcome.FAILED, "cannot run: " + e.getMessage()));
                     }
                 }
             }
+        } catch (PostgresEventLog.FencedOut e) {
+            lost = true;
+            LOG.infof("session %s: %s; this replica stops driving it", id, e.getMessage());
         } finally {
+            SessionLeases.Lease current = unhold(id, lease.token());
+            if (current != null && !lost) {
+                try {
+                    leases.release(current);
+                } catch (RuntimeException e) {
+                    // it lapses by itself after drydock.replica.lease-duration
+                    LOG.warnf("session %s: cannot release its lease: %s", id, e.getMessage());
+                }
+            }
             running.remove(id);
+        }
+        if (lost || stopping) {
+            if (lost) {
+                release(id);
+            }
+            return;
         }
         SessionState after = tracker.catchUp();
         if (after.finished()) {
@@ -206,6 +387,19 @@ public class SessionRunner {
         }
     }
 
+    /** Forgets the lease with {@code token} of a session this replica held; null when it held another or none. */
+    private SessionLeases.@Nullable Lease unhold(String id, long token) {
+        List<SessionLeases.Lease> taken = new java.util.ArrayList<>(1);
+        held.computeIfPresent(id, (k, v) -> {
+            if (v.token() != token) {
+                return v;
+            }
+            taken.add(v);
+            return null;
+        });
+        return taken.isEmpty() ? null : taken.getFirst();
+    }
+
     private void release(String id) {
         SandboxWorkspace ws = workspaces.remove(id);
         if (ws != null) {
@@ -213,7 +407,7 @@ public class SessionRunner {
         }
     }
 
-    private AgentLoop loop(String id, SessionState state) {
+    private AgentLoop loop(String id, SessionState state, EventLog fenced) {
         Lifecycle.SessionStarted started = state.started().orElseThrow();
         DroidProfile profile = profiles.get(started.droid());
         Optional<Path> mirror = mirrors.mirror(started.workspace(), started.repo());
@@ -253,7 +447,7 @@ public class SessionRunner {
                 content.labels(),
                 content.highestPresent(),
                 repo -> registry.pathLabels(started.workspace(), repo),
-                (from, to, reason) -> log.append(
+                (from, to, reason) -> fenced.append(
                         id, Source.SYSTEM, new Telemetry.ClassificationRaised(from.label(), to.label(), reason)));
         ClassifiedWorkspace ws = new ClassifiedWorkspace(sandbox, level, content.withheld());
         TestCommand test = TestCommands.detect(
@@ -264,7 +458,7 @@ public class SessionRunner {
         Memory memory =
                 new StoredMemory(em, started.workspace(), started.repo(), UUID.fromString(id), clock, level::current);
         if (state.context().isEmpty()) {
-            log.append(id, Source.SYSTEM, prepare(profile, started, ws, level, content, test, memory));
+            fenced.append(id, Source.SYSTEM, prepare(profile, started, ws, level, content, test, memory));
         }
         CompletionRule completion = switch (profile.completion()) {
             case TEST_GATED ->
@@ -283,7 +477,7 @@ public class SessionRunner {
                 repositories, started.workspace(), started.repo(), createdBy, ws, search(started.repo(), ws)));
         ToolContext context = new ToolContext(id, ws, search, memory, test);
         return new AgentLoop(
-                log,
+                fenced,
                 models.model(profile.route(), caller, level::current),
                 new AgentLoop.Droid(
                         profile.name(), profile.route(), profiles.tools(profile), completion, profile.limits()),

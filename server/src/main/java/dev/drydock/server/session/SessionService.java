@@ -19,6 +19,7 @@ import dev.drydock.server.droid.DroidProfile;
 import dev.drydock.server.droid.DroidProfiles;
 import dev.drydock.server.droid.GitMirrors;
 import dev.drydock.server.persistence.Columns;
+import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.workspace.WorkspaceSettings;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -91,6 +92,14 @@ public class SessionService {
             throw ProblemException.badRequest("workspace, droid and task are required");
         }
         WorkspaceAccess.require(who, req.workspace(), WorkspaceRole.MEMBER);
+        if (!runner.accepting()) {
+            throw new ProblemException(
+                    Problem.of(
+                            503,
+                            "shutting-down",
+                            "Shutting down",
+                            "This server is shutting down and takes no new sessions; try again (another replica will answer)."));
+        }
         DroidProfile profile = profiles.get(req.droid());
         settings.requireAllowed(req.workspace(), profile.name(), profile.route());
         String repo = req.repo() == null ? "" : req.repo().strip();

@@ -102,4 +102,27 @@ class LeftoversTest {
             other.destroyForcibly();
         }
     }
+
+    @Test
+    void shouldStartPostgresAgainWhenItsPidFileNamesAnotherLiveProgram() throws Exception {
+        // Given: a home whose PostgreSQL died, and whose postmaster.pid names a pid the kernel gave to another program
+        Path data = home.resolve("postgres");
+        EmbeddedDatabase.start(data, 0, credentials(home)).close();
+        Process other = new ProcessBuilder("sleep", "600").start();
+        Files.writeString(data.resolve("postmaster.pid"), other.pid() + "\n" + data + "\n");
+        try {
+            // When
+            List<String> stopped = Leftovers.stop(data, home.resolve("keycloak"), GRACE);
+
+            // Then: nothing is stopped, the stale lock file is gone and PostgreSQL starts
+            assertThat(stopped).isEmpty();
+            assertThat(other.isAlive()).isTrue();
+            assertThat(data.resolve("postmaster.pid")).doesNotExist();
+            try (EmbeddedDatabase again = EmbeddedDatabase.start(data, 0, credentials(home))) {
+                assertThat(again.port()).isPositive();
+            }
+        } finally {
+            other.destroyForcibly();
+        }
+    }
 }
