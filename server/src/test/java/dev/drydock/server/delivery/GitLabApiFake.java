@@ -17,9 +17,15 @@ import java.util.regex.Pattern;
  * ({@code id}, {@code iid}, {@code web_url}, {@code state: "opened"}, {@code draft} from the
  * {@code Draft:} title prefix); 409 when an open merge request exists for the source branch;
  * {@code PUT /projects/:id/merge_requests/:merge_request_iid} answering 200; 401
- * {@code {"message":"401 Unauthorized"}} without a valid {@code PRIVATE-TOKEN}.
+ * {@code {"message":"401 Unauthorized"}} without a valid {@code PRIVATE-TOKEN}. Besides merge
+ * requests: notes ({@code POST /projects/:id/issues/:issue_iid/notes} and {@code
+ * …/merge_requests/:merge_request_iid/notes}, "Notes API", answering 201 with the note) and project
+ * access tokens ("Project access tokens API": {@code POST /projects/:id/access_tokens} with {@code
+ * name}, {@code scopes}, {@code access_level} and a required {@code expires_at} at most 365 days
+ * ahead, answering 201 with the token's {@code id} and {@code token}; {@code DELETE
+ * /projects/:id/access_tokens/:token_id} answering 204).
  */
-final class GitLabApiFake extends ApiFake {
+public final class GitLabApiFake extends ApiFake {
     private static final Pattern CREATE = Pattern.compile("/api/v4/projects/([^/]+)/merge_requests");
     private static final Pattern UPDATE = Pattern.compile("/api/v4/projects/([^/]+)/merge_requests/([0-9]+)");
     private static final Pattern NOTES =
