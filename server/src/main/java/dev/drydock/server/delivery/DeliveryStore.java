@@ -118,7 +118,7 @@ public class DeliveryStore {
     /** The session whose merge request {@code number} is, in a workspace's repository. */
     Optional<String> sessionOfMergeRequest(String workspace, String repo, long number) {
         return query(
-                        "select session_id from session_delivery where workspace = ?1 and repo = ?2 and mr_number = ?3",
+                        "select session_id, mr_number from session_delivery where workspace = ?1 and repo = ?2 and mr_number = ?3",
                         r -> r[0].toString(),
                         workspace,
                         repo,
