@@ -69,6 +69,9 @@ public class DeliveryService {
     @Inject
     AuditTrail audit;
 
+    @Inject
+    dev.drydock.server.secret.WorkspaceSecrets secrets;
+
     private final Clock clock = Clock.systemUTC();
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
@@ -107,7 +110,11 @@ public class DeliveryService {
             @Nullable String server,
             @Nullable String apiUrl,
             @Nullable String project,
-            @Nullable List<String> protectedBranches) {}
+            @Nullable List<String> protectedBranches,
+            @Nullable String hookSecret,
+            @Nullable String ticketLabel,
+            @Nullable List<String> labels,
+            @Nullable Boolean mintTokens) {}
 
     /** A repository's delivery settings as the API shows them (no credential). */
     public record SettingsView(
@@ -119,7 +126,11 @@ public class DeliveryService {
             List<String> protectedBranches,
             boolean credentialConfigured,
             String updatedBy,
-            Instant updatedAt) {}
+            Instant updatedAt,
+            @Nullable String hookSecret,
+            @Nullable String ticketLabel,
+            List<String> labels,
+            boolean mintTokens) {}
 
     public DeliveryView view(Principal who, String sessionId) {
         SessionView session = sessions.get(who, sessionId);
@@ -202,7 +213,8 @@ public class DeliveryService {
                     upstream.defaultBranch(),
                     agent.subject(),
                     MergeRequestText.description(session, agent, sessionLink, who.username()),
-                    !agent.testsPassed());
+                    !agent.testsPassed(),
+                    settings.mrLabels());
             Long existing = before.map(Delivered::mrNumber).orElse(null);
             GitServer.MergeRequest mr;
             try {
@@ -259,10 +271,13 @@ public class DeliveryService {
         WorkspaceAccess.require(who, workspace, WorkspaceRole.ADMIN);
         requireRegistered(workspace, repo);
         if (r == null || r.server() == null || r.apiUrl() == null || r.project() == null) {
-            throw ProblemException.badRequest("a body with server (gitlab or gitea), apiUrl and project is required");
+            throw ProblemException.badRequest(
+                    "a body with server (gitlab, gitea, github or bitbucket), apiUrl and project is required");
         }
         GitServer.Kind kind = GitServer.Kind.parse(r.server())
-                .orElseThrow(() -> ProblemException.badRequest("server must be gitlab or gitea (Forgejo: gitea)"));
+                .orElseThrow(
+                        () -> ProblemException.badRequest(
+                                "server must be gitlab or gitea (Forgejo: gitea), github (GitHub Enterprise Server) or bitbucket (Bitbucket Data Center)"));
         String apiUrl = r.apiUrl().strip().replaceAll("/+$", "");
         String scheme = URI.create(apiUrl.isEmpty() ? "x" : apiUrl).getScheme();
         if (!"https".equals(scheme) && !"http".equals(scheme)) {
@@ -273,13 +288,37 @@ public class DeliveryService {
         String project = r.project().strip();
         boolean valid = switch (kind) {
             case GITLAB -> project.matches("[0-9]+|[A-Za-z0-9_.][A-Za-z0-9_./-]{0,254}") && !project.contains("..");
-            case GITEA -> project.matches("[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}") && !project.contains("..");
+            case GITEA, GITHUB, BITBUCKET ->
+                project.matches("[A-Za-z0-9_.~-]{1,100}/[A-Za-z0-9_.-]{1,100}") && !project.contains("..");
         };
         if (!valid) {
             throw ProblemException.badRequest(
-                    kind == GitServer.Kind.GITLAB
-                            ? "project must be GitLab's numeric project id or its path (group/project)"
-                            : "project must be owner/repo");
+                    switch (kind) {
+                        case GITLAB -> "project must be GitLab's numeric project id or its path (group/project)";
+                        case BITBUCKET -> "project must be PROJECTKEY/repository-slug";
+                        default -> "project must be owner/repo";
+                    });
+        }
+        String hookSecret = blankToNull(r.hookSecret());
+        if (hookSecret != null && !secrets.exists(workspace, hookSecret)) {
+            throw ProblemException.badRequest("hookSecret names a workspace secret, and workspace '" + workspace
+                    + "' has no secret '" + hookSecret + "': store it first with PUT /api/workspaces/" + workspace
+                    + "/secrets/" + hookSecret);
+        }
+        String ticketLabel = blankToNull(r.ticketLabel());
+        List<String> labels = r.labels() == null
+                ? List.of()
+                : r.labels().stream()
+                        .map(String::strip)
+                        .filter(l -> !l.isEmpty())
+                        .toList();
+        for (String l : ticketLabel == null
+                ? labels
+                : java.util.stream.Stream.concat(labels.stream(), java.util.stream.Stream.of(ticketLabel))
+                        .toList()) {
+            if (l.length() > 100 || l.contains(",") || l.contains("\n")) {
+                throw ProblemException.badRequest("labels are names without commas, at most 100 characters each");
+            }
         }
         List<String> globs = r.protectedBranches() == null
                 ? List.of()
@@ -293,16 +332,35 @@ public class DeliveryService {
                         "protectedBranches are branch globs without commas, at most 200 characters each");
             }
         }
-        Settings settings =
-                new Settings(workspace, repo, kind, apiUrl, project, globs, who.username(), clock.instant());
+        Settings settings = new Settings(
+                workspace,
+                repo,
+                kind,
+                apiUrl,
+                project,
+                globs,
+                who.username(),
+                clock.instant(),
+                hookSecret,
+                ticketLabel,
+                labels,
+                Boolean.TRUE.equals(r.mintTokens()));
         store.save(settings);
         audit.append(AuditEntry.of(who.username(), "delivery.settings-changed", workspace + "/" + repo)
                 .inWorkspace(workspace)
                 .with("server", kind.label())
                 .with("apiUrl", apiUrl)
                 .with("project", project)
-                .with("protectedBranches", String.join(",", globs)));
+                .with("protectedBranches", String.join(",", globs))
+                .with("hookSecret", hookSecret)
+                .with("ticketLabel", ticketLabel)
+                .with("labels", String.join(",", labels))
+                .with("mintTokens", settings.mintTokens()));
         return settingsView(settings);
+    }
+
+    private static @Nullable String blankToNull(@Nullable String s) {
+        return s == null || s.isBlank() ? null : s.strip();
     }
 
     private SettingsView settingsView(Settings s) {
@@ -315,7 +373,11 @@ public class DeliveryService {
                 s.protectedBranches(),
                 credentials.forRepository(s.workspace(), s.repo()).isPresent(),
                 s.updatedBy(),
-                s.updatedAt());
+                s.updatedAt(),
+                s.hookSecret(),
+                s.ticketLabel(),
+                s.mrLabels(),
+                s.mintTokens());
     }
 
     private void requireRegistered(String workspace, String repo) {
@@ -377,16 +439,18 @@ public class DeliveryService {
                     "Git host '" + e.getMessage() + "' is not on the egress allow-list."));
         }
         Path mirror = mirrors.mirror(session.workspace(), session.repo()).orElseThrow();
+        Credential stored =
+                credentials.forRepository(session.workspace(), session.repo()).orElse(null);
+        Optional<Settings> settings = store.settings(session.workspace(), session.repo());
+        GitServer.MintedToken minted = settings.filter(Settings::mintTokens)
+                .flatMap(s -> mint(who, session, s, stored))
+                .orElse(null);
+        Credential pushWith = minted != null
+                ? new Credential(minted.username(), minted.secret())
+                : storedPushCredential(settings.orElse(null), stored);
         GitPush.Outcome outcome;
         try {
-            outcome = GitPush.push(
-                    mirror,
-                    GitMirrorPublisher.ref(id),
-                    url,
-                    branch,
-                    credentials
-                            .forRepository(session.workspace(), session.repo())
-                            .orElse(null));
+            outcome = GitPush.push(mirror, GitMirrorPublisher.ref(id), url, branch, pushWith);
         } catch (GitAPIException | IOException | RuntimeException e) {
             LOG.warnf("session %s: push of %s to %s failed: %s", id, branch, url, e.getMessage());
             audit.append(entry(who, session, "delivery.push-failed")
@@ -398,6 +462,10 @@ public class DeliveryService {
                     "push-failed",
                     "Push failed",
                     "The git server did not accept the push of " + branch + ": " + e.getMessage()));
+        } finally {
+            if (minted != null) {
+                revoke(who, session, settings.orElseThrow(), Objects.requireNonNull(stored), minted);
+            }
         }
         if (outcome.status() == GitPush.Status.REJECTED) {
             audit.append(entry(who, session, "delivery.push-rejected")
@@ -416,8 +484,75 @@ public class DeliveryService {
                 .with("branch", branch)
                 .with("commit", agent.head())
                 .with("upstream", url)
+                .with("credential", minted != null ? "minted" : pushWith != null ? "stored" : "none")
                 .with("status", outcome.status().name().toLowerCase(java.util.Locale.ROOT)));
         return agent;
+    }
+
+    /**
+     * A token minted for this push with the repository's integration credential, or empty (then the
+     * stored credential pushes) when the server cannot mint one or refused to: the refusal is audited.
+     */
+    private Optional<GitServer.MintedToken> mint(
+            Principal who, SessionView session, Settings settings, @Nullable Credential integration) {
+        if (integration == null) {
+            return Optional.empty();
+        }
+        java.time.LocalDate expires =
+                clock.instant().atZone(java.time.ZoneOffset.UTC).toLocalDate().plusDays(1);
+        try {
+            Optional<GitServer.MintedToken> minted = server(settings, integration)
+                    .mintPushToken("drydock-push-" + session.id().substring(0, 8), expires);
+            minted.ifPresentOrElse(
+                    t -> audit.append(entry(who, session, "delivery.token-minted")
+                            .with("server", settings.kind().label())
+                            .with("tokenId", t.id())
+                            .with("expires", t.expires())),
+                    () -> audit.append(
+                            entry(who, session, "delivery.token-mint-failed")
+                                    .with("server", settings.kind().label())
+                                    .with(
+                                            "reason",
+                                            "this git server cannot mint push tokens with this credential; the stored credential pushes")));
+            return minted;
+        } catch (GitServer.GitServerException e) {
+            LOG.warnf(
+                    "session %s: minting a push token failed, the stored credential pushes: %s",
+                    session.id(), e.getMessage());
+            audit.append(entry(who, session, "delivery.token-mint-failed")
+                    .with("server", settings.kind().label())
+                    .with("reason", e.getMessage()));
+            return Optional.empty();
+        }
+    }
+
+    private void revoke(
+            Principal who, SessionView session, Settings settings, Credential integration, GitServer.MintedToken t) {
+        try {
+            server(settings, integration).revoke(t);
+            audit.append(entry(who, session, "delivery.token-revoked").with("tokenId", t.id()));
+        } catch (GitServer.GitServerException e) {
+            LOG.warnf("session %s: revoking push token %s failed: %s", session.id(), t.id(), e.getMessage());
+            audit.append(entry(who, session, "delivery.token-revoke-failed")
+                    .with("tokenId", t.id())
+                    .with("expires", t.expires())
+                    .with("reason", e.getMessage()));
+        }
+    }
+
+    /**
+     * The stored credential as the push sends it: a Gitea {@code username:password} credential (kept
+     * so that tokens can be minted) pushes as that user; anything else as {@code drydock} with the secret.
+     */
+    private static @Nullable Credential storedPushCredential(@Nullable Settings settings, @Nullable Credential stored) {
+        if (stored != null && settings != null && settings.kind() == GitServer.Kind.GITEA) {
+            int colon = stored.secret().indexOf(':');
+            if (colon > 0) {
+                return new Credential(
+                        stored.secret().substring(0, colon), stored.secret().substring(colon + 1));
+            }
+        }
+        return stored;
     }
 
     private Optional<AgentCommits> agent(SessionView session) {
@@ -475,7 +610,33 @@ public class DeliveryService {
         return switch (s.kind()) {
             case GITLAB -> new GitLabServer(egress, s.apiUrl(), s.project(), credential.secret());
             case GITEA -> new GiteaServer(egress, s.apiUrl(), s.project(), credential.secret());
+            case GITHUB -> new GitHubServer(egress, s.apiUrl(), s.project(), credential.secret());
+            case BITBUCKET -> new BitbucketServer(egress, s.apiUrl(), s.project(), credential.secret());
         };
+    }
+
+    /** A repository's delivery settings, for the server's own use (webhooks in); no access check. */
+    public Optional<Settings> repositorySettings(String workspace, String repo) {
+        return store.settings(workspace, repo);
+    }
+
+    /** The session whose merge request {@code number} is, in a workspace's repository; no access check. */
+    public Optional<String> sessionOfMergeRequest(String workspace, String repo, long number) {
+        return store.sessionOfMergeRequest(workspace, repo, number);
+    }
+
+    /**
+     * Comments on an issue or merge request of a repository's git server with the repository's
+     * integration credential (how work that arrived from the git server is answered); no access check.
+     */
+    public void comment(String workspace, String repo, long number, boolean onMergeRequest, String body)
+            throws GitServer.GitServerException {
+        Settings settings = store.settings(workspace, repo)
+                .orElseThrow(() -> new GitServer.GitServerException(0, "no git server configured"));
+        Credential credential = credentials
+                .forRepository(workspace, repo)
+                .orElseThrow(() -> new GitServer.GitServerException(0, "no credential for the git server"));
+        server(settings, credential).comment(number, onMergeRequest, body);
     }
 
     private static AuditEntry entry(Principal who, SessionView session, String action) {

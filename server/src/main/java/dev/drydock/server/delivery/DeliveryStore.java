@@ -28,7 +28,36 @@ public class DeliveryStore {
             String project,
             List<String> protectedBranches,
             String updatedBy,
-            Instant updatedAt) {}
+            Instant updatedAt,
+            @Nullable String hookSecret,
+            @Nullable String ticketLabel,
+            List<String> mrLabels,
+            boolean mintTokens) {
+        /** Settings without webhooks in, labels or minted tokens. */
+        public Settings(
+                String workspace,
+                String repo,
+                GitServer.Kind kind,
+                String apiUrl,
+                String project,
+                List<String> protectedBranches,
+                String updatedBy,
+                Instant updatedAt) {
+            this(
+                    workspace,
+                    repo,
+                    kind,
+                    apiUrl,
+                    project,
+                    protectedBranches,
+                    updatedBy,
+                    updatedAt,
+                    null,
+                    null,
+                    List.of(),
+                    false);
+        }
+    }
 
     /** What a session delivered so far. */
     public record Delivered(
@@ -45,7 +74,7 @@ public class DeliveryStore {
 
     Optional<Settings> settings(String workspace, String repo) {
         return query(
-                        "select server_kind, api_url, project, protected_branches, updated_by, updated_at from repository_delivery where workspace = ?1 and repo = ?2",
+                        "select server_kind, api_url, project, protected_branches, updated_by, updated_at, hook_secret, ticket_label, mr_labels, mint_tokens from repository_delivery where workspace = ?1 and repo = ?2",
                         r -> new Settings(
                                 workspace,
                                 repo,
@@ -54,7 +83,11 @@ public class DeliveryStore {
                                 (String) r[2],
                                 BranchPolicy.parseGlobs((String) r[3]),
                                 (String) r[4],
-                                Columns.instant(r[5])),
+                                Columns.instant(r[5]),
+                                (String) r[6],
+                                (String) r[7],
+                                BranchPolicy.parseGlobs((String) r[8]),
+                                Boolean.TRUE.equals(r[9])),
                         workspace,
                         repo)
                 .stream()
@@ -63,9 +96,11 @@ public class DeliveryStore {
 
     void save(Settings s) {
         update(
-                "insert into repository_delivery(workspace, repo, server_kind, api_url, project, protected_branches, updated_by, updated_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                "insert into repository_delivery(workspace, repo, server_kind, api_url, project, protected_branches, updated_by, updated_at, hook_secret, ticket_label, mr_labels, mint_tokens) "
+                        + "values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, nullif(?9, ''), nullif(?10, ''), ?11, ?12) "
                         + "on conflict (workspace, repo) do update set server_kind = excluded.server_kind, api_url = excluded.api_url, project = excluded.project, "
-                        + "protected_branches = excluded.protected_branches, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                        + "protected_branches = excluded.protected_branches, updated_by = excluded.updated_by, updated_at = excluded.updated_at, "
+                        + "hook_secret = excluded.hook_secret, ticket_label = excluded.ticket_label, mr_labels = excluded.mr_labels, mint_tokens = excluded.mint_tokens",
                 s.workspace(),
                 s.repo(),
                 s.kind().label(),
@@ -73,7 +108,23 @@ public class DeliveryStore {
                 s.project(),
                 String.join(",", s.protectedBranches()),
                 s.updatedBy(),
-                s.updatedAt());
+                s.updatedAt(),
+                java.util.Objects.requireNonNullElse(s.hookSecret(), ""),
+                java.util.Objects.requireNonNullElse(s.ticketLabel(), ""),
+                String.join(",", s.mrLabels()),
+                s.mintTokens());
+    }
+
+    /** The session whose merge request {@code number} is, in a workspace's repository. */
+    Optional<String> sessionOfMergeRequest(String workspace, String repo, long number) {
+        return query(
+                        "select session_id, mr_number from session_delivery where workspace = ?1 and repo = ?2 and mr_number = ?3",
+                        r -> r[0].toString(),
+                        workspace,
+                        repo,
+                        number)
+                .stream()
+                .findFirst();
     }
 
     Optional<Delivered> delivered(String sessionId) {

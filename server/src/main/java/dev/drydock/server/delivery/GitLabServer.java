@@ -5,8 +5,11 @@ import dev.drydock.server.egress.EgressGuard;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * GitLab's REST API v4 ({@code POST /projects/:id/merge_requests}, {@code PUT
@@ -37,6 +40,9 @@ final class GitLabServer extends HttpGitServer {
         body.put("title", title(draft));
         body.put("description", draft.description());
         body.put("remove_source_branch", true);
+        if (!draft.labels().isEmpty()) {
+            body.put("labels", String.join(",", draft.labels()));
+        }
         return mergeRequest(call("POST", "/projects/" + project + "/merge_requests", body));
     }
 
@@ -45,7 +51,43 @@ final class GitLabServer extends HttpGitServer {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("title", title(draft));
         body.put("description", draft.description());
+        if (!draft.labels().isEmpty()) {
+            body.put("add_labels", String.join(",", draft.labels()));
+        }
         return mergeRequest(call("PUT", "/projects/" + project + "/merge_requests/" + number, body));
+    }
+
+    @Override
+    public void comment(long number, boolean onMergeRequest, String body) throws GitServerException {
+        call(
+                "POST",
+                "/projects/" + project + (onMergeRequest ? "/merge_requests/" : "/issues/") + number + "/notes",
+                Map.of("body", body));
+    }
+
+    /**
+     * A project access token ({@code POST /projects/:id/access_tokens}) with the scope {@code
+     * write_repository} only and role Developer, expiring at {@code expires}; pushed with as any
+     * non-blank user name, as GitLab documents for project access tokens.
+     */
+    @Override
+    public Optional<MintedToken> mintPushToken(String name, LocalDate expires) throws GitServerException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("scopes", List.of("write_repository"));
+        body.put("access_level", 30);
+        body.put("expires_at", expires.toString());
+        JsonNode t = call("POST", "/projects/" + project + "/access_tokens", body);
+        String secret = text(t, "token");
+        if (secret.isEmpty()) {
+            throw new GitServerException(0, "GitLab answered the token request without a token");
+        }
+        return Optional.of(new MintedToken(text(t, "id"), "drydock", secret, expires.toString()));
+    }
+
+    @Override
+    public void revoke(MintedToken token) throws GitServerException {
+        call("DELETE", "/projects/" + project + "/access_tokens/" + token.id(), null);
     }
 
     private static String title(Draft draft) {

@@ -1,5 +1,6 @@
 package dev.drydock.server.delivery;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -12,13 +13,20 @@ public interface GitServer {
     /** The kinds of git server delivery can talk to. */
     enum Kind {
         GITLAB,
-        GITEA;
+        GITEA,
+        GITHUB,
+        BITBUCKET;
 
-        /** Parses {@code gitlab} or {@code gitea} (Forgejo speaks Gitea's API). */
+        /**
+         * Parses {@code gitlab}, {@code gitea} (Forgejo speaks Gitea's API), {@code github} (GitHub
+         * Enterprise Server) or {@code bitbucket} (Bitbucket Data Center).
+         */
         public static Optional<Kind> parse(String s) {
             return switch (s.strip().toLowerCase(Locale.ROOT)) {
                 case "gitlab" -> Optional.of(GITLAB);
                 case "gitea", "forgejo" -> Optional.of(GITEA);
+                case "github", "github-enterprise", "ghes" -> Optional.of(GITHUB);
+                case "bitbucket", "bitbucket-dc", "bitbucket-server", "bitbucket-datacenter" -> Optional.of(BITBUCKET);
                 default -> Optional.empty();
             };
         }
@@ -28,8 +36,21 @@ public interface GitServer {
         }
     }
 
-    /** What to open: from {@code sourceBranch} into {@code targetBranch}; a draft when tests were not run. */
-    record Draft(String sourceBranch, String targetBranch, String title, String description, boolean draft) {}
+    /**
+     * What to open: from {@code sourceBranch} into {@code targetBranch}; a draft when tests were not
+     * run; {@code labels} to put on it (where the server has merge-request labels).
+     */
+    record Draft(
+            String sourceBranch,
+            String targetBranch,
+            String title,
+            String description,
+            boolean draft,
+            List<String> labels) {
+        public Draft(String sourceBranch, String targetBranch, String title, String description, boolean draft) {
+            this(sourceBranch, targetBranch, title, description, draft, List.of());
+        }
+    }
 
     /** An opened merge request: its number in the project ({@code iid} on GitLab, {@code number} on Gitea) and its web address. */
     record MergeRequest(long number, String url, String state, boolean draft) {}
@@ -39,6 +60,35 @@ public interface GitServer {
 
     /** Updates the title and description of merge request {@code number}. */
     MergeRequest update(long number, Draft draft) throws GitServerException;
+
+    /**
+     * Writes a comment on issue {@code number} (or merge request {@code number} when {@code
+     * onMergeRequest}): how work that arrived from the git server is linked back.
+     */
+    void comment(long number, boolean onMergeRequest, String body) throws GitServerException;
+
+    /** A token the git server minted for one push; its value never leaves the server process. */
+    record MintedToken(String id, String username, String secret, String expires) {
+        @Override
+        public String toString() {
+            return "MintedToken[" + id + ", " + username + ", ***, " + expires + "]";
+        }
+    }
+
+    /**
+     * Mints a short-lived token that may push to this repository, with the integration credential
+     * this client was made with; empty when this kind of server cannot mint one through its API.
+     *
+     * @param name the token's name as the git server lists it
+     * @param expires the last day it is valid (servers count expiry in days)
+     */
+    default java.util.Optional<MintedToken> mintPushToken(String name, java.time.LocalDate expires)
+            throws GitServerException {
+        return java.util.Optional.empty();
+    }
+
+    /** Revokes a token {@link #mintPushToken} made. */
+    default void revoke(MintedToken token) throws GitServerException {}
 
     /** A git server's API answered with an error or could not be reached. */
     final class GitServerException extends Exception {

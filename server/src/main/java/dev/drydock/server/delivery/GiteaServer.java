@@ -3,8 +3,12 @@ package dev.drydock.server.delivery;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drydock.server.egress.EgressGuard;
 import java.net.http.HttpRequest;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Gitea's (and Forgejo's) REST API v1 ({@code POST /repos/{owner}/{repo}/pulls}, {@code PATCH
@@ -24,6 +28,15 @@ final class GiteaServer extends HttpGitServer {
 
     @Override
     HttpRequest.Builder authenticate(HttpRequest.Builder request) {
+        int colon = token.indexOf(':');
+        if (colon > 0) {
+            // username:password: basic auth (the only way Gitea lets a client create tokens)
+            return request.header(
+                    "Authorization",
+                    "Basic "
+                            + java.util.Base64.getEncoder()
+                                    .encodeToString(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
         return request.header("Authorization", "token " + token);
     }
 
@@ -34,6 +47,10 @@ final class GiteaServer extends HttpGitServer {
         body.put("base", draft.targetBranch());
         body.put("title", title(draft));
         body.put("body", draft.description());
+        List<Long> labels = labelIds(draft.labels());
+        if (!labels.isEmpty()) {
+            body.put("labels", labels);
+        }
         return pull(call("POST", "/repos/" + repo + "/pulls", body));
     }
 
@@ -42,7 +59,58 @@ final class GiteaServer extends HttpGitServer {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("title", title(draft));
         body.put("body", draft.description());
+        List<Long> labels = labelIds(draft.labels());
+        if (!labels.isEmpty()) {
+            body.put("labels", labels);
+        }
         return pull(call("PATCH", "/repos/" + repo + "/pulls/" + number, body));
+    }
+
+    @Override
+    public void comment(long number, boolean onMergeRequest, String body) throws GitServerException {
+        // pull requests are issues on Gitea: one endpoint for both
+        call("POST", "/repos/" + repo + "/issues/" + number + "/comments", Map.of("body", body));
+    }
+
+    /** Gitea takes label ids: the repository's labels whose names are asked for (unknown names are left out). */
+    private List<Long> labelIds(List<String> names) throws GitServerException {
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        List<Long> ids = new ArrayList<>();
+        for (JsonNode label : call("GET", "/repos/" + repo + "/labels?limit=50", null)) {
+            if (names.contains(text(label, "name"))) {
+                ids.add(label.path("id").asLong());
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * A token of the integration user ({@code POST /users/{username}/tokens}, scope {@code
+     * write:repository}). Gitea creates tokens only under HTTP basic auth, so this works when the
+     * integration credential is {@code username:password}; Gitea's tokens have no expiry, so the token
+     * is revoked right after the push ({@code DELETE /users/{username}/tokens/{id}}).
+     */
+    @Override
+    public Optional<MintedToken> mintPushToken(String name, LocalDate expires) throws GitServerException {
+        int colon = token.indexOf(':');
+        if (colon <= 0) {
+            return Optional.empty();
+        }
+        String user = token.substring(0, colon);
+        JsonNode t =
+                call("POST", "/users/" + user + "/tokens", Map.of("name", name, "scopes", List.of("write:repository")));
+        String secret = text(t, "sha1");
+        if (secret.isEmpty()) {
+            throw new GitServerException(0, "Gitea answered the token request without a token");
+        }
+        return Optional.of(new MintedToken(text(t, "id"), user, secret, "revoked after the push"));
+    }
+
+    @Override
+    public void revoke(MintedToken minted) throws GitServerException {
+        call("DELETE", "/users/" + minted.username() + "/tokens/" + minted.id(), null);
     }
 
     private static String title(Draft draft) {

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** The JSON-over-HTTP plumbing the git server implementations share: every call through the egress guard. */
 abstract class HttpGitServer implements GitServer {
@@ -28,16 +29,23 @@ abstract class HttpGitServer implements GitServer {
     /** Adds the server's authentication header. */
     abstract HttpRequest.Builder authenticate(HttpRequest.Builder request);
 
-    JsonNode call(String method, String path, Object body) throws GitServerException {
+    /** Headers every request of this server carries besides authentication (e.g. an API version). */
+    HttpRequest.Builder headers(HttpRequest.Builder request) {
+        return request.header("Accept", "application/json");
+    }
+
+    /** Calls the API; {@code body} null sends none (GET, DELETE). Answers the parsed JSON, or null for an empty answer. */
+    JsonNode call(String method, String path, @Nullable Object body) throws GitServerException {
         URI uri = URI.create(apiUrl + path);
         try {
-            byte[] bytes = JSON.writeValueAsBytes(body);
-            HttpRequest request = authenticate(HttpRequest.newBuilder(uri)
-                            .timeout(REQUEST)
-                            .header("Content-Type", "application/json")
-                            .header("Accept", "application/json")
-                            .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes)))
-                    .build();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(REQUEST);
+            if (body == null) {
+                builder.method(method, HttpRequest.BodyPublishers.noBody());
+            } else {
+                builder.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            }
+            HttpRequest request = authenticate(headers(builder)).build();
             HttpResponse<String> response = egress.send(
                     request,
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8),
@@ -49,7 +57,7 @@ abstract class HttpGitServer implements GitServer {
                         "the git server answered " + response.statusCode() + " to " + method + " " + uri.getRawPath()
                                 + ": " + abbreviate(response.body()));
             }
-            return JSON.readTree(response.body());
+            return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
         } catch (EgressRefusedException e) {
             throw new GitServerException(
                     0, "the git server's host " + uri.getHost() + " is not on the egress allow-list");

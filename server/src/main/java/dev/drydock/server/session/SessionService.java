@@ -299,6 +299,28 @@ public class SessionService {
         return view(row);
     }
 
+    /**
+     * Continues a session with a new user turn (e.g. a review comment on its merge request): a session
+     * still going gets it as a message; a finished one starts going again with it, counted against the
+     * limits like a new one.
+     */
+    public SessionView followUp(Principal who, String id, String text) {
+        Row row = authorize(who, id, WorkspaceRole.MEMBER);
+        if (text.isBlank()) {
+            throw ProblemException.badRequest("the follow-up text is empty");
+        }
+        if (!state(id).finished()) {
+            log.append(id, Source.USER, new Conversation.UserMessage(text));
+        } else {
+            withinLimits(who, row.workspace(), () -> {
+                log.append(id, Source.USER, new Lifecycle.SessionResumed("continued by " + who.username()));
+                log.append(id, Source.USER, new Conversation.UserMessage(text));
+            });
+        }
+        runner.kick(id);
+        return view(row);
+    }
+
     /** Statuses of sessions that count against the limits: started and neither finished nor interrupted. */
     private static final String GOING = "status in ('new', 'running', 'waiting_for_answer', 'waiting_for_approval')";
 

@@ -654,6 +654,29 @@ class AuthorizationMatrixTest {
                 "UAAAHHA",
                 c -> get(s + sessionA + "/record/model-calls")));
         rows.add(api("GET /api/sessions/{id}/record/egress", "UAAAHHA", c -> get(s + sessionA + "/record/egress")));
+        // webhooks in: Keycloak plays no part (a bearer token is ignored, so every caller is alike); the
+        // repository's webhook secret in the vendor's own scheme is the one credential
+        rows.add(api("POST /api/hooks/gitlab/{workspace}/{repo}", "UUUUUUU", c -> gitlabHook(null)));
+        rows.add(row(
+                "POST /api/hooks/gitlab/{workspace}/{repo}",
+                "with the repository's X-Gitlab-Token",
+                Channel.BEARER,
+                "AAAAAAA",
+                c -> gitlabHook("matrix-value")));
+        rows.add(row(
+                "POST /api/hooks/gitlab/{workspace}/{repo}",
+                "with another token",
+                Channel.BEARER,
+                "UUUUUUU",
+                c -> gitlabHook("not-the-secret")));
+        rows.add(api(
+                "POST /api/hooks/gitea/{workspace}/{repo}",
+                "UUUUUUU",
+                c -> json(
+                        "POST",
+                        "/api/hooks/gitea/" + A + "/" + REPO,
+                        Map.of("action", "created"),
+                        Map.of("X-Gitea-Event", "issue_comment", "X-Gitea-Signature", "00"))));
         rows.add(api("GET /api/sessions/{id}/delivery", "UAAAHHA", c -> get(s + sessionA + "/delivery")));
         rows.add(api(
                 "POST /api/sessions/{id}/delivery/push",
@@ -1139,7 +1162,35 @@ class AuthorizationMatrixTest {
                 "project",
                 "team/calc",
                 "protectedBranches",
-                List.of());
+                List.of(),
+                "hookSecret",
+                SECRET);
+    }
+
+    /** A GitLab note on a merge request Drydock did not open (so ignored once authenticated), unique per call. */
+    private static Call gitlabHook(@Nullable String token) {
+        Map<String, Object> note = Map.of(
+                "object_kind",
+                "note",
+                "user",
+                Map.of("username", "matrix"),
+                "object_attributes",
+                Map.of(
+                        "id",
+                        FRESH.incrementAndGet() + System.nanoTime(),
+                        "note",
+                        "LGTM",
+                        "noteable_type",
+                        "MergeRequest"),
+                "merge_request",
+                Map.of("iid", 999_999));
+        return json(
+                "POST",
+                "/api/hooks/gitlab/" + A + "/" + REPO,
+                note,
+                token == null
+                        ? Map.of("X-Gitlab-Event", "Note Hook")
+                        : Map.of("X-Gitlab-Event", "Note Hook", "X-Gitlab-Token", token));
     }
 
     private static Map<String, Object> budget() {

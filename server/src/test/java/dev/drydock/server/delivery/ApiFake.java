@@ -16,12 +16,12 @@ import java.util.concurrent.Executors;
  * The shared plumbing of the git servers' contract fakes: a JDK HTTP server on loopback that records
  * each request and answers what the subclass, following the vendor's published API reference, says.
  */
-abstract class ApiFake implements AutoCloseable {
+public abstract class ApiFake implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** One request as the fake received it. */
-    record Received(String method, String path, java.util.Map<String, List<String>> headers, String body) {
-        JsonNode json() {
+    public record Received(String method, String path, java.util.Map<String, List<String>> headers, String body) {
+        public JsonNode json() {
             try {
                 return JSON.readTree(body);
             } catch (IOException e) {
@@ -29,7 +29,7 @@ abstract class ApiFake implements AutoCloseable {
             }
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.entrySet().stream()
                     .filter(e -> e.getKey().equalsIgnoreCase(name))
                     .findFirst()
@@ -41,7 +41,7 @@ abstract class ApiFake implements AutoCloseable {
     /** An answer: status and JSON body. */
     record Answer(int status, Object body) {}
 
-    final List<Received> received = new CopyOnWriteArrayList<>();
+    public final List<Received> received = new CopyOnWriteArrayList<>();
     private final HttpServer server;
 
     ApiFake() throws IOException {
@@ -52,7 +52,7 @@ abstract class ApiFake implements AutoCloseable {
     }
 
     /** The API base URL, through {@code localhost}. */
-    String base(String apiPath) {
+    public String base(String apiPath) {
         return "http://localhost:" + server.getAddress().getPort() + apiPath;
     }
 
@@ -71,6 +71,10 @@ abstract class ApiFake implements AutoCloseable {
                 a = answer(r);
             } catch (RuntimeException e) {
                 a = new Answer(400, java.util.Map.of("message", String.valueOf(e.getMessage())));
+            }
+            if (a.status() == 204) {
+                exchange.sendResponseHeaders(204, -1);
+                return;
             }
             byte[] body = JSON.writeValueAsBytes(a.body());
             exchange.getResponseHeaders().add("Content-Type", "application/json");

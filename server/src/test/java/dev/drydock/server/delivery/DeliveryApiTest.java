@@ -628,4 +628,93 @@ class DeliveryApiTest {
                 .contentType("application/problem+json")
                 .body("detail", containsString("gitlab or gitea"));
     }
+
+    void mintingSettings(GitLabApiFake gitlab) {
+        given().auth()
+                .oauth2(Tokens.of("wanda"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "server",
+                        "gitlab",
+                        "apiUrl",
+                        gitlab.base("/api/v4"),
+                        "project",
+                        "team/calc",
+                        "mintTokens",
+                        true,
+                        "labels",
+                        java.util.List.of("drydock")))
+                .when()
+                .put("/api/workspaces/demo/repositories/" + REPO + "/delivery")
+                .then()
+                .statusCode(200)
+                .body("mintTokens", equalTo(true));
+    }
+
+    @Test
+    void shouldPushWithMintedTokenAndRevokeItWhenMintingIsOn() throws Exception {
+        try (GitLabApiFake gitlab = new GitLabApiFake(DeliveryTestServices.TOKEN, "team/calc")) {
+            // Given a GitLab that mints project access tokens, which the git server then accepts
+            String id = finishedSession(DIFF, "python3 -m unittest");
+            mintingSettings(gitlab);
+            server.alsoAccepted = gitlab.accessTokens::containsValue;
+
+            // When
+            JsonPath delivered = given().auth()
+                    .oauth2(Tokens.of("mike"))
+                    .when()
+                    .post("/api/sessions/" + id + "/delivery/merge-request")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+
+            // Then the push used a token minted for it, which expires tomorrow and was revoked after the push
+            assertThat(server.pushes.getLast()).isEqualTo("minted:drydock");
+            assertThat(upstream("refs/heads/drydock/" + id)).isEqualTo(mirror(GitMirrorPublisher.ref(id)));
+            assertThat(gitlab.mintedExpiries.values())
+                    .containsExactly(java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                            .plusDays(1)
+                            .toString());
+            assertThat(gitlab.accessTokens).as("revoked after the push").isEmpty();
+            assertThat(gitlab.mergeRequests.get(delivered.getLong("mergeRequest.number")))
+                    .containsEntry("labels", java.util.List.of("drydock"));
+            assertThat(auditActions(id))
+                    .containsEntry("delivery.token-minted", 1L)
+                    .containsEntry("delivery.token-revoked", 1L)
+                    .containsEntry("delivery.pushed", 1L);
+        } finally {
+            server.alsoAccepted = password -> false;
+            settings("gitlab", "http://localhost:1/api/v4", "team/calc", java.util.List.of());
+        }
+    }
+
+    @Test
+    void shouldPushWithStoredCredentialWhenServerCannotMintTokens() throws Exception {
+        try (GitLabApiFake gitlab = new GitLabApiFake(DeliveryTestServices.TOKEN, "team/calc")) {
+            // Given a GitLab without project access tokens
+            String id = finishedSession(DIFF, "python3 -m unittest");
+            mintingSettings(gitlab);
+            gitlab.accessTokensEnabled = false;
+
+            // When
+            var response = given().auth()
+                    .oauth2(Tokens.of("mike"))
+                    .contentType(ContentType.JSON)
+                    .body("{}")
+                    .when()
+                    .post("/api/sessions/" + id + "/delivery/push");
+
+            // Then
+            response.then().statusCode(200);
+            assertThat(server.pushes.getLast()).isEqualTo(RepositoryDeliveryCredentials.USERNAME);
+            assertThat(upstream("refs/heads/drydock/" + id)).isEqualTo(mirror(GitMirrorPublisher.ref(id)));
+            assertThat(auditActions(id))
+                    .containsEntry("delivery.token-mint-failed", 1L)
+                    .containsEntry("delivery.pushed", 1L)
+                    .doesNotContainKey("delivery.token-minted");
+        } finally {
+            settings("gitlab", "http://localhost:1/api/v4", "team/calc", java.util.List.of());
+        }
+    }
 }

@@ -9,8 +9,8 @@ import java.util.Map;
  * ({@code DRYDOCK_TEST_DEPLOY_TOKEN}) is a workspace secret of {@code demo} the tests store as {@link #TOKEN}.
  */
 public final class DeliveryTestServices implements QuarkusTestResourceLifecycleManager {
-    static final String SECRET_NAME = "DRYDOCK_TEST_DEPLOY_TOKEN";
-    static final String TOKEN = "deploy-token-" + ProcessHandle.current().pid();
+    public static final String SECRET_NAME = "DRYDOCK_TEST_DEPLOY_TOKEN";
+    public static final String TOKEN = "deploy-token-" + ProcessHandle.current().pid();
 
     @Override
     public Map<String, String> start() {

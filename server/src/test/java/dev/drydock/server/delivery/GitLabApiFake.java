@@ -17,16 +17,35 @@ import java.util.regex.Pattern;
  * ({@code id}, {@code iid}, {@code web_url}, {@code state: "opened"}, {@code draft} from the
  * {@code Draft:} title prefix); 409 when an open merge request exists for the source branch;
  * {@code PUT /projects/:id/merge_requests/:merge_request_iid} answering 200; 401
- * {@code {"message":"401 Unauthorized"}} without a valid {@code PRIVATE-TOKEN}.
+ * {@code {"message":"401 Unauthorized"}} without a valid {@code PRIVATE-TOKEN}. Besides merge
+ * requests: notes ({@code POST /projects/:id/issues/:issue_iid/notes} and {@code
+ * …/merge_requests/:merge_request_iid/notes}, "Notes API", answering 201 with the note) and project
+ * access tokens ("Project access tokens API": {@code POST /projects/:id/access_tokens} with {@code
+ * name}, {@code scopes}, {@code access_level} and a required {@code expires_at} at most 365 days
+ * ahead, answering 201 with the token's {@code id} and {@code token}; {@code DELETE
+ * /projects/:id/access_tokens/:token_id} answering 204).
  */
-final class GitLabApiFake extends ApiFake {
+public final class GitLabApiFake extends ApiFake {
     private static final Pattern CREATE = Pattern.compile("/api/v4/projects/([^/]+)/merge_requests");
     private static final Pattern UPDATE = Pattern.compile("/api/v4/projects/([^/]+)/merge_requests/([0-9]+)");
+    private static final Pattern NOTES =
+            Pattern.compile("/api/v4/projects/([^/]+)/(issues|merge_requests)/([0-9]+)/notes");
+    private static final Pattern TOKENS = Pattern.compile("/api/v4/projects/([^/]+)/access_tokens");
+    private static final Pattern TOKEN = Pattern.compile("/api/v4/projects/([^/]+)/access_tokens/([0-9]+)");
+    /** Notes written, in order: "issues/3: text" or "merge_requests/1: text". */
+    public final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Project access tokens: id to token, while active. */
+    public final Map<Long, String> accessTokens = new ConcurrentHashMap<>();
+    /** Every token ever minted (revoked ones too), with its expiry. */
+    public final Map<Long, String> mintedExpiries = new ConcurrentHashMap<>();
+    /** Whether this instance offers project access tokens (GitLab Free on gitlab.com does not; self-managed does). */
+    public volatile boolean accessTokensEnabled = true;
+
     private final String token;
     private final String project;
-    final Map<Long, Map<String, Object>> mergeRequests = new ConcurrentHashMap<>();
+    public final Map<Long, Map<String, Object>> mergeRequests = new ConcurrentHashMap<>();
 
-    GitLabApiFake(String token, String project) throws java.io.IOException {
+    public GitLabApiFake(String token, String project) throws java.io.IOException {
         this.token = token;
         this.project = project;
     }
@@ -38,6 +57,59 @@ final class GitLabApiFake extends ApiFake {
         }
         Matcher create = CREATE.matcher(r.path());
         Matcher update = UPDATE.matcher(r.path());
+        Matcher notesOf = NOTES.matcher(r.path());
+        Matcher tokens = TOKENS.matcher(r.path());
+        Matcher oneToken = TOKEN.matcher(r.path());
+        if (r.method().equals("POST") && notesOf.matches()) {
+            String body = r.json().path("body").asText("");
+            if (body.isEmpty()) {
+                return new Answer(400, Map.of("message", Map.of("note", List.of("can't be blank"))));
+            }
+            notes.add(notesOf.group(2) + "/" + notesOf.group(3) + ": " + body);
+            return new Answer(
+                    201,
+                    Map.of(
+                            "id",
+                            300 + notes.size(),
+                            "body",
+                            body,
+                            "noteable_type",
+                            notesOf.group(2).equals("issues") ? "Issue" : "MergeRequest"));
+        }
+        if (r.method().equals("POST") && tokens.matches()) {
+            if (!accessTokensEnabled) {
+                return new Answer(404, Map.of("message", "404 Not Found"));
+            }
+            JsonNode b = r.json();
+            if (!b.hasNonNull("name") || !b.path("scopes").isArray() || !b.hasNonNull("expires_at")) {
+                return new Answer(400, Map.of("error", "name, scopes, expires_at are missing"));
+            }
+            java.time.LocalDate expires =
+                    java.time.LocalDate.parse(b.get("expires_at").asText());
+            java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+            if (expires.isBefore(today) || expires.isAfter(today.plusDays(365))) {
+                return new Answer(400, Map.of("message", Map.of("expires_at", List.of("is invalid"))));
+            }
+            long id = 900 + mintedExpiries.size() + 1;
+            String value = "glpat-minted-" + id + "-" + java.util.UUID.randomUUID();
+            accessTokens.put(id, value);
+            mintedExpiries.put(id, expires.toString());
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("id", id);
+            t.put("name", b.get("name").asText());
+            t.put("scopes", b.get("scopes"));
+            t.put("access_level", b.path("access_level").asInt(40));
+            t.put("expires_at", expires.toString());
+            t.put("active", true);
+            t.put("revoked", false);
+            t.put("token", value);
+            return new Answer(201, t);
+        }
+        if (r.method().equals("DELETE") && oneToken.matches()) {
+            return accessTokens.remove(Long.parseLong(oneToken.group(2))) == null
+                    ? new Answer(404, Map.of("message", "404 Not Found"))
+                    : new Answer(204, Map.of());
+        }
         if (r.method().equals("POST") && create.matches()) {
             if (!project.equals(URLDecoder.decode(create.group(1), StandardCharsets.UTF_8))) {
                 return new Answer(404, Map.of("message", "404 Project Not Found"));
@@ -68,6 +140,9 @@ final class GitLabApiFake extends ApiFake {
             mr.put("state", "opened");
             mr.put("web_url", base("") + "/" + project + "/-/merge_requests/" + iid);
             edit(mr, b);
+            if (b.hasNonNull("labels")) {
+                mr.put("labels", List.of(b.get("labels").asText().split(",")));
+            }
             mergeRequests.put(iid, mr);
             return new Answer(201, mr);
         }

@@ -16,23 +16,93 @@ import java.util.regex.Pattern;
  * {@code draft} from the {@code WIP:} title prefix); 409 when a pull request for the same head and
  * base exists; {@code PATCH /repos/{owner}/{repo}/pulls/{index}} with an
  * {@code EditPullRequestOption}, answering 201; 401 without a valid {@code Authorization: token}.
+ * Besides pulls: {@code POST /repos/{owner}/{repo}/issues/{index}/comments} ({@code CreateIssueCommentOption},
+ * 201 with the {@code Comment}), {@code GET /repos/{owner}/{repo}/labels} (the repository's {@code Label}s),
+ * and access tokens, which Gitea creates only under HTTP basic auth: {@code POST
+ * /users/{username}/tokens} ({@code CreateAccessTokenOption}: {@code name}, {@code scopes}; 201 with
+ * {@code id}, {@code name}, {@code sha1}, {@code token_last_eight}) and {@code DELETE
+ * /users/{username}/tokens/{token}} (204).
  */
-final class GiteaApiFake extends ApiFake {
+public final class GiteaApiFake extends ApiFake {
     private static final Pattern CREATE = Pattern.compile("/api/v1/repos/([^/]+/[^/]+)/pulls");
     private static final Pattern EDIT = Pattern.compile("/api/v1/repos/([^/]+/[^/]+)/pulls/([0-9]+)");
     private final String token;
     private final String repo;
-    final Map<Long, Map<String, Object>> pulls = new ConcurrentHashMap<>();
+    public final Map<Long, Map<String, Object>> pulls = new ConcurrentHashMap<>();
+    private static final Pattern COMMENTS = Pattern.compile("/api/v1/repos/([^/]+/[^/]+)/issues/([0-9]+)/comments");
+    private static final Pattern LABELS = Pattern.compile("/api/v1/repos/([^/]+/[^/]+)/labels");
+    private static final Pattern TOKENS = Pattern.compile("/api/v1/users/([^/]+)/tokens");
+    private static final Pattern TOKEN = Pattern.compile("/api/v1/users/([^/]+)/tokens/([0-9]+)");
+    /** Comments written, in order: "3: text". */
+    public final List<String> comments = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The repository's labels: name to id. */
+    public final Map<String, Long> labels = new ConcurrentHashMap<>(Map.of("drydock", 7L, "bug", 8L));
+    /** The basic-auth user and password that may create tokens (null: none). */
+    public volatile String basicUser;
 
-    GiteaApiFake(String token, String repo) throws java.io.IOException {
+    public volatile String basicPassword;
+    /** Access tokens: id to value, while active. */
+    public final Map<Long, String> accessTokens = new ConcurrentHashMap<>();
+
+    public GiteaApiFake(String token, String repo) throws java.io.IOException {
         this.token = token;
         this.repo = repo;
     }
 
     @Override
     Answer answer(Received r) {
-        if (!("token " + token).equals(r.header("Authorization"))) {
+        boolean basic = basicUser != null
+                && ("Basic "
+                                + java.util.Base64.getEncoder()
+                                        .encodeToString((basicUser + ":" + basicPassword)
+                                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .equals(r.header("Authorization"));
+        boolean minted = accessTokens.values().stream().anyMatch(t -> ("token " + t).equals(r.header("Authorization")));
+        if (!basic && !minted && !("token " + token).equals(r.header("Authorization"))) {
             return new Answer(401, Map.of("message", "token is required", "url", base("/api/swagger")));
+        }
+        Matcher comment = COMMENTS.matcher(r.path());
+        Matcher labelList = LABELS.matcher(r.path());
+        Matcher tokens = TOKENS.matcher(r.path());
+        Matcher oneToken = TOKEN.matcher(r.path());
+        if (r.method().equals("POST") && comment.matches()) {
+            String body = r.json().path("body").asText("");
+            comments.add(comment.group(2) + ": " + body);
+            return new Answer(
+                    201, Map.of("id", 70 + comments.size(), "body", body, "user", Map.of("login", "drydock-bot")));
+        }
+        if (r.method().equals("GET") && labelList.matches()) {
+            return new Answer(
+                    200,
+                    labels.entrySet().stream()
+                            .map(e -> Map.of("id", e.getValue(), "name", e.getKey(), "color", "e11d21"))
+                            .toList());
+        }
+        if (r.method().equals("POST") && tokens.matches()) {
+            if (!basic || !tokens.group(1).equals(basicUser)) {
+                return new Answer(401, Map.of("message", "auth required"));
+            }
+            long id = 40 + accessTokens.size() + 1;
+            String sha1 = java.util.HexFormat.of()
+                    .formatHex(java.util.UUID.randomUUID().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .substring(0, 40);
+            accessTokens.put(id, sha1);
+            return new Answer(
+                    201,
+                    Map.of(
+                            "id", id,
+                            "name", r.json().path("name").asText(),
+                            "sha1", sha1,
+                            "token_last_eight", sha1.substring(32),
+                            "scopes", r.json().path("scopes")));
+        }
+        if (r.method().equals("DELETE") && oneToken.matches()) {
+            if (!basic) {
+                return new Answer(401, Map.of("message", "auth required"));
+            }
+            return accessTokens.remove(Long.parseLong(oneToken.group(2))) == null
+                    ? new Answer(404, Map.of("message", "The target couldn't be found."))
+                    : new Answer(204, Map.of());
         }
         Matcher create = CREATE.matcher(r.path());
         Matcher edit = EDIT.matcher(r.path());
@@ -61,6 +131,16 @@ final class GiteaApiFake extends ApiFake {
             pr.put("url", base("") + "/" + repo + "/pulls/" + number);
             pr.put("head", Map.of("ref", head, "label", head));
             pr.put("base", Map.of("ref", baseBranch, "label", baseBranch));
+            if (b.path("labels").isArray()) {
+                List<Object> named = new java.util.ArrayList<>();
+                b.get("labels")
+                        .forEach(id -> labels.forEach((name, lid) -> {
+                            if (lid == id.asLong()) {
+                                named.add(Map.of("id", lid, "name", name));
+                            }
+                        }));
+                pr.put("labels", named);
+            }
             apply(pr, b);
             pulls.put(number, pr);
             return new Answer(201, pr);

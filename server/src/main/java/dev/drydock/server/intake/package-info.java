@@ -1,0 +1,10 @@
+/**
+ * Work arrives: webhooks from the git servers (a review comment on a droid's merge request continues
+ * its session, a labelled issue starts one), each authenticated by the vendor's own scheme under the
+ * repository's webhook secret, never a Keycloak token; replays and forged signatures are refused and
+ * audited.
+ */
+@NullMarked
+package dev.drydock.server.intake;
+
+import org.jspecify.annotations.NullMarked;
