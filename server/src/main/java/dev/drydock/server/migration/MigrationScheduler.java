@@ -119,7 +119,7 @@ public class MigrationScheduler {
         SessionState state = SessionState.fold(log.readAll(session));
         if (state.status() == SessionState.Status.INTERRUPTED) {
             store.planFailed(
-                    m.id(), "the planning session was interrupted; resume it, or put a plan by hand", clock.instant());
+                    m.id(), "the planning session was interrupted by a server restart; put a plan by hand, or start a new migration", clock.instant());
             return;
         }
         if (!state.finished()) {
@@ -166,22 +166,9 @@ public class MigrationScheduler {
                         ok ? TaskState.SUCCEEDED : TaskState.FAILED,
                         new MigrationStore.TaskUpdate(
                                 null, false, 0, ok ? null : failure(t.session(), t.sessionOutcome()), ok, null, now, null));
-            } else if (status.equals("interrupted")) {
-                store.moveTask(
-                        m.id(),
-                        t.id(),
-                        List.of(TaskState.RUNNING),
-                        TaskState.FAILED,
-                        new MigrationStore.TaskUpdate(
-                                null,
-                                false,
-                                0,
-                                "the session was interrupted (the server restarted); retry the task",
-                                false,
-                                null,
-                                now,
-                                null));
             }
+            // an interrupted session (the server restarted with resume-on-start off) stays the task's: a person
+            // resumes it from its page, or retries the task; until then the migration needs attention
         }
         List<MigrationStore.TaskRow> tasks = store.tasks(m.id());
         List<Readiness.Node> nodes = tasks.stream().map(MigrationStore.TaskRow::node).toList();
@@ -197,8 +184,11 @@ public class MigrationScheduler {
                 break;
             }
         }
-        List<Readiness.Node> after =
-                store.tasks(m.id()).stream().map(MigrationStore.TaskRow::node).toList();
+        List<Readiness.Node> after = store.tasks(m.id()).stream()
+                .map(t -> "interrupted".equals(t.sessionStatus()) && t.state() == TaskState.RUNNING
+                        ? new Readiness.Node(t.id(), t.dependsOn(), TaskState.FAILED, false)
+                        : t.node())
+                .toList();
         String phase = switch (Readiness.phase(after)) {
             case RUNNING -> "running";
             case NEEDS_ATTENTION -> "needs_attention";

@@ -145,18 +145,23 @@ public class MigrationService {
         return view(store.row(id).orElseThrow());
     }
 
-    /** Runs a failed task again in a new session (its dependents keep waiting for it). */
+    /**
+     * Runs a failed task again in a new session (its dependents keep waiting for it); also a task whose
+     * session a restart interrupted, when a person prefers a fresh session to resuming that one.
+     */
     public MigrationView retry(Principal who, String workspace, String id, String task) {
         MigrationStore.Row row = authorize(who, workspace, id, WorkspaceRole.MEMBER);
         requireApproved(row);
         MigrationStore.TaskRow t = task(id, task);
+        boolean interrupted = t.state() == TaskState.RUNNING && "interrupted".equals(t.sessionStatus());
         if (!store.moveTask(
                 id,
                 task,
-                List.of(TaskState.FAILED),
+                List.of(interrupted ? TaskState.RUNNING : TaskState.FAILED),
                 TaskState.PENDING,
                 new MigrationStore.TaskUpdate(null, true, 0, null, true, null, null, null))) {
-            throw ProblemException.conflict("only a failed task can be retried; task '" + task + "' is " + t.state().label());
+            throw ProblemException.conflict("only a failed task (or one whose session was interrupted) can be retried; task '" + task + "' is "
+                            + t.state().label());
         }
         reopen(row);
         return view(store.row(id).orElseThrow());

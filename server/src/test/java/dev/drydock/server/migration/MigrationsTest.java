@@ -187,7 +187,8 @@ class MigrationsTest {
         String id = create("[script:mig-plan] Fix add() in both calculators.", 2);
         JsonPath planned = awaitState(id, "planned");
         post("mike", WS + "/" + id + "/approve", Map.of()).then().statusCode(200);
-        JsonPath failed = await(id, j -> "failed".equals(taskOf(j, "app").get("state")));
+        JsonPath failed = await(
+                id, j -> "failed".equals(taskOf(j, "app").get("state")) && j.getString("state").equals("needs_attention"));
         DroidTestServices.SCRIPTS.put(
                 "mig-flaky",
                 script(
@@ -387,13 +388,23 @@ class MigrationsTest {
                         "droid-calc",
                         commit));
 
-        // When the new server starts: the runner resumes sessions, the scheduler recovers its claims
+        // When the new server starts (the runner marks the session interrupted, as the tests configure it; the
+        // scheduler recovers its claims) and a person resumes the interrupted session from its page
         runner.recover();
         scheduler.recover();
+        JsonPath attention = await(migration, j -> j.getString("state").equals("needs_attention"));
+        given().auth()
+                .oauth2(Tokens.of("mike"))
+                .post("/api/sessions/" + session + "/resume")
+                .then()
+                .statusCode(200);
 
         // Then the migration completes; the first task kept its session, the claimed one started once
         JsonPath done = awaitState(migration, "completed");
         Map<String, Object> first = taskOf(done, "first");
+        assertThat(taskOf(attention, "first"))
+                .containsEntry("state", "running")
+                .containsEntry("sessionStatus", "interrupted");
         assertThat(first).containsEntry("state", "succeeded").containsEntry("session", session).containsEntry("attempts", 1);
         assertThat(taskOf(done, "second")).containsEntry("state", "succeeded").containsEntry("attempts", 1);
         assertThat(taskOf(done, "third")).containsEntry("state", "succeeded").containsEntry("attempts", 1);
