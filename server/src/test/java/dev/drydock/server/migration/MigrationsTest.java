@@ -11,10 +11,15 @@ import dev.drydock.server.agent.event.Lifecycle;
 import dev.drydock.server.agent.event.Source;
 import dev.drydock.server.session.DroidTestServices;
 import dev.drydock.server.session.SessionRunner;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.drydock.server.testing.Poll;
+import dev.drydock.server.testing.PortalBrowser;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -47,6 +52,9 @@ import org.junit.jupiter.api.Test;
 class MigrationsTest {
     static final String WS = "/api/workspaces/demo/migrations";
     static final String SECOND = "mig-calc-2";
+
+    @TestHTTPResource("/")
+    java.net.URI base;
 
     @Inject
     DataSource ds;
@@ -331,7 +339,7 @@ class MigrationsTest {
     }
 
     @Test
-    void shouldFinishTheMigrationWithoutRestartingAnyTaskWhenTheServerRestartsMidRun() throws Exception {
+    void shouldFollowTheMigrationOnTheBoardToTheEndWhenTheServerRestartedMidRun() throws Exception {
         // Given what a stopped server left: a running migration whose first task's session is mid-run with
         // nobody driving it, a second task waiting for it, and a third claimed but without its session yet
         String migration = UUID.randomUUID().toString();
@@ -388,18 +396,38 @@ class MigrationsTest {
                         "droid-calc",
                         commit));
 
-        // When the new server starts (the runner marks the session interrupted, as the tests configure it; the
-        // scheduler recovers its claims) and a person resumes the interrupted session from its page
+        // and the new server started: the runner marks the session interrupted (as the tests configure it), the
+        // scheduler recovers its claims; the board, open in a browser, shows the migration waiting for a person
         runner.recover();
         scheduler.recover();
         JsonPath attention = await(migration, j -> j.getString("state").equals("needs_attention"));
-        given().auth()
-                .oauth2(Tokens.of("mike"))
-                .post("/api/sessions/" + session + "/resume")
-                .then()
-                .statusCode(200);
+        try (PortalBrowser browser = PortalBrowser.launch()) {
+            Page board = browser.signIn("vera", base.resolve("/portal/workspaces/demo/migrations/" + migration).toString());
+            PlaywrightAssertions.assertThat(board.locator("#graph g[data-task='first'] .node-state")).hasText("running");
+            board.evaluate("window.boardTestMarker = 'loaded once'");
 
-        // Then the migration completes; the first task kept its session, the claimed one started once
+            // When a person resumes the interrupted session
+            given().auth()
+                    .oauth2(Tokens.of("mike"))
+                    .post("/api/sessions/" + session + "/resume")
+                    .then()
+                    .statusCode(200);
+
+            // Then the open board follows the tasks to the end without a reload
+            var wait = new LocatorAssertions.HasTextOptions().setTimeout(180_000);
+            for (String task : List.of("first", "second", "third")) {
+                PlaywrightAssertions.assertThat(board.locator("#graph g[data-task='" + task + "'] .node-state"))
+                        .hasText("succeeded", wait);
+            }
+            PlaywrightAssertions.assertThat(board.locator("#migration-state")).hasText("completed", wait);
+            PlaywrightAssertions.assertThat(board.locator("#tasks tr[data-task='first'] .task-session a"))
+                    .hasAttribute("href", "/portal/sessions/" + session);
+            PlaywrightAssertions.assertThat(board.locator("#tasks tr[data-task='second'] .task-diff a"))
+                    .hasText("diff");
+            assertThat(board.evaluate("window.boardTestMarker")).isEqualTo("loaded once");
+            PortalBrowser.screenshot(board, "migration-board");
+        }
+        // and the API agrees: the first task kept its session, the claimed one started once
         JsonPath done = awaitState(migration, "completed");
         Map<String, Object> first = taskOf(done, "first");
         assertThat(taskOf(attention, "first"))
