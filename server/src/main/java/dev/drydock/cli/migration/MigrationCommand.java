@@ -48,7 +48,9 @@ public final class MigrationCommand implements Callable<Integer> {
         return "/api/workspaces/" + URLEncoder.encode(workspace, StandardCharsets.UTF_8) + "/migrations";
     }
 
-    @Command(name = "create", description = "Start a migration over repositories of a workspace; a knowledge droid writes its plan.")
+    @Command(
+            name = "create",
+            description = "Start a migration over repositories of a workspace; a knowledge droid writes its plan.")
     static final class Create implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -90,7 +92,8 @@ public final class MigrationCommand implements Callable<Integer> {
             spec.commandLine()
                     .getOut()
                     .println("migration " + id + " is being planned: " + remote.server() + "/portal/workspaces/"
-                            + workspace + "/migrations/" + id + "\nreview the plan, then './drydock migration approve -w "
+                            + workspace + "/migrations/" + id
+                            + "\nreview the plan, then './drydock migration approve -w "
                             + workspace + " " + id + "'");
             return CliExit.OK;
         }
@@ -151,14 +154,17 @@ public final class MigrationCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             RemoteServer remote = RemoteServer.signedInOrCurrent(server);
-            print(remote.post(path(workspace) + "/" + id + "/approve", null), spec.commandLine().getOut());
+            print(
+                    remote.post(path(workspace) + "/" + id + "/approve", null),
+                    spec.commandLine().getOut());
             return CliExit.OK;
         }
     }
 
     @Command(
             name = "watch",
-            description = "Follow a migration, one line per task change, until it completes (exit 0) or needs attention (exit 1).")
+            description =
+                    "Follow a migration, one line per task change, until it completes (exit 0) or needs attention (exit 1).")
     static final class Watch implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -173,7 +179,10 @@ public final class MigrationCommand implements Callable<Integer> {
                 description = "Workspace slug")
         String workspace = "";
 
-        @Option(names = "--interval", defaultValue = "2", description = "Seconds between looks (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--interval",
+                defaultValue = "2",
+                description = "Seconds between looks (default: ${DEFAULT-VALUE})")
         int interval = 2;
 
         @Parameters(index = "0", paramLabel = "ID", description = "Migration id")
@@ -189,15 +198,22 @@ public final class MigrationCommand implements Callable<Integer> {
                 JsonNode m = remote.getJson(path(workspace) + "/" + id);
                 for (JsonNode t : m.path("tasks")) {
                     String line = t.path("state").asText()
-                            + (t.path("session").isTextual() ? " session " + t.path("session").asText() : "")
-                            + (t.path("error").isTextual() ? " (" + t.path("error").asText() + ")" : "");
+                            + (t.path("session").isTextual()
+                                    ? " session " + t.path("session").asText()
+                                    : "")
+                            + (t.path("error").isTextual()
+                                    ? " (" + t.path("error").asText() + ")"
+                                    : "");
                     if (!line.equals(seen.put(t.path("id").asText(), line))) {
                         out.println("task " + t.path("id").asText() + ": " + line);
                     }
                 }
                 String now = m.path("state").asText();
                 if (!now.equals(state)) {
-                    out.println("migration " + now + (m.path("planError").isTextual() ? ": " + m.path("planError").asText() : ""));
+                    out.println("migration " + now
+                            + (m.path("planError").isTextual()
+                                    ? ": " + m.path("planError").asText()
+                                    : ""));
                     state = now;
                 }
                 out.flush();
@@ -213,19 +229,23 @@ public final class MigrationCommand implements Callable<Integer> {
     }
 
     static void print(JsonNode m, PrintWriter out) {
-        out.println("migration " + m.path("id").asText() + " in " + m.path("workspace").asText() + ": "
-                + m.path("state").asText());
+        out.println("migration " + m.path("id").asText() + " in "
+                + m.path("workspace").asText() + ": " + m.path("state").asText());
         out.println("goal: " + m.path("goal").asText());
         if (m.path("planError").isTextual()) {
             out.println("plan error: " + m.path("planError").asText());
         }
         JsonNode totals = m.path("totals");
-        out.println("tokens: " + (totals.path("promptTokens").asLong() + totals.path("completionTokens").asLong())
-                + ", cost: " + String.format(java.util.Locale.ROOT, "%.4f", totals.path("costMicros").asLong() / 1_000_000.0));
+        out.println("tokens: "
+                + (totals.path("promptTokens").asLong()
+                        + totals.path("completionTokens").asLong()) + ", cost: "
+                + String.format(
+                        java.util.Locale.ROOT, "%.4f", totals.path("costMicros").asLong() / 1_000_000.0));
         if (m.path("tasks").isEmpty()) {
             return;
         }
-        out.println(String.format("%-20s %-16s %-10s %-20s %-36s %s", "TASK", "REPOSITORY", "STATE", "WAITS FOR", "SESSION", "SCOPE"));
+        out.println(String.format(
+                "%-20s %-16s %-10s %-20s %-36s %s", "TASK", "REPOSITORY", "STATE", "WAITS FOR", "SESSION", "SCOPE"));
         for (JsonNode t : m.path("tasks")) {
             List<String> deps = new ArrayList<>();
             t.path("dependsOn").forEach(d -> deps.add(d.asText()));

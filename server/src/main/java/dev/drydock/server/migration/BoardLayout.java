@@ -64,8 +64,7 @@ public final class BoardLayout {
     }
 
     /** The longest chain of dependencies before a task (the plan is acyclic; {@code guard} stops a bad one). */
-    private static int depth(
-            String id, Map<String, MigrationView.Task> byId, Map<String, Integer> memo, int guard) {
+    private static int depth(String id, Map<String, MigrationView.Task> byId, Map<String, Integer> memo, int guard) {
         Integer known = memo.get(id);
         if (known != null) {
             return known;

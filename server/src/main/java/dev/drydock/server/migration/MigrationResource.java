@@ -65,7 +65,9 @@ public class MigrationResource {
 
     @GET
     @Path("/{id}/plan")
-    @Operation(summary = "The plan in the schema PUT takes: {tasks: [{id, repository, scope, instructions, acceptance, dependsOn}]}")
+    @Operation(
+            summary =
+                    "The plan in the schema PUT takes: {tasks: [{id, repository, scope, instructions, acceptance, dependsOn}]}")
     public Plan plan(@PathParam("workspace") String workspace, @PathParam("id") String id) {
         return migrations.plan(currentUser.principal(), workspace, id);
     }

@@ -64,14 +64,17 @@ public class MigrationScheduler {
             for (MigrationStore.Row m : store.inStates("running", "needs_attention")) {
                 for (MigrationStore.TaskRow t : store.tasks(m.id())) {
                     if (t.state() == TaskState.STARTING) {
-                        Optional<String> session = store.sessionTitled(m.workspace(), title(m.id(), t.id(), t.attempts()));
+                        Optional<String> session =
+                                store.sessionTitled(m.workspace(), title(m.id(), t.id(), t.attempts()));
                         store.moveTask(
                                 m.id(),
                                 t.id(),
                                 List.of(TaskState.STARTING),
                                 session.isPresent() ? TaskState.RUNNING : TaskState.PENDING,
-                                session.map(s -> new MigrationStore.TaskUpdate(s, false, 0, null, false, null, null, null))
-                                        .orElse(new MigrationStore.TaskUpdate(null, false, -1, null, false, null, null, null)));
+                                session.map(s -> new MigrationStore.TaskUpdate(
+                                                s, false, 0, null, false, null, null, null))
+                                        .orElse(new MigrationStore.TaskUpdate(
+                                                null, false, -1, null, false, null, null, null)));
                     }
                 }
             }
@@ -119,20 +122,25 @@ public class MigrationScheduler {
         SessionState state = SessionState.fold(log.readAll(session));
         if (state.status() == SessionState.Status.INTERRUPTED) {
             store.planFailed(
-                    m.id(), "the planning session was interrupted by a server restart; put a plan by hand, or start a new migration", clock.instant());
+                    m.id(),
+                    "the planning session was interrupted by a server restart; put a plan by hand, or start a new migration",
+                    clock.instant());
             return;
         }
         if (!state.finished()) {
             return;
         }
-        String outcome = state.outcome().map(o -> o.name().toLowerCase(java.util.Locale.ROOT)).orElse("");
+        String outcome = state.outcome()
+                .map(o -> o.name().toLowerCase(java.util.Locale.ROOT))
+                .orElse("");
         Optional<ArtifactProduced> document = state.artifacts().stream()
                 .filter(a -> a.kind() == ArtifactKind.DOCUMENT)
                 .reduce((a, b) -> b);
         if (!outcome.equals("completed") || document.isEmpty()) {
             store.planFailed(
                     m.id(),
-                    "the planning session ended " + outcome + " without a plan" + (state.summary().isBlank() ? "" : ": " + state.summary())
+                    "the planning session ended " + outcome + " without a plan"
+                            + (state.summary().isBlank() ? "" : ": " + state.summary())
                             + "; put a plan by hand, or start the migration again",
                     clock.instant());
             return;
@@ -165,19 +173,29 @@ public class MigrationScheduler {
                         List.of(TaskState.RUNNING),
                         ok ? TaskState.SUCCEEDED : TaskState.FAILED,
                         new MigrationStore.TaskUpdate(
-                                null, false, 0, ok ? null : failure(t.session(), t.sessionOutcome()), ok, null, now, null));
+                                null,
+                                false,
+                                0,
+                                ok ? null : failure(t.session(), t.sessionOutcome()),
+                                ok,
+                                null,
+                                now,
+                                null));
             }
             // an interrupted session (the server restarted with resume-on-start off) stays the task's: a person
             // resumes it from its page, or retries the task; until then the migration needs attention
         }
         List<MigrationStore.TaskRow> tasks = store.tasks(m.id());
-        List<Readiness.Node> nodes = tasks.stream().map(MigrationStore.TaskRow::node).toList();
+        List<Readiness.Node> nodes =
+                tasks.stream().map(MigrationStore.TaskRow::node).toList();
         long active = nodes.stream().filter(n -> n.state().active()).count();
         for (String id : Readiness.ready(nodes)) {
-            if (active >= m.maxParallel() || store.activeInWorkspace(m.workspace()) >= config.maxParallelPerWorkspace()) {
+            if (active >= m.maxParallel()
+                    || store.activeInWorkspace(m.workspace()) >= config.maxParallelPerWorkspace()) {
                 break;
             }
-            MigrationStore.TaskRow t = tasks.stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+            MigrationStore.TaskRow t =
+                    tasks.stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
             if (start(m, t)) {
                 active++;
             } else {
@@ -260,7 +278,9 @@ public class MigrationScheduler {
         SessionState s = SessionState.fold(log.readAll(session));
         String summary = s.summary();
         return "the session ended " + (outcome == null ? "unfinished" : outcome.replace('_', ' '))
-                + (summary.isBlank() ? "" : ": " + (summary.length() > 500 ? summary.substring(0, 497) + "..." : summary));
+                + (summary.isBlank()
+                        ? ""
+                        : ": " + (summary.length() > 500 ? summary.substring(0, 497) + "..." : summary));
     }
 
     /** The title of a task's session: names the migration, the task and the attempt, so a restart can find it. */

@@ -39,10 +39,16 @@ public class MigrationService {
     private final Clock clock = Clock.systemUTC();
 
     /** What a person asks for: a goal, the repositories it concerns, and optionally fewer parallel tasks than the cap. */
-    public record CreateMigration(@Nullable String goal, @Nullable List<String> repositories, @Nullable Integer maxParallel) {}
+    public record CreateMigration(
+            @Nullable String goal,
+            @Nullable List<String> repositories,
+            @Nullable Integer maxParallel) {}
 
     /** A task's editable fields (after approval too, while the task has not succeeded). */
-    public record EditTask(@Nullable String scope, @Nullable String instructions, @Nullable String acceptance) {}
+    public record EditTask(
+            @Nullable String scope,
+            @Nullable String instructions,
+            @Nullable String acceptance) {}
 
     public MigrationView create(Principal who, String workspace, @Nullable CreateMigration req) {
         WorkspaceAccess.require(who, workspace, WorkspaceRole.MEMBER);
@@ -54,7 +60,8 @@ public class MigrationService {
             throw ProblemException.badRequest("goal is longer than 4000 characters");
         }
         if (req.repositories() == null || req.repositories().isEmpty()) {
-            throw ProblemException.badRequest("repositories is required: the names of the workspace's repositories to migrate");
+            throw ProblemException.badRequest(
+                    "repositories is required: the names of the workspace's repositories to migrate");
         }
         Set<String> repos = new LinkedHashSet<>();
         List<String> available = mirrors.available(workspace);
@@ -74,7 +81,8 @@ public class MigrationService {
         int cap = config.maxParallelPerMigration();
         int maxParallel = req.maxParallel() == null ? cap : req.maxParallel();
         if (maxParallel < 1 || maxParallel > cap) {
-            throw ProblemException.badRequest("maxParallel must be between 1 and " + cap + " (drydock.migration.max-parallel-per-migration)");
+            throw ProblemException.badRequest(
+                    "maxParallel must be between 1 and " + cap + " (drydock.migration.max-parallel-per-migration)");
         }
         UUID id = UUID.randomUUID();
         List<String> repositories = List.copyOf(repos);
@@ -118,7 +126,8 @@ public class MigrationService {
     public Plan plan(Principal who, String workspace, String id) {
         authorize(who, workspace, id, WorkspaceRole.VIEWER);
         return new Plan(store.tasks(id).stream()
-                .map(t -> new PlanTask(t.id(), t.repository(), t.scope(), t.instructions(), t.acceptance(), t.dependsOn()))
+                .map(t -> new PlanTask(
+                        t.id(), t.repository(), t.scope(), t.instructions(), t.acceptance(), t.dependsOn()))
                 .toList());
     }
 
@@ -126,9 +135,11 @@ public class MigrationService {
     public MigrationView putPlan(Principal who, String workspace, String id, @Nullable JsonNode body) {
         MigrationStore.Row row = authorize(who, workspace, id, WorkspaceRole.MEMBER);
         if (!List.of("planned", "plan_failed").contains(row.state())) {
-            throw ProblemException.conflict(row.state().equals("planning")
-                    ? "the planning session is still writing the plan; wait for it (or cancel it) before you edit the plan"
-                    : "the plan was approved (the migration is " + row.state() + "); edit single tasks instead");
+            throw ProblemException.conflict(
+                    row.state().equals("planning")
+                            ? "the planning session is still writing the plan; wait for it (or cancel it) before you edit the plan"
+                            : "the plan was approved (the migration is " + row.state()
+                                    + "); edit single tasks instead");
         }
         List<PlanTask> plan = PlanParser.of(body, Set.copyOf(row.repositories()));
         store.replacePlan(id, plan, "planned", clock.instant());
@@ -160,7 +171,8 @@ public class MigrationService {
                 List.of(interrupted ? TaskState.RUNNING : TaskState.FAILED),
                 TaskState.PENDING,
                 new MigrationStore.TaskUpdate(null, true, 0, null, true, null, null, null))) {
-            throw ProblemException.conflict("only a failed task (or one whose session was interrupted) can be retried; task '" + task + "' is "
+            throw ProblemException.conflict(
+                    "only a failed task (or one whose session was interrupted) can be retried; task '" + task + "' is "
                             + t.state().label());
         }
         reopen(row);
@@ -175,8 +187,8 @@ public class MigrationService {
         MigrationStore.Row row = authorize(who, workspace, id, WorkspaceRole.MEMBER);
         MigrationStore.TaskRow t = task(id, task);
         if (t.state() != TaskState.PENDING && t.state() != TaskState.FAILED) {
-            throw ProblemException.conflict(
-                    "only a pending or failed task can be skipped; task '" + task + "' is " + t.state().label());
+            throw ProblemException.conflict("only a pending or failed task can be skipped; task '" + task + "' is "
+                    + t.state().label());
         }
         List<MigrationStore.TaskRow> tasks = store.tasks(id);
         Set<String> skipped = Readiness.skipped(
@@ -191,7 +203,9 @@ public class MigrationService {
                             null,
                             false,
                             0,
-                            s.equals(task) ? "skipped by " + who.username() : "skipped with '" + task + "', which it depends on",
+                            s.equals(task)
+                                    ? "skipped by " + who.username()
+                                    : "skipped with '" + task + "', which it depends on",
                             false,
                             null,
                             clock.instant(),
@@ -206,8 +220,8 @@ public class MigrationService {
         authorize(who, workspace, id, WorkspaceRole.MEMBER);
         MigrationStore.TaskRow t = task(id, task);
         if (t.state() != TaskState.PENDING && t.state() != TaskState.FAILED) {
-            throw ProblemException.conflict(
-                    "only a pending or failed task can be edited; task '" + task + "' is " + t.state().label());
+            throw ProblemException.conflict("only a pending or failed task can be edited; task '" + task + "' is "
+                    + t.state().label());
         }
         if (edit == null) {
             throw ProblemException.badRequest("send the fields to change: scope, instructions, acceptance");
@@ -242,7 +256,8 @@ public class MigrationService {
 
     private static void requireApproved(MigrationStore.Row row) {
         if (!List.of("running", "needs_attention", "completed").contains(row.state())) {
-            throw ProblemException.conflict("the migration is " + row.state() + "; tasks run only after its plan is approved");
+            throw ProblemException.conflict(
+                    "the migration is " + row.state() + "; tasks run only after its plan is approved");
         }
     }
 
@@ -262,7 +277,8 @@ public class MigrationService {
 
     MigrationView view(MigrationStore.Row row) {
         List<MigrationStore.TaskRow> tasks = store.tasks(row.id());
-        List<Readiness.Node> nodes = tasks.stream().map(MigrationStore.TaskRow::node).toList();
+        List<Readiness.Node> nodes =
+                tasks.stream().map(MigrationStore.TaskRow::node).toList();
         List<MigrationView.Task> out = new ArrayList<>();
         MigrationView.Totals totals = MigrationView.Totals.ZERO;
         for (MigrationStore.TaskRow t : tasks) {

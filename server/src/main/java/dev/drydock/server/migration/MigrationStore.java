@@ -106,8 +106,7 @@ public class MigrationStore {
 
     List<Row> inStates(String... states) {
         return rows(
-                "select " + COLUMNS + " from migration where state in (?1) order by created_at",
-                Arrays.asList(states));
+                "select " + COLUMNS + " from migration where state in (?1) order by created_at", Arrays.asList(states));
     }
 
     private List<Row> rows(String sql, Object param) {
@@ -209,8 +208,7 @@ public class MigrationStore {
                             .executeUpdate();
                 }
             }
-            em.createNativeQuery(
-                            "update migration set state = ?2, plan_error = null, updated_at = ?3 where id = ?1")
+            em.createNativeQuery("update migration set state = ?2, plan_error = null, updated_at = ?3 where id = ?1")
                     .setParameter(1, id)
                     .setParameter(2, state)
                     .setParameter(3, now)

@@ -94,7 +94,8 @@ public final class PlanParser {
             if (!ID.matcher(id).matches()) {
                 throw PlanProblem.of(
                         at + ".id",
-                        at + ".id '" + id + "' must be 1-64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+                        at + ".id '" + id
+                                + "' must be 1-64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
             }
             String repository = text(t, "repository", at, true);
             if (!repositories.contains(repository)) {
@@ -102,7 +103,8 @@ public final class PlanParser {
                         at + ".repository",
                         "task '" + id + "' names repository '" + repository
                                 + "', which is not one of the migration's repositories: "
-                                + String.join(", ", repositories.stream().sorted().toList()));
+                                + String.join(
+                                        ", ", repositories.stream().sorted().toList()));
             }
             List<String> deps = new ArrayList<>();
             JsonNode d = t.get("dependsOn");

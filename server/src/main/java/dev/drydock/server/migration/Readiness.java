@@ -45,8 +45,7 @@ public final class Readiness {
         Map<String, Node> byId = byId(nodes);
         List<String> out = new ArrayList<>();
         for (Node n : nodes) {
-            if (n.state() == TaskState.PENDING
-                    && n.dependsOn().stream().allMatch(d -> satisfied(byId.get(d)))) {
+            if (n.state() == TaskState.PENDING && n.dependsOn().stream().allMatch(d -> satisfied(byId.get(d)))) {
                 out.add(n.id());
             }
         }
@@ -59,9 +58,7 @@ public final class Readiness {
         Node n = byId.get(id);
         return n == null
                 ? List.of()
-                : n.dependsOn().stream()
-                        .filter(d -> !satisfied(byId.get(d)))
-                        .toList();
+                : n.dependsOn().stream().filter(d -> !satisfied(byId.get(d))).toList();
     }
 
     /** The ids a skip marks skipped: the task, and without {@code unblock} its transitive dependents that have not run. */

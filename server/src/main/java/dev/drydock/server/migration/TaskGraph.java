@@ -18,7 +18,8 @@ public final class TaskGraph {
         for (int i = 0; i < tasks.size(); i++) {
             PlanTask t = tasks.get(i);
             if (byId.putIfAbsent(t.id(), t) != null) {
-                throw PlanProblem.of("tasks[" + i + "].id", "task id '" + t.id() + "' is used twice; ids must be unique");
+                throw PlanProblem.of(
+                        "tasks[" + i + "].id", "task id '" + t.id() + "' is used twice; ids must be unique");
             }
         }
         for (int i = 0; i < tasks.size(); i++) {
@@ -41,7 +42,8 @@ public final class TaskGraph {
         List<String> cycle = cycle(byId);
         if (!cycle.isEmpty()) {
             throw PlanProblem.of(
-                    "tasks", "the plan has a dependency cycle: " + String.join(" → ", cycle) + " (each depends on the next)");
+                    "tasks",
+                    "the plan has a dependency cycle: " + String.join(" → ", cycle) + " (each depends on the next)");
         }
     }
 
@@ -60,7 +62,8 @@ public final class TaskGraph {
             while (!stack.isEmpty()) {
                 int top = stack.size() - 1;
                 String id = stack.get(top);
-                List<String> deps = java.util.Objects.requireNonNull(byId.get(id), "checked: every id is a task").dependsOn();
+                List<String> deps = java.util.Objects.requireNonNull(byId.get(id), "checked: every id is a task")
+                        .dependsOn();
                 int i = next.get(top);
                 if (i < deps.size()) {
                     next.set(top, i + 1);

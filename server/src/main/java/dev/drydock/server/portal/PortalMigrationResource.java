@@ -88,8 +88,7 @@ public class PortalMigrationResource {
     public TemplateInstance list(@PathParam("slug") String slug) {
         Principal user = currentUser.principal();
         List<MigrationView.Summary> list = migrations.list(user, slug, 100);
-        return Templates.migrations(
-                user, slug, list, mirrors.available(slug), canAct(user, slug));
+        return Templates.migrations(user, slug, list, mirrors.available(slug), canAct(user, slug));
     }
 
     @POST
@@ -154,7 +153,8 @@ public class PortalMigrationResource {
     @Path("/{id}/plan")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(hidden = true)
-    public Response plan(@PathParam("slug") String slug, @PathParam("id") String id, @FormParam("plan") @Nullable String plan) {
+    public Response plan(
+            @PathParam("slug") String slug, @PathParam("id") String id, @FormParam("plan") @Nullable String plan) {
         JsonNode body;
         try {
             body = JSON.readTree(plan == null ? "" : plan);
@@ -206,7 +206,11 @@ public class PortalMigrationResource {
             @FormParam("instructions") @Nullable String instructions,
             @FormParam("acceptance") @Nullable String acceptance) {
         migrations.editTask(
-                currentUser.principal(), slug, id, task, new MigrationService.EditTask(scope, instructions, acceptance));
+                currentUser.principal(),
+                slug,
+                id,
+                task,
+                new MigrationService.EditTask(scope, instructions, acceptance));
         return back(slug, id);
     }
 
@@ -233,7 +237,8 @@ public class PortalMigrationResource {
     }
 
     private static Response back(String slug, String id) {
-        return Response.seeOther(URI.create("/portal/workspaces/" + slug + "/migrations/" + id)).build();
+        return Response.seeOther(URI.create("/portal/workspaces/" + slug + "/migrations/" + id))
+                .build();
     }
 
     @ServerExceptionMapper

@@ -616,8 +616,13 @@ class AuthorizationMatrixTest {
                 c -> json(
                         "POST",
                         mg,
-                        Map.of("goal", "[script:matrix-doc] matrix migration", "repositories", List.of("droid-calc")))));
-        rows.add(api("GET /api/workspaces/{workspace}/migrations/{id}", "UAAAHHA", c -> get(mg + "/" + migrationOfA())));
+                        Map.of(
+                                "goal",
+                                "[script:matrix-doc] matrix migration",
+                                "repositories",
+                                List.of("droid-calc")))));
+        rows.add(
+                api("GET /api/workspaces/{workspace}/migrations/{id}", "UAAAHHA", c -> get(mg + "/" + migrationOfA())));
         rows.add(api(
                 "GET /api/workspaces/{workspace}/migrations/{id}/plan",
                 "UAAAHHA",
@@ -656,10 +661,7 @@ class AuthorizationMatrixTest {
         rows.add(api(
                 "POST /api/workspaces/{workspace}/migrations/{id}/tasks/{task}/skip",
                 "UFAAHHA",
-                c -> json(
-                        "POST",
-                        mg + "/" + migrationOfA() + "/tasks/t1/skip",
-                        Map.of("unblockDependents", false))));
+                c -> json("POST", mg + "/" + migrationOfA() + "/tasks/t1/skip", Map.of("unblockDependents", false))));
 
         // sessions of A (and one of B, seen from the other side)
         String s = "/api/sessions/";
@@ -982,7 +984,8 @@ class AuthorizationMatrixTest {
                 "POST /portal/workspaces/{slug}/migrations",
                 "UFAAHHA",
                 c -> form(pm, "goal", "[script:matrix-doc] matrix migration", "repositories", "droid-calc")));
-        rows.add(portal("GET /portal/workspaces/{slug}/migrations/{id}", "UAAAHHA", c -> get(pm + "/" + migrationOfA())));
+        rows.add(portal(
+                "GET /portal/workspaces/{slug}/migrations/{id}", "UAAAHHA", c -> get(pm + "/" + migrationOfA())));
         rows.add(portal(
                 "GET /portal/workspaces/{slug}/migrations/{id}/board",
                 "UAAAHHA",
@@ -1173,7 +1176,8 @@ class AuthorizationMatrixTest {
             as("wanda")
                     .body(Map.of(
                             "tasks",
-                            List.of(Map.of("id", "t1", "repository", "droid-calc", "scope", "calc.py", "acceptance", "true"))))
+                            List.of(Map.of(
+                                    "id", "t1", "repository", "droid-calc", "scope", "calc.py", "acceptance", "true"))))
                     .put("/api/workspaces/" + A + "/migrations/" + id + "/plan")
                     .then()
                     .statusCode(200);

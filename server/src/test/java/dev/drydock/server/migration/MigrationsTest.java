@@ -6,14 +6,14 @@ import static dev.drydock.server.session.DroidTestServices.script;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.drydock.server.agent.EventLog;
 import dev.drydock.server.agent.event.Lifecycle;
 import dev.drydock.server.agent.event.Source;
 import dev.drydock.server.session.DroidTestServices;
 import dev.drydock.server.session.SessionRunner;
-import com.microsoft.playwright.Page;
-import com.microsoft.playwright.assertions.LocatorAssertions;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.drydock.server.testing.Poll;
 import dev.drydock.server.testing.PortalBrowser;
 import dev.drydock.server.testing.RealServices;
@@ -86,7 +86,8 @@ class MigrationsTest {
                                 "title",
                                 "Plan",
                                 "document",
-                                "# Plan\n\nFix the library first, then the app.\n\n```json\n" + plan(
+                                "# Plan\n\nFix the library first, then the app.\n\n```json\n"
+                                        + plan(
                                                 task("lib", "droid-calc", "[script:mig-fix] calc.py"),
                                                 task("app", SECOND, "[script:mig-flaky] calc.py", "lib"))
                                         + "\n```\n"))));
@@ -97,7 +98,11 @@ class MigrationsTest {
                 "mig-badjson",
                 script(calls(
                         "finish",
-                        args("title", "Plan", "document", "# Plan\n\n```json\n{\"tasks\": [{\"id\": \"a\",]}\n```\n"))));
+                        args(
+                                "title",
+                                "Plan",
+                                "document",
+                                "# Plan\n\n```json\n{\"tasks\": [{\"id\": \"a\",]}\n```\n"))));
         // the second repository of the migration: a copy of droid-calc in demo's folder of the mirror root
         Path mirrors = Path.of(ConfigProvider.getConfig().getValue("drydock.droid.mirror-root", String.class));
         Path second = mirrors.resolve("demo").resolve(SECOND + ".git");
@@ -123,13 +128,23 @@ class MigrationsTest {
 
     static Map<String, Object> task(String id, String repo, String scope, String... deps) {
         return Map.of(
-                "id", id, "repository", repo, "scope", scope, "acceptance", "python3 -m unittest", "dependsOn", List.of(deps));
+                "id",
+                id,
+                "repository",
+                repo,
+                "scope",
+                scope,
+                "acceptance",
+                "python3 -m unittest",
+                "dependsOn",
+                List.of(deps));
     }
 
     @SafeVarargs
     static String plan(Map<String, Object>... tasks) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Map.of("tasks", List.of(tasks)));
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .writeValueAsString(Map.of("tasks", List.of(tasks)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -196,7 +211,9 @@ class MigrationsTest {
         JsonPath planned = awaitState(id, "planned");
         post("mike", WS + "/" + id + "/approve", Map.of()).then().statusCode(200);
         JsonPath failed = await(
-                id, j -> "failed".equals(taskOf(j, "app").get("state")) && j.getString("state").equals("needs_attention"));
+                id,
+                j -> "failed".equals(taskOf(j, "app").get("state"))
+                        && j.getString("state").equals("needs_attention"));
         DroidTestServices.SCRIPTS.put(
                 "mig-flaky",
                 script(
@@ -220,7 +237,8 @@ class MigrationsTest {
         assertThat(lib).containsEntry("state", "succeeded").containsEntry("attempts", 1);
         assertThat(app).containsEntry("state", "succeeded").containsEntry("attempts", 2);
         assertThat(app.get("session")).isNotEqualTo(taskOf(failed, "app").get("session"));
-        assertThat(Instant.parse((String) app.get("startedAt"))).isAfterOrEqualTo(Instant.parse((String) lib.get("finishedAt")));
+        assertThat(Instant.parse((String) app.get("startedAt")))
+                .isAfterOrEqualTo(Instant.parse((String) lib.get("finishedAt")));
         assertThat(done.getLong("totals.promptTokens")).isPositive();
         assertThat(done.getLong("totals.costMicros")).isPositive();
         JsonPath appSession = given().auth()
@@ -266,7 +284,9 @@ class MigrationsTest {
                 })
                 .toList()) {
             assertThat(t).containsEntry("state", "succeeded");
-            spans.add(new Instant[] {Instant.parse((String) t.get("startedAt")), Instant.parse((String) t.get("finishedAt"))});
+            spans.add(new Instant[] {
+                Instant.parse((String) t.get("startedAt")), Instant.parse((String) t.get("finishedAt"))
+            });
         }
         int most = 0;
         for (Instant[] s : spans) {
@@ -312,8 +332,8 @@ class MigrationsTest {
 
         // Then
         r.then().statusCode(400).contentType("application/problem+json");
-        assertThat(r.jsonPath().getString("detail")).isEqualTo(
-                "the plan has a dependency cycle: a → c → b → a (each depends on the next)");
+        assertThat(r.jsonPath().getString("detail"))
+                .isEqualTo("the plan has a dependency cycle: a → c → b → a (each depends on the next)");
         assertThat(r.jsonPath().getString("type")).isEqualTo("urn:drydock:problem:invalid-plan");
         assertThat(get(id).getString("state")).isEqualTo("plan_failed");
     }
@@ -353,16 +373,24 @@ class MigrationsTest {
         try (var c = ds.getConnection()) {
             c.setAutoCommit(false);
             try (var s = c.createStatement()) {
-                s.executeUpdate("insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values ('"
-                        + session + "', 'demo', 'code', 'droid-calc', '" + MigrationScheduler.title(migration, "first", 1)
-                        + "', 'mike', now(), now())");
-                s.executeUpdate("insert into migration(id, workspace, goal, repositories, state, max_parallel, created_by, created_at, approved_by, approved_at, updated_at) "
-                        + "values ('" + migration + "', 'demo', 'Fix add().', 'droid-calc," + SECOND
-                        + "', 'running', 2, 'mike', now(), 'mike', now(), now())");
-                s.executeUpdate("insert into migration_task(migration_id, id, position, repository, scope, acceptance, state, session_id, attempts, started_at) values "
-                        + "('" + migration + "', 'first', 0, 'droid-calc', '[script:mig-fix] calc.py', 'python3 -m unittest', 'running', '" + session + "', 1, now()),"
-                        + "('" + migration + "', 'second', 1, '" + SECOND + "', '[script:mig-fix] calc.py', 'python3 -m unittest', 'pending', null, 0, null),"
-                        + "('" + migration + "', 'third', 2, '" + SECOND + "', '[script:mig-fix] calc.py', 'python3 -m unittest', 'starting', null, 1, now())");
+                s.executeUpdate(
+                        "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values ('"
+                                + session + "', 'demo', 'code', 'droid-calc', '"
+                                + MigrationScheduler.title(migration, "first", 1)
+                                + "', 'mike', now(), now())");
+                s.executeUpdate(
+                        "insert into migration(id, workspace, goal, repositories, state, max_parallel, created_by, created_at, approved_by, approved_at, updated_at) "
+                                + "values ('" + migration + "', 'demo', 'Fix add().', 'droid-calc," + SECOND
+                                + "', 'running', 2, 'mike', now(), 'mike', now(), now())");
+                s.executeUpdate(
+                        "insert into migration_task(migration_id, id, position, repository, scope, acceptance, state, session_id, attempts, started_at) values "
+                                + "('" + migration
+                                + "', 'first', 0, 'droid-calc', '[script:mig-fix] calc.py', 'python3 -m unittest', 'running', '"
+                                + session + "', 1, now()),"
+                                + "('" + migration + "', 'second', 1, '" + SECOND
+                                + "', '[script:mig-fix] calc.py', 'python3 -m unittest', 'pending', null, 0, null),"
+                                + "('" + migration + "', 'third', 2, '" + SECOND
+                                + "', '[script:mig-fix] calc.py', 'python3 -m unittest', 'starting', null, 1, now())");
                 s.executeUpdate("insert into migration_task_dependency(migration_id, task_id, depends_on) values ('"
                         + migration + "', 'second', 'first')");
             }
@@ -402,8 +430,12 @@ class MigrationsTest {
         scheduler.recover();
         JsonPath attention = await(migration, j -> j.getString("state").equals("needs_attention"));
         try (PortalBrowser browser = PortalBrowser.launch()) {
-            Page board = browser.signIn("vera", base.resolve("/portal/workspaces/demo/migrations/" + migration).toString());
-            PlaywrightAssertions.assertThat(board.locator("#graph g[data-task='first'] .node-state")).hasText("running");
+            Page board = browser.signIn(
+                    "vera",
+                    base.resolve("/portal/workspaces/demo/migrations/" + migration)
+                            .toString());
+            PlaywrightAssertions.assertThat(board.locator("#graph g[data-task='first'] .node-state"))
+                    .hasText("running");
             board.evaluate("window.boardTestMarker = 'loaded once'");
 
             // When a person resumes the interrupted session
@@ -433,7 +465,10 @@ class MigrationsTest {
         assertThat(taskOf(attention, "first"))
                 .containsEntry("state", "running")
                 .containsEntry("sessionStatus", "interrupted");
-        assertThat(first).containsEntry("state", "succeeded").containsEntry("session", session).containsEntry("attempts", 1);
+        assertThat(first)
+                .containsEntry("state", "succeeded")
+                .containsEntry("session", session)
+                .containsEntry("attempts", 1);
         assertThat(taskOf(done, "second")).containsEntry("state", "succeeded").containsEntry("attempts", 1);
         assertThat(taskOf(done, "third")).containsEntry("state", "succeeded").containsEntry("attempts", 1);
         assertThat(Instant.parse((String) taskOf(done, "second").get("startedAt")))
@@ -443,7 +478,9 @@ class MigrationsTest {
             ps.setString(1, "Migration " + migration + "%");
             try (var rs = ps.executeQuery()) {
                 rs.next();
-                assertThat(rs.getInt(1)).as("one session per task, none started twice").isEqualTo(3);
+                assertThat(rs.getInt(1))
+                        .as("one session per task, none started twice")
+                        .isEqualTo(3);
             }
         }
     }

@@ -57,7 +57,8 @@ class PlanParserTest {
     @Test
     void shouldNameTheFieldWhenATaskHasAnUnknownOne() {
         // Given
-        String json = "{\"tasks\": [{\"id\": \"a\", \"repository\": \"api\", \"scope\": \"s\", \"acceptance\": \"t\", \"priority\": 1}]}";
+        String json =
+                "{\"tasks\": [{\"id\": \"a\", \"repository\": \"api\", \"scope\": \"s\", \"acceptance\": \"t\", \"priority\": 1}]}";
 
         // When
         ProblemException e = catchThrowableOfType(ProblemException.class, () -> PlanParser.parse(json, REPOS));
@@ -69,7 +70,8 @@ class PlanParserTest {
     @Test
     void shouldRefuseTaskWhenItsRepositoryIsNotOneOfTheMigrations() {
         // Given
-        String json = "{\"tasks\": [{\"id\": \"a\", \"repository\": \"billing\", \"scope\": \"s\", \"acceptance\": \"t\"}]}";
+        String json =
+                "{\"tasks\": [{\"id\": \"a\", \"repository\": \"billing\", \"scope\": \"s\", \"acceptance\": \"t\"}]}";
 
         // When
         ProblemException e = catchThrowableOfType(ProblemException.class, () -> PlanParser.parse(json, REPOS));

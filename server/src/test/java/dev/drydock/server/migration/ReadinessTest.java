@@ -33,7 +33,8 @@ class ReadinessTest {
     @Test
     void shouldUnblockDependentsWhenTheSkipSaysSo() {
         // Given
-        List<Node> nodes = List.of(new Node("a", List.of(), TaskState.SKIPPED, true), node("b", TaskState.PENDING, "a"));
+        List<Node> nodes =
+                List.of(new Node("a", List.of(), TaskState.SKIPPED, true), node("b", TaskState.PENDING, "a"));
 
         // When
         List<String> ready = Readiness.ready(nodes);
@@ -61,7 +62,8 @@ class ReadinessTest {
     @Test
     void shouldNeedAttentionWhenOnlyAFailedTaskBlocksTheRest() {
         // Given
-        List<Node> nodes = List.of(node("a", TaskState.FAILED), node("b", TaskState.PENDING, "a"), node("c", TaskState.SUCCEEDED));
+        List<Node> nodes =
+                List.of(node("a", TaskState.FAILED), node("b", TaskState.PENDING, "a"), node("c", TaskState.SUCCEEDED));
 
         // When
         Phase phase = Readiness.phase(nodes);

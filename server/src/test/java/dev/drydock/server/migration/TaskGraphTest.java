@@ -48,8 +48,9 @@ class TaskGraphTest {
 
         // Then
         assertThat(e.problem().detail()).isEqualTo("task 'b' depends on 'ghost', which is not a task of the plan");
-        assertThat(e.problem().errors()).singleElement().satisfies(f -> assertThat(f.field())
-                .isEqualTo("tasks[1].dependsOn"));
+        assertThat(e.problem().errors())
+                .singleElement()
+                .satisfies(f -> assertThat(f.field()).isEqualTo("tasks[1].dependsOn"));
     }
 
     @Test
@@ -74,7 +75,8 @@ class TaskGraphTest {
 
         // Then
         assertThat(e.problem().detail()).isEqualTo("task id 'a' is used twice; ids must be unique");
-        assertThat(e.problem().errors()).singleElement().satisfies(f -> assertThat(f.field())
-                .isEqualTo("tasks[2].id"));
+        assertThat(e.problem().errors())
+                .singleElement()
+                .satisfies(f -> assertThat(f.field()).isEqualTo("tasks[2].id"));
     }
 }
