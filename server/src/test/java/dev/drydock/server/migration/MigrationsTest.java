@@ -300,6 +300,45 @@ class MigrationsTest {
     }
 
     @Test
+    void shouldSkipDependentsWithAFailedTaskWhenItIsSkippedWithoutUnblockingThem() throws Exception {
+        // Given an approved migration whose first task failed, its dependent waiting, an independent task done
+        DroidTestServices.SCRIPTS.put("mig-down", script("DOWN", "DOWN", "DOWN", "DOWN"));
+        String id = create("[script:mig-noplan] Fix add().", 2);
+        awaitState(id, "plan_failed");
+        given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(plan(
+                        task("broken", "droid-calc", "[script:mig-down] calc.py"),
+                        task("after", SECOND, "[script:mig-fix] calc.py", "broken"),
+                        task("alone", SECOND, "[script:mig-fix] calc.py")))
+                .put(WS + "/" + id + "/plan")
+                .then()
+                .statusCode(200);
+        post("mike", WS + "/" + id + "/approve", Map.of()).then().statusCode(200);
+        JsonPath stuck = await(id, j -> j.getString("state").equals("needs_attention"));
+
+        // When a member skips the failed task, without letting its dependents run
+        post("mike", WS + "/" + id + "/tasks/broken/skip", Map.of("unblockDependents", false))
+                .then()
+                .statusCode(200);
+
+        // Then the dependent is skipped with it, never started, and the migration completes
+        JsonPath done = awaitState(id, "completed");
+        assertThat(taskOf(stuck, "broken")).containsEntry("state", "failed");
+        assertThat(taskOf(stuck, "after"))
+                .containsEntry("state", "pending")
+                .containsEntry("waitingOn", List.of("broken"));
+        assertThat(taskOf(stuck, "alone")).containsEntry("state", "succeeded");
+        assertThat(taskOf(done, "broken")).containsEntry("state", "skipped").containsEntry("error", "skipped by mike");
+        assertThat(taskOf(done, "after"))
+                .containsEntry("state", "skipped")
+                .containsEntry("attempts", 0)
+                .containsEntry("error", "skipped with 'broken', which it depends on");
+        assertThat(taskOf(done, "after").get("session")).isNull();
+    }
+
+    @Test
     void shouldRecordWhyWhenThePlannerWritesMalformedJson() throws Exception {
         // Given
         String id = create("[script:mig-badjson] Fix add().", 1);
