@@ -607,6 +607,62 @@ class AuthorizationMatrixTest {
                 "UFFAHHA",
                 c -> json("PUT", ws + "/repositories/" + REPO + "/delivery", delivery())));
 
+        // migrations of A: viewers read, members act (as for sessions)
+        String mg = ws + "/migrations";
+        rows.add(api("GET /api/workspaces/{workspace}/migrations", "UAAAHHA", c -> get(mg)));
+        rows.add(api(
+                "POST /api/workspaces/{workspace}/migrations",
+                "UFAAHHA",
+                c -> json(
+                        "POST",
+                        mg,
+                        Map.of(
+                                "goal",
+                                "[script:matrix-doc] matrix migration",
+                                "repositories",
+                                List.of("droid-calc")))));
+        rows.add(
+                api("GET /api/workspaces/{workspace}/migrations/{id}", "UAAAHHA", c -> get(mg + "/" + migrationOfA())));
+        rows.add(api(
+                "GET /api/workspaces/{workspace}/migrations/{id}/plan",
+                "UAAAHHA",
+                c -> get(mg + "/" + migrationOfA() + "/plan")));
+        rows.add(api(
+                "PUT /api/workspaces/{workspace}/migrations/{id}/plan",
+                "UFAAHHA",
+                c -> json(
+                        "PUT",
+                        mg + "/" + migrationOfA() + "/plan",
+                        Map.of(
+                                "tasks",
+                                List.of(Map.of(
+                                        "id",
+                                        "t1",
+                                        "repository",
+                                        "droid-calc",
+                                        "scope",
+                                        "calc.py",
+                                        "acceptance",
+                                        "true",
+                                        "dependsOn",
+                                        List.of("missing")))))));
+        rows.add(api(
+                "POST /api/workspaces/{workspace}/migrations/{id}/approve",
+                "UFAAHHA",
+                c -> post(mg + "/" + unplannedMigrationOfA() + "/approve")));
+        rows.add(api(
+                "PATCH /api/workspaces/{workspace}/migrations/{id}/tasks/{task}",
+                "UFAAHHA",
+                c -> json("PATCH", mg + "/" + migrationOfA() + "/tasks/t1", Map.of("scope", "calc.py"))));
+        rows.add(api(
+                "POST /api/workspaces/{workspace}/migrations/{id}/tasks/{task}/retry",
+                "UFAAHHA",
+                c -> post(mg + "/" + migrationOfA() + "/tasks/t1/retry")));
+        rows.add(api(
+                "POST /api/workspaces/{workspace}/migrations/{id}/tasks/{task}/skip",
+                "UFAAHHA",
+                c -> json("POST", mg + "/" + migrationOfA() + "/tasks/t1/skip", Map.of("unblockDependents", false))));
+
         // sessions of A (and one of B, seen from the other side)
         String s = "/api/sessions/";
         rows.add(api("GET /api/sessions", "UAAAAAA", c -> get("/api/sessions?workspace=" + A))
@@ -1039,6 +1095,38 @@ class AuthorizationMatrixTest {
                 "POST /portal/workspaces/{slug}/memories/{id}/delete",
                 "UFAAHHA",
                 c -> form("/portal/workspaces/" + A + "/memories/" + freshMemory() + "/delete")));
+        String pm = "/portal/workspaces/" + A + "/migrations";
+        rows.add(portal("GET /portal/workspaces/{slug}/migrations", "UAAAHHA", c -> get(pm)));
+        rows.add(portal(
+                "POST /portal/workspaces/{slug}/migrations",
+                "UFAAHHA",
+                c -> form(pm, "goal", "[script:matrix-doc] matrix migration", "repositories", "droid-calc")));
+        rows.add(portal(
+                "GET /portal/workspaces/{slug}/migrations/{id}", "UAAAHHA", c -> get(pm + "/" + migrationOfA())));
+        rows.add(portal(
+                "GET /portal/workspaces/{slug}/migrations/{id}/board",
+                "UAAAHHA",
+                c -> get(pm + "/" + migrationOfA() + "/board")));
+        rows.add(portal(
+                "POST /portal/workspaces/{slug}/migrations/{id}/plan",
+                "UFAAHHA",
+                c -> form(pm + "/" + migrationOfA() + "/plan", "plan", "{\"tasks\": []}")));
+        rows.add(portal(
+                "POST /portal/workspaces/{slug}/migrations/{id}/approve",
+                "UFAAHHA",
+                c -> form(pm + "/" + unplannedMigrationOfA() + "/approve")));
+        rows.add(portal(
+                "POST /portal/workspaces/{slug}/migrations/{id}/tasks/{task}/retry",
+                "UFAAHHA",
+                c -> form(pm + "/" + migrationOfA() + "/tasks/t1/retry")));
+        rows.add(portal(
+                "POST /portal/workspaces/{slug}/migrations/{id}/tasks/{task}/skip",
+                "UFAAHHA",
+                c -> form(pm + "/" + migrationOfA() + "/tasks/t1/skip")));
+        rows.add(portal(
+                "POST /portal/workspaces/{slug}/migrations/{id}/tasks/{task}/edit",
+                "UFAAHHA",
+                c -> form(pm + "/" + migrationOfA() + "/tasks/t1/edit", "scope", "calc.py")));
         String p = "/portal/sessions/";
         rows.add(portal("GET /portal/sessions/{id}", "UAAAHHA", c -> get(p + sessionA)));
         rows.add(portal("GET /portal/sessions/{id}/events (SSE)", "UAAAHHA", c -> sse(p + sessionA + "/events")));
@@ -1222,6 +1310,59 @@ class AuthorizationMatrixTest {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static volatile String migration = "";
+    private static volatile String unplannedMigration = "";
+
+    /** A migration of A whose plan (one task, t1) a person put and nobody approved: nothing of it runs. */
+    private static synchronized String migrationOfA() {
+        if (migration.isEmpty()) {
+            String id = planFailedMigration();
+            as("wanda")
+                    .body(Map.of(
+                            "tasks",
+                            List.of(Map.of(
+                                    "id", "t1", "repository", "droid-calc", "scope", "calc.py", "acceptance", "true"))))
+                    .put("/api/workspaces/" + A + "/migrations/" + id + "/plan")
+                    .then()
+                    .statusCode(200);
+            migration = id;
+        }
+        return migration;
+    }
+
+    /** A migration of A whose planner wrote no plan: approving it is refused (409), so it never runs. */
+    private static synchronized String unplannedMigrationOfA() {
+        if (unplannedMigration.isEmpty()) {
+            unplannedMigration = planFailedMigration();
+        }
+        return unplannedMigration;
+    }
+
+    private static String planFailedMigration() {
+        String id = as("wanda")
+                .body(Map.of("goal", "[script:matrix-doc] matrix migration", "repositories", List.of("droid-calc")))
+                .post("/api/workspaces/" + A + "/migrations")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        try {
+            Poll.until(
+                    () -> as("wanda")
+                            .get("/api/workspaces/" + A + "/migrations/" + id)
+                            .then()
+                            .extract()
+                            .jsonPath(),
+                    j -> "plan_failed".equals(j.getString("state")),
+                    Duration.ofSeconds(90),
+                    j -> j.prettify());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return id;
     }
 
     private static volatile String webhook = "";
