@@ -41,12 +41,15 @@ class NulInEventsTest {
 
         // When the command's output, which holds NUL bytes, is appended
         log.append(
-                session, Source.ENVIRONMENT, new Observation.CommandFinished("c1", "printf 'a\0b'", 0, "a\0b\0", false));
+                session,
+                Source.ENVIRONMENT,
+                new Observation.CommandFinished("c1", "printf 'a\0b'", 0, "a\0b\0", false));
 
         // Then both events are stored, with U+FFFD for each NUL and the count beside them
         List<Event> stored = log.read(session, 0, 10);
         assertThat(stored).hasSize(2);
-        Observation.CommandFinished finished = (Observation.CommandFinished) stored.get(1).payload();
+        Observation.CommandFinished finished =
+                (Observation.CommandFinished) stored.get(1).payload();
         assertThat(finished.output()).isEqualTo("a\uFFFDb\uFFFD");
         assertThat(finished.command()).isEqualTo("printf 'a\uFFFDb'");
         try (var c = ds.getConnection();
