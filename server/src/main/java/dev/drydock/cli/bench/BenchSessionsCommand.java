@@ -296,7 +296,7 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
                 heapMiB,
                 maxHeapMiB);
         double wallSeconds = wall.toMillis() / 1000.0;
-        List<Long> appends = postgres == null ? List.of() : postgres.appendMicros();
+        List<Long> appends = postgres == null ? new ArrayList<>() : postgres.appendMicros();
         Collections.sort(appends);
         System.err.printf(
                 Locale.ROOT,
