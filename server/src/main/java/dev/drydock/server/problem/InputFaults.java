@@ -21,9 +21,10 @@ public final class InputFaults {
             if (t instanceof JDBCException sql && CHARACTER_NOT_IN_REPERTOIRE.equals(sql.getSQLState())) {
                 return "Text in this request holds a NUL character (U+0000, %00 or \\u0000), which cannot be stored; remove it.";
             }
+            String message = t.getMessage();
             if (t instanceof IllegalArgumentException
-                    && t.getMessage() != null
-                    && t.getMessage().startsWith("Failed to decode URL")) {
+                    && message != null
+                    && message.startsWith("Failed to decode URL")) {
                 return "The form or query is not valid percent-encoded UTF-8 (a lone '%' must be sent as %25).";
             }
         }
