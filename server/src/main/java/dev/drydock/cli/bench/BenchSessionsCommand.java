@@ -3,6 +3,7 @@ package dev.drydock.cli.bench;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.drydock.server.agent.AgentLoop;
+import dev.drydock.server.agent.EventLog;
 import dev.drydock.server.agent.InMemoryEventLog;
 import dev.drydock.server.agent.Limits;
 import dev.drydock.server.agent.TestGatedCompletion;
@@ -44,20 +45,60 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * Runs many scripted droid sessions at once through the real loop, tools, codec and SSE framing (an
  * HTTP server with one SSE client per session), and measures the latency from event append to SSE
- * delivery, plus heap. The model answers from a script after a simulated think time. Last line: JSON.
+ * delivery, heap, events lost or duplicated on the way, and with {@code --store postgres} (the default)
+ * the PostgreSQL append rate and the CPU the database took beside this JVM ({@link BenchPostgresLog}).
+ * The model answers from a script after a simulated think time. Last line: one JSON object, {@code
+ * {"store": …, "sessions": N, "events": N, "lost": N, "duplicated": N, "p99_ms": X, "heap_mib": X, …}}.
  */
-@Command(name = "sessions", description = "Concurrent scripted droid sessions: append→SSE latency (p50/p99), heap.")
+@Command(
+        name = "sessions",
+        description =
+                "Concurrent scripted droid sessions on the PostgreSQL event log: append→SSE latency (p50/p99), lost and duplicated events, append rate, CPU split, heap.")
 public final class BenchSessionsCommand implements java.util.concurrent.Callable<Integer> {
     private static final Pattern AT = Pattern.compile("\"at\":\"([^\"]+)\"");
 
     @Option(names = "--sessions", defaultValue = "200", description = "concurrent sessions (default ${DEFAULT-VALUE})")
     int sessions;
+
+    /** Where the events go. */
+    enum Store {
+        POSTGRES,
+        MEMORY
+    }
+
+    /** Accepts the store in any case, and names the choices when the value is none of them. */
+    static final class StoreConverter implements picocli.CommandLine.ITypeConverter<Store> {
+        @Override
+        public Store convert(String value) {
+            try {
+                return Store.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(
+                        "'" + value + "' is not a store; use postgres or memory");
+            }
+        }
+    }
+
+    @Option(
+            names = "--store",
+            defaultValue = "postgres",
+            converter = StoreConverter.class,
+            description =
+                    "postgres (default): the event log on the appliance's embedded PostgreSQL, migrated as the server migrates it; memory: an in-memory log, to tell the loop's and the SSE path's share from the database's")
+    Store store = Store.POSTGRES;
+
+    @Option(
+            names = "--connections",
+            defaultValue = "16",
+            description = "PostgreSQL connections the appends share, as the server's pool (default ${DEFAULT-VALUE})")
+    int connections;
 
     @Option(
             names = "--think-ms",
@@ -95,8 +136,41 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
         if (!stepCost.isEmpty()) {
             return stepCost();
         }
+        if (sessions < 1 || connections < 1) {
+            throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this), "--sessions and --connections must be at least 1");
+        }
         EventBus bus = new EventBus();
-        InMemoryEventLog log = new InMemoryEventLog(Clock.systemUTC(), bus::publish);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            ids.add(new java.util.UUID(0xbe7c4L, i).toString());
+        }
+        java.nio.file.Path home = null;
+        BenchPostgresLog postgres = null;
+        EventLog log;
+        if (store == Store.POSTGRES) {
+            home = BenchPostgresLog.scratch();
+            System.err.println("starting PostgreSQL in " + home + " …");
+            postgres = BenchPostgresLog.start(home, connections, bus::publish);
+            postgres.createSessions(ids);
+            log = postgres;
+        } else {
+            log = new InMemoryEventLog(Clock.systemUTC(), bus::publish);
+        }
+        try {
+            return run(bus, log, postgres, ids);
+        } finally {
+            if (postgres != null) {
+                postgres.close();
+            }
+            if (home != null) {
+                BenchPostgresLog.deleteTree(home);
+            }
+        }
+    }
+
+    private int run(EventBus bus, EventLog log, @Nullable BenchPostgresLog postgres, List<String> ids)
+            throws Exception {
         EventCodec codec = new EventCodec();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -116,13 +190,17 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
             }
         });
         ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
+        java.util.Map<String, java.util.Set<Long>> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicInteger duplicated = new AtomicInteger();
         AtomicInteger completed = new AtomicInteger();
         AtomicInteger delivered = new AtomicInteger();
         CountDownLatch clientsReady = new CountDownLatch(sessions);
         CountDownLatch clientsDone = new CountDownLatch(sessions);
         int port = server.getAddress().getPort();
         for (int i = 0; i < sessions; i++) {
-            String id = "bench-" + i;
+            String id = ids.get(i);
+            java.util.Set<Long> mine = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            seen.put(id, mine);
             Thread.ofPlatform()
                     .daemon()
                     .stackSize(256 * 1024)
@@ -133,6 +211,11 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
                             SseClient.read(port, "/sessions/" + id + "/events", l -> {
                                 if (l.equals("event: end")) {
                                     return false;
+                                }
+                                if (l.startsWith("id: ")
+                                        && !mine.add(
+                                                Long.parseLong(l.substring(4).strip()))) {
+                                    duplicated.incrementAndGet();
                                 }
                                 if (l.startsWith("data: ")) {
                                     Matcher m = AT.matcher(l);
@@ -154,9 +237,11 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
         clientsReady.await();
         Thread.sleep(300);
         Instant start = Instant.now();
+        long cpuBefore = processCpuNanos();
+        double dbCpuBefore = postgres == null ? 0 : postgres.databaseCpuSeconds();
         List<Thread> runs = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
-            String id = "bench-" + i;
+            String id = ids.get(i);
             runs.add(Thread.ofVirtual().name("bench-session-" + i).start(() -> {
                 runSession(id, log, rounds, thinkMs, () -> {});
                 completed.incrementAndGet();
@@ -167,11 +252,21 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
         }
         Duration wall = Duration.between(start, Instant.now());
         clientsDone.await(60, TimeUnit.SECONDS);
+        double serverCpu = (processCpuNanos() - cpuBefore) / 1e9;
+        double dbCpu = postgres == null ? 0 : postgres.databaseCpuSeconds() - dbCpuBefore;
         server.stop(0);
         sampler.interrupt();
         long events = 0;
-        for (int i = 0; i < sessions; i++) {
-            events += log.readAll("bench-" + i).size();
+        long lost = 0;
+        for (String id : ids) {
+            List<Event> stored = log.readAll(id);
+            events += stored.size();
+            java.util.Set<Long> got = seen.getOrDefault(id, java.util.Set.of());
+            for (Event e : stored) {
+                if (!got.contains(e.seq())) {
+                    lost++;
+                }
+            }
         }
         List<Long> sorted = new ArrayList<>(latenciesMicros);
         Collections.sort(sorted);
@@ -200,7 +295,31 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
                 max,
                 heapMiB,
                 maxHeapMiB);
-        System.out.printf(
+        double wallSeconds = wall.toMillis() / 1000.0;
+        List<Long> appends = postgres == null ? new ArrayList<>() : postgres.appendMicros();
+        Collections.sort(appends);
+        System.err.printf(
+                Locale.ROOT,
+                "store %s: %d events lost, %d duplicated; append rate %.0f events/s (append transaction p50 %.2f ms, p99 %.2f ms, %d connections)%n",
+                store.name().toLowerCase(Locale.ROOT),
+                lost,
+                duplicated.get(),
+                events / wallSeconds,
+                pct(appends, 0.50) / 1000.0,
+                pct(appends, 0.99) / 1000.0,
+                connections);
+        System.err.printf(
+                Locale.ROOT,
+                "CPU over the run: this JVM (loop, SSE server and the SSE clients) %.1f s = %.0f%% of one core; PostgreSQL %.1f s = %.0f%%; split %.0f/%.0f; load average %.1f on %d cores%n",
+                serverCpu,
+                100 * serverCpu / wallSeconds,
+                dbCpu,
+                100 * dbCpu / wallSeconds,
+                100 * serverCpu / Math.max(1e-9, serverCpu + dbCpu),
+                100 * dbCpu / Math.max(1e-9, serverCpu + dbCpu),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
+        System.err.printf(
                 Locale.ROOT,
                 "{\"serverWriteP99Ms\":%.2f,\"thinkMs\":%d,\"sessions\":%d,\"completed\":%d,\"events\":%d,\"delivered\":%d,\"wallSeconds\":%.2f,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f,\"heapUsedMaxMiB\":%d,\"heapLimitMiB\":%d,\"cores\":%d}%n",
                 serverP99,
@@ -216,7 +335,22 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
                 heapMiB,
                 maxHeapMiB,
                 Runtime.getRuntime().availableProcessors());
-        return completed.get() == sessions && delivered.get() == events ? 0 : 1;
+        System.out.printf(
+                Locale.ROOT,
+                "{\"store\": \"%s\", \"sessions\": %d, \"events\": %d, \"lost\": %d, \"duplicated\": %d, \"p99_ms\": %.2f, \"heap_mib\": %d, \"p50_ms\": %.2f, \"append_rate_per_s\": %.0f, \"server_cpu_s\": %.1f, \"db_cpu_s\": %.1f, \"wall_s\": %.1f}%n",
+                store.name().toLowerCase(Locale.ROOT),
+                sessions,
+                events,
+                lost,
+                duplicated.get(),
+                p99,
+                heapMiB,
+                p50,
+                events / wallSeconds,
+                serverCpu,
+                dbCpu,
+                wallSeconds);
+        return completed.get() == sessions && lost == 0 && duplicated.get() == 0 ? 0 : 1;
     }
 
     /** Per-step cost of the loop at each session length: flat means the loop's cost does not grow with the log. */
@@ -291,6 +425,12 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
         return new double[] {mean, median, condensations};
     }
 
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime()
+                : 0;
+    }
+
     private static long pct(List<Long> sorted, double p) {
         if (sorted.isEmpty()) {
             return 0;
@@ -301,7 +441,7 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
     /** One SSE stream: backlog, then live events from the bus, until the session finishes. */
     private static void stream(
             HttpExchange exchange,
-            InMemoryEventLog log,
+            EventLog log,
             EventBus bus,
             EventCodec codec,
             ConcurrentLinkedQueue<Long> writtenMicros)
@@ -352,7 +492,7 @@ public final class BenchSessionsCommand implements java.util.concurrent.Callable
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    private void runSession(String id, InMemoryEventLog log, int rounds, int thinkMs, Runnable onModelCall) {
+    private void runSession(String id, EventLog log, int rounds, int thinkMs, Runnable onModelCall) {
         log.append(
                 id,
                 Source.USER,

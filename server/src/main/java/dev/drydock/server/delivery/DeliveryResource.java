@@ -70,7 +70,10 @@ public class DeliveryResource {
         return delivery.deliver(currentUser.principal(), id, sessionLink(uri.getBaseUri(), id));
     }
 
-    static URI sessionLink(URI base, String id) {
-        return base.resolve("/portal/sessions/" + id);
+    public static URI sessionLink(URI base, String id) {
+        // the id as the caller sent it, encoded: a session that does not exist is refused after this
+        return jakarta.ws.rs.core.UriBuilder.fromUri(base)
+                .replacePath("/portal/sessions/{id}")
+                .build(id);
     }
 }

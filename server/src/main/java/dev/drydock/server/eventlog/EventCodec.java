@@ -96,16 +96,63 @@ public final class EventCodec {
         return name;
     }
 
-    /** The payload's JSON object (without the type name). */
+    /**
+     * Field that an encoded payload carries when its text held NUL characters: how many were replaced
+     * by U+FFFD. PostgreSQL's jsonb (and text) refuse NUL, and a command's output or a
+     * model's reply may hold one; decoding ignores the field.
+     */
+    public static final String NUL_REPLACED = "nulReplaced";
+
+    private static final String NUL_ESCAPE = "\\u0000";
+    private static final String REPLACEMENT_ESCAPE = "\\ufffd";
+
+    /**
+     * The payload's JSON object (without the type name). NUL characters in its strings become U+FFFD,
+     * and the object then says how many in {@link #NUL_REPLACED}, so the log can store it.
+     */
     public String encode(Payload payload) {
         if (payload instanceof Unknown u) {
             return u.json();
         }
         try {
-            return json.writeValueAsString(payload);
+            return withoutNul(json.writeValueAsString(payload));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Replaces each JSON escape of NUL (a backslash, then u0000) in a JSON object's strings by the escape
+     * of U+FFFD and records the count as the object's first field. Jackson writes NUL only as that
+     * escape; text that holds a backslash followed by u0000 is written with the backslash escaped, and
+     * the scan steps over every escaped pair.
+     */
+    static String withoutNul(String object) {
+        if (!object.contains(NUL_ESCAPE) || !object.startsWith("{")) {
+            return object;
+        }
+        StringBuilder out = new StringBuilder(object.length() + 24);
+        int replaced = 0;
+        for (int i = 0; i < object.length(); i++) {
+            char c = object.charAt(i);
+            if (c == '\\' && i + 1 < object.length()) {
+                if (object.startsWith(NUL_ESCAPE, i)) {
+                    out.append(REPLACEMENT_ESCAPE);
+                    replaced++;
+                    i += NUL_ESCAPE.length() - 1;
+                } else {
+                    out.append(c).append(object.charAt(i + 1));
+                    i++;
+                }
+            } else {
+                out.append(c);
+            }
+        }
+        if (replaced == 0) {
+            return object;
+        }
+        String count = "\"" + NUL_REPLACED + "\":" + replaced;
+        return "{" + count + "," + out.substring(1);
     }
 
     /** Decodes a stored payload; unknown type names, and known ones that no longer fit, become {@link Unknown}. */

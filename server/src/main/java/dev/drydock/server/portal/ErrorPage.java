@@ -1,5 +1,6 @@
 package dev.drydock.server.portal;
 
+import dev.drydock.server.problem.InputFaults;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
 import io.quarkus.qute.CheckedTemplate;
@@ -61,6 +62,10 @@ final class ErrorPage {
     }
 
     static Response unexpected(Throwable e, String path, String back) {
+        String fault = InputFaults.describe(e);
+        if (fault != null) {
+            return of(Problem.of(400, "bad-request", "Bad request", fault), back);
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s on %s", errorId, path);
         return of(

@@ -356,7 +356,10 @@ public class PortalSessionResource {
     @Path("/deliver")
     @Operation(hidden = true)
     public Response deliver(@PathParam("id") String id, @Context UriInfo uri) {
-        delivery.deliver(currentUser.principal(), id, uri.getBaseUri().resolve("/portal/sessions/" + id));
+        delivery.deliver(
+                currentUser.principal(),
+                id,
+                dev.drydock.server.delivery.DeliveryResource.sessionLink(uri.getBaseUri(), id));
         return back(id);
     }
 

@@ -187,6 +187,12 @@ public final class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e, UriInfo uri) {
+        String fault = InputFaults.describe(e);
+        if (fault != null) {
+            return Problem.of(400, "bad-request", "Bad request", fault)
+                    .withInstance(uri.getPath())
+                    .toResponse();
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s on %s", errorId, uri.getPath());
         return Problem.of(

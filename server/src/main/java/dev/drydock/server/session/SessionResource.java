@@ -54,8 +54,10 @@ public class SessionResource {
     @Path("/sessions")
     @Operation(summary = "Delegate a task to a droid (code, knowledge, reliability)")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(SessionService.CreateSession request) {
-        SessionView v = sessions.create(currentUser.principal(), request);
+    public Response create(SessionService.@Nullable CreateSession request) {
+        SessionView v = sessions.create(
+                currentUser.principal(),
+                required(request, "a JSON object with workspace, droid and task (and optionally repo)"));
         return Response.created(URI.create("/api/sessions/" + v.id())).entity(v).build();
     }
 
@@ -119,7 +121,8 @@ public class SessionResource {
     @Path("/sessions/{id}/answer")
     @Operation(summary = "Answer the droid's question; the session continues")
     @Consumes(MediaType.APPLICATION_JSON)
-    public SessionView answer(@PathParam("id") String id, AnswerRequest request) {
+    public SessionView answer(@PathParam("id") String id, @Nullable AnswerRequest body) {
+        AnswerRequest request = required(body, "a JSON object with the answer (and the question's callId)");
         return sessions.answer(currentUser.principal(), id, request.callId(), request.answer());
     }
 
@@ -127,7 +130,8 @@ public class SessionResource {
     @Path("/sessions/{id}/approve")
     @Operation(summary = "Approve a pending action")
     @Consumes(MediaType.APPLICATION_JSON)
-    public SessionView approve(@PathParam("id") String id, DecisionRequest request) {
+    public SessionView approve(@PathParam("id") String id, @Nullable DecisionRequest body) {
+        DecisionRequest request = required(body, "a JSON object with the pending action's callId");
         return sessions.decide(currentUser.principal(), id, request.callId(), true, "");
     }
 
@@ -135,7 +139,8 @@ public class SessionResource {
     @Path("/sessions/{id}/deny")
     @Operation(summary = "Deny a pending action; the droid sees the refusal")
     @Consumes(MediaType.APPLICATION_JSON)
-    public SessionView deny(@PathParam("id") String id, DecisionRequest request) {
+    public SessionView deny(@PathParam("id") String id, @Nullable DecisionRequest body) {
+        DecisionRequest request = required(body, "a JSON object with the pending action's callId (and a reason)");
         return sessions.decide(
                 currentUser.principal(), id, request.callId(), false, request.reason() == null ? "" : request.reason());
     }
@@ -151,7 +156,16 @@ public class SessionResource {
     @Path("/sessions/{id}/messages")
     @Operation(summary = "Add a message for the droid to read at its next step")
     @Consumes(MediaType.APPLICATION_JSON)
-    public SessionView message(@PathParam("id") String id, MessageRequest request) {
+    public SessionView message(@PathParam("id") String id, @Nullable MessageRequest body) {
+        MessageRequest request = required(body, "a JSON object with the message's text");
         return sessions.message(currentUser.principal(), id, request.text());
+    }
+
+    /** The request body, or 400 when there is none (an empty body, or JSON {@code null}). */
+    private static <T> T required(@Nullable T body, String expected) {
+        if (body == null) {
+            throw dev.drydock.server.problem.ProblemException.badRequest("The request body must be " + expected + ".");
+        }
+        return body;
     }
 }

@@ -208,6 +208,33 @@ class EventCodecTest {
         }
     }
 
+    @Test
+    void shouldReplaceNulAndCountItWhenAPayloadHoldsNulCharacters() {
+        // Given a command whose output holds two NULs, beside a literal backslash-u0000 that is text
+        var payload = new Observation.CommandFinished("c1", "cat bin", 0, "a\0b\0 \\u0000", false);
+
+        // When
+        String json = codec.encode(payload);
+
+        // Then the NULs are U+FFFD, the text stays, and the object says how many were replaced
+        assertThat(json).startsWith("{\"nulReplaced\":2,");
+        var decoded = (Observation.CommandFinished) codec.decode("command.finished.v1", json);
+        assertThat(decoded.output()).isEqualTo("a\uFFFDb\uFFFD \\u0000");
+    }
+
+    @Test
+    void shouldLeaveThePayloadAsItIsWhenItHoldsNoNul() {
+        // Given
+        var payload = new Observation.CommandFinished("c1", "echo \\u0000", 0, "\\u0000", false);
+
+        // When
+        String json = codec.encode(payload);
+
+        // Then
+        assertThat(json).doesNotContain("nulReplaced");
+        assertThat(codec.decode("command.finished.v1", json)).isEqualTo(payload);
+    }
+
     static List<String> names() {
         return new ArrayList<>(EventCodec.TYPE_NAMES.values());
     }

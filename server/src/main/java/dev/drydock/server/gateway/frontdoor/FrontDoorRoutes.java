@@ -99,6 +99,9 @@ public class FrontDoorRoutes {
     void init(@Observes Router router) {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxRequestBytes());
         router.get("/v1/models").order(-10).handler(ctx -> onVirtualThread(ctx, this::models));
+        // a route of its own ahead of each body handler: Vert.x puts no body handler after a user handler
+        router.post("/v1/chat/completions").order(-12).handler(this::jsonOnly);
+        router.post("/v1/embeddings").order(-12).handler(this::jsonOnly);
         router.post("/v1/chat/completions").order(-10).handler(body).handler(ctx -> onVirtualThread(ctx, this::chat));
         router.post("/v1/embeddings").order(-10).handler(body).handler(ctx -> onVirtualThread(ctx, this::embeddings));
         router.route("/v1/*")
@@ -116,12 +119,42 @@ public class FrontDoorRoutes {
                                 "request body larger than " + config.maxRequestBytes() + " bytes",
                                 "invalid_request_error",
                                 "request_too_large"));
+            } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+                error(
+                        ctx,
+                        new OpenAiError(
+                                ctx.statusCode(),
+                                "the request could not be read",
+                                "invalid_request_error",
+                                "invalid_request"));
             } else {
                 LOG.errorf(
                         ctx.failure(), "front door failure on %s", ctx.request().path());
                 error(ctx, new OpenAiError(500, "internal error", "server_error", "internal"));
             }
         });
+    }
+
+    /**
+     * Refuses form bodies before the body handler would decode them as forms (a multipart body without
+     * a boundary, or a field over Netty's limit, fails there as a server error): the front door reads
+     * JSON only.
+     */
+    private void jsonOnly(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        String lower = type == null ? "" : type.strip().toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("multipart/") || lower.startsWith("application/x-www-form-urlencoded")) {
+            ctx.response().putHeader("Connection", "close");
+            error(
+                    ctx,
+                    new OpenAiError(
+                            415,
+                            "send the request body as JSON (Content-Type: application/json), not " + type,
+                            "invalid_request_error",
+                            "unsupported_media_type"));
+            return;
+        }
+        ctx.next();
     }
 
     @FunctionalInterface

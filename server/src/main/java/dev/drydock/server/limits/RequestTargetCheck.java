@@ -1,0 +1,112 @@
+package dev.drydock.server.limits;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drydock.server.problem.Problem;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Refuses, with 400 problem+json, a request whose path or query is not percent-encoded UTF-8 (a
+ * malformed escape, bytes that are no UTF-8, an encoded surrogate) or holds NUL ({@code %00}), before any
+ * resource, authorization check or audit record sees it: such text is never a name, an id or a search,
+ * and PostgreSQL refuses NUL in every text column. The {@code /v1} front door answers in OpenAI's error
+ * format and has no path parameters, so it is left to its own routes.
+ */
+@ApplicationScoped
+public class RequestTargetCheck {
+    /** Right after {@link BodySizeLimit}, before authentication and the resources. */
+    static final int ORDER = BodySizeLimit.ORDER + 1;
+
+    @Inject
+    ObjectMapper json;
+
+    void init(@Observes Router router) {
+        router.route().order(ORDER).handler(this::check);
+    }
+
+    private void check(RoutingContext ctx) {
+        String uri = ctx.request().uri();
+        if (uri.startsWith("/v1/") || uri.equals("/v1")) {
+            ctx.next();
+            return;
+        }
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        String query = q < 0 ? "" : uri.substring(q + 1);
+        String fault = fault("path", path);
+        if (fault == null) {
+            fault = fault("query", query);
+        }
+        if (fault == null) {
+            ctx.next();
+            return;
+        }
+        String body;
+        try {
+            body = json.writeValueAsString(
+                    Problem.of(400, "bad-request", "Bad request", fault).withInstance(printable(path)));
+        } catch (JsonProcessingException e) {
+            body = "{\"status\":400}";
+        }
+        ctx.response()
+                .setStatusCode(400)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .end(body);
+    }
+
+    /** Why {@code part} of the request target cannot be used; null when it can. */
+    static @Nullable String fault(String name, String part) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(part.length());
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= part.length() || hex(part.charAt(i + 1)) < 0 || hex(part.charAt(i + 2)) < 0) {
+                    return "The " + name + " has a malformed percent escape at character " + (i + 1)
+                            + " (send a literal '%' as %25).";
+                }
+                bytes.write(hex(part.charAt(i + 1)) << 4 | hex(part.charAt(i + 2)));
+                i += 2;
+            } else if (c == 0) {
+                bytes.write(0);
+            } else {
+                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        byte[] raw = bytes.toByteArray();
+        for (byte b : raw) {
+            if (b == 0) {
+                return "The " + name + " holds a NUL character (%00), which no name, id or search may contain.";
+            }
+        }
+        try {
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw));
+        } catch (CharacterCodingException e) {
+            return "The " + name + " is not valid UTF-8 once its percent escapes are decoded.";
+        }
+        return null;
+    }
+
+    private static int hex(char c) {
+        return Character.digit(c, 16);
+    }
+
+    /** The path for the problem's instance, its escapes kept, at most 200 characters. */
+    private static String printable(String path) {
+        return path.length() <= 200 ? path : path.substring(0, 200) + "…";
+    }
+}
