@@ -61,6 +61,7 @@ public class PortalPolicyResource {
     private static final List<String> BUDGET_FIELDS = List.of("scope", "subject", "period", "maxTokens", "maxCost");
     static final List<String> CLASSIFICATIONS = List.of("public", "internal", "confidential", "secret");
     static final List<String> AUTONOMIES = List.of("read-only", "approve-writes", "auto-edit", "full-auto");
+    static final List<String> DROIDS = WorkspaceService.DROIDS.stream().sorted().toList();
 
     @Inject
     CurrentUser currentUser;
@@ -101,6 +102,7 @@ public class PortalPolicyResource {
                 List<WorkspaceView> workspaces,
                 List<String> classifications,
                 List<String> autonomies,
+                List<String> droids,
                 List<ModelHost> hosts,
                 String hostInput,
                 FormErrors policyErrors,
@@ -278,16 +280,26 @@ public class PortalPolicyResource {
     public Response savePolicy(
             @PathParam("slug") String slug,
             @FormParam("classification") @Nullable String classification,
-            @FormParam("autonomy") @Nullable String autonomy) {
+            @FormParam("autonomy") @Nullable String autonomy,
+            @FormParam("droids") @Nullable String droidsSent,
+            @FormParam("droid") List<String> droids,
+            @FormParam("routes") @Nullable String routes) {
         Principal user = admin();
         try {
             PolicyView now = workspaces.get(user, slug).policy();
+            List<String> keptRoutes = now.allowedRoutes().equals(List.of("*")) ? List.of() : now.allowedRoutes();
             workspaces.updatePolicy(
                     user,
                     slug,
                     new PolicyView(
-                            now.allowedDroids(),
-                            now.allowedRoutes().equals(List.of("*")) ? List.of() : now.allowedRoutes(),
+                            // the form sends "droids" with its checkboxes, so that none checked means none allowed
+                            droidsSent == null ? now.allowedDroids() : droids,
+                            routes == null
+                                    ? keptRoutes
+                                    : java.util.Arrays.stream(routes.split(","))
+                                            .map(String::strip)
+                                            .filter(r -> !r.isEmpty() && !r.equals("*"))
+                                            .toList(),
                             autonomy == null ? now.autonomy() : autonomy,
                             classification == null ? now.classification() : classification));
             return done("policy", "policy", slug);
@@ -345,6 +357,7 @@ public class PortalPolicyResource {
                 workspaces.list(user),
                 CLASSIFICATIONS,
                 AUTONOMIES,
+                DROIDS,
                 store.modelHosts(),
                 hostInput,
                 policyErrors,

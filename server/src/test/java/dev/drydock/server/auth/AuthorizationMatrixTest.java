@@ -838,7 +838,7 @@ class AuthorizationMatrixTest {
                         "DELETE", admin + "repository-sources/allowed-hosts/" + freshGitHost(), null, null, Map.of())));
 
         // the OpenAI-compatible front door and its X-Drydock-* headers, none taken on trust
-        rows.add(api("GET /v1/models", "UAAAAAA", c -> get("/v1/models")));
+        rows.add(api("GET /v1/models", "UFAAAAA", c -> get("/v1/models")));
         rows.add(api("POST /v1/chat/completions", "UFAAHHA", c -> v1Chat(Map.of("X-Drydock-Workspace", A))));
         rows.add(row(
                 "POST /v1/chat/completions",

@@ -10,6 +10,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.drydock.server.testing.KeycloakAdmin;
 import dev.drydock.server.testing.PortalBrowser;
 import dev.drydock.server.testing.RealServices;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -110,10 +111,14 @@ class FirstDroidEndToEndTest {
     }
 
     @Test
-    void shouldDeliverAReviewedPatchWhenAdminGoesFromConnectingAModelToAFinishedCodeSession() throws Exception {
-        // Given a git repository with a failing test in a folder the server does not know, and a fresh workspace name
+    void shouldDeliverAReviewedPatchWhenAdminConnectsModelAndRepositoryAndMemberRunsCodeSession() throws Exception {
+        // Given a git repository with a failing test in a folder the server does not know, and a fresh workspace
+        // with one member
         String run = String.valueOf(ProcessHandle.current().pid());
         String workspace = "e2e-" + run;
+        String member = "e2e-member-" + run;
+        KeycloakAdmin.createWorkspace(workspace);
+        KeycloakAdmin.createUser(member, "/workspaces/" + workspace + "/members");
         String endpoint = "e2e-" + run;
         Path root = Files.createDirectories(Path.of("target", "e2e", "repos-" + run))
                 .toRealPath();
@@ -123,8 +128,9 @@ class FirstDroidEndToEndTest {
         PlaywrightAssertions.setDefaultAssertionTimeout(180_000);
 
         try (PortalBrowser browser = PortalBrowser.launch()) {
-            // When alice connects the model, routes the workspace to it, adds the root and the repository, starts a
-            // code session, approves its edit, opens the review and downloads the patch
+            // When alice connects the model, routes the workspace to it, adds the root and the repository; then the
+            // member starts a code session naming the file with an @-mention, approves its edit, opens the review and
+            // downloads the patch
             Page page = browser.signIn("alice", base.resolve("/portal").toString());
             PortalBrowser.screenshot(page, "e2e-01-home");
             page.click("#nav-models");
@@ -163,21 +169,28 @@ class FirstDroidEndToEndTest {
             page.waitForSelector("#repo-" + workspace + "-calc[data-status=ready]", slow);
             PortalBrowser.screenshot(page, "e2e-04-repository-ready");
 
-            page.navigate(base.resolve("/portal/workspaces/" + workspace).toString());
-            page.selectOption("#droid", "code");
-            page.selectOption("#repo", "calc");
-            page.fill("#task", "Fix add() in calc.py: test_add fails because it subtracts.");
-            page.click("#start");
-            page.waitForURL(u -> u.contains("/portal/sessions/"));
-            String id = page.url().replaceFirst(".*/portal/sessions/", "").replaceFirst("[?#].*", "");
-            page.waitForSelector("#approvals .approval button.approve", slow);
-            PortalBrowser.screenshot(page, "e2e-05-approval");
-            page.click("#approvals .approval button.approve");
-            PlaywrightAssertions.assertThat(page.locator("#outcome")).hasText("completed");
-            page.click("#tab-review");
-            PlaywrightAssertions.assertThat(page.locator("#file-list a")).hasText(new String[] {"calc.py"});
-            PortalBrowser.screenshot(page, "e2e-06-review");
-            Download download = page.waitForDownload(() -> page.click("#download-patch"));
+            Page mine = browser.signIn(
+                    member, base.resolve("/portal/workspaces/" + workspace).toString());
+            mine.selectOption("#droid", "code");
+            mine.selectOption("#repo", "calc");
+            mine.fill("#task", "Fix add() in ");
+            mine.locator("#task").pressSequentially("@calc.p");
+            mine.locator("#task-mentions li[data-insert='@calc:calc.py']").click();
+            mine.locator("#task").pressSequentially("test_add fails because it subtracts.");
+            PlaywrightAssertions.assertThat(mine.locator("#task"))
+                    .hasValue("Fix add() in @calc:calc.py test_add fails because it subtracts.");
+            PortalBrowser.screenshot(mine, "e2e-05-mention");
+            mine.click("#start");
+            mine.waitForURL(u -> u.contains("/portal/sessions/"));
+            String id = mine.url().replaceFirst(".*/portal/sessions/", "").replaceFirst("[?#].*", "");
+            mine.waitForSelector("#approvals .approval button.approve", slow);
+            PortalBrowser.screenshot(mine, "e2e-05-approval");
+            mine.click("#approvals .approval button.approve");
+            PlaywrightAssertions.assertThat(mine.locator("#outcome")).hasText("completed");
+            mine.click("#tab-review");
+            PlaywrightAssertions.assertThat(mine.locator("#file-list a")).hasText(new String[] {"calc.py"});
+            PortalBrowser.screenshot(mine, "e2e-06-review");
+            Download download = mine.waitForDownload(() -> mine.click("#download-patch"));
             String patch = Files.readString(download.path());
 
             // Then the patch carries the fix and the session's id, and git applies it to the repository

@@ -108,6 +108,20 @@ class PortalSearchAndAdminTest {
         registered = true;
     }
 
+    /** Removes demo's repository again: other classes of this JVM search and look up in demo too. */
+    @AfterAll
+    static void removeRepository() {
+        if (registered) {
+            given().auth()
+                    .oauth2(Tokens.of("wanda"))
+                    .when()
+                    .delete("/api/workspaces/demo/repositories/" + REPO)
+                    .then()
+                    .statusCode(org.hamcrest.Matchers.oneOf(204, 404));
+            registered = false;
+        }
+    }
+
     @AfterAll
     static void closeBrowser() {
         if (browser != null) {
@@ -292,6 +306,40 @@ class PortalSearchAndAdminTest {
         page.navigate(url("/portal/workspaces/demo"));
         assertThat(page.locator("#workspace-settings").count()).isZero();
         assertThat(page.locator("#nav-audit").count()).isZero();
+        page.context().close();
+    }
+
+    @Test
+    void shouldSaveWorkspacesDroidsAndRoutesWhenAdminUsesThePolicyForm() {
+        // Given a workspace of its own, allowing every droid and every route
+        String slug = "policy-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100_000;
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("slug", slug, "displayName", "Policy form"))
+                .when()
+                .post("/api/workspaces")
+                .then()
+                .statusCode(201);
+        Page page = browser.signIn("alice", url("/portal/admin/policy"));
+
+        // When alice unchecks the reliability droid and names one route
+        page.uncheck("#droid-" + slug + "-reliability");
+        page.fill("#routes-" + slug, "default");
+        page.click("tr[data-workspace='" + slug + "'] button[type=submit]");
+        page.waitForSelector("#done");
+
+        // Then the workspace's policy holds both, as the API reads it
+        Map<String, Object> policy = given().auth()
+                .oauth2(Tokens.of("alice"))
+                .when()
+                .get("/api/workspaces/" + slug)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("policy");
+        assertThat(policy.get("allowedDroids")).isEqualTo(List.of("code", "knowledge"));
+        assertThat(policy.get("allowedRoutes")).isEqualTo(List.of("default"));
         page.context().close();
     }
 
