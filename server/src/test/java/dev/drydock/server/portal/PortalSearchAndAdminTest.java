@@ -54,6 +54,8 @@ class PortalSearchAndAdminTest {
 
     static PortalBrowser browser;
     static boolean registered;
+    /** Where the server answers, kept for {@link #removeRepository} (RestAssured's port is unset after the last test). */
+    static @org.jspecify.annotations.Nullable URI server;
 
     @BeforeAll
     static void launchBrowser() {
@@ -94,6 +96,7 @@ class PortalSearchAndAdminTest {
                 .when()
                 .post("/api/workspaces/demo/repositories")
                 .statusCode();
+        server = base;
         assertThat(status).isIn(201, 409);
         Poll.until(
                 () -> given().auth()
@@ -111,11 +114,12 @@ class PortalSearchAndAdminTest {
     /** Removes demo's repository again: other classes of this JVM search and look up in demo too. */
     @AfterAll
     static void removeRepository() {
-        if (registered) {
+        URI at = server;
+        if (registered && at != null) {
             given().auth()
                     .oauth2(Tokens.of("wanda"))
                     .when()
-                    .delete("/api/workspaces/demo/repositories/" + REPO)
+                    .delete(at.resolve("/api/workspaces/demo/repositories/" + REPO))
                     .then()
                     .statusCode(org.hamcrest.Matchers.oneOf(204, 404));
             registered = false;
