@@ -186,13 +186,14 @@ public final class DrydockImages {
      * The evaluation install's Keycloak: a Java runtime and a Keycloak home prepared by
      * {@link KeycloakDist#prepare} (the Maven distribution, built for PostgreSQL with health checks, so the
      * chart starts it with {@code start --optimized} on a read-only root, and the drydock realm in
-     * {@code data/import}). Keycloak writes only {@code data/tmp} and {@code /tmp}, which the chart mounts.
+     * {@code data/import}). Keycloak writes only {@code data/tmp}, {@code data/transaction-logs} and {@code /tmp},
+     * which the chart mounts.
      */
     public static ImageRecipe keycloak(String version, BaseImage base, Path jre, Path keycloakHome) {
         List<ImageRecipe.Layer> layers = List.of(
                 new ImageRecipe.Layer("java-runtime", Map.of(jre, SERVER_JAVA_HOME), List.of()),
                 new ImageRecipe.Layer(
-                        "keycloak", Map.of(keycloakHome, KEYCLOAK_HOME), List.of(KEYCLOAK_HOME + "/data/tmp")));
+                        "keycloak", Map.of(keycloakHome, KEYCLOAK_HOME), List.of(KEYCLOAK_HOME + "/data/tmp", KEYCLOAK_HOME + "/data/transaction-logs")));
         Map<String, String> env = Map.of(
                 "JAVA_HOME",
                 SERVER_JAVA_HOME,
