@@ -47,7 +47,7 @@ class EvaluationBundleTest {
         assertThat(postgres.path("ExposedPorts").has("5432/tcp")).isTrue();
         JsonNode keycloak = skopeo("inspect", "--config", "oci:" + built.get(1).layout()).path("config");
         assertThat(keycloak.path("User").asText()).isEqualTo("10001:10001");
-        assertThat(strings(keycloak.path("Entrypoint"))).containsExactly("/opt/keycloak/bin/kc.sh");
+        assertThat(strings(keycloak.path("Entrypoint"))).containsExactly("/bin/bash", "/opt/keycloak/bin/kc.sh");
         assertThat(strings(keycloak.path("Env"))).contains("JAVA_HOME=/opt/java/jre", "HOME=/tmp");
         assertThat(keycloak.path("ExposedPorts").has("9000/tcp")).isTrue();
     }

@@ -208,7 +208,8 @@ public final class DrydockImages {
                 version,
                 base,
                 layers,
-                List.of(KEYCLOAK_HOME + "/bin/kc.sh"),
+                // kc.sh is a /bin/sh script; bash runs it on a base without /bin/sh as well.
+                List.of("/bin/bash", KEYCLOAK_HOME + "/bin/kc.sh"),
                 USER,
                 env,
                 KEYCLOAK_HOME,
