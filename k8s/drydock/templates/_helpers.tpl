@@ -108,10 +108,18 @@ securityContext:
 
 {{/* Names of the Secrets, the chart's own or the existing ones. */}}
 {{- define "drydock.databaseSecret" -}}
+{{- if .Values.evaluation.enabled -}}
+{{- include "drydock.evaluationSecret" . -}}
+{{- else -}}
 {{- default (printf "%s-database" (include "drydock.serverName" .)) .Values.database.existingSecret -}}
 {{- end -}}
+{{- end -}}
 {{- define "drydock.oidcSecret" -}}
+{{- if .Values.evaluation.enabled -}}
+{{- include "drydock.evaluationSecret" . -}}
+{{- else -}}
 {{- default (printf "%s-oidc" (include "drydock.serverName" .)) .Values.oidc.existingSecret -}}
+{{- end -}}
 {{- end -}}
 {{- define "drydock.gitSecret" -}}
 {{- default (printf "%s-git" (include "drydock.serverName" .)) .Values.git.existingSecret -}}
@@ -145,4 +153,51 @@ securityContext:
 {{- $items := list -}}
 {{- range . }}{{ $items = append $items (printf "%s:%v" .cidr .port) }}{{ end -}}
 {{- join "," $items -}}
+{{- end -}}
+
+{{/* Evaluation install: names, images, and the URLs and Secrets the server uses instead of database.* and oidc.*. */}}
+{{- define "drydock.postgresName" -}}
+{{- printf "%s-drydock-postgres" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- define "drydock.keycloakName" -}}
+{{- printf "%s-drydock-keycloak" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- define "drydock.evaluationSecret" -}}
+{{- default (printf "%s-evaluation" (include "drydock.serverName" .)) .Values.evaluation.existingSecret -}}
+{{- end -}}
+{{- define "drydock.postgresImage" -}}
+{{- include "drydock.image" (dict "image" .Values.evaluation.postgres.image "global" .Values.global "what" "evaluation.postgres.image") -}}
+{{- end -}}
+{{- define "drydock.keycloakImage" -}}
+{{- include "drydock.image" (dict "image" .Values.evaluation.keycloak.image "global" .Values.global "what" "evaluation.keycloak.image") -}}
+{{- end -}}
+{{- define "drydock.postgresSelector" -}}
+app.kubernetes.io/name: drydock-postgres
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
+{{- end -}}
+{{- define "drydock.keycloakSelector" -}}
+app.kubernetes.io/name: drydock-keycloak
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
+{{- end -}}
+{{- define "drydock.realmSelector" -}}
+app.kubernetes.io/name: drydock-realm
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
+{{- end -}}
+{{/* Keycloak's base URL inside the cluster. */}}
+{{- define "drydock.keycloakUrl" -}}
+{{- printf "http://%s:%v" (include "drydock.keycloakName" .) .Values.evaluation.keycloak.servicePort -}}
+{{- end -}}
+{{- define "drydock.databaseUrl" -}}
+{{- if .Values.evaluation.enabled -}}
+{{- printf "jdbc:postgresql://%s:5432/drydock" (include "drydock.postgresName" .) -}}
+{{- else -}}
+{{- .Values.database.url -}}
+{{- end -}}
+{{- end -}}
+{{- define "drydock.oidcUrl" -}}
+{{- if .Values.evaluation.enabled -}}
+{{- printf "%s/realms/drydock" (include "drydock.keycloakUrl" .) -}}
+{{- else -}}
+{{- .Values.oidc.url -}}
+{{- end -}}
 {{- end -}}

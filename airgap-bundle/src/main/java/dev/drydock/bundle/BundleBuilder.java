@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.drydock.bundle.image.DrydockImages;
 import dev.drydock.installer.bundle.BundleFormat;
 import dev.drydock.installer.bundle.BundleManifest;
 import dev.drydock.installer.bundle.BundleSignature;
@@ -36,7 +37,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a bundle: packages the chart, pins its images to the given OCI layouts, renders the chart
- * to find every image it uses (each must be in the bundle, by digest), adds the realm and the model
+ * to find every image it uses (each must be in the bundle, by digest; with the evaluation install on when
+ * its PostgreSQL or Keycloak image is given), adds the realm and the model
  * files, writes and signs the manifest, and writes one canonical tar. The same inputs give the same
  * bytes.
  */
@@ -203,7 +205,14 @@ public final class BundleBuilder {
             }
             Path pins = work.resolve("values-images.yaml");
             Files.write(pins, imageValues);
-            Helm.Result rendered = helm.template(chartDir, "drydock", "drydock", List.of(renderValues, pins), Map.of());
+            List<Path> valueFiles = new ArrayList<>(List.of(renderValues, pins));
+            if (layouts.containsKey(DrydockImages.POSTGRES) || layouts.containsKey(DrydockImages.KEYCLOAK)) {
+                // The evaluation install's images: render with it on, so they are checked and listed too.
+                Path evaluation = work.resolve("evaluation-values.yaml");
+                Files.writeString(evaluation, "evaluation:\n  enabled: true\n");
+                valueFiles.add(evaluation);
+            }
+            Helm.Result rendered = helm.template(chartDir, "drydock", "drydock", valueFiles, Map.of());
             if (!rendered.ok()) {
                 throw new IllegalArgumentException("the chart does not render with the given images: "
                         + rendered.stderr().strip()

@@ -5,6 +5,7 @@ import dev.drydock.bundle.image.DrydockImages;
 import dev.drydock.bundle.image.ImageBuilder;
 import dev.drydock.bundle.image.ImageRecipe;
 import dev.drydock.bundle.image.ImageSbom;
+import dev.drydock.bundle.image.KeycloakDist;
 import dev.drydock.bundle.image.Runtimes;
 import dev.drydock.installer.helm.HelmBinary;
 import java.io.IOException;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "images",
         description =
-                "Build the server and sandbox images with Jib (no container engine) as OCI layouts, each with a CycloneDX SBOM.")
+                "Build the server and sandbox images (and the evaluation install's PostgreSQL and Keycloak) with Jib (no container engine) as OCI layouts, each with a CycloneDX SBOM.")
 final class ImagesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -49,6 +50,32 @@ final class ImagesCommand implements Callable<Integer> {
             description =
                     "Base of the sandbox image (needs git, bash, coreutils, Python, Node: see airgap-bundle/bases/debian-base.sh).")
     String sandboxBase;
+
+    @Option(
+            names = "--postgres-base",
+            paramLabel = "REF",
+            description =
+                    "Evaluation install only: base of drydock/postgres, carrying Debian's postgresql and libnss-wrapper packages (debian-base.sh --include postgresql,libnss-wrapper).")
+    String postgresBase;
+
+    @Option(
+            names = "--keycloak-base",
+            paramLabel = "REF",
+            description = "Evaluation install only: base of drydock/keycloak (a glibc userland with bash, e.g. the server's base).")
+    String keycloakBase;
+
+    @Option(
+            names = "--keycloak-dist",
+            paramLabel = "ZIP",
+            description =
+                    "org.keycloak:keycloak-quarkus-dist zip (default: the keycloak.version of pom.xml in the local Maven repository, as ./drydock up fetches it).")
+    Path keycloakDist;
+
+    @Option(
+            names = "--realm",
+            paramLabel = "FILE",
+            description = "The realm the Keycloak image imports at its first start (default: the server's drydock-realm.json).")
+    Path realm;
 
     @Option(
             names = "--insecure-base",
@@ -100,9 +127,9 @@ final class ImagesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (serverBase == null && sandboxBase == null) {
+        if (serverBase == null && sandboxBase == null && postgresBase == null && keycloakBase == null) {
             err.println(
-                    "drydock bundle images: give --server-base REF and/or --sandbox-base REF (oci:DIR[:TAG] or a registry reference)");
+                    "drydock bundle images: give --server-base REF and/or --sandbox-base REF (oci:DIR[:TAG] or a registry reference), and for the evaluation install --postgres-base REF and --keycloak-base REF");
             return BundleMain.USAGE;
         }
         Path root = Path.of(System.getenv().getOrDefault("DRYDOCK_ROOT", "."));
@@ -137,6 +164,21 @@ final class ImagesCommand implements Callable<Integer> {
                     Optional.ofNullable(siteLayer));
             imageArgs.add(build(builder, recipe, o));
         }
+        if (postgresBase != null) {
+            imageArgs.add(build(builder, DrydockImages.postgres(version, BaseImage.parse(postgresBase, insecureBase)), o));
+        }
+        if (keycloakBase != null) {
+            Path zip = keycloakDist != null ? keycloakDist : defaultKeycloakDist(root);
+            if (!Files.isRegularFile(zip)) {
+                throw new IllegalArgumentException(zip
+                        + " does not exist: run ./drydock up once (it fetches Keycloak through Maven) or give --keycloak-dist");
+            }
+            Path realmFile = realm != null ? realm : root.resolve("server/src/main/resources/realm/drydock-realm.json");
+            Path jre = Runtimes.jlink(javaHome, DrydockImages.SERVER_MODULES, cache);
+            Path home = KeycloakDist.prepare(zip, realmFile, jre, cache);
+            imageArgs.add(build(
+                    builder, DrydockImages.keycloak(version, BaseImage.parse(keycloakBase, insecureBase), jre, home), o));
+        }
         o.println("next: ./drydock bundle build --out drydock-bundle.tar --key KEY " + String.join(" ", imageArgs)
                 + " --model-jar …");
         return BundleMain.OK;
@@ -161,6 +203,18 @@ final class ImagesCommand implements Callable<Integer> {
                 sbom,
                 components);
         return "--image " + recipe.repository() + "=" + layout + " --sbom " + sbom;
+    }
+
+    /** The Keycloak distribution of the checkout's keycloak.version in the local Maven repository. */
+    static Path defaultKeycloakDist(Path root) throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<keycloak.version>([^<]+)</keycloak.version>")
+                .matcher(Files.readString(root.resolve("pom.xml")));
+        if (!m.find()) {
+            throw new IllegalArgumentException("no keycloak.version in " + root.resolve("pom.xml") + ": give --keycloak-dist");
+        }
+        String v = m.group(1);
+        return Path.of(System.getProperty("user.home"), ".m2/repository/org/keycloak/keycloak-quarkus-dist", v,
+                "keycloak-quarkus-dist-" + v + ".zip");
     }
 
     private static long size(Path dir) throws IOException {

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The two images of the chart, as recipes: where each file goes and how the container starts. The
+ * The images of the chart, as recipes: where each file goes and how the container starts. The
  * contract with the chart (docs/install.md): numeric non-root user 10001, everything written goes to
  * mounted volumes ({@code /tmp}, {@code /var/lib/drydock}, {@code /workspace}), so the root filesystem can be
  * read-only.
@@ -19,7 +19,17 @@ public final class DrydockImages {
     public static final String SERVER = "drydock/server";
     /** Repository of the sandbox image. */
     public static final String SANDBOX = "drydock/sandbox";
-    /** The user both images run as. */
+    /** Repository of the evaluation install's PostgreSQL image (chart value evaluation.postgres.image). */
+    public static final String POSTGRES = "drydock/postgres";
+    /** Repository of the evaluation install's Keycloak image (chart value evaluation.keycloak.image). */
+    public static final String KEYCLOAK = "drydock/keycloak";
+    /** Keycloak's home in the Keycloak image. */
+    public static final String KEYCLOAK_HOME = "/opt/keycloak";
+    /** Where the chart mounts PostgreSQL's start script (templates/evaluation.yaml). */
+    public static final String POSTGRES_SCRIPT = "/etc/drydock-postgres/start.sh";
+    /** Debian packages the PostgreSQL image's base must carry ({@code debian-base.sh --include …}). */
+    public static final List<String> POSTGRES_PACKAGES = List.of("postgresql", "libnss-wrapper");
+    /** The user every image runs as. */
     public static final String USER = "10001:10001";
     /** Java runtime of the server image. */
     public static final String SERVER_JAVA_HOME = "/opt/java/jre";
@@ -144,6 +154,67 @@ public final class DrydockImages {
                 "/workspace",
                 List.of(7070),
                 labels("Drydock sandbox", version));
+    }
+
+    /**
+     * The evaluation install's PostgreSQL: a base carrying Debian's PostgreSQL server packages
+     * ({@link #POSTGRES_PACKAGES}), plus the folders the chart mounts its data volume, socket folder and start
+     * script on. The start script (initdb on first start, then {@code postgres}) comes from the chart, so it
+     * changes with the chart, not with the image.
+     */
+    public static ImageRecipe postgres(String version, BaseImage base) {
+        List<ImageRecipe.Layer> layers = List.of(new ImageRecipe.Layer(
+                "postgres-folders",
+                Map.of(),
+                List.of("/var/lib/postgresql/data", "/var/run/postgresql", "/etc/drydock-postgres")));
+        Map<String, String> env = Map.of(
+                "HOME", "/tmp", "LANG", "C.UTF-8", "PGDATA", "/var/lib/postgresql/data/pgdata", "PATH", PATH_TAIL);
+        return new ImageRecipe(
+                POSTGRES,
+                version,
+                base,
+                layers,
+                List.of("/bin/bash", POSTGRES_SCRIPT),
+                USER,
+                env,
+                "/tmp",
+                List.of(5432),
+                labels("Drydock evaluation PostgreSQL", version));
+    }
+
+    /**
+     * The evaluation install's Keycloak: a Java runtime and a Keycloak home prepared by
+     * {@link KeycloakDist#prepare} (the Maven distribution, built for PostgreSQL with health checks, so the
+     * chart starts it with {@code start --optimized} on a read-only root, and the drydock realm in
+     * {@code data/import}). Keycloak writes only {@code data/tmp}, {@code data/transaction-logs} and {@code /tmp},
+     * which the chart mounts.
+     */
+    public static ImageRecipe keycloak(String version, BaseImage base, Path jre, Path keycloakHome) {
+        List<ImageRecipe.Layer> layers = List.of(
+                new ImageRecipe.Layer("java-runtime", Map.of(jre, SERVER_JAVA_HOME), List.of()),
+                new ImageRecipe.Layer(
+                        "keycloak", Map.of(keycloakHome, KEYCLOAK_HOME), List.of(KEYCLOAK_HOME + "/data/tmp", KEYCLOAK_HOME + "/data/transaction-logs")));
+        Map<String, String> env = Map.of(
+                "JAVA_HOME",
+                SERVER_JAVA_HOME,
+                "HOME",
+                "/tmp",
+                "LANG",
+                "C.UTF-8",
+                "PATH",
+                SERVER_JAVA_HOME + "/bin:" + KEYCLOAK_HOME + "/bin:" + PATH_TAIL);
+        return new ImageRecipe(
+                KEYCLOAK,
+                version,
+                base,
+                layers,
+                // kc.sh is a /bin/sh script; bash runs it on a base without /bin/sh as well.
+                List.of("/bin/bash", KEYCLOAK_HOME + "/bin/kc.sh"),
+                USER,
+                env,
+                KEYCLOAK_HOME,
+                List.of(8080, 9000),
+                labels("Drydock evaluation Keycloak", version));
     }
 
     private static Map<String, String> labels(String title, String version) {

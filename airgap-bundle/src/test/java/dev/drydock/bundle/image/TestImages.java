@@ -49,6 +49,30 @@ public final class TestImages {
         serverBuilt = builder.build(server, work.resolve("images/drydock_server"));
     }
 
+    private ImageBuilder.@org.jspecify.annotations.Nullable Built postgresBuilt;
+    private ImageBuilder.@org.jspecify.annotations.Nullable Built keycloakBuilt;
+
+    /**
+     * The evaluation install's images, reduced: PostgreSQL's recipe on the small test base (no PostgreSQL
+     * packages in it) and Keycloak's on a stand-in Keycloak home (a kc.sh and the realm, not the
+     * distribution, whose build takes a minute). Built once, on first use.
+     */
+    public synchronized List<ImageBuilder.Built> evaluationImages() throws IOException, InterruptedException {
+        if (postgresBuilt == null || keycloakBuilt == null) {
+            postgresBuilt = builder.build(DrydockImages.postgres("test", base), work.resolve("images/drydock_postgres"));
+            Path home = work.resolve("keycloak-home");
+            Files.createDirectories(home.resolve("bin"));
+            Files.createDirectories(home.resolve("data/import"));
+            Path kc = Files.writeString(home.resolve("bin/kc.sh"), "#!/bin/bash\necho stand-in \"$@\"\n");
+            kc.toFile().setExecutable(true, false);
+            Files.copy(ROOT.resolve("server/src/main/resources/realm/drydock-realm.json"),
+                    home.resolve("data/import/drydock-realm.json"));
+            keycloakBuilt = builder.build(
+                    DrydockImages.keycloak("test", base, runtime, home), work.resolve("images/drydock_keycloak"));
+        }
+        return List.of(postgresBuilt, keycloakBuilt);
+    }
+
     public static synchronized TestImages get() throws IOException, InterruptedException {
         if (instance == null) {
             instance = new TestImages();

@@ -16,7 +16,7 @@ final class Charts {
     static final String NAMESPACE = "drydock";
     static final String RELEASE = "dd";
     /** The value sets every rendering check runs over. */
-    static final List<String> VALUE_SETS = List.of("minimal", "external", "openshift");
+    static final List<String> VALUE_SETS = List.of("minimal", "external", "openshift", "evaluation");
 
     private static Helm helm;
     private static final Map<String, String> RENDERED = new ConcurrentHashMap<>();

@@ -31,7 +31,7 @@ class RealmJobTest {
         Map<String, Object> container =
                 RenderedChart.maps(pod.get("containers")).getFirst();
         Map<String, Object> server = RenderedChart.maps(chart.podSpecs().stream()
-                        .filter(p -> p.source().startsWith("Deployment/"))
+                        .filter(p -> p.source().equals("Deployment/dd-drydock-server"))
                         .findFirst()
                         .orElseThrow()
                         .spec()

@@ -73,7 +73,8 @@ class RenderedPodsTest {
         Set<String> images = chart.images();
 
         // Then
-        assertThat(images).hasSize(2).allMatch(i -> i.matches("[^@\\s]+@sha256:[0-9a-f]{64}"), "pinned by digest");
+        // server and sandbox; the evaluation install adds its PostgreSQL and Keycloak
+        assertThat(images).hasSize(set.equals("evaluation") ? 4 : 2).allMatch(i -> i.matches("[^@\\s]+@sha256:[0-9a-f]{64}"), "pinned by digest");
         if (set.equals("external")) {
             assertThat(images)
                     .allMatch(i -> i.startsWith("registry.corp.example:5000/"), "rewritten by global.imageRegistry");
@@ -90,7 +91,7 @@ class RenderedPodsTest {
         // When
         List<String> names = new ArrayList<>(Charts.serverEnvironment(chart).keySet());
         Map<String, Object> server = chart.podSpecs().stream()
-                .filter(p -> p.source().startsWith("Deployment/"))
+                .filter(p -> p.source().equals("Deployment/dd-drydock-server"))
                 .findFirst()
                 .orElseThrow()
                 .spec();
