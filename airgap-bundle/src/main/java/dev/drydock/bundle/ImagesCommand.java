@@ -61,7 +61,8 @@ final class ImagesCommand implements Callable<Integer> {
     @Option(
             names = "--keycloak-base",
             paramLabel = "REF",
-            description = "Evaluation install only: base of drydock/keycloak (a glibc userland with bash, e.g. the server's base).")
+            description =
+                    "Evaluation install only: base of drydock/keycloak (a glibc userland with bash, e.g. the server's base).")
     String keycloakBase;
 
     @Option(
@@ -74,7 +75,8 @@ final class ImagesCommand implements Callable<Integer> {
     @Option(
             names = "--realm",
             paramLabel = "FILE",
-            description = "The realm the Keycloak image imports at its first start (default: the server's drydock-realm.json).")
+            description =
+                    "The realm the Keycloak image imports at its first start (default: the server's drydock-realm.json).")
     Path realm;
 
     @Option(
@@ -165,19 +167,23 @@ final class ImagesCommand implements Callable<Integer> {
             imageArgs.add(build(builder, recipe, o));
         }
         if (postgresBase != null) {
-            imageArgs.add(build(builder, DrydockImages.postgres(version, BaseImage.parse(postgresBase, insecureBase)), o));
+            imageArgs.add(
+                    build(builder, DrydockImages.postgres(version, BaseImage.parse(postgresBase, insecureBase)), o));
         }
         if (keycloakBase != null) {
             Path zip = keycloakDist != null ? keycloakDist : defaultKeycloakDist(root);
             if (!Files.isRegularFile(zip)) {
-                throw new IllegalArgumentException(zip
-                        + " does not exist: run ./drydock up once (it fetches Keycloak through Maven) or give --keycloak-dist");
+                throw new IllegalArgumentException(
+                        zip
+                                + " does not exist: run ./drydock up once (it fetches Keycloak through Maven) or give --keycloak-dist");
             }
             Path realmFile = realm != null ? realm : root.resolve("server/src/main/resources/realm/drydock-realm.json");
             Path jre = Runtimes.jlink(javaHome, DrydockImages.SERVER_MODULES, cache);
             Path home = KeycloakDist.prepare(zip, realmFile, jre, cache);
             imageArgs.add(build(
-                    builder, DrydockImages.keycloak(version, BaseImage.parse(keycloakBase, insecureBase), jre, home), o));
+                    builder,
+                    DrydockImages.keycloak(version, BaseImage.parse(keycloakBase, insecureBase), jre, home),
+                    o));
         }
         o.println("next: ./drydock bundle build --out drydock-bundle.tar --key KEY " + String.join(" ", imageArgs)
                 + " --model-jar …");
@@ -210,10 +216,14 @@ final class ImagesCommand implements Callable<Integer> {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("<keycloak.version>([^<]+)</keycloak.version>")
                 .matcher(Files.readString(root.resolve("pom.xml")));
         if (!m.find()) {
-            throw new IllegalArgumentException("no keycloak.version in " + root.resolve("pom.xml") + ": give --keycloak-dist");
+            throw new IllegalArgumentException(
+                    "no keycloak.version in " + root.resolve("pom.xml") + ": give --keycloak-dist");
         }
         String v = m.group(1);
-        return Path.of(System.getProperty("user.home"), ".m2/repository/org/keycloak/keycloak-quarkus-dist", v,
+        return Path.of(
+                System.getProperty("user.home"),
+                ".m2/repository/org/keycloak/keycloak-quarkus-dist",
+                v,
                 "keycloak-quarkus-dist-" + v + ".zip");
     }
 

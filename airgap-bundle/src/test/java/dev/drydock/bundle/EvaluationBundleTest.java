@@ -41,11 +41,13 @@ class EvaluationBundleTest {
         List<ImageBuilder.Built> built = images.evaluationImages();
 
         // Then
-        JsonNode postgres = skopeo("inspect", "--config", "oci:" + built.get(0).layout()).path("config");
+        JsonNode postgres =
+                skopeo("inspect", "--config", "oci:" + built.get(0).layout()).path("config");
         assertThat(postgres.path("User").asText()).isEqualTo("10001:10001");
         assertThat(strings(postgres.path("Entrypoint"))).containsExactly("/bin/bash", "/etc/drydock-postgres/start.sh");
         assertThat(postgres.path("ExposedPorts").has("5432/tcp")).isTrue();
-        JsonNode keycloak = skopeo("inspect", "--config", "oci:" + built.get(1).layout()).path("config");
+        JsonNode keycloak =
+                skopeo("inspect", "--config", "oci:" + built.get(1).layout()).path("config");
         assertThat(keycloak.path("User").asText()).isEqualTo("10001:10001");
         assertThat(strings(keycloak.path("Entrypoint"))).containsExactly("/bin/bash", "/opt/keycloak/bin/kc.sh");
         assertThat(strings(keycloak.path("Env"))).contains("JAVA_HOME=/opt/java/jre", "HOME=/tmp");
@@ -88,7 +90,8 @@ class EvaluationBundleTest {
         assertThat(rendered.ok()).as(rendered.stderr()).isTrue();
         assertThat(RenderedChart.parse(rendered.stdout()).images())
                 .hasSize(4)
-                .allSatisfy(i -> assertThat(all).anyMatch(b -> i.endsWith(b.repository() + ":0.1.0-SNAPSHOT@" + b.digest())));
+                .allSatisfy(i ->
+                        assertThat(all).anyMatch(b -> i.endsWith(b.repository() + ":0.1.0-SNAPSHOT@" + b.digest())));
     }
 
     private static JsonNode skopeo(String... args) throws Exception {
@@ -104,6 +107,8 @@ class EvaluationBundleTest {
     }
 
     private static List<String> strings(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+        return StreamSupport.stream(array.spliterator(), false)
+                .map(JsonNode::asText)
+                .toList();
     }
 }

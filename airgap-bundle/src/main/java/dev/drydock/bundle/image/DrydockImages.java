@@ -193,7 +193,9 @@ public final class DrydockImages {
         List<ImageRecipe.Layer> layers = List.of(
                 new ImageRecipe.Layer("java-runtime", Map.of(jre, SERVER_JAVA_HOME), List.of()),
                 new ImageRecipe.Layer(
-                        "keycloak", Map.of(keycloakHome, KEYCLOAK_HOME), List.of(KEYCLOAK_HOME + "/data/tmp", KEYCLOAK_HOME + "/data/transaction-logs")));
+                        "keycloak",
+                        Map.of(keycloakHome, KEYCLOAK_HOME),
+                        List.of(KEYCLOAK_HOME + "/data/tmp", KEYCLOAK_HOME + "/data/transaction-logs")));
         Map<String, String> env = Map.of(
                 "JAVA_HOME",
                 SERVER_JAVA_HOME,

@@ -25,7 +25,8 @@ public final class KeycloakDist {
     private KeycloakDist() {}
 
     /** The prepared Keycloak home. */
-    public static Path prepare(Path zip, Path realm, Path javaHome, Path cache) throws IOException, InterruptedException {
+    public static Path prepare(Path zip, Path realm, Path javaHome, Path cache)
+            throws IOException, InterruptedException {
         String key = Runtimes.sha256(zip.getFileName() + "\n" + Files.size(zip) + "\n" + Files.readString(realm) + "\n"
                         + String.join(" ", BUILD_OPTIONS) + "\n" + Runtimes.describe(javaHome))
                 .substring(0, 16);

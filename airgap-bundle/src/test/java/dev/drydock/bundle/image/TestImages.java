@@ -59,13 +59,15 @@ public final class TestImages {
      */
     public synchronized List<ImageBuilder.Built> evaluationImages() throws IOException, InterruptedException {
         if (postgresBuilt == null || keycloakBuilt == null) {
-            postgresBuilt = builder.build(DrydockImages.postgres("test", base), work.resolve("images/drydock_postgres"));
+            postgresBuilt =
+                    builder.build(DrydockImages.postgres("test", base), work.resolve("images/drydock_postgres"));
             Path home = work.resolve("keycloak-home");
             Files.createDirectories(home.resolve("bin"));
             Files.createDirectories(home.resolve("data/import"));
             Path kc = Files.writeString(home.resolve("bin/kc.sh"), "#!/bin/bash\necho stand-in \"$@\"\n");
             kc.toFile().setExecutable(true, false);
-            Files.copy(ROOT.resolve("server/src/main/resources/realm/drydock-realm.json"),
+            Files.copy(
+                    ROOT.resolve("server/src/main/resources/realm/drydock-realm.json"),
                     home.resolve("data/import/drydock-realm.json"));
             keycloakBuilt = builder.build(
                     DrydockImages.keycloak("test", base, runtime, home), work.resolve("images/drydock_keycloak"));

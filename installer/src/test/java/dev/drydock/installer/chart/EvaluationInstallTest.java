@@ -55,8 +55,8 @@ class EvaluationInstallTest {
         assertThat(chart.ofKind("Secret"))
                 .extracting(RenderedChart::name)
                 .containsExactly("dd-drydock-server-evaluation");
-        Map<String, Object> secretData = Objects.requireNonNull(
-                RenderedChart.map(chart.ofKind("Secret").getFirst(), "data"));
+        Map<String, Object> secretData =
+                Objects.requireNonNull(RenderedChart.map(chart.ofKind("Secret").getFirst(), "data"));
         assertThat(secretData)
                 .containsKeys(
                         "username",
@@ -78,9 +78,8 @@ class EvaluationInstallTest {
                 .anySatisfy(e -> assertThat(e)
                         .containsEntry("name", "KC_DB_URL")
                         .containsEntry("value", "jdbc:postgresql://dd-drydock-postgres:5432/keycloak"))
-                .anySatisfy(e -> assertThat(e)
-                        .containsEntry("name", "KC_HTTP_ENABLED")
-                        .containsEntry("value", "true"));
+                .anySatisfy(e ->
+                        assertThat(e).containsEntry("name", "KC_HTTP_ENABLED").containsEntry("value", "true"));
         assertThat(chart.ofKind("Service"))
                 .extracting(RenderedChart::name)
                 .contains("dd-drydock-postgres", "dd-drydock-keycloak");

@@ -35,15 +35,22 @@ class EvaluationPostgresScriptTest {
         Path scripts = Files.createDirectories(dir.resolve("scripts"));
         Files.writeString(
                 scripts.resolve("start.sh"),
-                String.valueOf(Objects.requireNonNull(RenderedChart.map(configMap, "data")).get("start.sh")));
-        Files.writeString(scripts.resolve("check.sh"), String.join("\n",
-                "bash /tmp/scripts/start.sh > /tmp/postgres.log 2>&1 &",
-                "for i in $(seq 1 120); do " + bin + "/pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done",
-                "PGPASSWORD=drydock-pw " + bin + "/psql -h 127.0.0.1 -U drydock -d drydock -tAc 'select current_user, current_database()'",
-                "PGPASSWORD=keycloak-pw " + bin + "/psql -h 127.0.0.1 -U keycloak -d keycloak -tAc 'select current_user, current_database()'",
-                "PGPASSWORD=wrong " + bin + "/psql -h 127.0.0.1 -U drydock -d drydock -tAc 'select 1' 2>&1",
-                "cat /tmp/postgres.log",
-                ""));
+                String.valueOf(Objects.requireNonNull(RenderedChart.map(configMap, "data"))
+                        .get("start.sh")));
+        Files.writeString(
+                scripts.resolve("check.sh"),
+                String.join(
+                        "\n",
+                        "bash /tmp/scripts/start.sh > /tmp/postgres.log 2>&1 &",
+                        "for i in $(seq 1 120); do " + bin
+                                + "/pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done",
+                        "PGPASSWORD=drydock-pw " + bin
+                                + "/psql -h 127.0.0.1 -U drydock -d drydock -tAc 'select current_user, current_database()'",
+                        "PGPASSWORD=keycloak-pw " + bin
+                                + "/psql -h 127.0.0.1 -U keycloak -d keycloak -tAc 'select current_user, current_database()'",
+                        "PGPASSWORD=wrong " + bin + "/psql -h 127.0.0.1 -U drydock -d drydock -tAc 'select 1' 2>&1",
+                        "cat /tmp/postgres.log",
+                        ""));
         Path data = Files.createDirectories(dir.resolve("data"));
         Path run = Files.createDirectories(dir.resolve("run"));
         // The Debian base gives uid 10001 a passwd entry (debian-base.sh); so does this copy of the machine's.
@@ -51,22 +58,55 @@ class EvaluationPostgresScriptTest {
                 dir.resolve("passwd"),
                 Files.readString(Path.of("/etc/passwd")) + "drydock:x:10001:10001:drydock:/tmp:/bin/false\n");
         List<String> command = List.of(
-                "bwrap", "--unshare-user", "--uid", "10001", "--gid", "10001",
-                "--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent",
-                "--ro-bind", "/", "/",
-                "--ro-bind", passwd.toString(), "/etc/passwd",
-                "--dev", "/dev", "--proc", "/proc",
-                "--tmpfs", "/tmp",
-                "--tmpfs", "/var/lib/postgresql",
-                "--bind", data.toString(), "/var/lib/postgresql/data",
-                "--tmpfs", "/run",
-                "--bind", run.toString(), "/run/postgresql",
-                "--ro-bind", scripts.toString(), "/tmp/scripts",
-                "--setenv", "PGDATA", "/var/lib/postgresql/data/pgdata",
-                "--setenv", "POSTGRES_PASSWORD", "superuser-pw",
-                "--setenv", "DRYDOCK_DB_PASSWORD", "drydock-pw",
-                "--setenv", "KEYCLOAK_DB_PASSWORD", "keycloak-pw",
-                "bash", "/tmp/scripts/check.sh");
+                "bwrap",
+                "--unshare-user",
+                "--uid",
+                "10001",
+                "--gid",
+                "10001",
+                "--unshare-net",
+                "--unshare-pid",
+                "--unshare-ipc",
+                "--die-with-parent",
+                "--ro-bind",
+                "/",
+                "/",
+                "--ro-bind",
+                passwd.toString(),
+                "/etc/passwd",
+                "--dev",
+                "/dev",
+                "--proc",
+                "/proc",
+                "--tmpfs",
+                "/tmp",
+                "--tmpfs",
+                "/var/lib/postgresql",
+                "--bind",
+                data.toString(),
+                "/var/lib/postgresql/data",
+                "--tmpfs",
+                "/run",
+                "--bind",
+                run.toString(),
+                "/run/postgresql",
+                "--ro-bind",
+                scripts.toString(),
+                "/tmp/scripts",
+                "--setenv",
+                "PGDATA",
+                "/var/lib/postgresql/data/pgdata",
+                "--setenv",
+                "POSTGRES_PASSWORD",
+                "superuser-pw",
+                "--setenv",
+                "DRYDOCK_DB_PASSWORD",
+                "drydock-pw",
+                "--setenv",
+                "KEYCLOAK_DB_PASSWORD",
+                "keycloak-pw",
+                "bash",
+                "/tmp/scripts/check.sh");
 
         // When
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -91,7 +131,8 @@ class EvaluationPostgresScriptTest {
         try (var versions = Files.list(root)) {
             return versions.map(v -> v.resolve("bin"))
                     .filter(b -> Files.isExecutable(b.resolve("initdb")))
-                    .max(java.util.Comparator.comparing(b -> Integer.parseInt(b.getParent().getFileName().toString())))
+                    .max(java.util.Comparator.comparing(
+                            b -> Integer.parseInt(b.getParent().getFileName().toString())))
                     .orElseThrow(() -> new IllegalStateException("no PostgreSQL with initdb under " + root));
         }
     }

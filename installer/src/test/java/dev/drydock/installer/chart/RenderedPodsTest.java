@@ -74,7 +74,9 @@ class RenderedPodsTest {
 
         // Then
         // server and sandbox; the evaluation install adds its PostgreSQL and Keycloak
-        assertThat(images).hasSize(set.equals("evaluation") ? 4 : 2).allMatch(i -> i.matches("[^@\\s]+@sha256:[0-9a-f]{64}"), "pinned by digest");
+        assertThat(images)
+                .hasSize(set.equals("evaluation") ? 4 : 2)
+                .allMatch(i -> i.matches("[^@\\s]+@sha256:[0-9a-f]{64}"), "pinned by digest");
         if (set.equals("external")) {
             assertThat(images)
                     .allMatch(i -> i.startsWith("registry.corp.example:5000/"), "rewritten by global.imageRegistry");

@@ -48,7 +48,9 @@ class ValuesDocumentationTest {
         // When
         List<String> uncommented = keys.stream()
                 // Inside a Kubernetes resources block (requests/limits) the key names speak for themselves.
-                .filter(k -> !k.commented() && !k.path().startsWith("resources.") && !k.path().contains(".resources."))
+                .filter(k -> !k.commented()
+                        && !k.path().startsWith("resources.")
+                        && !k.path().contains(".resources."))
                 .map(Key::path)
                 .toList();
 
