@@ -18,10 +18,20 @@ public record AuditEntry(
         Map<String, String> details) {
 
     public AuditEntry {
-        Objects.requireNonNull(actor, "actor");
-        Objects.requireNonNull(action, "action");
-        Objects.requireNonNull(target, "target");
-        details = new TreeMap<>(details);
+        // PostgreSQL keeps no NUL in text: a caller's NUL (a body field, a header) is recorded as U+FFFD
+        // rather than losing the record
+        actor = printable(Objects.requireNonNull(actor, "actor"));
+        action = printable(Objects.requireNonNull(action, "action"));
+        target = printable(Objects.requireNonNull(target, "target"));
+        workspace = workspace == null ? null : printable(workspace);
+        sessionId = sessionId == null ? null : printable(sessionId);
+        Map<String, String> sorted = new TreeMap<>();
+        details.forEach((k, v) -> sorted.put(printable(k), printable(v)));
+        details = sorted;
+    }
+
+    private static String printable(String text) {
+        return text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
     }
 
     public static AuditEntry of(String actor, String action, String target) {

@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +28,13 @@ import org.jspecify.annotations.Nullable;
 public class RequestTargetCheck {
     /** Right after {@link BodySizeLimit}, before authentication and the resources. */
     static final int ORDER = BodySizeLimit.ORDER + 1;
+
+    private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+    /** RFC 9110's media type: a token, a slash, a token, then parameters (their syntax left to the reader). */
+    private static final Pattern MEDIA_TYPE =
+            Pattern.compile(TOKEN + "/" + TOKEN + "\\s*(;[^\\x00-\\x08\\x0a-\\x1f\\x7f]*)?");
+
+    private static final Pattern BARE_STAR = Pattern.compile("\\*\\s*(;[^\\x00-\\x08\\x0a-\\x1f\\x7f]*)?");
 
     @Inject
     ObjectMapper json;
@@ -47,6 +55,11 @@ public class RequestTargetCheck {
         String fault = fault("path", path);
         if (fault == null) {
             fault = fault("query", query);
+        }
+        if (fault == null) {
+            fault = mediaTypeFault(
+                    ctx.request().getHeader(HttpHeaders.CONTENT_TYPE),
+                    ctx.request().getHeader(HttpHeaders.ACCEPT));
         }
         if (fault == null) {
             ctx.next();
@@ -97,6 +110,29 @@ public class RequestTargetCheck {
                     .decode(ByteBuffer.wrap(raw));
         } catch (CharacterCodingException e) {
             return "The " + name + " is not valid UTF-8 once its percent escapes are decoded.";
+        }
+        return null;
+    }
+
+    /**
+     * Why the {@code Content-Type} or {@code Accept} header cannot be read as media types; null when
+     * they can (or are absent). {@code Accept} may also hold the bare {@code *} old Java clients send.
+     */
+    static @Nullable String mediaTypeFault(@Nullable String contentType, @Nullable String accept) {
+        if (contentType != null && !MEDIA_TYPE.matcher(contentType).matches()) {
+            return "The Content-Type header '" + printable(contentType)
+                    + "' is not a media type (type/subtype with optional parameters, e.g. application/json).";
+        }
+        if (accept != null && !accept.isBlank()) {
+            for (String range : accept.split(",", -1)) {
+                String r = range.strip();
+                if (!r.isEmpty()
+                        && !MEDIA_TYPE.matcher(r).matches()
+                        && !BARE_STAR.matcher(r).matches()) {
+                    return "The Accept header '" + printable(accept) + "' holds '" + printable(r)
+                            + "', which is not a media range (type/subtype, type/* or */*, with optional parameters).";
+                }
+            }
         }
         return null;
     }

@@ -193,6 +193,18 @@ public final class ProblemMappers {
                     .withInstance(uri.getPath())
                     .toResponse();
         }
+        if (clientGone(e)) {
+            // the caller closed the connection while its answer was written (a long export, a timeout):
+            // no answer reaches anyone, and nothing on the server failed
+            LOG.debugf("the client of %s closed the connection during the answer: %s", uri.getPath(), e);
+            return Problem.of(
+                            400,
+                            "client-closed",
+                            "Client closed the connection",
+                            "The connection closed during the answer.")
+                    .withInstance(uri.getPath())
+                    .toResponse();
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s on %s", errorId, uri.getPath());
         return Problem.of(
@@ -203,6 +215,25 @@ public final class ProblemMappers {
                 .withInstance(uri.getPath())
                 .withErrorId(errorId)
                 .toResponse();
+    }
+
+    /** True when {@code e} says the response could not be written because the connection closed. */
+    static boolean clientGone(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+            String m = t.getMessage();
+            if (t instanceof java.io.IOException
+                    && m != null
+                    && (m.contains("Failed to write")
+                            || m.contains("Connection was closed")
+                            || m.contains("Broken pipe")
+                            || m.contains("Connection reset"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static @Nullable Throwable cause(Throwable e, Class<? extends Throwable> type) {

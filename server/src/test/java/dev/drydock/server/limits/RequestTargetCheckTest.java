@@ -35,4 +35,38 @@ class RequestTargetCheckTest {
         // Then
         assertThat(faults).containsOnlyNulls();
     }
+
+    @Test
+    void shouldRefuseContentTypeAndAcceptWhenTheyAreNoMediaTypes() {
+        // When
+        String contentType = RequestTargetCheck.mediaTypeFault("a/b/c", null);
+        String noSlash = RequestTargetCheck.mediaTypeFault("json", null);
+        String accept = RequestTargetCheck.mediaTypeFault(null, "application/json, te xt/html");
+
+        // Then
+        assertThat(contentType).contains("Content-Type header 'a/b/c' is not a media type");
+        assertThat(noSlash).contains("not a media type");
+        assertThat(accept).contains("'te xt/html'");
+    }
+
+    @Test
+    void shouldAcceptMediaTypesBrowsersAndOldJavaClientsSend() {
+        // Given
+        List<String[]> good = List.of(
+                new String[] {"application/json; charset=UTF-8", null},
+                new String[] {"multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxk", null},
+                new String[] {
+                    null, "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+                },
+                new String[] {null, "text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2"},
+                new String[] {"application/problem+json", "application/vnd.drydock+json;version=2, text/*"});
+
+        // When
+        List<String> faults = good.stream()
+                .map(h -> RequestTargetCheck.mediaTypeFault(h[0], h[1]))
+                .toList();
+
+        // Then
+        assertThat(faults).containsOnlyNulls();
+    }
 }
