@@ -49,7 +49,9 @@ import org.xml.sax.InputSource;
  *   <li>pip: {@code ~/.config/pip/pip.conf} from the host user's without credentials, and the host's
  *       {@code /etc/pip.conf} read-only;
  *   <li>the JDK: {@code JAVA_HOME} and {@code PATH} from {@code jdk: N} in the workspace's {@code
- *       .drydock/rules.md}, else the host's default {@code java}.
+ *       .drydock/rules.md}, else the host's default {@code java};
+ *   <li>Node and Python: {@code node: 20} and {@code python: 3.11} in the same file put the host's
+ *       matching toolchain first on {@code PATH} ({@link Toolchains}).
  * </ul>
  *
  * When sandboxes run under their own host uids (the manager is root), the host user's files are not
@@ -137,10 +139,16 @@ final class BuildEnvironment {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HOME", HOME);
         Optional<Path> jdk = jdk(workspace, jvmRoot);
-        jdk.ifPresent(j -> {
-            env.put("JAVA_HOME", j.toString());
-            env.put("PATH", j.resolve("bin") + ":/usr/local/bin:/usr/bin:/bin");
-        });
+        Toolchains.Wanted toolchains = rules(workspace).map(Toolchains::wanted).orElse(Toolchains.Wanted.NONE);
+        Toolchains.link(toolchains, home, Path.of("/usr"));
+        jdk.ifPresent(j -> env.put("JAVA_HOME", j.toString()));
+        if (jdk.isPresent() || toolchains.any()) {
+            env.put(
+                    "PATH",
+                    (toolchains.any() ? Toolchains.BIN + ":" : "")
+                            + jdk.map(j -> j.resolve("bin") + ":").orElse("")
+                            + "/usr/local/bin:/usr/bin:/bin");
+        }
         List<BwrapCommand.Bind> binds = new ArrayList<>();
         binds.add(new BwrapCommand.Bind(home.toString(), HOME, true, false));
         try {
@@ -216,6 +224,14 @@ final class BuildEnvironment {
 
     /** {@code jdk: N} from the workspace's {@code .drydock/rules.md} (a regular file, never followed through a link). */
     static Optional<Integer> rulesJdk(Path workspace) {
+        return rules(workspace).flatMap(text -> {
+            Matcher m = JDK_RULE.matcher(text);
+            return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+        });
+    }
+
+    /** The workspace's {@code .drydock/rules.md} (a regular file of at most 64 KiB, never followed through a link). */
+    static Optional<String> rules(Path workspace) {
         Path rules = workspace.resolve(".drydock/rules.md");
         try {
             if (Files.isSymbolicLink(workspace.resolve(".drydock"))
@@ -223,8 +239,7 @@ final class BuildEnvironment {
                     || Files.size(rules) > MAX_RULES) {
                 return Optional.empty();
             }
-            Matcher m = JDK_RULE.matcher(Files.readString(rules, StandardCharsets.UTF_8));
-            return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+            return Optional.of(Files.readString(rules, StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
