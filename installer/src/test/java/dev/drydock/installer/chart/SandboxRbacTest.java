@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The chart's Role against what sandbox-manager's Kubernetes backend really does: the backend runs
- * its whole life cycle (policy, warm pool, claim, token, delete, reap, reconcile) on the mock API
+ * its whole life cycle (policy, warm pool, claim, token, a workspace with mirrors, delete, reap, reconcile) on the mock API
  * server with the settings the chart gives the server, and every recorded API call must be allowed
  * by the Role, while every permission of the Role must have been used.
  */
@@ -59,6 +59,13 @@ class SandboxRbacTest {
         backend.start();
         Sandbox sandbox = backend.create(new SandboxPolicy(options).spec("session-1", "workspace-1"));
         sandbox.destroy();
+        Sandbox mirrored = backend.create(new SandboxPolicy(options)
+                .spec("session-2", "workspace-2")
+                .withMirrors(List.of(new dev.drydock.sandbox.PackageMirror(
+                        "corp-npm",
+                        dev.drydock.sandbox.PackageMirror.Kind.NPM,
+                        URI.create("http://10.20.0.7:4873/")))));
+        mirrored.destroy();
         backend.reapExpired();
         backend.reconcile(session -> false);
         backend.close();
