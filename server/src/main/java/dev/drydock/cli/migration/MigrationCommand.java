@@ -223,6 +223,7 @@ public final class MigrationCommand implements Callable<Integer> {
                 if (Set.of("needs_attention", "plan_failed", "planned").contains(now)) {
                     return 1;
                 }
+                // watch asks the API again every --interval seconds; the board's state is small
                 Thread.sleep(Math.max(1, interval) * 1000L);
             }
         }

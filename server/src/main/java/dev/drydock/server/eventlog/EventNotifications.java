@@ -83,6 +83,7 @@ public class EventNotifications {
                         "listening for events of other replicas failed (%s); streams fall back to reading the log every %s",
                         e.getMessage(), config.pollInterval());
                 try {
+                    // a pause before listening again, so that a database that is down is not asked in a loop
                     Thread.sleep(config.pollInterval());
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
