@@ -306,6 +306,7 @@ public record SessionState(
                 case Telemetry.ClassificationRaised c -> classification = c.to();
                 case Telemetry.MirrorRequested r -> {}
                 case Telemetry.SetupCompleted c -> {}
+                case Telemetry.EgressProofRecorded p -> {}
             }
         }
 

@@ -167,12 +167,14 @@ public class DeliveryService {
     public DeliveryView push(Principal who, String sessionId, @Nullable PushRequest request) {
         SessionView session = deliverable(who, sessionId);
         ReentrantLock lock = locks.computeIfAbsent(sessionId, k -> new ReentrantLock());
+        EgressGuard.Attribution onBehalf = EgressGuard.onBehalfOf(sessionId);
         lock.lock();
         try {
             AgentCommits agent = pushLocked(who, session, request == null ? null : request.branch());
             return view(session, agent);
         } finally {
             lock.unlock();
+            onBehalf.close();
         }
     }
 
@@ -199,6 +201,7 @@ public class DeliveryService {
                         "Repository '" + session.repo()
                                 + "' has no credential for its git server (credentialsSecret).")));
         ReentrantLock lock = locks.computeIfAbsent(sessionId, k -> new ReentrantLock());
+        EgressGuard.Attribution onBehalf = EgressGuard.onBehalfOf(sessionId);
         lock.lock();
         try {
             Optional<Delivered> before = store.delivered(sessionId);
@@ -254,6 +257,7 @@ public class DeliveryService {
             return view(session, agent);
         } finally {
             lock.unlock();
+            onBehalf.close();
         }
     }
 

@@ -14,14 +14,18 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one way the server sends HTTP requests out: each request's host must be in the allow-list
  * (exact names, or {@code *.example.com} suffixes); anything else is refused before a connection is
  * opened and reported to the {@link EgressListener}. Redirects are never followed, so an allowed host
- * cannot bounce a request elsewhere.
+ * cannot bounce a request elsewhere. A refusal names the session the request was made for when the
+ * thread making it runs {@link #onBehalfOf} (the session runner's loop, the gateway's model calls).
  */
 public final class EgressGuard implements AutoCloseable {
+    private static final ThreadLocal<@Nullable String> SESSION = new ThreadLocal<>();
+
     private final Set<String> configured;
     private final Set<String> added = ConcurrentHashMap.newKeySet();
     private final EgressListener listener;
@@ -37,6 +41,29 @@ public final class EgressGuard implements AutoCloseable {
                 .toList());
         this.listener = listener;
         this.clock = clock;
+    }
+
+    /** The attribution of a thread's requests to a session; closing it restores the previous one. */
+    public interface Attribution extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Attributes the requests this thread makes, until the returned value is closed, to {@code
+     * session} (null: to none). Requests are sent on the calling thread, so the attribution reaches
+     * the check.
+     */
+    public static Attribution onBehalfOf(@Nullable String session) {
+        String previous = SESSION.get();
+        SESSION.set(session);
+        return () -> {
+            if (previous == null) {
+                SESSION.remove();
+            } else {
+                SESSION.set(previous);
+            }
+        };
     }
 
     /** Allows one more exact host (model endpoints add theirs). */
@@ -64,7 +91,7 @@ public final class EgressGuard implements AutoCloseable {
             String url = uri.getScheme() + "://" + host + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
                     + (uri.getRawPath() == null ? "" : uri.getRawPath());
             try {
-                listener.refused(new EgressRefusal(normalize(host), url, purpose, clock.instant()));
+                listener.refused(new EgressRefusal(normalize(host), url, purpose, clock.instant(), SESSION.get()));
             } catch (RuntimeException ignored) {
                 // the listener must not decide whether a refusal happens
             }

@@ -25,15 +25,18 @@ public class EgressLog implements EgressListener {
 
     @Override
     public void refused(EgressRefusal r) {
-        LOG.warnf("egress refused: %s (%s) for %s", r.host(), r.url(), r.purpose());
+        LOG.warnf(
+                "egress refused: %s (%s) for %s%s",
+                r.host(), r.url(), r.purpose(), r.session() == null ? "" : " (session " + r.session() + ")");
         try {
             QuarkusTransaction.joiningExisting()
                     .run(() -> em.createNativeQuery(
-                                    "insert into egress_refusal (host, url, purpose, created_at) values (?1, ?2, ?3, ?4)")
+                                    "insert into egress_refusal (host, url, purpose, created_at, session_id) values (?1, ?2, ?3, ?4, ?5)")
                             .setParameter(1, r.host())
                             .setParameter(2, r.url())
                             .setParameter(3, r.purpose())
                             .setParameter(4, r.at())
+                            .setParameter(5, r.session())
                             .executeUpdate());
         } catch (RuntimeException e) {
             LOG.errorf("cannot record egress refusal of %s: %s", r.host(), e.getMessage());
@@ -45,12 +48,36 @@ public class EgressLog implements EgressListener {
         return QuarkusTransaction.joiningExisting().call(() -> {
             @SuppressWarnings("unchecked")
             List<Object[]> rows = em.createNativeQuery(
-                            "select host, url, purpose, created_at from egress_refusal order by id desc limit ?1")
+                            "select host, url, purpose, created_at, session_id from egress_refusal order by id desc limit ?1")
                     .setParameter(1, limit)
                     .getResultList();
-            return rows.stream()
-                    .map(r -> new EgressRefusal((String) r[0], (String) r[1], (String) r[2], Columns.instant(r[3])))
-                    .toList();
+            return rows.stream().map(EgressLog::refusal).toList();
         });
+    }
+
+    /** The refusals made on behalf of one session, oldest first. */
+    public List<EgressRefusal> ofSession(String session, int limit) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery(
+                            "select host, url, purpose, created_at, session_id from egress_refusal where session_id = ?1 order by id limit ?2")
+                    .setParameter(1, session)
+                    .setParameter(2, limit)
+                    .getResultList();
+            return rows.stream().map(EgressLog::refusal).toList();
+        });
+    }
+
+    /** How many refusals were made on behalf of one session. */
+    public long countOfSession(String session) {
+        return QuarkusTransaction.joiningExisting()
+                .call(() -> ((Number) em.createNativeQuery("select count(*) from egress_refusal where session_id = ?1")
+                                .setParameter(1, session)
+                                .getSingleResult())
+                        .longValue());
+    }
+
+    private static EgressRefusal refusal(Object[] r) {
+        return new EgressRefusal((String) r[0], (String) r[1], (String) r[2], Columns.instant(r[3]), (String) r[4]);
     }
 }

@@ -75,6 +75,7 @@ public final class EventCodec {
         m.put(Telemetry.ClassificationRaised.class, "classification.raised.v1");
         m.put(Telemetry.MirrorRequested.class, "mirror.requested.v1");
         m.put(Telemetry.SetupCompleted.class, "setup.completed.v1");
+        m.put(Telemetry.EgressProofRecorded.class, "egress.proof.v1");
         return Collections.unmodifiableMap(m);
     }
 

@@ -35,11 +35,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -63,6 +61,9 @@ public class SessionRecords {
 
     @Inject
     ModelRoutes models;
+
+    @Inject
+    dev.drydock.server.session.EgressProofs proofs;
 
     @Inject
     WorkspaceSettings settings;
@@ -113,7 +114,9 @@ public class SessionRecords {
             List<String> mirrors,
             List<String> gatewayEndpoints,
             int refused,
-            List<Refusal> refusals) {}
+            List<Refusal> refusals,
+            @Nullable Long recordedSeq,
+            boolean matchesRecorded) {}
 
     /** Replays the session's loop offline; readable by anyone who may read the session. */
     public Replay replay(Principal who, String id) {
@@ -190,49 +193,33 @@ public class SessionRecords {
         return out;
     }
 
-    /** The session's effective egress policy and every refused attempt. */
+    /**
+     * The session's effective egress policy and every refused attempt, as of now; {@code recordedSeq}
+     * is the closing egress event the session's log ends with (null while it has not finished), and
+     * {@code matchesRecorded} whether that event says what the log and the refusals say now.
+     */
     public EgressProof egress(Principal who, String id) {
         sessions.requireRead(who, id);
         List<Event> events = log.readAll(id);
-        SessionState state = SessionState.fold(events);
-        Set<String> mirrors = new LinkedHashSet<>();
-        List<Refusal> refusals = new ArrayList<>();
+        Telemetry.EgressProofRecorded now = proofs.of(id, events);
+        Event recorded = null;
         for (Event e : events) {
-            switch (e.payload()) {
-                case Telemetry.SetupCompleted s -> mirrors.addAll(s.mirrors());
-                case Telemetry.MirrorRequested m -> {
-                    if (m.allowed()) {
-                        mirrors.add(m.mirror());
-                    } else {
-                        refusals.add(new Refusal(
-                                "sandbox",
-                                e.seq(),
-                                e.at(),
-                                m.target(),
-                                m.method() + " refused by the sandbox's mirror proxy"
-                                        + (m.setup() ? " (setup step)" : "")));
-                    }
-                }
-                default -> {}
+            if (e.payload() instanceof Telemetry.EgressProofRecorded) {
+                recorded = e;
             }
         }
-        for (GatewayRow r : gatewayRows(id)) {
-            for (String attempt : r.attempts()) {
-                if (attempt.contains("egress")) {
-                    refusals.add(new Refusal(
-                            "server",
-                            null,
-                            r.at(),
-                            attempt.substring(0, Math.max(0, attempt.indexOf(':'))),
-                            "model call refused by the egress allow-list: " + attempt));
-                }
-            }
-        }
-        List<String> endpoints = state.started()
-                .map(s -> models.endpoints(profiles.get(s.droid()).route(), caller(id, s)))
-                .orElse(List.of());
+        List<Refusal> refusals = now.refusals().stream()
+                .map(r -> new Refusal(r.from(), r.seq() == 0 ? null : r.seq(), r.at(), r.target(), r.detail()))
+                .toList();
         return new EgressProof(
-                id, mirrors.isEmpty() ? "off" : "mirrors", List.copyOf(mirrors), endpoints, refusals.size(), refusals);
+                id,
+                now.sandboxNetwork(),
+                now.mirrors(),
+                now.gatewayEndpoints(),
+                now.refused(),
+                refusals,
+                recorded == null ? null : recorded.seq(),
+                recorded != null && recorded.payload().equals(now));
     }
 
     private ModelRoutes.Caller caller(String id, Lifecycle.SessionStarted started) {

@@ -35,6 +35,7 @@ import dev.drydock.server.droid.GitMirrors;
 import dev.drydock.server.droid.ModelRoutes;
 import dev.drydock.server.droid.PromptTemplates;
 import dev.drydock.server.droid.RcaCompletion;
+import dev.drydock.server.egress.EgressGuard;
 import dev.drydock.server.eventlog.PostgresEventLog;
 import dev.drydock.server.repository.PathLabels;
 import dev.drydock.server.repository.RepositoryContent;
@@ -126,6 +127,10 @@ public class SessionRunner {
     private SessionLeases leases;
 
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
+
+    @Inject
+    EgressProofs egressProofs;
+
     private final Map<String, SessionLeases.Lease> held = new ConcurrentHashMap<>();
     private final Map<String, SandboxWorkspace> workspaces = new ConcurrentHashMap<>();
     private final Clock clock = Clock.systemUTC();
@@ -341,7 +346,7 @@ public class SessionRunner {
             }
             SessionState state = tracker.catchUp();
             if (state.status() == SessionState.Status.RUNNING || (state.cancelRequested() && !state.finished())) {
-                try {
+                try (EgressGuard.Attribution onBehalf = EgressGuard.onBehalfOf(id)) {
                     state = loop(id, state, fenced).run(tracker);
                 } catch (PostgresEventLog.FencedOut e) {
                     throw e;
@@ -356,6 +361,9 @@ public class SessionRunner {
                                 Source.SYSTEM,
                                 new Lifecycle.SessionFinished(Outcome.FAILED, "cannot run: " + e.getMessage()));
                     }
+                }
+                if (tracker.catchUp().finished()) {
+                    fenced.append(id, Source.SYSTEM, egressProofs.of(id));
                 }
             }
         } catch (PostgresEventLog.FencedOut e) {

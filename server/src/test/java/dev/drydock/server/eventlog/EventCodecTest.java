@@ -73,7 +73,18 @@ class EventCodecTest {
             new Telemetry.MirrorRequested(
                     "GET", "http://nexus.corp:8081/repository/npm/left-pad", "corp-npm", true, true),
             new Telemetry.SetupCompleted(
-                    "npm ci", "registration", java.util.List.of("corp-npm"), java.util.List.of("npm-token")));
+                    "npm ci", "registration", java.util.List.of("corp-npm"), java.util.List.of("npm-token")),
+            new Telemetry.EgressProofRecorded(
+                    "mirrors",
+                    java.util.List.of("corp-npm"),
+                    java.util.List.of("gpt-oss (https://models.corp:8000)"),
+                    1,
+                    java.util.List.of(new Telemetry.EgressProofRecorded.Refusal(
+                            "sandbox",
+                            42,
+                            java.time.Instant.parse("2026-12-07T10:00:00Z"),
+                            "collect.evil.example:443",
+                            "CONNECT refused by the sandbox's mirror proxy"))));
 
     @Test
     void shouldRoundTripEveryPayloadType() {

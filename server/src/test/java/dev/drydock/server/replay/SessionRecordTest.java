@@ -72,6 +72,9 @@ class SessionRecordTest {
     @Inject
     DataSource ds;
 
+    @Inject
+    dev.drydock.server.egress.EgressGuard egress;
+
     @BeforeAll
     static void scripts() {
         DroidTestServices.SCRIPTS.put(
@@ -258,27 +261,47 @@ class SessionRecordTest {
     }
 
     @Test
-    void shouldListEveryRefusedConnectionWithTheEffectivePolicyWhenAskedForTheEgressProof() throws Exception {
-        // Given a finished session whose sandbox's proxy refused one request
+    void shouldEndWithTheEgressProofAndListLaterRefusalsFromSandboxAndServerWhenAskedForIt() throws Exception {
+        // Given a finished session, whose log ends with its egress proof
         String id = finishedSession();
+        List<Event> events = log.readAll(id);
+        long finishedAt = events.stream()
+                .filter(e -> e.payload() instanceof dev.drydock.server.agent.event.Lifecycle.SessionFinished)
+                .mapToLong(Event::seq)
+                .max()
+                .orElseThrow();
+        Event proof = events.stream()
+                .filter(e -> e.payload() instanceof Telemetry.EgressProofRecorded)
+                .reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no egress proof in " + events));
+        Telemetry.EgressProofRecorded recorded = (Telemetry.EgressProofRecorded) proof.payload();
+        assertThat(proof.seq()).isGreaterThan(finishedAt);
+        assertThat(recorded.sandboxNetwork()).isEqualTo("off");
+        assertThat(recorded.gatewayEndpoints()).singleElement().asString().startsWith("scripted (http://127.0.0.1:");
+        // and, after it, the sandbox's proxy refused a request and the server refused one made for the session
         log.append(
                 id,
                 Source.SYSTEM,
                 new Telemetry.MirrorRequested("CONNECT", "collect.evil.example:443", "", false, false));
+        try (dev.drydock.server.egress.EgressGuard.Attribution onBehalf =
+                dev.drydock.server.egress.EgressGuard.onBehalfOf(id)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> egress.check(
+                            URI.create("https://exfil.evil.example/upload?k=v"), "test: a call made for the session"))
+                    .isInstanceOf(dev.drydock.server.egress.EgressRefusedException.class);
+        }
 
         // When
-        JsonPath egress = read("vera", "/api/sessions/" + id + "/record/egress");
+        JsonPath now = read("vera", "/api/sessions/" + id + "/record/egress");
 
-        // Then
-        assertThat(egress.getString("sandboxNetwork")).isEqualTo("off");
-        assertThat(egress.getList("mirrors")).isEmpty();
-        assertThat(egress.getList("gatewayEndpoints", String.class))
-                .singleElement()
-                .asString()
-                .startsWith("scripted (http://127.0.0.1:");
-        assertThat(egress.getInt("refused")).isEqualTo(1);
-        assertThat(egress.getString("refusals[0].from")).isEqualTo("sandbox");
-        assertThat(egress.getString("refusals[0].target")).isEqualTo("collect.evil.example:443");
+        // Then both are listed, counted on top of what the closing record holds, which no longer matches
+        assertThat(now.getString("sandboxNetwork")).isEqualTo("off");
+        assertThat(now.getList("mirrors")).isEmpty();
+        assertThat(now.getInt("refused")).isEqualTo(recorded.refused() + 2);
+        assertThat(now.getList("refusals.target", String.class))
+                .contains("collect.evil.example:443", "https://exfil.evil.example/upload");
+        assertThat(now.getList("refusals.from", String.class)).contains("sandbox", "server");
+        assertThat(now.getLong("recordedSeq")).isEqualTo(proof.seq());
+        assertThat(now.getBoolean("matchesRecorded")).isFalse();
     }
 
     @Test

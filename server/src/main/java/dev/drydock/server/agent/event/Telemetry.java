@@ -43,4 +43,34 @@ public sealed interface Telemetry extends Payload {
             secretNames = java.util.List.copyOf(secretNames);
         }
     }
+
+    /**
+     * The session's egress proof, written when it finishes (again after each later finish): the
+     * sandbox's network ({@code off}, or {@code mirrors} reached only through the per-sandbox proxy),
+     * the mirrors it could reach, the gateway endpoints its model calls could reach, and the connection
+     * attempts refused from its sandbox and from the server on its behalf. {@code refused} counts them
+     * all; {@code refusals} lists the first {@code EgressProofRecorded.MAX_LISTED}.
+     */
+    record EgressProofRecorded(
+            String sandboxNetwork,
+            java.util.List<String> mirrors,
+            java.util.List<String> gatewayEndpoints,
+            int refused,
+            java.util.List<Refusal> refusals)
+            implements Telemetry {
+        /** Most refusals listed one by one; the count covers the rest. */
+        public static final int MAX_LISTED = 500;
+
+        public EgressProofRecorded {
+            mirrors = java.util.List.copyOf(mirrors);
+            gatewayEndpoints = java.util.List.copyOf(gatewayEndpoints);
+            refusals = java.util.List.copyOf(refusals);
+        }
+
+        /**
+         * One refused attempt: {@code from} is {@code sandbox} or {@code server}; {@code seq} the event
+         * that recorded it (sandbox refusals), 0 for the server's (they are in {@code egress_refusal}).
+         */
+        public record Refusal(String from, long seq, java.time.Instant at, String target, String detail) {}
+    }
 }

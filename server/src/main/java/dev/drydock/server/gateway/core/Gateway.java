@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.drydock.server.egress.EgressGuard;
 import dev.drydock.server.gateway.dlp.DlpPolicy;
 import dev.drydock.server.gateway.dlp.DlpScanner;
 import dev.drydock.server.gateway.toolcall.MalformedToolCall;
@@ -390,7 +391,10 @@ public final class Gateway {
                         List<StreamEvent> held = new ArrayList<>();
                         Consumer<StreamEvent> target = textTools ? held::add : tracking;
                         try {
-                            ModelClient.Attempt result = client.chat(endpoint, secret, attemptRequest, target, cancel);
+                            ModelClient.Attempt result;
+                            try (EgressGuard.Attribution onBehalf = EgressGuard.onBehalfOf(ctx.sessionId())) {
+                                result = client.chat(endpoint, secret, attemptRequest, target, cancel);
+                            }
                             state.breaker().onSuccess();
                             attempts.add(endpoint.name() + ": ok");
                             return finish(endpoint, request, result, tracking);
