@@ -301,9 +301,7 @@ public final class ImageCheck {
                 "--chdir",
                 workingDir != null
                         ? String.valueOf(workingDir)
-                        : config.path("WorkingDir").asText("/"),
-                "--clearenv"));
-        env.forEach((k, v) -> command.addAll(List.of("--setenv", k, v)));
+                        : config.path("WorkingDir").asText("/")));
         command.add("--");
         List<String> entrypoint = container.get("command") instanceof List<?> c
                 ? c.stream().map(String::valueOf).toList()
@@ -314,8 +312,11 @@ public final class ImageCheck {
         command.addAll(entrypoint);
         command.addAll(args);
         Path log = work.resolve(name + ".log");
-        Process p = new ProcessBuilder(command)
-                .redirectErrorStream(true)
+        // The container's environment is bwrap's own: passwords stay off every command line.
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Process p = builder.redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
@@ -351,15 +352,17 @@ public final class ImageCheck {
                     "/dev",
                     "--tmpfs",
                     "/tmp",
-                    "--clearenv",
-                    "--setenv",
-                    "PATH",
-                    "/usr/bin:/bin"));
+                    "--",
+                    "/bin/bash",
+                    "-c",
+                    script));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().clear();
+            builder.environment().put("PATH", "/usr/bin:/bin");
             for (String e : env) {
-                command.addAll(List.of("--setenv", e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1)));
+                builder.environment().put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1));
             }
-            command.addAll(List.of("--", "/bin/bash", "-c", script));
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process p = builder.start();
             last = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor() == 0) {
                 return last;
