@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         name = "bundle",
         mixinStandardHelpOptions = true,
         description = "Build signed air-gap bundles of Drydock.",
-        subcommands = {KeygenCommand.class, ImagesCommand.class, BuildCommand.class})
+        subcommands = {KeygenCommand.class, ImagesCommand.class, BuildCommand.class, CheckImagesCommand.class})
 public final class BundleMain implements Runnable {
     /** Success. */
     public static final int OK = 0;

@@ -49,9 +49,65 @@ class EvaluationBundleTest {
         JsonNode keycloak =
                 skopeo("inspect", "--config", "oci:" + built.get(1).layout()).path("config");
         assertThat(keycloak.path("User").asText()).isEqualTo("10001:10001");
-        assertThat(strings(keycloak.path("Entrypoint"))).containsExactly("/bin/bash", "/opt/keycloak/bin/kc.sh");
+        assertThat(strings(keycloak.path("Entrypoint")))
+                .startsWith("/bin/bash", "-c")
+                .anyMatch(s -> s.endsWith("exec /bin/bash /opt/keycloak/bin/kc.sh \"$@\""));
         assertThat(strings(keycloak.path("Env"))).contains("JAVA_HOME=/opt/java/jre", "HOME=/tmp");
         assertThat(keycloak.path("ExposedPorts").has("9000/tcp")).isTrue();
+    }
+
+    @Test
+    void shouldExitNamingTheMissingCommandWhenKeycloakImageStartsOnABaseWithoutSed() throws Exception {
+        // Given: the reduced test base has bash and coreutils but not sed or xargs, without which kc.sh drops
+        // every argument and prints its usage instead of starting (what a bare base did before)
+        TestImages images = TestImages.get();
+        ImageBuilder.Built keycloak = images.evaluationImages().get(1);
+        Path bundle = dir.resolve("keycloak");
+        new ProcessBuilder(List.of(
+                        "umoci", "unpack", "--rootless", "--image", keycloak.layout() + ":test", bundle.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("umoci.log").toFile())
+                .start()
+                .waitFor();
+        JsonNode config =
+                skopeo("inspect", "--config", "oci:" + keycloak.layout()).path("config");
+        List<String> command = new ArrayList<>(List.of(
+                "bwrap",
+                "--unshare-user",
+                "--unshare-pid",
+                "--die-with-parent",
+                "--uid",
+                "10001",
+                "--gid",
+                "10001",
+                "--ro-bind",
+                bundle.resolve("rootfs").toString(),
+                "/",
+                "--proc",
+                "/proc",
+                "--dev",
+                "/dev",
+                "--tmpfs",
+                "/tmp",
+                "--clearenv"));
+        for (String env : strings(config.path("Env"))) {
+            command.addAll(
+                    List.of("--setenv", env.substring(0, env.indexOf('=')), env.substring(env.indexOf('=') + 1)));
+        }
+        command.add("--");
+        command.addAll(strings(config.path("Entrypoint")));
+        command.addAll(List.of("start", "--optimized", "--import-realm"));
+
+        // When
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        int exit = p.waitFor();
+
+        // Then
+        assertThat(exit).as(output).isEqualTo(127);
+        assertThat(output)
+                .contains("drydock/keycloak: the image lacks sed, which kc.sh needs")
+                .doesNotContain("stand-in");
     }
 
     @Test

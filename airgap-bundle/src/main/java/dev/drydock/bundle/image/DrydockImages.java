@@ -25,6 +25,9 @@ public final class DrydockImages {
     public static final String KEYCLOAK = "drydock/keycloak";
     /** Keycloak's home in the Keycloak image. */
     public static final String KEYCLOAK_HOME = "/opt/keycloak";
+    /** Commands kc.sh runs besides bash, which the Keycloak image's base must have (Debian: all Essential). */
+    public static final List<String> KEYCLOAK_BASE_COMMANDS =
+            List.of("uname", "readlink", "dirname", "sed", "grep", "xargs", "printf");
     /** Where the chart mounts PostgreSQL's start script (templates/evaluation.yaml). */
     public static final String POSTGRES_SCRIPT = "/etc/drydock-postgres/start.sh";
     /** Debian packages the PostgreSQL image's base must carry ({@code debian-base.sh --include …}). */
@@ -210,13 +213,29 @@ public final class DrydockImages {
                 version,
                 base,
                 layers,
-                // kc.sh is a /bin/sh script; bash runs it on a base without /bin/sh as well.
-                List.of("/bin/bash", KEYCLOAK_HOME + "/bin/kc.sh"),
+                keycloakEntrypoint(),
                 USER,
                 env,
                 KEYCLOAK_HOME,
                 List.of(8080, 9000),
                 labels("Drydock evaluation Keycloak", version));
+    }
+
+    /**
+     * Runs {@code kc.sh} with bash (it also works on a base without {@code /bin/sh}), after checking that the base
+     * has the commands kc.sh calls. Without {@code sed} and {@code xargs}, kc.sh silently drops every argument
+     * and JVM option (it quotes them with sed and splits them with xargs), so Keycloak prints its usage and exits
+     * instead of starting: a base lacking one fails here naming it. The chart's {@code args} follow as {@code $@}.
+     */
+    static List<String> keycloakEntrypoint() {
+        return List.of(
+                "/bin/bash",
+                "-c",
+                "for t in " + String.join(" ", KEYCLOAK_BASE_COMMANDS) + "; do command -v \"$t\" > /dev/null || {"
+                        + " echo \"drydock/keycloak: the image lacks $t, which kc.sh needs: build it on a base with"
+                        + " coreutils, sed, grep and findutils (debian-base.sh)\" >&2; exit 127; }; done;"
+                        + " exec /bin/bash " + KEYCLOAK_HOME + "/bin/kc.sh \"$@\"",
+                "kc.sh");
     }
 
     private static Map<String, String> labels(String title, String version) {
