@@ -36,6 +36,7 @@ import dev.drydock.server.droid.ModelRoutes;
 import dev.drydock.server.droid.PromptTemplates;
 import dev.drydock.server.droid.RcaCompletion;
 import dev.drydock.server.eventlog.PostgresEventLog;
+import dev.drydock.server.mcp.McpServers;
 import dev.drydock.server.repository.PathLabels;
 import dev.drydock.server.repository.RepositoryContent;
 import dev.drydock.server.repository.RepositoryRegistry;
@@ -79,6 +80,9 @@ public class SessionRunner {
 
     @Inject
     DroidProfiles profiles;
+
+    @Inject
+    McpServers mcp;
 
     @Inject
     ModelRoutes models;
@@ -480,7 +484,11 @@ public class SessionRunner {
                 fenced,
                 models.model(profile.route(), caller, level::current),
                 new AgentLoop.Droid(
-                        profile.name(), profile.route(), profiles.tools(profile), completion, profile.limits()),
+                        profile.name(),
+                        profile.route(),
+                        profiles.tools(profile).with(mcp.tools(started.workspace(), sandbox)),
+                        completion,
+                        profile.limits()),
                 settings.autonomy(started.workspace()),
                 context,
                 models.contextWindow(profile.route(), caller),
