@@ -28,7 +28,12 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "mcp",
         description = "MCP tool servers: add, list, remove, tools (drydock-admins, after ./drydock login).",
-        subcommands = {McpCommand.Add.class, McpCommand.ListServers.class, McpCommand.Remove.class, McpCommand.Tools.class})
+        subcommands = {
+            McpCommand.Add.class,
+            McpCommand.ListServers.class,
+            McpCommand.Remove.class,
+            McpCommand.Tools.class
+        })
 public final class McpCommand implements Callable<Integer> {
     static final String BASE = "/api/admin/mcp-servers";
 
@@ -69,14 +74,18 @@ public final class McpCommand implements Callable<Integer> {
                 s.path("tools").size(),
                 String.join(",", workspaces),
                 where,
-                s.path("listError").isTextual() ? "  (listing failed: " + s.path("listError").asText() + ")" : "");
+                s.path("listError").isTextual()
+                        ? "  (listing failed: " + s.path("listError").asText() + ")"
+                        : "");
     }
 
     static void tools(JsonNode s, PrintWriter out) {
         if (s.path("tools").isEmpty()) {
-            out.println(s.path("transport").asText().equals("stdio") && s.path("listedAt").isNull()
-                    ? "no tools yet: a stdio server lists them in the sandbox of the first session that may use it"
-                    : "no tools listed");
+            out.println(
+                    s.path("transport").asText().equals("stdio")
+                                    && s.path("listedAt").isNull()
+                            ? "no tools yet: a stdio server lists them in the sandbox of the first session that may use it"
+                            : "no tools listed");
             return;
         }
         out.println(String.format("%-40s %-17s %-8s %s", "TOOL (as droids call it)", "RISK", "ENABLED", "DESCRIPTION"));
@@ -117,7 +126,9 @@ public final class McpCommand implements Callable<Integer> {
         @Nullable
         String credentialSecret;
 
-        @Option(names = "--credential-header", description = "HTTP only: the header it goes in (default: Authorization)")
+        @Option(
+                names = "--credential-header",
+                description = "HTTP only: the header it goes in (default: Authorization)")
         @Nullable
         String credentialHeader;
 

@@ -1099,7 +1099,8 @@ class AuthorizationMatrixTest {
         rows.add(portal(
                 "POST /portal/admin/mcp/tool",
                 "UFFFFFA",
-                c -> form("/portal/admin/mcp/tool", "server", freshMcpServer(), "tool", "echo", "risk", "not-a-class")));
+                c -> form(
+                        "/portal/admin/mcp/tool", "server", freshMcpServer(), "tool", "echo", "risk", "not-a-class")));
         rows.add(portal("GET /portal/admin/sources", "UFFFFFA", c -> get("/portal/admin/sources")));
         rows.add(portal(
                 "POST /portal/admin/sources/local-roots",

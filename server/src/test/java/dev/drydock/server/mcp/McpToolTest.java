@@ -58,18 +58,20 @@ class McpToolTest {
         assertThat(effect)
                 .isEqualTo(new Effect.Output(
                         "5\n[image image/png, 6 bytes, not shown]\n[resource link file:///r.txt \"r\"]"));
-        assertThat(sandbox.ran()).singleElement().satisfies(c -> assertThat(c)
-                .startsWith("printf '%s\\n' '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\"")
-                .contains("\"method\":\"tools/call\"")
-                .contains("it'\\''s exact")
-                .endsWith(" | (\nnode server.js stdio\n)"));
+        assertThat(sandbox.ran())
+                .singleElement()
+                .satisfies(c -> assertThat(c)
+                        .startsWith("printf '%s\\n' '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\"")
+                        .contains("\"method\":\"tools/call\"")
+                        .contains("it'\\''s exact")
+                        .endsWith(" | (\nnode server.js stdio\n)"));
     }
 
     @Test
     void shouldObserveFailureWhenServerAnswersAnError() {
         // Given
-        InMemoryWorkspace sandbox = canned(
-                "{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32602,\"message\":\"Unknown tool\"}}\n");
+        InMemoryWorkspace sandbox =
+                canned("{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32602,\"message\":\"Unknown tool\"}}\n");
 
         // When
         Effect effect = tool(sandbox).execute(Args.parse("{\"a\":1,\"b\":2}"), context(sandbox));
