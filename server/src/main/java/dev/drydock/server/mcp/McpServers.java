@@ -199,12 +199,24 @@ public class McpServers {
      * classified view of the same sandbox). Server-internal: the session was checked.
      */
     public List<Tool> tools(String workspace, Workspace sandbox) {
+        return toolsOf(workspace, sandbox);
+    }
+
+    /**
+     * The droid tools of {@code workspace} as registered now, without listing any server's tools (a
+     * replay: its tools answer from the recorded log and never reach a server).
+     */
+    public List<Tool> listedTools(String workspace) {
+        return toolsOf(workspace, null);
+    }
+
+    private List<Tool> toolsOf(String workspace, @Nullable Workspace sandbox) {
         List<Tool> out = new ArrayList<>();
         for (Stored s : allServers()) {
             if (!s.workspaces().contains("*") && !s.workspaces().contains(workspace)) {
                 continue;
             }
-            if (s.transport().equals("stdio") && s.listedAt() == null) {
+            if (s.transport().equals("stdio") && s.listedAt() == null && sandbox != null) {
                 list(s.name(), new StdioMcpTransport(sandbox, command(s), config.callTimeout()));
             }
             Function<Workspace, McpTransport> transport = transport(s, workspace);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** An MCP tool as a droid tool, over a recording stand-in for the sandbox's exec channel. */
 class McpToolTest {
     static final String SCHEMA = """
-            {"type":"object","properties":{"a":{"type":"number"},"b":{"type":"number"},"mode":{"enum":["fast","exact"]}},
+            {"type":"object","properties":{"a":{"type":"number"},"b":{"type":"number"},"mode":{"enum":["fast","exact"]},"note":{"type":"string"}},
              "required":["a","b"],"additionalProperties":false}""";
 
     /** The workspace port with one canned output for every command; it records each command line. */
@@ -52,7 +52,8 @@ class McpToolTest {
         McpTool tool = tool(sandbox);
 
         // When
-        Effect effect = tool.execute(Args.parse("{\"a\":2,\"b\":3,\"mode\":\"it's exact\"}"), context(sandbox));
+        Effect effect = tool.execute(
+                Args.parse("{\"a\":2,\"b\":3,\"mode\":\"exact\",\"note\":\"it's exact\"}"), context(sandbox));
 
         // Then
         assertThat(effect)
