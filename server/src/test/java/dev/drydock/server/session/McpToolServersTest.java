@@ -6,13 +6,16 @@ import static dev.drydock.server.session.DroidTestServices.script;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.drydock.cli.login.Credentials;
 import dev.drydock.server.agent.EventLog;
 import dev.drydock.server.agent.event.Action;
 import dev.drydock.server.agent.event.Observation;
+import dev.drydock.server.testing.CliRun;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
 import dev.drydock.testing.ServerEverything;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * MCP tool servers against a real peer nobody here wrote (issue #19): {@code
@@ -51,6 +55,12 @@ class McpToolServersTest {
 
     @Inject
     DataSource ds;
+
+    @TestHTTPResource("/")
+    java.net.URL base;
+
+    @TempDir
+    Path home;
 
     @BeforeAll
     static void peerAndScripts() throws Exception {
@@ -100,6 +110,7 @@ class McpToolServersTest {
 
     @AfterEach
     void noMcpServersForOtherClasses() {
+        System.clearProperty("drydock.credentials");
         for (String name : List.of("everything", "local")) {
             given().auth().oauth2(Tokens.of("alice")).when().delete("/api/admin/mcp-servers/" + name);
         }
@@ -156,6 +167,35 @@ class McpToolServersTest {
         assertThat(String.join("\n", DroidTestServices.RECEIVED))
                 .contains("mcp__everything__get-sum")
                 .contains("Returns the sum of two numbers");
+    }
+
+    @Test
+    void shouldReplayWithoutDivergenceWhenSessionCalledMcpTools() throws Exception {
+        // Given a session that called two MCP tools, and the server stopped answering since
+        registerHttp();
+        setTool("echo", Map.of("risk", "read-only"));
+        setTool("get-sum", Map.of("risk", "read-only"));
+        String id = DemoSessions.create("[script:mcp-http] Say hello and add two numbers.", "droid-calc");
+        await(id, s -> s.getString("status").equals("waiting_for_answer"));
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("transport", "http", "url", "http://127.0.0.1:9/mcp", "workspaces", List.of("demo")))
+                .when()
+                .put("/api/admin/mcp-servers/everything");
+
+        // When
+        JsonPath replay = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .when()
+                .get("/api/sessions/" + id + "/record/replay")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+
+        // Then the loop replays the MCP calls from the log; the server was not needed
+        assertThat(replay.getBoolean("diverged")).as(replay.prettify()).isFalse();
     }
 
     @Test
@@ -316,6 +356,23 @@ class McpToolServersTest {
                 .body("name", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("outside")));
     }
 
+    @Test
+    void shouldClassToolWhenAdminUsesCommandLine() throws Exception {
+        // Given alice signed in with ./drydock login, and the server registered with ./drydock mcp add
+        signIn("alice");
+        CliRun added = CliRun.of("mcp", "add", "everything", "--url", everything.url(), "-w", "demo");
+        assertThat(added.exit()).as(added.err()).isZero();
+
+        // When
+        CliRun classed = CliRun.of("mcp", "tools", "everything", "--tool", "get-sum", "--risk", "read-only");
+
+        // Then
+        assertThat(added.out()).contains("registered everything").contains("mcp__everything__echo");
+        assertThat(classed.exit()).as(classed.err()).isZero();
+        assertThat(classed.out()).containsPattern("mcp__everything__get-sum\\s+read-only\\s+yes");
+        assertThat(CliRun.of("mcp", "list").out()).contains("everything").contains(everything.url());
+    }
+
     JsonPath registerHttp() {
         return given().auth()
                 .oauth2(Tokens.of("alice"))
@@ -388,6 +445,39 @@ class McpToolServersTest {
         return sessions().observations(id, Action.InvokeTool.class).stream()
                 .filter(a -> a.tool().startsWith("mcp__"))
                 .toList();
+    }
+
+    /** Signs {@code user} in as {@code ./drydock login} would leave it. */
+    void signIn(String user) {
+        System.setProperty("drydock.credentials", home.resolve(user + ".json").toString());
+        String tokenUrl = RealServices.get().keycloak().realmUrl() + "/protocol/openid-connect/token";
+        JsonPath t = given().formParam("grant_type", "password")
+                .formParam("client_id", RealServices.TEST_CLIENT)
+                .formParam("username", user)
+                .formParam("password", RealServices.password(user))
+                .formParam("scope", "openid")
+                .post(tokenUrl)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        String access = t.getString("access_token");
+        java.util.regex.Matcher exp = java.util.regex.Pattern.compile("\"exp\"\\s*:\\s*(\\d+)")
+                .matcher(new String(
+                        java.util.Base64.getUrlDecoder().decode(access.split("\\.")[1]),
+                        java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(exp.find()).isTrue();
+        new Credentials(
+                        base.toString().replaceAll("/$", ""),
+                        RealServices.get().keycloak().realmUrl(),
+                        RealServices.TEST_CLIENT,
+                        tokenUrl,
+                        tokenUrl.replace("/token", "/revoke"),
+                        user,
+                        access,
+                        java.time.Instant.ofEpochSecond(Long.parseLong(exp.group(1))),
+                        t.getString("refresh_token"))
+                .save();
     }
 
     DemoSessions sessions() {
