@@ -32,6 +32,7 @@ public final class DrydockCli implements Callable<Integer> {
             new dev.drydock.cli.realm.RealmCommand(),
             new dev.drydock.cli.model.ModelCommand(),
             new dev.drydock.cli.repo.RepoCommand(),
+            new dev.drydock.cli.mcp.McpCommand(),
             new dev.drydock.cli.session.SessionCommand(),
             new dev.drydock.cli.migration.MigrationCommand());
 

@@ -79,6 +79,11 @@ public final class RemoteServer {
         return call("PUT", path, body);
     }
 
+    /** DELETE {@code path}; the answer as JSON (empty object when none). */
+    public JsonNode delete(String path) {
+        return call("DELETE", path, null);
+    }
+
     private JsonNode call(String method, String path, @org.jspecify.annotations.Nullable Object body) {
         String json;
         try {

@@ -21,6 +21,7 @@ import dev.drydock.server.droid.DroidProfiles;
 import dev.drydock.server.droid.ModelRoutes;
 import dev.drydock.server.gateway.GatewayLlmModel;
 import dev.drydock.server.gateway.core.Hashes;
+import dev.drydock.server.mcp.McpServers;
 import dev.drydock.server.persistence.Columns;
 import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.session.SessionConfig;
@@ -55,6 +56,9 @@ public class SessionRecords {
 
     @Inject
     EventLog log;
+
+    @Inject
+    McpServers mcp;
 
     @Inject
     DroidProfiles profiles;
@@ -140,7 +144,11 @@ public class SessionRecords {
                 TestCommands.detect(ws, started.repo().isEmpty() ? Optional.empty() : repositoryTestCommand(started));
         ToolContext context = new ToolContext(id, ws, (q, n) -> List.of(), Memory.none(), test);
         AgentLoop.Droid droid = new AgentLoop.Droid(
-                profile.name(), profile.route(), profiles.tools(profile), CompletionRule.acceptAll(), profile.limits());
+                profile.name(),
+                profile.route(),
+                profiles.tools(profile).with(mcp.listedTools(started.workspace())),
+                CompletionRule.acceptAll(),
+                profile.limits());
         List<GatewayRow> rows = gatewayRows(id);
         List<@Nullable String> fingerprints = new ArrayList<>();
         for (GatewayRow r : rows) {

@@ -37,6 +37,7 @@ import dev.drydock.server.droid.PromptTemplates;
 import dev.drydock.server.droid.RcaCompletion;
 import dev.drydock.server.egress.EgressGuard;
 import dev.drydock.server.eventlog.PostgresEventLog;
+import dev.drydock.server.mcp.McpServers;
 import dev.drydock.server.repository.PathLabels;
 import dev.drydock.server.repository.RepositoryContent;
 import dev.drydock.server.repository.RepositoryRegistry;
@@ -80,6 +81,9 @@ public class SessionRunner {
 
     @Inject
     DroidProfiles profiles;
+
+    @Inject
+    McpServers mcp;
 
     @Inject
     ModelRoutes models;
@@ -488,7 +492,11 @@ public class SessionRunner {
                 fenced,
                 models.model(profile.route(), caller, level::current),
                 new AgentLoop.Droid(
-                        profile.name(), profile.route(), profiles.tools(profile), completion, profile.limits()),
+                        profile.name(),
+                        profile.route(),
+                        profiles.tools(profile).with(mcp.tools(started.workspace(), sandbox)),
+                        completion,
+                        profile.limits()),
                 settings.autonomy(started.workspace()),
                 context,
                 models.contextWindow(profile.route(), caller),

@@ -387,6 +387,17 @@ class AuthorizationMatrixTest {
                         .statusCode(204);
             }
         }
+        for (String server : as("alice")
+                .get("/api/admin/mcp-servers")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("name", String.class)) {
+            if (server.startsWith("matrix-")) {
+                as("alice").delete("/api/admin/mcp-servers/" + server).then().statusCode(204);
+            }
+        }
         for (String hook : as("alice")
                 .get("/api/workspaces/" + A + "/webhooks")
                 .then()
@@ -802,6 +813,28 @@ class AuthorizationMatrixTest {
                 "DELETE /api/admin/package-mirrors/{name}",
                 "UFFFFFA",
                 c -> new Call("DELETE", admin + "package-mirrors/" + freshMirror(), null, null, Map.of())));
+        rows.add(api("GET /api/admin/mcp-servers", "UFFFFFA", c -> get(admin + "mcp-servers")));
+        rows.add(api(
+                "GET /api/admin/mcp-servers/{name}", "UFFFFFA", c -> get(admin + "mcp-servers/" + freshMcpServer())));
+        rows.add(api(
+                "PUT /api/admin/mcp-servers/{name}",
+                "UFFFFFA",
+                c -> json("PUT", admin + "mcp-servers/matrix-mcp", mcpServer())));
+        rows.add(api(
+                "DELETE /api/admin/mcp-servers/{name}",
+                "UFFFFFA",
+                c -> new Call("DELETE", admin + "mcp-servers/" + freshMcpServer(), null, null, Map.of())));
+        rows.add(api(
+                "POST /api/admin/mcp-servers/{name}/refresh",
+                "UFFFFFA",
+                c -> json("POST", admin + "mcp-servers/" + freshMcpServer() + "/refresh", Map.of())));
+        rows.add(api(
+                "PUT /api/admin/mcp-servers/{name}/tools/{tool}",
+                "UFFFFFA",
+                c -> json(
+                        "PUT",
+                        admin + "mcp-servers/" + freshMcpServer() + "/tools/echo",
+                        Map.of("risk", "not-a-class"))));
         rows.add(api("GET /api/admin/model-requests", "UFFFFFA", c -> get(admin + "model-requests?limit=5")));
         rows.add(api("GET /api/admin/egress-refusals", "UFFFFFA", c -> get(admin + "egress-refusals")));
         rows.add(api("GET /api/admin/model-hosts", "UFFFFFA", c -> get(admin + "model-hosts")));
@@ -1041,6 +1074,33 @@ class AuthorizationMatrixTest {
                 "POST /portal/admin/mirrors/remove",
                 "UFFFFFA",
                 c -> form("/portal/admin/mirrors/remove", "name", freshMirror())));
+        rows.add(portal("GET /portal/admin/mcp", "UFFFFFA", c -> get("/portal/admin/mcp")));
+        rows.add(portal(
+                "POST /portal/admin/mcp",
+                "UFFFFFA",
+                c -> form(
+                        "/portal/admin/mcp",
+                        "name",
+                        "matrix-portal-mcp",
+                        "transport",
+                        "stdio",
+                        "command",
+                        "true",
+                        "workspaces",
+                        B)));
+        rows.add(portal(
+                "POST /portal/admin/mcp/remove",
+                "UFFFFFA",
+                c -> form("/portal/admin/mcp/remove", "name", freshMcpServer())));
+        rows.add(portal(
+                "POST /portal/admin/mcp/refresh",
+                "UFFFFFA",
+                c -> form("/portal/admin/mcp/refresh", "name", freshMcpServer())));
+        rows.add(portal(
+                "POST /portal/admin/mcp/tool",
+                "UFFFFFA",
+                c -> form(
+                        "/portal/admin/mcp/tool", "server", freshMcpServer(), "tool", "echo", "risk", "not-a-class")));
         rows.add(portal("GET /portal/admin/sources", "UFFFFFA", c -> get("/portal/admin/sources")));
         rows.add(portal(
                 "POST /portal/admin/sources/local-roots",
@@ -1420,6 +1480,21 @@ class AuthorizationMatrixTest {
     }
 
     /** A package mirror declared by the drydock-admin. */
+    /** A stdio MCP server only workspace B may use (its command lists nothing; removed after each test). */
+    private static Map<String, Object> mcpServer() {
+        return Map.of("transport", "stdio", "command", "true", "workspaces", List.of(B));
+    }
+
+    private static String freshMcpServer() {
+        String name = "matrix-mcp-" + FRESH.incrementAndGet();
+        as("alice")
+                .body(mcpServer())
+                .put("/api/admin/mcp-servers/" + name)
+                .then()
+                .statusCode(200);
+        return name;
+    }
+
     private static String freshMirror() {
         String name = "matrix-mirror-" + FRESH.incrementAndGet();
         as("alice")

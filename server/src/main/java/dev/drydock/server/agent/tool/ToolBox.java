@@ -48,6 +48,22 @@ public final class ToolBox {
                 .toList());
     }
 
+    /**
+     * This box with {@code more} tools after its own (tools a server adds for one session, such as
+     * a registered MCP server's).
+     *
+     * @throws IllegalArgumentException when a name is taken
+     */
+    public ToolBox with(List<Tool> more) {
+        Map<String, Tool> m = new LinkedHashMap<>(tools);
+        for (Tool t : more) {
+            if (m.put(t.spec().name(), t) != null) {
+                throw new IllegalArgumentException("tool '" + t.spec().name() + "' given twice");
+            }
+        }
+        return new ToolBox(m);
+    }
+
     /** Names of every built-in tool. */
     public static List<String> builtInNames() {
         return List.copyOf(BUILT_IN.keySet());
