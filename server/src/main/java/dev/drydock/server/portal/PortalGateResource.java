@@ -41,7 +41,8 @@ public class PortalGateResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance gate(Principal user, String endpoint, @Nullable GateReport report, String status);
+        static native TemplateInstance gate(
+                Principal user, String endpoint, @Nullable GateReport report, String status);
     }
 
     @GET

@@ -77,11 +77,7 @@ public class GateStore {
                 by,
                 at);
         for (int i = 0; i < fixtures.size(); i++) {
-            update(
-                    "insert into gate_fixture (run_id, fixture, position) values (?1, ?2, ?3)",
-                    id,
-                    fixtures.get(i),
-                    i);
+            update("insert into gate_fixture (run_id, fixture, position) values (?1, ?2, ?3)", id, fixtures.get(i), i);
         }
     }
 
@@ -112,7 +108,8 @@ public class GateStore {
     /** The newest finished run of an endpoint made against this URL and model id. */
     public Optional<RunRow> latestFinished(String endpoint, String baseUrl, String modelId) {
         return runs(
-                        "select " + RUN_COLUMNS + " from gate_run where endpoint = ?1 and base_url = ?2 and model_id = ?3 "
+                        "select " + RUN_COLUMNS
+                                + " from gate_run where endpoint = ?1 and base_url = ?2 and model_id = ?3 "
                                 + "and state in ('passed', 'failed') order by created_at desc limit 1",
                         endpoint,
                         baseUrl,
@@ -124,7 +121,8 @@ public class GateStore {
     /** The newest finished run of an endpoint, against whatever URL it had. */
     public Optional<RunRow> latestFinished(String endpoint) {
         return runs(
-                        "select " + RUN_COLUMNS + " from gate_run where endpoint = ?1 and state in ('passed', 'failed') "
+                        "select " + RUN_COLUMNS
+                                + " from gate_run where endpoint = ?1 and state in ('passed', 'failed') "
                                 + "order by created_at desc limit 1",
                         endpoint)
                 .stream()
@@ -221,7 +219,9 @@ public class GateStore {
                 reason,
                 at);
         return update(
-                "update gate_run set state = 'failed', reason = ?1, finished_at = ?2 where state = 'running'", reason, at);
+                "update gate_run set state = 'failed', reason = ?1, finished_at = ?2 where state = 'running'",
+                reason,
+                at);
     }
 
     public void addOverride(

@@ -125,8 +125,8 @@ public class ModelGate implements RouteGate {
             if (spec.isEmpty()) {
                 continue; // the route's own validation names unknown endpoints
             }
-            Optional<GateStore.RunRow> report =
-                    store.latestFinished(name, spec.get().baseUrl().toString(), spec.get().modelId());
+            Optional<GateStore.RunRow> report = store.latestFinished(
+                    name, spec.get().baseUrl().toString(), spec.get().modelId());
             if (report.isPresent() && passes(report.get())) {
                 continue;
             }
@@ -142,13 +142,14 @@ public class ModelGate implements RouteGate {
             return;
         }
         if (override == null) {
-            String names = String.join(
-                    ", ", ungated.stream().map(EndpointSpec::name).toList());
+            String names =
+                    String.join(", ", ungated.stream().map(EndpointSpec::name).toList());
             throw new ProblemException(Problem.of(
                     409,
                     "model-not-gated",
                     "Model endpoint has not passed the promotion gate",
-                    String.join("; ", why) + ". Run the gate first: POST /api/admin/models/" + ungated.getFirst().name()
+                    String.join("; ", why) + ". Run the gate first: POST /api/admin/models/"
+                            + ungated.getFirst().name()
                             + "/gate (portal: Models, Gate, Run gate; CLI: drydock model gate "
                             + ungated.getFirst().name()
                             + " --wait), then save the route again; or, as a drydock-admin, send \"override\": "
@@ -187,12 +188,11 @@ public class ModelGate implements RouteGate {
         QuarkusTransaction.joiningExisting().run(() -> {
             store.addOverride(
                     spec.name(), spec.baseUrl().toString(), spec.modelId(), route, reason, actor, clock.instant());
-            audit.appendInTransaction(
-                    AuditEntry.of(actor, "model.gate-overridden", "model-endpoint " + spec.name())
-                            .with("route", route)
-                            .with("reason", reason)
-                            .with("baseUrl", spec.baseUrl())
-                            .with("modelId", spec.modelId()));
+            audit.appendInTransaction(AuditEntry.of(actor, "model.gate-overridden", "model-endpoint " + spec.name())
+                    .with("route", route)
+                    .with("reason", reason)
+                    .with("baseUrl", spec.baseUrl())
+                    .with("modelId", spec.modelId()));
         });
     }
 
@@ -207,14 +207,17 @@ public class ModelGate implements RouteGate {
         if (!admin.isDrydockAdmin()) {
             throw ProblemException.forbidden("Only a drydock-admin may run the model promotion gate.");
         }
-        EndpointSpec spec = endpoint(endpoint).orElseThrow(() -> ProblemException.notFound("Model endpoint '" + endpoint + "'"));
+        EndpointSpec spec =
+                endpoint(endpoint).orElseThrow(() -> ProblemException.notFound("Model endpoint '" + endpoint + "'"));
         List<GateFixtures.Fixture> fixtures = fixtures();
         prepareWorkspace(admin);
         UUID id = UUID.randomUUID();
         lock.lock();
         try {
             QuarkusTransaction.requiringNew().run(() -> {
-                if (store.latest(endpoint).filter(r -> r.state().equals("running")).isPresent()) {
+                if (store.latest(endpoint)
+                        .filter(r -> r.state().equals("running"))
+                        .isPresent()) {
                     throw ProblemException.conflict("A gate run of '" + endpoint
                             + "' is going; wait for it (GET /api/admin/models/" + endpoint + "/gate).");
                 }
@@ -253,7 +256,8 @@ public class ModelGate implements RouteGate {
         return store.run(id)
                 .filter(r -> r.endpoint().equals(endpoint))
                 .map(this::report)
-                .orElseThrow(() -> ProblemException.notFound("Gate run '" + id + "' of model endpoint '" + endpoint + "'"));
+                .orElseThrow(
+                        () -> ProblemException.notFound("Gate run '" + id + "' of model endpoint '" + endpoint + "'"));
     }
 
     /** The gate state of an endpoint's newest run, for lists; empty when it never ran. */
@@ -371,7 +375,8 @@ public class ModelGate implements RouteGate {
             }
             GateFixtures.Fixture fixture = byName.get(f.fixture());
             if (fixture == null) {
-                store.finishFixture(run.id(), f.fixture(), false, "no such fixture ships with this server", 0, 0, 0, now);
+                store.finishFixture(
+                        run.id(), f.fixture(), false, "no such fixture ships with this server", 0, 0, 0, now);
                 continue;
             }
             if (startFixture(run, fixture, gate)) {
@@ -419,22 +424,40 @@ public class ModelGate implements RouteGate {
                 return false;
             }
             store.finishFixture(
-                    run.id(), fixture.name(), false, "the session could not start: " + e.getMessage(), 0, 0, 0, clock.instant());
+                    run.id(),
+                    fixture.name(),
+                    false,
+                    "the session could not start: " + e.getMessage(),
+                    0,
+                    0,
+                    0,
+                    clock.instant());
             return true;
         } catch (RuntimeException e) {
             store.finishFixture(
-                    run.id(), fixture.name(), false, "the fixture could not start: " + e.getMessage(), 0, 0, 0, clock.instant());
+                    run.id(),
+                    fixture.name(),
+                    false,
+                    "the fixture could not start: " + e.getMessage(),
+                    0,
+                    0,
+                    0,
+                    clock.instant());
             return true;
         }
     }
 
     private void finish(GateStore.RunRow run, List<GateStore.FixtureRow> fixtures) {
-        long passedCount = fixtures.stream().filter(f -> f.state().equals("passed")).count();
+        long passedCount =
+                fixtures.stream().filter(f -> f.state().equals("passed")).count();
         double rate = fixtures.isEmpty() ? 0 : (double) passedCount / fixtures.size();
         rate = Math.round(rate * 1000) / 1000.0;
         boolean passed = rate >= run.threshold() - 1e-9;
-        long prompt = fixtures.stream().mapToLong(GateStore.FixtureRow::promptTokens).sum();
-        long completion = fixtures.stream().mapToLong(GateStore.FixtureRow::completionTokens).sum();
+        long prompt =
+                fixtures.stream().mapToLong(GateStore.FixtureRow::promptTokens).sum();
+        long completion = fixtures.stream()
+                .mapToLong(GateStore.FixtureRow::completionTokens)
+                .sum();
         long wall = Duration.between(run.createdAt(), clock.instant()).toMillis();
         Optional<GateStore.RunRow> baseline = baseline(run.endpoint());
         String reason = passedCount + " of " + fixtures.size() + " fixtures fixed (" + percent(rate) + "; "
@@ -452,13 +475,12 @@ public class ModelGate implements RouteGate {
                     baseline.map(GateStore.RunRow::id).orElse(null),
                     baseline.map(GateStore.RunRow::endpoint).orElse(null),
                     clock.instant());
-            audit.appendInTransaction(
-                    AuditEntry.of(ACTOR, "model.gate-finished", "model-endpoint " + run.endpoint())
-                            .with("run", run.id())
-                            .with("passed", passed)
-                            .with("passRate", finalRate)
-                            .with("baseUrl", run.baseUrl())
-                            .with("modelId", run.modelId()));
+            audit.appendInTransaction(AuditEntry.of(ACTOR, "model.gate-finished", "model-endpoint " + run.endpoint())
+                    .with("run", run.id())
+                    .with("passed", passed)
+                    .with("passRate", finalRate)
+                    .with("baseUrl", run.baseUrl())
+                    .with("modelId", run.modelId()));
         });
         LOG.infof("model gate: %s %s: %s", run.endpoint(), passed ? "passed" : "failed", reason);
     }
@@ -497,7 +519,8 @@ public class ModelGate implements RouteGate {
                 .filter(f -> f.state().equals("passed") || f.state().equals("failed"))
                 .count();
         boolean current = endpoint(run.endpoint())
-                .map(e -> e.baseUrl().toString().equals(run.baseUrl()) && e.modelId().equals(run.modelId()))
+                .map(e -> e.baseUrl().toString().equals(run.baseUrl())
+                        && e.modelId().equals(run.modelId()))
                 .orElse(false);
         return new GateReport(
                 run.id(),

@@ -147,10 +147,10 @@ public class ModelRouteResource {
                         return false;
                     }
                     audit.appendInTransaction(AuditEntry.of(actor, "model-route.saved", "model-route " + name)
-                                    .with("workspace", workspace)
-                                    .with("droid", droid)
-                                    .with("purpose", purpose)
-                                    .with("endpoints", String.join(",", endpoints)));
+                            .with("workspace", workspace)
+                            .with("droid", droid)
+                            .with("purpose", purpose)
+                            .with("endpoints", String.join(",", endpoints)));
                     return true;
                 })) {
             throw ProblemException.conflict("Another route already covers workspace '" + workspace + "', droid '"
