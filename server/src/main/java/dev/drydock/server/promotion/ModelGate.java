@@ -89,6 +89,15 @@ public class ModelGate implements RouteGate {
     private final ReentrantLock lock = new ReentrantLock();
 
     void onStart(@Observes StartupEvent start) {
+        recover();
+    }
+
+    /**
+     * At start-up: runs a stopped server left going are failed with the reason (their sessions finish on
+     * their own or are resumed, but nobody collects them for the report); routes stored before the gate
+     * existed are grandfathered once.
+     */
+    public void recover() {
         try {
             QuarkusTransaction.requiringNew().run(() -> {
                 int failed = store.failRunning(RESTARTED, clock.instant());

@@ -67,6 +67,12 @@ class ModelGateTest {
     @Inject
     DataSource ds;
 
+    @Inject
+    GateStore store;
+
+    @Inject
+    ModelGate gate;
+
     /** A stateless candidate that fixes each fixture: its known edit first, then finish once its history holds an answer. */
     static ScriptedModelServer.Reply fixing(String body) {
         JsonNode request = read(body);
@@ -120,18 +126,22 @@ class ModelGateTest {
     static void models() {
         good = new ScriptedModelServer().respond(ModelGateTest::fixing);
         bad = new ScriptedModelServer().respond(ModelGateTest::notFixing);
-        endpoint(GOOD, good.baseUrl());
-        endpoint(BAD, bad.baseUrl());
     }
 
     @AfterAll
     static void cleanUp() {
-        given().auth().oauth2(Tokens.of("alice")).delete("/api/admin/model-routes/" + BASELINE_ROUTE);
-        given().auth().oauth2(Tokens.of("alice")).delete("/api/admin/model-routes/gate-bad-route");
-        given().auth().oauth2(Tokens.of("alice")).delete("/api/admin/model-routes/gate-good-route");
-        given().auth().oauth2(Tokens.of("alice")).delete("/api/admin/model-routes/gate-bad-refused");
-        given().auth().oauth2(Tokens.of("alice")).delete("/api/admin/model-endpoints/" + GOOD);
-        given().auth().oauth2(Tokens.of("alice")).delete("/api/admin/model-endpoints/" + BAD);
+        // after the last test RestAssured no longer points at the application: name its port
+        int port = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.http.test-port", Integer.class);
+        for (String path : List.of(
+                "/api/admin/model-routes/" + BASELINE_ROUTE,
+                "/api/admin/model-routes/gate-bad-route",
+                "/api/admin/model-routes/gate-good-route",
+                "/api/admin/model-routes/gate-bad-refused",
+                "/api/admin/model-endpoints/" + GOOD,
+                "/api/admin/model-endpoints/" + BAD)) {
+            given().port(port).auth().oauth2(Tokens.of("alice")).delete(path);
+        }
         good.close();
         bad.close();
     }
@@ -179,6 +189,7 @@ class ModelGateTest {
     /** The good candidate's report, run once for the class. */
     private static synchronized JsonPath goodReport() throws InterruptedException {
         if (goodReport == null) {
+            endpoint(GOOD, good.baseUrl());
             goodReport = gate(GOOD);
         }
         return goodReport;
@@ -195,6 +206,7 @@ class ModelGateTest {
                     .put("/api/admin/model-routes/" + BASELINE_ROUTE)
                     .then()
                     .statusCode(200);
+            endpoint(BAD, bad.baseUrl());
             badReport = gate(BAD);
         }
         return badReport;
@@ -336,6 +348,32 @@ class ModelGateTest {
             assertThat(page.textContent("#diff-title")).contains(GOOD);
             assertThat(page.textContent("#run-gate")).isEqualTo("Run gate");
         }
+    }
+
+    @Test
+    void shouldFailUnfinishedRunWithReasonWhenServerStarts() {
+        // Given a run the server was driving when it stopped
+        java.util.UUID id = java.util.UUID.randomUUID();
+        store.insertRun(
+                id,
+                "gate-restarted",
+                "http://127.0.0.1:9/v1",
+                "m",
+                0.8,
+                "alice",
+                java.time.Instant.now(),
+                List.of("python-calc", "node-max"));
+
+        // When
+        gate.recover();
+
+        // Then
+        GateStore.RunRow run = store.run(id.toString()).orElseThrow();
+        assertThat(run.state()).isEqualTo("failed");
+        assertThat(run.reason()).isEqualTo(ModelGate.RESTARTED);
+        assertThat(store.fixtures(id.toString()))
+                .extracting(GateStore.FixtureRow::state)
+                .containsExactly("failed", "failed");
     }
 
     private List<String> records(String action, String target) throws SQLException {
