@@ -7,9 +7,11 @@ import static org.hamcrest.Matchers.containsString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.Page;
+import dev.drydock.cli.login.Credentials;
 import dev.drydock.server.audit.AuditTrail;
 import dev.drydock.server.gateway.ScriptedModelServer;
 import dev.drydock.server.session.DroidTestServices;
+import dev.drydock.server.testing.CliRun;
 import dev.drydock.server.testing.Poll;
 import dev.drydock.server.testing.PortalBrowser;
 import dev.drydock.server.testing.RealServices;
@@ -24,18 +26,26 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The model promotion gate end to end: candidates behind scripted OpenAI-compatible model servers run
@@ -69,6 +79,9 @@ class ModelGateTest {
 
     @Inject
     GateStore store;
+
+    @TempDir
+    Path home;
 
     @Inject
     ModelGate gate;
@@ -348,6 +361,64 @@ class ModelGateTest {
             assertThat(page.textContent("#diff-title")).contains(GOOD);
             assertThat(page.textContent("#run-gate")).isEqualTo("Run gate");
         }
+    }
+
+    @Test
+    void shouldPrintProgressAndReportAndExitOneWhenGateFailsFromCommandLine() throws Exception {
+        // Given the bad candidate, compared with the routed good one, and alice signed in as ./drydock login leaves it
+        badReport();
+        signIn("alice");
+
+        // When
+        CliRun run = CliRun.of("model", "gate", BAD, "--wait", "--interval", "1");
+
+        // Then
+        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+        assertThat(run.out())
+                .contains("gate run ")
+                .contains("2 fixtures")
+                .contains("progress: 0 of 2 fixtures done")
+                .contains("gate failed: 0 of 2 fixtures fixed")
+                .containsPattern("python-calc\\s+failed")
+                .containsPattern("node-max\\s+failed")
+                .contains("compared with " + GOOD)
+                .contains("newly failing [\"python-calc\",\"node-max\"]");
+    }
+
+    @AfterEach
+    void forgetCredentials() {
+        System.clearProperty("drydock.credentials");
+    }
+
+    /** Signs {@code user} in as {@code ./drydock login} would leave it: their tokens in an owner-only credentials file. */
+    void signIn(String user) {
+        System.setProperty("drydock.credentials", home.resolve(user + ".json").toString());
+        String tokenUrl = RealServices.get().keycloak().realmUrl() + "/protocol/openid-connect/token";
+        JsonPath t = given().formParam("grant_type", "password")
+                .formParam("client_id", RealServices.TEST_CLIENT)
+                .formParam("username", user)
+                .formParam("password", RealServices.password(user))
+                .formParam("scope", "openid")
+                .post(tokenUrl)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        String access = t.getString("access_token");
+        Matcher exp = Pattern.compile("\"exp\"\\s*:\\s*(\\d+)")
+                .matcher(new String(Base64.getUrlDecoder().decode(access.split("\\.")[1]), StandardCharsets.UTF_8));
+        assertThat(exp.find()).isTrue();
+        new Credentials(
+                        base.toString().replaceAll("/$", ""),
+                        RealServices.get().keycloak().realmUrl(),
+                        RealServices.TEST_CLIENT,
+                        tokenUrl,
+                        tokenUrl.replace("/token", "/revoke"),
+                        user,
+                        access,
+                        Instant.ofEpochSecond(Long.parseLong(exp.group(1))),
+                        t.getString("refresh_token"))
+                .save();
     }
 
     @Test
