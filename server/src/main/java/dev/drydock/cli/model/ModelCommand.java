@@ -11,8 +11,13 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "model",
         description =
-                "Model endpoints: probe one (check), then store it on the server (add, list; after ./drydock login).",
-        subcommands = {ModelCheckCommand.class, ModelRemoteCommands.Add.class, ModelRemoteCommands.ListEndpoints.class})
+                "Model endpoints: probe one (check), then store it on the server (add, list) and run its promotion gate (gate; after ./drydock login).",
+        subcommands = {
+            ModelCheckCommand.class,
+            ModelRemoteCommands.Add.class,
+            ModelRemoteCommands.ListEndpoints.class,
+            ModelRemoteCommands.Gate.class
+        })
 public final class ModelCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -89,8 +89,10 @@ final class ModelRemoteCommands {
             if (routes.isEmpty()) {
                 Map<String, Object> route = new LinkedHashMap<>();
                 route.put("endpoints", java.util.List.of(name));
+                // the first model of a fresh install: an explicit, audited bootstrap override of the promotion gate
+                route.put("override", Map.of("reason", "first model, no gate yet"));
                 remote.put("/api/admin/model-routes/default", route);
-                out.println("default route: " + name);
+                out.println("default route: " + name + " (not gated yet: ./drydock model gate " + name + ")");
             }
             return CliExit.OK;
         }
@@ -131,5 +133,97 @@ final class ModelRemoteCommands {
             }
             return CliExit.OK;
         }
+    }
+
+    @Command(
+            name = "gate",
+            description =
+                    "Run the model promotion gate of an endpoint (drydock-admin): the shipped task fixtures as code-droid sessions; "
+                            + "prints progress and the report. Exit 1 when it fails.")
+    static final class Gate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--server", description = "Drydock server (default: the one you signed in to)")
+        @Nullable
+        String server;
+
+        @Parameters(index = "0", paramLabel = "ENDPOINT", description = "Endpoint name")
+        String endpoint = "";
+
+        @Option(names = "--wait", description = "Wait for the run to finish, printing progress, then the report")
+        boolean await;
+
+        @Option(
+                names = "--interval",
+                defaultValue = "3",
+                description = "Seconds between progress checks with --wait (default: ${DEFAULT-VALUE})")
+        int interval = 3;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            RemoteServer remote = RemoteServer.signedInOrCurrent(server);
+            String path = "/api/admin/models/" + URLEncoder.encode(endpoint, StandardCharsets.UTF_8) + "/gate";
+            PrintWriter out = spec.commandLine().getOut();
+            JsonNode run = remote.post(path, null);
+            out.println("gate run " + run.path("run").asText() + " of " + endpoint + " ("
+                    + run.path("baseUrl").asText() + ", model "
+                    + run.path("modelId").asText() + "): "
+                    + run.path("total").asInt() + " fixtures");
+            out.flush();
+            if (!await) {
+                out.println("follow it with: ./drydock model gate " + endpoint + " --wait, or GET " + path);
+                return CliExit.OK;
+            }
+            int done = -1;
+            while (run.path("state").asText().equals("running")) {
+                if (run.path("done").asInt() != done) {
+                    done = run.path("done").asInt();
+                    out.println("progress: " + done + " of " + run.path("total").asInt() + " fixtures done");
+                    out.flush();
+                }
+                // --wait asks the API again every --interval seconds; a run's state is small
+                Thread.sleep(Math.max(1, interval) * 1000L);
+                run = remote.getJson(path + "/runs/" + run.path("run").asText());
+            }
+            print(run, out);
+            return run.path("state").asText().equals("passed") ? CliExit.OK : CliExit.FAILED;
+        }
+    }
+
+    /** The report as the CLI prints it. */
+    static void print(JsonNode run, PrintWriter out) {
+        out.println(
+                "gate " + run.path("state").asText() + ": " + run.path("reason").asText());
+        out.println(String.format(
+                "pass rate %s (needs %s), tokens %d in / %d out, %d ms",
+                run.path("passRate").asText(),
+                run.path("threshold").asText(),
+                run.path("promptTokens").asLong(),
+                run.path("completionTokens").asLong(),
+                run.path("wallMs").asLong()));
+        out.println(String.format(
+                "%-16s %-8s %10s %10s %9s %s", "FIXTURE", "RESULT", "TOKENS IN", "TOKENS OUT", "MS", "DETAIL"));
+        for (JsonNode f : run.path("fixtures")) {
+            out.println(String.format(
+                    "%-16s %-8s %10d %10d %9d %s",
+                    f.path("name").asText(),
+                    f.path("state").asText(),
+                    f.path("promptTokens").asLong(),
+                    f.path("completionTokens").asLong(),
+                    f.path("wallMs").asLong(),
+                    f.path("detail").asText()));
+        }
+        JsonNode diff = run.path("diff");
+        if (diff.isObject()) {
+            out.println("compared with " + diff.path("baselineEndpoint").asText() + " (pass rate "
+                    + diff.path("baselinePassRate").asText() + "): newly failing " + diff.path("newlyFailing")
+                    + ", newly passing " + diff.path("newlyPassing") + ", tokens x"
+                    + diff.path("tokenRatio").asText() + ", time x"
+                    + diff.path("timeRatio").asText());
+        } else {
+            out.println("no comparison: no other model is routed for the code droid, or it has no gate report");
+        }
+        out.flush();
     }
 }

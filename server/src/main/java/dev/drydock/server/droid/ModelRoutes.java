@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves a session's model: every call goes through the model gateway (purpose = the profile's
@@ -25,8 +26,21 @@ public class ModelRoutes {
     @Inject
     GatewayService gateway;
 
-    /** Who a session's model calls are made for. */
-    public record Caller(String username, String workspace, String sessionId, String droid, String classification) {}
+    /**
+     * Who a session's model calls are made for. {@code endpoint}, when set, is the one endpoint every
+     * call goes to whatever the routes say (a model promotion gate's session of a candidate).
+     */
+    public record Caller(
+            String username,
+            String workspace,
+            String sessionId,
+            String droid,
+            String classification,
+            @Nullable String endpoint) {
+        public Caller(String username, String workspace, String sessionId, String droid, String classification) {
+            this(username, workspace, sessionId, droid, classification, null);
+        }
+    }
 
     public LlmModel model(String route, Caller caller) {
         return new GatewayLlmModel(gateway::complete, context(route, caller));
@@ -77,7 +91,7 @@ public class ModelRoutes {
                 caller.sessionId(),
                 caller.droid(),
                 route,
-                null,
+                caller.endpoint(),
                 c,
                 "droid");
     }

@@ -63,7 +63,7 @@ public final class GatewayLlmModel implements LlmModel {
                 context.sessionId(),
                 context.droid(),
                 request.route(),
-                null,
+                context.model(),
                 classification.get(),
                 "agent");
         ChatResult result;

@@ -7,6 +7,7 @@ import dev.drydock.server.gateway.admin.ModelEndpointResource.EndpointView;
 import dev.drydock.server.gateway.admin.ModelEndpoints;
 import dev.drydock.server.gateway.core.ModelProbe;
 import dev.drydock.server.problem.ProblemException;
+import dev.drydock.server.promotion.ModelGate;
 import dev.drydock.server.repository.RepositorySources;
 import dev.drydock.server.repository.RepositorySources.SourcesView;
 import io.quarkus.qute.CheckedTemplate;
@@ -56,11 +57,15 @@ public class PortalAdminResource {
     @Inject
     RepositorySources sources;
 
+    @Inject
+    ModelGate gate;
+
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance models(
                 Principal user,
                 List<EndpointView> endpoints,
+                List<GateRow> gates,
                 ModelForm form,
                 FormErrors errors,
                 @Nullable ProbeView probe,
@@ -127,6 +132,22 @@ public class PortalAdminResource {
         }
     }
 
+    /** An endpoint's promotion gate as the Models page lists it: its state and what its newest run says. */
+    public record GateRow(String endpoint, String status, String summary) {}
+
+    private List<GateRow> gates(List<EndpointView> list) {
+        return list.stream()
+                .map(e -> new GateRow(
+                        e.name(),
+                        gate.status(e.name()),
+                        gate.latestIfAny(e.name())
+                                .map(r -> r.state().equals("running")
+                                        ? r.done() + " of " + r.total() + " fixtures done"
+                                        : r.reason() + (r.current() ? "" : " (against an earlier URL or model)"))
+                                .orElse("never run")))
+                .toList();
+    }
+
     /** One probed capability, with the class that colours it. */
     public record ProbeLine(String name, String value, String css) {}
 
@@ -136,8 +157,9 @@ public class PortalAdminResource {
     @Operation(hidden = true)
     public TemplateInstance models(@QueryParam("saved") @Nullable String saved) {
         Principal user = admin();
+        List<EndpointView> list = endpoints.list();
         return Templates.models(
-                user, endpoints.list(), ModelForm.EMPTY, FormErrors.NONE, null, saved == null ? "" : saved);
+                user, list, gates(list), ModelForm.EMPTY, FormErrors.NONE, null, saved == null ? "" : saved);
     }
 
     @POST
@@ -167,7 +189,8 @@ public class PortalAdminResource {
             if ("test".equals(action)) {
                 ModelProbe.Report report = endpoints.probe(user, form.input());
                 ProbeView probe = ProbeView.of(report);
-                return html(200, Templates.models(user, endpoints.list(), form, FormErrors.NONE, probe, ""));
+                List<EndpointView> list = endpoints.list();
+                return html(200, Templates.models(user, list, gates(list), form, FormErrors.NONE, probe, ""));
             }
             EndpointView saved = endpoints.save(user.subject(), form.name(), form.input());
             String host = URI.create(saved.baseUrl()).getHost();
@@ -179,7 +202,8 @@ public class PortalAdminResource {
                     .build();
         } catch (ProblemException e) {
             FormErrors errors = FormErrors.of(e, MODEL_FIELDS, Map.of("invalid-model-endpoint", "baseUrl"));
-            return html(e.problem().status(), Templates.models(user, endpoints.list(), form, errors, null, ""));
+            List<EndpointView> list = endpoints.list();
+            return html(e.problem().status(), Templates.models(user, list, gates(list), form, errors, null, ""));
         }
     }
 

@@ -12,6 +12,7 @@ import dev.drydock.server.gateway.admin.ModelEndpoints;
 import dev.drydock.server.gateway.admin.ModelRouteResource;
 import dev.drydock.server.gateway.admin.ModelRouteResource.RouteInput;
 import dev.drydock.server.gateway.admin.ModelRouteResource.RouteView;
+import dev.drydock.server.gateway.admin.RouteGate;
 import dev.drydock.server.problem.Problem;
 import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.workspace.WorkspaceService;
@@ -57,7 +58,8 @@ import org.jspecify.annotations.Nullable;
 public class PortalPolicyResource {
     private static final String DRYDOCK_ADMIN_ONLY =
             "This page is for drydock-admins; ask one to give you the drydock-admin role in Keycloak.";
-    private static final List<String> ROUTE_FIELDS = List.of("name", "workspace", "droid", "purpose", "endpoints");
+    private static final List<String> ROUTE_FIELDS =
+            List.of("name", "workspace", "droid", "purpose", "endpoints", "override.reason");
     private static final List<String> BUDGET_FIELDS = List.of("scope", "subject", "period", "maxTokens", "maxCost");
     static final List<String> CLASSIFICATIONS = List.of("public", "internal", "confidential", "secret");
     static final List<String> AUTONOMIES = List.of("read-only", "approve-writes", "auto-edit", "full-auto");
@@ -110,9 +112,19 @@ public class PortalPolicyResource {
                 String done);
     }
 
-    /** The route form as typed; endpoints comma-separated in fallback order. */
-    public record RouteForm(String name, String workspace, String droid, String purpose, String endpoints) {
-        static final RouteForm EMPTY = new RouteForm("", "*", "*", "*", "");
+    /**
+     * The route form as typed; endpoints comma-separated in fallback order. {@code override} with a
+     * reason routes to endpoints that have not passed the promotion gate (audited).
+     */
+    public record RouteForm(
+            String name,
+            String workspace,
+            String droid,
+            String purpose,
+            String endpoints,
+            boolean override,
+            String overrideReason) {
+        static final RouteForm EMPTY = new RouteForm("", "*", "*", "*", "", false, "");
     }
 
     /** The budget form as typed. */
@@ -148,20 +160,31 @@ public class PortalPolicyResource {
             @FormParam("workspace") @Nullable String workspace,
             @FormParam("droid") @Nullable String droid,
             @FormParam("purpose") @Nullable String purpose,
-            @FormParam("endpoints") @Nullable String endpointNames) {
+            @FormParam("endpoints") @Nullable String endpointNames,
+            @FormParam("override") @Nullable String override,
+            @FormParam("overrideReason") @Nullable String overrideReason) {
         Principal user = admin();
         RouteForm form = new RouteForm(
                 PortalAdminResource.text(name).strip(),
                 orStar(workspace),
                 orStar(droid),
                 orStar(purpose),
-                PortalAdminResource.text(endpointNames).strip());
+                PortalAdminResource.text(endpointNames).strip(),
+                override != null,
+                PortalAdminResource.text(overrideReason).strip());
         List<String> order = Arrays.stream(form.endpoints().split(","))
                 .map(String::strip)
                 .filter(s -> !s.isEmpty())
                 .toList();
         try {
-            routes.put(form.name(), new RouteInput(form.workspace(), form.droid(), form.purpose(), order));
+            routes.put(
+                    form.name(),
+                    new RouteInput(
+                            form.workspace(),
+                            form.droid(),
+                            form.purpose(),
+                            order,
+                            form.override() ? new RouteGate.GateOverride(form.overrideReason()) : null));
             return done("routes", "saved", form.name());
         } catch (ProblemException e) {
             return PortalAdminResource.html(

@@ -424,17 +424,20 @@ public class SessionRunner {
         DroidProfile profile = profiles.get(started.droid());
         Optional<Path> mirror = mirrors.mirror(started.workspace(), started.repo());
         @SuppressWarnings("unchecked")
-        List<String> creators = QuarkusTransaction.joiningExisting()
-                .call(() -> em.createNativeQuery("select created_by from droid_session where id = ?1")
+        List<Object[]> creators = QuarkusTransaction.joiningExisting()
+                .call(() -> em.createNativeQuery("select created_by, pinned_endpoint from droid_session where id = ?1")
                         .setParameter(1, UUID.fromString(id))
                         .getResultList());
-        String createdBy = creators.stream().findFirst().orElse("unknown");
+        Object @Nullable [] creator = creators.isEmpty() ? null : creators.getFirst();
+        String createdBy = creator == null ? "unknown" : (String) creator[0];
+        String pinned = creator == null ? null : (String) creator[1];
         ModelRoutes.Caller caller = new ModelRoutes.Caller(
                 createdBy,
                 started.workspace(),
                 id,
                 profile.name(),
-                settings.classification(started.workspace(), started.repo()));
+                settings.classification(started.workspace(), started.repo()),
+                pinned);
         Classification base = Classification.parse(caller.classification()).orElse(Classification.SECRET);
         Classification clearance = models.clearance(profile.route(), caller).orElse(base);
         RepositoryContent.SessionContent content =

@@ -112,7 +112,19 @@ public class SessionService {
             String createdBy,
             Instant createdAt) {}
 
+    /**
+     * A session the system starts for itself, not for a person: {@code kind} marks it (e.g. {@code
+     * gate}; such sessions stay out of the all-workspaces session list) and {@code endpoint} is the one
+     * model endpoint its calls go to, whatever the routes say.
+     */
+    public record SystemRun(String kind, String endpoint) {}
+
     public SessionView create(Principal who, CreateSession req) {
+        return create(who, req, null);
+    }
+
+    /** Starts a session; {@code system} marks one the system starts for itself (see {@link SystemRun}). */
+    public SessionView create(Principal who, CreateSession req, @Nullable SystemRun system) {
         if (req.workspace() == null || req.task() == null || req.task().isBlank() || req.droid() == null) {
             throw ProblemException.badRequest("workspace, droid and task are required");
         }
@@ -151,7 +163,8 @@ public class SessionService {
                 who,
                 workspace,
                 () -> em.createNativeQuery(
-                                "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)")
+                                "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at, system_run, pinned_endpoint) "
+                                        + "values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, cast(?8 as text), cast(?9 as text))")
                         .setParameter(1, id)
                         .setParameter(2, workspace)
                         .setParameter(3, droid)
@@ -159,6 +172,8 @@ public class SessionService {
                         .setParameter(5, title)
                         .setParameter(6, who.username())
                         .setParameter(7, now)
+                        .setParameter(8, system == null ? null : system.kind())
+                        .setParameter(9, system == null ? null : system.endpoint())
                         .executeUpdate());
         log.append(
                 id.toString(),
@@ -266,7 +281,7 @@ public class SessionService {
             return List.of();
         }
         List<String> workspaces = readable;
-        String where = workspaces == null ? "" : "where workspace in (:readable) ";
+        String where = workspaces == null ? "where system_run is null " : "where workspace in (:readable) ";
         return QuarkusTransaction.joiningExisting().call(() -> {
             var query = em.createNativeQuery(
                             "select id::text, workspace, droid, repo, title, created_by, created_at, updated_at, status, outcome, prompt_tokens, completion_tokens, cost_micros "

@@ -142,7 +142,17 @@ class AuditedActionsTest {
         given().auth()
                 .oauth2(Tokens.of("alice"))
                 .contentType(ContentType.JSON)
-                .body(Map.of("workspace", "audited-ws", "droid", "*", "purpose", "*", "endpoints", List.of(endpoint)))
+                .body(Map.of(
+                        "workspace",
+                        "audited-ws",
+                        "droid",
+                        "*",
+                        "purpose",
+                        "*",
+                        "endpoints",
+                        List.of(endpoint),
+                        "override",
+                        Map.of("reason", "audited actions test")))
                 .put("/api/admin/model-routes/" + route)
                 .then()
                 .statusCode(200);
@@ -166,6 +176,7 @@ class AuditedActionsTest {
                         row -> row.split("\\|")[0].isBlank() + " " + row.split("\\|")[1] + " " + row.split("\\|")[2])
                 .containsExactly(
                         "false model-endpoint.saved model-endpoint " + endpoint,
+                        "false model.gate-overridden model-endpoint " + endpoint,
                         "false model-route.saved model-route " + route,
                         "false model-route.deleted model-route " + route,
                         "false model-endpoint.deleted model-endpoint " + endpoint);

@@ -794,6 +794,18 @@ class AuthorizationMatrixTest {
                 "DELETE /api/admin/model-routes/{name}",
                 "UFFFFFA",
                 c -> new Call("DELETE", admin + "model-routes/" + freshRoute(), null, null, Map.of())));
+        rows.add(api(
+                "POST /api/admin/models/{endpoint}/gate",
+                "UFFFFFA",
+                c -> post(admin + "models/" + gateRun()[0] + "/gate")));
+        rows.add(api(
+                "GET /api/admin/models/{endpoint}/gate",
+                "UFFFFFA",
+                c -> get(admin + "models/" + gateRun()[0] + "/gate")));
+        rows.add(api(
+                "GET /api/admin/models/{endpoint}/gate/runs/{run}",
+                "UFFFFFA",
+                c -> get(admin + "models/" + gateRun()[0] + "/gate/runs/" + gateRun()[1])));
         rows.add(api("GET /api/admin/model-budgets", "UFFFFFA", c -> get(admin + "model-budgets")));
         rows.add(api("POST /api/admin/model-budgets", "UFFFFFA", c -> json("POST", admin + "model-budgets", budget())));
         rows.add(api(
@@ -971,6 +983,14 @@ class AuthorizationMatrixTest {
         rows.add(portal("GET /portal/admin/usage", "UFFFFFA", c -> get("/portal/admin/usage")));
         rows.add(portal("GET /portal/admin/egress", "UFFFFFA", c -> get("/portal/admin/egress")));
         rows.add(portal("GET /portal/admin/memories", "UFFFFFA", c -> get("/portal/admin/memories")));
+        rows.add(portal(
+                "GET /portal/admin/models/{endpoint}/gate",
+                "UFFFFFA",
+                c -> get("/portal/admin/models/" + gateRun()[0] + "/gate")));
+        rows.add(portal(
+                "POST /portal/admin/models/{endpoint}/gate",
+                "UFFFFFA",
+                c -> form("/portal/admin/models/" + gateRun()[0] + "/gate")));
         rows.add(portal("GET /portal/admin/routes", "UFFFFFA", c -> get("/portal/admin/routes")));
         rows.add(portal(
                 "POST /portal/admin/routes",
@@ -982,7 +1002,11 @@ class AuthorizationMatrixTest {
                         "purpose",
                         "matrix-portal",
                         "endpoints",
-                        ENDPOINT)));
+                        ENDPOINT,
+                        "override",
+                        "on",
+                        "overrideReason",
+                        "authorization matrix")));
         rows.add(portal(
                 "POST /portal/admin/routes/delete",
                 "UFFFFFA",
@@ -1292,13 +1316,49 @@ class AuthorizationMatrixTest {
         return json("POST", "/v1/chat/completions", chat(), headers);
     }
 
+    private static String @Nullable [] gateRun;
+
+    /** An endpoint no model answers at, with a gate run started by alice: {endpoint, run id}. */
+    private static synchronized String[] gateRun() {
+        if (gateRun == null) {
+            String name = "matrix-gate-" + FRESH.incrementAndGet();
+            as("alice")
+                    .body(Map.of(
+                            "baseUrl",
+                            "http://127.0.0.1:9/v1",
+                            "protocol",
+                            "openai-chat",
+                            "modelId",
+                            "nothing",
+                            "clearance",
+                            "internal"))
+                    .put("/api/admin/model-endpoints/" + name)
+                    .then()
+                    .statusCode(200);
+            String run = as("alice")
+                    .post("/api/admin/models/" + name + "/gate")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("run");
+            gateRun = new String[] {name, run};
+        }
+        return gateRun;
+    }
+
     private static Map<String, Object> endpoint() {
         return Map.of(
                 "baseUrl", scriptedUrl, "protocol", "openai-chat", "modelId", "scripted", "clearance", "internal");
     }
 
     private static Map<String, Object> route(String purpose) {
-        return Map.of("purpose", purpose, "endpoints", List.of(ENDPOINT));
+        return Map.of(
+                "purpose",
+                purpose,
+                "endpoints",
+                List.of(ENDPOINT),
+                "override",
+                Map.of("reason", "authorization matrix: the endpoint is a test double"));
     }
 
     private static Map<String, Object> delivery() {

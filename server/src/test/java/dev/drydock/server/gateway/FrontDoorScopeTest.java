@@ -425,10 +425,12 @@ class FrontDoorScopeTest {
     }
 
     private static void route(String name, Map<String, Object> route) {
+        Map<String, Object> overridden = new java.util.HashMap<>(route);
+        overridden.put("override", Map.of("reason", "front door scope test: the endpoint is a test double"));
         given().auth()
                 .oauth2(Tokens.of("alice"))
                 .contentType(ContentType.JSON)
-                .body(route)
+                .body(overridden)
                 .put("/api/admin/model-routes/" + name)
                 .then()
                 .statusCode(200);

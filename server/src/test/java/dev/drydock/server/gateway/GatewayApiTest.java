@@ -302,7 +302,13 @@ class GatewayApiTest {
         given().auth()
                 .oauth2(admin())
                 .contentType(ContentType.JSON)
-                .body(Map.of("purpose", "apitest", "endpoints", List.of("api-a")))
+                .body(Map.of(
+                        "purpose",
+                        "apitest",
+                        "endpoints",
+                        List.of("api-a"),
+                        "override",
+                        Map.of("reason", "gateway API test")))
                 .put("/api/admin/model-routes/apitest")
                 .then()
                 .statusCode(200);

@@ -49,6 +49,7 @@ public final class ScriptedModelServer implements AutoCloseable {
             Thread.ofPlatform().name("scripted-model-", 0).daemon(true).factory());
     private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
     private volatile Reply otherwise = stream("Hello", " world");
+    private volatile java.util.function.@Nullable Function<String, Reply> responder;
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger chatCount = new AtomicInteger();
     private final java.util.Set<Integer> clientPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -114,6 +115,12 @@ public final class ScriptedModelServer implements AutoCloseable {
         return this;
     }
 
+    /** Answers each chat request without a scripted reply by {@code responder} over the request's body (a stateless model). */
+    public ScriptedModelServer respond(java.util.function.Function<String, Reply> responder) {
+        this.responder = responder;
+        return this;
+    }
+
     public ScriptedModelServer otherwise(Reply reply) {
         this.otherwise = reply;
         return this;
@@ -174,7 +181,8 @@ public final class ScriptedModelServer implements AutoCloseable {
             return;
         }
         Reply reply = script.poll();
-        send(ex, reply == null ? otherwise : reply);
+        var answer = responder;
+        send(ex, reply != null ? reply : answer != null ? answer.apply(body) : otherwise);
     }
 
     private void send(HttpExchange ex, Reply reply) throws IOException {

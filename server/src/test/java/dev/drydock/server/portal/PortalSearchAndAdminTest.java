@@ -198,6 +198,8 @@ class PortalSearchAndAdminTest {
         page.fill("#droid", "knowledge");
         page.fill("#purpose", "portal-test");
         page.fill("#endpoints", "scripted");
+        page.check("#override");
+        page.fill("#overrideReason", "portal test: the scripted model is a test double");
         page.click("#save-route");
         page.waitForSelector("#done");
         String routes = page.textContent("#routes");

@@ -68,6 +68,9 @@ public class ModelEndpoints {
     @Inject
     EgressGuard egress;
 
+    @Inject
+    RouteGate gate;
+
     /** Every endpoint in force, configured and stored. */
     public List<EndpointView> list() {
         return gateway.snapshot().endpoints().stream().map(this::view).toList();
@@ -169,6 +172,7 @@ public class ModelEndpoints {
                 if (!store.upsert(route)) {
                     return false;
                 }
+                gate.bootstrap(actor, DEFAULT_ROUTE, endpoint);
                 audit.appendInTransaction(AuditEntry.of(actor, "model-route.saved", "model-route " + DEFAULT_ROUTE)
                         .with("endpoints", endpoint)
                         .with("reason", "first endpoint"));
@@ -179,7 +183,13 @@ public class ModelEndpoints {
             }
             gateway.refresh();
             return Optional.of(new RouteView(
-                    route.name(), route.workspace(), route.droid(), route.purpose(), route.endpoints(), "api"));
+                    route.name(),
+                    route.workspace(),
+                    route.droid(),
+                    route.purpose(),
+                    route.endpoints(),
+                    "api",
+                    java.util.Map.of(endpoint, gate.status(endpoint))));
         }
     }
 

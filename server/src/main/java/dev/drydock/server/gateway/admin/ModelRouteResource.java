@@ -20,7 +20,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -47,16 +49,30 @@ public class ModelRouteResource {
     @Inject
     AuditTrail audit;
 
-    /** A route as sent by an admin; workspace, droid and purpose default to {@code *}. */
+    @Inject
+    RouteGate gate;
+
+    /**
+     * A route as sent by an admin; workspace, droid and purpose default to {@code *}. {@code override}
+     * (with a reason) lets a drydock-admin route to an endpoint that has not passed the model promotion
+     * gate; audited.
+     */
     public record RouteInput(
             @Nullable String workspace,
             @Nullable String droid,
             @Nullable String purpose,
-            @Nullable List<String> endpoints) {}
+            @Nullable List<String> endpoints,
+            RouteGate.@Nullable GateOverride override) {}
 
-    /** A route as the API shows it. */
+    /** A route as the API shows it; {@code gate} is each endpoint's model promotion gate state. */
     public record RouteView(
-            String name, String workspace, String droid, String purpose, List<String> endpoints, String source) {}
+            String name,
+            String workspace,
+            String droid,
+            String purpose,
+            List<String> endpoints,
+            String source,
+            Map<String, String> gate) {}
 
     @GET
     @Operation(summary = "List model routes")
@@ -116,17 +132,25 @@ public class ModelRouteResource {
                         && r.workspace().equals(workspace)
                         && r.droid().equals(droid)
                         && r.purpose().equals(purpose));
+        List<String> before = gateway.snapshot().routes().stream()
+                .filter(r -> r.name().equals(name))
+                .findFirst()
+                .map(RouteSpec::endpoints)
+                .orElse(List.of());
+        List<String> added =
+                endpoints.stream().filter(e -> !before.contains(e)).distinct().toList();
+        String actor = currentUser.principal().subject();
         if (conflicting
                 || !QuarkusTransaction.joiningExisting().call(() -> {
+                    gate.admit(actor, name, added, in.override());
                     if (!store.upsert(route)) {
                         return false;
                     }
-                    audit.appendInTransaction(
-                            AuditEntry.of(currentUser.principal().subject(), "model-route.saved", "model-route " + name)
-                                    .with("workspace", workspace)
-                                    .with("droid", droid)
-                                    .with("purpose", purpose)
-                                    .with("endpoints", String.join(",", endpoints)));
+                    audit.appendInTransaction(AuditEntry.of(actor, "model-route.saved", "model-route " + name)
+                            .with("workspace", workspace)
+                            .with("droid", droid)
+                            .with("purpose", purpose)
+                            .with("endpoints", String.join(",", endpoints)));
                     return true;
                 })) {
             throw ProblemException.conflict("Another route already covers workspace '" + workspace + "', droid '"
@@ -158,12 +182,15 @@ public class ModelRouteResource {
     }
 
     private RouteView view(RouteSpec r) {
+        Map<String, String> states = new LinkedHashMap<>();
+        r.endpoints().forEach(e -> states.put(e, gate.status(e)));
         return new RouteView(
                 r.name(),
                 r.workspace(),
                 r.droid(),
                 r.purpose(),
                 r.endpoints(),
-                gateway.snapshot().configRoutes().contains(r.name()) ? "config" : "api");
+                gateway.snapshot().configRoutes().contains(r.name()) ? "config" : "api",
+                states);
     }
 }

@@ -1,0 +1,7 @@
+'use strict';
+
+function largest(numbers) {
+  return Math.min(...numbers);
+}
+
+module.exports = { largest };
