@@ -27,7 +27,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -38,7 +37,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -372,31 +370,5 @@ public class PortalSessionResource {
 
     private static Response back(String id) {
         return Response.seeOther(URI.create("/portal/sessions/" + id)).build();
-    }
-
-    @ServerExceptionMapper
-    public Response problem(ProblemException e, UriInfo uri) {
-        // the page's EventSource reads no HTML: its stream's refusals stay problem+json
-        return uri.getPath().endsWith("/events") ? e.toResponse(uri.getPath()) : ErrorPage.of(e, back(uri));
-    }
-
-    @ServerExceptionMapper
-    public Response web(WebApplicationException e, UriInfo uri) {
-        return ErrorPage.of(e, uri.getPath(), back(uri));
-    }
-
-    @ServerExceptionMapper
-    public Response unexpected(Throwable e, UriInfo uri) {
-        return ErrorPage.unexpected(e, uri.getPath(), back(uri));
-    }
-
-    /** Where the error page links back to: the session after a failed action, else the home page. */
-    private static String back(UriInfo uri) {
-        String id = uri.getPathParameters().getFirst("id");
-        return id != null
-                        && uri.getPath().matches("/portal/sessions/[^/]+/[a-z]+")
-                        && !uri.getPath().endsWith("/events")
-                ? "/portal/sessions/" + id
-                : "/portal";
     }
 }

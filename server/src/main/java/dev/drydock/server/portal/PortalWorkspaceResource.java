@@ -22,16 +22,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -151,29 +148,5 @@ public class PortalWorkspaceResource {
         memories.delete(currentUser.principal(), slug, id);
         return Response.seeOther(URI.create("/portal/workspaces/" + slug + "#memories"))
                 .build();
-    }
-
-    @ServerExceptionMapper
-    public Response problem(ProblemException e, UriInfo uri) {
-        return ErrorPage.of(e, back(uri));
-    }
-
-    @ServerExceptionMapper
-    public Response web(WebApplicationException e, UriInfo uri) {
-        return ErrorPage.of(e, uri.getPath(), back(uri));
-    }
-
-    @ServerExceptionMapper
-    public Response unexpected(Throwable e, UriInfo uri) {
-        return ErrorPage.unexpected(e, uri.getPath(), back(uri));
-    }
-
-    /** Where the error page links back to: the workspace page after a failed form, else the home page. */
-    private static String back(UriInfo uri) {
-        String slug = uri.getPathParameters().getFirst("slug");
-        return slug != null
-                        && (uri.getPath().endsWith("/sessions") || uri.getPath().endsWith("/delete"))
-                ? "/portal/workspaces/" + slug
-                : "/portal";
     }
 }

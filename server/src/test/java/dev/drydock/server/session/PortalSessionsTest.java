@@ -7,12 +7,15 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.APIResponse;
+import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.ColorScheme;
 import com.microsoft.playwright.options.FormData;
 import com.microsoft.playwright.options.RequestOptions;
 import dev.drydock.server.repository.RepositorySync;
+import dev.drydock.server.testing.Axe;
 import dev.drydock.server.testing.PortalBrowser;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
@@ -28,9 +31,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
@@ -288,6 +294,88 @@ class PortalSessionsTest {
                                     .setForm(FormData.create().set("answer", "markdown")));
             assertThat(forged.status()).isEqualTo(403);
             assertThat(forged.text()).contains("this needs member").doesNotContain("Exception");
+        }
+    }
+
+    /** A finished code session of mike's in demo that changed calc.py. */
+    String finishedFixOfMike() throws Exception {
+        String id = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "workspace",
+                        "demo",
+                        "droid",
+                        "code",
+                        "task",
+                        "[script:portal-fix] Fix add()",
+                        "repo",
+                        "droid-calc"))
+                .when()
+                .post("/api/sessions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .<String>path("id");
+        awaitFinished(id);
+        return id;
+    }
+
+    @Test
+    void shouldFindNoSeriousAccessibilityViolationWhenAxeChecksSessionPagesInLightAndDarkThemes() throws Exception {
+        // Given a finished code session with its change, a session waiting for mike's answer, and mike signed in
+        // twice, in a light and in a dark system theme, with axe-core injectable
+        String finished = finishedFixOfMike();
+        String waiting = waitingSessionOfMike();
+        try (PortalBrowser browser = PortalBrowser.launch()) {
+            Page light = browser.signIn(
+                    browser.newPage(
+                            new Browser.NewContextOptions().setBypassCSP(true).setColorScheme(ColorScheme.LIGHT)),
+                    "mike",
+                    url("/portal"));
+            Page dark = browser.signIn(
+                    browser.newPage(
+                            new Browser.NewContextOptions().setBypassCSP(true).setColorScheme(ColorScheme.DARK)),
+                    "mike",
+                    url("/portal"));
+            Map<String, Consumer<Page>> pages = new LinkedHashMap<>();
+            pages.put(
+                    "/portal/sessions/" + finished,
+                    p -> PlaywrightAssertions.assertThat(p.locator("#events li[data-type='session.finished.v1']"))
+                            .hasCount(1));
+            pages.put("/portal/sessions/" + finished + "#review", p -> {
+                p.click("#tab-review");
+                PlaywrightAssertions.assertThat(p.locator("#review")).isVisible();
+            });
+            pages.put("/portal/sessions/" + finished + "/record", p -> {});
+            pages.put(
+                    "/portal/sessions/" + waiting,
+                    p -> PlaywrightAssertions.assertThat(p.locator("#question-box"))
+                            .isVisible());
+
+            // When axe checks each session page in both themes, once its live parts have arrived
+            List<String> violations = new ArrayList<>();
+            for (Page p : List.of(light, dark)) {
+                String theme = p == light ? "light" : "dark";
+                for (Map.Entry<String, Consumer<Page>> page : pages.entrySet()) {
+                    p.navigate(url(page.getKey()));
+                    p.waitForLoadState();
+                    page.getValue().accept(p);
+                    String shot = page.getKey()
+                            .replace(finished, "finished")
+                            .replace(waiting, "waiting")
+                            .replaceAll("[^a-z0-9]+", "-");
+                    PortalBrowser.screenshot(p, "theme-" + theme + "-" + shot);
+                    for (String v : Axe.seriousViolations(p)) {
+                        violations.add(theme + " " + page.getKey() + ": " + v);
+                    }
+                }
+            }
+
+            // Then none is serious or critical, and the dark context was drawn dark
+            assertThat(violations).as(String.join("\n", violations)).isEmpty();
+            assertThat(dark.evaluate("document.documentElement.dataset.theme")).isEqualTo("dark");
+            assertThat(light.evaluate("document.documentElement.dataset.theme")).isEqualTo("light");
         }
     }
 
