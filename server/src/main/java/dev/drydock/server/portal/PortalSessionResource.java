@@ -70,7 +70,8 @@ public class PortalSessionResource {
                 List<ArtifactRow> artifacts,
                 String eventTypes,
                 DeliveryService.@Nullable DeliveryView delivery,
-                String reviewHtml);
+                String reviewHtml,
+                List<AttachmentRow> attachments);
 
         static native TemplateInstance review(Review review);
     }
@@ -92,6 +93,17 @@ public class PortalSessionResource {
 
         public int removed() {
             return files.stream().mapToInt(ReviewDiff.FileDiff::removed).sum();
+        }
+    }
+
+    /** A text attached when the session started, shown folded with its size; Qute escapes {@code text}. */
+    public record AttachmentRow(String name, String origin, int chars, String size, String text) {
+        static AttachmentRow of(dev.drydock.server.agent.event.Conversation.Attached a) {
+            int chars = a.text().length();
+            long lines = a.text().lines().count();
+            String size = chars + (chars == 1 ? " character" : " characters") + ", " + lines
+                    + (lines == 1 ? " line" : " lines");
+            return new AttachmentRow(a.name(), a.origin(), chars, size, a.text());
         }
     }
 
@@ -209,7 +221,12 @@ public class PortalSessionResource {
                 artifacts,
                 String.join(" ", EventCodec.TYPE_NAMES.values()),
                 branch,
-                Templates.review(review(s, produced, branch != null)).render());
+                Templates.review(review(s, produced, branch != null)).render(),
+                s.attachments().isEmpty()
+                        ? List.of()
+                        : sessions.attachments(user, id).stream()
+                                .map(AttachmentRow::of)
+                                .toList());
     }
 
     /** The review tab alone, which the page fetches when the session finishes while it is open. */
