@@ -219,6 +219,10 @@ public class PortalWorkspaceResource {
             List<Paste> pastes,
             List<FileUpload> files) {
         Principal user = currentUser.principal();
+        workspaces.get(user, slug); // outsiders: 404 before anything of the form is looked at
+        if (user.roleIn(slug).filter(r -> r.atLeast(WorkspaceRole.MEMBER)).isEmpty()) {
+            throw ProblemException.forbidden("Starting a session in " + slug + " needs the member role.");
+        }
         Map<String, String> errors = new LinkedHashMap<>();
         List<Paste> kept = new ArrayList<>(pastes);
         List<String> fileErrors = new ArrayList<>();
@@ -298,7 +302,8 @@ public class PortalWorkspaceResource {
         int n = Math.max(names == null ? 0 : names.size(), texts == null ? 0 : texts.size());
         for (int i = 0; i < n; i++) {
             String name = names != null && i < names.size() ? text(names.get(i)).strip() : "";
-            String body = texts != null && i < texts.size() ? text(texts.get(i)) : "";
+            // a browser sends a textarea's line breaks as CRLF; the droid gets the text as it was pasted
+            String body = texts != null && i < texts.size() ? text(texts.get(i)).replace("\r\n", "\n") : "";
             String origin = origins != null && i < origins.size() && "file".equals(origins.get(i)) ? "file" : "";
             if (!name.isEmpty() || !body.isBlank()) {
                 out.add(new Paste(name, body, origin));
