@@ -279,13 +279,16 @@ class PortalSessionsTest {
 
     @Test
     void shouldShowPastedLogAndUploadedFileWhenMemberStartsSessionWithAttachments() {
-        // Given mike's New session form with a pasted log (markup in it) and a text file chosen
+        // Given mike's New session form with a pasted log (markup in it), a second, long paste and a text file chosen
         try (PortalBrowser browser = PortalBrowser.launch()) {
             Page page = browser.signIn("mike", url("/portal/workspaces/demo"));
             page.selectOption("#droid", "knowledge");
             page.fill("#task", "[script:portal-ask] Why does the build fail?");
             page.locator(".paste-name").first().fill("PROJ-12");
             page.locator(".paste-text").first().fill("ERROR <b>boom</b> in calc.py\nline two");
+            page.click("#add-paste");
+            page.locator(".paste-name").nth(1).fill("trace.log");
+            page.locator(".paste-text").nth(1).fill("x".repeat(5000));
             page.setInputFiles(
                     "#attach-file",
                     new FilePayload("build.log", "text/plain", "step 1 ok\nstep 2 failed: é\n".getBytes(UTF_8)));
@@ -297,12 +300,14 @@ class PortalSessionsTest {
             // and the activity log has an entry for each
             page.waitForURL(Pattern.compile(".*/portal/sessions/[0-9a-f-]{36}$"));
             Locator attachments = page.locator("#attachments details.attachment");
-            PlaywrightAssertions.assertThat(attachments).hasCount(2);
+            PlaywrightAssertions.assertThat(attachments).hasCount(3);
             PlaywrightAssertions.assertThat(attachments.locator(".attachment-name"))
-                    .hasText(new String[] {"PROJ-12", "build.log"});
+                    .hasText(new String[] {"PROJ-12", "trace.log", "build.log"});
+            PlaywrightAssertions.assertThat(attachments.nth(1).locator(".attachment-meta"))
+                    .hasText("pasted, 5000 characters, 1 line");
             PlaywrightAssertions.assertThat(attachments.nth(0).locator(".attachment-meta"))
                     .hasText("pasted, 37 characters, 2 lines");
-            PlaywrightAssertions.assertThat(attachments.nth(1).locator(".attachment-meta"))
+            PlaywrightAssertions.assertThat(attachments.nth(2).locator(".attachment-meta"))
                     .hasText("file, 27 characters, 2 lines");
             PlaywrightAssertions.assertThat(attachments.nth(0).locator("pre")).isHidden();
             attachments.nth(0).locator("summary").click();
@@ -310,8 +315,8 @@ class PortalSessionsTest {
                     .hasText("ERROR <b>boom</b> in calc.py\nline two");
             assertThat(attachments.nth(0).locator("pre b").count()).isZero();
             Locator logged = page.locator("#events li[data-type='attachment.added.v1']");
-            PlaywrightAssertions.assertThat(logged).hasCount(2);
-            PlaywrightAssertions.assertThat(logged.nth(1)).containsText("Attached build.log (file)");
+            PlaywrightAssertions.assertThat(logged).hasCount(3);
+            PlaywrightAssertions.assertThat(logged.nth(2)).containsText("Attached build.log (file)");
             PortalBrowser.screenshot(page, "portal-session-attachments");
         }
     }
@@ -671,7 +676,7 @@ class PortalSessionsTest {
     }
 
     @Test
-    void shouldShowReadableErrorPageWhenNewSessionFormIsIncomplete() {
+    void shouldShowTheFormAgainWithTheReasonWhenNewSessionFormIsIncomplete() {
         // Given
         try (PortalBrowser browser = PortalBrowser.launch()) {
             Page page = browser.signIn("mike", url("/portal/workspaces/demo"));
@@ -686,12 +691,13 @@ class PortalSessionsTest {
                                             .set("droid", "knowledge")
                                             .set("task", " ")));
 
-            // Then
+            // Then the workspace page comes back with the form, the reason next to the task, and the droid kept
             assertThat(response.status()).isEqualTo(400);
             assertThat(response.headers().get("content-type")).startsWith("text/html");
             assertThat(response.text())
-                    .contains("Describe the task for the droid.")
-                    .contains("href=\"/portal/workspaces/demo\"")
+                    .contains("<span class=\"field-error\" id=\"task-error\">Describe the task for the droid.</span>")
+                    .contains("action=\"/portal/workspaces/demo/sessions\"")
+                    .contains("<option value=\"knowledge\" selected>")
                     .doesNotContain("Exception");
         }
     }
