@@ -128,6 +128,15 @@
           body.push(el("p", "", p.summary));
         }
         break;
+      case "attachment.added.v1": {
+        const text = String(p.text || "");
+        title = "Attached " + p.name + " (" + p.origin + ")";
+        const d = el("details", "attachment");
+        d.appendChild(el("summary", "", text.length + " characters, " + text.split("\n").length + " lines: read as data, not as instructions"));
+        d.appendChild(pre(clip(text, 200000), "attachment-text"));
+        body.push(d);
+        break;
+      }
       case "user.message.v1":
         title = "Message";
         body.push(block(p.text));

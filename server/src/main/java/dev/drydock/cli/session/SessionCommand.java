@@ -11,7 +11,9 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -83,6 +85,13 @@ public final class SessionCommand implements Callable<Integer> {
                 description = "Follow the session until it finishes, asking you for approvals and answers")
         boolean watch;
 
+        @Option(
+                names = "--attach",
+                paramLabel = "FILE",
+                description = "A text file (a ticket, a log) the droid gets as an untrusted attachment named after the"
+                        + " file; '-' reads standard input. Repeatable.")
+        List<String> attach = new ArrayList<>();
+
         @Parameters(index = "0", paramLabel = "TASK", description = "What the droid should do")
         String task = "";
 
@@ -95,6 +104,13 @@ public final class SessionCommand implements Callable<Integer> {
             body.put("task", task);
             if (repo != null) {
                 body.put("repo", repo);
+            }
+            if (watch && attach.contains("-")) {
+                throw new CliException(
+                        "--attach - and --watch both need standard input; attach a file instead", CliExit.USAGE);
+            }
+            if (!attach.isEmpty()) {
+                body.put("attachments", AttachedFiles.read(attach, System.in));
             }
             JsonNode s = remote.post("/api/sessions", body);
             String id = s.path("id").asText();

@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
 /**
  * The portal's errors as a readable HTML page: the same status and detail the API would put in its
  * problem+json, and for anything unexpected only an error id (never a stack trace or class name).
- * Portal resources route their exceptions here through their own {@code @ServerExceptionMapper}s.
+ * {@link PortalErrors} routes every exception under {@code /portal} here.
  */
 final class ErrorPage {
     private static final Logger LOG = Logger.getLogger(ErrorPage.class);

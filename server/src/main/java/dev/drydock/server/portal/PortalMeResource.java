@@ -18,10 +18,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +29,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,6 +46,9 @@ public class PortalMeResource {
 
     @Inject
     CurrentUser currentUser;
+
+    @Inject
+    PortalTheme themes;
 
     @Inject
     ApiKeys keys;
@@ -138,6 +138,19 @@ public class PortalMeResource {
         }
     }
 
+    /**
+     * Remembers the person's theme on the server ({@code light}, {@code dark}, or {@code system} to
+     * forget it), sent by the theme toggle of every page; every page after it is drawn in that theme.
+     */
+    @POST
+    @Path("/theme")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Operation(hidden = true)
+    public Response theme(@FormParam("theme") @Nullable String theme) {
+        themes.save(currentUser.principal().subject(), theme);
+        return Response.noContent().build();
+    }
+
     @POST
     @Path("/api-keys/{id}/revoke")
     @Produces(MediaType.TEXT_HTML)
@@ -171,20 +184,5 @@ public class PortalMeResource {
 
     private static String format(Instant t) {
         return WHEN.format(t);
-    }
-
-    @ServerExceptionMapper
-    public Response problem(ProblemException e) {
-        return ErrorPage.of(e, "/portal/me");
-    }
-
-    @ServerExceptionMapper
-    public Response web(WebApplicationException e, UriInfo uri) {
-        return ErrorPage.of(e, uri.getPath(), "/portal/me");
-    }
-
-    @ServerExceptionMapper
-    public Response unexpected(Throwable e, UriInfo uri) {
-        return ErrorPage.unexpected(e, uri.getPath(), "/portal/me");
     }
 }

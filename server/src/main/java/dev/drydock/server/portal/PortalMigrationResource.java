@@ -24,16 +24,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -239,33 +236,5 @@ public class PortalMigrationResource {
     private static Response back(String slug, String id) {
         return Response.seeOther(URI.create("/portal/workspaces/" + slug + "/migrations/" + id))
                 .build();
-    }
-
-    @ServerExceptionMapper
-    public Response problem(ProblemException e, UriInfo uri) {
-        // the board's script reads JSON: its refusals stay problem+json
-        return uri.getPath().endsWith("/board") ? e.toResponse(uri.getPath()) : ErrorPage.of(e, back(uri));
-    }
-
-    @ServerExceptionMapper
-    public Response web(WebApplicationException e, UriInfo uri) {
-        return ErrorPage.of(e, uri.getPath(), back(uri));
-    }
-
-    @ServerExceptionMapper
-    public Response unexpected(Throwable e, UriInfo uri) {
-        return ErrorPage.unexpected(e, uri.getPath(), back(uri));
-    }
-
-    /** Where the error page links back to: the board after a failed action, else the workspace's migrations. */
-    private static String back(UriInfo uri) {
-        String slug = uri.getPathParameters().getFirst("slug");
-        String id = uri.getPathParameters().getFirst("id");
-        if (slug == null) {
-            return "/portal";
-        }
-        return id == null
-                ? "/portal/workspaces/" + slug + "/migrations"
-                : "/portal/workspaces/" + slug + "/migrations/" + id;
     }
 }

@@ -30,10 +30,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -42,7 +40,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -426,20 +423,5 @@ public class PortalPolicyResource {
         return Response.seeOther(URI.create("/portal/admin/" + page + "?done=" + what + "&value="
                         + URLEncoder.encode(value, StandardCharsets.UTF_8)))
                 .build();
-    }
-
-    @ServerExceptionMapper
-    public Response problem(ProblemException e, UriInfo uri) {
-        return ErrorPage.of(e, "/portal");
-    }
-
-    @ServerExceptionMapper
-    public Response web(WebApplicationException e, UriInfo uri) {
-        return ErrorPage.of(e, uri.getPath(), "/portal");
-    }
-
-    @ServerExceptionMapper
-    public Response unexpected(Throwable e, UriInfo uri) {
-        return ErrorPage.unexpected(e, uri.getPath(), "/portal");
     }
 }

@@ -3,7 +3,6 @@ package dev.drydock.server.portal;
 import dev.drydock.server.auth.CurrentUser;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.gateway.admin.ModelEndpoints;
-import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.repository.RepositoryRegistry;
 import dev.drydock.server.session.SessionService;
 import dev.drydock.server.user.UserService;
@@ -15,13 +14,9 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -154,20 +149,5 @@ public class PortalResource {
                 withRepository == null
                         ? "/portal/repositories"
                         : "/portal/workspaces/" + withRepository + "#new-session");
-    }
-
-    @ServerExceptionMapper
-    public Response problem(ProblemException e) {
-        return ErrorPage.of(e, "/portal");
-    }
-
-    @ServerExceptionMapper
-    public Response web(WebApplicationException e, UriInfo uri) {
-        return ErrorPage.of(e, uri.getPath(), "/portal");
-    }
-
-    @ServerExceptionMapper
-    public Response unexpected(Throwable e, UriInfo uri) {
-        return ErrorPage.unexpected(e, uri.getPath(), "/portal");
     }
 }

@@ -27,7 +27,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -38,7 +37,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -72,7 +70,8 @@ public class PortalSessionResource {
                 List<ArtifactRow> artifacts,
                 String eventTypes,
                 DeliveryService.@Nullable DeliveryView delivery,
-                String reviewHtml);
+                String reviewHtml,
+                List<AttachmentRow> attachments);
 
         static native TemplateInstance review(Review review);
     }
@@ -94,6 +93,17 @@ public class PortalSessionResource {
 
         public int removed() {
             return files.stream().mapToInt(ReviewDiff.FileDiff::removed).sum();
+        }
+    }
+
+    /** A text attached when the session started, shown folded with its size; Qute escapes {@code text}. */
+    public record AttachmentRow(String name, String origin, int chars, String size, String text) {
+        static AttachmentRow of(dev.drydock.server.agent.event.Conversation.Attached a) {
+            int chars = a.text().length();
+            long lines = a.text().lines().count();
+            String size = chars + (chars == 1 ? " character" : " characters") + ", " + lines
+                    + (lines == 1 ? " line" : " lines");
+            return new AttachmentRow(a.name(), a.origin(), chars, size, a.text());
         }
     }
 
@@ -211,7 +221,12 @@ public class PortalSessionResource {
                 artifacts,
                 String.join(" ", EventCodec.TYPE_NAMES.values()),
                 branch,
-                Templates.review(review(s, produced, branch != null)).render());
+                Templates.review(review(s, produced, branch != null)).render(),
+                s.attachments().isEmpty()
+                        ? List.of()
+                        : sessions.attachments(user, id).stream()
+                                .map(AttachmentRow::of)
+                                .toList());
     }
 
     /** The review tab alone, which the page fetches when the session finishes while it is open. */
@@ -372,31 +387,5 @@ public class PortalSessionResource {
 
     private static Response back(String id) {
         return Response.seeOther(URI.create("/portal/sessions/" + id)).build();
-    }
-
-    @ServerExceptionMapper
-    public Response problem(ProblemException e, UriInfo uri) {
-        // the page's EventSource reads no HTML: its stream's refusals stay problem+json
-        return uri.getPath().endsWith("/events") ? e.toResponse(uri.getPath()) : ErrorPage.of(e, back(uri));
-    }
-
-    @ServerExceptionMapper
-    public Response web(WebApplicationException e, UriInfo uri) {
-        return ErrorPage.of(e, uri.getPath(), back(uri));
-    }
-
-    @ServerExceptionMapper
-    public Response unexpected(Throwable e, UriInfo uri) {
-        return ErrorPage.unexpected(e, uri.getPath(), back(uri));
-    }
-
-    /** Where the error page links back to: the session after a failed action, else the home page. */
-    private static String back(UriInfo uri) {
-        String id = uri.getPathParameters().getFirst("id");
-        return id != null
-                        && uri.getPath().matches("/portal/sessions/[^/]+/[a-z]+")
-                        && !uri.getPath().endsWith("/events")
-                ? "/portal/sessions/" + id
-                : "/portal";
     }
 }

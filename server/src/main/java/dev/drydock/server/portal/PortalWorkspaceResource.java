@@ -7,6 +7,7 @@ import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.repository.RepositoryRegistry;
 import dev.drydock.server.repository.RepositoryView;
 import dev.drydock.server.session.MemoryService;
+import dev.drydock.server.session.SessionConfig;
 import dev.drydock.server.session.SessionService;
 import dev.drydock.server.session.SessionView;
 import dev.drydock.server.workspace.WorkspaceService;
@@ -22,16 +23,23 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,6 +64,9 @@ public class PortalWorkspaceResource {
     @Inject
     MemoryService memories;
 
+    @Inject
+    SessionConfig sessionConfig;
+
     private final Clock clock = Clock.systemUTC();
 
     @CheckedTemplate
@@ -67,8 +78,32 @@ public class PortalWorkspaceResource {
                 List<RepositoryView> repositories,
                 List<SessionRow> sessions,
                 SessionService.Choices choices,
-                List<MemoryService.MemoryView> memories);
+                List<MemoryService.MemoryView> memories,
+                NewSession form,
+                FormErrors errors,
+                AttachmentLimits limits);
     }
+
+    /** What the New session form holds: as first shown, or as the person filled it when it was refused. */
+    public record NewSession(String droid, String repo, String title, String task, List<Paste> pastes) {
+        static final NewSession EMPTY = new NewSession("", "", "", "", List.of());
+
+        /** The pastes to show: those given, and one empty slot for another. */
+        public List<Paste> slots() {
+            List<Paste> out = new ArrayList<>(pastes);
+            out.add(new Paste("", "", ""));
+            return out;
+        }
+    }
+
+    /**
+     * One named text given with the task: pasted (origin empty, "pasted" for the droid) or an uploaded
+     * file kept as a paste when the form comes back with an error (origin "file"), so that it is not lost.
+     */
+    public record Paste(String name, String text, String origin) {}
+
+    /** The attachment limits of the API ({@code drydock.session.*}), shown next to the form. */
+    public record AttachmentLimits(int count, int chars, int totalChars) {}
 
     /** One line of the sessions table, formatted for people. */
     public record SessionRow(
@@ -104,6 +139,10 @@ public class PortalWorkspaceResource {
     @Operation(hidden = true)
     public TemplateInstance page(@PathParam("slug") String slug) {
         Principal user = currentUser.principal();
+        return page(user, slug, NewSession.EMPTY, FormErrors.NONE);
+    }
+
+    private TemplateInstance page(Principal user, String slug, NewSession form, FormErrors errors) {
         WorkspaceView ws = workspaces.get(user, slug);
         Instant now = clock.instant();
         List<SessionRow> rows = sessions.list(user, slug, 100).stream()
@@ -118,9 +157,16 @@ public class PortalWorkspaceResource {
                 repositories.list(user, slug),
                 rows,
                 sessions.choices(user, slug),
-                memories.list(user, slug));
+                memories.list(user, slug),
+                form,
+                errors,
+                new AttachmentLimits(
+                        sessionConfig.maxAttachments(),
+                        sessionConfig.maxAttachmentChars(),
+                        sessionConfig.maxAttachmentsChars()));
     }
 
+    /** The New session form without files (scripts, browsers without the upload). */
     @POST
     @Path("/sessions")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
@@ -131,16 +177,167 @@ public class PortalWorkspaceResource {
             @FormParam("droid") @Nullable String droid,
             @FormParam("repo") @Nullable String repo,
             @FormParam("task") @Nullable String task,
-            @FormParam("title") @Nullable String title) {
+            @FormParam("title") @Nullable String title,
+            @FormParam("pasteName") @Nullable List<String> pasteNames,
+            @FormParam("pasteText") @Nullable List<String> pasteTexts,
+            @FormParam("pasteOrigin") @Nullable List<String> pasteOrigins) {
+        return start(slug, droid, repo, task, title, pastes(pasteNames, pasteTexts, pasteOrigins), List.of());
+    }
+
+    /** The New session form as the page sends it: with named pastes and text files to attach. */
+    @POST
+    @Path("/sessions")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(hidden = true)
+    public Response startWithFiles(
+            @PathParam("slug") String slug,
+            @RestForm @Nullable String droid,
+            @RestForm @Nullable String repo,
+            @RestForm @Nullable String task,
+            @RestForm @Nullable String title,
+            @RestForm("pasteName") @Nullable List<String> pasteNames,
+            @RestForm("pasteText") @Nullable List<String> pasteTexts,
+            @RestForm("pasteOrigin") @Nullable List<String> pasteOrigins,
+            @RestForm("file") @Nullable List<FileUpload> files) {
+        return start(
+                slug,
+                droid,
+                repo,
+                task,
+                title,
+                pastes(pasteNames, pasteTexts, pasteOrigins),
+                files == null ? List.of() : files);
+    }
+
+    private Response start(
+            String slug,
+            @Nullable String droid,
+            @Nullable String repo,
+            @Nullable String task,
+            @Nullable String title,
+            List<Paste> pastes,
+            List<FileUpload> files) {
+        Principal user = currentUser.principal();
+        workspaces.get(user, slug); // outsiders: 404 before anything of the form is looked at
+        if (user.roleIn(slug).filter(r -> r.atLeast(WorkspaceRole.MEMBER)).isEmpty()) {
+            throw ProblemException.forbidden("Starting a session in " + slug + " needs the member role.");
+        }
+        Map<String, String> errors = new LinkedHashMap<>();
+        List<Paste> kept = new ArrayList<>(pastes);
+        List<String> fileErrors = new ArrayList<>();
+        for (FileUpload f : files) {
+            String name = fileName(f.fileName());
+            if (name.isEmpty() && f.size() == 0) {
+                continue; // the file field left empty
+            }
+            try {
+                kept.add(new Paste(name, text(f, name), "file"));
+            } catch (ProblemException e) {
+                fileErrors.add(e.problem().detail());
+            }
+        }
+        if (!fileErrors.isEmpty()) {
+            errors.put("file", String.join(" ", fileErrors));
+        }
+        NewSession form = new NewSession(text(droid), text(repo), text(title), text(task), List.copyOf(kept));
         if (droid == null || droid.isBlank()) {
-            throw ProblemException.badRequest("Choose a droid.");
+            errors.put("droid", "Choose a droid.");
         }
         if (task == null || task.isBlank()) {
-            throw ProblemException.badRequest("Describe the task for the droid.");
+            errors.put("task", "Describe the task for the droid.");
         }
-        SessionView v = sessions.create(
-                currentUser.principal(), new SessionService.CreateSession(slug, droid, task, repo, null, title));
+        for (Paste p : kept) {
+            if (p.text().isBlank()) {
+                errors.put(
+                        "attachments",
+                        "The paste " + (p.name().isBlank() ? "without a name" : "'" + p.name() + "'")
+                                + " has no text: paste it, or clear its name.");
+            }
+        }
+        if (!errors.isEmpty()) {
+            return refused(user, slug, form, new FormErrors("", errors));
+        }
+        List<SessionService.Attachment> attachments = kept.stream()
+                .map(p -> new SessionService.Attachment(
+                        p.name().isBlank() ? null : p.name(), p.origin().isBlank() ? "pasted" : p.origin(), p.text()))
+                .toList();
+        SessionView v;
+        try {
+            v = sessions.create(
+                    user,
+                    new SessionService.CreateSession(
+                            slug,
+                            Objects.requireNonNull(droid, "checked above"),
+                            Objects.requireNonNull(task, "checked above"),
+                            repo,
+                            null,
+                            title,
+                            attachments.isEmpty() ? null : attachments));
+        } catch (ProblemException e) {
+            if (e.problem().status() >= 500
+                    || e.problem().status() == 404
+                    || e.problem().status() == 403) {
+                throw e;
+            }
+            String detail = e.problem().detail();
+            FormErrors refusal = detail.toLowerCase(Locale.ROOT).contains("attachment")
+                    ? new FormErrors("", Map.of("attachments", detail))
+                    : FormErrors.of(e, List.of("droid", "repo", "task", "title"), Map.of());
+            return refused(user, slug, form, refusal);
+        }
         return Response.seeOther(URI.create("/portal/sessions/" + v.id())).build();
+    }
+
+    private Response refused(Principal user, String slug, NewSession form, FormErrors errors) {
+        return Response.status(400)
+                .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                .entity(page(user, slug, form, errors).render())
+                .build();
+    }
+
+    private static List<Paste> pastes(
+            @Nullable List<String> names, @Nullable List<String> texts, @Nullable List<String> origins) {
+        List<Paste> out = new ArrayList<>();
+        int n = Math.max(names == null ? 0 : names.size(), texts == null ? 0 : texts.size());
+        for (int i = 0; i < n; i++) {
+            String name = names != null && i < names.size() ? text(names.get(i)).strip() : "";
+            // a browser sends a textarea's line breaks as CRLF; the droid gets the text as it was pasted
+            String body = texts != null && i < texts.size() ? text(texts.get(i)).replace("\r\n", "\n") : "";
+            String origin = origins != null && i < origins.size() && "file".equals(origins.get(i)) ? "file" : "";
+            if (!name.isEmpty() || !body.isBlank()) {
+                out.add(new Paste(name, body, origin));
+            }
+        }
+        return out;
+    }
+
+    /** The name of an uploaded file without any folder a browser may send along. */
+    static String fileName(@Nullable String sent) {
+        String name = sent == null ? "" : sent.strip();
+        int slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
+        return name.substring(slash + 1);
+    }
+
+    /** An uploaded file as UTF-8 text, or a refusal that names it and says why. */
+    private String text(FileUpload f, String name) {
+        long max = 4L * sessionConfig.maxAttachmentChars();
+        if (f.size() > max) {
+            throw ProblemException.badRequest(
+                    "'" + name + "' is " + f.size() + " bytes, too large: an attachment may have at most "
+                            + sessionConfig.maxAttachmentChars() + " characters.");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(f.uploadedFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return UploadedText.decode(bytes, name);
+    }
+
+    private static String text(@Nullable String s) {
+        return s == null ? "" : s;
     }
 
     @POST
@@ -151,29 +348,5 @@ public class PortalWorkspaceResource {
         memories.delete(currentUser.principal(), slug, id);
         return Response.seeOther(URI.create("/portal/workspaces/" + slug + "#memories"))
                 .build();
-    }
-
-    @ServerExceptionMapper
-    public Response problem(ProblemException e, UriInfo uri) {
-        return ErrorPage.of(e, back(uri));
-    }
-
-    @ServerExceptionMapper
-    public Response web(WebApplicationException e, UriInfo uri) {
-        return ErrorPage.of(e, uri.getPath(), back(uri));
-    }
-
-    @ServerExceptionMapper
-    public Response unexpected(Throwable e, UriInfo uri) {
-        return ErrorPage.unexpected(e, uri.getPath(), back(uri));
-    }
-
-    /** Where the error page links back to: the workspace page after a failed form, else the home page. */
-    private static String back(UriInfo uri) {
-        String slug = uri.getPathParameters().getFirst("slug");
-        return slug != null
-                        && (uri.getPath().endsWith("/sessions") || uri.getPath().endsWith("/delete"))
-                ? "/portal/workspaces/" + slug
-                : "/portal";
     }
 }

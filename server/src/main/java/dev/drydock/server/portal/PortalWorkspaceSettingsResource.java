@@ -23,10 +23,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +32,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -250,25 +247,5 @@ public class PortalWorkspaceSettingsResource {
         return Response.seeOther(URI.create("/portal/workspaces/" + URLEncoder.encode(slug, StandardCharsets.UTF_8)
                         + "/settings?done=" + what + "&value=" + URLEncoder.encode(value, StandardCharsets.UTF_8)))
                 .build();
-    }
-
-    @ServerExceptionMapper
-    public Response problem(ProblemException e, UriInfo uri) {
-        return ErrorPage.of(e, back(uri));
-    }
-
-    @ServerExceptionMapper
-    public Response web(WebApplicationException e, UriInfo uri) {
-        return ErrorPage.of(e, uri.getPath(), back(uri));
-    }
-
-    @ServerExceptionMapper
-    public Response unexpected(Throwable e, UriInfo uri) {
-        return ErrorPage.unexpected(e, uri.getPath(), back(uri));
-    }
-
-    private static String back(UriInfo uri) {
-        String slug = uri.getPathParameters().getFirst("slug");
-        return slug == null ? "/portal" : "/portal/workspaces/" + slug;
     }
 }

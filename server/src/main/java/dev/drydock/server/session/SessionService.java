@@ -324,6 +324,15 @@ public class SessionService {
         return SessionState.fold(log.readAll(id)).artifacts();
     }
 
+    /** The texts attached to the session when it started, in order, with their content. */
+    public List<Conversation.Attached> attachments(Principal who, String id) {
+        authorize(who, id, WorkspaceRole.VIEWER);
+        return log.readAll(id).stream()
+                .filter(e -> e.payload() instanceof Conversation.Attached)
+                .map(e -> (Conversation.Attached) e.payload())
+                .toList();
+    }
+
     public SessionView cancel(Principal who, String id) {
         Row row = authorize(who, id, WorkspaceRole.MEMBER);
         SessionState state = state(id);

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.drydock.server.session.DroidTestServices;
 import dev.drydock.server.testing.Poll;
+import dev.drydock.server.testing.PortalSignIn;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -25,7 +26,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.CookieHandler;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -47,8 +47,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -171,7 +169,6 @@ class AuthorizationMatrixTest {
     private static final String SECRET = "matrix-secret";
     private static final String ENDPOINT = "scripted";
     private static final Path LOCAL_ROOT = Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos");
-    private static final Pattern LOGIN_ACTION = Pattern.compile("action=\"([^\"]*login-actions/authenticate[^\"]*)\"");
     private static final AtomicInteger FRESH = new AtomicInteger();
 
     /** What the rows point at; made once per test JVM by {@link #resources()}. */
@@ -316,7 +313,7 @@ class AuthorizationMatrixTest {
         // while they run: each signed-in caller's portal session, through Keycloak's login form as a browser goes
         for (Caller c : Caller.values()) {
             if (c.user != null) {
-                BROWSERS.put(c, signIn(c.user));
+                BROWSERS.put(c, PortalSignIn.client(base, c.user));
             }
         }
         for (String[] s : new String[][] {{"mike", sessionA}, {"otto", sessionB}}) {
@@ -971,6 +968,7 @@ class AuthorizationMatrixTest {
                         "name=matrix-csrf",
                         "application/x-www-form-urlencoded",
                         Map.of("Origin", ""))));
+        rows.add(portal("POST /portal/me/theme", "UAAAAAA", c -> form("/portal/me/theme", "theme", "system")));
         rows.add(portal(
                 "POST /portal/me/api-keys/{id}/revoke",
                 "UHAHHHH",
@@ -1813,96 +1811,6 @@ class AuthorizationMatrixTest {
                 .body(call.body());
         call.headers().forEach(spec::header);
         return spec.post(call.path()).then().statusCode(200).extract().path("drydock.request_id");
-    }
-
-    /**
-     * A portal session for {@code user}, signed in as a browser does: the portal sends it to Keycloak,
-     * Keycloak's login form takes the password, the callback sets the portal's session cookie.
-     */
-    private HttpClient signIn(String user) throws Exception {
-        HttpClient browser = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .cookieHandler(new CookieJar())
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
-        HttpResponse<String> toKeycloak = browser.send(
-                HttpRequest.newBuilder(base.resolve("/portal")).build(), HttpResponse.BodyHandlers.ofString());
-        String login = toKeycloak
-                .headers()
-                .firstValue("Location")
-                .orElseThrow(() -> new AssertionError("the portal did not send " + user + " to sign in"));
-        HttpResponse<String> loginPage =
-                browser.send(HttpRequest.newBuilder(URI.create(login)).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher action = LOGIN_ACTION.matcher(loginPage.body());
-        assertThat(action.find()).as("Keycloak's login form").isTrue();
-        String form = "username=" + encode(user) + "&password="
-                + encode(dev.drydock.server.testing.RealServices.password(user)) + "&credentialId=";
-        HttpResponse<String> back = browser.send(
-                HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(form))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        String callback = back.headers()
-                .firstValue("Location")
-                .orElseThrow(() -> new AssertionError("Keycloak did not accept " + user + ": " + back.statusCode() + " "
-                        + back.body().replaceAll("\\s+", " ")));
-        HttpResponse<String> signedIn = browser.send(
-                HttpRequest.newBuilder(base.resolve(callback)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(signedIn.statusCode())
-                .as("the portal's callback for " + user)
-                .isBetween(200, 399);
-        HttpResponse<String> home = browser.send(
-                HttpRequest.newBuilder(base.resolve("/portal")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(home.statusCode())
-                .as("the portal's home page for " + user + " after signing in")
-                .isEqualTo(200);
-        return browser;
-    }
-
-    /**
-     * A browser's cookies, per host and port. Unlike {@link java.net.CookieManager} it sends cookies
-     * marked {@code Secure} over plain HTTP to localhost, as browsers do (localhost is a secure
-     * context), which Keycloak's login cookies need.
-     */
-    static final class CookieJar extends CookieHandler {
-        private final Map<String, Map<String, String>> cookies = new java.util.concurrent.ConcurrentHashMap<>();
-
-        @Override
-        public Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) {
-            Map<String, String> mine = cookies.getOrDefault(uri.getHost() + ":" + uri.getPort(), Map.of());
-            return mine.isEmpty()
-                    ? Map.of()
-                    : Map.of(
-                            "Cookie",
-                            List.of(mine.entrySet().stream()
-                                    .map(e -> e.getKey() + "=" + e.getValue())
-                                    .collect(Collectors.joining("; "))));
-        }
-
-        @Override
-        public void put(URI uri, Map<String, List<String>> responseHeaders) {
-            Map<String, String> mine = cookies.computeIfAbsent(
-                    uri.getHost() + ":" + uri.getPort(), k -> new java.util.concurrent.ConcurrentHashMap<>());
-            responseHeaders.forEach((name, values) -> {
-                if (name != null && name.equalsIgnoreCase("Set-Cookie")) {
-                    for (String v : values) {
-                        String pair = v.split(";", 2)[0];
-                        int eq = pair.indexOf('=');
-                        String key = pair.substring(0, eq).strip();
-                        String value = pair.substring(eq + 1).strip();
-                        boolean gone =
-                                value.isEmpty() || v.toLowerCase(Locale.ROOT).contains("max-age=0");
-                        if (gone) {
-                            mine.remove(key);
-                        } else {
-                            mine.put(key, value);
-                        }
-                    }
-                }
-            });
-        }
     }
 
     /** Every JAX-RS resource method, from a Jandex index of the server's classes: "GET /api/x/{id}", SSE methods marked "(SSE)". */

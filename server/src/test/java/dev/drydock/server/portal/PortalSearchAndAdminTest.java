@@ -359,7 +359,8 @@ class PortalSearchAndAdminTest {
         String initial = (String) page.evaluate("document.documentElement.dataset.theme");
 
         // When he switches to the dark theme
-        page.click("#theme-toggle");
+        page.waitForResponse(
+                r -> r.url().endsWith("/portal/me/theme") && r.status() == 204, () -> page.click("#theme-toggle"));
 
         // Then the page turns dark, and stays dark on the next page he opens
         page.navigate(url("/portal/search"));
@@ -368,7 +369,50 @@ class PortalSearchAndAdminTest {
         assertThat(page.getAttribute("#theme-toggle", "aria-pressed")).isEqualTo("true");
         assertThat(page.evaluate("getComputedStyle(document.body).backgroundColor"))
                 .isEqualTo("rgb(18, 21, 27)");
+        forgetTheme(page);
         page.context().close();
+    }
+
+    @Test
+    void shouldDrawEveryPageInTheSavedThemeWhenThePersonSignsInFromAnotherBrowser() {
+        // Given wanda chose the dark theme in one browser, on a light system
+        Page first = browser.signIn(
+                browser.newPage(new Browser.NewContextOptions().setColorScheme(ColorScheme.LIGHT)),
+                "wanda",
+                url("/portal"));
+        first.waitForResponse(
+                r -> r.url().endsWith("/portal/me/theme") && r.status() == 204, () -> first.click("#theme-toggle"));
+
+        // When she signs in from a second browser (its own cookies and storage), also on a light system
+        Page second = browser.signIn(
+                browser.newPage(new Browser.NewContextOptions().setColorScheme(ColorScheme.LIGHT)),
+                "wanda",
+                url("/portal/workspaces/demo"));
+
+        // Then the server drew the page dark before any script ran, on this page and the next
+        String html = second.request().get(url("/portal/search")).text();
+        assertThat(html).contains("data-theme=\"dark\"");
+        assertThat(second.evaluate("window.localStorage.length")).isEqualTo(0);
+        assertThat(second.evaluate("document.documentElement.dataset.theme")).isEqualTo("dark");
+        assertThat(second.getAttribute("#theme-toggle", "aria-pressed")).isEqualTo("true");
+        assertThat(second.evaluate("getComputedStyle(document.body).backgroundColor"))
+                .isEqualTo("rgb(18, 21, 27)");
+        forgetTheme(second);
+        first.context().close();
+        second.context().close();
+    }
+
+    /** Forgets the person's saved theme on the server, so that other tests see the system's again. */
+    private void forgetTheme(Page page) {
+        assertThat(page.request()
+                        .post(
+                                url("/portal/me/theme"),
+                                com.microsoft.playwright.options.RequestOptions.create()
+                                        .setHeader("Origin", base.toString().replaceFirst("/$", ""))
+                                        .setForm(com.microsoft.playwright.options.FormData.create()
+                                                .set("theme", "system")))
+                        .status())
+                .isEqualTo(204);
     }
 
     @Test

@@ -62,6 +62,11 @@ class CliParityTest {
                                 "edit_file",
                                 args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
                         calls("finish", args("summary", "Fix add() from the terminal."))));
+        DroidTestServices.SCRIPTS.put(
+                "cli-attach",
+                script(
+                        calls("ask_user", args("question", "Which log line matters?", "options", List.of("first"))),
+                        calls("finish", args("title", "Build", "document", "never reached in these tests"))));
     }
 
     @AfterEach
@@ -231,5 +236,76 @@ class CliParityTest {
                 .contains("changed   calc.py")
                 .contains("artifact  diff Changes")
                 .contains("/portal/sessions/" + id);
+    }
+
+    @Test
+    void shouldSendFileAndStandardInputAsAttachmentsWhenMemberStartsSessionWithAttach() throws Exception {
+        // Given mike signed in, a ticket in a file and a log on standard input
+        signIn("mike");
+        Path ticket = java.nio.file.Files.writeString(home.resolve("PROJ-21.txt"), "The build fails since Monday.\n");
+        InputStream stdin = System.in;
+        System.setIn(new ByteArrayInputStream("ERROR calc.py:3 é\n".getBytes(StandardCharsets.UTF_8)));
+        CliRun start;
+        try {
+            // When he starts a session attaching both
+            start = CliRun.of(
+                    "session",
+                    "start",
+                    "-w",
+                    "demo",
+                    "-d",
+                    "knowledge",
+                    "--attach",
+                    ticket.toString(),
+                    "--attach",
+                    "-",
+                    "[script:cli-attach] Why does the build fail?");
+        } finally {
+            System.setIn(stdin);
+        }
+
+        // Then the session has both, named after the file and standard input, with their full text
+        assertThat(start.exit()).as(start.out() + start.err()).isZero();
+        String id = start.out()
+                .lines()
+                .filter(l -> l.startsWith("session "))
+                .findFirst()
+                .orElseThrow()
+                .split(" ")[1];
+        JsonPath session = given().auth()
+                .oauth2(Tokens.of("mike"))
+                .when()
+                .get("/api/sessions/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(session.getList("attachments.name")).containsExactly("PROJ-21.txt", "stdin");
+        assertThat(session.getList("attachments.origin")).containsExactly("file", "standard input");
+        assertThat(session.getList("attachments.chars", Integer.class)).containsExactly(30, 18);
+    }
+
+    @Test
+    void shouldRefuseABinaryFileNamingItWhenMemberAttachesIt() throws Exception {
+        // Given mike signed in and a binary file
+        signIn("mike");
+        Path binary = java.nio.file.Files.write(home.resolve("core.dump"), new byte[] {0x7f, 'E', 'L', 'F', 0, 1});
+
+        // When he tries to attach it
+        CliRun start = CliRun.of(
+                "session",
+                "start",
+                "-w",
+                "demo",
+                "-d",
+                "knowledge",
+                "--attach",
+                binary.toString(),
+                "Explain the crash");
+
+        // Then the command refuses it before anything reaches the server, naming the file
+        assertThat(start.exit()).isEqualTo(65);
+        assertThat(start.err()).contains("cannot attach " + binary + ": it is a binary file; attach text (UTF-8) only");
+        assertThat(start.out()).doesNotContain("started");
     }
 }

@@ -29,6 +29,22 @@ public final class PortalSignIn {
     /** The {@code Cookie} header value of a fresh portal session of {@code user} on the server at {@code base}. */
     public static String cookie(URI base, String user) throws Exception {
         Jar jar = new Jar();
+        client(base, user, jar);
+        Map<String, String> mine = jar.cookies.getOrDefault(base.getHost() + ":" + base.getPort(), Map.of());
+        return mine.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("; "));
+    }
+
+    /**
+     * A client (HTTP/1.1, redirects not followed) that keeps a fresh portal session of {@code user} on the
+     * server at {@code base} in its own cookie jar, as a browser does.
+     */
+    public static HttpClient client(URI base, String user) throws Exception {
+        return client(base, user, new Jar());
+    }
+
+    private static HttpClient client(URI base, String user, Jar jar) throws Exception {
         HttpClient browser = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -64,10 +80,7 @@ public final class PortalSignIn {
         if (home.statusCode() != 200) {
             throw new AssertionError("the portal's home page answered " + home.statusCode() + " to " + user);
         }
-        Map<String, String> mine = jar.cookies.getOrDefault(base.getHost() + ":" + base.getPort(), Map.of());
-        return mine.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining("; "));
+        return browser;
     }
 
     private static String encode(String s) {
