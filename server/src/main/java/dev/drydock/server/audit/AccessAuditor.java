@@ -128,10 +128,11 @@ public class AccessAuditor {
 
     /**
      * A webhook refused for its signature or token ({@code hook.refused}): recorded within the same
-     * per-client limit as every other refusal, so a flood of forged webhooks cannot flood the chain.
+     * per-client limit as every other refusal (counted apart from refused tokens, so neither crowds
+     * out the other), so a flood of forged webhooks cannot flood the chain.
      */
     public void hookRefused(AuditEntry entry, String client) {
-        record(entry, client);
+        record(entry, "hook " + client);
     }
 
     private void record(AuditEntry entry, String client) {

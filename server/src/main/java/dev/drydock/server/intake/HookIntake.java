@@ -275,12 +275,18 @@ public class HookIntake {
                     hooks.outcome(vendor.label(), workspace, repo, digest, "ignored", null, subject, null);
                     return new Outcome("ignored", null, "issue " + t.number() + " already started a session");
                 }
-                String task = abbreviate(t.title() + "\n\n" + t.description() + "\n\nTicket: " + t.url() + " ("
-                        + vendor.label() + " issue #" + t.number() + ", labelled by " + actor + ")");
-                SessionView started = sessions.create(
+                // the issue's text is someone else's words: the task names it, the attachment carries it
+                String task = abbreviateTitle(t.title()) + "\n\n(Resolve " + vendor.label() + " issue #" + t.number()
+                        + " of this repository, labelled by " + actor
+                        + "; its title, description and link are attached.)";
+                SessionView started = start(
                         hook,
                         new SessionService.CreateSession(
-                                workspace, "code", task, repo, null, abbreviateTitle(t.title())));
+                                workspace, "code", task, repo, null, abbreviateTitle(t.title())),
+                        vendor.label() + "-issue-" + t.number(),
+                        vendor.label() + " issue #" + t.number(),
+                        "Title: " + t.title() + "\n\n" + abbreviate(t.description())
+                                + (t.url().isEmpty() ? "" : "\n\nLink: " + t.url()));
                 String link = base.resolve("/portal/sessions/" + started.id()).toString();
                 hooks.outcome(vendor.label(), workspace, repo, digest, "started", started.id(), subject, link);
                 audit.append(AuditEntry.of(hook.username(), "hook.session-started", target)
@@ -415,8 +421,16 @@ public class HookIntake {
     /** Starts a session with one attachment, the untrusted text the work came with. */
     private SessionView start(
             Principal who, SessionService.CreateSession request, String name, String origin, String text) {
-        // until session attachments exist, the untrusted text stays out of the session altogether
-        return sessions.create(who, request);
+        return sessions.create(
+                who,
+                new SessionService.CreateSession(
+                        request.workspace(),
+                        request.droid(),
+                        request.task(),
+                        request.repo(),
+                        request.commit(),
+                        request.title(),
+                        List.of(new SessionService.Attachment(name, origin, text))));
     }
 
     /** The comment's task: the text after a leading {@code @drydock}, or empty when there is none. */
