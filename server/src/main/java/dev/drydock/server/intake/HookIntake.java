@@ -30,14 +30,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Webhooks in: authenticates a git server's webhook with the repository's webhook secret (GitLab's
- * token, Gitea's HMAC signature), refuses replays, and acts on it: an {@code @drydock} comment (or a
- * review requesting changes) on a droid's merge request continues that session with the comment as a
- * new user turn; an issue that gets the repository's ticket label starts a code session and is
- * answered with the session's link. Refusals, replays and what was done are sealed in the audit trail.
+ * token; the HMAC-SHA256 signatures of Gitea, GitHub Enterprise Server and Bitbucket Data Center),
+ * refuses replays, and acts on it: an {@code @drydock} comment (or a review requesting changes) on a
+ * droid's merge request continues that session with the comment as a new user turn; an issue that
+ * gets the repository's ticket label, or an {@code @drydock <task>} comment of a workspace member on
+ * an issue or on a merge request no session opened, starts a code session (the thread's text as an
+ * untrusted attachment) and is answered with the session's link; a push to the tracked branch syncs
+ * the repository. Refusals, replays and what was done are sealed in the audit trail.
  *
- * <p>The webhook acts as a member of the repository's workspace named after the git server's user
- * ({@code gitlab:alice}): the secret a workspace admin configured is what authenticates it, and it
- * reaches only that repository's sessions.
+ * <p>Review comments and tickets act as a member of the repository's workspace named after the git
+ * server's user ({@code gitlab:alice}): the secret a workspace admin configured is what authenticates
+ * them, and they reach only that repository's sessions. An {@code @drydock <task>} comment acts as the
+ * Drydock user of the same name, and only when that person is a member ({@link HookMembers}).
  */
 @ApplicationScoped
 public class HookIntake {
