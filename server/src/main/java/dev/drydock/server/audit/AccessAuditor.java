@@ -126,6 +126,15 @@ public class AccessAuditor {
                 client);
     }
 
+    /**
+     * A webhook refused for its signature or token ({@code hook.refused}): recorded within the same
+     * per-client limit as every other refusal (counted apart from refused tokens, so neither crowds
+     * out the other), so a flood of forged webhooks cannot flood the chain.
+     */
+    public void hookRefused(AuditEntry entry, String client) {
+        record(entry, "hook " + client);
+    }
+
     private void record(AuditEntry entry, String client) {
         long minute = clock.millis() / 60_000;
         int suppressedBefore;

@@ -1,5 +1,6 @@
 package dev.drydock.server.intake;
 
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -30,6 +31,9 @@ public class HookResource {
     @Context
     UriInfo uri;
 
+    @Context
+    HttpServerRequest request;
+
     @POST
     @Path("/gitlab/{workspace}/{repo}")
     @Consumes(MediaType.WILDCARD)
@@ -48,7 +52,7 @@ public class HookResource {
                 HookIntake.Vendor.GITLAB,
                 workspace,
                 repo,
-                new HookIntake.Headers(event, idempotencyKey != null ? idempotencyKey : eventId, token, null),
+                new HookIntake.Headers(event, idempotencyKey != null ? idempotencyKey : eventId, token, null, client()),
                 body == null ? new byte[0] : body,
                 uri.getBaseUri()));
     }
@@ -76,9 +80,63 @@ public class HookResource {
                 workspace,
                 repo,
                 new HookIntake.Headers(
-                        event != null ? event : forgejoEvent, delivery != null ? delivery : forgejoDelivery, null, sig),
+                        event != null ? event : forgejoEvent,
+                        delivery != null ? delivery : forgejoDelivery,
+                        null,
+                        sig,
+                        client()),
                 body == null ? new byte[0] : body,
                 uri.getBaseUri()));
+    }
+
+    @POST
+    @Path("/github/{workspace}/{repo}")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(
+            summary =
+                    "GitHub Enterprise Server webhook (issue_comment, pull_request_review, issues, push, ping); authenticated by X-Hub-Signature-256 (HMAC-SHA256)")
+    public Response github(
+            @PathParam("workspace") String workspace,
+            @PathParam("repo") String repo,
+            @HeaderParam("X-GitHub-Event") @Nullable String event,
+            @HeaderParam("X-GitHub-Delivery") @Nullable String delivery,
+            @HeaderParam("X-Hub-Signature-256") @Nullable String signature,
+            byte @Nullable [] body) {
+        return answer(intake.receive(
+                HookIntake.Vendor.GITHUB,
+                workspace,
+                repo,
+                new HookIntake.Headers(event, delivery, null, signature, client()),
+                body == null ? new byte[0] : body,
+                uri.getBaseUri()));
+    }
+
+    @POST
+    @Path("/bitbucket/{workspace}/{repo}")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(
+            summary =
+                    "Bitbucket Data Center webhook (pr:comment:added, pr:reviewer:needs_work, repo:refs_changed, diagnostics:ping); authenticated by X-Hub-Signature (HMAC-SHA256)")
+    public Response bitbucket(
+            @PathParam("workspace") String workspace,
+            @PathParam("repo") String repo,
+            @HeaderParam("X-Event-Key") @Nullable String event,
+            @HeaderParam("X-Request-Id") @Nullable String delivery,
+            @HeaderParam("X-Hub-Signature") @Nullable String signature,
+            byte @Nullable [] body) {
+        return answer(intake.receive(
+                HookIntake.Vendor.BITBUCKET,
+                workspace,
+                repo,
+                new HookIntake.Headers(event, delivery, null, signature, client()),
+                body == null ? new byte[0] : body,
+                uri.getBaseUri()));
+    }
+
+    private String client() {
+        return request == null || request.remoteAddress() == null
+                ? "unknown"
+                : request.remoteAddress().hostAddress();
     }
 
     private static Response answer(HookIntake.Outcome outcome) {

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * The vendors' webhook authentication schemes, compared in constant time: GitLab sends the secret
  * itself ({@code X-Gitlab-Token}); Gitea and Forgejo send the HMAC-SHA256 of the raw body under the
  * secret as hex ({@code X-Gitea-Signature}), GitHub as {@code sha256=<hex>} ({@code
- * X-Hub-Signature-256}, which Gitea sends too).
+ * X-Hub-Signature-256}, which Gitea sends too), Bitbucket Data Center the same {@code sha256=<hex>} as
+ * {@code X-Hub-Signature}.
  */
 final class HookSignature {
     private HookSignature() {}
@@ -48,6 +49,17 @@ final class HookSignature {
         }
         return MessageDigest.isEqual(
                 hmacHex(secret, body).getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * GitHub Enterprise Server ({@code X-Hub-Signature-256}) and Bitbucket Data Center ({@code
+     * X-Hub-Signature}): exactly {@code sha256=<hex>} of the raw body; a bare digest or another
+     * algorithm ({@code sha1=}) is refused.
+     */
+    static boolean hub(String secret, byte[] body, @Nullable String header) {
+        return header != null
+                && header.strip().regionMatches(true, 0, "sha256=", 0, "sha256=".length())
+                && hmac(secret, body, header);
     }
 
     /** SHA-256 of the body, hex: what a replayed body is recognised by. */

@@ -1,6 +1,7 @@
 /**
  * Work arrives: webhooks from the git servers (a review comment on a droid's merge request continues
- * its session, a labelled issue starts one), each authenticated by the vendor's own scheme under the
+ * its session, a labelled issue or a member's {@code @drydock <task>} comment starts one, a push to
+ * the tracked branch syncs the repository), each authenticated by the vendor's own scheme under the
  * repository's webhook secret, never a Keycloak token; replays and forged signatures are refused and
  * audited.
  */

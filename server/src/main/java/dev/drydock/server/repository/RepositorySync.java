@@ -128,6 +128,12 @@ public class RepositorySync {
         return scheduleSync(workspace, name, 1);
     }
 
+    /** The sync of one repository running now, if any (a push webhook waits for it, then syncs again). */
+    public Optional<Future<?>> runningSync(String workspace, String name) {
+        Future<?> current = running.get(workspace + "/" + name);
+        return current == null || current.isDone() ? Optional.empty() : Optional.of(current);
+    }
+
     private Future<?> scheduleSync(String workspace, String name, int attempt) {
         String key = workspace + "/" + name;
         return running.compute(

@@ -17,6 +17,23 @@ public class UserService {
 
     private final Clock clock = Clock.systemUTC();
 
+    /**
+     * The Keycloak subjects of the people who signed in under {@code username} (compared without
+     * case, as Keycloak keeps user names in lower case); usually one, none for someone never seen.
+     */
+    public java.util.List<String> subjectsNamed(String username) {
+        return QuarkusTransaction.joiningExisting()
+                .call(() -> em
+                        .createNativeQuery(
+                                "select subject from app_user where lower(username) = lower(?1) order by last_seen_at desc limit 5",
+                                String.class)
+                        .setParameter(1, username)
+                        .getResultList()
+                        .stream()
+                        .map(String.class::cast)
+                        .toList());
+    }
+
     /** Records that {@code principal} was seen now; creates the person and their workspaces on first sight. */
     public void recordSeen(Principal principal) {
         Instant now = clock.instant();

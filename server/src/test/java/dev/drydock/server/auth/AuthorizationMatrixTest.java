@@ -741,6 +741,22 @@ class AuthorizationMatrixTest {
                         "/api/hooks/gitea/" + A + "/" + REPO,
                         Map.of("action", "created"),
                         Map.of("X-Gitea-Event", "issue_comment", "X-Gitea-Signature", "00"))));
+        rows.add(api(
+                "POST /api/hooks/github/{workspace}/{repo}",
+                "UUUUUUU",
+                c -> json(
+                        "POST",
+                        "/api/hooks/github/" + A + "/" + REPO,
+                        Map.of("zen", "Keep it logically awesome."),
+                        Map.of("X-GitHub-Event", "ping", "X-Hub-Signature-256", "sha256=00"))));
+        rows.add(api(
+                "POST /api/hooks/bitbucket/{workspace}/{repo}",
+                "UUUUUUU",
+                c -> json(
+                        "POST",
+                        "/api/hooks/bitbucket/" + A + "/" + REPO,
+                        Map.of("test", true),
+                        Map.of("X-Event-Key", "diagnostics:ping", "X-Hub-Signature", "sha256=00"))));
         rows.add(api("GET /api/sessions/{id}/delivery", "UAAAHHA", c -> get(s + sessionA + "/delivery")));
         rows.add(api(
                 "POST /api/sessions/{id}/delivery/push",
