@@ -78,7 +78,11 @@ public class PortalErrors {
                     && (rest.startsWith("/settings") || rest.equals("/sessions") || rest.endsWith("/delete"));
             return form ? "/portal/workspaces/" + workspace.group(1) : "/portal";
         }
-        for (String section : new String[] {"/portal/me", "/portal/repositories", "/portal/search"}) {
+        if (path.startsWith("/portal/admin/models/")) {
+            return "/portal/admin/models";
+        }
+        for (String section :
+                new String[] {"/portal/me", "/portal/repositories", "/portal/search", "/portal/admin/mcp"}) {
             if (path.equals(section) || path.startsWith(section + "/")) {
                 return section;
             }

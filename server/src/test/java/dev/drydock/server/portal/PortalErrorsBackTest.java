@@ -11,6 +11,8 @@ class PortalErrorsBackTest {
     @CsvSource({
         "/portal, /portal",
         "/portal/sessions/s1, /portal",
+        "/portal/admin/models/vllm-b/gate, /portal/admin/models",
+        "/portal/admin/mcp/everything/refresh, /portal/admin/mcp",
         "/portal/sessions/s1/approve, /portal/sessions/s1",
         "/portal/sessions/s1/record, /portal/sessions/s1",
         "/portal/sessions/s1/artifacts/2, /portal/sessions/s1",
