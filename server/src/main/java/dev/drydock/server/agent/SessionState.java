@@ -256,6 +256,7 @@ public record SessionState(
         private void conversation(Event e, Conversation c) {
             switch (c) {
                 case Conversation.UserMessage m -> {}
+                case Conversation.Attached a -> {}
                 case Conversation.ModelReplied r -> {
                     modelCalls++;
                     modelCallsSinceStart++;

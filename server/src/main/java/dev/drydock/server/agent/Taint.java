@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Prompt-injection taint: the first event that put text from an untrusted source into the model's
- * context (repository rules files and the project overview, which are repository files and
- * remembered facts; the output of any tool that reads files, runs commands or searches). From then
+ * context (text attached to the session, such as a pasted ticket or an alert; repository rules
+ * files and the project overview, which are repository files and remembered facts; the output of any tool that reads files, runs commands or searches). From then
  * on, actions that can exfiltrate or persist ({@link Risk#NETWORK}: network commands, pushes;
  * {@link Risk#DESTRUCTIVE}: writes outside the workspace, workspace-wide memories, history
  * rewrites) need a person's approval whatever the autonomy level. Derived from the log alone, so a
@@ -75,6 +75,9 @@ public final class Taint {
                     return new Source(e.seq(), "the project overview (repository files and remembered facts)");
                 }
                 return null;
+            }
+            case Conversation.Attached a -> {
+                return new Source(e.seq(), "the attachment \"" + a.name() + "\" (" + a.origin() + ")");
             }
             case Conversation.ModelReplied r -> {
                 r.calls().forEach(c -> {

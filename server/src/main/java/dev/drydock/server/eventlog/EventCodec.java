@@ -50,6 +50,7 @@ public final class EventCodec {
         m.put(Lifecycle.SessionResumed.class, "session.resumed.v1");
         m.put(Lifecycle.SessionFinished.class, "session.finished.v1");
         m.put(Conversation.UserMessage.class, "user.message.v1");
+        m.put(Conversation.Attached.class, "attachment.added.v1");
         m.put(Conversation.ModelReplied.class, "model.replied.v1");
         m.put(Conversation.QuestionAsked.class, "question.asked.v1");
         m.put(Conversation.QuestionAnswered.class, "question.answered.v1");

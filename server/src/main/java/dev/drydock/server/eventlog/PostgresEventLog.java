@@ -191,6 +191,7 @@ public class PostgresEventLog implements EventLog {
                     case Conversation.QuestionAsked q -> "waiting_for_answer";
                     case Conversation.QuestionAnswered a -> "running";
                     case Conversation.UserMessage m -> null;
+                    case Conversation.Attached a -> null;
                     case Conversation.ModelReplied r -> null;
                 };
             case Oversight o ->

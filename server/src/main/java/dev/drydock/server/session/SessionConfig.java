@@ -34,4 +34,19 @@ public interface SessionConfig {
      */
     @WithDefault("20")
     int maxRunningPerWorkspace();
+
+    /** Most attachments (pasted tickets or logs, uploaded text files) one session may be started with. */
+    @WithDefault("10")
+    int maxAttachments();
+
+    /**
+     * Most characters of one attachment. A longer paste is refused with 400 naming the limit (the
+     * person cuts the log to the part that matters); nothing is truncated silently.
+     */
+    @WithDefault("200000")
+    int maxAttachmentChars();
+
+    /** Most characters of all attachments of one session together. */
+    @WithDefault("600000")
+    int maxAttachmentsChars();
 }

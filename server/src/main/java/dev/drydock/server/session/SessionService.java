@@ -68,14 +68,39 @@ public class SessionService {
 
     private final Clock clock = Clock.systemUTC();
 
-    /** What a person asks for. */
+    /**
+     * What a person asks for. {@code attachments} are texts given with the task (a pasted ticket or
+     * log, a file, or what an integration brought: a ticket's description, an alert); the droid
+     * reads them as untrusted data.
+     */
     public record CreateSession(
             String workspace,
             String droid,
             String task,
             @Nullable String repo,
             @Nullable String commit,
-            @Nullable String title) {}
+            @Nullable String title,
+            @Nullable List<Attachment> attachments) {
+        public CreateSession(
+                String workspace,
+                String droid,
+                String task,
+                @Nullable String repo,
+                @Nullable String commit,
+                @Nullable String title) {
+            this(workspace, droid, task, repo, commit, title, null);
+        }
+    }
+
+    /**
+     * A text attached to a new session. {@code name} is what the person and the model see it as
+     * (a file name or a title, no folders); {@code origin} says where it came from in a few words
+     * (default "pasted").
+     */
+    public record Attachment(
+            @Nullable String name,
+            @Nullable String origin,
+            @Nullable String text) {}
 
     /** Identity of a stored session. */
     record Row(
@@ -92,6 +117,7 @@ public class SessionService {
             throw ProblemException.badRequest("workspace, droid and task are required");
         }
         WorkspaceAccess.require(who, req.workspace(), WorkspaceRole.MEMBER);
+        List<Conversation.Attached> attached = attachments(req.attachments());
         if (!runner.accepting()) {
             throw new ProblemException(
                     Problem.of(
@@ -138,8 +164,73 @@ public class SessionService {
                 id.toString(),
                 Source.USER,
                 new Lifecycle.SessionStarted(profile.name(), req.task(), req.workspace(), repo, commit));
+        for (Conversation.Attached a : attached) {
+            log.append(id.toString(), Source.USER, a);
+        }
         runner.kick(id.toString());
         return view(row(id.toString()).orElseThrow());
+    }
+
+    /** The attachments of a request, checked: every refusal names the attachment and the limit. */
+    private List<Conversation.Attached> attachments(@Nullable List<Attachment> given) {
+        if (given == null || given.isEmpty()) {
+            return List.of();
+        }
+        if (given.size() > config.maxAttachments()) {
+            throw ProblemException.badRequest("at most " + config.maxAttachments() + " attachments per session ("
+                    + given.size() + " given); put related texts into one");
+        }
+        List<Conversation.Attached> out = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        long total = 0;
+        for (int i = 0; i < given.size(); i++) {
+            Attachment a = given.get(i);
+            String which = "attachment " + (i + 1);
+            if (a == null || a.text() == null || a.text().isBlank()) {
+                throw ProblemException.badRequest(which + " has no text");
+            }
+            String name = a.name() == null || a.name().isBlank()
+                    ? "attachment-" + (i + 1)
+                    : a.name().strip();
+            if (name.length() > 200) {
+                throw ProblemException.badRequest(which + ": the name is longer than 200 characters");
+            }
+            if (name.chars().anyMatch(c -> c == '/' || c == '\\' || Character.isISOControl(c))
+                    || name.equals(".")
+                    || name.equals("..")) {
+                throw ProblemException.badRequest(
+                        which + ": the name '" + printable(name) + "' may not contain slashes or control characters");
+            }
+            if (!names.add(name)) {
+                throw ProblemException.badRequest("two attachments are named '" + name + "'; give each its own name");
+            }
+            String origin = a.origin() == null || a.origin().isBlank()
+                    ? "pasted"
+                    : a.origin().strip();
+            if (origin.length() > 200 || origin.chars().anyMatch(Character::isISOControl)) {
+                throw ProblemException.badRequest(
+                        which + ": origin must be a short line of text (at most 200 characters)");
+            }
+            String text = a.text();
+            if (text.length() > config.maxAttachmentChars()) {
+                throw ProblemException.badRequest("attachment '" + name + "' has " + text.length()
+                        + " characters; at most " + config.maxAttachmentChars()
+                        + " are allowed per attachment (keep the part of the log that matters)");
+            }
+            total += text.length();
+            if (total > config.maxAttachmentsChars()) {
+                throw ProblemException.badRequest("the attachments have more than " + config.maxAttachmentsChars()
+                        + " characters together; attach less");
+            }
+            out.add(new Conversation.Attached(name, origin, text));
+        }
+        return out;
+    }
+
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        s.codePoints().limit(80).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return b.toString();
     }
 
     /** What a person may start in a workspace: the allowed droids that exist, and the repositories droids can start from. */
@@ -406,7 +497,12 @@ public class SessionService {
         SessionView.Question question = null;
         List<SessionView.Approval> approvals = new ArrayList<>();
         java.util.LinkedHashSet<String> files = new java.util.LinkedHashSet<>();
+        List<SessionView.Attachment> attachments = new ArrayList<>();
         for (Event e : s.history()) {
+            if (e.payload() instanceof Conversation.Attached a) {
+                attachments.add(new SessionView.Attachment(
+                        e.seq(), a.name(), a.origin(), a.text().length()));
+            }
             if (e.payload() instanceof Observation.FileChanged f) {
                 files.add(f.path());
             }
@@ -459,7 +555,8 @@ public class SessionService {
                 List.copyOf(files),
                 artifacts,
                 audit.sessionRootHash(row.id()).orElse(null),
-                s.raisedClassification().orElseGet(() -> settings.classification(row.workspace(), row.repo())));
+                s.raisedClassification().orElseGet(() -> settings.classification(row.workspace(), row.repo())),
+                attachments);
     }
 
     private static String firstLine(String task) {

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * droid changed, in the order first touched; {@code auditRoot} is the hash of its newest audit record,
  * which {@code ./drydock audit verify} checks and its branch's commit carries; {@code classification}
  * is the highest label of what the session's models have been sent so far (at least its workspace's
- * and repository's).
+ * and repository's). {@code attachments} are the texts given with the task (pasted tickets, logs,
+ * files, what an integration brought).
  */
 public record SessionView(
         String id,
@@ -34,7 +35,11 @@ public record SessionView(
         List<String> files,
         List<Artifact> artifacts,
         @Nullable String auditRoot,
-        String classification) {
+        String classification,
+        List<Attachment> attachments) {
+
+    /** A text attached when the session started (its content is the event at {@code seq}). */
+    public record Attachment(long seq, String name, String origin, int chars) {}
 
     /** Token and cost totals. */
     public record Totals(long promptTokens, long completionTokens, long costMicros) {}

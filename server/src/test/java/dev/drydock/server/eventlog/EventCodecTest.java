@@ -39,6 +39,7 @@ class EventCodecTest {
             new Lifecycle.SessionResumed("resumed by mike"),
             new Lifecycle.SessionFinished(Lifecycle.Outcome.COMPLETED, "Fixed add()"),
             new Conversation.UserMessage("Also update the README"),
+            new Conversation.Attached("PROJ-7.txt", "jira PROJ-7", "add() times out for inputs over 10^6"),
             new Conversation.ModelReplied(
                     "Let me look.", List.of(new ToolCall("call_1", "read_file", "{\"path\":\"calc.py\"}"))),
             new Conversation.QuestionAsked("call_2", "Numbers only?", List.of("yes", "no")),

@@ -7,6 +7,15 @@ public sealed interface Conversation extends Payload {
     /** A person adds a message to the conversation (the task itself is in {@code SessionStarted}). */
     record UserMessage(String text) implements Conversation {}
 
+    /**
+     * Text attached to the session by whoever started it (a pasted ticket or log, an uploaded file)
+     * or by the integration that started it (a ticket's description and comments, an alert's labels
+     * and runbook). Its author is outside the conversation, so it is untrusted: the model reads it as
+     * data, and it taints the context ({@code agent.Taint}). {@code origin} says where it came from in
+     * a few words ("pasted", "file", "jira PROJ-12").
+     */
+    record Attached(String name, String origin, String text) implements Conversation {}
+
     /** One model reply: free text plus the tool calls it asks for, in order. */
     record ModelReplied(String text, List<ToolCall> calls) implements Conversation {
         public ModelReplied {
