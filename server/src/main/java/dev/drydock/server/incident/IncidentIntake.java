@@ -68,7 +68,7 @@ public class IncidentIntake {
     /** What Drydock did with a notification: {@code started}, {@code ongoing}, {@code resolved} or {@code ignored}. */
     public record Outcome(String outcome, @Nullable String session, String detail) {}
 
-    public Outcome receive(String workspace, String name, @Nullable String authorization, byte[] body, URI base) {
+    public Outcome receive(String workspace, String name, List<String> authorization, byte[] body, URI base) {
         AlertReceivers.Receiver receiver = receivers
                 .find(workspace, name)
                 .orElseThrow(() ->
@@ -147,13 +147,17 @@ public class IncidentIntake {
         return new Outcome("started", session.id(), "a reliability session started for alert " + alert);
     }
 
-    private void authenticate(AlertReceivers.Receiver receiver, @Nullable String authorization) {
+    /**
+     * Checks the receiver's credential among the request's {@code Authorization} values (Alertmanager
+     * sends one; a proxy or client may add its own before it).
+     */
+    private void authenticate(AlertReceivers.Receiver receiver, List<String> authorization) {
         Optional<String> secret =
                 secrets.reveal(receiver.workspace(), receiver.secret()).filter(v -> !v.isBlank());
         String reason;
         if (secret.isEmpty()) {
             reason = "the receiver's secret '" + receiver.secret() + "' does not exist";
-        } else if (authorization == null || authorization.isBlank()) {
+        } else if (authorization.isEmpty()) {
             reason = "no Authorization header";
         } else {
             String expected = receiver.auth().equals("basic")
@@ -162,7 +166,11 @@ public class IncidentIntake {
                                     .encodeToString(
                                             (receiver.username() + ":" + secret.get()).getBytes(StandardCharsets.UTF_8))
                     : "Bearer " + secret.get();
-            if (constantTimeEquals(expected, authorization.strip())) {
+            boolean matches = false;
+            for (String given : authorization) {
+                matches |= constantTimeEquals(expected, given.strip());
+            }
+            if (matches) {
                 return;
             }
             reason = "the " + receiver.auth() + " credential does not match";
