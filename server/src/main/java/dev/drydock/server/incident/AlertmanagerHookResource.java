@@ -8,9 +8,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jspecify.annotations.Nullable;
 
@@ -38,10 +40,15 @@ public class AlertmanagerHookResource {
     public Response receive(
             @PathParam("workspace") String workspace,
             @PathParam("receiver") String receiver,
-            @HeaderParam("Authorization") @Nullable String authorization,
+            @Context HttpHeaders headers,
             byte @Nullable [] body) {
-        IncidentIntake.Outcome outcome =
-                intake.receive(workspace, receiver, authorization, body == null ? new byte[0] : body, uri.getBaseUri());
+        List<String> authorization = headers.getRequestHeader(HttpHeaders.AUTHORIZATION);
+        IncidentIntake.Outcome outcome = intake.receive(
+                workspace,
+                receiver,
+                authorization == null ? List.of() : authorization,
+                body == null ? new byte[0] : body,
+                uri.getBaseUri());
         return Response.status(outcome.outcome().equals("started") ? 202 : 200)
                 .entity(outcome)
                 .build();
