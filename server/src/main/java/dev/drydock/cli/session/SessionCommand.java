@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -92,16 +93,33 @@ public final class SessionCommand implements Callable<Integer> {
                         + " file; '-' reads standard input. Repeatable.")
         List<String> attach = new ArrayList<>();
 
-        @Parameters(index = "0", paramLabel = "TASK", description = "What the droid should do")
+        @Option(
+                names = "--ticket",
+                description =
+                        "Start from a ticket instead of a TASK: a Jira key or URL (PROJ-12), or a GitLab issue of the repository (#4 or its URL)")
+        @Nullable
+        String ticket;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "TASK", description = "What the droid should do")
         String task = "";
 
         @Override
         public Integer call() {
+            if ((ticket == null) == task.isBlank()) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "give either a TASK or --ticket (a Jira key or URL, or a GitLab #iid)");
+            }
             RemoteServer remote = RemoteServer.signedInOrCurrent(server);
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("workspace", workspace);
+            if (ticket == null) {
+                body.put("workspace", workspace);
+            }
             body.put("droid", droid);
-            body.put("task", task);
+            if (ticket == null) {
+                body.put("task", task);
+            } else {
+                body.put("ticket", ticket);
+            }
             if (repo != null) {
                 body.put("repo", repo);
             }
@@ -110,9 +128,16 @@ public final class SessionCommand implements Callable<Integer> {
                         "--attach - and --watch both need standard input; attach a file instead", CliExit.USAGE);
             }
             if (!attach.isEmpty()) {
+                if (ticket != null) {
+                    throw new CliException(
+                            "--attach goes with a TASK; a ticket's own attachments come with --ticket", CliExit.USAGE);
+                }
                 body.put("attachments", AttachedFiles.read(attach, System.in));
             }
-            JsonNode s = remote.post("/api/sessions", body);
+            JsonNode answer = ticket == null
+                    ? remote.post("/api/sessions", body)
+                    : remote.post("/api/workspaces/" + workspace + "/tickets/sessions", body);
+            JsonNode s = ticket == null ? answer : answer.path("session");
             String id = s.path("id").asText();
             PrintWriter out = spec.commandLine().getOut();
             out.println("session " + id + " started: " + remote.server() + "/portal/sessions/" + id);

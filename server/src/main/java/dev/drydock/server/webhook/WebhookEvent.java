@@ -12,6 +12,8 @@ public enum WebhookEvent {
     APPROVAL_NEEDED("approval.needed"),
     /** A session's merge request was opened on the git server. */
     MERGE_REQUEST_OPENED("merge-request.opened"),
+    /** A reliability session started by an alert wrote its root-cause analysis. */
+    INCIDENT_RCA("incident.rca"),
     /** Sent on request, to check a receiver's setup. */
     PING("ping");
 

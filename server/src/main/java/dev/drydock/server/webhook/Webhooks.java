@@ -243,6 +243,17 @@ public class Webhooks {
                 write(body)));
     }
 
+    /**
+     * Queues {@code kind} with {@code fields} (besides {@code event}, {@code workspace} and {@code
+     * occurredAt}) to the workspace's receivers subscribed to it, after the caller's work is done:
+     * how other features report onwards (an incident's RCA).
+     */
+    public void publish(String workspace, WebhookEvent kind, @Nullable String sessionId, Map<String, Object> fields) {
+        Map<String, Object> body = envelope(kind, workspace);
+        body.putAll(fields);
+        enqueue(workspace, kind, sessionId == null ? null : UUID.fromString(sessionId), write(body));
+    }
+
     private void enqueueSessionEvent(Event e) {
         try {
             UUID session = UUID.fromString(e.sessionId());

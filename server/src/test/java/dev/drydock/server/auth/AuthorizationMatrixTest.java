@@ -407,6 +407,16 @@ class AuthorizationMatrixTest {
                     .then()
                     .statusCode(204);
         }
+        for (String receiver : as("wanda")
+                .get("/api/workspaces/" + A + "/alert-receivers")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("name", String.class)) {
+            as("wanda").delete("/api/workspaces/" + A + "/alert-receivers/" + receiver);
+        }
+        as("wanda").delete("/api/workspaces/" + A + "/tickets/jira");
         webhook = "";
     }
 
@@ -757,6 +767,48 @@ class AuthorizationMatrixTest {
                         "/api/hooks/bitbucket/" + A + "/" + REPO,
                         Map.of("test", true),
                         Map.of("X-Event-Key", "diagnostics:ping", "X-Hub-Signature", "sha256=00"))));
+        // tickets and incidents: a workspace's Jira connection (admins), sessions from a ticket (members),
+        // Alertmanager receivers (admins), incidents (viewers); Alertmanager's webhook is authenticated by
+        // the receiver's own credential, never Keycloak
+        rows.add(api("GET /api/workspaces/{workspace}/tickets/jira", "UFFAHHA", c -> {
+            jiraOfA();
+            return get("/api/workspaces/" + A + "/tickets/jira");
+        }));
+        rows.add(api(
+                "PUT /api/workspaces/{workspace}/tickets/jira",
+                "UFFAHHA",
+                c -> json("PUT", "/api/workspaces/" + A + "/tickets/jira", jira())));
+        rows.add(api("DELETE /api/workspaces/{workspace}/tickets/jira", "UFFAHHA", c -> {
+            jiraOfA();
+            return new Call("DELETE", "/api/workspaces/" + A + "/tickets/jira", null, null, Map.of());
+        }));
+        rows.add(api(
+                "POST /api/workspaces/{workspace}/tickets/sessions",
+                "UFAAHHA",
+                c -> json("POST", "/api/workspaces/" + A + "/tickets/sessions", Map.of("ticket", "not a ticket"))));
+        rows.add(api(
+                "GET /api/workspaces/{workspace}/alert-receivers",
+                "UFFAHHA",
+                c -> get("/api/workspaces/" + A + "/alert-receivers")));
+        rows.add(api(
+                "PUT /api/workspaces/{workspace}/alert-receivers/{name}",
+                "UFFAHHA",
+                c -> json("PUT", "/api/workspaces/" + A + "/alert-receivers/matrix-alerts", alertReceiver())));
+        rows.add(api("DELETE /api/workspaces/{workspace}/alert-receivers/{name}", "UFFAHHA", c -> {
+            String name = freshAlertReceiver();
+            return new Call("DELETE", "/api/workspaces/" + A + "/alert-receivers/" + name, null, null, Map.of());
+        }));
+        rows.add(api(
+                "GET /api/workspaces/{workspace}/incidents",
+                "UAAAHHA",
+                c -> get("/api/workspaces/" + A + "/incidents")));
+        rows.add(api("POST /api/hooks/alertmanager/{workspace}/{receiver}", "UUUUUUU", c -> alertmanagerHook(null)));
+        rows.add(row(
+                "POST /api/hooks/alertmanager/{workspace}/{receiver}",
+                "with the receiver's bearer token",
+                Channel.BEARER,
+                "AAAAAAA",
+                c -> alertmanagerHook("Bearer matrix-value")));
         rows.add(api("GET /api/sessions/{id}/delivery", "UAAAHHA", c -> get(s + sessionA + "/delivery")));
         rows.add(api(
                 "POST /api/sessions/{id}/delivery/push",
@@ -1387,6 +1439,61 @@ class AuthorizationMatrixTest {
                 List.of(),
                 "hookSecret",
                 SECRET);
+    }
+
+    private static Map<String, Object> jira() {
+        return Map.of("baseUrl", "http://localhost:9", "secret", SECRET);
+    }
+
+    /** A's Jira connection (to a port nothing answers on: no row reads a ticket). */
+    private static void jiraOfA() {
+        as("wanda")
+                .body(jira())
+                .put("/api/workspaces/" + A + "/tickets/jira")
+                .then()
+                .statusCode(200);
+    }
+
+    private static Map<String, Object> alertReceiver() {
+        return Map.of("auth", "bearer", "secret", SECRET, "repo", "droid-calc");
+    }
+
+    private static String freshAlertReceiver() {
+        String name = "matrix-alerts-" + FRESH.incrementAndGet();
+        as("wanda")
+                .body(alertReceiver())
+                .put("/api/workspaces/" + A + "/alert-receivers/" + name)
+                .then()
+                .statusCode(200);
+        return name;
+    }
+
+    /** A resolved Alertmanager group nobody saw firing (so ignored once authenticated), unique per call. */
+    private static Call alertmanagerHook(@Nullable String authorization) {
+        as("wanda")
+                .body(alertReceiver())
+                .put("/api/workspaces/" + A + "/alert-receivers/matrix-alerts")
+                .then()
+                .statusCode(200);
+        Map<String, Object> payload = Map.of(
+                "version",
+                "4",
+                "groupKey",
+                "{}:{alertname=\"Matrix\",n=\"" + FRESH.incrementAndGet() + "\"}",
+                "status",
+                "resolved",
+                "receiver",
+                "drydock",
+                "groupLabels",
+                Map.of("alertname", "Matrix"),
+                "alerts",
+                List.of(Map.of(
+                        "status", "resolved", "labels", Map.of("alertname", "Matrix"), "annotations", Map.of())));
+        return json(
+                "POST",
+                "/api/hooks/alertmanager/" + A + "/matrix-alerts",
+                payload,
+                authorization == null ? Map.of() : Map.of("Authorization", authorization));
     }
 
     /** A GitLab note on a merge request Drydock did not open (so ignored once authenticated), unique per call. */
