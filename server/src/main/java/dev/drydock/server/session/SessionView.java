@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * droid changed, in the order first touched; {@code auditRoot} is the hash of its newest audit record,
  * which {@code ./drydock audit verify} checks and its branch's commit carries; {@code classification}
  * is the highest label of what the session's models have been sent so far (at least its workspace's
- * and repository's).
+ * and repository's). {@code queue} is set while the session waits for a sandbox (status {@code queued}).
  */
 public record SessionView(
         String id,
@@ -34,7 +34,18 @@ public record SessionView(
         List<String> files,
         List<Artifact> artifacts,
         @Nullable String auditRoot,
-        String classification) {
+        String classification,
+        @Nullable Queued queue) {
+
+    /**
+     * Where a session waiting for a sandbox is (status {@code queued}): its place in the shared queue (1 =
+     * next), why it waits, since when, and its priority ({@code low}, {@code normal}, {@code high}).
+     */
+    public record Queued(int position, String reason, Instant since, String priority) {
+        static Queued of(SessionQueue.Waiting w) {
+            return new Queued(w.position(), w.reason(), w.since(), w.priority().label());
+        }
+    }
 
     /** Token and cost totals. */
     public record Totals(long promptTokens, long completionTokens, long costMicros) {}
@@ -60,5 +71,6 @@ public record SessionView(
             Instant updatedAt,
             String status,
             @Nullable String outcome,
-            Totals totals) {}
+            Totals totals,
+            @Nullable Integer queuePosition) {}
 }
