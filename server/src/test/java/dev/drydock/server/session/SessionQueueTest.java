@@ -7,6 +7,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Lifecycle;
 import dev.drydock.server.eventlog.PostgresEventLog;
@@ -289,7 +290,7 @@ class SessionQueueTest {
                     "mike", base.resolve("/portal/sessions/" + waiting).toString());
 
             // Then the session page and the home page say it is queued and where
-            session.waitForFunction("document.getElementById('stream-state').textContent !== 'connecting…'");
+            PlaywrightAssertions.assertThat(session.locator("#stream-state")).hasText("live");
             assertThat(session.textContent("#status")).isEqualTo("queued, position 1");
             session.navigate(base.resolve("/portal").toString());
             assertThat(session.textContent("#recent-sessions tr[data-session='" + waiting + "']"))
