@@ -45,7 +45,8 @@ import picocli.CommandLine.Option;
 /**
  * Two real server processes (the packaged server, {@code server/target/quarkus-app}, each its own JVM)
  * on one PostgreSQL (the appliance's embedded one), N knowledge-droid sessions with a scripted model;
- * replica A drives them all, replica B idles beside it; then A gets SIGKILL. Measures how long B takes to
+ * replica A drives them all (they are leased to its name, as if it had run them before a restart), replica B
+ * idles beside it; once both are up and every session has a model reply, A gets SIGKILL. Measures how long B takes to
  * take each of A's unfinished sessions over (kill → B's {@code session.resumed}), and checks that every
  * session finishes completed with its event log free of gaps and duplicates, with exactly the model
  * replies its script has. The sessions are written into the database before A starts (as if an earlier
@@ -64,7 +65,7 @@ public final class BenchTakeoverCommand implements java.util.concurrent.Callable
 
     @Option(
             names = "--steps",
-            defaultValue = "12",
+            defaultValue = "20",
             description = "model calls per session, the last one finishing (default ${DEFAULT-VALUE})")
     int steps;
 
@@ -195,19 +196,14 @@ public final class BenchTakeoverCommand implements java.util.concurrent.Callable
             String modelUrl = "http://127.0.0.1:" + model.getAddress().getPort() + "/v1";
             int portA = freePort();
             int portB = freePort();
+            // both start together; a finds its sessions at start-up (leased to its name), b finds none
             Process a = server(jar, work, "a", portA, db, password, modelUrl);
             replicas.add(a);
+            Process b = server(jar, work, "b", portB, db, password, modelUrl);
+            replicas.add(b);
             awaitReady(portA, a);
+            awaitReady(portB, b);
             try (Connection c = db.connect("drydock", db.owner(), password)) {
-                await(
-                        () -> count(
-                                        c,
-                                        "select count(*) from droid_session where lease_owner = 'a' or status = 'finished'")
-                                >= sessions,
-                        "replica a to lease every session");
-                Process b = server(jar, work, "b", portB, db, password, modelUrl);
-                replicas.add(b);
-                awaitReady(portB, b);
                 // every session on a has started its loop: at least one model reply recorded
                 await(
                         () -> count(
@@ -247,8 +243,9 @@ public final class BenchTakeoverCommand implements java.util.concurrent.Callable
         List<String> ids = new ArrayList<>();
         Timestamp now = Timestamp.from(Instant.now());
         try (PreparedStatement s = c.prepareStatement(
-                        "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at, status, last_seq)"
-                                + " values (?::uuid, 'bench', 'knowledge', '', ?, 'bench', ?, ?, 'running', 1)");
+                        "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at, status, last_seq,"
+                                + " lease_owner, lease_expires_at) values (?::uuid, 'bench', 'knowledge', '', ?, 'bench', ?, ?,"
+                                + " 'running', 1, 'a', now() + interval '1 hour')");
                 PreparedStatement e = c.prepareStatement(
                         "insert into session_event(session_id, seq, at, source, type, payload) values (?::uuid, 1, ?, 'USER', ?, cast(? as jsonb))")) {
             for (int i = 0; i < sessions; i++) {
@@ -341,7 +338,7 @@ public final class BenchTakeoverCommand implements java.util.concurrent.Callable
             }
             try {
                 HttpResponse<Void> r = http.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/live"))
                                 .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {

@@ -107,10 +107,11 @@ public final class SessionQueue {
     /**
      * Takes up to {@code n} sessions off the head of the queue (those whose {@code not_before} has
      * come) and sets their listing status back to {@code running}; the caller takes their leases in
-     * the same transaction. One replica claims at a time (an advisory lock), so no session is claimed
-     * twice.
+     * the same transaction. Only sessions whose lease {@code replica} can take are claimed (a session
+     * still leased to another live replica waits for it). One replica claims at a time (an advisory
+     * lock), so no session is claimed twice.
      */
-    public List<String> claim(int n, Instant now) {
+    public List<String> claim(int n, String replica, Instant now) {
         if (n <= 0) {
             return List.of();
         }
@@ -119,10 +120,13 @@ public final class SessionQueue {
                     .setParameter(1, CLAIM_LOCK)
                     .getSingleResult();
             @SuppressWarnings("unchecked")
-            List<String> ids = em.createNativeQuery("select session_id::text from (" + ORDERED
-                            + ") o where not_before <= ?1 order by place limit ?2")
+            List<String> ids = em.createNativeQuery("select o.session_id::text from (" + ORDERED
+                            + ") o join droid_session d on d.id = o.session_id where o.not_before <= ?1"
+                            + " and (d.lease_owner is null or d.lease_owner = ?3 or d.lease_expires_at <= ?1)"
+                            + " order by o.place limit ?2")
                     .setParameter(1, micros(now))
                     .setParameter(2, n)
+                    .setParameter(3, replica)
                     .getResultList();
             for (String id : ids) {
                 UUID uuid = UUID.fromString(id);

@@ -356,7 +356,7 @@ public class SessionRunner {
             try {
                 claimed = QuarkusTransaction.requiringNew().call(() -> {
                     List<SessionLeases.Lease> got = new java.util.ArrayList<>();
-                    for (String id : queue.claim(free, now)) {
+                    for (String id : queue.claim(free, leases.replica(), now)) {
                         leases.acquire(id).ifPresent(got::add);
                     }
                     return got;
