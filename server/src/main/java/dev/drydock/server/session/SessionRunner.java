@@ -212,7 +212,7 @@ public class SessionRunner {
                 continue;
             }
             if (config.resumeOnStart()) {
-                if (start(id, new Lifecycle.SessionResumed("server restarted; resuming from the event log"))) {
+                if (start(id, new Lifecycle.SessionResumed("server restarted; resuming from the event log"), false)) {
                     recovered++;
                 }
             } else {
@@ -287,10 +287,12 @@ public class SessionRunner {
                     && start(
                             id,
                             new Lifecycle.SessionResumed("the lease of the replica driving it lapsed; resuming on "
-                                    + leases.replica() + " from the event log"))) {
+                                    + leases.replica() + " from the event log"),
+                            false)) {
                 taken++;
             }
         }
+        dispatch();
         if (taken > 0) {
             LOG.infof("took over %d session(s) whose lease lapsed", taken);
         }
@@ -310,6 +312,14 @@ public class SessionRunner {
      * queue.
      */
     private boolean start(String id, @Nullable Lifecycle first) {
+        return start(id, first, true);
+    }
+
+    /**
+     * {@link #start(String, Lifecycle)}; with {@code dispatchNow} false a queued session waits for the
+     * caller's {@link #dispatch()} (one claim for a whole batch of taken-over sessions).
+     */
+    private boolean start(String id, @Nullable Lifecycle first, boolean dispatchNow) {
         if (stopping || running.containsKey(id)) {
             return false;
         }
@@ -330,7 +340,9 @@ public class SessionRunner {
                 return queue.enqueue(id, "waiting for a sandbox", now, now, inserted);
             });
             if (waits) {
-                dispatch();
+                if (dispatchNow) {
+                    dispatch();
+                }
                 return inserted[0] || running.containsKey(id);
             }
         }
