@@ -366,7 +366,9 @@
   function render() {
     renderQueued = false;
     const status = document.getElementById("status");
-    status.textContent = human(state.status);
+    // queued for a sandbox (as of the page load): the log says "running" until the session gets one
+    const queued = status.dataset.queued && state.status === "running" && state.lastSeq <= Number(status.dataset.queuedSeq);
+    status.textContent = queued ? status.dataset.queued : human(state.status);
     const outcome = document.getElementById("outcome");
     outcome.textContent = human(state.outcome);
     outcome.hidden = !state.outcome;

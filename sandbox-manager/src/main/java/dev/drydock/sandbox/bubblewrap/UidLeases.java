@@ -67,8 +67,8 @@ final class UidLeases {
                         "cannot lease a sandbox uid in " + dir + ": " + e.getMessage(), e);
             }
         }
-        throw new SandboxUnavailableException("no free sandbox uid: all " + count + " uids from " + base
-                + " are leased by live sandboxes on this host");
+        throw new dev.drydock.sandbox.SandboxCapacityException("no free sandbox uid: all " + count + " uids from "
+                + base + " are leased by live sandboxes on this host");
     }
 
     /** Gives a uid back. */

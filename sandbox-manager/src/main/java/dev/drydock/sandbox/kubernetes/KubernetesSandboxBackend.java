@@ -291,6 +291,12 @@ public final class KubernetesSandboxBackend implements SandboxBackend {
             }
         } catch (KubernetesClientException e) {
             delete(id);
+            if (e.getCode() == 403 && String.valueOf(e.getMessage()).contains("exceeded quota")) {
+                throw new dev.drydock.sandbox.SandboxCapacityException(
+                        "the resource quota of " + kube.namespace() + " has no room for another sandbox: "
+                                + e.getMessage(),
+                        e);
+            }
             throw new SandboxUnavailableException(
                     "cannot create sandbox pod in " + kube.namespace() + ": " + e.getMessage(), e);
         }

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
             BenchContextCommand.class,
             BenchEmbedCommand.class,
             GatewayBenchCommand.class,
-            BenchSessionsCommand.class
+            BenchSessionsCommand.class,
+            BenchTakeoverCommand.class
         })
 public final class BenchCommand implements Callable<Integer> {
     @Spec

@@ -117,7 +117,9 @@ public class PortalResource {
                         s.droid(),
                         s.repo(),
                         s.title(),
-                        s.status().replace('_', ' '),
+                        s.queuePosition() == null
+                                ? s.status().replace('_', ' ')
+                                : "queued, position " + s.queuePosition(),
                         s.outcome() == null ? "" : s.outcome().replace('_', ' '),
                         s.totals().promptTokens() + s.totals().completionTokens(),
                         PortalFormat.cost(s.totals().costMicros()),

@@ -199,7 +199,9 @@ public class PortalSessionResource {
                         && !s.outcome().equals("completed")
                         && !s.outcome().equals("cancelled"));
         Panel panel = new Panel(
-                s.status().replace('_', ' '),
+                s.queue() == null
+                        ? s.status().replace('_', ' ')
+                        : "queued, position " + s.queue().position(),
                 s.outcome() == null ? "" : s.outcome().replace('_', ' '),
                 s.totals().promptTokens(),
                 s.totals().completionTokens(),

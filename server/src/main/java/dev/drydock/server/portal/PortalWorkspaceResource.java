@@ -124,7 +124,7 @@ public class PortalWorkspaceResource {
                     s.title(),
                     s.droid(),
                     s.repo(),
-                    s.status().replace('_', ' '),
+                    s.queuePosition() == null ? s.status().replace('_', ' ') : "queued, position " + s.queuePosition(),
                     s.outcome() == null ? "" : s.outcome().replace('_', ' '),
                     s.totals().promptTokens() + s.totals().completionTokens(),
                     PortalFormat.cost(s.totals().costMicros()),

@@ -31,4 +31,14 @@ public interface ReplicaConfig {
      */
     @WithDefault("PT5S")
     Duration renewInterval();
+
+    /**
+     * Most session sandboxes this replica keeps at once (sessions being driven, and sessions waiting
+     * for a person, which keep theirs). A session that would go over waits in the shared queue
+     * (listing status `queued`, with its position) until a sandbox of some replica frees up; so does
+     * one whose sandbox the backend could not create for lack of room (no free sandbox uid, the
+     * namespace's quota used up), retried every `renew-interval`.
+     */
+    @WithDefault("16")
+    int maxSandboxes();
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.drydock.server.agent.event.Progress.ArtifactProduced;
 import dev.drydock.server.auth.CurrentUser;
 import dev.drydock.server.eventlog.EventStreams;
+import dev.drydock.server.problem.ProblemException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -52,12 +53,20 @@ public class SessionResource {
 
     @POST
     @Path("/sessions")
-    @Operation(summary = "Delegate a task to a droid (code, knowledge, reliability)")
+    @Operation(
+            summary =
+                    "Delegate a task to a droid (code, knowledge, reliability); waits in the queue (status queued) when every sandbox is taken")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(SessionService.@Nullable CreateSession request) {
+    public Response create(
+            SessionService.@Nullable CreateSession request,
+            @QueryParam("priority") @DefaultValue("normal") String priority) {
+        SessionQueue.Priority p = SessionQueue.Priority.parse(priority)
+                .orElseThrow(() -> ProblemException.badRequest(
+                        "priority must be low, normal or high (high needs workspace-admin), not '" + priority + "'"));
         SessionView v = sessions.create(
                 currentUser.principal(),
-                required(request, "a JSON object with workspace, droid and task (and optionally repo)"));
+                required(request, "a JSON object with workspace, droid and task (and optionally repo)"),
+                p);
         return Response.created(URI.create("/api/sessions/" + v.id())).entity(v).build();
     }
 

@@ -1,6 +1,7 @@
 package dev.drydock.server.session;
 
 import dev.drydock.sandbox.PathPattern;
+import dev.drydock.sandbox.SandboxCapacityException;
 import dev.drydock.server.agent.AgentLoop;
 import dev.drydock.server.agent.CompletionRule;
 import dev.drydock.server.agent.EventLog;
@@ -53,6 +54,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +132,9 @@ public class SessionRunner {
     @SuppressWarnings("NullAway.Init") // set in @PostConstruct, before any method of the bean runs
     private SessionLeases leases;
 
+    @SuppressWarnings("NullAway.Init") // set in @PostConstruct, before any method of the bean runs
+    private SessionQueue queue;
+
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
 
     @Inject
@@ -144,6 +149,12 @@ public class SessionRunner {
     void init() {
         String replica = replicas.id().filter(s -> !s.isBlank()).orElseGet(() -> hostName() + ":" + httpPort);
         leases = new SessionLeases(em, replica, Clock.systemUTC(), replicas.leaseDuration());
+        queue = new SessionQueue(em);
+    }
+
+    /** The shared queue of sessions waiting for a sandbox. */
+    public SessionQueue queue() {
+        return queue;
     }
 
     private static String hostName() {
@@ -210,7 +221,7 @@ public class SessionRunner {
                 continue;
             }
             if (config.resumeOnStart()) {
-                if (start(id, new Lifecycle.SessionResumed("server restarted; resuming from the event log"))) {
+                if (start(id, new Lifecycle.SessionResumed("server restarted; resuming from the event log"), false)) {
                     recovered++;
                 }
             } else {
@@ -235,6 +246,7 @@ public class SessionRunner {
                     "%d session(s) were running at startup: %s",
                     recovered, config.resumeOnStart() ? "resumed" : "marked interrupted");
         }
+        dispatch();
     }
 
     /** Renews this replica's leases and takes over lapsed ones, every {@code drydock.replica.renew-interval}. */
@@ -246,6 +258,7 @@ public class SessionRunner {
         try {
             renewLeases();
             takeOverLapsed();
+            dispatch();
         } catch (RuntimeException e) {
             LOG.warnf("session leases: %s", e.getMessage());
         }
@@ -283,10 +296,12 @@ public class SessionRunner {
                     && start(
                             id,
                             new Lifecycle.SessionResumed("the lease of the replica driving it lapsed; resuming on "
-                                    + leases.replica() + " from the event log"))) {
+                                    + leases.replica() + " from the event log"),
+                            false)) {
                 taken++;
             }
         }
+        dispatch();
         if (taken > 0) {
             LOG.infof("took over %d session(s) whose lease lapsed", taken);
         }
@@ -299,13 +314,103 @@ public class SessionRunner {
     }
 
     /**
-     * Starts driving a session when this replica can take its lease; {@code first} is appended (with
-     * the new token) before anything else. Returns whether it started.
+     * Starts driving a session, or queues it for a sandbox: a running session without a sandbox on this
+     * replica joins the shared queue ({@code first} is appended when it joins) and this replica then
+     * claims what its free sandboxes allow, fairly from the head of the queue; a session that has its
+     * sandbox here (it waited for a person) is driven at once. Returns whether it started or joined the
+     * queue.
      */
     private boolean start(String id, @Nullable Lifecycle first) {
-        if (stopping) {
+        return start(id, first, true);
+    }
+
+    /**
+     * {@link #start(String, Lifecycle)}; with {@code dispatchNow} false a queued session waits for the
+     * caller's {@link #dispatch()} (one claim for a whole batch of taken-over sessions).
+     */
+    private boolean start(String id, @Nullable Lifecycle first, boolean dispatchNow) {
+        if (stopping || running.containsKey(id)) {
             return false;
         }
+        if (!workspaces.containsKey(id)) {
+            boolean[] inserted = {false};
+            Instant now = clock.instant();
+            boolean waits = QuarkusTransaction.requiringNew().call(() -> {
+                // the row lock makes concurrent starts (two replicas taking over one lapsed session) queue it once
+                String status = queue.lockStatus(id).orElse("");
+                if (!status.equals("running") && !status.equals("queued")) {
+                    return false;
+                }
+                if (first != null
+                        && status.equals("running")
+                        && queue.waiting(id).isEmpty()) {
+                    events.append(id, Source.SYSTEM, null, first, null);
+                }
+                return queue.enqueue(id, "waiting for a sandbox", now, now, inserted);
+            });
+            if (waits) {
+                if (dispatchNow) {
+                    dispatch();
+                }
+                return inserted[0] || running.containsKey(id);
+            }
+        }
+        return drive(id, first);
+    }
+
+    /**
+     * Claims sessions from the head of the shared queue while this replica has fewer sandboxes than
+     * {@code drydock.replica.max-sandboxes}, takes their leases in the same transaction and drives them.
+     * Called when a session joins the queue, when a drive ends, and every {@code renew-interval}.
+     */
+    public void dispatch() {
+        if (stopping) {
+            return;
+        }
+        synchronized (dispatching) {
+            int free = replicas.maxSandboxes() - sandboxCount();
+            if (free <= 0) {
+                return;
+            }
+            Instant now = clock.instant();
+            List<SessionLeases.Lease> claimed;
+            try {
+                claimed = QuarkusTransaction.requiringNew().call(() -> {
+                    List<SessionLeases.Lease> got = new java.util.ArrayList<>();
+                    for (String id : queue.claim(free, leases.replica(), now)) {
+                        leases.acquire(id).ifPresent(got::add);
+                    }
+                    return got;
+                });
+            } catch (RuntimeException e) {
+                LOG.warnf("session queue: cannot claim: %s", e.getMessage());
+                return;
+            }
+            for (SessionLeases.Lease lease : claimed) {
+                running.computeIfAbsent(lease.session(), k -> {
+                    held.put(k, lease);
+                    return Thread.ofVirtual().name("session-" + k).start(() -> drive(k, lease, null));
+                });
+            }
+        }
+    }
+
+    private final Object dispatching = new Object();
+
+    /** Sandboxes this replica keeps or is about to create: sessions it drives, and sessions that keep theirs. */
+    private int sandboxCount() {
+        java.util.Set<String> ids = new java.util.HashSet<>(running.keySet());
+        ids.addAll(workspaces.keySet());
+        return ids.size();
+    }
+
+    /** Sandboxes this replica keeps now, for the operator view and tests. */
+    public int sandboxes() {
+        return sandboxCount();
+    }
+
+    /** Drives a session whose lease this replica can take, without queueing it. */
+    private boolean drive(String id, @Nullable Lifecycle first) {
         boolean[] started = {false};
         running.computeIfAbsent(id, k -> {
             Optional<SessionLeases.Lease> lease = leases.acquire(id);
@@ -325,8 +430,26 @@ public class SessionRunner {
         return running.containsKey(id);
     }
 
-    /** Records the cancellation and kills the sandbox's processes at once. */
+    /**
+     * Records the cancellation and kills the sandbox's processes at once; a session still waiting in
+     * the queue leaves it and finishes cancelled without ever getting a sandbox.
+     */
     public void cancel(String id, String by) {
+        boolean dequeued = QuarkusTransaction.requiringNew().call(() -> {
+            if (!queue.remove(id)) {
+                return false;
+            }
+            log.append(id, Source.USER, new Oversight.CancelRequested(by));
+            log.append(
+                    id,
+                    Source.SYSTEM,
+                    new Lifecycle.SessionFinished(
+                            Outcome.CANCELLED, "cancelled by " + by + " while queued for a sandbox"));
+            return true;
+        });
+        if (dequeued) {
+            return;
+        }
         log.append(id, Source.USER, new Oversight.CancelRequested(by));
         SandboxWorkspace ws = workspaces.remove(id);
         if (ws != null) {
@@ -344,6 +467,7 @@ public class SessionRunner {
         EventLog fenced = new FencedEventLog(events, lease.token());
         SessionState.Tracker tracker = new SessionState.Tracker(fenced, id);
         boolean lost = false;
+        @Nullable String full = null;
         try {
             if (first != null) {
                 fenced.append(id, Source.SYSTEM, first);
@@ -354,6 +478,9 @@ public class SessionRunner {
                     state = loop(id, state, fenced).run(tracker);
                 } catch (PostgresEventLog.FencedOut e) {
                     throw e;
+                } catch (SandboxCapacityException e) {
+                    // no room for its sandbox now: back into the queue, not a failure
+                    full = e.getMessage() == null ? "the sandbox backend is full" : e.getMessage();
                 } catch (RuntimeException | LinkageError | AssertionError e) {
                     // A bug or a broken deployment: record it rather than leave the session "running" with nobody
                     // driving it.
@@ -391,11 +518,34 @@ public class SessionRunner {
             }
             return;
         }
+        if (full != null) {
+            requeue(id, full);
+            dispatch();
+            return;
+        }
         SessionState after = tracker.catchUp();
         if (after.finished()) {
             release(id);
         } else if (after.status() == SessionState.Status.RUNNING || after.cancelRequested()) {
             kick(id);
+        }
+        dispatch();
+    }
+
+    /** Puts a session whose sandbox the backend had no room for back into the queue, retried after {@code renew-interval}. */
+    private void requeue(String id, String reason) {
+        Instant now = clock.instant();
+        try {
+            boolean waits = queue.enqueue(
+                    id,
+                    "the sandbox backend is full: " + reason,
+                    now.plus(replicas.renewInterval()),
+                    now,
+                    new boolean[1]);
+            LOG.infof("session %s: %s; %s", id, reason, waits ? "queued for a sandbox" : "no longer running");
+        } catch (RuntimeException e) {
+            // the session stays 'running' without a lease; the next lease scan takes it over and queues it
+            LOG.warnf("session %s: cannot queue it for a sandbox: %s", id, e.getMessage());
         }
     }
 

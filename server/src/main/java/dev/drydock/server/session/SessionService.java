@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -120,16 +121,40 @@ public class SessionService {
     public record SystemRun(String kind, String endpoint) {}
 
     public SessionView create(Principal who, CreateSession req) {
-        return create(who, req, null);
+        return create(who, req, null, SessionQueue.Priority.NORMAL);
     }
 
     /** Starts a session; {@code system} marks one the system starts for itself (see {@link SystemRun}). */
-    public SessionView create(Principal who, CreateSession req, @Nullable SystemRun system) {
+    public SessionView create(Principal who, CreateSession req, SystemRun system) {
+        return create(who, req, system, SessionQueue.Priority.NORMAL);
+    }
+
+    /**
+     * Starts a session with a queue priority: when every sandbox is taken, higher priorities leave the
+     * queue first. {@code high} needs workspace-admin in the session's workspace.
+     */
+    public SessionView create(Principal who, CreateSession req, SessionQueue.Priority priority) {
+        return create(who, req, null, priority);
+    }
+
+    private SessionView create(
+            Principal who, CreateSession req, @Nullable SystemRun system, SessionQueue.Priority priority) {
         if (req.workspace() == null || req.task() == null || req.task().isBlank() || req.droid() == null) {
             throw ProblemException.badRequest("workspace, droid and task are required");
         }
         WorkspaceAccess.require(who, req.workspace(), WorkspaceRole.MEMBER);
         List<Conversation.Attached> attached = attachments(req.attachments());
+        if (priority == SessionQueue.Priority.HIGH) {
+            WorkspaceRole role = who.roleIn(req.workspace()).orElse(WorkspaceRole.VIEWER);
+            if (!role.atLeast(WorkspaceRole.ADMIN)) {
+                throw AccessRefused.forbidden(
+                        who,
+                        req.workspace(),
+                        "high priority",
+                        "high priority needs workspace-admin in workspace " + req.workspace() + "; you are "
+                                + role.label() + " (use normal or low)");
+            }
+        }
         if (!runner.accepting()) {
             throw new ProblemException(
                     Problem.of(
@@ -163,8 +188,8 @@ public class SessionService {
                 who,
                 workspace,
                 () -> em.createNativeQuery(
-                                "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at, system_run, pinned_endpoint) "
-                                        + "values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, cast(?8 as text), cast(?9 as text))")
+                                "insert into droid_session(id, workspace, droid, repo, title, created_by, created_at, updated_at, system_run, pinned_endpoint, priority) "
+                                        + "values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, cast(?8 as text), cast(?9 as text), ?10)")
                         .setParameter(1, id)
                         .setParameter(2, workspace)
                         .setParameter(3, droid)
@@ -174,6 +199,7 @@ public class SessionService {
                         .setParameter(7, now)
                         .setParameter(8, system == null ? null : system.kind())
                         .setParameter(9, system == null ? null : system.endpoint())
+                        .setParameter(10, priority.value())
                         .executeUpdate());
         log.append(
                 id.toString(),
@@ -292,6 +318,11 @@ public class SessionService {
             }
             @SuppressWarnings("unchecked")
             List<Object[]> rows = query.getResultList();
+            Map<String, SessionQueue.Waiting> waiting = runner.queue()
+                    .waiting(rows.stream()
+                            .filter(r -> "queued".equals(r[8]))
+                            .map(r -> (String) r[0])
+                            .toList());
             return rows.stream()
                     .map(r -> new SessionView.Summary(
                             (String) r[0],
@@ -305,7 +336,10 @@ public class SessionService {
                             (String) r[8],
                             (String) r[9],
                             new SessionView.Totals(
-                                    Columns.longValue(r[10]), Columns.longValue(r[11]), Columns.longValue(r[12]))))
+                                    Columns.longValue(r[10]), Columns.longValue(r[11]), Columns.longValue(r[12])),
+                            Optional.ofNullable(waiting.get((String) r[0]))
+                                    .map(SessionQueue.Waiting::position)
+                                    .orElse(null)))
                     .toList();
         });
     }
@@ -437,7 +471,8 @@ public class SessionService {
     }
 
     /** Statuses of sessions that count against the limits: started and neither finished nor interrupted. */
-    private static final String GOING = "status in ('new', 'running', 'waiting_for_answer', 'waiting_for_approval')";
+    private static final String GOING =
+            "status in ('new', 'queued', 'running', 'waiting_for_answer', 'waiting_for_approval')";
 
     /** Advisory lock key serialising the limit check and the start of a session ("drydock-sesslim"). */
     private static final long LIMIT_LOCK = 0x736573736c696dL;
@@ -555,6 +590,8 @@ public class SessionService {
                     a.location(),
                     a.content().length()));
         }
+        Optional<SessionQueue.Waiting> waits =
+                s.status() == SessionState.Status.RUNNING ? runner.queue().waiting(row.id()) : Optional.empty();
         return new SessionView(
                 row.id(),
                 row.workspace(),
@@ -563,7 +600,7 @@ public class SessionService {
                 row.title(),
                 row.createdBy(),
                 row.createdAt(),
-                s.status().name().toLowerCase(Locale.ROOT),
+                waits.isPresent() ? "queued" : s.status().name().toLowerCase(Locale.ROOT),
                 s.outcome().map(o -> o.name().toLowerCase(Locale.ROOT)).orElse(null),
                 s.summary(),
                 s.lastSeq(),
@@ -580,7 +617,8 @@ public class SessionService {
                 artifacts,
                 audit.sessionRootHash(row.id()).orElse(null),
                 s.raisedClassification().orElseGet(() -> settings.classification(row.workspace(), row.repo())),
-                attachments);
+                attachments,
+                waits.map(SessionView.Queued::of).orElse(null));
     }
 
     private static String firstLine(String task) {

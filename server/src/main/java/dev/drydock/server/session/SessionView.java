@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * which {@code ./drydock audit verify} checks and its branch's commit carries; {@code classification}
  * is the highest label of what the session's models have been sent so far (at least its workspace's
  * and repository's). {@code attachments} are the texts given with the task (pasted tickets, logs,
- * files, what an integration brought).
+ * files, what an integration brought). {@code queue} is set while the session waits for a sandbox
+ * (status {@code queued}).
  */
 public record SessionView(
         String id,
@@ -36,10 +37,21 @@ public record SessionView(
         List<Artifact> artifacts,
         @Nullable String auditRoot,
         String classification,
-        List<Attachment> attachments) {
+        List<Attachment> attachments,
+        @Nullable Queued queue) {
 
     /** A text attached when the session started (its content is the event at {@code seq}). */
     public record Attachment(long seq, String name, String origin, int chars) {}
+
+    /**
+     * Where a session waiting for a sandbox is (status {@code queued}): its place in the shared queue (1 =
+     * next), why it waits, since when, and its priority ({@code low}, {@code normal}, {@code high}).
+     */
+    public record Queued(int position, String reason, Instant since, String priority) {
+        static Queued of(SessionQueue.Waiting w) {
+            return new Queued(w.position(), w.reason(), w.since(), w.priority().label());
+        }
+    }
 
     /** Token and cost totals. */
     public record Totals(long promptTokens, long completionTokens, long costMicros) {}
@@ -65,5 +77,6 @@ public record SessionView(
             Instant updatedAt,
             String status,
             @Nullable String outcome,
-            Totals totals) {}
+            Totals totals,
+            @Nullable Integer queuePosition) {}
 }

@@ -68,6 +68,15 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
                     String request = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                     RECEIVED.add(request);
                     body = answer(JSON.readTree(request)).getBytes(StandardCharsets.UTF_8);
+                } catch (ScriptHangs e) {
+                    // accepted, never answered: the gateway's timeout must end the call
+                    try {
+                        hanging.await();
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                    exchange.close();
+                    return;
                 } catch (ScriptUnavailable e) {
                     status = 503;
                     body = "{\"error\":\"scripted outage\"}".getBytes(StandardCharsets.UTF_8);
@@ -109,6 +118,7 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
 
     @Override
     public void stop() {
+        hanging.countDown();
         if (server != null) {
             server.stop(0);
         }
@@ -146,6 +156,12 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
         }
     }
 
+    /** Released when the server stops: a hanging step's exchanges wait on it. */
+    private final java.util.concurrent.CountDownLatch hanging = new java.util.concurrent.CountDownLatch(1);
+
+    /** Thrown by a script step that accepts the request and never answers ({@code HANG}). */
+    static final class ScriptHangs extends RuntimeException {}
+
     /** Thrown by a script step that simulates an outage (HTTP 503). */
     static final class ScriptUnavailable extends RuntimeException {}
 
@@ -173,6 +189,9 @@ public final class DroidTestServices implements QuarkusTestResourceLifecycleMana
         String s = steps.get(step);
         if (s.equals("DOWN")) {
             throw new ScriptUnavailable();
+        }
+        if (s.equals("HANG")) {
+            throw new ScriptHangs();
         }
         return s;
     }
