@@ -450,7 +450,8 @@ public class DeliveryService {
                 : storedPushCredential(settings.orElse(null), stored);
         GitPush.Outcome outcome;
         try {
-            outcome = GitPush.push(mirror, GitMirrorPublisher.ref(id), url, branch, pushWith);
+            outcome = GitPush.push(
+                    mirror, GitMirrorPublisher.ref(id), url, branch, pushWith, minted != null && minted.bearer());
         } catch (GitAPIException | IOException | RuntimeException e) {
             LOG.warnf("session %s: push of %s to %s failed: %s", id, branch, url, e.getMessage());
             audit.append(entry(who, session, "delivery.push-failed")
