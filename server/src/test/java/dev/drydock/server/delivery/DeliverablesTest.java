@@ -318,7 +318,7 @@ class DeliverablesTest {
         try (var c = ds.getConnection();
                 var ps = c.prepareStatement(
                         "select action, count(*) from audit_record where session_id = ? and action like 'delivery.%' group by action")) {
-            ps.setObject(1, UUID.fromString(session));
+            ps.setString(1, session);
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
                     counts.put(rs.getString(1), rs.getLong(2));
