@@ -102,13 +102,20 @@ class DeliverablesTest {
                                 "edit_file",
                                 args("path", "calc.py", "old_text", "return a + b", "new_text", "return b + a")),
                         calls("finish", args("summary", "Fix add(), written as the review asked."))));
-        DroidTestServices.SCRIPTS.put(
-                "deliverables-once",
-                script(
-                        calls(
-                                "edit_file",
-                                args("path", "calc.py", "old_text", "return a - b", "new_text", "return a + b")),
-                        calls("finish", args("summary", "Fix add(): it subtracted."))));
+        // sessions that add a file of their own, so that merging one never conflicts with another test's merge
+        for (String name : List.of("governance", "churn")) {
+            DroidTestServices.SCRIPTS.put(
+                    "deliverables-" + name,
+                    script(
+                            calls(
+                                    "create_file",
+                                    args(
+                                            "path",
+                                            name + ".py",
+                                            "content",
+                                            "def " + name + "():\n    x = 1\n    return x\n")),
+                            calls("finish", args("summary", "Add " + name + ".py."))));
+        }
         Path dir = Files.createTempDirectory("deliverables-");
         Path work = dir.resolve("work");
         try (Git git =
@@ -399,7 +406,7 @@ class DeliverablesTest {
     @Test
     void shouldFlagGovernanceViolationWhenPollingFindsTheDelegatorApproved() throws Exception {
         // Given mike's session's merge request, approved on GitLab by rita and by mike himself
-        var delivered = deliveredSession("deliverables-once");
+        var delivered = deliveredSession("deliverables-governance");
         String id = delivered.getKey();
         long number = delivered.getValue();
         gitlab.approvals.put(number, List.of("rita", "mike"));
@@ -425,7 +432,7 @@ class DeliverablesTest {
     void shouldCountDroidLinesKeptWhenMergedChangeIsAWeekOld() throws Exception {
         // Given mike's session's merge request, merged upstream a moment ago, seen merged by polling, and the mirror
         // synced
-        var delivered = deliveredSession("deliverables-once");
+        var delivered = deliveredSession("deliverables-churn");
         String id = delivered.getKey();
         long number = delivered.getValue();
         String mergeCommit = mergeUpstream(id);
@@ -436,11 +443,11 @@ class DeliverablesTest {
         // When churn is counted eight days later
         tracker.churn(Instant.now().plus(Duration.ofDays(8)));
 
-        // Then the droid's one added line is still there after 7 days; the 30-day count is not due yet
+        // Then the droid's three added lines are still there after 7 days; the 30-day count is not due yet
         JsonPath row = deliverable("vera", id);
         assertThat(row.getString("mergeRequest.state")).isEqualTo("merged");
-        assertThat(row.getInt("linesAdded")).isEqualTo(1);
-        assertThat(row.getInt("linesKept7d")).isEqualTo(1);
+        assertThat(row.getInt("linesAdded")).isEqualTo(3);
+        assertThat(row.getInt("linesKept7d")).isEqualTo(3);
         assertThat(row.getString("linesKept30d")).isNull();
     }
 
