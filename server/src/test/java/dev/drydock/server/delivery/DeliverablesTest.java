@@ -61,6 +61,8 @@ class DeliverablesTest {
     static Path upstreamRoot;
     static GitHttpBackend server;
     static GitLabApiFake gitlab;
+    /** The server's address, for the clean-up after all tests (RestAssured's port is reset by then). */
+    static URI base;
 
     @TestHTTPResource("/")
     URI baseUri;
@@ -82,6 +84,7 @@ class DeliverablesTest {
 
     @BeforeEach
     void registeredRepository() throws Exception {
+        base = baseUri;
         try (var c = ds.getConnection();
                 var ps = c.prepareStatement(
                         "insert into workspace(slug, display_name, created_at, autonomy) values ('demo', 'demo', now(), 'auto-edit') "
@@ -171,7 +174,9 @@ class DeliverablesTest {
     @AfterAll
     static void stop() {
         if (gitlab != null) {
-            as("wanda")
+            given().auth()
+                    .oauth2(Tokens.of("wanda"))
+                    .baseUri(base.toString())
                     .delete("/api/workspaces/demo/repositories/" + REPO)
                     .then()
                     .statusCode(204);
