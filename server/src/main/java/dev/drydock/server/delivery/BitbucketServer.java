@@ -2,9 +2,15 @@ package dev.drydock.server.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drydock.server.egress.EgressGuard;
+import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Bitbucket Data Center's REST API 1.0 ({@code https://bitbucket.example/rest/api/latest}, as
@@ -67,6 +73,80 @@ final class BitbucketServer extends HttpGitServer {
             throw new GitServerException(0, "Bitbucket Data Center has no issues to comment on");
         }
         call("POST", pulls() + "/" + number + "/comments", Map.of("text", body));
+    }
+
+    /**
+     * A repository HTTP access token ({@code PUT
+     * /rest/access-tokens/1.0/projects/{projectKey}/repos/{repositorySlug}}, Bitbucket Data Center's
+     * "Access Tokens" REST API) with {@code REPO_WRITE} only, expiring after one day ({@code
+     * expiryDays: 1}, the shortest Bitbucket offers); the integration credential must be a token with
+     * repository admin rights. Git sends it as {@code Authorization: Bearer}, the only way Bitbucket
+     * accepts project and repository tokens.
+     */
+    @Override
+    public Optional<MintedToken> mintPushToken(String name, LocalDate expires) throws GitServerException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("permissions", List.of("REPO_WRITE"));
+        body.put("expiryDays", 1);
+        JsonNode t = callAt("PUT", accessTokens(), body, this::authenticate);
+        String secret = text(t, "token");
+        if (secret.isEmpty()) {
+            throw new GitServerException(0, "Bitbucket answered the token request without a token");
+        }
+        String expiry = t.hasNonNull("expiryDate")
+                ? java.time.Instant.ofEpochMilli(t.path("expiryDate").asLong()).toString()
+                : expires.toString();
+        return Optional.of(new MintedToken(text(t, "id"), "", secret, expiry, true));
+    }
+
+    /** {@code DELETE /rest/access-tokens/1.0/projects/{projectKey}/repos/{repositorySlug}/{tokenId}}. */
+    @Override
+    public void revoke(MintedToken minted) throws GitServerException {
+        callAt(
+                "DELETE",
+                URI.create(accessTokens() + "/" + URLEncoder.encode(minted.id(), StandardCharsets.UTF_8)),
+                null,
+                this::authenticate);
+    }
+
+    /** The access-tokens REST API lives next to REST API 1.0: the part of {@code apiUrl} before {@code /rest/}. */
+    private URI accessTokens() {
+        String api = apiUrl();
+        int rest = api.indexOf("/rest/");
+        String root = rest >= 0 ? api.substring(0, rest) : api;
+        return URI.create(root + "/rest/access-tokens/1.0/projects/" + projectKey + "/repos/" + slug);
+    }
+
+    /**
+     * {@code GET …/pull-requests/{pullRequestId}}: {@code state} {@code OPEN}, {@code MERGED} or
+     * {@code DECLINED}; {@code closedDate} (epoch milliseconds) when merged; the merge commit from
+     * {@code properties.mergeCommit.id}; approvals from {@code reviewers[]} with {@code approved} (or
+     * {@code status: APPROVED}), named by {@code user.name}. Bitbucket Data Center has no
+     * per-pull-request approval rule (its required approvers are a repository merge check).
+     */
+    @Override
+    public MergeRequestStatus status(long number) throws GitServerException {
+        JsonNode pr = call("GET", pulls() + "/" + number, null);
+        String state = switch (text(pr, "state")) {
+            case "MERGED" -> "merged";
+            case "DECLINED" -> "closed";
+            default -> "opened";
+        };
+        List<String> by = new java.util.ArrayList<>();
+        for (JsonNode r : pr.path("reviewers")) {
+            if (r.path("approved").asBoolean(false) || text(r, "status").equals("APPROVED")) {
+                String u = r.path("user").path("name").asText("");
+                if (!u.isEmpty()) {
+                    by.add(u);
+                }
+            }
+        }
+        String commit = pr.path("properties").path("mergeCommit").path("id").asText("");
+        java.time.Instant merged = state.equals("merged") && pr.hasNonNull("closedDate")
+                ? java.time.Instant.ofEpochMilli(pr.path("closedDate").asLong())
+                : null;
+        return new MergeRequestStatus(state, merged, commit.isEmpty() ? null : commit, by);
     }
 
     private Map<String, Object> ref(String branch) {

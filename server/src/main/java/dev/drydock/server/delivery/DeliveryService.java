@@ -72,6 +72,9 @@ public class DeliveryService {
     @Inject
     dev.drydock.server.secret.WorkspaceSecrets secrets;
 
+    @Inject
+    DeliveryTracker tracker;
+
     private final Clock clock = Clock.systemUTC();
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
@@ -245,6 +248,8 @@ public class DeliveryService {
                     .with("branch", pushed.branch())
                     .with("commit", agent.head()));
             if (existing == null) {
+                tracker.opened(
+                        sessionId, session.workspace(), session.repo(), session.createdBy(), server, mr.number());
                 opened.fire(new MergeRequestOpened(
                         session.workspace(),
                         sessionId,
@@ -454,7 +459,8 @@ public class DeliveryService {
                 : storedPushCredential(settings.orElse(null), stored);
         GitPush.Outcome outcome;
         try {
-            outcome = GitPush.push(mirror, GitMirrorPublisher.ref(id), url, branch, pushWith);
+            outcome = GitPush.push(
+                    mirror, GitMirrorPublisher.ref(id), url, branch, pushWith, minted != null && minted.bearer());
         } catch (GitAPIException | IOException | RuntimeException e) {
             LOG.warnf("session %s: push of %s to %s failed: %s", id, branch, url, e.getMessage());
             audit.append(entry(who, session, "delivery.push-failed")
@@ -610,7 +616,7 @@ public class DeliveryService {
         return new DeliveryView(session.id(), session.workspace(), session.repo(), branch, push, mr, server);
     }
 
-    private GitServer server(Settings s, Credential credential) {
+    GitServer server(Settings s, Credential credential) {
         return switch (s.kind()) {
             case GITLAB -> new GitLabServer(egress, s.apiUrl(), s.project(), credential.secret());
             case GITEA -> new GiteaServer(egress, s.apiUrl(), s.project(), credential.secret());

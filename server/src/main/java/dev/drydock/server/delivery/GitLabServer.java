@@ -90,6 +90,74 @@ final class GitLabServer extends HttpGitServer {
         call("DELETE", "/projects/" + project + "/access_tokens/" + token.id(), null);
     }
 
+    /**
+     * {@code GET /projects/:id/merge_requests/:iid} (state {@code opened}, {@code closed}, {@code
+     * locked} or {@code merged}; {@code merged_at}; {@code squash_commit_sha} or {@code
+     * merge_commit_sha}) and {@code GET /projects/:id/merge_requests/:iid/approvals} ({@code
+     * approved_by[].user.username}, GitLab Free too).
+     */
+    @Override
+    public MergeRequestStatus status(long number) throws GitServerException {
+        JsonNode mr = call("GET", "/projects/" + project + "/merge_requests/" + number, null);
+        String state = switch (text(mr, "state")) {
+            case "merged" -> "merged";
+            case "closed" -> "closed";
+            default -> "opened";
+        };
+        String commit =
+                text(mr, "squash_commit_sha").isEmpty() ? text(mr, "merge_commit_sha") : text(mr, "squash_commit_sha");
+        JsonNode approvals = call("GET", "/projects/" + project + "/merge_requests/" + number + "/approvals", null);
+        List<String> by = new java.util.ArrayList<>();
+        for (JsonNode a : approvals.path("approved_by")) {
+            String u = a.path("user").path("username").asText("");
+            if (!u.isEmpty()) {
+                by.add(u);
+            }
+        }
+        return new MergeRequestStatus(state, instant(text(mr, "merged_at")), commit.isEmpty() ? null : commit, by);
+    }
+
+    /**
+     * A merge-request approval rule ({@code POST /projects/:id/merge_requests/:iid/approval_rules},
+     * GitLab Premium) named {@code drydock: not the delegator} that requires one approval from the
+     * project's members with at least Developer access ({@code GET /projects/:id/members/all}) other
+     * than the delegator and the integration's own user ({@code GET /user}): GitLab has no rule that
+     * excludes a user, so the rule lists everyone else.
+     */
+    @Override
+    public Optional<String> requireApprovalByOthers(long number, String delegator) throws GitServerException {
+        String self = text(call("GET", "/user", null), "username");
+        List<Long> ids = new java.util.ArrayList<>();
+        for (JsonNode m : call("GET", "/projects/" + project + "/members/all?per_page=100", null)) {
+            String u = text(m, "username");
+            if (m.path("access_level").asInt() >= 30 && !u.equalsIgnoreCase(delegator) && !u.equalsIgnoreCase(self)) {
+                ids.add(m.path("id").asLong());
+            }
+        }
+        if (ids.isEmpty()) {
+            throw new GitServerException(
+                    0, "the project has no member besides the delegator and the integration user who could approve");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", "drydock: not the delegator");
+        body.put("approvals_required", 1);
+        body.put("user_ids", ids);
+        JsonNode rule = call("POST", "/projects/" + project + "/merge_requests/" + number + "/approval_rules", body);
+        return Optional.of("approval rule " + text(rule, "id") + ": one approval from " + ids.size()
+                + " members other than " + delegator);
+    }
+
+    static java.time.@org.jspecify.annotations.Nullable Instant instant(String iso) {
+        if (iso.isEmpty()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(iso).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
     private static String title(Draft draft) {
         return draft.draft() ? "Draft: " + draft.title() : draft.title();
     }

@@ -31,13 +31,35 @@ final class GitPush {
 
     static Outcome push(Path mirror, String localRef, String upstream, String branch, @Nullable Credential credential)
             throws GitAPIException, java.io.IOException {
+        return push(mirror, localRef, upstream, branch, credential, false);
+    }
+
+    /**
+     * @param bearer send the credential's secret as {@code Authorization: Bearer} instead of basic
+     *     auth (Bitbucket Data Center's project and repository access tokens)
+     */
+    static Outcome push(
+            Path mirror,
+            String localRef,
+            String upstream,
+            String branch,
+            @Nullable Credential credential,
+            boolean bearer)
+            throws GitAPIException, java.io.IOException {
         try (Git git = Git.open(mirror.toFile())) {
             var push = git.push()
                     .setRemote(upstream)
                     .setRefSpecs(new RefSpec(localRef + ":refs/heads/" + branch))
                     .setForce(false)
                     .setTimeout(120);
-            if (credential != null) {
+            if (credential != null && bearer) {
+                String header = "Bearer " + credential.secret();
+                push.setTransportConfigCallback(t -> {
+                    if (t instanceof org.eclipse.jgit.transport.TransportHttp http) {
+                        http.setAdditionalHeaders(java.util.Map.of("Authorization", header));
+                    }
+                });
+            } else if (credential != null) {
                 push.setCredentialsProvider(
                         new UsernamePasswordCredentialsProvider(credential.username(), credential.secret()));
             }

@@ -68,11 +68,48 @@ public interface GitServer {
     void comment(long number, boolean onMergeRequest, String body) throws GitServerException;
 
     /** A token the git server minted for one push; its value never leaves the server process. */
-    record MintedToken(String id, String username, String secret, String expires) {
+    /**
+     * A token the git server minted for one push; its value never leaves the server process. {@code
+     * bearer}: git must send it as {@code Authorization: Bearer} (Bitbucket Data Center's project and
+     * repository tokens refuse basic auth), otherwise as the password of {@code username}.
+     */
+    record MintedToken(String id, String username, String secret, String expires, boolean bearer) {
+        public MintedToken(String id, String username, String secret, String expires) {
+            this(id, username, secret, expires, false);
+        }
+
         @Override
         public String toString() {
             return "MintedToken[" + id + ", " + username + ", ***, " + expires + "]";
         }
+    }
+
+    /**
+     * A merge request as the git server shows it now: {@code state} is {@code opened}, {@code merged}
+     * or {@code closed} (normalised over the four servers); {@code mergedAt} and {@code mergeCommit}
+     * when merged (the commit that landed on the target branch: the merge commit, or the squashed one);
+     * {@code approvedBy} the git-server user names whose approval stands.
+     */
+    record MergeRequestStatus(
+            String state,
+            java.time.@org.jspecify.annotations.Nullable Instant mergedAt,
+            @org.jspecify.annotations.Nullable String mergeCommit,
+            List<String> approvedBy) {
+        public boolean open() {
+            return state.equals("opened");
+        }
+    }
+
+    /** Reads merge request {@code number}'s state and its approvals (what polling asks for). */
+    MergeRequestStatus status(long number) throws GitServerException;
+
+    /**
+     * Sets, on merge request {@code number}, the rule that an approval from someone other than {@code
+     * delegator} (a git-server user name) is required, where the server's API allows it; answers what
+     * was set, or empty when this server has no API for it (Drydock then only watches the approvals).
+     */
+    default Optional<String> requireApprovalByOthers(long number, String delegator) throws GitServerException {
+        return Optional.empty();
     }
 
     /**

@@ -113,6 +113,43 @@ final class GiteaServer extends HttpGitServer {
         call("DELETE", "/users/" + minted.username() + "/tokens/" + minted.id(), null);
     }
 
+    /**
+     * {@code GET /repos/{owner}/{repo}/pulls/{index}} ({@code state} {@code open}/{@code closed},
+     * {@code merged}, {@code merged_at}, {@code merge_commit_sha}) and {@code GET
+     * …/pulls/{index}/reviews} (the newest review of each user; {@code APPROVED} and neither {@code
+     * dismissed} nor {@code stale} counts). Gitea has no per-pull-request approval rule: its approvals
+     * whitelist belongs to the branch protection of the target branch, for every pull request.
+     */
+    @Override
+    public MergeRequestStatus status(long number) throws GitServerException {
+        JsonNode pr = call("GET", "/repos/" + repo + "/pulls/" + number, null);
+        String state = pr.path("merged").asBoolean(false)
+                ? "merged"
+                : text(pr, "state").equals("closed") ? "closed" : "opened";
+        Map<String, Boolean> latest = new LinkedHashMap<>();
+        for (JsonNode review : call("GET", "/repos/" + repo + "/pulls/" + number + "/reviews", null)) {
+            String user = review.path("user").path("login").asText("");
+            String s = text(review, "state");
+            if (user.isEmpty() || s.equals("COMMENT") || s.equals("PENDING") || s.equals("REQUEST_REVIEW")) {
+                continue;
+            }
+            latest.put(
+                    user,
+                    s.equals("APPROVED")
+                            && !review.path("dismissed").asBoolean(false)
+                            && !review.path("stale").asBoolean(false));
+        }
+        String commit = text(pr, "merge_commit_sha");
+        return new MergeRequestStatus(
+                state,
+                GitLabServer.instant(text(pr, "merged_at")),
+                commit.isEmpty() ? null : commit,
+                latest.entrySet().stream()
+                        .filter(Map.Entry::getValue)
+                        .map(Map.Entry::getKey)
+                        .toList());
+    }
+
     private static String title(Draft draft) {
         return draft.draft() ? "WIP: " + draft.title() : draft.title();
     }

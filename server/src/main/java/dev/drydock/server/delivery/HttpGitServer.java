@@ -36,7 +36,21 @@ abstract class HttpGitServer implements GitServer {
 
     /** Calls the API; {@code body} null sends none (GET, DELETE). Answers the parsed JSON, or null for an empty answer. */
     JsonNode call(String method, String path, @Nullable Object body) throws GitServerException {
-        URI uri = URI.create(apiUrl + path);
+        return callAt(method, URI.create(apiUrl + path), body, this::authenticate);
+    }
+
+    /** The API base URL this server was made with, without a trailing slash. */
+    String apiUrl() {
+        return apiUrl;
+    }
+
+    /**
+     * Calls {@code uri} (on the same git server, e.g. another of its REST APIs) authenticated by {@code
+     * auth} instead of the server's own header (e.g. a GitHub App's JWT).
+     */
+    JsonNode callAt(
+            String method, URI uri, @Nullable Object body, java.util.function.UnaryOperator<HttpRequest.Builder> auth)
+            throws GitServerException {
         try {
             HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(REQUEST);
             if (body == null) {
@@ -45,7 +59,7 @@ abstract class HttpGitServer implements GitServer {
                 builder.header("Content-Type", "application/json")
                         .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
             }
-            HttpRequest request = authenticate(headers(builder)).build();
+            HttpRequest request = auth.apply(headers(builder)).build();
             HttpResponse<String> response = egress.send(
                     request,
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8),

@@ -112,6 +112,10 @@ public class HookFollowUp {
         try {
             DeliveryService.DeliveryView view = delivery.deliver(as, sessionId, URI.create(link));
             hooks.finished(p.id(), "delivered");
+            String subject = p.subject() == null ? "" : p.subject();
+            if (thread == null && subject.startsWith("mr:") && view.mergeRequest() != null) {
+                replyOnMergeRequest(p, sessionId, view, link);
+            }
             if (thread != null && view.mergeRequest() != null) {
                 reply(
                         p,
@@ -147,5 +151,24 @@ public class HookFollowUp {
     private static String abbreviate(String s) {
         String t = s.strip();
         return t.length() > 4000 ? t.substring(0, 4000) + "…" : t;
+    }
+
+    /** Answers the review comment on the merge request: the droid's new commit is on it. */
+    private void replyOnMergeRequest(
+            HookLog.Pending p, String sessionId, DeliveryService.DeliveryView view, String link) {
+        DeliveryService.MergeRequest mr = java.util.Objects.requireNonNull(view.mergeRequest());
+        String commit = mr.commit().length() > 12 ? mr.commit().substring(0, 12) : mr.commit();
+        String text = "The droid worked on the review comment of @" + p.actor() + " and pushed " + commit
+                + " to this merge request.\n\nSession: " + link;
+        try {
+            delivery.comment(p.workspace(), p.repo(), mr.number(), true, text);
+        } catch (dev.drydock.server.delivery.GitServer.GitServerException e) {
+            LOG.warnf("session %s: cannot reply on merge request %d: %s", sessionId, mr.number(), e.getMessage());
+            audit.append(AuditEntry.of("drydock", "hook.reply-failed", p.workspace() + "/" + p.repo())
+                    .inWorkspace(p.workspace())
+                    .inSession(sessionId)
+                    .with("mergeRequest", mr.number())
+                    .with("reason", e.getMessage()));
+        }
     }
 }

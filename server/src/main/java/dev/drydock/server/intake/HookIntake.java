@@ -82,6 +82,9 @@ public class HookIntake {
     @Inject
     RepositoryRegistry repositories;
 
+    @Inject
+    HookDeliverables deliverables;
+
     private final ObjectMapper json = new ObjectMapper();
     private final Clock clock = Clock.systemUTC();
 
@@ -168,12 +171,42 @@ public class HookIntake {
                     "This delivery (its id or its exact body) was received before; a replay is not acted on again."));
         }
         try {
+            Optional<Outcome> tracked = tracked(vendor, workspace, repo, headers, payload, event, digest);
+            if (tracked.isPresent()) {
+                return tracked.get();
+            }
             return act(vendor, workspace, repo, event, actor, digest, base);
         } catch (RuntimeException e) {
             // not acted on: a redelivery by the git server may try again
             hooks.forget(vendor.label(), workspace, repo, digest);
             throw e;
         }
+    }
+
+    /**
+     * A merge request event (state, merge, approval) about a droid's merge request goes to the
+     * deliverables; it is the outcome when the event asks nothing else (an approval that mentions
+     * {@code @drydock} still continues the session).
+     */
+    private Optional<Outcome> tracked(
+            Vendor vendor,
+            String workspace,
+            String repo,
+            Headers headers,
+            JsonNode payload,
+            HookEvent event,
+            String digest) {
+        Optional<HookDeliverables.Tracked> t = deliverables.track(vendor, workspace, repo, headers.event(), payload);
+        boolean asksMore = event instanceof HookEvent.Ticket
+                || (event instanceof HookEvent.ReviewComment c
+                        && (c.changesRequested()
+                                || c.text().toLowerCase(Locale.ROOT).contains(MENTION)));
+        if (t.isEmpty() || asksMore) {
+            return Optional.empty();
+        }
+        hooks.outcome(
+                vendor.label(), workspace, repo, digest, "tracked", t.get().session(), null, null);
+        return Optional.of(new Outcome("tracked", null, t.get().detail()));
     }
 
     private void authenticate(

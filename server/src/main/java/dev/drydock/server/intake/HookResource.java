@@ -39,7 +39,7 @@ public class HookResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(
             summary =
-                    "GitLab webhook (Note Hook on a droid's merge request, Issue Hook with the ticket label); authenticated by X-Gitlab-Token")
+                    "GitLab webhook (Note Hook on a droid's merge request, Issue Hook with the ticket label, Merge Request Hook for deliverables); authenticated by X-Gitlab-Token")
     public Response gitlab(
             @PathParam("workspace") String workspace,
             @PathParam("repo") String repo,
@@ -62,7 +62,7 @@ public class HookResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(
             summary =
-                    "Gitea or Forgejo webhook (issue_comment and reviews on a droid's pull request, issues with the ticket label); authenticated by X-Gitea-Signature (HMAC-SHA256)")
+                    "Gitea or Forgejo webhook (issue_comment and reviews on a droid's pull request, pull_request for deliverables, issues with the ticket label); authenticated by X-Gitea-Signature (HMAC-SHA256)")
     public Response gitea(
             @PathParam("workspace") String workspace,
             @PathParam("repo") String repo,

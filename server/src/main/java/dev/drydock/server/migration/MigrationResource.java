@@ -48,7 +48,7 @@ public class MigrationResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(
             summary =
-                    "Start a migration: goal, repositories, optional maxParallel; a knowledge droid session writes its plan")
+                    "Start a migration: goal, repositories, optional maxParallel and readyWhen (session-succeeded or merged); a knowledge droid session writes its plan")
     public Response create(
             @PathParam("workspace") String workspace, MigrationService.@Nullable CreateMigration request) {
         return Response.status(201)

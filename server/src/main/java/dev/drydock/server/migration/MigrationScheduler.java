@@ -50,6 +50,9 @@ public class MigrationScheduler {
     @Inject
     MigrationConfig config;
 
+    @Inject
+    MergeGate gate;
+
     private final Clock clock = Clock.systemUTC();
     private final ReentrantLock lock = new ReentrantLock();
 
@@ -186,8 +189,7 @@ public class MigrationScheduler {
             // resumes it from its page, or retries the task; until then the migration needs attention
         }
         List<MigrationStore.TaskRow> tasks = store.tasks(m.id());
-        List<Readiness.Node> nodes =
-                tasks.stream().map(MigrationStore.TaskRow::node).toList();
+        List<Readiness.Node> nodes = gate.nodes(m, tasks);
         long active = nodes.stream().filter(n -> n.state().active()).count();
         for (String id : Readiness.ready(nodes)) {
             if (active >= m.maxParallel()
@@ -202,10 +204,13 @@ public class MigrationScheduler {
                 break;
             }
         }
-        List<Readiness.Node> after = store.tasks(m.id()).stream()
-                .map(t -> "interrupted".equals(t.sessionStatus()) && t.state() == TaskState.RUNNING
-                        ? new Readiness.Node(t.id(), t.dependsOn(), TaskState.FAILED, false)
-                        : t.node())
+        List<MigrationStore.TaskRow> fresh = store.tasks(m.id());
+        List<Readiness.Node> after = gate.nodes(m, fresh).stream()
+                .map(n -> n.state() == TaskState.RUNNING
+                                && fresh.stream()
+                                        .anyMatch(t -> t.id().equals(n.id()) && "interrupted".equals(t.sessionStatus()))
+                        ? new Readiness.Node(n.id(), n.dependsOn(), TaskState.FAILED, false)
+                        : n)
                 .toList();
         String phase = switch (Readiness.phase(after)) {
             case RUNNING -> "running";

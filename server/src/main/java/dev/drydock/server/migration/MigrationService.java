@@ -36,13 +36,25 @@ public class MigrationService {
     @Inject
     MigrationConfig config;
 
+    @Inject
+    MergeGate gate;
+
     private final Clock clock = Clock.systemUTC();
 
     /** What a person asks for: a goal, the repositories it concerns, and optionally fewer parallel tasks than the cap. */
     public record CreateMigration(
             @Nullable String goal,
             @Nullable List<String> repositories,
-            @Nullable Integer maxParallel) {}
+            @Nullable Integer maxParallel,
+            @Nullable String readyWhen) {
+        public CreateMigration(
+                @Nullable String goal, @Nullable List<String> repositories, @Nullable Integer maxParallel) {
+            this(goal, repositories, maxParallel, null);
+        }
+    }
+
+    /** When a task whose dependency delivered a merge request becomes ready (see {@link Readiness}). */
+    public static final List<String> READY_WHEN = List.of("session-succeeded", "merged");
 
     /** A task's editable fields (after approval too, while the task has not succeeded). */
     public record EditTask(
@@ -80,6 +92,13 @@ public class MigrationService {
         }
         int cap = config.maxParallelPerMigration();
         int maxParallel = req.maxParallel() == null ? cap : req.maxParallel();
+        String readyWhen = req.readyWhen() == null || req.readyWhen().isBlank()
+                ? READY_WHEN.getFirst()
+                : req.readyWhen().strip();
+        if (!READY_WHEN.contains(readyWhen)) {
+            throw ProblemException.badRequest(
+                    "readyWhen must be session-succeeded (a dependent starts when its dependency's session succeeded) or merged (when the merge request that session delivered merged)");
+        }
         if (maxParallel < 1 || maxParallel > cap) {
             throw ProblemException.badRequest(
                     "maxParallel must be between 1 and " + cap + " (drydock.migration.max-parallel-per-migration)");
@@ -95,7 +114,16 @@ public class MigrationService {
                         null,
                         null,
                         "Plan of migration " + id));
-        store.insert(id, workspace, goal, repositories, maxParallel, planning.id(), who.username(), clock.instant());
+        store.insert(
+                id,
+                workspace,
+                goal,
+                repositories,
+                maxParallel,
+                planning.id(),
+                who.username(),
+                clock.instant(),
+                readyWhen);
         return view(store.row(id.toString()).orElseThrow());
     }
 
@@ -277,8 +305,7 @@ public class MigrationService {
 
     MigrationView view(MigrationStore.Row row) {
         List<MigrationStore.TaskRow> tasks = store.tasks(row.id());
-        List<Readiness.Node> nodes =
-                tasks.stream().map(MigrationStore.TaskRow::node).toList();
+        List<Readiness.Node> nodes = gate.nodes(row, tasks);
         List<MigrationView.Task> out = new ArrayList<>();
         MigrationView.Totals totals = MigrationView.Totals.ZERO;
         for (MigrationStore.TaskRow t : tasks) {
@@ -316,7 +343,8 @@ public class MigrationService {
                 row.approvedAt(),
                 row.updatedAt(),
                 List.copyOf(out),
-                totals);
+                totals,
+                row.readyWhen());
     }
 
     private static int count(List<MigrationStore.TaskRow> tasks, TaskState state) {

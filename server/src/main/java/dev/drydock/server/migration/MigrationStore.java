@@ -35,7 +35,8 @@ public class MigrationStore {
             Instant createdAt,
             @Nullable String approvedBy,
             @Nullable Instant approvedAt,
-            Instant updatedAt) {}
+            Instant updatedAt,
+            String readyWhen) {}
 
     /** A stored task with its edges and its session's projection columns. */
     record TaskRow(
@@ -61,7 +62,7 @@ public class MigrationStore {
     }
 
     private static final String COLUMNS =
-            "id::text, workspace, goal, repositories, state, max_parallel, planning_session::text, plan_error, created_by, created_at, approved_by, approved_at, updated_at";
+            "id::text, workspace, goal, repositories, state, max_parallel, planning_session::text, plan_error, created_by, created_at, approved_by, approved_at, updated_at, ready_when";
 
     void insert(
             UUID id,
@@ -71,10 +72,12 @@ public class MigrationStore {
             int maxParallel,
             String planningSession,
             String createdBy,
-            Instant now) {
+            Instant now,
+            String readyWhen) {
         tx(() -> em.createNativeQuery(
-                        "insert into migration(id, workspace, goal, repositories, state, max_parallel, planning_session, created_by, created_at, updated_at) "
-                                + "values (?1, ?2, ?3, ?4, 'planning', ?5, cast(?6 as uuid), ?7, ?8, ?8)")
+                        "insert into migration(id, workspace, goal, repositories, state, max_parallel, planning_session, created_by, created_at, updated_at, ready_when) "
+                                + "values (?1, ?2, ?3, ?4, 'planning', ?5, cast(?6 as uuid), ?7, ?8, ?8, ?9)")
+                .setParameter(9, readyWhen)
                 .setParameter(1, id)
                 .setParameter(2, workspace)
                 .setParameter(3, goal)
@@ -128,7 +131,8 @@ public class MigrationStore {
                             Columns.instant(r[9]),
                             Columns.string(r[10]),
                             Columns.instantOrNull(r[11]),
-                            Columns.instant(r[12])))
+                            Columns.instant(r[12]),
+                            (String) r[13]))
                     .toList();
         });
     }

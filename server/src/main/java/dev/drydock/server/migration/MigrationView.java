@@ -4,7 +4,11 @@ import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** A migration as the API and the board show it: its state, and each task with its session, tokens and cost. */
+/**
+ * A migration as the API and the board show it: its state, and each task with its session, tokens and
+ * cost; {@code readyWhen} says whether dependents wait for a dependency's session ({@code
+ * session-succeeded}) or for its merge request to merge ({@code merged}).
+ */
 public record MigrationView(
         String id,
         String workspace,
@@ -20,7 +24,8 @@ public record MigrationView(
         @Nullable Instant approvedAt,
         Instant updatedAt,
         List<Task> tasks,
-        Totals totals) {
+        Totals totals,
+        String readyWhen) {
 
     /** One task of the plan with where it is. {@code waitingOn}: dependencies not yet satisfied. */
     public record Task(

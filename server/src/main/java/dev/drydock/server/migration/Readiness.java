@@ -16,7 +16,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>A pending task is <em>ready</em> when each dependency succeeded, or was skipped with "unblock
- *       dependents".
+ *       dependents". In a migration that waits for merges ({@code readyWhen: merged}), a dependency
+ *       whose session delivered a merge request counts as succeeded once that merge request merged;
+ *       while it is open the migration is still running (a person reviews it), when it was closed
+ *       without merging the migration needs attention.
  *   <li>Skipping without unblocking skips the task's transitive dependents with it, so no task ever
  *       waits on a dependency that will not run.
  *   <li>Since the plan is acyclic, a pending task that is not ready has a dependency path to a task that
@@ -27,8 +30,25 @@ import org.jspecify.annotations.Nullable;
 public final class Readiness {
     private Readiness() {}
 
-    /** A task as the rules see it. */
-    public record Node(String id, List<String> dependsOn, TaskState state, boolean unblocks) {}
+    /**
+     * A task as the rules see it; {@code merge} is where the merge request its session delivered stands
+     * when the migration waits for merges ({@link Merge#NONE} otherwise).
+     */
+    public record Node(String id, List<String> dependsOn, TaskState state, boolean unblocks, Merge merge) {
+        public Node(String id, List<String> dependsOn, TaskState state, boolean unblocks) {
+            this(id, dependsOn, state, unblocks, Merge.NONE);
+        }
+    }
+
+    /** A succeeded task's merge request, as far as readiness cares. */
+    public enum Merge {
+        /** No gate: the migration does not wait for merges, the session delivered no merge request, or it merged. */
+        NONE,
+        /** Its merge request is open: dependents wait for the merge. */
+        OPEN,
+        /** Its merge request was closed without merging: dependents wait for a person. */
+        CLOSED
+    }
 
     /** What a running migration is doing, from its tasks. */
     public enum Phase {
@@ -84,10 +104,13 @@ public final class Readiness {
 
     /** The phase of a running migration. */
     public static Phase phase(List<Node> nodes) {
-        if (nodes.stream().allMatch(n -> n.state() == TaskState.SUCCEEDED || n.state() == TaskState.SKIPPED)) {
+        if (nodes.stream()
+                .allMatch(n -> (n.state() == TaskState.SUCCEEDED && n.merge() == Merge.NONE)
+                        || n.state() == TaskState.SKIPPED)) {
             return Phase.COMPLETED;
         }
-        if (nodes.stream().anyMatch(n -> n.state().active()) || !ready(nodes).isEmpty()) {
+        if (nodes.stream().anyMatch(n -> n.state().active() || awaitingMerge(n))
+                || !ready(nodes).isEmpty()) {
             return Phase.RUNNING;
         }
         return Phase.NEEDS_ATTENTION;
@@ -95,7 +118,12 @@ public final class Readiness {
 
     private static boolean satisfied(@Nullable Node dep) {
         return dep != null
-                && (dep.state() == TaskState.SUCCEEDED || (dep.state() == TaskState.SKIPPED && dep.unblocks()));
+                && ((dep.state() == TaskState.SUCCEEDED && dep.merge() == Merge.NONE)
+                        || (dep.state() == TaskState.SKIPPED && dep.unblocks()));
+    }
+
+    private static boolean awaitingMerge(Node n) {
+        return n.state() == TaskState.SUCCEEDED && n.merge() == Merge.OPEN;
     }
 
     private static Map<String, Node> byId(List<Node> nodes) {

@@ -624,6 +624,7 @@ class AuthorizationMatrixTest {
                 "PUT /api/workspaces/{workspace}/repositories/{name}/delivery",
                 "UFFAHHA",
                 c -> json("PUT", ws + "/repositories/" + REPO + "/delivery", delivery())));
+        rows.add(api("GET /api/workspaces/{workspace}/deliverables", "UAAAHHA", c -> get(ws + "/deliverables")));
 
         // migrations of A: viewers read, members act (as for sessions)
         String mg = ws + "/migrations";
@@ -1232,6 +1233,10 @@ class AuthorizationMatrixTest {
                 "UFAAHHA",
                 c -> form("/portal/repositories/" + A + "/" + REPO + "/sync")));
         rows.add(portal("GET /portal/workspaces/{slug}", "UAAAHHA", c -> get("/portal/workspaces/" + A)));
+        rows.add(portal(
+                "GET /portal/workspaces/{slug}/deliverables",
+                "UAAAHHA",
+                c -> get("/portal/workspaces/" + A + "/deliverables")));
         rows.add(portal(
                 "POST /portal/workspaces/{slug}/sessions",
                 "UFAAHHA",

@@ -20,7 +20,14 @@ import java.util.regex.Pattern;
  * …/pull-requests/{pullRequestId}} with the current {@code version} (a stale one is 409 {@code
  * PullRequestOutOfDateException}), answering 200 with the version increased; {@code POST
  * …/pull-requests/{pullRequestId}/comments} ({@code text}) answering 201; 401 without a valid
- * {@code Authorization: Bearer} HTTP access token.
+ * {@code Authorization: Bearer} HTTP access token. The pull request carries {@code reviewers} ({@code
+ * user.name}, {@code approved}, {@code status}), {@code state} {@code MERGED} with {@code closedDate}
+ * and {@code properties.mergeCommit} once merged. Besides: the Access Tokens REST API 1.0 ({@code
+ * /rest/access-tokens/1.0}, Bitbucket Data Center 8.19): {@code PUT
+ * /projects/{projectKey}/repos/{repositorySlug}} ({@code name}, {@code permissions} of {@code
+ * REPO_READ}/{@code REPO_WRITE}/{@code REPO_ADMIN}, {@code expiryDays}) answering 200 with {@code id},
+ * {@code name}, {@code createdDate}, {@code expiryDate} (epoch ms), {@code permissions} and {@code
+ * token}; {@code DELETE /projects/{projectKey}/repos/{repositorySlug}/{tokenId}} answering 204.
  */
 public final class BitbucketApiFake extends ApiFake {
     private static final Pattern CREATE =
@@ -34,6 +41,81 @@ public final class BitbucketApiFake extends ApiFake {
     private final String slug;
     public final Map<Long, Map<String, Object>> pulls = new ConcurrentHashMap<>();
     public final List<String> comments = new CopyOnWriteArrayList<>();
+
+    /** Repository access tokens: id to token value, while active. */
+    public final Map<String, String> accessTokens = new ConcurrentHashMap<>();
+    /** Every access token request, as received. */
+    public final List<JsonNode> tokenRequests = new CopyOnWriteArrayList<>();
+
+    /** Merges pull request {@code id}: state MERGED, closedDate, the merge commit in its properties. */
+    public void merge(long id, String mergeCommit) {
+        Map<String, Object> pr = pulls.get(id);
+        pr.put("state", "MERGED");
+        pr.put("open", false);
+        pr.put("closed", true);
+        pr.put("closedDate", System.currentTimeMillis());
+        pr.put(
+                "properties",
+                Map.of("mergeCommit", Map.of("id", mergeCommit, "displayId", mergeCommit.substring(0, 11))));
+    }
+
+    /** {@code user} approves pull request {@code id}. */
+    @SuppressWarnings("unchecked")
+    public void approve(long id, String user) {
+        ((List<Object>) pulls.get(id).get("reviewers"))
+                .add(Map.of(
+                        "user",
+                        Map.of("name", user, "slug", user),
+                        "role",
+                        "REVIEWER",
+                        "approved",
+                        true,
+                        "status",
+                        "APPROVED"));
+    }
+
+    private Answer accessToken(Received r) {
+        String repoTokens = "/rest/access-tokens/1.0/projects/" + key + "/repos/" + slug;
+        if (r.method().equals("PUT") && r.path().equals(repoTokens)) {
+            JsonNode b = r.json();
+            tokenRequests.add(b);
+            if (!b.hasNonNull("name") || !b.path("permissions").isArray()) {
+                return error(
+                        400,
+                        "com.atlassian.bitbucket.validation.ArgumentValidationException",
+                        "name and permissions are required");
+            }
+            for (JsonNode p : b.path("permissions")) {
+                if (!List.of("REPO_READ", "REPO_WRITE", "REPO_ADMIN").contains(p.asText())) {
+                    return error(
+                            400,
+                            "com.atlassian.bitbucket.validation.ArgumentValidationException",
+                            "A repository token can only have repository permissions");
+                }
+            }
+            String id = String.valueOf(100_000_000_000L + accessTokens.size() + tokenRequests.size());
+            String value = "BBDC-" + java.util.UUID.randomUUID().toString().replace("-", "");
+            accessTokens.put(id, value);
+            long now = System.currentTimeMillis();
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("id", id);
+            t.put("createdDate", now);
+            if (b.hasNonNull("expiryDays")) {
+                t.put("expiryDate", now + b.get("expiryDays").asLong() * 86_400_000L);
+                t.put("expiryDays", b.get("expiryDays").asInt());
+            }
+            t.put("name", b.get("name").asText());
+            t.put("permissions", b.get("permissions"));
+            t.put("token", value);
+            return new Answer(200, t);
+        }
+        if (r.method().equals("DELETE") && r.path().startsWith(repoTokens + "/")) {
+            return accessTokens.remove(r.path().substring(repoTokens.length() + 1)) == null
+                    ? error(404, "com.atlassian.bitbucket.auth.NoSuchAccessTokenException", "No such token")
+                    : new Answer(204, Map.of());
+        }
+        return error(404, "com.atlassian.bitbucket.NoSuchResourceException", "not found");
+    }
 
     public BitbucketApiFake(String token, String key, String slug) throws java.io.IOException {
         this.token = token;
@@ -54,6 +136,9 @@ public final class BitbucketApiFake extends ApiFake {
                     401,
                     "com.atlassian.bitbucket.auth.IncorrectPasswordAuthenticationException",
                     "Authentication failed. Please check your credentials and try again.");
+        }
+        if (r.path().startsWith("/rest/access-tokens/1.0/")) {
+            return accessToken(r);
         }
         Matcher create = CREATE.matcher(r.path());
         Matcher one = ONE.matcher(r.path());
@@ -106,6 +191,7 @@ public final class BitbucketApiFake extends ApiFake {
             pr.put("open", true);
             pr.put("closed", false);
             pr.put("draft", b.path("draft").asBoolean(false));
+            pr.put("reviewers", new java.util.concurrent.CopyOnWriteArrayList<>());
             pr.put("fromRef", Map.of("id", from, "displayId", from.replace("refs/heads/", "")));
             pr.put("toRef", Map.of("id", to, "displayId", to.replace("refs/heads/", "")));
             pr.put(

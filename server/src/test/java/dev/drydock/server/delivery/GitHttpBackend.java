@@ -120,8 +120,12 @@ public final class GitHttpBackend implements AutoCloseable {
         }
     }
 
-    /** The user name of a basic credential whose password is one of {@link #alsoAccepted}, or null. */
+    /** The user name of a basic credential whose password is one of {@link #alsoAccepted} ("bearer" for such a bearer token), or null. */
     private String minted(String authorization) {
+        if (authorization != null && authorization.startsWith("Bearer ")) {
+            // Bitbucket Data Center's repository tokens: Bearer only
+            return alsoAccepted.test(authorization.substring(7)) ? "bearer" : null;
+        }
         if (authorization == null || !authorization.startsWith("Basic ")) {
             return null;
         }

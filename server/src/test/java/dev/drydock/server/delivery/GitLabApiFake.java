@@ -23,7 +23,14 @@ import java.util.regex.Pattern;
  * access tokens ("Project access tokens API": {@code POST /projects/:id/access_tokens} with {@code
  * name}, {@code scopes}, {@code access_level} and a required {@code expires_at} at most 365 days
  * ahead, answering 201 with the token's {@code id} and {@code token}; {@code DELETE
- * /projects/:id/access_tokens/:token_id} answering 204).
+ * /projects/:id/access_tokens/:token_id} answering 204). Reads: {@code GET
+ * /projects/:id/merge_requests/:merge_request_iid} ({@code state} {@code opened}/{@code merged}/{@code
+ * closed}, {@code merged_at}, {@code merge_commit_sha}, {@code squash_commit_sha}), {@code GET
+ * …/approvals} ("Merge request approvals API": {@code approved_by[].user.username}), {@code GET /user},
+ * {@code GET /projects/:id/members/all} (members with {@code id}, {@code username}, {@code
+ * access_level}); and {@code POST …/merge_requests/:merge_request_iid/approval_rules} ({@code name},
+ * {@code approvals_required}, {@code user_ids}; 201 with the rule; 403 when the instance has no
+ * Premium licence).
  */
 public final class GitLabApiFake extends ApiFake {
     private static final Pattern CREATE = Pattern.compile("/api/v4/projects/([^/]+)/merge_requests");
@@ -45,6 +52,32 @@ public final class GitLabApiFake extends ApiFake {
     private final String project;
     public final Map<Long, Map<String, Object>> mergeRequests = new ConcurrentHashMap<>();
 
+    /** Approvals per merge request iid: the usernames. */
+    public final Map<Long, List<String>> approvals = new ConcurrentHashMap<>();
+    /** Approval rules per merge request iid, as created. */
+    public final Map<Long, List<JsonNode>> approvalRules = new ConcurrentHashMap<>();
+    /** Project members: username to id (all Developers or more). */
+    public final Map<String, Long> members = new ConcurrentHashMap<>(Map.of("rita", 11L, "sam", 12L));
+    /** The token's own user. */
+    public volatile String self = "project_42_bot";
+    /** Whether the instance has merge-request approval rules (GitLab Premium). */
+    public volatile boolean premium = true;
+
+    private static final Pattern APPROVALS =
+            Pattern.compile("/api/v4/projects/([^/]+)/merge_requests/([0-9]+)/approvals");
+    private static final Pattern RULES =
+            Pattern.compile("/api/v4/projects/([^/]+)/merge_requests/([0-9]+)/approval_rules");
+
+    /** Merges merge request {@code iid} as GitLab would: state merged, merged_at, merge_commit_sha. */
+    public void merge(long iid, String mergeCommit) {
+        Map<String, Object> mr = mergeRequests.get(iid);
+        mr.put("state", "merged");
+        mr.put(
+                "merged_at",
+                java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).toString());
+        mr.put("merge_commit_sha", mergeCommit);
+    }
+
     public GitLabApiFake(String token, String project) throws java.io.IOException {
         this.token = token;
         this.project = project;
@@ -54,6 +87,59 @@ public final class GitLabApiFake extends ApiFake {
     Answer answer(Received r) {
         if (!token.equals(r.header("PRIVATE-TOKEN"))) {
             return new Answer(401, Map.of("message", "401 Unauthorized"));
+        }
+        Matcher approvalsOf = APPROVALS.matcher(r.path());
+        Matcher rules = RULES.matcher(r.path());
+        if (r.method().equals("GET") && r.path().equals("/api/v4/user")) {
+            return new Answer(200, Map.of("id", 99, "username", self, "bot", true));
+        }
+        if (r.method().equals("GET") && r.path().matches("/api/v4/projects/[^/]+/members/all")) {
+            return new Answer(
+                    200,
+                    members.entrySet().stream()
+                            .map(e -> Map.of("id", e.getValue(), "username", e.getKey(), "access_level", 30))
+                            .toList());
+        }
+        if (r.method().equals("GET") && approvalsOf.matches()) {
+            List<String> by = approvals.getOrDefault(Long.parseLong(approvalsOf.group(2)), List.of());
+            return new Answer(
+                    200,
+                    Map.of(
+                            "iid",
+                            Long.parseLong(approvalsOf.group(2)),
+                            "approved",
+                            !by.isEmpty(),
+                            "approved_by",
+                            by.stream()
+                                    .map(u -> Map.of("user", Map.of("username", u)))
+                                    .toList()));
+        }
+        if (r.method().equals("POST") && rules.matches()) {
+            if (!premium) {
+                return new Answer(403, Map.of("message", "403 Forbidden"));
+            }
+            JsonNode b = r.json();
+            if (!b.hasNonNull("name") || !b.hasNonNull("approvals_required")) {
+                return new Answer(400, Map.of("error", "name, approvals_required are missing"));
+            }
+            approvalRules
+                    .computeIfAbsent(
+                            Long.parseLong(rules.group(2)), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(b);
+            return new Answer(
+                    201,
+                    Map.of(
+                            "id",
+                            60 + approvalRules.size(),
+                            "name",
+                            b.get("name").asText(),
+                            "approvals_required",
+                            b.get("approvals_required").asInt()));
+        }
+        if (r.method().equals("GET") && UPDATE.matcher(r.path()).matches()) {
+            Map<String, Object> mr =
+                    mergeRequests.get(Long.parseLong(r.path().substring(r.path().lastIndexOf('/') + 1)));
+            return mr == null ? new Answer(404, Map.of("message", "404 Not found")) : new Answer(200, mr);
         }
         Matcher create = CREATE.matcher(r.path());
         Matcher update = UPDATE.matcher(r.path());

@@ -145,4 +145,25 @@ class GitPushTest {
                 .containsEntry("Drydock-Delegated-By", "mike")
                 .containsEntry("Drydock-Model", "default");
     }
+
+    @Test
+    void shouldPushWithBearerHeaderWhenTokenIsBearerOnly() throws Exception {
+        // Given
+        new GitMirrorPublisher(mirror, base, "mike", "default", s -> Optional.empty())
+                .publish("s1", DIFF, "Fix add()", "");
+        server.alsoAccepted = "BBDC-minted"::equals;
+
+        // When
+        GitPush.Outcome outcome = GitPush.push(
+                mirror,
+                GitMirrorPublisher.ref("s1"),
+                server.url("calc.git").toString(),
+                "drydock/s1",
+                new DeliveryCredentials.Credential("", "BBDC-minted"),
+                true);
+
+        // Then
+        assertThat(outcome.status()).isEqualTo(GitPush.Status.PUSHED);
+        assertThat(server.pushes).containsExactly("minted:bearer");
+    }
 }

@@ -367,4 +367,265 @@ class GitServerContractTest {
                     .hasMessageContaining("Authentication failed");
         }
     }
+
+    private static java.security.KeyPair rsa() throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        return g.generateKeyPair();
+    }
+
+    /** The private key as GitHub hands it out: PKCS#1 PEM ({@code BEGIN RSA PRIVATE KEY}). */
+    private static String pkcs1Pem(java.security.PrivateKey key) throws Exception {
+        // PKCS#8 = SEQUENCE { INTEGER 0, AlgorithmIdentifier (15 bytes here), OCTET STRING { PKCS#1 } }
+        byte[] pkcs8 = key.getEncoded();
+        int at = 0;
+        at += 1 + lengthBytes(pkcs8, at + 1); // outer sequence header
+        at += 3; // version
+        at += 15; // rsaEncryption with NULL parameters
+        int octetLength = lengthBytes(pkcs8, at + 1);
+        at += 1 + octetLength;
+        byte[] pkcs1 = java.util.Arrays.copyOfRange(pkcs8, at, pkcs8.length);
+        return "-----BEGIN RSA PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs1)
+                + "\n-----END RSA PRIVATE KEY-----\n";
+    }
+
+    /** How many bytes a DER length at {@code at} takes. */
+    private static int lengthBytes(byte[] der, int at) {
+        int first = der[at] & 0xff;
+        return first < 0x80 ? 1 : 1 + (first & 0x7f);
+    }
+
+    private static String appCredential(java.security.PrivateKey key) throws Exception {
+        return ApiFake.JSON.writeValueAsString(
+                java.util.Map.of("appId", "812", "installationId", "4711", "privateKey", pkcs1Pem(key)));
+    }
+
+    @Test
+    void shouldMintGitHubInstallationTokenForOneRepositoryAndRevokeItWhenCredentialIsAnApp() throws Exception {
+        try (GitHubApiFake github = new GitHubApiFake("unused", "team/calc")) {
+            // Given
+            java.security.KeyPair keys = rsa();
+            github.appId = "812";
+            github.installationId = "4711";
+            github.appKey = keys.getPublic();
+            GitServer server =
+                    new GitHubServer(egress, github.base("/api/v3"), "team/calc", appCredential(keys.getPrivate()));
+            GitServer.MintedToken token =
+                    server.mintPushToken("drydock-push-s1", TOMORROW).orElseThrow();
+            assertThat(github.installationTokens).containsKey(token.secret());
+
+            // When
+            server.revoke(token);
+
+            // Then
+            ApiFake.Received mint = github.received.getFirst();
+            assertThat(mint.path()).isEqualTo("/api/v3/app/installations/4711/access_tokens");
+            assertThat(mint.json().get("repositories").toString()).isEqualTo("[\"calc\"]");
+            assertThat(mint.json().get("permissions").toString()).isEqualTo("{\"contents\":\"write\"}");
+            assertThat(token.username()).isEqualTo("x-access-token");
+            assertThat(token.secret()).startsWith("ghs_");
+            assertThat(token.toString()).doesNotContain(token.secret()).doesNotContain("PRIVATE");
+            ApiFake.Received revoke = github.received.getLast();
+            assertThat(revoke.method()).isEqualTo("DELETE");
+            assertThat(revoke.path()).isEqualTo("/api/v3/installation/token");
+            assertThat(revoke.header("Authorization")).isEqualTo("Bearer " + token.secret());
+            assertThat(github.installationTokens).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldRefuseGitHubInstallationTokenWhenAppKeyIsNotTheRegisteredOne() throws Exception {
+        try (GitHubApiFake github = new GitHubApiFake("unused", "team/calc")) {
+            // Given
+            github.appId = "812";
+            github.installationId = "4711";
+            github.appKey = rsa().getPublic();
+            GitServer server =
+                    new GitHubServer(egress, github.base("/api/v3"), "team/calc", appCredential(rsa().getPrivate()));
+
+            // When / Then
+            assertThatThrownBy(() -> server.mintPushToken("drydock-push-s1", TOMORROW))
+                    .isInstanceOf(GitServer.GitServerException.class)
+                    .hasMessageContaining("401")
+                    .hasMessageContaining("JSON web token");
+        }
+    }
+
+    @Test
+    void shouldOpenGitHubPullRequestWithInstallationTokenWhenCredentialIsAnApp() throws Exception {
+        try (GitHubApiFake github = new GitHubApiFake("unused", "team/calc")) {
+            // Given
+            java.security.KeyPair keys = rsa();
+            github.appId = "812";
+            github.installationId = "4711";
+            github.appKey = keys.getPublic();
+            GitServer server =
+                    new GitHubServer(egress, github.base("/api/v3"), "team/calc", appCredential(keys.getPrivate()));
+
+            // When
+            GitServer.MergeRequest pr = server.open(draft);
+
+            // Then
+            assertThat(pr.number()).isEqualTo(1);
+            assertThat(github.tokenRequests).hasSize(1);
+            assertThat(github.received.getLast().header("Authorization")).startsWith("Bearer ghs_");
+        }
+    }
+
+    @Test
+    void shouldNotMintGitHubTokenWhenCredentialIsAPersonalToken() throws Exception {
+        try (GitHubApiFake github = new GitHubApiFake("ghp-1", "team/calc")) {
+            // Given
+            GitServer server = new GitHubServer(egress, github.base("/api/v3"), "team/calc", "ghp-1");
+
+            // When
+            var token = server.mintPushToken("drydock-push-s1", TOMORROW);
+
+            // Then
+            assertThat(token).isEmpty();
+            assertThat(github.received).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldMintBitbucketRepositoryTokenWithRepoWriteForOneDayAndRevokeItWhenAsked() throws Exception {
+        try (BitbucketApiFake bitbucket = new BitbucketApiFake("bbdc-admin", "TEAM", "calc")) {
+            // Given
+            GitServer server =
+                    new BitbucketServer(egress, bitbucket.base("/rest/api/latest"), "TEAM/calc", "bbdc-admin");
+            GitServer.MintedToken token =
+                    server.mintPushToken("drydock-push-s1", TOMORROW).orElseThrow();
+            assertThat(bitbucket.accessTokens).containsValue(token.secret());
+
+            // When
+            server.revoke(token);
+
+            // Then
+            ApiFake.Received mint = bitbucket.received.getFirst();
+            assertThat(mint.method()).isEqualTo("PUT");
+            assertThat(mint.path()).isEqualTo("/rest/access-tokens/1.0/projects/TEAM/repos/calc");
+            assertThat(mint.json().get("permissions").toString()).isEqualTo("[\"REPO_WRITE\"]");
+            assertThat(mint.json().get("expiryDays").asInt()).isEqualTo(1);
+            assertThat(token.bearer()).isTrue();
+            assertThat(bitbucket.received.getLast().method()).isEqualTo("DELETE");
+            assertThat(bitbucket.received.getLast().path())
+                    .isEqualTo("/rest/access-tokens/1.0/projects/TEAM/repos/calc/" + token.id());
+            assertThat(bitbucket.accessTokens).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldReadMergedStateAndApprovalsWhenEachServerIsPolled() throws Exception {
+        try (GitLabApiFake gitlab = new GitLabApiFake("glpat-1", "team/calc");
+                GiteaApiFake gitea = new GiteaApiFake("gt-1", "team/calc");
+                GitHubApiFake github = new GitHubApiFake("ghp-1", "team/calc");
+                BitbucketApiFake bitbucket = new BitbucketApiFake("bbdc-1", "TEAM", "calc")) {
+            // Given
+            List<GitServer> servers = List.of(
+                    new GitLabServer(egress, gitlab.base("/api/v4"), "team/calc", "glpat-1"),
+                    new GiteaServer(egress, gitea.base("/api/v1"), "team/calc", "gt-1"),
+                    new GitHubServer(egress, github.base("/api/v3"), "team/calc", "ghp-1"),
+                    new BitbucketServer(egress, bitbucket.base("/rest/api/latest"), "TEAM/calc", "bbdc-1"));
+            for (GitServer s : servers) {
+                s.open(draft);
+            }
+            String sha = "c0ffee".repeat(6) + "abcd";
+            gitlab.merge(1, sha);
+            gitlab.approvals.put(1L, List.of("mike"));
+            gitea.merge(1, sha);
+            gitea.approve(1, "mike");
+            github.merge(1, sha);
+            github.reviews.put(
+                    1L, List.of(java.util.Map.of("user", java.util.Map.of("login", "mike"), "state", "APPROVED")));
+            bitbucket.merge(1, sha);
+            bitbucket.approve(1, "mike");
+
+            // When
+            List<GitServer.MergeRequestStatus> statuses = new java.util.ArrayList<>();
+            for (GitServer s : servers) {
+                statuses.add(s.status(1));
+            }
+
+            // Then
+            assertThat(statuses).allSatisfy(st -> {
+                assertThat(st.state()).isEqualTo("merged");
+                assertThat(st.mergedAt()).isNotNull();
+                assertThat(st.mergeCommit()).isEqualTo(sha);
+                assertThat(st.approvedBy()).containsExactly("mike");
+            });
+        }
+    }
+
+    @Test
+    void shouldReadOpenStateWithoutApprovalsWhenNothingHappenedYet() throws Exception {
+        try (BitbucketApiFake bitbucket = new BitbucketApiFake("bbdc-1", "TEAM", "calc")) {
+            // Given
+            GitServer server = new BitbucketServer(egress, bitbucket.base("/rest/api/latest"), "TEAM/calc", "bbdc-1");
+            server.open(draft);
+
+            // When
+            GitServer.MergeRequestStatus st = server.status(1);
+
+            // Then
+            assertThat(st.open()).isTrue();
+            assertThat(st.mergedAt()).isNull();
+            assertThat(st.approvedBy()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldSetGitLabApprovalRuleWithoutTheDelegatorWhenAsked() throws Exception {
+        try (GitLabApiFake gitlab = new GitLabApiFake("glpat-1", "team/calc")) {
+            // Given
+            GitServer server = new GitLabServer(egress, gitlab.base("/api/v4"), "team/calc", "glpat-1");
+            server.open(draft);
+            gitlab.members.put("mike", 13L);
+            gitlab.members.put(gitlab.self, 99L);
+
+            // When
+            var rule = server.requireApprovalByOthers(1, "mike");
+
+            // Then
+            assertThat(rule).isPresent();
+            var created = gitlab.approvalRules.get(1L).getFirst();
+            assertThat(created.get("approvals_required").asInt()).isEqualTo(1);
+            List<Long> ids = new java.util.ArrayList<>();
+            created.get("user_ids").forEach(n -> ids.add(n.asLong()));
+            assertThat(ids).containsExactlyInAnyOrder(11L, 12L);
+        }
+    }
+
+    @Test
+    void shouldReportGitLabApprovalRuleRefusalWhenInstanceHasNoPremium() throws Exception {
+        try (GitLabApiFake gitlab = new GitLabApiFake("glpat-1", "team/calc")) {
+            // Given
+            GitServer server = new GitLabServer(egress, gitlab.base("/api/v4"), "team/calc", "glpat-1");
+            server.open(draft);
+            gitlab.premium = false;
+
+            // When / Then
+            assertThatThrownBy(() -> server.requireApprovalByOthers(1, "mike"))
+                    .isInstanceOf(GitServer.GitServerException.class)
+                    .hasMessageContaining("403");
+        }
+    }
+
+    @Test
+    void shouldHaveNoApprovalRuleApiWhenServerIsGiteaGitHubOrBitbucket() throws Exception {
+        // Given
+        List<GitServer> servers = List.of(
+                new GiteaServer(egress, "http://localhost:1/api/v1", "team/calc", "gt-1"),
+                new GitHubServer(egress, "http://localhost:1/api/v3", "team/calc", "ghp-1"),
+                new BitbucketServer(egress, "http://localhost:1/rest/api/latest", "TEAM/calc", "bbdc-1"));
+
+        // When
+        List<java.util.Optional<String>> rules = new java.util.ArrayList<>();
+        for (GitServer s : servers) {
+            rules.add(s.requireApprovalByOthers(1, "mike"));
+        }
+
+        // Then
+        assertThat(rules).allMatch(java.util.Optional::isEmpty);
+    }
 }

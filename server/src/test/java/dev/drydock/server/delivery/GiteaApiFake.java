@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
  * and access tokens, which Gitea creates only under HTTP basic auth: {@code POST
  * /users/{username}/tokens} ({@code CreateAccessTokenOption}: {@code name}, {@code scopes}; 201 with
  * {@code id}, {@code name}, {@code sha1}, {@code token_last_eight}) and {@code DELETE
- * /users/{username}/tokens/{token}} (204).
+ * /users/{username}/tokens/{token}} (204). Reads: {@code GET /repos/{owner}/{repo}/pulls/{index}}
+ * ({@code merged}, {@code merged_at}, {@code merge_commit_sha}) and {@code GET
+ * …/pulls/{index}/reviews} ({@code PullReview}: {@code user.login}, {@code state}, {@code dismissed},
+ * {@code stale}).
  */
 public final class GiteaApiFake extends ApiFake {
     private static final Pattern CREATE = Pattern.compile("/api/v1/repos/([^/]+/[^/]+)/pulls");
@@ -43,6 +46,38 @@ public final class GiteaApiFake extends ApiFake {
     public volatile String basicPassword;
     /** Access tokens: id to value, while active. */
     public final Map<Long, String> accessTokens = new ConcurrentHashMap<>();
+
+    /** Reviews per pull request number, as {@code PullReview}s. */
+    public final Map<Long, List<Map<String, Object>>> reviews = new ConcurrentHashMap<>();
+
+    private static final Pattern REVIEWS = Pattern.compile("/api/v1/repos/([^/]+/[^/]+)/pulls/([0-9]+)/reviews");
+
+    /** Merges pull request {@code number} as Gitea would: closed, merged, with its merge commit. */
+    public void merge(long number, String mergeCommit) {
+        Map<String, Object> pr = pulls.get(number);
+        pr.put("state", "closed");
+        pr.put("merged", true);
+        pr.put(
+                "merged_at",
+                java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).toString());
+        pr.put("merge_commit_sha", mergeCommit);
+    }
+
+    /** {@code user} approves pull request {@code number}. */
+    public void approve(long number, String user) {
+        reviews.computeIfAbsent(number, n -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(Map.of(
+                        "id",
+                        90 + number,
+                        "user",
+                        Map.of("login", user),
+                        "state",
+                        "APPROVED",
+                        "dismissed",
+                        false,
+                        "stale",
+                        false));
+    }
 
     public GiteaApiFake(String token, String repo) throws java.io.IOException {
         this.token = token;
@@ -106,6 +141,16 @@ public final class GiteaApiFake extends ApiFake {
         }
         Matcher create = CREATE.matcher(r.path());
         Matcher edit = EDIT.matcher(r.path());
+        Matcher reviewsOf = REVIEWS.matcher(r.path());
+        if (r.method().equals("GET") && reviewsOf.matches()) {
+            return new Answer(200, reviews.getOrDefault(Long.parseLong(reviewsOf.group(2)), List.of()));
+        }
+        if (r.method().equals("GET") && edit.matches()) {
+            Map<String, Object> pr = pulls.get(Long.parseLong(edit.group(2)));
+            return pr == null
+                    ? new Answer(404, Map.of("message", "The target couldn't be found.", "errors", List.of()))
+                    : new Answer(200, pr);
+        }
         if (r.method().equals("POST") && create.matches()) {
             if (!repo.equals(create.group(1))) {
                 return new Answer(404, Map.of("message", "The target couldn't be found.", "errors", List.of()));
@@ -127,6 +172,7 @@ public final class GiteaApiFake extends ApiFake {
             pr.put("id", 500 + number);
             pr.put("number", number);
             pr.put("state", "open");
+            pr.put("merged", false);
             pr.put("html_url", base("") + "/" + repo + "/pulls/" + number);
             pr.put("url", base("") + "/" + repo + "/pulls/" + number);
             pr.put("head", Map.of("ref", head, "label", head));

@@ -84,4 +84,59 @@ class ReadinessTest {
         // Then
         assertThat(phase).isEqualTo(Phase.COMPLETED);
     }
+
+    static Node succeeded(String id, Readiness.Merge merge) {
+        return new Node(id, List.of(), TaskState.SUCCEEDED, false, merge);
+    }
+
+    @Test
+    void shouldKeepDependentWaitingAndMigrationRunningWhenDependencyMergeRequestIsOpen() {
+        // Given
+        List<Node> nodes = List.of(succeeded("a", Readiness.Merge.OPEN), node("b", TaskState.PENDING, "a"));
+
+        // When
+        List<String> ready = Readiness.ready(nodes);
+
+        // Then
+        assertThat(ready).isEmpty();
+        assertThat(Readiness.waitingOn(nodes, "b")).containsExactly("a");
+        assertThat(Readiness.phase(nodes)).isEqualTo(Phase.RUNNING);
+    }
+
+    @Test
+    void shouldMakeDependentReadyWhenDependencyMergeRequestMerged() {
+        // Given
+        List<Node> nodes = List.of(succeeded("a", Readiness.Merge.NONE), node("b", TaskState.PENDING, "a"));
+
+        // When
+        List<String> ready = Readiness.ready(nodes);
+
+        // Then
+        assertThat(ready).containsExactly("b");
+    }
+
+    @Test
+    void shouldNeedAttentionWhenDependencyMergeRequestWasClosedWithoutMerging() {
+        // Given
+        List<Node> nodes = List.of(succeeded("a", Readiness.Merge.CLOSED), node("b", TaskState.PENDING, "a"));
+
+        // When
+        Phase phase = Readiness.phase(nodes);
+
+        // Then
+        assertThat(phase).isEqualTo(Phase.NEEDS_ATTENTION);
+        assertThat(Readiness.ready(nodes)).isEmpty();
+    }
+
+    @Test
+    void shouldNotCompleteWhileLastMergeRequestIsOpen() {
+        // Given
+        List<Node> nodes = List.of(succeeded("a", Readiness.Merge.NONE), succeeded("b", Readiness.Merge.OPEN));
+
+        // When
+        Phase phase = Readiness.phase(nodes);
+
+        // Then
+        assertThat(phase).isEqualTo(Phase.RUNNING);
+    }
 }
