@@ -118,7 +118,7 @@ public class ModelGate implements RouteGate {
         }
         for (RouteSpec route : gateway.snapshot().routes()) {
             for (String endpoint : route.endpoints()) {
-                endpoint(endpoint).ifPresent(spec -> override(ACTOR, route.name(), spec, GRANDFATHERED));
+                endpoint(endpoint).ifPresent(spec -> override(ACTOR, route.name(), view(spec), GRANDFATHERED));
             }
         }
     }
@@ -127,32 +127,54 @@ public class ModelGate implements RouteGate {
 
     @Override
     public void admit(String actor, String route, List<String> added, @Nullable GateOverride override) {
-        List<EndpointSpec> ungated = new ArrayList<>();
-        List<String> why = new ArrayList<>();
+        List<RouteGate.EndpointSpecView> specs = new ArrayList<>();
         for (String name : added) {
-            Optional<EndpointSpec> spec = endpoint(name);
-            if (spec.isEmpty()) {
-                continue; // the route's own validation names unknown endpoints
-            }
-            Optional<GateStore.RunRow> report = store.latestFinished(
-                    name, spec.get().baseUrl().toString(), spec.get().modelId());
+            // the route's own validation names unknown endpoints
+            endpoint(name).ifPresent(e -> specs.add(view(e)));
+        }
+        admitSpecs(actor, List.of(route), specs, override, "save the route again");
+    }
+
+    @Override
+    public void admitChange(
+            String actor, List<String> routes, RouteGate.EndpointSpecView changed, @Nullable GateOverride override) {
+        admitSpecs(
+                actor,
+                routes,
+                List.of(changed),
+                override,
+                "or register the new model as an endpoint of its own, run its gate and route to it");
+    }
+
+    private void admitSpecs(
+            String actor,
+            List<String> routes,
+            List<RouteGate.EndpointSpecView> specs,
+            @Nullable GateOverride override,
+            String then) {
+        List<RouteGate.EndpointSpecView> ungated = new ArrayList<>();
+        List<String> why = new ArrayList<>();
+        for (RouteGate.EndpointSpecView spec : specs) {
+            String name = spec.name();
+            Optional<GateStore.RunRow> report = store.latestFinished(name, spec.baseUrl(), spec.modelId());
             if (report.isPresent() && passes(report.get())) {
                 continue;
             }
-            ungated.add(spec.get());
+            ungated.add(spec);
             why.add(report.map(r -> "'" + name + "' failed its latest gate (pass rate " + percent(r.passRate())
                             + ", needs " + percent(config.threshold()) + ")")
                     .orElseGet(() -> store.latest(name)
                             .filter(r -> r.state().equals("running"))
                             .map(r -> "'" + name + "' is still running its gate")
-                            .orElse("'" + name + "' has no gate report against its current URL and model id")));
+                            .orElse("'" + name + "' has no gate report against the URL " + spec.baseUrl()
+                                    + " and model id " + spec.modelId())));
         }
         if (ungated.isEmpty()) {
             return;
         }
         if (override == null) {
-            String names =
-                    String.join(", ", ungated.stream().map(EndpointSpec::name).toList());
+            String names = String.join(
+                    ", ", ungated.stream().map(RouteGate.EndpointSpecView::name).toList());
             throw new ProblemException(Problem.of(
                     409,
                     "model-not-gated",
@@ -161,7 +183,7 @@ public class ModelGate implements RouteGate {
                             + ungated.getFirst().name()
                             + "/gate (portal: Models, Gate, Run gate; CLI: drydock model gate "
                             + ungated.getFirst().name()
-                            + " --wait), then save the route again; or, as a drydock-admin, send \"override\": "
+                            + " --wait), then " + then + "; or, as a drydock-admin, send \"override\": "
                             + "{\"reason\": \"why\"} to route to " + names + " anyway (audited)."));
         }
         String reason = override.reason() == null ? "" : override.reason().strip();
@@ -170,12 +192,20 @@ public class ModelGate implements RouteGate {
             throw new ProblemException(Problem.of(400, "invalid-model-route", "Invalid model route", message)
                     .withErrors(List.of(new Problem.FieldError("override.reason", message))));
         }
-        ungated.forEach(spec -> override(actor, route, spec, reason));
+        for (String route : routes) {
+            ungated.forEach(spec -> override(actor, route, spec, reason));
+        }
     }
 
     @Override
     public void bootstrap(String actor, String route, String endpoint) {
-        endpoint(endpoint).ifPresent(spec -> override(actor, route, spec, FIRST_MODEL));
+        endpoint(endpoint)
+                .ifPresent(spec -> override(
+                        actor,
+                        route,
+                        new RouteGate.EndpointSpecView(
+                                spec.name(), spec.baseUrl().toString(), spec.modelId()),
+                        FIRST_MODEL));
     }
 
     @Override
@@ -193,10 +223,9 @@ public class ModelGate implements RouteGate {
                 .orElse("not gated");
     }
 
-    private void override(String actor, String route, EndpointSpec spec, String reason) {
+    private void override(String actor, String route, RouteGate.EndpointSpecView spec, String reason) {
         QuarkusTransaction.joiningExisting().run(() -> {
-            store.addOverride(
-                    spec.name(), spec.baseUrl().toString(), spec.modelId(), route, reason, actor, clock.instant());
+            store.addOverride(spec.name(), spec.baseUrl(), spec.modelId(), route, reason, actor, clock.instant());
             audit.appendInTransaction(AuditEntry.of(actor, "model.gate-overridden", "model-endpoint " + spec.name())
                     .with("route", route)
                     .with("reason", reason)
@@ -594,6 +623,10 @@ public class ModelGate implements RouteGate {
                 newlyPassing,
                 theirTokens == 0 ? null : Math.round(100.0 * myTokens / theirTokens) / 100.0,
                 theirTime == 0 ? null : Math.round(100.0 * myTime / theirTime) / 100.0);
+    }
+
+    private static RouteGate.EndpointSpecView view(EndpointSpec e) {
+        return new RouteGate.EndpointSpecView(e.name(), e.baseUrl().toString(), e.modelId());
     }
 
     private Optional<EndpointSpec> endpoint(String name) {

@@ -151,6 +151,8 @@ class ModelGateTest {
                 "/api/admin/model-routes/gate-bad-route",
                 "/api/admin/model-routes/gate-good-route",
                 "/api/admin/model-routes/gate-bad-refused",
+                "/api/admin/model-routes/gate-swap-route",
+                "/api/admin/model-endpoints/gate-swap",
                 "/api/admin/model-endpoints/" + GOOD,
                 "/api/admin/model-endpoints/" + BAD)) {
             given().port(port).auth().oauth2(Tokens.of("alice")).delete(path);
@@ -304,6 +306,64 @@ class ModelGateTest {
                 .body("detail", containsString("'gate-bad' failed its latest gate (pass rate 0%, needs 80%)"))
                 .body("detail", containsString("POST /api/admin/models/gate-bad/gate"))
                 .body("detail", containsString("\"override\""));
+    }
+
+    @Test
+    void shouldRefuseAnotherModelBehindARoutedEndpointUnlessAdminOverridesWhenItsUrlOrModelChanges() throws Exception {
+        // Given an endpoint that passed its gate and a route that sends traffic to it
+        goodReport();
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("workspace", "gate-ws-swap", "endpoints", List.of(GOOD)))
+                .put("/api/admin/model-routes/gate-swap-route")
+                .then()
+                .statusCode(200);
+        Map<String, Object> swapped = new java.util.HashMap<>(Map.of(
+                "baseUrl",
+                bad.baseUrl(),
+                "protocol",
+                "openai-chat",
+                "modelId",
+                "other-model",
+                "clearance",
+                "internal"));
+
+        // When an admin points the routed endpoint at another, ungated model
+        Response refused = given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
+                .body(swapped)
+                .put("/api/admin/model-endpoints/" + GOOD);
+
+        // Then it is refused and nothing changed, until an override with a reason is sent, which is audited
+        refused.then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", containsString("model-not-gated"))
+                .body("detail", containsString("model id other-model"))
+                .body("detail", containsString("register the new model as an endpoint of its own"));
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .get("/api/admin/model-endpoints")
+                .then()
+                .statusCode(200)
+                .body("find { it.name == '" + GOOD + "' }.modelId", org.hamcrest.Matchers.equalTo("scripted-model"));
+        swapped.put("override", Map.of("reason", "change 7: vendor moved the model"));
+        given().auth()
+                .oauth2(Tokens.of("alice"))
+                .contentType(ContentType.JSON)
+                .body(swapped)
+                .put("/api/admin/model-endpoints/" + GOOD)
+                .then()
+                .statusCode(200)
+                .body("modelId", org.hamcrest.Matchers.equalTo("other-model"));
+        assertThat(records("model.gate-overridden", "model-endpoint " + GOOD))
+                .anySatisfy(d -> assertThat(d)
+                        .contains("change 7: vendor moved the model")
+                        .contains("gate-swap-route")
+                        .contains("other-model"));
+        endpoint(GOOD, good.baseUrl());
     }
 
     @Test

@@ -60,7 +60,44 @@ public class ModelEndpointResource {
             @Nullable BigDecimal costPer1kPromptTokens,
             @Nullable BigDecimal costPer1kCompletionTokens,
             @Nullable String clearance,
-            @Nullable String tokenizer) {}
+            @Nullable String tokenizer,
+            RouteGate.@Nullable GateOverride override) {
+        /** Without a gate override (what the portal form and the start-up model send). */
+        public EndpointInput(
+                @Nullable String baseUrl,
+                @Nullable String protocol,
+                @Nullable String modelId,
+                @Nullable String authHeader,
+                @Nullable String secretRef,
+                @Nullable Integer contextWindow,
+                @Nullable List<String> capabilities,
+                @Nullable Integer maxConcurrency,
+                @Nullable Long connectTimeoutMs,
+                @Nullable Long requestTimeoutMs,
+                @Nullable Long idleTimeoutMs,
+                @Nullable BigDecimal costPer1kPromptTokens,
+                @Nullable BigDecimal costPer1kCompletionTokens,
+                @Nullable String clearance,
+                @Nullable String tokenizer) {
+            this(
+                    baseUrl,
+                    protocol,
+                    modelId,
+                    authHeader,
+                    secretRef,
+                    contextWindow,
+                    capabilities,
+                    maxConcurrency,
+                    connectTimeoutMs,
+                    requestTimeoutMs,
+                    idleTimeoutMs,
+                    costPer1kPromptTokens,
+                    costPer1kCompletionTokens,
+                    clearance,
+                    tokenizer,
+                    null);
+        }
+    }
 
     /** An endpoint as the API shows it: {@code secretConfigured} says whether its secretRef resolves, never the value. */
     public record EndpointView(

@@ -148,7 +148,25 @@ public class ModelEndpoints {
                 costCompletion,
                 Classification.parse(clearance).orElseThrow(),
                 tokenizer);
+        Optional<EndpointSpec> before = gateway.snapshot().endpoints().stream()
+                .filter(e -> e.name().equals(name))
+                .findFirst();
+        boolean newModel = before.isPresent()
+                && (!before.get().baseUrl().equals(spec.baseUrl())
+                        || !before.get().modelId().equals(spec.modelId()));
+        List<String> routed = gateway.snapshot().routes().stream()
+                .filter(r -> r.endpoints().contains(name))
+                .map(RouteSpec::name)
+                .toList();
         QuarkusTransaction.joiningExisting().run(() -> {
+            if (newModel && !routed.isEmpty()) {
+                // routes send traffic here: a new model behind the same name must pass the gate too
+                gate.admitChange(
+                        actor,
+                        routed,
+                        new RouteGate.EndpointSpecView(name, spec.baseUrl().toString(), spec.modelId()),
+                        in.override());
+            }
             store.upsert(spec);
             audit.appendInTransaction(AuditEntry.of(actor, "model-endpoint.saved", "model-endpoint " + name)
                     .with("baseUrl", spec.baseUrl())

@@ -20,6 +20,16 @@ public interface RouteGate {
      */
     void admit(String actor, String route, List<String> added, @Nullable GateOverride override);
 
+    /**
+     * The same check for an endpoint that routes already send traffic to and whose URL or model id is
+     * about to change to {@code changed}: the new model must have passed the gate too (as its own
+     * endpoint first), or {@code override} must give a reason, audited for each route in {@code routes}.
+     */
+    void admitChange(String actor, List<String> routes, EndpointSpecView changed, @Nullable GateOverride override);
+
+    /** What the gate needs to know of an endpoint whose URL or model id changes. */
+    record EndpointSpecView(String name, String baseUrl, String modelId) {}
+
     /** The first route of a fresh install: an explicit, audited bootstrap override for {@code endpoint}. */
     void bootstrap(String actor, String route, String endpoint);
 
