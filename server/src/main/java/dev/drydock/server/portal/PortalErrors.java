@@ -47,7 +47,11 @@ public class PortalErrors {
     @ServerExceptionMapper(priority = BEFORE_API)
     public Response unexpected(Throwable e, UriInfo uri) {
         String path = uri.getPath();
-        return page(path) ? ErrorPage.unexpected(e, path, back(path)) : api.unexpected(e, uri);
+        // a client that closed the connection during a long answer (an export) reads no page: the API's
+        // mapper notes it at debug level instead of logging an error
+        return page(path) && !ProblemMappers.clientGone(e)
+                ? ErrorPage.unexpected(e, path, back(path))
+                : api.unexpected(e, uri);
     }
 
     /** Whether {@code path} is a portal page or form (answered in HTML) rather than the API or a script's JSON. */

@@ -218,7 +218,7 @@ public final class ProblemMappers {
     }
 
     /** True when {@code e} says the response could not be written because the connection closed. */
-    static boolean clientGone(Throwable e) {
+    public static boolean clientGone(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof java.nio.channels.ClosedChannelException) {
                 return true;
