@@ -39,6 +39,11 @@ public final class GitLabApiFake extends ApiFake {
             Pattern.compile("/api/v4/projects/([^/]+)/(issues|merge_requests)/([0-9]+)/notes");
     private static final Pattern TOKENS = Pattern.compile("/api/v4/projects/([^/]+)/access_tokens");
     private static final Pattern TOKEN = Pattern.compile("/api/v4/projects/([^/]+)/access_tokens/([0-9]+)");
+    private static final Pattern ISSUE = Pattern.compile("/api/v4/projects/([^/]+)/issues/([0-9]+)");
+    /** Issues by iid ("Issues API": {@code iid}, {@code title}, {@code description}, {@code web_url}). */
+    public final Map<Long, Map<String, Object>> issues = new ConcurrentHashMap<>();
+    /** Notes of issues by iid, as {@code GET …/issues/:iid/notes} lists them ({@code system} notes among them). */
+    public final Map<Long, List<Map<String, Object>>> issueNotes = new ConcurrentHashMap<>();
     /** Notes written, in order: "issues/3: text" or "merge_requests/1: text". */
     public final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Project access tokens: id to token, while active. */
@@ -140,6 +145,17 @@ public final class GitLabApiFake extends ApiFake {
             Map<String, Object> mr =
                     mergeRequests.get(Long.parseLong(r.path().substring(r.path().lastIndexOf('/') + 1)));
             return mr == null ? new Answer(404, Map.of("message", "404 Not found")) : new Answer(200, mr);
+        }
+        Matcher issue = ISSUE.matcher(r.path());
+        if (r.method().equals("GET") && issue.matches()) {
+            Map<String, Object> found = issues.get(Long.parseLong(issue.group(2)));
+            return found == null ? new Answer(404, Map.of("message", "404 Issue Not Found")) : new Answer(200, found);
+        }
+        Matcher issueNotesOf = NOTES.matcher(r.path());
+        if (r.method().equals("GET")
+                && issueNotesOf.matches()
+                && issueNotesOf.group(2).equals("issues")) {
+            return new Answer(200, issueNotes.getOrDefault(Long.parseLong(issueNotesOf.group(3)), List.of()));
         }
         Matcher create = CREATE.matcher(r.path());
         Matcher update = UPDATE.matcher(r.path());
