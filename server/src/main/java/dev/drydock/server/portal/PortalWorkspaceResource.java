@@ -284,13 +284,18 @@ public class PortalWorkspaceResource {
             FormErrors refusal = detail.toLowerCase(Locale.ROOT).contains("attachment")
                     ? new FormErrors("", Map.of("attachments", detail))
                     : FormErrors.of(e, List.of("droid", "repo", "task", "title"), Map.of());
-            return refused(user, slug, form, refusal);
+            // the service's status stays (429 for a limit), so scripts and the browser see what happened
+            return refused(user, slug, form, refusal, e.problem().status());
         }
         return Response.seeOther(URI.create("/portal/sessions/" + v.id())).build();
     }
 
     private Response refused(Principal user, String slug, NewSession form, FormErrors errors) {
-        return Response.status(400)
+        return refused(user, slug, form, errors, 400);
+    }
+
+    private Response refused(Principal user, String slug, NewSession form, FormErrors errors, int status) {
+        return Response.status(status)
                 .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
                 .entity(page(user, slug, form, errors).render())
                 .build();

@@ -445,6 +445,7 @@ public class SessionRunner {
                     Source.SYSTEM,
                     new Lifecycle.SessionFinished(
                             Outcome.CANCELLED, "cancelled by " + by + " while queued for a sandbox"));
+            log.append(id, Source.SYSTEM, egressProofs.of(id));
             return true;
         });
         if (dequeued) {

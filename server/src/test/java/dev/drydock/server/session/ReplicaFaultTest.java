@@ -12,6 +12,7 @@ import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Lifecycle;
 import dev.drydock.server.agent.event.Progress;
 import dev.drydock.server.agent.event.Source;
+import dev.drydock.server.agent.event.Telemetry;
 import dev.drydock.server.eventlog.EventCodec;
 import dev.drydock.server.eventlog.PostgresEventLog;
 import dev.drydock.server.testing.MutableClock;
@@ -203,7 +204,8 @@ class ReplicaFaultTest {
         // missing or doubled
         List<Event> events = Poll.until(
                 () -> log.readAll(id),
-                es -> !es.isEmpty() && es.getLast().payload() instanceof Lifecycle.SessionFinished,
+                // a finished session's log ends with its egress proof
+                es -> !es.isEmpty() && es.getLast().payload() instanceof Telemetry.EgressProofRecorded,
                 Duration.ofSeconds(90),
                 es -> es.stream().map(e -> codec.typeName(e.payload())).toList().toString());
         assertThatThrownBy(() -> log.append(
@@ -218,7 +220,7 @@ class ReplicaFaultTest {
                 .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, events.size())
                         .boxed()
                         .toList());
-        assertThat(events.getLast().payload())
+        assertThat(events.get(events.size() - 2).payload())
                 .isInstanceOfSatisfying(
                         Lifecycle.SessionFinished.class,
                         f -> assertThat(f.outcome()).isEqualTo(Lifecycle.Outcome.COMPLETED));

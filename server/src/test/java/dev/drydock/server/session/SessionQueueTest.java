@@ -10,6 +10,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Lifecycle;
+import dev.drydock.server.agent.event.Telemetry;
 import dev.drydock.server.eventlog.PostgresEventLog;
 import dev.drydock.server.testing.Poll;
 import dev.drydock.server.testing.PortalBrowser;
@@ -103,7 +104,8 @@ class SessionQueueTest {
 
     private boolean finished(String id) {
         List<Event> events = log.readAll(id);
-        return !events.isEmpty() && events.getLast().payload() instanceof Lifecycle.SessionFinished;
+        // a finished session's log ends with its egress proof (also one cancelled while queued)
+        return !events.isEmpty() && events.getLast().payload() instanceof Telemetry.EgressProofRecorded;
     }
 
     private Response start(String user, String workspace, String script, String priority) {
