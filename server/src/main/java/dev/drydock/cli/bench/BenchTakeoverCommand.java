@@ -347,6 +347,7 @@ public final class BenchTakeoverCommand implements java.util.concurrent.Callable
             } catch (IOException e) {
                 // not listening yet
             }
+            // a server JVM being started elsewhere offers nothing to wait on but its port: ask again shortly
             Thread.sleep(250);
         }
         throw new IllegalStateException("a server process did not become ready on port " + port);
@@ -362,6 +363,7 @@ public final class BenchTakeoverCommand implements java.util.concurrent.Callable
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("timed out after " + timeout + " waiting for " + what);
             }
+            // the condition is read from another process's database rows; no notification reaches the bench
             Thread.sleep(200);
         }
     }
@@ -483,6 +485,7 @@ public final class BenchTakeoverCommand implements java.util.concurrent.Callable
                         total = Integer.parseInt(s.group(1));
                     }
                 }
+                // the scripted model's answer time, the load the bench simulates
                 Thread.sleep(thinkMs);
                 body = reply(step + 1 >= total).getBytes(StandardCharsets.UTF_8);
             } catch (InterruptedException e) {
