@@ -3,6 +3,7 @@ package dev.drydock.server.eventlog;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Lifecycle;
+import dev.drydock.server.agent.event.Telemetry;
 import dev.drydock.server.problem.ProblemException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
@@ -29,8 +30,10 @@ import org.jspecify.annotations.Nullable;
  * envelope) from a cursor: the backlog from the log first, then live events from the bus, with gaps
  * filled from the log so that nothing is lost or repeated. Events appended on another replica reach
  * the bus through {@link EventNotifications}; a stream that hears nothing for {@code
- * drydock.event-streams.poll-interval} reads the log by seq anyway. The stream ends after {@code
- * session.finished}; a client that reconnects with {@code Last-Event-ID} continues where it was.
+ * drydock.event-streams.poll-interval} reads the log by seq anyway. The stream ends after a
+ * finished session's closing {@code egress.proof.v1}, which follows {@code session.finished} at once
+ * (or {@link #CLOSING_GRACE} after a {@code session.finished} no proof follows: a log written before
+ * proofs existed); a client that reconnects with {@code Last-Event-ID} continues where it was.
  * Callers authorise before calling and pass when the caller's credential expires: the stream ends
  * then, so a person removed from the workspace stops receiving events when the token that still
  * claimed the membership runs out, and a reconnect is authorised afresh.
@@ -39,6 +42,50 @@ import org.jspecify.annotations.Nullable;
 public class EventStreams {
     private static final Logger LOG = Logger.getLogger(EventStreams.class);
     private static final long KEEP_ALIVE_SECONDS = 15;
+
+    /** How long a stream waits after {@code session.finished} for the session's closing egress proof. */
+    static final Duration CLOSING_GRACE = Duration.ofSeconds(5);
+
+    /** Where a stream is in a session's ending: {@code session.finished} sent, then its egress proof. */
+    private static final class Ending {
+        @Nullable
+        Instant closingBy;
+
+        boolean closed;
+
+        void saw(Event e) {
+            switch (e.payload()) {
+                case Lifecycle.SessionFinished f -> {
+                    closed = false;
+                    closingBy = Instant.now().plus(CLOSING_GRACE);
+                }
+                case Telemetry.EgressProofRecorded p -> {
+                    closed = closingBy != null;
+                    closingBy = null;
+                }
+                default -> {
+                    // the session went on (a person continued it): follow it again
+                    closed = false;
+                    closingBy = null;
+                }
+            }
+        }
+
+        /** Whether nothing more is to be sent: the proof went out, or it did not come in time. */
+        boolean over() {
+            return closed || (closingBy != null && Instant.now().isAfter(closingBy));
+        }
+
+        long waitMillis(long otherwise) {
+            return closingBy == null
+                    ? otherwise
+                    : Math.max(
+                            1,
+                            Math.min(
+                                    otherwise,
+                                    Duration.between(Instant.now(), closingBy).toMillis()));
+        }
+    }
 
     @Inject
     PostgresEventLog log;
@@ -81,7 +128,7 @@ public class EventStreams {
      * the first item, so events never race the head (a sink written from our own thread did, and
      * about one stream in forty answered 500 "Response head already sent" after its first event).
      * Events are read on a virtual thread from subscription on; the stream ends after {@code
-     * session.finished}, at {@code notAfter} at the latest, or when the client goes away. {@code user}
+     * session.finished} and the egress proof that closes it, at {@code notAfter} at the latest, or when the client goes away. {@code user}
      * (who streams) may hold at most {@code drydock.event-streams.max-per-user} streams: one more is
      * refused with 429 before anything is sent; a stream's place is freed when it ends.
      */
@@ -156,15 +203,15 @@ public class EventStreams {
             MultiEmitter<? super OutboundSseEvent> out)
             throws InterruptedException {
         long last = afterSeq;
-        boolean finished = false;
+        Ending ending = new Ending();
         for (Event e : log.read(sessionId, last, Integer.MAX_VALUE)) {
             out.emit(frame(sse, e));
             last = e.seq();
-            finished = e.payload() instanceof Lifecycle.SessionFinished;
+            ending.saw(e);
         }
         long pollMillis = Math.max(1, config.pollInterval().toMillis());
         Instant lastSent = Instant.now();
-        while (!finished && !out.isCancelled()) {
+        while (!ending.over() && !out.isCancelled()) {
             long left = Duration.between(Instant.now(), notAfter).toMillis();
             if (left <= 0) {
                 out.emit(sse.newEventBuilder()
@@ -172,7 +219,7 @@ public class EventStreams {
                         .build());
                 return;
             }
-            Event e = live.poll(Math.min(left, pollMillis), TimeUnit.MILLISECONDS);
+            Event e = live.poll(ending.waitMillis(Math.min(left, pollMillis)), TimeUnit.MILLISECONDS);
             List<Event> batch;
             if (e == null) {
                 // Nothing heard: read the log by seq anyway, in case a notification from another replica was lost.
@@ -194,7 +241,7 @@ public class EventStreams {
             for (Event b : batch) {
                 out.emit(frame(sse, b));
                 last = b.seq();
-                finished = b.payload() instanceof Lifecycle.SessionFinished;
+                ending.saw(b);
             }
         }
     }
