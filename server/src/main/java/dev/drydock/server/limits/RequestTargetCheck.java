@@ -39,6 +39,9 @@ public class RequestTargetCheck {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    RequestLimitsConfig limits;
+
     void init(@Observes Router router) {
         router.route().order(ORDER).handler(this::check);
     }
@@ -72,10 +75,14 @@ public class RequestTargetCheck {
         } catch (JsonProcessingException e) {
             body = "{\"status\":400}";
         }
-        ctx.response()
-                .setStatusCode(400)
-                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .end(body);
+        String answer = body;
+        UnreadBodies.answerAfterBody(
+                ctx,
+                limits.maxBodySize().asLongValue(),
+                () -> ctx.response()
+                        .setStatusCode(400)
+                        .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                        .end(answer));
     }
 
     /** Why {@code part} of the request target cannot be used; null when it can. */

@@ -11,6 +11,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -197,5 +199,32 @@ class RequestLimitsTest {
         // Then
         r.then().statusCode(413).contentType(ContentType.JSON);
         assertThat(r.jsonPath().getString("error.message")).contains("request body larger than");
+    }
+
+    @Test
+    void shouldAnswerEveryRequestOnTheConnectionWhenAnUnknownFrontDoorRouteIsSentABody() throws Exception {
+        // Given a request with a body to a route the front door does not have, then another on the same connection
+        byte[] body = ("{\"x\": \"" + "y".repeat(30_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        String first = "DELETE /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n";
+        String second = "GET /v1/nowhere HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+        String answers;
+
+        // When
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(first.getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.write(second.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        // Then both are answered, in order, in OpenAI's error format
+        assertThat(answers.split("HTTP/1.1 404", -1)).as(answers).hasSize(3);
+        assertThat(answers)
+                .contains("no such route: DELETE /v1/chat/completions")
+                .contains("no such route: GET /v1/nowhere");
     }
 }

@@ -27,6 +27,7 @@ import dev.drydock.server.gateway.core.StreamEvent;
 import dev.drydock.server.gateway.core.TokenCounter;
 import dev.drydock.server.gateway.core.TokenSource;
 import dev.drydock.server.gateway.core.ToolCall;
+import dev.drydock.server.limits.UnreadBodies;
 import dev.drydock.server.problem.JsonLimitMessages;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.oidc.TenantIdentityProvider;
@@ -98,7 +99,11 @@ public class FrontDoorRoutes {
 
     void init(@Observes Router router) {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxRequestBytes());
-        router.get("/v1/models").order(-10).handler(ctx -> onVirtualThread(ctx, this::models));
+        // every answer waits for the request's body, even one nobody reads (UnreadBodies)
+        router.get("/v1/models")
+                .order(-10)
+                .handler(ctx -> UnreadBodies.answerAfterBody(
+                        ctx, config.maxRequestBytes(), () -> onVirtualThread(ctx, this::models)));
         // a route of its own ahead of each body handler: Vert.x puts no body handler after a user handler
         router.post("/v1/chat/completions").order(-12).handler(this::jsonOnly);
         router.post("/v1/embeddings").order(-12).handler(this::jsonOnly);
@@ -106,10 +111,14 @@ public class FrontDoorRoutes {
         router.post("/v1/embeddings").order(-10).handler(body).handler(ctx -> onVirtualThread(ctx, this::embeddings));
         router.route("/v1/*")
                 .order(-9)
-                .handler(ctx -> error(
+                .handler(ctx -> UnreadBodies.answerAfterBody(
                         ctx,
-                        OpenAiError.notFound("no such route: " + ctx.request().method() + " "
-                                + ctx.request().path())));
+                        config.maxRequestBytes(),
+                        () -> error(
+                                ctx,
+                                OpenAiError.notFound(
+                                        "no such route: " + ctx.request().method() + " "
+                                                + ctx.request().path()))));
         router.route("/v1/*").order(-11).failureHandler(ctx -> {
             if (ctx.statusCode() == 413) {
                 error(
@@ -144,14 +153,16 @@ public class FrontDoorRoutes {
         String type = ctx.request().getHeader("Content-Type");
         String lower = type == null ? "" : type.strip().toLowerCase(java.util.Locale.ROOT);
         if (lower.startsWith("multipart/") || lower.startsWith("application/x-www-form-urlencoded")) {
-            ctx.response().putHeader("Connection", "close");
-            error(
+            UnreadBodies.answerAfterBody(
                     ctx,
-                    new OpenAiError(
-                            415,
-                            "send the request body as JSON (Content-Type: application/json), not " + type,
-                            "invalid_request_error",
-                            "unsupported_media_type"));
+                    config.maxRequestBytes(),
+                    () -> error(
+                            ctx,
+                            new OpenAiError(
+                                    415,
+                                    "send the request body as JSON (Content-Type: application/json), not " + type,
+                                    "invalid_request_error",
+                                    "unsupported_media_type")));
             return;
         }
         ctx.next();
