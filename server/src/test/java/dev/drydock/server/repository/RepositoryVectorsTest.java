@@ -8,12 +8,12 @@ import static org.hamcrest.Matchers.greaterThan;
 import dev.drydock.search.CodeSearch;
 import dev.drydock.search.SearchMode;
 import dev.drydock.search.SearchQuery;
+import dev.drydock.server.testing.LimitsProfile;
 import dev.drydock.server.testing.Poll;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /** Vectors of registered repositories with the real shipped model (the rest of the suite runs with vectors off). */
 @QuarkusTest
-@TestProfile(RepositoryVectorsTest.VectorsOn.class)
+@TestProfile(LimitsProfile.class)
 @QuarkusTestResource(RealServices.class)
 class RepositoryVectorsTest {
     private static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "drydock-test-repos");
@@ -45,19 +45,6 @@ class RepositoryVectorsTest {
 
     @Inject
     RepositoryContent content;
-
-    public static class VectorsOn implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "drydock.search.vectors.enabled",
-                    "true",
-                    "drydock.search.vectors.threads",
-                    "1",
-                    "drydock.search.vectors.batch-files",
-                    "2");
-        }
-    }
 
     @BeforeAll
     static void createGitRepository() throws Exception {

@@ -8,8 +8,8 @@ import dev.drydock.server.agent.event.Event;
 import dev.drydock.server.agent.event.Lifecycle;
 import dev.drydock.server.agent.event.Telemetry;
 import dev.drydock.server.eventlog.PostgresEventLog;
-import dev.drydock.server.testing.HangingModelProfile;
 import dev.drydock.server.testing.Poll;
+import dev.drydock.server.testing.QueueProfile;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** Issue 21: a model endpoint that accepts a request and never answers ends the session with a clear outcome, never hangs it. */
 @QuarkusTest
-@TestProfile(HangingModelProfile.class)
+@TestProfile(QueueProfile.class)
 @QuarkusTestResource(RealServices.class)
 @QuarkusTestResource(DroidTestServices.class)
 class HangingModelTest {
@@ -79,7 +79,7 @@ class HangingModelTest {
                 .filter(Telemetry.ModelCallFailed.class::isInstance)
                 .map(Telemetry.ModelCallFailed.class::cast)
                 .toList();
-        assertThat(failed).hasSize(HangingModelProfile.ATTEMPTS);
+        assertThat(failed).hasSize(QueueProfile.ATTEMPTS);
         assertThat(failed).allSatisfy(f -> assertThat(f.reason()).containsIgnoringCase("time"));
         assertThat(events.get(events.size() - 2).payload())
                 .isInstanceOfSatisfying(
