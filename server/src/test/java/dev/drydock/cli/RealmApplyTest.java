@@ -7,6 +7,8 @@ import dev.drydock.cli.realm.RealmApply;
 import dev.drydock.server.appliance.RealmTemplate;
 import dev.drydock.server.testing.KeycloakAdmin;
 import dev.drydock.server.testing.RealServices;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +16,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@code ./drydock realm apply} against the real Keycloak of the test run. */
+// a Quarkus test only to share the run's PostgreSQL and Keycloak: a plain test class would start another pair
+@QuarkusTest
+@QuarkusTestResource(RealServices.class)
 class RealmApplyTest {
 
     @Test

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drydock.server.testing.KeycloakAdmin;
 import dev.drydock.server.testing.RealServices;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * realm refuses short passwords; the shipped realm says so, and the real Keycloak of the test run
  * (which imported it) does so.
  */
+// a Quarkus test only to share the run's PostgreSQL and Keycloak: a plain test class would start another pair
+@QuarkusTest
+@QuarkusTestResource(RealServices.class)
 class RealmSecurityTest {
     private static final String PORTAL = "http://portal.example.test:8443";
 

@@ -7,6 +7,8 @@ import dev.drydock.server.egress.EgressGuard;
 import dev.drydock.server.testing.KeycloakAdmin;
 import dev.drydock.server.testing.MutableClock;
 import dev.drydock.server.testing.RealServices;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,6 +20,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Reading API-key owners' current memberships from the real Keycloak of the test run, and failing closed. */
+// a Quarkus test only to share the run's PostgreSQL and Keycloak: a plain test class would start another pair
+@QuarkusTest
+@QuarkusTestResource(RealServices.class)
 class KeycloakMembershipsTest {
     private static final Duration CACHE = Duration.ofSeconds(30);
 
