@@ -10,6 +10,7 @@ import dev.drydock.server.session.MemoryService;
 import dev.drydock.server.session.SessionConfig;
 import dev.drydock.server.session.SessionService;
 import dev.drydock.server.session.SessionView;
+import dev.drydock.server.ticket.TicketService;
 import dev.drydock.server.workspace.WorkspaceService;
 import dev.drydock.server.workspace.WorkspaceService.WorkspaceView;
 import io.quarkus.qute.CheckedTemplate;
@@ -23,8 +24,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -67,6 +70,12 @@ public class PortalWorkspaceResource {
     @Inject
     SessionConfig sessionConfig;
 
+    @Inject
+    TicketService tickets;
+
+    @Context
+    UriInfo uri;
+
     private final Clock clock = Clock.systemUTC();
 
     @CheckedTemplate
@@ -81,7 +90,14 @@ public class PortalWorkspaceResource {
                 List<MemoryService.MemoryView> memories,
                 NewSession form,
                 FormErrors errors,
-                AttachmentLimits limits);
+                AttachmentLimits limits,
+                TicketSession ticketForm,
+                FormErrors ticketErrors);
+    }
+
+    /** What the From a ticket form holds: as first shown, or as the person filled it when it was refused. */
+    public record TicketSession(String ticket, String droid, String repo) {
+        static final TicketSession EMPTY = new TicketSession("", "code", "");
     }
 
     /** What the New session form holds: as first shown, or as the person filled it when it was refused. */
@@ -143,6 +159,16 @@ public class PortalWorkspaceResource {
     }
 
     private TemplateInstance page(Principal user, String slug, NewSession form, FormErrors errors) {
+        return page(user, slug, form, errors, TicketSession.EMPTY, FormErrors.NONE);
+    }
+
+    private TemplateInstance page(
+            Principal user,
+            String slug,
+            NewSession form,
+            FormErrors errors,
+            TicketSession ticketForm,
+            FormErrors ticketErrors) {
         WorkspaceView ws = workspaces.get(user, slug);
         Instant now = clock.instant();
         List<SessionRow> rows = sessions.list(user, slug, 100).stream()
@@ -163,7 +189,76 @@ public class PortalWorkspaceResource {
                 new AttachmentLimits(
                         sessionConfig.maxAttachments(),
                         sessionConfig.maxAttachmentChars(),
-                        sessionConfig.maxAttachmentsChars()));
+                        sessionConfig.maxAttachmentsChars()),
+                ticketForm,
+                ticketErrors);
+    }
+
+    /**
+     * The From a ticket form: a Jira key or link, or a GitLab issue of the repository, becomes a session
+     * (the API's {@code POST /api/workspaces/{ws}/tickets/sessions}); a refusal comes back in the form
+     * with the service's status and everything entered kept.
+     */
+    @POST
+    @Path("/ticket-sessions")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(hidden = true)
+    public Response startFromTicket(
+            @PathParam("slug") String slug,
+            @FormParam("ticket") @Nullable String ticket,
+            @FormParam("droid") @Nullable String droid,
+            @FormParam("repo") @Nullable String repo) {
+        Principal user = currentUser.principal();
+        workspaces.get(user, slug); // outsiders: 404 before anything of the form is looked at
+        if (user.roleIn(slug).filter(r -> r.atLeast(WorkspaceRole.MEMBER)).isEmpty()) {
+            throw ProblemException.forbidden("Starting a session in " + slug + " needs the member role.");
+        }
+        TicketSession form = new TicketSession(text(ticket), text(droid), text(repo));
+        if (form.ticket().isBlank()) {
+            return ticketRefused(
+                    user,
+                    slug,
+                    form,
+                    new FormErrors(
+                            "",
+                            Map.of("ticket", "Give a Jira key or link (PROJ-12) or a GitLab issue (#4 or its link).")),
+                    400);
+        }
+        TicketService.Started started;
+        try {
+            started = tickets.start(
+                    user,
+                    slug,
+                    new TicketService.StartRequest(
+                            form.ticket(),
+                            form.repo().isBlank() ? null : form.repo(),
+                            form.droid().isBlank() ? null : form.droid()),
+                    uri.getBaseUri());
+        } catch (ProblemException e) {
+            if (e.problem().status() == 404 || e.problem().status() == 403) {
+                throw e;
+            }
+            // the service's status stays (422 unknown issue, 502 Jira down, 429 at a limit): scripts see it too
+            return ticketRefused(
+                    user,
+                    slug,
+                    form,
+                    FormErrors.of(e, List.of("ticket", "droid", "repo"), Map.of())
+                            .onField("ticket"),
+                    e.problem().status());
+        }
+        return Response.seeOther(
+                        URI.create("/portal/sessions/" + started.session().id()))
+                .build();
+    }
+
+    private Response ticketRefused(Principal user, String slug, TicketSession form, FormErrors errors, int status) {
+        return Response.status(status)
+                .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                .entity(page(user, slug, NewSession.EMPTY, FormErrors.NONE, form, errors)
+                        .render())
+                .build();
     }
 
     /** The New session form without files (scripts, browsers without the upload). */

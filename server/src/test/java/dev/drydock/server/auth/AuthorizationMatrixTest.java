@@ -1247,6 +1247,10 @@ class AuthorizationMatrixTest {
                         "task",
                         "[script:matrix-doc] matrix")));
         rows.add(portal(
+                "POST /portal/workspaces/{slug}/ticket-sessions",
+                "UFAAHHA",
+                c -> form("/portal/workspaces/" + A + "/ticket-sessions", "ticket", "not a ticket")));
+        rows.add(portal(
                 "POST /portal/workspaces/{slug}/memories/{id}/delete",
                 "UFAAHHA",
                 c -> form("/portal/workspaces/" + A + "/memories/" + freshMemory() + "/delete")));

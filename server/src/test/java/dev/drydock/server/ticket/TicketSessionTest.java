@@ -8,23 +8,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import com.microsoft.playwright.APIResponse;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.FormData;
+import com.microsoft.playwright.options.RequestOptions;
 import dev.drydock.server.agent.EventLog;
 import dev.drydock.server.agent.event.Lifecycle;
 import dev.drydock.server.session.DroidTestServices;
 import dev.drydock.server.testing.Poll;
+import dev.drydock.server.testing.PortalBrowser;
 import dev.drydock.server.testing.RealServices;
 import dev.drydock.server.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +50,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(RealServices.class)
 @QuarkusTestResource(DroidTestServices.class)
 class TicketSessionTest {
+    @TestHTTPResource("/")
+    URI base;
+
     static final String TOKEN = "jira-pat-" + ProcessHandle.current().pid();
     static final String SECRET = "jira-token-" + ProcessHandle.current().pid();
     static JiraDataCenterFake jira;
@@ -135,7 +146,8 @@ class TicketSessionTest {
         String id = started.then().extract().path("session.id");
         String comment = Poll.until(
                 () -> jira.comments.stream()
-                        .filter(c -> c.startsWith("PROJ-12: "))
+                        // the comment of this session: other tests comment on PROJ-12 too
+                        .filter(c -> c.startsWith("PROJ-12: ") && c.contains("/portal/sessions/" + id))
                         .findFirst()
                         .orElse(""),
                 c -> !c.isEmpty(),
@@ -264,5 +276,65 @@ class TicketSessionTest {
                                 Math.min(String.valueOf(e.payload()).length(), 300))
                         .append('\n'));
         return out.toString();
+    }
+
+    @Test
+    void shouldOpenTheSessionOfTheTicketWhenMemberStartsItFromTheWorkspacePage() throws Exception {
+        // Given
+        try (PortalBrowser browser = PortalBrowser.launch()) {
+            Page page = browser.signIn(
+                    "mike", base.resolve("/portal/workspaces/demo").toString());
+            page.fill("#ticket", "PROJ-12");
+            page.selectOption("#ticket-droid", "code");
+            page.selectOption("#ticket-repo", "droid-calc");
+
+            // When
+            page.click("#start-from-ticket");
+
+            // Then the session page opens with the ticket's key and summary as its title, and the outcome
+            // goes back on the ticket
+            page.waitForURL(Pattern.compile(".*/portal/sessions/[0-9a-f-]{36}$"));
+            String id = page.url().substring(page.url().lastIndexOf('/') + 1);
+            assertThat(page.content()).contains("PROJ-12: [script:jira-ticket] add() subtracts instead of adding");
+            String comment = Poll.until(
+                    () -> jira.comments.stream()
+                            .filter(c -> c.contains("/portal/sessions/" + id))
+                            .findFirst()
+                            .orElse(""),
+                    c -> !c.isEmpty(),
+                    Duration.ofSeconds(120),
+                    c -> "comments " + jira.comments + "\n" + story(id));
+            assertThat(comment).startsWith("PROJ-12: ").contains("Drydock session completed");
+        }
+    }
+
+    @Test
+    void shouldShowWhyInTheFormWithTheServicesStatusWhenJiraHasNoSuchIssue() throws Exception {
+        // Given
+        try (PortalBrowser browser = PortalBrowser.launch()) {
+            Page page = browser.signIn(
+                    "mike", base.resolve("/portal/workspaces/demo").toString());
+
+            // When
+            APIResponse r = page.request()
+                    .post(
+                            base.resolve("/portal/workspaces/demo/ticket-sessions")
+                                    .toString(),
+                            RequestOptions.create()
+                                    .setHeader("Origin", base.toString().replaceFirst("/$", ""))
+                                    .setForm(FormData.create()
+                                            .set("ticket", "PROJ-999")
+                                            .set("droid", "code")
+                                            .set("repo", "droid-calc")));
+
+            // Then the page comes back with the reason next to the ticket, and what was entered
+            assertThat(r.status()).isEqualTo(422);
+            assertThat(r.headers().get("content-type")).startsWith("text/html");
+            assertThat(r.text())
+                    .contains("id=\"ticket-error\"")
+                    .contains("PROJ-999")
+                    .contains("value=\"PROJ-999\"")
+                    .doesNotContain("Exception");
+        }
     }
 }
