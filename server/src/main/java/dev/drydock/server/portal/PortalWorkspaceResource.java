@@ -209,11 +209,7 @@ public class PortalWorkspaceResource {
             @FormParam("ticket") @Nullable String ticket,
             @FormParam("droid") @Nullable String droid,
             @FormParam("repo") @Nullable String repo) {
-        Principal user = currentUser.principal();
-        workspaces.get(user, slug); // outsiders: 404 before anything of the form is looked at
-        if (user.roleIn(slug).filter(r -> r.atLeast(WorkspaceRole.MEMBER)).isEmpty()) {
-            throw ProblemException.forbidden("Starting a session in " + slug + " needs the member role.");
-        }
+        Principal user = member(slug);
         TicketSession form = new TicketSession(text(ticket), text(droid), text(repo));
         if (form.ticket().isBlank()) {
             return ticketRefused(
@@ -251,6 +247,16 @@ public class PortalWorkspaceResource {
         return Response.seeOther(
                         URI.create("/portal/sessions/" + started.session().id()))
                 .build();
+    }
+
+    /** The caller, a member of the workspace: outsiders get 404 before anything of a form is looked at. */
+    private Principal member(String slug) {
+        Principal user = currentUser.principal();
+        workspaces.get(user, slug);
+        if (user.roleIn(slug).filter(r -> r.atLeast(WorkspaceRole.MEMBER)).isEmpty()) {
+            throw ProblemException.forbidden("Starting a session in " + slug + " needs the member role.");
+        }
+        return user;
     }
 
     private Response ticketRefused(Principal user, String slug, TicketSession form, FormErrors errors, int status) {
@@ -313,11 +319,7 @@ public class PortalWorkspaceResource {
             @Nullable String title,
             List<Paste> pastes,
             List<FileUpload> files) {
-        Principal user = currentUser.principal();
-        workspaces.get(user, slug); // outsiders: 404 before anything of the form is looked at
-        if (user.roleIn(slug).filter(r -> r.atLeast(WorkspaceRole.MEMBER)).isEmpty()) {
-            throw ProblemException.forbidden("Starting a session in " + slug + " needs the member role.");
-        }
+        Principal user = member(slug);
         Map<String, String> errors = new LinkedHashMap<>();
         List<Paste> kept = new ArrayList<>(pastes);
         List<String> fileErrors = new ArrayList<>();

@@ -39,7 +39,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -136,7 +135,7 @@ public class SessionRecords {
             throw ProblemException.conflict("session " + id + " ran droid '" + started.droid()
                     + "', which this server no longer has: " + e.getMessage());
         }
-        ModelRoutes.Caller caller = caller(id, started);
+        ModelRoutes.Caller caller = proofs.modelCaller(id, started);
         Map<String, String> rules = new LinkedHashMap<>();
         state.context().ifPresent(c -> c.rulesFiles().forEach(f -> rules.put(f, c.rules())));
         OfflineWorkspace ws = new OfflineWorkspace(rules);
@@ -228,20 +227,6 @@ public class SessionRecords {
                 refusals,
                 recorded == null ? null : recorded.seq(),
                 recorded != null && recorded.payload().equals(now));
-    }
-
-    private ModelRoutes.Caller caller(String id, Lifecycle.SessionStarted started) {
-        @SuppressWarnings("unchecked")
-        List<String> creators = QuarkusTransaction.joiningExisting()
-                .call(() -> em.createNativeQuery("select created_by from droid_session where id = ?1")
-                        .setParameter(1, UUID.fromString(id))
-                        .getResultList());
-        return new ModelRoutes.Caller(
-                creators.stream().findFirst().orElse("unknown"),
-                started.workspace(),
-                id,
-                started.droid(),
-                settings.classification(started.workspace(), started.repo()));
     }
 
     private Optional<String> repositoryTestCommand(Lifecycle.SessionStarted started) {

@@ -84,7 +84,7 @@ public class EgressProofs {
         listed.sort(Comparator.comparing(EgressProofRecorded.Refusal::at));
         List<String> endpoints = SessionState.fold(events)
                 .started()
-                .map(s -> models.endpoints(profiles.get(s.droid()).route(), caller(id, s)))
+                .map(s -> models.endpoints(profiles.get(s.droid()).route(), modelCaller(id, s)))
                 .orElse(List.of());
         return new EgressProofRecorded(
                 mirrors.isEmpty() ? "off" : "mirrors",
@@ -94,7 +94,8 @@ public class EgressProofs {
                 listed.subList(0, Math.min(listed.size(), EgressProofRecorded.MAX_LISTED)));
     }
 
-    private ModelRoutes.Caller caller(String id, Lifecycle.SessionStarted started) {
+    /** Who a session's model calls are made for: its creator, workspace, droid and the repository's classification. */
+    public ModelRoutes.Caller modelCaller(String id, Lifecycle.SessionStarted started) {
         @SuppressWarnings("unchecked")
         List<String> creators = QuarkusTransaction.joiningExisting()
                 .call(() -> em.createNativeQuery("select created_by from droid_session where id = ?1")
