@@ -162,7 +162,7 @@ class AlertmanagerIntakeTest {
         for (String id : sessions) {
             as("mike").post("/api/sessions/" + id + "/cancel");
         }
-        for (String name : List.of("ops", "ops-slow", "ops-basic")) {
+        for (String name : List.of("ops", "ops-slow", "ops-basic", "ops-new")) {
             as("wanda").delete("/api/workspaces/demo/alert-receivers/" + name);
         }
         for (String id : given().auth()
@@ -295,6 +295,56 @@ class AlertmanagerIntakeTest {
                 .then()
                 .statusCode(200)
                 .body("find { it.sessionId == '" + id + "' }.report", containsString("webhook"));
+    }
+
+    @Test
+    void shouldOpenJiraIssueWithTheRcaWhenReceiverNamesAProjectAndNoKeyLabel() throws Exception {
+        // Given a receiver that files each RCA as a new issue of project OPS (no label names an issue)
+        receiver(
+                "ops-new",
+                Map.of(
+                        "auth", "bearer",
+                        "secret", TOKEN_SECRET,
+                        "repo", "droid-calc",
+                        "instructions", "[script:incident-rca] Start with calc.py.",
+                        "jiraProject", "OPS",
+                        "webhook", false));
+
+        // When
+        Response r = notify(
+                "ops-new",
+                "Bearer " + TOKEN,
+                fixture("firing", UUID.randomUUID().toString()));
+
+        // Then a new OPS issue holds the RCA and the session's link, and the incident says which issue
+        String id = started(r);
+        JsonNode issue = Poll.until(
+                () -> jira.created.values().stream()
+                        .filter(f -> f.path("description").asText().contains(id))
+                        .findFirst()
+                        .orElse(null),
+                f -> f != null,
+                Duration.ofSeconds(120),
+                f -> "created: " + jira.created + "\nsession:\n" + story(id));
+        assertThat(issue.path("project").path("key").asText()).isEqualTo("OPS");
+        assertThat(issue.path("summary").asText()).isEqualTo("RCA: HighErrorRate");
+        assertThat(issue.path("description").asText()).contains("add() subtracts its arguments");
+        String key = jira.created.entrySet().stream()
+                .filter(e -> e.getValue() == issue)
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
+        String report = Poll.until(
+                () -> as("wanda")
+                        .get("/api/workspaces/demo/incidents")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .<String>path("find { it.sessionId == '" + id + "' }.report"),
+                rep -> rep != null && rep.contains("jira"),
+                Duration.ofSeconds(30),
+                rep -> "report: " + rep);
+        assertThat(report).contains("jira issue " + key);
     }
 
     @Test
