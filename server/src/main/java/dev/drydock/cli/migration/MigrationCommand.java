@@ -75,6 +75,14 @@ public final class MigrationCommand implements Callable<Integer> {
         @Nullable
         Integer maxParallel;
 
+        @Option(
+                names = "--ready-when",
+                paramLabel = "WHEN",
+                description =
+                        "When a task's dependents start: session-succeeded (default) or merged (each succeeded task's merge request is opened, and must merge first)")
+        @Nullable
+        String readyWhen;
+
         @Parameters(index = "0", paramLabel = "GOAL", description = "What the migration should achieve")
         String goal = "";
 
@@ -86,6 +94,9 @@ public final class MigrationCommand implements Callable<Integer> {
             body.put("repositories", repositories);
             if (maxParallel != null) {
                 body.put("maxParallel", maxParallel);
+            }
+            if (readyWhen != null) {
+                body.put("readyWhen", readyWhen);
             }
             JsonNode m = remote.post(path(workspace), body);
             String id = m.path("id").asText();

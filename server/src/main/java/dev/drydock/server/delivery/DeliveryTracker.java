@@ -282,6 +282,30 @@ public class DeliveryTracker {
         return counted;
     }
 
+    /**
+     * Whether a finished session's change still waits to become a merge request: its repository has a
+     * git server for merge requests, the droid published a branch, and none was opened for it yet.
+     */
+    public boolean awaitsMergeRequest(String workspace, String repo, String sessionId) {
+        if (store.settings(workspace, repo).isEmpty()
+                || store.mergeRequestState(sessionId).isPresent()) {
+            return false;
+        }
+        return mirrors.mirror(workspace, repo)
+                .map(mirror -> {
+                    try (org.eclipse.jgit.lib.Repository git = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+                            .setGitDir(mirror.toFile())
+                            .setMustExist(true)
+                            .build()) {
+                        return git.exactRef(dev.drydock.server.droid.GitMirrorPublisher.ref(sessionId)) != null;
+                    } catch (IOException e) {
+                        LOG.warnf("session %s: cannot read its agent ref in %s: %s", sessionId, mirror, e.getMessage());
+                        return false;
+                    }
+                })
+                .orElse(false);
+    }
+
     /** The state of a session's merge request: {@code opened}, {@code merged} or {@code closed}; empty when it has none. */
     public Optional<String> mergeRequestState(String sessionId) {
         return store.mergeRequestState(sessionId);

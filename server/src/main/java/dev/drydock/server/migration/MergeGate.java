@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The readiness nodes of a migration's tasks: in a migration that waits for merges ({@code readyWhen:
  * merged}), each succeeded task carries where the merge request its session delivered stands, read
- * from the deliverables; otherwise the tasks as stored.
+ * from the deliverables (a change the scheduler has still to deliver counts as open); otherwise the
+ * tasks as stored.
  */
 @ApplicationScoped
 class MergeGate {
@@ -31,7 +32,10 @@ class MergeGate {
                                 case "closed" -> Readiness.Merge.CLOSED;
                                 default -> Readiness.Merge.NONE;
                             })
-                            .orElse(Readiness.Merge.NONE);
+                            // a change not yet delivered is waited for as well: the scheduler opens its merge request
+                            .orElseGet(() -> deliveries.awaitsMergeRequest(m.workspace(), t.repository(), session)
+                                    ? Readiness.Merge.OPEN
+                                    : Readiness.Merge.NONE);
                     return new Readiness.Node(n.id(), n.dependsOn(), n.state(), n.unblocks(), merge);
                 })
                 .toList();

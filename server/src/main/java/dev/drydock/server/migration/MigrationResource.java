@@ -14,8 +14,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +30,9 @@ import org.jspecify.annotations.Nullable;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class MigrationResource {
+    @Context
+    UriInfo uri;
+
     @Inject
     CurrentUser currentUser;
 
@@ -52,7 +57,7 @@ public class MigrationResource {
     public Response create(
             @PathParam("workspace") String workspace, MigrationService.@Nullable CreateMigration request) {
         return Response.status(201)
-                .entity(migrations.create(currentUser.principal(), workspace, request))
+                .entity(migrations.create(currentUser.principal(), workspace, request, uri.getBaseUri()))
                 .build();
     }
 

@@ -7,6 +7,9 @@ import dev.drydock.server.agent.event.Progress.ArtifactProduced;
 import dev.drydock.server.auth.CurrentUser.Principal;
 import dev.drydock.server.auth.WorkspaceMembership;
 import dev.drydock.server.auth.WorkspaceRole;
+import dev.drydock.server.delivery.DeliveryResource;
+import dev.drydock.server.delivery.DeliveryService;
+import dev.drydock.server.delivery.DeliveryTracker;
 import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.session.SessionService;
 import io.quarkus.runtime.StartupEvent;
@@ -14,6 +17,7 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -52,6 +56,12 @@ public class MigrationScheduler {
 
     @Inject
     MergeGate gate;
+
+    @Inject
+    DeliveryTracker deliveries;
+
+    @Inject
+    DeliveryService delivery;
 
     private final Clock clock = Clock.systemUTC();
     private final ReentrantLock lock = new ReentrantLock();
@@ -188,6 +198,9 @@ public class MigrationScheduler {
             // an interrupted session (the server restarted with resume-on-start off) stays the task's: a person
             // resumes it from its page, or retries the task; until then the migration needs attention
         }
+        if ("merged".equals(m.readyWhen())) {
+            deliverSucceeded(m);
+        }
         List<MigrationStore.TaskRow> tasks = store.tasks(m.id());
         List<Readiness.Node> nodes = gate.nodes(m, tasks);
         long active = nodes.stream().filter(n -> n.state().active()).count();
@@ -233,14 +246,7 @@ public class MigrationScheduler {
                 new MigrationStore.TaskUpdate(null, true, 1, null, true, clock.instant(), null, null))) {
             return true; // someone else took it
         }
-        String approver = Objects.requireNonNullElse(m.approvedBy(), m.createdBy());
-        Principal onBehalf = new Principal(
-                "migration:" + m.id(),
-                approver,
-                approver,
-                null,
-                List.of(),
-                List.of(new WorkspaceMembership(m.workspace(), WorkspaceRole.MEMBER)));
+        Principal onBehalf = onBehalf(m);
         try {
             String session = sessions.create(
                             onBehalf,
@@ -276,6 +282,60 @@ public class MigrationScheduler {
                             later ? null : clock.instant(),
                             null));
             return !later;
+        }
+    }
+
+    /** The person who approved the plan, as a member of the workspace: tasks' sessions and deliveries run as them. */
+    private static Principal onBehalf(MigrationStore.Row m) {
+        String approver = Objects.requireNonNullElse(m.approvedBy(), m.createdBy());
+        return new Principal(
+                "migration:" + m.id(),
+                approver,
+                approver,
+                null,
+                List.of(),
+                List.of(new WorkspaceMembership(m.workspace(), WorkspaceRole.MEMBER)));
+    }
+
+    /**
+     * In a migration that waits for merges, opens the merge request of each succeeded task whose change
+     * is not delivered yet (pushed and opened as the person who approved the plan, the way a member does
+     * from the session); until it merges, the task's dependents wait. A refusal (no credential, the git
+     * server down) fails the task with the reason, so that a person retries or skips it.
+     */
+    private void deliverSucceeded(MigrationStore.Row m) {
+        for (MigrationStore.TaskRow t : store.tasks(m.id())) {
+            String session = t.session();
+            if (t.state() != TaskState.SUCCEEDED
+                    || session == null
+                    || !deliveries.awaitsMergeRequest(m.workspace(), t.repository(), session)) {
+                continue;
+            }
+            URI portal = URI.create(store.portalBase(m.id()).orElse("/"));
+            try {
+                delivery.deliver(onBehalf(m), session, DeliveryResource.sessionLink(portal, session));
+                LOG.infof(
+                        "migration %s: task %s's merge request is open; its dependents wait for the merge",
+                        m.id(), t.id());
+            } catch (ProblemException e) {
+                LOG.warnf(
+                        "migration %s: task %s's merge request could not be opened: %s",
+                        m.id(), t.id(), e.getMessage());
+                store.moveTask(
+                        m.id(),
+                        t.id(),
+                        List.of(TaskState.SUCCEEDED),
+                        TaskState.FAILED,
+                        new MigrationStore.TaskUpdate(
+                                null,
+                                false,
+                                0,
+                                "its session succeeded, but its merge request could not be opened: " + e.getMessage(),
+                                false,
+                                null,
+                                clock.instant(),
+                                null));
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import dev.drydock.server.session.SessionService;
 import dev.drydock.server.session.SessionView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -62,7 +63,11 @@ public class MigrationService {
             @Nullable String instructions,
             @Nullable String acceptance) {}
 
-    public MigrationView create(Principal who, String workspace, @Nullable CreateMigration req) {
+    /**
+     * Starts a migration; {@code portal} is the portal's address as the caller reached it, where the
+     * links of the merge requests opened for its tasks point.
+     */
+    public MigrationView create(Principal who, String workspace, @Nullable CreateMigration req, URI portal) {
         WorkspaceAccess.require(who, workspace, WorkspaceRole.MEMBER);
         if (req == null || req.goal() == null || req.goal().isBlank()) {
             throw ProblemException.badRequest("goal is required: what the migration should achieve");
@@ -123,7 +128,8 @@ public class MigrationService {
                 planning.id(),
                 who.username(),
                 clock.instant(),
-                readyWhen);
+                readyWhen,
+                portal.toString());
         return view(store.row(id.toString()).orElseThrow());
     }
 

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -73,11 +74,13 @@ public class MigrationStore {
             String planningSession,
             String createdBy,
             Instant now,
-            String readyWhen) {
+            String readyWhen,
+            String portalBase) {
         tx(() -> em.createNativeQuery(
-                        "insert into migration(id, workspace, goal, repositories, state, max_parallel, planning_session, created_by, created_at, updated_at, ready_when) "
-                                + "values (?1, ?2, ?3, ?4, 'planning', ?5, cast(?6 as uuid), ?7, ?8, ?8, ?9)")
+                        "insert into migration(id, workspace, goal, repositories, state, max_parallel, planning_session, created_by, created_at, updated_at, ready_when, portal_base) "
+                                + "values (?1, ?2, ?3, ?4, 'planning', ?5, cast(?6 as uuid), ?7, ?8, ?8, ?9, ?10)")
                 .setParameter(9, readyWhen)
+                .setParameter(10, portalBase)
                 .setParameter(1, id)
                 .setParameter(2, workspace)
                 .setParameter(3, goal)
@@ -87,6 +90,15 @@ public class MigrationStore {
                 .setParameter(7, createdBy)
                 .setParameter(8, now)
                 .executeUpdate());
+    }
+
+    /** The portal's address the migration was started from (links in the merge requests of its tasks). */
+    Optional<String> portalBase(String id) {
+        @SuppressWarnings("unchecked")
+        List<String> bases = tx(() -> em.createNativeQuery("select portal_base from migration where id = ?1")
+                .setParameter(1, UUID.fromString(id))
+                .getResultList());
+        return bases.stream().filter(Objects::nonNull).findFirst();
     }
 
     Optional<Row> row(String id) {

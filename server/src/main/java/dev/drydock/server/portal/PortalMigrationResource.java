@@ -24,8 +24,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +44,9 @@ import org.jspecify.annotations.Nullable;
 @Path("/portal/workspaces/{slug}/migrations")
 @Authenticated
 public class PortalMigrationResource {
+    @Context
+    UriInfo uri;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
@@ -95,7 +100,8 @@ public class PortalMigrationResource {
             @PathParam("slug") String slug,
             @FormParam("goal") @Nullable String goal,
             @FormParam("repositories") @Nullable List<String> repositories,
-            @FormParam("maxParallel") @Nullable String maxParallel) {
+            @FormParam("maxParallel") @Nullable String maxParallel,
+            @FormParam("readyWhen") @Nullable String readyWhen) {
         Integer parallel = null;
         if (maxParallel != null && !maxParallel.isBlank()) {
             try {
@@ -107,7 +113,9 @@ public class PortalMigrationResource {
         MigrationView m = migrations.create(
                 currentUser.principal(),
                 slug,
-                new MigrationService.CreateMigration(goal, repositories == null ? List.of() : repositories, parallel));
+                new MigrationService.CreateMigration(
+                        goal, repositories == null ? List.of() : repositories, parallel, readyWhen),
+                uri.getBaseUri());
         return back(slug, m.id());
     }
 

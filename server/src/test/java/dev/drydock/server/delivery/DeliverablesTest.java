@@ -106,7 +106,7 @@ class DeliverablesTest {
                                 args("path", "calc.py", "old_text", "return a + b", "new_text", "return b + a")),
                         calls("finish", args("summary", "Fix add(), written as the review asked."))));
         // sessions that add a file of their own, so that merging one never conflicts with another test's merge
-        for (String name : List.of("governance", "churn", "ticket")) {
+        for (String name : List.of("governance", "churn", "ticket", "miglib", "migapp")) {
             DroidTestServices.SCRIPTS.put(
                     "deliverables-" + name,
                     script(
@@ -119,6 +119,9 @@ class DeliverablesTest {
                                             "def " + name + "():\n    x = 1\n    return x\n")),
                             calls("finish", args("summary", "Add " + name + ".py."))));
         }
+        DroidTestServices.SCRIPTS.put(
+                "deliverables-noplan",
+                script(calls("finish", args("title", "Plan", "document", "# Plan\n\nA person writes it."))));
         Path dir = Files.createTempDirectory("deliverables-");
         Path work = dir.resolve("work");
         try (Git git =
@@ -548,5 +551,110 @@ class DeliverablesTest {
         try (Git git = Git.open(mirrors.mirror("demo", REPO).orElseThrow().toFile())) {
             return git.getRepository().resolve(ref);
         }
+    }
+
+    /** The task of a migration's view. */
+    static Map<String, Object> migrationTask(JsonPath m, String id) {
+        List<Map<String, Object>> tasks = m.getList("tasks");
+        return tasks.stream().filter(t -> id.equals(t.get("id"))).findFirst().orElseThrow();
+    }
+
+    JsonPath awaitMigration(String id, java.util.function.Predicate<JsonPath> done) throws InterruptedException {
+        return Poll.until(
+                () -> as("mike")
+                        .get("/api/workspaces/demo/migrations/" + id)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath(),
+                done,
+                Duration.ofSeconds(120),
+                JsonPath::prettify);
+    }
+
+    @Test
+    void shouldStartDependentTaskOnlyOnceTheMergeRequestOfItsDependencyMergedWhenMigrationWaitsForMerges()
+            throws Exception {
+        // Given a migration of the repository that waits for merges, approved: miglib first, then migapp
+        String id = as("mike")
+                .body(Map.of(
+                        "goal",
+                        "[script:deliverables-noplan] Add two modules.",
+                        "repositories",
+                        List.of(REPO),
+                        "readyWhen",
+                        "merged"))
+                .post("/api/workspaces/demo/migrations")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        awaitMigration(id, j -> j.getString("state").equals("plan_failed"));
+        Map<String, Object> lib = Map.of(
+                "id",
+                "miglib",
+                "repository",
+                REPO,
+                "scope",
+                "[script:deliverables-miglib] miglib.py",
+                "acceptance",
+                "python3 -m unittest",
+                "dependsOn",
+                List.of());
+        Map<String, Object> app = Map.of(
+                "id",
+                "migapp",
+                "repository",
+                REPO,
+                "scope",
+                "[script:deliverables-migapp] migapp.py",
+                "acceptance",
+                "python3 -m unittest",
+                "dependsOn",
+                List.of("miglib"));
+        as("mike")
+                .body(Map.of("tasks", List.of(lib, app)))
+                .put("/api/workspaces/demo/migrations/" + id + "/plan")
+                .then()
+                .statusCode(200);
+        as("mike")
+                .body(Map.of())
+                .post("/api/workspaces/demo/migrations/" + id + "/approve")
+                .then()
+                .statusCode(200);
+        JsonPath libDone = awaitMigration(
+                id, j -> "succeeded".equals(migrationTask(j, "miglib").get("state")));
+        String libSession = (String) migrationTask(libDone, "miglib").get("session");
+        JsonPath libDelivered = Poll.until(
+                () -> deliverable("mike", libSession),
+                d -> d.get("mergeRequest.number") != null,
+                Duration.ofSeconds(60),
+                JsonPath::prettify);
+        long libNumber = libDelivered.getLong("mergeRequest.number");
+        JsonPath waiting = awaitMigration(id, j -> true);
+        String mergeCommit = mergeUpstream(libSession);
+
+        // When GitLab says miglib's merge request merged
+        gitlabHook("Merge Request Hook", merged(libNumber, mergeCommit)).then().statusCode(200);
+
+        // Then migapp runs only now, and its own merge request (open) keeps the migration running
+        JsonPath appDone = awaitMigration(
+                id, j -> "succeeded".equals(migrationTask(j, "migapp").get("state")));
+        String appSession = (String) migrationTask(appDone, "migapp").get("session");
+        long appNumber = Poll.until(
+                        () -> deliverable("mike", appSession),
+                        d -> d.get("mergeRequest.number") != null,
+                        Duration.ofSeconds(60),
+                        JsonPath::prettify)
+                .getLong("mergeRequest.number");
+        assertThat(waiting.getString("state")).isEqualTo("running");
+        assertThat(migrationTask(waiting, "migapp")).containsEntry("state", "pending");
+        assertThat(libDelivered.getString("mergeRequest.state")).isEqualTo("opened");
+        assertThat((String) gitlab.mergeRequests.get(libNumber).get("description"))
+                .contains(baseUri.resolve("/portal/sessions/" + libSession).toString());
+        assertThat(Instant.parse((String) migrationTask(appDone, "migapp").get("startedAt")))
+                .isAfter(Instant.parse((String) migrationTask(libDone, "miglib").get("finishedAt")));
+        assertThat(gitlab.mergeRequests.get(appNumber).get("source_branch")).isEqualTo("drydock/" + appSession);
+        assertThat(awaitMigration(id, j -> true).getString("state")).isEqualTo("running");
     }
 }

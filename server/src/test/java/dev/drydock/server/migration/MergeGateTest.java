@@ -7,17 +7,28 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Which tasks are ready when a migration waits for merges, from the merge requests' states the deliverables know. */
 class MergeGateTest {
     /** The deliverables as the gate reads them: a session's merge request state. */
     static MergeGate gate(Map<String, String> states) {
+        return gate(states, Set.of());
+    }
+
+    /** The same, with sessions whose change waits to become a merge request (their repository delivers). */
+    static MergeGate gate(Map<String, String> states, Set<String> undelivered) {
         MergeGate gate = new MergeGate();
         gate.deliveries = new DeliveryTracker() {
             @Override
             public Optional<String> mergeRequestState(String sessionId) {
                 return Optional.ofNullable(states.get(sessionId));
+            }
+
+            @Override
+            public boolean awaitsMergeRequest(String workspace, String repo, String sessionId) {
+                return undelivered.contains(sessionId);
             }
         };
         return gate;
@@ -89,5 +100,18 @@ class MergeGateTest {
 
         // Then
         assertThat(ready).containsExactly("app", "site");
+    }
+
+    @Test
+    void shouldWaitForAChangeNotYetDeliveredWhenItsRepositoryOpensMergeRequests() {
+        // Given lib's session succeeded with a change its repository's git server has no merge request for yet
+        MergeGate gate = gate(Map.of(), Set.of("s-lib"));
+
+        // When
+        List<Readiness.Node> nodes = gate.nodes(migration("merged"), TASKS);
+
+        // Then app waits, and the migration keeps running
+        assertThat(Readiness.ready(nodes)).containsExactly("site");
+        assertThat(Readiness.phase(nodes)).isEqualTo(Readiness.Phase.RUNNING);
     }
 }

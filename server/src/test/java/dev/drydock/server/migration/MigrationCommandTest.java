@@ -119,13 +119,22 @@ class MigrationCommandTest {
         // Given mike signed in
         signIn("mike");
 
-        // When he creates a migration, shows it once planned, approves it and watches it to the end
-        CliRun create =
-                CliRun.of("migration", "create", "-w", "demo", "-r", "droid-calc", "[script:mig-cli-plan] Fix add().");
+        // When he creates a migration that waits for merges (droid-calc has no git server, so a succeeded task
+        // counts at once), shows it once planned, approves it and watches it to the end
+        CliRun create = CliRun.of(
+                "migration",
+                "create",
+                "-w",
+                "demo",
+                "-r",
+                "droid-calc",
+                "--ready-when",
+                "merged",
+                "[script:mig-cli-plan] Fix add().");
         Matcher id =
                 Pattern.compile("migration ([0-9a-f-]{36}) is being planned").matcher(create.out());
         assertThat(id.find()).as(create.out() + create.err()).isTrue();
-        Poll.until(
+        JsonPath planned = Poll.until(
                 () -> given().auth()
                         .oauth2(Tokens.of("mike"))
                         .get("/api/workspaces/demo/migrations/" + id.group(1))
@@ -143,6 +152,7 @@ class MigrationCommandTest {
 
         // Then each says what happened; approving twice is one clear line and a failing exit code
         assertThat(create.exit()).isZero();
+        assertThat(planned.getString("readyWhen")).isEqualTo("merged");
         assertThat(show.exit()).as(show.err()).isZero();
         assertThat(show.out()).contains(": planned").contains("fix-add").contains("droid-calc");
         assertThat(plan.out()).contains("\"id\" : \"fix-add\"").contains("\"acceptance\" : \"python3 -m unittest\"");

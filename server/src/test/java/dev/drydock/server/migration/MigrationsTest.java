@@ -523,4 +523,25 @@ class MigrationsTest {
             }
         }
     }
+
+    @Test
+    void shouldStartMigrationThatWaitsForMergesWhenMemberChoosesItOnThePortalForm() throws Exception {
+        // Given
+        try (PortalBrowser browser = PortalBrowser.launch()) {
+            Page page = browser.signIn(
+                    "mike", base.resolve("/portal/workspaces/demo/migrations").toString());
+            page.fill("#goal", "[script:mig-noplan] Fix add() once the library's change merged.");
+            page.check("input[name='repositories'][value='droid-calc']");
+            page.selectOption("#ready-when", "merged");
+
+            // When
+            page.click("#start-migration");
+
+            // Then the board says that tasks wait for merges, and so does the API
+            page.waitForURL(java.util.regex.Pattern.compile(".*/portal/workspaces/demo/migrations/[0-9a-f-]{36}$"));
+            PlaywrightAssertions.assertThat(page.locator("#ready-when")).containsText("merge requests merged");
+            String id = page.url().substring(page.url().lastIndexOf('/') + 1);
+            assertThat(get(id).getString("readyWhen")).isEqualTo("merged");
+        }
+    }
 }
