@@ -71,6 +71,9 @@ public class GatewayService {
     @Inject
     GatewayTokenizers tokenizers;
 
+    @Inject
+    BreakerSharing breakers;
+
     private volatile Snapshot snapshot = new Snapshot(List.of(), Set.of(), List.of(), Set.of());
     private Gateway gateway;
     private SecretResolver secrets = SecretResolver.NONE;
@@ -135,7 +138,36 @@ public class GatewayService {
                 secrets,
                 json,
                 tokenizers);
+        // off the request path: the opening is written by a thread of its own
+        gateway.onBreakerOpened((endpoint, until) -> Thread.ofVirtual().start(() -> shareOpening(endpoint, until)));
         refresh();
+    }
+
+    private void shareOpening(String endpoint, java.time.Instant until) {
+        try {
+            breakers.opened(endpoint, until, java.time.Instant.now());
+        } catch (RuntimeException e) {
+            org.jboss.logging.Logger.getLogger(GatewayService.class)
+                    .warnf(
+                            "cannot share the opening of %s's circuit breaker with other replicas: %s",
+                            endpoint, e.getMessage());
+        }
+    }
+
+    /** Keeps endpoints away whose breaker another replica opened (BreakerSharing). */
+    @io.quarkus.scheduler.Scheduled(
+            every = "2s",
+            delayed = "2s",
+            concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    void adoptOpenings() {
+        try {
+            for (BreakerSharing.Opening o : breakers.elsewhere(java.time.Instant.now())) {
+                gateway.adoptOpen(o.endpoint(), o.until());
+            }
+        } catch (RuntimeException e) {
+            org.jboss.logging.Logger.getLogger(GatewayService.class)
+                    .debugf("cannot read other replicas' circuit breakers: %s", e.getMessage());
+        }
     }
 
     private void recordEverywhere(GatewayRecord record) {

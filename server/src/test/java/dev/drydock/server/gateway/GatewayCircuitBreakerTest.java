@@ -51,4 +51,38 @@ class GatewayCircuitBreakerTest {
         assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(breaker.tryAcquire()).isTrue();
     }
+
+    @Test
+    void shouldKeepRequestsAwayUntilTheTimeAnotherReplicaSaysThenAllowOneTrial() {
+        // Given a closed breaker here, and another replica's breaker of the endpoint open for 30 s more
+        Instant until = clock.instant().plusSeconds(30);
+
+        // When
+        breaker.openUntil(until);
+
+        // Then
+        assertThat(breaker.tryAcquire()).isFalse();
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(breaker.tryAcquire()).isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(breaker.tryAcquire()).isTrue();
+        assertThat(breaker.tryAcquire()).isFalse();
+    }
+
+    @Test
+    void shouldTellWhenItOpensButNotWhenItAdoptsAnotherReplicasOpening() {
+        // Given
+        int[] told = {0};
+        CircuitBreaker shared = new CircuitBreaker(2, Duration.ofSeconds(10), clock, () -> told[0]++);
+        shared.openUntil(clock.instant().plusSeconds(5));
+        clock.advance(Duration.ofSeconds(5));
+        shared.tryAcquire();
+
+        // When the trial fails and the breaker opens here
+        shared.onFailure();
+
+        // Then
+        assertThat(told[0]).isEqualTo(1);
+        assertThat(shared.state()).isEqualTo(CircuitBreaker.State.OPEN);
+    }
 }

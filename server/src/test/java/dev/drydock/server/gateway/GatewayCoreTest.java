@@ -185,6 +185,35 @@ class GatewayCoreTest {
     }
 
     @Test
+    void shouldSkipEndpointWhoseBreakerAnotherReplicaOpenedAndTellWhenItsOwnOpens() throws Exception {
+        // Given another replica's breaker of "a" open for 30 s, and a listener for this gateway's openings
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        var f = gateway(
+                List.of(endpoint("a", primary.baseUrl()), endpoint("b", secondary.baseUrl())),
+                clock,
+                DlpPolicy.REDACT,
+                BudgetCheck.NONE,
+                1 << 20,
+                SecretResolver.NONE);
+        List<String> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+        f.gateway().onBreakerOpened((endpoint, until) -> opened.add(endpoint + " until " + until));
+        f.gateway().adoptOpen("a", clock.instant().plusSeconds(30));
+
+        // When
+        ChatResult result = f.gateway().chat(ctx, userSays("1"), e -> {}, new Cancellation());
+
+        // Then "a" is not asked, and nothing is told (the opening was not this gateway's)
+        assertThat(result.endpoint()).isEqualTo("b");
+        assertThat(primary.chatCount()).isZero();
+        assertThat(f.records().getFirst().attempts()).first().isEqualTo("a: skipped, circuit breaker open");
+        assertThat(opened).isEmpty();
+        primary.then(status(500, "boom"));
+        clock.advance(Duration.ofSeconds(30));
+        f.gateway().chat(ctx, userSays("2"), e -> {}, new Cancellation());
+        assertThat(opened).containsExactly("a until 2026-01-01T00:01:00Z");
+    }
+
+    @Test
     void shouldRefuseAndRecordWhenClassificationExceedsClearance() {
         // Given
         var f = gateway(List.of(endpoint("a", primary.baseUrl())));

@@ -20,15 +20,38 @@ public final class CircuitBreaker {
     private final int failureThreshold;
     private final Duration openFor;
     private final Clock clock;
+    private final Runnable onOpen;
     private State state = State.CLOSED;
     private int failures;
     private Instant openedAt = Instant.EPOCH;
     private boolean trialInFlight;
 
     public CircuitBreaker(int failureThreshold, Duration openFor, Clock clock) {
+        this(failureThreshold, openFor, clock, () -> {});
+    }
+
+    /** A breaker that runs {@code onOpen} each time it opens (quickly: it runs under the breaker's lock). */
+    public CircuitBreaker(int failureThreshold, Duration openFor, Clock clock, Runnable onOpen) {
         this.failureThreshold = failureThreshold;
         this.openFor = openFor;
         this.clock = clock;
+        this.onOpen = onOpen;
+    }
+
+    /**
+     * Keeps requests away until {@code until}, as an open breaker of another replica says (then one
+     * trial, as after an opening here); an earlier time than this breaker's own changes nothing, and
+     * nobody is told ({@code onOpen} is for openings seen here).
+     */
+    public synchronized void openUntil(Instant until) {
+        Instant openedFrom = until.minus(openFor);
+        if (!clock.instant().isBefore(until) || state == State.OPEN && !openedFrom.isAfter(openedAt)) {
+            return;
+        }
+        state = State.OPEN;
+        openedAt = openedFrom;
+        failures = 0;
+        trialInFlight = false;
     }
 
     /** True when a request may go to the endpoint now; a true answer in half-open state claims the one trial. */
@@ -80,6 +103,7 @@ public final class CircuitBreaker {
         state = State.OPEN;
         openedAt = clock.instant();
         failures = 0;
+        onOpen.run();
     }
 
     /** The state as of now (an expired open state reads as half-open). */

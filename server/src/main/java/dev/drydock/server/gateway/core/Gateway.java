@@ -51,6 +51,34 @@ public final class Gateway {
     private final TextToolCallParser toolCallParser;
     private final EndpointTokenizers tokenizers;
     private final Map<String, EndpointState> states = new ConcurrentHashMap<>();
+    /** Until when other replicas' breakers keep each endpoint open (see {@link #adoptOpen}). */
+    private final Map<String, Instant> openElsewhere = new ConcurrentHashMap<>();
+
+    private volatile BreakerListener breakerListener = (endpoint, until) -> {};
+
+    /** Told when a breaker of this gateway opens: the endpoint and until when it keeps requests away. */
+    @FunctionalInterface
+    public interface BreakerListener {
+        void opened(String endpoint, Instant until);
+    }
+
+    /** Who hears of this gateway's breakers opening (replicas share them); quickly, under the breaker's lock. */
+    public void onBreakerOpened(BreakerListener listener) {
+        this.breakerListener = listener;
+    }
+
+    /**
+     * Keeps {@code endpoint} away from requests until {@code until} because another replica's breaker
+     * of it opened: this gateway's breaker of the endpoint opens as long (now, or when the endpoint is
+     * first used), then lets one trial through.
+     */
+    public void adoptOpen(String endpoint, Instant until) {
+        openElsewhere.merge(endpoint, until, (a, b) -> a.isAfter(b) ? a : b);
+        EndpointState s = states.get(endpoint);
+        if (s != null) {
+            s.breaker().openUntil(until);
+        }
+    }
 
     public Gateway(
             EndpointCatalog catalog,
@@ -83,7 +111,13 @@ public final class Gateway {
     /** The breaker state of an endpoint, for status pages. */
     public CircuitBreaker.State breakerState(String endpoint) {
         EndpointState s = states.get(endpoint);
-        return s == null ? CircuitBreaker.State.CLOSED : s.breaker().state();
+        if (s != null) {
+            return s.breaker().state();
+        }
+        Instant until = openElsewhere.get(endpoint);
+        return until != null && clock.instant().isBefore(until)
+                ? CircuitBreaker.State.OPEN
+                : CircuitBreaker.State.CLOSED;
     }
 
     private EndpointState state(EndpointSpec spec) {
@@ -96,11 +130,20 @@ public final class Gateway {
                 spec.name(),
                 (name, old) -> old != null && old.spec().equals(spec)
                         ? old
-                        : new EndpointState(
-                                spec,
-                                new CircuitBreaker(
-                                        settings.breakerFailureThreshold(), settings.breakerOpenFor(), clock),
-                                new Semaphore(spec.maxConcurrency(), true)));
+                        : new EndpointState(spec, breaker(name), new Semaphore(spec.maxConcurrency(), true)));
+    }
+
+    private CircuitBreaker breaker(String endpoint) {
+        CircuitBreaker breaker = new CircuitBreaker(
+                settings.breakerFailureThreshold(),
+                settings.breakerOpenFor(),
+                clock,
+                () -> breakerListener.opened(endpoint, clock.instant().plus(settings.breakerOpenFor())));
+        Instant until = openElsewhere.get(endpoint);
+        if (until != null) {
+            breaker.openUntil(until);
+        }
+        return breaker;
     }
 
     /** The endpoints a request goes to, in order; empty when nothing matches. */
