@@ -553,6 +553,21 @@ class DeliverablesTest {
         }
     }
 
+    /** A task of a plan in the repository whose session runs the script {@code deliverables-<id>}. */
+    static Map<String, Object> planTask(String id, String... dependsOn) {
+        return Map.of(
+                "id",
+                id,
+                "repository",
+                REPO,
+                "scope",
+                "[script:deliverables-" + id + "] " + id + ".py",
+                "acceptance",
+                "python3 -m unittest",
+                "dependsOn",
+                List.of(dependsOn));
+    }
+
     /** The task of a migration's view. */
     static Map<String, Object> migrationTask(JsonPath m, String id) {
         List<Map<String, Object>> tasks = m.getList("tasks");
@@ -590,30 +605,8 @@ class DeliverablesTest {
                 .extract()
                 .path("id");
         awaitMigration(id, j -> j.getString("state").equals("plan_failed"));
-        Map<String, Object> lib = Map.of(
-                "id",
-                "miglib",
-                "repository",
-                REPO,
-                "scope",
-                "[script:deliverables-miglib] miglib.py",
-                "acceptance",
-                "python3 -m unittest",
-                "dependsOn",
-                List.of());
-        Map<String, Object> app = Map.of(
-                "id",
-                "migapp",
-                "repository",
-                REPO,
-                "scope",
-                "[script:deliverables-migapp] migapp.py",
-                "acceptance",
-                "python3 -m unittest",
-                "dependsOn",
-                List.of("miglib"));
         as("mike")
-                .body(Map.of("tasks", List.of(lib, app)))
+                .body(Map.of("tasks", List.of(planTask("miglib"), planTask("migapp", "miglib"))))
                 .put("/api/workspaces/demo/migrations/" + id + "/plan")
                 .then()
                 .statusCode(200);

@@ -153,17 +153,22 @@ class GatewayCoreTest {
         assertThat(f.records().getFirst().attempts()).first().asString().startsWith("a: rate-limited");
     }
 
-    @Test
-    void shouldOpenBreakerAfterFailuresAndCloseItAfterSuccessfulTrial() throws Exception {
-        // Given three failures open the breaker (threshold 3); the clock is ours
-        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
-        var f = gateway(
+    /** Endpoint "a" (the primary server), then "b" (the secondary), on a clock of the test's. */
+    private TestGateways.Fixture primaryAndSecondary(MutableClock clock) {
+        return gateway(
                 List.of(endpoint("a", primary.baseUrl()), endpoint("b", secondary.baseUrl())),
                 clock,
                 DlpPolicy.REDACT,
                 BudgetCheck.NONE,
                 1 << 20,
                 SecretResolver.NONE);
+    }
+
+    @Test
+    void shouldOpenBreakerAfterFailuresAndCloseItAfterSuccessfulTrial() throws Exception {
+        // Given three failures open the breaker (threshold 3); the clock is ours
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        var f = primaryAndSecondary(clock);
         primary.then(status(500, "boom"), status(500, "boom"), status(500, "boom"));
         f.gateway().chat(ctx, userSays("1"), e -> {}, new Cancellation());
         f.gateway().chat(ctx, userSays("2"), e -> {}, new Cancellation());
@@ -188,13 +193,7 @@ class GatewayCoreTest {
     void shouldSkipEndpointWhoseBreakerAnotherReplicaOpenedAndTellWhenItsOwnOpens() throws Exception {
         // Given another replica's breaker of "a" open for 30 s, and a listener for this gateway's openings
         MutableClock clock = new MutableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
-        var f = gateway(
-                List.of(endpoint("a", primary.baseUrl()), endpoint("b", secondary.baseUrl())),
-                clock,
-                DlpPolicy.REDACT,
-                BudgetCheck.NONE,
-                1 << 20,
-                SecretResolver.NONE);
+        var f = primaryAndSecondary(clock);
         List<String> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
         f.gateway().onBreakerOpened((endpoint, until) -> opened.add(endpoint + " until " + until));
         f.gateway().adoptOpen("a", clock.instant().plusSeconds(30));
