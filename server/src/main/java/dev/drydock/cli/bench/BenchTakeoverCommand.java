@@ -114,6 +114,9 @@ public final class BenchTakeoverCommand implements java.util.concurrent.Callable
             return 2;
         }
         Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("drydock-takeover-");
+        // a temporary folder is its owner's alone (0700): the sandboxes' own uids must pass through it to
+        // the replicas' sandbox work roots
+        Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         Result r = run(jar.toAbsolutePath(), work);
         System.out.println(r.report());
         System.out.println(r.json());
