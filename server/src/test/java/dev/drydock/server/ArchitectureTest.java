@@ -61,8 +61,9 @@ class ArchitectureTest {
      * One persistence style (ARCHITECTURE.md, "Persistence"): Panache entities, and native queries
      * through the EntityManager. Raw JDBC ({@code java.sql}, {@code javax.sql}) only where no
      * EntityManager exists yet: {@code appliance}, which creates the database and its roles before
-     * the application starts; and {@code EventNotifications}, whose {@code LISTEN} holds a connection
-     * of its own open.
+     * the application starts; {@code EventNotifications}, whose {@code LISTEN} holds a connection
+     * of its own open; and {@code DatabaseUnavailable}, which only reads {@code java.sql} exception
+     * types and SQL states to tell an unreachable database from other failures.
      */
     @ArchTest
     static final ArchRule raw_jdbc_only_where_no_entity_manager_exists = noClasses()
@@ -72,6 +73,8 @@ class ArchitectureTest {
             .resideOutsideOfPackage("dev.drydock.server.appliance..")
             .and()
             .doNotHaveFullyQualifiedName("dev.drydock.server.eventlog.EventNotifications")
+            .and()
+            .doNotHaveFullyQualifiedName("dev.drydock.server.problem.DatabaseUnavailable")
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("java.sql..", "javax.sql..");

@@ -1,5 +1,6 @@
 package dev.drydock.server.portal;
 
+import dev.drydock.server.problem.DatabaseUnavailable;
 import dev.drydock.server.problem.ProblemException;
 import dev.drydock.server.problem.ProblemMappers;
 import io.vertx.core.http.HttpServerRequest;
@@ -49,6 +50,13 @@ public class PortalErrors {
         String path = uri.getPath();
         // a client that closed the connection during a long answer (an export) reads no page: the API's
         // mapper notes it at debug level instead of logging an error
+        if (page(path) && DatabaseUnavailable.is(e)) {
+            // the API's mapper logs the one line; the person reads the page and tries again
+            api.unexpected(e, uri);
+            return Response.fromResponse(ErrorPage.of(ProblemMappers.databaseUnavailable(), back(path)))
+                    .header("Retry-After", DatabaseUnavailable.RETRY_AFTER_SECONDS)
+                    .build();
+        }
         return page(path) && !ProblemMappers.clientGone(e)
                 ? ErrorPage.unexpected(e, path, back(path))
                 : api.unexpected(e, uri);

@@ -205,6 +205,14 @@ public final class ProblemMappers {
                     .withInstance(uri.getPath())
                     .toResponse();
         }
+        if (DatabaseUnavailable.is(e)) {
+            // one line, no stack trace: every request meets it while the database is away
+            LOG.warnf("database not reachable during %s: %s", uri.getPath(), rootMessage(e));
+            return Response.fromResponse(
+                            databaseUnavailable().withInstance(uri.getPath()).toResponse())
+                    .header("Retry-After", DatabaseUnavailable.RETRY_AFTER_SECONDS)
+                    .build();
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s on %s", errorId, uri.getPath());
         return Problem.of(
@@ -215,6 +223,19 @@ public final class ProblemMappers {
                 .withInstance(uri.getPath())
                 .withErrorId(errorId)
                 .toResponse();
+    }
+
+    /** The problem a request meets while the database cannot be reached (see {@link DatabaseUnavailable}). */
+    public static Problem databaseUnavailable() {
+        return Problem.of(503, "database-unavailable", "Database unavailable", DatabaseUnavailable.DETAIL);
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     /** True when {@code e} says the response could not be written because the connection closed. */
