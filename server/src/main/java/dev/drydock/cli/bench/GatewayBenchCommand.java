@@ -640,7 +640,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         }
         Semaphore slots = new Semaphore(concurrency);
         long cpuBefore = processCpuNanos();
-        long jitBefore = compilerCpuNanos();
+        Map<String, ThreadCpu> threadsBefore = threadCpu();
         try (ExecutorService pool = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("bench-", 0).factory())) {
             for (int i = 0; i < n; i++) {
@@ -659,35 +659,60 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                 });
             }
         }
-        into.cpuNanos += processCpuNanos() - cpuBefore;
-        long jitAfter = compilerCpuNanos();
-        into.jitNanos = jitBefore < 0 || jitAfter < 0 || into.jitNanos < 0 ? -1 : into.jitNanos + jitAfter - jitBefore;
+        long processCpu = processCpuNanos() - cpuBefore;
+        Map<String, ThreadCpu> threadsAfter = threadCpu();
+        if (threadsBefore.isEmpty() || threadsAfter.isEmpty() || into.jitNanos < 0) {
+            into.cpuNanos += processCpu;
+            into.jitNanos = -1;
+        } else {
+            // both from the kernel's per-thread nanosecond counters, so the compiler's share is part of the
+            // whole; the process counter (in clock ticks here) only when it saw more
+            long all = 0;
+            long jit = 0;
+            for (Map.Entry<String, ThreadCpu> t : threadsAfter.entrySet()) {
+                ThreadCpu before = threadsBefore.get(t.getKey());
+                long grew = Math.max(0, t.getValue().nanos() - (before == null ? 0 : before.nanos()));
+                all += grew;
+                if (t.getValue().compiler()) {
+                    jit += grew;
+                }
+            }
+            into.cpuNanos += Math.max(processCpu, all);
+            into.jitNanos += jit;
+        }
         into.attempted += n;
     }
 
+    /** One thread's CPU time so far, and whether it is a just-in-time compiler thread. */
+    record ThreadCpu(long nanos, boolean compiler) {}
+
     /**
-     * CPU time of the JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre" in
-     * {@code /proc/self/task/*}), in nanoseconds; -1 where there is no such file system. They are
-     * not Java threads, so no MXBean reports them.
+     * The CPU time of each thread of this process by thread id, from {@code /proc/self/task/*}
+     * ({@code schedstat}, in nanoseconds); compiler threads are "C1 CompilerThre" and "C2
+     * CompilerThre", which are not Java threads, so no MXBean reports them. Empty where there is no
+     * such file system. A thread that ends between two readings takes its time with it: the growth of
+     * the threads seen at the second reading is what a run counts.
      */
-    static long compilerCpuNanos() {
+    static Map<String, ThreadCpu> threadCpu() {
         File[] tasks = new File("/proc/self/task").listFiles();
         if (tasks == null) {
-            return -1;
+            return Map.of();
         }
-        long total = 0;
+        Map<String, ThreadCpu> out = new java.util.HashMap<>();
         for (File task : tasks) {
             try {
                 String name = Files.readString(task.toPath().resolve("comm"));
-                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                    String schedstat = Files.readString(task.toPath().resolve("schedstat"));
-                    total += Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
-                }
+                String schedstat = Files.readString(task.toPath().resolve("schedstat"));
+                out.put(
+                        task.getName(),
+                        new ThreadCpu(
+                                Long.parseLong(schedstat.substring(0, schedstat.indexOf(' '))),
+                                name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")));
             } catch (IOException | RuntimeException e) {
                 // the thread ended between listing and reading
             }
         }
-        return total;
+        return out;
     }
 
     private static long processCpuNanos() {
