@@ -64,6 +64,21 @@ public class IdentityProviderProbe {
         return hostOf(d) + (d.getPort() < 0 ? "" : ":" + d.getPort());
     }
 
+    /**
+     * Whether the last probe, however old, found the identity provider not answering; never blocks. False
+     * before the first probe.
+     */
+    public boolean lastSaidDown() {
+        Answer a = last;
+        return a != null && !a.reachable();
+    }
+
+    /** Whether {@code location} is a page of the configured identity provider (same scheme, host and port). */
+    public boolean isProviderPage(String location) {
+        String origin = configured.getScheme() + "://" + configured.getRawAuthority() + "/";
+        return location.startsWith(origin);
+    }
+
     /** Whether a probe has an answer younger than the TTL (so {@link #reachable()} will not block). */
     public boolean fresh() {
         Answer a = last;

@@ -14,9 +14,11 @@ import jakarta.inject.Inject;
  * (their browser would show its own connection error): a page request under {@code /portal} without a
  * portal session cookie ({@code q_session…}) is the start of a sign-in (or Keycloak's callback), and
  * while the {@link IdentityProviderProbe} says Keycloak does not answer it is rerouted to {@link
- * SignInResource}'s "Sign-in is unavailable" page. Requests with a session cookie pass untouched:
- * their tokens are verified with the keys already cached, and a refresh that fails lands on the same
- * page through {@code quarkus.oidc.portal.authentication.session-expired-path}.
+ * SignInResource}'s "Sign-in is unavailable" page. Requests with a session cookie pass without a
+ * probe: their tokens are verified with the keys already cached, and a refresh that fails lands on the
+ * same page through {@code quarkus.oidc.portal.authentication.session-expired-path}. Should such a
+ * request still end in a redirect to Keycloak (a session cookie Quarkus cannot use, a sign-out) while
+ * the last probe found Keycloak down, the redirect goes to {@code /signin} instead.
  *
  * <p>Why a Vert.x route: the portal tenant's redirect to Keycloak is built inside Quarkus OIDC's code
  * flow mechanism, and its hook for it ({@code OidcRedirectFilter}) may only add query parameters, not
@@ -36,9 +38,28 @@ public class SignInGate {
     }
 
     private void gate(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        if (!(path.equals("/portal") || path.startsWith("/portal/"))) {
+            ctx.next();
+            return;
+        }
+        if (hasSession(ctx)) {
+            // a session cookie Quarkus cannot use (stale, or from another server) or a sign-out ends in a
+            // redirect to Keycloak: while Keycloak is known to be down, to the page instead
+            ctx.addHeadersEndHandler(v -> {
+                String location = ctx.response().headers().get("Location");
+                if (ctx.response().getStatusCode() / 100 == 3
+                        && location != null
+                        && identityProvider.isProviderPage(location)
+                        && identityProvider.lastSaidDown()) {
+                    ctx.response().headers().set("Location", "/signin");
+                }
+            });
+            ctx.next();
+            return;
+        }
         HttpMethod method = ctx.request().method();
-        if (!signIn(ctx.normalizedPath(), method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD))
-                || hasSession(ctx)) {
+        if (!signIn(path, method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD))) {
             ctx.next();
             return;
         }

@@ -120,4 +120,22 @@ class SignInUnavailableTest {
         assertThat(portal.headers().firstValue("Location"))
                 .hasValueSatisfying(l -> assertThat(l).contains("/protocol/openid-connect/auth"));
     }
+
+    @Test
+    void shouldSendASignOutToTheSignInPageWhenKeycloakDoesNotAnswer() throws Exception {
+        // Given mike's portal session, and a Keycloak that the probe found not answering
+        HttpClient portal = PortalSignIn.client(base, "mike");
+        keycloakDoesNotAnswer();
+        HttpClient browser = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        assertThat(get(browser, "/portal").statusCode()).isEqualTo(503);
+
+        // When he signs out
+        HttpResponse<String> out = get(portal, "/portal/logout");
+
+        // Then he is sent to the sign-in page rather than to Keycloak's sign-out, which does not answer
+        assertThat(out.statusCode()).isBetween(300, 399);
+        assertThat(out.headers().firstValue("Location")).hasValue("/signin");
+    }
 }
