@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         description =
-                "Benchmarks: retrieval quality, building query sets, @-mention lookup, context precision, embeddings, the gateway, sessions.",
+                "Benchmarks: retrieval quality, building query sets, @-mention lookup, context precision, embeddings, the gateway, sessions, faults.",
         subcommands = {
             BenchRetrievalCommand.class,
             BenchBuildSetCommand.class,
@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
             BenchEmbedCommand.class,
             GatewayBenchCommand.class,
             BenchSessionsCommand.class,
-            BenchTakeoverCommand.class
+            BenchTakeoverCommand.class,
+            BenchKeycloakDownCommand.class
         })
 public final class BenchCommand implements Callable<Integer> {
     @Spec
