@@ -147,6 +147,11 @@ final class BenchAppliance implements AutoCloseable {
                     "jdk.incubator.vector",
                     "--enable-native-access=ALL-UNNAMED",
                     "-Xmx1g"));
+            // e.g. a flight recording of the server while the benchmark runs
+            String extra = System.getenv("DRYDOCK_BENCH_SERVER_JAVA_OPTS");
+            if (extra != null && !extra.isBlank()) {
+                cmd.addAll(List.of(extra.trim().split("\\s+")));
+            }
             props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
             cmd.add("-jar");
             cmd.add(packagedServer().toString());

@@ -129,11 +129,12 @@ final class FrontDoorBench {
                         }
                     }
                     double serverCpuPerStream = g.serverCpuMicros();
-                    double share = serverCpuPerStream / 1000.0 / g.p50();
+                    // the share of a core the server spends on one stream while it lasts as long as the model takes
+                    double share = serverCpuPerStream / 1000.0 / d.p50();
                     out.printf(
                             Locale.ROOT,
                             "%-10s concurrency %3d: direct p50 %.2f ms p99 %.2f ms | /v1 p50 %.2f ms p99 %.2f ms | added p50 %.2f ms"
-                                    + " p99 %.2f ms | server CPU per stream %.0f µs = %.2f %% of a core for the stream's p50 | errors %d/%d%n",
+                                    + " p99 %.2f ms | first token added p50 %.2f ms | server CPU per stream %.0f µs = %.2f %% of a core while the stream lasts (direct p50) | errors %d/%d%n",
                             client,
                             c,
                             d.p50(),
@@ -142,6 +143,7 @@ final class FrontDoorBench {
                             g.p99(),
                             g.p50() - d.p50(),
                             g.p99() - d.p99(),
+                            g.ttftP50() - d.ttftP50(),
                             serverCpuPerStream,
                             100 * share,
                             d.errors,
@@ -159,6 +161,8 @@ final class FrontDoorBench {
                             .put("v1P99Ms", round(g.p99()))
                             .put("addedP50Ms", round(g.p50() - d.p50()))
                             .put("addedP99Ms", round(g.p99() - d.p99()))
+                            .put("directFirstTokenP50Ms", round(d.ttftP50()))
+                            .put("v1FirstTokenP50Ms", round(g.ttftP50()))
                             .put("serverCpuMicrosPerStream", Math.round(serverCpuPerStream))
                             .put("serverCpuShareOfStream", round(share))
                             .put("directErrors", d.errors)
@@ -179,7 +183,7 @@ final class FrontDoorBench {
     record Side(String name, String baseUrl, String model, String token) {}
 
     /** One measured run: stream latencies, errors, and the server JVM's CPU over the run. */
-    record Run(List<Double> millis, int errors, String firstError, long serverCpuMicros) {}
+    record Run(List<Double> millis, List<Double> ttftMillis, int errors, String firstError, long serverCpuMicros) {}
 
     /** The Java client: the JDK's HTTP client, reading SSE lines and parsing each chunk, as a client library does. */
     private static final class JavaClient {
@@ -202,7 +206,9 @@ final class FrontDoorBench {
             return value;
         }
 
-        void call(Side side) throws IOException, InterruptedException {
+        /** One stream; returns the nanoseconds from sending the request to its first content delta. */
+        long call(Side side) throws IOException, InterruptedException {
+            long sent = System.nanoTime();
             byte[] body = JSON.writeValueAsBytes(JSON.createObjectNode()
                     .put("model", side.model())
                     .put("stream", true)
@@ -221,10 +227,12 @@ final class FrontDoorBench {
                 }
                 throw new IllegalStateException(side.name() + ": HTTP " + r.statusCode() + " " + answer);
             }
-            read(r.body());
+            return read(r.body()) - sent;
         }
 
-        private void read(InputStream in) throws IOException {
+        /** Reads the stream to {@code [DONE]}; returns the {@link System#nanoTime()} of its first content delta. */
+        private long read(InputStream in) throws IOException {
+            long first = 0;
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             StringBuilder content = new StringBuilder();
             boolean done = false;
@@ -239,7 +247,11 @@ final class FrontDoorBench {
                     break;
                 }
                 JsonNode delta = JSON.readTree(data).path("choices").path(0).path("delta");
-                if (delta.path("content").isTextual()) {
+                if (delta.path("content").isTextual()
+                        && !delta.path("content").asText().isEmpty()) {
+                    if (first == 0) {
+                        first = System.nanoTime();
+                    }
                     content.append(delta.path("content").asText());
                 }
             }
@@ -254,11 +266,13 @@ final class FrontDoorBench {
                     // a broken remainder only costs the connection
                 }
             });
+            return first;
         }
 
         Run run(Side side, int n, int concurrency, long serverPid) throws Exception {
             return measureServer(serverPid, () -> {
                 List<Double> millis = Collections.synchronizedList(new ArrayList<>());
+                List<Double> ttft = Collections.synchronizedList(new ArrayList<>());
                 AtomicInteger errors = new AtomicInteger();
                 AtomicReference<String> first = new AtomicReference<>("");
                 Semaphore slots = new Semaphore(concurrency);
@@ -269,8 +283,9 @@ final class FrontDoorBench {
                         pool.submit(() -> {
                             long t = System.nanoTime();
                             try {
-                                call(side);
+                                long toFirst = call(side);
                                 millis.add((System.nanoTime() - t) / 1e6);
+                                ttft.add(toFirst / 1e6);
                             } catch (Exception e) {
                                 errors.incrementAndGet();
                                 first.compareAndSet("", String.valueOf(e.getMessage()));
@@ -280,7 +295,12 @@ final class FrontDoorBench {
                         });
                     }
                 }
-                return new Run(new ArrayList<>(millis), errors.get(), java.util.Objects.requireNonNull(first.get()), 0);
+                return new Run(
+                        new ArrayList<>(millis),
+                        new ArrayList<>(ttft),
+                        errors.get(),
+                        java.util.Objects.requireNonNull(first.get()),
+                        0);
             });
         }
 
@@ -288,7 +308,8 @@ final class FrontDoorBench {
         Run measureServer(long serverPid, Measured measured) throws Exception {
             long before = processCpuMicros(serverPid);
             Run r = measured.run();
-            return new Run(r.millis(), r.errors(), r.firstError(), processCpuMicros(serverPid) - before);
+            return new Run(
+                    r.millis(), r.ttftMillis(), r.errors(), r.firstError(), processCpuMicros(serverPid) - before);
         }
     }
 
@@ -308,22 +329,28 @@ final class FrontDoorBench {
                 const client = new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: 120000 });
                 const messages = JSON.parse(process.env.BENCH_MESSAGES);
                 async function one() {
+                  const t = process.hrtime.bigint();
+                  let first = 0n;
                   const stream = await client.chat.completions.create({ model, messages, stream: true });
                   let content = '';
                   for await (const chunk of stream) {
                     const d = chunk.choices[0]?.delta?.content;
-                    if (d) content += d;
+                    if (d) {
+                      if (first === 0n) first = process.hrtime.bigint();
+                      content += d;
+                    }
                   }
                   if (!content) throw new Error('the stream ended without content');
+                  return Number(first - t) / 1e6;
                 }
-                async function pass(total, concurrency, millis, failures) {
+                async function pass(total, concurrency, millis, failures, ttft) {
                   let next = 0;
                   async function worker() {
                     while (next < total) {
                       next++;
                       const t = process.hrtime.bigint();
                       try {
-                        await one();
+                        ttft.push(await one());
                         millis.push(Number(process.hrtime.bigint() - t) / 1e6);
                       } catch (e) {
                         failures.push(String(e?.message ?? e));
@@ -332,10 +359,10 @@ final class FrontDoorBench {
                   }
                   await Promise.all(Array.from({ length: concurrency }, worker));
                 }
-                await pass(Number(warm), Number(c), [], []);
-                const millis = [], failures = [];
-                await pass(Number(n), Number(c), millis, failures);
-                console.log(JSON.stringify({ millis, errors: failures.length, firstError: failures[0] ?? '' }));
+                await pass(Number(warm), Number(c), [], [], []);
+                const millis = [], failures = [], ttft = [];
+                await pass(Number(n), Number(c), millis, failures, ttft);
+                console.log(JSON.stringify({ millis, ttft, errors: failures.length, firstError: failures[0] ?? '' }));
                 """;
 
         private final Path dir;
@@ -406,14 +433,17 @@ final class FrontDoorBench {
             JsonNode r = JSON.readTree(last);
             List<Double> millis = new ArrayList<>();
             r.path("millis").forEach(m -> millis.add(m.asDouble()));
+            List<Double> ttft = new ArrayList<>();
+            r.path("ttft").forEach(m -> ttft.add(m.asDouble()));
             return new Run(
-                    millis, r.path("errors").asInt(), r.path("firstError").asText(), 0);
+                    millis, ttft, r.path("errors").asInt(), r.path("firstError").asText(), 0);
         }
     }
 
     /** The latencies of one side and one client, pooled over rounds, with the server's CPU. */
     private static final class Samples {
         final List<Double> millis = new ArrayList<>();
+        final List<Double> ttft = new ArrayList<>();
         int errors;
         String firstError = "";
         long serverCpuMicros;
@@ -421,6 +451,7 @@ final class FrontDoorBench {
 
         void add(Run r) {
             millis.addAll(r.millis());
+            ttft.addAll(r.ttftMillis());
             errors += r.errors();
             if (firstError.isEmpty()) {
                 firstError = r.firstError();
@@ -434,22 +465,26 @@ final class FrontDoorBench {
         }
 
         double p50() {
-            return percentile(0.5);
+            return percentile(millis, 0.5);
+        }
+
+        double ttftP50() {
+            return percentile(ttft, 0.5);
         }
 
         double p99() {
-            return percentile(0.99);
+            return percentile(millis, 0.99);
         }
 
         double serverCpuMicros() {
             return attempted == 0 ? Double.NaN : (double) serverCpuMicros / attempted;
         }
 
-        private double percentile(double q) {
-            if (millis.isEmpty()) {
+        private static double percentile(List<Double> values, double q) {
+            if (values.isEmpty()) {
                 return Double.NaN;
             }
-            List<Double> sorted = new ArrayList<>(millis);
+            List<Double> sorted = new ArrayList<>(values);
             Collections.sort(sorted);
             return sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * q)));
         }
