@@ -46,6 +46,7 @@ final class FrontDoorBench {
     static final String OPENAI_NPM = "openai@6";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int IDLE_SECONDS = 10;
 
     /** What to run. */
     record Settings(
@@ -103,8 +104,20 @@ final class FrontDoorBench {
                 out.printf("warm-up pass %d done%n", pass);
                 out.flush();
             }
+            // what the server spends with nothing to do (its scheduled jobs), subtracted from every run
+            long idleBefore = processCpuMicros(appliance.serverPid());
+            long idleStart = System.nanoTime();
+            Thread.sleep(Duration.ofSeconds(IDLE_SECONDS));
+            java.idleCpuPerSecond =
+                    (processCpuMicros(appliance.serverPid()) - idleBefore) / ((System.nanoTime() - idleStart) / 1e9);
+            out.printf(
+                    Locale.ROOT,
+                    "server idle: %.1f %% of a core over %d s (subtracted from the CPU per stream below)%n",
+                    java.idleCpuPerSecond / 1e4,
+                    IDLE_SECONDS);
             ObjectNode summary = JSON.createObjectNode()
                     .put("mode", "v1")
+                    .put("serverIdleCpuShare", round(java.idleCpuPerSecond / 1e6))
                     .put("chunksPerStream", s.chunks())
                     .put("chunkIntervalMs", s.chunkIntervalMs())
                     .put("rounds", s.rounds())
@@ -187,6 +200,9 @@ final class FrontDoorBench {
 
     /** The Java client: the JDK's HTTP client, reading SSE lines and parsing each chunk, as a client library does. */
     private static final class JavaClient {
+        /** The server's CPU time per second of wall time while idle, in microseconds. */
+        double idleCpuPerSecond;
+
         private final HttpClient http;
         private final ArrayNode messages;
 
@@ -307,9 +323,15 @@ final class FrontDoorBench {
         /** Runs {@code measured} and adds the server JVM's CPU time over it. */
         Run measureServer(long serverPid, Measured measured) throws Exception {
             long before = processCpuMicros(serverPid);
+            long start = System.nanoTime();
             Run r = measured.run();
+            long idle = Math.round(idleCpuPerSecond * (System.nanoTime() - start) / 1e9);
             return new Run(
-                    r.millis(), r.ttftMillis(), r.errors(), r.firstError(), processCpuMicros(serverPid) - before);
+                    r.millis(),
+                    r.ttftMillis(),
+                    r.errors(),
+                    r.firstError(),
+                    Math.max(0, processCpuMicros(serverPid) - before - idle));
         }
     }
 
