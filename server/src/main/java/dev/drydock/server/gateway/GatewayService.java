@@ -164,11 +164,21 @@ public class GatewayService {
             for (BreakerSharing.Opening o : breakers.elsewhere(java.time.Instant.now())) {
                 gateway.adoptOpen(o.endpoint(), o.until());
             }
+            breakerOutages.succeeded();
         } catch (RuntimeException e) {
-            org.jboss.logging.Logger.getLogger(GatewayService.class)
-                    .debugf("cannot read other replicas' circuit breakers: %s", e.getMessage());
+            if (!breakerOutages.failed(e)) {
+                org.jboss.logging.Logger.getLogger(GatewayService.class)
+                        .debugf("cannot read other replicas' circuit breakers: %s", e.getMessage());
+            }
         }
     }
+
+    /** One warning per PostgreSQL outage for each of the gateway's background loops. */
+    private final dev.drydock.server.problem.OutageLog breakerOutages = new dev.drydock.server.problem.OutageLog(
+            org.jboss.logging.Logger.getLogger(GatewayService.class), "circuit breakers of other replicas");
+
+    private final dev.drydock.server.problem.OutageLog refreshOutages = new dev.drydock.server.problem.OutageLog(
+            org.jboss.logging.Logger.getLogger(GatewayService.class), "endpoint and route refresh");
 
     private void recordEverywhere(GatewayRecord record) {
         for (GatewayRecorder r : recorders) {
@@ -187,7 +197,7 @@ public class GatewayService {
             delayed = "30s",
             concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
     void periodicRefresh() {
-        refresh();
+        refreshOutages.run(this::refresh);
     }
 
     /**

@@ -64,6 +64,22 @@ public final class OutageLog {
         }
     }
 
+    /**
+     * Runs one round of a background loop: an unreachable database ends the round quietly (one warning
+     * per outage) and the next round tries again; every other failure propagates as before.
+     */
+    public void run(Runnable round) {
+        try {
+            round.run();
+        } catch (RuntimeException e) {
+            if (!failed(e)) {
+                throw e;
+            }
+            return;
+        }
+        succeeded();
+    }
+
     /** Whether an outage is under way (a round failed for it, and none succeeded since). */
     public boolean ongoing() {
         return since.get() != null;
