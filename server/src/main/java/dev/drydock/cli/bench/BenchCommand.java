@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
             BenchEmbedCommand.class,
             GatewayBenchCommand.class,
             BenchSessionsCommand.class,
-            BenchTakeoverCommand.class
+            BenchTakeoverCommand.class,
+            BenchPgRestartCommand.class
         })
 public final class BenchCommand implements Callable<Integer> {
     @Spec
