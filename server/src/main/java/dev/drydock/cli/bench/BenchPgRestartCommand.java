@@ -260,6 +260,7 @@ public final class BenchPgRestartCommand implements java.util.concurrent.Callabl
             // a few answers with the database up, to know the probe's normal answer
             BenchServerProcesses.await(() -> answers.size() >= 3, "the prober's first answers", timeout);
             long stopping = System.nanoTime();
+            Instant stoppingAt = Instant.now();
             db.close();
             db = null;
             long stopped = System.nanoTime();
@@ -286,7 +287,7 @@ public final class BenchPgRestartCommand implements java.util.concurrent.Callabl
                         timeout);
                 probing.set(false);
                 prober.join();
-                Result r = verify(c, ids, answers, stopping, stopped, restarting, back, firstAppend);
+                Result r = verify(c, ids, answers, stopping, stoppingAt, stopped, restarting, back, firstAppend);
                 Path log = work.resolve("replica-a").resolve("server.log");
                 long warnings = 0;
                 long stackLines = 0;
@@ -401,6 +402,7 @@ public final class BenchPgRestartCommand implements java.util.concurrent.Callabl
             List<String> ids,
             List<Answer> answers,
             long stopping,
+            Instant stoppingAt,
             long stopped,
             long restarting,
             long back,
@@ -435,6 +437,12 @@ public final class BenchPgRestartCommand implements java.util.concurrent.Callabl
             boolean fine = is503 || (normal.contains(a.status()) && a.status() != 0 && a.status() < 500);
             if (!fine) {
                 unexpected++;
+                System.err.printf(
+                        Locale.ROOT,
+                        "unexpected answer %d (problem+json %b) to a request sent %.2f s after the stop began%n",
+                        a.status(),
+                        a.problem(),
+                        (a.sent() - stopping) / 1e9);
             }
         }
         int gaps = 0;
@@ -452,7 +460,7 @@ public final class BenchPgRestartCommand implements java.util.concurrent.Callabl
             boolean ok = false;
             Set<String> invoked = new HashSet<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "select seq, type, payload::text from session_event where session_id = ?::uuid order by seq")) {
+                    "select seq, type, payload::text, at from session_event where session_id = ?::uuid order by seq")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -472,7 +480,12 @@ public final class BenchPgRestartCommand implements java.util.concurrent.Callabl
                                     duplicated++;
                                 }
                             }
-                            case "session.resumed.v1" -> resumed++;
+                            case "session.resumed.v1" -> {
+                                // resumed after the stop: a session parked past the grace (the start-up resume is not)
+                                if (rs.getTimestamp(4).toInstant().isAfter(stoppingAt)) {
+                                    resumed++;
+                                }
+                            }
                             case "session.finished.v1" -> {
                                 finished++;
                                 ok = payload.path("outcome").asText().equals("COMPLETED");
