@@ -121,7 +121,7 @@ public final class BenchPgRestartCommand implements java.util.concurrent.Callabl
     }
 
     /** One API answer the prober got: when it was sent and answered (nanoTime), and what it was. */
-    record Answer(long sent, long done, int status, boolean problem, boolean stackTrace) {}
+    record Answer(long sent, long done, int status, boolean problem, boolean stackTrace, String body) {}
 
     /** What a run measured. */
     public record Result(
@@ -363,10 +363,11 @@ public final class BenchPgRestartCommand implements java.util.concurrent.Callabl
                         System.nanoTime(),
                         r.statusCode(),
                         type.startsWith("application/problem+json"),
-                        body.contains("\tat ") || body.contains("Exception:")));
+                        body.contains("\tat ") || body.contains("Exception:"),
+                        body.length() > 300 ? body.substring(0, 300) : body));
             } catch (IOException e) {
                 // the server did not answer at all: counted as an unexpected answer
-                answers.add(new Answer(sent, System.nanoTime(), 0, false, false));
+                answers.add(new Answer(sent, System.nanoTime(), 0, false, false, String.valueOf(e)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -439,10 +440,11 @@ public final class BenchPgRestartCommand implements java.util.concurrent.Callabl
                 unexpected++;
                 System.err.printf(
                         Locale.ROOT,
-                        "unexpected answer %d (problem+json %b) to a request sent %.2f s after the stop began%n",
+                        "unexpected answer %d (problem+json %b) to a request sent %.2f s after the stop began: %s%n",
                         a.status(),
                         a.problem(),
-                        (a.sent() - stopping) / 1e9);
+                        (a.sent() - stopping) / 1e9,
+                        a.body());
             }
         }
         int gaps = 0;
