@@ -74,6 +74,13 @@ public final class BenchPgRestartCommand implements java.util.concurrent.Callabl
     Duration down;
 
     @Option(
+            names = "--grace",
+            defaultValue = "PT2M",
+            description =
+                    "drydock.session.database-outage-grace of the server; shorter than --down parks the sessions (default ${DEFAULT-VALUE})")
+    Duration grace;
+
+    @Option(
             names = "--poll-ms",
             defaultValue = "200",
             description = "pause between two API requests of the prober (default ${DEFAULT-VALUE})")
@@ -244,7 +251,16 @@ public final class BenchPgRestartCommand implements java.util.concurrent.Callabl
             }
             String modelUrl = "http://127.0.0.1:" + model.getAddress().getPort() + "/v1";
             int port = BenchServerProcesses.freePort();
-            server = BenchServerProcesses.server(jar, work, "a", port, db, password, modelUrl, load, Map.of());
+            server = BenchServerProcesses.server(
+                    jar,
+                    work,
+                    "a",
+                    port,
+                    db,
+                    password,
+                    modelUrl,
+                    load,
+                    Map.of("drydock.session.database-outage-grace", grace.toString()));
             BenchServerProcesses.awaitReady(port, server);
             EmbeddedDatabase up = db;
             try (Connection c = up.connect("drydock", up.owner(), password)) {
