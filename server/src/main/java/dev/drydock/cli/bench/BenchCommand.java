@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         description =
-                "Benchmarks: retrieval quality, building query sets, @-mention lookup, context precision, embeddings, the gateway, sessions.",
+                "Benchmarks: retrieval quality, building query sets, @-mention lookup, context precision, embeddings, the gateway, sessions, faults.",
         subcommands = {
             BenchRetrievalCommand.class,
             BenchBuildSetCommand.class,
@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
             GatewayBenchCommand.class,
             BenchSessionsCommand.class,
             BenchTakeoverCommand.class,
+            BenchKeycloakDownCommand.class,
             BenchPgRestartCommand.class
         })
 public final class BenchCommand implements Callable<Integer> {

@@ -90,10 +90,54 @@ public final class GatewayBenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(
+            names = "--mode",
+            defaultValue = "core",
+            converter = ModeConverter.class,
+            description =
+                    "core (default): the gateway core in this JVM against a direct client; v1: the front door as clients see it, the same client"
+                            + " (a Java client, and the openai npm package when Node.js is installed) against the model server directly and through"
+                            + " a packaged server's /v1 with PostgreSQL, Keycloak and a real access token")
+    Mode mode = Mode.CORE;
+
+    enum Mode {
+        CORE,
+        V1
+    }
+
+    /** Accepts the mode in any case, and names the choices when the value is none of them. */
+    static final class ModeConverter implements ITypeConverter<Mode> {
+        @Override
+        public Mode convert(String value) {
+            try {
+                return Mode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "' is not a mode; use core or v1");
+            }
+        }
+    }
+
+    @Option(
             names = "--requests",
-            defaultValue = "400",
-            description = "Streams per measured run at concurrency 1 (default 400)")
+            description = "Streams per measured run at concurrency 1 (default 400; with --mode v1, 100)")
+    @Nullable
+    Integer requestsOption;
+
     int requests = 400;
+
+    @Option(
+            names = "--node",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "With --mode v1: also measure the official openai npm package under Node.js (installed with npm into the scratch folder; default on when node and npm are on the PATH)")
+    boolean node = true;
+
+    @Option(
+            names = "--work-dir",
+            description = "With --mode v1: scratch folder, kept afterwards (default: a new temporary folder, removed)")
+    @Nullable
+    Path workDir;
 
     @Option(
             names = "--concurrency",
@@ -106,9 +150,12 @@ public final class GatewayBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--chunk-interval-ms",
-            defaultValue = "0",
             description =
-                    "Pause of the fixture server between deltas, as a model generating tokens (default 0: the whole answer at once, so that N streams keep every core busy)")
+                    "Pause of the fixture server between deltas, as a model generating tokens (default 0: the whole answer at once, so that N streams keep every core busy;"
+                            + " with --mode v1, 10: about 100 tokens a second, a fast model)")
+    @Nullable
+    Integer chunkIntervalOption;
+
     int chunkIntervalMs = 0;
 
     @Option(
@@ -173,6 +220,8 @@ public final class GatewayBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        requests = requestsOption != null ? requestsOption : mode == Mode.V1 ? 100 : 400;
+        chunkIntervalMs = chunkIntervalOption != null ? chunkIntervalOption : mode == Mode.V1 ? 10 : 0;
         if (requests < 1
                 || concurrency < 1
                 || chunks < 1
@@ -185,7 +234,27 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                     "--requests, --concurrency, --chunks and --rounds must be at least 1; --forks, --chunk-interval-ms, --prompt-kb and --warmup-seconds at least 0",
                     CliExit.USAGE);
         }
+        if (mode == Mode.V1) {
+            return FrontDoorBench.run(
+                    new FrontDoorBench.Settings(
+                            requests,
+                            concurrency,
+                            chunks,
+                            chunkIntervalMs,
+                            rounds,
+                            warmupSeconds,
+                            node && onPath("node") && onPath("npm"),
+                            workDir),
+                    out);
+        }
         return side == Side.BOTH && forks > 0 ? forked(out) : inProcess(out);
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        return path != null
+                && java.util.Arrays.stream(path.split(File.pathSeparator))
+                        .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
     }
 
     /** Both sides (or one, with {@code --side}) in this JVM. */

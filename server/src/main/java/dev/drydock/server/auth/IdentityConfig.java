@@ -37,4 +37,20 @@ public interface IdentityConfig {
      */
     @WithDefault("60")
     int refusalRecordsPerMinute();
+
+    /**
+     * How long the answer of the sign-in probe (a GET of the identity provider's discovery document) is
+     * reused: while it says the identity provider does not answer, a person who must sign in to the
+     * portal gets the "Sign-in is unavailable" page (503) instead of a redirect their browser cannot
+     * follow. Signed-in people, API keys and tokens already issued do not depend on it.
+     */
+    @WithDefault("5s")
+    Duration signInProbeTtl();
+
+    /**
+     * How long the sign-in probe waits to connect to the identity provider, and again for its answer,
+     * before it counts the identity provider as not answering.
+     */
+    @WithDefault("2s")
+    Duration signInProbeTimeout();
 }

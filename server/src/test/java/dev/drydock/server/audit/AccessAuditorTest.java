@@ -46,6 +46,16 @@ class AccessAuditorTest {
             public int refusalRecordsPerMinute() {
                 return perMinute;
             }
+
+            @Override
+            public Duration signInProbeTtl() {
+                return Duration.ofSeconds(5);
+            }
+
+            @Override
+            public Duration signInProbeTimeout() {
+                return Duration.ofSeconds(2);
+            }
         };
         a.clock = clock;
         return a;

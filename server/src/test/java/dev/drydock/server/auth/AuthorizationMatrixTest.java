@@ -1015,6 +1015,7 @@ class AuthorizationMatrixTest {
 
         // the portal: pages, forms and the session page's stream, over the portal's cookie session
         rows.add(portal("GET /", "AAAAAAA", c -> get("/")));
+        rows.add(portal("GET /signin", "AAAAAAA", c -> get("/signin")));
         rows.add(portal("GET /portal", "UAAAAAA", c -> get("/portal")).hiding(() -> "/portal/workspaces/" + A + "\""));
         rows.add(portal("GET /portal/me", "UAAAAAA", c -> get("/portal/me")));
         rows.add(portal(

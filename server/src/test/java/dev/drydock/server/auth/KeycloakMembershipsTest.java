@@ -143,6 +143,16 @@ class KeycloakMembershipsTest {
             public int refusalRecordsPerMinute() {
                 return 60;
             }
+
+            @Override
+            public Duration signInProbeTtl() {
+                return Duration.ofSeconds(5);
+            }
+
+            @Override
+            public Duration signInProbeTimeout() {
+                return Duration.ofSeconds(2);
+            }
         };
     }
 }
