@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
             GatewayBenchCommand.class,
             BenchSessionsCommand.class,
             BenchTakeoverCommand.class,
-            BenchKeycloakDownCommand.class
+            BenchKeycloakDownCommand.class,
+            BenchPgRestartCommand.class
         })
 public final class BenchCommand implements Callable<Integer> {
     @Spec

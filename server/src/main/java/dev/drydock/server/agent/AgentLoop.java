@@ -132,6 +132,10 @@ public final class AgentLoop {
                 }
             }
         } catch (RuntimeException bug) {
+            if (log.unavailable(bug)) {
+                // the database is away, not a bug: the driver parks the session and it resumes from the log
+                throw bug;
+            }
             String errorId = UUID.randomUUID().toString();
             log.append(
                     session,

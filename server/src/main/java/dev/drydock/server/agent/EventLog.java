@@ -22,6 +22,14 @@ public interface EventLog {
         return read(sessionId, 0, Integer.MAX_VALUE);
     }
 
+    /**
+     * Whether {@code e} says the log's store cannot be reached now (a database restarting): nothing
+     * about the session may be decided from it; its driver stops and the session is resumed later.
+     */
+    default boolean unavailable(Throwable e) {
+        return false;
+    }
+
     /** Shorthand for an event that answers no other. */
     default Event append(String sessionId, Source source, Payload payload) {
         return append(sessionId, source, null, payload);

@@ -54,8 +54,11 @@ public class AuditCheckpoints {
 
     @Scheduled(every = "60s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void everyMinute() {
-        checkpoint(false);
+        outages.run(() -> checkpoint(false));
     }
+
+    private final dev.drydock.server.problem.OutageLog outages =
+            new dev.drydock.server.problem.OutageLog(LOG, "audit checkpoints");
 
     void stop(@Observes ShutdownEvent event) {
         try {

@@ -59,6 +59,10 @@ public class EventNotifications {
         }
     }
 
+    /** One warning per PostgreSQL outage, not one per attempt to listen again. */
+    private final dev.drydock.server.problem.OutageLog outages =
+            new dev.drydock.server.problem.OutageLog(LOG, "listening for events of other replicas");
+
     private void listen() {
         int timeout = (int)
                 Math.max(1, Math.min(Integer.MAX_VALUE, config.pollInterval().toMillis()));
@@ -68,6 +72,7 @@ public class EventNotifications {
                 try (Statement st = c.createStatement()) {
                     st.execute("LISTEN " + PostgresEventLog.CHANNEL);
                 }
+                outages.succeeded();
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (!stopped) {
                     PGNotification[] batch = pg.getNotifications(timeout);
@@ -79,9 +84,11 @@ public class EventNotifications {
                 if (stopped) {
                     return;
                 }
-                LOG.warnf(
-                        "listening for events of other replicas failed (%s); streams fall back to reading the log every %s",
-                        e.getMessage(), config.pollInterval());
+                if (!outages.failed(e)) {
+                    LOG.warnf(
+                            "listening for events of other replicas failed (%s); streams fall back to reading the log every %s",
+                            e.getMessage(), config.pollInterval());
+                }
                 try {
                     // a pause before listening again, so that a database that is down is not asked in a loop
                     Thread.sleep(config.pollInterval());

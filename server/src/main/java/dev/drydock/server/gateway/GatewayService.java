@@ -164,10 +164,65 @@ public class GatewayService {
             for (BreakerSharing.Opening o : breakers.elsewhere(java.time.Instant.now())) {
                 gateway.adoptOpen(o.endpoint(), o.until());
             }
+            breakerOutages.succeeded();
         } catch (RuntimeException e) {
-            org.jboss.logging.Logger.getLogger(GatewayService.class)
-                    .debugf("cannot read other replicas' circuit breakers: %s", e.getMessage());
+            if (!breakerOutages.failed(e)) {
+                org.jboss.logging.Logger.getLogger(GatewayService.class)
+                        .debugf("cannot read other replicas' circuit breakers: %s", e.getMessage());
+            }
         }
+    }
+
+    /** One warning per PostgreSQL outage for each of the gateway's background loops. */
+    private final dev.drydock.server.problem.OutageLog breakerOutages = new dev.drydock.server.problem.OutageLog(
+            org.jboss.logging.Logger.getLogger(GatewayService.class), "circuit breakers of other replicas");
+
+    private final dev.drydock.server.problem.OutageLog refreshOutages = new dev.drydock.server.problem.OutageLog(
+            org.jboss.logging.Logger.getLogger(GatewayService.class), "endpoint and route refresh");
+
+    /** A record a recorder could not write while PostgreSQL was away, kept to be written once it answers. */
+    private record Deferred(GatewayRecorder recorder, GatewayRecord record) {}
+
+    /** Most records kept while PostgreSQL is away; past it, they are logged as lost. */
+    static final int MAX_DEFERRED = 10_000;
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<Deferred> deferred =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger deferredCount =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    private final dev.drydock.server.problem.OutageLog recorderOutages = new dev.drydock.server.problem.OutageLog(
+            org.jboss.logging.Logger.getLogger(GatewayService.class), "gateway accounting and audit records");
+
+    /**
+     * Writes the accounting and audit records of requests answered while PostgreSQL was away, in their
+     * order, once it answers again (every 2 s; the records wait in memory, at most {@link #MAX_DEFERRED}).
+     */
+    @io.quarkus.scheduler.Scheduled(
+            every = "2s",
+            delayed = "2s",
+            concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    void writeDeferred() {
+        if (deferred.isEmpty()) {
+            return;
+        }
+        recorderOutages.run(() -> {
+            for (Deferred d = deferred.peek(); d != null; d = deferred.peek()) {
+                try {
+                    d.recorder().record(d.record());
+                } catch (RuntimeException e) {
+                    if (dev.drydock.server.problem.DatabaseUnavailable.is(e)) {
+                        throw e;
+                    }
+                    org.jboss.logging.Logger.getLogger(GatewayService.class)
+                            .errorf(
+                                    "gateway recorder %s failed: %s",
+                                    d.recorder().getClass().getName(), e.getMessage());
+                }
+                deferred.poll();
+                deferredCount.decrementAndGet();
+            }
+        });
     }
 
     private void recordEverywhere(GatewayRecord record) {
@@ -175,6 +230,15 @@ public class GatewayService {
             try {
                 r.record(record);
             } catch (RuntimeException e) {
+                if (dev.drydock.server.problem.DatabaseUnavailable.is(e)
+                        && deferredCount.incrementAndGet() <= MAX_DEFERRED) {
+                    recorderOutages.failed(e);
+                    deferred.add(new Deferred(r, record));
+                    continue;
+                }
+                if (dev.drydock.server.problem.DatabaseUnavailable.is(e)) {
+                    deferredCount.decrementAndGet();
+                }
                 org.jboss.logging.Logger.getLogger(GatewayService.class)
                         .errorf("gateway recorder %s failed: %s", r.getClass().getName(), e.getMessage());
             }
@@ -187,7 +251,7 @@ public class GatewayService {
             delayed = "30s",
             concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
     void periodicRefresh() {
-        refresh();
+        refreshOutages.run(this::refresh);
     }
 
     /**

@@ -100,8 +100,11 @@ public class MigrationScheduler {
 
     @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
-        tick();
+        outages.run(this::tick);
     }
+
+    private final dev.drydock.server.problem.OutageLog outages =
+            new dev.drydock.server.problem.OutageLog(LOG, "migration scheduler");
 
     /** One round over every migration that is planning or running. */
     public void tick() {
@@ -117,6 +120,9 @@ public class MigrationScheduler {
                         advance(m);
                     }
                 } catch (RuntimeException e) {
+                    if (outages.failed(e)) {
+                        return;
+                    }
                     LOG.errorf(e, "migration %s: the scheduler round failed; it tries again in the next", m.id());
                 }
             }

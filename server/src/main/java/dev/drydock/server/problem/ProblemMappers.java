@@ -193,6 +193,15 @@ public final class ProblemMappers {
                     .withInstance(uri.getPath())
                     .toResponse();
         }
+        if (DatabaseUnavailable.is(e)) {
+            // one line, no stack trace: every request meets it while the database is away. Before clientGone: a
+            // connection to PostgreSQL that broke ("Broken pipe", "Connection reset") is not the client leaving
+            LOG.warnf("database not reachable during %s: %s", uri.getPath(), rootMessage(e));
+            return Response.fromResponse(
+                            databaseUnavailable().withInstance(uri.getPath()).toResponse())
+                    .header("Retry-After", DatabaseUnavailable.RETRY_AFTER_SECONDS)
+                    .build();
+        }
         if (clientGone(e)) {
             // the caller closed the connection while its answer was written (a long export, a timeout):
             // no answer reaches anyone, and nothing on the server failed
@@ -204,14 +213,6 @@ public final class ProblemMappers {
                             "The connection closed during the answer.")
                     .withInstance(uri.getPath())
                     .toResponse();
-        }
-        if (DatabaseUnavailable.is(e)) {
-            // one line, no stack trace: every request meets it while the database is away
-            LOG.warnf("database not reachable during %s: %s", uri.getPath(), rootMessage(e));
-            return Response.fromResponse(
-                            databaseUnavailable().withInstance(uri.getPath()).toResponse())
-                    .header("Retry-After", DatabaseUnavailable.RETRY_AFTER_SECONDS)
-                    .build();
         }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s on %s", errorId, uri.getPath());

@@ -339,8 +339,11 @@ public class ModelGate implements RouteGate {
 
     @Scheduled(every = "2s", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
-        tick();
+        outages.run(this::tick);
     }
+
+    private final dev.drydock.server.problem.OutageLog outages =
+            new dev.drydock.server.problem.OutageLog(LOG, "model gate runs");
 
     /** One round over every running gate run. */
     public void tick() {

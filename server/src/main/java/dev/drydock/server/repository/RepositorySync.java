@@ -112,12 +112,17 @@ public class RepositorySync {
             delayed = "1m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void fetchAll() {
-        List<RepositoryEntity> all =
-                QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.<RepositoryEntity>listAll());
-        for (RepositoryEntity e : all) {
-            scheduleSync(e.workspace, e.name);
-        }
+        outages.run(() -> {
+            List<RepositoryEntity> all =
+                    QuarkusTransaction.requiringNew().call(() -> RepositoryEntity.<RepositoryEntity>listAll());
+            for (RepositoryEntity e : all) {
+                scheduleSync(e.workspace, e.name);
+            }
+        });
     }
+
+    private final dev.drydock.server.problem.OutageLog outages =
+            new dev.drydock.server.problem.OutageLog(LOG, "repository fetch schedule");
 
     void stop(@Observes ShutdownEvent event) {
         syncs.shutdownNow();

@@ -15,6 +15,15 @@ public interface SessionConfig {
     @WithDefault("PT2S")
     Duration modelBackoff();
 
+    /**
+     * How long a running session waits for PostgreSQL when it cannot reach it (a restart, a failover):
+     * its loop tries again (after 0.5 s, doubling to 5 s) instead of failing. Past this, the session is
+     * parked as a graceful shutdown parks it (no sandbox, no driver) and resumed from its log once the
+     * database answers again; it is never marked failed for an outage.
+     */
+    @WithDefault("PT2M")
+    Duration databaseOutageGrace();
+
     /** At startup, resume sessions that were running (true) or mark them interrupted for a one-click resume (false). */
     @WithDefault("true")
     boolean resumeOnStart();

@@ -145,6 +145,16 @@ public class SessionRunner {
     private final Clock clock = Clock.systemUTC();
     private volatile boolean stopping;
 
+    /** One warning per PostgreSQL outage for all session loops together, and one for each background loop. */
+    private final dev.drydock.server.problem.OutageLog sessionOutages =
+            new dev.drydock.server.problem.OutageLog(LOG, "running sessions");
+
+    private final dev.drydock.server.problem.OutageLog leaseOutages =
+            new dev.drydock.server.problem.OutageLog(LOG, "session leases");
+
+    private final dev.drydock.server.problem.OutageLog queueOutages =
+            new dev.drydock.server.problem.OutageLog(LOG, "session queue");
+
     @PostConstruct
     void init() {
         String replica = replicas.id().filter(s -> !s.isBlank()).orElseGet(() -> hostName() + ":" + httpPort);
@@ -257,10 +267,17 @@ public class SessionRunner {
     void tick() {
         try {
             renewLeases();
+            leaseOutages.succeeded();
             takeOverLapsed();
             dispatch();
         } catch (RuntimeException e) {
-            LOG.warnf("session leases: %s", e.getMessage());
+            // PostgreSQL away: the leases stay held here (renewLeases stops at its first failure and drops
+            // none). No other replica can take a session over while the database is down, and when it
+            // answers again the next renewal extends them, unless another replica took one over first
+            // (then it is dropped here and its driver is fenced out at its next append).
+            if (!leaseOutages.failed(e)) {
+                LOG.warnf("session leases: %s", e.getMessage());
+            }
         }
     }
 
@@ -383,9 +400,12 @@ public class SessionRunner {
                     return got;
                 });
             } catch (RuntimeException e) {
-                LOG.warnf("session queue: cannot claim: %s", e.getMessage());
+                if (!queueOutages.failed(e)) {
+                    LOG.warnf("session queue: cannot claim: %s", e.getMessage());
+                }
                 return;
             }
+            queueOutages.succeeded();
             for (SessionLeases.Lease lease : claimed) {
                 running.computeIfAbsent(lease.session(), k -> {
                     held.put(k, lease);
@@ -465,33 +485,43 @@ public class SessionRunner {
     }
 
     private void drive(String id, SessionLeases.Lease lease, @Nullable Lifecycle first) {
-        EventLog fenced = new FencedEventLog(events, lease.token());
+        // appends carry the lease's fence; an unreachable database is waited for, up to the grace
+        PatientEventLog fenced = new PatientEventLog(
+                new FencedEventLog(events, lease.token()), config.databaseOutageGrace(), sessionOutages);
         SessionState.Tracker tracker = new SessionState.Tracker(fenced, id);
         boolean lost = false;
+        boolean parked = false;
         @Nullable String full = null;
         try {
             if (first != null) {
+                // the seq the driver starts from: an append of unknown outcome is looked for after it
+                tracker.catchUp();
                 fenced.append(id, Source.SYSTEM, first);
             }
             SessionState state = tracker.catchUp();
             if (state.status() == SessionState.Status.RUNNING || (state.cancelRequested() && !state.finished())) {
-                try (EgressGuard.Attribution onBehalf = EgressGuard.onBehalfOf(id)) {
-                    state = loop(id, state, fenced).run(tracker);
-                } catch (PostgresEventLog.FencedOut e) {
-                    throw e;
-                } catch (SandboxCapacityException e) {
-                    // no room for its sandbox now: back into the queue, not a failure
-                    full = e.getMessage() == null ? "the sandbox backend is full" : e.getMessage();
-                } catch (RuntimeException | LinkageError | AssertionError e) {
-                    // A bug or a broken deployment: record it rather than leave the session "running" with nobody
-                    // driving it.
-                    LOG.errorf(e, "session %s stopped", id);
-                    state = tracker.catchUp();
-                    if (!state.finished()) {
-                        fenced.append(
-                                id,
-                                Source.SYSTEM,
-                                new Lifecycle.SessionFinished(Outcome.FAILED, "cannot run: " + e.getMessage()));
+                boolean again = true;
+                while (again) {
+                    again = false;
+                    try (EgressGuard.Attribution onBehalf = EgressGuard.onBehalfOf(id)) {
+                        state = loop(id, state, fenced).run(tracker);
+                    } catch (PostgresEventLog.FencedOut | PatientEventLog.Outage e) {
+                        throw e;
+                    } catch (SandboxCapacityException e) {
+                        // no room for its sandbox now: back into the queue, not a failure
+                        full = e.getMessage() == null ? "the sandbox backend is full" : e.getMessage();
+                    } catch (RuntimeException e) {
+                        if (!PatientEventLog.isOutage(e)) {
+                            failed(id, tracker, fenced, e);
+                        } else {
+                            // PostgreSQL went away under a query outside the log (the loop's own, the gateway's
+                            // accounting): wait for it as an append does, then run the loop again from the log
+                            fenced.survive(id, e);
+                            state = tracker.catchUp();
+                            again = true;
+                        }
+                    } catch (LinkageError | AssertionError e) {
+                        failed(id, tracker, fenced, e);
                     }
                 }
                 if (tracker.catchUp().finished()) {
@@ -501,6 +531,15 @@ public class SessionRunner {
         } catch (PostgresEventLog.FencedOut e) {
             lost = true;
             LOG.infof("session %s: %s; this replica stops driving it", id, e.getMessage());
+        } catch (RuntimeException e) {
+            if (!PatientEventLog.isOutage(e)) {
+                throw e;
+            }
+            // Parked as a graceful shutdown parks it: no driver, no sandbox, nothing appended (the database
+            // cannot take it). Its lease lapses, and once PostgreSQL answers, this replica's lease scan (or
+            // another replica's) resumes it from the log. A database outage never fails a session.
+            parked = true;
+            LOG.warnf("session %s parked: %s; it resumes from its log once PostgreSQL answers", id, e.getMessage());
         } finally {
             SessionLeases.Lease current = unhold(id, lease.token());
             if (current != null && !lost) {
@@ -508,10 +547,16 @@ public class SessionRunner {
                     leases.release(current);
                 } catch (RuntimeException e) {
                     // it lapses by itself after drydock.replica.lease-duration
-                    LOG.warnf("session %s: cannot release its lease: %s", id, e.getMessage());
+                    if (!parked) {
+                        LOG.warnf("session %s: cannot release its lease: %s", id, e.getMessage());
+                    }
                 }
             }
             running.remove(id);
+        }
+        if (parked) {
+            release(id);
+            return;
         }
         if (lost || stopping) {
             if (lost) {
@@ -531,6 +576,18 @@ public class SessionRunner {
             kick(id);
         }
         dispatch();
+    }
+
+    /**
+     * A bug or a broken deployment: recorded rather than leaving the session "running" with nobody
+     * driving it.
+     */
+    private void failed(String id, SessionState.Tracker tracker, EventLog fenced, Throwable e) {
+        LOG.errorf(e, "session %s stopped", id);
+        if (!tracker.catchUp().finished()) {
+            fenced.append(
+                    id, Source.SYSTEM, new Lifecycle.SessionFinished(Outcome.FAILED, "cannot run: " + e.getMessage()));
+        }
     }
 
     /** Puts a session whose sandbox the backend had no room for back into the queue, retried after {@code renew-interval}. */

@@ -63,10 +63,15 @@ public class WebhookDispatcher {
 
     @Scheduled(every = "1s", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
-        for (Claimed c : claim()) {
-            senders.submit(() -> send(c));
-        }
+        outages.run(() -> {
+            for (Claimed c : claim()) {
+                senders.submit(() -> send(c));
+            }
+        });
     }
+
+    private final dev.drydock.server.problem.OutageLog outages =
+            new dev.drydock.server.problem.OutageLog(LOG, "webhook deliveries");
 
     private List<Claimed> claim() {
         return QuarkusTransaction.requiringNew().call(() -> {

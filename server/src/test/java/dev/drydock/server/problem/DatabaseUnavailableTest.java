@@ -75,4 +75,20 @@ class DatabaseUnavailableTest {
             assertThat(p.instance()).isEqualTo("/api/sessions");
         });
     }
+
+    @Test
+    void shouldAnswer503NotClientClosedWhenTheConnectionToPostgresBrokeMidRequest() {
+        // Given the failure of a statement whose connection PostgreSQL's fast shutdown broke (seen under bench
+        // pg-restart)
+        Throwable broken = new PersistenceException(new SQLException(
+                "An I/O error occurred while sending to the backend.",
+                "08006",
+                new java.net.SocketException("Broken pipe")));
+
+        // When
+        Response r = new ProblemMappers().unexpected(broken, path("/api/hooks/gitlab/demo/calc"));
+
+        // Then it is the database, not the HTTP client that left
+        assertThat(r.getStatus()).isEqualTo(503);
+    }
 }

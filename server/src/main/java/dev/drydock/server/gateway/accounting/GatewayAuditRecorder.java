@@ -41,6 +41,10 @@ public class GatewayAuditRecorder implements GatewayRecorder {
                     .with("completionSha256", r.completionSha256())
                     .with("dlpFindings", String.join(",", r.dlpFindings())));
         } catch (RuntimeException e) {
+            if (dev.drydock.server.problem.DatabaseUnavailable.is(e)) {
+                // GatewayService keeps it and writes it again once PostgreSQL answers
+                throw e;
+            }
             LOG.errorf("cannot audit gateway request %s: %s", r.requestId(), e.getMessage());
         }
     }

@@ -67,6 +67,10 @@ public class GatewayLedger implements GatewayRecorder {
                 query.executeUpdate();
             });
         } catch (RuntimeException e) {
+            if (dev.drydock.server.problem.DatabaseUnavailable.is(e)) {
+                // GatewayService keeps it and writes it again once PostgreSQL answers
+                throw e;
+            }
             LOG.errorf("cannot record gateway request %s: %s", r.requestId(), e.getMessage());
         }
     }
