@@ -6,8 +6,6 @@ import dev.drydock.server.appliance.EmbeddedDatabase;
 import dev.drydock.server.appliance.KeycloakProcess;
 import dev.drydock.server.appliance.RealmTemplate;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -43,16 +41,13 @@ final class BenchAppliance implements AutoCloseable {
     private final Process server;
     private final int port;
     private final String password;
-    private final Path home;
 
-    private BenchAppliance(
-            EmbeddedDatabase db, KeycloakProcess keycloak, Process server, int port, String password, Path home) {
+    private BenchAppliance(EmbeddedDatabase db, KeycloakProcess keycloak, Process server, int port, String password) {
         this.db = db;
         this.keycloak = keycloak;
         this.server = server;
         this.port = port;
         this.password = password;
-        this.home = home;
     }
 
     /**
@@ -85,13 +80,13 @@ final class BenchAppliance implements AutoCloseable {
      */
     static BenchAppliance start(
             Path work, Path keycloakInstall, Map<String, String> serverProperties, Consumer<String> progress)
-            throws IOException, InterruptedException {
+            throws Exception {
         String secret = UUID.randomUUID().toString();
         EmbeddedDatabase db = EmbeddedDatabase.start(
                 work.resolve("pgdata"), 0, new EmbeddedDatabase.Credentials(secret, secret, secret, secret));
         KeycloakProcess kc = null;
         try {
-            int port = freePort();
+            int port = BenchServerProcesses.freePort();
             String userPassword = "bench-" + UUID.randomUUID();
             RealmTemplate realm = RealmTemplate.shipped("http://127.0.0.1:" + port, secret, secret, secret)
                     .withPasswordGrantClient(CLIENT, Duration.ofHours(2))
@@ -107,8 +102,8 @@ final class BenchAppliance implements AutoCloseable {
                     new KeycloakProcess.Setup(
                             keycloakZip(),
                             keycloakInstall,
-                            freePort(),
-                            freePort(),
+                            BenchServerProcesses.freePort(),
+                            BenchServerProcesses.freePort(),
                             db.jdbcUrl("keycloak"),
                             EmbeddedDatabase.KEYCLOAK,
                             secret,
@@ -160,15 +155,15 @@ final class BenchAppliance implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(home.resolve("console.log").toFile())
                     .start();
-            BenchAppliance appliance = new BenchAppliance(db, kc, server, port, userPassword, home);
+            BenchAppliance appliance = new BenchAppliance(db, kc, server, port, userPassword);
             try {
-                appliance.awaitLive();
-            } catch (RuntimeException | IOException | InterruptedException e) {
+                BenchServerProcesses.awaitReady(port, server);
+            } catch (Exception e) {
                 appliance.close();
                 throw e;
             }
             return appliance;
-        } catch (RuntimeException | IOException | InterruptedException e) {
+        } catch (Exception e) {
             if (kc != null && !Thread.currentThread().isInterrupted()) {
                 kc.close();
             }
@@ -207,32 +202,6 @@ final class BenchAppliance implements AutoCloseable {
         }
     }
 
-    private void awaitLive() throws IOException, InterruptedException {
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-            while (System.nanoTime() < deadline) {
-                if (!server.isAlive()) {
-                    throw new IllegalStateException("the server exited with " + server.exitValue()
-                            + " while starting; see " + home.resolve("console.log"));
-                }
-                try {
-                    HttpResponse<Void> r = http.send(
-                            HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/live"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding());
-                    if (r.statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                }
-                // a JVM starting in another process offers nothing to wait on but its port: ask again shortly
-                Thread.sleep(250);
-            }
-        }
-        throw new IllegalStateException("the server did not answer on " + baseUrl() + " within 3 minutes");
-    }
-
     @Override
     public void close() {
         server.destroy();
@@ -246,11 +215,5 @@ final class BenchAppliance implements AutoCloseable {
         }
         keycloak.close();
         db.close();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -9,7 +9,6 @@ import dev.drydock.server.appliance.RealmTemplate;
 import java.io.IOException;
 import java.net.CookieHandler;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -200,7 +199,7 @@ public final class BenchKeycloakDownCommand implements Callable<Integer> {
         String password = UUID.randomUUID().toString();
         EmbeddedDatabase.Credentials credentials =
                 new EmbeddedDatabase.Credentials(password, password, password, password);
-        int serverPort = freePort();
+        int serverPort = BenchServerProcesses.freePort();
         URI base = URI.create("http://localhost:" + serverPort + "/");
         try (EmbeddedDatabase db = EmbeddedDatabase.start(work.resolve("pgdata"), 0, credentials)) {
             // the server and Keycloak stop before the database they use (the finally below runs first)
@@ -218,8 +217,8 @@ public final class BenchKeycloakDownCommand implements Callable<Integer> {
             KeycloakProcess.Setup setup = new KeycloakProcess.Setup(
                     zip,
                     work.resolve("keycloak"),
-                    freePort(),
-                    freePort(),
+                    BenchServerProcesses.freePort(),
+                    BenchServerProcesses.freePort(),
                     db.jdbcUrl("keycloak"),
                     EmbeddedDatabase.KEYCLOAK,
                     password,
@@ -229,7 +228,7 @@ public final class BenchKeycloakDownCommand implements Callable<Integer> {
                     work.resolve("keycloak.log"));
             keycloak = KeycloakProcess.start(setup, line -> System.err.println("[keycloak] " + line));
             server = server(jar, work, serverPort, db, password, keycloak.realmUrl(), portalSecret, serverSecret);
-            awaitReady(serverPort, server);
+            BenchServerProcesses.awaitReady(serverPort, server, "/q/health/ready");
             HttpClient api = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
                     .followRedirects(HttpClient.Redirect.NEVER)
@@ -417,30 +416,6 @@ public final class BenchKeycloakDownCommand implements Callable<Integer> {
                 .start();
     }
 
-    private static void awaitReady(int port, Process p) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("the server process exited with " + p.exitValue() + " while starting");
-            }
-            try {
-                HttpResponse<Void> r = http.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            // a server JVM being started offers nothing to wait on but its port: ask again shortly
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("the server did not become ready on port " + port);
-    }
-
     private interface Request {
         HttpResponse<String> send() throws Exception;
     }
@@ -548,12 +523,6 @@ public final class BenchKeycloakDownCommand implements Callable<Integer> {
 
     private static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     /** Cookies per host and port, as a browser keeps them (a {@code Max-Age=0} or empty value removes one). */

@@ -167,6 +167,11 @@ final class BenchServerProcesses {
 
     /** Waits (up to 3 minutes) until the server on {@code port} answers its liveness probe. */
     static void awaitReady(int port, Process p) throws Exception {
+        awaitReady(port, p, "/q/health/live");
+    }
+
+    /** Waits (up to 3 minutes) until the server on {@code port} answers 200 on {@code healthPath}. */
+    static void awaitReady(int port, Process p, String healthPath) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
@@ -175,7 +180,7 @@ final class BenchServerProcesses {
             }
             try {
                 HttpResponse<Void> r = http.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/live"))
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + healthPath))
                                 .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
