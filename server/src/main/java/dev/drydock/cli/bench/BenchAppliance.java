@@ -2,6 +2,8 @@ package dev.drydock.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drydock.cli.CliException;
+import dev.drydock.cli.CliExit;
 import dev.drydock.server.appliance.EmbeddedDatabase;
 import dev.drydock.server.appliance.KeycloakProcess;
 import dev.drydock.server.appliance.RealmTemplate;
@@ -57,8 +59,9 @@ final class BenchAppliance implements AutoCloseable {
     static Path keycloakZip() {
         String zip = System.getenv("DRYDOCK_KEYCLOAK_ZIP");
         if (zip == null || zip.isBlank() || !Files.isRegularFile(Path.of(zip))) {
-            throw new IllegalStateException(
-                    "no Keycloak distribution: run this through ./drydock bench, which sets DRYDOCK_KEYCLOAK_ZIP");
+            throw new CliException(
+                    "no Keycloak distribution: run this through ./drydock bench, which sets DRYDOCK_KEYCLOAK_ZIP",
+                    CliExit.UNAVAILABLE);
         }
         return Path.of(zip);
     }
@@ -68,7 +71,7 @@ final class BenchAppliance implements AutoCloseable {
         Path jar =
                 Path.of(System.getenv().getOrDefault("DRYDOCK_ROOT", "."), "server/target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no packaged server at " + jar + " (./drydock build makes it)");
+            throw new CliException("no packaged server at " + jar + " (./drydock build makes it)", CliExit.UNAVAILABLE);
         }
         return jar.toAbsolutePath();
     }

@@ -62,6 +62,9 @@ final class FrontDoorBench {
     private FrontDoorBench() {}
 
     static int run(Settings s, PrintWriter out) throws Exception {
+        // what is missing is said before anything starts
+        BenchAppliance.keycloakZip();
+        BenchAppliance.packagedServer();
         Path work = s.workDir() != null
                 ? Files.createDirectories(s.workDir())
                 : Files.createTempDirectory("drydock-bench-v1-");

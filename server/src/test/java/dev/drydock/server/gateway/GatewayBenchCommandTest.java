@@ -103,4 +103,27 @@ class GatewayBenchCommandTest {
         assertThat(run.exit()).isNotEqualTo(CliExit.OK);
         assertThat(run.err()).contains("'sideways' is not a side; use both, direct or gateway");
     }
+
+    @Test
+    void shouldNameTheChoicesWhenModeIsUnknown() {
+        // When
+        CliRun run = CliRun.of("bench", "gateway", "--mode", "v2");
+
+        // Then
+        assertThat(run.exit()).isNotEqualTo(CliExit.OK);
+        assertThat(run.err()).contains("'v2' is not a mode; use core or v1");
+    }
+
+    @Test
+    void shouldSayWhatIsMissingWhenV1ModeRunsWithoutAKeycloakDistribution() {
+        // Given no DRYDOCK_KEYCLOAK_ZIP in this JVM's environment (the launcher sets it for --mode v1)
+        assertThat(System.getenv("DRYDOCK_KEYCLOAK_ZIP")).isNull();
+
+        // When
+        CliRun run = CliRun.of("bench", "gateway", "--mode", "v1");
+
+        // Then
+        assertThat(run.exit()).isEqualTo(CliExit.UNAVAILABLE);
+        assertThat(run.err()).contains("no Keycloak distribution").doesNotContain("Exception");
+    }
 }
