@@ -8,6 +8,7 @@ import dev.drydock.server.agent.event.Source;
 import dev.drydock.server.agent.event.Telemetry;
 import dev.drydock.server.appliance.EmbeddedDatabase;
 import dev.drydock.server.eventlog.EventCodec;
+import dev.drydock.server.eventlog.PostgresEventLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -33,11 +35,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The session event log on a real PostgreSQL for {@code bench sessions --store postgres}: the
  * appliance's embedded PostgreSQL ({@link EmbeddedDatabase}, the same start-up as {@code ./drydock up})
- * on a scratch data directory, the server's Flyway migrations, and per append the statements of
- * {@code PostgresEventLog} in one transaction (bump the session's {@code last_seq} under its row lock,
- * insert the event as jsonb through {@link EventCodec}, update the listing projection), publishing the
- * event after the commit. What it leaves out: the audit records that {@code SessionAuditor} adds to some
- * appends in the same transaction, and the Quarkus connection pool (a fixed set of connections here).
+ * on a scratch data directory, the server's Flyway migrations, and per append the server's own append
+ * statement ({@link PostgresEventLog#APPEND}: next seq under the session row's lock, projection, event
+ * as jsonb, {@code NOTIFY}) and a commit, publishing the event after the commit. What it leaves out: the
+ * audit records that {@code SessionAuditor} adds to some appends in the same transaction, and the
+ * Quarkus connection pool (a fixed set of connections here).
  */
 final class BenchPostgresLog implements EventLog, AutoCloseable {
     private final EmbeddedDatabase db;
@@ -104,6 +106,15 @@ final class BenchPostgresLog implements EventLog, AutoCloseable {
         }
     }
 
+    /** {@link PostgresEventLog#APPEND} with JDBC's {@code ?} markers, and which ordinal each marker binds. */
+    private static final String APPEND = PostgresEventLog.APPEND.replaceAll("\\?\\d+", "?");
+
+    private static final int[] ORDINALS = java.util.regex.Pattern.compile("\\?(\\d+)")
+            .matcher(PostgresEventLog.APPEND)
+            .results()
+            .mapToInt(m -> Integer.parseInt(m.group(1)))
+            .toArray();
+
     @Override
     public Event append(String sessionId, Source source, @Nullable Long causedBy, Payload payload) {
         Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -111,11 +122,54 @@ final class BenchPostgresLog implements EventLog, AutoCloseable {
         long start = System.nanoTime();
         Connection c = take();
         try {
+            String status = payload instanceof Lifecycle.SessionStarted
+                    ? "running"
+                    : payload instanceof Lifecycle.SessionFinished ? "finished" : null;
+            Telemetry.ModelUsage u = payload instanceof Telemetry.ModelUsage m ? m : null;
+            Object[] values = {
+                Timestamp.from(at),
+                id,
+                null,
+                status,
+                payload instanceof Lifecycle.SessionFinished f
+                        ? f.outcome().name().toLowerCase(Locale.ROOT)
+                        : null,
+                u == null ? 0L : u.promptTokens(),
+                u == null ? 0L : u.completionTokens(),
+                u == null ? 0L : u.costMicros(),
+                source.name(),
+                causedBy,
+                codec.typeName(payload),
+                codec.encode(payload),
+                PostgresEventLog.CHANNEL,
+                sessionId
+            };
+            int[] types = {
+                Types.TIMESTAMP,
+                Types.OTHER,
+                Types.BIGINT,
+                Types.VARCHAR,
+                Types.VARCHAR,
+                Types.BIGINT,
+                Types.BIGINT,
+                Types.BIGINT,
+                Types.VARCHAR,
+                Types.BIGINT,
+                Types.VARCHAR,
+                Types.VARCHAR,
+                Types.VARCHAR,
+                Types.VARCHAR
+            };
             long seq;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "update droid_session set last_seq = last_seq + 1, updated_at = ? where id = ? returning last_seq")) {
-                ps.setTimestamp(1, Timestamp.from(at));
-                ps.setObject(2, id);
+            try (PreparedStatement ps = c.prepareStatement(APPEND)) {
+                for (int k = 0; k < ORDINALS.length; k++) {
+                    int ordinal = ORDINALS[k] - 1;
+                    if (values[ordinal] == null) {
+                        ps.setNull(k + 1, types[ordinal]);
+                    } else {
+                        ps.setObject(k + 1, values[ordinal]);
+                    }
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         throw new IllegalArgumentException("no session " + sessionId);
@@ -123,22 +177,6 @@ final class BenchPostgresLog implements EventLog, AutoCloseable {
                     seq = rs.getLong(1);
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "insert into session_event(session_id, seq, at, source, caused_by, type, payload) values (?, ?, ?, ?, ?, ?, cast(? as jsonb))")) {
-                ps.setObject(1, id);
-                ps.setLong(2, seq);
-                ps.setTimestamp(3, Timestamp.from(at));
-                ps.setString(4, source.name());
-                if (causedBy == null) {
-                    ps.setNull(5, java.sql.Types.BIGINT);
-                } else {
-                    ps.setLong(5, causedBy);
-                }
-                ps.setString(6, codec.typeName(payload));
-                ps.setString(7, codec.encode(payload));
-                ps.executeUpdate();
-            }
-            project(c, id, payload);
             c.commit();
             appendMicros.add((System.nanoTime() - start) / 1000);
             Event event = new Event(sessionId, seq, at, source, causedBy, payload);
@@ -153,36 +191,6 @@ final class BenchPostgresLog implements EventLog, AutoCloseable {
             throw new IllegalStateException("cannot append to session " + sessionId + ": " + e.getMessage(), e);
         } finally {
             pool.add(c);
-        }
-    }
-
-    /** The listing columns, as {@code PostgresEventLog.project} keeps them. */
-    private static void project(Connection c, UUID id, Payload payload) throws SQLException {
-        String status = payload instanceof Lifecycle.SessionStarted
-                ? "running"
-                : payload instanceof Lifecycle.SessionFinished ? "finished" : null;
-        if (status != null) {
-            try (PreparedStatement ps =
-                    c.prepareStatement("update droid_session set status = ?, outcome = ? where id = ?")) {
-                ps.setString(1, status);
-                ps.setString(
-                        2,
-                        payload instanceof Lifecycle.SessionFinished f
-                                ? f.outcome().name().toLowerCase(Locale.ROOT)
-                                : null);
-                ps.setObject(3, id);
-                ps.executeUpdate();
-            }
-        }
-        if (payload instanceof Telemetry.ModelUsage u) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "update droid_session set prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ?, cost_micros = cost_micros + ? where id = ?")) {
-                ps.setLong(1, u.promptTokens());
-                ps.setLong(2, u.completionTokens());
-                ps.setLong(3, u.costMicros());
-                ps.setObject(4, id);
-                ps.executeUpdate();
-            }
         }
     }
 

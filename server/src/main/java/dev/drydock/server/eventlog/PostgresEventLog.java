@@ -100,6 +100,28 @@ public class PostgresEventLog implements EventLog {
         }
     }
 
+    /**
+     * The whole append in one statement, one round trip: take the next seq under the session row's lock
+     * (only with the current fencing token, when there is one), keep the listing projection in step
+     * (status, outcome, token and cost totals), insert the event, and queue the {@code NOTIFY} that every
+     * replica's listener receives on commit. Four statements before; one costs the database a third
+     * less CPU per event ({@code ./drydock bench sessions}).
+     */
+    public static final String APPEND = """
+            with s as (
+              update droid_session set last_seq = last_seq + 1, updated_at = ?1,
+                status = coalesce(cast(?4 as text), status),
+                outcome = case when cast(?4 as text) is null then outcome else cast(?5 as text) end,
+                prompt_tokens = prompt_tokens + ?6, completion_tokens = completion_tokens + ?7,
+                cost_micros = cost_micros + ?8
+              where id = ?2 and (cast(?3 as bigint) is null or lease_token = ?3)
+              returning id, last_seq),
+            e as (
+              insert into session_event(session_id, seq, at, source, caused_by, type, payload)
+              select s.id, s.last_seq, ?1, ?9, ?10, ?11, cast(?12 as jsonb) from s
+              returning seq)
+            select e.seq, (select count(*) from (select pg_notify(?13, ?14 || ' ' || e.seq)) n) from e""";
+
     private Event insert(
             UUID id,
             String sessionId,
@@ -108,14 +130,30 @@ public class PostgresEventLog implements EventLog {
             @Nullable Long causedBy,
             Payload payload,
             @Nullable Long fence) {
+        @Nullable String status = status(payload);
+        Telemetry.@Nullable ModelUsage usage = payload instanceof Telemetry.ModelUsage u ? u : null;
         @SuppressWarnings("unchecked")
-        List<Number> next = em.createNativeQuery(
-                        "update droid_session set last_seq = last_seq + 1, updated_at = ?1 where id = ?2"
-                                + " and (cast(?3 as bigint) is null or lease_token = ?3) returning last_seq")
+        List<Object[]> next = em.createNativeQuery(APPEND)
                 .unwrap(NativeQuery.class)
                 .setParameter(1, at)
                 .setParameter(2, id)
                 .setParameter(3, fence, Long.class)
+                .setParameter(4, status, String.class)
+                .setParameter(
+                        5,
+                        payload instanceof Lifecycle.SessionFinished f
+                                ? f.outcome().name().toLowerCase(Locale.ROOT)
+                                : null,
+                        String.class)
+                .setParameter(6, usage == null ? 0L : usage.promptTokens())
+                .setParameter(7, usage == null ? 0L : usage.completionTokens())
+                .setParameter(8, usage == null ? 0L : usage.costMicros())
+                .setParameter(9, source.name())
+                .setParameter(10, causedBy, Long.class)
+                .setParameter(11, codec.typeName(payload))
+                .setParameter(12, codec.encode(payload))
+                .setParameter(13, CHANNEL)
+                .setParameter(14, sessionId)
                 .getResultList();
         if (next.isEmpty()) {
             if (fence != null
@@ -128,52 +166,8 @@ public class PostgresEventLog implements EventLog {
             }
             throw new IllegalArgumentException("no session " + sessionId);
         }
-        long seq = next.getFirst().longValue();
-        em.createNativeQuery(
-                        "insert into session_event(session_id, seq, at, source, caused_by, type, payload) values (?1, ?2, ?3, ?4, ?5, ?6, cast(?7 as jsonb))")
-                .unwrap(NativeQuery.class)
-                .setParameter(1, id)
-                .setParameter(2, seq)
-                .setParameter(3, at)
-                .setParameter(4, source.name())
-                .setParameter(5, causedBy, Long.class)
-                .setParameter(6, codec.typeName(payload))
-                .setParameter(7, codec.encode(payload))
-                .executeUpdate();
-        project(id, payload);
-        // Delivered to every replica's listener when (and only if) this transaction commits.
-        em.createNativeQuery("select count(*) from (select pg_notify(?1, ?2)) n")
-                .setParameter(1, CHANNEL)
-                .setParameter(2, sessionId + " " + seq)
-                .getSingleResult();
+        long seq = Columns.longValue(next.getFirst()[0]);
         return new Event(sessionId, seq, at, source, causedBy, payload);
-    }
-
-    /** Keeps the listing columns in step with the log (a projection; the fold is the truth). */
-    private void project(UUID id, Payload payload) {
-        @Nullable String status = status(payload);
-        if (status != null) {
-            em.createNativeQuery("update droid_session set status = ?1, outcome = ?2 where id = ?3")
-                    .unwrap(NativeQuery.class)
-                    .setParameter(1, status)
-                    .setParameter(
-                            2,
-                            payload instanceof Lifecycle.SessionFinished f
-                                    ? f.outcome().name().toLowerCase(Locale.ROOT)
-                                    : null,
-                            String.class)
-                    .setParameter(3, id)
-                    .executeUpdate();
-        }
-        if (payload instanceof Telemetry.ModelUsage u) {
-            em.createNativeQuery(
-                            "update droid_session set prompt_tokens = prompt_tokens + ?1, completion_tokens = completion_tokens + ?2, cost_micros = cost_micros + ?3 where id = ?4")
-                    .setParameter(1, u.promptTokens())
-                    .setParameter(2, u.completionTokens())
-                    .setParameter(3, u.costMicros())
-                    .setParameter(4, id)
-                    .executeUpdate();
-        }
     }
 
     /** The listing status an event moves the session to, if it moves it. */
