@@ -246,46 +246,7 @@ final class FrontDoorBench {
                 }
                 throw new IllegalStateException(side.name() + ": HTTP " + r.statusCode() + " " + answer);
             }
-            return read(r.body()) - sent;
-        }
-
-        /** Reads the stream to {@code [DONE]}; returns the {@link System#nanoTime()} of its first content delta. */
-        private long read(InputStream in) throws IOException {
-            long first = 0;
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            StringBuilder content = new StringBuilder();
-            boolean done = false;
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (!line.startsWith("data:")) {
-                    continue;
-                }
-                String data = line.substring(5).trim();
-                if (data.equals("[DONE]")) {
-                    done = true;
-                    break;
-                }
-                JsonNode delta = JSON.readTree(data).path("choices").path(0).path("delta");
-                if (delta.path("content").isTextual()
-                        && !delta.path("content").asText().isEmpty()) {
-                    if (first == 0) {
-                        first = System.nanoTime();
-                    }
-                    content.append(delta.path("content").asText());
-                }
-            }
-            if (!done || content.isEmpty()) {
-                in.close();
-                throw new IllegalStateException("the stream ended before [DONE]");
-            }
-            Thread.ofVirtual().name("bench-v1-drain").start(() -> {
-                try (in) {
-                    in.transferTo(OutputStream.nullOutputStream());
-                } catch (IOException ignored) {
-                    // a broken remainder only costs the connection
-                }
-            });
-            return first;
+            return readLikeAClient(JSON, r.body()) - sent;
         }
 
         Run run(Side side, int n, int concurrency, long serverPid) throws Exception {
@@ -513,6 +474,50 @@ final class FrontDoorBench {
             Collections.sort(sorted);
             return sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * q)));
         }
+    }
+
+    /**
+     * Reads a streamed chat completion the way an OpenAI client library does: SSE lines, each {@code
+     * data:} chunk parsed as JSON, the content deltas collected until {@code [DONE]}; then leaves the end
+     * of the body to a background reader (as the gateway does) so that the connection returns to the
+     * pool. Returns the {@link System#nanoTime()} of the first content delta.
+     */
+    static long readLikeAClient(ObjectMapper json, InputStream in) throws IOException {
+        long first = 0;
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        StringBuilder content = new StringBuilder();
+        boolean done = false;
+        String line;
+        while ((line = reader.readLine()) != null) {
+            if (!line.startsWith("data:")) {
+                continue;
+            }
+            String data = line.substring(5).trim();
+            if (data.equals("[DONE]")) {
+                done = true;
+                break;
+            }
+            JsonNode delta = json.readTree(data).path("choices").path(0).path("delta");
+            if (delta.path("content").isTextual()
+                    && !delta.path("content").asText().isEmpty()) {
+                if (first == 0) {
+                    first = System.nanoTime();
+                }
+                content.append(delta.path("content").asText());
+            }
+        }
+        if (!done || content.isEmpty()) {
+            in.close();
+            throw new IllegalStateException("the stream ended before [DONE]");
+        }
+        Thread.ofVirtual().name("bench-v1-drain").start(() -> {
+            try (in) {
+                in.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException ignored) {
+                // a broken remainder only costs the connection
+            }
+        });
+        return first;
     }
 
     private static ArrayNode messages() {

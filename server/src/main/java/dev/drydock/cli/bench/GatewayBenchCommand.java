@@ -30,8 +30,6 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -318,7 +316,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                     r.body().close();
                     throw new IllegalStateException("HTTP " + r.statusCode());
                 }
-                readLikeAClient(r.body());
+                FrontDoorBench.readLikeAClient(json, r.body());
             };
             CallContext ctx = CallContext.of("bench", "bench", "chat", Classification.INTERNAL);
             ChatRequest request = new ChatRequest(messages(), null, null, false, null, null, true);
@@ -582,44 +580,6 @@ public final class GatewayBenchCommand implements Callable<Integer> {
         return results.stream()
                 .mapToDouble(r -> r.path(concurrency).path(field).asDouble())
                 .sum();
-    }
-
-    /**
-     * The baseline consumes the stream the way an OpenAI client library does, so that the difference
-     * is the gateway's own work: it reads the SSE lines, parses each {@code data:} chunk as JSON and
-     * collects the content deltas until {@code [DONE]}, then leaves the end of the body to a
-     * background reader (as the gateway does) so that the connection returns to the pool.
-     */
-    private void readLikeAClient(InputStream in) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        StringBuilder content = new StringBuilder();
-        boolean done = false;
-        String line;
-        while ((line = reader.readLine()) != null) {
-            if (!line.startsWith("data:")) {
-                continue;
-            }
-            String data = line.substring(5).trim();
-            if (data.equals("[DONE]")) {
-                done = true;
-                break;
-            }
-            JsonNode delta = json.readTree(data).path("choices").path(0).path("delta");
-            if (delta.path("content").isTextual()) {
-                content.append(delta.path("content").asText());
-            }
-        }
-        if (!done || content.isEmpty()) {
-            in.close();
-            throw new IllegalStateException("the stream ended before [DONE]");
-        }
-        Thread.ofVirtual().name("bench-drain").start(() -> {
-            try (in) {
-                in.transferTo(OutputStream.nullOutputStream());
-            } catch (IOException ignored) {
-                // a broken remainder only costs the connection
-            }
-        });
     }
 
     private ArrayNode messages() {
