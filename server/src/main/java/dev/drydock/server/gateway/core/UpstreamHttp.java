@@ -99,13 +99,11 @@ public final class UpstreamHttp {
             EndpointSpec endpoint, HttpRequest request, Cancellation cancel, Duration headersTimeout)
             throws UpstreamException {
         HeadersWait wait = new HeadersWait(Thread.currentThread(), System.nanoTime() + headersTimeout.toNanos());
+        AbandonableBody body = new AbandonableBody();
         try (Cancellation.Registration onCancel = cancel.onCancel(wait::cancel);
                 Cancellation.Registration watched = Deadlines.watch(wait)) {
-            HttpResponse<InputStream> response = egress.send(
-                    request,
-                    HttpResponse.BodyHandlers.ofInputStream(),
-                    endpoint.connectTimeout(),
-                    "model endpoint " + endpoint.name());
+            HttpResponse<InputStream> response =
+                    egress.send(request, body, endpoint.connectTimeout(), "model endpoint " + endpoint.name());
             if (wait.answered()) {
                 return response;
             }
@@ -114,6 +112,9 @@ public final class UpstreamHttp {
         } catch (EgressRefusedException e) {
             throw new UpstreamException(UpstreamException.Kind.EGRESS_REFUSED, e.getMessage());
         } catch (InterruptedException e) {
+            // the response never reaches this thread: a body the client created for it is closed here, or its
+            // connection would stay open, reading what the endpoint keeps sending
+            body.abandon();
             if (wait.answered()) {
                 // not this wait's interrupt: the caller's thread is being stopped
                 Thread.currentThread().interrupt();
@@ -121,6 +122,7 @@ public final class UpstreamHttp {
             }
             throw wait.failure(headersTimeout);
         } catch (IOException e) {
+            body.abandon();
             if (!wait.answered()) {
                 throw wait.failure(headersTimeout);
             }
@@ -129,6 +131,46 @@ public final class UpstreamHttp {
             // what the JDK client rethrows unwrapped; every other failure arrives as an IOException
             wait.answered();
             throw mapSendFailure(e, cancel);
+        }
+    }
+
+    /**
+     * The answer's body as an input stream, which can be abandoned: when a cancel interrupts the wait just
+     * as the headers arrive, the JDK client may already have created the body (and keep reading into it)
+     * while the response never reaches the caller, who then cannot close it; cancelling the client's
+     * future does not close a connection whose headers were read. Whichever comes second, the body's
+     * creation or {@link #abandon}, closes it.
+     */
+    private static final class AbandonableBody implements HttpResponse.BodyHandler<InputStream> {
+        private volatile @Nullable InputStream created;
+        private volatile boolean abandoned;
+
+        @Override
+        public HttpResponse.BodySubscriber<InputStream> apply(HttpResponse.ResponseInfo info) {
+            HttpResponse.BodySubscriber<InputStream> subscriber = HttpResponse.BodySubscribers.ofInputStream();
+            subscriber.getBody().thenAccept(in -> {
+                created = in;
+                if (abandoned) {
+                    closeQuietly(in);
+                }
+            });
+            return subscriber;
+        }
+
+        void abandon() {
+            abandoned = true;
+            InputStream in = created;
+            if (in != null) {
+                closeQuietly(in);
+            }
+        }
+
+        private static void closeQuietly(InputStream in) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // closing is all that is left to do with it
+            }
         }
     }
 
