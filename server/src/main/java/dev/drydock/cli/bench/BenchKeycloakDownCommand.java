@@ -437,6 +437,7 @@ public final class BenchKeycloakDownCommand implements Callable<Integer> {
                 throw new IllegalStateException("timed out after " + timeout + " waiting for " + what + " (last answer "
                         + r.statusCode() + ")");
             }
+            // the answer comes from other processes (the server, Keycloak) that announce nothing: ask again shortly
             Thread.sleep(250);
         }
     }
